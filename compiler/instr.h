@@ -1,0 +1,83 @@
+/*
+ * instr.h — read one instruction and its immediates from a function body.
+ *
+ * Shared by the validator and the lowering, so both see the same decoding.
+ * It checks the encoding only (malformed input: unknown opcode, bad LEB128,
+ * a non-zero reserved memory byte, ...); index ranges and types are the
+ * validator's job.  Reading stops at the body's end.
+ *
+ *     w2n_instr_reader ir;
+ *     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
+ *     w2n_instr in;
+ *     while (!w2n_instr_reader_done(&ir)) {
+ *         if (!w2n_instr_read(&ir, &in)) return fail;
+ *         switch (in.op) { ... }
+ *     }
+ *     w2n_instr_reader_free(&ir);
+ */
+#ifndef W2N_INSTR_H
+#define W2N_INSTR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "opcodes.h"
+#include "reader.h"
+
+/* Block type: no value, one value type, or a type index. */
+typedef struct w2n_blocktype {
+    enum { W2N_BLOCK_EMPTY, W2N_BLOCK_VALUE, W2N_BLOCK_TYPE } kind;
+    uint8_t value;          /* W2N_BLOCK_VALUE: the valtype */
+    uint32_t type_index;    /* W2N_BLOCK_TYPE: index into the type section */
+} w2n_blocktype;
+
+typedef struct w2n_memarg {
+    uint32_t align;         /* log2 of the alignment */
+    uint32_t memory;        /* always 0 in Wasm 2.0 */
+    uint64_t offset;        /* u32 in Wasm 2.0 */
+} w2n_memarg;
+
+typedef struct w2n_instr {
+    uint32_t op;            /* w2n_opcode */
+    size_t offset;          /* of the opcode's first byte in the module */
+    union {
+        w2n_blocktype block;          /* BLOCK */
+        uint32_t index;               /* LABEL FUNC LOCAL GLOBAL TABLE MEMIDX DATA ELEM */
+        struct {                      /* BR_TABLE: count targets then the default */
+            uint32_t count;
+            const uint32_t *targets;  /* valid until the next w2n_instr_read */
+            uint32_t default_target;
+        } br_table;
+        struct { uint32_t type_index, table; } call_indirect;
+        struct { uint32_t count; uint8_t type; } select_t;  /* type: the first (count may be != 1: invalid) */
+        w2n_memarg memarg;            /* MEMARG, MEMARG_LANE */
+        int32_t i32;
+        int64_t i64;
+        uint32_t f32_bits;
+        uint64_t f64_bits;
+        uint8_t reftype;              /* REFTYPE */
+        struct { uint32_t segment, memory; } memory_init;   /* memory must be 0 */
+        struct { uint32_t dst, src; } memory_copy;
+        struct { uint32_t segment, table; } table_init;
+        struct { uint32_t dst, src; } table_copy;
+        uint8_t v128[16];             /* V128 const bytes, SHUFFLE lane indices */
+    } imm;
+    uint8_t lane;           /* LANE and MEMARG_LANE */
+} w2n_instr;
+
+typedef struct w2n_instr_reader {
+    w2n_reader r;
+    uint32_t *scratch;      /* br_table targets */
+    size_t scratch_cap;
+} w2n_instr_reader;
+
+void w2n_instr_reader_init(w2n_instr_reader *ir, const uint8_t *module_bytes, size_t start,
+                           size_t end, w2n_error *err);
+void w2n_instr_reader_free(w2n_instr_reader *ir);
+static inline bool w2n_instr_reader_done(const w2n_instr_reader *ir) { return w2n_reader_done(&ir->r); }
+
+/* Read the next instruction; false with *err filled (W2N_ERR_MALFORMED) on bad encoding. */
+bool w2n_instr_read(w2n_instr_reader *ir, w2n_instr *out);
+
+#endif

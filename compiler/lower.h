@@ -1,0 +1,122 @@
+/*
+ * lower.h — state shared by the files that lower Wasm to LLVM IR.
+ *
+ * lower.c drives one function at a time: it keeps the operand stack of LLVM
+ * values and the control stack, and hands each instruction to the file of its
+ * family (lower_control.c, lower_numeric.c, lower_memory.c, lower_call.c,
+ * lower_table.c, lower_simd.c).  A family function returns true when it
+ * handled the opcode.  The input is validated before lowering, so the
+ * lowering never re-checks types; it only asserts its own invariants.
+ */
+#ifndef W2N_LOWER_H
+#define W2N_LOWER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+#include <llvm-c/TargetMachine.h>
+
+#include "instr.h"
+#include "module.h"
+#include "w2n/abi.h"
+#include "w2n/compiler.h"
+
+/* Module-wide lowering state. */
+typedef struct w2n_lower_module {
+    const w2n_module *m;
+    const w2n_compile_options *opts;
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+    LLVMTargetDataRef data_layout;
+
+    /* Types used everywhere. */
+    LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
+    LLVMTypeRef t_v128;            /* <16 x i8> */
+    LLVMTypeRef t_trap_helper;     /* void (ptr vmctx, i32 code) */
+
+    LLVMTypeRef *wasm_fn_types;    /* native signature of each module type */
+    LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
+                                      defined ones, and import adapters for imports */
+
+    /* Alias classes (TBAA): linear memory never aliases the runtime's own
+     * structures, so stores to memory do not force reloads of bases. */
+    LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
+    unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
+} w2n_lower_module;
+
+/* One entry of the control stack. */
+typedef struct w2n_lower_block {
+    uint32_t op;                   /* W2N_OP_BLOCK / LOOP / IF, or 0 for the function body */
+    uint32_t nparams, nresults;
+    const uint8_t *param_types;    /* Wasm value types */
+    const uint8_t *result_types;
+    LLVMBasicBlockRef br_target;   /* loop: header; others: continuation */
+    LLVMBasicBlockRef else_block;  /* if without else yet: the false edge */
+    LLVMValueRef *phis;            /* at br_target: one per label arity value */
+    LLVMValueRef *else_params;     /* if: params to re-push at else */
+    size_t stack_height;           /* operand stack height below the params */
+    bool unreachable;              /* the rest of this block is dead code */
+    bool has_branch;               /* some br reaches the continuation */
+} w2n_lower_block;
+
+/* Per-function lowering state. */
+typedef struct w2n_lower_func {
+    w2n_lower_module *lm;
+    uint32_t func_index;           /* Wasm function index */
+    const w2n_functype *type;
+    LLVMValueRef fn;
+    LLVMBuilderRef b;
+    LLVMValueRef vmctx;            /* first parameter */
+    uint32_t nlocals;              /* params + declared locals */
+    uint8_t *local_types;
+    LLVMValueRef *locals;          /* allocas, promoted by mem2reg */
+
+    LLVMValueRef *stack;           /* operand stack */
+    size_t sp, stack_cap;
+    w2n_lower_block *blocks;       /* control stack */
+    size_t nblocks, blocks_cap;
+
+    LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
+    w2n_error *err;
+} w2n_lower_func;
+
+/* ---- operand stack (lower.c) ------------------------------------------------ */
+void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
+LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
+LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
+
+/* ---- helpers (lower.c) ---------------------------------------------------- */
+/* LLVM type of a Wasm value type. */
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype);
+/* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */
+void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code);
+/* Trap unconditionally (the current block then ends in unreachable). */
+void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
+/* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */
+LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
+                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs);
+/* Load a pointer-sized field of the vmctx (invariant, non-null). */
+LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset);
+/* Load helper `index` (enum w2n_helper_index) from vmctx->helpers. */
+LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index);
+/* Tag a load or store with a TBAA alias class. */
+void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag);
+
+/* ---- instruction families: true when the opcode was theirs ------------------- */
+bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in);   /* lower_control.c */
+bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in);   /* lower_numeric.c */
+bool w2n_lower_memory(w2n_lower_func *f, const w2n_instr *in);    /* lower_memory.c */
+bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in);  /* locals, globals */
+bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in);      /* lower_call.c */
+bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in);     /* lower_table.c, refs */
+bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in);      /* lower_simd.c */
+
+/* Memory address of a load/store: checks bounds per the mode (trapping) and
+ * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */
+LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                   unsigned size);
+
+#endif

@@ -1,0 +1,133 @@
+/*
+ * module.h — a decoded Wasm module.
+ *
+ * decode.c fills it from the bytes; validate.c checks it (and every function
+ * body); lower*.c compile it.  Function bodies stay as byte ranges into the
+ * input, read instruction by instruction with instr.h.  Index spaces put
+ * imports first, as the spec does: function i < nimported_funcs is imported.
+ * All memory belongs to the module; w2n_module_free releases it.  The input
+ * bytes must outlive the module (names and bodies point into them).
+ */
+#ifndef W2N_MODULE_H
+#define W2N_MODULE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/error.h"
+#include "w2n/types.h"
+
+typedef struct w2n_import {
+    const char *module;       /* NUL-terminated copies */
+    const char *name;
+    uint8_t kind;             /* w2n_extern_kind */
+    uint32_t func_type;       /* FUNC */
+    w2n_tabletype table;      /* TABLE */
+    w2n_limits memory;        /* MEMORY */
+    w2n_globaltype global;    /* GLOBAL */
+    size_t offset;            /* of the import entry, for messages */
+} w2n_import;
+
+typedef struct w2n_export {
+    const char *name;         /* NUL-terminated copy */
+    uint8_t kind;
+    uint32_t index;
+    size_t offset;
+} w2n_export;
+
+/* A constant expression as decoded (one instruction then `end` in Wasm 2.0).
+ * Validation checks its type and what it refers to. */
+typedef struct w2n_init_expr {
+    w2n_const_expr value;
+    size_t offset;            /* of the first instruction */
+} w2n_init_expr;
+
+typedef struct w2n_global_def {
+    w2n_globaltype type;
+    w2n_init_expr init;
+} w2n_global_def;
+
+typedef struct w2n_elem_segment {
+    uint8_t mode;             /* w2n_segment_mode */
+    w2n_valtype type;
+    uint32_t table;
+    w2n_init_expr offset;     /* ACTIVE */
+    uint32_t count;
+    w2n_init_expr *items;     /* ref.func / ref.null / global.get */
+    size_t pos;               /* of the segment, for messages */
+} w2n_elem_segment;
+
+typedef struct w2n_data_segment {
+    uint8_t mode;             /* ACTIVE or PASSIVE */
+    uint32_t memory;
+    w2n_init_expr offset;
+    uint32_t size;
+    const uint8_t *bytes;     /* points into the input */
+    size_t pos;
+} w2n_data_segment;
+
+typedef struct w2n_code {
+    uint32_t nlocals;         /* declared locals, params excluded */
+    w2n_valtype *locals;
+    size_t body_start;        /* offset of the first instruction */
+    size_t body_end;          /* offset one past the final `end` */
+    size_t pos;               /* offset of the code entry (its size field) */
+} w2n_code;
+
+typedef struct w2n_module {
+    const uint8_t *bytes;
+    size_t size;
+
+    uint32_t ntypes;
+    w2n_functype *types;
+
+    uint32_t nimports;
+    w2n_import *imports;
+
+    /* Index spaces, imports first. */
+    uint32_t nfuncs, nimported_funcs;
+    uint32_t *func_types;     /* type index of every function */
+    uint32_t ntables, nimported_tables;
+    w2n_tabletype *tables;
+    uint32_t nmemories, nimported_memories;
+    w2n_limits *memories;
+    uint32_t nglobals, nimported_globals;
+    w2n_globaltype *global_types; /* every global */
+    w2n_global_def *globals;      /* defined globals: globals[i - nimported_globals] */
+
+    uint32_t nexports;
+    w2n_export *exports;
+    int64_t start;            /* -1 if none */
+
+    uint32_t nelems;
+    w2n_elem_segment *elems;
+    bool has_data_count;
+    uint32_t data_count;
+    uint32_t ndatas;
+    w2n_data_segment *datas;
+
+    w2n_code *codes;          /* defined functions: codes[i - nimported_funcs] */
+
+    /* From the "name" custom section, if present and well-formed; NULL
+     * entries where a function has no name.  (A malformed name section is
+     * ignored, as the spec allows for custom sections.) */
+    char **func_names;        /* nfuncs entries or NULL */
+    char *module_name;
+} w2n_module;
+
+/* Decode the binary format.  W2N_ERR_MALFORMED with offset and reason. */
+w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_error *err);
+
+/* Validate a decoded module, every function body included.  W2N_ERR_INVALID
+ * (or W2N_ERR_MALFORMED for malformed code found while walking bodies). */
+w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err);
+
+void w2n_module_free(w2n_module *m);
+
+/* Helpers. */
+static inline const w2n_functype *w2n_module_func_type(const w2n_module *m, uint32_t func) {
+    return &m->types[m->func_types[func]];
+}
+
+#endif

@@ -1,0 +1,237 @@
+/*
+ * w2n/abi.h — the contract between compiled code and the runtime.
+ *
+ * The compiler (compiler/) emits code that obeys this file; the runtime
+ * (runtime/) builds the structures it describes.  Changing any layout here
+ * means bumping W2N_ABI_VERSION: the loader refuses objects of another
+ * version.  Offsets are fixed for 64-bit targets (all pointers 8 bytes);
+ * the static asserts at the bottom pin them.
+ *
+ * Calling convention of compiled Wasm functions (the "native" entry):
+ *     R f(w2n_vmctx *vmctx, P1 p1, P2 p2, ...)
+ * with the platform C calling convention; i32 -> int32_t, i64 -> int64_t,
+ * f32 -> float, f64 -> double, v128 -> <16 x i8> (a 128-bit vector),
+ * funcref/externref -> pointer.  Zero results: void; one: that type; more: an
+ * LLVM literal struct of the results (LLVM returns it in registers or through
+ * a hidden pointer as the target's ABI says).
+ *
+ * The "array-call" entry, generated for every function the host may call:
+ *     void tramp(w2n_vmctx *vmctx, w2n_raw *args_and_results)
+ * reads the arguments from slots 0..nparams-1 and writes the results to
+ * slots 0..nresults-1.
+ */
+#ifndef W2N_ABI_H
+#define W2N_ABI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define W2N_ABI_VERSION 1
+
+/* ---- value types (the Wasm binary encoding) ---------------------------- */
+
+enum w2n_valtype_code {
+    W2N_I32 = 0x7F,
+    W2N_I64 = 0x7E,
+    W2N_F32 = 0x7D,
+    W2N_F64 = 0x7C,
+    W2N_V128 = 0x7B,
+    W2N_FUNCREF = 0x70,
+    W2N_EXTERNREF = 0x6F
+};
+
+/* One slot of an array call: every value type fits in 16 bytes. */
+typedef union w2n_raw {
+    int32_t i32;
+    int64_t i64;
+    float f32;
+    double f64;
+    uint8_t v128[16];
+    void *ref;          /* funcref: w2n_func*, externref: host pointer */
+} w2n_raw;
+
+/* ---- traps ---------------------------------------------------------------
+ * Compiled code ends a call with helpers->trap(vmctx, code).  Guard-page
+ * faults become W2N_TRAP_MEMORY_OOB in the signal handler.  The messages are
+ * the spec's own words, as the official test suite expects them. */
+typedef enum w2n_trap_code {
+    W2N_TRAP_NONE = 0,
+    W2N_TRAP_UNREACHABLE,       /* "unreachable" */
+    W2N_TRAP_MEMORY_OOB,        /* "out of bounds memory access" */
+    W2N_TRAP_TABLE_OOB,         /* "out of bounds table access" */
+    W2N_TRAP_UNDEFINED_ELEMENT, /* "undefined element" (call_indirect index >= size) */
+    W2N_TRAP_UNINITIALIZED,     /* "uninitialized element" (call_indirect of null) */
+    W2N_TRAP_INDIRECT_TYPE,     /* "indirect call type mismatch" */
+    W2N_TRAP_INT_DIV_ZERO,      /* "integer divide by zero" */
+    W2N_TRAP_INT_OVERFLOW,      /* "integer overflow" */
+    W2N_TRAP_INVALID_CONVERSION,/* "invalid conversion to integer" */
+    W2N_TRAP_STACK_EXHAUSTED,   /* "call stack exhausted" */
+    W2N_TRAP_INTERRUPTED,       /* "interrupted" */
+    W2N_TRAP_HOST,              /* a host function failed; message from the host */
+    W2N_TRAP_EXIT,              /* WASI proc_exit; not an error, carries a status */
+    W2N_TRAP_COUNT
+} w2n_trap_code;
+
+/* ---- runtime structures that compiled code reads -------------------------- */
+
+typedef struct w2n_vmctx w2n_vmctx;
+
+typedef void (*w2n_tramp_fn)(w2n_vmctx *vmctx, w2n_raw *args_and_results);
+
+/* A function reference: what tables hold and what call_indirect calls.
+ * A funcref value is a pointer to one of these (NULL is ref.null). */
+typedef struct w2n_func {
+    void *code;           /* native entry, called as code(vmctx, params...) */
+    w2n_tramp_fn tramp;   /* array-call entry, or NULL for host functions */
+    w2n_vmctx *vmctx;     /* the context to pass to code/tramp */
+    uint32_t type_id;     /* canonical signature id (process-wide) */
+    uint32_t flags;       /* runtime-private */
+} w2n_func;
+
+/* A linear memory as compiled code sees it.  In guard mode base never moves
+ * once the memory exists; in explicit mode it may move on grow. */
+typedef struct w2n_memory_abi {
+    uint8_t *base;
+    uint64_t size;        /* current size in bytes */
+} w2n_memory_abi;
+
+/* A table as compiled code sees it.  elems may move on grow. */
+typedef struct w2n_table_abi {
+    void **elems;         /* funcref: w2n_func*, externref: host pointer */
+    uint32_t size;        /* current number of elements */
+    uint32_t max;         /* maximum (UINT32_MAX if none) */
+} w2n_table_abi;
+
+/* Runtime services that compiled code calls.  Indices are table / segment /
+ * import indices of the calling module.  The bulk operations check bounds
+ * and trap themselves (they never return on a trap). */
+typedef struct w2n_helpers {
+    void (*trap)(w2n_vmctx *vmctx, uint32_t code); /* never returns */
+    int32_t (*memory_grow)(w2n_vmctx *vmctx, uint32_t delta_pages); /* old pages or -1 */
+    void (*memory_copy)(w2n_vmctx *vmctx, uint32_t dst, uint32_t src, uint32_t n);
+    void (*memory_fill)(w2n_vmctx *vmctx, uint32_t dst, uint32_t value, uint32_t n);
+    void (*memory_init)(w2n_vmctx *vmctx, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
+    void (*data_drop)(w2n_vmctx *vmctx, uint32_t seg);
+    int32_t (*table_grow)(w2n_vmctx *vmctx, uint32_t table, void *init, uint32_t delta); /* old size or -1 */
+    void (*table_fill)(w2n_vmctx *vmctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
+    void (*table_copy)(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table,
+                       uint32_t dst, uint32_t src, uint32_t n);
+    void (*table_init)(w2n_vmctx *vmctx, uint32_t table, uint32_t seg,
+                       uint32_t dst, uint32_t src, uint32_t n);
+    void (*elem_drop)(w2n_vmctx *vmctx, uint32_t seg);
+    /* Call imported host function `import_func` (a function index < number of
+     * imported functions) with arguments in slots; results come back in slots. */
+    void (*call_host)(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *args_and_results);
+} w2n_helpers;
+
+/* The instance context, first argument of every compiled function.  The
+ * runtime allocates and fills it before any compiled code runs; the pointer
+ * fields never change afterwards (the compiler may load them as invariant). */
+struct w2n_vmctx {
+    w2n_memory_abi *memory;     /* memory 0, or NULL if the module has none */
+    uintptr_t stack_limit;      /* trap when the stack pointer drops below */
+    volatile uint32_t interrupt;/* non-zero: interrupt at next check */
+    uint32_t reserved0;
+    const w2n_helpers *helpers;
+    w2n_table_abi **tables;     /* every table, imports first */
+    w2n_func **funcs;           /* every function, imports first */
+    const uint32_t *type_ids;   /* canonical id of each module type index */
+    void **globals;             /* storage of each global, imports first (16 bytes each) */
+    void *instance;             /* runtime-private back pointer */
+};
+
+#define W2N_VMCTX_MEMORY      0
+#define W2N_VMCTX_STACK_LIMIT 8
+#define W2N_VMCTX_INTERRUPT   16
+#define W2N_VMCTX_HELPERS     24
+#define W2N_VMCTX_TABLES      32
+#define W2N_VMCTX_FUNCS       40
+#define W2N_VMCTX_TYPE_IDS    48
+#define W2N_VMCTX_GLOBALS     56
+#define W2N_VMCTX_INSTANCE    64
+#define W2N_VMCTX_SIZE        72
+
+/* Index of each helper in w2n_helpers, in declaration order. */
+enum w2n_helper_index {
+    W2N_HELPER_TRAP,
+    W2N_HELPER_MEMORY_GROW,
+    W2N_HELPER_MEMORY_COPY,
+    W2N_HELPER_MEMORY_FILL,
+    W2N_HELPER_MEMORY_INIT,
+    W2N_HELPER_DATA_DROP,
+    W2N_HELPER_TABLE_GROW,
+    W2N_HELPER_TABLE_FILL,
+    W2N_HELPER_TABLE_COPY,
+    W2N_HELPER_TABLE_INIT,
+    W2N_HELPER_ELEM_DROP,
+    W2N_HELPER_CALL_HOST,
+    W2N_HELPER_COUNT
+};
+
+/* ---- symbols every object defines ------------------------------------------
+ * Each is a read-only array of code pointers (relocated by the loader):
+ *   w2n_functions[i]        native entry of defined function i
+ *                           (Wasm function index nimported_funcs + i)
+ *   w2n_trampolines[i]      array-call entry of defined function i, or NULL
+ *                           when the host can never call it directly
+ *   w2n_import_adapters[i]  native entry for imported function i: packs the
+ *                           arguments into slots and calls helpers->call_host;
+ *                           the runtime uses it when the import is a host
+ *                           function.  (Only present with imported functions.)
+ * Function symbols are named from the name section where it has a name
+ * ("w2n:<name>" made unique), else "w2n_f<index>". */
+#define W2N_SYM_FUNCTIONS       "w2n_functions"
+#define W2N_SYM_TRAMPOLINES     "w2n_trampolines"
+#define W2N_SYM_IMPORT_ADAPTERS "w2n_import_adapters"
+
+/* The metadata section, encoded as runtime/meta.h describes. */
+#define W2N_META_SECTION ".w2n.module"
+#define W2N_META_MAGIC   "W2NMETA"   /* 8 bytes with the NUL */
+
+/* Targets, as recorded in the metadata. */
+typedef enum w2n_arch {
+    W2N_ARCH_X86_64 = 1,
+    W2N_ARCH_AARCH64 = 2,
+    W2N_ARCH_RISCV64 = 3
+} w2n_arch;
+
+/* Compile flags recorded in the metadata; the loader refuses a mode the
+ * runtime was not asked for. */
+enum w2n_meta_flags {
+    W2N_FLAG_EXPLICIT_BOUNDS = 1u << 0,  /* else guard pages */
+    W2N_FLAG_INTERRUPTIBLE = 1u << 1
+};
+
+/* Guard mode reserves this much address space per 32-bit memory. */
+#define W2N_GUARD_RESERVATION (UINT64_C(8) << 30)
+#define W2N_PAGE_SIZE 65536u
+#define W2N_MAX_PAGES 65536u
+
+#if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L && UINTPTR_MAX == UINT64_MAX
+_Static_assert(offsetof(struct w2n_vmctx, memory) == W2N_VMCTX_MEMORY, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, stack_limit) == W2N_VMCTX_STACK_LIMIT, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, interrupt) == W2N_VMCTX_INTERRUPT, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, helpers) == W2N_VMCTX_HELPERS, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, tables) == W2N_VMCTX_TABLES, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, funcs) == W2N_VMCTX_FUNCS, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, type_ids) == W2N_VMCTX_TYPE_IDS, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, globals) == W2N_VMCTX_GLOBALS, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, instance) == W2N_VMCTX_INSTANCE, "vmctx layout");
+_Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
+_Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
+               offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,
+               "w2n_func layout");
+_Static_assert(offsetof(w2n_memory_abi, size) == 8, "memory layout");
+_Static_assert(offsetof(w2n_table_abi, size) == 8 && offsetof(w2n_table_abi, max) == 12,
+               "table layout");
+_Static_assert(sizeof(w2n_raw) == 16, "raw slot");
+#endif
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,53 @@
+/*
+ * w2n/compiler.h — validate and compile Wasm modules to relocatable objects.
+ *
+ *     w2n_compile_options opts;
+ *     w2n_compile_options_init(&opts);          // x86_64, -O2, guard pages
+ *     opts.target = "aarch64-linux-gnu";
+ *     uint8_t *obj; size_t obj_size; w2n_error err;
+ *     if (w2n_compile(wasm, wasm_size, &opts, &obj, &obj_size, &err) != W2N_OK)
+ *         fprintf(stderr, "offset 0x%llx: %s\n", (unsigned long long)err.offset, err.message);
+ *     ...
+ *     free(obj);
+ *
+ * The output is byte-identical for the same input and options on every host.
+ */
+#ifndef W2N_COMPILER_H
+#define W2N_COMPILER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/compiler_flags.h"
+#include "w2n/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct w2n_compile_options {
+    const char *target;      /* triple: "x86_64-linux-gnu" (default), "aarch64-linux-gnu",
+                                "riscv64-linux-gnu"; the short arch names also work */
+    const char *cpu;         /* NULL or "" = the target's portable baseline */
+    const char *features;    /* LLVM feature string such as "+avx2,+bmi2"; NULL = none */
+    int opt_level;           /* 0..3, default 2 */
+    w2n_bounds_mode bounds;  /* default W2N_BOUNDS_GUARD */
+    bool interruptible;      /* check vmctx->interrupt at loop back-edges and entries */
+} w2n_compile_options;
+
+/* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */
+void w2n_compile_options_init(w2n_compile_options *opts);
+
+/* Decode and validate.  W2N_OK, or W2N_ERR_MALFORMED / W2N_ERR_INVALID with the
+ * byte offset of the fault and the spec's words for it. */
+w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err);
+
+/* Validate, then compile to an ELF relocatable object in a malloc'd buffer. */
+w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,
+                       uint8_t **out_object, size_t *out_size, w2n_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,12 @@
+/*
+ * w2n/compiler_flags.h — compile modes that both the compiler and the runtime name.
+ */
+#ifndef W2N_COMPILER_FLAGS_H
+#define W2N_COMPILER_FLAGS_H
+
+typedef enum w2n_bounds_mode {
+    W2N_BOUNDS_GUARD = 0,    /* 8 GiB reservation per memory, no checks in code */
+    W2N_BOUNDS_EXPLICIT = 1  /* compare-and-trap before each access */
+} w2n_bounds_mode;
+
+#endif

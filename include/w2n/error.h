@@ -1,0 +1,57 @@
+/*
+ * w2n/error.h — errors as values.
+ *
+ * Every w2n function that can fail returns a w2n_status and, when it fails,
+ * fills a caller-owned w2n_error.  There is no global error buffer.  Traps are
+ * not errors: they travel as a w2n_trap (see runtime.h).
+ *
+ *     w2n_error err;
+ *     if (w2n_validate(bytes, len, &err) != W2N_OK)
+ *         fprintf(stderr, "%s: offset 0x%llx: %s\n", path,
+ *                 (unsigned long long)err.offset, err.message);
+ */
+#ifndef W2N_ERROR_H
+#define W2N_ERROR_H
+
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum w2n_status {
+    W2N_OK = 0,
+    W2N_ERR_MALFORMED,   /* bytes are not a well-formed Wasm binary */
+    W2N_ERR_INVALID,     /* well-formed but fails validation */
+    W2N_ERR_IO,          /* file could not be read or written */
+    W2N_ERR_NOMEM,       /* an allocation or mapping failed */
+    W2N_ERR_BAD_OBJECT,  /* a compiled object is corrupt or of another ABI/target */
+    W2N_ERR_LINK,        /* an import could not be satisfied */
+    W2N_ERR_TRAP,        /* a call trapped; details in the w2n_trap */
+    W2N_ERR_UNSUPPORTED, /* valid, but not (yet) supported by w2n */
+    W2N_ERR_ARGUMENT,    /* a bad argument from the caller */
+    W2N_ERR_INTERNAL     /* a w2n bug: LLVM refused our IR, and the like */
+} w2n_status;
+
+#define W2N_NO_OFFSET UINT64_MAX
+#define W2N_NO_FUNC   (-1)
+
+typedef struct w2n_error {
+    w2n_status code;
+    uint64_t offset;      /* byte offset in the input, or W2N_NO_OFFSET */
+    int64_t func_index;   /* Wasm function index, or W2N_NO_FUNC */
+    char message[256];    /* one line, no trailing newline */
+} w2n_error;
+
+/* Fill *err (if not NULL) and return code.  Offset may be W2N_NO_OFFSET. */
+w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* A short name for a status, e.g. "malformed module". */
+const char *w2n_status_name(w2n_status code);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,191 @@
+/*
+ * w2n/runtime.h — load compiled objects, instantiate them, call their exports.
+ *
+ * Everything lives in a w2n_store: instances, host functions, memories,
+ * tables and globals are freed together with it.  A store is used by one
+ * thread at a time.
+ *
+ *     w2n_error err;
+ *     w2n_object *obj;
+ *     if (w2n_object_load_file("app.o", &obj, &err) != W2N_OK) { ... }
+ *     w2n_store *store = w2n_store_new(NULL);
+ *     w2n_linker *linker = w2n_linker_new(store);
+ *     w2n_instance *inst;
+ *     w2n_trap trap;
+ *     if (w2n_linker_instantiate(linker, obj, &inst, &trap, &err) != W2N_OK) { ... }
+ *     w2n_extern fib;
+ *     w2n_instance_export(inst, "fib", &fib);
+ *     w2n_value arg = w2n_i32(30), result;
+ *     if (w2n_func_call(store, fib.of.func, &arg, 1, &result, 1, &trap, &err) == W2N_ERR_TRAP)
+ *         printf("trap: %s\n", trap.message);
+ *     w2n_linker_free(linker);
+ *     w2n_store_free(store);
+ *     w2n_object_free(obj);
+ */
+#ifndef W2N_RUNTIME_H
+#define W2N_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/abi.h"
+#include "w2n/compiler_flags.h"
+#include "w2n/error.h"
+#include "w2n/types.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct w2n_object w2n_object;     /* a loaded, relocated, immutable code image */
+typedef struct w2n_store w2n_store;
+typedef struct w2n_instance w2n_instance;
+typedef struct w2n_memory w2n_memory;
+typedef struct w2n_table w2n_table;
+typedef struct w2n_global w2n_global;
+typedef struct w2n_linker w2n_linker;
+/* Functions are the ABI's w2n_func (abi.h); host functions extend it. */
+
+/* ---- values --------------------------------------------------------------- */
+
+typedef struct w2n_value {
+    w2n_valtype type;
+    union {
+        int32_t i32;
+        int64_t i64;
+        float f32;
+        double f64;
+        uint8_t v128[16];
+        void *ref;        /* funcref: w2n_func*, externref: any host pointer */
+    } of;
+} w2n_value;
+
+static inline w2n_value w2n_i32(int32_t v) { w2n_value x = {W2N_I32, {.i32 = v}}; return x; }
+static inline w2n_value w2n_i64(int64_t v) { w2n_value x = {W2N_I64, {.i64 = v}}; return x; }
+static inline w2n_value w2n_f32(float v) { w2n_value x = {W2N_F32, {.f32 = v}}; return x; }
+static inline w2n_value w2n_f64(double v) { w2n_value x = {W2N_F64, {.f64 = v}}; return x; }
+
+/* ---- traps ------------------------------------------------------------------ */
+
+typedef struct w2n_trap {
+    w2n_trap_code code;
+    int exit_status;        /* W2N_TRAP_EXIT: the status passed to proc_exit */
+    char message[160];      /* the spec's words, e.g. "integer divide by zero" */
+} w2n_trap;
+
+/* The spec's text for a trap code ("out of bounds memory access"). */
+const char *w2n_trap_message(w2n_trap_code code);
+
+/* ---- objects ---------------------------------------------------------------- */
+
+/* Parse, check, map and relocate an ELF object of this host's architecture.
+ * Any mismatch (ABI version, architecture, CPU features, unknown relocation
+ * or symbol) fails with W2N_ERR_BAD_OBJECT naming both sides. */
+w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err);
+w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err);
+void w2n_object_free(w2n_object *obj);
+
+/* Introspection of what an object imports and exports (index < count). */
+uint32_t w2n_object_import_count(const w2n_object *obj);
+void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
+                       const char **name, w2n_extern_kind *kind);
+uint32_t w2n_object_export_count(const w2n_object *obj);
+void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
+                       w2n_extern_kind *kind);
+
+/* ---- stores and externals ----------------------------------------------------- */
+
+typedef struct w2n_store_options {
+    size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
+} w2n_store_options;
+
+w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
+void w2n_store_free(w2n_store *store);
+
+typedef struct w2n_extern {
+    w2n_extern_kind kind;
+    union {
+        w2n_func *func;
+        w2n_table *table;
+        w2n_memory *memory;
+        w2n_global *global;
+    } of;
+} w2n_extern;
+
+/* A host function gets its arguments in slots 0..nparams-1 and writes its
+ * results to slots 0..nresults-1 (see abi.h).  `caller` is the instance
+ * whose code called it (for its memory); it may be NULL when the host calls
+ * the function itself.  To trap, call w2n_host_trap and return. */
+typedef void (*w2n_host_fn)(void *data, w2n_instance *caller, w2n_raw *args_and_results);
+
+w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, w2n_host_fn fn,
+                            void *data);
+/* From inside a host function: make the current Wasm call trap once the host
+ * function returns.  W2N_TRAP_EXIT carries `exit_status`. */
+void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
+                   const char *message);
+
+/* A memory for guard-mode code reserves 8 GiB and never moves; one for
+ * explicit-bounds code is sized exactly and may move on grow.  Guard-mode
+ * code cannot import an explicit memory (a link error). */
+w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
+                           w2n_error *err);
+w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_error *err);
+w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value);
+
+/* Memory access for hosts (WASI): base and size in bytes; base may move on
+ * grow in explicit-bounds mode, so re-read it after any call into Wasm. */
+uint8_t *w2n_memory_data(w2n_memory *mem);
+uint64_t w2n_memory_size(w2n_memory *mem);
+/* -1 on failure, else the old size in pages. */
+int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages);
+
+uint32_t w2n_table_size(w2n_table *table);
+w2n_value w2n_global_get(w2n_global *global);
+w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
+
+/* ---- instances ------------------------------------------------------------------ */
+
+/* Instantiate with imports given in the object's import order.  A failing
+ * start function or segment initialisation returns W2N_ERR_TRAP with *trap
+ * filled; a missing or mismatching import returns W2N_ERR_LINK with the
+ * spec's words ("unknown import", "incompatible import type"). */
+w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_extern *imports,
+                           uint32_t nimports, w2n_instance **out, w2n_trap *trap, w2n_error *err);
+
+/* W2N_OK and *out filled, or W2N_ERR_ARGUMENT for an unknown name. */
+w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);
+/* The instance's memory 0, or NULL. */
+w2n_memory *w2n_instance_memory(w2n_instance *inst);
+/* Per-instance host data (WASI keeps its state here). */
+void w2n_instance_set_host_data(w2n_instance *inst, void *data);
+void *w2n_instance_host_data(w2n_instance *inst);
+/* Ask running code to stop at its next check (objects built --interruptible). */
+void w2n_instance_interrupt(w2n_instance *inst);
+
+/* Call any function with typed values; types must match its signature
+ * (W2N_ERR_ARGUMENT otherwise).  A trap returns W2N_ERR_TRAP and fills *trap;
+ * the store stays usable afterwards. */
+w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
+                         uint32_t nargs, w2n_value *results, uint32_t nresults,
+                         w2n_trap *trap, w2n_error *err);
+
+/* ---- linker: resolve imports by name ---------------------------------------------- */
+
+w2n_linker *w2n_linker_new(w2n_store *store);
+void w2n_linker_free(w2n_linker *linker);
+/* Define module.name; a later definition replaces an earlier one. */
+w2n_status w2n_linker_define(w2n_linker *linker, const char *module, const char *name,
+                             w2n_extern ext, w2n_error *err);
+/* Define every export of inst under module name `module` ("register"). */
+w2n_status w2n_linker_define_instance(w2n_linker *linker, const char *module,
+                                      w2n_instance *inst, w2n_error *err);
+/* Resolve the object's imports by name and instantiate. */
+w2n_status w2n_linker_instantiate(w2n_linker *linker, const w2n_object *obj,
+                                  w2n_instance **out, w2n_trap *trap, w2n_error *err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

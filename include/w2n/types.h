@@ -1,0 +1,63 @@
+/*
+ * w2n/types.h — Wasm types shared by the compiler, the runtime and its API.
+ * Value types use the Wasm binary codes (enum w2n_valtype_code in abi.h).
+ */
+#ifndef W2N_TYPES_H
+#define W2N_TYPES_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "w2n/abi.h"
+
+typedef uint8_t w2n_valtype; /* enum w2n_valtype_code */
+
+typedef enum w2n_extern_kind {
+    W2N_EXTERN_FUNC = 0,
+    W2N_EXTERN_TABLE = 1,
+    W2N_EXTERN_MEMORY = 2,
+    W2N_EXTERN_GLOBAL = 3
+} w2n_extern_kind;
+
+typedef struct w2n_limits {
+    uint64_t min;
+    uint64_t max;
+    bool has_max;
+} w2n_limits;
+
+typedef struct w2n_functype {
+    uint32_t nparams;
+    uint32_t nresults;
+    w2n_valtype *params;
+    w2n_valtype *results;
+} w2n_functype;
+
+typedef struct w2n_tabletype {
+    w2n_valtype elem;        /* W2N_FUNCREF or W2N_EXTERNREF */
+    w2n_limits limits;
+} w2n_tabletype;
+
+typedef struct w2n_globaltype {
+    w2n_valtype type;
+    bool is_mutable;
+} w2n_globaltype;
+
+/* A constant expression of Wasm 2.0: exactly one of these instructions. */
+typedef enum w2n_const_kind {
+    W2N_CONST_I32 = 1,        /* bits[0] holds the value (zero-extended) */
+    W2N_CONST_I64,
+    W2N_CONST_F32,            /* raw IEEE bits */
+    W2N_CONST_F64,
+    W2N_CONST_V128,           /* bits[0] low 8 bytes, bits[1] high 8 bytes */
+    W2N_CONST_REF_NULL,       /* index holds the reference type */
+    W2N_CONST_REF_FUNC,       /* index holds the function index */
+    W2N_CONST_GLOBAL_GET      /* index holds the global index */
+} w2n_const_kind;
+
+typedef struct w2n_const_expr {
+    uint8_t kind;             /* w2n_const_kind */
+    uint32_t index;
+    uint64_t bits[2];
+} w2n_const_expr;
+
+#endif

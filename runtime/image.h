@@ -1,0 +1,47 @@
+/*
+ * image.h — a compiled object mapped into memory and ready to run.
+ *
+ * elf.c reads and checks the ELF64 relocatable object (it maps nothing);
+ * image.c lays its allocatable sections out in one mapping, resolves symbols
+ * (defined ones, and the allow-listed library calls of libcalls.c), applies
+ * relocations through the per-architecture tables (reloc_<arch>.c), adds call
+ * stubs where a target is out of direct-branch range, and finally protects
+ * code read+execute and data read-only or read-write: never W and X at once.
+ */
+#ifndef W2N_IMAGE_H
+#define W2N_IMAGE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/abi.h"
+#include "w2n/error.h"
+
+typedef struct w2n_image w2n_image;
+
+/* Load an object for `arch` (the host's, in practice).  Every offset, size,
+ * index and relocation is checked; failures are W2N_ERR_BAD_OBJECT with a
+ * message such as "relocation type 42 (R_X86_64_GOTPCRELX) not supported"
+ * or "undefined symbol 'printf' (not an allowed library call)". */
+w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch, w2n_image **out,
+                          w2n_error *err);
+void w2n_image_free(w2n_image *img);
+
+/* Address of a defined global symbol, or NULL. */
+void *w2n_image_symbol(const w2n_image *img, const char *name);
+
+/* Contents of a non-allocated section copied out of the object (for
+ * ".w2n.module"), or NULL if absent.  Valid while the image lives. */
+const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t *out_size);
+
+/* Does `pc` lie in this image's code?  (The trap handler asks.) */
+int w2n_image_contains_code(const w2n_image *img, uintptr_t pc);
+
+/* Name of the function symbol containing pc, or NULL (for backtraces). */
+const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc);
+
+/* The host's architecture. */
+w2n_arch w2n_host_arch(void);
+const char *w2n_arch_name(w2n_arch arch);
+
+#endif

@@ -1,0 +1,114 @@
+/*
+ * meta.h — the module metadata that travels in section ".w2n.module".
+ *
+ * The compiler fills a w2n_meta from the decoded module and encodes it; the
+ * runtime decodes it from the object and instantiates from it.  Both sides
+ * share runtime/meta.c, so the format has one definition.  The encoding:
+ * little-endian fixed-width integers, strings and byte arrays as a u32
+ * length then the bytes, every vector as a u32 count then the items, in the
+ * field order of the structs below.  The decoder checks every length against
+ * the bytes that remain and every index against its index space, so a
+ * corrupt section is a W2N_ERR_BAD_OBJECT, never a crash.
+ *
+ * All memory of a decoded w2n_meta belongs to it; free with w2n_meta_free.
+ */
+#ifndef W2N_META_H
+#define W2N_META_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/abi.h"
+#include "w2n/error.h"
+#include "w2n/types.h"
+
+typedef struct w2n_meta_import {
+    char *module;
+    char *name;
+    uint8_t kind;             /* w2n_extern_kind */
+    uint32_t func_type;       /* FUNC: type index */
+    w2n_tabletype table;      /* TABLE */
+    w2n_limits memory;        /* MEMORY */
+    w2n_globaltype global;    /* GLOBAL */
+} w2n_meta_import;
+
+typedef struct w2n_meta_global {
+    w2n_globaltype type;
+    w2n_const_expr init;
+} w2n_meta_global;
+
+typedef struct w2n_meta_export {
+    char *name;
+    uint8_t kind;             /* w2n_extern_kind */
+    uint32_t index;           /* in that kind's index space (imports first) */
+} w2n_meta_export;
+
+typedef enum w2n_segment_mode {
+    W2N_SEGMENT_ACTIVE = 0,
+    W2N_SEGMENT_PASSIVE = 1,
+    W2N_SEGMENT_DECLARATIVE = 2
+} w2n_segment_mode;
+
+typedef struct w2n_meta_elem {
+    uint8_t mode;             /* w2n_segment_mode */
+    w2n_valtype type;         /* W2N_FUNCREF or W2N_EXTERNREF */
+    uint32_t table;           /* ACTIVE only */
+    w2n_const_expr offset;    /* ACTIVE only */
+    uint32_t count;
+    w2n_const_expr *items;
+} w2n_meta_elem;
+
+typedef struct w2n_meta_data {
+    uint8_t mode;             /* ACTIVE or PASSIVE */
+    uint32_t memory;          /* ACTIVE only */
+    w2n_const_expr offset;    /* ACTIVE only */
+    uint32_t size;
+    uint8_t *bytes;
+} w2n_meta_data;
+
+typedef struct w2n_meta {
+    uint32_t abi_version;     /* W2N_ABI_VERSION when written */
+    uint32_t arch;            /* w2n_arch */
+    uint32_t flags;           /* enum w2n_meta_flags */
+    char *cpu;                /* CPU the code was compiled for, "" = baseline */
+    char *features;           /* LLVM feature string, "" = none extra */
+    uint64_t module_hash;     /* FNV-1a 64 of the input .wasm bytes */
+
+    uint32_t ntypes;
+    w2n_functype *types;
+    uint32_t nimports;
+    w2n_meta_import *imports;
+    uint32_t nfuncs;          /* defined functions only */
+    uint32_t *func_types;     /* type index of each defined function */
+    uint32_t ntables;         /* defined tables only */
+    w2n_tabletype *tables;
+    uint32_t nmemories;       /* defined memories only */
+    w2n_limits *memories;
+    uint32_t nglobals;        /* defined globals only */
+    w2n_meta_global *globals;
+    uint32_t nexports;
+    w2n_meta_export *exports;
+    int64_t start;            /* start function index, or -1 */
+    uint32_t nelems;
+    w2n_meta_elem *elems;
+    uint32_t ndatas;
+    w2n_meta_data *datas;
+    /* Derived on decode (not encoded): imports counted per kind. */
+    uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
+} w2n_meta;
+
+/* Encode *meta into a fresh malloc'd buffer.  Returns W2N_OK or W2N_ERR_NOMEM. */
+w2n_status w2n_meta_encode(const w2n_meta *meta, uint8_t **out_bytes, size_t *out_size,
+                           w2n_error *err);
+
+/* Decode and check; on failure *out is left zeroed and nothing leaks. */
+w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err);
+
+/* Free everything a decoded (or hand-built, all-malloc'd) meta owns. */
+void w2n_meta_free(w2n_meta *meta);
+
+/* FNV-1a 64-bit hash, as recorded in module_hash. */
+uint64_t w2n_meta_hash(const uint8_t *bytes, size_t size);
+
+#endif
