@@ -1,0 +1,1 @@
+/* compile.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* decode.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* instr.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* module.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* reader.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* validate.c: placeholder, replaced by its owner's first commit. */

@@ -1,0 +1,1 @@
+/* instance.c: placeholder, replaced by its owner's first commit. */

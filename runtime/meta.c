@@ -1,0 +1,1 @@
+/* meta.c: placeholder, replaced by its owner's first commit. */
