@@ -36,7 +36,7 @@ bool w2n_reader_fail(w2n_reader *r, const char *fmt, ...) {
 
 bool w2n_reader_sub(w2n_reader *r, size_t size, w2n_reader *out) {
     if (size > w2n_reader_left(r))
-        return w2n_reader_fail(r, "unexpected end");
+        return w2n_reader_fail(r, "length out of bounds");
     out->start = r->start;
     out->pos = r->pos;
     out->end = r->pos + size;
