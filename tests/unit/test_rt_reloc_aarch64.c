@@ -59,6 +59,7 @@ Test(reloc_aarch64, call26_jump26) {
     insn(CALL26, 0x94000000, 0x8010000, 0x10000, 0, 0x96000000);        /* bl #-0x8000000 */
     insn(JUMP26, 0x14000000, 0x1000, 0x1000 + 0x7fffffc, 0, 0x15ffffff); /* b #0x7fffffc */
     insn(CALL26, 0x94000000, 0x2000, 0x1000, 0x1000, 0x94000000);       /* S+A-P = 0 */
+    insn(CALL26, 0x94000000, 0x400000, 0x400000 - 3515812, 0, 0x97f29697);
 }
 
 Test(reloc_aarch64, call26_out_of_range) {
@@ -88,6 +89,8 @@ Test(reloc_aarch64, condbr19_tstbr14_ld_lo19) {
     insn(CONDBR19, 0x54000001, 0x1000, 0x0ff8, 0, 0x54ffffc1);  /* b.ne #-8 */
     insn(TSTBR14, 0x36180001, 0x1000, 0x1020, 0, 0x36180101);   /* tbz w1, #3, #0x20 */
     insn(TSTBR14, 0x37080002, 0x9000, 0x1000, 0, 0x370c0002);   /* tbnz w2, #1, #-0x8000 */
+    insn(CONDBR19, 0x54000000, 0x1000, 0x1000 + 1444, 0, 0x54002d20);
+    insn(TSTBR14, 0x36180001, 0x1000, 0x1000 - 860, 0, 0x361fe521);
     insn(LD_PREL_LO19, 0x58000000, 0x1000, 0x1100, 0, 0x58000800); /* ldr x0, #0x100 */
     insn_fails(CONDBR19, 0x54000000, 0x1000, 0x1000 + 0x100000, 0, W2N_RELOC_OVERFLOW);
     insn_fails(TSTBR14, 0x36180001, 0x1000, 0x1000 + 0x8000, 0, W2N_RELOC_OVERFLOW);
@@ -99,6 +102,8 @@ Test(reloc_aarch64, adrp_add_ldst) {
     insn(ADRP, 0x90000003, 0x10fff, 0x0f000, 0x10, 0xf0ffffe3);         /* #-0x1000 */
     insn(ADRP_NC, 0x90000000, 0x10000, 0x10000 + 0x12345000, 0, 0xb0091a20);
     insn(ADR_LO21, 0x10000004, 0x1000, 0x1000 + 0x12345, 0, 0x30091a24); /* adr x4, #0x12345 */
+    insn(ADR_LO21, 0x10000004, 0x100000, 0x100000 - 219738, 0, 0x50e52d24);
+    insn(ADRP, 0x90000000, 0x40000000, 0x40000000 - 900046848, 0, 0xd0e52d20);
     insn(ADD_LO12, 0x91000000, 0, 0xabc123, 0, 0x91048c00);             /* #0x123 */
     insn(LDST8, 0x39400001, 0, 0x5123, 0, 0x39448c01);
     insn(LDST16, 0x79400001, 0, 0x5122, 0, 0x79424401);

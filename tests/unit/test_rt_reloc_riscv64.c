@@ -77,6 +77,10 @@ Test(reloc_riscv64, branch_jal) {
     insn(BRANCH, 0x00b51063, 0x2000, 0x1000, 0, 0x80b51063);        /* bne a0,a1,-4096 */
     insn(JAL, 0x000000ef, 0x1000, 0x1000 + 74566, 0, 0x346120ef);   /* jal 74566 */
     insn(JAL, 0x0000006f, 0x100000, 0, 0, 0x8000006f);              /* j -1048576 */
+    insn(BRANCH, 0x00b50063, 0x1000, 0x1000 + 1446, 0, 0x5ab50363); /* beq a0,a1,1446 */
+    insn(BRANCH, 0x00b51063, 0x1000, 0x1000 - 858, 0, 0xcab513e3);  /* bne a0,a1,-858 */
+    insn(JAL, 0x000000ef, 0x0, 370086, 0, 0x5a65a0ef);              /* jal 370086 */
+    insn(JAL, 0x000000ef, 239014, 0, 0, 0xa5bc50ef);                /* jal -239014 */
     fails(BRANCH, 0x00b50063, 0x1000, 0x1000 + 4096, W2N_RELOC_OVERFLOW);
     fails(BRANCH, 0x00b50063, 0x1000, 0x1001, W2N_RELOC_MISALIGNED);
     fails(JAL, 0x000000ef, 0x1000, 0x1000 + 0x100000, W2N_RELOC_OVERFLOW);
@@ -87,6 +91,13 @@ Test(reloc_riscv64, rvc) {
     insn16(RVC_BRANCH, 0xe181, 0x1100, 0x1000, 0xf181);       /* c.bnez a1, -256 */
     insn16(RVC_JUMP, 0xa001, 0x1000, 0x1000 + 2046, 0xaffd);  /* c.j 2046 */
     insn16(RVC_JUMP, 0xa001, 0x1800, 0x1000, 0xb001);         /* c.j -2048 */
+    /* asymmetric offsets, so that every bit lands in its own place */
+    insn16(RVC_JUMP, 0xa001, 0x1000, 0x1040, 0xa081);         /* c.j 64 */
+    insn16(RVC_JUMP, 0xa001, 0x1000, 0x1080, 0xa041);         /* c.j 128 */
+    insn16(RVC_JUMP, 0xa001, 0x1000, 0x1000 + 1446, 0xa35d);  /* c.j 1446 */
+    insn16(RVC_JUMP, 0xa001, 0x1000, 0x1000 - 858, 0xb15d);   /* c.j -858 */
+    insn16(RVC_BRANCH, 0xc101, 0x1000, 0x1000 + 42, 0xc50d);  /* c.beqz a0, 42 */
+    insn16(RVC_BRANCH, 0xc101, 0x1000, 0x1000 - 214, 0xd50d); /* c.beqz a0, -214 */
     uint8_t buf[2];
     w2n_reloc_wr16(buf, 0xc101);
     w2n_reloc_args a = args(buf, 0x1000, 0x1100, 0);
