@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
+#include "elf_object.h"
 #include "reloc.h"
 
 #define EHDR_SIZE 64

@@ -23,7 +23,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
-#include "elf.h"
+#include "elf_object.h"
 #include "image.h"
 #include "libcalls.h"
 #include "reloc.h"

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "elf.h"
+#include "elf_object.h"
 #include "image.h"
 #include "reloc.h"
 

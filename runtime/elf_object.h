@@ -1,5 +1,5 @@
 /*
- * elf.h — a checked view of an ELF64 little-endian relocatable object.
+ * elf_object.h — a checked view of an ELF64 little-endian relocatable object.
  *
  * w2n_elf_read parses the header, the section headers, their names, the
  * symbol table and every RELA section, and checks every offset, size,
@@ -7,9 +7,13 @@
  * loader can then index freely.  It maps nothing and copies nothing but the
  * decoded headers: names and section contents point into the caller's
  * bytes, which must outlive the w2n_elf.
+ *
+ * (Not called elf.h: the runtime's include directory is public, and a
+ * runtime/elf.h would shadow the system <elf.h> that libelf's headers
+ * include in the tools.)
  */
-#ifndef W2N_ELF_H
-#define W2N_ELF_H
+#ifndef W2N_ELF_OBJECT_H
+#define W2N_ELF_OBJECT_H
 
 #include <stddef.h>
 #include <stdint.h>
