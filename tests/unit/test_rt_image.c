@@ -25,19 +25,22 @@ static const char *triple(w2n_arch arch) {
     return "?";
 }
 
-/* Compile `src` for `arch` and return the object's bytes (malloc'd). */
-static uint8_t *build_object(const char *src, w2n_arch arch, size_t *size) {
+/* Compile `src` (C, or assembly if ext is "s") for `arch` with extra
+ * flags and return the object's bytes (malloc'd). */
+static uint8_t *build(const char *src, w2n_arch arch, const char *ext, const char *flags,
+                      size_t *size) {
     char dir[] = "/tmp/w2n_image_XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
     char cpath[64], opath[64], cmd[512];
-    snprintf(cpath, sizeof cpath, "%s/t.c", dir);
+    snprintf(cpath, sizeof cpath, "%s/t.%s", dir, ext);
     snprintf(opath, sizeof opath, "%s/t.o", dir);
     FILE *f = fopen(cpath, "w");
     cr_assert_not_null(f);
     fputs(src, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "clang-19 -c -O2 -fno-pic --target=%s %s -o %s", triple(arch), cpath,
-             opath);
+    snprintf(cmd, sizeof cmd,
+             "clang-19 -c -O2 -Wno-unused-command-line-argument %s --target=%s %s -o %s", flags,
+             triple(arch), cpath, opath);
     if (system("command -v clang-19 >/dev/null 2>&1") != 0)
         cr_skip_test("clang-19 not installed");
     cr_assert_eq(system(cmd), 0, "%s failed", cmd);
@@ -54,6 +57,11 @@ static uint8_t *build_object(const char *src, w2n_arch arch, size_t *size) {
     rmdir(dir);
     *size = (size_t)n;
     return bytes;
+}
+
+/* The compiler's configuration: static relocation model. */
+static uint8_t *build_object(const char *src, w2n_arch arch, size_t *size) {
+    return build(src, arch, "c", "-fno-pic", size);
 }
 
 static const char *SRC =
@@ -262,5 +270,133 @@ Test(image, libcalls_resolve) {
     cr_assert(signbit(r(-0.5)));
     cr_assert_eq(rf(-1.5f), -2.0f);
     cr_assert_eq(nb(5.5), 6.0);
+    w2n_image_free(img);
+}
+
+/* PIC code reaches globals through the GOT: the loader builds one. */
+Test(image, got_relocations_x86_64) {
+    if (!host_is(W2N_ARCH_X86_64))
+        cr_skip_test("not an x86-64 host");
+    size_t n;
+    uint8_t *obj = build(SRC, W2N_ARCH_X86_64, "c", "-fPIC", &n);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, W2N_ARCH_X86_64, &img, &err), W2N_OK, "%s", err.message);
+    free(obj);
+    int (*sum_table)(int) = (int (*)(int))w2n_image_symbol(img, "sum_table");
+    int (*msglen)(void) = (int (*)(void))w2n_image_symbol(img, "msglen");
+    int *counter = w2n_image_symbol(img, "counter");
+    cr_assert_eq(sum_table(3), 6);
+    cr_assert_eq(*counter, 1, "counter reached through its GOT slot");
+    cr_assert_eq(msglen(), 5);
+    w2n_image_free(img);
+}
+
+/* RISC-V: each PCREL_LO12 finds its HI20 through the label, although the
+ * first LO12 comes before its AUIPC (in the code and in the relocation
+ * list) and the others are several instructions away. */
+static const char *PAIR_SRC =
+    "\t.text\n\t.globl f\nf:\n\tj 1f\n"
+    "\t.globl lo1_at\nlo1_at:\n\taddi a1, a0, %pcrel_lo(.Lhi)\n1:\n"
+    "\t.globl hi_at\nhi_at:\n.Lhi:\n\tauipc a0, %pcrel_hi(target)\n\tnop\n\tnop\n\tnop\n"
+    "\t.globl lo2_at\nlo2_at:\n\tld a2, %pcrel_lo(.Lhi)(a0)\n"
+    "\t.globl lo3_at\nlo3_at:\n\tsd a2, %pcrel_lo(.Lhi)(a0)\n"
+    "\t.globl got_at\ngot_at:\n.Lgot:\n\tauipc a3, %got_pcrel_hi(target)\n\tnop\n"
+    "\t.globl gotlo_at\ngotlo_at:\n\tld a3, %pcrel_lo(.Lgot)(a3)\n\tret\n"
+    "\t.data\n\t.zero 0x900\n\t.globl target\ntarget:\n\t.quad 42\n";
+
+static int64_t u_imm(const uint8_t *p) {
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (int64_t)(int32_t)(w & 0xfffff000u);
+}
+
+static int64_t i_imm(const uint8_t *p) {
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (int64_t)((int32_t)w >> 20);
+}
+
+static int64_t s_imm(const uint8_t *p) {
+    uint32_t w = (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+    return (int64_t)(int32_t)((uint32_t)(((int32_t)w >> 25) * 32) | ((w >> 7) & 0x1f));
+}
+
+Test(image, riscv_pcrel_lo_through_label) {
+    size_t n;
+    uint8_t *obj = build(PAIR_SRC, W2N_ARCH_RISCV64, "s", "", &n);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, W2N_ARCH_RISCV64, &img, &err), W2N_OK, "%s", err.message);
+    free(obj);
+    uint8_t *hi = w2n_image_symbol(img, "hi_at");
+    uint8_t *target = w2n_image_symbol(img, "target");
+    cr_assert(hi && target);
+    int64_t want = target - hi;
+    cr_assert_geq(want & 0xfff, 0x800, "the low part is negative: tests the rounding");
+    int64_t h = u_imm(hi);
+    cr_assert_eq(h + i_imm(w2n_image_symbol(img, "lo1_at")), want);
+    cr_assert_eq(h + i_imm(w2n_image_symbol(img, "lo2_at")), want);
+    cr_assert_eq(h + s_imm(w2n_image_symbol(img, "lo3_at")), want);
+    /* the GOT pair points at a slot that holds target's address */
+    uint8_t *got_at = w2n_image_symbol(img, "got_at");
+    uint8_t *slot = got_at + u_imm(got_at) + i_imm(w2n_image_symbol(img, "gotlo_at"));
+    uint64_t held;
+    memcpy(&held, slot, 8);
+    cr_assert_eq(held, (uint64_t)(uintptr_t)target);
+    cr_assert_eq(*(uint64_t *)target, 42);
+    w2n_image_free(img);
+}
+
+/* A PCREL_LO12 whose label has no HI20 is an error, not a guess. */
+Test(image, riscv_pcrel_lo_without_hi) {
+    size_t n;
+    uint8_t *obj = build(PAIR_SRC, W2N_ARCH_RISCV64, "s", "", &n);
+    /* turn the R_RISCV_PCREL_HI20 (type 23) into R_RISCV_NONE */
+    int patched = 0;
+    for (size_t i = 0; i + 24 <= n; i += 8)
+        if (obj[i + 8] == 23 && obj[i + 9] == 0 && obj[i + 10] == 0 && obj[i + 11] == 0 &&
+            obj[i] == 6 && obj[i + 1] == 0) {
+            obj[i + 8] = 0;
+            patched++;
+        }
+    cr_assert_eq(patched, 1);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, W2N_ARCH_RISCV64, &img, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "R_RISCV_PCREL_LO12_I"), "%s", err.message);
+    cr_assert(strstr(err.message, "no PCREL_HI20/GOT_HI20 relocation at its label .text+0x6"),
+              "%s", err.message);
+    free(obj);
+}
+
+/* An object too big for one direct branch still loads: the veneer story on
+ * AArch64 with a real object placed far from libc. */
+Test(image, aarch64_veneer_far_from_libc) {
+    size_t n;
+    uint8_t *obj = build_object("#include <string.h>\n"
+                                "void mv(char *d, const char *s, unsigned long n)"
+                                " { memmove(d, s, n); }\n",
+                                W2N_ARCH_AARCH64, &n);
+    uintptr_t target = (uintptr_t)memmove, far = (uintptr_t)16 << 30;
+    uintptr_t hint = (target > 2 * far ? target - far : target + far) & ~(uintptr_t)0xffff;
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load_at(obj, n, W2N_ARCH_AARCH64, hint, &img, &err), W2N_OK, "%s",
+                 err.message);
+    free(obj);
+    cr_assert_eq(w2n_image_stub_uses(img), 1);
+    /* mv is a tail call: b <veneer>; the veneer is ldr x16,#8; br x16; .quad memmove */
+    uint8_t *mv = w2n_image_symbol(img, "mv");
+    uint32_t b;
+    memcpy(&b, mv, 4);
+    cr_assert_eq(b >> 26, 0x05, "b");
+    int32_t off = (int32_t)(b << 6) >> 4;
+    uint8_t *veneer = mv + off;
+    uint32_t w[2];
+    uint64_t dest;
+    memcpy(w, veneer, 8);
+    memcpy(&dest, veneer + 8, 8);
+    cr_assert_eq(w[0], 0x58000050u);
+    cr_assert_eq(w[1], 0xd61f0200u);
+    cr_assert_eq(dest, (uint64_t)target);
     w2n_image_free(img);
 }
