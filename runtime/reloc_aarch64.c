@@ -59,15 +59,23 @@ static w2n_reloc_result abs64(w2n_reloc_args *a) {
     w2n_reloc_data_nc(a->loc, 8, (uint64_t)a->value);
     return W2N_RELOC_OK;
 }
-static w2n_reloc_result abs32(w2n_reloc_args *a) { return w2n_reloc_data(a->loc, 4, a->value = sa(a)); }
-static w2n_reloc_result abs16(w2n_reloc_args *a) { return w2n_reloc_data(a->loc, 2, a->value = sa(a)); }
+static w2n_reloc_result abs32(w2n_reloc_args *a) {
+    return w2n_reloc_data(a->loc, 4, a->value = sa(a));
+}
+static w2n_reloc_result abs16(w2n_reloc_args *a) {
+    return w2n_reloc_data(a->loc, 2, a->value = sa(a));
+}
 static w2n_reloc_result prel64(w2n_reloc_args *a) {
     a->value = sap(a);
     w2n_reloc_data_nc(a->loc, 8, (uint64_t)a->value);
     return W2N_RELOC_OK;
 }
-static w2n_reloc_result prel32(w2n_reloc_args *a) { return w2n_reloc_data(a->loc, 4, a->value = sap(a)); }
-static w2n_reloc_result prel16(w2n_reloc_args *a) { return w2n_reloc_data(a->loc, 2, a->value = sap(a)); }
+static w2n_reloc_result prel32(w2n_reloc_args *a) {
+    return w2n_reloc_data(a->loc, 4, a->value = sap(a));
+}
+static w2n_reloc_result prel16(w2n_reloc_args *a) {
+    return w2n_reloc_data(a->loc, 2, a->value = sap(a));
+}
 
 /* ---- MOVZ/MOVK: imm16 at bits [20:5] ---------------------------------------- */
 
@@ -100,7 +108,9 @@ static w2n_reloc_result put_adr(uint8_t *loc, int64_t imm21, int check) {
     return W2N_RELOC_OK;
 }
 
-static w2n_reloc_result adr_lo21(w2n_reloc_args *a) { return put_adr(a->loc, a->value = sap(a), 1); }
+static w2n_reloc_result adr_lo21(w2n_reloc_args *a) {
+    return put_adr(a->loc, a->value = sap(a), 1);
+}
 
 static w2n_reloc_result adrp_to(w2n_reloc_args *a, uint64_t target, int check) {
     a->value = (int64_t)(page(target) - page(a->P));
@@ -125,12 +135,24 @@ static w2n_reloc_result lo12(w2n_reloc_args *a, uint64_t x, unsigned scale) {
     w2n_reloc_wr32(a->loc, w2n_reloc_insert(insn, 10, 12, x >> scale));
     return W2N_RELOC_OK;
 }
-static w2n_reloc_result add_lo12(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 0); }
-static w2n_reloc_result ldst8(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 0); }
-static w2n_reloc_result ldst16(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 1); }
-static w2n_reloc_result ldst32(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 2); }
-static w2n_reloc_result ldst64(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 3); }
-static w2n_reloc_result ldst128(w2n_reloc_args *a) { return lo12(a, (uint64_t)(a->value = sa(a)), 4); }
+static w2n_reloc_result add_lo12(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 0);
+}
+static w2n_reloc_result ldst8(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 0);
+}
+static w2n_reloc_result ldst16(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 1);
+}
+static w2n_reloc_result ldst32(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 2);
+}
+static w2n_reloc_result ldst64(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 3);
+}
+static w2n_reloc_result ldst128(w2n_reloc_args *a) {
+    return lo12(a, (uint64_t)(a->value = sa(a)), 4);
+}
 
 static w2n_reloc_result ld64_got_lo12(w2n_reloc_args *a) {
     if (a->A != 0)

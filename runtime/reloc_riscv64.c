@@ -208,7 +208,9 @@ static w2n_reloc_result abs64(w2n_reloc_args *a) {
     w2n_reloc_data_nc(a->loc, 8, (uint64_t)(a->value = sa(a)));
     return W2N_RELOC_OK;
 }
-static w2n_reloc_result abs32(w2n_reloc_args *a) { return w2n_reloc_data(a->loc, 4, a->value = sa(a)); }
+static w2n_reloc_result abs32(w2n_reloc_args *a) {
+    return w2n_reloc_data(a->loc, 4, a->value = sa(a));
+}
 static w2n_reloc_result pcrel32(w2n_reloc_args *a) {
     a->value = sap(a);
     if (!w2n_reloc_fits_signed(a->value, 32))

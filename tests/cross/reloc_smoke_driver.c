@@ -32,8 +32,8 @@ static void *sym(w2n_image *img, const char *name) {
 
 static void run(const uint8_t *bytes, size_t size, int far) {
     uintptr_t target = (uintptr_t)memmove, dist = (uintptr_t)16 << 30;
-    uintptr_t hint = far ? ((target > 2 * dist ? target - dist : target + dist) & ~(uintptr_t)0xffff)
-                         : 0;
+    uintptr_t away = target > 2 * dist ? target - dist : target + dist;
+    uintptr_t hint = far ? away & ~(uintptr_t)0xffff : 0;
     w2n_image *img;
     w2n_error err;
     if (w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &img, &err) != W2N_OK) {
