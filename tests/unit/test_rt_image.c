@@ -400,3 +400,31 @@ Test(image, aarch64_veneer_far_from_libc) {
     cr_assert_eq(dest, (uint64_t)target);
     w2n_image_free(img);
 }
+
+/* Every single-byte corruption of real objects loads or fails cleanly (the
+ * sanitizer build turns any stray access into a crash). */
+static void flip_every_byte(w2n_arch arch) {
+    size_t n;
+    uint8_t *obj = build_object(SRC, arch, &n);
+    uint8_t *copy = malloc(n);
+    size_t loaded = 0;
+    for (size_t i = 0; i < n; i++) {
+        memcpy(copy, obj, n);
+        copy[i] ^= (uint8_t)(0x5a + i);
+        w2n_image *img;
+        w2n_error err;
+        if (w2n_image_load(copy, n, arch, &img, &err) == W2N_OK) {
+            loaded++;
+            w2n_image_free(img);
+        } else {
+            cr_assert_neq(err.message[0], 0, "an error always has a message");
+        }
+    }
+    cr_assert_lt(loaded, n, "some corruptions must be caught");
+    free(copy);
+    free(obj);
+}
+
+Test(image, byte_flips_x86_64) { flip_every_byte(W2N_ARCH_X86_64); }
+Test(image, byte_flips_aarch64) { flip_every_byte(W2N_ARCH_AARCH64); }
+Test(image, byte_flips_riscv64) { flip_every_byte(W2N_ARCH_RISCV64); }
