@@ -30,6 +30,9 @@
 
 #define NONE UINT64_MAX
 #define SHT_NOTE 7
+#define SHT_INIT_ARRAY 14
+#define SHT_FINI_ARRAY 15
+#define SHT_PREINIT_ARRAY 16
 #define SHT_X86_64_UNWIND 0x70000001u
 
 enum region { RX, RO, RW, NREGIONS };
@@ -169,6 +172,10 @@ static w2n_status choose_sections(loader *L, w2n_error *err) {
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
                                  "section %u (%s): thread-local storage is not supported", i,
                                  s->name);
+        if (s->type == SHT_INIT_ARRAY || s->type == SHT_FINI_ARRAY || s->type == SHT_PREINIT_ARRAY)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s): static constructors and destructors are not "
+                                 "supported", i, s->name);
         if (s->type != W2N_SHT_PROGBITS && s->type != W2N_SHT_NOBITS && s->type != SHT_NOTE &&
             s->type != SHT_X86_64_UNWIND)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,

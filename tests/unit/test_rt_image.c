@@ -428,3 +428,27 @@ static void flip_every_byte(w2n_arch arch) {
 Test(image, byte_flips_x86_64) { flip_every_byte(W2N_ARCH_X86_64); }
 Test(image, byte_flips_aarch64) { flip_every_byte(W2N_ARCH_AARCH64); }
 Test(image, byte_flips_riscv64) { flip_every_byte(W2N_ARCH_RISCV64); }
+
+Test(image, constructors_refused) {
+    size_t n;
+    w2n_arch host = w2n_host_arch();
+    uint8_t *obj = build("int x;\n__attribute__((constructor)) void init(void) { x = 1; }\n",
+                         host, "c", "-fno-pic -O0", &n);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, host, &img, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, ".init_array"), "%s", err.message);
+    cr_assert(strstr(err.message, "constructors"), "%s", err.message);
+    free(obj);
+}
+
+Test(image, riscv_soft_float_abi_refused) {
+    size_t n;
+    uint8_t *obj = build("int f(int x) { return x + 1; }\n", W2N_ARCH_RISCV64, "c",
+                         "-fno-pic -mabi=lp64 -march=rv64imac", &n);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, W2N_ARCH_RISCV64, &img, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "lp64d"), "%s", err.message);
+    free(obj);
+}
