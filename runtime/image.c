@@ -207,11 +207,13 @@ static w2n_status scan_relocs(loader *L, w2n_error *err) {
             w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
             const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r.type);
             uint64_t at = rs->offset + k * 24;
-            if (!h)
+            if (!h) {
+                const char *name = w2n_reloc_type_name(L->arch, r.type);
                 return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
-                                     "relocation type %u at %s+0x%llx is not supported on %s",
-                                     r.type, t->name, (unsigned long long)r.offset,
-                                     L->arch->name);
+                                     "relocation type %u (%s) at %s+0x%llx is not supported on %s",
+                                     r.type, name ? name : "unknown", t->name,
+                                     (unsigned long long)r.offset, L->arch->name);
+            }
             if (h->size > t->size || r.offset > t->size - h->size)
                 return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
                                      "relocation %s at %s+0x%llx extends past the section end",

@@ -110,6 +110,16 @@ const w2n_reloc_howto *w2n_reloc_lookup(const w2n_reloc_arch *arch, uint32_t typ
     return NULL;
 }
 
+const char *w2n_reloc_type_name(const w2n_reloc_arch *arch, uint32_t type) {
+    const w2n_reloc_howto *h = w2n_reloc_lookup(arch, type);
+    if (h)
+        return h->name;
+    for (size_t i = 0; i < arch->nunsupported; i++)
+        if (arch->unsupported[i].type == type)
+            return arch->unsupported[i].name;
+    return NULL;
+}
+
 const char *w2n_reloc_result_name(w2n_reloc_result r) {
     switch (r) {
     case W2N_RELOC_OK: return "ok";

@@ -62,6 +62,13 @@ typedef struct w2n_reloc_howto {
     w2n_reloc_fn apply; /* NULL only with W2N_RELOC_IGNORE */
 } w2n_reloc_howto;
 
+/* A type we know by name but do not support (TLS, dynamic-linker types),
+ * so that the error names it. */
+typedef struct w2n_reloc_name {
+    uint32_t type;
+    const char *name;
+} w2n_reloc_name;
+
 typedef struct w2n_reloc_arch {
     w2n_arch arch;
     const char *name;      /* "aarch64" */
@@ -72,6 +79,8 @@ typedef struct w2n_reloc_arch {
     const char *eflags_meaning;
     const w2n_reloc_howto *howtos;
     size_t nhowtos;
+    const w2n_reloc_name *unsupported;
+    size_t nunsupported;
     size_t stub_size;      /* bytes per call stub (a multiple of 8) */
     /* Write a stub at `loc` (run-time address stub_addr) that jumps to target
      * from anywhere in the address space; clobbers only registers the ABI
@@ -89,6 +98,9 @@ const w2n_reloc_arch *w2n_reloc_arch_for_machine(uint16_t machine);
 
 /* The howto of a relocation type, or NULL if the type is not supported. */
 const w2n_reloc_howto *w2n_reloc_lookup(const w2n_reloc_arch *arch, uint32_t type);
+
+/* The psABI name of a type, supported or not ("R_X86_64_TLSGD"), or NULL. */
+const char *w2n_reloc_type_name(const w2n_reloc_arch *arch, uint32_t type);
 
 /* A short phrase for a result ("value out of range"). */
 const char *w2n_reloc_result_name(w2n_reloc_result r);

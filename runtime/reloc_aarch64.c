@@ -209,6 +209,42 @@ static const w2n_reloc_howto howtos[] = {
 };
 #undef H
 
+/* Known, refused: thread-local storage (w2n code has none) and the
+ * types only a dynamic linker or a static linker's output carries. */
+static const w2n_reloc_name unsupported[] = {
+    {270, "R_AARCH64_MOVW_SABS_G0"},
+    {271, "R_AARCH64_MOVW_SABS_G1"},
+    {272, "R_AARCH64_MOVW_SABS_G2"},
+    {287, "R_AARCH64_MOVW_PREL_G0"},
+    {288, "R_AARCH64_MOVW_PREL_G0_NC"},
+    {289, "R_AARCH64_MOVW_PREL_G1"},
+    {290, "R_AARCH64_MOVW_PREL_G1_NC"},
+    {291, "R_AARCH64_MOVW_PREL_G2"},
+    {292, "R_AARCH64_MOVW_PREL_G2_NC"},
+    {293, "R_AARCH64_MOVW_PREL_G3"},
+    {309, "R_AARCH64_GOT_LD_PREL19"},
+    {310, "R_AARCH64_LD64_GOTOFF_LO15"},
+    {313, "R_AARCH64_LD64_GOTPAGE_LO15"},
+    {541, "R_AARCH64_TLSIE_ADR_GOTTPREL_PAGE21"},
+    {542, "R_AARCH64_TLSIE_LD64_GOTTPREL_LO12_NC"},
+    {549, "R_AARCH64_TLSLE_ADD_TPREL_HI12"},
+    {550, "R_AARCH64_TLSLE_ADD_TPREL_LO12"},
+    {551, "R_AARCH64_TLSLE_ADD_TPREL_LO12_NC"},
+    {562, "R_AARCH64_TLSDESC_ADR_PAGE21"},
+    {563, "R_AARCH64_TLSDESC_LD64_LO12"},
+    {564, "R_AARCH64_TLSDESC_ADD_LO12"},
+    {569, "R_AARCH64_TLSDESC_CALL"},
+    {1024, "R_AARCH64_COPY"},
+    {1025, "R_AARCH64_GLOB_DAT"},
+    {1026, "R_AARCH64_JUMP_SLOT"},
+    {1027, "R_AARCH64_RELATIVE"},
+    {1028, "R_AARCH64_TLS_DTPMOD64"},
+    {1029, "R_AARCH64_TLS_DTPREL64"},
+    {1030, "R_AARCH64_TLS_TPREL64"},
+    {1031, "R_AARCH64_TLSDESC"},
+    {1032, "R_AARCH64_IRELATIVE"},
+};
+
 /* ldr x16, #8; br x16; .quad target */
 static void write_stub(uint8_t *loc, uint64_t stub_addr, uint64_t target) {
     w2n_reloc_wr32(loc, 0x58000050u);
@@ -222,6 +258,8 @@ const w2n_reloc_arch w2n_reloc_aarch64 = {
     .machine = 183, /* EM_AARCH64 */
     .howtos = howtos,
     .nhowtos = sizeof howtos / sizeof howtos[0],
+    .unsupported = unsupported,
+    .nunsupported = sizeof unsupported / sizeof unsupported[0],
     .stub_size = 16,
     .write_stub = write_stub,
 };

@@ -125,6 +125,34 @@ static const w2n_reloc_howto howtos[] = {
 };
 #undef H
 
+/* Known, refused: thread-local storage (w2n code has none) and the
+ * types only a dynamic linker or a static linker's output carries. */
+static const w2n_reloc_name unsupported[] = {
+    {3, "R_X86_64_GOT32"},
+    {5, "R_X86_64_COPY"},
+    {6, "R_X86_64_GLOB_DAT"},
+    {7, "R_X86_64_JUMP_SLOT"},
+    {8, "R_X86_64_RELATIVE"},
+    {16, "R_X86_64_DTPMOD64"},
+    {17, "R_X86_64_DTPOFF64"},
+    {18, "R_X86_64_TPOFF64"},
+    {19, "R_X86_64_TLSGD"},
+    {20, "R_X86_64_TLSLD"},
+    {21, "R_X86_64_DTPOFF32"},
+    {22, "R_X86_64_GOTTPOFF"},
+    {23, "R_X86_64_TPOFF32"},
+    {27, "R_X86_64_GOT64"},
+    {28, "R_X86_64_GOTPCREL64"},
+    {29, "R_X86_64_GOTPC64"},
+    {30, "R_X86_64_GOTPLT64"},
+    {31, "R_X86_64_PLTOFF64"},
+    {34, "R_X86_64_GOTPC32_TLSDESC"},
+    {35, "R_X86_64_TLSDESC_CALL"},
+    {36, "R_X86_64_TLSDESC"},
+    {37, "R_X86_64_IRELATIVE"},
+    {38, "R_X86_64_RELATIVE64"},
+};
+
 /* jmp *0(%rip); .quad target; two bytes of int3 padding. */
 static void write_stub(uint8_t *loc, uint64_t stub_addr, uint64_t target) {
     static const uint8_t jmp[6] = {0xff, 0x25, 0x00, 0x00, 0x00, 0x00};
@@ -141,6 +169,8 @@ const w2n_reloc_arch w2n_reloc_x86_64 = {
     .machine = 62, /* EM_X86_64 */
     .howtos = howtos,
     .nhowtos = sizeof howtos / sizeof howtos[0],
+    .unsupported = unsupported,
+    .nunsupported = sizeof unsupported / sizeof unsupported[0],
     .stub_size = 16,
     .write_stub = write_stub,
 };

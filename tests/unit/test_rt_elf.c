@@ -250,9 +250,15 @@ Test(elf, bad_relocation_section) {
 
 Test(elf, unknown_relocation_type) {
     make_object(62, 200);
-    load_rejects(W2N_ARCH_X86_64, "relocation type 200 at .text+0x1 is not supported on x86_64");
-    make_object(183, 1031); /* R_AARCH64_TLSDESC_CALL */
-    load_rejects(W2N_ARCH_AARCH64, "relocation type 1031");
+    load_rejects(W2N_ARCH_X86_64,
+                 "relocation type 200 (unknown) at .text+0x1 is not supported on x86_64");
+    make_object(62, 19);
+    load_rejects(W2N_ARCH_X86_64, "relocation type 19 (R_X86_64_TLSGD)");
+    make_object(183, 569);
+    load_rejects(W2N_ARCH_AARCH64, "relocation type 569 (R_AARCH64_TLSDESC_CALL)");
+    make_object(243, 60);
+    put32(48, 0x5); /* lp64d + RVC */
+    load_rejects(W2N_ARCH_RISCV64, "relocation type 60 (R_RISCV_SET_ULEB128)");
 }
 
 Test(elf, undefined_symbol_not_allowed) {

@@ -130,3 +130,29 @@ Test(reloc_shared, helpers) {
     cr_assert_eq(w2n_reloc_insn_unsigned(b, 0x100, 0, 0, 8), W2N_RELOC_OVERFLOW);
     cr_assert_str_eq(w2n_reloc_result_name(W2N_RELOC_OVERFLOW), "value out of range");
 }
+
+/* Each table: unique types, an apply function unless ignored, psABI-style
+ * names, and no type both supported and listed as refused. */
+Test(reloc_shared, tables_consistent) {
+    const w2n_reloc_arch *all[] = {&w2n_reloc_x86_64, &w2n_reloc_aarch64, &w2n_reloc_riscv64};
+    const char *prefix[] = {"R_X86_64_", "R_AARCH64_", "R_RISCV_"};
+    for (int k = 0; k < 3; k++) {
+        const w2n_reloc_arch *a = all[k];
+        cr_assert_eq(w2n_reloc_arch_get(a->arch), a);
+        cr_assert_eq(a->stub_size % 8, 0);
+        for (size_t i = 0; i < a->nhowtos; i++) {
+            const w2n_reloc_howto *h = &a->howtos[i];
+            cr_assert_eq(w2n_reloc_lookup(a, h->type), h, "%s duplicated", h->name);
+            cr_assert_eq(!h->apply, !!(h->flags & W2N_RELOC_IGNORE), "%s", h->name);
+            cr_assert(!strncmp(h->name, prefix[k], strlen(prefix[k])), "%s", h->name);
+            cr_assert_leq(h->size, 8);
+        }
+        for (size_t i = 0; i < a->nunsupported; i++) {
+            cr_assert_null(w2n_reloc_lookup(a, a->unsupported[i].type), "%s",
+                           a->unsupported[i].name);
+            cr_assert_str_eq(w2n_reloc_type_name(a, a->unsupported[i].type),
+                             a->unsupported[i].name);
+        }
+    }
+    cr_assert_null(w2n_reloc_type_name(&w2n_reloc_x86_64, 4000));
+}
