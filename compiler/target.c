@@ -14,13 +14,15 @@
 #include <llvm-c/Target.h>
 
 static const w2n_target targets[] = {
+    /* PIC: RIP-relative jump tables and constants, so an object loads
+     * anywhere, not only in the low 2 GiB that absolute 32-bit forms need. */
     {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
-     NULL, LLVMCodeModelSmall},
+     NULL, LLVMCodeModelSmall, LLVMRelocPIC},
     {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
-     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall},
+     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax. */
     {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
-     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium},
+     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic},
 };
 
 const w2n_target *w2n_target_find(const char *name) {
@@ -75,7 +77,7 @@ w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *
     if (t->abi)
         LLVMTargetMachineOptionsSetABI(o, t->abi);
     LLVMTargetMachineOptionsSetCodeGenOptLevel(o, levels[opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level]);
-    LLVMTargetMachineOptionsSetRelocMode(o, LLVMRelocStatic);
+    LLVMTargetMachineOptionsSetRelocMode(o, t->reloc_model);
     LLVMTargetMachineOptionsSetCodeModel(o, t->code_model);
     *out = LLVMCreateTargetMachineWithOptions(target, t->llvm_triple, o);
     LLVMDisposeTargetMachineOptions(o);

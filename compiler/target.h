@@ -18,6 +18,7 @@ typedef struct w2n_target {
     const char *baseline_features;/* always added before the user's --features */
     const char *abi;              /* target ABI name, or NULL */
     LLVMCodeModel code_model;
+    LLVMRelocMode reloc_model;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */
