@@ -13,6 +13,7 @@
  * single constant instruction is marked (W2N_INIT_*) for the validator to
  * reject, as the spec makes that a validation error.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -578,8 +579,10 @@ static bool read_code_section(decoder *d, w2n_reader *r) {
             return false;
         c->body_start = w2n_reader_offset(&body);
         c->body_end = (size_t)(body.end - body.start);
-        if (!scan_body(&body, body.end == m->bytes + m->size))
+        if (!scan_body(&body, body.end == m->bytes + m->size)) {
+            d->err->func_index = (int64_t)m->nimported_funcs + i;
             return false;
+        }
     }
     return true;
 }
@@ -664,12 +667,24 @@ static void read_name_section(decoder *d) {
     w2n_reader r;
     w2n_reader_init(&r, d->names, d->names_size, &scratch_err);
     char **names = NULL;
+    char *module_name = NULL;
     while (!w2n_reader_done(&r)) {
         uint8_t id;
         uint32_t size;
         w2n_reader sub;
         if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sub))
             goto fail;
+        if (id == 0 && !module_name) {
+            const char *s;
+            uint32_t len;
+            if (!w2n_read_name(&sub, &s, &len) || !w2n_reader_done(&sub))
+                goto fail;
+            if (!(module_name = malloc((size_t)len + 1)))
+                goto fail;
+            memcpy(module_name, s, len);
+            module_name[len] = 0;
+            continue;
+        }
         if (id != 1)
             continue;
         uint32_t n;
@@ -693,8 +708,10 @@ static void read_name_section(decoder *d) {
             goto fail;
     }
     m->func_names = names;
+    m->module_name = module_name;
     return;
 fail:
+    free(module_name);
     if (names)
         for (uint32_t i = 0; i < m->nfuncs; i++)
             free(names[i]);
@@ -776,7 +793,8 @@ static bool read_sections(decoder *d, w2n_reader *r) {
             /* Running out inside a section is the spec's "unexpected end of
              * section or function" (the reader only knows "unexpected end"). */
             if (d->err->code == W2N_ERR_MALFORMED && !strcmp(d->err->message, "unexpected end"))
-                w2n_reader_fail(&sec, "unexpected end of section or function");
+                snprintf(d->err->message, sizeof d->err->message,
+                         "unexpected end of section or function");
             return false;
         }
         if (!w2n_reader_done(&sec))
