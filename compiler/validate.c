@@ -742,6 +742,25 @@ out:
 
 /* ---- module-level rules ---------------------------------------------------- */
 
+/* Offset of the contents of the first section with this id, for messages
+ * about things the module does not record offsets for (0 if absent). */
+static size_t section_offset(const w2n_module *m, uint8_t want) {
+    w2n_error ignored;
+    w2n_reader r;
+    w2n_reader_init(&r, m->bytes, m->size, &ignored);
+    r.pos += m->size >= 8 ? 8 : m->size;
+    while (!w2n_reader_done(&r)) {
+        uint8_t id;
+        uint32_t size;
+        w2n_reader sec;
+        if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sec))
+            break;
+        if (id == want)
+            return w2n_reader_offset(&sec);
+    }
+    return 0;
+}
+
 static bool check_limits(validator *v, const w2n_limits *l, uint64_t range, const char *too_big) {
     if (l->min > range || (l->has_max && l->max > range))
         return INVALID(v, "%s", too_big);
@@ -831,10 +850,11 @@ static bool check_definitions(validator *v) {
         if (!check_type(v, m->func_types[i]))
             return false;
     }
-    v->at = 0;
+    v->at = section_offset(m, 4);
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
         if (!check_tabletype(v, &m->tables[i]))
             return false;
+    v->at = section_offset(m, 5);
     for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
         if (!check_memtype(v, &m->memories[i]))
             return false;
@@ -907,7 +927,7 @@ static bool check_start(validator *v) {
     const w2n_module *m = v->m;
     if (m->start < 0)
         return true;
-    v->at = 0;
+    v->at = section_offset(m, 8);
     if (!check_func(v, (uint32_t)m->start))
         return false;
     const w2n_functype *t = w2n_module_func_type(m, (uint32_t)m->start);
