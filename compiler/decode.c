@@ -237,7 +237,7 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
             return false;
         if (form != 0x60) {
             r->pos--;
-            return w2n_reader_fail(r, "integer representation too long");
+            return w2n_reader_fail(r, "malformed function type");
         }
         m->ntypes = i + 1;
         if (!w2n_read_vec_len(r, 1, &t->nparams) ||

@@ -1,7 +1,7 @@
 /*
  * fuzz_validate.c — w2n-fuzz-validate: a mutation fuzzer for the front end.
  *
- *     w2n-fuzz-validate [--seed N] [--iterations N] [--verbose] SEED.wasm|DIR...
+ *     w2n-fuzz-validate [--seed N] [--iterations N] [--verbose] [--dump DIR] SEED.wasm|DIR...
  *
  * Each iteration copies one seed module (or the previous mutant), applies a
  * few random mutations (bit flips, byte sets, inserts, deletes, LEB128
@@ -10,6 +10,8 @@
  * heap buffer, so sanitizers see any read past the end.  The front end must
  * never crash, and every rejection must be a malformed/invalid error whose
  * offset lies within the input and whose message is a non-empty line.
+ * --dump writes every mutant to DIR/NNNNNNN.wasm with its verdict in
+ * DIR/verdicts.txt, for differential testing against other validators.
  * Deterministic for a given seed.  Exit 0 when all iterations pass, 1 if an
  * invariant broke (the offending input is written to fuzz-failure.wasm),
  * 2 on bad usage.
@@ -148,7 +150,7 @@ static void reserve(mbuf *m, size_t n) {
 }
 
 static void insert(mbuf *m, size_t at, const uint8_t *src, size_t n) {
-    reserve(m, m->n + n);
+    reserve(m, m->n + n + 1); /* never NULL, even for an empty insert */
     memmove(m->b + at + n, m->b + at, m->n - at);
     memcpy(m->b + at, src, n);
     m->n += n;
@@ -410,19 +412,23 @@ static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[
 
 static void usage(FILE *out) {
     fprintf(out, "usage: w2n-fuzz-validate [--seed N] [--iterations N] [--verbose] "
-                 "SEED.wasm|DIR...\n");
+                 "[--dump DIR] SEED.wasm|DIR...\n");
 }
 
 int main(int argc, char **argv) {
     uint64_t seed = 1;
     unsigned long long iterations = 1000;
     bool verbose = false;
+    const char *dump = NULL;
+    FILE *verdicts = NULL;
     corpus c = {0};
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--seed") && i + 1 < argc) {
             seed = strtoull(argv[++i], NULL, 0);
         } else if (!strcmp(argv[i], "--iterations") && i + 1 < argc) {
             iterations = strtoull(argv[++i], NULL, 0);
+        } else if (!strcmp(argv[i], "--dump") && i + 1 < argc) {
+            dump = argv[++i];
         } else if (!strcmp(argv[i], "--verbose")) {
             verbose = true;
         } else if (!strcmp(argv[i], "--help")) {
@@ -438,6 +444,14 @@ int main(int argc, char **argv) {
     if (!c.n) {
         usage(stderr);
         return 2;
+    }
+    if (dump) {
+        char path[4096];
+        snprintf(path, sizeof path, "%s/verdicts.txt", dump);
+        if (!(verdicts = fopen(path, "w"))) {
+            fprintf(stderr, "w2n-fuzz-validate: %s: %s\n", path, strerror(errno));
+            return 2;
+        }
     }
     rng_state = seed * 0x9E3779B97F4A7C15ull + 1;
     size_t counts[3] = {0};
@@ -472,7 +486,19 @@ int main(int argc, char **argv) {
         }
         if (m.n > (1u << 20))
             m.n = 1u << 20;
-        if (!check_one(m.b, m.n, verbose, counts)) {
+        size_t before_ok = counts[0];
+        bool passed = check_one(m.b, m.n, verbose, counts);
+        if (dump) {
+            char path[4096];
+            snprintf(path, sizeof path, "%s/%07llu.wasm", dump, it);
+            FILE *f = fopen(path, "wb");
+            if (f) {
+                fwrite(m.b, 1, m.n, f);
+                fclose(f);
+            }
+            fprintf(verdicts, "%07llu %s\n", it, counts[0] > before_ok ? "valid" : "rejected");
+        }
+        if (!passed) {
             FILE *f = fopen("fuzz-failure.wasm", "wb");
             if (f) {
                 fwrite(m.b, 1, m.n, f);
@@ -485,6 +511,8 @@ int main(int argc, char **argv) {
     printf("w2n-fuzz-validate: %zu seeds, %llu mutations (seed %llu): %zu valid, %zu malformed, "
            "%zu invalid\n",
            c.n, iterations, (unsigned long long)seed, counts[0], counts[1], counts[2]);
+    if (verdicts)
+        fclose(verdicts);
     for (size_t i = 0; i < c.n; i++)
         free(c.items[i].bytes);
     free(c.items);
