@@ -236,8 +236,10 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         if (!w2n_read_u8(r, &form))
             return false;
         if (form != 0x60) {
+            /* The form is a 7-bit signed LEB128: one byte at most. */
             r->pos--;
-            return w2n_reader_fail(r, "malformed function type");
+            return w2n_reader_fail(r, (form & 0x80) ? "integer representation too long"
+                                                    : "malformed function type");
         }
         m->ntypes = i + 1;
         if (!w2n_read_vec_len(r, 1, &t->nparams) ||
