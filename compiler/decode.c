@@ -443,7 +443,7 @@ static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
 
 static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
     seg->pos = w2n_reader_offset(r);
-    uint32_t flags;
+    uint32_t flags = 0;
     if (!read_flag(r, 7, "malformed elements segment kind", &flags))
         return false;
     /* bit 0: passive or declarative; bit 1: explicit table (active) or
@@ -600,7 +600,7 @@ static bool read_data_section(decoder *d, w2n_reader *r) {
         w2n_data_segment *seg = &m->datas[i];
         seg->pos = w2n_reader_offset(r);
         m->ndatas = i + 1;
-        uint32_t flags;
+        uint32_t flags = 0;
         if (!read_flag(r, 2, "malformed data segment kind", &flags))
             return false;
         seg->mode = flags == 1 ? W2N_SEGMENT_PASSIVE : W2N_SEGMENT_ACTIVE;

@@ -106,7 +106,7 @@ static bool pop(validator *v, w2n_valtype *out) {
 }
 
 static bool pop_expect(validator *v, w2n_valtype expect) {
-    w2n_valtype t;
+    w2n_valtype t = T_UNKNOWN;
     if (!pop(v, &t))
         return false;
     if (t != expect && t != T_UNKNOWN && expect != T_UNKNOWN)

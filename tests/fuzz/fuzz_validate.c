@@ -345,7 +345,7 @@ static bool mutate_structured(mbuf *out, const uint8_t *src, size_t n, const cor
     if (in_body) {
         /* the code section up to the size field of the chosen body */
         size_t p = lo, size_field = 0;
-        uint32_t count, size;
+        uint32_t count = 0, size = 0;
         read_leb(src, hi, &p, &count);
         while (p < body_lo) {
             size_field = p;
