@@ -498,7 +498,7 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     uint64_t total = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t count;
-        w2n_valtype t;
+        w2n_valtype t = 0;
         if (!w2n_read_u32(&scan, &count) || !read_valtype(&scan, &t))
             return false;
         total += count;
@@ -511,7 +511,7 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     uint32_t k = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t count;
-        w2n_valtype t;
+        w2n_valtype t = 0;
         if (!w2n_read_u32(r, &count) || !read_valtype(r, &t))
             return false;
         memset(c->locals + k, t, count);

@@ -94,6 +94,7 @@ static bool push(validator *v, w2n_valtype t) {
 
 static bool pop(validator *v, w2n_valtype *out) {
     frame *f = &v->ctrls[v->nctrls - 1];
+    *out = T_UNKNOWN; /* defined even on failure */
     if (v->nvals == f->height) {
         if (f->unreachable) {
             *out = T_UNKNOWN;
@@ -516,7 +517,7 @@ static bool select_op(validator *v, const w2n_instr *in) {
         w2n_valtype t = in->imm.select_t.type;
         return op_sig(v, 3, t, t, W2N_I32, t);
     }
-    w2n_valtype t1, t2;
+    w2n_valtype t1 = 0, t2 = 0;
     if (!pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
         return false;
     if (!((is_num(t1) && is_num(t2)) || (is_vec(t1) && is_vec(t2))))
@@ -599,7 +600,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
 static bool variable_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
     uint32_t x = in->imm.index;
-    w2n_valtype t;
+    w2n_valtype t = 0;
     switch (in->op) {
     case W2N_OP_DROP:
         return pop(v, &t);
