@@ -13,6 +13,7 @@
  * single constant instruction is marked (W2N_INIT_*) for the validator to
  * reject, as the spec makes that a validation error.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -225,7 +226,7 @@ fail:
 static bool read_type_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->types = alloc_array(r, n, sizeof *m->types)))
         return false;
@@ -235,8 +236,10 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         if (!w2n_read_u8(r, &form))
             return false;
         if (form != 0x60) {
+            /* The form is a 7-bit signed LEB128: one byte at most. */
             r->pos--;
-            return w2n_reader_fail(r, "integer representation too long");
+            return w2n_reader_fail(r, (form & 0x80) ? "integer representation too long"
+                                                    : "malformed function type");
         }
         m->ntypes = i + 1;
         if (!w2n_read_vec_len(r, 1, &t->nparams) ||
@@ -258,7 +261,7 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
 static bool read_import_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 4, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->imports = alloc_array(r, n, sizeof *m->imports)))
         return false;
@@ -323,7 +326,7 @@ static bool read_function_section(decoder *d, w2n_reader *r) {
 
 static bool read_table_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
         return false;
@@ -336,7 +339,7 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
 
 static bool read_memory_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 2, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
         return false;
@@ -350,7 +353,7 @@ static bool read_memory_section(decoder *d, w2n_reader *r) {
 static bool read_global_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->globals = alloc_array(r, n, sizeof *m->globals)))
         return false;
@@ -365,7 +368,7 @@ static bool read_global_section(decoder *d, w2n_reader *r) {
 static bool read_export_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 3, &n))
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
     if (!(m->exports = alloc_array(r, n, sizeof *m->exports)))
         return false;
@@ -440,7 +443,7 @@ static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
 
 static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
     seg->pos = w2n_reader_offset(r);
-    uint32_t flags;
+    uint32_t flags = 0;
     if (!read_flag(r, 7, "malformed elements segment kind", &flags))
         return false;
     /* bit 0: passive or declarative; bit 1: explicit table (active) or
@@ -495,7 +498,7 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     uint64_t total = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t count;
-        w2n_valtype t;
+        w2n_valtype t = 0;
         if (!w2n_read_u32(&scan, &count) || !read_valtype(&scan, &t))
             return false;
         total += count;
@@ -508,7 +511,7 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     uint32_t k = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
         uint32_t count;
-        w2n_valtype t;
+        w2n_valtype t = 0;
         if (!w2n_read_u32(r, &count) || !read_valtype(r, &t))
             return false;
         memset(c->locals + k, t, count);
@@ -516,6 +519,44 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
     }
     c->nlocals = k;
     return true;
+}
+
+/* Check that a body decodes instruction by instruction and that its final
+ * `end` is its last byte, so that every malformed body is found in decode,
+ * in file order, as the spec's decoder finds it.  Types are not looked at. */
+static bool scan_body(w2n_reader *body, bool at_eof) {
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, body->start, w2n_reader_offset(body),
+                          (size_t)(body->end - body->start), body->err);
+    w2n_instr in;
+    uint32_t depth = 0;
+    bool ok = false;
+    for (;;) {
+        if (w2n_instr_reader_done(&ir)) {
+            /* The spec's decoder reads on past the body: at the end of the
+             * input it runs out, elsewhere it finds no `end`. */
+            w2n_reader_fail(&ir.r, at_eof ? "unexpected end of section or function"
+                                          : "END opcode expected");
+            goto out;
+        }
+        if (!w2n_instr_read(&ir, &in))
+            goto out;
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
+            depth++;
+        } else if (in.op == W2N_OP_END) {
+            if (depth == 0)
+                break;
+            depth--;
+        }
+    }
+    if (!w2n_instr_reader_done(&ir)) {
+        w2n_reader_fail(&ir.r, "section size mismatch");
+        goto out;
+    }
+    ok = true;
+out:
+    w2n_instr_reader_free(&ir);
+    return ok;
 }
 
 static bool read_code_section(decoder *d, w2n_reader *r) {
@@ -540,8 +581,9 @@ static bool read_code_section(decoder *d, w2n_reader *r) {
             return false;
         c->body_start = w2n_reader_offset(&body);
         c->body_end = (size_t)(body.end - body.start);
-        if (c->body_start >= c->body_end) {
-            return w2n_reader_fail(&body, "unexpected end of section or function");
+        if (!scan_body(&body, body.end == m->bytes + m->size)) {
+            d->err->func_index = (int64_t)m->nimported_funcs + i;
+            return false;
         }
     }
     return true;
@@ -558,7 +600,7 @@ static bool read_data_section(decoder *d, w2n_reader *r) {
         w2n_data_segment *seg = &m->datas[i];
         seg->pos = w2n_reader_offset(r);
         m->ndatas = i + 1;
-        uint32_t flags;
+        uint32_t flags = 0;
         if (!read_flag(r, 2, "malformed data segment kind", &flags))
             return false;
         seg->mode = flags == 1 ? W2N_SEGMENT_PASSIVE : W2N_SEGMENT_ACTIVE;
@@ -627,12 +669,24 @@ static void read_name_section(decoder *d) {
     w2n_reader r;
     w2n_reader_init(&r, d->names, d->names_size, &scratch_err);
     char **names = NULL;
+    char *module_name = NULL;
     while (!w2n_reader_done(&r)) {
         uint8_t id;
         uint32_t size;
         w2n_reader sub;
         if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sub))
             goto fail;
+        if (id == 0 && !module_name) {
+            const char *s;
+            uint32_t len;
+            if (!w2n_read_name(&sub, &s, &len) || !w2n_reader_done(&sub))
+                goto fail;
+            if (!(module_name = malloc((size_t)len + 1)))
+                goto fail;
+            memcpy(module_name, s, len);
+            module_name[len] = 0;
+            continue;
+        }
         if (id != 1)
             continue;
         uint32_t n;
@@ -656,8 +710,10 @@ static void read_name_section(decoder *d) {
             goto fail;
     }
     m->func_names = names;
+    m->module_name = module_name;
     return;
 fail:
+    free(module_name);
     if (names)
         for (uint32_t i = 0; i < m->nfuncs; i++)
             free(names[i]);
@@ -739,7 +795,8 @@ static bool read_sections(decoder *d, w2n_reader *r) {
             /* Running out inside a section is the spec's "unexpected end of
              * section or function" (the reader only knows "unexpected end"). */
             if (d->err->code == W2N_ERR_MALFORMED && !strcmp(d->err->message, "unexpected end"))
-                w2n_reader_fail(&sec, "unexpected end of section or function");
+                snprintf(d->err->message, sizeof d->err->message,
+                         "unexpected end of section or function");
             return false;
         }
         if (!w2n_reader_done(&sec))

@@ -57,6 +57,7 @@ bool w2n_read_u8(w2n_reader *r, uint8_t *out) {
 static bool read_leb(w2n_reader *r, unsigned bits, bool is_signed, uint64_t *out) {
     unsigned max_bytes = (bits + 6) / 7;
     uint64_t result = 0;
+    *out = 0; /* defined even on failure */
     unsigned shift = 0;
     for (unsigned i = 0;; i++) {
         if (r->pos >= r->end)

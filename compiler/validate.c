@@ -94,6 +94,7 @@ static bool push(validator *v, w2n_valtype t) {
 
 static bool pop(validator *v, w2n_valtype *out) {
     frame *f = &v->ctrls[v->nctrls - 1];
+    *out = T_UNKNOWN; /* defined even on failure */
     if (v->nvals == f->height) {
         if (f->unreachable) {
             *out = T_UNKNOWN;
@@ -106,7 +107,7 @@ static bool pop(validator *v, w2n_valtype *out) {
 }
 
 static bool pop_expect(validator *v, w2n_valtype expect) {
-    w2n_valtype t;
+    w2n_valtype t = T_UNKNOWN;
     if (!pop(v, &t))
         return false;
     if (t != expect && t != T_UNKNOWN && expect != T_UNKNOWN)
@@ -220,8 +221,13 @@ static bool check_type(validator *v, uint32_t t) {
 }
 
 static bool check_data(validator *v, uint32_t d) {
-    if (!v->m->has_data_count)
+    /* Without a data count section the binary is malformed, but when there
+     * are no data segments at all the index is plainly unknown (the suite's
+     * text modules are encoded that way). */
+    if (!v->m->has_data_count && d < v->m->ndatas)
         return fail_at(v, W2N_ERR_MALFORMED, v->at, "data count section required");
+    if (!v->m->has_data_count)
+        return INVALID(v, "unknown data segment %u", d);
     if (d >= v->m->data_count)
         return INVALID(v, "unknown data segment %u", d);
     return true;
@@ -511,7 +517,7 @@ static bool select_op(validator *v, const w2n_instr *in) {
         w2n_valtype t = in->imm.select_t.type;
         return op_sig(v, 3, t, t, W2N_I32, t);
     }
-    w2n_valtype t1, t2;
+    w2n_valtype t1 = 0, t2 = 0;
     if (!pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
         return false;
     if (!((is_num(t1) && is_num(t2)) || (is_vec(t1) && is_vec(t2))))
@@ -594,7 +600,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
 static bool variable_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
     uint32_t x = in->imm.index;
-    w2n_valtype t;
+    w2n_valtype t = 0;
     switch (in->op) {
     case W2N_OP_DROP:
         return pop(v, &t);
@@ -737,6 +743,25 @@ out:
 
 /* ---- module-level rules ---------------------------------------------------- */
 
+/* Offset of the contents of the first section with this id, for messages
+ * about things the module does not record offsets for (0 if absent). */
+static size_t section_offset(const w2n_module *m, uint8_t want) {
+    w2n_error ignored;
+    w2n_reader r;
+    w2n_reader_init(&r, m->bytes, m->size, &ignored);
+    r.pos += m->size >= 8 ? 8 : m->size;
+    while (!w2n_reader_done(&r)) {
+        uint8_t id;
+        uint32_t size;
+        w2n_reader sec;
+        if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sec))
+            break;
+        if (id == want)
+            return w2n_reader_offset(&sec);
+    }
+    return 0;
+}
+
 static bool check_limits(validator *v, const w2n_limits *l, uint64_t range, const char *too_big) {
     if (l->min > range || (l->has_max && l->max > range))
         return INVALID(v, "%s", too_big);
@@ -826,10 +851,11 @@ static bool check_definitions(validator *v) {
         if (!check_type(v, m->func_types[i]))
             return false;
     }
-    v->at = 0;
+    v->at = section_offset(m, 4);
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
         if (!check_tabletype(v, &m->tables[i]))
             return false;
+    v->at = section_offset(m, 5);
     for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
         if (!check_memtype(v, &m->memories[i]))
             return false;
@@ -902,7 +928,7 @@ static bool check_start(validator *v) {
     const w2n_module *m = v->m;
     if (m->start < 0)
         return true;
-    v->at = 0;
+    v->at = section_offset(m, 8);
     if (!check_func(v, (uint32_t)m->start))
         return false;
     const w2n_functype *t = w2n_module_func_type(m, (uint32_t)m->start);
@@ -921,11 +947,11 @@ static bool check_segments(validator *v) {
                 return false;
             if (m->tables[s->table].elem != s->type)
                 return INVALID(v, "type mismatch");
-            if (!check_const(v, &s->offset, W2N_I32, m->nglobals))
+            if (!check_const(v, &s->offset, W2N_I32, m->nimported_globals))
                 return false;
         }
         for (uint32_t j = 0; j < s->count; j++)
-            if (!check_const(v, &s->items[j], s->type, m->nglobals))
+            if (!check_const(v, &s->items[j], s->type, m->nimported_globals))
                 return false;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -933,7 +959,7 @@ static bool check_segments(validator *v) {
         v->at = s->pos;
         if (s->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nglobals))
+        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nimported_globals))
             return false;
     }
     return true;

@@ -26,6 +26,37 @@ static w2n_status io_fail(w2n_error *err, int e) {
     return w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s", why);
 }
 
+static w2n_status read_stream(int fd, uint8_t **out, size_t *size, w2n_error *err) {
+    uint8_t *buf = NULL;
+    size_t n = 0, cap = 0;
+    for (;;) {
+        if (n == cap) {
+            size_t ncap = cap ? cap * 2 : 65536;
+            uint8_t *p = ncap > cap ? realloc(buf, ncap) : NULL;
+            if (!p) {
+                free(buf);
+                return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                     "out of memory reading the file");
+            }
+            buf = p;
+            cap = ncap;
+        }
+        ssize_t r = read(fd, buf + n, cap - n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0) {
+            free(buf);
+            return io_fail(err, errno);
+        }
+        if (r == 0)
+            break;
+        n += (size_t)r;
+    }
+    *out = buf;
+    *size = n;
+    return W2N_OK;
+}
+
 w2n_status w2n_read_file(const char *path, uint8_t **out, size_t *size, w2n_error *err) {
     *out = NULL;
     *size = 0;
@@ -44,8 +75,18 @@ w2n_status w2n_read_file(const char *path, uint8_t **out, size_t *size, w2n_erro
         goto fail;
     }
     if (!S_ISREG(sb.st_mode)) {
-        st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "not a regular file");
-        goto fail;
+        /* A pipe or device (e.g. `<(cat x.wasm)`): read until end of file. */
+        st = read_stream(fd, &buf, size, err);
+        if (st == W2N_OK && !*size) {
+            free(buf);
+            buf = NULL;
+            st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "empty file");
+        }
+        if (st != W2N_OK)
+            goto fail;
+        close(fd);
+        *out = buf;
+        return W2N_OK;
     }
     if (sb.st_size == 0) {
         st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "empty file");
