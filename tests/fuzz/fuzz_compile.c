@@ -250,6 +250,8 @@ static void report(stats *st, unsigned long long iterations, uint64_t seed, doub
     qsort(st->unsup, st->nunsup, sizeof *st->unsup, by_count);
     for (size_t i = 0; i < st->nunsup; i++)
         printf("  unsupported %-28s %llu\n", st->unsup[i].name, st->unsup[i].count);
+    /* Before LeakSanitizer's exit-time report, which ends the process. */
+    fflush(stdout);
 }
 
 int main(int argc, char **argv) {
