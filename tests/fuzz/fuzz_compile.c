@@ -3,10 +3,12 @@
  *
  *     w2n-fuzz-compile [--seed N] [--iterations N] [--cross-every N]
  *                      [--determinism-every N] [--max-seconds S]
- *                      [--allow-unsupported] [--keep-going DIR] [--verbose]
- *                      SEED.wasm|DIR...
+ *                      [--generate PERCENT] [--allow-unsupported]
+ *                      [--keep-going DIR] [--verbose] [SEED.wasm|DIR...]
  *
- * Each iteration makes one mutant of the seeds (the mutator of
+ * Each iteration makes either a random valid module (gen.c; --generate
+ * percent of the iterations, default 50, or 100 without seeds), sometimes
+ * mutated further, or one mutant of the seeds (the mutator of
  * w2n-fuzz-validate, mutate.c).  Mutants that validate go through the full
  * w2n_compile for x86_64 at -O0 and -O2, and every Nth valid mutant
  * (--cross-every, default 8) also for aarch64 and riscv64.  Every compile
@@ -32,6 +34,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "gen.h"
 #include "mutate.h"
 #include "w2n/compiler.h"
 
@@ -225,8 +228,8 @@ static bool check_one(const uint8_t *src, size_t n, const config *cfg, stats *st
 static void usage(FILE *out) {
     fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--cross-every N] "
                  "[--determinism-every N]\n"
-                 "       [--max-seconds S] [--allow-unsupported] [--keep-going DIR] [--verbose] "
-                 "SEED.wasm|DIR...\n");
+                 "       [--max-seconds S] [--generate PERCENT] [--allow-unsupported]\n"
+                 "       [--keep-going DIR] [--verbose] [SEED.wasm|DIR...]\n");
 }
 
 static double now(void) {
@@ -258,6 +261,7 @@ int main(int argc, char **argv) {
     uint64_t seed = 1;
     unsigned long long iterations = 1000;
     double max_seconds = 0;
+    long generate = -1;
     config cfg = {.cross_every = 8, .determinism_every = 4};
     fuzz_corpus c = {0};
     for (int i = 1; i < argc; i++) {
@@ -273,6 +277,8 @@ int main(int argc, char **argv) {
             cfg.determinism_every = strtoull(argv[++i], NULL, 0);
         } else if (!strcmp(a, "--max-seconds") && has_arg) {
             max_seconds = strtod(argv[++i], NULL);
+        } else if (!strcmp(a, "--generate") && has_arg) {
+            generate = strtol(argv[++i], NULL, 0);
         } else if (!strcmp(a, "--keep-going") && has_arg) {
             cfg.keep_going = argv[++i];
         } else if (!strcmp(a, "--allow-unsupported")) {
@@ -289,11 +295,14 @@ int main(int argc, char **argv) {
             return 2;
         }
     }
-    if (!c.n) {
+    if (generate < 0)
+        generate = c.n ? 50 : 100;
+    if (!c.n && generate < 100) {
         usage(stderr);
         return 2;
     }
     fuzz_rng_seed(seed);
+    fuzz_gen_options gen_opts = {0};
     stats st = {0};
     fuzz_buf m = {0};
     double start = now();
@@ -305,7 +314,13 @@ int main(int argc, char **argv) {
     for (; it < iterations && (!st.failures || cfg.keep_going); it++) {
         if (max_seconds > 0 && now() - start > max_seconds)
             break;
-        fuzz_mutate_next(&m, &c, it == 0);
+        if ((long)fuzz_below(100) < generate) {
+            fuzz_gen_module(&m, &gen_opts);
+            if (c.n && !fuzz_below(4))
+                fuzz_mutate_structured(&m, &c);
+        } else {
+            fuzz_mutate_next(&m, &c, it == 0);
+        }
         if (check_one(m.b, m.n, &cfg, &st))
             continue;
         st.failures++;
