@@ -39,6 +39,8 @@ typedef struct gen {
     uint8_t labels[MAX_LABELS];
     unsigned nlabels;
     unsigned budget;
+    unsigned counters;            /* first of MAX_DEPTH i32 loop-counter locals */
+    unsigned loop_depth;
 } gen;
 
 /* Numeric instructions by signature: result, operand types (0 = none). */
@@ -176,6 +178,23 @@ static void fuel_check(gen *g) {
     byte(g, 0x23), uleb(g, 0), byte(g, 0x41), sleb(g, 1), byte(g, 0x6B), byte(g, 0x24), uleb(g, 0);
 }
 
+/* Before a loop: reset its trip counter (one local per loop nesting level). */
+static void loop_begin(gen *g) {
+    byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    g->loop_depth++;
+}
+
+/* With the loop's condition on the stack: also stop after a few trips, so
+ * that most loops end before the fuel does; then br_if to the loop. */
+static void loop_continue(gen *g) {
+    unsigned c = g->counters + g->loop_depth - 1;
+    byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
+    byte(g, 0x22), uleb(g, c);                                            /* tee c */
+    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6)), byte(g, 0x49);     /* < K (u) */
+    byte(g, 0x71);                                                        /* and */
+    byte(g, 0x0D), uleb(g, 0);
+}
+
 static void push_label(gen *g, uint8_t l) {
     g->labels[g->nlabels++] = l;
 }
@@ -210,14 +229,14 @@ static void leaf(gen *g, uint8_t t) {
 /* An i32 address, mostly inside the first page. */
 static void address(gen *g, unsigned depth) {
     value(g, I32, depth + 1);
-    if (fuzz_below(4)) {
+    if (fuzz_below(10)) {
         byte(g, 0x41), sleb(g, 0x7FF8), byte(g, 0x71); /* i32.and */
     }
 }
 
 static void memarg(gen *g, unsigned natural_log2) {
     uleb(g, fuzz_below(natural_log2 + 1));
-    uleb(g, fuzz_below(8) ? fuzz_below(64) : (uint64_t)interesting_int(false) & 0xFFFFFFFFu);
+    uleb(g, fuzz_below(16) ? fuzz_below(64) : (uint64_t)interesting_int(false) & 0xFFFFFFFFu);
 }
 
 static void load(gen *g, uint8_t t, unsigned depth) {
@@ -365,15 +384,17 @@ static void block_value(gen *g, uint8_t t, unsigned depth) {
         g->nlabels--;
         byte(g, 0x0B);
         return;
-    case 2: /* loop that runs while a condition holds (and fuel lasts) */
+    case 2: /* loop that runs while a condition holds (a few trips at most) */
+        loop_begin(g);
         byte(g, 0x03), byte(g, t);
         push_label(g, LABEL_NONE);
         fuel_check(g);
         stmt(g, depth + 1);
         value(g, I32, depth + 1);
-        byte(g, 0x0D), uleb(g, 0);
+        loop_continue(g);
         value(g, t, depth + 1);
         g->nlabels--;
+        g->loop_depth--;
         byte(g, 0x0B);
         return;
     default: /* br_table over two nested blocks */
@@ -538,14 +559,16 @@ static void stmt(gen *g, unsigned depth) {
         byte(g, 0x0B);
         return;
     case 7:
+        loop_begin(g);
         byte(g, 0x03), byte(g, 0x40);
         push_label(g, LABEL_NONE);
         fuel_check(g);
         stmt(g, depth + 1);
         stmt(g, depth + 1);
         value(g, I32, depth + 1);
-        byte(g, 0x0D), uleb(g, 0);
+        loop_continue(g);
         g->nlabels--;
+        g->loop_depth--;
         byte(g, 0x0B);
         return;
     case 8:
@@ -620,12 +643,16 @@ static void body(gen *g, fuzz_buf *code) {
     for (unsigned i = 0; i < s->nparams; i++)
         g->locals[g->nlocals++] = s->params[i];
     unsigned extra = (unsigned)fuzz_below(5);
-    uleb(g, extra);
+    uleb(g, extra + 1);
     for (unsigned i = 0; i < extra; i++) {
         uint8_t t = random_numtype();
         uleb(g, 1), byte(g, t);
         g->locals[g->nlocals++] = t;
     }
+    /* The loop counters: not in g->locals, so nothing else touches them. */
+    uleb(g, MAX_DEPTH), byte(g, I32);
+    g->counters = g->nlocals;
+    g->loop_depth = 0;
     g->nlabels = 0;
     push_label(g, LABEL_FUNC);
     g->budget = 20 + (unsigned)fuzz_below(60);

@@ -34,7 +34,7 @@ typedef struct fuzz_gen_options {
     bool deterministic;    /* see above */
     bool no_params;        /* exported functions take no parameters */
     unsigned max_funcs;    /* 0 = default (5) */
-    unsigned fuel;         /* 0 = default (300) */
+    unsigned fuel;         /* 0 = default (1000) */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */
