@@ -323,11 +323,14 @@ typedef struct spaces {
     uint64_t funcs, tables, memories, globals;
 } spaces;
 
-static void get_const(rbuf *r, w2n_const_expr *c, const spaces *s) {
+static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
     c->kind = get_u8(r);
     c->index = get_u32(r);
     c->bits[0] = get_u64(r);
     c->bits[1] = get_u64(r);
+}
+
+static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
     if (r->failed)
         return;
     switch (c->kind) {
@@ -349,6 +352,11 @@ static void get_const(rbuf *r, w2n_const_expr *c, const spaces *s) {
     default:
         bad(r, "unknown constant expression");
     }
+}
+
+static void get_const(rbuf *r, w2n_const_expr *c, const spaces *s) {
+    get_const_unchecked(r, c);
+    check_const(r, c, s);
 }
 
 static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
@@ -470,9 +478,11 @@ static void get_elems(rbuf *r, w2n_meta *m, const spaces *s) {
         e->mode = get_u8(r);
         e->type = get_u8(r);
         e->table = get_u32(r);
-        get_const(r, &e->offset, s);
+        get_const_unchecked(r, &e->offset);   /* meaningful for active segments only */
         if (r->failed)
             break;
+        if (e->mode == W2N_SEGMENT_ACTIVE)
+            check_const(r, &e->offset, s);
         if (e->mode > W2N_SEGMENT_DECLARATIVE)
             bad(r, "unknown element segment mode");
         else if (!is_reftype(e->type))
@@ -493,9 +503,11 @@ static void get_datas(rbuf *r, w2n_meta *m, const spaces *s) {
         w2n_meta_data *d = &m->datas[i];
         d->mode = get_u8(r);
         d->memory = get_u32(r);
-        get_const(r, &d->offset, s);
+        get_const_unchecked(r, &d->offset);   /* meaningful for active segments only */
         if (r->failed)
             break;
+        if (d->mode == W2N_SEGMENT_ACTIVE)
+            check_const(r, &d->offset, s);
         if (d->mode != W2N_SEGMENT_ACTIVE && d->mode != W2N_SEGMENT_PASSIVE)
             bad(r, "unknown data segment mode");
         else if (d->mode == W2N_SEGMENT_ACTIVE && d->memory >= s->memories)
