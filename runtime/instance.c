@@ -108,6 +108,7 @@ static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
     inst->ntables = m->nimported_tables + m->ntables;
     inst->nmemories = m->nimported_memories + m->nmemories;
     inst->nglobals = m->nimported_globals + m->nglobals;
+    inst->nelems = m->nelems;
 #define ALLOC(field, n) ((inst->field = calloc((n) ? (n) : 1, sizeof *inst->field)) != NULL)
     return ALLOC(funcs, inst->nfuncs) && ALLOC(defined, m->nfuncs) &&
            ALLOC(adapters, m->nimported_funcs) && ALLOC(tables, inst->ntables) &&
@@ -324,7 +325,7 @@ fail:
 void w2n_instance_destroy(w2n_instance *inst) {
     if (!inst)
         return;
-    for (uint32_t i = 0; inst->elem_items && i < inst->meta->nelems; i++)
+    for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++)
         free(inst->elem_items[i]);
     free(inst->elem_items);
     free(inst->elem_sizes);

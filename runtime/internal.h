@@ -138,6 +138,7 @@ struct w2n_instance {
     w2n_global **globals;
     void **global_ptrs;          /* vmctx.globals */
     uint32_t *type_ids;          /* vmctx.type_ids */
+    uint32_t nelems;             /* copied from the meta: destroy needs no object */
     void ***elem_items;          /* evaluated element segments */
     uint32_t *elem_sizes;        /* 0 once dropped */
     bool *data_dropped;

@@ -10,11 +10,17 @@
 #ifndef W2N_RT_TESTKIT_H
 #define W2N_RT_TESTKIT_H
 
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "rt_fake_image.h"
+
+/* Tests that expect the process to die of SIGSEGV start from the default
+ * action, so that a sanitizer's own handler (which exits with its status)
+ * is not what the runtime chains to. */
+#define DEFAULT_SEGV_ACTION() signal(SIGSEGV, SIG_DFL)
 
 #define TEST_CODE __attribute__((section("w2n_test_code"), noinline, used))
 #define KIT __attribute__((unused)) static

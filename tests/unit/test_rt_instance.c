@@ -353,8 +353,8 @@ Test(rt_instance, limits_subtyping) {
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
     t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 0, false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
-    w2n_object_free(obj);
     teardown(&f);
+    w2n_object_free(obj);
 }
 
 Test(rt_instance, unknown_import) {

@@ -82,6 +82,7 @@ Test(rt_memory, spec_maximum_without_declared_max) {
 }
 
 Test(rt_memory, beyond_size_faults, .signal = SIGSEGV) {
+    DEFAULT_SEGV_ACTION();
     w2n_store *store = w2n_store_new(NULL);
     w2n_memory *mem = w2n_memory_new(store, kit_limits(1, -1), W2N_BOUNDS_GUARD, NULL);
     volatile uint8_t *base = w2n_memory_data(mem);
