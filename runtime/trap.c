@@ -47,6 +47,8 @@ static _Thread_local bool altstack_ready;
 
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 static bool handler_ok;
+static pthread_key_t altstack_key;   /* frees a thread's signal stack at its exit */
+static bool altstack_key_ok;
 static struct sigaction old_segv, old_bus;
 
 /* ---- messages --------------------------------------------------------------- */
@@ -247,7 +249,14 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
     chain(sig, si, uc);
 }
 
+static void free_altstack(void *p) {
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    munmap(p, ALT_STACK_SIZE);
+}
+
 static void install_handler(void) {
+    altstack_key_ok = pthread_key_create(&altstack_key, free_altstack) == 0;
     struct sigaction sa;
     memset(&sa, 0, sizeof sa);
     sa.sa_sigaction = on_fault;
@@ -268,7 +277,8 @@ w2n_status w2n_trap_init_thread(w2n_error *err) {
         altstack_ready = true;      /* the host (or a sanitizer) has one already */
         return W2N_OK;
     }
-    /* One alternate stack per thread, kept for the thread's life. */
+    /* One alternate stack per thread, kept for the thread's life (a key
+     * destructor unmaps it when a thread other than the main one exits). */
     void *p = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
                    -1, 0);
     if (p == MAP_FAILED)
@@ -278,6 +288,8 @@ w2n_status w2n_trap_init_thread(w2n_error *err) {
         munmap(p, ALT_STACK_SIZE);
         return w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "cannot set a signal stack");
     }
+    if (altstack_key_ok)
+        pthread_setspecific(altstack_key, p);
     altstack_ready = true;
     return W2N_OK;
 }
