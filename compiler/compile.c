@@ -1,1 +1,181 @@
-/* compile.c: placeholder, replaced by its owner's first commit. */
+/*
+ * compile.c — the compile pipeline, read top to bottom:
+ *
+ *   decode -> validate -> lower (one LLVM function per Wasm function)
+ *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
+ *   -> metadata section -> object file in memory.
+ *
+ * The metadata goes in after optimisation so no pass can touch it.  Its
+ * global carries !exclude, which makes LLVM emit a non-allocated section: the
+ * loader reads it but never maps it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Analysis.h>
+#include <llvm-c/Core.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include "lower.h"
+#include "meta.h"
+#include "meta_build.h"
+#include "module.h"
+#include "target.h"
+#include "w2n/compiler.h"
+
+void w2n_compile_options_init(w2n_compile_options *opts) {
+    memset(opts, 0, sizeof *opts);
+    opts->target = "x86_64-linux-gnu";
+    opts->opt_level = 2;
+    opts->bounds = W2N_BOUNDS_GUARD;
+}
+
+static w2n_status internal_error(w2n_error *err, const char *what, char *llvm_msg) {
+    /* LLVM messages can span lines; keep the first. */
+    char *nl = llvm_msg ? strchr(llvm_msg, '\n') : NULL;
+    if (nl)
+        *nl = 0;
+    w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "%s: %s", what, llvm_msg ? llvm_msg : "?");
+    if (llvm_msg)
+        LLVMDisposeMessage(llvm_msg);
+    return W2N_ERR_INTERNAL;
+}
+
+static w2n_status optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level, w2n_error *err) {
+    char pipeline[32];
+    snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
+    LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);
+    LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (e)
+        return internal_error(err, "LLVM optimisation failed", LLVMGetErrorMessage(e));
+    return W2N_OK;
+}
+
+static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_module *m,
+                               const w2n_target *t, const w2n_compile_options *opts, w2n_error *err) {
+    w2n_meta meta;
+    w2n_status s = w2n_meta_build(m, t, opts, &meta, err);
+    if (s != W2N_OK)
+        return s;
+    uint8_t *bytes;
+    size_t size;
+    s = w2n_meta_encode(&meta, &bytes, &size, err);
+    w2n_meta_build_free(&meta);
+    if (s != W2N_OK)
+        return s;
+    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)size, 1);
+    free(bytes);
+    LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(data), "w2n_module_meta");
+    LLVMSetInitializer(g, data);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetSection(g, W2N_META_SECTION);
+    LLVMSetAlignment(g, 8);
+    unsigned exclude = LLVMGetMDKindIDInContext(ctx, "exclude", 7);
+    LLVMGlobalSetMetadata(g, exclude, LLVMMDNodeInContext2(ctx, NULL, 0));
+    /* Keep it: nothing refers to it. */
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
+    LLVMValueRef used_init = LLVMConstArray2(ptr, &g, 1);
+    LLVMValueRef used = LLVMAddGlobal(mod, LLVMTypeOf(used_init), "llvm.compiler.used");
+    LLVMSetInitializer(used, used_init);
+    LLVMSetLinkage(used, LLVMAppendingLinkage);
+    LLVMSetSection(used, "llvm.metadata");
+    return W2N_OK;
+}
+
+static w2n_status emit_object(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,
+                              size_t *out_size, w2n_error *err) {
+    char *msg = NULL;
+    LLVMMemoryBufferRef buf;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf))
+        return internal_error(err, "LLVM code generation failed", msg);
+    size_t size = LLVMGetBufferSize(buf);
+    *out = malloc(size ? size : 1);
+    if (!*out) {
+        LLVMDisposeMemoryBuffer(buf);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    }
+    memcpy(*out, LLVMGetBufferStart(buf), size);
+    *out_size = size;
+    LLVMDisposeMemoryBuffer(buf);
+    return W2N_OK;
+}
+
+static void set_module_target(LLVMContextRef ctx, LLVMModuleRef mod, LLVMTargetMachineRef tm,
+                              const w2n_target *t) {
+    LLVMSetTarget(mod, t->llvm_triple);
+    LLVMTargetDataRef dl = LLVMCreateTargetDataLayout(tm);
+    char *layout = LLVMCopyStringRepOfTargetData(dl);
+    LLVMSetDataLayout(mod, layout);
+    LLVMDisposeMessage(layout);
+    LLVMDisposeTargetData(dl);
+    if (t->abi) {
+        LLVMMetadataRef abi = LLVMMDStringInContext2(ctx, t->abi, strlen(t->abi));
+        LLVMAddModuleFlag(mod, LLVMModuleFlagBehaviorError, "target-abi", 10, abi);
+    }
+}
+
+static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
+                                 const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
+                                 w2n_error *err) {
+    LLVMTargetMachineRef tm;
+    w2n_status s = w2n_target_machine(t, opts->cpu, opts->features, opts->opt_level, &tm, err);
+    if (s != W2N_OK)
+        return s;
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("wasm", ctx);
+    set_module_target(ctx, mod, tm, t);
+
+    w2n_lower_module lm;
+    w2n_lower_module_init(&lm, m, opts, ctx, mod);
+    s = w2n_lower_module_body(&lm, err);
+    char *msg = NULL;
+    if (s == W2N_OK && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
+        s = internal_error(err, "w2n produced invalid LLVM IR", msg);
+    else if (msg)
+        LLVMDisposeMessage(msg);
+    if (s == W2N_OK)
+        s = optimize(mod, tm, opts->opt_level, err);
+    if (s == W2N_OK)
+        s = add_metadata(ctx, mod, m, t, opts, err);
+    if (s == W2N_OK)
+        s = emit_object(tm, mod, out, out_size, err);
+    if (getenv("W2N_DUMP_IR"))
+        LLVMDumpModule(mod);
+    w2n_lower_module_free(&lm);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    LLVMDisposeTargetMachine(tm);
+    return s;
+}
+
+w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,
+                       uint8_t **out_object, size_t *out_size, w2n_error *err) {
+    w2n_compile_options defaults;
+    if (!opts) {
+        w2n_compile_options_init(&defaults);
+        opts = &defaults;
+    }
+    *out_object = NULL;
+    *out_size = 0;
+    const w2n_target *t = w2n_target_find(opts->target);
+    if (!t)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "unknown target '%s' (known: %s)",
+                             opts->target, w2n_target_names());
+    if (opts->opt_level < 0 || opts->opt_level > 3)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "optimisation level must be 0..3, not %d", opts->opt_level);
+    w2n_module m;
+    w2n_status s = w2n_decode(wasm, size, &m, err);
+    if (s != W2N_OK)
+        return s;
+    s = w2n_validate_module(&m, err);
+    if (s == W2N_OK)
+        s = compile_module(&m, t, opts, out_object, out_size, err);
+    w2n_module_free(&m);
+    return s;
+}

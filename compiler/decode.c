@@ -1,1 +1,849 @@
-/* decode.c: placeholder, replaced by its owner's first commit. */
+/*
+ * decode.c — the Wasm 2.0 binary format, section by section, into a w2n_module.
+ *
+ * Sections must come in the spec's order (custom sections anywhere); each is
+ * read through a sub-reader bounded by its declared size, and must be used up
+ * exactly ("section size mismatch").  Vectors are allocated once from their
+ * declared count after w2n_read_vec_len has checked that the count can fit in
+ * the bytes that remain, so a forged count cannot make us allocate much.
+ * Imports come first in every index space: definitions are collected apart
+ * and the index spaces are put together once all sections are read.
+ * Function bodies are not decoded here: the validator walks them.
+ * Constant expressions are decoded whatever they contain; one that is not a
+ * single constant instruction is marked (W2N_INIT_*) for the validator to
+ * reject, as the spec makes that a validation error.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta.h"
+#include "module.h"
+#include "opcodes.h"
+#include "instr.h"
+#include "reader.h"
+
+/* Implementation limits (the spec lets implementations have them). */
+#define MAX_FUNC_LOCALS 50000u        /* per function, as in the JS embedding */
+#define MAX_MODULE_LOCALS (1u << 24)  /* all functions together */
+
+enum { SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
+       SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
+
+typedef struct decoder {
+    w2n_module *m;
+    w2n_error *err;
+    /* Definitions, before the index spaces are joined with the imports. */
+    uint32_t ndef_funcs;
+    uint32_t *def_func_types;
+    bool has_func_section;
+    uint32_t ndef_tables;
+    w2n_tabletype *def_tables;
+    uint32_t ndef_memories;
+    w2n_limits *def_memories;
+    uint32_t ndef_globals;
+    bool has_code_section;
+    uint32_t ncodes;
+    uint64_t module_locals;
+    /* The "name" custom section, parsed once the function count is known. */
+    const uint8_t *names;
+    size_t names_size;
+} decoder;
+
+static bool nomem(w2n_reader *r) {
+    w2n_reader_fail(r, "out of memory");
+    r->err->code = W2N_ERR_NOMEM;
+    return false;
+}
+
+/* calloc that never returns NULL for a zero count, so NULL means failure. */
+static void *alloc_array(w2n_reader *r, size_t n, size_t size) {
+    void *p = calloc(n ? n : 1, size);
+    if (!p)
+        nomem(r);
+    return p;
+}
+
+static char *dup_name(w2n_reader *r, const char *s, uint32_t len) {
+    char *p = malloc((size_t)len + 1);
+    if (!p) {
+        nomem(r);
+        return NULL;
+    }
+    memcpy(p, s, len);
+    p[len] = 0;
+    return p;
+}
+
+static bool is_valtype(uint8_t b) {
+    switch (b) {
+    case W2N_I32: case W2N_I64: case W2N_F32: case W2N_F64: case W2N_V128:
+    case W2N_FUNCREF: case W2N_EXTERNREF:
+        return true;
+    }
+    return false;
+}
+
+static bool read_valtype(w2n_reader *r, w2n_valtype *out) {
+    uint8_t b;
+    if (!w2n_read_u8(r, &b))
+        return false;
+    if (!is_valtype(b)) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed value type");
+    }
+    *out = b;
+    return true;
+}
+
+static bool read_reftype(w2n_reader *r, w2n_valtype *out) {
+    uint8_t b;
+    if (!w2n_read_u8(r, &b))
+        return false;
+    if (b != W2N_FUNCREF && b != W2N_EXTERNREF) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed reference type");
+    }
+    *out = b;
+    return true;
+}
+
+/* A one-byte flag encoded as a u32 LEB128 that must lie in 0..max. */
+static bool read_flag(w2n_reader *r, uint32_t max, const char *what, uint32_t *out) {
+    const uint8_t *at = r->pos;
+    uint32_t v;
+    if (!w2n_read_u32(r, &v))
+        return false;
+    if (v > max) {
+        r->pos = at;
+        return w2n_reader_fail(r, "%s", what);
+    }
+    *out = v;
+    return true;
+}
+
+static bool read_limits(w2n_reader *r, w2n_limits *out) {
+    uint8_t flag;
+    if (!w2n_read_u8(r, &flag))
+        return false;
+    if (flag & 0x80) {
+        r->pos--;
+        return w2n_reader_fail(r, "integer representation too long");
+    }
+    if (flag > 1) {
+        r->pos--;
+        return w2n_reader_fail(r, "integer too large");
+    }
+    uint32_t v;
+    if (!w2n_read_u32(r, &v))
+        return false;
+    out->min = v;
+    out->has_max = flag == 1;
+    out->max = 0;
+    if (out->has_max) {
+        if (!w2n_read_u32(r, &v))
+            return false;
+        out->max = v;
+    }
+    return true;
+}
+
+static bool read_tabletype(w2n_reader *r, w2n_tabletype *out) {
+    return read_reftype(r, &out->elem) && read_limits(r, &out->limits);
+}
+
+static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
+    if (!read_valtype(r, &out->type))
+        return false;
+    uint8_t mut;
+    if (!w2n_read_u8(r, &mut))
+        return false;
+    if (mut > 1) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed mutability");
+    }
+    out->is_mutable = mut == 1;
+    return true;
+}
+
+/* A constant expression: instructions up to the `end` that closes it.  Any
+ * sequence that decodes is accepted here; validation judges it. */
+static bool read_init_expr(w2n_reader *r, w2n_init_expr *out) {
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, r->start, w2n_reader_offset(r), (size_t)(r->end - r->start), r->err);
+    memset(out, 0, sizeof *out);
+    out->offset = w2n_reader_offset(r);
+    uint32_t count = 0, depth = 0;
+    bool not_const = false;
+    w2n_instr in;
+    for (;;) {
+        if (w2n_instr_reader_done(&ir)) {
+            w2n_reader_fail(&ir.r, "unexpected end");
+            goto fail;
+        }
+        if (!w2n_instr_read(&ir, &in))
+            goto fail;
+        if (in.op == W2N_OP_END && depth == 0)
+            break;
+        count++;
+        w2n_const_expr *v = &out->value;
+        switch (in.op) {
+        case W2N_OP_I32_CONST: v->kind = W2N_CONST_I32; v->bits[0] = (uint32_t)in.imm.i32; break;
+        case W2N_OP_I64_CONST: v->kind = W2N_CONST_I64; v->bits[0] = (uint64_t)in.imm.i64; break;
+        case W2N_OP_F32_CONST: v->kind = W2N_CONST_F32; v->bits[0] = in.imm.f32_bits; break;
+        case W2N_OP_F64_CONST: v->kind = W2N_CONST_F64; v->bits[0] = in.imm.f64_bits; break;
+        case W2N_OP_V128_CONST:
+            v->kind = W2N_CONST_V128;
+            memcpy(&v->bits[0], in.imm.v128, 8);
+            memcpy(&v->bits[1], in.imm.v128 + 8, 8);
+            break;
+        case W2N_OP_REF_NULL: v->kind = W2N_CONST_REF_NULL; v->index = in.imm.reftype; break;
+        case W2N_OP_REF_FUNC: v->kind = W2N_CONST_REF_FUNC; v->index = in.imm.index; break;
+        case W2N_OP_GLOBAL_GET: v->kind = W2N_CONST_GLOBAL_GET; v->index = in.imm.index; break;
+        default:
+            if (!not_const)
+                out->offset = in.offset;
+            not_const = true;
+            if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF)
+                depth++;
+            else if (in.op == W2N_OP_END)
+                depth--;
+            break;
+        }
+    }
+    r->pos = ir.r.pos;
+    w2n_instr_reader_free(&ir);
+    if (not_const)
+        out->value.kind = W2N_INIT_NOT_CONST;
+    else if (count != 1)
+        out->value.kind = W2N_INIT_BAD_ARITY;
+    return true;
+fail:
+    w2n_instr_reader_free(&ir);
+    return false;
+}
+
+static bool read_type_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->types = alloc_array(r, n, sizeof *m->types)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_functype *t = &m->types[i];
+        uint8_t form;
+        if (!w2n_read_u8(r, &form))
+            return false;
+        if (form != 0x60) {
+            /* The form is a 7-bit signed LEB128: one byte at most. */
+            r->pos--;
+            return w2n_reader_fail(r, (form & 0x80) ? "integer representation too long"
+                                                    : "malformed function type");
+        }
+        m->ntypes = i + 1;
+        if (!w2n_read_vec_len(r, 1, &t->nparams) ||
+            !(t->params = alloc_array(r, t->nparams, 1)))
+            return false;
+        for (uint32_t j = 0; j < t->nparams; j++)
+            if (!read_valtype(r, &t->params[j]))
+                return false;
+        if (!w2n_read_vec_len(r, 1, &t->nresults) ||
+            !(t->results = alloc_array(r, t->nresults, 1)))
+            return false;
+        for (uint32_t j = 0; j < t->nresults; j++)
+            if (!read_valtype(r, &t->results[j]))
+                return false;
+    }
+    return true;
+}
+
+static bool read_import_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->imports = alloc_array(r, n, sizeof *m->imports)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_import *im = &m->imports[i];
+        im->offset = w2n_reader_offset(r);
+        const char *s;
+        uint32_t len;
+        if (!w2n_read_name(r, &s, &len))
+            return false;
+        m->nimports = i + 1;
+        if (!(im->module = dup_name(r, s, len)))
+            return false;
+        if (!w2n_read_name(r, &s, &len) || !(im->name = dup_name(r, s, len)))
+            return false;
+        uint8_t kind;
+        if (!w2n_read_u8(r, &kind))
+            return false;
+        im->kind = kind;
+        switch (kind) {
+        case W2N_EXTERN_FUNC:
+            if (!w2n_read_u32(r, &im->func_type))
+                return false;
+            m->nimported_funcs++;
+            break;
+        case W2N_EXTERN_TABLE:
+            if (!read_tabletype(r, &im->table))
+                return false;
+            m->nimported_tables++;
+            break;
+        case W2N_EXTERN_MEMORY:
+            if (!read_limits(r, &im->memory))
+                return false;
+            m->nimported_memories++;
+            break;
+        case W2N_EXTERN_GLOBAL:
+            if (!read_globaltype(r, &im->global))
+                return false;
+            m->nimported_globals++;
+            break;
+        default:
+            r->pos--;
+            return w2n_reader_fail(r, "malformed import kind");
+        }
+    }
+    return true;
+}
+
+static bool read_function_section(decoder *d, w2n_reader *r) {
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(d->def_func_types = alloc_array(r, n, sizeof *d->def_func_types)))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!w2n_read_u32(r, &d->def_func_types[i]))
+            return false;
+    d->ndef_funcs = n;
+    d->has_func_section = true;
+    return true;
+}
+
+static bool read_table_section(decoder *d, w2n_reader *r) {
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!read_tabletype(r, &d->def_tables[i]))
+            return false;
+    d->ndef_tables = n;
+    return true;
+}
+
+static bool read_memory_section(decoder *d, w2n_reader *r) {
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!read_limits(r, &d->def_memories[i]))
+            return false;
+    d->ndef_memories = n;
+    return true;
+}
+
+static bool read_global_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->globals = alloc_array(r, n, sizeof *m->globals)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        if (!read_globaltype(r, &m->globals[i].type) || !read_init_expr(r, &m->globals[i].init))
+            return false;
+    }
+    d->ndef_globals = n;
+    return true;
+}
+
+static bool read_export_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->exports = alloc_array(r, n, sizeof *m->exports)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_export *ex = &m->exports[i];
+        ex->offset = w2n_reader_offset(r);
+        const char *s;
+        uint32_t len;
+        if (!w2n_read_name(r, &s, &len))
+            return false;
+        m->nexports = i + 1;
+        if (!(ex->name = dup_name(r, s, len)))
+            return false;
+        uint8_t kind;
+        if (!w2n_read_u8(r, &kind))
+            return false;
+        if (kind > W2N_EXTERN_GLOBAL) {
+            r->pos--;
+            return w2n_reader_fail(r, "malformed export kind");
+        }
+        ex->kind = kind;
+        if (!w2n_read_u32(r, &ex->index))
+            return false;
+    }
+    return true;
+}
+
+static bool read_start_section(decoder *d, w2n_reader *r) {
+    uint32_t f;
+    if (!w2n_read_u32(r, &f))
+        return false;
+    d->m->start = f;
+    return true;
+}
+
+/* The items of an element segment: function indices (flags 0-3) or
+ * constant expressions (flags 4-7). */
+static bool read_elem_items(w2n_reader *r, w2n_elem_segment *seg, bool exprs) {
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(seg->items = alloc_array(r, n, sizeof *seg->items)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_init_expr *it = &seg->items[i];
+        if (exprs) {
+            if (!read_init_expr(r, it))
+                return false;
+        } else {
+            memset(it, 0, sizeof *it);
+            it->offset = w2n_reader_offset(r);
+            it->value.kind = W2N_CONST_REF_FUNC;
+            if (!w2n_read_u32(r, &it->value.index))
+                return false;
+        }
+        seg->count = i + 1;
+    }
+    return true;
+}
+
+static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
+    uint8_t b;
+    if (!w2n_read_u8(r, &b))
+        return false;
+    if (b != 0x00) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed element kind");
+    }
+    *out = W2N_FUNCREF;
+    return true;
+}
+
+static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
+    seg->pos = w2n_reader_offset(r);
+    uint32_t flags = 0;
+    if (!read_flag(r, 7, "malformed elements segment kind", &flags))
+        return false;
+    /* bit 0: passive or declarative; bit 1: explicit table (active) or
+     * declarative; bit 2: items are expressions. */
+    bool exprs = flags & 4;
+    seg->type = W2N_FUNCREF;
+    seg->table = 0;
+    if (flags & 1)
+        seg->mode = (flags & 2) ? W2N_SEGMENT_DECLARATIVE : W2N_SEGMENT_PASSIVE;
+    else
+        seg->mode = W2N_SEGMENT_ACTIVE;
+    if (seg->mode == W2N_SEGMENT_ACTIVE) {
+        if ((flags & 2) && !w2n_read_u32(r, &seg->table))
+            return false;
+        if (!read_init_expr(r, &seg->offset))
+            return false;
+    }
+    /* Flags 0 and 4 imply funcref; the others spell the type out. */
+    if ((flags & 3) != 0) {
+        if (exprs ? !read_reftype(r, &seg->type) : !read_elemkind(r, &seg->type))
+            return false;
+    }
+    return read_elem_items(r, seg, exprs);
+}
+
+static bool read_element_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->elems = alloc_array(r, n, sizeof *m->elems)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        m->nelems = i + 1;
+        if (!read_elem_segment(r, &m->elems[i]))
+            return false;
+    }
+    return true;
+}
+
+static bool read_datacount_section(decoder *d, w2n_reader *r) {
+    d->m->has_data_count = true;
+    return w2n_read_u32(r, &d->m->data_count);
+}
+
+static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
+    uint32_t ngroups;
+    if (!w2n_read_vec_len(r, 2, &ngroups))
+        return false;
+    /* First pass: the total, checked before anything is allocated. */
+    w2n_reader scan = *r;
+    uint64_t total = 0;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        uint32_t count;
+        w2n_valtype t = 0;
+        if (!w2n_read_u32(&scan, &count) || !read_valtype(&scan, &t))
+            return false;
+        total += count;
+    }
+    if (total > MAX_FUNC_LOCALS || d->module_locals + total > MAX_MODULE_LOCALS)
+        return w2n_reader_fail(r, "too many locals");
+    d->module_locals += total;
+    if (!(c->locals = alloc_array(r, total, 1)))
+        return false;
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < ngroups; i++) {
+        uint32_t count;
+        w2n_valtype t = 0;
+        if (!w2n_read_u32(r, &count) || !read_valtype(r, &t))
+            return false;
+        memset(c->locals + k, t, count);
+        k += count;
+    }
+    c->nlocals = k;
+    return true;
+}
+
+/* Check that a body decodes instruction by instruction and that its final
+ * `end` is its last byte, so that every malformed body is found in decode,
+ * in file order, as the spec's decoder finds it.  Types are not looked at. */
+static bool scan_body(w2n_reader *body, bool at_eof) {
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, body->start, w2n_reader_offset(body),
+                          (size_t)(body->end - body->start), body->err);
+    w2n_instr in;
+    uint32_t depth = 0;
+    bool ok = false;
+    for (;;) {
+        if (w2n_instr_reader_done(&ir)) {
+            /* The spec's decoder reads on past the body: at the end of the
+             * input it runs out, elsewhere it finds no `end`. */
+            w2n_reader_fail(&ir.r, at_eof ? "unexpected end of section or function"
+                                          : "END opcode expected");
+            goto out;
+        }
+        if (!w2n_instr_read(&ir, &in))
+            goto out;
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
+            depth++;
+        } else if (in.op == W2N_OP_END) {
+            if (depth == 0)
+                break;
+            depth--;
+        }
+    }
+    if (!w2n_instr_reader_done(&ir)) {
+        w2n_reader_fail(&ir.r, "section size mismatch");
+        goto out;
+    }
+    ok = true;
+out:
+    w2n_instr_reader_free(&ir);
+    return ok;
+}
+
+static bool read_code_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (n != d->ndef_funcs)
+        return w2n_reader_fail(r, "function and code section have inconsistent lengths");
+    d->has_code_section = true;
+    if (!(m->codes = alloc_array(r, n, sizeof *m->codes)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_code *c = &m->codes[i];
+        c->pos = w2n_reader_offset(r);
+        uint32_t size;
+        w2n_reader body;
+        if (!w2n_read_u32(r, &size) || !w2n_reader_sub(r, size, &body))
+            return false;
+        d->ncodes = i + 1;
+        if (!read_locals(d, &body, c))
+            return false;
+        c->body_start = w2n_reader_offset(&body);
+        c->body_end = (size_t)(body.end - body.start);
+        if (!scan_body(&body, body.end == m->bytes + m->size)) {
+            d->err->func_index = (int64_t)m->nimported_funcs + i;
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool read_data_section(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    uint32_t n;
+    if (!w2n_read_vec_len(r, 1, &n))
+        return false;
+    if (!(m->datas = alloc_array(r, n, sizeof *m->datas)))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_data_segment *seg = &m->datas[i];
+        seg->pos = w2n_reader_offset(r);
+        m->ndatas = i + 1;
+        uint32_t flags = 0;
+        if (!read_flag(r, 2, "malformed data segment kind", &flags))
+            return false;
+        seg->mode = flags == 1 ? W2N_SEGMENT_PASSIVE : W2N_SEGMENT_ACTIVE;
+        seg->memory = 0;
+        if (flags == 2 && !w2n_read_u32(r, &seg->memory))
+            return false;
+        if (flags != 1 && !read_init_expr(r, &seg->offset))
+            return false;
+        if (!w2n_read_u32(r, &seg->size) || !w2n_read_bytes(r, seg->size, &seg->bytes))
+            return false;
+    }
+    return true;
+}
+
+static bool read_custom_section(decoder *d, w2n_reader *r) {
+    const char *name;
+    uint32_t len;
+    if (!w2n_read_name(r, &name, &len))
+        return false;
+    if (len == 4 && !memcmp(name, "name", 4) && !d->names) {
+        d->names = r->pos;
+        d->names_size = w2n_reader_left(r);
+    }
+    r->pos = r->end; /* the contents are not ours to judge */
+    return true;
+}
+
+/* Join imports and definitions into the spec's index spaces. */
+static bool build_index_spaces(decoder *d, w2n_reader *r) {
+    w2n_module *m = d->m;
+    m->nfuncs = m->nimported_funcs + d->ndef_funcs;
+    m->ntables = m->nimported_tables + d->ndef_tables;
+    m->nmemories = m->nimported_memories + d->ndef_memories;
+    m->nglobals = m->nimported_globals + d->ndef_globals;
+    if (!(m->func_types = alloc_array(r, m->nfuncs, sizeof *m->func_types)) ||
+        !(m->tables = alloc_array(r, m->ntables, sizeof *m->tables)) ||
+        !(m->memories = alloc_array(r, m->nmemories, sizeof *m->memories)) ||
+        !(m->global_types = alloc_array(r, m->nglobals, sizeof *m->global_types)))
+        return false;
+    uint32_t f = 0, t = 0, mem = 0, g = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const w2n_import *im = &m->imports[i];
+        switch (im->kind) {
+        case W2N_EXTERN_FUNC: m->func_types[f++] = im->func_type; break;
+        case W2N_EXTERN_TABLE: m->tables[t++] = im->table; break;
+        case W2N_EXTERN_MEMORY: m->memories[mem++] = im->memory; break;
+        case W2N_EXTERN_GLOBAL: m->global_types[g++] = im->global; break;
+        }
+    }
+    if (d->ndef_funcs)
+        memcpy(m->func_types + f, d->def_func_types, d->ndef_funcs * sizeof *m->func_types);
+    if (d->ndef_tables)
+        memcpy(m->tables + t, d->def_tables, d->ndef_tables * sizeof *m->tables);
+    if (d->ndef_memories)
+        memcpy(m->memories + mem, d->def_memories, d->ndef_memories * sizeof *m->memories);
+    for (uint32_t i = 0; i < d->ndef_globals; i++)
+        m->global_types[g + i] = m->globals[i].type;
+    return true;
+}
+
+/* The function-names subsection of the "name" section.  Any fault makes us
+ * drop the names: custom sections never make a module malformed. */
+static void read_name_section(decoder *d) {
+    w2n_module *m = d->m;
+    w2n_error scratch_err;
+    w2n_reader r;
+    w2n_reader_init(&r, d->names, d->names_size, &scratch_err);
+    char **names = NULL;
+    char *module_name = NULL;
+    while (!w2n_reader_done(&r)) {
+        uint8_t id;
+        uint32_t size;
+        w2n_reader sub;
+        if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sub))
+            goto fail;
+        if (id == 0 && !module_name) {
+            const char *s;
+            uint32_t len;
+            if (!w2n_read_name(&sub, &s, &len) || !w2n_reader_done(&sub))
+                goto fail;
+            if (!(module_name = malloc((size_t)len + 1)))
+                goto fail;
+            memcpy(module_name, s, len);
+            module_name[len] = 0;
+            continue;
+        }
+        if (id != 1)
+            continue;
+        uint32_t n;
+        if (names || !w2n_read_vec_len(&sub, 2, &n))
+            goto fail;
+        if (!(names = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *names)))
+            goto fail;
+        for (uint32_t i = 0; i < n; i++) {
+            uint32_t idx, len;
+            const char *s;
+            if (!w2n_read_u32(&sub, &idx) || !w2n_read_name(&sub, &s, &len))
+                goto fail;
+            if (idx >= m->nfuncs || names[idx])
+                goto fail;
+            if (!(names[idx] = malloc((size_t)len + 1)))
+                goto fail;
+            memcpy(names[idx], s, len);
+            names[idx][len] = 0;
+        }
+        if (!w2n_reader_done(&sub))
+            goto fail;
+    }
+    m->func_names = names;
+    m->module_name = module_name;
+    return;
+fail:
+    free(module_name);
+    if (names)
+        for (uint32_t i = 0; i < m->nfuncs; i++)
+            free(names[i]);
+    free(names);
+}
+
+/* Section ids in the order the spec requires (custom sections aside). */
+static int section_rank(uint8_t id) {
+    static const int rank[] = {
+        [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
+        [SEC_MEMORY] = 5, [SEC_GLOBAL] = 6, [SEC_EXPORT] = 7, [SEC_START] = 8,
+        [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11, [SEC_DATA] = 12,
+    };
+    return rank[id];
+}
+
+static bool read_section(decoder *d, uint8_t id, w2n_reader *r) {
+    switch (id) {
+    case SEC_CUSTOM: return read_custom_section(d, r);
+    case SEC_TYPE: return read_type_section(d, r);
+    case SEC_IMPORT: return read_import_section(d, r);
+    case SEC_FUNCTION: return read_function_section(d, r);
+    case SEC_TABLE: return read_table_section(d, r);
+    case SEC_MEMORY: return read_memory_section(d, r);
+    case SEC_GLOBAL: return read_global_section(d, r);
+    case SEC_EXPORT: return read_export_section(d, r);
+    case SEC_START: return read_start_section(d, r);
+    case SEC_ELEMENT: return read_element_section(d, r);
+    case SEC_CODE: return read_code_section(d, r);
+    case SEC_DATA: return read_data_section(d, r);
+    case SEC_DATACOUNT: return read_datacount_section(d, r);
+    }
+    return false;
+}
+
+static bool read_header(w2n_reader *r) {
+    static const uint8_t magic[4] = {0x00, 'a', 's', 'm'};
+    static const uint8_t version[4] = {0x01, 0x00, 0x00, 0x00};
+    const uint8_t *p;
+    if (!w2n_read_bytes(r, 4, &p))
+        return false;
+    if (memcmp(p, magic, 4)) {
+        r->pos = p;
+        return w2n_reader_fail(r, "magic header not detected");
+    }
+    if (!w2n_read_bytes(r, 4, &p))
+        return false;
+    if (memcmp(p, version, 4)) {
+        r->pos = p;
+        return w2n_reader_fail(r, "unknown binary version");
+    }
+    return true;
+}
+
+static bool read_sections(decoder *d, w2n_reader *r) {
+    int last_rank = 0;
+    while (!w2n_reader_done(r)) {
+        uint8_t id;
+        uint32_t size;
+        w2n_reader sec;
+        size_t at = w2n_reader_offset(r);
+        if (!w2n_read_u8(r, &id))
+            return false;
+        if (id > SEC_DATACOUNT) {
+            r->pos--;
+            return w2n_reader_fail(r, "malformed section id");
+        }
+        if (id != SEC_CUSTOM) {
+            int rank = section_rank(id);
+            if (rank <= last_rank) {
+                r->pos = r->start + at;
+                return w2n_reader_fail(r, "unexpected content after last section");
+            }
+            last_rank = rank;
+        }
+        if (!w2n_read_u32(r, &size) || !w2n_reader_sub(r, size, &sec))
+            return false;
+        if (!read_section(d, id, &sec)) {
+            /* Running out inside a section is the spec's "unexpected end of
+             * section or function" (the reader only knows "unexpected end"). */
+            if (d->err->code == W2N_ERR_MALFORMED && !strcmp(d->err->message, "unexpected end"))
+                snprintf(d->err->message, sizeof d->err->message,
+                         "unexpected end of section or function");
+            return false;
+        }
+        if (!w2n_reader_done(&sec))
+            return w2n_reader_fail(&sec, "section size mismatch");
+    }
+    return true;
+}
+
+w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_error *err) {
+    w2n_error local_err;
+    if (!err)
+        err = &local_err;
+    memset(out, 0, sizeof *out);
+    out->bytes = bytes;
+    out->size = size;
+    out->start = -1;
+    decoder d = {.m = out, .err = err};
+    w2n_reader r;
+    w2n_reader_init(&r, bytes, size, err);
+    if (!read_header(&r) || !read_sections(&d, &r))
+        goto fail;
+    if (d.ndef_funcs != d.ncodes || (d.ndef_funcs && !d.has_code_section)) {
+        w2n_reader_fail(&r, "function and code section have inconsistent lengths");
+        goto fail;
+    }
+    if (out->has_data_count && out->data_count != out->ndatas) {
+        w2n_reader_fail(&r, "data count and data section have inconsistent lengths");
+        goto fail;
+    }
+    if (!build_index_spaces(&d, &r))
+        goto fail;
+    if (d.names)
+        read_name_section(&d);
+    free(d.def_func_types);
+    free(d.def_tables);
+    free(d.def_memories);
+    return W2N_OK;
+fail:
+    if (out->codes) {
+        for (uint32_t i = 0; i < d.ncodes; i++)
+            free(out->codes[i].locals);
+        free(out->codes);
+        out->codes = NULL;
+    }
+    free(d.def_func_types);
+    free(d.def_tables);
+    free(d.def_memories);
+    w2n_module_free(out);
+    return err->code;
+}

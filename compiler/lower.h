@@ -58,6 +58,7 @@ typedef struct w2n_lower_block {
     LLVMValueRef *phis;            /* at br_target: one per label arity value */
     LLVMValueRef *else_params;     /* if: params to re-push at else */
     size_t stack_height;           /* operand stack height below the params */
+    uint8_t single_result;         /* storage for a one-value block type */
     bool unreachable;              /* the rest of this block is dead code */
     bool has_branch;               /* some br reaches the continuation */
 } w2n_lower_block;
@@ -79,6 +80,8 @@ typedef struct w2n_lower_func {
     w2n_lower_block *blocks;       /* control stack */
     size_t nblocks, blocks_cap;
 
+    LLVMBuilderRef phi_b;          /* places phis at the top of merge blocks */
+    size_t dead_depth;             /* blocks opened inside dead code */
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
     w2n_error *err;
 } w2n_lower_func;
@@ -104,6 +107,32 @@ LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset);
 LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index);
 /* Tag a load or store with a TBAA alias class. */
 void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag);
+/* Mark a load as invariant: what it reads never changes while code runs. */
+void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load);
+
+/* ---- the drivers ---------------------------------------------------------------- */
+/* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
+void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
+                           const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
+/* Lower every body, then the trampolines, adapters and symbol arrays. */
+w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
+void w2n_lower_module_free(w2n_lower_module *lm);
+/* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
+void w2n_lower_entries(w2n_lower_module *lm);
+/* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
+w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
+/* Open the function's own frame (lower_control.c). */
+void w2n_lower_control_begin(w2n_lower_func *f);
+/* In dead code: true if `in` is skipped (only nesting is tracked). */
+bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in);
+/* Trap if the host asked to interrupt (only with opts->interruptible). */
+void w2n_lower_interrupt_check(w2n_lower_func *f);
+/* Call a function of LLVM type `fn_type` and push its results. */
+void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                         LLVMValueRef callee_vmctx, const w2n_functype *type);
+/* Call helper `index` with the given LLVM signature (vmctx is prepended). */
+LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRef ret,
+                                   LLVMValueRef *args, unsigned nargs);
 
 /* ---- instruction families: true when the opcode was theirs ------------------- */
 bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in);   /* lower_control.c */
@@ -113,6 +142,12 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in);  /* locals, glo
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in);      /* lower_call.c */
 bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in);     /* lower_table.c, refs */
 bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in);      /* lower_simd.c */
+
+/* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */
+LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);
+/* A table's current size (i32) and the address of element `index` (lower_table.c). */
+LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table);
+LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index);
 
 /* Memory address of a load/store: checks bounds per the mode (trapping) and
  * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */

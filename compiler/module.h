@@ -43,6 +43,13 @@ typedef struct w2n_init_expr {
     size_t offset;            /* of the first instruction */
 } w2n_init_expr;
 
+/* value.kind of an init expr that is not one constant instruction: decode
+ * accepts it, validation rejects it ("type mismatch" for no or several
+ * instructions, "constant expression required" for any other instruction,
+ * whose offset is then in `offset`).  Never seen after validation. */
+#define W2N_INIT_BAD_ARITY 0
+#define W2N_INIT_NOT_CONST 0xFF
+
 typedef struct w2n_global_def {
     w2n_globaltype type;
     w2n_init_expr init;

@@ -1,1 +1,991 @@
-/* validate.c: placeholder, replaced by its owner's first commit. */
+/*
+ * validate.c — Wasm 2.0 validation: module-level rules and every function
+ * body, the latter with the algorithm of the spec's appendix (an operand
+ * stack whose entries may be Unknown, a stack of control frames, and the
+ * "unreachable" flag that makes the rest of a block stack-polymorphic).
+ *
+ * Invariants: the operand stack never shrinks below the height of the
+ * innermost frame; both stacks are allocated once per module and grown by
+ * doubling, so a body is checked in time linear in its size (br_table:
+ * in targets x arity).  Errors are W2N_ERR_INVALID in the spec's words,
+ * except for faults the binary format owns (W2N_ERR_MALFORMED: a missing
+ * final `end`, "data count section required").
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "instr.h"
+#include "meta.h"
+#include "module.h"
+
+#define T_UNKNOWN 0
+#define MAX_PAGES 65536u
+
+typedef struct frame {
+    uint32_t op;                  /* BLOCK, LOOP, IF, ELSE, or 0 for the function */
+    const w2n_valtype *params;    /* NULL with nparams 0 */
+    const w2n_valtype *results;   /* NULL: the single result is in `single` */
+    uint32_t nparams, nresults;
+    w2n_valtype single;
+    uint32_t height;
+    bool unreachable;
+} frame;
+
+typedef struct validator {
+    const w2n_module *m;
+    w2n_error *err;
+    bool *refs;                   /* C.refs: functions that ref.func may name */
+    w2n_valtype *vals;
+    uint32_t nvals, cap_vals;
+    frame *ctrls;
+    uint32_t nctrls, cap_ctrls;
+    w2n_valtype *locals;          /* params then declared locals */
+    uint32_t nlocals, cap_locals;
+    const w2n_functype *type;     /* of the function being checked */
+    int64_t func;
+    size_t at;                    /* offset of the current instruction */
+} validator;
+
+static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...) {
+    w2n_error *e = v->err;
+    e->code = code;
+    e->offset = at;
+    e->func_index = v->func;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(e->message, sizeof e->message, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+#define INVALID(v, ...) fail_at((v), W2N_ERR_INVALID, (v)->at, __VA_ARGS__)
+
+static bool nomem(validator *v) {
+    return fail_at(v, W2N_ERR_NOMEM, v->at, "out of memory");
+}
+
+static bool is_num(w2n_valtype t) {
+    return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == T_UNKNOWN;
+}
+static bool is_vec(w2n_valtype t) { return t == W2N_V128 || t == T_UNKNOWN; }
+static bool is_ref(w2n_valtype t) {
+    return t == W2N_FUNCREF || t == W2N_EXTERNREF || t == T_UNKNOWN;
+}
+
+/* ---- the operand and control stacks ------------------------------------ */
+
+static bool push(validator *v, w2n_valtype t) {
+    if (v->nvals == v->cap_vals) {
+        uint32_t cap = v->cap_vals ? v->cap_vals * 2 : 64;
+        w2n_valtype *p = realloc(v->vals, cap);
+        if (!p)
+            return nomem(v);
+        v->vals = p;
+        v->cap_vals = cap;
+    }
+    v->vals[v->nvals++] = t;
+    return true;
+}
+
+static bool pop(validator *v, w2n_valtype *out) {
+    frame *f = &v->ctrls[v->nctrls - 1];
+    *out = T_UNKNOWN; /* defined even on failure */
+    if (v->nvals == f->height) {
+        if (f->unreachable) {
+            *out = T_UNKNOWN;
+            return true;
+        }
+        return INVALID(v, "type mismatch");
+    }
+    *out = v->vals[--v->nvals];
+    return true;
+}
+
+static bool pop_expect(validator *v, w2n_valtype expect) {
+    w2n_valtype t = T_UNKNOWN;
+    if (!pop(v, &t))
+        return false;
+    if (t != expect && t != T_UNKNOWN && expect != T_UNKNOWN)
+        return INVALID(v, "type mismatch");
+    return true;
+}
+
+static bool pop_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
+    for (uint32_t i = n; i-- > 0;)
+        if (!pop_expect(v, ts[i]))
+            return false;
+    return true;
+}
+
+static bool push_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (!push(v, ts[i]))
+            return false;
+    return true;
+}
+
+static const w2n_valtype *frame_results(const frame *f) {
+    return f->results ? f->results : &f->single;
+}
+
+/* The types a branch to this frame carries. */
+static const w2n_valtype *label_types(const frame *f, uint32_t *n) {
+    if (f->op == W2N_OP_LOOP) {
+        *n = f->nparams;
+        return f->params;
+    }
+    *n = f->nresults;
+    return frame_results(f);
+}
+
+static bool push_ctrl(validator *v, const frame *proto) {
+    if (v->nctrls == v->cap_ctrls) {
+        uint32_t cap = v->cap_ctrls ? v->cap_ctrls * 2 : 16;
+        frame *p = realloc(v->ctrls, cap * sizeof *p);
+        if (!p)
+            return nomem(v);
+        v->ctrls = p;
+        v->cap_ctrls = cap;
+    }
+    frame *f = &v->ctrls[v->nctrls++];
+    *f = *proto;
+    f->height = v->nvals;
+    f->unreachable = false;
+    return push_vals(v, f->params, f->nparams);
+}
+
+/* Pop the innermost frame; *out receives a copy. */
+static bool pop_ctrl(validator *v, frame *out) {
+    frame *f = &v->ctrls[v->nctrls - 1];
+    if (!pop_vals(v, frame_results(f), f->nresults))
+        return false;
+    if (v->nvals != f->height)
+        return INVALID(v, "type mismatch");
+    *out = *f; /* `single` travels with the copy */
+    v->nctrls--;
+    return true;
+}
+
+static void set_unreachable(validator *v) {
+    frame *f = &v->ctrls[v->nctrls - 1];
+    v->nvals = f->height;
+    f->unreachable = true;
+}
+
+/* ---- instruction groups -------------------------------------------------- */
+
+/* Push `out` (if any) after popping `ins` in order (the last is on top). */
+static bool op_sig(validator *v, int nin, w2n_valtype a, w2n_valtype b, w2n_valtype c,
+                   w2n_valtype out) {
+    w2n_valtype ins[3] = {a, b, c};
+    if (!pop_vals(v, ins, (uint32_t)nin))
+        return false;
+    return out ? push(v, out) : true;
+}
+
+static bool check_memory(validator *v, uint32_t mem) {
+    if (mem >= v->m->nmemories)
+        return INVALID(v, "unknown memory %u", mem);
+    return true;
+}
+
+static bool check_memarg(validator *v, const w2n_memarg *ma, uint32_t natural_log2) {
+    if (!check_memory(v, ma->memory))
+        return false;
+    if (ma->align > natural_log2)
+        return INVALID(v, "alignment must not be larger than natural");
+    return true;
+}
+
+static bool check_table(validator *v, uint32_t t) {
+    if (t >= v->m->ntables)
+        return INVALID(v, "unknown table %u", t);
+    return true;
+}
+
+static bool check_func(validator *v, uint32_t f) {
+    if (f >= v->m->nfuncs)
+        return INVALID(v, "unknown function %u", f);
+    return true;
+}
+
+static bool check_type(validator *v, uint32_t t) {
+    if (t >= v->m->ntypes)
+        return INVALID(v, "unknown type %u", t);
+    return true;
+}
+
+static bool check_data(validator *v, uint32_t d) {
+    /* Without a data count section the binary is malformed, but when there
+     * are no data segments at all the index is plainly unknown (the suite's
+     * text modules are encoded that way). */
+    if (!v->m->has_data_count && d < v->m->ndatas)
+        return fail_at(v, W2N_ERR_MALFORMED, v->at, "data count section required");
+    if (!v->m->has_data_count)
+        return INVALID(v, "unknown data segment %u", d);
+    if (d >= v->m->data_count)
+        return INVALID(v, "unknown data segment %u", d);
+    return true;
+}
+
+static bool check_elem(validator *v, uint32_t e) {
+    if (e >= v->m->nelems)
+        return INVALID(v, "unknown elem segment %u", e);
+    return true;
+}
+
+/* Plain loads and stores, 0x28..0x3E: natural alignment and value type. */
+static bool plain_memory_op(validator *v, const w2n_instr *in) {
+    static const uint8_t natural[23] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2,
+                                        2, 3, 2, 3, 0, 1, 0, 1, 2};
+    static const w2n_valtype type[23] = {
+        W2N_I32, W2N_I64, W2N_F32, W2N_F64, W2N_I32, W2N_I32, W2N_I32, W2N_I32,
+        W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64,
+        W2N_I32, W2N_I64, W2N_F32, W2N_F64, W2N_I32, W2N_I32, W2N_I64, W2N_I64, W2N_I64};
+    uint32_t k = in->op - W2N_OP_I32_LOAD;
+    if (!check_memarg(v, &in->imm.memarg, natural[k]))
+        return false;
+    if (in->op <= W2N_OP_I64_LOAD32_U)
+        return op_sig(v, 1, W2N_I32, 0, 0, type[k]);
+    return op_sig(v, 2, W2N_I32, type[k], 0, 0);
+}
+
+/* Numeric instructions without immediates, 0x45..0xC4. */
+static bool numeric_op(validator *v, uint32_t op) {
+    const w2n_valtype I = W2N_I32, L = W2N_I64, F = W2N_F32, D = W2N_F64;
+    if (op == W2N_OP_I32_EQZ) return op_sig(v, 1, I, 0, 0, I);
+    if (op <= W2N_OP_I32_GE_U) return op_sig(v, 2, I, I, 0, I);
+    if (op == W2N_OP_I64_EQZ) return op_sig(v, 1, L, 0, 0, I);
+    if (op <= W2N_OP_I64_GE_U) return op_sig(v, 2, L, L, 0, I);
+    if (op <= W2N_OP_F32_GE) return op_sig(v, 2, F, F, 0, I);
+    if (op <= W2N_OP_F64_GE) return op_sig(v, 2, D, D, 0, I);
+    if (op <= W2N_OP_I32_POPCNT) return op_sig(v, 1, I, 0, 0, I);
+    if (op <= W2N_OP_I32_ROTR) return op_sig(v, 2, I, I, 0, I);
+    if (op <= W2N_OP_I64_POPCNT) return op_sig(v, 1, L, 0, 0, L);
+    if (op <= W2N_OP_I64_ROTR) return op_sig(v, 2, L, L, 0, L);
+    if (op <= W2N_OP_F32_SQRT) return op_sig(v, 1, F, 0, 0, F);
+    if (op <= W2N_OP_F32_COPYSIGN) return op_sig(v, 2, F, F, 0, F);
+    if (op <= W2N_OP_F64_SQRT) return op_sig(v, 1, D, 0, 0, D);
+    if (op <= W2N_OP_F64_COPYSIGN) return op_sig(v, 2, D, D, 0, D);
+    if (op <= W2N_OP_F64_REINTERPRET_I64) {
+        /* Conversions 0xA7..0xBF: {input, output}. */
+        static const w2n_valtype conv[25][2] = {
+            {W2N_I64, W2N_I32}, {W2N_F32, W2N_I32}, {W2N_F32, W2N_I32}, {W2N_F64, W2N_I32},
+            {W2N_F64, W2N_I32}, {W2N_I32, W2N_I64}, {W2N_I32, W2N_I64}, {W2N_F32, W2N_I64},
+            {W2N_F32, W2N_I64}, {W2N_F64, W2N_I64}, {W2N_F64, W2N_I64}, {W2N_I32, W2N_F32},
+            {W2N_I32, W2N_F32}, {W2N_I64, W2N_F32}, {W2N_I64, W2N_F32}, {W2N_F64, W2N_F32},
+            {W2N_I32, W2N_F64}, {W2N_I32, W2N_F64}, {W2N_I64, W2N_F64}, {W2N_I64, W2N_F64},
+            {W2N_F32, W2N_F64}, {W2N_F32, W2N_I32}, {W2N_F64, W2N_I64}, {W2N_I32, W2N_F32},
+            {W2N_I64, W2N_F64}};
+        const w2n_valtype *c = conv[op - W2N_OP_I32_WRAP_I64];
+        return op_sig(v, 1, c[0], 0, 0, c[1]);
+    }
+    if (op <= W2N_OP_I32_EXTEND16_S) return op_sig(v, 1, I, 0, 0, I);
+    return op_sig(v, 1, L, 0, 0, L); /* i64.extend8_s .. i64.extend32_s */
+}
+
+/* 0xFC 0..7: the saturating truncations. */
+static bool trunc_sat_op(validator *v, uint32_t sub) {
+    w2n_valtype in = (sub & 2) ? W2N_F64 : W2N_F32;
+    w2n_valtype out = (sub & 4) ? W2N_I64 : W2N_I32;
+    return op_sig(v, 1, in, 0, 0, out);
+}
+
+static bool same_reftype(validator *v, w2n_valtype a, w2n_valtype b) {
+    if (a != b)
+        return INVALID(v, "type mismatch");
+    return true;
+}
+
+/* 0xFC 8..17: bulk memory and table instructions. */
+static bool bulk_op(validator *v, const w2n_instr *in) {
+    const w2n_module *m = v->m;
+    const w2n_valtype I = W2N_I32;
+    switch (in->op) {
+    case W2N_OP_MEMORY_INIT:
+        if (!check_memory(v, 0) || !check_data(v, in->imm.memory_init.segment))
+            return false;
+        return op_sig(v, 3, I, I, I, 0);
+    case W2N_OP_DATA_DROP:
+        return check_data(v, in->imm.index);
+    case W2N_OP_MEMORY_COPY:
+    case W2N_OP_MEMORY_FILL:
+        return check_memory(v, 0) && op_sig(v, 3, I, I, I, 0);
+    case W2N_OP_TABLE_INIT: {
+        uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
+        if (!check_table(v, t) || !check_elem(v, e) ||
+            !same_reftype(v, m->elems[e].type, m->tables[t].elem))
+            return false;
+        return op_sig(v, 3, I, I, I, 0);
+    }
+    case W2N_OP_ELEM_DROP:
+        return check_elem(v, in->imm.index);
+    case W2N_OP_TABLE_COPY: {
+        uint32_t d = in->imm.table_copy.dst, s = in->imm.table_copy.src;
+        if (!check_table(v, d) || !check_table(v, s) ||
+            !same_reftype(v, m->tables[s].elem, m->tables[d].elem))
+            return false;
+        return op_sig(v, 3, I, I, I, 0);
+    }
+    case W2N_OP_TABLE_GROW:
+        if (!check_table(v, in->imm.index))
+            return false;
+        return op_sig(v, 2, m->tables[in->imm.index].elem, I, 0, I);
+    case W2N_OP_TABLE_SIZE:
+        return check_table(v, in->imm.index) && push(v, I);
+    case W2N_OP_TABLE_FILL:
+        if (!check_table(v, in->imm.index))
+            return false;
+        return op_sig(v, 3, I, m->tables[in->imm.index].elem, I, 0);
+    }
+    return trunc_sat_op(v, in->op & 0xFFFF);
+}
+
+/* ---- SIMD ---------------------------------------------------------------- */
+
+/* SIMD sub-opcodes by shape: v128 -> v128, v128 -> i32, (v128 i32) -> v128. */
+static bool simd_in(const uint8_t *list, size_t n, uint32_t sub) {
+    for (size_t i = 0; i < n; i++)
+        if (list[i] == sub)
+            return true;
+    return false;
+}
+
+static const uint8_t simd_unary[] = {
+    77, 94, 95, 96, 97, 98, 103, 104, 105, 106, 116, 117, 122, 124, 125, 126, 127, 128,
+    129, 135, 136, 137, 138, 148, 160, 161, 167, 168, 169, 170, 192, 193, 199, 200, 201, 202,
+    224, 225, 227, 236, 237, 239, 248, 249, 250, 251, 252, 253, 254, 255};
+static const uint8_t simd_test[] = {83, 99, 100, 131, 132, 163, 164, 195, 196};
+static const uint8_t simd_shift[] = {107, 108, 109, 139, 140, 141, 171, 172, 173, 203, 204, 205};
+
+static bool simd_memory_op(validator *v, const w2n_instr *in, uint32_t sub) {
+    const w2n_valtype I = W2N_I32, V = W2N_V128;
+    if (sub <= 11) {
+        /* v128.load, the 8x8/16x4/32x2 extending loads, the splats, v128.store. */
+        static const uint8_t natural[12] = {4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3, 4};
+        if (!check_memarg(v, &in->imm.memarg, natural[sub]))
+            return false;
+        return sub == 11 ? op_sig(v, 2, I, V, 0, 0) : op_sig(v, 1, I, 0, 0, V);
+    }
+    if (sub == 92 || sub == 93) {
+        if (!check_memarg(v, &in->imm.memarg, sub == 92 ? 2 : 3))
+            return false;
+        return op_sig(v, 1, I, 0, 0, V);
+    }
+    /* 84..91: load/store lane; 84+k and 88+k work on 8<<k-bit lanes. */
+    uint32_t k = (sub - 84) & 3;
+    if (!check_memarg(v, &in->imm.memarg, k))
+        return false;
+    if (in->lane >= (16u >> k))
+        return INVALID(v, "invalid lane index");
+    return sub <= 87 ? op_sig(v, 2, I, V, 0, V) : op_sig(v, 2, I, V, 0, 0);
+}
+
+/* extract_lane / replace_lane, 21..34. */
+static bool simd_lane_op(validator *v, const w2n_instr *in, uint32_t sub) {
+    static const struct { uint8_t lanes; w2n_valtype t; } shape[14] = {
+        {16, W2N_I32}, {16, W2N_I32}, {16, W2N_I32}, {8, W2N_I32}, {8, W2N_I32}, {8, W2N_I32},
+        {4, W2N_I32}, {4, W2N_I32}, {2, W2N_I64}, {2, W2N_I64}, {4, W2N_F32}, {4, W2N_F32},
+        {2, W2N_F64}, {2, W2N_F64}};
+    uint32_t k = sub - 21;
+    if (in->lane >= shape[k].lanes)
+        return INVALID(v, "invalid lane index");
+    bool replace = sub == 23 || sub == 26 || sub == 28 || sub == 30 || sub == 32 || sub == 34;
+    if (replace)
+        return op_sig(v, 2, W2N_V128, shape[k].t, 0, W2N_V128);
+    return op_sig(v, 1, W2N_V128, 0, 0, shape[k].t);
+}
+
+static bool simd_op(validator *v, const w2n_instr *in) {
+    const w2n_valtype V = W2N_V128, I = W2N_I32;
+    uint32_t sub = in->op & 0xFFFF;
+    if (sub <= 11 || (sub >= 84 && sub <= 93))
+        return simd_memory_op(v, in, sub);
+    if (sub == 12)
+        return push(v, V);
+    if (sub == 13) {
+        for (int i = 0; i < 16; i++)
+            if (in->imm.v128[i] >= 32)
+                return INVALID(v, "invalid lane index");
+        return op_sig(v, 2, V, V, 0, V);
+    }
+    if (sub >= 15 && sub <= 20) {
+        static const w2n_valtype splat[6] = {W2N_I32, W2N_I32, W2N_I32, W2N_I64, W2N_F32, W2N_F64};
+        return op_sig(v, 1, splat[sub - 15], 0, 0, V);
+    }
+    if (sub >= 21 && sub <= 34)
+        return simd_lane_op(v, in, sub);
+    if (sub == 82)
+        return op_sig(v, 3, V, V, V, V);
+    if (simd_in(simd_unary, sizeof simd_unary, sub))
+        return op_sig(v, 1, V, 0, 0, V);
+    if (simd_in(simd_test, sizeof simd_test, sub))
+        return op_sig(v, 1, V, 0, 0, I);
+    if (simd_in(simd_shift, sizeof simd_shift, sub))
+        return op_sig(v, 2, V, I, 0, V);
+    return op_sig(v, 2, V, V, 0, V);
+}
+
+/* ---- control ------------------------------------------------------------- */
+
+static bool blocktype_frame(validator *v, uint32_t op, const w2n_blocktype *bt, frame *f) {
+    memset(f, 0, sizeof *f);
+    f->op = op;
+    switch (bt->kind) {
+    case W2N_BLOCK_EMPTY:
+        f->results = (const w2n_valtype *)"";
+        break;
+    case W2N_BLOCK_VALUE:
+        f->single = bt->value;
+        f->nresults = 1;
+        break;
+    case W2N_BLOCK_TYPE: {
+        if (!check_type(v, bt->type_index))
+            return false;
+        const w2n_functype *t = &v->m->types[bt->type_index];
+        f->params = t->params;
+        f->nparams = t->nparams;
+        f->results = t->results;
+        f->nresults = t->nresults;
+        break;
+    }
+    }
+    return true;
+}
+
+static bool check_label(validator *v, uint32_t l) {
+    if (l >= v->nctrls)
+        return INVALID(v, "unknown label");
+    return true;
+}
+
+static const frame *label_frame(validator *v, uint32_t l) {
+    return &v->ctrls[v->nctrls - 1 - l];
+}
+
+static bool br_table_op(validator *v, const w2n_instr *in) {
+    if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.br_table.default_target))
+        return false;
+    uint32_t arity;
+    label_types(label_frame(v, in->imm.br_table.default_target), &arity);
+    for (uint32_t i = 0; i < in->imm.br_table.count; i++) {
+        uint32_t l = in->imm.br_table.targets[i], n;
+        if (!check_label(v, l))
+            return false;
+        const w2n_valtype *ts = label_types(label_frame(v, l), &n);
+        if (n != arity)
+            return INVALID(v, "type mismatch");
+        /* The spec pops these types and pushes back what it popped.  Popping
+         * only removes real values (Unknowns come from an empty, unreachable
+         * frame and would come again), so restoring the height is the same. */
+        uint32_t base = v->nvals;
+        if (!pop_vals(v, ts, n))
+            return false;
+        v->nvals = base;
+    }
+    uint32_t n;
+    const w2n_valtype *ts = label_types(label_frame(v, in->imm.br_table.default_target), &n);
+    if (!pop_vals(v, ts, n))
+        return false;
+    set_unreachable(v);
+    return true;
+}
+
+static bool end_op(validator *v, bool *function_done) {
+    frame f;
+    if (!pop_ctrl(v, &f))
+        return false;
+    const w2n_valtype *results = f.results ? f.results : &f.single;
+    if (f.op == W2N_OP_IF) {
+        /* An `if` without `else`: the missing branch passes its inputs through. */
+        if (f.nparams != f.nresults || (f.nparams && memcmp(f.params, results, f.nparams)))
+            return INVALID(v, "type mismatch");
+    }
+    *function_done = v->nctrls == 0;
+    return push_vals(v, results, f.nresults);
+}
+
+static bool select_op(validator *v, const w2n_instr *in) {
+    if (in->op == W2N_OP_SELECT_T) {
+        if (in->imm.select_t.count != 1)
+            return INVALID(v, "invalid result arity");
+        w2n_valtype t = in->imm.select_t.type;
+        return op_sig(v, 3, t, t, W2N_I32, t);
+    }
+    w2n_valtype t1 = 0, t2 = 0;
+    if (!pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
+        return false;
+    if (!((is_num(t1) && is_num(t2)) || (is_vec(t1) && is_vec(t2))))
+        return INVALID(v, "type mismatch");
+    if (t1 != t2 && t1 != T_UNKNOWN && t2 != T_UNKNOWN)
+        return INVALID(v, "type mismatch");
+    return push(v, t1 == T_UNKNOWN ? t2 : t1);
+}
+
+static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
+    const w2n_module *m = v->m;
+    frame f;
+    uint32_t n;
+    const w2n_valtype *ts;
+    switch (in->op) {
+    case W2N_OP_UNREACHABLE:
+        set_unreachable(v);
+        return true;
+    case W2N_OP_NOP:
+        return true;
+    case W2N_OP_BLOCK:
+    case W2N_OP_LOOP:
+    case W2N_OP_IF:
+        if (!blocktype_frame(v, in->op, &in->imm.block, &f))
+            return false;
+        if (in->op == W2N_OP_IF && !pop_expect(v, W2N_I32))
+            return false;
+        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+    case W2N_OP_ELSE:
+        if (v->ctrls[v->nctrls - 1].op != W2N_OP_IF)
+            return fail_at(v, W2N_ERR_MALFORMED, v->at, "else without matching if");
+        if (!pop_ctrl(v, &f))
+            return false;
+        f.op = W2N_OP_ELSE;
+        return push_ctrl(v, &f);
+    case W2N_OP_END:
+        return end_op(v, function_done);
+    case W2N_OP_BR:
+        if (!check_label(v, in->imm.index))
+            return false;
+        ts = label_types(label_frame(v, in->imm.index), &n);
+        if (!pop_vals(v, ts, n))
+            return false;
+        set_unreachable(v);
+        return true;
+    case W2N_OP_BR_IF:
+        if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.index))
+            return false;
+        ts = label_types(label_frame(v, in->imm.index), &n);
+        return pop_vals(v, ts, n) && push_vals(v, label_types(label_frame(v, in->imm.index), &n), n);
+    case W2N_OP_BR_TABLE:
+        return br_table_op(v, in);
+    case W2N_OP_RETURN:
+        if (!pop_vals(v, v->type->results, v->type->nresults))
+            return false;
+        set_unreachable(v);
+        return true;
+    case W2N_OP_CALL: {
+        if (!check_func(v, in->imm.index))
+            return false;
+        const w2n_functype *t = w2n_module_func_type(m, in->imm.index);
+        return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+    }
+    case W2N_OP_CALL_INDIRECT: {
+        uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
+        if (!check_table(v, tab))
+            return false;
+        if (m->tables[tab].elem != W2N_FUNCREF)
+            return INVALID(v, "type mismatch");
+        if (!check_type(v, ty) || !pop_expect(v, W2N_I32))
+            return false;
+        const w2n_functype *t = &m->types[ty];
+        return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+    }
+    }
+    return INVALID(v, "illegal opcode");
+}
+
+/* Variables, references, tables and the memory size instructions. */
+static bool variable_op(validator *v, const w2n_instr *in) {
+    const w2n_module *m = v->m;
+    uint32_t x = in->imm.index;
+    w2n_valtype t = 0;
+    switch (in->op) {
+    case W2N_OP_DROP:
+        return pop(v, &t);
+    case W2N_OP_SELECT:
+    case W2N_OP_SELECT_T:
+        return select_op(v, in);
+    case W2N_OP_LOCAL_GET:
+    case W2N_OP_LOCAL_SET:
+    case W2N_OP_LOCAL_TEE:
+        if (x >= v->nlocals)
+            return INVALID(v, "unknown local %u", x);
+        t = v->locals[x];
+        if (in->op == W2N_OP_LOCAL_GET)
+            return push(v, t);
+        if (!pop_expect(v, t))
+            return false;
+        return in->op == W2N_OP_LOCAL_TEE ? push(v, t) : true;
+    case W2N_OP_GLOBAL_GET:
+    case W2N_OP_GLOBAL_SET:
+        if (x >= m->nglobals)
+            return INVALID(v, "unknown global %u", x);
+        if (in->op == W2N_OP_GLOBAL_GET)
+            return push(v, m->global_types[x].type);
+        if (!m->global_types[x].is_mutable)
+            return INVALID(v, "global is immutable");
+        return pop_expect(v, m->global_types[x].type);
+    case W2N_OP_TABLE_GET:
+        if (!check_table(v, x))
+            return false;
+        return op_sig(v, 1, W2N_I32, 0, 0, m->tables[x].elem);
+    case W2N_OP_TABLE_SET:
+        if (!check_table(v, x))
+            return false;
+        return op_sig(v, 2, W2N_I32, m->tables[x].elem, 0, 0);
+    case W2N_OP_MEMORY_SIZE:
+        return check_memory(v, 0) && push(v, W2N_I32);
+    case W2N_OP_MEMORY_GROW:
+        return check_memory(v, 0) && op_sig(v, 1, W2N_I32, 0, 0, W2N_I32);
+    case W2N_OP_REF_NULL:
+        return push(v, in->imm.reftype);
+    case W2N_OP_REF_IS_NULL:
+        if (!pop(v, &t))
+            return false;
+        if (!is_ref(t))
+            return INVALID(v, "type mismatch");
+        return push(v, W2N_I32);
+    case W2N_OP_REF_FUNC:
+        if (!check_func(v, x))
+            return false;
+        if (!v->refs[x])
+            return INVALID(v, "undeclared function reference");
+        return push(v, W2N_FUNCREF);
+    }
+    return INVALID(v, "illegal opcode");
+}
+
+static bool instr_op(validator *v, const w2n_instr *in, bool *function_done) {
+    uint32_t op = in->op;
+    switch (op >> 16) {
+    case 0xFC:
+        return bulk_op(v, in);
+    case 0xFD:
+        return simd_op(v, in);
+    }
+    if (op <= W2N_OP_CALL_INDIRECT)
+        return control_op(v, in, function_done);
+    if (op >= W2N_OP_I32_LOAD && op <= W2N_OP_I64_STORE32)
+        return plain_memory_op(v, in);
+    switch (op) {
+    case W2N_OP_I32_CONST: return push(v, W2N_I32);
+    case W2N_OP_I64_CONST: return push(v, W2N_I64);
+    case W2N_OP_F32_CONST: return push(v, W2N_F32);
+    case W2N_OP_F64_CONST: return push(v, W2N_F64);
+    }
+    if (op >= W2N_OP_I32_EQZ && op <= W2N_OP_I64_EXTEND32_S)
+        return numeric_op(v, op);
+    return variable_op(v, in);
+}
+
+/* ---- function bodies ------------------------------------------------------ */
+
+static bool set_locals(validator *v, const w2n_functype *t, const w2n_code *c) {
+    uint64_t n = (uint64_t)t->nparams + c->nlocals;
+    if (n > UINT32_MAX)
+        return fail_at(v, W2N_ERR_MALFORMED, c->pos, "too many locals");
+    if (n > v->cap_locals) {
+        w2n_valtype *p = realloc(v->locals, n);
+        if (!p)
+            return nomem(v);
+        v->locals = p;
+        v->cap_locals = (uint32_t)n;
+    }
+    if (t->nparams)
+        memcpy(v->locals, t->params, t->nparams);
+    if (c->nlocals)
+        memcpy(v->locals + t->nparams, c->locals, c->nlocals);
+    v->nlocals = (uint32_t)n;
+    return true;
+}
+
+static bool validate_function(validator *v, uint32_t func) {
+    const w2n_module *m = v->m;
+    const w2n_code *c = &m->codes[func - m->nimported_funcs];
+    v->func = func;
+    v->at = c->pos;
+    v->type = w2n_module_func_type(m, func);
+    if (!set_locals(v, v->type, c))
+        return false;
+    v->nvals = 0;
+    v->nctrls = 0;
+    frame f = {.op = 0, .results = v->type->results, .nresults = v->type->nresults};
+    if (!push_ctrl(v, &f))
+        return false;
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, m->bytes, c->body_start, c->body_end, v->err);
+    w2n_instr in;
+    bool done = false, ok = false;
+    while (!done) {
+        if (w2n_instr_reader_done(&ir)) {
+            fail_at(v, W2N_ERR_MALFORMED, c->body_end, "END opcode expected");
+            goto out;
+        }
+        if (!w2n_instr_read(&ir, &in)) {
+            v->err->func_index = func;
+            goto out;
+        }
+        v->at = in.offset;
+        if (!instr_op(v, &in, &done))
+            goto out;
+    }
+    if (!w2n_instr_reader_done(&ir)) {
+        fail_at(v, W2N_ERR_MALFORMED, w2n_reader_offset(&ir.r), "section size mismatch");
+        goto out;
+    }
+    ok = true;
+out:
+    w2n_instr_reader_free(&ir);
+    return ok;
+}
+
+/* ---- module-level rules ---------------------------------------------------- */
+
+/* Offset of the contents of the first section with this id, for messages
+ * about things the module does not record offsets for (0 if absent). */
+static size_t section_offset(const w2n_module *m, uint8_t want) {
+    w2n_error ignored;
+    w2n_reader r;
+    w2n_reader_init(&r, m->bytes, m->size, &ignored);
+    r.pos += m->size >= 8 ? 8 : m->size;
+    while (!w2n_reader_done(&r)) {
+        uint8_t id;
+        uint32_t size;
+        w2n_reader sec;
+        if (!w2n_read_u8(&r, &id) || !w2n_read_u32(&r, &size) || !w2n_reader_sub(&r, size, &sec))
+            break;
+        if (id == want)
+            return w2n_reader_offset(&sec);
+    }
+    return 0;
+}
+
+static bool check_limits(validator *v, const w2n_limits *l, uint64_t range, const char *too_big) {
+    if (l->min > range || (l->has_max && l->max > range))
+        return INVALID(v, "%s", too_big);
+    if (l->has_max && l->min > l->max)
+        return INVALID(v, "size minimum must not be greater than maximum");
+    return true;
+}
+
+static bool check_memtype(validator *v, const w2n_limits *l) {
+    return check_limits(v, l, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
+}
+
+static bool check_tabletype(validator *v, const w2n_tabletype *t) {
+    return check_limits(v, &t->limits, UINT32_MAX, "table size must be at most 2^32-1");
+}
+
+/* A constant expression of type `want`, seeing globals [0, nglobals). */
+static bool check_const(validator *v, const w2n_init_expr *e, w2n_valtype want, uint32_t nglobals) {
+    const w2n_module *m = v->m;
+    const w2n_const_expr *c = &e->value;
+    w2n_valtype t = 0;
+    v->at = e->offset;
+    switch (c->kind) {
+    case W2N_INIT_NOT_CONST: return INVALID(v, "constant expression required");
+    case W2N_INIT_BAD_ARITY: return INVALID(v, "type mismatch");
+    case W2N_CONST_I32: t = W2N_I32; break;
+    case W2N_CONST_I64: t = W2N_I64; break;
+    case W2N_CONST_F32: t = W2N_F32; break;
+    case W2N_CONST_F64: t = W2N_F64; break;
+    case W2N_CONST_V128: t = W2N_V128; break;
+    case W2N_CONST_REF_NULL: t = (w2n_valtype)c->index; break;
+    case W2N_CONST_REF_FUNC:
+        if (!check_func(v, c->index))
+            return false;
+        t = W2N_FUNCREF;
+        break;
+    case W2N_CONST_GLOBAL_GET:
+        if (c->index >= nglobals)
+            return INVALID(v, "unknown global %u", c->index);
+        if (m->global_types[c->index].is_mutable)
+            return INVALID(v, "constant expression required");
+        t = m->global_types[c->index].type;
+        break;
+    }
+    if (t != want)
+        return INVALID(v, "type mismatch");
+    return true;
+}
+
+static void note_ref(validator *v, const w2n_init_expr *e) {
+    if (e->value.kind == W2N_CONST_REF_FUNC && e->value.index < v->m->nfuncs)
+        v->refs[e->value.index] = true;
+}
+
+/* C.refs: every function named by ref.func outside function bodies, or exported. */
+static void collect_refs(validator *v) {
+    const w2n_module *m = v->m;
+    for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
+        note_ref(v, &m->globals[i].init);
+    for (uint32_t i = 0; i < m->nelems; i++)
+        for (uint32_t j = 0; j < m->elems[i].count; j++)
+            note_ref(v, &m->elems[i].items[j]);
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == W2N_EXTERN_FUNC && m->exports[i].index < m->nfuncs)
+            v->refs[m->exports[i].index] = true;
+}
+
+static bool check_imports(validator *v) {
+    const w2n_module *m = v->m;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const w2n_import *im = &m->imports[i];
+        v->at = im->offset;
+        if (im->kind == W2N_EXTERN_FUNC && !check_type(v, im->func_type))
+            return false;
+        if (im->kind == W2N_EXTERN_TABLE && !check_tabletype(v, &im->table))
+            return false;
+        if (im->kind == W2N_EXTERN_MEMORY && !check_memtype(v, &im->memory))
+            return false;
+    }
+    return true;
+}
+
+static bool check_definitions(validator *v) {
+    const w2n_module *m = v->m;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        v->at = m->codes[i - m->nimported_funcs].pos;
+        if (!check_type(v, m->func_types[i]))
+            return false;
+    }
+    v->at = section_offset(m, 4);
+    for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
+        if (!check_tabletype(v, &m->tables[i]))
+            return false;
+    v->at = section_offset(m, 5);
+    for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
+        if (!check_memtype(v, &m->memories[i]))
+            return false;
+    if (m->nmemories > 1)
+        return INVALID(v, "multiple memories");
+    for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
+        if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals))
+            return false;
+    return true;
+}
+
+/* Export names compared as the byte strings of the input (they may hold
+ * U+0000, so the NUL-terminated copies will not do). */
+typedef struct name_ref {
+    const uint8_t *bytes;
+    uint32_t len;
+    size_t offset;
+} name_ref;
+
+static int cmp_names(const void *a, const void *b) {
+    const name_ref *x = a, *y = b;
+    uint32_t n = x->len < y->len ? x->len : y->len;
+    int c = n ? memcmp(x->bytes, y->bytes, n) : 0;
+    if (c)
+        return c;
+    return (x->len > y->len) - (x->len < y->len);
+}
+
+static bool check_exports(validator *v) {
+    const w2n_module *m = v->m;
+    static const char *const what[] = {"function", "table", "memory", "global"};
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const w2n_export *ex = &m->exports[i];
+        uint32_t limit = ex->kind == W2N_EXTERN_FUNC ? m->nfuncs
+                         : ex->kind == W2N_EXTERN_TABLE ? m->ntables
+                         : ex->kind == W2N_EXTERN_MEMORY ? m->nmemories : m->nglobals;
+        v->at = ex->offset;
+        if (ex->index >= limit)
+            return INVALID(v, "unknown %s %u", what[ex->kind], ex->index);
+    }
+    if (m->nexports < 2)
+        return true;
+    name_ref *names = malloc(m->nexports * sizeof *names);
+    if (!names)
+        return nomem(v);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        /* Decode already read this name, so it is well-formed. */
+        w2n_reader r;
+        w2n_error ignored;
+        const char *s = "";
+        uint32_t len = 0;
+        w2n_reader_init(&r, m->bytes, m->size, &ignored);
+        r.pos = m->bytes + m->exports[i].offset;
+        w2n_read_name(&r, &s, &len);
+        names[i] = (name_ref){(const uint8_t *)s, len, m->exports[i].offset};
+    }
+    qsort(names, m->nexports, sizeof *names, cmp_names);
+    for (uint32_t i = 1; i < m->nexports; i++) {
+        if (!cmp_names(&names[i - 1], &names[i])) {
+            v->at = names[i].offset;
+            free(names);
+            return INVALID(v, "duplicate export name");
+        }
+    }
+    free(names);
+    return true;
+}
+
+static bool check_start(validator *v) {
+    const w2n_module *m = v->m;
+    if (m->start < 0)
+        return true;
+    v->at = section_offset(m, 8);
+    if (!check_func(v, (uint32_t)m->start))
+        return false;
+    const w2n_functype *t = w2n_module_func_type(m, (uint32_t)m->start);
+    if (t->nparams || t->nresults)
+        return INVALID(v, "start function");
+    return true;
+}
+
+static bool check_segments(validator *v) {
+    const w2n_module *m = v->m;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_elem_segment *s = &m->elems[i];
+        v->at = s->pos;
+        if (s->mode == W2N_SEGMENT_ACTIVE) {
+            if (!check_table(v, s->table))
+                return false;
+            if (m->tables[s->table].elem != s->type)
+                return INVALID(v, "type mismatch");
+            if (!check_const(v, &s->offset, W2N_I32, m->nimported_globals))
+                return false;
+        }
+        for (uint32_t j = 0; j < s->count; j++)
+            if (!check_const(v, &s->items[j], s->type, m->nimported_globals))
+                return false;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const w2n_data_segment *s = &m->datas[i];
+        v->at = s->pos;
+        if (s->mode != W2N_SEGMENT_ACTIVE)
+            continue;
+        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nimported_globals))
+            return false;
+    }
+    return true;
+}
+
+w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err) {
+    w2n_error local_err;
+    validator v = {.m = m, .err = err ? err : &local_err, .func = W2N_NO_FUNC};
+    bool ok = false;
+    v.refs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *v.refs);
+    if (!v.refs) {
+        nomem(&v);
+        goto fail;
+    }
+    if (!check_imports(&v) || !check_definitions(&v) || !check_exports(&v) || !check_start(&v) ||
+        !check_segments(&v))
+        goto fail;
+    collect_refs(&v);
+    for (uint32_t f = m->nimported_funcs; f < m->nfuncs; f++)
+        if (!validate_function(&v, f))
+            goto fail;
+    ok = true;
+fail:
+    free(v.refs);
+    free(v.vals);
+    free(v.ctrls);
+    free(v.locals);
+    return ok ? W2N_OK : v.err->code;
+}

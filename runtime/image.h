@@ -40,6 +40,16 @@ int w2n_image_contains_code(const w2n_image *img, uintptr_t pc);
 /* Name of the function symbol containing pc, or NULL (for backtraces). */
 const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc);
 
+/* For tests and tools: like w2n_image_load, but ask the kernel to place the
+ * mapping near `hint` (0: anywhere), e.g. far from libc to force call stubs. */
+w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, uintptr_t hint,
+                             w2n_image **out, w2n_error *err);
+
+/* For tests and tools: the mapping's address and size, and how many
+ * relocations went through a call stub (veneer). */
+uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size);
+size_t w2n_image_stub_uses(const w2n_image *img);
+
 /* The host's architecture. */
 w2n_arch w2n_host_arch(void);
 const char *w2n_arch_name(w2n_arch arch);

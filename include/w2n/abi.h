@@ -206,8 +206,10 @@ enum w2n_meta_flags {
     W2N_FLAG_INTERRUPTIBLE = 1u << 1
 };
 
-/* Guard mode reserves this much address space per 32-bit memory. */
-#define W2N_GUARD_RESERVATION (UINT64_C(8) << 30)
+/* Guard mode reserves this much address space per 32-bit memory: 4 GiB
+ * addressable, 4 GiB for the largest static offset, and one more Wasm page
+ * for the bytes of an access that starts just below 8 GiB. */
+#define W2N_GUARD_RESERVATION ((UINT64_C(8) << 30) + 65536u)
 #define W2N_PAGE_SIZE 65536u
 #define W2N_MAX_PAGES 65536u
 

@@ -1,0 +1,14 @@
+# Cross-build the runtime, w2n-run and the spec-test runner for aarch64 Linux
+# with Debian's gcc-aarch64-linux-gnu (no LLVM, no libelf, no Criterion):
+#   cmake -S . -B build-aarch64 -DCMAKE_TOOLCHAIN_FILE=cmake/toolchain-aarch64.cmake
+# Run the results with qemu-aarch64 -L /usr/aarch64-linux-gnu.
+set(CMAKE_SYSTEM_NAME Linux)
+set(CMAKE_SYSTEM_PROCESSOR aarch64)
+set(CMAKE_C_COMPILER aarch64-linux-gnu-gcc)
+set(CMAKE_FIND_ROOT_PATH /usr/aarch64-linux-gnu)
+set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
+set(CMAKE_FIND_ROOT_PATH_MODE_LIBRARY ONLY)
+set(CMAKE_FIND_ROOT_PATH_MODE_INCLUDE ONLY)
+set(CMAKE_CROSSCOMPILING_EMULATOR qemu-aarch64 -L /usr/aarch64-linux-gnu)
+set(W2N_BUILD_COMPILER OFF CACHE BOOL "" FORCE)
+set(W2N_BUILD_TESTS OFF CACHE BOOL "" FORCE)

@@ -1,0 +1,278 @@
+/*
+ * lower.c — the per-function driver of the lowering, and its shared helpers.
+ *
+ * For each defined function it builds the entry block (locals as allocas,
+ * which mem2reg promotes; the stack-limit check), then reads the body one
+ * instruction at a time and hands each to its family.  Code after an
+ * unconditional branch is dead: it is skipped, only its nesting is tracked so
+ * that the matching `else`/`end` is found (see lower_control.c).
+ *
+ * Invariant: the input was validated, so operand and control stacks never
+ * underflow and every index is in range; violations are w2n bugs.
+ */
+#include "lower.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- operand stack ---------------------------------------------------------- */
+
+void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
+    if (f->sp == f->stack_cap) {
+        f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
+        f->stack = realloc(f->stack, f->stack_cap * sizeof *f->stack);
+    }
+    f->stack[f->sp++] = v;
+}
+
+LLVMValueRef w2n_lower_pop(w2n_lower_func *f) { return f->stack[--f->sp]; }
+
+LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) { return f->stack[f->sp - 1 - depth]; }
+
+/* ---- types and metadata ------------------------------------------------------- */
+
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype) {
+    switch (valtype) {
+    case W2N_I32: return lm->t_i32;
+    case W2N_I64: return lm->t_i64;
+    case W2N_F32: return lm->t_f32;
+    case W2N_F64: return lm->t_f64;
+    case W2N_V128: return lm->t_v128;
+    default: return lm->t_ptr; /* funcref, externref */
+    }
+}
+
+void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag) {
+    LLVMSetMetadata(inst, lm->md_kind_tbaa, tag);
+}
+
+static LLVMValueRef empty_md(w2n_lower_module *lm) {
+    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, NULL, 0));
+}
+
+void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load) {
+    LLVMSetMetadata(load, lm->md_kind_invariant, empty_md(lm));
+}
+
+LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, v);
+    LLVMSetMetadata(v, lm->md_kind_nonnull, empty_md(lm));
+    return v;
+}
+
+LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef helpers = w2n_lower_vmctx_field(f, W2N_VMCTX_HELPERS);
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, index * 8, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, helpers, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, v);
+    return v;
+}
+
+LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
+                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->lm->mod, id, overloads, noverloads);
+    LLVMTypeRef ty = LLVMIntrinsicGetType(f->lm->ctx, id, overloads, noverloads);
+    return LLVMBuildCall2(f->b, ty, fn, args, nargs, "");
+}
+
+/* ---- traps ------------------------------------------------------------------------ */
+
+/* One cold block per trap code and function: helpers->trap(vmctx, code). */
+static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
+    if (f->trap_blocks[code])
+        return f->trap_blocks[code];
+    w2n_lower_module *lm = f->lm;
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "trap");
+    LLVMPositionBuilderAtEnd(f->b, bb);
+    LLVMValueRef helper = w2n_lower_helper(f, W2N_HELPER_TRAP);
+    LLVMValueRef args[2] = {f->vmctx, LLVMConstInt(lm->t_i32, code, 0)};
+    LLVMValueRef call = LLVMBuildCall2(f->b, lm->t_trap_helper, helper, args, 2, "");
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+    LLVMBuildUnreachable(f->b);
+    LLVMPositionBuilderAtEnd(f->b, saved);
+    f->trap_blocks[code] = bb;
+    return bb;
+}
+
+void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code) {
+    w2n_lower_module *lm = f->lm;
+    /* Tell the optimiser the trap is unlikely, so the hot path stays straight. */
+    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
+    LLVMTypeRef i1 = lm->t_i1;
+    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
+    LLVMBuildCondBr(f->b, cond, trap_block(f, code), cont);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
+void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
+    LLVMBuildBr(f->b, trap_block(f, code));
+}
+
+/* ---- locals and globals ---------------------------------------------------------- */
+
+static LLVMValueRef global_addr(w2n_lower_func *f, uint32_t index) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef globals = w2n_lower_vmctx_field(f, W2N_VMCTX_GLOBALS);
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)index * 8, 0);
+    LLVMValueRef slot = LLVMBuildGEP2(f->b, lm->t_i8, globals, &idx, 1, "");
+    LLVMValueRef addr = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
+    w2n_lower_tbaa(lm, addr, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, addr);
+    return addr;
+}
+
+bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    uint32_t i = in->imm.index;
+    switch (in->op) {
+    case W2N_OP_LOCAL_GET:
+        w2n_lower_push(f, LLVMBuildLoad2(f->b, w2n_lower_type(lm, f->local_types[i]), f->locals[i], ""));
+        return true;
+    case W2N_OP_LOCAL_SET:
+        LLVMBuildStore(f->b, w2n_lower_pop(f), f->locals[i]);
+        return true;
+    case W2N_OP_LOCAL_TEE:
+        LLVMBuildStore(f->b, w2n_lower_peek(f, 0), f->locals[i]);
+        return true;
+    case W2N_OP_GLOBAL_GET: {
+        LLVMTypeRef ty = w2n_lower_type(lm, lm->m->global_types[i].type);
+        LLVMValueRef v = LLVMBuildLoad2(f->b, ty, global_addr(f, i), "");
+        w2n_lower_tbaa(lm, v, lm->tbaa_global);
+        if (!lm->m->global_types[i].is_mutable)
+            w2n_lower_invariant(lm, v);
+        LLVMSetAlignment(v, 8);
+        w2n_lower_push(f, v);
+        return true;
+    }
+    case W2N_OP_GLOBAL_SET: {
+        LLVMValueRef st = LLVMBuildStore(f->b, w2n_lower_pop(f), global_addr(f, i));
+        w2n_lower_tbaa(lm, st, lm->tbaa_global);
+        LLVMSetAlignment(st, 8);
+        return true;
+    }
+    default:
+        return false;
+    }
+}
+
+/* ---- the function driver --------------------------------------------------------- */
+
+static LLVMValueRef zero_of(w2n_lower_module *lm, uint8_t valtype) {
+    return LLVMConstNull(w2n_lower_type(lm, valtype));
+}
+
+/* Trap when the stack pointer is below vmctx->stack_limit. */
+static void stack_check(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    LLVMTypeRef ptr = lm->t_ptr;
+    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.stacksave", &ptr, 1, NULL, 0);
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_STACK_LIMIT, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
+    LLVMValueRef limit = LLVMBuildLoad2(f->b, lm->t_i64, addr, "stack_limit");
+    w2n_lower_tbaa(lm, limit, lm->tbaa_vmctx);
+    LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, LLVMBuildPtrToInt(f->b, sp, lm->t_i64, ""),
+                                       limit, "");
+    w2n_lower_trap_if(f, below, W2N_TRAP_STACK_EXHAUSTED);
+}
+
+void w2n_lower_interrupt_check(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->interruptible)
+        return;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_INTERRUPT, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
+    LLVMValueRef flag = LLVMBuildLoad2(f->b, lm->t_i32, addr, "interrupt");
+    LLVMSetVolatile(flag, 1);
+    LLVMValueRef set = LLVMBuildICmp(f->b, LLVMIntNE, flag, LLVMConstInt(lm->t_i32, 0, 0), "");
+    w2n_lower_trap_if(f, set, W2N_TRAP_INTERRUPTED);
+}
+
+static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
+    w2n_lower_module *lm = f->lm;
+    const w2n_functype *ft = f->type;
+    f->nlocals = ft->nparams + code->nlocals;
+    f->local_types = malloc(f->nlocals ? f->nlocals : 1);
+    f->locals = malloc((f->nlocals ? f->nlocals : 1) * sizeof *f->locals);
+    memcpy(f->local_types, ft->params, ft->nparams);
+    memcpy(f->local_types + ft->nparams, code->locals, code->nlocals);
+
+    LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
+    LLVMPositionBuilderAtEnd(f->b, entry);
+    f->vmctx = LLVMGetParam(f->fn, 0);
+    for (uint32_t i = 0; i < f->nlocals; i++) {
+        LLVMTypeRef ty = w2n_lower_type(lm, f->local_types[i]);
+        f->locals[i] = LLVMBuildAlloca(f->b, ty, "");
+        LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
+        LLVMBuildStore(f->b, init, f->locals[i]);
+    }
+    stack_check(f);
+    w2n_lower_interrupt_check(f);
+}
+
+static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
+    return w2n_lower_control(f, in) || w2n_lower_variable(f, in) || w2n_lower_numeric(f, in) ||
+           w2n_lower_memory(f, in) || w2n_lower_call(f, in) || w2n_lower_table(f, in) ||
+           w2n_lower_simd(f, in);
+}
+
+w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err) {
+    const w2n_module *m = lm->m;
+    const w2n_code *code = &m->codes[func_index - m->nimported_funcs];
+    w2n_lower_func f = {0};
+    f.lm = lm;
+    f.func_index = func_index;
+    f.type = w2n_module_func_type(m, func_index);
+    f.fn = lm->funcs[func_index];
+    f.b = LLVMCreateBuilderInContext(lm->ctx);
+    f.err = err;
+    setup_entry(&f, code);
+    w2n_lower_control_begin(&f);
+
+    w2n_status status = W2N_OK;
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
+    w2n_instr in;
+    while (!w2n_instr_reader_done(&ir)) {
+        if (!w2n_instr_read(&ir, &in)) {
+            status = err->code;
+            goto fail;
+        }
+        if (w2n_lower_control_skip_dead(&f, &in))
+            continue;
+        if (!dispatch(&f, &in)) {
+            const w2n_opcode_info *info = w2n_opcode_lookup(in.op);
+            status = w2n_error_set(err, W2N_ERR_UNSUPPORTED, in.offset,
+                                   "instruction %s is not supported yet",
+                                   info ? info->name : "(unknown)");
+            goto fail;
+        }
+    }
+fail:
+    if (status != W2N_OK && err->func_index == W2N_NO_FUNC)
+        err->func_index = func_index;
+    w2n_instr_reader_free(&ir);
+    LLVMDisposeBuilder(f.b);
+    free(f.stack);
+    for (size_t i = 0; i < f.blocks_cap; i++) {
+        free(f.blocks[i].phis);
+        free(f.blocks[i].else_params);
+    }
+    free(f.blocks);
+    free(f.locals);
+    free(f.local_types);
+    return status;
+}

@@ -1,0 +1,112 @@
+/*
+ * lower_call.c — direct, imported and indirect calls.
+ *
+ * A defined function is called directly with the caller's vmctx.  An imported
+ * one goes through its w2n_func record (vmctx->funcs[i]): code and context
+ * come from the record, so host functions and other instances' functions
+ * look the same.  call_indirect checks, in the spec's order, the index
+ * against the table size, the element against null, and the element's
+ * canonical type id against the expected one.
+ */
+#include "lower.h"
+
+#include <stdlib.h>
+
+void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                         LLVMValueRef callee_vmctx, const w2n_functype *type) {
+    unsigned n = type->nparams + 1;
+    LLVMValueRef *args = malloc(n * sizeof *args);
+    args[0] = callee_vmctx;
+    for (unsigned i = type->nparams; i > 0; i--)
+        args[i] = w2n_lower_pop(f);
+    LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
+    free(args);
+    if (type->nresults == 1) {
+        w2n_lower_push(f, call);
+    } else {
+        for (unsigned i = 0; i < type->nresults; i++)
+            w2n_lower_push(f, LLVMBuildExtractValue(f->b, call, i, ""));
+    }
+}
+
+/* Load a pointer field of a runtime record, invariant once instantiated. */
+static LLVMValueRef record_field(w2n_lower_func *f, LLVMValueRef record, unsigned offset) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, record, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, v);
+    return v;
+}
+
+/* vmctx->funcs[index]: the w2n_func record of any function. */
+LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
+    LLVMValueRef funcs = w2n_lower_vmctx_field(f, W2N_VMCTX_FUNCS);
+    return record_field(f, funcs, index * 8);
+}
+
+static void lower_direct_call(w2n_lower_func *f, uint32_t index) {
+    w2n_lower_module *lm = f->lm;
+    const w2n_module *m = lm->m;
+    uint32_t type_index = m->func_types[index];
+    LLVMTypeRef fty = lm->wasm_fn_types[type_index];
+    if (index >= m->nimported_funcs) {
+        w2n_lower_emit_call(f, fty, lm->funcs[index], f->vmctx, &m->types[type_index]);
+        return;
+    }
+    LLVMValueRef record = w2n_lower_func_record(f, index);
+    LLVMValueRef code = record_field(f, record, 0);
+    LLVMValueRef callee_vmctx = record_field(f, record, 16);
+    w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
+}
+
+static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    uint32_t type_index = in->imm.call_indirect.type_index;
+    LLVMValueRef index = w2n_lower_pop(f);
+
+    LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
+    LLVMValueRef table = record_field(f, tables, in->imm.call_indirect.table * 8);
+    LLVMValueRef table_size = w2n_lower_table_size(f, table);
+    LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, table_size, "");
+    w2n_lower_trap_if(f, oob, W2N_TRAP_UNDEFINED_ELEMENT);
+
+    LLVMValueRef slot = w2n_lower_table_slot(f, table, index);
+    LLVMValueRef record = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
+    w2n_lower_tbaa(lm, record, lm->tbaa_table);
+    LLVMValueRef is_null = LLVMBuildIsNull(f->b, record, "");
+    w2n_lower_trap_if(f, is_null, W2N_TRAP_UNINITIALIZED);
+
+    LLVMValueRef id_idx = LLVMConstInt(lm->t_i64, 24, 0);
+    LLVMValueRef id_addr = LLVMBuildGEP2(f->b, lm->t_i8, record, &id_idx, 1, "");
+    LLVMValueRef actual = LLVMBuildLoad2(f->b, lm->t_i32, id_addr, "");
+    w2n_lower_tbaa(lm, actual, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, actual);
+    LLVMValueRef ids = w2n_lower_vmctx_field(f, W2N_VMCTX_TYPE_IDS);
+    LLVMValueRef want_idx = LLVMConstInt(lm->t_i64, (uint64_t)type_index * 4, 0);
+    LLVMValueRef want_addr = LLVMBuildGEP2(f->b, lm->t_i8, ids, &want_idx, 1, "");
+    LLVMValueRef expected = LLVMBuildLoad2(f->b, lm->t_i32, want_addr, "");
+    w2n_lower_tbaa(lm, expected, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, expected);
+    LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
+    w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
+
+    LLVMValueRef code = record_field(f, record, 0);
+    LLVMValueRef callee_vmctx = record_field(f, record, 16);
+    w2n_lower_emit_call(f, lm->wasm_fn_types[type_index], code, callee_vmctx,
+                        &lm->m->types[type_index]);
+}
+
+bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
+    switch (in->op) {
+    case W2N_OP_CALL:
+        lower_direct_call(f, in->imm.index);
+        return true;
+    case W2N_OP_CALL_INDIRECT:
+        lower_call_indirect(f, in);
+        return true;
+    default:
+        return false;
+    }
+}

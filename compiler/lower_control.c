@@ -1,0 +1,343 @@
+/*
+ * lower_control.c — structured control flow to LLVM basic blocks.
+ *
+ * Every label is a basic block with one phi per value the label carries:
+ * for block/if/the function body the continuation (its results), for loop
+ * the header (its parameters).  A branch adds its operands as incoming
+ * values from the block it leaves.  br_table goes through one small edge
+ * block per distinct target, so each phi sees each predecessor once.
+ *
+ * After br, br_table, return and unreachable the rest of the block is dead;
+ * lower.c skips it and this file only closes it at the matching end/else.
+ */
+#include "lower.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static w2n_lower_block *top(w2n_lower_func *f) { return &f->blocks[f->nblocks - 1]; }
+
+static w2n_lower_block *label(w2n_lower_func *f, uint32_t depth) {
+    return &f->blocks[f->nblocks - 1 - depth];
+}
+
+/* Values a branch to this block carries. */
+static uint32_t label_arity(const w2n_lower_block *b) {
+    return b->op == W2N_OP_LOOP ? b->nparams : b->nresults;
+}
+
+static const uint8_t *label_types(const w2n_lower_block *b) {
+    return b->op == W2N_OP_LOOP ? b->param_types : b->result_types;
+}
+
+static w2n_lower_block *push_block(w2n_lower_func *f, uint32_t op) {
+    if (f->nblocks == f->blocks_cap) {
+        size_t cap = f->blocks_cap ? f->blocks_cap * 2 : 16;
+        f->blocks = realloc(f->blocks, cap * sizeof *f->blocks);
+        memset(f->blocks + f->blocks_cap, 0, (cap - f->blocks_cap) * sizeof *f->blocks);
+        f->blocks_cap = cap;
+    }
+    w2n_lower_block *b = &f->blocks[f->nblocks++];
+    free(b->phis);
+    free(b->else_params);
+    memset(b, 0, sizeof *b);
+    b->op = op;
+    return b;
+}
+
+static void set_block_type(w2n_lower_func *f, w2n_lower_block *b, const w2n_blocktype *bt) {
+    static const uint8_t none[1];
+    b->param_types = b->result_types = none;
+    switch (bt->kind) {
+    case W2N_BLOCK_EMPTY:
+        break;
+    case W2N_BLOCK_VALUE:
+        b->single_result = bt->value;
+        b->nresults = 1;
+        b->result_types = &b->single_result;
+        break;
+    case W2N_BLOCK_TYPE: {
+        const w2n_functype *t = &f->lm->m->types[bt->type_index];
+        b->nparams = t->nparams;
+        b->nresults = t->nresults;
+        b->param_types = t->params;
+        b->result_types = t->results;
+        break;
+    }
+    }
+}
+
+/* Create the phis of a label at the top of its (still empty) target block. */
+static void make_phis(w2n_lower_func *f, w2n_lower_block *b) {
+    uint32_t n = label_arity(b);
+    const uint8_t *types = label_types(b);
+    b->phis = calloc(n ? n : 1, sizeof *b->phis);
+    LLVMPositionBuilderAtEnd(f->phi_b, b->br_target);
+    for (uint32_t i = 0; i < n; i++)
+        b->phis[i] = LLVMBuildPhi(f->phi_b, w2n_lower_type(f->lm, types[i]), "");
+}
+
+/* Add the top label_arity(target) operands as incoming values from `from`. */
+static void add_incoming(w2n_lower_func *f, w2n_lower_block *target, LLVMBasicBlockRef from) {
+    uint32_t n = label_arity(target);
+    for (uint32_t i = 0; i < n; i++) {
+        LLVMValueRef v = f->stack[f->sp - n + i];
+        LLVMAddIncoming(target->phis[i], &v, &from, 1);
+    }
+    target->has_branch = true;
+}
+
+static void branch_to(w2n_lower_func *f, w2n_lower_block *target) {
+    add_incoming(f, target, LLVMGetInsertBlock(f->b));
+    LLVMBuildBr(f->b, target->br_target);
+}
+
+/* The rest of the current block is dead code. */
+static void mark_dead(w2n_lower_func *f) {
+    w2n_lower_block *b = top(f);
+    b->unreachable = true;
+    f->sp = b->stack_height;
+    f->dead_depth = 0;
+}
+
+void w2n_lower_control_begin(w2n_lower_func *f) {
+    f->phi_b = LLVMCreateBuilderInContext(f->lm->ctx);
+    w2n_lower_block *b = push_block(f, 0);
+    b->nresults = f->type->nresults;
+    b->result_types = f->type->results;
+    b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "return");
+    make_phis(f, b);
+}
+
+bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
+    if (!top(f)->unreachable)
+        return false;
+    switch (in->op) {
+    case W2N_OP_BLOCK:
+    case W2N_OP_LOOP:
+    case W2N_OP_IF:
+        f->dead_depth++;
+        return true;
+    case W2N_OP_ELSE:
+        return f->dead_depth > 0;
+    case W2N_OP_END:
+        if (f->dead_depth == 0)
+            return false;
+        f->dead_depth--;
+        return true;
+    default:
+        return true;
+    }
+}
+
+static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_block *b = push_block(f, W2N_OP_BLOCK);
+    set_block_type(f, b, &in->imm.block);
+    b->stack_height = f->sp - b->nparams;
+    b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "block_end");
+    make_phis(f, b);
+}
+
+static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_block *b = push_block(f, W2N_OP_LOOP);
+    set_block_type(f, b, &in->imm.block);
+    b->stack_height = f->sp - b->nparams;
+    b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "loop");
+    make_phis(f, b);
+    branch_to(f, b);
+    LLVMPositionBuilderAtEnd(f->b, b->br_target);
+    f->sp = b->stack_height;
+    for (uint32_t i = 0; i < b->nparams; i++)
+        w2n_lower_push(f, b->phis[i]);
+    w2n_lower_interrupt_check(f);
+}
+
+static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef cond = w2n_lower_pop(f);
+    w2n_lower_block *b = push_block(f, W2N_OP_IF);
+    set_block_type(f, b, &in->imm.block);
+    b->stack_height = f->sp - b->nparams;
+    b->br_target = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "if_end");
+    LLVMBasicBlockRef then_bb = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "then");
+    b->else_block = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "else");
+    make_phis(f, b);
+    b->else_params = calloc(b->nparams ? b->nparams : 1, sizeof *b->else_params);
+    memcpy(b->else_params, f->stack + b->stack_height, b->nparams * sizeof *b->else_params);
+    LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(lm->t_i32, 0, 0), "");
+    LLVMBuildCondBr(f->b, nz, then_bb, b->else_block);
+    LLVMPositionBuilderAtEnd(f->b, then_bb);
+}
+
+static void begin_else(w2n_lower_func *f) {
+    w2n_lower_block *b = top(f);
+    if (!b->unreachable)
+        branch_to(f, b);
+    f->sp = b->stack_height;
+    for (uint32_t i = 0; i < b->nparams; i++)
+        w2n_lower_push(f, b->else_params[i]);
+    LLVMPositionBuilderAtEnd(f->b, b->else_block);
+    b->else_block = NULL;
+    b->unreachable = false;
+}
+
+/* Close the label's continuation: push its results, or mark the parent dead
+ * when nothing reaches it. */
+static void enter_continuation(w2n_lower_func *f, w2n_lower_block *b) {
+    LLVMPositionBuilderAtEnd(f->b, b->br_target);
+    f->sp = b->stack_height;
+    if (b->has_branch) {
+        for (uint32_t i = 0; i < b->nresults; i++)
+            w2n_lower_push(f, b->phis[i]);
+        return;
+    }
+    for (uint32_t i = 0; i < b->nresults; i++) {
+        LLVMReplaceAllUsesWith(b->phis[i], LLVMGetUndef(LLVMTypeOf(b->phis[i])));
+        LLVMInstructionEraseFromParent(b->phis[i]);
+    }
+    LLVMBuildUnreachable(f->b);
+    mark_dead(f); /* the enclosing block: nothing flows on from here */
+}
+
+static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
+    LLVMPositionBuilderAtEnd(f->b, b->br_target);
+    if (!b->has_branch) {
+        for (uint32_t i = 0; i < b->nresults; i++)
+            LLVMInstructionEraseFromParent(b->phis[i]);
+        LLVMBuildUnreachable(f->b);
+    } else if (b->nresults == 0) {
+        LLVMBuildRetVoid(f->b);
+    } else if (b->nresults == 1) {
+        LLVMBuildRet(f->b, b->phis[0]);
+    } else {
+        LLVMBuildAggregateRet(f->b, b->phis, b->nresults);
+    }
+}
+
+static void end_block(w2n_lower_func *f) {
+    w2n_lower_block *b = top(f);
+    if (b->op == W2N_OP_LOOP) {
+        /* Falling out of a loop continues in the current block. */
+        bool dead = b->unreachable;
+        size_t height = b->stack_height;
+        f->nblocks--;
+        if (dead) {
+            f->sp = height;
+            mark_dead(f);
+        }
+        return;
+    }
+    if (!b->unreachable)
+        branch_to(f, b);
+    if (b->op == W2N_OP_IF && b->else_block) {
+        /* No else: the false edge passes the parameters through as results. */
+        LLVMPositionBuilderAtEnd(f->b, b->else_block);
+        f->sp = b->stack_height;
+        for (uint32_t i = 0; i < b->nparams; i++)
+            w2n_lower_push(f, b->else_params[i]);
+        branch_to(f, b);
+    }
+    if (b->op == 0) {
+        build_return(f, b);
+        f->nblocks--;
+        return;
+    }
+    f->nblocks--;
+    enter_continuation(f, b);
+}
+
+static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef index = w2n_lower_pop(f);
+    uint32_t n = in->imm.br_table.count;
+    const uint32_t *targets = in->imm.br_table.targets;
+    /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
+    LLVMBasicBlockRef *edges = calloc(f->nblocks, sizeof *edges);
+    uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+    memcpy(all, targets, (size_t)n * sizeof *targets);
+    all[n] = in->imm.br_table.default_target;
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
+    for (uint32_t i = 0; i <= n; i++) {
+        uint32_t depth = all[i];
+        if (edges[depth])
+            continue;
+        edges[depth] = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_table_edge");
+        LLVMPositionBuilderAtEnd(f->b, edges[depth]);
+        branch_to(f, label(f, depth));
+    }
+    LLVMPositionBuilderAtEnd(f->b, from);
+    LLVMValueRef sw = LLVMBuildSwitch(f->b, index, edges[all[n]], n);
+    for (uint32_t i = 0; i < n; i++)
+        LLVMAddCase(sw, LLVMConstInt(lm->t_i32, i, 0), edges[all[i]]);
+    free(edges);
+    free(all);
+    mark_dead(f);
+}
+
+static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef cond = w2n_lower_pop(f);
+    w2n_lower_block *target = label(f, depth);
+    add_incoming(f, target, LLVMGetInsertBlock(f->b));
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_if_cont");
+    LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(lm->t_i32, 0, 0), "");
+    LLVMBuildCondBr(f->b, nz, target->br_target, cont);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
+static void lower_select(w2n_lower_func *f) {
+    LLVMValueRef cond = w2n_lower_pop(f);
+    LLVMValueRef b = w2n_lower_pop(f);
+    LLVMValueRef a = w2n_lower_pop(f);
+    LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(f->lm->t_i32, 0, 0), "");
+    w2n_lower_push(f, LLVMBuildSelect(f->b, nz, a, b, ""));
+}
+
+bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
+    switch (in->op) {
+    case W2N_OP_NOP:
+        return true;
+    case W2N_OP_UNREACHABLE:
+        w2n_lower_trap(f, W2N_TRAP_UNREACHABLE);
+        mark_dead(f);
+        return true;
+    case W2N_OP_BLOCK:
+        begin_block(f, in);
+        return true;
+    case W2N_OP_LOOP:
+        begin_loop(f, in);
+        return true;
+    case W2N_OP_IF:
+        begin_if(f, in);
+        return true;
+    case W2N_OP_ELSE:
+        begin_else(f);
+        return true;
+    case W2N_OP_END:
+        end_block(f);
+        return true;
+    case W2N_OP_BR:
+        branch_to(f, label(f, in->imm.index));
+        mark_dead(f);
+        return true;
+    case W2N_OP_BR_IF:
+        lower_br_if(f, in->imm.index);
+        return true;
+    case W2N_OP_BR_TABLE:
+        lower_br_table(f, in);
+        return true;
+    case W2N_OP_RETURN:
+        branch_to(f, &f->blocks[0]);
+        mark_dead(f);
+        return true;
+    case W2N_OP_DROP:
+        w2n_lower_pop(f);
+        return true;
+    case W2N_OP_SELECT:
+    case W2N_OP_SELECT_T:
+        lower_select(f);
+        return true;
+    default:
+        return false;
+    }
+}

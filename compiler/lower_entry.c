@@ -1,0 +1,157 @@
+/*
+ * lower_entry.c — the ways into and out of compiled code.
+ *
+ *  - array-call trampolines: void tramp(vmctx, w2n_raw *slots) for each
+ *    function the host may call (exports, start, anything that can end up in
+ *    a table), so the host needs no libffi for any signature;
+ *  - import adapters: for imported function j, a function with the native
+ *    signature that stores its arguments in slots and calls
+ *    helpers->call_host(vmctx, j, slots); the runtime uses it when the import
+ *    is a host function;
+ *  - the symbol arrays w2n_functions, w2n_trampolines, w2n_import_adapters
+ *    through which the loader finds all of them (abi.h).
+ */
+#include "lower.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+
+static LLVMValueRef slot_addr(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots, unsigned i) {
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)i * sizeof(w2n_raw), 0);
+    return LLVMBuildGEP2(b, lm->t_i8, slots, &idx, 1, "");
+}
+
+static LLVMValueRef load_slot(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots,
+                              unsigned i, uint8_t type) {
+    LLVMValueRef v = LLVMBuildLoad2(b, w2n_lower_type(lm, type), slot_addr(b, lm, slots, i), "");
+    LLVMSetAlignment(v, 8);
+    return v;
+}
+
+static void store_slot(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots, unsigned i,
+                       LLVMValueRef v) {
+    LLVMSetAlignment(LLVMBuildStore(b, v, slot_addr(b, lm, slots, i)), 8);
+}
+
+/* Results of a call as separate values (0, 1 or an aggregate of several). */
+static LLVMValueRef result_at(LLVMBuilderRef b, LLVMValueRef call, const w2n_functype *t, unsigned i) {
+    return t->nresults == 1 ? call : LLVMBuildExtractValue(b, call, i, "");
+}
+
+static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) {
+    const w2n_functype *t = w2n_module_func_type(lm->m, func_index);
+    LLVMTypeRef params[2] = {lm->t_ptr, lm->t_ptr};
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_void, params, 2, 0);
+    char name[48];
+    snprintf(name, sizeof name, "w2n_tramp_%u", func_index);
+    LLVMValueRef fn = LLVMAddFunction(lm->mod, name, fty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
+    LLVMValueRef vmctx = LLVMGetParam(fn, 0), slots = LLVMGetParam(fn, 1);
+    LLVMValueRef *args = malloc((t->nparams + 1) * sizeof *args);
+    args[0] = vmctx;
+    for (uint32_t i = 0; i < t->nparams; i++)
+        args[i + 1] = load_slot(b, lm, slots, i, t->params[i]);
+    LLVMValueRef call = LLVMBuildCall2(b, lm->wasm_fn_types[lm->m->func_types[func_index]],
+                                       lm->funcs[func_index], args, t->nparams + 1, "");
+    free(args);
+    for (uint32_t i = 0; i < t->nresults; i++)
+        store_slot(b, lm, slots, i, result_at(b, call, t, i));
+    LLVMBuildRetVoid(b);
+    LLVMDisposeBuilder(b);
+    return fn;
+}
+
+/* The body of import adapter `import_index` (already declared in lm->funcs). */
+static void build_import_adapter(w2n_lower_module *lm, uint32_t import_index) {
+    const w2n_functype *t = w2n_module_func_type(lm->m, import_index);
+    LLVMValueRef fn = lm->funcs[import_index];
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
+    LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
+    LLVMValueRef vmctx = LLVMGetParam(fn, 0);
+    unsigned nslots = t->nparams > t->nresults ? t->nparams : t->nresults;
+    LLVMTypeRef slots_ty = LLVMArrayType2(lm->t_i8, (uint64_t)(nslots ? nslots : 1) * sizeof(w2n_raw));
+    LLVMValueRef slots = LLVMBuildAlloca(b, slots_ty, "slots");
+    LLVMSetAlignment(slots, 16);
+    for (uint32_t i = 0; i < t->nparams; i++)
+        store_slot(b, lm, slots, i, LLVMGetParam(fn, i + 1));
+
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_HELPERS, 0);
+    LLVMValueRef helpers_addr = LLVMBuildGEP2(b, lm->t_i8, vmctx, &idx, 1, "");
+    LLVMValueRef helpers = LLVMBuildLoad2(b, lm->t_ptr, helpers_addr, "");
+    LLVMValueRef hidx = LLVMConstInt(lm->t_i64, W2N_HELPER_CALL_HOST * 8, 0);
+    LLVMValueRef helper_addr = LLVMBuildGEP2(b, lm->t_i8, helpers, &hidx, 1, "");
+    LLVMValueRef helper = LLVMBuildLoad2(b, lm->t_ptr, helper_addr, "");
+    LLVMTypeRef hparams[3] = {lm->t_ptr, lm->t_i32, lm->t_ptr};
+    LLVMTypeRef hty = LLVMFunctionType(lm->t_void, hparams, 3, 0);
+    LLVMValueRef hargs[3] = {vmctx, LLVMConstInt(lm->t_i32, import_index, 0), slots};
+    LLVMBuildCall2(b, hty, helper, hargs, 3, "");
+
+    if (t->nresults == 0) {
+        LLVMBuildRetVoid(b);
+    } else if (t->nresults == 1) {
+        LLVMBuildRet(b, load_slot(b, lm, slots, 0, t->results[0]));
+    } else {
+        LLVMValueRef *vals = malloc(t->nresults * sizeof *vals);
+        for (uint32_t i = 0; i < t->nresults; i++)
+            vals[i] = load_slot(b, lm, slots, i, t->results[i]);
+        LLVMBuildAggregateRet(b, vals, t->nresults);
+        free(vals);
+    }
+    LLVMDisposeBuilder(b);
+}
+
+static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items, unsigned n) {
+    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, n);
+    LLVMValueRef g = LLVMAddGlobal(lm->mod, ty, name);
+    LLVMSetInitializer(g, LLVMConstArray2(lm->t_ptr, items, n));
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMExternalLinkage);
+    LLVMSetAlignment(g, 8);
+}
+
+/* Functions the host may call through a trampoline: exports, the start
+ * function, and every function that may become a funcref. */
+static bool *escaping_functions(const w2n_module *m) {
+    bool *esc = calloc(m->nfuncs ? m->nfuncs : 1, 1);
+    for (uint32_t i = 0; i < m->nexports; i++)
+        if (m->exports[i].kind == W2N_EXTERN_FUNC)
+            esc[m->exports[i].index] = true;
+    if (m->start >= 0)
+        esc[m->start] = true;
+    for (uint32_t s = 0; s < m->nelems; s++)
+        for (uint32_t i = 0; i < m->elems[s].count; i++)
+            if (m->elems[s].items[i].value.kind == W2N_CONST_REF_FUNC)
+                esc[m->elems[s].items[i].value.index] = true;
+    for (uint32_t g = 0; g < m->nglobals - m->nimported_globals; g++)
+        if (m->globals[g].init.value.kind == W2N_CONST_REF_FUNC)
+            esc[m->globals[g].init.value.index] = true;
+    return esc;
+}
+
+void w2n_lower_entries(w2n_lower_module *lm) {
+    const w2n_module *m = lm->m;
+    uint32_t ndefined = m->nfuncs - m->nimported_funcs;
+    LLVMValueRef *items = malloc((m->nfuncs ? m->nfuncs : 1) * sizeof *items);
+    bool *esc = escaping_functions(m);
+
+    for (uint32_t j = 0; j < m->nimported_funcs; j++) {
+        build_import_adapter(lm, j);
+        items[j] = lm->funcs[j];
+    }
+    add_pointer_array(lm, W2N_SYM_IMPORT_ADAPTERS, items, m->nimported_funcs);
+
+    for (uint32_t i = 0; i < ndefined; i++)
+        items[i] = lm->funcs[m->nimported_funcs + i];
+    add_pointer_array(lm, W2N_SYM_FUNCTIONS, items, ndefined);
+
+    for (uint32_t i = 0; i < ndefined; i++) {
+        uint32_t index = m->nimported_funcs + i;
+        items[i] = esc[index] ? build_trampoline(lm, index) : LLVMConstNull(lm->t_ptr);
+    }
+    add_pointer_array(lm, W2N_SYM_TRAMPOLINES, items, ndefined);
+    free(esc);
+    free(items);
+}

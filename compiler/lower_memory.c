@@ -1,0 +1,184 @@
+/*
+ * lower_memory.c — loads, stores, memory.size/grow and bulk memory.
+ *
+ * An effective address is zext(addr) + offset, at most 2^33 - 2: in guard
+ * mode it always lands inside the memory's reservation (abi.h), so the
+ * hardware does the bounds check.  In explicit mode each access compares its
+ * last byte against the current size and traps.  Linear memory has its own
+ * alias class, so stores to it never force a reload of the memory base.
+ * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
+ */
+#include "lower.h"
+
+static bool explicit_bounds(const w2n_lower_func *f) {
+    return f->lm->opts->bounds == W2N_BOUNDS_EXPLICIT;
+}
+
+/* The runtime's w2n_memory_abi of memory 0. */
+static LLVMValueRef memory_struct(w2n_lower_func *f) {
+    return w2n_lower_vmctx_field(f, W2N_VMCTX_MEMORY);
+}
+
+static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef base = LLVMBuildLoad2(f->b, lm->t_ptr, mem, "mem_base");
+    w2n_lower_tbaa(lm, base, lm->tbaa_runtime);
+    if (!explicit_bounds(f)) /* guard mode: the base never moves */
+        w2n_lower_invariant(lm, base);
+    return base;
+}
+
+static LLVMValueRef memory_size_bytes(w2n_lower_func *f, LLVMValueRef mem) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, 8, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, mem, &idx, 1, "");
+    LLVMValueRef size = LLVMBuildLoad2(f->b, lm->t_i64, addr, "mem_size");
+    w2n_lower_tbaa(lm, size, lm->tbaa_runtime);
+    return size;
+}
+
+LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                   unsigned size) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef mem = memory_struct(f);
+    LLVMValueRef eff = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
+    if (offset)
+        eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
+    if (explicit_bounds(f)) {
+        LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
+        LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
+        w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
+    }
+    return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
+}
+
+typedef struct access {
+    uint32_t op;
+    uint8_t result;   /* Wasm type pushed (loads) or popped (stores) */
+    unsigned bytes;   /* bytes in memory */
+    bool is_signed;   /* sign-extend a narrow load */
+} access;
+
+static const access accesses[] = {
+    {W2N_OP_I32_LOAD, W2N_I32, 4, false},     {W2N_OP_I64_LOAD, W2N_I64, 8, false},
+    {W2N_OP_F32_LOAD, W2N_F32, 4, false},     {W2N_OP_F64_LOAD, W2N_F64, 8, false},
+    {W2N_OP_I32_LOAD8_S, W2N_I32, 1, true},   {W2N_OP_I32_LOAD8_U, W2N_I32, 1, false},
+    {W2N_OP_I32_LOAD16_S, W2N_I32, 2, true},  {W2N_OP_I32_LOAD16_U, W2N_I32, 2, false},
+    {W2N_OP_I64_LOAD8_S, W2N_I64, 1, true},   {W2N_OP_I64_LOAD8_U, W2N_I64, 1, false},
+    {W2N_OP_I64_LOAD16_S, W2N_I64, 2, true},  {W2N_OP_I64_LOAD16_U, W2N_I64, 2, false},
+    {W2N_OP_I64_LOAD32_S, W2N_I64, 4, true},  {W2N_OP_I64_LOAD32_U, W2N_I64, 4, false},
+    {W2N_OP_I32_STORE, W2N_I32, 4, false},    {W2N_OP_I64_STORE, W2N_I64, 8, false},
+    {W2N_OP_F32_STORE, W2N_F32, 4, false},    {W2N_OP_F64_STORE, W2N_F64, 8, false},
+    {W2N_OP_I32_STORE8, W2N_I32, 1, false},   {W2N_OP_I32_STORE16, W2N_I32, 2, false},
+    {W2N_OP_I64_STORE8, W2N_I64, 1, false},   {W2N_OP_I64_STORE16, W2N_I64, 2, false},
+    {W2N_OP_I64_STORE32, W2N_I64, 4, false},
+};
+
+static const access *find_access(uint32_t op) {
+    for (size_t i = 0; i < sizeof accesses / sizeof accesses[0]; i++)
+        if (accesses[i].op == op)
+            return &accesses[i];
+    return NULL;
+}
+
+static bool is_store(uint32_t op) { return op >= W2N_OP_I32_STORE && op <= W2N_OP_I64_STORE32; }
+
+/* The LLVM type of the bytes in memory. */
+static LLVMTypeRef memory_type(w2n_lower_module *lm, const access *a) {
+    if (a->result == W2N_F32 || a->result == W2N_F64)
+        return w2n_lower_type(lm, a->result);
+    return LLVMIntTypeInContext(lm->ctx, a->bytes * 8);
+}
+
+static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef ptr = w2n_lower_mem_address(f, w2n_lower_pop(f), in->imm.memarg.offset, a->bytes);
+    LLVMTypeRef mty = memory_type(lm, a);
+    LLVMValueRef v = LLVMBuildLoad2(f->b, mty, ptr, "");
+    LLVMSetAlignment(v, 1);
+    w2n_lower_tbaa(lm, v, lm->tbaa_memory);
+    LLVMTypeRef rty = w2n_lower_type(lm, a->result);
+    if (mty != rty)
+        v = a->is_signed ? LLVMBuildSExt(f->b, v, rty, "") : LLVMBuildZExt(f->b, v, rty, "");
+    w2n_lower_push(f, v);
+}
+
+static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef v = w2n_lower_pop(f);
+    LLVMValueRef ptr = w2n_lower_mem_address(f, w2n_lower_pop(f), in->imm.memarg.offset, a->bytes);
+    LLVMTypeRef mty = memory_type(lm, a);
+    if (mty != LLVMTypeOf(v))
+        v = LLVMBuildTrunc(f->b, v, mty, "");
+    LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
+    LLVMSetAlignment(st, 1);
+    w2n_lower_tbaa(lm, st, lm->tbaa_memory);
+}
+
+LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRef ret,
+                                   LLVMValueRef *args, unsigned nargs) {
+    w2n_lower_module *lm = f->lm;
+    LLVMTypeRef params[8];
+    LLVMValueRef all[8];
+    params[0] = lm->t_ptr;
+    all[0] = f->vmctx;
+    for (unsigned i = 0; i < nargs; i++) {
+        params[i + 1] = LLVMTypeOf(args[i]);
+        all[i + 1] = args[i];
+    }
+    LLVMTypeRef fty = LLVMFunctionType(ret, params, nargs + 1, 0);
+    return LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
+}
+
+/* Pop n operands into args[0..n-1] in stack order. */
+static void pop_args(w2n_lower_func *f, LLVMValueRef *args, unsigned n) {
+    for (unsigned i = n; i-- > 0;)
+        args[i] = w2n_lower_pop(f);
+}
+
+static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef args[4];
+    switch (in->op) {
+    case W2N_OP_MEMORY_SIZE: {
+        LLVMValueRef bytes = memory_size_bytes(f, memory_struct(f));
+        LLVMValueRef pages = LLVMBuildLShr(f->b, bytes, LLVMConstInt(lm->t_i64, 16, 0), "");
+        w2n_lower_push(f, LLVMBuildTrunc(f->b, pages, lm->t_i32, ""));
+        return true;
+    }
+    case W2N_OP_MEMORY_GROW:
+        pop_args(f, args, 1);
+        w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_MEMORY_GROW, lm->t_i32, args, 1));
+        return true;
+    case W2N_OP_MEMORY_COPY:
+        pop_args(f, args, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_COPY, lm->t_void, args, 3);
+        return true;
+    case W2N_OP_MEMORY_FILL:
+        pop_args(f, args, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_FILL, lm->t_void, args, 3);
+        return true;
+    case W2N_OP_MEMORY_INIT:
+        args[0] = LLVMConstInt(lm->t_i32, in->imm.memory_init.segment, 0);
+        pop_args(f, args + 1, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_INIT, lm->t_void, args, 4);
+        return true;
+    case W2N_OP_DATA_DROP:
+        args[0] = LLVMConstInt(lm->t_i32, in->imm.index, 0);
+        w2n_lower_call_helper(f, W2N_HELPER_DATA_DROP, lm->t_void, args, 1);
+        return true;
+    default:
+        return false;
+    }
+}
+
+bool w2n_lower_memory(w2n_lower_func *f, const w2n_instr *in) {
+    const access *a = find_access(in->op);
+    if (!a)
+        return lower_bulk(f, in);
+    if (is_store(in->op))
+        lower_store(f, a, in);
+    else
+        lower_load(f, a, in);
+    return true;
+}

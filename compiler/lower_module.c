@@ -1,0 +1,137 @@
+/*
+ * lower_module.c — module-wide lowering: types, alias classes, one LLVM
+ * function per Wasm function, then every body, then the entry points.
+ *
+ * Defined functions have internal linkage (the loader reaches them through
+ * w2n_functions) and carry the name section's names, prefixed "w2n:" so they
+ * can never collide with the library calls LLVM emits (a Wasm function named
+ * "memcpy" must not capture LLVM's memcpy).
+ */
+#include "lower.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static LLVMValueRef tbaa_type(w2n_lower_module *lm, LLVMMetadataRef root, const char *name) {
+    LLVMMetadataRef ops[3] = {
+        LLVMMDStringInContext2(lm->ctx, name, strlen(name)), root,
+        LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
+    LLVMMetadataRef type = LLVMMDNodeInContext2(lm->ctx, ops, 3);
+    LLVMMetadataRef tag_ops[3] = {type, type, LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
+    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, tag_ops, 3));
+}
+
+static void init_tbaa(w2n_lower_module *lm) {
+    const char *root_name = "w2n alias classes";
+    LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, root_name, strlen(root_name));
+    LLVMMetadataRef root = LLVMMDNodeInContext2(lm->ctx, &name, 1);
+    lm->tbaa_memory = tbaa_type(lm, root, "linear memory");
+    lm->tbaa_vmctx = tbaa_type(lm, root, "vmctx");
+    lm->tbaa_runtime = tbaa_type(lm, root, "runtime state");
+    lm->tbaa_global = tbaa_type(lm, root, "globals");
+    lm->tbaa_table = tbaa_type(lm, root, "table elements");
+    lm->md_kind_tbaa = LLVMGetMDKindIDInContext(lm->ctx, "tbaa", 4);
+    lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
+    lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);
+}
+
+static void init_types(w2n_lower_module *lm) {
+    LLVMContextRef c = lm->ctx;
+    lm->t_void = LLVMVoidTypeInContext(c);
+    lm->t_i1 = LLVMInt1TypeInContext(c);
+    lm->t_i8 = LLVMInt8TypeInContext(c);
+    lm->t_i16 = LLVMInt16TypeInContext(c);
+    lm->t_i32 = LLVMInt32TypeInContext(c);
+    lm->t_i64 = LLVMInt64TypeInContext(c);
+    lm->t_f32 = LLVMFloatTypeInContext(c);
+    lm->t_f64 = LLVMDoubleTypeInContext(c);
+    lm->t_ptr = LLVMPointerTypeInContext(c, 0);
+    lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
+    LLVMTypeRef trap_params[2] = {lm->t_ptr, lm->t_i32};
+    lm->t_trap_helper = LLVMFunctionType(lm->t_void, trap_params, 2, 0);
+}
+
+/* The native signature of a Wasm function type (abi.h). */
+static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
+    LLVMTypeRef *params = malloc((t->nparams + 1) * sizeof *params);
+    params[0] = lm->t_ptr;
+    for (uint32_t i = 0; i < t->nparams; i++)
+        params[i + 1] = w2n_lower_type(lm, t->params[i]);
+    LLVMTypeRef ret;
+    if (t->nresults == 0) {
+        ret = lm->t_void;
+    } else if (t->nresults == 1) {
+        ret = w2n_lower_type(lm, t->results[0]);
+    } else {
+        LLVMTypeRef *fields = malloc(t->nresults * sizeof *fields);
+        for (uint32_t i = 0; i < t->nresults; i++)
+            fields[i] = w2n_lower_type(lm, t->results[i]);
+        ret = LLVMStructTypeInContext(lm->ctx, fields, t->nresults, 0);
+        free(fields);
+    }
+    LLVMTypeRef fty = LLVMFunctionType(ret, params, t->nparams + 1, 0);
+    free(params);
+    return fty;
+}
+
+static void add_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(lm->ctx, kind, 0));
+}
+
+static void declare_functions(w2n_lower_module *lm) {
+    const w2n_module *m = lm->m;
+    lm->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *lm->funcs);
+    for (uint32_t i = 0; i < m->nfuncs; i++) {
+        char name[64];
+        const char *wasm_name = m->func_names ? m->func_names[i] : NULL;
+        char *long_name = NULL;
+        if (i < m->nimported_funcs) {
+            snprintf(name, sizeof name, "w2n_import_%u", i);
+        } else if (wasm_name && *wasm_name) {
+            size_t len = strlen(wasm_name) + 5;
+            long_name = malloc(len);
+            snprintf(long_name, len, "w2n:%s", wasm_name);
+        } else {
+            snprintf(name, sizeof name, "w2n_f%u", i);
+        }
+        LLVMValueRef fn = LLVMAddFunction(lm->mod, long_name ? long_name : name,
+                                          lm->wasm_fn_types[m->func_types[i]]);
+        free(long_name);
+        LLVMSetLinkage(fn, LLVMInternalLinkage);
+        add_attr(lm, fn, "nounwind");
+        lm->funcs[i] = fn;
+    }
+}
+
+void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_compile_options *opts,
+                           LLVMContextRef ctx, LLVMModuleRef mod) {
+    memset(lm, 0, sizeof *lm);
+    lm->m = m;
+    lm->opts = opts;
+    lm->ctx = ctx;
+    lm->mod = mod;
+    init_types(lm);
+    init_tbaa(lm);
+    lm->wasm_fn_types = malloc((m->ntypes ? m->ntypes : 1) * sizeof *lm->wasm_fn_types);
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
+    declare_functions(lm);
+}
+
+void w2n_lower_module_free(w2n_lower_module *lm) {
+    free(lm->wasm_fn_types);
+    free(lm->funcs);
+}
+
+w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {
+    const w2n_module *m = lm->m;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        w2n_status s = w2n_lower_function(lm, i, err);
+        if (s != W2N_OK)
+            return s;
+    }
+    w2n_lower_entries(lm);
+    return W2N_OK;
+}

@@ -1,0 +1,115 @@
+/*
+ * lower_table.c — tables and references.
+ *
+ * Tables are w2n_table_abi records (abi.h) reached through vmctx->tables;
+ * their element array and size may change on grow, so they are ordinary
+ * loads.  get/set check the index inline; grow, fill, copy and init are
+ * runtime helpers that check bounds and trap themselves.
+ */
+#include "lower.h"
+
+static LLVMValueRef table_record(w2n_lower_func *f, uint32_t table) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)table * 8, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, tables, &idx, 1, "");
+    LLVMValueRef rec = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    w2n_lower_tbaa(lm, rec, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, rec);
+    return rec;
+}
+
+LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, 8, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, table, &idx, 1, "");
+    LLVMValueRef size = LLVMBuildLoad2(f->b, lm->t_i32, addr, "table_size");
+    w2n_lower_tbaa(lm, size, lm->tbaa_runtime);
+    return size;
+}
+
+LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef elems = LLVMBuildLoad2(f->b, lm->t_ptr, table, "table_elems");
+    w2n_lower_tbaa(lm, elems, lm->tbaa_runtime);
+    LLVMValueRef wide = LLVMBuildZExt(f->b, index, lm->t_i64, "");
+    return LLVMBuildGEP2(f->b, lm->t_ptr, elems, &wide, 1, "");
+}
+
+/* Address of element `index` of `table`, trapping when it is out of range. */
+static LLVMValueRef checked_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef index) {
+    LLVMValueRef rec = table_record(f, table);
+    LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, w2n_lower_table_size(f, rec), "");
+    w2n_lower_trap_if(f, oob, W2N_TRAP_TABLE_OOB);
+    return w2n_lower_table_slot(f, rec, index);
+}
+
+static void pop_args(w2n_lower_func *f, LLVMValueRef *args, unsigned n) {
+    for (unsigned i = n; i-- > 0;)
+        args[i] = w2n_lower_pop(f);
+}
+
+static LLVMValueRef u32(w2n_lower_func *f, uint32_t v) {
+    return LLVMConstInt(f->lm->t_i32, v, 0);
+}
+
+bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef args[5];
+    switch (in->op) {
+    case W2N_OP_TABLE_GET: {
+        LLVMValueRef slot = checked_slot(f, in->imm.index, w2n_lower_pop(f));
+        LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
+        w2n_lower_tbaa(lm, v, lm->tbaa_table);
+        w2n_lower_push(f, v);
+        return true;
+    }
+    case W2N_OP_TABLE_SET: {
+        LLVMValueRef v = w2n_lower_pop(f);
+        LLVMValueRef slot = checked_slot(f, in->imm.index, w2n_lower_pop(f));
+        w2n_lower_tbaa(lm, LLVMBuildStore(f->b, v, slot), lm->tbaa_table);
+        return true;
+    }
+    case W2N_OP_TABLE_SIZE:
+        w2n_lower_push(f, w2n_lower_table_size(f, table_record(f, in->imm.index)));
+        return true;
+    case W2N_OP_TABLE_GROW: /* init, delta -> old size or -1 */
+        args[0] = u32(f, in->imm.index);
+        pop_args(f, args + 1, 2);
+        w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW, lm->t_i32, args, 3));
+        return true;
+    case W2N_OP_TABLE_FILL: /* dst, value, n */
+        args[0] = u32(f, in->imm.index);
+        pop_args(f, args + 1, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_TABLE_FILL, lm->t_void, args, 4);
+        return true;
+    case W2N_OP_TABLE_COPY:
+        args[0] = u32(f, in->imm.table_copy.dst);
+        args[1] = u32(f, in->imm.table_copy.src);
+        pop_args(f, args + 2, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_TABLE_COPY, lm->t_void, args, 5);
+        return true;
+    case W2N_OP_TABLE_INIT:
+        args[0] = u32(f, in->imm.table_init.table);
+        args[1] = u32(f, in->imm.table_init.segment);
+        pop_args(f, args + 2, 3);
+        w2n_lower_call_helper(f, W2N_HELPER_TABLE_INIT, lm->t_void, args, 5);
+        return true;
+    case W2N_OP_ELEM_DROP:
+        args[0] = u32(f, in->imm.index);
+        w2n_lower_call_helper(f, W2N_HELPER_ELEM_DROP, lm->t_void, args, 1);
+        return true;
+    case W2N_OP_REF_NULL:
+        w2n_lower_push(f, LLVMConstNull(lm->t_ptr));
+        return true;
+    case W2N_OP_REF_IS_NULL:
+        w2n_lower_push(f, LLVMBuildZExt(f->b, LLVMBuildIsNull(f->b, w2n_lower_pop(f), ""),
+                                        lm->t_i32, ""));
+        return true;
+    case W2N_OP_REF_FUNC:
+        w2n_lower_push(f, w2n_lower_func_record(f, in->imm.index));
+        return true;
+    default:
+        return false;
+    }
+}

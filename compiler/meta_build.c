@@ -1,0 +1,106 @@
+/*
+ * meta_build.c — describe a decoded module as the runtime's w2n_meta.
+ *
+ * The meta borrows the module's strings and arrays; only the arrays made
+ * here are owned, and w2n_meta_build_free releases just those.
+ */
+#include "meta_build.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
+                          const w2n_compile_options *opts, w2n_meta *out, w2n_error *err) {
+    memset(out, 0, sizeof *out);
+    out->abi_version = W2N_ABI_VERSION;
+    out->arch = t->arch;
+    out->flags = (opts->bounds == W2N_BOUNDS_EXPLICIT ? W2N_FLAG_EXPLICIT_BOUNDS : 0) |
+                 (opts->interruptible ? W2N_FLAG_INTERRUPTIBLE : 0);
+    out->cpu = (char *)(opts->cpu ? opts->cpu : "");
+    out->features = (char *)(opts->features ? opts->features : "");
+    out->module_hash = w2n_meta_hash(m->bytes, m->size);
+    out->ntypes = m->ntypes;
+    out->types = m->types;
+
+    out->nimports = m->nimports;
+    out->imports = calloc(m->nimports ? m->nimports : 1, sizeof *out->imports);
+    uint32_t ndefined = m->nfuncs - m->nimported_funcs;
+    out->nfuncs = ndefined;
+    out->func_types = m->func_types + m->nimported_funcs;
+    out->ntables = m->ntables - m->nimported_tables;
+    out->tables = m->tables + m->nimported_tables;
+    out->nmemories = m->nmemories - m->nimported_memories;
+    out->memories = m->memories + m->nimported_memories;
+    out->nglobals = m->nglobals - m->nimported_globals;
+    out->globals = calloc(out->nglobals ? out->nglobals : 1, sizeof *out->globals);
+    out->nexports = m->nexports;
+    out->exports = calloc(m->nexports ? m->nexports : 1, sizeof *out->exports);
+    out->start = m->start;
+    out->nelems = m->nelems;
+    out->elems = calloc(m->nelems ? m->nelems : 1, sizeof *out->elems);
+    out->ndatas = m->ndatas;
+    out->datas = calloc(m->ndatas ? m->ndatas : 1, sizeof *out->datas);
+    if (!out->imports || !out->globals || !out->exports || !out->elems || !out->datas) {
+        w2n_meta_build_free(out);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    }
+
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const w2n_import *im = &m->imports[i];
+        w2n_meta_import *o = &out->imports[i];
+        o->module = (char *)im->module;
+        o->name = (char *)im->name;
+        o->kind = im->kind;
+        o->func_type = im->func_type;
+        o->table = im->table;
+        o->memory = im->memory;
+        o->global = im->global;
+    }
+    for (uint32_t i = 0; i < out->nglobals; i++) {
+        out->globals[i].type = m->globals[i].type;
+        out->globals[i].init = m->globals[i].init.value;
+    }
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        out->exports[i].name = (char *)m->exports[i].name;
+        out->exports[i].kind = m->exports[i].kind;
+        out->exports[i].index = m->exports[i].index;
+    }
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_elem_segment *s = &m->elems[i];
+        w2n_meta_elem *o = &out->elems[i];
+        o->mode = s->mode;
+        o->type = s->type;
+        o->table = s->table;
+        o->offset = s->offset.value;
+        o->count = s->count;
+        o->items = calloc(s->count ? s->count : 1, sizeof *o->items);
+        if (!o->items) {
+            w2n_meta_build_free(out);
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        }
+        for (uint32_t k = 0; k < s->count; k++)
+            o->items[k] = s->items[k].value;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const w2n_data_segment *s = &m->datas[i];
+        w2n_meta_data *o = &out->datas[i];
+        o->mode = s->mode;
+        o->memory = s->memory;
+        o->offset = s->offset.value;
+        o->size = s->size;
+        o->bytes = (uint8_t *)s->bytes;
+    }
+    return W2N_OK;
+}
+
+void w2n_meta_build_free(w2n_meta *meta) {
+    free(meta->imports);
+    free(meta->globals);
+    free(meta->exports);
+    if (meta->elems)
+        for (uint32_t i = 0; i < meta->nelems; i++)
+            free(meta->elems[i].items);
+    free(meta->elems);
+    free(meta->datas);
+    memset(meta, 0, sizeof *meta);
+}

@@ -1,0 +1,89 @@
+/*
+ * target.c — a table of targets: triple, baseline CPU and features, ABI,
+ * code model.  The baseline is fixed per target so that objects are the same
+ * on every host; --cpu and --features only ever add to it on request.
+ */
+#include "target.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Target.h>
+
+static const w2n_target targets[] = {
+    /* PIC: RIP-relative jump tables and constants, so an object loads
+     * anywhere, not only in the low 2 GiB that absolute 32-bit forms need. */
+    {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
+     NULL, LLVMCodeModelSmall, LLVMRelocPIC},
+    {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
+     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic},
+    /* rv64gc, lp64d; no linker relaxation: the loader does not relax. */
+    {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
+     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic},
+};
+
+const w2n_target *w2n_target_find(const char *name) {
+    if (!name || !*name)
+        return &targets[0];
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        if (!strcmp(name, targets[i].name) || !strcmp(name, targets[i].short_name) ||
+            !strcmp(name, targets[i].llvm_triple))
+            return &targets[i];
+    return NULL;
+}
+
+const char *w2n_target_names(void) { return "x86_64-linux-gnu, aarch64-linux-gnu, riscv64-linux-gnu"; }
+
+static void init_llvm_targets(void) {
+    LLVMInitializeX86TargetInfo();
+    LLVMInitializeX86Target();
+    LLVMInitializeX86TargetMC();
+    LLVMInitializeX86AsmPrinter();
+    LLVMInitializeAArch64TargetInfo();
+    LLVMInitializeAArch64Target();
+    LLVMInitializeAArch64TargetMC();
+    LLVMInitializeAArch64AsmPrinter();
+    LLVMInitializeRISCVTargetInfo();
+    LLVMInitializeRISCVTarget();
+    LLVMInitializeRISCVTargetMC();
+    LLVMInitializeRISCVAsmPrinter();
+}
+
+w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,
+                              int opt_level, LLVMTargetMachineRef *out, w2n_error *err) {
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, init_llvm_targets);
+
+    LLVMTargetRef target;
+    char *msg = NULL;
+    if (LLVMGetTargetFromTriple(t->llvm_triple, &target, &msg)) {
+        w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET, "target %s: %s", t->name, msg);
+        LLVMDisposeMessage(msg);
+        return W2N_ERR_UNSUPPORTED;
+    }
+    size_t flen = strlen(t->baseline_features) + (features ? strlen(features) : 0) + 2;
+    char *all = malloc(flen);
+    snprintf(all, flen, "%s%s%s", t->baseline_features,
+             (features && *features && *t->baseline_features) ? "," : "", features ? features : "");
+
+    static const LLVMCodeGenOptLevel levels[] = {LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
+                                                 LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive};
+    LLVMTargetMachineOptionsRef o = LLVMCreateTargetMachineOptions();
+    LLVMTargetMachineOptionsSetCPU(o, cpu && *cpu ? cpu : t->baseline_cpu);
+    LLVMTargetMachineOptionsSetFeatures(o, all);
+    if (t->abi)
+        LLVMTargetMachineOptionsSetABI(o, t->abi);
+    LLVMTargetMachineOptionsSetCodeGenOptLevel(o, levels[opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level]);
+    LLVMTargetMachineOptionsSetRelocMode(o, t->reloc_model);
+    LLVMTargetMachineOptionsSetCodeModel(o, t->code_model);
+    *out = LLVMCreateTargetMachineWithOptions(target, t->llvm_triple, o);
+    LLVMDisposeTargetMachineOptions(o);
+    free(all);
+    if (!*out)
+        return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
+                             "LLVM cannot create a target machine for %s", t->name);
+    return W2N_OK;
+}

@@ -1,0 +1,32 @@
+/*
+ * target.h — the targets w2n compiles for, as data.
+ */
+#ifndef W2N_TARGET_H
+#define W2N_TARGET_H
+
+#include <llvm-c/TargetMachine.h>
+
+#include "w2n/abi.h"
+#include "w2n/error.h"
+
+typedef struct w2n_target {
+    const char *name;             /* canonical: "x86_64-linux-gnu" */
+    const char *short_name;       /* "x86_64" */
+    const char *llvm_triple;
+    w2n_arch arch;
+    const char *baseline_cpu;     /* portable default, never the host's */
+    const char *baseline_features;/* always added before the user's --features */
+    const char *abi;              /* target ABI name, or NULL */
+    LLVMCodeModel code_model;
+    LLVMRelocMode reloc_model;
+} w2n_target;
+
+/* Find by canonical name, short name or LLVM triple; NULL if unknown. */
+const w2n_target *w2n_target_find(const char *name);
+/* A comma-separated list of the known target names, for messages. */
+const char *w2n_target_names(void);
+/* Create the LLVM target machine for the target, CPU and extra features. */
+w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,
+                              int opt_level, LLVMTargetMachineRef *out, w2n_error *err);
+
+#endif

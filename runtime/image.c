@@ -1,0 +1,674 @@
+/*
+ * image.c — map a checked relocatable object and make it runnable.
+ *
+ * Steps, each a function below: check the target; choose the sections to
+ * load (SHF_ALLOC) and refuse what we cannot honour (TLS, constructors, REL);
+ * scan relocations, so that every type is known before anything is mapped
+ * and we know which symbols need a GOT slot or a call stub; resolve
+ * undefined symbols against the allow-list (libcalls.c); lay the sections
+ * out in one anonymous mapping as three page-aligned regions by final
+ * permission (code + stubs | read-only data + GOT | writable data); copy,
+ * relocate, then protect: R+X, R, R+W.
+ *
+ * Invariants: the mapping is created read+write and never executable until
+ * the writes are done, so no page is ever writable and executable at once;
+ * .data.rel.ro* sections (pointers the loader fills in) end up read-only.
+ * The image keeps copies of what it needs (symbol names, non-allocated
+ * sections), never pointers into the caller's bytes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "elf_object.h"
+#include "image.h"
+#include "libcalls.h"
+#include "reloc.h"
+
+#define NONE UINT64_MAX
+#define SHT_NOTE 7
+#define SHT_INIT_ARRAY 14
+#define SHT_FINI_ARRAY 15
+#define SHT_PREINIT_ARRAY 16
+#define SHT_X86_64_UNWIND 0x70000001u
+
+enum region { RX, RO, RW, NREGIONS };
+
+typedef struct img_sym {
+    const char *name;     /* in img->strings */
+    uint64_t addr;
+    uint64_t size;
+    uint8_t type;
+} img_sym;
+
+typedef struct img_section {
+    char *name;
+    uint8_t *data;
+    size_t size;
+} img_section;
+
+struct w2n_image {
+    uint8_t *map;
+    size_t map_size;
+    uintptr_t code_start, code_end;
+    char *strings;           /* copy of the symbol string table */
+    img_sym *globals;        /* defined global/weak symbols, sorted by name */
+    size_t nglobals;
+    img_sym *funcs;          /* function symbols in code, sorted by address */
+    size_t nfuncs;
+    img_section *extra;      /* copied non-allocated sections */
+    size_t nextra;
+    size_t stub_uses;
+};
+
+typedef struct hi_value {
+    uint32_t section;
+    uint64_t offset;
+    int64_t value;
+} hi_value;
+
+/* Everything the load needs while it runs; freed at the end. */
+typedef struct loader {
+    w2n_elf elf;
+    const w2n_reloc_arch *arch;
+    uint64_t *sec_off;       /* per section: offset in the mapping, NONE if not loaded */
+    uint8_t *sec_region;     /* per section: enum region */
+    uint64_t *sym_addr;      /* per symbol: run-time address (after mapping) */
+    uint64_t *ext_addr;      /* per symbol: resolved allow-listed address, or 0 */
+    uint32_t *got_slot;      /* per symbol: GOT slot + 1, or 0 */
+    uint32_t *stub_slot;     /* per symbol: stub + 1, or 0 */
+    uint32_t ngot, nstubs;
+    int want_low;
+    uint64_t region_start[NREGIONS], region_size[NREGIONS];
+    uint64_t stub_off, got_off, total;
+    hi_value *his;
+    size_t nhis, cap_his;
+    w2n_image *img;
+} loader;
+
+/* ---- small helpers ------------------------------------------------------------ */
+
+static uint64_t align_up(uint64_t x, uint64_t a) { return a <= 1 ? x : (x + a - 1) & ~(a - 1); }
+
+static size_t page_size(void) {
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+static int is_loaded(const loader *L, uint32_t shndx) {
+    return shndx < L->elf.nsections && L->sec_off[shndx] != NONE;
+}
+
+static const char *sym_label(const loader *L, uint32_t i) {
+    const w2n_elf_symbol *s = &L->elf.symbols[i];
+    if (s->type == W2N_STT_SECTION && s->shndx < L->elf.nsections)
+        return L->elf.sections[s->shndx].name;
+    return s->name[0] ? s->name : "<unnamed>";
+}
+
+static enum region region_of(const w2n_elf_section *s) {
+    if (s->flags & W2N_SHF_EXECINSTR)
+        return RX;
+    /* Pointers the loader fills in, read-only afterwards (RELRO). */
+    if (!strncmp(s->name, ".data.rel.ro", 12))
+        return RO;
+    return (s->flags & W2N_SHF_WRITE) ? RW : RO;
+}
+
+const char *w2n_arch_name(w2n_arch arch) {
+    const w2n_reloc_arch *a = w2n_reloc_arch_get(arch);
+    return a ? a->name : "unknown";
+}
+
+/* The machine the kernel reports: under qemu-user, the emulated one. */
+w2n_arch w2n_host_arch(void) {
+    struct utsname u;
+    if (uname(&u) == 0) {
+        if (!strcmp(u.machine, "x86_64"))
+            return W2N_ARCH_X86_64;
+        if (!strcmp(u.machine, "aarch64") || !strcmp(u.machine, "arm64"))
+            return W2N_ARCH_AARCH64;
+        if (!strcmp(u.machine, "riscv64"))
+            return W2N_ARCH_RISCV64;
+    }
+    return (w2n_arch)0;
+}
+
+/* ---- checks before anything is mapped ------------------------------------------ */
+
+static w2n_status check_target(loader *L, w2n_arch arch, w2n_error *err) {
+    const w2n_reloc_arch *want = w2n_reloc_arch_get(arch);
+    if (!want)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "unknown architecture %d",
+                             (int)arch);
+    L->arch = w2n_reloc_arch_for_machine(L->elf.machine);
+    if (L->arch != want)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 18, "object is for %s, %s %s",
+                             L->arch->name,
+                             arch == w2n_host_arch() ? "this host is" : "expected", want->name);
+    if ((L->elf.flags & want->eflags_mask) != want->eflags_value)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 48,
+                             "object ELF flags 0x%x do not match the runtime (%s)",
+                             L->elf.flags, want->eflags_meaning);
+    return W2N_OK;
+}
+
+/* Which sections to load, and refusals for what we would silently get wrong. */
+static w2n_status choose_sections(loader *L, w2n_error *err) {
+    size_t pg = page_size();
+    for (uint32_t i = 0; i < L->elf.nsections; i++) {
+        const w2n_elf_section *s = &L->elf.sections[i];
+        L->sec_off[i] = NONE;
+        if ((s->type == W2N_SHT_REL) && s->size && (L->elf.sections[s->info].flags & W2N_SHF_ALLOC))
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s): REL relocations are not supported (RELA only)",
+                                 i, s->name);
+        if (i == 0 || !(s->flags & W2N_SHF_ALLOC))
+            continue;
+        if (s->flags & W2N_SHF_TLS)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s): thread-local storage is not supported", i,
+                                 s->name);
+        if (s->type == SHT_INIT_ARRAY || s->type == SHT_FINI_ARRAY || s->type == SHT_PREINIT_ARRAY)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s): static constructors and destructors are not "
+                                 "supported", i, s->name);
+        if (s->type != W2N_SHT_PROGBITS && s->type != W2N_SHT_NOBITS && s->type != SHT_NOTE &&
+            s->type != SHT_X86_64_UNWIND)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s) has unsupported type 0x%x", i, s->name,
+                                 s->type);
+        if (s->align > pg)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s) alignment %llu exceeds the page size", i,
+                                 s->name, (unsigned long long)s->align);
+        if (s->size > ((uint64_t)1 << 40))
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                 "section %u (%s) is too large", i, s->name);
+        L->sec_off[i] = 0; /* loaded; the real offset comes with the layout */
+        L->sec_region[i] = (uint8_t)region_of(s);
+    }
+    return W2N_OK;
+}
+
+/* Every relocation of a loaded section: known type, inside its section;
+ * note GOT slots, stubs and the low-address wish. */
+static w2n_status scan_relocs(loader *L, w2n_error *err) {
+    for (uint32_t i = 1; i < L->elf.nsections; i++) {
+        const w2n_elf_section *rs = &L->elf.sections[i];
+        if (rs->type != W2N_SHT_RELA || !rs->size || !is_loaded(L, rs->info))
+            continue;
+        const w2n_elf_section *t = &L->elf.sections[rs->info];
+        size_t n = w2n_elf_rela_count(&L->elf, i);
+        for (size_t k = 0; k < n; k++) {
+            w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
+            const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r.type);
+            uint64_t at = rs->offset + k * 24;
+            if (!h) {
+                const char *name = w2n_reloc_type_name(L->arch, r.type);
+                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
+                                     "relocation type %u (%s) at %s+0x%llx is not supported on %s",
+                                     r.type, name ? name : "unknown", t->name,
+                                     (unsigned long long)r.offset, L->arch->name);
+            }
+            if (h->size > t->size || r.offset > t->size - h->size)
+                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
+                                     "relocation %s at %s+0x%llx extends past the section end",
+                                     h->name, t->name, (unsigned long long)r.offset);
+            const w2n_elf_symbol *s = &L->elf.symbols[r.sym];
+            if ((h->flags & W2N_RELOC_GOT) && !L->got_slot[r.sym])
+                L->got_slot[r.sym] = ++L->ngot;
+            if ((h->flags & W2N_RELOC_STUB_OK) && r.sym && s->shndx == W2N_SHN_UNDEF &&
+                !L->stub_slot[r.sym])
+                L->stub_slot[r.sym] = ++L->nstubs;
+            if (h->flags & W2N_RELOC_LOW)
+                L->want_low = 1;
+        }
+    }
+    return W2N_OK;
+}
+
+/* Undefined symbols come only from the allow-list; defined ones must lie in
+ * their section; kinds we cannot honour are refused. */
+static w2n_status resolve_symbols(loader *L, w2n_error *err) {
+    for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
+        const w2n_elf_symbol *s = &L->elf.symbols[i];
+        if (s->type == W2N_STT_FILE)
+            continue;
+        if (s->shndx == W2N_SHN_UNDEF) {
+            if (!s->name[0])
+                continue;
+            void *p = w2n_libcall_lookup(s->name);
+            if (!p)
+                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                                     "undefined symbol '%s' (not an allowed library call)",
+                                     s->name);
+            L->ext_addr[i] = (uint64_t)(uintptr_t)p;
+            continue;
+        }
+        if (s->shndx == W2N_SHN_COMMON || s->type == W2N_STT_COMMON)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                                 "common symbol '%s' is not supported", s->name);
+        if (s->type == W2N_STT_TLS || s->type == W2N_STT_GNU_IFUNC)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                                 "symbol '%s' has unsupported type %u", s->name, s->type);
+        if (s->shndx == W2N_SHN_ABS || !is_loaded(L, s->shndx))
+            continue;
+        const w2n_elf_section *sec = &L->elf.sections[s->shndx];
+        if (s->value > sec->size || s->size > sec->size - s->value)
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                                 "symbol '%s' lies outside its section %s", sym_label(L, i),
+                                 sec->name);
+    }
+    return W2N_OK;
+}
+
+/* Offsets of loaded sections, stubs and GOT; three page-aligned regions. */
+static w2n_status layout(loader *L, w2n_error *err) {
+    uint64_t pg = page_size(), off = 0;
+    for (int r = 0; r < NREGIONS; r++) {
+        off = align_up(off, pg);
+        L->region_start[r] = off;
+        for (uint32_t i = 1; i < L->elf.nsections; i++) {
+            if (!is_loaded(L, i) || L->sec_region[i] != r)
+                continue;
+            off = align_up(off, L->elf.sections[i].align);
+            L->sec_off[i] = off;
+            off += L->elf.sections[i].size;
+        }
+        if (r == RX) {
+            off = align_up(off, 16);
+            L->stub_off = off;
+            off += (uint64_t)L->nstubs * L->arch->stub_size;
+        } else if (r == RO) {
+            off = align_up(off, 8);
+            L->got_off = off;
+            off += (uint64_t)L->ngot * 8;
+        }
+        L->region_size[r] = off - L->region_start[r];
+    }
+    L->total = align_up(off, pg);
+    if (L->total == 0)
+        L->total = pg;
+    if (L->total > ((uint64_t)1 << 40))
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "object is too large");
+    return W2N_OK;
+}
+
+/* ---- mapping ------------------------------------------------------------------------ */
+
+static uint8_t *map_near(size_t size, uintptr_t hint) {
+    void *p = mmap((void *)hint, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
+}
+
+/* Absolute 32-bit relocations need the image in the low 2 GiB: try a few
+ * hints there (portable, unlike MAP_32BIT), else anywhere and let the range
+ * checks speak. */
+static uint8_t *map_image(size_t size, uintptr_t hint, int want_low) {
+    if (hint)
+        return map_near(size, hint);
+    if (want_low) {
+        const uintptr_t limit = (uintptr_t)1 << 31;
+        for (uintptr_t h = 0x10000000; h + size <= limit; h += 0x8000000) {
+            uint8_t *p = map_near(size, h);
+            if (p && (uintptr_t)p + size <= limit)
+                return p;
+            if (p)
+                munmap(p, size);
+        }
+    }
+    return map_near(size, 0);
+}
+
+/* ---- relocation ---------------------------------------------------------------------- */
+
+static uint64_t base(const loader *L) { return (uint64_t)(uintptr_t)L->img->map; }
+
+static void compute_addresses(loader *L) {
+    for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
+        const w2n_elf_symbol *s = &L->elf.symbols[i];
+        if (s->shndx == W2N_SHN_UNDEF)
+            L->sym_addr[i] = L->ext_addr[i];
+        else if (s->shndx == W2N_SHN_ABS)
+            L->sym_addr[i] = s->value;
+        else if (is_loaded(L, s->shndx))
+            L->sym_addr[i] = base(L) + L->sec_off[s->shndx] + s->value;
+    }
+    for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
+        if (L->got_slot[i])
+            w2n_reloc_wr64(L->img->map + L->got_off + 8 * (L->got_slot[i] - 1), L->sym_addr[i]);
+        if (L->stub_slot[i]) {
+            uint64_t off = L->stub_off + L->arch->stub_size * (L->stub_slot[i] - 1);
+            L->arch->write_stub(L->img->map + off, base(L) + off, L->sym_addr[i]);
+        }
+    }
+}
+
+static int cmp_hi(const void *a, const void *b) {
+    const hi_value *x = a, *y = b;
+    if (x->section != y->section)
+        return x->section < y->section ? -1 : 1;
+    return x->offset < y->offset ? -1 : x->offset > y->offset;
+}
+
+static w2n_status record_hi(loader *L, uint32_t section, uint64_t offset, int64_t value,
+                            w2n_error *err) {
+    if (L->nhis == L->cap_his) {
+        size_t cap = L->cap_his ? 2 * L->cap_his : 64;
+        hi_value *p = realloc(L->his, cap * sizeof *p);
+        if (!p)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        L->his = p;
+        L->cap_his = cap;
+    }
+    L->his[L->nhis++] = (hi_value){section, offset, value};
+    return W2N_OK;
+}
+
+/* PCREL_LO12: its symbol labels the AUIPC; find that HI20 by address. */
+static w2n_status find_pair(const loader *L, const w2n_elf_rela *r, const char *where,
+                            w2n_reloc_args *a, w2n_error *err) {
+    const w2n_elf_symbol *s = &L->elf.symbols[r->sym];
+    if (r->addend != 0 || !r->sym || !is_loaded(L, s->shndx))
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "%s: PCREL_LO12 must name a label of a loaded section, addend 0",
+                             where);
+    hi_value key = {s->shndx, s->value, 0};
+    const hi_value *hit = bsearch(&key, L->his, L->nhis, sizeof key, cmp_hi);
+    if (!hit)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "%s: no PCREL_HI20/GOT_HI20 relocation at its label %s+0x%llx",
+                             where, L->elf.sections[s->shndx].name,
+                             (unsigned long long)s->value);
+    a->pair = hit->value;
+    return W2N_OK;
+}
+
+/* One relocation.  pass 0: all but PAIR_LO; pass 1: PAIR_LO only. */
+static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int pass,
+                            w2n_error *err) {
+    const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r->type);
+    uint32_t tsec = L->elf.sections[rsec].info;
+    int is_lo = (h->flags & W2N_RELOC_PAIR_LO) != 0;
+    if ((h->flags & W2N_RELOC_IGNORE) || is_lo != pass)
+        return W2N_OK;
+    const w2n_elf_symbol *s = &L->elf.symbols[r->sym];
+    char where[200];
+    snprintf(where, sizeof where, "relocation %s at %s+0x%llx against '%s'", h->name,
+             L->elf.sections[tsec].name, (unsigned long long)r->offset, sym_label(L, r->sym));
+    if (r->sym && s->shndx != W2N_SHN_UNDEF && s->shndx != W2N_SHN_ABS &&
+        !is_loaded(L, s->shndx))
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "%s: symbol is in a section that is not loaded", where);
+    uint64_t place = L->sec_off[tsec] + r->offset;
+    w2n_reloc_args a = {
+        .loc = L->img->map + place, .P = base(L) + place, .S = L->sym_addr[r->sym],
+        .A = r->addend, .Z = s->size, .got_base = base(L) + L->got_off};
+    if (L->got_slot[r->sym])
+        a.got = base(L) + L->got_off + 8 * (L->got_slot[r->sym] - 1);
+    if (is_lo) {
+        w2n_status st = find_pair(L, r, where, &a, err);
+        if (st != W2N_OK)
+            return st;
+    }
+    w2n_reloc_result res = h->apply(&a);
+    if (res == W2N_RELOC_OVERFLOW && (h->flags & W2N_RELOC_STUB_OK) && L->stub_slot[r->sym]) {
+        a.S = base(L) + L->stub_off + L->arch->stub_size * (L->stub_slot[r->sym] - 1);
+        res = h->apply(&a);
+        L->img->stub_uses += res == W2N_RELOC_OK;
+    }
+    if (res != W2N_RELOC_OK)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "%s: %s (0x%llx)%s", where,
+                             w2n_reloc_result_name(res), (unsigned long long)a.value,
+                             (h->flags & W2N_RELOC_LOW) ? "; absolute 32-bit relocations need "
+                                                          "the image in the low 2 GiB"
+                                                        : "");
+    if (h->flags & W2N_RELOC_PAIR_HI)
+        return record_hi(L, tsec, r->offset, a.value, err);
+    return W2N_OK;
+}
+
+static w2n_status apply_relocs(loader *L, w2n_error *err) {
+    for (int pass = 0; pass < 2; pass++) {
+        for (uint32_t i = 1; i < L->elf.nsections; i++) {
+            const w2n_elf_section *rs = &L->elf.sections[i];
+            if (rs->type != W2N_SHT_RELA || !rs->size || !is_loaded(L, rs->info))
+                continue;
+            size_t n = w2n_elf_rela_count(&L->elf, i);
+            for (size_t k = 0; k < n; k++) {
+                w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
+                w2n_status st = apply_one(L, i, &r, pass, err);
+                if (st != W2N_OK)
+                    return st;
+            }
+        }
+        if (pass == 0 && L->nhis)
+            qsort(L->his, L->nhis, sizeof *L->his, cmp_hi);
+    }
+    return W2N_OK;
+}
+
+static w2n_status protect(loader *L, w2n_error *err) {
+    static const int prot[NREGIONS] = {PROT_READ | PROT_EXEC, PROT_READ, PROT_READ | PROT_WRITE};
+    uint8_t *map = L->img->map;
+    uint64_t pg = page_size();
+    if (L->region_size[RX])
+        __builtin___clear_cache((char *)map, (char *)map + L->region_size[RX]);
+    for (int r = 0; r < NREGIONS; r++) {
+        if (r == RW)
+            continue; /* already read+write */
+        uint64_t start = L->region_start[r], end = align_up(start + L->region_size[r], pg);
+        if (end > start && mprotect(map + start, end - start, prot[r]) != 0)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "mprotect of the loaded object failed");
+    }
+    L->img->code_start = (uintptr_t)map + L->region_start[RX];
+    L->img->code_end = L->img->code_start + L->region_size[RX];
+    return W2N_OK;
+}
+
+/* ---- what the image keeps ------------------------------------------------------------- */
+
+static int cmp_name(const void *a, const void *b) {
+    return strcmp(((const img_sym *)a)->name, ((const img_sym *)b)->name);
+}
+
+static int cmp_addr(const void *a, const void *b) {
+    const img_sym *x = a, *y = b;
+    return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static w2n_status keep_symbols(loader *L, w2n_error *err) {
+    w2n_image *img = L->img;
+    if (!L->elf.symtab)
+        return W2N_OK;
+    const w2n_elf_section *strs = &L->elf.sections[L->elf.sections[L->elf.symtab].link];
+    img->strings = malloc(strs->size);
+    img->globals = calloc(L->elf.nsymbols, sizeof *img->globals);
+    img->funcs = calloc(L->elf.nsymbols, sizeof *img->funcs);
+    if (!img->strings || !img->globals || !img->funcs)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    memcpy(img->strings, strs->data, strs->size);
+    for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
+        const w2n_elf_symbol *s = &L->elf.symbols[i];
+        int defined = s->shndx == W2N_SHN_ABS || is_loaded(L, s->shndx);
+        if (!defined || !s->name[0] || s->type == W2N_STT_SECTION || s->type == W2N_STT_FILE)
+            continue;
+        img_sym k = {img->strings + (s->name - (const char *)strs->data), L->sym_addr[i], s->size,
+                     s->type};
+        if (s->bind != W2N_STB_LOCAL)
+            img->globals[img->nglobals++] = k;
+        if (s->type == W2N_STT_FUNC && s->shndx != W2N_SHN_ABS && L->sec_region[s->shndx] == RX)
+            img->funcs[img->nfuncs++] = k;
+    }
+    qsort(img->globals, img->nglobals, sizeof *img->globals, cmp_name);
+    qsort(img->funcs, img->nfuncs, sizeof *img->funcs, cmp_addr);
+    return W2N_OK;
+}
+
+/* Non-allocated PROGBITS sections (".w2n.module"), minus debug info. */
+static w2n_status keep_sections(loader *L, w2n_error *err) {
+    w2n_image *img = L->img;
+    img->extra = calloc(L->elf.nsections ? L->elf.nsections : 1, sizeof *img->extra);
+    if (!img->extra)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    for (uint32_t i = 1; i < L->elf.nsections; i++) {
+        const w2n_elf_section *s = &L->elf.sections[i];
+        if ((s->flags & W2N_SHF_ALLOC) || s->type != W2N_SHT_PROGBITS ||
+            !strncmp(s->name, ".debug", 6))
+            continue;
+        img_section *e = &img->extra[img->nextra];
+        e->name = strdup(s->name);
+        e->data = malloc(s->size ? s->size : 1);
+        if (!e->name || !e->data) {
+            free(e->name);
+            free(e->data);
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        }
+        memcpy(e->data, s->data, s->size);
+        e->size = s->size;
+        img->nextra++;
+    }
+    return W2N_OK;
+}
+
+/* ---- the entry points ------------------------------------------------------------------- */
+
+static w2n_status alloc_tables(loader *L, w2n_error *err) {
+    size_t ns = L->elf.nsections ? L->elf.nsections : 1;
+    size_t ny = L->elf.nsymbols ? L->elf.nsymbols : 1;
+    L->sec_off = calloc(ns, sizeof *L->sec_off);
+    L->sec_region = calloc(ns, 1);
+    L->sym_addr = calloc(ny, sizeof *L->sym_addr);
+    L->ext_addr = calloc(ny, sizeof *L->ext_addr);
+    L->got_slot = calloc(ny, sizeof *L->got_slot);
+    L->stub_slot = calloc(ny, sizeof *L->stub_slot);
+    L->img = calloc(1, sizeof *L->img);
+    if (!L->sec_off || !L->sec_region || !L->sym_addr || !L->ext_addr || !L->got_slot ||
+        !L->stub_slot || !L->img)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    return W2N_OK;
+}
+
+static void loader_free(loader *L) {
+    w2n_elf_free(&L->elf);
+    free(L->sec_off);
+    free(L->sec_region);
+    free(L->sym_addr);
+    free(L->ext_addr);
+    free(L->got_slot);
+    free(L->stub_slot);
+    free(L->his);
+}
+
+w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, uintptr_t hint,
+                             w2n_image **out, w2n_error *err) {
+    loader L;
+    memset(&L, 0, sizeof L);
+    *out = NULL;
+    w2n_status st = w2n_elf_read(bytes, size, &L.elf, err);
+    if (st != W2N_OK)
+        return st;
+    if ((st = check_target(&L, arch, err)) != W2N_OK || (st = alloc_tables(&L, err)) != W2N_OK ||
+        (st = choose_sections(&L, err)) != W2N_OK || (st = scan_relocs(&L, err)) != W2N_OK ||
+        (st = resolve_symbols(&L, err)) != W2N_OK || (st = layout(&L, err)) != W2N_OK)
+        goto fail;
+    L.img->map = map_image(L.total, hint, L.want_low);
+    if (!L.img->map) {
+        st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                           "cannot map %llu bytes for the object", (unsigned long long)L.total);
+        goto fail;
+    }
+    L.img->map_size = L.total;
+    for (uint32_t i = 1; i < L.elf.nsections; i++)
+        if (is_loaded(&L, i) && L.elf.sections[i].type != W2N_SHT_NOBITS)
+            memcpy(L.img->map + L.sec_off[i], L.elf.sections[i].data, L.elf.sections[i].size);
+    compute_addresses(&L);
+    if ((st = apply_relocs(&L, err)) != W2N_OK || (st = protect(&L, err)) != W2N_OK ||
+        (st = keep_symbols(&L, err)) != W2N_OK || (st = keep_sections(&L, err)) != W2N_OK)
+        goto fail;
+    *out = L.img;
+    L.img = NULL;
+    loader_free(&L);
+    return W2N_OK;
+fail:
+    w2n_image_free(L.img);
+    loader_free(&L);
+    return st;
+}
+
+w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch, w2n_image **out,
+                          w2n_error *err) {
+    return w2n_image_load_at(bytes, size, arch, 0, out, err);
+}
+
+void w2n_image_free(w2n_image *img) {
+    if (!img)
+        return;
+    if (img->map)
+        munmap(img->map, img->map_size);
+    for (size_t i = 0; i < img->nextra; i++) {
+        free(img->extra[i].name);
+        free(img->extra[i].data);
+    }
+    free(img->extra);
+    free(img->strings);
+    free(img->globals);
+    free(img->funcs);
+    free(img);
+}
+
+void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    img_sym key = {.name = name};
+    const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
+    return s ? (void *)(uintptr_t)s->addr : NULL;
+}
+
+const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t *out_size) {
+    for (size_t i = 0; i < img->nextra; i++)
+        if (!strcmp(img->extra[i].name, name)) {
+            if (out_size)
+                *out_size = img->extra[i].size;
+            return img->extra[i].data;
+        }
+    if (out_size)
+        *out_size = 0;
+    return NULL;
+}
+
+int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
+    return img && pc >= img->code_start && pc < img->code_end;
+}
+
+/* The last function starting at or before pc, if pc is inside it (or, for
+ * a size-0 symbol, before the next one). */
+const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
+    if (!w2n_image_contains_code(img, pc) || !img->nfuncs)
+        return NULL;
+    size_t lo = 0, hi = img->nfuncs;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (img->funcs[mid].addr <= pc)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == 0)
+        return NULL;
+    const img_sym *f = &img->funcs[lo - 1];
+    if (f->size ? pc < f->addr + f->size : (lo == img->nfuncs || pc < img->funcs[lo].addr))
+        return f->name;
+    return NULL;
+}
+
+uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size) {
+    if (out_size)
+        *out_size = img->map_size;
+    return (uintptr_t)img->map;
+}
+
+size_t w2n_image_stub_uses(const w2n_image *img) { return img->stub_uses; }
