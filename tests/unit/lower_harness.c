@@ -30,8 +30,9 @@
 typedef uint32_t (*lh_fn)(const lh_value *args, lh_value *out, uint8_t *memory);
 
 typedef struct lh_entry {
-    w2n_instr in;
-    uint8_t params[4];
+    w2n_instr *ins;
+    unsigned nins;
+    uint8_t params[LH_MAX_PARAMS];
     unsigned nparams;
     uint8_t result;
     lh_fn fn;
@@ -188,8 +189,9 @@ static void set_cpu(lh_harness *h, LLVMValueRef fn)
 }
 
 /* Returns the module holding `name`, or NULL when the lowering refused the op. */
-static LLVMModuleRef build(lh_harness *h, const w2n_instr *in, const uint8_t *params,
-                           unsigned nparams, uint8_t result, const char *name)
+static LLVMModuleRef build(lh_harness *h, const w2n_instr *ins, unsigned nins,
+                           const uint8_t *params, unsigned nparams, uint8_t result,
+                           const char *name)
 {
     w2n_lower_module *lm = &h->lm;
     lm->mod = LLVMModuleCreateWithNameInContext(name, lm->ctx);
@@ -205,15 +207,27 @@ static LLVMModuleRef build(lh_harness *h, const w2n_instr *in, const uint8_t *pa
     f.fn = fn;
     f.b = LLVMCreateBuilderInContext(lm->ctx);
     LLVMPositionBuilderAtEnd(f.b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
+    /* A single instruction takes the parameters as its operands; a sequence
+     * reads them with local.get. */
+    bool seq = nins != 1 || ins[0].op == W2N_OP_LOCAL_GET;
+    LLVMValueRef pv[LH_MAX_PARAMS];
     for (unsigned i = 0; i < nparams; i++) {
         LLVMValueRef off = LLVMConstInt(lm->t_i64, 16 * i, false);
         LLVMValueRef p = LLVMBuildGEP2(f.b, lm->t_i8, LLVMGetParam(fn, 0), &off, 1, "");
-        LLVMValueRef v = LLVMBuildLoad2(f.b, w2n_lower_type(lm, params[i]), p, "");
-        LLVMSetAlignment(v, 1);
-        w2n_lower_push(&f, v);
+        pv[i] = LLVMBuildLoad2(f.b, w2n_lower_type(lm, params[i]), p, "");
+        LLVMSetAlignment(pv[i], 1);
+        if (!seq)
+            w2n_lower_push(&f, pv[i]);
     }
-    bool ok = w2n_lower_numeric(&f, in) || w2n_lower_simd(&f, in) ||
-              w2n_lower_simd_memory(&f, in);
+    bool ok = true;
+    for (unsigned i = 0; ok && i < nins; i++) {
+        const w2n_instr *in = &ins[i];
+        if (in->op == W2N_OP_LOCAL_GET && in->imm.index < nparams)
+            w2n_lower_push(&f, pv[in->imm.index]);
+        else
+            ok = w2n_lower_numeric(&f, in) || w2n_lower_simd(&f, in) ||
+                 w2n_lower_simd_memory(&f, in);
+    }
     if (ok && f.sp != (result ? 1u : 0u)) {
         fprintf(stderr, "lower_harness: %zu values left on the stack\n", f.sp);
         ok = false;
@@ -258,12 +272,12 @@ static void optimise(lh_harness *h, LLVMModuleRef mod)
     LLVMDisposePassBuilderOptions(opts);
 }
 
-static lh_fn compile(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsigned nparams,
-                     uint8_t result)
+static lh_fn compile(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
+                     unsigned nparams, uint8_t result)
 {
     char name[32];
     snprintf(name, sizeof name, "lh_fn%zu", h->nentries);
-    LLVMModuleRef mod = build(h, in, params, nparams, result, name);
+    LLVMModuleRef mod = build(h, ins, nins, params, nparams, result, name);
     if (!mod)
         return NULL;
     optimise(h, mod);
@@ -308,6 +322,8 @@ void lh_destroy(lh_harness *h)
     LLVMContextDispose(h->lm.ctx);
     LLVMDisposeMessage(h->data_layout);
     LLVMDisposeMessage(h->triple);
+    for (size_t i = 0; i < h->nentries; i++)
+        free(h->entries[i].ins);
     free(h->entries);
     free(h->memory);
     free(h);
@@ -318,32 +334,43 @@ uint8_t *lh_memory(lh_harness *h)
     return h->memory;
 }
 
-static bool same_entry(const lh_entry *e, const w2n_instr *in, const uint8_t *params,
-                       unsigned nparams, uint8_t result)
+static bool same_instr(const w2n_instr *a, const w2n_instr *b)
 {
-    return e->in.op == in->op && e->in.lane == in->lane &&
-           memcmp(e->in.imm.v128, in->imm.v128, 16) == 0 && e->nparams == nparams &&
-           memcmp(e->params, params, nparams) == 0 && e->result == result;
+    return a->op == b->op && a->lane == b->lane && memcmp(a->imm.v128, b->imm.v128, 16) == 0;
 }
 
-uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsigned nparams,
-                uint8_t result, const lh_value *args, lh_value *out)
+static bool same_entry(const lh_entry *e, const w2n_instr *ins, unsigned nins,
+                       const uint8_t *params, unsigned nparams, uint8_t result)
+{
+    if (e->nins != nins || e->nparams != nparams || e->result != result ||
+        memcmp(e->params, params, nparams) != 0)
+        return false;
+    for (unsigned i = 0; i < nins; i++)
+        if (!same_instr(&e->ins[i], &ins[i]))
+            return false;
+    return true;
+}
+
+uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
+                    unsigned nparams, uint8_t result, const lh_value *args, lh_value *out)
 {
     lh_entry *e = NULL;
-    for (size_t i = 0; i < h->nentries; i++)
-        if (same_entry(&h->entries[i], in, params, nparams, result))
+    for (size_t i = 0; i < h->nentries && !e; i++)
+        if (same_entry(&h->entries[i], ins, nins, params, nparams, result))
             e = &h->entries[i];
     if (!e) {
-        if (nparams > 4)
+        if (nparams > LH_MAX_PARAMS)
             abort();
         if (h->nentries == h->cap) {
             h->cap = h->cap ? 2 * h->cap : 32;
             h->entries = realloc(h->entries, h->cap * sizeof *h->entries);
         }
-        lh_fn fn = compile(h, in, params, nparams, result);
+        lh_fn fn = compile(h, ins, nins, params, nparams, result);
         e = &h->entries[h->nentries++];
         memset(e, 0, sizeof *e);
-        e->in = *in;
+        e->ins = malloc(nins * sizeof *ins);
+        memcpy(e->ins, ins, nins * sizeof *ins);
+        e->nins = nins;
         memcpy(e->params, params, nparams);
         e->nparams = nparams;
         e->result = result;
@@ -354,6 +381,12 @@ uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsig
     lh_value scratch;
     memset(&scratch, 0, sizeof scratch);
     return e->fn(args, out ? out : &scratch, h->memory);
+}
+
+uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsigned nparams,
+                uint8_t result, const lh_value *args, lh_value *out)
+{
+    return lh_run_seq(h, in, 1, params, nparams, result, args, out);
 }
 
 void lh_dump_last(lh_harness *h)

@@ -44,6 +44,7 @@ typedef struct lh_harness lh_harness;
 
 /* Size of the linear memory the memory instructions see. */
 #define LH_MEMORY_SIZE 65536u
+#define LH_MAX_PARAMS 8
 
 lh_harness *lh_create(void);
 void lh_destroy(lh_harness *h);
@@ -55,6 +56,11 @@ uint8_t *lh_memory(lh_harness *h);
  * may be 0 for an instruction without result.  Returns the trap code or 0. */
 uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsigned nparams,
                 uint8_t result, const lh_value *args, lh_value *out);
+
+/* The same for a sequence of instructions that read the parameters with
+ * local.get (imm.index), e.g. {local.get 0, f32.const 1, f32.mul}. */
+uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
+                    unsigned nparams, uint8_t result, const lh_value *args, lh_value *out);
 
 /* Print the optimised IR of the last instruction compiled (debugging). */
 void lh_dump_last(lh_harness *h);
