@@ -499,3 +499,79 @@ Test(lower_numeric, refuses_other_families)
     cr_expect_eq(lh_run(h, &in, p, 1, 0, a, NULL), UINT32_MAX);
     lh_destroy(h);
 }
+
+/* Short sequences with constant operands, optimised at O2: LLVM may fold
+ * x - 0, x * 1, x / -1, -0 - x or demote(promote x) into x (or its negation),
+ * which would let a signalling NaN through; Wasm wants a quiet NaN. */
+static w2n_instr mk(uint32_t op, uint64_t imm)
+{
+    w2n_instr in;
+    memset(&in, 0, sizeof in);
+    in.op = op;
+    in.imm.i64 = (int64_t)imm;
+    return in;
+}
+
+Test(lower_numeric, folds_keep_nan_quiet)
+{
+    lh_harness *h = lh_create();
+    const w2n_instr get = mk(W2N_OP_LOCAL_GET, 0);
+    struct { w2n_instr seq[3]; uint8_t t; } cases[] = {
+        {{get, mk(W2N_OP_F32_CONST, f32b(0.0f)), mk(W2N_OP_F32_SUB, 0)}, F},
+        {{get, mk(W2N_OP_F32_CONST, f32b(-0.0f)), mk(W2N_OP_F32_ADD, 0)}, F},
+        {{get, mk(W2N_OP_F32_CONST, f32b(1.0f)), mk(W2N_OP_F32_MUL, 0)}, F},
+        {{get, mk(W2N_OP_F32_CONST, f32b(-1.0f)), mk(W2N_OP_F32_MUL, 0)}, F},
+        {{get, mk(W2N_OP_F32_CONST, f32b(1.0f)), mk(W2N_OP_F32_DIV, 0)}, F},
+        {{mk(W2N_OP_F32_CONST, f32b(-0.0f)), get, mk(W2N_OP_F32_SUB, 0)}, F},
+        {{get, mk(W2N_OP_F64_CONST, f64b(0.0)), mk(W2N_OP_F64_SUB, 0)}, D},
+        {{get, mk(W2N_OP_F64_CONST, f64b(-1.0)), mk(W2N_OP_F64_DIV, 0)}, D},
+        {{mk(W2N_OP_F64_CONST, f64b(1.0)), get, mk(W2N_OP_F64_MUL, 0)}, D},
+        {{get, get, mk(W2N_OP_F32_MIN, 0)}, F},
+        {{get, get, mk(W2N_OP_F64_MAX, 0)}, D},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        uint8_t t = cases[i].t;
+        lh_value arg = as_value(t, t == F ? SNAN32 : SNAN64), out;
+        cr_assert_eq(lh_run_seq(h, cases[i].seq, 3, &t, 1, t, &arg, &out), 0);
+        cr_expect(is_quiet_nan(t, &out), "case %zu: got %#llx", i, (unsigned long long)out.u64[0]);
+    }
+    /* f32.demote_f64(f64.promote_f32 x) */
+    w2n_instr pd[3] = {get, mk(W2N_OP_F64_PROMOTE_F32, 0), mk(W2N_OP_F32_DEMOTE_F64, 0)};
+    uint8_t t = F;
+    lh_value arg = as_value(F, SNAN32 | 0x80000000u), out;
+    cr_assert_eq(lh_run_seq(h, pd, 3, &t, 1, F, &arg, &out), 0);
+    cr_expect(is_quiet_nan(F, &out), "demote(promote(sNaN)) = %#x", out.u32[0]);
+    arg = as_value(F, f32b(1.5f));
+    cr_assert_eq(lh_run_seq(h, pd, 3, &t, 1, F, &arg, &out), 0);
+    cr_expect_eq(out.u32[0], f32b(1.5f));
+    lh_destroy(h);
+}
+
+Test(lower_numeric, constant_division_edge_cases)
+{
+    /* With constant operands LLVM sees the whole division: INT_MIN rem -1 must
+     * still be 0 and INT_MIN div -1 must still trap. */
+    lh_harness *h = lh_create();
+    w2n_instr rem[3] = {mk(W2N_OP_I32_CONST, 0x80000000u), mk(W2N_OP_I32_CONST, 0xffffffffu),
+                        mk(W2N_OP_I32_REM_S, 0)};
+    lh_value out;
+    cr_expect_eq(lh_run_seq(h, rem, 3, NULL, 0, I, NULL, &out), 0);
+    cr_expect_eq(out.i32, 0);
+    w2n_instr rem64[3] = {mk(W2N_OP_I64_CONST, MIN64), mk(W2N_OP_I64_CONST, M64),
+                          mk(W2N_OP_I64_REM_S, 0)};
+    cr_expect_eq(lh_run_seq(h, rem64, 3, NULL, 0, L, NULL, &out), 0);
+    cr_expect_eq(out.i64, 0);
+    w2n_instr div[3] = {mk(W2N_OP_I64_CONST, MIN64), mk(W2N_OP_I64_CONST, M64),
+                        mk(W2N_OP_I64_DIV_S, 0)};
+    cr_expect_eq(lh_run_seq(h, div, 3, NULL, 0, L, NULL, &out), W2N_TRAP_INT_OVERFLOW);
+    w2n_instr divz[3] = {mk(W2N_OP_I32_CONST, 1), mk(W2N_OP_I32_CONST, 0), mk(W2N_OP_I32_DIV_U, 0)};
+    cr_expect_eq(lh_run_seq(h, divz, 3, NULL, 0, I, NULL, &out), W2N_TRAP_INT_DIV_ZERO);
+    w2n_instr tr[2] = {mk(W2N_OP_F32_CONST, 0x7fc00000u), mk(W2N_OP_I32_TRUNC_F32_S, 0)};
+    cr_expect_eq(lh_run_seq(h, tr, 2, NULL, 0, I, NULL, &out), W2N_TRAP_INVALID_CONVERSION);
+    w2n_instr tr2[2] = {mk(W2N_OP_F64_CONST, f64b(4294967296.0)), mk(W2N_OP_I32_TRUNC_F64_U, 0)};
+    cr_expect_eq(lh_run_seq(h, tr2, 2, NULL, 0, I, NULL, &out), W2N_TRAP_INT_OVERFLOW);
+    w2n_instr sh[3] = {mk(W2N_OP_I32_CONST, 1), mk(W2N_OP_I32_CONST, 33), mk(W2N_OP_I32_SHL, 0)};
+    cr_expect_eq(lh_run_seq(h, sh, 3, NULL, 0, I, NULL, &out), 0);
+    cr_expect_eq(out.i32, 2);
+    lh_destroy(h);
+}
