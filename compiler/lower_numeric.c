@@ -199,14 +199,13 @@ static void float_min_max(w2n_lower_func *f, const char *name)
     w2n_lower_push(f, LLVMBuildSelect(f->b, any_nan, canonical_nan(f->lm, LLVMTypeOf(x)), r, ""));
 }
 
-/* f32.demote_f64: LLVM folds fptrunc(fpext x) to x, keeping a signalling NaN. */
+/* f32.demote_f64.  LLVM folds fptrunc(fpext x) to x, keeping a signalling
+ * NaN, also when the promote reaches here through a local; demotes are rare,
+ * so every NaN result is made canonical. */
 static void float_demote(w2n_lower_func *f)
 {
     LLVMValueRef x = w2n_lower_pop(f);
-    LLVMValueRef r = LLVMBuildFPTrunc(f->b, x, f->lm->t_f32, "");
-    if (LLVMIsAInstruction(x) && LLVMGetInstructionOpcode(x) == LLVMFPExt)
-        r = quiet_nan(f, r);
-    w2n_lower_push(f, r);
+    w2n_lower_push(f, quiet_nan(f, LLVMBuildFPTrunc(f->b, x, f->lm->t_f32, "")));
 }
 
 static void float_unary_intrinsic(w2n_lower_func *f, const char *name)

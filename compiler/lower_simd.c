@@ -654,11 +654,11 @@ static LLVMValueRef concat_zero(w2n_lower_func *f, LLVMValueRef two)
     return shuffle_seq(f, two, LLVMConstNull(LLVMTypeOf(two)), 0, 1, 4);
 }
 
-static LLVMValueRef strip_bitcasts(LLVMValueRef v)
+/* quiet_nan for a <2 x float> (the demoted half). */
+static LLVMValueRef quiet_nan2(w2n_lower_func *f, LLVMValueRef r)
 {
-    while (LLVMIsAInstruction(v) && LLVMGetInstructionOpcode(v) == LLVMBitCast)
-        v = LLVMGetOperand(v, 0);
-    return v;
+    LLVMValueRef q = LLVMConstBitCast(LLVMConstInt(f->lm->t_i32, 0x7fc00000u, false), f->lm->t_f32);
+    return LLVMBuildSelect(f->b, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""), splat_const(q, 2), r, "");
 }
 
 static bool lower_conversion(w2n_lower_func *f, uint32_t op)
@@ -695,20 +695,11 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
         r = op == W2N_OP_F64X2_CONVERT_LOW_I32X4_S ? LLVMBuildSIToFP(f->b, x, v2f64, "")
                                                     : LLVMBuildUIToFP(f->b, x, v2f64, "");
         break;
-    case W2N_OP_F32X4_DEMOTE_F64X2_ZERO: {
-        LLVMValueRef src = w2n_lower_pop(f);
-        x = as_shape(f, src, F64X2);
-        r = LLVMBuildFPTrunc(f->b, x, LLVMVectorType(lm->t_f32, 2), "");
+    case W2N_OP_F32X4_DEMOTE_F64X2_ZERO:
         /* fptrunc(fpext x) folds to x, which could keep a signalling NaN. */
-        LLVMValueRef from = strip_bitcasts(x);
-        if (LLVMIsAInstruction(from) && LLVMGetInstructionOpcode(from) == LLVMFPExt) {
-            LLVMValueRef q = LLVMConstBitCast(LLVMConstInt(lm->t_i32, 0x7fc00000u, false), lm->t_f32);
-            r = LLVMBuildSelect(f->b, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""),
-                                splat_const(q, 2), r, "");
-        }
-        r = concat_zero(f, r);
+        r = LLVMBuildFPTrunc(f->b, pop_as(f, F64X2), LLVMVectorType(lm->t_f32, 2), "");
+        r = concat_zero(f, quiet_nan2(f, r));
         break;
-    }
     case W2N_OP_F64X2_PROMOTE_LOW_F32X4:
         x = shuffle_seq(f, pop_as(f, F32X4), NULL, 0, 1, 2);
         r = LLVMBuildFPExt(f->b, x, v2f64, "");
