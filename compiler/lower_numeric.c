@@ -213,6 +213,13 @@ static void float_unary_intrinsic(w2n_lower_func *f, const char *name)
     w2n_lower_push(f, unary_intrinsic(f, name, w2n_lower_pop(f)));
 }
 
+/* ceil, floor, trunc, nearest.  RISC-V expands them inline and returns a NaN
+ * operand unchanged (LLVM allows it), but Wasm wants a quiet NaN. */
+static void float_rounding(w2n_lower_func *f, const char *name)
+{
+    w2n_lower_push(f, quiet_nan(f, unary_intrinsic(f, name, w2n_lower_pop(f))));
+}
+
 /* copysign. */
 static void float_binary_intrinsic(w2n_lower_func *f, const char *name)
 {
@@ -426,10 +433,10 @@ static bool lower_float(w2n_lower_func *f, uint32_t op)
     switch (k) {
     case 0: float_unary_intrinsic(f, "llvm.fabs"); break;
     case 1: w2n_lower_push(f, LLVMBuildFNeg(f->b, w2n_lower_pop(f), "")); break;
-    case 2: float_unary_intrinsic(f, "llvm.ceil"); break;
-    case 3: float_unary_intrinsic(f, "llvm.floor"); break;
-    case 4: float_unary_intrinsic(f, "llvm.trunc"); break;
-    case 5: float_unary_intrinsic(f, "llvm.roundeven"); break;
+    case 2: float_rounding(f, "llvm.ceil"); break;
+    case 3: float_rounding(f, "llvm.floor"); break;
+    case 4: float_rounding(f, "llvm.trunc"); break;
+    case 5: float_rounding(f, "llvm.roundeven"); break;
     case 6: float_unary_intrinsic(f, "llvm.sqrt"); break;
     case 7: float_binary(f, LLVMFAdd); break;
     case 8: float_binary(f, LLVMFSub); break;

@@ -135,6 +135,7 @@ enum kind {
     K_FBIN,       /* float binary opcode: NaN quieted after folds with constants */
     K_BIN_INTR,   /* two-operand overloaded intrinsic */
     K_UN_INTR,    /* one-operand overloaded intrinsic */
+    K_ROUND,      /* ceil/floor/trunc/roundeven: NaN quieted (RISC-V passes it through) */
     K_ICMP,
     K_FCMP,
     K_SHIFT,
@@ -214,16 +215,16 @@ static const simd_op simd_ops[] = {
     {OP(I8X16_POPCNT), K_UN_INTR, I8X16, 0, "llvm.ctpop"},
     {OP(F32X4_ABS), K_UN_INTR, F32X4, 0, "llvm.fabs"},
     {OP(F32X4_SQRT), K_UN_INTR, F32X4, 0, "llvm.sqrt"},
-    {OP(F32X4_CEIL), K_UN_INTR, F32X4, 0, "llvm.ceil"},
-    {OP(F32X4_FLOOR), K_UN_INTR, F32X4, 0, "llvm.floor"},
-    {OP(F32X4_TRUNC), K_UN_INTR, F32X4, 0, "llvm.trunc"},
-    {OP(F32X4_NEAREST), K_UN_INTR, F32X4, 0, "llvm.roundeven"},
+    {OP(F32X4_CEIL), K_ROUND, F32X4, 0, "llvm.ceil"},
+    {OP(F32X4_FLOOR), K_ROUND, F32X4, 0, "llvm.floor"},
+    {OP(F32X4_TRUNC), K_ROUND, F32X4, 0, "llvm.trunc"},
+    {OP(F32X4_NEAREST), K_ROUND, F32X4, 0, "llvm.roundeven"},
     {OP(F64X2_ABS), K_UN_INTR, F64X2, 0, "llvm.fabs"},
     {OP(F64X2_SQRT), K_UN_INTR, F64X2, 0, "llvm.sqrt"},
-    {OP(F64X2_CEIL), K_UN_INTR, F64X2, 0, "llvm.ceil"},
-    {OP(F64X2_FLOOR), K_UN_INTR, F64X2, 0, "llvm.floor"},
-    {OP(F64X2_TRUNC), K_UN_INTR, F64X2, 0, "llvm.trunc"},
-    {OP(F64X2_NEAREST), K_UN_INTR, F64X2, 0, "llvm.roundeven"},
+    {OP(F64X2_CEIL), K_ROUND, F64X2, 0, "llvm.ceil"},
+    {OP(F64X2_FLOOR), K_ROUND, F64X2, 0, "llvm.floor"},
+    {OP(F64X2_TRUNC), K_ROUND, F64X2, 0, "llvm.trunc"},
+    {OP(F64X2_NEAREST), K_ROUND, F64X2, 0, "llvm.roundeven"},
 
     {OP(I8X16_NEG), K_INEG, I8X16, 0, 0},
     {OP(I16X8_NEG), K_INEG, I16X8, 0, 0},
@@ -475,6 +476,7 @@ static void lower_unary_kind(w2n_lower_func *f, const simd_op *d)
     LLVMValueRef r;
     switch (d->kind) {
     case K_UN_INTR: r = call1(f, d->name, x); break;
+    case K_ROUND: r = quiet_nan(f, call1(f, d->name, x), s); break;
     case K_INEG: r = LLVMBuildNeg(f->b, x, ""); break;
     case K_FNEG: r = LLVMBuildFNeg(f->b, x, ""); break;
     case K_IABS: {
@@ -719,7 +721,7 @@ bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in)
         case K_EXTMUL: case K_NARROW: case K_AVGR:
             lower_binary_kind(f, d);
             break;
-        case K_UN_INTR: case K_INEG: case K_FNEG: case K_IABS: case K_EXTEND: case K_EXTADD:
+        case K_UN_INTR: case K_ROUND: case K_INEG: case K_FNEG: case K_IABS: case K_EXTEND: case K_EXTADD:
             lower_unary_kind(f, d);
             break;
         case K_SHIFT: lower_shift(f, d); break;

@@ -13,7 +13,9 @@
  *
  * Environment: W2N_LH_OPT=O0..O3 (default O2) picks the pass pipeline run
  * before JIT; W2N_LH_CPU=name (or "native") sets target-cpu, e.g. to test the
- * AVX2 lowering as well as the SSE2 baseline.
+ * AVX2 lowering as well as the SSE2 baseline; W2N_LH_DUMP=dir writes each
+ * function's unoptimised IR to dir/lh_fnN.ll, so it can be compiled for the
+ * other targets (library calls, cross-execution under qemu).
  */
 #include "lower_harness.h"
 
@@ -46,6 +48,7 @@ struct lh_harness {
     lh_entry *entries;
     size_t nentries, cap;
     LLVMModuleRef last;
+    size_t last_index;
     uint8_t *memory;
 };
 
@@ -280,6 +283,12 @@ static lh_fn compile(lh_harness *h, const w2n_instr *ins, unsigned nins, const u
     LLVMModuleRef mod = build(h, ins, nins, params, nparams, result, name);
     if (!mod)
         return NULL;
+    const char *dump = getenv("W2N_LH_DUMP");
+    if (dump && *dump) {
+        char path[512];
+        snprintf(path, sizeof path, "%s/%s.ll", dump, name);
+        LLVMPrintModuleToFile(mod, path, NULL);
+    }
     optimise(h, mod);
     LLVMAddModule(h->ee, mod);
     h->last = mod;
@@ -376,6 +385,7 @@ uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const ui
         e->result = result;
         e->fn = fn;
     }
+    h->last_index = (size_t)(e - h->entries);
     if (!e->fn)
         return UINT32_MAX; /* not lowered */
     lh_value scratch;
@@ -387,6 +397,11 @@ uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsig
                 uint8_t result, const lh_value *args, lh_value *out)
 {
     return lh_run_seq(h, in, 1, params, nparams, result, args, out);
+}
+
+size_t lh_last_index(lh_harness *h)
+{
+    return h->last_index;
 }
 
 void lh_dump_last(lh_harness *h)

@@ -62,6 +62,9 @@ uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsig
 uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
                     unsigned nparams, uint8_t result, const lh_value *args, lh_value *out);
 
+/* Index N of the function (lh_fnN) that the last lh_run/lh_run_seq used. */
+size_t lh_last_index(lh_harness *h);
+
 /* Print the optimised IR of the last instruction compiled (debugging). */
 void lh_dump_last(lh_harness *h);
 
