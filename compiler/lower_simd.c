@@ -606,10 +606,11 @@ static void lower_bitwise(w2n_lower_func *f, uint32_t op)
         LLVMValueRef t = LLVMBuildAnd(f->b, v1, c, "");
         LLVMValueRef e = LLVMBuildAnd(f->b, v2, LLVMBuildXor(f->b, c, ones, ""), "");
         push_v128(f, LLVMBuildOr(f->b, t, e, ""));
-    } else { /* any_true */
-        LLVMTypeRef i128 = LLVMIntTypeInContext(f->lm->ctx, 128);
-        LLVMValueRef bits = LLVMBuildBitCast(f->b, w2n_lower_pop(f), i128, "");
-        LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, bits, LLVMConstNull(i128), "");
+    } else {
+        /* any_true: an or-reduction stays in vector registers everywhere
+         * (an i128 compare of a loaded value became byte loads on RISC-V). */
+        LLVMValueRef any = call1(f, "llvm.vector.reduce.or", pop_as(f, I64X2));
+        LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, any, LLVMConstNull(f->lm->t_i64), "");
         w2n_lower_push(f, LLVMBuildZExt(f->b, nz, f->lm->t_i32, ""));
     }
 }
