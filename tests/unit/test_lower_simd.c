@@ -550,3 +550,24 @@ Test(lower_simd, out_of_bounds_traps)
     cr_expect_eq(mem_run(W2N_OP_V128_STORE64_LANE, 0, 0, 2, (const uint8_t[]){I, V}, args, 0, NULL),
                  W2N_TRAP_MEMORY_OOB);
 }
+
+Test(lower_simd, constant_identity_lanes_quiet_nan)
+{
+    /* f32x4.sub x (v128.const f32x4 2 0 3 4): lane 1 folds to x on its own. */
+    w2n_instr seq[3] = {instr(W2N_OP_LOCAL_GET), instr(W2N_OP_V128_CONST), instr(W2N_OP_F32X4_SUB)};
+    lh_value k = vf32(2.0f, 0.0f, 3.0f, 4.0f);
+    memcpy(seq[1].imm.v128, k.v128, 16);
+    lh_value arg = v32(f32b(5.0f), SNAN32, f32b(1.0f), SNAN32), out;
+    cr_assert_eq(lh_run_seq(h, seq, 3, (const uint8_t[]){V}, 1, V, &arg, &out), 0);
+    cr_expect_eq(out.u32[0], f32b(3.0f));
+    cr_expect(quiet32(out.u32[1]) && quiet32(out.u32[3]), "%#x %#x", out.u32[1], out.u32[3]);
+    cr_expect_eq(out.u32[2], f32b(-2.0f));
+    /* A constant without such lanes needs no guard and still computes. */
+    k = vf32(2.0f, 0.5f, 3.0f, 4.0f);
+    memcpy(seq[1].imm.v128, k.v128, 16);
+    seq[2] = instr(W2N_OP_F32X4_MUL);
+    cr_assert_eq(lh_run_seq(h, seq, 3, (const uint8_t[]){V}, 1, V, &arg, &out), 0);
+    cr_expect_eq(out.u32[0], f32b(10.0f));
+    cr_expect(quiet32(out.u32[1]));
+    cr_expect_eq(out.u32[2], f32b(3.0f));
+}
