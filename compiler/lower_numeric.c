@@ -248,7 +248,8 @@ static const trunc_bounds *find_trunc_bounds(uint32_t op)
         {W2N_OP_I32_TRUNC_F64_S, {true, false, true, -2147483649.0, 2147483648.0}},
         {W2N_OP_I32_TRUNC_F64_U, {false, false, true, -1.0, 4294967296.0}},
         /* -2^63 - 2^40: the f32 just below -2^63; -2^63 - 2^11 likewise for f64. */
-        {W2N_OP_I64_TRUNC_F32_S, {true, true, false, -9223373136366403584.0, 9223372036854775808.0}},
+        {W2N_OP_I64_TRUNC_F32_S,
+         {true, true, false, -9223373136366403584.0, 9223372036854775808.0}},
         {W2N_OP_I64_TRUNC_F32_U, {false, true, false, -1.0, 18446744073709551616.0}},
         {W2N_OP_I64_TRUNC_F64_S, {true, true, true, -9223372036854777856.0, 9223372036854775808.0}},
         {W2N_OP_I64_TRUNC_F64_U, {false, true, true, -1.0, 18446744073709551616.0}},
@@ -340,8 +341,12 @@ static bool lower_const(w2n_lower_func *f, const w2n_instr *in)
 {
     w2n_lower_module *lm = f->lm;
     switch (in->op) {
-    case W2N_OP_I32_CONST: w2n_lower_push(f, const_int(lm->t_i32, (uint32_t)in->imm.i32)); return true;
-    case W2N_OP_I64_CONST: w2n_lower_push(f, const_int(lm->t_i64, (uint64_t)in->imm.i64)); return true;
+    case W2N_OP_I32_CONST:
+        w2n_lower_push(f, const_int(lm->t_i32, (uint32_t)in->imm.i32));
+        return true;
+    case W2N_OP_I64_CONST:
+        w2n_lower_push(f, const_int(lm->t_i64, (uint64_t)in->imm.i64));
+        return true;
     case W2N_OP_F32_CONST:
         w2n_lower_push(f, const_float_bits(lm->t_f32, lm->t_i32, in->imm.f32_bits));
         return true;

@@ -112,20 +112,34 @@ static LLVMValueRef call2(w2n_lower_func *f, const char *name, LLVMValueRef x, L
     return w2n_lower_intrinsic(f, name, &t, 1, args, 2);
 }
 
-/* Every lane that is a NaN becomes the canonical NaN (see lower_numeric.c:
- * LLVM may otherwise pass a signalling NaN through unchanged). */
-static LLVMValueRef quiet_where(w2n_lower_func *f, LLVMValueRef nan_mask, LLVMValueRef r, shape s)
+/* Every lane selected by nan_mask becomes the canonical NaN (see
+ * lower_numeric.c: LLVM may otherwise pass a signalling NaN through). */
+static LLVMValueRef quiet_where(w2n_lower_func *f, LLVMValueRef nan_mask, LLVMValueRef r)
 {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef bits = s == F32X4 ? LLVMConstInt(lm->t_i32, 0x7fc00000u, false)
-                                   : LLVMConstInt(lm->t_i64, 0x7ff8000000000000ull, false);
-    LLVMValueRef qnan = LLVMConstBitCast(bits, lane_type(lm, s));
-    return LLVMBuildSelect(f->b, nan_mask, splat_const(qnan, shape_lanes[s]), r, "");
+    LLVMTypeRef lane = LLVMGetElementType(LLVMTypeOf(r));
+    LLVMValueRef bits = lane == lm->t_f32 ? LLVMConstInt(lm->t_i32, 0x7fc00000u, false)
+                                          : LLVMConstInt(lm->t_i64, 0x7ff8000000000000ull, false);
+    LLVMValueRef qnan = splat_const(LLVMConstBitCast(bits, lane), LLVMGetVectorSize(LLVMTypeOf(r)));
+    return LLVMBuildSelect(f->b, nan_mask, qnan, r, "");
 }
 
-static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r, shape s)
+static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r)
 {
-    return quiet_where(f, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""), r, s);
+    return quiet_where(f, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""), r);
+}
+
+/* n lanes of the integer constant v. */
+static LLVMValueRef splat_int(LLVMTypeRef lane, uint64_t v, unsigned n)
+{
+    return splat_const(LLVMConstInt(lane, v, false), n);
+}
+
+/* Lane-wise product of x and y sign-extended to <n x i32>. */
+static LLVMValueRef widening_mul_i32(w2n_lower_func *f, LLVMValueRef x, LLVMValueRef y)
+{
+    LLVMTypeRef wt = LLVMVectorType(f->lm->t_i32, LLVMGetVectorSize(LLVMTypeOf(x)));
+    return LLVMBuildMul(f->b, LLVMBuildSExt(f->b, x, wt, ""), LLVMBuildSExt(f->b, y, wt, ""), "");
 }
 
 /* A constant vector with a lane of absolute value 0 or 1: LLVM folds
@@ -422,11 +436,11 @@ static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
     case K_FBIN:
         r = LLVMBuildBinOp(f->b, d->arg, x, y, "");
         if (has_identity_lane(x) || has_identity_lane(y))
-            r = quiet_nan(f, r, s);
+            r = quiet_nan(f, r);
         break;
     case K_BIN_INTR: r = call2(f, d->name, x, y); break;
     case K_FMINMAX:
-        r = quiet_where(f, LLVMBuildFCmp(f->b, LLVMRealUNO, x, y, ""), call2(f, d->name, x, y), s);
+        r = quiet_where(f, LLVMBuildFCmp(f->b, LLVMRealUNO, x, y, ""), call2(f, d->name, x, y));
         break;
     case K_ICMP:
         r = LLVMBuildSExt(f->b, LLVMBuildICmp(f->b, d->arg, x, y, ""), vec_type(f->lm, s), "");
@@ -437,7 +451,8 @@ static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
         break;
     case K_EXTMUL: {
         bool high = d->arg & 1, uns = d->arg & 2;
-        r = LLVMBuildMul(f->b, extend_half(f, x, s, high, uns), extend_half(f, y, s, high, uns), "");
+        r = LLVMBuildMul(f->b, extend_half(f, x, s, high, uns), extend_half(f, y, s, high, uns),
+                         "");
         break;
     }
     case K_NARROW: {
@@ -449,16 +464,15 @@ static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
         unsigned count = 2 * shape_lanes[s];
         int64_t lo = (d->arg & 2) ? 0 : -((int64_t)1 << (bits - 1));
         int64_t hi = (d->arg & 2) ? ((int64_t)1 << bits) - 1 : ((int64_t)1 << (bits - 1)) - 1;
-        both = call2(f, "llvm.smax", both, splat_const(LLVMConstInt(lt, (uint64_t)lo, true), count));
-        both = call2(f, "llvm.smin", both, splat_const(LLVMConstInt(lt, (uint64_t)hi, true), count));
+        both = call2(f, "llvm.smax", both, splat_int(lt, (uint64_t)lo, count));
+        both = call2(f, "llvm.smin", both, splat_int(lt, (uint64_t)hi, count));
         r = LLVMBuildTrunc(f->b, both, vec_type(f->lm, n), "");
         break;
     }
     case K_AVGR: {
         /* (x + y + 1) >> 1 computed without overflow in wider lanes. */
         LLVMTypeRef wt = LLVMVectorType(lane_type(f->lm, wider(s)), shape_lanes[s]);
-        LLVMValueRef one = splat_const(LLVMConstInt(lane_type(f->lm, wider(s)), 1, false),
-                                       shape_lanes[s]);
+        LLVMValueRef one = splat_int(lane_type(f->lm, wider(s)), 1, shape_lanes[s]);
         LLVMValueRef sum = LLVMBuildAdd(f->b, LLVMBuildZExt(f->b, x, wt, ""),
                                         LLVMBuildZExt(f->b, y, wt, ""), "");
         sum = LLVMBuildLShr(f->b, LLVMBuildAdd(f->b, sum, one, ""), one, "");
@@ -496,7 +510,7 @@ static void lower_unary_kind(w2n_lower_func *f, const simd_op *d)
     LLVMValueRef r;
     switch (d->kind) {
     case K_UN_INTR: r = call1(f, d->name, x); break;
-    case K_ROUND: r = quiet_nan(f, call1(f, d->name, x), s); break;
+    case K_ROUND: r = quiet_nan(f, call1(f, d->name, x)); break;
     case K_INEG: r = LLVMBuildNeg(f->b, x, ""); break;
     case K_FNEG: r = LLVMBuildFNeg(f->b, x, ""); break;
     case K_IABS: {
@@ -580,15 +594,14 @@ static void lower_swizzle(w2n_lower_func *f)
     w2n_lower_module *lm = f->lm;
     LLVMValueRef s = pop_as(f, I8X16);
     LLVMValueRef a = pop_as(f, I8X16);
-    LLVMValueRef idx = LLVMBuildAnd(f->b, s, splat_const(LLVMConstInt(lm->t_i8, 15, false), 16), "");
+    LLVMValueRef idx = LLVMBuildAnd(f->b, s, splat_int(lm->t_i8, 15, 16), "");
     LLVMValueRef r = LLVMGetPoison(lm->t_v128);
     for (unsigned i = 0; i < 16; i++) {
         LLVMValueRef k = LLVMBuildExtractElement(f->b, idx, i32_const(f, i), "");
         LLVMValueRef lane = LLVMBuildExtractElement(f->b, a, k, "");
         r = LLVMBuildInsertElement(f->b, r, lane, i32_const(f, i), "");
     }
-    LLVMValueRef in_range = LLVMBuildICmp(f->b, LLVMIntULT, s,
-                                          splat_const(LLVMConstInt(lm->t_i8, 16, false), 16), "");
+    LLVMValueRef in_range = LLVMBuildICmp(f->b, LLVMIntULT, s, splat_int(lm->t_i8, 16, 16), "");
     push_v128(f, LLVMBuildSelect(f->b, in_range, r, LLVMConstNull(lm->t_v128), ""));
 }
 
@@ -650,22 +663,19 @@ static void lower_q15mulr(w2n_lower_func *f)
     w2n_lower_module *lm = f->lm;
     LLVMValueRef y = pop_as(f, I16X8);
     LLVMValueRef x = pop_as(f, I16X8);
-    LLVMTypeRef wt = LLVMVectorType(lm->t_i32, 8);
-    LLVMValueRef p = LLVMBuildMul(f->b, LLVMBuildSExt(f->b, x, wt, ""), LLVMBuildSExt(f->b, y, wt, ""), "");
-    p = LLVMBuildAdd(f->b, p, splat_const(LLVMConstInt(lm->t_i32, 0x4000, false), 8), "");
-    p = LLVMBuildAShr(f->b, p, splat_const(LLVMConstInt(lm->t_i32, 15, false), 8), "");
+    LLVMValueRef p = widening_mul_i32(f, x, y);
+    p = LLVMBuildAdd(f->b, p, splat_int(lm->t_i32, 0x4000, 8), "");
+    p = LLVMBuildAShr(f->b, p, splat_int(lm->t_i32, 15, 8), "");
     /* Only -32768 * -32768 overflows, to 32768. */
-    p = call2(f, "llvm.smin", p, splat_const(LLVMConstInt(lm->t_i32, 0x7fff, false), 8));
+    p = call2(f, "llvm.smin", p, splat_int(lm->t_i32, 0x7fff, 8));
     push_v128(f, LLVMBuildTrunc(f->b, p, vec_type(lm, I16X8), ""));
 }
 
 static void lower_dot(w2n_lower_func *f)
 {
-    w2n_lower_module *lm = f->lm;
     LLVMValueRef y = pop_as(f, I16X8);
     LLVMValueRef x = pop_as(f, I16X8);
-    LLVMTypeRef wt = LLVMVectorType(lm->t_i32, 8);
-    LLVMValueRef p = LLVMBuildMul(f->b, LLVMBuildSExt(f->b, x, wt, ""), LLVMBuildSExt(f->b, y, wt, ""), "");
+    LLVMValueRef p = widening_mul_i32(f, x, y);
     LLVMValueRef even = shuffle_seq(f, p, NULL, 0, 2, 4);
     LLVMValueRef odd = shuffle_seq(f, p, NULL, 1, 2, 4);
     push_v128(f, LLVMBuildAdd(f->b, even, odd, "")); /* wraps for 2 * (-32768)^2 */
@@ -675,13 +685,6 @@ static void lower_dot(w2n_lower_func *f)
 static LLVMValueRef concat_zero(w2n_lower_func *f, LLVMValueRef two)
 {
     return shuffle_seq(f, two, LLVMConstNull(LLVMTypeOf(two)), 0, 1, 4);
-}
-
-/* quiet_nan for a <2 x float> (the demoted half). */
-static LLVMValueRef quiet_nan2(w2n_lower_func *f, LLVMValueRef r)
-{
-    LLVMValueRef q = LLVMConstBitCast(LLVMConstInt(f->lm->t_i32, 0x7fc00000u, false), f->lm->t_f32);
-    return LLVMBuildSelect(f->b, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""), splat_const(q, 2), r, "");
 }
 
 static bool lower_conversion(w2n_lower_func *f, uint32_t op)
@@ -710,8 +713,12 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
         r = concat_zero(f, r);
         break;
     }
-    case W2N_OP_F32X4_CONVERT_I32X4_S: r = LLVMBuildSIToFP(f->b, pop_as(f, I32X4), v4f32, ""); break;
-    case W2N_OP_F32X4_CONVERT_I32X4_U: r = LLVMBuildUIToFP(f->b, pop_as(f, I32X4), v4f32, ""); break;
+    case W2N_OP_F32X4_CONVERT_I32X4_S:
+        r = LLVMBuildSIToFP(f->b, pop_as(f, I32X4), v4f32, "");
+        break;
+    case W2N_OP_F32X4_CONVERT_I32X4_U:
+        r = LLVMBuildUIToFP(f->b, pop_as(f, I32X4), v4f32, "");
+        break;
     case W2N_OP_F64X2_CONVERT_LOW_I32X4_S:
     case W2N_OP_F64X2_CONVERT_LOW_I32X4_U:
         x = shuffle_seq(f, pop_as(f, I32X4), NULL, 0, 1, 2);
@@ -721,7 +728,7 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
     case W2N_OP_F32X4_DEMOTE_F64X2_ZERO:
         /* fptrunc(fpext x) folds to x, which could keep a signalling NaN. */
         r = LLVMBuildFPTrunc(f->b, pop_as(f, F64X2), LLVMVectorType(lm->t_f32, 2), "");
-        r = concat_zero(f, quiet_nan2(f, r));
+        r = concat_zero(f, quiet_nan(f, r));
         break;
     case W2N_OP_F64X2_PROMOTE_LOW_F32X4:
         x = shuffle_seq(f, pop_as(f, F32X4), NULL, 0, 1, 2);
