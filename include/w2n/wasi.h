@@ -73,6 +73,10 @@ w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err);
 w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
                            w2n_error *err);
 
+/* True when w2n_wasi_define defines module.name (module is
+ * "wasi_snapshot_preview1"): lets a tool name a missing import up front. */
+bool w2n_wasi_provides(const char *module, const char *name);
+
 /* Close every descriptor the program opened and the preopens; free. */
 void w2n_wasi_free(w2n_wasi *wasi);
 

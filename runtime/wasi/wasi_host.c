@@ -9,6 +9,7 @@
  * the cores stay testable without one.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "wasi/wasi_internal.h"
 
@@ -170,4 +171,13 @@ w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
             return st;
     }
     return W2N_OK;
+}
+
+bool w2n_wasi_provides(const char *module, const char *name) {
+    if (strcmp(module, "wasi_snapshot_preview1") != 0)
+        return false;
+    for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++)
+        if (!strcmp(functions[i].name, name))
+            return true;
+    return false;
 }
