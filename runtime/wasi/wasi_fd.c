@@ -63,8 +63,15 @@ static wasi_errno do_io(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t 
     };
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, rights[kind], &e);
-    if (!f)
+    /* Reading a descriptor opened for writing only (or the reverse) is
+     * badf, as POSIX programs expect and other runtimes answer, rather
+     * than notcapable. */
+    if (!f) {
+        uint64_t rw = rights[kind] & (WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE);
+        if (e == WASI_ENOTCAPABLE && !(ctx->fds[fd].rights_base & rw))
+            return WASI_EBADF;
         return e;
+    }
     if ((kind == IO_PREAD || kind == IO_PWRITE) && offset > INT64_MAX)
         return WASI_EINVAL;
     if (!wasi_mem_check(m, result_ptr, 4))
