@@ -86,8 +86,17 @@ int main(void) {
     CHECK("lseek end", lseek(fd, 0, SEEK_END) == 25);
     CHECK("ftruncate 5", ftruncate(fd, 5) == 0);
     CHECK("fstat after truncate", fstat(fd, &st) == 0 && st.st_size == 5);
+    CHECK("fsync", fsync(fd) == 0);
+    CHECK("fdatasync", fdatasync(fd) == 0);
+    struct timespec times[2] = {{1000000000, 0}, {1234567890, 500}};
+    CHECK("futimens", futimens(fd, times) == 0);
+    CHECK("mtime set by futimens", fstat(fd, &st) == 0 && st.st_mtim.tv_sec == 1234567890);
     close(fd);
     cat("/sandbox/new.txt");
+    times[1].tv_sec = 987654321;
+    CHECK("utimensat", utimensat(AT_FDCWD, "/sandbox/new.txt", times, 0) == 0);
+    CHECK("mtime set by utimensat", stat("/sandbox/new.txt", &st) == 0 &&
+                                        st.st_mtim.tv_sec == 987654321);
 
     CHECK("mkdir dir", mkdir("/sandbox/dir", 0755) == 0);
     CHECK("mkdir dir again fails EEXIST", mkdir("/sandbox/dir", 0755) != 0 && errno == EEXIST);

@@ -91,6 +91,22 @@ void Z_wasi_snapshot_preview1Z_proc_exit(host *h, u32 status) {
     exit((int)status);
 }
 
+/* The spec's words for a trap, as w2n prints them. */
+static const char *trap_message(wasm_rt_trap_t trap) {
+    switch (trap) {
+    case WASM_RT_TRAP_UNREACHABLE: return "unreachable";
+    case WASM_RT_TRAP_OOB: return "out of bounds memory access";
+    case WASM_RT_TRAP_DIV_BY_ZERO: return "integer divide by zero";
+    case WASM_RT_TRAP_INT_OVERFLOW: return "integer overflow";
+    case WASM_RT_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case WASM_RT_TRAP_CALL_INDIRECT: return "indirect call type mismatch";
+#if !WASM_RT_MERGED_OOB_AND_EXHAUSTION_TRAPS
+    case WASM_RT_TRAP_EXHAUSTION: return "call stack exhausted";
+#endif
+    default: return wasm_rt_strerror(trap);
+    }
+}
+
 int main(int argc, char **argv) {
     w2n_run_options o;
     char msg[256];
@@ -132,7 +148,7 @@ int main(int argc, char **argv) {
         Z_progZ__start(&inst);
     } else {
         fflush(stdout);
-        fprintf(stderr, "w2n: trap: %s\n", wasm_rt_strerror(trap));
+        fprintf(stderr, "w2n: trap: %s\n", trap_message(trap));
         rc = 134;
     }
     Z_prog_free(&inst);
