@@ -4,12 +4,11 @@
  * run_args.c; this file does the running and turns every failure into one
  * line on stderr and an exit code (run_cli.h lists them).
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "file_util.h"
 #include "run_args.h"
 #include "run_cli.h"
 #include "w2n/runtime.h"
@@ -17,46 +16,15 @@
 
 extern char **environ;
 
-/* The whole file in a malloc'd buffer. */
-static int read_all(const char *path, uint8_t **out, size_t *out_size, char *msg,
-                    size_t msg_size) {
-    FILE *f = fopen(path, "rb");
-    struct stat st;
-    if (!f || fstat(fileno(f), &st) != 0) {
-        snprintf(msg, msg_size, "cannot open: %s", strerror(errno));
-        if (f)
-            fclose(f);
-        return -1;
-    }
-    if (!S_ISREG(st.st_mode)) {
-        snprintf(msg, msg_size, "not a regular file");
-        fclose(f);
-        return -1;
-    }
-    size_t size = (size_t)st.st_size;
-    uint8_t *buf = malloc(size ? size : 1);
-    if (!buf || fread(buf, 1, size, f) != size) {
-        snprintf(msg, msg_size, buf ? "cannot read: %s" : "out of memory", strerror(errno));
-        free(buf);
-        fclose(f);
-        return -1;
-    }
-    fclose(f);
-    *out = buf;
-    *out_size = size;
-    return 0;
-}
-
 /* Load FILE: an ELF object as is, a .wasm through `compile`. */
 static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile,
                 w2n_object **obj) {
     uint8_t *bytes = NULL, *compiled = NULL;
     size_t size = 0, compiled_size = 0;
-    char msg[256];
     w2n_error err;
     int rc = W2N_RUN_EXIT_ERROR;
-    if (read_all(o->file, &bytes, &size, msg, sizeof msg) != 0) {
-        fprintf(stderr, "%s: %s: %s\n", prog, o->file, msg);
+    if (w2n_read_file(o->file, &bytes, &size, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         return rc;
     }
     if (size >= 4 && !memcmp(bytes, "\0asm", 4)) {

@@ -617,3 +617,65 @@ Test(rt_wasi, fdstat_flags) {
     cr_assert_eq(w2n_wasi_fd_datasync(wasi, &mem, fd), 0);
     cr_assert_eq(w2n_wasi_fd_sync(wasi, &mem, fd), 0);
 }
+
+Test(rt_wasi, closed_stdio_and_preopen_numbering) {
+    char spec[128];
+    snprintf(spec, sizeof spec, "%s/box", tmpdir);
+    const char *dirs[] = {spec, "/tmp::/t"};
+    w2n_wasi_config cfg;
+    w2n_wasi_config_init(&cfg);
+    cfg.stdin_fd = -1;
+    cfg.ndirs = 2;
+    cfg.dirs = dirs;
+    w2n_error err;
+    w2n_wasi *w = w2n_wasi_new(&cfg, &err);
+    cr_assert_not_null(w, "%s", err.message);
+    cr_assert_eq(w2n_wasi_fd_fdstat_get(w, &mem, 0, 0), WASI_EBADF);
+    /* Preopens are 3 and 4 even with stdin closed; GUEST defaults to HOST. */
+    cr_assert_eq(w2n_wasi_fd_prestat_get(w, &mem, 3, 0), 0);
+    cr_assert_eq(u32(4), strlen(spec));
+    cr_assert_eq(w2n_wasi_fd_prestat_dir_name(w, &mem, 4, 100, 2), 0);
+    cr_assert_eq(memcmp(mem_buf + 100, "/t", 2), 0);
+    /* New descriptors never take a closed stdio slot. */
+    uint32_t len = put(1000, "sub/f");
+    cr_assert_eq(w2n_wasi_path_open(w, &mem, 3, 0, 1000, len, 0, WASI_RIGHT_FD_READ, 0, 0, 900),
+                 0);
+    cr_assert_eq(u32(900), 5);
+    w2n_wasi_free(w);
+}
+
+Test(rt_wasi, bad_preopen_specs) {
+    static const char *const bad[] = {"::/guest", "host::", ""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        const char *dirs[] = {bad[i]};
+        w2n_wasi_config cfg;
+        w2n_wasi_config_init(&cfg);
+        cfg.ndirs = 1;
+        cfg.dirs = dirs;
+        w2n_error err;
+        cr_assert_null(w2n_wasi_new(&cfg, &err), "'%s'", bad[i]);
+        cr_assert_eq(err.code, W2N_ERR_ARGUMENT);
+    }
+}
+
+Test(rt_wasi, open_through_symlinked_directory_and_create_at_dangling_link) {
+    sh("cd %s/box && ln -s sub linkdir && ln -s sub/newfile dangling", tmpdir);
+    for (int mode = 0; mode < 2; mode++) {
+        wasi->use_openat2 = mode == 0;
+        uint32_t fd;
+        cr_assert_eq(open_path("linkdir/f", 0, WASI_RIGHT_FD_READ, false, &fd), 0);
+        cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
+        cr_assert_eq(open_path("linkdir/", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, false, &fd),
+                     0);
+        cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
+    }
+    /* Creating through a dangling symlink (followed) creates its target. */
+    uint32_t fd;
+    cr_assert_eq(open_path("dangling", WASI_OFLAG_CREAT, WASI_RIGHTS_FILE, true, &fd), 0);
+    char host[128];
+    struct stat st;
+    snprintf(host, sizeof host, "%s/box/sub/newfile", tmpdir);
+    cr_assert_eq(stat(host, &st), 0);
+    cr_assert_eq(open_path("dangling", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE,
+                           false, &fd), WASI_EEXIST);
+}
