@@ -1,1 +1,371 @@
-/* instance.c: placeholder, replaced by its owner's first commit. */
+/*
+ * instance.c — instantiation as the spec describes it, and instance access.
+ *
+ * Order (Wasm 2.0): check every import against its declared type (nothing
+ * is created if one fails); build function records, then globals (their
+ * initialisers may read imported globals and take ref.func), tables,
+ * memories and the vmctx; evaluate element segments; link the instance
+ * into the store; apply active element segments then active data segments
+ * in order, dropping each (and dropping declarative ones); run the start
+ * function.  From the segments on, a trap leaves earlier effects in place
+ * on imported tables and memories, so the half-made instance stays in the
+ * store (tables may now refer to its functions) and is not returned.
+ *
+ * Every defined memory, table and global goes on the store's lists as soon
+ * as it exists: the store frees them.  The instance owns only its arrays.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* ---- import checks ------------------------------------------------------------- */
+
+static const char *kind_name(unsigned kind) {
+    static const char *names[] = {"function", "table", "memory", "global"};
+    return kind <= W2N_EXTERN_GLOBAL ? names[kind] : "unknown";
+}
+
+static bool limits_match(uint64_t min, bool has_max, uint64_t max, const w2n_limits *want) {
+    if (min < want->min)
+        return false;
+    if (want->has_max && (!has_max || max > want->max))
+        return false;
+    return true;
+}
+
+static w2n_status mismatch(const w2n_meta_import *im, const char *why, w2n_error *err) {
+    return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
+                         "incompatible import type for \"%s\" \"%s\": %s", im->module, im->name,
+                         why);
+}
+
+static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
+                               const w2n_extern *ext, const uint32_t *type_ids, w2n_error *err) {
+    if (ext->kind != im->kind)
+        return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
+                             "incompatible import type for \"%s\" \"%s\": expected a %s, got a %s",
+                             im->module, im->name, kind_name(im->kind), kind_name(ext->kind));
+    switch (im->kind) {
+    case W2N_EXTERN_FUNC:
+        if (!ext->of.func)
+            return mismatch(im, "null function", err);
+        if (ext->of.func->type_id != type_ids[im->func_type])
+            return mismatch(im, "function signatures differ", err);
+        break;
+    case W2N_EXTERN_TABLE: {
+        const w2n_table *t = ext->of.table;
+        if (!t)
+            return mismatch(im, "null table", err);
+        if (t->elem != im->table.elem)
+            return mismatch(im, "table element types differ", err);
+        if (!limits_match(t->abi.size, t->has_max, t->abi.max, &im->table.limits))
+            return mismatch(im, "table limits do not match", err);
+        break;
+    }
+    case W2N_EXTERN_MEMORY: {
+        const w2n_memory *m = ext->of.memory;
+        if (!m)
+            return mismatch(im, "null memory", err);
+        if (!limits_match(m->abi.size / W2N_PAGE_SIZE, m->has_max, m->max_pages, &im->memory))
+            return mismatch(im, "memory limits do not match", err);
+        if (!(obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) && m->mode != W2N_BOUNDS_GUARD)
+            return mismatch(im, "guard-page code cannot use an explicit-bounds memory", err);
+        break;
+    }
+    case W2N_EXTERN_GLOBAL: {
+        const w2n_global *g = ext->of.global;
+        if (!g)
+            return mismatch(im, "null global", err);
+        if (g->type.type != im->global.type || g->type.is_mutable != im->global.is_mutable)
+            return mismatch(im, "global types or mutability differ", err);
+        break;
+    }
+    }
+    return W2N_OK;
+}
+
+/* ---- construction ----------------------------------------------------------------- */
+
+static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
+    w2n_raw r;
+    memset(&r, 0, sizeof r);
+    switch (c->kind) {
+    case W2N_CONST_I32: r.i32 = (int32_t)(uint32_t)c->bits[0]; break;
+    case W2N_CONST_I64: r.i64 = (int64_t)c->bits[0]; break;
+    case W2N_CONST_F32: { uint32_t b = (uint32_t)c->bits[0]; memcpy(&r.f32, &b, 4); break; }
+    case W2N_CONST_F64: memcpy(&r.f64, &c->bits[0], 8); break;
+    case W2N_CONST_V128: memcpy(r.v128, c->bits, 16); break;
+    case W2N_CONST_REF_NULL: r.ref = NULL; break;
+    case W2N_CONST_REF_FUNC: r.ref = inst->funcs[c->index]; break;
+    case W2N_CONST_GLOBAL_GET: r = inst->globals[c->index]->storage; break;
+    }
+    return r;
+}
+
+static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
+    inst->nfuncs = m->nimported_funcs + m->nfuncs;
+    inst->ntables = m->nimported_tables + m->ntables;
+    inst->nmemories = m->nimported_memories + m->nmemories;
+    inst->nglobals = m->nimported_globals + m->nglobals;
+    inst->nelems = m->nelems;
+#define ALLOC(field, n) ((inst->field = calloc((n) ? (n) : 1, sizeof *inst->field)) != NULL)
+    return ALLOC(funcs, inst->nfuncs) && ALLOC(defined, m->nfuncs) &&
+           ALLOC(adapters, m->nimported_funcs) && ALLOC(tables, inst->ntables) &&
+           ALLOC(table_abis, inst->ntables) && ALLOC(memories, inst->nmemories) &&
+           ALLOC(globals, inst->nglobals) && ALLOC(global_ptrs, inst->nglobals) &&
+           ALLOC(type_ids, m->ntypes) && ALLOC(elem_items, m->nelems) &&
+           ALLOC(elem_sizes, m->nelems) && ALLOC(data_dropped, m->ndatas);
+#undef ALLOC
+}
+
+static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
+    const w2n_meta *m = inst->meta;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    for (uint32_t i = 0; i < m->nimports; i++) {
+        const w2n_extern *ext = &imports[i];
+        switch (m->imports[i].kind) {
+        case W2N_EXTERN_FUNC: {
+            w2n_func *f = ext->of.func;
+            if (f->flags & W2N_FUNC_HOST) {
+                w2n_adapter_func *a = &inst->adapters[nf];
+                a->base.code = inst->obj->import_adapters[nf];
+                a->base.tramp = NULL;
+                a->base.vmctx = &inst->vmctx;
+                a->base.type_id = f->type_id;
+                a->base.flags = W2N_FUNC_ADAPTER;
+                a->host = (w2n_host_func *)f;
+                f = &a->base;
+            }
+            inst->funcs[nf++] = f;
+            break;
+        }
+        case W2N_EXTERN_TABLE: inst->tables[nt++] = ext->of.table; break;
+        case W2N_EXTERN_MEMORY: inst->memories[nm++] = ext->of.memory; break;
+        default: inst->globals[ng++] = ext->of.global; break;
+        }
+    }
+}
+
+static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
+    const w2n_meta *m = inst->meta;
+    w2n_store *store = inst->store;
+    for (uint32_t i = 0; i < m->nfuncs; i++) {
+        w2n_func *f = &inst->defined[i];
+        f->code = inst->obj->functions[i];
+        f->tramp = inst->obj->trampolines ? inst->obj->trampolines[i] : NULL;
+        f->vmctx = &inst->vmctx;
+        f->type_id = inst->type_ids[m->func_types[i]];
+        inst->funcs[m->nimported_funcs + i] = f;
+    }
+    for (uint32_t i = 0; i < m->nglobals; i++) {
+        w2n_global *g = w2n_global_create(m->globals[i].type);
+        if (!g)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        g->next = store->globals;
+        store->globals = g;
+        /* Initialisers see imported and earlier globals only (meta.c checks). */
+        g->storage = eval_const(inst, &m->globals[i].init);
+        inst->globals[m->nimported_globals + i] = g;
+    }
+    for (uint32_t i = 0; i < m->ntables; i++) {
+        w2n_table *t;
+        w2n_status st = w2n_table_create(m->tables[i], NULL, &t, err);
+        if (st != W2N_OK)
+            return st;
+        t->next = store->tables;
+        store->tables = t;
+        inst->tables[m->nimported_tables + i] = t;
+    }
+    w2n_bounds_mode mode = m->flags & W2N_FLAG_EXPLICIT_BOUNDS ? W2N_BOUNDS_EXPLICIT
+                                                                : W2N_BOUNDS_GUARD;
+    for (uint32_t i = 0; i < m->nmemories; i++) {
+        w2n_memory *mem;
+        w2n_status st = w2n_memory_create(m->memories[i], mode, &mem, err);
+        if (st != W2N_OK)
+            return st;
+        mem->next = store->memories;
+        store->memories = mem;
+        inst->memories[m->nimported_memories + i] = mem;
+    }
+    return W2N_OK;
+}
+
+static w2n_status evaluate_elems(w2n_instance *inst, w2n_error *err) {
+    const w2n_meta *m = inst->meta;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_meta_elem *e = &m->elems[i];
+        inst->elem_items[i] = calloc(e->count ? e->count : 1, sizeof(void *));
+        if (!inst->elem_items[i])
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        for (uint32_t k = 0; k < e->count; k++)
+            inst->elem_items[i][k] = eval_const(inst, &e->items[k]).ref;
+        inst->elem_sizes[i] = e->count;
+    }
+    return W2N_OK;
+}
+
+static void fill_vmctx(w2n_instance *inst) {
+    for (uint32_t i = 0; i < inst->ntables; i++)
+        inst->table_abis[i] = &inst->tables[i]->abi;
+    for (uint32_t i = 0; i < inst->nglobals; i++)
+        inst->global_ptrs[i] = &inst->globals[i]->storage;
+    w2n_vmctx *v = &inst->vmctx;
+    v->memory = inst->nmemories ? &inst->memories[0]->abi : NULL;
+    v->stack_limit = inst->store->stack_limit;
+    v->interrupt = 0;
+    v->helpers = &w2n_runtime_helpers;
+    v->tables = inst->table_abis;
+    v->funcs = inst->funcs;
+    v->type_ids = inst->type_ids;
+    v->globals = inst->global_ptrs;
+    v->instance = inst;
+}
+
+/* Active and declarative segments, then data, in order (spec 2.0). */
+static w2n_trap_code apply_segments(w2n_instance *inst) {
+    const w2n_meta *m = inst->meta;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_meta_elem *e = &m->elems[i];
+        if (e->mode == W2N_SEGMENT_ACTIVE) {
+            uint32_t offset = (uint32_t)eval_const(inst, &e->offset).i32;
+            w2n_trap_code code = w2n_op_table_init(inst, e->table, i, offset, 0, e->count);
+            if (code != W2N_TRAP_NONE)
+                return code;
+        }
+        if (e->mode != W2N_SEGMENT_PASSIVE)
+            inst->elem_sizes[i] = 0;
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const w2n_meta_data *d = &m->datas[i];
+        if (d->mode != W2N_SEGMENT_ACTIVE)
+            continue;
+        uint32_t offset = (uint32_t)eval_const(inst, &d->offset).i32;
+        w2n_trap_code code = w2n_op_memory_init(inst, i, offset, 0, d->size);
+        if (code != W2N_TRAP_NONE)
+            return code;
+        inst->data_dropped[i] = true;
+    }
+    return W2N_TRAP_NONE;
+}
+
+static w2n_status set_trap(w2n_trap *trap, w2n_trap_code code, w2n_error *err) {
+    if (trap) {
+        trap->code = code;
+        trap->exit_status = 0;
+        strncpy(trap->message, w2n_trap_message(code), sizeof trap->message - 1);
+        trap->message[sizeof trap->message - 1] = 0;
+    }
+    return w2n_error_set(err, W2N_ERR_TRAP, W2N_NO_OFFSET, "trap during instantiation: %s",
+                         w2n_trap_message(code));
+}
+
+static w2n_status run_start(w2n_instance *inst, w2n_trap *trap, w2n_error *err) {
+    w2n_raw slot[1];
+    memset(slot, 0, sizeof slot);
+    w2n_trap t;
+    w2n_status st = w2n_call_raw(inst->store, inst->funcs[inst->meta->start], slot, &t, err);
+    if (st == W2N_ERR_TRAP) {
+        if (trap)
+            *trap = t;
+        w2n_error_set(err, W2N_ERR_TRAP, W2N_NO_OFFSET, "trap in start function: %s", t.message);
+    }
+    return st;
+}
+
+w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_extern *imports,
+                           uint32_t nimports, w2n_instance **out, w2n_trap *trap,
+                           w2n_error *err) {
+    *out = NULL;
+    if (!store || !obj || (nimports && !imports))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null argument");
+    const w2n_meta *m = &obj->meta;
+    if (nimports != m->nimports)
+        return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
+                             "module needs %u imports, %u given", m->nimports, nimports);
+    w2n_status st;
+    w2n_instance *inst = calloc(1, sizeof *inst);
+    if (!inst)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    inst->store = store;
+    inst->obj = obj;
+    inst->meta = m;
+    if (!alloc_arrays(inst, m)) {
+        st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        goto fail;
+    }
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        if (!(inst->type_ids[i] = w2n_functype_intern(&m->types[i]))) {
+            st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+            goto fail;
+        }
+    for (uint32_t i = 0; i < nimports; i++)
+        if ((st = check_import(obj, &m->imports[i], &imports[i], inst->type_ids, err)) != W2N_OK)
+            goto fail;
+    bind_imports(inst, imports);
+    if ((st = create_definitions(inst, err)) != W2N_OK ||
+        (st = evaluate_elems(inst, err)) != W2N_OK)
+        goto fail;
+    fill_vmctx(inst);
+    inst->next = store->instances;
+    store->instances = inst;
+    /* From here on the instance belongs to the store, even if it traps. */
+    w2n_trap_code code = apply_segments(inst);
+    if (code != W2N_TRAP_NONE)
+        return set_trap(trap, code, err);
+    if (m->start >= 0 && (st = run_start(inst, trap, err)) != W2N_OK)
+        return st;
+    *out = inst;
+    return W2N_OK;
+fail:
+    w2n_instance_destroy(inst);
+    return st;
+}
+
+void w2n_instance_destroy(w2n_instance *inst) {
+    if (!inst)
+        return;
+    for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++)
+        free(inst->elem_items[i]);
+    free(inst->elem_items);
+    free(inst->elem_sizes);
+    free(inst->data_dropped);
+    free(inst->funcs);
+    free(inst->defined);
+    free(inst->adapters);
+    free(inst->tables);
+    free(inst->table_abis);
+    free(inst->memories);
+    free(inst->globals);
+    free(inst->global_ptrs);
+    free(inst->type_ids);
+    free(inst);
+}
+
+/* ---- access ----------------------------------------------------------------------- */
+
+w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out) {
+    const w2n_meta *m = inst->meta;
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        const w2n_meta_export *e = &m->exports[i];
+        if (strcmp(e->name, name) != 0)
+            continue;
+        out->kind = (w2n_extern_kind)e->kind;
+        switch (e->kind) {
+        case W2N_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
+        case W2N_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
+        case W2N_EXTERN_MEMORY: out->of.memory = inst->memories[e->index]; break;
+        default: out->of.global = inst->globals[e->index]; break;
+        }
+        return W2N_OK;
+    }
+    return W2N_ERR_ARGUMENT;
+}
+
+w2n_memory *w2n_instance_memory(w2n_instance *inst) {
+    return inst->nmemories ? inst->memories[0] : NULL;
+}
+
+void w2n_instance_set_host_data(w2n_instance *inst, void *data) { inst->host_data = data; }
+void *w2n_instance_host_data(w2n_instance *inst) { return inst->host_data; }
+void w2n_instance_interrupt(w2n_instance *inst) { inst->vmctx.interrupt = 1; }

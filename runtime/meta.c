@@ -1,1 +1,579 @@
-/* meta.c: placeholder, replaced by its owner's first commit. */
+/*
+ * meta.c — encoder and checking decoder of the ".w2n.module" metadata.
+ *
+ * Shared by the compiler (which encodes) and the runtime (which decodes), so
+ * the format has exactly one definition: this file and the comment in meta.h.
+ * Layout: the 8-byte magic W2N_META_MAGIC (with its NUL), then the fields of
+ * struct w2n_meta in declaration order.  Integers are little-endian of their
+ * declared width (bool and valtype/kind/mode are one byte), strings and byte
+ * arrays are a u32 length then the bytes, vectors a u32 count then the items.
+ * An import encodes only the type of its kind.  A const expr is
+ * kind u8, index u32, bits[0] u64, bits[1] u64.  Nothing may follow the data
+ * segments.
+ *
+ * The decoder trusts nothing: every length is checked against the bytes that
+ * remain before anything is allocated, and every index against its index
+ * space, so a corrupt section is W2N_ERR_BAD_OBJECT and never a crash or a
+ * huge allocation.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta.h"
+
+/* ---- encoding ------------------------------------------------------------- */
+
+typedef struct wbuf {
+    uint8_t *data;
+    size_t size, cap;
+    bool failed;
+} wbuf;
+
+static void put(wbuf *b, const void *src, size_t n) {
+    if (b->failed)
+        return;
+    if (b->size + n > b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 256;
+        while (cap < b->size + n)
+            cap *= 2;
+        uint8_t *p = realloc(b->data, cap);
+        if (!p) {
+            b->failed = true;
+            return;
+        }
+        b->data = p;
+        b->cap = cap;
+    }
+    if (n)
+        memcpy(b->data + b->size, src, n);
+    b->size += n;
+}
+
+static void put_uint(wbuf *b, uint64_t v, unsigned width) {
+    uint8_t tmp[8];
+    for (unsigned i = 0; i < width; i++)
+        tmp[i] = (uint8_t)(v >> (8 * i));
+    put(b, tmp, width);
+}
+
+static void put_u8(wbuf *b, uint8_t v) { put_uint(b, v, 1); }
+static void put_u32(wbuf *b, uint32_t v) { put_uint(b, v, 4); }
+static void put_u64(wbuf *b, uint64_t v) { put_uint(b, v, 8); }
+
+static void put_str(wbuf *b, const char *s) {
+    size_t n = s ? strlen(s) : 0;
+    put_u32(b, (uint32_t)n);
+    put(b, s, n);
+}
+
+static void put_limits(wbuf *b, const w2n_limits *l) {
+    put_u64(b, l->min);
+    put_u64(b, l->max);
+    put_u8(b, l->has_max ? 1 : 0);
+}
+
+static void put_tabletype(wbuf *b, const w2n_tabletype *t) {
+    put_u8(b, t->elem);
+    put_limits(b, &t->limits);
+}
+
+static void put_globaltype(wbuf *b, const w2n_globaltype *g) {
+    put_u8(b, g->type);
+    put_u8(b, g->is_mutable ? 1 : 0);
+}
+
+static void put_const(wbuf *b, const w2n_const_expr *c) {
+    put_u8(b, c->kind);
+    put_u32(b, c->index);
+    put_u64(b, c->bits[0]);
+    put_u64(b, c->bits[1]);
+}
+
+static void put_import(wbuf *b, const w2n_meta_import *im) {
+    put_str(b, im->module);
+    put_str(b, im->name);
+    put_u8(b, im->kind);
+    switch (im->kind) {
+    case W2N_EXTERN_FUNC: put_u32(b, im->func_type); break;
+    case W2N_EXTERN_TABLE: put_tabletype(b, &im->table); break;
+    case W2N_EXTERN_MEMORY: put_limits(b, &im->memory); break;
+    case W2N_EXTERN_GLOBAL: put_globaltype(b, &im->global); break;
+    default: b->failed = true; break;
+    }
+}
+
+static void put_segments(wbuf *b, const w2n_meta *m) {
+    put_u32(b, m->nelems);
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_meta_elem *e = &m->elems[i];
+        put_u8(b, e->mode);
+        put_u8(b, e->type);
+        put_u32(b, e->table);
+        put_const(b, &e->offset);
+        put_u32(b, e->count);
+        for (uint32_t k = 0; k < e->count; k++)
+            put_const(b, &e->items[k]);
+    }
+    put_u32(b, m->ndatas);
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const w2n_meta_data *d = &m->datas[i];
+        put_u8(b, d->mode);
+        put_u32(b, d->memory);
+        put_const(b, &d->offset);
+        put_u32(b, d->size);
+        put(b, d->bytes, d->size);
+    }
+}
+
+w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_size,
+                           w2n_error *err) {
+    wbuf b = {0};
+    put(&b, W2N_META_MAGIC, 8);
+    put_u32(&b, m->abi_version);
+    put_u32(&b, m->arch);
+    put_u32(&b, m->flags);
+    put_str(&b, m->cpu);
+    put_str(&b, m->features);
+    put_u64(&b, m->module_hash);
+
+    put_u32(&b, m->ntypes);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const w2n_functype *t = &m->types[i];
+        put_u32(&b, t->nparams);
+        put(&b, t->params, t->nparams);
+        put_u32(&b, t->nresults);
+        put(&b, t->results, t->nresults);
+    }
+    put_u32(&b, m->nimports);
+    for (uint32_t i = 0; i < m->nimports; i++)
+        put_import(&b, &m->imports[i]);
+    put_u32(&b, m->nfuncs);
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        put_u32(&b, m->func_types[i]);
+    put_u32(&b, m->ntables);
+    for (uint32_t i = 0; i < m->ntables; i++)
+        put_tabletype(&b, &m->tables[i]);
+    put_u32(&b, m->nmemories);
+    for (uint32_t i = 0; i < m->nmemories; i++)
+        put_limits(&b, &m->memories[i]);
+    put_u32(&b, m->nglobals);
+    for (uint32_t i = 0; i < m->nglobals; i++) {
+        put_globaltype(&b, &m->globals[i].type);
+        put_const(&b, &m->globals[i].init);
+    }
+    put_u32(&b, m->nexports);
+    for (uint32_t i = 0; i < m->nexports; i++) {
+        put_str(&b, m->exports[i].name);
+        put_u8(&b, m->exports[i].kind);
+        put_u32(&b, m->exports[i].index);
+    }
+    put_u64(&b, (uint64_t)m->start);
+    put_segments(&b, m);
+
+    if (b.failed) {
+        free(b.data);
+        *out_bytes = NULL;
+        *out_size = 0;
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot encode module metadata (out of memory or bad import kind)");
+    }
+    *out_bytes = b.data;
+    *out_size = b.size;
+    return W2N_OK;
+}
+
+/* ---- decoding --------------------------------------------------------------- */
+
+typedef struct rbuf {
+    const uint8_t *p;
+    size_t size, pos;
+    w2n_error *err;
+    w2n_status code;
+    bool failed;
+} rbuf;
+
+/* Record the first failure only; later reads return zeros. */
+static void bad(rbuf *r, const char *what) {
+    if (!r->failed)
+        r->code = w2n_error_set(r->err, W2N_ERR_BAD_OBJECT, r->pos, "corrupt %s metadata: %s",
+                                W2N_META_SECTION, what);
+    r->failed = true;
+}
+
+static bool have(rbuf *r, size_t n) {
+    if (r->failed)
+        return false;
+    if (n > r->size - r->pos) {
+        bad(r, "unexpected end of section");
+        return false;
+    }
+    return true;
+}
+
+static uint64_t get_uint(rbuf *r, unsigned width) {
+    if (!have(r, width))
+        return 0;
+    uint64_t v = 0;
+    for (unsigned i = 0; i < width; i++)
+        v |= (uint64_t)r->p[r->pos + i] << (8 * i);
+    r->pos += width;
+    return v;
+}
+
+static uint8_t get_u8(rbuf *r) { return (uint8_t)get_uint(r, 1); }
+static uint32_t get_u32(rbuf *r) { return (uint32_t)get_uint(r, 4); }
+static uint64_t get_u64(rbuf *r) { return get_uint(r, 8); }
+
+static bool get_bool(rbuf *r) {
+    uint8_t v = get_u8(r);
+    if (v > 1)
+        bad(r, "boolean out of range");
+    return v == 1;
+}
+
+/* A vector count, rejected if the remaining bytes cannot hold that many items
+ * of at least `min_item` bytes: this bounds every allocation by the input. */
+static uint32_t get_count(rbuf *r, size_t min_item) {
+    uint32_t n = get_u32(r);
+    if (!r->failed && (uint64_t)n * min_item > r->size - r->pos) {
+        bad(r, "count larger than the section");
+        return 0;
+    }
+    return r->failed ? 0 : n;
+}
+
+static void *alloc_array(rbuf *r, uint32_t n, size_t item) {
+    if (r->failed || n == 0)
+        return NULL;
+    void *p = calloc(n, item);
+    if (!p && !r->failed) {
+        r->code = w2n_error_set(r->err, W2N_ERR_NOMEM, r->pos, "out of memory decoding metadata");
+        r->failed = true;
+    }
+    return p;
+}
+
+static uint8_t *get_bytes(rbuf *r, uint32_t n, bool nul) {
+    if (!have(r, n))
+        return NULL;
+    uint8_t *p = malloc((size_t)n + (nul ? 1 : 0) + 1);
+    if (!p) {
+        r->code = w2n_error_set(r->err, W2N_ERR_NOMEM, r->pos, "out of memory decoding metadata");
+        r->failed = true;
+        return NULL;
+    }
+    if (n)
+        memcpy(p, r->p + r->pos, n);
+    if (nul)
+        p[n] = 0;
+    r->pos += n;
+    return p;
+}
+
+static char *get_str(rbuf *r) {
+    uint32_t n = get_u32(r);
+    return (char *)get_bytes(r, n, true);
+}
+
+static bool is_numtype(uint8_t t) {
+    return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == W2N_V128;
+}
+static bool is_reftype(uint8_t t) { return t == W2N_FUNCREF || t == W2N_EXTERNREF; }
+static bool is_valtype(uint8_t t) { return is_numtype(t) || is_reftype(t); }
+
+static void get_valtypes(rbuf *r, uint32_t *out_n, w2n_valtype **out) {
+    uint32_t n = get_count(r, 1);
+    *out_n = n;
+    *out = alloc_array(r, n, 1);
+    for (uint32_t i = 0; i < n && !r->failed; i++) {
+        (*out)[i] = get_u8(r);
+        if (!is_valtype((*out)[i]))
+            bad(r, "unknown value type");
+    }
+}
+
+static void get_limits(rbuf *r, w2n_limits *l, uint64_t cap) {
+    l->min = get_u64(r);
+    l->max = get_u64(r);
+    l->has_max = get_bool(r);
+    if (r->failed)
+        return;
+    if (l->min > cap || (l->has_max && (l->max > cap || l->max < l->min)))
+        bad(r, "limits out of range");
+}
+
+static void get_tabletype(rbuf *r, w2n_tabletype *t) {
+    t->elem = get_u8(r);
+    if (!r->failed && !is_reftype(t->elem))
+        bad(r, "table element type is not a reference type");
+    get_limits(r, &t->limits, UINT32_MAX);
+}
+
+static void get_globaltype(rbuf *r, w2n_globaltype *g) {
+    g->type = get_u8(r);
+    if (!r->failed && !is_valtype(g->type))
+        bad(r, "unknown global type");
+    g->is_mutable = get_bool(r);
+}
+
+#define CONST_SIZE 21u   /* kind u8, index u32, two u64 */
+
+/* Index spaces known while decoding; const exprs are checked against them. */
+typedef struct spaces {
+    uint64_t funcs, tables, memories, globals;
+} spaces;
+
+static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
+    c->kind = get_u8(r);
+    c->index = get_u32(r);
+    c->bits[0] = get_u64(r);
+    c->bits[1] = get_u64(r);
+}
+
+static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
+    if (r->failed)
+        return;
+    switch (c->kind) {
+    case W2N_CONST_I32: case W2N_CONST_I64: case W2N_CONST_F32:
+    case W2N_CONST_F64: case W2N_CONST_V128:
+        break;
+    case W2N_CONST_REF_NULL:
+        if (!is_reftype((uint8_t)c->index) || c->index > 0xFF)
+            bad(r, "ref.null of a non-reference type");
+        break;
+    case W2N_CONST_REF_FUNC:
+        if (c->index >= s->funcs)
+            bad(r, "ref.func index out of range");
+        break;
+    case W2N_CONST_GLOBAL_GET:
+        if (c->index >= s->globals)
+            bad(r, "global.get index out of range");
+        break;
+    default:
+        bad(r, "unknown constant expression");
+    }
+}
+
+static void get_const(rbuf *r, w2n_const_expr *c, const spaces *s) {
+    get_const_unchecked(r, c);
+    check_const(r, c, s);
+}
+
+static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
+    im->module = get_str(r);
+    im->name = get_str(r);
+    im->kind = get_u8(r);
+    if (r->failed)
+        return;
+    switch (im->kind) {
+    case W2N_EXTERN_FUNC:
+        im->func_type = get_u32(r);
+        if (!r->failed && im->func_type >= ntypes)
+            bad(r, "import type index out of range");
+        break;
+    case W2N_EXTERN_TABLE: get_tabletype(r, &im->table); break;
+    case W2N_EXTERN_MEMORY: get_limits(r, &im->memory, W2N_MAX_PAGES); break;
+    case W2N_EXTERN_GLOBAL: get_globaltype(r, &im->global); break;
+    default: bad(r, "unknown import kind");
+    }
+}
+
+static void get_header_and_types(rbuf *r, w2n_meta *m) {
+    if (!have(r, 8) || memcmp(r->p, W2N_META_MAGIC, 8) != 0) {
+        bad(r, "bad magic");
+        return;
+    }
+    r->pos = 8;
+    m->abi_version = get_u32(r);
+    m->arch = get_u32(r);
+    m->flags = get_u32(r);
+    m->cpu = get_str(r);
+    m->features = get_str(r);
+    m->module_hash = get_u64(r);
+    m->ntypes = get_count(r, 8);
+    m->types = alloc_array(r, m->ntypes, sizeof *m->types);
+    for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
+        get_valtypes(r, &m->types[i].nparams, &m->types[i].params);
+        get_valtypes(r, &m->types[i].nresults, &m->types[i].results);
+    }
+}
+
+static void get_imports(rbuf *r, w2n_meta *m, spaces *s) {
+    m->nimports = get_count(r, 11);
+    m->imports = alloc_array(r, m->nimports, sizeof *m->imports);
+    for (uint32_t i = 0; i < m->nimports && !r->failed; i++) {
+        w2n_meta_import *im = &m->imports[i];
+        get_import(r, im, m->ntypes);
+        switch (im->kind) {
+        case W2N_EXTERN_FUNC: m->nimported_funcs++; break;
+        case W2N_EXTERN_TABLE: m->nimported_tables++; break;
+        case W2N_EXTERN_MEMORY: m->nimported_memories++; break;
+        default: m->nimported_globals++; break;
+        }
+    }
+    s->funcs = m->nimported_funcs;
+    s->tables = m->nimported_tables;
+    s->memories = m->nimported_memories;
+    s->globals = m->nimported_globals;
+}
+
+static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
+    m->nfuncs = get_count(r, 4);
+    m->func_types = alloc_array(r, m->nfuncs, sizeof *m->func_types);
+    for (uint32_t i = 0; i < m->nfuncs && !r->failed; i++) {
+        m->func_types[i] = get_u32(r);
+        if (!r->failed && m->func_types[i] >= m->ntypes)
+            bad(r, "function type index out of range");
+    }
+    s->funcs += m->nfuncs;
+    m->ntables = get_count(r, 18);
+    m->tables = alloc_array(r, m->ntables, sizeof *m->tables);
+    for (uint32_t i = 0; i < m->ntables && !r->failed; i++)
+        get_tabletype(r, &m->tables[i]);
+    s->tables += m->ntables;
+    m->nmemories = get_count(r, 17);
+    m->memories = alloc_array(r, m->nmemories, sizeof *m->memories);
+    for (uint32_t i = 0; i < m->nmemories && !r->failed; i++)
+        get_limits(r, &m->memories[i], W2N_MAX_PAGES);
+    s->memories += m->nmemories;
+    m->nglobals = get_count(r, 2 + CONST_SIZE);
+    m->globals = alloc_array(r, m->nglobals, sizeof *m->globals);
+    for (uint32_t i = 0; i < m->nglobals && !r->failed; i++) {
+        get_globaltype(r, &m->globals[i].type);
+        /* A global's initialiser may read only globals before it. */
+        get_const(r, &m->globals[i].init, s);
+        s->globals++;
+    }
+}
+
+static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
+    m->nexports = get_count(r, 9);
+    m->exports = alloc_array(r, m->nexports, sizeof *m->exports);
+    for (uint32_t i = 0; i < m->nexports && !r->failed; i++) {
+        w2n_meta_export *e = &m->exports[i];
+        e->name = get_str(r);
+        e->kind = get_u8(r);
+        e->index = get_u32(r);
+        if (r->failed)
+            break;
+        uint64_t limit = e->kind == W2N_EXTERN_FUNC ? s->funcs
+                       : e->kind == W2N_EXTERN_TABLE ? s->tables
+                       : e->kind == W2N_EXTERN_MEMORY ? s->memories
+                       : e->kind == W2N_EXTERN_GLOBAL ? s->globals : 0;
+        if (e->kind > W2N_EXTERN_GLOBAL)
+            bad(r, "unknown export kind");
+        else if (e->index >= limit)
+            bad(r, "export index out of range");
+    }
+    m->start = (int64_t)get_u64(r);
+    if (!r->failed && m->start != -1 && (m->start < 0 || (uint64_t)m->start >= s->funcs))
+        bad(r, "start function index out of range");
+}
+
+static void get_elems(rbuf *r, w2n_meta *m, const spaces *s) {
+    m->nelems = get_count(r, 2 + 4 + CONST_SIZE + 4);
+    m->elems = alloc_array(r, m->nelems, sizeof *m->elems);
+    for (uint32_t i = 0; i < m->nelems && !r->failed; i++) {
+        w2n_meta_elem *e = &m->elems[i];
+        e->mode = get_u8(r);
+        e->type = get_u8(r);
+        e->table = get_u32(r);
+        get_const_unchecked(r, &e->offset);   /* meaningful for active segments only */
+        if (r->failed)
+            break;
+        if (e->mode == W2N_SEGMENT_ACTIVE)
+            check_const(r, &e->offset, s);
+        if (e->mode > W2N_SEGMENT_DECLARATIVE)
+            bad(r, "unknown element segment mode");
+        else if (!is_reftype(e->type))
+            bad(r, "element type is not a reference type");
+        else if (e->mode == W2N_SEGMENT_ACTIVE && e->table >= s->tables)
+            bad(r, "element segment table index out of range");
+        e->count = get_count(r, CONST_SIZE);
+        e->items = alloc_array(r, e->count, sizeof *e->items);
+        for (uint32_t k = 0; k < e->count && !r->failed; k++)
+            get_const(r, &e->items[k], s);
+    }
+}
+
+static void get_datas(rbuf *r, w2n_meta *m, const spaces *s) {
+    m->ndatas = get_count(r, 1 + 4 + CONST_SIZE + 4);
+    m->datas = alloc_array(r, m->ndatas, sizeof *m->datas);
+    for (uint32_t i = 0; i < m->ndatas && !r->failed; i++) {
+        w2n_meta_data *d = &m->datas[i];
+        d->mode = get_u8(r);
+        d->memory = get_u32(r);
+        get_const_unchecked(r, &d->offset);   /* meaningful for active segments only */
+        if (r->failed)
+            break;
+        if (d->mode == W2N_SEGMENT_ACTIVE)
+            check_const(r, &d->offset, s);
+        if (d->mode != W2N_SEGMENT_ACTIVE && d->mode != W2N_SEGMENT_PASSIVE)
+            bad(r, "unknown data segment mode");
+        else if (d->mode == W2N_SEGMENT_ACTIVE && d->memory >= s->memories)
+            bad(r, "data segment memory index out of range");
+        d->size = get_u32(r);
+        d->bytes = get_bytes(r, d->size, false);
+    }
+}
+
+w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err) {
+    memset(out, 0, sizeof *out);
+    out->start = -1;
+    rbuf r = {.p = bytes, .size = bytes ? size : 0, .err = err};
+    spaces s = {0};
+    get_header_and_types(&r, out);
+    get_imports(&r, out, &s);
+    get_definitions(&r, out, &s);
+    get_exports(&r, out, &s);
+    get_elems(&r, out, &s);
+    get_datas(&r, out, &s);
+    if (!r.failed && r.pos != r.size)
+        bad(&r, "trailing bytes");
+    if (r.failed) {
+        w2n_meta_free(out);
+        return r.code;
+    }
+    return W2N_OK;
+}
+
+void w2n_meta_free(w2n_meta *m) {
+    if (!m)
+        return;
+    free(m->cpu);
+    free(m->features);
+    for (uint32_t i = 0; m->types && i < m->ntypes; i++) {
+        free(m->types[i].params);
+        free(m->types[i].results);
+    }
+    free(m->types);
+    for (uint32_t i = 0; m->imports && i < m->nimports; i++) {
+        free(m->imports[i].module);
+        free(m->imports[i].name);
+    }
+    free(m->imports);
+    free(m->func_types);
+    free(m->tables);
+    free(m->memories);
+    free(m->globals);
+    for (uint32_t i = 0; m->exports && i < m->nexports; i++)
+        free(m->exports[i].name);
+    free(m->exports);
+    for (uint32_t i = 0; m->elems && i < m->nelems; i++)
+        free(m->elems[i].items);
+    free(m->elems);
+    for (uint32_t i = 0; m->datas && i < m->ndatas; i++)
+        free(m->datas[i].bytes);
+    free(m->datas);
+    memset(m, 0, sizeof *m);
+    m->start = -1;
+}
+
+uint64_t w2n_meta_hash(const uint8_t *bytes, size_t size) {
+    uint64_t h = UINT64_C(0xcbf29ce484222325);
+    for (size_t i = 0; i < size; i++) {
+        h ^= bytes[i];
+        h *= UINT64_C(0x100000001b3);
+    }
+    return h;
+}

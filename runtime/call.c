@@ -1,0 +1,173 @@
+/*
+ * call.c — calling into Wasm: the runtime's only sigsetjmp.
+ *
+ * w2n_call_tramp is the trap boundary.  It pushes a w2n_entry, points every
+ * instance of the store at a stack limit, and enters the array-call
+ * trampoline; a trap from a helper, a host function or the fault handler
+ * siglongjmps back here and becomes W2N_ERR_TRAP.  Nested calls (Wasm ->
+ * host -> Wasm) push further entries, so a trap unwinds to the innermost one
+ * and the host function in between sees an ordinary error.
+ *
+ * Stack: Wasm runs on the calling thread's own stack.  At the outermost
+ * entry into a store the limit is the current stack pointer minus the
+ * store's stack_size, but never closer than HOST_RESERVE to the end of the
+ * thread's stack (pthread_getattr_np), so host functions and helpers called
+ * from deep Wasm recursion, and the runtime itself, still have room.  Nested
+ * entries keep the outer limit: the whole chain shares one budget.
+ *
+ * Slots for arguments and results are allocated before the boundary and
+ * freed after it, so a trap leaks nothing.
+ */
+#define _GNU_SOURCE
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+#define HOST_RESERVE ((uintptr_t)256 * 1024)
+#define INLINE_SLOTS 16
+
+static _Thread_local uintptr_t stack_low;   /* lowest address of this thread's stack */
+
+static uintptr_t thread_stack_low(void) {
+    if (!stack_low) {
+        pthread_attr_t attr;
+        void *addr = NULL;
+        size_t size = 0;
+        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
+            if (pthread_attr_getstack(&attr, &addr, &size) != 0)
+                addr = NULL;
+            pthread_attr_destroy(&attr);
+        }
+        stack_low = addr ? (uintptr_t)addr : 1;
+    }
+    return stack_low;
+}
+
+static uintptr_t compute_limit(size_t stack_size) {
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t limit = sp > stack_size ? sp - stack_size : 0;
+    uintptr_t floor = thread_stack_low() + HOST_RESERVE;
+    if (floor < HOST_RESERVE)           /* wrapped: unknown stack */
+        floor = 0;
+    if (limit < floor)
+        limit = floor < sp ? floor : sp;
+    return limit;
+}
+
+static void clear_interrupts(w2n_store *store) {
+    for (w2n_instance *i = store->instances; i; i = i->next)
+        i->vmctx.interrupt = 0;
+}
+
+w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
+                          w2n_raw *slots, w2n_trap *trap) {
+    w2n_entry e;
+    if (w2n_trap_init_thread(NULL) != W2N_OK) {
+        if (trap) {
+            trap->code = W2N_TRAP_HOST;
+            trap->exit_status = 0;
+            strcpy(trap->message, "cannot install the trap handler");
+        }
+        return W2N_ERR_TRAP;
+    }
+    if (store->depth == 0)
+        w2n_store_set_stack_limit(store, compute_limit(store->stack_size));
+    store->depth++;
+    w2n_trap_push(&e);
+    if (sigsetjmp(e.jb, 0) == 0) {
+        tramp(vmctx, slots);
+        w2n_trap_pop(&e);
+        store->depth--;
+        return W2N_OK;
+    }
+    w2n_trap_pop(&e);
+    store->depth--;
+    if (!e.trap.message[0]) {
+        const char *text = w2n_trap_message(e.trap.code);
+        strncpy(e.trap.message, text, sizeof e.trap.message - 1);
+        e.trap.message[sizeof e.trap.message - 1] = 0;
+    }
+    if (e.trap.code == W2N_TRAP_INTERRUPTED)
+        clear_interrupts(store);
+    if (trap)
+        *trap = e.trap;
+    return W2N_ERR_TRAP;
+}
+
+static w2n_status call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
+                            w2n_trap *trap) {
+    w2n_trap_take_pending(NULL);
+    host->fn(host->data, caller, slots);
+    w2n_trap t;
+    if (!w2n_trap_take_pending(&t))
+        return W2N_OK;
+    if (trap)
+        *trap = t;
+    return W2N_ERR_TRAP;
+}
+
+w2n_status w2n_call_raw(w2n_store *store, w2n_func *func, w2n_raw *slots, w2n_trap *trap,
+                        w2n_error *err) {
+    if (func->flags & W2N_FUNC_HOST)
+        return call_host((w2n_host_func *)func, NULL, slots, trap);
+    if (func->flags & W2N_FUNC_ADAPTER)
+        return call_host(((w2n_adapter_func *)func)->host, w2n_instance_of(func->vmctx), slots,
+                         trap);
+    if (!func->tramp)
+        return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
+                             "function has no array-call entry (not callable from the host)");
+    w2n_instance *owner = w2n_instance_of(func->vmctx);
+    return w2n_call_tramp(owner ? owner->store : store, func->tramp, func->vmctx, slots, trap);
+}
+
+static w2n_status check_args(const w2n_functype *type, const w2n_value *args, uint32_t nargs,
+                             uint32_t nresults, w2n_error *err) {
+    if (nargs != type->nparams)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "function takes %u arguments, %u given", type->nparams, nargs);
+    if (nresults < type->nresults)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "function returns %u results, room for %u given", type->nresults,
+                             nresults);
+    for (uint32_t i = 0; i < nargs; i++)
+        if (args[i].type != type->params[i])
+            return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                                 "argument %u has type 0x%02x, the function expects 0x%02x", i,
+                                 args[i].type, type->params[i]);
+    return W2N_OK;
+}
+
+w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
+                         uint32_t nargs, w2n_value *results, uint32_t nresults,
+                         w2n_trap *trap, w2n_error *err) {
+    if (!store || !func)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null store or function");
+    const w2n_functype *type = w2n_functype_lookup(func->type_id);
+    if (!type)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "not a function");
+    w2n_status st = check_args(type, args, nargs, nresults, err);
+    if (st != W2N_OK)
+        return st;
+    uint32_t n = type->nparams > type->nresults ? type->nparams : type->nresults;
+    w2n_raw inline_slots[INLINE_SLOTS];
+    w2n_raw *slots = n <= INLINE_SLOTS ? inline_slots : calloc(n, sizeof *slots);
+    if (!slots)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    for (uint32_t i = 0; i < nargs; i++)
+        w2n_value_to_raw(&args[i], &slots[i]);
+    w2n_trap local;
+    st = w2n_call_raw(store, func, slots, &local, err);
+    if (st == W2N_OK) {
+        for (uint32_t i = 0; i < type->nresults; i++)
+            results[i] = w2n_value_from_raw(type->results[i], &slots[i]);
+    } else if (st == W2N_ERR_TRAP) {
+        if (trap)
+            *trap = local;
+        w2n_error_set(err, W2N_ERR_TRAP, W2N_NO_OFFSET, "trap: %s", local.message);
+    }
+    if (slots != inline_slots)
+        free(slots);
+    return st;
+}

@@ -1,0 +1,62 @@
+/*
+ * global.c — global variables and the value <-> slot conversions.
+ *
+ * A global is 16 bytes of storage (one w2n_raw) that compiled code reaches
+ * through vmctx->globals[i].  An imported global is the exporter's own
+ * w2n_global, so every instance that shares a mutable global writes the
+ * same storage.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void w2n_value_to_raw(const w2n_value *v, w2n_raw *out) {
+    memset(out, 0, sizeof *out);
+    switch (v->type) {
+    case W2N_I32: out->i32 = v->of.i32; break;
+    case W2N_I64: out->i64 = v->of.i64; break;
+    case W2N_F32: out->f32 = v->of.f32; break;
+    case W2N_F64: out->f64 = v->of.f64; break;
+    case W2N_V128: memcpy(out->v128, v->of.v128, 16); break;
+    default: out->ref = v->of.ref; break;
+    }
+}
+
+w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw) {
+    w2n_value v;
+    memset(&v, 0, sizeof v);
+    v.type = type;
+    switch (type) {
+    case W2N_I32: v.of.i32 = raw->i32; break;
+    case W2N_I64: v.of.i64 = raw->i64; break;
+    case W2N_F32: v.of.f32 = raw->f32; break;
+    case W2N_F64: v.of.f64 = raw->f64; break;
+    case W2N_V128: memcpy(v.of.v128, raw->v128, 16); break;
+    default: v.of.ref = raw->ref; break;
+    }
+    return v;
+}
+
+w2n_global *w2n_global_create(w2n_globaltype type) {
+    w2n_global *g = calloc(1, sizeof *g);
+    if (g)
+        g->type = type;
+    return g;
+}
+
+w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value) {
+    if (!store || value.type != type.type)
+        return NULL;
+    w2n_global *g = w2n_global_create(type);
+    if (!g)
+        return NULL;
+    w2n_value_to_raw(&value, &g->storage);
+    g->next = store->globals;
+    store->globals = g;
+    return g;
+}
+
+w2n_value w2n_global_get(w2n_global *global) {
+    return w2n_value_from_raw(global->type.type, &global->storage);
+}

@@ -1,0 +1,145 @@
+/*
+ * helpers.c — the runtime services compiled code calls (abi.h w2n_helpers).
+ *
+ * Spec semantics of the bulk operations: every bound is checked, in 64-bit
+ * arithmetic, before anything is written, so a trapping operation has no
+ * effect; n = 0 exactly at the end is allowed; copies may overlap; a dropped
+ * segment behaves as one of length 0.  The checked cores (w2n_op_*) return a
+ * trap code so that instantiation can use them without a trap boundary; the
+ * helper wrappers raise that trap.
+ *
+ * Indices (segment, table, import) come from validated code and are trusted.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static _Noreturn void raise_code(w2n_trap_code code) { w2n_trap_raise(code, 0, NULL); }
+
+static void h_trap(w2n_vmctx *vmctx, uint32_t code) {
+    (void)vmctx;
+    raise_code((w2n_trap_code)code);
+}
+
+static int32_t h_memory_grow(w2n_vmctx *vmctx, uint32_t delta) {
+    w2n_instance *inst = w2n_instance_of(vmctx);
+    if (inst->nmemories == 0)
+        return -1;
+    return (int32_t)w2n_memory_grow(inst->memories[0], delta);
+}
+
+static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst, uint32_t src, uint32_t n) {
+    w2n_memory_abi *m = vmctx->memory;
+    if ((uint64_t)dst + n > m->size || (uint64_t)src + n > m->size)
+        raise_code(W2N_TRAP_MEMORY_OOB);
+    if (n)
+        memmove(m->base + dst, m->base + src, n);
+}
+
+static void h_memory_fill(w2n_vmctx *vmctx, uint32_t dst, uint32_t value, uint32_t n) {
+    w2n_memory_abi *m = vmctx->memory;
+    if ((uint64_t)dst + n > m->size)
+        raise_code(W2N_TRAP_MEMORY_OOB);
+    if (n)
+        memset(m->base + dst, (int)(value & 0xFF), n);
+}
+
+w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t seg, uint32_t dst, uint32_t src,
+                                 uint32_t n) {
+    const w2n_meta_data *d = &inst->meta->datas[seg];
+    uint64_t seg_size = inst->data_dropped[seg] ? 0 : d->size;
+    w2n_memory_abi *m = inst->vmctx.memory;
+    uint64_t mem_size = m ? m->size : 0;
+    if ((uint64_t)src + n > seg_size || (uint64_t)dst + n > mem_size)
+        return W2N_TRAP_MEMORY_OOB;
+    if (n)
+        memcpy(m->base + dst, d->bytes + src, n);
+    return W2N_TRAP_NONE;
+}
+
+static void h_memory_init(w2n_vmctx *vmctx, uint32_t seg, uint32_t dst, uint32_t src,
+                          uint32_t n) {
+    w2n_trap_code code = w2n_op_memory_init(w2n_instance_of(vmctx), seg, dst, src, n);
+    if (code != W2N_TRAP_NONE)
+        raise_code(code);
+}
+
+static void h_data_drop(w2n_vmctx *vmctx, uint32_t seg) {
+    w2n_instance_of(vmctx)->data_dropped[seg] = true;
+}
+
+static int32_t h_table_grow(w2n_vmctx *vmctx, uint32_t table, void *init, uint32_t delta) {
+    return (int32_t)w2n_table_grow_by(w2n_instance_of(vmctx)->tables[table], delta, init);
+}
+
+static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint32_t dst, void *value,
+                         uint32_t n) {
+    w2n_table_abi *t = vmctx->tables[table];
+    if ((uint64_t)dst + n > t->size)
+        raise_code(W2N_TRAP_TABLE_OOB);
+    for (uint32_t i = 0; i < n; i++)
+        t->elems[dst + i] = value;
+}
+
+static void h_table_copy(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
+                         uint32_t src, uint32_t n) {
+    w2n_table_abi *d = vmctx->tables[dst_table], *s = vmctx->tables[src_table];
+    if ((uint64_t)dst + n > d->size || (uint64_t)src + n > s->size)
+        raise_code(W2N_TRAP_TABLE_OOB);
+    if (n)
+        memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
+}
+
+w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint32_t dst,
+                                uint32_t src, uint32_t n) {
+    w2n_table_abi *t = inst->table_abis[table];
+    if ((uint64_t)src + n > inst->elem_sizes[seg] || (uint64_t)dst + n > t->size)
+        return W2N_TRAP_TABLE_OOB;
+    if (n)
+        memcpy(t->elems + dst, inst->elem_items[seg] + src, (size_t)n * sizeof(void *));
+    return W2N_TRAP_NONE;
+}
+
+static void h_table_init(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint32_t dst,
+                         uint32_t src, uint32_t n) {
+    w2n_trap_code code = w2n_op_table_init(w2n_instance_of(vmctx), table, seg, dst, src, n);
+    if (code != W2N_TRAP_NONE)
+        raise_code(code);
+}
+
+static void h_elem_drop(w2n_vmctx *vmctx, uint32_t seg) {
+    /* The items stay allocated until the instance goes; size 0 hides them. */
+    w2n_instance_of(vmctx)->elem_sizes[seg] = 0;
+}
+
+static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) {
+    w2n_instance *inst = w2n_instance_of(vmctx);
+    w2n_func *f = inst->funcs[import_func];
+    if (f->flags & W2N_FUNC_ADAPTER) {
+        w2n_host_func *host = ((w2n_adapter_func *)f)->host;
+        w2n_trap_take_pending(NULL);
+        host->fn(host->data, inst, slots);
+        w2n_trap_raise_pending();
+    } else if (f->tramp) {
+        /* A Wasm function of another instance reached through an adapter:
+         * still inside the current trap boundary. */
+        f->tramp(f->vmctx, slots);
+    } else {
+        raise_code(W2N_TRAP_UNREACHABLE);
+    }
+}
+
+const w2n_helpers w2n_runtime_helpers = {
+    .trap = h_trap,
+    .memory_grow = h_memory_grow,
+    .memory_copy = h_memory_copy,
+    .memory_fill = h_memory_fill,
+    .memory_init = h_memory_init,
+    .data_drop = h_data_drop,
+    .table_grow = h_table_grow,
+    .table_fill = h_table_fill,
+    .table_copy = h_table_copy,
+    .table_init = h_table_init,
+    .elem_drop = h_elem_drop,
+    .call_host = h_call_host,
+};

@@ -1,0 +1,208 @@
+/*
+ * internal.h — the runtime's private structures and cross-file functions.
+ *
+ * Ownership: a w2n_store owns every instance, host function, memory, table
+ * and global created in it (each kind on an intrusive list) and frees them
+ * together.  An object (code image + decoded metadata) is independent of
+ * stores and must outlive every instance made from it.
+ *
+ * Each public handle embeds the structure compiled code sees (abi.h) as its
+ * first member, so the vmctx can point straight into it:
+ *   w2n_memory -> w2n_memory_abi, w2n_table -> w2n_table_abi,
+ *   w2n_global -> 16 bytes of storage, w2n_instance -> w2n_vmctx.
+ */
+#ifndef W2N_RUNTIME_INTERNAL_H
+#define W2N_RUNTIME_INTERNAL_H
+
+#include <setjmp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "image.h"
+#include "meta.h"
+#include "w2n/runtime.h"
+
+/* ---- objects (object.c) ---------------------------------------------------- */
+
+struct w2n_object {
+    w2n_image *image;               /* NULL for objects made from parts (tests) */
+    w2n_meta meta;
+    void *const *functions;         /* meta.nfuncs native entries */
+    const w2n_tramp_fn *trampolines;/* meta.nfuncs array-call entries (may be NULL) */
+    void *const *import_adapters;   /* meta.nimported_funcs adapters */
+};
+
+/* Build an object without an ELF image: the meta is deep-copied (through the
+ * codec, so it is checked exactly like a loaded one); the arrays must stay
+ * valid while the object lives.  For tests and embedders with their own
+ * loader.  Code ranges of such objects are not known to the trap handler
+ * (see w2n_trap_register_code). */
+w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
+                                 const w2n_tramp_fn *trampolines, void *const *import_adapters,
+                                 w2n_object **out, w2n_error *err);
+
+/* ---- function records (func.c) ------------------------------------------------ */
+
+enum {
+    W2N_FUNC_HOST = 1u << 0,     /* a w2n_host_func: no native code of its own */
+    W2N_FUNC_ADAPTER = 1u << 1,  /* an instance's record of an imported host function */
+};
+
+typedef struct w2n_host_func {
+    w2n_func base;               /* code = NULL, tramp = NULL, vmctx = NULL */
+    w2n_host_fn fn;
+    void *data;
+    struct w2n_host_func *next;  /* in the store */
+} w2n_host_func;
+
+/* How an instance reaches an imported host function j through its adapter. */
+typedef struct w2n_adapter_func {
+    w2n_func base;               /* code = import adapter j, vmctx = importer's */
+    w2n_host_func *host;
+} w2n_adapter_func;
+
+/* ---- canonical function types (functype.c) -------------------------------------- */
+
+/* Intern a signature; ids start at 1 and are process-wide.  0 on NOMEM. */
+uint32_t w2n_functype_intern(const w2n_functype *type);
+/* The interned signature of an id (valid for the life of the process). */
+const w2n_functype *w2n_functype_lookup(uint32_t id);
+
+/* ---- memories, tables, globals ------------------------------------------------------ */
+
+struct w2n_memory {
+    w2n_memory_abi abi;          /* first: vmctx->memory points here */
+    uint64_t max_pages;          /* declared maximum, capped at W2N_MAX_PAGES */
+    bool has_max;
+    w2n_bounds_mode mode;
+    size_t mapped;               /* bytes of the mapping (reservation in guard mode) */
+    struct w2n_memory *next;
+};
+
+/* Create / free a memory outside any store list (the store links it). */
+w2n_status w2n_memory_create(w2n_limits limits, w2n_bounds_mode mode, w2n_memory **out,
+                             w2n_error *err);
+void w2n_memory_destroy(w2n_memory *mem);
+
+struct w2n_table {
+    w2n_table_abi abi;           /* first: vmctx->tables[i] points here */
+    w2n_valtype elem;
+    bool has_max;
+    struct w2n_table *next;
+};
+
+w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n_error *err);
+void w2n_table_destroy(w2n_table *table);
+/* Grow by delta filled with init: old size, or -1 (max, overflow or NOMEM). */
+int64_t w2n_table_grow_by(w2n_table *table, uint32_t delta, void *init);
+
+struct w2n_global {
+    w2n_raw storage;             /* first: vmctx->globals[i] points here */
+    w2n_globaltype type;
+    struct w2n_global *next;
+};
+
+w2n_global *w2n_global_create(w2n_globaltype type);
+
+/* Typed value <-> 16-byte slot (the slot is zeroed first, so unused bytes
+ * are deterministic). */
+void w2n_value_to_raw(const w2n_value *v, w2n_raw *out);
+w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw);
+
+/* ---- stores and instances ------------------------------------------------------------- */
+
+struct w2n_store {
+    size_t stack_size;
+    uintptr_t stack_limit;       /* what every instance's vmctx holds */
+    uint32_t depth;              /* active host->Wasm entries into this store */
+    struct w2n_instance *instances;
+    w2n_host_func *host_funcs;
+    w2n_memory *memories;
+    w2n_table *tables;
+    w2n_global *globals;
+};
+
+struct w2n_instance {
+    w2n_vmctx vmctx;             /* first: compiled code gets &inst->vmctx */
+    w2n_store *store;
+    const w2n_object *obj;
+    const w2n_meta *meta;
+    uint32_t nfuncs, ntables, nmemories, nglobals;   /* imports included */
+    w2n_func **funcs;            /* vmctx.funcs */
+    w2n_func *defined;           /* records of defined functions */
+    w2n_adapter_func *adapters;  /* one per imported function (used if host) */
+    w2n_table **tables;
+    w2n_table_abi **table_abis;  /* vmctx.tables */
+    w2n_memory **memories;
+    w2n_global **globals;
+    void **global_ptrs;          /* vmctx.globals */
+    uint32_t *type_ids;          /* vmctx.type_ids */
+    uint32_t nelems;             /* copied from the meta: destroy needs no object */
+    void ***elem_items;          /* evaluated element segments */
+    uint32_t *elem_sizes;        /* 0 once dropped */
+    bool *data_dropped;
+    void *host_data;
+    struct w2n_instance *next;
+};
+
+static inline w2n_instance *w2n_instance_of(w2n_vmctx *vmctx) {
+    return (w2n_instance *)vmctx->instance;
+}
+
+/* Free one instance's own allocations (not its imports). */
+void w2n_instance_destroy(w2n_instance *inst);
+/* Fill a store-wide stack limit into every instance of the store. */
+void w2n_store_set_stack_limit(w2n_store *store, uintptr_t limit);
+
+/* ---- helpers (helpers.c): checked bulk operations -------------------------------------
+ * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it
+ * traps.  The helpers table wraps them; instantiation calls them directly. */
+extern const w2n_helpers w2n_runtime_helpers;
+w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t seg, uint32_t dst, uint32_t src,
+                                 uint32_t n);
+w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint32_t dst,
+                                 uint32_t src, uint32_t n);
+
+/* ---- traps and calls (trap.c, call.c) -------------------------------------------------- */
+
+/* A host-to-Wasm entry: where a trap unwinds to.  Entries form a per-thread
+ * stack through prev; they live in the frames of call.c. */
+typedef struct w2n_entry {
+    sigjmp_buf jb;
+    struct w2n_entry *prev;
+    w2n_trap trap;
+} w2n_entry;
+
+void w2n_trap_push(w2n_entry *e);
+void w2n_trap_pop(w2n_entry *e);
+
+/* Raise a trap in the innermost active call on this thread (never returns). */
+_Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
+/* Raise the trap a host function recorded with w2n_host_trap, if any. */
+void w2n_trap_raise_pending(void);
+/* Take (and clear) the pending host trap: true if there was one. */
+bool w2n_trap_take_pending(w2n_trap *out);
+/* Install the fault handler (once per process) and this thread's sigaltstack. */
+w2n_status w2n_trap_init_thread(w2n_error *err);
+
+/* Registries the fault handler consults (fixed-size, read lock-free). */
+bool w2n_trap_register_memory(uintptr_t base, size_t size);
+void w2n_trap_unregister_memory(uintptr_t base);
+bool w2n_trap_register_image(const w2n_image *img);
+void w2n_trap_unregister_image(const w2n_image *img);
+/* A bare code range, for code not in a w2n_image (tests). */
+bool w2n_trap_register_code(uintptr_t start, uintptr_t end);
+void w2n_trap_unregister_code(uintptr_t start);
+
+/* Per-architecture (arch_<arch>.c): the pc of a signal's ucontext. */
+uintptr_t w2n_arch_fault_pc(void *ucontext);
+
+/* Call a Wasm array-call entry under a fresh trap boundary. */
+w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
+                          w2n_raw *slots, w2n_trap *trap);
+/* Call a function (any kind) with slots; the core of w2n_func_call. */
+w2n_status w2n_call_raw(w2n_store *store, w2n_func *func, w2n_raw *slots, w2n_trap *trap,
+                        w2n_error *err);
+
+#endif

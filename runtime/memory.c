@@ -1,0 +1,140 @@
+/*
+ * memory.c — linear memories.
+ *
+ * Guard mode: one PROT_NONE reservation of W2N_GUARD_RESERVATION bytes plus
+ * one Wasm page (so that base + u32 address + u32 offset + access size can
+ * never leave it); the first size bytes are read-write and growing only
+ * mprotects more of it, so base never moves.  The reservation is registered
+ * with the fault handler, which turns a fault inside it into
+ * "out of bounds memory access".
+ *
+ * Explicit mode: a mapping of exactly size bytes (one host page when size is
+ * 0, so base is never NULL) that mremap grows, so base may move; compiled
+ * code checks every access and re-reads base after calls.
+ *
+ * Sizes are in bytes in w2n_memory_abi and pages in the limits; the maximum
+ * is the declared one, never above the spec's 65536 pages.
+ */
+#define _GNU_SOURCE
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <stdlib.h>
+
+#include "internal.h"
+
+#define GUARD_MAPPING (W2N_GUARD_RESERVATION + W2N_PAGE_SIZE)
+
+static size_t host_page(void) {
+    long p = sysconf(_SC_PAGESIZE);
+    return p > 0 ? (size_t)p : 4096;
+}
+
+static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, w2n_error *err) {
+    void *p = mmap(NULL, GUARD_MAPPING, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot reserve %llu bytes of address space for a linear memory",
+                             (unsigned long long)GUARD_MAPPING);
+    if (bytes && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
+        munmap(p, GUARD_MAPPING);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot commit %llu bytes of linear memory",
+                             (unsigned long long)bytes);
+    }
+    if (!w2n_trap_register_memory((uintptr_t)p, GUARD_MAPPING)) {
+        munmap(p, GUARD_MAPPING);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "too many linear memories for the fault handler's registry");
+    }
+    mem->abi.base = p;
+    mem->mapped = GUARD_MAPPING;
+    return W2N_OK;
+}
+
+static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, w2n_error *err) {
+    size_t len = bytes ? (size_t)bytes : host_page();
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot map %llu bytes of linear memory", (unsigned long long)len);
+    mem->abi.base = p;
+    mem->mapped = len;
+    return W2N_OK;
+}
+
+w2n_status w2n_memory_create(w2n_limits limits, w2n_bounds_mode mode, w2n_memory **out,
+                             w2n_error *err) {
+    *out = NULL;
+    if (limits.min > W2N_MAX_PAGES || (limits.has_max && limits.max < limits.min))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "memory size must be at most 65536 pages (4GiB)");
+    w2n_memory *mem = calloc(1, sizeof *mem);
+    if (!mem)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    mem->mode = mode;
+    mem->has_max = limits.has_max;
+    mem->max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max : W2N_MAX_PAGES;
+    uint64_t bytes = limits.min * W2N_PAGE_SIZE;
+    w2n_status st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, err)
+                                             : map_explicit(mem, bytes, err);
+    if (st != W2N_OK) {
+        free(mem);
+        return st;
+    }
+    mem->abi.size = bytes;
+    *out = mem;
+    return W2N_OK;
+}
+
+void w2n_memory_destroy(w2n_memory *mem) {
+    if (!mem)
+        return;
+    if (mem->mode == W2N_BOUNDS_GUARD)
+        w2n_trap_unregister_memory((uintptr_t)mem->abi.base);
+    munmap(mem->abi.base, mem->mapped);
+    free(mem);
+}
+
+int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages) {
+    uint64_t old_pages = mem->abi.size / W2N_PAGE_SIZE;
+    uint64_t new_pages = old_pages + delta_pages;
+    if (new_pages > mem->max_pages)
+        return -1;
+    if (delta_pages == 0)
+        return (int64_t)old_pages;
+    uint64_t new_bytes = new_pages * W2N_PAGE_SIZE;
+    if (mem->mode == W2N_BOUNDS_GUARD) {
+        /* The pages were PROT_NONE and never touched, so they read as zero. */
+        if (mprotect(mem->abi.base + mem->abi.size, new_bytes - mem->abi.size,
+                     PROT_READ | PROT_WRITE) != 0)
+            return -1;
+    } else if (new_bytes > mem->mapped) {
+        void *p = mremap(mem->abi.base, mem->mapped, new_bytes, MREMAP_MAYMOVE);
+        if (p == MAP_FAILED)
+            return -1;
+        mem->abi.base = p;
+        mem->mapped = new_bytes;
+    }
+    mem->abi.size = new_bytes;
+    return (int64_t)old_pages;
+}
+
+w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
+                           w2n_error *err) {
+    w2n_memory *mem;
+    if (!store) {
+        w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "no store");
+        return NULL;
+    }
+    if (w2n_memory_create(limits, mode, &mem, err) != W2N_OK)
+        return NULL;
+    mem->next = store->memories;
+    store->memories = mem;
+    return mem;
+}
+
+uint8_t *w2n_memory_data(w2n_memory *mem) { return mem->abi.base; }
+uint64_t w2n_memory_size(w2n_memory *mem) { return mem->abi.size; }

@@ -1,0 +1,59 @@
+/*
+ * store.c — the store: owner of everything instances and hosts create.
+ *
+ * Objects of a store are freed only with the store, because references to
+ * them (funcrefs in tables, imported memories and globals) may outlive the
+ * instance that created them, even an instance whose instantiation trapped.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+#define DEFAULT_STACK_SIZE ((size_t)1 << 20)
+
+w2n_store *w2n_store_new(const w2n_store_options *opts) {
+    w2n_store *s = calloc(1, sizeof *s);
+    if (!s)
+        return NULL;
+    s->stack_size = opts && opts->stack_size ? opts->stack_size : DEFAULT_STACK_SIZE;
+    return s;
+}
+
+void w2n_store_free(w2n_store *s) {
+    if (!s)
+        return;
+    while (s->instances) {
+        w2n_instance *next = s->instances->next;
+        w2n_instance_destroy(s->instances);
+        s->instances = next;
+    }
+    while (s->host_funcs) {
+        w2n_host_func *next = s->host_funcs->next;
+        free(s->host_funcs);
+        s->host_funcs = next;
+    }
+    while (s->memories) {
+        w2n_memory *next = s->memories->next;
+        w2n_memory_destroy(s->memories);
+        s->memories = next;
+    }
+    while (s->tables) {
+        w2n_table *next = s->tables->next;
+        w2n_table_destroy(s->tables);
+        s->tables = next;
+    }
+    while (s->globals) {
+        w2n_global *next = s->globals->next;
+        free(s->globals);
+        s->globals = next;
+    }
+    free(s);
+}
+
+void w2n_store_set_stack_limit(w2n_store *s, uintptr_t limit) {
+    if (s->stack_limit == limit)
+        return;
+    s->stack_limit = limit;
+    for (w2n_instance *i = s->instances; i; i = i->next)
+        i->vmctx.stack_limit = limit;
+}

@@ -1,0 +1,88 @@
+/*
+ * table.c — tables of references.
+ *
+ * The elements are a malloc'd array of pointers (w2n_func* for funcref, host
+ * pointers for externref, NULL is ref.null) that realloc may move on grow;
+ * compiled code reads elems and size through the w2n_table_abi each time.
+ * Growth beyond the declared maximum, past UINT32_MAX elements or past what
+ * malloc gives fails with -1 as the spec allows.
+ */
+#include <stdlib.h>
+
+#include "internal.h"
+
+/* A practical cap on elements, so a huge table.grow fails instead of
+ * exhausting the machine (the spec lets grow fail for any reason). */
+#define TABLE_ELEMS_CAP (UINT32_C(1) << 26)
+
+w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n_error *err) {
+    *out = NULL;
+    if (type.elem != W2N_FUNCREF && type.elem != W2N_EXTERNREF)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "table element type is not a reference type");
+    if (type.limits.min > UINT32_MAX || (type.limits.has_max && type.limits.max < type.limits.min))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "table size out of range");
+    if (type.limits.min > TABLE_ELEMS_CAP)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "table of %llu elements is too large",
+                             (unsigned long long)type.limits.min);
+    w2n_table *t = calloc(1, sizeof *t);
+    if (!t)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    uint32_t n = (uint32_t)type.limits.min;
+    t->abi.elems = malloc((n ? n : 1) * sizeof(void *));
+    if (!t->abi.elems) {
+        free(t);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    }
+    for (uint32_t i = 0; i < n; i++)
+        t->abi.elems[i] = init;
+    t->abi.size = n;
+    t->has_max = type.limits.has_max;
+    t->abi.max = type.limits.has_max && type.limits.max < UINT32_MAX ? (uint32_t)type.limits.max
+                                                                      : UINT32_MAX;
+    t->elem = type.elem;
+    *out = t;
+    return W2N_OK;
+}
+
+void w2n_table_destroy(w2n_table *t) {
+    if (!t)
+        return;
+    free(t->abi.elems);
+    free(t);
+}
+
+int64_t w2n_table_grow_by(w2n_table *t, uint32_t delta, void *init) {
+    uint32_t old = t->abi.size;
+    uint64_t n = (uint64_t)old + delta;
+    if (n > t->abi.max || n > UINT32_MAX)
+        return -1;
+    if (delta == 0)
+        return old;
+    if (n > TABLE_ELEMS_CAP)
+        return -1;
+    void **elems = realloc(t->abi.elems, (size_t)n * sizeof(void *));
+    if (!elems)
+        return -1;
+    for (uint64_t i = old; i < n; i++)
+        elems[i] = init;
+    t->abi.elems = elems;
+    t->abi.size = (uint32_t)n;
+    return old;
+}
+
+w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_error *err) {
+    w2n_table *t;
+    if (!store) {
+        w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "no store");
+        return NULL;
+    }
+    if (w2n_table_create(type, init, &t, err) != W2N_OK)
+        return NULL;
+    t->next = store->tables;
+    store->tables = t;
+    return t;
+}
+
+uint32_t w2n_table_size(w2n_table *table) { return table->abi.size; }

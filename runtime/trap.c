@@ -1,0 +1,295 @@
+/*
+ * trap.c — raising traps and turning guard-page faults into traps.
+ *
+ * Every host-to-Wasm call (call.c) pushes a w2n_entry on a per-thread stack
+ * before it enters compiled code; a trap, whether raised by a helper, by a
+ * host function (as a pending trap) or by a fault, fills the innermost entry
+ * and siglongjmps to it.  Nothing is allocated between entry and trap, so
+ * unwinding leaks nothing.
+ *
+ * The SIGSEGV/SIGBUS handler runs on a sigaltstack (the fault may be a stack
+ * overflow) and claims a fault only when the address lies in a registered
+ * linear-memory reservation AND the pc lies in registered code AND a call is
+ * active on this thread; anything else goes to the previous handler.  The
+ * registries are fixed arrays of atomics: writers take a mutex, the handler
+ * reads without locks.  The handler is installed with SA_NODEFER and entries
+ * are set with sigsetjmp(jb, 0): leaving the handler by siglongjmp then
+ * needs no signal-mask restore, which saves a system call on every entry.
+ */
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <pthread.h>
+
+#include "internal.h"
+
+#define MAX_MEMORIES 8192
+#define MAX_IMAGES 1024
+#define MAX_CODE_RANGES 64
+#define ALT_STACK_SIZE (64 * 1024)
+
+typedef struct range {
+    _Atomic uintptr_t start;     /* 0 = free slot */
+    _Atomic uintptr_t end;
+} range;
+
+static range memories[MAX_MEMORIES];
+static range code_ranges[MAX_CODE_RANGES];
+static const w2n_image *_Atomic images[MAX_IMAGES];
+static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static _Thread_local w2n_entry *top;
+static _Thread_local bool pending_set;
+static _Thread_local w2n_trap pending;
+static _Thread_local bool altstack_ready;
+
+static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
+static bool handler_ok;
+static pthread_key_t altstack_key;   /* frees a thread's signal stack at its exit */
+static bool altstack_key_ok;
+static struct sigaction old_segv, old_bus;
+
+/* ---- messages --------------------------------------------------------------- */
+
+const char *w2n_trap_message(w2n_trap_code code) {
+    switch (code) {
+    case W2N_TRAP_NONE: return "no trap";
+    case W2N_TRAP_UNREACHABLE: return "unreachable";
+    case W2N_TRAP_MEMORY_OOB: return "out of bounds memory access";
+    case W2N_TRAP_TABLE_OOB: return "out of bounds table access";
+    case W2N_TRAP_UNDEFINED_ELEMENT: return "undefined element";
+    case W2N_TRAP_UNINITIALIZED: return "uninitialized element";
+    case W2N_TRAP_INDIRECT_TYPE: return "indirect call type mismatch";
+    case W2N_TRAP_INT_DIV_ZERO: return "integer divide by zero";
+    case W2N_TRAP_INT_OVERFLOW: return "integer overflow";
+    case W2N_TRAP_INVALID_CONVERSION: return "invalid conversion to integer";
+    case W2N_TRAP_STACK_EXHAUSTED: return "call stack exhausted";
+    case W2N_TRAP_INTERRUPTED: return "interrupted";
+    case W2N_TRAP_HOST: return "host function failed";
+    case W2N_TRAP_EXIT: return "exit";
+    case W2N_TRAP_COUNT: break;
+    }
+    return "unknown trap";
+}
+
+static void fill_trap(w2n_trap *t, w2n_trap_code code, int exit_status, const char *message) {
+    t->code = code;
+    t->exit_status = exit_status;
+    const char *text = message && message[0] ? message : w2n_trap_message(code);
+    size_t n = strlen(text);
+    if (n >= sizeof t->message)
+        n = sizeof t->message - 1;
+    memcpy(t->message, text, n);
+    t->message[n] = 0;
+}
+
+/* ---- the entry stack and raising ---------------------------------------------- */
+
+void w2n_trap_push(w2n_entry *e) {
+    e->prev = top;
+    e->trap.code = W2N_TRAP_NONE;
+    e->trap.exit_status = 0;
+    e->trap.message[0] = 0;
+    top = e;
+}
+
+void w2n_trap_pop(w2n_entry *e) { top = e->prev; }
+
+_Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message) {
+    w2n_entry *e = top;
+    if (!e) {
+        /* Compiled code runs only inside w2n_call_*, so this is a runtime
+         * bug; there is no frame to return an error to. */
+        abort();
+    }
+    if (code <= W2N_TRAP_NONE || code >= W2N_TRAP_COUNT)
+        code = W2N_TRAP_UNREACHABLE;
+    fill_trap(&e->trap, code, exit_status, message);
+    siglongjmp(e->jb, 1);
+}
+
+void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
+                   const char *message) {
+    (void)caller;
+    if (code <= W2N_TRAP_NONE || code >= W2N_TRAP_COUNT)
+        code = W2N_TRAP_HOST;
+    fill_trap(&pending, code, exit_status, message);
+    pending_set = true;
+}
+
+bool w2n_trap_take_pending(w2n_trap *out) {
+    if (!pending_set)
+        return false;
+    pending_set = false;
+    if (out)
+        *out = pending;
+    return true;
+}
+
+void w2n_trap_raise_pending(void) {
+    w2n_trap t;
+    if (w2n_trap_take_pending(&t))
+        w2n_trap_raise(t.code, t.exit_status, t.message);
+}
+
+/* ---- registries ----------------------------------------------------------------- */
+
+static bool add_range(range *slots, size_t n, uintptr_t start, uintptr_t end) {
+    bool ok = false;
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (atomic_load_explicit(&slots[i].start, memory_order_relaxed) == 0) {
+            atomic_store_explicit(&slots[i].end, end, memory_order_relaxed);
+            atomic_store_explicit(&slots[i].start, start, memory_order_release);
+            ok = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return ok;
+}
+
+static void remove_range(range *slots, size_t n, uintptr_t start) {
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < n; i++) {
+        if (atomic_load_explicit(&slots[i].start, memory_order_relaxed) == start) {
+            atomic_store_explicit(&slots[i].start, 0, memory_order_release);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static bool in_ranges(range *slots, size_t n, uintptr_t addr) {
+    for (size_t i = 0; i < n; i++) {
+        uintptr_t s = atomic_load_explicit(&slots[i].start, memory_order_acquire);
+        if (s && addr >= s && addr < atomic_load_explicit(&slots[i].end, memory_order_relaxed))
+            return true;
+    }
+    return false;
+}
+
+bool w2n_trap_register_memory(uintptr_t base, size_t size) {
+    return base && add_range(memories, MAX_MEMORIES, base, base + size);
+}
+void w2n_trap_unregister_memory(uintptr_t base) { remove_range(memories, MAX_MEMORIES, base); }
+
+bool w2n_trap_register_code(uintptr_t start, uintptr_t end) {
+    return start && add_range(code_ranges, MAX_CODE_RANGES, start, end);
+}
+void w2n_trap_unregister_code(uintptr_t start) {
+    remove_range(code_ranges, MAX_CODE_RANGES, start);
+}
+
+bool w2n_trap_register_image(const w2n_image *img) {
+    bool ok = false;
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < MAX_IMAGES; i++) {
+        if (!atomic_load_explicit(&images[i], memory_order_relaxed)) {
+            atomic_store_explicit(&images[i], img, memory_order_release);
+            ok = true;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+    return ok;
+}
+
+void w2n_trap_unregister_image(const w2n_image *img) {
+    pthread_mutex_lock(&registry_lock);
+    for (size_t i = 0; i < MAX_IMAGES; i++) {
+        if (atomic_load_explicit(&images[i], memory_order_relaxed) == img) {
+            atomic_store_explicit(&images[i], NULL, memory_order_release);
+            break;
+        }
+    }
+    pthread_mutex_unlock(&registry_lock);
+}
+
+static bool in_code(uintptr_t pc) {
+    if (in_ranges(code_ranges, MAX_CODE_RANGES, pc))
+        return true;
+    for (size_t i = 0; i < MAX_IMAGES; i++) {
+        const w2n_image *img = atomic_load_explicit(&images[i], memory_order_acquire);
+        if (img && w2n_image_contains_code(img, pc))
+            return true;
+    }
+    return false;
+}
+
+/* ---- the fault handler ------------------------------------------------------------- */
+
+static void chain(int sig, siginfo_t *si, void *uc) {
+    struct sigaction *old = sig == SIGBUS ? &old_bus : &old_segv;
+    if (old->sa_flags & SA_SIGINFO) {
+        if (old->sa_sigaction) {
+            old->sa_sigaction(sig, si, uc);
+            return;
+        }
+    } else if (old->sa_handler != SIG_DFL && old->sa_handler != SIG_IGN) {
+        old->sa_handler(sig);
+        return;
+    }
+    /* Default action: restore it and return; the faulting instruction runs
+     * again and the kernel delivers the signal to the default handler. */
+    sigaction(sig, old, NULL);
+}
+
+static void on_fault(int sig, siginfo_t *si, void *uc) {
+    w2n_entry *e = top;
+    uintptr_t addr = (uintptr_t)si->si_addr;
+    if (e && in_ranges(memories, MAX_MEMORIES, addr) && in_code(w2n_arch_fault_pc(uc))) {
+        e->trap.code = W2N_TRAP_MEMORY_OOB;
+        e->trap.exit_status = 0;
+        e->trap.message[0] = 0;     /* call.c fills the text outside the handler */
+        siglongjmp(e->jb, 1);
+    }
+    chain(sig, si, uc);
+}
+
+static void free_altstack(void *p) {
+    stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
+    sigaltstack(&off, NULL);
+    munmap(p, ALT_STACK_SIZE);
+}
+
+static void install_handler(void) {
+    altstack_key_ok = pthread_key_create(&altstack_key, free_altstack) == 0;
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_sigaction = on_fault;
+    sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
+    sigemptyset(&sa.sa_mask);
+    handler_ok = sigaction(SIGSEGV, &sa, &old_segv) == 0 && sigaction(SIGBUS, &sa, &old_bus) == 0;
+}
+
+w2n_status w2n_trap_init_thread(w2n_error *err) {
+    pthread_once(&handler_once, install_handler);
+    if (!handler_ok)
+        return w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET,
+                             "cannot install the SIGSEGV/SIGBUS handler");
+    if (altstack_ready)
+        return W2N_OK;
+    stack_t cur;
+    if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE)) {
+        altstack_ready = true;      /* the host (or a sanitizer) has one already */
+        return W2N_OK;
+    }
+    /* One alternate stack per thread, kept for the thread's life (a key
+     * destructor unmaps it when a thread other than the main one exits). */
+    void *p = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+                   -1, 0);
+    if (p == MAP_FAILED)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "cannot map a signal stack");
+    stack_t ss = {.ss_sp = p, .ss_size = ALT_STACK_SIZE, .ss_flags = 0};
+    if (sigaltstack(&ss, NULL) != 0) {
+        munmap(p, ALT_STACK_SIZE);
+        return w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "cannot set a signal stack");
+    }
+    if (altstack_key_ok)
+        pthread_setspecific(altstack_key, p);
+    altstack_ready = true;
+    return W2N_OK;
+}

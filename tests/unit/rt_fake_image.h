@@ -1,0 +1,101 @@
+/*
+ * rt_fake_image.h — a stand-in for the ELF loader in runtime-core tests.
+ *
+ * Include from exactly one test file per executable.  Every definition is
+ * weak and covers every image.h symbol the runtime core references, so no
+ * real loader member is pulled from the static library and the fake is used
+ * whether or not the real loader is built.  The fake "object" is just an
+ * encoded w2n_meta: w2n_image_load copies it and serves it as the
+ * ".w2n.module" section; symbols come from fake_symbols[] (set by the test);
+ * code is the range fake_code_start..fake_code_end.
+ */
+#ifndef W2N_RT_FAKE_IMAGE_H
+#define W2N_RT_FAKE_IMAGE_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "image.h"
+
+#define FAKE_WEAK __attribute__((weak))
+
+struct w2n_image {
+    uint8_t *bytes;
+    size_t size;
+};
+
+typedef struct fake_symbol {
+    const char *name;
+    void *addr;
+} fake_symbol;
+
+static fake_symbol fake_symbols[8];
+static uintptr_t fake_code_start, fake_code_end;
+static int fake_images_live;
+
+FAKE_WEAK w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch,
+                                    w2n_image **out, w2n_error *err) {
+    (void)arch;
+    *out = NULL;
+    if (size < 8 || memcmp(bytes, W2N_META_MAGIC, 8) != 0)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 0, "not an ELF file (fake loader)");
+    w2n_image *img = calloc(1, sizeof *img);
+    img->bytes = malloc(size);
+    memcpy(img->bytes, bytes, size);
+    img->size = size;
+    fake_images_live++;
+    *out = img;
+    return W2N_OK;
+}
+
+FAKE_WEAK void w2n_image_free(w2n_image *img) {
+    if (!img)
+        return;
+    fake_images_live--;
+    free(img->bytes);
+    free(img);
+}
+
+FAKE_WEAK void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    (void)img;
+    for (size_t i = 0; i < sizeof fake_symbols / sizeof fake_symbols[0]; i++)
+        if (fake_symbols[i].name && strcmp(fake_symbols[i].name, name) == 0)
+            return fake_symbols[i].addr;
+    return NULL;
+}
+
+FAKE_WEAK const uint8_t *w2n_image_section(const w2n_image *img, const char *name,
+                                           size_t *out_size) {
+    if (strcmp(name, W2N_META_SECTION) != 0)
+        return NULL;
+    *out_size = img->size;
+    return img->bytes;
+}
+
+FAKE_WEAK int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
+    (void)img;
+    return pc >= fake_code_start && pc < fake_code_end;
+}
+
+FAKE_WEAK const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
+    (void)img;
+    (void)pc;
+    return NULL;
+}
+
+/* The tests only ever run on the build host; x86-64 is what the fake claims
+ * unless the test overrides fake_arch. */
+static w2n_arch fake_arch = W2N_ARCH_X86_64;
+
+FAKE_WEAK w2n_arch w2n_host_arch(void) { return fake_arch; }
+
+FAKE_WEAK const char *w2n_arch_name(w2n_arch arch) {
+    switch (arch) {
+    case W2N_ARCH_X86_64: return "x86_64";
+    case W2N_ARCH_AARCH64: return "aarch64";
+    case W2N_ARCH_RISCV64: return "riscv64";
+    }
+    return "unknown";
+}
+
+#endif

@@ -1,0 +1,155 @@
+/*
+ * test_rt_memory.c — linear memories: guard reservation, grow, protections,
+ * explicit mode that moves.
+ */
+#include <criterion/criterion.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <stdio.h>
+
+#include "rt_testkit.h"
+
+/* Protection string ("rw-p") and extent of the mapping holding addr. */
+static int find_mapping(uintptr_t addr, uintptr_t *start, uintptr_t *end, char prot[5]) {
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    int found = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long s, e;
+        char p[5];
+        if (sscanf(line, "%lx-%lx %4s", &s, &e, p) == 3 && addr >= s && addr < e) {
+            *start = s;
+            *end = e;
+            memcpy(prot, p, 5);
+            found = 1;
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+Test(rt_memory, guard_reservation_and_protections) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_error err;
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(1, 4), W2N_BOUNDS_GUARD, &err);
+    cr_assert_not_null(mem, "%s", err.message);
+    uint8_t *base = w2n_memory_data(mem);
+    cr_assert_eq(w2n_memory_size(mem), 65536);
+    base[0] = 1;
+    base[65535] = 2;
+    uintptr_t s, e;
+    char prot[5];
+    cr_assert(find_mapping((uintptr_t)base, &s, &e, prot));
+    cr_assert_str_eq(prot, "rw-p");
+    cr_assert_eq(e, (uintptr_t)base + 65536);
+    cr_assert(find_mapping((uintptr_t)base + 65536, &s, &e, prot));
+    cr_assert_str_eq(prot, "---p");
+    /* The PROT_NONE part runs to the end of the 8 GiB (+ one page) reservation. */
+    cr_assert_geq(e - (uintptr_t)base, W2N_GUARD_RESERVATION);
+    w2n_store_free(store);
+}
+
+Test(rt_memory, guard_grow_keeps_base_and_zeroes) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(1, 3), W2N_BOUNDS_GUARD, NULL);
+    uint8_t *base = w2n_memory_data(mem);
+    base[10] = 42;
+    cr_assert_eq(w2n_memory_grow(mem, 1), 1);
+    cr_assert_eq(w2n_memory_data(mem), base);
+    cr_assert_eq(w2n_memory_size(mem), 2 * 65536);
+    cr_assert_eq(base[10], 42);
+    cr_assert_eq(base[65536 + 100], 0);
+    base[2 * 65536 - 1] = 7;
+    cr_assert_eq(w2n_memory_grow(mem, 2), -1, "beyond max 3");
+    cr_assert_eq(w2n_memory_size(mem), 2 * 65536);
+    cr_assert_eq(w2n_memory_grow(mem, 0), 2);
+    cr_assert_eq(w2n_memory_grow(mem, 1), 2);
+    cr_assert_eq(w2n_memory_grow(mem, 1), -1);
+    w2n_store_free(store);
+}
+
+Test(rt_memory, spec_maximum_without_declared_max) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(0, -1), W2N_BOUNDS_GUARD, NULL);
+    cr_assert_eq(w2n_memory_size(mem), 0);
+    cr_assert_eq(w2n_memory_grow(mem, 65537), -1);
+    cr_assert_eq(w2n_memory_grow(mem, 65536), 0, "the full 4 GiB is committable in guard mode");
+    cr_assert_eq(w2n_memory_size(mem), UINT64_C(4) << 30);
+    cr_assert_eq(w2n_memory_grow(mem, 1), -1);
+    w2n_store_free(store);
+}
+
+Test(rt_memory, beyond_size_faults, .signal = SIGSEGV) {
+    DEFAULT_SEGV_ACTION();
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(1, -1), W2N_BOUNDS_GUARD, NULL);
+    volatile uint8_t *base = w2n_memory_data(mem);
+    base[65536] = 1;   /* no Wasm call active: the handler passes it on */
+}
+
+Test(rt_memory, explicit_mode_exact_and_moves) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_error err;
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(1, -1), W2N_BOUNDS_EXPLICIT, &err);
+    cr_assert_not_null(mem, "%s", err.message);
+    uint8_t *base = w2n_memory_data(mem);
+    uintptr_t s, e;
+    char prot[5];
+    cr_assert(find_mapping((uintptr_t)base, &s, &e, prot));
+    cr_assert_str_eq(prot, "rw-p");
+    for (int i = 0; i < 65536; i++)
+        base[i] = (uint8_t)i;
+    /* Block in-place growth so that mremap must move the mapping. */
+    void *blocker = mmap(base + 65536, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+                         -1, 0);
+    cr_assert_eq(w2n_memory_grow(mem, 15), 1);
+    uint8_t *moved = w2n_memory_data(mem);
+    if (blocker != MAP_FAILED)
+        cr_assert_neq(moved, base, "grow had to move the mapping");
+    cr_assert_eq(w2n_memory_size(mem), 16 * 65536);
+    for (int i = 0; i < 65536; i++)
+        cr_assert_eq(moved[i], (uint8_t)i);
+    cr_assert_eq(moved[16 * 65536 - 1], 0);
+    if (blocker != MAP_FAILED)
+        munmap(blocker, 4096);
+    w2n_store_free(store);
+}
+
+Test(rt_memory, explicit_zero_pages_has_a_base) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(0, 1), W2N_BOUNDS_EXPLICIT, NULL);
+    cr_assert_not_null(w2n_memory_data(mem));
+    cr_assert_eq(w2n_memory_size(mem), 0);
+    cr_assert_eq(w2n_memory_grow(mem, 1), 0);
+    w2n_memory_data(mem)[65535] = 5;
+    cr_assert_eq(w2n_memory_grow(mem, 1), -1);
+    w2n_store_free(store);
+}
+
+Test(rt_memory, bad_limits_rejected) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_error err;
+    cr_assert_null(w2n_memory_new(store, kit_limits(65537, -1), W2N_BOUNDS_GUARD, &err));
+    cr_assert_eq(err.code, W2N_ERR_ARGUMENT);
+    cr_assert_null(w2n_memory_new(store, kit_limits(2, 1), W2N_BOUNDS_EXPLICIT, &err));
+    w2n_store_free(store);
+}
+
+Test(rt_memory, reservations_are_released) {
+    /* 3 x 200 reservations of 8 GiB would exhaust a 47-bit address space
+     * (and the registry) if freeing a store leaked them. */
+    for (int round = 0; round < 3; round++) {
+        w2n_store *store = w2n_store_new(NULL);
+        for (int i = 0; i < 200; i++)
+            cr_assert_not_null(w2n_memory_new(store, kit_limits(1, -1), W2N_BOUNDS_GUARD, NULL));
+        w2n_store_free(store);
+    }
+    for (int i = 0; i < 9000; i++) {
+        w2n_store *store = w2n_store_new(NULL);
+        cr_assert_not_null(w2n_memory_new(store, kit_limits(0, -1), W2N_BOUNDS_GUARD, NULL),
+                           "round %d", i);
+        w2n_store_free(store);
+    }
+}

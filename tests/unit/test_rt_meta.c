@@ -1,0 +1,279 @@
+/*
+ * test_rt_meta.c — the ".w2n.module" codec: round trip, truncation, corruption.
+ */
+#include <criterion/criterion.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "meta.h"
+
+static w2n_valtype p_ii[] = {W2N_I32, W2N_I64};
+static w2n_valtype r_fv[] = {W2N_F32, W2N_V128, W2N_FUNCREF};
+static w2n_functype types[] = {{2, 3, p_ii, r_fv}, {0, 0, NULL, NULL}};
+
+static w2n_meta_import imports[] = {
+    {.module = "env", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = 1},
+    {.module = "env", .name = "t", .kind = W2N_EXTERN_TABLE,
+     .table = {W2N_EXTERNREF, {1, 10, true}}},
+    {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false}},
+    {.module = "", .name = "g\xc3\xa9", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I64, true}},
+};
+static uint32_t func_types[] = {0, 1, 1};
+static w2n_tabletype tables[] = {{W2N_FUNCREF, {3, 0, false}}};
+static w2n_meta_global globals[] = {
+    {{W2N_I64, false}, {W2N_CONST_GLOBAL_GET, 0, {0, 0}}},
+    {{W2N_V128, true}, {W2N_CONST_V128, 0, {0x0123456789abcdefull, 0xfedcba9876543210ull}}},
+    {{W2N_FUNCREF, false}, {W2N_CONST_REF_FUNC, 2, {0, 0}}},
+};
+static w2n_meta_export exports[] = {
+    {"run", W2N_EXTERN_FUNC, 3}, {"tab", W2N_EXTERN_TABLE, 1}, {"mem", W2N_EXTERN_MEMORY, 0},
+    {"", W2N_EXTERN_GLOBAL, 2},
+};
+static w2n_const_expr items[] = {
+    {W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
+    {W2N_CONST_GLOBAL_GET, 3, {0, 0}},
+};
+static w2n_meta_elem elems[] = {
+    {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 1, {W2N_CONST_I32, 0, {2, 0}}, 3, items},
+    {W2N_SEGMENT_PASSIVE, W2N_FUNCREF, 0, {0, 0, {0, 0}}, 1, items},
+    {W2N_SEGMENT_DECLARATIVE, W2N_FUNCREF, 0, {0, 0, {0, 0}}, 0, NULL},
+};
+static uint8_t hello[] = "hello";
+static w2n_meta_data datas[] = {
+    {W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {16, 0}}, 5, hello},
+    {W2N_SEGMENT_PASSIVE, 0, {0, 0, {0, 0}}, 0, NULL},
+};
+
+static w2n_meta rich(void) {
+    w2n_meta m = {
+        .abi_version = W2N_ABI_VERSION, .arch = W2N_ARCH_AARCH64,
+        .flags = W2N_FLAG_EXPLICIT_BOUNDS, .cpu = "cortex-a72", .features = "+neon",
+        .module_hash = 0x1122334455667788ull,
+        .ntypes = 2, .types = types, .nimports = 4, .imports = imports,
+        .nfuncs = 3, .func_types = func_types, .ntables = 1, .tables = tables,
+        .nmemories = 0, .memories = NULL, .nglobals = 3, .globals = globals,
+        .nexports = 4, .exports = exports, .start = 2,
+        .nelems = 3, .elems = elems, .ndatas = 2, .datas = datas,
+    };
+    return m;
+}
+
+static void encode(const w2n_meta *m, uint8_t **bytes, size_t *size) {
+    w2n_error err;
+    cr_assert_eq(w2n_meta_encode(m, bytes, size, &err), W2N_OK);
+}
+
+Test(rt_meta, round_trip) {
+    w2n_meta in = rich(), out;
+    uint8_t *bytes;
+    size_t size;
+    w2n_error err;
+    encode(&in, &bytes, &size);
+    cr_assert_eq(memcmp(bytes, W2N_META_MAGIC, 8), 0);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(out.abi_version, W2N_ABI_VERSION);
+    cr_assert_eq(out.arch, W2N_ARCH_AARCH64);
+    cr_assert_eq(out.flags, W2N_FLAG_EXPLICIT_BOUNDS);
+    cr_assert_str_eq(out.cpu, "cortex-a72");
+    cr_assert_str_eq(out.features, "+neon");
+    cr_assert_eq(out.module_hash, 0x1122334455667788ull);
+    cr_assert_eq(out.ntypes, 2);
+    cr_assert_eq(out.types[0].nparams, 2);
+    cr_assert_eq(out.types[0].nresults, 3);
+    cr_assert_eq(memcmp(out.types[0].results, r_fv, 3), 0);
+    cr_assert_eq(out.nimports, 4);
+    cr_assert_str_eq(out.imports[3].name, "g\xc3\xa9");
+    cr_assert_eq(out.imports[1].table.limits.max, 10);
+    cr_assert(out.imports[1].table.limits.has_max);
+    cr_assert(out.imports[3].global.is_mutable);
+    cr_assert_eq(out.nimported_funcs, 1);
+    cr_assert_eq(out.nimported_tables, 1);
+    cr_assert_eq(out.nimported_memories, 1);
+    cr_assert_eq(out.nimported_globals, 1);
+    cr_assert_eq(out.nfuncs, 3);
+    cr_assert_eq(out.func_types[2], 1);
+    cr_assert_eq(out.globals[1].init.bits[1], 0xfedcba9876543210ull);
+    cr_assert_eq(out.globals[2].init.kind, W2N_CONST_REF_FUNC);
+    cr_assert_str_eq(out.exports[0].name, "run");
+    cr_assert_str_eq(out.exports[3].name, "");
+    cr_assert_eq(out.start, 2);
+    cr_assert_eq(out.nelems, 3);
+    cr_assert_eq(out.elems[0].count, 3);
+    cr_assert_eq(out.elems[0].items[2].kind, W2N_CONST_GLOBAL_GET);
+    cr_assert_eq(out.elems[2].mode, W2N_SEGMENT_DECLARATIVE);
+    cr_assert_eq(out.ndatas, 2);
+    cr_assert_eq(out.datas[0].size, 5);
+    cr_assert_eq(memcmp(out.datas[0].bytes, "hello", 5), 0);
+    cr_assert_eq(out.datas[0].offset.bits[0], 16);
+
+    /* Re-encoding the decoded meta gives the same bytes. */
+    uint8_t *again;
+    size_t again_size;
+    encode(&out, &again, &again_size);
+    cr_assert_eq(again_size, size);
+    cr_assert_eq(memcmp(again, bytes, size), 0);
+    w2n_meta_free(&out);
+    free(again);
+    free(bytes);
+}
+
+Test(rt_meta, empty_module_round_trip) {
+    w2n_meta in = {.abi_version = 1, .arch = W2N_ARCH_X86_64, .start = -1}, out;
+    uint8_t *bytes;
+    size_t size;
+    encode(&in, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, NULL), W2N_OK);
+    cr_assert_eq(out.start, -1);
+    cr_assert_str_eq(out.cpu, "");
+    w2n_meta_free(&out);
+    free(bytes);
+}
+
+Test(rt_meta, every_truncation_rejected) {
+    w2n_meta in = rich(), out;
+    uint8_t *bytes;
+    size_t size;
+    encode(&in, &bytes, &size);
+    for (size_t n = 0; n < size; n++) {
+        /* A fresh copy of exactly n bytes, so ASan sees any overread. */
+        uint8_t *cut = malloc(n ? n : 1);
+        memcpy(cut, bytes, n);
+        w2n_error err;
+        cr_assert_eq(w2n_meta_decode(cut, n, &out, &err), W2N_ERR_BAD_OBJECT, "length %zu", n);
+        cr_assert_eq(out.types, NULL);
+        cr_assert_eq(out.nimports, 0);
+        free(cut);
+    }
+    free(bytes);
+}
+
+Test(rt_meta, trailing_bytes_rejected) {
+    w2n_meta in = rich(), out;
+    uint8_t *bytes;
+    size_t size;
+    encode(&in, &bytes, &size);
+    uint8_t *longer = malloc(size + 1);
+    memcpy(longer, bytes, size);
+    longer[size] = 0;
+    w2n_error err;
+    cr_assert_eq(w2n_meta_decode(longer, size + 1, &out, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "trailing"), "%s", err.message);
+    free(longer);
+    free(bytes);
+}
+
+static w2n_status decode_modified(w2n_meta m, w2n_error *err) {
+    uint8_t *bytes;
+    size_t size;
+    w2n_meta out;
+    encode(&m, &bytes, &size);
+    w2n_status st = w2n_meta_decode(bytes, size, &out, err);
+    if (st == W2N_OK)
+        w2n_meta_free(&out);
+    free(bytes);
+    return st;
+}
+
+Test(rt_meta, bad_indices_rejected) {
+    w2n_error err;
+    w2n_meta m = rich();
+    uint32_t bad_types[] = {0, 1, 2};
+    m.func_types = bad_types;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "type index"), "%s", err.message);
+
+    m = rich();
+    m.start = 4;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m = rich();
+    w2n_meta_export ex[] = {{"x", W2N_EXTERN_MEMORY, 1}};
+    m.exports = ex;
+    m.nexports = 1;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m = rich();
+    w2n_meta_global g[] = {{{W2N_I32, false}, {W2N_CONST_GLOBAL_GET, 1, {0, 0}}}};
+    m.globals = g;       /* global 1 is itself: not yet defined */
+    m.nglobals = 1;
+    m.nexports = 0;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m = rich();
+    w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 1, {W2N_CONST_I32, 0, {0, 0}}, 0, NULL}};
+    m.datas = d;
+    m.ndatas = 1;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m = rich();
+    w2n_tabletype t[] = {{W2N_I32, {0, 0, false}}};
+    m.tables = t;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m = rich();
+    w2n_limits mem[] = {{70000, 0, false}};
+    m.memories = mem;
+    m.nmemories = 1;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+}
+
+Test(rt_meta, huge_count_rejected_without_allocating) {
+    /* magic, header, then a type count of 0xFFFFFFFF with nothing after. */
+    uint8_t b[8 + 12 + 4 + 4 + 8 + 4];
+    memset(b, 0, sizeof b);
+    memcpy(b, W2N_META_MAGIC, 8);
+    memset(b + sizeof b - 4, 0xFF, 4);
+    w2n_meta out;
+    w2n_error err;
+    cr_assert_eq(w2n_meta_decode(b, sizeof b, &out, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "count"), "%s", err.message);
+}
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+static uint32_t next_rand(void) {
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return (uint32_t)rng;
+}
+
+Test(rt_meta, fuzzed_bytes_never_crash) {
+    w2n_meta in = rich(), out;
+    uint8_t *bytes;
+    size_t size;
+    encode(&in, &bytes, &size);
+    int accepted = 0;
+    for (int round = 0; round < 20000; round++) {
+        uint8_t *mut = malloc(size);
+        memcpy(mut, bytes, size);
+        int flips = 1 + (int)(next_rand() % 4);
+        for (int k = 0; k < flips; k++) {
+            size_t at = 8 + next_rand() % (size - 8);
+            mut[at] = (next_rand() & 1) ? (uint8_t)next_rand() : (uint8_t)(mut[at] ^ 0x80);
+        }
+        size_t n = (next_rand() % 8 == 0) ? next_rand() % size : size;
+        if (w2n_meta_decode(mut, n, &out, NULL) == W2N_OK) {
+            accepted++;
+            w2n_meta_free(&out);
+        }
+        free(mut);
+    }
+    /* Pure random bytes after the magic. */
+    for (int round = 0; round < 2000; round++) {
+        size_t n = 8 + next_rand() % 256;
+        uint8_t *r = malloc(n);
+        memcpy(r, W2N_META_MAGIC, 8);
+        for (size_t i = 8; i < n; i++)
+            r[i] = (uint8_t)next_rand();
+        if (w2n_meta_decode(r, n, &out, NULL) == W2N_OK)
+            w2n_meta_free(&out);
+        free(r);
+    }
+    cr_assert(accepted < 20000);
+    free(bytes);
+}
+
+Test(rt_meta, hash_is_fnv1a64) {
+    cr_assert_eq(w2n_meta_hash(NULL, 0), 0xcbf29ce484222325ull);
+    cr_assert_eq(w2n_meta_hash((const uint8_t *)"a", 1), 0xaf63dc4c8601ec8cull);
+}
