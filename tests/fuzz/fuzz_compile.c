@@ -30,6 +30,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +38,11 @@
 #include "gen.h"
 #include "mutate.h"
 #include "w2n/compiler.h"
+
+/* SIGINT/SIGTERM end the loop after the current input, so a long run
+ * still prints its summary. */
+static volatile sig_atomic_t stop_requested;
+static void request_stop(int sig) { (void)sig; stop_requested = 1; }
 
 #define PROG "w2n-fuzz-compile"
 
@@ -301,6 +307,8 @@ int main(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
+    signal(SIGINT, request_stop);
+    signal(SIGTERM, request_stop);
     fuzz_rng_seed(seed);
     fuzz_gen_options gen_opts = {0};
     stats st = {0};
@@ -311,7 +319,7 @@ int main(int argc, char **argv) {
         if (!check_one(c.items[i].bytes, c.items[i].size, &cfg, &st))
             st.failures++;
     unsigned long long it = 0;
-    for (; it < iterations && (!st.failures || cfg.keep_going); it++) {
+    for (; it < iterations && (!st.failures || cfg.keep_going) && !stop_requested; it++) {
         if (max_seconds > 0 && now() - start > max_seconds)
             break;
         if ((long)fuzz_below(100) < generate) {

@@ -37,6 +37,11 @@
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 
+/* SIGINT/SIGTERM end the loop after the current input, so a long run
+ * still prints its summary. */
+static volatile sig_atomic_t stop_requested;
+static void request_stop(int sig) { (void)sig; stop_requested = 1; }
+
 #define PROG "w2n-fuzz-run"
 #define CURRENT "fuzz-run-current.wasm"
 #define MAX_EXPORTS 64
@@ -326,13 +331,15 @@ int main(int argc, char **argv) {
     }
     if (files.n)
         iterations = files.n;
+    signal(SIGINT, request_stop);
+    signal(SIGTERM, request_stop);
     fuzz_rng_seed(seed);
     fuzz_gen_options gopts = {.deterministic = true, .no_params = true};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
     double start = now();
     static run w, ref;
-    for (; it < iterations; it++) {
+    for (; it < iterations && !stop_requested; it++) {
         if (max_seconds > 0 && now() - start > max_seconds)
             break;
         if (files.n)
