@@ -310,7 +310,7 @@ int main(int argc, char **argv) {
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
     fuzz_rng_seed(seed);
-    fuzz_gen_options gen_opts = {0};
+    fuzz_gen_options gen_opts = {.simd = true};
     stats st = {0};
     fuzz_buf m = {0};
     double start = now();

@@ -334,7 +334,7 @@ int main(int argc, char **argv) {
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
     fuzz_rng_seed(seed);
-    fuzz_gen_options gopts = {.deterministic = true, .no_params = true};
+    fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
     double start = now();

@@ -17,7 +17,7 @@
 
 #include "gen.h"
 
-enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, FUNCREF = 0x70 };
+enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
 enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
 enum { LABEL_NONE = 0, LABEL_FUNC = 1 }; /* otherwise the label's one value type */
 
@@ -119,9 +119,12 @@ static void fc(gen *g, unsigned sub) {
     uleb(g, sub);
 }
 
+/* Whether the module being generated uses v128 (set per module). */
+static bool simd;
+
 static uint8_t random_numtype(void) {
-    static const uint8_t t[] = {I32, I32, I32, I64, I64, F32, F64};
-    return t[fuzz_below(sizeof t)];
+    static const uint8_t t[] = {I32, I32, I32, I64, I64, F32, F64, V128};
+    return t[fuzz_below(sizeof t - (simd ? 0 : 1))];
 }
 
 static int64_t interesting_int(bool wide) {
@@ -161,6 +164,11 @@ static void const_of(gen *g, uint8_t t) {
             byte(g, (uint8_t)(bits >> (8 * i)));
         return;
     }
+    case V128:
+        byte(g, 0xFD), uleb(g, 12);
+        for (int i = 0; i < 16; i++)
+            byte(g, fuzz_below(3) ? (uint8_t)fuzz_rnd() : (uint8_t)(fuzz_below(2) ? 0 : 0xFF));
+        return;
     default: {
         uint64_t bits = fuzz_below(3) ? f64s[fuzz_below(sizeof f64s / sizeof f64s[0])] : fuzz_rnd();
         byte(g, 0x44);
@@ -239,7 +247,14 @@ static void memarg(gen *g, unsigned natural_log2) {
     uleb(g, fuzz_below(16) ? fuzz_below(64) : (uint64_t)interesting_int(false) & 0xFFFFFFFFu);
 }
 
+static void simd_load(gen *g, unsigned depth);
+static void simd_store(gen *g, unsigned depth);
+
 static void load(gen *g, uint8_t t, unsigned depth) {
+    if (t == V128) {
+        simd_load(g, depth);
+        return;
+    }
     static const struct { uint8_t op, t, log2; } loads[] = {
         {0x28, I32, 2}, {0x29, I64, 3}, {0x2A, F32, 2}, {0x2B, F64, 3}, {0x2C, I32, 0},
         {0x2D, I32, 0}, {0x2E, I32, 1}, {0x2F, I32, 1}, {0x30, I64, 0}, {0x31, I64, 0},
@@ -256,6 +271,10 @@ static void load(gen *g, uint8_t t, unsigned depth) {
 }
 
 static void store(gen *g, unsigned depth) {
+    if (simd && !fuzz_below(4)) {
+        simd_store(g, depth);
+        return;
+    }
     static const struct { uint8_t op, t, log2; } stores[] = {
         {0x36, I32, 2}, {0x37, I64, 3}, {0x38, F32, 2}, {0x39, F64, 3}, {0x3A, I32, 0},
         {0x3B, I32, 1}, {0x3C, I64, 0}, {0x3D, I64, 1}, {0x3E, I64, 2}};
@@ -269,7 +288,11 @@ static void store(gen *g, unsigned depth) {
     memarg(g, stores[k].log2);
 }
 
+static bool simd_value(gen *g, uint8_t t, unsigned depth);
+
 static bool numeric(gen *g, uint8_t t, unsigned depth) {
+    if (t == V128 || (simd && !fuzz_below(6)))
+        return simd_value(g, t, depth);
     for (unsigned tries = 0; tries < 16; tries++) {
         const numop *op = &ops[fuzz_below(nops)];
         if (op->res != t)
@@ -612,6 +635,155 @@ static void stmt(gen *g, unsigned depth) {
     byte(g, 0x01); /* nop */
 }
 
+/* ---- SIMD -------------------------------------------------------------------- */
+
+/* Sub-opcodes of the 0xFD prefix, by signature.  The "exact" groups never
+ * produce a NaN from non-NaN inputs nor pass a payload on, so two correct
+ * engines give the same bits; the others are left out in deterministic mode. */
+static const uint8_t v_bin_exact[] = {
+    14, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55,
+    56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 78,
+    79, 80, 81, 101, 102, 110, 111, 112, 113, 114, 115, 118, 119, 120, 121, 123, 130, 133,
+    134, 142, 143, 144, 145, 146, 147, 149, 150, 151, 152, 153, 155, 156, 157, 158, 159, 174,
+    177, 181, 182, 183, 184, 185, 186, 188, 189, 190, 191, 206, 209, 213, 214, 215, 216, 217,
+    218, 219, 220, 221, 222, 223};
+static const uint8_t v_bin_float[] = {228, 229, 230, 231, 232, 233, 234, 235,
+                                      240, 241, 242, 243, 244, 245, 246, 247};
+static const uint8_t v_un_exact[] = {77, 96, 97, 98, 124, 125, 126, 127, 128, 129, 135, 136,
+                                     137, 138, 160, 161, 167, 168, 169, 170, 192, 193, 199,
+                                     200, 201, 202, 224, 225, 236, 237, 248, 249, 250, 251,
+                                     252, 253, 254, 255};
+static const uint8_t v_un_float[] = {94, 95, 103, 104, 105, 106, 116, 117, 122, 148, 227, 239};
+static const uint8_t v_shift[] = {107, 108, 109, 139, 140, 141, 171, 172, 173, 203, 204, 205};
+static const uint8_t v_test[] = {83, 99, 100, 131, 132, 163, 164, 195, 196}; /* -> i32 */
+
+typedef struct lane_op {
+    uint8_t sub, type, lanes;
+} lane_op;
+
+static const lane_op v_splat[] = {{15, I32, 16}, {16, I32, 8}, {17, I32, 4},
+                                  {18, I64, 2},  {19, F32, 4}, {20, F64, 2}};
+static const lane_op v_extract[] = {{21, I32, 16}, {22, I32, 16}, {24, I32, 8}, {25, I32, 8},
+                                    {27, I32, 4},  {29, I64, 2},  {31, F32, 4}, {33, F64, 2}};
+static const lane_op v_replace[] = {{23, I32, 16}, {26, I32, 8}, {28, I32, 4},
+                                    {30, I64, 2},  {32, F32, 4}, {34, F64, 2}};
+
+#define PICK(a) ((a)[fuzz_below(sizeof(a) / sizeof((a)[0]))])
+
+static void simd_op(gen *g, unsigned sub) {
+    byte(g, 0xFD);
+    uleb(g, sub);
+}
+
+static void simd_load(gen *g, unsigned depth) {
+    static const struct { uint8_t sub, log2; } plain[] = {
+        {0, 4}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}, {6, 3}, {7, 0},
+        {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3}};
+    if (fuzz_below(4)) {
+        size_t k = fuzz_below(sizeof plain / sizeof plain[0]);
+        address(g, depth);
+        simd_op(g, plain[k].sub);
+        memarg(g, plain[k].log2);
+        return;
+    }
+    unsigned log2 = (unsigned)fuzz_below(4); /* load8_lane .. load64_lane */
+    address(g, depth);
+    value(g, V128, depth + 1);
+    simd_op(g, 84 + log2);
+    memarg(g, log2);
+    byte(g, (uint8_t)fuzz_below(16u >> log2));
+}
+
+static void simd_store(gen *g, unsigned depth) {
+    address(g, depth);
+    value(g, V128, depth + 1);
+    if (fuzz_below(2)) {
+        simd_op(g, 11);
+        memarg(g, 4);
+        return;
+    }
+    unsigned log2 = (unsigned)fuzz_below(4); /* store8_lane .. store64_lane */
+    simd_op(g, 88 + log2);
+    memarg(g, log2);
+    byte(g, (uint8_t)fuzz_below(16u >> log2));
+}
+
+static bool float_lane(const gen *g, uint8_t type) {
+    return g->o->deterministic && (type == F32 || type == F64);
+}
+
+/* A v128 from a vector instruction, or a scalar of type t taken out of one. */
+static bool simd_value(gen *g, uint8_t t, unsigned depth) {
+    bool det = g->o->deterministic;
+    if (t != V128) {
+        for (unsigned tries = 0; tries < 8; tries++) {
+            if (t == I32 && !fuzz_below(3)) {
+                value(g, V128, depth + 1);
+                simd_op(g, PICK(v_test));
+                return true;
+            }
+            lane_op e = PICK(v_extract);
+            if (e.type != t)
+                continue;
+            value(g, V128, depth + 1);
+            simd_op(g, e.sub);
+            byte(g, (uint8_t)fuzz_below(e.lanes));
+            return true;
+        }
+        return false;
+    }
+    switch (fuzz_below(9)) {
+    case 0: { /* splat */
+        lane_op sp = PICK(v_splat);
+        if (float_lane(g, sp.type))
+            return false;
+        value(g, sp.type, depth + 1);
+        simd_op(g, sp.sub);
+        return true;
+    }
+    case 1: case 2: /* binary */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, det || fuzz_below(3) ? PICK(v_bin_exact) : PICK(v_bin_float));
+        return true;
+    case 3: /* unary */
+        value(g, V128, depth + 1);
+        simd_op(g, det || fuzz_below(3) ? PICK(v_un_exact) : PICK(v_un_float));
+        return true;
+    case 4: /* shift by an i32 */
+        value(g, V128, depth + 1);
+        value(g, I32, depth + 1);
+        simd_op(g, PICK(v_shift));
+        return true;
+    case 5: { /* replace_lane */
+        lane_op r = PICK(v_replace);
+        if (float_lane(g, r.type))
+            return false;
+        value(g, V128, depth + 1);
+        value(g, r.type, depth + 1);
+        simd_op(g, r.sub);
+        byte(g, (uint8_t)fuzz_below(r.lanes));
+        return true;
+    }
+    case 6: /* bitselect */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, 82);
+        return true;
+    case 7: /* shuffle */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, 13);
+        for (int i = 0; i < 16; i++)
+            byte(g, (uint8_t)fuzz_below(32));
+        return true;
+    default:
+        simd_load(g, depth);
+        return true;
+    }
+}
+
 /* ---- the module ------------------------------------------------------------------ */
 
 static void section(fuzz_buf *m, uint8_t id, const fuzz_buf *content) {
@@ -673,6 +845,7 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     init_ops();
     gen g = {.o = o};
+    simd = o->simd && fuzz_below(2);
     unsigned max = o->max_funcs && o->max_funcs <= MAX_FUNCS ? o->max_funcs : 5;
     g.nfuncs = 1 + (unsigned)fuzz_below(max);
     for (unsigned j = 0; j < g.nfuncs; j++) {

@@ -9,7 +9,8 @@
  * every function, a few globals, active and passive data, and functions whose
  * bodies come from a typed stack generator: integer and float arithmetic,
  * conversions, loads and stores, bulk memory, table and reference
- * instructions, select, nested block/loop/if, br/br_if/br_table/return,
+ * instructions, SIMD (with `simd`), select, nested block/loop/if,
+ * br/br_if/br_table/return,
  * direct and indirect calls, and traps (division, conversion, bounds,
  * unreachable, indirect call signature).
  *
@@ -33,6 +34,7 @@
 typedef struct fuzz_gen_options {
     bool deterministic;    /* see above */
     bool no_params;        /* exported functions take no parameters */
+    bool simd;             /* about half of the modules also use v128 */
     unsigned max_funcs;    /* 0 = default (5) */
     unsigned fuel;         /* 0 = default (1000) */
 } fuzz_gen_options;
