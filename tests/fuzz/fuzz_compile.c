@@ -256,7 +256,8 @@ static void report(stats *st, unsigned long long iterations, uint64_t seed, doub
            "(%llu ok, %llu unsupported), %llu determinism checks, %llu failures\n",
            (unsigned long long)seed, iterations, secs, st->mutants, st->valid, st->compiles, st->ok,
            st->unsupported, st->determinism_checks, st->failures);
-    qsort(st->unsup, st->nunsup, sizeof *st->unsup, by_count);
+    if (st->nunsup) /* qsort must not get NULL, even for no items */
+        qsort(st->unsup, st->nunsup, sizeof *st->unsup, by_count);
     for (size_t i = 0; i < st->nunsup; i++)
         printf("  unsupported %-28s %llu\n", st->unsup[i].name, st->unsup[i].count);
     /* Before LeakSanitizer's exit-time report, which ends the process. */
