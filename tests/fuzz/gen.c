@@ -297,8 +297,11 @@ static bool numeric(gen *g, uint8_t t, unsigned depth) {
         const numop *op = &ops[fuzz_below(nops)];
         if (op->res != t)
             continue;
-        if (g->o->deterministic && (op->code == 0xBC || op->code == 0xBD))
-            continue; /* would expose NaN payloads */
+        /* Reinterpretation would expose NaN payloads, copysign the sign of a
+         * NaN (both nondeterministic in the spec). */
+        if (g->o->deterministic &&
+            (op->code == 0xBC || op->code == 0xBD || op->code == 0x98 || op->code == 0xA6))
+            continue;
         value(g, op->a, depth + 1);
         if (op->b)
             value(g, op->b, depth + 1);

@@ -19,8 +19,9 @@
  * exhausted, so neither loops nor recursion run for long.
  *
  * With `deterministic`, nothing whose result the spec leaves open is
- * observable: no float-to-int reinterpretation, no float stores, no
- * memory.grow beyond the declared maximum, so two correct engines must agree
+ * observable: no float-to-int reinterpretation, no float stores, no copysign
+ * (the sign of a NaN), no float SIMD arithmetic or float lanes put into a
+ * vector, so two correct engines must agree
  * on every export's result or trap.  The exports are then only the functions
  * whose parameters and results are all i32/i64, named "f<index>".
  */
