@@ -378,9 +378,11 @@ uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const ui
         e = &h->entries[h->nentries++];
         memset(e, 0, sizeof *e);
         e->ins = malloc(nins * sizeof *ins);
-        memcpy(e->ins, ins, nins * sizeof *ins);
+        if (nins) /* memcpy must not get NULL, even for no bytes (UBSan) */
+            memcpy(e->ins, ins, nins * sizeof *ins);
         e->nins = nins;
-        memcpy(e->params, params, nparams);
+        if (nparams)
+            memcpy(e->params, params, nparams);
         e->nparams = nparams;
         e->result = result;
         e->fn = fn;
