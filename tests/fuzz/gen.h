@@ -9,7 +9,8 @@
  * every function, a few globals, active and passive data, and functions whose
  * bodies come from a typed stack generator: integer and float arithmetic,
  * conversions, loads and stores, bulk memory, table and reference
- * instructions, SIMD (with `simd`), select, nested block/loop/if,
+ * instructions, SIMD (with `simd`), select, nested block/loop/if (also with
+ * parameters and several results),
  * br/br_if/br_table/return,
  * direct and indirect calls, and traps (division, conversion, bounds,
  * unreachable, indirect call signature).
