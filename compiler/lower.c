@@ -226,7 +226,7 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
 static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
     return w2n_lower_control(f, in) || w2n_lower_variable(f, in) || w2n_lower_numeric(f, in) ||
            w2n_lower_memory(f, in) || w2n_lower_call(f, in) || w2n_lower_table(f, in) ||
-           w2n_lower_simd(f, in);
+           w2n_lower_simd(f, in) || w2n_lower_simd_memory(f, in);
 }
 
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err) {

@@ -20,6 +20,9 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
     for (unsigned i = type->nparams; i > 0; i--)
         args[i] = w2n_lower_pop(f);
     LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
+    /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
+     * neither turn self-recursion into a loop nor reuse the caller's frame. */
+    LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
     free(args);
     if (type->nresults == 1) {
         w2n_lower_push(f, call);
