@@ -266,6 +266,8 @@ fail:
         err->func_index = func_index;
     w2n_instr_reader_free(&ir);
     LLVMDisposeBuilder(f.b);
+    if (f.phi_b)
+        LLVMDisposeBuilder(f.phi_b);
     free(f.stack);
     for (size_t i = 0; i < f.blocks_cap; i++) {
         free(f.blocks[i].phis);
