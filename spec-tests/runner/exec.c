@@ -285,9 +285,18 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     memset(res, 0, sizeof *res);
     const char *kind = spec_token(cur), *mod_tok = spec_token(cur), *field_tok = spec_token(cur);
     char *field = NULL;
-    if (!field_tok || !spec_parse_string(field_tok, &field, NULL) || !field) {
+    size_t field_len = 0;
+    if (!field_tok || !spec_parse_string(field_tok, &field, &field_len) || !field) {
         free(field);
         snprintf(msg, size, "protocol error: action");
+        return false;
+    }
+    if (strlen(field) != field_len) {
+        /* names.wast exports a name with NUL bytes; calling the export that
+         * the C string names instead would be a false verdict. */
+        free(field);
+        snprintf(msg, size, "export name contains a NUL byte, which the runtime API's "
+                            "C-string names cannot express");
         return false;
     }
     bool ran = false;
