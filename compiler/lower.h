@@ -98,6 +98,9 @@ void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v);
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype);
 /* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */
 void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code);
+/* The same, naming an element index in the message ("uninitialized element 2"). */
+void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
+                             LLVMValueRef index);
 /* Trap unconditionally (the current block then ends in unreachable). */
 void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
 /* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */
