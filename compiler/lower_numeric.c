@@ -9,6 +9,12 @@
  * be any arithmetic NaN (the spec allows it); abs, neg and copysign are pure
  * sign-bit operations and keep payloads, as the spec requires.
  *
+ * Quiet NaNs: LLVM's NaN rules let a signalling NaN operand come back
+ * unchanged from some folds and expansions (x - 0 -> x, x * 1 -> x,
+ * fptrunc(fpext x) -> x, llvm.minimum on x86, ceil & co. on RISC-V), while
+ * Wasm wants an arithmetic (quiet) NaN.  Those few places select the
+ * canonical NaN when the result is a NaN; the hardware quiets everywhere else.
+ *
  * Operands come from the lead's operand stack (lower.h); the validator has
  * already checked their types.
  */

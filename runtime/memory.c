@@ -1,9 +1,9 @@
 /*
  * memory.c — linear memories.
  *
- * Guard mode: one PROT_NONE reservation of W2N_GUARD_RESERVATION bytes plus
- * one Wasm page (so that base + u32 address + u32 offset + access size can
- * never leave it); the first size bytes are read-write and growing only
+ * Guard mode: one PROT_NONE reservation of W2N_GUARD_RESERVATION bytes (so
+ * that base + u32 address + u32 offset + access size never leaves it, see
+ * abi.h); the first size bytes are read-write and growing only
  * mprotects more of it, so base never moves.  The reservation is registered
  * with the fault handler, which turns a fault inside it into
  * "out of bounds memory access".
@@ -23,7 +23,7 @@
 
 #include "internal.h"
 
-#define GUARD_MAPPING (W2N_GUARD_RESERVATION + W2N_PAGE_SIZE)
+#define GUARD_MAPPING W2N_GUARD_RESERVATION
 
 static size_t host_page(void) {
     long p = sysconf(_SC_PAGESIZE);

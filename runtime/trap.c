@@ -25,8 +25,11 @@
 
 #include "internal.h"
 
-#define MAX_MEMORIES 8192
-#define MAX_IMAGES 1024
+/* Address space bounds the memories (16384 x 8 GiB = 128 TiB); objects are
+ * cheap, so a long-running host (the spec runner) may keep many alive.  The
+ * handler scans only up to each registry's high-water mark. */
+#define MAX_MEMORIES 16384
+#define MAX_IMAGES 16384
 #define MAX_CODE_RANGES 64
 #define ALT_STACK_SIZE (64 * 1024)
 
@@ -35,9 +38,18 @@ typedef struct range {
     _Atomic uintptr_t end;
 } range;
 
-static range memories[MAX_MEMORIES];
-static range code_ranges[MAX_CODE_RANGES];
+typedef struct registry {
+    range *slots;
+    size_t cap;
+    _Atomic size_t used;         /* high-water mark: no live slot at or above */
+} registry;
+
+static range memory_slots[MAX_MEMORIES];
+static range code_slots[MAX_CODE_RANGES];
+static registry memories = {memory_slots, MAX_MEMORIES, 0};
+static registry code_ranges = {code_slots, MAX_CODE_RANGES, 0};
 static const w2n_image *_Atomic images[MAX_IMAGES];
+static _Atomic size_t images_used;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static _Thread_local w2n_entry *top;
@@ -136,13 +148,16 @@ void w2n_trap_raise_pending(void) {
 
 /* ---- registries ----------------------------------------------------------------- */
 
-static bool add_range(range *slots, size_t n, uintptr_t start, uintptr_t end) {
+/* Lowest free slot is reused first, so the high-water mark stays low. */
+static bool add_range(registry *r, uintptr_t start, uintptr_t end) {
     bool ok = false;
     pthread_mutex_lock(&registry_lock);
-    for (size_t i = 0; i < n; i++) {
-        if (atomic_load_explicit(&slots[i].start, memory_order_relaxed) == 0) {
-            atomic_store_explicit(&slots[i].end, end, memory_order_relaxed);
-            atomic_store_explicit(&slots[i].start, start, memory_order_release);
+    for (size_t i = 0; i < r->cap; i++) {
+        if (atomic_load_explicit(&r->slots[i].start, memory_order_relaxed) == 0) {
+            atomic_store_explicit(&r->slots[i].end, end, memory_order_relaxed);
+            atomic_store_explicit(&r->slots[i].start, start, memory_order_release);
+            if (i + 1 > atomic_load_explicit(&r->used, memory_order_relaxed))
+                atomic_store_explicit(&r->used, i + 1, memory_order_release);
             ok = true;
             break;
         }
@@ -151,37 +166,40 @@ static bool add_range(range *slots, size_t n, uintptr_t start, uintptr_t end) {
     return ok;
 }
 
-static void remove_range(range *slots, size_t n, uintptr_t start) {
+static void remove_range(registry *r, uintptr_t start) {
     pthread_mutex_lock(&registry_lock);
-    for (size_t i = 0; i < n; i++) {
-        if (atomic_load_explicit(&slots[i].start, memory_order_relaxed) == start) {
-            atomic_store_explicit(&slots[i].start, 0, memory_order_release);
+    size_t used = atomic_load_explicit(&r->used, memory_order_relaxed);
+    for (size_t i = 0; i < used; i++) {
+        if (atomic_load_explicit(&r->slots[i].start, memory_order_relaxed) == start) {
+            atomic_store_explicit(&r->slots[i].start, 0, memory_order_release);
             break;
         }
     }
+    while (used > 0 && atomic_load_explicit(&r->slots[used - 1].start, memory_order_relaxed) == 0)
+        used--;
+    atomic_store_explicit(&r->used, used, memory_order_release);
     pthread_mutex_unlock(&registry_lock);
 }
 
-static bool in_ranges(range *slots, size_t n, uintptr_t addr) {
-    for (size_t i = 0; i < n; i++) {
-        uintptr_t s = atomic_load_explicit(&slots[i].start, memory_order_acquire);
-        if (s && addr >= s && addr < atomic_load_explicit(&slots[i].end, memory_order_relaxed))
+static bool in_ranges(registry *r, uintptr_t addr) {
+    size_t used = atomic_load_explicit(&r->used, memory_order_acquire);
+    for (size_t i = 0; i < used; i++) {
+        uintptr_t s = atomic_load_explicit(&r->slots[i].start, memory_order_acquire);
+        if (s && addr >= s && addr < atomic_load_explicit(&r->slots[i].end, memory_order_relaxed))
             return true;
     }
     return false;
 }
 
 bool w2n_trap_register_memory(uintptr_t base, size_t size) {
-    return base && add_range(memories, MAX_MEMORIES, base, base + size);
+    return base && add_range(&memories, base, base + size);
 }
-void w2n_trap_unregister_memory(uintptr_t base) { remove_range(memories, MAX_MEMORIES, base); }
+void w2n_trap_unregister_memory(uintptr_t base) { remove_range(&memories, base); }
 
 bool w2n_trap_register_code(uintptr_t start, uintptr_t end) {
-    return start && add_range(code_ranges, MAX_CODE_RANGES, start, end);
+    return start && add_range(&code_ranges, start, end);
 }
-void w2n_trap_unregister_code(uintptr_t start) {
-    remove_range(code_ranges, MAX_CODE_RANGES, start);
-}
+void w2n_trap_unregister_code(uintptr_t start) { remove_range(&code_ranges, start); }
 
 bool w2n_trap_register_image(const w2n_image *img) {
     bool ok = false;
@@ -189,6 +207,8 @@ bool w2n_trap_register_image(const w2n_image *img) {
     for (size_t i = 0; i < MAX_IMAGES; i++) {
         if (!atomic_load_explicit(&images[i], memory_order_relaxed)) {
             atomic_store_explicit(&images[i], img, memory_order_release);
+            if (i + 1 > atomic_load_explicit(&images_used, memory_order_relaxed))
+                atomic_store_explicit(&images_used, i + 1, memory_order_release);
             ok = true;
             break;
         }
@@ -199,19 +219,24 @@ bool w2n_trap_register_image(const w2n_image *img) {
 
 void w2n_trap_unregister_image(const w2n_image *img) {
     pthread_mutex_lock(&registry_lock);
-    for (size_t i = 0; i < MAX_IMAGES; i++) {
+    size_t used = atomic_load_explicit(&images_used, memory_order_relaxed);
+    for (size_t i = 0; i < used; i++) {
         if (atomic_load_explicit(&images[i], memory_order_relaxed) == img) {
             atomic_store_explicit(&images[i], NULL, memory_order_release);
             break;
         }
     }
+    while (used > 0 && !atomic_load_explicit(&images[used - 1], memory_order_relaxed))
+        used--;
+    atomic_store_explicit(&images_used, used, memory_order_release);
     pthread_mutex_unlock(&registry_lock);
 }
 
 static bool in_code(uintptr_t pc) {
-    if (in_ranges(code_ranges, MAX_CODE_RANGES, pc))
+    if (in_ranges(&code_ranges, pc))
         return true;
-    for (size_t i = 0; i < MAX_IMAGES; i++) {
+    size_t used = atomic_load_explicit(&images_used, memory_order_acquire);
+    for (size_t i = 0; i < used; i++) {
         const w2n_image *img = atomic_load_explicit(&images[i], memory_order_acquire);
         if (img && w2n_image_contains_code(img, pc))
             return true;
@@ -240,7 +265,7 @@ static void chain(int sig, siginfo_t *si, void *uc) {
 static void on_fault(int sig, siginfo_t *si, void *uc) {
     w2n_entry *e = top;
     uintptr_t addr = (uintptr_t)si->si_addr;
-    if (e && in_ranges(memories, MAX_MEMORIES, addr) && in_code(w2n_arch_fault_pc(uc))) {
+    if (e && in_ranges(&memories, addr) && in_code(w2n_arch_fault_pc(uc))) {
         e->trap.code = W2N_TRAP_MEMORY_OOB;
         e->trap.exit_status = 0;
         e->trap.message[0] = 0;     /* call.c fills the text outside the handler */

@@ -242,10 +242,12 @@ static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follo
         int err = errno;
         free(dir);
         if (fd < 0) {
-            if (err == ENOSYS) {
+            if (err == ENOSYS) {   /* an old kernel: walk from now on */
                 ctx->use_openat2 = false;
                 return WASI_ENOSYS;
             }
+            if (err == EPERM)      /* a seccomp filter that refuses openat2: walk */
+                return WASI_ENOSYS;
             return err == EXDEV ? WASI_ENOTCAPABLE : w2n_wasi_errno(err);
         }
     }

@@ -13,10 +13,9 @@
  * with ACTION one of
  *     invoke NAME FIELD N ARG*      call export FIELD of module NAME
  *     get NAME FIELD                read global export FIELD
- * Messages match when the expected text is a prefix of the actual one, as
- * the reference interpreter matches them.  A module whose definition fails
- * leaves no current module, so later actions fail instead of silently
- * running against an older one.
+ * Messages match as spec_message_matches (values.c) says.  A module whose
+ * definition fails leaves no current module, so later actions fail instead
+ * of silently running against an older one.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,10 +49,6 @@ void spec_runner_fini(spec_runner *r) {
     free(r->objects);
     free(r->named);
     memset(r, 0, sizeof *r);
-}
-
-static bool prefix_matches(const char *expected, const char *actual) {
-    return !strncmp(actual, expected, strlen(expected));
 }
 
 static const char *trap_text(const w2n_trap *trap) {
@@ -210,10 +205,10 @@ static spec_outcome cmd_bad_module(spec_runner *r, spec_cursor *cur, bool want_t
     if (st == W2N_OK) {
         snprintf(msg, size, "instantiated, expected \"%s\"", text);
     } else if (want_trap && st == W2N_ERR_TRAP) {
-        out = prefix_matches(text, trap_text(&trap)) ? SPEC_PASS : SPEC_FAIL;
+        out = spec_message_matches(text, trap_text(&trap)) ? SPEC_PASS : SPEC_FAIL;
         snprintf(msg, size, "trapped \"%s\", expected \"%s\"", trap_text(&trap), text);
     } else if (!want_trap && st == W2N_ERR_LINK) {
-        out = prefix_matches(text, err.message) ? SPEC_PASS : SPEC_PASS_MESSAGE;
+        out = spec_message_matches(text, err.message) ? SPEC_PASS : SPEC_PASS_MESSAGE;
         snprintf(msg, size, "%s", err.message);
     } else if (st == W2N_ERR_TRAP) {
         snprintf(msg, size, "trapped \"%s\", expected link error \"%s\"", trap_text(&trap), text);
@@ -256,14 +251,15 @@ static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t
     return true;
 }
 
-static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, spec_cursor *cur,
-                   action_result *res, char *msg, size_t size) {
+static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t field_len,
+                   spec_cursor *cur, action_result *res, char *msg, size_t size) {
     w2n_value args[64];
     uint32_t nargs;
     if (!parse_args(cur, args, 64, &nargs, msg, size))
         return false;
     w2n_extern ext;
-    if (w2n_instance_export(inst, field, &ext) != W2N_OK || ext.kind != W2N_EXTERN_FUNC) {
+    if (w2n_instance_export_n(inst, field, field_len, &ext) != W2N_OK ||
+        ext.kind != W2N_EXTERN_FUNC) {
         snprintf(msg, size, "no function export \"%s\"", field);
         return false;
     }
@@ -290,7 +286,8 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     memset(res, 0, sizeof *res);
     const char *kind = spec_token(cur), *mod_tok = spec_token(cur), *field_tok = spec_token(cur);
     char *field = NULL;
-    if (!field_tok || !spec_parse_string(field_tok, &field, NULL) || !field) {
+    size_t field_len = 0;
+    if (!field_tok || !spec_parse_string(field_tok, &field, &field_len) || !field) {
         free(field);
         snprintf(msg, size, "protocol error: action");
         return false;
@@ -298,10 +295,11 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     bool ran = false;
     w2n_instance *inst = find_instance(r, mod_tok, msg, size);
     if (inst && !strcmp(kind, "invoke")) {
-        ran = invoke(r, inst, field, cur, res, msg, size);
+        ran = invoke(r, inst, field, field_len, cur, res, msg, size);
     } else if (inst && !strcmp(kind, "get")) {
         w2n_extern ext;
-        if (w2n_instance_export(inst, field, &ext) == W2N_OK && ext.kind == W2N_EXTERN_GLOBAL) {
+        if (w2n_instance_export_n(inst, field, field_len, &ext) == W2N_OK &&
+            ext.kind == W2N_EXTERN_GLOBAL) {
             res->results[0] = w2n_global_get(ext.of.global);
             res->nresults = 1;
             res->status = W2N_OK;
@@ -370,7 +368,7 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
             snprintf(msg, size, "returned, expected trap \"%s\"", text);
         } else {
             const char *actual = trap_text(&res.trap);
-            bool ok = prefix_matches(text, actual) ||
+            bool ok = spec_message_matches(text, actual) ||
                       (exhaustion && res.trap.code == W2N_TRAP_STACK_EXHAUSTED);
             out = ok ? SPEC_PASS : SPEC_FAIL;
             snprintf(msg, size, "trapped \"%s\", expected \"%s\"", actual, text);

@@ -81,6 +81,10 @@ bool spec_f32_is_canonical_nan(uint32_t bits);
 bool spec_f32_is_arithmetic_nan(uint32_t bits);
 bool spec_f64_is_canonical_nan(uint64_t bits);
 bool spec_f64_is_arithmetic_nan(uint64_t bits);
+/* Does an error or trap message match the script's text?  Yes when the
+ * expected text is a prefix of the actual one (as the reference interpreter
+ * matches), or the actual text is a whole-word prefix of the expected one. */
+bool spec_message_matches(const char *expected, const char *actual);
 /* Write "type:payload" for a runtime value (results in failure messages). */
 void spec_format_value(const w2n_value *v, char *buf, size_t size);
 /* Write an expected value in the same syntax as the script. */

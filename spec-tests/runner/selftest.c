@@ -174,6 +174,17 @@ static void test_format(void) {
     CHECK(!strcmp(buf, "i32:ffffffff"));
 }
 
+static void test_messages(void) {
+    CHECK(spec_message_matches("unknown import", "unknown import: spectest.x"));
+    CHECK(spec_message_matches("uninitialized element 2", "uninitialized element 2"));
+    CHECK(!spec_message_matches("uninitialized element 2", "uninitialized element"));
+    CHECK(spec_message_matches("unreachable", "unreachable"));
+    CHECK(!spec_message_matches("undefined element", "uninitialized element"));
+    CHECK(!spec_message_matches("uninitialized element", "uninit"));
+    CHECK(!spec_message_matches("integer overflow", ""));
+    CHECK(!spec_message_matches("out of bounds memory access", "out of bounds table access"));
+}
+
 int spec_self_test(void) {
     failures = 0;
     test_strings();
@@ -183,5 +194,6 @@ int spec_self_test(void) {
     test_refs();
     test_v128();
     test_format();
+    test_messages();
     return failures;
 }

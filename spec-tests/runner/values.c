@@ -138,6 +138,12 @@ bool spec_value_matches(const spec_value *e, const w2n_value *a) {
     }
 }
 
+/* As the reference interpreter's harness: the expected text is a prefix of
+ * the actual one. */
+bool spec_message_matches(const char *expected, const char *actual) {
+    return !strncmp(actual, expected, strlen(expected));
+}
+
 const char *spec_type_name(w2n_valtype type) {
     switch (type) {
     case W2N_I32: return "i32";

@@ -225,9 +225,14 @@ static LLVMModuleRef build(lh_harness *h, const w2n_instr *ins, unsigned nins,
     bool ok = true;
     for (unsigned i = 0; ok && i < nins; i++) {
         const w2n_instr *in = &ins[i];
-        if (in->op == W2N_OP_LOCAL_GET && in->imm.index < nparams)
+        if (in->op == W2N_OP_LOCAL_GET && in->imm.index < nparams) {
             w2n_lower_push(&f, pv[in->imm.index]);
-        else
+        } else if (in->op == W2N_OP_SELECT || in->op == W2N_OP_SELECT_T) {
+            /* lower.c's job in the compiler; here only so tests can combine. */
+            LLVMValueRef c = w2n_lower_pop(&f), y = w2n_lower_pop(&f), x = w2n_lower_pop(&f);
+            LLVMValueRef nz = LLVMBuildICmp(f.b, LLVMIntNE, c, LLVMConstNull(lm->t_i32), "");
+            w2n_lower_push(&f, LLVMBuildSelect(f.b, nz, x, y, ""));
+        } else
             ok = w2n_lower_numeric(&f, in) || w2n_lower_simd(&f, in) ||
                  w2n_lower_simd_memory(&f, in);
     }

@@ -58,7 +58,8 @@ uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsig
                 uint8_t result, const lh_value *args, lh_value *out);
 
 /* The same for a sequence of instructions that read the parameters with
- * local.get (imm.index), e.g. {local.get 0, f32.const 1, f32.mul}. */
+ * local.get (imm.index), e.g. {local.get 0, f32.const 1, f32.mul}; select
+ * is accepted too, so tests can combine results. */
 uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
                     unsigned nparams, uint8_t result, const lh_value *args, lh_value *out);
 
