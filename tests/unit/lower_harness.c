@@ -357,7 +357,7 @@ static bool same_entry(const lh_entry *e, const w2n_instr *ins, unsigned nins,
                        const uint8_t *params, unsigned nparams, uint8_t result)
 {
     if (e->nins != nins || e->nparams != nparams || e->result != result ||
-        memcmp(e->params, params, nparams) != 0)
+        (nparams && memcmp(e->params, params, nparams) != 0))
         return false;
     for (unsigned i = 0; i < nins; i++)
         if (!same_instr(&e->ins[i], &ins[i]))
