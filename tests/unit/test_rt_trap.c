@@ -43,7 +43,10 @@ TEST_CODE static int32_t m_nest(w2n_vmctx *vm, int32_t a) {
     return s[0].i32 + 1000;
 }
 TEST_CODE static void m_nest_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_nest(vm, s[0].i32); }
-/* Recursion with the prologue check compiled code would have. */
+/* Recursion with the prologue check compiled code would have; the call goes
+ * through a volatile pointer so that no optimiser turns it into a loop. */
+static int32_t m_recurse(w2n_vmctx *vm, int32_t depth);
+static int32_t (*volatile recurse_ptr)(w2n_vmctx *, int32_t) = m_recurse;
 TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth) {
     volatile char pad[64];
     pad[0] = (char)depth;
@@ -51,7 +54,7 @@ TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth) {
         vm->helpers->trap(vm, W2N_TRAP_STACK_EXHAUSTED);
     if (depth == INT32_MAX)
         return 0;
-    return 1 + m_recurse(vm, depth + 1) + pad[0] * 0;
+    return 1 + recurse_ptr(vm, depth + 1) + pad[0] * 0;
 }
 TEST_CODE static void m_recurse_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_recurse(vm, s[0].i32); }
 /* Loops n times calling the host; checks the interrupt flag at each back edge. */
