@@ -118,6 +118,26 @@ void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code)
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 
+void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
+                             LLVMValueRef index) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
+    LLVMTypeRef i1 = lm->t_i1;
+    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
+    LLVMBasicBlockRef trap = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "trap_index");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
+    LLVMBuildCondBr(f->b, cond, trap, cont);
+    LLVMPositionBuilderAtEnd(f->b, trap);
+    LLVMValueRef args[2] = {LLVMConstInt(lm->t_i32, code, 0), index};
+    LLVMValueRef call = w2n_lower_call_helper(f, W2N_HELPER_TRAP_INDEX, lm->t_void, args, 2);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+    LLVMBuildUnreachable(f->b);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
 void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
     LLVMBuildBr(f->b, trap_block(f, code));
 }
@@ -226,7 +246,7 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
 static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
     return w2n_lower_control(f, in) || w2n_lower_variable(f, in) || w2n_lower_numeric(f, in) ||
            w2n_lower_memory(f, in) || w2n_lower_call(f, in) || w2n_lower_table(f, in) ||
-           w2n_lower_simd(f, in);
+           w2n_lower_simd(f, in) || w2n_lower_simd_memory(f, in);
 }
 
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err) {
@@ -266,6 +286,8 @@ fail:
         err->func_index = func_index;
     w2n_instr_reader_free(&ir);
     LLVMDisposeBuilder(f.b);
+    if (f.phi_b)
+        LLVMDisposeBuilder(f.phi_b);
     free(f.stack);
     for (size_t i = 0; i < f.blocks_cap; i++) {
         free(f.blocks[i].phis);

@@ -52,6 +52,29 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_
     return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
 }
 
+/* In guard mode a load traps through the hardware, so an unused load must
+ * stay: LLVM deletes unused loads, but not volatile ones.  Values reach the
+ * stack through extensions, bitcasts and lane insertions, so look through
+ * those to the load. */
+void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v) {
+    if (explicit_bounds(f))
+        return; /* the explicit check stays whether or not the load does */
+    for (int depth = 0; v && depth < 4; depth++) {
+        if (LLVMIsALoadInst(v)) {
+            if (LLVMGetMetadata(v, f->lm->md_kind_tbaa) == f->lm->tbaa_memory)
+                LLVMSetVolatile(v, 1);
+            return;
+        }
+        if (!LLVMIsAInstruction(v) || LLVMGetNumOperands(v) < 1)
+            return;
+        LLVMOpcode op = LLVMGetInstructionOpcode(v);
+        if (op != LLVMZExt && op != LLVMSExt && op != LLVMBitCast && op != LLVMInsertElement &&
+            op != LLVMShuffleVector)
+            return;
+        v = LLVMGetOperand(v, op == LLVMInsertElement ? 1 : 0);
+    }
+}
+
 typedef struct access {
     uint32_t op;
     uint8_t result;   /* Wasm type pushed (loads) or popped (stores) */

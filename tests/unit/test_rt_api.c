@@ -25,8 +25,8 @@ static w2n_meta api_meta(void) {
         {.module = "env", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, false}},
         {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {0, 0, false}},
     };
-    static w2n_meta_export exps[] = {{"add", W2N_EXTERN_FUNC, 0}, {"get", W2N_EXTERN_FUNC, 1},
-                                     {"mem", W2N_EXTERN_MEMORY, 0}};
+    static w2n_meta_export exps[] = {{"add", 3, W2N_EXTERN_FUNC, 0}, {"get", 3, W2N_EXTERN_FUNC, 1},
+                                     {"mem", 3, W2N_EXTERN_MEMORY, 0}};
     w2n_meta m = kit_meta();
     m.nimports = 2; m.imports = imps;
     m.nfuncs = 2; m.func_types = ftypes;
@@ -242,7 +242,7 @@ Test(rt_api, all_value_types_and_many_slots) {
     static uint32_t ftypes[] = {0, 1};
     static void *code[] = {(void *)mixed_t, (void *)many_t};   /* native entries unused here */
     static w2n_tramp_fn tramps[] = {mixed_t, many_t};
-    static w2n_meta_export exps[] = {{"mixed", W2N_EXTERN_FUNC, 0}, {"many", W2N_EXTERN_FUNC, 1}};
+    static w2n_meta_export exps[] = {{"mixed", 5, W2N_EXTERN_FUNC, 0}, {"many", 4, W2N_EXTERN_FUNC, 1}};
     w2n_meta m = kit_meta();
     m.ntypes = 2; m.types = types;
     m.nfuncs = 2; m.func_types = ftypes;

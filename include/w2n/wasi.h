@@ -1,0 +1,86 @@
+/*
+ * w2n/wasi.h — WASI preview 1 (module "wasi_snapshot_preview1") for w2n instances.
+ *
+ * A w2n_wasi holds one program's view of the world: its arguments, its
+ * environment, and a table of file descriptors whose first entries are
+ * stdin, stdout, stderr and then one per preopened directory (fd 3, 4, ...).
+ * Nothing outside the preopened directories is reachable: paths are resolved
+ * beneath a preopen (openat2 RESOLVE_BENEATH where the kernel has it, else a
+ * component-by-component walk that follows symlinks itself), and `..`,
+ * absolute paths or symlinks that would leave it fail with errno
+ * `notcapable`.
+ *
+ *     const char *args[] = {"app.wasm", "input.txt"};
+ *     const char *env[] = {"HOME=/"};
+ *     const char *dirs[] = {".::/work"};            // HOST[::GUEST]
+ *     w2n_wasi_config cfg;
+ *     w2n_wasi_config_init(&cfg);                   // stdio = 0, 1, 2
+ *     cfg.argc = 2; cfg.argv = args;
+ *     cfg.envc = 1; cfg.envp = env;
+ *     cfg.ndirs = 1; cfg.dirs = dirs;
+ *     w2n_error err;
+ *     w2n_wasi *wasi = w2n_wasi_new(&cfg, &err);
+ *     if (!wasi) { fprintf(stderr, "%s\n", err.message); ... }
+ *     if (w2n_wasi_define(wasi, store, linker, &err) != W2N_OK) { ... }
+ *     // instantiate with the linker, then call "_start":
+ *     if (w2n_func_call(store, start, NULL, 0, NULL, 0, &trap, &err) == W2N_ERR_TRAP &&
+ *         trap.code == W2N_TRAP_EXIT)
+ *         status = trap.exit_status;                // proc_exit(status)
+ *     ...
+ *     w2n_wasi_free(wasi);                          // after the store is done with it
+ *
+ * proc_exit ends the running call with a W2N_TRAP_EXIT trap carrying the
+ * status; the caller decides what that means (w2n-run exits with it).
+ * A w2n_wasi serves one instance at a time and is not thread-safe.
+ */
+#ifndef W2N_WASI_H
+#define W2N_WASI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "w2n/error.h"
+#include "w2n/runtime.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct w2n_wasi w2n_wasi;
+
+typedef struct w2n_wasi_config {
+    int argc;                    /* argv[0] is the program's name as it sees it */
+    const char *const *argv;
+    int envc;                    /* "KEY=VALUE" strings, given to the program as is */
+    const char *const *envp;
+    int ndirs;                   /* preopens "HOST[::GUEST]"; GUEST defaults to HOST */
+    const char *const *dirs;
+    int stdin_fd;                /* host descriptors behind WASI fds 0, 1, 2 (not closed */
+    int stdout_fd;               /*   by w2n_wasi_free; -1 leaves that fd closed) */
+    int stderr_fd;
+} w2n_wasi_config;
+
+/* Zero arguments, environment and preopens; stdio 0, 1, 2. */
+void w2n_wasi_config_init(w2n_wasi_config *cfg);
+
+/* Copy the configuration and open the preopened directories.  NULL on
+ * failure (a directory that cannot be opened: W2N_ERR_IO naming it). */
+w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err);
+
+/* Define every wasi_snapshot_preview1 function in `linker` as a host
+ * function of `store` bound to this w2n_wasi.  The w2n_wasi must outlive
+ * every call into instances linked with them. */
+w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
+                           w2n_error *err);
+
+/* True when w2n_wasi_define defines module.name (module is
+ * "wasi_snapshot_preview1"): lets a tool name a missing import up front. */
+bool w2n_wasi_provides(const char *module, const char *name);
+
+/* Close every descriptor the program opened and the preopens; free. */
+void w2n_wasi_free(w2n_wasi *wasi);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,146 @@
+/*
+ * test_rt_run_args.c — the `run` command line: options, and the value
+ * formats of --invoke.  run_args.c is pure (no runtime calls), so it is
+ * compiled into this test directly.
+ */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <string.h>
+
+#include "../../tools/run_args.c"
+
+static bool parse(w2n_run_options *o, char *msg, ...) {
+    char *argv[32];
+    int argc = 0;
+    va_list ap;
+    va_start(ap, msg);
+    argv[argc++] = "run";
+    for (char *a; (a = va_arg(ap, char *));)
+        argv[argc++] = a;
+    va_end(ap);
+    static char *keep[32];
+    memcpy(keep, argv, sizeof argv);
+    return w2n_run_parse(argc, keep, o, msg, 256);
+}
+
+Test(run_args, options_then_file_then_program_args) {
+    w2n_run_options o;
+    char msg[256];
+    cr_assert(parse(&o, msg, "--dir", "/tmp::/t", "--dir=.", "--env", "A=1", "--env=B=",
+                    "--inherit-env", "--stack-size", "8M", "--bounds-checks=explicit",
+                    "app.o", "--dir", "x", NULL), "%s", msg);
+    cr_assert_eq(o.ndirs, 2);
+    cr_assert_str_eq(o.dirs[0], "/tmp::/t");
+    cr_assert_str_eq(o.dirs[1], ".");
+    cr_assert_eq(o.nenvs, 2);
+    cr_assert_str_eq(o.envs[1], "B=");
+    cr_assert(o.inherit_env);
+    cr_assert_eq(o.stack_size, 8u << 20);
+    cr_assert_eq(o.bounds, W2N_BOUNDS_EXPLICIT);
+    cr_assert_str_eq(o.file, "app.o");
+    cr_assert_eq(o.nargs, 2);   /* options after FILE are the program's */
+    cr_assert_str_eq(o.args[0], "--dir");
+    cr_assert_null(o.invoke);
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "--invoke", "fib", "--", "-weird.o", "30", NULL));
+    cr_assert_str_eq(o.invoke, "fib");
+    cr_assert_str_eq(o.file, "-weird.o");
+    cr_assert_eq(o.nargs, 1);
+    w2n_run_options_free(&o);
+}
+
+Test(run_args, bad_command_lines) {
+    w2n_run_options o;
+    char msg[256];
+    cr_assert_not(parse(&o, msg, NULL));
+    cr_assert(strstr(msg, "no FILE"));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--frobnicate", "a.o", NULL));
+    cr_assert(strstr(msg, "unknown option '--frobnicate'"), "%s", msg);
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--env", "NOEQUALS", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--env", "=x", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--bounds-checks=maybe", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--stack-size", "0", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--stack-size", "12Q", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--dir", NULL));
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "--help", NULL));
+    cr_assert(o.help);
+    w2n_run_options_free(&o);
+}
+
+static w2n_value val(const char *s, w2n_valtype t) {
+    w2n_value v;
+    cr_assert(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_run_type_name(t));
+    return v;
+}
+
+static void bad(const char *s, w2n_valtype t) {
+    w2n_value v;
+    cr_assert_not(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_run_type_name(t));
+}
+
+Test(run_args, integers) {
+    cr_assert_eq(val("42", W2N_I32).of.i32, 42);
+    cr_assert_eq(val("-1", W2N_I32).of.i32, -1);
+    cr_assert_eq(val("0xffffffff", W2N_I32).of.i32, -1);
+    cr_assert_eq(val("4294967295", W2N_I32).of.i32, -1);
+    cr_assert_eq(val("-2147483648", W2N_I32).of.i32, INT32_MIN);
+    bad("4294967296", W2N_I32);
+    bad("-2147483649", W2N_I32);
+    bad("", W2N_I32);
+    bad(" 1", W2N_I32);
+    bad("1x", W2N_I32);
+    bad("--1", W2N_I32);
+    bad("0x", W2N_I32);
+    cr_assert_eq(val("-9223372036854775808", W2N_I64).of.i64, INT64_MIN);
+    cr_assert_eq(val("18446744073709551615", W2N_I64).of.i64, -1);
+    cr_assert_eq(val("0x7fffffffffffffff", W2N_I64).of.i64, INT64_MAX);
+    bad("18446744073709551616", W2N_I64);
+}
+
+Test(run_args, floats_and_vectors) {
+    cr_assert_eq(val("1.5", W2N_F32).of.f32, 1.5f);
+    cr_assert(isnan(val("nan", W2N_F64).of.f64));
+    cr_assert(isinf(val("-inf", W2N_F64).of.f64));
+    cr_assert_eq(val("0x1p-2", W2N_F64).of.f64, 0.25);
+    bad("1.5x", W2N_F64);
+    bad("", W2N_F32);
+    w2n_value v = val("0x000102030405060708090a0b0c0d0e0f", W2N_V128);
+    for (int i = 0; i < 16; i++)
+        cr_assert_eq(v.of.v128[i], 15 - i);
+    v = val("ff", W2N_V128);
+    cr_assert_eq(v.of.v128[0], 0xff);
+    cr_assert_eq(v.of.v128[1], 0);
+    bad("0x1000000000000000000000000000000000", W2N_V128);
+    bad("xyz", W2N_V128);
+    cr_assert_null(val("null", W2N_FUNCREF).of.ref);
+    bad("1", W2N_EXTERNREF);
+}
+
+static const char *fmt(w2n_value v) {
+    static char buf[64];
+    w2n_run_format_value(&v, buf, sizeof buf);
+    return buf;
+}
+
+Test(run_args, printing) {
+    cr_assert_str_eq(fmt(w2n_i32(-5)), "-5");
+    cr_assert_str_eq(fmt(w2n_i64(INT64_MIN)), "-9223372036854775808");
+    cr_assert_str_eq(fmt(w2n_f64(0.1)), "0.1");
+    cr_assert_str_eq(fmt(w2n_f32(0.1f)), "0.1");
+    cr_assert_str_eq(fmt(w2n_f64(1e300)), "1e+300");
+    cr_assert_str_eq(fmt(w2n_f64(-INFINITY)), "-inf");
+    cr_assert_str_eq(fmt(w2n_f32(NAN)), "nan");
+    w2n_value v = val("0x0f0e0d0c0b0a09080706050403020100", W2N_V128);
+    cr_assert_str_eq(fmt(v), "0x0f0e0d0c0b0a09080706050403020100");
+    v.type = W2N_EXTERNREF;
+    v.of.ref = NULL;
+    cr_assert_str_eq(fmt(v), "null");
+}

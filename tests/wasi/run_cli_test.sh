@@ -1,0 +1,82 @@
+#!/bin/sh
+# run_cli_test.sh — the `run` command line of w2n and w2n-run: exit codes,
+# --invoke values, and one clear stderr line for each kind of failure.
+#
+#   run_cli_test.sh W2N W2N_RUN DIR
+# DIR holds cli_*.wasm (built from the .wat files next to this script).
+set -u
+w2n=$1 run=$2 dir=$3
+work=$(mktemp -d "${TMPDIR:-/tmp}/w2n-cli.XXXXXX") || exit 1
+trap 'rm -rf "$work"' EXIT
+fails=0 count=0
+
+# check NAME WANT_STATUS WANT_STDOUT WANT_STDERR_SUBSTRING COMMAND...
+check() {
+    name=$1 want_rc=$2 want_out=$3 want_err=$4
+    shift 4
+    count=$((count + 1))
+    "$@" >"$work/out" 2>"$work/err"
+    rc=$?
+    out=$(cat "$work/out")
+    err=$(cat "$work/err")
+    lines=$(wc -l <"$work/err")
+    err_ok=yes
+    if [ -n "$want_err" ]; then   # exactly one line, containing want_err
+        printf '%s' "$err" | grep -qF -- "$want_err" && [ "$lines" -eq 1 ] || err_ok=no
+    elif [ -n "$err" ]; then
+        err_ok=no
+    fi
+    if [ "$rc" != "$want_rc" ] || [ "$out" != "$want_out" ] || [ "$err_ok" = no ]; then
+        fails=$((fails + 1))
+        echo "FAIL $name: status $rc (want $want_rc)"
+        echo "  stdout: $out"
+        echo "  want:   $want_out"
+        echo "  stderr: $err"
+        echo "  want:   $want_err"
+    else
+        echo "ok   $name"
+    fi
+}
+
+nl='
+'
+inv=$dir/cli_invoke.wasm
+check "invoke add" 0 "1" "" "$w2n" run --invoke add "$inv" 2 0xffffffff
+check "invoke mix" 0 "nan${nl}-5${nl}1.5" "" "$w2n" run --invoke mix "$inv" -5 1.5 nan
+check "invoke v128" 0 "0x00000002000000030000000400000000" "" \
+    "$w2n" run --invoke vec "$inv" 0x000000010000000200000003ffffffff
+check "invoke no results" 0 "" "" "$w2n" run --invoke=nothing "$inv"
+check "invoke trap" 134 "" "w2n: trap: integer divide by zero" "$w2n" run --invoke div "$inv" 1 0
+check "unknown export" 1 "" "unknown export: nope" "$w2n" run --invoke nope "$inv"
+check "export not a function" 1 "" "export g is not a function" "$w2n" run --invoke g "$inv"
+check "too few arguments" 1 "" "add expects 2 arguments, got 1" "$w2n" run --invoke add "$inv" 1
+check "bad argument" 1 "" "'x' is not a valid i32" "$w2n" run --invoke add "$inv" 1 x
+check "i32 out of range" 1 "" "is not a valid i32" "$w2n" run --invoke add "$inv" 1 4294967296
+check "no _start" 1 "" "no _start function" "$w2n" run "$inv"
+check "unknown WASI import" 1 "" "unknown import: wasi_snapshot_preview1.foo" \
+    "$w2n" run "$dir/cli_bad_import.wasm"
+check "proc_exit status" 42 "hi" "" "$w2n" run "$dir/cli_exit.wasm"
+check "proc_exit in start" 9 "" "" "$w2n" run "$dir/cli_start_exit.wasm"
+check "missing file" 1 "" "missing.wasm: no such file" "$w2n" run "$work/missing.wasm"
+check "directory" 1 "" "is a directory" "$w2n" run "$work"
+printf 'garbage!' >"$work/junk"
+check "neither object nor wasm" 1 "" "not a compiled object or a .wasm module" \
+    "$w2n" run "$work/junk"
+head -c 30 "$dir/cli_exit.wasm" >"$work/truncated.wasm"
+check "malformed wasm" 1 "" "truncated.wasm: offset" "$w2n" run "$work/truncated.wasm"
+check "unknown option" 2 "" "unknown option '--frob'" "$w2n" run --frob "$inv"
+check "no file" 2 "" "no FILE to run" "$w2n" run
+check "bad --dir" 1 "" "cannot open directory '$work/none'" \
+    "$w2n" run --dir "$work/none" "$dir/cli_exit.wasm"
+check "w2n-run refuses .wasm" 1 "" "a .wasm module; compile it" "$run" "$inv"
+if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
+    check "w2n-run object" 42 "hi" "" "$run" "$work/cli_exit.o"
+    check "w2n run object" 42 "hi" "" "$w2n" run "$work/cli_exit.o"
+    head -c 64 "$work/cli_exit.o" >"$work/cut.o"
+    check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
+else
+    fails=$((fails + 1))
+    echo "FAIL w2n compile cli_exit.wasm: $(cat "$work/err")"
+fi
+echo "$((count - fails)) of $count passed"
+[ "$fails" -eq 0 ]

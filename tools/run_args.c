@@ -1,0 +1,299 @@
+/*
+ * run_args.c — parsing the `run` command line and the values of --invoke
+ * (formats in run_args.h).  Everything here is pure: no I/O but the usage
+ * text, no runtime calls.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "run_args.h"
+
+void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
+    fprintf(out,
+            "usage: %s [OPTIONS] FILE [ARGS...]\n"
+            "\n"
+            "Run %s as a WASI command (its _start),\n"
+            "or call one of its exports with --invoke.\n"
+            "Options go before FILE; everything after FILE is passed to the program.\n"
+            "\n"
+            "  --dir HOST[::GUEST]   preopen directory HOST, seen by the program as GUEST\n"
+            "                        (default: the same path); repeatable\n"
+            "  --env K=V             set an environment variable; repeatable\n"
+            "  --inherit-env         pass this process's environment (before --env)\n"
+            "  --invoke NAME         call export NAME with ARGS parsed by its parameter\n"
+            "                        types and print each result on its own line\n"
+            "  --stack-size N        native stack for Wasm code in bytes (K, M suffixes)\n"
+            "  --bounds-checks=guard|explicit\n"
+            "                        bounds mode to compile a .wasm with (a compiled\n"
+            "                        object keeps the mode it was compiled with)\n"
+            "  -h, --help            show this text\n"
+            "\n"
+            "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
+            "2 on a bad command line.\n",
+            prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
+}
+
+static bool fail(char *msg, size_t size, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, size, fmt, ap);
+    va_end(ap);
+    return false;
+}
+
+static bool parse_size(const char *s, size_t *out) {
+    if (!isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    unsigned shift = 0;
+    if (*end == 'k' || *end == 'K')
+        shift = 10;
+    else if (*end == 'm' || *end == 'M')
+        shift = 20;
+    else if (*end == 'g' || *end == 'G')
+        shift = 30;
+    if (shift)
+        end++;
+    if (errno || *end || v == 0 || v > (SIZE_MAX >> shift))
+        return false;
+    *out = (size_t)(v << shift);
+    return true;
+}
+
+/* Option `name` with its value either "=VALUE" or in the next argument. */
+static const char *option_value(const char *name, int argc, char **argv, int *i, bool *matched) {
+    size_t n = strlen(name);
+    const char *a = argv[*i];
+    *matched = false;
+    if (strncmp(a, name, n) != 0)
+        return NULL;
+    if (a[n] == '=') {
+        *matched = true;
+        return a + n + 1;
+    }
+    if (a[n] != 0)
+        return NULL;
+    *matched = true;
+    if (*i + 1 >= argc)
+        return NULL;
+    return argv[++*i];
+}
+
+static bool push(const char ***list, int *n, const char *v) {
+    const char **l = realloc(*list, ((size_t)*n + 1) * sizeof *l);
+    if (!l)
+        return false;
+    l[(*n)++] = v;
+    *list = l;
+    return true;
+}
+
+bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t size) {
+    memset(o, 0, sizeof *o);
+    o->bounds = W2N_BOUNDS_GUARD;
+    int i = 1;
+    for (; i < argc; i++) {
+        const char *a = argv[i];
+        bool m;
+        const char *v;
+        if (!strcmp(a, "--")) {
+            i++;
+            break;
+        }
+        if (a[0] != '-' || a[1] == 0)
+            break;
+        if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+            o->help = true;
+            return true;
+        }
+        if (!strcmp(a, "--inherit-env")) {
+            o->inherit_env = true;
+            continue;
+        }
+        if ((v = option_value("--dir", argc, argv, &i, &m)), m) {
+            if (!v || !*v)
+                return fail(msg, size, "--dir needs HOST[::GUEST]");
+            if (!push(&o->dirs, &o->ndirs, v))
+                return fail(msg, size, "out of memory");
+        } else if ((v = option_value("--env", argc, argv, &i, &m)), m) {
+            if (!v || !strchr(v, '=') || v[0] == '=')
+                return fail(msg, size, "--env needs KEY=VALUE, got '%s'", v ? v : "");
+            if (!push(&o->envs, &o->nenvs, v))
+                return fail(msg, size, "out of memory");
+        } else if ((v = option_value("--invoke", argc, argv, &i, &m)), m) {
+            if (!v || !*v)
+                return fail(msg, size, "--invoke needs an export name");
+            o->invoke = v;
+        } else if ((v = option_value("--stack-size", argc, argv, &i, &m)), m) {
+            if (!v || !parse_size(v, &o->stack_size))
+                return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
+                            v ? v : "");
+        } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
+            if (v && !strcmp(v, "guard"))
+                o->bounds = W2N_BOUNDS_GUARD;
+            else if (v && !strcmp(v, "explicit"))
+                o->bounds = W2N_BOUNDS_EXPLICIT;
+            else
+                return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",
+                            v ? v : "");
+        } else {
+            return fail(msg, size, "unknown option '%s'", a);
+        }
+    }
+    if (i >= argc)
+        return fail(msg, size, "no FILE to run");
+    o->file = argv[i];
+    o->args = argv + i + 1;
+    o->nargs = argc - i - 1;
+    return true;
+}
+
+void w2n_run_options_free(w2n_run_options *o) {
+    free(o->dirs);
+    free(o->envs);
+    memset(o, 0, sizeof *o);
+}
+
+const char *w2n_run_type_name(w2n_valtype t) {
+    switch (t) {
+    case W2N_I32: return "i32";
+    case W2N_I64: return "i64";
+    case W2N_F32: return "f32";
+    case W2N_F64: return "f64";
+    case W2N_V128: return "v128";
+    case W2N_FUNCREF: return "funcref";
+    case W2N_EXTERNREF: return "externref";
+    default: return "unknown";
+    }
+}
+
+/* An integer of `bits` bits, signed or unsigned, decimal or 0x hex. */
+static bool parse_int(const char *s, unsigned bits, uint64_t *out) {
+    bool neg = *s == '-';
+    if (neg || *s == '+')
+        s++;
+    int base = 10;
+    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+        base = 16;
+        s += 2;
+    }
+    if (!isxdigit((unsigned char)*s))   /* strtoull would take spaces and signs */
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, base);
+    if (errno || *end)
+        return false;
+    uint64_t max = bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1;
+    if (neg) {
+        if (v > (UINT64_C(1) << (bits - 1)))
+            return false;
+        v = (0 - v) & max;
+    } else if (v > max) {
+        return false;
+    }
+    *out = v;
+    return true;
+}
+
+static int hexval(char c) {
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    c = (char)tolower((unsigned char)c);
+    return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+bool w2n_run_parse_value(const char *s, w2n_valtype t, w2n_value *out) {
+    memset(out, 0, sizeof *out);
+    out->type = t;
+    uint64_t u;
+    char *end;
+    switch (t) {
+    case W2N_I32:
+        if (!parse_int(s, 32, &u))
+            return false;
+        out->of.i32 = (int32_t)(uint32_t)u;
+        return true;
+    case W2N_I64:
+        if (!parse_int(s, 64, &u))
+            return false;
+        out->of.i64 = (int64_t)u;
+        return true;
+    case W2N_F32:
+        if (!*s || isspace((unsigned char)*s))
+            return false;
+        out->of.f32 = strtof(s, &end);
+        return *end == 0;
+    case W2N_F64:
+        if (!*s || isspace((unsigned char)*s))
+            return false;
+        out->of.f64 = strtod(s, &end);
+        return *end == 0;
+    case W2N_V128: {
+        if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+            s += 2;
+        size_t n = strlen(s);
+        if (n == 0 || n > 32)
+            return false;
+        for (size_t k = 0; k < n; k++) {   /* digit k from the right is nibble k */
+            int d = hexval(s[n - 1 - k]);
+            if (d < 0)
+                return false;
+            out->of.v128[k / 2] |= (uint8_t)(d << (4 * (k % 2)));
+        }
+        return true;
+    }
+    case W2N_FUNCREF:
+    case W2N_EXTERNREF:
+        out->of.ref = NULL;
+        return !strcmp(s, "null");
+    default:
+        return false;
+    }
+}
+
+/* The shortest %g form that reads back as the same value. */
+static void format_float(double v, bool single, char *buf, size_t size) {
+    if (isnan(v)) {
+        snprintf(buf, size, "%snan", signbit(v) ? "-" : "");
+        return;
+    }
+    if (isinf(v)) {
+        snprintf(buf, size, "%sinf", v < 0 ? "-" : "");
+        return;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (single ? strtof(buf, NULL) == (float)v : strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+void w2n_run_format_value(const w2n_value *v, char *buf, size_t size) {
+    switch (v->type) {
+    case W2N_I32: snprintf(buf, size, "%d", v->of.i32); break;
+    case W2N_I64: snprintf(buf, size, "%lld", (long long)v->of.i64); break;
+    case W2N_F32: format_float(v->of.f32, true, buf, size); break;
+    case W2N_F64: format_float(v->of.f64, false, buf, size); break;
+    case W2N_V128: {
+        if (size < 35) {
+            snprintf(buf, size, "?");
+            break;
+        }
+        buf[0] = '0';
+        buf[1] = 'x';
+        for (int k = 0; k < 16; k++)
+            snprintf(buf + 2 + 2 * k, 3, "%02x", v->of.v128[15 - k]);
+        break;
+    }
+    case W2N_FUNCREF:
+    case W2N_EXTERNREF: snprintf(buf, size, "%s", v->of.ref ? "ref" : "null"); break;
+    default: snprintf(buf, size, "?"); break;
+    }
+}

@@ -1,0 +1,56 @@
+/*
+ * run_args.h — the pure parts of the `run` command line: option parsing,
+ * and reading and printing Wasm values for --invoke.  No runtime calls, so
+ * they are unit-tested on their own.
+ *
+ * Value formats (--invoke arguments and printed results):
+ *   i32, i64   decimal, optionally signed, or 0x hex; arguments may be given
+ *              signed or unsigned (0xffffffff and -1 are the same i32);
+ *              results print as signed decimal
+ *   f32, f64   C decimal or hex float, "nan", "inf", "-inf"; results print
+ *              with enough digits to read back the same value (%.9g / %.17g)
+ *   v128       32 hex digits (optional 0x) of the 128-bit value, most
+ *              significant first (byte 0 of the vector is the last two
+ *              digits); results print the same way with 0x
+ *   funcref, externref   only "null" as an argument; results print "null" or
+ *              "ref"
+ */
+#ifndef W2N_RUN_ARGS_H
+#define W2N_RUN_ARGS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "w2n/compiler_flags.h"
+#include "w2n/runtime.h"
+
+typedef struct w2n_run_options {
+    const char **dirs;          /* "HOST[::GUEST]" */
+    int ndirs;
+    const char **envs;          /* "K=V" as given */
+    int nenvs;
+    bool inherit_env;
+    const char *invoke;         /* NULL: run as a WASI command */
+    size_t stack_size;          /* 0: the store's default */
+    w2n_bounds_mode bounds;
+    bool help;
+    const char *file;
+    int nargs;                  /* program arguments after FILE */
+    char **args;
+} w2n_run_options;
+
+/* Parse argv[1..argc-1].  On failure returns false with a one-line
+ * message in msg.  Free with w2n_run_options_free. */
+bool w2n_run_parse(int argc, char **argv, w2n_run_options *out, char *msg, size_t msg_size);
+void w2n_run_options_free(w2n_run_options *opts);
+void w2n_run_usage(FILE *out, const char *prog, bool can_compile);
+
+/* Parse text as a value of type t; false when it is not one. */
+bool w2n_run_parse_value(const char *text, w2n_valtype t, w2n_value *out);
+/* Print a value as the formats above say, into buf. */
+void w2n_run_format_value(const w2n_value *v, char *buf, size_t size);
+/* "i32", "f64", ... */
+const char *w2n_run_type_name(w2n_valtype t);
+
+#endif

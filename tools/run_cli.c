@@ -1,0 +1,290 @@
+/*
+ * run_cli.c — `w2n run` / `w2n-run`: load (or compile) a module, give it
+ * WASI, and run its _start or one export.  The command line is parsed in
+ * run_args.c; this file does the running and turns every failure into one
+ * line on stderr and an exit code (run_cli.h lists them).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "file_util.h"
+#include "run_args.h"
+#include "run_cli.h"
+#include "w2n/runtime.h"
+#include "w2n/wasi.h"
+
+extern char **environ;
+
+/* Load FILE: an ELF object as is, a .wasm through `compile`. */
+static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile,
+                w2n_object **obj) {
+    uint8_t *bytes = NULL, *compiled = NULL;
+    size_t size = 0, compiled_size = 0;
+    w2n_error err;
+    int rc = W2N_RUN_EXIT_ERROR;
+    if (w2n_read_file(o->file, &bytes, &size, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        return rc;
+    }
+    if (size >= 4 && !memcmp(bytes, "\0asm", 4)) {
+        if (!compile) {
+            fprintf(stderr, "%s: %s: a .wasm module; compile it with 'w2n compile' first "
+                            "(or use 'w2n run')\n", prog, o->file);
+            goto done;
+        }
+        if (compile(bytes, size, o->bounds, &compiled, &compiled_size, &err) != W2N_OK) {
+            if (err.offset != W2N_NO_OFFSET)
+                fprintf(stderr, "%s: %s: offset 0x%llx: %s\n", prog, o->file,
+                        (unsigned long long)err.offset, err.message);
+            else
+                fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+            goto done;
+        }
+        free(bytes);
+        bytes = compiled;
+        size = compiled_size;
+        compiled = NULL;
+    } else if (size < 4 || memcmp(bytes, "\177ELF", 4)) {
+        fprintf(stderr, "%s: %s: not a compiled object%s\n", prog, o->file,
+                compile ? " or a .wasm module" : "");
+        goto done;
+    }
+    if (w2n_object_load(bytes, size, obj, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        goto done;
+    }
+    rc = 0;
+done:
+    free(bytes);
+    free(compiled);
+    return rc;
+}
+
+/* Every import must be a WASI function we provide: say which one is not. */
+static int check_imports(const char *prog, const char *file, const w2n_object *obj) {
+    uint32_t n = w2n_object_import_count(obj);
+    for (uint32_t i = 0; i < n; i++) {
+        const char *module, *name;
+        w2n_extern_kind kind;
+        w2n_object_import(obj, i, &module, &name, &kind);
+        if (kind != W2N_EXTERN_FUNC || !w2n_wasi_provides(module, name)) {
+            fprintf(stderr, "%s: %s: unknown import: %s.%s\n", prog, file, module, name);
+            return W2N_RUN_EXIT_ERROR;
+        }
+    }
+    return 0;
+}
+
+/* The environment: inherited first, then --env, a later KEY replacing an earlier one. */
+static const char **build_env(const w2n_run_options *o, int *out_n) {
+    int n = 0, cap = o->nenvs;
+    if (o->inherit_env)
+        for (char **e = environ; e && *e; e++)
+            cap++;
+    const char **env = malloc(((size_t)cap + 1) * sizeof *env);
+    if (!env)
+        return NULL;
+    if (o->inherit_env)
+        for (char **e = environ; e && *e; e++)
+            env[n++] = *e;
+    for (int i = 0; i < o->nenvs; i++) {
+        size_t klen = (size_t)(strchr(o->envs[i], '=') - o->envs[i]) + 1;
+        int j = 0;
+        while (j < n && strncmp(env[j], o->envs[i], klen) != 0)
+            j++;
+        env[j] = o->envs[i];
+        if (j == n)
+            n++;
+    }
+    *out_n = n;
+    return env;
+}
+
+static int report_trap(const char *prog, const w2n_trap *trap) {
+    if (trap->code == W2N_TRAP_EXIT)
+        return trap->exit_status;
+    fflush(stdout);
+    fprintf(stderr, "w2n: trap: %s\n",
+            trap->message[0] ? trap->message : w2n_trap_message(trap->code));
+    return W2N_RUN_EXIT_TRAP;
+}
+
+/* Call a function export; a trap or an exit gives the exit code in *rc. */
+static w2n_status call(const char *prog, w2n_store *store, w2n_func *fn, const w2n_value *args,
+                       uint32_t nargs, w2n_value *results, uint32_t nresults, int *rc) {
+    w2n_trap trap;
+    w2n_error err;
+    w2n_status st = w2n_func_call(store, fn, args, nargs, results, nresults, &trap, &err);
+    if (st == W2N_ERR_TRAP)
+        *rc = report_trap(prog, &trap);
+    else if (st != W2N_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        *rc = W2N_RUN_EXIT_ERROR;
+    } else {
+        *rc = 0;
+    }
+    return st;
+}
+
+static int run_start(const char *prog, const w2n_run_options *o, w2n_store *store,
+                     w2n_instance *inst) {
+    w2n_extern ext;
+    if (w2n_instance_export(inst, "_start", &ext) != W2N_OK || ext.kind != W2N_EXTERN_FUNC) {
+        fprintf(stderr, "%s: %s: no _start function to run (use --invoke NAME to call an "
+                        "export)\n", prog, o->file);
+        return W2N_RUN_EXIT_ERROR;
+    }
+    int rc;
+    call(prog, store, ext.of.func, NULL, 0, NULL, 0, &rc);
+    return rc;
+}
+
+static int run_invoke(const char *prog, const w2n_run_options *o, w2n_store *store,
+                      w2n_instance *inst) {
+    w2n_extern ext;
+    int rc = W2N_RUN_EXIT_ERROR;
+    if (w2n_instance_export(inst, o->invoke, &ext) != W2N_OK) {
+        fprintf(stderr, "%s: %s: unknown export: %s\n", prog, o->file, o->invoke);
+        return rc;
+    }
+    if (ext.kind != W2N_EXTERN_FUNC) {
+        fprintf(stderr, "%s: %s: export %s is not a function\n", prog, o->file, o->invoke);
+        return rc;
+    }
+    /* A reactor initialises itself before its exports are called. */
+    w2n_extern init;
+    if (w2n_instance_export(inst, "_initialize", &init) == W2N_OK &&
+        init.kind == W2N_EXTERN_FUNC &&
+        call(prog, store, init.of.func, NULL, 0, NULL, 0, &rc) != W2N_OK)
+        return rc;
+    w2n_functype type = w2n_func_type(store, ext.of.func);
+    if ((uint32_t)o->nargs != type.nparams) {
+        fprintf(stderr, "%s: %s expects %u argument%s, got %d\n", prog, o->invoke,
+                type.nparams, type.nparams == 1 ? "" : "s", o->nargs);
+        return W2N_RUN_EXIT_ERROR;
+    }
+    w2n_value *args = calloc(type.nparams + 1, sizeof *args);
+    w2n_value *results = calloc(type.nresults + 1, sizeof *results);
+    if (!args || !results) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto done;
+    }
+    for (uint32_t i = 0; i < type.nparams; i++)
+        if (!w2n_run_parse_value(o->args[i], type.params[i], &args[i])) {
+            fprintf(stderr, "%s: argument %u of %s: '%s' is not a valid %s\n", prog, i + 1,
+                    o->invoke, o->args[i], w2n_run_type_name(type.params[i]));
+            goto done;
+        }
+    if (call(prog, store, ext.of.func, args, type.nparams, results, type.nresults, &rc) !=
+        W2N_OK)
+        goto done;
+    for (uint32_t i = 0; i < type.nresults; i++) {
+        char buf[64];
+        w2n_run_format_value(&results[i], buf, sizeof buf);
+        printf("%s\n", buf);
+    }
+    rc = fflush(stdout) == 0 ? 0 : W2N_RUN_EXIT_ERROR;
+done:
+    free(args);
+    free(results);
+    return rc;
+}
+
+static const char *base_name(const char *path) {
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* Everything after the options: load, link, instantiate, run. */
+static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile) {
+    w2n_object *obj = NULL;
+    w2n_store *store = NULL;
+    w2n_linker *linker = NULL;
+    w2n_wasi *wasi = NULL;
+    const char **argv = NULL, **env = NULL;
+    w2n_error err;
+    int rc = load(prog, o, compile, &obj);
+    if (rc)
+        return rc;
+    rc = W2N_RUN_EXIT_ERROR;
+    if (check_imports(prog, o->file, obj))
+        goto done;
+    int nenv = 0;
+    env = build_env(o, &nenv);
+    argv = malloc(((size_t)o->nargs + 1) * sizeof *argv);
+    if (!env || !argv) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto done;
+    }
+    argv[0] = base_name(o->file);
+    int argc = 1;
+    if (!o->invoke)   /* with --invoke, ARGS are the function's arguments */
+        for (int i = 0; i < o->nargs; i++)
+            argv[argc++] = o->args[i];
+    w2n_wasi_config cfg;
+    w2n_wasi_config_init(&cfg);
+    cfg.argc = argc;
+    cfg.argv = argv;
+    cfg.envc = nenv;
+    cfg.envp = env;
+    cfg.ndirs = o->ndirs;
+    cfg.dirs = o->dirs;
+    wasi = w2n_wasi_new(&cfg, &err);
+    if (!wasi) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        goto done;
+    }
+    w2n_store_options sopts = {.stack_size = o->stack_size};
+    store = w2n_store_new(o->stack_size ? &sopts : NULL);
+    linker = store ? w2n_linker_new(store) : NULL;
+    if (!linker) {
+        fprintf(stderr, "%s: out of memory\n", prog);
+        goto done;
+    }
+    if (w2n_wasi_define(wasi, store, linker, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        goto done;
+    }
+    w2n_instance *inst;
+    w2n_trap trap;
+    w2n_status st = w2n_linker_instantiate(linker, obj, &inst, &trap, &err);
+    if (st == W2N_ERR_TRAP) {   /* the start function trapped, or exited */
+        rc = report_trap(prog, &trap);
+        goto done;
+    }
+    if (st != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        goto done;
+    }
+    rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);
+done:
+    if (linker)
+        w2n_linker_free(linker);
+    if (store)
+        w2n_store_free(store);
+    w2n_wasi_free(wasi);
+    if (obj)
+        w2n_object_free(obj);
+    free(argv);
+    free(env);
+    return rc;
+}
+
+int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn compile) {
+    w2n_run_options o;
+    char msg[256];
+    if (!w2n_run_parse(argc, argv, &o, msg, sizeof msg)) {
+        fprintf(stderr, "%s: %s (try '%s --help')\n", prog, msg, prog);
+        w2n_run_options_free(&o);
+        return W2N_RUN_EXIT_USAGE;
+    }
+    if (o.help) {
+        w2n_run_usage(stdout, prog, compile != NULL);
+        w2n_run_options_free(&o);
+        return 0;
+    }
+    int rc = run(prog, &o, compile);
+    w2n_run_options_free(&o);
+    return rc;
+}

@@ -1,0 +1,49 @@
+/*
+ * run_cli.h — the `run` command line shared by `w2n run` and `w2n-run`.
+ *
+ *   PROG [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env] [--invoke NAME]
+ *        [--stack-size N] [--bounds-checks=guard|explicit] FILE [ARGS...]
+ *
+ * Options come before FILE; everything after FILE belongs to the program
+ * (its argv[0] is FILE's base name).  FILE is a compiled object (ELF), or a
+ * .wasm module when the caller passes a compile function (w2n run does,
+ * w2n-run does not).
+ *
+ * Without --invoke the module is run as a WASI command: `_start` is called
+ * and the process exits with the program's status.  With --invoke NAME the
+ * export NAME is called with ARGS parsed by its parameter types and each
+ * result is printed on its own line (formats in run_args.h).
+ *
+ * Exit codes:
+ *   the program's proc_exit status, or 0 when _start (or NAME) returns
+ *   W2N_RUN_EXIT_TRAP (134) when the program traps; stderr gets
+ *                     "w2n: trap: <message>"
+ *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
+ *                     object, unknown import or export, bad argument)
+ *   W2N_RUN_EXIT_USAGE (2) for a bad command line
+ */
+#ifndef W2N_RUN_CLI_H
+#define W2N_RUN_CLI_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/compiler_flags.h"
+#include "w2n/error.h"
+
+#define W2N_RUN_EXIT_ERROR 1
+#define W2N_RUN_EXIT_USAGE 2
+#define W2N_RUN_EXIT_TRAP 134
+
+/* Compile a .wasm module held in memory to an object for this host;
+ * *out_obj is malloc'd. */
+typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
+                                         w2n_bounds_mode bounds, uint8_t **out_obj,
+                                         size_t *out_size, w2n_error *err);
+
+/* argv[0] is the command's name (ignored), the options start at argv[1].
+ * `prog` prefixes error messages ("w2n run", "w2n-run").  Returns the
+ * process exit code. */
+int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn compile);
+
+#endif
