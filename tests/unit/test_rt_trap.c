@@ -43,9 +43,10 @@ TEST_CODE static int32_t m_nest(w2n_vmctx *vm, int32_t a) {
     return s[0].i32 + 1000;
 }
 TEST_CODE static void m_nest_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_nest(vm, s[0].i32); }
-/* Recursion with the prologue check compiled code would have; the call goes
- * through a volatile pointer so that no optimiser turns it into a loop. */
-static int32_t m_recurse(w2n_vmctx *vm, int32_t depth);
+/* Recursion with the prologue check compiled code would have. */
+TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth);
+/* Called through a volatile pointer so that an optimising C compiler cannot
+ * turn the recursion into a loop, as Wasm code must not be either. */
 static int32_t (*volatile recurse_ptr)(w2n_vmctx *, int32_t) = m_recurse;
 TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth) {
     volatile char pad[64];
