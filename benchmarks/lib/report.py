@@ -1,0 +1,225 @@
+"""Writing the results: JSON, a markdown table and a chart.
+
+Ratios are engine time / native time measured in the same session (lower is
+better; 1.00 = native speed).  The geometric mean of an engine is taken over
+the benchmarks it ran, and the count is shown next to it.
+"""
+import datetime
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+
+COLUMNS = [("w2n-guard", "w2n guard"), ("w2n-explicit", "w2n explicit"),
+           ("wasm2c", "wasm2c+gcc"), ("v8-turbofan", "V8 TurboFan"),
+           ("v8-liftoff", "V8 Liftoff"), ("wasm-interp", "wasm-interp†")]
+
+
+def _version(cmd):
+    try:
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
+        return (p.stdout or p.stderr).strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "not found"
+
+
+def environment():
+    cpu = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+        "host": f"{platform.system()} {platform.machine()}, {cpu}, {os.cpu_count()} cpus",
+        "load": " ".join(f"{x:.2f}" for x in os.getloadavg()),
+        "clang": _version(["clang-19", "--version"]),
+        "gcc": _version(["gcc", "--version"]),
+        "node": _version(["node", "--version"]),
+        "wabt": _version(["wasm-interp", "--version"]),
+        "hyperfine": _version(["hyperfine", "--version"]),
+    }
+
+
+def geomean(xs):
+    xs = [x for x in xs if x and x > 0]
+    return math.exp(sum(math.log(x) for x in xs) / len(xs)) if xs else None
+
+
+def _cell(entry):
+    if not entry:
+        return "–"
+    if entry.get("status") == "ok" and "ratio" in entry:
+        return f"{entry['ratio']:.2f}"
+    if entry.get("status") == "fail":
+        return "FAIL"
+    return "skip"
+
+
+def _table(benches, results, variant, engine_list):
+    avail = {e.key: e for e in engine_list}
+    head = "| benchmark | kind | native ms | " + " | ".join(c[1] for c in COLUMNS) + " |"
+    lines = [head, "|" + "---|" * (3 + len(COLUMNS))]
+    ratios = {k: [] for k, _ in COLUMNS}
+    for b in benches:
+        nat = results.get(b.name, {}).get("native", {}).get("native", {})
+        ms = f"{nat['median'] * 1e3:.1f}" if "median" in nat else "FAIL"
+        cells = []
+        for key, _ in COLUMNS:
+            v = "scalar" if key == "wasm-interp" else variant
+            e = avail.get(key)
+            if e is not None and e.unavailable:
+                cells.append("n/a")
+                continue
+            entry = results.get(b.name, {}).get(key, {}).get(v)
+            cells.append(_cell(entry))
+            if entry and "ratio" in entry:
+                ratios[key].append(entry["ratio"])
+        lines.append(f"| {b.name} | {b.group} | {ms} | " + " | ".join(cells) + " |")
+    gm = []
+    for key, _ in COLUMNS:
+        g = geomean(ratios[key])
+        gm.append(f"**{g:.2f}** ({len(ratios[key])})" if g else "–")
+    lines.append("| **geometric mean** | | | " + " | ".join(gm) + " |")
+    return lines, {k: geomean(v) for k, v in ratios.items()}
+
+
+def _notes(benches, results, engine_list):
+    notes = []
+    for e in engine_list:
+        if e.unavailable:
+            notes.append(f"- `{e.key}` not measured: {e.unavailable}.")
+    seen = set()
+    for b in benches:
+        for key, per in results.get(b.name, {}).items():
+            for v, entry in per.items():
+                if entry.get("status") in ("skip", "fail") and entry.get("note"):
+                    msg = f"- {b.name} `{key}/{v}`: {entry['status']}: {entry['note']}"
+                    if (key, entry["note"]) in seen and entry["status"] == "skip":
+                        continue
+                    seen.add((key, entry["note"]))
+                    notes.append(msg)
+    return notes
+
+
+def _aot_section(metrics):
+    lines = ["## w2n ahead-of-time metrics", ""]
+    if not metrics.get("available"):
+        lines.append(f"Not measured: {metrics.get('note') or 'w2n not available'}.")
+        return lines
+    size = metrics.get("w2n_run_stripped_bytes")
+    lines.append(f"Stripped `w2n-run`: {size / 1024:.0f} KiB." if size else "Stripped `w2n-run`: not measured.")
+    lines.append(f"Load + instantiate measured as: {metrics['instantiate_method']}.")
+    for mode, m in metrics["modes"].items():
+        lines += ["", f"### {mode} mode", "",
+                  f"Empty module load + instantiate (process): "
+                  f"{m['empty_us']:.0f} µs" if m.get("empty_us") else "", "",
+                  "| benchmark | wasm KiB | object KiB | object/wasm | compile ms | ms per wasm KiB "
+                  "| load+inst µs | over empty µs |", "|---|---|---|---|---|---|---|---|"]
+        for name, r in m["rows"].items():
+            def f(k, fmt):
+                return fmt.format(r[k]) if k in r and r[k] is not None else "–"
+            lines.append(f"| {name} | {r['wasm_bytes'] / 1024:.1f} | {r['object_bytes'] / 1024:.1f} | "
+                         f"{r['object_bytes'] / r['wasm_bytes']:.2f} | {f('compile_ms', '{:.1f}')} | "
+                         f"{f('compile_ms_per_kib', '{:.2f}')} | {f('instantiate_us', '{:.0f}')} | "
+                         f"{f('instantiate_us_over_empty', '{:.0f}')} |")
+    return lines
+
+
+def markdown(args, env, engine_list, benches, results, metrics):
+    lines = ["# w2n benchmark results", "",
+             f"Measured {env['date']} on {env['host']} (load average at the end: {env['load']}).",
+             f"Tools: {env['clang']}; {env['gcc']}; node {env['node']}; wabt {env['wabt']}; "
+             f"{env['hyperfine']}.",
+             f"Each cell: median wall-clock time of the whole process ({args.runs} runs after "
+             f"{args.warmup} warm-up) divided by native's median in the same session; lower is "
+             "better, 1.00 = native.  Native: clang-19 -O2 for generic x86-64 (SSE2 "
+             "autovectorisation on), the same C sources.", ""]
+    gms = {}
+    for variant, title in (("scalar", "Wasm built without -msimd128"),
+                           ("simd", "Wasm built with -msimd128 (autovectorised; simd kernel hand-vectorised)")):
+        lines += [f"## {title}", ""]
+        t, gms[variant] = _table(benches, results, variant, engine_list)
+        lines += t + [""]
+    lines += ["† wasm-interp runs only the kernels, without SIMD, at a smaller n (the kernels' "
+              "work is linear in n): its ratio is its time per unit of work at the small n "
+              "over native's time per unit of work at the full n, process start included.",
+              "n/a: engine not available in this run; skip: engine cannot run this "
+              "benchmark (see notes); –: not applicable (kernels-only engine).", ""]
+    notes = _notes(benches, results, engine_list)
+    if notes:
+        lines += ["## Notes", ""] + notes + [""]
+    lines += _aot_section(metrics) + [""]
+    return "\n".join(lines), gms
+
+
+def chart(results_dir, benches, results, gms, engine_list):
+    """A gnuplot SVG: ratio to native per benchmark (log scale) for the
+    scalar builds, one bar per engine, and the geometric means."""
+    gnuplot = shutil.which("gnuplot")
+    if not gnuplot:
+        return "gnuplot not found (Debian: gnuplot-nox); no chart drawn"
+    avail = [(k, t) for k, t in COLUMNS
+             if not next((e for e in engine_list if e.key == k)).unavailable]
+    if not avail:
+        return "no engine measured; no chart drawn"
+    dat = os.path.join(results_dir, "chart.dat")
+    with open(dat, "w") as f:
+        f.write("bench " + " ".join(f'"{t}"' for _, t in avail) + "\n")
+        for b in benches + [None]:
+            name = b.name if b else "geomean"
+            vals = []
+            for k, _ in avail:
+                if b is None:
+                    g = gms["scalar"].get(k)
+                    vals.append(f"{g:.4f}" if g else "NaN")
+                    continue
+                e = results.get(b.name, {}).get(k, {}).get("scalar", {})
+                vals.append(f"{e['ratio']:.4f}" if "ratio" in e else "NaN")
+            f.write(f"{name} " + " ".join(vals) + "\n")
+    svg = os.path.join(results_dir, "chart.svg")
+    script = f"""
+set terminal svg size 1200,520 dynamic font "sans,11" background "white"
+set output "{svg}"
+set title "Run time relative to native (lower is better), wasm without -msimd128"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set logscale y
+set yrange [0.5:*]
+set grid ytics
+set ylabel "time / native time"
+set xtics rotate by -35 nomirror
+set key top left
+plot for [i=2:{len(avail) + 1}] "{dat}" using i:xtic(1) title columnheader(i)
+"""
+    p = subprocess.run([gnuplot], input=script, capture_output=True, text=True)
+    if p.returncode != 0:
+        return f"gnuplot failed: {p.stderr.strip()[:300]}"
+    return None
+
+
+def write(args, ctx, engine_list, benches, results, metrics):
+    os.makedirs(args.results_dir, exist_ok=True)
+    env = environment()
+    md, gms = markdown(args, env, engine_list, benches, results, metrics)
+    chart_note = None if args.no_chart else chart(args.results_dir, benches, results, gms, engine_list)
+    if chart_note:
+        md += f"\nChart: {chart_note}.\n"
+    elif not args.no_chart:
+        md += "\n![ratio to native per benchmark](chart.svg)\n"
+    with open(os.path.join(args.results_dir, "results.md"), "w") as f:
+        f.write(md)
+    raw = {"environment": env, "results": results, "aot": metrics,
+           "geomean": gms,
+           "engines": {e.key: e.unavailable or "available" for e in engine_list}}
+    for path in [os.path.join(args.results_dir, "results.json")] + ([args.json] if args.json else []):
+        with open(path, "w") as f:
+            json.dump(raw, f, indent=1, sort_keys=True)
+    print(md)
