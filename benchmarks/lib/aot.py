@@ -79,7 +79,7 @@ def measure(ctx, engine_list, benches, results):
                 if base_us is not None and not self_timed:
                     row["instantiate_us_over_empty"] = us - base_us
             except timing.TimingError as e:
-                row["note"] = str(e)
+                row["note"] = str(e).splitlines()[0][:200]
             rows[bench.name] = row
         metrics["modes"][engine.mode] = {"rows": rows, "empty_us": base_us}
     return metrics

@@ -17,7 +17,10 @@ CC = os.environ.get("BENCH_CC", "clang-19")
 # bit-identical natively (x86-64 or AArch64) and in Wasm.
 COMMON = ["-O2", "-ffp-contract=off"]
 WASM_KERNEL = ["--target=wasm32", "-nostdlib", "-ffreestanding", "-mbulk-memory",
-               "-Wl,--no-entry", "-Wl,-z,stack-size=1048576"]
+               "-Wl,--no-entry", "-Wl,-z,stack-size=1048576", "-Wl,--strip-debug"]
+# Debian's wasi-libc carries DWARF; strip it (the name section stays) so that
+# module sizes and compile time per KiB measure code, not debug info.
+WASM_PROGRAM = ["-Wl,--strip-debug"]
 VARIANTS = {"scalar": [], "simd": ["-msimd128"]}
 
 
@@ -111,5 +114,5 @@ class Builder:
             src = os.path.join(HARNESS_DIR, "probe_wasi.c")
         out = self.path("wasm", f"{bench.name}{suffix}.wasm")
         cmd = [CC, "--target=wasm32-wasi", f"--sysroot={self.sysroot}", *COMMON,
-               *VARIANTS[variant], src, nop, "-o", out]
+               *VARIANTS[variant], *WASM_PROGRAM, src, nop, "-o", out]
         return run_build(out, [src, nop], cmd)

@@ -64,14 +64,16 @@ def _cell(entry):
 
 def _table(benches, results, variant, engine_list):
     avail = {e.key: e for e in engine_list}
-    head = "| benchmark | kind | native ms | " + " | ".join(c[1] for c in COLUMNS) + " |"
-    lines = [head, "|" + "---|" * (3 + len(COLUMNS))]
-    ratios = {k: [] for k, _ in COLUMNS}
+    # wasm-interp runs the scalar build only: its column is in the first table
+    columns = [c for c in COLUMNS if variant == "scalar" or c[0] != "wasm-interp"]
+    head = "| benchmark | group | native ms | " + " | ".join(c[1] for c in columns) + " |"
+    lines = [head, "|" + "---|" * (3 + len(columns))]
+    ratios = {k: [] for k, _ in columns}
     for b in benches:
         nat = results.get(b.name, {}).get("native", {}).get("native", {})
         ms = f"{nat['median'] * 1e3:.1f}" if "median" in nat else "FAIL"
         cells = []
-        for key, _ in COLUMNS:
+        for key, _ in columns:
             v = "scalar" if key == "wasm-interp" else variant
             e = avail.get(key)
             if e is not None and e.unavailable:
@@ -83,7 +85,7 @@ def _table(benches, results, variant, engine_list):
                 ratios[key].append(entry["ratio"])
         lines.append(f"| {b.name} | {b.group} | {ms} | " + " | ".join(cells) + " |")
     gm = []
-    for key, _ in COLUMNS:
+    for key, _ in columns:
         g = geomean(ratios[key])
         gm.append(f"**{g:.2f}** ({len(ratios[key])})" if g else "–")
     lines.append("| **geometric mean** | | | " + " | ".join(gm) + " |")
@@ -117,6 +119,7 @@ def _aot_section(metrics):
     lines.append(f"Stripped `w2n-run`: {size / 1024:.0f} KiB." if size else "Stripped `w2n-run`: not measured.")
     lines.append(f"Load + instantiate measured as: {metrics['instantiate_method']}.")
     for mode, m in metrics["modes"].items():
+        notes = []
         lines += ["", f"### {mode} mode", "",
                   f"Empty module load + instantiate (process): "
                   f"{m['empty_us']:.0f} µs" if m.get("empty_us") else "", "",
@@ -125,10 +128,15 @@ def _aot_section(metrics):
         for name, r in m["rows"].items():
             def f(k, fmt):
                 return fmt.format(r[k]) if k in r and r[k] is not None else "–"
+            if r.get("note"):
+                notes.append(f"- {name}: {r['note']}")
             lines.append(f"| {name} | {r['wasm_bytes'] / 1024:.1f} | {r['object_bytes'] / 1024:.1f} | "
                          f"{r['object_bytes'] / r['wasm_bytes']:.2f} | {f('compile_ms', '{:.1f}')} | "
                          f"{f('compile_ms_per_kib', '{:.2f}')} | {f('instantiate_us', '{:.0f}')} | "
                          f"{f('instantiate_us_over_empty', '{:.0f}')} |")
+        lines += [""] + notes if notes else []
+    for note in metrics.get("notes", []):
+        lines.append(f"- {note}")
     return lines
 
 
@@ -185,7 +193,7 @@ def chart(results_dir, benches, results, gms, engine_list):
             f.write(f"{name} " + " ".join(vals) + "\n")
     svg = os.path.join(results_dir, "chart.svg")
     script = f"""
-set terminal svg size 1200,520 dynamic font "sans,11" background "white"
+set terminal svg size 1400,520 dynamic font "sans,11" background "white"
 set output "{svg}"
 set title "Run time relative to native (lower is better), wasm without -msimd128"
 set style data histogram
@@ -195,8 +203,9 @@ set logscale y
 set yrange [0.5:*]
 set grid ytics
 set ylabel "time / native time"
-set xtics rotate by -35 nomirror
-set key top left
+set xtics nomirror scale 0 font ",9"
+set key outside right top vertical
+set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5
 plot for [i=2:{len(avail) + 1}] "{dat}" using i:xtic(1) title columnheader(i)
 """
     p = subprocess.run([gnuplot], input=script, capture_output=True, text=True)
