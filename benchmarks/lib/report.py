@@ -62,13 +62,27 @@ def _cell(entry):
     return "skip"
 
 
-def _table(benches, results, variant, engine_list):
+def _net_ratio(bench, key, entry, nat, startup):
+    """The ratio with each engine's own process start-up subtracted."""
+    su, su_nat = startup.get(key, {}).get("median"), startup.get("native", {}).get("median")
+    if su is None or su_nat is None or "median" not in entry or "median" not in nat:
+        return None
+    t, t_nat = entry["median"] - su, nat["median"] - su_nat
+    if t <= 0 or t_nat <= 0:
+        return None
+    if key == "wasm-interp":
+        return (t / bench.interp) / (t_nat / bench.full)
+    return t / t_nat
+
+
+def _table(benches, results, variant, engine_list, startup):
     avail = {e.key: e for e in engine_list}
     # wasm-interp runs the scalar build only: its column is in the first table
     columns = [c for c in COLUMNS if variant == "scalar" or c[0] != "wasm-interp"]
     head = "| benchmark | group | native ms | " + " | ".join(c[1] for c in columns) + " |"
     lines = [head, "|" + "---|" * (3 + len(columns))]
     ratios = {k: [] for k, _ in columns}
+    net = {k: [] for k, _ in columns}
     for b in benches:
         nat = results.get(b.name, {}).get("native", {}).get("native", {})
         ms = f"{nat['median'] * 1e3:.1f}" if "median" in nat else "FAIL"
@@ -83,12 +97,21 @@ def _table(benches, results, variant, engine_list):
             cells.append(_cell(entry))
             if entry and "ratio" in entry:
                 ratios[key].append(entry["ratio"])
+                r = _net_ratio(b, key, entry, nat, startup)
+                if r:
+                    net[key].append(r)
         lines.append(f"| {b.name} | {b.group} | {ms} | " + " | ".join(cells) + " |")
     gm = []
     for key, _ in columns:
         g = geomean(ratios[key])
         gm.append(f"**{g:.2f}** ({len(ratios[key])})" if g else "–")
     lines.append("| **geometric mean** | | | " + " | ".join(gm) + " |")
+    if any(net.values()):
+        gn = []
+        for key, _ in columns:
+            g = geomean(net[key])
+            gn.append(f"{g:.2f} ({len(net[key])})" if g else "–")
+        lines.append("| geometric mean, start-up subtracted‡ | | | " + " | ".join(gn) + " |")
     return lines, {k: geomean(v) for k, v in ratios.items()}
 
 
@@ -153,13 +176,24 @@ def markdown(args, env, engine_list, benches, results, metrics):
     for variant, title in (("scalar", "Wasm built without -msimd128"),
                            ("simd", "Wasm built with -msimd128 (autovectorised; simd kernel hand-vectorised)")):
         lines += [f"## {title}", ""]
-        t, gms[variant] = _table(benches, results, variant, engine_list)
+        t, gms[variant] = _table(benches, results, variant, engine_list,
+                                 metrics.get("startup") or {})
         lines += t + [""]
     lines += ["† wasm-interp runs only the kernels, without SIMD, at a smaller n (the kernels' "
               "work is linear in n): its ratio is its time per unit of work at the small n "
               "over native's time per unit of work at the full n, process start included.",
+              "‡ The same ratios after subtracting each engine's process start-up (table "
+              "below) from its times and native's from native's: the cost of the code itself.",
               "n/a: engine not available in this run; skip: engine cannot run this "
               "benchmark (see notes); –: not applicable (kernels-only engine).", ""]
+    startup = metrics.get("startup") or {}
+    if startup:
+        keys = [k for k in ["native"] + [c[0] for c in COLUMNS] if k in startup]
+        lines += ["Process start-up of each engine (the probe kernel with n = 0: start, load, "
+                  "instantiate, return), median ms; it is included in every time above:", "",
+                  "| " + " | ".join(keys) + " |", "|" + "---|" * len(keys),
+                  "| " + " | ".join(f"{startup[k]['median'] * 1e3:.1f}" if "median" in startup[k]
+                                    else "–" for k in keys) + " |", ""]
     notes = _notes(benches, results, engine_list)
     if notes:
         lines += ["## Notes", ""] + notes + [""]

@@ -187,6 +187,27 @@ def time_bench(ctx, bench, engine_list, results):
                 f"  x{entry['ratio']:.2f}")
 
 
+def time_startup(ctx, engine_list):
+    """Process start-up + instantiate cost of each engine: the probe kernel
+    with n = 0, which returns at once.  Shown next to the table so that short
+    benchmarks can be judged (node's start-up is tens of milliseconds)."""
+    probe = suite.Kernel("probe", "", 0, 0, 0)
+    out = {}
+    for engine in engine_list:
+        if engine.unavailable or "kernel" not in engine.kinds:
+            continue
+        variant = engine.variants[0]
+        try:
+            prep = engine.prepare(probe, variant, 0)
+            t = timing.measure(engine.argv(prep, probe, n=0), max(ctx.runs, 10), 2)
+        except (engines.Skip, build.BuildError, timing.TimingError) as e:
+            out[engine.key] = {"note": str(e).splitlines()[0][:200]}
+            continue
+        out[engine.key] = {"median": t["median"]}
+        log(f"  start-up   {engine.key:17} {t['median'] * 1e3:9.1f} ms")
+    return out
+
+
 def probe_engines(ctx, engine_list, wanted):
     for e in engine_list:
         e.unavailable = None
