@@ -32,14 +32,12 @@ def _first_line(text):
 
 
 def _kernel_output(stdout):
-    """The last line as an unsigned 32-bit decimal (engines differ in sign)."""
-    lines = [l for l in stdout.split() if l.strip()]
-    if not lines:
-        return "<no output>"
-    try:
-        return str(int(lines[-1]) & 0xFFFFFFFF)
-    except ValueError:
-        return lines[-1]
+    """The last integer printed, as an unsigned 32-bit decimal: engines differ
+    in sign and may decorate the value (e.g. "i32:-5")."""
+    numbers = re.findall(r"-?\d+", stdout.strip().splitlines()[-1]) if stdout.strip() else []
+    if not numbers:
+        return f"<{_first_line(stdout)}>"
+    return str(int(numbers[-1]) & 0xFFFFFFFF)
 
 
 def _version_of(tool):
