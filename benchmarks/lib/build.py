@@ -28,6 +28,10 @@ class BuildError(Exception):
     pass
 
 
+class MissingTool(BuildError):
+    """A prerequisite is not installed: the benchmark is skipped, not failed."""
+
+
 def find_wasi_sysroot():
     """The wasi-libc sysroot: $WASI_SYSROOT, Debian's (/usr), or wasi-sdk's."""
     candidates = [os.environ.get("WASI_SYSROOT", ""), "/usr",
@@ -55,7 +59,10 @@ def run_build(out, inputs, cmd, cwd=None):
     if not _stale(out, inputs, cmd):
         return out
     os.makedirs(os.path.dirname(out), exist_ok=True)
-    p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+    except OSError as e:
+        raise MissingTool(f"{cmd[0]}: {e.strerror}") from e
     if p.returncode != 0:
         raise BuildError(f"{shlex.join(cmd)}\n{p.stderr.strip()[:2000]}")
     with open(out + ".cmd", "w") as f:
@@ -108,7 +115,7 @@ class Builder:
                    *srcs, "-o", out]
             return run_build(out, _deps(*srcs), cmd)
         if not self.sysroot:
-            raise BuildError("no wasi-libc sysroot found (set WASI_SYSROOT)")
+            raise MissingTool("no wasi-libc sysroot found (Debian: wasi-libc; or set WASI_SYSROOT)")
         src = os.path.join(PROGRAMS_DIR, bench.name + ".c")
         if bench.name == "probe_wasi":
             src = os.path.join(HARNESS_DIR, "probe_wasi.c")

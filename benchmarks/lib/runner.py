@@ -92,7 +92,7 @@ def check_one(ctx, engine, bench, variant):
     n = _size(bench, engine, ctx.quick)
     try:
         prep = engine.prepare(bench, variant, n)
-    except engines.Skip as e:
+    except (engines.Skip, build.MissingTool) as e:
         return "skip", str(e), None, None
     except build.BuildError as e:
         return "fail", f"build failed: {str(e).splitlines()[-1][:200]}", None, None
@@ -117,6 +117,10 @@ def check_one(ctx, engine, bench, variant):
 def run_bench(ctx, bench, engine_list, variants, results):
     res = results.setdefault(bench.name, {})
     native = engine_list[0]
+    if native.unavailable:
+        res["native"] = {"native": {"status": "skip", "note": native.unavailable}}
+        log(f"  {bench.name:10} native            SKIP {native.unavailable}")
+        return
     # the native reference output, at each size some engine runs
     status, note, argv, observed = check_one(ctx, native, bench, "native")
     if status != "ok":
@@ -208,11 +212,27 @@ def time_startup(ctx, engine_list):
     return out
 
 
+def _wasm_toolchain(ctx):
+    """None if clang can build a kernel to wasm, else why not."""
+    try:
+        ctx.builder.wasm(suite.Kernel("probe", "", 0, 0, 0), "scalar")
+        return None
+    except build.BuildError as e:
+        return f"cannot build wasm ({build.CC} --target=wasm32 and wasm-ld needed): " + \
+            engines._first_line(str(e).splitlines()[-1])
+    except OSError as e:
+        return f"cannot build wasm: {e}"
+
+
 def probe_engines(ctx, engine_list, wanted):
+    no_wasm = _wasm_toolchain(ctx)
     for e in engine_list:
         e.unavailable = None
         if wanted and e.key not in wanted and e.key != "native":
             e.unavailable = "not selected (--engines)"
+            continue
+        if no_wasm and e.key != "native":
+            e.unavailable = no_wasm
             continue
         try:
             e.unavailable = e.probe()
