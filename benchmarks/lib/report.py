@@ -17,6 +17,10 @@ COLUMNS = [("w2n-guard", "w2n guard"), ("w2n-explicit", "w2n explicit"),
            ("v8-liftoff", "V8 Liftoff"), ("wasm-interp", "wasm-interp†")]
 
 
+COLOURS = {"w2n-guard": "#c0392b", "w2n-explicit": "#e67e22", "wasm2c": "#8e44ad",
+           "v8-turbofan": "#2471a3", "v8-liftoff": "#5dade2", "wasm-interp": "#7f8c8d"}
+
+
 def _version(cmd):
     try:
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=30)
@@ -226,6 +230,10 @@ def chart(results_dir, benches, results, gms, engine_list):
                 vals.append(f"{e['ratio']:.4f}" if "ratio" in e else "NaN")
             f.write(f"{name} " + " ".join(vals) + "\n")
     svg = os.path.join(results_dir, "chart.svg")
+    # a fixed colour per engine, so charts of different runs compare
+    plots = ", ".join(
+        f'"{dat}" using {i + 2}{":xtic(1)" if i == 0 else ""} title columnheader({i + 2}) '
+        f'lc rgb "{COLOURS[k]}"' for i, (k, _) in enumerate(avail))
     script = f"""
 set terminal svg size 1400,520 dynamic font "sans,11" background "white"
 set output "{svg}"
@@ -240,7 +248,7 @@ set ylabel "time / native time"
 set xtics nomirror scale 0 font ",9"
 set key outside right top vertical
 set arrow from graph 0, first 1 to graph 1, first 1 nohead dt 2 lw 1.5
-plot for [i=2:{len(avail) + 1}] "{dat}" using i:xtic(1) title columnheader(i)
+plot {plots}
 """
     p = subprocess.run([gnuplot], input=script, capture_output=True, text=True)
     if p.returncode != 0:
@@ -248,9 +256,9 @@ plot for [i=2:{len(avail) + 1}] "{dat}" using i:xtic(1) title columnheader(i)
     return None
 
 
-def write(args, ctx, engine_list, benches, results, metrics):
+def write(args, ctx, engine_list, benches, results, metrics, environment=None):
     os.makedirs(args.results_dir, exist_ok=True)
-    env = environment()
+    env = environment or globals()["environment"]()
     md, gms = markdown(args, env, engine_list, benches, results, metrics)
     chart_note = None if args.no_chart else chart(args.results_dir, benches, results, gms, engine_list)
     if chart_note:
@@ -260,6 +268,7 @@ def write(args, ctx, engine_list, benches, results, metrics):
     with open(os.path.join(args.results_dir, "results.md"), "w") as f:
         f.write(md)
     raw = {"environment": env, "results": results, "aot": metrics,
+           "settings": {"runs": args.runs, "warmup": args.warmup, "w2n_opt": args.opt},
            "geomean": gms,
            "engines": {e.key: e.unavailable or "available" for e in engine_list}}
     for path in [os.path.join(args.results_dir, "results.json")] + ([args.json] if args.json else []):
