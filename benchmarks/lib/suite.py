@@ -55,6 +55,8 @@ PROGRAMS = [
             full={"bytes": 4_000_000}, quick={"bytes": 40_000}),
     Program("csvstat", "wasi: parsing", args=("{in}", "{out}"), workload="csv",
             full={"rows": 400_000}, quick={"rows": 2_000}),
+    Program("jsonstat", "wasi: parsing", args=("{in}", "{out}"), workload="json",
+            full={"orders": 60_000}, quick={"orders": 300}),
     Program("raytrace", "wasi: graphics", args=("{out}", "{w}", "{h}"),
             full={"w": 1024, "h": 768}, quick={"w": 48, "h": 32}),
 ]

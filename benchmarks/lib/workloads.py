@@ -87,7 +87,40 @@ def csv(rows):
     return ("\r\n".join(lines) + "\r\n").encode()
 
 
-GENERATORS = {"text": lambda p: text(p["bytes"]), "csv": lambda p: csv(p["rows"])}
+def json_doc(orders):
+    """An array of orders: nested objects and arrays, escapes (quotes,
+    backslashes, newlines, \\u escapes with surrogate pairs), numbers with
+    and without fractions, literals.  Written by hand (not json.dumps) so the
+    exact bytes do not depend on the Python version."""
+    rng = XorShift(0x15011)
+    words = _words(rng, 400)
+    tags = _words(rng, 40)
+    out = ['{"generator": "w2n benchmarks", "version": 1, "orders": [\n']
+    for i in range(orders):
+        name = " ".join(words[rng.below(400)] for _ in range(1 + rng.below(3))).title()
+        r = rng.below(20)
+        if r == 0:
+            name += ' \\"VIP\\"'
+        elif r == 1:
+            name += " caf\\u00e9 \\ud83d\\ude00"
+        items = []
+        for _ in range(1 + rng.below(4)):
+            price = f"{rng.below(500)}.{rng.below(100):02d}"
+            items.append(f'{{"sku": "{words[rng.below(400)].upper()}-{rng.below(1000)}", '
+                         f'"price": {price}, "qty": {1 + rng.below(9)}}}')
+        tag_list = ", ".join(f'"{tags[min(rng.below(40), rng.below(40))]}"'
+                             for _ in range(rng.below(4)))
+        note = "null" if rng.below(3) else f'"line one\\nline two\\t{words[rng.below(400)]}"'
+        out.append(f'  {{"id": {i}, "customer": {{"name": "{name}", "tags": [{tag_list}], '
+                   f'"score": -{rng.below(100)}.{rng.below(1000):03d}}}, '
+                   f'"items": [{", ".join(items)}], "paid": {"true" if rng.below(4) else "false"}, '
+                   f'"note": {note}}}{"," if i + 1 < orders else ""}\n')
+    out.append("]}\n")
+    return "".join(out).encode()
+
+
+GENERATORS = {"text": lambda p: text(p["bytes"]), "csv": lambda p: csv(p["rows"]),
+              "json": lambda p: json_doc(p["orders"])}
 
 
 def ensure(data_dir, program, params):
