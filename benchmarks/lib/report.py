@@ -167,6 +167,63 @@ def _aot_section(metrics):
     return lines
 
 
+def _targets(benches, results, gms, metrics):
+    """Issue 7's targets, checked against this run (guard mode, scalar builds
+    unless stated)."""
+    g = gms.get("scalar", {})
+    guard, explicit = g.get("w2n-guard"), g.get("w2n-explicit")
+    worst = max(((e.get("ratio"), b.name) for b in benches
+                 for e in [results.get(b.name, {}).get("w2n-guard", {}).get("scalar", {})]
+                 if e.get("ratio")), default=(None, None))
+
+    def verdict(ok):
+        return "–" if ok is None else ("met" if ok else "**missed**")
+
+    def fmt(x, spec="{:.2f}"):
+        return spec.format(x) if x is not None else "not measured"
+
+    rows = [("w2n guard: geometric mean ≤ 1.10 × native", fmt(guard),
+             verdict(None if guard is None else guard <= 1.10)),
+            ("w2n guard: no benchmark above 1.5 × native",
+             f"{fmt(worst[0])} ({worst[1]})" if worst[0] else "not measured",
+             verdict(None if worst[0] is None else worst[0] <= 1.5)),
+            ("w2n explicit checks: geometric mean ≤ 1.35", fmt(explicit),
+             verdict(None if explicit is None else explicit <= 1.35))]
+    def common(other):
+        """Geometric means of w2n guard and `other` over the benchmarks both ran."""
+        pairs = []
+        for b in benches:
+            mine = results.get(b.name, {}).get("w2n-guard", {}).get("scalar", {}).get("ratio")
+            theirs = results.get(b.name, {}).get(other, {}).get("scalar", {}).get("ratio")
+            if mine and theirs:
+                pairs.append((mine, theirs))
+        if not pairs:
+            return None, None, 0
+        return geomean([p[0] for p in pairs]), geomean([p[1] for p in pairs]), len(pairs)
+
+    for other, label in (("wasm2c", "wasm2c + gcc -O2"), ("v8-turbofan", "V8 TurboFan")):
+        mine, theirs, count = common(other)
+        rows.append((f"w2n guard faster than {label} (geometric mean over the benchmarks both ran)",
+                     f"{fmt(mine)} vs {fmt(theirs)} ({count})" if count else "not measured",
+                     verdict(None if not count else mine < theirs)))
+    mine, interp, count = common("wasm-interp")
+    speedup = interp / mine if count else None
+    rows.append(("w2n guard ≥ 20 × faster than wasm-interp (geometric mean)",
+                 fmt(speedup, "{:.0f}×"), verdict(None if speedup is None else speedup >= 20)))
+    inst = [r.get("instantiate_us_over_empty", r.get("instantiate_us"))
+            for m in (metrics.get("modes") or {}).values() for r in m["rows"].values()]
+    inst = [x for x in inst if x is not None]
+    rows.append(("load + instantiate of every object < 1 ms",
+                 f"max {max(inst):.0f} µs" if inst else "not measured",
+                 verdict(None if not inst else max(inst) < 1000)))
+    size = metrics.get("w2n_run_stripped_bytes")
+    rows.append(("stripped w2n-run < 300 KB", f"{size / 1000:.0f} KB" if size else "not measured",
+                 verdict(None if not size else size < 300_000)))
+    lines = ["## Targets (issue 7)", "", "| target | this run | |", "|---|---|---|"]
+    lines += [f"| {t} | {v} | {ok} |" for t, v, ok in rows]
+    return lines + [""]
+
+
 def markdown(args, env, engine_list, benches, results, metrics):
     lines = ["# w2n benchmark results", "",
              f"Measured {env['date']} on {env['host']} (load average at the end: {env['load']}).",
@@ -201,6 +258,7 @@ def markdown(args, env, engine_list, benches, results, metrics):
     notes = _notes(benches, results, engine_list)
     if notes:
         lines += ["## Notes", ""] + notes + [""]
+    lines += _targets(benches, results, gms, metrics)
     lines += _aot_section(metrics) + [""]
     return "\n".join(lines), gms
 
