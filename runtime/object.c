@@ -86,12 +86,18 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
 }
 
 w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err) {
+    return w2n_object_load_at(bytes, size, 0, out, err);
+}
+
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
+                              w2n_object **out, w2n_error *err) {
     *out = NULL;
     w2n_object *obj = calloc(1, sizeof *obj);
     if (!obj)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     obj->meta.start = -1;
-    w2n_status st = w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
+    w2n_status st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
+                         : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
     if (st != W2N_OK)
         goto fail;
     size_t meta_size = 0;
