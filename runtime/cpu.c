@@ -29,6 +29,27 @@ const w2n_cpu_arch *w2n_cpu_arch_get(w2n_arch arch) {
     }
 }
 
+const w2n_cpu_model *w2n_cpu_model_find(w2n_arch arch, const char *name) {
+    const w2n_cpu_arch *a = w2n_cpu_arch_get(arch);
+    for (size_t i = 0; a && name && i < a->nmodels; i++)
+        if (!strcmp(a->models[i].name, name))
+            return &a->models[i];
+    return NULL;
+}
+
+void w2n_cpu_model_names(w2n_arch arch, char *buf, size_t size) {
+    const w2n_cpu_arch *a = w2n_cpu_arch_get(arch);
+    size_t used = 0;
+    if (size)
+        buf[0] = '\0';
+    for (size_t i = 0; a && i < a->nmodels && used < size; i++) {
+        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", a->models[i].name);
+        if (n < 0)
+            break;
+        used += (size_t)n;
+    }
+}
+
 static size_t find(const feature_set *s, const char *name, size_t len) {
     for (size_t i = 0; i < s->n; i++)
         if (strlen(s->names[i]) == len && !memcmp(s->names[i], name, len))
@@ -112,10 +133,7 @@ w2n_status w2n_cpu_check(w2n_arch arch, const char *cpu, const char *features,
     feature_set *s = &local;
     s->n = 0;
     if (cpu && *cpu) {
-        const w2n_cpu_model *m = NULL;
-        for (size_t i = 0; i < a->nmodels && !m; i++)
-            if (!strcmp(a->models[i].name, cpu))
-                m = &a->models[i];
+        const w2n_cpu_model *m = w2n_cpu_model_find(arch, cpu);
         if (!m)
             return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                                  "object was compiled with --cpu=%s, a CPU this runtime does "

@@ -53,6 +53,13 @@ int w2n_arch_cpu_has(const char *name, void *data);
 /* The table of an architecture, or NULL. */
 const w2n_cpu_arch *w2n_cpu_arch_get(w2n_arch arch);
 
+/* The model called `name` on `arch`, or NULL.  The compiler uses this to
+ * refuse a --cpu the loader could not check (and that LLVM may not know). */
+const w2n_cpu_model *w2n_cpu_model_find(w2n_arch arch, const char *name);
+
+/* Write the comma-separated model names of `arch` into buf (truncated). */
+void w2n_cpu_model_names(w2n_arch arch, char *buf, size_t size);
+
 /* Check that `probe` has every feature that `cpu` (NULL or "" = baseline)
  * and `features` ("+a,-b,...", NULL or "" = none) require on `arch`.
  * W2N_ERR_UNSUPPORTED names the missing, unknown or unconfirmed features

@@ -190,7 +190,8 @@ Test(rt_cpu, object_load_refuses_what_the_machine_lacks) {
     w2n_error err;
     cr_assert_eq(w2n_meta_encode(&m, &bytes, &size, &err), W2N_OK);
     w2n_object *obj = (w2n_object *)1;
-    cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED);
+    cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED, "%s",
+                 err.message);
     cr_assert_null(obj);
     cr_assert(strstr(err.message, "--cpu=no-such-cpu"), "%s", err.message);
     free(bytes);
