@@ -42,6 +42,12 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
                                  const w2n_tramp_fn *trampolines, void *const *import_adapters,
                                  w2n_object **out, w2n_error *err);
 
+/* w2n_object_load with the image mapped near `hint` (0: anywhere), e.g.
+ * far from the runtime and libc so that calls must go through stubs (the
+ * far-placement test). */
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
+                              w2n_object **out, w2n_error *err);
+
 /* ---- function records (func.c) ------------------------------------------------ */
 
 enum {
