@@ -10,6 +10,11 @@ int pk_cmd_extract(const char *archive, const char *dir, int verbose, pk_err *e)
 int pk_cmd_verify(const char *archive, pk_err *e);
 int pk_cmd_print(const char *archive, const char *name, pk_err *e);
 
+/* File edits for test scripts (edit.c). */
+int pk_cmd_copy(const char *from, const char *to, pk_err *e);
+int pk_cmd_damage(const char *path, uint64_t offset, pk_err *e);
+int pk_cmd_cut(const char *path, uint64_t size, pk_err *e);
+
 typedef struct pk_bench_opts {
     size_t mib;        /* input size */
     int level;

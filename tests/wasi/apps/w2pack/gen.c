@@ -64,7 +64,8 @@ static int gen_text(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
     int start = 1, st = pk_buf_reserve(out, n + 32, e);
     while (!st && out->len < end) {
         /* The product of two uniform picks favours small indices. */
-        unsigned w = pk_rng_below(r, VOCAB) * pk_rng_below(r, VOCAB) / VOCAB;
+        unsigned w = pk_rng_below(r, VOCAB);
+        w = w * pk_rng_below(r, VOCAB) / VOCAB;
         char word[24];
         snprintf(word, sizeof word, "%s", v.words[w]);
         if (start)
@@ -101,12 +102,17 @@ static int gen_csv(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
     int st = pk_buf_reserve(out, n + 128, e);
     unsigned long id = 1000;
     while (!st && out->len < end) {
+        /* One draw per statement: argument evaluation order is unspecified
+         * (gcc and clang differ), and the bytes must not depend on it. */
         char line[128];
+        uint32_t f[7];
+        static const uint32_t range[7] = {6, 5000, 100, 25, 12, 28, 4};
+        for (int k = 0; k < 7; k++)
+            f[k] = pk_rng_below(r, range[k]);
         int len = snprintf(line, sizeof line, "%lu,%s,%u.%02u,%u-%02u-%02u,%s\n", id++,
-                           cities[pk_rng_below(r, 6)], pk_rng_below(r, 5000),
-                           pk_rng_below(r, 100), 2000 + pk_rng_below(r, 25),
-                           1 + pk_rng_below(r, 12), 1 + pk_rng_below(r, 28),
-                           pk_rng_below(r, 4) ? "ok" : "late");
+                           cities[f[0]], (unsigned)f[1], (unsigned)f[2],
+                           (unsigned)(2000 + f[3]), (unsigned)(1 + f[4]),
+                           (unsigned)(1 + f[5]), f[6] ? "ok" : "late");
         st = pk_buf_append(out, line, (size_t)len, e);
     }
     out->len = st ? out->len : end;

@@ -17,6 +17,7 @@ enum pk_status {
     PK_EUSAGE = 2,   /* bad command line */
     PK_ECORRUPT = 3, /* an archive failed a check */
     PK_ENOMEM = 4,
+    PK_ESCRIPT = 5,  /* a script command ended with an unexpected status */
 };
 
 typedef struct pk_err {
