@@ -64,7 +64,6 @@ workload_errors() {
     run 0 -- script errors.pks
     run 2 --
     run 2 W2PACK_LEVEL=x -- t a.w2p
-    run 1 -- t missing.w2p
     run 3 -- v bad1.w2p
     run 5 -- script expect_fail.pks
 }

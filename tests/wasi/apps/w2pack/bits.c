@@ -19,7 +19,7 @@ int pk_bitw_put(pk_bitw *w, uint32_t bits, unsigned count, pk_err *e)
     w->n += count;
     if (w->n < 32)
         return PK_OK;
-    int st = pk_buf_reserve(w->out, 4, e);
+    int st = pk_buf_reserve(w->out, 8, e); /* n < 64: at most 7 bytes */
     if (st)
         return st;
     uint8_t *dst = w->out->data + w->out->len;

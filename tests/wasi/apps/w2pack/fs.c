@@ -85,7 +85,8 @@ static int read_names(const char *dir, char ***names, size_t *count, pk_err *e)
         free(v);
         return st;
     }
-    qsort(v, n, sizeof *v, name_cmp);
+    if (n > 1)
+        qsort(v, n, sizeof *v, name_cmp);
     *names = v;
     *count = n;
     return PK_OK;
