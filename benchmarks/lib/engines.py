@@ -14,6 +14,7 @@ import shutil
 import subprocess
 
 from . import build
+from .suite import Kernel, Program
 
 HERE = build.HERE
 NODE_RUNNER = os.path.join(HERE, "node_runner.mjs")
@@ -109,7 +110,6 @@ class W2n(Engine):
         for tool in (self.compiler, self.runner):
             if not os.access(tool, os.X_OK):
                 return f"w2n not built ({tool} missing)"
-        from .suite import Kernel, Program
         probe = Kernel("probe", "", 0, 0, 0)
         try:
             wasm = self.ctx.builder.wasm(probe, "scalar")

@@ -87,6 +87,7 @@ def _table(benches, results, variant, engine_list, startup):
     lines = [head, "|" + "---|" * (3 + len(columns))]
     ratios = {k: [] for k, _ in columns}
     net = {k: [] for k, _ in columns}
+    cpu = {k: [] for k, _ in columns}
     for b in benches:
         nat = results.get(b.name, {}).get("native", {}).get("native", {})
         ms = f"{nat['median'] * 1e3:.1f}" if "median" in nat else "FAIL"
@@ -104,6 +105,8 @@ def _table(benches, results, variant, engine_list, startup):
                 r = _net_ratio(b, key, entry, nat, startup)
                 if r:
                     net[key].append(r)
+                if entry.get("cpu_ratio"):
+                    cpu[key].append(entry["cpu_ratio"])
         lines.append(f"| {b.name} | {b.group} | {ms} | " + " | ".join(cells) + " |")
     gm = []
     for key, _ in columns:
@@ -116,6 +119,12 @@ def _table(benches, results, variant, engine_list, startup):
             g = geomean(net[key])
             gn.append(f"{g:.2f} ({len(net[key])})" if g else "–")
         lines.append("| geometric mean, start-up subtracted‡ | | | " + " | ".join(gn) + " |")
+    if any(cpu.values()):
+        gc = []
+        for key, _ in columns:
+            g = geomean(cpu[key])
+            gc.append(f"{g:.2f} ({len(cpu[key])})" if g else "–")
+        lines.append("| geometric mean of CPU time (user+sys)§ | | | " + " | ".join(gc) + " |")
     return lines, {k: geomean(v) for k, v in ratios.items()}
 
 
@@ -245,6 +254,9 @@ def markdown(args, env, engine_list, benches, results, metrics):
               "over native's time per unit of work at the full n, process start included.",
               "‡ The same ratios after subtracting each engine's process start-up (table "
               "below) from its times and native's from native's: the cost of the code itself.",
+              "§ CPU time (user + system, all threads) instead of wall-clock time: steadier "
+              "on a loaded machine, but it also counts the background threads of a "
+              "multi-threaded engine (V8's compiler and GC threads).",
               "n/a: engine not available in this run; skip: engine cannot run this "
               "benchmark (see notes); –: not applicable (kernels-only engine).", ""]
     startup = metrics.get("startup") or {}

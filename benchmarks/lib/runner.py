@@ -169,7 +169,7 @@ def time_bench(ctx, bench, engine_list, results):
     if nat.get("status") != "ok":
         return
     t = timing.measure(nat["argv"], ctx.runs, ctx.warmup)
-    nat.update(median=t["median"], min=t["min"], max=t["max"], tool=t["tool"])
+    nat.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"], tool=t["tool"])
     log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
     for engine in engine_list[1:]:
         for variant, entry in res.get(engine.key, {}).items():
@@ -181,12 +181,12 @@ def time_bench(ctx, bench, engine_list, results):
             except timing.TimingError as e:
                 entry.update(status="fail", note=str(e))
                 continue
-            entry.update(median=t["median"], min=t["min"], max=t["max"], tool=t["tool"])
-            if engine.scaled:
-                # per unit of work, against native's per-unit time at full size
-                entry["ratio"] = (t["median"] / bench.interp) / (nat["median"] / bench.full)
-            else:
-                entry["ratio"] = t["median"] / nat["median"]
+            entry.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"],
+                         tool=t["tool"])
+            # per unit of work for the scaled engine: its n is bench.interp
+            scale = bench.full / bench.interp if engine.scaled else 1.0
+            entry["ratio"] = t["median"] / nat["median"] * scale
+            entry["cpu_ratio"] = t["cpu"] / nat["cpu"] * scale if nat["cpu"] > 0 else None
             log(f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
                 f"  x{entry['ratio']:.2f}")
 

@@ -1,10 +1,12 @@
 """Timing commands: hyperfine when installed, else a careful Python loop.
 
 Both do warm-up runs first, then `runs` timed runs of the whole process, and
-report the median wall-clock time in seconds (plus min/max and all times).
+report the median wall-clock time in seconds (plus min/max and all times) and
+the mean CPU time (user + system, all threads) of a run.
 """
 import json
 import os
+import resource
 import shlex
 import shutil
 import statistics
@@ -42,18 +44,22 @@ def _hyperfine(argv, runs, warmup, cwd, ignore_failure):
     finally:
         os.unlink(out)
     return {"median": r["median"], "min": r["min"], "max": r["max"], "times": r["times"],
-            "tool": "hyperfine"}
+            "cpu": r["user"] + r["system"], "tool": "hyperfine"}
 
 
 def _loop(argv, runs, warmup, cwd, ignore_failure):
-    times = []
+    times, cpu = [], []
     for i in range(warmup + runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         t0 = time.perf_counter()
         p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         t = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        c = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
         if p.returncode != 0 and not ignore_failure:
             raise TimingError(f"{shlex.join(argv)} exited {p.returncode}")
         if i >= warmup:
             times.append(t)
+            cpu.append(c)
     return {"median": statistics.median(times), "min": min(times), "max": max(times),
-            "times": times, "tool": "python"}
+            "times": times, "cpu": statistics.mean(cpu), "tool": "python"}
