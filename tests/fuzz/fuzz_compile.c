@@ -37,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "mutate.h"
@@ -46,6 +47,16 @@
  * still prints its summary. */
 static volatile sig_atomic_t stop_requested;
 static void request_stop(int sig) { (void)sig; stop_requested = 1; }
+
+/* SIGALRM: one compile took far too long. */
+static void hang(int sig) {
+    static const char msg[] = "w2n-fuzz-compile: a compile took over 120 s "
+                              "(input in fuzz-compile-current.wasm)\n";
+    (void)sig;
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(1);
+}
 
 #define PROG "w2n-fuzz-compile"
 
@@ -139,7 +150,9 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
     size_t size = 0;
     w2n_error err;
     memset(&err, 0xA5, sizeof err);
+    alarm(120);
     w2n_status s = w2n_compile(wasm, n, &opts, &obj, &size, &err);
+    alarm(0);
     st->compiles++;
     bool ok = true;
     if (s == W2N_OK) {
@@ -327,6 +340,7 @@ int main(int argc, char **argv) {
     }
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
+    signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
     fuzz_gen_options gen_opts = {.simd = true};
     stats st = {0};
