@@ -7,9 +7,11 @@
  * last byte against the current size and traps.  Linear memory has its own
  * alias class, so stores to it never force a reload of the memory base.
  * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
- * In guard mode loads are volatile: an out-of-bounds load must fault even
- * when its value is dead or only partly used, and LLVM would otherwise
- * delete or narrow it (no measurable cost on the benchmark kernels).
+ * In guard mode loads and stores are volatile: an out-of-bounds access must
+ * fault even when its value is dead or only partly used, and in program
+ * order, while LLVM would otherwise delete or narrow a load, or sink a
+ * loop-invariant store past the loop (no measurable cost on the benchmark
+ * kernels).
  */
 #include "lower.h"
 
@@ -142,6 +144,8 @@ static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in)
         v = LLVMBuildTrunc(f->b, v, mty, "");
     LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
     LLVMSetAlignment(st, 1);
+    if (!explicit_bounds(f)) /* the fault must come in program order (see loads) */
+        LLVMSetVolatile(st, 1);
     w2n_lower_tbaa(lm, st, lm->tbaa_memory);
 }
 

@@ -115,3 +115,63 @@ Test(fuzz_regressions, v128_load_is_lowered) {
             cr_expect_eq(o.result.of.i32, 0x08070605);
         }
 }
+
+/* wat2wasm of:
+ * (module
+ *   (memory 1)
+ *   (global $g (mut i32) (i32.const 300))
+ *   ;; guard mode -O2: LLVM ran the countdown to 0 and did the loop-invariant
+ *   ;; out-of-bounds store once afterwards; the trap must come with $g = 299
+ *   (func (export "loop_store")
+ *     (loop $l
+ *       (global.set $g (i32.sub (global.get $g) (i32.const 1)))
+ *       (i64.store32 offset=3609730577 (i32.const 8) (i64.const 8))
+ *       (br_if $l (global.get $g))))
+ *   (func (export "g") (result i32) (global.get $g)))
+ */
+static const uint8_t store_order_wasm[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x02, 0x60,
+  0x00, 0x00, 0x60, 0x00, 0x01, 0x7f, 0x03, 0x03, 0x02, 0x00, 0x01, 0x05,
+  0x03, 0x01, 0x00, 0x01, 0x06, 0x07, 0x01, 0x7f, 0x01, 0x41, 0xac, 0x02,
+  0x0b, 0x07, 0x12, 0x02, 0x0a, 0x6c, 0x6f, 0x6f, 0x70, 0x5f, 0x73, 0x74,
+  0x6f, 0x72, 0x65, 0x00, 0x00, 0x01, 0x67, 0x00, 0x01, 0x0a, 0x22, 0x02,
+  0x1b, 0x00, 0x03, 0x40, 0x23, 0x00, 0x41, 0x01, 0x6b, 0x24, 0x00, 0x41,
+  0x08, 0x42, 0x08, 0x3e, 0x02, 0x91, 0xbc, 0xa0, 0xb9, 0x0d, 0x23, 0x00,
+  0x0d, 0x00, 0x0b, 0x0b, 0x04, 0x00, 0x23, 0x00, 0x0b
+};
+
+Test(fuzz_regressions, store_trap_sees_earlier_global_writes_only) {
+    for (int opt = 0; opt <= 2; opt += 2)
+        for (int b = 0; b < 2; b++) {
+            w2n_compile_options opts;
+            w2n_compile_options_init(&opts);
+            opts.opt_level = opt;
+            opts.bounds = b ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
+            uint8_t *obj;
+            size_t obj_size;
+            w2n_error err;
+            cr_assert_eq(w2n_compile(store_order_wasm, sizeof store_order_wasm, &opts, &obj,
+                                     &obj_size, &err), W2N_OK, "%s", err.message);
+            w2n_object *o;
+            cr_assert_eq(w2n_object_load(obj, obj_size, &o, &err), W2N_OK, "%s", err.message);
+            free(obj);
+            w2n_store *store = w2n_store_new(NULL);
+            w2n_linker *linker = w2n_linker_new(store);
+            w2n_instance *inst;
+            w2n_trap trap;
+            cr_assert_eq(w2n_linker_instantiate(linker, o, &inst, &trap, &err), W2N_OK);
+            w2n_extern loop, g;
+            cr_assert_eq(w2n_instance_export(inst, "loop_store", &loop), W2N_OK);
+            cr_assert_eq(w2n_instance_export(inst, "g", &g), W2N_OK);
+            w2n_value v;
+            cr_expect_eq(w2n_func_call(store, loop.of.func, NULL, 0, NULL, 0, &trap, &err),
+                         W2N_ERR_TRAP);
+            cr_expect_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+            cr_assert_eq(w2n_func_call(store, g.of.func, NULL, 0, &v, 1, &trap, &err), W2N_OK);
+            cr_expect_eq(v.of.i32, 299, "-O%d %s: global is %d after the trap, not 299", opt,
+                         b ? "explicit" : "guard", v.of.i32);
+            w2n_linker_free(linker);
+            w2n_store_free(store);
+            w2n_object_free(o);
+        }
+}
