@@ -90,8 +90,6 @@ typedef struct w2n_lower_func {
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
-/* A value leaves the stack unused: keep a load behind it (it may trap). */
-void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v);
 
 /* ---- helpers (lower.c) ---------------------------------------------------- */
 /* LLVM type of a Wasm value type. */
