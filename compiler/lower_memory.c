@@ -7,6 +7,9 @@
  * last byte against the current size and traps.  Linear memory has its own
  * alias class, so stores to it never force a reload of the memory base.
  * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
+ * In guard mode loads are volatile: an out-of-bounds load must fault even
+ * when its value is dead or only partly used, and LLVM would otherwise
+ * delete or narrow it (no measurable cost on the benchmark kernels).
  */
 #include "lower.h"
 
@@ -119,6 +122,10 @@ static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) 
     LLVMTypeRef mty = memory_type(lm, a);
     LLVMValueRef v = LLVMBuildLoad2(f->b, mty, ptr, "");
     LLVMSetAlignment(v, 1);
+    /* Guard mode: the load itself is the bounds check, so LLVM must neither
+     * delete it when its value is unused nor narrow it (i64.load + wrap). */
+    if (!explicit_bounds(f))
+        LLVMSetVolatile(v, 1);
     w2n_lower_tbaa(lm, v, lm->tbaa_memory);
     LLVMTypeRef rty = w2n_lower_type(lm, a->result);
     if (mty != rty)

@@ -5,6 +5,8 @@
  */
 #include "target.h"
 
+#include "cpu.h"
+
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +59,14 @@ w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *
     static pthread_once_t once = PTHREAD_ONCE_INIT;
     pthread_once(&once, init_llvm_targets);
 
+    /* A CPU the runtime's tables do not know would be refused at load time,
+     * and one LLVM does not know can abort inside LLVM: refuse it here. */
+    if (cpu && *cpu && !w2n_cpu_model_find(t->arch, cpu)) {
+        char names[512];
+        w2n_cpu_model_names(t->arch, names, sizeof names);
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "unknown --cpu=%s for %s; known: %s", cpu, t->name, names);
+    }
     LLVMTargetRef target;
     char *msg = NULL;
     if (LLVMGetTargetFromTriple(t->llvm_triple, &target, &msg)) {

@@ -125,9 +125,9 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
     w2n_func *f = inst->funcs[import_func];
     if (f->flags & W2N_FUNC_ADAPTER) {
         w2n_host_func *host = ((w2n_adapter_func *)f)->host;
-        w2n_trap_take_pending(NULL);
-        host->fn(host->data, inst, slots);
-        w2n_trap_raise_pending();
+        w2n_trap t;
+        if (w2n_trap_call_host(host, inst, slots, &t))
+            w2n_trap_raise(t.code, t.exit_status, t.message);
     } else if (f->tramp) {
         /* A Wasm function of another instance reached through an adapter:
          * still inside the current trap boundary. */

@@ -42,6 +42,12 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
                                  const w2n_tramp_fn *trampolines, void *const *import_adapters,
                                  w2n_object **out, w2n_error *err);
 
+/* w2n_object_load with the image mapped near `hint` (0: anywhere), e.g.
+ * far from the runtime and libc so that calls must go through stubs (the
+ * far-placement test). */
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
+                              w2n_object **out, w2n_error *err);
+
 /* ---- function records (func.c) ------------------------------------------------ */
 
 enum {
@@ -179,10 +185,10 @@ void w2n_trap_pop(w2n_entry *e);
 
 /* Raise a trap in the innermost active call on this thread (never returns). */
 _Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
-/* Raise the trap a host function recorded with w2n_host_trap, if any. */
-void w2n_trap_raise_pending(void);
-/* Take (and clear) the pending host trap: true if there was one. */
-bool w2n_trap_take_pending(w2n_trap *out);
+/* Call a host function; true (and *out filled) if it recorded a trap with
+ * w2n_host_trap. */
+bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
+                        w2n_trap *out);
 /* Install the fault handler (once per process) and this thread's sigaltstack. */
 w2n_status w2n_trap_init_thread(w2n_error *err);
 

@@ -3,7 +3,8 @@
  *
  * Loading maps and relocates the ELF image for the host architecture
  * (image.c), decodes ".w2n.module", refuses another ABI version, another
- * architecture or unknown compile flags with a message naming both sides,
+ * architecture, unknown compile flags or CPU features this machine lacks
+ * (cpu.h) with a message naming both sides,
  * and finds the code-pointer arrays of abi.h.  Each entry of those arrays
  * must point into the image's code, which also catches an array shorter
  * than the metadata says in the common case.  The image is registered with
@@ -14,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cpu.h"
 #include "internal.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE)
@@ -35,6 +37,10 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object uses compile flags 0x%x, this runtime knows only 0x%x",
                              m->flags, KNOWN_FLAGS);
+    /* Code for CPU features this machine lacks would die of SIGILL. */
+    w2n_status st = w2n_cpu_check(host, m->cpu, m->features, w2n_arch_cpu_has, NULL, err);
+    if (st != W2N_OK)
+        return st;
     if (m->nimported_memories + m->nmemories > 1)
         return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                              "object has %u memories, this runtime supports at most 1",
@@ -80,12 +86,18 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
 }
 
 w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err) {
+    return w2n_object_load_at(bytes, size, 0, out, err);
+}
+
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
+                              w2n_object **out, w2n_error *err) {
     *out = NULL;
     w2n_object *obj = calloc(1, sizeof *obj);
     if (!obj)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     obj->meta.start = -1;
-    w2n_status st = w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
+    w2n_status st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
+                         : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
     if (st != W2N_OK)
         goto fail;
     size_t meta_size = 0;

@@ -18,7 +18,9 @@
  * one-line message and an offset inside the input.  W2N_ERR_UNSUPPORTED is
  * accepted only with --allow-unsupported, and counted per instruction.
  * Every Nth valid mutant (--determinism-every, default 4) is compiled a
- * second time at -O2 and the two objects must be byte-identical.
+ * second time at -O2 and the two objects must be byte-identical.  Every
+ * third module is compiled with explicit bounds checks, every fourth
+ * interruptible.
  *
  * The current input is written to fuzz-compile-current.wasm before it is
  * compiled, so a crash or sanitizer report leaves its reproducer behind.  An
@@ -117,12 +119,21 @@ static bool elf_ok(const uint8_t *obj, size_t size, uint16_t machine) {
 
 /* One compile; checks the outcome.  On success with want_obj, hands the
  * object to the caller; otherwise frees it. */
+/* The modes a module is compiled in besides target and level. */
+typedef struct variant {
+    w2n_bounds_mode bounds;
+    bool interruptible;
+} variant;
+
 static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int opt,
-                        const config *cfg, stats *st, uint8_t **keep_obj, size_t *keep_size) {
+                        const variant *v, const config *cfg, stats *st, uint8_t **keep_obj,
+                        size_t *keep_size) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.target = t->triple;
     opts.opt_level = opt;
+    opts.bounds = v->bounds;
+    opts.interruptible = v->interruptible;
     uint8_t *obj = NULL;
     size_t size = 0;
     w2n_error err;
@@ -186,14 +197,17 @@ static bool check_valid(const uint8_t *wasm, size_t n, const config *cfg, stats 
     uint8_t *first = NULL;
     size_t first_size = 0;
     bool determinism = cfg->determinism_every && st->valid % cfg->determinism_every == 0;
-    ok = compile_one(wasm, n, &targets[0], 0, cfg, st, NULL, NULL) && ok;
-    ok = compile_one(wasm, n, &targets[0], 2, cfg, st, determinism ? &first : NULL, &first_size) &&
+    /* Every third module with explicit bounds checks, every fourth interruptible. */
+    variant v = {st->valid % 3 == 1 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD, st->valid % 4 == 3};
+    ok = compile_one(wasm, n, &targets[0], 0, &v, cfg, st, NULL, NULL) && ok;
+    ok = compile_one(wasm, n, &targets[0], 2, &v, cfg, st, determinism ? &first : NULL,
+                     &first_size) &&
          ok;
     if (first) {
         uint8_t *second = NULL;
         size_t second_size = 0;
         st->determinism_checks++;
-        ok = compile_one(wasm, n, &targets[0], 2, cfg, st, &second, &second_size) && ok;
+        ok = compile_one(wasm, n, &targets[0], 2, &v, cfg, st, &second, &second_size) && ok;
         if (second && (second_size != first_size || memcmp(first, second, first_size))) {
             fprintf(stderr, PROG ": x86_64 -O2: two compiles differ (%zu vs %zu bytes)\n",
                     first_size, second_size);
@@ -203,9 +217,9 @@ static bool check_valid(const uint8_t *wasm, size_t n, const config *cfg, stats 
         free(first);
     }
     if (cfg->cross_every && st->valid % cfg->cross_every == 0) {
-        ok = compile_one(wasm, n, &targets[1], 2, cfg, st, NULL, NULL) && ok;
-        ok = compile_one(wasm, n, &targets[2], (int)(st->valid / cfg->cross_every % 2) * 2, cfg,
-                         st, NULL, NULL) &&
+        ok = compile_one(wasm, n, &targets[1], 2, &v, cfg, st, NULL, NULL) && ok;
+        ok = compile_one(wasm, n, &targets[2], (int)(st->valid / cfg->cross_every % 2) * 2, &v,
+                         cfg, st, NULL, NULL) &&
              ok;
     }
     return ok;

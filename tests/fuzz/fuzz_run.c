@@ -4,17 +4,23 @@
  *
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
- *                  [--tolerate-dead-loads] [--verbose] [FILE.wasm...]
+ *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
+ *                  [--verbose] [FILE.wasm...]
  *
  * Each iteration generates a module (gen.c, deterministic mode: no imports,
  * exports that take no parameters and return i32/i64 values, nothing whose
  * result the spec leaves open) or, with FILE arguments, takes those modules
  * instead.  w2n compiles it for the host (alternately -O0 and -O2 unless
  * --opt is given; every third module with explicit bounds checks unless
- * --bounds is given), loads it,
+ * --bounds is given; every fourth interruptible), loads it,
  * instantiates it and calls every export in export order on one instance,
  * like `wasm-interp --run-all-exports` does.  Both must agree, export by
  * export, on the values returned, or on trapping and the kind of trap.
+ *
+ * With --cross TRIPLE:RUNNER (e.g. "aarch64:qemu-aarch64 -L
+ * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
+ * (--cross-every) is also compiled for that target and its first export run
+ * there by the cross-built w2n-run; the answer must be the host's.
  *
  * A mismatch prints both outcomes and saves the module to
  * DIR/mismatch-NNNNNNN.wasm (--keep DIR; default: the current directory).
@@ -106,11 +112,13 @@ static void format_values(char *buf, size_t size, const w2n_value *v, uint32_t n
 }
 
 /* Compile, instantiate and call every export in order. */
-static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds, run *r) {
+static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
+                    bool interruptible, run *r) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.opt_level = opt;
     opts.bounds = bounds;
+    opts.interruptible = interruptible; /* the checks must not change results */
     uint8_t *obj = NULL;
     size_t obj_size = 0;
     w2n_error err;
@@ -268,6 +276,92 @@ static bool compare(const run *w, const run *ref, const char *label) {
     return same;
 }
 
+/* ---- the other targets (--cross) --------------------------------------------------
+ *
+ * A cross-built w2n-run under qemu runs the object compiled for its target;
+ * its answer for the module's first export on a fresh instance must be the
+ * host's (itself checked against wasm-interp).  w2n-run --invoke prints each
+ * result as signed decimal on its own line, or "w2n: trap: MESSAGE" with
+ * exit status 134. */
+
+typedef struct cross_target {
+    const char *triple;
+    const char *runner;   /* shell words before "--invoke NAME OBJ" */
+} cross_target;
+
+/* The host's outcome in w2n-run's words, plus the exit status. */
+static void expected_output(const outcome *o, char *buf, size_t size) {
+    size_t len = 0;
+    buf[0] = 0;
+    if (!strncmp(o->text, "trap:", 5)) {
+        snprintf(buf, size, "w2n: trap: %s\nexit 134\n", o->text + 5);
+        return;
+    }
+    const char *p = o->text;
+    while (*p && len < size) {
+        unsigned long long v = 0;
+        int bits = 0;
+        if (sscanf(p, "i32:%llu", &v) == 1)
+            bits = 32;
+        else if (sscanf(p, "i64:%llu", &v) == 1)
+            bits = 64;
+        if (!bits)
+            break;
+        long long sv = bits == 32 ? (long long)(int32_t)(uint32_t)v : (long long)(int64_t)v;
+        len += (size_t)snprintf(buf + len, size - len, "%lld\n", sv);
+        p = strchr(p, ',');
+        if (!p)
+            break;
+        p += 2;
+    }
+    if (len < size)
+        snprintf(buf + len, size - len, "exit 0\n");
+}
+
+/* Compile for t, run the first export under its runner; true when it agrees. */
+static bool run_cross(const cross_target *t, const uint8_t *wasm, size_t n, int opt,
+                      w2n_bounds_mode bounds, const run *host, const char *label) {
+    if (host->failed || !host->n)
+        return true;
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    opts.target = t->triple;
+    opts.opt_level = opt;
+    opts.bounds = bounds;
+    uint8_t *obj;
+    size_t obj_size;
+    w2n_error err;
+    if (w2n_compile(wasm, n, &opts, &obj, &obj_size, &err) != W2N_OK) {
+        fprintf(stderr, PROG ": %s: %s: compile: %s\n", label, t->triple, err.message);
+        return false;
+    }
+    bool wrote = write_file("fuzz-run-cross.o", obj, obj_size);
+    free(obj);
+    if (!wrote)
+        return false;
+    char cmd[4096], got[2048] = "", want[2048];
+    snprintf(cmd, sizeof cmd, "timeout 120 %s --invoke %s fuzz-run-cross.o 2>&1; echo \"exit $?\"",
+             t->runner, host->o[0].name);
+    FILE *p = popen(cmd, "r");
+    if (!p)
+        return false;
+    size_t len = fread(got, 1, sizeof got - 1, p);
+    got[len] = 0;
+    pclose(p);
+    expected_output(&host->o[0], want, sizeof want);
+    if (!strcmp(got, want))
+        return true;
+    for (char *c = got; *c; c++)
+        if (*c == '\n')
+            *c = '|';
+    for (char *c = want; *c; c++)
+        if (*c == '\n')
+            *c = '|';
+    fprintf(stderr, PROG ": %s: %s %s(): got '%s', the host says '%s'\n", label, t->triple,
+            host->o[0].name, got, want);
+    return false;
+}
+
 static double now(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
@@ -277,7 +371,7 @@ static double now(void) {
 static void usage(FILE *out) {
     fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
                  "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-                 "       [--verbose] [FILE.wasm...]\n");
+                 "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -288,6 +382,9 @@ int main(int argc, char **argv) {
     int fixed_opt = -1, fixed_bounds = -1;
     bool verbose = false;
     fuzz_corpus files = {0};
+    cross_target cross[4];
+    size_t ncross = 0;
+    unsigned long long cross_every = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_arg = i + 1 < argc;
@@ -301,6 +398,17 @@ int main(int argc, char **argv) {
             interp = argv[++i];
         else if (!strcmp(a, "--keep") && has_arg)
             keep = argv[++i];
+        else if (!strcmp(a, "--cross") && has_arg && ncross < 4) {
+            /* TRIPLE:RUNNER, e.g. "aarch64:qemu-aarch64 -L /usr/aarch64-linux-gnu w2n-run" */
+            char *spec = argv[++i], *colon = strchr(spec, ':');
+            if (!colon) {
+                usage(stderr);
+                return 2;
+            }
+            *colon = 0;
+            cross[ncross++] = (cross_target){spec, colon + 1};
+        } else if (!strcmp(a, "--cross-every") && has_arg)
+            cross_every = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(a, "--opt") && has_arg)
             fixed_opt = atoi(argv[++i]);
         else if (!strcmp(a, "--bounds") && has_arg) {
@@ -337,6 +445,7 @@ int main(int argc, char **argv) {
     fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
+    unsigned long long cross_runs = 0;
     double start = now();
     static run w, ref;
     for (; it < iterations && !stop_requested; it++) {
@@ -354,12 +463,14 @@ int main(int argc, char **argv) {
         w2n_bounds_mode bounds = fixed_bounds >= 0 ? (w2n_bounds_mode)fixed_bounds
                                  : it % 3 == 2 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
         alarm(60); /* a hang in compiled code is a failure too (SIGALRM ends us) */
-        run_w2n(m.b, m.n, opt, bounds, &w);
+        bool interruptible = it % 4 == 1;
+        run_w2n(m.b, m.n, opt, bounds, interruptible, &w);
         alarm(0);
         run_interp(interp, CURRENT, &ref);
         char label[96];
-        snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds)", it, opt,
-                 bounds == W2N_BOUNDS_EXPLICIT ? "explicit" : "guard");
+        snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s)", it, opt,
+                 bounds == W2N_BOUNDS_EXPLICIT ? "explicit" : "guard",
+                 interruptible ? ", interruptible" : "");
         if (w.failed && ref.failed)
             refused++;
         for (size_t i = 0; i < w.n; i++) {
@@ -369,7 +480,14 @@ int main(int argc, char **argv) {
         if (verbose)
             for (size_t i = 0; i < w.n; i++)
                 printf("%llu %s() => %s\n", it, w.o[i].name, w.o[i].text);
-        if (compare(&w, &ref, label)) {
+        bool same = compare(&w, &ref, label);
+        if (same && ncross && cross_every && it % cross_every == 0) {
+            for (size_t k = 0; k < ncross; k++) {
+                cross_runs++;
+                same = run_cross(&cross[k], m.b, m.n, opt, bounds, &w, label) && same;
+            }
+        }
+        if (same) {
             agreed++;
             continue;
         }
@@ -380,11 +498,14 @@ int main(int argc, char **argv) {
         fprintf(stderr, PROG ": module saved as %s\n", path);
     }
     remove(CURRENT);
+    remove("fuzz-run-cross.o");
     printf(PROG ": seed %llu: %llu modules in %.1f s: %llu agreed (%llu refused by both), "
            "%llu mismatches; %llu export calls, %llu trapped",
            (unsigned long long)seed, it, now() - start, agreed, refused, mismatches, exports, traps);
     if (tolerate_dead_loads)
         printf("; %llu tolerated dead-load mismatches", dead_load_mismatches);
+    if (ncross)
+        printf("; %llu cross-target runs", cross_runs);
     printf("\n");
     fflush(stdout);
     fuzz_corpus_free(&files);

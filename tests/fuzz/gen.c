@@ -19,7 +19,8 @@
 
 enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
 enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
-enum { LABEL_NONE = 0, LABEL_FUNC = 1 }; /* otherwise the label's one value type */
+enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2 }; /* else the label's one value type */
+enum { MAX_BLOCK_TYPES = 4 };
 
 typedef struct fsig {
     uint8_t params[3], nparams;
@@ -31,6 +32,8 @@ typedef struct gen {
     fuzz_buf *out;                /* the body being generated */
     fsig funcs[MAX_FUNCS];
     unsigned nfuncs, cur;
+    fsig blocks[MAX_BLOCK_TYPES];  /* block types with parameters: type index nfuncs + i */
+    unsigned nblocks;
     uint8_t globals[MAX_GLOBALS];
     bool gmut[MAX_GLOBALS];
     unsigned nglobals;
@@ -211,6 +214,7 @@ static void push_label(gen *g, uint8_t l) {
 
 static void value(gen *g, uint8_t t, unsigned depth);
 static void stmt(gen *g, unsigned depth);
+static void multi_block(gen *g, unsigned k, unsigned depth);
 
 static void leaf(gen *g, uint8_t t) {
     unsigned r = (unsigned)fuzz_below(4);
@@ -297,8 +301,11 @@ static bool numeric(gen *g, uint8_t t, unsigned depth) {
         const numop *op = &ops[fuzz_below(nops)];
         if (op->res != t)
             continue;
-        if (g->o->deterministic && (op->code == 0xBC || op->code == 0xBD))
-            continue; /* would expose NaN payloads */
+        /* Reinterpretation would expose NaN payloads, copysign the sign of a
+         * NaN (both nondeterministic in the spec). */
+        if (g->o->deterministic &&
+            (op->code == 0xBC || op->code == 0xBD || op->code == 0x98 || op->code == 0xA6))
+            continue;
         value(g, op->a, depth + 1);
         if (op->b)
             value(g, op->b, depth + 1);
@@ -460,6 +467,11 @@ static void value(gen *g, uint8_t t, unsigned depth) {
             byte(g, 0x1C), uleb(g, 1), byte(g, t);
         return;
     case 9: case 10:
+        for (unsigned k = 0; k < g->nblocks && fuzz_below(2); k++)
+            if (g->blocks[k].nresults == 1 && g->blocks[k].results[0] == t) {
+                multi_block(g, k, depth);
+                return;
+            }
         block_value(g, t, depth);
         return;
     case 11:
@@ -496,6 +508,10 @@ static void value(gen *g, uint8_t t, unsigned depth) {
 static void branch(gen *g, unsigned depth) {
     unsigned k = (unsigned)fuzz_below(g->nlabels);
     uint8_t l = g->labels[k];
+    if (l == LABEL_MULTI) { /* several values: not worth the bookkeeping */
+        byte(g, 0x01);
+        return;
+    }
     if (l == LABEL_FUNC)
         for (unsigned i = 0; i < g->funcs[g->cur].nresults; i++)
             value(g, g->funcs[g->cur].results[i], depth + 1);
@@ -540,12 +556,53 @@ static void bulk(gen *g, unsigned depth) {
     }
 }
 
+/* Inside a block whose parameters are on the stack: leave its results. */
+static void multi_body(gen *g, const fsig *bt, unsigned depth) {
+    stmt(g, depth + 1);
+    bool same = bt->nparams == bt->nresults && !memcmp(bt->params, bt->results, bt->nparams);
+    if (same && fuzz_below(2))
+        return; /* the parameters are the results */
+    for (unsigned i = 0; i < bt->nparams; i++)
+        byte(g, 0x1A);
+    for (unsigned i = 0; i < bt->nresults; i++)
+        value(g, bt->results[i], depth + 1);
+}
+
+/* A block or if/else of type `k` (with parameters): push the parameters,
+ * run it; its results stay on the stack. */
+static void multi_block(gen *g, unsigned k, unsigned depth) {
+    const fsig *bt = &g->blocks[k];
+    for (unsigned i = 0; i < bt->nparams; i++)
+        value(g, bt->params[i], depth + 1);
+    bool as_if = !fuzz_below(3);
+    if (as_if)
+        value(g, I32, depth + 1);
+    byte(g, as_if ? 0x04 : 0x02), sleb(g, g->nfuncs + k);
+    push_label(g, LABEL_MULTI);
+    multi_body(g, bt, depth);
+    if (as_if) {
+        byte(g, 0x05);
+        multi_body(g, bt, depth);
+    }
+    g->nlabels--;
+    byte(g, 0x0B);
+}
+
 static void stmt(gen *g, unsigned depth) {
     if (!g->budget || depth >= MAX_DEPTH)
         return;
     g->budget--;
     int j;
-    switch (fuzz_below(14)) {
+    switch (fuzz_below(15)) {
+    case 13:
+        if (g->nblocks) {
+            unsigned k = (unsigned)fuzz_below(g->nblocks);
+            multi_block(g, k, depth);
+            for (unsigned i = 0; i < g->blocks[k].nresults; i++)
+                byte(g, 0x1A);
+            return;
+        }
+        break;
     case 0: case 1: {
         if (!g->nlocals)
             break;
@@ -858,6 +915,16 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
         for (unsigned i = 0; i < s->nresults; i++)
             s->results[i] = ints ? (fuzz_below(2) ? I32 : I64) : random_numtype();
     }
+    g.nblocks = (unsigned)fuzz_below(MAX_BLOCK_TYPES + 1);
+    for (unsigned k = 0; k < g.nblocks; k++) {
+        fsig *b = &g.blocks[k];
+        b->nparams = (uint8_t)(1 + fuzz_below(2));
+        for (unsigned i = 0; i < b->nparams; i++)
+            b->params[i] = random_numtype();
+        b->nresults = (uint8_t)fuzz_below(3);
+        for (unsigned i = 0; i < b->nresults; i++)
+            b->results[i] = fuzz_below(3) ? random_numtype() : b->params[i % b->nparams];
+    }
     g.nglobals = 2 + (unsigned)fuzz_below(MAX_GLOBALS - 1);
     g.globals[0] = I32;
     g.gmut[0] = true;
@@ -869,17 +936,18 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     fuzz_buf sec = {0}, code = {0};
     m->n = 0;
     fuzz_buf_insert(m, 0, header, sizeof header);
-    /* type: one per function */
+    /* type: one per function, then the block types */
     g.out = &sec;
-    uleb(&g, g.nfuncs);
-    for (unsigned j = 0; j < g.nfuncs; j++) {
+    uleb(&g, g.nfuncs + g.nblocks);
+    for (unsigned j = 0; j < g.nfuncs + g.nblocks; j++) {
+        const fsig *t = j < g.nfuncs ? &g.funcs[j] : &g.blocks[j - g.nfuncs];
         byte(&g, 0x60);
-        uleb(&g, g.funcs[j].nparams);
-        for (unsigned i = 0; i < g.funcs[j].nparams; i++)
-            byte(&g, g.funcs[j].params[i]);
-        uleb(&g, g.funcs[j].nresults);
-        for (unsigned i = 0; i < g.funcs[j].nresults; i++)
-            byte(&g, g.funcs[j].results[i]);
+        uleb(&g, t->nparams);
+        for (unsigned i = 0; i < t->nparams; i++)
+            byte(&g, t->params[i]);
+        uleb(&g, t->nresults);
+        for (unsigned i = 0; i < t->nresults; i++)
+            byte(&g, t->results[i]);
     }
     section(m, 1, &sec);
     sec.n = 0;

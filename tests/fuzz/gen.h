@@ -9,7 +9,8 @@
  * every function, a few globals, active and passive data, and functions whose
  * bodies come from a typed stack generator: integer and float arithmetic,
  * conversions, loads and stores, bulk memory, table and reference
- * instructions, SIMD (with `simd`), select, nested block/loop/if,
+ * instructions, SIMD (with `simd`), select, nested block/loop/if (also with
+ * parameters and several results),
  * br/br_if/br_table/return,
  * direct and indirect calls, and traps (division, conversion, bounds,
  * unreachable, indirect call signature).
@@ -19,8 +20,9 @@
  * exhausted, so neither loops nor recursion run for long.
  *
  * With `deterministic`, nothing whose result the spec leaves open is
- * observable: no float-to-int reinterpretation, no float stores, no
- * memory.grow beyond the declared maximum, so two correct engines must agree
+ * observable: no float-to-int reinterpretation, no float stores, no copysign
+ * (the sign of a NaN), no float SIMD arithmetic or float lanes put into a
+ * vector, so two correct engines must agree
  * on every export's result or trap.  The exports are then only the functions
  * whose parameters and results are all i32/i64, named "f<index>".
  */

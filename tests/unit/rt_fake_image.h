@@ -48,6 +48,12 @@ FAKE_WEAK w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch 
     return W2N_OK;
 }
 
+FAKE_WEAK w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch,
+                                       uintptr_t hint, w2n_image **out, w2n_error *err) {
+    (void)hint;
+    return w2n_image_load(bytes, size, arch, out, err);
+}
+
 FAKE_WEAK void w2n_image_free(w2n_image *img) {
     if (!img)
         return;

@@ -339,3 +339,27 @@ Test(rt_trap, traps_on_another_thread) {
     cr_assert_eq((intptr_t)ok, 1);
     teardown(&x);
 }
+
+static int nest_depth;
+static void host_traps_then_nests(fx *x, w2n_instance *caller, w2n_raw *s) {
+    if (nest_depth++ == 0) {
+        w2n_host_trap(caller, W2N_TRAP_HOST, 0, "recorded first");
+        int32_t r;
+        /* A nested call through another host invocation succeeds ... */
+        cr_assert_eq(call(x, F_NEST, 5, &r, NULL), W2N_OK);
+        cr_assert_eq(r, 1005);
+    }
+    nest_depth--;
+}
+
+Test(rt_trap, host_trap_survives_nested_host_calls) {
+    fx x;
+    setup(&x, host_traps_then_nests, 0);
+    w2n_trap trap;
+    /* ... and the trap the outer host function recorded still ends its call. */
+    cr_assert_eq(call(&x, F_NEST, 0, NULL, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_HOST);
+    cr_assert_str_eq(trap.message, "recorded first");
+    cr_assert_eq(call(&x, F_TRAP_IF, 0, NULL, NULL), W2N_OK);
+    teardown(&x);
+}

@@ -1,0 +1,31 @@
+;; far_load.wat — the module tests/cross/far_load.sh compiles for each target and
+;; runs mapped far from the runtime: bulk memory (helpers), rounding (libcalls
+;; on baseline x86-64), memory.grow, call_indirect, traps from the helper
+;; (divide by zero), the fault handler (guard page) and the stack-limit check.
+(module
+  (type $ii (func (param i32) (result i32)))
+  (memory 1 4)
+  (table 2 funcref)
+  (elem (i32.const 0) $double $inc)
+  (data (i32.const 0) "0123456789abcdefghijklmnopqrstuv")
+  (func $double (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+  (func (export "copy") (param $dst i32) (param $src i32) (param $n i32) (result i64)
+    (memory.copy (local.get $dst) (local.get $src) (local.get $n))
+    (memory.fill (i32.const 24) (i32.const 0x2e) (local.get $n))
+    (i64.xor (i64.load (i32.const 0))
+             (i64.xor (i64.load (i32.const 8))
+                      (i64.xor (i64.load (i32.const 16)) (i64.load (i32.const 24))))))
+  (func (export "bytes") (param $at i32) (result i64) (i64.load (local.get $at)))
+  (func (export "round") (param f64) (param f32) (result f64)
+    (f64.add (f64.add (f64.ceil (local.get 0)) (f64.floor (local.get 0)))
+             (f64.add (f64.promote_f32 (f32.nearest (local.get 1)))
+                      (f64.trunc (local.get 0)))))
+  (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+  (func (export "indirect") (param i32 i32) (result i32)
+    (call_indirect (type $ii) (local.get 1) (local.get 0)))
+  (func (export "div") (param i64 i64) (result i64) (i64.div_s (local.get 0) (local.get 1)))
+  (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+  (func $deep (export "deep") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1))))))))
