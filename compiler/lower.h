@@ -90,6 +90,8 @@ typedef struct w2n_lower_func {
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
+/* Pop n operands into out[0..n-1], deepest first (the order they were pushed). */
+void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n);
 
 /* ---- helpers (lower.c) ---------------------------------------------------- */
 /* LLVM type of a Wasm value type. */
@@ -104,6 +106,9 @@ void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
 /* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
                                  unsigned noverloads, LLVMValueRef *args, unsigned nargs);
+/* Load a pointer at base + offset that never changes once instantiated
+ * (vmctx arrays, w2n_func records): an invariant load. */
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset);
 /* Load a pointer-sized field of the vmctx (invariant, non-null). */
 LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset);
 /* Load helper `index` (enum w2n_helper_index) from vmctx->helpers. */

@@ -138,12 +138,6 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
     return LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
 }
 
-/* Pop n operands into args[0..n-1] in stack order. */
-static void pop_args(w2n_lower_func *f, LLVMValueRef *args, unsigned n) {
-    for (unsigned i = n; i-- > 0;)
-        args[i] = w2n_lower_pop(f);
-}
-
 static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef args[4];
@@ -155,20 +149,20 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     }
     case W2N_OP_MEMORY_GROW:
-        pop_args(f, args, 1);
+        w2n_lower_pop_n(f, args, 1);
         w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_MEMORY_GROW, lm->t_i32, args, 1));
         return true;
     case W2N_OP_MEMORY_COPY:
-        pop_args(f, args, 3);
+        w2n_lower_pop_n(f, args, 3);
         w2n_lower_call_helper(f, W2N_HELPER_MEMORY_COPY, lm->t_void, args, 3);
         return true;
     case W2N_OP_MEMORY_FILL:
-        pop_args(f, args, 3);
+        w2n_lower_pop_n(f, args, 3);
         w2n_lower_call_helper(f, W2N_HELPER_MEMORY_FILL, lm->t_void, args, 3);
         return true;
     case W2N_OP_MEMORY_INIT:
         args[0] = LLVMConstInt(lm->t_i32, in->imm.memory_init.segment, 0);
-        pop_args(f, args + 1, 3);
+        w2n_lower_pop_n(f, args + 1, 3);
         w2n_lower_call_helper(f, W2N_HELPER_MEMORY_INIT, lm->t_void, args, 4);
         return true;
     case W2N_OP_DATA_DROP:
