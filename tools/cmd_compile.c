@@ -62,7 +62,7 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
     size_t wasm_size, obj_size;
     w2n_error err;
     if (w2n_read_file(input, &wasm, &wasm_size, &err) != W2N_OK) {
-        fprintf(stderr, "w2n compile: %s\n", err.message);
+        fprintf(stderr, "w2n compile: %s: %s\n", input, err.message);
         return 1;
     }
     w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);

@@ -18,7 +18,8 @@
  * one-line message and an offset inside the input.  W2N_ERR_UNSUPPORTED is
  * accepted only with --allow-unsupported, and counted per instruction.
  * Every Nth valid mutant (--determinism-every, default 4) is compiled a
- * second time at -O2 and the two objects must be byte-identical.  Every
+ * second time (x86_64 -O2, and the cross targets when they run) and the two
+ * objects must be byte-identical.  Every
  * third module is compiled with explicit bounds checks, every fourth
  * interruptible.
  *
@@ -36,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "gen.h"
 #include "mutate.h"
@@ -45,6 +47,16 @@
  * still prints its summary. */
 static volatile sig_atomic_t stop_requested;
 static void request_stop(int sig) { (void)sig; stop_requested = 1; }
+
+/* SIGALRM: one compile took far too long. */
+static void hang(int sig) {
+    static const char msg[] = "w2n-fuzz-compile: a compile took over 120 s "
+                              "(input in fuzz-compile-current.wasm)\n";
+    (void)sig;
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(1);
+}
 
 #define PROG "w2n-fuzz-compile"
 
@@ -138,7 +150,9 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
     size_t size = 0;
     w2n_error err;
     memset(&err, 0xA5, sizeof err);
+    alarm(120);
     w2n_status s = w2n_compile(wasm, n, &opts, &obj, &size, &err);
+    alarm(0);
     st->compiles++;
     bool ok = true;
     if (s == W2N_OK) {
@@ -191,36 +205,38 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
     return ok;
 }
 
+/* Compile at `opt` for t; with `twice`, compile again and compare the objects. */
+static bool compile_checked(const uint8_t *wasm, size_t n, const target_info *t, int opt,
+                            const variant *v, bool twice, const config *cfg, stats *st) {
+    uint8_t *first = NULL, *second = NULL;
+    size_t first_size = 0, second_size = 0;
+    bool ok = compile_one(wasm, n, t, opt, v, cfg, st, twice ? &first : NULL, &first_size);
+    if (!first)
+        return ok;
+    st->determinism_checks++;
+    ok = compile_one(wasm, n, t, opt, v, cfg, st, &second, &second_size) && ok;
+    if (second && (second_size != first_size || memcmp(first, second, first_size))) {
+        fprintf(stderr, PROG ": %s -O%d: two compiles differ (%zu vs %zu bytes)\n", t->triple,
+                opt, first_size, second_size);
+        ok = false;
+    }
+    free(second);
+    free(first);
+    return ok;
+}
+
 /* All the compiles of one valid mutant. */
 static bool check_valid(const uint8_t *wasm, size_t n, const config *cfg, stats *st) {
     bool ok = true;
-    uint8_t *first = NULL;
-    size_t first_size = 0;
     bool determinism = cfg->determinism_every && st->valid % cfg->determinism_every == 0;
     /* Every third module with explicit bounds checks, every fourth interruptible. */
     variant v = {st->valid % 3 == 1 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD, st->valid % 4 == 3};
-    ok = compile_one(wasm, n, &targets[0], 0, &v, cfg, st, NULL, NULL) && ok;
-    ok = compile_one(wasm, n, &targets[0], 2, &v, cfg, st, determinism ? &first : NULL,
-                     &first_size) &&
-         ok;
-    if (first) {
-        uint8_t *second = NULL;
-        size_t second_size = 0;
-        st->determinism_checks++;
-        ok = compile_one(wasm, n, &targets[0], 2, &v, cfg, st, &second, &second_size) && ok;
-        if (second && (second_size != first_size || memcmp(first, second, first_size))) {
-            fprintf(stderr, PROG ": x86_64 -O2: two compiles differ (%zu vs %zu bytes)\n",
-                    first_size, second_size);
-            ok = false;
-        }
-        free(second);
-        free(first);
-    }
+    ok = compile_checked(wasm, n, &targets[0], 0, &v, false, cfg, st) && ok;
+    ok = compile_checked(wasm, n, &targets[0], 2, &v, determinism, cfg, st) && ok;
     if (cfg->cross_every && st->valid % cfg->cross_every == 0) {
-        ok = compile_one(wasm, n, &targets[1], 2, &v, cfg, st, NULL, NULL) && ok;
-        ok = compile_one(wasm, n, &targets[2], (int)(st->valid / cfg->cross_every % 2) * 2, &v,
-                         cfg, st, NULL, NULL) &&
-             ok;
+        int rv_opt = (int)(st->valid / cfg->cross_every % 2) * 2;
+        ok = compile_checked(wasm, n, &targets[1], 2, &v, determinism, cfg, st) && ok;
+        ok = compile_checked(wasm, n, &targets[2], rv_opt, &v, determinism, cfg, st) && ok;
     }
     return ok;
 }
@@ -324,6 +340,7 @@ int main(int argc, char **argv) {
     }
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
+    signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
     fuzz_gen_options gen_opts = {.simd = true};
     stats st = {0};

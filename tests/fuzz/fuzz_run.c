@@ -48,6 +48,16 @@
 static volatile sig_atomic_t stop_requested;
 static void request_stop(int sig) { (void)sig; stop_requested = 1; }
 
+/* SIGALRM: a compile or a call ran far too long (the fuel bounds every run). */
+static void hang(int sig) {
+    static const char msg[] = "w2n-fuzz-run: a w2n compile or call took over 60 s "
+                              "(input in " "fuzz-run-current.wasm)\n";
+    (void)sig;
+    ssize_t ignored = write(2, msg, sizeof msg - 1);
+    (void)ignored;
+    _exit(1);
+}
+
 #define PROG "w2n-fuzz-run"
 #define CURRENT "fuzz-run-current.wasm"
 #define MAX_EXPORTS 64
@@ -441,6 +451,7 @@ int main(int argc, char **argv) {
         iterations = files.n;
     signal(SIGINT, request_stop);
     signal(SIGTERM, request_stop);
+    signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
     fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true};
     fuzz_buf m = {0};
@@ -462,7 +473,7 @@ int main(int argc, char **argv) {
         int opt = fixed_opt >= 0 ? fixed_opt : (it % 2 ? 0 : 2);
         w2n_bounds_mode bounds = fixed_bounds >= 0 ? (w2n_bounds_mode)fixed_bounds
                                  : it % 3 == 2 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
-        alarm(60); /* a hang in compiled code is a failure too (SIGALRM ends us) */
+        alarm(60); /* a hang in w2n is a failure too (SIGALRM ends us) */
         bool interruptible = it % 4 == 1;
         run_w2n(m.b, m.n, opt, bounds, interruptible, &w);
         alarm(0);
