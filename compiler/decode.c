@@ -382,6 +382,7 @@ static bool read_export_section(decoder *d, w2n_reader *r) {
         m->nexports = i + 1;
         if (!(ex->name = dup_name(r, s, len)))
             return false;
+        ex->name_len = len;
         uint8_t kind;
         if (!w2n_read_u8(r, &kind))
             return false;

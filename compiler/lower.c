@@ -118,6 +118,26 @@ void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code)
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 
+void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
+                             LLVMValueRef index) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
+    LLVMTypeRef i1 = lm->t_i1;
+    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
+    LLVMBasicBlockRef trap = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "trap_index");
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
+    LLVMBuildCondBr(f->b, cond, trap, cont);
+    LLVMPositionBuilderAtEnd(f->b, trap);
+    LLVMValueRef args[2] = {LLVMConstInt(lm->t_i32, code, 0), index};
+    LLVMValueRef call = w2n_lower_call_helper(f, W2N_HELPER_TRAP_INDEX, lm->t_void, args, 2);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+    LLVMBuildUnreachable(f->b);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
 void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
     LLVMBuildBr(f->b, trap_block(f, code));
 }
@@ -201,6 +221,30 @@ void w2n_lower_interrupt_check(w2n_lower_func *f) {
     w2n_lower_trap_if(f, set, W2N_TRAP_INTERRUPTED);
 }
 
+/* A function that calls no Wasm function and has a small frame cannot
+ * exhaust the stack by itself: the runtime keeps 256 KiB of real stack below
+ * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
+ * runtime helpers it may call need.  So it needs no stack check, and neither
+ * do the copies of it that LLVM inlines into loops. */
+static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
+    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
+    if (f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY)
+        return true;
+    w2n_error ignored;
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
+    bool calls = false;
+    w2n_instr in;
+    while (!calls && !w2n_instr_reader_done(&ir)) {
+        if (!w2n_instr_read(&ir, &in))
+            calls = true; /* cannot happen after validation; stay safe */
+        else
+            calls = in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT;
+    }
+    w2n_instr_reader_free(&ir);
+    return calls;
+}
+
 static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
@@ -219,7 +263,8 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
         LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
-    stack_check(f);
+    if (needs_stack_check(f, code))
+        stack_check(f);
     w2n_lower_interrupt_check(f);
 }
 

@@ -90,14 +90,15 @@ typedef struct w2n_lower_func {
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
-/* A value leaves the stack unused: keep a load behind it (it may trap). */
-void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v);
 
 /* ---- helpers (lower.c) ---------------------------------------------------- */
 /* LLVM type of a Wasm value type. */
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype);
 /* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */
 void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code);
+/* The same, naming an element index in the message ("uninitialized element 2"). */
+void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
+                             LLVMValueRef index);
 /* Trap unconditionally (the current block then ends in unreachable). */
 void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
 /* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */

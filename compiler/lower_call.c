@@ -73,13 +73,13 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef table = record_field(f, tables, in->imm.call_indirect.table * 8);
     LLVMValueRef table_size = w2n_lower_table_size(f, table);
     LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, table_size, "");
-    w2n_lower_trap_if(f, oob, W2N_TRAP_UNDEFINED_ELEMENT);
+    w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
 
     LLVMValueRef slot = w2n_lower_table_slot(f, table, index);
     LLVMValueRef record = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
     w2n_lower_tbaa(lm, record, lm->tbaa_table);
     LLVMValueRef is_null = LLVMBuildIsNull(f->b, record, "");
-    w2n_lower_trap_if(f, is_null, W2N_TRAP_UNINITIALIZED);
+    w2n_lower_trap_if_index(f, is_null, W2N_TRAP_UNINITIALIZED, index);
 
     LLVMValueRef id_idx = LLVMConstInt(lm->t_i64, 24, 0);
     LLVMValueRef id_addr = LLVMBuildGEP2(f->b, lm->t_i8, record, &id_idx, 1, "");

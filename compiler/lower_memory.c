@@ -7,6 +7,10 @@
  * last byte against the current size and traps.  Linear memory has its own
  * alias class, so stores to it never force a reload of the memory base.
  * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
+ * In guard mode loads are volatile: an out-of-bounds load must fault even
+ * when its value is dead, only partly used, or made irrelevant by folding,
+ * and LLVM would otherwise delete or narrow it.  The price: LLVM neither
+ * hoists nor vectorises guard-mode loads (docs/performance.md).
  */
 #include "lower.h"
 
@@ -50,29 +54,6 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
-}
-
-/* In guard mode a load traps through the hardware, so an unused load must
- * stay: LLVM deletes unused loads, but not volatile ones.  Values reach the
- * stack through extensions, bitcasts and lane insertions, so look through
- * those to the load. */
-void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v) {
-    if (explicit_bounds(f))
-        return; /* the explicit check stays whether or not the load does */
-    for (int depth = 0; v && depth < 4; depth++) {
-        if (LLVMIsALoadInst(v)) {
-            if (LLVMGetMetadata(v, f->lm->md_kind_tbaa) == f->lm->tbaa_memory)
-                LLVMSetVolatile(v, 1);
-            return;
-        }
-        if (!LLVMIsAInstruction(v) || LLVMGetNumOperands(v) < 1)
-            return;
-        LLVMOpcode op = LLVMGetInstructionOpcode(v);
-        if (op != LLVMZExt && op != LLVMSExt && op != LLVMBitCast && op != LLVMInsertElement &&
-            op != LLVMShuffleVector)
-            return;
-        v = LLVMGetOperand(v, op == LLVMInsertElement ? 1 : 0);
-    }
 }
 
 typedef struct access {
@@ -119,6 +100,10 @@ static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) 
     LLVMTypeRef mty = memory_type(lm, a);
     LLVMValueRef v = LLVMBuildLoad2(f->b, mty, ptr, "");
     LLVMSetAlignment(v, 1);
+    /* Guard mode: the load itself is the bounds check, so LLVM must neither
+     * delete it when its value is unused nor narrow it (i64.load + wrap). */
+    if (!explicit_bounds(f))
+        LLVMSetVolatile(v, 1);
     w2n_lower_tbaa(lm, v, lm->tbaa_memory);
     LLVMTypeRef rty = w2n_lower_type(lm, a->result);
     if (mty != rty)

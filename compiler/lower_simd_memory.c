@@ -15,6 +15,10 @@ static LLVMValueRef load(w2n_lower_func *f, LLVMTypeRef t, LLVMValueRef ptr)
 {
     LLVMValueRef v = LLVMBuildLoad2(f->b, t, ptr, "");
     LLVMSetAlignment(v, 1);
+    /* Guard mode: keep the faulting access (see lower_memory.c).  (The unit
+     * test harness has no options and checks bounds explicitly.) */
+    if (f->lm->opts && f->lm->opts->bounds != W2N_BOUNDS_EXPLICIT)
+        LLVMSetVolatile(v, 1);
     if (f->lm->tbaa_memory)
         w2n_lower_tbaa(f->lm, v, f->lm->tbaa_memory);
     return v;

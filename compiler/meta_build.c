@@ -62,6 +62,7 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     }
     for (uint32_t i = 0; i < m->nexports; i++) {
         out->exports[i].name = (char *)m->exports[i].name;
+        out->exports[i].name_len = m->exports[i].name_len;
         out->exports[i].kind = m->exports[i].kind;
         out->exports[i].index = m->exports[i].index;
     }

@@ -30,7 +30,8 @@ typedef struct w2n_import {
 } w2n_import;
 
 typedef struct w2n_export {
-    const char *name;         /* NUL-terminated copy */
+    const char *name;         /* NUL-terminated copy (may contain NULs) */
+    uint32_t name_len;
     uint8_t kind;
     uint32_t index;
     size_t offset;

@@ -98,10 +98,8 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
 
 static w2n_status call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
                             w2n_trap *trap) {
-    w2n_trap_take_pending(NULL);
-    host->fn(host->data, caller, slots);
     w2n_trap t;
-    if (!w2n_trap_take_pending(&t))
+    if (!w2n_trap_call_host(host, caller, slots, &t))
         return W2N_OK;
     if (trap)
         *trap = t;

@@ -10,6 +10,7 @@
  *
  * Indices (segment, table, import) come from validated code and are trusted.
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -19,6 +20,13 @@ static _Noreturn void raise_code(w2n_trap_code code) { w2n_trap_raise(code, 0, N
 static void h_trap(w2n_vmctx *vmctx, uint32_t code) {
     (void)vmctx;
     raise_code((w2n_trap_code)code);
+}
+
+static void h_trap_index(w2n_vmctx *vmctx, uint32_t code, uint32_t index) {
+    (void)vmctx;
+    char message[96];
+    snprintf(message, sizeof message, "%s %u", w2n_trap_message((w2n_trap_code)code), index);
+    w2n_trap_raise((w2n_trap_code)code, 0, message);
 }
 
 static int32_t h_memory_grow(w2n_vmctx *vmctx, uint32_t delta) {
@@ -117,9 +125,9 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
     w2n_func *f = inst->funcs[import_func];
     if (f->flags & W2N_FUNC_ADAPTER) {
         w2n_host_func *host = ((w2n_adapter_func *)f)->host;
-        w2n_trap_take_pending(NULL);
-        host->fn(host->data, inst, slots);
-        w2n_trap_raise_pending();
+        w2n_trap t;
+        if (w2n_trap_call_host(host, inst, slots, &t))
+            w2n_trap_raise(t.code, t.exit_status, t.message);
     } else if (f->tramp) {
         /* A Wasm function of another instance reached through an adapter:
          * still inside the current trap boundary. */
@@ -142,4 +150,5 @@ const w2n_helpers w2n_runtime_helpers = {
     .table_init = h_table_init,
     .elem_drop = h_elem_drop,
     .call_host = h_call_host,
+    .trap_index = h_trap_index,
 };

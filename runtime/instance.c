@@ -345,10 +345,15 @@ void w2n_instance_destroy(w2n_instance *inst) {
 /* ---- access ----------------------------------------------------------------------- */
 
 w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out) {
+    return w2n_instance_export_n(inst, name, strlen(name), out);
+}
+
+w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len,
+                                 w2n_extern *out) {
     const w2n_meta *m = inst->meta;
     for (uint32_t i = 0; i < m->nexports; i++) {
         const w2n_meta_export *e = &m->exports[i];
-        if (strcmp(e->name, name) != 0)
+        if (e->name_len != len || memcmp(e->name, name, len) != 0)
             continue;
         out->kind = (w2n_extern_kind)e->kind;
         switch (e->kind) {

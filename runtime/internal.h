@@ -185,10 +185,10 @@ void w2n_trap_pop(w2n_entry *e);
 
 /* Raise a trap in the innermost active call on this thread (never returns). */
 _Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
-/* Raise the trap a host function recorded with w2n_host_trap, if any. */
-void w2n_trap_raise_pending(void);
-/* Take (and clear) the pending host trap: true if there was one. */
-bool w2n_trap_take_pending(w2n_trap *out);
+/* Call a host function; true (and *out filled) if it recorded a trap with
+ * w2n_host_trap. */
+bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
+                        w2n_trap *out);
 /* Install the fault handler (once per process) and this thread's sigaltstack. */
 w2n_status w2n_trap_init_thread(w2n_error *err);
 

@@ -84,8 +84,12 @@ w2n_status w2n_linker_define_instance(w2n_linker *l, const char *module, w2n_ins
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null argument");
     const w2n_meta *m = inst->meta;
     for (uint32_t i = 0; i < m->nexports; i++) {
+        const w2n_meta_export *e = &m->exports[i];
         w2n_extern ext;
-        if (w2n_instance_export(inst, m->exports[i].name, &ext) != W2N_OK)
+        /* A name with a NUL byte cannot be a C-string definition: skip it
+         * rather than register it under a prefix that may shadow another. */
+        if (strlen(e->name) != e->name_len ||
+            w2n_instance_export_n(inst, e->name, e->name_len, &ext) != W2N_OK)
             continue;
         w2n_status st = w2n_linker_define(l, module, m->exports[i].name, ext, err);
         if (st != W2N_OK)

@@ -163,7 +163,8 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     }
     put_u32(&b, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
-        put_str(&b, m->exports[i].name);
+        put_u32(&b, m->exports[i].name_len);
+        put(&b, m->exports[i].name, m->exports[i].name_len);
         put_u8(&b, m->exports[i].kind);
         put_u32(&b, m->exports[i].index);
     }
@@ -451,7 +452,8 @@ static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
     m->exports = alloc_array(r, m->nexports, sizeof *m->exports);
     for (uint32_t i = 0; i < m->nexports && !r->failed; i++) {
         w2n_meta_export *e = &m->exports[i];
-        e->name = get_str(r);
+        e->name_len = get_u32(r);
+        e->name = (char *)get_bytes(r, e->name_len, true);
         e->kind = get_u8(r);
         e->index = get_u32(r);
         if (r->failed)

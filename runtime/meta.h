@@ -39,7 +39,8 @@ typedef struct w2n_meta_global {
 } w2n_meta_global;
 
 typedef struct w2n_meta_export {
-    char *name;
+    char *name;               /* NUL-terminated, but may contain NULs: */
+    uint32_t name_len;        /* its length in bytes */
     uint8_t kind;             /* w2n_extern_kind */
     uint32_t index;           /* in that kind's index space (imports first) */
 } w2n_meta_export;

@@ -131,19 +131,25 @@ void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
     pending_set = true;
 }
 
-bool w2n_trap_take_pending(w2n_trap *out) {
-    if (!pending_set)
-        return false;
+bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
+                        w2n_trap *out) {
+    /* Each host invocation gets its own slot, so a trap an enclosing host
+     * function recorded survives the nested calls it makes afterwards.  No
+     * trap unwinds across this frame (an inner trap stops at the inner
+     * entry), so the restore below always runs. */
+    bool outer_set = pending_set;
+    w2n_trap outer;
+    if (outer_set)
+        outer = pending;
     pending_set = false;
-    if (out)
+    host->fn(host->data, caller, slots);
+    bool trapped = pending_set;
+    if (trapped && out)
         *out = pending;
-    return true;
-}
-
-void w2n_trap_raise_pending(void) {
-    w2n_trap t;
-    if (w2n_trap_take_pending(&t))
-        w2n_trap_raise(t.code, t.exit_status, t.message);
+    pending_set = outer_set;
+    if (outer_set)
+        pending = outer;
+    return trapped;
 }
 
 /* ---- registries ----------------------------------------------------------------- */

@@ -126,6 +126,8 @@ typedef struct w2n_helpers {
     /* Call imported host function `import_func` (a function index < number of
      * imported functions) with arguments in slots; results come back in slots. */
     void (*call_host)(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *args_and_results);
+    /* Trap naming the element, e.g. "uninitialized element 2". */
+    void (*trap_index)(w2n_vmctx *vmctx, uint32_t code, uint32_t index); /* never returns */
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -169,6 +171,7 @@ enum w2n_helper_index {
     W2N_HELPER_TABLE_INIT,
     W2N_HELPER_ELEM_DROP,
     W2N_HELPER_CALL_HOST,
+    W2N_HELPER_TRAP_INDEX,
     W2N_HELPER_COUNT
 };
 

@@ -156,6 +156,9 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
 
 /* W2N_OK and *out filled, or W2N_ERR_ARGUMENT for an unknown name. */
 w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);
+/* The same for a name of `len` bytes, which may contain NULs (Wasm allows it). */
+w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len,
+                                 w2n_extern *out);
 /* The instance's memory 0, or NULL. */
 w2n_memory *w2n_instance_memory(w2n_instance *inst);
 /* Per-instance host data (WASI keeps its state here). */

@@ -251,14 +251,15 @@ static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t
     return true;
 }
 
-static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, spec_cursor *cur,
-                   action_result *res, char *msg, size_t size) {
+static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t field_len,
+                   spec_cursor *cur, action_result *res, char *msg, size_t size) {
     w2n_value args[64];
     uint32_t nargs;
     if (!parse_args(cur, args, 64, &nargs, msg, size))
         return false;
     w2n_extern ext;
-    if (w2n_instance_export(inst, field, &ext) != W2N_OK || ext.kind != W2N_EXTERN_FUNC) {
+    if (w2n_instance_export_n(inst, field, field_len, &ext) != W2N_OK ||
+        ext.kind != W2N_EXTERN_FUNC) {
         snprintf(msg, size, "no function export \"%s\"", field);
         return false;
     }
@@ -291,21 +292,14 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
         snprintf(msg, size, "protocol error: action");
         return false;
     }
-    if (strlen(field) != field_len) {
-        /* names.wast exports a name with NUL bytes; calling the export that
-         * the C string names instead would be a false verdict. */
-        free(field);
-        snprintf(msg, size, "export name contains a NUL byte, which the runtime API's "
-                            "C-string names cannot express");
-        return false;
-    }
     bool ran = false;
     w2n_instance *inst = find_instance(r, mod_tok, msg, size);
     if (inst && !strcmp(kind, "invoke")) {
-        ran = invoke(r, inst, field, cur, res, msg, size);
+        ran = invoke(r, inst, field, field_len, cur, res, msg, size);
     } else if (inst && !strcmp(kind, "get")) {
         w2n_extern ext;
-        if (w2n_instance_export(inst, field, &ext) == W2N_OK && ext.kind == W2N_EXTERN_GLOBAL) {
+        if (w2n_instance_export_n(inst, field, field_len, &ext) == W2N_OK &&
+            ext.kind == W2N_EXTERN_GLOBAL) {
             res->results[0] = w2n_global_get(ext.of.global);
             res->nresults = 1;
             res->status = W2N_OK;

@@ -176,7 +176,8 @@ static void test_format(void) {
 
 static void test_messages(void) {
     CHECK(spec_message_matches("unknown import", "unknown import: spectest.x"));
-    CHECK(spec_message_matches("uninitialized element 2", "uninitialized element"));
+    CHECK(spec_message_matches("uninitialized element 2", "uninitialized element 2"));
+    CHECK(!spec_message_matches("uninitialized element 2", "uninitialized element"));
     CHECK(spec_message_matches("unreachable", "unreachable"));
     CHECK(!spec_message_matches("undefined element", "uninitialized element"));
     CHECK(!spec_message_matches("uninitialized element", "uninit"));

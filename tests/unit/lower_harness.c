@@ -357,7 +357,7 @@ static bool same_entry(const lh_entry *e, const w2n_instr *ins, unsigned nins,
                        const uint8_t *params, unsigned nparams, uint8_t result)
 {
     if (e->nins != nins || e->nparams != nparams || e->result != result ||
-        memcmp(e->params, params, nparams) != 0)
+        (nparams && memcmp(e->params, params, nparams) != 0))
         return false;
     for (unsigned i = 0; i < nins; i++)
         if (!same_instr(&e->ins[i], &ins[i]))
@@ -383,9 +383,11 @@ uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const ui
         e = &h->entries[h->nentries++];
         memset(e, 0, sizeof *e);
         e->ins = malloc(nins * sizeof *ins);
-        memcpy(e->ins, ins, nins * sizeof *ins);
+        if (nins) /* memcpy must not get NULL, even for no bytes (UBSan) */
+            memcpy(e->ins, ins, nins * sizeof *ins);
         e->nins = nins;
-        memcpy(e->params, params, nparams);
+        if (nparams)
+            memcpy(e->params, params, nparams);
         e->nparams = nparams;
         e->result = result;
         e->fn = fn;

@@ -25,8 +25,8 @@ static w2n_meta api_meta(void) {
         {.module = "env", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, false}},
         {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {0, 0, false}},
     };
-    static w2n_meta_export exps[] = {{"add", W2N_EXTERN_FUNC, 0}, {"get", W2N_EXTERN_FUNC, 1},
-                                     {"mem", W2N_EXTERN_MEMORY, 0}};
+    static w2n_meta_export exps[] = {{"add", 3, W2N_EXTERN_FUNC, 0}, {"get", 3, W2N_EXTERN_FUNC, 1},
+                                     {"mem", 3, W2N_EXTERN_MEMORY, 0}};
     w2n_meta m = kit_meta();
     m.nimports = 2; m.imports = imps;
     m.nfuncs = 2; m.func_types = ftypes;
@@ -242,7 +242,7 @@ Test(rt_api, all_value_types_and_many_slots) {
     static uint32_t ftypes[] = {0, 1};
     static void *code[] = {(void *)mixed_t, (void *)many_t};   /* native entries unused here */
     static w2n_tramp_fn tramps[] = {mixed_t, many_t};
-    static w2n_meta_export exps[] = {{"mixed", W2N_EXTERN_FUNC, 0}, {"many", W2N_EXTERN_FUNC, 1}};
+    static w2n_meta_export exps[] = {{"mixed", 5, W2N_EXTERN_FUNC, 0}, {"many", 4, W2N_EXTERN_FUNC, 1}};
     w2n_meta m = kit_meta();
     m.ntypes = 2; m.types = types;
     m.nfuncs = 2; m.func_types = ftypes;
@@ -382,5 +382,43 @@ Test(rt_api, linker_later_definition_wins) {
     w2n_linker_free(l);
     w2n_store_free(x.store);
     w2n_object_free(x.obj);
+    w2n_object_free(o2);
+}
+
+Test(rt_api, export_names_with_nul_bytes) {
+    kit_register_code();
+    static uint32_t ftypes[] = {T_II_I, T_V_I};
+    /* Registered by prefix, "a\0b" would replace "a" with a function of
+     * another type and the import below would not link. */
+    static w2n_meta_export exps[] = {{"a", 1, W2N_EXTERN_FUNC, 0}, {"a\0b", 3, W2N_EXTERN_FUNC, 1}};
+    static void *code[] = {(void *)api_add, (void *)api_get};
+    static w2n_tramp_fn tramps[] = {api_add_t, NULL};
+    w2n_meta m = kit_meta();
+    m.nfuncs = 2; m.func_types = ftypes;
+    m.nexports = 2; m.exports = exps;
+    w2n_object *obj = kit_object(&m, code, tramps, NULL);
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_instance *inst;
+    cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, NULL, NULL), W2N_OK);
+    w2n_extern e;
+    cr_assert_eq(w2n_instance_export_n(inst, "a\0b", 3, &e), W2N_OK);
+    cr_assert_eq(e.of.func, inst->funcs[1]);
+    cr_assert_eq(w2n_instance_export_n(inst, "a\0c", 3, &e), W2N_ERR_ARGUMENT);
+    cr_assert_eq(w2n_instance_export(inst, "a", &e), W2N_OK);
+    /* The linker registers "a" only; "a\0b" has no C-string name. */
+    w2n_linker *l = w2n_linker_new(store);
+    w2n_error err;
+    cr_assert_eq(w2n_linker_define_instance(l, "m", inst, &err), W2N_OK);
+    static w2n_meta_import imps[] = {{.module = "m", .name = "a", .kind = W2N_EXTERN_FUNC, .func_type = T_II_I}};
+    static void *adapters[] = {(void *)api_adapter};
+    w2n_meta m2 = kit_meta();
+    m2.nimports = 1; m2.imports = imps;
+    w2n_object *o2 = kit_object(&m2, NULL, NULL, adapters);
+    w2n_instance *i2;
+    cr_assert_eq(w2n_linker_instantiate(l, o2, &i2, NULL, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(i2->funcs[0], inst->funcs[0]);
+    w2n_linker_free(l);
+    w2n_store_free(store);
+    w2n_object_free(obj);
     w2n_object_free(o2);
 }

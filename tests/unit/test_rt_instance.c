@@ -28,8 +28,8 @@ static w2n_object *lib_object(void) {
     static w2n_limits mems[] = {{1, 2, true}};
     static w2n_meta_global globs[] = {{{W2N_I32, true}, {W2N_CONST_I32, 0, {7, 0}}}};
     static w2n_meta_export exps[] = {
-        {"add", W2N_EXTERN_FUNC, 0}, {"get_g", W2N_EXTERN_FUNC, 1}, {"load8", W2N_EXTERN_FUNC, 2},
-        {"g", W2N_EXTERN_GLOBAL, 0}, {"tab", W2N_EXTERN_TABLE, 0}, {"mem", W2N_EXTERN_MEMORY, 0},
+        {"add", 3, W2N_EXTERN_FUNC, 0}, {"get_g", 5, W2N_EXTERN_FUNC, 1}, {"load8", 5, W2N_EXTERN_FUNC, 2},
+        {"g", 1, W2N_EXTERN_GLOBAL, 0}, {"tab", 3, W2N_EXTERN_TABLE, 0}, {"mem", 3, W2N_EXTERN_MEMORY, 0},
     };
     static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_FUNC, 1, {0, 0}}};
     static w2n_meta_elem elems[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {1, 0}}, 2, items}};
@@ -104,9 +104,9 @@ static w2n_meta_import user_imports[] = {
 static w2n_meta user_meta(void) {
     static uint32_t ftypes[] = {T_II_I, T_I_I, T_I_I, T_III_I, T_V_V};
     static w2n_meta_export exps[] = {
-        {"call_add", W2N_EXTERN_FUNC, 2}, {"call_double", W2N_EXTERN_FUNC, 3},
-        {"set_g", W2N_EXTERN_FUNC, 4}, {"call_ind", W2N_EXTERN_FUNC, 5},
-        {"double", W2N_EXTERN_FUNC, 1}, {"add_again", W2N_EXTERN_FUNC, 0},
+        {"call_add", 8, W2N_EXTERN_FUNC, 2}, {"call_double", 11, W2N_EXTERN_FUNC, 3},
+        {"set_g", 5, W2N_EXTERN_FUNC, 4}, {"call_ind", 8, W2N_EXTERN_FUNC, 5},
+        {"double", 6, W2N_EXTERN_FUNC, 1}, {"add_again", 9, W2N_EXTERN_FUNC, 0},
     };
     static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 4, {0, 0}}};   /* set_g: wrong type */
     static w2n_meta_elem elems[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
@@ -537,7 +537,7 @@ static void bulk_setup(bulk_fx *b) {
         {W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {0, 0}}, 2, d0},
         {W2N_SEGMENT_PASSIVE, 0, {0, 0, {0, 0}}, 10, d1},
     };
-    static w2n_meta_export exps[] = {{"bulk", W2N_EXTERN_FUNC, 0}, {"t", W2N_EXTERN_TABLE, 0}};
+    static w2n_meta_export exps[] = {{"bulk", 4, W2N_EXTERN_FUNC, 0}, {"t", 1, W2N_EXTERN_TABLE, 0}};
     w2n_meta m = kit_meta();
     m.nfuncs = 1; m.func_types = ftypes;
     m.ntables = 1; m.tables = tabs;

@@ -26,8 +26,8 @@ static w2n_meta_global globals[] = {
     {{W2N_FUNCREF, false}, {W2N_CONST_REF_FUNC, 2, {0, 0}}},
 };
 static w2n_meta_export exports[] = {
-    {"run", W2N_EXTERN_FUNC, 3}, {"tab", W2N_EXTERN_TABLE, 1}, {"mem", W2N_EXTERN_MEMORY, 0},
-    {"", W2N_EXTERN_GLOBAL, 2},
+    {"run", 3, W2N_EXTERN_FUNC, 3}, {"tab", 3, W2N_EXTERN_TABLE, 1}, {"mem", 3, W2N_EXTERN_MEMORY, 0},
+    {"", 0, W2N_EXTERN_GLOBAL, 2},
 };
 static w2n_const_expr items[] = {
     {W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
@@ -187,7 +187,7 @@ Test(rt_meta, bad_indices_rejected) {
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
 
     m = rich();
-    w2n_meta_export ex[] = {{"x", W2N_EXTERN_MEMORY, 1}};
+    w2n_meta_export ex[] = {{"x", 1, W2N_EXTERN_MEMORY, 1}};
     m.exports = ex;
     m.nexports = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);

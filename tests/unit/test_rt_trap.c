@@ -44,6 +44,10 @@ TEST_CODE static int32_t m_nest(w2n_vmctx *vm, int32_t a) {
 }
 TEST_CODE static void m_nest_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_nest(vm, s[0].i32); }
 /* Recursion with the prologue check compiled code would have. */
+TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth);
+/* Called through a volatile pointer so that an optimising C compiler cannot
+ * turn the recursion into a loop, as Wasm code must not be either. */
+static int32_t (*volatile recurse_ptr)(w2n_vmctx *, int32_t) = m_recurse;
 TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth) {
     volatile char pad[64];
     pad[0] = (char)depth;
@@ -51,7 +55,7 @@ TEST_CODE static int32_t m_recurse(w2n_vmctx *vm, int32_t depth) {
         vm->helpers->trap(vm, W2N_TRAP_STACK_EXHAUSTED);
     if (depth == INT32_MAX)
         return 0;
-    return 1 + m_recurse(vm, depth + 1) + pad[0] * 0;
+    return 1 + recurse_ptr(vm, depth + 1) + pad[0] * 0;
 }
 TEST_CODE static void m_recurse_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_recurse(vm, s[0].i32); }
 /* Loops n times calling the host; checks the interrupt flag at each back edge. */
@@ -333,5 +337,29 @@ Test(rt_trap, traps_on_another_thread) {
     cr_assert_eq(pthread_create(&t, NULL, thread_body, &x), 0);
     pthread_join(t, &ok);
     cr_assert_eq((intptr_t)ok, 1);
+    teardown(&x);
+}
+
+static int nest_depth;
+static void host_traps_then_nests(fx *x, w2n_instance *caller, w2n_raw *s) {
+    if (nest_depth++ == 0) {
+        w2n_host_trap(caller, W2N_TRAP_HOST, 0, "recorded first");
+        int32_t r;
+        /* A nested call through another host invocation succeeds ... */
+        cr_assert_eq(call(x, F_NEST, 5, &r, NULL), W2N_OK);
+        cr_assert_eq(r, 1005);
+    }
+    nest_depth--;
+}
+
+Test(rt_trap, host_trap_survives_nested_host_calls) {
+    fx x;
+    setup(&x, host_traps_then_nests, 0);
+    w2n_trap trap;
+    /* ... and the trap the outer host function recorded still ends its call. */
+    cr_assert_eq(call(&x, F_NEST, 0, NULL, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_HOST);
+    cr_assert_str_eq(trap.message, "recorded first");
+    cr_assert_eq(call(&x, F_TRAP_IF, 0, NULL, NULL), W2N_OK);
     teardown(&x);
 }

@@ -1,0 +1,1 @@
+"""The w2n benchmark runner's modules (see ../run)."""

@@ -1,0 +1,65 @@
+"""Timing commands: hyperfine when installed, else a careful Python loop.
+
+Both do warm-up runs first, then `runs` timed runs of the whole process, and
+report the median wall-clock time in seconds (plus min/max and all times) and
+the mean CPU time (user + system, all threads) of a run.
+"""
+import json
+import os
+import resource
+import shlex
+import shutil
+import statistics
+import subprocess
+import tempfile
+import time
+
+
+class TimingError(Exception):
+    pass
+
+
+def have_hyperfine():
+    return shutil.which("hyperfine") is not None
+
+
+def measure(argv, runs, warmup, cwd=None, ignore_failure=False):
+    if have_hyperfine():
+        return _hyperfine(argv, runs, warmup, cwd, ignore_failure)
+    return _loop(argv, runs, warmup, cwd, ignore_failure)
+
+
+def _hyperfine(argv, runs, warmup, cwd, ignore_failure):
+    with tempfile.NamedTemporaryFile(suffix=".json", delete=False) as tmp:
+        out = tmp.name
+    cmd = ["hyperfine", "--shell=none", "--style=none", f"--warmup={warmup}",
+           f"--runs={runs}", f"--export-json={out}", *(["-i"] if ignore_failure else []),
+           shlex.join(argv)]
+    try:
+        p = subprocess.run(cmd, cwd=cwd, capture_output=True, text=True)
+        if p.returncode != 0:
+            raise TimingError(f"hyperfine failed: {p.stderr.strip()[:500]}")
+        with open(out) as f:
+            r = json.load(f)["results"][0]
+    finally:
+        os.unlink(out)
+    return {"median": r["median"], "min": r["min"], "max": r["max"], "times": r["times"],
+            "cpu": r["user"] + r["system"], "tool": "hyperfine"}
+
+
+def _loop(argv, runs, warmup, cwd, ignore_failure):
+    times, cpu = [], []
+    for i in range(warmup + runs):
+        r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t0 = time.perf_counter()
+        p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        t = time.perf_counter() - t0
+        r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        c = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+        if p.returncode != 0 and not ignore_failure:
+            raise TimingError(f"{shlex.join(argv)} exited {p.returncode}")
+        if i >= warmup:
+            times.append(t)
+            cpu.append(c)
+    return {"median": statistics.median(times), "min": min(times), "max": max(times),
+            "times": times, "cpu": statistics.mean(cpu), "tool": "python"}

@@ -1,0 +1,1020 @@
+/*
+ * gen.c — random valid Wasm modules (see gen.h).
+ *
+ * Bodies come from two mutually recursive generators: value(t) emits code
+ * that pushes exactly one value of type t, stmt() emits code that leaves the
+ * operand stack as it found it.  Both track the enclosing labels (with their
+ * arity) and the locals, so every emitted instruction is well typed; after
+ * an unconditional branch the rest of a block is dead code, which is still
+ * valid because the generated code would type-check anyway.  A size budget
+ * and a nesting limit keep bodies small.  Functions call only functions with
+ * a higher index directly (indirect calls may go anywhere; the fuel counter
+ * in global 0 bounds any recursion).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gen.h"
+
+enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
+enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
+enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2 }; /* else the label's one value type */
+enum { MAX_BLOCK_TYPES = 4 };
+
+typedef struct fsig {
+    uint8_t params[3], nparams;
+    uint8_t results[2], nresults;
+} fsig;
+
+typedef struct gen {
+    const fuzz_gen_options *o;
+    fuzz_buf *out;                /* the body being generated */
+    fsig funcs[MAX_FUNCS];
+    unsigned nfuncs, cur;
+    fsig blocks[MAX_BLOCK_TYPES];  /* block types with parameters: type index nfuncs + i */
+    unsigned nblocks;
+    uint8_t globals[MAX_GLOBALS];
+    bool gmut[MAX_GLOBALS];
+    unsigned nglobals;
+    uint8_t locals[MAX_LOCALS];
+    unsigned nlocals;
+    uint8_t labels[MAX_LABELS];
+    unsigned nlabels;
+    unsigned budget;
+    unsigned counters;            /* first of MAX_DEPTH i32 loop-counter locals */
+    unsigned loop_depth;
+} gen;
+
+/* Numeric instructions by signature: result, operand types (0 = none). */
+typedef struct numop {
+    uint32_t code;                /* byte, or 0xFC00 | sub for the 0xFC prefix */
+    uint8_t res, a, b;
+} numop;
+
+static numop ops[200];
+static size_t nops;
+
+static void add_ops(uint32_t first, uint32_t last, uint8_t res, uint8_t a, uint8_t b) {
+    for (uint32_t c = first; c <= last; c++)
+        ops[nops++] = (numop){c, res, a, b};
+}
+
+static void init_ops(void) {
+    if (nops)
+        return;
+    add_ops(0x45, 0x45, I32, I32, 0);      /* i32.eqz */
+    add_ops(0x46, 0x4F, I32, I32, I32);    /* i32 compares */
+    add_ops(0x50, 0x50, I32, I64, 0);      /* i64.eqz */
+    add_ops(0x51, 0x5A, I32, I64, I64);
+    add_ops(0x5B, 0x60, I32, F32, F32);
+    add_ops(0x61, 0x66, I32, F64, F64);
+    add_ops(0x67, 0x69, I32, I32, 0);      /* clz ctz popcnt */
+    add_ops(0x6A, 0x78, I32, I32, I32);    /* add .. rotr */
+    add_ops(0x79, 0x7B, I64, I64, 0);
+    add_ops(0x7C, 0x8A, I64, I64, I64);
+    add_ops(0x8B, 0x91, F32, F32, 0);      /* abs .. sqrt */
+    add_ops(0x92, 0x98, F32, F32, F32);    /* add .. copysign */
+    add_ops(0x99, 0x9F, F64, F64, 0);
+    add_ops(0xA0, 0xA6, F64, F64, F64);
+    add_ops(0xA7, 0xA7, I32, I64, 0);      /* wrap */
+    add_ops(0xA8, 0xA9, I32, F32, 0);      /* trunc (trapping) */
+    add_ops(0xAA, 0xAB, I32, F64, 0);
+    add_ops(0xAC, 0xAD, I64, I32, 0);      /* extend_i32 */
+    add_ops(0xAE, 0xAF, I64, F32, 0);
+    add_ops(0xB0, 0xB1, I64, F64, 0);
+    add_ops(0xB2, 0xB3, F32, I32, 0);      /* convert */
+    add_ops(0xB4, 0xB5, F32, I64, 0);
+    add_ops(0xB6, 0xB6, F32, F64, 0);      /* demote */
+    add_ops(0xB7, 0xB8, F64, I32, 0);
+    add_ops(0xB9, 0xBA, F64, I64, 0);
+    add_ops(0xBB, 0xBB, F64, F32, 0);      /* promote */
+    add_ops(0xBC, 0xBC, I32, F32, 0);      /* reinterpret */
+    add_ops(0xBD, 0xBD, I64, F64, 0);
+    add_ops(0xBE, 0xBE, F32, I32, 0);
+    add_ops(0xBF, 0xBF, F64, I64, 0);
+    add_ops(0xC0, 0xC1, I32, I32, 0);      /* extend8_s extend16_s */
+    add_ops(0xC2, 0xC4, I64, I64, 0);
+    add_ops(0xFC00, 0xFC01, I32, F32, 0);  /* trunc_sat */
+    add_ops(0xFC02, 0xFC03, I32, F64, 0);
+    add_ops(0xFC04, 0xFC05, I64, F32, 0);
+    add_ops(0xFC06, 0xFC07, I64, F64, 0);
+}
+
+/* ---- emitting ------------------------------------------------------------------ */
+
+static void byte(gen *g, uint8_t b) { fuzz_buf_insert(g->out, g->out->n, &b, 1); }
+static void uleb(gen *g, uint64_t v) { fuzz_buf_put_leb(g->out, v); }
+
+static void sleb(gen *g, int64_t v) {
+    for (;;) {
+        uint8_t b = v & 0x7F;
+        v >>= 7; /* arithmetic shift on every compiler we use */
+        bool done = (v == 0 && !(b & 0x40)) || (v == -1 && (b & 0x40));
+        byte(g, done ? b : b | 0x80);
+        if (done)
+            return;
+    }
+}
+
+static void fc(gen *g, unsigned sub) {
+    byte(g, 0xFC);
+    uleb(g, sub);
+}
+
+/* Whether the module being generated uses v128 (set per module). */
+static bool simd;
+
+static uint8_t random_numtype(void) {
+    static const uint8_t t[] = {I32, I32, I32, I64, I64, F32, F64, V128};
+    return t[fuzz_below(sizeof t - (simd ? 0 : 1))];
+}
+
+static int64_t interesting_int(bool wide) {
+    static const int64_t v[] = {0, 1, -1, 2, 7, 8, 31, 32, 33, 63, 64, 255, 256, 0x7FFF, 0x8000,
+                                0xFFFF, 0x10000, 0x7FFFFFFF, -0x7FFFFFFF - 1, 0xFFFFFFFFll,
+                                0x100000000ll, INT64_MAX, INT64_MIN};
+    if (fuzz_below(3) == 0)
+        return wide ? (int64_t)fuzz_rnd() : (int32_t)fuzz_rnd();
+    int64_t x = v[fuzz_below(sizeof v / sizeof v[0])];
+    return wide ? x : (int32_t)x;
+}
+
+static void const_of(gen *g, uint8_t t) {
+    static const uint32_t f32s[] = {0, 0x80000000u, 0x3F800000u, 0xBF800000u, 0x3F000000u,
+                                    0x7FC00000u, 0x7F800000u, 0xFF800000u, 0x4F000000u,
+                                    0x5F000000u, 0x4F800000u, 0xCF000000u, 0x00000001u};
+    static const uint64_t f64s[] = {0, 0x8000000000000000ull, 0x3FF0000000000000ull,
+                                    0xBFF0000000000000ull, 0x3FE0000000000000ull,
+                                    0x7FF8000000000000ull, 0x7FF0000000000000ull,
+                                    0xFFF0000000000000ull, 0x41E0000000000000ull,
+                                    0x43E0000000000000ull, 0x41F0000000000000ull,
+                                    0xC1E0000000000000ull, 0x0000000000000001ull};
+    switch (t) {
+    case I32:
+        byte(g, 0x41);
+        sleb(g, interesting_int(false));
+        return;
+    case I64:
+        byte(g, 0x42);
+        sleb(g, interesting_int(true));
+        return;
+    case F32: {
+        uint32_t bits = fuzz_below(3) ? f32s[fuzz_below(sizeof f32s / sizeof f32s[0])]
+                                      : (uint32_t)fuzz_rnd();
+        byte(g, 0x43);
+        for (int i = 0; i < 4; i++)
+            byte(g, (uint8_t)(bits >> (8 * i)));
+        return;
+    }
+    case V128:
+        byte(g, 0xFD), uleb(g, 12);
+        for (int i = 0; i < 16; i++)
+            byte(g, fuzz_below(3) ? (uint8_t)fuzz_rnd() : (uint8_t)(fuzz_below(2) ? 0 : 0xFF));
+        return;
+    default: {
+        uint64_t bits = fuzz_below(3) ? f64s[fuzz_below(sizeof f64s / sizeof f64s[0])] : fuzz_rnd();
+        byte(g, 0x44);
+        for (int i = 0; i < 8; i++)
+            byte(g, (uint8_t)(bits >> (8 * i)));
+        return;
+    }
+    }
+}
+
+static void fuel_check(gen *g) {
+    /* if (fuel == 0) unreachable; fuel -= 1 */
+    byte(g, 0x23), uleb(g, 0), byte(g, 0x45), byte(g, 0x04), byte(g, 0x40), byte(g, 0x00);
+    byte(g, 0x0B);
+    byte(g, 0x23), uleb(g, 0), byte(g, 0x41), sleb(g, 1), byte(g, 0x6B), byte(g, 0x24), uleb(g, 0);
+}
+
+/* Before a loop: reset its trip counter (one local per loop nesting level). */
+static void loop_begin(gen *g) {
+    byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    g->loop_depth++;
+}
+
+/* With the loop's condition on the stack: also stop after a few trips, so
+ * that most loops end before the fuel does; then br_if to the loop. */
+static void loop_continue(gen *g) {
+    unsigned c = g->counters + g->loop_depth - 1;
+    byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
+    byte(g, 0x22), uleb(g, c);                                            /* tee c */
+    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6)), byte(g, 0x49);     /* < K (u) */
+    byte(g, 0x71);                                                        /* and */
+    byte(g, 0x0D), uleb(g, 0);
+}
+
+static void push_label(gen *g, uint8_t l) {
+    g->labels[g->nlabels++] = l;
+}
+
+/* ---- values and statements --------------------------------------------------- */
+
+static void value(gen *g, uint8_t t, unsigned depth);
+static void stmt(gen *g, unsigned depth);
+static void multi_block(gen *g, unsigned k, unsigned depth);
+
+static void leaf(gen *g, uint8_t t) {
+    unsigned r = (unsigned)fuzz_below(4);
+    if (r == 0) {
+        for (unsigned tries = 0; tries < 4 && g->nlocals; tries++) {
+            unsigned i = (unsigned)fuzz_below(g->nlocals);
+            if (g->locals[i] == t) {
+                byte(g, 0x20), uleb(g, i);
+                return;
+            }
+        }
+    } else if (r == 1) {
+        for (unsigned tries = 0; tries < 4; tries++) {
+            unsigned i = 1 + (unsigned)fuzz_below(g->nglobals - 1);
+            if (g->globals[i] == t) {
+                byte(g, 0x23), uleb(g, i);
+                return;
+            }
+        }
+    }
+    const_of(g, t);
+}
+
+/* An i32 address, mostly inside the first page. */
+static void address(gen *g, unsigned depth) {
+    value(g, I32, depth + 1);
+    if (fuzz_below(10)) {
+        byte(g, 0x41), sleb(g, 0x7FF8), byte(g, 0x71); /* i32.and */
+    }
+}
+
+static void memarg(gen *g, unsigned natural_log2) {
+    uleb(g, fuzz_below(natural_log2 + 1));
+    uleb(g, fuzz_below(16) ? fuzz_below(64) : (uint64_t)interesting_int(false) & 0xFFFFFFFFu);
+}
+
+static void simd_load(gen *g, unsigned depth);
+static void simd_store(gen *g, unsigned depth);
+
+static void load(gen *g, uint8_t t, unsigned depth) {
+    if (t == V128) {
+        simd_load(g, depth);
+        return;
+    }
+    static const struct { uint8_t op, t, log2; } loads[] = {
+        {0x28, I32, 2}, {0x29, I64, 3}, {0x2A, F32, 2}, {0x2B, F64, 3}, {0x2C, I32, 0},
+        {0x2D, I32, 0}, {0x2E, I32, 1}, {0x2F, I32, 1}, {0x30, I64, 0}, {0x31, I64, 0},
+        {0x32, I64, 1}, {0x33, I64, 1}, {0x34, I64, 2}, {0x35, I64, 2}};
+    for (;;) {
+        size_t k = fuzz_below(sizeof loads / sizeof loads[0]);
+        if (loads[k].t != t)
+            continue;
+        address(g, depth);
+        byte(g, loads[k].op);
+        memarg(g, loads[k].log2);
+        return;
+    }
+}
+
+static void store(gen *g, unsigned depth) {
+    if (simd && !fuzz_below(4)) {
+        simd_store(g, depth);
+        return;
+    }
+    static const struct { uint8_t op, t, log2; } stores[] = {
+        {0x36, I32, 2}, {0x37, I64, 3}, {0x38, F32, 2}, {0x39, F64, 3}, {0x3A, I32, 0},
+        {0x3B, I32, 1}, {0x3C, I64, 0}, {0x3D, I64, 1}, {0x3E, I64, 2}};
+    size_t k;
+    do
+        k = fuzz_below(sizeof stores / sizeof stores[0]);
+    while (g->o->deterministic && (stores[k].t == F32 || stores[k].t == F64));
+    address(g, depth);
+    value(g, stores[k].t, depth + 1);
+    byte(g, stores[k].op);
+    memarg(g, stores[k].log2);
+}
+
+static bool simd_value(gen *g, uint8_t t, unsigned depth);
+
+static bool numeric(gen *g, uint8_t t, unsigned depth) {
+    if (t == V128 || (simd && !fuzz_below(6)))
+        return simd_value(g, t, depth);
+    for (unsigned tries = 0; tries < 16; tries++) {
+        const numop *op = &ops[fuzz_below(nops)];
+        if (op->res != t)
+            continue;
+        /* Reinterpretation would expose NaN payloads, copysign the sign of a
+         * NaN (both nondeterministic in the spec). */
+        if (g->o->deterministic &&
+            (op->code == 0xBC || op->code == 0xBD || op->code == 0x98 || op->code == 0xA6))
+            continue;
+        value(g, op->a, depth + 1);
+        if (op->b)
+            value(g, op->b, depth + 1);
+        if (op->code >= 0xFC00)
+            fc(g, op->code & 0xFF);
+        else
+            byte(g, (uint8_t)op->code);
+        return true;
+    }
+    return false;
+}
+
+/* A callee for function g->cur: a higher index (no direct recursion). */
+static int pick_callee(gen *g, int want_result) {
+    for (unsigned tries = 0; tries < 6; tries++) {
+        if (g->cur + 1 >= g->nfuncs)
+            return -1;
+        unsigned j = g->cur + 1 + (unsigned)fuzz_below(g->nfuncs - g->cur - 1);
+        const fsig *s = &g->funcs[j];
+        if (want_result < 0 || (s->nresults == 1 && s->results[0] == want_result))
+            return (int)j;
+    }
+    return -1;
+}
+
+static void call(gen *g, unsigned j, unsigned depth) {
+    const fsig *s = &g->funcs[j];
+    for (unsigned i = 0; i < s->nparams; i++)
+        value(g, s->params[i], depth + 1);
+    if (fuzz_below(3)) {
+        byte(g, 0x10), uleb(g, j);
+        return;
+    }
+    /* call_indirect: mostly the right slot, sometimes any (may trap). */
+    if (fuzz_below(4))
+        byte(g, 0x41), sleb(g, j);
+    else
+        value(g, I32, depth + 1);
+    byte(g, 0x11), uleb(g, j), byte(g, 0x00);
+}
+
+static void ref_value(gen *g, unsigned depth) {
+    switch (fuzz_below(3)) {
+    case 0:
+        byte(g, 0xD0), byte(g, FUNCREF);
+        break;
+    case 1:
+        byte(g, 0xD2), uleb(g, fuzz_below(g->nfuncs));
+        break;
+    default:
+        value(g, I32, depth + 1); /* table.get, may trap */
+        byte(g, 0x25), uleb(g, 0);
+    }
+}
+
+/* An i32 from the memory, table or reference instructions. */
+static bool i32_special(gen *g, unsigned depth) {
+    switch (fuzz_below(5)) {
+    case 0:
+        byte(g, 0x3F), byte(g, 0x00); /* memory.size */
+        return true;
+    case 1:
+        if (fuzz_below(2))
+            byte(g, 0x41), sleb(g, (int64_t)fuzz_below(3));
+        else
+            value(g, I32, depth + 1);
+        byte(g, 0x40), byte(g, 0x00); /* memory.grow */
+        return true;
+    case 2:
+        ref_value(g, depth);
+        byte(g, 0xD1); /* ref.is_null */
+        return true;
+    case 3:
+        fc(g, 16), uleb(g, 0); /* table.size */
+        return true;
+    default:
+        ref_value(g, depth);
+        byte(g, 0x41), sleb(g, (int64_t)fuzz_below(3));
+        fc(g, 15), uleb(g, 0); /* table.grow */
+        return true;
+    }
+}
+
+static void block_value(gen *g, uint8_t t, unsigned depth) {
+    switch (fuzz_below(4)) {
+    case 0: /* block with a conditional early exit */
+        byte(g, 0x02), byte(g, t);
+        push_label(g, t);
+        stmt(g, depth + 1);
+        value(g, t, depth + 1);
+        value(g, I32, depth + 1);
+        byte(g, 0x0D), uleb(g, 0);
+        byte(g, 0x1A); /* drop the value br_if left, make another */
+        value(g, t, depth + 1);
+        g->nlabels--;
+        byte(g, 0x0B);
+        return;
+    case 1: /* if/else */
+        value(g, I32, depth + 1);
+        byte(g, 0x04), byte(g, t);
+        push_label(g, t);
+        stmt(g, depth + 1);
+        value(g, t, depth + 1);
+        byte(g, 0x05);
+        value(g, t, depth + 1);
+        g->nlabels--;
+        byte(g, 0x0B);
+        return;
+    case 2: /* loop that runs while a condition holds (a few trips at most) */
+        loop_begin(g);
+        byte(g, 0x03), byte(g, t);
+        push_label(g, LABEL_NONE);
+        fuel_check(g);
+        stmt(g, depth + 1);
+        value(g, I32, depth + 1);
+        loop_continue(g);
+        value(g, t, depth + 1);
+        g->nlabels--;
+        g->loop_depth--;
+        byte(g, 0x0B);
+        return;
+    default: /* br_table over two nested blocks */
+        byte(g, 0x02), byte(g, t);
+        byte(g, 0x02), byte(g, t);
+        push_label(g, t);
+        push_label(g, t);
+        value(g, t, depth + 1);
+        value(g, I32, depth + 1);
+        byte(g, 0x0E), uleb(g, 2), uleb(g, fuzz_below(2)), uleb(g, fuzz_below(2)),
+            uleb(g, fuzz_below(2));
+        g->nlabels -= 2;
+        byte(g, 0x0B), byte(g, 0x0B);
+        return;
+    }
+}
+
+static void value(gen *g, uint8_t t, unsigned depth) {
+    if (!g->budget || depth >= MAX_DEPTH) {
+        leaf(g, t);
+        return;
+    }
+    g->budget--;
+    int j;
+    switch (fuzz_below(16)) {
+    case 0: case 1: case 2: case 3: case 4: case 5:
+        if (numeric(g, t, depth))
+            return;
+        break;
+    case 6: case 7:
+        load(g, t, depth);
+        return;
+    case 8:
+        value(g, t, depth + 1);
+        value(g, t, depth + 1);
+        value(g, I32, depth + 1);
+        if (fuzz_below(2))
+            byte(g, 0x1B);
+        else
+            byte(g, 0x1C), uleb(g, 1), byte(g, t);
+        return;
+    case 9: case 10:
+        for (unsigned k = 0; k < g->nblocks && fuzz_below(2); k++)
+            if (g->blocks[k].nresults == 1 && g->blocks[k].results[0] == t) {
+                multi_block(g, k, depth);
+                return;
+            }
+        block_value(g, t, depth);
+        return;
+    case 11:
+        if ((j = pick_callee(g, t)) >= 0) {
+            call(g, (unsigned)j, depth);
+            return;
+        }
+        break;
+    case 12:
+        for (unsigned i = 0; i < g->nlocals; i++)
+            if (g->locals[i] == t) {
+                value(g, t, depth + 1);
+                byte(g, 0x22), uleb(g, i); /* local.tee */
+                return;
+            }
+        break;
+    case 13:
+        if (t == I32 && i32_special(g, depth))
+            return;
+        break;
+    case 14:
+        if (!fuzz_below(40)) {
+            byte(g, 0x00); /* unreachable */
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    leaf(g, t);
+}
+
+/* Values for a label (or the function's results), then a branch to it. */
+static void branch(gen *g, unsigned depth) {
+    unsigned k = (unsigned)fuzz_below(g->nlabels);
+    uint8_t l = g->labels[k];
+    if (l == LABEL_MULTI) { /* several values: not worth the bookkeeping */
+        byte(g, 0x01);
+        return;
+    }
+    if (l == LABEL_FUNC)
+        for (unsigned i = 0; i < g->funcs[g->cur].nresults; i++)
+            value(g, g->funcs[g->cur].results[i], depth + 1);
+    else if (l != LABEL_NONE)
+        value(g, l, depth + 1);
+    byte(g, 0x0C), uleb(g, g->nlabels - 1 - k);
+}
+
+/* The depth of a random enclosing label that takes no values (there is
+ * always one: the innermost block of the caller). */
+static unsigned none_label(gen *g) {
+    for (;;) {
+        unsigned k = (unsigned)fuzz_below(g->nlabels);
+        if (g->labels[k] == LABEL_NONE)
+            return g->nlabels - 1 - k;
+    }
+}
+
+static void bulk(gen *g, unsigned depth) {
+    switch (fuzz_below(5)) {
+    case 0: /* memory.fill */
+        address(g, depth), value(g, I32, depth + 1), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(64));
+        fc(g, 11), byte(g, 0x00);
+        return;
+    case 1: /* memory.copy */
+        address(g, depth), address(g, depth), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(64));
+        fc(g, 10), byte(g, 0x00), byte(g, 0x00);
+        return;
+    case 2: /* memory.init from either segment (the active one is dropped) */
+        address(g, depth), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(8)), byte(g, 0x41),
+            sleb(g, (int64_t)fuzz_below(8));
+        fc(g, 8), uleb(g, fuzz_below(2)), byte(g, 0x00);
+        return;
+    case 3:
+        fc(g, 9), uleb(g, fuzz_below(2)); /* data.drop */
+        return;
+    default: /* table.set */
+        byte(g, 0x41), sleb(g, (int64_t)fuzz_below(g->nfuncs + 2));
+        ref_value(g, depth);
+        byte(g, 0x26), uleb(g, 0);
+        return;
+    }
+}
+
+/* Inside a block whose parameters are on the stack: leave its results. */
+static void multi_body(gen *g, const fsig *bt, unsigned depth) {
+    stmt(g, depth + 1);
+    bool same = bt->nparams == bt->nresults && !memcmp(bt->params, bt->results, bt->nparams);
+    if (same && fuzz_below(2))
+        return; /* the parameters are the results */
+    for (unsigned i = 0; i < bt->nparams; i++)
+        byte(g, 0x1A);
+    for (unsigned i = 0; i < bt->nresults; i++)
+        value(g, bt->results[i], depth + 1);
+}
+
+/* A block or if/else of type `k` (with parameters): push the parameters,
+ * run it; its results stay on the stack. */
+static void multi_block(gen *g, unsigned k, unsigned depth) {
+    const fsig *bt = &g->blocks[k];
+    for (unsigned i = 0; i < bt->nparams; i++)
+        value(g, bt->params[i], depth + 1);
+    bool as_if = !fuzz_below(3);
+    if (as_if)
+        value(g, I32, depth + 1);
+    byte(g, as_if ? 0x04 : 0x02), sleb(g, g->nfuncs + k);
+    push_label(g, LABEL_MULTI);
+    multi_body(g, bt, depth);
+    if (as_if) {
+        byte(g, 0x05);
+        multi_body(g, bt, depth);
+    }
+    g->nlabels--;
+    byte(g, 0x0B);
+}
+
+static void stmt(gen *g, unsigned depth) {
+    if (!g->budget || depth >= MAX_DEPTH)
+        return;
+    g->budget--;
+    int j;
+    switch (fuzz_below(15)) {
+    case 13:
+        if (g->nblocks) {
+            unsigned k = (unsigned)fuzz_below(g->nblocks);
+            multi_block(g, k, depth);
+            for (unsigned i = 0; i < g->blocks[k].nresults; i++)
+                byte(g, 0x1A);
+            return;
+        }
+        break;
+    case 0: case 1: {
+        if (!g->nlocals)
+            break;
+        unsigned i = (unsigned)fuzz_below(g->nlocals);
+        value(g, g->locals[i], depth + 1);
+        byte(g, 0x21), uleb(g, i);
+        return;
+    }
+    case 2: {
+        unsigned i = 1 + (unsigned)fuzz_below(g->nglobals - 1);
+        if (!g->gmut[i])
+            break;
+        value(g, g->globals[i], depth + 1);
+        byte(g, 0x24), uleb(g, i);
+        return;
+    }
+    case 3: case 4:
+        store(g, depth);
+        return;
+    case 5:
+        value(g, random_numtype(), depth + 1);
+        byte(g, 0x1A);
+        return;
+    case 6:
+        value(g, I32, depth + 1);
+        byte(g, 0x04), byte(g, 0x40);
+        push_label(g, LABEL_NONE);
+        stmt(g, depth + 1);
+        if (fuzz_below(2)) {
+            byte(g, 0x05);
+            stmt(g, depth + 1);
+        }
+        g->nlabels--;
+        byte(g, 0x0B);
+        return;
+    case 7:
+        loop_begin(g);
+        byte(g, 0x03), byte(g, 0x40);
+        push_label(g, LABEL_NONE);
+        fuel_check(g);
+        stmt(g, depth + 1);
+        stmt(g, depth + 1);
+        value(g, I32, depth + 1);
+        loop_continue(g);
+        g->nlabels--;
+        g->loop_depth--;
+        byte(g, 0x0B);
+        return;
+    case 8:
+        byte(g, 0x02), byte(g, 0x40);
+        push_label(g, LABEL_NONE);
+        stmt(g, depth + 1);
+        value(g, I32, depth + 1);
+        byte(g, 0x0D), uleb(g, none_label(g)); /* br_if to some label without values */
+        stmt(g, depth + 1);
+        g->nlabels--;
+        byte(g, 0x0B);
+        return;
+    case 9:
+        if (!fuzz_below(4)) {
+            branch(g, depth);
+            return;
+        }
+        break;
+    case 10:
+        if ((j = pick_callee(g, -1)) >= 0) {
+            call(g, (unsigned)j, depth);
+            for (unsigned i = 0; i < g->funcs[j].nresults; i++)
+                byte(g, 0x1A);
+            return;
+        }
+        break;
+    case 11:
+        bulk(g, depth);
+        return;
+    case 12:
+        if (!fuzz_below(8)) {
+            for (unsigned i = 0; i < g->funcs[g->cur].nresults; i++)
+                value(g, g->funcs[g->cur].results[i], depth + 1);
+            byte(g, 0x0F); /* return */
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    byte(g, 0x01); /* nop */
+}
+
+/* ---- SIMD -------------------------------------------------------------------- */
+
+/* Sub-opcodes of the 0xFD prefix, by signature.  The "exact" groups never
+ * produce a NaN from non-NaN inputs nor pass a payload on, so two correct
+ * engines give the same bits; the others are left out in deterministic mode. */
+static const uint8_t v_bin_exact[] = {
+    14, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55,
+    56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 78,
+    79, 80, 81, 101, 102, 110, 111, 112, 113, 114, 115, 118, 119, 120, 121, 123, 130, 133,
+    134, 142, 143, 144, 145, 146, 147, 149, 150, 151, 152, 153, 155, 156, 157, 158, 159, 174,
+    177, 181, 182, 183, 184, 185, 186, 188, 189, 190, 191, 206, 209, 213, 214, 215, 216, 217,
+    218, 219, 220, 221, 222, 223};
+static const uint8_t v_bin_float[] = {228, 229, 230, 231, 232, 233, 234, 235,
+                                      240, 241, 242, 243, 244, 245, 246, 247};
+static const uint8_t v_un_exact[] = {77, 96, 97, 98, 124, 125, 126, 127, 128, 129, 135, 136,
+                                     137, 138, 160, 161, 167, 168, 169, 170, 192, 193, 199,
+                                     200, 201, 202, 224, 225, 236, 237, 248, 249, 250, 251,
+                                     252, 253, 254, 255};
+static const uint8_t v_un_float[] = {94, 95, 103, 104, 105, 106, 116, 117, 122, 148, 227, 239};
+static const uint8_t v_shift[] = {107, 108, 109, 139, 140, 141, 171, 172, 173, 203, 204, 205};
+static const uint8_t v_test[] = {83, 99, 100, 131, 132, 163, 164, 195, 196}; /* -> i32 */
+
+typedef struct lane_op {
+    uint8_t sub, type, lanes;
+} lane_op;
+
+static const lane_op v_splat[] = {{15, I32, 16}, {16, I32, 8}, {17, I32, 4},
+                                  {18, I64, 2},  {19, F32, 4}, {20, F64, 2}};
+static const lane_op v_extract[] = {{21, I32, 16}, {22, I32, 16}, {24, I32, 8}, {25, I32, 8},
+                                    {27, I32, 4},  {29, I64, 2},  {31, F32, 4}, {33, F64, 2}};
+static const lane_op v_replace[] = {{23, I32, 16}, {26, I32, 8}, {28, I32, 4},
+                                    {30, I64, 2},  {32, F32, 4}, {34, F64, 2}};
+
+#define PICK(a) ((a)[fuzz_below(sizeof(a) / sizeof((a)[0]))])
+
+static void simd_op(gen *g, unsigned sub) {
+    byte(g, 0xFD);
+    uleb(g, sub);
+}
+
+static void simd_load(gen *g, unsigned depth) {
+    static const struct { uint8_t sub, log2; } plain[] = {
+        {0, 4}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}, {6, 3}, {7, 0},
+        {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3}};
+    if (fuzz_below(4)) {
+        size_t k = fuzz_below(sizeof plain / sizeof plain[0]);
+        address(g, depth);
+        simd_op(g, plain[k].sub);
+        memarg(g, plain[k].log2);
+        return;
+    }
+    unsigned log2 = (unsigned)fuzz_below(4); /* load8_lane .. load64_lane */
+    address(g, depth);
+    value(g, V128, depth + 1);
+    simd_op(g, 84 + log2);
+    memarg(g, log2);
+    byte(g, (uint8_t)fuzz_below(16u >> log2));
+}
+
+static void simd_store(gen *g, unsigned depth) {
+    address(g, depth);
+    value(g, V128, depth + 1);
+    if (fuzz_below(2)) {
+        simd_op(g, 11);
+        memarg(g, 4);
+        return;
+    }
+    unsigned log2 = (unsigned)fuzz_below(4); /* store8_lane .. store64_lane */
+    simd_op(g, 88 + log2);
+    memarg(g, log2);
+    byte(g, (uint8_t)fuzz_below(16u >> log2));
+}
+
+static bool float_lane(const gen *g, uint8_t type) {
+    return g->o->deterministic && (type == F32 || type == F64);
+}
+
+/* A v128 from a vector instruction, or a scalar of type t taken out of one. */
+static bool simd_value(gen *g, uint8_t t, unsigned depth) {
+    bool det = g->o->deterministic;
+    if (t != V128) {
+        for (unsigned tries = 0; tries < 8; tries++) {
+            if (t == I32 && !fuzz_below(3)) {
+                value(g, V128, depth + 1);
+                simd_op(g, PICK(v_test));
+                return true;
+            }
+            lane_op e = PICK(v_extract);
+            if (e.type != t)
+                continue;
+            value(g, V128, depth + 1);
+            simd_op(g, e.sub);
+            byte(g, (uint8_t)fuzz_below(e.lanes));
+            return true;
+        }
+        return false;
+    }
+    switch (fuzz_below(9)) {
+    case 0: { /* splat */
+        lane_op sp = PICK(v_splat);
+        if (float_lane(g, sp.type))
+            return false;
+        value(g, sp.type, depth + 1);
+        simd_op(g, sp.sub);
+        return true;
+    }
+    case 1: case 2: /* binary */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, det || fuzz_below(3) ? PICK(v_bin_exact) : PICK(v_bin_float));
+        return true;
+    case 3: /* unary */
+        value(g, V128, depth + 1);
+        simd_op(g, det || fuzz_below(3) ? PICK(v_un_exact) : PICK(v_un_float));
+        return true;
+    case 4: /* shift by an i32 */
+        value(g, V128, depth + 1);
+        value(g, I32, depth + 1);
+        simd_op(g, PICK(v_shift));
+        return true;
+    case 5: { /* replace_lane */
+        lane_op r = PICK(v_replace);
+        if (float_lane(g, r.type))
+            return false;
+        value(g, V128, depth + 1);
+        value(g, r.type, depth + 1);
+        simd_op(g, r.sub);
+        byte(g, (uint8_t)fuzz_below(r.lanes));
+        return true;
+    }
+    case 6: /* bitselect */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, 82);
+        return true;
+    case 7: /* shuffle */
+        value(g, V128, depth + 1);
+        value(g, V128, depth + 1);
+        simd_op(g, 13);
+        for (int i = 0; i < 16; i++)
+            byte(g, (uint8_t)fuzz_below(32));
+        return true;
+    default:
+        simd_load(g, depth);
+        return true;
+    }
+}
+
+/* ---- the module ------------------------------------------------------------------ */
+
+static void section(fuzz_buf *m, uint8_t id, const fuzz_buf *content) {
+    fuzz_buf_insert(m, m->n, &id, 1);
+    fuzz_buf_put_leb(m, content->n);
+    fuzz_buf_insert(m, m->n, content->b, content->n);
+}
+
+static bool exportable(const gen *g, unsigned j) {
+    const fsig *s = &g->funcs[j];
+    if (!g->o->deterministic)
+        return true;
+    if (g->o->no_params && s->nparams)
+        return false;
+    for (unsigned i = 0; i < s->nparams; i++)
+        if (s->params[i] != I32 && s->params[i] != I64)
+            return false;
+    for (unsigned i = 0; i < s->nresults; i++)
+        if (s->results[i] != I32 && s->results[i] != I64)
+            return false;
+    return true;
+}
+
+static void body(gen *g, fuzz_buf *code) {
+    const fsig *s = &g->funcs[g->cur];
+    fuzz_buf b = {0};
+    g->out = &b;
+    g->nlocals = 0;
+    for (unsigned i = 0; i < s->nparams; i++)
+        g->locals[g->nlocals++] = s->params[i];
+    unsigned extra = (unsigned)fuzz_below(5);
+    uleb(g, extra + 1);
+    for (unsigned i = 0; i < extra; i++) {
+        uint8_t t = random_numtype();
+        uleb(g, 1), byte(g, t);
+        g->locals[g->nlocals++] = t;
+    }
+    /* The loop counters: not in g->locals, so nothing else touches them. */
+    uleb(g, MAX_DEPTH), byte(g, I32);
+    g->counters = g->nlocals;
+    g->loop_depth = 0;
+    g->nlabels = 0;
+    push_label(g, LABEL_FUNC);
+    g->budget = 20 + (unsigned)fuzz_below(60);
+    fuel_check(g);
+    unsigned n = 1 + (unsigned)fuzz_below(4);
+    for (unsigned i = 0; i < n; i++)
+        stmt(g, 0);
+    for (unsigned i = 0; i < s->nresults; i++)
+        value(g, s->results[i], 0);
+    byte(g, 0x0B);
+    fuzz_buf_put_leb(code, b.n);
+    fuzz_buf_insert(code, code->n, b.b, b.n);
+    free(b.b);
+    g->out = NULL;
+}
+
+void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
+    static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    init_ops();
+    gen g = {.o = o};
+    simd = o->simd && fuzz_below(2);
+    unsigned max = o->max_funcs && o->max_funcs <= MAX_FUNCS ? o->max_funcs : 5;
+    g.nfuncs = 1 + (unsigned)fuzz_below(max);
+    for (unsigned j = 0; j < g.nfuncs; j++) {
+        fsig *s = &g.funcs[j];
+        bool ints = o->deterministic && fuzz_below(4);
+        s->nparams = o->no_params && ints ? 0 : (uint8_t)fuzz_below(4);
+        for (unsigned i = 0; i < s->nparams; i++)
+            s->params[i] = ints ? (fuzz_below(2) ? I32 : I64) : random_numtype();
+        s->nresults = (uint8_t)(fuzz_below(5) ? 1 : fuzz_below(3));
+        for (unsigned i = 0; i < s->nresults; i++)
+            s->results[i] = ints ? (fuzz_below(2) ? I32 : I64) : random_numtype();
+    }
+    g.nblocks = (unsigned)fuzz_below(MAX_BLOCK_TYPES + 1);
+    for (unsigned k = 0; k < g.nblocks; k++) {
+        fsig *b = &g.blocks[k];
+        b->nparams = (uint8_t)(1 + fuzz_below(2));
+        for (unsigned i = 0; i < b->nparams; i++)
+            b->params[i] = random_numtype();
+        b->nresults = (uint8_t)fuzz_below(3);
+        for (unsigned i = 0; i < b->nresults; i++)
+            b->results[i] = fuzz_below(3) ? random_numtype() : b->params[i % b->nparams];
+    }
+    g.nglobals = 2 + (unsigned)fuzz_below(MAX_GLOBALS - 1);
+    g.globals[0] = I32;
+    g.gmut[0] = true;
+    for (unsigned i = 1; i < g.nglobals; i++) {
+        g.globals[i] = random_numtype();
+        g.gmut[i] = fuzz_below(3) != 0;
+    }
+
+    fuzz_buf sec = {0}, code = {0};
+    m->n = 0;
+    fuzz_buf_insert(m, 0, header, sizeof header);
+    /* type: one per function, then the block types */
+    g.out = &sec;
+    uleb(&g, g.nfuncs + g.nblocks);
+    for (unsigned j = 0; j < g.nfuncs + g.nblocks; j++) {
+        const fsig *t = j < g.nfuncs ? &g.funcs[j] : &g.blocks[j - g.nfuncs];
+        byte(&g, 0x60);
+        uleb(&g, t->nparams);
+        for (unsigned i = 0; i < t->nparams; i++)
+            byte(&g, t->params[i]);
+        uleb(&g, t->nresults);
+        for (unsigned i = 0; i < t->nresults; i++)
+            byte(&g, t->results[i]);
+    }
+    section(m, 1, &sec);
+    sec.n = 0;
+    uleb(&g, g.nfuncs);
+    for (unsigned j = 0; j < g.nfuncs; j++)
+        uleb(&g, j);
+    section(m, 3, &sec);
+    sec.n = 0; /* table: every function, room to grow */
+    uleb(&g, 1), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs), uleb(&g, g.nfuncs + 4);
+    section(m, 4, &sec);
+    sec.n = 0; /* memory: 1 page, at most 2 */
+    uleb(&g, 1), byte(&g, 0x01), uleb(&g, 1), uleb(&g, 2);
+    section(m, 5, &sec);
+    sec.n = 0;
+    uleb(&g, g.nglobals);
+    for (unsigned i = 0; i < g.nglobals; i++) {
+        byte(&g, g.globals[i]), byte(&g, g.gmut[i]);
+        if (i == 0)
+            byte(&g, 0x41), sleb(&g, o->fuel ? o->fuel : 300);
+        else
+            const_of(&g, g.globals[i]);
+        byte(&g, 0x0B);
+    }
+    section(m, 6, &sec);
+    sec.n = 0;
+    unsigned nexports = 0;
+    for (unsigned j = 0; j < g.nfuncs; j++)
+        nexports += exportable(&g, j);
+    uleb(&g, nexports);
+    for (unsigned j = 0; j < g.nfuncs; j++) {
+        if (!exportable(&g, j))
+            continue;
+        char name[16];
+        int len = snprintf(name, sizeof name, "f%u", j);
+        uleb(&g, (uint64_t)len);
+        fuzz_buf_insert(&sec, sec.n, (const uint8_t *)name, (size_t)len);
+        byte(&g, 0x00), uleb(&g, j);
+    }
+    section(m, 7, &sec);
+    sec.n = 0; /* elem: table[0..n) = every function */
+    uleb(&g, 1), byte(&g, 0x00), byte(&g, 0x41), sleb(&g, 0), byte(&g, 0x0B);
+    uleb(&g, g.nfuncs);
+    for (unsigned j = 0; j < g.nfuncs; j++)
+        uleb(&g, j);
+    section(m, 9, &sec);
+    sec.n = 0;
+    uleb(&g, 2);
+    section(m, 12, &sec); /* data count */
+    for (g.cur = 0; g.cur < g.nfuncs; g.cur++)
+        body(&g, &code);
+    sec.n = 0;
+    g.out = &sec;
+    uleb(&g, g.nfuncs);
+    fuzz_buf_insert(&sec, sec.n, code.b, code.n);
+    section(m, 10, &sec);
+    sec.n = 0; /* data: an active segment, then a passive one */
+    uleb(&g, 2);
+    byte(&g, 0x00), byte(&g, 0x41), sleb(&g, (int64_t)fuzz_below(256)), byte(&g, 0x0B);
+    for (unsigned k = 0; k < 2; k++) {
+        unsigned len = (unsigned)fuzz_below(24);
+        if (k == 1)
+            byte(&g, 0x01);
+        uleb(&g, len);
+        for (unsigned i = 0; i < len; i++)
+            byte(&g, (uint8_t)fuzz_rnd());
+    }
+    section(m, 11, &sec);
+    free(sec.b);
+    free(code.b);
+}

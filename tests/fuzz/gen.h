@@ -1,0 +1,47 @@
+/*
+ * gen.h — a generator of random *valid* Wasm modules for the fuzz drivers.
+ *
+ *     fuzz_buf m = {0};
+ *     fuzz_gen_options o = {.deterministic = true};
+ *     fuzz_gen_module(&m, &o);           // uses fuzz_rnd() from mutate.h
+ *
+ * Modules have no imports, one memory (1..2 pages), one funcref table holding
+ * every function, a few globals, active and passive data, and functions whose
+ * bodies come from a typed stack generator: integer and float arithmetic,
+ * conversions, loads and stores, bulk memory, table and reference
+ * instructions, SIMD (with `simd`), select, nested block/loop/if (also with
+ * parameters and several results),
+ * br/br_if/br_table/return,
+ * direct and indirect calls, and traps (division, conversion, bounds,
+ * unreachable, indirect call signature).
+ *
+ * Every run terminates: global 0 is a fuel counter that each function entry
+ * and each loop iteration decrements, trapping with `unreachable` when it is
+ * exhausted, so neither loops nor recursion run for long.
+ *
+ * With `deterministic`, nothing whose result the spec leaves open is
+ * observable: no float-to-int reinterpretation, no float stores, no copysign
+ * (the sign of a NaN), no float SIMD arithmetic or float lanes put into a
+ * vector, so two correct engines must agree
+ * on every export's result or trap.  The exports are then only the functions
+ * whose parameters and results are all i32/i64, named "f<index>".
+ */
+#ifndef W2N_FUZZ_GEN_H
+#define W2N_FUZZ_GEN_H
+
+#include <stdbool.h>
+
+#include "mutate.h"
+
+typedef struct fuzz_gen_options {
+    bool deterministic;    /* see above */
+    bool no_params;        /* exported functions take no parameters */
+    bool simd;             /* about half of the modules also use v128 */
+    unsigned max_funcs;    /* 0 = default (5) */
+    unsigned fuel;         /* 0 = default (1000) */
+} fuzz_gen_options;
+
+/* Replace m's contents with a fresh module. */
+void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o);
+
+#endif

@@ -1,0 +1,229 @@
+/*
+ * test_pipeline.c — the whole path through the public APIs: w2n_compile,
+ * w2n_object_load, instantiate, w2n_func_call.  Modules are written in the
+ * text format and assembled with wabt's wat2wasm at test time.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "w2n/compiler.h"
+#include "w2n/runtime.h"
+
+/* Assemble `wat` with wat2wasm; the caller frees *out. */
+static void assemble(const char *wat, uint8_t **out, size_t *size) {
+    char dir[] = "/tmp/w2n-pipeline-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char src[128], bin[128], cmd[512];
+    snprintf(src, sizeof src, "%s/m.wat", dir);
+    snprintf(bin, sizeof bin, "%s/m.wasm", dir);
+    FILE *f = fopen(src, "w");
+    cr_assert_not_null(f);
+    fputs(wat, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "wat2wasm --enable-all '%s' -o '%s'", src, bin);
+    cr_assert_eq(system(cmd), 0, "wat2wasm failed");
+    f = fopen(bin, "rb");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    rewind(f);
+    *out = malloc(*size);
+    cr_assert_eq(fread(*out, 1, *size, f), *size);
+    fclose(f);
+    unlink(src);
+    unlink(bin);
+    rmdir(dir);
+}
+
+typedef struct loaded {
+    w2n_object *obj;
+    w2n_store *store;
+    w2n_instance *inst;
+} loaded;
+
+static loaded load(const char *wat, w2n_bounds_mode mode) {
+    uint8_t *wasm, *obj;
+    size_t wasm_size, obj_size;
+    assemble(wat, &wasm, &wasm_size);
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    opts.bounds = mode;
+    w2n_error err;
+    w2n_status s = w2n_compile(wasm, wasm_size, &opts, &obj, &obj_size, &err);
+    free(wasm);
+    cr_assert_eq(s, W2N_OK, "compile: %s", err.message);
+    loaded l = {0};
+    s = w2n_object_load(obj, obj_size, &l.obj, &err);
+    free(obj);
+    cr_assert_eq(s, W2N_OK, "load: %s", err.message);
+    l.store = w2n_store_new(NULL);
+    w2n_trap trap;
+    s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
+    cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
+    return l;
+}
+
+static void unload(loaded *l) {
+    w2n_store_free(l->store);
+    w2n_object_free(l->obj);
+}
+
+static w2n_func *export_func(loaded *l, const char *name) {
+    w2n_extern ext;
+    cr_assert_eq(w2n_instance_export(l->inst, name, &ext), W2N_OK, "no export %s", name);
+    cr_assert_eq(ext.kind, W2N_EXTERN_FUNC);
+    return ext.of.func;
+}
+
+/* Call a one-i32-in, one-i32-out export; returns the status, result in *out. */
+static w2n_status call_i32(loaded *l, const char *name, int32_t arg, int32_t *out, w2n_trap *trap) {
+    w2n_value a = w2n_i32(arg), r;
+    w2n_error err;
+    w2n_status s = w2n_func_call(l->store, export_func(l, name), &a, 1, &r, 1, trap, &err);
+    if (s == W2N_OK)
+        *out = r.of.i32;
+    return s;
+}
+
+static const char *memory_module =
+    "(module (memory 1 3)\n"
+    "  (func (export \"load\") (param i32) (result i32) (i32.load (local.get 0)))\n"
+    "  (func (export \"store\") (param i32) (result i32)\n"
+    "    (i32.store offset=4 (local.get 0) (i32.const 7)) (i32.const 1))\n"
+    "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))\n"
+    "  (func (export \"div\") (param i32) (result i32) (i32.div_s (i32.const 10) (local.get 0))))\n";
+
+static void check_bounds(w2n_bounds_mode mode) {
+    loaded l = load(memory_module, mode);
+    int32_t v = -1;
+    w2n_trap trap;
+    cr_assert_eq(call_i32(&l, "load", 65532, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 0);
+    cr_assert_eq(call_i32(&l, "load", 65533, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+    cr_assert_str_eq(trap.message, "out of bounds memory access");
+    cr_assert_eq(call_i32(&l, "store", 65532, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(call_i32(&l, "load", -4, &v, &trap), W2N_ERR_TRAP);
+    /* After growing, the same address is in bounds, and the store stuck. */
+    cr_assert_eq(call_i32(&l, "grow", 1, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 1);
+    cr_assert_eq(call_i32(&l, "store", 65532, &v, &trap), W2N_OK);
+    cr_assert_eq(call_i32(&l, "load", 65536, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 7);
+    cr_assert_eq(call_i32(&l, "load", 131069, &v, &trap), W2N_ERR_TRAP);
+    unload(&l);
+}
+
+Test(pipeline, guard_page_bounds) { check_bounds(W2N_BOUNDS_GUARD); }
+Test(pipeline, explicit_bounds) { check_bounds(W2N_BOUNDS_EXPLICIT); }
+
+/* The store stays usable after traps, and trapping leaks nothing: run under
+ * valgrind or ASan, this test reports any allocation a trap strands. */
+Test(pipeline, ten_thousand_traps) {
+    loaded l = load(memory_module, W2N_BOUNDS_GUARD);
+    int32_t v;
+    w2n_trap trap;
+    for (int i = 0; i < 10000; i++) {
+        cr_assert_eq(call_i32(&l, i % 2 ? "div" : "load", i % 2 ? 0 : -1, &v, &trap), W2N_ERR_TRAP);
+        cr_assert_eq(trap.code, i % 2 ? W2N_TRAP_INT_DIV_ZERO : W2N_TRAP_MEMORY_OOB);
+    }
+    cr_assert_eq(call_i32(&l, "div", 5, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 2);
+    unload(&l);
+}
+
+Test(pipeline, stack_exhaustion_is_a_trap) {
+    loaded l = load("(module (func $f (export \"f\") (param i32) (result i32)\n"
+                    "  (i32.add (call $f (i32.add (local.get 0) (i32.const 1))) (i32.const 1))))",
+                    W2N_BOUNDS_GUARD);
+    int32_t v;
+    w2n_trap trap;
+    cr_assert_eq(call_i32(&l, "f", 0, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_STACK_EXHAUSTED);
+    cr_assert_str_eq(trap.message, "call stack exhausted");
+    unload(&l);
+}
+
+Test(pipeline, deterministic_objects) {
+    uint8_t *wasm, *a, *b;
+    size_t wasm_size, a_size, b_size;
+    assemble(memory_module, &wasm, &wasm_size);
+    const char *targets[] = {"x86_64-linux-gnu", "aarch64-linux-gnu", "riscv64-linux-gnu"};
+    for (int t = 0; t < 3; t++) {
+        w2n_compile_options opts;
+        w2n_compile_options_init(&opts);
+        opts.target = targets[t];
+        w2n_error err;
+        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &a, &a_size, &err), W2N_OK, "%s", err.message);
+        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &b, &b_size, &err), W2N_OK, "%s", err.message);
+        cr_assert_eq(a_size, b_size, "%s: sizes differ", targets[t]);
+        cr_assert_eq(memcmp(a, b, a_size), 0, "%s: bytes differ", targets[t]);
+        free(a);
+        free(b);
+    }
+    free(wasm);
+}
+
+Test(pipeline, invalid_module_is_an_error_with_offset) {
+    static const uint8_t bad[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 0x01, 0x04, 0x01, 0x60, 0x00};
+    uint8_t *obj;
+    size_t size;
+    w2n_error err;
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    cr_assert_eq(w2n_compile(bad, sizeof bad, &opts, &obj, &size, &err), W2N_ERR_MALFORMED);
+    cr_assert_neq(err.offset, W2N_NO_OFFSET);
+    cr_assert_null(obj);
+    opts.target = "sparc-sun-solaris";
+    cr_assert_eq(w2n_compile(bad, sizeof bad, &opts, &obj, &size, &err), W2N_ERR_ARGUMENT);
+    cr_assert(strstr(err.message, "unknown target"));
+}
+
+Test(pipeline, multi_value_and_indirect_calls) {
+    loaded l = load("(module (type $t (func (param i32) (result i32 i32)))\n"
+                    "  (table 2 funcref) (elem (i32.const 0) $swap)\n"
+                    "  (func $swap (type $t) (i32.const 5) (local.get 0))\n"
+                    "  (func (export \"f\") (param i32) (result i32)\n"
+                    "    (call_indirect (type $t) (local.get 0) (local.get 0)) (i32.sub)))",
+                    W2N_BOUNDS_GUARD);
+    int32_t v;
+    w2n_trap trap;
+    cr_assert_eq(call_i32(&l, "f", 0, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 5);
+    cr_assert_eq(call_i32(&l, "f", 1, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_str_eq(trap.message, "uninitialized element 1");
+    cr_assert_eq(call_i32(&l, "f", 2, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_str_eq(trap.message, "undefined element 2");
+    unload(&l);
+}
+
+/* In guard mode the load is the bounds check: an access that straddles the
+ * end of memory must trap even when only part of its value is used, or none
+ * of it (the optimiser would shrink or delete the load). */
+Test(pipeline, partly_used_loads_still_trap) {
+    static const char *wat =
+        "(module (memory 1)\n"
+        "  (func (export \"wrap\") (param i32) (result i32) (i32.wrap_i64 (i64.load (local.get 0))))\n"
+        "  (func (export \"lane\") (param i32) (result i32)\n"
+        "    (i32x4.extract_lane 0 (v128.load (local.get 0))))\n"
+        "  (func (export \"mask\") (param i32) (result i32)\n"
+        "    (i32.wrap_i64 (i64.and (i64.load (local.get 0)) (i64.const 255))))\n"
+        "  (func (export \"local\") (param i32) (result i32) (local i64)\n"
+        "    (local.set 1 (i64.load (local.get 0))) (i32.wrap_i64 (local.get 1)))\n"
+        "  (func (export \"dropped\") (param i32) (result i32) (drop (i64.load (local.get 0))) (i32.const 1)))";
+    static const char *names[] = {"wrap", "lane", "mask", "local", "dropped"};
+    for (int mode = 0; mode < 2; mode++) {
+        loaded l = load(wat, mode ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            int32_t v;
+            w2n_trap trap;
+            cr_assert_eq(call_i32(&l, names[i], 65532, &v, &trap), W2N_ERR_TRAP, "%s, mode %d", names[i], mode);
+            cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+            cr_assert_eq(call_i32(&l, names[i], 65536 - 16, &v, &trap), W2N_OK, "%s in bounds", names[i]);
+        }
+        unload(&l);
+    }
+}
