@@ -162,5 +162,12 @@ LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMVal
  * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
                                    unsigned size);
+/* The same for a store.  In guard mode on a target where a faulting store
+ * may already have written part of its bytes (RISC-V: LLVM splits unaligned
+ * stores into byte stores, and misaligned stores emulated by the kernel are
+ * byte stores too), a volatile load of the last byte comes first, so that a
+ * store reaching past the end traps before writing anything, as Wasm says. */
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                         unsigned size);
 
 #endif

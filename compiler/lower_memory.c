@@ -13,6 +13,7 @@
  * hoists nor vectorises guard-mode loads (docs/performance.md).
  */
 #include "lower.h"
+#include "target.h"
 
 static bool explicit_bounds(const w2n_lower_func *f) {
     return f->lm->opts->bounds == W2N_BOUNDS_EXPLICIT;
@@ -54,6 +55,28 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
+}
+
+/* Can a store that faults on its last bytes have written its first ones?
+ * Not on x86-64 (a faulting instruction writes nothing) nor, under the
+ * tested qemu and Linux, on AArch64 for our accesses; on RISC-V, yes. */
+static bool stores_may_tear(const w2n_lower_module *lm) {
+    const w2n_target *t = w2n_target_find(lm->opts->target);
+    return t && t->arch == W2N_ARCH_RISCV64;
+}
+
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                         unsigned size) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef ptr = w2n_lower_mem_address(f, addr, offset, size);
+    if (explicit_bounds(f) || size < 2 || !stores_may_tear(lm))
+        return ptr;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, size - 1, 0);
+    LLVMValueRef last = LLVMBuildGEP2(f->b, lm->t_i8, ptr, &idx, 1, "");
+    LLVMValueRef probe = LLVMBuildLoad2(f->b, lm->t_i8, last, "store_probe");
+    LLVMSetVolatile(probe, 1);
+    w2n_lower_tbaa(lm, probe, lm->tbaa_memory);
+    return ptr;
 }
 
 typedef struct access {
@@ -114,7 +137,8 @@ static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) 
 static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef v = w2n_lower_pop(f);
-    LLVMValueRef ptr = w2n_lower_mem_address(f, w2n_lower_pop(f), in->imm.memarg.offset, a->bytes);
+    LLVMValueRef ptr = w2n_lower_mem_store_address(f, w2n_lower_pop(f), in->imm.memarg.offset,
+                                                   a->bytes);
     LLVMTypeRef mty = memory_type(lm, a);
     if (mty != LLVMTypeOf(v))
         v = LLVMBuildTrunc(f->b, v, mty, "");
