@@ -29,6 +29,11 @@ LLVMValueRef w2n_lower_pop(w2n_lower_func *f) { return f->stack[--f->sp]; }
 
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) { return f->stack[f->sp - 1 - depth]; }
 
+void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n) {
+    for (unsigned i = n; i-- > 0;)
+        out[i] = w2n_lower_pop(f);
+}
+
 /* ---- types and metadata ------------------------------------------------------- */
 
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype) {
@@ -54,26 +59,24 @@ void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load) {
     LLVMSetMetadata(load, lm->md_kind_invariant, empty_md(lm));
 }
 
-LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, base, &idx, 1, "");
     LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
     w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
     w2n_lower_invariant(lm, v);
-    LLVMSetMetadata(v, lm->md_kind_nonnull, empty_md(lm));
+    return v;
+}
+
+LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
+    LLVMValueRef v = w2n_lower_fixed_ptr(f, f->vmctx, offset);
+    LLVMSetMetadata(v, f->lm->md_kind_nonnull, empty_md(f->lm));
     return v;
 }
 
 LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef helpers = w2n_lower_vmctx_field(f, W2N_VMCTX_HELPERS);
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, index * 8, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, helpers, &idx, 1, "");
-    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
-    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, v);
-    return v;
+    return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_HELPERS), (uint64_t)index * 8);
 }
 
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
@@ -145,14 +148,7 @@ void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
 /* ---- locals and globals ---------------------------------------------------------- */
 
 static LLVMValueRef global_addr(w2n_lower_func *f, uint32_t index) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef globals = w2n_lower_vmctx_field(f, W2N_VMCTX_GLOBALS);
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)index * 8, 0);
-    LLVMValueRef slot = LLVMBuildGEP2(f->b, lm->t_i8, globals, &idx, 1, "");
-    LLVMValueRef addr = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
-    w2n_lower_tbaa(lm, addr, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, addr);
-    return addr;
+    return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_GLOBALS), (uint64_t)index * 8);
 }
 
 bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {

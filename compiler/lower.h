@@ -90,8 +90,8 @@ typedef struct w2n_lower_func {
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
-/* A value leaves the stack unused: keep a load behind it (it may trap). */
-void w2n_lower_discard(w2n_lower_func *f, LLVMValueRef v);
+/* Pop n operands into out[0..n-1], deepest first (the order they were pushed). */
+void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n);
 
 /* ---- helpers (lower.c) ---------------------------------------------------- */
 /* LLVM type of a Wasm value type. */
@@ -106,6 +106,9 @@ void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
 /* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
                                  unsigned noverloads, LLVMValueRef *args, unsigned nargs);
+/* Load a pointer at base + offset that never changes once instantiated
+ * (vmctx arrays, w2n_func records): an invariant load. */
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset);
 /* Load a pointer-sized field of the vmctx (invariant, non-null). */
 LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset);
 /* Load helper `index` (enum w2n_helper_index) from vmctx->helpers. */
@@ -159,5 +162,12 @@ LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMVal
  * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
                                    unsigned size);
+/* The same for a store.  In guard mode on a target where a faulting store
+ * may already have written part of its bytes (RISC-V: LLVM splits unaligned
+ * stores into byte stores, and misaligned stores emulated by the kernel are
+ * byte stores too), a volatile load of the last byte comes first, so that a
+ * store reaching past the end traps before writing anything, as Wasm says. */
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                         unsigned size);
 
 #endif

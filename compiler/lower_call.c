@@ -32,21 +32,10 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
     }
 }
 
-/* Load a pointer field of a runtime record, invariant once instantiated. */
-static LLVMValueRef record_field(w2n_lower_func *f, LLVMValueRef record, unsigned offset) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, record, &idx, 1, "");
-    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
-    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, v);
-    return v;
-}
-
 /* vmctx->funcs[index]: the w2n_func record of any function. */
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
     LLVMValueRef funcs = w2n_lower_vmctx_field(f, W2N_VMCTX_FUNCS);
-    return record_field(f, funcs, index * 8);
+    return w2n_lower_fixed_ptr(f, funcs, (uint64_t)index * 8);
 }
 
 static void lower_direct_call(w2n_lower_func *f, uint32_t index) {
@@ -59,8 +48,8 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index) {
         return;
     }
     LLVMValueRef record = w2n_lower_func_record(f, index);
-    LLVMValueRef code = record_field(f, record, 0);
-    LLVMValueRef callee_vmctx = record_field(f, record, 16);
+    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
+    LLVMValueRef callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
     w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
 }
 
@@ -70,7 +59,7 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef index = w2n_lower_pop(f);
 
     LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
-    LLVMValueRef table = record_field(f, tables, in->imm.call_indirect.table * 8);
+    LLVMValueRef table = w2n_lower_fixed_ptr(f, tables, (uint64_t)in->imm.call_indirect.table * 8);
     LLVMValueRef table_size = w2n_lower_table_size(f, table);
     LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, table_size, "");
     w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
@@ -95,8 +84,8 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
 
-    LLVMValueRef code = record_field(f, record, 0);
-    LLVMValueRef callee_vmctx = record_field(f, record, 16);
+    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
+    LLVMValueRef callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
     w2n_lower_emit_call(f, lm->wasm_fn_types[type_index], code, callee_vmctx,
                         &lm->m->types[type_index]);
 }

@@ -96,8 +96,7 @@ static void branch_to(w2n_lower_func *f, w2n_lower_block *target) {
 static void mark_dead(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
     b->unreachable = true;
-    while (f->sp > b->stack_height)
-        w2n_lower_discard(f, w2n_lower_pop(f));
+    f->sp = b->stack_height;
     f->dead_depth = 0;
 }
 
@@ -332,7 +331,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         mark_dead(f);
         return true;
     case W2N_OP_DROP:
-        w2n_lower_discard(f, w2n_lower_pop(f));
+        w2n_lower_pop(f);
         return true;
     case W2N_OP_SELECT:
     case W2N_OP_SELECT_T:

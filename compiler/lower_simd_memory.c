@@ -111,7 +111,8 @@ static void lower_lane_access(w2n_lower_func *f, const w2n_instr *in, unsigned b
     LLVMTypeRef t = int_type(f, bytes);
     LLVMValueRef v = LLVMBuildBitCast(f->b, w2n_lower_pop(f), LLVMVectorType(t, 16 / bytes), "");
     LLVMValueRef addr = w2n_lower_pop(f);
-    LLVMValueRef p = w2n_lower_mem_address(f, addr, in->imm.memarg.offset, bytes);
+    LLVMValueRef p = is_store ? w2n_lower_mem_store_address(f, addr, in->imm.memarg.offset, bytes)
+                              : w2n_lower_mem_address(f, addr, in->imm.memarg.offset, bytes);
     LLVMValueRef lane = LLVMConstInt(f->lm->t_i32, in->lane, false);
     if (is_store) {
         store(f, LLVMBuildExtractElement(f->b, v, lane, ""), p);
@@ -132,7 +133,7 @@ bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in)
     if (in->op == W2N_OP_V128_STORE) {
         LLVMValueRef v = w2n_lower_pop(f);
         LLVMValueRef addr = w2n_lower_pop(f);
-        store(f, v, w2n_lower_mem_address(f, addr, in->imm.memarg.offset, 16));
+        store(f, v, w2n_lower_mem_store_address(f, addr, in->imm.memarg.offset, 16));
         return true;
     }
     if (lower_load_extend(f, in))

@@ -9,14 +9,7 @@
 #include "lower.h"
 
 static LLVMValueRef table_record(w2n_lower_func *f, uint32_t table) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)table * 8, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, tables, &idx, 1, "");
-    LLVMValueRef rec = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
-    w2n_lower_tbaa(lm, rec, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, rec);
-    return rec;
+    return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES), (uint64_t)table * 8);
 }
 
 LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table) {
@@ -42,11 +35,6 @@ static LLVMValueRef checked_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef
     LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, w2n_lower_table_size(f, rec), "");
     w2n_lower_trap_if(f, oob, W2N_TRAP_TABLE_OOB);
     return w2n_lower_table_slot(f, rec, index);
-}
-
-static void pop_args(w2n_lower_func *f, LLVMValueRef *args, unsigned n) {
-    for (unsigned i = n; i-- > 0;)
-        args[i] = w2n_lower_pop(f);
 }
 
 static LLVMValueRef u32(w2n_lower_func *f, uint32_t v) {
@@ -75,24 +63,24 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_TABLE_GROW: /* init, delta -> old size or -1 */
         args[0] = u32(f, in->imm.index);
-        pop_args(f, args + 1, 2);
+        w2n_lower_pop_n(f, args + 1, 2);
         w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW, lm->t_i32, args, 3));
         return true;
     case W2N_OP_TABLE_FILL: /* dst, value, n */
         args[0] = u32(f, in->imm.index);
-        pop_args(f, args + 1, 3);
+        w2n_lower_pop_n(f, args + 1, 3);
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_FILL, lm->t_void, args, 4);
         return true;
     case W2N_OP_TABLE_COPY:
         args[0] = u32(f, in->imm.table_copy.dst);
         args[1] = u32(f, in->imm.table_copy.src);
-        pop_args(f, args + 2, 3);
+        w2n_lower_pop_n(f, args + 2, 3);
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_COPY, lm->t_void, args, 5);
         return true;
     case W2N_OP_TABLE_INIT:
         args[0] = u32(f, in->imm.table_init.table);
         args[1] = u32(f, in->imm.table_init.segment);
-        pop_args(f, args + 2, 3);
+        w2n_lower_pop_n(f, args + 2, 3);
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_INIT, lm->t_void, args, 5);
         return true;
     case W2N_OP_ELEM_DROP:

@@ -27,6 +27,8 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --invoke NAME         call export NAME with ARGS parsed by its parameter\n"
             "                        types and print each result on its own line\n"
             "  --stack-size N        native stack for Wasm code in bytes (K, M suffixes)\n"
+            "  --time-instantiate    run nothing; print the median time to load the object\n"
+            "                        (load_us=) and to instantiate it (instantiate_us=)\n"
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
@@ -111,6 +113,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
         if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
             o->help = true;
             return true;
+        }
+        if (!strcmp(a, "--time-instantiate")) {
+            o->time_instantiate = true;
+            continue;
         }
         if (!strcmp(a, "--inherit-env")) {
             o->inherit_env = true;

@@ -31,6 +31,7 @@ typedef struct w2n_run_options {
     const char **envs;          /* "K=V" as given */
     int nenvs;
     bool inherit_env;
+    bool time_instantiate;      /* measure load and instantiate, run nothing */
     const char *invoke;         /* NULL: run as a WASI command */
     size_t stack_size;          /* 0: the store's default */
     w2n_bounds_mode bounds;

@@ -13,6 +13,7 @@
 #include "run_cli.h"
 #include "w2n/runtime.h"
 #include "w2n/wasi.h"
+#include "run_timing.h"
 
 extern char **environ;
 
@@ -50,6 +51,8 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
                 compile ? " or a .wasm module" : "");
         goto done;
     }
+    if (o->time_instantiate)
+        w2n_run_time_load(bytes, size);
     if (w2n_object_load(bytes, size, obj, &err) != W2N_OK) {
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         goto done;
@@ -244,6 +247,10 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     }
     if (w2n_wasi_define(wasi, store, linker, &err) != W2N_OK) {
         fprintf(stderr, "%s: %s\n", prog, err.message);
+        goto done;
+    }
+    if (o->time_instantiate) {
+        rc = w2n_run_time_instantiate(prog, o, obj, wasi);
         goto done;
     }
     w2n_instance *inst;

@@ -219,6 +219,15 @@ def _targets(benches, results, gms, metrics):
     speedup = interp / mine if count else None
     rows.append(("w2n guard ≥ 20 × faster than wasm-interp (geometric mean)",
                  fmt(speedup, "{:.0f}×"), verdict(None if speedup is None else speedup >= 20)))
+    # Issue 4: the SIMD kernel built with -msimd128 against its scalar build,
+    # both under w2n (times are ratios to the same native run, so their
+    # quotient is the speed-up).
+    simd = results.get("simd", {}).get("w2n-guard", {})
+    s_ratio, v_ratio = simd.get("scalar", {}).get("ratio"), simd.get("simd", {}).get("ratio")
+    simd_speedup = s_ratio / v_ratio if s_ratio and v_ratio else None
+    rows.append(("simd kernel: -msimd128 build ≥ 2 × faster than its scalar build under w2n",
+                 fmt(simd_speedup, "{:.1f}×"),
+                 verdict(None if simd_speedup is None else simd_speedup >= 2)))
     inst = [r.get("instantiate_us_over_empty", r.get("instantiate_us"))
             for m in (metrics.get("modes") or {}).values() for r in m["rows"].values()]
     inst = [x for x in inst if x is not None]

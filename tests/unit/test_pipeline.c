@@ -199,3 +199,31 @@ Test(pipeline, multi_value_and_indirect_calls) {
     cr_assert_str_eq(trap.message, "undefined element 2");
     unload(&l);
 }
+
+/* In guard mode the load is the bounds check: an access that straddles the
+ * end of memory must trap even when only part of its value is used, or none
+ * of it (the optimiser would shrink or delete the load). */
+Test(pipeline, partly_used_loads_still_trap) {
+    static const char *wat =
+        "(module (memory 1)\n"
+        "  (func (export \"wrap\") (param i32) (result i32) (i32.wrap_i64 (i64.load (local.get 0))))\n"
+        "  (func (export \"lane\") (param i32) (result i32)\n"
+        "    (i32x4.extract_lane 0 (v128.load (local.get 0))))\n"
+        "  (func (export \"mask\") (param i32) (result i32)\n"
+        "    (i32.wrap_i64 (i64.and (i64.load (local.get 0)) (i64.const 255))))\n"
+        "  (func (export \"local\") (param i32) (result i32) (local i64)\n"
+        "    (local.set 1 (i64.load (local.get 0))) (i32.wrap_i64 (local.get 1)))\n"
+        "  (func (export \"dropped\") (param i32) (result i32) (drop (i64.load (local.get 0))) (i32.const 1)))";
+    static const char *names[] = {"wrap", "lane", "mask", "local", "dropped"};
+    for (int mode = 0; mode < 2; mode++) {
+        loaded l = load(wat, mode ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD);
+        for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+            int32_t v;
+            w2n_trap trap;
+            cr_assert_eq(call_i32(&l, names[i], 65532, &v, &trap), W2N_ERR_TRAP, "%s, mode %d", names[i], mode);
+            cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+            cr_assert_eq(call_i32(&l, names[i], 65536 - 16, &v, &trap), W2N_OK, "%s in bounds", names[i]);
+        }
+        unload(&l);
+    }
+}

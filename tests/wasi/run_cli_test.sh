@@ -74,6 +74,15 @@ if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     check "w2n run object" 42 "hi" "" "$w2n" run "$work/cli_exit.o"
     head -c 64 "$work/cli_exit.o" >"$work/cut.o"
     check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
+    count=$((count + 1))
+    if "$run" --time-instantiate "$work/cli_exit.o" >"$work/out" 2>&1 &&
+       grep -Eq '^load_us=[0-9.]+$' "$work/out" && grep -Eq '^instantiate_us=[0-9.]+$' "$work/out" &&
+       [ "$(wc -l <"$work/out")" -eq 2 ]; then
+        echo "ok   --time-instantiate"
+    else
+        fails=$((fails + 1))
+        echo "FAIL --time-instantiate: $(cat "$work/out")"
+    fi
 else
     fails=$((fails + 1))
     echo "FAIL w2n compile cli_exit.wasm: $(cat "$work/err")"

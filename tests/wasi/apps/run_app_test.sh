@@ -10,7 +10,10 @@
 # APPDIR    the w2pack sources (copied in as input, with workloads/*.pks)
 # NATIVE    the native executable
 # WASM      the .wasm (or compiled object) RUNNER runs, e.g. "w2n run" or
-#           "w2n-run"; it gets "--dir ." and the environment as --env
+#           "w2n-run"; it gets "--dir ." and the environment as --env.
+#           FIRST,REST runs FIRST for the first command and REST for the
+#           others: a .wasm then the object compiled from it saves `w2n run`
+#           compiling the same module again for every command.
 # Each side starts in a fresh directory holding the same inputs; the native
 # side runs with an empty environment, like a WASI program.  Every command's
 # status must also be the one the workload expects.
@@ -39,7 +42,9 @@ run() {
     else
         wenv=
         for kv in $envs; do wenv="$wenv --env $kv"; done
-        (cd "$dir" && $runner --dir . $wenv "$wasm" "$@" >"$log.out" 2>"$log.err"
+        module=${wasm%%,*}
+        [ $n -gt 1 ] && module=${wasm#*,}
+        (cd "$dir" && $runner --dir . $wenv "$module" "$@" >"$log.out" 2>"$log.err"
          echo $? >"$log.status")
     fi
     got=$(cat "$log.status")

@@ -1,0 +1,71 @@
+/*
+ * run_timing.c — medians of repeated loads and instantiations.  Each round
+ * starts from nothing (a fresh object, or a fresh store and linker), so the
+ * figure is what a host pays per object or per instance.
+ */
+#include "run_timing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+enum { ROUNDS = 101 };
+
+static double now_us(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *t, int n) {
+    qsort(t, (size_t)n, sizeof *t, cmp_double);
+    return t[n / 2];
+}
+
+void w2n_run_time_load(const uint8_t *bytes, size_t size) {
+    double t[ROUNDS];
+    int n = 0;
+    for (int i = 0; i < ROUNDS; i++) {
+        w2n_object *obj;
+        double start = now_us();
+        if (w2n_object_load(bytes, size, &obj, NULL) != W2N_OK)
+            return; /* the real load that follows reports the error */
+        t[n++] = now_us() - start;
+        w2n_object_free(obj);
+    }
+    printf("load_us=%.1f\n", median(t, n));
+}
+
+int w2n_run_time_instantiate(const char *prog, const w2n_run_options *o, const w2n_object *obj,
+                             w2n_wasi *wasi) {
+    double t[ROUNDS];
+    w2n_store_options sopts = {.stack_size = o->stack_size};
+    for (int i = 0; i < ROUNDS; i++) {
+        w2n_error err;
+        w2n_trap trap;
+        w2n_instance *inst;
+        double start = now_us();
+        w2n_store *store = w2n_store_new(o->stack_size ? &sopts : NULL);
+        w2n_linker *linker = store ? w2n_linker_new(store) : NULL;
+        w2n_status st = linker ? w2n_wasi_define(wasi, store, linker, &err) : W2N_ERR_NOMEM;
+        if (st == W2N_OK)
+            st = w2n_linker_instantiate(linker, obj, &inst, &trap, &err);
+        t[i] = now_us() - start;
+        if (linker)
+            w2n_linker_free(linker);
+        if (store)
+            w2n_store_free(store);
+        if (st != W2N_OK) {
+            fprintf(stderr, "%s: %s: %s\n", prog, o->file,
+                    st == W2N_ERR_TRAP ? trap.message : err.message);
+            return 1;
+        }
+    }
+    printf("instantiate_us=%.1f\n", median(t, ROUNDS));
+    return 0;
+}
