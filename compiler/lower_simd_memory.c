@@ -28,6 +28,9 @@ static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr)
 {
     LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
     LLVMSetAlignment(st, 1);
+    /* Guard mode: fault in program order (see lower_memory.c). */
+    if (f->lm->opts && f->lm->opts->bounds != W2N_BOUNDS_EXPLICIT)
+        LLVMSetVolatile(st, 1);
     if (f->lm->tbaa_memory)
         w2n_lower_tbaa(f->lm, st, f->lm->tbaa_memory);
 }
