@@ -127,6 +127,14 @@ def run_bench(ctx, bench, engine_list, variants, results):
         res["native"] = {"native": {"status": "fail", "note": note}}
         log(f"  {bench.name:10} native            FAIL {note}")
         return
+    if bench.kind == "kernel" and bench.selftest is not None:
+        st, note, _, got = _native_at(ctx, native, bench, 0)
+        if st != "ok" or got != str(bench.selftest):
+            res["native"] = {"native": {"status": "fail",
+                                        "note": f"known-answer test run(0) = {got}, "
+                                                f"want {bench.selftest}"}}
+            log(f"  {bench.name:10} native            FAIL known-answer test")
+            return
     refs = {False: (observed, argv)}
     if not ctx.quick and bench.kind == "kernel":
         status, note, argv_s, observed_s = _native_at(ctx, native, bench, bench.interp)

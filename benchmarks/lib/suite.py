@@ -18,6 +18,8 @@ class Kernel:
     interp: int
     quick: int
     kind: str = "kernel"
+    # run(0) of some kernels is a known-answer test of the algorithm itself
+    selftest: int = None
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,10 @@ KERNELS = [
     Kernel("matmul", "dense float", full=800, interp=4, quick=2),
     Kernel("stencil2d", "dense float", full=3000, interp=20, quick=3),
     Kernel("nbody", "dense float", full=8000, interp=80, quick=5),
-    Kernel("sha256", "integer", full=6500, interp=60, quick=3),
-    Kernel("crc32", "integer", full=700, interp=10, quick=2),
+    Kernel("sha256", "integer", full=6500, interp=60, quick=3,
+           selftest=0xba7816bf),  # SHA-256("abc"), first word
+    Kernel("crc32", "integer", full=700, interp=10, quick=2,
+           selftest=0xcbf43926),  # CRC-32("123456789")
     Kernel("sieve", "integer", full=100, interp=1, quick=1),
     Kernel("quicksort", "branchy", full=130, interp=3, quick=1),
     Kernel("fannkuch", "branchy", full=2000000, interp=40000, quick=500),
