@@ -89,55 +89,56 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
 
 /* ---- traps ------------------------------------------------------------------------ */
 
-/* One cold block per trap code and function: helpers->trap(vmctx, code). */
-static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
-    if (f->trap_blocks[code])
-        return f->trap_blocks[code];
+/* End the current block in a call to a trap helper, which never returns. */
+static void end_in_trap_call(w2n_lower_func *f, unsigned helper, LLVMValueRef *args, unsigned nargs) {
     w2n_lower_module *lm = f->lm;
-    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
-    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "trap");
-    LLVMPositionBuilderAtEnd(f->b, bb);
-    LLVMValueRef helper = w2n_lower_helper(f, W2N_HELPER_TRAP);
-    LLVMValueRef args[2] = {f->vmctx, LLVMConstInt(lm->t_i32, code, 0)};
-    LLVMValueRef call = LLVMBuildCall2(f->b, lm->t_trap_helper, helper, args, 2, "");
+    LLVMValueRef call = w2n_lower_call_helper(f, helper, lm->t_void, args, nargs);
     LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
                              LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
     LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
                              LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
     LLVMBuildUnreachable(f->b);
+}
+
+/* Branch to `trap` when cond holds, telling the optimiser it is unlikely so
+ * the hot path stays straight; continue in a new block. */
+static void branch_unlikely(w2n_lower_func *f, LLVMValueRef cond, LLVMBasicBlockRef trap) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
+    LLVMTypeRef i1 = lm->t_i1;
+    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
+    LLVMBuildCondBr(f->b, cond, trap, cont);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
+/* One cold block per trap code and function: helpers->trap(vmctx, code). */
+static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
+    if (f->trap_blocks[code])
+        return f->trap_blocks[code];
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
+    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "trap");
+    LLVMPositionBuilderAtEnd(f->b, bb);
+    LLVMValueRef arg = LLVMConstInt(f->lm->t_i32, code, 0);
+    end_in_trap_call(f, W2N_HELPER_TRAP, &arg, 1);
     LLVMPositionBuilderAtEnd(f->b, saved);
     f->trap_blocks[code] = bb;
     return bb;
 }
 
 void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code) {
-    w2n_lower_module *lm = f->lm;
-    /* Tell the optimiser the trap is unlikely, so the hot path stays straight. */
-    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
-    LLVMTypeRef i1 = lm->t_i1;
-    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
-    LLVMBuildCondBr(f->b, cond, trap_block(f, code), cont);
-    LLVMPositionBuilderAtEnd(f->b, cont);
+    branch_unlikely(f, cond, trap_block(f, code));
 }
 
+/* A block per site: the index differs from site to site. */
 void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
                              LLVMValueRef index) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
-    LLVMTypeRef i1 = lm->t_i1;
-    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
-    LLVMBasicBlockRef trap = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "trap_index");
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
-    LLVMBuildCondBr(f->b, cond, trap, cont);
+    LLVMBasicBlockRef trap = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "trap_index");
+    branch_unlikely(f, cond, trap);
+    LLVMBasicBlockRef cont = LLVMGetInsertBlock(f->b);
     LLVMPositionBuilderAtEnd(f->b, trap);
-    LLVMValueRef args[2] = {LLVMConstInt(lm->t_i32, code, 0), index};
-    LLVMValueRef call = w2n_lower_call_helper(f, W2N_HELPER_TRAP_INDEX, lm->t_void, args, 2);
-    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
-    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
-    LLVMBuildUnreachable(f->b);
+    LLVMValueRef args[2] = {LLVMConstInt(f->lm->t_i32, code, 0), index};
+    end_in_trap_call(f, W2N_HELPER_TRAP_INDEX, args, 2);
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 

@@ -35,7 +35,6 @@ typedef struct w2n_lower_module {
     /* Types used everywhere. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
     LLVMTypeRef t_v128;            /* <16 x i8> */
-    LLVMTypeRef t_trap_helper;     /* void (ptr vmctx, i32 code) */
 
     LLVMTypeRef *wasm_fn_types;    /* native signature of each module type */
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:

@@ -48,8 +48,6 @@ static void init_types(w2n_lower_module *lm) {
     lm->t_f64 = LLVMDoubleTypeInContext(c);
     lm->t_ptr = LLVMPointerTypeInContext(c, 0);
     lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
-    LLVMTypeRef trap_params[2] = {lm->t_ptr, lm->t_i32};
-    lm->t_trap_helper = LLVMFunctionType(lm->t_void, trap_params, 2, 0);
 }
 
 /* The native signature of a Wasm function type (abi.h). */

@@ -314,14 +314,22 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     return ran;
 }
 
+/* Run an ACTION that must not trap; false (with msg) when it could not run or trapped. */
+static bool run_untrapped(spec_runner *r, spec_cursor *cur, action_result *res, char *msg,
+                          size_t size) {
+    if (!run_action(r, cur, res, msg, size))
+        return false;
+    if (res->status == W2N_ERR_TRAP) {
+        snprintf(msg, size, "trapped: %s", trap_text(&res->trap));
+        return false;
+    }
+    return true;
+}
+
 static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
     action_result res;
-    if (!run_action(r, cur, &res, msg, size))
+    if (!run_untrapped(r, cur, &res, msg, size))
         return SPEC_FAIL;
-    if (res.status == W2N_ERR_TRAP) {
-        snprintf(msg, size, "trapped: %s", trap_text(&res.trap));
-        return SPEC_FAIL;
-    }
     const char *count = spec_token(cur);
     char *end;
     unsigned long n = count ? strtoul(count, &end, 10) : 0;
@@ -380,12 +388,8 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
 
 static spec_outcome cmd_action(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
     action_result res;
-    if (!run_action(r, cur, &res, msg, size))
+    if (!run_untrapped(r, cur, &res, msg, size))
         return SPEC_FAIL;
-    if (res.status == W2N_ERR_TRAP) {
-        snprintf(msg, size, "trapped: %s", trap_text(&res.trap));
-        return SPEC_FAIL;
-    }
     return SPEC_PASS;
 }
 
