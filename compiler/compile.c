@@ -55,6 +55,22 @@ static w2n_status optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level
     return W2N_OK;
 }
 
+/* Loop versions need SSA form before their range checks can be built. */
+static w2n_status resolve_loop_versions(LLVMModuleRef mod, LLVMTargetMachineRef tm,
+                                        w2n_lower_module *lm, w2n_error *err) {
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef e = LLVMRunPasses(mod, "function(mem2reg)", tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (e)
+        return internal_error(err, "LLVM mem2reg failed", LLVMGetErrorMessage(e));
+    w2n_loop_bounds_resolve(lm);
+    char *msg = NULL;
+    if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
+        return internal_error(err, "w2n produced invalid LLVM IR (loop versions)", msg);
+    LLVMDisposeMessage(msg);
+    return W2N_OK;
+}
+
 static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_module *m,
                                const w2n_target *t, const w2n_compile_options *opts, w2n_error *err) {
     w2n_meta meta;
@@ -138,6 +154,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         s = internal_error(err, "w2n produced invalid LLVM IR", msg);
     else if (msg)
         LLVMDisposeMessage(msg);
+    if (s == W2N_OK && lm.nvloops)
+        s = resolve_loop_versions(mod, tm, &lm, err);
     if (s == W2N_OK)
         s = optimize(mod, tm, opts->opt_level, err);
     if (s == W2N_OK)

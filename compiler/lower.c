@@ -271,6 +271,31 @@ static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
            w2n_lower_simd(f, in) || w2n_lower_simd_memory(f, in);
 }
 
+w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
+    if (w2n_lower_control_skip_dead(f, in) || dispatch(f, in))
+        return W2N_OK;
+    const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
+    return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
+                         "instruction %s is not supported yet", info ? info->name : "(unknown)");
+}
+
+w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth) {
+    w2n_instr in;
+    while (!w2n_instr_reader_done(ir)) {
+        if (!w2n_instr_read(ir, &in))
+            return f->err->code;
+        bool live = !f->blocks[f->nblocks - 1].unreachable;
+        w2n_status s = live && in.op == W2N_OP_LOOP && w2n_loop_version_wanted(f, ir)
+                           ? w2n_lower_versioned_loop(f, ir, &in)
+                           : w2n_lower_instr(f, &in);
+        if (s != W2N_OK)
+            return s;
+        if (f->nblocks == depth)
+            break;
+    }
+    return W2N_OK;
+}
+
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err) {
     const w2n_module *m = lm->m;
     const w2n_code *code = &m->codes[func_index - m->nimported_funcs];
@@ -284,26 +309,9 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     setup_entry(&f, code);
     w2n_lower_control_begin(&f);
 
-    w2n_status status = W2N_OK;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
-    w2n_instr in;
-    while (!w2n_instr_reader_done(&ir)) {
-        if (!w2n_instr_read(&ir, &in)) {
-            status = err->code;
-            goto fail;
-        }
-        if (w2n_lower_control_skip_dead(&f, &in))
-            continue;
-        if (!dispatch(&f, &in)) {
-            const w2n_opcode_info *info = w2n_opcode_lookup(in.op);
-            status = w2n_error_set(err, W2N_ERR_UNSUPPORTED, in.offset,
-                                   "instruction %s is not supported yet",
-                                   info ? info->name : "(unknown)");
-            goto fail;
-        }
-    }
-fail:
+    w2n_status status = w2n_lower_instrs(&f, &ir, 0);
     if (status != W2N_OK && err->func_index == W2N_NO_FUNC)
         err->func_index = func_index;
     w2n_instr_reader_free(&ir);

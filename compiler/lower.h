@@ -24,6 +24,28 @@
 #include "w2n/abi.h"
 #include "w2n/compiler.h"
 
+/* One memory access of a loop's fast version (loop_version.c): its address
+ * before the offset, zext(addr) to i64, and its explicit bounds check, which
+ * loop_bounds.c drops when the loop's range check covers the access. */
+typedef struct w2n_fast_access {
+    LLVMValueRef eff;
+    LLVMValueRef oob;
+    uint64_t offset;
+    unsigned size;
+} w2n_fast_access;
+
+/* A loop lowered twice: a fast version and the ordinary one, chosen at run
+ * time by a range check that loop_bounds.c builds in place of `choice`. */
+typedef struct w2n_versioned_loop {
+    LLVMValueRef choice;           /* placeholder i1 call before the dispatch */
+    LLVMValueRef mem_size;         /* memory 0's size in bytes, read before it */
+    LLVMBasicBlockRef entry;       /* the fast loop's one predecessor outside it */
+    LLVMBasicBlockRef header;      /* the fast loop's header */
+    LLVMBasicBlockRef last;        /* last block appended by the fast pass */
+    w2n_fast_access *accesses;
+    size_t naccesses, accesses_cap;
+} w2n_versioned_loop;
+
 /* Module-wide lowering state. */
 typedef struct w2n_lower_module {
     const w2n_module *m;
@@ -44,6 +66,9 @@ typedef struct w2n_lower_module {
      * structures, so stores to memory do not force reloads of bases. */
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
+    LLVMValueRef loop_choice_fn;   /* declaration of the placeholder (loop_version.c) */
+    w2n_versioned_loop *vloops;
+    size_t nvloops, vloops_cap;
 } w2n_lower_module;
 
 /* One entry of the control stack. */
@@ -82,6 +107,7 @@ typedef struct w2n_lower_func {
     LLVMBuilderRef phi_b;          /* places phis at the top of merge blocks */
     size_t dead_depth;             /* blocks opened inside dead code */
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
+    w2n_versioned_loop *fast;      /* set while lowering a loop's fast version */
     w2n_error *err;
 } w2n_lower_func;
 
@@ -128,6 +154,25 @@ void w2n_lower_module_free(w2n_lower_module *lm);
 void w2n_lower_entries(w2n_lower_module *lm);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
+/* Lower instructions until the control stack is back to `depth` blocks or
+ * the body ends (lower.c). */
+w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
+/* Lower one instruction, skipping dead code (lower.c). */
+w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
+
+/* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
+/* Is the loop whose LOOP instruction was just read worth a fast version? */
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir);
+/* Lower that loop twice, fast and ordinary, behind a placeholder choice. */
+w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop);
+/* After mem2reg: replace every placeholder choice by a range check (or
+ * false), and drop the covered checks of the fast versions. */
+void w2n_loop_bounds_resolve(w2n_lower_module *lm);
+/* Are guard-mode accesses volatile here?  Not in explicit mode, and not in a
+ * fast version, whose accesses are checked or proven in bounds. */
+bool w2n_lower_mem_volatile(const w2n_lower_func *f);
+/* Memory 0's current size in bytes (i64). */
+LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f);
 /* Open the function's own frame (lower_control.c). */
 void w2n_lower_control_begin(w2n_lower_func *f);
 /* In dead code: true if `in` is skipped (only nesting is tracked). */

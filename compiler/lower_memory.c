@@ -12,13 +12,36 @@
  * folding, and LLVM would otherwise delete or narrow it; an out-of-bounds
  * store must fault in program order, and LLVM would otherwise sink a
  * loop-invariant one past the loop.  The price: LLVM neither hoists nor
- * vectorises guard-mode accesses (docs/performance.md).
+ * vectorises guard-mode accesses (docs/performance.md).  Hence the fast
+ * version of a loop (loop_version.c): there every access is checked
+ * explicitly and plain, and the checks its range check covers go away.
  */
+#include <stdlib.h>
+
 #include "lower.h"
 #include "target.h"
 
 static bool explicit_bounds(const w2n_lower_func *f) {
     return f->lm->opts->bounds == W2N_BOUNDS_EXPLICIT;
+}
+
+/* Does each access compare against the size (explicit mode, fast loops)? */
+static bool checked(const w2n_lower_func *f) { return explicit_bounds(f) || f->fast; }
+
+bool w2n_lower_mem_volatile(const w2n_lower_func *f) {
+    return f->lm->opts && !checked(f);
+}
+
+static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
+                               uint64_t offset, unsigned size) {
+    w2n_versioned_loop *v = f->fast;
+    if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob))
+        return; /* a constant address: its check stays */
+    if (v->naccesses == v->accesses_cap) {
+        v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
+        v->accesses = realloc(v->accesses, v->accesses_cap * sizeof *v->accesses);
+    }
+    v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, offset, size};
 }
 
 /* The runtime's w2n_memory_abi of memory 0. */
@@ -44,16 +67,23 @@ static LLVMValueRef memory_size_bytes(w2n_lower_func *f, LLVMValueRef mem) {
     return size;
 }
 
+LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f) {
+    return memory_size_bytes(f, memory_struct(f));
+}
+
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
                                    unsigned size) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef mem = memory_struct(f);
-    LLVMValueRef eff = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
+    LLVMValueRef zext = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
+    LLVMValueRef eff = zext;
     if (offset)
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
-    if (explicit_bounds(f)) {
+    if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
         LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
+        if (f->fast)
+            record_fast_access(f, zext, oob, offset, size);
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
@@ -71,7 +101,7 @@ LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, u
                                          unsigned size) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef ptr = w2n_lower_mem_address(f, addr, offset, size);
-    if (explicit_bounds(f) || size < 2 || !stores_may_tear(lm))
+    if (checked(f) || size < 2 || !stores_may_tear(lm))
         return ptr;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, size - 1, 0);
     LLVMValueRef last = LLVMBuildGEP2(f->b, lm->t_i8, ptr, &idx, 1, "");
@@ -127,7 +157,7 @@ static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) 
     LLVMSetAlignment(v, 1);
     /* Guard mode: the load itself is the bounds check, so LLVM must neither
      * delete it when its value is unused nor narrow it (i64.load + wrap). */
-    if (!explicit_bounds(f))
+    if (w2n_lower_mem_volatile(f))
         LLVMSetVolatile(v, 1);
     w2n_lower_tbaa(lm, v, lm->tbaa_memory);
     LLVMTypeRef rty = w2n_lower_type(lm, a->result);
@@ -146,7 +176,7 @@ static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in)
         v = LLVMBuildTrunc(f->b, v, mty, "");
     LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
     LLVMSetAlignment(st, 1);
-    if (!explicit_bounds(f)) /* the fault must come in program order (see loads) */
+    if (w2n_lower_mem_volatile(f)) /* the fault must come in program order (see loads) */
         LLVMSetVolatile(st, 1);
     w2n_lower_tbaa(lm, st, lm->tbaa_memory);
 }

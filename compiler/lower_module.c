@@ -121,6 +121,9 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
 void w2n_lower_module_free(w2n_lower_module *lm) {
     free(lm->wasm_fn_types);
     free(lm->funcs);
+    for (size_t i = 0; i < lm->nvloops; i++) /* left by a failed lowering */
+        free(lm->vloops[i].accesses);
+    free(lm->vloops);
 }
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {

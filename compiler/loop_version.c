@@ -1,0 +1,191 @@
+/*
+ * loop_version.c — lowering an innermost loop twice.
+ *
+ * Guard-mode accesses are volatile so that an out-of-bounds one faults in
+ * program order (lower_memory.c), and volatile accesses are what keeps LLVM
+ * from vectorising.  Around a loop that touches memory, this file emits
+ *
+ *     choice = w2n.loop_choice()        ; placeholder
+ *     br choice, fast, slow
+ *     fast: the loop, every access plain and checked explicitly
+ *     slow: the loop as usual
+ *     join: the loop's results
+ *
+ * After mem2reg, loop_bounds.c replaces `choice` by a check, made before
+ * the loop, that every access whose address is affine in the iteration stays
+ * in bounds in every iteration the loop can run; the fast version then drops
+ * those accesses' checks.  An access it cannot cover keeps its check, and a
+ * loop it cannot analyse always takes the slow version.  Both versions trap
+ * exactly where Wasm says: the fast one never faults.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lower.h"
+
+/* Largest loop body worth duplicating, in instructions. */
+#define MAX_VERSIONED_BODY 2000
+
+static bool is_memory_access(uint32_t op) {
+    if (op >= W2N_OP_I32_LOAD && op <= W2N_OP_I64_STORE32)
+        return true;
+    return (op >= W2N_OP_V128_LOAD && op <= W2N_OP_V128_STORE) ||
+           (op >= W2N_OP_V128_LOAD8_LANE && op <= W2N_OP_V128_STORE64_LANE) ||
+           op == W2N_OP_V128_LOAD32_ZERO || op == W2N_OP_V128_LOAD64_ZERO;
+}
+
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
+    const w2n_compile_options *o = f->lm->opts;
+    if (!o || o->opt_level < 2 || o->bounds != W2N_BOUNDS_GUARD || f->lm->m->nmemories == 0)
+        return false;
+    /* Scan to the matching end on a copy of the reader: innermost loops
+     * with at least one access, and not too long. */
+    w2n_instr_reader scan = *ir;
+    w2n_instr in;
+    size_t depth = 1, count = 0;
+    bool accesses = false, wanted = true;
+    while (depth > 0) {
+        if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) || ++count > MAX_VERSIONED_BODY) {
+            wanted = false;
+            break;
+        }
+        if (in.op == W2N_OP_LOOP) {
+            wanted = false;
+            break;
+        }
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_IF)
+            depth++;
+        else if (in.op == W2N_OP_END)
+            depth--;
+        else if (is_memory_access(in.op))
+            accesses = true;
+    }
+    /* The scan may have grown the br_table scratch buffer: keep the new one. */
+    ir->scratch = scan.scratch;
+    ir->scratch_cap = scan.scratch_cap;
+    return wanted && accesses;
+}
+
+static LLVMValueRef build_choice(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_i1, NULL, 0, 0);
+    if (!lm->loop_choice_fn)
+        lm->loop_choice_fn = LLVMAddFunction(lm->mod, "w2n.loop_choice", fty);
+    return LLVMBuildCall2(f->b, fty, lm->loop_choice_fn, NULL, 0, "fast");
+}
+
+static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {
+    if (lm->nvloops == lm->vloops_cap) {
+        lm->vloops_cap = lm->vloops_cap ? lm->vloops_cap * 2 : 8;
+        lm->vloops = realloc(lm->vloops, lm->vloops_cap * sizeof *lm->vloops);
+    }
+    w2n_versioned_loop *v = &lm->vloops[lm->nvloops++];
+    memset(v, 0, sizeof *v);
+    return v;
+}
+
+/* Where one version left off after its end. */
+typedef struct version_exit {
+    LLVMBasicBlockRef block;
+    bool dead;
+    LLVMValueRef *results;
+} version_exit;
+
+/* Lower LOOP ... END from `entry`; the reader is just past the LOOP. */
+static w2n_status lower_version(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
+                                LLVMBasicBlockRef entry, version_exit *out, uint32_t nresults) {
+    size_t depth = f->nblocks;
+    LLVMPositionBuilderAtEnd(f->b, entry);
+    w2n_status s = w2n_lower_instr(f, loop);
+    if (s == W2N_OK && f->fast)
+        f->fast->header = f->blocks[f->nblocks - 1].br_target;
+    if (s == W2N_OK)
+        s = w2n_lower_instrs(f, ir, depth);
+    if (s != W2N_OK)
+        return s;
+    out->block = LLVMGetInsertBlock(f->b);
+    out->dead = f->blocks[f->nblocks - 1].unreachable;
+    if (!out->dead)
+        memcpy(out->results, f->stack + f->sp - nresults, nresults * sizeof *out->results);
+    return W2N_OK;
+}
+
+static uint32_t loop_results(w2n_lower_func *f, const w2n_instr *loop) {
+    const w2n_blocktype *bt = &loop->imm.block;
+    if (bt->kind == W2N_BLOCK_VALUE)
+        return 1;
+    if (bt->kind == W2N_BLOCK_TYPE)
+        return f->lm->m->types[bt->type_index].nresults;
+    return 0;
+}
+
+/* Continue after the loop from whichever versions fall out of it. */
+static void join_versions(w2n_lower_func *f, const version_exit *fast, const version_exit *slow,
+                          size_t height, uint32_t nresults) {
+    if (fast->dead)
+        return; /* the slow version left the state as it should be */
+    w2n_lower_block *parent = &f->blocks[f->nblocks - 1];
+    parent->unreachable = false;
+    f->sp = height;
+    if (slow->dead) {
+        LLVMPositionBuilderAtEnd(f->b, fast->block);
+        for (uint32_t i = 0; i < nresults; i++)
+            w2n_lower_push(f, fast->results[i]);
+        return;
+    }
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "loop_join");
+    LLVMPositionBuilderAtEnd(f->b, fast->block);
+    LLVMBuildBr(f->b, join);
+    LLVMPositionBuilderAtEnd(f->b, slow->block);
+    LLVMBuildBr(f->b, join);
+    LLVMPositionBuilderAtEnd(f->b, join);
+    for (uint32_t i = 0; i < nresults; i++) {
+        LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(fast->results[i]), "");
+        LLVMValueRef vals[2] = {fast->results[i], slow->results[i]};
+        LLVMBasicBlockRef from[2] = {fast->block, slow->block};
+        LLVMAddIncoming(phi, vals, from, 2);
+        w2n_lower_push(f, phi);
+    }
+}
+
+w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop) {
+    w2n_lower_module *lm = f->lm;
+    uint32_t nresults = loop_results(f, loop);
+    w2n_instr loop_copy = *loop;
+    w2n_reader body = ir->r;
+    /* The operand stack at the loop, to start the slow version from. */
+    size_t sp = f->sp;
+    LLVMValueRef *saved = malloc((sp ? sp : 1) * sizeof *saved);
+    memcpy(saved, f->stack, sp * sizeof *saved);
+    LLVMValueRef *results = malloc(2 * (nresults ? nresults : 1) * sizeof *results);
+    version_exit fast = {.results = results}, slow = {.results = results + (nresults ? nresults : 1)};
+
+    LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
+    LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
+    w2n_versioned_loop *v = new_versioned_loop(lm);
+    v->mem_size = w2n_lower_mem_size(f);
+    v->choice = build_choice(f);
+    v->entry = fast_entry;
+    LLVMBuildCondBr(f->b, v->choice, fast_entry, slow_entry);
+
+    f->fast = v;
+    w2n_status s = lower_version(f, ir, &loop_copy, fast_entry, &fast, nresults);
+    f->fast = NULL;
+    if (s == W2N_OK) {
+        v->last = LLVMGetLastBasicBlock(f->fn);
+        ir->r = body;
+        memcpy(f->stack, saved, sp * sizeof *saved);
+        f->sp = sp;
+        f->blocks[f->nblocks - 1].unreachable = false;
+        f->dead_depth = 0;
+        s = lower_version(f, ir, &loop_copy, slow_entry, &slow, nresults);
+    }
+    if (s == W2N_OK)
+        join_versions(f, &fast, &slow, sp - (loop_copy.imm.block.kind == W2N_BLOCK_TYPE
+                                                 ? lm->m->types[loop_copy.imm.block.type_index].nparams
+                                                 : 0),
+                      nresults);
+    free(saved);
+    free(results);
+    return s;
+}

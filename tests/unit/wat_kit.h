@@ -1,0 +1,81 @@
+/*
+ * wat_kit.h — modules written in the text format for the tests that go
+ * through the public APIs: assembled with wabt's wat2wasm at test time,
+ * compiled with w2n_compile, loaded and instantiated.
+ */
+#ifndef W2N_WAT_KIT_H
+#define W2N_WAT_KIT_H
+
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "w2n/compiler.h"
+#include "w2n/runtime.h"
+
+/* Assemble `wat` with wat2wasm; the caller frees *out. */
+static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
+    char dir[] = "/tmp/w2n-wat-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char src[128], bin[128], cmd[512];
+    snprintf(src, sizeof src, "%s/m.wat", dir);
+    snprintf(bin, sizeof bin, "%s/m.wasm", dir);
+    FILE *f = fopen(src, "w");
+    cr_assert_not_null(f);
+    fputs(wat, f);
+    fclose(f);
+    snprintf(cmd, sizeof cmd, "wat2wasm --enable-all '%s' -o '%s'", src, bin);
+    cr_assert_eq(system(cmd), 0, "wat2wasm failed");
+    f = fopen(bin, "rb");
+    cr_assert_not_null(f);
+    fseek(f, 0, SEEK_END);
+    *size = (size_t)ftell(f);
+    rewind(f);
+    *out = malloc(*size);
+    cr_assert_eq(fread(*out, 1, *size, f), *size);
+    fclose(f);
+    unlink(src);
+    unlink(bin);
+    rmdir(dir);
+}
+
+typedef struct loaded {
+    w2n_object *obj;
+    w2n_store *store;
+    w2n_instance *inst;
+} loaded;
+
+/* Compile `wat` with `opts`, load and instantiate it without imports. */
+static inline loaded load_with(const char *wat, const w2n_compile_options *opts) {
+    uint8_t *wasm, *obj;
+    size_t wasm_size, obj_size;
+    assemble(wat, &wasm, &wasm_size);
+    w2n_error err;
+    w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
+    free(wasm);
+    cr_assert_eq(s, W2N_OK, "compile: %s", err.message);
+    loaded l = {0};
+    s = w2n_object_load(obj, obj_size, &l.obj, &err);
+    free(obj);
+    cr_assert_eq(s, W2N_OK, "load: %s", err.message);
+    l.store = w2n_store_new(NULL);
+    w2n_trap trap;
+    s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
+    cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
+    return l;
+}
+
+static inline void unload(loaded *l) {
+    w2n_store_free(l->store);
+    w2n_object_free(l->obj);
+}
+
+static inline w2n_func *export_func(loaded *l, const char *name) {
+    w2n_extern ext;
+    cr_assert_eq(w2n_instance_export(l->inst, name, &ext), W2N_OK, "no export %s", name);
+    cr_assert_eq(ext.kind, W2N_EXTERN_FUNC);
+    return ext.of.func;
+}
+
+#endif
