@@ -57,13 +57,14 @@ static w2n_status optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level
 
 /* Loop versions need SSA form before their range checks can be built. */
 static w2n_status resolve_loop_versions(LLVMModuleRef mod, LLVMTargetMachineRef tm,
-                                        w2n_lower_module *lm, w2n_error *err) {
+                                        w2n_lower_module *lm, w2n_compile_stats *stats,
+                                        w2n_error *err) {
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMErrorRef e = LLVMRunPasses(mod, "function(mem2reg)", tm, po);
     LLVMDisposePassBuilderOptions(po);
     if (e)
         return internal_error(err, "LLVM mem2reg failed", LLVMGetErrorMessage(e));
-    w2n_loop_bounds_resolve(lm);
+    w2n_loop_bounds_resolve(lm, stats);
     char *msg = NULL;
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
         return internal_error(err, "w2n produced invalid LLVM IR (loop versions)", msg);
@@ -154,8 +155,9 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         s = internal_error(err, "w2n produced invalid LLVM IR", msg);
     else if (msg)
         LLVMDisposeMessage(msg);
+    w2n_compile_stats stats = {0};
     if (s == W2N_OK && lm.nvloops)
-        s = resolve_loop_versions(mod, tm, &lm, err);
+        s = resolve_loop_versions(mod, tm, &lm, &stats, err);
     if (s == W2N_OK)
         s = optimize(mod, tm, opts->opt_level, err);
     if (s == W2N_OK)
@@ -164,6 +166,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         s = emit_object(tm, mod, out, out_size, err);
     if (getenv("W2N_DUMP_IR"))
         LLVMDumpModule(mod);
+    if (s == W2N_OK && opts->stats)
+        *opts->stats = stats;
     w2n_lower_module_free(&lm);
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);

@@ -322,7 +322,8 @@ static LLVMValueRef loop_trip_count(check_builder *cb, LLVMValueRef *ok) {
 
 /* ---- the rewrite -------------------------------------------------------------- */
 
-static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b) {
+static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
+                         w2n_compile_stats *stats) {
     loop_view lv = {.lm = lm, .v = v};
     check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
@@ -356,6 +357,9 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     /* Memory only grows, so the size read before the loop is a safe bound. */
     if (covered)
         choice = ok;
+    stats->loops_versioned++;
+    stats->loops_checked += covered > 0;
+    stats->accesses_covered += (uint32_t)covered;
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
     if (covered) {
@@ -383,10 +387,10 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     free(stride);
 }
 
-void w2n_loop_bounds_resolve(w2n_lower_module *lm) {
+void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     for (size_t i = 0; i < lm->nvloops; i++) {
-        resolve_loop(lm, &lm->vloops[i], b);
+        resolve_loop(lm, &lm->vloops[i], b, stats);
         free(lm->vloops[i].accesses);
     }
     LLVMDisposeBuilder(b);

@@ -3,7 +3,9 @@
  *
  * Guard-mode accesses are volatile so that an out-of-bounds one faults in
  * program order (lower_memory.c), and volatile accesses are what keeps LLVM
- * from vectorising.  Around a loop that touches memory, this file emits
+ * from vectorising; explicit-mode accesses are checked one by one, and the
+ * checks' early exits keep it from vectorising too.  Around a loop that
+ * touches memory, in both modes, this file emits
  *
  *     choice = w2n.loop_choice()        ; placeholder
  *     br choice, fast, slow
@@ -16,7 +18,9 @@
  * in bounds in every iteration the loop can run; the fast version then drops
  * those accesses' checks.  An access it cannot cover keeps its check, and a
  * loop it cannot analyse always takes the slow version.  Both versions trap
- * exactly where Wasm says: the fast one never faults.
+ * exactly where Wasm says: the fast one never faults.  Memory only grows,
+ * so a check against the size before the loop stays true inside it, and in
+ * explicit mode the fast version still reloads the base after calls.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +40,7 @@ static bool is_memory_access(uint32_t op) {
 
 bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
     const w2n_compile_options *o = f->lm->opts;
-    if (!o || o->opt_level < 2 || o->bounds != W2N_BOUNDS_GUARD || f->lm->m->nmemories == 0)
+    if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
     /* Scan to the matching end on a copy of the reader: innermost loops
      * with at least one access, and not too long. */

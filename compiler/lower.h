@@ -167,7 +167,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir);
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop);
 /* After mem2reg: replace every placeholder choice by a range check (or
  * false), and drop the covered checks of the fast versions. */
-void w2n_loop_bounds_resolve(w2n_lower_module *lm);
+void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats);
 /* Are guard-mode accesses volatile here?  Not in explicit mode, and not in a
  * fast version, whose accesses are checked or proven in bounds. */
 bool w2n_lower_mem_volatile(const w2n_lower_func *f);

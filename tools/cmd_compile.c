@@ -2,7 +2,8 @@
  * cmd_compile.c — `w2n compile`: .wasm modules to native relocatable objects.
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
- *               [--bounds-checks=guard|explicit] [--interruptible] IN.wasm... [-o OUT]
+ *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
+ *               IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
@@ -33,7 +34,8 @@ static void usage(FILE *out) {
             "                            (default: the target's portable baseline)\n"
             "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
-            "  --interruptible           check for host interruption in loops and calls\n");
+            "  --interruptible           check for host interruption in loops and calls\n"
+            "  --stats                   print what the optimiser did to each module\n");
 }
 
 static bool is_dir(const char *path) {
@@ -80,6 +82,11 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
         fprintf(stderr, "w2n compile: %s\n", err.message);
         return 1;
     }
+    if (opts->stats)
+        fprintf(stderr, "%s: %u loops with a fast version, %u of them behind a range check "
+                        "covering %u memory accesses\n",
+                input, opts->stats->loops_versioned, opts->stats->loops_checked,
+                opts->stats->accesses_covered);
     return 0;
 }
 
@@ -98,6 +105,9 @@ static bool parse_option(const char *arg, w2n_compile_options *opts) {
         opts->bounds = W2N_BOUNDS_EXPLICIT;
     } else if (!strcmp(arg, "--interruptible")) {
         opts->interruptible = true;
+    } else if (!strcmp(arg, "--stats")) {
+        static w2n_compile_stats stats;
+        opts->stats = &stats;
     } else {
         return false;
     }

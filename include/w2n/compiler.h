@@ -26,6 +26,13 @@
 extern "C" {
 #endif
 
+/* What the compiler did to a module, for `w2n compile --stats` and tests. */
+typedef struct w2n_compile_stats {
+    uint32_t loops_versioned;   /* innermost loops lowered with a fast version as well */
+    uint32_t loops_checked;     /* of those, loops whose fast version a range check can pick */
+    uint32_t accesses_covered;  /* memory accesses whose bounds the range checks cover */
+} w2n_compile_stats;
+
 typedef struct w2n_compile_options {
     const char *target;      /* triple: "x86_64-linux-gnu" (default), "aarch64-linux-gnu",
                                 "riscv64-linux-gnu"; the short arch names also work */
@@ -34,6 +41,7 @@ typedef struct w2n_compile_options {
     int opt_level;           /* 0..3, default 2 */
     w2n_bounds_mode bounds;  /* default W2N_BOUNDS_GUARD */
     bool interruptible;      /* check vmctx->interrupt at loop back-edges and entries */
+    w2n_compile_stats *stats; /* NULL, or filled in by a successful w2n_compile */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */

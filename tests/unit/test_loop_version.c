@@ -2,9 +2,9 @@
  * test_loop_version.c — loops with a fast version (compiler/loop_version.c,
  * loop_bounds.c) behave exactly as without one.
  *
- * Each module is compiled twice in guard mode: at -O2, where innermost
- * loops that touch memory get a fast version behind a range check, and at
- * -O0, where they do not.  Both instances get the same calls, over starts,
+ * Each module is compiled twice, in each bounds-check mode: at -O2, where
+ * innermost loops that touch memory get a fast version behind a range
+ * check, and at -O0, where they do not.  Both instances get the same calls, over starts,
  * bounds and bases chosen to cross the end of memory, wrap around 2^32 and
  * stop at once; after every call the results, the traps and the whole
  * memory must agree.  A range check that let a loop run too far would
@@ -68,11 +68,12 @@ static uint32_t pick_end(uint32_t start, uint32_t *state) {
     return start + (uint32_t)delta;
 }
 
-static loaded load_at(const char *wat, int opt) {
+static loaded load_at(const char *wat, int opt, w2n_bounds_mode mode, w2n_compile_stats *stats) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.opt_level = opt;
-    opts.bounds = W2N_BOUNDS_GUARD;
+    opts.bounds = mode;
+    opts.stats = stats;
     return load_with(wat, &opts);
 }
 
@@ -85,9 +86,15 @@ static w2n_status call_run(loaded *l, uint32_t i, uint32_t end, uint32_t base, i
     return s;
 }
 
-/* Run the same calls on -O0 and -O2 builds of `wat`; count the calls that trapped. */
-static unsigned compare_builds(const char *wat, uint32_t seed) {
-    loaded ref = load_at(wat, 0), fast = load_at(wat, 2);
+/* Run the same calls on -O0 and -O2 builds of `wat`, whose loop must have a
+ * range check covering `accesses` accesses; count the calls that trapped. */
+static unsigned compare_builds(const char *wat, uint32_t accesses, uint32_t seed,
+                               w2n_bounds_mode mode) {
+    w2n_compile_stats stats;
+    loaded ref = load_at(wat, 0, mode, NULL), fast = load_at(wat, 2, mode, &stats);
+    cr_assert_eq(stats.loops_versioned, 1, "%s", wat);
+    cr_assert_eq(stats.loops_checked, 1, "%s", wat);
+    cr_assert_eq(stats.accesses_covered, accesses, "%s", wat);
     w2n_memory *ref_mem = w2n_instance_memory(ref.inst), *fast_mem = w2n_instance_memory(fast.inst);
     uint32_t state = seed;
     unsigned traps = 0;
@@ -116,24 +123,29 @@ static unsigned compare_builds(const char *wat, uint32_t seed) {
     return traps;
 }
 
-Test(loop_version, byte_loops_match_the_unversioned_build, .timeout = 120) {
+static void byte_loops(w2n_bounds_mode mode) {
     char wat[2048];
     unsigned traps = 0, calls = 0;
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p++)
         for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
             snprintf(wat, sizeof wat, byte_loop, predicates[p], steps[s]);
-            traps += compare_builds(wat, (uint32_t)(p * 31 + s));
+            traps += compare_builds(wat, 2, (uint32_t)(p * 31 + s), mode);
             calls += 40;
         }
     /* Both outcomes must be exercised, or the comparison proves little. */
     cr_assert(traps > calls / 10 && traps < calls - calls / 10, "%u of %u calls trapped", traps, calls);
 }
 
-Test(loop_version, word_loops_match_the_unversioned_build, .timeout = 120) {
+static void word_loops(w2n_bounds_mode mode) {
     char wat[2048];
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p++)
         for (int step = -1; step <= 1; step += 2) {
             snprintf(wat, sizeof wat, word_loop, step, predicates[p]);
-            compare_builds(wat, (uint32_t)(p * 7 + (size_t)(step + 1)));
+            compare_builds(wat, 3, (uint32_t)(p * 7 + (size_t)(step + 1)), mode);
         }
 }
+
+Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD); }
+Test(loop_version, guard_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_GUARD); }
+Test(loop_version, explicit_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_EXPLICIT); }
+Test(loop_version, explicit_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_EXPLICIT); }

@@ -71,6 +71,8 @@ check "bad --dir" 1 "" "cannot open directory '$work/none'" \
 check "w2n-run refuses .wasm" 1 "" "a .wasm module; compile it" "$run" "$inv"
 if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     check "w2n-run object" 42 "hi" "" "$run" "$work/cli_exit.o"
+    check "compile --stats" 0 "" "cli_exit.wasm: 0 loops with a fast version, 0 of them" \
+        "$w2n" compile --stats "$dir/cli_exit.wasm" -o "$work/stats.o"
     check "w2n run object" 42 "hi" "" "$w2n" run "$work/cli_exit.o"
     head -c 64 "$work/cli_exit.o" >"$work/cut.o"
     check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
