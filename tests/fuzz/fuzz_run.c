@@ -121,6 +121,9 @@ static void format_values(char *buf, size_t size, const w2n_value *v, uint32_t n
     }
 }
 
+/* Summed over every module compiled, to show that fast loop versions ran. */
+static w2n_compile_stats loop_totals;
+
 /* Compile, instantiate and call every export in order. */
 static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
                     bool interruptible, run *r) {
@@ -129,6 +132,8 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
     opts.opt_level = opt;
     opts.bounds = bounds;
     opts.interruptible = interruptible; /* the checks must not change results */
+    w2n_compile_stats stats = {0};
+    opts.stats = &stats;
     uint8_t *obj = NULL;
     size_t obj_size = 0;
     w2n_error err;
@@ -141,6 +146,8 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
         snprintf(r->why, sizeof r->why, "compile: %.200s", err.message);
         return;
     }
+    loop_totals.loops_checked += stats.loops_checked;
+    loop_totals.accesses_covered += stats.accesses_covered;
     if (w2n_object_load(obj, obj_size, &o, &err) != W2N_OK) {
         snprintf(r->why, sizeof r->why, "load: %.200s", err.message);
         goto fail;
@@ -517,6 +524,8 @@ int main(int argc, char **argv) {
         printf("; %llu tolerated dead-load mismatches", dead_load_mismatches);
     if (ncross)
         printf("; %llu cross-target runs", cross_runs);
+    printf("; %u range-checked fast loops over %u accesses", loop_totals.loops_checked,
+           loop_totals.accesses_covered);
     printf("\n");
     fflush(stdout);
     fuzz_corpus_free(&files);

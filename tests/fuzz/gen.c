@@ -196,13 +196,20 @@ static void loop_begin(gen *g) {
 }
 
 /* With the loop's condition on the stack: also stop after a few trips, so
- * that most loops end before the fuel does; then br_if to the loop. */
+ * that most loops end before the fuel does; then br_if to the loop.  Half
+ * the loops drop the condition and count only, the shape whose trip count
+ * the compiler's loop versioning (compiler/loop_bounds.c) works out. */
 static void loop_continue(gen *g) {
     unsigned c = g->counters + g->loop_depth - 1;
+    bool counted = fuzz_below(2);
+    if (counted)
+        byte(g, 0x1A);                                                    /* drop */
     byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
     byte(g, 0x22), uleb(g, c);                                            /* tee c */
-    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6)), byte(g, 0x49);     /* < K (u) */
-    byte(g, 0x71);                                                        /* and */
+    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));                  /* K */
+    byte(g, counted && fuzz_below(2) ? 0x47 : 0x49);                      /* != or < (u) */
+    if (!counted)
+        byte(g, 0x71);                                                    /* and */
     byte(g, 0x0D), uleb(g, 0);
 }
 
@@ -238,8 +245,24 @@ static void leaf(gen *g, uint8_t t) {
     const_of(g, t);
 }
 
+/* An address that moves with the innermost loop's counter: c << s + base,
+ * with a base that sometimes puts the last trips out of bounds. */
+static void counted_address(gen *g) {
+    static const int64_t bases[] = {0, 8, 1000, 65500, 65528, 65536, -8, 0x7FFFFFF0};
+    byte(g, 0x20), uleb(g, g->counters + g->loop_depth - 1);
+    unsigned shift = (unsigned)fuzz_below(5);
+    if (shift)
+        byte(g, 0x41), sleb(g, shift), byte(g, 0x74);                     /* shl */
+    byte(g, 0x41), sleb(g, bases[fuzz_below(sizeof bases / sizeof *bases)]);
+    byte(g, fuzz_below(4) ? 0x6A : 0x6B);                                 /* add or sub */
+}
+
 /* An i32 address, mostly inside the first page. */
 static void address(gen *g, unsigned depth) {
+    if (g->loop_depth && !fuzz_below(3)) {
+        counted_address(g);
+        return;
+    }
     value(g, I32, depth + 1);
     if (fuzz_below(10)) {
         byte(g, 0x41), sleb(g, 0x7FF8), byte(g, 0x71); /* i32.and */
