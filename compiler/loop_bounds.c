@@ -322,6 +322,20 @@ static LLVMValueRef loop_trip_count(check_builder *cb, LLVMValueRef *ok) {
 
 /* ---- the rewrite -------------------------------------------------------------- */
 
+/* An access the check does not cover, in guard mode: back to the slow
+ * version's volatile access, which a guard page checks for free. */
+static void guard_access(w2n_fast_access *a, LLVMTypeRef i1) {
+    for (LLVMUseRef u = LLVMGetFirstUse(a->ptr); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if ((LLVMIsALoadInst(user) && LLVMGetOperand(user, 0) == a->ptr) ||
+            (LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == a->ptr))
+            LLVMSetVolatile(user, 1);
+        else
+            return; /* used some other way: keep the explicit check */
+    }
+    LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(i1, 0, 0));
+}
+
 static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
     loop_view lv = {.lm = lm, .v = v};
@@ -373,8 +387,11 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
         LLVMAddIncoming(k, vals, from, 2);
         for (size_t i = 0; i < n; i++) {
             w2n_fast_access *a = &v->accesses[i];
-            if (!first[i])
+            if (!first[i]) {
+                if (a->may_fault)
+                    guard_access(a, lm->t_i1);
                 continue;
+            }
             LLVMPositionBuilderBefore(b, a->eff);
             LLVMValueRef step = LLVMBuildNSWMul(b, k, c64(&cb, stride[i]), "");
             LLVMValueRef addr = LLVMBuildNUWAdd(b, first[i], step, "");

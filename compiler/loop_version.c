@@ -38,12 +38,46 @@ static bool is_memory_access(uint32_t op) {
            op == W2N_OP_V128_LOAD32_ZERO || op == W2N_OP_V128_LOAD64_ZERO;
 }
 
+static bool may_trap(uint32_t op) {
+    return (op >= W2N_OP_I32_DIV_S && op <= W2N_OP_I32_REM_U) ||
+           (op >= W2N_OP_I64_DIV_S && op <= W2N_OP_I64_REM_U) ||
+           (op >= W2N_OP_I32_TRUNC_F32_S && op <= W2N_OP_I32_TRUNC_F64_U) ||
+           (op >= W2N_OP_I64_TRUNC_F32_S && op <= W2N_OP_I64_TRUNC_F64_U);
+}
+
+/* Does `in`, at `depth` blocks inside the loop's body, leave the loop other
+ * than by falling out of it: a branch past the loop, a return, a trap, a
+ * call (which LLVM cannot see through either)? */
+static bool leaves_loop(const w2n_instr *in, size_t depth) {
+    switch (in->op) {
+    case W2N_OP_BR:
+    case W2N_OP_BR_IF:
+        return in->imm.index >= depth;
+    case W2N_OP_BR_TABLE:
+        for (uint32_t i = 0; i < in->imm.br_table.count; i++)
+            if (in->imm.br_table.targets[i] >= depth)
+                return true;
+        return in->imm.br_table.default_target >= depth;
+    case W2N_OP_RETURN:
+    case W2N_OP_UNREACHABLE:
+    case W2N_OP_CALL:
+    case W2N_OP_CALL_INDIRECT:
+        return true;
+    default:
+        return may_trap(in->op);
+    }
+}
+
 bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
     /* Scan to the matching end on a copy of the reader: innermost loops
-     * with at least one access, and not too long. */
+     * with at least one access, and not too long.  In guard mode, only
+     * loops that LLVM could vectorise, which leave only at the bottom: the
+     * checks a fast version saves elsewhere are the free guard-page ones,
+     * and its range check costs on every entry. */
+    bool guard = o->bounds == W2N_BOUNDS_GUARD;
     w2n_instr_reader scan = *ir;
     w2n_instr in;
     size_t depth = 1, count = 0;
@@ -53,7 +87,9 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
             wanted = false;
             break;
         }
-        if (in.op == W2N_OP_LOOP) {
+        /* depth - 1 blocks inside the body; the br_if closing it is not an exit */
+        bool closing = in.op == W2N_OP_BR_IF && depth == 1 && in.imm.index == 0;
+        if (in.op == W2N_OP_LOOP || (guard && !closing && leaves_loop(&in, depth))) {
             wanted = false;
             break;
         }

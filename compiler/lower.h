@@ -25,13 +25,17 @@
 #include "w2n/compiler.h"
 
 /* One memory access of a loop's fast version (loop_version.c): its address
- * before the offset, zext(addr) to i64, and its explicit bounds check, which
- * loop_bounds.c drops when the loop's range check covers the access. */
+ * before the offset, zext(addr) to i64, its explicit bounds check, which
+ * loop_bounds.c drops when the loop's range check covers the access, and
+ * the pointer its loads and stores use.  `may_fault`: guard mode, where an
+ * access left uncovered goes back to a volatile access and a guard page. */
 typedef struct w2n_fast_access {
     LLVMValueRef eff;
     LLVMValueRef oob;
+    LLVMValueRef ptr;
     uint64_t offset;
     unsigned size;
+    bool may_fault;
 } w2n_fast_access;
 
 /* A loop lowered twice: a fast version and the ordinary one, chosen at run

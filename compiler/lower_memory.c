@@ -32,16 +32,27 @@ bool w2n_lower_mem_volatile(const w2n_lower_func *f) {
     return f->lm->opts && !checked(f);
 }
 
+/* Can a store that faults on its last bytes have written its first ones?
+ * Not on x86-64 (a faulting instruction writes nothing) nor, under the
+ * tested qemu and Linux, on AArch64 for our accesses; on RISC-V, yes. */
+static bool stores_may_tear(const w2n_lower_module *lm) {
+    const w2n_target *t = w2n_target_find(lm->opts->target);
+    return t && t->arch == W2N_ARCH_RISCV64;
+}
+
 static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
-                               uint64_t offset, unsigned size) {
+                               LLVMValueRef ptr, uint64_t offset, unsigned size) {
     w2n_versioned_loop *v = f->fast;
-    if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob))
+    if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
     if (v->naccesses == v->accesses_cap) {
         v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
         v->accesses = realloc(v->accesses, v->accesses_cap * sizeof *v->accesses);
     }
-    v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, offset, size};
+    /* In guard mode an access the range check does not cover may fault
+     * instead, as in the slow version, where faults cannot tear stores. */
+    bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm);
+    v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, ptr, offset, size, may_fault};
 }
 
 /* The runtime's w2n_memory_abi of memory 0. */
@@ -79,22 +90,16 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_
     LLVMValueRef eff = zext;
     if (offset)
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
+    LLVMValueRef oob = NULL;
     if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
-        LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
-        if (f->fast)
-            record_fast_access(f, zext, oob, offset, size);
+        oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
-    return LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
-}
-
-/* Can a store that faults on its last bytes have written its first ones?
- * Not on x86-64 (a faulting instruction writes nothing) nor, under the
- * tested qemu and Linux, on AArch64 for our accesses; on RISC-V, yes. */
-static bool stores_may_tear(const w2n_lower_module *lm) {
-    const w2n_target *t = w2n_target_find(lm->opts->target);
-    return t && t->arch == W2N_ARCH_RISCV64;
+    LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
+    if (f->fast)
+        record_fast_access(f, zext, oob, ptr, offset, size);
+    return ptr;
 }
 
 LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,

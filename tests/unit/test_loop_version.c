@@ -50,6 +50,21 @@ static const char *const word_loop =
     "      (br_if $l (i32.%s (local.get $end) (local.get $i))))\n"
     "    (local.get $n)))\n";
 
+/* A load whose address comes from memory, which no range check covers:
+ * in guard mode it goes back to a guard-page access, in explicit mode it
+ * keeps its check, beside the two accesses the check does cover. */
+static const char *const gather_loop =
+    "(module (memory 1)\n"
+    "  (func (export \"run\") (param $i i32) (param $end i32) (param $base i32) (result i32)\n"
+    "    (local $n i32)\n"
+    "    (loop $l\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.load16_u (i32.add (local.get $base)\n"
+    "        (i32.shl (i32.load8_u (local.get $i)) (i32.const 8))))))\n"
+    "      (i32.store8 offset=1 (local.get $i) (i32.add (local.get $n) (local.get $i)))\n"
+    "      (br_if $l (i32.%s (local.tee $i (i32.add (local.get $i) (i32.const %d)))\n"
+    "                        (local.get $end))))\n"
+    "    (local.get $n)))\n";
+
 static const uint32_t starts[] = {0, 1, 5, 100, 4000, 65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu, 0x80000001u};
 static const uint32_t bases[] = {0, 100, 1000, 30000, 65000, 65533, 0xFFFFFF00u};
 
@@ -145,7 +160,20 @@ static void word_loops(w2n_bounds_mode mode) {
         }
 }
 
+static void gather_loops(w2n_bounds_mode mode) {
+    char wat[2048];
+    unsigned traps = 0;
+    for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 2)
+        for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
+            snprintf(wat, sizeof wat, gather_loop, predicates[p], steps[s]);
+            traps += compare_builds(wat, 2, (uint32_t)(p * 13 + s), mode);
+        }
+    cr_assert(traps > 0, "no call trapped");
+}
+
 Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, guard_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_GUARD); }
+Test(loop_version, guard_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_GUARD); }
+Test(loop_version, explicit_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_EXPLICIT); }
 Test(loop_version, explicit_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_EXPLICIT); }
 Test(loop_version, explicit_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_EXPLICIT); }
