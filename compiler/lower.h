@@ -116,6 +116,11 @@ LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index);
 void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag);
 /* Mark a load as invariant: what it reads never changes while code runs. */
 void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load);
+/* Guard mode: memory accesses are volatile and the hardware checks bounds. */
+bool w2n_lower_guard_bounds(const w2n_lower_module *lm);
+/* Keep a store to other Wasm-visible state (a global, a table element) in
+ * program order with the guard-mode memory accesses around it. */
+void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store);
 
 /* ---- the drivers ---------------------------------------------------------------- */
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */

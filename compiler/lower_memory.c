@@ -17,9 +17,7 @@
 #include "lower.h"
 #include "target.h"
 
-static bool explicit_bounds(const w2n_lower_func *f) {
-    return f->lm->opts->bounds == W2N_BOUNDS_EXPLICIT;
-}
+static bool explicit_bounds(const w2n_lower_func *f) { return !w2n_lower_guard_bounds(f->lm); }
 
 /* The runtime's w2n_memory_abi of memory 0. */
 static LLVMValueRef memory_struct(w2n_lower_func *f) {

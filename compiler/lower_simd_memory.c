@@ -15,9 +15,8 @@ static LLVMValueRef load(w2n_lower_func *f, LLVMTypeRef t, LLVMValueRef ptr)
 {
     LLVMValueRef v = LLVMBuildLoad2(f->b, t, ptr, "");
     LLVMSetAlignment(v, 1);
-    /* Guard mode: keep the faulting access (see lower_memory.c).  (The unit
-     * test harness has no options and checks bounds explicitly.) */
-    if (f->lm->opts && f->lm->opts->bounds != W2N_BOUNDS_EXPLICIT)
+    /* Guard mode: keep the faulting access (see lower_memory.c). */
+    if (w2n_lower_guard_bounds(f->lm))
         LLVMSetVolatile(v, 1);
     if (f->lm->tbaa_memory)
         w2n_lower_tbaa(f->lm, v, f->lm->tbaa_memory);
@@ -29,7 +28,7 @@ static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr)
     LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
     LLVMSetAlignment(st, 1);
     /* Guard mode: fault in program order (see lower_memory.c). */
-    if (f->lm->opts && f->lm->opts->bounds != W2N_BOUNDS_EXPLICIT)
+    if (w2n_lower_guard_bounds(f->lm))
         LLVMSetVolatile(st, 1);
     if (f->lm->tbaa_memory)
         w2n_lower_tbaa(f->lm, st, f->lm->tbaa_memory);
