@@ -39,6 +39,7 @@ typedef struct w2n_lower_module {
     LLVMTypeRef *wasm_fn_types;    /* native signature of each module type */
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
+    LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */
@@ -131,6 +132,9 @@ w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
 void w2n_lower_entries(w2n_lower_module *lm);
+/* The host-call thunk of module type `type_index`: R thunk(vmctx, w2n_func *record,
+ * params...) calls helpers->call_func with the arguments in slots (lower_entry.c). */
+LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Open the function's own frame (lower_control.c). */

@@ -116,11 +116,13 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
     declare_functions(lm);
+    lm->host_thunks = calloc(m->ntypes ? m->ntypes : 1, sizeof *lm->host_thunks);
 }
 
 void w2n_lower_module_free(w2n_lower_module *lm) {
     free(lm->wasm_fn_types);
     free(lm->funcs);
+    free(lm->host_thunks);
 }
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {

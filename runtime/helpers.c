@@ -146,6 +146,18 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
     }
 }
 
+/* call_indirect of a record without native code: a host function the host
+ * put in a table itself rather than importing it (no adapter exists). */
+static void h_call_func(w2n_vmctx *vmctx, w2n_func *f, w2n_raw *slots) {
+    if (!(f->flags & W2N_FUNC_HOST)) {
+        raise_code(W2N_TRAP_UNREACHABLE);
+        return;
+    }
+    w2n_trap t;
+    if (w2n_trap_call_host((w2n_host_func *)f, w2n_instance_of(vmctx), slots, &t))
+        w2n_trap_raise(t.code, t.exit_status, t.message);
+}
+
 const w2n_helpers w2n_runtime_helpers = {
     .trap = h_trap,
     .memory_grow = h_memory_grow,
@@ -160,4 +172,5 @@ const w2n_helpers w2n_runtime_helpers = {
     .elem_drop = h_elem_drop,
     .call_host = h_call_host,
     .trap_index = h_trap_index,
+    .call_func = h_call_func,
 };
