@@ -162,10 +162,10 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         s = optimize(mod, tm, opts->opt_level, err);
     if (s == W2N_OK)
         s = add_metadata(ctx, mod, m, t, opts, err);
+    if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
+        LLVMDumpModule(mod);
     if (s == W2N_OK)
         s = emit_object(tm, mod, out, out_size, err);
-    if (getenv("W2N_DUMP_IR"))
-        LLVMDumpModule(mod);
     if (s == W2N_OK && opts->stats)
         *opts->stats = stats;
     w2n_lower_module_free(&lm);

@@ -59,6 +59,21 @@ void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load) {
     LLVMSetMetadata(load, lm->md_kind_invariant, empty_md(lm));
 }
 
+bool w2n_lower_guard_bounds(const w2n_lower_module *lm) {
+    return lm->opts->bounds != W2N_BOUNDS_EXPLICIT;
+}
+
+/* A guard-mode access may fault, but LLVM may assume that execution goes on
+ * past a volatile access: it would delete a global store that a later one
+ * overwrites, or move a store across the access, so a trap would leave the
+ * wrong state behind.  Volatile accesses keep their order among themselves,
+ * so the store becomes volatile too.  (Explicit mode traps through a call,
+ * which already orders stores.) */
+void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store) {
+    if (w2n_lower_guard_bounds(f->lm))
+        LLVMSetVolatile(store, 1);
+}
+
 LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
@@ -179,6 +194,7 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
         LLVMValueRef st = LLVMBuildStore(f->b, w2n_lower_pop(f), global_addr(f, i));
         w2n_lower_tbaa(lm, st, lm->tbaa_global);
         LLVMSetAlignment(st, 8);
+        w2n_lower_ordered_store(f, st);
         return true;
     }
     default:

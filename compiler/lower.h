@@ -65,6 +65,7 @@ typedef struct w2n_lower_module {
     LLVMTypeRef *wasm_fn_types;    /* native signature of each module type */
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
+    LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */
@@ -146,6 +147,11 @@ LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index);
 void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag);
 /* Mark a load as invariant: what it reads never changes while code runs. */
 void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load);
+/* Guard mode: memory accesses are volatile and the hardware checks bounds. */
+bool w2n_lower_guard_bounds(const w2n_lower_module *lm);
+/* Keep a store to other Wasm-visible state (a global, a table element) in
+ * program order with the guard-mode memory accesses around it. */
+void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store);
 
 /* ---- the drivers ---------------------------------------------------------------- */
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
@@ -156,6 +162,9 @@ w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
 void w2n_lower_entries(w2n_lower_module *lm);
+/* The host-call thunk of module type `type_index`: R thunk(vmctx, w2n_func *record,
+ * params...) calls helpers->call_func with the arguments in slots (lower_entry.c). */
+LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or

@@ -6,30 +6,84 @@
  * come from the record, so host functions and other instances' functions
  * look the same.  call_indirect checks, in the spec's order, the index
  * against the table size, the element against null, and the element's
- * canonical type id against the expected one.
+ * canonical type id against the expected one, then calls the record's code,
+ * or, for a record without code (a host function the host put in a table),
+ * this module's host-call thunk for the type.
  */
 #include "lower.h"
 
 #include <stdlib.h>
 
-void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
-                         LLVMValueRef callee_vmctx, const w2n_functype *type) {
-    unsigned n = type->nparams + 1;
-    LLVMValueRef *args = malloc(n * sizeof *args);
-    args[0] = callee_vmctx;
-    for (unsigned i = type->nparams; i > 0; i--)
-        args[i] = w2n_lower_pop(f);
+static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                               LLVMValueRef *args, unsigned n) {
     LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
     /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
-    free(args);
+    return call;
+}
+
+/* Push the results of `call` (none, one value, or a struct of several). */
+static void push_results(w2n_lower_func *f, LLVMValueRef call, const w2n_functype *type) {
     if (type->nresults == 1) {
         w2n_lower_push(f, call);
     } else {
         for (unsigned i = 0; i < type->nresults; i++)
             w2n_lower_push(f, LLVMBuildExtractValue(f->b, call, i, ""));
     }
+}
+
+void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                         LLVMValueRef callee_vmctx, const w2n_functype *type) {
+    unsigned n = type->nparams + 1;
+    LLVMValueRef *args = malloc(n * sizeof *args);
+    args[0] = callee_vmctx;
+    w2n_lower_pop_n(f, args + 1, type->nparams);
+    LLVMValueRef call = build_call(f, fn_type, callee, args, n);
+    free(args);
+    push_results(f, call, type);
+}
+
+/* The call of a call_indirect whose checks passed.  A record without native
+ * code is a host function the host put in a table itself: no module has an
+ * adapter for it, so this module's host-call thunk for the type calls it. */
+static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index) {
+    w2n_lower_module *lm = f->lm;
+    const w2n_functype *type = &lm->m->types[type_index];
+    unsigned n = type->nparams + 2;
+    LLVMValueRef *args = malloc(n * sizeof *args);
+    w2n_lower_pop_n(f, args + 2, type->nparams);
+    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
+    LLVMValueRef no_code = LLVMBuildIsNull(f->b, code, "");
+    LLVMValueRef expect_args[2] = {no_code, LLVMConstInt(lm->t_i1, 0, 0)};
+    LLVMTypeRef i1 = lm->t_i1;
+    no_code = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
+    LLVMBasicBlockRef native = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "native");
+    LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "host");
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "called");
+    LLVMBuildCondBr(f->b, no_code, host, native);
+
+    LLVMPositionBuilderAtEnd(f->b, native);
+    args[1] = w2n_lower_fixed_ptr(f, record, 16);
+    LLVMValueRef native_call = build_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1);
+    LLVMBuildBr(f->b, join);
+
+    LLVMPositionBuilderAtEnd(f->b, host);
+    LLVMValueRef thunk = w2n_lower_host_thunk(lm, type_index);
+    args[0] = f->vmctx;
+    args[1] = record;
+    LLVMValueRef host_call = build_call(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
+    LLVMBuildBr(f->b, join);
+    free(args);
+
+    LLVMPositionBuilderAtEnd(f->b, join);
+    if (type->nresults == 0)
+        return;
+    LLVMValueRef result = LLVMBuildPhi(f->b, LLVMTypeOf(native_call), "");
+    LLVMValueRef values[2] = {native_call, host_call};
+    LLVMBasicBlockRef from[2] = {native, host};
+    LLVMAddIncoming(result, values, from, 2);
+    push_results(f, result, type);
 }
 
 /* vmctx->funcs[index]: the w2n_func record of any function. */
@@ -83,11 +137,7 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_invariant(lm, expected);
     LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
-
-    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
-    LLVMValueRef callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
-    w2n_lower_emit_call(f, lm->wasm_fn_types[type_index], code, callee_vmctx,
-                        &lm->m->types[type_index]);
+    emit_indirect_call(f, record, type_index);
 }
 
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {

@@ -8,6 +8,9 @@
  *    signature that stores its arguments in slots and calls
  *    helpers->call_host(vmctx, j, slots); the runtime uses it when the import
  *    is a host function;
+ *  - host-call thunks: the same for a function record with no native code (a
+ *    host function the host put in a table), through helpers->call_func;
+ *    call_indirect uses them, one per type it calls;
  *  - the symbol arrays w2n_functions, w2n_trampolines, w2n_import_adapters
  *    through which the loader finds all of them (abi.h).
  */
@@ -64,10 +67,11 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
     return fn;
 }
 
-/* The body of import adapter `import_index` (already declared in lm->funcs). */
-static void build_import_adapter(w2n_lower_module *lm, uint32_t import_index) {
-    const w2n_functype *t = w2n_module_func_type(lm->m, import_index);
-    LLVMValueRef fn = lm->funcs[import_index];
+/* The body of fn, of Wasm type t: its parameters from `first_param` on go to
+ * slots, then helpers->helper(vmctx, which, slots), then the results come
+ * back from the slots. */
+static void build_slot_call(w2n_lower_module *lm, LLVMValueRef fn, const w2n_functype *t,
+                            unsigned first_param, unsigned helper_index, LLVMValueRef which) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
     LLVMValueRef vmctx = LLVMGetParam(fn, 0);
@@ -76,17 +80,17 @@ static void build_import_adapter(w2n_lower_module *lm, uint32_t import_index) {
     LLVMValueRef slots = LLVMBuildAlloca(b, slots_ty, "slots");
     LLVMSetAlignment(slots, 16);
     for (uint32_t i = 0; i < t->nparams; i++)
-        store_slot(b, lm, slots, i, LLVMGetParam(fn, i + 1));
+        store_slot(b, lm, slots, i, LLVMGetParam(fn, first_param + i));
 
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_HELPERS, 0);
     LLVMValueRef helpers_addr = LLVMBuildGEP2(b, lm->t_i8, vmctx, &idx, 1, "");
     LLVMValueRef helpers = LLVMBuildLoad2(b, lm->t_ptr, helpers_addr, "");
-    LLVMValueRef hidx = LLVMConstInt(lm->t_i64, W2N_HELPER_CALL_HOST * 8, 0);
+    LLVMValueRef hidx = LLVMConstInt(lm->t_i64, (uint64_t)helper_index * 8, 0);
     LLVMValueRef helper_addr = LLVMBuildGEP2(b, lm->t_i8, helpers, &hidx, 1, "");
     LLVMValueRef helper = LLVMBuildLoad2(b, lm->t_ptr, helper_addr, "");
-    LLVMTypeRef hparams[3] = {lm->t_ptr, lm->t_i32, lm->t_ptr};
+    LLVMTypeRef hparams[3] = {lm->t_ptr, LLVMTypeOf(which), lm->t_ptr};
     LLVMTypeRef hty = LLVMFunctionType(lm->t_void, hparams, 3, 0);
-    LLVMValueRef hargs[3] = {vmctx, LLVMConstInt(lm->t_i32, import_index, 0), slots};
+    LLVMValueRef hargs[3] = {vmctx, which, slots};
     LLVMBuildCall2(b, hty, helper, hargs, 3, "");
 
     if (t->nresults == 0) {
@@ -101,6 +105,33 @@ static void build_import_adapter(w2n_lower_module *lm, uint32_t import_index) {
         free(vals);
     }
     LLVMDisposeBuilder(b);
+}
+
+/* The body of import adapter `import_index` (already declared in lm->funcs). */
+static void build_import_adapter(w2n_lower_module *lm, uint32_t import_index) {
+    build_slot_call(lm, lm->funcs[import_index], w2n_module_func_type(lm->m, import_index), 1,
+                    W2N_HELPER_CALL_HOST, LLVMConstInt(lm->t_i32, import_index, 0));
+}
+
+LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
+    if (lm->host_thunks[type_index])
+        return lm->host_thunks[type_index];
+    const w2n_functype *t = &lm->m->types[type_index];
+    LLVMTypeRef wasm_ty = lm->wasm_fn_types[type_index];
+    unsigned n = LLVMCountParamTypes(wasm_ty);
+    LLVMTypeRef *params = malloc((n + 1) * sizeof *params);
+    LLVMGetParamTypes(wasm_ty, params + 1);
+    params[0] = params[1];  /* vmctx */
+    params[1] = lm->t_ptr;  /* the w2n_func record */
+    LLVMTypeRef fty = LLVMFunctionType(LLVMGetReturnType(wasm_ty), params, n + 1, 0);
+    free(params);
+    char name[48];
+    snprintf(name, sizeof name, "w2n_hostcall_%u", type_index);
+    LLVMValueRef fn = LLVMAddFunction(lm->mod, name, fty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    build_slot_call(lm, fn, t, 2, W2N_HELPER_CALL_FUNC, LLVMGetParam(fn, 1));
+    lm->host_thunks[type_index] = fn;
+    return fn;
 }
 
 static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items, unsigned n) {

@@ -21,9 +21,7 @@
 #include "lower.h"
 #include "target.h"
 
-static bool explicit_bounds(const w2n_lower_func *f) {
-    return f->lm->opts->bounds == W2N_BOUNDS_EXPLICIT;
-}
+static bool explicit_bounds(const w2n_lower_func *f) { return !w2n_lower_guard_bounds(f->lm); }
 
 /* Does each access compare against the size (explicit mode, fast loops)? */
 static bool checked(const w2n_lower_func *f) { return explicit_bounds(f) || f->fast; }

@@ -116,6 +116,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
     declare_functions(lm);
+    lm->host_thunks = calloc(m->ntypes ? m->ntypes : 1, sizeof *lm->host_thunks);
 }
 
 void w2n_lower_module_free(w2n_lower_module *lm) {
@@ -124,6 +125,7 @@ void w2n_lower_module_free(w2n_lower_module *lm) {
     for (size_t i = 0; i < lm->nvloops; i++) /* left by a failed lowering */
         free(lm->vloops[i].accesses);
     free(lm->vloops);
+    free(lm->host_thunks);
 }
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {

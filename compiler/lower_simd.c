@@ -48,10 +48,66 @@ static shape int_shape(shape s)
     return s == F32X4 ? I32X4 : s == F64X2 ? I64X2 : s;
 }
 
+static unsigned lane_bytes_of(LLVMTypeRef lane)
+{
+    switch (LLVMGetTypeKind(lane)) {
+    case LLVMIntegerTypeKind: return LLVMGetIntTypeWidth(lane) / 8;
+    case LLVMFloatTypeKind: return 4;
+    case LLVMDoubleTypeKind: return 8;
+    default: return 0;
+    }
+}
+
+/* A constant v128 seen as vector type t, or NULL if some lane is not a plain
+ * number (undef, poison, an expression).  Without a data layout LLVM's
+ * constant folder leaves a bitcast between vectors of different lane counts
+ * as an expression, and LLVM 19's x86 DAG combiner can loop forever on
+ * operations of such expressions at -O0 (i8x16.popcnt of a constant
+ * i32x4.gt_u).  So the bytes are reinterpreted here, little-endian like every
+ * w2n target, and LLVM only ever sees plain constants. */
+static LLVMValueRef reinterpret_const(w2n_lower_module *lm, LLVMValueRef v, LLVMTypeRef t)
+{
+    LLVMTypeRef from_lane = LLVMGetElementType(LLVMTypeOf(v)), to_lane = LLVMGetElementType(t);
+    unsigned n = LLVMGetVectorSize(LLVMTypeOf(v)), from = lane_bytes_of(from_lane);
+    unsigned m = LLVMGetVectorSize(t), to = lane_bytes_of(to_lane);
+    if (n * from != 16 || m * to != 16)
+        return NULL;
+    uint8_t bytes[16];
+    for (unsigned i = 0; i < n; i++) {
+        LLVMValueRef e = LLVMGetAggregateElement(v, i);
+        if (e && LLVMIsAConstantFP(e))
+            e = LLVMConstBitCast(e, LLVMIntTypeInContext(lm->ctx, 8 * from));
+        if (!e || !LLVMIsAConstantInt(e))
+            return NULL;
+        uint64_t bits = LLVMConstIntGetZExtValue(e);
+        for (unsigned k = 0; k < from; k++)
+            bytes[i * from + k] = (uint8_t)(bits >> (8 * k));
+    }
+    LLVMTypeRef int_lane = LLVMIntTypeInContext(lm->ctx, 8 * to);
+    LLVMValueRef lanes[16];
+    for (unsigned j = 0; j < m; j++) {
+        uint64_t bits = 0;
+        for (unsigned k = 0; k < to; k++)
+            bits |= (uint64_t)bytes[j * to + k] << (8 * k);
+        lanes[j] = LLVMConstInt(int_lane, bits, false);
+        if (to_lane != int_lane)
+            lanes[j] = LLVMConstBitCast(lanes[j], to_lane);
+    }
+    return LLVMConstVector(lanes, m);
+}
+
+/* v as vector type t: a bitcast, folded here when v is a constant. */
+static LLVMValueRef reinterpret(w2n_lower_func *f, LLVMValueRef v, LLVMTypeRef t)
+{
+    if (LLVMTypeOf(v) == t)
+        return v;
+    LLVMValueRef c = LLVMIsConstant(v) ? reinterpret_const(f->lm, v, t) : NULL;
+    return c ? c : LLVMBuildBitCast(f->b, v, t, "");
+}
+
 static LLVMValueRef as_shape(w2n_lower_func *f, LLVMValueRef v, shape s)
 {
-    LLVMTypeRef t = vec_type(f->lm, s);
-    return LLVMTypeOf(v) == t ? v : LLVMBuildBitCast(f->b, v, t, "");
+    return reinterpret(f, v, vec_type(f->lm, s));
 }
 
 static LLVMValueRef pop_as(w2n_lower_func *f, shape s)
@@ -61,8 +117,7 @@ static LLVMValueRef pop_as(w2n_lower_func *f, shape s)
 
 static void push_v128(w2n_lower_func *f, LLVMValueRef v)
 {
-    LLVMTypeRef t = f->lm->t_v128;
-    w2n_lower_push(f, LLVMTypeOf(v) == t ? v : LLVMBuildBitCast(f->b, v, t, ""));
+    w2n_lower_push(f, reinterpret(f, v, f->lm->t_v128));
 }
 
 static LLVMValueRef i32_const(w2n_lower_func *f, uint64_t v)

@@ -55,7 +55,9 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_TABLE_SET: {
         LLVMValueRef v = w2n_lower_pop(f);
         LLVMValueRef slot = checked_slot(f, in->imm.index, w2n_lower_pop(f));
-        w2n_lower_tbaa(lm, LLVMBuildStore(f->b, v, slot), lm->tbaa_table);
+        LLVMValueRef st = LLVMBuildStore(f->b, v, slot);
+        w2n_lower_tbaa(lm, st, lm->tbaa_table);
+        w2n_lower_ordered_store(f, st);
         return true;
     }
     case W2N_OP_TABLE_SIZE:

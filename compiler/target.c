@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <llvm-c/Core.h>
+#include <llvm-c/Support.h>
 #include <llvm-c/Target.h>
 
 static const w2n_target targets[] = {
@@ -52,6 +53,13 @@ static void init_llvm_targets(void) {
     LLVMInitializeRISCVTarget();
     LLVMInitializeRISCVTargetMC();
     LLVMInitializeRISCVAsmPrinter();
+    /* LLVM 19's X86 cmov converter turns a CMOV with a folded memory operand
+     * into a branch around the load, even a volatile one (LLVM issues 42267,
+     * 219814; fixed after 19).  A guard-mode access that should fault would
+     * then not run: keep such CMOVs as they are.  This is LLVM's process-wide
+     * option, set once; it changes code speed only, never meaning. */
+    static const char *const options[] = {"w2n", "-x86-cmov-converter-force-mem-operand=false"};
+    LLVMParseCommandLineOptions(2, options, NULL);
 }
 
 w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,

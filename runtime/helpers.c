@@ -15,7 +15,9 @@
 
 #include "internal.h"
 
-static _Noreturn void raise_code(w2n_trap_code code) { w2n_trap_raise(code, 0, NULL); }
+/* Returns only when no Wasm call is innermost (see w2n_trap_raise): each
+ * caller then returns at once, having changed nothing. */
+static void raise_code(w2n_trap_code code) { w2n_trap_raise(code, 0, NULL); }
 
 static void h_trap(w2n_vmctx *vmctx, uint32_t code) {
     (void)vmctx;
@@ -40,7 +42,7 @@ static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst, uint32_t src, uint32_t
     w2n_memory_abi *m = vmctx->memory;
     if ((uint64_t)dst + n > m->size || (uint64_t)src + n > m->size)
         raise_code(W2N_TRAP_MEMORY_OOB);
-    if (n)
+    else if (n)
         memmove(m->base + dst, m->base + src, n);
 }
 
@@ -48,7 +50,7 @@ static void h_memory_fill(w2n_vmctx *vmctx, uint32_t dst, uint32_t value, uint32
     w2n_memory_abi *m = vmctx->memory;
     if ((uint64_t)dst + n > m->size)
         raise_code(W2N_TRAP_MEMORY_OOB);
-    if (n)
+    else if (n)
         memset(m->base + dst, (int)(value & 0xFF), n);
 }
 
@@ -83,8 +85,10 @@ static int32_t h_table_grow(w2n_vmctx *vmctx, uint32_t table, void *init, uint32
 static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint32_t dst, void *value,
                          uint32_t n) {
     w2n_table_abi *t = vmctx->tables[table];
-    if ((uint64_t)dst + n > t->size)
+    if ((uint64_t)dst + n > t->size) {
         raise_code(W2N_TRAP_TABLE_OOB);
+        return;
+    }
     for (uint32_t i = 0; i < n; i++)
         t->elems[dst + i] = value;
 }
@@ -94,7 +98,7 @@ static void h_table_copy(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_tabl
     w2n_table_abi *d = vmctx->tables[dst_table], *s = vmctx->tables[src_table];
     if ((uint64_t)dst + n > d->size || (uint64_t)src + n > s->size)
         raise_code(W2N_TRAP_TABLE_OOB);
-    if (n)
+    else if (n)
         memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
 }
 
@@ -128,13 +132,30 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
         w2n_trap t;
         if (w2n_trap_call_host(host, inst, slots, &t))
             w2n_trap_raise(t.code, t.exit_status, t.message);
-    } else if (f->tramp) {
+    } else if (f->tramp && w2n_trap_in_wasm()) {
         /* A Wasm function of another instance reached through an adapter:
          * still inside the current trap boundary. */
         f->tramp(f->vmctx, slots);
+    } else if (f->tramp) {
+        /* A host called this helper itself: the callee needs a boundary. */
+        w2n_trap t;
+        if (w2n_call_tramp(inst->store, f->tramp, f->vmctx, slots, &t) == W2N_ERR_TRAP)
+            w2n_trap_raise(t.code, t.exit_status, t.message);
     } else {
         raise_code(W2N_TRAP_UNREACHABLE);
     }
+}
+
+/* call_indirect of a record without native code: a host function the host
+ * put in a table itself rather than importing it (no adapter exists). */
+static void h_call_func(w2n_vmctx *vmctx, w2n_func *f, w2n_raw *slots) {
+    if (!(f->flags & W2N_FUNC_HOST)) {
+        raise_code(W2N_TRAP_UNREACHABLE);
+        return;
+    }
+    w2n_trap t;
+    if (w2n_trap_call_host((w2n_host_func *)f, w2n_instance_of(vmctx), slots, &t))
+        w2n_trap_raise(t.code, t.exit_status, t.message);
 }
 
 const w2n_helpers w2n_runtime_helpers = {
@@ -151,4 +172,5 @@ const w2n_helpers w2n_runtime_helpers = {
     .elem_drop = h_elem_drop,
     .call_host = h_call_host,
     .trap_index = h_trap_index,
+    .call_func = h_call_func,
 };

@@ -177,14 +177,20 @@ w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg
 typedef struct w2n_entry {
     sigjmp_buf jb;
     struct w2n_entry *prev;
+    unsigned host_depth;          /* host functions running when it was pushed */
     w2n_trap trap;
 } w2n_entry;
 
 void w2n_trap_push(w2n_entry *e);
 void w2n_trap_pop(w2n_entry *e);
 
-/* Raise a trap in the innermost active call on this thread (never returns). */
-_Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
+/* Is Wasm innermost on this thread (a call active, no host function since)? */
+bool w2n_trap_in_wasm(void);
+/* Raise a trap in the innermost active call on this thread.  This returns
+ * only when a host function, not Wasm, is innermost (it called a helper
+ * itself) or nothing runs at all: the trap then becomes the host function's
+ * pending trap, if there is one, and the caller must return without effect. */
+void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
 /* Call a host function; true (and *out filled) if it recorded a trap with
  * w2n_host_trap. */
 bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,

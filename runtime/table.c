@@ -86,3 +86,26 @@ w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_e
 }
 
 uint32_t w2n_table_size(w2n_table *table) { return table->abi.size; }
+
+static w2n_status check_index(const w2n_table *table, uint32_t index, w2n_error *err) {
+    if (index >= table->abi.size)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "table index %u out of range (size %u)", index, table->abi.size);
+    return W2N_OK;
+}
+
+w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err) {
+    w2n_status s = check_index(table, index, err);
+    if (s == W2N_OK)
+        *out = table->abi.elems[index];
+    return s;
+}
+
+/* A host function goes in as its own record (code == NULL); compiled
+ * call_indirect sees that and calls it through helpers->call_func. */
+w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err) {
+    w2n_status s = check_index(table, index, err);
+    if (s == W2N_OK)
+        table->abi.elems[index] = ref;
+    return s;
+}

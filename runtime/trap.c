@@ -5,7 +5,10 @@
  * before it enters compiled code; a trap, whether raised by a helper, by a
  * host function (as a pending trap) or by a fault, fills the innermost entry
  * and siglongjmps to it.  Nothing is allocated between entry and trap, so
- * unwinding leaks nothing.
+ * unwinding leaks nothing.  A trap raised while a host function is innermost
+ * (it called a helper itself, not through Wasm), or with no call active at
+ * all, unwinds nothing: the helper returns without effect, and the host
+ * function, if any, reports the trap when it returns.
  *
  * The SIGSEGV/SIGBUS handler runs on a sigaltstack (the fault may be a stack
  * overflow) and claims a fault only when the address lies in a registered
@@ -55,6 +58,7 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local w2n_entry *top;
 static _Thread_local bool pending_set;
 static _Thread_local w2n_trap pending;
+static _Thread_local unsigned host_depth;   /* host functions running on this thread */
 static _Thread_local bool altstack_ready;
 
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
@@ -101,25 +105,37 @@ static void fill_trap(w2n_trap *t, w2n_trap_code code, int exit_status, const ch
 
 void w2n_trap_push(w2n_entry *e) {
     e->prev = top;
+    e->host_depth = host_depth;
     e->trap.code = W2N_TRAP_NONE;
     e->trap.exit_status = 0;
     e->trap.message[0] = 0;
     top = e;
 }
 
-void w2n_trap_pop(w2n_entry *e) { top = e->prev; }
+void w2n_trap_pop(w2n_entry *e) {
+    top = e->prev;
+    host_depth = e->host_depth;
+}
 
-_Noreturn void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message) {
-    w2n_entry *e = top;
-    if (!e) {
-        /* Compiled code runs only inside w2n_call_*, so this is a runtime
-         * bug; there is no frame to return an error to. */
-        abort();
-    }
+bool w2n_trap_in_wasm(void) { return top && host_depth == top->host_depth; }
+
+void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message) {
     if (code <= W2N_TRAP_NONE || code >= W2N_TRAP_COUNT)
         code = W2N_TRAP_UNREACHABLE;
-    fill_trap(&e->trap, code, exit_status, message);
-    siglongjmp(e->jb, 1);
+    w2n_entry *e = top;
+    if (host_depth > (e ? e->host_depth : 0)) {
+        /* A host function is innermost and called a helper itself: unwinding
+         * would skip its frames, so the trap becomes its pending trap, as
+         * w2n_host_trap would make it, reported when it returns. */
+        fill_trap(&pending, code, exit_status, message);
+        pending_set = true;
+        return;
+    }
+    if (e) {
+        fill_trap(&e->trap, code, exit_status, message);
+        siglongjmp(e->jb, 1);
+    }
+    /* No Wasm call and no host function on this thread: nobody to tell. */
 }
 
 void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
@@ -142,7 +158,9 @@ bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slot
     if (outer_set)
         outer = pending;
     pending_set = false;
+    host_depth++;
     host->fn(host->data, caller, slots);
+    host_depth--;
     bool trapped = pending_set;
     if (trapped && out)
         *out = pending;

@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 1
+#define W2N_ABI_VERSION 2
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 
@@ -128,6 +128,9 @@ typedef struct w2n_helpers {
     void (*call_host)(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *args_and_results);
     /* Trap naming the element, e.g. "uninitialized element 2". */
     void (*trap_index)(w2n_vmctx *vmctx, uint32_t code, uint32_t index); /* never returns */
+    /* Call a function record without native code (code == NULL: a host
+     * function put in a table by the host) with arguments in slots. */
+    void (*call_func)(w2n_vmctx *vmctx, w2n_func *func, w2n_raw *args_and_results);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -172,6 +175,7 @@ enum w2n_helper_index {
     W2N_HELPER_ELEM_DROP,
     W2N_HELPER_CALL_HOST,
     W2N_HELPER_TRAP_INDEX,
+    W2N_HELPER_CALL_FUNC,
     W2N_HELPER_COUNT
 };
 

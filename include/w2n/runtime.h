@@ -119,6 +119,7 @@ typedef struct w2n_extern {
  * the function itself.  To trap, call w2n_host_trap and return. */
 typedef void (*w2n_host_fn)(void *data, w2n_instance *caller, w2n_raw *args_and_results);
 
+/* Callable from Wasm once imported, or put in a table (w2n_table_set). */
 w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, w2n_host_fn fn,
                             void *data);
 /* From inside a host function: make the current Wasm call trap once the host
@@ -142,6 +143,12 @@ uint64_t w2n_memory_size(w2n_memory *mem);
 int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages);
 
 uint32_t w2n_table_size(w2n_table *table);
+/* Element `index`: a w2n_func* (funcref) or host pointer (externref), NULL for
+ * ref.null.  Any function may go into a funcref table, host functions
+ * included: call_indirect calls them like imported ones.  W2N_ERR_ARGUMENT
+ * for an index out of range. */
+w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err);
+w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err);
 w2n_value w2n_global_get(w2n_global *global);
 w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
 

@@ -169,3 +169,83 @@ Test(pipeline, partly_used_loads_still_trap) {
         unload(&l);
     }
 }
+
+/* ---- host functions put in a table by the host ------------------------------------ */
+
+static w2n_instance *host_caller;
+
+static void host_plus_100(void *data, w2n_instance *caller, w2n_raw *s) {
+    (void)data;
+    host_caller = caller;
+    s[0].i32 += 100;
+}
+
+/* (i32, i64) -> (i64, i32) */
+static void host_pair(void *data, w2n_instance *caller, w2n_raw *s) {
+    (void)data, (void)caller;
+    int32_t a = s[0].i32;
+    int64_t b = s[1].i64;
+    s[0].i64 = b * 2;
+    s[1].i32 = a + 1;
+}
+
+static void host_refuses(void *data, w2n_instance *caller, w2n_raw *s) {
+    (void)data, (void)s;
+    w2n_host_trap(caller, W2N_TRAP_HOST, 0, "host says no");
+}
+
+Test(pipeline, host_function_set_in_table_is_called_indirectly) {
+    static const char *wat =
+        "(module (type $ii (func (param i32) (result i32)))\n"
+        "  (type $pair (func (param i32 i64) (result i64 i32)))\n"
+        "  (table (export \"tab\") 4 funcref) (elem (i32.const 2) $inc)\n"
+        "  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))\n"
+        "  (func (export \"call\") (param i32) (result i32)\n"
+        "    (call_indirect (type $ii) (i32.const 41) (local.get 0)))\n"
+        "  (func (export \"pair\") (param i32) (result i32) (local i32)\n"
+        "    (call_indirect (type $pair) (i32.const 7) (i64.const 10) (local.get 0))\n"
+        "    (local.set 1) (i32.wrap_i64) (local.get 1) (i32.add)))";
+    loaded l = load(wat, W2N_BOUNDS_GUARD);
+    w2n_valtype i32 = W2N_I32, i64 = W2N_I64;
+    w2n_valtype pair_params[] = {W2N_I32, W2N_I64}, pair_results[] = {W2N_I64, W2N_I32};
+    w2n_functype ii = {1, 1, &i32, &i32}, pair = {2, 2, pair_params, pair_results};
+    w2n_functype ll = {1, 1, &i64, &i64};
+    w2n_func *plus_100 = w2n_host_func_new(l.store, &ii, host_plus_100, NULL);
+    w2n_func *paired = w2n_host_func_new(l.store, &pair, host_pair, NULL);
+    w2n_func *refuses = w2n_host_func_new(l.store, &ii, host_refuses, NULL);
+    w2n_func *wrong = w2n_host_func_new(l.store, &ll, host_plus_100, NULL);
+    w2n_extern tab;
+    cr_assert_eq(w2n_instance_export(l.inst, "tab", &tab), W2N_OK);
+    w2n_error err;
+    cr_assert_eq(w2n_table_set(tab.of.table, 0, plus_100, &err), W2N_OK);
+    cr_assert_eq(w2n_table_set(tab.of.table, 1, paired, &err), W2N_OK);
+    cr_assert_eq(w2n_table_set(tab.of.table, 3, refuses, &err), W2N_OK);
+    cr_assert_eq(w2n_table_set(tab.of.table, 4, plus_100, &err), W2N_ERR_ARGUMENT);
+    void *got = NULL;
+    cr_assert_eq(w2n_table_get(tab.of.table, 0, &got, &err), W2N_OK);
+    cr_assert_eq(got, plus_100);
+    cr_assert_eq(w2n_table_get(tab.of.table, 4, &got, &err), W2N_ERR_ARGUMENT);
+
+    int32_t v;
+    w2n_trap trap;
+    host_caller = NULL;
+    cr_assert_eq(call_i32(&l, "call", 0, &v, &trap), W2N_OK, "%s", trap.message);
+    cr_assert_eq(v, 141);
+    cr_assert_eq(host_caller, l.inst, "the host function sees the calling instance");
+    cr_assert_eq(call_i32(&l, "call", 2, &v, &trap), W2N_OK, "a Wasm element at the same site");
+    cr_assert_eq(v, 42);
+    cr_assert_eq(call_i32(&l, "pair", 1, &v, &trap), W2N_OK, "%s", trap.message);
+    cr_assert_eq(v, 20 + 8);
+    cr_assert_eq(call_i32(&l, "call", 1, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_str_eq(trap.message, "indirect call type mismatch");
+    cr_assert_eq(call_i32(&l, "call", 3, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_HOST);
+    cr_assert_str_eq(trap.message, "host says no");
+    cr_assert_eq(w2n_table_set(tab.of.table, 1, wrong, &err), W2N_OK);
+    cr_assert_eq(call_i32(&l, "call", 1, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_str_eq(trap.message, "indirect call type mismatch");
+    cr_assert_eq(w2n_table_set(tab.of.table, 1, NULL, &err), W2N_OK);
+    cr_assert_eq(call_i32(&l, "call", 1, &v, &trap), W2N_ERR_TRAP);
+    cr_assert_str_eq(trap.message, "uninitialized element 1");
+    unload(&l);
+}

@@ -363,3 +363,86 @@ Test(rt_trap, host_trap_survives_nested_host_calls) {
     cr_assert_eq(call(&x, F_TRAP_IF, 0, NULL, NULL), W2N_OK);
     teardown(&x);
 }
+
+/* ---- traps raised with no Wasm code innermost ----------------------------------------- */
+
+static w2n_vmctx *vmctx_of(fx *x) { return &x->inst->vmctx; }
+
+Test(rt_trap, helper_trap_outside_any_call_changes_nothing) {
+    fx x;
+    setup(&x, host_noop, 0);
+    w2n_vmctx *vm = vmctx_of(&x);
+    uint8_t *mem = vm->memory->base;
+    mem[65535] = 7;
+    /* Used to abort: no call to unwind to.  Now the helper returns, and the
+     * out-of-bounds fill writes nothing. */
+    vm->helpers->memory_fill(vm, 65500, 0xAB, 100);
+    cr_assert_eq(mem[65500], 0);
+    cr_assert_eq(mem[65535], 7);
+    vm->helpers->trap(vm, W2N_TRAP_UNREACHABLE);
+    int32_t r;
+    cr_assert_eq(call(&x, F_TRAP_IF, 0, &r, NULL), W2N_OK, "the store still works");
+    cr_assert_eq(r, 17);
+    teardown(&x);
+}
+
+static bool host_finished;
+
+/* A host function that calls a helper itself, out of bounds. */
+static void host_calls_helper(fx *x, w2n_instance *caller, w2n_raw *s) {
+    w2n_vmctx *vm = vmctx_of(x);
+    vm->helpers->memory_copy(vm, 0, 65530, 10);
+    host_finished = true;   /* the trap did not unwind this frame */
+    s[0].i32 = 5;
+}
+
+Test(rt_trap, helper_trap_in_host_function_is_its_trap) {
+    fx x;
+    setup(&x, host_calls_helper, 0);
+    w2n_trap trap;
+    /* Called by the host directly: no Wasm call is active at all. */
+    w2n_value a = w2n_i32(0), r = w2n_i32(0);
+    host_finished = false;
+    cr_assert_eq(w2n_func_call(x.store, x.inst->funcs[0], &a, 1, &r, 1, &trap, NULL), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+    cr_assert(host_finished);
+    /* Called from Wasm: the trap ends the Wasm call after the host returns. */
+    host_finished = false;
+    cr_assert_eq(call(&x, F_NEST, 0, NULL, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
+    cr_assert(host_finished);
+    cr_assert_eq(call(&x, F_NEST, 0, NULL, &trap), W2N_ERR_TRAP, "and again: nothing left over");
+    int32_t v;
+    cr_assert_eq(call(&x, F_TRAP_IF, 0, &v, NULL), W2N_OK);
+    cr_assert_eq(x.store->depth, 0);
+    teardown(&x);
+}
+
+static w2n_instance *second;
+static int32_t callee_result;
+
+/* A host function that calls a helper itself: import 0 of `second`, which is
+ * F_TRAP_IF of the first instance, a Wasm function that traps. */
+static void host_calls_wasm_import(fx *x, w2n_instance *caller, w2n_raw *s) {
+    w2n_vmctx *vm = &second->vmctx;
+    w2n_raw slots[1] = {{.i32 = W2N_TRAP_INT_DIV_ZERO}};
+    vm->helpers->call_host(vm, 0, slots);
+    callee_result = slots[0].i32;
+}
+
+Test(rt_trap, helper_call_from_host_function_gets_a_boundary) {
+    fx x;
+    setup(&x, host_calls_wasm_import, 0);
+    w2n_extern imp = {W2N_EXTERN_FUNC, {.func = x.f[F_TRAP_IF]}};
+    w2n_error err;
+    cr_assert_eq(w2n_instantiate(x.store, x.obj, &imp, 1, &second, NULL, &err), W2N_OK, "%s",
+                 err.message);
+    w2n_trap trap;
+    w2n_value a = w2n_i32(0), r = w2n_i32(0);
+    callee_result = 0;
+    cr_assert_eq(w2n_func_call(x.store, x.inst->funcs[0], &a, 1, &r, 1, &trap, NULL), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_INT_DIV_ZERO);
+    cr_assert_eq(callee_result, W2N_TRAP_INT_DIV_ZERO, "the callee stopped at its trap");
+    cr_assert_eq(x.store->depth, 0);
+    teardown(&x);
+}
