@@ -186,14 +186,36 @@ typedef struct check_builder {
 
 static LLVMValueRef c64(check_builder *cb, int64_t x) { return LLVMConstInt(cb->i64, (uint64_t)x, 1); }
 
-/* The i32 value of a at iteration 0. */
-static LLVMValueRef materialize(check_builder *cb, const affine *a) {
-    LLVMValueRef v = LLVMConstInt(cb->i32, a->c, 0);
+/* sum(coef * t) of a, in i32, or NULL when a has no terms. */
+static LLVMValueRef materialize_terms(check_builder *cb, const affine *a) {
+    LLVMValueRef v = NULL;
     for (unsigned i = 0; i < a->nterms; i++) {
-        LLVMValueRef t = LLVMBuildMul(cb->b, a->term[i], LLVMConstInt(cb->i32, a->coef[i], 0), "");
-        v = LLVMBuildAdd(cb->b, v, t, "");
+        LLVMValueRef t = a->term[i];
+        if (a->coef[i] != 1)
+            t = LLVMBuildMul(cb->b, t, LLVMConstInt(cb->i32, a->coef[i], 0), "");
+        v = v ? LLVMBuildAdd(cb->b, v, t, "") : t;
     }
     return v;
+}
+
+/* The i32 value of a at iteration 0. */
+static LLVMValueRef materialize(check_builder *cb, const affine *a) {
+    LLVMValueRef terms = materialize_terms(cb, a), c = LLVMConstInt(cb->i32, a->c, 0);
+    return terms ? LLVMBuildAdd(cb->b, terms, c, "") : c;
+}
+
+/*
+ * The address at iteration 0 as zext(terms) + (int32)c in 64 bits, not
+ * zext(terms + c): accesses off one base then differ by constants, which
+ * LLVM needs to see to vectorise them together.  The two agree whenever the
+ * first is inside [0, 2^32), which the range check makes sure of.
+ */
+static LLVMValueRef first_address(check_builder *cb, const affine *a) {
+    LLVMValueRef terms = materialize_terms(cb, a);
+    if (!terms)
+        return LLVMConstInt(cb->i64, a->c, 0);
+    LLVMValueRef base = LLVMBuildZExt(cb->b, terms, cb->i64, "");
+    return LLVMBuildAdd(cb->b, base, c64(cb, (int32_t)a->c), "");
 }
 
 static LLVMValueRef and_all(check_builder *cb, LLVMValueRef a, LLVMValueRef b) {
@@ -355,7 +377,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
         int64_t s = (int32_t)addr.k;
         if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
             continue;
-        first[i] = LLVMBuildZExt(b, materialize(&cb, &addr), lm->t_i64, "");
+        first[i] = first_address(&cb, &addr);
         stride[i] = s;
         LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, c64(&cb, 1), ""), c64(&cb, s), "");
         LLVMValueRef lo = first[i], hi = first[i];
