@@ -18,6 +18,7 @@
  */
 #include <stdlib.h>
 
+#include "loop_alias.h"
 #include "lower.h"
 
 #define MAX_TERMS 4
@@ -358,78 +359,150 @@ static void guard_access(w2n_fast_access *a, LLVMTypeRef i1) {
     LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(i1, 0, 0));
 }
 
-static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
+/* Same base and stride: the addresses differ by a constant. */
+static bool same_base(const affine *a, const affine *b) {
+    if (a->k != b->k || a->nterms != b->nterms)
+        return false;
+    for (unsigned i = 0; i < a->nterms; i++) {
+        unsigned j = 0;
+        while (j < b->nterms && (b->term[j] != a->term[i] || b->coef[j] != a->coef[i]))
+            j++;
+        if (j == b->nterms)
+            return false;
+    }
+    return true;
+}
+
+/* What the check learns about one fast version's accesses. */
+typedef struct coverage {
+    size_t covered;
+    LLVMValueRef *first;           /* per access: address at iteration 0, or NULL */
+    int64_t *stride;
+    affine *addr;
+    w2n_loop_groups groups;
+} coverage;
+
+/* Add to *ok that access i stays in bounds in every iteration (tc of them). */
+static void cover_access(check_builder *cb, coverage *c, size_t i, LLVMValueRef tc,
+                         LLVMValueRef mem_size, LLVMValueRef *ok) {
+    LLVMBuilderRef b = cb->b;
+    w2n_fast_access *a = &cb->lv->v->accesses[i];
+    affine addr = eval(cb->lv, LLVMGetOperand(a->eff, 0), 0);
+    int64_t s = (int32_t)addr.k;
+    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
+        return;
+    c->first[i] = first_address(cb, &addr);
+    c->stride[i] = s;
+    c->addr[i] = addr;
+    LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, c64(cb, 1), ""), c64(cb, s), "");
+    LLVMValueRef lo = c->first[i], hi = c->first[i];
+    if (s < 0)
+        lo = LLVMBuildAdd(b, lo, span, "");
+    else
+        hi = LLVMBuildAdd(b, hi, span, "");
+    LLVMValueRef end = LLVMBuildAdd(b, hi, c64(cb, (int64_t)(a->offset + a->size)), "");
+    *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, c64(cb, 0), ""));
+    *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
+    /* Its group, for the alias checks. */
+    w2n_loop_groups *g = &c->groups;
+    g->ptr[i] = a->ptr;
+    g->access_lo[i] = LLVMBuildAdd(b, lo, c64(cb, (int64_t)a->offset), "");
+    g->access_end[i] = end;
+    for (size_t j = 0; j < i && g->group[i] < 0; j++)
+        if (c->first[j] && same_base(&c->addr[j], &addr))
+            g->group[i] = g->group[j];
+    if (g->group[i] < 0)
+        g->group[i] = (int)g->ngroups++;
+    c->covered++;
+}
+
+/* The fast version, covered: k counts iterations, covered accesses address
+ * memory at base + (first + offset) + k * stride and lose their checks.  The
+ * shape is the one LLVM's dependence analysis follows: an inbounds GEP off a
+ * loop-invariant pointer by k times a constant, without signed wrap (the
+ * range check proved every address inside memory). */
+static void rewrite_fast_version(check_builder *cb, coverage *c) {
+    LLVMBuilderRef b = cb->b;
+    w2n_versioned_loop *v = cb->lv->v;
+    LLVMPositionBuilder(b, v->header, LLVMGetFirstInstruction(v->header));
+    LLVMValueRef k = LLVMBuildPhi(b, cb->i64, "k");
+    LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(cb->lv->latch));
+    LLVMValueRef next = LLVMBuildNUWAdd(b, k, c64(cb, 1), "");
+    LLVMSetNSW(next, 1);
+    LLVMValueRef vals[2] = {c64(cb, 0), next};
+    LLVMBasicBlockRef from[2] = {v->entry, cb->lv->latch};
+    LLVMAddIncoming(k, vals, from, 2);
+    LLVMTypeRef i8 = LLVMInt8TypeInContext(LLVMGetTypeContext(cb->i64));
+    for (size_t i = 0; i < v->naccesses; i++) {
+        w2n_fast_access *a = &v->accesses[i];
+        if (!c->first[i]) {
+            if (a->may_fault)
+                guard_access(a, cb->i1);
+            continue;
+        }
+        LLVMPositionBuilderBefore(b, a->ptr);
+        LLVMValueRef base = LLVMGetOperand(a->ptr, 0);
+        LLVMValueRef start = c->first[i];
+        if (a->offset) {
+            start = LLVMBuildNSWAdd(b, start, c64(cb, (int64_t)a->offset), "");
+            if (LLVMIsAInstruction(start)) /* not folded to a constant */
+                LLVMSetNUW(start, 1);
+        }
+        LLVMValueRef row = LLVMBuildInBoundsGEP2(b, i8, base, &start, 1, "");
+        LLVMValueRef step = LLVMBuildNSWMul(b, k, c64(cb, c->stride[i]), "");
+        LLVMValueRef ptr = LLVMBuildInBoundsGEP2(b, i8, row, &step, 1, "");
+        LLVMReplaceAllUsesWith(a->ptr, ptr);
+        LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(cb->i1, 0, 0));
+    }
+}
+
+static void resolve_loop(w2n_lower_module *lm, size_t index, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
+    w2n_versioned_loop *v = &lm->vloops[index];
     loop_view lv = {.lm = lm, .v = v};
     check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
-    LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? loop_trip_count(&cb, &ok) : NULL;
-    /* Which accesses the check covers, with their first address and stride. */
-    size_t n = v->naccesses, covered = 0;
-    LLVMValueRef *first = calloc(n ? n : 1, sizeof *first);
-    int64_t *stride = calloc(n ? n : 1, sizeof *stride);
-    LLVMValueRef mem_size = v->mem_size;
-    for (size_t i = 0; tc && i < n; i++) {
-        w2n_fast_access *a = &v->accesses[i];
-        affine addr = eval(&lv, LLVMGetOperand(a->eff, 0), 0);
-        int64_t s = (int32_t)addr.k;
-        if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
-            continue;
-        first[i] = first_address(&cb, &addr);
-        stride[i] = s;
-        LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, c64(&cb, 1), ""), c64(&cb, s), "");
-        LLVMValueRef lo = first[i], hi = first[i];
-        if (s < 0)
-            lo = LLVMBuildAdd(b, lo, span, "");
-        else
-            hi = LLVMBuildAdd(b, hi, span, "");
-        LLVMValueRef end = LLVMBuildAdd(b, hi, c64(&cb, (int64_t)(a->offset + a->size)), "");
-        ok = and_all(&cb, ok, LLVMBuildICmp(b, LLVMIntSGE, lo, c64(&cb, 0), ""));
-        ok = and_all(&cb, ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
-        covered++;
-    }
+    size_t n = v->naccesses ? v->naccesses : 1;
+    coverage c = {.first = calloc(n, sizeof *c.first), .stride = calloc(n, sizeof *c.stride),
+                  .addr = calloc(n, sizeof *c.addr)};
+    w2n_loop_groups *g = &c.groups;
+    g->n = v->naccesses;
+    g->group = malloc(n * sizeof *g->group);
+    g->ptr = calloc(n, sizeof *g->ptr);
+    g->access_lo = calloc(n, sizeof *g->access_lo);
+    g->access_end = calloc(n, sizeof *g->access_end);
+    for (size_t i = 0; i < v->naccesses; i++)
+        g->group[i] = -1;
+    for (size_t i = 0; tc && i < v->naccesses; i++)
+        cover_access(&cb, &c, i, tc, v->mem_size, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
-    if (covered)
-        choice = ok;
+    LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
+    if (c.covered)
+        choice = and_all(&cb, ok, w2n_loop_alias_check(g, b, lm->t_i1));
     stats->loops_versioned++;
-    stats->loops_checked += covered > 0;
-    stats->accesses_covered += (uint32_t)covered;
+    stats->loops_checked += c.covered > 0;
+    stats->accesses_covered += (uint32_t)c.covered;
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
-    if (covered) {
-        /* k: 0 on entry, + 1 on the back edge. */
-        LLVMPositionBuilder(b, v->header, LLVMGetFirstInstruction(v->header));
-        LLVMValueRef k = LLVMBuildPhi(b, lm->t_i64, "k");
-        LLVMPositionBuilderBefore(b, LLVMGetBasicBlockTerminator(lv.latch));
-        LLVMValueRef next = LLVMBuildNUWAdd(b, k, c64(&cb, 1), "");
-        LLVMValueRef vals[2] = {c64(&cb, 0), next};
-        LLVMBasicBlockRef from[2] = {v->entry, lv.latch};
-        LLVMAddIncoming(k, vals, from, 2);
-        for (size_t i = 0; i < n; i++) {
-            w2n_fast_access *a = &v->accesses[i];
-            if (!first[i]) {
-                if (a->may_fault)
-                    guard_access(a, lm->t_i1);
-                continue;
-            }
-            LLVMPositionBuilderBefore(b, a->eff);
-            LLVMValueRef step = LLVMBuildNSWMul(b, k, c64(&cb, stride[i]), "");
-            LLVMValueRef addr = LLVMBuildNUWAdd(b, first[i], step, "");
-            LLVMSetNSW(addr, 1);
-            LLVMReplaceAllUsesWith(a->eff, addr);
-            LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(lm->t_i1, 0, 0));
-        }
+    if (c.covered) {
+        rewrite_fast_version(&cb, &c);
+        w2n_loop_alias_mark(g, lm, v->entry, (unsigned)index);
     }
-    free(first);
-    free(stride);
+    free(c.first);
+    free(c.stride);
+    free(c.addr);
+    free(g->group);
+    free(g->ptr);
+    free(g->access_lo);
+    free(g->access_end);
 }
 
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     for (size_t i = 0; i < lm->nvloops; i++) {
-        resolve_loop(lm, &lm->vloops[i], b, stats);
+        resolve_loop(lm, i, b, stats);
         free(lm->vloops[i].accesses);
     }
     LLVMDisposeBuilder(b);

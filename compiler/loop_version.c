@@ -145,7 +145,7 @@ static w2n_status lower_version(w2n_lower_func *f, w2n_instr_reader *ir, const w
         return s;
     out->block = LLVMGetInsertBlock(f->b);
     out->dead = f->blocks[f->nblocks - 1].unreachable;
-    if (!out->dead)
+    if (!out->dead && nresults)
         memcpy(out->results, f->stack + f->sp - nresults, nresults * sizeof *out->results);
     return W2N_OK;
 }
@@ -196,7 +196,8 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     /* The operand stack at the loop, to start the slow version from. */
     size_t sp = f->sp;
     LLVMValueRef *saved = malloc((sp ? sp : 1) * sizeof *saved);
-    memcpy(saved, f->stack, sp * sizeof *saved);
+    if (sp) /* f->stack is NULL until the first push */
+        memcpy(saved, f->stack, sp * sizeof *saved);
     LLVMValueRef *results = malloc(2 * (nresults ? nresults : 1) * sizeof *results);
     version_exit fast = {.results = results}, slow = {.results = results + (nresults ? nresults : 1)};
 
@@ -214,7 +215,8 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     if (s == W2N_OK) {
         v->last = LLVMGetLastBasicBlock(f->fn);
         ir->r = body;
-        memcpy(f->stack, saved, sp * sizeof *saved);
+        if (sp)
+            memcpy(f->stack, saved, sp * sizeof *saved);
         f->sp = sp;
         f->blocks[f->nblocks - 1].unreachable = false;
         f->dead_depth = 0;
