@@ -19,7 +19,9 @@
 
 enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
 enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
-enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2 }; /* else the label's one value type */
+/* Label kinds; else the label's one value type.  LABEL_COUNTED: a counted
+ * loop, which no branch may restart (it has no fuel check to end it). */
+enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2, LABEL_COUNTED = 3 };
 enum { MAX_BLOCK_TYPES = 4 };
 
 typedef struct fsig {
@@ -44,6 +46,7 @@ typedef struct gen {
     unsigned budget;
     unsigned counters;            /* first of MAX_DEPTH i32 loop-counter locals */
     unsigned loop_depth;
+    bool counted[MAX_DEPTH + 1];  /* per open loop: ends on its counter alone */
 } gen;
 
 /* Numeric instructions by signature: result, operand types (0 = none). */
@@ -189,19 +192,35 @@ static void fuel_check(gen *g) {
     byte(g, 0x23), uleb(g, 0), byte(g, 0x41), sleb(g, 1), byte(g, 0x6B), byte(g, 0x24), uleb(g, 0);
 }
 
-/* Before a loop: reset its trip counter (one local per loop nesting level). */
+/* Before a loop: reset its trip counter (one local per loop nesting level).
+ * Half the loops are counted: they drop their condition and stop on the
+ * counter alone, the shape whose trip count the compiler's loop versioning
+ * (compiler/loop_bounds.c) works out; they skip the fuel check, which ends
+ * in `unreachable`, so that guard mode versions them too. */
 static void loop_begin(gen *g) {
     byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    g->counted[g->loop_depth] = fuzz_below(2);
     g->loop_depth++;
 }
 
+static void push_label(gen *g, uint8_t l);
+
+/* A loop's label: branching to a counted one could restart it forever. */
+static void push_loop_label(gen *g) {
+    push_label(g, g->counted[g->loop_depth - 1] ? LABEL_COUNTED : LABEL_NONE);
+}
+
+/* At the top of a loop: counted loops end by themselves. */
+static void loop_fuel_check(gen *g) {
+    if (!g->counted[g->loop_depth - 1])
+        fuel_check(g);
+}
+
 /* With the loop's condition on the stack: also stop after a few trips, so
- * that most loops end before the fuel does; then br_if to the loop.  Half
- * the loops drop the condition and count only, the shape whose trip count
- * the compiler's loop versioning (compiler/loop_bounds.c) works out. */
+ * that most loops end before the fuel does; then br_if to the loop. */
 static void loop_continue(gen *g) {
     unsigned c = g->counters + g->loop_depth - 1;
-    bool counted = fuzz_below(2);
+    bool counted = g->counted[g->loop_depth - 1];
     if (counted)
         byte(g, 0x1A);                                                    /* drop */
     byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
@@ -440,8 +459,8 @@ static void block_value(gen *g, uint8_t t, unsigned depth) {
     case 2: /* loop that runs while a condition holds (a few trips at most) */
         loop_begin(g);
         byte(g, 0x03), byte(g, t);
-        push_label(g, LABEL_NONE);
-        fuel_check(g);
+        push_loop_label(g);
+        loop_fuel_check(g);
         stmt(g, depth + 1);
         value(g, I32, depth + 1);
         loop_continue(g);
@@ -531,7 +550,7 @@ static void value(gen *g, uint8_t t, unsigned depth) {
 static void branch(gen *g, unsigned depth) {
     unsigned k = (unsigned)fuzz_below(g->nlabels);
     uint8_t l = g->labels[k];
-    if (l == LABEL_MULTI) { /* several values: not worth the bookkeeping */
+    if (l == LABEL_MULTI || l == LABEL_COUNTED) { /* several values: not worth the bookkeeping */
         byte(g, 0x01);
         return;
     }
@@ -664,8 +683,8 @@ static void stmt(gen *g, unsigned depth) {
     case 7:
         loop_begin(g);
         byte(g, 0x03), byte(g, 0x40);
-        push_label(g, LABEL_NONE);
-        fuel_check(g);
+        push_loop_label(g);
+        loop_fuel_check(g);
         stmt(g, depth + 1);
         stmt(g, depth + 1);
         value(g, I32, depth + 1);
