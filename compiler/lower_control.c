@@ -10,7 +10,10 @@
  * After br, br_table, return and unreachable the rest of the block is dead;
  * lower.c skips it and this file only closes it at the matching end/else.
  */
+#include <llvm-c/DebugInfo.h>
+
 #include "lower.h"
+#include "target.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -214,9 +217,31 @@ static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
     }
 }
 
+/* Give the loop at `header` the target's loop alignment, as loop metadata
+ * on every back edge (LLVM keeps it through its loop passes). */
+static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
+    const w2n_target *t = w2n_target_find(f->lm->opts->target);
+    if (!t || !t->loop_align)
+        return;
+    LLVMContextRef ctx = f->lm->ctx;
+    LLVMMetadataRef align[2] = {
+        LLVMMDStringInContext2(ctx, "llvm.loop.align", 15),
+        LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i32, t->loop_align, 0))};
+    /* A loop ID refers to itself: make it through a temporary node. */
+    LLVMMetadataRef self = LLVMTemporaryMDNode(ctx, NULL, 0);
+    LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(ctx, align, 2)};
+    LLVMMetadataRef id = LLVMMDNodeInContext2(ctx, ops, 2);
+    LLVMMetadataReplaceAllUsesWith(self, id);
+    unsigned kind = LLVMGetMDKindIDInContext(ctx, "llvm.loop", 9);
+    for (LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(header)); u; u = LLVMGetNextUse(u))
+        if (LLVMIsATerminatorInst(LLVMGetUser(u)))
+            LLVMSetMetadata(LLVMGetUser(u), kind, LLVMMetadataAsValue(ctx, id));
+}
+
 static void end_block(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
     if (b->op == W2N_OP_LOOP) {
+        align_loop(f, b->br_target);
         /* Falling out of a loop continues in the current block. */
         bool dead = b->unreachable;
         size_t height = b->stack_height;

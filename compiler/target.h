@@ -19,6 +19,7 @@ typedef struct w2n_target {
     const char *abi;              /* target ABI name, or NULL */
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
+    unsigned loop_align;          /* bytes to align loop headers to, or 0: LLVM's choice */
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */
