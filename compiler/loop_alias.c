@@ -15,8 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "lower.h"
 #include "loop_alias.h"
+#include "lower.h"
 
 static unsigned md_kind(w2n_lower_module *lm, const char *name) {
     return LLVMGetMDKindIDInContext(lm->ctx, name, (unsigned)strlen(name));
@@ -45,10 +45,11 @@ LLVMValueRef w2n_loop_alias_check(w2n_loop_groups *g, LLVMBuilderRef b, LLVMType
             continue;
         unsigned k = (unsigned)g->group[i];
         LLVMValueRef lo = g->access_lo[i], end = g->access_end[i];
-        g->lo[k] = g->lo[k] ? LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSLT, lo, g->lo[k], ""), lo, g->lo[k], "")
+        g->lo[k] = g->lo[k] ? LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSLT, lo, g->lo[k], ""), lo,
+                                              g->lo[k], "")
                             : lo;
-        g->end[k] = g->end[k] ? LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, end, g->end[k], ""), end,
-                                                g->end[k], "")
+        g->end[k] = g->end[k] ? LLVMBuildSelect(b, LLVMBuildICmp(b, LLVMIntSGT, end, g->end[k], ""),
+                                                end, g->end[k], "")
                               : end;
         g->stores[k] |= is_store_through(g->ptr[i]);
     }
@@ -90,7 +91,8 @@ void w2n_loop_alias_mark(w2n_loop_groups *g, w2n_lower_module *lm, LLVMBasicBloc
             if (h != k && (g->stores[h] || g->stores[k]))
                 others[nothers++] = scope[h];
         LLVMValueRef own = LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, &scope[k], 1));
-        LLVMValueRef not_these = LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, others, nothers));
+        LLVMValueRef not_these =
+            LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, others, nothers));
         for (LLVMUseRef u = LLVMGetFirstUse(g->ptr[i]); u; u = LLVMGetNextUse(u)) {
             LLVMValueRef user = LLVMGetUser(u);
             if (!LLVMIsALoadInst(user) && !LLVMIsAStoreInst(user))

@@ -83,7 +83,8 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
     size_t depth = 1, count = 0;
     bool accesses = false, wanted = true;
     while (depth > 0) {
-        if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) || ++count > MAX_VERSIONED_BODY) {
+        if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
+            ++count > MAX_VERSIONED_BODY) {
             wanted = false;
             break;
         }
@@ -150,13 +151,16 @@ static w2n_status lower_version(w2n_lower_func *f, w2n_instr_reader *ir, const w
     return W2N_OK;
 }
 
-static uint32_t loop_results(w2n_lower_func *f, const w2n_instr *loop) {
+/* How many values the loop takes and leaves. */
+static void loop_arity(w2n_lower_func *f, const w2n_instr *loop, uint32_t *nparams,
+                       uint32_t *nresults) {
     const w2n_blocktype *bt = &loop->imm.block;
-    if (bt->kind == W2N_BLOCK_VALUE)
-        return 1;
-    if (bt->kind == W2N_BLOCK_TYPE)
-        return f->lm->m->types[bt->type_index].nresults;
-    return 0;
+    *nparams = 0;
+    *nresults = bt->kind == W2N_BLOCK_VALUE;
+    if (bt->kind == W2N_BLOCK_TYPE) {
+        *nparams = f->lm->m->types[bt->type_index].nparams;
+        *nresults = f->lm->m->types[bt->type_index].nresults;
+    }
 }
 
 /* Continue after the loop from whichever versions fall out of it. */
@@ -188,9 +192,11 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
     }
 }
 
-w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop) {
+w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
+                                    const w2n_instr *loop) {
     w2n_lower_module *lm = f->lm;
-    uint32_t nresults = loop_results(f, loop);
+    uint32_t nparams, nresults;
+    loop_arity(f, loop, &nparams, &nresults);
     w2n_instr loop_copy = *loop;
     w2n_reader body = ir->r;
     /* The operand stack at the loop, to start the slow version from. */
@@ -199,7 +205,8 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     if (sp) /* f->stack is NULL until the first push */
         memcpy(saved, f->stack, sp * sizeof *saved);
     LLVMValueRef *results = malloc(2 * (nresults ? nresults : 1) * sizeof *results);
-    version_exit fast = {.results = results}, slow = {.results = results + (nresults ? nresults : 1)};
+    version_exit fast = {.results = results},
+                 slow = {.results = results + (nresults ? nresults : 1)};
 
     LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
     LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
@@ -223,10 +230,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
         s = lower_version(f, ir, &loop_copy, slow_entry, &slow, nresults);
     }
     if (s == W2N_OK)
-        join_versions(f, &fast, &slow, sp - (loop_copy.imm.block.kind == W2N_BLOCK_TYPE
-                                                 ? lm->m->types[loop_copy.imm.block.type_index].nparams
-                                                 : 0),
-                      nresults);
+        join_versions(f, &fast, &slow, sp - nparams, nresults);
     free(saved);
     free(results);
     return s;

@@ -1,0 +1,199 @@
+/*
+ * loop_affine.c — i32 values of a fast loop version as affine functions.
+ *
+ * Runs after mem2reg.  An i32 value in the loop is affine when it is
+ * c + sum(coef * t) + k * s (mod 2^32) for loop-invariant values t, the
+ * iteration number k and constants c, coef, s.  The header's phis that add
+ * a constant on the one back edge are the induction variables; constants,
+ * arguments and values defined before the loop are invariant; add, sub, and
+ * mul or shl by a constant combine forms.  Anything else is not affine.
+ */
+#include "loop_affine.h"
+
+#define MAX_DEPTH 12
+
+static const w2n_affine unknown = {0};
+
+static w2n_affine constant(uint32_t c) { return (w2n_affine){.known = true, .c = c}; }
+
+static w2n_affine term(LLVMValueRef t) {
+    return (w2n_affine){.known = true, .nterms = 1, .term = {t}, .coef = {1}};
+}
+
+static w2n_affine add(w2n_affine a, w2n_affine b) {
+    if (!a.known || !b.known)
+        return unknown;
+    a.c += b.c;
+    a.k += b.k;
+    for (unsigned i = 0; i < b.nterms; i++) {
+        unsigned j = 0;
+        while (j < a.nterms && a.term[j] != b.term[i])
+            j++;
+        if (j == a.nterms) {
+            if (a.nterms == W2N_AFFINE_TERMS)
+                return unknown;
+            a.term[a.nterms] = b.term[i];
+            a.coef[a.nterms++] = 0;
+        }
+        a.coef[j] += b.coef[i];
+    }
+    return a;
+}
+
+static w2n_affine scale(w2n_affine a, uint32_t m) {
+    a.c *= m;
+    a.k *= m;
+    for (unsigned i = 0; i < a.nterms; i++)
+        a.coef[i] *= m;
+    return a;
+}
+
+static bool is_constant(const w2n_affine *a) { return a->known && a->k == 0 && a->nterms == 0; }
+
+static bool in_loop(const w2n_loop_view *lv, LLVMValueRef inst) {
+    LLVMBasicBlockRef bb = LLVMGetInstructionParent(inst);
+    for (LLVMBasicBlockRef b = lv->v->header; b; b = LLVMGetNextBasicBlock(b)) {
+        if (b == bb)
+            return true;
+        if (b == lv->v->last)
+            break;
+    }
+    return false;
+}
+
+static LLVMValueRef incoming_from(LLVMValueRef phi, LLVMBasicBlockRef bb) {
+    for (unsigned i = 0; i < LLVMCountIncoming(phi); i++)
+        if (LLVMGetIncomingBlock(phi, i) == bb)
+            return LLVMGetIncomingValue(phi, i);
+    return NULL;
+}
+
+static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth);
+
+/* The step of a header phi that adds a constant on the back edge, if it is one. */
+static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, uint32_t *step) {
+    if (lv->self)
+        return false; /* one induction at a time */
+    LLVMValueRef next = incoming_from(phi, lv->latch);
+    if (!next || LLVMCountIncoming(phi) != 2)
+        return false;
+    lv->self = phi;
+    w2n_affine a = eval(lv, next, 0);
+    lv->self = NULL;
+    if (!a.known || a.k != 0 || a.nterms != 1 || a.term[0] != phi || a.coef[0] != 1)
+        return false;
+    *step = a.c;
+    return true;
+}
+
+static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
+    w2n_affine l = eval(lv, LLVMGetOperand(v, 0), depth + 1);
+    w2n_affine r = eval(lv, LLVMGetOperand(v, 1), depth + 1);
+    switch (LLVMGetInstructionOpcode(v)) {
+    case LLVMAdd:
+        return add(l, r);
+    case LLVMSub:
+        return r.known ? add(l, scale(r, UINT32_MAX)) : unknown;
+    case LLVMMul:
+        if (is_constant(&r))
+            return l.known ? scale(l, r.c) : unknown;
+        return is_constant(&l) && r.known ? scale(r, l.c) : unknown;
+    case LLVMShl:
+        return is_constant(&r) && l.known ? scale(l, 1u << (r.c & 31)) : unknown;
+    default:
+        return unknown;
+    }
+}
+
+static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth) {
+    if (depth > MAX_DEPTH || LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMIntegerTypeKind ||
+        LLVMGetIntTypeWidth(LLVMTypeOf(v)) != 32)
+        return unknown;
+    if (LLVMIsAConstantInt(v))
+        return constant((uint32_t)LLVMConstIntGetZExtValue(v));
+    if (v == lv->self || LLVMIsAArgument(v))
+        return term(v);
+    if (!LLVMIsAInstruction(v))
+        return unknown; /* poison, undef, constant expressions */
+    if (!in_loop(lv, v))
+        return term(v);
+    if (LLVMIsAPHINode(v)) {
+        uint32_t step;
+        if (LLVMGetInstructionParent(v) != lv->v->header || !induction_step(lv, v, &step))
+            return unknown;
+        w2n_affine a = eval(lv, incoming_from(v, lv->v->entry), depth + 1);
+        a.k += step;
+        return a.known ? a : unknown;
+    }
+    if (LLVMIsABinaryOperator(v))
+        return eval_binary(lv, v, depth);
+    return unknown;
+}
+
+/* The one block in the loop that branches back to the header, or NULL. */
+LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v) {
+    LLVMBasicBlockRef latch = NULL;
+    for (LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(v->header)); u;
+         u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if (!LLVMIsATerminatorInst(user))
+            return NULL;
+        LLVMBasicBlockRef from = LLVMGetInstructionParent(user);
+        if (from == v->entry)
+            continue;
+        if (latch || !LLVMIsABranchInst(user) || !LLVMIsConditional(user))
+            return NULL;
+        latch = from;
+    }
+    return latch;
+}
+
+/* Same base and stride: the addresses differ by a constant. */
+bool w2n_affine_same_base(const w2n_affine *a, const w2n_affine *b) {
+    if (a->k != b->k || a->nterms != b->nterms)
+        return false;
+    for (unsigned i = 0; i < a->nterms; i++) {
+        unsigned j = 0;
+        while (j < b->nterms && (b->term[j] != a->term[i] || b->coef[j] != a->coef[i]))
+            j++;
+        if (j == b->nterms)
+            return false;
+    }
+    return true;
+}
+
+/* ---- materialising forms before the loop ---------------------------------------- */
+
+/* sum(coef * t) of a, in i32, or NULL when a has no terms. */
+static LLVMValueRef materialize_terms(w2n_check_builder *cb, const w2n_affine *a) {
+    LLVMValueRef v = NULL;
+    for (unsigned i = 0; i < a->nterms; i++) {
+        LLVMValueRef t = a->term[i];
+        if (a->coef[i] != 1)
+            t = LLVMBuildMul(cb->b, t, LLVMConstInt(cb->i32, a->coef[i], 0), "");
+        v = v ? LLVMBuildAdd(cb->b, v, t, "") : t;
+    }
+    return v;
+}
+
+/* The i32 value of a at iteration 0. */
+LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a) {
+    LLVMValueRef terms = materialize_terms(cb, a), c = LLVMConstInt(cb->i32, a->c, 0);
+    return terms ? LLVMBuildAdd(cb->b, terms, c, "") : c;
+}
+
+/*
+ * The address at iteration 0 as zext(terms) + (int32)c in 64 bits, not
+ * zext(terms + c): accesses off one base then differ by constants, which
+ * LLVM needs to see to vectorise them together.  The two agree whenever the
+ * first is inside [0, 2^32), which the range check makes sure of.
+ */
+LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a) {
+    LLVMValueRef terms = materialize_terms(cb, a);
+    if (!terms)
+        return LLVMConstInt(cb->i64, a->c, 0);
+    LLVMValueRef base = LLVMBuildZExt(cb->b, terms, cb->i64, "");
+    return LLVMBuildAdd(cb->b, base, w2n_c64(cb, (int32_t)a->c), "");
+}
+
+w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v) { return eval(lv, v, 0); }

@@ -1,0 +1,56 @@
+/*
+ * loop_affine.h — i32 values of a fast loop version as affine functions of
+ * the iteration number, and the trip count of its back edge (loop_affine.c,
+ * loop_trip.c), for the range check of loop_bounds.c.
+ */
+#ifndef W2N_LOOP_AFFINE_H
+#define W2N_LOOP_AFFINE_H
+
+#include "lower.h"
+
+#define W2N_AFFINE_TERMS 4
+
+/* c + sum(coef[i] * term[i]) + k * iteration, all mod 2^32; known false when
+ * the value is not of that form. */
+typedef struct w2n_affine {
+    bool known;
+    uint32_t c;                            /* constant part */
+    uint32_t k;                            /* change per iteration */
+    unsigned nterms;
+    LLVMValueRef term[W2N_AFFINE_TERMS];   /* loop-invariant i32 values */
+    uint32_t coef[W2N_AFFINE_TERMS];
+} w2n_affine;
+
+/* One fast loop version as the analysis sees it. */
+typedef struct w2n_loop_view {
+    w2n_versioned_loop *v;
+    LLVMBasicBlockRef latch;               /* its one back edge's block */
+    LLVMValueRef self;                     /* the phi whose step is being found, or NULL */
+} w2n_loop_view;
+
+/* The one block in the loop that branches back to the header, or NULL. */
+LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v);
+/* The affine form of the i32 value v. */
+w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v);
+/* Same terms and step: the two values differ by a constant. */
+bool w2n_affine_same_base(const w2n_affine *a, const w2n_affine *b);
+
+/* Building values before the loop, at the placeholder choice. */
+typedef struct w2n_check_builder {
+    w2n_loop_view *lv;
+    LLVMBuilderRef b;
+    LLVMTypeRef i1, i32, i64;
+} w2n_check_builder;
+
+static inline LLVMValueRef w2n_c64(w2n_check_builder *cb, int64_t x) {
+    return LLVMConstInt(cb->i64, (uint64_t)x, 1);
+}
+/* The i32 value of a at iteration 0. */
+LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a);
+/* The same as zext(terms) + (int32)c in 64 bits (see loop_affine.c). */
+LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a);
+/* An upper bound on the loop's iterations from its back edge (i64), with
+ * *ok the condition that the bound holds; NULL when not understood. */
+LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok);
+
+#endif
