@@ -65,6 +65,32 @@ static const char *const gather_loop =
     "                        (local.get $end))))\n"
     "    (local.get $n)))\n";
 
+/* A loop that takes and leaves a value, and one that grows memory as it goes
+ * (the size read before a loop only ever understates the memory). */
+static const char *const value_loop =
+    "(module (memory 1)\n"
+    "  (func (export \"run\") (param $i i32) (param $end i32) (param $base i32) (result i32)\n"
+    "    (local.get $base)\n"
+    "    (loop $l (param i32) (result i32)\n"
+    "      (i32.store (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))\n"
+    "        (local.get $i))\n"
+    "      (i32.add (i32.load8_u (i32.add (local.get $base) (local.get $i))))\n"
+    "      (local.set $i (i32.add (local.get $i) (i32.const %d)))\n"
+    "      (br_if $l (i32.%s (local.get $i) (local.get $end))))))\n";
+
+static const char *const growing_loop =
+    "(module (memory 1 3)\n"
+    "  (func (export \"run\") (param $i i32) (param $end i32) (param $base i32) (result i32)\n"
+    "    (local $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store8 (i32.add (local.get $base) (local.get $i)) (local.get $n))\n"
+    "      (if (i32.eq (local.get $i) (i32.const 65000))\n"
+    "        (then (drop (memory.grow (i32.const 1)))))\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.const 1)))\n"
+    "      (br_if $l (i32.%s (local.tee $i (i32.add (local.get $i) (i32.const %d)))\n"
+    "                        (local.get $end))))\n"
+    "    (local.get $n)))\n";
+
 static const uint32_t starts[] = {0, 1, 5, 100, 4000, 65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu, 0x80000001u};
 static const uint32_t bases[] = {0, 100, 1000, 30000, 65000, 65533, 0xFFFFFF00u};
 
@@ -171,9 +197,26 @@ static void gather_loops(w2n_bounds_mode mode) {
     cr_assert(traps > 0, "no call trapped");
 }
 
+static void value_and_growing_loops(w2n_bounds_mode mode) {
+    char wat[2048];
+    for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 3)
+        for (int step = -1; step <= 1; step += 2) {
+            snprintf(wat, sizeof wat, value_loop, step, predicates[p]);
+            compare_builds(wat, 2, (uint32_t)(p * 5 + (size_t)(step + 1)), mode);
+            snprintf(wat, sizeof wat, growing_loop, predicates[p], step);
+            compare_builds(wat, 1, (uint32_t)(p * 3 + (size_t)(step + 1)), mode);
+        }
+}
+
 Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, guard_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, guard_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, explicit_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_EXPLICIT); }
+Test(loop_version, guard_value_and_growing_loops, .timeout = 120) {
+    value_and_growing_loops(W2N_BOUNDS_GUARD);
+}
+Test(loop_version, explicit_value_and_growing_loops, .timeout = 120) {
+    value_and_growing_loops(W2N_BOUNDS_EXPLICIT);
+}
 Test(loop_version, explicit_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_EXPLICIT); }
 Test(loop_version, explicit_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_EXPLICIT); }
