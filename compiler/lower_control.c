@@ -217,11 +217,21 @@ static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
     }
 }
 
+/* Is the innermost open block inside another loop? */
+static bool nested_loop(const w2n_lower_func *f) {
+    for (size_t i = 0; i + 1 < f->nblocks; i++)
+        if (f->blocks[i].op == W2N_OP_LOOP)
+            return true;
+    return false;
+}
+
 /* Give the loop at `header` the target's loop alignment, as loop metadata
- * on every back edge (LLVM keeps it through its loop passes). */
+ * on every back edge (LLVM keeps it through its loop passes).  Only loops
+ * inside loops: the padding before a function's outer loop runs on every
+ * call, which costs more than it saves in small recursive functions. */
 static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
     const w2n_target *t = w2n_target_find(f->lm->opts->target);
-    if (!t || !t->loop_align)
+    if (!t || !t->loop_align || !nested_loop(f))
         return;
     LLVMContextRef ctx = f->lm->ctx;
     LLVMMetadataRef align[2] = {
