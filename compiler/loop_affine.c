@@ -106,9 +106,10 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
 }
 
 static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth) {
-    if (depth > MAX_DEPTH || LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMIntegerTypeKind ||
+    if (depth > MAX_DEPTH || !lv->budget || LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMIntegerTypeKind ||
         LLVMGetIntTypeWidth(LLVMTypeOf(v)) != 32)
         return unknown;
+    lv->budget--;
     if (LLVMIsAConstantInt(v))
         return constant((uint32_t)LLVMConstIntGetZExtValue(v));
     if (v == lv->self || LLVMIsAArgument(v))

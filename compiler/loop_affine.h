@@ -26,6 +26,7 @@ typedef struct w2n_loop_view {
     w2n_versioned_loop *v;
     LLVMBasicBlockRef latch;               /* its one back edge's block */
     LLVMValueRef self;                     /* the phi whose step is being found, or NULL */
+    unsigned budget;                       /* values left to look at: bounds compile time */
 } w2n_loop_view;
 
 /* The one block in the loop that branches back to the header, or NULL. */

@@ -128,7 +128,8 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
 static void resolve_loop(w2n_lower_module *lm, size_t index, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
     w2n_versioned_loop *v = &lm->vloops[index];
-    w2n_loop_view lv = {.v = v};
+    /* Plenty for real loops; a pathological expression DAG stops here. */
+    w2n_loop_view lv = {.v = v, .budget = 100000};
     w2n_check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
