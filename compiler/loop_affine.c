@@ -149,20 +149,6 @@ LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v) {
     return latch;
 }
 
-/* Same base and stride: the addresses differ by a constant. */
-bool w2n_affine_same_base(const w2n_affine *a, const w2n_affine *b) {
-    if (a->k != b->k || a->nterms != b->nterms)
-        return false;
-    for (unsigned i = 0; i < a->nterms; i++) {
-        unsigned j = 0;
-        while (j < b->nterms && (b->term[j] != a->term[i] || b->coef[j] != a->coef[i]))
-            j++;
-        if (j == b->nterms)
-            return false;
-    }
-    return true;
-}
-
 /* ---- materialising forms before the loop ---------------------------------------- */
 
 /* sum(coef * t) of a, in i32, or NULL when a has no terms. */

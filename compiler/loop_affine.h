@@ -33,8 +33,6 @@ typedef struct w2n_loop_view {
 LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v);
 /* The affine form of the i32 value v. */
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v);
-/* Same terms and step: the two values differ by a constant. */
-bool w2n_affine_same_base(const w2n_affine *a, const w2n_affine *b);
 
 /* Building values before the loop, at the placeholder choice. */
 typedef struct w2n_check_builder {

@@ -7,16 +7,14 @@
  * iteration when its first and last addresses, computed in 64 bits, do: A is
  * linear, so no iteration in between can leave the range, and as the 64-bit
  * value never leaves [0, 2^32) it equals the i32 one.  The fast version is
- * taken when that holds for every affine access (and the groups that
- * loop_alias.c checks do not overlap); those accesses then lose their checks
- * and address memory by a0 + k * s, an induction LLVM's vectoriser can
- * follow.  Anything not understood keeps its check, or sends the loop to the
+ * taken when that holds for every affine access; those accesses then lose
+ * their checks and address memory by a0 + k * s, an induction LLVM's
+ * vectoriser can follow (which checks aliasing between them itself).  Anything not understood keeps its check, or sends the loop to the
  * slow version: never a wrong answer.
  */
 #include <stdlib.h>
 
 #include "loop_affine.h"
-#include "loop_alias.h"
 
 /* Strides beyond this are not worth versioning, and keep k * s in 64 bits. */
 #define MAX_STRIDE (1 << 24)
@@ -46,8 +44,6 @@ typedef struct coverage {
     size_t covered;
     LLVMValueRef *first; /* per access: address at iteration 0, or NULL */
     int64_t *stride;
-    w2n_affine *addr;
-    w2n_loop_groups groups;
 } coverage;
 
 /* Add to *ok that access i stays in bounds in every iteration (tc of them). */
@@ -61,7 +57,6 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         return;
     c->first[i] = w2n_affine_first_address(cb, &addr);
     c->stride[i] = s;
-    c->addr[i] = addr;
     LLVMValueRef span =
         LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s), "");
     LLVMValueRef lo = c->first[i], hi = c->first[i];
@@ -72,16 +67,6 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
-    /* Its group, for the alias checks. */
-    w2n_loop_groups *g = &c->groups;
-    g->ptr[i] = a->ptr;
-    g->access_lo[i] = LLVMBuildAdd(b, lo, w2n_c64(cb, (int64_t)a->offset), "");
-    g->access_end[i] = end;
-    for (size_t j = 0; j < i && g->group[i] < 0; j++)
-        if (c->first[j] && w2n_affine_same_base(&c->addr[j], &addr))
-            g->group[i] = g->group[j];
-    if (g->group[i] < 0)
-        g->group[i] = (int)g->ngroups++;
     c->covered++;
 }
 
@@ -125,9 +110,8 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
     }
 }
 
-static void resolve_loop(w2n_lower_module *lm, size_t index, LLVMBuilderRef b,
+static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
-    w2n_versioned_loop *v = &lm->vloops[index];
     /* Plenty for real loops; a pathological expression DAG stops here. */
     w2n_loop_view lv = {.v = v, .budget = 100000};
     w2n_check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
@@ -135,45 +119,28 @@ static void resolve_loop(w2n_lower_module *lm, size_t index, LLVMBuilderRef b,
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? w2n_loop_trip_count(&cb, &ok) : NULL;
     size_t n = v->naccesses ? v->naccesses : 1;
-    coverage c = {.first = calloc(n, sizeof *c.first),
-                  .stride = calloc(n, sizeof *c.stride),
-                  .addr = calloc(n, sizeof *c.addr)};
-    w2n_loop_groups *g = &c.groups;
-    g->n = v->naccesses;
-    g->group = malloc(n * sizeof *g->group);
-    g->ptr = calloc(n, sizeof *g->ptr);
-    g->access_lo = calloc(n, sizeof *g->access_lo);
-    g->access_end = calloc(n, sizeof *g->access_end);
-    for (size_t i = 0; i < v->naccesses; i++)
-        g->group[i] = -1;
+    coverage c = {.first = calloc(n, sizeof *c.first), .stride = calloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, v->mem_size, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     if (c.covered)
-        choice = and_all(&cb, ok, w2n_loop_alias_check(g, b, lm->t_i1));
+        choice = ok;
     stats->loops_versioned++;
     stats->loops_checked += c.covered > 0;
     stats->accesses_covered += (uint32_t)c.covered;
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
-    if (c.covered) {
+    if (c.covered)
         rewrite_fast_version(&cb, &c);
-        w2n_loop_alias_mark(g, lm, v->entry, (unsigned)index);
-    }
     free(c.first);
     free(c.stride);
-    free(c.addr);
-    free(g->group);
-    free(g->ptr);
-    free(g->access_lo);
-    free(g->access_end);
 }
 
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     for (size_t i = 0; i < lm->nvloops; i++) {
-        resolve_loop(lm, i, b, stats);
+        resolve_loop(lm, &lm->vloops[i], b, stats);
         free(lm->vloops[i].accesses);
     }
     LLVMDisposeBuilder(b);

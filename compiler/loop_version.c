@@ -30,12 +30,10 @@
 /* Largest loop body worth duplicating, in instructions. */
 #define MAX_VERSIONED_BODY 2000
 
+/* Loads and stores, scalar and v128: the instructions with a memarg. */
 static bool is_memory_access(uint32_t op) {
-    if (op >= W2N_OP_I32_LOAD && op <= W2N_OP_I64_STORE32)
-        return true;
-    return (op >= W2N_OP_V128_LOAD && op <= W2N_OP_V128_STORE) ||
-           (op >= W2N_OP_V128_LOAD8_LANE && op <= W2N_OP_V128_STORE64_LANE) ||
-           op == W2N_OP_V128_LOAD32_ZERO || op == W2N_OP_V128_LOAD64_ZERO;
+    const w2n_opcode_info *info = w2n_opcode_lookup(op);
+    return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE);
 }
 
 static bool may_trap(uint32_t op) {
