@@ -26,9 +26,7 @@ static bool explicit_bounds(const w2n_lower_func *f) { return !w2n_lower_guard_b
 /* Does each access compare against the size (explicit mode, fast loops)? */
 static bool checked(const w2n_lower_func *f) { return explicit_bounds(f) || f->fast; }
 
-bool w2n_lower_mem_volatile(const w2n_lower_func *f) {
-    return f->lm->opts && !checked(f);
-}
+bool w2n_lower_mem_volatile(const w2n_lower_func *f) { return !checked(f); }
 
 /* Can a store that faults on its last bytes have written its first ones?
  * Not on x86-64 (a faulting instruction writes nothing) nor, under the

@@ -90,7 +90,8 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
     return 0;
 }
 
-static bool parse_option(const char *arg, w2n_compile_options *opts) {
+/* `stats` receives the figures of --stats. */
+static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile_stats *stats) {
     if (arg[1] == 'O' && arg[2] >= '0' && arg[2] <= '3' && !arg[3]) {
         opts->opt_level = arg[2] - '0';
     } else if (!strncmp(arg, "--target=", 9)) {
@@ -106,8 +107,7 @@ static bool parse_option(const char *arg, w2n_compile_options *opts) {
     } else if (!strcmp(arg, "--interruptible")) {
         opts->interruptible = true;
     } else if (!strcmp(arg, "--stats")) {
-        static w2n_compile_stats stats;
-        opts->stats = &stats;
+        opts->stats = stats;
     } else {
         return false;
     }
@@ -117,6 +117,7 @@ static bool parse_option(const char *arg, w2n_compile_options *opts) {
 int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
+    w2n_compile_stats stats;
     const char *output = NULL;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
@@ -134,7 +135,7 @@ int w2n_cmd_compile(int argc, char **argv) {
             }
             output = argv[i];
         } else if (a[0] == '-' && a[1]) {
-            if (!parse_option(a, &opts)) {
+            if (!parse_option(a, &opts, &stats)) {
                 fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile --help')\n", a);
                 free(inputs);
                 return 2;
