@@ -86,9 +86,8 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
             wanted = false;
             break;
         }
-        /* depth - 1 blocks inside the body; the br_if closing it is not an exit */
-        bool closing = in.op == W2N_OP_BR_IF && depth == 1 && in.imm.index == 0;
-        if (in.op == W2N_OP_LOOP || (guard && !closing && leaves_loop(&in, depth))) {
+        /* depth - 1 blocks inside the body: label depth - 1 is the loop itself */
+        if (in.op == W2N_OP_LOOP || (guard && leaves_loop(&in, depth))) {
             wanted = false;
             break;
         }
