@@ -112,14 +112,6 @@ static void count_unsupported(stats *st, const char *message) {
     u[st->nunsup++].count = 1;
 }
 
-static bool write_file(const char *path, const uint8_t *b, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    bool ok = fwrite(b, 1, n, f) == n;
-    return fclose(f) == 0 && ok;
-}
-
 static bool elf_ok(const uint8_t *obj, size_t size, uint16_t machine) {
     static const uint8_t magic[] = {0x7F, 'E', 'L', 'F', 2 /* 64-bit */, 1 /* LE */};
     if (size < 64 || memcmp(obj, magic, sizeof magic))
@@ -253,7 +245,7 @@ static bool check_one(const uint8_t *src, size_t n, const config *cfg, stats *st
     w2n_error err;
     st->mutants++;
     if (w2n_validate(copy, n, &err) == W2N_OK) {
-        write_file("fuzz-compile-current.wasm", copy, n);
+        fuzz_write_file("fuzz-compile-current.wasm", copy, n);
         ok = check_valid(copy, n, cfg, st);
         st->valid++;
     }
@@ -369,7 +361,7 @@ int main(int argc, char **argv) {
             snprintf(path, sizeof path, "%s/fail-%07llu.wasm", cfg.keep_going, it);
         else
             snprintf(path, sizeof path, "fuzz-compile-failure.wasm");
-        if (!write_file(path, m.b, m.n))
+        if (!fuzz_write_file(path, m.b, m.n))
             fprintf(stderr, PROG ": %s: %s\n", path, strerror(errno));
         fprintf(stderr, PROG ": iteration %llu failed (input in %s)\n", it, path);
     }

@@ -97,14 +97,6 @@ static void trap_text(char *buf, size_t size, w2n_trap_code code) {
     snprintf(buf, size, "trap:%s", w2n_trap_message(code));
 }
 
-static bool write_file(const char *path, const uint8_t *b, size_t n) {
-    FILE *f = fopen(path, "wb");
-    if (!f)
-        return false;
-    bool ok = fwrite(b, 1, n, f) == n;
-    return fclose(f) == 0 && ok;
-}
-
 static void format_values(char *buf, size_t size, const w2n_value *v, uint32_t n) {
     size_t len = 0;
     buf[0] = 0;
@@ -365,7 +357,7 @@ static bool run_cross(const cross_target *t, const uint8_t *wasm, size_t n, int 
         fprintf(stderr, PROG ": %s: %s: compile: %s\n", label, t->triple, err.message);
         return false;
     }
-    bool wrote = write_file("fuzz-run-cross.o", obj, obj_size);
+    bool wrote = fuzz_write_file("fuzz-run-cross.o", obj, obj_size);
     free(obj);
     if (!wrote)
         return false;
@@ -486,7 +478,7 @@ int main(int argc, char **argv) {
             fuzz_buf_set(&m, files.items[it].bytes, files.items[it].size);
         else
             fuzz_gen_module(&m, &gopts);
-        if (!write_file(CURRENT, m.b, m.n)) {
+        if (!fuzz_write_file(CURRENT, m.b, m.n)) {
             fprintf(stderr, PROG ": " CURRENT ": %s\n", strerror(errno));
             return 2;
         }
@@ -525,7 +517,7 @@ int main(int argc, char **argv) {
         mismatches++;
         char path[4096];
         snprintf(path, sizeof path, "%s/mismatch-%07llu.wasm", keep, it);
-        write_file(path, m.b, m.n);
+        fuzz_write_file(path, m.b, m.n);
         fprintf(stderr, PROG ": module saved as %s\n", path);
     }
     remove(CURRENT);

@@ -74,6 +74,14 @@ static bool add_file(fuzz_corpus *c, const char *path, const char *prog) {
     return add_owned(c, buf, size);
 }
 
+bool fuzz_write_file(const char *path, const uint8_t *b, size_t n) {
+    FILE *f = fopen(path, "wb");
+    if (!f)
+        return false;
+    bool ok = fwrite(b, 1, n, f) == n;
+    return fclose(f) == 0 && ok;
+}
+
 bool fuzz_corpus_add_path(fuzz_corpus *c, const char *path, const char *prog) {
     struct stat sb;
     if (stat(path, &sb) < 0) {

@@ -41,6 +41,8 @@ bool fuzz_corpus_add_path(fuzz_corpus *c, const char *path, const char *prog);
 /* Add a copy of bytes. */
 bool fuzz_corpus_add_bytes(fuzz_corpus *c, const uint8_t *bytes, size_t size);
 void fuzz_corpus_free(fuzz_corpus *c);
+/* Write n bytes to path (a module to keep or to hand to another tool). */
+bool fuzz_write_file(const char *path, const uint8_t *b, size_t n);
 
 void fuzz_rng_seed(uint64_t seed);
 uint64_t fuzz_rnd(void);
