@@ -59,9 +59,18 @@ static void init_llvm_targets(void) {
      * into a branch around the load, even a volatile one (LLVM issues 42267,
      * 219814; fixed after 19).  A guard-mode access that should fault would
      * then not run: keep such CMOVs as they are.  This is LLVM's process-wide
-     * option, set once; it changes code speed only, never meaning. */
-    static const char *const options[] = {"w2n", "-x86-cmov-converter-force-mem-operand=false"};
-    LLVMParseCommandLineOptions(2, options, NULL);
+     * option, set once; it changes code speed only, never meaning.
+     *
+     * Switches of fewer than 16 cases become compare trees (at most four
+     * predictable branches) instead of jump tables.  On the AMD Zen 4 we
+     * measure on, one jump-table dispatch runs up to 1.5x slower depending
+     * only on where its block falls in a 64-byte line, in native code too;
+     * the compare tree varied 1.2x over the same placements (see
+     * docs/performance.md, "bytecode").  The AArch64 and RISC-V back ends set
+     * their own minimum when their subtarget is made, so this is x86's. */
+    static const char *const options[] = {"w2n", "-x86-cmov-converter-force-mem-operand=false",
+                                          "-min-jump-table-entries=16"};
+    LLVMParseCommandLineOptions(3, options, NULL);
 }
 
 w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,
