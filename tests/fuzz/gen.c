@@ -431,7 +431,35 @@ static bool i32_special(gen *g, unsigned depth) {
     }
 }
 
+/* A switch: a br_table over up to 20 void blocks, each case computing the
+ * value its own way and branching out of the whole with it.  Large enough
+ * to be lowered as a jump table or as a compare tree. */
+static bool switch_value(gen *g, uint8_t t, unsigned depth) {
+    unsigned n = 2 + (unsigned)fuzz_below(19);
+    if (g->nlabels + n + 1 > MAX_LABELS)
+        return false;
+    byte(g, 0x02), byte(g, t);
+    push_label(g, t);
+    for (unsigned k = 0; k < n; k++)
+        byte(g, 0x02), byte(g, 0x40), push_label(g, LABEL_NONE);
+    value(g, I32, depth + 1);
+    byte(g, 0x0E), uleb(g, n); /* target i is case i, the i-th block out */
+    for (unsigned i = 0; i <= n; i++)
+        uleb(g, fuzz_below(n));
+    for (unsigned k = 0; k < n; k++) {
+        byte(g, 0x0B); /* the end of case k's block: its code follows */
+        g->nlabels--;
+        value(g, t, depth + 1);
+        byte(g, 0x0C), uleb(g, n - 1 - k); /* br out of the switch */
+    }
+    g->nlabels--;
+    byte(g, 0x0B);
+    return true;
+}
+
 static void block_value(gen *g, uint8_t t, unsigned depth) {
+    if (!fuzz_below(5) && switch_value(g, t, depth))
+        return;
     switch (fuzz_below(4)) {
     case 0: /* block with a conditional early exit */
         byte(g, 0x02), byte(g, t);
