@@ -181,11 +181,9 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
                                                                 : W2N_BOUNDS_GUARD;
     for (uint32_t i = 0; i < m->nmemories; i++) {
         w2n_memory *mem;
-        w2n_status st = w2n_memory_create(m->memories[i], mode, &mem, err);
+        w2n_status st = w2n_memory_create(store, m->memories[i], mode, &mem, err);
         if (st != W2N_OK)
             return st;
-        mem->next = store->memories;
-        store->memories = mem;
         inst->memories[m->nimported_memories + i] = mem;
     }
     return W2N_OK;

@@ -87,8 +87,9 @@ struct w2n_memory {
 };
 
 /* Create / free a memory outside any store list (the store links it). */
-w2n_status w2n_memory_create(w2n_limits limits, w2n_bounds_mode mode, w2n_memory **out,
-                             w2n_error *err);
+/* A new memory, owned by `store` (freed with it). */
+w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
+                             w2n_memory **out, w2n_error *err);
 void w2n_memory_destroy(w2n_memory *mem);
 
 struct w2n_table {
@@ -120,6 +121,7 @@ w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw);
 
 struct w2n_store {
     size_t stack_size;
+    bool huge_pages;             /* linear memories ask for transparent huge pages */
     uintptr_t stack_limit;       /* what every instance's vmctx holds */
     uint32_t depth;              /* active host->Wasm entries into this store */
     struct w2n_instance *instances;

@@ -12,6 +12,15 @@
  * 0, so base is never NULL) that mremap grows, so base may move; compiled
  * code checks every access and re-reads base after calls.
  *
+ * Huge pages: unless the store says no, a memory asks the kernel for
+ * transparent huge pages (MADV_HUGEPAGE; Linux's default THP mode,
+ * "madvise", gives them only to who asks), and a guard reservation starts on
+ * a huge-page boundary.  A large memory then faults in 2 MiB at a time
+ * instead of 4 KiB: a WASI program reading 16 MB spent a third of its time in
+ * page faults (csvstat 1.27x native -> 1.06x).  Memories under 2 MiB are
+ * unaffected: the kernel maps a huge page only where one fits inside the
+ * accessible part.
+ *
  * Sizes are in bytes in w2n_memory_abi and pages in the limits; the maximum
  * is the declared one, never above the spec's 65536 pages.
  */
@@ -24,19 +33,45 @@
 #include "internal.h"
 
 #define GUARD_MAPPING W2N_GUARD_RESERVATION
+#define HUGE_PAGE ((size_t)2 << 20) /* x86-64's, and AArch64's and RISC-V's with 4 KiB pages */
 
 static size_t host_page(void) {
     long p = sysconf(_SC_PAGESIZE);
     return p > 0 ? (size_t)p : 4096;
 }
 
-static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, w2n_error *err) {
-    void *p = mmap(NULL, GUARD_MAPPING, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+/* Advice only: a kernel without THP refuses it, and nothing changes. */
+static void want_huge_pages(void *p, size_t len, bool huge) {
+#ifdef MADV_HUGEPAGE
+    if (huge)
+        madvise(p, len, MADV_HUGEPAGE);
+#else
+    (void)p, (void)len, (void)huge;
+#endif
+}
+
+/* A PROT_NONE reservation of `len` bytes starting on a huge-page boundary:
+ * reserve HUGE_PAGE more and give back the ends. */
+static void *reserve_aligned(size_t len) {
+    size_t slack = HUGE_PAGE;
+    uint8_t *p = mmap(NULL, len + slack, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+                      -1, 0);
+    if (p == MAP_FAILED)
+        return MAP_FAILED;
+    size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+    if (head)
+        munmap(p, head);
+    munmap(p + head + len, slack - head);
+    return p + head;
+}
+
+static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
+    void *p = reserve_aligned(GUARD_MAPPING);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot reserve %llu bytes of address space for a linear memory",
                              (unsigned long long)GUARD_MAPPING);
+    want_huge_pages(p, GUARD_MAPPING, huge);
     if (bytes && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
         munmap(p, GUARD_MAPPING);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
@@ -53,20 +88,21 @@ static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, w2n_error *err) {
     return W2N_OK;
 }
 
-static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, w2n_error *err) {
+static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
     size_t len = bytes ? (size_t)bytes : host_page();
     void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
                    -1, 0);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot map %llu bytes of linear memory", (unsigned long long)len);
+    want_huge_pages(p, len, huge); /* mremap keeps the advice as the mapping grows */
     mem->abi.base = p;
     mem->mapped = len;
     return W2N_OK;
 }
 
-w2n_status w2n_memory_create(w2n_limits limits, w2n_bounds_mode mode, w2n_memory **out,
-                             w2n_error *err) {
+w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
+                             w2n_memory **out, w2n_error *err) {
     *out = NULL;
     if (limits.min > W2N_MAX_PAGES || (limits.has_max && limits.max < limits.min))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
@@ -78,13 +114,15 @@ w2n_status w2n_memory_create(w2n_limits limits, w2n_bounds_mode mode, w2n_memory
     mem->has_max = limits.has_max;
     mem->max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max : W2N_MAX_PAGES;
     uint64_t bytes = limits.min * W2N_PAGE_SIZE;
-    w2n_status st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, err)
-                                             : map_explicit(mem, bytes, err);
+    w2n_status st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, store->huge_pages, err)
+                                             : map_explicit(mem, bytes, store->huge_pages, err);
     if (st != W2N_OK) {
         free(mem);
         return st;
     }
     mem->abi.size = bytes;
+    mem->next = store->memories;
+    store->memories = mem;
     *out = mem;
     return W2N_OK;
 }
@@ -129,10 +167,8 @@ w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode 
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "no store");
         return NULL;
     }
-    if (w2n_memory_create(limits, mode, &mem, err) != W2N_OK)
+    if (w2n_memory_create(store, limits, mode, &mem, err) != W2N_OK)
         return NULL;
-    mem->next = store->memories;
-    store->memories = mem;
     return mem;
 }
 

@@ -16,6 +16,7 @@ w2n_store *w2n_store_new(const w2n_store_options *opts) {
     if (!s)
         return NULL;
     s->stack_size = opts && opts->stack_size ? opts->stack_size : DEFAULT_STACK_SIZE;
+    s->huge_pages = !(opts && opts->no_huge_pages);
     return s;
 }
 

@@ -34,6 +34,7 @@ typedef struct w2n_run_options {
     bool time_instantiate;      /* measure load and instantiate, run nothing */
     const char *invoke;         /* NULL: run as a WASI command */
     size_t stack_size;          /* 0: the store's default */
+    bool no_huge_pages;         /* linear memories without transparent huge pages */
     w2n_bounds_mode bounds;
     bool help;
     const char *file;

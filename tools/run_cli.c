@@ -238,8 +238,8 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         fprintf(stderr, "%s: %s\n", prog, err.message);
         goto done;
     }
-    w2n_store_options sopts = {.stack_size = o->stack_size};
-    store = w2n_store_new(o->stack_size ? &sopts : NULL);
+    w2n_store_options sopts = {.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+    store = w2n_store_new(&sopts);
     linker = store ? w2n_linker_new(store) : NULL;
     if (!linker) {
         fprintf(stderr, "%s: out of memory\n", prog);

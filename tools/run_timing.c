@@ -44,13 +44,13 @@ void w2n_run_time_load(const uint8_t *bytes, size_t size) {
 int w2n_run_time_instantiate(const char *prog, const w2n_run_options *o, const w2n_object *obj,
                              w2n_wasi *wasi) {
     double t[ROUNDS];
-    w2n_store_options sopts = {.stack_size = o->stack_size};
+    w2n_store_options sopts = {.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
     for (int i = 0; i < ROUNDS; i++) {
         w2n_error err;
         w2n_trap trap;
         w2n_instance *inst;
         double start = now_us();
-        w2n_store *store = w2n_store_new(o->stack_size ? &sopts : NULL);
+        w2n_store *store = w2n_store_new(&sopts);
         w2n_linker *linker = store ? w2n_linker_new(store) : NULL;
         w2n_status st = linker ? w2n_wasi_define(wasi, store, linker, &err) : W2N_ERR_NOMEM;
         if (st == W2N_OK)

@@ -98,6 +98,8 @@ void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
 
 typedef struct w2n_store_options {
     size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
+    bool no_huge_pages;        /* do not ask the kernel for transparent huge pages for
+                                  linear memories (by default w2n does: see memory.c) */
 } w2n_store_options;
 
 w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */

@@ -27,7 +27,7 @@ w2n_status spec_runner_init(spec_runner *r, w2n_bounds_mode mode, size_t stack_s
                             w2n_error *err) {
     memset(r, 0, sizeof *r);
     r->mode = mode;
-    w2n_store_options opts = {stack_size};
+    w2n_store_options opts = {.stack_size = stack_size};
     r->store = w2n_store_new(stack_size ? &opts : NULL);
     if (!r->store)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "cannot create a store");

@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <stdio.h>
+#include <unistd.h>
 
 #include "rt_testkit.h"
 
@@ -152,4 +153,52 @@ Test(rt_memory, reservations_are_released) {
                            "round %d", i);
         w2n_store_free(store);
     }
+}
+
+/* Does the VmFlags line of the mapping holding addr (in /proc/self/smaps)
+ * have `flag`, such as "hg" (MADV_HUGEPAGE)? */
+static bool mapping_has_flag(uintptr_t addr, const char *flag) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    bool inside = false, has = false;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long s, e;
+        if (sscanf(line, "%lx-%lx ", &s, &e) == 2)
+            inside = addr >= s && addr < e;
+        else if (inside && !strncmp(line, "VmFlags:", 8)) {
+            char word[8];
+            snprintf(word, sizeof word, " %s", flag);
+            for (char *p = line + 8; (p = strstr(p, word)) != NULL; p++)
+                has |= p[strlen(word)] == ' ' || p[strlen(word)] == '\n';
+            break;
+        }
+    }
+    if (f)
+        fclose(f);
+    return has;
+}
+
+static bool has_huge_page_advice(w2n_store_options *opts, w2n_bounds_mode mode) {
+    w2n_store *store = w2n_store_new(opts);
+    w2n_error err;
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(64, 128), mode, &err);
+    cr_assert_not_null(mem, "%s", err.message);
+    uintptr_t base = (uintptr_t)w2n_memory_data(mem);
+    if (mode == W2N_BOUNDS_GUARD) /* where 2 MiB pages can start */
+        cr_assert_eq(base % (2u << 20), 0, "guard base %#lx", (unsigned long)base);
+    bool hg = mapping_has_flag(base, "hg");
+    cr_assert_eq(w2n_memory_grow(mem, 64), 64);
+    cr_assert_eq(mapping_has_flag((uintptr_t)w2n_memory_data(mem), "hg"), hg, "kept on grow");
+    w2n_store_free(store);
+    return hg;
+}
+
+Test(rt_memory, huge_pages_asked_for_unless_the_store_says_no) {
+    if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
+        cr_skip_test("this kernel has no transparent huge pages");
+    cr_assert(has_huge_page_advice(NULL, W2N_BOUNDS_GUARD));
+    cr_assert(has_huge_page_advice(NULL, W2N_BOUNDS_EXPLICIT));
+    w2n_store_options no = {.no_huge_pages = true};
+    cr_assert_not(has_huge_page_advice(&no, W2N_BOUNDS_GUARD));
+    cr_assert_not(has_huge_page_advice(&no, W2N_BOUNDS_EXPLICIT));
 }

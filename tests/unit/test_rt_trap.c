@@ -106,7 +106,7 @@ static void setup(fx *x, host_cb host, size_t stack_size) {
     m.nfuncs = F_COUNT; m.func_types = ftypes;
     m.nmemories = 1; m.memories = mems;
     x->obj = kit_object(&m, m_code, m_tramps, m_adapters);
-    w2n_store_options opts = {stack_size};
+    w2n_store_options opts = {.stack_size = stack_size};
     x->store = w2n_store_new(&opts);
     current_host = host;
     current_fx = x;
