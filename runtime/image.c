@@ -665,6 +665,19 @@ const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     return NULL;
 }
 
+bool w2n_image_write_perf_map(const w2n_image *img, FILE *out) {
+    for (size_t i = 0; i < img->nfuncs; i++) {
+        const img_sym *f = &img->funcs[i];
+        /* A size-0 symbol runs to the next one, or to the end of the code. */
+        uint64_t end = f->size ? f->addr + f->size
+                     : i + 1 < img->nfuncs ? img->funcs[i + 1].addr : img->code_end;
+        if (fprintf(out, "%llx %llx %s\n", (unsigned long long)f->addr,
+                    (unsigned long long)(end - f->addr), f->name) < 0)
+            return false;
+    }
+    return true;
+}
+
 uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size) {
     if (out_size)
         *out_size = img->map_size;

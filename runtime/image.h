@@ -11,8 +11,10 @@
 #ifndef W2N_IMAGE_H
 #define W2N_IMAGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "w2n/abi.h"
 #include "w2n/error.h"
@@ -39,6 +41,11 @@ int w2n_image_contains_code(const w2n_image *img, uintptr_t pc);
 
 /* Name of the function symbol containing pc, or NULL (for backtraces). */
 const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc);
+
+/* One "START SIZE NAME" line (hex, hex, symbol) per function symbol in code:
+ * the format of the /tmp/perf-PID.map files from which perf names code that
+ * no file backs.  False if writing failed. */
+bool w2n_image_write_perf_map(const w2n_image *img, FILE *out);
 
 /* For tests and tools: like w2n_image_load, but ask the kernel to place the
  * mapping near `hint` (0: anywhere), e.g. far from libc to force call stubs. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cpu.h"
 #include "internal.h"
@@ -233,4 +234,19 @@ void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
         *name = ex ? ex->name : NULL;
     if (kind)
         *kind = ex ? (w2n_extern_kind)ex->kind : W2N_EXTERN_FUNC;
+}
+
+w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *err) {
+    if (!obj->image)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "this object was not loaded from ELF: no code to name");
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    FILE *f = fopen(path, "a");
+    if (!f)
+        return w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s: %s", path, strerror(errno));
+    bool ok = w2n_image_write_perf_map(obj->image, f);
+    if (fclose(f) != 0 || !ok)
+        return w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s: cannot write", path);
+    return W2N_OK;
 }

@@ -29,6 +29,8 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --stack-size N        native stack for Wasm code in bytes (K, M suffixes)\n"
             "  --no-huge-pages       do not ask for transparent huge pages for linear\n"
             "                        memories (fewer page faults, but RSS in 2 MiB steps)\n"
+            "  --perf-map            name the compiled functions for perf, in\n"
+            "                        /tmp/perf-PID.map (see docs/cli.md)\n"
             "  --time-instantiate    run nothing; print the median time to load the object\n"
             "                        (load_us=) and to instantiate it (instantiate_us=)\n"
             "  --bounds-checks=guard|explicit\n"
@@ -126,6 +128,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
         }
         if (!strcmp(a, "--no-huge-pages")) {
             o->no_huge_pages = true;
+            continue;
+        }
+        if (!strcmp(a, "--perf-map")) {
+            o->perf_map = true;
             continue;
         }
         if ((v = option_value("--dir", argc, argv, &i, &m)), m) {

@@ -35,6 +35,7 @@ typedef struct w2n_run_options {
     const char *invoke;         /* NULL: run as a WASI command */
     size_t stack_size;          /* 0: the store's default */
     bool no_huge_pages;         /* linear memories without transparent huge pages */
+    bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     w2n_bounds_mode bounds;
     bool help;
     const char *file;

@@ -57,6 +57,12 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         goto done;
     }
+    if (o->perf_map && w2n_object_write_perf_map(*obj, &err) != W2N_OK) {
+        fprintf(stderr, "%s: --perf-map: %s\n", prog, err.message);
+        w2n_object_free(*obj);
+        *obj = NULL;
+        goto done;
+    }
     rc = 0;
 done:
     free(bytes);

@@ -94,6 +94,12 @@ uint32_t w2n_object_export_count(const w2n_object *obj);
 void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
                        w2n_extern_kind *kind);
 
+/* Name the object's functions for `perf`: append their addresses, sizes and
+ * symbols (w2n_f<index>, or w2n:<name> from the module's name section) to
+ * /tmp/perf-<this process's id>.map, where perf looks up code that no file
+ * backs.  The file is not removed: perf reads it after the process ends. */
+w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *err);
+
 /* ---- stores and externals ----------------------------------------------------- */
 
 typedef struct w2n_store_options {

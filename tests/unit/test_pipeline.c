@@ -11,6 +11,7 @@
 
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
+#include "elf_kit.h"
 #include "wat_kit.h"
 
 static loaded load(const char *wat, w2n_bounds_mode mode) {
@@ -248,4 +249,66 @@ Test(pipeline, host_function_set_in_table_is_called_indirectly) {
     cr_assert_eq(call_i32(&l, "call", 1, &v, &trap), W2N_ERR_TRAP);
     cr_assert_str_eq(trap.message, "uninitialized element 1");
     unload(&l);
+}
+
+/* Is [start, start + size) inside one executable mapping of this process? */
+static bool executable(unsigned long long start, unsigned long long size) {
+    FILE *f = fopen("/proc/self/maps", "r");
+    char line[512];
+    bool inside = false;
+    while (f && !inside && fgets(line, sizeof line, f)) {
+        unsigned long long s, e;
+        char prot[5];
+        inside = sscanf(line, "%llx-%llx %4s", &s, &e, prot) == 3 && prot[2] == 'x' &&
+                 start >= s && start + size <= e;
+    }
+    if (f)
+        fclose(f);
+    return inside;
+}
+
+/* Every line of the perf map is "START SIZE NAME" for a function symbol of
+ * the object: its ELF size, at its ELF offset from the others, in code. */
+Test(pipeline, perf_map_names_the_compiled_functions) {
+    static const char *wat = "(module (func (export \"f\") (result i32) (call 1))\n"
+                             "  (func (result i32) (i32.const 7)))";
+    uint8_t *wasm, *obj;
+    size_t wasm_size, obj_size;
+    assemble(wat, &wasm, &wasm_size);
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    w2n_error err;
+    cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &obj, &obj_size, &err), W2N_OK);
+    w2n_object *loaded_obj;
+    cr_assert_eq(w2n_object_load(obj, obj_size, &loaded_obj, &err), W2N_OK, "%s", err.message);
+
+    char path[64];
+    snprintf(path, sizeof path, "/tmp/perf-%ld.map", (long)getpid());
+    unlink(path);
+    cr_assert_eq(w2n_object_write_perf_map(loaded_obj, &err), W2N_OK, "%s", err.message);
+    FILE *f = fopen(path, "r");
+    cr_assert_not_null(f, "%s was not written", path);
+    unsigned long long start, size, base = 0;
+    char name[256];
+    int lines = 0;
+    bool f0 = false, f1 = false;
+    while (fscanf(f, "%llx %llx %255s", &start, &size, name) == 3) {
+        const Elf64_Sym *sym = elf_function(obj, obj_size, name);
+        cr_assert_not_null(sym, "%s is not a function of the object", name);
+        if (sym->st_size)
+            cr_assert_eq(size, sym->st_size, "%s", name);
+        if (!lines++)
+            base = start - sym->st_value;
+        cr_assert_eq(start - base, sym->st_value, "%s is where the object has it", name);
+        cr_assert(executable(start, size), "%s lies in code", name);
+        f0 |= !strcmp(name, "w2n_f0");
+        f1 |= !strcmp(name, "w2n_f1");
+    }
+    cr_assert(feof(f), "a line of %s is not START SIZE NAME", path);
+    fclose(f);
+    cr_assert(f0 && f1);
+    unlink(path);
+    w2n_object_free(loaded_obj);
+    free(obj);
+    free(wasm);
 }

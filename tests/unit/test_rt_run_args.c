@@ -28,7 +28,7 @@ Test(run_args, options_then_file_then_program_args) {
     char msg[256];
     cr_assert(parse(&o, msg, "--dir", "/tmp::/t", "--dir=.", "--env", "A=1", "--env=B=",
                     "--inherit-env", "--stack-size", "8M", "--bounds-checks=explicit",
-                    "--no-huge-pages", "app.o", "--dir", "x", NULL), "%s", msg);
+                    "--no-huge-pages", "--perf-map", "app.o", "--dir", "x", NULL), "%s", msg);
     cr_assert_eq(o.ndirs, 2);
     cr_assert_str_eq(o.dirs[0], "/tmp::/t");
     cr_assert_str_eq(o.dirs[1], ".");
@@ -36,6 +36,7 @@ Test(run_args, options_then_file_then_program_args) {
     cr_assert_str_eq(o.envs[1], "B=");
     cr_assert(o.inherit_env);
     cr_assert(o.no_huge_pages);
+    cr_assert(o.perf_map);
     cr_assert_eq(o.stack_size, 8u << 20);
     cr_assert_eq(o.bounds, W2N_BOUNDS_EXPLICIT);
     cr_assert_str_eq(o.file, "app.o");
@@ -45,6 +46,7 @@ Test(run_args, options_then_file_then_program_args) {
     w2n_run_options_free(&o);
     cr_assert(parse(&o, msg, "--invoke", "fib", "--", "-weird.o", "30", NULL));
     cr_assert_not(o.no_huge_pages);
+    cr_assert_not(o.perf_map);
     cr_assert_str_eq(o.invoke, "fib");
     cr_assert_str_eq(o.file, "-weird.o");
     cr_assert_eq(o.nargs, 1);

@@ -5,9 +5,9 @@
  * must compute the same as the C model below, for every case.
  */
 #include <criterion/criterion.h>
-#include <elf.h>
 #include <string.h>
 
+#include "elf_kit.h"
 #include "wat_kit.h"
 
 /* An interpreter-shaped loop: case (i mod ncases) of a br_table updates acc.
@@ -67,17 +67,12 @@ static uint32_t dispatch_model(unsigned ncases, uint32_t iterations) {
 /* Relocations applied to .rodata*: on x86-64 these are jump-table entries
  * (the only read-only data a dispatch loop needs). */
 static unsigned rodata_relocations(const uint8_t *obj, size_t size) {
-    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)obj;
-    cr_assert(size >= sizeof *eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0);
-    const Elf64_Shdr *sh = (const Elf64_Shdr *)(obj + eh->e_shoff);
-    const char *names = (const char *)obj + sh[eh->e_shstrndx].sh_offset;
-    unsigned count = 0;
-    for (unsigned i = 0; i < eh->e_shnum; i++) {
-        if (sh[i].sh_type != SHT_RELA || sh[i].sh_info >= eh->e_shnum)
-            continue;
-        if (strncmp(names + sh[sh[i].sh_info].sh_name, ".rodata", 7) == 0)
+    unsigned n, count = 0;
+    const Elf64_Shdr *sh = elf_sections(obj, size, &n);
+    for (unsigned i = 0; i < n; i++)
+        if (sh[i].sh_type == SHT_RELA && sh[i].sh_info < n &&
+            !strncmp(elf_section_name(obj, sh[i].sh_info), ".rodata", 7))
             count += (unsigned)(sh[i].sh_size / sizeof(Elf64_Rela));
-    }
     return count;
 }
 

@@ -76,6 +76,18 @@ if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     check "w2n run object" 42 "hi" "" "$w2n" run "$work/cli_exit.o"
     head -c 64 "$work/cli_exit.o" >"$work/cut.o"
     check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
+    # --perf-map: the file is named after the process, so run it in the background.
+    count=$((count + 1))
+    "$run" --perf-map "$work/cli_exit.o" >/dev/null 2>&1 &
+    pid=$!
+    wait $pid
+    if grep -Eq '^[0-9a-f]+ [0-9a-f]+ w2n_f[0-9]+$' "/tmp/perf-$pid.map"; then
+        echo "ok   --perf-map"
+    else
+        fails=$((fails + 1))
+        echo "FAIL --perf-map: /tmp/perf-$pid.map: $(cat "/tmp/perf-$pid.map" 2>&1)"
+    fi
+    rm -f "/tmp/perf-$pid.map"
     count=$((count + 1))
     if "$run" --time-instantiate "$work/cli_exit.o" >"$work/out" 2>&1 &&
        grep -Eq '^load_us=[0-9.]+$' "$work/out" && grep -Eq '^instantiate_us=[0-9.]+$' "$work/out" &&
