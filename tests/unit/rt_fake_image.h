@@ -89,6 +89,13 @@ FAKE_WEAK const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     return NULL;
 }
 
+/* The fake's code has no symbols: one unnamed range. */
+FAKE_WEAK bool w2n_image_write_perf_map(const w2n_image *img, FILE *out) {
+    (void)img;
+    return fprintf(out, "%lx %lx fake_code\n", (unsigned long)fake_code_start,
+                   (unsigned long)(fake_code_end - fake_code_start)) > 0;
+}
+
 /* The tests only ever run on the build host; x86-64 is what the fake claims
  * unless the test overrides fake_arch. */
 static w2n_arch fake_arch = W2N_ARCH_X86_64;
