@@ -644,8 +644,15 @@ int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
     return img && pc >= img->code_start && pc < img->code_end;
 }
 
-/* The last function starting at or before pc, if pc is inside it (or, for
- * a size-0 symbol, before the next one). */
+/* Where function i ends: a size-0 symbol runs to the next one, or to the
+ * end of the code. */
+static uint64_t func_end(const w2n_image *img, size_t i) {
+    const img_sym *f = &img->funcs[i];
+    return f->size ? f->addr + f->size
+         : i + 1 < img->nfuncs ? img->funcs[i + 1].addr : img->code_end;
+}
+
+/* The last function starting at or before pc, if pc is inside it. */
 const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     if (!w2n_image_contains_code(img, pc) || !img->nfuncs)
         return NULL;
@@ -659,20 +666,14 @@ const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     }
     if (lo == 0)
         return NULL;
-    const img_sym *f = &img->funcs[lo - 1];
-    if (f->size ? pc < f->addr + f->size : (lo == img->nfuncs || pc < img->funcs[lo].addr))
-        return f->name;
-    return NULL;
+    return pc < func_end(img, lo - 1) ? img->funcs[lo - 1].name : NULL;
 }
 
 bool w2n_image_write_perf_map(const w2n_image *img, FILE *out) {
     for (size_t i = 0; i < img->nfuncs; i++) {
         const img_sym *f = &img->funcs[i];
-        /* A size-0 symbol runs to the next one, or to the end of the code. */
-        uint64_t end = f->size ? f->addr + f->size
-                     : i + 1 < img->nfuncs ? img->funcs[i + 1].addr : img->code_end;
         if (fprintf(out, "%llx %llx %s\n", (unsigned long long)f->addr,
-                    (unsigned long long)(end - f->addr), f->name) < 0)
+                    (unsigned long long)(func_end(img, i) - f->addr), f->name) < 0)
             return false;
     }
     return true;

@@ -86,8 +86,8 @@ struct w2n_memory {
     struct w2n_memory *next;
 };
 
-/* Create / free a memory outside any store list (the store links it). */
-/* A new memory, owned by `store` (freed with it). */
+/* Create a memory owned by `store` (linked into its list, freed with it),
+ * and free one (the store does, when it is freed). */
 w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
                              w2n_memory **out, w2n_error *err);
 void w2n_memory_destroy(w2n_memory *mem);
