@@ -92,6 +92,15 @@ static const char *option_value(const char *name, int argc, char **argv, int *i,
     return argv[++*i];
 }
 
+/* The options without a value: each sets one flag. */
+static bool *flag_option(const char *a, w2n_run_options *o) {
+    return !strcmp(a, "--time-instantiate") ? &o->time_instantiate
+         : !strcmp(a, "--inherit-env")      ? &o->inherit_env
+         : !strcmp(a, "--no-huge-pages")    ? &o->no_huge_pages
+         : !strcmp(a, "--perf-map")         ? &o->perf_map
+                                            : NULL;
+}
+
 static bool push(const char ***list, int *n, const char *v) {
     const char **l = realloc(*list, ((size_t)*n + 1) * sizeof *l);
     if (!l)
@@ -119,20 +128,9 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             o->help = true;
             return true;
         }
-        if (!strcmp(a, "--time-instantiate")) {
-            o->time_instantiate = true;
-            continue;
-        }
-        if (!strcmp(a, "--inherit-env")) {
-            o->inherit_env = true;
-            continue;
-        }
-        if (!strcmp(a, "--no-huge-pages")) {
-            o->no_huge_pages = true;
-            continue;
-        }
-        if (!strcmp(a, "--perf-map")) {
-            o->perf_map = true;
+        bool *flag = flag_option(a, o);
+        if (flag) {
+            *flag = true;
             continue;
         }
         if ((v = option_value("--dir", argc, argv, &i, &m)), m) {

@@ -43,6 +43,11 @@ typedef struct w2n_run_options {
     char **args;
 } w2n_run_options;
 
+/* The store options the run options ask for. */
+static inline w2n_store_options w2n_run_store_options(const w2n_run_options *o) {
+    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+}
+
 /* Parse argv[1..argc-1].  On failure returns false with a one-line
  * message in msg.  Free with w2n_run_options_free. */
 bool w2n_run_parse(int argc, char **argv, w2n_run_options *out, char *msg, size_t msg_size);

@@ -244,7 +244,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         fprintf(stderr, "%s: %s\n", prog, err.message);
         goto done;
     }
-    w2n_store_options sopts = {.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+    w2n_store_options sopts = w2n_run_store_options(o);
     store = w2n_store_new(&sopts);
     linker = store ? w2n_linker_new(store) : NULL;
     if (!linker) {

@@ -44,7 +44,7 @@ void w2n_run_time_load(const uint8_t *bytes, size_t size) {
 int w2n_run_time_instantiate(const char *prog, const w2n_run_options *o, const w2n_object *obj,
                              w2n_wasi *wasi) {
     double t[ROUNDS];
-    w2n_store_options sopts = {.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+    w2n_store_options sopts = w2n_run_store_options(o);
     for (int i = 0; i < ROUNDS; i++) {
         w2n_error err;
         w2n_trap trap;
