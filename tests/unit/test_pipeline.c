@@ -12,6 +12,7 @@
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 #include "elf_kit.h"
+#include "maps_kit.h"
 #include "wat_kit.h"
 
 static loaded load(const char *wat, w2n_bounds_mode mode) {
@@ -253,18 +254,9 @@ Test(pipeline, host_function_set_in_table_is_called_indirectly) {
 
 /* Is [start, start + size) inside one executable mapping of this process? */
 static bool executable(unsigned long long start, unsigned long long size) {
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
-    bool inside = false;
-    while (f && !inside && fgets(line, sizeof line, f)) {
-        unsigned long long s, e;
-        char prot[5];
-        inside = sscanf(line, "%llx-%llx %4s", &s, &e, prot) == 3 && prot[2] == 'x' &&
-                 start >= s && start + size <= e;
-    }
-    if (f)
-        fclose(f);
-    return inside;
+    uintptr_t s, e;
+    char prot[5];
+    return find_mapping((uintptr_t)start, &s, &e, prot) && prot[2] == 'x' && start + size <= e;
 }
 
 /* Every line of the perf map is "START SIZE NAME" for a function symbol of

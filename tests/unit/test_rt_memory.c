@@ -8,28 +8,8 @@
 #include <stdio.h>
 #include <unistd.h>
 
+#include "maps_kit.h"
 #include "rt_testkit.h"
-
-/* Protection string ("rw-p") and extent of the mapping holding addr. */
-static int find_mapping(uintptr_t addr, uintptr_t *start, uintptr_t *end, char prot[5]) {
-    FILE *f = fopen("/proc/self/maps", "r");
-    char line[512];
-    int found = 0;
-    while (f && fgets(line, sizeof line, f)) {
-        unsigned long s, e;
-        char p[5];
-        if (sscanf(line, "%lx-%lx %4s", &s, &e, p) == 3 && addr >= s && addr < e) {
-            *start = s;
-            *end = e;
-            memcpy(prot, p, 5);
-            found = 1;
-            break;
-        }
-    }
-    if (f)
-        fclose(f);
-    return found;
-}
 
 Test(rt_memory, guard_reservation_and_protections) {
     w2n_store *store = w2n_store_new(NULL);
