@@ -32,6 +32,7 @@ const char *w2n_status_name(w2n_status code) {
     case W2N_ERR_UNSUPPORTED: return "unsupported";
     case W2N_ERR_ARGUMENT: return "bad argument";
     case W2N_ERR_INTERNAL: return "internal error";
+    case W2N_ERR_LIMIT: return "limit exceeded";
     }
     return "unknown error";
 }

@@ -31,9 +31,11 @@
 #include "w2n/compiler_flags.h"
 #include "w2n/error.h"
 
-#define W2N_RUN_EXIT_ERROR 1
-#define W2N_RUN_EXIT_USAGE 2
-#define W2N_RUN_EXIT_TRAP 134
+#include "exit_status.h"
+
+#define W2N_RUN_EXIT_ERROR W2N_EXIT_ERROR
+#define W2N_RUN_EXIT_USAGE W2N_EXIT_USAGE
+#define W2N_RUN_EXIT_TRAP W2N_EXIT_TRAP
 
 /* Compile a .wasm module held in memory to an object for this host;
  * *out_obj is malloc'd. */
