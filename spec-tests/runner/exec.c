@@ -344,14 +344,33 @@ static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size
     for (uint32_t i = 0; i < n; i++) {
         const char *tok = spec_token(cur);
         spec_value want;
-        if (!tok || !spec_parse_value(tok, true, &want)) {
+        bool matched = false;
+        char exp[400] = "";
+        /* "either:V1|V2|..." (Wasm 3.0 scripts): any one alternative matches. */
+        bool either = tok && !strncmp(tok, "either:", 7);
+        for (char *alt = tok ? (char *)tok + (either ? 7 : 0) : NULL; alt && !matched;) {
+            char *bar = either ? strchr(alt, '|') : NULL;
+            if (bar)
+                *bar = '\0';
+            if (!spec_parse_value(alt, true, &want)) {
+                snprintf(msg, size, "protocol error: expected value %u", i);
+                return SPEC_FAIL;
+            }
+            matched = spec_value_matches(&want, &res.results[i]);
+            size_t used = strlen(exp);
+            if (used)
+                snprintf(exp + used, sizeof exp - used, " or ");
+            used = strlen(exp);
+            spec_format_expected(&want, exp + used, sizeof exp - used);
+            alt = bar ? bar + 1 : NULL;
+        }
+        if (!tok) {
             snprintf(msg, size, "protocol error: expected value %u", i);
             return SPEC_FAIL;
         }
-        if (!spec_value_matches(&want, &res.results[i])) {
-            char got[200], exp[200];
+        if (!matched) {
+            char got[200];
             spec_format_value(&res.results[i], got, sizeof got);
-            spec_format_expected(&want, exp, sizeof exp);
             snprintf(msg, size, "result %u: got %s, expected %s", i, got, exp);
             return SPEC_FAIL;
         }
