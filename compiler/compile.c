@@ -185,9 +185,12 @@ w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_optio
     *out_object = NULL;
     *out_size = 0;
     const w2n_target *t = w2n_target_find(opts->target);
-    if (!t)
+    if (!t) {
+        char names[128];
+        w2n_target_names(names, sizeof names);
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "unknown target '%s' (known: %s)",
-                             opts->target, w2n_target_names());
+                             opts->target, names);
+    }
     if (opts->opt_level < 0 || opts->opt_level > 3)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "optimisation level must be 0..3, not %d", opts->opt_level);

@@ -6,6 +6,7 @@
 #include "target.h"
 
 #include "cpu.h"
+#include "names.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -40,7 +41,12 @@ const w2n_target *w2n_target_find(const char *name) {
     return NULL;
 }
 
-const char *w2n_target_names(void) { return "x86_64-linux-gnu, aarch64-linux-gnu, riscv64-linux-gnu"; }
+void w2n_target_names(char *buf, size_t size) {
+    if (size)
+        buf[0] = '\0';
+    for (size_t i = 0; i < sizeof targets / sizeof targets[0]; i++)
+        w2n_names_append(buf, size, targets[i].name);
+}
 
 static void init_llvm_targets(void) {
     LLVMInitializeX86TargetInfo();

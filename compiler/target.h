@@ -24,8 +24,9 @@ typedef struct w2n_target {
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */
 const w2n_target *w2n_target_find(const char *name);
-/* A comma-separated list of the known target names, for messages. */
-const char *w2n_target_names(void);
+/* Write the comma-separated canonical names of the targets into buf
+ * (truncated to size), for messages. */
+void w2n_target_names(char *buf, size_t size);
 /* Create the LLVM target machine for the target, CPU and extra features. */
 w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,
                               int opt_level, LLVMTargetMachineRef *out, w2n_error *err);

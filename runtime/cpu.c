@@ -8,6 +8,7 @@
  * holds is refused rather than partly checked.
  */
 #include "cpu.h"
+#include "names.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -39,15 +40,10 @@ const w2n_cpu_model *w2n_cpu_model_find(w2n_arch arch, const char *name) {
 
 void w2n_cpu_model_names(w2n_arch arch, char *buf, size_t size) {
     const w2n_cpu_arch *a = w2n_cpu_arch_get(arch);
-    size_t used = 0;
     if (size)
         buf[0] = '\0';
-    for (size_t i = 0; a && i < a->nmodels && used < size; i++) {
-        int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "", a->models[i].name);
-        if (n < 0)
-            break;
-        used += (size_t)n;
-    }
+    for (size_t i = 0; a && i < a->nmodels; i++)
+        w2n_names_append(buf, size, a->models[i].name);
 }
 
 static size_t find(const feature_set *s, const char *name, size_t len) {

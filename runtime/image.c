@@ -137,6 +137,11 @@ w2n_arch w2n_host_arch(void) {
     return (w2n_arch)0;
 }
 
+const char *w2n_host_target(void) {
+    w2n_arch host = w2n_host_arch();
+    return host ? w2n_arch_name(host) : NULL;
+}
+
 /* ---- checks before anything is mapped ------------------------------------------ */
 
 static w2n_status check_target(loader *L, w2n_arch arch, w2n_error *err) {

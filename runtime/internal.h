@@ -36,8 +36,8 @@ struct w2n_object {
 /* Build an object without an ELF image: the meta is deep-copied (through the
  * codec, so it is checked exactly like a loaded one); the arrays must stay
  * valid while the object lives.  For tests and embedders with their own
- * loader.  Code ranges of such objects are not known to the trap handler
- * (see w2n_trap_register_code). */
+ * loader.  Code of such objects is not known to the trap handler: faults
+ * in it are not traps (the tests register a fake image covering theirs). */
 w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
                                  const w2n_tramp_fn *trampolines, void *const *import_adapters,
                                  w2n_object **out, w2n_error *err);
@@ -205,9 +205,6 @@ bool w2n_trap_register_memory(uintptr_t base, size_t size);
 void w2n_trap_unregister_memory(uintptr_t base);
 bool w2n_trap_register_image(const w2n_image *img);
 void w2n_trap_unregister_image(const w2n_image *img);
-/* A bare code range, for code not in a w2n_image (tests). */
-bool w2n_trap_register_code(uintptr_t start, uintptr_t end);
-void w2n_trap_unregister_code(uintptr_t start);
 
 /* Per-architecture (arch_<arch>.c): the pc of a signal's ucontext. */
 uintptr_t w2n_arch_fault_pc(void *ucontext);

@@ -18,6 +18,7 @@
 
 #include "cpu.h"
 #include "internal.h"
+#include "w2n/file.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE)
 
@@ -133,33 +134,17 @@ fail:
     return st;
 }
 
+/* Through the tools' reader (w2n/file.h), so a pipe or /dev/stdin works. */
 w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err) {
     *out = NULL;
-    uint8_t *bytes = NULL;
-    size_t size = 0;
-    w2n_status st;
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s: %s", path, strerror(errno));
-    if (fseek(f, 0, SEEK_END) != 0 || ftell(f) < 0) {
-        st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s: cannot determine size", path);
-        goto fail;
-    }
-    size = (size_t)ftell(f);
-    rewind(f);
-    bytes = malloc(size ? size : 1);
-    if (!bytes) {
-        st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "%s: out of memory", path);
-        goto fail;
-    }
-    if (fread(bytes, 1, size, f) != size) {
-        st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "%s: read error", path);
-        goto fail;
-    }
-    st = w2n_object_load(bytes, size, out, err);
-fail:
+    uint8_t *bytes;
+    size_t size;
+    w2n_error read_err;
+    if (w2n_read_file(path, &bytes, &size, &read_err) != W2N_OK)
+        return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path,
+                             read_err.message);
+    w2n_status st = w2n_object_load(bytes, size, out, err);
     free(bytes);
-    fclose(f);
     return st;
 }
 

@@ -33,7 +33,6 @@
  * handler scans only up to each registry's high-water mark. */
 #define MAX_MEMORIES 16384
 #define MAX_IMAGES 16384
-#define MAX_CODE_RANGES 64
 #define ALT_STACK_SIZE (64 * 1024)
 
 typedef struct range {
@@ -48,9 +47,7 @@ typedef struct registry {
 } registry;
 
 static range memory_slots[MAX_MEMORIES];
-static range code_slots[MAX_CODE_RANGES];
 static registry memories = {memory_slots, MAX_MEMORIES, 0};
-static registry code_ranges = {code_slots, MAX_CODE_RANGES, 0};
 static const w2n_image *_Atomic images[MAX_IMAGES];
 static _Atomic size_t images_used;
 static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -220,11 +217,6 @@ bool w2n_trap_register_memory(uintptr_t base, size_t size) {
 }
 void w2n_trap_unregister_memory(uintptr_t base) { remove_range(&memories, base); }
 
-bool w2n_trap_register_code(uintptr_t start, uintptr_t end) {
-    return start && add_range(&code_ranges, start, end);
-}
-void w2n_trap_unregister_code(uintptr_t start) { remove_range(&code_ranges, start); }
-
 bool w2n_trap_register_image(const w2n_image *img) {
     bool ok = false;
     pthread_mutex_lock(&registry_lock);
@@ -257,8 +249,6 @@ void w2n_trap_unregister_image(const w2n_image *img) {
 }
 
 static bool in_code(uintptr_t pc) {
-    if (in_ranges(&code_ranges, pc))
-        return true;
     size_t used = atomic_load_explicit(&images_used, memory_order_acquire);
     for (size_t i = 0; i < used; i++) {
         const w2n_image *img = atomic_load_explicit(&images[i], memory_order_acquire);

@@ -19,9 +19,10 @@
 #include <sys/stat.h>
 
 #include "commands.h"
-#include "file_util.h"
+#include "w2n/file.h"
 #include "output.h"
 #include "w2n/compiler.h"
+#include "w2n/version.h"
 
 static void usage(FILE *out) {
     fprintf(out,
@@ -35,7 +36,8 @@ static void usage(FILE *out) {
             "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
             "  --interruptible           check for host interruption in loops and calls\n"
-            "  --stats                   print what the optimiser did to each module\n");
+            "  --stats                   print what the optimiser did to each module\n"
+            "  --version                 print the version\n");
 }
 
 static bool is_dir(const char *path) {
@@ -100,10 +102,8 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         opts->cpu = arg + 6;
     } else if (!strncmp(arg, "--features=", 11)) {
         opts->features = arg + 11;
-    } else if (!strcmp(arg, "--bounds-checks=guard")) {
-        opts->bounds = W2N_BOUNDS_GUARD;
-    } else if (!strcmp(arg, "--bounds-checks=explicit")) {
-        opts->bounds = W2N_BOUNDS_EXPLICIT;
+    } else if (!strncmp(arg, "--bounds-checks=", 16)) {
+        return w2n_bounds_mode_parse(arg + 16, &opts->bounds);
     } else if (!strcmp(arg, "--interruptible")) {
         opts->interruptible = true;
     } else if (!strcmp(arg, "--stats")) {
@@ -127,6 +127,10 @@ int w2n_cmd_compile(int argc, char **argv) {
             usage(stdout);
             free(inputs);
             return 0;
+        } else if (!strcmp(a, "--version")) {
+            printf("w2n compile %s\n", W2N_VERSION);
+            free(inputs);
+            return 0;
         } else if (!strcmp(a, "-o")) {
             if (++i == argc) {
                 fprintf(stderr, "w2n compile: -o needs a file or directory name\n");
@@ -136,7 +140,12 @@ int w2n_cmd_compile(int argc, char **argv) {
             output = argv[i];
         } else if (a[0] == '-' && a[1]) {
             if (!parse_option(a, &opts, &stats)) {
-                fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile --help')\n", a);
+                if (!strncmp(a, "--bounds-checks=", 16))
+                    fprintf(stderr, "w2n compile: --bounds-checks must be guard or explicit, "
+                                    "got '%s'\n", a + 16);
+                else
+                    fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile "
+                                    "--help')\n", a);
                 free(inputs);
                 return 2;
             }

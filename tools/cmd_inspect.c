@@ -22,12 +22,15 @@
 #include "commands.h"
 #include "meta.h"
 #include "w2n/abi.h"
+#include "w2n/compiler_flags.h"
+#include "w2n/version.h"
 
 #pragma weak w2n_meta_decode
 #pragma weak w2n_meta_free
 
 static void usage(FILE *out) {
     fprintf(out, "usage: w2n inspect OBJECT\n"
+                 "       w2n inspect --version\n"
                  "\n"
                  "Describe an object made by 'w2n compile': its target, metadata\n"
                  "(ABI version, flags, imports, exports, memories) and its functions\n"
@@ -48,19 +51,6 @@ static const char *kind_name(unsigned k) {
     return k < 4 ? names[k] : "?";
 }
 
-static const char *valtype_name(w2n_valtype t) {
-    switch (t) {
-    case W2N_I32: return "i32";
-    case W2N_I64: return "i64";
-    case W2N_F32: return "f32";
-    case W2N_F64: return "f64";
-    case W2N_V128: return "v128";
-    case W2N_FUNCREF: return "funcref";
-    case W2N_EXTERNREF: return "externref";
-    }
-    return "?";
-}
-
 static void print_limits(const w2n_limits *l) {
     printf("min %" PRIu64, l->min);
     if (l->has_max)
@@ -77,7 +67,8 @@ static void print_meta(const w2n_meta *m) {
     printf("cpu:          %s\n", m->cpu && m->cpu[0] ? m->cpu : "(baseline)");
     printf("features:     %s\n", m->features && m->features[0] ? m->features : "(none)");
     printf("flags:        bounds-checks=%s%s\n",
-           (m->flags & W2N_FLAG_EXPLICIT_BOUNDS) ? "explicit" : "guard",
+           w2n_bounds_mode_name((m->flags & W2N_FLAG_EXPLICIT_BOUNDS) ? W2N_BOUNDS_EXPLICIT
+                                                                      : W2N_BOUNDS_GUARD),
            (m->flags & W2N_FLAG_INTERRUPTIBLE) ? ", interruptible" : "");
     printf("module hash:  %016" PRIx64 "\n", m->module_hash);
     printf("types:        %u\n", m->ntypes);
@@ -90,9 +81,9 @@ static void print_meta(const w2n_meta *m) {
         else if (im->kind == W2N_EXTERN_MEMORY)
             printf(" "), print_limits(&im->memory);
         else if (im->kind == W2N_EXTERN_TABLE)
-            printf(" %s ", valtype_name(im->table.elem)), print_limits(&im->table.limits);
+            printf(" %s ", w2n_valtype_name(im->table.elem)), print_limits(&im->table.limits);
         else if (im->kind == W2N_EXTERN_GLOBAL)
-            printf(" %s%s", im->global.is_mutable ? "mut " : "", valtype_name(im->global.type));
+            printf(" %s%s", im->global.is_mutable ? "mut " : "", w2n_valtype_name(im->global.type));
         printf("\n");
     }
     printf("exports:      %u\n", m->nexports);
@@ -236,6 +227,10 @@ int w2n_cmd_inspect(int argc, char **argv) {
     for (int i = 1; i < argc; i++) {
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
+            return 0;
+        }
+        if (!strcmp(argv[i], "--version")) {
+            printf("w2n inspect %s\n", W2N_VERSION);
             return 0;
         }
         if (argv[i][0] == '-' && argv[i][1]) {

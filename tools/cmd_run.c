@@ -3,34 +3,16 @@
  * compiled in memory for this host first (same options as w2n compile's
  * defaults, with the --bounds-checks mode asked for).
  */
-#include <string.h>
-#include <sys/utsname.h>
-
 #include "commands.h"
 #include "run_cli.h"
 #include "w2n/compiler.h"
-
-/* The target triple of the machine we run on. */
-static const char *host_target(void) {
-    static const struct { const char *machine, *triple; } hosts[] = {
-        {"x86_64", "x86_64-linux-gnu"},
-        {"aarch64", "aarch64-linux-gnu"},
-        {"arm64", "aarch64-linux-gnu"},
-        {"riscv64", "riscv64-linux-gnu"},
-    };
-    struct utsname u;
-    if (uname(&u) == 0)
-        for (size_t i = 0; i < sizeof hosts / sizeof hosts[0]; i++)
-            if (!strcmp(u.machine, hosts[i].machine))
-                return hosts[i].triple;
-    return NULL;   /* the compiler's default */
-}
+#include "w2n/runtime.h"
 
 static w2n_status compile_for_host(const uint8_t *wasm, size_t size, w2n_bounds_mode bounds,
                                    uint8_t **out_obj, size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
-    const char *target = host_target();
+    const char *target = w2n_host_target();   /* NULL: the compiler's default */
     if (target)
         opts.target = target;
     opts.bounds = bounds;

@@ -12,12 +12,14 @@
 #include <string.h>
 
 #include "commands.h"
-#include "file_util.h"
+#include "w2n/file.h"
 #include "w2n/compiler.h"
+#include "w2n/version.h"
 
 static void usage(FILE *out) {
     fprintf(out,
             "usage: w2n validate [--] FILE...\n"
+            "       w2n validate --version\n"
             "\n"
             "Decode and validate WebAssembly 2.0 binary modules.  Prints nothing and\n"
             "exits 0 if every FILE is valid; otherwise prints one line per bad file,\n"
@@ -55,6 +57,10 @@ int w2n_cmd_validate(int argc, char **argv) {
         }
         if (!options_done && (!strcmp(a, "--help") || !strcmp(a, "-h"))) {
             usage(stdout);
+            return 0;
+        }
+        if (!options_done && !strcmp(a, "--version")) {
+            printf("w2n validate %s\n", W2N_VERSION);
             return 0;
         }
         if (!options_done && a[0] == '-' && a[1]) {

@@ -38,6 +38,7 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
             "  -h, --help            show this text\n"
+            "  --version             print the version\n"
             "\n"
             "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
             "2 on a bad command line.\n",
@@ -98,6 +99,7 @@ static bool *flag_option(const char *a, w2n_run_options *o) {
          : !strcmp(a, "--inherit-env")      ? &o->inherit_env
          : !strcmp(a, "--no-huge-pages")    ? &o->no_huge_pages
          : !strcmp(a, "--perf-map")         ? &o->perf_map
+         : !strcmp(a, "--version")          ? &o->version
                                             : NULL;
 }
 
@@ -152,17 +154,15 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
                 return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
                             v ? v : "");
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
-            if (v && !strcmp(v, "guard"))
-                o->bounds = W2N_BOUNDS_GUARD;
-            else if (v && !strcmp(v, "explicit"))
-                o->bounds = W2N_BOUNDS_EXPLICIT;
-            else
+            if (!w2n_bounds_mode_parse(v, &o->bounds))
                 return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",
                             v ? v : "");
         } else {
             return fail(msg, size, "unknown option '%s'", a);
         }
     }
+    if (i >= argc && o->version)
+        return true;
     if (i >= argc)
         return fail(msg, size, "no FILE to run");
     o->file = argv[i];
@@ -175,19 +175,6 @@ void w2n_run_options_free(w2n_run_options *o) {
     free(o->dirs);
     free(o->envs);
     memset(o, 0, sizeof *o);
-}
-
-const char *w2n_run_type_name(w2n_valtype t) {
-    switch (t) {
-    case W2N_I32: return "i32";
-    case W2N_I64: return "i64";
-    case W2N_F32: return "f32";
-    case W2N_F64: return "f64";
-    case W2N_V128: return "v128";
-    case W2N_FUNCREF: return "funcref";
-    case W2N_EXTERNREF: return "externref";
-    default: return "unknown";
-    }
 }
 
 /* An integer of `bits` bits, signed or unsigned, decimal or 0x hex. */

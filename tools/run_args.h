@@ -38,6 +38,7 @@ typedef struct w2n_run_options {
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     w2n_bounds_mode bounds;
     bool help;
+    bool version;               /* --version: print it, run nothing */
     const char *file;
     int nargs;                  /* program arguments after FILE */
     char **args;
@@ -58,7 +59,5 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile);
 bool w2n_run_parse_value(const char *text, w2n_valtype t, w2n_value *out);
 /* Print a value as the formats above say, into buf. */
 void w2n_run_format_value(const w2n_value *v, char *buf, size_t size);
-/* "i32", "f64", ... */
-const char *w2n_run_type_name(w2n_valtype t);
 
 #endif

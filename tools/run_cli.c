@@ -8,10 +8,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "file_util.h"
+#include "w2n/file.h"
 #include "run_args.h"
 #include "run_cli.h"
 #include "w2n/runtime.h"
+#include "w2n/version.h"
 #include "w2n/wasi.h"
 #include "run_timing.h"
 
@@ -182,7 +183,7 @@ static int run_invoke(const char *prog, const w2n_run_options *o, w2n_store *sto
     for (uint32_t i = 0; i < type.nparams; i++)
         if (!w2n_run_parse_value(o->args[i], type.params[i], &args[i])) {
             fprintf(stderr, "%s: argument %u of %s: '%s' is not a valid %s\n", prog, i + 1,
-                    o->invoke, o->args[i], w2n_run_type_name(type.params[i]));
+                    o->invoke, o->args[i], w2n_valtype_name(type.params[i]));
             goto done;
         }
     if (call(prog, store, ext.of.func, args, type.nparams, results, type.nresults, &rc) !=
@@ -294,6 +295,11 @@ int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn comp
     }
     if (o.help) {
         w2n_run_usage(stdout, prog, compile != NULL);
+        w2n_run_options_free(&o);
+        return 0;
+    }
+    if (o.version) {
+        printf("%s %s\n", prog, W2N_VERSION);
         w2n_run_options_free(&o);
         return 0;
     }

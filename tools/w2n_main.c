@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "w2n/version.h"
 
 static const struct {
     const char *name;
@@ -21,7 +22,8 @@ static void usage(FILE *out) {
     fprintf(out, "usage: w2n COMMAND [OPTIONS] ...\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n'w2n COMMAND --help' describes each command.\n");
+    fprintf(out, "\n'w2n COMMAND --help' describes each command; 'w2n --version' "
+                 "prints the version.\n");
 }
 
 int main(int argc, char **argv) {
@@ -34,7 +36,7 @@ int main(int argc, char **argv) {
         return 0;
     }
     if (!strcmp(argv[1], "--version")) {
-        printf("w2n 0.1.0\n");
+        printf("w2n %s\n", W2N_VERSION);
         return 0;
     }
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)

@@ -265,3 +265,20 @@ def summarize(results, engine_list):
         if e.unavailable and not e.unavailable.startswith("not selected"):
             skipped += 1
     return passed, failed, skipped
+
+
+def unexercised(required, results, engine_list):
+    """(key, reason) for each required engine that passed no benchmark."""
+    by_key = {e.key: e for e in engine_list}
+    out = []
+    for key in required:
+        e = by_key.get(key)
+        if e is None:
+            out.append((key, "no such engine"))
+        elif e.unavailable:
+            out.append((key, e.unavailable))
+        elif not any(entry.get("status") == "ok"
+                     for per_engine in results.values()
+                     for entry in per_engine.get(key, {}).values()):
+            out.append((key, "it passed no benchmark"))
+    return out

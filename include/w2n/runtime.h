@@ -84,6 +84,10 @@ const char *w2n_trap_message(w2n_trap_code code);
  * or symbol) fails with W2N_ERR_BAD_OBJECT naming both sides. */
 w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err);
 w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err);
+/* The machine this runtime runs on, as a `w2n compile --target` name
+ * ("x86_64", "aarch64", "riscv64"; under qemu-user the emulated one), or
+ * NULL when it is none of those. */
+const char *w2n_host_target(void);
 void w2n_object_free(w2n_object *obj);
 
 /* Introspection of what an object imports and exports (index < count). */

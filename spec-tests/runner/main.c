@@ -19,10 +19,11 @@
 #include <string.h>
 
 #include "runner.h"
+#include "w2n/version.h"
 
 static void usage(FILE *out) {
     fprintf(out, "usage: w2n-spectest [--bounds-checks=guard|explicit] [--stack-size=BYTES] "
-                 "COMMANDS|-\n       w2n-spectest --self-test\n");
+                 "COMMANDS|-\n       w2n-spectest --self-test\n       w2n-spectest --version\n");
 }
 
 /* Keep a result on one line whatever the runtime put in its messages. */
@@ -76,12 +77,14 @@ int main(int argc, char **argv) {
             int failures = spec_self_test();
             printf("self-test: %s\n", failures ? "FAILED" : "ok");
             return failures ? 1 : 0;
-        } else if (!strcmp(a, "--bounds-checks=guard")) {
-            mode = W2N_BOUNDS_GUARD;
-        } else if (!strcmp(a, "--bounds-checks=explicit")) {
-            mode = W2N_BOUNDS_EXPLICIT;
+        } else if (!strncmp(a, "--bounds-checks=", 16) &&
+                   w2n_bounds_mode_parse(a + 16, &mode)) {
+            continue;
         } else if (!strncmp(a, "--stack-size=", 13)) {
             stack_size = strtoull(a + 13, NULL, 0);
+        } else if (!strcmp(a, "--version")) {
+            printf("w2n-spectest %s\n", W2N_VERSION);
+            return 0;
         } else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;

@@ -89,7 +89,6 @@ bool spec_message_matches(const char *expected, const char *actual);
 void spec_format_value(const w2n_value *v, char *buf, size_t size);
 /* Write an expected value in the same syntax as the script. */
 void spec_format_expected(const spec_value *v, char *buf, size_t size);
-const char *spec_type_name(w2n_valtype type);
 
 /* ---- spectest_host.c ------------------------------------------------------ */
 

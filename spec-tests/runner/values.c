@@ -144,19 +144,6 @@ bool spec_message_matches(const char *expected, const char *actual) {
     return !strncmp(actual, expected, strlen(expected));
 }
 
-const char *spec_type_name(w2n_valtype type) {
-    switch (type) {
-    case W2N_I32: return "i32";
-    case W2N_I64: return "i64";
-    case W2N_F32: return "f32";
-    case W2N_F64: return "f64";
-    case W2N_V128: return "v128";
-    case W2N_FUNCREF: return "funcref";
-    case W2N_EXTERNREF: return "externref";
-    default: return "?";
-    }
-}
-
 static const char *pattern_text(spec_pattern p) {
     return p == SPEC_NAN_CANONICAL ? "nan:canonical" : "nan:arithmetic";
 }
@@ -185,14 +172,14 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
     case W2N_F32: {
         uint32_t bits;
         memcpy(&bits, &v->of, sizeof bits);
-        snprintf(buf, size, "%s:%" PRIx32, spec_type_name(v->type), bits);
+        snprintf(buf, size, "%s:%" PRIx32, w2n_valtype_name(v->type), bits);
         break;
     }
     case W2N_I64:
     case W2N_F64: {
         uint64_t bits;
         memcpy(&bits, &v->of, sizeof bits);
-        snprintf(buf, size, "%s:%" PRIx64, spec_type_name(v->type), bits);
+        snprintf(buf, size, "%s:%" PRIx64, w2n_valtype_name(v->type), bits);
         break;
     }
     case W2N_V128:
@@ -215,7 +202,7 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
 
 void spec_format_expected(const spec_value *v, char *buf, size_t size) {
     if ((v->type == W2N_F32 || v->type == W2N_F64) && v->pattern != SPEC_EXACT) {
-        snprintf(buf, size, "%s:%s", spec_type_name(v->type), pattern_text(v->pattern));
+        snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type), pattern_text(v->pattern));
         return;
     }
     if (v->type == W2N_V128) {
@@ -224,7 +211,7 @@ void spec_format_expected(const spec_value *v, char *buf, size_t size) {
     }
     if (v->type == W2N_FUNCREF || v->type == W2N_EXTERNREF) {
         if (v->pattern == SPEC_REF_NULL || v->pattern == SPEC_REF_NONNULL) {
-            snprintf(buf, size, "%s:%s", spec_type_name(v->type),
+            snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type),
                      v->pattern == SPEC_REF_NULL ? "null" : "nonnull");
             return;
         }

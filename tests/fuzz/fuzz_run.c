@@ -434,12 +434,12 @@ int main(int argc, char **argv) {
         else if (!strcmp(a, "--opt") && has_arg)
             fixed_opt = atoi(argv[++i]);
         else if (!strcmp(a, "--bounds") && has_arg) {
-            const char *b = argv[++i];
-            if (strcmp(b, "guard") && strcmp(b, "explicit")) {
+            w2n_bounds_mode b;
+            if (!w2n_bounds_mode_parse(argv[++i], &b)) {
                 usage(stderr);
                 return 2;
             }
-            fixed_bounds = !strcmp(b, "explicit") ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
+            fixed_bounds = (int)b;
         } else if (!strcmp(a, "--tolerate-dead-loads"))
             tolerate_dead_loads = true;
         else if (!strcmp(a, "--verbose"))
@@ -492,7 +492,7 @@ int main(int argc, char **argv) {
         run_interp(interp, CURRENT, &ref);
         char label[96];
         snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s)", it, opt,
-                 bounds == W2N_BOUNDS_EXPLICIT ? "explicit" : "guard",
+                 w2n_bounds_mode_name(bounds),
                  interruptible ? ", interruptible" : "");
         if (w.failed && ref.failed)
             refused++;

@@ -135,8 +135,8 @@ static uint8_t random_numtype(void) {
 
 static int64_t interesting_int(bool wide) {
     static const int64_t v[] = {0, 1, -1, 2, 7, 8, 31, 32, 33, 63, 64, 255, 256, 0x7FFF, 0x8000,
-                                0xFFFF, 0x10000, 0x7FFFFFFF, -0x7FFFFFFF - 1, 0xFFFFFFFFll,
-                                0x100000000ll, INT64_MAX, INT64_MIN};
+                                0xFFFF, 0x10000, 0x7FFFFFFF, -0x7FFFFFFF - 1, 0xFFFFFFFFLL,
+                                0x100000000LL, INT64_MAX, INT64_MIN};
     if (fuzz_below(3) == 0)
         return wide ? (int64_t)fuzz_rnd() : (int32_t)fuzz_rnd();
     int64_t x = v[fuzz_below(sizeof v / sizeof v[0])];

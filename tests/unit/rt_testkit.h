@@ -28,10 +28,16 @@
 extern char __start_w2n_test_code[] __attribute__((weak));
 extern char __stop_w2n_test_code[] __attribute__((weak));
 
+/* The fault handler knows code through loaded images: one fake image,
+ * whose code range (rt_fake_image.h) is the TEST_CODE section, stands for
+ * it, registered once per process. */
 KIT void kit_register_code(void) {
+    static struct w2n_image kit_image;
+    static bool registered;
     fake_code_start = (uintptr_t)__start_w2n_test_code;
     fake_code_end = (uintptr_t)__stop_w2n_test_code;
-    w2n_trap_register_code((uintptr_t)__start_w2n_test_code, (uintptr_t)__stop_w2n_test_code);
+    if (!registered)
+        registered = w2n_trap_register_image(&kit_image);
 }
 
 static w2n_valtype kit_i32s[] = {W2N_I32, W2N_I32, W2N_I32, W2N_I32};

@@ -112,7 +112,6 @@ static outcome call_export(const uint8_t *wasm, size_t size, int opt, w2n_bounds
     return out;
 }
 
-#define BOUNDS_NAME(b) ((b) == W2N_BOUNDS_EXPLICIT ? "explicit" : "guard")
 
 static void expect_oob_in(const uint8_t *wasm, size_t size, const char *name) {
     for (int opt = 0; opt <= 2; opt += 2)
@@ -120,9 +119,9 @@ static void expect_oob_in(const uint8_t *wasm, size_t size, const char *name) {
             w2n_bounds_mode bounds = b ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
             outcome o = call_export(wasm, size, opt, bounds, name);
             cr_expect_eq(o.status, W2N_ERR_TRAP, "%s -O%d %s: no trap", name, opt,
-                         BOUNDS_NAME(bounds));
+                         w2n_bounds_mode_name(bounds));
             cr_expect_eq(o.trap, W2N_TRAP_MEMORY_OOB, "%s -O%d %s: trap %d, not memory OOB", name,
-                         opt, BOUNDS_NAME(bounds), o.trap);
+                         opt, w2n_bounds_mode_name(bounds), o.trap);
         }
 }
 
@@ -139,12 +138,12 @@ static void expect_state_after_trap(const uint8_t *wasm, size_t size, const char
             running r = start(wasm, size, opt, bounds);
             outcome t = call(&r, trapping);
             cr_expect_eq(t.status, W2N_ERR_TRAP, "%s -O%d %s: no trap", trapping, opt,
-                         BOUNDS_NAME(bounds));
+                         w2n_bounds_mode_name(bounds));
             cr_expect_eq(t.trap, W2N_TRAP_MEMORY_OOB);
             outcome v = call(&r, reader);
             cr_assert_eq(v.status, W2N_OK);
             cr_expect_eq(v.result.of.i32, want, "-O%d %s: %s is %d after %s traps, not %d", opt,
-                         BOUNDS_NAME(bounds), reader, v.result.of.i32, trapping, want);
+                         w2n_bounds_mode_name(bounds), reader, v.result.of.i32, trapping, want);
             stop(&r);
         }
 }

@@ -124,7 +124,7 @@ Test(reader, s33_block_type_range) {
     w2n_error err;
     int64_t v;
     w2n_reader r = rd(maxidx, sizeof maxidx, &err);
-    cr_assert(w2n_read_s33(&r, &v)); cr_assert_eq(v, 0xFFFFFFFFll);
+    cr_assert(w2n_read_s33(&r, &v)); cr_assert_eq(v, 0xFFFFFFFFLL);
     r = rd(bad, sizeof bad, &err);
     cr_assert_not(w2n_read_s33(&r, &v));
     cr_assert_str_eq(err.message, "integer too large");

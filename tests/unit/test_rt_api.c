@@ -160,11 +160,25 @@ Test(rt_api, object_load_file) {
     w2n_meta_encode(&m, &bytes, &size, &err);
     cr_assert_eq(write(fd, bytes, size), (ssize_t)size);
     close(fd);
+    /* A pipe has no size to seek to: the reader must read it to its end
+     * (as `w2n-run /dev/stdin < app.o` does). */
+    int fds[2];
+    cr_assert_eq(pipe(fds), 0);
+    cr_assert_lt(size, 4096, "the object must fit in the pipe's buffer");
+    cr_assert_eq(write(fds[1], bytes, size), (ssize_t)size);
+    close(fds[1]);
     free(bytes);
     cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
     unlink(path);
     w2n_object_free(obj);
+    char pipe_path[32];
+    snprintf(pipe_path, sizeof pipe_path, "/dev/fd/%d", fds[0]);
+    cr_assert_eq(w2n_object_load_file(pipe_path, &obj, &err), W2N_OK, "%s", err.message);
+    close(fds[0]);
+    cr_assert_eq(w2n_object_export_count(obj), m.nexports);
+    w2n_object_free(obj);
 }
+
 
 /* ---- calls ------------------------------------------------------------------------ */
 

@@ -81,13 +81,13 @@ Test(run_args, bad_command_lines) {
 
 static w2n_value val(const char *s, w2n_valtype t) {
     w2n_value v;
-    cr_assert(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_run_type_name(t));
+    cr_assert(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_valtype_name(t));
     return v;
 }
 
 static void bad(const char *s, w2n_valtype t) {
     w2n_value v;
-    cr_assert_not(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_run_type_name(t));
+    cr_assert_not(w2n_run_parse_value(s, t, &v), "%s as %s", s, w2n_valtype_name(t));
 }
 
 Test(run_args, integers) {

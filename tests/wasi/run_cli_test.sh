@@ -1,11 +1,13 @@
 #!/bin/sh
 # run_cli_test.sh — the `run` command line of w2n and w2n-run: exit codes,
-# --invoke values, and one clear stderr line for each kind of failure.
+# --invoke values, and one clear stderr line for each kind of failure; also
+# --version on every tool and subcommand, and the one --bounds-checks parser.
 #
-#   run_cli_test.sh W2N W2N_RUN DIR
-# DIR holds cli_*.wasm (built from the .wat files next to this script).
+#   run_cli_test.sh W2N W2N_RUN DIR VERSION
+# DIR holds cli_*.wasm (built from the .wat files next to this script);
+# VERSION is CMake's project(VERSION).
 set -u
-w2n=$1 run=$2 dir=$3
+w2n=$1 run=$2 dir=$3 version=$4
 work=$(mktemp -d "${TMPDIR:-/tmp}/w2n-cli.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
 fails=0 count=0
@@ -69,11 +71,28 @@ check "no file" 2 "" "no FILE to run" "$w2n" run
 check "bad --dir" 1 "" "cannot open directory '$work/none'" \
     "$w2n" run --dir "$work/none" "$dir/cli_exit.wasm"
 check "w2n-run refuses .wasm" 1 "" "a .wasm module; compile it" "$run" "$inv"
+check "w2n --version" 0 "w2n $version" "" "$w2n" --version
+check "w2n-run --version" 0 "w2n-run $version" "" "$run" --version
+for c in compile run validate inspect; do
+    check "w2n $c --version" 0 "w2n $c $version" "" "$w2n" "$c" --version
+done
+check "compile: bad --bounds-checks" 2 "" \
+    "w2n compile: --bounds-checks must be guard or explicit, got 'maybe'" \
+    "$w2n" compile --bounds-checks=maybe "$inv"
+check "run: bad --bounds-checks" 2 "" "--bounds-checks must be guard or explicit, got 'maybe'" \
+    "$w2n" run --bounds-checks=maybe "$inv"
+check "run --bounds-checks=explicit" 0 "1" "" \
+    "$w2n" run --bounds-checks=explicit --invoke add "$inv" 2 0xffffffff
 if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     check "w2n-run object" 42 "hi" "" "$run" "$work/cli_exit.o"
     check "compile --stats" 0 "" "cli_exit.wasm: 0 loops with a fast version, 0 of them" \
         "$w2n" compile --stats "$dir/cli_exit.wasm" -o "$work/stats.o"
     check "w2n run object" 42 "hi" "" "$w2n" run "$work/cli_exit.o"
+    # A pipe has no size: the one file reader reads it to its end.
+    check "w2n-run object from a pipe" 42 "hi" "" \
+        sh -c 'cat "$1" | "$2" /dev/stdin' sh "$work/cli_exit.o" "$run"
+    check "w2n inspect: bounds mode" 0 "flags:        bounds-checks=guard" "" \
+        sh -c '"$1" inspect "$2" | grep "^flags:"' sh "$w2n" "$work/cli_exit.o"
     head -c 64 "$work/cli_exit.o" >"$work/cut.o"
     check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
     # --perf-map: the file is named after the process, so run it in the background.

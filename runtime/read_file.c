@@ -1,9 +1,10 @@
 /*
- * file_util.c — read a whole file robustly: regular files only, any size
- * the address space allows, short reads and EINTR handled, and a message a
- * person can act on for every failure (it never mentions errno numbers).
+ * read_file.c — the one whole-file reader of the tools and the runtime
+ * (w2n/file.h): regular files by their size, pipes and devices (`/dev/stdin`,
+ * `<(...)`) until end of file, short reads and EINTR handled, and a message
+ * a person can act on for every failure (it never mentions errno numbers).
  */
-#include "file_util.h"
+#include "w2n/file.h"
 
 #include <errno.h>
 #include <fcntl.h>
