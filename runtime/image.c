@@ -623,8 +623,14 @@ void w2n_image_free(w2n_image *img) {
 }
 
 void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    return w2n_image_symbol_sized(img, name, NULL);
+}
+
+void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size) {
     img_sym key = {.name = name};
     const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
+    if (out_size)
+        *out_size = s ? s->size : 0;
     return s ? (void *)(uintptr_t)s->addr : NULL;
 }
 

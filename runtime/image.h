@@ -32,6 +32,9 @@ void w2n_image_free(w2n_image *img);
 /* Address of a defined global symbol, or NULL. */
 void *w2n_image_symbol(const w2n_image *img, const char *name);
 
+/* The same, and the symbol's size in bytes (its ELF st_size; 0 if absent). */
+void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size);
+
 /* Contents of a non-allocated section copied out of the object (for
  * ".w2n.module"), or NULL if absent.  Valid while the image lives. */
 const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t *out_size);
