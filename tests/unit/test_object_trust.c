@@ -289,6 +289,39 @@ Test(object_trust, constant_types_checked) {
     free(o.bytes);
 }
 
+/* An element that is an integer, in a funcref segment. */
+static void integer_element(object *o, bool reseal) {
+    w2n_meta m;
+    decode_meta(o, &m);
+    cr_assert_eq(m.nelems, 1);
+    m.elems[0].items[0].kind = W2N_CONST_I64;
+    m.elems[0].items[0].bits[0] = 0x4141414141414141u;
+    replace_meta(o, &m, reseal);
+    w2n_meta_free(&m);
+}
+
+/* An externref segment aimed at a funcref table. */
+static void externref_segment(object *o, bool reseal) {
+    w2n_meta m;
+    decode_meta(o, &m);
+    m.elems[0].type = W2N_EXTERNREF;
+    m.elems[0].items[0].kind = W2N_CONST_REF_NULL;
+    m.elems[0].items[0].index = W2N_EXTERNREF;
+    replace_meta(o, &m, reseal);
+    w2n_meta_free(&m);
+}
+
+Test(object_trust, element_types_checked) {
+    object o = compile_wat("(module (table 1 funcref) (func $f) (elem (i32.const 0) func $f))",
+                           W2N_BOUNDS_GUARD);
+    char msg[512];
+    cr_assert_eq(try_load(&o, NULL, msg, sizeof msg), W2N_OK, "%s", msg);
+    both_refused(&o, integer_element, "element of another type than its segment, in segment 0");
+    both_refused(&o, externref_segment,
+                 "active element segment of the wrong offset or table type 0");
+    free(o.bytes);
+}
+
 /* ---- the seal ------------------------------------------------------------------------- */
 
 /* Every byte of a small object, flipped, is refused on its hash: never
