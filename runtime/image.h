@@ -29,7 +29,7 @@ w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch, w2n_
                           w2n_error *err);
 void w2n_image_free(w2n_image *img);
 
-/* Address of a defined global symbol, or NULL. */
+/* Address of a defined global symbol inside the image, or NULL. */
 void *w2n_image_symbol(const w2n_image *img, const char *name);
 
 /* The same, and the symbol's size in bytes (its ELF st_size; 0 if absent). */

@@ -191,6 +191,32 @@ static void flip_marker_bit(object *o, bool reseal) {
         cr_assert_eq(w2n_seal_update(o->bytes, o->size, NULL), W2N_OK);
 }
 
+/* The marker made an absolute symbol at address 0: never read through. */
+static void absolute_marker(object *o, bool reseal) {
+    unsigned n;
+    const Elf64_Shdr *sh = elf_sections(o->bytes, o->size - W2N_SEAL_SIZE, &n);
+    for (unsigned i = 0; i < n; i++) {
+        if (sh[i].sh_type != SHT_SYMTAB)
+            continue;
+        Elf64_Sym *syms = (Elf64_Sym *)(o->bytes + sh[i].sh_offset);
+        const char *strs = (const char *)o->bytes + sh[sh[i].sh_link].sh_offset;
+        for (size_t k = 0; k < sh[i].sh_size / sizeof *syms; k++)
+            if (!strcmp(strs + syms[k].st_name, W2N_SYM_BOUNDS_MODE) ||
+                !strcmp(strs + syms[k].st_name, W2N_SYM_FUNCTIONS)) {
+                syms[k].st_shndx = SHN_ABS;
+                syms[k].st_value = 0;
+            }
+    }
+    if (reseal)
+        cr_assert_eq(w2n_seal_update(o->bytes, o->size, NULL), W2N_OK);
+}
+
+Test(object_trust, absolute_symbols_not_read) {
+    object o = compile_wat(PEEK, W2N_BOUNDS_GUARD);
+    both_refused(&o, absolute_marker, "lacks the 8-byte symbol w2n_bounds_mode");
+    free(o.bytes);
+}
+
 /* Every single-bit flip of the marker, in either mode, names no mode:
  * none turns guard into explicit or back. */
 Test(object_trust, bounds_marker_bit_flips_refused) {
