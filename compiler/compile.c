@@ -3,11 +3,14 @@
  *
  *   decode -> validate -> lower (one LLVM function per Wasm function)
  *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
- *   -> metadata section -> object file in memory.
+ *   -> metadata section and bounds-mode constant -> object file in memory
+ *   -> seal (SHA-256 trailer, runtime/seal.h).
  *
  * The metadata goes in after optimisation so no pass can touch it.  Its
  * global carries !exclude, which makes LLVM emit a non-allocated section: the
- * loader reads it but never maps it.
+ * loader reads it but never maps it.  The bounds-mode constant (abi.h) is
+ * how the code states its own mode, which the loader checks against the
+ * metadata's flag.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,6 +24,7 @@
 #include "meta.h"
 #include "meta_build.h"
 #include "module.h"
+#include "seal.h"
 #include "target.h"
 #include "w2n/compiler.h"
 
@@ -94,9 +98,18 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
     LLVMSetAlignment(g, 8);
     unsigned exclude = LLVMGetMDKindIDInContext(ctx, "exclude", 7);
     LLVMGlobalSetMetadata(g, exclude, LLVMMDNodeInContext2(ctx, NULL, 0));
-    /* Keep it: nothing refers to it. */
+    /* The code's own statement of its bounds mode: a global constant. */
+    LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
+    LLVMValueRef mode = LLVMAddGlobal(mod, i64, W2N_SYM_BOUNDS_MODE);
+    LLVMSetInitializer(mode, LLVMConstInt(i64, opts->bounds == W2N_BOUNDS_EXPLICIT
+                                                   ? W2N_BOUNDS_MODE_EXPLICIT
+                                                   : W2N_BOUNDS_MODE_GUARD, 0));
+    LLVMSetGlobalConstant(mode, 1);
+    LLVMSetAlignment(mode, 8);
+    /* Keep both: nothing refers to them. */
     LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
-    LLVMValueRef used_init = LLVMConstArray2(ptr, &g, 1);
+    LLVMValueRef kept[2] = {g, mode};
+    LLVMValueRef used_init = LLVMConstArray2(ptr, kept, 2);
     LLVMValueRef used = LLVMAddGlobal(mod, LLVMTypeOf(used_init), "llvm.compiler.used");
     LLVMSetInitializer(used, used_init);
     LLVMSetLinkage(used, LLVMAppendingLinkage);
@@ -166,6 +179,11 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         LLVMDumpModule(mod);
     if (s == W2N_OK)
         s = emit_object(tm, mod, out, out_size, err);
+    if (s == W2N_OK && (s = w2n_seal_append(out, out_size, err)) != W2N_OK) {
+        free(*out);
+        *out = NULL;
+        *out_size = 0;
+    }
     if (s == W2N_OK && opts->stats)
         *opts->stats = stats;
     w2n_lower_module_free(&lm);

@@ -628,8 +628,21 @@ void w2n_image_free(w2n_image *img) {
 }
 
 void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    return w2n_image_symbol_sized(img, name, NULL);
+}
+
+/* Only symbols whose bytes lie inside the mapping are found: the loader
+ * reads through what it finds, and an absolute symbol could name any
+ * address of the process. */
+void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size) {
     img_sym key = {.name = name};
     const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
+    uintptr_t start = (uintptr_t)img->map;
+    if (s && (s->addr < start || s->addr - start > img->map_size ||
+              s->size > img->map_size - (s->addr - start)))
+        s = NULL;
+    if (out_size)
+        *out_size = s ? s->size : 0;
     return s ? (void *)(uintptr_t)s->addr : NULL;
 }
 

@@ -29,8 +29,11 @@ w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch, w2n_
                           w2n_error *err);
 void w2n_image_free(w2n_image *img);
 
-/* Address of a defined global symbol, or NULL. */
+/* Address of a defined global symbol inside the image, or NULL. */
 void *w2n_image_symbol(const w2n_image *img, const char *name);
+
+/* The same, and the symbol's size in bytes (its ELF st_size; 0 if absent). */
+void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size);
 
 /* Contents of a non-allocated section copied out of the object (for
  * ".w2n.module"), or NULL if absent.  Valid while the image lives. */

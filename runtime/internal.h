@@ -45,8 +45,13 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
 /* w2n_object_load with the image mapped near `hint` (0: anywhere), e.g.
  * far from the runtime and libc so that calls must go through stubs (the
  * far-placement test). */
-w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
-                              w2n_object **out, w2n_error *err);
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                              uintptr_t hint, w2n_object **out, w2n_error *err);
+
+/* The typing rules of a decoded meta that decoding alone does not check:
+ * start function [] -> [], constant expressions of their declared types,
+ * element segments of their tables' types (meta_check.c). */
+w2n_status w2n_meta_check(const w2n_meta *meta, w2n_error *err);
 
 /* ---- function records (func.c) ------------------------------------------------ */
 

@@ -1,14 +1,18 @@
 /*
  * object.c — a loaded object: code image plus decoded, checked metadata.
  *
- * Loading maps and relocates the ELF image for the host architecture
- * (image.c), decodes ".w2n.module", refuses another ABI version, another
- * architecture, unknown compile flags or CPU features this machine lacks
- * (cpu.h) with a message naming both sides,
- * and finds the code-pointer arrays of abi.h.  Each entry of those arrays
- * must point into the image's code, which also catches an array shorter
- * than the metadata says in the common case.  The image is registered with
- * the fault handler for as long as the object lives.
+ * Loading first verifies the object's seal (seal.h: its SHA-256, and with a
+ * trusted key its signature) before any ELF header is read; then maps and
+ * relocates the ELF image for the host architecture (image.c), decodes
+ * ".w2n.module", refuses another ABI version, another architecture, unknown
+ * compile flags or CPU features this machine lacks (cpu.h) with a message
+ * naming both sides, and checks the metadata's typing (meta_check.c).
+ * Nothing the metadata says is taken on its word where the code can
+ * confirm it: the bounds mode must match the code's own W2N_SYM_BOUNDS_MODE
+ * constant, and each code-pointer array of abi.h must be exactly as large
+ * as the metadata's count (its symbol size) with every entry pointing into
+ * the image's code.  The image is registered with the fault handler for as
+ * long as the object lives.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -19,6 +23,7 @@
 #include "cpu.h"
 #include "internal.h"
 #include "w2n/file.h"
+#include "seal.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE)
 
@@ -63,11 +68,54 @@ static w2n_status check_code_array(const w2n_image *img, const char *sym, void *
     return W2N_OK;
 }
 
+/* The code states its bounds mode in a constant; the flag must agree, so a
+ * flipped flag cannot give unchecked code an exact-size memory. */
+static w2n_status check_bounds_mode(const w2n_object *obj, w2n_error *err) {
+    uint64_t size = 0;
+    const uint8_t *p = w2n_image_symbol_sized(obj->image, W2N_SYM_BOUNDS_MODE, &size);
+    if (!p || size != 8)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "object lacks the 8-byte symbol %s that states its bounds mode",
+                             W2N_SYM_BOUNDS_MODE);
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++)
+        v |= (uint64_t)p[i] << (8 * i);
+    bool explicit_flag = obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS;
+    if (v != W2N_BOUNDS_MODE_GUARD && v != W2N_BOUNDS_MODE_EXPLICIT)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "object's %s holds 0x%016llx, which names no bounds mode",
+                             W2N_SYM_BOUNDS_MODE, (unsigned long long)v);
+    if ((v == W2N_BOUNDS_MODE_EXPLICIT) != explicit_flag)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "object's metadata says %s bounds checks but its code was "
+                             "compiled for %s", explicit_flag ? "explicit" : "guard-page",
+                             v == W2N_BOUNDS_MODE_EXPLICIT ? "explicit" : "guard-page");
+    return W2N_OK;
+}
+
+/* A code-pointer array must hold exactly the metadata's count of entries. */
+static void *const *sized_array(const w2n_image *img, const char *sym, uint32_t n,
+                                w2n_status *st, w2n_error *err) {
+    uint64_t size = 0;
+    void *const *arr = w2n_image_symbol_sized(img, sym, &size);
+    if (*st == W2N_OK && arr && size != (uint64_t)n * sizeof(void *))
+        *st = w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                            "symbol %s has %llu bytes, but the metadata declares %u entries "
+                            "(%llu bytes)", sym, (unsigned long long)size, n,
+                            (unsigned long long)n * sizeof(void *));
+    return arr;
+}
+
 static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
     const w2n_meta *m = &obj->meta;
-    obj->functions = w2n_image_symbol(obj->image, W2N_SYM_FUNCTIONS);
-    obj->trampolines = w2n_image_symbol(obj->image, W2N_SYM_TRAMPOLINES);
-    obj->import_adapters = w2n_image_symbol(obj->image, W2N_SYM_IMPORT_ADAPTERS);
+    w2n_status st = W2N_OK;
+    obj->functions = sized_array(obj->image, W2N_SYM_FUNCTIONS, m->nfuncs, &st, err);
+    obj->trampolines = (const w2n_tramp_fn *)sized_array(obj->image, W2N_SYM_TRAMPOLINES,
+                                                         m->nfuncs, &st, err);
+    obj->import_adapters = sized_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, m->nimported_funcs,
+                                       &st, err);
+    if (st != W2N_OK)
+        return st;
     if (m->nfuncs && (!obj->functions || !obj->trampolines))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object defines %u functions but lacks symbol %s", m->nfuncs,
@@ -76,8 +124,7 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object imports %u functions but lacks symbol %s",
                              m->nimported_funcs, W2N_SYM_IMPORT_ADAPTERS);
-    w2n_status st = check_code_array(obj->image, W2N_SYM_FUNCTIONS, obj->functions, m->nfuncs,
-                                     false, err);
+    st = check_code_array(obj->image, W2N_SYM_FUNCTIONS, obj->functions, m->nfuncs, false, err);
     if (st == W2N_OK)
         st = check_code_array(obj->image, W2N_SYM_TRAMPOLINES,
                               (void *const *)obj->trampolines, m->nfuncs, true, err);
@@ -88,18 +135,28 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
 }
 
 w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err) {
-    return w2n_object_load_at(bytes, size, 0, out, err);
+    return w2n_object_load_trusted(bytes, size, NULL, out, err);
 }
 
-w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
-                              w2n_object **out, w2n_error *err) {
+w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                                   w2n_object **out, w2n_error *err) {
+    return w2n_object_load_at(bytes, size, trusted_key, 0, out, err);
+}
+
+w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                              uintptr_t hint, w2n_object **out, w2n_error *err) {
     *out = NULL;
+    w2n_seal_info seal;
+    w2n_status st = w2n_seal_check(bytes, size, trusted_key, &seal, err);
+    if (st != W2N_OK)
+        return st;
+    size = seal.content_size;
     w2n_object *obj = calloc(1, sizeof *obj);
     if (!obj)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     obj->meta.start = -1;
-    w2n_status st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
-                         : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
+    st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
+              : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
     if (st != W2N_OK)
         goto fail;
     size_t meta_size = 0;
@@ -114,6 +171,10 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, uintptr_t hint,
     if (st != W2N_OK)
         goto fail;
     st = check_header(&obj->meta, err);
+    if (st == W2N_OK)
+        st = w2n_meta_check(&obj->meta, err);
+    if (st == W2N_OK)
+        st = check_bounds_mode(obj, err);
     if (st != W2N_OK)
         goto fail;
     st = find_arrays(obj, err);
@@ -136,6 +197,11 @@ fail:
 
 /* Through the tools' reader (w2n/file.h), so a pipe or /dev/stdin works. */
 w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err) {
+    return w2n_object_load_file_trusted(path, NULL, out, err);
+}
+
+w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
+                                        w2n_object **out, w2n_error *err) {
     *out = NULL;
     uint8_t *bytes;
     size_t size;
@@ -143,7 +209,7 @@ w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *e
     if (w2n_read_file(path, &bytes, &size, &read_err) != W2N_OK)
         return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path,
                              read_err.message);
-    w2n_status st = w2n_object_load(bytes, size, out, err);
+    w2n_status st = w2n_object_load_trusted(bytes, size, trusted_key, out, err);
     free(bytes);
     return st;
 }

@@ -3,13 +3,16 @@
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
  *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
- *               IN.wasm... [-o OUT]
+ *               [--sign KEYFILE] IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
  * missing) that receives one BASE.o per input.  Every output is written
  * atomically; a module that fails leaves no file and the others still build.
- * Exit status: 0 all compiled, 1 some input failed, 2 bad usage.
+ * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
+ * with the secret key of `w2n keygen` (runtime/seal.h).
+ * Exit status: 0 all compiled, 1 some input failed, 2 bad usage, 3 --sign
+ * in a build without signing support.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -20,7 +23,9 @@
 
 #include "commands.h"
 #include "w2n/file.h"
+#include "exit_status.h"
 #include "output.h"
+#include "run_keys.h"
 #include "w2n/compiler.h"
 #include "w2n/version.h"
 
@@ -37,7 +42,11 @@ static void usage(FILE *out) {
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
             "  --interruptible           check for host interruption in loops and calls\n"
             "  --stats                   print what the optimiser did to each module\n"
-            "  --version                 print the version\n");
+            "  --version                 print the version\n"
+            "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
+            "                            KEYFILE (made by 'w2n keygen')\n"
+            "Exit status: 0 all compiled, 1 some input failed, 2 bad usage,\n"
+            "3 --sign in a build without signing support (W2N_SIGNING off).\n");
 }
 
 static bool is_dir(const char *path) {
@@ -61,7 +70,8 @@ static char *object_name(const char *input, const char *dir_out) {
     return out;
 }
 
-static int compile_one(const char *input, const char *output, const w2n_compile_options *opts) {
+static int compile_one(const char *input, const char *output, const w2n_compile_options *opts,
+                       const uint8_t *sign_key) {
     uint8_t *wasm, *obj;
     size_t wasm_size, obj_size;
     w2n_error err;
@@ -76,6 +86,11 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
             fprintf(stderr, "%s: offset 0x%llx: %s\n", input, (unsigned long long)err.offset, err.message);
         else
             fprintf(stderr, "%s: %s\n", input, err.message);
+        return 1;
+    }
+    if (sign_key && (s = w2n_seal_sign(obj, obj_size, sign_key, &err)) != W2N_OK) {
+        fprintf(stderr, "w2n compile: %s: --sign: %s\n", input, err.message);
+        free(obj);
         return 1;
     }
     s = w2n_write_file_atomic(output, obj, obj_size, &err);
@@ -118,7 +133,7 @@ int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     w2n_compile_stats stats;
-    const char *output = NULL;
+    const char *output = NULL, *sign_path = NULL;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
     for (int i = 1; i < argc; i++) {
@@ -138,6 +153,13 @@ int w2n_cmd_compile(int argc, char **argv) {
                 return 2;
             }
             output = argv[i];
+        } else if (!strcmp(a, "--sign") || !strncmp(a, "--sign=", 7)) {
+            sign_path = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : "";
+            if (!*sign_path) {
+                fprintf(stderr, "w2n compile: --sign needs a secret key file\n");
+                free(inputs);
+                return W2N_EXIT_USAGE;
+            }
         } else if (a[0] == '-' && a[1]) {
             if (!parse_option(a, &opts, &stats)) {
                 if (!strncmp(a, "--bounds-checks=", 16))
@@ -158,6 +180,18 @@ int w2n_cmd_compile(int argc, char **argv) {
         free(inputs);
         return 2;
     }
+    uint8_t sign_key[W2N_SIGN_SECRET_SIZE];
+    w2n_error err;
+    w2n_status ks = W2N_OK;
+    if (sign_path && !w2n_sign_available())
+        ks = w2n_sign_keygen(sign_key, sign_key, &err); /* fails, saying why */
+    else if (sign_path)
+        ks = w2n_keys_read_secret(sign_path, sign_key, &err);
+    if (ks != W2N_OK) {
+        fprintf(stderr, "w2n compile: --sign: %s\n", err.message);
+        free(inputs);
+        return w2n_exit_status_for(ks);
+    }
     bool to_dir = ninputs > 1 || (output && is_dir(output));
     if (to_dir && output && !is_dir(output) && mkdir(output, 0777) != 0) {
         fprintf(stderr, "w2n compile: cannot create directory %s: %s\n", output, strerror(errno));
@@ -167,10 +201,11 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        if (compile_one(inputs[i], name ? name : output, &opts) != 0)
+        if (compile_one(inputs[i], name ? name : output, &opts, sign_path ? sign_key : NULL) != 0)
             status = 1;
         free(name);
     }
+    memset(sign_key, 0, sizeof sign_key);
     free(inputs);
     return status;
 }

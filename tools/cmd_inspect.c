@@ -20,7 +20,9 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "w2n/file.h"
 #include "meta.h"
+#include "seal.h"
 #include "w2n/abi.h"
 #include "w2n/compiler_flags.h"
 #include "w2n/version.h"
@@ -33,8 +35,9 @@ static void usage(FILE *out) {
                  "       w2n inspect --version\n"
                  "\n"
                  "Describe an object made by 'w2n compile': its target, metadata\n"
-                 "(ABI version, flags, imports, exports, memories) and its functions\n"
-                 "with their native code sizes.\n");
+                 "(ABI version, flags, imports, exports, memories), its seal (SHA-256,\n"
+                 "whether it matches, whether and by which key it is signed) and its\n"
+                 "functions with their native code sizes.\n");
 }
 
 static const char *machine_name(unsigned m) {
@@ -187,6 +190,37 @@ static int show_code(Elf *e, size_t shstrndx) {
     return 0;
 }
 
+static void print_hex(const uint8_t *p, size_t n) {
+    for (size_t i = 0; i < n; i++)
+        printf("%02x", p[i]);
+    printf("\n");
+}
+
+/* The seal: its hash, whether it matches, and the signer's key if any. */
+static int show_seal(const char *path) {
+    uint8_t *bytes;
+    size_t size;
+    w2n_error err;
+    if (w2n_read_file(path, &bytes, &size, &err) != W2N_OK) {
+        fprintf(stderr, "w2n inspect: %s: %s\n", path, err.message);
+        return 1;
+    }
+    w2n_seal_info info;
+    w2n_status st = w2n_seal_check(bytes, size, NULL, &info, &err);
+    free(bytes);
+    if (st != W2N_OK && !info.content_size) {
+        printf("seal:         none (%s)\n", err.message);
+        return 0;
+    }
+    printf("sha256:       ");
+    print_hex(info.hash, sizeof info.hash);
+    printf("seal:         %s\n", st == W2N_OK ? "matches the content" : err.message);
+    printf("signed:       %s", info.is_signed ? "yes, by public key " : "no\n");
+    if (info.is_signed)
+        print_hex(info.key, sizeof info.key);
+    return 0;
+}
+
 static int inspect(const char *path) {
     int fd = open(path, O_RDONLY);
     if (fd < 0) {
@@ -212,7 +246,8 @@ static int inspect(const char *path) {
     printf("object:       %s\n", path);
     printf("target:       %s (ELF machine %u), ELF flags 0x%x\n", machine_name(eh.e_machine),
            eh.e_machine, (unsigned)eh.e_flags);
-    if (show_meta(e, shstrndx, path) != 0 || show_code(e, shstrndx) != 0)
+    if (show_seal(path) != 0 || show_meta(e, shstrndx, path) != 0 ||
+        show_code(e, shstrndx) != 0)
         goto fail;
     status = 0;
 fail:

@@ -34,14 +34,17 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "                        /tmp/perf-PID.map (see docs/cli.md)\n"
             "  --time-instantiate    run nothing; print the median time to load the object\n"
             "                        (load_us=) and to instantiate it (instantiate_us=)\n"
+            "  --trust PUBKEYFILE    run only an object signed by this key (from\n"
+            "                        'w2n keygen'; see 'w2n compile --sign')\n"
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
             "  -h, --help            show this text\n"
             "  --version             print the version\n"
             "\n"
-            "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
-            "2 on a bad command line.\n",
+            "Exit status: the program's own, 134 when it traps, 1 on other errors\n"
+            "(a corrupt, unsigned or wrongly signed object among them), 2 on a bad\n"
+            "command line, 3 for --trust in a build without signing support.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
 }
 
@@ -153,6 +156,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             if (!v || !parse_size(v, &o->stack_size))
                 return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
                             v ? v : "");
+        } else if ((v = option_value("--trust", argc, argv, &i, &m)), m) {
+            if (!v || !*v)
+                return fail(msg, size, "--trust needs a public key file");
+            o->trust = v;
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (!w2n_bounds_mode_parse(v, &o->bounds))
                 return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",

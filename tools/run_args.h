@@ -36,6 +36,7 @@ typedef struct w2n_run_options {
     size_t stack_size;          /* 0: the store's default */
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
+    const char *trust;          /* public key file: run only objects it signed */
     w2n_bounds_mode bounds;
     bool help;
     bool version;               /* --version: print it, run nothing */

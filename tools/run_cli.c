@@ -11,6 +11,7 @@
 #include "w2n/file.h"
 #include "run_args.h"
 #include "run_cli.h"
+#include "run_keys.h"
 #include "w2n/runtime.h"
 #include "w2n/version.h"
 #include "w2n/wasi.h"
@@ -29,7 +30,19 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         return rc;
     }
+    uint8_t key[W2N_SIGN_PUBLIC_SIZE];
+    w2n_status st = o->trust ? w2n_keys_read_public(o->trust, key, &err) : W2N_OK;
+    if (st != W2N_OK) {
+        fprintf(stderr, "%s: --trust: %s\n", prog, err.message);
+        rc = w2n_exit_status_for(st);
+        goto done;
+    }
     if (size >= 4 && !memcmp(bytes, "\0asm", 4)) {
+        if (o->trust) {
+            fprintf(stderr, "%s: %s: a .wasm module; --trust runs only signed objects\n", prog,
+                    o->file);
+            goto done;
+        }
         if (!compile) {
             fprintf(stderr, "%s: %s: a .wasm module; compile it with 'w2n compile' first "
                             "(or use 'w2n run')\n", prog, o->file);
@@ -54,8 +67,9 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
     }
     if (o->time_instantiate)
         w2n_run_time_load(bytes, size);
-    if (w2n_object_load(bytes, size, obj, &err) != W2N_OK) {
+    if ((st = w2n_object_load_trusted(bytes, size, o->trust ? key : NULL, obj, &err)) != W2N_OK) {
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        rc = w2n_exit_status_for(st);
         goto done;
     }
     if (o->perf_map && w2n_object_write_perf_map(*obj, &err) != W2N_OK) {

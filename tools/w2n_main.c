@@ -16,6 +16,7 @@ static const struct {
     {"run", w2n_cmd_run, "run a .wasm module or a compiled object"},
     {"validate", w2n_cmd_validate, "check that modules are valid Wasm"},
     {"inspect", w2n_cmd_inspect, "describe a compiled object"},
+    {"keygen", w2n_cmd_keygen, "make an Ed25519 key pair for signing objects"},
 };
 
 static void usage(FILE *out) {

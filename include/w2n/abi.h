@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 2
+#define W2N_ABI_VERSION 3
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 
@@ -194,6 +194,17 @@ enum w2n_helper_index {
 #define W2N_SYM_FUNCTIONS       "w2n_functions"
 #define W2N_SYM_TRAMPOLINES     "w2n_trampolines"
 #define W2N_SYM_IMPORT_ADAPTERS "w2n_import_adapters"
+
+/* The bounds-checking mode as the code itself states it: every object
+ * defines W2N_SYM_BOUNDS_MODE, an 8-byte read-only constant holding one of
+ * the two values below (the ASCII of "w2nguard" / "w2nexplc", little-endian).
+ * The loader requires it to agree with W2N_FLAG_EXPLICIT_BOUNDS of the
+ * metadata, so that one flipped flag bit cannot hand code without bounds
+ * checks an exact-size memory; the two values differ in 13 bits, so no
+ * single flipped bit turns one into the other either. */
+#define W2N_SYM_BOUNDS_MODE "w2n_bounds_mode"
+#define W2N_BOUNDS_MODE_GUARD    UINT64_C(0x64726175676e3277)
+#define W2N_BOUNDS_MODE_EXPLICIT UINT64_C(0x636c7078656e3277)
 
 /* The metadata section, encoded as runtime/meta.h describes. */
 #define W2N_META_SECTION ".w2n.module"

@@ -79,15 +79,26 @@ const char *w2n_trap_message(w2n_trap_code code);
 
 /* ---- objects ---------------------------------------------------------------- */
 
-/* Parse, check, map and relocate an ELF object of this host's architecture.
- * Any mismatch (ABI version, architecture, CPU features, unknown relocation
- * or symbol) fails with W2N_ERR_BAD_OBJECT naming both sides. */
+/* Verify the object's seal (its SHA-256), then parse, check, map and
+ * relocate an ELF object of this host's architecture.  A wrong hash, or any
+ * mismatch (ABI version, architecture, CPU features, unknown relocation or
+ * symbol, metadata that disagrees with the code) fails with
+ * W2N_ERR_BAD_OBJECT naming both sides. */
 w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err);
 w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err);
 /* The machine this runtime runs on, as a `w2n compile --target` name
  * ("x86_64", "aarch64", "riscv64"; under qemu-user the emulated one), or
  * NULL when it is none of those. */
 const char *w2n_host_target(void);
+
+/* The same, and require an Ed25519 signature by `trusted_key` (32 bytes; NULL
+ * requires none): an unsigned object, one signed by another key or one whose
+ * signature does not verify is W2N_ERR_BAD_OBJECT.  A runtime built without
+ * W2N_SIGNING fails every such load with W2N_ERR_UNSUPPORTED. */
+w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                                   w2n_object **out, w2n_error *err);
+w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
+                                        w2n_object **out, w2n_error *err);
 void w2n_object_free(w2n_object *obj);
 
 /* Introspection of what an object imports and exports (index < count). */

@@ -81,7 +81,7 @@ static void run(const uint8_t *bytes, size_t size, int far) {
                          : 0;
     w2n_object *obj;
     w2n_error err;
-    if (w2n_object_load_at(bytes, size, hint, &obj, &err) != W2N_OK) {
+    if (w2n_object_load_at(bytes, size, NULL, hint, &obj, &err) != W2N_OK) {
         printf("load failed: %s FAIL\n", err.message);
         failures++;
         return;

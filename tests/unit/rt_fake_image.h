@@ -6,8 +6,11 @@
  * real loader member is pulled from the static library and the fake is used
  * whether or not the real loader is built.  The fake "object" is just an
  * encoded w2n_meta: w2n_image_load copies it and serves it as the
- * ".w2n.module" section; symbols come from fake_symbols[] (set by the test);
- * code is the range fake_code_start..fake_code_end.
+ * ".w2n.module" section; symbols come from fake_symbols[] (set by the test,
+ * with their sizes); code is the range fake_code_start..fake_code_end.  The
+ * fake stands for guard-mode code: it defines W2N_SYM_BOUNDS_MODE as the
+ * guard constant unless fake_symbols[] names it.  w2n_object_load verifies a
+ * seal first, so fake objects are made with fake_object_bytes.
  */
 #ifndef W2N_RT_FAKE_IMAGE_H
 #define W2N_RT_FAKE_IMAGE_H
@@ -16,6 +19,8 @@
 #include <string.h>
 
 #include "image.h"
+#include "meta.h"
+#include "seal.h"
 
 #define FAKE_WEAK __attribute__((weak))
 
@@ -27,6 +32,7 @@ struct w2n_image {
 typedef struct fake_symbol {
     const char *name;
     void *addr;
+    uint64_t size;
 } fake_symbol;
 
 static fake_symbol fake_symbols[8];
@@ -62,12 +68,34 @@ FAKE_WEAK void w2n_image_free(w2n_image *img) {
     free(img);
 }
 
-FAKE_WEAK void *w2n_image_symbol(const w2n_image *img, const char *name) {
+FAKE_WEAK void *w2n_image_symbol_sized(const w2n_image *img, const char *name,
+                                       uint64_t *out_size) {
+    static const uint64_t guard_mode = W2N_BOUNDS_MODE_GUARD;
     (void)img;
     for (size_t i = 0; i < sizeof fake_symbols / sizeof fake_symbols[0]; i++)
-        if (fake_symbols[i].name && strcmp(fake_symbols[i].name, name) == 0)
+        if (fake_symbols[i].name && strcmp(fake_symbols[i].name, name) == 0) {
+            if (out_size)
+                *out_size = fake_symbols[i].size;
             return fake_symbols[i].addr;
-    return NULL;
+        }
+    bool mode = strcmp(name, W2N_SYM_BOUNDS_MODE) == 0;
+    if (out_size)
+        *out_size = mode ? sizeof guard_mode : 0;
+    return mode ? (void *)&guard_mode : NULL;
+}
+
+FAKE_WEAK void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    return w2n_image_symbol_sized(img, name, NULL);
+}
+
+/* A fake object: the encoded meta, sealed as w2n_object_load requires. */
+static inline void fake_object_bytes(const w2n_meta *m, uint8_t **bytes, size_t *size) {
+    w2n_error err;
+    if (w2n_meta_encode(m, bytes, size, &err) != W2N_OK ||
+        w2n_seal_append(bytes, size, &err) != W2N_OK) {
+        *bytes = NULL;
+        *size = 0;
+    }
 }
 
 FAKE_WEAK const uint8_t *w2n_image_section(const w2n_image *img, const char *name,

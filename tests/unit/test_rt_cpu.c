@@ -188,7 +188,7 @@ Test(rt_cpu, object_load_refuses_what_the_machine_lacks) {
     uint8_t *bytes;
     size_t size;
     w2n_error err;
-    cr_assert_eq(w2n_meta_encode(&m, &bytes, &size, &err), W2N_OK);
+    fake_object_bytes(&m, &bytes, &size);
     w2n_object *obj = (w2n_object *)1;
     cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED, "%s",
                  err.message);
@@ -197,12 +197,12 @@ Test(rt_cpu, object_load_refuses_what_the_machine_lacks) {
     free(bytes);
     m.cpu = "";
     m.features = "+no-such-feature";
-    cr_assert_eq(w2n_meta_encode(&m, &bytes, &size, &err), W2N_OK);
+    fake_object_bytes(&m, &bytes, &size);
     cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED);
     cr_assert(strstr(err.message, "no-such-feature"), "%s", err.message);
     free(bytes);
     m.features = "";
-    cr_assert_eq(w2n_meta_encode(&m, &bytes, &size, &err), W2N_OK);
+    fake_object_bytes(&m, &bytes, &size);
     cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_OK, "%s", err.message);
     w2n_object_free(obj);
     free(bytes);

@@ -1,10 +1,13 @@
 /*
- * test_rt_meta.c — the ".w2n.module" codec: round trip, truncation, corruption.
+ * test_rt_meta.c — the ".w2n.module" codec: round trip, truncation, corruption;
+ * and the typing rules the loader applies after decoding (meta_check.c).
+ * Each corruption asserts the refusal it must give, by its message.
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "internal.h"
 #include "meta.h"
 
 static w2n_valtype p_ii[] = {W2N_I32, W2N_I64};
@@ -185,12 +188,14 @@ Test(rt_meta, bad_indices_rejected) {
     m = rich();
     m.start = 4;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "start function index out of range"), "%s", err.message);
 
     m = rich();
     w2n_meta_export ex[] = {{"x", 1, W2N_EXTERN_MEMORY, 1}};
     m.exports = ex;
     m.nexports = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "export index out of range"), "%s", err.message);
 
     m = rich();
     w2n_meta_global g[] = {{{W2N_I32, false}, {W2N_CONST_GLOBAL_GET, 1, {0, 0}}}};
@@ -198,23 +203,88 @@ Test(rt_meta, bad_indices_rejected) {
     m.nglobals = 1;
     m.nexports = 0;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "global.get index out of range"), "%s", err.message);
 
     m = rich();
     w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 1, {W2N_CONST_I32, 0, {0, 0}}, 0, NULL}};
     m.datas = d;
     m.ndatas = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "data segment memory index out of range"), "%s", err.message);
 
     m = rich();
     w2n_tabletype t[] = {{W2N_I32, {0, 0, false}}};
     m.tables = t;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "not a reference type"), "%s", err.message);
 
     m = rich();
     w2n_limits mem[] = {{70000, 0, false}};
     m.memories = mem;
     m.nmemories = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "limits out of range"), "%s", err.message);
+}
+
+/* Decode `m` (which must decode) and apply the loader's typing rules. */
+static w2n_status typing(w2n_meta m, w2n_error *err) {
+    uint8_t *bytes;
+    size_t size;
+    encode(&m, &bytes, &size);
+    w2n_meta out;
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, err), W2N_OK, "%s", err->message);
+    free(bytes);
+    w2n_status st = w2n_meta_check(&out, err);
+    w2n_meta_free(&out);
+    return st;
+}
+
+Test(rt_meta, typing_checked) {
+    w2n_error err;
+    w2n_meta m = rich();
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+    m.start = 0; /* the imported [] -> [] function: a valid start */
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+    m.start = 1; /* defined function 0: (i32 i64) -> (f32 v128 funcref) */
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "start function 1 has 2 parameters and 3 results"), "%s",
+              err.message);
+
+    m = rich();
+    w2n_meta_global g[] = {{{W2N_FUNCREF, false}, {W2N_CONST_I64, 0, {0x41414141, 0}}}};
+    m.globals = g;
+    m.nglobals = 1;
+    m.nexports = 0;
+    m.nelems = 0;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "initialiser of another type than its global 1"), "%s",
+              err.message);
+
+    m = rich();
+    w2n_meta_elem e[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
+    m.elems = e; /* table 0 is the imported externref table */
+    m.nelems = 1;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "active element segment of the wrong offset or table type 0"),
+              "%s", err.message);
+    e[0].table = 1;
+    e[0].offset.kind = W2N_CONST_I64;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "wrong offset or table type 0"), "%s", err.message);
+    w2n_const_expr bad_item[] = {{W2N_CONST_F64, 0, {0, 0}}};
+    e[0].offset.kind = W2N_CONST_I32;
+    e[0].items = bad_item;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "element of another type than its segment, in segment 0"),
+              "%s", err.message);
+
+    m = rich();
+    w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_GLOBAL_GET, 0, {0, 0}}, 0, NULL}};
+    m.datas = d; /* global 0 is the imported i64 */
+    m.ndatas = 1;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "data segment offset is not an i32, in segment 0"), "%s",
+              err.message);
 }
 
 Test(rt_meta, huge_count_rejected_without_allocating) {

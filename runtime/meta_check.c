@@ -1,0 +1,117 @@
+/*
+ * meta_check.c — the typing rules a decoded w2n_meta must obey before
+ * anything is instantiated from it.
+ *
+ * w2n_meta_decode checks shape and index ranges; this file checks what the
+ * indices mean, because the runtime acts on these fields without further
+ * checks: the start function is called with an argument buffer for a
+ * [] -> [] function, a global's initial value is stored as its declared
+ * type, and element segments fill tables whose element type compiled code
+ * trusts (a funcref slot holding an arbitrary integer would be called).
+ * The validator enforced all of this on the .wasm; an object must not be
+ * able to undo it.
+ */
+#include "internal.h"
+
+typedef struct checker {
+    const w2n_meta *m;
+    w2n_error *err;
+} checker;
+
+static w2n_status bad(const checker *c, const char *what, uint32_t index) {
+    return w2n_error_set(c->err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                         "corrupt %s metadata: %s %u", W2N_META_SECTION, what, index);
+}
+
+/* Type index of function `f` (imports first). */
+static uint32_t func_type(const w2n_meta *m, uint64_t f) {
+    if (f >= m->nimported_funcs)
+        return m->func_types[f - m->nimported_funcs];
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == W2N_EXTERN_FUNC && f-- == 0)
+            return m->imports[i].func_type;
+    return UINT32_MAX; /* unreachable: decode checked the index */
+}
+
+/* Value type of global `g` (imports first). */
+static uint8_t global_type(const w2n_meta *m, uint32_t g) {
+    if (g >= m->nimported_globals)
+        return m->globals[g - m->nimported_globals].type.type;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == W2N_EXTERN_GLOBAL && g-- == 0)
+            return m->imports[i].global.type;
+    return 0;
+}
+
+/* Element type of table `t` (imports first). */
+static uint8_t table_type(const w2n_meta *m, uint32_t t) {
+    if (t >= m->nimported_tables)
+        return m->tables[t - m->nimported_tables].elem;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == W2N_EXTERN_TABLE && t-- == 0)
+            return m->imports[i].table.elem;
+    return 0;
+}
+
+/* The type a constant expression produces. */
+static uint8_t const_type(const w2n_meta *m, const w2n_const_expr *e) {
+    switch (e->kind) {
+    case W2N_CONST_I32: return W2N_I32;
+    case W2N_CONST_I64: return W2N_I64;
+    case W2N_CONST_F32: return W2N_F32;
+    case W2N_CONST_F64: return W2N_F64;
+    case W2N_CONST_V128: return W2N_V128;
+    case W2N_CONST_REF_NULL: return (uint8_t)e->index;
+    case W2N_CONST_REF_FUNC: return W2N_FUNCREF;
+    case W2N_CONST_GLOBAL_GET: return global_type(m, e->index);
+    }
+    return 0;
+}
+
+static w2n_status check_start(const checker *c) {
+    const w2n_meta *m = c->m;
+    if (m->start < 0)
+        return W2N_OK;
+    const w2n_functype *t = &m->types[func_type(m, (uint64_t)m->start)];
+    if (t->nparams || t->nresults)
+        return w2n_error_set(c->err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "corrupt %s metadata: start function %lld has %u parameters and "
+                             "%u results (it must take and return nothing)",
+                             W2N_META_SECTION, (long long)m->start, t->nparams, t->nresults);
+    return W2N_OK;
+}
+
+static w2n_status check_globals(const checker *c) {
+    const w2n_meta *m = c->m;
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (const_type(m, &m->globals[i].init) != m->globals[i].type.type)
+            return bad(c, "initialiser of another type than its global", m->nimported_globals + i);
+    return W2N_OK;
+}
+
+static w2n_status check_elems(const checker *c) {
+    const w2n_meta *m = c->m;
+    for (uint32_t i = 0; i < m->nelems; i++) {
+        const w2n_meta_elem *e = &m->elems[i];
+        if (e->mode == W2N_SEGMENT_ACTIVE &&
+            (const_type(m, &e->offset) != W2N_I32 || table_type(m, e->table) != e->type))
+            return bad(c, "active element segment of the wrong offset or table type", i);
+        for (uint32_t k = 0; k < e->count; k++)
+            if (const_type(m, &e->items[k]) != e->type)
+                return bad(c, "element of another type than its segment, in segment", i);
+    }
+    for (uint32_t i = 0; i < m->ndatas; i++)
+        if (m->datas[i].mode == W2N_SEGMENT_ACTIVE && const_type(m, &m->datas[i].offset) != W2N_I32)
+            return bad(c, "data segment offset is not an i32, in segment", i);
+    return W2N_OK;
+}
+
+w2n_status w2n_meta_check(const w2n_meta *m, w2n_error *err) {
+    checker c = {m, err};
+    w2n_status st = check_start(&c);
+    if (st == W2N_OK)
+        st = check_globals(&c);
+    if (st == W2N_OK)
+        st = check_elems(&c);
+    return st;
+}
