@@ -9,6 +9,7 @@
  * its locals below the guard page, into the canary, before its stack check.
  */
 #include <pthread.h>
+#include <stdarg.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -16,38 +17,55 @@
 
 enum { BIG_LOCALS = 17000, SPILLS = 1500, PAGE = 4096, CANARY = 1024 * 1024 };
 
+/* A growing text buffer for the generated modules. */
+typedef struct text {
+    char *s;
+    size_t len, cap;
+} text;
+
+static void put(text *t, const char *fmt, ...) {
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (t->len + (size_t)n + 1 > t->cap) {
+        t->cap = (t->len + (size_t)n + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+        cr_assert_not_null(t->s);
+    }
+    va_start(ap, fmt);
+    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
+    va_end(ap);
+    t->len += (size_t)n;
+}
+
 /* Recursion through a function whose -O0 frame holds BIG_LOCALS v128s. */
 static char *big_locals_wat(void) {
-    size_t cap = BIG_LOCALS * 5 + 1024;
-    char *w = malloc(cap);
-    size_t n = (size_t)snprintf(w, cap, "(module (func $big (export \"run\") (param i32) (result i32)\n"
-                                        "  (local");
+    text t = {0};
+    put(&t, "(module (func $big (export \"run\") (param i32) (result i32)\n  (local");
     for (int i = 0; i < BIG_LOCALS; i++)
-        n += (size_t)snprintf(w + n, cap - n, " v128");
-    snprintf(w + n, cap - n,
-             ")\n  (local.set 1 (v128.const i32x4 1 2 3 4))\n"
-             "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
-             "    (else (i32.add (i32x4.extract_lane 0 (local.get %d))\n"
-             "      (call $big (i32.sub (local.get 0) (i32.const 1))))))))\n",
-             BIG_LOCALS);
-    return w;
+        put(&t, " v128");
+    put(&t, ")\n  (local.set 1 (v128.const i32x4 1 2 3 4))\n"
+            "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+            "    (else (i32.add (i32x4.extract_lane 0 (local.get %d))\n"
+            "      (call $big (i32.sub (local.get 0) (i32.const 1))))))))\n",
+        BIG_LOCALS);
+    return t.s;
 }
 
 /* Recursion whose -O2 frame holds SPILLS v128 values live across the call
  * (f32 adds: LLVM may not reassociate them to before the call). */
 static char *spills_wat(void) {
-    size_t cap = SPILLS * 60 + 1024;
-    char *w = malloc(cap);
-    size_t n = (size_t)snprintf(w, cap, "(module (memory 1) (func $s (export \"run\") (param i32) (result i32)\n"
-                                        "  (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))\n");
+    text t = {0};
+    put(&t, "(module (memory 1) (func $s (export \"run\") (param i32) (result i32)\n"
+            "  (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))\n");
     for (int i = 0; i < SPILLS; i++)
-        n += (size_t)snprintf(w + n, cap - n, " (v128.load offset=%d (i32.const 0))", (i * 16) % 60000);
-    n += (size_t)snprintf(w + n, cap - n,
-                          "\n  (f32x4.splat (f32.convert_i32_s (call $s (i32.sub (local.get 0) (i32.const 1)))))\n");
+        put(&t, " (v128.load offset=%d (i32.const 0))", (i * 16) % 60000);
+    put(&t, "\n  (f32x4.splat (f32.convert_i32_s (call $s (i32.sub (local.get 0) (i32.const 1)))))\n");
     for (int i = 0; i < SPILLS; i++)
-        n += (size_t)snprintf(w + n, cap - n, " f32x4.add");
-    snprintf(w + n, cap - n, "\n  i32x4.extract_lane 0))\n");
-    return w;
+        put(&t, " f32x4.add");
+    put(&t, "\n  i32x4.extract_lane 0))\n");
+    return t.s;
 }
 
 static loaded load_wat(char *wat, int opt, const char *bounds) {
