@@ -27,10 +27,12 @@ wat2wasm --enable-all "$tmp/big.wat" -o "$tmp/big.wasm"
 
 W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/big.wasm" -o "$tmp/big.o" \
     2> "$tmp/big.ll"
-"$filecheck" --check-prefix=IR "$here/stack_check.checks" < "$tmp/big.ll"
 "$objdump" -d --no-show-raw-insn "$tmp/big.o" > "$tmp/big.s"
 case $target in
-x86_64|aarch64)
+riscv64)    # LLVM 19 has no stack probes for RISC-V (docs/abi.md, "Stack")
+    "$filecheck" --check-prefix=IR "$here/stack_check.checks" < "$tmp/big.ll" ;;
+*)
+    "$filecheck" --check-prefixes=IR,PROBE "$here/stack_check.checks" < "$tmp/big.ll"
     "$filecheck" --check-prefix="$(echo "$target" | tr a-z A-Z)" "$here/stack_check.checks" \
         < "$tmp/big.s" ;;
 esac
