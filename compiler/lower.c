@@ -235,7 +235,7 @@ void w2n_lower_interrupt_check(w2n_lower_func *f) {
 }
 
 /* A function that calls no Wasm function and has a small frame cannot
- * exhaust the stack by itself: the runtime keeps 256 KiB of real stack below
+ * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
  * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
  * runtime helpers it may call need.  So it needs no stack check, and neither
  * do the copies of it that LLVM inlines into loops. */
@@ -270,14 +270,17 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
     LLVMPositionBuilderAtEnd(f->b, entry);
     f->vmctx = LLVMGetParam(f->fn, 0);
+    for (uint32_t i = 0; i < f->nlocals; i++)
+        f->locals[i] = LLVMBuildAlloca(f->b, w2n_lower_type(lm, f->local_types[i]), "");
+    /* The check comes before the locals are stored: at -O0 the frame holds
+     * them, and nothing of this function may touch its frame before the check
+     * has seen how deep it reaches. */
+    if (needs_stack_check(f, code))
+        stack_check(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {
-        LLVMTypeRef ty = w2n_lower_type(lm, f->local_types[i]);
-        f->locals[i] = LLVMBuildAlloca(f->b, ty, "");
         LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
-    if (needs_stack_check(f, code))
-        stack_check(f);
     w2n_lower_interrupt_check(f);
 }
 

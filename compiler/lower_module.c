@@ -8,6 +8,7 @@
  * "memcpy" must not capture LLVM's memcpy).
  */
 #include "lower.h"
+#include "target.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,27 @@ static void add_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name) {
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(lm->ctx, kind, 0));
 }
 
+static void add_string_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name,
+                            const char *value) {
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateStringAttribute(lm->ctx, name, (unsigned)strlen(name), value,
+                                                      (unsigned)strlen(value)));
+}
+
+/* A frame larger than a page is touched page by page from the top as the
+ * prologue allocates it, so the first page past the thread's stack it
+ * reaches is the guard page below the stack, whatever the frame's size: no
+ * store can skip the guard into another mapping, and the fault handler turns
+ * the fault into "call stack exhausted" (runtime/trap.c, docs/abi.md).  4 KiB
+ * is the smallest guard any supported kernel gives a thread. */
+static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
+    const w2n_target *t = w2n_target_find(lm->opts->target);
+    if (!t || !t->stack_probes)
+        return;
+    add_string_attr(lm, fn, "probe-stack", "inline-asm");
+    add_string_attr(lm, fn, "stack-probe-size", W2N_STACK_PROBE_SIZE_TEXT);
+}
+
 static void declare_functions(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *lm->funcs);
@@ -99,6 +121,7 @@ static void declare_functions(w2n_lower_module *lm) {
         free(long_name);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
         add_attr(lm, fn, "nounwind");
+        add_stack_probes(lm, fn);
         lm->funcs[i] = fn;
     }
 }

@@ -4,6 +4,8 @@
 #ifndef W2N_TARGET_H
 #define W2N_TARGET_H
 
+#include <stdbool.h>
+
 #include <llvm-c/TargetMachine.h>
 
 #include "w2n/abi.h"
@@ -20,6 +22,7 @@ typedef struct w2n_target {
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
     unsigned loop_align;          /* bytes to align loop headers to, or 0: LLVM's choice */
+    bool stack_probes;            /* LLVM probes large frames page by page here (inline-asm) */
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */

@@ -25,30 +25,15 @@
 
 #include "internal.h"
 
-#define HOST_RESERVE ((uintptr_t)256 * 1024)
+#define HOST_RESERVE W2N_STACK_RESERVE
 #define INLINE_SLOTS 16
 
-static _Thread_local uintptr_t stack_low;   /* lowest address of this thread's stack */
-
-static uintptr_t thread_stack_low(void) {
-    if (!stack_low) {
-        pthread_attr_t attr;
-        void *addr = NULL;
-        size_t size = 0;
-        if (pthread_getattr_np(pthread_self(), &attr) == 0) {
-            if (pthread_attr_getstack(&attr, &addr, &size) != 0)
-                addr = NULL;
-            pthread_attr_destroy(&attr);
-        }
-        stack_low = addr ? (uintptr_t)addr : 1;
-    }
-    return stack_low;
-}
-
+/* Also looks up this thread's stack end, which the fault handler needs to
+ * tell a stack overflow (a probe into the guard) from other faults. */
 static uintptr_t compute_limit(size_t stack_size) {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
     uintptr_t limit = sp > stack_size ? sp - stack_size : 0;
-    uintptr_t floor = thread_stack_low() + HOST_RESERVE;
+    uintptr_t floor = w2n_stack_low() + HOST_RESERVE;
     if (floor < HOST_RESERVE)           /* wrapped: unknown stack */
         floor = 0;
     if (limit < floor)
@@ -74,6 +59,8 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
     }
     if (store->depth == 0)
         w2n_store_set_stack_limit(store, compute_limit(store->stack_size));
+    else
+        w2n_stack_low();    /* the fault handler needs this thread's stack end */
     store->depth++;
     w2n_trap_push(&e);
     if (sigsetjmp(e.jb, 0) == 0) {

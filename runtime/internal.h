@@ -211,6 +211,13 @@ void w2n_trap_unregister_memory(uintptr_t base);
 bool w2n_trap_register_image(const w2n_image *img);
 void w2n_trap_unregister_image(const w2n_image *img);
 
+/* This thread's stack (stack.c): its lowest usable address (1 if unknown),
+ * looked up once per thread; and whether a faulting address lies in its guard
+ * region (below the end, or in the runtime's reserve just above it).  The
+ * latter is async-signal-safe; it knows only threads that called the former. */
+uintptr_t w2n_stack_low(void);
+bool w2n_stack_in_guard(uintptr_t addr);
+
 /* Per-architecture (arch_<arch>.c): the pc of a signal's ucontext. */
 uintptr_t w2n_arch_fault_pc(void *ucontext);
 

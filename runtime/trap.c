@@ -11,9 +11,12 @@
  * function, if any, reports the trap when it returns.
  *
  * The SIGSEGV/SIGBUS handler runs on a sigaltstack (the fault may be a stack
- * overflow) and claims a fault only when the address lies in a registered
- * linear-memory reservation AND the pc lies in registered code AND a call is
- * active on this thread; anything else goes to the previous handler.  The
+ * overflow) and claims a fault only when a call is active on this thread AND
+ * the pc lies in registered code AND the address lies either in a registered
+ * linear-memory reservation ("out of bounds memory access") or in this
+ * thread's stack guard region (stack.c: "call stack exhausted", where a
+ * compiled frame's page-by-page probe stops); anything else goes to the
+ * previous handler.  The
  * registries are fixed arrays of atomics: writers take a mutex, the handler
  * reads without locks.  The handler is installed with SA_NODEFER and entries
  * are set with sigsetjmp(jb, 0): leaving the handler by siglongjmp then
@@ -279,8 +282,13 @@ static void chain(int sig, siginfo_t *si, void *uc) {
 static void on_fault(int sig, siginfo_t *si, void *uc) {
     w2n_entry *e = top;
     uintptr_t addr = (uintptr_t)si->si_addr;
-    if (e && in_ranges(&memories, addr) && in_code(w2n_arch_fault_pc(uc))) {
-        e->trap.code = W2N_TRAP_MEMORY_OOB;
+    w2n_trap_code code = W2N_TRAP_NONE;
+    if (e && in_ranges(&memories, addr))
+        code = W2N_TRAP_MEMORY_OOB;
+    else if (e && w2n_stack_in_guard(addr))
+        code = W2N_TRAP_STACK_EXHAUSTED;
+    if (code != W2N_TRAP_NONE && in_code(w2n_arch_fault_pc(uc))) {
+        e->trap.code = code;
         e->trap.exit_status = 0;
         e->trap.message[0] = 0;     /* call.c fills the text outside the handler */
         siglongjmp(e->jb, 1);

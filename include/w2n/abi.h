@@ -149,6 +149,15 @@ struct w2n_vmctx {
     void *instance;             /* runtime-private back pointer */
 };
 
+/* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
+ * pointer is below vmctx->stack_limit, which the runtime keeps at least
+ * W2N_STACK_RESERVE above the end of the thread's stack.  Where the target
+ * supports it, frames are probed every W2N_STACK_PROBE_SIZE bytes, so a frame
+ * of any size meets the guard page below the stack before anything else. */
+#define W2N_STACK_RESERVE          ((uintptr_t)256 * 1024)
+#define W2N_STACK_PROBE_SIZE       4096
+#define W2N_STACK_PROBE_SIZE_TEXT  "4096"
+
 #define W2N_VMCTX_MEMORY      0
 #define W2N_VMCTX_STACK_LIMIT 8
 #define W2N_VMCTX_INTERRUPT   16

@@ -46,8 +46,10 @@ typedef struct loaded {
     w2n_instance *inst;
 } loaded;
 
-/* Compile `wat` with `opts`, load and instantiate it without imports. */
-static inline loaded load_with(const char *wat, const w2n_compile_options *opts) {
+/* Compile `wat` with `opts`, load and instantiate it without imports in a
+ * store made with `store_opts` (NULL: defaults). */
+static inline loaded load_in_store(const char *wat, const w2n_compile_options *opts,
+                                   const w2n_store_options *store_opts) {
     uint8_t *wasm, *obj;
     size_t wasm_size, obj_size;
     assemble(wat, &wasm, &wasm_size);
@@ -59,11 +61,16 @@ static inline loaded load_with(const char *wat, const w2n_compile_options *opts)
     s = w2n_object_load(obj, obj_size, &l.obj, &err);
     free(obj);
     cr_assert_eq(s, W2N_OK, "load: %s", err.message);
-    l.store = w2n_store_new(NULL);
+    l.store = w2n_store_new(store_opts);
     w2n_trap trap;
     s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
     cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
     return l;
+}
+
+/* Compile `wat` with `opts`, load and instantiate it without imports. */
+static inline loaded load_with(const char *wat, const w2n_compile_options *opts) {
+    return load_in_store(wat, opts, NULL);
 }
 
 static inline void unload(loaded *l) {
