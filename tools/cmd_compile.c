@@ -9,7 +9,9 @@
  * the current directory).  Several inputs: -o names a directory (created if
  * missing) that receives one BASE.o per input.  Every output is written
  * atomically; a module that fails leaves no file and the others still build.
- * Exit status: 0 all compiled, 1 some input failed, 2 bad usage.
+ * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
+ * usage, 3 an input uses what w2n does not support, 4 an input exceeds one of
+ * w2n's limits (w2n/limits.h) or a budget; with several failures, the highest.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "exit_status.h"
 #include "file_util.h"
 #include "output.h"
 #include "w2n/compiler.h"
@@ -74,7 +77,7 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
             fprintf(stderr, "%s: offset 0x%llx: %s\n", input, (unsigned long long)err.offset, err.message);
         else
             fprintf(stderr, "%s: %s\n", input, err.message);
-        return 1;
+        return w2n_exit_status_for(s);
     }
     s = w2n_write_file_atomic(output, obj, obj_size, &err);
     free(obj);
@@ -158,8 +161,9 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        if (compile_one(inputs[i], name ? name : output, &opts) != 0)
-            status = 1;
+        int rc = compile_one(inputs[i], name ? name : output, &opts);
+        if (rc > status)   /* the most specific status of the failed inputs */
+            status = rc;
         free(name);
     }
     free(inputs);
