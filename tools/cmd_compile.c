@@ -3,6 +3,7 @@
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
  *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
+ *               [--max-compile-memory=BYTES] [--max-compile-time=SECONDS]
  *               IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
@@ -21,6 +22,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "compile_budget.h"
 #include "exit_status.h"
 #include "file_util.h"
 #include "output.h"
@@ -38,7 +40,15 @@ static void usage(FILE *out) {
             "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
             "  --interruptible           check for host interruption in loops and calls\n"
-            "  --stats                   print what the optimiser did to each module\n");
+            "  --stats                   print what the optimiser did to each module\n"
+            "  --max-compile-memory=BYTES  refuse (exit 4) a module whose compile needs more\n"
+            "                            memory than BYTES (K, M, G suffixes; default: none)\n"
+            "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
+            "                            CPU time than SECONDS (default: none)\n"
+            "\n"
+            "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
+            "3 an input uses what w2n does not support, 4 an input exceeds a limit of\n"
+            "w2n's or a budget (with several inputs, the highest of these).\n");
 }
 
 static bool is_dir(const char *path) {
@@ -62,7 +72,8 @@ static char *object_name(const char *input, const char *dir_out) {
     return out;
 }
 
-static int compile_one(const char *input, const char *output, const w2n_compile_options *opts) {
+static int compile_one(const char *input, const char *output, const w2n_compile_options *opts,
+                       const w2n_compile_budget *budget) {
     uint8_t *wasm, *obj;
     size_t wasm_size, obj_size;
     w2n_error err;
@@ -70,7 +81,7 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
         fprintf(stderr, "w2n compile: %s: %s\n", input, err.message);
         return 1;
     }
-    w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
+    w2n_status s = w2n_compile_budgeted(wasm, wasm_size, opts, budget, &obj, &obj_size, &err);
     free(wasm);
     if (s != W2N_OK) {
         if (err.offset != W2N_NO_OFFSET)
@@ -121,6 +132,8 @@ int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     w2n_compile_stats stats;
+    w2n_compile_budget budget = {0};
+    char msg[160];
     const char *output = NULL;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
@@ -138,7 +151,13 @@ int w2n_cmd_compile(int argc, char **argv) {
             }
             output = argv[i];
         } else if (a[0] == '-' && a[1]) {
-            if (!parse_option(a, &opts, &stats)) {
+            int b = w2n_compile_budget_option(a, &budget, msg, sizeof msg);
+            if (b < 0) {
+                fprintf(stderr, "w2n compile: %s\n", msg);
+                free(inputs);
+                return 2;
+            }
+            if (!b && !parse_option(a, &opts, &stats)) {
                 fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile --help')\n", a);
                 free(inputs);
                 return 2;
@@ -161,7 +180,7 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        int rc = compile_one(inputs[i], name ? name : output, &opts);
+        int rc = compile_one(inputs[i], name ? name : output, &opts, &budget);
         if (rc > status)   /* the most specific status of the failed inputs */
             status = rc;
         free(name);

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compile_budget.h"
 #include "w2n/compiler_flags.h"
 #include "w2n/runtime.h"
 
@@ -37,6 +38,7 @@ typedef struct w2n_run_options {
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     w2n_bounds_mode bounds;
+    w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
     bool help;
     const char *file;
     int nargs;                  /* program arguments after FILE */
