@@ -58,6 +58,15 @@ locals_60k)
     gen locals 60000
     expect 4 "too many locals: 60000 exceeds w2n's limit of 50000" \
         "$W2N" compile "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+opt_budget_ir)   # past the optimisation budget a function is optnone; below it, not
+    gen br_table 5000
+    W2N_DUMP_IR=1 "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" \
+        || fail "exit status $?"
+    grep -q "^attributes .*noinline.*optnone" "$DIR/$CASE.err" || fail "no optnone function"
+    gen br_table 100
+    W2N_DUMP_IR=1 "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" \
+        || fail "exit status $?"
+    ! grep -q "optnone" "$DIR/$CASE.err" || fail "a small function is optnone" ;;
 budget_memory)   # a tiny memory budget refuses even a small module, in both commands
     gen call_chain 10
     expect 4 "exceeds the budget of 1048576 bytes of memory (--max-compile-memory)" \
