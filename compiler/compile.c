@@ -149,11 +149,24 @@ static void set_module_target(LLVMContextRef ctx, LLVMModuleRef mod, LLVMTargetM
     }
 }
 
+/* The back end's optimisation level.  LLVM's register coalescer runs even
+ * on optnone functions and is quadratic on a huge one, so a module with a
+ * function past the optimisation budget (opt_budget.c) is code-generated as
+ * at -O0; its other functions are still optimised as IR. */
+static int codegen_level(const w2n_module *m, const w2n_compile_options *opts) {
+    if (opts->opt_level == 0)
+        return 0;
+    for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++)
+        if (w2n_opt_budget_exceeded(m, &m->codes[i]))
+            return 0;
+    return opts->opt_level;
+}
+
 static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                  const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
                                  w2n_error *err) {
     LLVMTargetMachineRef tm;
-    w2n_status s = w2n_target_machine(t, opts->cpu, opts->features, opts->opt_level, &tm, err);
+    w2n_status s = w2n_target_machine(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
     if (s != W2N_OK)
         return s;
     LLVMContextRef ctx = LLVMContextCreate();

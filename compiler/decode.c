@@ -22,10 +22,8 @@
 #include "opcodes.h"
 #include "instr.h"
 #include "reader.h"
+#include "w2n/limits.h"
 
-/* Implementation limits (the spec lets implementations have them). */
-#define MAX_FUNC_LOCALS 50000u        /* per function, as in the JS embedding */
-#define MAX_MODULE_LOCALS (1u << 24)  /* all functions together */
 
 enum { SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
        SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
@@ -49,6 +47,24 @@ typedef struct decoder {
     const uint8_t *names;
     size_t names_size;
 } decoder;
+
+/* Refuse a count past one of w2n's limits (w2n/limits.h), at offset `at`. */
+static bool over_limit(w2n_reader *r, size_t at, const char *what, uint64_t n, uint64_t limit) {
+    r->pos = r->start + at;
+    w2n_reader_fail(r, "%s: %llu exceeds w2n's limit of %llu", what, (unsigned long long)n,
+                    (unsigned long long)limit);
+    r->err->code = W2N_ERR_LIMIT;
+    return false;
+}
+
+/* A vector length (see w2n_read_vec_len) that must also be within `limit`. */
+static bool read_count(w2n_reader *r, size_t min_item_size, const char *what, uint32_t limit,
+                       uint32_t *out) {
+    size_t at = w2n_reader_offset(r);
+    if (!w2n_read_vec_len(r, min_item_size, out))
+        return false;
+    return *out <= limit || over_limit(r, at, what, *out, limit);
+}
 
 static bool nomem(w2n_reader *r) {
     w2n_reader_fail(r, "out of memory");
@@ -226,7 +242,7 @@ fail:
 static bool read_type_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "types", W2N_LIMIT_TYPES, &n))
         return false;
     if (!(m->types = alloc_array(r, n, sizeof *m->types)))
         return false;
@@ -242,13 +258,13 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
                                                     : "malformed function type");
         }
         m->ntypes = i + 1;
-        if (!w2n_read_vec_len(r, 1, &t->nparams) ||
+        if (!read_count(r, 1, "function parameters", W2N_LIMIT_FUNC_PARAMS, &t->nparams) ||
             !(t->params = alloc_array(r, t->nparams, 1)))
             return false;
         for (uint32_t j = 0; j < t->nparams; j++)
             if (!read_valtype(r, &t->params[j]))
                 return false;
-        if (!w2n_read_vec_len(r, 1, &t->nresults) ||
+        if (!read_count(r, 1, "function results", W2N_LIMIT_FUNC_RESULTS, &t->nresults) ||
             !(t->results = alloc_array(r, t->nresults, 1)))
             return false;
         for (uint32_t j = 0; j < t->nresults; j++)
@@ -261,7 +277,7 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
 static bool read_import_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "imports", W2N_LIMIT_IMPORTS, &n))
         return false;
     if (!(m->imports = alloc_array(r, n, sizeof *m->imports)))
         return false;
@@ -312,8 +328,12 @@ static bool read_import_section(decoder *d, w2n_reader *r) {
 
 static bool read_function_section(decoder *d, w2n_reader *r) {
     uint32_t n;
+    size_t at = w2n_reader_offset(r);
     if (!w2n_read_vec_len(r, 1, &n))
         return false;
+    if ((uint64_t)n + d->m->nimported_funcs > W2N_LIMIT_FUNCTIONS)
+        return over_limit(r, at, "functions", (uint64_t)n + d->m->nimported_funcs,
+                          W2N_LIMIT_FUNCTIONS);
     if (!(d->def_func_types = alloc_array(r, n, sizeof *d->def_func_types)))
         return false;
     for (uint32_t i = 0; i < n; i++)
@@ -326,7 +346,7 @@ static bool read_function_section(decoder *d, w2n_reader *r) {
 
 static bool read_table_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "tables", W2N_LIMIT_TABLES, &n))
         return false;
     if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
         return false;
@@ -339,7 +359,7 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
 
 static bool read_memory_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "memories", W2N_LIMIT_MEMORIES, &n))
         return false;
     if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
         return false;
@@ -353,7 +373,7 @@ static bool read_memory_section(decoder *d, w2n_reader *r) {
 static bool read_global_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "globals", W2N_LIMIT_GLOBALS, &n))
         return false;
     if (!(m->globals = alloc_array(r, n, sizeof *m->globals)))
         return false;
@@ -368,7 +388,7 @@ static bool read_global_section(decoder *d, w2n_reader *r) {
 static bool read_export_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "exports", W2N_LIMIT_EXPORTS, &n))
         return false;
     if (!(m->exports = alloc_array(r, n, sizeof *m->exports)))
         return false;
@@ -409,7 +429,7 @@ static bool read_start_section(decoder *d, w2n_reader *r) {
  * constant expressions (flags 4-7). */
 static bool read_elem_items(w2n_reader *r, w2n_elem_segment *seg, bool exprs) {
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "element segment items", W2N_LIMIT_ELEM_ITEMS, &n))
         return false;
     if (!(seg->items = alloc_array(r, n, sizeof *seg->items)))
         return false;
@@ -473,7 +493,7 @@ static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
 static bool read_element_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "element segments", W2N_LIMIT_ELEM_SEGMENTS, &n))
         return false;
     if (!(m->elems = alloc_array(r, n, sizeof *m->elems)))
         return false;
@@ -504,8 +524,14 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
             return false;
         total += count;
     }
-    if (total > MAX_FUNC_LOCALS || d->module_locals + total > MAX_MODULE_LOCALS)
+    /* Past 2^32 the count cannot be represented: malformed, as the spec says. */
+    if (total > UINT32_MAX)
         return w2n_reader_fail(r, "too many locals");
+    if (total > W2N_LIMIT_FUNC_LOCALS)
+        return over_limit(r, w2n_reader_offset(r), "too many locals", total, W2N_LIMIT_FUNC_LOCALS);
+    if (d->module_locals + total > W2N_LIMIT_MODULE_LOCALS)
+        return over_limit(r, w2n_reader_offset(r), "too many locals in the module",
+                          d->module_locals + total, W2N_LIMIT_MODULE_LOCALS);
     d->module_locals += total;
     if (!(c->locals = alloc_array(r, total, 1)))
         return false;
@@ -543,7 +569,14 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
         if (!w2n_instr_read(&ir, &in))
             goto out;
         if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
-            depth++;
+            if (++depth > W2N_LIMIT_NESTING) {
+                over_limit(&ir.r, in.offset, "block nesting depth", depth, W2N_LIMIT_NESTING);
+                goto out;
+            }
+        } else if (in.op == W2N_OP_BR_TABLE && in.imm.br_table.count > W2N_LIMIT_BR_TABLE) {
+            over_limit(&ir.r, in.offset, "br_table targets", in.imm.br_table.count,
+                       W2N_LIMIT_BR_TABLE);
+            goto out;
         } else if (in.op == W2N_OP_END) {
             if (depth == 0)
                 break;
@@ -575,7 +608,13 @@ static bool read_code_section(decoder *d, w2n_reader *r) {
         c->pos = w2n_reader_offset(r);
         uint32_t size;
         w2n_reader body;
-        if (!w2n_read_u32(r, &size) || !w2n_reader_sub(r, size, &body))
+        if (!w2n_read_u32(r, &size))
+            return false;
+        if (size > W2N_LIMIT_BODY_BYTES) {
+            d->err->func_index = (int64_t)m->nimported_funcs + i;
+            return over_limit(r, c->pos, "function body size", size, W2N_LIMIT_BODY_BYTES);
+        }
+        if (!w2n_reader_sub(r, size, &body))
             return false;
         d->ncodes = i + 1;
         if (!read_locals(d, &body, c))
@@ -593,7 +632,7 @@ static bool read_code_section(decoder *d, w2n_reader *r) {
 static bool read_data_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
-    if (!w2n_read_vec_len(r, 1, &n))
+    if (!read_count(r, 1, "data segments", W2N_LIMIT_DATA_SEGMENTS, &n))
         return false;
     if (!(m->datas = alloc_array(r, n, sizeof *m->datas)))
         return false;
@@ -817,6 +856,10 @@ w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_er
     decoder d = {.m = out, .err = err};
     w2n_reader r;
     w2n_reader_init(&r, bytes, size, err);
+    if (size > W2N_LIMIT_MODULE_BYTES) {
+        over_limit(&r, 0, "module size in bytes", size, W2N_LIMIT_MODULE_BYTES);
+        goto fail;
+    }
     if (!read_header(&r) || !read_sections(&d, &r))
         goto fail;
     if (d.ndef_funcs != d.ncodes || (d.ndef_funcs && !d.has_code_section)) {

@@ -304,7 +304,8 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         if (!w2n_instr_read(ir, &in))
             return f->err->code;
         bool live = !f->blocks[f->nblocks - 1].unreachable;
-        w2n_status s = live && in.op == W2N_OP_LOOP && w2n_loop_version_wanted(f, ir)
+        w2n_status s = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
+                               w2n_loop_version_wanted(f, ir)
                            ? w2n_lower_versioned_loop(f, ir, &in)
                            : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
@@ -325,6 +326,9 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     f.fn = lm->funcs[func_index];
     f.b = LLVMCreateBuilderInContext(lm->ctx);
     f.err = err;
+    f.unoptimised = lm->opts && lm->opts->opt_level > 0 && w2n_opt_budget_exceeded(m, code);
+    if (f.unoptimised)
+        w2n_lower_unoptimised(lm, f.fn);
     setup_entry(&f, code);
     w2n_lower_control_begin(&f);
 

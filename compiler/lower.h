@@ -113,6 +113,7 @@ typedef struct w2n_lower_func {
     size_t dead_depth;             /* blocks opened inside dead code */
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
     w2n_versioned_loop *fast;      /* set while lowering a loop's fast version */
+    bool unoptimised;              /* past the optimisation budget: optnone, no loop versions */
     w2n_error *err;
 } w2n_lower_func;
 
@@ -159,6 +160,8 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
 /* Lower every body, then the trampolines, adapters and symbol arrays. */
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
+/* Mark a function to be compiled without optimisation (optnone, noinline). */
+void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
 void w2n_lower_entries(w2n_lower_module *lm);
@@ -176,6 +179,10 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 /* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
 /* Is the loop whose LOOP instruction was just read worth a fast version? */
 bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir);
+
+/* opt_budget.c: true when a function is too large to optimise in about
+ * linear time (w2n/limits.h, W2N_OPT_*); it is then compiled as at -O0. */
+bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
 /* Lower that loop twice, fast and ordinary, behind a placeholder choice. */
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop);
 /* After mem2reg: replace every placeholder choice by a range check (or

@@ -100,6 +100,12 @@ static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
     add_string_attr(lm, fn, "stack-probe-size", W2N_STACK_PROBE_SIZE_TEXT);
 }
 
+/* optnone needs noinline: a copy inlined elsewhere would be optimised. */
+void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
+    add_attr(lm, fn, "optnone");
+    add_attr(lm, fn, "noinline");
+}
+
 static void declare_functions(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *lm->funcs);

@@ -3,7 +3,8 @@
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
  *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
- *               [--sign KEYFILE] IN.wasm... [-o OUT]
+ *               [--sign KEYFILE] [--max-compile-memory=BYTES]
+ *               [--max-compile-time=SECONDS] IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
@@ -11,8 +12,9 @@
  * atomically; a module that fails leaves no file and the others still build.
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
  * with the secret key of `w2n keygen` (runtime/seal.h).
- * Exit status: 0 all compiled, 1 some input failed, 2 bad usage, 3 --sign
- * in a build without signing support.
+ * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
+ * usage, 3 an input uses what w2n does not support, 4 an input exceeds one of
+ * w2n's limits (w2n/limits.h) or a budget; with several failures, the highest.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,8 +24,9 @@
 #include <sys/stat.h>
 
 #include "commands.h"
-#include "w2n/file.h"
+#include "compile_budget.h"
 #include "exit_status.h"
+#include "w2n/file.h"
 #include "output.h"
 #include "run_keys.h"
 #include "w2n/compiler.h"
@@ -45,8 +48,14 @@ static void usage(FILE *out) {
             "  --version                 print the version\n"
             "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
             "                            KEYFILE (made by 'w2n keygen')\n"
-            "Exit status: 0 all compiled, 1 some input failed, 2 bad usage,\n"
-            "3 --sign in a build without signing support (W2N_SIGNING off).\n");
+            "  --max-compile-memory=BYTES  refuse (exit 4) a module whose compile needs more\n"
+            "                            memory than BYTES (K, M, G suffixes; default: none)\n"
+            "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
+            "                            CPU time than SECONDS (default: none)\n"
+            "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
+            "3 an input uses what w2n does not support, 4 an input exceeds a limit of\n"
+            "w2n's or a budget or --sign in a build without signing support (with several\n"
+            "inputs, the highest of these).\n");
 }
 
 static bool is_dir(const char *path) {
@@ -71,7 +80,7 @@ static char *object_name(const char *input, const char *dir_out) {
 }
 
 static int compile_one(const char *input, const char *output, const w2n_compile_options *opts,
-                       const uint8_t *sign_key) {
+                       const w2n_compile_budget *budget, const uint8_t *sign_key) {
     uint8_t *wasm, *obj;
     size_t wasm_size, obj_size;
     w2n_error err;
@@ -79,14 +88,14 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
         fprintf(stderr, "w2n compile: %s: %s\n", input, err.message);
         return 1;
     }
-    w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
+    w2n_status s = w2n_compile_budgeted(wasm, wasm_size, opts, budget, &obj, &obj_size, &err);
     free(wasm);
     if (s != W2N_OK) {
         if (err.offset != W2N_NO_OFFSET)
             fprintf(stderr, "%s: offset 0x%llx: %s\n", input, (unsigned long long)err.offset, err.message);
         else
             fprintf(stderr, "%s: %s\n", input, err.message);
-        return 1;
+        return w2n_exit_status_for(s);
     }
     if (sign_key && (s = w2n_seal_sign(obj, obj_size, sign_key, &err)) != W2N_OK) {
         fprintf(stderr, "w2n compile: %s: --sign: %s\n", input, err.message);
@@ -133,6 +142,8 @@ int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     w2n_compile_stats stats;
+    w2n_compile_budget budget = {0};
+    char msg[160];
     const char *output = NULL, *sign_path = NULL;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
@@ -161,7 +172,13 @@ int w2n_cmd_compile(int argc, char **argv) {
                 return W2N_EXIT_USAGE;
             }
         } else if (a[0] == '-' && a[1]) {
-            if (!parse_option(a, &opts, &stats)) {
+            int b = w2n_compile_budget_option(a, &budget, msg, sizeof msg);
+            if (b < 0) {
+                fprintf(stderr, "w2n compile: %s\n", msg);
+                free(inputs);
+                return 2;
+            }
+            if (!b && !parse_option(a, &opts, &stats)) {
                 if (!strncmp(a, "--bounds-checks=", 16))
                     fprintf(stderr, "w2n compile: --bounds-checks must be guard or explicit, "
                                     "got '%s'\n", a + 16);
@@ -201,8 +218,10 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        if (compile_one(inputs[i], name ? name : output, &opts, sign_path ? sign_key : NULL) != 0)
-            status = 1;
+        int rc = compile_one(inputs[i], name ? name : output, &opts, &budget,
+                             sign_path ? sign_key : NULL);
+        if (rc > status)   /* the most specific status of the failed inputs */
+            status = rc;
         free(name);
     }
     memset(sign_key, 0, sizeof sign_key);

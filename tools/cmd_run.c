@@ -1,22 +1,26 @@
 /*
  * cmd_run.c — `w2n run`: like w2n-run, but FILE may also be a .wasm module,
  * compiled in memory for this host first (same options as w2n compile's
- * defaults, with the --bounds-checks mode asked for).
+ * defaults, with the --bounds-checks mode asked for).  The compile runs in a
+ * child process under --max-compile-memory and --max-compile-time (defaults
+ * in compile_budget.h), so a hostile module cannot take this process down.
  */
 #include "commands.h"
+#include "compile_budget.h"
 #include "run_cli.h"
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 
 static w2n_status compile_for_host(const uint8_t *wasm, size_t size, w2n_bounds_mode bounds,
-                                   uint8_t **out_obj, size_t *out_size, w2n_error *err) {
+                                   const w2n_compile_budget *budget, uint8_t **out_obj,
+                                   size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     const char *target = w2n_host_target();   /* NULL: the compiler's default */
     if (target)
         opts.target = target;
     opts.bounds = bounds;
-    return w2n_compile(wasm, size, &opts, out_obj, out_size, err);
+    return w2n_compile_budgeted(wasm, size, &opts, budget, out_obj, out_size, err);
 }
 
 int w2n_cmd_run(int argc, char **argv) {

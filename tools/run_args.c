@@ -39,13 +39,22 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
+            "%s"
             "  -h, --help            show this text\n"
             "  --version             print the version\n"
             "\n"
             "Exit status: the program's own, 134 when it traps, 1 on other errors\n"
             "(a corrupt, unsigned or wrongly signed object among them), 2 on a bad\n"
-            "command line, 3 for --trust in a build without signing support.\n",
-            prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
+            "command line, 3 for --trust in a build without signing support%s.\n",
+            prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object",
+            can_compile ? "  --max-compile-memory=BYTES\n"
+                          "                        refuse a .wasm whose compile needs more memory\n"
+                          "                        (K, M, G suffixes; default 4G, 0: none)\n"
+                          "  --max-compile-time=SECONDS\n"
+                          "                        refuse a .wasm whose compile takes more CPU\n"
+                          "                        time (default 120, 0: none)\n"
+                        : "",
+            can_compile ? ", 4 when a .wasm exceeds a limit of w2n's or a compile budget" : "");
 }
 
 static bool fail(char *msg, size_t size, const char *fmt, ...) {
@@ -75,6 +84,39 @@ static bool parse_size(const char *s, size_t *out) {
         return false;
     *out = (size_t)(v << shift);
     return true;
+}
+
+/* A budget's value: 0 for none, else what parse_size takes. */
+static bool parse_budget(const char *s, bool suffixes, uint64_t *out) {
+    size_t v;
+    if (!strcmp(s, "0")) {
+        *out = 0;
+        return true;
+    }
+    if (!suffixes && (!*s || s[strspn(s, "0123456789")]))
+        return false;
+    if (!parse_size(s, &v))
+        return false;
+    *out = v;
+    return true;
+}
+
+int w2n_compile_budget_option(const char *arg, w2n_compile_budget *b, char *msg, size_t msg_size) {
+    static const char mem[] = "--max-compile-memory=", time[] = "--max-compile-time=";
+    if (!strncmp(arg, mem, sizeof mem - 1)) {
+        if (parse_budget(arg + sizeof mem - 1, true, &b->max_memory))
+            return 1;
+        return fail(msg, msg_size, "--max-compile-memory needs a size in bytes such as 512M "
+                    "(0: none), got '%s'", arg + sizeof mem - 1), -1;
+    }
+    if (!strncmp(arg, time, sizeof time - 1)) {
+        if (parse_budget(arg + sizeof time - 1, false, &b->max_seconds) &&
+            b->max_seconds <= 1u << 30)
+            return 1;
+        return fail(msg, msg_size, "--max-compile-time needs whole CPU seconds (0: none), "
+                    "got '%s'", arg + sizeof time - 1), -1;
+    }
+    return 0;
 }
 
 /* Option `name` with its value either "=VALUE" or in the next argument. */
@@ -118,6 +160,8 @@ static bool push(const char ***list, int *n, const char *v) {
 bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t size) {
     memset(o, 0, sizeof *o);
     o->bounds = W2N_BOUNDS_GUARD;
+    o->compile_budget.max_memory = W2N_RUN_DEFAULT_COMPILE_MEMORY;
+    o->compile_budget.max_seconds = W2N_RUN_DEFAULT_COMPILE_SECONDS;
     int i = 1;
     for (; i < argc; i++) {
         const char *a = argv[i];
@@ -138,6 +182,11 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             *flag = true;
             continue;
         }
+        int budget = w2n_compile_budget_option(a, &o->compile_budget, msg, size);
+        if (budget < 0)
+            return false;
+        if (budget > 0)
+            continue;
         if ((v = option_value("--dir", argc, argv, &i, &m)), m) {
             if (!v || !*v)
                 return fail(msg, size, "--dir needs HOST[::GUEST]");

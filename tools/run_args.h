@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "compile_budget.h"
 #include "w2n/compiler_flags.h"
 #include "w2n/runtime.h"
 
@@ -38,6 +39,7 @@ typedef struct w2n_run_options {
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     const char *trust;          /* public key file: run only objects it signed */
     w2n_bounds_mode bounds;
+    w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
     bool help;
     bool version;               /* --version: print it, run nothing */
     const char *file;

@@ -21,6 +21,8 @@
  *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
  *                     object, unknown import or export, bad argument)
  *   W2N_RUN_EXIT_USAGE (2) for a bad command line
+ *   W2N_EXIT_LIMIT (4) when a .wasm exceeds a limit of w2n's or a compile
+ *                     budget (--max-compile-memory, --max-compile-time)
  */
 #ifndef W2N_RUN_CLI_H
 #define W2N_RUN_CLI_H
@@ -31,16 +33,18 @@
 #include "w2n/compiler_flags.h"
 #include "w2n/error.h"
 
+#include "compile_budget.h"
 #include "exit_status.h"
 
 #define W2N_RUN_EXIT_ERROR W2N_EXIT_ERROR
 #define W2N_RUN_EXIT_USAGE W2N_EXIT_USAGE
 #define W2N_RUN_EXIT_TRAP W2N_EXIT_TRAP
 
-/* Compile a .wasm module held in memory to an object for this host;
- * *out_obj is malloc'd. */
+/* Compile a .wasm module held in memory to an object for this host, within
+ * `budget`; *out_obj is malloc'd. */
 typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         w2n_bounds_mode bounds, uint8_t **out_obj,
+                                         w2n_bounds_mode bounds,
+                                         const w2n_compile_budget *budget, uint8_t **out_obj,
                                          size_t *out_size, w2n_error *err);
 
 /* argv[0] is the command's name (ignored), the options start at argv[1].

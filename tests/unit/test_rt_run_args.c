@@ -148,3 +148,29 @@ Test(run_args, printing) {
     v.of.ref = NULL;
     cr_assert_str_eq(fmt(v), "null");
 }
+
+Test(run_args, compile_budgets) {
+    w2n_run_options o;
+    char msg[256];
+    cr_assert(parse(&o, msg, "a.wasm", NULL), "%s", msg);
+    cr_assert_eq(o.compile_budget.max_memory, W2N_RUN_DEFAULT_COMPILE_MEMORY);
+    cr_assert_eq(o.compile_budget.max_seconds, W2N_RUN_DEFAULT_COMPILE_SECONDS);
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "--max-compile-memory=512M", "--max-compile-time=7", "a.wasm", NULL),
+              "%s", msg);
+    cr_assert_eq(o.compile_budget.max_memory, 512ull << 20);
+    cr_assert_eq(o.compile_budget.max_seconds, 7);
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "--max-compile-memory=0", "--max-compile-time=0", "a.wasm", NULL));
+    cr_assert_eq(o.compile_budget.max_memory, 0);
+    cr_assert_eq(o.compile_budget.max_seconds, 0);
+    w2n_run_options_free(&o);
+    static const char *const bad[] = {"--max-compile-memory=", "--max-compile-memory=lots",
+                                      "--max-compile-memory=12Q", "--max-compile-time=1.5",
+                                      "--max-compile-time=2M", "--max-compile-time=-1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        cr_assert_not(parse(&o, msg, bad[i], "a.wasm", NULL), "%s", bad[i]);
+        cr_assert(strstr(msg, "--max-compile-"), "%s", msg);
+        w2n_run_options_free(&o);
+    }
+}

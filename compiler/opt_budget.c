@@ -1,0 +1,34 @@
+/*
+ * opt_budget.c — which functions are too large to optimise.
+ *
+ * LLVM's -O2 pipeline and back end are not linear in a function's size:
+ * SimplifyCFG folds the empty blocks in front of a switch in time quadratic
+ * in its cases, and the machine scheduler's work grows faster than a basic
+ * block.  A function past W2N_OPT_MAX_BODY_BYTES of code or with more than
+ * W2N_OPT_MAX_BR_TABLE_ENTRIES br_table entries is therefore compiled as at
+ * -O0 (optnone: LLVM's optimiser skips it, and its back end picks its fast
+ * instruction selector and register allocator for it), so that compile time
+ * stays about linear in the module's size at any -O.  Real functions of that
+ * size are rare (generated tables and unrolled code) and still run, unoptimised.
+ */
+#include "lower.h"
+#include "instr.h"
+#include "w2n/limits.h"
+
+bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code) {
+    if (code->body_end - code->body_start > W2N_OPT_MAX_BODY_BYTES)
+        return true;
+    w2n_error ignored;
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
+    uint64_t entries = 0;
+    w2n_instr in;
+    while (entries <= W2N_OPT_MAX_BR_TABLE_ENTRIES && !w2n_instr_reader_done(&ir)) {
+        if (!w2n_instr_read(&ir, &in))
+            break; /* cannot happen after validation */
+        if (in.op == W2N_OP_BR_TABLE)
+            entries += in.imm.br_table.count;
+    }
+    w2n_instr_reader_free(&ir);
+    return entries > W2N_OPT_MAX_BR_TABLE_ENTRIES;
+}

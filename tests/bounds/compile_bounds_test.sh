@@ -1,0 +1,93 @@
+#!/bin/sh
+# compile_bounds_test.sh W2N GEN WORKDIR CASE — one check of bounded
+# compilation.  The big modules are generated here, at test time, by
+# gen_big_module.py; none is committed.  A big module must compile at -O2
+# or be refused cleanly: exit status 4 with one line naming the limit or
+# the budget.  Any other status (a crash, an internal error) fails.
+set -u
+W2N=$1 GEN=$2 DIR=$3 CASE=$4
+mkdir -p "$DIR"
+fail() { echo "FAIL $CASE: $*"; cat "$DIR/$CASE.err" 2>/dev/null; exit 1; }
+gen() { python3 "$GEN" "$1" "$2" "$DIR/$CASE.wasm" || fail "generator"; }
+
+# compile_or_refuse ARGS...: compiles, or exit 4 with a message naming a budget/limit.
+compile_or_refuse() {
+    "$W2N" compile -O2 "$@" "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err"
+    rc=$?
+    case $rc in
+    0) test -s "$DIR/$CASE.o" || fail "no object"; echo "$CASE: compiled" ;;
+    4) grep -q "exceeds \(w2n's limit\|the budget\)" "$DIR/$CASE.err" || fail "exit 4 without the message"
+       test "$(wc -l <"$DIR/$CASE.err")" -eq 1 || fail "more than one line on stderr"
+       echo "$CASE: refused: $(cat "$DIR/$CASE.err")" ;;
+    *) fail "exit status $rc" ;;
+    esac
+}
+
+# expect RC PATTERN CMD...: CMD exits with RC and its stderr matches PATTERN.
+expect() {
+    want=$1 pattern=$2
+    shift 2
+    "$@" >"$DIR/$CASE.out" 2>"$DIR/$CASE.err"
+    rc=$?
+    test "$rc" -eq "$want" || fail "exit status $rc, want $want: $*"
+    grep -q -- "$pattern" "$DIR/$CASE.err" || fail "stderr does not say '$pattern'"
+}
+
+case $CASE in
+br_table_100k)   # past the br_table limit: refused, and quickly (100k entries, 8 labels)
+    gen br_table_few 100000
+    expect 4 "br_table targets: 100000 exceeds w2n's limit of 65520" \
+        "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o"
+    expect 4 "br_table targets: 100000 exceeds w2n's limit of 65520" \
+        "$W2N" run --invoke run "$DIR/$CASE.wasm" 1
+    test ! -e "$DIR/$CASE.o" || fail "an object was written" ;;
+br_table_20k)    # past the optimisation budget: compiled unoptimised
+    gen br_table 20000
+    compile_or_refuse --max-compile-time=60 ;;
+call_chain_100k)
+    gen call_chain 100000
+    compile_or_refuse --max-compile-time=3 ;;
+straight_1m)
+    gen straight 1000000
+    compile_or_refuse --max-compile-time=30 ;;
+nesting_100k)
+    gen nesting 100001
+    expect 4 "block nesting depth: 100001 exceeds w2n's limit of 100000" \
+        "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+locals_60k)
+    gen locals 60000
+    expect 4 "too many locals: 60000 exceeds w2n's limit of 50000" \
+        "$W2N" compile "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+opt_budget_ir)   # past the optimisation budget a function is optnone; below it, not
+    gen br_table 5000
+    W2N_DUMP_IR=1 "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" \
+        || fail "exit status $?"
+    grep -q "^attributes .*noinline.*optnone" "$DIR/$CASE.err" || fail "no optnone function"
+    gen br_table 100
+    W2N_DUMP_IR=1 "$W2N" compile -O2 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" \
+        || fail "exit status $?"
+    ! grep -q "optnone" "$DIR/$CASE.err" || fail "a small function is optnone" ;;
+budget_memory)   # a tiny memory budget refuses even a small module, in both commands
+    gen call_chain 10
+    expect 4 "exceeds the budget of 1048576 bytes of memory (--max-compile-memory)" \
+        "$W2N" compile --max-compile-memory=1M "$DIR/$CASE.wasm" -o "$DIR/$CASE.o"
+    expect 4 "exceeds the budget of 1048576 bytes of memory (--max-compile-memory)" \
+        "$W2N" run --max-compile-memory=1M --invoke run "$DIR/$CASE.wasm" 1
+    test "$(wc -l <"$DIR/$CASE.err")" -eq 1 || fail "more than one line on stderr"
+    # ... and a generous one compiles and runs it: f0(1) calls f1(2) ... f9(10).
+    "$W2N" run --max-compile-memory=2G --max-compile-time=60 --invoke run "$DIR/$CASE.wasm" 1 \
+        >"$DIR/$CASE.out" 2>"$DIR/$CASE.err" || fail "exit status $? within a generous budget"
+    test "$(cat "$DIR/$CASE.out")" = 10 || fail "result $(cat "$DIR/$CASE.out"), want 10" ;;
+budget_time)     # a module that needs more CPU than its budget is refused
+    gen br_table 60000
+    expect 4 "exceeds the budget of 1 CPU seconds (--max-compile-time)" \
+        "$W2N" compile --max-compile-time=1 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+budget_usage)
+    gen call_chain 2
+    expect 2 "--max-compile-memory needs a size" "$W2N" compile --max-compile-memory=lots "$DIR/$CASE.wasm"
+    expect 2 "--max-compile-time needs whole CPU seconds" "$W2N" run --max-compile-time=1.5 "$DIR/$CASE.wasm"
+    "$W2N" compile --max-compile-memory=0 --max-compile-time=0 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" \
+        2>"$DIR/$CASE.err" || fail "0 (no budget) refused" ;;
+*) fail "unknown case" ;;
+esac
+echo "PASS $CASE"
