@@ -37,10 +37,16 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
+            "  --max-memory=BYTES    the most linear memory the program may have (K, M, G\n"
+            "                        suffixes); memory.grow past it returns -1, a module\n"
+            "                        whose initial memory exceeds it is refused (exit 4)\n"
+            "  --max-table-elements=N\n"
+            "                        the most elements of any one table; table.grow past\n"
+            "                        it returns -1, a larger initial table is refused\n"
             "  -h, --help            show this text\n"
             "\n"
-            "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
-            "2 on a bad command line.\n",
+            "Exit status: the program's own, 134 when it traps, 4 when a limit refuses\n"
+            "the module, 1 on other errors, 2 on a bad command line.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
 }
 
@@ -101,6 +107,32 @@ static bool *flag_option(const char *a, w2n_run_options *o) {
                                             : NULL;
 }
 
+/* The resource limits (--max-*): 1 matched, 0 not one of them, -1 matched
+ * with a bad value (msg says why). */
+static int limit_option(int argc, char **argv, int *i, w2n_store_limits *l, char *msg,
+                        size_t size) {
+    static const struct { const char *name, *what; size_t off; } opts[] = {
+        {"--max-memory", "a positive size in bytes such as 64M",
+         offsetof(w2n_store_limits, max_memory)},
+        {"--max-table-elements", "a positive number of elements",
+         offsetof(w2n_store_limits, max_table_elements)},
+    };
+    for (size_t k = 0; k < sizeof opts / sizeof *opts; k++) {
+        bool m;
+        const char *v = option_value(opts[k].name, argc, argv, i, &m);
+        if (!m)
+            continue;
+        size_t n;
+        if (!v || !parse_size(v, &n)) {
+            fail(msg, size, "%s needs %s, got '%s'", opts[k].name, opts[k].what, v ? v : "");
+            return -1;
+        }
+        *(uint64_t *)((char *)l + opts[k].off) = n;
+        return 1;
+    }
+    return 0;
+}
+
 static bool push(const char ***list, int *n, const char *v) {
     const char **l = realloc(*list, ((size_t)*n + 1) * sizeof *l);
     if (!l)
@@ -133,6 +165,11 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             *flag = true;
             continue;
         }
+        int limit = limit_option(argc, argv, &i, &o->limits, msg, size);
+        if (limit < 0)
+            return false;
+        if (limit)
+            continue;
         if ((v = option_value("--dir", argc, argv, &i, &m)), m) {
             if (!v || !*v)
                 return fail(msg, size, "--dir needs HOST[::GUEST]");

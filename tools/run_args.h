@@ -36,6 +36,7 @@ typedef struct w2n_run_options {
     size_t stack_size;          /* 0: the store's default */
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
+    w2n_store_limits limits;    /* --max-memory, --max-table-elements (0: none) */
     w2n_bounds_mode bounds;
     bool help;
     const char *file;
@@ -45,7 +46,8 @@ typedef struct w2n_run_options {
 
 /* The store options the run options ask for. */
 static inline w2n_store_options w2n_run_store_options(const w2n_run_options *o) {
-    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages,
+                               .limits = o->limits};
 }
 
 /* Parse argv[1..argc-1].  On failure returns false with a one-line

@@ -266,8 +266,9 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         rc = report_trap(prog, &trap);
         goto done;
     }
-    if (st != W2N_OK) {
+    if (st != W2N_OK) {   /* a resource limit refused it: W2N_EXIT_LIMIT */
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        rc = w2n_exit_status_for(st);
         goto done;
     }
     rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);

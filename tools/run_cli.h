@@ -18,6 +18,8 @@
  *   the program's proc_exit status, or 0 when _start (or NAME) returns
  *   W2N_RUN_EXIT_TRAP (134) when the program traps; stderr gets
  *                     "w2n: trap: <message>"
+ *   W2N_EXIT_LIMIT (4) when a resource limit (--max-memory, ...) refuses
+ *                     the module at instantiation
  *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
  *                     object, unknown import or export, bad argument)
  *   W2N_RUN_EXIT_USAGE (2) for a bad command line
