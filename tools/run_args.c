@@ -43,6 +43,8 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --max-table-elements=N\n"
             "                        the most elements of any one table; table.grow past\n"
             "                        it returns -1, a larger initial table is refused\n"
+            "  --max-open-files=N    the most descriptors the program may have open,\n"
+            "                        stdio and --dir included (default 1024)\n"
             "  -h, --help            show this text\n"
             "\n"
             "Exit status: the program's own, 134 when it traps, 4 when a limit refuses\n"
@@ -108,14 +110,16 @@ static bool *flag_option(const char *a, w2n_run_options *o) {
 }
 
 /* The resource limits (--max-*): 1 matched, 0 not one of them, -1 matched
- * with a bad value (msg says why). */
-static int limit_option(int argc, char **argv, int *i, w2n_store_limits *l, char *msg,
+ * with a bad value (msg says why).  Each sets a uint64_t of the options. */
+static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char *msg,
                         size_t size) {
-    static const struct { const char *name, *what; size_t off; } opts[] = {
+    static const struct { const char *name, *what; size_t off; uint64_t max; } opts[] = {
         {"--max-memory", "a positive size in bytes such as 64M",
-         offsetof(w2n_store_limits, max_memory)},
+         offsetof(w2n_run_options, limits.max_memory), UINT64_MAX},
         {"--max-table-elements", "a positive number of elements",
-         offsetof(w2n_store_limits, max_table_elements)},
+         offsetof(w2n_run_options, limits.max_table_elements), UINT64_MAX},
+        {"--max-open-files", "a positive number of descriptors below 2^32",
+         offsetof(w2n_run_options, max_open_files), UINT32_MAX},
     };
     for (size_t k = 0; k < sizeof opts / sizeof *opts; k++) {
         bool m;
@@ -123,11 +127,11 @@ static int limit_option(int argc, char **argv, int *i, w2n_store_limits *l, char
         if (!m)
             continue;
         size_t n;
-        if (!v || !parse_size(v, &n)) {
+        if (!v || !parse_size(v, &n) || n > opts[k].max) {
             fail(msg, size, "%s needs %s, got '%s'", opts[k].name, opts[k].what, v ? v : "");
             return -1;
         }
-        *(uint64_t *)((char *)l + opts[k].off) = n;
+        *(uint64_t *)((char *)o + opts[k].off) = n;
         return 1;
     }
     return 0;
@@ -165,7 +169,7 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             *flag = true;
             continue;
         }
-        int limit = limit_option(argc, argv, &i, &o->limits, msg, size);
+        int limit = limit_option(argc, argv, &i, o, msg, size);
         if (limit < 0)
             return false;
         if (limit)

@@ -37,6 +37,7 @@ typedef struct w2n_run_options {
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     w2n_store_limits limits;    /* --max-memory, --max-table-elements (0: none) */
+    uint64_t max_open_files;    /* --max-open-files (0: WASI's default) */
     w2n_bounds_mode bounds;
     bool help;
     const char *file;

@@ -239,6 +239,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     cfg.envp = env;
     cfg.ndirs = o->ndirs;
     cfg.dirs = o->dirs;
+    cfg.max_open_files = (uint32_t)o->max_open_files;
     wasi = w2n_wasi_new(&cfg, &err);
     if (!wasi) {
         fprintf(stderr, "%s: %s\n", prog, err.message);
