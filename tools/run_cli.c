@@ -267,7 +267,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         rc = report_trap(prog, &trap);
         goto done;
     }
-    if (st != W2N_OK) {   /* a resource limit refused it: W2N_EXIT_LIMIT */
+    if (st != W2N_OK) {   /* W2N_EXIT_LIMIT when a resource limit refused it */
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         rc = w2n_exit_status_for(st);
         goto done;

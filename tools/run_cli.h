@@ -2,7 +2,8 @@
  * run_cli.h — the `run` command line shared by `w2n run` and `w2n-run`.
  *
  *   PROG [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env] [--invoke NAME]
- *        [--stack-size N] [--bounds-checks=guard|explicit] FILE [ARGS...]
+ *        [--stack-size N] [--bounds-checks=guard|explicit] [--max-memory BYTES]
+ *        [--max-table-elements N] [--max-open-files N] FILE [ARGS...]
  *
  * Options come before FILE; everything after FILE belongs to the program
  * (its argv[0] is FILE's base name).  FILE is a compiled object (ELF), or a
