@@ -94,6 +94,8 @@ check "--max-table-elements: module refused" 4 "" \
     "table of 2 elements exceeds the limit of 1 elements" \
     "$run" --max-table-elements=1 --invoke grow_table "$work/limits-guard.o" 0
 check "no limits: grow" 0 "2" "" "$run" --invoke grow_memory "$work/limits-guard.o" 1000
+check "--max-memory: malloc returns NULL" 0 "malloc returned NULL within the limit" "" \
+    "$w2n" run --max-memory=8M "$dir/mem_limit.wasm" 8388608
 check "--max-open-files" 0 "opened 6, the last fd 9, then: No file descriptors available
 after a close: the same number again" "" \
     "$w2n" run --max-open-files=10 --dir "$work::/sandbox" "$dir/fd_limit.wasm"
