@@ -1,7 +1,9 @@
 /*
  * instance.c — instantiation as the spec describes it, and instance access.
  *
- * Order (Wasm 2.0): check every import against its declared type (nothing
+ * Order (Wasm 2.0), after the store's resource limits have admitted the
+ * module's instance, memories, tables and initial sizes (limits.c; nothing
+ * is created when they refuse): check every import against its declared type (nothing
  * is created if one fails); build function records, then globals (their
  * initialisers may read imported globals and take ref.func), tables,
  * memories and the vmctx; evaluate element segments; link the instance
@@ -170,11 +172,9 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
     }
     for (uint32_t i = 0; i < m->ntables; i++) {
         w2n_table *t;
-        w2n_status st = w2n_table_create(m->tables[i], NULL, &t, err);
+        w2n_status st = w2n_table_create(store, m->tables[i], NULL, &t, err);
         if (st != W2N_OK)
             return st;
-        t->next = store->tables;
-        store->tables = t;
         inst->tables[m->nimported_tables + i] = t;
     }
     w2n_bounds_mode mode = m->flags & W2N_FLAG_EXPLICIT_BOUNDS ? W2N_BOUNDS_EXPLICIT
@@ -281,7 +281,9 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
     if (nimports != m->nimports)
         return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
                              "module needs %u imports, %u given", m->nimports, nimports);
-    w2n_status st;
+    w2n_status st = w2n_limits_admit_instance(store, m, err);
+    if (st != W2N_OK)
+        return st;
     w2n_instance *inst = calloc(1, sizeof *inst);
     if (!inst)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
@@ -307,6 +309,7 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
     fill_vmctx(inst);
     inst->next = store->instances;
     store->instances = inst;
+    store->ninstances++;
     /* From here on the instance belongs to the store, even if it traps. */
     w2n_trap_code code = apply_segments(inst);
     if (code != W2N_TRAP_NONE)

@@ -88,6 +88,7 @@ struct w2n_memory {
     bool has_max;
     w2n_bounds_mode mode;
     size_t mapped;               /* bytes of the mapping (reservation in guard mode) */
+    w2n_store *store;            /* whose limits it grows under */
     struct w2n_memory *next;
 };
 
@@ -101,10 +102,13 @@ struct w2n_table {
     w2n_table_abi abi;           /* first: vmctx->tables[i] points here */
     w2n_valtype elem;
     bool has_max;
+    w2n_store *store;            /* whose limits it grows under */
     struct w2n_table *next;
 };
 
-w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n_error *err);
+/* Create a table owned by `store` (linked into its list, freed with it). */
+w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2n_table **out,
+                            w2n_error *err);
 void w2n_table_destroy(w2n_table *table);
 /* Grow by delta filled with init: old size, or -1 (max, overflow or NOMEM). */
 int64_t w2n_table_grow_by(w2n_table *table, uint32_t delta, void *init);
@@ -129,6 +133,9 @@ struct w2n_store {
     bool huge_pages;             /* linear memories ask for transparent huge pages */
     uintptr_t stack_limit;       /* what every instance's vmctx holds */
     uint32_t depth;              /* active host->Wasm entries into this store */
+    w2n_store_limits limits;     /* limits.c */
+    uint64_t memory_bytes;       /* current sizes of all its memories, summed */
+    uint32_t ninstances, nmemories, ntables;
     struct w2n_instance *instances;
     w2n_host_func *host_funcs;
     w2n_memory *memories;
@@ -167,6 +174,23 @@ static inline w2n_instance *w2n_instance_of(w2n_vmctx *vmctx) {
 void w2n_instance_destroy(w2n_instance *inst);
 /* Fill a store-wide stack limit into every instance of the store. */
 void w2n_store_set_stack_limit(w2n_store *store, uintptr_t limit);
+
+/* ---- resource limits (limits.c) -------------------------------------------------------
+ * W2N_OK, or W2N_ERR_LIMIT with *err (may be NULL) naming the limit.  They
+ * only check: the caller updates the store's counts once it succeeded. */
+/* May a memory of the store go from `current` to `desired` bytes (0 to its
+ * initial size when created)? */
+w2n_status w2n_limits_memory(w2n_store *store, uint64_t current, uint64_t desired,
+                             uint64_t maximum, w2n_error *err);
+/* May a table go from `current` to `desired` elements? */
+w2n_status w2n_limits_table(w2n_store *store, uint64_t current, uint64_t desired,
+                            uint64_t maximum, w2n_error *err);
+/* Room for this many more instances, memories and tables? */
+w2n_status w2n_limits_admit(w2n_store *store, uint32_t instances, uint32_t memories,
+                            uint32_t tables, w2n_error *err);
+/* Room for one instance of the module: counts and initial sizes, checked
+ * before instantiation creates anything. */
+w2n_status w2n_limits_admit_instance(w2n_store *store, const w2n_meta *m, w2n_error *err);
 
 /* ---- helpers (helpers.c): checked bulk operations -------------------------------------
  * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it

@@ -23,7 +23,8 @@
  * accessible part.
  *
  * Sizes are in bytes in w2n_memory_abi and pages in the limits; the maximum
- * is the declared one, never above the spec's 65536 pages.
+ * is the declared one, never above the spec's 65536 pages.  The store's
+ * resource limits (limits.c) are asked before a memory is made or grows.
  */
 #define _GNU_SOURCE
 #include <sys/mman.h>
@@ -107,15 +108,23 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     if (limits.min > W2N_MAX_PAGES || (limits.has_max && limits.max < limits.min))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "memory size must be at most 65536 pages (4GiB)");
+    uint64_t max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max
+                                                                       : W2N_MAX_PAGES;
+    uint64_t bytes = limits.min * W2N_PAGE_SIZE;
+    w2n_status st = w2n_limits_admit(store, 0, 1, 0, err);
+    if (st == W2N_OK)
+        st = w2n_limits_memory(store, 0, bytes, max_pages * W2N_PAGE_SIZE, err);
+    if (st != W2N_OK)
+        return st;
     w2n_memory *mem = calloc(1, sizeof *mem);
     if (!mem)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     mem->mode = mode;
     mem->has_max = limits.has_max;
-    mem->max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max : W2N_MAX_PAGES;
-    uint64_t bytes = limits.min * W2N_PAGE_SIZE;
-    w2n_status st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, store->huge_pages, err)
-                                             : map_explicit(mem, bytes, store->huge_pages, err);
+    mem->max_pages = max_pages;
+    mem->store = store;
+    st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, store->huge_pages, err)
+                                  : map_explicit(mem, bytes, store->huge_pages, err);
     if (st != W2N_OK) {
         free(mem);
         return st;
@@ -123,6 +132,8 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     mem->abi.size = bytes;
     mem->next = store->memories;
     store->memories = mem;
+    store->nmemories++;
+    store->memory_bytes += bytes;
     *out = mem;
     return W2N_OK;
 }
@@ -144,6 +155,9 @@ int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages) {
     if (delta_pages == 0)
         return (int64_t)old_pages;
     uint64_t new_bytes = new_pages * W2N_PAGE_SIZE;
+    if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, mem->max_pages * W2N_PAGE_SIZE,
+                          NULL) != W2N_OK)
+        return -1;
     if (mem->mode == W2N_BOUNDS_GUARD) {
         /* The pages were PROT_NONE and never touched, so they read as zero. */
         if (mprotect(mem->abi.base + mem->abi.size, new_bytes - mem->abi.size,
@@ -156,6 +170,7 @@ int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages) {
         mem->abi.base = p;
         mem->mapped = new_bytes;
     }
+    mem->store->memory_bytes += new_bytes - mem->abi.size;
     mem->abi.size = new_bytes;
     return (int64_t)old_pages;
 }

@@ -17,6 +17,8 @@ w2n_store *w2n_store_new(const w2n_store_options *opts) {
         return NULL;
     s->stack_size = opts && opts->stack_size ? opts->stack_size : DEFAULT_STACK_SIZE;
     s->huge_pages = !(opts && opts->no_huge_pages);
+    if (opts)
+        s->limits = opts->limits;
     return s;
 }
 

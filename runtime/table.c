@@ -5,7 +5,8 @@
  * pointers for externref, NULL is ref.null) that realloc may move on grow;
  * compiled code reads elems and size through the w2n_table_abi each time.
  * Growth beyond the declared maximum, past UINT32_MAX elements or past what
- * malloc gives fails with -1 as the spec allows.
+ * malloc gives fails with -1 as the spec allows, and so does growth the
+ * store's resource limits (limits.c) refuse.
  */
 #include <stdlib.h>
 
@@ -15,7 +16,8 @@
  * exhausting the machine (the spec lets grow fail for any reason). */
 #define TABLE_ELEMS_CAP (UINT32_C(1) << 26)
 
-w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n_error *err) {
+w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2n_table **out,
+                            w2n_error *err) {
     *out = NULL;
     if (type.elem != W2N_FUNCREF && type.elem != W2N_EXTERNREF)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
@@ -26,6 +28,13 @@ w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "table of %llu elements is too large",
                              (unsigned long long)type.limits.min);
+    uint64_t max = type.limits.has_max && type.limits.max < UINT32_MAX ? type.limits.max
+                                                                        : UINT32_MAX;
+    w2n_status st = w2n_limits_admit(store, 0, 0, 1, err);
+    if (st == W2N_OK)
+        st = w2n_limits_table(store, 0, type.limits.min, max, err);
+    if (st != W2N_OK)
+        return st;
     w2n_table *t = calloc(1, sizeof *t);
     if (!t)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
@@ -39,9 +48,12 @@ w2n_status w2n_table_create(w2n_tabletype type, void *init, w2n_table **out, w2n
         t->abi.elems[i] = init;
     t->abi.size = n;
     t->has_max = type.limits.has_max;
-    t->abi.max = type.limits.has_max && type.limits.max < UINT32_MAX ? (uint32_t)type.limits.max
-                                                                      : UINT32_MAX;
+    t->abi.max = (uint32_t)max;
     t->elem = type.elem;
+    t->store = store;
+    t->next = store->tables;
+    store->tables = t;
+    store->ntables++;
     *out = t;
     return W2N_OK;
 }
@@ -60,7 +72,7 @@ int64_t w2n_table_grow_by(w2n_table *t, uint32_t delta, void *init) {
         return -1;
     if (delta == 0)
         return old;
-    if (n > TABLE_ELEMS_CAP)
+    if (n > TABLE_ELEMS_CAP || w2n_limits_table(t->store, old, n, t->abi.max, NULL) != W2N_OK)
         return -1;
     void **elems = realloc(t->abi.elems, (size_t)n * sizeof(void *));
     if (!elems)
@@ -78,10 +90,8 @@ w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_e
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "no store");
         return NULL;
     }
-    if (w2n_table_create(type, init, &t, err) != W2N_OK)
+    if (w2n_table_create(store, type, init, &t, err) != W2N_OK)
         return NULL;
-    t->next = store->tables;
-    store->tables = t;
     return t;
 }
 

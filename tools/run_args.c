@@ -39,13 +39,22 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
+            "  --max-memory=BYTES    the most linear memory the program may have (K, M, G\n"
+            "                        suffixes); memory.grow past it returns -1, a module\n"
+            "                        whose initial memory exceeds it is refused (exit 4)\n"
+            "  --max-table-elements=N\n"
+            "                        the most elements of any one table; table.grow past\n"
+            "                        it returns -1, a larger initial table is refused\n"
+            "  --max-open-files=N    the most descriptors the program may have open,\n"
+            "                        stdio and --dir included (default 1024)\n"
             "%s"
             "  -h, --help            show this text\n"
             "  --version             print the version\n"
             "\n"
             "Exit status: the program's own, 134 when it traps, 1 on other errors\n"
             "(a corrupt, unsigned or wrongly signed object among them), 2 on a bad\n"
-            "command line, 3 for --trust in a build without signing support%s.\n",
+            "command line, 3 for --trust in a build without signing support, 4 when a\n"
+            "limit refuses the module%s.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object",
             can_compile ? "  --max-compile-memory=BYTES\n"
                           "                        refuse a .wasm whose compile needs more memory\n"
@@ -148,6 +157,34 @@ static bool *flag_option(const char *a, w2n_run_options *o) {
                                             : NULL;
 }
 
+/* The resource limits (--max-*): 1 matched, 0 not one of them, -1 matched
+ * with a bad value (msg says why).  Each sets a uint64_t of the options. */
+static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char *msg,
+                        size_t size) {
+    static const struct { const char *name, *what; size_t off; uint64_t max; } opts[] = {
+        {"--max-memory", "a positive size in bytes such as 64M",
+         offsetof(w2n_run_options, limits.max_memory), UINT64_MAX},
+        {"--max-table-elements", "a positive number of elements",
+         offsetof(w2n_run_options, limits.max_table_elements), UINT64_MAX},
+        {"--max-open-files", "a positive number of descriptors below 2^32",
+         offsetof(w2n_run_options, max_open_files), UINT32_MAX},
+    };
+    for (size_t k = 0; k < sizeof opts / sizeof *opts; k++) {
+        bool m;
+        const char *v = option_value(opts[k].name, argc, argv, i, &m);
+        if (!m)
+            continue;
+        size_t n;
+        if (!v || !parse_size(v, &n) || n > opts[k].max) {
+            fail(msg, size, "%s needs %s, got '%s'", opts[k].name, opts[k].what, v ? v : "");
+            return -1;
+        }
+        *(uint64_t *)((char *)o + opts[k].off) = n;
+        return 1;
+    }
+    return 0;
+}
+
 static bool push(const char ***list, int *n, const char *v) {
     const char **l = realloc(*list, ((size_t)*n + 1) * sizeof *l);
     if (!l)
@@ -185,7 +222,11 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
         int budget = w2n_compile_budget_option(a, &o->compile_budget, msg, size);
         if (budget < 0)
             return false;
-        if (budget > 0)
+            continue;
+        int limit = limit_option(argc, argv, &i, o, msg, size);
+        if (limit < 0)
+            return false;
+        if (limit)
             continue;
         if ((v = option_value("--dir", argc, argv, &i, &m)), m) {
             if (!v || !*v)

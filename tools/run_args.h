@@ -38,6 +38,8 @@ typedef struct w2n_run_options {
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     const char *trust;          /* public key file: run only objects it signed */
+    w2n_store_limits limits;    /* --max-memory, --max-table-elements (0: none) */
+    uint64_t max_open_files;    /* --max-open-files (0: WASI's default) */
     w2n_bounds_mode bounds;
     w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
     bool help;
@@ -49,7 +51,8 @@ typedef struct w2n_run_options {
 
 /* The store options the run options ask for. */
 static inline w2n_store_options w2n_run_store_options(const w2n_run_options *o) {
-    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages};
+    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages,
+                               .limits = o->limits};
 }
 
 /* Parse argv[1..argc-1].  On failure returns false with a one-line

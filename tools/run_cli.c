@@ -257,6 +257,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     cfg.envp = env;
     cfg.ndirs = o->ndirs;
     cfg.dirs = o->dirs;
+    cfg.max_open_files = (uint32_t)o->max_open_files;
     wasi = w2n_wasi_new(&cfg, &err);
     if (!wasi) {
         fprintf(stderr, "%s: %s\n", prog, err.message);
@@ -284,8 +285,9 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         rc = report_trap(prog, &trap);
         goto done;
     }
-    if (st != W2N_OK) {
+    if (st != W2N_OK) {   /* W2N_EXIT_LIMIT when a resource limit refused it */
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        rc = w2n_exit_status_for(st);
         goto done;
     }
     rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);

@@ -2,7 +2,8 @@
  * run_cli.h — the `run` command line shared by `w2n run` and `w2n-run`.
  *
  *   PROG [--dir HOST[::GUEST]]... [--env K=V]... [--inherit-env] [--invoke NAME]
- *        [--stack-size N] [--bounds-checks=guard|explicit] FILE [ARGS...]
+ *        [--stack-size N] [--bounds-checks=guard|explicit] [--max-memory BYTES]
+ *        [--max-table-elements N] [--max-open-files N] FILE [ARGS...]
  *
  * Options come before FILE; everything after FILE belongs to the program
  * (its argv[0] is FILE's base name).  FILE is a compiled object (ELF), or a
@@ -18,6 +19,8 @@
  *   the program's proc_exit status, or 0 when _start (or NAME) returns
  *   W2N_RUN_EXIT_TRAP (134) when the program traps; stderr gets
  *                     "w2n: trap: <message>"
+ *   W2N_EXIT_LIMIT (4) when a resource limit (--max-memory, ...) refuses
+ *                     the module at instantiation
  *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
  *                     object, unknown import or export, bad argument)
  *   W2N_RUN_EXIT_USAGE (2) for a bad command line

@@ -117,10 +117,42 @@ w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *err);
 
 /* ---- stores and externals ----------------------------------------------------- */
 
+/* Resource limits of a store (docs/security.md).  A zero number means no
+ * limit of w2n's own: the spec's (65536 pages, 2^32 - 1 elements) and the
+ * host's still apply.  Past a limit, memory.grow and table.grow return -1,
+ * whether compiled code or the host (w2n_memory_grow) asks, as the spec
+ * allows any grow to fail; creating a memory, table or instance past one
+ * (instantiation included: a module whose initial memory is too large, one
+ * instance too many) fails with W2N_ERR_LIMIT and creates nothing more.
+ * Memories and tables count whether an instance or the host made them.
+ *
+ *     w2n_store_options o = {.limits = {.max_memory = 64 << 20, .max_instances = 1}};
+ *     w2n_store *store = w2n_store_new(&o);
+ *
+ * The callbacks, when set, are asked after the numbers have passed, before
+ * each creation (current 0) and each grow by more than 0, and may refuse
+ * (return false) for reasons of their own, as Wasmtime's ResourceLimiter
+ * may.  `maximum` is the declared maximum (bytes / elements), or the spec's
+ * when none is declared.  They run on the thread that grows, with Wasm
+ * code below them on the stack: they must not call into the store. */
+typedef struct w2n_store_limits {
+    uint64_t max_memory;          /* bytes of linear memory, all the store's memories
+                                     together (a store running one module with one
+                                     memory: that memory's size) */
+    uint64_t max_table_elements;  /* elements of any one table */
+    uint32_t max_instances;       /* instances, those whose instantiation trapped included */
+    uint32_t max_memories;        /* linear memories */
+    uint32_t max_tables;          /* tables */
+    bool (*memory_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
+    bool (*table_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
+    void *data;                   /* passed to the callbacks */
+} w2n_store_limits;
+
 typedef struct w2n_store_options {
     size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
     bool no_huge_pages;        /* do not ask the kernel for transparent huge pages for
                                   linear memories (by default w2n does: see memory.c) */
+    w2n_store_limits limits;   /* all zero: no limits but the spec's */
 } w2n_store_options;
 
 w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
@@ -162,7 +194,8 @@ w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value valu
  * grow in explicit-bounds mode, so re-read it after any call into Wasm. */
 uint8_t *w2n_memory_data(w2n_memory *mem);
 uint64_t w2n_memory_size(w2n_memory *mem);
-/* -1 on failure, else the old size in pages. */
+/* -1 on failure (the declared maximum, the store's limits, or the host
+ * refused), else the old size in pages. */
 int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages);
 
 uint32_t w2n_table_size(w2n_table *table);

@@ -29,6 +29,14 @@
  *     ...
  *     w2n_wasi_free(wasi);                          // after the store is done with it
  *
+ * What a guest can hold of the host is bounded (docs/security.md): at most
+ * max_open_files descriptors at once (default W2N_WASI_DEFAULT_MAX_OPEN_FILES,
+ * stdio and preopens included; past it path_open and sock_accept give
+ * errno `mfile`), paths of at most W2N_WASI_MAX_PATH bytes (`nametoolong`),
+ * poll_oneoff with at most W2N_WASI_MAX_SUBSCRIPTIONS subscriptions
+ * (`inval`), and reads and writes of at most IOV_MAX (1024) buffers per call
+ * (the rest is a short transfer).
+ *
  * proc_exit ends the running call with a W2N_TRAP_EXIT trap carrying the
  * status; the caller decides what that means (w2n-run exits with it).
  * A w2n_wasi serves one instance at a time and is not thread-safe.
@@ -48,6 +56,10 @@ extern "C" {
 
 typedef struct w2n_wasi w2n_wasi;
 
+#define W2N_WASI_DEFAULT_MAX_OPEN_FILES 1024  /* Linux's usual RLIMIT_NOFILE soft limit */
+#define W2N_WASI_MAX_PATH 4095                /* bytes; Linux's PATH_MAX less the NUL */
+#define W2N_WASI_MAX_SUBSCRIPTIONS 4096       /* per poll_oneoff call */
+
 typedef struct w2n_wasi_config {
     int argc;                    /* argv[0] is the program's name as it sees it */
     const char *const *argv;
@@ -58,6 +70,9 @@ typedef struct w2n_wasi_config {
     int stdin_fd;                /* host descriptors behind WASI fds 0, 1, 2 (not closed */
     int stdout_fd;               /*   by w2n_wasi_free; -1 leaves that fd closed) */
     int stderr_fd;
+    uint32_t max_open_files;     /* descriptors open at once: WASI fds below it
+                                    (0: W2N_WASI_DEFAULT_MAX_OPEN_FILES); the
+                                    preopens always get theirs */
 } w2n_wasi_config;
 
 /* Zero arguments, environment and preopens; stdio 0, 1, 2. */

@@ -145,6 +145,10 @@ wasi_errno w2n_wasi_fd_install(wasi_ctx *ctx, int host, uint8_t type, uint64_t b
     uint32_t i = 3;
     while (i < ctx->nfds && ctx->fds[i].used)
         i++;
+    /* As RLIMIT_NOFILE does: a cap on the descriptor numbers, so a guest
+     * opening files in a loop stops here, not at the host's limit. */
+    if (ctx->max_fds && i >= ctx->max_fds)
+        return WASI_EMFILE;
     while (i >= ctx->nfds) {
         wasi_errno e = grow_table(ctx);
         if (e)
@@ -281,6 +285,7 @@ w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err) {
     for (int i = 0; i < cfg->ndirs; i++)
         if (add_preopen(ctx, cfg->dirs[i], err))
             goto fail;
+    ctx->max_fds = cfg->max_open_files ? cfg->max_open_files : W2N_WASI_DEFAULT_MAX_OPEN_FILES;
     return ctx;
 fail:
     w2n_wasi_free(ctx);

@@ -40,6 +40,8 @@ struct w2n_wasi {
     wasi_fd *fds;
     uint32_t nfds;          /* capacity of fds */
     bool use_openat2;       /* false: always walk paths component by component */
+    uint32_t max_fds;       /* descriptors the program may open: numbers below it
+                               (0 while w2n_wasi_new installs stdio and preopens) */
 };
 typedef struct w2n_wasi wasi_ctx;
 
@@ -50,7 +52,8 @@ typedef struct w2n_wasi wasi_ctx;
 /* ---- state (wasi.c) ------------------------------------------------------- */
 /* The entry for fd with all of `rights`, or NULL with *e = badf/notcapable. */
 wasi_fd *w2n_wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, wasi_errno *e);
-/* Install a host descriptor at the lowest free slot; badf-free errno. */
+/* Install a host descriptor at the lowest free slot; badf-free errno,
+ * `mfile` when that slot is at max_fds or beyond. */
 wasi_errno w2n_wasi_fd_install(wasi_ctx *ctx, int host, uint8_t type, uint64_t base,
                                uint64_t inheriting, uint32_t *out_fd);
 void w2n_wasi_fd_release(wasi_fd *f);

@@ -7,7 +7,7 @@
  * for ppoll; regular files and directories are always ready, as POSIX poll
  * says; a subscription on a bad descriptor or clock is an event carrying
  * that errno, ready at once.  At least one event is reported unless the
- * wait itself fails.
+ * wait itself fails.  At most W2N_WASI_MAX_SUBSCRIPTIONS per call.
  */
 #define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
@@ -152,7 +152,9 @@ static wasi_errno wait_for(sub *subs, uint32_t n, struct pollfd *pfds, int npfds
 
 wasi_errno w2n_wasi_poll_oneoff(wasi_ctx *ctx, const wasi_mem *m, uint32_t in, uint32_t out,
                                 uint32_t nsubs, uint32_t nevents_ptr) {
-    if (nsubs == 0)
+    /* More than the cap: inval, as Linux's poll answers for more descriptors
+     * than RLIMIT_NOFILE; the host allocates per subscription. */
+    if (nsubs == 0 || nsubs > W2N_WASI_MAX_SUBSCRIPTIONS)
         return WASI_EINVAL;
     if (!wasi_mem_check(m, in, (uint64_t)nsubs * WASI_SUBSCRIPTION_SIZE) ||
         !wasi_mem_check(m, out, (uint64_t)nsubs * WASI_EVENT_SIZE) ||

@@ -38,6 +38,8 @@ wasi_errno w2n_wasi_path_copy(const wasi_mem *m, uint32_t ptr, uint32_t len, cha
     *out = NULL;
     if (!wasi_mem_check(m, ptr, len))
         return WASI_EFAULT;
+    if (len > W2N_WASI_MAX_PATH)   /* as Linux: the host copies no more than it would */
+        return WASI_ENAMETOOLONG;
     const uint8_t *src = wasi_mem_at(m, ptr);
     if (memchr(src, 0, len))
         return WASI_EINVAL;   /* the host would silently cut the path short */

@@ -34,12 +34,8 @@ static void sh(const char *fmt, const char *arg) {
     cr_assert_eq(system(cmd), 0, "%s", cmd);
 }
 
-static void setup(void) {
-    strcpy(tmpdir, "/tmp/w2n-wasi-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(tmpdir));
-    /* root/box is the sandbox; root/secret lies outside it. */
-    sh("mkdir -p %s/box/sub && echo secret > %s/secret && echo hello > %s/box/sub/f",
-       tmpdir);
+/* A w2n_wasi over tmpdir/box, preopened as /sandbox (fd 3). */
+static w2n_wasi *make_wasi(uint32_t max_open_files) {
     char spec[128];
     snprintf(spec, sizeof spec, "%s/box::/sandbox", tmpdir);
     const char *dirs[] = {spec};
@@ -53,9 +49,20 @@ static void setup(void) {
     cfg.envp = envp;
     cfg.ndirs = 1;
     cfg.dirs = dirs;
+    cfg.max_open_files = max_open_files;
     w2n_error err;
-    wasi = w2n_wasi_new(&cfg, &err);
-    cr_assert_not_null(wasi, "%s", err.message);
+    w2n_wasi *w = w2n_wasi_new(&cfg, &err);
+    cr_assert_not_null(w, "%s", err.message);
+    return w;
+}
+
+static void setup(void) {
+    strcpy(tmpdir, "/tmp/w2n-wasi-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(tmpdir));
+    /* root/box is the sandbox; root/secret lies outside it. */
+    sh("mkdir -p %s/box/sub && echo secret > %s/secret && echo hello > %s/box/sub/f",
+       tmpdir);
+    wasi = make_wasi(0);
     memset(mem_buf, 0, sizeof mem_buf);
 }
 
@@ -307,6 +314,188 @@ Test(rt_wasi, directories_and_files) {
     /* Opening a symlink without following it: loop. */
     cr_assert_eq(open_path("soft", 0, WASI_RIGHTS_FILE, false, &fd), WASI_ELOOP);
     cr_assert_eq(open_path("soft", 0, WASI_RIGHTS_FILE, true, &fd), 0);
+}
+
+/* A call on (pre, a) and, when b is given, (pre, b): its errno. */
+enum path_op { LINK, SYMLINK, RENAME, UNLINK, RMDIR, MKDIR, SET_TIMES, READLINK, STAT };
+
+static wasi_errno path_op(enum path_op op, const char *a, const char *b) {
+    uint32_t la = put(100, a), lb = b ? put(200, b) : 0;
+    switch (op) {
+    case LINK: return w2n_wasi_path_link(wasi, &mem, PRE, 0, 100, la, PRE, 200, lb);
+    case SYMLINK: return w2n_wasi_path_symlink(wasi, &mem, 100, la, PRE, 200, lb);
+    case RENAME: return w2n_wasi_path_rename(wasi, &mem, PRE, 100, la, PRE, 200, lb);
+    case UNLINK: return w2n_wasi_path_unlink_file(wasi, &mem, PRE, 100, la);
+    case RMDIR: return w2n_wasi_path_remove_directory(wasi, &mem, PRE, 100, la);
+    case MKDIR: return w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, la);
+    case SET_TIMES:
+        return w2n_wasi_path_filestat_set_times(wasi, &mem, PRE, 0, 100, la, 0, 0,
+                                                WASI_FSTFLAG_ATIM_NOW | WASI_FSTFLAG_MTIM_NOW);
+    case READLINK: return w2n_wasi_path_readlink(wasi, &mem, PRE, 100, la, 500, 64, 600);
+    default: return w2n_wasi_path_filestat_get(wasi, &mem, PRE, 0, 100, la, 400);
+    }
+}
+
+static bool host_exists(const char *name) {
+    char host[160];
+    struct stat st;
+    snprintf(host, sizeof host, "%s/box/%s", tmpdir, name);
+    return lstat(host, &st) == 0;
+}
+
+/* "name/" means a directory, with Linux's errnos for each call (checked
+ * against native linkat, symlinkat, renameat, ... on Linux 6.18).  The
+ * first two were issue 12's hole 7: the slash was dropped and "link/" was
+ * created as a file. */
+static void trailing_slashes(bool openat2) {
+    wasi->use_openat2 = openat2;
+    sh("cd %s/box && ln -s sub dirlink && ln -s sub/f filelink && mkdir empty", tmpdir);
+    struct { enum path_op op; const char *a, *b; wasi_errno want; } cases[] = {
+        {LINK, "sub/f", "link/", WASI_ENOENT},
+        {SYMLINK, "source", "target/", WASI_ENOENT},
+        {SYMLINK, "source", "sub/", WASI_EEXIST},
+        {LINK, "sub/f", "sub/", WASI_EEXIST},
+        {LINK, "sub/f/", "x", WASI_ENOTDIR},
+        {RENAME, "sub/f", "new/", WASI_ENOTDIR},
+        {RENAME, "sub/f/", "new", WASI_ENOTDIR},
+        {RENAME, "filelink/", "new", WASI_ENOTDIR},
+        {RENAME, "dirlink/", "new", WASI_ENOTDIR},     /* not a rename of sub */
+        {UNLINK, "sub/f/", NULL, WASI_ENOTDIR},
+        {UNLINK, "sub/", NULL, WASI_EISDIR},
+        {UNLINK, "nothere/", NULL, WASI_ENOENT},
+        {UNLINK, "dirlink/", NULL, WASI_ENOTDIR},
+        {RMDIR, "sub/f/", NULL, WASI_ENOTDIR},
+        {RMDIR, "dirlink/", NULL, WASI_ENOTDIR},       /* not a removal of sub */
+        {MKDIR, "sub/f/", NULL, WASI_EEXIST},
+        {MKDIR, "dirlink/", NULL, WASI_EEXIST},
+        {SET_TIMES, "sub/f/", NULL, WASI_ENOTDIR},
+        {SET_TIMES, "nothere/", NULL, WASI_ENOENT},
+        {SET_TIMES, "sub/", NULL, WASI_ESUCCESS},
+        {SET_TIMES, "dirlink/", NULL, WASI_ESUCCESS},  /* followed, as Linux does */
+        {READLINK, "sub/f/", NULL, WASI_ENOTDIR},
+        {STAT, "filelink/", NULL, WASI_ENOTDIR},
+        {RENAME, "empty", "moved/", WASI_ESUCCESS},
+        {RENAME, "moved/", "empty/", WASI_ESUCCESS},
+        {MKDIR, "made/", NULL, WASI_ESUCCESS},
+        {RMDIR, "made/", NULL, WASI_ESUCCESS},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+        cr_expect_eq(path_op(cases[i].op, cases[i].a, cases[i].b), cases[i].want,
+                     "case %zu: %s %s (openat2 %d)", i, cases[i].a,
+                     cases[i].b ? cases[i].b : "", openat2);
+    cr_assert(!host_exists("link") && !host_exists("target") && !host_exists("new"));
+    cr_assert(host_exists("sub/f") && host_exists("dirlink") && host_exists("empty"));
+}
+
+Test(rt_wasi, trailing_slash_as_linux_openat2) { trailing_slashes(true); }
+Test(rt_wasi, trailing_slash_as_linux_walk) { trailing_slashes(false); }
+
+/* Opening a directory for writing is EISDIR, as open(".", O_DIRECTORY |
+ * O_RDWR) is on Linux (hole 7: it succeeded); creating one with path_open
+ * is EINVAL, and "name/" is never created as a file. */
+Test(rt_wasi, open_directory_for_writing_or_creating) {
+    uint32_t fd;
+    uint64_t rw = WASI_RIGHT_FD_READ | WASI_RIGHT_FD_WRITE;
+    cr_assert_eq(open_path(".", WASI_OFLAG_DIRECTORY, rw, false, &fd), WASI_EISDIR);
+    cr_assert_eq(open_path(".", WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_WRITE, false, &fd),
+                 WASI_EISDIR);
+    cr_assert_eq(open_path("sub", 0, rw, false, &fd), WASI_EISDIR);
+    cr_assert_eq(open_path("sub/", 0, rw, false, &fd), WASI_EISDIR);
+    cr_assert_eq(open_path("sub/f", WASI_OFLAG_DIRECTORY, rw, false, &fd), WASI_ENOTDIR);
+    cr_assert_eq(open_path("newdir", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY,
+                           WASI_RIGHT_FD_READ, false, &fd), WASI_EINVAL);
+    cr_assert_eq(open_path("sub", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY,
+                           WASI_RIGHT_FD_READ, false, &fd), WASI_EINVAL);
+    cr_assert_eq(open_path("newfile/", WASI_OFLAG_CREAT, rw, false, &fd), WASI_EISDIR);
+    cr_assert_eq(open_path("sub/f/", WASI_OFLAG_CREAT, rw, false, &fd), WASI_EISDIR);
+    cr_assert_eq(open_path("sub/f/", 0, WASI_RIGHT_FD_READ, false, &fd), WASI_ENOTDIR);
+    cr_assert(!host_exists("newdir") && !host_exists("newfile"));
+    /* Reading is still fine. */
+    cr_assert_eq(open_path(".", WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_READDIR, false, &fd), 0);
+    cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
+    cr_assert_eq(open_path("sub/", 0, WASI_RIGHT_FD_READ, false, &fd), 0);
+    cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
+}
+
+/* Files opened until the first failure: how many, and that failure. */
+static uint32_t open_until_failure(wasi_errno *failure) {
+    uint32_t n = 0, fd;
+    while ((*failure = open_path("sub/f", 0, WASI_RIGHT_FD_READ, false, &fd)) == 0)
+        n++;
+    return n;
+}
+
+/* A guest opening files in a loop stops at the cap, not at the host's limit. */
+Test(rt_wasi, open_files_are_capped) {
+    wasi_errno e;
+    cr_assert_eq(open_until_failure(&e), W2N_WASI_DEFAULT_MAX_OPEN_FILES - 4,
+                 "fds 4..1023 (0-2 stdio, 3 the preopen)");
+    cr_assert_eq(e, WASI_EMFILE);
+    cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, 500), 0);
+    uint32_t fd;
+    cr_assert_eq(open_path("sub/f", 0, WASI_RIGHT_FD_READ, false, &fd), 0);
+    cr_assert_eq(fd, 500, "a closed number is free again");
+    cr_assert_eq(open_path("sub/f", 0, WASI_RIGHT_FD_READ, false, &fd), WASI_EMFILE);
+    w2n_wasi_free(wasi);
+    wasi = make_wasi(6);
+    cr_assert_eq(open_until_failure(&e), 2, "fds 4 and 5");
+    cr_assert_eq(e, WASI_EMFILE);
+    w2n_wasi_free(wasi);
+    wasi = make_wasi(2);   /* below stdio and the preopen: those still get theirs */
+    cr_assert_eq(open_until_failure(&e), 0);
+    cr_assert_eq(w2n_wasi_fd_prestat_get(wasi, &mem, PRE, 0), 0);
+}
+
+/* Paths longer than Linux's PATH_MAX - 1 bytes are refused before the host
+ * copies them. */
+Test(rt_wasi, long_paths_are_refused) {
+    for (int walk = 0; walk < 2; walk++) {
+        wasi->use_openat2 = !walk;
+        char path[W2N_WASI_MAX_PATH + 2];
+        strcpy(path, "sub/");
+        size_t n = 4;
+        while (n + 2 + 1 <= W2N_WASI_MAX_PATH) {
+            memcpy(path + n, "./", 2);
+            n += 2;
+        }
+        path[n++] = 'f';
+        path[n] = 0;
+        cr_assert_eq(n, W2N_WASI_MAX_PATH);
+        uint32_t fd;
+        cr_assert_eq(open_path(path, 0, WASI_RIGHT_FD_READ, false, &fd), 0, "at the cap");
+        memmove(path + 4, path + 3, n - 2);   /* "sub//./..." one byte longer */
+        cr_assert_eq(strlen(path), W2N_WASI_MAX_PATH + 1);
+        cr_assert_eq(open_path(path, 0, WASI_RIGHT_FD_READ, false, &fd), WASI_ENAMETOOLONG);
+        uint32_t len = put(100, path);
+        cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, len),
+                     WASI_ENAMETOOLONG);
+        cr_assert_eq(w2n_wasi_path_symlink(wasi, &mem, 100, len, PRE, 100, 1),
+                     WASI_ENAMETOOLONG, "a symlink's target too");
+    }
+    /* A length past memory is still a fault, whatever its size. */
+    cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, 0xfffffff0u), WASI_EFAULT);
+}
+
+static uint8_t big_buf[1 << 19];
+
+/* poll_oneoff takes at most W2N_WASI_MAX_SUBSCRIPTIONS at once. */
+Test(rt_wasi, poll_subscriptions_are_capped) {
+    wasi_mem big = {big_buf, sizeof big_buf};
+    uint32_t n = W2N_WASI_MAX_SUBSCRIPTIONS;
+    uint32_t out = n * WASI_SUBSCRIPTION_SIZE, nevents = out + n * WASI_EVENT_SIZE;
+    cr_assert_leq(nevents + 4, sizeof big_buf);
+    for (uint32_t i = 0; i < n; i++) {   /* clock subscriptions due at once */
+        uint8_t *rec = big_buf + i * WASI_SUBSCRIPTION_SIZE;
+        memset(rec, 0, WASI_SUBSCRIPTION_SIZE);
+        wasi_put_u64(rec, i);
+        rec[8] = WASI_EVENTTYPE_CLOCK;
+        wasi_put_u32(rec + 16, 1);   /* monotonic, timeout 0 */
+    }
+    cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &big, 0, out, n, nevents), 0);
+    cr_assert_eq(wasi_get_u32(big_buf + nevents), n);
+    cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &big, 0, out, n + 1, nevents), WASI_EINVAL);
+    cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &big, 0, out, 0xffffffffu, nevents), WASI_EINVAL,
+                 "refused before any allocation");
 }
 
 Test(rt_wasi, path_with_nul_or_empty) {

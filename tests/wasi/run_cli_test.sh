@@ -83,6 +83,38 @@ check "run: bad --bounds-checks" 2 "" "--bounds-checks must be guard or explicit
     "$w2n" run --bounds-checks=maybe "$inv"
 check "run --bounds-checks=explicit" 0 "1" "" \
     "$w2n" run --bounds-checks=explicit --invoke add "$inv" 2 0xffffffff
+# Resource limits: a grow past one returns -1, a module over one is refused (4).
+# Compiled once per bounds mode; w2n-run then runs the objects quickly.
+lim=$dir/cli_limits.wasm
+for bounds in guard explicit; do
+    o=$work/limits-$bounds.o
+    "$w2n" compile --bounds-checks=$bounds "$lim" -o "$o" ||
+        { fails=$((fails + 1)); echo "FAIL w2n compile $lim ($bounds)"; }
+    check "--max-memory: grow to it ($bounds)" 0 "2" "" \
+        "$run" --max-memory=192K --invoke grow_memory "$o" 1
+    check "--max-memory: grow past it ($bounds)" 0 "-1" "" \
+        "$run" --max-memory 192K --invoke grow_memory "$o" 2
+    check "--max-table-elements: grow to it ($bounds)" 0 "2" "" \
+        "$run" --max-table-elements=4 --invoke grow_table "$o" 2
+    check "--max-table-elements: grow past it ($bounds)" 0 "-1" "" \
+        "$run" --max-table-elements=4 --invoke grow_table "$o" 3
+done
+check "--max-memory: module refused" 4 "" \
+    "cli_limits.wasm: the module's memory of 131072 bytes exceeds the memory limit of 65536" \
+    "$w2n" run --max-memory=64K --invoke grow_memory "$lim" 0
+check "w2n-run --max-memory: module refused" 4 "" "exceeds the memory limit of 65536 bytes" \
+    "$run" --max-memory=64K --invoke grow_memory "$work/limits-guard.o" 0
+check "--max-table-elements: module refused" 4 "" \
+    "table of 2 elements exceeds the limit of 1 elements" \
+    "$run" --max-table-elements=1 --invoke grow_table "$work/limits-guard.o" 0
+check "no limits: grow" 0 "2" "" "$run" --invoke grow_memory "$work/limits-guard.o" 1000
+check "--max-memory: malloc returns NULL" 0 "malloc returned NULL within the limit" "" \
+    "$w2n" run --max-memory=8M "$dir/mem_limit.wasm" 8388608
+check "--max-open-files" 0 "opened 6, the last fd 9, then: No file descriptors available
+after a close: the same number again" "" \
+    "$w2n" run --max-open-files=10 --dir "$work::/sandbox" "$dir/fd_limit.wasm"
+check "bad --max-memory" 2 "" "--max-memory needs a positive size in bytes such as 64M, got '0'" \
+    "$w2n" run --max-memory=0 "$lim"
 if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     check "w2n-run object" 42 "hi" "" "$run" "$work/cli_exit.o"
     check "compile --stats" 0 "" "cli_exit.wasm: 0 loops with a fast version, 0 of them" \

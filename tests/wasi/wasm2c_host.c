@@ -127,6 +127,7 @@ int main(int argc, char **argv) {
     cfg.envp = o.envs;
     cfg.ndirs = o.ndirs;
     cfg.dirs = o.dirs;
+    cfg.max_open_files = (uint32_t)o.max_open_files;
     w2n_error err;
     host h = {w2n_wasi_new(&cfg, &err), NULL};
     if (!h.ctx) {
