@@ -14,7 +14,9 @@
 #ifndef W2N_RUNTIME_INTERNAL_H
 #define W2N_RUNTIME_INTERNAL_H
 
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -124,6 +126,17 @@ struct w2n_store {
     bool huge_pages;             /* linear memories ask for transparent huge pages */
     uintptr_t stack_limit;       /* what every instance's vmctx holds */
     uint32_t depth;              /* active host->Wasm entries into this store */
+    /* Stopping guests (interrupt.c): stop_lock guards the fields below it and
+     * the instances list against other threads. */
+    pthread_mutex_t stop_lock;
+    _Atomic bool stop;           /* the running call was asked to end */
+    bool running;                /* an outermost call runs on `thread` */
+    uint32_t flagged;            /* what every instance's vmctx.interrupt holds */
+    pthread_t thread;
+    uint64_t deadline;           /* engine epoch that ends calls; UINT64_MAX: none */
+    struct w2n_store *live_prev, *live_next;   /* every store, for epoch walks */
+    int64_t fuel;                /* what fuel-counting code may still run */
+    bool fuel_limited;           /* w2n_store_set_fuel was called */
     struct w2n_instance *instances;
     w2n_host_func *host_funcs;
     w2n_memory *memories;
@@ -163,6 +176,24 @@ void w2n_instance_destroy(w2n_instance *inst);
 /* Fill a store-wide stack limit into every instance of the store. */
 void w2n_store_set_stack_limit(w2n_store *store, uintptr_t limit);
 
+/* ---- stopping guests (interrupt.c) ------------------------------------------------------ */
+
+/* The signal that preempts a thread running Wasm (SIGURG: ignored by
+ * default, so a stray one is harmless; not SA_RESTART, so it ends a
+ * blocking system call of a host function with EINTR). */
+#define W2N_PREEMPT_SIGNAL SIGURG
+
+void w2n_stop_store_init(w2n_store *s);
+void w2n_stop_store_fini(w2n_store *s);
+/* Put a new instance on the store's list, its flags and fuel pointer set. */
+void w2n_stop_link_instance(w2n_store *s, w2n_instance *inst);
+/* Around an outermost call into the store: clear earlier interrupts; false
+ * (run nothing, trap "interrupted") when the store's deadline has passed. */
+bool w2n_stop_enter(w2n_store *s);
+void w2n_stop_leave(w2n_store *s);
+/* Was the store's running call asked to stop (safe in a signal handler)? */
+bool w2n_stop_requested(const w2n_store *s);
+
 /* ---- helpers (helpers.c): checked bulk operations -------------------------------------
  * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it
  * traps.  The helpers table wraps them; instantiation calls them directly. */
@@ -180,6 +211,7 @@ typedef struct w2n_entry {
     sigjmp_buf jb;
     struct w2n_entry *prev;
     unsigned host_depth;          /* host functions running when it was pushed */
+    struct w2n_store *store;      /* the store called into (its stop flag) */
     w2n_trap trap;
 } w2n_entry;
 

@@ -17,6 +17,7 @@ w2n_store *w2n_store_new(const w2n_store_options *opts) {
         return NULL;
     s->stack_size = opts && opts->stack_size ? opts->stack_size : DEFAULT_STACK_SIZE;
     s->huge_pages = !(opts && opts->no_huge_pages);
+    w2n_stop_store_init(s);
     return s;
 }
 
@@ -48,6 +49,7 @@ void w2n_store_free(w2n_store *s) {
         free(s->globals);
         s->globals = next;
     }
+    w2n_stop_store_fini(s);
     free(s);
 }
 

@@ -27,13 +27,14 @@ static const char *host_target(void) {
 }
 
 static w2n_status compile_for_host(const uint8_t *wasm, size_t size, w2n_bounds_mode bounds,
-                                   uint8_t **out_obj, size_t *out_size, w2n_error *err) {
+                                   bool fuel, uint8_t **out_obj, size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     const char *target = host_target();
     if (target)
         opts.target = target;
     opts.bounds = bounds;
+    opts.fuel = fuel;
     return w2n_compile(wasm, size, &opts, out_obj, out_size, err);
 }
 

@@ -32,6 +32,11 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "                        faults but RAM taken in 2 MiB steps)\n"
             "  --perf-map            name the compiled functions for perf, in\n"
             "                        /tmp/perf-PID.map (see docs/cli.md)\n"
+            "  --timeout=SECONDS     stop the program after SECONDS (a decimal number),\n"
+            "                        with or without --interruptible code; exit 124\n"
+            "  --fuel=N              stop the program with the trap 'all fuel consumed'\n"
+            "                        once it has run N Wasm instructions (the object must\n"
+            "                        be compiled with 'w2n compile --fuel'%s)\n"
             "  --time-instantiate    run nothing; print the median time to load the object\n"
             "                        (load_us=) and to instantiate it (instantiate_us=)\n"
             "  --bounds-checks=guard|explicit\n"
@@ -39,9 +44,11 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "                        object keeps the mode it was compiled with)\n"
             "  -h, --help            show this text\n"
             "\n"
-            "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
+            "Exit status: the program's own, 134 when it traps (fuel included), 124 when\n"
+            "--timeout ends it, 130/143 when SIGINT/SIGTERM does, 1 on other errors,\n"
             "2 on a bad command line.\n",
-            prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
+            prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object",
+            can_compile ? ";\n                        a .wasm is compiled so" : "");
 }
 
 static bool fail(char *msg, size_t size, const char *fmt, ...) {
@@ -70,6 +77,32 @@ static bool parse_size(const char *s, size_t *out) {
     if (errno || *end || v == 0 || v > (SIZE_MAX >> shift))
         return false;
     *out = (size_t)(v << shift);
+    return true;
+}
+
+/* Seconds for --timeout: a positive decimal number, at most a year. */
+static bool parse_seconds(const char *s, double *out) {
+    if (!isdigit((unsigned char)*s) && *s != '.')
+        return false;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0) || v > 366.0 * 86400)
+        return false;
+    *out = v;
+    return true;
+}
+
+/* A decimal count for --fuel (0 allowed: trap at the first charge). */
+static bool parse_count(const char *s, uint64_t *out) {
+    if (!isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
     return true;
 }
 
@@ -151,6 +184,15 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             if (!v || !parse_size(v, &o->stack_size))
                 return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
                             v ? v : "");
+        } else if ((v = option_value("--timeout", argc, argv, &i, &m)), m) {
+            if (!v || !parse_seconds(v, &o->timeout))
+                return fail(msg, size, "--timeout needs a positive number of seconds, got '%s'",
+                            v ? v : "");
+        } else if ((v = option_value("--fuel", argc, argv, &i, &m)), m) {
+            if (!v || !parse_count(v, &o->fuel))
+                return fail(msg, size, "--fuel needs a count of instructions, got '%s'",
+                            v ? v : "");
+            o->has_fuel = true;
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (v && !strcmp(v, "guard"))
                 o->bounds = W2N_BOUNDS_GUARD;

@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "w2n/compiler_flags.h"
@@ -36,6 +37,9 @@ typedef struct w2n_run_options {
     size_t stack_size;          /* 0: the store's default */
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
+    double timeout;             /* --timeout seconds; 0: none */
+    uint64_t fuel;              /* --fuel budget, when has_fuel */
+    bool has_fuel;
     w2n_bounds_mode bounds;
     bool help;
     const char *file;

@@ -16,8 +16,10 @@
  *
  * Exit codes:
  *   the program's proc_exit status, or 0 when _start (or NAME) returns
- *   W2N_RUN_EXIT_TRAP (134) when the program traps; stderr gets
- *                     "w2n: trap: <message>"
+ *   W2N_RUN_EXIT_TRAP (134) when the program traps (--fuel running out
+ *                     included); stderr gets "w2n: trap: <message>"
+ *   W2N_EXIT_TIMEOUT (124) when --timeout ends it: "w2n: timeout: ..."
+ *   W2N_EXIT_SIGINT (130), W2N_EXIT_SIGTERM (143) when the signal ends it
  *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
  *                     object, unknown import or export, bad argument)
  *   W2N_RUN_EXIT_USAGE (2) for a bad command line
@@ -25,6 +27,7 @@
 #ifndef W2N_RUN_CLI_H
 #define W2N_RUN_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,7 +43,7 @@
 /* Compile a .wasm module held in memory to an object for this host;
  * *out_obj is malloc'd. */
 typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         w2n_bounds_mode bounds, uint8_t **out_obj,
+                                         w2n_bounds_mode bounds, bool fuel, uint8_t **out_obj,
                                          size_t *out_size, w2n_error *err);
 
 /* argv[0] is the command's name (ignored), the options start at argv[1].
