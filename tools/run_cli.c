@@ -223,6 +223,7 @@ static const char *base_name(const char *path) {
 
 /* Everything after the options: load, link, instantiate, run. */
 static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile) {
+    double started = w2n_run_stop_process_start();   /* --timeout counts the whole command */
     w2n_object *obj = NULL;
     w2n_store *store = NULL;
     w2n_linker *linker = NULL;
@@ -285,7 +286,8 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         goto done;
     }
     stop_timeout = o->timeout;
-    active_watch = w2n_run_stop_start(store, o->timeout);
+    double left = o->timeout - (w2n_run_stop_now() - started);
+    active_watch = w2n_run_stop_start(store, o->timeout <= 0 ? 0 : left > 1e-3 ? left : 1e-3);
     if (!active_watch) {
         fprintf(stderr, "%s: cannot start the watchdog for --timeout and signals\n", prog);
         goto done;

@@ -15,7 +15,9 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/signalfd.h>
 #include <time.h>
 #include <unistd.h>
@@ -34,21 +36,46 @@ struct w2n_run_stop {
     _Atomic int cause;           /* w2n_run_stop_cause */
 };
 
-static double now_s(void) {
+double w2n_run_stop_now(void) {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(CLOCK_BOOTTIME, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double w2n_run_stop_process_start(void) {
+    double now = w2n_run_stop_now();
+    FILE *f = fopen("/proc/self/stat", "r");
+    if (!f)
+        return now;
+    char buf[1024];
+    size_t n = fread(buf, 1, sizeof buf - 1, f);
+    fclose(f);
+    buf[n] = 0;
+    /* Field 22, starttime in clock ticks since boot; the fields after the
+     * command name (which may hold spaces and parentheses) start after the
+     * last ')'. */
+    char *p = strrchr(buf, ')');
+    unsigned long long ticks = 0;
+    int field = 2;
+    for (; p && *p && field < 22; p++)
+        if (*p == ' ')
+            field++;
+    long hz = sysconf(_SC_CLK_TCK);
+    if (!p || field != 22 || sscanf(p, "%llu", &ticks) != 1 || hz <= 0)
+        return now;
+    double start = (double)ticks / (double)hz;
+    return start <= now ? start : now;
 }
 
 static void *watch(void *arg) {
     w2n_run_stop *w = arg;
-    double end = w->timeout > 0 ? now_s() + w->timeout : 0;
+    double end = w->timeout > 0 ? w2n_run_stop_now() + w->timeout : 0;
     for (;;) {
         int wait_ms = -1;
         if (atomic_load(&w->cause) != W2N_RUN_STOP_NONE)
             wait_ms = STOP_RETRY_MS;
         else if (end > 0) {
-            double left = end - now_s();
+            double left = end - w2n_run_stop_now();
             wait_ms = left > 0 ? (int)(left * 1000) + 1 : 0;
         }
         struct pollfd p[2] = {{.fd = w->done[0], .events = POLLIN},
@@ -62,7 +89,7 @@ static void *watch(void *arg) {
         struct signalfd_siginfo si;
         if (r > 0 && p[1].revents && read(w->sigfd, &si, sizeof si) == (ssize_t)sizeof si)
             cause = si.ssi_signo == SIGINT ? W2N_RUN_STOP_SIGINT : W2N_RUN_STOP_SIGTERM;
-        else if (end > 0 && now_s() >= end)
+        else if (end > 0 && w2n_run_stop_now() >= end)
             cause = W2N_RUN_STOP_TIMEOUT;
         int none = W2N_RUN_STOP_NONE;
         if (cause != W2N_RUN_STOP_NONE)   /* the first cause wins */

@@ -23,6 +23,12 @@ typedef enum w2n_run_stop_cause {
 
 typedef struct w2n_run_stop w2n_run_stop;
 
+/* Seconds on the boot-time clock (monotonic, counts suspend). */
+double w2n_run_stop_now(void);
+/* When this process started on that clock (from /proc/self/stat, 10 ms
+ * resolution), or now when that cannot be read: --timeout covers the whole
+ * command, loading LLVM and compiling a .wasm included. */
+double w2n_run_stop_process_start(void);
 /* Watch calls into `store`; timeout in seconds, 0 for none.  NULL (with
  * errno) when the watchdog cannot start. */
 w2n_run_stop *w2n_run_stop_start(w2n_store *store, double timeout);
