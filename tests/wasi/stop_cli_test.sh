@@ -16,16 +16,23 @@ say() { echo "$1"; }
 bad() { fails=$((fails + 1)); echo "FAIL $*"; }
 ms() { echo $(($(date +%s%N) / 1000000)); }
 
-# stopped NAME WANT_STATUS WANT_STDERR MAX_MS COMMAND...: status, one stderr
-# line containing WANT_STDERR, and at most MAX_MS of wall time.
-stopped() {
-    name=$1 want_rc=$2 want_err=$3 max_ms=$4
-    shift 4
-    count=$((count + 1))
+# timed COMMAND...: run it, setting rc and t (wall milliseconds).
+timed() {
     t0=$(ms)
     "$@" >"$work/out" 2>"$work/err" </dev/null
     rc=$?
     t=$(($(ms) - t0))
+}
+
+# stopped NAME WANT_STATUS WANT_STDERR MAX_MS COMMAND...: status, one stderr
+# line containing WANT_STDERR, and at most MAX_MS of wall time.  The machine
+# is shared, so a run that is right but late is tried once more.
+stopped() {
+    name=$1 want_rc=$2 want_err=$3 max_ms=$4
+    shift 4
+    count=$((count + 1))
+    timed "$@"
+    [ "$t" -gt "$max_ms" ] && timed "$@"
     if [ "$rc" != "$want_rc" ] || ! grep -qF -- "$want_err" "$work/err" ||
        [ "$(wc -l <"$work/err")" -ne 1 ] || [ "$t" -gt "$max_ms" ]; then
         bad "$name: status $rc (want $want_rc), ${t} ms (max $max_ms), stderr: $(cat "$work/err")"
