@@ -291,6 +291,8 @@ static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
 }
 
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
+    if (!f->blocks[f->nblocks - 1].unreachable)
+        w2n_lower_fuel_count(f, in);
     if (w2n_lower_control_skip_dead(f, in) || dispatch(f, in))
         return W2N_OK;
     const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
@@ -304,10 +306,11 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         if (!w2n_instr_read(ir, &in))
             return f->err->code;
         bool live = !f->blocks[f->nblocks - 1].unreachable;
-        w2n_status s = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
-                               w2n_loop_version_wanted(f, ir)
-                           ? w2n_lower_versioned_loop(f, ir, &in)
-                           : w2n_lower_instr(f, &in);
+        bool versioned = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
+                         w2n_loop_version_wanted(f, ir);
+        if (versioned)   /* both versions then charge the same for the loop */
+            w2n_lower_fuel_flush(f);
+        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in) : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
             return s;
         if (f->nblocks == depth)

@@ -114,6 +114,7 @@ typedef struct w2n_lower_func {
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
     w2n_versioned_loop *fast;      /* set while lowering a loop's fast version */
     bool unoptimised;              /* past the optimisation budget: optnone, no loop versions */
+    uint32_t fuel_pending;         /* instructions not yet charged (lower_fuel.c) */
     w2n_error *err;
 } w2n_lower_func;
 
@@ -199,6 +200,13 @@ void w2n_lower_control_begin(w2n_lower_func *f);
 bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in);
 /* Trap if the host asked to interrupt (only with opts->interruptible). */
 void w2n_lower_interrupt_check(w2n_lower_func *f);
+/* ---- fuel (lower_fuel.c; only with opts->fuel) ----------------------------- */
+
+/* Count live instruction `in`; before a control instruction, charge the count. */
+void w2n_lower_fuel_count(w2n_lower_func *f, const w2n_instr *in);
+/* Charge what was counted so far, trapping when the fuel runs out. */
+void w2n_lower_fuel_flush(w2n_lower_func *f);
+
 /* Call a function of LLVM type `fn_type` and push its results. */
 void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                          LLVMValueRef callee_vmctx, const w2n_functype *type);

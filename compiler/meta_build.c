@@ -15,7 +15,8 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     out->abi_version = W2N_ABI_VERSION;
     out->arch = t->arch;
     out->flags = (opts->bounds == W2N_BOUNDS_EXPLICIT ? W2N_FLAG_EXPLICIT_BOUNDS : 0) |
-                 (opts->interruptible ? W2N_FLAG_INTERRUPTIBLE : 0);
+                 (opts->interruptible ? W2N_FLAG_INTERRUPTIBLE : 0) |
+                 (opts->fuel ? W2N_FLAG_FUEL : 0);
     out->cpu = (char *)(opts->cpu ? opts->cpu : "");
     out->features = (char *)(opts->features ? opts->features : "");
     out->module_hash = w2n_meta_hash(m->bytes, m->size);

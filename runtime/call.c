@@ -41,9 +41,12 @@ static uintptr_t compute_limit(size_t stack_size) {
     return limit;
 }
 
-static void clear_interrupts(w2n_store *store) {
-    for (w2n_instance *i = store->instances; i; i = i->next)
-        i->vmctx.interrupt = 0;
+static void set_trap_text(w2n_trap *t) {
+    if (!t->message[0]) {
+        const char *text = w2n_trap_message(t->code);
+        strncpy(t->message, text, sizeof t->message - 1);
+        t->message[sizeof t->message - 1] = 0;
+    }
 }
 
 w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
@@ -57,27 +60,33 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
         }
         return W2N_ERR_TRAP;
     }
-    if (store->depth == 0)
+    if (store->depth == 0) {
+        if (!w2n_stop_enter(store)) {   /* the deadline has passed: run nothing */
+            if (trap) {
+                memset(trap, 0, sizeof *trap);
+                trap->code = W2N_TRAP_INTERRUPTED;
+                set_trap_text(trap);
+            }
+            return W2N_ERR_TRAP;
+        }
         w2n_store_set_stack_limit(store, compute_limit(store->stack_size));
-    else
+    } else {
         w2n_stack_low();    /* the fault handler needs this thread's stack end */
+    }
     store->depth++;
+    e.store = store;   /* before the push: the preemption handler reads it */
     w2n_trap_push(&e);
     if (sigsetjmp(e.jb, 0) == 0) {
         tramp(vmctx, slots);
         w2n_trap_pop(&e);
-        store->depth--;
+        if (--store->depth == 0)
+            w2n_stop_leave(store);
         return W2N_OK;
     }
     w2n_trap_pop(&e);
-    store->depth--;
-    if (!e.trap.message[0]) {
-        const char *text = w2n_trap_message(e.trap.code);
-        strncpy(e.trap.message, text, sizeof e.trap.message - 1);
-        e.trap.message[sizeof e.trap.message - 1] = 0;
-    }
-    if (e.trap.code == W2N_TRAP_INTERRUPTED)
-        clear_interrupts(store);
+    if (--store->depth == 0)
+        w2n_stop_leave(store);
+    set_trap_text(&e.trap);
     if (trap)
         *trap = e.trap;
     return W2N_ERR_TRAP;

@@ -278,6 +278,10 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
     if (!store || !obj || (nimports && !imports))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null argument");
     const w2n_meta *m = &obj->meta;
+    if (store->fuel_limited && !(m->flags & W2N_FLAG_FUEL))
+        return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
+                             "the object was compiled without --fuel and the store has a "
+                             "fuel budget (compile with 'w2n compile --fuel')");
     if (nimports != m->nimports)
         return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
                              "module needs %u imports, %u given", m->nimports, nimports);
@@ -307,9 +311,8 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         (st = evaluate_elems(inst, err)) != W2N_OK)
         goto fail;
     fill_vmctx(inst);
-    inst->next = store->instances;
-    store->instances = inst;
     store->ninstances++;
+    w2n_stop_link_instance(store, inst);
     /* From here on the instance belongs to the store, even if it traps. */
     w2n_trap_code code = apply_segments(inst);
     if (code != W2N_TRAP_NONE)
@@ -374,4 +377,3 @@ w2n_memory *w2n_instance_memory(w2n_instance *inst) {
 
 void w2n_instance_set_host_data(w2n_instance *inst, void *data) { inst->host_data = data; }
 void *w2n_instance_host_data(w2n_instance *inst) { return inst->host_data; }
-void w2n_instance_interrupt(w2n_instance *inst) { inst->vmctx.interrupt = 1; }

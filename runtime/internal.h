@@ -14,7 +14,9 @@
 #ifndef W2N_RUNTIME_INTERNAL_H
 #define W2N_RUNTIME_INTERNAL_H
 
+#include <pthread.h>
 #include <setjmp.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -136,6 +138,17 @@ struct w2n_store {
     w2n_store_limits limits;     /* limits.c */
     uint64_t memory_bytes;       /* current sizes of all its memories, summed */
     uint32_t ninstances, nmemories, ntables;
+    /* Stopping guests (interrupt.c): stop_lock guards the fields below it and
+     * the instances list against other threads. */
+    pthread_mutex_t stop_lock;
+    _Atomic bool stop;           /* the running call was asked to end */
+    bool running;                /* an outermost call runs on `thread` */
+    uint32_t flagged;            /* what every instance's vmctx.interrupt holds */
+    pthread_t thread;
+    uint64_t deadline;           /* engine epoch that ends calls; UINT64_MAX: none */
+    struct w2n_store *live_prev, *live_next;   /* every store, for epoch walks */
+    int64_t fuel;                /* what fuel-counting code may still run */
+    bool fuel_limited;           /* w2n_store_set_fuel was called */
     struct w2n_instance *instances;
     w2n_host_func *host_funcs;
     w2n_memory *memories;
@@ -192,6 +205,24 @@ w2n_status w2n_limits_admit(w2n_store *store, uint32_t instances, uint32_t memor
  * before instantiation creates anything. */
 w2n_status w2n_limits_admit_instance(w2n_store *store, const w2n_meta *m, w2n_error *err);
 
+/* ---- stopping guests (interrupt.c) ------------------------------------------------------ */
+
+/* The signal that preempts a thread running Wasm (SIGURG: ignored by
+ * default, so a stray one is harmless; not SA_RESTART, so it ends a
+ * blocking system call of a host function with EINTR). */
+#define W2N_PREEMPT_SIGNAL SIGURG
+
+void w2n_stop_store_init(w2n_store *s);
+void w2n_stop_store_fini(w2n_store *s);
+/* Put a new instance on the store's list, its flags and fuel pointer set. */
+void w2n_stop_link_instance(w2n_store *s, w2n_instance *inst);
+/* Around an outermost call into the store: clear earlier interrupts; false
+ * (run nothing, trap "interrupted") when the store's deadline has passed. */
+bool w2n_stop_enter(w2n_store *s);
+void w2n_stop_leave(w2n_store *s);
+/* Was the store's running call asked to stop (safe in a signal handler)? */
+bool w2n_stop_requested(const w2n_store *s);
+
 /* ---- helpers (helpers.c): checked bulk operations -------------------------------------
  * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it
  * traps.  The helpers table wraps them; instantiation calls them directly. */
@@ -209,6 +240,7 @@ typedef struct w2n_entry {
     sigjmp_buf jb;
     struct w2n_entry *prev;
     unsigned host_depth;          /* host functions running when it was pushed */
+    struct w2n_store *store;      /* the store called into (its stop flag) */
     w2n_trap trap;
 } w2n_entry;
 

@@ -25,7 +25,7 @@
 #include "w2n/file.h"
 #include "seal.h"
 
-#define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE)
+#define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE | W2N_FLAG_FUEL)
 
 static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
     if (m->abi_version != W2N_ABI_VERSION)
@@ -264,6 +264,12 @@ void w2n_object_free(w2n_object *obj) {
 }
 
 uint32_t w2n_object_import_count(const w2n_object *obj) { return obj->meta.nimports; }
+
+bool w2n_object_interruptible(const w2n_object *obj) {
+    return obj->meta.flags & W2N_FLAG_INTERRUPTIBLE;
+}
+
+bool w2n_object_counts_fuel(const w2n_object *obj) { return obj->meta.flags & W2N_FLAG_FUEL; }
 
 void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
                        const char **name, w2n_extern_kind *kind) {

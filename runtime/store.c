@@ -19,6 +19,7 @@ w2n_store *w2n_store_new(const w2n_store_options *opts) {
     s->huge_pages = !(opts && opts->no_huge_pages);
     if (opts)
         s->limits = opts->limits;
+    w2n_stop_store_init(s);
     return s;
 }
 
@@ -50,6 +51,7 @@ void w2n_store_free(w2n_store *s) {
         free(s->globals);
         s->globals = next;
     }
+    w2n_stop_store_fini(s);
     free(s);
 }
 

@@ -85,6 +85,7 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_INTERRUPTED: return "interrupted";
     case W2N_TRAP_HOST: return "host function failed";
     case W2N_TRAP_EXIT: return "exit";
+    case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";
@@ -161,6 +162,11 @@ bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slot
     host_depth++;
     host->fn(host->data, caller, slots);
     host_depth--;
+    if (!pending_set && top && w2n_stop_requested(top->store)) {
+        /* Interrupted while in the host: stop on the way back to Wasm. */
+        fill_trap(&pending, W2N_TRAP_INTERRUPTED, 0, NULL);
+        pending_set = true;
+    }
     bool trapped = pending_set;
     if (trapped && out)
         *out = pending;
@@ -296,6 +302,27 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
     chain(sig, si, uc);
 }
 
+/* W2N_PREEMPT_SIGNAL (interrupt.c): unwind the call when the store asked to
+ * stop and this thread is in Wasm code; elsewhere (a helper, a host function,
+ * the runtime) do nothing: the signal has ended any blocking system call,
+ * and the stop is seen on the way back to Wasm or by the next signal. */
+static void on_preempt(int sig, siginfo_t *si, void *uc) {
+    (void)sig;
+    (void)si;
+    w2n_entry *e = top;
+    if (e && host_depth == e->host_depth && w2n_stop_requested(e->store) &&
+        in_code(w2n_arch_fault_pc(uc))) {
+        e->trap.code = W2N_TRAP_INTERRUPTED;
+        e->trap.exit_status = 0;
+        e->trap.message[0] = 0;
+        siglongjmp(e->jb, 1);
+    }
+}
+
+bool w2n_host_should_stop(void) {
+    return top && w2n_stop_requested(top->store);
+}
+
 static void free_altstack(void *p) {
     stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
     sigaltstack(&off, NULL);
@@ -310,6 +337,8 @@ static void install_handler(void) {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     handler_ok = sigaction(SIGSEGV, &sa, &old_segv) == 0 && sigaction(SIGBUS, &sa, &old_bus) == 0;
+    sa.sa_sigaction = on_preempt;   /* no SA_RESTART: blocking calls end with EINTR */
+    handler_ok = handler_ok && sigaction(W2N_PREEMPT_SIGNAL, &sa, NULL) == 0;
 }
 
 w2n_status w2n_trap_init_thread(w2n_error *err) {

@@ -2,7 +2,7 @@
  * cmd_compile.c — `w2n compile`: .wasm modules to native relocatable objects.
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
- *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
+ *               [--bounds-checks=guard|explicit] [--interruptible] [--fuel] [--stats]
  *               [--sign KEYFILE] [--max-compile-memory=BYTES]
  *               [--max-compile-time=SECONDS] IN.wasm... [-o OUT]
  *
@@ -44,7 +44,10 @@ static void usage(FILE *out) {
             "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
             "  --interruptible           check for host interruption in loops and calls\n"
+            "  --fuel                    count executed instructions, so that a run can be\n"
+            "                            given a budget (w2n-run --fuel=N)\n"
             "  --stats                   print what the optimiser did to each module\n"
+
             "  --version                 print the version\n"
             "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
             "                            KEYFILE (made by 'w2n keygen')\n"
@@ -130,6 +133,8 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         return w2n_bounds_mode_parse(arg + 16, &opts->bounds);
     } else if (!strcmp(arg, "--interruptible")) {
         opts->interruptible = true;
+    } else if (!strcmp(arg, "--fuel")) {
+        opts->fuel = true;
     } else if (!strcmp(arg, "--stats")) {
         opts->stats = stats;
     } else {

@@ -69,10 +69,11 @@ static void print_meta(const w2n_meta *m) {
                                                                : "unknown");
     printf("cpu:          %s\n", m->cpu && m->cpu[0] ? m->cpu : "(baseline)");
     printf("features:     %s\n", m->features && m->features[0] ? m->features : "(none)");
-    printf("flags:        bounds-checks=%s%s\n",
+    printf("flags:        bounds-checks=%s%s%s\n",
            w2n_bounds_mode_name((m->flags & W2N_FLAG_EXPLICIT_BOUNDS) ? W2N_BOUNDS_EXPLICIT
                                                                       : W2N_BOUNDS_GUARD),
-           (m->flags & W2N_FLAG_INTERRUPTIBLE) ? ", interruptible" : "");
+           (m->flags & W2N_FLAG_INTERRUPTIBLE) ? ", interruptible" : "",
+           (m->flags & W2N_FLAG_FUEL) ? ", fuel" : "");
     printf("module hash:  %016" PRIx64 "\n", m->module_hash);
     printf("types:        %u\n", m->ntypes);
     printf("imports:      %u\n", m->nimports);

@@ -12,14 +12,15 @@
 #include "w2n/runtime.h"
 
 static w2n_status compile_for_host(const uint8_t *wasm, size_t size, w2n_bounds_mode bounds,
-                                   const w2n_compile_budget *budget, uint8_t **out_obj,
-                                   size_t *out_size, w2n_error *err) {
+                                   bool fuel, const w2n_compile_budget *budget,
+                                   uint8_t **out_obj, size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     const char *target = w2n_host_target();   /* NULL: the compiler's default */
     if (target)
         opts.target = target;
     opts.bounds = bounds;
+    opts.fuel = fuel;
     return w2n_compile_budgeted(wasm, size, &opts, budget, out_obj, out_size, err);
 }
 

@@ -32,6 +32,11 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "                        faults but RAM taken in 2 MiB steps)\n"
             "  --perf-map            name the compiled functions for perf, in\n"
             "                        /tmp/perf-PID.map (see docs/cli.md)\n"
+            "  --timeout=SECONDS     stop the program after SECONDS (a decimal number),\n"
+            "                        with or without --interruptible code; exit 124\n"
+            "  --fuel=N              stop the program with the trap 'all fuel consumed'\n"
+            "                        once it has run N Wasm instructions (the object must\n"
+            "                        be compiled with 'w2n compile --fuel'%s)\n"
             "  --time-instantiate    run nothing; print the median time to load the object\n"
             "                        (load_us=) and to instantiate it (instantiate_us=)\n"
             "  --trust PUBKEYFILE    run only an object signed by this key (from\n"
@@ -51,11 +56,13 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  -h, --help            show this text\n"
             "  --version             print the version\n"
             "\n"
-            "Exit status: the program's own, 134 when it traps, 1 on other errors\n"
+            "Exit status: the program's own, 134 when it traps (fuel included), 124 when\n"
+            "--timeout ends it, 130/143 when SIGINT/SIGTERM does, 1 on other errors\n"
             "(a corrupt, unsigned or wrongly signed object among them), 2 on a bad\n"
             "command line, 3 for --trust in a build without signing support, 4 when a\n"
             "limit refuses the module%s.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object",
+            can_compile ? ";\n                        a .wasm is compiled so" : "",
             can_compile ? "  --max-compile-memory=BYTES\n"
                           "                        refuse a .wasm whose compile needs more memory\n"
                           "                        (K, M, G suffixes; default 4G, 0: none)\n"
@@ -110,6 +117,19 @@ static bool parse_budget(const char *s, bool suffixes, uint64_t *out) {
     return true;
 }
 
+/* Seconds for --timeout: a positive decimal number, at most a year. */
+static bool parse_seconds(const char *s, double *out) {
+    if (!isdigit((unsigned char)*s) && *s != '.')
+        return false;
+    errno = 0;
+    char *end;
+    double v = strtod(s, &end);
+    if (errno || *end || !(v > 0) || v > 366.0 * 86400)
+        return false;
+    *out = v;
+    return true;
+}
+
 int w2n_compile_budget_option(const char *arg, w2n_compile_budget *b, char *msg, size_t msg_size) {
     static const char mem[] = "--max-compile-memory=", time[] = "--max-compile-time=";
     if (!strncmp(arg, mem, sizeof mem - 1)) {
@@ -126,6 +146,19 @@ int w2n_compile_budget_option(const char *arg, w2n_compile_budget *b, char *msg,
                     "got '%s'", arg + sizeof time - 1), -1;
     }
     return 0;
+}
+
+/* A decimal count for --fuel (0 allowed: trap at the first charge). */
+static bool parse_count(const char *s, uint64_t *out) {
+    if (!isdigit((unsigned char)*s))
+        return false;
+    errno = 0;
+    char *end;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || *end)
+        return false;
+    *out = v;
+    return true;
 }
 
 /* Option `name` with its value either "=VALUE" or in the next argument. */
@@ -250,6 +283,15 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             if (!v || !*v)
                 return fail(msg, size, "--trust needs a public key file");
             o->trust = v;
+        } else if ((v = option_value("--timeout", argc, argv, &i, &m)), m) {
+            if (!v || !parse_seconds(v, &o->timeout))
+                return fail(msg, size, "--timeout needs a positive number of seconds, got '%s'",
+                            v ? v : "");
+        } else if ((v = option_value("--fuel", argc, argv, &i, &m)), m) {
+            if (!v || !parse_count(v, &o->fuel))
+                return fail(msg, size, "--fuel needs a count of instructions, got '%s'",
+                            v ? v : "");
+            o->has_fuel = true;
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (!w2n_bounds_mode_parse(v, &o->bounds))
                 return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",

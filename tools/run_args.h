@@ -20,6 +20,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 
 #include "compile_budget.h"
@@ -40,6 +41,9 @@ typedef struct w2n_run_options {
     const char *trust;          /* public key file: run only objects it signed */
     w2n_store_limits limits;    /* --max-memory, --max-table-elements (0: none) */
     uint64_t max_open_files;    /* --max-open-files (0: WASI's default) */
+    double timeout;             /* --timeout seconds; 0: none */
+    uint64_t fuel;              /* --fuel budget, when has_fuel */
+    bool has_fuel;
     w2n_bounds_mode bounds;
     w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
     bool help;

@@ -15,6 +15,7 @@
 #include "w2n/runtime.h"
 #include "w2n/version.h"
 #include "w2n/wasi.h"
+#include "run_stop.h"
 #include "run_timing.h"
 
 extern char **environ;
@@ -48,7 +49,7 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
                             "(or use 'w2n run')\n", prog, o->file);
             goto done;
         }
-        w2n_status cs = compile(bytes, size, o->bounds, &o->compile_budget, &compiled,
+        w2n_status cs = compile(bytes, size, o->bounds, o->has_fuel, &o->compile_budget, &compiled,
                                 &compiled_size, &err);
         if (cs != W2N_OK) {
             rc = w2n_exit_status_for(cs);
@@ -128,10 +129,25 @@ static const char **build_env(const w2n_run_options *o, int *out_n) {
     return env;
 }
 
+/* The watch over the running store (--timeout, SIGINT, SIGTERM): report_trap
+ * asks it why an "interrupted" trap happened. */
+static w2n_run_stop *active_watch;
+static double stop_timeout;
+
 static int report_trap(const char *prog, const w2n_trap *trap) {
     if (trap->code == W2N_TRAP_EXIT)
         return trap->exit_status;
     fflush(stdout);
+    w2n_run_stop_cause stop_cause = w2n_run_stop_cause_now(active_watch);
+    if (trap->code == W2N_TRAP_INTERRUPTED && stop_cause != W2N_RUN_STOP_NONE) {
+        if (stop_cause == W2N_RUN_STOP_TIMEOUT) {
+            fprintf(stderr, "w2n: timeout: stopped after %g s (--timeout)\n", stop_timeout);
+            return W2N_EXIT_TIMEOUT;
+        }
+        bool sigint = stop_cause == W2N_RUN_STOP_SIGINT;
+        fprintf(stderr, "w2n: stopped by %s\n", sigint ? "SIGINT" : "SIGTERM");
+        return sigint ? W2N_EXIT_SIGINT : W2N_EXIT_SIGTERM;
+    }
     fprintf(stderr, "w2n: trap: %s\n",
             trap->message[0] ? trap->message : w2n_trap_message(trap->code));
     return W2N_RUN_EXIT_TRAP;
@@ -225,6 +241,7 @@ static const char *base_name(const char *path) {
 
 /* Everything after the options: load, link, instantiate, run. */
 static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile) {
+    double started = w2n_run_stop_process_start();   /* --timeout counts the whole command */
     w2n_object *obj = NULL;
     w2n_store *store = NULL;
     w2n_linker *linker = NULL;
@@ -237,6 +254,11 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     rc = W2N_RUN_EXIT_ERROR;
     if (check_imports(prog, o->file, obj))
         goto done;
+    if (o->has_fuel && !w2n_object_counts_fuel(obj)) {
+        fprintf(stderr, "%s: %s: compiled without fuel counting; --fuel needs an object "
+                        "built with 'w2n compile --fuel'\n", prog, o->file);
+        goto done;
+    }
     int nenv = 0;
     env = build_env(o, &nenv);
     argv = malloc(((size_t)o->nargs + 1) * sizeof *argv);
@@ -274,8 +296,19 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         fprintf(stderr, "%s: %s\n", prog, err.message);
         goto done;
     }
+    if (o->has_fuel && w2n_store_set_fuel(store, o->fuel, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s\n", prog, err.message);
+        goto done;
+    }
     if (o->time_instantiate) {
         rc = w2n_run_time_instantiate(prog, o, obj, wasi);
+        goto done;
+    }
+    stop_timeout = o->timeout;
+    double left = o->timeout - (w2n_run_stop_now() - started);
+    active_watch = w2n_run_stop_start(store, o->timeout <= 0 ? 0 : left > 1e-3 ? left : 1e-3);
+    if (!active_watch) {
+        fprintf(stderr, "%s: cannot start the watchdog for --timeout and signals\n", prog);
         goto done;
     }
     w2n_instance *inst;
@@ -292,6 +325,8 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     }
     rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);
 done:
+    w2n_run_stop_finish(active_watch);
+    active_watch = NULL;
     if (linker)
         w2n_linker_free(linker);
     if (store)

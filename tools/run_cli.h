@@ -21,6 +21,10 @@
  *                     "w2n: trap: <message>"
  *   W2N_EXIT_LIMIT (4) when a resource limit (--max-memory, ...) refuses
  *                     the module at instantiation
+ *   W2N_RUN_EXIT_TRAP (134) when the program traps (--fuel running out
+ *                     included); stderr gets "w2n: trap: <message>"
+ *   W2N_EXIT_TIMEOUT (124) when --timeout ends it: "w2n: timeout: ..."
+ *   W2N_EXIT_SIGINT (130), W2N_EXIT_SIGTERM (143) when the signal ends it
  *   W2N_RUN_EXIT_ERROR (1) for any other failure (unreadable file, bad
  *                     object, unknown import or export, bad argument)
  *   W2N_RUN_EXIT_USAGE (2) for a bad command line
@@ -30,6 +34,7 @@
 #ifndef W2N_RUN_CLI_H
 #define W2N_RUN_CLI_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -46,7 +51,7 @@
 /* Compile a .wasm module held in memory to an object for this host, within
  * `budget`; *out_obj is malloc'd. */
 typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         w2n_bounds_mode bounds,
+                                         w2n_bounds_mode bounds, bool fuel,
                                          const w2n_compile_budget *budget, uint8_t **out_obj,
                                          size_t *out_size, w2n_error *err);
 

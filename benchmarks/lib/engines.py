@@ -90,20 +90,27 @@ class Native(Engine):
 
 
 class W2n(Engine):
-    """w2n: `w2n compile` ahead of time, then `w2n-run`."""
+    """w2n: `w2n compile` ahead of time, then `w2n-run`.  `stop` builds the
+    guard-mode code with a way to stop it: "interruptible" (--interruptible)
+    or "fuel" (--fuel, run with no budget), to measure what each costs."""
 
-    def __init__(self, ctx, mode):
+    STOP_LABELS = {None: None, "interruptible": "w2n --interruptible", "fuel": "w2n --fuel"}
+
+    def __init__(self, ctx, mode, stop=None):
         super().__init__(ctx)
         self.mode = mode
-        self.key = f"w2n-{mode}"
-        self.label = "w2n guard pages" if mode == "guard" else "w2n explicit checks"
+        self.stop = stop
+        self.key = f"w2n-{stop or mode}"
+        self.label = self.STOP_LABELS[stop] or (
+            "w2n guard pages" if mode == "guard" else "w2n explicit checks")
         self.compiler = os.path.join(ctx.w2n_dir, "w2n")
         self.runner = os.path.join(ctx.w2n_dir, "w2n-run")
         self.wasi_reason = None
 
     def compile(self, wasm, out):
         cmd = [self.compiler, "compile", f"-O{self.ctx.w2n_opt}",
-               f"--bounds-checks={self.mode}", wasm, "-o", out]
+               f"--bounds-checks={self.mode}", *([f"--{self.stop}"] if self.stop else []),
+               wasm, "-o", out]
         return build.run_build(out, [wasm, self.compiler], cmd)
 
     def probe(self):
@@ -113,7 +120,7 @@ class W2n(Engine):
         probe = Kernel("probe", "", 0, 0, 0)
         try:
             wasm = self.ctx.builder.wasm(probe, "scalar")
-            obj = self.compile(wasm, self.ctx.builder.path("w2n", self.mode, "probe.o"))
+            obj = self.compile(wasm, self.ctx.builder.path("w2n", self.key, "probe.o"))
             p = subprocess.run([self.runner, "--invoke", "run", obj, "1000"],
                                capture_output=True, text=True, timeout=60)
         except (build.BuildError, subprocess.TimeoutExpired) as e:
@@ -126,7 +133,7 @@ class W2n(Engine):
         try:
             pw = Program("probe_wasi", "", args=())
             wasm = self.ctx.builder.wasm(pw, "scalar")
-            obj = self.compile(wasm, self.ctx.builder.path("w2n", self.mode, "probe_wasi.o"))
+            obj = self.compile(wasm, self.ctx.builder.path("w2n", self.key, "probe_wasi.o"))
             rundir = self.ctx.rundir(self.key, "probe_wasi")
             p = subprocess.run([self.runner, "--dir", f"{rundir}::{GUEST_DIR}", obj,
                                 "hello", f"{GUEST_DIR}/probe.txt"],
@@ -145,7 +152,7 @@ class W2n(Engine):
             raise Skip(self.wasi_reason)
         wasm = self.ctx.builder.wasm(bench, variant)
         suffix = "" if variant == "scalar" else "." + variant
-        return self.compile(wasm, self.ctx.builder.path("w2n", self.mode, bench.name + suffix + ".o"))
+        return self.compile(wasm, self.ctx.builder.path("w2n", self.key, bench.name + suffix + ".o"))
 
     def argv(self, prep, bench, n=None, rundir=None, args=()):
         if bench.kind == "kernel":
@@ -246,5 +253,6 @@ class Wasm2c(Engine):
 
 
 def all_engines(ctx):
-    return [Native(ctx), W2n(ctx, "guard"), W2n(ctx, "explicit"), Wasm2c(ctx),
+    return [Native(ctx), W2n(ctx, "guard"), W2n(ctx, "explicit"),
+            W2n(ctx, "guard", "interruptible"), W2n(ctx, "guard", "fuel"), Wasm2c(ctx),
             Node(ctx, "turbofan"), Node(ctx, "liftoff"), WasmInterp(ctx)]

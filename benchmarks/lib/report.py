@@ -13,11 +13,13 @@ import shutil
 import subprocess
 
 COLUMNS = [("w2n-guard", "w2n guard"), ("w2n-explicit", "w2n explicit"),
+           ("w2n-interruptible", "w2n interruptible"), ("w2n-fuel", "w2n fuel"),
            ("wasm2c", "wasm2c+gcc"), ("v8-turbofan", "V8 TurboFan"),
            ("v8-liftoff", "V8 Liftoff"), ("wasm-interp", "wasm-interp†")]
 
 
-COLOURS = {"w2n-guard": "#c0392b", "w2n-explicit": "#e67e22", "wasm2c": "#8e44ad",
+COLOURS = {"w2n-guard": "#c0392b", "w2n-explicit": "#e67e22", "w2n-interruptible": "#d35400",
+           "w2n-fuel": "#a04000", "wasm2c": "#8e44ad",
            "v8-turbofan": "#2471a3", "v8-liftoff": "#5dade2", "wasm-interp": "#7f8c8d"}
 
 

@@ -73,6 +73,7 @@ typedef enum w2n_trap_code {
     W2N_TRAP_INTERRUPTED,       /* "interrupted" */
     W2N_TRAP_HOST,              /* a host function failed; message from the host */
     W2N_TRAP_EXIT,              /* WASI proc_exit; not an error, carries a status */
+    W2N_TRAP_OUT_OF_FUEL,       /* "all fuel consumed" (objects built --fuel) */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -147,6 +148,8 @@ struct w2n_vmctx {
     const uint32_t *type_ids;   /* canonical id of each module type index */
     void **globals;             /* storage of each global, imports first (16 bytes each) */
     void *instance;             /* runtime-private back pointer */
+    int64_t *fuel;              /* the store's remaining fuel (objects built --fuel):
+                                   code subtracts what it runs and traps below 0 */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
@@ -167,7 +170,8 @@ struct w2n_vmctx {
 #define W2N_VMCTX_TYPE_IDS    48
 #define W2N_VMCTX_GLOBALS     56
 #define W2N_VMCTX_INSTANCE    64
-#define W2N_VMCTX_SIZE        72
+#define W2N_VMCTX_FUEL        72
+#define W2N_VMCTX_SIZE        80
 
 /* Index of each helper in w2n_helpers, in declaration order. */
 enum w2n_helper_index {
@@ -230,7 +234,8 @@ typedef enum w2n_arch {
  * runtime was not asked for. */
 enum w2n_meta_flags {
     W2N_FLAG_EXPLICIT_BOUNDS = 1u << 0,  /* else guard pages */
-    W2N_FLAG_INTERRUPTIBLE = 1u << 1
+    W2N_FLAG_INTERRUPTIBLE = 1u << 1,
+    W2N_FLAG_FUEL = 1u << 2              /* counts executed work in vmctx->fuel */
 };
 
 /* Guard mode reserves this much address space per 32-bit memory: 4 GiB
@@ -250,6 +255,7 @@ _Static_assert(offsetof(struct w2n_vmctx, funcs) == W2N_VMCTX_FUNCS, "vmctx layo
 _Static_assert(offsetof(struct w2n_vmctx, type_ids) == W2N_VMCTX_TYPE_IDS, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, globals) == W2N_VMCTX_GLOBALS, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, instance) == W2N_VMCTX_INSTANCE, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, fuel) == W2N_VMCTX_FUEL, "vmctx layout");
 _Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
 _Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
                offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,

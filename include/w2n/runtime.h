@@ -227,8 +227,67 @@ w2n_memory *w2n_instance_memory(w2n_instance *inst);
 /* Per-instance host data (WASI keeps its state here). */
 void w2n_instance_set_host_data(w2n_instance *inst, void *data);
 void *w2n_instance_host_data(w2n_instance *inst);
-/* Ask running code to stop at its next check (objects built --interruptible). */
+/* The same as w2n_store_interrupt(the instance's store). */
 void w2n_instance_interrupt(w2n_instance *inst);
+
+/* ---- stopping guests ---------------------------------------------------------------
+ *
+ * Interrupt: from any thread, end the call running in a store with the trap
+ * "interrupted" (W2N_TRAP_INTERRUPTED).  Code built --interruptible sees it
+ * at its next function entry or loop back edge; any other code is preempted
+ * by a signal (SIGURG) to the running thread, which unwinds the call when
+ * the thread is in Wasm code.  A host function in a blocking system call gets
+ * EINTR and should return early when w2n_host_should_stop() says so (WASI's
+ * fd_read and poll_oneoff do); the call then traps once it returns to Wasm.
+ * An interrupt while no call runs does nothing: the next call starts clean.
+ * If the thread happened to be in a runtime helper (say a long memory.fill),
+ * the signal is ignored; call w2n_store_interrupt again until the call ends.
+ * The embedding process must leave SIGURG to the runtime.
+ *
+ *     // watchdog thread                     // the store's thread
+ *     sleep(1);                              st = w2n_func_call(store, f, ...);
+ *     w2n_store_interrupt(store);            // W2N_ERR_TRAP, trap.code ==
+ *                                            //   W2N_TRAP_INTERRUPTED
+ *
+ * Epochs and deadlines: the engine (the process) has one epoch counter that
+ * the host advances, e.g. from a timer thread every 10 ms; a store's deadline
+ * is `epochs` increments from now.  When the epoch reaches it, the store's
+ * running call is interrupted as above; a call begun at or after the deadline
+ * traps at once.  Calls before the deadline are unaffected.
+ *
+ *     w2n_store_set_deadline(store, 100);    // 100 ticks, 1 s at 10 ms a tick
+ *     // timer thread: for (;;) { usleep(10000); w2n_engine_increment_epoch(); }
+ */
+void w2n_store_interrupt(w2n_store *store);
+/* Advance the engine epoch by one and interrupt every store whose running
+ * call has reached its deadline; returns the new epoch.  Thread-safe. */
+uint64_t w2n_engine_increment_epoch(void);
+uint64_t w2n_engine_epoch(void);
+/* Deadline at the current epoch + epochs (saturating); until then, none. */
+void w2n_store_set_deadline(w2n_store *store, uint64_t epochs);
+void w2n_store_clear_deadline(w2n_store *store);
+/* From inside a host function: was the running call asked to stop?  A host
+ * function whose blocking wait ended with EINTR returns early when it was. */
+bool w2n_host_should_stop(void);
+
+/* Fuel: objects built with `w2n compile --fuel` subtract one unit per Wasm
+ * instruction they execute from the store's fuel and trap with "all fuel
+ * consumed" (W2N_TRAP_OUT_OF_FUEL) when it runs out; the point is the same
+ * on every run and every target.  Without a budget the fuel is unlimited
+ * (INT64_MAX).  Setting one fails (W2N_ERR_ARGUMENT) when an instance of
+ * the store was built without --fuel, and once set, instantiating such an
+ * object fails with W2N_ERR_LINK: it would run unmetered.
+ *
+ *     w2n_store_set_fuel(store, 1000000, &err);
+ *     st = w2n_func_call(store, f, ...);    // maybe trap.code == W2N_TRAP_OUT_OF_FUEL
+ *     uint64_t left = w2n_store_fuel(store);
+ */
+w2n_status w2n_store_set_fuel(w2n_store *store, uint64_t fuel, w2n_error *err);
+/* The fuel left (0 once a call ran out). */
+uint64_t w2n_store_fuel(const w2n_store *store);
+/* What an object was compiled with: `w2n compile --interruptible`, `--fuel`. */
+bool w2n_object_interruptible(const w2n_object *obj);
+bool w2n_object_counts_fuel(const w2n_object *obj);
 
 /* Call any function with typed values; types must match its signature
  * (W2N_ERR_ARGUMENT otherwise).  A trap returns W2N_ERR_TRAP and fills *trap;

@@ -89,7 +89,7 @@ static wasi_errno do_io(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t 
         case IO_PREAD: r = count ? preadv(f->host, v, count, (off_t)offset) : 0; break;
         default: r = count ? pwritev(f->host, v, count, (off_t)offset) : 0; break;
         }
-    } while (r < 0 && errno == EINTR);
+    } while (r < 0 && errno == EINTR && !w2n_host_should_stop());
     int saved = errno;
     free(v);
     if (r < 0)

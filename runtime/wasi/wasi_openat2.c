@@ -15,6 +15,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "w2n/runtime.h"
 #include "wasi/wasi_sys.h"
 
 /* struct open_how of <linux/openat2.h>; declared here so that old kernel
@@ -37,7 +38,7 @@ int w2n_wasi_sys_open_beneath(int dirfd, const char *path, int flags) {
     long r;
     do {
         r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-    } while (r < 0 && errno == EINTR);
+    } while (r < 0 && errno == EINTR && !w2n_host_should_stop());   /* a FIFO blocks */
     return (int)r;
 #else
     (void)dirfd, (void)path, (void)flags;

@@ -134,6 +134,8 @@ static wasi_errno wait_for(sub *subs, uint32_t n, struct pollfd *pfds, int npfds
         int r = ppoll(npfds ? pfds : NULL, (nfds_t)npfds, forever ? NULL : &ts, NULL);
         if (r < 0 && errno != EINTR)
             return w2n_wasi_errno(errno);
+        if (r < 0 && w2n_host_should_stop())   /* the call is being stopped */
+            return WASI_EINTR;
         if (r > 0)
             collect_fds(subs, n, pfds);
         elapsed = mono_ns() - start;

@@ -196,6 +196,32 @@ Test(run_args, compile_budgets) {
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cr_assert_not(parse(&o, msg, bad[i], "a.wasm", NULL), "%s", bad[i]);
         cr_assert(strstr(msg, "--max-compile-"), "%s", msg);
+    }
+}
+
+Test(run_args, timeout_and_fuel) {
+    w2n_run_options o;
+    char msg[256];
+    cr_assert(parse(&o, msg, "--timeout=1.5", "--fuel", "1000", "app.o", NULL), "%s", msg);
+    cr_assert_float_eq(o.timeout, 1.5, 1e-9);
+    cr_assert(o.has_fuel);
+    cr_assert_eq(o.fuel, 1000);
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "--timeout", "0.01", "--fuel=0", "app.o", NULL), "%s", msg);
+    cr_assert_float_eq(o.timeout, 0.01, 1e-12);
+    cr_assert(o.has_fuel && o.fuel == 0);
+    w2n_run_options_free(&o);
+    cr_assert(parse(&o, msg, "app.o", NULL));
+    cr_assert_eq(o.timeout, 0);
+    cr_assert_not(o.has_fuel);
+    w2n_run_options_free(&o);
+    const char *bad_values[][2] = {{"--timeout=0", "--timeout"}, {"--timeout=-1", "--timeout"},
+                                   {"--timeout=1s", "--timeout"}, {"--timeout=nan", "--timeout"},
+                                   {"--fuel=-5", "--fuel"}, {"--fuel=1e6", "--fuel"},
+                                   {"--fuel=99999999999999999999999", "--fuel"}};
+    for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
+        cr_assert_not(parse(&o, msg, bad_values[i][0], "app.o", NULL), "%s", bad_values[i][0]);
+        cr_assert(strstr(msg, bad_values[i][1]), "%s", msg);
         w2n_run_options_free(&o);
     }
 }
