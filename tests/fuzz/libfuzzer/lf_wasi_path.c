@@ -11,9 +11,10 @@
  * openat2 fast path, else the component walk), then the guest path.
  *
  * A successful resolution must give a directory descriptor whose real path
- * is root or beneath it, a last component that is one name (no '/', not
- * ".."), never a symlink when it was to be followed or had a trailing
- * slash, and must leave no descriptor open once released.
+ * is root or beneath it and a last component that is one name (no '/', not
+ * ".."), that openat(O_NOFOLLOW) finds beneath root too when it exists, and
+ * that is never a symlink when it was to be followed or had a trailing
+ * slash; no descriptor may stay open once the result is released.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -147,6 +148,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         if ((follow || out.trailing_slash) && strcmp(out.name, ".") &&
             fstatat(out.dirfd, out.name, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
             fail(path, follow, fast, "a symlink to follow is left for the caller");
+        /* What the single *at() call after resolution reaches. */
+        int fd = openat(out.dirfd, out.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd >= 0) {
+            bool ok = fd_path(fd, real, sizeof real) && beneath_root(real);
+            close(fd);
+            if (!ok) {
+                fprintf(stderr, "wasi_path: names %s\n", real);
+                fail(path, follow, fast, "the last component is outside the sandbox");
+            }
+        }
         w2n_wasi_path_release(&out);
     } else if (out.dirfd >= 0 && out.own_dirfd) {
         fail(path, follow, fast, "failed but holds a descriptor");
