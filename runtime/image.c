@@ -623,6 +623,8 @@ void w2n_image_free(w2n_image *img) {
 }
 
 void *w2n_image_symbol(const w2n_image *img, const char *name) {
+    if (img->nglobals == 0)   /* no global symbols: globals is NULL, bsearch's UB */
+        return NULL;
     img_sym key = {.name = name};
     const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
     return s ? (void *)(uintptr_t)s->addr : NULL;
