@@ -360,3 +360,14 @@ Test(fuzz_regressions, object_without_global_symbols_loads) {
     w2n_store_free(store);
     w2n_object_free(obj);
 }
+
+/* libFuzzer (object target, UBSan): symbol w2n_functions moved to an odd
+ * address made the loader read its code pointers misaligned.  Refused. */
+Test(fuzz_regressions, misaligned_code_array_is_refused) {
+    const char *path = W2N_TEST_DATA "/../fuzz/regressions/object/misaligned_functions.o";
+    w2n_object *obj = NULL;
+    w2n_error err;
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_ERR_BAD_OBJECT, "%s", err.message);
+    cr_expect_null(obj);
+    cr_expect(strstr(err.message, "not aligned"), "\"%s\"", err.message);
+}
