@@ -289,7 +289,8 @@ static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
     /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
     LLVMBasicBlockRef *edges = calloc(f->nblocks, sizeof *edges);
     uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
-    memcpy(all, targets, (size_t)n * sizeof *targets);
+    if (n)   /* br_table with only a default has no target array (NULL) */
+        memcpy(all, targets, (size_t)n * sizeof *targets);
     all[n] = in->imm.br_table.default_target;
     LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
     for (uint32_t i = 0; i <= n; i++) {

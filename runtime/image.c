@@ -635,6 +635,10 @@ void *w2n_image_symbol(const w2n_image *img, const char *name) {
  * reads through what it finds, and an absolute symbol could name any
  * address of the process. */
 void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size) {
+    if (out_size)
+        *out_size = 0;
+    if (img->nglobals == 0)   /* no global symbols: globals is NULL, bsearch's UB */
+        return NULL;
     img_sym key = {.name = name};
     const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
     uintptr_t start = (uintptr_t)img->map;

@@ -57,6 +57,9 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
 
 static w2n_status check_code_array(const w2n_image *img, const char *sym, void *const *arr,
                                    uint32_t n, bool nullable, w2n_error *err) {
+    if (n && (uintptr_t)arr % sizeof(void *))   /* a moved symbol: reading it is UB */
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                             "%s is not aligned for code pointers", sym);
     for (uint32_t i = 0; i < n; i++) {
         if (!arr[i] && nullable)
             continue;

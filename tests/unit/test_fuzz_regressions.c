@@ -318,3 +318,55 @@ Test(fuzz_regressions, popcnt_of_constant_compare_compiles, .timeout = 60) {
         cr_expect_eq(o.result.of.i64, 0x7ff4000000000001, "-O%d", opt);
     }
 }
+
+/* wat2wasm of (module (func (export "only_default") (result i32)
+ *   (block (br_table 0 (i32.const 5))) (i32.const 7)))
+ * libFuzzer (compile target, UBSan): a br_table with no targets but the
+ * default passed its NULL target array to memcpy.  The input libFuzzer found
+ * also replays in tests/fuzz/regressions/compile. */
+static const uint8_t only_default_wasm[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60,
+  0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x07, 0x10, 0x01, 0x0c, 0x6f,
+  0x6e, 0x6c, 0x79, 0x5f, 0x64, 0x65, 0x66, 0x61, 0x75, 0x6c, 0x74, 0x00,
+  0x00, 0x0a, 0x0e, 0x01, 0x0c, 0x00, 0x02, 0x40, 0x41, 0x05, 0x0e, 0x00,
+  0x00, 0x0b, 0x41, 0x07, 0x0b
+};
+
+Test(fuzz_regressions, br_table_with_only_a_default) {
+    for (int opt = 0; opt <= 2; opt += 2) {
+        outcome o = call_export(only_default_wasm, sizeof only_default_wasm, opt,
+                                W2N_BOUNDS_GUARD, "only_default");
+        cr_assert_eq(o.status, W2N_OK, "-O%d", opt);
+        cr_expect_eq(o.result.of.i32, 7, "-O%d: %d", opt, o.result.of.i32);
+    }
+}
+
+/* libFuzzer (object target, UBSan): an object without global symbols made
+ * w2n_image_symbol pass a NULL array to bsearch.  Its metadata declares no
+ * functions, so it needs none of the code arrays: it loads; its (mutated)
+ * active data segment lies outside its memory, so instantiation traps. */
+Test(fuzz_regressions, object_without_global_symbols_loads) {
+    const char *path = W2N_TEST_DATA "/../fuzz/regressions/object/no_global_symbols.o";
+    w2n_object *obj = NULL;
+    w2n_error err;
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_instance *inst;
+    w2n_trap trap;
+    cr_expect_eq(w2n_instantiate(store, obj, NULL, 0, &inst, &trap, &err), W2N_ERR_TRAP, "%s",
+                 err.message);
+    cr_expect_eq(trap.code, W2N_TRAP_MEMORY_OOB, "%s", trap.message);
+    w2n_store_free(store);
+    w2n_object_free(obj);
+}
+
+/* libFuzzer (object target, UBSan): symbol w2n_functions moved to an odd
+ * address made the loader read its code pointers misaligned.  Refused. */
+Test(fuzz_regressions, misaligned_code_array_is_refused) {
+    const char *path = W2N_TEST_DATA "/../fuzz/regressions/object/misaligned_functions.o";
+    w2n_object *obj = NULL;
+    w2n_error err;
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_ERR_BAD_OBJECT, "%s", err.message);
+    cr_expect_null(obj);
+    cr_expect(strstr(err.message, "not aligned"), "\"%s\"", err.message);
+}
