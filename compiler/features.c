@@ -67,7 +67,7 @@ w2n_status w2n_features_parse(const char *spec, w2n_features *set, w2n_error *er
             *set |= W2N_FEATURE_BIT(f);
         else
             *set &= ~W2N_FEATURE_BIT(f);
-        p = end ? end + 1 : p + len;
+        p = end ? end + 1 : name + len;
     }
     return W2N_OK;
 }

@@ -3,13 +3,15 @@
  *
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
  *               [--bounds-checks=guard|explicit] [--interruptible] [--stats]
+ *               [--wasm-features=+tail-call,-simd]
  *               IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
  * missing) that receives one BASE.o per input.  Every output is written
  * atomically; a module that fails leaves no file and the others still build.
- * Exit status: 0 all compiled, 1 some input failed, 2 bad usage.
+ * Exit status: 0 all compiled, 1 some input failed, 2 bad usage, 3 an input
+ * uses a feature w2n does not support or --wasm-features disables.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -19,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "commands.h"
+#include "exit_status.h"
 #include "file_util.h"
 #include "output.h"
 #include "w2n/compiler.h"
@@ -35,7 +38,12 @@ static void usage(FILE *out) {
             "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
             "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
             "  --interruptible           check for host interruption in loops and calls\n"
-            "  --stats                   print what the optimiser did to each module\n");
+            "  --stats                   print what the optimiser did to each module\n"
+            "  --wasm-features=LIST      Wasm proposals: +NAME enables, -NAME disables,\n"
+            "                            e.g. -simd (default: all w2n implements)\n"
+            "\n"
+            "Exit status: 0 all compiled, 1 some input failed, 2 bad usage, 3 an input\n"
+            "uses a feature w2n does not support or LIST disables.\n");
 }
 
 static bool is_dir(const char *path) {
@@ -74,7 +82,7 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
             fprintf(stderr, "%s: offset 0x%llx: %s\n", input, (unsigned long long)err.offset, err.message);
         else
             fprintf(stderr, "%s: %s\n", input, err.message);
-        return 1;
+        return w2n_exit_status_for(s);
     }
     s = w2n_write_file_atomic(output, obj, obj_size, &err);
     free(obj);
@@ -108,6 +116,12 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         opts->interruptible = true;
     } else if (!strcmp(arg, "--stats")) {
         opts->stats = stats;
+    } else if (!strncmp(arg, "--wasm-features=", 16)) {
+        w2n_error err;
+        if (w2n_features_parse(arg + 16, &opts->wasm_features, &err) != W2N_OK) {
+            fprintf(stderr, "w2n compile: --wasm-features: %s\n", err.message);
+            return false;
+        }
     } else {
         return false;
     }
@@ -136,7 +150,8 @@ int w2n_cmd_compile(int argc, char **argv) {
             output = argv[i];
         } else if (a[0] == '-' && a[1]) {
             if (!parse_option(a, &opts, &stats)) {
-                fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile --help')\n", a);
+                if (strncmp(a, "--wasm-features=", 16))
+                    fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile --help')\n", a);
                 free(inputs);
                 return 2;
             }
@@ -158,8 +173,7 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        if (compile_one(inputs[i], name ? name : output, &opts) != 0)
-            status = 1;
+        status = w2n_exit_status_merge(status, compile_one(inputs[i], name ? name : output, &opts));
         free(name);
     }
     free(inputs);

@@ -26,14 +26,19 @@ static const char *host_target(void) {
     return NULL;   /* the compiler's default */
 }
 
-static w2n_status compile_for_host(const uint8_t *wasm, size_t size, w2n_bounds_mode bounds,
+static w2n_status compile_for_host(const uint8_t *wasm, size_t size, const w2n_run_options *o,
                                    uint8_t **out_obj, size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     const char *target = host_target();
     if (target)
         opts.target = target;
-    opts.bounds = bounds;
+    opts.bounds = o->bounds;
+    if (o->wasm_features) {
+        w2n_error perr;
+        if (w2n_features_parse(o->wasm_features, &opts.wasm_features, &perr) != W2N_OK)
+            return w2n_error_set(err, perr.code, W2N_NO_OFFSET, "--wasm-features: %s", perr.message);
+    }
     return w2n_compile(wasm, size, &opts, out_obj, out_size, err);
 }
 

@@ -37,10 +37,13 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --bounds-checks=guard|explicit\n"
             "                        bounds mode to compile a .wasm with (a compiled\n"
             "                        object keeps the mode it was compiled with)\n"
+            "  --wasm-features=LIST  Wasm proposals a .wasm may use: +NAME enables,\n"
+            "                        -NAME disables (default: all w2n implements)\n"
             "  -h, --help            show this text\n"
             "\n"
             "Exit status: the program's own, 134 when it traps, 1 on other errors,\n"
-            "2 on a bad command line.\n",
+            "2 on a bad command line, 3 when a .wasm uses a feature w2n does not\n"
+            "support or --wasm-features disables.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object");
 }
 
@@ -151,6 +154,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             if (!v || !parse_size(v, &o->stack_size))
                 return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
                             v ? v : "");
+        } else if ((v = option_value("--wasm-features", argc, argv, &i, &m)), m) {
+            if (!v || !*v)
+                return fail(msg, size, "--wasm-features needs a list such as -simd,+bulk-memory");
+            o->wasm_features = v;
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (v && !strcmp(v, "guard"))
                 o->bounds = W2N_BOUNDS_GUARD;

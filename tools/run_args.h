@@ -37,6 +37,7 @@ typedef struct w2n_run_options {
     bool no_huge_pages;         /* linear memories without transparent huge pages */
     bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
     w2n_bounds_mode bounds;
+    const char *wasm_features;  /* --wasm-features LIST for compiling a .wasm, or NULL */
     bool help;
     const char *file;
     int nargs;                  /* program arguments after FILE */

@@ -34,7 +34,9 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
                             "(or use 'w2n run')\n", prog, o->file);
             goto done;
         }
-        if (compile(bytes, size, o->bounds, &compiled, &compiled_size, &err) != W2N_OK) {
+        w2n_status cs = compile(bytes, size, o, &compiled, &compiled_size, &err);
+        if (cs != W2N_OK) {
+            rc = w2n_exit_status_for(cs);
             if (err.offset != W2N_NO_OFFSET)
                 fprintf(stderr, "%s: %s: offset 0x%llx: %s\n", prog, o->file,
                         (unsigned long long)err.offset, err.message);

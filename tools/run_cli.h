@@ -32,6 +32,7 @@
 #include "w2n/error.h"
 
 #include "exit_status.h"
+#include "run_args.h"
 
 #define W2N_RUN_EXIT_ERROR W2N_EXIT_ERROR
 #define W2N_RUN_EXIT_USAGE W2N_EXIT_USAGE
@@ -40,7 +41,7 @@
 /* Compile a .wasm module held in memory to an object for this host;
  * *out_obj is malloc'd. */
 typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         w2n_bounds_mode bounds, uint8_t **out_obj,
+                                         const w2n_run_options *o, uint8_t **out_obj,
                                          size_t *out_size, w2n_error *err);
 
 /* argv[0] is the command's name (ignored), the options start at argv[1].
