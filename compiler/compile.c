@@ -33,6 +33,7 @@ void w2n_compile_options_init(w2n_compile_options *opts) {
     opts->target = "x86_64-linux-gnu";
     opts->opt_level = 2;
     opts->bounds = W2N_BOUNDS_GUARD;
+    opts->wasm_features = w2n_features_default();
 }
 
 static w2n_status internal_error(w2n_error *err, const char *what, char *llvm_msg) {
@@ -226,7 +227,7 @@ w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_optio
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "optimisation level must be 0..3, not %d", opts->opt_level);
     w2n_module m;
-    w2n_status s = w2n_decode(wasm, size, &m, err);
+    w2n_status s = w2n_decode_features(wasm, size, opts->wasm_features, &m, err);
     if (s != W2N_OK)
         return s;
     s = w2n_validate_module(&m, err);

@@ -26,7 +26,10 @@
 
 
 enum { SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
-       SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT };
+       SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_TAG };
+
+/* The import/export kind of a tag (exceptions). */
+enum { EXTERN_TAG = 4 };
 
 typedef struct decoder {
     w2n_module *m;
@@ -91,37 +94,33 @@ static char *dup_name(w2n_reader *r, const char *s, uint32_t len) {
     return p;
 }
 
-static bool is_valtype(uint8_t b) {
-    switch (b) {
-    case W2N_I32: case W2N_I64: case W2N_F32: case W2N_F64: case W2N_V128:
-    case W2N_FUNCREF: case W2N_EXTERNREF:
+static bool read_valtype(w2n_reader *r, w2n_valtype *out) {
+    return w2n_read_valtype(r, out);
+}
+
+/* Refuse a construct of a feature outside r->features, at offset `at`. */
+static bool need(w2n_reader *r, size_t at, w2n_feature f, const char *what) {
+    if (w2n_features_has(r->features, f))
         return true;
-    }
+    w2n_feature_refuse(r->err, at, f, what);
     return false;
 }
 
-static bool read_valtype(w2n_reader *r, w2n_valtype *out) {
-    uint8_t b;
-    if (!w2n_read_u8(r, &b))
-        return false;
-    if (!is_valtype(b)) {
-        r->pos--;
-        return w2n_reader_fail(r, "malformed value type");
-    }
-    *out = b;
-    return true;
-}
-
+/* A table's or element segment's reference type: funcref is Wasm 1.0,
+ * externref reference-types, the rest later proposals. */
 static bool read_reftype(w2n_reader *r, w2n_valtype *out) {
-    uint8_t b;
-    if (!w2n_read_u8(r, &b))
-        return false;
-    if (b != W2N_FUNCREF && b != W2N_EXTERNREF) {
-        r->pos--;
-        return w2n_reader_fail(r, "malformed reference type");
+    if (w2n_reader_done(r))
+        return w2n_reader_fail(r, "unexpected end");
+    uint8_t b = *r->pos;
+    int f = w2n_valtype_feature(b);
+    if (b == W2N_FUNCREF) {
+        r->pos++;
+        *out = b;
+        return true;
     }
-    *out = b;
-    return true;
+    if (f < 0 || f == W2N_FEATURE_MVP || f == W2N_FEATURE_SIMD)
+        return w2n_reader_fail(r, "malformed reference type");
+    return w2n_read_valtype(r, out);
 }
 
 /* A one-byte flag encoded as a u32 LEB128 that must lie in 0..max. */
@@ -138,7 +137,9 @@ static bool read_flag(w2n_reader *r, uint32_t max, const char *what, uint32_t *o
     return true;
 }
 
-static bool read_limits(w2n_reader *r, w2n_limits *out) {
+/* Limits flags: bit 0 a maximum follows, bit 1 shared (threads, memories
+ * only), bit 2 64-bit indices (memory64, which also covers tables). */
+static bool read_limits(w2n_reader *r, bool memory, w2n_limits *out) {
     uint8_t flag;
     if (!w2n_read_u8(r, &flag))
         return false;
@@ -146,6 +147,12 @@ static bool read_limits(w2n_reader *r, w2n_limits *out) {
         r->pos--;
         return w2n_reader_fail(r, "integer representation too long");
     }
+    size_t at = w2n_reader_offset(r) - 1;
+    if (memory && (flag == 2 || flag == 3) && !need(r, at, W2N_FEATURE_THREADS, "shared memory"))
+        return false;
+    if (flag >= 4 && flag <= (memory ? 7 : 5) &&
+        !need(r, at, W2N_FEATURE_MEMORY64, memory ? "a 64-bit memory" : "a 64-bit table"))
+        return false;
     if (flag > 1) {
         r->pos--;
         return w2n_reader_fail(r, "integer too large");
@@ -165,7 +172,7 @@ static bool read_limits(w2n_reader *r, w2n_limits *out) {
 }
 
 static bool read_tabletype(w2n_reader *r, w2n_tabletype *out) {
-    return read_reftype(r, &out->elem) && read_limits(r, &out->limits);
+    return read_reftype(r, &out->elem) && read_limits(r, false, &out->limits);
 }
 
 static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
@@ -187,6 +194,7 @@ static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
 static bool read_init_expr(w2n_reader *r, w2n_init_expr *out) {
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, r->start, w2n_reader_offset(r), (size_t)(r->end - r->start), r->err);
+    ir.r.features = r->features;
     memset(out, 0, sizeof *out);
     out->offset = w2n_reader_offset(r);
     uint32_t count = 0, depth = 0;
@@ -216,6 +224,13 @@ static bool read_init_expr(w2n_reader *r, w2n_init_expr *out) {
         case W2N_OP_REF_NULL: v->kind = W2N_CONST_REF_NULL; v->index = in.imm.reftype; break;
         case W2N_OP_REF_FUNC: v->kind = W2N_CONST_REF_FUNC; v->index = in.imm.index; break;
         case W2N_OP_GLOBAL_GET: v->kind = W2N_CONST_GLOBAL_GET; v->index = in.imm.index; break;
+        case W2N_OP_I32_ADD: case W2N_OP_I32_SUB: case W2N_OP_I32_MUL:
+        case W2N_OP_I64_ADD: case W2N_OP_I64_SUB: case W2N_OP_I64_MUL:
+            /* Valid in a constant expression since extended-const. */
+            if (!not_const && depth == 0 &&
+                !need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST, "an extended constant expression"))
+                goto fail;
+            /* fall through */
         default:
             if (!not_const)
                 out->offset = in.offset;
@@ -251,6 +266,10 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         uint8_t form;
         if (!w2n_read_u8(r, &form))
             return false;
+        /* rec, sub, sub final, struct, array: GC type definitions. */
+        if ((form == 0x4E || form == 0x4F || form == 0x50 || form == 0x5E || form == 0x5F) &&
+            !need(r, w2n_reader_offset(r) - 1, W2N_FEATURE_GC, "a GC type definition"))
+            return false;
         if (form != 0x60) {
             /* The form is a 7-bit signed LEB128: one byte at most. */
             r->pos--;
@@ -270,6 +289,9 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         for (uint32_t j = 0; j < t->nresults; j++)
             if (!read_valtype(r, &t->results[j]))
                 return false;
+        if (t->nresults > 1 &&
+            !need(r, w2n_reader_offset(r), W2N_FEATURE_MULTI_VALUE, "a function type with several results"))
+            return false;
     }
     return true;
 }
@@ -309,15 +331,22 @@ static bool read_import_section(decoder *d, w2n_reader *r) {
             m->nimported_tables++;
             break;
         case W2N_EXTERN_MEMORY:
-            if (!read_limits(r, &im->memory))
+            if (!read_limits(r, true, &im->memory))
                 return false;
             m->nimported_memories++;
             break;
         case W2N_EXTERN_GLOBAL:
             if (!read_globaltype(r, &im->global))
                 return false;
+            if (im->global.is_mutable &&
+                !need(r, im->offset, W2N_FEATURE_MUTABLE_GLOBAL, "a mutable global import"))
+                return false;
             m->nimported_globals++;
             break;
+        case EXTERN_TAG:
+            r->pos--;
+            need(r, w2n_reader_offset(r), W2N_FEATURE_EXCEPTIONS, "a tag import");
+            return false;
         default:
             r->pos--;
             return w2n_reader_fail(r, "malformed import kind");
@@ -350,9 +379,15 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
         return false;
     if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
         return false;
-    for (uint32_t i = 0; i < n; i++)
+    for (uint32_t i = 0; i < n; i++) {
+        /* 0x40 0x00 starts a table with an initializer expression. */
+        if (!w2n_reader_done(r) && *r->pos == 0x40 &&
+            !need(r, w2n_reader_offset(r), W2N_FEATURE_FUNCTION_REFERENCES,
+                  "a table with an initializer"))
+            return false;
         if (!read_tabletype(r, &d->def_tables[i]))
             return false;
+    }
     d->ndef_tables = n;
     return true;
 }
@@ -364,7 +399,7 @@ static bool read_memory_section(decoder *d, w2n_reader *r) {
     if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
         return false;
     for (uint32_t i = 0; i < n; i++)
-        if (!read_limits(r, &d->def_memories[i]))
+        if (!read_limits(r, true, &d->def_memories[i]))
             return false;
     d->ndef_memories = n;
     return true;
@@ -406,6 +441,11 @@ static bool read_export_section(decoder *d, w2n_reader *r) {
         uint8_t kind;
         if (!w2n_read_u8(r, &kind))
             return false;
+        if (kind == EXTERN_TAG) {
+            r->pos--;
+            need(r, w2n_reader_offset(r), W2N_FEATURE_EXCEPTIONS, "a tag export");
+            return false;
+        }
         if (kind > W2N_EXTERN_GLOBAL) {
             r->pos--;
             return w2n_reader_fail(r, "malformed export kind");
@@ -817,6 +857,11 @@ static bool read_sections(decoder *d, w2n_reader *r) {
         size_t at = w2n_reader_offset(r);
         if (!w2n_read_u8(r, &id))
             return false;
+        if (id == SEC_TAG) {
+            r->pos--;
+            need(r, at, W2N_FEATURE_EXCEPTIONS, "the tag section");
+            return false;
+        }
         if (id > SEC_DATACOUNT) {
             r->pos--;
             return w2n_reader_fail(r, "malformed section id");
@@ -846,6 +891,11 @@ static bool read_sections(decoder *d, w2n_reader *r) {
 }
 
 w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_error *err) {
+    return w2n_decode_features(bytes, size, w2n_features_default(), out, err);
+}
+
+w2n_status w2n_decode_features(const uint8_t *bytes, size_t size, w2n_features features,
+                               w2n_module *out, w2n_error *err) {
     w2n_error local_err;
     if (!err)
         err = &local_err;
@@ -853,6 +903,7 @@ w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_er
     out->bytes = bytes;
     out->size = size;
     out->start = -1;
+    out->features = features;
     decoder d = {.m = out, .err = err};
     w2n_reader r;
     w2n_reader_init(&r, bytes, size, err);
@@ -860,6 +911,7 @@ w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_er
         over_limit(&r, 0, "module size in bytes", size, W2N_LIMIT_MODULE_BYTES);
         goto fail;
     }
+    r.features = features;
     if (!read_header(&r) || !read_sections(&d, &r))
         goto fail;
     if (d.ndef_funcs != d.ncodes || (d.ndef_funcs && !d.has_code_section)) {

@@ -2,9 +2,11 @@
  * instr.c — decode one instruction and its immediates.
  *
  * Only the encoding is checked here (what the spec calls malformed):
- * unknown opcodes, bad LEB128, reserved bytes that must be zero, memarg
- * flags that name another memory, value and reference type bytes.  Whether
- * an index exists or a type fits is the validator's business.  br_table
+ * unknown opcodes, bad LEB128, reserved bytes that must be zero, value and
+ * reference type bytes.  Whether an index exists or a type fits is the
+ * validator's business.  Every row of opcodes.def decodes, including the
+ * Wasm 3.0 and threads ones w2n does not implement: those are then refused
+ * by feature (w2n_feature_refuse), never reported as malformed.  br_table
  * targets live in a scratch array owned by the reader and reused for every
  * br_table, so decoding a body allocates at most O(largest br_table).
  */
@@ -21,6 +23,7 @@ void w2n_instr_reader_init(w2n_instr_reader *ir, const uint8_t *module_bytes, si
     ir->r.pos = module_bytes + start;
     ir->r.end = module_bytes + end;
     ir->r.err = err;
+    ir->r.features = w2n_features_default();
     ir->scratch = NULL;
     ir->scratch_cap = 0;
 }
@@ -31,12 +34,53 @@ void w2n_instr_reader_free(w2n_instr_reader *ir) {
     ir->scratch_cap = 0;
 }
 
-static bool is_valtype(uint8_t b) {
+int w2n_valtype_feature(uint8_t b) {
     switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: case 0x7B: case 0x70: case 0x6F:
-        return true;
+    case 0x7F: case 0x7E: case 0x7D: case 0x7C: return W2N_FEATURE_MVP;
+    case 0x7B: return W2N_FEATURE_SIMD;
+    case 0x70: case 0x6F: return W2N_FEATURE_REFERENCE_TYPES;
+    case 0x64: case 0x63: return W2N_FEATURE_FUNCTION_REFERENCES;
+    case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
+        return W2N_FEATURE_GC;
+    case 0x69: case 0x74: return W2N_FEATURE_EXCEPTIONS;
     }
-    return false;
+    return -1;
+}
+
+static const char *valtype_text(uint8_t b) {
+    switch (b) {
+    case 0x7B: return "value type v128";
+    case 0x70: return "value type funcref";
+    case 0x6F: return "value type externref";
+    case 0x64: return "value type (ref ...)";
+    case 0x63: return "value type (ref null ...)";
+    case 0x69: return "value type exnref";
+    case 0x74: return "value type nullexnref";
+    }
+    return "a GC reference type";
+}
+
+/* Refuse a value type of a feature outside r->features (cursor on the byte). */
+static bool check_valtype(w2n_reader *r, uint8_t b) {
+    int f = w2n_valtype_feature(b);
+    if (f < 0)
+        return w2n_reader_fail(r, "malformed value type");
+    if (!w2n_features_has(r->features, (w2n_feature)f)) {
+        w2n_feature_refuse(r->err, w2n_reader_offset(r), (w2n_feature)f, valtype_text(b));
+        return false;
+    }
+    return true;
+}
+
+/* Typed references (0x63, 0x64) would be followed by a heap type; they are
+ * refused before that matters while function-references is unimplemented. */
+bool w2n_read_valtype(w2n_reader *r, uint8_t *out) {
+    if (w2n_reader_done(r))
+        return w2n_reader_fail(r, "unexpected end");
+    if (!check_valtype(r, *r->pos))
+        return false;
+    *out = *r->pos++;
+    return true;
 }
 
 static bool read_zero_byte(w2n_reader *r) {
@@ -59,11 +103,9 @@ static bool read_blocktype(w2n_reader *r, w2n_blocktype *bt) {
         bt->kind = W2N_BLOCK_EMPTY;
         return true;
     }
-    if (is_valtype(b)) {
-        r->pos++;
+    if (w2n_valtype_feature(b) >= 0) {
         bt->kind = W2N_BLOCK_VALUE;
-        bt->value = b;
-        return true;
+        return w2n_read_valtype(r, &bt->value);
     }
     int64_t idx;
     const uint8_t *at = r->pos;
@@ -72,6 +114,11 @@ static bool read_blocktype(w2n_reader *r, w2n_blocktype *bt) {
     if (idx < 0) {
         r->pos = at;
         return w2n_reader_fail(r, "malformed value type");
+    }
+    if (!w2n_features_has(r->features, W2N_FEATURE_MULTI_VALUE)) {
+        w2n_feature_refuse(r->err, (size_t)(at - r->start), W2N_FEATURE_MULTI_VALUE,
+                           "a block type index");
+        return false;
     }
     bt->kind = W2N_BLOCK_TYPE;
     bt->type_index = (uint32_t)idx;
@@ -109,14 +156,25 @@ static bool read_memarg(w2n_reader *r, w2n_memarg *m) {
     uint32_t flags;
     if (!w2n_read_u32(r, &flags))
         return false;
-    /* Bit 6 would announce a memory index (multi-memory, not Wasm 2.0);
-     * anything >= 32 cannot be a power-of-two exponent of a 32-bit size. */
+    /* Bit 6 announces a memory index (multi-memory); without it, anything
+     * >= 32 cannot be a power-of-two exponent of a 32-bit size. */
+    m->memory = 0;
+    if (flags & 0x40) {
+        const uint8_t *idx_at = r->pos;
+        if (!w2n_read_u32(r, &m->memory))
+            return false;
+        if (m->memory != 0 && !w2n_features_has(r->features, W2N_FEATURE_MULTI_MEMORY)) {
+            w2n_feature_refuse(r->err, (size_t)(idx_at - r->start), W2N_FEATURE_MULTI_MEMORY,
+                               "a memory index other than 0");
+            return false;
+        }
+        flags &= ~0x40u;
+    }
     if (flags >= 32) {
         r->pos = at;
         return w2n_reader_fail(r, "malformed memop flags");
     }
     m->align = flags;
-    m->memory = 0;
     uint32_t off;
     if (!w2n_read_u32(r, &off))
         return false;
@@ -131,13 +189,9 @@ static bool read_select_t(w2n_reader *r, w2n_instr *in) {
     in->imm.select_t.count = n;
     in->imm.select_t.type = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t t;
-        if (!w2n_read_u8(r, &t))
+        uint8_t t = 0;
+        if (!w2n_read_valtype(r, &t))
             return false;
-        if (!is_valtype(t)) {
-            r->pos--;
-            return w2n_reader_fail(r, "malformed value type");
-        }
         if (i == 0)
             in->imm.select_t.type = t;
     }
@@ -150,8 +204,12 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
     case W2N_IMM_NONE:
         return true;
     case W2N_IMM_LABEL: case W2N_IMM_FUNC: case W2N_IMM_LOCAL: case W2N_IMM_GLOBAL:
-    case W2N_IMM_TABLE: case W2N_IMM_DATA: case W2N_IMM_ELEM:
+    case W2N_IMM_TABLE: case W2N_IMM_DATA: case W2N_IMM_ELEM: case W2N_IMM_TAG: case W2N_IMM_TYPE:
         return w2n_read_u32(r, &in->imm.index);
+    case W2N_IMM_PAIR:
+        return w2n_read_u32(r, &in->imm.pair.a) && w2n_read_u32(r, &in->imm.pair.b);
+    case W2N_IMM_ZERO:
+        return read_zero_byte(r);
     case W2N_IMM_CALL_INDIRECT:
         return w2n_read_u32(r, &in->imm.call_indirect.type_index) &&
                w2n_read_u32(r, &in->imm.call_indirect.table);
@@ -182,6 +240,49 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
     return w2n_reader_fail(r, "illegal opcode");
 }
 
+/* A heap type: a shorthand byte (a negative s33) or a type index. */
+static bool read_heaptype(w2n_reader *r, int64_t *out) {
+    const uint8_t *at = r->pos;
+    if (!w2n_read_s33(r, out))
+        return false;
+    if (*out < 0 && w2n_valtype_feature((uint8_t)(*out & 0x7F)) < 0) {
+        r->pos = at;
+        return w2n_reader_fail(r, "malformed heap type");
+    }
+    return true;
+}
+
+/* br_on_cast and br_on_cast_fail: flags, label, source and target heap types. */
+static bool read_br_on_cast(w2n_reader *r, w2n_instr *in) {
+    uint8_t flags;
+    int64_t from;
+    if (!w2n_read_u8(r, &flags) || !w2n_read_u32(r, &in->imm.index))
+        return false;
+    return read_heaptype(r, &from) && read_heaptype(r, &in->imm.heaptype);
+}
+
+/* try_table: a block type, then catch clauses (kind, [tag,] label). */
+static bool read_try_table(w2n_reader *r, w2n_instr *in) {
+    uint32_t n;
+    if (!read_blocktype(r, &in->imm.block) || !w2n_read_vec_len(r, 2, &n))
+        return false;
+    for (uint32_t i = 0; i < n; i++) {
+        uint8_t kind;
+        uint32_t tag, label;
+        if (!w2n_read_u8(r, &kind))
+            return false;
+        if (kind > 3) {
+            r->pos--;
+            return w2n_reader_fail(r, "malformed catch clause");
+        }
+        if (kind < 2 && !w2n_read_u32(r, &tag))
+            return false;
+        if (!w2n_read_u32(r, &label))
+            return false;
+    }
+    return true;
+}
+
 static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
     w2n_reader *r = &ir->r;
     const uint8_t *bytes;
@@ -199,16 +300,33 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
     case W2N_IMM_LANE:
         return w2n_read_u8(r, &in->lane);
     case W2N_IMM_REFTYPE: {
-        uint8_t t;
-        if (!w2n_read_u8(r, &t))
+        /* ref.null's heap type: func or extern in Wasm 2.0; the other
+         * shorthands and type indices belong to later proposals. */
+        const uint8_t *at = r->pos;
+        int64_t ht;
+        if (!w2n_read_s33(r, &ht))
             return false;
-        if (t != W2N_FUNCREF && t != W2N_EXTERNREF) {
-            r->pos--;
-            return w2n_reader_fail(r, "malformed reference type");
+        uint8_t t = (uint8_t)(ht & 0x7F);
+        if (ht >= 0 || (t != W2N_FUNCREF && t != W2N_EXTERNREF)) {
+            r->pos = at;
+            if (ht >= 0) {
+                w2n_feature_refuse(r->err, (size_t)(at - r->start), W2N_FEATURE_FUNCTION_REFERENCES,
+                                   "a typed ref.null");
+                return false;
+            }
+            if (w2n_valtype_feature(t) < 0 || t == 0x63 || t == 0x64)
+                return w2n_reader_fail(r, "malformed reference type");
+            return check_valtype(r, t);
         }
         in->imm.reftype = t;
         return true;
     }
+    case W2N_IMM_HEAPTYPE:
+        return read_heaptype(r, &in->imm.heaptype);
+    case W2N_IMM_BR_ON_CAST:
+        return read_br_on_cast(r, in);
+    case W2N_IMM_TRY_TABLE:
+        return read_try_table(r, in);
     case W2N_IMM_V128:
     case W2N_IMM_SHUFFLE:
         if (!w2n_read_bytes(r, 16, &bytes))
@@ -228,7 +346,7 @@ bool w2n_instr_read(w2n_instr_reader *ir, w2n_instr *out) {
     if (!w2n_read_u8(r, &b))
         return false;
     uint32_t op = b;
-    if (b == 0xFC || b == 0xFD) {
+    if (w2n_opcode_is_prefix(b)) {
         uint32_t sub;
         if (!w2n_read_u32(r, &sub))
             return false;
@@ -239,6 +357,11 @@ bool w2n_instr_read(w2n_instr_reader *ir, w2n_instr *out) {
         r->pos = r->start + out->offset;
         return w2n_reader_fail(r, "illegal opcode");
     }
+    if (!w2n_features_has(r->features, (w2n_feature)info->feature)) {
+        w2n_feature_refuse(r->err, out->offset, (w2n_feature)info->feature, info->name);
+        return false;
+    }
     out->op = op;
+    out->info = info;
     return read_immediates(ir, info->imm, out);
 }

@@ -4,7 +4,11 @@
  * Shared by the validator and the lowering, so both see the same decoding.
  * It checks the encoding only (malformed input: unknown opcode, bad LEB128,
  * a non-zero reserved memory byte, ...); index ranges and types are the
- * validator's job.  Reading stops at the body's end.
+ * validator's job.  It also refuses what the reader's feature set leaves out
+ * (W2N_ERR_UNSUPPORTED, see w2n/features.h): an instruction of a disabled or
+ * unimplemented proposal, a value type, a memory index in a memarg.  So every
+ * instruction of the table decodes, and what w2n lacks is never "malformed".
+ * Reading stops at the body's end.
  *
  *     w2n_instr_reader ir;
  *     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
@@ -34,12 +38,13 @@ typedef struct w2n_blocktype {
 
 typedef struct w2n_memarg {
     uint32_t align;         /* log2 of the alignment */
-    uint32_t memory;        /* always 0 in Wasm 2.0 */
+    uint32_t memory;        /* 0 unless multi-memory (then refused) */
     uint64_t offset;        /* u32 in Wasm 2.0 */
 } w2n_memarg;
 
 typedef struct w2n_instr {
     uint32_t op;            /* w2n_opcode */
+    const w2n_opcode_info *info; /* its row in the instruction table */
     size_t offset;          /* of the opcode's first byte in the module */
     union {
         w2n_blocktype block;          /* BLOCK */
@@ -62,6 +67,8 @@ typedef struct w2n_instr {
         struct { uint32_t segment, table; } table_init;
         struct { uint32_t dst, src; } table_copy;
         uint8_t v128[16];             /* V128 const bytes, SHUFFLE lane indices */
+        struct { uint32_t a, b; } pair;                     /* PAIR */
+        int64_t heaptype;             /* HEAPTYPE: type index, or the negative s33 of a shorthand */
     } imm;
     uint8_t lane;           /* LANE and MEMARG_LANE */
 } w2n_instr;
@@ -77,7 +84,15 @@ void w2n_instr_reader_init(w2n_instr_reader *ir, const uint8_t *module_bytes, si
 void w2n_instr_reader_free(w2n_instr_reader *ir);
 static inline bool w2n_instr_reader_done(const w2n_instr_reader *ir) { return w2n_reader_done(&ir->r); }
 
-/* Read the next instruction; false with *err filled (W2N_ERR_MALFORMED) on bad encoding. */
+/* Read the next instruction; false with *err filled (W2N_ERR_MALFORMED) on bad
+ * encoding, W2N_ERR_UNSUPPORTED for what ir->r.features leaves out. */
 bool w2n_instr_read(w2n_instr_reader *ir, w2n_instr *out);
+
+/* The feature a value-type byte belongs to, or -1 if it is no value type. */
+int w2n_valtype_feature(uint8_t b);
+
+/* Read a value type and check that r->features allows it: "malformed value
+ * type", or a refusal naming the feature. */
+bool w2n_read_valtype(w2n_reader *r, uint8_t *out);
 
 #endif

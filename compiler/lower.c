@@ -3,14 +3,17 @@
  *
  * For each defined function it builds the entry block (locals as allocas,
  * which mem2reg promotes; the stack-limit check), then reads the body one
- * instruction at a time and hands each to its family.  Code after an
+ * instruction at a time and hands each to the handler its row of the
+ * instruction table names (opcodes.def, one indexed call).  Code after an
  * unconditional branch is dead: it is skipped, only its nesting is tracked so
  * that the matching `else`/`end` is found (see lower_control.c).
  *
  * Invariant: the input was validated, so operand and control stacks never
- * underflow and every index is in range; violations are w2n bugs.
+ * underflow and every index is in range; violations are w2n bugs, which
+ * W2N_ASSERT catches in Debug and CI builds.
  */
 #include "lower.h"
+#include "w2n_assert.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -25,9 +28,15 @@ void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
     f->stack[f->sp++] = v;
 }
 
-LLVMValueRef w2n_lower_pop(w2n_lower_func *f) { return f->stack[--f->sp]; }
+LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
+    W2N_ASSERT(f->sp > 0);
+    return f->stack[--f->sp];
+}
 
-LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) { return f->stack[f->sp - 1 - depth]; }
+LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
+    W2N_ASSERT(depth < f->sp);
+    return f->stack[f->sp - 1 - depth];
+}
 
 void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n) {
     for (unsigned i = n; i-- > 0;)
@@ -284,20 +293,30 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_interrupt_check(f);
 }
 
-static bool dispatch(w2n_lower_func *f, const w2n_instr *in) {
-    return w2n_lower_control(f, in) || w2n_lower_variable(f, in) || w2n_lower_numeric(f, in) ||
-           w2n_lower_memory(f, in) || w2n_lower_call(f, in) || w2n_lower_table(f, in) ||
-           w2n_lower_simd(f, in) || w2n_lower_simd_memory(f, in);
+/* ---- dispatch: the HANDLER column of opcodes.def ------------------------------ */
+
+bool w2n_lower_unsupported(w2n_lower_func *f, const w2n_instr *in) { return false; }
+
+typedef bool (*lower_handler)(w2n_lower_func *f, const w2n_instr *in);
+
+static const lower_handler handlers[W2N_OPCODE_ROWS] = {
+#define W2N_OP(prefix, code, id, name, imm, sig, size, feature, handler) [W2N_ROW_##id] = handler,
+#include "opcodes.def"
+#undef W2N_OP
+};
+
+bool w2n_lower_has_handler(unsigned row) {
+    return row < W2N_OPCODE_ROWS && handlers[row] != w2n_lower_unsupported;
 }
 
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     if (!f->blocks[f->nblocks - 1].unreachable)
         w2n_lower_fuel_count(f, in);
-    if (w2n_lower_control_skip_dead(f, in) || dispatch(f, in))
+    W2N_ASSERT(in->info && in->info->op == in->op);
+    if (w2n_lower_control_skip_dead(f, in) || handlers[in->info->row](f, in))
         return W2N_OK;
-    const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
-                         "instruction %s is not supported yet", info ? info->name : "(unknown)");
+                         "instruction %s is not supported yet", in->info->name);
 }
 
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth) {

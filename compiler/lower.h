@@ -214,15 +214,20 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
 LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRef ret,
                                    LLVMValueRef *args, unsigned nargs);
 
-/* ---- instruction families: true when the opcode was theirs ------------------- */
-bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in);   /* lower_control.c */
-bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in);   /* lower_numeric.c */
-bool w2n_lower_memory(w2n_lower_func *f, const w2n_instr *in);    /* lower_memory.c */
-bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in);  /* locals, globals */
-bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in);      /* lower_call.c */
-bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in);     /* lower_table.c, refs */
-bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in);      /* lower_simd.c */
-bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in); /* lower_simd_memory.c */
+/* ---- instruction handlers: true when the opcode was theirs -------------------- */
+/* Every HANDLER named in opcodes.def, declared from the table itself, so a new
+ * row's function needs no declaration here.  The families: lower_control.c
+ * (control, drop, select), lower_numeric.c, lower_memory.c (loads, stores,
+ * memory.*), lower.c (w2n_lower_variable: locals, globals), lower_call.c,
+ * lower_table.c (tables, references), lower_simd.c, lower_simd_memory.c;
+ * w2n_lower_unsupported for rows of features w2n does not implement. */
+#define W2N_OP(prefix, code, id, name, imm, sig, size, feature, handler) \
+    bool handler(w2n_lower_func *f, const w2n_instr *in);
+#include "opcodes.def"
+#undef W2N_OP
+
+/* Whether row `row` of the instruction table has a real lowering handler. */
+bool w2n_lower_has_handler(unsigned row);
 
 /* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);

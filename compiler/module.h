@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "w2n/error.h"
+#include "w2n/features.h"
 #include "w2n/types.h"
 
 typedef struct w2n_import {
@@ -86,6 +87,7 @@ typedef struct w2n_code {
 typedef struct w2n_module {
     const uint8_t *bytes;
     size_t size;
+    w2n_features features;    /* what the module may use (decode's argument) */
 
     uint32_t ntypes;
     w2n_functype *types;
@@ -124,7 +126,11 @@ typedef struct w2n_module {
     char *module_name;
 } w2n_module;
 
-/* Decode the binary format.  W2N_ERR_MALFORMED with offset and reason. */
+/* Decode the binary format.  W2N_ERR_MALFORMED with offset and reason;
+ * W2N_ERR_UNSUPPORTED for a construct of a feature outside `features`. */
+w2n_status w2n_decode_features(const uint8_t *bytes, size_t size, w2n_features features,
+                               w2n_module *out, w2n_error *err);
+/* The same with w2n_features_default(). */
 w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_error *err);
 
 /* Validate a decoded module, every function body included.  W2N_ERR_INVALID

@@ -19,6 +19,7 @@ void w2n_reader_init(w2n_reader *r, const uint8_t *bytes, size_t size, w2n_error
     r->pos = bytes;
     r->end = bytes + size;
     r->err = err;
+    r->features = w2n_features_default();
 }
 
 bool w2n_reader_fail(w2n_reader *r, const char *fmt, ...) {
@@ -41,6 +42,7 @@ bool w2n_reader_sub(w2n_reader *r, size_t size, w2n_reader *out) {
     out->pos = r->pos;
     out->end = r->pos + size;
     out->err = r->err;
+    out->features = r->features;
     r->pos += size;
     return true;
 }

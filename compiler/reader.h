@@ -18,12 +18,14 @@
 #include <stdint.h>
 
 #include "w2n/error.h"
+#include "w2n/features.h"
 
 typedef struct w2n_reader {
     const uint8_t *start;  /* the whole module: offsets are pos - start */
     const uint8_t *pos;
     const uint8_t *end;    /* end of the current region (a section, a body) */
     w2n_error *err;        /* where failures go; never NULL */
+    w2n_features features; /* what the input may use; init: w2n_features_default() */
 } w2n_reader;
 
 void w2n_reader_init(w2n_reader *r, const uint8_t *bytes, size_t size, w2n_error *err);

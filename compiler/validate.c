@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "w2n_assert.h"
 #include "instr.h"
 #include "meta.h"
 #include "module.h"
@@ -239,70 +240,13 @@ static bool check_elem(validator *v, uint32_t e) {
     return true;
 }
 
-/* Plain loads and stores, 0x28..0x3E: natural alignment and value type. */
-static bool plain_memory_op(validator *v, const w2n_instr *in) {
-    static const uint8_t natural[23] = {2, 3, 2, 3, 0, 0, 1, 1, 0, 0, 1, 1, 2, 2,
-                                        2, 3, 2, 3, 0, 1, 0, 1, 2};
-    static const w2n_valtype type[23] = {
-        W2N_I32, W2N_I64, W2N_F32, W2N_F64, W2N_I32, W2N_I32, W2N_I32, W2N_I32,
-        W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64,
-        W2N_I32, W2N_I64, W2N_F32, W2N_F64, W2N_I32, W2N_I32, W2N_I64, W2N_I64, W2N_I64};
-    uint32_t k = in->op - W2N_OP_I32_LOAD;
-    if (!check_memarg(v, &in->imm.memarg, natural[k]))
-        return false;
-    if (in->op <= W2N_OP_I64_LOAD32_U)
-        return op_sig(v, 1, W2N_I32, 0, 0, type[k]);
-    return op_sig(v, 2, W2N_I32, type[k], 0, 0);
-}
-
-/* Numeric instructions without immediates, 0x45..0xC4. */
-static bool numeric_op(validator *v, uint32_t op) {
-    const w2n_valtype I = W2N_I32, L = W2N_I64, F = W2N_F32, D = W2N_F64;
-    if (op == W2N_OP_I32_EQZ) return op_sig(v, 1, I, 0, 0, I);
-    if (op <= W2N_OP_I32_GE_U) return op_sig(v, 2, I, I, 0, I);
-    if (op == W2N_OP_I64_EQZ) return op_sig(v, 1, L, 0, 0, I);
-    if (op <= W2N_OP_I64_GE_U) return op_sig(v, 2, L, L, 0, I);
-    if (op <= W2N_OP_F32_GE) return op_sig(v, 2, F, F, 0, I);
-    if (op <= W2N_OP_F64_GE) return op_sig(v, 2, D, D, 0, I);
-    if (op <= W2N_OP_I32_POPCNT) return op_sig(v, 1, I, 0, 0, I);
-    if (op <= W2N_OP_I32_ROTR) return op_sig(v, 2, I, I, 0, I);
-    if (op <= W2N_OP_I64_POPCNT) return op_sig(v, 1, L, 0, 0, L);
-    if (op <= W2N_OP_I64_ROTR) return op_sig(v, 2, L, L, 0, L);
-    if (op <= W2N_OP_F32_SQRT) return op_sig(v, 1, F, 0, 0, F);
-    if (op <= W2N_OP_F32_COPYSIGN) return op_sig(v, 2, F, F, 0, F);
-    if (op <= W2N_OP_F64_SQRT) return op_sig(v, 1, D, 0, 0, D);
-    if (op <= W2N_OP_F64_COPYSIGN) return op_sig(v, 2, D, D, 0, D);
-    if (op <= W2N_OP_F64_REINTERPRET_I64) {
-        /* Conversions 0xA7..0xBF: {input, output}. */
-        static const w2n_valtype conv[25][2] = {
-            {W2N_I64, W2N_I32}, {W2N_F32, W2N_I32}, {W2N_F32, W2N_I32}, {W2N_F64, W2N_I32},
-            {W2N_F64, W2N_I32}, {W2N_I32, W2N_I64}, {W2N_I32, W2N_I64}, {W2N_F32, W2N_I64},
-            {W2N_F32, W2N_I64}, {W2N_F64, W2N_I64}, {W2N_F64, W2N_I64}, {W2N_I32, W2N_F32},
-            {W2N_I32, W2N_F32}, {W2N_I64, W2N_F32}, {W2N_I64, W2N_F32}, {W2N_F64, W2N_F32},
-            {W2N_I32, W2N_F64}, {W2N_I32, W2N_F64}, {W2N_I64, W2N_F64}, {W2N_I64, W2N_F64},
-            {W2N_F32, W2N_F64}, {W2N_F32, W2N_I32}, {W2N_F64, W2N_I64}, {W2N_I32, W2N_F32},
-            {W2N_I64, W2N_F64}};
-        const w2n_valtype *c = conv[op - W2N_OP_I32_WRAP_I64];
-        return op_sig(v, 1, c[0], 0, 0, c[1]);
-    }
-    if (op <= W2N_OP_I32_EXTEND16_S) return op_sig(v, 1, I, 0, 0, I);
-    return op_sig(v, 1, L, 0, 0, L); /* i64.extend8_s .. i64.extend32_s */
-}
-
-/* 0xFC 0..7: the saturating truncations. */
-static bool trunc_sat_op(validator *v, uint32_t sub) {
-    w2n_valtype in = (sub & 2) ? W2N_F64 : W2N_F32;
-    w2n_valtype out = (sub & 4) ? W2N_I64 : W2N_I32;
-    return op_sig(v, 1, in, 0, 0, out);
-}
-
 static bool same_reftype(validator *v, w2n_valtype a, w2n_valtype b) {
     if (a != b)
         return INVALID(v, "type mismatch");
     return true;
 }
 
-/* 0xFC 8..17: bulk memory and table instructions. */
+/* 0xFC 8..17 but memory.fill: bulk memory and table instructions. */
 static bool bulk_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
     const w2n_valtype I = W2N_I32;
@@ -314,7 +258,6 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     case W2N_OP_DATA_DROP:
         return check_data(v, in->imm.index);
     case W2N_OP_MEMORY_COPY:
-    case W2N_OP_MEMORY_FILL:
         return check_memory(v, 0) && op_sig(v, 3, I, I, I, 0);
     case W2N_OP_TABLE_INIT: {
         uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
@@ -343,92 +286,55 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
             return false;
         return op_sig(v, 3, I, m->tables[in->imm.index].elem, I, 0);
     }
-    return trunc_sat_op(v, in->op & 0xFFFF);
+    return INVALID(v, "no validation rule for %s", in->info->name);
 }
 
-/* ---- SIMD ---------------------------------------------------------------- */
+/* ---- instructions typed by their table row ------------------------------ */
 
-/* SIMD sub-opcodes by shape: v128 -> v128, v128 -> i32, (v128 i32) -> v128. */
-static bool simd_in(const uint8_t *list, size_t n, uint32_t sub) {
-    for (size_t i = 0; i < n; i++)
-        if (list[i] == sub)
-            return true;
-    return false;
-}
-
-static const uint8_t simd_unary[] = {
-    77, 94, 95, 96, 97, 98, 103, 104, 105, 106, 116, 117, 122, 124, 125, 126, 127, 128,
-    129, 135, 136, 137, 138, 148, 160, 161, 167, 168, 169, 170, 192, 193, 199, 200, 201, 202,
-    224, 225, 227, 236, 237, 239, 248, 249, 250, 251, 252, 253, 254, 255};
-static const uint8_t simd_test[] = {83, 99, 100, 131, 132, 163, 164, 195, 196};
-static const uint8_t simd_shift[] = {107, 108, 109, 139, 140, 141, 171, 172, 173, 203, 204, 205};
-
-static bool simd_memory_op(validator *v, const w2n_instr *in, uint32_t sub) {
-    const w2n_valtype I = W2N_I32, V = W2N_V128;
-    if (sub <= 11) {
-        /* v128.load, the 8x8/16x4/32x2 extending loads, the splats, v128.store. */
-        static const uint8_t natural[12] = {4, 3, 3, 3, 3, 3, 3, 0, 1, 2, 3, 4};
-        if (!check_memarg(v, &in->imm.memarg, natural[sub]))
-            return false;
-        return sub == 11 ? op_sig(v, 2, I, V, 0, 0) : op_sig(v, 1, I, 0, 0, V);
+static w2n_valtype sig_type(char c) {
+    switch (c) {
+    case 'i': return W2N_I32;
+    case 'l': return W2N_I64;
+    case 'f': return W2N_F32;
+    case 'd': return W2N_F64;
+    case 'v': return W2N_V128;
     }
-    if (sub == 92 || sub == 93) {
-        if (!check_memarg(v, &in->imm.memarg, sub == 92 ? 2 : 3))
+    W2N_ASSERT(!"bad signature letter in opcodes.def");
+    return T_UNKNOWN;
+}
+
+/* The immediates' own rules (alignment, lane and memory indices), then
+ * the row's signature: pop the params (the last is on top), push results. */
+static bool sig_op(validator *v, const w2n_instr *in) {
+    const w2n_opcode_info *info = in->info;
+    switch (info->imm) {
+    case W2N_IMM_MEMARG:
+    case W2N_IMM_MEMARG_LANE:
+        if (!check_memarg(v, &in->imm.memarg, (uint32_t)info->size))
             return false;
-        return op_sig(v, 1, I, 0, 0, V);
-    }
-    /* 84..91: load/store lane; 84+k and 88+k work on 8<<k-bit lanes. */
-    uint32_t k = (sub - 84) & 3;
-    if (!check_memarg(v, &in->imm.memarg, k))
-        return false;
-    if (in->lane >= (16u >> k))
-        return INVALID(v, "invalid lane index");
-    return sub <= 87 ? op_sig(v, 2, I, V, 0, V) : op_sig(v, 2, I, V, 0, 0);
-}
-
-/* extract_lane / replace_lane, 21..34. */
-static bool simd_lane_op(validator *v, const w2n_instr *in, uint32_t sub) {
-    static const struct { uint8_t lanes; w2n_valtype t; } shape[14] = {
-        {16, W2N_I32}, {16, W2N_I32}, {16, W2N_I32}, {8, W2N_I32}, {8, W2N_I32}, {8, W2N_I32},
-        {4, W2N_I32}, {4, W2N_I32}, {2, W2N_I64}, {2, W2N_I64}, {4, W2N_F32}, {4, W2N_F32},
-        {2, W2N_F64}, {2, W2N_F64}};
-    uint32_t k = sub - 21;
-    if (in->lane >= shape[k].lanes)
-        return INVALID(v, "invalid lane index");
-    bool replace = sub == 23 || sub == 26 || sub == 28 || sub == 30 || sub == 32 || sub == 34;
-    if (replace)
-        return op_sig(v, 2, W2N_V128, shape[k].t, 0, W2N_V128);
-    return op_sig(v, 1, W2N_V128, 0, 0, shape[k].t);
-}
-
-static bool simd_op(validator *v, const w2n_instr *in) {
-    const w2n_valtype V = W2N_V128, I = W2N_I32;
-    uint32_t sub = in->op & 0xFFFF;
-    if (sub <= 11 || (sub >= 84 && sub <= 93))
-        return simd_memory_op(v, in, sub);
-    if (sub == 12)
-        return push(v, V);
-    if (sub == 13) {
+        break;
+    case W2N_IMM_MEMIDX:
+        if (!check_memory(v, in->imm.index))
+            return false;
+        break;
+    case W2N_IMM_SHUFFLE:
         for (int i = 0; i < 16; i++)
             if (in->imm.v128[i] >= 32)
                 return INVALID(v, "invalid lane index");
-        return op_sig(v, 2, V, V, 0, V);
+        break;
     }
-    if (sub >= 15 && sub <= 20) {
-        static const w2n_valtype splat[6] = {W2N_I32, W2N_I32, W2N_I32, W2N_I64, W2N_F32, W2N_F64};
-        return op_sig(v, 1, splat[sub - 15], 0, 0, V);
-    }
-    if (sub >= 21 && sub <= 34)
-        return simd_lane_op(v, in, sub);
-    if (sub == 82)
-        return op_sig(v, 3, V, V, V, V);
-    if (simd_in(simd_unary, sizeof simd_unary, sub))
-        return op_sig(v, 1, V, 0, 0, V);
-    if (simd_in(simd_test, sizeof simd_test, sub))
-        return op_sig(v, 1, V, 0, 0, I);
-    if (simd_in(simd_shift, sizeof simd_shift, sub))
-        return op_sig(v, 2, V, I, 0, V);
-    return op_sig(v, 2, V, V, 0, V);
+    if ((info->imm == W2N_IMM_LANE || info->imm == W2N_IMM_MEMARG_LANE) &&
+        in->lane >= (16u >> info->size))
+        return INVALID(v, "invalid lane index");
+    const char *colon = strchr(info->sig, ':');
+    W2N_ASSERT(colon);
+    for (const char *p = colon; p-- > info->sig;)
+        if (!pop_expect(v, sig_type(*p)))
+            return false;
+    for (const char *p = colon + 1; *p; p++)
+        if (!push(v, sig_type(*p)))
+            return false;
+    return true;
 }
 
 /* ---- control ------------------------------------------------------------- */
@@ -596,7 +502,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     return INVALID(v, "illegal opcode");
 }
 
-/* Variables, references, tables and the memory size instructions. */
+/* Variables, select, references and table.get/set. */
 static bool variable_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
     uint32_t x = in->imm.index;
@@ -635,10 +541,6 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (!check_table(v, x))
             return false;
         return op_sig(v, 2, W2N_I32, m->tables[x].elem, 0, 0);
-    case W2N_OP_MEMORY_SIZE:
-        return check_memory(v, 0) && push(v, W2N_I32);
-    case W2N_OP_MEMORY_GROW:
-        return check_memory(v, 0) && op_sig(v, 1, W2N_I32, 0, 0, W2N_I32);
     case W2N_OP_REF_NULL:
         return push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
@@ -654,30 +556,24 @@ static bool variable_op(validator *v, const w2n_instr *in) {
             return INVALID(v, "undeclared function reference");
         return push(v, W2N_FUNCREF);
     }
-    return INVALID(v, "illegal opcode");
+    return INVALID(v, "no validation rule for %s", in->info->name);
+}
+
+/* The rules that are code: control (stack-polymorphic), variables, select,
+ * references and the bulk instructions whose types come from indices. */
+static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
+    uint32_t op = in->op;
+    if (op >> 16 == 0xFC)
+        return bulk_op(v, in);
+    if (op <= W2N_OP_CALL_INDIRECT)
+        return control_op(v, in, function_done);
+    return variable_op(v, in);
 }
 
 static bool instr_op(validator *v, const w2n_instr *in, bool *function_done) {
-    uint32_t op = in->op;
-    switch (op >> 16) {
-    case 0xFC:
-        return bulk_op(v, in);
-    case 0xFD:
-        return simd_op(v, in);
-    }
-    if (op <= W2N_OP_CALL_INDIRECT)
-        return control_op(v, in, function_done);
-    if (op >= W2N_OP_I32_LOAD && op <= W2N_OP_I64_STORE32)
-        return plain_memory_op(v, in);
-    switch (op) {
-    case W2N_OP_I32_CONST: return push(v, W2N_I32);
-    case W2N_OP_I64_CONST: return push(v, W2N_I64);
-    case W2N_OP_F32_CONST: return push(v, W2N_F32);
-    case W2N_OP_F64_CONST: return push(v, W2N_F64);
-    }
-    if (op >= W2N_OP_I32_EQZ && op <= W2N_OP_I64_EXTEND32_S)
-        return numeric_op(v, op);
-    return variable_op(v, in);
+    if (in->info->sig[0] == '*')
+        return special_op(v, in, function_done);
+    return sig_op(v, in);
 }
 
 /* ---- function bodies ------------------------------------------------------ */
@@ -716,6 +612,7 @@ static bool validate_function(validator *v, uint32_t func) {
         return false;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, c->body_start, c->body_end, v->err);
+    ir.r.features = m->features;
     w2n_instr in;
     bool done = false, ok = false;
     while (!done) {
@@ -859,8 +756,10 @@ static bool check_definitions(validator *v) {
     for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
         if (!check_memtype(v, &m->memories[i]))
             return false;
-    if (m->nmemories > 1)
-        return INVALID(v, "multiple memories");
+    if (m->nmemories > 1 && !w2n_features_has(m->features, W2N_FEATURE_MULTI_MEMORY)) {
+        w2n_feature_refuse(v->err, v->at, W2N_FEATURE_MULTI_MEMORY, "a second memory");
+        return false;
+    }
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
         if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals))
             return false;

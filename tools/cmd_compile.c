@@ -4,7 +4,8 @@
  *   w2n compile [-O0..-O3] [--target=TRIPLE] [--cpu=NAME] [--features=+a,-b]
  *               [--bounds-checks=guard|explicit] [--interruptible] [--fuel] [--stats]
  *               [--sign KEYFILE] [--max-compile-memory=BYTES]
- *               [--max-compile-time=SECONDS] IN.wasm... [-o OUT]
+ *               [--max-compile-time=SECONDS] [--wasm-features=+tail-call,-simd]
+ *               IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
@@ -13,7 +14,8 @@
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
  * with the secret key of `w2n keygen` (runtime/seal.h).
  * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
- * usage, 3 an input uses what w2n does not support, 4 an input exceeds one of
+ * usage, 3 an input uses a feature w2n does not support or --wasm-features
+ * disables, 4 an input exceeds one of
  * w2n's limits (w2n/limits.h) or a budget; with several failures, the highest.
  */
 #include <errno.h>
@@ -47,7 +49,8 @@ static void usage(FILE *out) {
             "  --fuel                    count executed instructions, so that a run can be\n"
             "                            given a budget (w2n-run --fuel=N)\n"
             "  --stats                   print what the optimiser did to each module\n"
-
+            "  --wasm-features=LIST      Wasm proposals: +NAME enables, -NAME disables,\n"
+            "                            e.g. -simd (default: all w2n implements)\n"
             "  --version                 print the version\n"
             "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
             "                            KEYFILE (made by 'w2n keygen')\n"
@@ -56,9 +59,9 @@ static void usage(FILE *out) {
             "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
             "                            CPU time than SECONDS (default: none)\n"
             "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
-            "3 an input uses what w2n does not support, 4 an input exceeds a limit of\n"
-            "w2n's or a budget or --sign in a build without signing support (with several\n"
-            "inputs, the highest of these).\n");
+            "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
+            "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
+            "a budget; with several inputs, 1 if any failed so, else the first failure's.\n");
 }
 
 static bool is_dir(const char *path) {
@@ -137,6 +140,12 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         opts->fuel = true;
     } else if (!strcmp(arg, "--stats")) {
         opts->stats = stats;
+    } else if (!strncmp(arg, "--wasm-features=", 16)) {
+        w2n_error err;
+        if (w2n_features_parse(arg + 16, &opts->wasm_features, &err) != W2N_OK) {
+            fprintf(stderr, "w2n compile: --wasm-features: %s\n", err.message);
+            return false;
+        }
     } else {
         return false;
     }
@@ -184,7 +193,9 @@ int w2n_cmd_compile(int argc, char **argv) {
                 return 2;
             }
             if (!b && !parse_option(a, &opts, &stats)) {
-                if (!strncmp(a, "--bounds-checks=", 16))
+                if (!strncmp(a, "--wasm-features=", 16))
+                    ;   /* parse_option said why */
+                else if (!strncmp(a, "--bounds-checks=", 16))
                     fprintf(stderr, "w2n compile: --bounds-checks must be guard or explicit, "
                                     "got '%s'\n", a + 16);
                 else
@@ -223,10 +234,9 @@ int w2n_cmd_compile(int argc, char **argv) {
     int status = 0;
     for (int i = 0; i < ninputs; i++) {
         char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        int rc = compile_one(inputs[i], name ? name : output, &opts, &budget,
-                             sign_path ? sign_key : NULL);
-        if (rc > status)   /* the most specific status of the failed inputs */
-            status = rc;
+        status = w2n_exit_status_merge(
+            status, compile_one(inputs[i], name ? name : output, &opts, &budget,
+                                sign_path ? sign_key : NULL));
         free(name);
     }
     memset(sign_key, 0, sizeof sign_key);

@@ -34,4 +34,12 @@ static inline int w2n_exit_status_for(w2n_status status) {
     }
 }
 
+/* The status of a command over several inputs: any plain error wins, then
+ * the first other failure (unsupported, limit), else 0. */
+static inline int w2n_exit_status_merge(int so_far, int next) {
+    if (next == W2N_EXIT_ERROR || (so_far == W2N_EXIT_OK))
+        return next;
+    return so_far;
+}
+
 #endif

@@ -53,13 +53,16 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --max-open-files=N    the most descriptors the program may have open,\n"
             "                        stdio and --dir included (default 1024)\n"
             "%s"
+            "  --wasm-features=LIST  Wasm proposals a .wasm may use: +NAME enables,\n"
+            "                        -NAME disables (default: all w2n implements)\n"
             "  -h, --help            show this text\n"
             "  --version             print the version\n"
             "\n"
             "Exit status: the program's own, 134 when it traps (fuel included), 124 when\n"
             "--timeout ends it, 130/143 when SIGINT/SIGTERM does, 1 on other errors\n"
             "(a corrupt, unsigned or wrongly signed object among them), 2 on a bad\n"
-            "command line, 3 for --trust in a build without signing support, 4 when a\n"
+            "command line, 3 for --trust in a build without signing support or a .wasm\n"
+            "using a feature w2n does not support or --wasm-features disables, 4 when a\n"
             "limit refuses the module%s.\n",
             prog, can_compile ? "a .wasm module or a compiled object" : "a compiled object",
             can_compile ? ";\n                        a .wasm is compiled so" : "",
@@ -292,6 +295,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
                 return fail(msg, size, "--fuel needs a count of instructions, got '%s'",
                             v ? v : "");
             o->has_fuel = true;
+        } else if ((v = option_value("--wasm-features", argc, argv, &i, &m)), m) {
+            if (!v || !*v)
+                return fail(msg, size, "--wasm-features needs a list such as -simd,+bulk-memory");
+            o->wasm_features = v;
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (!w2n_bounds_mode_parse(v, &o->bounds))
                 return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",

@@ -46,6 +46,7 @@ typedef struct w2n_run_options {
     bool has_fuel;
     w2n_bounds_mode bounds;
     w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
+    const char *wasm_features;  /* --wasm-features LIST for compiling a .wasm, or NULL */
     bool help;
     bool version;               /* --version: print it, run nothing */
     const char *file;

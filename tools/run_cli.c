@@ -49,8 +49,7 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
                             "(or use 'w2n run')\n", prog, o->file);
             goto done;
         }
-        w2n_status cs = compile(bytes, size, o->bounds, o->has_fuel, &o->compile_budget, &compiled,
-                                &compiled_size, &err);
+        w2n_status cs = compile(bytes, size, o, &compiled, &compiled_size, &err);
         if (cs != W2N_OK) {
             rc = w2n_exit_status_for(cs);
             if (err.offset != W2N_NO_OFFSET)

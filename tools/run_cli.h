@@ -43,6 +43,7 @@
 
 #include "compile_budget.h"
 #include "exit_status.h"
+#include "run_args.h"
 
 #define W2N_RUN_EXIT_ERROR W2N_EXIT_ERROR
 #define W2N_RUN_EXIT_USAGE W2N_EXIT_USAGE
@@ -51,8 +52,7 @@
 /* Compile a .wasm module held in memory to an object for this host, within
  * `budget`; *out_obj is malloc'd. */
 typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         w2n_bounds_mode bounds, bool fuel,
-                                         const w2n_compile_budget *budget, uint8_t **out_obj,
+                                         const w2n_run_options *o, uint8_t **out_obj,
                                          size_t *out_size, w2n_error *err);
 
 /* argv[0] is the command's name (ignored), the options start at argv[1].

@@ -21,6 +21,7 @@
 
 #include "w2n/compiler_flags.h"
 #include "w2n/error.h"
+#include "w2n/features.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -43,14 +44,20 @@ typedef struct w2n_compile_options {
     bool interruptible;      /* check vmctx->interrupt at loop back-edges and entries */
     bool fuel;               /* count executed instructions in *vmctx->fuel, trap at < 0 */
     w2n_compile_stats *stats; /* NULL, or filled in by a successful w2n_compile */
+    w2n_features wasm_features; /* proposals the module may use; default: all w2n implements */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */
 void w2n_compile_options_init(w2n_compile_options *opts);
 
 /* Decode and validate.  W2N_OK, or W2N_ERR_MALFORMED / W2N_ERR_INVALID with the
- * byte offset of the fault and the spec's words for it. */
+ * byte offset of the fault and the spec's words for it, or W2N_ERR_UNSUPPORTED
+ * for a valid module that uses a feature w2n lacks (w2n/features.h). */
 w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err);
+
+/* The same, allowing only the features in `features`. */
+w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,
+                                 w2n_error *err);
 
 /* Validate, then compile to an ELF relocatable object in a malloc'd buffer. */
 w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,

@@ -26,7 +26,7 @@
 #include "mutate.h"
 #include "w2n/compiler.h"
 
-static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[3]) {
+static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[4]) {
     /* Exactly sized, so that a read past the end is an ASan report. */
     uint8_t *copy = malloc(n ? n : 1);
     if (!copy)
@@ -46,6 +46,8 @@ static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[
         counts[1]++;
     else if (st == W2N_ERR_INVALID)
         counts[2]++;
+    else if (st == W2N_ERR_UNSUPPORTED) /* a valid feature w2n lacks or was told to refuse */
+        counts[3]++;
     else if (st != W2N_ERR_NOMEM)
         ok = false;
     if (err.code != st || (err.offset != W2N_NO_OFFSET && err.offset > n))
@@ -106,7 +108,7 @@ int main(int argc, char **argv) {
         }
     }
     fuzz_rng_seed(seed);
-    size_t counts[3] = {0};
+    size_t counts[4] = {0};
     fuzz_buf m = {0};
     int status = 0;
     for (size_t i = 0; i < c.n; i++)
@@ -137,8 +139,8 @@ int main(int argc, char **argv) {
         }
     }
     printf("w2n-fuzz-validate: %zu seeds, %llu mutations (seed %llu): %zu valid, %zu malformed, "
-           "%zu invalid\n",
-           c.n, iterations, (unsigned long long)seed, counts[0], counts[1], counts[2]);
+           "%zu invalid, %zu unsupported\n",
+           c.n, iterations, (unsigned long long)seed, counts[0], counts[1], counts[2], counts[3]);
     if (verdicts)
         fclose(verdicts);
     fuzz_corpus_free(&c);

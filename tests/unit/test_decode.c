@@ -52,14 +52,17 @@ static w2n_status decode(const buf *o, w2n_module *m, w2n_error *err) {
     return w2n_decode(o->b, o->n, m, err);
 }
 
-#define MALFORMED(o, msg)                                                    \
+#define REJECTED(o, code, msg)                                               \
     do {                                                                     \
         w2n_module m_;                                                       \
         w2n_error e_;                                                        \
         w2n_status st_ = decode((o), &m_, &e_);                              \
-        cr_assert_eq(st_, W2N_ERR_MALFORMED, "status %d '%s'", st_, e_.message); \
+        cr_assert_eq(st_, (code), "status %d '%s'", st_, e_.message);       \
         cr_assert_str_eq(e_.message, msg);                                   \
     } while (0)
+#define MALFORMED(o, msg) REJECTED(o, W2N_ERR_MALFORMED, msg)
+/* A valid construct of a feature w2n does not implement. */
+#define UNSUPPORTED(o, msg) REJECTED(o, W2N_ERR_UNSUPPORTED, msg)
 
 Test(decode, empty_module) {
     buf o;
@@ -91,8 +94,11 @@ Test(decode, header_errors) {
 Test(decode, section_id_and_order) {
     buf o;
     header(&o);
-    SEC(&o, 13, 0);
+    SEC(&o, 14, 0);
     MALFORMED(&o, "malformed section id");
+    header(&o);
+    SEC(&o, 13, 0); /* the tag section: valid with exceptions */
+    UNSUPPORTED(&o, "the tag section requires the 'exceptions' feature, which w2n does not support");
     header(&o);
     SEC(&o, 3, 0);
     SEC(&o, 1, 0);
@@ -246,11 +252,17 @@ Test(decode, imports_come_first) {
 Test(decode, import_export_kinds) {
     buf o;
     header(&o);
-    SEC(&o, 2, 1, 1, 'm', 1, 'f', 4, 0);
+    SEC(&o, 2, 1, 1, 'm', 1, 'f', 5, 0);
     MALFORMED(&o, "malformed import kind");
     header(&o);
-    SEC(&o, 7, 1, 1, 'e', 4, 0);
+    SEC(&o, 7, 1, 1, 'e', 5, 0);
     MALFORMED(&o, "malformed export kind");
+    header(&o);
+    SEC(&o, 2, 1, 1, 'm', 1, 'f', 4, 0, 0);
+    UNSUPPORTED(&o, "a tag import requires the 'exceptions' feature, which w2n does not support");
+    header(&o);
+    SEC(&o, 7, 1, 1, 'e', 4, 0);
+    UNSUPPORTED(&o, "a tag export requires the 'exceptions' feature, which w2n does not support");
     header(&o);
     SEC(&o, 6, 1, 0x7F, 2, 0x41, 0, 0x0B);
     MALFORMED(&o, "malformed mutability");
@@ -258,8 +270,14 @@ Test(decode, import_export_kinds) {
     SEC(&o, 4, 1, 0x7F, 0, 0);
     MALFORMED(&o, "malformed reference type");
     header(&o);
-    SEC(&o, 5, 1, 2, 0);
+    SEC(&o, 5, 1, 8, 0);
     MALFORMED(&o, "integer too large");
+    header(&o);
+    SEC(&o, 5, 1, 3, 1, 1);
+    UNSUPPORTED(&o, "shared memory requires the 'threads' feature, which w2n does not support");
+    header(&o);
+    SEC(&o, 5, 1, 4, 1);
+    UNSUPPORTED(&o, "a 64-bit memory requires the 'memory64' feature, which w2n does not support");
     header(&o);
     SEC(&o, 5, 1, 0x81, 0, 0);
     MALFORMED(&o, "integer representation too long");
@@ -341,7 +359,7 @@ Test(decode, const_exprs_are_marked_for_validation) {
     buf o;
     header(&o);
     SEC(&o, 6, 3,
-        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B,  /* i32.add: not constant */
+        0x7F, 0, 0x41, 1, 0x41, 2, 0x71, 0x0B,  /* i32.and: not constant */
         0x7F, 0, 0x0B,                          /* empty */
         0x7B, 0, 0xFD, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x0B);
     w2n_module m;

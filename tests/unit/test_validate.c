@@ -169,7 +169,12 @@ Test(validate, alignment) {
     BODY_OK("", I32, 0x41, 0, 0x28, 2, 0, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "alignment must not be larger than natural", "", I32,
              0x41, 0, 0x28, 3, 0, 0x0B);
-    BODY_BAD(W2N_ERR_MALFORMED, "malformed memop flags", "", I32, 0x41, 0, 0x28, 0x40, 0, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "malformed memop flags", "", I32, 0x41, 0, 0x28, 0x20, 0, 0x0B);
+    /* Bit 6: a memory index follows (multi-memory); index 0 is memory 0. */
+    BODY_OK("", I32, 0x41, 0, 0x28, 0x42, 0, 0, 0x0B);
+    BODY_BAD(W2N_ERR_UNSUPPORTED,
+             "a memory index other than 0 requires the 'multi-memory' feature, which w2n does not support",
+             "", I32, 0x41, 0, 0x28, 0x42, 1, 0, 0x0B);
 }
 
 Test(validate, simd_lanes) {
@@ -254,7 +259,8 @@ Test(validate_module, multiple_memories) {
     header(&o);
     SEC(&o, 2, 1, 1, 'm', 1, 'm', 2, 0, 0);
     SEC(&o, 5, 1, 0, 0);
-    EXPECT(&o, W2N_ERR_INVALID, "multiple memories");
+    EXPECT(&o, W2N_ERR_UNSUPPORTED,
+           "a second memory requires the 'multi-memory' feature, which w2n does not support");
 }
 
 Test(validate_module, table_limits) {
@@ -302,8 +308,12 @@ Test(validate_module, global_init) {
     SEC(&o, 6, 1, 0x7F, 0, 0x42, 0, 0x0B);              /* i32 = i64.const */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x6A, 0x0B); /* i32.add */
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x71, 0x0B); /* i32.and */
     EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x6A, 0x0B); /* i32.add: extended-const */
+    EXPECT(&o, W2N_ERR_UNSUPPORTED,
+           "an extended constant expression requires the 'extended-const' feature, which w2n does not support");
     header(&o);
     SEC(&o, 6, 1, 0x7F, 0, 0x0B);                       /* empty */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
