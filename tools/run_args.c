@@ -258,6 +258,7 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
         int budget = w2n_compile_budget_option(a, &o->compile_budget, msg, size);
         if (budget < 0)
             return false;
+        if (budget > 0)
             continue;
         int limit = limit_option(argc, argv, &i, o, msg, size);
         if (limit < 0)
