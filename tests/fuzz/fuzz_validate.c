@@ -46,7 +46,8 @@ static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[
         counts[1]++;
     else if (st == W2N_ERR_INVALID)
         counts[2]++;
-    else if (st == W2N_ERR_UNSUPPORTED) /* a valid feature w2n lacks or was told to refuse */
+    else if (st == W2N_ERR_UNSUPPORTED || st == W2N_ERR_LIMIT) /* a feature w2n lacks or was
+                                                                 told to refuse; a limit */
         counts[3]++;
     else if (st != W2N_ERR_NOMEM)
         ok = false;

@@ -340,33 +340,3 @@ Test(fuzz_regressions, br_table_with_only_a_default) {
         cr_expect_eq(o.result.of.i32, 7, "-O%d: %d", opt, o.result.of.i32);
     }
 }
-
-/* libFuzzer (object target, UBSan): an object without global symbols made
- * w2n_image_symbol pass a NULL array to bsearch.  Its metadata declares no
- * functions, so it needs none of the code arrays: it loads; its (mutated)
- * active data segment lies outside its memory, so instantiation traps. */
-Test(fuzz_regressions, object_without_global_symbols_loads) {
-    const char *path = W2N_TEST_DATA "/../fuzz/regressions/object/no_global_symbols.o";
-    w2n_object *obj = NULL;
-    w2n_error err;
-    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
-    w2n_store *store = w2n_store_new(NULL);
-    w2n_instance *inst;
-    w2n_trap trap;
-    cr_expect_eq(w2n_instantiate(store, obj, NULL, 0, &inst, &trap, &err), W2N_ERR_TRAP, "%s",
-                 err.message);
-    cr_expect_eq(trap.code, W2N_TRAP_MEMORY_OOB, "%s", trap.message);
-    w2n_store_free(store);
-    w2n_object_free(obj);
-}
-
-/* libFuzzer (object target, UBSan): symbol w2n_functions moved to an odd
- * address made the loader read its code pointers misaligned.  Refused. */
-Test(fuzz_regressions, misaligned_code_array_is_refused) {
-    const char *path = W2N_TEST_DATA "/../fuzz/regressions/object/misaligned_functions.o";
-    w2n_object *obj = NULL;
-    w2n_error err;
-    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_ERR_BAD_OBJECT, "%s", err.message);
-    cr_expect_null(obj);
-    cr_expect(strstr(err.message, "not aligned"), "\"%s\"", err.message);
-}
