@@ -94,6 +94,26 @@ static bool read_zero_byte(w2n_reader *r) {
     return true;
 }
 
+/* The memory index of memory.size/grow/fill/copy/init: a zero byte in 2.0,
+ * any index with multi-memory.  A non-zero byte is a valid module that needs
+ * a feature w2n lacks, not a corrupt one, so it is refused as such (one byte
+ * is read, as 2.0 does, until multi-memory lands). */
+static bool read_memory_index(w2n_reader *r) {
+    uint8_t b;
+    if (!w2n_read_u8(r, &b))
+        return false;
+    if (b != 0 && !w2n_features_has(r->features, W2N_FEATURE_MULTI_MEMORY)) {
+        w2n_feature_refuse(r->err, w2n_reader_offset(r) - 1, W2N_FEATURE_MULTI_MEMORY,
+                           "a memory index other than 0");
+        return false;
+    }
+    if (b != 0) {
+        r->pos--;
+        return w2n_reader_fail(r, "zero byte expected");
+    }
+    return true;
+}
+
 static bool read_blocktype(w2n_reader *r, w2n_blocktype *bt) {
     if (w2n_reader_done(r))
         return w2n_reader_fail(r, "unexpected end");
@@ -215,7 +235,7 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
                w2n_read_u32(r, &in->imm.call_indirect.table);
     case W2N_IMM_MEMIDX:
         in->imm.index = 0;
-        return read_zero_byte(r);
+        return read_memory_index(r);
     case W2N_IMM_I32:
         return w2n_read_s32(r, &in->imm.i32);
     case W2N_IMM_I64:
@@ -226,10 +246,10 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
         return w2n_read_f64(r, &in->imm.f64_bits);
     case W2N_IMM_MEMORY_INIT:
         in->imm.memory_init.memory = 0;
-        return w2n_read_u32(r, &in->imm.memory_init.segment) && read_zero_byte(r);
+        return w2n_read_u32(r, &in->imm.memory_init.segment) && read_memory_index(r);
     case W2N_IMM_MEMORY_COPY:
         in->imm.memory_copy.dst = in->imm.memory_copy.src = 0;
-        return read_zero_byte(r) && read_zero_byte(r);
+        return read_memory_index(r) && read_memory_index(r);
     case W2N_IMM_TABLE_INIT:
         return w2n_read_u32(r, &in->imm.table_init.segment) &&
                w2n_read_u32(r, &in->imm.table_init.table);

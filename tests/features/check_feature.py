@@ -62,6 +62,8 @@ CASES = {
                      "multi-memory", "a second memory"),
     "multi-memory-memarg": (func_module(b"\x41\x00\x28\x42\x01\x00\x1a", memory=True),
                             "multi-memory", "a memory index other than 0"),
+    "multi-memory-memory-size": (func_module(b"\x3f\x01\x1a", memory=True),
+                                 "multi-memory", "a memory index other than 0"),
     "memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
     "memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64", "a 64-bit table"),
     "relaxed-simd": (func_module(b"\xfd" + leb(0x100)), "relaxed-simd", "i8x16.relaxed_swizzle"),
