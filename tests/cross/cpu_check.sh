@@ -16,9 +16,11 @@ cc_aarch64=aarch64-linux-gnu-gcc
 cc_riscv64=riscv64-linux-gnu-gcc
 for t in aarch64 riscv64; do
     eval cc=\$cc_$t
+    # w2n/version.h is generated into the build tree, beside tools/.
     $cc -std=gnu11 -O1 -static -I"$src/include" -I"$src/runtime" -I"$src/tools" \
+        -I"$(dirname "$w2n")/../generated" \
         "$src"/tools/w2n_run_main.c "$src"/tools/run_*.c "$src"/tools/output.c \
-        "$src"/tools/file_util.c "$src"/runtime/*.c "$src"/runtime/wasi/*.c -lm -lpthread \
+        "$src"/runtime/*.c "$src"/runtime/wasi/*.c -lm -lpthread \
         -o "$work/w2n-run-$t" 2>"$work/cc.log" || { cat "$work/cc.log"; exit 2; }
 done
 
