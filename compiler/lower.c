@@ -300,7 +300,7 @@ bool w2n_lower_unsupported(w2n_lower_func *f, const w2n_instr *in) { return fals
 typedef bool (*lower_handler)(w2n_lower_func *f, const w2n_instr *in);
 
 static const lower_handler handlers[W2N_OPCODE_ROWS] = {
-#define W2N_OP(prefix, code, id, name, imm, sig, size, feature, handler) [W2N_ROW_##id] = handler,
+#define W2N_OP(prefix, code, id, name, imm, sig, size, feature, handler) [W2N_ROW_##id] = (handler),
 #include "opcodes.def"
 #undef W2N_OP
 };

@@ -24,8 +24,14 @@ static uint64_t address_space_now(void) {
     FILE *f = fopen("/proc/self/statm", "r");
     unsigned long long pages = 0;
     if (f) {
-        if (fscanf(f, "%llu", &pages) != 1)
-            pages = 0;
+        char line[128];
+        if (fgets(line, sizeof line, f)) {
+            char *end;
+            errno = 0;
+            pages = strtoull(line, &end, 10);
+            if (errno || end == line)
+                pages = 0;
+        }
         fclose(f);
     }
     return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);

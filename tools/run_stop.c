@@ -61,7 +61,12 @@ double w2n_run_stop_process_start(void) {
         if (*p == ' ')
             field++;
     long hz = sysconf(_SC_CLK_TCK);
-    if (!p || field != 22 || sscanf(p, "%llu", &ticks) != 1 || hz <= 0)
+    if (!p || field != 22 || hz <= 0)
+        return now;
+    char *end;
+    errno = 0;
+    ticks = strtoull(p, &end, 10);
+    if (errno || end == p)
         return now;
     double start = (double)ticks / (double)hz;
     return start <= now ? start : now;
