@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 3
+#define W2N_ABI_VERSION 4
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 

@@ -56,8 +56,6 @@ def func_module(body, memory=False):
 CASES = {
     "tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
     "tail-call-indirect": (func_module(b"\x41\x00\x13\x00\x00"), "tail-call", "return_call_indirect"),
-    "extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
-                       "extended-const", "an extended constant expression"),
     "multi-memory": (HEADER + section(5, vec([b"\x00\x01", b"\x00\x01"])),
                      "multi-memory", "a second memory"),
     "multi-memory-memarg": (func_module(b"\x41\x00\x28\x42\x01\x00\x1a", memory=True),
@@ -90,6 +88,13 @@ CASES = {
 
 # Implemented features switched off with --wasm-features.
 DISABLED = {
+    "disabled-extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
+                                "extended-const", "an extended constant expression"),
+    # Wasm 2.0's rule: only imported globals (here a data offset reads global 0).
+    "disabled-extended-const-global": (HEADER + MEMORY + section(6, vec([b"\x7f\x00\x41\x00\x0b"]))
+                                       + section(11, vec([b"\x00\x23\x00\x0b\x00"])),
+                                       "extended-const",
+                                       "a constant expression reading a global defined in the module"),
     "disabled-simd": (func_module(b"\xfd\x0c" + b"\0" * 16 + b"\x1a"), "simd", "v128.const"),
     "disabled-sign-extension": (func_module(b"\x41\x00\xc0\x1a"), "sign-extension", "i32.extend8_s"),
     "disabled-bulk-memory": (func_module(b"\x41\x00\x41\x00\x41\x00\xfc\x0b\x00", memory=True),
