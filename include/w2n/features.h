@@ -36,7 +36,7 @@ extern "C" {
     X(EXTENDED_CONST, "extended-const", true)                  \
     X(MULTI_MEMORY, "multi-memory", false)                     \
     X(MEMORY64, "memory64", false)                             \
-    X(RELAXED_SIMD, "relaxed-simd", false)                     \
+    X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", false)                               \
     X(EXCEPTIONS, "exceptions", false)                         \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \
