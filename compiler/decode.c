@@ -44,7 +44,7 @@ typedef struct decoder {
     uint32_t ndef_memories;
     w2n_limits *def_memories;
     uint32_t ndef_globals;
-    uint32_t const_ops_cap;   /* of m->const_ops */
+    uint32_t const_ops_cap; /* of m->const_ops */
     bool has_code_section;
     uint32_t ncodes;
     uint64_t module_locals;
@@ -194,25 +194,49 @@ static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
 /* One instruction of a constant expression as a w2n_const_expr; false for
  * any instruction constant expressions may not hold. */
 static bool const_instr(const w2n_instr *in, w2n_const_expr *out) {
-    static const struct { uint32_t op; uint8_t kind; } arith[] = {
+    static const struct {
+        uint32_t op;
+        uint8_t kind;
+    } arith[] = {
         {W2N_OP_I32_ADD, W2N_CONST_I32_ADD}, {W2N_OP_I32_SUB, W2N_CONST_I32_SUB},
         {W2N_OP_I32_MUL, W2N_CONST_I32_MUL}, {W2N_OP_I64_ADD, W2N_CONST_I64_ADD},
         {W2N_OP_I64_SUB, W2N_CONST_I64_SUB}, {W2N_OP_I64_MUL, W2N_CONST_I64_MUL},
     };
     memset(out, 0, sizeof *out);
     switch (in->op) {
-    case W2N_OP_I32_CONST: out->kind = W2N_CONST_I32; out->bits[0] = (uint32_t)in->imm.i32; return true;
-    case W2N_OP_I64_CONST: out->kind = W2N_CONST_I64; out->bits[0] = (uint64_t)in->imm.i64; return true;
-    case W2N_OP_F32_CONST: out->kind = W2N_CONST_F32; out->bits[0] = in->imm.f32_bits; return true;
-    case W2N_OP_F64_CONST: out->kind = W2N_CONST_F64; out->bits[0] = in->imm.f64_bits; return true;
+    case W2N_OP_I32_CONST:
+        out->kind = W2N_CONST_I32;
+        out->bits[0] = (uint32_t)in->imm.i32;
+        return true;
+    case W2N_OP_I64_CONST:
+        out->kind = W2N_CONST_I64;
+        out->bits[0] = (uint64_t)in->imm.i64;
+        return true;
+    case W2N_OP_F32_CONST:
+        out->kind = W2N_CONST_F32;
+        out->bits[0] = in->imm.f32_bits;
+        return true;
+    case W2N_OP_F64_CONST:
+        out->kind = W2N_CONST_F64;
+        out->bits[0] = in->imm.f64_bits;
+        return true;
     case W2N_OP_V128_CONST:
         out->kind = W2N_CONST_V128;
         memcpy(&out->bits[0], in->imm.v128, 8);
         memcpy(&out->bits[1], in->imm.v128 + 8, 8);
         return true;
-    case W2N_OP_REF_NULL: out->kind = W2N_CONST_REF_NULL; out->index = in->imm.reftype; return true;
-    case W2N_OP_REF_FUNC: out->kind = W2N_CONST_REF_FUNC; out->index = in->imm.index; return true;
-    case W2N_OP_GLOBAL_GET: out->kind = W2N_CONST_GLOBAL_GET; out->index = in->imm.index; return true;
+    case W2N_OP_REF_NULL:
+        out->kind = W2N_CONST_REF_NULL;
+        out->index = in->imm.reftype;
+        return true;
+    case W2N_OP_REF_FUNC:
+        out->kind = W2N_CONST_REF_FUNC;
+        out->index = in->imm.index;
+        return true;
+    case W2N_OP_GLOBAL_GET:
+        out->kind = W2N_CONST_GLOBAL_GET;
+        out->index = in->imm.index;
+        return true;
     default:
         for (size_t i = 0; i < sizeof arith / sizeof arith[0]; i++)
             if (arith[i].op == in->op) {
@@ -265,7 +289,8 @@ static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
         if (!not_const && const_instr(&in, &op)) {
             if (op.kind >= W2N_CONST_I32_ADD) {
                 /* Valid in a constant expression since extended-const. */
-                if (!need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST, "an extended constant expression"))
+                if (!need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST,
+                          "an extended constant expression"))
                     goto fail;
                 arithmetic = true;
             }
@@ -290,7 +315,7 @@ static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
     r->pos = ir.r.pos;
     w2n_instr_reader_free(&ir);
     if (not_const || count == 0 || (count == 1 && !arithmetic))
-        d->m->nconst_ops = first;   /* the pool keeps only extended runs */
+        d->m->nconst_ops = first; /* the pool keeps only extended runs */
     if (not_const)
         out->value.kind = W2N_INIT_NOT_CONST;
     else if (count == 0)

@@ -9,7 +9,14 @@
 #include "lower.h"
 
 /* Lane shapes of a v128. */
-typedef enum shape { I8X16, I16X8, I32X4, I64X2, F32X4, F64X2 } shape;
+typedef enum shape {
+    I8X16,
+    I16X8,
+    I32X4,
+    I64X2,
+    F32X4,
+    F64X2
+} shape;
 
 /* The LLVM vector type of a shape (<4 x float> for F32X4 ...). */
 LLVMTypeRef w2n_simd_vec_type(w2n_lower_module *lm, shape s);
@@ -18,8 +25,8 @@ LLVMValueRef w2n_simd_pop_as(w2n_lower_func *f, shape s);
 /* Push a vector of any shape as a v128. */
 void w2n_simd_push(w2n_lower_func *f, LLVMValueRef v);
 /* shufflevector of a (and b, or poison) with mask first, first+step, ... */
-LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b,
-                                  unsigned first, unsigned step, unsigned count);
+LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b, unsigned first,
+                                  unsigned step, unsigned count);
 /* Every NaN lane of r made the canonical quiet NaN. */
 LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r);
 

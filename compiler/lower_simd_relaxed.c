@@ -15,14 +15,12 @@
 #include "lower_simd.h"
 #include "target.h"
 
-static const w2n_relaxed_choices *choices(w2n_lower_func *f)
-{
+static const w2n_relaxed_choices *choices(w2n_lower_func *f) {
     return &w2n_target_find(f->lm->opts->target)->relaxed;
 }
 
 /* The instruction lowered as its deterministic Wasm 2.0 counterpart `op`. */
-static bool as_deterministic(w2n_lower_func *f, const w2n_instr *in, uint32_t op)
-{
+static bool as_deterministic(w2n_lower_func *f, const w2n_instr *in, uint32_t op) {
     w2n_instr same = *in;
     same.op = op;
     return w2n_lower_simd(f, &same);
@@ -30,8 +28,7 @@ static bool as_deterministic(w2n_lower_func *f, const w2n_instr *in, uint32_t op
 
 /* madd(a, b, c) = a * b + c, nmadd(a, b, c) = -(a * b) + c: rounded once
  * (llvm.fma, one instruction where the target has it) or twice. */
-static void lower_madd(w2n_lower_func *f, shape s, bool negate, bool fused)
-{
+static void lower_madd(w2n_lower_func *f, shape s, bool negate, bool fused) {
     LLVMValueRef c = w2n_simd_pop_as(f, s);
     LLVMValueRef b = w2n_simd_pop_as(f, s);
     LLVMValueRef a = w2n_simd_pop_as(f, s);
@@ -53,8 +50,7 @@ static void lower_madd(w2n_lower_func *f, shape s, bool negate, bool fused)
 
 /* min = a < b ? a : b, max = a > b ? a : b: x86's minps/maxps, which give b
  * when either is NaN and when both are zeros. */
-static void lower_select_minmax(w2n_lower_func *f, shape s, bool is_max)
-{
+static void lower_select_minmax(w2n_lower_func *f, shape s, bool is_max) {
     LLVMValueRef b = w2n_simd_pop_as(f, s);
     LLVMValueRef a = w2n_simd_pop_as(f, s);
     LLVMValueRef pick_a = LLVMBuildFCmp(f->b, is_max ? LLVMRealOGT : LLVMRealOLT, a, b, "");
@@ -64,8 +60,7 @@ static void lower_select_minmax(w2n_lower_func *f, shape s, bool is_max)
 /* Products of the signed bytes of a and b (b's top bit read as a sign),
  * pairs added with 16-bit wrap-around; the _add form widens those sums in
  * pairs to i32 and adds c (i32x4.extadd_pairwise_i16x8_s then i32x4.add). */
-static void lower_relaxed_dot(w2n_lower_func *f, bool add)
-{
+static void lower_relaxed_dot(w2n_lower_func *f, bool add) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef c = add ? w2n_simd_pop_as(f, I32X4) : NULL;
     LLVMValueRef b = w2n_simd_pop_as(f, I8X16);
@@ -85,21 +80,18 @@ static void lower_relaxed_dot(w2n_lower_func *f, bool add)
 }
 
 static bool lower_minmax(w2n_lower_func *f, const w2n_instr *in, shape s, bool is_max,
-                         uint32_t deterministic)
-{
+                         uint32_t deterministic) {
     if (!choices(f)->select_minmax)
         return as_deterministic(f, in, deterministic);
     lower_select_minmax(f, s, is_max);
     return true;
 }
 
-static void lower_fma(w2n_lower_func *f, shape s, bool negate)
-{
+static void lower_fma(w2n_lower_func *f, shape s, bool negate) {
     lower_madd(f, s, negate, choices(f)->fused_madd);
 }
 
-bool w2n_lower_simd_relaxed(w2n_lower_func *f, const w2n_instr *in)
-{
+bool w2n_lower_simd_relaxed(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_I8X16_RELAXED_SWIZZLE: return as_deterministic(f, in, W2N_OP_I8X16_SWIZZLE);
     case W2N_OP_I32X4_RELAXED_TRUNC_F32X4_S:

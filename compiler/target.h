@@ -16,8 +16,8 @@
  * so one object gives the same results on every CPU that runs it; the
  * instructions not named here give their deterministic result everywhere. */
 typedef struct w2n_relaxed_choices {
-    bool fused_madd;      /* relaxed_madd/nmadd round once (fma), else twice */
-    bool select_minmax;   /* relaxed_min/max are `a < b ? a : b` (x86 minps), else min/max */
+    bool fused_madd;    /* relaxed_madd/nmadd round once (fma), else twice */
+    bool select_minmax; /* relaxed_min/max are `a < b ? a : b` (x86 minps), else min/max */
 } w2n_relaxed_choices;
 
 typedef struct w2n_target {

@@ -97,22 +97,30 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
     const w2n_meta *m = inst->meta;
     uint64_t stack[W2N_LIMIT_CONST_EXPR_OPS];
     uint32_t depth = 0;
-    bool wide = false;   /* the last value pushed is an i64 */
+    bool wide = false; /* the last value pushed is an i64 */
     for (uint64_t i = c->index; i < c->index + c->bits[0]; i++) {
         const w2n_const_expr *op = &m->const_ops[i];
         uint64_t x = depth >= 2 ? stack[depth - 2] : 0, y = depth >= 1 ? stack[depth - 1] : 0;
         switch (op->kind) {
-        case W2N_CONST_I32: stack[depth++] = (uint32_t)op->bits[0]; wide = false; continue;
-        case W2N_CONST_I64: stack[depth++] = op->bits[0]; wide = true; continue;
+        case W2N_CONST_I32:
+            stack[depth++] = (uint32_t)op->bits[0];
+            wide = false;
+            continue;
+        case W2N_CONST_I64:
+            stack[depth++] = op->bits[0];
+            wide = true;
+            continue;
         case W2N_CONST_GLOBAL_GET: {
             const w2n_global *g = inst->globals[op->index];
             wide = g->type.type == W2N_I64;
             stack[depth++] = wide ? (uint64_t)g->storage.i64 : (uint32_t)g->storage.i32;
             continue;
         }
-        case W2N_CONST_I32_ADD: case W2N_CONST_I64_ADD: x += y; break;
-        case W2N_CONST_I32_SUB: case W2N_CONST_I64_SUB: x -= y; break;
-        default: x *= y; break;   /* I32_MUL, I64_MUL */
+        case W2N_CONST_I32_ADD:
+        case W2N_CONST_I64_ADD: x += y; break;
+        case W2N_CONST_I32_SUB:
+        case W2N_CONST_I64_SUB: x -= y; break;
+        default: x *= y; break; /* I32_MUL, I64_MUL */
         }
         wide = op->kind >= W2N_CONST_I64_ADD;
         stack[--depth - 1] = wide ? x : (uint32_t)x;

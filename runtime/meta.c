@@ -327,7 +327,7 @@ static void get_globaltype(rbuf *r, w2n_globaltype *g) {
 /* Index spaces known while decoding; const exprs are checked against them. */
 typedef struct spaces {
     uint64_t funcs, tables, memories, globals;
-    const w2n_meta *m;        /* for the pool of extended-const instructions */
+    const w2n_meta *m; /* for the pool of extended-const instructions */
 } spaces;
 
 static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
@@ -376,9 +376,7 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
         if (c->index >= s->globals)
             bad(r, "global.get index out of range");
         break;
-    case W2N_CONST_EXTENDED:
-        check_extended(r, c, s);
-        break;
+    case W2N_CONST_EXTENDED: check_extended(r, c, s); break;
     default:
         bad(r, "unknown constant expression");
     }
@@ -469,7 +467,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     m->nconst_ops = get_count(r, CONST_SIZE);
     m->const_ops = alloc_array(r, m->nconst_ops, sizeof *m->const_ops);
     for (uint32_t i = 0; i < m->nconst_ops && !r->failed; i++) {
-        get_const_unchecked(r, &m->const_ops[i]);   /* global indices: at each use */
+        get_const_unchecked(r, &m->const_ops[i]); /* global indices: at each use */
         if (!r->failed && !is_pool_kind(m->const_ops[i].kind))
             bad(r, "unknown extended constant instruction");
     }

@@ -382,11 +382,10 @@ Test(decode, const_exprs_are_marked_for_validation) {
 Test(decode, extended_const_exprs_go_to_the_pool) {
     buf o;
     header(&o);
-    SEC(&o, 6, 4,
-        0x7F, 0, 0x41, 1, 0x0B,                        /* i32.const 1 */
-        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B,         /* 1 + 2 */
-        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x1A, 0x0B,   /* ... drop: not constant */
-        0x7E, 0, 0x23, 0, 0x42, 0x7F, 0x7E, 0x0B);     /* global.get 0 * -1 */
+    SEC(&o, 6, 4, 0x7F, 0, 0x41, 1, 0x0B,            /* i32.const 1 */
+        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B,       /* 1 + 2 */
+        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x1A, 0x0B, /* ... drop: not constant */
+        0x7E, 0, 0x23, 0, 0x42, 0x7F, 0x7E, 0x0B);   /* global.get 0 * -1 */
     w2n_module m;
     w2n_error err;
     cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);

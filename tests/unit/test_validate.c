@@ -317,7 +317,7 @@ Test(validate_module, global_init) {
     SEC(&o, 6, 1, 0x7F, 0, 0x0B);                       /* empty */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B);              /* itself */
+    SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B); /* itself */
     EXPECT(&o, W2N_ERR_INVALID, "unknown global 0");
     header(&o);
     SEC(&o, 6, 2, 0x7F, 0, 0x23, 1, 0x0B, 0x7F, 0, 0x41, 0, 0x0B); /* a later global */
@@ -351,10 +351,10 @@ Test(validate_module, extended_const) {
     SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x42, 2, 0x6A, 0x0B); /* i32.add of an i64 */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x6A, 0x0B);          /* one operand short */
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x6A, 0x0B); /* one operand short */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x0B);       /* two values left */
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x0B); /* two values left */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
     SEC(&o, 6, 1, 0x7E, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B); /* i32 result for an i64 */
