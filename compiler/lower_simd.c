@@ -815,6 +815,11 @@ LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRe
     return shuffle_seq(f, a, b, first, step, count);
 }
 
+LLVMValueRef w2n_simd_splat_const(LLVMValueRef c, unsigned n)
+{
+    return splat_const(c, n);
+}
+
 LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r)
 {
     return quiet_nan(f, r);

@@ -27,6 +27,8 @@ void w2n_simd_push(w2n_lower_func *f, LLVMValueRef v);
 /* shufflevector of a (and b, or poison) with mask first, first+step, ... */
 LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b, unsigned first,
                                   unsigned step, unsigned count);
+/* A vector of n lanes, all the scalar constant c. */
+LLVMValueRef w2n_simd_splat_const(LLVMValueRef c, unsigned n);
 /* Every NaN lane of r made the canonical quiet NaN. */
 LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r);
 

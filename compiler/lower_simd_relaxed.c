@@ -57,6 +57,36 @@ static void lower_select_minmax(w2n_lower_func *f, shape s, bool is_max) {
     w2n_simd_push(f, LLVMBuildSelect(f->b, pick_a, a, b, ""));
 }
 
+/* Signed truncation giving -2^31 for NaN and out-of-range lanes: what x86's
+ * cvttps2dq/cvttpd2dq do, in portable IR (fptosi is poison out of range, so
+ * the select takes only in-range lanes from it).  f64x2 fills two zero lanes. */
+static void lower_trunc_int_min(w2n_lower_func *f, shape s) {
+    w2n_lower_module *lm = f->lm;
+    bool wide = s == F64X2;
+    unsigned n = wide ? 2 : 4;
+    LLVMValueRef x = w2n_simd_pop_as(f, s);
+    LLVMTypeRef lane = wide ? lm->t_f64 : lm->t_f32, ints = LLVMVectorType(lm->t_i32, n);
+    /* In range: -2^31 <= trunc(x) < 2^31.  Below, -2^31 - 1 is an f64 but
+     * not an f32 (it rounds to -2^31), hence the two comparisons. */
+    LLVMValueRef lo =
+        w2n_simd_splat_const(LLVMConstReal(lane, wide ? -2147483649.0 : -2147483648.0), n);
+    LLVMValueRef hi = w2n_simd_splat_const(LLVMConstReal(lane, 2147483648.0), n);
+    LLVMValueRef above = LLVMBuildFCmp(f->b, wide ? LLVMRealOGT : LLVMRealOGE, x, lo, "");
+    LLVMValueRef in = LLVMBuildAnd(f->b, above, LLVMBuildFCmp(f->b, LLVMRealOLT, x, hi, ""), "");
+    LLVMValueRef min = w2n_simd_splat_const(LLVMConstInt(lm->t_i32, 0x80000000u, false), n);
+    LLVMValueRef r = LLVMBuildSelect(f->b, in, LLVMBuildFPToSI(f->b, x, ints, ""), min, "");
+    if (wide)
+        r = w2n_simd_shuffle_seq(f, r, LLVMConstNull(ints), 0, 1, 4);
+    w2n_simd_push(f, r);
+}
+
+static bool lower_trunc_s(w2n_lower_func *f, const w2n_instr *in, shape s, uint32_t deterministic) {
+    if (!choices(f)->trunc_int_min)
+        return as_deterministic(f, in, deterministic);
+    lower_trunc_int_min(f, s);
+    return true;
+}
+
 /* Products of the signed bytes of a and b (b's top bit read as a sign),
  * pairs added with 16-bit wrap-around; the _add form widens those sums in
  * pairs to i32 and adds c (i32x4.extadd_pairwise_i16x8_s then i32x4.add). */
@@ -95,11 +125,11 @@ bool w2n_lower_simd_relaxed(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_I8X16_RELAXED_SWIZZLE: return as_deterministic(f, in, W2N_OP_I8X16_SWIZZLE);
     case W2N_OP_I32X4_RELAXED_TRUNC_F32X4_S:
-        return as_deterministic(f, in, W2N_OP_I32X4_TRUNC_SAT_F32X4_S);
+        return lower_trunc_s(f, in, F32X4, W2N_OP_I32X4_TRUNC_SAT_F32X4_S);
     case W2N_OP_I32X4_RELAXED_TRUNC_F32X4_U:
         return as_deterministic(f, in, W2N_OP_I32X4_TRUNC_SAT_F32X4_U);
     case W2N_OP_I32X4_RELAXED_TRUNC_F64X2_S_ZERO:
-        return as_deterministic(f, in, W2N_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO);
+        return lower_trunc_s(f, in, F64X2, W2N_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO);
     case W2N_OP_I32X4_RELAXED_TRUNC_F64X2_U_ZERO:
         return as_deterministic(f, in, W2N_OP_I32X4_TRUNC_SAT_F64X2_U_ZERO);
     case W2N_OP_F32X4_RELAXED_MADD: lower_fma(f, F32X4, false); return true;

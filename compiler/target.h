@@ -18,6 +18,7 @@
 typedef struct w2n_relaxed_choices {
     bool fused_madd;    /* relaxed_madd/nmadd round once (fma), else twice */
     bool select_minmax; /* relaxed_min/max are `a < b ? a : b` (x86 minps), else min/max */
+    bool trunc_int_min; /* relaxed_trunc_*_s give -2^31 for NaN and out of range, else saturate */
 } w2n_relaxed_choices;
 
 typedef struct w2n_target {
