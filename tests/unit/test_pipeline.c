@@ -328,7 +328,7 @@ Test(pipeline, extended_constant_expressions_wrap) {
     cr_assert_eq(export_global(&l, "add32").of.i32, INT32_MIN);
     cr_assert_eq(export_global(&l, "mul32").of.i32, 0x10000);
     cr_assert_eq(export_global(&l, "sub64").of.i64, -1);
-    cr_assert_eq(export_global(&l, "mul64").of.i64, 0x100000000ll);
+    cr_assert_eq(export_global(&l, "mul64").of.i64, 0x100000000LL);
     int32_t v;
     w2n_trap trap;
     cr_assert_eq(call_i32(&l, "byte", 17, &v, &trap), W2N_OK);
