@@ -25,6 +25,7 @@
 #include "seal.h"
 #include "w2n/abi.h"
 #include "w2n/compiler_flags.h"
+#include "w2n/features.h"
 #include "w2n/version.h"
 
 #pragma weak w2n_meta_decode
@@ -60,9 +61,31 @@ static void print_limits(const w2n_limits *l) {
         printf(" max %" PRIu64, l->max);
 }
 
+/* Provenance (ABI 3.1 on): which w2n compiled the object, how, from what. */
+static void print_provenance(const w2n_meta *m) {
+    if (m->abi_minor < 1) {
+        printf("compiled by:  (not recorded: ABI %u.%u)\n", m->abi_version, m->abi_minor);
+        return;
+    }
+    printf("compiled by:  w2n %s\n", m->w2n_version);
+    printf("triple:       %s\n", m->target);
+    printf("opt level:    -O%u\n", m->opt_level);
+    printf("wasm features:");
+    const char *sep = " ";
+    for (int f = 0; f < W2N_FEATURE_COUNT; f++)
+        if (w2n_features_has(m->wasm_features, (w2n_feature)f)) {
+            printf("%s%s", sep, w2n_feature_name((w2n_feature)f));
+            sep = ",";
+        }
+    printf("\nmodule sha256: ");
+    for (int i = 0; i < 32; i++)
+        printf("%02x", m->module_sha256[i]);
+    printf("\n");
+}
+
 static void print_meta(const w2n_meta *m) {
-    printf("abi version:  %u%s\n", m->abi_version,
-           m->abi_version == W2N_ABI_VERSION ? "" : " (this w2n expects another)");
+    printf("abi version:  %u.%u\n", m->abi_version, m->abi_minor);
+    print_provenance(m);
     printf("meta target:  %s\n", m->arch == W2N_ARCH_X86_64    ? "x86_64"
                                  : m->arch == W2N_ARCH_AARCH64 ? "aarch64"
                                  : m->arch == W2N_ARCH_RISCV64 ? "riscv64"
@@ -126,7 +149,7 @@ static int show_meta(Elf *e, size_t shstrndx, const char *path) {
         w2n_meta m;
         w2n_error err;
         if (w2n_meta_decode(d ? d->d_buf : NULL, size, &m, &err) != W2N_OK) {
-            fprintf(stderr, "w2n inspect: %s: bad metadata: %s\n", path, err.message);
+            fprintf(stderr, "w2n inspect: %s: %s\n", path, err.message);
             return 1;
         }
         print_meta(&m);

@@ -3,9 +3,12 @@
  *
  * The compiler (compiler/) emits code that obeys this file; the runtime
  * (runtime/) builds the structures it describes.  Changing any layout here
- * means bumping W2N_ABI_VERSION: the loader refuses objects of another
- * version.  Offsets are fixed for 64-bit targets (all pointers 8 bytes);
- * the static asserts at the bottom pin them.
+ * means bumping W2N_ABI_VERSION (the major): the loader refuses objects of
+ * another major.  What older runtimes may lack but older objects keep
+ * working with (fields appended to the metadata) bumps W2N_ABI_MINOR: the
+ * loader takes objects of its major and any minor up to its own.  Offsets
+ * are fixed for 64-bit targets (all pointers 8 bytes); the static asserts at
+ * the bottom pin them.
  *
  * Calling convention of compiled Wasm functions (the "native" entry):
  *     R f(w2n_vmctx *vmctx, P1 p1, P2 p2, ...)
@@ -31,6 +34,8 @@ extern "C" {
 #endif
 
 #define W2N_ABI_VERSION 3
+/* 1: the metadata records which w2n made the object and from what (docs/abi.md). */
+#define W2N_ABI_MINOR 1
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 
