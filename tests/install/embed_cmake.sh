@@ -35,7 +35,9 @@ check embed_static "$work/embed_static" "$work/guest-explicit.o"
 grep -qx 'fib(50) = 12586269025' "$work/compile_and_run.out" ||
     { cat "$work/compile_and_run.out"; echo "embed_cmake: compile_and_run is wrong" >&2; exit 1; }
 
-# The explicit-bounds module of w2n_add_wasm_module(BOUNDS_CHECKS explicit).
-"$prefix/bin/w2n" inspect "$work/guest-explicit.o" | grep -q 'explicit' ||
+# The options of w2n_add_wasm_module: BOUNDS_CHECKS, TARGET_TRIPLE, OUTPUT.
+"$prefix/bin/w2n" inspect "$work/guest-explicit.o" | grep -q 'bounds-checks=explicit' ||
     { echo "embed_cmake: guest-explicit.o was not compiled with explicit bounds checks" >&2; exit 1; }
+"$prefix/bin/w2n" inspect "$work/boards/guest-aarch64.o" | grep -qx 'triple: *aarch64-linux-gnu' ||
+    { echo "embed_cmake: boards/guest-aarch64.o was not compiled for aarch64" >&2; exit 1; }
 echo "examples/embed built against $prefix: embed, embed_static and compile_and_run agree"
