@@ -113,6 +113,11 @@ function(w2n_add_wasm_module name input)
     VERBATIM)
 
   if(arg_EMBED)
+    get_property(languages GLOBAL PROPERTY ENABLED_LANGUAGES)
+    if(NOT "C" IN_LIST languages)
+      message(FATAL_ERROR "w2n_add_wasm_module(${name} ... EMBED): the embedding library is "
+              "C; enable it with project(... LANGUAGES C ...) or enable_language(C)")
+    endif()
     string(MAKE_C_IDENTIFIER "${name}" id)
     _w2n_embed_sources(${name} ${id} ${output} source header_dir)
     set_source_files_properties(${source} PROPERTIES OBJECT_DEPENDS ${output})
