@@ -9,6 +9,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sha256.h"
+#include "w2n/version.h"
+
 w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
                           const w2n_compile_options *opts, w2n_meta *out, w2n_error *err) {
     memset(out, 0, sizeof *out);
@@ -20,6 +23,12 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     out->cpu = (char *)(opts->cpu ? opts->cpu : "");
     out->features = (char *)(opts->features ? opts->features : "");
     out->module_hash = w2n_meta_hash(m->bytes, m->size);
+    out->abi_minor = W2N_ABI_MINOR;
+    out->w2n_version = (char *)W2N_VERSION;
+    out->target = (char *)t->name;
+    out->opt_level = (uint8_t)opts->opt_level;
+    out->wasm_features = opts->wasm_features;
+    w2n_sha256_digest(m->bytes, m->size, out->module_sha256);
     out->ntypes = m->ntypes;
     out->types = m->types;
 

@@ -27,6 +27,7 @@
 #include "image.h"
 #include "libcalls.h"
 #include "reloc.h"
+#include "w2n/runtime.h"  /* w2n_host_target is public API */
 
 #define NONE UINT64_MAX
 #define SHT_NOTE 7

@@ -10,7 +10,9 @@
  * An import encodes only the type of its kind.  A const expr is
  * kind u8, index u32, bits[0] u64, bits[1] u64; the pool of extended-const
  * instructions comes before the globals, whose initialisers may name runs of
- * it.  Nothing may follow the data segments.
+ * it.  The u32 after the magic is the ABI major in its low 16 bits and the
+ * minor in its high 16.  The provenance fields follow the data segments;
+ * nothing else may.
  *
  * The decoder trusts nothing: every length is checked against the bytes that
  * remain before anything is allocated, and every index against its index
@@ -21,7 +23,9 @@
 #include <string.h>
 
 #include "meta.h"
+#include "sha256.h"
 #include "w2n/limits.h"
+#include "w2n/version.h"
 
 /* ---- encoding ------------------------------------------------------------- */
 
@@ -130,11 +134,20 @@ static void put_segments(wbuf *b, const w2n_meta *m) {
     }
 }
 
+/* Since ABI 3.1: which w2n compiled the object, for what, from which module. */
+static void put_provenance(wbuf *b, const w2n_meta *m) {
+    put_str(b, m->w2n_version);
+    put_str(b, m->target);
+    put_u8(b, m->opt_level);
+    put_u32(b, m->wasm_features);
+    put(b, m->module_sha256, W2N_SHA256_SIZE);
+}
+
 w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_size,
                            w2n_error *err) {
     wbuf b = {0};
     put(&b, W2N_META_MAGIC, 8);
-    put_u32(&b, m->abi_version);
+    put_u32(&b, (m->abi_version & 0xFFFFu) | m->abi_minor << 16);
     put_u32(&b, m->arch);
     put_u32(&b, m->flags);
     put_str(&b, m->cpu);
@@ -178,6 +191,7 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     }
     put_u64(&b, (uint64_t)m->start);
     put_segments(&b, m);
+    put_provenance(&b, m);
 
     if (b.failed) {
         free(b.data);
@@ -415,13 +429,33 @@ static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
     }
 }
 
+/* Objects of this major load whatever their minor up to ours: a later minor
+ * only appends.  Another major may lay out everything differently, so it is
+ * refused before anything else is read. */
+static void check_version(rbuf *r, const w2n_meta *m) {
+    if (r->failed || (m->abi_version == W2N_ABI_VERSION && m->abi_minor <= W2N_ABI_MINOR))
+        return;
+    const char *remedy = m->abi_version == W2N_ABI_VERSION && m->abi_minor > W2N_ABI_MINOR
+                             ? " or run it with the runtime of the w2n that compiled it"
+                             : "";
+    r->code = w2n_error_set(r->err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                            "object has w2n ABI %u.%u, this runtime (w2n %s) reads ABI %u.0 "
+                            "to %u.%u: recompile the module with w2n %s%s",
+                            m->abi_version, m->abi_minor, W2N_VERSION, W2N_ABI_VERSION,
+                            W2N_ABI_VERSION, W2N_ABI_MINOR, W2N_VERSION, remedy);
+    r->failed = true;
+}
+
 static void get_header_and_types(rbuf *r, w2n_meta *m) {
     if (!have(r, 8) || memcmp(r->p, W2N_META_MAGIC, 8) != 0) {
         bad(r, "bad magic");
         return;
     }
     r->pos = 8;
-    m->abi_version = get_u32(r);
+    uint32_t version = get_u32(r);
+    m->abi_version = version & 0xFFFFu;
+    m->abi_minor = version >> 16;
+    check_version(r, m);
     m->arch = get_u32(r);
     m->flags = get_u32(r);
     m->cpu = get_str(r);
@@ -562,6 +596,19 @@ static void get_datas(rbuf *r, w2n_meta *m, const spaces *s) {
     }
 }
 
+static void get_provenance(rbuf *r, w2n_meta *m) {
+    m->w2n_version = get_str(r);
+    m->target = get_str(r);
+    m->opt_level = get_u8(r);
+    if (!r->failed && m->opt_level > 3)
+        bad(r, "optimisation level out of range");
+    m->wasm_features = get_u32(r);
+    if (have(r, W2N_SHA256_SIZE)) {
+        memcpy(m->module_sha256, r->p + r->pos, W2N_SHA256_SIZE);
+        r->pos += W2N_SHA256_SIZE;
+    }
+}
+
 w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err) {
     memset(out, 0, sizeof *out);
     out->start = -1;
@@ -573,6 +620,7 @@ w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n
     get_exports(&r, out, &s);
     get_elems(&r, out, &s);
     get_datas(&r, out, &s);
+    get_provenance(&r, out);
     if (!r.failed && r.pos != r.size)
         bad(&r, "trailing bytes");
     if (r.failed) {
@@ -611,6 +659,8 @@ void w2n_meta_free(w2n_meta *m) {
     for (uint32_t i = 0; m->datas && i < m->ndatas; i++)
         free(m->datas[i].bytes);
     free(m->datas);
+    free(m->w2n_version);
+    free(m->target);
     memset(m, 0, sizeof *m);
     m->start = -1;
 }

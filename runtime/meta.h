@@ -99,7 +99,19 @@ typedef struct w2n_meta {
     w2n_meta_data *datas;
     /* Derived on decode (not encoded): imports counted per kind. */
     uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
+
+    /* Provenance, since ABI 3.1 (encoded after the data segments; the minor
+     * shares abi_version's u32).  Objects of minor 0 decode with these zero. */
+    uint32_t abi_minor;       /* W2N_ABI_MINOR when written */
+    char *w2n_version;        /* W2N_VERSION of the w2n that compiled it, "0.1.0" */
+    char *target;             /* canonical triple compiled for, "aarch64-linux-gnu" */
+    uint8_t opt_level;        /* 0..3 */
+    uint32_t wasm_features;   /* the w2n_features the module was allowed */
+    uint8_t module_sha256[32]; /* SHA-256 of the input .wasm bytes */
 } w2n_meta;
+
+/* w2n_meta_decode refuses another ABI major, or a minor above W2N_ABI_MINOR,
+ * with W2N_ERR_BAD_OBJECT and a message naming both versions and what to do. */
 
 /* Encode *meta into a fresh malloc'd buffer.  Returns W2N_OK or W2N_ERR_NOMEM. */
 w2n_status w2n_meta_encode(const w2n_meta *meta, uint8_t **out_bytes, size_t *out_size,

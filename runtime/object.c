@@ -27,11 +27,8 @@
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE | W2N_FLAG_FUEL)
 
+/* The ABI version was checked by w2n_meta_decode, before the rest was read. */
 static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
-    if (m->abi_version != W2N_ABI_VERSION)
-        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "object is for ABI version %u, this runtime supports %u",
-                             m->abi_version, W2N_ABI_VERSION);
     w2n_arch host = w2n_host_arch();
     if (m->arch != (uint32_t)host) {
         const char *name = m->arch >= W2N_ARCH_X86_64 && m->arch <= W2N_ARCH_RISCV64
@@ -233,10 +230,6 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
     }
     st = w2n_meta_decode(bytes, size, &obj->meta, err);
     free(bytes);
-    if (st == W2N_OK && obj->meta.abi_version != W2N_ABI_VERSION)
-        st = w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                           "object is for ABI version %u, this runtime supports %u",
-                           obj->meta.abi_version, W2N_ABI_VERSION);
     if (st == W2N_OK && obj->meta.nimported_memories + obj->meta.nmemories > 1)
         st = w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                            "at most one memory is supported");

@@ -1,52 +1,37 @@
 /*
- * cmd_inspect.c — `w2n inspect OBJ`: describe a compiled object.
+ * cmd_inspect.c — `w2n inspect [--json] OBJ`: describe a compiled object.
  *
- * Reads the object with libelf (the tool may link it; the runtime may not):
- * target machine and ELF flags, the allocated sections, the decoded
- * ".w2n.module" metadata (ABI version, target, flags, imports, exports,
- * memories) and the functions with their native sizes from the symbol
- * table.  Any problem is one line on stderr and exit status 1 (2 for usage).
- *
- * The metadata decoder (runtime/meta.c) is written in parallel; until it
- * lands, w2n_meta_decode is a weak reference and inspect prints only the
- * section's size.  Drop the `#pragma weak` once meta.c defines it.
+ * inspect_report.c reads it (target machine and ELF flags, the seal, the
+ * decoded ".w2n.module" metadata, section sizes, the functions with their
+ * native sizes); this file prints that as text, inspect_json.c as JSON.
+ * Any problem is one line on stderr and exit status 1 (2 for usage).
  */
-#include <fcntl.h>
+#include <elf.h>
 #include <gelf.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "commands.h"
-#include "w2n/file.h"
-#include "meta.h"
-#include "seal.h"
+#include "inspect_report.h"
 #include "w2n/abi.h"
 #include "w2n/compiler_flags.h"
+#include "w2n/features.h"
 #include "w2n/version.h"
 
-#pragma weak w2n_meta_decode
-#pragma weak w2n_meta_free
-
 static void usage(FILE *out) {
-    fprintf(out, "usage: w2n inspect OBJECT\n"
+    fprintf(out, "usage: w2n inspect [--json] OBJECT\n"
                  "       w2n inspect --version\n"
                  "\n"
                  "Describe an object made by 'w2n compile': its target, metadata\n"
-                 "(ABI version, flags, imports, exports, memories), its seal (SHA-256,\n"
+                 "(ABI version, the w2n that compiled it and with which options, the\n"
+                 "module's SHA-256, imports, exports, memories), its seal (SHA-256,\n"
                  "whether it matches, whether and by which key it is signed) and its\n"
-                 "functions with their native code sizes.\n");
-}
-
-static const char *machine_name(unsigned m) {
-    switch (m) {
-    case EM_X86_64: return "x86_64";
-    case EM_AARCH64: return "aarch64";
-    case 243: return "riscv64"; /* EM_RISCV */
-    }
-    return "unknown";
+                 "functions with their native code sizes.\n"
+                 "\n"
+                 "  --json   the same as one JSON object (docs/inspect.schema.json),\n"
+                 "           with relocation counts per function\n");
 }
 
 static const char *kind_name(unsigned k) {
@@ -60,9 +45,31 @@ static void print_limits(const w2n_limits *l) {
         printf(" max %" PRIu64, l->max);
 }
 
+/* Provenance: which w2n compiled the object, how, from what. */
+static void print_provenance(const w2n_meta *m) {
+    if (!m->w2n_version) {
+        printf("compiled by:  (not recorded: ABI %u.%u)\n", m->abi_version, m->abi_minor);
+        return;
+    }
+    printf("compiled by:  w2n %s\n", m->w2n_version);
+    printf("triple:       %s\n", m->target);
+    printf("opt level:    -O%u\n", m->opt_level);
+    printf("wasm features:");
+    const char *sep = " ";
+    for (int f = 0; f < W2N_FEATURE_COUNT; f++)
+        if (w2n_features_has(m->wasm_features, (w2n_feature)f)) {
+            printf("%s%s", sep, w2n_feature_name((w2n_feature)f));
+            sep = ",";
+        }
+    printf("\nmodule sha256: ");
+    for (int i = 0; i < 32; i++)
+        printf("%02x", m->module_sha256[i]);
+    printf("\n");
+}
+
 static void print_meta(const w2n_meta *m) {
-    printf("abi version:  %u%s\n", m->abi_version,
-           m->abi_version == W2N_ABI_VERSION ? "" : " (this w2n expects another)");
+    printf("abi version:  %u.%u\n", m->abi_version, m->abi_minor);
+    print_provenance(m);
     printf("meta target:  %s\n", m->arch == W2N_ARCH_X86_64    ? "x86_64"
                                  : m->arch == W2N_ARCH_AARCH64 ? "aarch64"
                                  : m->arch == W2N_ARCH_RISCV64 ? "riscv64"
@@ -106,161 +113,72 @@ static void print_meta(const w2n_meta *m) {
         printf("start:        function %" PRId64 "\n", m->start);
 }
 
-/* The metadata section, decoded when the decoder is linked in. */
-static int show_meta(Elf *e, size_t shstrndx, const char *path) {
-    Elf_Scn *scn = NULL;
-    while ((scn = elf_nextscn(e, scn))) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh))
-            continue;
-        const char *name = elf_strptr(e, shstrndx, sh.sh_name);
-        if (!name || strcmp(name, W2N_META_SECTION))
-            continue;
-        Elf_Data *d = elf_getdata(scn, NULL);
-        size_t size = d ? d->d_size : 0;
-        printf("metadata:     %s, %zu bytes\n", W2N_META_SECTION, size);
-        if (!w2n_meta_decode) {
-            printf("              (decoder not built into this w2n yet)\n");
-            return 0;
-        }
-        w2n_meta m;
-        w2n_error err;
-        if (w2n_meta_decode(d ? d->d_buf : NULL, size, &m, &err) != W2N_OK) {
-            fprintf(stderr, "w2n inspect: %s: bad metadata: %s\n", path, err.message);
-            return 1;
-        }
-        print_meta(&m);
-        w2n_meta_free(&m);
-        return 0;
-    }
-    printf("metadata:     none (no %s section: not made by w2n?)\n", W2N_META_SECTION);
-    return 0;
-}
-
-static int cmp_str(const void *a, const void *b) {
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sections and function symbols. */
-static int show_code(Elf *e, size_t shstrndx) {
-    Elf_Scn *scn = NULL;
-    uint64_t code = 0, rodata = 0, data = 0;
-    while ((scn = elf_nextscn(e, scn))) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
-            continue;
-        if (sh.sh_flags & SHF_EXECINSTR)
-            code += sh.sh_size;
-        else if (sh.sh_flags & SHF_WRITE)
-            data += sh.sh_size;
-        else
-            rodata += sh.sh_size;
-    }
-    printf("sizes:        code %" PRIu64 ", read-only data %" PRIu64 ", data %" PRIu64 " bytes\n",
-           code, rodata, data);
-    scn = NULL;
-    while ((scn = elf_nextscn(e, scn))) {
-        GElf_Shdr sh;
-        if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB || !sh.sh_entsize)
-            continue;
-        Elf_Data *d = elf_getdata(scn, NULL);
-        size_t n = d ? sh.sh_size / sh.sh_entsize : 0, nf = 0;
-        char **lines = calloc(n ? n : 1, sizeof *lines);
-        if (!lines)
-            return 1;
-        for (size_t i = 0; i < n; i++) {
-            GElf_Sym s;
-            if (!gelf_getsym(d, (int)i, &s) || GELF_ST_TYPE(s.st_info) != STT_FUNC)
-                continue;
-            const char *name = elf_strptr(e, sh.sh_link, s.st_name);
-            char buf[512];
-            snprintf(buf, sizeof buf, "  %-40s %8" PRIu64 " bytes%s", name ? name : "?",
-                     (uint64_t)s.st_size, GELF_ST_BIND(s.st_info) == STB_LOCAL ? "" : "  (global)");
-            lines[nf] = strdup(buf);
-            if (lines[nf])
-                nf++;
-        }
-        qsort(lines, nf, sizeof *lines, cmp_str);
-        printf("functions:    %zu\n", nf);
-        for (size_t i = 0; i < nf; i++) {
-            printf("%s\n", lines[i]);
-            free(lines[i]);
-        }
-        free(lines);
-    }
-    return 0;
-}
-
 static void print_hex(const uint8_t *p, size_t n) {
     for (size_t i = 0; i < n; i++)
         printf("%02x", p[i]);
     printf("\n");
 }
 
-/* The seal: its hash, whether it matches, and the signer's key if any. */
-static int show_seal(const char *path) {
-    uint8_t *bytes;
-    size_t size;
-    w2n_error err;
-    if (w2n_read_file(path, &bytes, &size, &err) != W2N_OK) {
-        fprintf(stderr, "w2n inspect: %s: %s\n", path, err.message);
-        return 1;
-    }
-    w2n_seal_info info;
-    w2n_status st = w2n_seal_check(bytes, size, NULL, &info, &err);
-    free(bytes);
-    if (st != W2N_OK && !info.content_size) {
-        printf("seal:         none (%s)\n", err.message);
-        return 0;
+static void print_seal(const w2n_inspect_report *r) {
+    if (!r->sealed) {
+        printf("seal:         none (%s)\n", r->seal_message);
+        return;
     }
     printf("sha256:       ");
-    print_hex(info.hash, sizeof info.hash);
-    printf("seal:         %s\n", st == W2N_OK ? "matches the content" : err.message);
-    printf("signed:       %s", info.is_signed ? "yes, by public key " : "no\n");
-    if (info.is_signed)
-        print_hex(info.key, sizeof info.key);
-    return 0;
+    print_hex(r->seal.hash, sizeof r->seal.hash);
+    printf("seal:         %s\n", r->seal_matches ? "matches the content" : r->seal_message);
+    printf("signed:       %s", r->seal.is_signed ? "yes, by public key " : "no\n");
+    if (r->seal.is_signed)
+        print_hex(r->seal.key, sizeof r->seal.key);
 }
 
-static int inspect(const char *path) {
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) {
-        fprintf(stderr, "w2n inspect: %s: cannot open: %m\n", path);
+static void print_code(const w2n_inspect_report *r) {
+    printf("sizes:        code %" PRIu64 ", read-only data %" PRIu64 ", data %" PRIu64 " bytes\n",
+           r->code_bytes, r->rodata_bytes, r->data_bytes);
+    printf("functions:    %zu\n", r->nfunctions);
+    for (size_t i = 0; i < r->nfunctions; i++) {
+        const w2n_inspect_function *f = &r->functions[i];
+        printf("  %-40s %8" PRIu64 " bytes%s\n", f->name, f->size, f->global ? "  (global)" : "");
+    }
+}
+
+static void print_text(const w2n_inspect_report *r) {
+    printf("object:       %s\n", r->path);
+    printf("target:       %s (ELF machine %u), ELF flags 0x%x\n",
+           w2n_inspect_machine_name(r->machine), r->machine, r->elf_flags);
+    print_seal(r);
+    if (r->has_meta) {
+        printf("metadata:     %s, %zu bytes\n", W2N_META_SECTION, r->meta_size);
+        print_meta(&r->meta);
+    } else {
+        printf("metadata:     none (no %s section: not made by w2n?)\n", W2N_META_SECTION);
+    }
+    print_code(r);
+}
+
+static int inspect(const char *path, bool json) {
+    if (elf_version(EV_CURRENT) == EV_NONE) {
+        fprintf(stderr, "w2n inspect: libelf is unusable: %s\n", elf_errmsg(-1));
         return 1;
     }
-    int status = 1;
-    Elf *e = elf_begin(fd, ELF_C_READ, NULL);
-    GElf_Ehdr eh;
-    size_t shstrndx;
-    if (!e || elf_kind(e) != ELF_K_ELF || !gelf_getehdr(e, &eh)) {
-        fprintf(stderr, "w2n inspect: %s: not an ELF object\n", path);
-        goto fail;
-    }
-    if (gelf_getclass(e) != ELFCLASS64 || eh.e_type != ET_REL) {
-        fprintf(stderr, "w2n inspect: %s: not an ELF64 relocatable object\n", path);
-        goto fail;
-    }
-    if (elf_getshdrstrndx(e, &shstrndx) != 0) {
-        fprintf(stderr, "w2n inspect: %s: %s\n", path, elf_errmsg(-1));
-        goto fail;
-    }
-    printf("object:       %s\n", path);
-    printf("target:       %s (ELF machine %u), ELF flags 0x%x\n", machine_name(eh.e_machine),
-           eh.e_machine, (unsigned)eh.e_flags);
-    if (show_seal(path) != 0 || show_meta(e, shstrndx, path) != 0 ||
-        show_code(e, shstrndx) != 0)
-        goto fail;
-    status = 0;
-fail:
-    if (e)
-        elf_end(e);
-    close(fd);
+    w2n_inspect_report r;
+    int status = w2n_inspect_read(path, &r);
+    if (status == 0 && json)
+        w2n_inspect_print_json(&r, stdout);
+    else if (status == 0)
+        print_text(&r);
+    w2n_inspect_report_free(&r);
     return status;
 }
 
 int w2n_cmd_inspect(int argc, char **argv) {
     const char *path = NULL;
+    bool json = false;
     for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--json")) {
+            json = true;
+            continue;
+        }
         if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
             usage(stdout);
             return 0;
@@ -284,9 +202,5 @@ int w2n_cmd_inspect(int argc, char **argv) {
         usage(stderr);
         return 2;
     }
-    if (elf_version(EV_CURRENT) == EV_NONE) {
-        fprintf(stderr, "w2n inspect: libelf is unusable: %s\n", elf_errmsg(-1));
-        return 1;
-    }
-    return inspect(path);
+    return inspect(path, json);
 }

@@ -3,9 +3,12 @@
  *
  * The compiler (compiler/) emits code that obeys this file; the runtime
  * (runtime/) builds the structures it describes.  Changing any layout here
- * means bumping W2N_ABI_VERSION: the loader refuses objects of another
- * version.  Offsets are fixed for 64-bit targets (all pointers 8 bytes);
- * the static asserts at the bottom pin them.
+ * means bumping W2N_ABI_VERSION (the major): the loader refuses objects of
+ * another major.  What older runtimes may lack but older objects keep
+ * working with (fields appended to the metadata) bumps W2N_ABI_MINOR: the
+ * loader takes objects of its major and any minor up to its own.  Offsets
+ * are fixed for 64-bit targets (all pointers 8 bytes); the static asserts at
+ * the bottom pin them.
  *
  * Calling convention of compiled Wasm functions (the "native" entry):
  *     R f(w2n_vmctx *vmctx, P1 p1, P2 p2, ...)
@@ -31,6 +34,9 @@ extern "C" {
 #endif
 
 #define W2N_ABI_VERSION 4
+/* Within a major version, minors only append to the metadata (docs/abi.md):
+ * a loader reads every minor up to its own.  4.0: the first of ABI 4. */
+#define W2N_ABI_MINOR 0
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 

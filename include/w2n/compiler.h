@@ -15,6 +15,8 @@
 #ifndef W2N_COMPILER_H
 #define W2N_COMPILER_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -48,20 +50,20 @@ typedef struct w2n_compile_options {
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */
-void w2n_compile_options_init(w2n_compile_options *opts);
+W2N_API void w2n_compile_options_init(w2n_compile_options *opts);
 
 /* Decode and validate.  W2N_OK, or W2N_ERR_MALFORMED / W2N_ERR_INVALID with the
  * byte offset of the fault and the spec's words for it, or W2N_ERR_UNSUPPORTED
  * for a valid module that uses a feature w2n lacks (w2n/features.h). */
-w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err);
+W2N_API w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err);
 
 /* The same, allowing only the features in `features`. */
-w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,
-                                 w2n_error *err);
+W2N_API w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,
+                                         w2n_error *err);
 
 /* Validate, then compile to an ELF relocatable object in a malloc'd buffer. */
-w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,
-                       uint8_t **out_object, size_t *out_size, w2n_error *err);
+W2N_API w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,
+                               uint8_t **out_object, size_t *out_size, w2n_error *err);
 
 #ifdef __cplusplus
 }

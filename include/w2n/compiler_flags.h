@@ -4,6 +4,8 @@
 #ifndef W2N_COMPILER_FLAGS_H
 #define W2N_COMPILER_FLAGS_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 
 typedef enum w2n_bounds_mode {
@@ -12,9 +14,9 @@ typedef enum w2n_bounds_mode {
 } w2n_bounds_mode;
 
 /* "guard" or "explicit": the word of --bounds-checks=MODE and `w2n inspect`. */
-const char *w2n_bounds_mode_name(w2n_bounds_mode mode);
+W2N_API const char *w2n_bounds_mode_name(w2n_bounds_mode mode);
 /* The one parser of --bounds-checks=MODE: false (and *out untouched) unless
  * `name` is "guard" or "explicit". */
-bool w2n_bounds_mode_parse(const char *name, w2n_bounds_mode *out);
+W2N_API bool w2n_bounds_mode_parse(const char *name, w2n_bounds_mode *out);
 
 #endif

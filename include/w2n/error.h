@@ -13,6 +13,8 @@
 #ifndef W2N_ERROR_H
 #define W2N_ERROR_H
 
+#include "w2n/api.h"
+
 #include <stdint.h>
 
 #ifdef __cplusplus
@@ -45,12 +47,12 @@ typedef struct w2n_error {
 } w2n_error;
 
 /* Fill *err (if not NULL) and return code.  Offset may be W2N_NO_OFFSET. */
-w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset,
-                         const char *fmt, ...)
+W2N_API w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset,
+                                 const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* A short name for a status, e.g. "malformed module". */
-const char *w2n_status_name(w2n_status code);
+W2N_API const char *w2n_status_name(w2n_status code);
 
 #ifdef __cplusplus
 }

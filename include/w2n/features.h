@@ -13,6 +13,8 @@
 #ifndef W2N_FEATURES_H
 #define W2N_FEATURES_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -55,13 +57,13 @@ typedef uint32_t w2n_features; /* bit (1u << w2n_feature) set = enabled */
 #define W2N_FEATURE_BIT(f) ((w2n_features)1u << (f))
 
 /* Every feature w2n implements: the default set. */
-w2n_features w2n_features_default(void);
+W2N_API w2n_features w2n_features_default(void);
 
 /* The wasm-tools name of a feature ("threads"), or "?" for a bad value. */
-const char *w2n_feature_name(w2n_feature f);
+W2N_API const char *w2n_feature_name(w2n_feature f);
 
 /* Whether w2n implements the feature at all. */
-bool w2n_feature_implemented(w2n_feature f);
+W2N_API bool w2n_feature_implemented(w2n_feature f);
 
 static inline bool w2n_features_has(w2n_features set, w2n_feature f) {
     return (set & W2N_FEATURE_BIT(f)) != 0;
@@ -70,12 +72,13 @@ static inline bool w2n_features_has(w2n_features set, w2n_feature f) {
 /* Apply a `--wasm-features` list such as "+tail-call,-simd" (a name without a
  * sign means +) to *set.  W2N_ERR_ARGUMENT for an unknown name, for enabling
  * a feature w2n does not implement, or for disabling mvp. */
-w2n_status w2n_features_parse(const char *spec, w2n_features *set, w2n_error *err);
+W2N_API w2n_status w2n_features_parse(const char *spec, w2n_features *set, w2n_error *err);
 
 /* Fill *err with W2N_ERR_UNSUPPORTED: "WHAT requires the 'NAME' feature,
  * which w2n does not support" (or "..., which is disabled" when w2n
  * implements it).  Returns W2N_ERR_UNSUPPORTED. */
-w2n_status w2n_feature_refuse(w2n_error *err, uint64_t offset, w2n_feature f, const char *what);
+W2N_API w2n_status w2n_feature_refuse(w2n_error *err, uint64_t offset, w2n_feature f,
+                                      const char *what);
 
 #ifdef __cplusplus
 }

@@ -13,6 +13,8 @@
 #ifndef W2N_FILE_H
 #define W2N_FILE_H
 
+#include "w2n/api.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -22,6 +24,6 @@
  * device read until end of file.  W2N_ERR_IO with a one-line
  * message (no such file, is a directory, permission denied, empty file, ...);
  * W2N_ERR_NOMEM if the buffer cannot be had.  *out is NULL on failure. */
-w2n_status w2n_read_file(const char *path, uint8_t **out, size_t *size, w2n_error *err);
+W2N_API w2n_status w2n_read_file(const char *path, uint8_t **out, size_t *size, w2n_error *err);
 
 #endif

@@ -25,6 +25,8 @@
 #ifndef W2N_RUNTIME_H
 #define W2N_RUNTIME_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,7 +77,7 @@ typedef struct w2n_trap {
 } w2n_trap;
 
 /* The spec's text for a trap code ("out of bounds memory access"). */
-const char *w2n_trap_message(w2n_trap_code code);
+W2N_API const char *w2n_trap_message(w2n_trap_code code);
 
 /* ---- objects ---------------------------------------------------------------- */
 
@@ -84,39 +86,42 @@ const char *w2n_trap_message(w2n_trap_code code);
  * mismatch (ABI version, architecture, CPU features, unknown relocation or
  * symbol, metadata that disagrees with the code) fails with
  * W2N_ERR_BAD_OBJECT naming both sides. */
-w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out, w2n_error *err);
-w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err);
+W2N_API w2n_status w2n_object_load(const uint8_t *bytes, size_t size, w2n_object **out,
+                                   w2n_error *err);
+W2N_API w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err);
 /* The machine this runtime runs on, as a `w2n compile --target` name
  * ("x86_64", "aarch64", "riscv64"; under qemu-user the emulated one), or
  * NULL when it is none of those. */
-const char *w2n_host_target(void);
+W2N_API const char *w2n_host_target(void);
 
 /* The same, and require an Ed25519 signature by `trusted_key` (32 bytes; NULL
  * requires none): an unsigned object, one signed by another key or one whose
  * signature does not verify is W2N_ERR_BAD_OBJECT.  A runtime built without
  * W2N_SIGNING fails every such load with W2N_ERR_UNSUPPORTED. */
-w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
-                                   w2n_object **out, w2n_error *err);
-w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
-                                        w2n_object **out, w2n_error *err);
-void w2n_object_free(w2n_object *obj);
+W2N_API w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size,
+                                           const uint8_t *trusted_key, w2n_object **out,
+                                           w2n_error *err);
+W2N_API w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
+                                                w2n_object **out, w2n_error *err);
+W2N_API void w2n_object_free(w2n_object *obj);
 
 /* Introspection of what an object imports and exports (index < count). */
-uint32_t w2n_object_import_count(const w2n_object *obj);
-void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
-                       const char **name, w2n_extern_kind *kind);
+W2N_API uint32_t w2n_object_import_count(const w2n_object *obj);
+W2N_API void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
+                               const char **name, w2n_extern_kind *kind);
 /* The limits of memory import `index` (false when it is not a memory):
  * what a host must provide, e.g. a shared memory for wasi-threads. */
-bool w2n_object_import_memory(const w2n_object *obj, uint32_t index, w2n_limits *limits);
-uint32_t w2n_object_export_count(const w2n_object *obj);
-void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
-                       w2n_extern_kind *kind);
+W2N_API bool w2n_object_import_memory(const w2n_object *obj, uint32_t index,
+                                      w2n_limits *limits);
+W2N_API uint32_t w2n_object_export_count(const w2n_object *obj);
+W2N_API void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
+                               w2n_extern_kind *kind);
 
 /* Name the object's functions for `perf`: append their addresses, sizes and
  * symbols (w2n_f<index>, or w2n:<name> from the module's name section) to
  * /tmp/perf-<this process's id>.map, where perf looks up code that no file
  * backs.  The file is not removed: perf reads it after the process ends. */
-w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *err);
+W2N_API w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *err);
 
 /* ---- stores and externals ----------------------------------------------------- */
 
@@ -158,8 +163,8 @@ typedef struct w2n_store_options {
     w2n_store_limits limits;   /* all zero: no limits but the spec's */
 } w2n_store_options;
 
-w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
-void w2n_store_free(w2n_store *store);
+W2N_API w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
+W2N_API void w2n_store_free(w2n_store *store);
 
 typedef struct w2n_extern {
     w2n_extern_kind kind;
@@ -178,38 +183,38 @@ typedef struct w2n_extern {
 typedef void (*w2n_host_fn)(void *data, w2n_instance *caller, w2n_raw *args_and_results);
 
 /* Callable from Wasm once imported, or put in a table (w2n_table_set). */
-w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, w2n_host_fn fn,
-                            void *data);
+W2N_API w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, w2n_host_fn fn,
+                                    void *data);
 /* From inside a host function: make the current Wasm call trap once the host
  * function returns.  W2N_TRAP_EXIT carries `exit_status`. */
-void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
-                   const char *message);
+W2N_API void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
+                           const char *message);
 
 /* A memory for guard-mode code reserves 8 GiB and never moves; one for
  * explicit-bounds code is sized exactly and may move on grow.  Guard-mode
  * code cannot import an explicit memory (a link error). */
-w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
-                           w2n_error *err);
-w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_error *err);
-w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value);
+W2N_API w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
+                                   w2n_error *err);
+W2N_API w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_error *err);
+W2N_API w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value);
 
 /* Memory access for hosts (WASI): base and size in bytes; base may move on
  * grow in explicit-bounds mode, so re-read it after any call into Wasm. */
-uint8_t *w2n_memory_data(w2n_memory *mem);
-uint64_t w2n_memory_size(w2n_memory *mem);
+W2N_API uint8_t *w2n_memory_data(w2n_memory *mem);
+W2N_API uint64_t w2n_memory_size(w2n_memory *mem);
 /* -1 on failure (the declared maximum, the store's limits, or the host
  * refused), else the old size in pages. */
-int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages);
+W2N_API int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages);
 
-uint32_t w2n_table_size(w2n_table *table);
+W2N_API uint32_t w2n_table_size(w2n_table *table);
 /* Element `index`: a w2n_func* (funcref) or host pointer (externref), NULL for
  * ref.null.  Any function may go into a funcref table, host functions
  * included: call_indirect calls them like imported ones.  W2N_ERR_ARGUMENT
  * for an index out of range. */
-w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err);
-w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err);
-w2n_value w2n_global_get(w2n_global *global);
-w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
+W2N_API w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err);
+W2N_API w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err);
+W2N_API w2n_value w2n_global_get(w2n_global *global);
+W2N_API w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
 
 /* ---- instances ------------------------------------------------------------------ */
 
@@ -217,21 +222,22 @@ w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
  * start function or segment initialisation returns W2N_ERR_TRAP with *trap
  * filled; a missing or mismatching import returns W2N_ERR_LINK with the
  * spec's words ("unknown import", "incompatible import type"). */
-w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_extern *imports,
-                           uint32_t nimports, w2n_instance **out, w2n_trap *trap, w2n_error *err);
+W2N_API w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj,
+                                   const w2n_extern *imports, uint32_t nimports,
+                                   w2n_instance **out, w2n_trap *trap, w2n_error *err);
 
 /* W2N_OK and *out filled, or W2N_ERR_ARGUMENT for an unknown name. */
-w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);
+W2N_API w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);
 /* The same for a name of `len` bytes, which may contain NULs (Wasm allows it). */
-w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len,
-                                 w2n_extern *out);
+W2N_API w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t len,
+                                         w2n_extern *out);
 /* The instance's memory 0, or NULL. */
-w2n_memory *w2n_instance_memory(w2n_instance *inst);
+W2N_API w2n_memory *w2n_instance_memory(w2n_instance *inst);
 /* Per-instance host data (WASI keeps its state here). */
-void w2n_instance_set_host_data(w2n_instance *inst, void *data);
-void *w2n_instance_host_data(w2n_instance *inst);
+W2N_API void w2n_instance_set_host_data(w2n_instance *inst, void *data);
+W2N_API void *w2n_instance_host_data(w2n_instance *inst);
 /* The same as w2n_store_interrupt(the instance's store). */
-void w2n_instance_interrupt(w2n_instance *inst);
+W2N_API void w2n_instance_interrupt(w2n_instance *inst);
 
 /* ---- stopping guests ---------------------------------------------------------------
  *
@@ -261,17 +267,17 @@ void w2n_instance_interrupt(w2n_instance *inst);
  *     w2n_store_set_deadline(store, 100);    // 100 ticks, 1 s at 10 ms a tick
  *     // timer thread: for (;;) { usleep(10000); w2n_engine_increment_epoch(); }
  */
-void w2n_store_interrupt(w2n_store *store);
+W2N_API void w2n_store_interrupt(w2n_store *store);
 /* Advance the engine epoch by one and interrupt every store whose running
  * call has reached its deadline; returns the new epoch.  Thread-safe. */
-uint64_t w2n_engine_increment_epoch(void);
-uint64_t w2n_engine_epoch(void);
+W2N_API uint64_t w2n_engine_increment_epoch(void);
+W2N_API uint64_t w2n_engine_epoch(void);
 /* Deadline at the current epoch + epochs (saturating); until then, none. */
-void w2n_store_set_deadline(w2n_store *store, uint64_t epochs);
-void w2n_store_clear_deadline(w2n_store *store);
+W2N_API void w2n_store_set_deadline(w2n_store *store, uint64_t epochs);
+W2N_API void w2n_store_clear_deadline(w2n_store *store);
 /* From inside a host function: was the running call asked to stop?  A host
  * function whose blocking wait ended with EINTR returns early when it was. */
-bool w2n_host_should_stop(void);
+W2N_API bool w2n_host_should_stop(void);
 
 /* Fuel: objects built with `w2n compile --fuel` subtract one unit per Wasm
  * instruction they execute from the store's fuel and trap with "all fuel
@@ -285,35 +291,35 @@ bool w2n_host_should_stop(void);
  *     st = w2n_func_call(store, f, ...);    // maybe trap.code == W2N_TRAP_OUT_OF_FUEL
  *     uint64_t left = w2n_store_fuel(store);
  */
-w2n_status w2n_store_set_fuel(w2n_store *store, uint64_t fuel, w2n_error *err);
+W2N_API w2n_status w2n_store_set_fuel(w2n_store *store, uint64_t fuel, w2n_error *err);
 /* The fuel left (0 once a call ran out). */
-uint64_t w2n_store_fuel(const w2n_store *store);
+W2N_API uint64_t w2n_store_fuel(const w2n_store *store);
 /* What an object was compiled with: `w2n compile --interruptible`, `--fuel`. */
-bool w2n_object_interruptible(const w2n_object *obj);
-bool w2n_object_counts_fuel(const w2n_object *obj);
+W2N_API bool w2n_object_interruptible(const w2n_object *obj);
+W2N_API bool w2n_object_counts_fuel(const w2n_object *obj);
 /* Its bounds-check mode: a memory the host makes for it must be of this mode. */
-w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj);
+W2N_API w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj);
 
 /* Call any function with typed values; types must match its signature
  * (W2N_ERR_ARGUMENT otherwise).  A trap returns W2N_ERR_TRAP and fills *trap;
  * the store stays usable afterwards. */
-w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
-                         uint32_t nargs, w2n_value *results, uint32_t nresults,
-                         w2n_trap *trap, w2n_error *err);
+W2N_API w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
+                                 uint32_t nargs, w2n_value *results, uint32_t nresults,
+                                 w2n_trap *trap, w2n_error *err);
 
 /* ---- linker: resolve imports by name ---------------------------------------------- */
 
-w2n_linker *w2n_linker_new(w2n_store *store);
-void w2n_linker_free(w2n_linker *linker);
+W2N_API w2n_linker *w2n_linker_new(w2n_store *store);
+W2N_API void w2n_linker_free(w2n_linker *linker);
 /* Define module.name; a later definition replaces an earlier one. */
-w2n_status w2n_linker_define(w2n_linker *linker, const char *module, const char *name,
-                             w2n_extern ext, w2n_error *err);
+W2N_API w2n_status w2n_linker_define(w2n_linker *linker, const char *module, const char *name,
+                                     w2n_extern ext, w2n_error *err);
 /* Define every export of inst under module name `module` ("register"). */
-w2n_status w2n_linker_define_instance(w2n_linker *linker, const char *module,
-                                      w2n_instance *inst, w2n_error *err);
+W2N_API w2n_status w2n_linker_define_instance(w2n_linker *linker, const char *module,
+                                              w2n_instance *inst, w2n_error *err);
 /* Resolve the object's imports by name and instantiate. */
-w2n_status w2n_linker_instantiate(w2n_linker *linker, const w2n_object *obj,
-                                  w2n_instance **out, w2n_trap *trap, w2n_error *err);
+W2N_API w2n_status w2n_linker_instantiate(w2n_linker *linker, const w2n_object *obj,
+                                          w2n_instance **out, w2n_trap *trap, w2n_error *err);
 
 #ifdef __cplusplus
 }

@@ -5,6 +5,8 @@
 #ifndef W2N_TYPES_H
 #define W2N_TYPES_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -14,7 +16,7 @@ typedef uint8_t w2n_valtype; /* enum w2n_valtype_code */
 
 /* The text-format name: "i32", "i64", "f32", "f64", "v128", "funcref",
  * "externref"; "unknown" for any other byte. */
-const char *w2n_valtype_name(w2n_valtype type);
+W2N_API const char *w2n_valtype_name(w2n_valtype type);
 
 typedef enum w2n_extern_kind {
     W2N_EXTERN_FUNC = 0,

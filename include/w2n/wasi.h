@@ -44,6 +44,8 @@
 #ifndef W2N_WASI_H
 #define W2N_WASI_H
 
+#include "w2n/api.h"
+
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -76,24 +78,24 @@ typedef struct w2n_wasi_config {
 } w2n_wasi_config;
 
 /* Zero arguments, environment and preopens; stdio 0, 1, 2. */
-void w2n_wasi_config_init(w2n_wasi_config *cfg);
+W2N_API void w2n_wasi_config_init(w2n_wasi_config *cfg);
 
 /* Copy the configuration and open the preopened directories.  NULL on
  * failure (a directory that cannot be opened: W2N_ERR_IO naming it). */
-w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err);
+W2N_API w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err);
 
 /* Define every wasi_snapshot_preview1 function in `linker` as a host
  * function of `store` bound to this w2n_wasi.  The w2n_wasi must outlive
  * every call into instances linked with them. */
-w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
-                           w2n_error *err);
+W2N_API w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
+                                   w2n_error *err);
 
 /* True when w2n_wasi_define defines module.name (module is
  * "wasi_snapshot_preview1"): lets a tool name a missing import up front. */
-bool w2n_wasi_provides(const char *module, const char *name);
+W2N_API bool w2n_wasi_provides(const char *module, const char *name);
 
 /* Close every descriptor the program opened and the preopens; free. */
-void w2n_wasi_free(w2n_wasi *wasi);
+W2N_API void w2n_wasi_free(w2n_wasi *wasi);
 
 /* ---- wasi-threads ----------------------------------------------------------
  * A module built for wasi-threads imports a shared memory and the function
@@ -122,17 +124,18 @@ typedef struct w2n_wasi_threads_config {
     uint32_t max_threads;                    /* spawned threads alive at once (0: 64) */
 } w2n_wasi_threads_config;
 
-w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi, const w2n_wasi_threads_config *cfg,
-                                       w2n_error *err);
+W2N_API w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi,
+                                               const w2n_wasi_threads_config *cfg,
+                                               w2n_error *err);
 /* Define cfg->memory and "wasi" "thread-spawn" in `linker` (for `store`). */
-w2n_status w2n_wasi_threads_define(w2n_wasi_threads *threads, w2n_store *store,
-                                   w2n_linker *linker, w2n_error *err);
+W2N_API w2n_status w2n_wasi_threads_define(w2n_wasi_threads *threads, w2n_store *store,
+                                           w2n_linker *linker, w2n_error *err);
 /* True for "wasi" "thread-spawn". */
-bool w2n_wasi_threads_provides(const char *module, const char *name);
+W2N_API bool w2n_wasi_threads_provides(const char *module, const char *name);
 /* Threads spawned so far. */
-uint32_t w2n_wasi_threads_spawned(const w2n_wasi_threads *threads);
+W2N_API uint32_t w2n_wasi_threads_spawned(const w2n_wasi_threads *threads);
 /* Free; only once no spawned thread runs (the program has ended). */
-void w2n_wasi_threads_free(w2n_wasi_threads *threads);
+W2N_API void w2n_wasi_threads_free(w2n_wasi_threads *threads);
 
 #ifdef __cplusplus
 }

@@ -26,8 +26,10 @@ for t in $targets; do
     if ! command -v "$cc" >/dev/null; then
         echo "$t: $cc not installed"; status=1; continue
     fi
+    # w2n/version.h (the metadata decoder names the version) is generated beside tools/.
     $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static -I"$root/include" \
-        -I"$root/runtime" "$here/far_load_driver.c" "$root"/runtime/*.c -lm -lpthread \
+        -I"$root/runtime" -I"$(dirname "$w2n")/../generated" \
+        "$here/far_load_driver.c" "$root"/runtime/*.c -lm -lpthread \
         -o "$work/driver-$t"
     for bounds in guard explicit; do
         for opt in -O0 -O2; do

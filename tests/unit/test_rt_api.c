@@ -86,10 +86,7 @@ Test(rt_api, object_refusals_name_both_sides) {
     m.abi_version = W2N_ABI_VERSION + 1;
     cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);
     cr_assert_null(obj);
-    char want[80];
-    snprintf(want, sizeof want, "object is for ABI version %d, this runtime supports %d",
-             W2N_ABI_VERSION + 1, W2N_ABI_VERSION);
-    cr_assert_str_eq(err.message, want);
+    cr_assert(strstr(err.message, "recompile the module with w2n"), "%s", err.message);
     m = api_meta();
     m.arch = W2N_ARCH_AARCH64;
     cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);

@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "meta.h"
+#include "w2n/version.h"
 
 static w2n_valtype p_ii[] = {W2N_I32, W2N_I64};
 static w2n_valtype r_fv[] = {W2N_F32, W2N_V128, W2N_FUNCREF};
@@ -57,7 +58,11 @@ static w2n_meta rich(void) {
         .nmemories = 0, .memories = NULL, .nglobals = 3, .globals = globals,
         .nexports = 4, .exports = exports, .start = 2,
         .nelems = 3, .elems = elems, .ndatas = 2, .datas = datas,
+        .abi_minor = W2N_ABI_MINOR, .w2n_version = "9.8.7", .target = "aarch64-linux-gnu",
+        .opt_level = 3, .wasm_features = 0x5a5a,
     };
+    for (int i = 0; i < 32; i++)
+        m.module_sha256[i] = (uint8_t)(0xa0 + i);
     return m;
 }
 
@@ -108,6 +113,12 @@ Test(rt_meta, round_trip) {
     cr_assert_eq(out.datas[0].size, 5);
     cr_assert_eq(memcmp(out.datas[0].bytes, "hello", 5), 0);
     cr_assert_eq(out.datas[0].offset.bits[0], 16);
+    cr_assert_eq(out.abi_minor, W2N_ABI_MINOR);
+    cr_assert_str_eq(out.w2n_version, "9.8.7");
+    cr_assert_str_eq(out.target, "aarch64-linux-gnu");
+    cr_assert_eq(out.opt_level, 3);
+    cr_assert_eq(out.wasm_features, 0x5a5a);
+    cr_assert_eq(memcmp(out.module_sha256, in.module_sha256, 32), 0);
 
     /* Re-encoding the decoded meta gives the same bytes. */
     uint8_t *again;
@@ -120,8 +131,43 @@ Test(rt_meta, round_trip) {
     free(bytes);
 }
 
+/* Another major, or a later minor, is refused before anything else is read,
+ * with both versions and the remedy. */
+Test(rt_meta, other_versions_refused_naming_both) {
+    w2n_meta in = rich(), out;
+    char want[256];
+    w2n_error err;
+    uint8_t *bytes;
+    size_t size;
+
+    in.abi_version = W2N_ABI_VERSION + 1;
+    in.abi_minor = 0;
+    encode(&in, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
+    snprintf(want, sizeof want, "object has w2n ABI %d.0, this runtime (w2n %s) reads ABI "
+             "%d.0 to %d.%d: recompile the module with w2n %s", W2N_ABI_VERSION + 1,
+             W2N_VERSION, W2N_ABI_VERSION, W2N_ABI_VERSION, W2N_ABI_MINOR, W2N_VERSION);
+    cr_assert_str_eq(err.message, want);
+    /* Only the header is read: the rest of another major may be anything. */
+    cr_assert_eq(w2n_meta_decode(bytes, 12, &out, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert_str_eq(err.message, want);
+    free(bytes);
+
+    in = rich();
+    in.abi_minor = W2N_ABI_MINOR + 1;
+    encode(&in, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
+    snprintf(want, sizeof want, "object has w2n ABI %d.%d, this runtime (w2n %s) reads ABI "
+             "%d.0 to %d.%d: recompile the module with w2n %s or run it with the runtime of "
+             "the w2n that compiled it", W2N_ABI_VERSION, W2N_ABI_MINOR + 1, W2N_VERSION,
+             W2N_ABI_VERSION, W2N_ABI_VERSION, W2N_ABI_MINOR, W2N_VERSION);
+    cr_assert_str_eq(err.message, want);
+    cr_assert_eq(out.types, NULL);
+    free(bytes);
+}
+
 Test(rt_meta, empty_module_round_trip) {
-    w2n_meta in = {.abi_version = 1, .arch = W2N_ARCH_X86_64, .start = -1}, out;
+    w2n_meta in = {.abi_version = W2N_ABI_VERSION, .arch = W2N_ARCH_X86_64, .start = -1}, out;
     uint8_t *bytes;
     size_t size;
     encode(&in, &bytes, &size);
@@ -365,6 +411,7 @@ Test(rt_meta, huge_count_rejected_without_allocating) {
     uint8_t b[8 + 12 + 4 + 4 + 8 + 4];
     memset(b, 0, sizeof b);
     memcpy(b, W2N_META_MAGIC, 8);
+    b[8] = W2N_ABI_VERSION;
     memset(b + sizeof b - 4, 0xFF, 4);
     w2n_meta out;
     w2n_error err;
