@@ -66,7 +66,7 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     }
 }
 
-bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, uint32_t *body_instrs) {
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
@@ -101,6 +101,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
     /* The scan may have grown the br_table scratch buffer: keep the new one. */
     ir->scratch = scan.scratch;
     ir->scratch_cap = scan.scratch_cap;
+    *body_instrs = (uint32_t)count;
     return wanted && accesses;
 }
 
@@ -190,7 +191,7 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
 }
 
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
-                                    const w2n_instr *loop) {
+                                    const w2n_instr *loop, uint32_t body_instrs) {
     w2n_lower_module *lm = f->lm;
     uint32_t nparams, nresults;
     loop_arity(f, loop, &nparams, &nresults);
@@ -211,6 +212,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     v->mem_size = w2n_lower_mem_size(f);
     v->choice = build_choice(f);
     v->entry = fast_entry;
+    v->body_instrs = body_instrs;
     LLVMBuildCondBr(f->b, v->choice, fast_entry, slow_entry);
 
     f->fast = v;

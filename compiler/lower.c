@@ -243,15 +243,8 @@ void w2n_lower_interrupt_check(w2n_lower_func *f) {
     w2n_lower_trap_if(f, set, W2N_TRAP_INTERRUPTED);
 }
 
-/* A function that calls no Wasm function and has a small frame cannot
- * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
- * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
- * runtime helpers it may call need.  So it needs no stack check, and neither
- * do the copies of it that LLVM inlines into loops. */
-static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
-    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
-    if (f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY)
-        return true;
+/* Does the body call a function (call or call_indirect)? */
+static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
@@ -267,6 +260,17 @@ static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
     return calls;
 }
 
+/* A function that calls no Wasm function and has a small frame cannot
+ * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
+ * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
+ * runtime helpers it may call need.  So it needs no stack check, and neither
+ * do the copies of it that LLVM inlines into loops. */
+static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
+    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
+    return f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY ||
+           f->calls;
+}
+
 static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
@@ -275,6 +279,7 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     f->locals = malloc((f->nlocals ? f->nlocals : 1) * sizeof *f->locals);
     memcpy(f->local_types, ft->params, ft->nparams);
     memcpy(f->local_types + ft->nparams, code->locals, code->nlocals);
+    f->calls = body_calls(f, code);
 
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
     LLVMPositionBuilderAtEnd(f->b, entry);
@@ -286,11 +291,17 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
      * has seen how deep it reaches. */
     if (needs_stack_check(f, code))
         stack_check(f);
+    w2n_lower_fuel_enter(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {
         LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
-    w2n_lower_interrupt_check(f);
+    /* Endless work needs a loop or a cycle of calls.  Loops check at their
+     * headers; a cycle of calls passes through the entry of a function that
+     * calls, so a function that calls nothing needs no check of its own (and
+     * its inlined copies add none to their callers' loops). */
+    if (f->calls)
+        w2n_lower_interrupt_check(f);
 }
 
 /* ---- dispatch: the HANDLER column of opcodes.def ------------------------------ */
@@ -313,8 +324,13 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     if (!f->blocks[f->nblocks - 1].unreachable)
         w2n_lower_fuel_count(f, in);
     W2N_ASSERT(in->info && in->info->op == in->op);
-    if (w2n_lower_control_skip_dead(f, in) || handlers[in->info->row](f, in))
+    if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
+    if (handlers[in->info->row](f, in)) {
+        if (in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT)
+            w2n_lower_fuel_reload(f);
+        return W2N_OK;
+    }
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
                          "instruction %s is not supported yet", in->info->name);
 }
@@ -325,11 +341,13 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         if (!w2n_instr_read(ir, &in))
             return f->err->code;
         bool live = !f->blocks[f->nblocks - 1].unreachable;
+        uint32_t body_instrs = 0;
         bool versioned = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
-                         w2n_loop_version_wanted(f, ir);
+                         w2n_loop_version_wanted(f, ir, &body_instrs);
         if (versioned)   /* both versions then charge the same for the loop */
             w2n_lower_fuel_flush(f);
-        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in) : w2n_lower_instr(f, &in);
+        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in, body_instrs)
+                                 : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
             return s;
         if (f->nblocks == depth)

@@ -152,7 +152,11 @@ static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
     f->sp = b->stack_height;
     for (uint32_t i = 0; i < b->nparams; i++)
         w2n_lower_push(f, b->phis[i]);
-    w2n_lower_interrupt_check(f);
+    /* A loop's fast version runs a bounded number of iterations
+     * (loop_bounds.c), so it needs no check: the check's early exit would
+     * keep LLVM from vectorising the loop. */
+    if (!f->fast)
+        w2n_lower_interrupt_check(f);
 }
 
 static void begin_if(w2n_lower_func *f, const w2n_instr *in) {

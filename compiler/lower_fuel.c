@@ -14,11 +14,20 @@
  * other than fuel (say a division by zero) leaves the run's last segment
  * uncharged; fuel is a budget, not a profile.
  *
+ * A function keeps its own copy of the counter in a local (a register
+ * after mem2reg): it reads the store's counter at its entry and after each
+ * call, and every charge subtracts from the copy, writes the result back to
+ * the store's counter and tests it.  The write keeps the store's counter
+ * exact at every charge, so a trap, an interrupt or a fault leaves it as
+ * before; the loop-carried chain of a charge is a register subtraction,
+ * not a load from memory just stored to.
+ *
  * The counter is read and written with volatile accesses.  Otherwise LLVM,
  * seeing a loop whose only exit is the fuel trap, computes the final count
  * in closed form and traps at once: right for a budget (nothing observable
  * happens in between), wrong without one, where the store's INT64_MAX must
- * let an endless loop run until --timeout or an interrupt stops it.
+ * let an endless loop run until --timeout or an interrupt stops it.  The
+ * volatile write in every charge is what prevents that now.
  *
  * Invariant: fuel_pending is 0 whenever control may merge or leave, so no
  * count is lost or charged twice.
@@ -46,16 +55,42 @@ static bool is_control(uint32_t op) {
     }
 }
 
+void w2n_lower_fuel_reload(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->fuel)
+        return;
+    LLVMValueRef now = LLVMBuildLoad2(f->b, lm->t_i64, f->fuel_counter, "fuel");
+    LLVMSetVolatile(now, 1);
+    w2n_lower_tbaa(lm, now, lm->tbaa_runtime);
+    LLVMBuildStore(f->b, now, f->fuel_left);
+}
+
+void w2n_lower_fuel_enter(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->fuel)
+        return;
+    /* The copy's alloca goes first in the entry block, where mem2reg looks. */
+    LLVMBuilderRef at_top = LLVMCreateBuilderInContext(lm->ctx);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(f->fn);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(at_top, first);
+    else
+        LLVMPositionBuilderAtEnd(at_top, entry);
+    f->fuel_left = LLVMBuildAlloca(at_top, lm->t_i64, "fuel_left");
+    LLVMDisposeBuilder(at_top);
+    f->fuel_counter = w2n_lower_vmctx_field(f, W2N_VMCTX_FUEL);
+    w2n_lower_fuel_reload(f);
+}
+
 void w2n_lower_fuel_flush(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
     if (!lm->opts->fuel || f->fuel_pending == 0)
         return;
-    LLVMValueRef counter = w2n_lower_vmctx_field(f, W2N_VMCTX_FUEL);
-    LLVMValueRef old = LLVMBuildLoad2(f->b, lm->t_i64, counter, "fuel");
-    LLVMSetVolatile(old, 1);
-    w2n_lower_tbaa(lm, old, lm->tbaa_runtime);
+    LLVMValueRef old = LLVMBuildLoad2(f->b, lm->t_i64, f->fuel_left, "");
     LLVMValueRef left = LLVMBuildSub(f->b, old, LLVMConstInt(lm->t_i64, f->fuel_pending, 0), "");
-    LLVMValueRef store = LLVMBuildStore(f->b, left, counter);
+    LLVMBuildStore(f->b, left, f->fuel_left);
+    LLVMValueRef store = LLVMBuildStore(f->b, left, f->fuel_counter);
     LLVMSetVolatile(store, 1);
     w2n_lower_tbaa(lm, store, lm->tbaa_runtime);
     f->fuel_pending = 0;
