@@ -105,12 +105,17 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, uint32_t *
     return wanted && accesses;
 }
 
+/* With --fuel the placeholder takes the fuel left before the loop, so that
+ * loop_bounds.c finds its SSA value after mem2reg. */
 static LLVMValueRef build_choice(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
-    LLVMTypeRef fty = LLVMFunctionType(lm->t_i1, NULL, 0, 0);
+    bool fuel = lm->opts->fuel;
+    LLVMTypeRef i64 = lm->t_i64;
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_i1, &i64, fuel, 0);
     if (!lm->loop_choice_fn)
         lm->loop_choice_fn = LLVMAddFunction(lm->mod, "w2n.loop_choice", fty);
-    return LLVMBuildCall2(f->b, fty, lm->loop_choice_fn, NULL, 0, "fast");
+    LLVMValueRef left = fuel ? LLVMBuildLoad2(f->b, i64, f->fuel_left, "") : NULL;
+    return LLVMBuildCall2(f->b, fty, lm->loop_choice_fn, &left, fuel, "fast");
 }
 
 static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {

@@ -326,8 +326,11 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     W2N_ASSERT(in->info && in->info->op == in->op);
     if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
+    bool call = in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT;
+    if (call)
+        w2n_lower_fuel_sync(f);
     if (handlers[in->info->row](f, in)) {
-        if (in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT)
+        if (call)
             w2n_lower_fuel_reload(f);
         return W2N_OK;
     }

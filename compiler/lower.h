@@ -214,8 +214,11 @@ void w2n_lower_interrupt_check(w2n_lower_func *f);
 
 /* Count live instruction `in`; before a control instruction, charge the count. */
 void w2n_lower_fuel_count(w2n_lower_func *f, const w2n_instr *in);
-/* Charge what was counted so far, trapping when the fuel runs out. */
+/* Charge what was counted so far to the function's copy of the counter. */
 void w2n_lower_fuel_flush(w2n_lower_func *f);
+/* Write the copy to the store's counter and trap if it is below zero (at
+ * loop headers, before calls and at the return). */
+void w2n_lower_fuel_sync(w2n_lower_func *f);
 /* At the function's entry: take a copy of the store's counter. */
 void w2n_lower_fuel_enter(w2n_lower_func *f);
 /* After a call: the callee (or the host) charged the counter; copy it again. */

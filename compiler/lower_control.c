@@ -152,11 +152,13 @@ static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
     f->sp = b->stack_height;
     for (uint32_t i = 0; i < b->nparams; i++)
         w2n_lower_push(f, b->phis[i]);
-    /* A loop's fast version runs a bounded number of iterations
-     * (loop_bounds.c), so it needs no check: the check's early exit would
-     * keep LLVM from vectorising the loop. */
-    if (!f->fast)
+    /* A loop's fast version runs a bounded number of iterations, within
+     * the fuel left (loop_bounds.c), so it needs neither check: their early
+     * exits would keep LLVM from vectorising the loop. */
+    if (!f->fast) {
         w2n_lower_interrupt_check(f);
+        w2n_lower_fuel_sync(f);
+    }
 }
 
 static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
@@ -212,7 +214,10 @@ static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
         for (uint32_t i = 0; i < b->nresults; i++)
             LLVMInstructionEraseFromParent(b->phis[i]);
         LLVMBuildUnreachable(f->b);
-    } else if (b->nresults == 0) {
+        return;
+    }
+    w2n_lower_fuel_sync(f);
+    if (b->nresults == 0) {
         LLVMBuildRetVoid(f->b);
     } else if (b->nresults == 1) {
         LLVMBuildRet(f->b, b->phis[0]);

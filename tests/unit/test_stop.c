@@ -366,3 +366,39 @@ Test(stop, every_shape_runs_out_of_fuel) {
     }
     unload(&l);
 }
+
+/* A counted memory loop has a fast version that runs without fuel checks
+ * only when the fuel left covers all of it; otherwise the checked version
+ * runs.  Both charge the same: a budget of exactly what the loop uses runs
+ * it to the end (checked version), one less traps, and plenty (fast
+ * version) leaves the same count used. */
+Test(stop, fuel_counts_the_same_in_both_loop_versions) {
+    static const char *wat = "(module (memory 1)"
+                             "  (func (export \"fill\") (param i32) (local i32)"
+                             "    (loop $l"
+                             "      (i32.store (i32.shl (local.get 1) (i32.const 2)) (local.get 1))"
+                             "      (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+                             "      (br_if $l (i32.lt_u (local.get 1) (local.get 0))))))";
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    opts.fuel = true;
+    loaded l = load_with(wat, &opts);
+    w2n_error err;
+    w2n_trap trap;
+    w2n_value n = w2n_i32(1000);
+    w2n_func *fill = export_func(&l, "fill");
+    uint64_t plenty = 1000000000;
+    cr_assert_eq(w2n_store_set_fuel(l.store, plenty, &err), W2N_OK);
+    cr_assert_eq(w2n_func_call(l.store, fill, &n, 1, NULL, 0, &trap, &err), W2N_OK, "%s",
+                 err.message);
+    uint64_t used = plenty - w2n_store_fuel(l.store);
+    cr_assert_gt(used, 1000 * 5);
+    cr_assert_eq(w2n_store_set_fuel(l.store, used, &err), W2N_OK);
+    cr_assert_eq(w2n_func_call(l.store, fill, &n, 1, NULL, 0, &trap, &err), W2N_OK, "%s",
+                 err.message);
+    cr_assert_eq(w2n_store_fuel(l.store), 0);
+    cr_assert_eq(w2n_store_set_fuel(l.store, used - 1, &err), W2N_OK);
+    cr_assert_eq(w2n_func_call(l.store, fill, &n, 1, NULL, 0, &trap, &err), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_OUT_OF_FUEL);
+    unload(&l);
+}
