@@ -13,6 +13,7 @@
  * W2N_ASSERT catches in Debug and CI builds.
  */
 #include "lower.h"
+#include "target.h"
 #include "w2n_assert.h"
 
 #include <stdlib.h>
@@ -217,17 +218,27 @@ static LLVMValueRef zero_of(w2n_lower_module *lm, uint8_t valtype) {
     return LLVMConstNull(w2n_lower_type(lm, valtype));
 }
 
-/* Trap when the stack pointer is below vmctx->stack_limit. */
+/* Trap when the stack pointer is below vmctx->stack_limit.  The stack
+ * pointer is read with llvm.read_register, which only reads, rather than
+ * llvm.stacksave, which LLVM must treat as a side effect: the copies of the
+ * check that inlining brings into a caller then fold into the caller's own
+ * (the inlined frame is part of the caller's, so the one check covers it).
+ * Before, each inlined callee kept its check, and a chain of calls grew
+ * every function by the checks of all it inlined: most of the compile time
+ * of a long call chain (docs/performance.md, "Compile time"). */
 static void stack_check(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
-    LLVMTypeRef ptr = lm->t_ptr;
-    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.stacksave", &ptr, 1, NULL, 0);
+    const w2n_target *t = w2n_target_find(lm->opts->target);
+    const char *reg = t && t->arch == W2N_ARCH_X86_64 ? "rsp" : "sp";
+    LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, reg, strlen(reg));
+    LLVMValueRef arg = LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, &name, 1));
+    LLVMTypeRef i64 = lm->t_i64;
+    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.read_register", &i64, 1, &arg, 1);
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_STACK_LIMIT, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
     LLVMValueRef limit = LLVMBuildLoad2(f->b, lm->t_i64, addr, "stack_limit");
     w2n_lower_tbaa(lm, limit, lm->tbaa_vmctx);
-    LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, LLVMBuildPtrToInt(f->b, sp, lm->t_i64, ""),
-                                       limit, "");
+    LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, sp, limit, "");
     w2n_lower_trap_if(f, below, W2N_TRAP_STACK_EXHAUSTED);
 }
 
