@@ -116,7 +116,7 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
  * every iteration.  Longer runs take the slow version, which checks. */
 static void bound_unchecked_work(w2n_check_builder *cb, const w2n_versioned_loop *v,
                                  LLVMValueRef tc, LLVMValueRef *ok) {
-    uint32_t body = v->body_instrs ? v->body_instrs : 1;
+    uint32_t body = v->body.instrs ? v->body.instrs : 1;
     LLVMValueRef max_trips = w2n_c64(cb, W2N_UNCHECKED_LOOP_WORK / body);
     LLVMValueRef short_enough = LLVMBuildICmp(cb->b, LLVMIntULE, tc, max_trips, "");
     *ok = LLVMBuildAnd(cb->b, *ok, short_enough, "");
@@ -130,7 +130,7 @@ static void bound_unchecked_work(w2n_check_builder *cb, const w2n_versioned_loop
 static void bound_by_fuel(w2n_check_builder *cb, const w2n_versioned_loop *v, LLVMValueRef tc,
                           LLVMValueRef *ok) {
     LLVMValueRef left = LLVMGetOperand(v->choice, 0);
-    uint32_t body = v->body_instrs ? v->body_instrs : 1;
+    uint32_t body = v->body.instrs ? v->body.instrs : 1;
     LLVMValueRef need = LLVMBuildAdd(cb->b, LLVMBuildMul(cb->b, tc, w2n_c64(cb, body), ""),
                                      w2n_c64(cb, 1), "");
     LLVMValueRef enough = LLVMBuildICmp(cb->b, LLVMIntSGE, left, need, "");
@@ -145,9 +145,10 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? w2n_loop_trip_count(&cb, &ok) : NULL;
-    if (tc && lm->opts->interruptible)
+    /* A fast version that calls keeps its checks (lower_control.c). */
+    if (tc && lm->opts->interruptible && !v->body.calls)
         bound_unchecked_work(&cb, v, tc, &ok);
-    if (tc && lm->opts->fuel)
+    if (tc && lm->opts->fuel && !v->body.calls)
         bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = calloc(n, sizeof *c.first), .stride = calloc(n, sizeof *c.stride)};

@@ -355,12 +355,12 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         if (!w2n_instr_read(ir, &in))
             return f->err->code;
         bool live = !f->blocks[f->nblocks - 1].unreachable;
-        uint32_t body_instrs = 0;
+        w2n_loop_body body = {0};
         bool versioned = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
-                         w2n_loop_version_wanted(f, ir, &body_instrs);
+                         w2n_loop_version_wanted(f, ir, &body);
         if (versioned)   /* both versions then charge the same for the loop */
             w2n_lower_fuel_flush(f);
-        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in, body_instrs)
+        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in, &body)
                                  : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
             return s;

@@ -45,13 +45,19 @@ typedef struct w2n_fast_access {
  * milliseconds of simple work. */
 #define W2N_UNCHECKED_LOOP_WORK (UINT64_C(1) << 26)
 
+/* What a loop's body holds, from the scan that decides to version it. */
+typedef struct w2n_loop_body {
+    uint32_t instrs;               /* Wasm instructions, its end included */
+    bool calls;                    /* a call or call_indirect (explicit mode only) */
+} w2n_loop_body;
+
 typedef struct w2n_versioned_loop {
     LLVMValueRef choice;           /* placeholder i1 call before the dispatch */
     LLVMValueRef mem_size;         /* memory 0's size in bytes, read before it */
     LLVMBasicBlockRef entry;       /* the fast loop's one predecessor outside it */
     LLVMBasicBlockRef header;      /* the fast loop's header */
     LLVMBasicBlockRef last;        /* last block appended by the fast pass */
-    uint32_t body_instrs;          /* Wasm instructions in the loop's body */
+    w2n_loop_body body;            /* what the loop's body holds */
     w2n_fast_access *accesses;
     size_t naccesses, accesses_cap;
 } w2n_versioned_loop;
@@ -188,14 +194,14 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
 /* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
 /* Is the loop whose LOOP instruction was just read worth a fast version? */
-bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, uint32_t *body_instrs);
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_body *body);
 
 /* opt_budget.c: true when a function is too large to optimise in about
  * linear time (w2n/limits.h, W2N_OPT_*); it is then compiled as at -O0. */
 bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
 /* Lower that loop twice, fast and ordinary, behind a placeholder choice. */
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
-                                    uint32_t body_instrs);
+                                    const w2n_loop_body *held);
 /* After mem2reg: replace every placeholder choice by a range check (or
  * false), and drop the covered checks of the fast versions. */
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats);

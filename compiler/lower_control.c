@@ -154,8 +154,11 @@ static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_push(f, b->phis[i]);
     /* A loop's fast version runs a bounded number of iterations, within
      * the fuel left (loop_bounds.c), so it needs neither check: their early
-     * exits would keep LLVM from vectorising the loop. */
-    if (!f->fast) {
+     * exits would keep LLVM from vectorising the loop.  Unless it calls
+     * (explicit mode): what the callee does is not bounded by the body's
+     * length, and fuel must be tested at the header in both versions to
+     * trap at the same place after a call; such a loop is not vectorised. */
+    if (!f->fast || f->fast->body.calls) {
         w2n_lower_interrupt_check(f);
         w2n_lower_fuel_sync(f);
     }
