@@ -402,3 +402,58 @@ Test(stop, fuel_counts_the_same_in_both_loop_versions) {
     cr_assert_eq(trap.code, W2N_TRAP_OUT_OF_FUEL);
     unload(&l);
 }
+
+/* In explicit mode a loop's fast version may call.  The callee's fuel is
+ * not bounded by the loop body's length, so such a fast version keeps the
+ * test at its header: whatever the budget, -O2 (with a fast version) stops
+ * after exactly the stores -O0 (without one) does. */
+static const char *CALLING_LOOP_WAT =
+    "(module (memory 1)"
+    "  (func $burn (local i32)"
+    "    (loop $l (local.set 0 (i32.add (local.get 0) (i32.const 1)))"
+    "      (br_if $l (i32.lt_u (local.get 0) (i32.const 3)))))"
+    "  (func (export \"run\") (param i32) (local i32)"
+    "    (loop $l"
+    "      (i32.store (i32.shl (local.get 1) (i32.const 2)) (i32.const 1))"
+    "      (call $burn)"
+    "      (i32.store offset=4096 (i32.shl (local.get 1) (i32.const 2)) (i32.const 1))"
+    "      (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+    "      (br_if $l (i32.lt_u (local.get 1) (local.get 0)))))"
+    "  (func (export \"stores\") (result i32) (local i32 i32)"
+    "    (loop $l"
+    "      (local.set 1 (i32.add (local.get 1) (i32.load (local.get 0))))"
+    "      (local.set 1 (i32.add (local.get 1) (i32.load offset=4096 (local.get 0))))"
+    "      (local.set 0 (i32.add (local.get 0) (i32.const 4)))"
+    "      (br_if $l (i32.lt_u (local.get 0) (i32.const 4096))))"
+    "    (local.get 1)))";
+
+/* Stores done by run(20) under `budget`, or -1 when it ran to the end. */
+static int32_t stores_under_budget(int opt_level, uint64_t budget) {
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    opts.fuel = true;
+    opts.opt_level = opt_level;
+    opts.bounds = W2N_BOUNDS_EXPLICIT;
+    loaded l = load_with(CALLING_LOOP_WAT, &opts);
+    w2n_error err;
+    w2n_trap trap;
+    cr_assert_eq(w2n_store_set_fuel(l.store, budget, &err), W2N_OK);
+    w2n_value n = w2n_i32(20);
+    w2n_status st = w2n_func_call(l.store, export_func(&l, "run"), &n, 1, NULL, 0, &trap, &err);
+    cr_assert(st == W2N_OK || trap.code == W2N_TRAP_OUT_OF_FUEL, "%s", trap.message);
+    cr_assert_eq(w2n_store_set_fuel(l.store, 1000000, &err), W2N_OK);
+    w2n_value none[1];
+    int32_t stores = call_i32(&l, "stores", none, 0, &st, &trap);
+    cr_assert_eq(st, W2N_OK);
+    unload(&l);
+    return st == W2N_OK && stores == 40 ? -1 : stores;
+}
+
+Test(stop, fuel_traps_at_the_same_store_when_a_fast_loop_calls) {
+    for (uint64_t budget = 20; budget < 700; budget += 13) {
+        int32_t unoptimised = stores_under_budget(0, budget);
+        int32_t optimised = stores_under_budget(2, budget);
+        cr_assert_eq(optimised, unoptimised, "budget %lu: %d stores at -O2, %d at -O0",
+                     (unsigned long)budget, optimised, unoptimised);
+    }
+}
