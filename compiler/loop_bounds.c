@@ -110,6 +110,33 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
     }
 }
 
+/* In --interruptible code the fast version has no interrupt check
+ * (lower_control.c), so it may only run when its work is bounded: at most
+ * W2N_UNCHECKED_LOOP_WORK Wasm instructions, counting the whole body on
+ * every iteration.  Longer runs take the slow version, which checks. */
+static void bound_unchecked_work(w2n_check_builder *cb, const w2n_versioned_loop *v,
+                                 LLVMValueRef tc, LLVMValueRef *ok) {
+    uint32_t body = v->body.instrs ? v->body.instrs : 1;
+    LLVMValueRef max_trips = w2n_c64(cb, W2N_UNCHECKED_LOOP_WORK / body);
+    LLVMValueRef short_enough = LLVMBuildICmp(cb->b, LLVMIntULE, tc, max_trips, "");
+    *ok = LLVMBuildAnd(cb->b, *ok, short_enough, "");
+}
+
+/* With --fuel the fast version charges its copy of the counter but neither
+ * writes nor tests it at its header (lower_control.c), so it may only run
+ * when the fuel left covers every instruction it can run: one for the loop
+ * and the whole body on every iteration.  Then the slow version would not
+ * have trapped inside the loop either, and the two agree on every count. */
+static void bound_by_fuel(w2n_check_builder *cb, const w2n_versioned_loop *v, LLVMValueRef tc,
+                          LLVMValueRef *ok) {
+    LLVMValueRef left = LLVMGetOperand(v->choice, 0);
+    uint32_t body = v->body.instrs ? v->body.instrs : 1;
+    LLVMValueRef need = LLVMBuildAdd(cb->b, LLVMBuildMul(cb->b, tc, w2n_c64(cb, body), ""),
+                                     w2n_c64(cb, 1), "");
+    LLVMValueRef enough = LLVMBuildICmp(cb->b, LLVMIntSGE, left, need, "");
+    *ok = LLVMBuildAnd(cb->b, *ok, enough, "");
+}
+
 static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
     /* Plenty for real loops; a pathological expression DAG stops here. */
@@ -118,6 +145,11 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? w2n_loop_trip_count(&cb, &ok) : NULL;
+    /* A fast version that calls keeps its checks (lower_control.c). */
+    if (tc && lm->opts->interruptible && !v->body.calls)
+        bound_unchecked_work(&cb, v, tc, &ok);
+    if (tc && lm->opts->fuel && !v->body.calls)
+        bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = calloc(n, sizeof *c.first), .stride = calloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)

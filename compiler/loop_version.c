@@ -66,7 +66,7 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     }
 }
 
-bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_body *body) {
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
@@ -80,6 +80,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
     w2n_instr in;
     size_t depth = 1, count = 0;
     bool accesses = false, wanted = true;
+    body->calls = false;
     while (depth > 0) {
         if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
             ++count > MAX_VERSIONED_BODY) {
@@ -97,19 +98,27 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
             depth--;
         else if (is_memory_access(in.op))
             accesses = true;
+        else if (in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT)
+            body->calls = true;
     }
     /* The scan may have grown the br_table scratch buffer: keep the new one. */
     ir->scratch = scan.scratch;
     ir->scratch_cap = scan.scratch_cap;
+    body->instrs = (uint32_t)count;
     return wanted && accesses;
 }
 
+/* With --fuel the placeholder takes the fuel left before the loop, so that
+ * loop_bounds.c finds its SSA value after mem2reg. */
 static LLVMValueRef build_choice(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
-    LLVMTypeRef fty = LLVMFunctionType(lm->t_i1, NULL, 0, 0);
+    bool fuel = lm->opts->fuel;
+    LLVMTypeRef i64 = lm->t_i64;
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_i1, &i64, fuel, 0);
     if (!lm->loop_choice_fn)
         lm->loop_choice_fn = LLVMAddFunction(lm->mod, "w2n.loop_choice", fty);
-    return LLVMBuildCall2(f->b, fty, lm->loop_choice_fn, NULL, 0, "fast");
+    LLVMValueRef left = fuel ? LLVMBuildLoad2(f->b, i64, f->fuel_left, "") : NULL;
+    return LLVMBuildCall2(f->b, fty, lm->loop_choice_fn, &left, fuel, "fast");
 }
 
 static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {
@@ -190,7 +199,7 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
 }
 
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
-                                    const w2n_instr *loop) {
+                                    const w2n_instr *loop, const w2n_loop_body *held) {
     w2n_lower_module *lm = f->lm;
     uint32_t nparams, nresults;
     loop_arity(f, loop, &nparams, &nresults);
@@ -211,6 +220,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     v->mem_size = w2n_lower_mem_size(f);
     v->choice = build_choice(f);
     v->entry = fast_entry;
+    v->body = *held;
     LLVMBuildCondBr(f->b, v->choice, fast_entry, slow_entry);
 
     f->fast = v;

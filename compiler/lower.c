@@ -13,6 +13,7 @@
  * W2N_ASSERT catches in Debug and CI builds.
  */
 #include "lower.h"
+#include "target.h"
 #include "w2n_assert.h"
 
 #include <stdlib.h>
@@ -228,17 +229,27 @@ static LLVMValueRef zero_of(w2n_lower_module *lm, uint8_t valtype) {
     return LLVMConstNull(w2n_lower_type(lm, valtype));
 }
 
-/* Trap when the stack pointer is below vmctx->stack_limit. */
+/* Trap when the stack pointer is below vmctx->stack_limit.  The stack
+ * pointer is read with llvm.read_register, which only reads, rather than
+ * llvm.stacksave, which LLVM must treat as a side effect: the copies of the
+ * check that inlining brings into a caller then fold into the caller's own
+ * (the inlined frame is part of the caller's, so the one check covers it).
+ * Before, each inlined callee kept its check, and a chain of calls grew
+ * every function by the checks of all it inlined: most of the compile time
+ * of a long call chain (docs/performance.md, "Compile time"). */
 static void stack_check(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
-    LLVMTypeRef ptr = lm->t_ptr;
-    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.stacksave", &ptr, 1, NULL, 0);
+    const w2n_target *t = w2n_target_find(lm->opts->target);
+    const char *reg = t && t->arch == W2N_ARCH_X86_64 ? "rsp" : "sp";
+    LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, reg, strlen(reg));
+    LLVMValueRef arg = LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, &name, 1));
+    LLVMTypeRef i64 = lm->t_i64;
+    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.read_register", &i64, 1, &arg, 1);
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_STACK_LIMIT, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
     LLVMValueRef limit = LLVMBuildLoad2(f->b, lm->t_i64, addr, "stack_limit");
     w2n_lower_tbaa(lm, limit, lm->tbaa_vmctx);
-    LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, LLVMBuildPtrToInt(f->b, sp, lm->t_i64, ""),
-                                       limit, "");
+    LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, sp, limit, "");
     w2n_lower_trap_if(f, below, W2N_TRAP_STACK_EXHAUSTED);
 }
 
@@ -254,15 +265,8 @@ void w2n_lower_interrupt_check(w2n_lower_func *f) {
     w2n_lower_trap_if(f, set, W2N_TRAP_INTERRUPTED);
 }
 
-/* A function that calls no Wasm function and has a small frame cannot
- * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
- * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
- * runtime helpers it may call need.  So it needs no stack check, and neither
- * do the copies of it that LLVM inlines into loops. */
-static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
-    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
-    if (f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY)
-        return true;
+/* Does the body call a function (call or call_indirect)? */
+static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
@@ -278,6 +282,17 @@ static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
     return calls;
 }
 
+/* A function that calls no Wasm function and has a small frame cannot
+ * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
+ * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
+ * runtime helpers it may call need.  So it needs no stack check, and neither
+ * do the copies of it that LLVM inlines into loops. */
+static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
+    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
+    return f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY ||
+           f->calls;
+}
+
 static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
@@ -286,6 +301,7 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     f->locals = malloc((f->nlocals ? f->nlocals : 1) * sizeof *f->locals);
     memcpy(f->local_types, ft->params, ft->nparams);
     memcpy(f->local_types + ft->nparams, code->locals, code->nlocals);
+    f->calls = body_calls(f, code);
 
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
     LLVMPositionBuilderAtEnd(f->b, entry);
@@ -297,11 +313,17 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
      * has seen how deep it reaches. */
     if (needs_stack_check(f, code))
         stack_check(f);
+    w2n_lower_fuel_enter(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {
         LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
-    w2n_lower_interrupt_check(f);
+    /* Endless work needs a loop or a cycle of calls.  Loops check at their
+     * headers; a cycle of calls passes through the entry of a function that
+     * calls, so a function that calls nothing needs no check of its own (and
+     * its inlined copies add none to their callers' loops). */
+    if (f->calls)
+        w2n_lower_interrupt_check(f);
 }
 
 /* ---- dispatch: the HANDLER column of opcodes.def ------------------------------ */
@@ -324,8 +346,16 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     if (!f->blocks[f->nblocks - 1].unreachable)
         w2n_lower_fuel_count(f, in);
     W2N_ASSERT(in->info && in->info->op == in->op);
-    if (w2n_lower_control_skip_dead(f, in) || handlers[in->info->row](f, in))
+    if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
+    bool call = in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT;
+    if (call)
+        w2n_lower_fuel_sync(f);
+    if (handlers[in->info->row](f, in)) {
+        if (call)
+            w2n_lower_fuel_reload(f);
+        return W2N_OK;
+    }
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
                          "instruction %s is not supported yet", in->info->name);
 }
@@ -336,11 +366,13 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         if (!w2n_instr_read(ir, &in))
             return f->err->code;
         bool live = !f->blocks[f->nblocks - 1].unreachable;
+        w2n_loop_body body = {0};
         bool versioned = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
-                         w2n_loop_version_wanted(f, ir);
+                         w2n_loop_version_wanted(f, ir, &body);
         if (versioned)   /* both versions then charge the same for the loop */
             w2n_lower_fuel_flush(f);
-        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in) : w2n_lower_instr(f, &in);
+        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in, &body)
+                                 : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
             return s;
         if (f->nblocks == depth)

@@ -40,12 +40,24 @@ typedef struct w2n_fast_access {
 
 /* A loop lowered twice: a fast version and the ordinary one, chosen at run
  * time by a range check that loop_bounds.c builds in place of `choice`. */
+/* The most Wasm instructions a loop's fast version may run without an
+ * interrupt check in --interruptible code (loop_bounds.c): 2^26, tens of
+ * milliseconds of simple work. */
+#define W2N_UNCHECKED_LOOP_WORK (UINT64_C(1) << 26)
+
+/* What a loop's body holds, from the scan that decides to version it. */
+typedef struct w2n_loop_body {
+    uint32_t instrs;               /* Wasm instructions, its end included */
+    bool calls;                    /* a call or call_indirect (explicit mode only) */
+} w2n_loop_body;
+
 typedef struct w2n_versioned_loop {
     LLVMValueRef choice;           /* placeholder i1 call before the dispatch */
     LLVMValueRef mem_size;         /* memory 0's size in bytes, read before it */
     LLVMBasicBlockRef entry;       /* the fast loop's one predecessor outside it */
     LLVMBasicBlockRef header;      /* the fast loop's header */
     LLVMBasicBlockRef last;        /* last block appended by the fast pass */
+    w2n_loop_body body;            /* what the loop's body holds */
     w2n_fast_access *accesses;
     size_t naccesses, accesses_cap;
 } w2n_versioned_loop;
@@ -114,7 +126,10 @@ typedef struct w2n_lower_func {
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
     w2n_versioned_loop *fast;      /* set while lowering a loop's fast version */
     bool unoptimised;              /* past the optimisation budget: optnone, no loop versions */
+    bool calls;                    /* the body has a call or call_indirect */
     uint32_t fuel_pending;         /* instructions not yet charged (lower_fuel.c) */
+    LLVMValueRef fuel_counter;     /* the store's counter, vmctx->fuel */
+    LLVMValueRef fuel_left;        /* alloca: this function's copy of it */
     w2n_error *err;
 } w2n_lower_func;
 
@@ -184,13 +199,14 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
 /* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
 /* Is the loop whose LOOP instruction was just read worth a fast version? */
-bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir);
+bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_body *body);
 
 /* opt_budget.c: true when a function is too large to optimise in about
  * linear time (w2n/limits.h, W2N_OPT_*); it is then compiled as at -O0. */
 bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
 /* Lower that loop twice, fast and ordinary, behind a placeholder choice. */
-w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop);
+w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
+                                    const w2n_loop_body *held);
 /* After mem2reg: replace every placeholder choice by a range check (or
  * false), and drop the covered checks of the fast versions. */
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats);
@@ -209,8 +225,15 @@ void w2n_lower_interrupt_check(w2n_lower_func *f);
 
 /* Count live instruction `in`; before a control instruction, charge the count. */
 void w2n_lower_fuel_count(w2n_lower_func *f, const w2n_instr *in);
-/* Charge what was counted so far, trapping when the fuel runs out. */
+/* Charge what was counted so far to the function's copy of the counter. */
 void w2n_lower_fuel_flush(w2n_lower_func *f);
+/* Write the copy to the store's counter and trap if it is below zero (at
+ * loop headers, before calls and at the return). */
+void w2n_lower_fuel_sync(w2n_lower_func *f);
+/* At the function's entry: take a copy of the store's counter. */
+void w2n_lower_fuel_enter(w2n_lower_func *f);
+/* After a call: the callee (or the host) charged the counter; copy it again. */
+void w2n_lower_fuel_reload(w2n_lower_func *f);
 
 /* Call a function of LLVM type `fn_type` and push its results. */
 void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,

@@ -152,7 +152,16 @@ static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
     f->sp = b->stack_height;
     for (uint32_t i = 0; i < b->nparams; i++)
         w2n_lower_push(f, b->phis[i]);
-    w2n_lower_interrupt_check(f);
+    /* A loop's fast version runs a bounded number of iterations, within
+     * the fuel left (loop_bounds.c), so it needs neither check: their early
+     * exits would keep LLVM from vectorising the loop.  Unless it calls
+     * (explicit mode): what the callee does is not bounded by the body's
+     * length, and fuel must be tested at the header in both versions to
+     * trap at the same place after a call; such a loop is not vectorised. */
+    if (!f->fast || f->fast->body.calls) {
+        w2n_lower_interrupt_check(f);
+        w2n_lower_fuel_sync(f);
+    }
 }
 
 static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
@@ -208,7 +217,10 @@ static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
         for (uint32_t i = 0; i < b->nresults; i++)
             LLVMInstructionEraseFromParent(b->phis[i]);
         LLVMBuildUnreachable(f->b);
-    } else if (b->nresults == 0) {
+        return;
+    }
+    w2n_lower_fuel_sync(f);
+    if (b->nresults == 0) {
         LLVMBuildRetVoid(f->b);
     } else if (b->nresults == 1) {
         LLVMBuildRet(f->b, b->phis[0]);

@@ -3,28 +3,42 @@
  *
  * Every live instruction costs one unit, control markers (block, loop, if,
  * else, end) included.  The count of a straight-line run is kept at compile
- * time and charged in one go, `*vmctx->fuel -= n`, just before the next
- * control instruction (block, loop, if, else, end, br, br_if, br_table,
- * return, call, call_indirect, unreachable), and the code traps with
- * W2N_TRAP_OUT_OF_FUEL when the result is below zero.  Every path through
- * the function therefore pays for what it ran before it branches, calls or
- * returns, and the counts depend on the Wasm alone, not on the target, the
- * optimisation level or loop versioning: the same program with the same fuel
- * stops at the same instruction on every run and every target.  A trap
- * other than fuel (say a division by zero) leaves the run's last segment
- * uncharged; fuel is a budget, not a profile.
+ * time and charged in one go just before the next control instruction
+ * (block, loop, if, else, end, br, br_if, br_table, return, call,
+ * call_indirect, unreachable), to the function's own copy of the counter:
+ * a local, a register after mem2reg, read from the store's counter
+ * (vmctx->fuel) at the entry and after every call.
+ *
+ * The copy is written back to the store's counter, and tested, at the
+ * points every endless run must pass: each loop header, before each call
+ * and at the return.  The code traps with W2N_TRAP_OUT_OF_FUEL at the first
+ * of these points where the count is below zero.  So the trap comes at most
+ * one loop-free stretch of one function after the fuel ran out, and the
+ * counts, and where the trap happens, depend on the Wasm alone, not on the
+ * target, the optimisation level or loop versioning: the same program with
+ * the same fuel stops at the same instruction on every run and every
+ * target.  A trap other than fuel (say a division by zero), an interrupt or
+ * a fault leaves what ran since the last of these points uncharged; fuel is
+ * a budget, not a profile.
+ *
+ * A loop's fast version (loop_version.c) has no write and no test at its
+ * header: it runs only when the fuel left covers every instruction it can
+ * run (loop_bounds.c), so the checked version would not have trapped in it
+ * either, and LLVM can vectorise it.
  *
  * The counter is read and written with volatile accesses.  Otherwise LLVM,
  * seeing a loop whose only exit is the fuel trap, computes the final count
  * in closed form and traps at once: right for a budget (nothing observable
  * happens in between), wrong without one, where the store's INT64_MAX must
- * let an endless loop run until --timeout or an interrupt stops it.
+ * let an endless loop run until --timeout or an interrupt stops it.  The
+ * volatile write at every loop header is what prevents that.
  *
  * Invariant: fuel_pending is 0 whenever control may merge or leave, so no
  * count is lost or charged twice.
  */
 #include "lower.h"
 #include "opcodes.h"
+#include "w2n_assert.h"
 
 static bool is_control(uint32_t op) {
     switch (op) {
@@ -46,19 +60,53 @@ static bool is_control(uint32_t op) {
     }
 }
 
+void w2n_lower_fuel_reload(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->fuel)
+        return;
+    LLVMValueRef now = LLVMBuildLoad2(f->b, lm->t_i64, f->fuel_counter, "fuel");
+    LLVMSetVolatile(now, 1);
+    w2n_lower_tbaa(lm, now, lm->tbaa_runtime);
+    LLVMBuildStore(f->b, now, f->fuel_left);
+}
+
+void w2n_lower_fuel_enter(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->fuel)
+        return;
+    /* The copy's alloca goes first in the entry block, where mem2reg looks. */
+    LLVMBuilderRef at_top = LLVMCreateBuilderInContext(lm->ctx);
+    LLVMBasicBlockRef entry = LLVMGetEntryBasicBlock(f->fn);
+    LLVMValueRef first = LLVMGetFirstInstruction(entry);
+    if (first)
+        LLVMPositionBuilderBefore(at_top, first);
+    else
+        LLVMPositionBuilderAtEnd(at_top, entry);
+    f->fuel_left = LLVMBuildAlloca(at_top, lm->t_i64, "fuel_left");
+    LLVMDisposeBuilder(at_top);
+    f->fuel_counter = w2n_lower_vmctx_field(f, W2N_VMCTX_FUEL);
+    w2n_lower_fuel_reload(f);
+}
+
 void w2n_lower_fuel_flush(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
     if (!lm->opts->fuel || f->fuel_pending == 0)
         return;
-    LLVMValueRef counter = w2n_lower_vmctx_field(f, W2N_VMCTX_FUEL);
-    LLVMValueRef old = LLVMBuildLoad2(f->b, lm->t_i64, counter, "fuel");
-    LLVMSetVolatile(old, 1);
-    w2n_lower_tbaa(lm, old, lm->tbaa_runtime);
+    LLVMValueRef old = LLVMBuildLoad2(f->b, lm->t_i64, f->fuel_left, "");
     LLVMValueRef left = LLVMBuildSub(f->b, old, LLVMConstInt(lm->t_i64, f->fuel_pending, 0), "");
-    LLVMValueRef store = LLVMBuildStore(f->b, left, counter);
+    LLVMBuildStore(f->b, left, f->fuel_left);
+    f->fuel_pending = 0;
+}
+
+void w2n_lower_fuel_sync(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (!lm->opts->fuel)
+        return;
+    W2N_ASSERT(f->fuel_pending == 0);
+    LLVMValueRef left = LLVMBuildLoad2(f->b, lm->t_i64, f->fuel_left, "");
+    LLVMValueRef store = LLVMBuildStore(f->b, left, f->fuel_counter);
     LLVMSetVolatile(store, 1);
     w2n_lower_tbaa(lm, store, lm->tbaa_runtime);
-    f->fuel_pending = 0;
     LLVMValueRef out = LLVMBuildICmp(f->b, LLVMIntSLT, left, LLVMConstInt(lm->t_i64, 0, 0), "");
     w2n_lower_trap_if(f, out, W2N_TRAP_OUT_OF_FUEL);
 }

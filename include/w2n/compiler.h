@@ -43,7 +43,7 @@ typedef struct w2n_compile_options {
     const char *features;    /* LLVM feature string such as "+avx2,+bmi2"; NULL = none */
     int opt_level;           /* 0..3, default 2 */
     w2n_bounds_mode bounds;  /* default W2N_BOUNDS_GUARD */
-    bool interruptible;      /* check vmctx->interrupt at loop back-edges and entries */
+    bool interruptible;      /* check vmctx->interrupt at loop headers and callers' entries */
     bool fuel;               /* count executed instructions in *vmctx->fuel, trap at < 0 */
     w2n_compile_stats *stats; /* NULL, or filled in by a successful w2n_compile */
     w2n_features wasm_features; /* proposals the module may use; default: all w2n implements */

@@ -21,7 +21,7 @@
  * second time (x86_64 -O2, and the cross targets when they run) and the two
  * objects must be byte-identical.  Every
  * third module is compiled with explicit bounds checks, every fourth
- * interruptible.
+ * interruptible, every fifth with --fuel.
  *
  * The current input is written to fuzz-compile-current.wasm before it is
  * compiled, so a crash or sanitizer report leaves its reproducer behind.  An
@@ -127,6 +127,7 @@ static bool elf_ok(const uint8_t *obj, size_t size, uint16_t machine) {
 typedef struct variant {
     w2n_bounds_mode bounds;
     bool interruptible;
+    bool fuel;
 } variant;
 
 static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int opt,
@@ -138,6 +139,7 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
     opts.opt_level = opt;
     opts.bounds = v->bounds;
     opts.interruptible = v->interruptible;
+    opts.fuel = v->fuel;
     uint8_t *obj = NULL;
     size_t size = 0;
     w2n_error err;
@@ -221,8 +223,10 @@ static bool compile_checked(const uint8_t *wasm, size_t n, const target_info *t,
 static bool check_valid(const uint8_t *wasm, size_t n, const config *cfg, stats *st) {
     bool ok = true;
     bool determinism = cfg->determinism_every && st->valid % cfg->determinism_every == 0;
-    /* Every third module with explicit bounds checks, every fourth interruptible. */
-    variant v = {st->valid % 3 == 1 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD, st->valid % 4 == 3};
+    /* Every third module with explicit bounds checks, every fourth
+     * interruptible, every fifth with fuel. */
+    variant v = {st->valid % 3 == 1 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD, st->valid % 4 == 3,
+                 st->valid % 5 == 2};
     ok = compile_checked(wasm, n, &targets[0], 0, &v, false, cfg, st) && ok;
     ok = compile_checked(wasm, n, &targets[0], 2, &v, determinism, cfg, st) && ok;
     if (cfg->cross_every && st->valid % cfg->cross_every == 0) {

@@ -12,7 +12,8 @@
  * result the spec leaves open) or, with FILE arguments, takes those modules
  * instead.  w2n compiles it for the host (alternately -O0 and -O2 unless
  * --opt is given; every third module with explicit bounds checks unless
- * --bounds is given; every fourth interruptible), loads it,
+ * --bounds is given; every fourth interruptible; every fifth with --fuel and
+ * no budget), loads it,
  * instantiates it and calls every export in export order on one instance,
  * like `wasm-interp --run-all-exports` does.  Both must agree, export by
  * export, on the values returned, or on trapping and the kind of trap.
@@ -118,12 +119,13 @@ static w2n_compile_stats loop_totals;
 
 /* Compile, instantiate and call every export in order. */
 static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
-                    bool interruptible, run *r) {
+                    bool interruptible, bool fuel, run *r) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.opt_level = opt;
     opts.bounds = bounds;
     opts.interruptible = interruptible; /* the checks must not change results */
+    opts.fuel = fuel;                   /* nor must counting fuel */
     w2n_compile_stats stats = {0};
     opts.stats = &stats;
     uint8_t *obj = NULL;
@@ -486,14 +488,14 @@ int main(int argc, char **argv) {
         w2n_bounds_mode bounds = fixed_bounds >= 0 ? (w2n_bounds_mode)fixed_bounds
                                  : it % 3 == 2 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
         alarm(60); /* a hang in w2n is a failure too (SIGALRM ends us) */
-        bool interruptible = it % 4 == 1;
-        run_w2n(m.b, m.n, opt, bounds, interruptible, &w);
+        bool interruptible = it % 4 == 1, fuel = it % 5 == 3;
+        run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, &w);
         alarm(0);
         run_interp(interp, CURRENT, &ref);
         char label[96];
-        snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s)", it, opt,
-                 w2n_bounds_mode_name(bounds),
-                 interruptible ? ", interruptible" : "");
+        snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s%s)", it, opt,
+                 w2n_bounds_mode_name(bounds), interruptible ? ", interruptible" : "",
+                 fuel ? ", fuel" : "");
         if (w.failed && ref.failed)
             refused++;
         for (size_t i = 0; i < w.n; i++) {
