@@ -115,7 +115,7 @@ static LLVMValueRef build_choice(w2n_lower_func *f) {
 static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {
     if (lm->nvloops == lm->vloops_cap) {
         lm->vloops_cap = lm->vloops_cap ? lm->vloops_cap * 2 : 8;
-        lm->vloops = realloc(lm->vloops, lm->vloops_cap * sizeof *lm->vloops);
+        lm->vloops = w2n_xrealloc(lm->vloops, lm->vloops_cap, sizeof *lm->vloops);
     }
     w2n_versioned_loop *v = &lm->vloops[lm->nvloops++];
     memset(v, 0, sizeof *v);
@@ -198,10 +198,10 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     w2n_reader body = ir->r;
     /* The operand stack at the loop, to start the slow version from. */
     size_t sp = f->sp;
-    LLVMValueRef *saved = malloc((sp ? sp : 1) * sizeof *saved);
+    LLVMValueRef *saved = w2n_xcalloc(sp, sizeof *saved);
     if (sp) /* f->stack is NULL until the first push */
         memcpy(saved, f->stack, sp * sizeof *saved);
-    LLVMValueRef *results = malloc(2 * (nresults ? nresults : 1) * sizeof *results);
+    LLVMValueRef *results = w2n_xcalloc(2 * (size_t)(nresults ? nresults : 1), sizeof *results);
     version_exit fast = {.results = results},
                  slow = {.results = results + (nresults ? nresults : 1)};
 
