@@ -47,10 +47,8 @@ static int validate_one(const char *path, w2n_features features) {
     free(bytes);
     if (st == W2N_OK)
         return 0;
-    if (err.offset != W2N_NO_OFFSET)
-        fprintf(stderr, "%s: offset 0x%llx: %s\n", path, (unsigned long long)err.offset, err.message);
-    else
-        fprintf(stderr, "%s: %s\n", path, err.message);
+    char text[W2N_ERROR_TEXT_SIZE];
+    fprintf(stderr, "%s: %s\n", path, w2n_error_format(&err, text, sizeof text));
     return w2n_exit_status_for(st);
 }
 
