@@ -49,6 +49,17 @@ void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n) {
         out[i] = w2n_lower_pop(f);
 }
 
+void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsigned wide) {
+    w2n_lower_pop_n(f, out, n);
+    for (unsigned i = 0; i < n; i++)
+        if ((wide & (1u << i)) && LLVMTypeOf(out[i]) != f->lm->t_i64)
+            out[i] = LLVMBuildZExt(f->b, out[i], f->lm->t_i64, "");
+}
+
+LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v) {
+    return LLVMConstInt(f->lm->t_i32, v, 0);
+}
+
 /* ---- types and metadata ------------------------------------------------------- */
 
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype) {

@@ -128,8 +128,13 @@ LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
 /* Pop n operands into out[0..n-1], deepest first (the order they were pushed). */
 void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n);
+/* The same, widening the operands marked in `wide` (bit i: out[i]) to i64 as
+ * the runtime helpers take addresses and lengths (zero-extending an i32). */
+void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsigned wide);
 
 /* ---- helpers (lower.c) ---------------------------------------------------- */
+/* An i32 constant (indices of tables, memories, segments passed to helpers). */
+LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v);
 /* LLVM type of a Wasm value type. */
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype);
 /* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */

@@ -199,7 +199,7 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 
 static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef args[4];
+    LLVMValueRef args[6];
     switch (in->op) {
     case W2N_OP_MEMORY_SIZE: {
         LLVMValueRef bytes = memory_size_bytes(f, memory_struct(f));
@@ -207,25 +207,32 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_push(f, LLVMBuildTrunc(f->b, pages, lm->t_i32, ""));
         return true;
     }
-    case W2N_OP_MEMORY_GROW:
-        w2n_lower_pop_n(f, args, 1);
-        w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_MEMORY_GROW, lm->t_i32, args, 1));
+    case W2N_OP_MEMORY_GROW: { /* delta -> old pages or -1 */
+        args[0] = w2n_lower_u32(f, in->imm.index);
+        w2n_lower_pop_n_wide(f, args + 1, 1, 1u);
+        LLVMValueRef old = w2n_lower_call_helper(f, W2N_HELPER_MEMORY_GROW, lm->t_i64, args, 2);
+        w2n_lower_push(f, LLVMBuildTrunc(f->b, old, lm->t_i32, ""));
         return true;
-    case W2N_OP_MEMORY_COPY:
-        w2n_lower_pop_n(f, args, 3);
-        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_COPY, lm->t_void, args, 3);
+    }
+    case W2N_OP_MEMORY_COPY: /* dst, src, n */
+        args[0] = w2n_lower_u32(f, in->imm.memory_copy.dst);
+        args[1] = w2n_lower_u32(f, in->imm.memory_copy.src);
+        w2n_lower_pop_n_wide(f, args + 2, 3, 7u);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_COPY, lm->t_void, args, 5);
         return true;
-    case W2N_OP_MEMORY_FILL:
-        w2n_lower_pop_n(f, args, 3);
-        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_FILL, lm->t_void, args, 3);
+    case W2N_OP_MEMORY_FILL: /* dst, value, n */
+        args[0] = w2n_lower_u32(f, in->imm.index);
+        w2n_lower_pop_n_wide(f, args + 1, 3, 5u);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_FILL, lm->t_void, args, 4);
         return true;
-    case W2N_OP_MEMORY_INIT:
-        args[0] = LLVMConstInt(lm->t_i32, in->imm.memory_init.segment, 0);
-        w2n_lower_pop_n(f, args + 1, 3);
-        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_INIT, lm->t_void, args, 4);
+    case W2N_OP_MEMORY_INIT: /* dst, src, n: only dst is an address */
+        args[0] = w2n_lower_u32(f, in->imm.memory_init.memory);
+        args[1] = w2n_lower_u32(f, in->imm.memory_init.segment);
+        w2n_lower_pop_n_wide(f, args + 2, 3, 1u);
+        w2n_lower_call_helper(f, W2N_HELPER_MEMORY_INIT, lm->t_void, args, 5);
         return true;
     case W2N_OP_DATA_DROP:
-        args[0] = LLVMConstInt(lm->t_i32, in->imm.index, 0);
+        args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_call_helper(f, W2N_HELPER_DATA_DROP, lm->t_void, args, 1);
         return true;
     default:

@@ -37,10 +37,6 @@ static LLVMValueRef checked_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef
     return w2n_lower_table_slot(f, rec, index);
 }
 
-static LLVMValueRef u32(w2n_lower_func *f, uint32_t v) {
-    return LLVMConstInt(f->lm->t_i32, v, 0);
-}
-
 bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef args[5];
@@ -64,29 +60,31 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_push(f, w2n_lower_table_size(f, table_record(f, in->imm.index)));
         return true;
     case W2N_OP_TABLE_GROW: /* init, delta -> old size or -1 */
-        args[0] = u32(f, in->imm.index);
-        w2n_lower_pop_n(f, args + 1, 2);
-        w2n_lower_push(f, w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW, lm->t_i32, args, 3));
+        args[0] = w2n_lower_u32(f, in->imm.index);
+        w2n_lower_pop_n_wide(f, args + 1, 2, 2u);
+        w2n_lower_push(f, LLVMBuildTrunc(f->b, w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW,
+                                                                     lm->t_i64, args, 3),
+                                         lm->t_i32, ""));
         return true;
     case W2N_OP_TABLE_FILL: /* dst, value, n */
-        args[0] = u32(f, in->imm.index);
-        w2n_lower_pop_n(f, args + 1, 3);
+        args[0] = w2n_lower_u32(f, in->imm.index);
+        w2n_lower_pop_n_wide(f, args + 1, 3, 5u);
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_FILL, lm->t_void, args, 4);
         return true;
     case W2N_OP_TABLE_COPY:
-        args[0] = u32(f, in->imm.table_copy.dst);
-        args[1] = u32(f, in->imm.table_copy.src);
-        w2n_lower_pop_n(f, args + 2, 3);
+        args[0] = w2n_lower_u32(f, in->imm.table_copy.dst);
+        args[1] = w2n_lower_u32(f, in->imm.table_copy.src);
+        w2n_lower_pop_n_wide(f, args + 2, 3, 7u);
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_COPY, lm->t_void, args, 5);
         return true;
     case W2N_OP_TABLE_INIT:
-        args[0] = u32(f, in->imm.table_init.table);
-        args[1] = u32(f, in->imm.table_init.segment);
-        w2n_lower_pop_n(f, args + 2, 3);
+        args[0] = w2n_lower_u32(f, in->imm.table_init.table);
+        args[1] = w2n_lower_u32(f, in->imm.table_init.segment);
+        w2n_lower_pop_n_wide(f, args + 2, 3, 1u); /* dst; src and n index the segment */
         w2n_lower_call_helper(f, W2N_HELPER_TABLE_INIT, lm->t_void, args, 5);
         return true;
     case W2N_OP_ELEM_DROP:
-        args[0] = u32(f, in->imm.index);
+        args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_call_helper(f, W2N_HELPER_ELEM_DROP, lm->t_void, args, 1);
         return true;
     case W2N_OP_REF_NULL:

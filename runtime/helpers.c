@@ -31,45 +31,50 @@ static void h_trap_index(w2n_vmctx *vmctx, uint32_t code, uint32_t index) {
     w2n_trap_raise((w2n_trap_code)code, 0, message);
 }
 
-static int32_t h_memory_grow(w2n_vmctx *vmctx, uint32_t delta) {
-    w2n_instance *inst = w2n_instance_of(vmctx);
-    if (inst->nmemories == 0)
-        return -1;
-    return (int32_t)w2n_memory_grow(inst->memories[0], delta);
+/* Is [start, start + n) inside a region of `size`?  In 64-bit arithmetic
+ * that cannot wrap: n <= size and start <= size - n. */
+static bool in_bounds(uint64_t start, uint64_t n, uint64_t size) {
+    return n <= size && start <= size - n;
 }
 
-static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst, uint32_t src, uint32_t n) {
-    w2n_memory_abi *m = vmctx->memory;
-    if ((uint64_t)dst + n > m->size || (uint64_t)src + n > m->size)
+static int64_t h_memory_grow(w2n_vmctx *vmctx, uint32_t memory, uint64_t delta) {
+    return w2n_memory_grow(w2n_instance_of(vmctx)->memories[memory], delta);
+}
+
+static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory,
+                          uint64_t dst, uint64_t src, uint64_t n) {
+    w2n_memory_abi *d = vmctx->memories[dst_memory], *s = vmctx->memories[src_memory];
+    if (!in_bounds(dst, n, d->size) || !in_bounds(src, n, s->size))
         raise_code(W2N_TRAP_MEMORY_OOB);
     else if (n)
-        memmove(m->base + dst, m->base + src, n);
+        memmove(d->base + dst, s->base + src, n);
 }
 
-static void h_memory_fill(w2n_vmctx *vmctx, uint32_t dst, uint32_t value, uint32_t n) {
-    w2n_memory_abi *m = vmctx->memory;
-    if ((uint64_t)dst + n > m->size)
+static void h_memory_fill(w2n_vmctx *vmctx, uint32_t memory, uint64_t dst, uint32_t value,
+                          uint64_t n) {
+    w2n_memory_abi *m = vmctx->memories[memory];
+    if (!in_bounds(dst, n, m->size))
         raise_code(W2N_TRAP_MEMORY_OOB);
     else if (n)
         memset(m->base + dst, (int)(value & 0xFF), n);
 }
 
-w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t seg, uint32_t dst, uint32_t src,
-                                 uint32_t n) {
+w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t memory, uint32_t seg, uint64_t dst,
+                                 uint32_t src, uint32_t n) {
     const w2n_meta_data *d = &inst->meta->datas[seg];
     uint64_t seg_size = inst->data_dropped[seg] ? 0 : d->size;
-    w2n_memory_abi *m = inst->vmctx.memory;
+    w2n_memory_abi *m = memory < inst->nmemories ? &inst->memories[memory]->abi : NULL;
     uint64_t mem_size = m ? m->size : 0;
-    if ((uint64_t)src + n > seg_size || (uint64_t)dst + n > mem_size)
+    if (!in_bounds(src, n, seg_size) || !in_bounds(dst, n, mem_size))
         return W2N_TRAP_MEMORY_OOB;
     if (n)
         memcpy(m->base + dst, d->bytes + src, n);
     return W2N_TRAP_NONE;
 }
 
-static void h_memory_init(w2n_vmctx *vmctx, uint32_t seg, uint32_t dst, uint32_t src,
-                          uint32_t n) {
-    w2n_trap_code code = w2n_op_memory_init(w2n_instance_of(vmctx), seg, dst, src, n);
+static void h_memory_init(w2n_vmctx *vmctx, uint32_t memory, uint32_t seg, uint64_t dst,
+                          uint32_t src, uint32_t n) {
+    w2n_trap_code code = w2n_op_memory_init(w2n_instance_of(vmctx), memory, seg, dst, src, n);
     if (code != W2N_TRAP_NONE)
         raise_code(code);
 }
@@ -78,41 +83,41 @@ static void h_data_drop(w2n_vmctx *vmctx, uint32_t seg) {
     w2n_instance_of(vmctx)->data_dropped[seg] = true;
 }
 
-static int32_t h_table_grow(w2n_vmctx *vmctx, uint32_t table, void *init, uint32_t delta) {
-    return (int32_t)w2n_table_grow_by(w2n_instance_of(vmctx)->tables[table], delta, init);
+static int64_t h_table_grow(w2n_vmctx *vmctx, uint32_t table, void *init, uint64_t delta) {
+    return w2n_table_grow_by(w2n_instance_of(vmctx)->tables[table], delta, init);
 }
 
-static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint32_t dst, void *value,
-                         uint32_t n) {
+static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint64_t dst, void *value,
+                         uint64_t n) {
     w2n_table_abi *t = vmctx->tables[table];
-    if ((uint64_t)dst + n > t->size) {
+    if (!in_bounds(dst, n, t->size)) {
         raise_code(W2N_TRAP_TABLE_OOB);
         return;
     }
-    for (uint32_t i = 0; i < n; i++)
+    for (uint64_t i = 0; i < n; i++)
         t->elems[dst + i] = value;
 }
 
-static void h_table_copy(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table, uint32_t dst,
-                         uint32_t src, uint32_t n) {
+static void h_table_copy(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table, uint64_t dst,
+                         uint64_t src, uint64_t n) {
     w2n_table_abi *d = vmctx->tables[dst_table], *s = vmctx->tables[src_table];
-    if ((uint64_t)dst + n > d->size || (uint64_t)src + n > s->size)
+    if (!in_bounds(dst, n, d->size) || !in_bounds(src, n, s->size))
         raise_code(W2N_TRAP_TABLE_OOB);
     else if (n)
         memmove(d->elems + dst, s->elems + src, (size_t)n * sizeof(void *));
 }
 
-w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint32_t dst,
+w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint64_t dst,
                                 uint32_t src, uint32_t n) {
     w2n_table_abi *t = inst->table_abis[table];
-    if ((uint64_t)src + n > inst->elem_sizes[seg] || (uint64_t)dst + n > t->size)
+    if (!in_bounds(src, n, inst->elem_sizes[seg]) || !in_bounds(dst, n, t->size))
         return W2N_TRAP_TABLE_OOB;
     if (n)
         memcpy(t->elems + dst, inst->elem_items[seg] + src, (size_t)n * sizeof(void *));
     return W2N_TRAP_NONE;
 }
 
-static void h_table_init(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint32_t dst,
+static void h_table_init(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint64_t dst,
                          uint32_t src, uint32_t n) {
     w2n_trap_code code = w2n_op_table_init(w2n_instance_of(vmctx), table, seg, dst, src, n);
     if (code != W2N_TRAP_NONE)

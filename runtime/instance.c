@@ -115,6 +115,7 @@ static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
     return ALLOC(funcs, inst->nfuncs) && ALLOC(defined, m->nfuncs) &&
            ALLOC(adapters, m->nimported_funcs) && ALLOC(tables, inst->ntables) &&
            ALLOC(table_abis, inst->ntables) && ALLOC(memories, inst->nmemories) &&
+           ALLOC(memory_abis, inst->nmemories) &&
            ALLOC(globals, inst->nglobals) && ALLOC(global_ptrs, inst->nglobals) &&
            ALLOC(type_ids, m->ntypes) && ALLOC(elem_items, m->nelems) &&
            ALLOC(elem_sizes, m->nelems) && ALLOC(data_dropped, m->ndatas);
@@ -206,6 +207,8 @@ static w2n_status evaluate_elems(w2n_instance *inst, w2n_error *err) {
 static void fill_vmctx(w2n_instance *inst) {
     for (uint32_t i = 0; i < inst->ntables; i++)
         inst->table_abis[i] = &inst->tables[i]->abi;
+    for (uint32_t i = 0; i < inst->nmemories; i++)
+        inst->memory_abis[i] = &inst->memories[i]->abi;
     for (uint32_t i = 0; i < inst->nglobals; i++)
         inst->global_ptrs[i] = &inst->globals[i]->storage;
     w2n_vmctx *v = &inst->vmctx;
@@ -217,6 +220,7 @@ static void fill_vmctx(w2n_instance *inst) {
     v->funcs = inst->funcs;
     v->type_ids = inst->type_ids;
     v->globals = inst->global_ptrs;
+    v->memories = inst->memory_abis;
     v->instance = inst;
 }
 
@@ -239,7 +243,7 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
         if (d->mode != W2N_SEGMENT_ACTIVE)
             continue;
         uint32_t offset = (uint32_t)eval_const(inst, &d->offset).i32;
-        w2n_trap_code code = w2n_op_memory_init(inst, i, offset, 0, d->size);
+        w2n_trap_code code = w2n_op_memory_init(inst, d->memory, i, offset, 0, d->size);
         if (code != W2N_TRAP_NONE)
             return code;
         inst->data_dropped[i] = true;
@@ -340,6 +344,7 @@ void w2n_instance_destroy(w2n_instance *inst) {
     free(inst->tables);
     free(inst->table_abis);
     free(inst->memories);
+    free(inst->memory_abis);
     free(inst->globals);
     free(inst->global_ptrs);
     free(inst->type_ids);

@@ -113,7 +113,7 @@ w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2
                             w2n_error *err);
 void w2n_table_destroy(w2n_table *table);
 /* Grow by delta filled with init: old size, or -1 (max, overflow or NOMEM). */
-int64_t w2n_table_grow_by(w2n_table *table, uint32_t delta, void *init);
+int64_t w2n_table_grow_by(w2n_table *table, uint64_t delta, void *init);
 
 struct w2n_global {
     w2n_raw storage;             /* first: vmctx->globals[i] points here */
@@ -168,6 +168,7 @@ struct w2n_instance {
     w2n_table **tables;
     w2n_table_abi **table_abis;  /* vmctx.tables */
     w2n_memory **memories;
+    w2n_memory_abi **memory_abis;  /* vmctx.memories */
     w2n_global **globals;
     void **global_ptrs;          /* vmctx.globals */
     uint32_t *type_ids;          /* vmctx.type_ids */
@@ -227,10 +228,10 @@ bool w2n_stop_requested(const w2n_store *s);
  * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it
  * traps.  The helpers table wraps them; instantiation calls them directly. */
 extern const w2n_helpers w2n_runtime_helpers;
-w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t seg, uint32_t dst, uint32_t src,
-                                 uint32_t n);
-w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint32_t dst,
+w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t memory, uint32_t seg, uint64_t dst,
                                  uint32_t src, uint32_t n);
+w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint64_t dst,
+                                uint32_t src, uint32_t n);
 
 /* ---- traps and calls (trap.c, call.c) -------------------------------------------------- */
 

@@ -147,8 +147,10 @@ void w2n_memory_destroy(w2n_memory *mem) {
     free(mem);
 }
 
-int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages) {
+int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages) {
     uint64_t old_pages = mem->abi.size / W2N_PAGE_SIZE;
+    if (delta_pages > mem->max_pages) /* before the sum, which could wrap */
+        return -1;
     uint64_t new_pages = old_pages + delta_pages;
     if (new_pages > mem->max_pages)
         return -1;

@@ -65,8 +65,10 @@ void w2n_table_destroy(w2n_table *t) {
     free(t);
 }
 
-int64_t w2n_table_grow_by(w2n_table *t, uint32_t delta, void *init) {
+int64_t w2n_table_grow_by(w2n_table *t, uint64_t delta, void *init) {
     uint32_t old = t->abi.size;
+    if (delta > UINT32_MAX) /* before the sum, which could wrap */
+        return -1;
     uint64_t n = (uint64_t)old + delta;
     if (n > t->abi.max || n > UINT32_MAX)
         return -1;

@@ -30,7 +30,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 3
+#define W2N_ABI_VERSION 4
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 
@@ -112,17 +112,24 @@ typedef struct w2n_table_abi {
  * and trap themselves (they never return on a trap). */
 typedef struct w2n_helpers {
     void (*trap)(w2n_vmctx *vmctx, uint32_t code); /* never returns */
-    int32_t (*memory_grow)(w2n_vmctx *vmctx, uint32_t delta_pages); /* old pages or -1 */
-    void (*memory_copy)(w2n_vmctx *vmctx, uint32_t dst, uint32_t src, uint32_t n);
-    void (*memory_fill)(w2n_vmctx *vmctx, uint32_t dst, uint32_t value, uint32_t n);
-    void (*memory_init)(w2n_vmctx *vmctx, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n);
+    /* Memory operands are 64-bit so that one signature serves 32-bit and
+     * 64-bit memories (compiled code zero-extends i32 addresses); `memory` is
+     * the module's memory index, imports first. */
+    int64_t (*memory_grow)(w2n_vmctx *vmctx, uint32_t memory, uint64_t delta_pages); /* old pages or -1 */
+    void (*memory_copy)(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory,
+                        uint64_t dst, uint64_t src, uint64_t n);
+    void (*memory_fill)(w2n_vmctx *vmctx, uint32_t memory, uint64_t dst, uint32_t value,
+                        uint64_t n);
+    void (*memory_init)(w2n_vmctx *vmctx, uint32_t memory, uint32_t seg, uint64_t dst,
+                        uint32_t src, uint32_t n);
     void (*data_drop)(w2n_vmctx *vmctx, uint32_t seg);
-    int32_t (*table_grow)(w2n_vmctx *vmctx, uint32_t table, void *init, uint32_t delta); /* old size or -1 */
-    void (*table_fill)(w2n_vmctx *vmctx, uint32_t table, uint32_t dst, void *value, uint32_t n);
+    /* Table operands are 64-bit for the same reason (table64). */
+    int64_t (*table_grow)(w2n_vmctx *vmctx, uint32_t table, void *init, uint64_t delta); /* old size or -1 */
+    void (*table_fill)(w2n_vmctx *vmctx, uint32_t table, uint64_t dst, void *value, uint64_t n);
     void (*table_copy)(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table,
-                       uint32_t dst, uint32_t src, uint32_t n);
+                       uint64_t dst, uint64_t src, uint64_t n);
     void (*table_init)(w2n_vmctx *vmctx, uint32_t table, uint32_t seg,
-                       uint32_t dst, uint32_t src, uint32_t n);
+                       uint64_t dst, uint32_t src, uint32_t n);
     void (*elem_drop)(w2n_vmctx *vmctx, uint32_t seg);
     /* Call imported host function `import_func` (a function index < number of
      * imported functions) with arguments in slots; results come back in slots. */
@@ -150,6 +157,7 @@ struct w2n_vmctx {
     void *instance;             /* runtime-private back pointer */
     int64_t *fuel;              /* the store's remaining fuel (objects built --fuel):
                                    code subtracts what it runs and traps below 0 */
+    w2n_memory_abi **memories;  /* every memory, imports first (memory[0] == *memory) */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
@@ -171,7 +179,8 @@ struct w2n_vmctx {
 #define W2N_VMCTX_GLOBALS     56
 #define W2N_VMCTX_INSTANCE    64
 #define W2N_VMCTX_FUEL        72
-#define W2N_VMCTX_SIZE        80
+#define W2N_VMCTX_MEMORIES    80
+#define W2N_VMCTX_SIZE        88
 
 /* Index of each helper in w2n_helpers, in declaration order. */
 enum w2n_helper_index {
@@ -256,6 +265,7 @@ _Static_assert(offsetof(struct w2n_vmctx, type_ids) == W2N_VMCTX_TYPE_IDS, "vmct
 _Static_assert(offsetof(struct w2n_vmctx, globals) == W2N_VMCTX_GLOBALS, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, instance) == W2N_VMCTX_INSTANCE, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, fuel) == W2N_VMCTX_FUEL, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, memories) == W2N_VMCTX_MEMORIES, "vmctx layout");
 _Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
 _Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
                offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,

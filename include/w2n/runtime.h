@@ -196,7 +196,7 @@ uint8_t *w2n_memory_data(w2n_memory *mem);
 uint64_t w2n_memory_size(w2n_memory *mem);
 /* -1 on failure (the declared maximum, the store's limits, or the host
  * refused), else the old size in pages. */
-int64_t w2n_memory_grow(w2n_memory *mem, uint32_t delta_pages);
+int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages);
 
 uint32_t w2n_table_size(w2n_table *table);
 /* Element `index`: a w2n_func* (funcref) or host pointer (externref), NULL for

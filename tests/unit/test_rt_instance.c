@@ -489,19 +489,21 @@ Test(rt_instance, start_function_is_an_imported_host_function) {
 
 /* ---- bulk memory and table helpers -------------------------------------------------- */
 
-TEST_CODE static int32_t bulk(w2n_vmctx *vm, int32_t op, int32_t x, int32_t y, int32_t z) {
+TEST_CODE static int32_t bulk(w2n_vmctx *vm, int32_t op, int32_t sx, int32_t sy, int32_t sz) {
     const w2n_helpers *h = vm->helpers;
+    /* i32 operands reach the helpers zero-extended, as compiled code passes them. */
+    uint32_t x = (uint32_t)sx, y = (uint32_t)sy, z = (uint32_t)sz;
     switch (op) {
-    case 0: h->memory_init(vm, 1, x, y, z); break;
+    case 0: h->memory_init(vm, 0, 1, x, y, z); break;
     case 1: h->data_drop(vm, 1); break;
-    case 2: h->memory_copy(vm, x, y, z); break;
-    case 3: h->memory_fill(vm, x, y, z); break;
+    case 2: h->memory_copy(vm, 0, 0, x, y, z); break;
+    case 3: h->memory_fill(vm, 0, x, y, z); break;
     case 4: h->table_init(vm, 0, 1, x, y, z); break;
     case 5: h->elem_drop(vm, 1); break;
     case 6: h->table_copy(vm, 0, 0, x, y, z); break;
     case 7: h->table_fill(vm, 0, x, NULL, y); break;
-    case 8: return h->memory_grow(vm, x);
-    case 9: return h->table_grow(vm, 0, vm->funcs[0], x);
+    case 8: return (int32_t)h->memory_grow(vm, 0, x);
+    case 9: return (int32_t)h->table_grow(vm, 0, vm->funcs[0], x);
     case 10: h->table_init(vm, 0, 0, x, y, z); break;   /* an active (dropped) segment */
     }
     return 0;

@@ -376,7 +376,7 @@ Test(rt_trap, helper_trap_outside_any_call_changes_nothing) {
     mem[65535] = 7;
     /* Used to abort: no call to unwind to.  Now the helper returns, and the
      * out-of-bounds fill writes nothing. */
-    vm->helpers->memory_fill(vm, 65500, 0xAB, 100);
+    vm->helpers->memory_fill(vm, 0, 65500, 0xAB, 100);
     cr_assert_eq(mem[65500], 0);
     cr_assert_eq(mem[65535], 7);
     vm->helpers->trap(vm, W2N_TRAP_UNREACHABLE);
@@ -391,7 +391,7 @@ static bool host_finished;
 /* A host function that calls a helper itself, out of bounds. */
 static void host_calls_helper(fx *x, w2n_instance *caller, w2n_raw *s) {
     w2n_vmctx *vm = vmctx_of(x);
-    vm->helpers->memory_copy(vm, 0, 65530, 10);
+    vm->helpers->memory_copy(vm, 0, 0, 0, 65530, 10);
     host_finished = true;   /* the trap did not unwind this frame */
     s[0].i32 = 5;
 }
