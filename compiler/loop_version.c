@@ -141,8 +141,10 @@ static w2n_status lower_version(w2n_lower_func *f, w2n_instr_reader *ir, const w
         s = w2n_lower_instrs(f, ir, depth);
     if (s != W2N_OK)
         return s;
+    W2N_ASSERT(f->nblocks == depth); /* the loop's end was the last instruction lowered */
     out->block = LLVMGetInsertBlock(f->b);
     out->dead = f->blocks[f->nblocks - 1].unreachable;
+    W2N_ASSERT(out->dead || f->sp >= nresults);
     if (!out->dead && nresults)
         memcpy(out->results, f->stack + f->sp - nresults, nresults * sizeof *out->results);
     return W2N_OK;
@@ -181,6 +183,7 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
     LLVMBuildBr(f->b, join);
     LLVMPositionBuilderAtEnd(f->b, join);
     for (uint32_t i = 0; i < nresults; i++) {
+        W2N_ASSERT(LLVMTypeOf(fast->results[i]) == LLVMTypeOf(slow->results[i]));
         LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(fast->results[i]), "");
         LLVMValueRef vals[2] = {fast->results[i], slow->results[i]};
         LLVMBasicBlockRef from[2] = {fast->block, slow->block};
@@ -226,8 +229,11 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
         f->dead_depth = 0;
         s = lower_version(f, ir, &loop_copy, slow_entry, &slow, nresults);
     }
-    if (s == W2N_OK)
+    if (s == W2N_OK) {
+        /* Both versions leave the loop's results where it took its parameters. */
+        W2N_ASSERT(sp >= nparams && (slow.dead || f->sp == sp - nparams + nresults));
         join_versions(f, &fast, &slow, sp - nparams, nresults);
+    }
     free(saved);
     free(results);
     return s;
