@@ -153,7 +153,7 @@ static bool read_limits(w2n_reader *r, bool memory, w2n_limits *out) {
     if (flag >= 4 && flag <= (memory ? 7 : 5) &&
         !need(r, at, W2N_FEATURE_MEMORY64, memory ? "a 64-bit memory" : "a 64-bit table"))
         return false;
-    if (flag > 1) {
+    if (flag > (memory ? 3 : 1)) {
         r->pos--;
         return w2n_reader_fail(r, "integer too large");
     }
@@ -161,7 +161,8 @@ static bool read_limits(w2n_reader *r, bool memory, w2n_limits *out) {
     if (!w2n_read_u32(r, &v))
         return false;
     out->min = v;
-    out->has_max = flag == 1;
+    out->has_max = (flag & 1) != 0;
+    out->shared = (flag & 2) != 0;
     out->max = 0;
     if (out->has_max) {
         if (!w2n_read_u32(r, &v))

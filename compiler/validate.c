@@ -314,6 +314,9 @@ static bool sig_op(validator *v, const w2n_instr *in) {
     case W2N_IMM_MEMARG_LANE:
         if (!check_memarg(v, &in->imm.memarg, (uint32_t)info->size))
             return false;
+        /* Atomic accesses (threads) name exactly their natural alignment. */
+        if (info->feature == W2N_FEATURE_THREADS && in->imm.memarg.align != (uint32_t)info->size)
+            return INVALID(v, "atomic alignment must be natural");
         break;
     case W2N_IMM_MEMIDX:
         if (!check_memory(v, in->imm.index))
@@ -672,6 +675,8 @@ static bool check_limits(validator *v, const w2n_limits *l, uint64_t range, cons
 }
 
 static bool check_memtype(validator *v, const w2n_limits *l) {
+    if (l->shared && !l->has_max)
+        return INVALID(v, "shared memory must have maximum");
     return check_limits(v, l, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
 }
 
@@ -756,6 +761,10 @@ static bool check_definitions(validator *v) {
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
         if (!check_tabletype(v, &m->tables[i]))
             return false;
+    if (m->ntables > 1 && !w2n_features_has(m->features, W2N_FEATURE_REFERENCE_TYPES)) {
+        w2n_feature_refuse(v->err, v->at, W2N_FEATURE_REFERENCE_TYPES, "a second table");
+        return false;
+    }
     v->at = section_offset(m, 5);
     for (uint32_t i = m->nimported_memories; i < m->nmemories; i++)
         if (!check_memtype(v, &m->memories[i]))

@@ -178,4 +178,6 @@ const w2n_helpers w2n_runtime_helpers = {
     .call_host = h_call_host,
     .trap_index = h_trap_index,
     .call_func = h_call_func,
+    .memory_atomic_wait = w2n_atomic_wait,
+    .memory_atomic_notify = w2n_atomic_notify,
 };

@@ -71,6 +71,9 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
             return mismatch(im, "null memory", err);
         if (!limits_match(m->abi.size / W2N_PAGE_SIZE, m->has_max, m->max_pages, &im->memory))
             return mismatch(im, "memory limits do not match", err);
+        if (m->shared != im->memory.shared)
+            return mismatch(im, m->shared ? "the memory is shared, the import is not"
+                                          : "the import is shared, the memory is not", err);
         if (!(obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) && m->mode != W2N_BOUNDS_GUARD)
             return mismatch(im, "guard-page code cannot use an explicit-bounds memory", err);
         break;

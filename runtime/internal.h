@@ -88,6 +88,8 @@ struct w2n_memory {
     w2n_memory_abi abi;          /* first: vmctx->memory points here */
     uint64_t max_pages;          /* declared maximum, capped at W2N_MAX_PAGES */
     bool has_max;
+    bool shared;                 /* threads: never moves; grow takes grow_lock */
+    pthread_mutex_t grow_lock;
     w2n_bounds_mode mode;
     size_t mapped;               /* bytes of the mapping (reservation in guard mode) */
     w2n_store *store;            /* whose limits it grows under */
@@ -228,6 +230,10 @@ bool w2n_stop_requested(const w2n_store *s);
  * Each returns W2N_TRAP_NONE or the trap to raise; nothing is written when it
  * traps.  The helpers table wraps them; instantiation calls them directly. */
 extern const w2n_helpers w2n_runtime_helpers;
+/* memory.atomic.wait32/64 and notify (atomic_wait.c): the helpers themselves. */
+int32_t w2n_atomic_wait(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr, int64_t expected,
+                        int64_t timeout, uint32_t bytes);
+int32_t w2n_atomic_notify(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr, uint32_t count);
 w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t memory, uint32_t seg, uint64_t dst,
                                  uint32_t src, uint32_t n);
 w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint64_t dst,

@@ -12,6 +12,12 @@
  * 0, so base is never NULL) that mremap grows, so base may move; compiled
  * code checks every access and re-reads base after calls.
  *
+ * Shared memories (threads) never move, since other threads use them while
+ * one grows: explicit mode reserves the declared maximum up front, like
+ * guard mode, and grows by mprotect.  Growing takes the memory's grow_lock,
+ * and the new size is published with a release store after the pages are
+ * accessible, so a thread that sees the size can use the bytes.
+ *
  * Huge pages: unless the store says no, a memory asks the kernel for
  * transparent huge pages (MADV_HUGEPAGE; Linux's default THP mode,
  * "madvise", gives them only to who asks), and a guard reservation starts on
@@ -66,27 +72,42 @@ static void *reserve_aligned(size_t len) {
     return p + head;
 }
 
-static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
-    void *p = reserve_aligned(GUARD_MAPPING);
+/* Reserve `len` bytes of address space with the first `bytes` usable. */
+static w2n_status reserve_and_commit(w2n_memory *mem, size_t len, uint64_t bytes, bool huge,
+                                     w2n_error *err) {
+    void *p = reserve_aligned(len);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot reserve %llu bytes of address space for a linear memory",
-                             (unsigned long long)GUARD_MAPPING);
-    want_huge_pages(p, GUARD_MAPPING, huge);
+                             (unsigned long long)len);
+    want_huge_pages(p, len, huge);
     if (bytes && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
-        munmap(p, GUARD_MAPPING);
+        munmap(p, len);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot commit %llu bytes of linear memory",
                              (unsigned long long)bytes);
     }
-    if (!w2n_trap_register_memory((uintptr_t)p, GUARD_MAPPING)) {
-        munmap(p, GUARD_MAPPING);
+    mem->abi.base = p;
+    mem->mapped = len;
+    return W2N_OK;
+}
+
+static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
+    w2n_status st = reserve_and_commit(mem, GUARD_MAPPING, bytes, huge, err);
+    if (st != W2N_OK)
+        return st;
+    if (!w2n_trap_register_memory((uintptr_t)mem->abi.base, GUARD_MAPPING)) {
+        munmap(mem->abi.base, GUARD_MAPPING);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "too many linear memories for the fault handler's registry");
     }
-    mem->abi.base = p;
-    mem->mapped = GUARD_MAPPING;
     return W2N_OK;
+}
+
+/* A shared memory in explicit mode: the maximum reserved, so it never moves. */
+static w2n_status map_reserved(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
+    size_t len = mem->max_pages ? (size_t)(mem->max_pages * W2N_PAGE_SIZE) : host_page();
+    return reserve_and_commit(mem, len, bytes, huge, err);
 }
 
 static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
@@ -108,6 +129,9 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     if (limits.min > W2N_MAX_PAGES || (limits.has_max && limits.max < limits.min))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "memory size must be at most 65536 pages (4GiB)");
+    if (limits.shared && !limits.has_max)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "shared memory must have maximum");
     uint64_t max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max
                                                                        : W2N_MAX_PAGES;
     uint64_t bytes = limits.min * W2N_PAGE_SIZE;
@@ -123,12 +147,19 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     mem->has_max = limits.has_max;
     mem->max_pages = max_pages;
     mem->store = store;
-    st = mode == W2N_BOUNDS_GUARD ? map_guard(mem, bytes, store->huge_pages, err)
-                                  : map_explicit(mem, bytes, store->huge_pages, err);
+    mem->shared = limits.shared;
+    if (mode == W2N_BOUNDS_GUARD)
+        st = map_guard(mem, bytes, store->huge_pages, err);
+    else if (mem->shared)
+        st = map_reserved(mem, bytes, store->huge_pages, err);
+    else
+        st = map_explicit(mem, bytes, store->huge_pages, err);
     if (st != W2N_OK) {
         free(mem);
         return st;
     }
+    if (mem->shared)
+        pthread_mutex_init(&mem->grow_lock, NULL);
     mem->abi.size = bytes;
     mem->next = store->memories;
     store->memories = mem;
@@ -144,10 +175,23 @@ void w2n_memory_destroy(w2n_memory *mem) {
     if (mem->mode == W2N_BOUNDS_GUARD)
         w2n_trap_unregister_memory((uintptr_t)mem->abi.base);
     munmap(mem->abi.base, mem->mapped);
+    if (mem->shared)
+        pthread_mutex_destroy(&mem->grow_lock);
     free(mem);
 }
 
+static int64_t grow_locked(w2n_memory *mem, uint64_t delta_pages);
+
 int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages) {
+    if (!mem->shared)
+        return grow_locked(mem, delta_pages);
+    pthread_mutex_lock(&mem->grow_lock);
+    int64_t old = grow_locked(mem, delta_pages);
+    pthread_mutex_unlock(&mem->grow_lock);
+    return old;
+}
+
+static int64_t grow_locked(w2n_memory *mem, uint64_t delta_pages) {
     uint64_t old_pages = mem->abi.size / W2N_PAGE_SIZE;
     if (delta_pages > mem->max_pages) /* before the sum, which could wrap */
         return -1;
@@ -160,7 +204,7 @@ int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages) {
     if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, mem->max_pages * W2N_PAGE_SIZE,
                           NULL) != W2N_OK)
         return -1;
-    if (mem->mode == W2N_BOUNDS_GUARD) {
+    if (mem->mode == W2N_BOUNDS_GUARD || mem->shared) {
         /* The pages were PROT_NONE and never touched, so they read as zero. */
         if (mprotect(mem->abi.base + mem->abi.size, new_bytes - mem->abi.size,
                      PROT_READ | PROT_WRITE) != 0)
@@ -173,7 +217,7 @@ int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages) {
         mem->mapped = new_bytes;
     }
     mem->store->memory_bytes += new_bytes - mem->abi.size;
-    mem->abi.size = new_bytes;
+    __atomic_store_n(&mem->abi.size, new_bytes, __ATOMIC_RELEASE);
     return (int64_t)old_pages;
 }
 

@@ -66,10 +66,13 @@ static void put_str(wbuf *b, const char *s) {
     put(b, s, n);
 }
 
+/* The flags byte of encoded limits. */
+enum { LIMITS_HAS_MAX = 1, LIMITS_SHARED = 2, LIMITS_ALL = 3 };
+
 static void put_limits(wbuf *b, const w2n_limits *l) {
     put_u64(b, l->min);
     put_u64(b, l->max);
-    put_u8(b, l->has_max ? 1 : 0);
+    put_u8(b, (l->has_max ? LIMITS_HAS_MAX : 0) | (l->shared ? LIMITS_SHARED : 0));
 }
 
 static void put_tabletype(wbuf *b, const w2n_tabletype *t) {
@@ -296,9 +299,13 @@ static void get_valtypes(rbuf *r, uint32_t *out_n, w2n_valtype **out) {
 static void get_limits(rbuf *r, w2n_limits *l, uint64_t cap) {
     l->min = get_u64(r);
     l->max = get_u64(r);
-    l->has_max = get_bool(r);
+    uint8_t flags = get_u8(r);
+    l->has_max = (flags & LIMITS_HAS_MAX) != 0;
+    l->shared = (flags & LIMITS_SHARED) != 0;
     if (r->failed)
         return;
+    if ((flags & ~LIMITS_ALL) || (l->shared && !l->has_max))
+        bad(r, "bad limits flags");
     if (l->min > cap || (l->has_max && (l->max > cap || l->max < l->min)))
         bad(r, "limits out of range");
 }
@@ -308,6 +315,8 @@ static void get_tabletype(rbuf *r, w2n_tabletype *t) {
     if (!r->failed && !is_reftype(t->elem))
         bad(r, "table element type is not a reference type");
     get_limits(r, &t->limits, UINT32_MAX);
+    if (!r->failed && t->limits.shared)
+        bad(r, "a table cannot be shared");
 }
 
 static void get_globaltype(rbuf *r, w2n_globaltype *g) {

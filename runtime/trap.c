@@ -86,6 +86,8 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_HOST: return "host function failed";
     case W2N_TRAP_EXIT: return "exit";
     case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed";
+    case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
+    case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";

@@ -74,6 +74,8 @@ typedef enum w2n_trap_code {
     W2N_TRAP_HOST,              /* a host function failed; message from the host */
     W2N_TRAP_EXIT,              /* WASI proc_exit; not an error, carries a status */
     W2N_TRAP_OUT_OF_FUEL,       /* "all fuel consumed" (objects built --fuel) */
+    W2N_TRAP_UNALIGNED_ATOMIC,  /* "unaligned atomic" */
+    W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -139,6 +141,14 @@ typedef struct w2n_helpers {
     /* Call a function record without native code (code == NULL: a host
      * function put in a table by the host) with arguments in slots. */
     void (*call_func)(w2n_vmctx *vmctx, w2n_func *func, w2n_raw *args_and_results);
+    /* memory.atomic.wait32/64 at the aligned address `addr` of `memory`
+     * (bounds unchecked): 0 woken, 1 not equal, 2 timed out; a negative
+     * timeout (ns) waits forever.  `bytes` is 4 or 8. */
+    int32_t (*memory_atomic_wait)(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr,
+                                  int64_t expected, int64_t timeout, uint32_t bytes);
+    /* memory.atomic.notify: wakes up to `count` waiters at `addr`, returns how many. */
+    int32_t (*memory_atomic_notify)(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr,
+                                    uint32_t count);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -198,6 +208,8 @@ enum w2n_helper_index {
     W2N_HELPER_CALL_HOST,
     W2N_HELPER_TRAP_INDEX,
     W2N_HELPER_CALL_FUNC,
+    W2N_HELPER_MEMORY_ATOMIC_WAIT,
+    W2N_HELPER_MEMORY_ATOMIC_NOTIFY,
     W2N_HELPER_COUNT
 };
 

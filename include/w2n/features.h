@@ -37,7 +37,7 @@ extern "C" {
     X(MULTI_MEMORY, "multi-memory", false)                     \
     X(MEMORY64, "memory64", false)                             \
     X(RELAXED_SIMD, "relaxed-simd", false)                     \
-    X(THREADS, "threads", false)                               \
+    X(THREADS, "threads", true)                                \
     X(EXCEPTIONS, "exceptions", false)                         \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \
     X(FUNCTION_REFERENCES, "function-references", false)       \

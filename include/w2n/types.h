@@ -27,6 +27,7 @@ typedef struct w2n_limits {
     uint64_t min;
     uint64_t max;
     bool has_max;
+    bool shared;      /* a shared memory (threads): never moves, may be used by many threads */
 } w2n_limits;
 
 typedef struct w2n_functype {

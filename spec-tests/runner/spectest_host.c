@@ -2,7 +2,7 @@
  * spectest_host.c — the "spectest" module that the official scripts import:
  * print functions (which print nothing: stdout carries the runner's
  * results), four immutable globals of value 666 / 666.6, a funcref table of
- * 10..20 elements and a memory of 1..2 pages.
+ * 10..20 elements and a memory of 1..2 pages and a shared one (threads).
  *
  * The memory is made for the bounds-check mode the scripts' objects were
  * compiled with, since guard-mode code cannot import an explicit memory.
@@ -80,7 +80,7 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
 
     /* Preset the error: a runtime that returns NULL must not leave it unset. */
     w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.table: cannot create");
-    w2n_tabletype table_type = {W2N_FUNCREF, {10, 20, true}};
+    w2n_tabletype table_type = {W2N_FUNCREF, {10, 20, true, false}};
     w2n_extern table = {.kind = W2N_EXTERN_TABLE};
     table.of.table = w2n_table_new(store, table_type, NULL, err);
     if (!table.of.table)
@@ -89,11 +89,21 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
     if (st != W2N_OK)
         return st;
 
-    w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.memory: cannot create");
-    w2n_limits memory_limits = {1, 2, true};
-    w2n_extern memory = {.kind = W2N_EXTERN_MEMORY};
-    memory.of.memory = w2n_memory_new(store, memory_limits, mode, err);
-    if (!memory.of.memory)
-        return err->code;
-    return w2n_linker_define(linker, "spectest", "memory", memory, err);
+    /* "shared_memory" is the threads proposal's: the same limits, shared. */
+    static const struct { const char *name; w2n_limits limits; } memories[] = {
+        {"memory", {1, 2, true, false}},
+        {"shared_memory", {1, 2, true, true}},
+    };
+    for (size_t i = 0; i < sizeof memories / sizeof memories[0]; i++) {
+        w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.%s: cannot create",
+                      memories[i].name);
+        w2n_extern memory = {.kind = W2N_EXTERN_MEMORY};
+        memory.of.memory = w2n_memory_new(store, memories[i].limits, mode, err);
+        if (!memory.of.memory)
+            return err->code;
+        st = w2n_linker_define(linker, "spectest", memories[i].name, memory, err);
+        if (st != W2N_OK)
+            return st;
+    }
+    return W2N_OK;
 }

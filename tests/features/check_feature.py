@@ -67,12 +67,6 @@ CASES = {
     "memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
     "memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64", "a 64-bit table"),
     "relaxed-simd": (func_module(b"\xfd" + leb(0x100)), "relaxed-simd", "i8x16.relaxed_swizzle"),
-    "threads": (HEADER + section(5, vec([b"\x03\x01\x01"])), "threads", "shared memory"),
-    "threads-import": (HEADER + section(2, vec([b"\x01m\x03mem\x02\x03\x01\x01"])),
-                       "threads", "shared memory"),
-    "threads-atomic": (func_module(b"\x41\x00\xfe\x10\x02\x00\x1a", memory=True),
-                       "threads", "i32.atomic.load"),
-    "threads-fence": (func_module(b"\xfe\x03\x00"), "threads", "atomic.fence"),
     "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
                    "exceptions", "the tag section"),
     "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
@@ -96,6 +90,14 @@ DISABLED = {
                              "bulk-memory", "memory.fill"),
     "disabled-multi-value": (HEADER + section(1, vec([b"\x60\x00\x02\x7f\x7f"])),
                              "multi-value", "a function type with several results"),
+    "disabled-threads": (HEADER + section(5, vec([b"\x03\x01\x01"])), "threads", "shared memory"),
+    "disabled-threads-import": (HEADER + section(2, vec([b"\x01m\x03mem\x02\x03\x01\x01"])),
+                                "threads", "shared memory"),
+    "disabled-threads-atomic": (func_module(b"\x41\x00\xfe\x10\x02\x00\x1a", memory=True),
+                                "threads", "i32.atomic.load"),
+    "disabled-threads-fence": (func_module(b"\xfe\x03\x00"), "threads", "atomic.fence"),
+    "disabled-reference-types-tables": (HEADER + section(4, vec([b"\x70\x00\x01", b"\x70\x00\x01"])),
+                                        "reference-types", "a second table"),
 }
 
 

@@ -273,8 +273,8 @@ Test(decode, import_export_kinds) {
     SEC(&o, 5, 1, 8, 0);
     MALFORMED(&o, "integer too large");
     header(&o);
-    SEC(&o, 5, 1, 3, 1, 1);
-    UNSUPPORTED(&o, "shared memory requires the 'threads' feature, which w2n does not support");
+    SEC(&o, 4, 1, 0x70, 3, 1, 1);
+    MALFORMED(&o, "integer too large"); /* only memories can be shared */
     header(&o);
     SEC(&o, 5, 1, 4, 1);
     UNSUPPORTED(&o, "a 64-bit memory requires the 'memory64' feature, which w2n does not support");
