@@ -5,7 +5,8 @@
  * of the wrong type, a block closed at the wrong height, metadata counts that
  * disagree with the module); a control test shows the same calls pass when
  * the invariant holds, so the deaths are not from the set-up.  Without
- * W2N_ASSERTIONS the checks compile to nothing and the tests are skipped.
+ * W2N_ASSERTIONS the checks compile to nothing and those tests are skipped;
+ * the allocation tests (compiler/xalloc.h) run in every build.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -13,6 +14,20 @@
 
 #include "lower.h"
 #include "meta_build.h"
+
+/* The lowering's allocations abort with one line rather than return NULL
+ * (compiler/xalloc.h), also when n * size overflows; in every build. */
+Test(invariants, allocation_overflow_aborts, .signal = SIGABRT) {
+    w2n_xrealloc(NULL, SIZE_MAX / 2, 3);
+}
+
+Test(invariants, allocations_of_nothing_are_blocks) {
+    void *p = w2n_xmalloc(0), *q = w2n_xcalloc(0, 8), *r = w2n_xrealloc(NULL, 0, 8);
+    cr_assert(p && q && r);
+    free(p);
+    free(q);
+    free(r);
+}
 
 #ifdef W2N_ASSERTIONS
 
