@@ -42,8 +42,9 @@ typedef struct w2n_error {
     w2n_status code;
     uint64_t offset;      /* byte offset in the input, or W2N_NO_OFFSET */
     int64_t func_index;   /* Wasm function index, or W2N_NO_FUNC */
-    const char *instruction; /* name of the instruction at offset that validation
-                                rejected ("i32.add", static), or NULL */
+    const char *instruction; /* name of the instruction validation rejected, or
+                                whose immediates are malformed ("i32.add",
+                                static); else NULL */
     char message[256];    /* one line, no trailing newline; the spec's words */
 } w2n_error;
 

@@ -131,6 +131,11 @@ Test(validate, error_names_the_instruction) {
     cr_assert_eq(body_check("", "", leftover, sizeof leftover, &e), W2N_ERR_INVALID);
     cr_assert_str_eq(e.instruction, "end");
 
+    /* local.get whose index takes six LEB128 bytes: malformed, still named. */
+    static const uint8_t too_long[] = {0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B};
+    cr_assert_eq(body_check(I32, I32, too_long, sizeof too_long, &e), W2N_ERR_MALFORMED);
+    cr_assert(e.instruction && !strcmp(e.instruction, "local.get"), "%s", e.message);
+
     w2n_error plain;
     w2n_error_set(&plain, W2N_ERR_MALFORMED, 0x2a, "unexpected end");
     cr_assert_null(plain.instruction);
