@@ -3,8 +3,14 @@
 ;; move, merge or drop it) and nothing compares it with the memory size.
 ;; Explicit mode: each access compares its end with the memory size and
 ;; branches to the out-of-bounds trap (code 2, W2N_TRAP_MEMORY_OOB) first.
+;; RISC-V, guard mode: a faulting store may already have written some bytes,
+;; so a volatile load of its last byte comes first (lower.h,
+;; w2n_lower_mem_store_address).
 ;; RUN: -O0 => GUARD
 ;; RUN: -O0 --bounds-checks=explicit => EXPLICIT
+;; RUN: -O0 --target=aarch64-linux-gnu => GUARD
+;; RUN: -O0 --target=riscv64-linux-gnu => GUARD RISCV-GUARD
+;; RUN: -O0 --target=riscv64-linux-gnu --bounds-checks=explicit => EXPLICIT
 (module
   (memory 1)
   (func (export "copy") (param $a i32) (param $b i32)
@@ -36,3 +42,9 @@
 ;; EXPLICIT: [[OK2]]:
 ;; EXPLICIT-NOT: volatile
 ;; EXPLICIT: store i32 %{{[0-9]+}}, ptr %{{[0-9]+}}, align 1
+;; RISCV-GUARD-LABEL: define internal void @w2n_f0(
+;; RISCV-GUARD: load volatile i32, ptr
+;; RISCV-GUARD: %[[BASE:[0-9]+]] = getelementptr i8, ptr %mem_base{{[0-9]*}}, i64 %{{[0-9]+}}
+;; RISCV-GUARD-NEXT: %[[LAST:[0-9]+]] = getelementptr i8, ptr %[[BASE]], i64 3
+;; RISCV-GUARD-NEXT: %store_probe = load volatile i8, ptr %[[LAST]]
+;; RISCV-GUARD-NEXT: store volatile i32 %{{[0-9]+}}, ptr %[[BASE]]
