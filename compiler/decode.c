@@ -9,9 +9,10 @@
  * Imports come first in every index space: definitions are collected apart
  * and the index spaces are put together once all sections are read.
  * Function bodies are not decoded here: the validator walks them.
- * Constant expressions are decoded whatever they contain; one that is not a
- * single constant instruction is marked (W2N_INIT_*) for the validator to
- * reject, as the spec makes that a validation error.
+ * Constant expressions are decoded whatever they contain; one that is not
+ * made of constant instructions is marked (W2N_INIT_*) for the validator to
+ * reject, as the spec makes that a validation error.  Runs of several
+ * (extended-const) are kept in the module's pool m->const_ops.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,7 @@ typedef struct decoder {
     uint32_t ndef_memories;
     w2n_limits *def_memories;
     uint32_t ndef_globals;
+    uint32_t const_ops_cap; /* of m->const_ops */
     bool has_code_section;
     uint32_t ncodes;
     uint64_t module_locals;
@@ -190,17 +192,91 @@ static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
     return true;
 }
 
+/* One instruction of a constant expression as a w2n_const_expr; false for
+ * any instruction constant expressions may not hold. */
+static bool const_instr(const w2n_instr *in, w2n_const_expr *out) {
+    static const struct {
+        uint32_t op;
+        uint8_t kind;
+    } arith[] = {
+        {W2N_OP_I32_ADD, W2N_CONST_I32_ADD}, {W2N_OP_I32_SUB, W2N_CONST_I32_SUB},
+        {W2N_OP_I32_MUL, W2N_CONST_I32_MUL}, {W2N_OP_I64_ADD, W2N_CONST_I64_ADD},
+        {W2N_OP_I64_SUB, W2N_CONST_I64_SUB}, {W2N_OP_I64_MUL, W2N_CONST_I64_MUL},
+    };
+    memset(out, 0, sizeof *out);
+    switch (in->op) {
+    case W2N_OP_I32_CONST:
+        out->kind = W2N_CONST_I32;
+        out->bits[0] = (uint32_t)in->imm.i32;
+        return true;
+    case W2N_OP_I64_CONST:
+        out->kind = W2N_CONST_I64;
+        out->bits[0] = (uint64_t)in->imm.i64;
+        return true;
+    case W2N_OP_F32_CONST:
+        out->kind = W2N_CONST_F32;
+        out->bits[0] = in->imm.f32_bits;
+        return true;
+    case W2N_OP_F64_CONST:
+        out->kind = W2N_CONST_F64;
+        out->bits[0] = in->imm.f64_bits;
+        return true;
+    case W2N_OP_V128_CONST:
+        out->kind = W2N_CONST_V128;
+        memcpy(&out->bits[0], in->imm.v128, 8);
+        memcpy(&out->bits[1], in->imm.v128 + 8, 8);
+        return true;
+    case W2N_OP_REF_NULL:
+        out->kind = W2N_CONST_REF_NULL;
+        out->index = in->imm.reftype;
+        return true;
+    case W2N_OP_REF_FUNC:
+        out->kind = W2N_CONST_REF_FUNC;
+        out->index = in->imm.index;
+        return true;
+    case W2N_OP_GLOBAL_GET:
+        out->kind = W2N_CONST_GLOBAL_GET;
+        out->index = in->imm.index;
+        return true;
+    default:
+        for (size_t i = 0; i < sizeof arith / sizeof arith[0]; i++)
+            if (arith[i].op == in->op) {
+                out->kind = arith[i].kind;
+                return true;
+            }
+        return false;
+    }
+}
+
+/* Append op to the module's pool of extended-const instructions. */
+static bool pool_append(decoder *d, w2n_reader *r, const w2n_const_expr *op) {
+    w2n_module *m = d->m;
+    if (m->nconst_ops == d->const_ops_cap) {
+        uint32_t cap = d->const_ops_cap ? 2 * d->const_ops_cap : 16;
+        w2n_const_expr *p = realloc(m->const_ops, (size_t)cap * sizeof *p);
+        if (!p)
+            return nomem(r);
+        m->const_ops = p;
+        d->const_ops_cap = cap;
+    }
+    m->const_ops[m->nconst_ops++] = *op;
+    return true;
+}
+
 /* A constant expression: instructions up to the `end` that closes it.  Any
- * sequence that decodes is accepted here; validation judges it. */
-static bool read_init_expr(w2n_reader *r, w2n_init_expr *out) {
+ * sequence that decodes is accepted here; validation judges it.  A single
+ * instruction is kept in out->value; a longer run of constant instructions
+ * (extended-const) goes to the pool, named by a W2N_CONST_EXTENDED value. */
+static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, r->start, w2n_reader_offset(r), (size_t)(r->end - r->start), r->err);
     ir.r.features = r->features;
     memset(out, 0, sizeof *out);
     out->offset = w2n_reader_offset(r);
-    uint32_t count = 0, depth = 0;
-    bool not_const = false;
+    uint32_t count = 0, depth = 0, first = d->m->nconst_ops;
+    bool not_const = false, arithmetic = false;
     w2n_instr in;
+    w2n_const_expr op;
     for (;;) {
         if (w2n_instr_reader_done(&ir)) {
             w2n_reader_fail(&ir.r, "unexpected end");
@@ -211,44 +287,46 @@ static bool read_init_expr(w2n_reader *r, w2n_init_expr *out) {
         if (in.op == W2N_OP_END && depth == 0)
             break;
         count++;
-        w2n_const_expr *v = &out->value;
-        switch (in.op) {
-        case W2N_OP_I32_CONST: v->kind = W2N_CONST_I32; v->bits[0] = (uint32_t)in.imm.i32; break;
-        case W2N_OP_I64_CONST: v->kind = W2N_CONST_I64; v->bits[0] = (uint64_t)in.imm.i64; break;
-        case W2N_OP_F32_CONST: v->kind = W2N_CONST_F32; v->bits[0] = in.imm.f32_bits; break;
-        case W2N_OP_F64_CONST: v->kind = W2N_CONST_F64; v->bits[0] = in.imm.f64_bits; break;
-        case W2N_OP_V128_CONST:
-            v->kind = W2N_CONST_V128;
-            memcpy(&v->bits[0], in.imm.v128, 8);
-            memcpy(&v->bits[1], in.imm.v128 + 8, 8);
-            break;
-        case W2N_OP_REF_NULL: v->kind = W2N_CONST_REF_NULL; v->index = in.imm.reftype; break;
-        case W2N_OP_REF_FUNC: v->kind = W2N_CONST_REF_FUNC; v->index = in.imm.index; break;
-        case W2N_OP_GLOBAL_GET: v->kind = W2N_CONST_GLOBAL_GET; v->index = in.imm.index; break;
-        case W2N_OP_I32_ADD: case W2N_OP_I32_SUB: case W2N_OP_I32_MUL:
-        case W2N_OP_I64_ADD: case W2N_OP_I64_SUB: case W2N_OP_I64_MUL:
-            /* Valid in a constant expression since extended-const. */
-            if (!not_const && depth == 0 &&
-                !need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST, "an extended constant expression"))
+        if (!not_const && const_instr(&in, &op)) {
+            if (op.kind >= W2N_CONST_I32_ADD) {
+                /* Valid in a constant expression since extended-const. */
+                if (!need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST,
+                          "an extended constant expression"))
+                    goto fail;
+                arithmetic = true;
+            }
+            if (count > W2N_LIMIT_CONST_EXPR_OPS) {
+                over_limit(&ir.r, in.offset, "instructions in a constant expression", count,
+                           W2N_LIMIT_CONST_EXPR_OPS);
                 goto fail;
-            /* fall through */
-        default:
-            if (!not_const)
-                out->offset = in.offset;
-            not_const = true;
-            if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF)
-                depth++;
-            else if (in.op == W2N_OP_END)
-                depth--;
-            break;
+            }
+            out->value = op;
+            if (!pool_append(d, &ir.r, &op))
+                goto fail;
+            continue;
         }
+        if (!not_const)
+            out->offset = in.offset;
+        not_const = true;
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF)
+            depth++;
+        else if (in.op == W2N_OP_END)
+            depth--;
     }
     r->pos = ir.r.pos;
     w2n_instr_reader_free(&ir);
+    if (not_const || count == 0 || (count == 1 && !arithmetic))
+        d->m->nconst_ops = first; /* the pool keeps only extended runs */
     if (not_const)
         out->value.kind = W2N_INIT_NOT_CONST;
-    else if (count != 1)
+    else if (count == 0)
         out->value.kind = W2N_INIT_BAD_ARITY;
+    else if (count > 1 || arithmetic) {
+        memset(&out->value, 0, sizeof out->value);
+        out->value.kind = W2N_CONST_EXTENDED;
+        out->value.index = first;
+        out->value.bits[0] = count;
+    }
     return true;
 fail:
     w2n_instr_reader_free(&ir);
@@ -414,7 +492,7 @@ static bool read_global_section(decoder *d, w2n_reader *r) {
     if (!(m->globals = alloc_array(r, n, sizeof *m->globals)))
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        if (!read_globaltype(r, &m->globals[i].type) || !read_init_expr(r, &m->globals[i].init))
+        if (!read_globaltype(r, &m->globals[i].type) || !read_init_expr(d, r, &m->globals[i].init))
             return false;
     }
     d->ndef_globals = n;
@@ -468,7 +546,7 @@ static bool read_start_section(decoder *d, w2n_reader *r) {
 
 /* The items of an element segment: function indices (flags 0-3) or
  * constant expressions (flags 4-7). */
-static bool read_elem_items(w2n_reader *r, w2n_elem_segment *seg, bool exprs) {
+static bool read_elem_items(decoder *d, w2n_reader *r, w2n_elem_segment *seg, bool exprs) {
     uint32_t n;
     if (!read_count(r, 1, "element segment items", W2N_LIMIT_ELEM_ITEMS, &n))
         return false;
@@ -477,7 +555,7 @@ static bool read_elem_items(w2n_reader *r, w2n_elem_segment *seg, bool exprs) {
     for (uint32_t i = 0; i < n; i++) {
         w2n_init_expr *it = &seg->items[i];
         if (exprs) {
-            if (!read_init_expr(r, it))
+            if (!read_init_expr(d, r, it))
                 return false;
         } else {
             memset(it, 0, sizeof *it);
@@ -503,7 +581,7 @@ static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
     return true;
 }
 
-static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
+static bool read_elem_segment(decoder *d, w2n_reader *r, w2n_elem_segment *seg) {
     seg->pos = w2n_reader_offset(r);
     uint32_t flags = 0;
     if (!read_flag(r, 7, "malformed elements segment kind", &flags))
@@ -520,7 +598,7 @@ static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
     if (seg->mode == W2N_SEGMENT_ACTIVE) {
         if ((flags & 2) && !w2n_read_u32(r, &seg->table))
             return false;
-        if (!read_init_expr(r, &seg->offset))
+        if (!read_init_expr(d, r, &seg->offset))
             return false;
     }
     /* Flags 0 and 4 imply funcref; the others spell the type out. */
@@ -528,7 +606,7 @@ static bool read_elem_segment(w2n_reader *r, w2n_elem_segment *seg) {
         if (exprs ? !read_reftype(r, &seg->type) : !read_elemkind(r, &seg->type))
             return false;
     }
-    return read_elem_items(r, seg, exprs);
+    return read_elem_items(d, r, seg, exprs);
 }
 
 static bool read_element_section(decoder *d, w2n_reader *r) {
@@ -540,7 +618,7 @@ static bool read_element_section(decoder *d, w2n_reader *r) {
         return false;
     for (uint32_t i = 0; i < n; i++) {
         m->nelems = i + 1;
-        if (!read_elem_segment(r, &m->elems[i]))
+        if (!read_elem_segment(d, r, &m->elems[i]))
             return false;
     }
     return true;
@@ -693,7 +771,7 @@ static bool read_data_section(decoder *d, w2n_reader *r) {
         seg->memory = 0;
         if (flags == 2 && !w2n_read_u32(r, &seg->memory))
             return false;
-        if (flags != 1 && !read_init_expr(r, &seg->offset))
+        if (flags != 1 && !read_init_expr(d, r, &seg->offset))
             return false;
         if (!w2n_read_u32(r, &seg->size) || !w2n_read_bytes(r, seg->size, &seg->bytes))
             return false;

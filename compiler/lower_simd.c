@@ -18,10 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "lower.h"
-
-/* Lane shapes of a v128. */
-typedef enum shape { I8X16, I16X8, I32X4, I64X2, F32X4, F64X2 } shape;
+#include "lower_simd.h"
 
 static const unsigned shape_lanes[] = {16, 8, 4, 2, 4, 2};
 
@@ -793,6 +790,39 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
     }
     push_v128(f, r);
     return true;
+}
+
+/* ---- for the other v128 lowering files (lower_simd.h) ------------------------------ */
+
+LLVMTypeRef w2n_simd_vec_type(w2n_lower_module *lm, shape s)
+{
+    return vec_type(lm, s);
+}
+
+LLVMValueRef w2n_simd_pop_as(w2n_lower_func *f, shape s)
+{
+    return pop_as(f, s);
+}
+
+void w2n_simd_push(w2n_lower_func *f, LLVMValueRef v)
+{
+    push_v128(f, v);
+}
+
+LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b,
+                                  unsigned first, unsigned step, unsigned count)
+{
+    return shuffle_seq(f, a, b, first, step, count);
+}
+
+LLVMValueRef w2n_simd_splat_const(LLVMValueRef c, unsigned n)
+{
+    return splat_const(c, n);
+}
+
+LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r)
+{
+    return quiet_nan(f, r);
 }
 
 bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in)

@@ -50,6 +50,8 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     out->tables = m->tables + m->nimported_tables;
     out->nmemories = m->nmemories - m->nimported_memories;
     out->memories = m->memories + m->nimported_memories;
+    out->nconst_ops = m->nconst_ops;
+    out->const_ops = m->const_ops;
     out->nglobals = m->nglobals - m->nimported_globals;
     out->globals = calloc(out->nglobals ? out->nglobals : 1, sizeof *out->globals);
     out->nexports = m->nexports;

@@ -38,8 +38,9 @@ typedef struct w2n_export {
     size_t offset;
 } w2n_export;
 
-/* A constant expression as decoded (one instruction then `end` in Wasm 2.0).
- * Validation checks its type and what it refers to. */
+/* A constant expression as decoded: one instruction then `end`, or (extended
+ * const) several, kept as a run of the module's const_ops.  Validation
+ * checks its type and what it refers to. */
 typedef struct w2n_init_expr {
     w2n_const_expr value;
     size_t offset;            /* of the first instruction */
@@ -105,6 +106,8 @@ typedef struct w2n_module {
     uint32_t nglobals, nimported_globals;
     w2n_globaltype *global_types; /* every global */
     w2n_global_def *globals;      /* defined globals: globals[i - nimported_globals] */
+    uint32_t nconst_ops;          /* instructions of every extended constant expression */
+    w2n_const_expr *const_ops;    /* (W2N_CONST_EXTENDED names a run of them) */
 
     uint32_t nexports;
     w2n_export *exports;

@@ -23,14 +23,21 @@ static const w2n_target targets[] = {
      * anywhere, not only in the low 2 GiB that absolute 32-bit forms need.
      * Loops at 32 bytes: LLVM's 16 let a small hot loop straddle the
      * 64-byte fetch window of x86 cores (sieve: 1.5 x native -> 1.07 x). */
+    /* Relaxed SIMD: the x86-64 baseline has no FMA (a fused madd would be a
+     * libm call per lane, and --cpu must not change results), but minps and
+     * maxps are the `a < b ? a : b` choice, and cvttps2dq/cvttpd2dq the
+     * -2^31 one of signed truncation. */
     {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
-     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true},
+     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, {false, true, true}},
+    /* NEON has fmla; fmin/fmax are Wasm's min/max, fcvtzs saturates. */
     {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
-     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true},
+     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true, {true, false, false}},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
      * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes. */
+    /* F and D have fmadd (V has vfmacc). */
     {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
-     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false},
+     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false,
+     {true, false, false}},
 };
 
 const w2n_target *w2n_target_find(const char *name) {

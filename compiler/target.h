@@ -11,6 +11,16 @@
 #include "w2n/abi.h"
 #include "w2n/error.h"
 
+/* Which of the results the spec permits each relaxed-SIMD instruction gives
+ * on this target (docs/relaxed-simd.md).  Fixed per target, never per --cpu,
+ * so one object gives the same results on every CPU that runs it; the
+ * instructions not named here give their deterministic result everywhere. */
+typedef struct w2n_relaxed_choices {
+    bool fused_madd;    /* relaxed_madd/nmadd round once (fma), else twice */
+    bool select_minmax; /* relaxed_min/max are `a < b ? a : b` (x86 minps), else min/max */
+    bool trunc_int_min; /* relaxed_trunc_*_s give -2^31 for NaN and out of range, else saturate */
+} w2n_relaxed_choices;
+
 typedef struct w2n_target {
     const char *name;             /* canonical: "x86_64-linux-gnu" */
     const char *short_name;       /* "x86_64" */
@@ -23,6 +33,7 @@ typedef struct w2n_target {
     LLVMRelocMode reloc_model;
     unsigned loop_align;          /* bytes to align loop headers to, or 0: LLVM's choice */
     bool stack_probes;            /* LLVM probes large frames page by page here (inline-asm) */
+    w2n_relaxed_choices relaxed;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */

@@ -20,6 +20,7 @@
 #include "instr.h"
 #include "meta.h"
 #include "module.h"
+#include "w2n/limits.h"
 
 #define T_UNKNOWN 0
 #define MAX_PAGES 65536u
@@ -684,35 +685,73 @@ static bool check_tabletype(validator *v, const w2n_tabletype *t) {
     return check_limits(v, &t->limits, UINT32_MAX, "table size must be at most 2^32-1");
 }
 
-/* A constant expression of type `want`, seeing globals [0, nglobals). */
+/* The type one constant instruction pushes, or 0 after a failure.  Globals
+ * [0, nglobals) are visible; reading one defined in the module (not
+ * imported) is Wasm 3.0's rule, which w2n ties to extended-const. */
+static w2n_valtype const_push_type(validator *v, const w2n_const_expr *c, uint32_t nglobals) {
+    const w2n_module *m = v->m;
+    switch (c->kind) {
+    case W2N_CONST_I32: return W2N_I32;
+    case W2N_CONST_I64: return W2N_I64;
+    case W2N_CONST_F32: return W2N_F32;
+    case W2N_CONST_F64: return W2N_F64;
+    case W2N_CONST_V128: return W2N_V128;
+    case W2N_CONST_REF_NULL: return (w2n_valtype)c->index;
+    case W2N_CONST_REF_FUNC: return check_func(v, c->index) ? W2N_FUNCREF : 0;
+    case W2N_CONST_GLOBAL_GET:
+        if (c->index >= nglobals) {
+            INVALID(v, "unknown global %u", c->index);
+            return 0;
+        }
+        if (m->global_types[c->index].is_mutable) {
+            INVALID(v, "constant expression required");
+            return 0;
+        }
+        if (c->index >= m->nimported_globals &&
+            !w2n_features_has(m->features, W2N_FEATURE_EXTENDED_CONST)) {
+            w2n_feature_refuse(v->err, v->at, W2N_FEATURE_EXTENDED_CONST,
+                               "a constant expression reading a global defined in the module");
+            return 0;
+        }
+        return m->global_types[c->index].type;
+    }
+    INVALID(v, "constant expression required");
+    return 0;
+}
+
+/* A constant expression of type `want`, seeing globals [0, nglobals): its
+ * instructions run on a stack of types, as in a function body. */
 static bool check_const(validator *v, const w2n_init_expr *e, w2n_valtype want, uint32_t nglobals) {
     const w2n_module *m = v->m;
-    const w2n_const_expr *c = &e->value;
-    w2n_valtype t = 0;
+    const w2n_const_expr *ops = &e->value;
+    uint64_t n = 1;
     v->at = e->offset;
-    switch (c->kind) {
+    switch (e->value.kind) {
     case W2N_INIT_NOT_CONST: return INVALID(v, "constant expression required");
     case W2N_INIT_BAD_ARITY: return INVALID(v, "type mismatch");
-    case W2N_CONST_I32: t = W2N_I32; break;
-    case W2N_CONST_I64: t = W2N_I64; break;
-    case W2N_CONST_F32: t = W2N_F32; break;
-    case W2N_CONST_F64: t = W2N_F64; break;
-    case W2N_CONST_V128: t = W2N_V128; break;
-    case W2N_CONST_REF_NULL: t = (w2n_valtype)c->index; break;
-    case W2N_CONST_REF_FUNC:
-        if (!check_func(v, c->index))
-            return false;
-        t = W2N_FUNCREF;
+    case W2N_CONST_EXTENDED:
+        ops = m->const_ops + e->value.index;
+        n = e->value.bits[0];
         break;
-    case W2N_CONST_GLOBAL_GET:
-        if (c->index >= nglobals)
-            return INVALID(v, "unknown global %u", c->index);
-        if (m->global_types[c->index].is_mutable)
-            return INVALID(v, "constant expression required");
-        t = m->global_types[c->index].type;
-        break;
+    default: break;
     }
-    if (t != want)
+    w2n_valtype stack[W2N_LIMIT_CONST_EXPR_OPS];
+    uint32_t depth = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        uint8_t kind = ops[i].kind;
+        if (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL) {
+            w2n_valtype t = kind <= W2N_CONST_I32_MUL ? W2N_I32 : W2N_I64;
+            if (depth < 2 || stack[depth - 1] != t || stack[depth - 2] != t)
+                return INVALID(v, "type mismatch");
+            depth--;
+            continue;
+        }
+        w2n_valtype t = const_push_type(v, &ops[i], nglobals);
+        if (!t)
+            return false;
+        stack[depth++] = t;
+    }
+    if (depth != 1 || stack[0] != want)
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -774,7 +813,7 @@ static bool check_definitions(validator *v) {
         return false;
     }
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
-        if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals))
+        if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals + i))
             return false;
     return true;
 }
@@ -859,11 +898,11 @@ static bool check_segments(validator *v) {
                 return false;
             if (m->tables[s->table].elem != s->type)
                 return INVALID(v, "type mismatch");
-            if (!check_const(v, &s->offset, W2N_I32, m->nimported_globals))
+            if (!check_const(v, &s->offset, W2N_I32, m->nglobals))
                 return false;
         }
         for (uint32_t j = 0; j < s->count; j++)
-            if (!check_const(v, &s->items[j], s->type, m->nimported_globals))
+            if (!check_const(v, &s->items[j], s->type, m->nglobals))
                 return false;
     }
     for (uint32_t i = 0; i < m->ndatas; i++) {
@@ -871,7 +910,7 @@ static bool check_segments(validator *v) {
         v->at = s->pos;
         if (s->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nimported_globals))
+        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nglobals))
             return false;
     }
     return true;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "w2n/limits.h"
 
 /* ---- import checks ------------------------------------------------------------- */
 
@@ -92,6 +93,50 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
 
 /* ---- construction ----------------------------------------------------------------- */
 
+/* An extended constant expression: a run of the pool, evaluated on a stack of
+ * 64-bit words (i32 values zero-extended), arithmetic wrapping as Wasm's.
+ * meta_check.c proved the stack works out and ends with one value. */
+static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) {
+    const w2n_meta *m = inst->meta;
+    uint64_t stack[W2N_LIMIT_CONST_EXPR_OPS];
+    uint32_t depth = 0;
+    bool wide = false; /* the last value pushed is an i64 */
+    for (uint64_t i = c->index; i < c->index + c->bits[0]; i++) {
+        const w2n_const_expr *op = &m->const_ops[i];
+        uint64_t x = depth >= 2 ? stack[depth - 2] : 0, y = depth >= 1 ? stack[depth - 1] : 0;
+        switch (op->kind) {
+        case W2N_CONST_I32:
+            stack[depth++] = (uint32_t)op->bits[0];
+            wide = false;
+            continue;
+        case W2N_CONST_I64:
+            stack[depth++] = op->bits[0];
+            wide = true;
+            continue;
+        case W2N_CONST_GLOBAL_GET: {
+            const w2n_global *g = inst->globals[op->index];
+            wide = g->type.type == W2N_I64;
+            stack[depth++] = wide ? (uint64_t)g->storage.i64 : (uint32_t)g->storage.i32;
+            continue;
+        }
+        case W2N_CONST_I32_ADD:
+        case W2N_CONST_I64_ADD: x += y; break;
+        case W2N_CONST_I32_SUB:
+        case W2N_CONST_I64_SUB: x -= y; break;
+        default: x *= y; break; /* I32_MUL, I64_MUL */
+        }
+        wide = op->kind >= W2N_CONST_I64_ADD;
+        stack[--depth - 1] = wide ? x : (uint32_t)x;
+    }
+    w2n_raw r;
+    memset(&r, 0, sizeof r);
+    if (wide)
+        r.i64 = (int64_t)stack[0];
+    else
+        r.i32 = (int32_t)(uint32_t)stack[0];
+    return r;
+}
+
 static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
     w2n_raw r;
     memset(&r, 0, sizeof r);
@@ -104,6 +149,7 @@ static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
     case W2N_CONST_REF_NULL: r.ref = NULL; break;
     case W2N_CONST_REF_FUNC: r.ref = inst->funcs[c->index]; break;
     case W2N_CONST_GLOBAL_GET: r = inst->globals[c->index]->storage; break;
+    case W2N_CONST_EXTENDED: r = eval_extended(inst, c); break;
     }
     return r;
 }

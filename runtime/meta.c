@@ -8,8 +8,9 @@
  * declared width (bool and valtype/kind/mode are one byte), strings and byte
  * arrays are a u32 length then the bytes, vectors a u32 count then the items.
  * An import encodes only the type of its kind.  A const expr is
- * kind u8, index u32, bits[0] u64, bits[1] u64.  Nothing may follow the data
- * segments.
+ * kind u8, index u32, bits[0] u64, bits[1] u64; the pool of extended-const
+ * instructions comes before the globals, whose initialisers may name runs of
+ * it.  Nothing may follow the data segments.
  *
  * The decoder trusts nothing: every length is checked against the bytes that
  * remain before anything is allocated, and every index against its index
@@ -20,6 +21,7 @@
 #include <string.h>
 
 #include "meta.h"
+#include "w2n/limits.h"
 
 /* ---- encoding ------------------------------------------------------------- */
 
@@ -159,6 +161,9 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     put_u32(&b, m->nmemories);
     for (uint32_t i = 0; i < m->nmemories; i++)
         put_limits(&b, &m->memories[i]);
+    put_u32(&b, m->nconst_ops);
+    for (uint32_t i = 0; i < m->nconst_ops; i++)
+        put_const(&b, &m->const_ops[i]);
     put_u32(&b, m->nglobals);
     for (uint32_t i = 0; i < m->nglobals; i++) {
         put_globaltype(&b, &m->globals[i].type);
@@ -331,6 +336,7 @@ static void get_globaltype(rbuf *r, w2n_globaltype *g) {
 /* Index spaces known while decoding; const exprs are checked against them. */
 typedef struct spaces {
     uint64_t funcs, tables, memories, globals;
+    const w2n_meta *m; /* for the pool of extended-const instructions */
 } spaces;
 
 static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
@@ -338,6 +344,26 @@ static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
     c->index = get_u32(r);
     c->bits[0] = get_u64(r);
     c->bits[1] = get_u64(r);
+}
+
+static bool is_pool_kind(uint8_t kind) {
+    return kind == W2N_CONST_I32 || kind == W2N_CONST_I64 || kind == W2N_CONST_GLOBAL_GET ||
+           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL);
+}
+
+/* A run of the pool: in range, short enough for the evaluator's stack, and
+ * reading only globals seen so far.  Its typing is meta_check.c's. */
+static void check_extended(rbuf *r, const w2n_const_expr *c, const spaces *s) {
+    uint64_t first = c->index, n = c->bits[0];
+    if (n < 2 || n > W2N_LIMIT_CONST_EXPR_OPS || first + n > s->m->nconst_ops) {
+        bad(r, "extended constant expression out of range");
+        return;
+    }
+    for (uint64_t i = first; i < first + n; i++) {
+        const w2n_const_expr *op = &s->m->const_ops[i];
+        if (op->kind == W2N_CONST_GLOBAL_GET && op->index >= s->globals)
+            bad(r, "global.get index out of range");
+    }
 }
 
 static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
@@ -359,6 +385,7 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
         if (c->index >= s->globals)
             bad(r, "global.get index out of range");
         break;
+    case W2N_CONST_EXTENDED: check_extended(r, c, s); break;
     default:
         bad(r, "unknown constant expression");
     }
@@ -446,6 +473,13 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     for (uint32_t i = 0; i < m->nmemories && !r->failed; i++)
         get_limits(r, &m->memories[i], W2N_MAX_PAGES);
     s->memories += m->nmemories;
+    m->nconst_ops = get_count(r, CONST_SIZE);
+    m->const_ops = alloc_array(r, m->nconst_ops, sizeof *m->const_ops);
+    for (uint32_t i = 0; i < m->nconst_ops && !r->failed; i++) {
+        get_const_unchecked(r, &m->const_ops[i]); /* global indices: at each use */
+        if (!r->failed && !is_pool_kind(m->const_ops[i].kind))
+            bad(r, "unknown extended constant instruction");
+    }
     m->nglobals = get_count(r, 2 + CONST_SIZE);
     m->globals = alloc_array(r, m->nglobals, sizeof *m->globals);
     for (uint32_t i = 0; i < m->nglobals && !r->failed; i++) {
@@ -532,7 +566,7 @@ w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n
     memset(out, 0, sizeof *out);
     out->start = -1;
     rbuf r = {.p = bytes, .size = bytes ? size : 0, .err = err};
-    spaces s = {0};
+    spaces s = {.m = out};
     get_header_and_types(&r, out);
     get_imports(&r, out, &s);
     get_definitions(&r, out, &s);
@@ -566,6 +600,7 @@ void w2n_meta_free(w2n_meta *m) {
     free(m->func_types);
     free(m->tables);
     free(m->memories);
+    free(m->const_ops);
     free(m->globals);
     for (uint32_t i = 0; m->exports && i < m->nexports; i++)
         free(m->exports[i].name);

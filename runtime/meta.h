@@ -86,6 +86,8 @@ typedef struct w2n_meta {
     w2n_tabletype *tables;
     uint32_t nmemories;       /* defined memories only */
     w2n_limits *memories;
+    uint32_t nconst_ops;      /* pool of W2N_CONST_EXTENDED runs (extended-const) */
+    w2n_const_expr *const_ops;
     uint32_t nglobals;        /* defined globals only */
     w2n_meta_global *globals;
     uint32_t nexports;

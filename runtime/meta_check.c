@@ -12,6 +12,7 @@
  * able to undo it.
  */
 #include "internal.h"
+#include "w2n/limits.h"
 
 typedef struct checker {
     const w2n_meta *m;
@@ -53,6 +54,36 @@ static uint8_t table_type(const w2n_meta *m, uint32_t t) {
     return 0;
 }
 
+/* The type an extended run of the pool leaves as its one value, or 0 if its
+ * stack does not work out (an operand missing or of the wrong type, more
+ * than one value left): what instance.c's evaluator relies on.  meta.c
+ * checked its range, length and global indices. */
+static uint8_t extended_type(const w2n_meta *m, const w2n_const_expr *e) {
+    uint8_t types[W2N_LIMIT_CONST_EXPR_OPS];
+    uint32_t depth = 0;
+    for (uint64_t i = e->index; i < e->index + e->bits[0]; i++) {
+        const w2n_const_expr *op = &m->const_ops[i];
+        uint8_t t;
+        switch (op->kind) {
+        case W2N_CONST_I32: types[depth++] = W2N_I32; break;
+        case W2N_CONST_I64: types[depth++] = W2N_I64; break;
+        case W2N_CONST_GLOBAL_GET:
+            t = global_type(m, op->index);
+            if (t != W2N_I32 && t != W2N_I64)
+                return 0;
+            types[depth++] = t;
+            break;
+        default: /* the six binary operators */
+            t = op->kind <= W2N_CONST_I32_MUL ? W2N_I32 : W2N_I64;
+            if (depth < 2 || types[depth - 1] != t || types[depth - 2] != t)
+                return 0;
+            depth--;
+            break;
+        }
+    }
+    return depth == 1 ? types[0] : 0;
+}
+
 /* The type a constant expression produces. */
 static uint8_t const_type(const w2n_meta *m, const w2n_const_expr *e) {
     switch (e->kind) {
@@ -64,6 +95,7 @@ static uint8_t const_type(const w2n_meta *m, const w2n_const_expr *e) {
     case W2N_CONST_REF_NULL: return (uint8_t)e->index;
     case W2N_CONST_REF_FUNC: return W2N_FUNCREF;
     case W2N_CONST_GLOBAL_GET: return global_type(m, e->index);
+    case W2N_CONST_EXTENDED: return extended_type(m, e);
     }
     return 0;
 }

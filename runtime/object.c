@@ -274,6 +274,10 @@ bool w2n_object_interruptible(const w2n_object *obj) {
 
 bool w2n_object_counts_fuel(const w2n_object *obj) { return obj->meta.flags & W2N_FLAG_FUEL; }
 
+w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj) {
+    return (obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
+}
+
 void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
                        const char **name, w2n_extern_kind *kind) {
     const w2n_meta_import *im = index < obj->meta.nimports ? &obj->meta.imports[index] : NULL;
@@ -283,6 +287,13 @@ void w2n_object_import(const w2n_object *obj, uint32_t index, const char **modul
         *name = im ? im->name : NULL;
     if (kind)
         *kind = im ? (w2n_extern_kind)im->kind : W2N_EXTERN_FUNC;
+}
+
+bool w2n_object_import_memory(const w2n_object *obj, uint32_t index, w2n_limits *limits) {
+    if (index >= obj->meta.nimports || obj->meta.imports[index].kind != W2N_EXTERN_MEMORY)
+        return false;
+    *limits = obj->meta.imports[index].memory;
+    return true;
 }
 
 uint32_t w2n_object_export_count(const w2n_object *obj) { return obj->meta.nexports; }

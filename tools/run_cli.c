@@ -7,10 +7,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "w2n/file.h"
 #include "run_args.h"
 #include "run_cli.h"
+#include "run_imports.h"
 #include "run_keys.h"
 #include "w2n/runtime.h"
 #include "w2n/version.h"
@@ -85,14 +87,13 @@ done:
     return rc;
 }
 
-/* Every import must be a WASI function we provide: say which one is not. */
+/* Every import must be one we provide (run_imports.c): say which one is not. */
 static int check_imports(const char *prog, const char *file, const w2n_object *obj) {
     uint32_t n = w2n_object_import_count(obj);
     for (uint32_t i = 0; i < n; i++) {
         const char *module, *name;
-        w2n_extern_kind kind;
-        w2n_object_import(obj, i, &module, &name, &kind);
-        if (kind != W2N_EXTERN_FUNC || !w2n_wasi_provides(module, name)) {
+        w2n_object_import(obj, i, &module, &name, NULL);
+        if (!w2n_run_import_known(obj, i)) {
             fprintf(stderr, "%s: %s: unknown import: %s.%s\n", prog, file, module, name);
             return W2N_RUN_EXIT_ERROR;
         }
@@ -242,6 +243,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     w2n_store *store = NULL;
     w2n_linker *linker = NULL;
     w2n_wasi *wasi = NULL;
+    w2n_wasi_threads *threads = NULL;
     const char **argv = NULL, **env = NULL;
     w2n_error err;
     int rc = load(prog, o, compile, &obj);
@@ -292,6 +294,12 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         fprintf(stderr, "%s: %s\n", prog, err.message);
         goto done;
     }
+    w2n_status ist = w2n_run_define_imports(obj, wasi, store, &sopts, linker, &threads, &err);
+    if (ist != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        rc = w2n_exit_status_for(ist);
+        goto done;
+    }
     if (o->has_fuel && w2n_store_set_fuel(store, o->fuel, &err) != W2N_OK) {
         fprintf(stderr, "%s: %s\n", prog, err.message);
         goto done;
@@ -320,6 +328,12 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         goto done;
     }
     rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);
+    if (threads && w2n_wasi_threads_spawned(threads)) {
+        /* The program ends with its main thread (wasi-threads); spawned
+         * threads may still run on the store's shared state: leave now. */
+        fflush(NULL);
+        _exit(rc);
+    }
 done:
     w2n_run_stop_finish(active_watch);
     active_watch = NULL;
@@ -327,6 +341,7 @@ done:
         w2n_linker_free(linker);
     if (store)
         w2n_store_free(store);
+    w2n_wasi_threads_free(threads);
     w2n_wasi_free(wasi);
     if (obj)
         w2n_object_free(obj);

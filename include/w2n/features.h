@@ -33,10 +33,10 @@ extern "C" {
     X(REFERENCE_TYPES, "reference-types", true)                \
     X(SIMD, "simd", true)                                      \
     X(TAIL_CALL, "tail-call", false)                           \
-    X(EXTENDED_CONST, "extended-const", false)                 \
+    X(EXTENDED_CONST, "extended-const", true)                  \
     X(MULTI_MEMORY, "multi-memory", false)                     \
     X(MEMORY64, "memory64", false)                             \
-    X(RELAXED_SIMD, "relaxed-simd", false)                     \
+    X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", true)                                \
     X(EXCEPTIONS, "exceptions", false)                         \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \

@@ -29,6 +29,7 @@
 #define W2N_LIMIT_ELEM_SEGMENTS 100000u
 #define W2N_LIMIT_ELEM_ITEMS 10000000u    /* in one element segment */
 #define W2N_LIMIT_DATA_SEGMENTS 100000u
+#define W2N_LIMIT_CONST_EXPR_OPS 1000u    /* instructions of one extended constant expression */
 #define W2N_LIMIT_BODY_BYTES 7654321u     /* one function body */
 #define W2N_LIMIT_FUNC_LOCALS 50000u      /* declared locals of one function */
 #define W2N_LIMIT_MODULE_LOCALS (1u << 24) /* declared locals of all functions */

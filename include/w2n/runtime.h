@@ -105,6 +105,9 @@ void w2n_object_free(w2n_object *obj);
 uint32_t w2n_object_import_count(const w2n_object *obj);
 void w2n_object_import(const w2n_object *obj, uint32_t index, const char **module,
                        const char **name, w2n_extern_kind *kind);
+/* The limits of memory import `index` (false when it is not a memory):
+ * what a host must provide, e.g. a shared memory for wasi-threads. */
+bool w2n_object_import_memory(const w2n_object *obj, uint32_t index, w2n_limits *limits);
 uint32_t w2n_object_export_count(const w2n_object *obj);
 void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
                        w2n_extern_kind *kind);
@@ -288,6 +291,8 @@ uint64_t w2n_store_fuel(const w2n_store *store);
 /* What an object was compiled with: `w2n compile --interruptible`, `--fuel`. */
 bool w2n_object_interruptible(const w2n_object *obj);
 bool w2n_object_counts_fuel(const w2n_object *obj);
+/* Its bounds-check mode: a memory the host makes for it must be of this mode. */
+w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj);
 
 /* Call any function with typed values; types must match its signature
  * (W2N_ERR_ARGUMENT otherwise).  A trap returns W2N_ERR_TRAP and fills *trap;

@@ -47,7 +47,8 @@ typedef struct w2n_globaltype {
     bool is_mutable;
 } w2n_globaltype;
 
-/* A constant expression of Wasm 2.0: exactly one of these instructions. */
+/* A constant expression: one of these instructions, or (extended-const) a
+ * sequence of them kept in the module's pool of constant instructions. */
 typedef enum w2n_const_kind {
     W2N_CONST_I32 = 1,        /* bits[0] holds the value (zero-extended) */
     W2N_CONST_I64,
@@ -56,7 +57,15 @@ typedef enum w2n_const_kind {
     W2N_CONST_V128,           /* bits[0] low 8 bytes, bits[1] high 8 bytes */
     W2N_CONST_REF_NULL,       /* index holds the reference type */
     W2N_CONST_REF_FUNC,       /* index holds the function index */
-    W2N_CONST_GLOBAL_GET      /* index holds the global index */
+    W2N_CONST_GLOBAL_GET,     /* index holds the global index */
+    W2N_CONST_EXTENDED,       /* index: first instruction in the pool, bits[0]: how many */
+    /* Only inside an extended sequence, in the pool: pop two, push one (wrapping). */
+    W2N_CONST_I32_ADD,
+    W2N_CONST_I32_SUB,
+    W2N_CONST_I32_MUL,
+    W2N_CONST_I64_ADD,
+    W2N_CONST_I64_SUB,
+    W2N_CONST_I64_MUL
 } w2n_const_kind;
 
 typedef struct w2n_const_expr {

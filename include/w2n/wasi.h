@@ -95,6 +95,45 @@ bool w2n_wasi_provides(const char *module, const char *name);
 /* Close every descriptor the program opened and the preopens; free. */
 void w2n_wasi_free(w2n_wasi *wasi);
 
+/* ---- wasi-threads ----------------------------------------------------------
+ * A module built for wasi-threads imports a shared memory and the function
+ * "wasi" "thread-spawn" (i32 start_arg) -> i32, and exports
+ * "wasi_thread_start" (i32 tid, i32 start_arg).  Each spawn starts a host
+ * thread that makes a new instance of the same object in a store of its own
+ * (its own stack limit, traps and interrupts), linked to the same w2n_wasi
+ * (its descriptor table is locked, so threads may share it), the same
+ * shared memory and thread-spawn itself, and calls wasi_thread_start.
+ * thread-spawn returns the new thread's id (1 .. 2^29 - 1), or -6 (WASI's
+ * EAGAIN, negated) when no thread can be started or max_threads run. */
+typedef struct w2n_wasi_threads w2n_wasi_threads;
+
+/* A spawned thread's call ended with a trap, or with proc_exit (trap->code
+ * W2N_TRAP_EXIT): by wasi-threads' rules the whole program ends; the
+ * callback decides how (w2n-run exits the process).  Runs on that thread. */
+typedef void (*w2n_wasi_thread_end_fn)(void *data, const w2n_trap *trap);
+
+typedef struct w2n_wasi_threads_config {
+    const w2n_object *object;                /* what every thread instantiates */
+    const w2n_store_options *store_options;  /* each thread's store (NULL: defaults) */
+    const char *memory_module, *memory_name; /* the object's shared memory import */
+    w2n_memory *memory;                      /* the memory it gets; outlives the threads */
+    w2n_wasi_thread_end_fn on_end;
+    void *data;
+    uint32_t max_threads;                    /* spawned threads alive at once (0: 64) */
+} w2n_wasi_threads_config;
+
+w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi, const w2n_wasi_threads_config *cfg,
+                                       w2n_error *err);
+/* Define cfg->memory and "wasi" "thread-spawn" in `linker` (for `store`). */
+w2n_status w2n_wasi_threads_define(w2n_wasi_threads *threads, w2n_store *store,
+                                   w2n_linker *linker, w2n_error *err);
+/* True for "wasi" "thread-spawn". */
+bool w2n_wasi_threads_provides(const char *module, const char *name);
+/* Threads spawned so far. */
+uint32_t w2n_wasi_threads_spawned(const w2n_wasi_threads *threads);
+/* Free; only once no spawned thread runs (the program has ended). */
+void w2n_wasi_threads_free(w2n_wasi_threads *threads);
+
 #ifdef __cplusplus
 }
 #endif

@@ -266,6 +266,7 @@ w2n_wasi *w2n_wasi_new(const w2n_wasi_config *cfg, w2n_error *err) {
         return NULL;
     }
     ctx->use_openat2 = true;
+    pthread_mutex_init(&ctx->lock, NULL);
     if (cfg->argc < 0 || cfg->envc < 0 || cfg->ndirs < 0) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "negative count in WASI config");
         goto fail;
@@ -300,5 +301,6 @@ void w2n_wasi_free(w2n_wasi *ctx) {
     free(ctx->fds);
     free_strings(ctx->argv, ctx->argc);
     free_strings(ctx->envp, ctx->envc);
+    pthread_mutex_destroy(&ctx->lock);
     free(ctx);
 }

@@ -31,8 +31,20 @@ static void ret(w2n_raw *s, wasi_errno e) {
     s[0].i32 = e;
 }
 
-/* One adapter per function: NAME's core gets (ctx, &mem, ARGS...). */
+/* One adapter per function: NAME's core gets (ctx, &mem, ARGS...), under
+ * the context's lock, since threads (wasi-threads) may share the context. */
 #define ADAPTER(name, ...)                                                                 \
+    static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) {                   \
+        wasi_mem m = view(caller);                                                         \
+        wasi_ctx *ctx = data;                                                              \
+        pthread_mutex_lock(&ctx->lock);                                                    \
+        ret(s, w2n_wasi_##name(ctx, &m, ##__VA_ARGS__));                                   \
+        pthread_mutex_unlock(&ctx->lock);                                                  \
+    }
+
+/* The same for cores that touch no shared state, or (poll_oneoff) lock it
+ * themselves for as long as they read it: they may block. */
+#define ADAPTER_UNLOCKED(name, ...)                                                        \
     static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) {                   \
         wasi_mem m = view(caller);                                                         \
         ret(s, w2n_wasi_##name(data, &m, ##__VA_ARGS__));                                  \
@@ -42,8 +54,8 @@ ADAPTER(args_get, U32(0), U32(1))
 ADAPTER(args_sizes_get, U32(0), U32(1))
 ADAPTER(environ_get, U32(0), U32(1))
 ADAPTER(environ_sizes_get, U32(0), U32(1))
-ADAPTER(clock_res_get, U32(0), U32(1))
-ADAPTER(clock_time_get, U32(0), U64(1), U32(2))
+ADAPTER_UNLOCKED(clock_res_get, U32(0), U32(1))
+ADAPTER_UNLOCKED(clock_time_get, U32(0), U64(1), U32(2))
 ADAPTER(fd_advise, U32(0), U64(1), U64(2), U32(3))
 ADAPTER(fd_allocate, U32(0), U64(1), U64(2))
 ADAPTER(fd_close, U32(0))
@@ -75,10 +87,10 @@ ADAPTER(path_remove_directory, U32(0), U32(1), U32(2))
 ADAPTER(path_rename, U32(0), U32(1), U32(2), U32(3), U32(4), U32(5))
 ADAPTER(path_symlink, U32(0), U32(1), U32(2), U32(3), U32(4))
 ADAPTER(path_unlink_file, U32(0), U32(1), U32(2))
-ADAPTER(poll_oneoff, U32(0), U32(1), U32(2), U32(3))
+ADAPTER_UNLOCKED(poll_oneoff, U32(0), U32(1), U32(2), U32(3))
 ADAPTER(proc_raise, U32(0))
-ADAPTER(sched_yield)
-ADAPTER(random_get, U32(0), U32(1))
+ADAPTER_UNLOCKED(sched_yield)
+ADAPTER_UNLOCKED(random_get, U32(0), U32(1))
 ADAPTER(sock_accept, U32(0), U32(1), U32(2))
 ADAPTER(sock_recv, U32(0), U32(1), U32(2), U32(3), U32(4), U32(5))
 ADAPTER(sock_send, U32(0), U32(1), U32(2), U32(3), U32(4))

@@ -12,6 +12,7 @@
 #define W2N_WASI_INTERNAL_H
 
 #include <dirent.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -42,6 +43,9 @@ struct w2n_wasi {
     bool use_openat2;       /* false: always walk paths component by component */
     uint32_t max_fds;       /* descriptors the program may open: numbers below it
                                (0 while w2n_wasi_new installs stdio and preopens) */
+    pthread_mutex_t lock;   /* the descriptor table, for threads (wasi-threads) that
+                               share this context: every core that touches it runs
+                               under the lock; poll_oneoff drops it while it waits */
 };
 typedef struct w2n_wasi wasi_ctx;
 

@@ -170,10 +170,13 @@ wasi_errno w2n_wasi_poll_oneoff(wasi_ctx *ctx, const wasi_mem *m, uint32_t in, u
         e = WASI_ENOMEM;
         goto done;
     }
-    for (uint32_t i = 0; i < nsubs; i++) {
+    /* The descriptor table is read under the lock; the wait uses only the
+     * host descriptors copied from it, so other threads may go on. */
+    pthread_mutex_lock(&ctx->lock);
+    for (uint32_t i = 0; i < nsubs && !e; i++) {
         e = read_sub(ctx, wasi_mem_at(m, in + i * WASI_SUBSCRIPTION_SIZE), &subs[i]);
         if (e)
-            goto done;
+            break;
         sub *s = &subs[i];
         if (s->type != WASI_EVENTTYPE_CLOCK && !s->ready) {
             s->pollfd = npfds;
@@ -182,6 +185,9 @@ wasi_errno w2n_wasi_poll_oneoff(wasi_ctx *ctx, const wasi_mem *m, uint32_t in, u
             npfds++;
         }
     }
+    pthread_mutex_unlock(&ctx->lock);
+    if (e)
+        goto done;
     e = wait_for(subs, nsubs, pfds, npfds);
     if (e)
         goto done;

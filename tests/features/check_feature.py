@@ -15,25 +15,8 @@ import subprocess
 import sys
 import tempfile
 
-HEADER = b"\0asm\1\0\0\0"
-
-
-def leb(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def section(sid, payload):
-    return bytes([sid]) + leb(len(payload)) + payload
-
-
-def vec(items):
-    return leb(len(items)) + b"".join(items)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from wasm_bytes import HEADER, leb, section, vec  # noqa: E402
 
 
 VOID_TYPE = section(1, vec([b"\x60\x00\x00"]))
@@ -56,8 +39,6 @@ def func_module(body, memory=False):
 CASES = {
     "tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
     "tail-call-indirect": (func_module(b"\x41\x00\x13\x00\x00"), "tail-call", "return_call_indirect"),
-    "extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
-                       "extended-const", "an extended constant expression"),
     "multi-memory": (HEADER + section(5, vec([b"\x00\x01", b"\x00\x01"])),
                      "multi-memory", "a second memory"),
     "multi-memory-memarg": (func_module(b"\x41\x00\x28\x42\x01\x00\x1a", memory=True),
@@ -66,7 +47,6 @@ CASES = {
                                  "multi-memory", "a memory index other than 0"),
     "memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
     "memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64", "a 64-bit table"),
-    "relaxed-simd": (func_module(b"\xfd" + leb(0x100)), "relaxed-simd", "i8x16.relaxed_swizzle"),
     "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
                    "exceptions", "the tag section"),
     "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
@@ -84,6 +64,15 @@ CASES = {
 
 # Implemented features switched off with --wasm-features.
 DISABLED = {
+    "disabled-extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
+                                "extended-const", "an extended constant expression"),
+    # Wasm 2.0's rule: only imported globals (here a data offset reads global 0).
+    "disabled-extended-const-global": (HEADER + MEMORY + section(6, vec([b"\x7f\x00\x41\x00\x0b"]))
+                                       + section(11, vec([b"\x00\x23\x00\x0b\x00"])),
+                                       "extended-const",
+                                       "a constant expression reading a global defined in the module"),
+    "disabled-relaxed-simd": (func_module(b"\x41\x00\xfd\x0f" + b"\x41\x00\xfd\x0f\xfd" + leb(0x100) + b"\x1a"),
+                              "relaxed-simd", "i8x16.relaxed_swizzle"),
     "disabled-simd": (func_module(b"\xfd\x0c" + b"\0" * 16 + b"\x1a"), "simd", "v128.const"),
     "disabled-sign-extension": (func_module(b"\x41\x00\xc0\x1a"), "sign-extension", "i32.extend8_s"),
     "disabled-bulk-memory": (func_module(b"\x41\x00\x41\x00\x41\x00\xfc\x0b\x00", memory=True),

@@ -377,6 +377,33 @@ Test(decode, const_exprs_are_marked_for_validation) {
     MALFORMED(&o, "unexpected end of section or function");
 }
 
+/* extended-const: runs of several instructions go to the module's pool; a
+ * single instruction, or a run that is not constant, leaves nothing there. */
+Test(decode, extended_const_exprs_go_to_the_pool) {
+    buf o;
+    header(&o);
+    SEC(&o, 6, 4, 0x7F, 0, 0x41, 1, 0x0B,            /* i32.const 1 */
+        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B,       /* 1 + 2 */
+        0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x1A, 0x0B, /* ... drop: not constant */
+        0x7E, 0, 0x23, 0, 0x42, 0x7F, 0x7E, 0x0B);   /* global.get 0 * -1 */
+    w2n_module m;
+    w2n_error err;
+    cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(m.globals[0].init.value.kind, W2N_CONST_I32);
+    cr_assert_eq(m.globals[1].init.value.kind, W2N_CONST_EXTENDED);
+    cr_assert_eq(m.globals[1].init.value.index, 0);
+    cr_assert_eq(m.globals[1].init.value.bits[0], 3);
+    cr_assert_eq(m.globals[2].init.value.kind, W2N_INIT_NOT_CONST);
+    cr_assert_eq(m.globals[3].init.value.kind, W2N_CONST_EXTENDED);
+    cr_assert_eq(m.globals[3].init.value.index, 3);
+    cr_assert_eq(m.nconst_ops, 6);
+    cr_assert_eq(m.const_ops[2].kind, W2N_CONST_I32_ADD);
+    cr_assert_eq(m.const_ops[3].kind, W2N_CONST_GLOBAL_GET);
+    cr_assert_eq(m.const_ops[4].bits[0], UINT64_MAX);
+    cr_assert_eq(m.const_ops[5].kind, W2N_CONST_I64_MUL);
+    w2n_module_free(&m);
+}
+
 Test(decode, name_section) {
     buf o;
     header(&o);

@@ -191,6 +191,34 @@ Test(limits, element_segment_items) {
     free(c.b);
 }
 
+/* A global initialised by n times `i32.const 1` and n - 1 times `i32.add`. */
+static void long_const_expr(buf *o, uint64_t n) {
+    buf c = {0};
+    header(o);
+    uleb(&c, 1);
+    byte(&c, 0x7f);
+    byte(&c, 0);
+    for (uint64_t i = 0; i < n; i++) {
+        byte(&c, 0x41);
+        byte(&c, 1);
+        if (i)
+            byte(&c, 0x6a);
+    }
+    byte(&c, 0x0b);
+    section(o, 6, &c);
+    free(c.b);
+}
+
+Test(limits, constant_expression_instructions) {
+    buf o = {0};
+    long_const_expr(&o, W2N_LIMIT_CONST_EXPR_OPS / 2); /* 2n - 1 instructions */
+    expect_ok(&o);
+    o.n = 0;
+    long_const_expr(&o, W2N_LIMIT_CONST_EXPR_OPS / 2 + 1);
+    expect_limit(&o, "instructions in a constant expression", W2N_LIMIT_CONST_EXPR_OPS);
+    free(o.b);
+}
+
 Test(limits, locals) {
     buf o = {0}, body = {0};
     header(&o);

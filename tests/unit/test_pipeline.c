@@ -304,3 +304,34 @@ Test(pipeline, perf_map_names_the_compiled_functions) {
     free(obj);
     free(wasm);
 }
+
+static w2n_value export_global(loaded *l, const char *name) {
+    w2n_extern ext;
+    cr_assert_eq(w2n_instance_export(l->inst, name, &ext), W2N_OK, "no export %s", name);
+    cr_assert_eq(ext.kind, W2N_EXTERN_GLOBAL);
+    return w2n_global_get(ext.of.global);
+}
+
+/* extended-const: the loader's evaluator wraps as i32/i64 arithmetic does,
+ * in global initialisers and segment offsets alike. */
+Test(pipeline, extended_constant_expressions_wrap) {
+    loaded l =
+        load("(module (memory 1)\n"
+             "  (global (export \"add32\") i32 (i32.add (i32.const 0x7fffffff) (i32.const 1)))\n"
+             "  (global (export \"mul32\") i32 (i32.mul (i32.const 0x10000) (i32.const 0x10001)))\n"
+             "  (global (export \"sub64\") i64 (i64.sub (i64.const 0) (i64.const 1)))\n"
+             "  (global (export \"mul64\") i64\n"
+             "    (i64.mul (i64.const 0x100000000) (i64.const 0x100000001)))\n"
+             "  (data (i32.sub (i32.mul (i32.const 3) (i32.const 7)) (i32.const 4)) \"x\")\n"
+             "  (func (export \"byte\") (param i32) (result i32) (i32.load8_u (local.get 0))))",
+             W2N_BOUNDS_GUARD);
+    cr_assert_eq(export_global(&l, "add32").of.i32, INT32_MIN);
+    cr_assert_eq(export_global(&l, "mul32").of.i32, 0x10000);
+    cr_assert_eq(export_global(&l, "sub64").of.i64, -1);
+    cr_assert_eq(export_global(&l, "mul64").of.i64, 0x100000000LL);
+    int32_t v;
+    w2n_trap trap;
+    cr_assert_eq(call_i32(&l, "byte", 17, &v, &trap), W2N_OK);
+    cr_assert_eq(v, 'x');
+    unload(&l);
+}

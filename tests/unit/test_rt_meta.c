@@ -287,6 +287,79 @@ Test(rt_meta, typing_checked) {
               err.message);
 }
 
+/* extended-const: runs of the pool, checked for range, kinds and stack typing. */
+static w2n_const_expr pool[] = {
+    {W2N_CONST_GLOBAL_GET, 0, {0, 0}},   {W2N_CONST_I64, 0, {5, 0}},
+    {W2N_CONST_I64_MUL, 0, {0, 0}},      {W2N_CONST_I32, 0, {7, 0}},
+    {W2N_CONST_I32, 0, {0xffffffff, 0}}, {W2N_CONST_I32_ADD, 0, {0, 0}},
+};
+
+static w2n_meta with_runs(w2n_meta_global *g, w2n_meta_data *d) {
+    w2n_meta m = rich();
+    m.nconst_ops = 6;
+    m.const_ops = pool;
+    m.globals = g; /* global 1: i64 = imported global 0 * 5 */
+    m.nglobals = 1;
+    m.nexports = 0;
+    m.nelems = 0;
+    m.datas = d; /* offset 7 + -1 */
+    m.ndatas = 1;
+    return m;
+}
+
+Test(rt_meta, extended_runs_checked) {
+    w2n_error err;
+    w2n_meta_global g[] = {{{W2N_I64, false}, {W2N_CONST_EXTENDED, 0, {3, 0}}}};
+    w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_EXTENDED, 3, {3, 0}}, 0, NULL}};
+    w2n_meta m = with_runs(g, d);
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+
+    uint8_t *bytes;
+    size_t size;
+    w2n_meta out;
+    encode(&m, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(out.nconst_ops, 6);
+    cr_assert_eq(out.const_ops[2].kind, W2N_CONST_I64_MUL);
+    cr_assert_eq(out.const_ops[4].bits[0], 0xffffffff);
+    cr_assert_eq(out.globals[0].init.kind, W2N_CONST_EXTENDED);
+    cr_assert_eq(out.datas[0].offset.index, 3);
+    w2n_meta_free(&out);
+    free(bytes);
+
+    d[0].offset.bits[0] = 4; /* past the pool */
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "extended constant expression out of range"), "%s", err.message);
+    d[0].offset.bits[0] = 1; /* a run is at least two */
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    d[0].offset.bits[0] = 3;
+    g[0].init.index = 0;
+    pool[0].index = 1; /* global 1 reading itself */
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "global.get index out of range"), "%s", err.message);
+    pool[0].index = 0;
+    pool[1].kind = W2N_CONST_F64; /* not an extended-const instruction */
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "unknown extended constant instruction"), "%s", err.message);
+    pool[1].kind = W2N_CONST_I64;
+
+    g[0].type.type = W2N_I32; /* the run gives an i64 */
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "initialiser of another type than its global 1"), "%s",
+              err.message);
+    g[0].type.type = W2N_I64;
+    d[0].offset.index = 2; /* i64.mul, i32, i32: an operand short */
+    d[0].offset.bits[0] = 2;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    d[0].offset.index = 3; /* 7, -1: two values left */
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "data segment offset is not an i32, in segment 0"), "%s",
+              err.message);
+    d[0].offset.index = 1; /* i64 5, i64.mul, i32 7: mul short of one */
+    d[0].offset.bits[0] = 3;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+}
+
 Test(rt_meta, huge_count_rejected_without_allocating) {
     /* magic, header, then a type count of 0xFFFFFFFF with nothing after. */
     uint8_t b[8 + 12 + 4 + 4 + 8 + 4];

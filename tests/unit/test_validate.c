@@ -348,15 +348,20 @@ Test(validate_module, global_init) {
     SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x71, 0x0B); /* i32.and */
     EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x6A, 0x0B); /* i32.add: extended-const */
-    EXPECT(&o, W2N_ERR_UNSUPPORTED,
-           "an extended constant expression requires the 'extended-const' feature, which w2n does not support");
-    header(&o);
     SEC(&o, 6, 1, 0x7F, 0, 0x0B);                       /* empty */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
-    SEC(&o, 6, 2, 0x7F, 0, 0x41, 0, 0x0B, 0x7F, 0, 0x23, 0, 0x0B); /* defined global */
+    SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B); /* itself */
     EXPECT(&o, W2N_ERR_INVALID, "unknown global 0");
+    header(&o);
+    SEC(&o, 6, 2, 0x7F, 0, 0x23, 1, 0x0B, 0x7F, 0, 0x41, 0, 0x0B); /* a later global */
+    EXPECT(&o, W2N_ERR_INVALID, "unknown global 1");
+    header(&o);
+    SEC(&o, 6, 2, 0x7F, 0, 0x41, 0, 0x0B, 0x7F, 0, 0x23, 0, 0x0B); /* an earlier one: 3.0 */
+    EXPECT(&o, W2N_OK, NULL);
+    header(&o);
+    SEC(&o, 6, 2, 0x7F, 1, 0x41, 0, 0x0B, 0x7F, 0, 0x23, 0, 0x0B); /* ... but mutable */
+    EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
     header(&o);
     SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 1);               /* imported mutable */
     SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B);
@@ -365,6 +370,46 @@ Test(validate_module, global_init) {
     SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 0);               /* imported immutable */
     SEC(&o, 6, 1, 0x7F, 1, 0x23, 0, 0x0B);
     EXPECT(&o, W2N_OK, NULL);
+}
+
+/* extended-const: i32/i64 add, sub and mul run on a stack of types. */
+Test(validate_module, extended_const) {
+    buf o;
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x41, 3, 0x6C, 0x0B); /* (1 + 2) * 3 */
+    EXPECT(&o, W2N_OK, NULL);
+    header(&o);
+    SEC(&o, 6, 1, 0x7E, 0, 0x42, 1, 0x42, 2, 0x7D, 0x0B); /* i64.sub */
+    EXPECT(&o, W2N_OK, NULL);
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x42, 2, 0x6A, 0x0B); /* i32.add of an i64 */
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x6A, 0x0B); /* one operand short */
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x0B); /* two values left */
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
+    header(&o);
+    SEC(&o, 6, 1, 0x7E, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B); /* i32 result for an i64 */
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x6D, 0x0B); /* i32.div_s is not constant */
+    EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
+
+    /* Switched off: the arithmetic, and the 3.0 reading of defined globals. */
+    w2n_features off = w2n_features_default() & ~W2N_FEATURE_BIT(W2N_FEATURE_EXTENDED_CONST);
+    w2n_error e;
+    header(&o);
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 1, 0x41, 2, 0x6A, 0x0B);
+    cr_assert_eq(w2n_validate_features(o.b, o.n, off, &e), W2N_ERR_UNSUPPORTED);
+    cr_assert_str_eq(e.message, "an extended constant expression requires the 'extended-const' "
+                                "feature, which is disabled");
+    header(&o);
+    SEC(&o, 6, 2, 0x7F, 0, 0x41, 0, 0x0B, 0x7F, 0, 0x23, 0, 0x0B);
+    cr_assert_eq(w2n_validate_features(o.b, o.n, off, &e), W2N_ERR_UNSUPPORTED);
+    cr_assert_str_eq(e.message, "a constant expression reading a global defined in the module "
+                                "requires the 'extended-const' feature, which is disabled");
 }
 
 Test(validate_module, global_set_immutable) {
