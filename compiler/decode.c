@@ -685,8 +685,13 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
                                           : "END opcode expected");
             goto out;
         }
-        if (!w2n_instr_read(&ir, &in))
+        in.info = NULL;
+        if (!w2n_instr_read(&ir, &in)) {
+            /* Malformed immediates of a known instruction: name it. */
+            if (in.info && body->err && body->err->code == W2N_ERR_MALFORMED)
+                body->err->instruction = in.info->name;
             goto out;
+        }
         if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
             if (++depth > W2N_LIMIT_NESTING) {
                 over_limit(&ir.r, in.offset, "block nesting depth", depth, W2N_LIMIT_NESTING);

@@ -151,7 +151,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     if (tc && lm->opts->fuel && !v->body.calls)
         bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
-    coverage c = {.first = calloc(n, sizeof *c.first), .stride = calloc(n, sizeof *c.stride)};
+    coverage c = {.first = w2n_xcalloc(n, sizeof *c.first), .stride = w2n_xcalloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, v->mem_size, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */

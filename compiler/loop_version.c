@@ -124,7 +124,7 @@ static LLVMValueRef build_choice(w2n_lower_func *f) {
 static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {
     if (lm->nvloops == lm->vloops_cap) {
         lm->vloops_cap = lm->vloops_cap ? lm->vloops_cap * 2 : 8;
-        lm->vloops = realloc(lm->vloops, lm->vloops_cap * sizeof *lm->vloops);
+        lm->vloops = w2n_xrealloc(lm->vloops, lm->vloops_cap, sizeof *lm->vloops);
     }
     w2n_versioned_loop *v = &lm->vloops[lm->nvloops++];
     memset(v, 0, sizeof *v);
@@ -150,8 +150,10 @@ static w2n_status lower_version(w2n_lower_func *f, w2n_instr_reader *ir, const w
         s = w2n_lower_instrs(f, ir, depth);
     if (s != W2N_OK)
         return s;
+    W2N_ASSERT(f->nblocks == depth); /* the loop's end was the last instruction lowered */
     out->block = LLVMGetInsertBlock(f->b);
     out->dead = f->blocks[f->nblocks - 1].unreachable;
+    W2N_ASSERT(out->dead || f->sp >= nresults);
     if (!out->dead && nresults)
         memcpy(out->results, f->stack + f->sp - nresults, nresults * sizeof *out->results);
     return W2N_OK;
@@ -190,6 +192,7 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
     LLVMBuildBr(f->b, join);
     LLVMPositionBuilderAtEnd(f->b, join);
     for (uint32_t i = 0; i < nresults; i++) {
+        W2N_ASSERT(LLVMTypeOf(fast->results[i]) == LLVMTypeOf(slow->results[i]));
         LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(fast->results[i]), "");
         LLVMValueRef vals[2] = {fast->results[i], slow->results[i]};
         LLVMBasicBlockRef from[2] = {fast->block, slow->block};
@@ -207,10 +210,10 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     w2n_reader body = ir->r;
     /* The operand stack at the loop, to start the slow version from. */
     size_t sp = f->sp;
-    LLVMValueRef *saved = malloc((sp ? sp : 1) * sizeof *saved);
+    LLVMValueRef *saved = w2n_xcalloc(sp, sizeof *saved);
     if (sp) /* f->stack is NULL until the first push */
         memcpy(saved, f->stack, sp * sizeof *saved);
-    LLVMValueRef *results = malloc(2 * (nresults ? nresults : 1) * sizeof *results);
+    LLVMValueRef *results = w2n_xcalloc(2 * (size_t)(nresults ? nresults : 1), sizeof *results);
     version_exit fast = {.results = results},
                  slow = {.results = results + (nresults ? nresults : 1)};
 
@@ -236,8 +239,11 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
         f->dead_depth = 0;
         s = lower_version(f, ir, &loop_copy, slow_entry, &slow, nresults);
     }
-    if (s == W2N_OK)
+    if (s == W2N_OK) {
+        /* Both versions leave the loop's results where it took its parameters. */
+        W2N_ASSERT(sp >= nparams && (slow.dead || f->sp == sp - nparams + nresults));
         join_versions(f, &fast, &slow, sp - nparams, nresults);
+    }
     free(saved);
     free(results);
     return s;

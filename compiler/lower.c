@@ -24,7 +24,7 @@
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
     if (f->sp == f->stack_cap) {
         f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
-        f->stack = realloc(f->stack, f->stack_cap * sizeof *f->stack);
+        f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);
     }
     f->stack[f->sp++] = v;
 }
@@ -32,6 +32,12 @@ void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
     W2N_ASSERT(f->sp > 0);
     return f->stack[--f->sp];
+}
+
+LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type) {
+    LLVMValueRef v = w2n_lower_pop(f);
+    W2N_ASSERT(LLVMTypeOf(v) == type);
+    return v;
 }
 
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
@@ -196,9 +202,12 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_push(f, LLVMBuildLoad2(f->b, w2n_lower_type(lm, f->local_types[i]), f->locals[i], ""));
         return true;
     case W2N_OP_LOCAL_SET:
-        LLVMBuildStore(f->b, w2n_lower_pop(f), f->locals[i]);
+        W2N_ASSERT(i < f->nlocals);
+        LLVMBuildStore(f->b, w2n_lower_pop_as(f, w2n_lower_type(lm, f->local_types[i])), f->locals[i]);
         return true;
     case W2N_OP_LOCAL_TEE:
+        W2N_ASSERT(i < f->nlocals);
+        W2N_ASSERT(LLVMTypeOf(w2n_lower_peek(f, 0)) == w2n_lower_type(lm, f->local_types[i]));
         LLVMBuildStore(f->b, w2n_lower_peek(f, 0), f->locals[i]);
         return true;
     case W2N_OP_GLOBAL_GET: {
@@ -212,7 +221,9 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     }
     case W2N_OP_GLOBAL_SET: {
-        LLVMValueRef st = LLVMBuildStore(f->b, w2n_lower_pop(f), global_addr(f, i));
+        W2N_ASSERT(i < lm->m->nglobals);
+        LLVMValueRef v = w2n_lower_pop_as(f, w2n_lower_type(lm, lm->m->global_types[i].type));
+        LLVMValueRef st = LLVMBuildStore(f->b, v, global_addr(f, i));
         w2n_lower_tbaa(lm, st, lm->tbaa_global);
         LLVMSetAlignment(st, 8);
         w2n_lower_ordered_store(f, st);
@@ -297,8 +308,8 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
     f->nlocals = ft->nparams + code->nlocals;
-    f->local_types = malloc(f->nlocals ? f->nlocals : 1);
-    f->locals = malloc((f->nlocals ? f->nlocals : 1) * sizeof *f->locals);
+    f->local_types = w2n_xmalloc(f->nlocals);
+    f->locals = w2n_xcalloc(f->nlocals, sizeof *f->locals);
     memcpy(f->local_types, ft->params, ft->nparams);
     memcpy(f->local_types + ft->nparams, code->locals, code->nlocals);
     f->calls = body_calls(f, code);
@@ -343,9 +354,10 @@ bool w2n_lower_has_handler(unsigned row) {
 }
 
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
+    W2N_ASSERT(f->nblocks > 0);
     if (!f->blocks[f->nblocks - 1].unreachable)
         w2n_lower_fuel_count(f, in);
-    W2N_ASSERT(in->info && in->info->op == in->op);
+    W2N_ASSERT(in->info && in->info->op == in->op && in->info->row < W2N_OPCODE_ROWS);
     if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
     bool call = in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT;
@@ -400,6 +412,7 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
     w2n_status status = w2n_lower_instrs(&f, &ir, 0);
+    W2N_ASSERT(status != W2N_OK || f.nblocks == 0); /* the body's end closed every block */
     if (status != W2N_OK && err->func_index == W2N_NO_FUNC)
         err->func_index = func_index;
     w2n_instr_reader_free(&ir);

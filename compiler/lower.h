@@ -23,6 +23,8 @@
 #include "module.h"
 #include "w2n/abi.h"
 #include "w2n/compiler.h"
+#include "w2n_assert.h"
+#include "xalloc.h"
 
 /* One memory access of a loop's fast version (loop_version.c): its address
  * before the offset, zext(addr) to i64, its explicit bounds check, which
@@ -136,6 +138,8 @@ typedef struct w2n_lower_func {
 /* ---- operand stack (lower.c) ------------------------------------------------ */
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
+/* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
+LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);
 LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth); /* 0 = top */
 /* Pop n operands into out[0..n-1], deepest first (the order they were pushed). */
 void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n);

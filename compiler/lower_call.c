@@ -36,7 +36,7 @@ static void push_results(w2n_lower_func *f, LLVMValueRef call, const w2n_functyp
 void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                          LLVMValueRef callee_vmctx, const w2n_functype *type) {
     unsigned n = type->nparams + 1;
-    LLVMValueRef *args = malloc(n * sizeof *args);
+    LLVMValueRef *args = w2n_xcalloc(n, sizeof *args);
     args[0] = callee_vmctx;
     w2n_lower_pop_n(f, args + 1, type->nparams);
     LLVMValueRef call = build_call(f, fn_type, callee, args, n);
@@ -51,7 +51,7 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     w2n_lower_module *lm = f->lm;
     const w2n_functype *type = &lm->m->types[type_index];
     unsigned n = type->nparams + 2;
-    LLVMValueRef *args = malloc(n * sizeof *args);
+    LLVMValueRef *args = w2n_xcalloc(n, sizeof *args);
     w2n_lower_pop_n(f, args + 2, type->nparams);
     LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
     LLVMValueRef no_code = LLVMBuildIsNull(f->b, code, "");

@@ -18,10 +18,21 @@
 #include <stdlib.h>
 #include <string.h>
 
-static w2n_lower_block *top(w2n_lower_func *f) { return &f->blocks[f->nblocks - 1]; }
+static w2n_lower_block *top(w2n_lower_func *f) {
+    W2N_ASSERT(f->nblocks > 0);
+    return &f->blocks[f->nblocks - 1];
+}
 
 static w2n_lower_block *label(w2n_lower_func *f, uint32_t depth) {
+    W2N_ASSERT(depth < f->nblocks);
     return &f->blocks[f->nblocks - 1 - depth];
+}
+
+/* At a live end or else the block holds exactly its results (the validator
+ * checked this; a lowering that lost track of the stack fails here). */
+static void assert_height(const w2n_lower_func *f, const w2n_lower_block *b) {
+    W2N_ASSERT(b->unreachable || f->sp == b->stack_height + b->nresults);
+    (void)f, (void)b;
 }
 
 /* Values a branch to this block carries. */
@@ -36,7 +47,7 @@ static const uint8_t *label_types(const w2n_lower_block *b) {
 static w2n_lower_block *push_block(w2n_lower_func *f, uint32_t op) {
     if (f->nblocks == f->blocks_cap) {
         size_t cap = f->blocks_cap ? f->blocks_cap * 2 : 16;
-        f->blocks = realloc(f->blocks, cap * sizeof *f->blocks);
+        f->blocks = w2n_xrealloc(f->blocks, cap, sizeof *f->blocks);
         memset(f->blocks + f->blocks_cap, 0, (cap - f->blocks_cap) * sizeof *f->blocks);
         f->blocks_cap = cap;
     }
@@ -74,7 +85,7 @@ static void set_block_type(w2n_lower_func *f, w2n_lower_block *b, const w2n_bloc
 static void make_phis(w2n_lower_func *f, w2n_lower_block *b) {
     uint32_t n = label_arity(b);
     const uint8_t *types = label_types(b);
-    b->phis = calloc(n ? n : 1, sizeof *b->phis);
+    b->phis = w2n_xcalloc(n, sizeof *b->phis);
     LLVMPositionBuilderAtEnd(f->phi_b, b->br_target);
     for (uint32_t i = 0; i < n; i++)
         b->phis[i] = LLVMBuildPhi(f->phi_b, w2n_lower_type(f->lm, types[i]), "");
@@ -83,8 +94,10 @@ static void make_phis(w2n_lower_func *f, w2n_lower_block *b) {
 /* Add the top label_arity(target) operands as incoming values from `from`. */
 static void add_incoming(w2n_lower_func *f, w2n_lower_block *target, LLVMBasicBlockRef from) {
     uint32_t n = label_arity(target);
+    W2N_ASSERT(f->sp >= top(f)->stack_height + n); /* the operands are the current block's */
     for (uint32_t i = 0; i < n; i++) {
         LLVMValueRef v = f->stack[f->sp - n + i];
+        W2N_ASSERT(LLVMTypeOf(v) == LLVMTypeOf(target->phis[i]));
         LLVMAddIncoming(target->phis[i], &v, &from, 1);
     }
     target->has_branch = true;
@@ -136,6 +149,7 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
 static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_block *b = push_block(f, W2N_OP_BLOCK);
     set_block_type(f, b, &in->imm.block);
+    W2N_ASSERT(f->sp >= b->nparams);
     b->stack_height = f->sp - b->nparams;
     b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "block_end");
     make_phis(f, b);
@@ -144,6 +158,7 @@ static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
 static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_block *b = push_block(f, W2N_OP_LOOP);
     set_block_type(f, b, &in->imm.block);
+    W2N_ASSERT(f->sp >= b->nparams);
     b->stack_height = f->sp - b->nparams;
     b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "loop");
     make_phis(f, b);
@@ -166,15 +181,16 @@ static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
 
 static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef cond = w2n_lower_pop(f);
+    LLVMValueRef cond = w2n_lower_pop_as(f, lm->t_i32);
     w2n_lower_block *b = push_block(f, W2N_OP_IF);
     set_block_type(f, b, &in->imm.block);
+    W2N_ASSERT(f->sp >= b->nparams);
     b->stack_height = f->sp - b->nparams;
     b->br_target = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "if_end");
     LLVMBasicBlockRef then_bb = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "then");
     b->else_block = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "else");
     make_phis(f, b);
-    b->else_params = calloc(b->nparams ? b->nparams : 1, sizeof *b->else_params);
+    b->else_params = w2n_xcalloc(b->nparams, sizeof *b->else_params);
     memcpy(b->else_params, f->stack + b->stack_height, b->nparams * sizeof *b->else_params);
     LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(lm->t_i32, 0, 0), "");
     LLVMBuildCondBr(f->b, nz, then_bb, b->else_block);
@@ -183,6 +199,8 @@ static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
 
 static void begin_else(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
+    W2N_ASSERT(b->op == W2N_OP_IF && b->else_block);
+    assert_height(f, b);
     if (!b->unreachable)
         branch_to(f, b);
     f->sp = b->stack_height;
@@ -262,6 +280,7 @@ static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
 
 static void end_block(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
+    assert_height(f, b);
     if (b->op == W2N_OP_LOOP) {
         align_loop(f, b->br_target);
         /* Falling out of a loop continues in the current block. */
@@ -295,18 +314,19 @@ static void end_block(w2n_lower_func *f) {
 
 static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef index = w2n_lower_pop(f);
+    LLVMValueRef index = w2n_lower_pop_as(f, lm->t_i32);
     uint32_t n = in->imm.br_table.count;
     const uint32_t *targets = in->imm.br_table.targets;
     /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
-    LLVMBasicBlockRef *edges = calloc(f->nblocks, sizeof *edges);
-    uint32_t *all = malloc(((size_t)n + 1) * sizeof *all);
+    LLVMBasicBlockRef *edges = w2n_xcalloc(f->nblocks, sizeof *edges);
+    uint32_t *all = w2n_xcalloc((size_t)n + 1, sizeof *all);
     if (n)   /* br_table with only a default has no target array (NULL) */
         memcpy(all, targets, (size_t)n * sizeof *targets);
     all[n] = in->imm.br_table.default_target;
     LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
     for (uint32_t i = 0; i <= n; i++) {
         uint32_t depth = all[i];
+        W2N_ASSERT(depth < f->nblocks);
         if (edges[depth])
             continue;
         edges[depth] = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_table_edge");
@@ -324,7 +344,7 @@ static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
 
 static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef cond = w2n_lower_pop(f);
+    LLVMValueRef cond = w2n_lower_pop_as(f, lm->t_i32);
     w2n_lower_block *target = label(f, depth);
     add_incoming(f, target, LLVMGetInsertBlock(f->b));
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_if_cont");
@@ -334,9 +354,9 @@ static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
 }
 
 static void lower_select(w2n_lower_func *f) {
-    LLVMValueRef cond = w2n_lower_pop(f);
+    LLVMValueRef cond = w2n_lower_pop_as(f, f->lm->t_i32);
     LLVMValueRef b = w2n_lower_pop(f);
-    LLVMValueRef a = w2n_lower_pop(f);
+    LLVMValueRef a = w2n_lower_pop_as(f, LLVMTypeOf(b));
     LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(f->lm->t_i32, 0, 0), "");
     w2n_lower_push(f, LLVMBuildSelect(f->b, nz, a, b, ""));
 }

@@ -53,7 +53,7 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
     LLVMValueRef vmctx = LLVMGetParam(fn, 0), slots = LLVMGetParam(fn, 1);
-    LLVMValueRef *args = malloc((t->nparams + 1) * sizeof *args);
+    LLVMValueRef *args = w2n_xcalloc((size_t)t->nparams + 1, sizeof *args);
     args[0] = vmctx;
     for (uint32_t i = 0; i < t->nparams; i++)
         args[i + 1] = load_slot(b, lm, slots, i, t->params[i]);
@@ -98,7 +98,7 @@ static void build_slot_call(w2n_lower_module *lm, LLVMValueRef fn, const w2n_fun
     } else if (t->nresults == 1) {
         LLVMBuildRet(b, load_slot(b, lm, slots, 0, t->results[0]));
     } else {
-        LLVMValueRef *vals = malloc(t->nresults * sizeof *vals);
+        LLVMValueRef *vals = w2n_xcalloc(t->nresults, sizeof *vals);
         for (uint32_t i = 0; i < t->nresults; i++)
             vals[i] = load_slot(b, lm, slots, i, t->results[i]);
         LLVMBuildAggregateRet(b, vals, t->nresults);
@@ -119,7 +119,7 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     const w2n_functype *t = &lm->m->types[type_index];
     LLVMTypeRef wasm_ty = lm->wasm_fn_types[type_index];
     unsigned n = LLVMCountParamTypes(wasm_ty);
-    LLVMTypeRef *params = malloc((n + 1) * sizeof *params);
+    LLVMTypeRef *params = w2n_xcalloc((size_t)n + 1, sizeof *params);
     LLVMGetParamTypes(wasm_ty, params + 1);
     params[0] = params[1];  /* vmctx */
     params[1] = lm->t_ptr;  /* the w2n_func record */
@@ -146,7 +146,7 @@ static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueR
 /* Functions the host may call through a trampoline: exports, the start
  * function, and every function that may become a funcref. */
 static bool *escaping_functions(const w2n_module *m) {
-    bool *esc = calloc(m->nfuncs ? m->nfuncs : 1, 1);
+    bool *esc = w2n_xcalloc(m->nfuncs, 1);
     for (uint32_t i = 0; i < m->nexports; i++)
         if (m->exports[i].kind == W2N_EXTERN_FUNC)
             esc[m->exports[i].index] = true;
@@ -165,7 +165,7 @@ static bool *escaping_functions(const w2n_module *m) {
 void w2n_lower_entries(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     uint32_t ndefined = m->nfuncs - m->nimported_funcs;
-    LLVMValueRef *items = malloc((m->nfuncs ? m->nfuncs : 1) * sizeof *items);
+    LLVMValueRef *items = w2n_xcalloc(m->nfuncs, sizeof *items);
     bool *esc = escaping_functions(m);
 
     for (uint32_t j = 0; j < m->nimported_funcs; j++) {

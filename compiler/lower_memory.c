@@ -43,7 +43,7 @@ static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef
         return; /* a constant address: its check stays */
     if (v->naccesses == v->accesses_cap) {
         v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
-        v->accesses = realloc(v->accesses, v->accesses_cap * sizeof *v->accesses);
+        v->accesses = w2n_xrealloc(v->accesses, v->accesses_cap, sizeof *v->accesses);
     }
     /* In guard mode an access the range check does not cover may fault
      * instead, as in the slow version, where faults cannot tear stores. */

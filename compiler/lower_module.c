@@ -53,7 +53,7 @@ static void init_types(w2n_lower_module *lm) {
 
 /* The native signature of a Wasm function type (abi.h). */
 static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
-    LLVMTypeRef *params = malloc((t->nparams + 1) * sizeof *params);
+    LLVMTypeRef *params = w2n_xcalloc((size_t)t->nparams + 1, sizeof *params);
     params[0] = lm->t_ptr;
     for (uint32_t i = 0; i < t->nparams; i++)
         params[i + 1] = w2n_lower_type(lm, t->params[i]);
@@ -63,7 +63,7 @@ static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
     } else if (t->nresults == 1) {
         ret = w2n_lower_type(lm, t->results[0]);
     } else {
-        LLVMTypeRef *fields = malloc(t->nresults * sizeof *fields);
+        LLVMTypeRef *fields = w2n_xcalloc(t->nresults, sizeof *fields);
         for (uint32_t i = 0; i < t->nresults; i++)
             fields[i] = w2n_lower_type(lm, t->results[i]);
         ret = LLVMStructTypeInContext(lm->ctx, fields, t->nresults, 0);
@@ -108,7 +108,7 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
 
 static void declare_functions(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
-    lm->funcs = calloc(m->nfuncs ? m->nfuncs : 1, sizeof *lm->funcs);
+    lm->funcs = w2n_xcalloc(m->nfuncs, sizeof *lm->funcs);
     for (uint32_t i = 0; i < m->nfuncs; i++) {
         char name[64];
         const char *wasm_name = m->func_names ? m->func_names[i] : NULL;
@@ -117,7 +117,7 @@ static void declare_functions(w2n_lower_module *lm) {
             snprintf(name, sizeof name, "w2n_import_%u", i);
         } else if (wasm_name && *wasm_name) {
             size_t len = strlen(wasm_name) + 5;
-            long_name = malloc(len);
+            long_name = w2n_xmalloc(len);
             snprintf(long_name, len, "w2n:%s", wasm_name);
         } else {
             snprintf(name, sizeof name, "w2n_f%u", i);
@@ -141,11 +141,11 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     lm->mod = mod;
     init_types(lm);
     init_tbaa(lm);
-    lm->wasm_fn_types = malloc((m->ntypes ? m->ntypes : 1) * sizeof *lm->wasm_fn_types);
+    lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
     declare_functions(lm);
-    lm->host_thunks = calloc(m->ntypes ? m->ntypes : 1, sizeof *lm->host_thunks);
+    lm->host_thunks = w2n_xcalloc(m->ntypes, sizeof *lm->host_thunks);
 }
 
 void w2n_lower_module_free(w2n_lower_module *lm) {

@@ -5,6 +5,7 @@
  * here are owned, and w2n_meta_build_free releases just those.
  */
 #include "meta_build.h"
+#include "w2n_assert.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,25 @@
 #include "sha256.h"
 #include "w2n/version.h"
 
+/* What decode and validate guarantee of the module; the metadata's counts
+ * are differences of these, so a broken guarantee would wrap around. */
+static void assert_module_counts(const w2n_module *m) {
+    W2N_ASSERT(m->nimported_funcs <= m->nfuncs && m->nimported_tables <= m->ntables);
+    W2N_ASSERT(m->nimported_memories <= m->nmemories && m->nimported_globals <= m->nglobals);
+    W2N_ASSERT(m->start < (int64_t)m->nfuncs);
+    for (uint32_t i = 0; i < m->nfuncs; i++)
+        W2N_ASSERT(m->func_types[i] < m->ntypes);
+    const uint32_t counts[] = {[W2N_EXTERN_FUNC] = m->nfuncs, [W2N_EXTERN_TABLE] = m->ntables,
+                               [W2N_EXTERN_MEMORY] = m->nmemories, [W2N_EXTERN_GLOBAL] = m->nglobals};
+    for (uint32_t i = 0; i < m->nexports; i++)
+        W2N_ASSERT(m->exports[i].kind <= W2N_EXTERN_GLOBAL &&
+                   m->exports[i].index < counts[m->exports[i].kind]);
+    (void)counts;
+}
+
 w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
                           const w2n_compile_options *opts, w2n_meta *out, w2n_error *err) {
+    assert_module_counts(m);
     memset(out, 0, sizeof *out);
     out->abi_version = W2N_ABI_VERSION;
     out->arch = t->arch;
@@ -86,6 +104,7 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
         o->table = s->table;
         o->offset = s->offset.value;
         o->count = s->count;
+        W2N_ASSERT(s->mode != W2N_SEGMENT_ACTIVE || s->table < m->ntables);
         o->items = calloc(s->count ? s->count : 1, sizeof *o->items);
         if (!o->items) {
             w2n_meta_build_free(out);
@@ -102,7 +121,9 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
         o->offset = s->offset.value;
         o->size = s->size;
         o->bytes = (uint8_t *)s->bytes;
+        W2N_ASSERT(s->mode != W2N_SEGMENT_ACTIVE || s->memory < m->nmemories);
     }
+    W2N_ASSERT(out->nfuncs + m->nimported_funcs == m->nfuncs);
     return W2N_OK;
 }
 

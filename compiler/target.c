@@ -7,6 +7,7 @@
 
 #include "cpu.h"
 #include "names.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -108,7 +109,7 @@ w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *
         return W2N_ERR_UNSUPPORTED;
     }
     size_t flen = strlen(t->baseline_features) + (features ? strlen(features) : 0) + 2;
-    char *all = malloc(flen);
+    char *all = w2n_xmalloc(flen);
     snprintf(all, flen, "%s%s%s", t->baseline_features,
              (features && *features && *t->baseline_features) ? "," : "", features ? features : "");
 

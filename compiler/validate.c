@@ -48,6 +48,7 @@ typedef struct validator {
     const w2n_functype *type;     /* of the function being checked */
     int64_t func;
     size_t at;                    /* offset of the current instruction */
+    const char *instruction;      /* its name, for messages; NULL outside bodies */
 } validator;
 
 static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...)
@@ -58,6 +59,7 @@ static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, .
     e->code = code;
     e->offset = at;
     e->func_index = v->func;
+    e->instruction = code == W2N_ERR_INVALID ? v->instruction : NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->message, sizeof e->message, fmt, ap);
@@ -629,6 +631,7 @@ static bool validate_function(validator *v, uint32_t func) {
             goto out;
         }
         v->at = in.offset;
+        v->instruction = in.info ? in.info->name : NULL;
         if (!instr_op(v, &in, &done))
             goto out;
     }
@@ -638,6 +641,7 @@ static bool validate_function(validator *v, uint32_t func) {
     }
     ok = true;
 out:
+    v->instruction = NULL;
     w2n_instr_reader_free(&ir);
     return ok;
 }

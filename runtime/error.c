@@ -12,11 +12,24 @@ w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset, const
     err->code = code;
     err->offset = offset;
     err->func_index = W2N_NO_FUNC;
+    err->instruction = NULL;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(err->message, sizeof err->message, fmt, ap);
     va_end(ap);
     return code;
+}
+
+const char *w2n_error_format(const w2n_error *err, char *buf, size_t size) {
+    unsigned long long at = (unsigned long long)err->offset;
+    if (err->instruction && err->func_index != W2N_NO_FUNC && err->offset != W2N_NO_OFFSET)
+        snprintf(buf, size, "function %lld, offset 0x%llx: %s: %s", (long long)err->func_index, at,
+                 err->instruction, err->message);
+    else if (err->offset != W2N_NO_OFFSET)
+        snprintf(buf, size, "offset 0x%llx: %s", at, err->message);
+    else
+        snprintf(buf, size, "%s", err->message);
+    return buf;
 }
 
 const char *w2n_status_name(w2n_status code) {

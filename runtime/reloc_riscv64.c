@@ -129,78 +129,59 @@ static w2n_reloc_result call(w2n_reloc_args *a) {
     return W2N_RELOC_OK;
 }
 
-/* B-type: imm[12|10:5] at [31:25], imm[4:1|11] at [11:7]; +-4 KiB. */
-static w2n_reloc_result branch(w2n_reloc_args *a) {
+/* One run of bits of a scattered immediate: `width` bits of the offset,
+ * from bit `from` up, go to bits [at, at + width) of the instruction. */
+typedef struct imm_bits {
+    uint8_t at, width, from;
+} imm_bits;
+
+/* A PC-relative branch or jump: an even offset that fits in `bits` signed
+ * bits, scattered over an instruction of `size` bytes (4, or 2 for RVC) as
+ * the runs say. */
+static w2n_reloc_result scattered_pcrel(w2n_reloc_args *a, unsigned bits, unsigned size,
+                                        const imm_bits *runs, size_t nruns) {
     int64_t x = a->value = sap(a);
     if (x & 1)
         return W2N_RELOC_MISALIGNED;
-    if (!w2n_reloc_fits_signed(x, 13))
+    if (!w2n_reloc_fits_signed(x, bits))
         return W2N_RELOC_OVERFLOW;
-    uint64_t v = (uint64_t)x;
-    uint32_t insn = w2n_reloc_rd32(a->loc);
-    insn = w2n_reloc_insert(insn, 31, 1, v >> 12);
-    insn = w2n_reloc_insert(insn, 25, 6, v >> 5);
-    insn = w2n_reloc_insert(insn, 8, 4, v >> 1);
-    insn = w2n_reloc_insert(insn, 7, 1, v >> 11);
-    w2n_reloc_wr32(a->loc, insn);
+    uint32_t insn = size == 2 ? w2n_reloc_rd16(a->loc) : w2n_reloc_rd32(a->loc);
+    for (size_t i = 0; i < nruns; i++)
+        insn = w2n_reloc_insert(insn, runs[i].at, runs[i].width, (uint64_t)x >> runs[i].from);
+    if (size == 2)
+        w2n_reloc_wr16(a->loc, (uint16_t)insn);
+    else
+        w2n_reloc_wr32(a->loc, insn);
     return W2N_RELOC_OK;
+}
+
+#define RUNS(r) (r), sizeof(r) / sizeof *(r)
+
+/* B-type: imm[12|10:5] at [31:25], imm[4:1|11] at [11:7]; +-4 KiB. */
+static w2n_reloc_result branch(w2n_reloc_args *a) {
+    static const imm_bits runs[] = {{31, 1, 12}, {25, 6, 5}, {8, 4, 1}, {7, 1, 11}};
+    return scattered_pcrel(a, 13, 4, RUNS(runs));
 }
 
 /* J-type: imm[20|10:1|11|19:12] at [31:12]; +-1 MiB. */
 static w2n_reloc_result jal(w2n_reloc_args *a) {
-    int64_t x = a->value = sap(a);
-    if (x & 1)
-        return W2N_RELOC_MISALIGNED;
-    if (!w2n_reloc_fits_signed(x, 21))
-        return W2N_RELOC_OVERFLOW;
-    uint64_t v = (uint64_t)x;
-    uint32_t insn = w2n_reloc_rd32(a->loc);
-    insn = w2n_reloc_insert(insn, 31, 1, v >> 20);
-    insn = w2n_reloc_insert(insn, 21, 10, v >> 1);
-    insn = w2n_reloc_insert(insn, 20, 1, v >> 11);
-    insn = w2n_reloc_insert(insn, 12, 8, v >> 12);
-    w2n_reloc_wr32(a->loc, insn);
-    return W2N_RELOC_OK;
+    static const imm_bits runs[] = {{31, 1, 20}, {21, 10, 1}, {20, 1, 11}, {12, 8, 12}};
+    return scattered_pcrel(a, 21, 4, RUNS(runs));
 }
 
 /* CB (c.beqz/c.bnez): offset[8|4:3] at [12:10], offset[7:6|2:1|5] at [6:2]. */
 static w2n_reloc_result rvc_branch(w2n_reloc_args *a) {
-    int64_t x = a->value = sap(a);
-    if (x & 1)
-        return W2N_RELOC_MISALIGNED;
-    if (!w2n_reloc_fits_signed(x, 9))
-        return W2N_RELOC_OVERFLOW;
-    uint64_t v = (uint64_t)x;
-    uint32_t insn = w2n_reloc_rd16(a->loc);
-    insn = w2n_reloc_insert(insn, 12, 1, v >> 8);
-    insn = w2n_reloc_insert(insn, 10, 2, v >> 3);
-    insn = w2n_reloc_insert(insn, 5, 2, v >> 6);
-    insn = w2n_reloc_insert(insn, 3, 2, v >> 1);
-    insn = w2n_reloc_insert(insn, 2, 1, v >> 5);
-    w2n_reloc_wr16(a->loc, (uint16_t)insn);
-    return W2N_RELOC_OK;
+    static const imm_bits runs[] = {{12, 1, 8}, {10, 2, 3}, {5, 2, 6}, {3, 2, 1}, {2, 1, 5}};
+    return scattered_pcrel(a, 9, 2, RUNS(runs));
 }
 
 /* CJ (c.j): offset[11|4|9:8|10|6|7|3:1|5] at [12:2]. */
 static w2n_reloc_result rvc_jump(w2n_reloc_args *a) {
-    int64_t x = a->value = sap(a);
-    if (x & 1)
-        return W2N_RELOC_MISALIGNED;
-    if (!w2n_reloc_fits_signed(x, 12))
-        return W2N_RELOC_OVERFLOW;
-    uint64_t v = (uint64_t)x;
-    uint32_t insn = w2n_reloc_rd16(a->loc);
-    insn = w2n_reloc_insert(insn, 12, 1, v >> 11);
-    insn = w2n_reloc_insert(insn, 11, 1, v >> 4);
-    insn = w2n_reloc_insert(insn, 9, 2, v >> 8);
-    insn = w2n_reloc_insert(insn, 8, 1, v >> 10);
-    insn = w2n_reloc_insert(insn, 7, 1, v >> 6);
-    insn = w2n_reloc_insert(insn, 6, 1, v >> 7);
-    insn = w2n_reloc_insert(insn, 3, 3, v >> 1);
-    insn = w2n_reloc_insert(insn, 2, 1, v >> 5);
-    w2n_reloc_wr16(a->loc, (uint16_t)insn);
-    return W2N_RELOC_OK;
+    static const imm_bits runs[] = {{12, 1, 11}, {11, 1, 4}, {9, 2, 8}, {8, 1, 10},
+                                    {7, 1, 6},   {6, 1, 7},  {3, 3, 1}, {2, 1, 5}};
+    return scattered_pcrel(a, 12, 2, RUNS(runs));
 }
+#undef RUNS
 
 /* ---- data ---------------------------------------------------------------------- */
 

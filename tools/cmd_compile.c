@@ -97,10 +97,8 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
     w2n_status s = w2n_compile_budgeted(wasm, wasm_size, opts, budget, &obj, &obj_size, &err);
     free(wasm);
     if (s != W2N_OK) {
-        if (err.offset != W2N_NO_OFFSET)
-            fprintf(stderr, "%s: offset 0x%llx: %s\n", input, (unsigned long long)err.offset, err.message);
-        else
-            fprintf(stderr, "%s: %s\n", input, err.message);
+        char text[W2N_ERROR_TEXT_SIZE];
+        fprintf(stderr, "%s: %s\n", input, w2n_error_format(&err, text, sizeof text));
         return w2n_exit_status_for(s);
     }
     if (sign_key && (s = w2n_seal_sign(obj, obj_size, sign_key, &err)) != W2N_OK) {

@@ -2,7 +2,9 @@
  * cmd_validate.c — `w2n validate FILE...`: decode and validate each module.
  *
  * Silent on success (exit 0).  Each bad file gets one line on stderr,
- * "FILE: offset 0x1a3: reason" in the spec's words, and the exit code is 1;
+ * "FILE: offset 0x1a3: reason" in the spec's words ("FILE: function 3,
+ * offset 0x1a3: i32.add: reason" for an instruction; w2n_error_format), and
+ * the exit code is 1;
  * files that cannot be read get "FILE: reason" and also make the exit code 1.
  * A valid module that needs a feature w2n lacks or --wasm-features turned off
  * exits 3 (unless another file gave 1).  Bad usage exits 2.
@@ -25,9 +27,10 @@ static void usage(FILE *out) {
             "\n"
             "Decode and validate WebAssembly binary modules.  Prints nothing and\n"
             "exits 0 if every FILE is valid; otherwise prints one line per bad file,\n"
-            "'FILE: offset 0xN: reason', on stderr and exits 1 (malformed, invalid,\n"
-            "unreadable) or 3 (valid, but uses a feature w2n does not support or\n"
-            "that LIST disables).\n"
+            "'FILE: offset 0xN: reason' (for an instruction of a function body\n"
+            "'FILE: function N, offset 0xN: INSTRUCTION: reason'), on stderr and\n"
+            "exits 1 (malformed, invalid, unreadable) or 3 (valid, but uses a\n"
+            "feature w2n does not support or that LIST disables).\n"
             "\n"
             "  --wasm-features=LIST  +NAME enables, -NAME disables a proposal, e.g.\n"
             "                        -simd,-bulk-memory (default: all w2n implements)\n"
@@ -47,10 +50,8 @@ static int validate_one(const char *path, w2n_features features) {
     free(bytes);
     if (st == W2N_OK)
         return 0;
-    if (err.offset != W2N_NO_OFFSET)
-        fprintf(stderr, "%s: offset 0x%llx: %s\n", path, (unsigned long long)err.offset, err.message);
-    else
-        fprintf(stderr, "%s: %s\n", path, err.message);
+    char text[W2N_ERROR_TEXT_SIZE];
+    fprintf(stderr, "%s: %s\n", path, w2n_error_format(&err, text, sizeof text));
     return w2n_exit_status_for(st);
 }
 

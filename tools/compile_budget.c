@@ -17,23 +17,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "run_proc.h"
 #include "w2n/compiler.h"
 
 /* The address space the process has now: RLIMIT_AS counts all of it. */
 static uint64_t address_space_now(void) {
-    FILE *f = fopen("/proc/self/statm", "r");
-    unsigned long long pages = 0;
-    if (f) {
-        char line[128];
-        if (fgets(line, sizeof line, f)) {
-            char *end;
-            errno = 0;
-            pages = strtoull(line, &end, 10);
-            if (errno || end == line)
-                pages = 0;
-        }
-        fclose(f);
-    }
+    unsigned long long pages = 0; /* field 1 of statm: the total size in pages */
+    if (!w2n_proc_number("/proc/self/statm", 1, &pages))
+        pages = 0;
     return (uint64_t)pages * (uint64_t)sysconf(_SC_PAGESIZE);
 }
 

@@ -84,39 +84,26 @@ static bool fail(char *msg, size_t size, const char *fmt, ...) {
     return false;
 }
 
-static bool parse_size(const char *s, size_t *out) {
-    if (!isdigit((unsigned char)*s))
+/* The one parser of the sizes and counts of the command line: an unsigned
+ * decimal number, with `suffixes` optionally followed by K, M or G (times
+ * 2^10, 2^20, 2^30).  False when s is anything else, when it is 0 and not
+ * `zero_ok`, or when the value exceeds `max`; the caller's message then says
+ * what the option needs. */
+static bool parse_number(const char *s, bool suffixes, bool zero_ok, uint64_t max, uint64_t *out) {
+    if (!isdigit((unsigned char)*s)) /* strtoull would take spaces and signs */
         return false;
     errno = 0;
     char *end;
     unsigned long long v = strtoull(s, &end, 10);
     unsigned shift = 0;
-    if (*end == 'k' || *end == 'K')
-        shift = 10;
-    else if (*end == 'm' || *end == 'M')
-        shift = 20;
-    else if (*end == 'g' || *end == 'G')
-        shift = 30;
-    if (shift)
-        end++;
-    if (errno || *end || v == 0 || v > (SIZE_MAX >> shift))
-        return false;
-    *out = (size_t)(v << shift);
-    return true;
-}
-
-/* A budget's value: 0 for none, else what parse_size takes. */
-static bool parse_budget(const char *s, bool suffixes, uint64_t *out) {
-    size_t v;
-    if (!strcmp(s, "0")) {
-        *out = 0;
-        return true;
+    if (suffixes && *end) {
+        const char *units = "kKmMgG", *u = strchr(units, *end);
+        shift = u ? 10 * (unsigned)((u - units) / 2 + 1) : 0;
+        end += shift != 0;
     }
-    if (!suffixes && (!*s || s[strspn(s, "0123456789")]))
+    if (errno || *end || (v == 0 && !zero_ok) || v > (max >> shift))
         return false;
-    if (!parse_size(s, &v))
-        return false;
-    *out = v;
+    *out = (uint64_t)v << shift;
     return true;
 }
 
@@ -136,32 +123,18 @@ static bool parse_seconds(const char *s, double *out) {
 int w2n_compile_budget_option(const char *arg, w2n_compile_budget *b, char *msg, size_t msg_size) {
     static const char mem[] = "--max-compile-memory=", time[] = "--max-compile-time=";
     if (!strncmp(arg, mem, sizeof mem - 1)) {
-        if (parse_budget(arg + sizeof mem - 1, true, &b->max_memory))
+        if (parse_number(arg + sizeof mem - 1, true, true, SIZE_MAX, &b->max_memory))
             return 1;
         return fail(msg, msg_size, "--max-compile-memory needs a size in bytes such as 512M "
                     "(0: none), got '%s'", arg + sizeof mem - 1), -1;
     }
     if (!strncmp(arg, time, sizeof time - 1)) {
-        if (parse_budget(arg + sizeof time - 1, false, &b->max_seconds) &&
-            b->max_seconds <= 1u << 30)
+        if (parse_number(arg + sizeof time - 1, false, true, 1u << 30, &b->max_seconds))
             return 1;
         return fail(msg, msg_size, "--max-compile-time needs whole CPU seconds (0: none), "
                     "got '%s'", arg + sizeof time - 1), -1;
     }
     return 0;
-}
-
-/* A decimal count for --fuel (0 allowed: trap at the first charge). */
-static bool parse_count(const char *s, uint64_t *out) {
-    if (!isdigit((unsigned char)*s))
-        return false;
-    errno = 0;
-    char *end;
-    unsigned long long v = strtoull(s, &end, 10);
-    if (errno || *end)
-        return false;
-    *out = v;
-    return true;
 }
 
 /* Option `name` with its value either "=VALUE" or in the next argument. */
@@ -210,8 +183,8 @@ static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char 
         const char *v = option_value(opts[k].name, argc, argv, i, &m);
         if (!m)
             continue;
-        size_t n;
-        if (!v || !parse_size(v, &n) || n > opts[k].max) {
+        uint64_t n;
+        if (!v || !parse_number(v, true, false, opts[k].max, &n)) {
             fail(msg, size, "%s needs %s, got '%s'", opts[k].name, opts[k].what, v ? v : "");
             return -1;
         }
@@ -280,9 +253,11 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
                 return fail(msg, size, "--invoke needs an export name");
             o->invoke = v;
         } else if ((v = option_value("--stack-size", argc, argv, &i, &m)), m) {
-            if (!v || !parse_size(v, &o->stack_size))
+            uint64_t n;
+            if (!v || !parse_number(v, true, false, SIZE_MAX, &n))
                 return fail(msg, size, "--stack-size needs a positive size such as 8M, got '%s'",
                             v ? v : "");
+            o->stack_size = (size_t)n;
         } else if ((v = option_value("--trust", argc, argv, &i, &m)), m) {
             if (!v || !*v)
                 return fail(msg, size, "--trust needs a public key file");
@@ -292,7 +267,8 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
                 return fail(msg, size, "--timeout needs a positive number of seconds, got '%s'",
                             v ? v : "");
         } else if ((v = option_value("--fuel", argc, argv, &i, &m)), m) {
-            if (!v || !parse_count(v, &o->fuel))
+            /* 0 is allowed: the trap comes at the first charge. */
+            if (!v || !parse_number(v, false, true, UINT64_MAX, &o->fuel))
                 return fail(msg, size, "--fuel needs a count of instructions, got '%s'",
                             v ? v : "");
             o->has_fuel = true;

@@ -54,11 +54,8 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
         w2n_status cs = compile(bytes, size, o, &compiled, &compiled_size, &err);
         if (cs != W2N_OK) {
             rc = w2n_exit_status_for(cs);
-            if (err.offset != W2N_NO_OFFSET)
-                fprintf(stderr, "%s: %s: offset 0x%llx: %s\n", prog, o->file,
-                        (unsigned long long)err.offset, err.message);
-            else
-                fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+            char text[W2N_ERROR_TEXT_SIZE];
+            fprintf(stderr, "%s: %s: %s\n", prog, o->file, w2n_error_format(&err, text, sizeof text));
             goto done;
         }
         free(bytes);

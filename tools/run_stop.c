@@ -22,6 +22,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "run_proc.h"
 #include "run_stop.h"
 
 #define STOP_RETRY_MS 10
@@ -44,29 +45,10 @@ double w2n_run_stop_now(void) {
 
 double w2n_run_stop_process_start(void) {
     double now = w2n_run_stop_now();
-    FILE *f = fopen("/proc/self/stat", "r");
-    if (!f)
-        return now;
-    char buf[1024];
-    size_t n = fread(buf, 1, sizeof buf - 1, f);
-    fclose(f);
-    buf[n] = 0;
-    /* Field 22, starttime in clock ticks since boot; the fields after the
-     * command name (which may hold spaces and parentheses) start after the
-     * last ')'. */
-    char *p = strrchr(buf, ')');
-    unsigned long long ticks = 0;
-    int field = 2;
-    for (; p && *p && field < 22; p++)
-        if (*p == ' ')
-            field++;
+    /* Field 22 of /proc/self/stat: starttime, in clock ticks since boot. */
+    unsigned long long ticks;
     long hz = sysconf(_SC_CLK_TCK);
-    if (!p || field != 22 || hz <= 0)
-        return now;
-    char *end;
-    errno = 0;
-    ticks = strtoull(p, &end, 10);
-    if (errno || end == p)
+    if (!w2n_proc_number("/proc/self/stat", 22, &ticks) || hz <= 0)
         return now;
     double start = (double)ticks / (double)hz;
     return start <= now ? start : now;

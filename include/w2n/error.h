@@ -13,6 +13,7 @@
 #ifndef W2N_ERROR_H
 #define W2N_ERROR_H
 
+#include <stddef.h>
 #include "w2n/api.h"
 
 #include <stdint.h>
@@ -43,13 +44,25 @@ typedef struct w2n_error {
     w2n_status code;
     uint64_t offset;      /* byte offset in the input, or W2N_NO_OFFSET */
     int64_t func_index;   /* Wasm function index, or W2N_NO_FUNC */
-    char message[256];    /* one line, no trailing newline */
+    const char *instruction; /* name of the instruction validation rejected, or
+                                whose immediates are malformed ("i32.add",
+                                static); else NULL */
+    char message[256];    /* one line, no trailing newline; the spec's words */
 } w2n_error;
 
 /* Fill *err (if not NULL) and return code.  Offset may be W2N_NO_OFFSET. */
 W2N_API w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset,
                                  const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Big enough for any w2n_error_format text. */
+#define W2N_ERROR_TEXT_SIZE 384
+
+/* The message with where it happened, as the tools print it after the file
+ * name: "function 3, offset 0x2a: i32.add: type mismatch" when validation
+ * named the instruction, else "offset 0x2a: MESSAGE" or just "MESSAGE".
+ * Writes at most `size` bytes to buf and returns buf. */
+const char *w2n_error_format(const w2n_error *err, char *buf, size_t size);
 
 /* A short name for a status, e.g. "malformed module". */
 W2N_API const char *w2n_status_name(w2n_status code);

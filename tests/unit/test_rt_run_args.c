@@ -1,13 +1,16 @@
 /*
  * test_rt_run_args.c — the `run` command line: options, and the value
- * formats of --invoke.  run_args.c is pure (no runtime calls), so it is
- * compiled into this test directly.
+ * formats of --invoke, and the /proc number reader.  run_args.c is pure (no
+ * runtime calls) and run_proc.c reads files only, so they are compiled into
+ * this test directly.
  */
 #include <criterion/criterion.h>
 #include <math.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../../tools/run_args.c"
+#include "../../tools/run_proc.c"
 
 static bool parse(w2n_run_options *o, char *msg, ...) {
     char *argv[32];
@@ -224,4 +227,53 @@ Test(run_args, timeout_and_fuel) {
         cr_assert(strstr(msg, bad_values[i][1]), "%s", msg);
         w2n_run_options_free(&o);
     }
+}
+
+/* The one number parser behind --stack-size, --max-*, --fuel and the
+ * compile budgets. */
+Test(run_args, one_number_parser) {
+    uint64_t v;
+    cr_assert(parse_number("64", true, false, UINT64_MAX, &v) && v == 64);
+    cr_assert(parse_number("64k", true, false, UINT64_MAX, &v) && v == 64u << 10);
+    cr_assert(parse_number("3M", true, false, UINT64_MAX, &v) && v == 3u << 20);
+    cr_assert(parse_number("2G", true, false, UINT64_MAX, &v) && v == 2ull << 30);
+    cr_assert(parse_number("0", false, true, UINT64_MAX, &v) && v == 0);
+    cr_assert(parse_number("1024", true, false, 1024, &v) && v == 1024);
+    cr_assert(parse_number("1K", true, false, 1024, &v) && v == 1024);
+    static const char *const bad[] = {"", "-1", " 1", "+1", "1.5", "1T", "1KB", "K", "0x10",
+                                      "1025", "2K", "99999999999999999999999"};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
+        cr_assert_not(parse_number(bad[i], true, false, 1024, &v), "'%s'", bad[i]);
+    cr_assert_not(parse_number("0", true, false, 1024, &v), "zero when not allowed");
+    cr_assert_not(parse_number("1K", false, true, UINT64_MAX, &v), "a suffix when not allowed");
+    cr_assert_not(parse_number("17179869184G", true, false, UINT64_MAX, &v), "2^64 overflows");
+}
+
+static const char *write_tmp(const char *text) {
+    static char path[] = "/tmp/w2n-proc-XXXXXX";
+    strcpy(path, "/tmp/w2n-proc-XXXXXX");
+    int fd = mkstemp(path);
+    cr_assert(fd >= 0);
+    cr_assert_eq(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+    close(fd);
+    return path;
+}
+
+Test(run_args, proc_numbers) {
+    unsigned long long v;
+    /* A stat line whose command name holds spaces and parentheses. */
+    const char *stat = write_tmp("4242 (a) b (c) S 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 "
+                                 "987654 20 21\n");
+    cr_assert(w2n_proc_number(stat, 1, &v) && v == 4242);
+    cr_assert(w2n_proc_number(stat, 4, &v) && v == 1);
+    cr_assert(w2n_proc_number(stat, 22, &v) && v == 987654);
+    cr_assert_not(w2n_proc_number(stat, 3, &v), "field 3 is the state letter");
+    cr_assert_not(w2n_proc_number(stat, 40, &v), "past the last field");
+    unlink(stat);
+    const char *statm = write_tmp("51234 1200 800 10 0 900 0\n");
+    cr_assert(w2n_proc_number(statm, 1, &v) && v == 51234);
+    cr_assert(w2n_proc_number(statm, 7, &v) && v == 0);
+    unlink(statm);
+    cr_assert_not(w2n_proc_number("/nonexistent/w2n", 1, &v));
+    cr_assert(w2n_proc_number("/proc/self/stat", 22, &v) && v > 0, "the real starttime");
 }

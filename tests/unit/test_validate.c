@@ -6,6 +6,7 @@
  * data count).  Modules are built as byte arrays here.
  */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "module.h"
@@ -108,6 +109,39 @@ Test(validate, add_ok) {
 
 Test(validate, type_mismatch_operand) {
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", I32 I64, I32, 0x20, 0, 0x20, 1, 0x6A, 0x0B);
+}
+
+/* The error names the rejected instruction from the opcode table, and
+ * w2n_error_format puts it with the function and offset before the spec's
+ * words, which stay alone in `message`. */
+Test(validate, error_names_the_instruction) {
+    static const uint8_t body[] = {0x20, 0, 0x20, 1, 0x6A, 0x0B};
+    w2n_error e;
+    cr_assert_eq(body_check(I32 I64, I32, body, sizeof body, &e), W2N_ERR_INVALID);
+    cr_assert_str_eq(e.message, "type mismatch");
+    cr_assert(e.instruction != NULL);
+    cr_assert_str_eq(e.instruction, "i32.add");
+    char text[W2N_ERROR_TEXT_SIZE];
+    char want[64];
+    snprintf(want, sizeof want, "function 0, offset 0x%llx: i32.add: type mismatch",
+             (unsigned long long)e.offset);
+    cr_assert_str_eq(w2n_error_format(&e, text, sizeof text), want);
+
+    static const uint8_t leftover[] = {0x41, 1, 0x0B}; /* i32.const 1 in a function of no results */
+    cr_assert_eq(body_check("", "", leftover, sizeof leftover, &e), W2N_ERR_INVALID);
+    cr_assert_str_eq(e.instruction, "end");
+
+    /* local.get whose index takes six LEB128 bytes: malformed, still named. */
+    static const uint8_t too_long[] = {0x20, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00, 0x0B};
+    cr_assert_eq(body_check(I32, I32, too_long, sizeof too_long, &e), W2N_ERR_MALFORMED);
+    cr_assert(e.instruction && !strcmp(e.instruction, "local.get"), "%s", e.message);
+
+    w2n_error plain;
+    w2n_error_set(&plain, W2N_ERR_MALFORMED, 0x2a, "unexpected end");
+    cr_assert_null(plain.instruction);
+    cr_assert_str_eq(w2n_error_format(&plain, text, sizeof text), "offset 0x2a: unexpected end");
+    w2n_error_set(&plain, W2N_ERR_IO, W2N_NO_OFFSET, "cannot read x");
+    cr_assert_str_eq(w2n_error_format(&plain, text, sizeof text), "cannot read x");
 }
 
 Test(validate, stack_underflow_and_leftovers) {

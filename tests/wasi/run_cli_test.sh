@@ -10,35 +10,9 @@ set -u
 w2n=$1 run=$2 dir=$3 version=$4
 work=$(mktemp -d "${TMPDIR:-/tmp}/w2n-cli.XXXXXX") || exit 1
 trap 'rm -rf "$work"' EXIT
-fails=0 count=0
 
 # check NAME WANT_STATUS WANT_STDOUT WANT_STDERR_SUBSTRING COMMAND...
-check() {
-    name=$1 want_rc=$2 want_out=$3 want_err=$4
-    shift 4
-    count=$((count + 1))
-    "$@" >"$work/out" 2>"$work/err"
-    rc=$?
-    out=$(cat "$work/out")
-    err=$(cat "$work/err")
-    lines=$(wc -l <"$work/err")
-    err_ok=yes
-    if [ -n "$want_err" ]; then   # exactly one line, containing want_err
-        printf '%s' "$err" | grep -qF -- "$want_err" && [ "$lines" -eq 1 ] || err_ok=no
-    elif [ -n "$err" ]; then
-        err_ok=no
-    fi
-    if [ "$rc" != "$want_rc" ] || [ "$out" != "$want_out" ] || [ "$err_ok" = no ]; then
-        fails=$((fails + 1))
-        echo "FAIL $name: status $rc (want $want_rc)"
-        echo "  stdout: $out"
-        echo "  want:   $want_out"
-        echo "  stderr: $err"
-        echo "  want:   $want_err"
-    else
-        echo "ok   $name"
-    fi
-}
+. "$(dirname "$0")/../cli_check.sh"
 
 nl='
 '
@@ -83,6 +57,15 @@ check "run: bad --bounds-checks" 2 "" "--bounds-checks must be guard or explicit
     "$w2n" run --bounds-checks=maybe "$inv"
 check "run --bounds-checks=explicit" 0 "1" "" \
     "$w2n" run --bounds-checks=explicit --invoke add "$inv" 2 0xffffffff
+# An invalid module: the line names the function, offset and instruction
+# (w2n_error_format), for validate, compile and run alike.
+# (func (param i32 i64) (result i32) local.get 0 local.get 1 i32.add)
+printf '\000asm\001\000\000\000\001\007\001\140\002\177\176\001\177\003\002\001\000\012\011\001\007\000\040\000\040\001\152\013' \
+    >"$work/bad.wasm"
+want="bad.wasm: function 0, offset 0x1e: i32.add: type mismatch"
+check "validate names the instruction" 1 "" "$want" "$w2n" validate "$work/bad.wasm"
+check "compile names the instruction" 1 "" "$want" "$w2n" compile "$work/bad.wasm" -o "$work/bad.o"
+check "run names the instruction" 1 "" "w2n run: $work/$want" "$w2n" run "$work/bad.wasm"
 # Resource limits: a grow past one returns -1, a module over one is refused (4).
 # Compiled once per bounds mode; w2n-run then runs the objects quickly.
 lim=$dir/cli_limits.wasm
@@ -152,5 +135,4 @@ else
     fails=$((fails + 1))
     echo "FAIL w2n compile cli_exit.wasm: $(cat "$work/err")"
 fi
-echo "$((count - fails)) of $count passed"
-[ "$fails" -eq 0 ]
+check_summary
