@@ -30,10 +30,13 @@
 /* Largest loop body worth duplicating, in instructions. */
 #define MAX_VERSIONED_BODY 2000
 
-/* Loads and stores, scalar and v128: the instructions with a memarg. */
-static bool is_memory_access(uint32_t op) {
-    const w2n_opcode_info *info = w2n_opcode_lookup(op);
-    return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE);
+/* Loads and stores of memory 0, scalar and v128: the instructions with a
+ * memarg that the range check can cover.  Other memories' accesses keep
+ * their own checks in the fast version (lower_memory.c). */
+static bool is_memory0_access(const w2n_instr *in) {
+    const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
+    return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE) &&
+           in->imm.memarg.memory == 0;
 }
 
 static bool may_trap(uint32_t op) {
@@ -95,7 +98,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir) {
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
-        else if (is_memory_access(in.op))
+        else if (is_memory0_access(&in))
             accesses = true;
     }
     /* The scan may have grown the br_table scratch buffer: keep the new one. */
@@ -208,7 +211,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
     LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
     w2n_versioned_loop *v = new_versioned_loop(lm);
-    v->mem_size = w2n_lower_mem_size(f);
+    v->mem_size = w2n_lower_mem_size(f, 0);
     v->choice = build_choice(f);
     v->entry = fast_entry;
     LLVMBuildCondBr(f->b, v->choice, fast_entry, slow_entry);

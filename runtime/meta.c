@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "meta.h"
+#include "w2n/limits.h"
 
 /* ---- encoding ------------------------------------------------------------- */
 
@@ -437,6 +438,10 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     for (uint32_t i = 0; i < m->nmemories && !r->failed; i++)
         get_limits(r, &m->memories[i], W2N_MAX_PAGES);
     s->memories += m->nmemories;
+    /* Each guard-mode memory reserves 8 GiB: the compiler's limit bounds
+     * what one object can ask for. */
+    if (s->memories > W2N_LIMIT_MEMORIES)
+        bad(r, "more memories than w2n's limit");
     m->nglobals = get_count(r, 2 + CONST_SIZE);
     m->globals = alloc_array(r, m->nglobals, sizeof *m->globals);
     for (uint32_t i = 0; i < m->nglobals && !r->failed; i++) {

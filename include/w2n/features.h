@@ -34,7 +34,7 @@ extern "C" {
     X(SIMD, "simd", true)                                      \
     X(TAIL_CALL, "tail-call", false)                           \
     X(EXTENDED_CONST, "extended-const", false)                 \
-    X(MULTI_MEMORY, "multi-memory", false)                     \
+    X(MULTI_MEMORY, "multi-memory", true)                      \
     X(MEMORY64, "memory64", false)                             \
     X(RELAXED_SIMD, "relaxed-simd", false)                     \
     X(THREADS, "threads", false)                               \
