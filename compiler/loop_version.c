@@ -20,7 +20,9 @@
  * loop it cannot analyse always takes the slow version.  Both versions trap
  * exactly where Wasm says: the fast one never faults.  Memory only grows,
  * so a check against the size before the loop stays true inside it, and in
- * explicit mode the fast version still reloads the base after calls.
+ * explicit mode the fast version still reloads the base after calls.  The
+ * range check is against memory 0: in the fast version an access to another
+ * memory (multi-memory) keeps its explicit check against its own size.
  */
 #include <stdlib.h>
 #include <string.h>

@@ -7,6 +7,8 @@
  * last byte against the current size and traps.  Linear memory has its own
  * alias class, so stores to it never force a reload of the memory base.
  * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
+ * Each access names its memory: memory 0 is one load from the vmctx, any
+ * other one more, through vmctx->memories (docs/abi.md).
  * In guard mode loads and stores are volatile: an out-of-bounds load must
  * fault even when its value is dead, only partly used, or made irrelevant by
  * folding, and LLVM would otherwise delete or narrow it; an out-of-bounds
