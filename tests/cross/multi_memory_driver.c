@@ -22,7 +22,7 @@
 static int failures;
 
 static void check(const char *what, int ok, const char *detail) {
-    printf("  %-40s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "",
+    printf("  %-46s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "",
            detail ? detail : "");
     failures += !ok;
 }
@@ -104,7 +104,12 @@ static void run_copies(w2n_store *store, w2n_instance *inst) {
     expect_trap(store, inst, "copy", far_src, 3);
     expect_trap(store, inst, "copy_loop", far_src, 3);
     w2n_value far_dst[] = {w2n_i32(65536 - 8), w2n_i32(100), w2n_i32(16)};
+    expect_trap(store, inst, "copy", far_dst, 3);
+    check("a trapping memory.copy writes nothing", m0[65536 - 8] == 0, NULL);
     expect_trap(store, inst, "copy_loop", far_dst, 3);
+    /* The byte loop stores one byte at a time: the 8 before the end stay. */
+    check("a trapping byte loop keeps its first 8 bytes", !memcmp(m0 + 65536 - 8, block, 8),
+          NULL);
 }
 
 static void run_accesses(w2n_store *store, w2n_instance *inst) {
