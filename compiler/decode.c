@@ -473,8 +473,13 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
 
 static bool read_memory_section(decoder *d, w2n_reader *r) {
     uint32_t n;
-    if (!read_count(r, 1, "memories", W2N_LIMIT_MEMORIES, &n))
+    size_t at = w2n_reader_offset(r);
+    if (!w2n_read_vec_len(r, 1, &n))
         return false;
+    /* Imported and defined together: the runtime holds all of them. */
+    if ((uint64_t)n + d->m->nimported_memories > W2N_LIMIT_MEMORIES)
+        return over_limit(r, at, "memories", (uint64_t)n + d->m->nimported_memories,
+                          W2N_LIMIT_MEMORIES);
     if (!(d->def_memories = alloc_array(r, n, sizeof *d->def_memories)))
         return false;
     for (uint32_t i = 0; i < n; i++)

@@ -95,22 +95,21 @@ static bool read_zero_byte(w2n_reader *r) {
 }
 
 /* The memory index of memory.size/grow/fill/copy/init: a zero byte in 2.0,
- * any index with multi-memory.  A non-zero byte is a valid module that needs
- * a feature w2n lacks, not a corrupt one, so it is refused as such (one byte
- * is read, as 2.0 does, until multi-memory lands). */
-static bool read_memory_index(w2n_reader *r) {
+ * a LEB u32 with multi-memory.  With the feature off, one byte is read as
+ * 2.0 does, and a non-zero one is a valid module that needs the feature,
+ * not a corrupt one, so it is refused as such. */
+static bool read_memory_index(w2n_reader *r, uint32_t *index) {
+    if (w2n_features_has(r->features, W2N_FEATURE_MULTI_MEMORY))
+        return w2n_read_u32(r, index);
     uint8_t b;
     if (!w2n_read_u8(r, &b))
         return false;
-    if (b != 0 && !w2n_features_has(r->features, W2N_FEATURE_MULTI_MEMORY)) {
+    if (b != 0) {
         w2n_feature_refuse(r->err, w2n_reader_offset(r) - 1, W2N_FEATURE_MULTI_MEMORY,
                            "a memory index other than 0");
         return false;
     }
-    if (b != 0) {
-        r->pos--;
-        return w2n_reader_fail(r, "zero byte expected");
-    }
+    *index = 0;
     return true;
 }
 
@@ -234,8 +233,7 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
         return w2n_read_u32(r, &in->imm.call_indirect.type_index) &&
                w2n_read_u32(r, &in->imm.call_indirect.table);
     case W2N_IMM_MEMIDX:
-        in->imm.index = 0;
-        return read_memory_index(r);
+        return read_memory_index(r, &in->imm.index);
     case W2N_IMM_I32:
         return w2n_read_s32(r, &in->imm.i32);
     case W2N_IMM_I64:
@@ -245,11 +243,11 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
     case W2N_IMM_F64:
         return w2n_read_f64(r, &in->imm.f64_bits);
     case W2N_IMM_MEMORY_INIT:
-        in->imm.memory_init.memory = 0;
-        return w2n_read_u32(r, &in->imm.memory_init.segment) && read_memory_index(r);
+        return w2n_read_u32(r, &in->imm.memory_init.segment) &&
+               read_memory_index(r, &in->imm.memory_init.memory);
     case W2N_IMM_MEMORY_COPY:
-        in->imm.memory_copy.dst = in->imm.memory_copy.src = 0;
-        return read_memory_index(r) && read_memory_index(r);
+        return read_memory_index(r, &in->imm.memory_copy.dst) &&
+               read_memory_index(r, &in->imm.memory_copy.src);
     case W2N_IMM_TABLE_INIT:
         return w2n_read_u32(r, &in->imm.table_init.segment) &&
                w2n_read_u32(r, &in->imm.table_init.table);

@@ -38,7 +38,7 @@ typedef struct w2n_blocktype {
 
 typedef struct w2n_memarg {
     uint32_t align;         /* log2 of the alignment */
-    uint32_t memory;        /* 0 unless multi-memory (then refused) */
+    uint32_t memory;        /* memory index: 0 unless multi-memory */
     uint64_t offset;        /* u32 in Wasm 2.0 */
 } w2n_memarg;
 
@@ -62,8 +62,8 @@ typedef struct w2n_instr {
         uint32_t f32_bits;
         uint64_t f64_bits;
         uint8_t reftype;              /* REFTYPE */
-        struct { uint32_t segment, memory; } memory_init;   /* memory must be 0 */
-        struct { uint32_t dst, src; } memory_copy;
+        struct { uint32_t segment, memory; } memory_init;   /* MEMORY_INIT */
+        struct { uint32_t dst, src; } memory_copy;          /* MEMORY_COPY: memory indices */
         struct { uint32_t segment, table; } table_init;
         struct { uint32_t dst, src; } table_copy;
         uint8_t v128[16];             /* V128 const bytes, SHUFFLE lane indices */

@@ -20,7 +20,9 @@
  * loop it cannot analyse always takes the slow version.  Both versions trap
  * exactly where Wasm says: the fast one never faults.  Memory only grows,
  * so a check against the size before the loop stays true inside it, and in
- * explicit mode the fast version still reloads the base after calls.
+ * explicit mode the fast version still reloads the base after calls.  The
+ * range check is against memory 0: in the fast version an access to another
+ * memory (multi-memory) keeps its explicit check against its own size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -30,10 +32,13 @@
 /* Largest loop body worth duplicating, in instructions. */
 #define MAX_VERSIONED_BODY 2000
 
-/* Loads and stores, scalar and v128: the instructions with a memarg. */
-static bool is_memory_access(uint32_t op) {
-    const w2n_opcode_info *info = w2n_opcode_lookup(op);
-    return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE);
+/* Loads and stores of memory 0, scalar and v128: the instructions with a
+ * memarg that the range check can cover.  Other memories' accesses keep
+ * their own checks in the fast version (lower_memory.c). */
+static bool is_memory0_access(const w2n_instr *in) {
+    const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
+    return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE) &&
+           in->imm.memarg.memory == 0;
 }
 
 static bool may_trap(uint32_t op) {
@@ -96,7 +101,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
-        else if (is_memory_access(in.op))
+        else if (is_memory0_access(&in))
             accesses = true;
         else if (in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT)
             body->calls = true;
@@ -220,7 +225,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
     LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
     w2n_versioned_loop *v = new_versioned_loop(lm);
-    v->mem_size = w2n_lower_mem_size(f);
+    v->mem_size = w2n_lower_mem_size(f, 0);
     v->choice = build_choice(f);
     v->entry = fast_entry;
     v->body = *held;

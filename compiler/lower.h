@@ -217,8 +217,8 @@ void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats);
 /* Are guard-mode accesses volatile here?  Not in explicit mode, and not in a
  * fast version, whose accesses are checked or proven in bounds. */
 bool w2n_lower_mem_volatile(const w2n_lower_func *f);
-/* Memory 0's current size in bytes (i64). */
-LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f);
+/* Memory `memory`'s current size in bytes (i64). */
+LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory);
 /* Open the function's own frame (lower_control.c). */
 void w2n_lower_control_begin(w2n_lower_func *f);
 /* In dead code: true if `in` is skipped (only nesting is tracked). */
@@ -269,14 +269,14 @@ LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMVal
 
 /* Memory address of a load/store: checks bounds per the mode (trapping) and
  * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */
-LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                   unsigned size);
+LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                   uint64_t offset, unsigned size);
 /* The same for a store.  In guard mode on a target where a faulting store
  * may already have written part of its bytes (RISC-V: LLVM splits unaligned
  * stores into byte stores, and misaligned stores emulated by the kernel are
  * byte stores too), a volatile load of the last byte comes first, so that a
  * store reaching past the end traps before writing anything, as Wasm says. */
-LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                         unsigned size);
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                         uint64_t offset, unsigned size);
 
 #endif

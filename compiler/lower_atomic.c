@@ -62,7 +62,7 @@ static void check_alignment(w2n_lower_func *f, LLVMValueRef addr, uint64_t offse
 static LLVMValueRef atomic_address(w2n_lower_func *f, LLVMValueRef addr, const w2n_instr *in,
                                    unsigned bytes) {
     check_alignment(f, addr, in->imm.memarg.offset, bytes);
-    return w2n_lower_mem_address(f, addr, in->imm.memarg.offset, bytes);
+    return w2n_lower_mem_address(f, in->imm.memarg.memory, addr, in->imm.memarg.offset, bytes);
 }
 
 static void finish_access(w2n_lower_func *f, LLVMValueRef access, unsigned bytes) {

@@ -7,6 +7,8 @@
  * last byte against the current size and traps.  Linear memory has its own
  * alias class, so stores to it never force a reload of the memory base.
  * Accesses use alignment 1: Wasm alignment is a hint, not a promise.
+ * Each access names its memory: memory 0 is one load from the vmctx, any
+ * other one more, through vmctx->memories (docs/abi.md).
  * In guard mode loads and stores are volatile: an out-of-bounds load must
  * fault even when its value is dead, only partly used, or made irrelevant by
  * folding, and LLVM would otherwise delete or narrow it; an out-of-bounds
@@ -51,9 +53,14 @@ static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef
     v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, ptr, offset, size, may_fault};
 }
 
-/* The runtime's w2n_memory_abi of memory 0. */
-static LLVMValueRef memory_struct(w2n_lower_func *f) {
-    return w2n_lower_vmctx_field(f, W2N_VMCTX_MEMORY);
+/* The runtime's w2n_memory_abi of memory `index`: memory 0 one load away
+ * through its own vmctx field, any other through vmctx->memories.  Both
+ * pointers never change after instantiation (abi.h). */
+static LLVMValueRef memory_struct(w2n_lower_func *f, uint32_t index) {
+    if (index == 0)
+        return w2n_lower_vmctx_field(f, W2N_VMCTX_MEMORY);
+    LLVMValueRef memories = w2n_lower_vmctx_field(f, W2N_VMCTX_MEMORIES);
+    return w2n_lower_fixed_ptr(f, memories, (uint64_t)index * sizeof(void *));
 }
 
 static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem) {
@@ -74,14 +81,14 @@ static LLVMValueRef memory_size_bytes(w2n_lower_func *f, LLVMValueRef mem) {
     return size;
 }
 
-LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f) {
-    return memory_size_bytes(f, memory_struct(f));
+LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory) {
+    return memory_size_bytes(f, memory_struct(f, memory));
 }
 
-LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                   unsigned size) {
+LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                   uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef mem = memory_struct(f);
+    LLVMValueRef mem = memory_struct(f, memory);
     LLVMValueRef zext = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
     LLVMValueRef eff = zext;
     if (offset)
@@ -93,15 +100,15 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
-    if (f->fast)
+    if (f->fast && memory == 0) /* the range check covers memory 0 only */
         record_fast_access(f, zext, oob, ptr, offset, size);
     return ptr;
 }
 
-LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                         unsigned size) {
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                         uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef ptr = w2n_lower_mem_address(f, addr, offset, size);
+    LLVMValueRef ptr = w2n_lower_mem_address(f, memory, addr, offset, size);
     if (checked(f) || size < 2 || !stores_may_tear(lm))
         return ptr;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, size - 1, 0);
@@ -152,7 +159,8 @@ static LLVMTypeRef memory_type(w2n_lower_module *lm, const access *a) {
 
 static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef ptr = w2n_lower_mem_address(f, w2n_lower_pop(f), in->imm.memarg.offset, a->bytes);
+    const w2n_memarg *ma = &in->imm.memarg;
+    LLVMValueRef ptr = w2n_lower_mem_address(f, ma->memory, w2n_lower_pop(f), ma->offset, a->bytes);
     LLVMTypeRef mty = memory_type(lm, a);
     LLVMValueRef v = LLVMBuildLoad2(f->b, mty, ptr, "");
     LLVMSetAlignment(v, 1);
@@ -170,7 +178,8 @@ static void lower_load(w2n_lower_func *f, const access *a, const w2n_instr *in) 
 static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef v = w2n_lower_pop(f);
-    LLVMValueRef ptr = w2n_lower_mem_store_address(f, w2n_lower_pop(f), in->imm.memarg.offset,
+    const w2n_memarg *ma = &in->imm.memarg;
+    LLVMValueRef ptr = w2n_lower_mem_store_address(f, ma->memory, w2n_lower_pop(f), ma->offset,
                                                    a->bytes);
     LLVMTypeRef mty = memory_type(lm, a);
     if (mty != LLVMTypeOf(v))
@@ -202,7 +211,7 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef args[6];
     switch (in->op) {
     case W2N_OP_MEMORY_SIZE: {
-        LLVMValueRef bytes = memory_size_bytes(f, memory_struct(f));
+        LLVMValueRef bytes = w2n_lower_mem_size(f, in->imm.index);
         LLVMValueRef pages = LLVMBuildLShr(f->b, bytes, LLVMConstInt(lm->t_i64, 16, 0), "");
         w2n_lower_push(f, LLVMBuildTrunc(f->b, pages, lm->t_i32, ""));
         return true;

@@ -34,6 +34,21 @@ static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr)
         w2n_lower_tbaa(f->lm, st, f->lm->tbaa_memory);
 }
 
+/* The pointer for `bytes` at the memarg's memory, offset and `addr`. */
+static LLVMValueRef address(w2n_lower_func *f, const w2n_instr *in, LLVMValueRef addr,
+                            unsigned bytes)
+{
+    const w2n_memarg *ma = &in->imm.memarg;
+    return w2n_lower_mem_address(f, ma->memory, addr, ma->offset, bytes);
+}
+
+static LLVMValueRef store_address(w2n_lower_func *f, const w2n_instr *in, LLVMValueRef addr,
+                                  unsigned bytes)
+{
+    const w2n_memarg *ma = &in->imm.memarg;
+    return w2n_lower_mem_store_address(f, ma->memory, addr, ma->offset, bytes);
+}
+
 static LLVMValueRef to_v128(w2n_lower_func *f, LLVMValueRef v)
 {
     return LLVMBuildBitCast(f->b, v, f->lm->t_v128, "");
@@ -78,7 +93,7 @@ static bool lower_load_extend(w2n_lower_func *f, const w2n_instr *in)
     }
     unsigned lanes = 64 / bits;
     LLVMValueRef addr = w2n_lower_pop(f);
-    LLVMValueRef p = w2n_lower_mem_address(f, addr, in->imm.memarg.offset, 8);
+    LLVMValueRef p = address(f, in, addr, 8);
     LLVMValueRef narrow = load(f, LLVMVectorType(LLVMIntTypeInContext(f->lm->ctx, bits), lanes), p);
     LLVMTypeRef wide = LLVMVectorType(LLVMIntTypeInContext(f->lm->ctx, 2 * bits), lanes);
     LLVMValueRef v = is_signed ? LLVMBuildSExt(f->b, narrow, wide, "")
@@ -93,7 +108,7 @@ static void lower_splat_or_zero(w2n_lower_func *f, const w2n_instr *in, unsigned
     unsigned lanes = 16 / bytes;
     LLVMTypeRef vt = LLVMVectorType(t, lanes);
     LLVMValueRef addr = w2n_lower_pop(f);
-    LLVMValueRef p = w2n_lower_mem_address(f, addr, in->imm.memarg.offset, bytes);
+    LLVMValueRef p = address(f, in, addr, bytes);
     LLVMValueRef x = load(f, t, p);
     LLVMValueRef zero_idx = LLVMConstInt(f->lm->t_i32, 0, false);
     LLVMValueRef v;
@@ -113,8 +128,7 @@ static void lower_lane_access(w2n_lower_func *f, const w2n_instr *in, unsigned b
     LLVMTypeRef t = int_type(f, bytes);
     LLVMValueRef v = LLVMBuildBitCast(f->b, w2n_lower_pop(f), LLVMVectorType(t, 16 / bytes), "");
     LLVMValueRef addr = w2n_lower_pop(f);
-    LLVMValueRef p = is_store ? w2n_lower_mem_store_address(f, addr, in->imm.memarg.offset, bytes)
-                              : w2n_lower_mem_address(f, addr, in->imm.memarg.offset, bytes);
+    LLVMValueRef p = is_store ? store_address(f, in, addr, bytes) : address(f, in, addr, bytes);
     LLVMValueRef lane = LLVMConstInt(f->lm->t_i32, in->lane, false);
     if (is_store) {
         store(f, LLVMBuildExtractElement(f->b, v, lane, ""), p);
@@ -128,14 +142,14 @@ bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in)
 {
     if (in->op == W2N_OP_V128_LOAD) {
         LLVMValueRef addr = w2n_lower_pop(f);
-        LLVMValueRef p = w2n_lower_mem_address(f, addr, in->imm.memarg.offset, 16);
+        LLVMValueRef p = address(f, in, addr, 16);
         w2n_lower_push(f, load(f, f->lm->t_v128, p));
         return true;
     }
     if (in->op == W2N_OP_V128_STORE) {
         LLVMValueRef v = w2n_lower_pop(f);
         LLVMValueRef addr = w2n_lower_pop(f);
-        store(f, v, w2n_lower_mem_store_address(f, addr, in->imm.memarg.offset, 16));
+        store(f, v, store_address(f, in, addr, 16));
         return true;
     }
     if (lower_load_extend(f, in))

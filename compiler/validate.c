@@ -255,13 +255,15 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     const w2n_valtype I = W2N_I32;
     switch (in->op) {
     case W2N_OP_MEMORY_INIT:
-        if (!check_memory(v, 0) || !check_data(v, in->imm.memory_init.segment))
+        if (!check_memory(v, in->imm.memory_init.memory) ||
+            !check_data(v, in->imm.memory_init.segment))
             return false;
         return op_sig(v, 3, I, I, I, 0);
     case W2N_OP_DATA_DROP:
         return check_data(v, in->imm.index);
     case W2N_OP_MEMORY_COPY:
-        return check_memory(v, 0) && op_sig(v, 3, I, I, I, 0);
+        return check_memory(v, in->imm.memory_copy.dst) &&
+               check_memory(v, in->imm.memory_copy.src) && op_sig(v, 3, I, I, I, 0);
     case W2N_OP_TABLE_INIT: {
         uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
         if (!check_table(v, t) || !check_elem(v, e) ||

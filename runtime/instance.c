@@ -426,7 +426,11 @@ w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t le
 }
 
 w2n_memory *w2n_instance_memory(w2n_instance *inst) {
-    return inst->nmemories ? inst->memories[0] : NULL;
+    return w2n_instance_memory_at(inst, 0);
+}
+
+w2n_memory *w2n_instance_memory_at(w2n_instance *inst, uint32_t index) {
+    return index < inst->nmemories ? inst->memories[index] : NULL;
 }
 
 void w2n_instance_set_host_data(w2n_instance *inst, void *data) { inst->host_data = data; }

@@ -507,6 +507,10 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     for (uint32_t i = 0; i < m->nmemories && !r->failed; i++)
         get_limits(r, &m->memories[i], W2N_MAX_PAGES);
     s->memories += m->nmemories;
+    /* Each guard-mode memory reserves 8 GiB: the compiler's limit bounds
+     * what one object can ask for. */
+    if (s->memories > W2N_LIMIT_MEMORIES)
+        bad(r, "more memories than w2n's limit");
     m->nconst_ops = get_count(r, CONST_SIZE);
     m->const_ops = alloc_array(r, m->nconst_ops, sizeof *m->const_ops);
     for (uint32_t i = 0; i < m->nconst_ops && !r->failed; i++) {

@@ -42,14 +42,7 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
                              "object uses compile flags 0x%x, this runtime knows only 0x%x",
                              m->flags, KNOWN_FLAGS);
     /* Code for CPU features this machine lacks would die of SIGILL. */
-    w2n_status st = w2n_cpu_check(host, m->cpu, m->features, w2n_arch_cpu_has, NULL, err);
-    if (st != W2N_OK)
-        return st;
-    if (m->nimported_memories + m->nmemories > 1)
-        return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
-                             "object has %u memories, this runtime supports at most 1",
-                             m->nimported_memories + m->nmemories);
-    return W2N_OK;
+    return w2n_cpu_check(host, m->cpu, m->features, w2n_arch_cpu_has, NULL, err);
 }
 
 static w2n_status check_code_array(const w2n_image *img, const char *sym, void *const *arr,
@@ -230,9 +223,6 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
     }
     st = w2n_meta_decode(bytes, size, &obj->meta, err);
     free(bytes);
-    if (st == W2N_OK && obj->meta.nimported_memories + obj->meta.nmemories > 1)
-        st = w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
-                           "at most one memory is supported");
     if (st == W2N_OK && ((obj->meta.nfuncs && !functions) ||
                          (obj->meta.nimported_funcs && !import_adapters)))
         st = w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "missing code arrays");

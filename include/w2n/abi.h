@@ -173,7 +173,8 @@ struct w2n_vmctx {
     void *instance;             /* runtime-private back pointer */
     int64_t *fuel;              /* the store's remaining fuel (objects built --fuel):
                                    code subtracts what it runs and traps below 0 */
-    w2n_memory_abi **memories;  /* every memory, imports first (memory[0] == *memory) */
+    w2n_memory_abi **memories;  /* every memory, imports first (memories[0] == memory);
+                                   code reads memory i > 0 here, memory 0 from `memory` */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack

@@ -62,7 +62,7 @@ W2N_API w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offse
  * name: "function 3, offset 0x2a: i32.add: type mismatch" when validation
  * named the instruction, else "offset 0x2a: MESSAGE" or just "MESSAGE".
  * Writes at most `size` bytes to buf and returns buf. */
-const char *w2n_error_format(const w2n_error *err, char *buf, size_t size);
+W2N_API const char *w2n_error_format(const w2n_error *err, char *buf, size_t size);
 
 /* A short name for a status, e.g. "malformed module". */
 W2N_API const char *w2n_status_name(w2n_status code);

@@ -36,7 +36,7 @@ extern "C" {
     X(SIMD, "simd", true)                                      \
     X(TAIL_CALL, "tail-call", false)                           \
     X(EXTENDED_CONST, "extended-const", true)                  \
-    X(MULTI_MEMORY, "multi-memory", false)                     \
+    X(MULTI_MEMORY, "multi-memory", true)                      \
     X(MEMORY64, "memory64", false)                             \
     X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", true)                                \

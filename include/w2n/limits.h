@@ -23,7 +23,7 @@
 #define W2N_LIMIT_IMPORTS 100000u
 #define W2N_LIMIT_FUNCTIONS 1000000u      /* defined and imported together */
 #define W2N_LIMIT_TABLES 100000u
-#define W2N_LIMIT_MEMORIES 100u
+#define W2N_LIMIT_MEMORIES 100u           /* defined and imported together */
 #define W2N_LIMIT_GLOBALS 1000000u
 #define W2N_LIMIT_EXPORTS 100000u
 #define W2N_LIMIT_ELEM_SEGMENTS 100000u

@@ -233,6 +233,10 @@ W2N_API w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, s
                                          w2n_extern *out);
 /* The instance's memory 0, or NULL. */
 W2N_API w2n_memory *w2n_instance_memory(w2n_instance *inst);
+/* Memory `index` of the instance (multi-memory: imports first, then the
+ * module's own), or NULL past the last.  An exported memory is also found by
+ * name with w2n_instance_export. */
+W2N_API w2n_memory *w2n_instance_memory_at(w2n_instance *inst, uint32_t index);
 /* Per-instance host data (WASI keeps its state here). */
 W2N_API void w2n_instance_set_host_data(w2n_instance *inst, void *data);
 W2N_API void *w2n_instance_host_data(w2n_instance *inst);

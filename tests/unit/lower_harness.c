@@ -137,10 +137,12 @@ void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag)
     (void)lm, (void)inst, (void)tag;
 }
 
-/* Explicit bounds check against the harness memory (third parameter). */
-LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                   unsigned size)
+/* Explicit bounds check against the harness memory (third parameter), the
+ * only one: every memory index names it. */
+LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                   uint64_t offset, unsigned size)
 {
+    (void)memory;
     w2n_lower_module *lm = f->lm;
     LLVMValueRef a = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
     LLVMValueRef ea = LLVMBuildAdd(f->b, a, LLVMConstInt(lm->t_i64, offset, false), "");
@@ -160,10 +162,10 @@ bool w2n_lower_guard_bounds(const w2n_lower_module *lm)
 }
 
 /* The harness checks bounds explicitly, so stores need no probe. */
-LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                         unsigned size)
+LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
+                                         uint64_t offset, unsigned size)
 {
-    return w2n_lower_mem_address(f, addr, offset, size);
+    return w2n_lower_mem_address(f, memory, addr, offset, size);
 }
 
 /* The harness checks every access explicitly: nothing is volatile. */

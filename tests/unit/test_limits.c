@@ -148,6 +148,33 @@ COUNT_LIMIT(exports, 7, "exports", W2N_LIMIT_EXPORTS)
 COUNT_LIMIT(element_segments, 9, "element segments", W2N_LIMIT_ELEM_SEGMENTS)
 COUNT_LIMIT(data_segments, 11, "data segments", W2N_LIMIT_DATA_SEGMENTS)
 
+/* Memories count imported and defined together: one import and the limit
+ * defined is one too many; one fewer defined is fine. */
+static void imported_and_defined_memories(buf *o, uint32_t ndefined) {
+    buf imp = {0}, mem = {0};
+    header(o);
+    uleb(&imp, 1);
+    put(&imp, "\1m\1m\2\0\1", 7); /* "m" "m" memory {min 1} */
+    section(o, 2, &imp);
+    uleb(&mem, ndefined);
+    for (uint32_t i = 0; i < ndefined; i++)
+        put(&mem, "\0\0", 2);
+    section(o, 5, &mem);
+    free(imp.b);
+    free(mem.b);
+}
+
+Test(limits, memories_imported_and_defined) {
+    buf o = {0};
+    imported_and_defined_memories(&o, W2N_LIMIT_MEMORIES);
+    expect_limit(&o, "memories", W2N_LIMIT_MEMORIES);
+    free(o.b);
+    buf ok = {0};
+    imported_and_defined_memories(&ok, W2N_LIMIT_MEMORIES - 1);
+    expect_ok(&ok);
+    free(ok.b);
+}
+
 /* A type section of one type with `nparams` and `nresults` i32s. */
 static void type_of_arity(buf *o, uint64_t nparams, uint64_t nresults) {
     buf c = {0};

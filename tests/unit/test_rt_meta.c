@@ -9,6 +9,7 @@
 
 #include "internal.h"
 #include "meta.h"
+#include "w2n/limits.h"
 #include "w2n/version.h"
 
 static w2n_valtype p_ii[] = {W2N_I32, W2N_I64};
@@ -270,6 +271,36 @@ Test(rt_meta, bad_indices_rejected) {
     m.nmemories = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "limits out of range"), "%s", err.message);
+}
+
+/* Several memories: an imported one and two defined; a data segment may name
+ * any of the three, not a fourth; more than w2n's limit is refused. */
+Test(rt_meta, multiple_memories) {
+    w2n_error err;
+    w2n_meta m = rich();
+    w2n_limits mem[] = {{.min = 1, .max = 0, .has_max = false}, {.min = 2, .max = 3, .has_max = true}};
+    w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 2, {W2N_CONST_I32, 0, {0, 0}}, 5, hello}};
+    w2n_meta_export ex[] = {{"m2", 2, W2N_EXTERN_MEMORY, 2}};
+    m.memories = mem;
+    m.nmemories = 2;
+    m.datas = d;
+    m.ndatas = 1;
+    m.exports = ex;
+    m.nexports = 1;
+    cr_assert_eq(decode_modified(m, &err), W2N_OK, "%s", err.message);
+
+    d[0].memory = 3;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "data segment memory index out of range"), "%s", err.message);
+
+    static w2n_limits many[W2N_LIMIT_MEMORIES];
+    d[0].memory = 0;
+    m.memories = many;
+    m.nmemories = W2N_LIMIT_MEMORIES; /* plus the imported one */
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "more memories than w2n's limit"), "%s", err.message);
+    m.nmemories = W2N_LIMIT_MEMORIES - 1;
+    cr_assert_eq(decode_modified(m, &err), W2N_OK, "%s", err.message);
 }
 
 /* Decode `m` (which must decode) and apply the loader's typing rules. */

@@ -219,6 +219,35 @@ Test(limits, instance_memory_and_table_counts) {
     w2n_object_free(none);
 }
 
+/* Every memory of a multi-memory module counts, against the memory count and
+ * the byte limit alike; growing memory 1 is bounded by what memory 0 holds. */
+static const char *two_memories_wat =
+    "(module (memory $a 1) (memory $b 1)\n"
+    "  (func (export \"grow\") (param i32) (result i32) (memory.grow $b (local.get 0)))\n"
+    "  (func (export \"size\") (param i32) (result i32) (memory.size $b)))\n";
+
+Test(limits, every_memory_of_a_module_counts) {
+    w2n_object *two = compile(two_memories_wat, W2N_BOUNDS_GUARD);
+    w2n_instance *inst;
+    w2n_error err;
+    w2n_store *s = store_with((w2n_store_limits){.max_memories = 1});
+    cr_assert_eq(instantiate(s, two, &inst, &err), W2N_ERR_LIMIT);
+    cr_assert_str_eq(err.message, "too many memories: the store's limit is 1");
+    w2n_store_free(s);
+
+    s = store_with((w2n_store_limits){.max_memory = PAGE});
+    cr_assert_eq(instantiate(s, two, &inst, &err), W2N_ERR_LIMIT);
+    w2n_store_free(s);
+
+    s = store_with((w2n_store_limits){.max_memories = 2, .max_memory = 3 * PAGE});
+    inst = must_instantiate(s, two);
+    cr_assert_eq(call(s, inst, "grow", 2), -1, "1 + 1 + 2 pages is past the limit");
+    cr_assert_eq(call(s, inst, "grow", 1), 1);
+    cr_assert_eq(call(s, inst, "size", 0), 2);
+    w2n_store_free(s);
+    w2n_object_free(two);
+}
+
 /* A host limiter: records what it was asked, refuses past its own bound. */
 typedef struct asked {
     int calls;

@@ -206,9 +206,8 @@ Test(validate, alignment) {
     BODY_BAD(W2N_ERR_MALFORMED, "malformed memop flags", "", I32, 0x41, 0, 0x28, 0x20, 0, 0x0B);
     /* Bit 6: a memory index follows (multi-memory); index 0 is memory 0. */
     BODY_OK("", I32, 0x41, 0, 0x28, 0x42, 0, 0, 0x0B);
-    BODY_BAD(W2N_ERR_UNSUPPORTED,
-             "a memory index other than 0 requires the 'multi-memory' feature, which w2n does not support",
-             "", I32, 0x41, 0, 0x28, 0x42, 1, 0, 0x0B);
+    /* Index 1 of a module with one memory. */
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", I32, 0x41, 0, 0x28, 0x42, 1, 0, 0x0B);
 }
 
 Test(validate, simd_lanes) {
@@ -235,10 +234,16 @@ Test(validate, simd_shapes) {
 
 Test(validate, memory_and_globals) {
     BODY_OK("", I32, 0x3F, 0, 0x0B);
-    /* memory.size 1: a second memory, valid with multi-memory (not malformed) */
-    BODY_BAD(W2N_ERR_UNSUPPORTED,
-             "a memory index other than 0 requires the 'multi-memory' feature, which w2n "
-             "does not support", "", I32, 0x3F, 1, 0x0B);
+    /* The memory index is a LEB128 u32 (multi-memory), a long zero included. */
+    BODY_OK("", I32, 0x3F, 0x80, 0x00, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", I32, 0x3F, 1, 0x0B);
+    /* memory.copy 0 1 and memory.init 0 of memory 2: both indices are checked. */
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
+             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 0, 1, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
+             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 1, 0, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
+             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0B, 1, 0x0B);
 }
 
 Test(validate, data_and_elem_segments) {
@@ -296,8 +301,7 @@ Test(validate_module, multiple_memories) {
     header(&o);
     SEC(&o, 2, 1, 1, 'm', 1, 'm', 2, 0, 0);
     SEC(&o, 5, 1, 0, 0);
-    EXPECT(&o, W2N_ERR_UNSUPPORTED,
-           "a second memory requires the 'multi-memory' feature, which w2n does not support");
+    EXPECT(&o, W2N_OK, NULL); /* multi-memory, on by default */
 }
 
 Test(validate_module, table_limits) {
