@@ -35,7 +35,7 @@ extern "C" {
     X(TAIL_CALL, "tail-call", false)                           \
     X(EXTENDED_CONST, "extended-const", false)                 \
     X(MULTI_MEMORY, "multi-memory", false)                     \
-    X(MEMORY64, "memory64", false)                             \
+    X(MEMORY64, "memory64", true)                              \
     X(RELAXED_SIMD, "relaxed-simd", false)                     \
     X(THREADS, "threads", false)                               \
     X(EXCEPTIONS, "exceptions", false)                         \

@@ -78,19 +78,24 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
     if (st != W2N_OK)
         return st;
 
-    /* Preset the error: a runtime that returns NULL must not leave it unset. */
-    w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.table: cannot create");
-    w2n_tabletype table_type = {W2N_FUNCREF, {10, 20, true}};
-    w2n_extern table = {.kind = W2N_EXTERN_TABLE};
-    table.of.table = w2n_table_new(store, table_type, NULL, err);
-    if (!table.of.table)
-        return err->code;
-    st = w2n_linker_define(linker, "spectest", "table", table, err);
-    if (st != W2N_OK)
-        return st;
+    /* "table" and, for table64, "table64": funcref, 10 to 20 elements. */
+    static const char *const table_names[] = {"table", "table64"};
+    for (int is64 = 0; is64 < 2; is64++) {
+        /* Preset the error: a runtime that returns NULL must not leave it unset. */
+        w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.%s: cannot create",
+                      table_names[is64]);
+        w2n_tabletype table_type = {W2N_FUNCREF, {10, 20, true, is64 == 1}};
+        w2n_extern table = {.kind = W2N_EXTERN_TABLE};
+        table.of.table = w2n_table_new(store, table_type, NULL, err);
+        if (!table.of.table)
+            return err->code;
+        st = w2n_linker_define(linker, "spectest", table_names[is64], table, err);
+        if (st != W2N_OK)
+            return st;
+    }
 
     w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.memory: cannot create");
-    w2n_limits memory_limits = {1, 2, true};
+    w2n_limits memory_limits = {1, 2, true, false};
     w2n_extern memory = {.kind = W2N_EXTERN_MEMORY};
     memory.of.memory = w2n_memory_new(store, memory_limits, mode, err);
     if (!memory.of.memory)

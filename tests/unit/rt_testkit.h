@@ -78,7 +78,7 @@ KIT w2n_object *kit_object(const w2n_meta *m, void *const *functions,
 }
 
 KIT w2n_limits kit_limits(uint64_t min, int64_t max) {
-    w2n_limits l = {min, max < 0 ? 0 : (uint64_t)max, max >= 0};
+    w2n_limits l = {min, max < 0 ? 0 : (uint64_t)max, max >= 0, false};
     return l;
 }
 

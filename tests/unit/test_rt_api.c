@@ -23,7 +23,7 @@ static w2n_meta api_meta(void) {
     static uint32_t ftypes[] = {T_II_I, T_V_I};
     static w2n_meta_import imps[] = {
         {.module = "env", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, false}},
-        {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {0, 0, false}},
+        {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {0, 0, false, false}},
     };
     static w2n_meta_export exps[] = {{"add", 3, W2N_EXTERN_FUNC, 0}, {"get", 3, W2N_EXTERN_FUNC, 1},
                                      {"mem", 3, W2N_EXTERN_MEMORY, 0}};
@@ -362,15 +362,15 @@ Test(rt_api, globals_and_tables) {
                    "value of another type");
     int token;
     w2n_error err;
-    w2n_table *t = w2n_table_new(store, (w2n_tabletype){W2N_EXTERNREF, {3, 4, true}}, &token, &err);
+    w2n_table *t = w2n_table_new(store, (w2n_tabletype){W2N_EXTERNREF, {3, 4, true, false}}, &token, &err);
     cr_assert_not_null(t);
     cr_assert_eq(w2n_table_size(t), 3);
     cr_assert_eq(t->abi.elems[2], &token);
     cr_assert_eq(t->abi.max, 4);
     cr_assert_eq(w2n_table_grow_by(t, 1, NULL), 3);
     cr_assert_eq(w2n_table_grow_by(t, 1, NULL), -1);
-    cr_assert_null(w2n_table_new(store, (w2n_tabletype){W2N_I32, {1, 0, false}}, NULL, &err));
-    w2n_table *u = w2n_table_new(store, (w2n_tabletype){W2N_FUNCREF, {0, 0, false}}, NULL, &err);
+    cr_assert_null(w2n_table_new(store, (w2n_tabletype){W2N_I32, {1, 0, false, false}}, NULL, &err));
+    w2n_table *u = w2n_table_new(store, (w2n_tabletype){W2N_FUNCREF, {0, 0, false, false}}, NULL, &err);
     cr_assert_eq(u->abi.max, UINT32_MAX);
     cr_assert_eq(w2n_table_grow_by(u, UINT32_MAX, NULL), -1, "a huge grow fails cleanly");
     cr_assert_eq(w2n_table_grow_by(u, 10, NULL), 0);
@@ -398,7 +398,7 @@ Test(rt_api, linker_later_definition_wins) {
     cr_assert_eq(w2n_linker_define_instance(l, "inst", x.inst, &err), W2N_OK);
     w2n_instance_set_host_data(x.inst, &err);
     cr_assert_eq(w2n_instance_host_data(x.inst), &err);
-    static w2n_meta_import imps[] = {{.module = "inst", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false}}};
+    static w2n_meta_import imps[] = {{.module = "inst", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false, false}}};
     w2n_meta m2 = kit_meta();
     m2.nimports = 1;
     m2.imports = imps;

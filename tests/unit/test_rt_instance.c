@@ -24,8 +24,8 @@ static w2n_tramp_fn lib_tramps[] = {lib_add_t, lib_get_g_t, lib_load8_t};
 
 static w2n_object *lib_object(void) {
     static uint32_t ftypes[] = {T_II_I, T_V_I, T_I_I};
-    static w2n_tabletype tabs[] = {{W2N_FUNCREF, {4, 10, true}}};
-    static w2n_limits mems[] = {{1, 2, true}};
+    static w2n_tabletype tabs[] = {{W2N_FUNCREF, {4, 10, true, false}}};
+    static w2n_limits mems[] = {{1, 2, true, false}};
     static w2n_meta_global globs[] = {{{W2N_I32, true}, {W2N_CONST_I32, 0, {7, 0}}}};
     static w2n_meta_export exps[] = {
         {"add", 3, W2N_EXTERN_FUNC, 0}, {"get_g", 5, W2N_EXTERN_FUNC, 1}, {"load8", 5, W2N_EXTERN_FUNC, 2},
@@ -97,8 +97,8 @@ static w2n_meta_import user_imports[] = {
     {.module = "lib", .name = "add", .kind = W2N_EXTERN_FUNC, .func_type = T_II_I},
     {.module = "host", .name = "double", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I},
     {.module = "lib", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, true}},
-    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {4, 0, false}}},
-    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false}},
+    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {4, 0, false, false}}},
+    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false, false}},
 };
 
 static w2n_meta user_meta(void) {
@@ -312,9 +312,9 @@ Test(rt_instance, import_checks) {
     cr_assert_eq(instantiate_user_with(&f, 2, e, &err), W2N_ERR_LINK);
     /* A table too small, or of externrefs. */
     e.kind = W2N_EXTERN_TABLE;
-    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {3, 0, false}}, NULL, &err);
+    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {3, 0, false, false}}, NULL, &err);
     cr_assert_eq(instantiate_user_with(&f, 3, e, &err), W2N_ERR_LINK);
-    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_EXTERNREF, {4, 0, false}}, NULL, &err);
+    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_EXTERNREF, {4, 0, false, false}}, NULL, &err);
     cr_assert_eq(instantiate_user_with(&f, 3, e, &err), W2N_ERR_LINK);
     /* A memory of zero pages. */
     e.kind = W2N_EXTERN_MEMORY;
@@ -340,18 +340,18 @@ Test(rt_instance, limits_subtyping) {
     cr_assert_eq(instantiate_user_with(&f, 4, e, &err), W2N_OK, "%s", err.message);
     /* A table import with a maximum requires the actual maximum to be within. */
     static w2n_meta_import imps[] = {
-        {.module = "a", .name = "t", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {1, 5, true}}}};
+        {.module = "a", .name = "t", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {1, 5, true, false}}}};
     w2n_meta m = kit_meta();
     m.nimports = 1;
     m.imports = imps;
     w2n_object *obj = kit_object(&m, NULL, NULL, NULL);
     w2n_instance *inst;
     w2n_extern t = {W2N_EXTERN_TABLE, {0}};
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 5, true}}, NULL, &err);
+    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 5, true, false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_OK);
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 6, true}}, NULL, &err);
+    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 6, true, false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 0, false}}, NULL, &err);
+    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {2, 0, false, false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
     teardown(&f);
     w2n_object_free(obj);
@@ -379,8 +379,8 @@ TEST_CODE static int32_t bad_plus100(w2n_vmctx *vm, int32_t a, int32_t b) { retu
 TEST_CODE static void bad_plus100_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = bad_plus100(vm, s[0].i32, s[1].i32); }
 
 static w2n_meta_import bad_imports[] = {
-    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {4, 0, false}}},
-    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false}},
+    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {4, 0, false, false}}},
+    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false, false}},
 };
 static void *bad_code[] = {(void *)bad_plus100};
 static w2n_tramp_fn bad_tramps[] = {bad_plus100_t};
@@ -526,8 +526,8 @@ static void bulk_setup(bulk_fx *b) {
     static uint32_t ftypes[] = {T_IIII_I};
     static void *code[] = {(void *)bulk};
     static w2n_tramp_fn tramps[] = {bulk_t};
-    static w2n_tabletype tabs[] = {{W2N_FUNCREF, {4, 6, true}}};
-    static w2n_limits mems[] = {{1, 2, true}};
+    static w2n_tabletype tabs[] = {{W2N_FUNCREF, {4, 6, true, false}}};
+    static w2n_limits mems[] = {{1, 2, true, false}};
     static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
                                      {W2N_CONST_REF_FUNC, 0, {0, 0}}};
     static w2n_meta_elem elems[] = {

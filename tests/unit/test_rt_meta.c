@@ -17,12 +17,12 @@ static w2n_functype types[] = {{2, 3, p_ii, r_fv}, {0, 0, NULL, NULL}};
 static w2n_meta_import imports[] = {
     {.module = "env", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = 1},
     {.module = "env", .name = "t", .kind = W2N_EXTERN_TABLE,
-     .table = {W2N_EXTERNREF, {1, 10, true}}},
-    {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false}},
+     .table = {W2N_EXTERNREF, {1, 10, true, false}}},
+    {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {1, 0, false, false}},
     {.module = "", .name = "g\xc3\xa9", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I64, true}},
 };
 static uint32_t func_types[] = {0, 1, 1};
-static w2n_tabletype tables[] = {{W2N_FUNCREF, {3, 0, false}}};
+static w2n_tabletype tables[] = {{W2N_FUNCREF, {3, 0, false, false}}};
 static w2n_meta_global globals[] = {
     {{W2N_I64, false}, {W2N_CONST_GLOBAL_GET, 0, {0, 0}}},
     {{W2N_V128, true}, {W2N_CONST_V128, 0, {0x0123456789abcdefull, 0xfedcba9876543210ull}}},
@@ -213,13 +213,13 @@ Test(rt_meta, bad_indices_rejected) {
     cr_assert(strstr(err.message, "data segment memory index out of range"), "%s", err.message);
 
     m = rich();
-    w2n_tabletype t[] = {{W2N_I32, {0, 0, false}}};
+    w2n_tabletype t[] = {{W2N_I32, {0, 0, false, false}}};
     m.tables = t;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "not a reference type"), "%s", err.message);
 
     m = rich();
-    w2n_limits mem[] = {{70000, 0, false}};
+    w2n_limits mem[] = {{70000, 0, false, false}};
     m.memories = mem;
     m.nmemories = 1;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);

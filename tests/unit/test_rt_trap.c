@@ -99,7 +99,7 @@ static void host_entry(void *data, w2n_instance *caller, w2n_raw *s) {
 static void setup(fx *x, host_cb host, size_t stack_size) {
     kit_register_code();
     static uint32_t ftypes[F_COUNT] = {T_I_I, T_I_I, T_I_I, T_I_I, T_I_I, T_I_I, T_I_I};
-    static w2n_limits mems[] = {{1, 1, true}};
+    static w2n_limits mems[] = {{1, 1, true, false}};
     static w2n_meta_import imps[] = {{.module = "h", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I}};
     w2n_meta m = kit_meta();
     m.nimports = 1; m.imports = imps;
