@@ -64,8 +64,6 @@ CASES = {
                             "multi-memory", "a memory index other than 0"),
     "multi-memory-memory-size": (func_module(b"\x3f\x01\x1a", memory=True),
                                  "multi-memory", "a memory index other than 0"),
-    "memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
-    "memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64", "a 64-bit table"),
     "relaxed-simd": (func_module(b"\xfd" + leb(0x100)), "relaxed-simd", "i8x16.relaxed_swizzle"),
     "threads": (HEADER + section(5, vec([b"\x03\x01\x01"])), "threads", "shared memory"),
     "threads-import": (HEADER + section(2, vec([b"\x01m\x03mem\x02\x03\x01\x01"])),
@@ -94,6 +92,9 @@ DISABLED = {
     "disabled-sign-extension": (func_module(b"\x41\x00\xc0\x1a"), "sign-extension", "i32.extend8_s"),
     "disabled-bulk-memory": (func_module(b"\x41\x00\x41\x00\x41\x00\xfc\x0b\x00", memory=True),
                              "bulk-memory", "memory.fill"),
+    "disabled-memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
+    "disabled-memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64",
+                                "a 64-bit table"),
     "disabled-multi-value": (HEADER + section(1, vec([b"\x60\x00\x02\x7f\x7f"])),
                              "multi-value", "a function type with several results"),
 }

@@ -46,13 +46,14 @@ typedef struct loaded {
     w2n_instance *inst;
 } loaded;
 
-/* Compile `wat` with `opts`, load and instantiate it without imports in a
- * store made with `store_opts` (NULL: defaults). */
-static inline loaded load_in_store(const char *wat, const w2n_compile_options *opts,
-                                   const w2n_store_options *store_opts) {
-    uint8_t *wasm, *obj;
-    size_t wasm_size, obj_size;
-    assemble(wat, &wasm, &wasm_size);
+/* Compile the binary module `wasm` (which it frees) with `opts`, load and
+ * instantiate it without imports in a store made with `store_opts` (NULL:
+ * defaults). */
+static inline loaded load_wasm_in_store(uint8_t *wasm, size_t wasm_size,
+                                        const w2n_compile_options *opts,
+                                        const w2n_store_options *store_opts) {
+    uint8_t *obj;
+    size_t obj_size;
     w2n_error err;
     w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
     free(wasm);
@@ -66,6 +67,15 @@ static inline loaded load_in_store(const char *wat, const w2n_compile_options *o
     s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
     cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
     return l;
+}
+
+/* The same for a module in the text format, assembled by wat2wasm. */
+static inline loaded load_in_store(const char *wat, const w2n_compile_options *opts,
+                                   const w2n_store_options *store_opts) {
+    uint8_t *wasm;
+    size_t wasm_size;
+    assemble(wat, &wasm, &wasm_size);
+    return load_wasm_in_store(wasm, wasm_size, opts, store_opts);
 }
 
 /* Compile `wat` with `opts`, load and instantiate it without imports. */
