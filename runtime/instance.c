@@ -63,7 +63,7 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
             return mismatch(im, "table element types differ", err);
         if (t->is64 != im->table.limits.is64)
             return mismatch(im, "table index types differ (i32 and i64)", err);
-        if (!limits_match(t->abi.size, t->has_max, t->abi.max, &im->table.limits))
+        if (!limits_match(t->abi.size, t->has_max, t->declared_max, &im->table.limits))
             return mismatch(im, "table limits do not match", err);
         break;
     }

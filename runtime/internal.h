@@ -106,6 +106,7 @@ struct w2n_table {
     w2n_valtype elem;
     bool has_max;
     bool is64;                   /* table64: i64 indices, size still below 2^32 */
+    uint64_t declared_max;       /* for import matching: abi.max is capped at 2^32 - 1 */
     w2n_store *store;            /* whose limits it grows under */
     struct w2n_table *next;
 };
