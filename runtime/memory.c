@@ -121,7 +121,7 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "%s",
                              limits.is64 ? "memory size must be at most 2^48 pages"
                                          : "memory size must be at most 65536 pages (4GiB)");
-    if (limits.min >= W2N_MAX_PAGES64 || page_bytes(limits.min) > SIZE_MAX / 2)
+    if (page_bytes(limits.min) > SIZE_MAX / 2) /* no host maps half its address space */
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot map %llu pages of linear memory",
                              (unsigned long long)limits.min);
@@ -175,8 +175,8 @@ int64_t w2n_memory_grow(w2n_memory *mem, uint64_t delta_pages) {
         return -1;
     if (delta_pages == 0)
         return (int64_t)old_pages;
-    if (new_pages >= W2N_MAX_PAGES64 || page_bytes(new_pages) > SIZE_MAX / 2)
-        return -1; /* no host maps that much */
+    if (page_bytes(new_pages) > SIZE_MAX / 2)
+        return -1; /* no host maps half its address space */
     uint64_t new_bytes = new_pages * W2N_PAGE_SIZE;
     if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, page_bytes(mem->max_pages),
                           NULL) != W2N_OK)
