@@ -20,28 +20,7 @@
 static void assemble64(const char *wat, uint8_t **out, size_t *size) {
     if (access(REFERENCE_WASM, X_OK) != 0)
         cr_skip_test("no reference interpreter at %s to assemble memory64 text", REFERENCE_WASM);
-    char dir[] = "/tmp/w2n-wat64-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    char src[128], bin[128], cmd[512];
-    snprintf(src, sizeof src, "%s/m.wat", dir);
-    snprintf(bin, sizeof bin, "%s/m.wasm", dir);
-    FILE *f = fopen(src, "w");
-    cr_assert_not_null(f);
-    fputs(wat, f);
-    fclose(f);
-    snprintf(cmd, sizeof cmd, "'%s' '%s' -o '%s'", REFERENCE_WASM, src, bin);
-    cr_assert_eq(system(cmd), 0, "the reference interpreter could not assemble the module");
-    f = fopen(bin, "rb");
-    cr_assert_not_null(f);
-    fseek(f, 0, SEEK_END);
-    *size = (size_t)ftell(f);
-    rewind(f);
-    *out = malloc(*size);
-    cr_assert_eq(fread(*out, 1, *size, f), *size);
-    fclose(f);
-    unlink(src);
-    unlink(bin);
-    rmdir(dir);
+    assemble_with("'" REFERENCE_WASM "'", wat, out, size);
 }
 
 static loaded load_store(const char *wat, w2n_bounds_mode mode, const w2n_store_options *so) {

@@ -14,19 +14,21 @@
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 
-/* Assemble `wat` with wat2wasm; the caller frees *out. */
-static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
+/* Assemble `wat` with the command `assembler` (run as "ASSEMBLER IN -o OUT");
+ * the caller frees *out. */
+static inline void assemble_with(const char *assembler, const char *wat, uint8_t **out,
+                                 size_t *size) {
     char dir[] = "/tmp/w2n-wat-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char src[128], bin[128], cmd[512];
+    char src[128], bin[128], cmd[1024];
     snprintf(src, sizeof src, "%s/m.wat", dir);
     snprintf(bin, sizeof bin, "%s/m.wasm", dir);
     FILE *f = fopen(src, "w");
     cr_assert_not_null(f);
     fputs(wat, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm --enable-all '%s' -o '%s'", src, bin);
-    cr_assert_eq(system(cmd), 0, "wat2wasm failed");
+    snprintf(cmd, sizeof cmd, "%s '%s' -o '%s'", assembler, src, bin);
+    cr_assert_eq(system(cmd), 0, "%s failed", assembler);
     f = fopen(bin, "rb");
     cr_assert_not_null(f);
     fseek(f, 0, SEEK_END);
@@ -38,6 +40,11 @@ static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
     unlink(src);
     unlink(bin);
     rmdir(dir);
+}
+
+/* Assemble `wat` with wat2wasm; the caller frees *out. */
+static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
+    assemble_with("wat2wasm --enable-all", wat, out, size);
 }
 
 typedef struct loaded {
