@@ -183,3 +183,69 @@ Test(memory64, store_limit_refuses_growth) {
     cr_assert_eq(expect_value(&l, "grow", 1), 1);
     unload(&l);
 }
+
+/* SIMD loads, stores and lanes on a 64-bit memory: the same check. */
+static const char *simd_module =
+    "(module (memory i64 1)\n"
+    "  (func (export \"load\") (param i64) (result i32)\n"
+    "    (i32x4.extract_lane 3 (v128.load offset=16 (local.get 0))))\n"
+    "  (func (export \"store_lane\") (param i64) (result i32)\n"
+    "    (v128.store8_lane offset=1 15 (local.get 0) (v128.const i32x4 0 0 0 0x2a000000))\n"
+    "    (i32.const 0))\n"
+    "  (func (export \"load_lane\") (param i64) (result i32)\n"
+    "    (i8x16.extract_lane_u 0\n"
+    "      (v128.load8_lane 0 (local.get 0) (v128.const i32x4 0 0 0 0))))\n"
+    "  (func (export \"splat\") (param i64) (result i32)\n"
+    "    (i32x4.extract_lane 1 (v128.load32_splat offset=0xfffffffffffffff0 (local.get 0)))))\n";
+
+static void check_simd(w2n_bounds_mode mode) {
+    loaded l = load(simd_module, mode);
+    cr_assert_eq(expect_value(&l, "store_lane", 65534), 0);
+    cr_assert_eq(expect_value(&l, "load_lane", 65535), 0x2a);
+    cr_assert_eq(expect_value(&l, "load", 65536 - 32), 0x2a000000);
+    expect_trap(&l, "load", 65536 - 31, W2N_TRAP_MEMORY_OOB);
+    expect_trap(&l, "load", -16, W2N_TRAP_MEMORY_OOB);  /* wraps to 0 */
+    expect_trap(&l, "store_lane", 65535, W2N_TRAP_MEMORY_OOB);
+    expect_trap(&l, "store_lane", -1, W2N_TRAP_MEMORY_OOB);
+    expect_trap(&l, "load_lane", INT64_C(1) << 32, W2N_TRAP_MEMORY_OOB);
+    expect_trap(&l, "splat", 16, W2N_TRAP_MEMORY_OOB); /* wraps to 0 */
+    unload(&l);
+}
+
+Test(memory64, simd_accesses_guard) { check_simd(W2N_BOUNDS_GUARD); }
+Test(memory64, simd_accesses_explicit) { check_simd(W2N_BOUNDS_EXPLICIT); }
+
+/* table.init, table.copy and table.fill on a 64-bit table take an i64
+ * destination (and i64 source and length for copy between 64-bit tables);
+ * past 2^32 they trap, never truncate. */
+static const char *table_bulk_module =
+    "(module (table $t i64 4 funcref) (elem $e func $one $two)\n"
+    "  (type $r (func (result i32)))\n"
+    "  (func $one (result i32) (i32.const 1)) (func $two (result i32) (i32.const 2))\n"
+    "  (func (export \"init\") (param i64) (result i32)\n"
+    "    (table.init $t $e (local.get 0) (i32.const 0) (i32.const 2)) (i32.const 0))\n"
+    "  (func (export \"copy\") (param i64) (result i32)\n"
+    "    (table.copy $t $t (local.get 0) (i64.const 0) (i64.const 2)) (i32.const 0))\n"
+    "  (func (export \"fill\") (param i64) (result i32)\n"
+    "    (table.fill $t (i64.const 0) (ref.null func) (local.get 0)) (i32.const 0))\n"
+    "  (func (export \"call\") (param i64) (result i32)\n"
+    "    (call_indirect $t (type $r) (local.get 0))))\n";
+
+static void check_table_bulk(w2n_bounds_mode mode) {
+    loaded l = load(table_bulk_module, mode);
+    cr_assert_eq(expect_value(&l, "init", 0), 0);
+    cr_assert_eq(expect_value(&l, "call", 1), 2);
+    expect_trap(&l, "init", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB);
+    expect_trap(&l, "init", 3, W2N_TRAP_TABLE_OOB);
+    cr_assert_eq(expect_value(&l, "copy", 2), 0);
+    cr_assert_eq(expect_value(&l, "call", 3), 2);
+    expect_trap(&l, "copy", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB);
+    expect_trap(&l, "fill", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB);
+    cr_assert_eq(expect_value(&l, "call", 0), 1, "a trapping fill wrote");
+    cr_assert_eq(expect_value(&l, "fill", 4), 0);
+    expect_trap(&l, "call", 0, W2N_TRAP_UNINITIALIZED);
+    unload(&l);
+}
+
+Test(memory64, table64_bulk_guard) { check_table_bulk(W2N_BOUNDS_GUARD); }
+Test(memory64, table64_bulk_explicit) { check_table_bulk(W2N_BOUNDS_EXPLICIT); }
