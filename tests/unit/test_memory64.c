@@ -249,3 +249,28 @@ static void check_table_bulk(w2n_bounds_mode mode) {
 
 Test(memory64, table64_bulk_guard) { check_table_bulk(W2N_BOUNDS_GUARD); }
 Test(memory64, table64_bulk_explicit) { check_table_bulk(W2N_BOUNDS_EXPLICIT); }
+
+/* memory.grow may move a 64-bit memory (the runtime maps it as in explicit
+ * mode, whatever the object's mode), so code must not reuse the base it read
+ * before the grow, even in a guard-mode object. */
+static const char *moving_module =
+    "(module (memory i64 1)\n"
+    "  (func (export \"grow_between\") (param i64) (result i64)\n"
+    "    (i64.store (i64.const 8) (i64.const 77))\n"
+    "    (drop (memory.grow (local.get 0)))\n"
+    "    (i64.store (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 8))\n"
+    "               (i64.const 5))\n"
+    "    (i64.add (i64.load (i64.const 8))\n"
+    "             (i64.load (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 8))))))\n";
+
+static void check_moving(w2n_bounds_mode mode) {
+    loaded l = load(moving_module, mode);
+    /* Several grows, each large enough that mremap has to move the mapping
+     * sooner or later; the value written before each grow must be read back. */
+    for (int i = 0; i < 6; i++)
+        cr_assert_eq(expect_value(&l, "grow_between", 4096), 82, "grow %d", i);
+    unload(&l);
+}
+
+Test(memory64, base_reread_after_grow_guard) { check_moving(W2N_BOUNDS_GUARD); }
+Test(memory64, base_reread_after_grow_explicit) { check_moving(W2N_BOUNDS_EXPLICIT); }
