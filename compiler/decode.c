@@ -140,7 +140,11 @@ static bool read_flag(w2n_reader *r, uint32_t max, const char *what, uint32_t *o
 }
 
 /* Limits flags: bit 0 a maximum follows, bit 1 shared (threads, memories
- * only), bit 2 64-bit indices (memory64, which also covers tables). */
+ * only), bit 2 64-bit indices (memory64, which also covers tables).  The
+ * sizes of 64-bit limits are u64 LEB128 (validation checks their range);
+ * those of 32-bit ones u32, as in Wasm 2.0 and the memory64 proposal.  (Wasm
+ * 3.0 reads every size as a u64; the two differ only on an over-long
+ * encoding of a 32-bit size, which the 2.0 suite requires to be malformed.) */
 static bool read_limits(w2n_reader *r, bool memory, w2n_limits *out) {
     uint8_t flag;
     if (!w2n_read_u8(r, &flag))
@@ -155,17 +159,21 @@ static bool read_limits(w2n_reader *r, bool memory, w2n_limits *out) {
     if (flag >= 4 && flag <= (memory ? 7 : 5) &&
         !need(r, at, W2N_FEATURE_MEMORY64, memory ? "a 64-bit memory" : "a 64-bit table"))
         return false;
-    if (flag > (memory ? 3 : 1)) {
+    /* Bits: 0 a maximum, 1 shared (memories), 2 64-bit; nothing else. */
+    if (flag & ~(memory ? 7u : 5u)) {
         r->pos--;
         return w2n_reader_fail(r, "integer too large");
     }
+    out->has_max = flag & 1;
+    out->shared = (flag & 2) != 0;
+    out->is64 = (flag & 4) != 0;
+    out->max = 0;
+    if (out->is64)
+        return w2n_read_u64(r, &out->min) && (!out->has_max || w2n_read_u64(r, &out->max));
     uint32_t v;
     if (!w2n_read_u32(r, &v))
         return false;
     out->min = v;
-    out->has_max = (flag & 1) != 0;
-    out->shared = (flag & 2) != 0;
-    out->max = 0;
     if (out->has_max) {
         if (!w2n_read_u32(r, &v))
             return false;

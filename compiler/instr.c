@@ -194,6 +194,10 @@ static bool read_memarg(w2n_reader *r, w2n_memarg *m) {
         return w2n_reader_fail(r, "malformed memop flags");
     }
     m->align = flags;
+    /* memory64: a u64 offset, whose range validation checks against the
+     * memory's index type; Wasm 2.0: a u32. */
+    if (w2n_features_has(r->features, W2N_FEATURE_MEMORY64))
+        return w2n_read_u64(r, &m->offset);
     uint32_t off;
     if (!w2n_read_u32(r, &off))
         return false;

@@ -39,7 +39,7 @@ typedef struct w2n_blocktype {
 typedef struct w2n_memarg {
     uint32_t align;         /* log2 of the alignment */
     uint32_t memory;        /* memory index: 0 unless multi-memory */
-    uint64_t offset;        /* u32 in Wasm 2.0 */
+    uint64_t offset;        /* u32 in Wasm 2.0, u64 with memory64 (< 2^32 for a 32-bit memory) */
 } w2n_memarg;
 
 typedef struct w2n_instr {

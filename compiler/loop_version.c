@@ -75,6 +75,10 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
+    /* loop_bounds.c proves i32 addresses only: a 64-bit memory's accesses
+     * keep their checks (lower_memory.c), so a fast version saves nothing. */
+    if (f->lm->m->memories[0].is64)
+        return false;
     /* Scan to the matching end on a copy of the reader: innermost loops
      * with at least one access, and not too long.  In guard mode, only
      * loops that LLVM could vectorise, which leave only at the bottom: the

@@ -265,6 +265,8 @@ bool w2n_lower_has_handler(unsigned row);
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);
 /* A table's current size (i32) and the address of element `index` (lower_table.c). */
 LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table);
+/* Is `index` (i32, or i64 for a 64-bit table) at or past the table's size? */
+LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index);
 LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index);
 
 /* Memory address of a load/store: checks bounds per the mode (trapping) and

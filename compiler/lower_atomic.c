@@ -129,10 +129,19 @@ static void lower_wait_notify(w2n_lower_func *f, const w2n_instr *in, unsigned c
     LLVMValueRef ops[3], args[5];
     w2n_lower_pop_n(f, ops, code == NOTIFY ? 2 : 3);
     check_alignment(f, ops[0], in->imm.memarg.offset, bytes);
-    LLVMValueRef addr = LLVMTypeOf(ops[0]) == lm->t_i64
-                            ? ops[0] : LLVMBuildZExt(f->b, ops[0], lm->t_i64, "");
     args[0] = w2n_lower_u32(f, in->imm.memarg.memory);
-    args[1] = LLVMBuildAdd(f->b, addr, LLVMConstInt(lm->t_i64, in->imm.memarg.offset, 0), "");
+    LLVMValueRef offset = LLVMConstInt(lm->t_i64, in->imm.memarg.offset, 0);
+    if (LLVMTypeOf(ops[0]) == lm->t_i64) {
+        /* A 64-bit memory's address + offset may pass 2^64: out of bounds,
+         * however the sum would wrap (the helper checks the rest). */
+        LLVMTypeRef ty = lm->t_i64;
+        LLVMValueRef add[2] = {ops[0], offset};
+        LLVMValueRef sum = w2n_lower_intrinsic(f, "llvm.uadd.with.overflow", &ty, 1, add, 2);
+        w2n_lower_trap_if(f, LLVMBuildExtractValue(f->b, sum, 1, ""), W2N_TRAP_MEMORY_OOB);
+        args[1] = LLVMBuildExtractValue(f->b, sum, 0, "");
+    } else {
+        args[1] = LLVMBuildAdd(f->b, LLVMBuildZExt(f->b, ops[0], lm->t_i64, ""), offset, "");
+    }
     LLVMValueRef r;
     if (code == NOTIFY) {
         args[2] = ops[1];

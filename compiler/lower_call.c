@@ -114,9 +114,15 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
 
     LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
     LLVMValueRef table = w2n_lower_fixed_ptr(f, tables, (uint64_t)in->imm.call_indirect.table * 8);
-    LLVMValueRef table_size = w2n_lower_table_size(f, table);
-    LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, table_size, "");
-    w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
+    LLVMValueRef oob = w2n_lower_table_oob(f, table, index);
+    if (LLVMTypeOf(index) == lm->t_i64) {
+        /* table64: the message cannot name an index past 2^32 in a u32;
+         * below the size, the index fits. */
+        w2n_lower_trap_if(f, oob, W2N_TRAP_UNDEFINED_ELEMENT);
+        index = LLVMBuildTrunc(f->b, index, lm->t_i32, "");
+    } else {
+        w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
+    }
 
     LLVMValueRef slot = w2n_lower_table_slot(f, table, index);
     LLVMValueRef record = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");

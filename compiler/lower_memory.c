@@ -17,6 +17,13 @@
  * vectorises guard-mode accesses (docs/performance.md).  Hence the fast
  * version of a loop (loop_version.c): there every access is checked
  * explicitly and plain, and the checks its range check covers go away.
+ *
+ * A 64-bit memory (memory64) is checked explicitly in both modes: no
+ * reservation covers 2^64 + 2^64.  Its address is an i64 (validation makes
+ * the operand's type the memory's index type, so the type tells), and the
+ * check adds addr + offset + size without wrapping: an access whose end
+ * passes 2^64 traps.  Its base is never invariant: the runtime maps a 64-bit
+ * memory as it maps an explicit-mode one, and grow may move it.
  */
 #include <stdlib.h>
 
@@ -63,13 +70,36 @@ static LLVMValueRef memory_struct(w2n_lower_func *f, uint32_t index) {
     return w2n_lower_fixed_ptr(f, memories, (uint64_t)index * sizeof(void *));
 }
 
-static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem) {
+/* Is memory `memory` a 64-bit one (memory64)? */
+static bool memory_is64(const w2n_lower_module *lm, uint32_t memory) {
+    return memory < lm->m->nmemories && lm->m->memories[memory].is64;
+}
+
+static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem, bool is64) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef base = LLVMBuildLoad2(f->b, lm->t_ptr, mem, "mem_base");
     w2n_lower_tbaa(lm, base, lm->tbaa_runtime);
-    if (!explicit_bounds(f)) /* guard mode: the base never moves */
+    if (!explicit_bounds(f) && !is64) /* a guard-mode 32-bit memory never moves */
         w2n_lower_invariant(lm, base);
     return base;
+}
+
+/* Does [addr + offset, addr + offset + size) leave a memory of `mem_size`
+ * bytes?  In 64-bit arithmetic without wrapping: a sum past 2^64 is out of
+ * bounds too, however the bits would wrap. */
+static LLVMValueRef out_of_bounds64(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
+                                    unsigned size, LLVMValueRef mem_size) {
+    w2n_lower_module *lm = f->lm;
+    if (offset > UINT64_MAX - size) /* no address can make that access fit */
+        return LLVMConstInt(lm->t_i1, 1, 0);
+    LLVMValueRef reach = LLVMConstInt(lm->t_i64, offset + size, 0);
+    LLVMTypeRef ty = lm->t_i64;
+    LLVMValueRef args[2] = {addr, reach};
+    LLVMValueRef sum = w2n_lower_intrinsic(f, "llvm.uadd.with.overflow", &ty, 1, args, 2);
+    LLVMValueRef end = LLVMBuildExtractValue(f->b, sum, 0, "");
+    LLVMValueRef wrapped = LLVMBuildExtractValue(f->b, sum, 1, "");
+    LLVMValueRef past = LLVMBuildICmp(f->b, LLVMIntUGT, end, mem_size, "");
+    return LLVMBuildOr(f->b, wrapped, past, "");
 }
 
 static LLVMValueRef memory_size_bytes(w2n_lower_func *f, LLVMValueRef mem) {
@@ -89,18 +119,24 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
                                    uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef mem = memory_struct(f, memory);
+    bool is64 = LLVMTypeOf(addr) == lm->t_i64;
     LLVMValueRef zext = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
     LLVMValueRef eff = zext;
     if (offset)
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
     LLVMValueRef oob = NULL;
-    if (checked(f)) {
+    if (is64) {
+        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem));
+        w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
+    } else if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
         oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
-    LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem), &eff, 1, "");
-    if (f->fast && memory == 0) /* the range check covers memory 0 only */
+    LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
+    /* The range check covers memory 0 only, and loop_bounds.c reasons about
+     * i32 addresses only. */
+    if (f->fast && memory == 0 && !is64)
         record_fast_access(f, zext, oob, ptr, offset, size);
     return ptr;
 }
@@ -109,7 +145,7 @@ LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLV
                                          uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef ptr = w2n_lower_mem_address(f, memory, addr, offset, size);
-    if (checked(f) || size < 2 || !stores_may_tear(lm))
+    if (checked(f) || LLVMTypeOf(addr) == lm->t_i64 || size < 2 || !stores_may_tear(lm))
         return ptr;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, size - 1, 0);
     LLVMValueRef last = LLVMBuildGEP2(f->b, lm->t_i8, ptr, &idx, 1, "");
@@ -210,17 +246,21 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef args[6];
     switch (in->op) {
-    case W2N_OP_MEMORY_SIZE: {
+    case W2N_OP_MEMORY_SIZE: { /* in pages: i64 for a 64-bit memory */
         LLVMValueRef bytes = w2n_lower_mem_size(f, in->imm.index);
         LLVMValueRef pages = LLVMBuildLShr(f->b, bytes, LLVMConstInt(lm->t_i64, 16, 0), "");
-        w2n_lower_push(f, LLVMBuildTrunc(f->b, pages, lm->t_i32, ""));
+        if (!memory_is64(lm, in->imm.index))
+            pages = LLVMBuildTrunc(f->b, pages, lm->t_i32, "");
+        w2n_lower_push(f, pages);
         return true;
     }
     case W2N_OP_MEMORY_GROW: { /* delta -> old pages or -1 */
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_pop_n_wide(f, args + 1, 1, 1u);
         LLVMValueRef old = w2n_lower_call_helper(f, W2N_HELPER_MEMORY_GROW, lm->t_i64, args, 2);
-        w2n_lower_push(f, LLVMBuildTrunc(f->b, old, lm->t_i32, ""));
+        if (!memory_is64(lm, in->imm.index))
+            old = LLVMBuildTrunc(f->b, old, lm->t_i32, "");
+        w2n_lower_push(f, old);
         return true;
     }
     case W2N_OP_MEMORY_COPY: /* dst, src, n */

@@ -4,7 +4,10 @@
  * Tables are w2n_table_abi records (abi.h) reached through vmctx->tables;
  * their element array and size may change on grow, so they are ordinary
  * loads.  get/set check the index inline; grow, fill, copy and init are
- * runtime helpers that check bounds and trap themselves.
+ * runtime helpers that check bounds and trap themselves.  A 64-bit table
+ * (table64) takes i64 indices and gives i64 sizes; the runtime keeps its
+ * size below 2^32, so an index is compared in 64 bits and any index at or
+ * past 2^32 is out of range.
  */
 #include "lower.h"
 
@@ -29,11 +32,21 @@ LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMVal
     return LLVMBuildGEP2(f->b, lm->t_ptr, elems, &wide, 1, "");
 }
 
+LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index) {
+    LLVMValueRef size = w2n_lower_table_size(f, table);
+    if (LLVMTypeOf(index) == f->lm->t_i64) /* table64: never truncate the index */
+        size = LLVMBuildZExt(f->b, size, f->lm->t_i64, "");
+    return LLVMBuildICmp(f->b, LLVMIntUGE, index, size, "");
+}
+
+static bool table_is64(const w2n_lower_module *lm, uint32_t table) {
+    return table < lm->m->ntables && lm->m->tables[table].limits.is64;
+}
+
 /* Address of element `index` of `table`, trapping when it is out of range. */
 static LLVMValueRef checked_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef index) {
     LLVMValueRef rec = table_record(f, table);
-    LLVMValueRef oob = LLVMBuildICmp(f->b, LLVMIntUGE, index, w2n_lower_table_size(f, rec), "");
-    w2n_lower_trap_if(f, oob, W2N_TRAP_TABLE_OOB);
+    w2n_lower_trap_if(f, w2n_lower_table_oob(f, rec, index), W2N_TRAP_TABLE_OOB);
     return w2n_lower_table_slot(f, rec, index);
 }
 
@@ -56,16 +69,22 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_ordered_store(f, st);
         return true;
     }
-    case W2N_OP_TABLE_SIZE:
-        w2n_lower_push(f, w2n_lower_table_size(f, table_record(f, in->imm.index)));
+    case W2N_OP_TABLE_SIZE: {
+        LLVMValueRef size = w2n_lower_table_size(f, table_record(f, in->imm.index));
+        if (table_is64(lm, in->imm.index))
+            size = LLVMBuildZExt(f->b, size, lm->t_i64, "");
+        w2n_lower_push(f, size);
         return true;
-    case W2N_OP_TABLE_GROW: /* init, delta -> old size or -1 */
+    }
+    case W2N_OP_TABLE_GROW: { /* init, delta -> old size or -1 (i64 for a 64-bit table) */
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_pop_n_wide(f, args + 1, 2, 2u);
-        w2n_lower_push(f, LLVMBuildTrunc(f->b, w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW,
-                                                                     lm->t_i64, args, 3),
-                                         lm->t_i32, ""));
+        LLVMValueRef old = w2n_lower_call_helper(f, W2N_HELPER_TABLE_GROW, lm->t_i64, args, 3);
+        if (!table_is64(lm, in->imm.index))
+            old = LLVMBuildTrunc(f->b, old, lm->t_i32, "");
+        w2n_lower_push(f, old);
         return true;
+    }
     case W2N_OP_TABLE_FILL: /* dst, value, n */
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_pop_n_wide(f, args + 1, 3, 5u);

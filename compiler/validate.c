@@ -24,6 +24,7 @@
 
 #define T_UNKNOWN 0
 #define MAX_PAGES 65536u
+#define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory's: 2^64 bytes in 64 KiB pages */
 
 typedef struct frame {
     uint32_t op;                  /* BLOCK, LOOP, IF, ELSE, or 0 for the function */
@@ -198,11 +199,28 @@ static bool check_memory(validator *v, uint32_t mem) {
     return true;
 }
 
+/* The type of a memory's addresses (i64 for a 64-bit memory) and of a
+ * table's indices (i64 for a 64-bit table); the index is checked first. */
+static w2n_valtype memory_addr_type(const validator *v, uint32_t mem) {
+    return v->m->memories[mem].is64 ? W2N_I64 : W2N_I32;
+}
+
+static w2n_valtype table_index_type(const validator *v, uint32_t t) {
+    return v->m->tables[t].limits.is64 ? W2N_I64 : W2N_I32;
+}
+
+/* A length spanning two memories or tables is i64 only when both are. */
+static w2n_valtype min_index_type(w2n_valtype a, w2n_valtype b) {
+    return a == W2N_I64 && b == W2N_I64 ? W2N_I64 : W2N_I32;
+}
+
 static bool check_memarg(validator *v, const w2n_memarg *ma, uint32_t natural_log2) {
     if (!check_memory(v, ma->memory))
         return false;
     if (ma->align > natural_log2)
         return INVALID(v, "alignment must not be larger than natural");
+    if (!v->m->memories[ma->memory].is64 && ma->offset > UINT32_MAX)
+        return INVALID(v, "offset out of range");
     return true;
 }
 
@@ -258,18 +276,22 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
         if (!check_memory(v, in->imm.memory_init.memory) ||
             !check_data(v, in->imm.memory_init.segment))
             return false;
-        return op_sig(v, 3, I, I, I, 0);
+        return op_sig(v, 3, memory_addr_type(v, 0), I, I, 0);
     case W2N_OP_DATA_DROP:
         return check_data(v, in->imm.index);
-    case W2N_OP_MEMORY_COPY:
-        return check_memory(v, in->imm.memory_copy.dst) &&
-               check_memory(v, in->imm.memory_copy.src) && op_sig(v, 3, I, I, I, 0);
+    case W2N_OP_MEMORY_COPY: {
+        uint32_t d = in->imm.memory_copy.dst, s = in->imm.memory_copy.src;
+        if (!check_memory(v, d) || !check_memory(v, s))
+            return false;
+        w2n_valtype dt = memory_addr_type(v, d), st = memory_addr_type(v, s);
+        return op_sig(v, 3, dt, st, min_index_type(dt, st), 0);
+    }
     case W2N_OP_TABLE_INIT: {
         uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
         if (!check_table(v, t) || !check_elem(v, e) ||
             !same_reftype(v, m->elems[e].type, m->tables[t].elem))
             return false;
-        return op_sig(v, 3, I, I, I, 0);
+        return op_sig(v, 3, table_index_type(v, t), I, I, 0);
     }
     case W2N_OP_ELEM_DROP:
         return check_elem(v, in->imm.index);
@@ -278,18 +300,21 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
         if (!check_table(v, d) || !check_table(v, s) ||
             !same_reftype(v, m->tables[s].elem, m->tables[d].elem))
             return false;
-        return op_sig(v, 3, I, I, I, 0);
+        w2n_valtype dt = table_index_type(v, d), st = table_index_type(v, s);
+        return op_sig(v, 3, dt, st, min_index_type(dt, st), 0);
     }
     case W2N_OP_TABLE_GROW:
         if (!check_table(v, in->imm.index))
             return false;
-        return op_sig(v, 2, m->tables[in->imm.index].elem, I, 0, I);
+        return op_sig(v, 2, m->tables[in->imm.index].elem, table_index_type(v, in->imm.index), 0,
+                      table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_SIZE:
-        return check_table(v, in->imm.index) && push(v, I);
+        return check_table(v, in->imm.index) && push(v, table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_FILL:
         if (!check_table(v, in->imm.index))
             return false;
-        return op_sig(v, 3, I, m->tables[in->imm.index].elem, I, 0);
+        return op_sig(v, 3, table_index_type(v, in->imm.index), m->tables[in->imm.index].elem,
+                      table_index_type(v, in->imm.index), 0);
     }
     return INVALID(v, "no validation rule for %s", in->info->name);
 }
@@ -306,6 +331,30 @@ static w2n_valtype sig_type(char c) {
     }
     W2N_ASSERT(!"bad signature letter in opcodes.def");
     return T_UNKNOWN;
+}
+
+/* Which letters of a row's signature (bit i: the i-th letter, params then
+ * results) are addresses of a 64-bit memory, hence i64: a load's or store's
+ * first param; every i of memory.size/grow; memory.fill's dst and n. */
+static unsigned wide_letters(const validator *v, const w2n_instr *in) {
+    switch (in->info->imm) {
+    case W2N_IMM_MEMARG:
+    case W2N_IMM_MEMARG_LANE:
+        return in->imm.memarg.memory < v->m->nmemories &&
+                       memory_addr_type(v, in->imm.memarg.memory) == W2N_I64
+                   ? 1u
+                   : 0u;
+    case W2N_IMM_MEMIDX:
+        if (in->imm.index >= v->m->nmemories || memory_addr_type(v, in->imm.index) != W2N_I64)
+            return 0;
+        return in->op == W2N_OP_MEMORY_FILL ? 5u : ~0u;
+    }
+    return 0;
+}
+
+/* The type of letter `c` at position `pos` (the colon not counted). */
+static w2n_valtype sig_letter_type(char c, unsigned pos, unsigned wide) {
+    return c == 'i' && pos < 32 && (wide >> pos & 1u) ? W2N_I64 : sig_type(c);
 }
 
 /* The immediates' own rules (alignment, lane and memory indices), then
@@ -336,11 +385,12 @@ static bool sig_op(validator *v, const w2n_instr *in) {
         return INVALID(v, "invalid lane index");
     const char *colon = strchr(info->sig, ':');
     W2N_ASSERT(colon);
+    unsigned wide = wide_letters(v, in);
     for (const char *p = colon; p-- > info->sig;)
-        if (!pop_expect(v, sig_type(*p)))
+        if (!pop_expect(v, sig_letter_type(*p, (unsigned)(p - info->sig), wide)))
             return false;
     for (const char *p = colon + 1; *p; p++)
-        if (!push(v, sig_type(*p)))
+        if (!push(v, sig_letter_type(*p, (unsigned)(p - info->sig) - 1, wide)))
             return false;
     return true;
 }
@@ -501,7 +551,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
             return false;
         if (m->tables[tab].elem != W2N_FUNCREF)
             return INVALID(v, "type mismatch");
-        if (!check_type(v, ty) || !pop_expect(v, W2N_I32))
+        if (!check_type(v, ty) || !pop_expect(v, table_index_type(v, tab)))
             return false;
         const w2n_functype *t = &m->types[ty];
         return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
@@ -544,11 +594,11 @@ static bool variable_op(validator *v, const w2n_instr *in) {
     case W2N_OP_TABLE_GET:
         if (!check_table(v, x))
             return false;
-        return op_sig(v, 1, W2N_I32, 0, 0, m->tables[x].elem);
+        return op_sig(v, 1, table_index_type(v, x), 0, 0, m->tables[x].elem);
     case W2N_OP_TABLE_SET:
         if (!check_table(v, x))
             return false;
-        return op_sig(v, 2, W2N_I32, m->tables[x].elem, 0, 0);
+        return op_sig(v, 2, table_index_type(v, x), m->tables[x].elem, 0, 0);
     case W2N_OP_REF_NULL:
         return push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
@@ -680,10 +730,14 @@ static bool check_limits(validator *v, const w2n_limits *l, uint64_t range, cons
 static bool check_memtype(validator *v, const w2n_limits *l) {
     if (l->shared && !l->has_max)
         return INVALID(v, "shared memory must have maximum");
+    if (l->is64)
+        return check_limits(v, l, MAX_PAGES64, "memory size must be at most 2^48 pages");
     return check_limits(v, l, MAX_PAGES, "memory size must be at most 65536 pages (4GiB)");
 }
 
 static bool check_tabletype(validator *v, const w2n_tabletype *t) {
+    if (t->limits.is64) /* any u64 */
+        return check_limits(v, &t->limits, UINT64_MAX, "table size must be at most 2^64-1");
     return check_limits(v, &t->limits, UINT32_MAX, "table size must be at most 2^32-1");
 }
 
@@ -900,7 +954,7 @@ static bool check_segments(validator *v) {
                 return false;
             if (m->tables[s->table].elem != s->type)
                 return INVALID(v, "type mismatch");
-            if (!check_const(v, &s->offset, W2N_I32, m->nglobals))
+            if (!check_const(v, &s->offset, table_index_type(v, s->table), m->nglobals))
                 return false;
         }
         for (uint32_t j = 0; j < s->count; j++)
@@ -912,7 +966,8 @@ static bool check_segments(validator *v) {
         v->at = s->pos;
         if (s->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        if (!check_memory(v, s->memory) || !check_const(v, &s->offset, W2N_I32, m->nglobals))
+        if (!check_memory(v, s->memory) ||
+            !check_const(v, &s->offset, memory_addr_type(v, s->memory), m->nglobals))
             return false;
     }
     return true;

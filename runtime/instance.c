@@ -62,7 +62,9 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
             return mismatch(im, "null table", err);
         if (t->elem != im->table.elem)
             return mismatch(im, "table element types differ", err);
-        if (!limits_match(t->abi.size, t->has_max, t->abi.max, &im->table.limits))
+        if (t->is64 != im->table.limits.is64)
+            return mismatch(im, "table index types differ (i32 and i64)", err);
+        if (!limits_match(t->abi.size, t->has_max, t->declared_max, &im->table.limits))
             return mismatch(im, "table limits do not match", err);
         break;
     }
@@ -70,12 +72,16 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
         const w2n_memory *m = ext->of.memory;
         if (!m)
             return mismatch(im, "null memory", err);
+        if (m->is64 != im->memory.is64)
+            return mismatch(im, "memory index types differ (i32 and i64)", err);
         if (!limits_match(m->abi.size / W2N_PAGE_SIZE, m->has_max, m->max_pages, &im->memory))
             return mismatch(im, "memory limits do not match", err);
         if (m->shared != im->memory.shared)
             return mismatch(im, m->shared ? "the memory is shared, the import is not"
                                           : "the import is shared, the memory is not", err);
-        if (!(obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) && m->mode != W2N_BOUNDS_GUARD)
+        /* A 64-bit memory is checked explicitly in both modes. */
+        if (!(obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) && !m->is64 &&
+            m->mode != W2N_BOUNDS_GUARD)
             return mismatch(im, "guard-page code cannot use an explicit-bounds memory", err);
         break;
     }
@@ -152,6 +158,13 @@ static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
     case W2N_CONST_EXTENDED: r = eval_extended(inst, c); break;
     }
     return r;
+}
+
+/* A segment's offset: an i64 into a 64-bit memory or table, else an i32
+ * (meta_check.c made the expression's type match). */
+static uint64_t eval_offset(const w2n_instance *inst, const w2n_const_expr *c, bool is64) {
+    w2n_raw r = eval_const(inst, c);
+    return is64 ? (uint64_t)r.i64 : (uint32_t)r.i32;
 }
 
 static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
@@ -279,7 +292,7 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_meta_elem *e = &m->elems[i];
         if (e->mode == W2N_SEGMENT_ACTIVE) {
-            uint32_t offset = (uint32_t)eval_const(inst, &e->offset).i32;
+            uint64_t offset = eval_offset(inst, &e->offset, inst->tables[e->table]->is64);
             w2n_trap_code code = w2n_op_table_init(inst, e->table, i, offset, 0, e->count);
             if (code != W2N_TRAP_NONE)
                 return code;
@@ -291,7 +304,7 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
         const w2n_meta_data *d = &m->datas[i];
         if (d->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        uint32_t offset = (uint32_t)eval_const(inst, &d->offset).i32;
+        uint64_t offset = eval_offset(inst, &d->offset, inst->memories[d->memory]->is64);
         w2n_trap_code code = w2n_op_memory_init(inst, d->memory, i, offset, 0, d->size);
         if (code != W2N_TRAP_NONE)
             return code;

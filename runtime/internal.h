@@ -86,10 +86,11 @@ const w2n_functype *w2n_functype_lookup(uint32_t id);
 
 struct w2n_memory {
     w2n_memory_abi abi;          /* first: vmctx->memory points here */
-    uint64_t max_pages;          /* declared maximum, capped at W2N_MAX_PAGES */
+    uint64_t max_pages;          /* declared maximum, capped at W2N_MAX_PAGES(64) */
     bool has_max;
     bool shared;                 /* threads: never moves; grow takes grow_lock */
     pthread_mutex_t grow_lock;
+    bool is64;                   /* memory64: always mapped as in explicit mode */
     w2n_bounds_mode mode;
     size_t mapped;               /* bytes of the mapping (reservation in guard mode) */
     w2n_store *store;            /* whose limits it grows under */
@@ -106,6 +107,8 @@ struct w2n_table {
     w2n_table_abi abi;           /* first: vmctx->tables[i] points here */
     w2n_valtype elem;
     bool has_max;
+    bool is64;                   /* table64: i64 indices, size still below 2^32 */
+    uint64_t declared_max;       /* for import matching: abi.max is capped at 2^32 - 1 */
     w2n_store *store;            /* whose limits it grows under */
     struct w2n_table *next;
 };

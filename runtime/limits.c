@@ -83,8 +83,12 @@ w2n_status w2n_limits_admit_instance(w2n_store *s, const w2n_meta *m, w2n_error 
         return st;
     /* The initial sizes, all together, before any memory exists. */
     uint64_t bytes = 0;
-    for (uint32_t i = 0; i < m->nmemories; i++)
-        bytes += m->memories[i].min * W2N_PAGE_SIZE;
+    for (uint32_t i = 0; i < m->nmemories; i++) {
+        /* Saturating: a 64-bit memory may ask for up to 2^64 bytes. */
+        uint64_t min = m->memories[i].min;
+        uint64_t more = min >= W2N_MAX_PAGES64 ? UINT64_MAX : min * W2N_PAGE_SIZE;
+        bytes = more > UINT64_MAX - bytes ? UINT64_MAX : bytes + more;
+    }
     if (over(s->memory_bytes + bytes, s->limits.max_memory))
         return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
                              "the module's memory of %llu bytes exceeds the memory limit of "

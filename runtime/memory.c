@@ -28,8 +28,14 @@
  * unaffected: the kernel maps a huge page only where one fits inside the
  * accessible part.
  *
+ * A 64-bit memory (memory64) is always mapped as in explicit mode, whatever
+ * the object's mode: no reservation covers a 64-bit address plus a 64-bit
+ * offset, so compiled code checks each of its accesses (docs/abi.md), and
+ * mremap grows it past 4 GiB as far as the host and the store's limits let.
+ *
  * Sizes are in bytes in w2n_memory_abi and pages in the limits; the maximum
- * is the declared one, never above the spec's 65536 pages.  The store's
+ * is the declared one, never above the spec's 65536 pages (2^48 for a
+ * 64-bit memory).  The store's
  * resource limits (limits.c) are asked before a memory is made or grows.
  */
 #define _GNU_SOURCE
@@ -106,6 +112,10 @@ static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, bool huge, w2n_erro
 
 /* A shared memory in explicit mode: the maximum reserved, so it never moves. */
 static w2n_status map_reserved(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
+    if (mem->max_pages > (SIZE_MAX / 2) / W2N_PAGE_SIZE) /* a 64-bit memory's maximum */
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot reserve %llu pages for a shared memory",
+                             (unsigned long long)mem->max_pages);
     size_t len = mem->max_pages ? (size_t)(mem->max_pages * W2N_PAGE_SIZE) : host_page();
     return reserve_and_commit(mem, len, bytes, huge, err);
 }
@@ -123,21 +133,33 @@ static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, bool huge, w2n_e
     return W2N_OK;
 }
 
+/* Pages to bytes, saturating: 2^48 pages are 2^64 bytes, one past u64. */
+static uint64_t page_bytes(uint64_t pages) {
+    return pages >= W2N_MAX_PAGES64 ? UINT64_MAX : pages * W2N_PAGE_SIZE;
+}
+
 w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
                              w2n_memory **out, w2n_error *err) {
     *out = NULL;
-    if (limits.min > W2N_MAX_PAGES || (limits.has_max && limits.max < limits.min))
-        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
-                             "memory size must be at most 65536 pages (4GiB)");
+    uint64_t cap = limits.is64 ? W2N_MAX_PAGES64 : W2N_MAX_PAGES;
+    if (limits.min > cap || (limits.has_max && limits.max < limits.min))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "%s",
+                             limits.is64 ? "memory size must be at most 2^48 pages"
+                                         : "memory size must be at most 65536 pages (4GiB)");
+    if (page_bytes(limits.min) > SIZE_MAX / 2) /* no host maps half its address space */
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot map %llu pages of linear memory",
+                             (unsigned long long)limits.min);
     if (limits.shared && !limits.has_max)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "shared memory must have maximum");
-    uint64_t max_pages = limits.has_max && limits.max < W2N_MAX_PAGES ? limits.max
-                                                                       : W2N_MAX_PAGES;
+    uint64_t max_pages = limits.has_max && limits.max < cap ? limits.max : cap;
     uint64_t bytes = limits.min * W2N_PAGE_SIZE;
+    if (limits.is64)
+        mode = W2N_BOUNDS_EXPLICIT;
     w2n_status st = w2n_limits_admit(store, 0, 1, 0, err);
     if (st == W2N_OK)
-        st = w2n_limits_memory(store, 0, bytes, max_pages * W2N_PAGE_SIZE, err);
+        st = w2n_limits_memory(store, 0, bytes, page_bytes(max_pages), err);
     if (st != W2N_OK)
         return st;
     w2n_memory *mem = calloc(1, sizeof *mem);
@@ -145,6 +167,7 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     mem->mode = mode;
     mem->has_max = limits.has_max;
+    mem->is64 = limits.is64;
     mem->max_pages = max_pages;
     mem->store = store;
     mem->shared = limits.shared;
@@ -200,8 +223,10 @@ static int64_t grow_locked(w2n_memory *mem, uint64_t delta_pages) {
         return -1;
     if (delta_pages == 0)
         return (int64_t)old_pages;
+    if (page_bytes(new_pages) > SIZE_MAX / 2)
+        return -1; /* no host maps half its address space */
     uint64_t new_bytes = new_pages * W2N_PAGE_SIZE;
-    if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, mem->max_pages * W2N_PAGE_SIZE,
+    if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, page_bytes(mem->max_pages),
                           NULL) != W2N_OK)
         return -1;
     if (mem->mode == W2N_BOUNDS_GUARD || mem->shared) {

@@ -72,13 +72,17 @@ static void put_str(wbuf *b, const char *s) {
     put(b, s, n);
 }
 
-/* The flags byte of encoded limits. */
-enum { LIMITS_HAS_MAX = 1, LIMITS_SHARED = 2, LIMITS_ALL = 3 };
+/* Limits flags, as in the binary format: bit 0 a maximum, bit 1 shared
+ * (memories only, with a maximum), bit 2 64-bit. */
+#define LIMITS_HAS_MAX 1u
+#define LIMITS_SHARED 2u
+#define LIMITS_64 4u
 
 static void put_limits(wbuf *b, const w2n_limits *l) {
     put_u64(b, l->min);
     put_u64(b, l->max);
-    put_u8(b, (l->has_max ? LIMITS_HAS_MAX : 0) | (l->shared ? LIMITS_SHARED : 0));
+    put_u8(b, (uint8_t)((l->has_max ? LIMITS_HAS_MAX : 0) | (l->shared ? LIMITS_SHARED : 0) |
+                        (l->is64 ? LIMITS_64 : 0)));
 }
 
 static void put_tabletype(wbuf *b, const w2n_tabletype *t) {
@@ -315,16 +319,24 @@ static void get_valtypes(rbuf *r, uint32_t *out_n, w2n_valtype **out) {
     }
 }
 
-static void get_limits(rbuf *r, w2n_limits *l, uint64_t cap) {
+/* `cap` and `cap64`: the largest size of a 32-bit and of a 64-bit one. */
+static void get_limits(rbuf *r, w2n_limits *l, uint64_t cap, uint64_t cap64) {
     l->min = get_u64(r);
     l->max = get_u64(r);
     uint8_t flags = get_u8(r);
-    l->has_max = (flags & LIMITS_HAS_MAX) != 0;
-    l->shared = (flags & LIMITS_SHARED) != 0;
     if (r->failed)
         return;
-    if ((flags & ~LIMITS_ALL) || (l->shared && !l->has_max))
-        bad(r, "bad limits flags");
+    if (flags & ~(LIMITS_HAS_MAX | LIMITS_SHARED | LIMITS_64)) {
+        bad(r, "limits flags out of range");
+        return;
+    }
+    l->has_max = flags & LIMITS_HAS_MAX;
+    l->shared = flags & LIMITS_SHARED;
+    l->is64 = flags & LIMITS_64;
+    if (l->shared && !l->has_max)
+        bad(r, "a shared memory without a maximum");
+    if (l->is64)
+        cap = cap64;
     if (l->min > cap || (l->has_max && (l->max > cap || l->max < l->min)))
         bad(r, "limits out of range");
 }
@@ -333,7 +345,7 @@ static void get_tabletype(rbuf *r, w2n_tabletype *t) {
     t->elem = get_u8(r);
     if (!r->failed && !is_reftype(t->elem))
         bad(r, "table element type is not a reference type");
-    get_limits(r, &t->limits, UINT32_MAX);
+    get_limits(r, &t->limits, UINT32_MAX, UINT64_MAX);
     if (!r->failed && t->limits.shared)
         bad(r, "a table cannot be shared");
 }
@@ -423,7 +435,7 @@ static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
             bad(r, "import type index out of range");
         break;
     case W2N_EXTERN_TABLE: get_tabletype(r, &im->table); break;
-    case W2N_EXTERN_MEMORY: get_limits(r, &im->memory, W2N_MAX_PAGES); break;
+    case W2N_EXTERN_MEMORY: get_limits(r, &im->memory, W2N_MAX_PAGES, W2N_MAX_PAGES64); break;
     case W2N_EXTERN_GLOBAL: get_globaltype(r, &im->global); break;
     default: bad(r, "unknown import kind");
     }
@@ -505,7 +517,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     m->nmemories = get_count(r, 17);
     m->memories = alloc_array(r, m->nmemories, sizeof *m->memories);
     for (uint32_t i = 0; i < m->nmemories && !r->failed; i++)
-        get_limits(r, &m->memories[i], W2N_MAX_PAGES);
+        get_limits(r, &m->memories[i], W2N_MAX_PAGES, W2N_MAX_PAGES64);
     s->memories += m->nmemories;
     /* Each guard-mode memory reserves 8 GiB: the compiler's limit bounds
      * what one object can ask for. */

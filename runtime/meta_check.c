@@ -44,14 +44,31 @@ static uint8_t global_type(const w2n_meta *m, uint32_t g) {
     return 0;
 }
 
-/* Element type of table `t` (imports first). */
-static uint8_t table_type(const w2n_meta *m, uint32_t t) {
+/* Table `t` (imports first), or NULL. */
+static const w2n_tabletype *table_of(const w2n_meta *m, uint32_t t) {
     if (t >= m->nimported_tables)
-        return m->tables[t - m->nimported_tables].elem;
+        return t - m->nimported_tables < m->ntables ? &m->tables[t - m->nimported_tables] : NULL;
     for (uint32_t i = 0; i < m->nimports; i++)
         if (m->imports[i].kind == W2N_EXTERN_TABLE && t-- == 0)
-            return m->imports[i].table.elem;
-    return 0;
+            return &m->imports[i].table;
+    return NULL;
+}
+
+/* Memory `mem` (imports first), or NULL. */
+static const w2n_limits *memory_of(const w2n_meta *m, uint32_t mem) {
+    if (mem >= m->nimported_memories)
+        return mem - m->nimported_memories < m->nmemories ? &m->memories[mem - m->nimported_memories]
+                                                          : NULL;
+    for (uint32_t i = 0; i < m->nimports; i++)
+        if (m->imports[i].kind == W2N_EXTERN_MEMORY && mem-- == 0)
+            return &m->imports[i].memory;
+    return NULL;
+}
+
+/* The type of an offset into a table or memory of these limits: i64 for a
+ * 64-bit one (memory64), else i32; 0 (no type) for a missing one. */
+static uint8_t offset_type(const w2n_limits *l) {
+    return !l ? 0 : l->is64 ? W2N_I64 : W2N_I32;
 }
 
 /* The type an extended run of the pool leaves as its one value, or 0 if its
@@ -125,16 +142,18 @@ static w2n_status check_elems(const checker *c) {
     const w2n_meta *m = c->m;
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_meta_elem *e = &m->elems[i];
+        const w2n_tabletype *t = table_of(m, e->table);
         if (e->mode == W2N_SEGMENT_ACTIVE &&
-            (const_type(m, &e->offset) != W2N_I32 || table_type(m, e->table) != e->type))
+            (!t || const_type(m, &e->offset) != offset_type(&t->limits) || t->elem != e->type))
             return bad(c, "active element segment of the wrong offset or table type", i);
         for (uint32_t k = 0; k < e->count; k++)
             if (const_type(m, &e->items[k]) != e->type)
                 return bad(c, "element of another type than its segment, in segment", i);
     }
     for (uint32_t i = 0; i < m->ndatas; i++)
-        if (m->datas[i].mode == W2N_SEGMENT_ACTIVE && const_type(m, &m->datas[i].offset) != W2N_I32)
-            return bad(c, "data segment offset is not an i32, in segment", i);
+        if (m->datas[i].mode == W2N_SEGMENT_ACTIVE &&
+            const_type(m, &m->datas[i].offset) != offset_type(memory_of(m, m->datas[i].memory)))
+            return bad(c, "data segment offset is not of its memory's index type, in segment", i);
     return W2N_OK;
 }
 

@@ -48,6 +48,8 @@ w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2
         t->abi.elems[i] = init;
     t->abi.size = n;
     t->has_max = type.limits.has_max;
+    t->is64 = type.limits.is64;
+    t->declared_max = type.limits.has_max ? type.limits.max : UINT64_MAX;
     t->abi.max = (uint32_t)max;
     t->elem = type.elem;
     t->store = store;

@@ -40,7 +40,7 @@ static const char *kind_name(unsigned k) {
 }
 
 static void print_limits(const w2n_limits *l) {
-    printf("min %" PRIu64, l->min);
+    printf("%smin %" PRIu64, l->is64 ? "i64 " : "", l->min);
     if (l->has_max)
         printf(" max %" PRIu64, l->max);
 }

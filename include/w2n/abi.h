@@ -272,6 +272,8 @@ enum w2n_meta_flags {
 #define W2N_GUARD_RESERVATION ((UINT64_C(8) << 30) + 65536u)
 #define W2N_PAGE_SIZE 65536u
 #define W2N_MAX_PAGES 65536u
+/* A 64-bit memory's (memory64): 2^64 bytes in Wasm pages. */
+#define W2N_MAX_PAGES64 (UINT64_C(1) << 48)
 
 #if defined(__STDC_VERSION__) && __STDC_VERSION__ >= 201112L && UINTPTR_MAX == UINT64_MAX
 _Static_assert(offsetof(struct w2n_vmctx, memory) == W2N_VMCTX_MEMORY, "vmctx layout");

@@ -37,7 +37,7 @@ extern "C" {
     X(TAIL_CALL, "tail-call", false)                           \
     X(EXTENDED_CONST, "extended-const", true)                  \
     X(MULTI_MEMORY, "multi-memory", true)                      \
-    X(MEMORY64, "memory64", false)                             \
+    X(MEMORY64, "memory64", true)                              \
     X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", true)                                \
     X(EXCEPTIONS, "exceptions", false)                         \

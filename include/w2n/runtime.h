@@ -192,7 +192,10 @@ W2N_API void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_st
 
 /* A memory for guard-mode code reserves 8 GiB and never moves; one for
  * explicit-bounds code is sized exactly and may move on grow.  Guard-mode
- * code cannot import an explicit memory (a link error). */
+ * code cannot import an explicit memory (a link error).  A 64-bit memory
+ * (limits.is64, memory64) is always made as for explicit-bounds code, and
+ * code of either mode may import it: its accesses are always checked.  An
+ * import matches only a memory or table of its own index type. */
 W2N_API w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
                                    w2n_error *err);
 W2N_API w2n_table *w2n_table_new(w2n_store *store, w2n_tabletype type, void *init, w2n_error *err);

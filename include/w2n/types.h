@@ -30,6 +30,7 @@ typedef struct w2n_limits {
     uint64_t max;
     bool has_max;
     bool shared;      /* a shared memory (threads): never moves, may be used by many threads */
+    bool is64;               /* i64 addresses or indices (memory64, table64) */
 } w2n_limits;
 
 typedef struct w2n_functype {

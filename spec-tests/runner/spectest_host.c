@@ -78,21 +78,27 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
     if (st != W2N_OK)
         return st;
 
-    /* Preset the error: a runtime that returns NULL must not leave it unset. */
-    w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.table: cannot create");
-    w2n_tabletype table_type = {W2N_FUNCREF, {10, 20, true, false}};
-    w2n_extern table = {.kind = W2N_EXTERN_TABLE};
-    table.of.table = w2n_table_new(store, table_type, NULL, err);
-    if (!table.of.table)
-        return err->code;
-    st = w2n_linker_define(linker, "spectest", "table", table, err);
-    if (st != W2N_OK)
-        return st;
+    /* "table" and, for table64, "table64": funcref, 10 to 20 elements. */
+    static const char *const table_names[] = {"table", "table64"};
+    for (int is64 = 0; is64 < 2; is64++) {
+        /* Preset the error: a runtime that returns NULL must not leave it unset. */
+        w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.%s: cannot create",
+                      table_names[is64]);
+        w2n_tabletype table_type = {W2N_FUNCREF, {.min = 10, .max = 20, .has_max = true,
+                                                  .is64 = is64 == 1}};
+        w2n_extern table = {.kind = W2N_EXTERN_TABLE};
+        table.of.table = w2n_table_new(store, table_type, NULL, err);
+        if (!table.of.table)
+            return err->code;
+        st = w2n_linker_define(linker, "spectest", table_names[is64], table, err);
+        if (st != W2N_OK)
+            return st;
+    }
 
     /* "shared_memory" is the threads proposal's: the same limits, shared. */
     static const struct { const char *name; w2n_limits limits; } memories[] = {
-        {"memory", {1, 2, true, false}},
-        {"shared_memory", {1, 2, true, true}},
+        {"memory", {.min = 1, .max = 2, .has_max = true}},
+        {"shared_memory", {.min = 1, .max = 2, .has_max = true, .shared = true}},
     };
     for (size_t i = 0; i < sizeof memories / sizeof memories[0]; i++) {
         w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.%s: cannot create",

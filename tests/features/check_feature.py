@@ -39,8 +39,6 @@ def func_module(body, memory=False):
 CASES = {
     "tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
     "tail-call-indirect": (func_module(b"\x41\x00\x13\x00\x00"), "tail-call", "return_call_indirect"),
-    "memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
-    "memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64", "a 64-bit table"),
     "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
                    "exceptions", "the tag section"),
     "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
@@ -82,6 +80,9 @@ DISABLED = {
     "disabled-sign-extension": (func_module(b"\x41\x00\xc0\x1a"), "sign-extension", "i32.extend8_s"),
     "disabled-bulk-memory": (func_module(b"\x41\x00\x41\x00\x41\x00\xfc\x0b\x00", memory=True),
                              "bulk-memory", "memory.fill"),
+    "disabled-memory64": (HEADER + section(5, vec([b"\x04\x01"])), "memory64", "a 64-bit memory"),
+    "disabled-memory64-table": (HEADER + section(4, vec([b"\x70\x04\x01"])), "memory64",
+                                "a 64-bit table"),
     "disabled-multi-value": (HEADER + section(1, vec([b"\x60\x00\x02\x7f\x7f"])),
                              "multi-value", "a function type with several results"),
     "disabled-threads": (HEADER + section(5, vec([b"\x03\x01\x01"])), "threads", "shared memory"),

@@ -249,6 +249,36 @@ Test(decode, imports_come_first) {
     w2n_module_free(&m);
 }
 
+/* Limits flag 0x04 (memory64, table64): u64 sizes; 32-bit sizes stay u32. */
+Test(decode, limits_64bit) {
+    buf o;
+    header(&o);
+    SEC(&o, 4, 1, 0x70, 5, 2, 0x80, 0x80, 0x80, 0x80, 0x80, 0x01); /* table i64 2..2^35 */
+    SEC(&o, 5, 1, 5, 1, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40); /* memory i64 1..2^48 */
+    w2n_module m;
+    w2n_error err;
+    cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);
+    cr_assert(m.tables[0].limits.is64);
+    cr_assert_eq(m.tables[0].limits.min, 2);
+    cr_assert_eq(m.tables[0].limits.max, UINT64_C(1) << 35);
+    cr_assert(m.memories[0].is64);
+    cr_assert(m.memories[0].has_max);
+    cr_assert_eq(m.memories[0].max, UINT64_C(1) << 48);
+    w2n_module_free(&m);
+    header(&o);
+    SEC(&o, 5, 1, 0, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00); /* i32: 2 in six bytes */
+    MALFORMED(&o, "integer representation too long");
+    header(&o);
+    SEC(&o, 5, 1, 8, 1);                                  /* an unknown flag */
+    MALFORMED(&o, "integer too large");
+    /* --wasm-features=-memory64 */
+    header(&o);
+    SEC(&o, 5, 1, 4, 1);
+    w2n_features without = w2n_features_default() & ~W2N_FEATURE_BIT(W2N_FEATURE_MEMORY64);
+    cr_assert_eq(w2n_decode_features(o.b, o.n, without, &m, &err), W2N_ERR_UNSUPPORTED);
+    cr_assert_str_eq(err.message, "a 64-bit memory requires the 'memory64' feature, which is disabled");
+}
+
 Test(decode, import_export_kinds) {
     buf o;
     header(&o);
@@ -275,9 +305,6 @@ Test(decode, import_export_kinds) {
     header(&o);
     SEC(&o, 4, 1, 0x70, 3, 1, 1);
     MALFORMED(&o, "integer too large"); /* only memories can be shared */
-    header(&o);
-    SEC(&o, 5, 1, 4, 1);
-    UNSUPPORTED(&o, "a 64-bit memory requires the 'memory64' feature, which w2n does not support");
     header(&o);
     SEC(&o, 5, 1, 0x81, 0, 0);
     MALFORMED(&o, "integer representation too long");

@@ -353,6 +353,46 @@ Test(rt_instance, limits_subtyping) {
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
     t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 0, .has_max = false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
+    /* A 64-bit table never satisfies a 32-bit import. */
+    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 5, .has_max = true, .is64 = true}}, NULL, &err);
+    cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
+    cr_assert(strstr(err.message, "index types differ"), "%s", err.message);
+    teardown(&f);
+    w2n_object_free(obj);
+}
+
+/* table64 and memory64 imports: same index type, and a table's declared
+ * maximum, not the runtime's 2^32 - 1 cap, is what an import's maximum sees. */
+Test(rt_instance, imports_of_64bit_tables_and_memories) {
+    fixture f = {0};
+    f.store = w2n_store_new(NULL);
+    w2n_error err;
+    static w2n_meta_import imps[] = {
+        {.module = "a", .name = "t", .kind = W2N_EXTERN_TABLE,
+         .table = {W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}}},
+        {.module = "a", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false, .is64 = true}}};
+    w2n_meta m = kit_meta();
+    m.nimports = 2;
+    m.imports = imps;
+    w2n_object *obj = kit_object(&m, NULL, NULL, NULL);
+    w2n_instance *inst;
+    w2n_extern ext[2] = {{W2N_EXTERN_TABLE, {0}}, {W2N_EXTERN_MEMORY, {0}}};
+    ext[1].of.memory = w2n_memory_new(f.store, (w2n_limits){.min = 1, .is64 = true},
+                                      W2N_BOUNDS_GUARD, &err);
+    cr_assert_not_null(ext[1].of.memory, "%s", err.message);
+    ext[0].of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}}, NULL, &err);
+    cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_OK, "%s",
+                 err.message);
+    ext[0].of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}}, NULL, &err);
+    cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_ERR_LINK);
+    cr_assert(strstr(err.message, "table limits do not match"), "%s", err.message);
+    ext[0].of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = 5, .has_max = true, .is64 = true}}, NULL, &err);
+    ext[1].of.memory = w2n_memory_new(f.store, kit_limits(1, -1), W2N_BOUNDS_GUARD, &err);
+    cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_ERR_LINK);
+    cr_assert(strstr(err.message, "memory index types differ"), "%s", err.message);
     teardown(&f);
     w2n_object_free(obj);
 }

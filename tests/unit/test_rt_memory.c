@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <sys/mman.h>
 #include <stdio.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "maps_kit.h"
@@ -115,6 +116,46 @@ Test(rt_memory, bad_limits_rejected) {
     cr_assert_null(w2n_memory_new(store, kit_limits(65537, -1), W2N_BOUNDS_GUARD, &err));
     cr_assert_eq(err.code, W2N_ERR_ARGUMENT);
     cr_assert_null(w2n_memory_new(store, kit_limits(2, 1), W2N_BOUNDS_EXPLICIT, &err));
+    w2n_store_free(store);
+}
+
+/* A 64-bit memory (memory64) is mapped exactly, as for explicit-bounds
+ * code, even when asked for guard mode; its limits go to 2^48 pages, and
+ * sizes no host can map fail cleanly instead of wrapping. */
+static w2n_limits limits64(uint64_t min, int64_t max) {
+    w2n_limits l = kit_limits(min, max);
+    l.is64 = true;
+    return l;
+}
+
+Test(rt_memory, memory64_mapped_exactly_and_limited) {
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_error err;
+    w2n_memory *mem = w2n_memory_new(store, limits64(1, -1), W2N_BOUNDS_GUARD, &err);
+    cr_assert_not_null(mem, "%s", err.message);
+    uintptr_t s, e;
+    char prot[5];
+    cr_assert(find_mapping((uintptr_t)w2n_memory_data(mem), &s, &e, prot));
+    cr_assert_str_eq(prot, "rw-p");
+    cr_assert_eq(e, (uintptr_t)w2n_memory_data(mem) + 65536, "no guard reservation");
+    uintptr_t end = e;
+    if (find_mapping(end, &s, &e, prot) && !strcmp(prot, "---p"))
+        cr_assert_lt(e - end, W2N_GUARD_RESERVATION, "a guard reservation follows it");
+    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 48), -1); /* past the spec's maximum */
+    cr_assert_eq(w2n_memory_grow(mem, (UINT64_C(1) << 48) - 1), -1); /* 2^64 bytes */
+    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 47), -1); /* 2^63 bytes: no host */
+    cr_assert_eq(w2n_memory_grow(mem, 1), 1);
+    cr_assert_eq(w2n_memory_size(mem), 131072);
+
+    cr_assert_null(w2n_memory_new(store, limits64((UINT64_C(1) << 48) + 1, -1),
+                                  W2N_BOUNDS_EXPLICIT, &err));
+    cr_assert_eq(err.code, W2N_ERR_ARGUMENT);
+    cr_assert_str_eq(err.message, "memory size must be at most 2^48 pages");
+    cr_assert_null(w2n_memory_new(store, limits64(UINT64_C(1) << 48, -1), W2N_BOUNDS_EXPLICIT,
+                                  &err));
+    cr_assert_eq(err.code, W2N_ERR_NOMEM, "%s", err.message);
+    /* A 32-bit memory still stops at 65536 pages. */
+    cr_assert_null(w2n_memory_new(store, kit_limits(65537, -1), W2N_BOUNDS_EXPLICIT, &err));
     w2n_store_free(store);
 }
 

@@ -360,8 +360,8 @@ Test(rt_meta, typing_checked) {
     m.datas = d; /* global 0 is the imported i64 */
     m.ndatas = 1;
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
-    cr_assert(strstr(err.message, "data segment offset is not an i32, in segment 0"), "%s",
-              err.message);
+    cr_assert(strstr(err.message, "offset is not of its memory's index type, in segment 0"),
+              "%s", err.message);
 }
 
 /* extended-const: runs of the pool, checked for range, kinds and stack typing. */
@@ -430,7 +430,7 @@ Test(rt_meta, extended_runs_checked) {
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
     d[0].offset.index = 3; /* 7, -1: two values left */
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
-    cr_assert(strstr(err.message, "data segment offset is not an i32, in segment 0"), "%s",
+    cr_assert(strstr(err.message, "data segment offset is not of its memory's index type, in segment 0"), "%s",
               err.message);
     d[0].offset.index = 1; /* i64 5, i64.mul, i32 7: mul short of one */
     d[0].offset.bits[0] = 3;
@@ -497,4 +497,77 @@ Test(rt_meta, fuzzed_bytes_never_crash) {
 Test(rt_meta, hash_is_fnv1a64) {
     cr_assert_eq(w2n_meta_hash(NULL, 0), 0xcbf29ce484222325ull);
     cr_assert_eq(w2n_meta_hash((const uint8_t *)"a", 1), 0xaf63dc4c8601ec8cull);
+}
+
+/* memory64/table64: the limits' 64-bit flag survives the round trip, a
+ * flags byte with other bits or a 64-bit memory past 2^48 pages is refused,
+ * and a segment's offset must have its memory's or table's index type. */
+Test(rt_meta, memory64_limits_and_offsets) {
+    w2n_error err;
+    w2n_meta m = rich();
+    w2n_limits mem[] = {{.min = 1, .max = UINT64_C(1) << 48, .has_max = true, .is64 = true}};
+    w2n_tabletype tab[] = {{W2N_FUNCREF, {.min = 3, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}}};
+    m.memories = mem;
+    m.nmemories = 1;
+    m.tables = tab;
+    uint8_t *bytes;
+    size_t size;
+    encode(&m, &bytes, &size);
+    w2n_meta out;
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert(out.memories[0].is64 && out.memories[0].has_max);
+    cr_assert_eq(out.memories[0].max, UINT64_C(1) << 48);
+    cr_assert(out.tables[0].limits.is64);
+    cr_assert_eq(out.tables[0].limits.max, UINT64_C(1) << 40);
+    cr_assert(!out.imports[2].memory.is64);
+    w2n_meta_free(&out);
+
+    /* The flags byte: the one byte where has_max = false encodes otherwise. */
+    mem[0].has_max = false;
+    uint8_t *other;
+    size_t other_size;
+    encode(&m, &other, &other_size);
+    cr_assert_eq(other_size, size);
+    size_t at = 0, ndiff = 0;
+    for (size_t i = 0; i < size; i++)
+        if (bytes[i] != other[i])
+            at = i, ndiff++;
+    cr_assert_eq(ndiff, 1);
+    cr_assert_eq(bytes[at], 5); /* has_max | 64-bit */
+    for (uint8_t flags = 8; flags; flags <<= 1) { /* bits 1 (shared) and 2 are valid */
+        bytes[at] = (uint8_t)(5 | flags);
+        cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
+        cr_assert(strstr(err.message, "limits flags out of range"), "%s", err.message);
+    }
+    free(bytes);
+    free(other);
+
+    mem[0] = (w2n_limits){.min = (UINT64_C(1) << 48) + 1, .is64 = true};
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "limits out of range"), "%s", err.message);
+
+    /* Offsets: memory 1 is the 64-bit one, memory 0 (imported) 32-bit. */
+    mem[0] = (w2n_limits){.min = 1, .max = 0, .has_max = false, .is64 = true};
+    m.nelems = 0; /* elems[0] targets the table with an i32 offset */
+    w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 1, {W2N_CONST_I64, 0, {16, 0}}, 5, hello}};
+    m.datas = d;
+    m.ndatas = 1;
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+    d[0].offset.kind = W2N_CONST_I32;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "data segment offset is not of its memory's index type"), "%s",
+              err.message);
+    d[0].memory = 0;
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+    d[0].offset.kind = W2N_CONST_I64;
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+
+    m.ndatas = 0;
+    m.nelems = 1; /* active, table 1 (64-bit), offset i32 */
+    cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "wrong offset or table type"), "%s", err.message);
+    w2n_meta_elem e[] = {elems[0]};
+    e[0].offset.kind = W2N_CONST_I64;
+    m.elems = e;
+    cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
 }

@@ -53,9 +53,10 @@ static void section(buf *o, uint8_t id, const void *content, size_t n) {
 
 /* A module with one function of type (params) -> (results), no locals,
  * the given body (ending with 0x0B), one memory of one page, one funcref
- * table of 1, and a data count of 1 with one passive data segment. */
-static w2n_status body_check(const char *params, const char *results, const uint8_t *body,
-                             size_t n, w2n_error *err) {
+ * table of 1 (both 64-bit when `is64`: memory64, table64), and a data count
+ * of 1 with one passive data segment. */
+static w2n_status body_check_in(const char *params, const char *results, const uint8_t *body,
+                                size_t n, bool is64, w2n_error *err) {
     buf o, t = {0}, c = {0};
     header(&o);
     uint8_t head[2] = {1, 0x60}; /* one type, a function type */
@@ -66,8 +67,13 @@ static w2n_status body_check(const char *params, const char *results, const uint
     put(&t, results, strlen(results));
     section(&o, 1, t.b, t.n);
     SEC(&o, 3, 1, 0);                      /* one function of type 0 */
-    SEC(&o, 4, 1, 0x70, 0, 1);             /* table funcref min 1 */
-    SEC(&o, 5, 1, 0, 1);                   /* memory min 1 */
+    if (is64) {
+        SEC(&o, 4, 1, 0x70, 4, 1);         /* table i64 funcref min 1 */
+        SEC(&o, 5, 1, 4, 1);               /* memory i64 min 1 */
+    } else {
+        SEC(&o, 4, 1, 0x70, 0, 1);         /* table funcref min 1 */
+        SEC(&o, 5, 1, 0, 1);               /* memory min 1 */
+    }
     SEC(&o, 12, 1);                        /* data count 1 */
     put_u32(&c, 1);
     put_u32(&c, (uint32_t)n + 1);
@@ -80,6 +86,11 @@ static w2n_status body_check(const char *params, const char *results, const uint
     return w2n_validate(o.b, o.n, err);
 }
 
+static w2n_status body_check(const char *params, const char *results, const uint8_t *body,
+                             size_t n, w2n_error *err) {
+    return body_check_in(params, results, body, n, false, err);
+}
+
 #define BODY_OK(params, results, ...)                                        \
     do {                                                                     \
         static const uint8_t b_[] = {__VA_ARGS__};                           \
@@ -87,6 +98,17 @@ static w2n_status body_check(const char *params, const char *results, const uint
         w2n_status st_ = body_check(params, results, b_, sizeof b_, &e_);    \
         cr_assert_eq(st_, W2N_OK, "expected valid, got '%s'", e_.message);   \
     } while (0)
+
+/* The same with a 64-bit memory and table: OK64 valid, BAD64 a type mismatch. */
+#define BODY64(want, params, results, ...)                                   \
+    do {                                                                     \
+        static const uint8_t b_[] = {__VA_ARGS__};                           \
+        w2n_error e_;                                                        \
+        w2n_status st_ = body_check_in(params, results, b_, sizeof b_, true, &e_); \
+        cr_assert_eq(st_, (want), "status %d, message '%s'", st_, e_.message); \
+    } while (0)
+#define OK64(params, results, ...) BODY64(W2N_OK, params, results, __VA_ARGS__)
+#define BAD64(params, results, ...) BODY64(W2N_ERR_INVALID, params, results, __VA_ARGS__)
 
 #define BODY_BAD(code, msg, params, results, ...)                            \
     do {                                                                     \
@@ -267,6 +289,39 @@ Test(validate, missing_end_is_malformed) {
     BODY_BAD(W2N_ERR_MALFORMED, "END opcode expected", "", "", 0x02, 0x40, 0x0B);
 }
 
+/* memory64/table64: every address and table index is an i64, memory.size
+ * and grow and table.size and grow give i64, lengths between a 64-bit and a
+ * 32-bit table are i32; the i32 forms are type mismatches. */
+Test(validate, memory64_operand_types) {
+    OK64(I64, I32, 0x20, 0, 0x28, 2, 0, 0x0B);                 /* i32.load (i64) */
+    BAD64(I32, I32, 0x20, 0, 0x28, 2, 0, 0x0B);                /* i32.load (i32) */
+    OK64(I64, "", 0x20, 0, 0x42, 1, 0x37, 3, 0, 0x0B);         /* i64.store (i64, i64) */
+    OK64("", I64, 0x3F, 0, 0x0B);                              /* memory.size -> i64 */
+    BAD64("", I32, 0x3F, 0, 0x0B);
+    OK64(I64, I64, 0x20, 0, 0x40, 0, 0x0B);                    /* memory.grow i64 -> i64 */
+    OK64(I64, "", 0x20, 0, 0x41, 0, 0x20, 0, 0xFC, 0x0B, 0, 0x0B); /* memory.fill i64 i32 i64 */
+    BAD64(I64, "", 0x20, 0, 0x20, 0, 0x20, 0, 0xFC, 0x0B, 0, 0x0B);
+    OK64(I64, "", 0x20, 0, 0x20, 0, 0x20, 0, 0xFC, 0x0A, 0, 0, 0x0B); /* memory.copy i64 x3 */
+    OK64(I64, "", 0x20, 0, 0x41, 0, 0x41, 0, 0xFC, 0x08, 0, 0, 0x0B); /* memory.init i64 i32 i32 */
+    OK64(I64, "", 0x20, 0, 0x20, 0, 0xFD, 0x00, 4, 0, 0xFD, 0x0B, 4, 0, 0x0B); /* v128 load/store */
+    OK64(I64, I32, 0x20, 0, 0x25, 0, 0xD1, 0x0B);              /* ref.is_null (table.get i64) */
+    BAD64(I32, I32, 0x20, 0, 0x25, 0, 0xD1, 0x0B);
+    OK64("", I64, 0xFC, 0x10, 0, 0x0B);                        /* table.size -> i64 */
+    OK64(I64, I64, 0xD0, 0x70, 0x20, 0, 0xFC, 0x0F, 0, 0x0B);  /* table.grow -> i64 */
+    /* call_indirect of the function's own type [i64] -> [] through index i64 */
+    OK64(I64, "", 0x20, 0, 0x20, 0, 0x11, 0, 0, 0x0B);
+    BAD64(I64, "", 0x20, 0, 0x41, 0, 0x11, 0, 0, 0x0B);
+}
+
+/* A memarg offset is a u64; past 2^32 - 1 only for a 64-bit memory. */
+Test(validate, memarg_offset_range) {
+    OK64(I64, I32, 0x20, 0, 0x28, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
+         0x0B);
+    BODY_OK(I32, I32, 0x20, 0, 0x28, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "offset out of range", I32, I32, 0x20, 0, 0x28, 2, 0x80, 0x80,
+             0x80, 0x80, 0x10, 0x0B);
+}
+
 /* ---- module-level rules ------------------------------------------------- */
 
 static w2n_status check(const buf *o, w2n_error *err) {
@@ -294,6 +349,32 @@ Test(validate_module, memory_limits) {
     header(&o);
     SEC(&o, 5, 1, 1, 0, 0x80, 0x80, 0x04); /* max 65536 */
     EXPECT(&o, W2N_OK, NULL);
+}
+
+Test(validate_module, memory64_limits_and_offsets) {
+    buf o;
+    header(&o);
+    SEC(&o, 5, 1, 5, 0x80, 0x80, 0x04, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40); /* 2^16..2^48 */
+    EXPECT(&o, W2N_OK, NULL);
+    header(&o);
+    SEC(&o, 5, 1, 4, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40); /* min 2^48 + 1 */
+    EXPECT(&o, W2N_ERR_INVALID, "memory size must be at most 2^48 pages");
+    header(&o);
+    SEC(&o, 4, 1, 0x70, 4, 0x80, 0x80, 0x80, 0x80, 0x10);       /* table i64 min 2^32 */
+    EXPECT(&o, W2N_OK, NULL);
+    /* An active data segment's offset has its memory's index type. */
+    header(&o);
+    SEC(&o, 5, 1, 4, 1);
+    SEC(&o, 11, 1, 0, 0x42, 0, 0x0B, 0);                        /* (i64.const 0) */
+    EXPECT(&o, W2N_OK, NULL);
+    header(&o);
+    SEC(&o, 5, 1, 4, 1);
+    SEC(&o, 11, 1, 0, 0x41, 0, 0x0B, 0);                        /* (i32.const 0) */
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
+    header(&o);
+    SEC(&o, 5, 1, 0, 1);
+    SEC(&o, 11, 1, 0, 0x42, 0, 0x0B, 0);
+    EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
 }
 
 Test(validate_module, multiple_memories) {

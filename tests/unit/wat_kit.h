@@ -14,19 +14,21 @@
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 
-/* Assemble `wat` with wat2wasm; the caller frees *out. */
-static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
+/* Assemble `wat` with the command `assembler` (run as "ASSEMBLER IN -o OUT");
+ * the caller frees *out. */
+static inline void assemble_with(const char *assembler, const char *wat, uint8_t **out,
+                                 size_t *size) {
     char dir[] = "/tmp/w2n-wat-XXXXXX";
     cr_assert_not_null(mkdtemp(dir));
-    char src[128], bin[128], cmd[512];
+    char src[128], bin[128], cmd[1024];
     snprintf(src, sizeof src, "%s/m.wat", dir);
     snprintf(bin, sizeof bin, "%s/m.wasm", dir);
     FILE *f = fopen(src, "w");
     cr_assert_not_null(f);
     fputs(wat, f);
     fclose(f);
-    snprintf(cmd, sizeof cmd, "wat2wasm --enable-all '%s' -o '%s'", src, bin);
-    cr_assert_eq(system(cmd), 0, "wat2wasm failed");
+    snprintf(cmd, sizeof cmd, "%s '%s' -o '%s'", assembler, src, bin);
+    cr_assert_eq(system(cmd), 0, "%s failed", assembler);
     f = fopen(bin, "rb");
     cr_assert_not_null(f);
     fseek(f, 0, SEEK_END);
@@ -40,19 +42,25 @@ static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
     rmdir(dir);
 }
 
+/* Assemble `wat` with wat2wasm; the caller frees *out. */
+static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
+    assemble_with("wat2wasm --enable-all", wat, out, size);
+}
+
 typedef struct loaded {
     w2n_object *obj;
     w2n_store *store;
     w2n_instance *inst;
 } loaded;
 
-/* Compile `wat` with `opts`, load and instantiate it without imports in a
- * store made with `store_opts` (NULL: defaults). */
-static inline loaded load_in_store(const char *wat, const w2n_compile_options *opts,
-                                   const w2n_store_options *store_opts) {
-    uint8_t *wasm, *obj;
-    size_t wasm_size, obj_size;
-    assemble(wat, &wasm, &wasm_size);
+/* Compile the binary module `wasm` (which it frees) with `opts`, load and
+ * instantiate it without imports in a store made with `store_opts` (NULL:
+ * defaults). */
+static inline loaded load_wasm_in_store(uint8_t *wasm, size_t wasm_size,
+                                        const w2n_compile_options *opts,
+                                        const w2n_store_options *store_opts) {
+    uint8_t *obj;
+    size_t obj_size;
     w2n_error err;
     w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
     free(wasm);
@@ -66,6 +74,15 @@ static inline loaded load_in_store(const char *wat, const w2n_compile_options *o
     s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
     cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
     return l;
+}
+
+/* The same for a module in the text format, assembled by wat2wasm. */
+static inline loaded load_in_store(const char *wat, const w2n_compile_options *opts,
+                                   const w2n_store_options *store_opts) {
+    uint8_t *wasm;
+    size_t wasm_size;
+    assemble(wat, &wasm, &wasm_size);
+    return load_wasm_in_store(wasm, wasm_size, opts, store_opts);
 }
 
 /* Compile `wat` with `opts`, load and instantiate it without imports. */
