@@ -66,6 +66,8 @@ typedef struct w2n_lower_module {
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
     LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
+    unsigned call_conv;            /* LLVM convention of every function above (target.h) */
+    const struct w2n_target *target;
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */
@@ -196,6 +198,9 @@ bool w2n_lower_mem_volatile(const w2n_lower_func *f);
 LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f);
 /* Open the function's own frame (lower_control.c). */
 void w2n_lower_control_begin(w2n_lower_func *f);
+/* The current block has ended (br, return, a tail call): what follows up to
+ * its end is dead code, which is skipped. */
+void w2n_lower_mark_dead(w2n_lower_func *f);
 /* In dead code: true if `in` is skipped (only nesting is tracked). */
 bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in);
 /* Trap if the host asked to interrupt (only with opts->interruptible). */
@@ -207,6 +212,10 @@ void w2n_lower_fuel_count(w2n_lower_func *f, const w2n_instr *in);
 /* Charge what was counted so far, trapping when the fuel runs out. */
 void w2n_lower_fuel_flush(w2n_lower_func *f);
 
+/* Call a function of the native convention (a Wasm function, an import
+ * adapter, a host-call thunk), never as a tail call (lower_call.c). */
+LLVMValueRef w2n_lower_native_call(LLVMBuilderRef b, w2n_lower_module *lm, LLVMTypeRef fn_type,
+                                   LLVMValueRef callee, LLVMValueRef *args, unsigned n);
 /* Call a function of LLVM type `fn_type` and push its results. */
 void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                          LLVMValueRef callee_vmctx, const w2n_functype *type);

@@ -32,7 +32,7 @@ extern "C" {
     X(BULK_MEMORY, "bulk-memory", true)                        \
     X(REFERENCE_TYPES, "reference-types", true)                \
     X(SIMD, "simd", true)                                      \
-    X(TAIL_CALL, "tail-call", false)                           \
+    X(TAIL_CALL, "tail-call", true)                            \
     X(EXTENDED_CONST, "extended-const", false)                 \
     X(MULTI_MEMORY, "multi-memory", false)                     \
     X(MEMORY64, "memory64", false)                             \

@@ -54,8 +54,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
-    "tail-call-indirect": (func_module(b"\x41\x00\x13\x00\x00"), "tail-call", "return_call_indirect"),
     "extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
                        "extended-const", "an extended constant expression"),
     "multi-memory": (HEADER + section(5, vec([b"\x00\x01", b"\x00\x01"])),
@@ -81,6 +79,9 @@ CASES = {
                           "exceptions", "value type exnref"),
     "legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "function-references": (func_module(b"\xd0\x70\x14\x00\x1a"), "function-references", "call_ref"),
+    # return_call_ref is in the tail-call proposal's opcode space but takes a typed reference.
+    "function-references-return-call-ref": (func_module(b"\xd0\x70\x15\x00"),
+                                            "function-references", "return_call_ref"),
     "function-references-type": (HEADER + section(1, vec([b"\x60\x01\x63\x70\x00"])),
                                  "function-references", "value type (ref null ...)"),
     "gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
@@ -96,6 +97,10 @@ DISABLED = {
                              "bulk-memory", "memory.fill"),
     "disabled-multi-value": (HEADER + section(1, vec([b"\x60\x00\x02\x7f\x7f"])),
                              "multi-value", "a function type with several results"),
+    "disabled-tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
+    "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
+                                    + code(b"\x41\x00\x13\x00\x00"),
+                                    "tail-call", "return_call_indirect"),
 }
 
 
