@@ -2,7 +2,7 @@
 ;; n calls in constant stack, or exhausts any stack for a large n.
 ;;   ping n 0           -> n * 3  (direct, two different signatures)
 ;;   ping_indirect n 0  -> n * 3  (return_call_indirect both ways, via the table)
-;;   ping_wide n        -> n      (direct, to a function with ten arguments:
+;;   ping_wide n        -> 0      (direct, to a function with ten arguments:
 ;;                                 stack arguments on x86-64 and AArch64)
 (module
   (type $ping_t (func (param i64 i32) (result i64)))

@@ -1,0 +1,58 @@
+#!/bin/sh
+# tail_call.sh — return_call and return_call_indirect are real tail calls
+# (tests/tailcall/pingpong.wat, docs/abi.md "Tail calls"):
+#  1. the IR has musttail (tailcc targets) or tail (C-convention targets)
+#     calls followed by ret, and the -O0 machine code a jump, not a call
+#     (FileCheck, tail_call.checks);
+#  2. N mutual tail calls, direct and through the table, run at -O0 and -O2,
+#     guard and explicit bounds, in the runtime's default 1 MiB of stack,
+#     which ordinary calls would exhaust after some 10^4 frames.
+#   tail_call.sh W2N TARGET FILECHECK OBJDUMP WAT2WASM N RUNNER...
+# RUNNER runs an object (w2n-run, or qemu with the target's w2n-run).
+set -eu
+w2n=$1 target=$2 filecheck=$3 objdump=$4 wat2wasm=$5 n=$6
+shift 6
+here=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/w2n-tailcall.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+
+"$wat2wasm" --enable-tail-call "$here/pingpong.wat" -o "$tmp/pp.wasm"
+
+W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/pp.wasm" -o "$tmp/pp.o" \
+    2> "$tmp/pp.ll"
+"$objdump" -d --no-show-raw-insn "$tmp/pp.o" > "$tmp/pp.s"
+case $target in
+riscv64) ir=CCONV ;;
+*) ir=TAILCC ;;
+esac
+"$filecheck" --check-prefix=$ir "$here/tail_call.checks" < "$tmp/pp.ll"
+"$filecheck" --check-prefix="$(echo "$target" | tr a-z A-Z)" "$here/tail_call.checks" < "$tmp/pp.s"
+
+run() {      # run WANT OBJECT EXPORT ARGS...
+    want=$1 obj=$2 fn=$3
+    shift 3
+    set +e
+    got=$(env -- $runner --invoke "$fn" "$obj" "$@" 2>&1)
+    rc=$?
+    set -e
+    if [ $rc -ne 0 ] || [ "$got" != "$want" ]; then
+        echo "FAIL: $target $obj: $fn $*: exit $rc, '$got' (want '$want')" >&2
+        exit 1
+    fi
+}
+
+runner="$*"
+for opt in -O0 -O2; do
+    for bounds in guard explicit; do
+        obj="$tmp/pp$opt-$bounds.o"
+        "$w2n" compile $opt --bounds-checks=$bounds --target="$target-linux-gnu" "$tmp/pp.wasm" \
+            -o "$obj"
+        run $((n * 3)) "$obj" ping "$n" 0
+        run $((n * 3)) "$obj" ping_indirect "$n" 0
+        case $target in
+        riscv64) run 0 "$obj" ping_wide 1000 ;;   # eleven arguments: not a tail call here
+        *) run 0 "$obj" ping_wide "$n" ;;
+        esac
+    done
+done
+echo "tail_call $target: ok (n = $n)"
