@@ -66,7 +66,6 @@ typedef struct w2n_lower_module {
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
     LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
-    unsigned call_conv;            /* LLVM convention of every function above (target.h) */
     const struct w2n_target *target;
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
@@ -212,10 +211,6 @@ void w2n_lower_fuel_count(w2n_lower_func *f, const w2n_instr *in);
 /* Charge what was counted so far, trapping when the fuel runs out. */
 void w2n_lower_fuel_flush(w2n_lower_func *f);
 
-/* Call a function of the native convention (a Wasm function, an import
- * adapter, a host-call thunk), never as a tail call (lower_call.c). */
-LLVMValueRef w2n_lower_native_call(LLVMBuilderRef b, w2n_lower_module *lm, LLVMTypeRef fn_type,
-                                   LLVMValueRef callee, LLVMValueRef *args, unsigned n);
 /* Call a function of LLVM type `fn_type` and push its results. */
 void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                          LLVMValueRef callee_vmctx, const w2n_functype *type);

@@ -10,11 +10,11 @@
  * or, for a record without code (a host function the host put in a table),
  * this module's host-call thunk for the type.
  *
- * return_call and return_call_indirect are the same calls in tail position:
- * a musttail call (or, between different signatures on a C-convention
- * target, a tail call LLVM is sure to make) followed by ret, so the callee
- * reuses the caller's frame.  Where the target cannot guarantee that for the
- * callee's signature (target.h), and for the host-call thunk, they are an
+ * return_call and return_call_indirect are the same calls in tail position,
+ * followed by ret: musttail between equal prototypes, else a sibling call
+ * LLVM is sure to make when the arguments are all in registers, so the
+ * callee reuses the caller's frame.  Where the target cannot guarantee that
+ * for the signatures (target.h), and for the host-call thunk, they are an
  * ordinary call and return (docs/abi.md, "Tail calls").
  */
 #include "lower.h"
@@ -22,19 +22,13 @@
 
 #include <stdlib.h>
 
-LLVMValueRef w2n_lower_native_call(LLVMBuilderRef b, w2n_lower_module *lm, LLVMTypeRef fn_type,
-                                   LLVMValueRef callee, LLVMValueRef *args, unsigned n) {
-    LLVMValueRef call = LLVMBuildCall2(b, fn_type, callee, args, n, "");
-    LLVMSetInstructionCallConv(call, lm->call_conv);
+static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                               LLVMValueRef *args, unsigned n) {
+    LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
     /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
     return call;
-}
-
-static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
-                               LLVMValueRef *args, unsigned n) {
-    return w2n_lower_native_call(f->b, f->lm, fn_type, callee, args, n);
 }
 
 /* End the current block with `call`'s results as the function's own. */
@@ -46,19 +40,17 @@ static void build_return_of(w2n_lower_func *f, LLVMValueRef call) {
 }
 
 /* A call in tail position (return_call*): `type` is the callee's Wasm type,
- * whose results validation made equal to the caller's.  A musttail call
- * needs equal prototypes except under tailcc; on a C-convention target a
- * plain tail call between different prototypes is still made for certain
- * when every argument is in a register, which
- * w2n_target_tail_call_guaranteed has checked. */
+ * whose results validation made equal to the caller's.  The C convention
+ * lets LLVM reuse the caller's frame when the caller's prototype is the
+ * callee's (musttail), or when every argument travels in a register (a
+ * sibling call, which LLVM then always makes: `tail`);
+ * w2n_target_tail_call_guaranteed says which holds here. */
 static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                             LLVMValueRef *args, unsigned n, const w2n_functype *type) {
-    w2n_lower_module *lm = f->lm;
     LLVMValueRef call = build_call(f, fn_type, callee, args, n);
-    if (lm->target && w2n_target_tail_call_guaranteed(lm->target, type)) {
-        bool must = lm->call_conv == W2N_LLVM_TAILCC || LLVMGlobalGetValueType(f->fn) == fn_type;
-        LLVMSetTailCallKind(call, must ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
-    }
+    bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
+    if (f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same))
+        LLVMSetTailCallKind(call, same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
     build_return_of(f, call);
 }
 

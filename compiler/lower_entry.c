@@ -3,8 +3,7 @@
  *
  *  - array-call trampolines: void tramp(vmctx, w2n_raw *slots) for each
  *    function the host may call (exports, start, anything that can end up in
- *    a table), so the host needs no libffi for any signature, and the C
- *    runtime never meets the native convention (tailcc on most targets);
+ *    a table), so the host needs no libffi for any signature;
  *  - import adapters: for imported function j, a function with the native
  *    signature that stores its arguments in slots and calls
  *    helpers->call_host(vmctx, j, slots); the runtime uses it when the import
@@ -58,8 +57,8 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
     args[0] = vmctx;
     for (uint32_t i = 0; i < t->nparams; i++)
         args[i + 1] = load_slot(b, lm, slots, i, t->params[i]);
-    LLVMValueRef call = w2n_lower_native_call(b, lm, lm->wasm_fn_types[lm->m->func_types[func_index]],
-                                              lm->funcs[func_index], args, t->nparams + 1);
+    LLVMValueRef call = LLVMBuildCall2(b, lm->wasm_fn_types[lm->m->func_types[func_index]],
+                                       lm->funcs[func_index], args, t->nparams + 1, "");
     free(args);
     for (uint32_t i = 0; i < t->nresults; i++)
         store_slot(b, lm, slots, i, result_at(b, call, t, i));
@@ -130,7 +129,6 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     snprintf(name, sizeof name, "w2n_hostcall_%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, fty);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
-    LLVMSetFunctionCallConv(fn, lm->call_conv);
     build_slot_call(lm, fn, t, 2, W2N_HELPER_CALL_FUNC, LLVMGetParam(fn, 1));
     lm->host_thunks[type_index] = fn;
     return fn;

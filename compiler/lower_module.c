@@ -126,7 +126,6 @@ static void declare_functions(w2n_lower_module *lm) {
                                           lm->wasm_fn_types[m->func_types[i]]);
         free(long_name);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
-        LLVMSetFunctionCallConv(fn, lm->call_conv);
         add_attr(lm, fn, "nounwind");
         add_stack_probes(lm, fn);
         lm->funcs[i] = fn;
@@ -143,7 +142,6 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     init_types(lm);
     init_tbaa(lm);
     lm->target = w2n_target_find(opts ? opts->target : NULL);
-    lm->call_conv = lm->target ? lm->target->call_conv : W2N_LLVM_CCONV;
     lm->wasm_fn_types = malloc((m->ntypes ? m->ntypes : 1) * sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);

@@ -22,50 +22,59 @@ static const w2n_target targets[] = {
      * anywhere, not only in the low 2 GiB that absolute 32-bit forms need.
      * Loops at 32 bytes: LLVM's 16 let a small hot loop straddle the
      * 64-byte fetch window of x86 cores (sieve: 1.5 x native -> 1.07 x).
-     * Result registers as LLVM 19 returns a literal struct under tailcc
-     * (rax, rdx, rcx; xmm0-3): more results take a hidden pointer, and a
-     * musttail call cannot pass one. */
+     * Registers (tail calls): results as LLVM 19 returns a literal struct,
+     * rax, rdx, rcx and xmm0-3; arguments rdi, rsi, rdx, rcx, r8, r9 and
+     * xmm0-7. */
     {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
-     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, W2N_LLVM_TAILCC, {3, 4, 7, 0, 0, true}},
-    /* x0-x7, v0-v7. */
+     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, {3, 4, 7, 6, 8, false, true, true}},
+    /* x0-x7 and v0-v7, for results and arguments. */
     {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
-     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true, W2N_LLVM_TAILCC,
-     {8, 8, 16, 0, 0, true}},
+     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true,
+     {8, 8, 16, 8, 8, false, true, true}},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
-     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes.  Nor
-     * has it tailcc: the C convention, a0-a7 and fa0-fa7 for arguments (a
-     * float past fa7 takes an integer register), two results in a0/a1 or
-     * fa0/fa1, and a v128 (no V extension in the baseline) split into 16
-     * scalars, so never in registers. */
+     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes.
+     * Registers: two results in a0/a1 or fa0/fa1; arguments a0-a7 and
+     * fa0-fa7; a v128 (no V extension in the baseline) is split into 16
+     * scalars; no musttail with stack arguments (LLVM 19 aborts). */
     {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
      "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false,
-     W2N_LLVM_CCONV, {2, 2, 2, 8, 8, false}},
+     {2, 2, 2, 8, 8, true, false, false}},
 };
 
 static bool is_float(w2n_valtype t) { return t == W2N_F32 || t == W2N_F64 || t == W2N_V128; }
 
-bool w2n_target_tail_call_guaranteed(const w2n_target *t, const w2n_functype *callee) {
+/* Do values of `types` fit in gprs/fprs registers (and `total` in all)? */
+static bool fit_in_registers(const w2n_target_regs *r, const w2n_valtype *types, uint32_t n,
+                             unsigned gprs, unsigned fprs, unsigned total, unsigned used_gprs) {
+    unsigned g = used_gprs, fl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (types[i] == W2N_V128 && !r->v128_in_one_reg)
+            return false;
+        if (is_float(types[i]))
+            fl++;
+        else
+            g++;
+    }
+    if (fl > fprs && r->floats_spill_to_gprs) {
+        g += fl - fprs;
+        fl = fprs;
+    }
+    return g <= gprs && fl <= fprs && g + fl <= total;
+}
+
+bool w2n_target_tail_call_guaranteed(const w2n_target *t, const w2n_functype *callee,
+                                     bool same_prototype) {
     const w2n_target_regs *r = &t->regs;
-    unsigned gprs = 0, fprs = 0;
-    for (uint32_t i = 0; i < callee->nresults; i++) {
-        if (callee->results[i] == W2N_V128 && !r->v128_in_one_reg)
-            return false;
-        is_float(callee->results[i]) ? fprs++ : gprs++;
-    }
-    if (gprs > r->ret_gprs || fprs > r->ret_fprs || gprs + fprs > r->ret_total)
+    /* The results go through registers only; the spill rule is for arguments. */
+    w2n_target_regs results = *r;
+    results.floats_spill_to_gprs = false;
+    if (!fit_in_registers(&results, callee->results, callee->nresults, r->ret_gprs, r->ret_fprs,
+                          r->ret_total, 0))
         return false;
-    if (t->call_conv == W2N_LLVM_TAILCC)   /* arguments may go on the stack */
+    if (same_prototype && r->musttail_stack_args)
         return true;
-    gprs = 1;                              /* vmctx */
-    fprs = 0;
-    for (uint32_t i = 0; i < callee->nparams; i++) {
-        if (callee->params[i] == W2N_V128 && !r->v128_in_one_reg)
-            return false;
-        is_float(callee->params[i]) ? fprs++ : gprs++;
-    }
-    if (fprs > r->arg_fprs)
-        gprs += fprs - r->arg_fprs;
-    return gprs <= r->arg_gprs;
+    return fit_in_registers(r, callee->params, callee->nparams, r->arg_gprs, r->arg_fprs,
+                            r->arg_gprs + r->arg_fprs, 1 /* vmctx */);
 }
 
 const w2n_target *w2n_target_find(const char *name) {

@@ -9,13 +9,7 @@
  *
  * Calling convention of compiled Wasm functions (the "native" entry):
  *     R f(w2n_vmctx *vmctx, P1 p1, P2 p2, ...)
- * with LLVM's tail-call convention `tailcc` on x86-64 and AArch64 (the C
- * convention's registers, but the callee pops its stack arguments, so a
- * musttail call works between any two signatures), and the platform C
- * convention on RISC-V 64, where LLVM 19 has no tailcc.  Only code that w2n
- * generates ever calls a native entry (compiled functions, trampolines,
- * import adapters, host-call thunks); C code, the runtime's included, calls
- * the array-call entry.  i32 -> int32_t, i64 -> int64_t,
+ * with the platform C calling convention; i32 -> int32_t, i64 -> int64_t,
  * f32 -> float, f64 -> double, v128 -> <16 x i8> (a 128-bit vector),
  * funcref/externref -> pointer.  Zero results: void; one: that type; more: an
  * LLVM literal struct of the results (LLVM returns it in registers or through
@@ -36,7 +30,7 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 4
+#define W2N_ABI_VERSION 3
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
 
@@ -92,8 +86,7 @@ typedef void (*w2n_tramp_fn)(w2n_vmctx *vmctx, w2n_raw *args_and_results);
 /* A function reference: what tables hold and what call_indirect calls.
  * A funcref value is a pointer to one of these (NULL is ref.null). */
 typedef struct w2n_func {
-    void *code;           /* native entry, called as code(vmctx, params...) in the
-                             native convention above (tailcc on x86-64, AArch64) */
+    void *code;           /* native entry, called as code(vmctx, params...) */
     w2n_tramp_fn tramp;   /* array-call entry, or NULL for host functions */
     w2n_vmctx *vmctx;     /* the context to pass to code/tramp */
     uint32_t type_id;     /* canonical signature id (process-wide) */
@@ -205,8 +198,7 @@ enum w2n_helper_index {
  *                           (Wasm function index nimported_funcs + i)
  *   w2n_trampolines[i]      array-call entry of defined function i, or NULL
  *                           when the host can never call it directly
- *   w2n_import_adapters[i]  native entry for imported function i (the native
- *                           convention too): packs the
+ *   w2n_import_adapters[i]  native entry for imported function i: packs the
  *                           arguments into slots and calls helpers->call_host;
  *                           the runtime uses it when the import is a host
  *                           function.  (Only present with imported functions.)

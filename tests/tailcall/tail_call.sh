@@ -1,9 +1,8 @@
 #!/bin/sh
 # tail_call.sh — return_call and return_call_indirect are real tail calls
 # (tests/tailcall/pingpong.wat, docs/abi.md "Tail calls"):
-#  1. the IR has musttail (tailcc targets) or tail (C-convention targets)
-#     calls followed by ret, and the -O0 machine code a jump, not a call
-#     (FileCheck, tail_call.checks);
+#  1. the IR has tail (sibling) or musttail calls followed by ret, and the
+#     -O0 machine code a jump, not a call (FileCheck, tail_call.checks);
 #  2. N mutual tail calls, direct and through the table, run at -O0 and -O2,
 #     guard and explicit bounds, in the runtime's default 1 MiB of stack,
 #     which ordinary calls would exhaust after some 10^4 frames;
@@ -25,10 +24,10 @@ W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/pp.wasm" -o 
     2> "$tmp/pp.ll"
 "$objdump" -d --no-show-raw-insn "$tmp/pp.o" > "$tmp/pp.s"
 case $target in
-riscv64) ir=CCONV ;;
-*) ir=TAILCC ;;
+riscv64) wide=NOWIDE ;;
+*) wide=WIDE ;;
 esac
-"$filecheck" --check-prefix=$ir "$here/tail_call.checks" < "$tmp/pp.ll"
+"$filecheck" --check-prefixes=IR,$wide "$here/tail_call.checks" < "$tmp/pp.ll"
 "$filecheck" --check-prefix="$(echo "$target" | tr a-z A-Z)" "$here/tail_call.checks" < "$tmp/pp.s"
 W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/sig.wasm" -o "$tmp/sig.o" \
     2> "$tmp/sig.ll"
@@ -58,8 +57,8 @@ for opt in -O0 -O2; do
         run $((n * 3)) "$obj" ping "$n" 0
         run $((n * 3)) "$obj" ping_indirect "$n" 0
         case $target in
-        riscv64) run 0 "$obj" ping_wide 1000 ;;   # eleven arguments: not a tail call here
-        *) run 0 "$obj" ping_wide "$n" ;;
+        riscv64) run 10 "$obj" ping_wide 1000 ;;   # stack arguments: not a tail call here
+        *) run 10 "$obj" ping_wide "$n" ;;
         esac
     done
     obj="$tmp/sig$opt.o"
