@@ -147,7 +147,7 @@ LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
 
 /* call or return_call of function `index`: a defined function directly, an
  * imported one through its record, whose code is another instance's function
- * or this module's import adapter, both of the native convention. */
+ * or this module's import adapter, both with the Wasm function's signature. */
 static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
     w2n_lower_module *lm = f->lm;
     const w2n_module *m = lm->m;

@@ -10,6 +10,7 @@
 #     ordinary calls (LLVM would abort on a musttail), still correct.
 #   tail_call.sh W2N TARGET FILECHECK OBJDUMP WAT2WASM N RUNNER...
 # RUNNER runs an object (w2n-run, or qemu with the target's w2n-run).
+# W2N_TAILCALL_OPT (default "-O0 -O2") chooses the optimisation levels run.
 set -eu
 w2n=$1 target=$2 filecheck=$3 objdump=$4 wat2wasm=$5 n=$6
 shift 6
@@ -49,7 +50,7 @@ run() {      # run WANT OBJECT EXPORT ARGS...
 }
 
 runner="$*"
-for opt in -O0 -O2; do
+for opt in ${W2N_TAILCALL_OPT:--O0 -O2}; do
     for bounds in guard explicit; do
         obj="$tmp/pp$opt-$bounds.o"
         "$w2n" compile $opt --bounds-checks=$bounds --target="$target-linux-gnu" "$tmp/pp.wasm" \
