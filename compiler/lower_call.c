@@ -49,8 +49,11 @@ static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef
                             LLVMValueRef *args, unsigned n, const w2n_functype *type) {
     LLVMValueRef call = build_call(f, fn_type, callee, args, n);
     bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
+    f->lm->tail_calls++;
     if (f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same))
         LLVMSetTailCallKind(call, same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
+    else
+        f->lm->tail_calls_plain++;
     build_return_of(f, call);
 }
 

@@ -119,6 +119,9 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
                         "covering %u memory accesses\n",
                 input, opts->stats->loops_versioned, opts->stats->loops_checked,
                 opts->stats->accesses_covered);
+    if (opts->stats && opts->stats->tail_calls)
+        fprintf(stderr, "%s: %u tail calls, %u of them an ordinary call and return\n", input,
+                opts->stats->tail_calls, opts->stats->tail_calls_plain);
     return 0;
 }
 

@@ -7,7 +7,8 @@
 #     guard and explicit bounds, in the runtime's default 1 MiB of stack,
 #     which ordinary calls would exhaust after some 10^4 frames;
 #  3. signatures.wat: results beyond the target's return registers give
-#     ordinary calls (LLVM would abort on a musttail), still correct.
+#     ordinary calls (LLVM would abort on a musttail), still correct;
+#  4. `w2n compile --stats` counts the tail calls and those fallbacks.
 #   tail_call.sh W2N TARGET FILECHECK OBJDUMP WAT2WASM N RUNNER...
 # RUNNER runs an object (w2n-run, or qemu with the target's w2n-run).
 # W2N_TAILCALL_OPT (default "-O0 -O2") chooses the optimisation levels run.
@@ -34,6 +35,20 @@ W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/sig.wasm" -o
     2> "$tmp/sig.ll"
 "$filecheck" --check-prefix="SIG-$(echo "$target" | tr a-z A-Z)" "$here/tail_call.checks" \
     < "$tmp/sig.ll"
+
+stats() {    # stats WASM WANT: w2n compile --stats counts the tail calls
+    got=$("$w2n" compile --stats --target="$target-linux-gnu" "$1" -o "$tmp/stats.o" 2>&1 |
+          grep 'tail calls') || true
+    if [ "$got" != "$1: $2 an ordinary call and return" ]; then
+        echo "FAIL: $target compile --stats $1: '$got' (want '$2 ...')" >&2
+        exit 1
+    fi
+}
+case $target in
+x86_64) stats "$tmp/pp.wasm" "6 tail calls, 0 of them"; stats "$tmp/sig.wasm" "7 tail calls, 4 of them" ;;
+aarch64) stats "$tmp/pp.wasm" "6 tail calls, 0 of them"; stats "$tmp/sig.wasm" "7 tail calls, 2 of them" ;;
+riscv64) stats "$tmp/pp.wasm" "6 tail calls, 2 of them"; stats "$tmp/sig.wasm" "7 tail calls, 7 of them" ;;
+esac
 
 run() {      # run WANT OBJECT EXPORT ARGS...
     want=$1 obj=$2 fn=$3
