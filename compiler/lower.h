@@ -67,7 +67,7 @@ typedef struct w2n_lower_module {
                                       defined ones, and import adapters for imports */
     LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
     const struct w2n_target *target;
-    uint32_t tail_calls, tail_calls_plain; /* for w2n_compile_stats (lower_call.c) */
+    uint32_t tail_calls, tail_calls_unsure; /* for w2n_compile_stats (lower_call.c) */
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */

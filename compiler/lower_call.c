@@ -14,8 +14,9 @@
  * followed by ret: musttail between equal prototypes, else a sibling call
  * LLVM is sure to make when the arguments are all in registers, so the
  * callee reuses the caller's frame.  Where the target cannot guarantee that
- * for the signatures (target.h), and for the host-call thunk, they are an
- * ordinary call and return (docs/abi.md, "Tail calls").
+ * for the signatures (target.h), LLVM may still make it a tail call, else an
+ * ordinary call and return; the host-call thunk is always called and returned
+ * from (docs/abi.md, "Tail calls").
  */
 #include "lower.h"
 #include "target.h"
@@ -41,19 +42,20 @@ static void build_return_of(w2n_lower_func *f, LLVMValueRef call) {
 
 /* A call in tail position (return_call*): `type` is the callee's Wasm type,
  * whose results validation made equal to the caller's.  The C convention
- * lets LLVM reuse the caller's frame when the caller's prototype is the
- * callee's (musttail), or when every argument travels in a register (a
- * sibling call, which LLVM then always makes: `tail`);
- * w2n_target_tail_call_guaranteed says which holds here. */
+ * lets LLVM reuse the caller's frame for certain when the caller's prototype
+ * is the callee's (musttail), or when every argument travels in a register
+ * (a sibling call, which LLVM then always makes: `tail`), as
+ * w2n_target_tail_call_guaranteed tells.  Otherwise the call is still marked
+ * `tail`, which LLVM honours where its own rules allow and else makes an
+ * ordinary call; a musttail there would abort LLVM. */
 static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                             LLVMValueRef *args, unsigned n, const w2n_functype *type) {
     LLVMValueRef call = build_call(f, fn_type, callee, args, n);
     bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
+    bool sure = f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same);
+    LLVMSetTailCallKind(call, sure && same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
     f->lm->tail_calls++;
-    if (f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same))
-        LLVMSetTailCallKind(call, same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
-    else
-        f->lm->tail_calls_plain++;
+    f->lm->tail_calls_unsure += !sure;
     build_return_of(f, call);
 }
 

@@ -7,8 +7,8 @@
 #     guard and explicit bounds, in the runtime's default 1 MiB of stack,
 #     which ordinary calls would exhaust after some 10^4 frames;
 #  3. signatures.wat: results beyond the target's return registers give
-#     ordinary calls (LLVM would abort on a musttail), still correct;
-#  4. `w2n compile --stats` counts the tail calls and those fallbacks.
+#     plain `tail` calls, never musttail (LLVM would abort), still correct;
+#  4. `w2n compile --stats` counts the tail calls and those not guaranteed.
 #   tail_call.sh W2N TARGET FILECHECK OBJDUMP WAT2WASM N RUNNER...
 # RUNNER runs an object (w2n-run, or qemu with the target's w2n-run).
 # W2N_TAILCALL_OPT (default "-O0 -O2") chooses the optimisation levels run.
@@ -39,7 +39,7 @@ W2N_DUMP_IR=1 "$w2n" compile -O0 --target="$target-linux-gnu" "$tmp/sig.wasm" -o
 stats() {    # stats WASM WANT: w2n compile --stats counts the tail calls
     got=$("$w2n" compile --stats --target="$target-linux-gnu" "$1" -o "$tmp/stats.o" 2>&1 |
           grep 'tail calls') || true
-    if [ "$got" != "$1: $2 an ordinary call and return" ]; then
+    if [ "$got" != "$1: $2 not sure to be real tail calls" ]; then
         echo "FAIL: $target compile --stats $1: '$got' (want '$2 ...')" >&2
         exit 1
     fi
@@ -73,7 +73,7 @@ for opt in ${W2N_TAILCALL_OPT:--O0 -O2}; do
         run $((n * 3)) "$obj" ping "$n" 0
         run $((n * 3)) "$obj" ping_indirect "$n" 0
         case $target in
-        riscv64) run 10 "$obj" ping_wide 1000 ;;   # stack arguments: not a tail call here
+        riscv64) run 10 "$obj" ping_wide 1000 ;;   # stack arguments: not sure here
         *) run 10 "$obj" ping_wide "$n" ;;
         esac
     done
