@@ -198,6 +198,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         *out = NULL;
         *out_size = 0;
     }
+    stats.tail_calls = lm.tail_calls;
+    stats.tail_calls_unsure = lm.tail_calls_unsure;
     if (s == W2N_OK && opts->stats)
         *opts->stats = stats;
     w2n_lower_module_free(&lm);

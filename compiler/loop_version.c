@@ -65,6 +65,8 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     case W2N_OP_UNREACHABLE:
     case W2N_OP_CALL:
     case W2N_OP_CALL_INDIRECT:
+    case W2N_OP_RETURN_CALL:
+    case W2N_OP_RETURN_CALL_INDIRECT:
         return true;
     default:
         return may_trap(in->op);

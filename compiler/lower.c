@@ -287,7 +287,8 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
         if (!w2n_instr_read(&ir, &in))
             calls = true; /* cannot happen after validation; stay safe */
         else
-            calls = in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT;
+            calls = in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT ||
+                    in.op == W2N_OP_RETURN_CALL || in.op == W2N_OP_RETURN_CALL_INDIRECT;
     }
     w2n_instr_reader_free(&ir);
     return calls;

@@ -80,6 +80,8 @@ typedef struct w2n_lower_module {
     LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
     LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
+    const struct w2n_target *target;
+    uint32_t tail_calls, tail_calls_unsure; /* for w2n_compile_stats (lower_call.c) */
 
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */
@@ -221,6 +223,9 @@ bool w2n_lower_mem_volatile(const w2n_lower_func *f);
 LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory);
 /* Open the function's own frame (lower_control.c). */
 void w2n_lower_control_begin(w2n_lower_func *f);
+/* The current block has ended (br, return, a tail call): what follows up to
+ * its end is dead code, which is skipped. */
+void w2n_lower_mark_dead(w2n_lower_func *f);
 /* In dead code: true if `in` is skipped (only nesting is tracked). */
 bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in);
 /* Trap if the host asked to interrupt (only with opts->interruptible). */

@@ -1,5 +1,5 @@
 /*
- * lower_call.c — direct, imported and indirect calls.
+ * lower_call.c — direct, imported and indirect calls, and tail calls.
  *
  * A defined function is called directly with the caller's vmctx.  An imported
  * one goes through its w2n_func record (vmctx->funcs[i]): code and context
@@ -9,8 +9,17 @@
  * canonical type id against the expected one, then calls the record's code,
  * or, for a record without code (a host function the host put in a table),
  * this module's host-call thunk for the type.
+ *
+ * return_call and return_call_indirect are the same calls in tail position,
+ * followed by ret: musttail between equal prototypes, else a sibling call
+ * LLVM is sure to make when the arguments are all in registers, so the
+ * callee reuses the caller's frame.  Where the target cannot guarantee that
+ * for the signatures (target.h), LLVM may still make it a tail call, else an
+ * ordinary call and return; the host-call thunk is always called and returned
+ * from (docs/abi.md, "Tail calls").
  */
 #include "lower.h"
+#include "target.h"
 
 #include <stdlib.h>
 
@@ -21,6 +30,33 @@ static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValue
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
     return call;
+}
+
+/* End the current block with `call`'s results as the function's own. */
+static void build_return_of(w2n_lower_func *f, LLVMValueRef call) {
+    if (f->type->nresults == 0)
+        LLVMBuildRetVoid(f->b);
+    else
+        LLVMBuildRet(f->b, call);
+}
+
+/* A call in tail position (return_call*): `type` is the callee's Wasm type,
+ * whose results validation made equal to the caller's.  The C convention
+ * lets LLVM reuse the caller's frame for certain when the caller's prototype
+ * is the callee's (musttail), or when every argument travels in a register
+ * (a sibling call, which LLVM then always makes: `tail`), as
+ * w2n_target_tail_call_guaranteed tells.  Otherwise the call is still marked
+ * `tail`, which LLVM honours where its own rules allow and else makes an
+ * ordinary call; a musttail there would abort LLVM. */
+static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                            LLVMValueRef *args, unsigned n, const w2n_functype *type) {
+    LLVMValueRef call = build_call(f, fn_type, callee, args, n);
+    bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
+    bool sure = f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same);
+    LLVMSetTailCallKind(call, sure && same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
+    f->lm->tail_calls++;
+    f->lm->tail_calls_unsure += !sure;
+    build_return_of(f, call);
 }
 
 /* Push the results of `call` (none, one value, or a struct of several). */
@@ -44,10 +80,23 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
     push_results(f, call, type);
 }
 
+static void emit_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                           LLVMValueRef callee_vmctx, const w2n_functype *type) {
+    unsigned n = type->nparams + 1;
+    LLVMValueRef *args = malloc(n * sizeof *args);
+    args[0] = callee_vmctx;
+    w2n_lower_pop_n(f, args + 1, type->nparams);
+    build_tail_call(f, fn_type, callee, args, n, type);
+    free(args);
+}
+
 /* The call of a call_indirect whose checks passed.  A record without native
  * code is a host function the host put in a table itself: no module has an
- * adapter for it, so this module's host-call thunk for the type calls it. */
-static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index) {
+ * adapter for it, so this module's host-call thunk for the type calls it.
+ * `tail`: return_call_indirect, each way ends the function (the host way
+ * with an ordinary call: the host's frames end the chain anyway). */
+static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index,
+                               bool tail) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *type = &lm->m->types[type_index];
     unsigned n = type->nparams + 2;
@@ -60,21 +109,30 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     no_code = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
     LLVMBasicBlockRef native = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "native");
     LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "host");
-    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "called");
     LLVMBuildCondBr(f->b, no_code, host, native);
 
     LLVMPositionBuilderAtEnd(f->b, native);
     args[1] = w2n_lower_fixed_ptr(f, record, 16);
-    LLVMValueRef native_call = build_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1);
-    LLVMBuildBr(f->b, join);
+    LLVMValueRef native_call = NULL;
+    if (tail)
+        build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
+    else
+        native_call = build_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1);
 
     LLVMPositionBuilderAtEnd(f->b, host);
     LLVMValueRef thunk = w2n_lower_host_thunk(lm, type_index);
     args[0] = f->vmctx;
     args[1] = record;
     LLVMValueRef host_call = build_call(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
-    LLVMBuildBr(f->b, join);
     free(args);
+    if (tail) {
+        build_return_of(f, host_call);
+        return;
+    }
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "called");
+    LLVMBuildBr(f->b, join);
+    LLVMPositionBuilderAtEnd(f->b, native);
+    LLVMBuildBr(f->b, join);
 
     LLVMPositionBuilderAtEnd(f->b, join);
     if (type->nresults == 0)
@@ -92,22 +150,27 @@ LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
     return w2n_lower_fixed_ptr(f, funcs, (uint64_t)index * 8);
 }
 
-static void lower_direct_call(w2n_lower_func *f, uint32_t index) {
+/* call or return_call of function `index`: a defined function directly, an
+ * imported one through its record, whose code is another instance's function
+ * or this module's import adapter, both with the Wasm function's signature. */
+static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
     w2n_lower_module *lm = f->lm;
     const w2n_module *m = lm->m;
     uint32_t type_index = m->func_types[index];
     LLVMTypeRef fty = lm->wasm_fn_types[type_index];
-    if (index >= m->nimported_funcs) {
-        w2n_lower_emit_call(f, fty, lm->funcs[index], f->vmctx, &m->types[type_index]);
-        return;
+    LLVMValueRef code = lm->funcs[index], callee_vmctx = f->vmctx;
+    if (index < m->nimported_funcs) {
+        LLVMValueRef record = w2n_lower_func_record(f, index);
+        code = w2n_lower_fixed_ptr(f, record, 0);
+        callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
     }
-    LLVMValueRef record = w2n_lower_func_record(f, index);
-    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
-    LLVMValueRef callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
-    w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
+    if (tail)
+        emit_tail_call(f, fty, code, callee_vmctx, &m->types[type_index]);
+    else
+        w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
 }
 
-static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
+static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tail) {
     w2n_lower_module *lm = f->lm;
     uint32_t type_index = in->imm.call_indirect.type_index;
     LLVMValueRef index = w2n_lower_pop(f);
@@ -143,16 +206,24 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_invariant(lm, expected);
     LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
-    emit_indirect_call(f, record, type_index);
+    emit_indirect_call(f, record, type_index, tail);
 }
 
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_CALL:
-        lower_direct_call(f, in->imm.index);
+        lower_direct_call(f, in->imm.index, false);
         return true;
     case W2N_OP_CALL_INDIRECT:
-        lower_call_indirect(f, in);
+        lower_call_indirect(f, in, false);
+        return true;
+    case W2N_OP_RETURN_CALL:
+        lower_direct_call(f, in->imm.index, true);
+        w2n_lower_mark_dead(f);
+        return true;
+    case W2N_OP_RETURN_CALL_INDIRECT:
+        lower_call_indirect(f, in, true);
+        w2n_lower_mark_dead(f);
         return true;
     default:
         return false;

@@ -109,7 +109,7 @@ static void branch_to(w2n_lower_func *f, w2n_lower_block *target) {
 }
 
 /* The rest of the current block is dead code. */
-static void mark_dead(w2n_lower_func *f) {
+void w2n_lower_mark_dead(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
     b->unreachable = true;
     f->sp = b->stack_height;
@@ -226,7 +226,7 @@ static void enter_continuation(w2n_lower_func *f, w2n_lower_block *b) {
         LLVMInstructionEraseFromParent(b->phis[i]);
     }
     LLVMBuildUnreachable(f->b);
-    mark_dead(f); /* the enclosing block: nothing flows on from here */
+    w2n_lower_mark_dead(f); /* the enclosing block: nothing flows on from here */
 }
 
 static void build_return(w2n_lower_func *f, w2n_lower_block *b) {
@@ -289,7 +289,7 @@ static void end_block(w2n_lower_func *f) {
         f->nblocks--;
         if (dead) {
             f->sp = height;
-            mark_dead(f);
+            w2n_lower_mark_dead(f);
         }
         return;
     }
@@ -339,7 +339,7 @@ static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
         LLVMAddCase(sw, LLVMConstInt(lm->t_i32, i, 0), edges[all[i]]);
     free(edges);
     free(all);
-    mark_dead(f);
+    w2n_lower_mark_dead(f);
 }
 
 static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
@@ -367,7 +367,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_UNREACHABLE:
         w2n_lower_trap(f, W2N_TRAP_UNREACHABLE);
-        mark_dead(f);
+        w2n_lower_mark_dead(f);
         return true;
     case W2N_OP_BLOCK:
         begin_block(f, in);
@@ -386,7 +386,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_BR:
         branch_to(f, label(f, in->imm.index));
-        mark_dead(f);
+        w2n_lower_mark_dead(f);
         return true;
     case W2N_OP_BR_IF:
         lower_br_if(f, in->imm.index);
@@ -396,7 +396,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_RETURN:
         branch_to(f, &f->blocks[0]);
-        mark_dead(f);
+        w2n_lower_mark_dead(f);
         return true;
     case W2N_OP_DROP:
         w2n_lower_pop(f);

@@ -54,6 +54,8 @@ static bool is_control(uint32_t op) {
     case W2N_OP_RETURN:
     case W2N_OP_CALL:
     case W2N_OP_CALL_INDIRECT:
+    case W2N_OP_RETURN_CALL:
+    case W2N_OP_RETURN_CALL_INDIRECT:
         return true;
     default:
         return false;

@@ -141,6 +141,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     lm->mod = mod;
     init_types(lm);
     init_tbaa(lm);
+    lm->target = w2n_target_find(opts ? opts->target : NULL);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);

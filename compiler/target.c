@@ -22,23 +22,67 @@ static const w2n_target targets[] = {
     /* PIC: RIP-relative jump tables and constants, so an object loads
      * anywhere, not only in the low 2 GiB that absolute 32-bit forms need.
      * Loops at 32 bytes: LLVM's 16 let a small hot loop straddle the
-     * 64-byte fetch window of x86 cores (sieve: 1.5 x native -> 1.07 x). */
-    /* Relaxed SIMD: the x86-64 baseline has no FMA (a fused madd would be a
-     * libm call per lane, and --cpu must not change results), but minps and
-     * maxps are the `a < b ? a : b` choice, and cvttps2dq/cvttpd2dq the
-     * -2^31 one of signed truncation. */
+     * 64-byte fetch window of x86 cores (sieve: 1.5 x native -> 1.07 x).
+     * Registers (tail calls): results as LLVM 19 returns a literal struct,
+     * rax, rdx, rcx and xmm0-3; arguments rdi, rsi, rdx, rcx, r8, r9 and
+     * xmm0-7.  Relaxed SIMD: the x86-64 baseline has no FMA (a fused madd
+     * would be a libm call per lane, and --cpu must not change results), but
+     * minps and maxps are the `a < b ? a : b` choice, and cvttps2dq/cvttpd2dq
+     * the -2^31 one of signed truncation. */
     {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
-     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, {false, true, true}},
-    /* NEON has fmla; fmin/fmax are Wasm's min/max, fcvtzs saturates. */
+     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, {3, 4, 7, 6, 8, false, true, true},
+     {false, true, true}},
+    /* x0-x7 and v0-v7, for results and arguments.  NEON has fmla; fmin/fmax
+     * are Wasm's min/max, fcvtzs saturates. */
     {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
-     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true, {true, false, false}},
+     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true,
+     {8, 8, 16, 8, 8, false, true, true}, {true, false, false}},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
-     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes. */
-    /* F and D have fmadd (V has vfmacc). */
+     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes.
+     * Registers: two results in a0/a1 or fa0/fa1; arguments a0-a7 and
+     * fa0-fa7; a v128 (no V extension in the baseline) is split into 16
+     * scalars; no musttail with stack arguments (LLVM 19 aborts).  F and D
+     * have fmadd (V has vfmacc). */
     {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
      "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false,
-     {true, false, false}},
+     {2, 2, 2, 8, 8, true, false, false}, {true, false, false}},
 };
+
+static bool is_float(w2n_valtype t) { return t == W2N_F32 || t == W2N_F64 || t == W2N_V128; }
+
+/* Do values of `types` fit in gprs/fprs registers (and `total` in all)? */
+static bool fit_in_registers(const w2n_target_regs *r, const w2n_valtype *types, uint32_t n,
+                             unsigned gprs, unsigned fprs, unsigned total, unsigned used_gprs) {
+    unsigned g = used_gprs, fl = 0;
+    for (uint32_t i = 0; i < n; i++) {
+        if (types[i] == W2N_V128 && !r->v128_in_one_reg)
+            return false;
+        if (is_float(types[i]))
+            fl++;
+        else
+            g++;
+    }
+    if (fl > fprs && r->floats_spill_to_gprs) {
+        g += fl - fprs;
+        fl = fprs;
+    }
+    return g <= gprs && fl <= fprs && g + fl <= total;
+}
+
+bool w2n_target_tail_call_guaranteed(const w2n_target *t, const w2n_functype *callee,
+                                     bool same_prototype) {
+    const w2n_target_regs *r = &t->regs;
+    /* The results go through registers only; the spill rule is for arguments. */
+    w2n_target_regs results = *r;
+    results.floats_spill_to_gprs = false;
+    if (!fit_in_registers(&results, callee->results, callee->nresults, r->ret_gprs, r->ret_fprs,
+                          r->ret_total, 0))
+        return false;
+    if (same_prototype && r->musttail_stack_args)
+        return true;
+    return fit_in_registers(r, callee->params, callee->nparams, r->arg_gprs, r->arg_fprs,
+                            r->arg_gprs + r->arg_fprs, 1 /* vmctx */);
+}
 
 const w2n_target *w2n_target_find(const char *name) {
     if (!name || !*name)

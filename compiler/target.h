@@ -10,6 +10,20 @@
 
 #include "w2n/abi.h"
 #include "w2n/error.h"
+#include "w2n/types.h"
+
+/* Where the C convention passes values in registers, as far as tail calls
+ * need to know (docs/abi.md, "Tail calls").  Integer class: i32, i64,
+ * references and the vmctx; float class: f32, f64 and v128. */
+typedef struct w2n_target_regs {
+    unsigned ret_gprs, ret_fprs, ret_total; /* results that come back in registers */
+    unsigned arg_gprs, arg_fprs;           /* argument registers */
+    bool floats_spill_to_gprs;             /* a float past the last FP register takes a
+                                              free integer register (RISC-V) */
+    bool v128_in_one_reg;                  /* else a v128 is split into 16 scalars */
+    bool musttail_stack_args;              /* musttail between equal prototypes works
+                                              with stack arguments too */
+} w2n_target_regs;
 
 /* Which of the results the spec permits each relaxed-SIMD instruction gives
  * on this target (docs/relaxed-simd.md).  Fixed per target, never per --cpu,
@@ -33,11 +47,20 @@ typedef struct w2n_target {
     LLVMRelocMode reloc_model;
     unsigned loop_align;          /* bytes to align loop headers to, or 0: LLVM's choice */
     bool stack_probes;            /* LLVM probes large frames page by page here (inline-asm) */
+    w2n_target_regs regs;
     w2n_relaxed_choices relaxed;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */
 const w2n_target *w2n_target_find(const char *name);
+/* Is a call in tail position to a function of type `callee` certain to
+ * become a real tail call here, as a musttail call when the caller's
+ * prototype is the same (`same_prototype`), else as a sibling call?  Not
+ * when the results need a hidden pointer (LLVM 19 aborts on such a
+ * musttail), nor when arguments need the stack, except between equal
+ * prototypes where the target reuses the caller's argument area. */
+bool w2n_target_tail_call_guaranteed(const w2n_target *t, const w2n_functype *callee,
+                                     bool same_prototype);
 /* Write the comma-separated canonical names of the targets into buf
  * (truncated to size), for messages. */
 void w2n_target_names(char *buf, size_t size);

@@ -491,6 +491,35 @@ static bool select_op(validator *v, const w2n_instr *in) {
     return push(v, t1 == T_UNKNOWN ? t2 : t1);
 }
 
+/* return_call and return_call_indirect: a call whose results are the
+ * function's own (the callee's result types must equal the caller's), and
+ * after which, as after return, the rest of the block is stack-polymorphic. */
+static bool tail_call_op(validator *v, const w2n_instr *in) {
+    const w2n_module *m = v->m;
+    const w2n_functype *t;
+    if (in->op == W2N_OP_RETURN_CALL) {
+        if (!check_func(v, in->imm.index))
+            return false;
+        t = w2n_module_func_type(m, in->imm.index);
+    } else {
+        uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
+        if (!check_table(v, tab))
+            return false;
+        if (m->tables[tab].elem != W2N_FUNCREF)
+            return INVALID(v, "type mismatch");
+        if (!check_type(v, ty) || !pop_expect(v, W2N_I32))
+            return false;
+        t = &m->types[ty];
+    }
+    if (t->nresults != v->type->nresults ||
+        (t->nresults && memcmp(t->results, v->type->results, t->nresults) != 0))
+        return INVALID(v, "type mismatch");
+    if (!pop_vals(v, t->params, t->nparams))
+        return false;
+    set_unreachable(v);
+    return true;
+}
+
 static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     const w2n_module *m = v->m;
     frame f;
@@ -556,6 +585,9 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         const w2n_functype *t = &m->types[ty];
         return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
     }
+    case W2N_OP_RETURN_CALL:
+    case W2N_OP_RETURN_CALL_INDIRECT:
+        return tail_call_op(v, in);
     }
     return INVALID(v, "illegal opcode");
 }
@@ -623,7 +655,7 @@ static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
     uint32_t op = in->op;
     if (op >> 16 == 0xFC)
         return bulk_op(v, in);
-    if (op <= W2N_OP_CALL_INDIRECT)
+    if (op <= W2N_OP_RETURN_CALL_INDIRECT)
         return control_op(v, in, function_done);
     return variable_op(v, in);
 }

@@ -117,6 +117,9 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
                         "covering %u memory accesses\n",
                 input, opts->stats->loops_versioned, opts->stats->loops_checked,
                 opts->stats->accesses_covered);
+    if (opts->stats && opts->stats->tail_calls)
+        fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
+                opts->stats->tail_calls, opts->stats->tail_calls_unsure);
     return 0;
 }
 

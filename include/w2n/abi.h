@@ -12,7 +12,9 @@
  *
  * Calling convention of compiled Wasm functions (the "native" entry):
  *     R f(w2n_vmctx *vmctx, P1 p1, P2 p2, ...)
- * with the platform C calling convention; i32 -> int32_t, i64 -> int64_t,
+ * with the platform C calling convention, tail calls included: return_call
+ * and return_call_indirect are musttail or sibling calls within it where LLVM
+ * guarantees them (docs/abi.md, "Tail calls"); i32 -> int32_t, i64 -> int64_t,
  * f32 -> float, f64 -> double, v128 -> <16 x i8> (a 128-bit vector),
  * funcref/externref -> pointer.  Zero results: void; one: that type; more: an
  * LLVM literal struct of the results (LLVM returns it in registers or through

@@ -34,6 +34,9 @@ typedef struct w2n_compile_stats {
     uint32_t loops_versioned;   /* innermost loops lowered with a fast version as well */
     uint32_t loops_checked;     /* of those, loops whose fast version a range check can pick */
     uint32_t accesses_covered;  /* memory accesses whose bounds the range checks cover */
+    uint32_t tail_calls;        /* return_call and return_call_indirect instructions */
+    uint32_t tail_calls_unsure; /* of those, calls LLVM may make ordinary calls: a
+                                   signature the target cannot surely tail-call (docs/abi.md) */
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {

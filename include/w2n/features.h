@@ -34,7 +34,7 @@ extern "C" {
     X(BULK_MEMORY, "bulk-memory", true)                        \
     X(REFERENCE_TYPES, "reference-types", true)                \
     X(SIMD, "simd", true)                                      \
-    X(TAIL_CALL, "tail-call", false)                           \
+    X(TAIL_CALL, "tail-call", true)                            \
     X(EXTENDED_CONST, "extended-const", true)                  \
     X(MULTI_MEMORY, "multi-memory", true)                      \
     X(MEMORY64, "memory64", true)                              \

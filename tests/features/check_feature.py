@@ -37,8 +37,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
-    "tail-call-indirect": (func_module(b"\x41\x00\x13\x00\x00"), "tail-call", "return_call_indirect"),
     "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
                    "exceptions", "the tag section"),
     "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
@@ -47,6 +45,9 @@ CASES = {
                           "exceptions", "value type exnref"),
     "legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "function-references": (func_module(b"\xd0\x70\x14\x00\x1a"), "function-references", "call_ref"),
+    # return_call_ref is in the tail-call proposal's opcode space but takes a typed reference.
+    "function-references-return-call-ref": (func_module(b"\xd0\x70\x15\x00"),
+                                            "function-references", "return_call_ref"),
     "function-references-type": (HEADER + section(1, vec([b"\x60\x01\x63\x70\x00"])),
                                  "function-references", "value type (ref null ...)"),
     "gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
@@ -93,6 +94,10 @@ DISABLED = {
     "disabled-threads-fence": (func_module(b"\xfe\x03\x00"), "threads", "atomic.fence"),
     "disabled-reference-types-tables": (HEADER + section(4, vec([b"\x70\x00\x01", b"\x70\x00\x01"])),
                                         "reference-types", "a second table"),
+    "disabled-tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
+    "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
+                                    + code(b"\x41\x00\x13\x00\x00"),
+                                    "tail-call", "return_call_indirect"),
 }
 
 

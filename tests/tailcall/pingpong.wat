@@ -1,0 +1,48 @@
+;; Mutual tail calls that never return until n reaches 0: each export runs
+;; n calls in constant stack, or exhausts any stack for a large n.
+;;   ping n 0           -> n * 3  (direct, two different signatures)
+;;   ping_indirect n 0  -> n * 3  (return_call_indirect both ways, via the table)
+;;   ping_wide n        -> 10     (direct, between two functions of ten
+;;                                 arguments, the same type: musttail with
+;;                                 stack arguments on x86-64 and AArch64)
+(module
+  (type $ping_t (func (param i64 i32) (result i64)))
+  (type $pong_t (func (param i64 f64 i32) (result i64)))
+  (type $wide_t (func (param i64 i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (table 2 funcref)
+  (elem (i32.const 0) $pong_indirect $ping_indirect)
+
+  (func $ping (export "ping") (type $ping_t)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.extend_i32_u (local.get 1)))
+      (else (return_call $pong (i64.sub (local.get 0) (i64.const 1))
+                               (f64.const 3.0) (local.get 1)))))
+  (func $pong (type $pong_t)
+    (return_call $ping (local.get 0)
+                       (i32.add (local.get 2) (i32.trunc_f64_s (local.get 1)))))
+
+  (func $ping_indirect (export "ping_indirect") (type $ping_t)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.extend_i32_u (local.get 1)))
+      (else (return_call_indirect (type $pong_t)
+              (i64.sub (local.get 0) (i64.const 1)) (f64.const 3.0) (local.get 1)
+              (i32.const 0)))))
+  (func $pong_indirect (type $pong_t)
+    (return_call_indirect (type $ping_t)
+      (local.get 0) (i32.add (local.get 2) (i32.trunc_f64_s (local.get 1)))
+      (i32.const 1)))
+
+  (func (export "ping_wide") (param i64) (result i64)
+    (call $ping_wide (local.get 0) (i64.const 1) (i64.const 2) (i64.const 3) (i64.const 4)
+      (i64.const 5) (i64.const 6) (i64.const 7) (i64.const 8) (i64.const 9)))
+  (func $ping_wide (type $wide_t)
+    (if (result i64) (i64.eqz (local.get 0))
+      (then (i64.add (local.get 1) (local.get 9)))
+      (else (return_call $pong_wide (i64.sub (local.get 0) (i64.const 1))
+              (local.get 9) (local.get 8) (local.get 7) (local.get 6) (local.get 5)
+              (local.get 4) (local.get 3) (local.get 2) (local.get 1)))))
+  (func $pong_wide (type $wide_t)
+    (return_call $ping_wide (local.get 0)
+      (local.get 9) (local.get 8) (local.get 7) (local.get 6) (local.get 5)
+      (local.get 4) (local.get 3) (local.get 2) (local.get 1)))
+)
