@@ -14,6 +14,7 @@
 
 #include "elf_object.h"
 #include "frame.h"
+#include "internal.h"
 #include "meta.h"
 #include "seal.h"
 #include "wat_kit.h"
@@ -257,4 +258,55 @@ Test(frame, inflated_frame_refused_at_instantiation) {
     cr_assert_eq(w2n_object_load(o.bytes, o.size, &obj, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "stack frame size out of range"), "%s", err.message);
     free(o.bytes);
+}
+
+/* An object instantiated from a host function, while a call of the store
+ * runs, raises the running chain's limit to keep room for its frame. */
+typedef struct nested {
+    w2n_store *store;
+    w2n_object *big;
+    w2n_status status;
+    uintptr_t before, after;
+} nested;
+
+static void instantiate_inside(void *data, w2n_instance *caller, w2n_raw *slots) {
+    nested *n = data;
+    n->before = n->store->stack_limit;
+    w2n_instance *inst;
+    w2n_trap trap;
+    w2n_error err;
+    n->status = w2n_instantiate(n->store, n->big, NULL, 0, &inst, &trap, &err);
+    n->after = n->store->stack_limit;
+}
+
+Test(frame, instantiated_inside_a_call_raises_the_limit) {
+    object a = compile_for("(module (import \"h\" \"f\" (func $f)) (func (export \"run\") "
+                           "(call $f)))", "x86_64");
+    object b = compile_for("(module (func (export \"g\")))", "x86_64");
+    forge_frame(&b, 512 * 1024);
+    w2n_object *oa, *ob;
+    w2n_error err;
+    cr_assert_eq(w2n_object_load(a.bytes, a.size, &oa, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_object_load(b.bytes, b.size, &ob, &err), W2N_OK, "%s", err.message);
+    w2n_store_options so = {.stack_size = (size_t)1 << 30};   /* the floor decides */
+    nested n = {.store = w2n_store_new(&so), .big = ob, .status = W2N_ERR_INTERNAL};
+    w2n_functype none = {0};
+    w2n_extern imp = {.kind = W2N_EXTERN_FUNC,
+                      .of.func = w2n_host_func_new(n.store, &none, instantiate_inside, &n)};
+    w2n_instance *inst;
+    w2n_trap trap;
+    cr_assert_eq(w2n_instantiate(n.store, oa, &imp, 1, &inst, &trap, &err), W2N_OK, "%s",
+                 err.message);
+    w2n_extern run;
+    cr_assert_eq(w2n_instance_export(inst, "run", &run), W2N_OK);
+    cr_assert_eq(w2n_func_call(n.store, run.of.func, NULL, 0, NULL, 0, &trap, &err), W2N_OK,
+                 "%s", err.message);
+    cr_assert_eq(n.status, W2N_OK);
+    cr_assert_eq(n.before, w2n_stack_low() + W2N_STACK_RESERVE);
+    cr_assert_eq(n.after, w2n_stack_low() + W2N_STACK_RESERVE + 512 * 1024);
+    w2n_store_free(n.store);
+    w2n_object_free(oa);
+    w2n_object_free(ob);
+    free(a.bytes);
+    free(b.bytes);
 }
