@@ -27,7 +27,8 @@ static const w2n_target targets[] = {
     {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
      "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
-     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes. */
+     * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes; the
+     * frames are measured and reserved instead (runtime/frame.h). */
     {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
      "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false},
 };
