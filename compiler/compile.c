@@ -4,7 +4,9 @@
  *   decode -> validate -> lower (one LLVM function per Wasm function)
  *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
  *   -> metadata section and bounds-mode constant -> object file in memory
- *   -> seal (SHA-256 trailer, runtime/seal.h).
+ *   -> the largest native stack frame, measured in that object, written
+ *      into its metadata (frame_record.c) -> seal (SHA-256 trailer,
+ *      runtime/seal.h).
  *
  * The metadata goes in after optimisation so no pass can touch it.  Its
  * global carries !exclude, which makes LLVM emit a non-allocated section: the
@@ -20,6 +22,7 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include "frame_record.h"
 #include "lower.h"
 #include "meta.h"
 #include "meta_build.h"
@@ -193,7 +196,11 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         LLVMDumpModule(mod);
     if (s == W2N_OK)
         s = emit_object(tm, mod, out, out_size, err);
-    if (s == W2N_OK && (s = w2n_seal_append(out, out_size, err)) != W2N_OK) {
+    if (s == W2N_OK)
+        s = w2n_frame_record(t->arch, *out, *out_size, err);
+    if (s == W2N_OK)
+        s = w2n_seal_append(out, out_size, err);
+    if (s != W2N_OK && *out) {
         free(*out);
         *out = NULL;
         *out_size = 0;

@@ -73,4 +73,11 @@ int w2n_arch_cpu_has(const char *name, void *data) {
     }
     return -1;
 }
+uint64_t w2n_arch_vector_bytes(void);
+
+/* Scales the vector part of a measured frame (frame.h); without V no code
+ * can have one. */
+uint64_t w2n_arch_vector_bytes(void) {
+    return has_letter('v') ? vlen_bits() / 8 : 0;
+}
 #endif

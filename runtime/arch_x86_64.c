@@ -76,4 +76,9 @@ int w2n_arch_cpu_has(const char *name, void *data) {
     }
     return -1;
 }
+uint64_t w2n_arch_vector_bytes(void);
+
+uint64_t w2n_arch_vector_bytes(void) {
+    return 0;     /* frames are probed, never measured (frame.h) */
+}
 #endif

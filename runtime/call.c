@@ -10,10 +10,13 @@
  *
  * Stack: Wasm runs on the calling thread's own stack.  At the outermost
  * entry into a store the limit is the current stack pointer minus the
- * store's stack_size, but never closer than HOST_RESERVE to the end of the
- * thread's stack (pthread_getattr_np), so host functions and helpers called
- * from deep Wasm recursion, and the runtime itself, still have room.  Nested
- * entries keep the outer limit: the whole chain shares one budget.
+ * store's stack_size, but never closer than HOST_RESERVE plus the store's
+ * frame reserve to the end of the thread's stack (pthread_getattr_np), so
+ * host functions and helpers called from deep Wasm recursion, and the
+ * runtime itself, still have room, and so does the largest frame of the
+ * store's objects: where frames are not probed (frame.h) a function
+ * allocates and writes its frame before it compares sp with the limit.
+ * Nested entries keep the outer limit: the whole chain shares one budget.
  *
  * Slots for arguments and results are allocated before the boundary and
  * freed after it, so a trap leaks nothing.
@@ -23,22 +26,53 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "frame.h"
 #include "internal.h"
 
 #define HOST_RESERVE W2N_STACK_RESERVE
 #define INLINE_SLOTS 16
 
-/* Also looks up this thread's stack end, which the fault handler needs to
+/* The lowest the limit may be on this thread: the end of its stack plus
+ * HOST_RESERVE plus the frame reserve; 0 for a stack of unknown extent.
+ * Also looks up this thread's stack end, which the fault handler needs to
  * tell a stack overflow (a probe into the guard) from other faults. */
-static uintptr_t compute_limit(size_t stack_size) {
+static uintptr_t stack_floor(uint64_t frame_reserve) {
+    uintptr_t low = w2n_stack_low();
+    if (low <= 1)
+        return 0;
+    uint64_t room = frame_reserve > UINT64_MAX - HOST_RESERVE ? UINT64_MAX
+                                                              : HOST_RESERVE + frame_reserve;
+    return room > UINTPTR_MAX - low ? UINTPTR_MAX : low + (uintptr_t)room;
+}
+
+static uintptr_t compute_limit(const w2n_store *store) {
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
-    uintptr_t limit = sp > stack_size ? sp - stack_size : 0;
-    uintptr_t floor = w2n_stack_low() + HOST_RESERVE;
-    if (floor < HOST_RESERVE)           /* wrapped: unknown stack */
-        floor = 0;
+    uintptr_t limit = sp > store->stack_size ? sp - store->stack_size : 0;
+    uintptr_t floor = stack_floor(store->frame_reserve);
     if (limit < floor)
-        limit = floor < sp ? floor : sp;
+        limit = floor < sp ? floor : sp;    /* no room at all: every check traps */
     return limit;
+}
+
+w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_error *err) {
+    uint64_t frame = w2n_frame_bytes(meta->max_frame, meta->max_frame_vlenb,
+                                     meta->max_frame_vlenb ? w2n_arch_vector_bytes() : 0);
+    if (meta->max_frame_vlenb && !w2n_arch_vector_bytes())
+        frame = UINT64_MAX;         /* vector frames on a machine without vectors */
+    if (frame <= store->frame_reserve)
+        return W2N_OK;
+    uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
+    uintptr_t floor = stack_floor(frame);
+    if (floor >= sp)
+        return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
+                             "the module's largest stack frame (%llu bytes) does not fit in "
+                             "this thread's stack above the runtime's reserve of %u KiB",
+                             (unsigned long long)frame, (unsigned)(HOST_RESERVE / 1024));
+    store->frame_reserve = frame;
+    /* Instantiated from inside a call: the running chain must keep the room. */
+    if (store->depth > 0 && store->stack_limit < floor)
+        w2n_store_set_stack_limit(store, floor);
+    return W2N_OK;
 }
 
 static void set_trap_text(w2n_trap *t) {
@@ -69,7 +103,7 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
             }
             return W2N_ERR_TRAP;
         }
-        w2n_store_set_stack_limit(store, compute_limit(store->stack_size));
+        w2n_store_set_stack_limit(store, compute_limit(store));
     } else {
         w2n_stack_low();    /* the fault handler needs this thread's stack end */
     }

@@ -352,6 +352,8 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
                              "module needs %u imports, %u given", m->nimports, nimports);
     w2n_status st = w2n_limits_admit_instance(store, m, err);
+    if (st == W2N_OK)
+        st = w2n_call_admit_frames(store, m, err);
     if (st != W2N_OK)
         return st;
     w2n_instance *inst = calloc(1, sizeof *inst);

@@ -139,6 +139,7 @@ struct w2n_store {
     size_t stack_size;
     bool huge_pages;             /* linear memories ask for transparent huge pages */
     uintptr_t stack_limit;       /* what every instance's vmctx holds */
+    uint64_t frame_reserve;      /* largest native frame of its objects (call.c) */
     uint32_t depth;              /* active host->Wasm entries into this store */
     w2n_store_limits limits;     /* limits.c */
     uint64_t memory_bytes;       /* current sizes of all its memories, summed */
@@ -284,9 +285,15 @@ void w2n_trap_unregister_image(const w2n_image *img);
 uintptr_t w2n_stack_low(void);
 bool w2n_stack_in_guard(uintptr_t addr);
 
-/* Per-architecture (arch_<arch>.c): the pc of a signal's ucontext. */
+/* Per-architecture (arch_<arch>.c): the pc of a signal's ucontext; the size
+ * in bytes of a scalable vector register (RISC-V vlenb; 0 where none). */
 uintptr_t w2n_arch_fault_pc(void *ucontext);
+uint64_t w2n_arch_vector_bytes(void);
 
+/* Make the store keep room for the object's largest stack frame (frame.h)
+ * below its stack limit; refused when that cannot fit in this thread's
+ * stack. */
+w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_error *err);
 /* Call a Wasm array-call entry under a fresh trap boundary. */
 w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
                           w2n_raw *slots, w2n_trap *trap);

@@ -154,6 +154,8 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     put_u32(&b, (m->abi_version & 0xFFFFu) | m->abi_minor << 16);
     put_u32(&b, m->arch);
     put_u32(&b, m->flags);
+    put_u64(&b, m->max_frame);      /* at W2N_META_FRAME_OFFSET */
+    put_u32(&b, m->max_frame_vlenb);
     put_str(&b, m->cpu);
     put_str(&b, m->features);
     put_u64(&b, m->module_hash);
@@ -470,6 +472,10 @@ static void get_header_and_types(rbuf *r, w2n_meta *m) {
     check_version(r, m);
     m->arch = get_u32(r);
     m->flags = get_u32(r);
+    m->max_frame = get_u64(r);
+    m->max_frame_vlenb = get_u32(r);
+    if (m->max_frame > W2N_FRAME_MAX || m->max_frame_vlenb > W2N_FRAME_VLENB_MAX)
+        bad(r, "stack frame size out of range");
     m->cpu = get_str(r);
     m->features = get_str(r);
     m->module_hash = get_u64(r);

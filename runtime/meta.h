@@ -72,6 +72,14 @@ typedef struct w2n_meta {
     uint32_t abi_version;     /* W2N_ABI_VERSION when written */
     uint32_t arch;            /* w2n_arch */
     uint32_t flags;           /* enum w2n_meta_flags */
+    /* The largest native stack frame of the object's functions, measured by
+     * the compiler from its code (frame.h): max_frame bytes plus
+     * max_frame_vlenb times the vector register size (RISC-V vlenb).  Both 0
+     * where the target probes frames instead.  At a fixed offset
+     * (W2N_META_FRAME_OFFSET): the compiler fills them in after code
+     * generation, in the object it emitted. */
+    uint64_t max_frame;
+    uint32_t max_frame_vlenb;
     char *cpu;                /* CPU the code was compiled for, "" = baseline */
     char *features;           /* LLVM feature string, "" = none extra */
     uint64_t module_hash;     /* FNV-1a 64 of the input .wasm bytes */
@@ -112,6 +120,9 @@ typedef struct w2n_meta {
 
 /* w2n_meta_decode refuses another ABI major, or a minor above W2N_ABI_MINOR,
  * with W2N_ERR_BAD_OBJECT and a message naming both versions and what to do. */
+/* Byte offset of max_frame (u64) and max_frame_vlenb (u32) in the encoded
+ * section: after the magic, abi_version, arch and flags. */
+#define W2N_META_FRAME_OFFSET 20
 
 /* Encode *meta into a fresh malloc'd buffer.  Returns W2N_OK or W2N_ERR_NOMEM. */
 w2n_status w2n_meta_encode(const w2n_meta *meta, uint8_t **out_bytes, size_t *out_size,

@@ -11,7 +11,9 @@
  * confirm it: the bounds mode must match the code's own W2N_SYM_BOUNDS_MODE
  * constant, and each code-pointer array of abi.h must be exactly as large
  * as the metadata's count (its symbol size) with every entry pointing into
- * the image's code.  The image is registered with the fault handler for as
+ * the image's code; where frames are not probed, the metadata's largest
+ * stack frame must cover every function's frame as measured in the code
+ * (frame.h), because the runtime keeps that much stack free.  The image is registered with the fault handler for as
  * long as the object lives.
  */
 #include <errno.h>
@@ -21,6 +23,7 @@
 #include <unistd.h>
 
 #include "cpu.h"
+#include "frame.h"
 #include "internal.h"
 #include "w2n/file.h"
 #include "seal.h"
@@ -84,6 +87,20 @@ static w2n_status check_bounds_mode(const w2n_object *obj, w2n_error *err) {
                              "compiled for %s", explicit_flag ? "explicit" : "guard-page",
                              v == W2N_BOUNDS_MODE_EXPLICIT ? "explicit" : "guard-page");
     return W2N_OK;
+}
+
+/* Measured again here, on the object as given: the runtime's stack reserve
+ * depends on the metadata's claim (call.c). */
+static w2n_status check_frames(const uint8_t *bytes, size_t size, const w2n_meta *m,
+                               w2n_error *err) {
+    if (!w2n_frame_decoder((w2n_arch)m->arch))
+        return W2N_OK;
+    w2n_elf elf;
+    w2n_status st = w2n_elf_read(bytes, size, &elf, err);
+    if (st == W2N_OK)
+        st = w2n_frame_check(&elf, m, err);
+    w2n_elf_free(&elf);
+    return st;
 }
 
 /* A code-pointer array must hold exactly the metadata's count of entries. */
@@ -168,6 +185,8 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
         st = w2n_meta_check(&obj->meta, err);
     if (st == W2N_OK)
         st = check_bounds_mode(obj, err);
+    if (st == W2N_OK)
+        st = check_frames(bytes, size, &obj->meta, err);
     if (st != W2N_OK)
         goto fail;
     st = find_arrays(obj, err);

@@ -10,8 +10,10 @@
  * The guard region is the range just below that address: a thread's own
  * guard page (pthread stacks), or the unmapped gap the kernel keeps below a
  * main-thread stack that reached its rlimit.  Compiled code probes every
- * frame page by page (W2N_STACK_PROBE_SIZE), so the first fault a deep or
- * large frame takes past the stack lies within one probe step of the end; the
+ * frame page by page (W2N_STACK_PROBE_SIZE), or where it cannot (RISC-V) the
+ * runtime reserves the largest frame above the end (call.c, frame.h), so the
+ * first fault a deep or large frame takes past the stack lies within one
+ * probe step of the end; the
  * region spans at least GUARD_SPAN so that the main thread's last, partly
  * reported page is covered too.  The runtime's own reserve above the end
  * (W2N_STACK_RESERVE) belongs to the region as well: a fault there from Wasm

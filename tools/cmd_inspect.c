@@ -81,6 +81,10 @@ static void print_meta(const w2n_meta *m) {
                                                                       : W2N_BOUNDS_GUARD),
            (m->flags & W2N_FLAG_INTERRUPTIBLE) ? ", interruptible" : "",
            (m->flags & W2N_FLAG_FUEL) ? ", fuel" : "");
+    printf("max frame:    %" PRIu64 " bytes", m->max_frame);
+    if (m->max_frame_vlenb)
+        printf(" + %u vector registers", m->max_frame_vlenb);
+    printf("\n");
     printf("module hash:  %016" PRIx64 "\n", m->module_hash);
     printf("types:        %u\n", m->ntypes);
     printf("imports:      %u\n", m->nimports);

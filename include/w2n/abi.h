@@ -185,6 +185,14 @@ struct w2n_vmctx {
  * supports it, frames are probed every W2N_STACK_PROBE_SIZE bytes, so a frame
  * of any size meets the guard page below the stack before anything else. */
 #define W2N_STACK_RESERVE          ((uintptr_t)256 * 1024)
+/* Where the target has no probes (RISC-V with LLVM 19), the compiler
+ * measures every function's native frame from the code it emitted and
+ * records the largest in the metadata (max_frame bytes plus max_frame_vlenb
+ * vector registers); the runtime keeps that much more between the limit and
+ * the end of the stack, so a frame is allocated and written wholly inside
+ * the stack before its compare.  Larger values are refused as corrupt. */
+#define W2N_FRAME_MAX              ((uint64_t)1 << 32)
+#define W2N_FRAME_VLENB_MAX        ((uint32_t)1 << 20)
 #define W2N_STACK_PROBE_SIZE       4096
 #define W2N_STACK_PROBE_SIZE_TEXT  "4096"
 

@@ -438,8 +438,9 @@ Test(rt_meta, extended_runs_checked) {
 }
 
 Test(rt_meta, huge_count_rejected_without_allocating) {
-    /* magic, header, then a type count of 0xFFFFFFFF with nothing after. */
-    uint8_t b[8 + 12 + 4 + 4 + 8 + 4];
+    /* magic, header (versions and flags, frame sizes, two empty strings, the
+     * hash), then a type count of 0xFFFFFFFF with nothing after. */
+    uint8_t b[8 + 12 + 12 + 4 + 4 + 8 + 4];
     memset(b, 0, sizeof b);
     memcpy(b, W2N_META_MAGIC, 8);
     b[8] = W2N_ABI_VERSION;
@@ -570,4 +571,28 @@ Test(rt_meta, memory64_limits_and_offsets) {
     e[0].offset.kind = W2N_CONST_I64;
     m.elems = e;
     cr_assert_eq(typing(m, &err), W2N_OK, "%s", err.message);
+}
+
+/* The frame fields sit where the compiler patches them (frame_record.c),
+ * travel intact, and a size past W2N_FRAME_MAX is corrupt. */
+Test(rt_meta, frame_sizes_at_their_offset_and_bounded) {
+    w2n_meta in = {.abi_version = W2N_ABI_VERSION, .arch = W2N_ARCH_RISCV64, .start = -1,
+                   .max_frame = 803312, .max_frame_vlenb = 300}, out;
+    uint8_t *b;
+    size_t n;
+    w2n_error err;
+    cr_assert_eq(w2n_meta_encode(&in, &b, &n, &err), W2N_OK);
+    uint64_t at = 0;
+    for (int i = 7; i >= 0; i--)
+        at = at << 8 | b[W2N_META_FRAME_OFFSET + i];
+    cr_assert_eq(at, 803312);
+    cr_assert_eq(b[W2N_META_FRAME_OFFSET + 8], 300 & 0xff);
+    cr_assert_eq(w2n_meta_decode(b, n, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(out.max_frame, 803312);
+    cr_assert_eq(out.max_frame_vlenb, 300);
+    w2n_meta_free(&out);
+    b[W2N_META_FRAME_OFFSET + 4] = 1;          /* 2^32 + 803312 bytes */
+    cr_assert_eq(w2n_meta_decode(b, n, &out, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "stack frame size out of range"), "%s", err.message);
+    free(b);
 }
