@@ -7,7 +7,7 @@
 #   tests/cross/run_driver.sh NAME DRIVER.c MODULE.wasm W2N [TARGET...]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$here/driver_build.sh"
 name=$1 driver=$2 module=$3 w2n=$4
 shift 4
 work=$(mktemp -d /tmp/w2n_run_driver.XXXXXX)
@@ -15,20 +15,7 @@ trap 'rm -rf "$work"' EXIT
 targets=${*:-x86_64 aarch64 riscv64}
 status=0
 for t in $targets; do
-    case $t in
-    x86_64) cc=gcc; run="" ;;
-    aarch64) cc=aarch64-linux-gnu-gcc; run="qemu-aarch64" ;;
-    riscv64) cc=riscv64-linux-gnu-gcc; run="qemu-riscv64" ;;
-    *) echo "unknown target $t"; exit 2 ;;
-    esac
-    if ! command -v "$cc" >/dev/null; then
-        echo "$t: $cc not installed"; status=1; continue
-    fi
-    # w2n/version.h (the metadata decoder names the version) is generated beside tools/.
-    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static -I"$root/include" \
-        -I"$root/runtime" -I"$(dirname "$w2n")/../generated" \
-        "$driver" "$root"/runtime/*.c -lm -lpthread \
-        -o "$work/driver-$t"
+    build_driver "$t" "$driver" "$work/driver-$t" "$w2n" || { status=1; continue; }
     for bounds in guard explicit; do
         for opt in -O0 -O2; do
             obj="$work/module-$t-$bounds$opt.o"

@@ -10,7 +10,7 @@
 #   tests/cross/stack_frames.sh W2N [TARGET...]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
-root=$(cd "$here/../.." && pwd)
+. "$here/driver_build.sh"
 w2n=$1
 shift
 work=$(mktemp -d "${TMPDIR:-/tmp}/w2n_stack_frames.XXXXXX")
@@ -28,20 +28,8 @@ targets=${*:-x86_64 aarch64 riscv64}
 wat2wasm --enable-all "$work/big.wat" -o "$work/big.wasm"
 status=0
 for t in $targets; do
-    case $t in
-    x86_64) cc=gcc; run="" ;;
-    aarch64) cc=aarch64-linux-gnu-gcc; run="qemu-aarch64" ;;
-    riscv64) cc=riscv64-linux-gnu-gcc; run="qemu-riscv64" ;;
-    *) echo "unknown target $t"; exit 2 ;;
-    esac
-    if ! command -v "$cc" >/dev/null; then
-        echo "$t: $cc not installed"; status=1; continue
-    fi
-    # w2n/version.h (the metadata decoder names the version) is generated beside tools/.
-    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static -I"$root/include" \
-        -I"$root/runtime" -I"$(dirname "$w2n")/../generated" \
-        "$here/stack_frames_driver.c" "$root"/runtime/*.c -lm -lpthread \
-        -o "$work/driver-$t"
+    build_driver "$t" "$here/stack_frames_driver.c" "$work/driver-$t" "$w2n" ||
+        { status=1; continue; }
     "$w2n" compile -O0 --target="$t-linux-gnu" "$work/big.wasm" -o "$work/big-$t.o"
     echo "== $t"
     if ! $run "$work/driver-$t" "$work/big-$t.o"; then status=1; fi
