@@ -19,6 +19,17 @@
 #define ITERATIONS 1000000
 #endif
 
+/* SB_UNDER_QEMU: SB is not run.  qemu-user on an x86-64 host does not give
+ * AArch64's STLR-then-LDAR its sequentially consistent order (no store-load
+ * barrier in the translation), so SB shows "forbidden" outcomes there
+ * (about 250 in 10^4 rounds) for code that is correct on hardware, which
+ * orders them (docs/abi.md, "Threads"). */
+#ifdef SB_UNDER_QEMU
+#define FIRST_TEST MP
+#else
+#define FIRST_TEST SB
+#endif
+
 enum { SB, MP, LB, IRIW, TESTS };
 static const uint8_t roles[TESTS] = {2, 2, 2, 4};
 
@@ -91,7 +102,7 @@ void wasi_thread_start(int32_t tid, int32_t arg) {
 __attribute__((export_name("_start")))
 void _start(void) {
     static const char names[TESTS][6] = {"SB   ", "MP   ", "LB   ", "IRIW "};
-    for (int32_t test = 0; test < TESTS; test++) {
+    for (int32_t test = FIRST_TEST; test < TESTS; test++) {
         for (int32_t i = 0; i < ITERATIONS; i++) {
             x[i] = y[i] = 0;
             r[0][i] = r[1][i] = r[2][i] = r[3][i] = -1;
