@@ -227,12 +227,10 @@ static int read_signature(cmp_job *job) {
         return W2N_EXIT_ERROR;
     }
     const w2n_meta *m = &r.meta;
-    int found = -1, funcs = 0;
+    int found = -1;
     for (uint32_t i = 0; i < m->nexports; i++) {
-        if (m->exports[i].kind != W2N_EXTERN_FUNC)
-            continue;
-        funcs++;
-        if (strlen(job->export_name) == m->exports[i].name_len &&
+        if (m->exports[i].kind == W2N_EXTERN_FUNC &&
+            strlen(job->export_name) == m->exports[i].name_len &&
             !memcmp(m->exports[i].name, job->export_name, m->exports[i].name_len))
             found = (int)i;
     }
@@ -259,11 +257,32 @@ static int read_signature(cmp_job *job) {
             memcpy(job->results, t->results, t->nresults * sizeof *t->results);
             job->nparams = t->nparams;
             job->nresults = t->nresults;
-            job->sole_export = funcs == 1;
             rc = 0;
         }
     }
     w2n_inspect_report_free(&r);
+    return rc;
+}
+
+/* For wabt's interpreter, which runs every export: a copy of the module
+ * with only the invoked function among its function exports. */
+static int write_one_export(cmp_job *job, const char *path) {
+    uint8_t *bytes, *copy;
+    size_t size, copy_size;
+    w2n_error err;
+    if (w2n_read_file(job->wasm, &bytes, &size, &err) != W2N_OK) {
+        fprintf(stderr, "w2n compare: %s: %s\n", job->wasm, err.message);
+        return W2N_EXIT_ERROR;
+    }
+    bool ok = cmp_module_one_export(bytes, size, job->export_name, &copy, &copy_size);
+    free(bytes);
+    if (!ok) {
+        fprintf(stderr, "w2n compare: %s: cannot rewrite its export section\n", job->wasm);
+        return W2N_EXIT_ERROR;
+    }
+    int rc = write_file(path, copy, copy_size);
+    free(copy);
+    job->wasm_one_export = path;
     return rc;
 }
 
@@ -337,11 +356,12 @@ int w2n_cmd_compare(int argc, char **argv) {
     char dir[] = "/tmp/w2n-compare-XXXXXX";
     if (!mkdtemp(dir))
         return perror("w2n compare: mkdtemp"), W2N_EXIT_ERROR;
-    char object[64], runner[64], empty_wasm[64], empty_obj[64];
+    char object[64], runner[64], empty_wasm[64], empty_obj[64], one[64];
     snprintf(object, sizeof object, "%s/app.o", dir);
     snprintf(runner, sizeof runner, "%s/node_runner.cjs", dir);
     snprintf(empty_wasm, sizeof empty_wasm, "%s/empty.wasm", dir);
     snprintf(empty_obj, sizeof empty_obj, "%s/empty.o", dir);
+    snprintf(one, sizeof one, "%s/one-export.wasm", dir);
 
     cmp_job *job = &o.job, empty = {0};
     job->object = object;
@@ -351,12 +371,14 @@ int w2n_cmd_compare(int argc, char **argv) {
     int rc = compile(job->wasm, object, o.opt_level, &s.compile_seconds);
     if (!rc && job->invoke)
         rc = read_signature(job);
+    if (!rc && job->invoke)
+        rc = write_one_export(job, one);
     if (!rc)
         rc = write_file(runner, node_runner, sizeof node_runner - 1);
     if (!rc) {
         empty.invoke = job->invoke;
         empty.export_name = "nop";
-        empty.sole_export = true;
+        empty.wasm_one_export = empty_wasm;
         empty.wasm = empty_wasm;
         empty.object = empty_obj;
         empty.self = self;
@@ -465,6 +487,7 @@ int w2n_cmd_compare(int argc, char **argv) {
     unlink(runner);
     unlink(empty_wasm);
     unlink(empty_obj);
+    unlink(one);
     rmdir(dir);
     return rc;
 }

@@ -34,7 +34,7 @@ typedef struct cmp_job {
     int ndirs;
     w2n_valtype params[CMP_MAX_ARGV], results[CMP_MAX_ARGV]; /* invoke only */
     uint32_t nparams, nresults;
-    bool sole_export;         /* invoke: the only exported function */
+    const char *wasm_one_export; /* invoke: a copy exporting that function only */
     const char *self;         /* this w2n executable */
     const char *node_runner;  /* the JavaScript file node runs */
 } cmp_job;
@@ -72,6 +72,11 @@ bool cmp_results_normalize(const cmp_engine *e, const cmp_job *job, const char *
                            char *buf, size_t size);
 bool cmp_results_equal(const cmp_job *job, const char *reference, const char *other,
                        bool six_decimals);
+
+/* A copy of `wasm` whose exports are the function `name` and every export
+ * that is not a function (malloc'd); false on a malformed module. */
+bool cmp_module_one_export(const uint8_t *wasm, size_t size, const char *name, uint8_t **out,
+                           size_t *out_size);
 
 /* One finished command. */
 typedef struct cmp_outcome {

@@ -6,7 +6,8 @@
  * compiled once beforehand (its compile time is reported apart).  Engines
  * that cannot run a job say why and are skipped: wabt's interpreter passes
  * no arguments to an export and runs every export (so an invoke needs the
- * export to be the module's only function export, without parameters);
+ * export to take no parameters, and runs a copy of the module that exports
+ * only that function: compare_module.c);
  * iwasm and wasm3 are compared on WASI commands only.
  */
 #include <errno.h>
@@ -143,10 +144,8 @@ static const char *argv_wasm_interp(const cmp_engine *e, const cmp_job *job, con
     if (job->invoke) {
         if (job->nparams)
             return "wasm-interp passes no arguments to an export";
-        if (!job->sole_export)
-            return "wasm-interp runs every export; the module has more than one";
         push(&b, "--enable-all");
-        push(&b, job->wasm);
+        push(&b, job->wasm_one_export);
         push(&b, "--run-all-exports");
         return NULL;
     }
