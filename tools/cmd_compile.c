@@ -5,12 +5,14 @@
  *               [--bounds-checks=guard|explicit] [--interruptible] [--fuel] [--stats]
  *               [--sign KEYFILE] [--max-compile-memory=BYTES]
  *               [--max-compile-time=SECONDS] [--wasm-features=+tail-call,-simd]
- *               IN.wasm... [-o OUT]
+ *               [-j N] [--cache-dir=DIR] [--no-progress] IN.wasm... [-o OUT]
  *
  * One input: -o names the object (default: the input's base name with .o in
  * the current directory).  Several inputs: -o names a directory (created if
  * missing) that receives one BASE.o per input.  Every output is written
  * atomically; a module that fails leaves no file and the others still build.
+ * Several inputs run -j N at a time with progress on stderr (compile_batch.c);
+ * --cache-dir reuses objects of identical compiles (compile_cache.c).
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
  * with the secret key of `w2n keygen` (runtime/seal.h).
  * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
@@ -24,9 +26,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "commands.h"
+#include "compile_batch.h"
 #include "compile_budget.h"
+#include "compile_cache.h"
 #include "exit_status.h"
 #include "w2n/file.h"
 #include "output.h"
@@ -58,6 +63,11 @@ static void usage(FILE *out) {
             "                            memory than BYTES (K, M, G suffixes; default: none)\n"
             "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
             "                            CPU time than SECONDS (default: none)\n"
+            "  -j N, --jobs=N            compile N inputs at a time (0: one per CPU;\n"
+            "                            default 1)\n"
+            "  --cache-dir=DIR           reuse the object of an earlier compile of the same\n"
+            "                            bytes with the same options and w2n version\n"
+            "  --no-progress             no progress on stderr for several inputs\n"
             "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
             "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
             "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
@@ -85,8 +95,30 @@ static char *object_name(const char *input, const char *dir_out) {
     return out;
 }
 
-static int compile_one(const char *input, const char *output, const w2n_compile_options *opts,
-                       const w2n_compile_budget *budget, const uint8_t *sign_key) {
+/* Everything compile_one needs besides the input and output names. */
+typedef struct compile_job {
+    char **inputs;
+    char **outputs;
+    const w2n_compile_options *opts;
+    const w2n_compile_budget *budget;
+    const uint8_t *sign_key;  /* NULL: unsigned */
+    const char *cache_dir;    /* NULL: no cache */
+} compile_job;
+
+static void print_stats(const char *input, const w2n_compile_stats *stats) {
+    fprintf(stderr, "%s: %u loops with a fast version, %u of them behind a range check "
+                    "covering %u memory accesses\n",
+            input, stats->loops_versioned, stats->loops_checked, stats->accesses_covered);
+    if (stats->tail_calls)
+        fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
+                stats->tail_calls, stats->tail_calls_unsure);
+}
+
+/* Compile input i: its exit status, or W2N_BATCH_CACHED for a cache hit.
+ * --stats needs a real compile, so it looks nothing up in the cache. */
+static int compile_one(int i, void *ctx) {
+    const compile_job *job = ctx;
+    const char *input = job->inputs[i], *output = job->outputs[i];
     uint8_t *wasm, *obj;
     size_t wasm_size, obj_size;
     w2n_error err;
@@ -94,33 +126,39 @@ static int compile_one(const char *input, const char *output, const w2n_compile_
         fprintf(stderr, "w2n compile: %s: %s\n", input, err.message);
         return 1;
     }
-    w2n_status s = w2n_compile_budgeted(wasm, wasm_size, opts, budget, &obj, &obj_size, &err);
+    char key[W2N_CACHE_KEY_SIZE];
+    bool cached = false;
+    if (job->cache_dir) {
+        w2n_compile_cache_key(job->opts, job->sign_key, job->sign_key ? W2N_SIGN_SECRET_SIZE : 0,
+                              wasm, wasm_size, key);
+        cached = !job->opts->stats && w2n_compile_cache_get(job->cache_dir, key, &obj, &obj_size);
+    }
+    w2n_status s = W2N_OK;
+    if (!cached)
+        s = w2n_compile_budgeted(wasm, wasm_size, job->opts, job->budget, &obj, &obj_size, &err);
     free(wasm);
     if (s != W2N_OK) {
         char text[W2N_ERROR_TEXT_SIZE];
         fprintf(stderr, "%s: %s\n", input, w2n_error_format(&err, text, sizeof text));
         return w2n_exit_status_for(s);
     }
-    if (sign_key && (s = w2n_seal_sign(obj, obj_size, sign_key, &err)) != W2N_OK) {
+    if (!cached && job->sign_key &&
+        (s = w2n_seal_sign(obj, obj_size, job->sign_key, &err)) != W2N_OK) {
         fprintf(stderr, "w2n compile: %s: --sign: %s\n", input, err.message);
         free(obj);
         return 1;
     }
+    if (!cached && job->cache_dir && !w2n_compile_cache_put(job->cache_dir, key, obj, obj_size))
+        fprintf(stderr, "w2n compile: warning: cannot write to the cache %s\n", job->cache_dir);
     s = w2n_write_file_atomic(output, obj, obj_size, &err);
     free(obj);
     if (s != W2N_OK) {
         fprintf(stderr, "w2n compile: %s\n", err.message);
         return 1;
     }
-    if (opts->stats)
-        fprintf(stderr, "%s: %u loops with a fast version, %u of them behind a range check "
-                        "covering %u memory accesses\n",
-                input, opts->stats->loops_versioned, opts->stats->loops_checked,
-                opts->stats->accesses_covered);
-    if (opts->stats && opts->stats->tail_calls)
-        fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
-                opts->stats->tail_calls, opts->stats->tail_calls_unsure);
-    return 0;
+    if (job->opts->stats)
+        print_stats(input, job->opts->stats);
+    return cached ? W2N_BATCH_CACHED : 0;
 }
 
 /* `stats` receives the figures of --stats. */
@@ -159,7 +197,9 @@ int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_stats stats;
     w2n_compile_budget budget = {0};
     char msg[160];
-    const char *output = NULL, *sign_path = NULL;
+    const char *output = NULL, *sign_path = NULL, *cache_dir = NULL;
+    long jobs = 1;
+    bool progress = true;
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
     for (int i = 1; i < argc; i++) {
@@ -179,6 +219,26 @@ int w2n_cmd_compile(int argc, char **argv) {
                 return 2;
             }
             output = argv[i];
+        } else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2) || !strncmp(a, "--jobs=", 7)) {
+            const char *n = !strncmp(a, "--jobs=", 7) ? a + 7 : a[2] ? a + 2 : i + 1 < argc ? argv[++i] : "";
+            char *end;
+            jobs = strtol(n, &end, 10);
+            if (!*n || *end || jobs < 0 || jobs > 1024) {
+                fprintf(stderr, "w2n compile: -j takes a number of jobs, 0 to 1024\n");
+                free(inputs);
+                return W2N_EXIT_USAGE;
+            }
+            if (jobs == 0)
+                jobs = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+        } else if (!strcmp(a, "--cache-dir") || !strncmp(a, "--cache-dir=", 12)) {
+            cache_dir = a[11] == '=' ? a + 12 : i + 1 < argc ? argv[++i] : "";
+            if (!*cache_dir) {
+                fprintf(stderr, "w2n compile: --cache-dir needs a directory\n");
+                free(inputs);
+                return W2N_EXIT_USAGE;
+            }
+        } else if (!strcmp(a, "--no-progress")) {
+            progress = false;
         } else if (!strcmp(a, "--sign") || !strncmp(a, "--sign=", 7)) {
             sign_path = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : "";
             if (!*sign_path) {
@@ -232,14 +292,22 @@ int w2n_cmd_compile(int argc, char **argv) {
         free(inputs);
         return 1;
     }
-    int status = 0;
-    for (int i = 0; i < ninputs; i++) {
-        char *name = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL) : NULL;
-        status = w2n_exit_status_merge(
-            status, compile_one(inputs[i], name ? name : output, &opts, &budget,
-                                sign_path ? sign_key : NULL));
-        free(name);
+    if (cache_dir && !is_dir(cache_dir) && mkdir(cache_dir, 0777) != 0) {
+        fprintf(stderr, "w2n compile: cannot create cache directory %s: %s\n", cache_dir,
+                strerror(errno));
+        free(inputs);
+        return 1;
     }
+    char **outputs = calloc((size_t)ninputs, sizeof *outputs);
+    for (int i = 0; i < ninputs; i++)
+        outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL)
+                                         : strdup(output);
+    compile_job job = {inputs, outputs, &opts, &budget, sign_path ? sign_key : NULL, cache_dir};
+    int status = w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs,
+                               progress && ninputs > 1);
+    for (int i = 0; i < ninputs; i++)
+        free(outputs[i]);
+    free(outputs);
     memset(sign_key, 0, sizeof sign_key);
     free(inputs);
     return status;
