@@ -32,6 +32,7 @@
 #include "compile_batch.h"
 #include "compile_budget.h"
 #include "compile_cache.h"
+#include "exe_link.h"
 #include "exit_status.h"
 #include "w2n/file.h"
 #include "output.h"
@@ -68,6 +69,13 @@ static void usage(FILE *out) {
             "  --cache-dir=DIR           reuse the object of an earlier compile of the same\n"
             "                            bytes with the same options and w2n version\n"
             "  --no-progress             no progress on stderr for several inputs\n"
+            "  --exe                     link one executable that needs nothing installed\n"
+            "                            (static runtime and WASI; default name: the\n"
+            "                            input's without .wasm)\n"
+            "  --exe-run-options=OPTS    w2n-run options baked into it, e.g. '--dir .'\n"
+            "  --cc=CMD                  the C compiler driver that links --exe (default:\n"
+            "                            cc, or TRIPLE-gcc for another architecture)\n"
+            "  --runtime-dir=DIR         the target's libw2n-runtime.a and libw2n-exe.a\n"
             "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
             "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
             "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
@@ -79,8 +87,9 @@ static bool is_dir(const char *path) {
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-/* "dir/app.wasm" -> "app.o" (under `dir_out` when given). */
-static char *object_name(const char *input, const char *dir_out) {
+/* "dir/app.wasm" -> "app.o", or "app" for an executable (under `dir_out`
+ * when given). */
+static char *object_name(const char *input, const char *dir_out, bool exe) {
     const char *base = strrchr(input, '/');
     base = base ? base + 1 : input;
     size_t len = strlen(base);
@@ -89,9 +98,9 @@ static char *object_name(const char *input, const char *dir_out) {
     size_t size = (dir_out ? strlen(dir_out) + 1 : 0) + len + 3;
     char *out = malloc(size);
     if (dir_out)
-        snprintf(out, size, "%s/%.*s.o", dir_out, (int)len, base);
+        snprintf(out, size, "%s/%.*s%s", dir_out, (int)len, base, exe ? "" : ".o");
     else
-        snprintf(out, size, "%.*s.o", (int)len, base);
+        snprintf(out, size, "%.*s%s", (int)len, base, exe ? "" : ".o");
     return out;
 }
 
@@ -103,6 +112,7 @@ typedef struct compile_job {
     const w2n_compile_budget *budget;
     const uint8_t *sign_key;  /* NULL: unsigned */
     const char *cache_dir;    /* NULL: no cache */
+    const w2n_exe_options *exe; /* NULL: write the object; else link an executable */
 } compile_job;
 
 static void print_stats(const char *input, const w2n_compile_stats *stats) {
@@ -150,11 +160,18 @@ static int compile_one(int i, void *ctx) {
     }
     if (!cached && job->cache_dir && !w2n_compile_cache_put(job->cache_dir, key, obj, obj_size))
         fprintf(stderr, "w2n compile: warning: cannot write to the cache %s\n", job->cache_dir);
-    s = w2n_write_file_atomic(output, obj, obj_size, &err);
-    free(obj);
-    if (s != W2N_OK) {
-        fprintf(stderr, "w2n compile: %s\n", err.message);
-        return 1;
+    if (job->exe) {
+        int rc = w2n_exe_link(obj, obj_size, output, job->exe);
+        free(obj);
+        if (rc)
+            return rc;
+    } else {
+        s = w2n_write_file_atomic(output, obj, obj_size, &err);
+        free(obj);
+        if (s != W2N_OK) {
+            fprintf(stderr, "w2n compile: %s\n", err.message);
+            return 1;
+        }
     }
     if (job->opts->stats)
         print_stats(input, job->opts->stats);
@@ -199,7 +216,8 @@ int w2n_cmd_compile(int argc, char **argv) {
     char msg[160];
     const char *output = NULL, *sign_path = NULL, *cache_dir = NULL;
     long jobs = 1;
-    bool progress = true;
+    bool progress = true, exe = false;
+    w2n_exe_options exe_opts = {0};
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
     for (int i = 1; i < argc; i++) {
@@ -239,6 +257,14 @@ int w2n_cmd_compile(int argc, char **argv) {
             }
         } else if (!strcmp(a, "--no-progress")) {
             progress = false;
+        } else if (!strcmp(a, "--exe")) {
+            exe = true;
+        } else if (!strncmp(a, "--exe-run-options=", 18)) {
+            exe_opts.run_options = a + 18;
+        } else if (!strncmp(a, "--cc=", 5) && a[5]) {
+            exe_opts.cc = a + 5;
+        } else if (!strncmp(a, "--runtime-dir=", 14) && a[14]) {
+            exe_opts.runtime_dir = a + 14;
         } else if (!strcmp(a, "--sign") || !strncmp(a, "--sign=", 7)) {
             sign_path = a[6] == '=' ? a + 7 : i + 1 < argc ? argv[++i] : "";
             if (!*sign_path) {
@@ -286,6 +312,12 @@ int w2n_cmd_compile(int argc, char **argv) {
         free(inputs);
         return w2n_exit_status_for(ks);
     }
+    if (exe && ninputs > 1) {
+        fprintf(stderr, "w2n compile: --exe links one input (got %d)\n", ninputs);
+        free(inputs);
+        return W2N_EXIT_USAGE;
+    }
+    exe_opts.target = opts.target;
     bool to_dir = ninputs > 1 || (output && is_dir(output));
     if (to_dir && output && !is_dir(output) && mkdir(output, 0777) != 0) {
         fprintf(stderr, "w2n compile: cannot create directory %s: %s\n", output, strerror(errno));
@@ -300,9 +332,10 @@ int w2n_cmd_compile(int argc, char **argv) {
     }
     char **outputs = calloc((size_t)ninputs, sizeof *outputs);
     for (int i = 0; i < ninputs; i++)
-        outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL)
+        outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL, exe)
                                          : strdup(output);
-    compile_job job = {inputs, outputs, &opts, &budget, sign_path ? sign_key : NULL, cache_dir};
+    compile_job job = {inputs,    outputs, &opts, &budget, sign_path ? sign_key : NULL,
+                       cache_dir, exe ? &exe_opts : NULL};
     int status = w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs,
                                progress && ninputs > 1);
     for (int i = 0; i < ninputs; i++)
