@@ -33,6 +33,7 @@
 #include "compile_budget.h"
 #include "compile_cache.h"
 #include "exe_link.h"
+#include "header_gen.h"
 #include "exit_status.h"
 #include "w2n/file.h"
 #include "output.h"
@@ -76,6 +77,8 @@ static void usage(FILE *out) {
             "  --cc=CMD                  the C compiler driver that links --exe (default:\n"
             "                            cc, or TRIPLE-gcc for another architecture)\n"
             "  --runtime-dir=DIR         the target's libw2n-runtime.a and libw2n-exe.a\n"
+            "  --header[=FILE]           also write a C header binding the module's exports\n"
+            "                            and imports (default: the object's name with .h)\n"
             "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
             "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
             "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
@@ -113,7 +116,30 @@ typedef struct compile_job {
     const uint8_t *sign_key;  /* NULL: unsigned */
     const char *cache_dir;    /* NULL: no cache */
     const w2n_exe_options *exe; /* NULL: write the object; else link an executable */
+    bool header;              /* --header: also write the C binding */
+    const char *header_path;  /* --header=FILE (one input), else beside the object */
 } compile_job;
+
+/* "objs/app.o" -> "objs/app.h"; the base name of "src/app.wasm" -> "app". */
+static char *replace_suffix(const char *path, const char *from, const char *to) {
+    size_t len = strlen(path), flen = strlen(from);
+    if (len >= flen && !strcmp(path + len - flen, from))
+        len -= flen;
+    char *out = malloc(len + strlen(to) + 1);
+    if (out)
+        sprintf(out, "%.*s%s", (int)len, path, to);
+    return out;
+}
+
+static int write_header(const compile_job *job, const char *input, const char *output) {
+    const char *slash = strrchr(input, '/');
+    char *prefix = replace_suffix(slash ? slash + 1 : input, ".wasm", "");
+    char *path = job->header_path ? strdup(job->header_path) : replace_suffix(output, ".o", ".h");
+    int rc = prefix && path ? w2n_header_write(output, input, prefix, path) : W2N_EXIT_ERROR;
+    free(prefix);
+    free(path);
+    return rc;
+}
 
 static void print_stats(const char *input, const w2n_compile_stats *stats) {
     fprintf(stderr, "%s: %u loops with a fast version, %u of them behind a range check "
@@ -173,6 +199,11 @@ static int compile_one(int i, void *ctx) {
             return 1;
         }
     }
+    if (job->header) {
+        int rc = write_header(job, input, output);
+        if (rc)
+            return rc;
+    }
     if (job->opts->stats)
         print_stats(input, job->opts->stats);
     return cached ? W2N_BATCH_CACHED : 0;
@@ -216,7 +247,8 @@ int w2n_cmd_compile(int argc, char **argv) {
     char msg[160];
     const char *output = NULL, *sign_path = NULL, *cache_dir = NULL;
     long jobs = 1;
-    bool progress = true, exe = false;
+    bool progress = true, exe = false, header = false;
+    const char *header_path = NULL;
     w2n_exe_options exe_opts = {0};
     char **inputs = calloc((size_t)argc, sizeof *inputs);
     int ninputs = 0;
@@ -259,6 +291,9 @@ int w2n_cmd_compile(int argc, char **argv) {
             progress = false;
         } else if (!strcmp(a, "--exe")) {
             exe = true;
+        } else if (!strcmp(a, "--header") || !strncmp(a, "--header=", 9)) {
+            header = true;
+            header_path = a[8] == '=' && a[9] ? a + 9 : NULL;
         } else if (!strncmp(a, "--exe-run-options=", 18)) {
             exe_opts.run_options = a + 18;
         } else if (!strncmp(a, "--cc=", 5) && a[5]) {
@@ -312,6 +347,13 @@ int w2n_cmd_compile(int argc, char **argv) {
         free(inputs);
         return w2n_exit_status_for(ks);
     }
+    if (header && (exe || (header_path && ninputs > 1))) {
+        fprintf(stderr, "w2n compile: --header%s\n",
+                exe ? " binds an object, not an --exe executable"
+                    : "=FILE names one header; several inputs get one each with --header");
+        free(inputs);
+        return W2N_EXIT_USAGE;
+    }
     if (exe && ninputs > 1) {
         fprintf(stderr, "w2n compile: --exe links one input (got %d)\n", ninputs);
         free(inputs);
@@ -335,7 +377,7 @@ int w2n_cmd_compile(int argc, char **argv) {
         outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL, exe)
                                          : strdup(output);
     compile_job job = {inputs,    outputs, &opts, &budget, sign_path ? sign_key : NULL,
-                       cache_dir, exe ? &exe_opts : NULL};
+                       cache_dir, exe ? &exe_opts : NULL, header, header_path};
     int status = w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs,
                                progress && ninputs > 1);
     for (int i = 0; i < ninputs; i++)
