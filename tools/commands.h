@@ -11,5 +11,6 @@ int w2n_cmd_run(int argc, char **argv);
 int w2n_cmd_validate(int argc, char **argv);
 int w2n_cmd_inspect(int argc, char **argv);
 int w2n_cmd_keygen(int argc, char **argv);
+int w2n_cmd_compare(int argc, char **argv);
 
 #endif

@@ -50,6 +50,8 @@ typedef struct w2n_run_options {
     bool help;
     bool version;               /* --version: print it, run nothing */
     const char *file;
+    const uint8_t *embedded;    /* the object itself, in an --exe executable: FILE is */
+    size_t embedded_size;       /* then only its name (argv[0]) and nothing is read */
     int nargs;                  /* program arguments after FILE */
     char **args;
 } w2n_run_options;

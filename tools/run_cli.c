@@ -29,6 +29,12 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
     size_t size = 0, compiled_size = 0;
     w2n_error err;
     int rc = W2N_RUN_EXIT_ERROR;
+    if (o->embedded) {   /* w2n compile --exe: the object is in the executable */
+        w2n_status st = w2n_object_load(o->embedded, o->embedded_size, obj, &err);
+        if (st != W2N_OK)
+            fprintf(stderr, "%s: %s\n", prog, err.message);
+        return st == W2N_OK ? 0 : w2n_exit_status_for(st);
+    }
     if (w2n_read_file(o->file, &bytes, &size, &err) != W2N_OK) {
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         return rc;
@@ -370,5 +376,47 @@ int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn comp
     }
     int rc = run(prog, &o, compile);
     w2n_run_options_free(&o);
+    return rc;
+}
+
+/* Split `text` at spaces onto words[*n...] (at most max); the copy is kept. */
+static void split_words(const char *text, char **words, int *n, int max) {
+    if (!text)
+        return;
+    char *copy = strdup(text);
+    for (char *save = NULL, *w = copy ? strtok_r(copy, " \t\n", &save) : NULL; w && *n < max;
+         w = strtok_r(NULL, " \t\n", &save))
+        words[(*n)++] = w;
+}
+
+int w2n_run_embedded(const uint8_t *object, size_t size, const char *baked_options, int argc,
+                     char **argv) {
+    const char *prog = argc > 0 ? base_name(argv[0]) : "app";
+    /* The run's command line: the options baked in at compile time, then
+     * W2N_RUN_OPTIONS, then the program's own argv (argv[0] as FILE). */
+    enum { MAX_WORDS = 256 };
+    int n = 0;
+    char **words = calloc((size_t)argc + MAX_WORDS + 4, sizeof *words);
+    if (!words)
+        return W2N_RUN_EXIT_ERROR;
+    words[n++] = (char *)prog;
+    split_words(baked_options, words, &n, MAX_WORDS / 2);
+    split_words(getenv("W2N_RUN_OPTIONS"), words, &n, MAX_WORDS);
+    words[n++] = argc > 0 ? argv[0] : (char *)prog;
+    for (int i = 1; i < argc; i++)
+        words[n++] = argv[i];
+    w2n_run_options o;
+    char msg[256];
+    int rc;
+    if (!w2n_run_parse(n, words, &o, msg, sizeof msg)) {
+        fprintf(stderr, "%s: W2N_RUN_OPTIONS: %s\n", prog, msg);
+        rc = W2N_RUN_EXIT_USAGE;
+    } else {
+        o.embedded = object;
+        o.embedded_size = size;
+        rc = run(prog, &o, NULL);
+    }
+    w2n_run_options_free(&o);
+    free(words);
     return rc;
 }

@@ -60,4 +60,12 @@ typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
  * process exit code. */
 int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn compile);
 
+/* The main of an executable made by `w2n compile --exe`: run `object`, held
+ * in the executable, as a WASI command with the process's argv.  Run
+ * options (--dir, --max-memory, ...) come from `baked_options` (given at
+ * compile time, words separated by spaces) and then from the environment
+ * variable W2N_RUN_OPTIONS; everything in argv belongs to the program. */
+int w2n_run_embedded(const uint8_t *object, size_t size, const char *baked_options, int argc,
+                     char **argv);
+
 #endif

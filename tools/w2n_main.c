@@ -17,6 +17,7 @@ static const struct {
     {"validate", w2n_cmd_validate, "check that modules are valid Wasm"},
     {"inspect", w2n_cmd_inspect, "describe a compiled object"},
     {"keygen", w2n_cmd_keygen, "make an Ed25519 key pair for signing objects"},
+    {"compare", w2n_cmd_compare, "run a module under w2n and other engines, compare"},
 };
 
 static void usage(FILE *out) {

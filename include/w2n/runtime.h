@@ -103,6 +103,8 @@ W2N_API w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size,
                                            w2n_error *err);
 W2N_API w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
                                                 w2n_object **out, w2n_error *err);
+/* Free a loaded object; every store that instantiated it must be freed first
+ * (its instances run the object's code). */
 W2N_API void w2n_object_free(w2n_object *obj);
 
 /* Introspection of what an object imports and exports (index < count). */
