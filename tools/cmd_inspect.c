@@ -43,6 +43,8 @@ static void print_limits(const w2n_limits *l) {
     printf("%smin %" PRIu64, l->is64 ? "i64 " : "", l->min);
     if (l->has_max)
         printf(" max %" PRIu64, l->max);
+    if (l->shared)
+        printf(" shared");
 }
 
 /* Provenance: which w2n compiled the object, how, from what. */

@@ -105,6 +105,10 @@ static void limits(jw *w, const w2n_limits *l) {
         fprintf(w->out, "%" PRIu64, l->max);
     else
         fputs("null", w->out);
+    key(w, "index_type");
+    fputs(l->is64 ? "\"i64\"" : "\"i32\"", w->out);
+    key(w, "shared");
+    fputs(l->shared ? "true" : "false", w->out);
 }
 
 static void valtypes(jw *w, const char *k, const w2n_valtype *t, uint32_t n) {

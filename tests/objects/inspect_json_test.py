@@ -95,8 +95,10 @@ def main():
         check('imports', [(i['module'], i['name'], i['kind']) for i in m['imports']] ==
               [('env', 'log', 'func'), ('env', 'g', 'global')])
         check('exports', sorted(e['name'] for e in m['exports']) == ['mem', 'round', 'run', 'tab'])
-        check('memory limits', m['memories'] == [{'min': 1, 'max': 4}])
-        check('table limits', m['tables'] == [{'element': 'funcref', 'min': 2, 'max': None}])
+        check('memory limits', m['memories'] == [{'min': 1, 'max': 4, 'index_type': 'i32',
+                                                  'shared': False}])
+        check('table limits', m['tables'] == [{'element': 'funcref', 'min': 2, 'max': None,
+                                               'index_type': 'i32', 'shared': False}])
         check('globals', m['globals'] == [{'type': 'i64', 'mutable': True}])
         check('start and segments', m['start'] == 2 and m['element_segments'] == 1 and
               m['data_segments'] == 1)
