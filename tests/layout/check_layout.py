@@ -3,7 +3,9 @@
 
   tests/layout/check_layout.py SOURCE_DIR
 
-1. compiler/ and runtime/ hold sources only in their stage folders.
+1. compiler/ and runtime/ hold sources only in their stage folders, and
+   every folder of common/, compiler/ and runtime/ that holds sources has a
+   README.md (what it owns, what it may include).
 2. Every `#include "..."` of a header of common/, compiler/ or runtime/ is
    one its folder may include (each folder's README.md says which).  Private
    headers stay private: tools/, spec-tests/, benchmarks/ and examples/ may
@@ -66,6 +68,12 @@ def main():
             if name.endswith((".c", ".h")):
                 problems.append(f"{top}/{name}: sources go in a stage folder "
                                 f"({', '.join(stages)}; see their README.md)")
+    for top in ("common",) + tuple(STAGES):
+        for dirpath, _, filenames in os.walk(os.path.join(root, top)):
+            if any(n.endswith((".c", ".h")) for n in filenames) and \
+                    "README.md" not in filenames:
+                problems.append(f"{os.path.relpath(dirpath, root)}/: no README.md saying "
+                                "what the folder owns and may include")
     private = [h for top in ("common",) + tuple(STAGES) for h in sources(root, top)
                if h.endswith(".h")]
 
