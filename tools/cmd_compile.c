@@ -14,7 +14,7 @@
  * Several inputs run -j N at a time with progress on stderr (compile_batch.c);
  * --cache-dir reuses objects of identical compiles (compile_cache.c).
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
- * with the secret key of `w2n keygen` (runtime/seal.h).
+ * with the secret key of `w2n keygen` (common/seal.h).
  * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
  * usage, 3 an input uses a feature w2n does not support or --wasm-features
  * disables, 4 an input exceeds one of

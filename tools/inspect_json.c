@@ -10,8 +10,8 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "image.h"
 #include "inspect_report.h"
+#include "reloc.h"
 #include "w2n/compiler_flags.h"
 #include "w2n/features.h"
 
@@ -245,8 +245,9 @@ static void metadata(jw *w, const w2n_inspect_report *r) {
     kv_u64(w, "minor", m->abi_minor);
     close_(w, '}');
     provenance(w, m);
-    kv_str(w, "arch", m->arch >= W2N_ARCH_X86_64 && m->arch <= W2N_ARCH_RISCV64
-                          ? w2n_arch_name((w2n_arch)m->arch) : "unknown");
+    /* Named by the common table (the loader's w2n_arch_name reads it too). */
+    const w2n_reloc_arch *arch = w2n_reloc_arch_get((w2n_arch)m->arch);
+    kv_str(w, "arch", arch ? arch->name : "unknown");
     kv_str(w, "cpu", m->cpu ? m->cpu : "");
     kv_str(w, "features", m->features ? m->features : "");
     kv_str(w, "bounds_checks",

@@ -257,7 +257,7 @@ enum w2n_helper_index {
 #define W2N_BOUNDS_MODE_GUARD    UINT64_C(0x64726175676e3277)
 #define W2N_BOUNDS_MODE_EXPLICIT UINT64_C(0x636c7078656e3277)
 
-/* The metadata section, encoded as runtime/meta.h describes. */
+/* The metadata section, encoded as common/meta.h describes. */
 #define W2N_META_SECTION ".w2n.module"
 #define W2N_META_MAGIC   "W2NMETA"   /* 8 bytes with the NUL */
 

@@ -1,7 +1,7 @@
 /*
  * w2n/features.h — WebAssembly proposals ("features") as data.
  *
- * Every instruction (compiler/opcodes.def), value type, section and module
+ * Every instruction (compiler/front/opcodes.def), value type, section and module
  * construct belongs to one feature.  A feature set is a bit mask of enabled
  * features; only features w2n implements can be enabled, and MVP (Wasm 1.0)
  * is always on.  A module that uses a feature outside the set is refused

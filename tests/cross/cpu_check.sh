@@ -14,13 +14,15 @@ printf '(module (func (export "main") (result i32) i32.const 42))\n' >"$work/t.w
 wat2wasm "$work/t.wat" -o "$work/t.wasm" || exit 2
 cc_aarch64=aarch64-linux-gnu-gcc
 cc_riscv64=riscv64-linux-gnu-gcc
+. "$src/tests/cross/runtime_layout.sh"
 for t in aarch64 riscv64; do
     eval cc=\$cc_$t
     # w2n/version.h is generated into the build tree, beside tools/.
-    $cc -std=gnu11 -O1 -static -I"$src/include" -I"$src/runtime" -I"$src/tools" \
+    # shellcheck disable=SC2046 # the lists split into words on purpose
+    $cc -std=gnu11 -O1 -static $(runtime_includes "$src") -I"$src/tools" \
         -I"$(dirname "$w2n")/../generated" \
         "$src"/tools/w2n_run_main.c "$src"/tools/run_*.c "$src"/tools/output.c \
-        "$src"/runtime/*.c "$src"/runtime/wasi/*.c -lm -lpthread \
+        $(runtime_sources "$src" wasi) -lm -lpthread \
         -o "$work/w2n-run-$t" 2>"$work/cc.log" || { cat "$work/cc.log"; exit 2; }
 done
 

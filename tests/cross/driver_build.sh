@@ -6,6 +6,8 @@
 # straight from the runtime's sources into OUT, and set $run to what runs
 # it (nothing on x86-64, qemu-user for aarch64 and riscv64).  Returns 1
 # (with a message) when that gcc is not installed.
+. "$here/runtime_layout.sh"
+
 build_driver() {
     case $1 in
     x86_64) cc=gcc; run="" ;;
@@ -19,7 +21,8 @@ build_driver() {
     fi
     _root=$(cd "$here/../.." && pwd)   # $here: the calling script's folder
     # w2n/version.h (the metadata decoder names the version) is generated beside tools/.
-    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static -I"$_root/include" \
-        -I"$_root/runtime" -I"$(dirname "$4")/../generated" \
-        "$2" "$_root"/runtime/*.c -lm -lpthread -o "$3"
+    # shellcheck disable=SC2046 # the lists split into words on purpose
+    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static $(runtime_includes "$_root") \
+        -I"$(dirname "$4")/../generated" \
+        "$2" $(runtime_sources "$_root") -lm -lpthread -o "$3"
 }

@@ -12,7 +12,10 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/w2n_reloc_smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-srcs="error.c elf.c image.c libcalls.c reloc.c reloc_x86_64.c reloc_aarch64.c reloc_riscv64.c"
+. "$here/runtime_layout.sh"
+# The loader alone: the ELF reader and relocations of common/, the image.
+srcs="common/error.c common/elf.c runtime/loader/image.c runtime/loader/libcalls.c common/reloc.c
+      common/reloc_x86_64.c common/reloc_aarch64.c common/reloc_riscv64.c"
 targets=${*:-x86_64 aarch64 riscv64}
 status=0
 for t in $targets; do
@@ -23,9 +26,10 @@ for t in $targets; do
     *) echo "unknown target $t"; exit 2 ;;
     esac
     set --
-    for s in $srcs; do set -- "$@" "$root/runtime/$s"; done
-    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static -I"$root/include" \
-        -I"$root/runtime" "$here/reloc_smoke_driver.c" "$@" -lm -o "$work/driver-$t"
+    for s in $srcs; do set -- "$@" "$root/$s"; done
+    # shellcheck disable=SC2046 # the list splits into words on purpose
+    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static $(runtime_includes "$root") \
+        "$here/reloc_smoke_driver.c" "$@" -lm -o "$work/driver-$t"
     for pic in -fno-pic -fPIC; do
         obj="$work/obj-$t$pic.o"
         clang-19 -c -O2 $pic --target=$t-linux-gnu $cflags "$here/reloc_smoke_obj.c" -o "$obj"

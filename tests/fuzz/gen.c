@@ -195,7 +195,7 @@ static void fuel_check(gen *g) {
 /* Before a loop: reset its trip counter (one local per loop nesting level).
  * Half the loops are counted: they drop their condition and stop on the
  * counter alone, the shape whose trip count the compiler's loop versioning
- * (compiler/loop_bounds.c) works out; they skip the fuel check, which ends
+ * (compiler/loops/loop_bounds.c) works out; they skip the fuel check, which ends
  * in `unreachable`, so that guard mode versions them too. */
 static void loop_begin(gen *g) {
     byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);

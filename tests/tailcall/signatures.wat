@@ -1,5 +1,5 @@
 ;; Tail calls at the edges of what each target returns in registers
-;; (compiler/target.c): where the results fit, a musttail call; where they do
+;; (compiler/emit/target.c): where the results fit, a musttail call; where they do
 ;; not, an ordinary call and return, which LLVM must never be asked to make a
 ;; tail call (it would abort).  Each export counts n down through two
 ;; functions of different parameters and returns its results at 0.

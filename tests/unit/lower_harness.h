@@ -1,7 +1,7 @@
 /*
  * lower_harness.h — run single lowered Wasm instructions on the host.
  *
- * The numeric and SIMD lowering tests compile compiler/lower_numeric.c,
+ * The numeric and SIMD lowering tests compile compiler/lower/lower_numeric.c,
  * lower_simd.c and lower_simd_memory.c straight into their executable
  * together with lower_harness.c, which gives the lower.h API (operand stack,
  * traps, intrinsics, memory addresses) its own small implementation.  They do

@@ -1,8 +1,8 @@
 /*
  * test_frame.c — native stack frames measured from RISC-V code (runtime
  * frame_riscv64.c), recorded by the compiler in the metadata
- * (compiler/frame_record.c), and the loader's and the store's handling of a
- * recorded size that lies (runtime/frame.c, call.c).
+ * (compiler/emit/frame_record.c), and the loader's and the store's handling of a
+ * recorded size that lies (common/frame.c, call.c).
  *
  * The decoder cases are hand-assembled byte sequences in the shapes LLVM 19
  * emits; the object cases compile small modules for riscv64 and x86-64 on

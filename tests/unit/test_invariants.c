@@ -6,7 +6,7 @@
  * disagree with the module); a control test shows the same calls pass when
  * the invariant holds, so the deaths are not from the set-up.  Without
  * W2N_ASSERTIONS the checks compile to nothing and those tests are skipped;
- * the allocation tests (compiler/xalloc.h) run in every build.
+ * the allocation tests (compiler/lower/xalloc.h) run in every build.
  */
 #include <criterion/criterion.h>
 #include <signal.h>
@@ -16,7 +16,7 @@
 #include "meta_build.h"
 
 /* The lowering's allocations abort with one line rather than return NULL
- * (compiler/xalloc.h), also when n * size overflows; in every build. */
+ * (compiler/lower/xalloc.h), also when n * size overflows; in every build. */
 Test(invariants, allocation_overflow_aborts, .signal = SIGABRT) {
     w2n_xrealloc(NULL, SIZE_MAX / 2, 3);
 }

@@ -1,5 +1,5 @@
 /*
- * test_loop_version.c — loops with a fast version (compiler/loop_version.c,
+ * test_loop_version.c — loops with a fast version (compiler/loops/loop_version.c,
  * loop_bounds.c) behave exactly as without one.
  *
  * Each module is compiled twice, in each bounds-check mode: at -O2, where

@@ -1,7 +1,7 @@
 /*
  * test_lower_numeric.c — scalar numeric lowering, run bit-exactly on the host.
  *
- * Each case lowers one instruction through compiler/lower_numeric.c, JITs it
+ * Each case lowers one instruction through compiler/lower/lower_numeric.c, JITs it
  * (lower_harness.c) and compares the result bits, the NaN class, or the trap
  * against the Wasm spec; the values are the suite's edge cases (i32.wast,
  * i64.wast, f32.wast, f64.wast, conversions.wast).

@@ -2,7 +2,7 @@
  * test_lower_simd.c — v128 lowering, run bit-exactly on the host.
  *
  * Each check lowers one instruction (or a short sequence) through
- * compiler/lower_simd.c or lower_simd_memory.c, JITs it with lower_harness.c
+ * compiler/lower/lower_simd.c or lower_simd_memory.c, JITs it with lower_harness.c
  * and compares every lane with the Wasm spec's result.  Values follow the
  * edge cases of the suite's simd_*.wast files.
  */

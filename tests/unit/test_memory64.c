@@ -62,6 +62,44 @@ static int64_t expect_value(loaded *l, const char *name, int64_t arg) {
     return v;
 }
 
+/* One call of an export with one i64 argument and what it must give: `value`,
+ * or the trap `trap` when that is not W2N_TRAP_NONE.  A check is a list of
+ * steps run in order on one instance, each seeing what those before it did. */
+typedef struct step {
+    const char *name;
+    int64_t arg;
+    int64_t value;
+    w2n_trap_code trap;
+} step;
+
+#define RETURNS(name, arg, value) {name, arg, value, W2N_TRAP_NONE}
+#define TRAPS(name, arg, code) {name, arg, 0, code}
+#define NSTEPS(steps) (sizeof(steps) / sizeof((steps)[0]))
+
+static void expect_steps(loaded *l, const step *steps, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        const step *s = &steps[i];
+        if (s->trap != W2N_TRAP_NONE)
+            expect_trap(l, s->name, s->arg, s->trap);
+        else
+            cr_assert_eq(expect_value(l, s->name, s->arg), s->value, "step %zu: %s(%lld)", i,
+                         s->name, (long long)s->arg);
+    }
+}
+
+static void check_steps(const char *wat, w2n_bounds_mode mode, const step *steps, size_t n) {
+    loaded l = load(wat, mode);
+    expect_steps(&l, steps, n);
+    unload(&l);
+}
+
+/* A Test per bounds mode that runs `steps` on a fresh instance of `wat`. */
+#define TEST_BOTH_MODES(test, wat, steps)                                                        \
+    Test(memory64, test##_guard) { check_steps(wat, W2N_BOUNDS_GUARD, steps, NSTEPS(steps)); } \
+    Test(memory64, test##_explicit) {                                                            \
+        check_steps(wat, W2N_BOUNDS_EXPLICIT, steps, NSTEPS(steps));                             \
+    }
+
 /* addr + offset would wrap to a small, in-bounds address in 64 bits. */
 static const char *wrap_module =
     "(module (memory i64 1 4)\n"
@@ -77,33 +115,29 @@ static const char *wrap_module =
     "  (func (export \"size\") (param i64) (result i64) (memory.size))\n"
     "  (func (export \"grow\") (param i64) (result i64) (memory.grow (local.get 0))))\n";
 
-static void check_no_wrap(w2n_bounds_mode mode) {
-    loaded l = load(wrap_module, mode);
-    cr_assert_eq(expect_value(&l, "at", 16), 0x2a);
+static const step no_wrap_steps[] = {
+    RETURNS("at", 16, 0x2a),
     /* 2^64 - 16 + 32 wraps to 16, where the byte is: it must trap instead. */
-    expect_trap(&l, "wrap32", -16, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "wrap32", INT64_MIN, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "huge_offset", 0, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "huge_offset", 17, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "store_wrap", INT64_MIN, W2N_TRAP_MEMORY_OOB);
-    cr_assert_eq(expect_value(&l, "at", 16), 0x2a, "a trapping store wrote");
+    TRAPS("wrap32", -16, W2N_TRAP_MEMORY_OOB),
+    TRAPS("wrap32", INT64_MIN, W2N_TRAP_MEMORY_OOB),
+    TRAPS("huge_offset", 0, W2N_TRAP_MEMORY_OOB),
+    TRAPS("huge_offset", 17, W2N_TRAP_MEMORY_OOB),
+    TRAPS("store_wrap", INT64_MIN, W2N_TRAP_MEMORY_OOB),
+    RETURNS("at", 16, 0x2a), /* the trapping store wrote nothing */
     /* The last word of the memory, and one byte past it; addresses past 2^32. */
-    cr_assert_eq(expect_value(&l, "last", 0), 0);
-    expect_trap(&l, "last", 1, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "at", INT64_C(1) << 32, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "at", 65536, W2N_TRAP_MEMORY_OOB);
+    RETURNS("last", 0, 0),
+    TRAPS("last", 1, W2N_TRAP_MEMORY_OOB),
+    TRAPS("at", INT64_C(1) << 32, W2N_TRAP_MEMORY_OOB),
+    TRAPS("at", 65536, W2N_TRAP_MEMORY_OOB),
     /* i64 sizes; a delta past 2^32 pages fails rather than truncating. */
-    cr_assert_eq(expect_value(&l, "size", 0), 1);
-    cr_assert_eq(expect_value(&l, "grow", (INT64_C(1) << 32) + 1), -1);
-    cr_assert_eq(expect_value(&l, "size", 0), 1);
-    cr_assert_eq(expect_value(&l, "grow", 1), 1);
-    cr_assert_eq(expect_value(&l, "at", 65536), 0);
-    cr_assert_eq(expect_value(&l, "last", 65536), 0);
-    unload(&l);
-}
-
-Test(memory64, address_plus_offset_never_wraps_guard) { check_no_wrap(W2N_BOUNDS_GUARD); }
-Test(memory64, address_plus_offset_never_wraps_explicit) { check_no_wrap(W2N_BOUNDS_EXPLICIT); }
+    RETURNS("size", 0, 1),
+    RETURNS("grow", (INT64_C(1) << 32) + 1, -1),
+    RETURNS("size", 0, 1),
+    RETURNS("grow", 1, 1),
+    RETURNS("at", 65536, 0),
+    RETURNS("last", 65536, 0),
+};
+TEST_BOTH_MODES(address_plus_offset_never_wraps, wrap_module, no_wrap_steps)
 
 /* call_indirect, table.get and table.set through a 64-bit table: index 2^32
  * would be element 0 if truncated to 32 bits. */
@@ -121,25 +155,21 @@ static const char *table_module =
     "  (func (export \"grow\") (param i64) (result i64)\n"
     "    (table.grow $t (ref.null func) (local.get 0))))\n";
 
-static void check_table64(w2n_bounds_mode mode) {
-    loaded l = load(table_module, mode);
-    cr_assert_eq(expect_value(&l, "call", 0), 7);
-    expect_trap(&l, "call", INT64_C(1) << 32, W2N_TRAP_UNDEFINED_ELEMENT);
-    expect_trap(&l, "call", -1, W2N_TRAP_UNDEFINED_ELEMENT);
-    expect_trap(&l, "call", 1, W2N_TRAP_UNINITIALIZED);
-    cr_assert_eq(expect_value(&l, "is_null", 0), 0);
-    expect_trap(&l, "is_null", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB);
-    expect_trap(&l, "set", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB);
-    cr_assert_eq(expect_value(&l, "call", 0), 7, "a trapping table.set wrote");
-    cr_assert_eq(expect_value(&l, "size", 0), 2);
-    cr_assert_eq(expect_value(&l, "grow", INT64_C(1) << 32), -1);
-    cr_assert_eq(expect_value(&l, "grow", 3), 2);
-    cr_assert_eq(expect_value(&l, "size", 0), 5);
-    unload(&l);
-}
-
-Test(memory64, table64_indices_guard) { check_table64(W2N_BOUNDS_GUARD); }
-Test(memory64, table64_indices_explicit) { check_table64(W2N_BOUNDS_EXPLICIT); }
+static const step table64_steps[] = {
+    RETURNS("call", 0, 7),
+    TRAPS("call", INT64_C(1) << 32, W2N_TRAP_UNDEFINED_ELEMENT),
+    TRAPS("call", -1, W2N_TRAP_UNDEFINED_ELEMENT),
+    TRAPS("call", 1, W2N_TRAP_UNINITIALIZED),
+    RETURNS("is_null", 0, 0),
+    TRAPS("is_null", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB),
+    TRAPS("set", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB),
+    RETURNS("call", 0, 7), /* the trapping table.set wrote nothing */
+    RETURNS("size", 0, 2),
+    RETURNS("grow", INT64_C(1) << 32, -1),
+    RETURNS("grow", 3, 2),
+    RETURNS("size", 0, 5),
+};
+TEST_BOTH_MODES(table64_indices, table_module, table64_steps)
 
 /* A 64-bit memory of 6 GiB, written and read above 4 GiB.  The host may
  * refuse that much (address space, overcommit): then the test says so and
@@ -160,15 +190,16 @@ static void check_big(w2n_bounds_mode mode) {
         cr_skip_test("the host cannot map a 6 GiB linear memory (memory.grow returned -1)");
     }
     cr_assert_eq(old, 1);
-    const int64_t above4g[] = {INT64_C(4) << 30, (INT64_C(5) << 30) + 12345,
-                               (INT64_C(6) << 30) - 16};
-    for (int i = 0; i < 3; i++)
-        cr_assert_eq(expect_value(&l, "poke", above4g[i]), 0);
-    for (int i = 0; i < 3; i++)
-        cr_assert_eq(expect_value(&l, "peek", above4g[i]), above4g[i]);
-    /* Below 4 GiB + 8 bytes, the same low 32 bits hold nothing. */
-    cr_assert_eq(expect_value(&l, "peek", 0), 0);
-    expect_trap(&l, "peek", (INT64_C(6) << 30) - 15, W2N_TRAP_MEMORY_OOB);
+    const int64_t a = INT64_C(4) << 30, b = (INT64_C(5) << 30) + 12345,
+                  c = (INT64_C(6) << 30) - 16; /* above 4 GiB */
+    const step steps[] = {
+        RETURNS("poke", a, 0), RETURNS("poke", b, 0), RETURNS("poke", c, 0),
+        RETURNS("peek", a, a), RETURNS("peek", b, b), RETURNS("peek", c, c),
+        /* Below 4 GiB + 8 bytes, the same low 32 bits hold nothing. */
+        RETURNS("peek", 0, 0),
+        TRAPS("peek", (INT64_C(6) << 30) - 15, W2N_TRAP_MEMORY_OOB),
+    };
+    expect_steps(&l, steps, NSTEPS(steps));
     unload(&l);
 }
 
@@ -198,22 +229,18 @@ static const char *simd_module =
     "  (func (export \"splat\") (param i64) (result i32)\n"
     "    (i32x4.extract_lane 1 (v128.load32_splat offset=0xfffffffffffffff0 (local.get 0)))))\n";
 
-static void check_simd(w2n_bounds_mode mode) {
-    loaded l = load(simd_module, mode);
-    cr_assert_eq(expect_value(&l, "store_lane", 65534), 0);
-    cr_assert_eq(expect_value(&l, "load_lane", 65535), 0x2a);
-    cr_assert_eq(expect_value(&l, "load", 65536 - 32), 0x2a000000);
-    expect_trap(&l, "load", 65536 - 31, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "load", -16, W2N_TRAP_MEMORY_OOB);  /* wraps to 0 */
-    expect_trap(&l, "store_lane", 65535, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "store_lane", -1, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "load_lane", INT64_C(1) << 32, W2N_TRAP_MEMORY_OOB);
-    expect_trap(&l, "splat", 16, W2N_TRAP_MEMORY_OOB); /* wraps to 0 */
-    unload(&l);
-}
-
-Test(memory64, simd_accesses_guard) { check_simd(W2N_BOUNDS_GUARD); }
-Test(memory64, simd_accesses_explicit) { check_simd(W2N_BOUNDS_EXPLICIT); }
+static const step simd_steps[] = {
+    RETURNS("store_lane", 65534, 0),
+    RETURNS("load_lane", 65535, 0x2a),
+    RETURNS("load", 65536 - 32, 0x2a000000),
+    TRAPS("load", 65536 - 31, W2N_TRAP_MEMORY_OOB),
+    TRAPS("load", -16, W2N_TRAP_MEMORY_OOB), /* wraps to 0 */
+    TRAPS("store_lane", 65535, W2N_TRAP_MEMORY_OOB),
+    TRAPS("store_lane", -1, W2N_TRAP_MEMORY_OOB),
+    TRAPS("load_lane", INT64_C(1) << 32, W2N_TRAP_MEMORY_OOB),
+    TRAPS("splat", 16, W2N_TRAP_MEMORY_OOB), /* wraps to 0 */
+};
+TEST_BOTH_MODES(simd_accesses, simd_module, simd_steps)
 
 /* table.init, table.copy and table.fill on a 64-bit table take an i64
  * destination (and i64 source and length for copy between 64-bit tables);
@@ -231,24 +258,20 @@ static const char *table_bulk_module =
     "  (func (export \"call\") (param i64) (result i32)\n"
     "    (call_indirect $t (type $r) (local.get 0))))\n";
 
-static void check_table_bulk(w2n_bounds_mode mode) {
-    loaded l = load(table_bulk_module, mode);
-    cr_assert_eq(expect_value(&l, "init", 0), 0);
-    cr_assert_eq(expect_value(&l, "call", 1), 2);
-    expect_trap(&l, "init", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB);
-    expect_trap(&l, "init", 3, W2N_TRAP_TABLE_OOB);
-    cr_assert_eq(expect_value(&l, "copy", 2), 0);
-    cr_assert_eq(expect_value(&l, "call", 3), 2);
-    expect_trap(&l, "copy", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB);
-    expect_trap(&l, "fill", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB);
-    cr_assert_eq(expect_value(&l, "call", 0), 1, "a trapping fill wrote");
-    cr_assert_eq(expect_value(&l, "fill", 4), 0);
-    expect_trap(&l, "call", 0, W2N_TRAP_UNINITIALIZED);
-    unload(&l);
-}
-
-Test(memory64, table64_bulk_guard) { check_table_bulk(W2N_BOUNDS_GUARD); }
-Test(memory64, table64_bulk_explicit) { check_table_bulk(W2N_BOUNDS_EXPLICIT); }
+static const step table_bulk_steps[] = {
+    RETURNS("init", 0, 0),
+    RETURNS("call", 1, 2),
+    TRAPS("init", INT64_C(1) << 32, W2N_TRAP_TABLE_OOB),
+    TRAPS("init", 3, W2N_TRAP_TABLE_OOB),
+    RETURNS("copy", 2, 0),
+    RETURNS("call", 3, 2),
+    TRAPS("copy", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB),
+    TRAPS("fill", (INT64_C(1) << 32) + 1, W2N_TRAP_TABLE_OOB),
+    RETURNS("call", 0, 1), /* the trapping fill wrote nothing */
+    RETURNS("fill", 4, 0),
+    TRAPS("call", 0, W2N_TRAP_UNINITIALIZED),
+};
+TEST_BOTH_MODES(table64_bulk, table_bulk_module, table_bulk_steps)
 
 /* memory.grow may move a 64-bit memory (the runtime maps it as in explicit
  * mode, whatever the object's mode), so code must not reuse the base it read

@@ -1,5 +1,5 @@
 /*
- * test_opcode_table.c — the instruction table (compiler/opcodes.def) is
+ * test_opcode_table.c — the instruction table (compiler/front/opcodes.def) is
  * well-formed and every stage handles every row whose feature w2n
  * implements: the decoder looks each row up, the validator types it (its
  * signature, or a rule in code for "*" rows), the lowering has a handler, and

@@ -1,7 +1,7 @@
 /*
  * test_switch_lowering.c — how a br_table dispatch loop is lowered on x86-64:
  * fewer than 16 cases become a compare tree, more stay a jump table (see
- * compiler/target.c for the measurement behind the threshold).  Both shapes
+ * compiler/emit/target.c for the measurement behind the threshold).  Both shapes
  * must compute the same as the C model below, for every case.
  */
 #include <criterion/criterion.h>

@@ -1,6 +1,6 @@
 /*
  * lf_meta.c — libFuzzer target "meta": the ".w2n.module" codec alone
- * (runtime/meta.c), seeded with the sections of real objects.
+ * (common/meta.c), seeded with the sections of real objects.
  *
  * Beyond "no crash, no leak": what decodes re-encodes, the encoding decodes
  * again, and encoding that gives the same bytes (the codec has one format,
