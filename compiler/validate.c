@@ -4,6 +4,13 @@
  * stack whose entries may be Unknown, a stack of control frames, and the
  * "unreachable" flag that makes the rest of a block stack-polymorphic).
  *
+ * Typed function references (Wasm 3.0): operands match their expected
+ * type by subtyping (`matches`, concrete types compared through the
+ * module's canonical indices); the stack's Unknown is the bottom of every
+ * type, and a reference popped from it is (ref bot).  A local of a
+ * non-null type holds a value only from a local.set/tee to the end of the
+ * block around it: the `inits` log undoes each block's sets at its end.
+ *
  * Invariants: the operand stack never shrinks below the height of the
  * innermost frame; both stacks are allocated once per module and grown by
  * doubling, so a body is checked in time linear in its size (br_table:
