@@ -245,7 +245,8 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
         w2n_tabletype type = m->tables[i];
         type.elem = w2n_valtype_canonical(type.elem, inst->type_ids);
         /* The initialiser sees imported globals only (meta.c checks). */
-        void *init = m->table_inits[i].kind ? eval_const(inst, &m->table_inits[i]).ref : NULL;
+        bool has_init = m->table_inits && m->table_inits[i].kind;
+        void *init = has_init ? eval_const(inst, &m->table_inits[i]).ref : NULL;
         w2n_status st = w2n_table_create(store, type, init, &t, err);
         if (st != W2N_OK)
             return st;

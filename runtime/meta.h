@@ -98,7 +98,7 @@ typedef struct w2n_meta {
     w2n_const_expr *const_ops;
     uint32_t nglobals;        /* defined globals only */
     w2n_meta_global *globals;
-    w2n_const_expr *table_inits; /* ntables: a defined table's initial value; kind 0: null */
+    w2n_const_expr *table_inits; /* ntables (or NULL): a table's initial value; kind 0: null */
     uint32_t nexports;
     w2n_meta_export *exports;
     int64_t start;            /* start function index, or -1 */

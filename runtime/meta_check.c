@@ -147,7 +147,7 @@ static w2n_status check_globals(const checker *c) {
         if (!fits(const_type(m, &m->globals[i].init), m->globals[i].type.type))
             return bad(c, "initialiser of another type than its global", m->nimported_globals + i);
     for (uint32_t i = 0; i < m->ntables; i++)
-        if (m->table_inits[i].kind &&
+        if (m->table_inits && m->table_inits[i].kind &&
             !fits(const_type(m, &m->table_inits[i]), m->tables[i].elem))
             return bad(c, "initialiser of another type than its table", m->nimported_tables + i);
     return W2N_OK;
