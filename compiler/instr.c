@@ -86,9 +86,13 @@ static bool read_ref_heap_type(w2n_reader *r, w2n_heaptype *out) {
                                                                  : (uint32_t)ht);
         return true;
     }
+    /* An abstract heap type is one byte, as a value type is (s7). */
     uint8_t code = (uint8_t)(ht & 0x7F);
+    bool one_byte = r->pos == at + 1;
     r->pos = at;
-    if (ht < -0x40 || !w2n_heaptype_is_abstract_code(code))
+    if (!one_byte)
+        return w2n_reader_fail(r, "integer representation too long");
+    if (!w2n_heaptype_is_abstract_code(code))
         return w2n_reader_fail(r, "malformed heap type");
     if (!check_valtype(r, code))
         return false;

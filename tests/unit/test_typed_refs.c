@@ -208,3 +208,31 @@ Test(typed_refs, type_definitions_see_only_earlier_types) {
     cr_assert_str_eq(err.message, "unknown type 1");
     w2n_module_free(&m);
 }
+
+Test(typed_refs, heap_types_decode_as_the_reference_interpreter_does) {
+    static const uint8_t head[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
+    struct {
+        uint8_t bytes[8];
+        size_t n;
+        w2n_status want;
+        const char *message;
+    } cases[] = {
+        /* (func (param (ref null func))), the code over-long: s7, one byte */
+        {{1, 0x60, 1, 0x63, 0xF0, 0x7F, 0}, 7, W2N_ERR_MALFORMED, "integer representation too long"},
+        {{1, 0x60, 1, 0x63, 0x70, 0}, 6, W2N_OK, NULL},
+        {{1, 0x60, 1, 0x64, 0x40, 0}, 6, W2N_ERR_MALFORMED, "malformed heap type"},
+        /* a type index as a two-byte s33: fine (and here unknown) */
+        {{1, 0x60, 1, 0x64, 0x80, 0x01, 0}, 7, W2N_ERR_INVALID, "unknown type 128"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        buf o = {{0}, 0};
+        put(&o, head, sizeof head);
+        section(&o, 1, cases[i].bytes, cases[i].n);
+        w2n_error err;
+        memset(&err, 0, sizeof err);
+        w2n_status st = w2n_validate(o.b, o.n, &err);
+        cr_assert_eq(st, cases[i].want, "case %zu: %d '%s'", i, st, err.message);
+        if (cases[i].message)
+            cr_assert_str_eq(err.message, cases[i].message, "case %zu", i);
+    }
+}
