@@ -1,5 +1,6 @@
 /*
- * test_rt_functype.c — canonical type ids of typed signatures: a module's
+ * test_rt_functype.c — canonical type ids of typed signatures (and tables of
+ * non-null references, which never hold null): a module's
  * `(ref $t)` is interned by $t's canonical id, not by its index, so equal
  * structures of different modules meet at one id, and a type naming itself
  * matches another that names itself.
@@ -54,4 +55,22 @@ Test(rt_functype, canonical_valtype) {
     cr_assert_eq(w2n_valtype_canonical(ref_to(1, false), ids), ref_to(42, false));
     cr_assert_eq(w2n_valtype_canonical(W2N_FUNCREF, ids), W2N_FUNCREF);
     cr_assert_eq(w2n_valtype_canonical(W2N_I64, ids), W2N_I64);
+}
+
+Test(rt_functype, tables_of_non_null_references_never_hold_null) {
+    w2n_store *store = w2n_store_new(NULL);
+    cr_assert_not_null(store);
+    w2n_tabletype type = {w2n_valtype_ref(W2N_FUNCREF, false), {.min = 2}};
+    w2n_error err;
+    cr_assert_null(w2n_table_new(store, type, NULL, &err));
+    cr_assert_str_eq(err.message, "a table of (ref func) cannot start null");
+    w2n_func f = {0};
+    w2n_table *t = w2n_table_new(store, type, &f, &err);
+    cr_assert_not_null(t, "%s", err.message);
+    cr_assert_eq(w2n_table_set(t, 1, NULL, &err), W2N_ERR_ARGUMENT);
+    cr_assert_str_eq(err.message, "a table of (ref func) cannot hold null");
+    cr_assert_eq(w2n_table_set(t, 1, &f, &err), W2N_OK);
+    type.limits.min = 0; /* an empty one needs no value */
+    cr_assert_not_null(w2n_table_new(store, type, NULL, &err));
+    w2n_store_free(store);
 }
