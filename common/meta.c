@@ -5,12 +5,14 @@
  * the format has exactly one definition: this file and the comment in meta.h.
  * Layout: the 8-byte magic W2N_META_MAGIC (with its NUL), then the fields of
  * struct w2n_meta in declaration order.  Integers are little-endian of their
- * declared width (bool and valtype/kind/mode are one byte), strings and byte
+ * declared width (bool and kind/mode are one byte, a value type a u32 as in
+ * w2n/types.h), strings and byte
  * arrays are a u32 length then the bytes, vectors a u32 count then the items.
  * An import encodes only the type of its kind.  A const expr is
  * kind u8, index u32, bits[0] u64, bits[1] u64; the pool of extended-const
  * instructions comes before the globals, whose initialisers may name runs of
- * it.  The u32 after the magic is the ABI major in its low 16 bits and the
+ * it; the defined tables' initialisers (a u8 flag, then a const expr if 1)
+ * follow the globals.  The u32 after the magic is the ABI major in its low 16 bits and the
  * minor in its high 16.  The provenance fields follow the data segments;
  * nothing else may.
  *
@@ -85,13 +87,19 @@ static void put_limits(wbuf *b, const w2n_limits *l) {
                         (l->is64 ? LIMITS_64 : 0)));
 }
 
+static void put_valtypes(wbuf *b, const w2n_valtype *ts, uint32_t n) {
+    put_u32(b, n);
+    for (uint32_t i = 0; i < n; i++)
+        put_u32(b, ts[i]);
+}
+
 static void put_tabletype(wbuf *b, const w2n_tabletype *t) {
-    put_u8(b, t->elem);
+    put_u32(b, t->elem);
     put_limits(b, &t->limits);
 }
 
 static void put_globaltype(wbuf *b, const w2n_globaltype *g) {
-    put_u8(b, g->type);
+    put_u32(b, g->type);
     put_u8(b, g->is_mutable ? 1 : 0);
 }
 
@@ -120,7 +128,7 @@ static void put_segments(wbuf *b, const w2n_meta *m) {
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_meta_elem *e = &m->elems[i];
         put_u8(b, e->mode);
-        put_u8(b, e->type);
+        put_u32(b, e->type);
         put_u32(b, e->table);
         put_const(b, &e->offset);
         put_u32(b, e->count);
@@ -162,11 +170,8 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
 
     put_u32(&b, m->ntypes);
     for (uint32_t i = 0; i < m->ntypes; i++) {
-        const w2n_functype *t = &m->types[i];
-        put_u32(&b, t->nparams);
-        put(&b, t->params, t->nparams);
-        put_u32(&b, t->nresults);
-        put(&b, t->results, t->nresults);
+        put_valtypes(&b, m->types[i].params, m->types[i].nparams);
+        put_valtypes(&b, m->types[i].results, m->types[i].nresults);
     }
     put_u32(&b, m->nimports);
     for (uint32_t i = 0; i < m->nimports; i++)
@@ -187,6 +192,12 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     for (uint32_t i = 0; i < m->nglobals; i++) {
         put_globaltype(&b, &m->globals[i].type);
         put_const(&b, &m->globals[i].init);
+    }
+    for (uint32_t i = 0; i < m->ntables; i++) {
+        const w2n_const_expr *init = m->table_inits ? &m->table_inits[i] : NULL;
+        put_u8(&b, init && init->kind ? 1 : 0);
+        if (init && init->kind)
+            put_const(&b, init);
     }
     put_u32(&b, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
@@ -219,6 +230,7 @@ typedef struct rbuf {
     w2n_error *err;
     w2n_status code;
     bool failed;
+    uint32_t ntypes;          /* of the module, once read: concrete types name one */
 } rbuf;
 
 /* Record the first failure only; later reads return zeros. */
@@ -304,19 +316,31 @@ static char *get_str(rbuf *r) {
     return (char *)get_bytes(r, n, true);
 }
 
-static bool is_numtype(uint8_t t) {
+static bool is_numtype(w2n_valtype t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == W2N_V128;
 }
-static bool is_reftype(uint8_t t) { return t == W2N_FUNCREF || t == W2N_EXTERNREF; }
-static bool is_valtype(uint8_t t) { return is_numtype(t) || is_reftype(t); }
 
-static void get_valtypes(rbuf *r, uint32_t *out_n, w2n_valtype **out) {
-    uint32_t n = get_count(r, 1);
+/* A reference type whose concrete index, if any, is below `ntypes`; the
+ * heap bottom is the validator's own and never travels. */
+static bool is_reftype(w2n_valtype t, uint32_t ntypes) {
+    w2n_heaptype ht = w2n_valtype_heap_type(t);
+    if (w2n_heaptype_is_concrete(ht))
+        return w2n_valtype_type_index(t) < ntypes;
+    return ht != W2N_HEAPTYPE_BOTTOM && w2n_valtype_is_ref(t);
+}
+static bool is_valtype(w2n_valtype t, uint32_t ntypes) {
+    return is_numtype(t) || is_reftype(t, ntypes);
+}
+
+/* `ntypes`: the types a concrete reference may name (a type definition:
+ * itself and those before it, so canonicalisation never loops). */
+static void get_valtypes(rbuf *r, uint32_t ntypes, uint32_t *out_n, w2n_valtype **out) {
+    uint32_t n = get_count(r, 4);
     *out_n = n;
-    *out = alloc_array(r, n, 1);
+    *out = alloc_array(r, n, sizeof **out);
     for (uint32_t i = 0; i < n && !r->failed; i++) {
-        (*out)[i] = get_u8(r);
-        if (!is_valtype((*out)[i]))
+        (*out)[i] = get_u32(r);
+        if (!is_valtype((*out)[i], ntypes))
             bad(r, "unknown value type");
     }
 }
@@ -344,8 +368,8 @@ static void get_limits(rbuf *r, w2n_limits *l, uint64_t cap, uint64_t cap64) {
 }
 
 static void get_tabletype(rbuf *r, w2n_tabletype *t) {
-    t->elem = get_u8(r);
-    if (!r->failed && !is_reftype(t->elem))
+    t->elem = get_u32(r);
+    if (!r->failed && !is_reftype(t->elem, r->ntypes))
         bad(r, "table element type is not a reference type");
     get_limits(r, &t->limits, UINT32_MAX, UINT64_MAX);
     if (!r->failed && t->limits.shared)
@@ -353,8 +377,8 @@ static void get_tabletype(rbuf *r, w2n_tabletype *t) {
 }
 
 static void get_globaltype(rbuf *r, w2n_globaltype *g) {
-    g->type = get_u8(r);
-    if (!r->failed && !is_valtype(g->type))
+    g->type = get_u32(r);
+    if (!r->failed && !is_valtype(g->type, r->ntypes))
         bad(r, "unknown global type");
     g->is_mutable = get_bool(r);
 }
@@ -402,7 +426,7 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
     case W2N_CONST_F64: case W2N_CONST_V128:
         break;
     case W2N_CONST_REF_NULL:
-        if (!is_reftype((uint8_t)c->index) || c->index > 0xFF)
+        if (!is_reftype(c->index, r->ntypes) || !w2n_valtype_is_nullable(c->index))
             bad(r, "ref.null of a non-reference type");
         break;
     case W2N_CONST_REF_FUNC:
@@ -479,11 +503,11 @@ static void get_header_and_types(rbuf *r, w2n_meta *m) {
     m->cpu = get_str(r);
     m->features = get_str(r);
     m->module_hash = get_u64(r);
-    m->ntypes = get_count(r, 8);
+    m->ntypes = r->ntypes = get_count(r, 8);
     m->types = alloc_array(r, m->ntypes, sizeof *m->types);
     for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
-        get_valtypes(r, &m->types[i].nparams, &m->types[i].params);
-        get_valtypes(r, &m->types[i].nresults, &m->types[i].results);
+        get_valtypes(r, i + 1, &m->types[i].nparams, &m->types[i].params);
+        get_valtypes(r, i + 1, &m->types[i].nresults, &m->types[i].results);
     }
 }
 
@@ -515,7 +539,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
             bad(r, "function type index out of range");
     }
     s->funcs += m->nfuncs;
-    m->ntables = get_count(r, 18);
+    m->ntables = get_count(r, 21);
     m->tables = alloc_array(r, m->ntables, sizeof *m->tables);
     for (uint32_t i = 0; i < m->ntables && !r->failed; i++)
         get_tabletype(r, &m->tables[i]);
@@ -536,7 +560,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
         if (!r->failed && !is_pool_kind(m->const_ops[i].kind))
             bad(r, "unknown extended constant instruction");
     }
-    m->nglobals = get_count(r, 2 + CONST_SIZE);
+    m->nglobals = get_count(r, 5 + CONST_SIZE);
     m->globals = alloc_array(r, m->nglobals, sizeof *m->globals);
     for (uint32_t i = 0; i < m->nglobals && !r->failed; i++) {
         get_globaltype(r, &m->globals[i].type);
@@ -544,6 +568,13 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
         get_const(r, &m->globals[i].init, s);
         s->globals++;
     }
+    /* Tables' initialisers see only the imported globals. */
+    spaces imported = *s;
+    imported.globals = m->nimported_globals;
+    m->table_inits = alloc_array(r, m->ntables, sizeof *m->table_inits);
+    for (uint32_t i = 0; i < m->ntables && !r->failed; i++)
+        if (get_bool(r))
+            get_const(r, &m->table_inits[i], &imported);
 }
 
 static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
@@ -572,12 +603,12 @@ static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
 }
 
 static void get_elems(rbuf *r, w2n_meta *m, const spaces *s) {
-    m->nelems = get_count(r, 2 + 4 + CONST_SIZE + 4);
+    m->nelems = get_count(r, 1 + 4 + 4 + CONST_SIZE + 4);
     m->elems = alloc_array(r, m->nelems, sizeof *m->elems);
     for (uint32_t i = 0; i < m->nelems && !r->failed; i++) {
         w2n_meta_elem *e = &m->elems[i];
         e->mode = get_u8(r);
-        e->type = get_u8(r);
+        e->type = get_u32(r);
         e->table = get_u32(r);
         get_const_unchecked(r, &e->offset);   /* meaningful for active segments only */
         if (r->failed)
@@ -586,7 +617,7 @@ static void get_elems(rbuf *r, w2n_meta *m, const spaces *s) {
             check_const(r, &e->offset, s);
         if (e->mode > W2N_SEGMENT_DECLARATIVE)
             bad(r, "unknown element segment mode");
-        else if (!is_reftype(e->type))
+        else if (!is_reftype(e->type, m->ntypes))
             bad(r, "element type is not a reference type");
         else if (e->mode == W2N_SEGMENT_ACTIVE && e->table >= s->tables)
             bad(r, "element segment table index out of range");
@@ -669,6 +700,7 @@ void w2n_meta_free(w2n_meta *m) {
     free(m->imports);
     free(m->func_types);
     free(m->tables);
+    free(m->table_inits);
     free(m->memories);
     free(m->const_ops);
     free(m->globals);

@@ -3,7 +3,7 @@
  *
  * The compiler fills a w2n_meta from the decoded module and encodes it; the
  * runtime decodes it from the object and instantiates from it.  Both sides
- * share runtime/meta.c, so the format has one definition.  The encoding:
+ * share common/meta.c, so the format has one definition.  The encoding:
  * little-endian fixed-width integers, strings and byte arrays as a u32
  * length then the bytes, every vector as a u32 count then the items, in the
  * field order of the structs below.  The decoder checks every length against
@@ -53,7 +53,7 @@ typedef enum w2n_segment_mode {
 
 typedef struct w2n_meta_elem {
     uint8_t mode;             /* w2n_segment_mode */
-    w2n_valtype type;         /* W2N_FUNCREF or W2N_EXTERNREF */
+    w2n_valtype type;         /* a reference type */
     uint32_t table;           /* ACTIVE only */
     w2n_const_expr offset;    /* ACTIVE only */
     uint32_t count;
@@ -98,6 +98,7 @@ typedef struct w2n_meta {
     w2n_const_expr *const_ops;
     uint32_t nglobals;        /* defined globals only */
     w2n_meta_global *globals;
+    w2n_const_expr *table_inits; /* ntables (or NULL): a table's initial value; kind 0: null */
     uint32_t nexports;
     w2n_meta_export *exports;
     int64_t start;            /* start function index, or -1 */

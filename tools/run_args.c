@@ -376,12 +376,9 @@ bool w2n_run_parse_value(const char *s, w2n_valtype t, w2n_value *out) {
         }
         return true;
     }
-    case W2N_FUNCREF:
-    case W2N_EXTERNREF:
-        out->of.ref = NULL;
-        return !strcmp(s, "null");
     default:
-        return false;
+        out->of.ref = NULL;
+        return w2n_valtype_is_ref(t) && !strcmp(s, "null");
     }
 }
 
@@ -419,8 +416,8 @@ void w2n_run_format_value(const w2n_value *v, char *buf, size_t size) {
             snprintf(buf + 2 + 2 * k, 3, "%02x", v->of.v128[15 - k]);
         break;
     }
-    case W2N_FUNCREF:
-    case W2N_EXTERNREF: snprintf(buf, size, "%s", v->of.ref ? "ref" : "null"); break;
-    default: snprintf(buf, size, "?"); break;
+    default:
+        snprintf(buf, size, "%s", !w2n_valtype_is_ref(v->type) ? "?" : v->of.ref ? "ref" : "null");
+        break;
     }
 }

@@ -70,7 +70,9 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     out->elems = calloc(m->nelems ? m->nelems : 1, sizeof *out->elems);
     out->ndatas = m->ndatas;
     out->datas = calloc(m->ndatas ? m->ndatas : 1, sizeof *out->datas);
-    if (!out->imports || !out->globals || !out->exports || !out->elems || !out->datas) {
+    out->table_inits = calloc(out->ntables ? out->ntables : 1, sizeof *out->table_inits);
+    if (!out->imports || !out->globals || !out->exports || !out->elems || !out->datas ||
+        !out->table_inits) {
         w2n_meta_build_free(out);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     }
@@ -90,6 +92,9 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
         out->globals[i].type = m->globals[i].type;
         out->globals[i].init = m->globals[i].init.value;
     }
+    for (uint32_t i = 0; i < out->ntables; i++)
+        if (m->table_inits[i].present)
+            out->table_inits[i] = m->table_inits[i].expr.value;
     for (uint32_t i = 0; i < m->nexports; i++) {
         out->exports[i].name = (char *)m->exports[i].name;
         out->exports[i].name_len = m->exports[i].name_len;
@@ -136,5 +141,6 @@ void w2n_meta_build_free(w2n_meta *meta) {
             free(meta->elems[i].items);
     free(meta->elems);
     free(meta->datas);
+    free(meta->table_inits);
     memset(meta, 0, sizeof *meta);
 }

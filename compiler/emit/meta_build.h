@@ -1,5 +1,5 @@
 /*
- * meta_build.h — the metadata of a compiled module (see runtime/meta.h).
+ * meta_build.h — the metadata of a compiled module (see common/meta.h).
  */
 #ifndef W2N_META_BUILD_H
 #define W2N_META_BUILD_H

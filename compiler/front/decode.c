@@ -365,13 +365,13 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         }
         m->ntypes = i + 1;
         if (!read_count(r, 1, "function parameters", W2N_LIMIT_FUNC_PARAMS, &t->nparams) ||
-            !(t->params = alloc_array(r, t->nparams, 1)))
+            !(t->params = alloc_array(r, t->nparams, sizeof *t->params)))
             return false;
         for (uint32_t j = 0; j < t->nparams; j++)
             if (!read_valtype(r, &t->params[j]))
                 return false;
         if (!read_count(r, 1, "function results", W2N_LIMIT_FUNC_RESULTS, &t->nresults) ||
-            !(t->results = alloc_array(r, t->nresults, 1)))
+            !(t->results = alloc_array(r, t->nresults, sizeof *t->results)))
             return false;
         for (uint32_t j = 0; j < t->nresults; j++)
             if (!read_valtype(r, &t->results[j]))
@@ -466,13 +466,28 @@ static bool read_table_section(decoder *d, w2n_reader *r) {
         return false;
     if (!(d->def_tables = alloc_array(r, n, sizeof *d->def_tables)))
         return false;
+    if (!(d->m->table_inits = alloc_array(r, n, sizeof *d->m->table_inits)))
+        return false;
     for (uint32_t i = 0; i < n; i++) {
         /* 0x40 0x00 starts a table with an initializer expression. */
-        if (!w2n_reader_done(r) && *r->pos == 0x40 &&
-            !need(r, w2n_reader_offset(r), W2N_FEATURE_FUNCTION_REFERENCES,
-                  "a table with an initializer"))
-            return false;
+        w2n_table_init *init = &d->m->table_inits[i];
+        init->present = !w2n_reader_done(r) && *r->pos == 0x40;
+        if (init->present) {
+            uint8_t zero;
+            if (!need(r, w2n_reader_offset(r), W2N_FEATURE_FUNCTION_REFERENCES,
+                      "a table with an initializer"))
+                return false;
+            r->pos++;
+            if (!w2n_read_u8(r, &zero))
+                return false;
+            if (zero != 0) {
+                r->pos--;
+                return w2n_reader_fail(r, "malformed table");
+            }
+        }
         if (!read_tabletype(r, &d->def_tables[i]))
+            return false;
+        if (init->present && !read_init_expr(d, r, &init->expr))
             return false;
     }
     d->ndef_tables = n;
@@ -582,6 +597,14 @@ static bool read_elem_items(decoder *d, w2n_reader *r, w2n_elem_segment *seg, bo
     return true;
 }
 
+/* Function indices are never null: since function-references their
+ * segments have type (ref func). */
+static w2n_valtype func_index_type(const w2n_reader *r) {
+    return w2n_features_has(r->features, W2N_FEATURE_FUNCTION_REFERENCES)
+               ? w2n_valtype_ref(W2N_FUNCREF, false)
+               : W2N_FUNCREF;
+}
+
 static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
     uint8_t b;
     if (!w2n_read_u8(r, &b))
@@ -590,7 +613,7 @@ static bool read_elemkind(w2n_reader *r, w2n_valtype *out) {
         r->pos--;
         return w2n_reader_fail(r, "malformed element kind");
     }
-    *out = W2N_FUNCREF;
+    *out = func_index_type(r);
     return true;
 }
 
@@ -602,7 +625,7 @@ static bool read_elem_segment(decoder *d, w2n_reader *r, w2n_elem_segment *seg) 
     /* bit 0: passive or declarative; bit 1: explicit table (active) or
      * declarative; bit 2: items are expressions. */
     bool exprs = flags & 4;
-    seg->type = W2N_FUNCREF;
+    seg->type = exprs ? W2N_FUNCREF : func_index_type(r);
     seg->table = 0;
     if (flags & 1)
         seg->mode = (flags & 2) ? W2N_SEGMENT_DECLARATIVE : W2N_SEGMENT_PASSIVE;
@@ -665,7 +688,7 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
         return over_limit(r, w2n_reader_offset(r), "too many locals in the module",
                           d->module_locals + total, W2N_LIMIT_MODULE_LOCALS);
     d->module_locals += total;
-    if (!(c->locals = alloc_array(r, total, 1)))
+    if (!(c->locals = alloc_array(r, total, sizeof *c->locals)))
         return false;
     uint32_t k = 0;
     for (uint32_t i = 0; i < ngroups; i++) {
@@ -673,8 +696,8 @@ static bool read_locals(decoder *d, w2n_reader *r, w2n_code *c) {
         w2n_valtype t = 0;
         if (!w2n_read_u32(r, &count) || !read_valtype(r, &t))
             return false;
-        memset(c->locals + k, t, count);
-        k += count;
+        for (uint32_t j = 0; j < count; j++)
+            c->locals[k++] = t;
     }
     c->nlocals = k;
     return true;
@@ -1021,6 +1044,10 @@ w2n_status w2n_decode_features(const uint8_t *bytes, size_t size, w2n_features f
     }
     if (!build_index_spaces(&d, &r))
         goto fail;
+    if (!w2n_type_canon_build(out)) {
+        nomem(&r);
+        goto fail;
+    }
     if (d.names)
         read_name_section(&d);
     free(d.def_func_types);

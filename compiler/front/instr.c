@@ -72,14 +72,50 @@ static bool check_valtype(w2n_reader *r, uint8_t b) {
     return true;
 }
 
-/* Typed references (0x63, 0x64) would be followed by a heap type; they are
- * refused before that matters while function-references is unimplemented. */
-bool w2n_read_valtype(w2n_reader *r, uint8_t *out) {
+/* A heap type after 0x63/0x64 or in ref.null: an abstract one (a negative
+ * s33 whose low 7 bits are its code) or a type index.  An index too large
+ * for a w2n_valtype becomes the largest one, which no module has, so
+ * validation calls it unknown. */
+static bool read_ref_heap_type(w2n_reader *r, w2n_heaptype *out) {
+    const uint8_t *at = r->pos;
+    int64_t ht;
+    if (!w2n_read_s33(r, &ht))
+        return false;
+    if (ht >= 0) {
+        *out = w2n_heaptype_concrete(ht > W2N_VALTYPE_MAX_INDEX ? W2N_VALTYPE_MAX_INDEX
+                                                                 : (uint32_t)ht);
+        return true;
+    }
+    /* An abstract heap type is one byte, as a value type is (s7). */
+    uint8_t code = (uint8_t)(ht & 0x7F);
+    bool one_byte = r->pos == at + 1;
+    r->pos = at;
+    if (!one_byte)
+        return w2n_reader_fail(r, "integer representation too long");
+    if (!w2n_heaptype_is_abstract_code(code))
+        return w2n_reader_fail(r, "malformed heap type");
+    if (!check_valtype(r, code))
+        return false;
+    r->pos++;
+    *out = code;
+    return true;
+}
+
+bool w2n_read_valtype(w2n_reader *r, w2n_valtype *out) {
     if (w2n_reader_done(r))
         return w2n_reader_fail(r, "unexpected end");
-    if (!check_valtype(r, *r->pos))
+    uint8_t b = *r->pos;
+    if (!check_valtype(r, b))
         return false;
-    *out = *r->pos++;
+    r->pos++;
+    if (b != 0x63 && b != 0x64) {
+        *out = b;
+        return true;
+    }
+    w2n_heaptype ht;
+    if (!read_ref_heap_type(r, &ht))
+        return false;
+    *out = w2n_valtype_ref(ht, b == 0x63);
     return true;
 }
 
@@ -212,7 +248,7 @@ static bool read_select_t(w2n_reader *r, w2n_instr *in) {
     in->imm.select_t.count = n;
     in->imm.select_t.type = 0;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t t = 0;
+        w2n_valtype t = 0;
         if (!w2n_read_valtype(r, &t))
             return false;
         if (i == 0)
@@ -322,25 +358,24 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
     case W2N_IMM_LANE:
         return w2n_read_u8(r, &in->lane);
     case W2N_IMM_REFTYPE: {
-        /* ref.null's heap type: func or extern in Wasm 2.0; the other
-         * shorthands and type indices belong to later proposals. */
+        /* ref.null's heap type: func or extern in Wasm 2.0; a type index
+         * with function-references; the other shorthands later proposals'. */
         const uint8_t *at = r->pos;
         int64_t ht;
         if (!w2n_read_s33(r, &ht))
             return false;
-        uint8_t t = (uint8_t)(ht & 0x7F);
-        if (ht >= 0 || (t != W2N_FUNCREF && t != W2N_EXTERNREF)) {
-            r->pos = at;
-            if (ht >= 0) {
-                w2n_feature_refuse(r->err, (size_t)(at - r->start), W2N_FEATURE_FUNCTION_REFERENCES,
-                                   "a typed ref.null");
-                return false;
-            }
-            if (w2n_valtype_feature(t) < 0 || t == 0x63 || t == 0x64)
-                return w2n_reader_fail(r, "malformed reference type");
-            return check_valtype(r, t);
+        r->pos = at;
+        if (ht >= 0 && !w2n_features_has(r->features, W2N_FEATURE_FUNCTION_REFERENCES)) {
+            w2n_feature_refuse(r->err, (size_t)(at - r->start), W2N_FEATURE_FUNCTION_REFERENCES,
+                               "a typed ref.null");
+            return false;
         }
-        in->imm.reftype = t;
+        if (ht < 0 && !w2n_heaptype_is_abstract_code((uint8_t)(ht & 0x7F)))
+            return w2n_reader_fail(r, "malformed reference type");
+        w2n_heaptype h;
+        if (!read_ref_heap_type(r, &h))
+            return false;
+        in->imm.reftype = w2n_valtype_ref(h, true);
         return true;
     }
     case W2N_IMM_HEAPTYPE:

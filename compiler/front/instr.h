@@ -28,11 +28,12 @@
 
 #include "opcodes.h"
 #include "reader.h"
+#include "w2n/types.h"
 
 /* Block type: no value, one value type, or a type index. */
 typedef struct w2n_blocktype {
     enum { W2N_BLOCK_EMPTY, W2N_BLOCK_VALUE, W2N_BLOCK_TYPE } kind;
-    uint8_t value;          /* W2N_BLOCK_VALUE: the valtype */
+    w2n_valtype value;      /* W2N_BLOCK_VALUE: the valtype */
     uint32_t type_index;    /* W2N_BLOCK_TYPE: index into the type section */
 } w2n_blocktype;
 
@@ -55,13 +56,13 @@ typedef struct w2n_instr {
             uint32_t default_target;
         } br_table;
         struct { uint32_t type_index, table; } call_indirect;
-        struct { uint32_t count; uint8_t type; } select_t;  /* type: the first (count may be != 1: invalid) */
+        struct { uint32_t count; w2n_valtype type; } select_t;  /* type: the first (count may be != 1: invalid) */
         w2n_memarg memarg;            /* MEMARG, MEMARG_LANE */
         int32_t i32;
         int64_t i64;
         uint32_t f32_bits;
         uint64_t f64_bits;
-        uint8_t reftype;              /* REFTYPE */
+        w2n_valtype reftype;          /* REFTYPE: the nullable reference type */
         struct { uint32_t segment, memory; } memory_init;   /* MEMORY_INIT */
         struct { uint32_t dst, src; } memory_copy;          /* MEMORY_COPY: memory indices */
         struct { uint32_t segment, table; } table_init;
@@ -91,8 +92,9 @@ bool w2n_instr_read(w2n_instr_reader *ir, w2n_instr *out);
 /* The feature a value-type byte belongs to, or -1 if it is no value type. */
 int w2n_valtype_feature(uint8_t b);
 
-/* Read a value type and check that r->features allows it: "malformed value
- * type", or a refusal naming the feature. */
-bool w2n_read_valtype(w2n_reader *r, uint8_t *out);
+/* Read a value type (with its heap type, for 0x63/0x64) and check that
+ * r->features allows it: "malformed value type", "malformed heap type", or
+ * a refusal naming the feature. */
+bool w2n_read_valtype(w2n_reader *r, w2n_valtype *out);
 
 #endif

@@ -19,6 +19,8 @@ void w2n_module_free(w2n_module *m) {
         free(m->types[i].results);
     }
     free(m->types);
+    free(m->type_canon);
+    free(m->table_inits);
     for (uint32_t i = 0; i < m->nimports; i++) {
         free((char *)m->imports[i].module);
         free((char *)m->imports[i].name);

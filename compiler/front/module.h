@@ -58,6 +58,13 @@ typedef struct w2n_global_def {
     w2n_init_expr init;
 } w2n_global_def;
 
+/* A defined table's initial value (function-references): `0x40 0x00
+ * tabletype expr`; without one, tables start null. */
+typedef struct w2n_table_init {
+    bool present;
+    w2n_init_expr expr;
+} w2n_table_init;
+
 typedef struct w2n_elem_segment {
     uint8_t mode;             /* w2n_segment_mode */
     w2n_valtype type;
@@ -92,6 +99,9 @@ typedef struct w2n_module {
 
     uint32_t ntypes;
     w2n_functype *types;
+    /* Per type index, the least index of an equal type (validation fills
+     * it: with iso-recursive equality, `(type (func))` twice is one type). */
+    uint32_t *type_canon;
 
     uint32_t nimports;
     w2n_import *imports;
@@ -101,6 +111,7 @@ typedef struct w2n_module {
     uint32_t *func_types;     /* type index of every function */
     uint32_t ntables, nimported_tables;
     w2n_tabletype *tables;
+    w2n_table_init *table_inits;  /* defined tables: table_inits[i - nimported_tables] */
     uint32_t nmemories, nimported_memories;
     w2n_limits *memories;
     uint32_t nglobals, nimported_globals;
@@ -141,6 +152,18 @@ w2n_status w2n_decode(const uint8_t *bytes, size_t size, w2n_module *out, w2n_er
 w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err);
 
 void w2n_module_free(w2n_module *m);
+
+/* Fill m->type_canon (type_canon.c); false when out of memory. */
+bool w2n_type_canon_build(w2n_module *m);
+
+/* A value type with its concrete index, if any, made canonical: equal types
+ * then compare equal.  Indices out of range are left alone. */
+static inline w2n_valtype w2n_module_canon_valtype(const w2n_module *m, w2n_valtype t) {
+    if (!(t & W2N_VALTYPE_CONCRETE) || w2n_valtype_type_index(t) >= m->ntypes || !m->type_canon)
+        return t;
+    return w2n_valtype_ref(w2n_heaptype_concrete(m->type_canon[w2n_valtype_type_index(t)]),
+                           w2n_valtype_is_nullable(t));
+}
 
 /* Helpers. */
 static inline const w2n_functype *w2n_module_func_type(const w2n_module *m, uint32_t func) {

@@ -92,4 +92,12 @@ const w2n_opcode_info *w2n_opcode_row_info(unsigned row);
 /* Whether `b` is an opcode prefix byte (0xFB..0xFE). */
 static inline int w2n_opcode_is_prefix(uint8_t b) { return b >= 0xFB && b <= 0xFE; }
 
+/* call, call_indirect and call_ref (`tail`: their return_ forms instead). */
+static inline bool w2n_opcode_is_call(uint32_t op, bool tail) {
+    if (tail)
+        return op == W2N_OP_RETURN_CALL || op == W2N_OP_RETURN_CALL_INDIRECT ||
+               op == W2N_OP_RETURN_CALL_REF;
+    return op == W2N_OP_CALL || op == W2N_OP_CALL_INDIRECT || op == W2N_OP_CALL_REF;
+}
+
 #endif

@@ -4,6 +4,13 @@
  * stack whose entries may be Unknown, a stack of control frames, and the
  * "unreachable" flag that makes the rest of a block stack-polymorphic).
  *
+ * Typed function references (Wasm 3.0): operands match their expected
+ * type by subtyping (`matches`, concrete types compared through the
+ * module's canonical indices); the stack's Unknown is the bottom of every
+ * type, and a reference popped from it is (ref bot).  A local of a
+ * non-null type holds a value only from a local.set/tee to the end of the
+ * block around it: the `inits` log undoes each block's sets at its end.
+ *
  * Invariants: the operand stack never shrinks below the height of the
  * innermost frame; both stacks are allocated once per module and grown by
  * doubling, so a body is checked in time linear in its size (br_table:
@@ -33,6 +40,7 @@ typedef struct frame {
     uint32_t nparams, nresults;
     w2n_valtype single;
     uint32_t height;
+    uint32_t init_height;         /* of the validator's `inits` log at entry */
     bool unreachable;
 } frame;
 
@@ -45,7 +53,10 @@ typedef struct validator {
     frame *ctrls;
     uint32_t nctrls, cap_ctrls;
     w2n_valtype *locals;          /* params then declared locals */
+    bool *local_set;              /* per local: holds a value (non-defaultable ones start unset) */
     uint32_t nlocals, cap_locals;
+    uint32_t *inits;              /* locals set since their frame began, innermost last */
+    uint32_t ninits, cap_inits;
     const w2n_functype *type;     /* of the function being checked */
     int64_t func;
     size_t at;                    /* offset of the current instruction */
@@ -78,8 +89,21 @@ static bool is_num(w2n_valtype t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == T_UNKNOWN;
 }
 static bool is_vec(w2n_valtype t) { return t == W2N_V128 || t == T_UNKNOWN; }
-static bool is_ref(w2n_valtype t) {
-    return t == W2N_FUNCREF || t == W2N_EXTERNREF || t == T_UNKNOWN;
+static bool is_ref(w2n_valtype t) { return t == T_UNKNOWN || w2n_valtype_is_ref(t); }
+
+/* Whether a value of type a may stand where b is expected (T_UNKNOWN, the
+ * stack's bottom, matches anything). */
+static bool matches(const validator *v, w2n_valtype a, w2n_valtype b) {
+    if (a == b || a == T_UNKNOWN || b == T_UNKNOWN)
+        return true;
+    return w2n_valtype_sub(w2n_module_canon_valtype(v->m, a), w2n_module_canon_valtype(v->m, b));
+}
+
+static bool all_match(const validator *v, const w2n_valtype *a, const w2n_valtype *b, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (!matches(v, a[i], b[i]))
+            return false;
+    return true;
 }
 
 /* ---- the operand and control stacks ------------------------------------ */
@@ -87,7 +111,7 @@ static bool is_ref(w2n_valtype t) {
 static bool push(validator *v, w2n_valtype t) {
     if (v->nvals == v->cap_vals) {
         uint32_t cap = v->cap_vals ? v->cap_vals * 2 : 64;
-        w2n_valtype *p = realloc(v->vals, cap);
+        w2n_valtype *p = realloc(v->vals, cap * sizeof *p);
         if (!p)
             return nomem(v);
         v->vals = p;
@@ -115,7 +139,18 @@ static bool pop_expect(validator *v, w2n_valtype expect) {
     w2n_valtype t = T_UNKNOWN;
     if (!pop(v, &t))
         return false;
-    if (t != expect && t != T_UNKNOWN && expect != T_UNKNOWN)
+    if (!matches(v, t, expect))
+        return INVALID(v, "type mismatch");
+    return true;
+}
+
+/* Pop a reference of any type; the stack's bottom becomes (ref bot). */
+static bool pop_ref(validator *v, w2n_valtype *out) {
+    if (!pop(v, out))
+        return false;
+    if (*out == T_UNKNOWN)
+        *out = w2n_valtype_ref(W2N_HEAPTYPE_BOTTOM, false);
+    else if (!w2n_valtype_is_ref(*out))
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -160,6 +195,7 @@ static bool push_ctrl(validator *v, const frame *proto) {
     frame *f = &v->ctrls[v->nctrls++];
     *f = *proto;
     f->height = v->nvals;
+    f->init_height = v->ninits;
     f->unreachable = false;
     return push_vals(v, f->params, f->nparams);
 }
@@ -173,6 +209,9 @@ static bool pop_ctrl(validator *v, frame *out) {
         return INVALID(v, "type mismatch");
     *out = *f; /* `single` travels with the copy */
     v->nctrls--;
+    /* Locals set inside the block are unset again after it. */
+    while (v->ninits > f->init_height)
+        v->local_set[v->inits[--v->ninits]] = false;
     return true;
 }
 
@@ -242,6 +281,21 @@ static bool check_type(validator *v, uint32_t t) {
     return true;
 }
 
+/* A value type's heap type, if concrete, must name a type of the module
+ * (below `limit`: a type definition sees only itself and earlier ones). */
+static bool check_valtype_in(validator *v, w2n_valtype t, uint32_t limit) {
+    if (!w2n_valtype_is_ref(t) || !w2n_heaptype_is_concrete(w2n_valtype_heap_type(t)))
+        return true;
+    uint32_t idx = w2n_valtype_type_index(t);
+    if (idx >= limit)
+        return INVALID(v, "unknown type %u", idx);
+    return true;
+}
+
+static bool check_valtype(validator *v, w2n_valtype t) {
+    return check_valtype_in(v, t, v->m->ntypes);
+}
+
 static bool check_data(validator *v, uint32_t d) {
     /* Without a data count section the binary is malformed, but when there
      * are no data segments at all the index is plainly unknown (the suite's
@@ -261,8 +315,9 @@ static bool check_elem(validator *v, uint32_t e) {
     return true;
 }
 
-static bool same_reftype(validator *v, w2n_valtype a, w2n_valtype b) {
-    if (a != b)
+/* Elements of type a may go where b's are stored. */
+static bool reftype_fits(validator *v, w2n_valtype a, w2n_valtype b) {
+    if (!matches(v, a, b))
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -289,7 +344,7 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     case W2N_OP_TABLE_INIT: {
         uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
         if (!check_table(v, t) || !check_elem(v, e) ||
-            !same_reftype(v, m->elems[e].type, m->tables[t].elem))
+            !reftype_fits(v, m->elems[e].type, m->tables[t].elem))
             return false;
         return op_sig(v, 3, table_index_type(v, t), I, I, 0);
     }
@@ -298,7 +353,7 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     case W2N_OP_TABLE_COPY: {
         uint32_t d = in->imm.table_copy.dst, s = in->imm.table_copy.src;
         if (!check_table(v, d) || !check_table(v, s) ||
-            !same_reftype(v, m->tables[s].elem, m->tables[d].elem))
+            !reftype_fits(v, m->tables[s].elem, m->tables[d].elem))
             return false;
         w2n_valtype dt = table_index_type(v, d), st = table_index_type(v, s);
         return op_sig(v, 3, dt, st, min_index_type(dt, st), 0);
@@ -405,6 +460,8 @@ static bool blocktype_frame(validator *v, uint32_t op, const w2n_blocktype *bt, 
         f->results = (const w2n_valtype *)"";
         break;
     case W2N_BLOCK_VALUE:
+        if (!check_valtype(v, bt->value))
+            return false;
         f->single = bt->value;
         f->nresults = 1;
         break;
@@ -467,7 +524,7 @@ static bool end_op(validator *v, bool *function_done) {
     const w2n_valtype *results = f.results ? f.results : &f.single;
     if (f.op == W2N_OP_IF) {
         /* An `if` without `else`: the missing branch passes its inputs through. */
-        if (f.nparams != f.nresults || (f.nparams && memcmp(f.params, results, f.nparams)))
+        if (f.nparams != f.nresults || !all_match(v, f.params, results, f.nparams))
             return INVALID(v, "type mismatch");
     }
     *function_done = v->nctrls == 0;
@@ -479,7 +536,7 @@ static bool select_op(validator *v, const w2n_instr *in) {
         if (in->imm.select_t.count != 1)
             return INVALID(v, "invalid result arity");
         w2n_valtype t = in->imm.select_t.type;
-        return op_sig(v, 3, t, t, W2N_I32, t);
+        return check_valtype(v, t) && op_sig(v, 3, t, t, W2N_I32, t);
     }
     w2n_valtype t1 = 0, t2 = 0;
     if (!pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
@@ -491,13 +548,26 @@ static bool select_op(validator *v, const w2n_instr *in) {
     return push(v, t1 == T_UNKNOWN ? t2 : t1);
 }
 
-/* return_call and return_call_indirect: a call whose results are the
- * function's own (the callee's result types must equal the caller's), and
- * after which, as after return, the rest of the block is stack-polymorphic. */
+/* call_ref and return_call_ref's type: the callee, a (ref null $t), is
+ * popped first. */
+static const w2n_functype *call_ref_type(validator *v, const w2n_instr *in) {
+    if (!check_type(v, in->imm.index) ||
+        !pop_expect(v, w2n_valtype_ref(w2n_heaptype_concrete(in->imm.index), true)))
+        return NULL;
+    return &v->m->types[in->imm.index];
+}
+
+/* return_call, return_call_indirect and return_call_ref: a call whose
+ * results are the function's own (the callee's result types must match the
+ * caller's), and after which, as after return, the rest of the block is
+ * stack-polymorphic. */
 static bool tail_call_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
     const w2n_functype *t;
-    if (in->op == W2N_OP_RETURN_CALL) {
+    if (in->op == W2N_OP_RETURN_CALL_REF) {
+        if (!(t = call_ref_type(v, in)))
+            return false;
+    } else if (in->op == W2N_OP_RETURN_CALL) {
         if (!check_func(v, in->imm.index))
             return false;
         t = w2n_module_func_type(m, in->imm.index);
@@ -505,14 +575,14 @@ static bool tail_call_op(validator *v, const w2n_instr *in) {
         uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
         if (!check_table(v, tab))
             return false;
-        if (m->tables[tab].elem != W2N_FUNCREF)
+        if (!matches(v, m->tables[tab].elem, W2N_FUNCREF))
             return INVALID(v, "type mismatch");
-        if (!check_type(v, ty) || !pop_expect(v, W2N_I32))
+        if (!check_type(v, ty) || !pop_expect(v, table_index_type(v, tab)))
             return false;
         t = &m->types[ty];
     }
     if (t->nresults != v->type->nresults ||
-        (t->nresults && memcmp(t->results, v->type->results, t->nresults) != 0))
+        !all_match(v, t->results, v->type->results, t->nresults))
         return INVALID(v, "type mismatch");
     if (!pop_vals(v, t->params, t->nparams))
         return false;
@@ -578,18 +648,65 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
         if (!check_table(v, tab))
             return false;
-        if (m->tables[tab].elem != W2N_FUNCREF)
+        if (!matches(v, m->tables[tab].elem, W2N_FUNCREF))
             return INVALID(v, "type mismatch");
         if (!check_type(v, ty) || !pop_expect(v, table_index_type(v, tab)))
             return false;
         const w2n_functype *t = &m->types[ty];
         return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
     }
+    case W2N_OP_CALL_REF: {
+        const w2n_functype *t = call_ref_type(v, in);
+        return t && pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+    }
     case W2N_OP_RETURN_CALL:
     case W2N_OP_RETURN_CALL_INDIRECT:
+    case W2N_OP_RETURN_CALL_REF:
         return tail_call_op(v, in);
     }
     return INVALID(v, "illegal opcode");
+}
+
+/* A local of non-defaultable type holds a value from its first local.set
+ * or local.tee to the end of the block around it (pop_ctrl). */
+static bool note_local_set(validator *v, uint32_t x) {
+    if (v->local_set[x])
+        return true;
+    if (v->ninits == v->cap_inits) {
+        uint32_t cap = v->cap_inits ? v->cap_inits * 2 : 16;
+        uint32_t *p = realloc(v->inits, cap * sizeof *p);
+        if (!p)
+            return nomem(v);
+        v->inits = p;
+        v->cap_inits = cap;
+    }
+    v->inits[v->ninits++] = x;
+    v->local_set[x] = true;
+    return true;
+}
+
+/* ref.func's type: (ref $t) since function-references, funcref before. */
+static w2n_valtype ref_func_type(const w2n_module *m, uint32_t func) {
+    if (!w2n_features_has(m->features, W2N_FEATURE_FUNCTION_REFERENCES))
+        return W2N_FUNCREF;
+    return w2n_valtype_ref(w2n_heaptype_concrete(m->func_types[func]), false);
+}
+
+/* br_on_null l: branch with the label's values if the reference is null,
+ * else go on with it as non-null.  br_on_non_null l: branch with it (the
+ * label's last value) if it is not null, else drop it and go on. */
+static bool br_on_null_op(validator *v, const w2n_instr *in) {
+    w2n_valtype t;
+    uint32_t l = in->imm.index, n;
+    if (!pop_ref(v, &t) || !check_label(v, l))
+        return false;
+    const w2n_valtype *ts = label_types(label_frame(v, l), &n);
+    w2n_valtype non_null = w2n_valtype_ref(w2n_valtype_heap_type(t), false);
+    if (in->op == W2N_OP_BR_ON_NULL)
+        return pop_vals(v, ts, n) && push_vals(v, ts, n) && push(v, non_null);
+    if (n == 0 || !is_ref(ts[n - 1]))
+        return INVALID(v, "type mismatch");
+    return push(v, non_null) && pop_vals(v, ts, n) && push_vals(v, ts, n - 1);
 }
 
 /* Variables, select, references and table.get/set. */
@@ -609,9 +726,12 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (x >= v->nlocals)
             return INVALID(v, "unknown local %u", x);
         t = v->locals[x];
-        if (in->op == W2N_OP_LOCAL_GET)
+        if (in->op == W2N_OP_LOCAL_GET) {
+            if (!v->local_set[x])
+                return INVALID(v, "uninitialized local %u", x);
             return push(v, t);
-        if (!pop_expect(v, t))
+        }
+        if (!pop_expect(v, t) || !note_local_set(v, x))
             return false;
         return in->op == W2N_OP_LOCAL_TEE ? push(v, t) : true;
     case W2N_OP_GLOBAL_GET:
@@ -632,7 +752,7 @@ static bool variable_op(validator *v, const w2n_instr *in) {
             return false;
         return op_sig(v, 2, table_index_type(v, x), m->tables[x].elem, 0, 0);
     case W2N_OP_REF_NULL:
-        return push(v, in->imm.reftype);
+        return check_valtype(v, in->imm.reftype) && push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
         if (!pop(v, &t))
             return false;
@@ -644,7 +764,14 @@ static bool variable_op(validator *v, const w2n_instr *in) {
             return false;
         if (!v->refs[x])
             return INVALID(v, "undeclared function reference");
-        return push(v, W2N_FUNCREF);
+        return push(v, ref_func_type(m, x));
+    case W2N_OP_REF_AS_NON_NULL:
+        if (!pop_ref(v, &t))
+            return false;
+        return push(v, w2n_valtype_ref(w2n_valtype_heap_type(t), false));
+    case W2N_OP_BR_ON_NULL:
+    case W2N_OP_BR_ON_NON_NULL:
+        return br_on_null_op(v, in);
     }
     return INVALID(v, "no validation rule for %s", in->info->name);
 }
@@ -655,7 +782,7 @@ static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
     uint32_t op = in->op;
     if (op >> 16 == 0xFC)
         return bulk_op(v, in);
-    if (op <= W2N_OP_RETURN_CALL_INDIRECT)
+    if (op <= W2N_OP_RETURN_CALL_REF)
         return control_op(v, in, function_done);
     return variable_op(v, in);
 }
@@ -673,17 +800,28 @@ static bool set_locals(validator *v, const w2n_functype *t, const w2n_code *c) {
     if (n > UINT32_MAX)
         return fail_at(v, W2N_ERR_MALFORMED, c->pos, "too many locals");
     if (n > v->cap_locals) {
-        w2n_valtype *p = realloc(v->locals, n);
+        w2n_valtype *p = realloc(v->locals, n * sizeof *p);
         if (!p)
             return nomem(v);
         v->locals = p;
+        bool *set = realloc(v->local_set, n * sizeof *set);
+        if (!set)
+            return nomem(v);
+        v->local_set = set;
         v->cap_locals = (uint32_t)n;
     }
     if (t->nparams)
-        memcpy(v->locals, t->params, t->nparams);
+        memcpy(v->locals, t->params, t->nparams * sizeof *v->locals);
     if (c->nlocals)
-        memcpy(v->locals + t->nparams, c->locals, c->nlocals);
+        memcpy(v->locals + t->nparams, c->locals, c->nlocals * sizeof *v->locals);
     v->nlocals = (uint32_t)n;
+    v->ninits = 0;
+    for (uint32_t i = 0; i < v->nlocals; i++) {
+        /* Only nullable references and numbers have a default value. */
+        v->local_set[i] = i < t->nparams || w2n_valtype_is_nullable(v->locals[i]);
+        if (!check_valtype(v, v->locals[i]))
+            return false;
+    }
     return true;
 }
 
@@ -784,8 +922,8 @@ static w2n_valtype const_push_type(validator *v, const w2n_const_expr *c, uint32
     case W2N_CONST_F32: return W2N_F32;
     case W2N_CONST_F64: return W2N_F64;
     case W2N_CONST_V128: return W2N_V128;
-    case W2N_CONST_REF_NULL: return (w2n_valtype)c->index;
-    case W2N_CONST_REF_FUNC: return check_func(v, c->index) ? W2N_FUNCREF : 0;
+    case W2N_CONST_REF_NULL: return check_valtype(v, c->index) ? (w2n_valtype)c->index : 0;
+    case W2N_CONST_REF_FUNC: return check_func(v, c->index) ? ref_func_type(m, c->index) : 0;
     case W2N_CONST_GLOBAL_GET:
         if (c->index >= nglobals) {
             INVALID(v, "unknown global %u", c->index);
@@ -839,7 +977,7 @@ static bool check_const(validator *v, const w2n_init_expr *e, w2n_valtype want, 
             return false;
         stack[depth++] = t;
     }
-    if (depth != 1 || stack[0] != want)
+    if (depth != 1 || !matches(v, stack[0], want))
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -854,12 +992,32 @@ static void collect_refs(validator *v) {
     const w2n_module *m = v->m;
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
         note_ref(v, &m->globals[i].init);
+    for (uint32_t i = 0; i < m->ntables - m->nimported_tables; i++)
+        if (m->table_inits[i].present)
+            note_ref(v, &m->table_inits[i].expr);
     for (uint32_t i = 0; i < m->nelems; i++)
         for (uint32_t j = 0; j < m->elems[i].count; j++)
             note_ref(v, &m->elems[i].items[j]);
     for (uint32_t i = 0; i < m->nexports; i++)
         if (m->exports[i].kind == W2N_EXTERN_FUNC && m->exports[i].index < m->nfuncs)
             v->refs[m->exports[i].index] = true;
+}
+
+/* The reference types in type definitions name existing types: the
+ * definition itself or earlier ones (each is its own recursion group). */
+static bool check_types(validator *v) {
+    const w2n_module *m = v->m;
+    v->at = section_offset(m, 1);
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const w2n_functype *t = &m->types[i];
+        for (uint32_t k = 0; k < t->nparams; k++)
+            if (!check_valtype_in(v, t->params[k], i + 1 < m->ntypes ? i + 1 : m->ntypes))
+                return false;
+        for (uint32_t k = 0; k < t->nresults; k++)
+            if (!check_valtype_in(v, t->results[k], i + 1 < m->ntypes ? i + 1 : m->ntypes))
+                return false;
+    }
+    return true;
 }
 
 static bool check_imports(validator *v) {
@@ -869,11 +1027,29 @@ static bool check_imports(validator *v) {
         v->at = im->offset;
         if (im->kind == W2N_EXTERN_FUNC && !check_type(v, im->func_type))
             return false;
-        if (im->kind == W2N_EXTERN_TABLE && !check_tabletype(v, &im->table))
+        if (im->kind == W2N_EXTERN_TABLE &&
+            (!check_valtype(v, im->table.elem) || !check_tabletype(v, &im->table)))
+            return false;
+        if (im->kind == W2N_EXTERN_GLOBAL && !check_valtype(v, im->global.type))
             return false;
         if (im->kind == W2N_EXTERN_MEMORY && !check_memtype(v, &im->memory))
             return false;
     }
+    return true;
+}
+
+/* A defined table: its type, and its initial value, which a table of
+ * non-null references must have; it sees the imported globals only. */
+static bool check_table_def(validator *v, uint32_t i) {
+    const w2n_module *m = v->m;
+    const w2n_tabletype *t = &m->tables[i];
+    const w2n_table_init *init = &m->table_inits[i - m->nimported_tables];
+    if (!check_valtype(v, t->elem) || !check_tabletype(v, t))
+        return false;
+    if (init->present)
+        return check_const(v, &init->expr, t->elem, m->nimported_globals);
+    if (!w2n_valtype_is_nullable(t->elem))
+        return INVALID(v, "type mismatch");
     return true;
 }
 
@@ -886,7 +1062,7 @@ static bool check_definitions(validator *v) {
     }
     v->at = section_offset(m, 4);
     for (uint32_t i = m->nimported_tables; i < m->ntables; i++)
-        if (!check_tabletype(v, &m->tables[i]))
+        if (!check_table_def(v, i))
             return false;
     if (m->ntables > 1 && !w2n_features_has(m->features, W2N_FEATURE_REFERENCE_TYPES)) {
         w2n_feature_refuse(v->err, v->at, W2N_FEATURE_REFERENCE_TYPES, "a second table");
@@ -901,7 +1077,8 @@ static bool check_definitions(validator *v) {
         return false;
     }
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
-        if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals + i))
+        if (!check_valtype(v, m->globals[i].type.type) ||
+            !check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals + i))
             return false;
     return true;
 }
@@ -981,10 +1158,12 @@ static bool check_segments(validator *v) {
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_elem_segment *s = &m->elems[i];
         v->at = s->pos;
+        if (!check_valtype(v, s->type))
+            return false;
         if (s->mode == W2N_SEGMENT_ACTIVE) {
             if (!check_table(v, s->table))
                 return false;
-            if (m->tables[s->table].elem != s->type)
+            if (!matches(v, s->type, m->tables[s->table].elem))
                 return INVALID(v, "type mismatch");
             if (!check_const(v, &s->offset, table_index_type(v, s->table), m->nglobals))
                 return false;
@@ -1014,7 +1193,7 @@ w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err) {
         nomem(&v);
         goto fail;
     }
-    if (!check_imports(&v) || !check_definitions(&v) || !check_exports(&v) || !check_start(&v) ||
+    if (!check_types(&v) || !check_imports(&v) || !check_definitions(&v) || !check_exports(&v) || !check_start(&v) ||
         !check_segments(&v))
         goto fail;
     collect_refs(&v);
@@ -1027,5 +1206,7 @@ fail:
     free(v.vals);
     free(v.ctrls);
     free(v.locals);
+    free(v.local_set);
+    free(v.inits);
     return ok ? W2N_OK : v.err->code;
 }

@@ -55,6 +55,8 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     switch (in->op) {
     case W2N_OP_BR:
     case W2N_OP_BR_IF:
+    case W2N_OP_BR_ON_NULL:
+    case W2N_OP_BR_ON_NON_NULL:
         return in->imm.index >= depth;
     case W2N_OP_BR_TABLE:
         for (uint32_t i = 0; i < in->imm.br_table.count; i++)
@@ -63,13 +65,11 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
         return in->imm.br_table.default_target >= depth;
     case W2N_OP_RETURN:
     case W2N_OP_UNREACHABLE:
-    case W2N_OP_CALL:
-    case W2N_OP_CALL_INDIRECT:
-    case W2N_OP_RETURN_CALL:
-    case W2N_OP_RETURN_CALL_INDIRECT:
+    case W2N_OP_REF_AS_NON_NULL:
         return true;
     default:
-        return may_trap(in->op);
+        return w2n_opcode_is_call(in->op, false) || w2n_opcode_is_call(in->op, true) ||
+               may_trap(in->op);
     }
 }
 
@@ -109,7 +109,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             depth--;
         else if (is_memory0_access(&in))
             accesses = true;
-        else if (in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT)
+        else if (w2n_opcode_is_call(in.op, false))
             body->calls = true;
     }
     /* The scan may have grown the br_table scratch buffer: keep the new one. */

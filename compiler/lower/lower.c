@@ -63,7 +63,7 @@ LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v) {
 
 /* ---- types and metadata ------------------------------------------------------- */
 
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype) {
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
     switch (valtype) {
     case W2N_I32: return lm->t_i32;
     case W2N_I64: return lm->t_i64;
@@ -236,7 +236,7 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
 
 /* ---- the function driver --------------------------------------------------------- */
 
-static LLVMValueRef zero_of(w2n_lower_module *lm, uint8_t valtype) {
+static LLVMValueRef zero_of(w2n_lower_module *lm, w2n_valtype valtype) {
     return LLVMConstNull(w2n_lower_type(lm, valtype));
 }
 
@@ -287,8 +287,7 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
         if (!w2n_instr_read(&ir, &in))
             calls = true; /* cannot happen after validation; stay safe */
         else
-            calls = in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT ||
-                    in.op == W2N_OP_RETURN_CALL || in.op == W2N_OP_RETURN_CALL_INDIRECT;
+            calls = w2n_opcode_is_call(in.op, false) || w2n_opcode_is_call(in.op, true);
     }
     w2n_instr_reader_free(&ir);
     return calls;
@@ -309,10 +308,10 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
     f->nlocals = ft->nparams + code->nlocals;
-    f->local_types = w2n_xmalloc(f->nlocals);
+    f->local_types = w2n_xmalloc(f->nlocals * sizeof *f->local_types);
     f->locals = w2n_xcalloc(f->nlocals, sizeof *f->locals);
-    memcpy(f->local_types, ft->params, ft->nparams);
-    memcpy(f->local_types + ft->nparams, code->locals, code->nlocals);
+    memcpy(f->local_types, ft->params, ft->nparams * sizeof *f->local_types);
+    memcpy(f->local_types + ft->nparams, code->locals, code->nlocals * sizeof *f->local_types);
     f->calls = body_calls(f, code);
 
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
@@ -361,7 +360,7 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     W2N_ASSERT(in->info && in->info->op == in->op && in->info->row < W2N_OPCODE_ROWS);
     if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
-    bool call = in->op == W2N_OP_CALL || in->op == W2N_OP_CALL_INDIRECT;
+    bool call = w2n_opcode_is_call(in->op, false);
     if (call)
         w2n_lower_fuel_sync(f);
     if (handlers[in->info->row](f, in)) {

@@ -96,14 +96,14 @@ typedef struct w2n_lower_module {
 typedef struct w2n_lower_block {
     uint32_t op;                   /* W2N_OP_BLOCK / LOOP / IF, or 0 for the function body */
     uint32_t nparams, nresults;
-    const uint8_t *param_types;    /* Wasm value types */
-    const uint8_t *result_types;
+    const w2n_valtype *param_types; /* Wasm value types */
+    const w2n_valtype *result_types;
     LLVMBasicBlockRef br_target;   /* loop: header; others: continuation */
     LLVMBasicBlockRef else_block;  /* if without else yet: the false edge */
     LLVMValueRef *phis;            /* at br_target: one per label arity value */
     LLVMValueRef *else_params;     /* if: params to re-push at else */
     size_t stack_height;           /* operand stack height below the params */
-    uint8_t single_result;         /* storage for a one-value block type */
+    w2n_valtype single_result;     /* storage for a one-value block type */
     bool unreachable;              /* the rest of this block is dead code */
     bool has_branch;               /* some br reaches the continuation */
 } w2n_lower_block;
@@ -117,7 +117,7 @@ typedef struct w2n_lower_func {
     LLVMBuilderRef b;
     LLVMValueRef vmctx;            /* first parameter */
     uint32_t nlocals;              /* params + declared locals */
-    uint8_t *local_types;
+    w2n_valtype *local_types;
     LLVMValueRef *locals;          /* allocas, promoted by mem2reg */
 
     LLVMValueRef *stack;           /* operand stack */
@@ -153,7 +153,7 @@ void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsi
 /* An i32 constant (indices of tables, memories, segments passed to helpers). */
 LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v);
 /* LLVM type of a Wasm value type. */
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype);
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype);
 /* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */
 void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code);
 /* The same, naming an element index in the message ("uninitialized element 2"). */

@@ -10,7 +10,11 @@
  * or, for a record without code (a host function the host put in a table),
  * this module's host-call thunk for the type.
  *
- * return_call and return_call_indirect are the same calls in tail position,
+ * call_ref checks only that the reference is not null: validation proved
+ * its type, so the record is called as call_indirect's would be.
+ *
+ * return_call, return_call_indirect and return_call_ref are the same calls
+ * in tail position,
  * followed by ret: musttail between equal prototypes, else a sibling call
  * LLVM is sure to make when the arguments are all in registers, so the
  * callee reuses the caller's frame.  Where the target cannot guarantee that
@@ -209,6 +213,13 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
     emit_indirect_call(f, record, type_index, tail);
 }
 
+/* call_ref / return_call_ref $t: the callee record is on top of the stack. */
+static void lower_call_ref(w2n_lower_func *f, const w2n_instr *in, bool tail) {
+    LLVMValueRef record = w2n_lower_pop(f);
+    w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, record, ""), W2N_TRAP_NULL_FUNC_REF);
+    emit_indirect_call(f, record, in->imm.index, tail);
+}
+
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_CALL:
@@ -223,6 +234,13 @@ bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_RETURN_CALL_INDIRECT:
         lower_call_indirect(f, in, true);
+        w2n_lower_mark_dead(f);
+        return true;
+    case W2N_OP_CALL_REF:
+        lower_call_ref(f, in, false);
+        return true;
+    case W2N_OP_RETURN_CALL_REF:
+        lower_call_ref(f, in, true);
         w2n_lower_mark_dead(f);
         return true;
     default:

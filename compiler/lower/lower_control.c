@@ -40,7 +40,7 @@ static uint32_t label_arity(const w2n_lower_block *b) {
     return b->op == W2N_OP_LOOP ? b->nparams : b->nresults;
 }
 
-static const uint8_t *label_types(const w2n_lower_block *b) {
+static const w2n_valtype *label_types(const w2n_lower_block *b) {
     return b->op == W2N_OP_LOOP ? b->param_types : b->result_types;
 }
 
@@ -60,7 +60,7 @@ static w2n_lower_block *push_block(w2n_lower_func *f, uint32_t op) {
 }
 
 static void set_block_type(w2n_lower_func *f, w2n_lower_block *b, const w2n_blocktype *bt) {
-    static const uint8_t none[1];
+    static const w2n_valtype none[1];
     b->param_types = b->result_types = none;
     switch (bt->kind) {
     case W2N_BLOCK_EMPTY:
@@ -84,7 +84,7 @@ static void set_block_type(w2n_lower_func *f, w2n_lower_block *b, const w2n_bloc
 /* Create the phis of a label at the top of its (still empty) target block. */
 static void make_phis(w2n_lower_func *f, w2n_lower_block *b) {
     uint32_t n = label_arity(b);
-    const uint8_t *types = label_types(b);
+    const w2n_valtype *types = label_types(b);
     b->phis = w2n_xcalloc(n, sizeof *b->phis);
     LLVMPositionBuilderAtEnd(f->phi_b, b->br_target);
     for (uint32_t i = 0; i < n; i++)
@@ -353,6 +353,26 @@ static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 
+/* br_on_null: branch with the values below the reference when it is null,
+ * else keep it.  br_on_non_null: branch with it on top when it is not null,
+ * else drop it. */
+static void lower_br_on_null(w2n_lower_func *f, uint32_t depth, bool on_null) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef ref = w2n_lower_pop(f);
+    w2n_lower_block *target = label(f, depth);
+    if (!on_null)
+        w2n_lower_push(f, ref);
+    add_incoming(f, target, LLVMGetInsertBlock(f->b));
+    if (!on_null)
+        w2n_lower_pop(f);
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_on_null_cont");
+    LLVMValueRef cond = on_null ? LLVMBuildIsNull(f->b, ref, "") : LLVMBuildIsNotNull(f->b, ref, "");
+    LLVMBuildCondBr(f->b, cond, target->br_target, cont);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+    if (on_null)
+        w2n_lower_push(f, ref);
+}
+
 static void lower_select(w2n_lower_func *f) {
     LLVMValueRef cond = w2n_lower_pop_as(f, f->lm->t_i32);
     LLVMValueRef b = w2n_lower_pop(f);
@@ -393,6 +413,10 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_BR_TABLE:
         lower_br_table(f, in);
+        return true;
+    case W2N_OP_BR_ON_NULL:
+    case W2N_OP_BR_ON_NON_NULL:
+        lower_br_on_null(f, in->imm.index, in->op == W2N_OP_BR_ON_NULL);
         return true;
     case W2N_OP_RETURN:
         branch_to(f, &f->blocks[0]);

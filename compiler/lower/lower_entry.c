@@ -25,7 +25,7 @@ static LLVMValueRef slot_addr(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueR
 }
 
 static LLVMValueRef load_slot(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots,
-                              unsigned i, uint8_t type) {
+                              unsigned i, w2n_valtype type) {
     LLVMValueRef v = LLVMBuildLoad2(b, w2n_lower_type(lm, type), slot_addr(b, lm, slots, i), "");
     LLVMSetAlignment(v, 8);
     return v;

@@ -52,13 +52,11 @@ static bool is_control(uint32_t op) {
     case W2N_OP_BR_IF:
     case W2N_OP_BR_TABLE:
     case W2N_OP_RETURN:
-    case W2N_OP_CALL:
-    case W2N_OP_CALL_INDIRECT:
-    case W2N_OP_RETURN_CALL:
-    case W2N_OP_RETURN_CALL_INDIRECT:
+    case W2N_OP_BR_ON_NULL:
+    case W2N_OP_BR_ON_NON_NULL:
         return true;
     default:
-        return false;
+        return w2n_opcode_is_call(op, false) || w2n_opcode_is_call(op, true);
     }
 }
 

@@ -116,6 +116,12 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_REF_FUNC:
         w2n_lower_push(f, w2n_lower_func_record(f, in->imm.index));
         return true;
+    case W2N_OP_REF_AS_NON_NULL: {
+        LLVMValueRef ref = w2n_lower_pop(f);
+        w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, ref, ""), W2N_TRAP_NULL_REF);
+        w2n_lower_push(f, ref);
+        return true;
+    }
     default:
         return false;
     }

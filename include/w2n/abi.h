@@ -35,12 +35,17 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 4
+#define W2N_ABI_VERSION 5
 /* Within a major version, minors only append to the metadata (docs/abi.md):
- * a loader reads every minor up to its own.  4.0: the first of ABI 4. */
+ * a loader reads every minor up to its own.  5.0: value types are u32 in the metadata (typed
+ * references) and defined tables carry an initialiser. */
 #define W2N_ABI_MINOR 0
 
-/* ---- value types (the Wasm binary encoding) ---------------------------- */
+/* ---- value types (the Wasm binary encoding) ----------------------------
+ * Number and vector types, and the nullable reference shorthands, are their
+ * binary codes; the shorthands are also the codes of their abstract heap
+ * types (0x70 is `funcref` and the heap type `func`).  Typed references
+ * (`(ref null? ht)`) widen these with flag bits: see w2n/types.h. */
 
 enum w2n_valtype_code {
     W2N_I32 = 0x7F,
@@ -49,7 +54,17 @@ enum w2n_valtype_code {
     W2N_F64 = 0x7C,
     W2N_V128 = 0x7B,
     W2N_FUNCREF = 0x70,
-    W2N_EXTERNREF = 0x6F
+    W2N_EXTERNREF = 0x6F,
+    W2N_EXNREF = 0x69,
+    W2N_ANYREF = 0x6E,
+    W2N_EQREF = 0x6D,
+    W2N_I31REF = 0x6C,
+    W2N_STRUCTREF = 0x6B,
+    W2N_ARRAYREF = 0x6A,
+    W2N_NULLREF = 0x71,       /* (ref null none) */
+    W2N_NULLEXTERNREF = 0x72, /* (ref null noextern) */
+    W2N_NULLFUNCREF = 0x73,   /* (ref null nofunc) */
+    W2N_NULLEXNREF = 0x74     /* (ref null noexn) */
 };
 
 /* One slot of an array call: every value type fits in 16 bytes. */
@@ -84,6 +99,8 @@ typedef enum w2n_trap_code {
     W2N_TRAP_OUT_OF_FUEL,       /* "all fuel consumed" (objects built --fuel) */
     W2N_TRAP_UNALIGNED_ATOMIC,  /* "unaligned atomic" */
     W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
+    W2N_TRAP_NULL_FUNC_REF,     /* "null function reference" (call_ref of null) */
+    W2N_TRAP_NULL_REF,          /* "null reference" (ref.as_non_null of null) */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 

@@ -42,7 +42,7 @@ extern "C" {
     X(THREADS, "threads", true)                                \
     X(EXCEPTIONS, "exceptions", false)                         \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \
-    X(FUNCTION_REFERENCES, "function-references", false)       \
+    X(FUNCTION_REFERENCES, "function-references", true)        \
     X(GC, "gc", false)
 
 typedef enum w2n_feature {

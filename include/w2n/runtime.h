@@ -215,10 +215,14 @@ W2N_API uint32_t w2n_table_size(w2n_table *table);
 /* Element `index`: a w2n_func* (funcref) or host pointer (externref), NULL for
  * ref.null.  Any function may go into a funcref table, host functions
  * included: call_indirect calls them like imported ones.  W2N_ERR_ARGUMENT
- * for an index out of range. */
+ * for an index out of range, or for null into a table of non-null references
+ * (`(ref func)`; w2n_table_new refuses to fill one with null too). */
 W2N_API w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err);
 W2N_API w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err);
 W2N_API w2n_value w2n_global_get(w2n_global *global);
+/* A function's signature, as interned process-wide: a typed reference in it,
+ * `(ref $t)`, names $t by its canonical type id (w2n_func.type_id of the
+ * functions of that type), and id 0 is the signature itself. */
 W2N_API w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
 
 /* ---- instances ------------------------------------------------------------------ */

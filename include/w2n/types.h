@@ -1,6 +1,18 @@
 /*
  * w2n/types.h — Wasm types shared by the compiler, the runtime and its API.
- * Value types use the Wasm binary codes (enum w2n_valtype_code in abi.h).
+ * Value types use the Wasm binary codes (enum w2n_valtype_code in abi.h),
+ * widened to 32 bits for typed references:
+ *
+ *   bits 0..7    number/vector code, or the abstract heap type's code
+ *                (0x70 func, 0x6F extern, 0x73 nofunc, ...); 0 with bit 9
+ *   bit 8        W2N_VALTYPE_NON_NULL: `(ref ht)` rather than `(ref null ht)`
+ *   bit 9        W2N_VALTYPE_CONCRETE: the heap type is a type index ...
+ *   bits 10..31  ... this one (in a module: its type section's index; in the
+ *                runtime's canonical types: a canonical type id, 0 meaning
+ *                the type itself)
+ *
+ * So every nullable shorthand keeps its binary code (W2N_FUNCREF is 0x70 is
+ * `(ref null func)`), and a heap type is a value type without bit 8.
  */
 #ifndef W2N_TYPES_H
 #define W2N_TYPES_H
@@ -8,15 +20,76 @@
 #include "w2n/api.h"
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "w2n/abi.h"
 
-typedef uint8_t w2n_valtype; /* enum w2n_valtype_code */
+typedef uint32_t w2n_valtype; /* enum w2n_valtype_code, or a reference (above) */
+typedef uint32_t w2n_heaptype; /* an abstract heap type code, or CONCRETE | index */
 
-/* The text-format name: "i32", "i64", "f32", "f64", "v128", "funcref",
- * "externref"; "unknown" for any other byte. */
+#define W2N_VALTYPE_NON_NULL (1u << 8)
+#define W2N_VALTYPE_CONCRETE (1u << 9)
+#define W2N_VALTYPE_INDEX_SHIFT 10
+#define W2N_VALTYPE_MAX_INDEX ((1u << 22) - 1)
+/* The heap type below every other, for validating unreachable code only. */
+#define W2N_HEAPTYPE_BOTTOM 0u
+
+/* 0x69 exn .. 0x74 noexn: every abstract heap type of Wasm 3.0. */
+static inline bool w2n_heaptype_is_abstract_code(uint32_t code) {
+    return code >= 0x69 && code <= 0x74;
+}
+
+static inline bool w2n_valtype_is_ref(w2n_valtype t) {
+    return (t & W2N_VALTYPE_CONCRETE) ||
+           (t >> 9 == 0 && w2n_heaptype_is_abstract_code(t & 0xFF)) ||
+           t == (W2N_HEAPTYPE_BOTTOM | W2N_VALTYPE_NON_NULL);
+}
+
+static inline bool w2n_valtype_is_nullable(w2n_valtype t) {
+    return !(t & W2N_VALTYPE_NON_NULL);
+}
+
+static inline w2n_heaptype w2n_valtype_heap_type(w2n_valtype t) {
+    return t & ~W2N_VALTYPE_NON_NULL;
+}
+
+static inline bool w2n_heaptype_is_concrete(w2n_heaptype ht) {
+    return (ht & W2N_VALTYPE_CONCRETE) != 0;
+}
+
+/* The type index of a concrete heap type (or of a value type whose heap type
+ * is concrete). */
+static inline uint32_t w2n_valtype_type_index(w2n_valtype t) {
+    return t >> W2N_VALTYPE_INDEX_SHIFT;
+}
+
+static inline w2n_heaptype w2n_heaptype_concrete(uint32_t index) {
+    return W2N_VALTYPE_CONCRETE | index << W2N_VALTYPE_INDEX_SHIFT;
+}
+
+/* `(ref null ht)` or `(ref ht)`. */
+static inline w2n_valtype w2n_valtype_ref(w2n_heaptype ht, bool nullable) {
+    return ht | (nullable ? 0u : W2N_VALTYPE_NON_NULL);
+}
+
+/* The abstract heap type at the top of ht's hierarchy: func, extern, exn or
+ * any (function types, the only concrete types so far, are below func). */
+W2N_API w2n_heaptype w2n_heaptype_top(w2n_heaptype ht);
+
+/* Whether reference type a is a subtype of b, concrete heap types being
+ * equal exactly when their indices are (map them to canonical indices
+ * first; function types are final, so no other subtyping exists between
+ * them).  Non-reference types are subtypes only of themselves. */
+W2N_API bool w2n_valtype_sub(w2n_valtype a, w2n_valtype b);
+W2N_API bool w2n_heaptype_sub(w2n_heaptype a, w2n_heaptype b);
+
+/* The text-format name: "i32", "v128", "funcref", "(ref func)",
+ * "(ref null 3)", ...; "unknown" for anything else.  Names of concrete types
+ * live in a small per-thread ring of buffers: copy them before asking for
+ * many more.  w2n_valtype_format writes the same into buf. */
 W2N_API const char *w2n_valtype_name(w2n_valtype type);
+W2N_API void w2n_valtype_format(w2n_valtype type, char *buf, size_t size);
 
 typedef enum w2n_extern_kind {
     W2N_EXTERN_FUNC = 0,
@@ -41,7 +114,7 @@ typedef struct w2n_functype {
 } w2n_functype;
 
 typedef struct w2n_tabletype {
-    w2n_valtype elem;        /* W2N_FUNCREF or W2N_EXTERNREF */
+    w2n_valtype elem;        /* a reference type */
     w2n_limits limits;
 } w2n_tabletype;
 

@@ -150,8 +150,8 @@ w2n_status w2n_call_raw(w2n_store *store, w2n_func *func, w2n_raw *slots, w2n_tr
     return w2n_call_tramp(owner ? owner->store : store, func->tramp, func->vmctx, slots, trap);
 }
 
-static w2n_status check_args(const w2n_functype *type, const w2n_value *args, uint32_t nargs,
-                             uint32_t nresults, w2n_error *err) {
+static w2n_status check_args(const w2n_functype *type, uint32_t type_id, const w2n_value *args,
+                             uint32_t nargs, uint32_t nresults, w2n_error *err) {
     if (nargs != type->nparams)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "function takes %u arguments, %u given", type->nparams, nargs);
@@ -160,10 +160,12 @@ static w2n_status check_args(const w2n_functype *type, const w2n_value *args, ui
                              "function returns %u results, room for %u given", type->nresults,
                              nresults);
     for (uint32_t i = 0; i < nargs; i++)
-        if (args[i].type != type->params[i])
+        if (!w2n_value_fits(&args[i], type->params[i], type_id))
             return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
-                                 "argument %u has type 0x%02x, the function expects 0x%02x", i,
-                                 args[i].type, type->params[i]);
+                                 "argument %u is a %s%s, the function expects %s", i,
+                                 w2n_valtype_is_ref(args[i].type) && !args[i].of.ref ? "null " : "",
+                                 w2n_valtype_name(args[i].type),
+                                 w2n_valtype_name(type->params[i]));
     return W2N_OK;
 }
 
@@ -175,7 +177,7 @@ w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args
     const w2n_functype *type = w2n_functype_lookup(func->type_id);
     if (!type)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "not a function");
-    w2n_status st = check_args(type, args, nargs, nresults, err);
+    w2n_status st = check_args(type, func->type_id, args, nargs, nresults, err);
     if (st != W2N_OK)
         return st;
     uint32_t n = type->nparams > type->nresults ? type->nparams : type->nresults;

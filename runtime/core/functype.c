@@ -7,6 +7,11 @@
  * stores through its host), start at 1 and are never reused; the entries
  * live as long as the process.  A mutex guards interning; lookups of an id
  * already handed out read an entry that never changes again.
+ *
+ * A module's type may name other types, `(ref $t)`: the interned signature
+ * names them by canonical id instead (w2n_functype_intern_module), and a
+ * reference to the type itself by id 0, so equal structures of different
+ * modules meet at one id whatever their indices.
  */
 #include <pthread.h>
 #include <stdlib.h>
@@ -41,8 +46,9 @@ static uint64_t hash_type(const w2n_functype *t) {
 
 static bool same(const w2n_functype *a, const w2n_functype *b) {
     return a->nparams == b->nparams && a->nresults == b->nresults &&
-           (a->nparams == 0 || memcmp(a->params, b->params, a->nparams) == 0) &&
-           (a->nresults == 0 || memcmp(a->results, b->results, a->nresults) == 0);
+           (a->nparams == 0 || memcmp(a->params, b->params, a->nparams * sizeof *a->params) == 0) &&
+           (a->nresults == 0 ||
+            memcmp(a->results, b->results, a->nresults * sizeof *a->results) == 0);
 }
 
 static bool rehash(void) {
@@ -63,14 +69,14 @@ static bool rehash(void) {
 }
 
 static entry *make_entry(const w2n_functype *t, uint64_t h) {
-    entry *e = calloc(1, sizeof *e + (size_t)t->nparams + t->nresults + 1);
+    entry *e = calloc(1, sizeof *e + ((size_t)t->nparams + t->nresults + 1) * sizeof(w2n_valtype));
     if (!e)
         return NULL;
-    uint8_t *types = (uint8_t *)(e + 1);
+    w2n_valtype *types = (w2n_valtype *)(e + 1);
     if (t->nparams)
-        memcpy(types, t->params, t->nparams);
+        memcpy(types, t->params, t->nparams * sizeof *types);
     if (t->nresults)
-        memcpy(types + t->nparams, t->results, t->nresults);
+        memcpy(types + t->nparams, t->results, t->nresults * sizeof *types);
     e->type.nparams = t->nparams;
     e->type.nresults = t->nresults;
     e->type.params = types;
@@ -109,6 +115,41 @@ uint32_t w2n_functype_intern(const w2n_functype *t) {
     buckets[b] = id;
 done:
     pthread_mutex_unlock(&lock);
+    return id;
+}
+
+w2n_valtype w2n_valtype_canonical(w2n_valtype t, const uint32_t *type_ids) {
+    if (!w2n_valtype_is_ref(t) || !w2n_heaptype_is_concrete(w2n_valtype_heap_type(t)))
+        return t;
+    uint32_t id = type_ids[w2n_valtype_type_index(t)];
+    return w2n_valtype_ref(w2n_heaptype_concrete(id), w2n_valtype_is_nullable(t));
+}
+
+/* Type `self` of a module whose earlier types have ids type_ids[0..self):
+ * its references to them become their ids, those to itself id 0. */
+static void canonical_types(w2n_valtype *out, const w2n_valtype *in, uint32_t n, uint32_t self,
+                            const uint32_t *type_ids) {
+    for (uint32_t i = 0; i < n; i++) {
+        w2n_valtype t = in[i];
+        if (w2n_valtype_is_ref(t) && w2n_heaptype_is_concrete(w2n_valtype_heap_type(t)) &&
+            w2n_valtype_type_index(t) == self)
+            out[i] = w2n_valtype_ref(w2n_heaptype_concrete(0), w2n_valtype_is_nullable(t));
+        else
+            out[i] = w2n_valtype_canonical(t, type_ids);
+    }
+}
+
+uint32_t w2n_functype_intern_module(const w2n_functype *t, uint32_t self,
+                                    const uint32_t *type_ids) {
+    size_t n = (size_t)t->nparams + t->nresults;
+    w2n_valtype *types = malloc((n ? n : 1) * sizeof *types);
+    if (!types)
+        return 0;
+    canonical_types(types, t->params, t->nparams, self, type_ids);
+    canonical_types(types + t->nparams, t->results, t->nresults, self, type_ids);
+    w2n_functype canon = {t->nparams, t->nresults, types, types + t->nparams};
+    uint32_t id = w2n_functype_intern(&canon);
+    free(types);
     return id;
 }
 

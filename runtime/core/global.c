@@ -38,6 +38,23 @@ w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw) {
     return v;
 }
 
+bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id) {
+    if (!w2n_valtype_is_ref(want) || !w2n_valtype_is_ref(v->type))
+        return v->type == want;
+    w2n_heaptype want_ht = w2n_valtype_heap_type(want);
+    if (w2n_heaptype_is_concrete(want_ht) && w2n_valtype_type_index(want) == 0)
+        want_ht = w2n_heaptype_concrete(self_id); /* an interned type's reference to itself */
+    if (!v->of.ref)
+        return w2n_valtype_is_nullable(want) &&
+               w2n_heaptype_top(w2n_valtype_heap_type(v->type)) == w2n_heaptype_top(want_ht);
+    /* Not null: the value's own type is what counts, for a function its
+     * signature. */
+    w2n_heaptype have = w2n_valtype_heap_type(v->type);
+    if (w2n_heaptype_top(have) == W2N_FUNCREF)
+        have = w2n_heaptype_concrete(((const w2n_func *)v->of.ref)->type_id);
+    return w2n_heaptype_sub(have, want_ht);
+}
+
 w2n_global *w2n_global_create(w2n_globaltype type) {
     w2n_global *g = calloc(1, sizeof *g);
     if (g)
@@ -46,7 +63,7 @@ w2n_global *w2n_global_create(w2n_globaltype type) {
 }
 
 w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value) {
-    if (!store || value.type != type.type)
+    if (!store || !w2n_value_fits(&value, type.type, 0))
         return NULL;
     w2n_global *g = w2n_global_create(type);
     if (!g)

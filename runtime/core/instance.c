@@ -60,7 +60,8 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
         const w2n_table *t = ext->of.table;
         if (!t)
             return mismatch(im, "null table", err);
-        if (t->elem != im->table.elem)
+        /* Element types are invariant: tables are read and written. */
+        if (t->elem != w2n_valtype_canonical(im->table.elem, type_ids))
             return mismatch(im, "table element types differ", err);
         if (t->is64 != im->table.limits.is64)
             return mismatch(im, "table index types differ (i32 and i64)", err);
@@ -89,7 +90,11 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
         const w2n_global *g = ext->of.global;
         if (!g)
             return mismatch(im, "null global", err);
-        if (g->type.type != im->global.type || g->type.is_mutable != im->global.is_mutable)
+        /* An immutable global may be of a subtype; a mutable one is
+         * written too, so its type must be the same. */
+        w2n_valtype want = w2n_valtype_canonical(im->global.type, type_ids);
+        if (g->type.is_mutable != im->global.is_mutable ||
+            !(g->type.is_mutable ? g->type.type == want : w2n_valtype_sub(g->type.type, want)))
             return mismatch(im, "global types or mutability differ", err);
         break;
     }
@@ -224,7 +229,9 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
         inst->funcs[m->nimported_funcs + i] = f;
     }
     for (uint32_t i = 0; i < m->nglobals; i++) {
-        w2n_global *g = w2n_global_create(m->globals[i].type);
+        w2n_globaltype type = m->globals[i].type;
+        type.type = w2n_valtype_canonical(type.type, inst->type_ids);
+        w2n_global *g = w2n_global_create(type);
         if (!g)
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         g->next = store->globals;
@@ -235,7 +242,12 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
     }
     for (uint32_t i = 0; i < m->ntables; i++) {
         w2n_table *t;
-        w2n_status st = w2n_table_create(store, m->tables[i], NULL, &t, err);
+        w2n_tabletype type = m->tables[i];
+        type.elem = w2n_valtype_canonical(type.elem, inst->type_ids);
+        /* The initialiser sees imported globals only (meta.c checks). */
+        bool has_init = m->table_inits && m->table_inits[i].kind;
+        void *init = has_init ? eval_const(inst, &m->table_inits[i]).ref : NULL;
+        w2n_status st = w2n_table_create(store, type, init, &t, err);
         if (st != W2N_OK)
             return st;
         inst->tables[m->nimported_tables + i] = t;
@@ -367,7 +379,7 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         goto fail;
     }
     for (uint32_t i = 0; i < m->ntypes; i++)
-        if (!(inst->type_ids[i] = w2n_functype_intern(&m->types[i]))) {
+        if (!(inst->type_ids[i] = w2n_functype_intern_module(&m->types[i], i, inst->type_ids))) {
             st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
             goto fail;
         }

@@ -79,6 +79,13 @@ typedef struct w2n_adapter_func {
 
 /* Intern a signature; ids start at 1 and are process-wide.  0 on NOMEM. */
 uint32_t w2n_functype_intern(const w2n_functype *type);
+/* Type `self` of a module, its references to earlier types by their ids
+ * (type_ids[0..self)): see functype.c.  0 when out of memory. */
+uint32_t w2n_functype_intern_module(const w2n_functype *type, uint32_t self,
+                                    const uint32_t *type_ids);
+/* A module's value type with its concrete type index, if any, replaced by
+ * that type's canonical id: what tables and globals of the store hold. */
+w2n_valtype w2n_valtype_canonical(w2n_valtype t, const uint32_t *type_ids);
 /* The interned signature of an id (valid for the life of the process). */
 const w2n_functype *w2n_functype_lookup(uint32_t id);
 
@@ -132,6 +139,11 @@ w2n_global *w2n_global_create(w2n_globaltype type);
  * are deterministic). */
 void w2n_value_to_raw(const w2n_value *v, w2n_raw *out);
 w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw);
+/* Whether a host value may be passed where `want` is expected: numbers of
+ * that type; references by their dynamic type (a function's signature,
+ * non-null-ness), as the spec's embedding checks them.  self_id stands for
+ * id 0 in `want` (an interned signature naming itself). */
+bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id);
 
 /* ---- stores and instances ------------------------------------------------------------- */
 

@@ -19,9 +19,12 @@
 w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2n_table **out,
                             w2n_error *err) {
     *out = NULL;
-    if (type.elem != W2N_FUNCREF && type.elem != W2N_EXTERNREF)
+    if (!w2n_valtype_is_ref(type.elem))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "table element type is not a reference type");
+    if (!init && type.limits.min && !w2n_valtype_is_nullable(type.elem))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "a table of %s cannot start null", w2n_valtype_name(type.elem));
     if (type.limits.min > UINT32_MAX || (type.limits.has_max && type.limits.max < type.limits.min))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "table size out of range");
     if (type.limits.min > TABLE_ELEMS_CAP)
@@ -119,6 +122,9 @@ w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error
  * call_indirect sees that and calls it through helpers->call_func. */
 w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err) {
     w2n_status s = check_index(table, index, err);
+    if (s == W2N_OK && !ref && !w2n_valtype_is_nullable(table->elem))
+        s = w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "a table of %s cannot hold null",
+                          w2n_valtype_name(table->elem));
     if (s == W2N_OK)
         table->abi.elems[index] = ref;
     return s;

@@ -88,6 +88,8 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed";
     case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
     case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
+    case W2N_TRAP_NULL_FUNC_REF: return "null function reference";
+    case W2N_TRAP_NULL_REF: return "null reference";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";

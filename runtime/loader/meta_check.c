@@ -35,7 +35,7 @@ static uint32_t func_type(const w2n_meta *m, uint64_t f) {
 }
 
 /* Value type of global `g` (imports first). */
-static uint8_t global_type(const w2n_meta *m, uint32_t g) {
+static w2n_valtype global_type(const w2n_meta *m, uint32_t g) {
     if (g >= m->nimported_globals)
         return m->globals[g - m->nimported_globals].type.type;
     for (uint32_t i = 0; i < m->nimports; i++)
@@ -67,7 +67,7 @@ static const w2n_limits *memory_of(const w2n_meta *m, uint32_t mem) {
 
 /* The type of an offset into a table or memory of these limits: i64 for a
  * 64-bit one (memory64), else i32; 0 (no type) for a missing one. */
-static uint8_t offset_type(const w2n_limits *l) {
+static w2n_valtype offset_type(const w2n_limits *l) {
     return !l ? 0 : l->is64 ? W2N_I64 : W2N_I32;
 }
 
@@ -75,12 +75,12 @@ static uint8_t offset_type(const w2n_limits *l) {
  * stack does not work out (an operand missing or of the wrong type, more
  * than one value left): what instance.c's evaluator relies on.  meta.c
  * checked its range, length and global indices. */
-static uint8_t extended_type(const w2n_meta *m, const w2n_const_expr *e) {
-    uint8_t types[W2N_LIMIT_CONST_EXPR_OPS];
+static w2n_valtype extended_type(const w2n_meta *m, const w2n_const_expr *e) {
+    w2n_valtype types[W2N_LIMIT_CONST_EXPR_OPS];
     uint32_t depth = 0;
     for (uint64_t i = e->index; i < e->index + e->bits[0]; i++) {
         const w2n_const_expr *op = &m->const_ops[i];
-        uint8_t t;
+        w2n_valtype t;
         switch (op->kind) {
         case W2N_CONST_I32: types[depth++] = W2N_I32; break;
         case W2N_CONST_I64: types[depth++] = W2N_I64; break;
@@ -102,19 +102,30 @@ static uint8_t extended_type(const w2n_meta *m, const w2n_const_expr *e) {
 }
 
 /* The type a constant expression produces. */
-static uint8_t const_type(const w2n_meta *m, const w2n_const_expr *e) {
+static w2n_valtype const_type(const w2n_meta *m, const w2n_const_expr *e) {
     switch (e->kind) {
     case W2N_CONST_I32: return W2N_I32;
     case W2N_CONST_I64: return W2N_I64;
     case W2N_CONST_F32: return W2N_F32;
     case W2N_CONST_F64: return W2N_F64;
     case W2N_CONST_V128: return W2N_V128;
-    case W2N_CONST_REF_NULL: return (uint8_t)e->index;
-    case W2N_CONST_REF_FUNC: return W2N_FUNCREF;
+    case W2N_CONST_REF_NULL: return e->index;
+    case W2N_CONST_REF_FUNC:
+        return w2n_valtype_ref(w2n_heaptype_concrete(func_type(m, e->index)), false);
     case W2N_CONST_GLOBAL_GET: return global_type(m, e->index);
     case W2N_CONST_EXTENDED: return extended_type(m, e);
     }
     return 0;
+}
+
+/* Whether a value of type `a` may be stored as a `b`: numbers exactly;
+ * references of one hierarchy (what the runtime relies on: a funcref slot
+ * holds w2n_func pointers; finer typing was the validator's). */
+static bool fits(w2n_valtype a, w2n_valtype b) {
+    if (a == b)
+        return true;
+    return w2n_valtype_is_ref(a) && w2n_valtype_is_ref(b) &&
+           w2n_heaptype_top(w2n_valtype_heap_type(a)) == w2n_heaptype_top(w2n_valtype_heap_type(b));
 }
 
 static w2n_status check_start(const checker *c) {
@@ -133,8 +144,12 @@ static w2n_status check_start(const checker *c) {
 static w2n_status check_globals(const checker *c) {
     const w2n_meta *m = c->m;
     for (uint32_t i = 0; i < m->nglobals; i++)
-        if (const_type(m, &m->globals[i].init) != m->globals[i].type.type)
+        if (!fits(const_type(m, &m->globals[i].init), m->globals[i].type.type))
             return bad(c, "initialiser of another type than its global", m->nimported_globals + i);
+    for (uint32_t i = 0; i < m->ntables; i++)
+        if (m->table_inits && m->table_inits[i].kind &&
+            !fits(const_type(m, &m->table_inits[i]), m->tables[i].elem))
+            return bad(c, "initialiser of another type than its table", m->nimported_tables + i);
     return W2N_OK;
 }
 
@@ -144,10 +159,10 @@ static w2n_status check_elems(const checker *c) {
         const w2n_meta_elem *e = &m->elems[i];
         const w2n_tabletype *t = table_of(m, e->table);
         if (e->mode == W2N_SEGMENT_ACTIVE &&
-            (!t || const_type(m, &e->offset) != offset_type(&t->limits) || t->elem != e->type))
+            (!t || const_type(m, &e->offset) != offset_type(&t->limits) || !fits(e->type, t->elem)))
             return bad(c, "active element segment of the wrong offset or table type", i);
         for (uint32_t k = 0; k < e->count; k++)
-            if (const_type(m, &e->items[k]) != e->type)
+            if (!fits(const_type(m, &e->items[k]), e->type))
                 return bad(c, "element of another type than its segment, in segment", i);
     }
     for (uint32_t i = 0; i < m->ndatas; i++)

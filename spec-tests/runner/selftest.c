@@ -122,6 +122,17 @@ static void test_refs(void) {
     CHECK(spec_parse_value("funcref:null", true, &e) && !spec_value_matches(&e, &a));
     a.type = W2N_EXTERNREF;
     CHECK(!spec_value_matches(&e, &a));                         /* funcref vs externref */
+    /* Typed results compare as their hierarchy: (ref $t), (ref extern). */
+    CHECK(spec_parse_value("funcref:nonnull", true, &e));
+    a.type = w2n_valtype_ref(w2n_heaptype_concrete(3), false);
+    a.of.ref = &f;
+    CHECK(spec_value_matches(&e, &a));
+    CHECK(spec_parse_value("externref:1", true, &e));
+    a = spec_to_runtime(&e);
+    a.type = w2n_valtype_ref(W2N_EXTERNREF, false);
+    CHECK(spec_value_matches(&e, &a));
+    a.type = w2n_valtype_ref(w2n_heaptype_concrete(3), false);
+    CHECK(!spec_value_matches(&e, &a));
 }
 
 static void test_v128(void) {

@@ -109,8 +109,14 @@ static bool v128_matches(const spec_value *e, const uint8_t *actual) {
     return true;
 }
 
+/* A reference type's hierarchy (funcref for `(ref $t)`), what scripts
+ * compare; other types as they are. */
+static w2n_valtype family(w2n_valtype t) {
+    return w2n_valtype_is_ref(t) ? w2n_heaptype_top(w2n_valtype_heap_type(t)) : t;
+}
+
 bool spec_value_matches(const spec_value *e, const w2n_value *a) {
-    if (e->type != a->type)
+    if (family(e->type) != family(a->type))
         return false;
     switch (e->type) {
     case W2N_I32:
@@ -167,7 +173,7 @@ static void format_lanes(const uint8_t *v128, spec_shape shape, const uint8_t *p
 }
 
 void spec_format_value(const w2n_value *v, char *buf, size_t size) {
-    switch (v->type) {
+    switch (family(v->type)) {
     case W2N_I32:
     case W2N_F32: {
         uint32_t bits;
@@ -195,7 +201,7 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
             snprintf(buf, size, "externref:null");
         break;
     default:
-        snprintf(buf, size, "type-0x%02x", v->type);
+        snprintf(buf, size, "type-%s", w2n_valtype_name(v->type));
         break;
     }
 }

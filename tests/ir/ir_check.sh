@@ -2,6 +2,7 @@
 # ir_check.sh — IR-shape tests: compile a .wat with w2n and match the final
 # LLVM IR (W2N_DUMP_IR=1) against FileCheck directives in the same file.
 #   ir_check.sh W2N FILECHECK WAT2WASM FILE.wat
+# (WAT2WASM may be the reference interpreter, .../wasm.exe, for 3.0 text.)
 # Each line ";; RUN: OPTIONS => PREFIX..." is one compile of FILE with
 # `w2n compile OPTIONS`, and one FileCheck run of its IR per PREFIX (the
 # checks of one prefix are one ordered sequence; separate prefixes are not).
@@ -10,7 +11,10 @@ w2n=$1 filecheck=$2 wat2wasm=$3 file=$4
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/w2n-ir.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 
-"$wat2wasm" --enable-all "$file" -o "$tmp/m.wasm"
+case $wat2wasm in
+*/wasm.exe) "$wat2wasm" -d "$file" -o "$tmp/m.wasm" ;; # the reference interpreter
+*) "$wat2wasm" --enable-all "$file" -o "$tmp/m.wasm" ;;
+esac
 runs=$(sed -n 's/^;; RUN: //p' "$file")
 [ -n "$runs" ] || { echo "FAIL: $file has no ';; RUN:' line" >&2; exit 1; }
 echo "$runs" | while IFS= read -r run; do

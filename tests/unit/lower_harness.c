@@ -81,7 +81,7 @@ LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth)
     return f->stack[f->sp - 1 - depth];
 }
 
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, uint8_t valtype)
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype)
 {
     switch (valtype) {
     case W2N_I32: return lm->t_i32;

@@ -37,7 +37,7 @@ typedef struct fixture {
     w2n_lower_module lm;
     w2n_lower_func f;
     w2n_functype type;
-    uint8_t result;
+    w2n_valtype result;
 } fixture;
 
 static void fixture_init(fixture *x) {

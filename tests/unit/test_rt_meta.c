@@ -89,7 +89,7 @@ Test(rt_meta, round_trip) {
     cr_assert_eq(out.ntypes, 2);
     cr_assert_eq(out.types[0].nparams, 2);
     cr_assert_eq(out.types[0].nresults, 3);
-    cr_assert_eq(memcmp(out.types[0].results, r_fv, 3), 0);
+    cr_assert_eq(memcmp(out.types[0].results, r_fv, sizeof r_fv), 0);
     cr_assert_eq(out.nimports, 4);
     cr_assert_str_eq(out.imports[3].name, "g\xc3\xa9");
     cr_assert_eq(out.imports[1].table.limits.max, 10);
@@ -222,6 +222,59 @@ static w2n_status decode_modified(w2n_meta m, w2n_error *err) {
         w2n_meta_free(&out);
     free(bytes);
     return st;
+}
+
+/* ABI 5: value types are u32 (typed references), and defined tables carry
+ * an initial value. */
+Test(rt_meta, typed_references_and_table_initialisers) {
+    static w2n_valtype self_ref[] = {0x200 | 1u << 10};              /* (ref null 1), itself */
+    static w2n_valtype typed[] = {0x200 | 0u << 10 | 0x100, 0x170};  /* (ref 0), (ref func) */
+    static w2n_functype ts[] = {{0, 0, NULL, NULL}, {1, 0, self_ref, NULL}, {2, 0, typed, NULL}};
+    static w2n_tabletype tabs[] = {{0x100 | 0x200, {.min = 2}}, {W2N_FUNCREF, {.min = 1}}};
+    static w2n_const_expr inits[] = {{.kind = W2N_CONST_REF_FUNC, .index = 0}, {0}};
+    static uint32_t fts[] = {0};
+    w2n_meta in = {.abi_version = W2N_ABI_VERSION, .abi_minor = W2N_ABI_MINOR, .cpu = "",
+                   .features = "", .ntypes = 3, .types = ts, .nfuncs = 1, .func_types = fts,
+                   .ntables = 2, .tables = tabs, .table_inits = inits, .start = -1,
+                   .w2n_version = "", .target = ""};
+    uint8_t *bytes;
+    size_t size;
+    w2n_meta out;
+    w2n_error err;
+    encode(&in, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(out.types[1].params[0], self_ref[0]);
+    cr_assert_eq(out.types[2].params[1], 0x170);
+    cr_assert_eq(out.tables[0].elem, 0x300);
+    cr_assert_eq(out.table_inits[0].kind, W2N_CONST_REF_FUNC);
+    cr_assert_eq(out.table_inits[1].kind, 0);
+    cr_assert_eq(w2n_meta_check(&out, &err), W2N_OK, "%s", err.message);
+    w2n_meta_free(&out);
+    free(bytes);
+
+    /* A type may name itself and earlier types only: a forward reference
+     * could make canonicalisation loop. */
+    static w2n_valtype forward[] = {0x200 | 2u << 10};
+    w2n_functype fwd[] = {ts[0], {1, 0, forward, NULL}, ts[2]};
+    w2n_meta m = in;
+    m.types = fwd;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "unknown value type"), "%s", err.message);
+    /* A table of type index 7 of 3. */
+    w2n_tabletype bad_tab[] = {{0x200 | 7u << 10, {.min = 1}}, tabs[1]};
+    m = in;
+    m.tables = bad_tab;
+    cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
+    /* An externref initialiser of a funcref table. */
+    w2n_const_expr bad_init[] = {inits[0], {.kind = W2N_CONST_REF_NULL, .index = W2N_EXTERNREF}};
+    m = in;
+    m.table_inits = bad_init;
+    encode(&m, &bytes, &size);
+    cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_meta_check(&out, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "than its table"), "%s", err.message);
+    w2n_meta_free(&out);
+    free(bytes);
 }
 
 Test(rt_meta, bad_indices_rejected) {
