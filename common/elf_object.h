@@ -8,8 +8,8 @@
  * decoded headers: names and section contents point into the caller's
  * bytes, which must outlive the w2n_elf.
  *
- * (Not called elf.h: the runtime's include directory is public, and a
- * runtime/elf.h would shadow the system <elf.h> that libelf's headers
+ * (Not called elf.h: common/ is a public include directory, and a
+ * common/elf.h would shadow the system <elf.h> that libelf's headers
  * include in the tools.)
  */
 #ifndef W2N_ELF_OBJECT_H

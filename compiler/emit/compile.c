@@ -6,7 +6,7 @@
  *   -> metadata section and bounds-mode constant -> object file in memory
  *   -> the largest native stack frame, measured in that object, written
  *      into its metadata (frame_record.c) -> seal (SHA-256 trailer,
- *      runtime/seal.h).
+ *      common/seal.h).
  *
  * The metadata goes in after optimisation so no pass can touch it.  Its
  * global carries !exclude, which makes LLVM emit a non-allocated section: the

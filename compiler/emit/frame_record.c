@@ -6,7 +6,7 @@
  * generation, when no frame size is known yet.  Its frame fields sit at a
  * fixed offset (W2N_META_FRAME_OFFSET) and are patched here, in the object's
  * bytes, before the seal is computed.  The sizes come from the emitted code
- * itself (runtime/frame.c), the same measure the loader repeats; code the
+ * itself (common/frame.c), the same measure the loader repeats; code the
  * decoder cannot account for fails the compile rather than leave a frame
  * unmeasured.
  */

@@ -11,7 +11,7 @@
 #include "w2n/abi.h"
 #include "w2n/error.h"
 
-/* Measure the object's functions (runtime/frame.h) and patch the result
+/* Measure the object's functions (common/frame.h) and patch the result
  * into its .w2n.module section, in place.  Before the seal is appended. */
 w2n_status w2n_frame_record(w2n_arch arch, uint8_t *object, size_t size, w2n_error *err);
 

@@ -39,7 +39,7 @@ static const w2n_target targets[] = {
      {8, 8, 16, 8, 8, false, true, true}, {true, false, false}},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
      * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes; the
-     * frames are measured and reserved instead (runtime/frame.h).
+     * frames are measured and reserved instead (common/frame.h).
      * Registers: two results in a0/a1 or fa0/fa1; arguments a0-a7 and
      * fa0-fa7; a v128 (no V extension in the baseline) is split into 16
      * scalars; no musttail with stack arguments (LLVM 19 aborts).  F and D

@@ -295,7 +295,7 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
 
 /* A function that calls no Wasm function and has a small frame cannot
  * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
- * vmctx->stack_limit (runtime/call.c), far more than such a frame and the
+ * vmctx->stack_limit (runtime/core/call.c), far more than such a frame and the
  * runtime helpers it may call need.  So it needs no stack check, and neither
  * do the copies of it that LLVM inlines into loops. */
 static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {

@@ -11,7 +11,7 @@
  * then the access goes through w2n_lower_mem_address like any other, so the
  * bounds mode applies unchanged.  Since the address is aligned, the access
  * never straddles a page and cannot tear on a guard page.
- * wait and notify are runtime helpers (runtime/atomic_wait.c); they check
+ * wait and notify are runtime helpers (runtime/core/atomic_wait.c); they check
  * the bounds themselves because they touch memory from host code.
  */
 #include <string.h>

@@ -90,7 +90,7 @@ static void add_string_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *n
  * prologue allocates it, so the first page past the thread's stack it
  * reaches is the guard page below the stack, whatever the frame's size: no
  * store can skip the guard into another mapping, and the fault handler turns
- * the fault into "call stack exhausted" (runtime/trap.c, docs/abi.md).  4 KiB
+ * the fault into "call stack exhausted" (runtime/core/trap.c, docs/abi.md).  4 KiB
  * is the smallest guard any supported kernel gives a thread. */
 static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
     const w2n_target *t = w2n_target_find(lm->opts->target);
