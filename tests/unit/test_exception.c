@@ -26,20 +26,12 @@ typedef struct rig {
 static w2n_object *compile(const char *wat) {
     if (access(SPEC_INTERPRETER, X_OK) != 0)
         cr_skip_test("no spec interpreter at %s", SPEC_INTERPRETER);
-    uint8_t *wasm, *bytes;
-    size_t wasm_size, size;
+    uint8_t *wasm;
+    size_t wasm_size;
     assemble_with(SPEC_INTERPRETER " -d", wat, &wasm, &wasm_size);
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
-    w2n_error err;
-    w2n_status s = w2n_compile(wasm, wasm_size, &opts, &bytes, &size, &err);
-    free(wasm);
-    cr_assert_eq(s, W2N_OK, "compile: %s", err.message);
-    w2n_object *obj;
-    s = w2n_object_load(bytes, size, &obj, &err);
-    free(bytes);
-    cr_assert_eq(s, W2N_OK, "load: %s", err.message);
-    return obj;
+    return compile_wasm(wasm, wasm_size, &opts);
 }
 
 static rig start(const char *wat, const w2n_store_options *o, const w2n_extern *imports,
