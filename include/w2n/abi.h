@@ -16,7 +16,7 @@
  * and return_call_indirect are musttail or sibling calls within it where LLVM
  * guarantees them (docs/abi.md, "Tail calls"); i32 -> int32_t, i64 -> int64_t,
  * f32 -> float, f64 -> double, v128 -> <16 x i8> (a 128-bit vector),
- * funcref/externref -> pointer.  Zero results: void; one: that type; more: an
+ * funcref/externref/exnref -> pointer.  Zero results: void; one: that type; more: an
  * LLVM literal struct of the results (LLVM returns it in registers or through
  * a hidden pointer as the target's ABI says).
  *
