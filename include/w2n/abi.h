@@ -88,6 +88,8 @@ typedef enum w2n_trap_code {
     W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
     W2N_TRAP_NULL_EXCEPTION,    /* "null exception reference" (throw_ref of null) */
     W2N_TRAP_TOO_MANY_EXCEPTIONS, /* the store's bound on live exceptions was reached */
+    W2N_TRAP_UNWIND_BARRIER,    /* an exception met a frame without unwind tables (a
+                                   module compiled without exceptions) before its entry */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
