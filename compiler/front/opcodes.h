@@ -100,4 +100,9 @@ static inline bool w2n_opcode_is_call(uint32_t op, bool tail) {
     return op == W2N_OP_CALL || op == W2N_OP_CALL_INDIRECT || op == W2N_OP_CALL_REF;
 }
 
+/* Does the instruction open a block that an `end` closes? */
+static inline bool w2n_opcode_opens_block(uint32_t op) {
+    return op == W2N_OP_BLOCK || op == W2N_OP_LOOP || op == W2N_OP_IF || op == W2N_OP_TRY_TABLE;
+}
+
 #endif

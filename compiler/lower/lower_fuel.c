@@ -54,6 +54,9 @@ static bool is_control(uint32_t op) {
     case W2N_OP_RETURN:
     case W2N_OP_BR_ON_NULL:
     case W2N_OP_BR_ON_NON_NULL:
+    case W2N_OP_TRY_TABLE:
+    case W2N_OP_THROW:
+    case W2N_OP_THROW_REF:
         return true;
     default:
         return w2n_opcode_is_call(op, false) || w2n_opcode_is_call(op, true);

@@ -95,7 +95,8 @@ typedef enum w2n_extern_kind {
     W2N_EXTERN_FUNC = 0,
     W2N_EXTERN_TABLE = 1,
     W2N_EXTERN_MEMORY = 2,
-    W2N_EXTERN_GLOBAL = 3
+    W2N_EXTERN_GLOBAL = 3,
+    W2N_EXTERN_TAG = 4          /* exception handling */
 } w2n_extern_kind;
 
 typedef struct w2n_limits {

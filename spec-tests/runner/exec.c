@@ -222,7 +222,7 @@ static spec_outcome cmd_bad_module(spec_runner *r, spec_cursor *cur, bool want_t
 /* ---- actions ---------------------------------------------------------------- */
 
 typedef struct action_result {
-    w2n_status status;       /* W2N_OK or W2N_ERR_TRAP once the action ran */
+    w2n_status status;       /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once it ran */
     w2n_trap trap;
     w2n_value results[64];
     uint32_t nresults;
@@ -273,7 +273,8 @@ static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t
     res->nresults = type.nresults;
     res->status = w2n_func_call(r->store, ext.of.func, args, nargs, res->results, type.nresults,
                                 &res->trap, &err);
-    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP) {
+    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP &&
+        res->status != W2N_ERR_EXCEPTION) {
         snprintf(msg, size, "call failed: %s: %s", w2n_status_name(res->status), err.message);
         return false;
     }
@@ -321,6 +322,10 @@ static bool run_untrapped(spec_runner *r, spec_cursor *cur, action_result *res, 
         return false;
     if (res->status == W2N_ERR_TRAP) {
         snprintf(msg, size, "trapped: %s", trap_text(&res->trap));
+        return false;
+    }
+    if (res->status == W2N_ERR_EXCEPTION) {
+        snprintf(msg, size, "uncaught exception");
         return false;
     }
     return true;
@@ -405,6 +410,20 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
     return out;
 }
 
+/* exception (assert_exception): the action must end in an uncaught exception. */
+static spec_outcome cmd_exception(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
+    action_result res;
+    if (!run_action(r, cur, &res, msg, size))
+        return SPEC_FAIL;
+    if (res.status == W2N_ERR_EXCEPTION)
+        return SPEC_PASS;
+    if (res.status == W2N_ERR_TRAP)
+        snprintf(msg, size, "trapped \"%s\", expected an exception", trap_text(&res.trap));
+    else
+        snprintf(msg, size, "returned, expected an exception");
+    return SPEC_FAIL;
+}
+
 static spec_outcome cmd_action(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
     action_result res;
     if (!run_untrapped(r, cur, &res, msg, size))
@@ -434,6 +453,8 @@ spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t size
         return cmd_trap(r, &cur, false, msg, size);
     if (!strcmp(verb, "exhaustion"))
         return cmd_trap(r, &cur, true, msg, size);
+    if (!strcmp(verb, "exception"))
+        return cmd_exception(r, &cur, msg, size);
     if (!strcmp(verb, "action"))
         return cmd_action(r, &cur, msg, size);
     snprintf(msg, size, "protocol error: unknown command %s", verb);

@@ -37,12 +37,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
-                   "exceptions", "the tag section"),
-    "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
-    "exceptions-throw": (func_module(b"\x08\x00"), "exceptions", "throw"),
-    "exceptions-exnref": (HEADER + section(1, vec([b"\x60\x01\x69\x00"])),
-                          "exceptions", "value type exnref"),
     "legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
     "gc-rec": (HEADER + section(1, vec([b"\x4e\x01\x60\x00\x00"])), "gc", "a GC type definition"),
@@ -103,6 +97,13 @@ DISABLED = {
     "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
                                     + code(b"\x41\x00\x13\x00\x00"),
                                     "tail-call", "return_call_indirect"),
+    "disabled-exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
+                            "exceptions", "the tag section"),
+    "disabled-exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
+    "disabled-exceptions-throw": (HEADER + VOID_TYPE + ONE_FUNC + section(13, vec([b"\x00\x00"]))
+                                  + code(b"\x08\x00"), "exceptions", "the tag section"),
+    "disabled-exceptions-exnref": (HEADER + section(1, vec([b"\x60\x01\x69\x00"])),
+                                   "exceptions", "value type exnref"),
 }
 
 

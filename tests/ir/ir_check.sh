@@ -7,7 +7,7 @@
 # `w2n compile OPTIONS`, and one FileCheck run of its IR per PREFIX (the
 # checks of one prefix are one ordered sequence; separate prefixes are not).
 set -eu
-w2n=$1 filecheck=$2 wat2wasm=$3 file=$4
+w2n=$1 filecheck=$2 wat2wasm=$3 file=$4 specint=${5:-}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/w2n-ir.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 

@@ -35,7 +35,8 @@ ALLOWED = {
     "compiler/loops": ("common", "compiler/front", "compiler/lower", "compiler/loops"),
     "compiler/emit": ("common",) + COMPILER,
     "runtime/loader": ("common", "runtime/loader", "runtime/core/internal.h"),
-    "runtime/core": ("common", "runtime/core", "runtime/loader/image.h"),
+    "runtime/core": ("common", "runtime/core", "runtime/loader/image.h",
+                     "runtime/loader/unwind_tables.h"),
     "runtime/arch": ("common", "runtime/arch"),
     "runtime/wasi": ("runtime/wasi",),
 }
