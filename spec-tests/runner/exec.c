@@ -9,7 +9,8 @@
  *     return ACTION N EXPECTED*     the action returns these N values
  *     trap TEXT ACTION              the action traps with message TEXT...
  *     exhaustion TEXT ACTION        ...with "call stack exhausted"
- *     action ACTION                 the action runs without trapping
+ *     exception ACTION              the action ends in an uncaught Wasm exception
+ *     action ACTION                 the action runs without trapping or throwing
  * with ACTION one of
  *     invoke NAME FIELD N ARG*      call export FIELD of module NAME
  *     get NAME FIELD                read global export FIELD
@@ -378,6 +379,20 @@ static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size
     return SPEC_PASS;
 }
 
+/* assert_exception: the action must end in an exception that no Wasm
+ * handler caught; a trap or a return is a failure. */
+static spec_outcome cmd_exception(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
+    action_result res;
+    if (!run_action(r, cur, &res, msg, size))
+        return SPEC_FAIL;
+    if (res.status == W2N_ERR_TRAP) {
+        snprintf(msg, size, "trapped \"%s\", expected an exception", trap_text(&res.trap));
+        return SPEC_FAIL;
+    }
+    snprintf(msg, size, "returned, expected an exception");
+    return SPEC_FAIL;
+}
+
 /* trap and exhaustion: the action must trap with the expected text. */
 static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, char *msg,
                              size_t size) {
@@ -434,6 +449,8 @@ spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t size
         return cmd_trap(r, &cur, false, msg, size);
     if (!strcmp(verb, "exhaustion"))
         return cmd_trap(r, &cur, true, msg, size);
+    if (!strcmp(verb, "exception"))
+        return cmd_exception(r, &cur, msg, size);
     if (!strcmp(verb, "action"))
         return cmd_action(r, &cur, msg, size);
     snprintf(msg, size, "protocol error: unknown command %s", verb);
