@@ -29,8 +29,6 @@
 enum { SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
        SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_TAG };
 
-/* The import/export kind of a tag (exceptions). */
-enum { EXTERN_TAG = 4 };
 
 typedef struct decoder {
     w2n_module *m;
@@ -44,6 +42,8 @@ typedef struct decoder {
     uint32_t ndef_memories;
     w2n_limits *def_memories;
     uint32_t ndef_globals;
+    uint32_t ndef_tags;
+    uint32_t *def_tag_types;
     uint32_t const_ops_cap; /* of m->const_ops */
     bool has_code_section;
     uint32_t ncodes;
@@ -316,7 +316,7 @@ static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
         if (!not_const)
             out->offset = in.offset;
         not_const = true;
-        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF)
+        if (w2n_opcode_opens_block(in.op))
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
@@ -383,6 +383,18 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
     return true;
 }
 
+/* A tag type: attribute 0 (exception), then a function type index. */
+static bool read_tagtype(w2n_reader *r, uint32_t *type) {
+    uint8_t attr;
+    if (!w2n_read_u8(r, &attr))
+        return false;
+    if (attr != 0) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed tag attribute");
+    }
+    return w2n_read_u32(r, type);
+}
+
 static bool read_import_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
@@ -430,10 +442,15 @@ static bool read_import_section(decoder *d, w2n_reader *r) {
                 return false;
             m->nimported_globals++;
             break;
-        case EXTERN_TAG:
+        case W2N_EXTERN_TAG:
             r->pos--;
-            need(r, w2n_reader_offset(r), W2N_FEATURE_EXCEPTIONS, "a tag import");
-            return false;
+            if (!need(r, w2n_reader_offset(r), W2N_FEATURE_EXCEPTIONS, "a tag import"))
+                return false;
+            r->pos++;
+            if (!read_tagtype(r, &im->tag_type))
+                return false;
+            m->nimported_tags++;
+            break;
         default:
             r->pos--;
             return w2n_reader_fail(r, "malformed import kind");
@@ -497,6 +514,19 @@ static bool read_memory_section(decoder *d, w2n_reader *r) {
     return true;
 }
 
+static bool read_tag_section(decoder *d, w2n_reader *r) {
+    uint32_t n;
+    if (!read_count(r, 1, "tags", W2N_LIMIT_TAGS, &n))
+        return false;
+    if (!(d->def_tag_types = alloc_array(r, n, sizeof *d->def_tag_types)))
+        return false;
+    for (uint32_t i = 0; i < n; i++)
+        if (!read_tagtype(r, &d->def_tag_types[i]))
+            return false;
+    d->ndef_tags = n;
+    return true;
+}
+
 static bool read_global_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
     uint32_t n;
@@ -533,12 +563,10 @@ static bool read_export_section(decoder *d, w2n_reader *r) {
         uint8_t kind;
         if (!w2n_read_u8(r, &kind))
             return false;
-        if (kind == EXTERN_TAG) {
-            r->pos--;
-            need(r, w2n_reader_offset(r), W2N_FEATURE_EXCEPTIONS, "a tag export");
+        if (kind == W2N_EXTERN_TAG &&
+            !need(r, w2n_reader_offset(r) - 1, W2N_FEATURE_EXCEPTIONS, "a tag export"))
             return false;
-        }
-        if (kind > W2N_EXTERN_GLOBAL) {
+        if (kind > W2N_EXTERN_TAG) {
             r->pos--;
             return w2n_reader_fail(r, "malformed export kind");
         }
@@ -705,7 +733,7 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
                 body->err->instruction = in.info->name;
             goto out;
         }
-        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_LOOP || in.op == W2N_OP_IF) {
+        if (w2n_opcode_opens_block(in.op)) {
             if (++depth > W2N_LIMIT_NESTING) {
                 over_limit(&ir.r, in.offset, "block nesting depth", depth, W2N_LIMIT_NESTING);
                 goto out;
@@ -812,12 +840,14 @@ static bool build_index_spaces(decoder *d, w2n_reader *r) {
     m->ntables = m->nimported_tables + d->ndef_tables;
     m->nmemories = m->nimported_memories + d->ndef_memories;
     m->nglobals = m->nimported_globals + d->ndef_globals;
-    if (!(m->func_types = alloc_array(r, m->nfuncs, sizeof *m->func_types)) ||
+    m->ntags = m->nimported_tags + d->ndef_tags;
+    if (!(m->tag_types = alloc_array(r, m->ntags, sizeof *m->tag_types)) ||
+        !(m->func_types = alloc_array(r, m->nfuncs, sizeof *m->func_types)) ||
         !(m->tables = alloc_array(r, m->ntables, sizeof *m->tables)) ||
         !(m->memories = alloc_array(r, m->nmemories, sizeof *m->memories)) ||
         !(m->global_types = alloc_array(r, m->nglobals, sizeof *m->global_types)))
         return false;
-    uint32_t f = 0, t = 0, mem = 0, g = 0;
+    uint32_t f = 0, t = 0, mem = 0, g = 0, tag = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const w2n_import *im = &m->imports[i];
         switch (im->kind) {
@@ -825,8 +855,11 @@ static bool build_index_spaces(decoder *d, w2n_reader *r) {
         case W2N_EXTERN_TABLE: m->tables[t++] = im->table; break;
         case W2N_EXTERN_MEMORY: m->memories[mem++] = im->memory; break;
         case W2N_EXTERN_GLOBAL: m->global_types[g++] = im->global; break;
+        case W2N_EXTERN_TAG: m->tag_types[tag++] = im->tag_type; break;
         }
     }
+    if (d->ndef_tags)
+        memcpy(m->tag_types + tag, d->def_tag_types, d->ndef_tags * sizeof *m->tag_types);
     if (d->ndef_funcs)
         memcpy(m->func_types + f, d->def_func_types, d->ndef_funcs * sizeof *m->func_types);
     if (d->ndef_tables)
@@ -901,8 +934,8 @@ fail:
 static int section_rank(uint8_t id) {
     static const int rank[] = {
         [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-        [SEC_MEMORY] = 5, [SEC_GLOBAL] = 6, [SEC_EXPORT] = 7, [SEC_START] = 8,
-        [SEC_ELEMENT] = 9, [SEC_DATACOUNT] = 10, [SEC_CODE] = 11, [SEC_DATA] = 12,
+        [SEC_MEMORY] = 5, [SEC_TAG] = 6, [SEC_GLOBAL] = 7, [SEC_EXPORT] = 8, [SEC_START] = 9,
+        [SEC_ELEMENT] = 10, [SEC_DATACOUNT] = 11, [SEC_CODE] = 12, [SEC_DATA] = 13,
     };
     return rank[id];
 }
@@ -922,6 +955,7 @@ static bool read_section(decoder *d, uint8_t id, w2n_reader *r) {
     case SEC_CODE: return read_code_section(d, r);
     case SEC_DATA: return read_data_section(d, r);
     case SEC_DATACOUNT: return read_datacount_section(d, r);
+    case SEC_TAG: return read_tag_section(d, r);
     }
     return false;
 }
@@ -954,12 +988,11 @@ static bool read_sections(decoder *d, w2n_reader *r) {
         size_t at = w2n_reader_offset(r);
         if (!w2n_read_u8(r, &id))
             return false;
-        if (id == SEC_TAG) {
-            r->pos--;
-            need(r, at, W2N_FEATURE_EXCEPTIONS, "the tag section");
+        if (id == SEC_TAG && !need(r, at, W2N_FEATURE_EXCEPTIONS, "the tag section")) {
+            r->pos = r->start + at;
             return false;
         }
-        if (id > SEC_DATACOUNT) {
+        if (id > SEC_TAG) {
             r->pos--;
             return w2n_reader_fail(r, "malformed section id");
         }
@@ -1026,6 +1059,7 @@ w2n_status w2n_decode_features(const uint8_t *bytes, size_t size, w2n_features f
     free(d.def_func_types);
     free(d.def_tables);
     free(d.def_memories);
+    free(d.def_tag_types);
     return W2N_OK;
 fail:
     if (out->codes) {
@@ -1037,6 +1071,7 @@ fail:
     free(d.def_func_types);
     free(d.def_tables);
     free(d.def_memories);
+    free(d.def_tag_types);
     w2n_module_free(out);
     return err->code;
 }

@@ -13,6 +13,7 @@
 #include "instr.h"
 
 #include "w2n/abi.h"
+#include "w2n/types.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -26,12 +27,17 @@ void w2n_instr_reader_init(w2n_instr_reader *ir, const uint8_t *module_bytes, si
     ir->r.features = w2n_features_default();
     ir->scratch = NULL;
     ir->scratch_cap = 0;
+    ir->clauses = NULL;
+    ir->clauses_cap = 0;
 }
 
 void w2n_instr_reader_free(w2n_instr_reader *ir) {
     free(ir->scratch);
+    free(ir->clauses);
     ir->scratch = NULL;
     ir->scratch_cap = 0;
+    ir->clauses = NULL;
+    ir->clauses_cap = 0;
 }
 
 int w2n_valtype_feature(uint8_t b) {
@@ -42,7 +48,9 @@ int w2n_valtype_feature(uint8_t b) {
     case 0x64: case 0x63: return W2N_FEATURE_FUNCTION_REFERENCES;
     case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
         return W2N_FEATURE_GC;
-    case 0x69: case 0x74: return W2N_FEATURE_EXCEPTIONS;
+    case 0x69: return W2N_FEATURE_EXCEPTIONS;
+    /* nullexnref is (ref null noexn): a typed reference, a subtype of exnref. */
+    case 0x74: return W2N_FEATURE_FUNCTION_REFERENCES;
     }
     return -1;
 }
@@ -144,24 +152,34 @@ static bool read_blocktype(w2n_reader *r, w2n_blocktype *bt) {
     return true;
 }
 
+/* Grow a scratch array of the reader to hold n items of `size` bytes. */
+static bool grow_scratch(w2n_reader *r, void **array, size_t *cap_io, size_t n, size_t size) {
+    if (n <= *cap_io)
+        return true;
+    size_t cap = *cap_io ? *cap_io : 16;
+    while (cap < n)
+        cap *= 2;
+    void *p = realloc(*array, cap * size);
+    if (!p) {
+        w2n_reader_fail(r, "out of memory");
+        r->err->code = W2N_ERR_NOMEM;
+        return false;
+    }
+    *array = p;
+    *cap_io = cap;
+    return true;
+}
+
 static bool read_br_table(w2n_instr_reader *ir, w2n_instr *in) {
     w2n_reader *r = &ir->r;
     uint32_t n;
     if (!w2n_read_vec_len(r, 1, &n))
         return false;
-    if ((size_t)n > ir->scratch_cap) {
-        size_t cap = ir->scratch_cap ? ir->scratch_cap : 16;
-        while (cap < n)
-            cap *= 2;
-        uint32_t *p = realloc(ir->scratch, cap * sizeof *p);
-        if (!p) {
-            w2n_reader_fail(r, "out of memory");
-            r->err->code = W2N_ERR_NOMEM;
-            return false;
-        }
-        ir->scratch = p;
-        ir->scratch_cap = cap;
-    }
+    void *scratch = ir->scratch;
+    bool grown = grow_scratch(r, &scratch, &ir->scratch_cap, n, sizeof *ir->scratch);
+    ir->scratch = scratch;
+    if (!grown)
+        return false;
     for (uint32_t i = 0; i < n; i++)
         if (!w2n_read_u32(r, &ir->scratch[i]))
             return false;
@@ -284,24 +302,32 @@ static bool read_br_on_cast(w2n_reader *r, w2n_instr *in) {
 }
 
 /* try_table: a block type, then catch clauses (kind, [tag,] label). */
-static bool read_try_table(w2n_reader *r, w2n_instr *in) {
+static bool read_try_table(w2n_instr_reader *ir, w2n_instr *in) {
+    w2n_reader *r = &ir->r;
     uint32_t n;
-    if (!read_blocktype(r, &in->imm.block) || !w2n_read_vec_len(r, 2, &n))
+    if (!read_blocktype(r, &in->imm.try_table.block) || !w2n_read_vec_len(r, 2, &n))
+        return false;
+    void *clauses = ir->clauses;
+    bool grown = grow_scratch(r, &clauses, &ir->clauses_cap, n, sizeof *ir->clauses);
+    ir->clauses = clauses;
+    if (!grown)
         return false;
     for (uint32_t i = 0; i < n; i++) {
-        uint8_t kind;
-        uint32_t tag, label;
-        if (!w2n_read_u8(r, &kind))
+        w2n_catch_clause *c = &ir->clauses[i];
+        c->tag = 0;
+        if (!w2n_read_u8(r, &c->kind))
             return false;
-        if (kind > 3) {
+        if (c->kind > W2N_CATCH_ALL_REF) {
             r->pos--;
             return w2n_reader_fail(r, "malformed catch clause");
         }
-        if (kind < 2 && !w2n_read_u32(r, &tag))
+        if (c->kind <= W2N_CATCH_REF && !w2n_read_u32(r, &c->tag))
             return false;
-        if (!w2n_read_u32(r, &label))
+        if (!w2n_read_u32(r, &c->label))
             return false;
     }
+    in->imm.try_table.count = n;
+    in->imm.try_table.clauses = ir->clauses;
     return true;
 }
 
@@ -329,7 +355,7 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
         if (!w2n_read_s33(r, &ht))
             return false;
         uint8_t t = (uint8_t)(ht & 0x7F);
-        if (ht >= 0 || (t != W2N_FUNCREF && t != W2N_EXTERNREF)) {
+        if (ht >= 0 || !w2n_valtype_is_ref(t)) {
             r->pos = at;
             if (ht >= 0) {
                 w2n_feature_refuse(r->err, (size_t)(at - r->start), W2N_FEATURE_FUNCTION_REFERENCES,
@@ -340,6 +366,8 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
                 return w2n_reader_fail(r, "malformed reference type");
             return check_valtype(r, t);
         }
+        if (t == W2N_EXNREF && !check_valtype(r, t))
+            return false;
         in->imm.reftype = t;
         return true;
     }
@@ -348,7 +376,7 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
     case W2N_IMM_BR_ON_CAST:
         return read_br_on_cast(r, in);
     case W2N_IMM_TRY_TABLE:
-        return read_try_table(r, in);
+        return read_try_table(ir, in);
     case W2N_IMM_V128:
     case W2N_IMM_SHUFFLE:
         if (!w2n_read_bytes(r, 16, &bytes))

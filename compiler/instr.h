@@ -42,6 +42,14 @@ typedef struct w2n_memarg {
     uint64_t offset;        /* u32 in Wasm 2.0, u64 with memory64 (< 2^32 for a 32-bit memory) */
 } w2n_memarg;
 
+/* A catch clause of try_table (kinds in the binary encoding's order). */
+enum w2n_catch_kind { W2N_CATCH, W2N_CATCH_REF, W2N_CATCH_ALL, W2N_CATCH_ALL_REF };
+typedef struct w2n_catch_clause {
+    uint8_t kind;             /* enum w2n_catch_kind */
+    uint32_t tag;             /* CATCH, CATCH_REF: the tag index */
+    uint32_t label;           /* the label it branches to, relative to try_table's own */
+} w2n_catch_clause;
+
 typedef struct w2n_instr {
     uint32_t op;            /* w2n_opcode */
     const w2n_opcode_info *info; /* its row in the instruction table */
@@ -69,6 +77,11 @@ typedef struct w2n_instr {
         uint8_t v128[16];             /* V128 const bytes, SHUFFLE lane indices */
         struct { uint32_t a, b; } pair;                     /* PAIR */
         int64_t heaptype;             /* HEAPTYPE: type index, or the negative s33 of a shorthand */
+        struct {                      /* TRY_TABLE */
+            w2n_blocktype block;
+            uint32_t count;
+            const w2n_catch_clause *clauses; /* valid until the next w2n_instr_read */
+        } try_table;
     } imm;
     uint8_t lane;           /* LANE and MEMARG_LANE */
 } w2n_instr;
@@ -77,6 +90,8 @@ typedef struct w2n_instr_reader {
     w2n_reader r;
     uint32_t *scratch;      /* br_table targets */
     size_t scratch_cap;
+    w2n_catch_clause *clauses; /* try_table's catch clauses */
+    size_t clauses_cap;
 } w2n_instr_reader;
 
 void w2n_instr_reader_init(w2n_instr_reader *ir, const uint8_t *module_bytes, size_t start,

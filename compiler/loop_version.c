@@ -103,13 +103,14 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             wanted = false;
             break;
         }
-        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_IF)
+        if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_IF || in.op == W2N_OP_TRY_TABLE)
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
         else if (is_memory0_access(&in))
             accesses = true;
-        else if (in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT)
+        else if (in.op == W2N_OP_CALL || in.op == W2N_OP_CALL_INDIRECT ||
+                 in.op == W2N_OP_THROW || in.op == W2N_OP_THROW_REF)
             body->calls = true;
     }
     /* The scan may have grown the br_table scratch buffer: keep the new one. */

@@ -88,6 +88,10 @@ typedef struct w2n_lower_module {
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
     LLVMValueRef loop_choice_fn;   /* declaration of the placeholder (loop_version.c) */
+    /* Exceptions (lower_exception.c): a module that uses them (tags or an
+     * exception instruction) unwinds natively through every function. */
+    bool eh;
+    LLVMValueRef personality;      /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
     w2n_versioned_loop *vloops;
     size_t nvloops, vloops_cap;
 } w2n_lower_module;
@@ -106,6 +110,10 @@ typedef struct w2n_lower_block {
     uint8_t single_result;         /* storage for a one-value block type */
     bool unreachable;              /* the rest of this block is dead code */
     bool has_branch;               /* some br reaches the continuation */
+    /* try_table: where a thrown exception goes (lower_exception.c). */
+    LLVMBasicBlockRef dispatch;    /* matches the clauses; phi `exn` of the exception */
+    LLVMValueRef exn;
+    LLVMBasicBlockRef landing;     /* landing pad of the calls inside, made on first use */
 } w2n_lower_block;
 
 /* Per-function lowering state. */
@@ -265,6 +273,16 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 
 /* Whether row `row` of the instruction table has a real lowering handler. */
 bool w2n_lower_has_handler(unsigned row);
+
+/* ---- exceptions (lower_exception.c) ------------------------------------------ */
+/* Does the module use exception handling (tags or an exception instruction)? */
+bool w2n_lower_module_uses_eh(const w2n_module *m);
+/* Call `callee` as a Wasm call may throw: an invoke to the innermost
+ * try_table's landing pad inside one, else a plain call. */
+LLVMValueRef w2n_lower_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                                      LLVMValueRef *args, unsigned n);
+/* try_table's block was pushed: build its dispatch (lower_control.c calls it). */
+void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in);
 
 /* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);

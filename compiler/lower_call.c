@@ -50,6 +50,7 @@ static void build_return_of(w2n_lower_func *f, LLVMValueRef call) {
  * ordinary call; a musttail there would abort LLVM. */
 static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
                             LLVMValueRef *args, unsigned n, const w2n_functype *type) {
+    /* A tail call leaves every try_table of the function: a plain call. */
     LLVMValueRef call = build_call(f, fn_type, callee, args, n);
     bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
     bool sure = f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same);
@@ -75,7 +76,7 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
     LLVMValueRef *args = w2n_xcalloc(n, sizeof *args);
     args[0] = callee_vmctx;
     w2n_lower_pop_n(f, args + 1, type->nparams);
-    LLVMValueRef call = build_call(f, fn_type, callee, args, n);
+    LLVMValueRef call = w2n_lower_call_may_throw(f, fn_type, callee, args, n);
     free(args);
     push_results(f, call, type);
 }
@@ -117,21 +118,26 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     if (tail)
         build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
     else
-        native_call = build_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1);
+        native_call = w2n_lower_call_may_throw(f, lm->wasm_fn_types[type_index], code, args + 1,
+                                               n - 1);
+    LLVMBasicBlockRef native_end = LLVMGetInsertBlock(f->b);   /* after an invoke: its cont */
 
     LLVMPositionBuilderAtEnd(f->b, host);
     LLVMValueRef thunk = w2n_lower_host_thunk(lm, type_index);
     args[0] = f->vmctx;
     args[1] = record;
-    LLVMValueRef host_call = build_call(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
+    LLVMValueRef host_call =
+        tail ? build_call(f, LLVMGlobalGetValueType(thunk), thunk, args, n)
+             : w2n_lower_call_may_throw(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
     free(args);
     if (tail) {
         build_return_of(f, host_call);
         return;
     }
+    LLVMBasicBlockRef host_end = LLVMGetInsertBlock(f->b);
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "called");
     LLVMBuildBr(f->b, join);
-    LLVMPositionBuilderAtEnd(f->b, native);
+    LLVMPositionBuilderAtEnd(f->b, native_end);
     LLVMBuildBr(f->b, join);
 
     LLVMPositionBuilderAtEnd(f->b, join);
@@ -139,7 +145,7 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
         return;
     LLVMValueRef result = LLVMBuildPhi(f->b, LLVMTypeOf(native_call), "");
     LLVMValueRef values[2] = {native_call, host_call};
-    LLVMBasicBlockRef from[2] = {native, host};
+    LLVMBasicBlockRef from[2] = {native_end, host_end};
     LLVMAddIncoming(result, values, from, 2);
     push_results(f, result, type);
 }

@@ -132,6 +132,7 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_BLOCK:
     case W2N_OP_LOOP:
     case W2N_OP_IF:
+    case W2N_OP_TRY_TABLE:
         f->dead_depth++;
         return true;
     case W2N_OP_ELSE:
@@ -146,13 +147,18 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
     }
 }
 
+/* block, and try_table, which is a block whose catch clauses
+ * lower_exception.c adds. */
 static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
-    w2n_lower_block *b = push_block(f, W2N_OP_BLOCK);
-    set_block_type(f, b, &in->imm.block);
+    bool try_table = in->op == W2N_OP_TRY_TABLE;
+    w2n_lower_block *b = push_block(f, in->op);
+    set_block_type(f, b, try_table ? &in->imm.try_table.block : &in->imm.block);
     W2N_ASSERT(f->sp >= b->nparams);
     b->stack_height = f->sp - b->nparams;
     b->br_target = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "block_end");
     make_phis(f, b);
+    if (try_table)
+        w2n_lower_try_table_begin(f, b, in);
 }
 
 static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
@@ -370,6 +376,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_mark_dead(f);
         return true;
     case W2N_OP_BLOCK:
+    case W2N_OP_TRY_TABLE:
         begin_block(f, in);
         return true;
     case W2N_OP_LOOP:

@@ -56,6 +56,9 @@ static bool is_control(uint32_t op) {
     case W2N_OP_CALL_INDIRECT:
     case W2N_OP_RETURN_CALL:
     case W2N_OP_RETURN_CALL_INDIRECT:
+    case W2N_OP_TRY_TABLE:
+    case W2N_OP_THROW:
+    case W2N_OP_THROW_REF:
         return true;
     default:
         return false;

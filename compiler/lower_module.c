@@ -106,6 +106,19 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
     add_attr(lm, fn, "noinline");
 }
 
+/* Without exceptions no Wasm frame is ever unwound (traps longjmp past
+ * them): nounwind.  With them, every function gets unwind tables, so a
+ * throw can pass through it to a handler (lower_exception.c). */
+static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
+    if (!lm->eh) {
+        add_attr(lm, fn, "nounwind");
+        return;
+    }
+    unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
+}
+
 static void declare_functions(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->funcs = w2n_xcalloc(m->nfuncs, sizeof *lm->funcs);
@@ -126,7 +139,7 @@ static void declare_functions(w2n_lower_module *lm) {
                                           lm->wasm_fn_types[m->func_types[i]]);
         free(long_name);
         LLVMSetLinkage(fn, LLVMInternalLinkage);
-        add_attr(lm, fn, "nounwind");
+        add_unwind_attrs(lm, fn);
         add_stack_probes(lm, fn);
         lm->funcs[i] = fn;
     }
@@ -142,6 +155,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_
     init_types(lm);
     init_tbaa(lm);
     lm->target = w2n_target_find(opts ? opts->target : NULL);
+    lm->eh = w2n_lower_module_uses_eh(m);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);

@@ -18,13 +18,15 @@
 static void assert_module_counts(const w2n_module *m) {
     W2N_ASSERT(m->nimported_funcs <= m->nfuncs && m->nimported_tables <= m->ntables);
     W2N_ASSERT(m->nimported_memories <= m->nmemories && m->nimported_globals <= m->nglobals);
+    W2N_ASSERT(m->nimported_tags <= m->ntags);
     W2N_ASSERT(m->start < (int64_t)m->nfuncs);
     for (uint32_t i = 0; i < m->nfuncs; i++)
         W2N_ASSERT(m->func_types[i] < m->ntypes);
     const uint32_t counts[] = {[W2N_EXTERN_FUNC] = m->nfuncs, [W2N_EXTERN_TABLE] = m->ntables,
-                               [W2N_EXTERN_MEMORY] = m->nmemories, [W2N_EXTERN_GLOBAL] = m->nglobals};
+                               [W2N_EXTERN_MEMORY] = m->nmemories, [W2N_EXTERN_GLOBAL] = m->nglobals,
+                               [W2N_EXTERN_TAG] = m->ntags};
     for (uint32_t i = 0; i < m->nexports; i++)
-        W2N_ASSERT(m->exports[i].kind <= W2N_EXTERN_GLOBAL &&
+        W2N_ASSERT(m->exports[i].kind <= W2N_EXTERN_TAG &&
                    m->exports[i].index < counts[m->exports[i].kind]);
     (void)counts;
 }
@@ -63,6 +65,8 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
     out->const_ops = m->const_ops;
     out->nglobals = m->nglobals - m->nimported_globals;
     out->globals = calloc(out->nglobals ? out->nglobals : 1, sizeof *out->globals);
+    out->ntags = m->ntags - m->nimported_tags;
+    out->tag_types = m->tag_types + m->nimported_tags;
     out->nexports = m->nexports;
     out->exports = calloc(m->nexports ? m->nexports : 1, sizeof *out->exports);
     out->start = m->start;
@@ -81,7 +85,7 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
         o->module = (char *)im->module;
         o->name = (char *)im->name;
         o->kind = im->kind;
-        o->func_type = im->func_type;
+        o->func_type = im->kind == W2N_EXTERN_TAG ? im->tag_type : im->func_type;
         o->table = im->table;
         o->memory = im->memory;
         o->global = im->global;

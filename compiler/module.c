@@ -28,6 +28,7 @@ void w2n_module_free(w2n_module *m) {
     free(m->tables);
     free(m->memories);
     free(m->global_types);
+    free(m->tag_types);
     free(m->globals);
     free(m->const_ops);
     for (uint32_t i = 0; i < m->nexports; i++)

@@ -27,6 +27,7 @@ typedef struct w2n_import {
     w2n_tabletype table;      /* TABLE */
     w2n_limits memory;        /* MEMORY */
     w2n_globaltype global;    /* GLOBAL */
+    uint32_t tag_type;        /* TAG: the type index of its parameters */
     size_t offset;            /* of the import entry, for messages */
 } w2n_import;
 
@@ -106,6 +107,8 @@ typedef struct w2n_module {
     uint32_t nglobals, nimported_globals;
     w2n_globaltype *global_types; /* every global */
     w2n_global_def *globals;      /* defined globals: globals[i - nimported_globals] */
+    uint32_t ntags, nimported_tags;
+    uint32_t *tag_types;          /* type index of every tag (exceptions) */
     uint32_t nconst_ops;          /* instructions of every extended constant expression */
     w2n_const_expr *const_ops;    /* (W2N_CONST_EXTENDED names a run of them) */
 

@@ -79,7 +79,7 @@ static bool is_num(w2n_valtype t) {
 }
 static bool is_vec(w2n_valtype t) { return t == W2N_V128 || t == T_UNKNOWN; }
 static bool is_ref(w2n_valtype t) {
-    return t == W2N_FUNCREF || t == W2N_EXTERNREF || t == T_UNKNOWN;
+    return w2n_valtype_is_ref(t) || t == T_UNKNOWN;
 }
 
 /* ---- the operand and control stacks ------------------------------------ */
@@ -592,6 +592,68 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     return INVALID(v, "illegal opcode");
 }
 
+/* ---- exception handling ---------------------------------------------------- */
+
+static bool check_tag(validator *v, uint32_t tag) {
+    if (tag >= v->m->ntags)
+        return INVALID(v, "unknown tag %u", tag);
+    return true;
+}
+
+static const w2n_functype *tag_type(const validator *v, uint32_t tag) {
+    return &v->m->types[v->m->tag_types[tag]];
+}
+
+/* A catch clause: the label it names must take what the clause passes (the
+ * tag's parameters, then an exnref for the _ref kinds), exactly. */
+static bool check_catch(validator *v, const w2n_catch_clause *c) {
+    static const w2n_valtype exn = W2N_EXNREF;
+    const w2n_valtype *params = NULL;
+    uint32_t nparams = 0;
+    if (c->kind == W2N_CATCH || c->kind == W2N_CATCH_REF) {
+        if (!check_tag(v, c->tag))
+            return false;
+        params = tag_type(v, c->tag)->params;
+        nparams = tag_type(v, c->tag)->nparams;
+    }
+    bool ref = c->kind == W2N_CATCH_REF || c->kind == W2N_CATCH_ALL_REF;
+    if (!check_label(v, c->label))
+        return false;
+    uint32_t n;
+    const w2n_valtype *ts = label_types(label_frame(v, c->label), &n);
+    if (n != nparams + ref || (nparams && memcmp(ts, params, nparams)) ||
+        (ref && ts[nparams] != exn))
+        return INVALID(v, "type mismatch");
+    return true;
+}
+
+static bool exception_op(validator *v, const w2n_instr *in) {
+    frame f;
+    switch (in->op) {
+    case W2N_OP_THROW:
+        if (!check_tag(v, in->imm.index))
+            return false;
+        if (!pop_vals(v, tag_type(v, in->imm.index)->params, tag_type(v, in->imm.index)->nparams))
+            return false;
+        set_unreachable(v);
+        return true;
+    case W2N_OP_THROW_REF:
+        if (!pop_expect(v, W2N_EXNREF))
+            return false;
+        set_unreachable(v);
+        return true;
+    case W2N_OP_TRY_TABLE:
+        /* Clause labels count from outside the try_table. */
+        for (uint32_t i = 0; i < in->imm.try_table.count; i++)
+            if (!check_catch(v, &in->imm.try_table.clauses[i]))
+                return false;
+        if (!blocktype_frame(v, in->op, &in->imm.try_table.block, &f))
+            return false;
+        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+    }
+    return INVALID(v, "illegal opcode");
+}
+
 /* Variables, select, references and table.get/set. */
 static bool variable_op(validator *v, const w2n_instr *in) {
     const w2n_module *m = v->m;
@@ -655,6 +717,8 @@ static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
     uint32_t op = in->op;
     if (op >> 16 == 0xFC)
         return bulk_op(v, in);
+    if (op == W2N_OP_THROW || op == W2N_OP_THROW_REF || op == W2N_OP_TRY_TABLE)
+        return exception_op(v, in);
     if (op <= W2N_OP_RETURN_CALL_INDIRECT)
         return control_op(v, in, function_done);
     return variable_op(v, in);
@@ -862,6 +926,15 @@ static void collect_refs(validator *v) {
             v->refs[m->exports[i].index] = true;
 }
 
+/* A tag's type: a function type with no results. */
+static bool check_tagtype(validator *v, uint32_t type) {
+    if (!check_type(v, type))
+        return false;
+    if (v->m->types[type].nresults)
+        return INVALID(v, "non-empty tag result type");
+    return true;
+}
+
 static bool check_imports(validator *v) {
     const w2n_module *m = v->m;
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -872,6 +945,8 @@ static bool check_imports(validator *v) {
         if (im->kind == W2N_EXTERN_TABLE && !check_tabletype(v, &im->table))
             return false;
         if (im->kind == W2N_EXTERN_MEMORY && !check_memtype(v, &im->memory))
+            return false;
+        if (im->kind == W2N_EXTERN_TAG && !check_tagtype(v, im->tag_type))
             return false;
     }
     return true;
@@ -900,6 +975,10 @@ static bool check_definitions(validator *v) {
         w2n_feature_refuse(v->err, v->at, W2N_FEATURE_MULTI_MEMORY, "a second memory");
         return false;
     }
+    v->at = section_offset(m, 13);
+    for (uint32_t i = m->nimported_tags; i < m->ntags; i++)
+        if (!check_tagtype(v, m->tag_types[i]))
+            return false;
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
         if (!check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals + i))
             return false;
@@ -925,12 +1004,13 @@ static int cmp_names(const void *a, const void *b) {
 
 static bool check_exports(validator *v) {
     const w2n_module *m = v->m;
-    static const char *const what[] = {"function", "table", "memory", "global"};
+    static const char *const what[] = {"function", "table", "memory", "global", "tag"};
     for (uint32_t i = 0; i < m->nexports; i++) {
         const w2n_export *ex = &m->exports[i];
         uint32_t limit = ex->kind == W2N_EXTERN_FUNC ? m->nfuncs
                          : ex->kind == W2N_EXTERN_TABLE ? m->ntables
-                         : ex->kind == W2N_EXTERN_MEMORY ? m->nmemories : m->nglobals;
+                         : ex->kind == W2N_EXTERN_MEMORY ? m->nmemories
+                         : ex->kind == W2N_EXTERN_GLOBAL ? m->nglobals : m->ntags;
         v->at = ex->offset;
         if (ex->index >= limit)
             return INVALID(v, "unknown %s %u", what[ex->kind], ex->index);

@@ -90,6 +90,7 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
         if (trap) {
             trap->code = W2N_TRAP_HOST;
             trap->exit_status = 0;
+            trap->exception = NULL;
             strcpy(trap->message, "cannot install the trap handler");
         }
         return W2N_ERR_TRAP;
@@ -123,7 +124,7 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
     set_trap_text(&e.trap);
     if (trap)
         *trap = e.trap;
-    return W2N_ERR_TRAP;
+    return e.trap.exception ? W2N_ERR_EXCEPTION : W2N_ERR_TRAP;
 }
 
 static w2n_status call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
@@ -133,7 +134,7 @@ static w2n_status call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *
         return W2N_OK;
     if (trap)
         *trap = t;
-    return W2N_ERR_TRAP;
+    return t.exception ? W2N_ERR_EXCEPTION : W2N_ERR_TRAP;
 }
 
 w2n_status w2n_call_raw(w2n_store *store, w2n_func *func, w2n_raw *slots, w2n_trap *trap,
@@ -194,6 +195,10 @@ w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args
         if (trap)
             *trap = local;
         w2n_error_set(err, W2N_ERR_TRAP, W2N_NO_OFFSET, "trap: %s", local.message);
+    } else if (st == W2N_ERR_EXCEPTION) {
+        if (trap)
+            *trap = local;
+        w2n_error_set(err, W2N_ERR_EXCEPTION, W2N_NO_OFFSET, "uncaught exception");
     }
     if (slots != inline_slots)
         free(slots);

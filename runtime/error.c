@@ -46,6 +46,7 @@ const char *w2n_status_name(w2n_status code) {
     case W2N_ERR_ARGUMENT: return "bad argument";
     case W2N_ERR_INTERNAL: return "internal error";
     case W2N_ERR_LIMIT: return "limit exceeded";
+    case W2N_ERR_EXCEPTION: return "uncaught exception";
     }
     return "unknown error";
 }

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "exception.h"
 #include "internal.h"
 
 /* Returns only when no Wasm call is innermost (see w2n_trap_raise): each
@@ -129,6 +130,15 @@ static void h_elem_drop(w2n_vmctx *vmctx, uint32_t seg) {
     w2n_instance_of(vmctx)->elem_sizes[seg] = 0;
 }
 
+/* Pass on how a host function or a nested call ended: its trap, or the
+ * exception it threw, which Wasm handlers may catch. */
+static void raise_outcome(const w2n_trap *t) {
+    if (t->exception)
+        w2n_exception_raise(t->exception);
+    else
+        w2n_trap_raise(t->code, t->exit_status, t->message);
+}
+
 static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) {
     w2n_instance *inst = w2n_instance_of(vmctx);
     w2n_func *f = inst->funcs[import_func];
@@ -136,7 +146,7 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
         w2n_host_func *host = ((w2n_adapter_func *)f)->host;
         w2n_trap t;
         if (w2n_trap_call_host(host, inst, slots, &t))
-            w2n_trap_raise(t.code, t.exit_status, t.message);
+            raise_outcome(&t);
     } else if (f->tramp && w2n_trap_in_wasm()) {
         /* A Wasm function of another instance reached through an adapter:
          * still inside the current trap boundary. */
@@ -144,8 +154,9 @@ static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) 
     } else if (f->tramp) {
         /* A host called this helper itself: the callee needs a boundary. */
         w2n_trap t;
-        if (w2n_call_tramp(inst->store, f->tramp, f->vmctx, slots, &t) == W2N_ERR_TRAP)
-            w2n_trap_raise(t.code, t.exit_status, t.message);
+        w2n_status st = w2n_call_tramp(inst->store, f->tramp, f->vmctx, slots, &t);
+        if (st == W2N_ERR_TRAP || st == W2N_ERR_EXCEPTION)
+            raise_outcome(&t);
     } else {
         raise_code(W2N_TRAP_UNREACHABLE);
     }
@@ -160,7 +171,7 @@ static void h_call_func(w2n_vmctx *vmctx, w2n_func *f, w2n_raw *slots) {
     }
     w2n_trap t;
     if (w2n_trap_call_host((w2n_host_func *)f, w2n_instance_of(vmctx), slots, &t))
-        w2n_trap_raise(t.code, t.exit_status, t.message);
+        raise_outcome(&t);
 }
 
 const w2n_helpers w2n_runtime_helpers = {
@@ -180,4 +191,7 @@ const w2n_helpers w2n_runtime_helpers = {
     .call_func = h_call_func,
     .memory_atomic_wait = w2n_atomic_wait,
     .memory_atomic_notify = w2n_atomic_notify,
+    .exception_new = w2n_helper_exception_new,
+    .exception_throw = w2n_helper_exception_throw,
+    .exception_drop = w2n_helper_exception_drop,
 };

@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "elf_object.h"
+#include "exception.h"
 #include "image.h"
 #include "libcalls.h"
 #include "reloc.h"
@@ -63,6 +64,7 @@ struct w2n_image {
     img_section *extra;      /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
+    uint8_t *eh_frame;       /* registered with the unwinder (exceptions), or NULL */
 };
 
 typedef struct hi_value {
@@ -87,6 +89,8 @@ typedef struct loader {
     uint64_t stub_off, got_off, total;
     hi_value *his;
     size_t nhis, cap_his;
+    bool uses_eh;            /* names the personality routine: register .eh_frame */
+    uint32_t eh_frame;       /* its section index, or 0 */
     w2n_image *img;
 } loader;
 
@@ -247,6 +251,8 @@ static w2n_status resolve_symbols(loader *L, w2n_error *err) {
         if (s->shndx == W2N_SHN_UNDEF) {
             if (!s->name[0])
                 continue;
+            if (!strcmp(s->name, W2N_SYM_EH_PERSONALITY))
+                L->uses_eh = true;
             void *p = w2n_libcall_lookup(s->name);
             if (!p)
                 return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
@@ -284,6 +290,12 @@ static w2n_status layout(loader *L, w2n_error *err) {
             off = align_up(off, L->elf.sections[i].align);
             L->sec_off[i] = off;
             off += L->elf.sections[i].size;
+            /* The unwinder reads .eh_frame up to a zero length word: room
+             * for it in the (zero-filled) mapping. */
+            if (L->uses_eh && !strcmp(L->elf.sections[i].name, ".eh_frame")) {
+                L->eh_frame = i;
+                off += 4;
+            }
         }
         if (r == RX) {
             off = align_up(off, 16);
@@ -597,6 +609,12 @@ w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, u
     if ((st = apply_relocs(&L, err)) != W2N_OK || (st = protect(&L, err)) != W2N_OK ||
         (st = keep_symbols(&L, err)) != W2N_OK || (st = keep_sections(&L, err)) != W2N_OK)
         goto fail;
+    /* Code that handles exceptions is unwound through by libgcc's unwinder,
+     * which finds its tables only when registered. */
+    if (L.uses_eh && L.eh_frame) {
+        L.img->eh_frame = L.img->map + L.sec_off[L.eh_frame];
+        w2n_unwind_register(L.img->eh_frame);
+    }
     *out = L.img;
     L.img = NULL;
     loader_free(&L);
@@ -615,6 +633,8 @@ w2n_status w2n_image_load(const uint8_t *bytes, size_t size, w2n_arch arch, w2n_
 void w2n_image_free(w2n_image *img) {
     if (!img)
         return;
+    if (img->eh_frame)
+        w2n_unwind_deregister(img->eh_frame);
     if (img->map)
         munmap(img->map, img->map_size);
     for (size_t i = 0; i < img->nextra; i++) {

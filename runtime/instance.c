@@ -19,14 +19,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "exception.h"
 #include "internal.h"
 #include "w2n/limits.h"
 
 /* ---- import checks ------------------------------------------------------------- */
 
 static const char *kind_name(unsigned kind) {
-    static const char *names[] = {"function", "table", "memory", "global"};
-    return kind <= W2N_EXTERN_GLOBAL ? names[kind] : "unknown";
+    static const char *names[] = {"function", "table", "memory", "global", "tag"};
+    return kind <= W2N_EXTERN_TAG ? names[kind] : "unknown";
 }
 
 static bool limits_match(uint64_t min, bool has_max, uint64_t max, const w2n_limits *want) {
@@ -93,6 +94,12 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
             return mismatch(im, "global types or mutability differ", err);
         break;
     }
+    case W2N_EXTERN_TAG:
+        if (!ext->of.tag)
+            return mismatch(im, "null tag", err);
+        if (ext->of.tag->type_id != type_ids[im->func_type])
+            return mismatch(im, "tag types differ", err);
+        break;
     }
     return W2N_OK;
 }
@@ -172,6 +179,7 @@ static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
     inst->ntables = m->nimported_tables + m->ntables;
     inst->nmemories = m->nimported_memories + m->nmemories;
     inst->nglobals = m->nimported_globals + m->nglobals;
+    inst->ntags = m->nimported_tags + m->ntags;
     inst->nelems = m->nelems;
 #define ALLOC(field, n) ((inst->field = calloc((n) ? (n) : 1, sizeof *inst->field)) != NULL)
     return ALLOC(funcs, inst->nfuncs) && ALLOC(defined, m->nfuncs) &&
@@ -179,14 +187,14 @@ static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
            ALLOC(table_abis, inst->ntables) && ALLOC(memories, inst->nmemories) &&
            ALLOC(memory_abis, inst->nmemories) &&
            ALLOC(globals, inst->nglobals) && ALLOC(global_ptrs, inst->nglobals) &&
-           ALLOC(type_ids, m->ntypes) && ALLOC(elem_items, m->nelems) &&
+           ALLOC(type_ids, m->ntypes) && ALLOC(tags, inst->ntags) && ALLOC(elem_items, m->nelems) &&
            ALLOC(elem_sizes, m->nelems) && ALLOC(data_dropped, m->ndatas);
 #undef ALLOC
 }
 
 static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
     const w2n_meta *m = inst->meta;
-    uint32_t nf = 0, nt = 0, nm = 0, ng = 0;
+    uint32_t nf = 0, nt = 0, nm = 0, ng = 0, ntag = 0;
     for (uint32_t i = 0; i < m->nimports; i++) {
         const w2n_extern *ext = &imports[i];
         switch (m->imports[i].kind) {
@@ -207,6 +215,7 @@ static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
         }
         case W2N_EXTERN_TABLE: inst->tables[nt++] = ext->of.table; break;
         case W2N_EXTERN_MEMORY: inst->memories[nm++] = ext->of.memory; break;
+        case W2N_EXTERN_TAG: inst->tags[ntag++] = ext->of.tag; break;
         default: inst->globals[ng++] = ext->of.global; break;
         }
     }
@@ -223,6 +232,12 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
         f->type_id = inst->type_ids[m->func_types[i]];
         inst->funcs[m->nimported_funcs + i] = f;
     }
+    /* Each instance's tags are its own: two instances of one module throw
+     * exceptions the other's handlers do not catch. */
+    for (uint32_t i = 0; i < m->ntags; i++)
+        if (!(inst->tags[m->nimported_tags + i] =
+                  w2n_tag_create(store, inst->type_ids[m->tag_types[i]])))
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     for (uint32_t i = 0; i < m->nglobals; i++) {
         w2n_global *g = w2n_global_create(m->globals[i].type);
         if (!g)
@@ -283,6 +298,7 @@ static void fill_vmctx(w2n_instance *inst) {
     v->type_ids = inst->type_ids;
     v->globals = inst->global_ptrs;
     v->memories = inst->memory_abis;
+    v->tags = (const void *const *)inst->tags;
     v->instance = inst;
 }
 
@@ -412,6 +428,7 @@ void w2n_instance_destroy(w2n_instance *inst) {
     free(inst->globals);
     free(inst->global_ptrs);
     free(inst->type_ids);
+    free(inst->tags);
     free(inst);
 }
 
@@ -433,6 +450,7 @@ w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t le
         case W2N_EXTERN_FUNC: out->of.func = inst->funcs[e->index]; break;
         case W2N_EXTERN_TABLE: out->of.table = inst->tables[e->index]; break;
         case W2N_EXTERN_MEMORY: out->of.memory = inst->memories[e->index]; break;
+        case W2N_EXTERN_TAG: out->of.tag = inst->tags[e->index]; break;
         default: out->of.global = inst->globals[e->index]; break;
         }
         return W2N_OK;

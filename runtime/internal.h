@@ -160,6 +160,10 @@ struct w2n_store {
     w2n_memory *memories;
     w2n_table *tables;
     w2n_global *globals;
+    w2n_tag *tags;               /* made by w2n_tag_new and by instances */
+    w2n_exception *exceptions;   /* every live exception (exception.c) */
+    uint32_t nexceptions;
+    uint64_t exception_bytes;
 };
 
 struct w2n_instance {
@@ -178,6 +182,8 @@ struct w2n_instance {
     w2n_global **globals;
     void **global_ptrs;          /* vmctx.globals */
     uint32_t *type_ids;          /* vmctx.type_ids */
+    uint32_t ntags;              /* imports included */
+    w2n_tag **tags;              /* vmctx.tags: each tag's identity */
     uint32_t nelems;             /* copied from the meta: destroy needs no object */
     void ***elem_items;          /* evaluated element segments */
     uint32_t *elem_sizes;        /* 0 once dropped */
@@ -238,6 +244,10 @@ extern const w2n_helpers w2n_runtime_helpers;
 int32_t w2n_atomic_wait(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr, int64_t expected,
                         int64_t timeout, uint32_t bytes);
 int32_t w2n_atomic_notify(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr, uint32_t count);
+/* The exception helpers (exception.c). */
+w2n_exception_abi *w2n_helper_exception_new(w2n_vmctx *vmctx, uint32_t tag);
+void w2n_helper_exception_throw(w2n_vmctx *vmctx, w2n_exception_abi *exn);
+void w2n_helper_exception_drop(w2n_vmctx *vmctx, w2n_exception_abi *exn);
 w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t memory, uint32_t seg, uint64_t dst,
                                  uint32_t src, uint32_t n);
 w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint64_t dst,
@@ -265,8 +275,16 @@ bool w2n_trap_in_wasm(void);
  * itself) or nothing runs at all: the trap then becomes the host function's
  * pending trap, if there is one, and the caller must return without effect. */
 void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
+/* End the innermost call with an uncaught exception (trap.exception set,
+ * code W2N_TRAP_NONE), as w2n_trap_raise ends it with a trap. */
+void w2n_trap_raise_exception(w2n_exception *exn);
+/* The innermost host-to-Wasm entry while Wasm is innermost on this thread
+ * (its address marks the boundary on the stack), else NULL. */
+const void *w2n_trap_boundary(void);
+/* Bytes from addr to the end of the loaded image holding it; 0 if none. */
+size_t w2n_trap_image_room(uintptr_t addr);
 /* Call a host function; true (and *out filled) if it recorded a trap with
- * w2n_host_trap. */
+ * w2n_host_trap or an exception with w2n_host_throw (out->exception). */
 bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
                         w2n_trap *out);
 /* Install the fault handler (once per process) and this thread's sigaltstack. */

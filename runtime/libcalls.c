@@ -11,6 +11,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "exception.h"
 #include "libcalls.h"
 
 /* libgcc / compiler-rt: 128-bit integer division and remainder.  LLVM emits
@@ -114,6 +115,10 @@ static const struct {
 };
 
 void *w2n_libcall_lookup(const char *name) {
+    /* The personality routine of modules with exceptions (docs/abi.md,
+     * "Exceptions"): the runtime's own, not a library call. */
+    if (!strcmp(name, W2N_SYM_EH_PERSONALITY))
+        return w2n_unwind_personality();
     for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
         if (!strcmp(allowed[i].name, name))
             return allowed[i].addr;

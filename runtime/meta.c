@@ -107,7 +107,8 @@ static void put_import(wbuf *b, const w2n_meta_import *im) {
     put_str(b, im->name);
     put_u8(b, im->kind);
     switch (im->kind) {
-    case W2N_EXTERN_FUNC: put_u32(b, im->func_type); break;
+    case W2N_EXTERN_FUNC:
+    case W2N_EXTERN_TAG: put_u32(b, im->func_type); break;
     case W2N_EXTERN_TABLE: put_tabletype(b, &im->table); break;
     case W2N_EXTERN_MEMORY: put_limits(b, &im->memory); break;
     case W2N_EXTERN_GLOBAL: put_globaltype(b, &im->global); break;
@@ -188,6 +189,9 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
         put_globaltype(&b, &m->globals[i].type);
         put_const(&b, &m->globals[i].init);
     }
+    put_u32(&b, m->ntags);
+    for (uint32_t i = 0; i < m->ntags; i++)
+        put_u32(&b, m->tag_types[i]);
     put_u32(&b, m->nexports);
     for (uint32_t i = 0; i < m->nexports; i++) {
         put_u32(&b, m->exports[i].name_len);
@@ -307,7 +311,7 @@ static char *get_str(rbuf *r) {
 static bool is_numtype(uint8_t t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == W2N_V128;
 }
-static bool is_reftype(uint8_t t) { return t == W2N_FUNCREF || t == W2N_EXTERNREF; }
+static bool is_reftype(uint8_t t) { return w2n_valtype_is_ref(t); }
 static bool is_valtype(uint8_t t) { return is_numtype(t) || is_reftype(t); }
 
 static void get_valtypes(rbuf *r, uint32_t *out_n, w2n_valtype **out) {
@@ -363,7 +367,7 @@ static void get_globaltype(rbuf *r, w2n_globaltype *g) {
 
 /* Index spaces known while decoding; const exprs are checked against them. */
 typedef struct spaces {
-    uint64_t funcs, tables, memories, globals;
+    uint64_t funcs, tables, memories, globals, tags;
     const w2n_meta *m; /* for the pool of extended-const instructions */
 } spaces;
 
@@ -424,7 +428,14 @@ static void get_const(rbuf *r, w2n_const_expr *c, const spaces *s) {
     check_const(r, c, s);
 }
 
-static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
+/* A tag's type: a type index whose function type has no results. */
+static void check_tag_type(rbuf *r, uint32_t type, const w2n_meta *m) {
+    if (!r->failed && (type >= m->ntypes || m->types[type].nresults))
+        bad(r, "tag type index out of range or with results");
+}
+
+static void get_import(rbuf *r, w2n_meta_import *im, const w2n_meta *m) {
+    uint32_t ntypes = m->ntypes;
     im->module = get_str(r);
     im->name = get_str(r);
     im->kind = get_u8(r);
@@ -439,6 +450,10 @@ static void get_import(rbuf *r, w2n_meta_import *im, uint32_t ntypes) {
     case W2N_EXTERN_TABLE: get_tabletype(r, &im->table); break;
     case W2N_EXTERN_MEMORY: get_limits(r, &im->memory, W2N_MAX_PAGES, W2N_MAX_PAGES64); break;
     case W2N_EXTERN_GLOBAL: get_globaltype(r, &im->global); break;
+    case W2N_EXTERN_TAG:
+        im->func_type = get_u32(r);
+        check_tag_type(r, im->func_type, m);
+        break;
     default: bad(r, "unknown import kind");
     }
 }
@@ -492,14 +507,16 @@ static void get_imports(rbuf *r, w2n_meta *m, spaces *s) {
     m->imports = alloc_array(r, m->nimports, sizeof *m->imports);
     for (uint32_t i = 0; i < m->nimports && !r->failed; i++) {
         w2n_meta_import *im = &m->imports[i];
-        get_import(r, im, m->ntypes);
+        get_import(r, im, m);
         switch (im->kind) {
         case W2N_EXTERN_FUNC: m->nimported_funcs++; break;
         case W2N_EXTERN_TABLE: m->nimported_tables++; break;
         case W2N_EXTERN_MEMORY: m->nimported_memories++; break;
+        case W2N_EXTERN_TAG: m->nimported_tags++; break;
         default: m->nimported_globals++; break;
         }
     }
+    s->tags = m->nimported_tags;
     s->funcs = m->nimported_funcs;
     s->tables = m->nimported_tables;
     s->memories = m->nimported_memories;
@@ -546,6 +563,16 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     }
 }
 
+static void get_tags(rbuf *r, w2n_meta *m, spaces *s) {
+    m->ntags = get_count(r, 4);
+    m->tag_types = alloc_array(r, m->ntags, sizeof *m->tag_types);
+    for (uint32_t i = 0; i < m->ntags && !r->failed; i++) {
+        m->tag_types[i] = get_u32(r);
+        check_tag_type(r, m->tag_types[i], m);
+    }
+    s->tags += m->ntags;
+}
+
 static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
     m->nexports = get_count(r, 9);
     m->exports = alloc_array(r, m->nexports, sizeof *m->exports);
@@ -560,8 +587,9 @@ static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
         uint64_t limit = e->kind == W2N_EXTERN_FUNC ? s->funcs
                        : e->kind == W2N_EXTERN_TABLE ? s->tables
                        : e->kind == W2N_EXTERN_MEMORY ? s->memories
-                       : e->kind == W2N_EXTERN_GLOBAL ? s->globals : 0;
-        if (e->kind > W2N_EXTERN_GLOBAL)
+                       : e->kind == W2N_EXTERN_GLOBAL ? s->globals
+                       : e->kind == W2N_EXTERN_TAG ? s->tags : 0;
+        if (e->kind > W2N_EXTERN_TAG)
             bad(r, "unknown export kind");
         else if (e->index >= limit)
             bad(r, "export index out of range");
@@ -639,6 +667,7 @@ w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n
     get_header_and_types(&r, out);
     get_imports(&r, out, &s);
     get_definitions(&r, out, &s);
+    get_tags(&r, out, &s);
     get_exports(&r, out, &s);
     get_elems(&r, out, &s);
     get_datas(&r, out, &s);
@@ -672,6 +701,7 @@ void w2n_meta_free(w2n_meta *m) {
     free(m->memories);
     free(m->const_ops);
     free(m->globals);
+    free(m->tag_types);
     for (uint32_t i = 0; m->exports && i < m->nexports; i++)
         free(m->exports[i].name);
     free(m->exports);

@@ -27,7 +27,7 @@ typedef struct w2n_meta_import {
     char *module;
     char *name;
     uint8_t kind;             /* w2n_extern_kind */
-    uint32_t func_type;       /* FUNC: type index */
+    uint32_t func_type;       /* FUNC and TAG: type index */
     w2n_tabletype table;      /* TABLE */
     w2n_limits memory;        /* MEMORY */
     w2n_globaltype global;    /* GLOBAL */
@@ -53,7 +53,7 @@ typedef enum w2n_segment_mode {
 
 typedef struct w2n_meta_elem {
     uint8_t mode;             /* w2n_segment_mode */
-    w2n_valtype type;         /* W2N_FUNCREF or W2N_EXTERNREF */
+    w2n_valtype type;         /* a reference type */
     uint32_t table;           /* ACTIVE only */
     w2n_const_expr offset;    /* ACTIVE only */
     uint32_t count;
@@ -98,6 +98,8 @@ typedef struct w2n_meta {
     w2n_const_expr *const_ops;
     uint32_t nglobals;        /* defined globals only */
     w2n_meta_global *globals;
+    uint32_t ntags;           /* defined tags only (exceptions) */
+    uint32_t *tag_types;      /* type index of each defined tag (no results) */
     uint32_t nexports;
     w2n_meta_export *exports;
     int64_t start;            /* start function index, or -1 */
@@ -107,6 +109,7 @@ typedef struct w2n_meta {
     w2n_meta_data *datas;
     /* Derived on decode (not encoded): imports counted per kind. */
     uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
+    uint32_t nimported_tags;
 
     /* Provenance, since ABI 3.1 (encoded after the data segments; the minor
      * shares abi_version's u32).  Objects of minor 0 decode with these zero. */

@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 
+#include "exception.h"
 #include "internal.h"
 
 #define DEFAULT_STACK_SIZE ((size_t)1 << 20)
@@ -52,6 +53,7 @@ void w2n_store_free(w2n_store *s) {
         s->globals = next;
     }
     w2n_stop_store_fini(s);
+    w2n_exception_free_all(s);
     free(s);
 }
 

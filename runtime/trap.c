@@ -88,6 +88,8 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_OUT_OF_FUEL: return "all fuel consumed";
     case W2N_TRAP_UNALIGNED_ATOMIC: return "unaligned atomic";
     case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
+    case W2N_TRAP_NULL_EXCEPTION: return "null exception reference";
+    case W2N_TRAP_TOO_MANY_EXCEPTIONS: return "too many live exceptions";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";
@@ -95,6 +97,7 @@ const char *w2n_trap_message(w2n_trap_code code) {
 
 static void fill_trap(w2n_trap *t, w2n_trap_code code, int exit_status, const char *message) {
     t->code = code;
+    t->exception = NULL;
     t->exit_status = exit_status;
     const char *text = message && message[0] ? message : w2n_trap_message(code);
     size_t n = strlen(text);
@@ -112,6 +115,7 @@ void w2n_trap_push(w2n_entry *e) {
     e->trap.code = W2N_TRAP_NONE;
     e->trap.exit_status = 0;
     e->trap.message[0] = 0;
+    e->trap.exception = NULL;
     top = e;
 }
 
@@ -139,6 +143,38 @@ void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message) {
         siglongjmp(e->jb, 1);
     }
     /* No Wasm call and no host function on this thread: nobody to tell. */
+}
+
+/* An uncaught exception ends the innermost call as a trap does, but with
+ * the exception instead of a trap code. */
+static void fill_exception(w2n_trap *t, w2n_exception *exn) {
+    fill_trap(t, W2N_TRAP_NONE, 0, "uncaught exception");
+    t->exception = exn;
+}
+
+void w2n_trap_raise_exception(w2n_exception *exn) {
+    w2n_entry *e = top;
+    if (host_depth > (e ? e->host_depth : 0)) {
+        fill_exception(&pending, exn);
+        pending_set = true;
+        return;
+    }
+    if (e) {
+        fill_exception(&e->trap, exn);
+        siglongjmp(e->jb, 1);
+    }
+}
+
+const void *w2n_trap_boundary(void) { return w2n_trap_in_wasm() ? (const void *)top : NULL; }
+
+void w2n_host_throw(w2n_instance *caller, w2n_exception *exn) {
+    (void)caller;
+    if (!exn) {
+        w2n_host_trap(caller, W2N_TRAP_NULL_EXCEPTION, 0, NULL);
+        return;
+    }
+    fill_exception(&pending, exn);
+    pending_set = true;
 }
 
 void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
@@ -257,6 +293,18 @@ void w2n_trap_unregister_image(const w2n_image *img) {
         used--;
     atomic_store_explicit(&images_used, used, memory_order_release);
     pthread_mutex_unlock(&registry_lock);
+}
+
+size_t w2n_trap_image_room(uintptr_t addr) {
+    size_t used = atomic_load_explicit(&images_used, memory_order_acquire);
+    for (size_t i = 0; i < used; i++) {
+        const w2n_image *img = atomic_load_explicit(&images[i], memory_order_acquire);
+        size_t size;
+        uintptr_t base = img ? w2n_image_base(img, &size) : 0;
+        if (img && addr >= base && addr - base < size)
+            return size - (addr - base);
+    }
+    return 0;
 }
 
 static bool in_code(uintptr_t pc) {

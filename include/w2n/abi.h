@@ -35,9 +35,10 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 4
+#define W2N_ABI_VERSION 5
 /* Within a major version, minors only append to the metadata (docs/abi.md):
- * a loader reads every minor up to its own.  4.0: the first of ABI 4. */
+ * a loader reads every minor up to its own.  5.0: the first of ABI 5
+ * (exception handling: tags, vmctx->tags, the exception helpers). */
 #define W2N_ABI_MINOR 0
 
 /* ---- value types (the Wasm binary encoding) ---------------------------- */
@@ -49,7 +50,8 @@ enum w2n_valtype_code {
     W2N_F64 = 0x7C,
     W2N_V128 = 0x7B,
     W2N_FUNCREF = 0x70,
-    W2N_EXTERNREF = 0x6F
+    W2N_EXTERNREF = 0x6F,
+    W2N_EXNREF = 0x69         /* exception handling: a w2n_exception_abi*, NULL is null */
 };
 
 /* One slot of an array call: every value type fits in 16 bytes. */
@@ -59,7 +61,7 @@ typedef union w2n_raw {
     float f32;
     double f64;
     uint8_t v128[16];
-    void *ref;          /* funcref: w2n_func*, externref: host pointer */
+    void *ref;          /* funcref: w2n_func*, externref: host pointer, exnref: exception */
 } w2n_raw;
 
 /* ---- traps ---------------------------------------------------------------
@@ -84,6 +86,8 @@ typedef enum w2n_trap_code {
     W2N_TRAP_OUT_OF_FUEL,       /* "all fuel consumed" (objects built --fuel) */
     W2N_TRAP_UNALIGNED_ATOMIC,  /* "unaligned atomic" */
     W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
+    W2N_TRAP_NULL_EXCEPTION,    /* "null exception reference" (throw_ref of null) */
+    W2N_TRAP_TOO_MANY_EXCEPTIONS, /* the store's bound on live exceptions was reached */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
@@ -102,6 +106,22 @@ typedef struct w2n_func {
     uint32_t type_id;     /* canonical signature id (process-wide) */
     uint32_t flags;       /* runtime-private */
 } w2n_func;
+
+/* An exception as compiled code sees it (an exnref points to one).  The
+ * unwinder's header comes first (struct _Unwind_Exception: 32 bytes on every
+ * 64-bit target w2n has), then the tag's identity (the pointer vmctx->tags
+ * holds for the tag), flags, runtime-private fields and the payload, one
+ * 16-byte slot per parameter of the tag's type.  Compiled code sets
+ * W2N_EXCEPTION_REFERENCED when a handler makes the exception a value
+ * (catch_ref, catch_all_ref): exception_drop then keeps it. */
+typedef struct w2n_exception_abi {
+    uint64_t unwind_header[4];
+    const void *tag;
+    uint32_t flags;
+    uint32_t reserved;
+    void *runtime_private[2];
+    /* then the payload: w2n_raw slots at W2N_EXCEPTION_PAYLOAD */
+} w2n_exception_abi;
 
 /* A linear memory as compiled code sees it.  In guard mode base never moves
  * once the memory exists; in explicit mode it may move on grow. */
@@ -157,6 +177,16 @@ typedef struct w2n_helpers {
     /* memory.atomic.notify: wakes up to `count` waiters at `addr`, returns how many. */
     int32_t (*memory_atomic_notify)(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr,
                                     uint32_t count);
+    /* Exception handling (docs/abi.md, "Exceptions").  exception_new makes
+     * an exception of tag `tag` (the module's tag index, imports first) with
+     * its payload unset; it traps past the store's bound on live exceptions.
+     * exception_throw raises `exn` (NULL traps "null exception reference"):
+     * to the nearest Wasm handler, or, when none lies before the innermost
+     * host-to-Wasm entry, out of the call as an uncaught exception.
+     * exception_drop frees one a handler caught without keeping a reference. */
+    w2n_exception_abi *(*exception_new)(w2n_vmctx *vmctx, uint32_t tag);
+    void (*exception_throw)(w2n_vmctx *vmctx, w2n_exception_abi *exn); /* never returns */
+    void (*exception_drop)(w2n_vmctx *vmctx, w2n_exception_abi *exn);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -177,6 +207,7 @@ struct w2n_vmctx {
                                    code subtracts what it runs and traps below 0 */
     w2n_memory_abi **memories;  /* every memory, imports first (memories[0] == memory);
                                    code reads memory i > 0 here, memory 0 from `memory` */
+    const void *const *tags;    /* identity of every tag, imports first (exceptions) */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
@@ -207,7 +238,14 @@ struct w2n_vmctx {
 #define W2N_VMCTX_INSTANCE    64
 #define W2N_VMCTX_FUEL        72
 #define W2N_VMCTX_MEMORIES    80
-#define W2N_VMCTX_SIZE        88
+#define W2N_VMCTX_TAGS        88
+#define W2N_VMCTX_SIZE        96
+
+/* Offsets in w2n_exception_abi that compiled code reads and writes. */
+#define W2N_EXCEPTION_TAG     32
+#define W2N_EXCEPTION_FLAGS   40
+#define W2N_EXCEPTION_PAYLOAD 64
+#define W2N_EXCEPTION_REFERENCED 1u
 
 /* Index of each helper in w2n_helpers, in declaration order. */
 enum w2n_helper_index {
@@ -227,6 +265,9 @@ enum w2n_helper_index {
     W2N_HELPER_CALL_FUNC,
     W2N_HELPER_MEMORY_ATOMIC_WAIT,
     W2N_HELPER_MEMORY_ATOMIC_NOTIFY,
+    W2N_HELPER_EXCEPTION_NEW,
+    W2N_HELPER_EXCEPTION_THROW,
+    W2N_HELPER_EXCEPTION_DROP,
     W2N_HELPER_COUNT
 };
 
@@ -245,6 +286,10 @@ enum w2n_helper_index {
 #define W2N_SYM_FUNCTIONS       "w2n_functions"
 #define W2N_SYM_TRAMPOLINES     "w2n_trampolines"
 #define W2N_SYM_IMPORT_ADAPTERS "w2n_import_adapters"
+/* The personality routine of modules that use exceptions: an undefined
+ * symbol their unwind tables name, which the loader resolves to the
+ * runtime's (docs/abi.md, "Exceptions"). */
+#define W2N_SYM_EH_PERSONALITY "w2n_eh_personality"
 
 /* The bounds-checking mode as the code itself states it: every object
  * defines W2N_SYM_BOUNDS_MODE, an 8-byte read-only constant holding one of
@@ -297,7 +342,12 @@ _Static_assert(offsetof(struct w2n_vmctx, globals) == W2N_VMCTX_GLOBALS, "vmctx 
 _Static_assert(offsetof(struct w2n_vmctx, instance) == W2N_VMCTX_INSTANCE, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, fuel) == W2N_VMCTX_FUEL, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, memories) == W2N_VMCTX_MEMORIES, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, tags) == W2N_VMCTX_TAGS, "vmctx layout");
 _Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
+_Static_assert(offsetof(w2n_exception_abi, tag) == W2N_EXCEPTION_TAG &&
+               offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
+               sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,
+               "exception layout");
 _Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
                offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,
                "w2n_func layout");

@@ -34,7 +34,8 @@ typedef enum w2n_status {
     W2N_ERR_UNSUPPORTED, /* valid, but not (yet) supported by w2n */
     W2N_ERR_ARGUMENT,    /* a bad argument from the caller */
     W2N_ERR_INTERNAL,    /* a w2n bug: LLVM refused our IR, and the like */
-    W2N_ERR_LIMIT        /* a documented limit or a host-set budget was exceeded */
+    W2N_ERR_LIMIT,       /* a documented limit or a host-set budget was exceeded */
+    W2N_ERR_EXCEPTION    /* a call ended in an uncaught Wasm exception (w2n_trap.exception) */
 } w2n_status;
 
 #define W2N_NO_OFFSET UINT64_MAX

@@ -40,7 +40,7 @@ extern "C" {
     X(MEMORY64, "memory64", true)                              \
     X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", true)                                \
-    X(EXCEPTIONS, "exceptions", false)                         \
+    X(EXCEPTIONS, "exceptions", true)                          \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \
     X(FUNCTION_REFERENCES, "function-references", false)       \
     X(GC, "gc", false)

@@ -25,6 +25,7 @@
 #define W2N_LIMIT_TABLES 100000u
 #define W2N_LIMIT_MEMORIES 100u           /* defined and imported together */
 #define W2N_LIMIT_GLOBALS 1000000u
+#define W2N_LIMIT_TAGS 1000000u           /* defined and imported together */
 #define W2N_LIMIT_EXPORTS 100000u
 #define W2N_LIMIT_ELEM_SEGMENTS 100000u
 #define W2N_LIMIT_ELEM_ITEMS 10000000u    /* in one element segment */

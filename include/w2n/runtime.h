@@ -70,10 +70,16 @@ static inline w2n_value w2n_f64(double v) { w2n_value x = {W2N_F64, {.f64 = v}};
 
 /* ---- traps ------------------------------------------------------------------ */
 
+typedef struct w2n_exception w2n_exception;
+typedef struct w2n_tag w2n_tag;
+
 typedef struct w2n_trap {
     w2n_trap_code code;
     int exit_status;        /* W2N_TRAP_EXIT: the status passed to proc_exit */
     char message[160];      /* the spec's words, e.g. "integer divide by zero" */
+    /* W2N_ERR_EXCEPTION: the exception no Wasm handler caught (code is
+     * W2N_TRAP_NONE); NULL otherwise.  It belongs to the store. */
+    w2n_exception *exception;
 } w2n_trap;
 
 /* The spec's text for a trap code ("out of bounds memory access"). */
@@ -154,6 +160,10 @@ typedef struct w2n_store_limits {
     bool (*memory_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
     bool (*table_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
     void *data;                   /* passed to the callbacks */
+    /* Exceptions alive at once and their bytes (0: 65536 and 64 MiB); a
+     * throw past either traps "too many live exceptions". */
+    uint32_t max_exceptions;
+    uint64_t max_exception_bytes;
 } w2n_store_limits;
 
 typedef struct w2n_store_options {
@@ -173,6 +183,7 @@ typedef struct w2n_extern {
         w2n_table *table;
         w2n_memory *memory;
         w2n_global *global;
+        w2n_tag *tag;
     } of;
 } w2n_extern;
 
@@ -189,6 +200,30 @@ W2N_API w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, 
  * function returns.  W2N_TRAP_EXIT carries `exit_status`. */
 W2N_API void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
                            const char *message);
+
+/* ---- exceptions --------------------------------------------------------------
+ * A tag is an exception's identity: `params` are its payload's types (a
+ * function type with no results).  Tags made here, or defined by instances,
+ * belong to the store.  An exception is one throw's tag and payload: Wasm
+ * makes them with `throw`, the host with w2n_exception_new.  The store owns
+ * every exception.  One that Wasm catches with `catch` or `catch_all` (no
+ * reference kept) is freed there; one that ever became a value (an exnref:
+ * catch_ref, catch_all_ref, an uncaught exception handed to the host, one
+ * the host made) lives until the store is freed.  The store bounds how many
+ * are alive (w2n_store_limits.max_exceptions, max_exception_bytes). */
+W2N_API w2n_tag *w2n_tag_new(w2n_store *store, const w2n_functype *type, w2n_error *err);
+/* The tag's payload types (nresults is 0); valid while the process lives. */
+W2N_API const w2n_functype *w2n_tag_type(const w2n_tag *tag);
+/* A new exception of `tag` with payload values of its types. */
+W2N_API w2n_status w2n_exception_new(w2n_store *store, w2n_tag *tag, const w2n_value *values,
+                                     uint32_t nvalues, w2n_exception **out, w2n_error *err);
+W2N_API w2n_tag *w2n_exception_tag(const w2n_exception *exn);
+W2N_API uint32_t w2n_exception_arity(const w2n_exception *exn);
+/* Payload value `index` (< arity). */
+W2N_API w2n_value w2n_exception_value(const w2n_exception *exn, uint32_t index);
+/* From inside a host function: make the call throw `exn` to its Wasm
+ * caller once the host function returns (its results are then ignored). */
+W2N_API void w2n_host_throw(w2n_instance *caller, w2n_exception *exn);
 
 /* A memory for guard-mode code reserves 8 GiB and never moves; one for
  * explicit-bounds code is sized exactly and may move on grow.  Guard-mode
@@ -309,7 +344,8 @@ W2N_API w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj);
 
 /* Call any function with typed values; types must match its signature
  * (W2N_ERR_ARGUMENT otherwise).  A trap returns W2N_ERR_TRAP and fills *trap;
- * the store stays usable afterwards. */
+ * an exception no Wasm handler caught returns W2N_ERR_EXCEPTION with
+ * trap->exception set; the store stays usable afterwards. */
 W2N_API w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
                                  uint32_t nargs, w2n_value *results, uint32_t nresults,
                                  w2n_trap *trap, w2n_error *err);

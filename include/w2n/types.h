@@ -15,14 +15,20 @@
 typedef uint8_t w2n_valtype; /* enum w2n_valtype_code */
 
 /* The text-format name: "i32", "i64", "f32", "f64", "v128", "funcref",
- * "externref"; "unknown" for any other byte. */
+ * "externref", "exnref"; "unknown" for any other byte. */
 W2N_API const char *w2n_valtype_name(w2n_valtype type);
+
+/* Is `type` a reference type (funcref, externref, exnref)? */
+static inline bool w2n_valtype_is_ref(w2n_valtype type) {
+    return type == W2N_FUNCREF || type == W2N_EXTERNREF || type == W2N_EXNREF;
+}
 
 typedef enum w2n_extern_kind {
     W2N_EXTERN_FUNC = 0,
     W2N_EXTERN_TABLE = 1,
     W2N_EXTERN_MEMORY = 2,
-    W2N_EXTERN_GLOBAL = 3
+    W2N_EXTERN_GLOBAL = 3,
+    W2N_EXTERN_TAG = 4          /* exception handling */
 } w2n_extern_kind;
 
 typedef struct w2n_limits {
@@ -41,7 +47,7 @@ typedef struct w2n_functype {
 } w2n_functype;
 
 typedef struct w2n_tabletype {
-    w2n_valtype elem;        /* W2N_FUNCREF or W2N_EXTERNREF */
+    w2n_valtype elem;        /* a reference type (w2n_valtype_is_ref) */
     w2n_limits limits;
 } w2n_tabletype;
 

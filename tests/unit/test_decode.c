@@ -96,9 +96,14 @@ Test(decode, section_id_and_order) {
     header(&o);
     SEC(&o, 14, 0);
     MALFORMED(&o, "malformed section id");
+    /* The tag section (exceptions) goes between memory and global. */
     header(&o);
-    SEC(&o, 13, 0); /* the tag section: valid with exceptions */
-    UNSUPPORTED(&o, "the tag section requires the 'exceptions' feature, which w2n does not support");
+    SEC(&o, 6, 0);
+    SEC(&o, 13, 0);
+    MALFORMED(&o, "unexpected content after last section");
+    header(&o);
+    SEC(&o, 13, 1, 1, 0, 0);
+    MALFORMED(&o, "malformed tag attribute");
     header(&o);
     SEC(&o, 3, 0);
     SEC(&o, 1, 0);
@@ -287,12 +292,23 @@ Test(decode, import_export_kinds) {
     header(&o);
     SEC(&o, 7, 1, 1, 'e', 5, 0);
     MALFORMED(&o, "malformed export kind");
+    /* Tags (exceptions): an import is attribute 0 and a type index. */
     header(&o);
+    SEC(&o, 2, 1, 1, 'm', 1, 'f', 4, 1, 0);
+    MALFORMED(&o, "malformed tag attribute");
+    header(&o);
+    SEC(&o, 1, 1, 0x60, 1, 0x7F, 0);
     SEC(&o, 2, 1, 1, 'm', 1, 'f', 4, 0, 0);
-    UNSUPPORTED(&o, "a tag import requires the 'exceptions' feature, which w2n does not support");
-    header(&o);
-    SEC(&o, 7, 1, 1, 'e', 4, 0);
-    UNSUPPORTED(&o, "a tag export requires the 'exceptions' feature, which w2n does not support");
+    SEC(&o, 5, 0);
+    SEC(&o, 13, 1, 0, 0);
+    SEC(&o, 7, 1, 1, 'e', 4, 1);
+    w2n_module m;
+    w2n_error err;
+    cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(m.ntags, 2);
+    cr_assert_eq(m.nimported_tags, 1);
+    cr_assert_eq(m.exports[0].kind, W2N_EXTERN_TAG);
+    w2n_module_free(&m);
     header(&o);
     SEC(&o, 6, 1, 0x7F, 2, 0x41, 0, 0x0B);
     MALFORMED(&o, "malformed mutability");

@@ -1,0 +1,253 @@
+/*
+ * lower_exception.c — throw, throw_ref and try_table, by native unwinding.
+ *
+ * A module that uses exceptions is compiled so the platform unwinder can
+ * walk its frames (no nounwind, uwtable).  Entering a try_table costs no
+ * instruction: its calls become invokes whose unwind edge goes to one
+ * landing pad per try_table, which the runtime's personality routine
+ * (W2N_SYM_EH_PERSONALITY, docs/abi.md "Exceptions") enters with the
+ * exception in hand.  The pad branches to the try_table's dispatch, which
+ * compares the exception's tag with each clause in order; when none
+ * matches, the exception goes on to the enclosing try_table's dispatch in
+ * the same function, or, with none left, helpers->exception_throw raises
+ * it again towards the caller.  A throw inside a try_table of the same
+ * function branches to its dispatch directly, without unwinding.
+ *
+ * An exception is a runtime object (w2n_exception_abi): its tag's identity
+ * at W2N_EXCEPTION_TAG and its payload in 16-byte slots from
+ * W2N_EXCEPTION_PAYLOAD; an exnref points to one.  `catch` and `catch_all`
+ * hand it back to the runtime (exception_drop), which frees it unless a
+ * reference to it was ever a Wasm value.
+ */
+#include "lower.h"
+
+#include <stdlib.h>
+
+bool w2n_lower_module_uses_eh(const w2n_module *m) {
+    if (m->ntags)
+        return true;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const w2n_code *code = &m->codes[i - m->nimported_funcs];
+        for (uint32_t k = 0; k < code->nlocals; k++)
+            if (code->locals[k] == W2N_EXNREF)
+                return true;
+        w2n_error err;
+        w2n_instr_reader ir;
+        w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &err);
+        ir.r.features = m->features;
+        w2n_instr in;
+        bool uses = false;
+        while (!uses && !w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in))
+            uses = in.info->feature == W2N_FEATURE_EXCEPTIONS ||
+                   in.info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS;
+        w2n_instr_reader_free(&ir);
+        if (uses)
+            return true;
+    }
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const w2n_functype *t = &m->types[i];
+        for (uint32_t k = 0; k < t->nparams; k++)
+            if (t->params[k] == W2N_EXNREF)
+                return true;
+        for (uint32_t k = 0; k < t->nresults; k++)
+            if (t->results[k] == W2N_EXNREF)
+                return true;
+    }
+    return false;
+}
+
+/* The innermost try_table of the function at or below control depth `below`
+ * (an index into f->blocks, exclusive), or NULL. */
+static w2n_lower_block *handler_below(w2n_lower_func *f, size_t below) {
+    for (size_t i = below; i > 0; i--)
+        if (f->blocks[i - 1].op == W2N_OP_TRY_TABLE)
+            return &f->blocks[i - 1];
+    return NULL;
+}
+
+static LLVMValueRef personality(w2n_lower_module *lm) {
+    if (!lm->personality) {
+        LLVMTypeRef fty = LLVMFunctionType(lm->t_i32, NULL, 0, 1);
+        lm->personality = LLVMAddFunction(lm->mod, W2N_SYM_EH_PERSONALITY, fty);
+    }
+    return lm->personality;
+}
+
+/* Hand `exn` to try_table `h`'s dispatch from the current block. */
+static void goto_dispatch(w2n_lower_func *f, w2n_lower_block *h, LLVMValueRef exn) {
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
+    LLVMAddIncoming(h->exn, &exn, &from, 1);
+    LLVMBuildBr(f->b, h->dispatch);
+}
+
+/* Raise `exn` from here: to the innermost try_table below control depth
+ * `below`, or out of the function.  Ends the current block. */
+static void raise_from(w2n_lower_func *f, size_t below, LLVMValueRef exn) {
+    w2n_lower_block *h = handler_below(f, below);
+    if (h) {
+        goto_dispatch(f, h, exn);
+        return;
+    }
+    LLVMValueRef call =
+        w2n_lower_call_helper(f, W2N_HELPER_EXCEPTION_THROW, f->lm->t_void, &exn, 1);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(f->lm->ctx,
+                                                     LLVMGetEnumAttributeKindForName("noreturn", 8),
+                                                     0));
+    LLVMBuildUnreachable(f->b);
+}
+
+/* The landing pad of try_table `h`: made on first use, it takes the
+ * exception the personality routine passed and goes to the dispatch. */
+static LLVMBasicBlockRef landing_pad(w2n_lower_func *f, w2n_lower_block *h) {
+    if (h->landing)
+        return h->landing;
+    w2n_lower_module *lm = f->lm;
+    LLVMSetPersonalityFn(f->fn, personality(lm));
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
+    h->landing = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "landing_pad");
+    LLVMPositionBuilderAtEnd(f->b, h->landing);
+    LLVMTypeRef pad_fields[2] = {lm->t_ptr, lm->t_i32};
+    LLVMTypeRef pad_type = LLVMStructTypeInContext(lm->ctx, pad_fields, 2, 0);
+    /* No clauses to match: the personality treats every pad as a handler. */
+    LLVMValueRef pad = LLVMBuildLandingPad(f->b, pad_type, personality(lm), 0, "");
+    LLVMSetCleanup(pad, 1);
+    goto_dispatch(f, h, LLVMBuildExtractValue(f->b, pad, 0, "exn"));
+    LLVMPositionBuilderAtEnd(f->b, saved);
+    return h->landing;
+}
+
+LLVMValueRef w2n_lower_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
+                                      LLVMValueRef *args, unsigned n) {
+    w2n_lower_block *h = f->lm->eh ? handler_below(f, f->nblocks) : NULL;
+    if (!h) {
+        LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
+        /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
+         * neither turn self-recursion into a loop nor reuse the caller's frame. */
+        LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
+        return call;
+    }
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "invoke_cont");
+    LLVMValueRef call =
+        LLVMBuildInvoke2(f->b, fn_type, callee, args, n, cont, landing_pad(f, h), "");
+    LLVMPositionBuilderAtEnd(f->b, cont);
+    return call;
+}
+
+/* Load the tag's parameters from the exception's payload slots into vals. */
+static void load_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_functype *type,
+                         LLVMValueRef *vals) {
+    w2n_lower_module *lm = f->lm;
+    for (uint32_t i = 0; i < type->nparams; i++) {
+        LLVMValueRef off = LLVMConstInt(lm->t_i64, W2N_EXCEPTION_PAYLOAD + 16u * i, 0);
+        LLVMValueRef slot = LLVMBuildGEP2(f->b, lm->t_i8, exn, &off, 1, "");
+        vals[i] = LLVMBuildLoad2(f->b, w2n_lower_type(lm, type->params[i]), slot, "");
+    }
+}
+
+/* Branch from the current block to label `target` with n values. */
+static void branch_with(w2n_lower_func *f, w2n_lower_block *target, LLVMValueRef *vals,
+                        uint32_t n) {
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
+    uint32_t arity = target->op == W2N_OP_LOOP ? target->nparams : target->nresults;
+    W2N_ASSERT(arity == n);
+    for (uint32_t i = 0; i < n; i++) {
+        W2N_ASSERT(LLVMTypeOf(vals[i]) == LLVMTypeOf(target->phis[i]));
+        LLVMAddIncoming(target->phis[i], &vals[i], &from, 1);
+    }
+    target->has_branch = true;
+    LLVMBuildBr(f->b, target->br_target);
+    (void)arity;
+}
+
+/* The body of a clause that matched: pass the payload (and the exnref) to
+ * its label; without a reference, the exception is given back first. */
+static void take_clause(w2n_lower_func *f, size_t try_index, const w2n_catch_clause *c,
+                        LLVMValueRef exn) {
+    const w2n_module *m = f->lm->m;
+    bool ref = c->kind == W2N_CATCH_REF || c->kind == W2N_CATCH_ALL_REF;
+    const w2n_functype *type = c->kind <= W2N_CATCH_REF ? &m->types[m->tag_types[c->tag]] : NULL;
+    uint32_t n = (type ? type->nparams : 0) + ref;
+    LLVMValueRef *vals = w2n_xcalloc(n ? n : 1, sizeof *vals);
+    if (type)
+        load_payload(f, exn, type, vals);
+    if (ref) {
+        vals[n - 1] = exn;
+        LLVMValueRef off = LLVMConstInt(f->lm->t_i64, W2N_EXCEPTION_FLAGS, 0);
+        LLVMBuildStore(f->b, LLVMConstInt(f->lm->t_i32, W2N_EXCEPTION_REFERENCED, 0),
+                       LLVMBuildGEP2(f->b, f->lm->t_i8, exn, &off, 1, ""));
+    } else
+        w2n_lower_call_helper(f, W2N_HELPER_EXCEPTION_DROP, f->lm->t_void, &exn, 1);
+    W2N_ASSERT(c->label < try_index);
+    branch_with(f, &f->blocks[try_index - 1 - c->label], vals, n);
+    free(vals);
+}
+
+void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMContextRef ctx = lm->ctx;
+    size_t try_index = (size_t)(b - f->blocks);
+    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
+    b->dispatch = LLVMAppendBasicBlockInContext(ctx, f->fn, "dispatch");
+    LLVMPositionBuilderAtEnd(f->b, b->dispatch);
+    b->exn = LLVMBuildPhi(f->b, lm->t_ptr, "exn");
+    LLVMValueRef tag = NULL, tags = NULL;
+    for (uint32_t i = 0; i < in->imm.try_table.count; i++) {
+        const w2n_catch_clause *c = &in->imm.try_table.clauses[i];
+        if (c->kind >= W2N_CATCH_ALL) {
+            take_clause(f, try_index, c, b->exn);
+            LLVMPositionBuilderAtEnd(f->b, saved);
+            return;   /* later clauses are never reached */
+        }
+        if (!tag) {
+            /* A plain load: the runtime reuses freed exceptions' memory. */
+            LLVMValueRef off = LLVMConstInt(lm->t_i64, W2N_EXCEPTION_TAG, 0);
+            tag = LLVMBuildLoad2(f->b, lm->t_ptr, LLVMBuildGEP2(f->b, lm->t_i8, b->exn, &off, 1, ""),
+                                 "tag");
+            tags = w2n_lower_vmctx_field(f, W2N_VMCTX_TAGS);
+        }
+        LLVMValueRef want = w2n_lower_fixed_ptr(f, tags, (uint64_t)c->tag * 8);
+        LLVMBasicBlockRef match = LLVMAppendBasicBlockInContext(ctx, f->fn, "catch");
+        LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(ctx, f->fn, "no_match");
+        LLVMBuildCondBr(f->b, LLVMBuildICmp(f->b, LLVMIntEQ, tag, want, ""), match, next);
+        LLVMPositionBuilderAtEnd(f->b, match);
+        take_clause(f, try_index, c, b->exn);
+        LLVMPositionBuilderAtEnd(f->b, next);
+    }
+    raise_from(f, try_index, b->exn);
+    LLVMPositionBuilderAtEnd(f->b, saved);
+}
+
+/* throw: a new exception of the tag, its payload from the stack. */
+static void lower_throw(w2n_lower_func *f, uint32_t tag) {
+    w2n_lower_module *lm = f->lm;
+    const w2n_functype *type = &lm->m->types[lm->m->tag_types[tag]];
+    LLVMValueRef *vals = w2n_xcalloc(type->nparams ? type->nparams : 1, sizeof *vals);
+    w2n_lower_pop_n(f, vals, type->nparams);
+    LLVMValueRef index = w2n_lower_u32(f, tag);
+    LLVMValueRef exn = w2n_lower_call_helper(f, W2N_HELPER_EXCEPTION_NEW, lm->t_ptr, &index, 1);
+    for (uint32_t i = 0; i < type->nparams; i++) {
+        LLVMValueRef off = LLVMConstInt(lm->t_i64, W2N_EXCEPTION_PAYLOAD + 16u * i, 0);
+        LLVMBuildStore(f->b, vals[i], LLVMBuildGEP2(f->b, lm->t_i8, exn, &off, 1, ""));
+    }
+    free(vals);
+    raise_from(f, f->nblocks, exn);
+}
+
+bool w2n_lower_exception(w2n_lower_func *f, const w2n_instr *in) {
+    switch (in->op) {
+    case W2N_OP_THROW:
+        lower_throw(f, in->imm.index);
+        break;
+    case W2N_OP_THROW_REF: {
+        LLVMValueRef exn = w2n_lower_pop_as(f, f->lm->t_ptr);
+        w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, exn, ""), W2N_TRAP_NULL_EXCEPTION);
+        raise_from(f, f->nblocks, exn);
+        break;
+    }
+    default:
+        return false;
+    }
+    w2n_lower_mark_dead(f);
+    return true;
+}
