@@ -92,9 +92,17 @@ const w2n_opcode_info *w2n_opcode_row_info(unsigned row);
 /* Whether `b` is an opcode prefix byte (0xFB..0xFE). */
 static inline int w2n_opcode_is_prefix(uint8_t b) { return b >= 0xFB && b <= 0xFE; }
 
-/* Does the instruction open a block that an `end` closes? */
+/* Does the instruction open a block that an `end` (or, for a legacy
+ * `try`, a `delegate`) closes? */
 static inline bool w2n_opcode_opens_block(uint32_t op) {
-    return op == W2N_OP_BLOCK || op == W2N_OP_LOOP || op == W2N_OP_IF || op == W2N_OP_TRY_TABLE;
+    return op == W2N_OP_BLOCK || op == W2N_OP_LOOP || op == W2N_OP_IF || op == W2N_OP_TRY_TABLE ||
+           op == W2N_OP_TRY;
+}
+
+/* Does the instruction close the innermost block: `end`, or `delegate`,
+ * which ends a legacy `try` in its stead? */
+static inline bool w2n_opcode_closes_block(uint32_t op) {
+    return op == W2N_OP_END || op == W2N_OP_DELEGATE;
 }
 
 #endif

@@ -223,7 +223,7 @@ static spec_outcome cmd_bad_module(spec_runner *r, spec_cursor *cur, bool want_t
 /* ---- actions ---------------------------------------------------------------- */
 
 typedef struct action_result {
-    w2n_status status;       /* W2N_OK or W2N_ERR_TRAP once the action ran */
+    w2n_status status;       /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once the action ran */
     w2n_trap trap;
     w2n_value results[64];
     uint32_t nresults;
@@ -274,7 +274,8 @@ static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t
     res->nresults = type.nresults;
     res->status = w2n_func_call(r->store, ext.of.func, args, nargs, res->results, type.nresults,
                                 &res->trap, &err);
-    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP) {
+    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP &&
+        res->status != W2N_ERR_EXCEPTION) {
         snprintf(msg, size, "call failed: %s: %s", w2n_status_name(res->status), err.message);
         return false;
     }
@@ -315,13 +316,18 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     return ran;
 }
 
-/* Run an ACTION that must not trap; false (with msg) when it could not run or trapped. */
+/* Run an ACTION that must neither trap nor throw; false (with msg) when it
+ * could not run, trapped or ended in an uncaught exception. */
 static bool run_untrapped(spec_runner *r, spec_cursor *cur, action_result *res, char *msg,
                           size_t size) {
     if (!run_action(r, cur, res, msg, size))
         return false;
     if (res->status == W2N_ERR_TRAP) {
         snprintf(msg, size, "trapped: %s", trap_text(&res->trap));
+        return false;
+    }
+    if (res->status == W2N_ERR_EXCEPTION) {
+        snprintf(msg, size, "uncaught exception");
         return false;
     }
     return true;
@@ -385,6 +391,8 @@ static spec_outcome cmd_exception(spec_runner *r, spec_cursor *cur, char *msg, s
     action_result res;
     if (!run_action(r, cur, &res, msg, size))
         return SPEC_FAIL;
+    if (res.status == W2N_ERR_EXCEPTION)
+        return SPEC_PASS;
     if (res.status == W2N_ERR_TRAP) {
         snprintf(msg, size, "trapped \"%s\", expected an exception", trap_text(&res.trap));
         return SPEC_FAIL;
@@ -406,7 +414,9 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
     action_result res;
     spec_outcome out = SPEC_FAIL;
     if (run_action(r, cur, &res, msg, size)) {
-        if (res.status != W2N_ERR_TRAP) {
+        if (res.status == W2N_ERR_EXCEPTION) {
+            snprintf(msg, size, "uncaught exception, expected trap \"%s\"", text);
+        } else if (res.status != W2N_ERR_TRAP) {
             snprintf(msg, size, "returned, expected trap \"%s\"", text);
         } else {
             const char *actual = trap_text(&res.trap);

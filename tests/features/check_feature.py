@@ -43,7 +43,6 @@ CASES = {
     "exceptions-throw": (func_module(b"\x08\x00"), "exceptions", "throw"),
     "exceptions-exnref": (HEADER + section(1, vec([b"\x60\x01\x69\x00"])),
                           "exceptions", "value type exnref"),
-    "legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "function-references": (func_module(b"\xd0\x70\x14\x00\x1a"), "function-references", "call_ref"),
     # return_call_ref is in the tail-call proposal's opcode space but takes a typed reference.
     "function-references-return-call-ref": (func_module(b"\xd0\x70\x15\x00"),
@@ -95,6 +94,8 @@ DISABLED = {
     "disabled-reference-types-tables": (HEADER + section(4, vec([b"\x70\x00\x01", b"\x70\x00\x01"])),
                                         "reference-types", "a second table"),
     "disabled-tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
+    # try catch_all end: valid with the defaults.
+    "disabled-legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
                                     + code(b"\x41\x00\x13\x00\x00"),
                                     "tail-call", "return_call_indirect"),
