@@ -147,6 +147,38 @@
       (do (call $delegate_out (local.get $d)))
       (catch $e_i32 (i32.xor (i32.const -1)))))
 
+  ;; n throws, each caught by a catch that a rethrow names and left by a
+  ;; branch (br_if; br from inside an if): each exception must be given back
+  ;; on the way out, or the store's bound on live exceptions (65536) traps
+  ;; before n = 70000 is reached.
+  (func (export "catch_loop") (param $n i32) (result i32)
+    (local $caught i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (try
+          (do (throw $e_i32 (local.get $n)))
+          (catch $e_i32
+            (drop)
+            (local.set $caught (i32.add (local.get $caught) (i32.const 1)))
+            (br_if $next (i32.ge_s (local.get $n) (i32.const 0)))
+            (rethrow 0)))))
+    (local.get $caught))
+  (func (export "catch_all_loop") (param $n i32) (result i32)
+    (local $caught i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (try
+          (do (drop (call $descend (i32.const 1) (i32.const 0))))
+          (catch_all
+            (local.set $caught (i32.add (local.get $caught) (i32.const 1)))
+            (if (i32.ge_s (local.get $n) (i32.const 0)) (then (br $next)))
+            (rethrow 0)))))
+    (local.get $caught))
+
   ;; A trap is no exception: it leaves through every catch_all.
   (func $trap_below (param $d i32) (result i32)
     (if (i32.eqz (local.get $d)) (then (unreachable)))
