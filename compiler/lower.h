@@ -294,6 +294,8 @@ void w2n_lower_block_next_part(w2n_lower_func *f);
 /* ---- exceptions (lower_exception.c) ------------------------------------------ */
 /* Does the module use exception handling (tags or an exception instruction)? */
 bool w2n_lower_module_uses_eh(const w2n_module *m);
+/* The declaration of the runtime's personality routine (W2N_SYM_EH_PERSONALITY). */
+LLVMValueRef w2n_lower_personality(w2n_lower_module *lm);
 /* Call `callee` as a Wasm call may throw: an invoke to the innermost
  * try_table's landing pad inside one, else a plain call. */
 LLVMValueRef w2n_lower_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,

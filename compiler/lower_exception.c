@@ -66,7 +66,7 @@ static w2n_lower_block *handler_below(w2n_lower_func *f, size_t below) {
     return NULL;
 }
 
-static LLVMValueRef personality(w2n_lower_module *lm) {
+LLVMValueRef w2n_lower_personality(w2n_lower_module *lm) {
     if (!lm->personality) {
         LLVMTypeRef fty = LLVMFunctionType(lm->t_i32, NULL, 0, 1);
         lm->personality = LLVMAddFunction(lm->mod, W2N_SYM_EH_PERSONALITY, fty);
@@ -104,14 +104,13 @@ static LLVMBasicBlockRef landing_pad(w2n_lower_func *f, w2n_lower_block *h) {
     if (h->landing)
         return h->landing;
     w2n_lower_module *lm = f->lm;
-    LLVMSetPersonalityFn(f->fn, personality(lm));
     LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
     h->landing = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "landing_pad");
     LLVMPositionBuilderAtEnd(f->b, h->landing);
     LLVMTypeRef pad_fields[2] = {lm->t_ptr, lm->t_i32};
     LLVMTypeRef pad_type = LLVMStructTypeInContext(lm->ctx, pad_fields, 2, 0);
     /* No clauses to match: the personality treats every pad as a handler. */
-    LLVMValueRef pad = LLVMBuildLandingPad(f->b, pad_type, personality(lm), 0, "");
+    LLVMValueRef pad = LLVMBuildLandingPad(f->b, pad_type, w2n_lower_personality(lm), 0, "");
     LLVMSetCleanup(pad, 1);
     goto_dispatch(f, h, LLVMBuildExtractValue(f->b, pad, 0, "exn"));
     LLVMPositionBuilderAtEnd(f->b, saved);

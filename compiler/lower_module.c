@@ -107,8 +107,10 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
 }
 
 /* Without exceptions no Wasm frame is ever unwound (traps longjmp past
- * them): nounwind.  With them, every function gets unwind tables, so a
- * throw can pass through it to a handler (lower_exception.c). */
+ * them): nounwind.  With them, every function gets unwind tables and the
+ * personality routine, so a throw can pass through it to a handler
+ * (lower_exception.c), and the loader registers the tables of any object
+ * that names the routine. */
 static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
     if (!lm->eh) {
         add_attr(lm, fn, "nounwind");
@@ -117,6 +119,7 @@ static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
     unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                             LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
+    LLVMSetPersonalityFn(fn, w2n_lower_personality(lm));
 }
 
 static void declare_functions(w2n_lower_module *lm) {

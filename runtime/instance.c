@@ -458,6 +458,10 @@ w2n_status w2n_instance_export_n(w2n_instance *inst, const char *name, size_t le
     return W2N_ERR_ARGUMENT;
 }
 
+w2n_tag *w2n_instance_tag(w2n_instance *inst, uint32_t index) {
+    return inst && index < inst->ntags ? inst->tags[index] : NULL;
+}
+
 w2n_memory *w2n_instance_memory(w2n_instance *inst) {
     return w2n_instance_memory_at(inst, 0);
 }

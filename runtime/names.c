@@ -21,6 +21,7 @@ const char *w2n_valtype_name(w2n_valtype type) {
     case W2N_V128: return "v128";
     case W2N_FUNCREF: return "funcref";
     case W2N_EXTERNREF: return "externref";
+    case W2N_EXNREF: return "exnref";
     default: return "unknown";
     }
 }

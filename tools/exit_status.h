@@ -19,6 +19,7 @@
 #define W2N_EXIT_LIMIT 4       /* a documented limit or a budget given on the command line */
 #define W2N_EXIT_TIMEOUT 124   /* --timeout ran out (as timeout(1) reports it) */
 #define W2N_EXIT_TRAP 134      /* the guest trapped */
+#define W2N_EXIT_EXCEPTION 135 /* a Wasm exception left the guest uncaught */
 #define W2N_EXIT_SIGINT 130    /* stopped by SIGINT: 128 + 2 */
 #define W2N_EXIT_SIGTERM 143   /* stopped by SIGTERM: 128 + 15 */
 
@@ -30,6 +31,7 @@ static inline int w2n_exit_status_for(w2n_status status) {
     case W2N_ERR_UNSUPPORTED: return W2N_EXIT_UNSUPPORTED;
     case W2N_ERR_LIMIT: return W2N_EXIT_LIMIT;
     case W2N_ERR_TRAP: return W2N_EXIT_TRAP;
+    case W2N_ERR_EXCEPTION: return W2N_EXIT_EXCEPTION;
     default: return W2N_EXIT_ERROR;
     }
 }

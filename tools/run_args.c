@@ -378,6 +378,7 @@ bool w2n_run_parse_value(const char *s, w2n_valtype t, w2n_value *out) {
     }
     case W2N_FUNCREF:
     case W2N_EXTERNREF:
+    case W2N_EXNREF:
         out->of.ref = NULL;
         return !strcmp(s, "null");
     default:
@@ -420,7 +421,8 @@ void w2n_run_format_value(const w2n_value *v, char *buf, size_t size) {
         break;
     }
     case W2N_FUNCREF:
-    case W2N_EXTERNREF: snprintf(buf, size, "%s", v->of.ref ? "ref" : "null"); break;
+    case W2N_EXTERNREF:
+    case W2N_EXNREF: snprintf(buf, size, "%s", v->of.ref ? "ref" : "null"); break;
     default: snprintf(buf, size, "?"); break;
     }
 }

@@ -150,14 +150,73 @@ static int report_trap(const char *prog, const w2n_trap *trap) {
     return W2N_RUN_EXIT_TRAP;
 }
 
+/* How the program names the exception's tag: the export, else the import
+ * it came in through, else its index; "" when not the instance's. */
+static void tag_name(const w2n_object *obj, w2n_instance *inst, const w2n_tag *tag, char *buf,
+                     size_t size) {
+    buf[0] = 0;
+    for (uint32_t i = 0; inst && i < w2n_object_export_count(obj); i++) {
+        const char *name;
+        w2n_extern_kind kind;
+        w2n_object_export(obj, i, &name, &kind);
+        w2n_extern ext;
+        if (kind == W2N_EXTERN_TAG && w2n_instance_export(inst, name, &ext) == W2N_OK &&
+            ext.of.tag == tag) {
+            snprintf(buf, size, " of tag \"%s\"", name);
+            return;
+        }
+    }
+    uint32_t index = 0;
+    for (uint32_t i = 0; inst && i < w2n_object_import_count(obj); i++) {
+        const char *module, *name;
+        w2n_extern_kind kind;
+        w2n_object_import(obj, i, &module, &name, &kind);
+        if (kind != W2N_EXTERN_TAG)
+            continue;
+        if (w2n_instance_tag(inst, index++) == tag) {
+            snprintf(buf, size, " of tag \"%s\" \"%s\" (imported)", module, name);
+            return;
+        }
+    }
+    for (uint32_t i = index; w2n_instance_tag(inst, i); i++)
+        if (w2n_instance_tag(inst, i) == tag) {
+            snprintf(buf, size, " of tag %u", i);
+            return;
+        }
+}
+
+/* An uncaught exception: its tag and payload on one line. */
+static int report_exception(const char *prog, const w2n_object *obj, w2n_instance *inst,
+                            const w2n_trap *trap) {
+    (void)prog;
+    char name[300], values[400] = "";
+    tag_name(obj, inst, w2n_exception_tag(trap->exception), name, sizeof name);
+    uint32_t n = w2n_exception_arity(trap->exception);
+    for (uint32_t i = 0; i < n; i++) {
+        char buf[64];
+        w2n_value v = w2n_exception_value(trap->exception, i);
+        w2n_run_format_value(&v, buf, sizeof buf);
+        size_t used = strlen(values);
+        snprintf(values + used, sizeof values - used, "%s%s %s", i ? ", " : " (",
+                 w2n_valtype_name(v.type), buf);
+    }
+    if (n)
+        strncat(values, ")", sizeof values - strlen(values) - 1);
+    fprintf(stderr, "w2n: uncaught exception%s%s\n", name, values);
+    return W2N_EXIT_EXCEPTION;
+}
+
 /* Call a function export; a trap or an exit gives the exit code in *rc. */
-static w2n_status call(const char *prog, w2n_store *store, w2n_func *fn, const w2n_value *args,
-                       uint32_t nargs, w2n_value *results, uint32_t nresults, int *rc) {
+static w2n_status call(const char *prog, const w2n_object *obj, w2n_instance *inst,
+                       w2n_store *store, w2n_func *fn, const w2n_value *args, uint32_t nargs,
+                       w2n_value *results, uint32_t nresults, int *rc) {
     w2n_trap trap;
     w2n_error err;
     w2n_status st = w2n_func_call(store, fn, args, nargs, results, nresults, &trap, &err);
     if (st == W2N_ERR_TRAP)
         *rc = report_trap(prog, &trap);
+    else if (st == W2N_ERR_EXCEPTION)
+        *rc = report_exception(prog, obj, inst, &trap);
     else if (st != W2N_OK) {
         fprintf(stderr, "%s: %s\n", prog, err.message);
         *rc = W2N_RUN_EXIT_ERROR;
@@ -167,8 +226,8 @@ static w2n_status call(const char *prog, w2n_store *store, w2n_func *fn, const w
     return st;
 }
 
-static int run_start(const char *prog, const w2n_run_options *o, w2n_store *store,
-                     w2n_instance *inst) {
+static int run_start(const char *prog, const w2n_run_options *o, const w2n_object *obj,
+                     w2n_store *store, w2n_instance *inst) {
     w2n_extern ext;
     if (w2n_instance_export(inst, "_start", &ext) != W2N_OK || ext.kind != W2N_EXTERN_FUNC) {
         fprintf(stderr, "%s: %s: no _start function to run (use --invoke NAME to call an "
@@ -176,12 +235,12 @@ static int run_start(const char *prog, const w2n_run_options *o, w2n_store *stor
         return W2N_RUN_EXIT_ERROR;
     }
     int rc;
-    call(prog, store, ext.of.func, NULL, 0, NULL, 0, &rc);
+    call(prog, obj, inst, store, ext.of.func, NULL, 0, NULL, 0, &rc);
     return rc;
 }
 
-static int run_invoke(const char *prog, const w2n_run_options *o, w2n_store *store,
-                      w2n_instance *inst) {
+static int run_invoke(const char *prog, const w2n_run_options *o, const w2n_object *obj,
+                      w2n_store *store, w2n_instance *inst) {
     w2n_extern ext;
     int rc = W2N_RUN_EXIT_ERROR;
     if (w2n_instance_export(inst, o->invoke, &ext) != W2N_OK) {
@@ -196,7 +255,7 @@ static int run_invoke(const char *prog, const w2n_run_options *o, w2n_store *sto
     w2n_extern init;
     if (w2n_instance_export(inst, "_initialize", &init) == W2N_OK &&
         init.kind == W2N_EXTERN_FUNC &&
-        call(prog, store, init.of.func, NULL, 0, NULL, 0, &rc) != W2N_OK)
+        call(prog, obj, inst, store, init.of.func, NULL, 0, NULL, 0, &rc) != W2N_OK)
         return rc;
     w2n_functype type = w2n_func_type(store, ext.of.func);
     if ((uint32_t)o->nargs != type.nparams) {
@@ -216,8 +275,8 @@ static int run_invoke(const char *prog, const w2n_run_options *o, w2n_store *sto
                     o->invoke, o->args[i], w2n_valtype_name(type.params[i]));
             goto done;
         }
-    if (call(prog, store, ext.of.func, args, type.nparams, results, type.nresults, &rc) !=
-        W2N_OK)
+    if (call(prog, obj, inst, store, ext.of.func, args, type.nparams, results, type.nresults,
+             &rc) != W2N_OK)
         goto done;
     for (uint32_t i = 0; i < type.nresults; i++) {
         char buf[64];
@@ -322,12 +381,16 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         rc = report_trap(prog, &trap);
         goto done;
     }
+    if (st == W2N_ERR_EXCEPTION) {   /* the start function threw */
+        rc = report_exception(prog, obj, NULL, &trap);
+        goto done;
+    }
     if (st != W2N_OK) {   /* W2N_EXIT_LIMIT when a resource limit refused it */
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         rc = w2n_exit_status_for(st);
         goto done;
     }
-    rc = o->invoke ? run_invoke(prog, o, store, inst) : run_start(prog, o, store, inst);
+    rc = o->invoke ? run_invoke(prog, o, obj, store, inst) : run_start(prog, o, obj, store, inst);
     if (threads && w2n_wasi_threads_spawned(threads)) {
         /* The program ends with its main thread (wasi-threads); spawned
          * threads may still run on the store's shared state: leave now. */

@@ -221,6 +221,8 @@ W2N_API w2n_tag *w2n_exception_tag(const w2n_exception *exn);
 W2N_API uint32_t w2n_exception_arity(const w2n_exception *exn);
 /* Payload value `index` (< arity). */
 W2N_API w2n_value w2n_exception_value(const w2n_exception *exn, uint32_t index);
+/* The instance's tag `index` (its tag index space: imports first), or NULL. */
+W2N_API w2n_tag *w2n_instance_tag(w2n_instance *inst, uint32_t index);
 /* From inside a host function: make the call throw `exn` to its Wasm
  * caller once the host function returns (its results are then ignored). */
 W2N_API void w2n_host_throw(w2n_instance *caller, w2n_exception *exn);

@@ -223,7 +223,7 @@ static spec_outcome cmd_bad_module(spec_runner *r, spec_cursor *cur, bool want_t
 /* ---- actions ---------------------------------------------------------------- */
 
 typedef struct action_result {
-    w2n_status status;       /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once the action ran */
+    w2n_status status;       /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once it ran */
     w2n_trap trap;
     w2n_value results[64];
     uint32_t nresults;
@@ -385,22 +385,6 @@ static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size
     return SPEC_PASS;
 }
 
-/* assert_exception: the action must end in an exception that no Wasm
- * handler caught; a trap or a return is a failure. */
-static spec_outcome cmd_exception(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
-    action_result res;
-    if (!run_action(r, cur, &res, msg, size))
-        return SPEC_FAIL;
-    if (res.status == W2N_ERR_EXCEPTION)
-        return SPEC_PASS;
-    if (res.status == W2N_ERR_TRAP) {
-        snprintf(msg, size, "trapped \"%s\", expected an exception", trap_text(&res.trap));
-        return SPEC_FAIL;
-    }
-    snprintf(msg, size, "returned, expected an exception");
-    return SPEC_FAIL;
-}
-
 /* trap and exhaustion: the action must trap with the expected text. */
 static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, char *msg,
                              size_t size) {
@@ -428,6 +412,20 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
     }
     free(text);
     return out;
+}
+
+/* exception (assert_exception): the action must end in an uncaught exception. */
+static spec_outcome cmd_exception(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
+    action_result res;
+    if (!run_action(r, cur, &res, msg, size))
+        return SPEC_FAIL;
+    if (res.status == W2N_ERR_EXCEPTION)
+        return SPEC_PASS;
+    if (res.status == W2N_ERR_TRAP)
+        snprintf(msg, size, "trapped \"%s\", expected an exception", trap_text(&res.trap));
+    else
+        snprintf(msg, size, "returned, expected an exception");
+    return SPEC_FAIL;
 }
 
 static spec_outcome cmd_action(spec_runner *r, spec_cursor *cur, char *msg, size_t size) {
