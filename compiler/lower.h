@@ -319,9 +319,10 @@ void w2n_lower_legacy_try_begin(w2n_lower_func *f, w2n_lower_block *b);
 /* The `end` or `delegate` (in) of try block b, before its results go on:
  * send what no catch took onwards. */
 void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in);
-/* A branch from the current block to control depth `target` (an index into
- * f->blocks) is about to be built: give back the exceptions of the catch
- * bodies it leaves.  Whether there are any. */
+/* A branch from the current block to the label of control depth `target`
+ * (an index into f->blocks; its continuation, the end of a part included)
+ * is about to be built: give back the exceptions of the catch bodies it
+ * leaves (with emit).  Whether there are any. */
 bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit);
 
 /* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */

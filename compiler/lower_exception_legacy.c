@@ -128,9 +128,7 @@ static void begin_catch(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     w2n_lower_block *b = &f->blocks[f->nblocks - 1];
     W2N_ASSERT(b->op == W2N_OP_TRY || b->op == W2N_OP_CATCH);
-    if (b->holds_exn && !b->unreachable)
-        give_back(f, b->exn);
-    w2n_lower_block_next_part(f);
+    w2n_lower_block_next_part(f);   /* a catch body before gives its exception back */
     b->op = in->op;
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "catch");
     LLVMPositionBuilderAtEnd(f->b, b->no_match);
@@ -157,9 +155,6 @@ static void begin_catch(w2n_lower_func *f, const w2n_instr *in) {
 }
 
 void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in) {
-    if (b->holds_exn && !b->unreachable)
-        give_back(f, b->exn);
-    b->holds_exn = false;
     if (!b->no_match)
         return;
     size_t index = (size_t)(b - f->blocks);
@@ -177,7 +172,9 @@ void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_i
 
 bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit) {
     bool any = false;
-    for (size_t i = target + 1; i < f->nblocks; i++) {
+    /* A branch to a catch body's own label leaves it too (only a loop's
+     * label is inside its block, and a loop holds no exception). */
+    for (size_t i = target; i < f->nblocks; i++) {
         if (!f->blocks[i].holds_exn)
             continue;
         any = true;
