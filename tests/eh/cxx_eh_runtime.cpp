@@ -98,7 +98,9 @@ extern "C" void __cxa_end_catch(void) {
     t->in_use = 0;
 }
 
-static uintptr_t read_uleb(const uint8_t **p) {
+/* LEB128: the value's bits, and through *bits how many were read; the
+ * last byte's bit 6 is the sign of a signed one. */
+static uintptr_t read_leb(const uint8_t **p, unsigned *bits) {
     uintptr_t v = 0;
     unsigned shift = 0;
     uint8_t b;
@@ -107,20 +109,20 @@ static uintptr_t read_uleb(const uint8_t **p) {
         v |= (uintptr_t)(b & 0x7f) << shift;
         shift += 7;
     } while (b & 0x80);
+    *bits = (b & 0x40) ? shift : 0;
     return v;
 }
 
+static uintptr_t read_uleb(const uint8_t **p) {
+    unsigned sign;
+    return read_leb(p, &sign);
+}
+
 static intptr_t read_sleb(const uint8_t **p) {
-    uintptr_t v = 0;
-    unsigned shift = 0;
-    uint8_t b;
-    do {
-        b = *(*p)++;
-        v |= (uintptr_t)(b & 0x7f) << shift;
-        shift += 7;
-    } while (b & 0x80);
-    if (shift < 8 * sizeof v && (b & 0x40))
-        v |= ~(uintptr_t)0 << shift;
+    unsigned sign;
+    uintptr_t v = read_leb(p, &sign);
+    if (sign && sign < 8 * sizeof v)
+        v |= ~(uintptr_t)0 << sign;
     return (intptr_t)v;
 }
 
