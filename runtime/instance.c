@@ -349,6 +349,11 @@ static w2n_status run_start(w2n_instance *inst, w2n_trap *trap, w2n_error *err) 
         if (trap)
             *trap = t;
         w2n_error_set(err, W2N_ERR_TRAP, W2N_NO_OFFSET, "trap in start function: %s", t.message);
+    } else if (st == W2N_ERR_EXCEPTION) {
+        if (trap)
+            *trap = t;
+        w2n_error_set(err, W2N_ERR_EXCEPTION, W2N_NO_OFFSET,
+                      "uncaught exception in start function");
     }
     return st;
 }

@@ -19,7 +19,7 @@
 w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2n_table **out,
                             w2n_error *err) {
     *out = NULL;
-    if (type.elem != W2N_FUNCREF && type.elem != W2N_EXTERNREF)
+    if (!w2n_valtype_is_ref(type.elem))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                              "table element type is not a reference type");
     if (type.limits.min > UINT32_MAX || (type.limits.has_max && type.limits.max < type.limits.min))

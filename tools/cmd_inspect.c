@@ -35,8 +35,8 @@ static void usage(FILE *out) {
 }
 
 static const char *kind_name(unsigned k) {
-    static const char *names[] = {"func", "table", "memory", "global"};
-    return k < 4 ? names[k] : "?";
+    static const char *names[] = {"func", "table", "memory", "global", "tag"};
+    return k < 5 ? names[k] : "?";
 }
 
 static void print_limits(const w2n_limits *l) {
@@ -91,7 +91,7 @@ static void print_meta(const w2n_meta *m) {
     for (uint32_t i = 0; i < m->nimports; i++) {
         const w2n_meta_import *im = &m->imports[i];
         printf("  %s.%s: %s", im->module, im->name, kind_name(im->kind));
-        if (im->kind == W2N_EXTERN_FUNC)
+        if (im->kind == W2N_EXTERN_FUNC || im->kind == W2N_EXTERN_TAG)
             printf(" type %u", im->func_type);
         else if (im->kind == W2N_EXTERN_MEMORY)
             printf(" "), print_limits(&im->memory);
@@ -111,8 +111,8 @@ static void print_meta(const w2n_meta *m) {
         print_limits(&m->memories[i]);
         printf(" pages\n");
     }
-    printf("tables:       %u, globals: %u, data segments: %u, elem segments: %u\n", m->ntables,
-           m->nglobals, m->ndatas, m->nelems);
+    printf("tables:       %u, globals: %u, tags: %u, data segments: %u, elem segments: %u\n",
+           m->ntables, m->nglobals, m->ntags, m->ndatas, m->nelems);
     if (m->start >= 0)
         printf("start:        function %" PRId64 "\n", m->start);
 }

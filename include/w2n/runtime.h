@@ -260,7 +260,7 @@ W2N_API w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
 
 /* Instantiate with imports given in the object's import order.  A failing
  * start function or segment initialisation returns W2N_ERR_TRAP with *trap
- * filled; a missing or mismatching import returns W2N_ERR_LINK with the
+ * filled (W2N_ERR_EXCEPTION when the start function throws); a missing or mismatching import returns W2N_ERR_LINK with the
  * spec's words ("unknown import", "incompatible import type"). */
 W2N_API w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj,
                                    const w2n_extern *imports, uint32_t nimports,

@@ -158,8 +158,13 @@ static bool parse_ref(const char *payload, bool expected, spec_value *out) {
         out->pattern = SPEC_REF_NULL;
         return true;
     }
-    if (out->type == W2N_FUNCREF) {
-        /* A script cannot name a function; it can only ask for "some function". */
+    if (expected && !strcmp(payload, "nonnull")) {
+        out->pattern = SPEC_REF_NONNULL;
+        return true;
+    }
+    if (out->type == W2N_FUNCREF || out->type == W2N_EXNREF) {
+        /* A script cannot name a function or an exception; it can only ask
+         * for "some function" or "some exception". */
         if (!expected || strcmp(payload, "nonnull"))
             return false;
         out->pattern = SPEC_REF_NONNULL;
@@ -173,7 +178,7 @@ bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
     static const struct { const char *name; w2n_valtype type; unsigned digits; } types[] = {
         {"i32", W2N_I32, 8},        {"i64", W2N_I64, 16},   {"f32", W2N_F32, 8},
         {"f64", W2N_F64, 16},       {"v128", W2N_V128, 0},  {"funcref", W2N_FUNCREF, 0},
-        {"externref", W2N_EXTERNREF, 0},
+        {"externref", W2N_EXTERNREF, 0}, {"exnref", W2N_EXNREF, 0},
     };
     memset(out, 0, sizeof *out);
     const char *colon = strchr(tok, ':');

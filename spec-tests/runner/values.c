@@ -186,7 +186,8 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
         format_lanes(v->of.v128, SPEC_SHAPE_I32, NULL, buf, size);
         break;
     case W2N_FUNCREF:
-        snprintf(buf, size, "funcref:%s", v->of.ref ? "nonnull" : "null");
+    case W2N_EXNREF:
+        snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type), v->of.ref ? "nonnull" : "null");
         break;
     case W2N_EXTERNREF:
         if (v->of.ref)
@@ -209,7 +210,7 @@ void spec_format_expected(const spec_value *v, char *buf, size_t size) {
         format_lanes(v->v128, v->shape, v->lane_pattern, buf, size);
         return;
     }
-    if (v->type == W2N_FUNCREF || v->type == W2N_EXTERNREF) {
+    if (w2n_valtype_is_ref(v->type)) {
         if (v->pattern == SPEC_REF_NULL || v->pattern == SPEC_REF_NONNULL) {
             snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type),
                      v->pattern == SPEC_REF_NULL ? "null" : "nonnull");

@@ -37,12 +37,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
-                   "exceptions", "the tag section"),
-    "exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
-    "exceptions-throw": (func_module(b"\x08\x00"), "exceptions", "throw"),
-    "exceptions-exnref": (HEADER + section(1, vec([b"\x60\x01\x69\x00"])),
-                          "exceptions", "value type exnref"),
     "function-references": (func_module(b"\xd0\x70\x14\x00\x1a"), "function-references", "call_ref"),
     # return_call_ref is in the tail-call proposal's opcode space but takes a typed reference.
     "function-references-return-call-ref": (func_module(b"\xd0\x70\x15\x00"),
@@ -99,6 +93,13 @@ DISABLED = {
     "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
                                     + code(b"\x41\x00\x13\x00\x00"),
                                     "tail-call", "return_call_indirect"),
+    "disabled-exceptions": (HEADER + VOID_TYPE + section(13, vec([b"\x00\x00"])),
+                            "exceptions", "the tag section"),
+    "disabled-exceptions-try-table": (func_module(b"\x1f\x40\x00\x0b"), "exceptions", "try_table"),
+    "disabled-exceptions-throw": (HEADER + VOID_TYPE + ONE_FUNC + section(13, vec([b"\x00\x00"]))
+                                  + code(b"\x08\x00"), "exceptions", "the tag section"),
+    "disabled-exceptions-exnref": (HEADER + section(1, vec([b"\x60\x01\x69\x00"])),
+                                   "exceptions", "value type exnref"),
 }
 
 

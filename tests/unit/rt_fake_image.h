@@ -111,6 +111,14 @@ FAKE_WEAK int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
     return pc >= fake_code_start && pc < fake_code_end;
 }
 
+/* The fake's "mapping" is its code range (what the exception unwinder asks). */
+FAKE_WEAK uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size) {
+    (void)img;
+    if (out_size)
+        *out_size = fake_code_end - fake_code_start;
+    return fake_code_start;
+}
+
 FAKE_WEAK const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     (void)img;
     (void)pc;

@@ -56,22 +56,31 @@ typedef struct loaded {
 /* Compile the binary module `wasm` (which it frees) with `opts`, load and
  * instantiate it without imports in a store made with `store_opts` (NULL:
  * defaults). */
+/* Compile the binary module `wasm` (which it frees) with `opts` and load it. */
+static inline w2n_object *compile_wasm(uint8_t *wasm, size_t wasm_size,
+                                       const w2n_compile_options *opts) {
+    uint8_t *bytes;
+    size_t size;
+    w2n_error err;
+    w2n_status s = w2n_compile(wasm, wasm_size, opts, &bytes, &size, &err);
+    free(wasm);
+    cr_assert_eq(s, W2N_OK, "compile: %s", err.message);
+    w2n_object *obj;
+    s = w2n_object_load(bytes, size, &obj, &err);
+    free(bytes);
+    cr_assert_eq(s, W2N_OK, "load: %s", err.message);
+    return obj;
+}
+
 static inline loaded load_wasm_in_store(uint8_t *wasm, size_t wasm_size,
                                         const w2n_compile_options *opts,
                                         const w2n_store_options *store_opts) {
-    uint8_t *obj;
-    size_t obj_size;
-    w2n_error err;
-    w2n_status s = w2n_compile(wasm, wasm_size, opts, &obj, &obj_size, &err);
-    free(wasm);
-    cr_assert_eq(s, W2N_OK, "compile: %s", err.message);
     loaded l = {0};
-    s = w2n_object_load(obj, obj_size, &l.obj, &err);
-    free(obj);
-    cr_assert_eq(s, W2N_OK, "load: %s", err.message);
+    l.obj = compile_wasm(wasm, wasm_size, opts);
     l.store = w2n_store_new(store_opts);
     w2n_trap trap;
-    s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
+    w2n_error err;
+    w2n_status s = w2n_instantiate(l.store, l.obj, NULL, 0, &l.inst, &trap, &err);
     cr_assert_eq(s, W2N_OK, "instantiate: %s", err.message);
     return l;
 }
