@@ -191,6 +191,9 @@ void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_
     b->dispatch = LLVMAppendBasicBlockInContext(ctx, f->fn, "dispatch");
     LLVMPositionBuilderAtEnd(f->b, b->dispatch);
     b->exn = LLVMBuildPhi(f->b, lm->t_ptr, "exn");
+    /* With --fuel the store's counter is current wherever an exception comes
+     * from (calls and throws sync it first): take this function's copy again. */
+    w2n_lower_fuel_reload(f);
     LLVMValueRef tag = NULL, tags = NULL;
     for (uint32_t i = 0; i < in->imm.try_table.count; i++) {
         const w2n_catch_clause *c = &in->imm.try_table.clauses[i];
@@ -235,6 +238,7 @@ static void lower_throw(w2n_lower_func *f, uint32_t tag) {
 }
 
 bool w2n_lower_exception(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_fuel_sync(f); /* the counter is the store's once the throw leaves */
     switch (in->op) {
     case W2N_OP_THROW:
         lower_throw(f, in->imm.index);

@@ -217,3 +217,54 @@ Test(exception, traps_are_not_caught) {
     cr_assert_null(trap.exception);
     stop(&r);
 }
+
+/* Wasm -> host -> Wasm: the inner call's uncaught exception stops at the
+ * inner entry (the host sees W2N_ERR_EXCEPTION), and the host throws it on
+ * to the outer Wasm, which catches it. */
+typedef struct nested {
+    w2n_store *store;
+    w2n_func *inner;
+    w2n_status inner_status;
+} nested;
+
+static void host_calls_thrower(void *data, w2n_instance *caller, w2n_raw *slots) {
+    nested *n = data;
+    w2n_value arg = w2n_i32(slots[0].i32);
+    w2n_trap trap;
+    w2n_error err;
+    n->inner_status = w2n_func_call(n->store, n->inner, &arg, 1, NULL, 0, &trap, &err);
+    if (n->inner_status == W2N_ERR_EXCEPTION)
+        w2n_host_throw(caller, trap.exception);
+}
+
+Test(exception, nested_entries_keep_exceptions_apart) {
+    rig thrower = start("(module\n"
+                        "  (tag $e (export \"e\") (param i32))\n"
+                        "  (func (export \"throw\") (param i32) (throw $e (local.get 0))))\n",
+                        NULL, NULL, 0);
+    w2n_valtype i32 = W2N_I32;
+    w2n_functype param_i32 = {1, 0, &i32, NULL};
+    nested n = {thrower.store, export_of(&thrower, "throw").of.func, W2N_OK};
+    w2n_extern imports[2] = {
+        export_of(&thrower, "e"),
+        {.kind = W2N_EXTERN_FUNC,
+         .of.func = w2n_host_func_new(thrower.store, &param_i32, host_calls_thrower, &n)}};
+    rig outer = {compile("(module\n"
+                         "  (import \"t\" \"e\" (tag $e (param i32)))\n"
+                         "  (import \"h\" \"call\" (func $call (param i32)))\n"
+                         "  (func (export \"f\") (param i32) (result i32)\n"
+                         "    (block $h (result i32)\n"
+                         "      (try_table (catch $e $h) (call $call (local.get 0)))\n"
+                         "      (i32.const -1))))\n"),
+                 thrower.store, NULL};
+    w2n_trap trap;
+    w2n_error err;
+    cr_assert_eq(w2n_instantiate(outer.store, outer.obj, imports, 2, &outer.inst, &trap, &err),
+                 W2N_OK, "%s", err.message);
+    w2n_value arg = w2n_i32(31), res;
+    cr_assert_eq(call(&outer, "f", &arg, 1, &res, 1, &trap), W2N_OK);
+    cr_assert_eq(n.inner_status, W2N_ERR_EXCEPTION);
+    cr_assert_eq(res.of.i32, 31);
+    w2n_object_free(outer.obj);
+    stop(&thrower);
+}
