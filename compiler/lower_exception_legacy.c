@@ -151,7 +151,7 @@ static void begin_catch(w2n_lower_func *f, const w2n_instr *in) {
     b->holds_exn = r && !r->inside_handler;
     if (!r)
         give_back(f, b->exn);
-    w2n_lower_fuel_reload(f);   /* the frames the exception left spent fuel */
+    w2n_lower_fuel_reload(f);   /* calls and throws synced the store's counter */
 }
 
 void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in) {
@@ -194,6 +194,7 @@ bool w2n_lower_legacy_exception(w2n_lower_func *f, const w2n_instr *in) {
         W2N_ASSERT(in->imm.index < f->nblocks);
         const w2n_lower_block *c = &f->blocks[f->nblocks - 1 - in->imm.index];
         W2N_ASSERT(c->op == W2N_OP_CATCH || c->op == W2N_OP_CATCH_ALL);
+        w2n_lower_fuel_sync(f);   /* as throw: the counter is the store's once it leaves */
         w2n_lower_exception_raise(f, f->nblocks, c->exn);
         w2n_lower_mark_dead(f);
         return true;
