@@ -296,10 +296,10 @@ void w2n_lower_block_next_part(w2n_lower_func *f);
 bool w2n_lower_module_uses_eh(const w2n_module *m);
 /* The declaration of the runtime's personality routine (W2N_SYM_EH_PERSONALITY). */
 LLVMValueRef w2n_lower_personality(w2n_lower_module *lm);
-/* Call `callee` as a Wasm call may throw: an invoke to the innermost
- * try_table's landing pad inside one, else a plain call. */
-LLVMValueRef w2n_lower_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
-                                      LLVMValueRef *args, unsigned n);
+/* Where a call that throws goes: the landing pad of the innermost try_table
+ * of the function, or NULL outside every try_table (lower_call.c then makes
+ * a plain call, else an invoke). */
+LLVMBasicBlockRef w2n_lower_landing_pad(w2n_lower_func *f);
 /* try_table's block was pushed: build its dispatch (lower_control.c calls it). */
 void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in);
 /* Raise `exn` from the current block: to the innermost handler below control

@@ -17,6 +17,10 @@
  * for the signatures (target.h), LLVM may still make it a tail call, else an
  * ordinary call and return; the host-call thunk is always called and returned
  * from (docs/abi.md, "Tail calls").
+ *
+ * Inside a try_table of a module with exceptions, the ordinary calls are
+ * invokes to its landing pad (lower_exception.c); tail calls leave the
+ * try_table and stay plain calls.
  */
 #include "lower.h"
 #include "target.h"
@@ -29,6 +33,19 @@ static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValue
     /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
+    return call;
+}
+
+/* A call that may throw: inside a try_table, an invoke whose unwind edge is
+ * its landing pad (lower_exception.c); the builder continues after it. */
+static LLVMValueRef build_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type,
+                                         LLVMValueRef callee, LLVMValueRef *args, unsigned n) {
+    LLVMBasicBlockRef pad = w2n_lower_landing_pad(f);
+    if (!pad)
+        return build_call(f, fn_type, callee, args, n);
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "invoke_cont");
+    LLVMValueRef call = LLVMBuildInvoke2(f->b, fn_type, callee, args, n, cont, pad, "");
+    LLVMPositionBuilderAtEnd(f->b, cont);
     return call;
 }
 
@@ -76,7 +93,7 @@ void w2n_lower_emit_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef ca
     LLVMValueRef *args = w2n_xcalloc(n, sizeof *args);
     args[0] = callee_vmctx;
     w2n_lower_pop_n(f, args + 1, type->nparams);
-    LLVMValueRef call = w2n_lower_call_may_throw(f, fn_type, callee, args, n);
+    LLVMValueRef call = build_call_may_throw(f, fn_type, callee, args, n);
     free(args);
     push_results(f, call, type);
 }
@@ -118,7 +135,7 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     if (tail)
         build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
     else
-        native_call = w2n_lower_call_may_throw(f, lm->wasm_fn_types[type_index], code, args + 1,
+        native_call = build_call_may_throw(f, lm->wasm_fn_types[type_index], code, args + 1,
                                                n - 1);
     LLVMBasicBlockRef native_end = LLVMGetInsertBlock(f->b);   /* after an invoke: its cont */
 
@@ -128,7 +145,7 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     args[1] = record;
     LLVMValueRef host_call =
         tail ? build_call(f, LLVMGlobalGetValueType(thunk), thunk, args, n)
-             : w2n_lower_call_may_throw(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
+             : build_call_may_throw(f, LLVMGlobalGetValueType(thunk), thunk, args, n);
     free(args);
     if (tail) {
         build_return_of(f, host_call);

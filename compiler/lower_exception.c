@@ -117,21 +117,9 @@ static LLVMBasicBlockRef landing_pad(w2n_lower_func *f, w2n_lower_block *h) {
     return h->landing;
 }
 
-LLVMValueRef w2n_lower_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef callee,
-                                      LLVMValueRef *args, unsigned n) {
+LLVMBasicBlockRef w2n_lower_landing_pad(w2n_lower_func *f) {
     w2n_lower_block *h = f->lm->eh ? handler_below(f, f->nblocks) : NULL;
-    if (!h) {
-        LLVMValueRef call = LLVMBuildCall2(f->b, fn_type, callee, args, n, "");
-        /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
-         * neither turn self-recursion into a loop nor reuse the caller's frame. */
-        LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
-        return call;
-    }
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "invoke_cont");
-    LLVMValueRef call =
-        LLVMBuildInvoke2(f->b, fn_type, callee, args, n, cont, landing_pad(f, h), "");
-    LLVMPositionBuilderAtEnd(f->b, cont);
-    return call;
+    return h ? landing_pad(f, h) : NULL;
 }
 
 /* Load the tag's parameters from the exception's payload slots into vals. */

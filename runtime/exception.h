@@ -1,7 +1,7 @@
 /*
  * exception.h — Wasm exceptions in the runtime: objects and tags
- * (exception.c), the personality routine and raising (unwind.c), and the
- * LSDA reader they share (lsda.c).  docs/abi.md, "Exceptions", describes
+ * (exception.c), raising (unwind.c), the personality routine and unwind
+ * table registration (personality.c), and the LSDA reader (lsda.c).  docs/abi.md, "Exceptions", describes
  * the scheme.
  */
 #ifndef W2N_RUNTIME_EXCEPTION_H
@@ -47,8 +47,14 @@ void w2n_exception_free_all(w2n_store *store);
  * call is active on the thread or a host function is innermost. */
 void w2n_exception_raise(w2n_exception *exn);
 
+/* "W2N\0WASM": the exception class of Wasm exceptions. */
+#define W2N_EXCEPTION_CLASS UINT64_C(0x4d5341570032574e)
+
 /* The personality routine compiled code names (W2N_SYM_EH_PERSONALITY). */
 void *w2n_unwind_personality(void);
+/* The landing pad of an unwinder frame's current call, from its LSDA. */
+struct _Unwind_Context;
+bool w2n_unwind_frame_pad(struct _Unwind_Context *ctx, uintptr_t *out_pad);
 /* libgcc's registry of unwind tables: the loader registers an object's
  * .eh_frame (zero-terminated) while it is mapped. */
 void w2n_unwind_register(void *eh_frame);

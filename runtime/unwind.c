@@ -10,13 +10,10 @@
  * call the way a trap does (siglongjmp), as W2N_ERR_EXCEPTION.  So a Wasm
  * exception never reaches the host's frames, whatever language they are
  * in.  Otherwise _Unwind_RaiseException unwinds to that frame, whose
- * personality is w2n_eh_personality: every landing pad w2n emits is a
- * handler (its code matches tags, lower_exception.c), so the routine only
- * asks the LSDA whether the frame's call has a pad, and installs it with
- * the exception in the first exception-data register.
+ * personality routine (personality.c) installs its landing pad.
  *
  * Traps stay siglongjmp, through frames with handlers too: Wasm cannot
- * catch them.  Exceptions of other languages pass Wasm frames untouched.
+ * catch them.
  */
 #include <unwind.h>
 
@@ -24,55 +21,6 @@
 
 #include "exception.h"
 #include "internal.h"
-
-/* "W2N\0WASM": the exception class of Wasm exceptions. */
-#define W2N_EXCEPTION_CLASS UINT64_C(0x4d5341570032574e)
-
-_Static_assert(sizeof(struct _Unwind_Exception) <= sizeof(((w2n_exception_abi *)0)->unwind_header),
-               "the unwinder's header fits in w2n_exception_abi");
-
-/* libgcc's frame registry (unwind-dw2-fde.h). */
-extern void __register_frame(void *begin);
-extern void __deregister_frame(void *begin);
-
-void w2n_unwind_register(void *eh_frame) { __register_frame(eh_frame); }
-void w2n_unwind_deregister(void *eh_frame) { __deregister_frame(eh_frame); }
-
-/* The landing pad of the frame's current call, if it is loaded Wasm code
- * with one. */
-static bool frame_pad(struct _Unwind_Context *ctx, uintptr_t *out_pad) {
-    int before = 0;
-    uintptr_t ip = _Unwind_GetIPInfo(ctx, &before);
-    if (!before)
-        ip--; /* the return address may begin the next call-site range */
-    const uint8_t *lsda = _Unwind_GetLanguageSpecificData(ctx);
-    if (!lsda || !w2n_trap_image_room(ip))
-        return false;
-    size_t room = w2n_trap_image_room((uintptr_t)lsda);
-    return room && w2n_lsda_landing_pad(lsda, room, _Unwind_GetRegionStart(ctx), ip, out_pad);
-}
-
-_Unwind_Reason_Code w2n_eh_personality_routine(int version, _Unwind_Action actions,
-                                               _Unwind_Exception_Class cls,
-                                               struct _Unwind_Exception *ue,
-                                               struct _Unwind_Context *ctx);
-
-_Unwind_Reason_Code w2n_eh_personality_routine(int version, _Unwind_Action actions,
-                                               _Unwind_Exception_Class cls,
-                                               struct _Unwind_Exception *ue,
-                                               struct _Unwind_Context *ctx) {
-    uintptr_t pad;
-    if (version != 1 || cls != W2N_EXCEPTION_CLASS || !frame_pad(ctx, &pad))
-        return _URC_CONTINUE_UNWIND;
-    if (actions & _UA_SEARCH_PHASE)
-        return _URC_HANDLER_FOUND;
-    _Unwind_SetGR(ctx, __builtin_eh_return_data_regno(0), (_Unwind_Word)(uintptr_t)ue);
-    _Unwind_SetGR(ctx, __builtin_eh_return_data_regno(1), 0);
-    _Unwind_SetIP(ctx, pad);
-    return _URC_INSTALL_CONTEXT;
-}
-
-void *w2n_unwind_personality(void) { return (void *)w2n_eh_personality_routine; }
 
 typedef struct walk {
     uintptr_t boundary;
@@ -84,7 +32,7 @@ static _Unwind_Reason_Code find_handler(struct _Unwind_Context *ctx, void *arg) 
     if (_Unwind_GetCFA(ctx) > w->boundary)
         return _URC_END_OF_STACK;
     uintptr_t pad;
-    if (frame_pad(ctx, &pad)) {
+    if (w2n_trap_image_room(_Unwind_GetIP(ctx) - 1) && w2n_unwind_frame_pad(ctx, &pad)) {
         w->handled = true;
         return _URC_END_OF_STACK;
     }

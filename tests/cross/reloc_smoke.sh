@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 work=$(mktemp -d /tmp/w2n_reloc_smoke.XXXXXX)
 trap 'rm -rf "$work"' EXIT
-srcs="error.c elf.c image.c libcalls.c reloc.c reloc_x86_64.c reloc_aarch64.c reloc_riscv64.c"
+srcs="error.c elf.c image.c libcalls.c personality.c lsda.c reloc.c reloc_x86_64.c reloc_aarch64.c reloc_riscv64.c"
 targets=${*:-x86_64 aarch64 riscv64}
 status=0
 for t in $targets; do
