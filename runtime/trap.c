@@ -90,6 +90,8 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_EXPECTED_SHARED: return "expected shared memory";
     case W2N_TRAP_NULL_EXCEPTION: return "null exception reference";
     case W2N_TRAP_TOO_MANY_EXCEPTIONS: return "too many live exceptions";
+    case W2N_TRAP_UNWIND_BARRIER:
+        return "exception cannot unwind through a module compiled without exceptions";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";

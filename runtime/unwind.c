@@ -10,7 +10,10 @@
  * call the way a trap does (siglongjmp), as W2N_ERR_EXCEPTION.  So a Wasm
  * exception never reaches the host's frames, whatever language they are
  * in.  Otherwise _Unwind_RaiseException unwinds to that frame, whose
- * personality routine (personality.c) installs its landing pad.
+ * personality routine (personality.c) installs its landing pad.  A module
+ * without exceptions has no unwind tables (its functions are nounwind): a
+ * walk that stops at one of its frames before the boundary cannot tell
+ * whether a handler lies beyond, so the throw traps rather than guess.
  *
  * Traps stay siglongjmp, through frames with handlers too: Wasm cannot
  * catch them.
@@ -25,12 +28,15 @@
 typedef struct walk {
     uintptr_t boundary;
     bool handled;
+    bool reached;      /* the walk got to the boundary */
 } walk;
 
 static _Unwind_Reason_Code find_handler(struct _Unwind_Context *ctx, void *arg) {
     walk *w = arg;
-    if (_Unwind_GetCFA(ctx) > w->boundary)
+    if (_Unwind_GetCFA(ctx) > w->boundary) {
+        w->reached = true;
         return _URC_END_OF_STACK;
+    }
     uintptr_t pad;
     if (w2n_trap_image_room(_Unwind_GetIP(ctx) - 1) && w2n_unwind_frame_pad(ctx, &pad)) {
         w->handled = true;
@@ -40,9 +46,13 @@ static _Unwind_Reason_Code find_handler(struct _Unwind_Context *ctx, void *arg) 
 }
 
 void w2n_exception_raise(w2n_exception *exn) {
-    walk w = {(uintptr_t)w2n_trap_boundary(), false};
+    walk w = {(uintptr_t)w2n_trap_boundary(), false, false};
     if (w.boundary)
         _Unwind_Backtrace(find_handler, &w);
+    if (w.boundary && !w.handled && !w.reached) {
+        w2n_trap_raise(W2N_TRAP_UNWIND_BARRIER, 0, NULL);
+        return;
+    }
     if (w.handled) {
         struct _Unwind_Exception *ue = (struct _Unwind_Exception *)exn;
         memset(ue, 0, sizeof *ue);

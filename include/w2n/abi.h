@@ -16,7 +16,7 @@
  * and return_call_indirect are musttail or sibling calls within it where LLVM
  * guarantees them (docs/abi.md, "Tail calls"); i32 -> int32_t, i64 -> int64_t,
  * f32 -> float, f64 -> double, v128 -> <16 x i8> (a 128-bit vector),
- * funcref/externref -> pointer.  Zero results: void; one: that type; more: an
+ * funcref/externref/exnref -> pointer.  Zero results: void; one: that type; more: an
  * LLVM literal struct of the results (LLVM returns it in registers or through
  * a hidden pointer as the target's ABI says).
  *
@@ -88,6 +88,8 @@ typedef enum w2n_trap_code {
     W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
     W2N_TRAP_NULL_EXCEPTION,    /* "null exception reference" (throw_ref of null) */
     W2N_TRAP_TOO_MANY_EXCEPTIONS, /* the store's bound on live exceptions was reached */
+    W2N_TRAP_UNWIND_BARRIER,    /* an exception met a frame without unwind tables (a
+                                   module compiled without exceptions) before its entry */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 

@@ -268,3 +268,39 @@ Test(exception, nested_entries_keep_exceptions_apart) {
     w2n_object_free(outer.obj);
     stop(&thrower);
 }
+
+/* An exception that would pass a frame of a module compiled without
+ * exceptions (no unwind tables) traps: the unwinder cannot see past it. */
+Test(exception, frames_without_unwind_tables_trap) {
+    rig thrower = start("(module\n"
+                        "  (tag $e (export \"e\") (param i32))\n"
+                        "  (func (export \"throw\") (param i32) (throw $e (local.get 0))))\n",
+                        NULL, NULL, 0);
+    /* No tag, no exception instruction: compiled as before exceptions. */
+    w2n_extern throw_fn = export_of(&thrower, "throw");
+    rig plain = {compile("(module\n"
+                         "  (import \"t\" \"throw\" (func $throw (param i32)))\n"
+                         "  (func (export \"pass\") (param i32) (call $throw (local.get 0))))\n"),
+                 thrower.store, NULL};
+    w2n_trap trap;
+    w2n_error err;
+    cr_assert_eq(w2n_instantiate(plain.store, plain.obj, &throw_fn, 1, &plain.inst, &trap, &err),
+                 W2N_OK, "%s", err.message);
+    w2n_extern imports[2] = {export_of(&thrower, "e"), export_of(&plain, "pass")};
+    rig outer = {compile("(module\n"
+                         "  (import \"t\" \"e\" (tag $e (param i32)))\n"
+                         "  (import \"p\" \"pass\" (func $pass (param i32)))\n"
+                         "  (func (export \"f\") (param i32) (result i32)\n"
+                         "    (block $h (result i32)\n"
+                         "      (try_table (catch $e $h) (call $pass (local.get 0)))\n"
+                         "      (i32.const -1))))\n"),
+                 thrower.store, NULL};
+    cr_assert_eq(w2n_instantiate(outer.store, outer.obj, imports, 2, &outer.inst, &trap, &err),
+                 W2N_OK, "%s", err.message);
+    w2n_value arg = w2n_i32(3), res;
+    cr_assert_eq(call(&outer, "f", &arg, 1, &res, 1, &trap), W2N_ERR_TRAP);
+    cr_assert_eq(trap.code, W2N_TRAP_UNWIND_BARRIER, "%s", trap.message);
+    w2n_object_free(outer.obj);
+    w2n_object_free(plain.obj);
+    stop(&thrower);
+}
