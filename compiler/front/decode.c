@@ -318,7 +318,7 @@ static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
         not_const = true;
         if (w2n_opcode_opens_block(in.op))
             depth++;
-        else if (in.op == W2N_OP_END)
+        else if (w2n_opcode_closes_block(in.op))
             depth--;
     }
     r->pos = ir.r.pos;
@@ -765,7 +765,7 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
             over_limit(&ir.r, in.offset, "br_table targets", in.imm.br_table.count,
                        W2N_LIMIT_BR_TABLE);
             goto out;
-        } else if (in.op == W2N_OP_END) {
+        } else if (w2n_opcode_closes_block(in.op)) {
             if (depth == 0)
                 break;
             depth--;

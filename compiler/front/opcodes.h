@@ -100,9 +100,17 @@ static inline bool w2n_opcode_is_call(uint32_t op, bool tail) {
     return op == W2N_OP_CALL || op == W2N_OP_CALL_INDIRECT || op == W2N_OP_CALL_REF;
 }
 
-/* Does the instruction open a block that an `end` closes? */
+/* Does the instruction open a block that an `end` (or, for a legacy
+ * `try`, a `delegate`) closes? */
 static inline bool w2n_opcode_opens_block(uint32_t op) {
-    return op == W2N_OP_BLOCK || op == W2N_OP_LOOP || op == W2N_OP_IF || op == W2N_OP_TRY_TABLE;
+    return op == W2N_OP_BLOCK || op == W2N_OP_LOOP || op == W2N_OP_IF || op == W2N_OP_TRY_TABLE ||
+           op == W2N_OP_TRY;
+}
+
+/* Does the instruction close the innermost block: `end`, or `delegate`,
+ * which ends a legacy `try` in its stead? */
+static inline bool w2n_opcode_closes_block(uint32_t op) {
+    return op == W2N_OP_END || op == W2N_OP_DELEGATE;
 }
 
 #endif

@@ -34,7 +34,8 @@
 #define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory's: 2^64 bytes in 64 KiB pages */
 
 typedef struct frame {
-    uint32_t op;                  /* BLOCK, LOOP, IF, ELSE, or 0 for the function */
+    uint32_t op;                  /* BLOCK, LOOP, IF, ELSE, TRY_TABLE, TRY, CATCH, CATCH_ALL,
+                                     or 0 for the function */
     const w2n_valtype *params;    /* NULL with nparams 0 */
     const w2n_valtype *results;   /* NULL: the single result is in `single` */
     uint32_t nparams, nresults;
@@ -724,7 +725,8 @@ static const w2n_functype *tag_type(const validator *v, uint32_t tag) {
 /* A catch clause: the label it names must take what the clause passes (the
  * tag's parameters, then an exnref for the _ref kinds), by subtyping. */
 static bool check_catch(validator *v, const w2n_catch_clause *c) {
-    static const w2n_valtype exn = W2N_EXNREF;
+    /* catch_ref and catch_all_ref pass a (ref exn): never null. */
+    const w2n_valtype exn = w2n_valtype_ref(W2N_EXNREF, false);
     const w2n_valtype *params = NULL;
     uint32_t nparams = 0;
     if (c->kind == W2N_CATCH || c->kind == W2N_CATCH_REF) {
@@ -767,6 +769,56 @@ static bool exception_op(validator *v, const w2n_instr *in) {
         if (!blocktype_frame(v, in->op, &in->imm.try_table.block, &f))
             return false;
         return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+    }
+    return INVALID(v, "illegal opcode");
+}
+
+/* The legacy instructions (try, catch, catch_all, delegate, rethrow), as
+ * the legacy exception-handling proposal types them: `try` is a block;
+ * `catch x` and `catch_all` end the block before them (its `try` or an
+ * earlier catch) like `else`, and start a body that begins with the tag's
+ * parameters (catch) or nothing (catch_all) on the stack; `delegate l`
+ * ends a `try` without catches like `end`, its label counted from outside
+ * the try; `rethrow l` names an enclosing catch body. */
+static bool legacy_exception_op(validator *v, const w2n_instr *in) {
+    frame f;
+    uint32_t innermost = v->ctrls[v->nctrls - 1].op;
+    switch (in->op) {
+    case W2N_OP_TRY:
+        if (!blocktype_frame(v, in->op, &in->imm.block, &f))
+            return false;
+        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+    case W2N_OP_CATCH:
+    case W2N_OP_CATCH_ALL:
+        if (innermost != W2N_OP_TRY && innermost != W2N_OP_CATCH)
+            return fail_at(v, W2N_ERR_MALFORMED, v->at, "%s without matching try",
+                           in->info->name);
+        if (in->op == W2N_OP_CATCH && !check_tag(v, in->imm.index))
+            return false;
+        if (!pop_ctrl(v, &f))
+            return false;
+        f.op = in->op;
+        f.params = NULL;
+        f.nparams = 0;
+        if (in->op == W2N_OP_CATCH) {
+            f.params = tag_type(v, in->imm.index)->params;
+            f.nparams = tag_type(v, in->imm.index)->nparams;
+        }
+        return push_ctrl(v, &f);
+    case W2N_OP_DELEGATE:
+        if (innermost != W2N_OP_TRY)
+            return fail_at(v, W2N_ERR_MALFORMED, v->at, "delegate without matching try");
+        if (!pop_ctrl(v, &f) || !check_label(v, in->imm.index))
+            return false;
+        return push_vals(v, frame_results(&f), f.nresults);
+    case W2N_OP_RETHROW:
+        if (!check_label(v, in->imm.index))
+            return false;
+        if (label_frame(v, in->imm.index)->op != W2N_OP_CATCH &&
+            label_frame(v, in->imm.index)->op != W2N_OP_CATCH_ALL)
+            return INVALID(v, "invalid rethrow label");
+        set_unreachable(v);
+        return true;
     }
     return INVALID(v, "illegal opcode");
 }
@@ -846,6 +898,8 @@ static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
         return bulk_op(v, in);
     if (op == W2N_OP_THROW || op == W2N_OP_THROW_REF || op == W2N_OP_TRY_TABLE)
         return exception_op(v, in);
+    if (in->info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS)
+        return legacy_exception_op(v, in);
     if (op <= W2N_OP_RETURN_CALL_REF)
         return control_op(v, in, function_done);
     return variable_op(v, in);

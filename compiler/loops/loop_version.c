@@ -99,7 +99,10 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             break;
         }
         /* depth - 1 blocks inside the body: label depth - 1 is the loop itself */
-        if (in.op == W2N_OP_LOOP || (guard && leaves_loop(&in, depth))) {
+        /* Legacy exception handlers (try ... catch/delegate) are not versioned:
+         * rare in loops that vectorise, and their catches are no `end`. */
+        if (in.op == W2N_OP_LOOP || (guard && leaves_loop(&in, depth)) ||
+            in.info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS) {
             wanted = false;
             break;
         }

@@ -427,5 +427,6 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     free(f.blocks);
     free(f.locals);
     free(f.local_types);
+    free(f.rethrown);
     return status;
 }

@@ -114,6 +114,13 @@ typedef struct w2n_lower_block {
     LLVMBasicBlockRef dispatch;    /* matches the clauses; phi `exn` of the exception */
     LLVMValueRef exn;
     LLVMBasicBlockRef landing;     /* landing pad of the calls inside, made on first use */
+    /* legacy try (lower_exception_legacy.c): the dispatch's end, where the
+     * next catch's test goes (NULL after catch_all), the exception's tag
+     * loaded there, and whether the catch body being lowered holds the
+     * exception until it leaves (a rethrow names it). */
+    LLVMBasicBlockRef no_match;
+    LLVMValueRef exn_tag;
+    bool holds_exn;
 } w2n_lower_block;
 
 /* Per-function lowering state. */
@@ -143,6 +150,11 @@ typedef struct w2n_lower_func {
     LLVMValueRef fuel_counter;     /* the store's counter, vmctx->fuel */
     LLVMValueRef fuel_left;        /* alloca: this function's copy of it */
     w2n_error *err;
+    /* legacy catches that a rethrow names (lower_exception_legacy.c), found
+     * when the first `try` is lowered */
+    struct w2n_rethrown_catch *rethrown;
+    size_t nrethrown;
+    bool rethrown_scanned;
 } w2n_lower_func;
 
 /* ---- operand stack (lower.c) ------------------------------------------------ */
@@ -274,6 +286,11 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 /* Whether row `row` of the instruction table has a real lowering handler. */
 bool w2n_lower_has_handler(unsigned row);
 
+/* The innermost block's current part ends (else, a legacy catch): if live,
+ * its results go to the continuation; the stack goes back to the block's
+ * base and the next part starts live (lower_control.c). */
+void w2n_lower_block_next_part(w2n_lower_func *f);
+
 /* ---- exceptions (lower_exception.c) ------------------------------------------ */
 /* Does the module use exception handling (tags or an exception instruction)? */
 bool w2n_lower_module_uses_eh(const w2n_module *m);
@@ -285,6 +302,28 @@ LLVMValueRef w2n_lower_personality(w2n_lower_module *lm);
 LLVMBasicBlockRef w2n_lower_landing_pad(w2n_lower_func *f);
 /* try_table's block was pushed: build its dispatch (lower_control.c calls it). */
 void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in);
+/* Raise `exn` from the current block: to the innermost handler below control
+ * depth `below` (an index into f->blocks, exclusive), else to the caller.
+ * Ends the current block. */
+void w2n_lower_exception_raise(w2n_lower_func *f, size_t below, LLVMValueRef exn);
+/* The tag's parameters from exception `exn`'s payload, into vals. */
+void w2n_lower_exception_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_functype *type,
+                                 LLVMValueRef *vals);
+
+/* ---- legacy exceptions (lower_exception_legacy.c) ---------------------------- */
+/* catch, catch_all, rethrow (try and delegate are lower_control.c's block
+ * and end, which call the two below). */
+bool w2n_lower_legacy_exception(w2n_lower_func *f, const w2n_instr *in);
+/* A `try` block was pushed: start its dispatch. */
+void w2n_lower_legacy_try_begin(w2n_lower_func *f, w2n_lower_block *b);
+/* The `end` or `delegate` (in) of try block b, before its results go on:
+ * send what no catch took onwards. */
+void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in);
+/* A branch from the current block to the label of control depth `target`
+ * (an index into f->blocks; its continuation, the end of a part included)
+ * is about to be built: give back the exceptions of the catch bodies it
+ * leaves (with emit).  Whether there are any. */
+bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit);
 
 /* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);

@@ -104,6 +104,7 @@ static void add_incoming(w2n_lower_func *f, w2n_lower_block *target, LLVMBasicBl
 }
 
 static void branch_to(w2n_lower_func *f, w2n_lower_block *target) {
+    w2n_lower_legacy_leaving(f, (size_t)(target - f->blocks), true);
     add_incoming(f, target, LLVMGetInsertBlock(f->b));
     LLVMBuildBr(f->b, target->br_target);
 }
@@ -133,11 +134,15 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_LOOP:
     case W2N_OP_IF:
     case W2N_OP_TRY_TABLE:
+    case W2N_OP_TRY:
         f->dead_depth++;
         return true;
     case W2N_OP_ELSE:
+    case W2N_OP_CATCH:
+    case W2N_OP_CATCH_ALL:
         return f->dead_depth > 0;
     case W2N_OP_END:
+    case W2N_OP_DELEGATE:
         if (f->dead_depth == 0)
             return false;
         f->dead_depth--;
@@ -148,7 +153,7 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
 }
 
 /* block, and try_table, which is a block whose catch clauses
- * lower_exception.c adds. */
+ * lower_exception.c adds, and a legacy try (lower_exception_legacy.c). */
 static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
     bool try_table = in->op == W2N_OP_TRY_TABLE;
     w2n_lower_block *b = push_block(f, in->op);
@@ -159,6 +164,8 @@ static void begin_block(w2n_lower_func *f, const w2n_instr *in) {
     make_phis(f, b);
     if (try_table)
         w2n_lower_try_table_begin(f, b, in);
+    else if (in->op == W2N_OP_TRY)
+        w2n_lower_legacy_try_begin(f, b);
 }
 
 static void begin_loop(w2n_lower_func *f, const w2n_instr *in) {
@@ -203,18 +210,23 @@ static void begin_if(w2n_lower_func *f, const w2n_instr *in) {
     LLVMPositionBuilderAtEnd(f->b, then_bb);
 }
 
-static void begin_else(w2n_lower_func *f) {
+void w2n_lower_block_next_part(w2n_lower_func *f) {
     w2n_lower_block *b = top(f);
-    W2N_ASSERT(b->op == W2N_OP_IF && b->else_block);
     assert_height(f, b);
     if (!b->unreachable)
         branch_to(f, b);
     f->sp = b->stack_height;
+    b->unreachable = false;
+}
+
+static void begin_else(w2n_lower_func *f) {
+    w2n_lower_block *b = top(f);
+    W2N_ASSERT(b->op == W2N_OP_IF && b->else_block);
+    w2n_lower_block_next_part(f);
     for (uint32_t i = 0; i < b->nparams; i++)
         w2n_lower_push(f, b->else_params[i]);
     LLVMPositionBuilderAtEnd(f->b, b->else_block);
     b->else_block = NULL;
-    b->unreachable = false;
 }
 
 /* Close the label's continuation: push its results, or mark the parent dead
@@ -284,9 +296,12 @@ static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
             LLVMSetMetadata(LLVMGetUser(u), kind, LLVMMetadataAsValue(ctx, id));
 }
 
-static void end_block(w2n_lower_func *f) {
+/* end, and delegate, which ends a legacy try. */
+static void end_block(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_block *b = top(f);
     assert_height(f, b);
+    if (b->op == W2N_OP_TRY || b->op == W2N_OP_CATCH || b->op == W2N_OP_CATCH_ALL)
+        w2n_lower_legacy_try_end(f, b, in);
     if (b->op == W2N_OP_LOOP) {
         align_loop(f, b->br_target);
         /* Falling out of a loop continues in the current block. */
@@ -352,10 +367,19 @@ static void lower_br_if(w2n_lower_func *f, uint32_t depth) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef cond = w2n_lower_pop_as(f, lm->t_i32);
     w2n_lower_block *target = label(f, depth);
-    add_incoming(f, target, LLVMGetInsertBlock(f->b));
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_if_cont");
     LLVMValueRef nz = LLVMBuildICmp(f->b, LLVMIntNE, cond, LLVMConstInt(lm->t_i32, 0, 0), "");
-    LLVMBuildCondBr(f->b, nz, target->br_target, cont);
+    if (w2n_lower_legacy_leaving(f, (size_t)(target - f->blocks), false)) {
+        /* Leaving a legacy catch body that holds its exception: the taken
+         * edge gives it back first. */
+        LLVMBasicBlockRef leave = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_if_leave");
+        LLVMBuildCondBr(f->b, nz, leave, cont);
+        LLVMPositionBuilderAtEnd(f->b, leave);
+        branch_to(f, target);
+    } else {
+        add_incoming(f, target, LLVMGetInsertBlock(f->b));
+        LLVMBuildCondBr(f->b, nz, target->br_target, cont);
+    }
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 
@@ -397,6 +421,7 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     case W2N_OP_BLOCK:
     case W2N_OP_TRY_TABLE:
+    case W2N_OP_TRY:
         begin_block(f, in);
         return true;
     case W2N_OP_LOOP:
@@ -409,7 +434,8 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         begin_else(f);
         return true;
     case W2N_OP_END:
-        end_block(f);
+    case W2N_OP_DELEGATE:
+        end_block(f, in);
         return true;
     case W2N_OP_BR:
         branch_to(f, label(f, in->imm.index));

@@ -57,10 +57,11 @@ bool w2n_lower_module_uses_eh(const w2n_module *m) {
 }
 
 /* The innermost try_table of the function at or below control depth `below`
- * (an index into f->blocks, exclusive), or NULL. */
+ * (an index into f->blocks, exclusive), or NULL.  A legacy `try` counts
+ * while in its body (lower_exception_legacy.c: its catches change its op). */
 static w2n_lower_block *handler_below(w2n_lower_func *f, size_t below) {
     for (size_t i = below; i > 0; i--)
-        if (f->blocks[i - 1].op == W2N_OP_TRY_TABLE)
+        if (f->blocks[i - 1].op == W2N_OP_TRY_TABLE || f->blocks[i - 1].op == W2N_OP_TRY)
             return &f->blocks[i - 1];
     return NULL;
 }
@@ -241,4 +242,15 @@ bool w2n_lower_exception(w2n_lower_func *f, const w2n_instr *in) {
     }
     w2n_lower_mark_dead(f);
     return true;
+}
+
+/* ---- for the legacy instructions (lower_exception_legacy.c) ---------------------- */
+
+void w2n_lower_exception_raise(w2n_lower_func *f, size_t below, LLVMValueRef exn) {
+    raise_from(f, below, exn);
+}
+
+void w2n_lower_exception_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_functype *type,
+                                 LLVMValueRef *vals) {
+    load_payload(f, exn, type, vals);
 }

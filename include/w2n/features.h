@@ -41,7 +41,7 @@ extern "C" {
     X(RELAXED_SIMD, "relaxed-simd", true)                      \
     X(THREADS, "threads", true)                                \
     X(EXCEPTIONS, "exceptions", true)                          \
-    X(LEGACY_EXCEPTIONS, "legacy-exceptions", false)           \
+    X(LEGACY_EXCEPTIONS, "legacy-exceptions", true)            \
     X(FUNCTION_REFERENCES, "function-references", true)        \
     X(GC, "gc", false)
 

@@ -9,7 +9,8 @@
  *     return ACTION N EXPECTED*     the action returns these N values
  *     trap TEXT ACTION              the action traps with message TEXT...
  *     exhaustion TEXT ACTION        ...with "call stack exhausted"
- *     action ACTION                 the action runs without trapping
+ *     exception ACTION              the action ends in an uncaught Wasm exception
+ *     action ACTION                 the action runs without trapping or throwing
  * with ACTION one of
  *     invoke NAME FIELD N ARG*      call export FIELD of module NAME
  *     get NAME FIELD                read global export FIELD
@@ -315,7 +316,8 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
     return ran;
 }
 
-/* Run an ACTION that must not trap; false (with msg) when it could not run or trapped. */
+/* Run an ACTION that must neither trap nor throw; false (with msg) when it
+ * could not run, trapped or ended in an uncaught exception. */
 static bool run_untrapped(spec_runner *r, spec_cursor *cur, action_result *res, char *msg,
                           size_t size) {
     if (!run_action(r, cur, res, msg, size))
@@ -396,7 +398,9 @@ static spec_outcome cmd_trap(spec_runner *r, spec_cursor *cur, bool exhaustion, 
     action_result res;
     spec_outcome out = SPEC_FAIL;
     if (run_action(r, cur, &res, msg, size)) {
-        if (res.status != W2N_ERR_TRAP) {
+        if (res.status == W2N_ERR_EXCEPTION) {
+            snprintf(msg, size, "uncaught exception, expected trap \"%s\"", text);
+        } else if (res.status != W2N_ERR_TRAP) {
             snprintf(msg, size, "returned, expected trap \"%s\"", text);
         } else {
             const char *actual = trap_text(&res.trap);

@@ -37,7 +37,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
     "gc-rec": (HEADER + section(1, vec([b"\x4e\x01\x60\x00\x00"])), "gc", "a GC type definition"),
     "gc-anyref": (HEADER + section(1, vec([b"\x60\x01\x6e\x00"])), "gc", "a GC reference type"),
@@ -94,6 +93,8 @@ DISABLED = {
     "disabled-function-references-table-init": (HEADER + section(4, vec([b"\x40\x00\x70\x00\x01\xd0\x70\x0b"])),
                                                 "function-references", "a table with an initializer"),
     "disabled-tail-call": (func_module(b"\x12\x00"), "tail-call", "return_call"),
+    # try catch_all end: valid with the defaults.
+    "disabled-legacy-exceptions": (func_module(b"\x06\x40\x19\x0b"), "legacy-exceptions", "try"),
     "disabled-tail-call-indirect": (HEADER + VOID_TYPE + ONE_FUNC + section(4, vec([b"\x70\x00\x01"]))
                                     + code(b"\x41\x00\x13\x00\x00"),
                                     "tail-call", "return_call_indirect"),

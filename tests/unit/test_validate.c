@@ -182,6 +182,31 @@ Test(validate, unknown_label) {
     BODY_OK("", "", 0x02, 0x40, 0x0C, 1, 0x0B, 0x0B);
 }
 
+/* The legacy exception instructions: try 0x06, catch 0x07, rethrow 0x09,
+ * delegate 0x18, catch_all 0x19 (the module has no tags). */
+Test(validate, legacy_exceptions) {
+    BODY_OK("", "", 0x06, 0x40, 0x19, 0x0B, 0x0B);
+    /* Each part of a try gives its results; a catch_all body starts empty. */
+    BODY_OK("", I32, 0x06, 0x7F, 0x41, 1, 0x19, 0x41, 2, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", I32, 0x06, 0x7F, 0x41, 1, 0x19, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown tag 0", "", "", 0x06, 0x40, 0x07, 0, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "catch without matching try", "", "", 0x07, 0, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "catch_all without matching try", "", "",
+             0x06, 0x40, 0x19, 0x19, 0x0B, 0x0B);
+    /* delegate ends the try; its label counts from outside it. */
+    BODY_OK("", I32, 0x06, 0x7F, 0x41, 1, 0x18, 0, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown label", "", "", 0x06, 0x40, 0x18, 1, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "delegate without matching try", "", "",
+             0x06, 0x40, 0x19, 0x18, 0, 0x0B);
+    /* rethrow names a catch body, from inside it or a block within. */
+    BODY_OK("", "", 0x06, 0x40, 0x19, 0x09, 0, 0x0B, 0x0B);
+    BODY_OK("", "", 0x06, 0x40, 0x19, 0x02, 0x40, 0x09, 1, 0x0B, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "", 0x09, 0, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "", 0x06, 0x40, 0x09, 0, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "",
+             0x06, 0x40, 0x19, 0x02, 0x40, 0x09, 0, 0x0B, 0x0B, 0x0B);
+}
+
 Test(validate, unreachable_is_polymorphic) {
     /* unreachable; i32.add; drop: operands come from the polymorphic stack. */
     BODY_OK("", "", 0x00, 0x6A, 0x1A, 0x0B);

@@ -1,7 +1,9 @@
 ;; A Wasm 3.0-syntax script for the harness's own test (spec3.fixture): module
 ;; definitions and instances, named instances, register, `either` results.
-;; Two commands are wrong on purpose, so the harness must count them failed: the
-;; assert_trap of an instance that instantiates fine, and the last `either`.
+;; Five commands are wrong on purpose, so the harness must count them failed: the
+;; assert_trap of an instance that instantiates fine, the last `either`, the two
+;; assert_exception of a function that returns and of one that traps, and an
+;; action that ends in an uncaught exception.
 (module definition $Adder
   (func (export "add") (param i32 i32) (result i32)
     (i32.add (local.get 0) (local.get 1)))
@@ -30,3 +32,15 @@
 
 
 (assert_return (invoke "twice" (i32.const 1)) (either (i32.const 3) (i32.const 4)))
+
+(module
+  (func (export "returns") (result i32) (i32.const 1))
+  (func (export "traps") (unreachable)))
+(assert_exception (invoke "returns"))
+(assert_exception (invoke "traps"))
+
+(module
+  (tag $t (param i32))
+  (func (export "throws") (throw $t (i32.const 7))))
+(assert_exception (invoke "throws"))
+(invoke "throws")
