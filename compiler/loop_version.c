@@ -21,8 +21,9 @@
  * exactly where Wasm says: the fast one never faults.  Memory only grows,
  * so a check against the size before the loop stays true inside it, and in
  * explicit mode the fast version still reloads the base after calls.  The
- * range check is against memory 0: in the fast version an access to another
- * memory (multi-memory) keeps its explicit check against its own size.
+ * range check is against memory 0, 32-bit or 64-bit (then in 64 bits,
+ * loop_bounds.c): in the fast version an access to another memory
+ * (multi-memory) keeps its explicit check against its own size.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -77,16 +78,14 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
-    /* loop_bounds.c proves i32 addresses only: a 64-bit memory's accesses
-     * keep their checks (lower_memory.c), so a fast version saves nothing. */
-    if (f->lm->m->memories[0].is64)
-        return false;
     /* Scan to the matching end on a copy of the reader: innermost loops
      * with at least one access, and not too long.  In guard mode, only
      * loops that LLVM could vectorise, which leave only at the bottom: the
      * checks a fast version saves elsewhere are the free guard-page ones,
-     * and its range check costs on every entry. */
-    bool guard = o->bounds == W2N_BOUNDS_GUARD;
+     * and its range check costs on every entry.  A 64-bit memory has no
+     * guard region: each access has its check in both modes, as in explicit
+     * mode. */
+    bool guard = o->bounds == W2N_BOUNDS_GUARD && !f->lm->m->memories[0].is64;
     w2n_instr_reader scan = *ir;
     w2n_instr in;
     size_t depth = 1, count = 0;

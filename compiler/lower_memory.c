@@ -46,7 +46,7 @@ static bool stores_may_tear(const w2n_lower_module *lm) {
 }
 
 static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
-                               LLVMValueRef ptr, uint64_t offset, unsigned size) {
+                               LLVMValueRef ptr, uint64_t offset, unsigned size, bool wide) {
     w2n_versioned_loop *v = f->fast;
     if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
@@ -55,9 +55,11 @@ static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef
         v->accesses = w2n_xrealloc(v->accesses, v->accesses_cap, sizeof *v->accesses);
     }
     /* In guard mode an access the range check does not cover may fault
-     * instead, as in the slow version, where faults cannot tear stores. */
-    bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm);
-    v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, ptr, offset, size, may_fault};
+     * instead, as in the slow version, where faults cannot tear stores; a
+     * 64-bit memory has no guard region, so its accesses keep their checks. */
+    bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm) && !wide;
+    v->accesses[v->naccesses++] =
+        (w2n_fast_access){eff, oob, ptr, offset, size, may_fault, wide};
 }
 
 /* The runtime's w2n_memory_abi of memory `index`: memory 0 one load away
@@ -134,10 +136,10 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
-    /* The range check covers memory 0 only, and loop_bounds.c reasons about
-     * i32 addresses only. */
-    if (f->fast && memory == 0 && !is64)
-        record_fast_access(f, zext, oob, ptr, offset, size);
+    /* The range check covers memory 0 only: the zero-extended i32 address,
+     * or a 64-bit memory's i64 one. */
+    if (f->fast && memory == 0)
+        record_fast_access(f, is64 ? addr : zext, oob, ptr, offset, size, is64);
     return ptr;
 }
 

@@ -48,6 +48,7 @@ typedef struct gen {
     unsigned nmems;
     bool mem64[MAX_MEMS];
     bool tail;                     /* this module makes tail calls */
+    bool wide_counters;            /* i64 loop counters (memory 0 is 64-bit) */
     bool ext_const;                /* and uses extended constant expressions */
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
@@ -210,7 +211,8 @@ static void fuel_check(gen *g) {
  * (compiler/loop_bounds.c) works out; they skip the fuel check, which ends
  * in `unreachable`, so that guard mode versions them too. */
 static void loop_begin(gen *g) {
-    byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    byte(g, g->wide_counters ? 0x42 : 0x41), sleb(g, 0);
+    byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
     g->counted[g->loop_depth] = fuzz_below(2);
     g->loop_depth++;
 }
@@ -233,12 +235,15 @@ static void loop_fuel_check(gen *g) {
 static void loop_continue(gen *g) {
     unsigned c = g->counters + g->loop_depth - 1;
     bool counted = g->counted[g->loop_depth - 1];
+    bool w = g->wide_counters;
     if (counted)
         byte(g, 0x1A);                                                    /* drop */
-    byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
+    byte(g, 0x20), uleb(g, c), byte(g, w ? 0x42 : 0x41), sleb(g, 1);
+    byte(g, w ? 0x7C : 0x6A);                                             /* c + 1 */
     byte(g, 0x22), uleb(g, c);                                            /* tee c */
-    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));                  /* K */
-    byte(g, counted && fuzz_below(2) ? 0x47 : 0x49);                      /* != or < (u) */
+    byte(g, w ? 0x42 : 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));       /* K */
+    bool ne = counted && fuzz_below(2);
+    byte(g, w ? (ne ? 0x52 : 0x54) : (ne ? 0x47 : 0x49));                 /* != or < (u) */
     if (!counted)
         byte(g, 0x71);                                                    /* and */
     byte(g, 0x0D), uleb(g, 0);
@@ -278,14 +283,18 @@ static void leaf(gen *g, uint8_t t) {
 
 /* An address that moves with the innermost loop's counter: c << s + base,
  * with a base that sometimes puts the last trips out of bounds; for a
- * 64-bit memory the same in i64 (the counter zero-extended), also past 2^32. */
+ * 64-bit memory the same in i64, also past 2^32.  When memory 0 is 64-bit
+ * the counters are i64 (the loops compiler/loop_bounds.c proves in 64 bits);
+ * else a 64-bit memory's address zero-extends the i32 counter. */
 static void counted_address(gen *g, bool wide) {
     static const int64_t bases[] = {0, 8, 1000, 65500, 65528, 65536, -8, 0x7FFFFFF0};
     static const int64_t wide_bases[] = {0x100000000LL, 131064, -0x10000};
     uint8_t cst = wide ? 0x42 : 0x41;
     byte(g, 0x20), uleb(g, g->counters + g->loop_depth - 1);
-    if (wide)
+    if (wide && !g->wide_counters)
         byte(g, 0xAD);                                                    /* i64.extend_i32_u */
+    else if (!wide && g->wide_counters)
+        byte(g, 0xA7);                                                    /* i32.wrap_i64 */
     unsigned shift = (unsigned)fuzz_below(5);
     if (shift)
         byte(g, cst), sleb(g, shift), byte(g, wide ? 0x86 : 0x74);       /* shl */
@@ -1113,7 +1122,7 @@ static void body(gen *g, fuzz_buf *code) {
         g->locals[g->nlocals++] = t;
     }
     /* The loop counters: not in g->locals, so nothing else touches them. */
-    uleb(g, MAX_DEPTH), byte(g, I32);
+    uleb(g, MAX_DEPTH), byte(g, g->wide_counters ? I64 : I32);
     g->counters = g->nlocals;
     g->loop_depth = 0;
     g->nlabels = 0;
@@ -1145,6 +1154,7 @@ static void pick_memories(gen *g) {
     bool wide = g->o->memory64 && fuzz_below(2);
     for (unsigned i = 0; i < g->nmems; i++)
         g->mem64[i] = wide && (g->nmems == 1 || fuzz_below(2));
+    g->wide_counters = g->mem64[0];
     used_wasm3 = g->nmems > 1;
     for (unsigned i = 0; i < g->nmems; i++)
         used_wasm3 |= g->mem64[i];
