@@ -81,9 +81,13 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
                          LLVMValueRef mem_size, LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     w2n_fast_access *a = &cb->lv->v->accesses[i];
-    /* A 64-bit memory's address that zero-extends an i32: as in a 32-bit one. */
-    bool zext_wide = a->wide && LLVMIsAZExtInst(a->eff) && a->offset + a->size <= UINT32_MAX;
-    LLVMValueRef value = a->wide && !zext_wide ? a->eff : LLVMGetOperand(a->eff, 0);
+    /* The address: the first operand of eff (the zero extension of an i32,
+     * or a 64-bit memory's checked add).  A 64-bit one that zero-extends an
+     * i32 is proved as in a 32-bit memory. */
+    LLVMValueRef value = LLVMGetOperand(a->eff, 0);
+    bool zext_wide = a->wide && LLVMIsAZExtInst(value) && a->offset + a->size <= UINT32_MAX;
+    if (zext_wide)
+        value = LLVMGetOperand(value, 0);
     w2n_affine addr = w2n_affine_eval(cb->lv, value);
     int64_t s = w2n_affine_step(&addr);
     if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)

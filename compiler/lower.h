@@ -38,7 +38,7 @@ typedef struct w2n_fast_access {
     uint64_t offset;
     unsigned size;
     bool may_fault;
-    bool wide;                     /* a 64-bit memory's: eff is the i64 address */
+    bool wide;                     /* a 64-bit memory's: eff is the checked add */
 } w2n_fast_access;
 
 /* A loop lowered twice: a fast version and the ordinary one, chosen at run

@@ -48,7 +48,7 @@ static bool stores_may_tear(const w2n_lower_module *lm) {
 static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
                                LLVMValueRef ptr, uint64_t offset, unsigned size, bool wide) {
     w2n_versioned_loop *v = f->fast;
-    if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
+    if (!eff || !LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
     if (v->naccesses == v->accesses_cap) {
         v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
@@ -88,16 +88,20 @@ static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem, bool is64) 
 
 /* Does [addr + offset, addr + offset + size) leave a memory of `mem_size`
  * bytes?  In 64-bit arithmetic without wrapping: a sum past 2^64 is out of
- * bounds too, however the bits would wrap. */
+ * bounds too, however the bits would wrap.  *sum_out: the add with
+ * overflow, whose first operand stays the address after mem2reg (NULL
+ * when no address fits). */
 static LLVMValueRef out_of_bounds64(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                    unsigned size, LLVMValueRef mem_size) {
+                                    unsigned size, LLVMValueRef mem_size, LLVMValueRef *sum_out) {
     w2n_lower_module *lm = f->lm;
+    *sum_out = NULL;
     if (offset > UINT64_MAX - size) /* no address can make that access fit */
         return LLVMConstInt(lm->t_i1, 1, 0);
     LLVMValueRef reach = LLVMConstInt(lm->t_i64, offset + size, 0);
     LLVMTypeRef ty = lm->t_i64;
     LLVMValueRef args[2] = {addr, reach};
     LLVMValueRef sum = w2n_lower_intrinsic(f, "llvm.uadd.with.overflow", &ty, 1, args, 2);
+    *sum_out = sum;
     LLVMValueRef end = LLVMBuildExtractValue(f->b, sum, 0, "");
     LLVMValueRef wrapped = LLVMBuildExtractValue(f->b, sum, 1, "");
     LLVMValueRef past = LLVMBuildICmp(f->b, LLVMIntUGT, end, mem_size, "");
@@ -126,9 +130,9 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
     LLVMValueRef eff = zext;
     if (offset)
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
-    LLVMValueRef oob = NULL;
+    LLVMValueRef oob = NULL, sum = NULL;
     if (is64) {
-        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem));
+        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem), &sum);
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     } else if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
@@ -136,10 +140,11 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
-    /* The range check covers memory 0 only: the zero-extended i32 address,
-     * or a 64-bit memory's i64 one. */
+    /* The range check covers memory 0 only; it finds the address as the
+     * first operand of the zero extension or, for a 64-bit memory, of the
+     * checked add (mem2reg replaces a local.get's load, not those). */
     if (f->fast && memory == 0)
-        record_fast_access(f, is64 ? addr : zext, oob, ptr, offset, size, is64);
+        record_fast_access(f, is64 ? sum : zext, oob, ptr, offset, size, is64);
     return ptr;
 }
 
