@@ -78,9 +78,10 @@ static void cover_wide(w2n_check_builder *cb, const w2n_fast_access *a, LLVMValu
 
 /* Add to *ok that access i stays in bounds in every iteration (tc of them). */
 static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValueRef tc,
-                         LLVMValueRef mem_size, LLVMValueRef *ok) {
+                         LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     w2n_fast_access *a = &cb->lv->v->accesses[i];
+    LLVMValueRef mem_size = cb->lv->v->mem_size[a->memory]; /* its own memory's */
     /* The address: the first operand of eff (the zero extension of an i32,
      * or a 64-bit memory's checked add).  A 64-bit one that zero-extends an
      * i32 is proved as in a 32-bit memory. */
@@ -197,7 +198,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first), .stride = w2n_xcalloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
-        cover_access(&cb, &c, i, tc, v->mem_size, &ok);
+        cover_access(&cb, &c, i, tc, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     if (c.covered)

@@ -45,8 +45,9 @@ static bool stores_may_tear(const w2n_lower_module *lm) {
     return t && t->arch == W2N_ARCH_RISCV64;
 }
 
-static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
-                               LLVMValueRef ptr, uint64_t offset, unsigned size, bool wide) {
+static void record_fast_access(w2n_lower_func *f, uint32_t memory, LLVMValueRef eff,
+                               LLVMValueRef oob, LLVMValueRef ptr, uint64_t offset, unsigned size,
+                               bool wide) {
     w2n_versioned_loop *v = f->fast;
     if (!eff || !LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
@@ -59,7 +60,7 @@ static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef
      * 64-bit memory has no guard region, so its accesses keep their checks. */
     bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm) && !wide;
     v->accesses[v->naccesses++] =
-        (w2n_fast_access){eff, oob, ptr, offset, size, may_fault, wide};
+        (w2n_fast_access){eff, oob, ptr, offset, size, may_fault, wide, memory};
 }
 
 /* The runtime's w2n_memory_abi of memory `index`: memory 0 one load away
@@ -140,11 +141,11 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
-    /* The range check covers memory 0 only; it finds the address as the
-     * first operand of the zero extension or, for a 64-bit memory, of the
-     * checked add (mem2reg replaces a local.get's load, not those). */
-    if (f->fast && memory == 0)
-        record_fast_access(f, is64 ? sum : zext, oob, ptr, offset, size, is64);
+    /* The range check covers the first memories; it finds the address as
+     * the first operand of the zero extension or, for a 64-bit memory, of
+     * the checked add (mem2reg replaces a local.get's load, not those). */
+    if (f->fast && memory < W2N_VERSIONED_MEMORIES)
+        record_fast_access(f, memory, is64 ? sum : zext, oob, ptr, offset, size, is64);
     return ptr;
 }
 

@@ -128,6 +128,22 @@ static const char *const word_loop64 =
     "      (br_if $l (i64.%s (local.get $end) (local.get $i))))\n"
     "    (local.get $n)))\n";
 
+/* Loads from memory 1 (with data), stores to memory 0: each access is
+ * checked against its own memory's size.  %s: "" or "i64", the address
+ * type of both memories; then the address type's prefix three times. */
+static const char *const two_memory_loop =
+    "(module (memory %s 2) (memory $one %s 1)\n"
+    "  (data (memory 1) (%s.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\")\n"
+    "  (func (export \"run\") (param $i %s) (param $end %s) (param $base %s) (result i32)\n"
+    "    (local $n i32)\n"
+    "    (loop $l\n"
+    "      (local.set $n (i32.add (local.get $n)\n"
+    "        (i32.load16_u $one offset=1 (%s.sub (local.get $base) (local.get $i)))))\n"
+    "      (i32.store8 (%s.add (local.get $base) (local.get $i)) (local.get $n))\n"
+    "      (br_if $l (%s.%s (local.tee $i (%s.add (local.get $i) (%s.const %d)))\n"
+    "                        (local.get $end))))\n"
+    "    (local.get $n)))\n";
+
 /* Where calls start, bases and ends, for i32 or i64 addresses. */
 typedef struct address_space {
     bool wide;
@@ -280,6 +296,32 @@ static void word_loops64(w2n_bounds_mode mode) {
             snprintf(wat, sizeof wat, word_loop64, step, step, predicates[p]);
             compare_builds(wat, 2, (uint32_t)(p * 7 + (size_t)(step + 1)), mode, &space64);
         }
+}
+
+static void two_memory_loops(w2n_bounds_mode mode, const address_space *as) {
+    char wat[4096];
+    const char *at = as->wide ? "i64" : "i32", *decl = as->wide ? "i64" : "";
+    unsigned traps = 0;
+    for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 2)
+        for (size_t s = 0; s < sizeof steps / sizeof *steps; s += 2) {
+            snprintf(wat, sizeof wat, two_memory_loop, decl, decl, at, at, at, at, at, at, at,
+                     predicates[p], at, at, steps[s]);
+            traps += compare_builds(wat, 2, (uint32_t)(p * 17 + s), mode, as);
+        }
+    cr_assert(traps > 0, "no call trapped");
+}
+
+Test(loop_version, guard_two_memory_loops, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_GUARD, &space32);
+}
+Test(loop_version, explicit_two_memory_loops, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_EXPLICIT, &space32);
+}
+Test(loop_version, guard_two_memory_loops64, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_GUARD, &space64);
+}
+Test(loop_version, explicit_two_memory_loops64, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_EXPLICIT, &space64);
 }
 
 Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD, &space32); }
