@@ -110,8 +110,10 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
-    if (zext_wide) /* a memory past 4 GiB: the i32 must not wrap either */
-        *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, w2n_c64(cb, INT64_C(1) << 32), ""));
+    if (zext_wide) { /* a memory past 4 GiB: the i32 must not wrap either */
+        LLVMValueRef below_4g = LLVMBuildICmp(b, LLVMIntULE, end, w2n_c64(cb, INT64_C(1) << 32), "");
+        *ok = and_all(cb, *ok, below_4g);
+    }
     c->covered++;
 }
 

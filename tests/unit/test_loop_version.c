@@ -334,7 +334,9 @@ Test(loop_version, guard_value_and_growing_loops, .timeout = 120) {
 Test(loop_version, explicit_value_and_growing_loops, .timeout = 120) {
     value_and_growing_loops(W2N_BOUNDS_EXPLICIT);
 }
-Test(loop_version, explicit_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_EXPLICIT, &space32); }
+Test(loop_version, explicit_byte_loops, .timeout = 120) {
+    byte_loops(W2N_BOUNDS_EXPLICIT, &space32);
+}
 Test(loop_version, guard_byte_loops64, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD, &space64); }
 Test(loop_version, explicit_byte_loops64, .timeout = 120) {
     byte_loops(W2N_BOUNDS_EXPLICIT, &space64);
