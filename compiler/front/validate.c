@@ -332,7 +332,7 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
         if (!check_memory(v, in->imm.memory_init.memory) ||
             !check_data(v, in->imm.memory_init.segment))
             return false;
-        return op_sig(v, 3, memory_addr_type(v, 0), I, I, 0);
+        return op_sig(v, 3, memory_addr_type(v, in->imm.memory_init.memory), I, I, 0);
     case W2N_OP_DATA_DROP:
         return check_data(v, in->imm.index);
     case W2N_OP_MEMORY_COPY: {

@@ -1,12 +1,14 @@
 /*
- * loop_affine.c — i32 values of a fast loop version as affine functions.
+ * loop_affine.c — i32 and i64 values of a fast loop version as affine functions.
  *
- * Runs after mem2reg.  An i32 value in the loop is affine when it is
- * c + sum(coef * t) + k * s (mod 2^32) for loop-invariant values t, the
+ * Runs after mem2reg.  An i32 (i64) value in the loop is affine when it is
+ * c + sum(coef * t) + k * s (mod 2^32, 2^64) for loop-invariant values t, the
  * iteration number k and constants c, coef, s.  The header's phis that add
  * a constant on the one back edge are the induction variables; constants,
  * arguments and values defined before the loop are invariant; add, sub, and
  * mul or shl by a constant combine forms.  Anything else is not affine.
+ * One form has one width: an operation's operands have its result's type,
+ * and a conversion between widths is not affine.
  */
 #include "loop_affine.h"
 
@@ -14,17 +16,22 @@
 
 static const w2n_affine unknown = {0};
 
-static w2n_affine constant(uint32_t c) { return (w2n_affine){.known = true, .c = c}; }
+static uint64_t mask(unsigned bits) { return bits == 64 ? UINT64_MAX : UINT32_MAX; }
 
-static w2n_affine term(LLVMValueRef t) {
-    return (w2n_affine){.known = true, .nterms = 1, .term = {t}, .coef = {1}};
+static w2n_affine constant(unsigned bits, uint64_t c) {
+    return (w2n_affine){.known = true, .bits = bits, .c = c & mask(bits)};
+}
+
+static w2n_affine term(unsigned bits, LLVMValueRef t) {
+    return (w2n_affine){.known = true, .bits = bits, .nterms = 1, .term = {t}, .coef = {1}};
 }
 
 static w2n_affine add(w2n_affine a, w2n_affine b) {
-    if (!a.known || !b.known)
+    if (!a.known || !b.known || a.bits != b.bits)
         return unknown;
-    a.c += b.c;
-    a.k += b.k;
+    uint64_t m = mask(a.bits);
+    a.c = (a.c + b.c) & m;
+    a.k = (a.k + b.k) & m;
     for (unsigned i = 0; i < b.nterms; i++) {
         unsigned j = 0;
         while (j < a.nterms && a.term[j] != b.term[i])
@@ -35,16 +42,17 @@ static w2n_affine add(w2n_affine a, w2n_affine b) {
             a.term[a.nterms] = b.term[i];
             a.coef[a.nterms++] = 0;
         }
-        a.coef[j] += b.coef[i];
+        a.coef[j] = (a.coef[j] + b.coef[i]) & m;
     }
     return a;
 }
 
-static w2n_affine scale(w2n_affine a, uint32_t m) {
-    a.c *= m;
-    a.k *= m;
+static w2n_affine scale(w2n_affine a, uint64_t f) {
+    uint64_t m = mask(a.bits);
+    a.c = (a.c * f) & m;
+    a.k = (a.k * f) & m;
     for (unsigned i = 0; i < a.nterms; i++)
-        a.coef[i] *= m;
+        a.coef[i] = (a.coef[i] * f) & m;
     return a;
 }
 
@@ -71,7 +79,7 @@ static LLVMValueRef incoming_from(LLVMValueRef phi, LLVMBasicBlockRef bb) {
 static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth);
 
 /* The step of a header phi that adds a constant on the back edge, if it is one. */
-static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, uint32_t *step) {
+static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, uint64_t *step) {
     if (lv->self)
         return false; /* one induction at a time */
     LLVMValueRef next = incoming_from(phi, lv->latch);
@@ -93,37 +101,40 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     case LLVMAdd:
         return add(l, r);
     case LLVMSub:
-        return r.known ? add(l, scale(r, UINT32_MAX)) : unknown;
+        return r.known ? add(l, scale(r, UINT64_MAX)) : unknown;
     case LLVMMul:
         if (is_constant(&r))
             return l.known ? scale(l, r.c) : unknown;
         return is_constant(&l) && r.known ? scale(r, l.c) : unknown;
     case LLVMShl:
-        return is_constant(&r) && l.known ? scale(l, 1u << (r.c & 31)) : unknown;
+        return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1)))
+                                          : unknown;
     default:
         return unknown;
     }
 }
 
 static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth) {
-    if (depth > MAX_DEPTH || !lv->budget || LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMIntegerTypeKind ||
-        LLVMGetIntTypeWidth(LLVMTypeOf(v)) != 32)
+    if (depth > MAX_DEPTH || !lv->budget || LLVMGetTypeKind(LLVMTypeOf(v)) != LLVMIntegerTypeKind)
+        return unknown;
+    unsigned bits = LLVMGetIntTypeWidth(LLVMTypeOf(v));
+    if (bits != 32 && bits != 64)
         return unknown;
     lv->budget--;
     if (LLVMIsAConstantInt(v))
-        return constant((uint32_t)LLVMConstIntGetZExtValue(v));
+        return constant(bits, LLVMConstIntGetZExtValue(v));
     if (v == lv->self || LLVMIsAArgument(v))
-        return term(v);
+        return term(bits, v);
     if (!LLVMIsAInstruction(v))
         return unknown; /* poison, undef, constant expressions */
     if (!in_loop(lv, v))
-        return term(v);
+        return term(bits, v);
     if (LLVMIsAPHINode(v)) {
-        uint32_t step;
+        uint64_t step;
         if (LLVMGetInstructionParent(v) != lv->v->header || !induction_step(lv, v, &step))
             return unknown;
         w2n_affine a = eval(lv, incoming_from(v, lv->v->entry), depth + 1);
-        a.k += step;
+        a.k = (a.k + step) & mask(bits);
         return a.known ? a : unknown;
     }
     if (LLVMIsABinaryOperator(v))
@@ -151,21 +162,25 @@ LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v) {
 
 /* ---- materialising forms before the loop ---------------------------------------- */
 
-/* sum(coef * t) of a, in i32, or NULL when a has no terms. */
+static LLVMTypeRef form_type(const w2n_check_builder *cb, const w2n_affine *a) {
+    return a->bits == 64 ? cb->i64 : cb->i32;
+}
+
+/* sum(coef * t) of a, in its width, or NULL when a has no terms. */
 static LLVMValueRef materialize_terms(w2n_check_builder *cb, const w2n_affine *a) {
     LLVMValueRef v = NULL;
     for (unsigned i = 0; i < a->nterms; i++) {
         LLVMValueRef t = a->term[i];
         if (a->coef[i] != 1)
-            t = LLVMBuildMul(cb->b, t, LLVMConstInt(cb->i32, a->coef[i], 0), "");
+            t = LLVMBuildMul(cb->b, t, LLVMConstInt(form_type(cb, a), a->coef[i], 0), "");
         v = v ? LLVMBuildAdd(cb->b, v, t, "") : t;
     }
     return v;
 }
 
-/* The i32 value of a at iteration 0. */
+/* The value of a at iteration 0, in its width. */
 LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a) {
-    LLVMValueRef terms = materialize_terms(cb, a), c = LLVMConstInt(cb->i32, a->c, 0);
+    LLVMValueRef terms = materialize_terms(cb, a), c = LLVMConstInt(form_type(cb, a), a->c, 0);
     return terms ? LLVMBuildAdd(cb->b, terms, c, "") : c;
 }
 
@@ -173,14 +188,17 @@ LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a) 
  * The address at iteration 0 as zext(terms) + (int32)c in 64 bits, not
  * zext(terms + c): accesses off one base then differ by constants, which
  * LLVM needs to see to vectorise them together.  The two agree whenever the
- * first is inside [0, 2^32), which the range check makes sure of.
+ * first is inside [0, 2^32), which the range check makes sure of.  An i64
+ * form is the address itself.
  */
 LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a) {
+    if (a->bits == 64)
+        return w2n_affine_materialize(cb, a);
     LLVMValueRef terms = materialize_terms(cb, a);
     if (!terms)
         return LLVMConstInt(cb->i64, a->c, 0);
     LLVMValueRef base = LLVMBuildZExt(cb->b, terms, cb->i64, "");
-    return LLVMBuildAdd(cb->b, base, w2n_c64(cb, (int32_t)a->c), "");
+    return LLVMBuildAdd(cb->b, base, w2n_c64(cb, (int32_t)(uint32_t)a->c), "");
 }
 
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v) { return eval(lv, v, 0); }

@@ -1,5 +1,5 @@
 /*
- * loop_affine.h — i32 values of a fast loop version as affine functions of
+ * loop_affine.h — i32 and i64 values of a fast loop version as affine functions of
  * the iteration number, and the trip count of its back edge (loop_affine.c,
  * loop_trip.c), for the range check of loop_bounds.c.
  */
@@ -10,16 +10,23 @@
 
 #define W2N_AFFINE_TERMS 4
 
-/* c + sum(coef[i] * term[i]) + k * iteration, all mod 2^32; known false when
- * the value is not of that form. */
+/* c + sum(coef[i] * term[i]) + k * iteration, all mod 2^bits (32 for an
+ * i32 value, 64 for an i64 one: a 64-bit memory's addresses); known false
+ * when the value is not of that form. */
 typedef struct w2n_affine {
     bool known;
-    uint32_t c;                            /* constant part */
-    uint32_t k;                            /* change per iteration */
+    unsigned bits;                         /* 32 or 64 */
+    uint64_t c;                            /* constant part */
+    uint64_t k;                            /* change per iteration */
     unsigned nterms;
-    LLVMValueRef term[W2N_AFFINE_TERMS];   /* loop-invariant i32 values */
-    uint32_t coef[W2N_AFFINE_TERMS];
+    LLVMValueRef term[W2N_AFFINE_TERMS];   /* loop-invariant values of the same width */
+    uint64_t coef[W2N_AFFINE_TERMS];
 } w2n_affine;
+
+/* The change per iteration as a signed number. */
+static inline int64_t w2n_affine_step(const w2n_affine *a) {
+    return a->bits == 64 ? (int64_t)a->k : (int64_t)(int32_t)(uint32_t)a->k;
+}
 
 /* One fast loop version as the analysis sees it. */
 typedef struct w2n_loop_view {
@@ -31,7 +38,7 @@ typedef struct w2n_loop_view {
 
 /* The one block in the loop that branches back to the header, or NULL. */
 LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v);
-/* The affine form of the i32 value v. */
+/* The affine form of the i32 or i64 value v. */
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v);
 
 /* Building values before the loop, at the placeholder choice. */
@@ -44,9 +51,10 @@ typedef struct w2n_check_builder {
 static inline LLVMValueRef w2n_c64(w2n_check_builder *cb, int64_t x) {
     return LLVMConstInt(cb->i64, (uint64_t)x, 1);
 }
-/* The i32 value of a at iteration 0. */
+/* The value of a at iteration 0, in its own width. */
 LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a);
-/* The same as zext(terms) + (int32)c in 64 bits (see loop_affine.c). */
+/* For an i32 form, the same as zext(terms) + (int32)c in 64 bits (see
+ * loop_affine.c); for an i64 form its value at iteration 0. */
 LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a);
 /* An upper bound on the loop's iterations from its back edge (i64), with
  * *ok the condition that the bound holds; NULL when not understood. */

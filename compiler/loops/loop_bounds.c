@@ -11,6 +11,10 @@
  * their checks and address memory by a0 + k * s, an induction LLVM's
  * vectoriser can follow (which checks aliasing between them itself).  Anything not understood keeps its check, or sends the loop to the
  * slow version: never a wrong answer.
+ *
+ * A 64-bit memory's i64 addresses get the same proof in 64 bits, where no
+ * sum may wrap: see cover_wide.  One that zero-extends an i32 (with an
+ * offset below 2^32) is an i32 address as above, also kept below 2^32.
  */
 #include <stdlib.h>
 
@@ -46,17 +50,56 @@ typedef struct coverage {
     int64_t *stride;
 } coverage;
 
+/* Iterations a 64-bit proof allows: (tc - 1) * stride then stays below 2^60. */
+#define MAX_WIDE_TRIPS (INT64_C(1) << 36)
+
+/* An access at i64 address A(k) = first + k * s: with reach = offset + size
+ * (a constant below 2^64, else the access always traps and is not
+ * recorded), every iteration is in bounds when reach <= mem_size and, with
+ * room = mem_size - reach and span = (tc - 1) * |s|, for s >= 0
+ * first <= room and span <= room - first (first + span <= room, which
+ * cannot wrap), and for s < 0 span <= first <= room. */
+static void cover_wide(w2n_check_builder *cb, const w2n_fast_access *a, LLVMValueRef first,
+                       int64_t s, LLVMValueRef tc, LLVMValueRef mem_size, LLVMValueRef *ok) {
+    LLVMBuilderRef b = cb->b;
+    LLVMValueRef reach = w2n_c64(cb, (int64_t)(a->offset + a->size));
+    LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""),
+                                     w2n_c64(cb, s < 0 ? -s : s), "");
+    LLVMValueRef room = LLVMBuildSub(b, mem_size, reach, "");
+    *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, tc, w2n_c64(cb, MAX_WIDE_TRIPS), ""));
+    *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, reach, mem_size, ""));
+    *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, first, room, ""));
+    if (s >= 0)
+        *ok = and_all(cb, *ok,
+                      LLVMBuildICmp(b, LLVMIntULE, span, LLVMBuildSub(b, room, first, ""), ""));
+    else
+        *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, span, first, ""));
+}
+
 /* Add to *ok that access i stays in bounds in every iteration (tc of them). */
 static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValueRef tc,
-                         LLVMValueRef mem_size, LLVMValueRef *ok) {
+                         LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     w2n_fast_access *a = &cb->lv->v->accesses[i];
-    w2n_affine addr = w2n_affine_eval(cb->lv, LLVMGetOperand(a->eff, 0));
-    int64_t s = (int32_t)addr.k;
+    LLVMValueRef mem_size = cb->lv->v->mem_size[a->memory]; /* its own memory's */
+    /* The address: the first operand of eff (the zero extension of an i32,
+     * or a 64-bit memory's checked add).  A 64-bit one that zero-extends an
+     * i32 is proved as in a 32-bit memory. */
+    LLVMValueRef value = LLVMGetOperand(a->eff, 0);
+    bool zext_wide = a->wide && LLVMIsAZExtInst(value) && a->offset + a->size <= UINT32_MAX;
+    if (zext_wide)
+        value = LLVMGetOperand(value, 0);
+    w2n_affine addr = w2n_affine_eval(cb->lv, value);
+    int64_t s = w2n_affine_step(&addr);
     if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
         return;
     c->first[i] = w2n_affine_first_address(cb, &addr);
     c->stride[i] = s;
+    if (addr.bits == 64) {
+        cover_wide(cb, a, c->first[i], s, tc, mem_size, ok);
+        c->covered++;
+        return;
+    }
     LLVMValueRef span =
         LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s), "");
     LLVMValueRef lo = c->first[i], hi = c->first[i];
@@ -67,6 +110,10 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
+    if (zext_wide) { /* a memory past 4 GiB: the i32 must not wrap either */
+        LLVMValueRef below_4g = LLVMBuildICmp(b, LLVMIntULE, end, w2n_c64(cb, INT64_C(1) << 32), "");
+        *ok = and_all(cb, *ok, below_4g);
+    }
     c->covered++;
 }
 
@@ -153,7 +200,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first), .stride = w2n_xcalloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
-        cover_access(&cb, &c, i, tc, v->mem_size, &ok);
+        cover_access(&cb, &c, i, tc, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     if (c.covered)

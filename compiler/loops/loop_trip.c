@@ -6,6 +6,12 @@
  * other way round).  The first iteration where the comparison fails, worked
  * out in 64 bits, bounds the iterations; a loop that would wrap around 2^32
  * before it stops is reported as not understood at run time (*ok false).
+ *
+ * An i64 comparison (a loop over a 64-bit memory) is worked out in 64 bits
+ * too, which leaves no room above: it is understood when x0 and y are in
+ * [0, 2^62) (unsigned comparisons) or [-2^61, 2^61) (signed ones) and the
+ * step below 2^24, so that no sum below can wrap, nor can x before the
+ * loop stops.
  */
 #include "loop_affine.h"
 
@@ -14,20 +20,30 @@
  * `x pred y`, x = x0 + s * k and y invariant (both i32, s != 0): *ok is
  * false when the loop may wrap around before it stops.
  */
+/* Is the i64 value v in [lo, hi)? */
+static LLVMValueRef in_range(w2n_check_builder *cb, LLVMValueRef v, int64_t lo, int64_t hi) {
+    LLVMValueRef above = LLVMBuildICmp(cb->b, LLVMIntSGE, v, w2n_c64(cb, lo), "");
+    LLVMValueRef below = LLVMBuildICmp(cb->b, LLVMIntSLT, v, w2n_c64(cb, hi), "");
+    return LLVMBuildAnd(cb->b, above, below, "");
+}
+
 static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLVMValueRef x0,
                                int64_t s, LLVMValueRef y, LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     LLVMValueRef t = LLVMConstInt(cb->i1, 1, 0);
+    bool wide = LLVMTypeOf(x0) == cb->i64;
     int64_t m = s < 0 ? -s : s;
     if (pred == LLVMIntEQ) { /* x changes, so it equals y at most once */
         *ok = t;
         return w2n_c64(cb, 2);
     }
-    if (pred == LLVMIntNE) { /* stops when s * k = y - x0 (mod 2^32) */
+    if (pred == LLVMIntNE) { /* stops when s * k = y - x0 (mod 2^32 or 2^64) */
         LLVMValueRef d32 = s > 0 ? LLVMBuildSub(b, y, x0, "") : LLVMBuildSub(b, x0, y, "");
-        LLVMValueRef d = LLVMBuildZExt(b, d32, cb->i64, "");
+        LLVMValueRef d = wide ? d32 : LLVMBuildZExt(b, d32, cb->i64, "");
         LLVMValueRef rem = LLVMBuildURem(b, d, w2n_c64(cb, m), "");
         *ok = LLVMBuildICmp(b, LLVMIntEQ, rem, w2n_c64(cb, 0), "");
+        if (wide) /* d / m + 1 must not wrap */
+            *ok = LLVMBuildAnd(b, *ok, in_range(cb, d, 0, INT64_C(1) << 62), "");
         return LLVMBuildAdd(b, LLVMBuildUDiv(b, d, w2n_c64(cb, m), ""), w2n_c64(cb, 1), "");
     }
     bool is_signed =
@@ -40,10 +56,16 @@ static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLV
         *ok = LLVMConstInt(cb->i1, 0, 0);
         return w2n_c64(cb, 1);
     }
-    LLVMValueRef x =
-        is_signed ? LLVMBuildSExt(b, x0, cb->i64, "") : LLVMBuildZExt(b, x0, cb->i64, "");
-    LLVMValueRef yv =
-        is_signed ? LLVMBuildSExt(b, y, cb->i64, "") : LLVMBuildZExt(b, y, cb->i64, "");
+    LLVMValueRef x = x0, yv = y;
+    LLVMValueRef fits_below = t; /* wide: x0 and y are small enough for 64-bit sums */
+    if (wide) {
+        int64_t lo = is_signed ? -(INT64_C(1) << 61) : 0;
+        int64_t hi = is_signed ? INT64_C(1) << 61 : INT64_C(1) << 62;
+        fits_below = LLVMBuildAnd(b, in_range(cb, x0, lo, hi), in_range(cb, y, lo, hi), "");
+    } else {
+        x = is_signed ? LLVMBuildSExt(b, x0, cb->i64, "") : LLVMBuildZExt(b, x0, cb->i64, "");
+        yv = is_signed ? LLVMBuildSExt(b, y, cb->i64, "") : LLVMBuildZExt(b, y, cb->i64, "");
+    }
     /* Distance to go while the condition holds (0 or less: it fails at once). */
     LLVMValueRef dist = rising ? LLVMBuildSub(b, yv, x, "") : LLVMBuildSub(b, x, yv, "");
     if (inclusive)
@@ -55,9 +77,11 @@ static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLV
     LLVMValueRef moved = LLVMBuildMul(b, k_end, w2n_c64(cb, m), "");
     LLVMValueRef last = rising ? LLVMBuildAdd(b, x, moved, "") : LLVMBuildSub(b, x, moved, "");
     int64_t lo = is_signed ? INT32_MIN : 0, hi = is_signed ? INT32_MAX : UINT32_MAX;
+    if (wide) /* a change of under 2^62 + 2^24 from below 2^62 stays inside */
+        lo = is_signed ? INT64_MIN : 0, hi = INT64_MAX;
     LLVMValueRef fits = rising ? LLVMBuildICmp(b, LLVMIntSLE, last, w2n_c64(cb, hi), "")
                                : LLVMBuildICmp(b, LLVMIntSGE, last, w2n_c64(cb, lo), "");
-    *ok = LLVMBuildSelect(b, runs, fits, t, "");
+    *ok = LLVMBuildAnd(b, fits_below, LLVMBuildSelect(b, runs, fits, t, ""), "");
     LLVMValueRef tc = LLVMBuildAdd(b, k_end, w2n_c64(cb, 1), "");
     return LLVMBuildSelect(b, runs, tc, w2n_c64(cb, 1), "");
 }
@@ -121,8 +145,10 @@ LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok) {
         y = t;
         pred = swapped(pred);
     }
-    int64_t s = (int32_t)x.k;
+    int64_t s = w2n_affine_step(&x);
     if (!x.known || !y.known || y.k != 0 || s == 0 || s == INT32_MIN)
+        return NULL;
+    if (x.bits == 64 && (s <= -(1 << 24) || s >= 1 << 24))
         return NULL;
     return trip_count(cb, pred, w2n_affine_materialize(cb, &x), s, w2n_affine_materialize(cb, &y),
                       ok);

@@ -21,8 +21,10 @@
  * exactly where Wasm says: the fast one never faults.  Memory only grows,
  * so a check against the size before the loop stays true inside it, and in
  * explicit mode the fast version still reloads the base after calls.  The
- * range check is against memory 0: in the fast version an access to another
- * memory (multi-memory) keeps its explicit check against its own size.
+ * range check covers the accesses of the first W2N_VERSIONED_MEMORIES
+ * memories, each against its own size read before the loop, 32-bit or
+ * 64-bit (then in 64 bits, loop_bounds.c); in the fast version an access
+ * to a later memory keeps its explicit check.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,13 +34,24 @@
 /* Largest loop body worth duplicating, in instructions. */
 #define MAX_VERSIONED_BODY 2000
 
-/* Loads and stores of memory 0, scalar and v128: the instructions with a
- * memarg that the range check can cover.  Other memories' accesses keep
- * their own checks in the fast version (lower_memory.c). */
-static bool is_memory0_access(const w2n_instr *in) {
+/* Loads and stores of the first W2N_VERSIONED_MEMORIES memories, scalar
+ * and v128: the instructions with a memarg that the range check can cover.
+ * Other memories' accesses keep their own checks in the fast version
+ * (lower_memory.c). */
+static bool is_covered_access(const w2n_instr *in) {
     const w2n_opcode_info *info = w2n_opcode_lookup(in->op);
     return info && (info->imm == W2N_IMM_MEMARG || info->imm == W2N_IMM_MEMARG_LANE) &&
-           in->imm.memarg.memory == 0;
+           in->imm.memarg.memory < W2N_VERSIONED_MEMORIES;
+}
+
+/* Does any memory use the guard region (a 32-bit one in guard mode)? */
+static bool guarded_memory(const w2n_lower_module *lm) {
+    if (lm->opts->bounds != W2N_BOUNDS_GUARD)
+        return false;
+    for (uint32_t i = 0; i < lm->m->nmemories; i++)
+        if (!lm->m->memories[i].is64)
+            return true;
+    return false;
 }
 
 static bool may_trap(uint32_t op) {
@@ -77,16 +90,14 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
         return false;
-    /* loop_bounds.c proves i32 addresses only: a 64-bit memory's accesses
-     * keep their checks (lower_memory.c), so a fast version saves nothing. */
-    if (f->lm->m->memories[0].is64)
-        return false;
     /* Scan to the matching end on a copy of the reader: innermost loops
      * with at least one access, and not too long.  In guard mode, only
      * loops that LLVM could vectorise, which leave only at the bottom: the
      * checks a fast version saves elsewhere are the free guard-page ones,
-     * and its range check costs on every entry. */
-    bool guard = o->bounds == W2N_BOUNDS_GUARD;
+     * and its range check costs on every entry.  A 64-bit memory has no
+     * guard region: each access has its check in both modes, as in explicit
+     * mode, so a module of 64-bit memories is treated as explicit. */
+    bool guard = guarded_memory(f->lm);
     w2n_instr_reader scan = *ir;
     w2n_instr in;
     size_t depth = 1, count = 0;
@@ -110,7 +121,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
-        else if (is_memory0_access(&in))
+        else if (is_covered_access(&in))
             accesses = true;
         else if (w2n_opcode_is_call(in.op, false) || in.op == W2N_OP_THROW ||
                  in.op == W2N_OP_THROW_REF)
@@ -235,7 +246,9 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
     LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
     LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
     w2n_versioned_loop *v = new_versioned_loop(lm);
-    v->mem_size = w2n_lower_mem_size(f, 0);
+    /* The sizes that loop_bounds.c may use (LLVM drops the unused loads). */
+    for (uint32_t i = 0; i < lm->m->nmemories && i < W2N_VERSIONED_MEMORIES; i++)
+        v->mem_size[i] = w2n_lower_mem_size(f, i);
     v->choice = build_choice(f);
     v->entry = fast_entry;
     v->body = *held;

@@ -38,7 +38,12 @@ typedef struct w2n_fast_access {
     uint64_t offset;
     unsigned size;
     bool may_fault;
+    bool wide;                     /* a 64-bit memory's: eff is the checked add */
+    uint32_t memory;               /* its memory, below W2N_VERSIONED_MEMORIES */
 } w2n_fast_access;
+
+/* The memories whose accesses a loop's range check can cover. */
+#define W2N_VERSIONED_MEMORIES 4u
 
 /* A loop lowered twice: a fast version and the ordinary one, chosen at run
  * time by a range check that loop_bounds.c builds in place of `choice`. */
@@ -55,7 +60,7 @@ typedef struct w2n_loop_body {
 
 typedef struct w2n_versioned_loop {
     LLVMValueRef choice;           /* placeholder i1 call before the dispatch */
-    LLVMValueRef mem_size;         /* memory 0's size in bytes, read before it */
+    LLVMValueRef mem_size[W2N_VERSIONED_MEMORIES]; /* sizes in bytes, read before it */
     LLVMBasicBlockRef entry;       /* the fast loop's one predecessor outside it */
     LLVMBasicBlockRef header;      /* the fast loop's header */
     LLVMBasicBlockRef last;        /* last block appended by the fast pass */

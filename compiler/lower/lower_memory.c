@@ -45,19 +45,22 @@ static bool stores_may_tear(const w2n_lower_module *lm) {
     return t && t->arch == W2N_ARCH_RISCV64;
 }
 
-static void record_fast_access(w2n_lower_func *f, LLVMValueRef eff, LLVMValueRef oob,
-                               LLVMValueRef ptr, uint64_t offset, unsigned size) {
+static void record_fast_access(w2n_lower_func *f, uint32_t memory, LLVMValueRef eff,
+                               LLVMValueRef oob, LLVMValueRef ptr, uint64_t offset, unsigned size,
+                               bool wide) {
     w2n_versioned_loop *v = f->fast;
-    if (!LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
+    if (!eff || !LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
     if (v->naccesses == v->accesses_cap) {
         v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
         v->accesses = w2n_xrealloc(v->accesses, v->accesses_cap, sizeof *v->accesses);
     }
     /* In guard mode an access the range check does not cover may fault
-     * instead, as in the slow version, where faults cannot tear stores. */
-    bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm);
-    v->accesses[v->naccesses++] = (w2n_fast_access){eff, oob, ptr, offset, size, may_fault};
+     * instead, as in the slow version, where faults cannot tear stores; a
+     * 64-bit memory has no guard region, so its accesses keep their checks. */
+    bool may_fault = !explicit_bounds(f) && !stores_may_tear(f->lm) && !wide;
+    v->accesses[v->naccesses++] =
+        (w2n_fast_access){eff, oob, ptr, offset, size, may_fault, wide, memory};
 }
 
 /* The runtime's w2n_memory_abi of memory `index`: memory 0 one load away
@@ -86,16 +89,20 @@ static LLVMValueRef memory_base(w2n_lower_func *f, LLVMValueRef mem, bool is64) 
 
 /* Does [addr + offset, addr + offset + size) leave a memory of `mem_size`
  * bytes?  In 64-bit arithmetic without wrapping: a sum past 2^64 is out of
- * bounds too, however the bits would wrap. */
+ * bounds too, however the bits would wrap.  *sum_out: the add with
+ * overflow, whose first operand stays the address after mem2reg (NULL
+ * when no address fits). */
 static LLVMValueRef out_of_bounds64(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                                    unsigned size, LLVMValueRef mem_size) {
+                                    unsigned size, LLVMValueRef mem_size, LLVMValueRef *sum_out) {
     w2n_lower_module *lm = f->lm;
+    *sum_out = NULL;
     if (offset > UINT64_MAX - size) /* no address can make that access fit */
         return LLVMConstInt(lm->t_i1, 1, 0);
     LLVMValueRef reach = LLVMConstInt(lm->t_i64, offset + size, 0);
     LLVMTypeRef ty = lm->t_i64;
     LLVMValueRef args[2] = {addr, reach};
     LLVMValueRef sum = w2n_lower_intrinsic(f, "llvm.uadd.with.overflow", &ty, 1, args, 2);
+    *sum_out = sum;
     LLVMValueRef end = LLVMBuildExtractValue(f->b, sum, 0, "");
     LLVMValueRef wrapped = LLVMBuildExtractValue(f->b, sum, 1, "");
     LLVMValueRef past = LLVMBuildICmp(f->b, LLVMIntUGT, end, mem_size, "");
@@ -124,9 +131,9 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
     LLVMValueRef eff = zext;
     if (offset)
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
-    LLVMValueRef oob = NULL;
+    LLVMValueRef oob = NULL, sum = NULL;
     if (is64) {
-        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem));
+        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem), &sum);
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     } else if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
@@ -134,10 +141,11 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
-    /* The range check covers memory 0 only, and loop_bounds.c reasons about
-     * i32 addresses only. */
-    if (f->fast && memory == 0 && !is64)
-        record_fast_access(f, zext, oob, ptr, offset, size);
+    /* The range check covers the first memories; it finds the address as
+     * the first operand of the zero extension or, for a 64-bit memory, of
+     * the checked add (mem2reg replaces a local.get's load, not those). */
+    if (f->fast && memory < W2N_VERSIONED_MEMORIES)
+        record_fast_access(f, memory, is64 ? sum : zext, oob, ptr, offset, size, is64);
     return ptr;
 }
 

@@ -1,9 +1,10 @@
 /*
  * fuzz_run.c — w2n-fuzz-run: differential fuzzing of compiled code against
- * wabt's reference interpreter.
+ * wabt's interpreter or the specification's reference interpreter.
  *
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
+ *                  [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
  *                  [--verbose] [FILE.wasm...]
  *
@@ -17,6 +18,12 @@
  * instantiates it and calls every export in export order on one instance,
  * like `wasm-interp --run-all-exports` does.  Both must agree, export by
  * export, on the values returned, or on trapping and the kind of trap.
+ *
+ * --wasm3 also generates tail calls, multiple and 64-bit memories and
+ * extended constants (gen.h).  wabt 1.0.32 runs none of them, so the oracle
+ * for such a module is the reference interpreter (oracle_spec.c; built by
+ * CMake, --spec-interp): --oracle auto (the default) picks it for generated
+ * modules that use a 3.0 feature and for FILE arguments wabt refuses.
  *
  * With --cross TRIPLE:RUNNER (e.g. "aarch64:qemu-aarch64 -L
  * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
@@ -41,6 +48,7 @@
 
 #include "gen.h"
 #include "mutate.h"
+#include "oracle.h"
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
 
@@ -61,21 +69,7 @@ static void hang(int sig) {
 
 #define PROG "w2n-fuzz-run"
 #define CURRENT "fuzz-run-current.wasm"
-#define MAX_EXPORTS 64
-
-/* One export's outcome, in wasm-interp's words: "i32:5, i64:7", "" (no
- * results), or trap:KIND where KIND is our normalised trap name. */
-typedef struct outcome {
-    char name[32];
-    char text[256];
-} outcome;
-
-typedef struct run {
-    outcome o[MAX_EXPORTS];
-    size_t n;
-    bool failed;      /* could not run at all */
-    char why[256];
-} run;
+#define SCRIPT "fuzz-run-current.wast"
 
 /* wasm-interp's trap texts (prefixes) and ours, to one vocabulary. */
 static const struct {
@@ -94,9 +88,7 @@ static const struct {
     {"call stack exhausted", W2N_TRAP_STACK_EXHAUSTED},
 };
 
-static void trap_text(char *buf, size_t size, w2n_trap_code code) {
-    snprintf(buf, size, "trap:%s", w2n_trap_message(code));
-}
+#define trap_text fuzz_trap_text
 
 static void format_values(char *buf, size_t size, const w2n_value *v, uint32_t n) {
     size_t len = 0;
@@ -261,12 +253,12 @@ static bool dead_load_case(const outcome *w, const outcome *ref) {
 }
 
 /* Print where they differ; true when they agree. */
-static bool compare(const run *w, const run *ref, const char *label) {
+static bool compare(const run *w, const run *ref, const char *oracle, const char *label) {
     if (w->failed || ref->failed) {
         if (w->failed && ref->failed)
             return true; /* both refused: not a difference in execution */
-        fprintf(stderr, PROG ": %s: w2n %s, wasm-interp %s\n", label,
-                w->failed ? w->why : "ran", ref->failed ? ref->why : "ran");
+        fprintf(stderr, PROG ": %s: w2n %s, %s %s\n", label, w->failed ? w->why : "ran",
+                oracle, ref->failed ? ref->why : "ran");
         return false;
     }
     bool same = w->n == ref->n;
@@ -277,13 +269,13 @@ static bool compare(const run *w, const run *ref, const char *label) {
             return same;
         }
         if (strcmp(w->o[i].name, ref->o[i].name) || strcmp(w->o[i].text, ref->o[i].text)) {
-            fprintf(stderr, PROG ": %s: %s(): w2n '%s', wasm-interp '%s'\n", label, w->o[i].name,
-                    w->o[i].text, ref->o[i].text);
+            fprintf(stderr, PROG ": %s: %s(): w2n '%s', %s '%s'\n", label, w->o[i].name,
+                    w->o[i].text, oracle, ref->o[i].text);
             same = false;
         }
     }
     if (w->n != ref->n)
-        fprintf(stderr, PROG ": %s: w2n ran %zu exports, wasm-interp %zu\n", label, w->n, ref->n);
+        fprintf(stderr, PROG ": %s: w2n ran %zu exports, %s %zu\n", label, w->n, oracle, ref->n);
     return same;
 }
 
@@ -395,6 +387,7 @@ static double now(void) {
 static void usage(FILE *out) {
     fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
                  "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
+                 "       [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]\n"
                  "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
 }
 
@@ -402,7 +395,9 @@ int main(int argc, char **argv) {
     uint64_t seed = 1;
     unsigned long long iterations = 200;
     double max_seconds = 0;
-    const char *interp = "wasm-interp", *keep = ".";
+    const char *interp = "wasm-interp", *keep = ".", *spec_interp = W2N_FUZZ_SPEC_INTERP;
+    const char *oracle = "auto";
+    bool wasm3 = false;
     int fixed_opt = -1, fixed_bounds = -1;
     bool verbose = false;
     fuzz_corpus files = {0};
@@ -420,6 +415,12 @@ int main(int argc, char **argv) {
             max_seconds = strtod(argv[++i], NULL);
         else if (!strcmp(a, "--interp") && has_arg)
             interp = argv[++i];
+        else if (!strcmp(a, "--spec-interp") && has_arg)
+            spec_interp = argv[++i];
+        else if (!strcmp(a, "--oracle") && has_arg)
+            oracle = argv[++i];
+        else if (!strcmp(a, "--wasm3"))
+            wasm3 = true;
         else if (!strcmp(a, "--keep") && has_arg)
             keep = argv[++i];
         else if (!strcmp(a, "--cross") && has_arg && ncross < 4) {
@@ -455,10 +456,21 @@ int main(int argc, char **argv) {
         } else if (!fuzz_corpus_add_path(&files, a, PROG))
             return 2;
     }
+    bool use_wabt = strcmp(oracle, "spec") != 0, use_spec = strcmp(oracle, "wabt") != 0;
+    if (!use_wabt && !use_spec && strcmp(oracle, "auto")) {
+        usage(stderr);
+        return 2;
+    }
     char probe[4096];
     snprintf(probe, sizeof probe, "%s --version >/dev/null 2>&1", interp);
-    if (system(probe) != 0) {
+    if (use_wabt && system(probe) != 0) {
         fprintf(stderr, PROG ": cannot run '%s' (install wabt, or pass --interp)\n", interp);
+        return 2;
+    }
+    snprintf(probe, sizeof probe, "%s -v >/dev/null 2>&1", spec_interp);
+    if (use_spec && system(probe) != 0) {
+        fprintf(stderr, PROG ": cannot run the reference interpreter '%s' (pass --spec-interp)\n",
+                spec_interp);
         return 2;
     }
     if (files.n)
@@ -467,10 +479,12 @@ int main(int argc, char **argv) {
     signal(SIGTERM, request_stop);
     signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
-    fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true};
+    fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true,
+                              .tail_calls = wasm3, .multi_memory = wasm3, .memory64 = wasm3,
+                              .extended_const = wasm3};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
-    unsigned long long cross_runs = 0;
+    unsigned long long cross_runs = 0, spec_runs = 0;
     double start = now();
     static run w, ref;
     for (; it < iterations && !stop_requested; it++) {
@@ -491,7 +505,16 @@ int main(int argc, char **argv) {
         bool interruptible = it % 4 == 1, fuel = it % 5 == 3;
         run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, &w);
         alarm(0);
-        run_interp(interp, CURRENT, &ref);
+        /* The reference interpreter for what wabt cannot run. */
+        bool spec = !use_wabt || (use_spec && !files.n && fuzz_gen_used_wasm3());
+        if (!spec)
+            run_interp(interp, CURRENT, &ref);
+        if (!spec && use_spec && files.n && ref.failed)
+            spec = true;
+        if (spec) {
+            fuzz_oracle_spec(spec_interp, SCRIPT, m.b, m.n, &ref);
+            spec_runs++;
+        }
         char label[96];
         snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s%s)", it, opt,
                  w2n_bounds_mode_name(bounds), interruptible ? ", interruptible" : "",
@@ -505,7 +528,7 @@ int main(int argc, char **argv) {
         if (verbose)
             for (size_t i = 0; i < w.n; i++)
                 printf("%llu %s() => %s\n", it, w.o[i].name, w.o[i].text);
-        bool same = compare(&w, &ref, label);
+        bool same = compare(&w, &ref, spec ? "the reference interpreter" : "wasm-interp", label);
         if (same && ncross && cross_every && it % cross_every == 0) {
             for (size_t k = 0; k < ncross; k++) {
                 cross_runs++;
@@ -523,10 +546,13 @@ int main(int argc, char **argv) {
         fprintf(stderr, PROG ": module saved as %s\n", path);
     }
     remove(CURRENT);
+    remove(SCRIPT);
     remove("fuzz-run-cross.o");
     printf(PROG ": seed %llu: %llu modules in %.1f s: %llu agreed (%llu refused by both), "
            "%llu mismatches; %llu export calls, %llu trapped",
            (unsigned long long)seed, it, now() - start, agreed, refused, mismatches, exports, traps);
+    if (use_spec)
+        printf("; %llu against the reference interpreter", spec_runs);
     if (tolerate_dead_loads)
         printf("; %llu tolerated dead-load mismatches", dead_load_mismatches);
     if (ncross)

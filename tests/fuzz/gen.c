@@ -9,7 +9,10 @@
  * valid because the generated code would type-check anyway.  A size budget
  * and a nesting limit keep bodies small.  Functions call only functions with
  * a higher index directly (indirect calls may go anywhere; the fuel counter
- * in global 0 bounds any recursion).
+ * in global 0 bounds any recursion; tail calls may go anywhere too).
+ *
+ * Every memory access picks a memory first (multi-memory), since its
+ * address, offsets and lengths are i64 for a 64-bit memory and i32 else.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +22,7 @@
 
 enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
 enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
+enum { MAX_MEMS = 3 };
 /* Label kinds; else the label's one value type.  LABEL_COUNTED: a counted
  * loop, which no branch may restart (it has no fuel check to end it). */
 enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2, LABEL_COUNTED = 3 };
@@ -38,7 +42,14 @@ typedef struct gen {
     unsigned nblocks;
     uint8_t globals[MAX_GLOBALS];
     bool gmut[MAX_GLOBALS];
+    bool gknown[MAX_GLOBALS];      /* an immutable integer global whose value is gval */
+    int64_t gval[MAX_GLOBALS];
     unsigned nglobals;
+    unsigned nmems;
+    bool mem64[MAX_MEMS];
+    bool tail;                     /* this module makes tail calls */
+    bool wide_counters;            /* i64 loop counters (memory 0 is 64-bit) */
+    bool ext_const;                /* and uses extended constant expressions */
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
     uint8_t labels[MAX_LABELS];
@@ -54,6 +65,8 @@ typedef struct numop {
     uint32_t code;                /* byte, or 0xFC00 | sub for the 0xFC prefix */
     uint8_t res, a, b;
 } numop;
+
+#define PICK(a) ((a)[fuzz_below(sizeof(a) / sizeof((a)[0]))])
 
 static numop ops[200];
 static size_t nops;
@@ -198,7 +211,8 @@ static void fuel_check(gen *g) {
  * (compiler/loops/loop_bounds.c) works out; they skip the fuel check, which ends
  * in `unreachable`, so that guard mode versions them too. */
 static void loop_begin(gen *g) {
-    byte(g, 0x41), sleb(g, 0), byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    byte(g, g->wide_counters ? 0x42 : 0x41), sleb(g, 0);
+    byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
     g->counted[g->loop_depth] = fuzz_below(2);
     g->loop_depth++;
 }
@@ -221,12 +235,15 @@ static void loop_fuel_check(gen *g) {
 static void loop_continue(gen *g) {
     unsigned c = g->counters + g->loop_depth - 1;
     bool counted = g->counted[g->loop_depth - 1];
+    bool w = g->wide_counters;
     if (counted)
         byte(g, 0x1A);                                                    /* drop */
-    byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A); /* c + 1 */
+    byte(g, 0x20), uleb(g, c), byte(g, w ? 0x42 : 0x41), sleb(g, 1);
+    byte(g, w ? 0x7C : 0x6A);                                             /* c + 1 */
     byte(g, 0x22), uleb(g, c);                                            /* tee c */
-    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));                  /* K */
-    byte(g, counted && fuzz_below(2) ? 0x47 : 0x49);                      /* != or < (u) */
+    byte(g, w ? 0x42 : 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));       /* K */
+    bool ne = counted && fuzz_below(2);
+    byte(g, w ? (ne ? 0x52 : 0x54) : (ne ? 0x47 : 0x49));                 /* != or < (u) */
     if (!counted)
         byte(g, 0x71);                                                    /* and */
     byte(g, 0x0D), uleb(g, 0);
@@ -265,32 +282,81 @@ static void leaf(gen *g, uint8_t t) {
 }
 
 /* An address that moves with the innermost loop's counter: c << s + base,
- * with a base that sometimes puts the last trips out of bounds. */
-static void counted_address(gen *g) {
+ * with a base that sometimes puts the last trips out of bounds; for a
+ * 64-bit memory the same in i64, also past 2^32.  When memory 0 is 64-bit
+ * the counters are i64 (the loops compiler/loop_bounds.c proves in 64 bits);
+ * else a 64-bit memory's address zero-extends the i32 counter. */
+static void counted_address(gen *g, bool wide) {
     static const int64_t bases[] = {0, 8, 1000, 65500, 65528, 65536, -8, 0x7FFFFFF0};
+    static const int64_t wide_bases[] = {0x100000000LL, 131064, -0x10000};
+    uint8_t cst = wide ? 0x42 : 0x41;
     byte(g, 0x20), uleb(g, g->counters + g->loop_depth - 1);
+    if (wide && !g->wide_counters)
+        byte(g, 0xAD);                                                    /* i64.extend_i32_u */
+    else if (!wide && g->wide_counters)
+        byte(g, 0xA7);                                                    /* i32.wrap_i64 */
     unsigned shift = (unsigned)fuzz_below(5);
     if (shift)
-        byte(g, 0x41), sleb(g, shift), byte(g, 0x74);                     /* shl */
-    byte(g, 0x41), sleb(g, bases[fuzz_below(sizeof bases / sizeof *bases)]);
-    byte(g, fuzz_below(4) ? 0x6A : 0x6B);                                 /* add or sub */
+        byte(g, cst), sleb(g, shift), byte(g, wide ? 0x86 : 0x74);       /* shl */
+    byte(g, cst), sleb(g, wide && !fuzz_below(4) ? PICK(wide_bases) : PICK(bases));
+    bool add = fuzz_below(4);
+    byte(g, wide ? (add ? 0x7C : 0x7D) : (add ? 0x6A : 0x6B));           /* add or sub */
 }
 
-/* An i32 address, mostly inside the first page. */
-static void address(gen *g, unsigned depth) {
+/* Which memory an access uses: memory 0 half the time. */
+static unsigned pick_memory(const gen *g) {
+    return g->nmems > 1 && fuzz_below(2) ? (unsigned)fuzz_below(g->nmems) : 0;
+}
+
+/* An address for memory `mem`, mostly inside the first page; for a 64-bit
+ * memory an i64, sometimes at the end of memory, past 2^32 or near 2^64. */
+static void address(gen *g, unsigned depth, unsigned mem) {
+    static const int64_t ends[] = {65528, 65535, 65536, 131064, 131072, 0xFFFFFFF8LL,
+                                   0x100000000LL, 0x100000008LL, -1, -8, INT64_MIN};
+    bool wide = g->mem64[mem];
     if (g->loop_depth && !fuzz_below(3)) {
-        counted_address(g);
+        counted_address(g, wide);
+        return;
+    }
+    if (wide && !fuzz_below(4)) {
+        if (fuzz_below(3))
+            byte(g, 0x42), sleb(g, PICK(ends));
+        else
+            value(g, I64, depth + 1);
         return;
     }
     value(g, I32, depth + 1);
     if (fuzz_below(10)) {
         byte(g, 0x41), sleb(g, 0x7FF8), byte(g, 0x71); /* i32.and */
     }
+    if (wide)
+        byte(g, 0xAD); /* i64.extend_i32_u */
 }
 
-static void memarg(gen *g, unsigned natural_log2) {
-    uleb(g, fuzz_below(natural_log2 + 1));
+/* Alignment, the memory index (bit 6 of the alignment says it follows;
+ * sometimes spelled out for memory 0 too) and the offset: up to 2^64 - 1
+ * for a 64-bit memory.  Offsets from 2^32 on only when memory 0 is 64-bit
+ * too: the reference interpreter (at 285a903) checks an offset against
+ * memory 0's address type whatever the memory index, and refuses them. */
+static void memarg(gen *g, unsigned natural_log2, unsigned mem) {
+    static const uint64_t far[] = {65528, 65535, 65536, 131064, 0xFFFFFFFFu, 0x100000000ull,
+                                   1ull << 63, UINT64_MAX, UINT64_MAX - 7};
+    enum { FAR_BELOW_2_32 = 5 };
+    uint64_t align = fuzz_below(natural_log2 + 1);
+    bool indexed = mem || (g->nmems > 1 && !fuzz_below(8));
+    uleb(g, indexed ? align | 0x40 : align);
+    if (indexed)
+        uleb(g, mem);
+    if (g->mem64[mem] && !fuzz_below(4)) {
+        uleb(g, far[fuzz_below(g->mem64[0] ? sizeof far / sizeof *far : FAR_BELOW_2_32)]);
+        return;
+    }
     uleb(g, fuzz_below(16) ? fuzz_below(64) : (uint64_t)interesting_int(false) & 0xFFFFFFFFu);
+}
+
+/* A length or a small constant in memory `mem`'s address type. */
+static void mem_const(gen *g, bool wide, int64_t v) {
+    byte(g, wide ? 0x42 : 0x41), sleb(g, v);
 }
 
 static void simd_load(gen *g, unsigned depth);
@@ -309,9 +375,10 @@ static void load(gen *g, uint8_t t, unsigned depth) {
         size_t k = fuzz_below(sizeof loads / sizeof loads[0]);
         if (loads[k].t != t)
             continue;
-        address(g, depth);
+        unsigned mem = pick_memory(g);
+        address(g, depth, mem);
         byte(g, loads[k].op);
-        memarg(g, loads[k].log2);
+        memarg(g, loads[k].log2, mem);
         return;
     }
 }
@@ -328,10 +395,11 @@ static void store(gen *g, unsigned depth) {
     do
         k = fuzz_below(sizeof stores / sizeof stores[0]);
     while (g->o->deterministic && (stores[k].t == F32 || stores[k].t == F64));
-    address(g, depth);
+    unsigned mem = pick_memory(g);
+    address(g, depth, mem);
     value(g, stores[k].t, depth + 1);
     byte(g, stores[k].op);
-    memarg(g, stores[k].log2);
+    memarg(g, stores[k].log2, mem);
 }
 
 static bool simd_value(gen *g, uint8_t t, unsigned depth);
@@ -389,6 +457,32 @@ static void call(gen *g, unsigned j, unsigned depth) {
     byte(g, 0x11), uleb(g, j), byte(g, 0x00);
 }
 
+/* return_call or return_call_indirect to a function with the current
+ * one's results (any index: the fuel bounds cycles); false if none fits. */
+static bool tail_call(gen *g, unsigned depth) {
+    const fsig *me = &g->funcs[g->cur];
+    for (unsigned tries = 0; tries < 6; tries++) {
+        unsigned j = (unsigned)fuzz_below(g->nfuncs);
+        const fsig *s = &g->funcs[j];
+        if (s->nresults != me->nresults || memcmp(s->results, me->results, s->nresults))
+            continue;
+        for (unsigned i = 0; i < s->nparams; i++)
+            value(g, s->params[i], depth + 1);
+        if (fuzz_below(2)) {
+            byte(g, 0x12), uleb(g, j);
+            return true;
+        }
+        /* mostly the right slot, sometimes any (may trap) */
+        if (fuzz_below(4))
+            byte(g, 0x41), sleb(g, j);
+        else
+            value(g, I32, depth + 1);
+        byte(g, 0x13), uleb(g, j), byte(g, 0x00);
+        return true;
+    }
+    return false;
+}
+
 static void ref_value(gen *g, unsigned depth) {
     switch (fuzz_below(3)) {
     case 0:
@@ -405,16 +499,22 @@ static void ref_value(gen *g, unsigned depth) {
 
 /* An i32 from the memory, table or reference instructions. */
 static bool i32_special(gen *g, unsigned depth) {
+    unsigned mem = pick_memory(g);
+    bool wide = g->mem64[mem];
     switch (fuzz_below(5)) {
     case 0:
-        byte(g, 0x3F), byte(g, 0x00); /* memory.size */
+        byte(g, 0x3F), uleb(g, mem); /* memory.size */
+        if (wide)
+            byte(g, 0xA7); /* i32.wrap_i64 */
         return true;
     case 1:
         if (fuzz_below(2))
-            byte(g, 0x41), sleb(g, (int64_t)fuzz_below(3));
+            mem_const(g, wide, (int64_t)fuzz_below(3));
         else
-            value(g, I32, depth + 1);
-        byte(g, 0x40), byte(g, 0x00); /* memory.grow */
+            value(g, wide ? I64 : I32, depth + 1);
+        byte(g, 0x40), uleb(g, mem); /* memory.grow */
+        if (wide)
+            byte(g, 0xA7);
         return true;
     case 2:
         ref_value(g, depth);
@@ -601,19 +701,22 @@ static unsigned none_label(gen *g) {
 }
 
 static void bulk(gen *g, unsigned depth) {
+    unsigned mem = pick_memory(g), src = pick_memory(g);
     switch (fuzz_below(5)) {
     case 0: /* memory.fill */
-        address(g, depth), value(g, I32, depth + 1), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(64));
-        fc(g, 11), byte(g, 0x00);
+        address(g, depth, mem), value(g, I32, depth + 1);
+        mem_const(g, g->mem64[mem], (int64_t)fuzz_below(64));
+        fc(g, 11), uleb(g, mem);
         return;
-    case 1: /* memory.copy */
-        address(g, depth), address(g, depth), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(64));
-        fc(g, 10), byte(g, 0x00), byte(g, 0x00);
+    case 1: /* memory.copy, maybe between memories: the length is i64 when both are 64-bit */
+        address(g, depth, mem), address(g, depth, src);
+        mem_const(g, g->mem64[mem] && g->mem64[src], (int64_t)fuzz_below(64));
+        fc(g, 10), uleb(g, mem), uleb(g, src);
         return;
     case 2: /* memory.init from either segment (the active one is dropped) */
-        address(g, depth), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(8)), byte(g, 0x41),
+        address(g, depth, mem), byte(g, 0x41), sleb(g, (int64_t)fuzz_below(8)), byte(g, 0x41),
             sleb(g, (int64_t)fuzz_below(8));
-        fc(g, 8), uleb(g, fuzz_below(2)), byte(g, 0x00);
+        fc(g, 8), uleb(g, fuzz_below(2)), uleb(g, mem);
         return;
     case 3:
         fc(g, 9), uleb(g, fuzz_below(2)); /* data.drop */
@@ -663,7 +766,11 @@ static void stmt(gen *g, unsigned depth) {
         return;
     g->budget--;
     int j;
-    switch (fuzz_below(15)) {
+    switch (fuzz_below(g->tail ? 16 : 15)) { /* the same draws as before tail calls */
+    case 14:
+        if (g->tail && !fuzz_below(3) && tail_call(g, depth))
+            return;
+        break;
     case 13:
         if (g->nblocks) {
             unsigned k = (unsigned)fuzz_below(g->nblocks);
@@ -795,8 +902,6 @@ static const lane_op v_extract[] = {{21, I32, 16}, {22, I32, 16}, {24, I32, 8}, 
 static const lane_op v_replace[] = {{23, I32, 16}, {26, I32, 8}, {28, I32, 4},
                                     {30, I64, 2},  {32, F32, 4}, {34, F64, 2}};
 
-#define PICK(a) ((a)[fuzz_below(sizeof(a) / sizeof((a)[0]))])
-
 static void simd_op(gen *g, unsigned sub) {
     byte(g, 0xFD);
     uleb(g, sub);
@@ -806,32 +911,34 @@ static void simd_load(gen *g, unsigned depth) {
     static const struct { uint8_t sub, log2; } plain[] = {
         {0, 4}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}, {6, 3}, {7, 0},
         {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3}};
+    unsigned mem = pick_memory(g);
     if (fuzz_below(4)) {
         size_t k = fuzz_below(sizeof plain / sizeof plain[0]);
-        address(g, depth);
+        address(g, depth, mem);
         simd_op(g, plain[k].sub);
-        memarg(g, plain[k].log2);
+        memarg(g, plain[k].log2, mem);
         return;
     }
     unsigned log2 = (unsigned)fuzz_below(4); /* load8_lane .. load64_lane */
-    address(g, depth);
+    address(g, depth, mem);
     value(g, V128, depth + 1);
     simd_op(g, 84 + log2);
-    memarg(g, log2);
+    memarg(g, log2, mem);
     byte(g, (uint8_t)fuzz_below(16u >> log2));
 }
 
 static void simd_store(gen *g, unsigned depth) {
-    address(g, depth);
+    unsigned mem = pick_memory(g);
+    address(g, depth, mem);
     value(g, V128, depth + 1);
     if (fuzz_below(2)) {
         simd_op(g, 11);
-        memarg(g, 4);
+        memarg(g, 4, mem);
         return;
     }
     unsigned log2 = (unsigned)fuzz_below(4); /* store8_lane .. store64_lane */
     simd_op(g, 88 + log2);
-    memarg(g, log2);
+    memarg(g, log2, mem);
     byte(g, (uint8_t)fuzz_below(16u >> log2));
 }
 
@@ -919,6 +1026,72 @@ static void section(fuzz_buf *m, uint8_t id, const fuzz_buf *content) {
     fuzz_buf_insert(m, m->n, content->b, content->n);
 }
 
+/* ---- constant expressions --------------------------------------------------------- */
+
+static void int_const(gen *g, uint8_t t, uint64_t v) {
+    byte(g, t == I32 ? 0x41 : 0x42);
+    sleb(g, t == I32 ? (int64_t)(int32_t)(uint32_t)v : (int64_t)v);
+}
+
+/* A constant expression of integer type t that evaluates to v (mod 2^32 or
+ * 2^64): with extended constants, a tree of add/sub/mul over constants and
+ * the immutable globals before `nglobals` whose values are known. */
+static void int_const_expr(gen *g, uint8_t t, uint64_t v, unsigned nglobals, unsigned depth) {
+    bool w = t == I64;
+    uint8_t add = w ? 0x7C : 0x6A, sub = w ? 0x7D : 0x6B, mul = w ? 0x7E : 0x6C;
+    unsigned form = g->ext_const && depth ? (unsigned)fuzz_below(5) : 0;
+    uint64_t a = form == 1 || form == 2 ? (uint64_t)interesting_int(w) : 0;
+    switch (form) {
+    case 1: /* a + (v - a) */
+        int_const_expr(g, t, a, nglobals, depth - 1);
+        int_const_expr(g, t, v - a, nglobals, depth - 1);
+        byte(g, add);
+        return;
+    case 2: /* (v + a) - a */
+        int_const_expr(g, t, v + a, nglobals, depth - 1);
+        int_const_expr(g, t, a, nglobals, depth - 1);
+        byte(g, sub);
+        return;
+    case 3: { /* q * k + r */
+        uint64_t k = 1 + fuzz_below(9), q = (w ? v : (uint32_t)v) / k;
+        int_const_expr(g, t, q, nglobals, depth - 1);
+        int_const(g, t, k);
+        byte(g, mul);
+        int_const_expr(g, t, v - q * k, nglobals, depth - 1);
+        byte(g, add);
+        return;
+    }
+    case 4: /* global.get j + (v - value of j) */
+        for (unsigned tries = 0; tries < 4 && nglobals > 1; tries++) {
+            unsigned j = 1 + (unsigned)fuzz_below(nglobals - 1);
+            if (!g->gknown[j] || g->globals[j] != t)
+                continue;
+            byte(g, 0x23), uleb(g, j);
+            int_const_expr(g, t, v - (uint64_t)g->gval[j], nglobals, depth - 1);
+            byte(g, add);
+            return;
+        }
+        break;
+    default:
+        break;
+    }
+    int_const(g, t, v);
+}
+
+/* Global i's initialiser (global 0 is the fuel). */
+static void global_init(gen *g, unsigned i, unsigned fuel) {
+    uint8_t t = g->globals[i];
+    if (i == 0)
+        int_const_expr(g, I32, fuel, 0, 2);
+    else if (!g->ext_const || (t != I32 && t != I64))
+        const_of(g, t);
+    else {
+        g->gval[i] = interesting_int(t == I64);
+        g->gknown[i] = !g->gmut[i];
+        int_const_expr(g, t, (uint64_t)g->gval[i], i, 2);
+    }
+}
+
 static bool exportable(const gen *g, unsigned j) {
     const fsig *s = &g->funcs[j];
     if (!g->o->deterministic)
@@ -949,7 +1122,7 @@ static void body(gen *g, fuzz_buf *code) {
         g->locals[g->nlocals++] = t;
     }
     /* The loop counters: not in g->locals, so nothing else touches them. */
-    uleb(g, MAX_DEPTH), byte(g, I32);
+    uleb(g, MAX_DEPTH), byte(g, g->wide_counters ? I64 : I32);
     g->counters = g->nlocals;
     g->loop_depth = 0;
     g->nlabels = 0;
@@ -959,8 +1132,10 @@ static void body(gen *g, fuzz_buf *code) {
     unsigned n = 1 + (unsigned)fuzz_below(4);
     for (unsigned i = 0; i < n; i++)
         stmt(g, 0);
-    for (unsigned i = 0; i < s->nresults; i++)
-        value(g, s->results[i], 0);
+    /* With tail calls, a third of the bodies end in one. */
+    if (!(g->tail && !fuzz_below(3) && tail_call(g, 0)))
+        for (unsigned i = 0; i < s->nresults; i++)
+            value(g, s->results[i], 0);
     byte(g, 0x0B);
     fuzz_buf_put_leb(code, b.n);
     fuzz_buf_insert(code, code->n, b.b, b.n);
@@ -968,11 +1143,43 @@ static void body(gen *g, fuzz_buf *code) {
     g->out = NULL;
 }
 
+/* Whether the last module uses a Wasm 3.0 feature. */
+static bool used_wasm3;
+
+bool fuzz_gen_used_wasm3(void) { return used_wasm3; }
+
+/* Memories for this module: 1 to 3, some 64-bit. */
+static void pick_memories(gen *g) {
+    g->nmems = g->o->multi_memory && fuzz_below(2) ? 2 + (unsigned)fuzz_below(MAX_MEMS - 1) : 1;
+    bool wide = g->o->memory64 && fuzz_below(2);
+    for (unsigned i = 0; i < g->nmems; i++)
+        g->mem64[i] = wide && (g->nmems == 1 || fuzz_below(2));
+    g->wide_counters = g->mem64[0];
+    used_wasm3 = g->nmems > 1;
+    for (unsigned i = 0; i < g->nmems; i++)
+        used_wasm3 |= g->mem64[i];
+}
+
+/* The active data segment: memory `mem` at a small offset (flags 2 name
+ * the memory); then its bytes follow. */
+static void active_data_header(gen *g, unsigned mem) {
+    if (mem == 0 && (g->nmems == 1 || !fuzz_below(2)))
+        byte(g, 0x00);
+    else
+        byte(g, 0x02), uleb(g, mem);
+    int_const_expr(g, g->mem64[mem] ? I64 : I32, fuzz_below(256), g->nglobals, 2);
+    byte(g, 0x0B);
+}
+
 void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     init_ops();
     gen g = {.o = o};
     simd = o->simd && fuzz_below(2);
+    pick_memories(&g);
+    g.tail = o->tail_calls && fuzz_below(2);
+    g.ext_const = o->extended_const && fuzz_below(2);
+    used_wasm3 |= g.tail || g.ext_const;
     unsigned max = o->max_funcs && o->max_funcs <= MAX_FUNCS ? o->max_funcs : 5;
     g.nfuncs = 1 + (unsigned)fuzz_below(max);
     for (unsigned j = 0; j < g.nfuncs; j++) {
@@ -1028,17 +1235,16 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     sec.n = 0; /* table: every function, room to grow */
     uleb(&g, 1), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs), uleb(&g, g.nfuncs + 4);
     section(m, 4, &sec);
-    sec.n = 0; /* memory: 1 page, at most 2 */
-    uleb(&g, 1), byte(&g, 0x01), uleb(&g, 1), uleb(&g, 2);
+    sec.n = 0; /* memories: 1 page, at most 2 (flag 4: 64-bit) */
+    uleb(&g, g.nmems);
+    for (unsigned i = 0; i < g.nmems; i++)
+        byte(&g, g.mem64[i] ? 0x05 : 0x01), uleb(&g, 1), uleb(&g, 2);
     section(m, 5, &sec);
     sec.n = 0;
     uleb(&g, g.nglobals);
     for (unsigned i = 0; i < g.nglobals; i++) {
         byte(&g, g.globals[i]), byte(&g, g.gmut[i]);
-        if (i == 0)
-            byte(&g, 0x41), sleb(&g, o->fuel ? o->fuel : 300);
-        else
-            const_of(&g, g.globals[i]);
+        global_init(&g, i, o->fuel ? o->fuel : 300);
         byte(&g, 0x0B);
     }
     section(m, 6, &sec);
@@ -1058,7 +1264,9 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     }
     section(m, 7, &sec);
     sec.n = 0; /* elem: table[0..n) = every function */
-    uleb(&g, 1), byte(&g, 0x00), byte(&g, 0x41), sleb(&g, 0), byte(&g, 0x0B);
+    uleb(&g, 1), byte(&g, 0x00);
+    int_const_expr(&g, I32, 0, g.nglobals, 2);
+    byte(&g, 0x0B);
     uleb(&g, g.nfuncs);
     for (unsigned j = 0; j < g.nfuncs; j++)
         uleb(&g, j);
@@ -1075,7 +1283,7 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     section(m, 10, &sec);
     sec.n = 0; /* data: an active segment, then a passive one */
     uleb(&g, 2);
-    byte(&g, 0x00), byte(&g, 0x41), sleb(&g, (int64_t)fuzz_below(256)), byte(&g, 0x0B);
+    active_data_header(&g, pick_memory(&g));
     for (unsigned k = 0; k < 2; k++) {
         unsigned len = (unsigned)fuzz_below(24);
         if (k == 1)

@@ -25,6 +25,18 @@
  * vector, so two correct engines must agree
  * on every export's result or trap.  The exports are then only the functions
  * whose parameters and results are all i32/i64, named "f<index>".
+ *
+ * The Wasm 3.0 options each apply to about half of the modules:
+ * `tail_calls` adds return_call and return_call_indirect (through the table
+ * of every function; the fuel in global 0 bounds tail-call cycles as it
+ * bounds recursion); `multi_memory` gives a module two or three memories,
+ * with loads, stores, memory.size/grow/fill/init and memory.copy between
+ * them; `memory64` makes some memories 64-bit (i64 addresses, offsets and
+ * addresses near the end of memory and past 2^32, out-of-bounds traps);
+ * `extended_const` builds global initialisers and segment offsets from
+ * add/sub/mul and global.get.  wabt's wasm-interp does not run such
+ * modules: fuzz_gen_used_wasm3() says whether the last one needs an oracle
+ * that does (the reference interpreter).
  */
 #ifndef W2N_FUZZ_GEN_H
 #define W2N_FUZZ_GEN_H
@@ -39,9 +51,16 @@ typedef struct fuzz_gen_options {
     bool simd;             /* about half of the modules also use v128 */
     unsigned max_funcs;    /* 0 = default (5) */
     unsigned fuel;         /* 0 = default (1000) */
+    bool tail_calls;       /* Wasm 3.0 options: see above */
+    bool multi_memory;
+    bool memory64;
+    bool extended_const;
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */
 void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o);
+
+/* Whether the last module generated uses a Wasm 3.0 feature. */
+bool fuzz_gen_used_wasm3(void);
 
 #endif

@@ -340,3 +340,33 @@ Test(fuzz_regressions, br_table_with_only_a_default) {
         cr_expect_eq(o.result.of.i32, 7, "-O%d: %d", opt, o.result.of.i32);
     }
 }
+
+/* wat2wasm --enable-multi-memory --enable-memory64 of:
+ * (module
+ *   (memory 1)
+ *   (memory i64 1)
+ *   (data "\2a\00\00\00")
+ *   ;; w2n-fuzz-run --wasm3 (seed 2, mismatch-0000210): the validator typed
+ *   ;; memory.init's destination by memory 0, so an i64 one was refused
+ *   (func (export "init64") (result i32)
+ *     (memory.init 1 0 (i64.const 8) (i32.const 0) (i32.const 4))
+ *     (i32.load 1 (i64.const 8))))
+ */
+static const uint8_t init64_wasm[] = {
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, 0x01, 0x05, 0x01, 0x60,
+  0x00, 0x01, 0x7f, 0x03, 0x02, 0x01, 0x00, 0x05, 0x05, 0x02, 0x00, 0x01,
+  0x04, 0x01, 0x07, 0x0a, 0x01, 0x06, 0x69, 0x6e, 0x69, 0x74, 0x36, 0x34,
+  0x00, 0x00, 0x0c, 0x01, 0x01, 0x0a, 0x14, 0x01, 0x12, 0x00, 0x42, 0x08,
+  0x41, 0x00, 0x41, 0x04, 0xfc, 0x08, 0x00, 0x01, 0x42, 0x08, 0x28, 0x42,
+  0x01, 0x00, 0x0b, 0x0b, 0x07, 0x01, 0x01, 0x04, 0x2a, 0x00, 0x00, 0x00
+};
+
+Test(fuzz_regressions, memory_init_types_destination_by_its_memory) {
+    for (int opt = 0; opt <= 2; opt += 2)
+        for (int b = 0; b < 2; b++) {
+            outcome o = call_export(init64_wasm, sizeof init64_wasm, opt,
+                                    b ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD, "init64");
+            cr_assert_eq(o.status, W2N_OK, "-O%d", opt);
+            cr_expect_eq(o.result.of.i32, 42, "-O%d: %d", opt, o.result.of.i32);
+        }
+}

@@ -9,6 +9,10 @@
  * stop at once; after every call the results, the traps and the whole
  * memory must agree.  A range check that let a loop run too far would
  * show as a missing trap or a store the reference did not make.
+ *
+ * Loops over a 64-bit memory (the proof in 64 bits) get the same, with
+ * starts, bounds and bases near 2^32, 2^62, 2^63 and 2^64, where a sum that
+ * wrapped in the range check would let the fast version run too far.
  */
 #include <string.h>
 
@@ -91,8 +95,77 @@ static const char *const growing_loop =
     "                        (local.get $end))))\n"
     "    (local.get $n)))\n";
 
-static const uint32_t starts[] = {0, 1, 5, 100, 4000, 65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu, 0x80000001u};
-static const uint32_t bases[] = {0, 100, 1000, 30000, 65000, 65533, 0xFFFFFF00u};
+/* i64 counter and addresses: a byte stored at base + i (offset 2), one
+ * loaded at base - i. */
+static const char *const byte_loop64 =
+    "(module (memory i64 1)\n"
+    "  (func (export \"run\") (param $i i64) (param $end i64) (param $base i64) (result i32)\n"
+    "    (local $n i32)\n"
+    "    (loop $l\n"
+    "      (i32.store8 offset=2 (i64.add (local.get $base) (local.get $i)) (local.get $n))\n"
+    "      (local.set $n (i32.add (local.get $n)\n"
+    "        (i32.load8_u (i64.sub (local.get $base) (local.get $i)))))\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.const 1)))\n"
+    "      (br_if $l (i64.%s (local.tee $i (i64.add (local.get $i) (i64.const %d)))\n"
+    "                        (local.get $end))))\n"
+    "    (local.get $n)))\n";
+
+/* Scaled indices, a bound on the left, and an i32 index zero-extended into
+ * a 64-bit address (proved as an i32 one, kept below 2^32). */
+static const char *const word_loop64 =
+    "(module (memory i64 1)\n"
+    "  (func (export \"run\") (param $i i64) (param $end i64) (param $base i64) (result i32)\n"
+    "    (local $n i32) (local $j i32) (local $b32 i32)\n"
+    "    (local.set $j (i32.wrap_i64 (local.get $i)))\n"
+    "    (local.set $b32 (i32.wrap_i64 (local.get $base)))\n"
+    "    (loop $l\n"
+    "      (i64.store offset=8 (i64.add (local.get $base) (i64.shl (local.get $i) (i64.const 3)))\n"
+    "        (local.get $i))\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.load16_u offset=1 (i64.extend_i32_u\n"
+    "        (i32.add (local.get $b32) (local.get $j))))))\n"
+    "      (local.set $j (i32.add (local.get $j) (i32.const %d)))\n"
+    "      (local.set $i (i64.add (local.get $i) (i64.const %d)))\n"
+    "      (br_if $l (i64.%s (local.get $end) (local.get $i))))\n"
+    "    (local.get $n)))\n";
+
+/* Loads from memory 1 (with data), stores to memory 0: each access is
+ * checked against its own memory's size.  %s: "" or "i64", the address
+ * type of both memories; then the address type's prefix three times. */
+static const char *const two_memory_loop =
+    "(module (memory %s 2) (memory $one %s 1)\n"
+    "  (data (memory 1) (%s.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\")\n"
+    "  (func (export \"run\") (param $i %s) (param $end %s) (param $base %s) (result i32)\n"
+    "    (local $n i32)\n"
+    "    (loop $l\n"
+    "      (local.set $n (i32.add (local.get $n)\n"
+    "        (i32.load16_u $one offset=1 (%s.sub (local.get $base) (local.get $i)))))\n"
+    "      (i32.store8 (%s.add (local.get $base) (local.get $i)) (local.get $n))\n"
+    "      (br_if $l (%s.%s (local.tee $i (%s.add (local.get $i) (%s.const %d)))\n"
+    "                        (local.get $end))))\n"
+    "    (local.get $n)))\n";
+
+/* Where calls start, bases and ends, for i32 or i64 addresses. */
+typedef struct address_space {
+    bool wide;
+    const uint64_t *starts, *bases, *ends;
+    size_t nstarts, nbases, nends;
+} address_space;
+
+static const uint64_t starts32[] = {0, 1, 5, 100, 4000, 65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu,
+                                    0x80000001u};
+static const uint64_t bases32[] = {0, 100, 1000, 30000, 65000, 65533, 0xFFFFFF00u};
+static const uint64_t ends32[] = {0, 10, 1000, 65535, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu};
+#define TOP UINT64_MAX
+static const uint64_t starts64[] = {0, 1, 5, 100, 65530, 65534, TOP - 15, TOP / 2 - 1, TOP / 2 + 2,
+                                    (UINT64_C(1) << 62) - 3, (UINT64_C(1) << 32) - 4,
+                                    UINT64_C(1) << 61};
+static const uint64_t bases64[] = {0,         100,  1000, 30000, 65000, 65533,
+                                   TOP - 255, UINT64_C(1) << 32, UINT64_C(1) << 62};
+static const uint64_t ends64[] = {0, 10, 1000, 65535, TOP / 2, TOP / 2 + 1, TOP, UINT64_C(1) << 62};
+static const address_space space32 = {false, starts32, bases32, ends32, sizeof starts32 / 8,
+                                      sizeof bases32 / 8, sizeof ends32 / 8};
+static const address_space space64 = {true, starts64, bases64, ends64, sizeof starts64 / 8,
+                                      sizeof bases64 / 8, sizeof ends64 / 8};
 
 /* A small deterministic generator, so failures replay. */
 static uint32_t next_random(uint32_t *state) {
@@ -100,13 +173,13 @@ static uint32_t next_random(uint32_t *state) {
     return *state >> 8;
 }
 
-static uint32_t pick_end(uint32_t start, uint32_t *state) {
-    static const uint32_t fixed[] = {0, 10, 1000, 65535, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu};
-    uint32_t r = next_random(state) % 10;
-    if (r < 7)
-        return fixed[r];
-    int32_t delta = (int32_t)(next_random(state) % 200) - 100;
-    return start + (uint32_t)delta;
+static uint64_t pick_end(uint64_t start, uint32_t *state, const address_space *as) {
+    uint32_t r = next_random(state) % (uint32_t)(as->nends + 3);
+    if (r < as->nends)
+        return as->ends[r];
+    int64_t delta = (int64_t)(next_random(state) % 200) - 100;
+    uint64_t end = start + (uint64_t)delta;
+    return as->wide ? end : (uint32_t)end;
 }
 
 static loaded load_at(const char *wat, int opt, w2n_bounds_mode mode, w2n_compile_stats *stats) {
@@ -118,9 +191,13 @@ static loaded load_at(const char *wat, int opt, w2n_bounds_mode mode, w2n_compil
     return load_with(wat, &opts);
 }
 
-static w2n_status call_run(loaded *l, uint32_t i, uint32_t end, uint32_t base, int32_t *out,
-                           w2n_trap *trap) {
-    w2n_value args[3] = {w2n_i32((int32_t)i), w2n_i32((int32_t)end), w2n_i32((int32_t)base)}, r;
+static w2n_value arg(const address_space *as, uint64_t v) {
+    return as->wide ? w2n_i64((int64_t)v) : w2n_i32((int32_t)(uint32_t)v);
+}
+
+static w2n_status call_run(loaded *l, const address_space *as, uint64_t i, uint64_t end,
+                           uint64_t base, int32_t *out, w2n_trap *trap) {
+    w2n_value args[3] = {arg(as, i), arg(as, end), arg(as, base)}, r;
     w2n_error err;
     w2n_status s = w2n_func_call(l->store, export_func(l, "run"), args, 3, &r, 1, trap, &err);
     *out = s == W2N_OK ? r.of.i32 : 0;
@@ -130,7 +207,7 @@ static w2n_status call_run(loaded *l, uint32_t i, uint32_t end, uint32_t base, i
 /* Run the same calls on -O0 and -O2 builds of `wat`, whose loop must have a
  * range check covering `accesses` accesses; count the calls that trapped. */
 static unsigned compare_builds(const char *wat, uint32_t accesses, uint32_t seed,
-                               w2n_bounds_mode mode) {
+                               w2n_bounds_mode mode, const address_space *as) {
     w2n_compile_stats stats;
     loaded ref = load_at(wat, 0, mode, NULL), fast = load_at(wat, 2, mode, &stats);
     cr_assert_eq(stats.loops_versioned, 1, "%s", wat);
@@ -140,37 +217,40 @@ static unsigned compare_builds(const char *wat, uint32_t accesses, uint32_t seed
     uint32_t state = seed;
     unsigned traps = 0;
     for (int call = 0; call < 40; call++) {
-        uint32_t i = starts[next_random(&state) % (sizeof starts / sizeof *starts)];
-        uint32_t base = bases[next_random(&state) % (sizeof bases / sizeof *bases)];
-        uint32_t end = pick_end(i, &state);
+        uint64_t i = as->starts[next_random(&state) % as->nstarts];
+        uint64_t base = as->bases[next_random(&state) % as->nbases];
+        uint64_t end = pick_end(i, &state, as);
         int32_t r_ref, r_fast;
         w2n_trap t_ref, t_fast;
-        w2n_status s_ref = call_run(&ref, i, end, base, &r_ref, &t_ref);
-        w2n_status s_fast = call_run(&fast, i, end, base, &r_fast, &t_fast);
-        cr_assert_eq(s_fast, s_ref, "%s\nrun(%u, %u, %u): status %d at -O2, %d at -O0", wat, i, end,
-                     base, s_fast, s_ref);
+        w2n_status s_ref = call_run(&ref, as, i, end, base, &r_ref, &t_ref);
+        w2n_status s_fast = call_run(&fast, as, i, end, base, &r_fast, &t_fast);
+        char call_text[128];
+        snprintf(call_text, sizeof call_text, "run(%#llx, %#llx, %#llx)", (unsigned long long)i,
+                 (unsigned long long)end, (unsigned long long)base);
+        cr_assert_eq(s_fast, s_ref, "%s\n%s: status %d at -O2, %d at -O0", wat, call_text, s_fast,
+                     s_ref);
         if (s_ref == W2N_ERR_TRAP) {
-            cr_assert_eq(t_fast.code, t_ref.code, "%s\nrun(%u, %u, %u): trap", wat, i, end, base);
+            cr_assert_eq(t_fast.code, t_ref.code, "%s\n%s: trap", wat, call_text);
             traps++;
         } else {
-            cr_assert_eq(r_fast, r_ref, "%s\nrun(%u, %u, %u): %d at -O2, %d at -O0", wat, i, end,
-                         base, r_fast, r_ref);
+            cr_assert_eq(r_fast, r_ref, "%s\n%s: %d at -O2, %d at -O0", wat, call_text, r_fast,
+                         r_ref);
         }
         cr_assert(memcmp(w2n_memory_data(fast_mem), w2n_memory_data(ref_mem), 65536) == 0,
-                  "%s\nrun(%u, %u, %u): memory differs", wat, i, end, base);
+                  "%s\n%s: memory differs", wat, call_text);
     }
     unload(&ref);
     unload(&fast);
     return traps;
 }
 
-static void byte_loops(w2n_bounds_mode mode) {
+static void byte_loops(w2n_bounds_mode mode, const address_space *as) {
     char wat[2048];
     unsigned traps = 0, calls = 0;
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p++)
         for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
-            snprintf(wat, sizeof wat, byte_loop, predicates[p], steps[s]);
-            traps += compare_builds(wat, 2, (uint32_t)(p * 31 + s), mode);
+            snprintf(wat, sizeof wat, as->wide ? byte_loop64 : byte_loop, predicates[p], steps[s]);
+            traps += compare_builds(wat, 2, (uint32_t)(p * 31 + s), mode, as);
             calls += 40;
         }
     /* Both outcomes must be exercised, or the comparison proves little. */
@@ -182,7 +262,7 @@ static void word_loops(w2n_bounds_mode mode) {
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p++)
         for (int step = -1; step <= 1; step += 2) {
             snprintf(wat, sizeof wat, word_loop, step, predicates[p]);
-            compare_builds(wat, 3, (uint32_t)(p * 7 + (size_t)(step + 1)), mode);
+            compare_builds(wat, 3, (uint32_t)(p * 7 + (size_t)(step + 1)), mode, &space32);
         }
 }
 
@@ -192,7 +272,7 @@ static void gather_loops(w2n_bounds_mode mode) {
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 2)
         for (size_t s = 0; s < sizeof steps / sizeof *steps; s++) {
             snprintf(wat, sizeof wat, gather_loop, predicates[p], steps[s]);
-            traps += compare_builds(wat, 2, (uint32_t)(p * 13 + s), mode);
+            traps += compare_builds(wat, 2, (uint32_t)(p * 13 + s), mode, &space32);
         }
     cr_assert(traps > 0, "no call trapped");
 }
@@ -202,13 +282,49 @@ static void value_and_growing_loops(w2n_bounds_mode mode) {
     for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 3)
         for (int step = -1; step <= 1; step += 2) {
             snprintf(wat, sizeof wat, value_loop, step, predicates[p]);
-            compare_builds(wat, 2, (uint32_t)(p * 5 + (size_t)(step + 1)), mode);
+            compare_builds(wat, 2, (uint32_t)(p * 5 + (size_t)(step + 1)), mode, &space32);
             snprintf(wat, sizeof wat, growing_loop, predicates[p], step);
-            compare_builds(wat, 1, (uint32_t)(p * 3 + (size_t)(step + 1)), mode);
+            compare_builds(wat, 1, (uint32_t)(p * 3 + (size_t)(step + 1)), mode, &space32);
         }
 }
 
-Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD); }
+/* Scaled i64 indices and a zero-extended i32 one. */
+static void word_loops64(w2n_bounds_mode mode) {
+    char wat[2048];
+    for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p++)
+        for (int step = -1; step <= 1; step += 2) {
+            snprintf(wat, sizeof wat, word_loop64, step, step, predicates[p]);
+            compare_builds(wat, 2, (uint32_t)(p * 7 + (size_t)(step + 1)), mode, &space64);
+        }
+}
+
+static void two_memory_loops(w2n_bounds_mode mode, const address_space *as) {
+    char wat[4096];
+    const char *at = as->wide ? "i64" : "i32", *decl = as->wide ? "i64" : "";
+    unsigned traps = 0;
+    for (size_t p = 0; p < sizeof predicates / sizeof *predicates; p += 2)
+        for (size_t s = 0; s < sizeof steps / sizeof *steps; s += 2) {
+            snprintf(wat, sizeof wat, two_memory_loop, decl, decl, at, at, at, at, at, at, at,
+                     predicates[p], at, at, steps[s]);
+            traps += compare_builds(wat, 2, (uint32_t)(p * 17 + s), mode, as);
+        }
+    cr_assert(traps > 0, "no call trapped");
+}
+
+Test(loop_version, guard_two_memory_loops, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_GUARD, &space32);
+}
+Test(loop_version, explicit_two_memory_loops, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_EXPLICIT, &space32);
+}
+Test(loop_version, guard_two_memory_loops64, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_GUARD, &space64);
+}
+Test(loop_version, explicit_two_memory_loops64, .timeout = 120) {
+    two_memory_loops(W2N_BOUNDS_EXPLICIT, &space64);
+}
+
+Test(loop_version, guard_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD, &space32); }
 Test(loop_version, guard_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, guard_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_GUARD); }
 Test(loop_version, explicit_gather_loops, .timeout = 120) { gather_loops(W2N_BOUNDS_EXPLICIT); }
@@ -218,5 +334,13 @@ Test(loop_version, guard_value_and_growing_loops, .timeout = 120) {
 Test(loop_version, explicit_value_and_growing_loops, .timeout = 120) {
     value_and_growing_loops(W2N_BOUNDS_EXPLICIT);
 }
-Test(loop_version, explicit_byte_loops, .timeout = 120) { byte_loops(W2N_BOUNDS_EXPLICIT); }
+Test(loop_version, explicit_byte_loops, .timeout = 120) {
+    byte_loops(W2N_BOUNDS_EXPLICIT, &space32);
+}
+Test(loop_version, guard_byte_loops64, .timeout = 120) { byte_loops(W2N_BOUNDS_GUARD, &space64); }
+Test(loop_version, explicit_byte_loops64, .timeout = 120) {
+    byte_loops(W2N_BOUNDS_EXPLICIT, &space64);
+}
+Test(loop_version, guard_word_loops64, .timeout = 120) { word_loops64(W2N_BOUNDS_GUARD); }
+Test(loop_version, explicit_word_loops64, .timeout = 120) { word_loops64(W2N_BOUNDS_EXPLICIT); }
 Test(loop_version, explicit_word_loops, .timeout = 120) { word_loops(W2N_BOUNDS_EXPLICIT); }
