@@ -239,13 +239,7 @@ static int read_signature(cmp_job *job) {
         fprintf(stderr, "w2n compare: %s exports no function '%s'\n", job->wasm,
                 job->export_name);
     } else {
-        uint32_t func = m->exports[found].index, type = 0;
-        for (uint32_t i = 0, k = 0; i < m->nimports; i++)
-            if (m->imports[i].kind == W2N_EXTERN_FUNC && k++ == func)
-                type = m->imports[i].func_type;
-        if (func >= m->nimported_funcs)
-            type = m->func_types[func - m->nimported_funcs];
-        const w2n_functype *t = &m->types[type];
+        const w2n_functype *t = w2n_inspect_func_type(m, m->exports[found].index);
         if (t->nparams > CMP_MAX_ARGV || t->nresults > CMP_MAX_ARGV) {
             fprintf(stderr, "w2n compare: '%s' has too many parameters or results\n",
                     job->export_name);

@@ -54,15 +54,6 @@ static bool ctype_of(w2n_valtype t, ctype_info *out) {
     }
 }
 
-static const w2n_functype *func_type(const w2n_meta *m, uint32_t func) {
-    if (func < m->nimported_funcs) {
-        for (uint32_t i = 0, k = 0; i < m->nimports; i++)
-            if (m->imports[i].kind == W2N_EXTERN_FUNC && k++ == func)
-                return &m->types[m->imports[i].func_type];
-    }
-    return &m->types[m->func_types[func - m->nimported_funcs]];
-}
-
 static bool expressible(const w2n_functype *t) {
     ctype_info c;
     for (uint32_t i = 0; i < t->nparams; i++)
@@ -124,7 +115,7 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
         }
     }
     for (uint32_t f = 0; f < m->nimported_funcs + m->nfuncs; f++)
-        if (!expressible(func_type(m, f))) {
+        if (!expressible(w2n_inspect_func_type(m, f))) {
             bool used = f < m->nimported_funcs;
             for (uint32_t e = 0; e < m->nexports; e++)
                 used |= m->exports[e].kind == W2N_EXTERN_FUNC && m->exports[e].index == f;
@@ -161,7 +152,7 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
     if (m->nimported_funcs)
         fprintf(out, "/* Imported functions: define these in your program. */\n");
     for (uint32_t i = 0, k = 0; i < m->nimports; i++, k++) {
-        const w2n_functype *t = func_type(m, k);
+        const w2n_functype *t = w2n_inspect_func_type(m, k);
         char name[384], mod[128], fld[128];
         c_name(m->imports[i].module, strlen(m->imports[i].module), mod, sizeof mod);
         c_name(m->imports[i].name, strlen(m->imports[i].name), fld, sizeof fld);
@@ -217,7 +208,7 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
             "    if (s != W2N_OK) {\n        %s_free(m);\n        return s;\n    }\n",
             p, p, m->nimported_funcs ? m->nimported_funcs : 1, p, p, p, p);
     for (uint32_t k = 0; k < m->nimported_funcs; k++) {
-        const w2n_functype *t = func_type(m, k);
+        const w2n_functype *t = w2n_inspect_func_type(m, k);
         fprintf(out, "    {\n        static w2n_valtype params[] = {");
         for (uint32_t a = 0; a < t->nparams; a++)
             fprintf(out, "%s0x%02x", a ? ", " : "", t->params[a]);
@@ -265,7 +256,7 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
         }
         if (x->kind != W2N_EXTERN_FUNC)
             continue;
-        const w2n_functype *t = func_type(m, x->index);
+        const w2n_functype *t = w2n_inspect_func_type(m, x->index);
         fprintf(out, "/* Export \"%s\". W2N_OK with its results, or W2N_ERR_TRAP with *trap. */\n",
                 name);
         fprintf(out, "static inline w2n_status %s_%s(", p, name);

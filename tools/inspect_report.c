@@ -17,6 +17,15 @@
 
 #define EM_RISCV_ 243   /* EM_RISCV, missing from older elf.h */
 
+const w2n_functype *w2n_inspect_func_type(const w2n_meta *m, uint32_t func) {
+    if (func < m->nimported_funcs) {
+        for (uint32_t i = 0, k = 0; i < m->nimports; i++)
+            if (m->imports[i].kind == W2N_EXTERN_FUNC && k++ == func)
+                return &m->types[m->imports[i].func_type];
+    }
+    return &m->types[m->func_types[func - m->nimported_funcs]];
+}
+
 const char *w2n_inspect_machine_name(unsigned m) {
     switch (m) {
     case EM_X86_64: return "x86_64";

@@ -44,6 +44,10 @@ typedef struct w2n_inspect_report {
 int w2n_inspect_read(const char *path, w2n_inspect_report *r);
 void w2n_inspect_report_free(w2n_inspect_report *r);
 
+/* The type of function `func` (imports first, as Wasm numbers them) in the
+ * metadata, which the loader's checks keep in range. */
+const w2n_functype *w2n_inspect_func_type(const w2n_meta *m, uint32_t func);
+
 /* The ELF machine as a target name: "x86_64", "aarch64", "riscv64", "unknown". */
 const char *w2n_inspect_machine_name(unsigned machine);
 
