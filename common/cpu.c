@@ -81,7 +81,8 @@ static w2n_status apply(feature_set *s, const char *list, w2n_error *err) {
         if (n >= MAX_NAME)
             return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                                  "object names a CPU feature of %zu bytes, longer than any "
-                                 "this runtime knows", n);
+                                 "this runtime knows",
+                                 n);
         size_t at = find(s, w, n);
         if (n && remove && at < s->n) {
             memcpy(s->names[at], s->names[s->n - 1], MAX_NAME);
@@ -125,7 +126,7 @@ w2n_status w2n_cpu_check(w2n_arch arch, const char *cpu, const char *features,
     if (!a)
         return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                              "no CPU feature table for architecture %d", (int)arch);
-    feature_set local;          /* ~4 KiB: fine on any thread that loads */
+    feature_set local; /* ~4 KiB: fine on any thread that loads */
     feature_set *s = &local;
     s->n = 0;
     if (cpu && *cpu) {
@@ -134,7 +135,8 @@ w2n_status w2n_cpu_check(w2n_arch arch, const char *cpu, const char *features,
             return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                                  "object was compiled with --cpu=%s, a CPU this runtime does "
                                  "not know, so it cannot check that this machine runs the code; "
-                                 "compile with a --cpu it knows or with --features", cpu);
+                                 "compile with a --cpu it knows or with --features",
+                                 cpu);
         w2n_status st = apply(s, m->features, err);
         if (st != W2N_OK)
             return st;
@@ -157,11 +159,12 @@ w2n_status w2n_cpu_check(w2n_arch arch, const char *cpu, const char *features,
     if (*missing)
         return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                              "this machine lacks CPU features the object needs: %s%s%s "
-                             "(compiled with %s)", missing, *unknown ? "; unknown: " : "",
-                             unknown, flags);
+                             "(compiled with %s)",
+                             missing, *unknown ? "; unknown: " : "", unknown, flags);
     if (*unknown)
         return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET,
                              "object needs CPU features this runtime cannot check: %s "
-                             "(compiled with %s)", unknown, flags);
+                             "(compiled with %s)",
+                             unknown, flags);
     return W2N_OK;
 }

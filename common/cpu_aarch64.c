@@ -13,18 +13,9 @@
 #define V82 V80 ",lse,rdm,fullfp16,dotprod,rcpc"
 
 static const w2n_cpu_model models[] = {
-    {"generic", ""},
-    {"cortex-a35", V80},
-    {"cortex-a53", V80},
-    {"cortex-a57", V80},
-    {"cortex-a72", V80},
-    {"cortex-a73", V80},
-    {"cortex-a55", V82},
-    {"cortex-a75", V82},
-    {"cortex-a76", V82},
-    {"cortex-a77", V82},
-    {"cortex-a78", V82},
-    {"neoverse-n1", V82},
+    {"generic", ""},     {"cortex-a35", V80}, {"cortex-a53", V80}, {"cortex-a57", V80},
+    {"cortex-a72", V80}, {"cortex-a73", V80}, {"cortex-a55", V82}, {"cortex-a75", V82},
+    {"cortex-a76", V82}, {"cortex-a77", V82}, {"cortex-a78", V82}, {"neoverse-n1", V82},
 };
 
 const w2n_cpu_arch w2n_cpu_aarch64 = {

@@ -48,8 +48,7 @@ static w2n_status check_header(const uint8_t *b, size_t size, w2n_error *err) {
     uint16_t machine = u16(b + 18);
     if (!w2n_elf_machine_name(machine))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 18,
-                             "object is for ELF machine %u, which w2n does not support",
-                             machine);
+                             "object is for ELF machine %u, which w2n does not support", machine);
     if (u16(b + 52) < EHDR_SIZE)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 52, "ELF header size too small");
     return W2N_OK;
@@ -143,8 +142,7 @@ static w2n_status read_symbols(w2n_elf *elf, w2n_error *err) {
             continue;
         if (elf->symtab)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                                 "more than one symbol table (sections %u and %u)",
-                                 elf->symtab, i);
+                                 "more than one symbol table (sections %u and %u)", elf->symtab, i);
         elf->symtab = i;
     }
     if (!elf->symtab)
@@ -185,9 +183,9 @@ static w2n_status read_symbols(w2n_elf *elf, w2n_error *err) {
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
                                  "symbol '%s': extended section indexes are not supported",
                                  sym->name);
-        if (sym->shndx < W2N_SHN_LORESERVE ? sym->shndx >= elf->nsections
-                                           : sym->shndx != W2N_SHN_ABS &&
-                                                 sym->shndx != W2N_SHN_COMMON)
+        if (sym->shndx < W2N_SHN_LORESERVE
+                ? sym->shndx >= elf->nsections
+                : sym->shndx != W2N_SHN_ABS && sym->shndx != W2N_SHN_COMMON)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
                                  "symbol %zu ('%s') has bad section index %u", i, sym->name,
                                  sym->shndx);
@@ -224,8 +222,8 @@ static w2n_status check_relocs(const w2n_elf *elf, uint32_t i, w2n_error *err) {
         uint64_t sym = info >> 32;
         if (sym >= elf->nsymbols)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize + 8,
-                                 "relocation %zu of %s: symbol index %llu out of range", k,
-                                 s->name, (unsigned long long)sym);
+                                 "relocation %zu of %s: symbol index %llu out of range", k, s->name,
+                                 (unsigned long long)sym);
         if (off > t->size)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize,
                                  "relocation %zu of %s: offset 0x%llx past the end of %s", k,
@@ -274,9 +272,10 @@ size_t w2n_elf_rela_count(const w2n_elf *elf, uint32_t section) {
 w2n_elf_rela w2n_elf_rela_get(const w2n_elf *elf, uint32_t section, size_t i) {
     const uint8_t *p = elf->sections[section].data + i * RELA_SIZE;
     uint64_t info = u64(p + 8);
-    w2n_elf_rela r = {
-        .offset = u64(p), .type = (uint32_t)info, .sym = (uint32_t)(info >> 32),
-        .addend = (int64_t)u64(p + 16)};
+    w2n_elf_rela r = {.offset = u64(p),
+                      .type = (uint32_t)info,
+                      .sym = (uint32_t)(info >> 32),
+                      .addend = (int64_t)u64(p + 16)};
     return r;
 }
 

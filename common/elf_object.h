@@ -31,7 +31,12 @@ enum {
     W2N_SHT_SYMTAB_SHNDX = 18
 };
 
-enum { W2N_SHF_WRITE = 0x1, W2N_SHF_ALLOC = 0x2, W2N_SHF_EXECINSTR = 0x4, W2N_SHF_TLS = 0x400 };
+enum {
+    W2N_SHF_WRITE = 0x1,
+    W2N_SHF_ALLOC = 0x2,
+    W2N_SHF_EXECINSTR = 0x4,
+    W2N_SHF_TLS = 0x400
+};
 
 enum {
     W2N_SHN_UNDEF = 0,
@@ -41,7 +46,11 @@ enum {
     W2N_SHN_XINDEX = 0xffff
 };
 
-enum { W2N_STB_LOCAL = 0, W2N_STB_GLOBAL = 1, W2N_STB_WEAK = 2 };
+enum {
+    W2N_STB_LOCAL = 0,
+    W2N_STB_GLOBAL = 1,
+    W2N_STB_WEAK = 2
+};
 enum {
     W2N_STT_NOTYPE = 0,
     W2N_STT_OBJECT = 1,
@@ -54,44 +63,44 @@ enum {
 };
 
 typedef struct w2n_elf_section {
-    const char *name;       /* NUL-terminated, inside the object */
+    const char *name; /* NUL-terminated, inside the object */
     uint32_t type;
     uint64_t flags;
-    uint64_t offset;        /* checked: offset + size <= file size unless NOBITS */
+    uint64_t offset; /* checked: offset + size <= file size unless NOBITS */
     uint64_t size;
-    uint64_t align;         /* 0 or a power of two; 0 is taken as 1 */
+    uint64_t align; /* 0 or a power of two; 0 is taken as 1 */
     uint64_t entsize;
     uint32_t link;
     uint32_t info;
-    const uint8_t *data;    /* the contents, or NULL for NOBITS */
+    const uint8_t *data; /* the contents, or NULL for NOBITS */
 } w2n_elf_section;
 
 typedef struct w2n_elf_symbol {
-    const char *name;       /* "" when unnamed */
+    const char *name; /* "" when unnamed */
     uint64_t value;
     uint64_t size;
-    uint16_t shndx;         /* section index (checked < nsections) or SHN_* */
-    uint8_t bind;           /* STB_* */
-    uint8_t type;           /* STT_* */
+    uint16_t shndx; /* section index (checked < nsections) or SHN_* */
+    uint8_t bind;   /* STB_* */
+    uint8_t type;   /* STT_* */
 } w2n_elf_symbol;
 
 typedef struct w2n_elf_rela {
-    uint64_t offset;        /* in the target section (not yet checked against a width) */
+    uint64_t offset; /* in the target section (not yet checked against a width) */
     uint32_t type;
-    uint32_t sym;           /* checked < nsymbols */
+    uint32_t sym; /* checked < nsymbols */
     int64_t addend;
 } w2n_elf_rela;
 
 typedef struct w2n_elf {
     const uint8_t *bytes;
     size_t size;
-    uint16_t machine;       /* e_machine */
-    uint32_t flags;         /* e_flags */
+    uint16_t machine; /* e_machine */
+    uint32_t flags;   /* e_flags */
     uint32_t nsections;
     w2n_elf_section *sections;
-    uint32_t nsymbols;      /* including the null symbol 0 */
+    uint32_t nsymbols; /* including the null symbol 0 */
     w2n_elf_symbol *symbols;
-    uint32_t symtab;        /* index of the SHT_SYMTAB section, 0 if none */
+    uint32_t symtab; /* index of the SHT_SYMTAB section, 0 if none */
 } w2n_elf;
 
 /* Parse and check.  On failure *out is zeroed and nothing leaks; errors are

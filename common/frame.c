@@ -43,14 +43,14 @@ w2n_status w2n_frame_measure_object(const w2n_elf *elf, w2n_arch arch, w2n_frame
             continue;
         if (sym->value > sec->size || sym->size > sec->size - sym->value)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                                 "function %s lies outside its section %s", sym->name,
-                                 sec->name);
+                                 "function %s lies outside its section %s", sym->name, sec->name);
         w2n_frame_size f;
         size_t bad = 0;
         if (!measure(sec->data + sym->value, sym->size, &f, &bad))
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                                  "cannot measure the stack frame of function %s: unknown "
-                                 "stack-pointer write at offset 0x%zx", sym->name, bad);
+                                 "stack-pointer write at offset 0x%zx",
+                                 sym->name, bad);
         if (f.bytes > out->bytes)
             out->bytes = f.bytes;
         if (f.vlenb > out->vlenb)

@@ -32,7 +32,7 @@
 
 typedef struct w2n_frame_size {
     uint64_t bytes;
-    uint64_t vlenb;         /* times the vector register size in bytes */
+    uint64_t vlenb; /* times the vector register size in bytes */
 } w2n_frame_size;
 
 /* One architecture's decoder: measure the function in code[0..size).  On

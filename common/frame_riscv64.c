@@ -16,7 +16,11 @@
  */
 #include "frame.h"
 
-enum reg_kind { UNKNOWN, CONST, SPREL };
+enum reg_kind {
+    UNKNOWN,
+    CONST,
+    SPREL
+};
 
 /* CONST: c + v * vlenb.  SPREL: the entry sp minus (c + v * vlenb). */
 typedef struct reg {
@@ -26,13 +30,16 @@ typedef struct reg {
 
 typedef struct scan {
     reg x[32];
-    w2n_frame_size alloc;   /* sum of sp decrements */
-    w2n_frame_size peak;    /* deepest sp set from another register */
+    w2n_frame_size alloc; /* sum of sp decrements */
+    w2n_frame_size peak;  /* deepest sp set from another register */
     bool failed;
 } scan;
 
-enum { SP = 2, RA = 1 };
-#define VALUE_BOUND ((int64_t)1 << 40)   /* beyond any frame: give up on the value */
+enum {
+    SP = 2,
+    RA = 1
+};
+#define VALUE_BOUND ((int64_t)1 << 40) /* beyond any frame: give up on the value */
 
 static reg unknown(void) { return (reg){UNKNOWN, 0, 0}; }
 static reg constant(int64_t c, int64_t v) { return (reg){CONST, c, v}; }
@@ -51,7 +58,9 @@ static void forget_constants(scan *s, bool call) {
             s->x[r] = unknown();
 }
 
-static uint64_t add_saturated(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
+static uint64_t add_saturated(uint64_t a, uint64_t b) {
+    return a > UINT64_MAX - b ? UINT64_MAX : a + b;
+}
 
 static void add_to(w2n_frame_size *f, int64_t c, int64_t v) {
     f->bytes = add_saturated(f->bytes, (uint64_t)c);
@@ -83,8 +92,7 @@ static void write_sp(scan *s, reg val, bool from_sp) {
 }
 
 static void write(scan *s, unsigned rd, reg val, bool from_sp) {
-    if (val.c > VALUE_BOUND || val.c < -VALUE_BOUND || val.v > VALUE_BOUND ||
-        val.v < -VALUE_BOUND)
+    if (val.c > VALUE_BOUND || val.c < -VALUE_BOUND || val.v > VALUE_BOUND || val.v < -VALUE_BOUND)
         val = unknown();
     if (rd == SP)
         write_sp(s, val, from_sp);
@@ -124,7 +132,7 @@ static reg mul_regs(reg a, reg b) {
     if (b.v)
         return mul_regs(b, a);
     if (!small(a.c) || !small(a.v) || !small(b.c))
-        return unknown();   /* no frame is that large; and the product cannot overflow */
+        return unknown(); /* no frame is that large; and the product cannot overflow */
     return constant(a.c * b.c, a.v * b.c);
 }
 
@@ -158,11 +166,11 @@ static void clobber(scan *s, unsigned rd) { write(s, rd, unknown(), false); }
 static void op_imm(scan *s, uint32_t i, unsigned rd, unsigned rs1) {
     int64_t imm = (int32_t)i >> 20;
     switch ((i >> 12) & 7) {
-    case 0: write(s, rd, add_imm(s->x[rs1], imm), rs1 == SP); break;     /* addi */
-    case 1:                                                                 /* slli */
+    case 0: write(s, rd, add_imm(s->x[rs1], imm), rs1 == SP); break; /* addi */
+    case 1:                                                          /* slli */
         write(s, rd, (i >> 26) ? unknown() : shift_left(s->x[rs1], (i >> 20) & 63), false);
         break;
-    case 7:                                                                 /* andi */
+    case 7: /* andi */
         if (rd == SP)
             realign_sp(s, rs1, imm);
         else
@@ -188,53 +196,66 @@ static void op_reg(scan *s, uint32_t i, unsigned rd, unsigned rs1, unsigned rs2)
 /* OP-FP and OP-V write an integer register only in these forms. */
 static bool fp_writes_x(uint32_t i) {
     unsigned f5 = i >> 27;
-    return f5 == 0x14 || f5 == 0x18 || f5 == 0x1c;   /* compare, fcvt to int, fmv.x/fclass */
+    return f5 == 0x14 || f5 == 0x18 || f5 == 0x1c; /* compare, fcvt to int, fmv.x/fclass */
 }
 
 static bool vector_writes_x(uint32_t i) {
     unsigned f3 = (i >> 12) & 7;
-    return f3 == 7 || (f3 == 2 && (i >> 26) == 0x10);   /* vsetvl*, vmv.x.s/vcpop/vfirst */
+    return f3 == 7 || (f3 == 2 && (i >> 26) == 0x10); /* vsetvl*, vmv.x.s/vcpop/vfirst */
 }
 
 static void step32(scan *s, uint32_t i) {
     unsigned rd = (i >> 7) & 31, rs1 = (i >> 15) & 31, rs2 = (i >> 20) & 31;
     switch (i & 0x7f) {
-    case 0x37: write(s, rd, constant(sext(i & 0xfffff000u, 32), 0), false); break;  /* lui */
+    case 0x37: write(s, rd, constant(sext(i & 0xfffff000u, 32), 0), false); break; /* lui */
     case 0x13: op_imm(s, i, rd, rs1); break;
-    case 0x1b:                                                                    /* addiw */
+    case 0x1b: /* addiw */
         write(s, rd, ((i >> 12) & 7) ? unknown() : addiw(s->x[rs1], (int32_t)i >> 20), false);
         break;
     case 0x33: op_reg(s, i, rd, rs1, rs2); break;
-    case 0x73:                                                                    /* csrr */
+    case 0x73: /* csrr */
         if (((i >> 12) & 7) == 2 && rs1 == 0 && (i >> 20) == 0xc22)
-            write(s, rd, constant(0, 1), false);                                 /* vlenb */
+            write(s, rd, constant(0, 1), false); /* vlenb */
         else if ((i >> 12) & 7)
             clobber(s, rd);
         break;
-    case 0x6f: case 0x67:                                                         /* jal(r) */
+    case 0x6f:
+    case 0x67: /* jal(r) */
         forget_constants(s, rd != 0);
         clobber(s, rd);
         break;
-    case 0x63: forget_constants(s, false); break;                                 /* branch */
-    case 0x23: case 0x27: case 0x0f: case 0x07:             /* stores, fence, FP/vector loads */
-    case 0x43: case 0x47: case 0x4b: case 0x4f:             /* fused multiply-add */
+    case 0x63: forget_constants(s, false); break; /* branch */
+    case 0x23:
+    case 0x27:
+    case 0x0f:
+    case 0x07: /* stores, fence, FP/vector loads */
+    case 0x43:
+    case 0x47:
+    case 0x4b:
+    case 0x4f: /* fused multiply-add */ break;
+    case 0x53:
+        if (fp_writes_x(i))
+            clobber(s, rd);
         break;
-    case 0x53: if (fp_writes_x(i)) clobber(s, rd); break;
-    case 0x57: if (vector_writes_x(i)) clobber(s, rd); break;
-    default: clobber(s, rd);        /* loads, auipc, atomics, *w ops, extensions */
+    case 0x57:
+        if (vector_writes_x(i))
+            clobber(s, rd);
+        break;
+    default: clobber(s, rd); /* loads, auipc, atomics, *w ops, extensions */
     }
 }
 
 static void quadrant0(scan *s, uint16_t h) {
     unsigned rd = 8 + ((h >> 2) & 7);
     switch (h >> 13) {
-    case 0: {                                                                 /* c.addi4spn */
+    case 0: { /* c.addi4spn */
         int64_t uimm = ((h >> 7) & 0x30) | ((h >> 1) & 0x3c0) | ((h >> 4) & 4) | ((h >> 2) & 8);
         write(s, rd, add_imm(s->x[SP], uimm), false);
         break;
     }
-    case 2: case 3: clobber(s, rd); break;                                    /* c.lw, c.ld */
-    default: break;                                                           /* c.fld, stores */
+    case 2:
+    case 3: clobber(s, rd); break; /* c.lw, c.ld */
+    default: break;                /* c.fld, stores */
     }
 }
 
@@ -242,45 +263,47 @@ static void quadrant1(scan *s, uint16_t h) {
     unsigned rd = (h >> 7) & 31, rdp = 8 + ((h >> 7) & 7);
     int64_t imm6 = sext(((h >> 7) & 0x20) | ((h >> 2) & 0x1f), 6);
     switch (h >> 13) {
-    case 0: write(s, rd, add_imm(s->x[rd], imm6), rd == SP); break;           /* c.addi */
-    case 1: write(s, rd, addiw(s->x[rd], imm6), false); break;                /* c.addiw */
-    case 2: write(s, rd, constant(imm6, 0), false); break;                    /* c.li */
+    case 0: write(s, rd, add_imm(s->x[rd], imm6), rd == SP); break; /* c.addi */
+    case 1: write(s, rd, addiw(s->x[rd], imm6), false); break;      /* c.addiw */
+    case 2: write(s, rd, constant(imm6, 0), false); break;          /* c.li */
     case 3:
-        if (rd == SP) {                                                       /* c.addi16sp */
+        if (rd == SP) { /* c.addi16sp */
             int64_t imm = sext(((h >> 3) & 0x200) | ((h << 4) & 0x180) | ((h << 1) & 0x40) |
-                               ((h << 3) & 0x20) | ((h >> 2) & 0x10), 10);
+                                   ((h << 3) & 0x20) | ((h >> 2) & 0x10),
+                               10);
             write(s, SP, add_imm(s->x[SP], imm), true);
-        } else {                                                              /* c.lui */
+        } else { /* c.lui */
             write(s, rd, constant(imm6 * 4096, 0), false);
         }
         break;
     case 4:
-        if (((h >> 10) & 3) == 3 && !(h & 0x1000) && ((h >> 5) & 3) == 0)     /* c.sub */
+        if (((h >> 10) & 3) == 3 && !(h & 0x1000) && ((h >> 5) & 3) == 0) /* c.sub */
             write(s, rdp, sub_regs(s->x[rdp], s->x[8 + ((h >> 2) & 7)]), false);
         else
             clobber(s, rdp);
         break;
-    default: forget_constants(s, false); break;                     /* c.j, c.beqz, c.bnez */
+    default: forget_constants(s, false); break; /* c.j, c.beqz, c.bnez */
     }
 }
 
 static void quadrant2(scan *s, uint16_t h) {
     unsigned rd = (h >> 7) & 31, rs2 = (h >> 2) & 31;
     switch (h >> 13) {
-    case 0: write(s, rd, shift_left(s->x[rd], ((h >> 7) & 0x20) | rs2), false); break;  /* c.slli */
-    case 2: case 3: clobber(s, rd); break;                                    /* c.lwsp, c.ldsp */
+    case 0: write(s, rd, shift_left(s->x[rd], ((h >> 7) & 0x20) | rs2), false); break; /* c.slli */
+    case 2:
+    case 3: clobber(s, rd); break; /* c.lwsp, c.ldsp */
     case 4:
-        if (!(h & 0x1000) && rs2 == 0)                                        /* c.jr */
+        if (!(h & 0x1000) && rs2 == 0) /* c.jr */
             forget_constants(s, false);
-        else if (!(h & 0x1000))                                               /* c.mv */
+        else if (!(h & 0x1000)) /* c.mv */
             write(s, rd, s->x[rs2], false);
-        else if (rs2 == 0 && rd != 0) {                                       /* c.jalr */
+        else if (rs2 == 0 && rd != 0) { /* c.jalr */
             forget_constants(s, true);
             clobber(s, RA);
-        } else if (rs2 != 0)                                                  /* c.add */
+        } else if (rs2 != 0) /* c.add */
             write(s, rd, add_regs(s->x[rd], s->x[rs2]), rd == SP || rs2 == SP);
         break;
-    default: break;                                                           /* c.fldsp, stores */
+    default: break; /* c.fldsp, stores */
     }
 }
 
@@ -304,7 +327,7 @@ bool w2n_frame_measure_riscv64(const uint8_t *code, size_t size, w2n_frame_size 
             pos += 2;
             continue;
         }
-        if ((h & 0x1f) == 0x1f || pos + 4 > size) {   /* 48-bit and longer, or cut short */
+        if ((h & 0x1f) == 0x1f || pos + 4 > size) { /* 48-bit and longer, or cut short */
             s.failed = true;
             break;
         }

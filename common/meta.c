@@ -163,7 +163,7 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     put_u32(&b, (m->abi_version & 0xFFFFu) | m->abi_minor << 16);
     put_u32(&b, m->arch);
     put_u32(&b, m->flags);
-    put_u64(&b, m->max_frame);      /* at W2N_META_FRAME_OFFSET */
+    put_u64(&b, m->max_frame); /* at W2N_META_FRAME_OFFSET */
     put_u32(&b, m->max_frame_vlenb);
     put_str(&b, m->cpu);
     put_str(&b, m->features);
@@ -234,7 +234,7 @@ typedef struct rbuf {
     w2n_error *err;
     w2n_status code;
     bool failed;
-    uint32_t ntypes;          /* of the module, once read: concrete types name one */
+    uint32_t ntypes; /* of the module, once read: concrete types name one */
 } rbuf;
 
 /* Record the first failure only; later reads return zeros. */
@@ -387,7 +387,7 @@ static void get_globaltype(rbuf *r, w2n_globaltype *g) {
     g->is_mutable = get_bool(r);
 }
 
-#define CONST_SIZE 21u   /* kind u8, index u32, two u64 */
+#define CONST_SIZE 21u /* kind u8, index u32, two u64 */
 
 /* Index spaces known while decoding; const exprs are checked against them. */
 typedef struct spaces {
@@ -426,9 +426,11 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
     if (r->failed)
         return;
     switch (c->kind) {
-    case W2N_CONST_I32: case W2N_CONST_I64: case W2N_CONST_F32:
-    case W2N_CONST_F64: case W2N_CONST_V128:
-        break;
+    case W2N_CONST_I32:
+    case W2N_CONST_I64:
+    case W2N_CONST_F32:
+    case W2N_CONST_F64:
+    case W2N_CONST_V128: break;
     case W2N_CONST_REF_NULL:
         if (!is_reftype(c->index, r->ntypes) || !w2n_valtype_is_nullable(c->index))
             bad(r, "ref.null of a non-reference type");
@@ -442,8 +444,7 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
             bad(r, "global.get index out of range");
         break;
     case W2N_CONST_EXTENDED: check_extended(r, c, s); break;
-    default:
-        bad(r, "unknown constant expression");
+    default: bad(r, "unknown constant expression");
     }
 }
 
@@ -615,11 +616,12 @@ static void get_exports(rbuf *r, w2n_meta *m, const spaces *s) {
         e->index = get_u32(r);
         if (r->failed)
             break;
-        uint64_t limit = e->kind == W2N_EXTERN_FUNC ? s->funcs
-                       : e->kind == W2N_EXTERN_TABLE ? s->tables
-                       : e->kind == W2N_EXTERN_MEMORY ? s->memories
-                       : e->kind == W2N_EXTERN_GLOBAL ? s->globals
-                       : e->kind == W2N_EXTERN_TAG ? s->tags : 0;
+        uint64_t limit = e->kind == W2N_EXTERN_FUNC     ? s->funcs
+                         : e->kind == W2N_EXTERN_TABLE  ? s->tables
+                         : e->kind == W2N_EXTERN_MEMORY ? s->memories
+                         : e->kind == W2N_EXTERN_GLOBAL ? s->globals
+                         : e->kind == W2N_EXTERN_TAG    ? s->tags
+                                                        : 0;
         if (e->kind > W2N_EXTERN_TAG)
             bad(r, "unknown export kind");
         else if (e->index >= limit)
@@ -638,7 +640,7 @@ static void get_elems(rbuf *r, w2n_meta *m, const spaces *s) {
         e->mode = get_u8(r);
         e->type = get_u32(r);
         e->table = get_u32(r);
-        get_const_unchecked(r, &e->offset);   /* meaningful for active segments only */
+        get_const_unchecked(r, &e->offset); /* meaningful for active segments only */
         if (r->failed)
             break;
         if (e->mode == W2N_SEGMENT_ACTIVE)
@@ -663,7 +665,7 @@ static void get_datas(rbuf *r, w2n_meta *m, const spaces *s) {
         w2n_meta_data *d = &m->datas[i];
         d->mode = get_u8(r);
         d->memory = get_u32(r);
-        get_const_unchecked(r, &d->offset);   /* meaningful for active segments only */
+        get_const_unchecked(r, &d->offset); /* meaningful for active segments only */
         if (r->failed)
             break;
         if (d->mode == W2N_SEGMENT_ACTIVE)

@@ -26,11 +26,11 @@
 typedef struct w2n_meta_import {
     char *module;
     char *name;
-    uint8_t kind;             /* w2n_extern_kind */
-    uint32_t func_type;       /* FUNC and TAG: type index */
-    w2n_tabletype table;      /* TABLE */
-    w2n_limits memory;        /* MEMORY */
-    w2n_globaltype global;    /* GLOBAL */
+    uint8_t kind;          /* w2n_extern_kind */
+    uint32_t func_type;    /* FUNC and TAG: type index */
+    w2n_tabletype table;   /* TABLE */
+    w2n_limits memory;     /* MEMORY */
+    w2n_globaltype global; /* GLOBAL */
 } w2n_meta_import;
 
 typedef struct w2n_meta_global {
@@ -39,10 +39,10 @@ typedef struct w2n_meta_global {
 } w2n_meta_global;
 
 typedef struct w2n_meta_export {
-    char *name;               /* NUL-terminated, but may contain NULs: */
-    uint32_t name_len;        /* its length in bytes */
-    uint8_t kind;             /* w2n_extern_kind */
-    uint32_t index;           /* in that kind's index space (imports first) */
+    char *name;        /* NUL-terminated, but may contain NULs: */
+    uint32_t name_len; /* its length in bytes */
+    uint8_t kind;      /* w2n_extern_kind */
+    uint32_t index;    /* in that kind's index space (imports first) */
 } w2n_meta_export;
 
 typedef enum w2n_segment_mode {
@@ -52,26 +52,26 @@ typedef enum w2n_segment_mode {
 } w2n_segment_mode;
 
 typedef struct w2n_meta_elem {
-    uint8_t mode;             /* w2n_segment_mode */
-    w2n_valtype type;         /* a reference type */
-    uint32_t table;           /* ACTIVE only */
-    w2n_const_expr offset;    /* ACTIVE only */
+    uint8_t mode;          /* w2n_segment_mode */
+    w2n_valtype type;      /* a reference type */
+    uint32_t table;        /* ACTIVE only */
+    w2n_const_expr offset; /* ACTIVE only */
     uint32_t count;
     w2n_const_expr *items;
 } w2n_meta_elem;
 
 typedef struct w2n_meta_data {
-    uint8_t mode;             /* ACTIVE or PASSIVE */
-    uint32_t memory;          /* ACTIVE only */
-    w2n_const_expr offset;    /* ACTIVE only */
+    uint8_t mode;          /* ACTIVE or PASSIVE */
+    uint32_t memory;       /* ACTIVE only */
+    w2n_const_expr offset; /* ACTIVE only */
     uint32_t size;
     uint8_t *bytes;
 } w2n_meta_data;
 
 typedef struct w2n_meta {
-    uint32_t abi_version;     /* W2N_ABI_VERSION when written */
-    uint32_t arch;            /* w2n_arch */
-    uint32_t flags;           /* enum w2n_meta_flags */
+    uint32_t abi_version; /* W2N_ABI_VERSION when written */
+    uint32_t arch;        /* w2n_arch */
+    uint32_t flags;       /* enum w2n_meta_flags */
     /* The largest native stack frame of the object's functions, measured by
      * the compiler from its code (frame.h): max_frame bytes plus
      * max_frame_vlenb times the vector register size (RISC-V vlenb).  Both 0
@@ -80,30 +80,30 @@ typedef struct w2n_meta {
      * generation, in the object it emitted. */
     uint64_t max_frame;
     uint32_t max_frame_vlenb;
-    char *cpu;                /* CPU the code was compiled for, "" = baseline */
-    char *features;           /* LLVM feature string, "" = none extra */
-    uint64_t module_hash;     /* FNV-1a 64 of the input .wasm bytes */
+    char *cpu;            /* CPU the code was compiled for, "" = baseline */
+    char *features;       /* LLVM feature string, "" = none extra */
+    uint64_t module_hash; /* FNV-1a 64 of the input .wasm bytes */
 
     uint32_t ntypes;
     w2n_functype *types;
     uint32_t nimports;
     w2n_meta_import *imports;
-    uint32_t nfuncs;          /* defined functions only */
-    uint32_t *func_types;     /* type index of each defined function */
-    uint32_t ntables;         /* defined tables only */
+    uint32_t nfuncs;      /* defined functions only */
+    uint32_t *func_types; /* type index of each defined function */
+    uint32_t ntables;     /* defined tables only */
     w2n_tabletype *tables;
-    uint32_t nmemories;       /* defined memories only */
+    uint32_t nmemories; /* defined memories only */
     w2n_limits *memories;
-    uint32_t nconst_ops;      /* pool of W2N_CONST_EXTENDED runs (extended-const) */
+    uint32_t nconst_ops; /* pool of W2N_CONST_EXTENDED runs (extended-const) */
     w2n_const_expr *const_ops;
-    uint32_t nglobals;        /* defined globals only */
+    uint32_t nglobals; /* defined globals only */
     w2n_meta_global *globals;
     w2n_const_expr *table_inits; /* ntables (or NULL): a table's initial value; kind 0: null */
-    uint32_t ntags;           /* defined tags only (exceptions) */
-    uint32_t *tag_types;      /* type index of each defined tag (no results) */
+    uint32_t ntags;              /* defined tags only (exceptions) */
+    uint32_t *tag_types;         /* type index of each defined tag (no results) */
     uint32_t nexports;
     w2n_meta_export *exports;
-    int64_t start;            /* start function index, or -1 */
+    int64_t start; /* start function index, or -1 */
     uint32_t nelems;
     w2n_meta_elem *elems;
     uint32_t ndatas;
@@ -114,11 +114,11 @@ typedef struct w2n_meta {
 
     /* Provenance, since ABI 3.1 (encoded after the data segments; the minor
      * shares abi_version's u32).  Objects of minor 0 decode with these zero. */
-    uint32_t abi_minor;       /* W2N_ABI_MINOR when written */
-    char *w2n_version;        /* W2N_VERSION of the w2n that compiled it, "0.1.0" */
-    char *target;             /* canonical triple compiled for, "aarch64-linux-gnu" */
-    uint8_t opt_level;        /* 0..3 */
-    uint32_t wasm_features;   /* the w2n_features the module was allowed */
+    uint32_t abi_minor;        /* W2N_ABI_MINOR when written */
+    char *w2n_version;         /* W2N_VERSION of the w2n that compiled it, "0.1.0" */
+    char *target;              /* canonical triple compiled for, "aarch64-linux-gnu" */
+    uint8_t opt_level;         /* 0..3 */
+    uint32_t wasm_features;    /* the w2n_features the module was allowed */
     uint8_t module_sha256[32]; /* SHA-256 of the input .wasm bytes */
 } w2n_meta;
 

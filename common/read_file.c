@@ -18,7 +18,8 @@ static w2n_status io_fail(w2n_error *err, int e) {
     switch (e) {
     case ENOENT: why = "no such file"; break;
     case EISDIR: why = "is a directory"; break;
-    case EACCES: case EPERM: why = "permission denied"; break;
+    case EACCES:
+    case EPERM: why = "permission denied"; break;
     case ENOTDIR: why = "a path component is not a directory"; break;
     case ELOOP: why = "too many symbolic links"; break;
     case ENAMETOOLONG: why = "file name too long"; break;

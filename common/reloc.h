@@ -41,15 +41,15 @@ enum w2n_reloc_flags {
 };
 
 typedef struct w2n_reloc_args {
-    uint8_t *loc;       /* the bytes to patch (howto->size of them) */
-    uint64_t P;         /* run-time address of the place */
-    uint64_t S;         /* symbol value (or its stub) */
-    int64_t A;          /* addend */
-    uint64_t Z;         /* symbol size (SIZE32/SIZE64) */
-    uint64_t got;       /* address of the GOT slot of S (W2N_RELOC_GOT) */
-    uint64_t got_base;  /* address of the GOT (W2N_RELOC_GOT_BASE) */
-    int64_t pair;       /* X of the matching HI20 (W2N_RELOC_PAIR_LO) */
-    int64_t value;      /* out: the computed X */
+    uint8_t *loc;      /* the bytes to patch (howto->size of them) */
+    uint64_t P;        /* run-time address of the place */
+    uint64_t S;        /* symbol value (or its stub) */
+    int64_t A;         /* addend */
+    uint64_t Z;        /* symbol size (SIZE32/SIZE64) */
+    uint64_t got;      /* address of the GOT slot of S (W2N_RELOC_GOT) */
+    uint64_t got_base; /* address of the GOT (W2N_RELOC_GOT_BASE) */
+    int64_t pair;      /* X of the matching HI20 (W2N_RELOC_PAIR_LO) */
+    int64_t value;     /* out: the computed X */
 } w2n_reloc_args;
 
 typedef w2n_reloc_result (*w2n_reloc_fn)(w2n_reloc_args *a);
@@ -71,8 +71,8 @@ typedef struct w2n_reloc_name {
 
 typedef struct w2n_reloc_arch {
     w2n_arch arch;
-    const char *name;      /* "aarch64" */
-    uint16_t machine;      /* ELF e_machine */
+    const char *name; /* "aarch64" */
+    uint16_t machine; /* ELF e_machine */
     /* e_flags & eflags_mask must equal eflags_value (e.g. the RISC-V float
      * ABI: our runtime is lp64d); eflags_meaning names it in errors. */
     uint32_t eflags_mask, eflags_value;
@@ -81,7 +81,7 @@ typedef struct w2n_reloc_arch {
     size_t nhowtos;
     const w2n_reloc_name *unsupported;
     size_t nunsupported;
-    size_t stub_size;      /* bytes per call stub (a multiple of 8) */
+    size_t stub_size; /* bytes per call stub (a multiple of 8) */
     /* Write a stub at `loc` (run-time address stub_addr) that jumps to target
      * from anywhere in the address space; clobbers only registers the ABI
      * lets a veneer/PLT entry clobber. */

@@ -173,7 +173,8 @@ static w2n_reloc_result call26(w2n_reloc_args *a) {
     return w2n_reloc_insn_signed(a->loc, a->value = sap(a), 2, 0, 26);
 }
 
-#define H(t, sz, fl, fn) {R_AARCH64_##t, "R_AARCH64_" #t, sz, fl, fn}
+#define H(t, sz, fl, fn) \
+    { R_AARCH64_##t, "R_AARCH64_" #t, sz, fl, fn }
 static const w2n_reloc_howto howtos[] = {
     H(NONE_OLD, 0, W2N_RELOC_IGNORE, NULL),
     H(NONE, 0, W2N_RELOC_IGNORE, NULL),

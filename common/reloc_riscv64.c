@@ -247,7 +247,8 @@ static w2n_reloc_result set32(w2n_reloc_args *a) {
     return W2N_RELOC_OK;
 }
 
-#define H(t, sz, fl, fn) {R_RISCV_##t, "R_RISCV_" #t, sz, fl, fn}
+#define H(t, sz, fl, fn) \
+    { R_RISCV_##t, "R_RISCV_" #t, sz, fl, fn }
 static const w2n_reloc_howto howtos[] = {
     H(NONE, 0, W2N_RELOC_IGNORE, NULL),
     H(32, 4, W2N_RELOC_LOW, abs32),
@@ -288,30 +289,18 @@ static const w2n_reloc_howto howtos[] = {
 /* Known, refused: thread-local storage (w2n code has none) and the
  * types only a dynamic linker or a static linker's output carries. */
 static const w2n_reloc_name unsupported[] = {
-    {3, "R_RISCV_RELATIVE"},
-    {4, "R_RISCV_COPY"},
-    {5, "R_RISCV_JUMP_SLOT"},
-    {6, "R_RISCV_TLS_DTPMOD32"},
-    {7, "R_RISCV_TLS_DTPMOD64"},
-    {8, "R_RISCV_TLS_DTPREL32"},
-    {9, "R_RISCV_TLS_DTPREL64"},
-    {10, "R_RISCV_TLS_TPREL32"},
-    {11, "R_RISCV_TLS_TPREL64"},
-    {21, "R_RISCV_TLS_GOT_HI20"},
-    {22, "R_RISCV_TLS_GD_HI20"},
-    {29, "R_RISCV_TPREL_HI20"},
-    {30, "R_RISCV_TPREL_LO12_I"},
-    {31, "R_RISCV_TPREL_LO12_S"},
-    {32, "R_RISCV_TPREL_ADD"},
-    {41, "R_RISCV_GNU_VTINHERIT"},
-    {42, "R_RISCV_GNU_VTENTRY"},
-    {58, "R_RISCV_IRELATIVE"},
-    {60, "R_RISCV_SET_ULEB128"},
-    {61, "R_RISCV_SUB_ULEB128"},
-    {62, "R_RISCV_TLSDESC_HI20"},
-    {63, "R_RISCV_TLSDESC_LOAD_LO12"},
-    {64, "R_RISCV_TLSDESC_ADD_LO12"},
-    {65, "R_RISCV_TLSDESC_CALL"},
+    {3, "R_RISCV_RELATIVE"},          {4, "R_RISCV_COPY"},
+    {5, "R_RISCV_JUMP_SLOT"},         {6, "R_RISCV_TLS_DTPMOD32"},
+    {7, "R_RISCV_TLS_DTPMOD64"},      {8, "R_RISCV_TLS_DTPREL32"},
+    {9, "R_RISCV_TLS_DTPREL64"},      {10, "R_RISCV_TLS_TPREL32"},
+    {11, "R_RISCV_TLS_TPREL64"},      {21, "R_RISCV_TLS_GOT_HI20"},
+    {22, "R_RISCV_TLS_GD_HI20"},      {29, "R_RISCV_TPREL_HI20"},
+    {30, "R_RISCV_TPREL_LO12_I"},     {31, "R_RISCV_TPREL_LO12_S"},
+    {32, "R_RISCV_TPREL_ADD"},        {41, "R_RISCV_GNU_VTINHERIT"},
+    {42, "R_RISCV_GNU_VTENTRY"},      {58, "R_RISCV_IRELATIVE"},
+    {60, "R_RISCV_SET_ULEB128"},      {61, "R_RISCV_SUB_ULEB128"},
+    {62, "R_RISCV_TLSDESC_HI20"},     {63, "R_RISCV_TLSDESC_LOAD_LO12"},
+    {64, "R_RISCV_TLSDESC_ADD_LO12"}, {65, "R_RISCV_TLSDESC_CALL"},
 };
 
 /* auipc t1,0; ld t1,16(t1); jr t1; nop; .quad target */
@@ -326,7 +315,7 @@ static void write_stub(uint8_t *loc, uint64_t stub_addr, uint64_t target) {
 const w2n_reloc_arch w2n_reloc_riscv64 = {
     .arch = W2N_ARCH_RISCV64,
     .name = "riscv64",
-    .machine = 243, /* EM_RISCV */
+    .machine = 243,      /* EM_RISCV */
     .eflags_mask = 0xe,  /* EF_RISCV_FLOAT_ABI | EF_RISCV_RVE */
     .eflags_value = 0x4, /* EF_RISCV_FLOAT_ABI_DOUBLE, not RVE */
     .eflags_meaning = "RISC-V ABI lp64d: double-float, not RV64E",

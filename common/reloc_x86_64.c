@@ -102,7 +102,8 @@ static w2n_reloc_result size64(w2n_reloc_args *a) {
     return W2N_RELOC_OK;
 }
 
-#define H(t, sz, fl, fn) {R_X86_64_##t, "R_X86_64_" #t, sz, fl, fn}
+#define H(t, sz, fl, fn) \
+    { R_X86_64_##t, "R_X86_64_" #t, sz, fl, fn }
 static const w2n_reloc_howto howtos[] = {
     H(NONE, 0, W2N_RELOC_IGNORE, NULL),
     H(64, 8, 0, abs64),

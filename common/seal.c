@@ -22,8 +22,7 @@ static void wr32(uint8_t *p, uint32_t v) {
 
 /* SHA-256 of bytes[0, size) with the seal's hash field, and also its
  * signature field if `zero_sig`, counted as zeros. */
-static void digest(const uint8_t *bytes, size_t size, bool zero_sig,
-                   uint8_t out[W2N_SHA256_SIZE]) {
+static void digest(const uint8_t *bytes, size_t size, bool zero_sig, uint8_t out[W2N_SHA256_SIZE]) {
     static const uint8_t zeros[W2N_SIGN_SIG_SIZE];
     size_t seal = size - W2N_SEAL_SIZE;
     w2n_sha256 s;
@@ -58,8 +57,7 @@ w2n_status w2n_seal_append(uint8_t **io_bytes, size_t *io_size, w2n_error *err) 
     return w2n_seal_update(p, *io_size, err);
 }
 
-w2n_status w2n_seal_read(const uint8_t *bytes, size_t size, w2n_seal_info *out,
-                         w2n_error *err) {
+w2n_status w2n_seal_read(const uint8_t *bytes, size_t size, w2n_seal_info *out, w2n_error *err) {
     memset(out, 0, sizeof *out);
     if (!bytes || size < W2N_SEAL_SIZE ||
         memcmp(bytes + size - W2N_SEAL_SIZE, W2N_SEAL_MAGIC, 8) != 0)
@@ -122,8 +120,7 @@ w2n_status w2n_seal_check(const uint8_t *bytes, size_t size, const uint8_t *trus
     return st;
 }
 
-w2n_status w2n_seal_sign(uint8_t *bytes, size_t size, const uint8_t *secret_key,
-                         w2n_error *err) {
+w2n_status w2n_seal_sign(uint8_t *bytes, size_t size, const uint8_t *secret_key, w2n_error *err) {
     w2n_seal_info info;
     w2n_status st = w2n_seal_read(bytes, size, &info, err);
     if (st != W2N_OK)

@@ -28,14 +28,14 @@
 #include "sha256.h"
 #include "w2n/error.h"
 
-#define W2N_SEAL_MAGIC "W2NSEAL"   /* 8 bytes with the NUL */
+#define W2N_SEAL_MAGIC "W2NSEAL" /* 8 bytes with the NUL */
 #define W2N_SEAL_VERSION 1u
 #define W2N_SEAL_SIZE 144u
 #define W2N_SEAL_HASH_AT 16u
 #define W2N_SEAL_KEY_AT 48u
 #define W2N_SEAL_SIG_AT 80u
 #define W2N_SEAL_SIGNED 1u
-#define W2N_SEAL_CONTEXT "w2n object signature v1"   /* signed with its NUL */
+#define W2N_SEAL_CONTEXT "w2n object signature v1" /* signed with its NUL */
 #define W2N_SIGN_PUBLIC_SIZE 32u
 #define W2N_SIGN_SECRET_SIZE 64u
 #define W2N_SIGN_SIG_SIZE 64u
@@ -45,7 +45,7 @@ typedef struct w2n_seal_info {
     uint8_t hash[W2N_SHA256_SIZE];
     bool is_signed;
     uint8_t key[W2N_SIGN_PUBLIC_SIZE];
-    size_t content_size;    /* bytes before the seal: the ELF object */
+    size_t content_size; /* bytes before the seal: the ELF object */
 } w2n_seal_info;
 
 /* Append an unsigned seal to a malloc'd object (realloc'ing it). */
@@ -65,8 +65,7 @@ w2n_status w2n_seal_check(const uint8_t *bytes, size_t size, const uint8_t *trus
 
 /* Sign a sealed object in place with a 64-byte Ed25519 secret key (which
  * holds its public key in its second half) and update the hash. */
-w2n_status w2n_seal_sign(uint8_t *bytes, size_t size, const uint8_t *secret_key,
-                         w2n_error *err);
+w2n_status w2n_seal_sign(uint8_t *bytes, size_t size, const uint8_t *secret_key, w2n_error *err);
 
 /* ---- Ed25519, from sign/sign_sodium.c (W2N_SIGNING) or sign_none.c ------------ */
 

@@ -15,8 +15,8 @@
 
 typedef struct w2n_sha256 {
     uint32_t h[8];
-    uint64_t nbytes;       /* message length so far */
-    uint8_t block[64];     /* pending bytes: nbytes % 64 of them */
+    uint64_t nbytes;   /* message length so far */
+    uint8_t block[64]; /* pending bytes: nbytes % 64 of them */
 } w2n_sha256;
 
 void w2n_sha256_init(w2n_sha256 *s);

@@ -20,10 +20,17 @@ w2n_heaptype w2n_heaptype_top(w2n_heaptype ht) {
     if (w2n_heaptype_is_concrete(ht))
         return W2N_FUNCREF;
     switch (ht) {
-    case W2N_FUNCREF: case W2N_NULLFUNCREF: return W2N_FUNCREF;
-    case W2N_EXTERNREF: case W2N_NULLEXTERNREF: return W2N_EXTERNREF;
-    case W2N_EXNREF: case W2N_NULLEXNREF: return W2N_EXNREF;
-    case W2N_ANYREF: case W2N_EQREF: case W2N_I31REF: case W2N_STRUCTREF: case W2N_ARRAYREF:
+    case W2N_FUNCREF:
+    case W2N_NULLFUNCREF: return W2N_FUNCREF;
+    case W2N_EXTERNREF:
+    case W2N_NULLEXTERNREF: return W2N_EXTERNREF;
+    case W2N_EXNREF:
+    case W2N_NULLEXNREF: return W2N_EXNREF;
+    case W2N_ANYREF:
+    case W2N_EQREF:
+    case W2N_I31REF:
+    case W2N_STRUCTREF:
+    case W2N_ARRAYREF:
     case W2N_NULLREF: return W2N_ANYREF;
     }
     return W2N_HEAPTYPE_BOTTOM;
@@ -59,9 +66,9 @@ bool w2n_valtype_sub(w2n_valtype a, w2n_valtype b) {
 /* The text name of an abstract heap type ("func"), or NULL. */
 static const char *heap_name(w2n_heaptype ht) {
     static const char *const names[] = {
-        [0x69 - 0x69] = "exn",    [0x6A - 0x69] = "array",    [0x6B - 0x69] = "struct",
-        [0x6C - 0x69] = "i31",    [0x6D - 0x69] = "eq",       [0x6E - 0x69] = "any",
-        [0x6F - 0x69] = "extern", [0x70 - 0x69] = "func",     [0x71 - 0x69] = "none",
+        [0x69 - 0x69] = "exn",      [0x6A - 0x69] = "array",  [0x6B - 0x69] = "struct",
+        [0x6C - 0x69] = "i31",      [0x6D - 0x69] = "eq",     [0x6E - 0x69] = "any",
+        [0x6F - 0x69] = "extern",   [0x70 - 0x69] = "func",   [0x71 - 0x69] = "none",
         [0x72 - 0x69] = "noextern", [0x73 - 0x69] = "nofunc", [0x74 - 0x69] = "noexn",
     };
     return w2n_heaptype_is_abstract_code(ht) ? names[ht - 0x69] : NULL;

@@ -31,40 +31,39 @@
 #include "w2n/version.h"
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: w2n compare [OPTIONS] APP.wasm [--] [ARGS...]\n"
-            "       w2n compare [OPTIONS] APP.wasm --invoke NAME [ARGS...]\n"
-            "\n"
-            "Run APP.wasm compiled by w2n and under every other engine found on PATH\n"
-            "(node, wasm-interp, wasmtime, iwasm, wasm3), check that their outputs\n"
-            "agree with w2n's, and print a table of median times: start-up (the engine\n"
-            "on an empty module), run (total - start-up), total, and ratios to w2n.\n"
-            "Without --invoke, APP.wasm is a WASI command and ARGS its arguments.\n"
-            "\n"
-            "  --invoke NAME       call export NAME with ARGS (after APP.wasm)\n"
-            "  --dir DIR           preopen DIR for WASI (repeatable)\n"
-            "  --runs N            timed runs per engine (default 5, at most 100)\n"
-            "  --engines LIST      only these engines, e.g. w2n,node (w2n is always in)\n"
-            "  --engine NAME=CMD   also run CMD, a command line like 'w2n run':\n"
-            "                      CMD [--dir D] [--invoke NAME] APP.wasm ARGS\n"
-            "  --timeout SECONDS   per run (default 600)\n"
-            "  -O0 .. -O3          w2n's optimisation level (default -O2)\n"
-            "  --json FILE         also write the results as JSON\n"
-            "  --svg FILE          also write a bar chart\n"
-            "\n"
-            "Exit status: 0 outputs agree, 1 an output differs or an input failed,\n"
-            "2 bad usage, 3 w2n does not support the module.\n");
+    fprintf(out, "usage: w2n compare [OPTIONS] APP.wasm [--] [ARGS...]\n"
+                 "       w2n compare [OPTIONS] APP.wasm --invoke NAME [ARGS...]\n"
+                 "\n"
+                 "Run APP.wasm compiled by w2n and under every other engine found on PATH\n"
+                 "(node, wasm-interp, wasmtime, iwasm, wasm3), check that their outputs\n"
+                 "agree with w2n's, and print a table of median times: start-up (the engine\n"
+                 "on an empty module), run (total - start-up), total, and ratios to w2n.\n"
+                 "Without --invoke, APP.wasm is a WASI command and ARGS its arguments.\n"
+                 "\n"
+                 "  --invoke NAME       call export NAME with ARGS (after APP.wasm)\n"
+                 "  --dir DIR           preopen DIR for WASI (repeatable)\n"
+                 "  --runs N            timed runs per engine (default 5, at most 100)\n"
+                 "  --engines LIST      only these engines, e.g. w2n,node (w2n is always in)\n"
+                 "  --engine NAME=CMD   also run CMD, a command line like 'w2n run':\n"
+                 "                      CMD [--dir D] [--invoke NAME] APP.wasm ARGS\n"
+                 "  --timeout SECONDS   per run (default 600)\n"
+                 "  -O0 .. -O3          w2n's optimisation level (default -O2)\n"
+                 "  --json FILE         also write the results as JSON\n"
+                 "  --svg FILE          also write a bar chart\n"
+                 "\n"
+                 "Exit status: 0 outputs agree, 1 an output differs or an input failed,\n"
+                 "2 bad usage, 3 w2n does not support the module.\n");
 }
 
 /* Empty modules, for the start-up of each engine: a WASI command
  * (memory + _start) and a module exporting one empty function "nop". */
-static const uint8_t empty_command[] = {
-    0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2, 1, 0, 5, 3, 1, 0, 1,
-    7, 19, 2, 6, 'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 6, '_', 's', 't', 'a', 'r', 't', 0, 0,
-    10, 4, 1, 2, 0, 0x0b};
-static const uint8_t empty_export[] = {0, 'a', 's', 'm', 1, 0, 0, 0, 1, 4, 1, 0x60, 0, 0, 3, 2,
-                                       1, 0, 7, 7, 1, 3, 'n', 'o', 'p', 0, 0, 10, 4, 1, 2, 0,
-                                       0x0b};
+static const uint8_t empty_command[] = {0,   'a', 's', 'm', 1,   0,   0,   0, 1, 4, 1,   0x60, 0,
+                                        0,   3,   2,   1,   0,   5,   3,   1, 0, 1, 7,   19,   2,
+                                        6,   'm', 'e', 'm', 'o', 'r', 'y', 2, 0, 6, '_', 's',  't',
+                                        'a', 'r', 't', 0,   0,   10,  4,   1, 2, 0, 0x0b};
+static const uint8_t empty_export[] = {0,    'a', 's', 'm', 1, 0,  0, 0, 1, 4, 1,
+                                       0x60, 0,   0,   3,   2, 1,  0, 7, 7, 1, 3,
+                                       'n',  'o', 'p', 0,   0, 10, 4, 1, 2, 0, 0x0b};
 
 /* node's side: a WASI command through node:wasi, or one export called with
  * arguments converted by the parameter types w2n read from the module. */
@@ -97,7 +96,7 @@ typedef struct options {
     int runs;
     double timeout;
     int opt_level;
-    const char *only;         /* --engines */
+    const char *only; /* --engines */
     cmp_engine custom[CMP_MAX_ENGINES];
     int ncustom;
     const char *json, *svg;
@@ -236,8 +235,7 @@ static int read_signature(cmp_job *job) {
     }
     int rc = W2N_EXIT_ERROR;
     if (found < 0) {
-        fprintf(stderr, "w2n compare: %s exports no function '%s'\n", job->wasm,
-                job->export_name);
+        fprintf(stderr, "w2n compare: %s exports no function '%s'\n", job->wasm, job->export_name);
     } else {
         const w2n_functype *t = w2n_inspect_func_type(m, m->exports[found].index);
         if (t->nparams > CMP_MAX_ARGV || t->nresults > CMP_MAX_ARGV) {
@@ -301,8 +299,8 @@ static void judge(cmp_row *r, const cmp_engine *ref_engine, const cmp_job *job,
     }
     if (!job->invoke) {
         if (o->status != ref->status)
-            snprintf(r->mismatch, sizeof r->mismatch, "exit %d, w2n %d%s%s", o->status,
-                     ref->status, o->err_tail[0] ? ": " : "", o->err_tail);
+            snprintf(r->mismatch, sizeof r->mismatch, "exit %d, w2n %d%s%s", o->status, ref->status,
+                     o->err_tail[0] ? ": " : "", o->err_tail);
         else if (o->out_len != ref->out_len || memcmp(o->out, ref->out, o->out_len))
             snprintf(r->mismatch, sizeof r->mismatch, "stdout differs (%zu bytes, w2n %zu)",
                      o->out_len, ref->out_len);
@@ -310,8 +308,8 @@ static void judge(cmp_row *r, const cmp_engine *ref_engine, const cmp_job *job,
             r->agrees = true;
         return;
     }
-    bool trapped = ref->status != 0, other_trapped = o->status != 0 ||
-                                                     (r->engine.wabt_results && strstr(o->out, "error"));
+    bool trapped = ref->status != 0,
+         other_trapped = o->status != 0 || (r->engine.wabt_results && strstr(o->out, "error"));
     if (trapped || other_trapped) {
         r->agrees = trapped && other_trapped;
         if (!r->agrees)
@@ -460,14 +458,13 @@ int w2n_cmd_compare(int argc, char **argv) {
             cmp_row *r = &s.rows[i];
             r->total_median = cmp_median(r->total, r->nruns);
             r->startup_median = cmp_median(r->startup, r->nruns);
-            r->run_median = r->total_median > r->startup_median
-                                ? r->total_median - r->startup_median
-                                : 0;
+            r->run_median =
+                r->total_median > r->startup_median ? r->total_median - r->startup_median : 0;
         }
         cmp_report_text(&s, stdout);
         const char *failed = o.json && !cmp_report_json(&s, o.json) ? o.json
-                             : o.svg && !cmp_report_svg(&s, o.svg)   ? o.svg
-                                                                      : NULL;
+                             : o.svg && !cmp_report_svg(&s, o.svg)  ? o.svg
+                                                                    : NULL;
         if (failed) {
             fprintf(stderr, "w2n compare: cannot write %s\n", failed);
             rc = W2N_EXIT_ERROR;

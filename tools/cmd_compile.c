@@ -42,47 +42,46 @@
 #include "w2n/version.h"
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: w2n compile [OPTIONS] IN.wasm... [-o OUT]\n"
-            "  -o OUT                    output object (one input) or directory (several)\n"
-            "  -O0 .. -O3                optimisation level (default -O2)\n"
-            "  --target=TRIPLE           x86_64-linux-gnu (default), aarch64-linux-gnu,\n"
-            "                            riscv64-linux-gnu\n"
-            "  --cpu=NAME                CPU to tune and select instructions for\n"
-            "                            (default: the target's portable baseline)\n"
-            "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
-            "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
-            "  --interruptible           check for host interruption in loops and calls\n"
-            "  --fuel                    count executed instructions, so that a run can be\n"
-            "                            given a budget (w2n-run --fuel=N)\n"
-            "  --stats                   print what the optimiser did to each module\n"
-            "  --wasm-features=LIST      Wasm proposals: +NAME enables, -NAME disables,\n"
-            "                            e.g. -simd (default: all w2n implements)\n"
-            "  --version                 print the version\n"
-            "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
-            "                            KEYFILE (made by 'w2n keygen')\n"
-            "  --max-compile-memory=BYTES  refuse (exit 4) a module whose compile needs more\n"
-            "                            memory than BYTES (K, M, G suffixes; default: none)\n"
-            "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
-            "                            CPU time than SECONDS (default: none)\n"
-            "  -j N, --jobs=N            compile N inputs at a time (0: one per CPU;\n"
-            "                            default 1)\n"
-            "  --cache-dir=DIR           reuse the object of an earlier compile of the same\n"
-            "                            bytes with the same options and w2n version\n"
-            "  --no-progress             no progress on stderr for several inputs\n"
-            "  --exe                     link one executable that needs nothing installed\n"
-            "                            (static runtime and WASI; default name: the\n"
-            "                            input's without .wasm)\n"
-            "  --exe-run-options=OPTS    w2n-run options baked into it, e.g. '--dir .'\n"
-            "  --cc=CMD                  the C compiler driver that links --exe (default:\n"
-            "                            cc, or TRIPLE-gcc for another architecture)\n"
-            "  --runtime-dir=DIR         the target's libw2n-runtime.a and libw2n-exe.a\n"
-            "  --header[=FILE]           also write a C header binding the module's exports\n"
-            "                            and imports (default: the object's name with .h)\n"
-            "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
-            "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
-            "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
-            "a budget; with several inputs, 1 if any failed so, else the first failure's.\n");
+    fprintf(out, "usage: w2n compile [OPTIONS] IN.wasm... [-o OUT]\n"
+                 "  -o OUT                    output object (one input) or directory (several)\n"
+                 "  -O0 .. -O3                optimisation level (default -O2)\n"
+                 "  --target=TRIPLE           x86_64-linux-gnu (default), aarch64-linux-gnu,\n"
+                 "                            riscv64-linux-gnu\n"
+                 "  --cpu=NAME                CPU to tune and select instructions for\n"
+                 "                            (default: the target's portable baseline)\n"
+                 "  --features=LIST           extra LLVM features, e.g. +avx2,+bmi2 or +v\n"
+                 "  --bounds-checks=MODE      guard (default: guard pages) or explicit\n"
+                 "  --interruptible           check for host interruption in loops and calls\n"
+                 "  --fuel                    count executed instructions, so that a run can be\n"
+                 "                            given a budget (w2n-run --fuel=N)\n"
+                 "  --stats                   print what the optimiser did to each module\n"
+                 "  --wasm-features=LIST      Wasm proposals: +NAME enables, -NAME disables,\n"
+                 "                            e.g. -simd (default: all w2n implements)\n"
+                 "  --version                 print the version\n"
+                 "  --sign KEYFILE            sign each object with the Ed25519 secret key\n"
+                 "                            KEYFILE (made by 'w2n keygen')\n"
+                 "  --max-compile-memory=BYTES  refuse (exit 4) a module whose compile needs more\n"
+                 "                            memory than BYTES (K, M, G suffixes; default: none)\n"
+                 "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
+                 "                            CPU time than SECONDS (default: none)\n"
+                 "  -j N, --jobs=N            compile N inputs at a time (0: one per CPU;\n"
+                 "                            default 1)\n"
+                 "  --cache-dir=DIR           reuse the object of an earlier compile of the same\n"
+                 "                            bytes with the same options and w2n version\n"
+                 "  --no-progress             no progress on stderr for several inputs\n"
+                 "  --exe                     link one executable that needs nothing installed\n"
+                 "                            (static runtime and WASI; default name: the\n"
+                 "                            input's without .wasm)\n"
+                 "  --exe-run-options=OPTS    w2n-run options baked into it, e.g. '--dir .'\n"
+                 "  --cc=CMD                  the C compiler driver that links --exe (default:\n"
+                 "                            cc, or TRIPLE-gcc for another architecture)\n"
+                 "  --runtime-dir=DIR         the target's libw2n-runtime.a and libw2n-exe.a\n"
+                 "  --header[=FILE]           also write a C header binding the module's exports\n"
+                 "                            and imports (default: the object's name with .h)\n"
+                 "Exit status: 0 all compiled, 1 an input failed, 2 a bad command line,\n"
+                 "3 an input uses a feature w2n does not support or LIST disables (or --sign\n"
+                 "in a build without signing support), 4 an input exceeds a limit of w2n's or\n"
+                 "a budget; with several inputs, 1 if any failed so, else the first failure's.\n");
 }
 
 static bool is_dir(const char *path) {
@@ -113,11 +112,11 @@ typedef struct compile_job {
     char **outputs;
     const w2n_compile_options *opts;
     const w2n_compile_budget *budget;
-    const uint8_t *sign_key;  /* NULL: unsigned */
-    const char *cache_dir;    /* NULL: no cache */
+    const uint8_t *sign_key;    /* NULL: unsigned */
+    const char *cache_dir;      /* NULL: no cache */
     const w2n_exe_options *exe; /* NULL: write the object; else link an executable */
-    bool header;              /* --header: also write the C binding */
-    const char *header_path;  /* --header=FILE (one input), else beside the object */
+    bool header;                /* --header: also write the C binding */
+    const char *header_path;    /* --header=FILE (one input), else beside the object */
 } compile_job;
 
 /* "objs/app.o" -> "objs/app.h"; the base name of "src/app.wasm" -> "app". */
@@ -142,8 +141,9 @@ static int write_header(const compile_job *job, const char *input, const char *o
 }
 
 static void print_stats(const char *input, const w2n_compile_stats *stats) {
-    fprintf(stderr, "%s: %u loops with a fast version, %u of them behind a range check "
-                    "covering %u memory accesses\n",
+    fprintf(stderr,
+            "%s: %u loops with a fast version, %u of them behind a range check "
+            "covering %u memory accesses\n",
             input, stats->loops_versioned, stats->loops_checked, stats->accesses_covered);
     if (stats->tail_calls)
         fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
@@ -270,7 +270,10 @@ int w2n_cmd_compile(int argc, char **argv) {
             }
             output = argv[i];
         } else if (!strcmp(a, "-j") || !strncmp(a, "-j", 2) || !strncmp(a, "--jobs=", 7)) {
-            const char *n = !strncmp(a, "--jobs=", 7) ? a + 7 : a[2] ? a + 2 : i + 1 < argc ? argv[++i] : "";
+            const char *n = !strncmp(a, "--jobs=", 7) ? a + 7
+                            : a[2]                    ? a + 2
+                            : i + 1 < argc            ? argv[++i]
+                                                      : "";
             char *end;
             jobs = strtol(n, &end, 10);
             if (!*n || *end || jobs < 0 || jobs > 1024) {
@@ -316,13 +319,17 @@ int w2n_cmd_compile(int argc, char **argv) {
             }
             if (!b && !parse_option(a, &opts, &stats)) {
                 if (!strncmp(a, "--wasm-features=", 16))
-                    ;   /* parse_option said why */
+                    ; /* parse_option said why */
                 else if (!strncmp(a, "--bounds-checks=", 16))
-                    fprintf(stderr, "w2n compile: --bounds-checks must be guard or explicit, "
-                                    "got '%s'\n", a + 16);
+                    fprintf(stderr,
+                            "w2n compile: --bounds-checks must be guard or explicit, "
+                            "got '%s'\n",
+                            a + 16);
                 else
-                    fprintf(stderr, "w2n compile: unknown option '%s' (try 'w2n compile "
-                                    "--help')\n", a);
+                    fprintf(stderr,
+                            "w2n compile: unknown option '%s' (try 'w2n compile "
+                            "--help')\n",
+                            a);
                 free(inputs);
                 return 2;
             }
@@ -376,10 +383,17 @@ int w2n_cmd_compile(int argc, char **argv) {
     for (int i = 0; i < ninputs; i++)
         outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL, exe)
                                          : strdup(output);
-    compile_job job = {inputs,    outputs, &opts, &budget, sign_path ? sign_key : NULL,
-                       cache_dir, exe ? &exe_opts : NULL, header, header_path};
-    int status = w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs,
-                               progress && ninputs > 1);
+    compile_job job = {inputs,
+                       outputs,
+                       &opts,
+                       &budget,
+                       sign_path ? sign_key : NULL,
+                       cache_dir,
+                       exe ? &exe_opts : NULL,
+                       header,
+                       header_path};
+    int status =
+        w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs, progress && ninputs > 1);
     for (int i = 0; i < ninputs; i++)
         free(outputs[i]);
     free(outputs);

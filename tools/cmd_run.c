@@ -15,14 +15,15 @@ static w2n_status compile_for_host(const uint8_t *wasm, size_t size, const w2n_r
                                    uint8_t **out_obj, size_t *out_size, w2n_error *err) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
-    const char *target = w2n_host_target();   /* NULL: the compiler's default */
+    const char *target = w2n_host_target(); /* NULL: the compiler's default */
     if (target)
         opts.target = target;
     opts.bounds = o->bounds;
     if (o->wasm_features) {
         w2n_error perr;
         if (w2n_features_parse(o->wasm_features, &opts.wasm_features, &perr) != W2N_OK)
-            return w2n_error_set(err, perr.code, W2N_NO_OFFSET, "--wasm-features: %s", perr.message);
+            return w2n_error_set(err, perr.code, W2N_NO_OFFSET, "--wasm-features: %s",
+                                 perr.message);
     }
     opts.fuel = o->has_fuel;
     return w2n_compile_budgeted(wasm, size, &opts, &o->compile_budget, out_obj, out_size, err);

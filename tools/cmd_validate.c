@@ -21,21 +21,20 @@
 #include "w2n/version.h"
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: w2n validate [--wasm-features=LIST] [--] FILE...\n"
-            "       w2n validate --version\n"
-            "\n"
-            "Decode and validate WebAssembly binary modules.  Prints nothing and\n"
-            "exits 0 if every FILE is valid; otherwise prints one line per bad file,\n"
-            "'FILE: offset 0xN: reason' (for an instruction of a function body\n"
-            "'FILE: function N, offset 0xN: INSTRUCTION: reason'), on stderr and\n"
-            "exits 1 (malformed, invalid, unreadable) or 3 (valid, but uses a\n"
-            "feature w2n does not support or that LIST disables).\n"
-            "\n"
-            "  --wasm-features=LIST  +NAME enables, -NAME disables a proposal, e.g.\n"
-            "                        -simd,-bulk-memory (default: all w2n implements)\n"
-            "\n"
-            "Exit status: 0 all valid, 1 some file bad, 2 bad usage, 3 unsupported.\n");
+    fprintf(out, "usage: w2n validate [--wasm-features=LIST] [--] FILE...\n"
+                 "       w2n validate --version\n"
+                 "\n"
+                 "Decode and validate WebAssembly binary modules.  Prints nothing and\n"
+                 "exits 0 if every FILE is valid; otherwise prints one line per bad file,\n"
+                 "'FILE: offset 0xN: reason' (for an instruction of a function body\n"
+                 "'FILE: function N, offset 0xN: INSTRUCTION: reason'), on stderr and\n"
+                 "exits 1 (malformed, invalid, unreadable) or 3 (valid, but uses a\n"
+                 "feature w2n does not support or that LIST disables).\n"
+                 "\n"
+                 "  --wasm-features=LIST  +NAME enables, -NAME disables a proposal, e.g.\n"
+                 "                        -simd,-bulk-memory (default: all w2n implements)\n"
+                 "\n"
+                 "Exit status: 0 all valid, 1 some file bad, 2 bad usage, 3 unsupported.\n");
 }
 
 static int validate_one(const char *path, w2n_features features) {

@@ -24,19 +24,19 @@
 /* What to run: a WASI command (its _start, with program arguments) or one
  * export with arguments. */
 typedef struct cmp_job {
-    bool invoke;              /* else WASI */
-    const char *wasm;         /* the module */
-    const char *object;       /* the module compiled by w2n */
-    const char *export_name;  /* invoke only */
-    char **args;              /* program arguments (WASI) or the export's (invoke) */
+    bool invoke;             /* else WASI */
+    const char *wasm;        /* the module */
+    const char *object;      /* the module compiled by w2n */
+    const char *export_name; /* invoke only */
+    char **args;             /* program arguments (WASI) or the export's (invoke) */
     int nargs;
-    char **dirs;              /* --dir: preopened as themselves (WASI) */
+    char **dirs; /* --dir: preopened as themselves (WASI) */
     int ndirs;
     w2n_valtype params[CMP_MAX_ARGV], results[CMP_MAX_ARGV]; /* invoke only */
     uint32_t nparams, nresults;
     const char *wasm_one_export; /* invoke: a copy exporting that function only */
-    const char *self;         /* this w2n executable */
-    const char *node_runner;  /* the JavaScript file node runs */
+    const char *self;            /* this w2n executable */
+    const char *node_runner;     /* the JavaScript file node runs */
 } cmp_job;
 
 typedef struct cmp_engine cmp_engine;
@@ -47,8 +47,8 @@ typedef const char *cmp_argv_fn(const cmp_engine *e, const cmp_job *job, const c
                                 int max);
 
 struct cmp_engine {
-    char name[48];            /* "w2n", "node", "wasm-interp", or the user's */
-    char program[512];        /* path, or words split at spaces (--engine) */
+    char name[48];     /* "w2n", "node", "wasm-interp", or the user's */
+    char program[512]; /* path, or words split at spaces (--engine) */
     char version[64];
     cmp_argv_fn *argv_for;
     /* Invoke results: the export's line of `--run-all-exports` output with
@@ -68,8 +68,8 @@ bool cmp_engine_custom(const char *spec, cmp_engine *out);
  * engine `e` printed; false when the output does not hold them all.  Floats
  * printed with %f (wabt) come back with six decimals; cmp_results_equal
  * then compares at that precision. */
-bool cmp_results_normalize(const cmp_engine *e, const cmp_job *job, const char *out,
-                           char *buf, size_t size);
+bool cmp_results_normalize(const cmp_engine *e, const cmp_job *job, const char *out, char *buf,
+                           size_t size);
 bool cmp_results_equal(const cmp_job *job, const char *reference, const char *other,
                        bool six_decimals);
 
@@ -80,12 +80,12 @@ bool cmp_module_one_export(const uint8_t *wasm, size_t size, const char *name, u
 
 /* One finished command. */
 typedef struct cmp_outcome {
-    double seconds;           /* wall time, fork to exit */
-    int status;               /* exit status, or 128 + signal */
+    double seconds; /* wall time, fork to exit */
+    int status;     /* exit status, or 128 + signal */
     bool timed_out;
-    char *out;                /* stdout, NUL-terminated (malloc) */
+    char *out; /* stdout, NUL-terminated (malloc) */
     size_t out_len;
-    char err_tail[256];       /* the last line of stderr, for messages */
+    char err_tail[256]; /* the last line of stderr, for messages */
 } cmp_outcome;
 
 /* Run argv (argv[0] looked up on PATH) with stdin from /dev/null; kill it
@@ -96,10 +96,10 @@ void cmp_outcome_free(cmp_outcome *o);
 /* What one engine did over the rounds. */
 typedef struct cmp_row {
     cmp_engine engine;
-    const char *skipped;      /* non-NULL: why it did not run */
-    char skip_reason[200];    /* what skipped points to, when made up */
-    bool agrees;              /* output and exit status equal w2n's */
-    char mismatch[256];       /* otherwise, the first difference */
+    const char *skipped;   /* non-NULL: why it did not run */
+    char skip_reason[200]; /* what skipped points to, when made up */
+    bool agrees;           /* output and exit status equal w2n's */
+    char mismatch[256];    /* otherwise, the first difference */
     double total[CMP_MAX_RUNS], startup[CMP_MAX_RUNS];
     int nruns;
     double total_median, startup_median, run_median; /* run = total - start-up, >= 0 */
@@ -108,7 +108,7 @@ typedef struct cmp_row {
 typedef struct cmp_summary {
     const cmp_job *job;
     int runs;
-    double compile_seconds;   /* w2n compile, not part of any row */
+    double compile_seconds; /* w2n compile, not part of any row */
     const char *target;
     int opt_level;
     cmp_row rows[CMP_MAX_ENGINES];

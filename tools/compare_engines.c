@@ -109,8 +109,7 @@ static const char *argv_custom(const cmp_engine *e, const cmp_job *job, const ch
     return argv_w2n_like(e, job, argv, max, job->wasm);
 }
 
-static const char *argv_node(const cmp_engine *e, const cmp_job *job, const char **argv,
-                             int max) {
+static const char *argv_node(const cmp_engine *e, const cmp_job *job, const char **argv, int max) {
     argv_builder b = {argv, 0, max};
     push(&b, e->program);
     push(&b, "--no-warnings");
@@ -264,8 +263,8 @@ static bool canonical_value(w2n_valtype type, const char *text, char *buf, size_
     case W2N_I32:
     case W2N_I64: {
         /* Engines print integers signed or unsigned: wrap to the type's width. */
-        unsigned long long u = *text == '-' ? (unsigned long long)strtoll(text, &end, 10)
-                                            : strtoull(text, &end, 10);
+        unsigned long long u =
+            *text == '-' ? (unsigned long long)strtoll(text, &end, 10) : strtoull(text, &end, 10);
         if (end == text || *end || errno)
             return false;
         if (type == W2N_I32)
@@ -294,9 +293,7 @@ static bool canonical_value(w2n_valtype type, const char *text, char *buf, size_
         }
         return true;
     }
-    default:
-        snprintf(buf, size, "%s", text);
-        return true;
+    default: snprintf(buf, size, "%s", text); return true;
     }
 }
 

@@ -50,18 +50,19 @@ void cmp_report_text(const cmp_summary *s, FILE *out) {
         fprintf(out, " --invoke %s", job->export_name);
     for (int i = 0; i < job->nargs; i++)
         fprintf(out, " %s", job->args[i]);
-    fprintf(out, "\n%d timed runs per engine, interleaved; medians.  run = total - start-up "
-                 "(the engine on an empty module).\n\n",
+    fprintf(out,
+            "\n%d timed runs per engine, interleaved; medians.  run = total - start-up "
+            "(the engine on an empty module).\n\n",
             s->runs);
-    fprintf(out, "%-14s %-12s %10s %10s %10s %7s %7s  %s\n", "engine", "version", "start-up",
-            "run", "total", "run x", "total x", "output");
+    fprintf(out, "%-14s %-12s %10s %10s %10s %7s %7s  %s\n", "engine", "version", "start-up", "run",
+            "total", "run x", "total x", "output");
     const cmp_row *ref = w2n_row(s);
     for (int i = 0; i < s->nrows; i++) {
         const cmp_row *r = &s->rows[i];
         if (r->skipped || !r->nruns) {
             fprintf(out, "%-14s %-12s %10s %10s %10s %7s %7s  %s%s\n", r->engine.name,
-                    r->engine.version, "-", "-", "-", "-", "-",
-                    r->skipped ? "skipped: " : "", r->skipped ? r->skipped : r->mismatch);
+                    r->engine.version, "-", "-", "-", "-", "-", r->skipped ? "skipped: " : "",
+                    r->skipped ? r->skipped : r->mismatch);
             continue;
         }
         char st[32], run[32], total[32], rx[16], tx[16];
@@ -70,14 +71,17 @@ void cmp_report_text(const cmp_summary *s, FILE *out) {
         format_time(r->total_median, total, sizeof total);
         format_ratio(r->run_median, ref->run_median, rx, sizeof rx);
         format_ratio(r->total_median, ref->total_median, tx, sizeof tx);
-        fprintf(out, "%-14s %-12s %10s %10s %10s %7s %7s  %s\n", r->engine.name,
-                r->engine.version, st, run, total, rx, tx,
-                i == 0 ? "reference" : r->agrees ? "same" : r->mismatch);
+        fprintf(out, "%-14s %-12s %10s %10s %10s %7s %7s  %s\n", r->engine.name, r->engine.version,
+                st, run, total, rx, tx,
+                i == 0      ? "reference"
+                : r->agrees ? "same"
+                            : r->mismatch);
     }
     char ct[32];
     format_time(s->compile_seconds, ct, sizeof ct);
-    fprintf(out, "\nw2n compiled the module ahead of time in %s (-O%d, %s); not in the "
-                 "times above.\n",
+    fprintf(out,
+            "\nw2n compiled the module ahead of time in %s (-O%d, %s); not in the "
+            "times above.\n",
             ct, s->opt_level, s->target);
     if (!s->all_agree)
         fprintf(out, "w2n compare: OUTPUTS DIFFER (see the output column)\n");
@@ -191,12 +195,12 @@ bool cmp_report_svg(const cmp_summary *s, const char *path) {
         char label[32];
         format_time(r->total_median, label, sizeof label);
         fprintf(f, "<text x=\"10\" y=\"%d\">%s</text>\n", y + 15, r->engine.name);
-        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", left,
-                y, fmax(wt, 1), bar, r->agrees || i == 0 ? "#3a6ea5" : "#c0392b");
+        fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\"/>\n", left, y,
+                fmax(wt, 1), bar, r->agrees || i == 0 ? "#3a6ea5" : "#c0392b");
         fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"#9dbcd9\"/>\n",
                 left, y, ws, bar);
-        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%s%s</text>\n", left + fmax(wt, 1) + 6, y + 15,
-                label, r->agrees || i == 0 ? "" : " (output differs)");
+        fprintf(f, "<text x=\"%.1f\" y=\"%d\">%s%s</text>\n", left + fmax(wt, 1) + 6, y + 15, label,
+                r->agrees || i == 0 ? "" : " (output differs)");
         y += bar + gap;
     }
     fprintf(f, "</svg>\n");

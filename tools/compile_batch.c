@@ -38,7 +38,9 @@ static void report(progress *p, const char *label, int result) {
         fprintf(stderr, "w2n compile: [%d/%d] %s: %s\n", p->done, p->total, label, what);
         return;
     }
-    enum { WIDTH = 30 };
+    enum {
+        WIDTH = 30
+    };
     int filled = p->total ? p->done * WIDTH / p->total : WIDTH;
     char bar[WIDTH + 1];
     for (int i = 0; i < WIDTH; i++)
@@ -52,10 +54,10 @@ static void report(progress *p, const char *label, int result) {
 
 static void summary(const progress *p) {
     if (p->on)
-        fprintf(stderr, "w2n compile: %d inputs in %.1f s: %d compiled, %d from the cache, "
-                        "%d failed\n",
-                p->total, since(&p->start), p->total - p->cached - p->failed, p->cached,
-                p->failed);
+        fprintf(stderr,
+                "w2n compile: %d inputs in %.1f s: %d compiled, %d from the cache, "
+                "%d failed\n",
+                p->total, since(&p->start), p->total - p->cached - p->failed, p->cached, p->failed);
 }
 
 static int as_status(int result) { return result == W2N_BATCH_CACHED ? W2N_EXIT_OK : result; }

@@ -101,18 +101,18 @@ static uint8_t *read_all(int fd, size_t *out_size) {
 static w2n_status died(int status, const w2n_compile_budget *b, w2n_error *err) {
     int sig = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
     if (b->max_seconds && (sig == SIGXCPU || sig == SIGKILL))
-        return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
-                             "compiling exceeds the budget of %llu CPU seconds (--max-compile-time)",
-                             (unsigned long long)b->max_seconds);
+        return w2n_error_set(
+            err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
+            "compiling exceeds the budget of %llu CPU seconds (--max-compile-time)",
+            (unsigned long long)b->max_seconds);
     if (b->max_memory)
         return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
                              "compiling exceeds the budget of %llu bytes of memory "
                              "(--max-compile-memory)%s",
                              (unsigned long long)b->max_memory,
                              sig && sig != SIGABRT ? " or the compiler crashed" : "");
-    return w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET,
-                         "the compiler process died (%s %d)", sig ? "signal" : "exit status",
-                         sig ? sig : WEXITSTATUS(status));
+    return w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "the compiler process died (%s %d)",
+                         sig ? "signal" : "exit status", sig ? sig : WEXITSTATUS(status));
 }
 
 w2n_status w2n_compile_budgeted(const uint8_t *wasm, size_t size, const w2n_compile_options *opts,
@@ -148,8 +148,10 @@ w2n_status w2n_compile_budgeted(const uint8_t *wasm, size_t size, const w2n_comp
     size_t head = sizeof(w2n_error) + sizeof obj_size;
     if (!msg) {
         s = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-    } else if (n < head || (memcpy(&obj_size, msg + sizeof(w2n_error), sizeof obj_size),
-                            n != head + obj_size) || !WIFEXITED(status) || WEXITSTATUS(status)) {
+    } else if (n < head ||
+               (memcpy(&obj_size, msg + sizeof(w2n_error), sizeof obj_size),
+                n != head + obj_size) ||
+               !WIFEXITED(status) || WEXITSTATUS(status)) {
         s = died(status, budget, err);
     } else if (obj_size == 0) {
         memcpy(err, msg, sizeof *err);

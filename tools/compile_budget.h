@@ -22,8 +22,8 @@
 #include "w2n/error.h"
 
 typedef struct w2n_compile_budget {
-    uint64_t max_memory;    /* bytes of address space the compile may add; 0: none */
-    uint64_t max_seconds;   /* CPU seconds; 0: none */
+    uint64_t max_memory;  /* bytes of address space the compile may add; 0: none */
+    uint64_t max_seconds; /* CPU seconds; 0: none */
 } w2n_compile_budget;
 
 /* w2n run's defaults: room for the largest real modules, not for a hostile one. */

@@ -182,8 +182,8 @@ int w2n_exe_link(const uint8_t *object, size_t size, const char *output,
             rc = 0;
         } else {
             if (status >= 0)
-                fprintf(stderr, "w2n compile: --exe: linking %s with %s failed (exit %d)\n",
-                        output, cc, status);
+                fprintf(stderr, "w2n compile: --exe: linking %s with %s failed (exit %d)\n", output,
+                        cc, status);
             unlink(tmp_out);
         }
     }

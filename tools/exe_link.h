@@ -10,10 +10,10 @@
 #include <stdint.h>
 
 typedef struct w2n_exe_options {
-    const char *target;       /* the compile's --target (NULL: the host) */
-    const char *run_options;  /* --exe-run-options: w2n-run options baked in, or NULL */
-    const char *cc;           /* --cc: the C compiler driver that links, or NULL */
-    const char *runtime_dir;  /* --runtime-dir: where libw2n-runtime.a is, or NULL */
+    const char *target;      /* the compile's --target (NULL: the host) */
+    const char *run_options; /* --exe-run-options: w2n-run options baked in, or NULL */
+    const char *cc;          /* --cc: the C compiler driver that links, or NULL */
+    const char *runtime_dir; /* --runtime-dir: where libw2n-runtime.a is, or NULL */
 } w2n_exe_options;
 
 /* Link `object` into the executable `output` (written atomically); prints

@@ -13,10 +13,11 @@
 #include "w2n/error.h"
 
 #define W2N_EXIT_OK 0
-#define W2N_EXIT_ERROR 1       /* an input failed: malformed, invalid, unreadable, ... */
-#define W2N_EXIT_USAGE 2       /* a bad command line */
-#define W2N_EXIT_UNSUPPORTED 3 /* valid input that uses what w2n does not support or was told to refuse */
-#define W2N_EXIT_LIMIT 4       /* a documented limit or a budget given on the command line */
+#define W2N_EXIT_ERROR 1 /* an input failed: malformed, invalid, unreadable, ... */
+#define W2N_EXIT_USAGE 2 /* a bad command line */
+#define W2N_EXIT_UNSUPPORTED \
+    3                    /* valid input that uses what w2n does not support or was told to refuse */
+#define W2N_EXIT_LIMIT 4 /* a documented limit or a budget given on the command line */
 #define W2N_EXIT_TIMEOUT 124   /* --timeout ran out (as timeout(1) reports it) */
 #define W2N_EXIT_TRAP 134      /* the guest trapped */
 #define W2N_EXIT_EXCEPTION 135 /* a Wasm exception left the guest uncaught */

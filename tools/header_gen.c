@@ -85,8 +85,9 @@ static void print_prologue(FILE *f, const char *p, const char *guard, const char
             " * ), define the imported functions declared below, then call %s_init and\n"
             " * the exports.  Link with libw2n-runtime.a (-lpthread -lm).\n */\n",
             p, W2N_VERSION, wasm, p, p, p, p, p, p, p, p);
-    fprintf(f, "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n"
-               "#include \"w2n/runtime.h\"\n\n",
+    fprintf(f,
+            "#ifndef %s\n#define %s\n\n#include <stddef.h>\n#include <stdint.h>\n\n"
+            "#include \"w2n/runtime.h\"\n\n",
             guard, guard);
     fprintf(f, "extern const uint8_t %s_object[];\nextern const uint8_t %s_object_end[];\n\n", p,
             p);
@@ -107,9 +108,10 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
     int rc = W2N_EXIT_UNSUPPORTED;
     for (uint32_t i = 0; i < m->nimports; i++) {
         if (m->imports[i].kind != W2N_EXTERN_FUNC) {
-            fprintf(stderr, "w2n compile: --header: %s imports %s.%s, which is not a function: "
-                            "the header binds function imports only (use the C API, "
-                            "w2n/runtime.h)\n",
+            fprintf(stderr,
+                    "w2n compile: --header: %s imports %s.%s, which is not a function: "
+                    "the header binds function imports only (use the C API, "
+                    "w2n/runtime.h)\n",
                     wasm_name, m->imports[i].module, m->imports[i].name);
             goto done;
         }
@@ -120,8 +122,9 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
             for (uint32_t e = 0; e < m->nexports; e++)
                 used |= m->exports[e].kind == W2N_EXTERN_FUNC && m->exports[e].index == f;
             if (used) {
-                fprintf(stderr, "w2n compile: --header: %s: function %u has a v128 parameter or "
-                                "result, which has no C type here (use the C API)\n",
+                fprintf(stderr,
+                        "w2n compile: --header: %s: function %u has a v128 parameter or "
+                        "result, which has no C type here (use the C API)\n",
                         wasm_name, f);
                 goto done;
             }
@@ -159,15 +162,15 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
         snprintf(name, sizeof name, "%s_import_%s_%s", p, mod, fld);
         ctype_info rc0;
         if (t->nresults > 1) {
-            fprintf(stderr, "w2n compile: --header: %s imports %s.%s with %u results; the "
-                            "header binds imports of at most one\n",
+            fprintf(stderr,
+                    "w2n compile: --header: %s imports %s.%s with %u results; the "
+                    "header binds imports of at most one\n",
                     wasm_name, m->imports[i].module, m->imports[i].name, t->nresults);
             fclose(out);
             remove(header_path);
             goto done;
         }
-        fprintf(out, "%s %s(", t->nresults ? (ctype_of(t->results[0], &rc0), rc0.c) : "void",
-                name);
+        fprintf(out, "%s %s(", t->nresults ? (ctype_of(t->results[0], &rc0), rc0.c) : "void", name);
         char first[96];
         snprintf(first, sizeof first, "%s_module *m", p);
         print_params(out, t, first);
@@ -188,10 +191,11 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
     }
 
     /* Types of the imports, for w2n_host_func_new. */
-    fprintf(out, "\nstatic inline void %s_free(%s_module *m) {\n"
-                 "    if (m->store)\n        w2n_store_free(m->store);\n"
-                 "    if (m->object)\n        w2n_object_free(m->object);\n"
-                 "    m->store = NULL;\n    m->object = NULL;\n}\n\n",
+    fprintf(out,
+            "\nstatic inline void %s_free(%s_module *m) {\n"
+            "    if (m->store)\n        w2n_store_free(m->store);\n"
+            "    if (m->object)\n        w2n_object_free(m->object);\n"
+            "    m->store = NULL;\n    m->object = NULL;\n}\n\n",
             p, p);
     fprintf(out,
             "/* Load the embedded object, instantiate it with the imports above and find\n"
@@ -229,10 +233,12 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
     for (uint32_t e = 0, k = 0; e < m->nexports; e++) {
         if (m->exports[e].kind != W2N_EXTERN_FUNC)
             continue;
-        fprintf(out, "    {\n        w2n_extern x;\n        s = w2n_instance_export_n(m->instance, \"");
+        fprintf(out,
+                "    {\n        w2n_extern x;\n        s = w2n_instance_export_n(m->instance, \"");
         for (uint32_t c = 0; c < m->exports[e].name_len; c++)
             fprintf(out, "\\x%02x", (unsigned char)m->exports[e].name[c]);
-        fprintf(out, "\", %u, &x);\n        m->exports[%u] = s == W2N_OK ? x.of.func : NULL;\n    }\n",
+        fprintf(out,
+                "\", %u, &x);\n        m->exports[%u] = s == W2N_OK ? x.of.func : NULL;\n    }\n",
                 m->exports[e].name_len, k++);
     }
     fprintf(out, "    (void)imports;\n    return W2N_OK;\n}\n\n");
@@ -268,8 +274,9 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
             ctype_of(t->results[a], &c);
             fprintf(out, ", %s%sr%u", c.c, strchr(c.c, '*') ? "*" : " *", a);
         }
-        fprintf(out, ", w2n_trap *trap) {\n    w2n_value args[%u], results[%u];\n    w2n_error err;\n"
-                     "    w2n_status s;\n",
+        fprintf(out,
+                ", w2n_trap *trap) {\n    w2n_value args[%u], results[%u];\n    w2n_error err;\n"
+                "    w2n_status s;\n",
                 t->nparams ? t->nparams : 1, t->nresults ? t->nresults : 1);
         for (uint32_t a = 0; a < t->nparams; a++) {
             ctype_info c;
@@ -280,8 +287,9 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
                 fprintf(out, "    args[%u].type = 0x%02x;\n    args[%u].of.ref = a%u;\n", a,
                         t->params[a], a, a);
         }
-        fprintf(out, "    s = w2n_func_call(m->store, m->exports[%u], args, %u, results, %u, trap, "
-                     "&err);\n",
+        fprintf(out,
+                "    s = w2n_func_call(m->store, m->exports[%u], args, %u, results, %u, trap, "
+                "&err);\n",
                 k++, t->nparams, t->nresults);
         if (t->nresults) {
             fprintf(out, "    if (s == W2N_OK) {\n");

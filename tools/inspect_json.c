@@ -19,7 +19,7 @@
 typedef struct jw {
     FILE *out;
     int depth;
-    bool first;               /* no member written yet at this depth */
+    bool first; /* no member written yet at this depth */
 } jw;
 
 static void next(jw *w) {

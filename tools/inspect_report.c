@@ -15,7 +15,7 @@
 #include "w2n/abi.h"
 #include "w2n/file.h"
 
-#define EM_RISCV_ 243   /* EM_RISCV, missing from older elf.h */
+#define EM_RISCV_ 243 /* EM_RISCV, missing from older elf.h */
 
 const w2n_functype *w2n_inspect_func_type(const w2n_meta *m, uint32_t func) {
     if (func < m->nimported_funcs) {
@@ -94,7 +94,7 @@ static void read_sizes(w2n_inspect_report *r, Elf *e) {
 typedef struct extent {
     size_t section;
     uint64_t start, end;
-    size_t function;          /* index in r->functions */
+    size_t function; /* index in r->functions */
 } extent;
 
 static int cmp_extent(const void *a, const void *b) {
@@ -106,10 +106,9 @@ static int cmp_extent(const void *a, const void *b) {
 
 static const extent *find_extent(const extent *ext, size_t n, size_t section, uint64_t offset) {
     size_t lo = 0, hi = n;
-    while (lo < hi) {   /* the first extent after (section, offset) */
+    while (lo < hi) { /* the first extent after (section, offset) */
         size_t mid = lo + (hi - lo) / 2;
-        if (ext[mid].section < section ||
-            (ext[mid].section == section && ext[mid].start <= offset))
+        if (ext[mid].section < section || (ext[mid].section == section && ext[mid].start <= offset))
             lo = mid + 1;
         else
             hi = mid;
@@ -148,8 +147,7 @@ static void count_relocations(w2n_inspect_report *r, Elf *e, const extent *ext, 
 }
 
 static int cmp_function(const void *a, const void *b) {
-    return strcmp(((const w2n_inspect_function *)a)->name,
-                  ((const w2n_inspect_function *)b)->name);
+    return strcmp(((const w2n_inspect_function *)a)->name, ((const w2n_inspect_function *)b)->name);
 }
 
 static int read_functions(w2n_inspect_report *r, Elf *e) {
@@ -178,8 +176,8 @@ static int read_functions(w2n_inspect_report *r, Elf *e) {
             }
             f->size = s.st_size;
             f->global = GELF_ST_BIND(s.st_info) != STB_LOCAL;
-            ext[r->nfunctions] = (extent){s.st_shndx, s.st_value, s.st_value + s.st_size,
-                                          r->nfunctions};
+            ext[r->nfunctions] =
+                (extent){s.st_shndx, s.st_value, s.st_value + s.st_size, r->nfunctions};
             r->nfunctions++;
         }
         qsort(ext, r->nfunctions, sizeof *ext, cmp_extent);

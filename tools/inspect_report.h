@@ -15,27 +15,27 @@
 
 typedef struct w2n_inspect_function {
     char *name;
-    uint64_t size;            /* bytes of native code (the symbol's size) */
-    bool global;              /* a global symbol (the loader's arrays), else local */
-    uint32_t relocations;     /* relocations applied inside its code */
+    uint64_t size;        /* bytes of native code (the symbol's size) */
+    bool global;          /* a global symbol (the loader's arrays), else local */
+    uint32_t relocations; /* relocations applied inside its code */
 } w2n_inspect_function;
 
 typedef struct w2n_inspect_report {
     const char *path;
-    unsigned machine;         /* ELF e_machine */
+    unsigned machine; /* ELF e_machine */
     unsigned elf_flags;
 
-    bool sealed;              /* false: no seal (seal_message says why) */
+    bool sealed; /* false: no seal (seal_message says why) */
     bool seal_matches;
-    char seal_message[256];   /* why the seal is absent or does not match */
+    char seal_message[256]; /* why the seal is absent or does not match */
     w2n_seal_info seal;
 
-    bool has_meta;            /* a .w2n.module section is present (and decoded) */
+    bool has_meta; /* a .w2n.module section is present (and decoded) */
     size_t meta_size;
     w2n_meta meta;
 
     uint64_t code_bytes, rodata_bytes, data_bytes;
-    size_t nfunctions;        /* sorted by name */
+    size_t nfunctions; /* sorted by name */
     w2n_inspect_function *functions;
 } w2n_inspect_report;
 

@@ -10,7 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-w2n_status w2n_write_file_atomic(const char *path, const uint8_t *bytes, size_t size, w2n_error *err) {
+w2n_status w2n_write_file_atomic(const char *path, const uint8_t *bytes, size_t size,
+                                 w2n_error *err) {
     size_t len = strlen(path);
     char *tmp = malloc(len + 16);
     if (!tmp)
@@ -18,7 +19,8 @@ w2n_status w2n_write_file_atomic(const char *path, const uint8_t *bytes, size_t 
     snprintf(tmp, len + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "cannot create %s: %s", path, strerror(errno));
+        w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "cannot create %s: %s", path,
+                      strerror(errno));
         free(tmp);
         return W2N_ERR_IO;
     }

@@ -125,14 +125,20 @@ int w2n_compile_budget_option(const char *arg, w2n_compile_budget *b, char *msg,
     if (!strncmp(arg, mem, sizeof mem - 1)) {
         if (parse_number(arg + sizeof mem - 1, true, true, SIZE_MAX, &b->max_memory))
             return 1;
-        return fail(msg, msg_size, "--max-compile-memory needs a size in bytes such as 512M "
-                    "(0: none), got '%s'", arg + sizeof mem - 1), -1;
+        return fail(msg, msg_size,
+                    "--max-compile-memory needs a size in bytes such as 512M "
+                    "(0: none), got '%s'",
+                    arg + sizeof mem - 1),
+               -1;
     }
     if (!strncmp(arg, time, sizeof time - 1)) {
         if (parse_number(arg + sizeof time - 1, false, true, 1u << 30, &b->max_seconds))
             return 1;
-        return fail(msg, msg_size, "--max-compile-time needs whole CPU seconds (0: none), "
-                    "got '%s'", arg + sizeof time - 1), -1;
+        return fail(msg, msg_size,
+                    "--max-compile-time needs whole CPU seconds (0: none), "
+                    "got '%s'",
+                    arg + sizeof time - 1),
+               -1;
     }
     return 0;
 }
@@ -159,18 +165,21 @@ static const char *option_value(const char *name, int argc, char **argv, int *i,
 /* The options without a value: each sets one flag. */
 static bool *flag_option(const char *a, w2n_run_options *o) {
     return !strcmp(a, "--time-instantiate") ? &o->time_instantiate
-         : !strcmp(a, "--inherit-env")      ? &o->inherit_env
-         : !strcmp(a, "--no-huge-pages")    ? &o->no_huge_pages
-         : !strcmp(a, "--perf-map")         ? &o->perf_map
-         : !strcmp(a, "--version")          ? &o->version
+           : !strcmp(a, "--inherit-env")    ? &o->inherit_env
+           : !strcmp(a, "--no-huge-pages")  ? &o->no_huge_pages
+           : !strcmp(a, "--perf-map")       ? &o->perf_map
+           : !strcmp(a, "--version")        ? &o->version
                                             : NULL;
 }
 
 /* The resource limits (--max-*): 1 matched, 0 not one of them, -1 matched
  * with a bad value (msg says why).  Each sets a uint64_t of the options. */
-static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char *msg,
-                        size_t size) {
-    static const struct { const char *name, *what; size_t off; uint64_t max; } opts[] = {
+static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char *msg, size_t size) {
+    static const struct {
+        const char *name, *what;
+        size_t off;
+        uint64_t max;
+    } opts[] = {
         {"--max-memory", "a positive size in bytes such as 64M",
          offsetof(w2n_run_options, limits.max_memory), UINT64_MAX},
         {"--max-table-elements", "a positive number of elements",
@@ -310,7 +319,7 @@ static bool parse_int(const char *s, unsigned bits, uint64_t *out) {
         base = 16;
         s += 2;
     }
-    if (!isxdigit((unsigned char)*s))   /* strtoull would take spaces and signs */
+    if (!isxdigit((unsigned char)*s)) /* strtoull would take spaces and signs */
         return false;
     errno = 0;
     char *end;
@@ -368,7 +377,7 @@ bool w2n_run_parse_value(const char *s, w2n_valtype t, w2n_value *out) {
         size_t n = strlen(s);
         if (n == 0 || n > 32)
             return false;
-        for (size_t k = 0; k < n; k++) {   /* digit k from the right is nibble k */
+        for (size_t k = 0; k < n; k++) { /* digit k from the right is nibble k */
             int d = hexval(s[n - 1 - k]);
             if (d < 0)
                 return false;
@@ -376,9 +385,7 @@ bool w2n_run_parse_value(const char *s, w2n_valtype t, w2n_value *out) {
         }
         return true;
     }
-    default:
-        out->of.ref = NULL;
-        return w2n_valtype_is_ref(t) && !strcmp(s, "null");
+    default: out->of.ref = NULL; return w2n_valtype_is_ref(t) && !strcmp(s, "null");
     }
 }
 

@@ -28,38 +28,38 @@
 #include "w2n/runtime.h"
 
 typedef struct w2n_run_options {
-    const char **dirs;          /* "HOST[::GUEST]" */
+    const char **dirs; /* "HOST[::GUEST]" */
     int ndirs;
-    const char **envs;          /* "K=V" as given */
+    const char **envs; /* "K=V" as given */
     int nenvs;
     bool inherit_env;
-    bool time_instantiate;      /* measure load and instantiate, run nothing */
-    const char *invoke;         /* NULL: run as a WASI command */
-    size_t stack_size;          /* 0: the store's default */
-    bool no_huge_pages;         /* linear memories without transparent huge pages */
-    bool perf_map;              /* name the code for perf in /tmp/perf-PID.map */
-    const char *trust;          /* public key file: run only objects it signed */
-    w2n_store_limits limits;    /* --max-memory, --max-table-elements (0: none) */
-    uint64_t max_open_files;    /* --max-open-files (0: WASI's default) */
-    double timeout;             /* --timeout seconds; 0: none */
-    uint64_t fuel;              /* --fuel budget, when has_fuel */
+    bool time_instantiate;   /* measure load and instantiate, run nothing */
+    const char *invoke;      /* NULL: run as a WASI command */
+    size_t stack_size;       /* 0: the store's default */
+    bool no_huge_pages;      /* linear memories without transparent huge pages */
+    bool perf_map;           /* name the code for perf in /tmp/perf-PID.map */
+    const char *trust;       /* public key file: run only objects it signed */
+    w2n_store_limits limits; /* --max-memory, --max-table-elements (0: none) */
+    uint64_t max_open_files; /* --max-open-files (0: WASI's default) */
+    double timeout;          /* --timeout seconds; 0: none */
+    uint64_t fuel;           /* --fuel budget, when has_fuel */
     bool has_fuel;
     w2n_bounds_mode bounds;
     w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
-    const char *wasm_features;  /* --wasm-features LIST for compiling a .wasm, or NULL */
+    const char *wasm_features;         /* --wasm-features LIST for compiling a .wasm, or NULL */
     bool help;
-    bool version;               /* --version: print it, run nothing */
+    bool version; /* --version: print it, run nothing */
     const char *file;
-    const uint8_t *embedded;    /* the object itself, in an --exe executable: FILE is */
-    size_t embedded_size;       /* then only its name (argv[0]) and nothing is read */
-    int nargs;                  /* program arguments after FILE */
+    const uint8_t *embedded; /* the object itself, in an --exe executable: FILE is */
+    size_t embedded_size;    /* then only its name (argv[0]) and nothing is read */
+    int nargs;               /* program arguments after FILE */
     char **args;
 } w2n_run_options;
 
 /* The store options the run options ask for. */
 static inline w2n_store_options w2n_run_store_options(const w2n_run_options *o) {
-    return (w2n_store_options){.stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages,
-                               .limits = o->limits};
+    return (w2n_store_options){
+        .stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages, .limits = o->limits};
 }
 
 /* Parse argv[1..argc-1].  On failure returns false with a one-line

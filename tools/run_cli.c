@@ -29,7 +29,7 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
     size_t size = 0, compiled_size = 0;
     w2n_error err;
     int rc = W2N_RUN_EXIT_ERROR;
-    if (o->embedded) {   /* w2n compile --exe: the object is in the executable */
+    if (o->embedded) { /* w2n compile --exe: the object is in the executable */
         w2n_status st = w2n_object_load(o->embedded, o->embedded_size, obj, &err);
         if (st != W2N_OK)
             fprintf(stderr, "%s: %s\n", prog, err.message);
@@ -53,15 +53,18 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
             goto done;
         }
         if (!compile) {
-            fprintf(stderr, "%s: %s: a .wasm module; compile it with 'w2n compile' first "
-                            "(or use 'w2n run')\n", prog, o->file);
+            fprintf(stderr,
+                    "%s: %s: a .wasm module; compile it with 'w2n compile' first "
+                    "(or use 'w2n run')\n",
+                    prog, o->file);
             goto done;
         }
         w2n_status cs = compile(bytes, size, o, &compiled, &compiled_size, &err);
         if (cs != W2N_OK) {
             rc = w2n_exit_status_for(cs);
             char text[W2N_ERROR_TEXT_SIZE];
-            fprintf(stderr, "%s: %s: %s\n", prog, o->file, w2n_error_format(&err, text, sizeof text));
+            fprintf(stderr, "%s: %s: %s\n", prog, o->file,
+                    w2n_error_format(&err, text, sizeof text));
             goto done;
         }
         free(bytes);
@@ -236,8 +239,10 @@ static int run_start(const char *prog, const w2n_run_options *o, const w2n_objec
                      w2n_store *store, w2n_instance *inst) {
     w2n_extern ext;
     if (w2n_instance_export(inst, "_start", &ext) != W2N_OK || ext.kind != W2N_EXTERN_FUNC) {
-        fprintf(stderr, "%s: %s: no _start function to run (use --invoke NAME to call an "
-                        "export)\n", prog, o->file);
+        fprintf(stderr,
+                "%s: %s: no _start function to run (use --invoke NAME to call an "
+                "export)\n",
+                prog, o->file);
         return W2N_RUN_EXIT_ERROR;
     }
     int rc;
@@ -259,14 +264,13 @@ static int run_invoke(const char *prog, const w2n_run_options *o, const w2n_obje
     }
     /* A reactor initialises itself before its exports are called. */
     w2n_extern init;
-    if (w2n_instance_export(inst, "_initialize", &init) == W2N_OK &&
-        init.kind == W2N_EXTERN_FUNC &&
+    if (w2n_instance_export(inst, "_initialize", &init) == W2N_OK && init.kind == W2N_EXTERN_FUNC &&
         call(prog, obj, inst, store, init.of.func, NULL, 0, NULL, 0, &rc) != W2N_OK)
         return rc;
     w2n_functype type = w2n_func_type(store, ext.of.func);
     if ((uint32_t)o->nargs != type.nparams) {
-        fprintf(stderr, "%s: %s expects %u argument%s, got %d\n", prog, o->invoke,
-                type.nparams, type.nparams == 1 ? "" : "s", o->nargs);
+        fprintf(stderr, "%s: %s expects %u argument%s, got %d\n", prog, o->invoke, type.nparams,
+                type.nparams == 1 ? "" : "s", o->nargs);
         return W2N_RUN_EXIT_ERROR;
     }
     w2n_value *args = calloc(type.nparams + 1, sizeof *args);
@@ -303,7 +307,7 @@ static const char *base_name(const char *path) {
 
 /* Everything after the options: load, link, instantiate, run. */
 static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile) {
-    double started = w2n_run_stop_process_start();   /* --timeout counts the whole command */
+    double started = w2n_run_stop_process_start(); /* --timeout counts the whole command */
     w2n_object *obj = NULL;
     w2n_store *store = NULL;
     w2n_linker *linker = NULL;
@@ -318,8 +322,10 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     if (check_imports(prog, o->file, obj))
         goto done;
     if (o->has_fuel && !w2n_object_counts_fuel(obj)) {
-        fprintf(stderr, "%s: %s: compiled without fuel counting; --fuel needs an object "
-                        "built with 'w2n compile --fuel'\n", prog, o->file);
+        fprintf(stderr,
+                "%s: %s: compiled without fuel counting; --fuel needs an object "
+                "built with 'w2n compile --fuel'\n",
+                prog, o->file);
         goto done;
     }
     int nenv = 0;
@@ -331,7 +337,7 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     }
     argv[0] = base_name(o->file);
     int argc = 1;
-    if (!o->invoke)   /* with --invoke, ARGS are the function's arguments */
+    if (!o->invoke) /* with --invoke, ARGS are the function's arguments */
         for (int i = 0; i < o->nargs; i++)
             argv[argc++] = o->args[i];
     w2n_wasi_config cfg;
@@ -383,15 +389,15 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
     w2n_instance *inst;
     w2n_trap trap;
     w2n_status st = w2n_linker_instantiate(linker, obj, &inst, &trap, &err);
-    if (st == W2N_ERR_TRAP) {   /* the start function trapped, or exited */
+    if (st == W2N_ERR_TRAP) { /* the start function trapped, or exited */
         rc = report_trap(prog, &trap);
         goto done;
     }
-    if (st == W2N_ERR_EXCEPTION) {   /* the start function threw */
+    if (st == W2N_ERR_EXCEPTION) { /* the start function threw */
         rc = report_exception(prog, obj, NULL, &trap);
         goto done;
     }
-    if (st != W2N_OK) {   /* W2N_EXIT_LIMIT when a resource limit refused it */
+    if (st != W2N_OK) { /* W2N_EXIT_LIMIT when a resource limit refused it */
         fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
         rc = w2n_exit_status_for(st);
         goto done;
@@ -457,7 +463,9 @@ int w2n_run_embedded(const uint8_t *object, size_t size, const char *baked_optio
     const char *prog = argc > 0 ? base_name(argv[0]) : "app";
     /* The run's command line: the options baked in at compile time, then
      * W2N_RUN_OPTIONS, then the program's own argv (argv[0] as FILE). */
-    enum { MAX_WORDS = 256 };
+    enum {
+        MAX_WORDS = 256
+    };
     int n = 0;
     char **words = calloc((size_t)argc + MAX_WORDS + 4, sizeof *words);
     if (!words)

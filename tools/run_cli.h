@@ -51,9 +51,8 @@
 
 /* Compile a .wasm module held in memory to an object for this host, within
  * `budget`; *out_obj is malloc'd. */
-typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size,
-                                         const w2n_run_options *o, uint8_t **out_obj,
-                                         size_t *out_size, w2n_error *err);
+typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size, const w2n_run_options *o,
+                                         uint8_t **out_obj, size_t *out_size, w2n_error *err);
 
 /* argv[0] is the command's name (ignored), the options start at argv[1].
  * `prog` prefixes error messages ("w2n run", "w2n-run").  Returns the

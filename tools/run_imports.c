@@ -69,8 +69,8 @@ w2n_status w2n_run_define_imports(const w2n_object *obj, w2n_wasi *wasi, w2n_sto
     w2n_object_import(obj, i, &module, &name, NULL);
     if (spawns && !limits.shared)
         return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
-                             "imports wasi.thread-spawn but its memory %s.%s is not shared",
-                             module, name);
+                             "imports wasi.thread-spawn but its memory %s.%s is not shared", module,
+                             name);
     w2n_memory *memory = w2n_memory_new(store, limits, w2n_object_bounds_mode(obj), err);
     if (!memory)
         return err->code;
@@ -78,9 +78,12 @@ w2n_status w2n_run_define_imports(const w2n_object *obj, w2n_wasi *wasi, w2n_sto
         w2n_extern ext = {.kind = W2N_EXTERN_MEMORY, .of.memory = memory};
         return w2n_linker_define(linker, module, name, ext, err);
     }
-    w2n_wasi_threads_config cfg = {.object = obj, .store_options = sopts,
-                                   .memory_module = module, .memory_name = name,
-                                   .memory = memory, .on_end = thread_ended};
+    w2n_wasi_threads_config cfg = {.object = obj,
+                                   .store_options = sopts,
+                                   .memory_module = module,
+                                   .memory_name = name,
+                                   .memory = memory,
+                                   .on_end = thread_ended};
     *threads = w2n_wasi_threads_new(wasi, &cfg, err);
     if (!*threads)
         return err->code;

@@ -31,10 +31,10 @@ struct w2n_run_stop {
     w2n_store *store;
     double timeout;
     int sigfd;
-    int done[2];                 /* pipe: finish writes, the watchdog wakes */
+    int done[2]; /* pipe: finish writes, the watchdog wakes */
     sigset_t old_mask;
     pthread_t thread;
-    _Atomic int cause;           /* w2n_run_stop_cause */
+    _Atomic int cause; /* w2n_run_stop_cause */
 };
 
 double w2n_run_stop_now(void) {
@@ -79,7 +79,7 @@ static void *watch(void *arg) {
         else if (end > 0 && w2n_run_stop_now() >= end)
             cause = W2N_RUN_STOP_TIMEOUT;
         int none = W2N_RUN_STOP_NONE;
-        if (cause != W2N_RUN_STOP_NONE)   /* the first cause wins */
+        if (cause != W2N_RUN_STOP_NONE) /* the first cause wins */
             atomic_compare_exchange_strong(&w->cause, &none, cause);
         if (atomic_load(&w->cause) != W2N_RUN_STOP_NONE)
             w2n_store_interrupt(w->store);

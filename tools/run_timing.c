@@ -9,7 +9,9 @@
 #include <stdlib.h>
 #include <time.h>
 
-enum { ROUNDS = 101 };
+enum {
+    ROUNDS = 101
+};
 
 static double now_us(void) {
     struct timespec ts;

@@ -4,6 +4,4 @@
  */
 #include "run_cli.h"
 
-int main(int argc, char **argv) {
-    return w2n_run_cli("w2n-run", argc, argv, NULL);
-}
+int main(int argc, char **argv) { return w2n_run_cli("w2n-run", argc, argv, NULL); }

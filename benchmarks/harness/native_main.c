@@ -7,12 +7,11 @@
 
 uint32_t run(uint32_t n);
 
-int main(int argc, char **argv)
-{
-	if (argc != 2) {
-		fprintf(stderr, "usage: %s N\n", argv[0]);
-		return 2;
-	}
-	printf("%u\n", run((uint32_t)strtoul(argv[1], NULL, 10)));
-	return 0;
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s N\n", argv[0]);
+        return 2;
+    }
+    printf("%u\n", run((uint32_t)strtoul(argv[1], NULL, 10)));
+    return 0;
 }

@@ -3,10 +3,9 @@
  * expected answer, the engine is reported as not available and skipped. */
 #include "kernel.h"
 
-KERNEL_RUN
-{
-	uint32_t h = 0;
-	for (uint32_t i = 0; i < n; i++)
-		h = kmix(h, i);
-	return h;
+KERNEL_RUN {
+    uint32_t h = 0;
+    for (uint32_t i = 0; i < n; i++)
+        h = kmix(h, i);
+    return h;
 }

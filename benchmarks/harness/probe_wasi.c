@@ -4,13 +4,12 @@
  * WASI programs. */
 #include <stdio.h>
 
-int main(int argc, char **argv)
-{
-	if (argc != 3)
-		return 2;
-	FILE *f = fopen(argv[2], "wb");
-	if (!f || fputs(argv[1], f) < 0 || fclose(f) != 0)
-		return 1;
-	printf("%s\n", argv[1]);
-	return 0;
+int main(int argc, char **argv) {
+    if (argc != 3)
+        return 2;
+    FILE *f = fopen(argv[2], "wb");
+    if (!f || fputs(argv[1], f) < 0 || fclose(f) != 0)
+        return 1;
+    printf("%s\n", argv[1]);
+    return 0;
 }

@@ -17,7 +17,4 @@ uint32_t run(uint32_t n);
 
 static volatile uint32_t bench_n = BENCH_N;
 
-__attribute__((export_name("bench"))) uint32_t bench(void)
-{
-	return run(bench_n);
-}
+__attribute__((export_name("bench"))) uint32_t bench(void) { return run(bench_n); }

@@ -2,6 +2,4 @@
  * (kernels and WASI programs).  Invoking it costs nothing beyond loading and
  * instantiating the module, so `w2n-run --invoke nop OBJ` measures exactly
  * that (minus process start-up, which the runner subtracts using empty.c). */
-__attribute__((export_name("nop"))) void nop(void)
-{
-}
+__attribute__((export_name("nop"))) void nop(void) {}

@@ -26,34 +26,36 @@
 uint32_t run(uint32_t n);
 
 /* Checksum step: a 32-bit multiply-xorshift mix, order dependent. */
-static inline uint32_t kmix(uint32_t h, uint32_t v)
-{
-	h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2);
-	h *= 0x85ebca6bu;
-	return h ^ (h >> 15);
+static inline uint32_t kmix(uint32_t h, uint32_t v) {
+    h ^= v + 0x9e3779b9u + (h << 6) + (h >> 2);
+    h *= 0x85ebca6bu;
+    return h ^ (h >> 15);
 }
 
 /* Pseudo-random numbers: a 32-bit xorshift, deterministic everywhere. */
-static inline uint32_t kxorshift(uint32_t *state)
-{
-	uint32_t x = *state;
-	x ^= x << 13;
-	x ^= x >> 17;
-	x ^= x << 5;
-	return *state = x;
+static inline uint32_t kxorshift(uint32_t *state) {
+    uint32_t x = *state;
+    x ^= x << 13;
+    x ^= x >> 17;
+    x ^= x << 5;
+    return *state = x;
 }
 
 /* The bit pattern of a double, folded to 32 bits. */
-static inline uint32_t kbits64(double d)
-{
-	union { double d; uint64_t u; } v = { d };
-	return (uint32_t)v.u ^ (uint32_t)(v.u >> 32);
+static inline uint32_t kbits64(double d) {
+    union {
+        double d;
+        uint64_t u;
+    } v = {d};
+    return (uint32_t)v.u ^ (uint32_t)(v.u >> 32);
 }
 
-static inline uint32_t kbits32(float f)
-{
-	union { float f; uint32_t u; } v = { f };
-	return v.u;
+static inline uint32_t kbits32(float f) {
+    union {
+        float f;
+        uint32_t u;
+    } v = {f};
+    return v.u;
 }
 
 #endif

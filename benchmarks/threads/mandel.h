@@ -9,8 +9,8 @@
 
 #include <stdint.h>
 
-#define MANDEL_SIZE 1600      /* grid is SIZE x SIZE */
-#define MANDEL_LIMIT 256      /* iterations per point at most */
+#define MANDEL_SIZE 1600 /* grid is SIZE x SIZE */
+#define MANDEL_LIMIT 256 /* iterations per point at most */
 
 /* Iterations summed over rows first, first + step, ... */
 static uint64_t mandel_rows(uint32_t first, uint32_t step) {

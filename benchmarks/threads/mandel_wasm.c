@@ -13,16 +13,15 @@
 static uint64_t total;
 static int32_t finished;
 
-__attribute__((export_name("wasi_thread_start")))
-void wasi_thread_start(int32_t tid, int32_t worker) {
+__attribute__((export_name("wasi_thread_start"))) void wasi_thread_start(int32_t tid,
+                                                                         int32_t worker) {
     (void)tid;
     __atomic_fetch_add(&total, mandel_rows((uint32_t)worker, THREADS), __ATOMIC_SEQ_CST);
     __atomic_fetch_add(&finished, 1, __ATOMIC_SEQ_CST);
     __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
 }
 
-__attribute__((export_name("_start")))
-void _start(void) {
+__attribute__((export_name("_start"))) void _start(void) {
     for (int32_t w = 0; w < THREADS; w++)
         if (thread_spawn(w) <= 0)
             proc_exit(2);

@@ -81,7 +81,8 @@ static w2n_status resolve_loop_versions(LLVMModuleRef mod, LLVMTargetMachineRef 
 }
 
 static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_module *m,
-                               const w2n_target *t, const w2n_compile_options *opts, w2n_error *err) {
+                               const w2n_target *t, const w2n_compile_options *opts,
+                               w2n_error *err) {
     w2n_meta meta;
     w2n_status s = w2n_meta_build(m, t, opts, &meta, err);
     if (s != W2N_OK)
@@ -105,9 +106,11 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
     /* The code's own statement of its bounds mode: a global constant. */
     LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
     LLVMValueRef mode = LLVMAddGlobal(mod, i64, W2N_SYM_BOUNDS_MODE);
-    LLVMSetInitializer(mode, LLVMConstInt(i64, opts->bounds == W2N_BOUNDS_EXPLICIT
-                                                   ? W2N_BOUNDS_MODE_EXPLICIT
-                                                   : W2N_BOUNDS_MODE_GUARD, 0));
+    LLVMSetInitializer(mode,
+                       LLVMConstInt(i64,
+                                    opts->bounds == W2N_BOUNDS_EXPLICIT ? W2N_BOUNDS_MODE_EXPLICIT
+                                                                        : W2N_BOUNDS_MODE_GUARD,
+                                    0));
     LLVMSetGlobalConstant(mode, 1);
     LLVMSetAlignment(mode, 8);
     /* Keep both: nothing refers to them. */
@@ -170,7 +173,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                  const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
                                  w2n_error *err) {
     LLVMTargetMachineRef tm;
-    w2n_status s = w2n_target_machine(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
+    w2n_status s =
+        w2n_target_machine(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
     if (s != W2N_OK)
         return s;
     LLVMContextRef ctx = LLVMContextCreate();
@@ -229,8 +233,8 @@ w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_optio
     if (!t) {
         char names[128];
         w2n_target_names(names, sizeof names);
-        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "unknown target '%s' (known: %s)",
-                             opts->target, names);
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "unknown target '%s' (known: %s)", opts->target, names);
     }
     if (opts->opt_level < 0 || opts->opt_level > 3)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,

@@ -22,8 +22,10 @@ static void assert_module_counts(const w2n_module *m) {
     W2N_ASSERT(m->start < (int64_t)m->nfuncs);
     for (uint32_t i = 0; i < m->nfuncs; i++)
         W2N_ASSERT(m->func_types[i] < m->ntypes);
-    const uint32_t counts[] = {[W2N_EXTERN_FUNC] = m->nfuncs, [W2N_EXTERN_TABLE] = m->ntables,
-                               [W2N_EXTERN_MEMORY] = m->nmemories, [W2N_EXTERN_GLOBAL] = m->nglobals,
+    const uint32_t counts[] = {[W2N_EXTERN_FUNC] = m->nfuncs,
+                               [W2N_EXTERN_TABLE] = m->ntables,
+                               [W2N_EXTERN_MEMORY] = m->nmemories,
+                               [W2N_EXTERN_GLOBAL] = m->nglobals,
                                [W2N_EXTERN_TAG] = m->ntags};
     for (uint32_t i = 0; i < m->nexports; i++)
         W2N_ASSERT(m->exports[i].kind <= W2N_EXTERN_TAG &&
@@ -31,8 +33,8 @@ static void assert_module_counts(const w2n_module *m) {
     (void)counts;
 }
 
-w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
-                          const w2n_compile_options *opts, w2n_meta *out, w2n_error *err) {
+w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t, const w2n_compile_options *opts,
+                          w2n_meta *out, w2n_error *err) {
     assert_module_counts(m);
     memset(out, 0, sizeof *out);
     out->abi_version = W2N_ABI_VERSION;

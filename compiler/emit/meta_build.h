@@ -10,8 +10,8 @@
 #include "w2n/compiler.h"
 
 /* Fill *out from the module; it borrows m's memory (keep m alive). */
-w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t,
-                          const w2n_compile_options *opts, w2n_meta *out, w2n_error *err);
+w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t, const w2n_compile_options *opts,
+                          w2n_meta *out, w2n_error *err);
 void w2n_meta_build_free(w2n_meta *meta);
 
 #endif

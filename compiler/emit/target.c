@@ -29,14 +29,34 @@ static const w2n_target targets[] = {
      * would be a libm call per lane, and --cpu must not change results), but
      * minps and maxps are the `a < b ? a : b` choice, and cvttps2dq/cvttpd2dq
      * the -2^31 one of signed truncation. */
-    {"x86_64-linux-gnu", "x86_64", "x86_64-unknown-linux-gnu", W2N_ARCH_X86_64, "x86-64", "",
-     NULL, LLVMCodeModelSmall, LLVMRelocPIC, 32, true, {3, 4, 7, 6, 8, false, true, true},
+    {"x86_64-linux-gnu",
+     "x86_64",
+     "x86_64-unknown-linux-gnu",
+     W2N_ARCH_X86_64,
+     "x86-64",
+     "",
+     NULL,
+     LLVMCodeModelSmall,
+     LLVMRelocPIC,
+     32,
+     true,
+     {3, 4, 7, 6, 8, false, true, true},
      {false, true, true}},
     /* x0-x7 and v0-v7, for results and arguments.  NEON has fmla; fmin/fmax
      * are Wasm's min/max, fcvtzs saturates. */
-    {"aarch64-linux-gnu", "aarch64", "aarch64-unknown-linux-gnu", W2N_ARCH_AARCH64, "generic",
-     "+neon,+fp-armv8", NULL, LLVMCodeModelSmall, LLVMRelocStatic, 0, true,
-     {8, 8, 16, 8, 8, false, true, true}, {true, false, false}},
+    {"aarch64-linux-gnu",
+     "aarch64",
+     "aarch64-unknown-linux-gnu",
+     W2N_ARCH_AARCH64,
+     "generic",
+     "+neon,+fp-armv8",
+     NULL,
+     LLVMCodeModelSmall,
+     LLVMRelocStatic,
+     0,
+     true,
+     {8, 8, 16, 8, 8, false, true, true},
+     {true, false, false}},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
      * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes; the
      * frames are measured and reserved instead (common/frame.h).
@@ -44,9 +64,19 @@ static const w2n_target targets[] = {
      * fa0-fa7; a v128 (no V extension in the baseline) is split into 16
      * scalars; no musttail with stack arguments (LLVM 19 aborts).  F and D
      * have fmadd (V has vfmacc). */
-    {"riscv64-linux-gnu", "riscv64", "riscv64-unknown-linux-gnu", W2N_ARCH_RISCV64, "generic-rv64",
-     "+m,+a,+f,+d,+c,-relax", "lp64d", LLVMCodeModelMedium, LLVMRelocStatic, 0, false,
-     {2, 2, 2, 8, 8, true, false, false}, {true, false, false}},
+    {"riscv64-linux-gnu",
+     "riscv64",
+     "riscv64-unknown-linux-gnu",
+     W2N_ARCH_RISCV64,
+     "generic-rv64",
+     "+m,+a,+f,+d,+c,-relax",
+     "lp64d",
+     LLVMCodeModelMedium,
+     LLVMRelocStatic,
+     0,
+     false,
+     {2, 2, 2, 8, 8, true, false, false},
+     {true, false, false}},
 };
 
 static bool is_float(w2n_valtype t) { return t == W2N_F32 || t == W2N_F64 || t == W2N_V128; }
@@ -159,13 +189,16 @@ w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *
              (features && *features && *t->baseline_features) ? "," : "", features ? features : "");
 
     static const LLVMCodeGenOptLevel levels[] = {LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
-                                                 LLVMCodeGenLevelDefault, LLVMCodeGenLevelAggressive};
+                                                 LLVMCodeGenLevelDefault,
+                                                 LLVMCodeGenLevelAggressive};
     LLVMTargetMachineOptionsRef o = LLVMCreateTargetMachineOptions();
     LLVMTargetMachineOptionsSetCPU(o, cpu && *cpu ? cpu : t->baseline_cpu);
     LLVMTargetMachineOptionsSetFeatures(o, all);
     if (t->abi)
         LLVMTargetMachineOptionsSetABI(o, t->abi);
-    LLVMTargetMachineOptionsSetCodeGenOptLevel(o, levels[opt_level < 0 ? 0 : opt_level > 3 ? 3 : opt_level]);
+    LLVMTargetMachineOptionsSetCodeGenOptLevel(o, levels[opt_level < 0   ? 0
+                                                         : opt_level > 3 ? 3
+                                                                         : opt_level]);
     LLVMTargetMachineOptionsSetRelocMode(o, t->reloc_model);
     LLVMTargetMachineOptionsSetCodeModel(o, t->code_model);
     *out = LLVMCreateTargetMachineWithOptions(target, t->llvm_triple, o);

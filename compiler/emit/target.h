@@ -17,11 +17,11 @@
  * references and the vmctx; float class: f32, f64 and v128. */
 typedef struct w2n_target_regs {
     unsigned ret_gprs, ret_fprs, ret_total; /* results that come back in registers */
-    unsigned arg_gprs, arg_fprs;           /* argument registers */
-    bool floats_spill_to_gprs;             /* a float past the last FP register takes a
+    unsigned arg_gprs, arg_fprs;            /* argument registers */
+    bool floats_spill_to_gprs;              /* a float past the last FP register takes a
                                               free integer register (RISC-V) */
-    bool v128_in_one_reg;                  /* else a v128 is split into 16 scalars */
-    bool musttail_stack_args;              /* musttail between equal prototypes works
+    bool v128_in_one_reg;                   /* else a v128 is split into 16 scalars */
+    bool musttail_stack_args;               /* musttail between equal prototypes works
                                               with stack arguments too */
 } w2n_target_regs;
 
@@ -36,17 +36,17 @@ typedef struct w2n_relaxed_choices {
 } w2n_relaxed_choices;
 
 typedef struct w2n_target {
-    const char *name;             /* canonical: "x86_64-linux-gnu" */
-    const char *short_name;       /* "x86_64" */
+    const char *name;       /* canonical: "x86_64-linux-gnu" */
+    const char *short_name; /* "x86_64" */
     const char *llvm_triple;
     w2n_arch arch;
-    const char *baseline_cpu;     /* portable default, never the host's */
-    const char *baseline_features;/* always added before the user's --features */
-    const char *abi;              /* target ABI name, or NULL */
+    const char *baseline_cpu;      /* portable default, never the host's */
+    const char *baseline_features; /* always added before the user's --features */
+    const char *abi;               /* target ABI name, or NULL */
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
-    unsigned loop_align;          /* bytes to align loop headers to, or 0: LLVM's choice */
-    bool stack_probes;            /* LLVM probes large frames page by page here (inline-asm) */
+    unsigned loop_align; /* bytes to align loop headers to, or 0: LLVM's choice */
+    bool stack_probes;   /* LLVM probes large frames page by page here (inline-asm) */
     w2n_target_regs regs;
     w2n_relaxed_choices relaxed;
 } w2n_target;

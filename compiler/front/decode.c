@@ -25,10 +25,22 @@
 #include "reader.h"
 #include "w2n/limits.h"
 
-
-enum { SEC_CUSTOM, SEC_TYPE, SEC_IMPORT, SEC_FUNCTION, SEC_TABLE, SEC_MEMORY, SEC_GLOBAL,
-       SEC_EXPORT, SEC_START, SEC_ELEMENT, SEC_CODE, SEC_DATA, SEC_DATACOUNT, SEC_TAG };
-
+enum {
+    SEC_CUSTOM,
+    SEC_TYPE,
+    SEC_IMPORT,
+    SEC_FUNCTION,
+    SEC_TABLE,
+    SEC_MEMORY,
+    SEC_GLOBAL,
+    SEC_EXPORT,
+    SEC_START,
+    SEC_ELEMENT,
+    SEC_CODE,
+    SEC_DATA,
+    SEC_DATACOUNT,
+    SEC_TAG
+};
 
 typedef struct decoder {
     w2n_module *m;
@@ -96,9 +108,7 @@ static char *dup_name(w2n_reader *r, const char *s, uint32_t len) {
     return p;
 }
 
-static bool read_valtype(w2n_reader *r, w2n_valtype *out) {
-    return w2n_read_valtype(r, out);
-}
+static bool read_valtype(w2n_reader *r, w2n_valtype *out) { return w2n_read_valtype(r, out); }
 
 /* Refuse a construct of a feature outside r->features, at offset `at`. */
 static bool need(w2n_reader *r, size_t at, w2n_feature f, const char *what) {
@@ -376,8 +386,8 @@ static bool read_type_section(decoder *d, w2n_reader *r) {
         for (uint32_t j = 0; j < t->nresults; j++)
             if (!read_valtype(r, &t->results[j]))
                 return false;
-        if (t->nresults > 1 &&
-            !need(r, w2n_reader_offset(r), W2N_FEATURE_MULTI_VALUE, "a function type with several results"))
+        if (t->nresults > 1 && !need(r, w2n_reader_offset(r), W2N_FEATURE_MULTI_VALUE,
+                                     "a function type with several results"))
             return false;
     }
     return true;
@@ -451,9 +461,7 @@ static bool read_import_section(decoder *d, w2n_reader *r) {
                 return false;
             m->nimported_tags++;
             break;
-        default:
-            r->pos--;
-            return w2n_reader_fail(r, "malformed import kind");
+        default: r->pos--; return w2n_reader_fail(r, "malformed import kind");
         }
     }
     return true;
@@ -956,9 +964,10 @@ fail:
 /* Section ids in the order the spec requires (custom sections aside). */
 static int section_rank(uint8_t id) {
     static const int rank[] = {
-        [SEC_TYPE] = 1, [SEC_IMPORT] = 2, [SEC_FUNCTION] = 3, [SEC_TABLE] = 4,
-        [SEC_MEMORY] = 5, [SEC_TAG] = 6, [SEC_GLOBAL] = 7, [SEC_EXPORT] = 8, [SEC_START] = 9,
-        [SEC_ELEMENT] = 10, [SEC_DATACOUNT] = 11, [SEC_CODE] = 12, [SEC_DATA] = 13,
+        [SEC_TYPE] = 1,   [SEC_IMPORT] = 2,   [SEC_FUNCTION] = 3,   [SEC_TABLE] = 4,
+        [SEC_MEMORY] = 5, [SEC_TAG] = 6,      [SEC_GLOBAL] = 7,     [SEC_EXPORT] = 8,
+        [SEC_START] = 9,  [SEC_ELEMENT] = 10, [SEC_DATACOUNT] = 11, [SEC_CODE] = 12,
+        [SEC_DATA] = 13,
     };
     return rank[id];
 }

@@ -42,12 +42,23 @@ void w2n_instr_reader_free(w2n_instr_reader *ir) {
 
 int w2n_valtype_feature(uint8_t b) {
     switch (b) {
-    case 0x7F: case 0x7E: case 0x7D: case 0x7C: return W2N_FEATURE_MVP;
+    case 0x7F:
+    case 0x7E:
+    case 0x7D:
+    case 0x7C: return W2N_FEATURE_MVP;
     case 0x7B: return W2N_FEATURE_SIMD;
-    case 0x70: case 0x6F: return W2N_FEATURE_REFERENCE_TYPES;
-    case 0x64: case 0x63: return W2N_FEATURE_FUNCTION_REFERENCES;
-    case 0x6E: case 0x6D: case 0x6C: case 0x6B: case 0x6A: case 0x71: case 0x72: case 0x73:
-        return W2N_FEATURE_GC;
+    case 0x70:
+    case 0x6F: return W2N_FEATURE_REFERENCE_TYPES;
+    case 0x64:
+    case 0x63: return W2N_FEATURE_FUNCTION_REFERENCES;
+    case 0x6E:
+    case 0x6D:
+    case 0x6C:
+    case 0x6B:
+    case 0x6A:
+    case 0x71:
+    case 0x72:
+    case 0x73: return W2N_FEATURE_GC;
     case 0x69: return W2N_FEATURE_EXCEPTIONS;
     /* nullexnref is (ref null noexn): a typed reference, a subtype of exnref. */
     case 0x74: return W2N_FEATURE_FUNCTION_REFERENCES;
@@ -91,7 +102,7 @@ static bool read_ref_heap_type(w2n_reader *r, w2n_heaptype *out) {
         return false;
     if (ht >= 0) {
         *out = w2n_heaptype_concrete(ht > W2N_VALTYPE_MAX_INDEX ? W2N_VALTYPE_MAX_INDEX
-                                                                 : (uint32_t)ht);
+                                                                : (uint32_t)ht);
         return true;
     }
     /* An abstract heap type is one byte, as a value type is (s7). */
@@ -278,28 +289,26 @@ static bool read_select_t(w2n_reader *r, w2n_instr *in) {
 /* Immediates of the kinds that are plain index pairs or single values. */
 static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
     switch (kind) {
-    case W2N_IMM_NONE:
-        return true;
-    case W2N_IMM_LABEL: case W2N_IMM_FUNC: case W2N_IMM_LOCAL: case W2N_IMM_GLOBAL:
-    case W2N_IMM_TABLE: case W2N_IMM_DATA: case W2N_IMM_ELEM: case W2N_IMM_TAG: case W2N_IMM_TYPE:
-        return w2n_read_u32(r, &in->imm.index);
-    case W2N_IMM_PAIR:
-        return w2n_read_u32(r, &in->imm.pair.a) && w2n_read_u32(r, &in->imm.pair.b);
-    case W2N_IMM_ZERO:
-        return read_zero_byte(r);
+    case W2N_IMM_NONE: return true;
+    case W2N_IMM_LABEL:
+    case W2N_IMM_FUNC:
+    case W2N_IMM_LOCAL:
+    case W2N_IMM_GLOBAL:
+    case W2N_IMM_TABLE:
+    case W2N_IMM_DATA:
+    case W2N_IMM_ELEM:
+    case W2N_IMM_TAG:
+    case W2N_IMM_TYPE: return w2n_read_u32(r, &in->imm.index);
+    case W2N_IMM_PAIR: return w2n_read_u32(r, &in->imm.pair.a) && w2n_read_u32(r, &in->imm.pair.b);
+    case W2N_IMM_ZERO: return read_zero_byte(r);
     case W2N_IMM_CALL_INDIRECT:
         return w2n_read_u32(r, &in->imm.call_indirect.type_index) &&
                w2n_read_u32(r, &in->imm.call_indirect.table);
-    case W2N_IMM_MEMIDX:
-        return read_memory_index(r, &in->imm.index);
-    case W2N_IMM_I32:
-        return w2n_read_s32(r, &in->imm.i32);
-    case W2N_IMM_I64:
-        return w2n_read_s64(r, &in->imm.i64);
-    case W2N_IMM_F32:
-        return w2n_read_f32(r, &in->imm.f32_bits);
-    case W2N_IMM_F64:
-        return w2n_read_f64(r, &in->imm.f64_bits);
+    case W2N_IMM_MEMIDX: return read_memory_index(r, &in->imm.index);
+    case W2N_IMM_I32: return w2n_read_s32(r, &in->imm.i32);
+    case W2N_IMM_I64: return w2n_read_s64(r, &in->imm.i64);
+    case W2N_IMM_F32: return w2n_read_f32(r, &in->imm.f32_bits);
+    case W2N_IMM_F64: return w2n_read_f64(r, &in->imm.f64_bits);
     case W2N_IMM_MEMORY_INIT:
         return w2n_read_u32(r, &in->imm.memory_init.segment) &&
                read_memory_index(r, &in->imm.memory_init.memory);
@@ -310,8 +319,7 @@ static bool read_simple(w2n_reader *r, uint8_t kind, w2n_instr *in) {
         return w2n_read_u32(r, &in->imm.table_init.segment) &&
                w2n_read_u32(r, &in->imm.table_init.table);
     case W2N_IMM_TABLE_COPY:
-        return w2n_read_u32(r, &in->imm.table_copy.dst) &&
-               w2n_read_u32(r, &in->imm.table_copy.src);
+        return w2n_read_u32(r, &in->imm.table_copy.dst) && w2n_read_u32(r, &in->imm.table_copy.src);
     }
     return w2n_reader_fail(r, "illegal opcode");
 }
@@ -371,18 +379,12 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
     w2n_reader *r = &ir->r;
     const uint8_t *bytes;
     switch (kind) {
-    case W2N_IMM_BLOCK:
-        return read_blocktype(r, &in->imm.block);
-    case W2N_IMM_BR_TABLE:
-        return read_br_table(ir, in);
-    case W2N_IMM_SELECT_T:
-        return read_select_t(r, in);
-    case W2N_IMM_MEMARG:
-        return read_memarg(r, &in->imm.memarg);
-    case W2N_IMM_MEMARG_LANE:
-        return read_memarg(r, &in->imm.memarg) && w2n_read_u8(r, &in->lane);
-    case W2N_IMM_LANE:
-        return w2n_read_u8(r, &in->lane);
+    case W2N_IMM_BLOCK: return read_blocktype(r, &in->imm.block);
+    case W2N_IMM_BR_TABLE: return read_br_table(ir, in);
+    case W2N_IMM_SELECT_T: return read_select_t(r, in);
+    case W2N_IMM_MEMARG: return read_memarg(r, &in->imm.memarg);
+    case W2N_IMM_MEMARG_LANE: return read_memarg(r, &in->imm.memarg) && w2n_read_u8(r, &in->lane);
+    case W2N_IMM_LANE: return w2n_read_u8(r, &in->lane);
     case W2N_IMM_REFTYPE: {
         /* ref.null's heap type: func or extern in Wasm 2.0; a type index
          * with function-references; the other shorthands later proposals'. */
@@ -404,20 +406,16 @@ static bool read_immediates(w2n_instr_reader *ir, uint8_t kind, w2n_instr *in) {
         in->imm.reftype = w2n_valtype_ref(h, true);
         return true;
     }
-    case W2N_IMM_HEAPTYPE:
-        return read_heaptype(r, &in->imm.heaptype);
-    case W2N_IMM_BR_ON_CAST:
-        return read_br_on_cast(r, in);
-    case W2N_IMM_TRY_TABLE:
-        return read_try_table(ir, in);
+    case W2N_IMM_HEAPTYPE: return read_heaptype(r, &in->imm.heaptype);
+    case W2N_IMM_BR_ON_CAST: return read_br_on_cast(r, in);
+    case W2N_IMM_TRY_TABLE: return read_try_table(ir, in);
     case W2N_IMM_V128:
     case W2N_IMM_SHUFFLE:
         if (!w2n_read_bytes(r, 16, &bytes))
             return false;
         memcpy(in->imm.v128, bytes, 16);
         return true;
-    default:
-        return read_simple(r, kind, in);
+    default: return read_simple(r, kind, in);
     }
 }
 

@@ -20,19 +20,19 @@
 #include "w2n/types.h"
 
 typedef struct w2n_import {
-    const char *module;       /* NUL-terminated copies */
+    const char *module; /* NUL-terminated copies */
     const char *name;
-    uint8_t kind;             /* w2n_extern_kind */
-    uint32_t func_type;       /* FUNC */
-    w2n_tabletype table;      /* TABLE */
-    w2n_limits memory;        /* MEMORY */
-    w2n_globaltype global;    /* GLOBAL */
-    uint32_t tag_type;        /* TAG: the type index of its parameters */
-    size_t offset;            /* of the import entry, for messages */
+    uint8_t kind;          /* w2n_extern_kind */
+    uint32_t func_type;    /* FUNC */
+    w2n_tabletype table;   /* TABLE */
+    w2n_limits memory;     /* MEMORY */
+    w2n_globaltype global; /* GLOBAL */
+    uint32_t tag_type;     /* TAG: the type index of its parameters */
+    size_t offset;         /* of the import entry, for messages */
 } w2n_import;
 
 typedef struct w2n_export {
-    const char *name;         /* NUL-terminated copy (may contain NULs) */
+    const char *name; /* NUL-terminated copy (may contain NULs) */
     uint32_t name_len;
     uint8_t kind;
     uint32_t index;
@@ -44,7 +44,7 @@ typedef struct w2n_export {
  * checks its type and what it refers to. */
 typedef struct w2n_init_expr {
     w2n_const_expr value;
-    size_t offset;            /* of the first instruction */
+    size_t offset; /* of the first instruction */
 } w2n_init_expr;
 
 /* value.kind of an init expr that is not one constant instruction: decode
@@ -67,36 +67,36 @@ typedef struct w2n_table_init {
 } w2n_table_init;
 
 typedef struct w2n_elem_segment {
-    uint8_t mode;             /* w2n_segment_mode */
+    uint8_t mode; /* w2n_segment_mode */
     w2n_valtype type;
     uint32_t table;
-    w2n_init_expr offset;     /* ACTIVE */
+    w2n_init_expr offset; /* ACTIVE */
     uint32_t count;
-    w2n_init_expr *items;     /* ref.func / ref.null / global.get */
-    size_t pos;               /* of the segment, for messages */
+    w2n_init_expr *items; /* ref.func / ref.null / global.get */
+    size_t pos;           /* of the segment, for messages */
 } w2n_elem_segment;
 
 typedef struct w2n_data_segment {
-    uint8_t mode;             /* ACTIVE or PASSIVE */
+    uint8_t mode; /* ACTIVE or PASSIVE */
     uint32_t memory;
     w2n_init_expr offset;
     uint32_t size;
-    const uint8_t *bytes;     /* points into the input */
+    const uint8_t *bytes; /* points into the input */
     size_t pos;
 } w2n_data_segment;
 
 typedef struct w2n_code {
-    uint32_t nlocals;         /* declared locals, params excluded */
+    uint32_t nlocals; /* declared locals, params excluded */
     w2n_valtype *locals;
-    size_t body_start;        /* offset of the first instruction */
-    size_t body_end;          /* offset one past the final `end` */
-    size_t pos;               /* offset of the code entry (its size field) */
+    size_t body_start; /* offset of the first instruction */
+    size_t body_end;   /* offset one past the final `end` */
+    size_t pos;        /* offset of the code entry (its size field) */
 } w2n_code;
 
 typedef struct w2n_module {
     const uint8_t *bytes;
     size_t size;
-    w2n_features features;    /* what the module may use (decode's argument) */
+    w2n_features features; /* what the module may use (decode's argument) */
 
     uint32_t ntypes;
     w2n_functype *types;
@@ -109,23 +109,23 @@ typedef struct w2n_module {
 
     /* Index spaces, imports first. */
     uint32_t nfuncs, nimported_funcs;
-    uint32_t *func_types;     /* type index of every function */
+    uint32_t *func_types; /* type index of every function */
     uint32_t ntables, nimported_tables;
     w2n_tabletype *tables;
-    w2n_table_init *table_inits;  /* defined tables: table_inits[i - nimported_tables] */
+    w2n_table_init *table_inits; /* defined tables: table_inits[i - nimported_tables] */
     uint32_t nmemories, nimported_memories;
     w2n_limits *memories;
     uint32_t nglobals, nimported_globals;
     w2n_globaltype *global_types; /* every global */
     w2n_global_def *globals;      /* defined globals: globals[i - nimported_globals] */
     uint32_t ntags, nimported_tags;
-    uint32_t *tag_types;          /* type index of every tag (exceptions) */
-    uint32_t nconst_ops;          /* instructions of every extended constant expression */
-    w2n_const_expr *const_ops;    /* (W2N_CONST_EXTENDED names a run of them) */
+    uint32_t *tag_types;       /* type index of every tag (exceptions) */
+    uint32_t nconst_ops;       /* instructions of every extended constant expression */
+    w2n_const_expr *const_ops; /* (W2N_CONST_EXTENDED names a run of them) */
 
     uint32_t nexports;
     w2n_export *exports;
-    int64_t start;            /* -1 if none */
+    int64_t start; /* -1 if none */
 
     uint32_t nelems;
     w2n_elem_segment *elems;
@@ -134,12 +134,12 @@ typedef struct w2n_module {
     uint32_t ndatas;
     w2n_data_segment *datas;
 
-    w2n_code *codes;          /* defined functions: codes[i - nimported_funcs] */
+    w2n_code *codes; /* defined functions: codes[i - nimported_funcs] */
 
     /* From the "name" custom section, if present and well-formed; NULL
      * entries where a function has no name.  (A malformed name section is
      * ignored, as the spec allows for custom sections.) */
-    char **func_names;        /* nfuncs entries or NULL */
+    char **func_names; /* nfuncs entries or NULL */
     char *module_name;
 } w2n_module;
 

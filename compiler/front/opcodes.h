@@ -74,13 +74,13 @@ typedef enum w2n_opcode_row {
 } w2n_opcode_row;
 
 typedef struct w2n_opcode_info {
-    const char *name;   /* the spec's text-format name */
-    const char *sig;    /* "params:results" (see opcodes.def), or "*" */
-    uint32_t op;        /* w2n_opcode */
-    uint16_t row;       /* w2n_opcode_row */
-    uint8_t imm;        /* w2n_imm_kind */
-    int8_t size;        /* log2 of the access or lane size, or -1 */
-    uint8_t feature;    /* w2n_feature */
+    const char *name; /* the spec's text-format name */
+    const char *sig;  /* "params:results" (see opcodes.def), or "*" */
+    uint32_t op;      /* w2n_opcode */
+    uint16_t row;     /* w2n_opcode_row */
+    uint8_t imm;      /* w2n_imm_kind */
+    int8_t size;      /* log2 of the access or lane size, or -1 */
+    uint8_t feature;  /* w2n_feature */
 } w2n_opcode_info;
 
 /* The row of an opcode, or NULL for an unknown one. */

@@ -21,7 +21,7 @@
 #include "w2n/features.h"
 
 typedef struct w2n_reader {
-    const uint8_t *start;  /* the whole module: offsets are pos - start */
+    const uint8_t *start; /* the whole module: offsets are pos - start */
     const uint8_t *pos;
     const uint8_t *end;    /* end of the current region (a section, a body) */
     w2n_error *err;        /* where failures go; never NULL */
@@ -37,10 +37,10 @@ static inline size_t w2n_reader_left(const w2n_reader *r) { return (size_t)(r->e
 static inline bool w2n_reader_done(const w2n_reader *r) { return r->pos >= r->end; }
 
 bool w2n_read_u8(w2n_reader *r, uint8_t *out);
-bool w2n_read_u32(w2n_reader *r, uint32_t *out);  /* unsigned LEB128, <= 5 bytes */
-bool w2n_read_u64(w2n_reader *r, uint64_t *out);  /* unsigned LEB128, <= 10 bytes */
-bool w2n_read_s32(w2n_reader *r, int32_t *out);   /* signed LEB128 */
-bool w2n_read_s33(w2n_reader *r, int64_t *out);   /* signed 33-bit (block types) */
+bool w2n_read_u32(w2n_reader *r, uint32_t *out); /* unsigned LEB128, <= 5 bytes */
+bool w2n_read_u64(w2n_reader *r, uint64_t *out); /* unsigned LEB128, <= 10 bytes */
+bool w2n_read_s32(w2n_reader *r, int32_t *out);  /* signed LEB128 */
+bool w2n_read_s33(w2n_reader *r, int64_t *out);  /* signed 33-bit (block types) */
 bool w2n_read_s64(w2n_reader *r, int64_t *out);
 bool w2n_read_f32(w2n_reader *r, uint32_t *out_bits); /* 4 raw little-endian bytes */
 bool w2n_read_f64(w2n_reader *r, uint64_t *out_bits);

@@ -28,9 +28,7 @@ static w2n_valtype canonical(const w2n_module *m, w2n_valtype t, uint32_t self) 
     return w2n_valtype_ref(w2n_heaptype_concrete(idx), !non_null);
 }
 
-static uint64_t mix(uint64_t h, uint64_t v) {
-    return (h ^ v) * UINT64_C(0x100000001b3);
-}
+static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ v) * UINT64_C(0x100000001b3); }
 
 static uint64_t hash_type(const w2n_module *m, uint32_t i) {
     const w2n_functype *t = &m->types[i];

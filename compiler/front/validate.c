@@ -34,34 +34,34 @@
 #define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory's: 2^64 bytes in 64 KiB pages */
 
 typedef struct frame {
-    uint32_t op;                  /* BLOCK, LOOP, IF, ELSE, TRY_TABLE, TRY, CATCH, CATCH_ALL,
+    uint32_t op;                /* BLOCK, LOOP, IF, ELSE, TRY_TABLE, TRY, CATCH, CATCH_ALL,
                                      or 0 for the function */
-    const w2n_valtype *params;    /* NULL with nparams 0 */
-    const w2n_valtype *results;   /* NULL: the single result is in `single` */
+    const w2n_valtype *params;  /* NULL with nparams 0 */
+    const w2n_valtype *results; /* NULL: the single result is in `single` */
     uint32_t nparams, nresults;
     w2n_valtype single;
     uint32_t height;
-    uint32_t init_height;         /* of the validator's `inits` log at entry */
+    uint32_t init_height; /* of the validator's `inits` log at entry */
     bool unreachable;
 } frame;
 
 typedef struct validator {
     const w2n_module *m;
     w2n_error *err;
-    bool *refs;                   /* C.refs: functions that ref.func may name */
+    bool *refs; /* C.refs: functions that ref.func may name */
     w2n_valtype *vals;
     uint32_t nvals, cap_vals;
     frame *ctrls;
     uint32_t nctrls, cap_ctrls;
-    w2n_valtype *locals;          /* params then declared locals */
-    bool *local_set;              /* per local: holds a value (non-defaultable ones start unset) */
+    w2n_valtype *locals; /* params then declared locals */
+    bool *local_set;     /* per local: holds a value (non-defaultable ones start unset) */
     uint32_t nlocals, cap_locals;
-    uint32_t *inits;              /* locals set since their frame began, innermost last */
+    uint32_t *inits; /* locals set since their frame began, innermost last */
     uint32_t ninits, cap_inits;
-    const w2n_functype *type;     /* of the function being checked */
+    const w2n_functype *type; /* of the function being checked */
     int64_t func;
-    size_t at;                    /* offset of the current instruction */
-    const char *instruction;      /* its name, for messages; NULL outside bodies */
+    size_t at;               /* offset of the current instruction */
+    const char *instruction; /* its name, for messages; NULL outside bodies */
 } validator;
 
 static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...)
@@ -82,9 +82,7 @@ static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, .
 
 #define INVALID(v, ...) fail_at((v), W2N_ERR_INVALID, (v)->at, __VA_ARGS__)
 
-static bool nomem(validator *v) {
-    return fail_at(v, W2N_ERR_NOMEM, v->at, "out of memory");
-}
+static bool nomem(validator *v) { return fail_at(v, W2N_ERR_NOMEM, v->at, "out of memory"); }
 
 static bool is_num(w2n_valtype t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == T_UNKNOWN;
@@ -333,8 +331,7 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
             !check_data(v, in->imm.memory_init.segment))
             return false;
         return op_sig(v, 3, memory_addr_type(v, in->imm.memory_init.memory), I, I, 0);
-    case W2N_OP_DATA_DROP:
-        return check_data(v, in->imm.index);
+    case W2N_OP_DATA_DROP: return check_data(v, in->imm.index);
     case W2N_OP_MEMORY_COPY: {
         uint32_t d = in->imm.memory_copy.dst, s = in->imm.memory_copy.src;
         if (!check_memory(v, d) || !check_memory(v, s))
@@ -349,8 +346,7 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
             return false;
         return op_sig(v, 3, table_index_type(v, t), I, I, 0);
     }
-    case W2N_OP_ELEM_DROP:
-        return check_elem(v, in->imm.index);
+    case W2N_OP_ELEM_DROP: return check_elem(v, in->imm.index);
     case W2N_OP_TABLE_COPY: {
         uint32_t d = in->imm.table_copy.dst, s = in->imm.table_copy.src;
         if (!check_table(v, d) || !check_table(v, s) ||
@@ -457,9 +453,7 @@ static bool blocktype_frame(validator *v, uint32_t op, const w2n_blocktype *bt, 
     memset(f, 0, sizeof *f);
     f->op = op;
     switch (bt->kind) {
-    case W2N_BLOCK_EMPTY:
-        f->results = (const w2n_valtype *)"";
-        break;
+    case W2N_BLOCK_EMPTY: f->results = (const w2n_valtype *)""; break;
     case W2N_BLOCK_VALUE:
         if (!check_valtype(v, bt->value))
             return false;
@@ -486,9 +480,7 @@ static bool check_label(validator *v, uint32_t l) {
     return true;
 }
 
-static const frame *label_frame(validator *v, uint32_t l) {
-    return &v->ctrls[v->nctrls - 1 - l];
-}
+static const frame *label_frame(validator *v, uint32_t l) { return &v->ctrls[v->nctrls - 1 - l]; }
 
 static bool br_table_op(validator *v, const w2n_instr *in) {
     if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.br_table.default_target))
@@ -597,11 +589,8 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     uint32_t n;
     const w2n_valtype *ts;
     switch (in->op) {
-    case W2N_OP_UNREACHABLE:
-        set_unreachable(v);
-        return true;
-    case W2N_OP_NOP:
-        return true;
+    case W2N_OP_UNREACHABLE: set_unreachable(v); return true;
+    case W2N_OP_NOP: return true;
     case W2N_OP_BLOCK:
     case W2N_OP_LOOP:
     case W2N_OP_IF:
@@ -617,8 +606,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
             return false;
         f.op = W2N_OP_ELSE;
         return push_ctrl(v, &f);
-    case W2N_OP_END:
-        return end_op(v, function_done);
+    case W2N_OP_END: return end_op(v, function_done);
     case W2N_OP_BR:
         if (!check_label(v, in->imm.index))
             return false;
@@ -631,9 +619,9 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.index))
             return false;
         ts = label_types(label_frame(v, in->imm.index), &n);
-        return pop_vals(v, ts, n) && push_vals(v, label_types(label_frame(v, in->imm.index), &n), n);
-    case W2N_OP_BR_TABLE:
-        return br_table_op(v, in);
+        return pop_vals(v, ts, n) &&
+               push_vals(v, label_types(label_frame(v, in->imm.index), &n), n);
+    case W2N_OP_BR_TABLE: return br_table_op(v, in);
     case W2N_OP_RETURN:
         if (!pop_vals(v, v->type->results, v->type->nresults))
             return false;
@@ -662,8 +650,7 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     }
     case W2N_OP_RETURN_CALL:
     case W2N_OP_RETURN_CALL_INDIRECT:
-    case W2N_OP_RETURN_CALL_REF:
-        return tail_call_op(v, in);
+    case W2N_OP_RETURN_CALL_REF: return tail_call_op(v, in);
     }
     return INVALID(v, "illegal opcode");
 }
@@ -791,8 +778,7 @@ static bool legacy_exception_op(validator *v, const w2n_instr *in) {
     case W2N_OP_CATCH:
     case W2N_OP_CATCH_ALL:
         if (innermost != W2N_OP_TRY && innermost != W2N_OP_CATCH)
-            return fail_at(v, W2N_ERR_MALFORMED, v->at, "%s without matching try",
-                           in->info->name);
+            return fail_at(v, W2N_ERR_MALFORMED, v->at, "%s without matching try", in->info->name);
         if (in->op == W2N_OP_CATCH && !check_tag(v, in->imm.index))
             return false;
         if (!pop_ctrl(v, &f))
@@ -829,11 +815,9 @@ static bool variable_op(validator *v, const w2n_instr *in) {
     uint32_t x = in->imm.index;
     w2n_valtype t = 0;
     switch (in->op) {
-    case W2N_OP_DROP:
-        return pop(v, &t);
+    case W2N_OP_DROP: return pop(v, &t);
     case W2N_OP_SELECT:
-    case W2N_OP_SELECT_T:
-        return select_op(v, in);
+    case W2N_OP_SELECT_T: return select_op(v, in);
     case W2N_OP_LOCAL_GET:
     case W2N_OP_LOCAL_SET:
     case W2N_OP_LOCAL_TEE:
@@ -865,8 +849,7 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (!check_table(v, x))
             return false;
         return op_sig(v, 2, table_index_type(v, x), m->tables[x].elem, 0, 0);
-    case W2N_OP_REF_NULL:
-        return check_valtype(v, in->imm.reftype) && push(v, in->imm.reftype);
+    case W2N_OP_REF_NULL: return check_valtype(v, in->imm.reftype) && push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
         if (!pop(v, &t))
             return false;
@@ -884,8 +867,7 @@ static bool variable_op(validator *v, const w2n_instr *in) {
             return false;
         return push(v, w2n_valtype_ref(w2n_valtype_heap_type(t), false));
     case W2N_OP_BR_ON_NULL:
-    case W2N_OP_BR_ON_NON_NULL:
-        return br_on_null_op(v, in);
+    case W2N_OP_BR_ON_NON_NULL: return br_on_null_op(v, in);
     }
     return INVALID(v, "no validation rule for %s", in->info->name);
 }
@@ -1238,10 +1220,11 @@ static bool check_exports(validator *v) {
     static const char *const what[] = {"function", "table", "memory", "global", "tag"};
     for (uint32_t i = 0; i < m->nexports; i++) {
         const w2n_export *ex = &m->exports[i];
-        uint32_t limit = ex->kind == W2N_EXTERN_FUNC ? m->nfuncs
-                         : ex->kind == W2N_EXTERN_TABLE ? m->ntables
+        uint32_t limit = ex->kind == W2N_EXTERN_FUNC     ? m->nfuncs
+                         : ex->kind == W2N_EXTERN_TABLE  ? m->ntables
                          : ex->kind == W2N_EXTERN_MEMORY ? m->nmemories
-                         : ex->kind == W2N_EXTERN_GLOBAL ? m->nglobals : m->ntags;
+                         : ex->kind == W2N_EXTERN_GLOBAL ? m->nglobals
+                                                         : m->ntags;
         v->at = ex->offset;
         if (ex->index >= limit)
             return INVALID(v, "unknown %s %u", what[ex->kind], ex->index);
@@ -1327,8 +1310,8 @@ w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err) {
         nomem(&v);
         goto fail;
     }
-    if (!check_types(&v) || !check_imports(&v) || !check_definitions(&v) || !check_exports(&v) || !check_start(&v) ||
-        !check_segments(&v))
+    if (!check_types(&v) || !check_imports(&v) || !check_definitions(&v) || !check_exports(&v) ||
+        !check_start(&v) || !check_segments(&v))
         goto fail;
     collect_refs(&v);
     for (uint32_t f = m->nimported_funcs; f < m->nfuncs; f++)

@@ -13,10 +13,10 @@
 #ifdef W2N_ASSERTIONS
 #include <stdio.h>
 #include <stdlib.h>
-#define W2N_ASSERT(cond)                                                                      \
-    ((cond) ? (void)0                                                                         \
+#define W2N_ASSERT(cond)                                                                       \
+    ((cond) ? (void)0                                                                          \
             : (fprintf(stderr, "%s:%d: w2n internal error: assertion '%s' failed\n", __FILE__, \
-                       __LINE__, #cond),                                                      \
+                       __LINE__, #cond),                                                       \
                abort()))
 #else
 #define W2N_ASSERT(cond) ((void)0)

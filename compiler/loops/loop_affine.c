@@ -98,19 +98,15 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     w2n_affine l = eval(lv, LLVMGetOperand(v, 0), depth + 1);
     w2n_affine r = eval(lv, LLVMGetOperand(v, 1), depth + 1);
     switch (LLVMGetInstructionOpcode(v)) {
-    case LLVMAdd:
-        return add(l, r);
-    case LLVMSub:
-        return r.known ? add(l, scale(r, UINT64_MAX)) : unknown;
+    case LLVMAdd: return add(l, r);
+    case LLVMSub: return r.known ? add(l, scale(r, UINT64_MAX)) : unknown;
     case LLVMMul:
         if (is_constant(&r))
             return l.known ? scale(l, r.c) : unknown;
         return is_constant(&l) && r.known ? scale(r, l.c) : unknown;
     case LLVMShl:
-        return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1)))
-                                          : unknown;
-    default:
-        return unknown;
+        return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1))) : unknown;
+    default: return unknown;
     }
 }
 

@@ -15,11 +15,11 @@
  * when the value is not of that form. */
 typedef struct w2n_affine {
     bool known;
-    unsigned bits;                         /* 32 or 64 */
-    uint64_t c;                            /* constant part */
-    uint64_t k;                            /* change per iteration */
+    unsigned bits; /* 32 or 64 */
+    uint64_t c;    /* constant part */
+    uint64_t k;    /* change per iteration */
     unsigned nterms;
-    LLVMValueRef term[W2N_AFFINE_TERMS];   /* loop-invariant values of the same width */
+    LLVMValueRef term[W2N_AFFINE_TERMS]; /* loop-invariant values of the same width */
     uint64_t coef[W2N_AFFINE_TERMS];
 } w2n_affine;
 
@@ -31,9 +31,9 @@ static inline int64_t w2n_affine_step(const w2n_affine *a) {
 /* One fast loop version as the analysis sees it. */
 typedef struct w2n_loop_view {
     w2n_versioned_loop *v;
-    LLVMBasicBlockRef latch;               /* its one back edge's block */
-    LLVMValueRef self;                     /* the phi whose step is being found, or NULL */
-    unsigned budget;                       /* values left to look at: bounds compile time */
+    LLVMBasicBlockRef latch; /* its one back edge's block */
+    LLVMValueRef self;       /* the phi whose step is being found, or NULL */
+    unsigned budget;         /* values left to look at: bounds compile time */
 } w2n_loop_view;
 
 /* The one block in the loop that branches back to the header, or NULL. */

@@ -63,8 +63,8 @@ static void cover_wide(w2n_check_builder *cb, const w2n_fast_access *a, LLVMValu
                        int64_t s, LLVMValueRef tc, LLVMValueRef mem_size, LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     LLVMValueRef reach = w2n_c64(cb, (int64_t)(a->offset + a->size));
-    LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""),
-                                     w2n_c64(cb, s < 0 ? -s : s), "");
+    LLVMValueRef span =
+        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s < 0 ? -s : s), "");
     LLVMValueRef room = LLVMBuildSub(b, mem_size, reach, "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, tc, w2n_c64(cb, MAX_WIDE_TRIPS), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, reach, mem_size, ""));
@@ -111,7 +111,8 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
     if (zext_wide) { /* a memory past 4 GiB: the i32 must not wrap either */
-        LLVMValueRef below_4g = LLVMBuildICmp(b, LLVMIntULE, end, w2n_c64(cb, INT64_C(1) << 32), "");
+        LLVMValueRef below_4g =
+            LLVMBuildICmp(b, LLVMIntULE, end, w2n_c64(cb, INT64_C(1) << 32), "");
         *ok = and_all(cb, *ok, below_4g);
     }
     c->covered++;
@@ -178,8 +179,8 @@ static void bound_by_fuel(w2n_check_builder *cb, const w2n_versioned_loop *v, LL
                           LLVMValueRef *ok) {
     LLVMValueRef left = LLVMGetOperand(v->choice, 0);
     uint32_t body = v->body.instrs ? v->body.instrs : 1;
-    LLVMValueRef need = LLVMBuildAdd(cb->b, LLVMBuildMul(cb->b, tc, w2n_c64(cb, body), ""),
-                                     w2n_c64(cb, 1), "");
+    LLVMValueRef need =
+        LLVMBuildAdd(cb->b, LLVMBuildMul(cb->b, tc, w2n_c64(cb, body), ""), w2n_c64(cb, 1), "");
     LLVMValueRef enough = LLVMBuildICmp(cb->b, LLVMIntSGE, left, need, "");
     *ok = LLVMBuildAnd(cb->b, *ok, enough, "");
 }
@@ -198,7 +199,8 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
     if (tc && lm->opts->fuel && !v->body.calls)
         bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
-    coverage c = {.first = w2n_xcalloc(n, sizeof *c.first), .stride = w2n_xcalloc(n, sizeof *c.stride)};
+    coverage c = {.first = w2n_xcalloc(n, sizeof *c.first),
+                  .stride = w2n_xcalloc(n, sizeof *c.stride)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */

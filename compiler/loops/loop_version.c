@@ -69,8 +69,7 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     case W2N_OP_BR:
     case W2N_OP_BR_IF:
     case W2N_OP_BR_ON_NULL:
-    case W2N_OP_BR_ON_NON_NULL:
-        return in->imm.index >= depth;
+    case W2N_OP_BR_ON_NON_NULL: return in->imm.index >= depth;
     case W2N_OP_BR_TABLE:
         for (uint32_t i = 0; i < in->imm.br_table.count; i++)
             if (in->imm.br_table.targets[i] >= depth)
@@ -78,8 +77,7 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
         return in->imm.br_table.default_target >= depth;
     case W2N_OP_RETURN:
     case W2N_OP_UNREACHABLE:
-    case W2N_OP_REF_AS_NON_NULL:
-        return true;
+    case W2N_OP_REF_AS_NON_NULL: return true;
     default:
         return w2n_opcode_is_call(in->op, false) || w2n_opcode_is_call(in->op, true) ||
                may_trap(in->op);
@@ -227,8 +225,8 @@ static void join_versions(w2n_lower_func *f, const version_exit *fast, const ver
     }
 }
 
-w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir,
-                                    const w2n_instr *loop, const w2n_loop_body *held) {
+w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
+                                    const w2n_loop_body *held) {
     w2n_lower_module *lm = f->lm;
     uint32_t nparams, nresults;
     loop_arity(f, loop, &nparams, &nresults);

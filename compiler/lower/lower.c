@@ -132,13 +132,16 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
 /* ---- traps ------------------------------------------------------------------------ */
 
 /* End the current block in a call to a trap helper, which never returns. */
-static void end_in_trap_call(w2n_lower_func *f, unsigned helper, LLVMValueRef *args, unsigned nargs) {
+static void end_in_trap_call(w2n_lower_func *f, unsigned helper, LLVMValueRef *args,
+                             unsigned nargs) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef call = w2n_lower_call_helper(f, helper, lm->t_void, args, nargs);
-    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
-    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
+    LLVMAddCallSiteAttribute(
+        call, LLVMAttributeFunctionIndex,
+        LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
+    LLVMAddCallSiteAttribute(
+        call, LLVMAttributeFunctionIndex,
+        LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
     LLVMBuildUnreachable(f->b);
 }
 
@@ -199,11 +202,13 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
     uint32_t i = in->imm.index;
     switch (in->op) {
     case W2N_OP_LOCAL_GET:
-        w2n_lower_push(f, LLVMBuildLoad2(f->b, w2n_lower_type(lm, f->local_types[i]), f->locals[i], ""));
+        w2n_lower_push(
+            f, LLVMBuildLoad2(f->b, w2n_lower_type(lm, f->local_types[i]), f->locals[i], ""));
         return true;
     case W2N_OP_LOCAL_SET:
         W2N_ASSERT(i < f->nlocals);
-        LLVMBuildStore(f->b, w2n_lower_pop_as(f, w2n_lower_type(lm, f->local_types[i])), f->locals[i]);
+        LLVMBuildStore(f->b, w2n_lower_pop_as(f, w2n_lower_type(lm, f->local_types[i])),
+                       f->locals[i]);
         return true;
     case W2N_OP_LOCAL_TEE:
         W2N_ASSERT(i < f->nlocals);
@@ -229,8 +234,7 @@ bool w2n_lower_variable(w2n_lower_func *f, const w2n_instr *in) {
         w2n_lower_ordered_store(f, st);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }
 
@@ -299,7 +303,10 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
  * runtime helpers it may call need.  So it needs no stack check, and neither
  * do the copies of it that LLVM inlines into loops. */
 static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
-    enum { MAX_LEAF_LOCALS = 256, MAX_LEAF_BODY = 8192 };
+    enum {
+        MAX_LEAF_LOCALS = 256,
+        MAX_LEAF_BODY = 8192
+    };
     return f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY ||
            f->calls;
 }
@@ -326,7 +333,8 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
         stack_check(f);
     w2n_lower_fuel_enter(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {
-        LLVMValueRef init = i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
+        LLVMValueRef init =
+            i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
     /* Endless work needs a loop or a cycle of calls.  Loops check at their
@@ -381,10 +389,10 @@ w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t dept
         w2n_loop_body body = {0};
         bool versioned = live && in.op == W2N_OP_LOOP && !f->unoptimised &&
                          w2n_loop_version_wanted(f, ir, &body);
-        if (versioned)   /* both versions then charge the same for the loop */
+        if (versioned) /* both versions then charge the same for the loop */
             w2n_lower_fuel_flush(f);
-        w2n_status s = versioned ? w2n_lower_versioned_loop(f, ir, &in, &body)
-                                 : w2n_lower_instr(f, &in);
+        w2n_status s =
+            versioned ? w2n_lower_versioned_loop(f, ir, &in, &body) : w2n_lower_instr(f, &in);
         if (s != W2N_OK)
             return s;
         if (f->nblocks == depth)

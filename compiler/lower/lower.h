@@ -38,8 +38,8 @@ typedef struct w2n_fast_access {
     uint64_t offset;
     unsigned size;
     bool may_fault;
-    bool wide;                     /* a 64-bit memory's: eff is the checked add */
-    uint32_t memory;               /* its memory, below W2N_VERSIONED_MEMORIES */
+    bool wide;       /* a 64-bit memory's: eff is the checked add */
+    uint32_t memory; /* its memory, below W2N_VERSIONED_MEMORIES */
 } w2n_fast_access;
 
 /* The memories whose accesses a loop's range check can cover. */
@@ -54,17 +54,17 @@ typedef struct w2n_fast_access {
 
 /* What a loop's body holds, from the scan that decides to version it. */
 typedef struct w2n_loop_body {
-    uint32_t instrs;               /* Wasm instructions, its end included */
-    bool calls;                    /* a call or call_indirect (explicit mode only) */
+    uint32_t instrs; /* Wasm instructions, its end included */
+    bool calls;      /* a call or call_indirect (explicit mode only) */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
-    LLVMValueRef choice;           /* placeholder i1 call before the dispatch */
+    LLVMValueRef choice;                           /* placeholder i1 call before the dispatch */
     LLVMValueRef mem_size[W2N_VERSIONED_MEMORIES]; /* sizes in bytes, read before it */
-    LLVMBasicBlockRef entry;       /* the fast loop's one predecessor outside it */
-    LLVMBasicBlockRef header;      /* the fast loop's header */
-    LLVMBasicBlockRef last;        /* last block appended by the fast pass */
-    w2n_loop_body body;            /* what the loop's body holds */
+    LLVMBasicBlockRef entry;                       /* the fast loop's one predecessor outside it */
+    LLVMBasicBlockRef header;                      /* the fast loop's header */
+    LLVMBasicBlockRef last;                        /* last block appended by the fast pass */
+    w2n_loop_body body;                            /* what the loop's body holds */
     w2n_fast_access *accesses;
     size_t naccesses, accesses_cap;
 } w2n_versioned_loop;
@@ -79,12 +79,12 @@ typedef struct w2n_lower_module {
 
     /* Types used everywhere. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
-    LLVMTypeRef t_v128;            /* <16 x i8> */
+    LLVMTypeRef t_v128; /* <16 x i8> */
 
-    LLVMTypeRef *wasm_fn_types;    /* native signature of each module type */
-    LLVMValueRef *funcs;           /* LLVM function of every Wasm function:
+    LLVMTypeRef *wasm_fn_types; /* native signature of each module type */
+    LLVMValueRef *funcs;        /* LLVM function of every Wasm function:
                                       defined ones, and import adapters for imports */
-    LLVMValueRef *host_thunks;     /* per type index, made on first use (lower_entry.c) */
+    LLVMValueRef *host_thunks;  /* per type index, made on first use (lower_entry.c) */
     const struct w2n_target *target;
     uint32_t tail_calls, tail_calls_unsure; /* for w2n_compile_stats (lower_call.c) */
 
@@ -92,33 +92,33 @@ typedef struct w2n_lower_module {
      * structures, so stores to memory do not force reloads of bases. */
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
-    LLVMValueRef loop_choice_fn;   /* declaration of the placeholder (loop_version.c) */
+    LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
-    LLVMValueRef personality;      /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
+    LLVMValueRef personality; /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
     w2n_versioned_loop *vloops;
     size_t nvloops, vloops_cap;
 } w2n_lower_module;
 
 /* One entry of the control stack. */
 typedef struct w2n_lower_block {
-    uint32_t op;                   /* W2N_OP_BLOCK / LOOP / IF, or 0 for the function body */
+    uint32_t op; /* W2N_OP_BLOCK / LOOP / IF, or 0 for the function body */
     uint32_t nparams, nresults;
     const w2n_valtype *param_types; /* Wasm value types */
     const w2n_valtype *result_types;
-    LLVMBasicBlockRef br_target;   /* loop: header; others: continuation */
-    LLVMBasicBlockRef else_block;  /* if without else yet: the false edge */
-    LLVMValueRef *phis;            /* at br_target: one per label arity value */
-    LLVMValueRef *else_params;     /* if: params to re-push at else */
-    size_t stack_height;           /* operand stack height below the params */
-    w2n_valtype single_result;     /* storage for a one-value block type */
-    bool unreachable;              /* the rest of this block is dead code */
-    bool has_branch;               /* some br reaches the continuation */
+    LLVMBasicBlockRef br_target;  /* loop: header; others: continuation */
+    LLVMBasicBlockRef else_block; /* if without else yet: the false edge */
+    LLVMValueRef *phis;           /* at br_target: one per label arity value */
+    LLVMValueRef *else_params;    /* if: params to re-push at else */
+    size_t stack_height;          /* operand stack height below the params */
+    w2n_valtype single_result;    /* storage for a one-value block type */
+    bool unreachable;             /* the rest of this block is dead code */
+    bool has_branch;              /* some br reaches the continuation */
     /* try_table: where a thrown exception goes (lower_exception.c). */
-    LLVMBasicBlockRef dispatch;    /* matches the clauses; phi `exn` of the exception */
+    LLVMBasicBlockRef dispatch; /* matches the clauses; phi `exn` of the exception */
     LLVMValueRef exn;
-    LLVMBasicBlockRef landing;     /* landing pad of the calls inside, made on first use */
+    LLVMBasicBlockRef landing; /* landing pad of the calls inside, made on first use */
     /* legacy try (lower_exception_legacy.c): the dispatch's end, where the
      * next catch's test goes (NULL after catch_all), the exception's tag
      * loaded there, and whether the catch body being lowered holds the
@@ -131,29 +131,29 @@ typedef struct w2n_lower_block {
 /* Per-function lowering state. */
 typedef struct w2n_lower_func {
     w2n_lower_module *lm;
-    uint32_t func_index;           /* Wasm function index */
+    uint32_t func_index; /* Wasm function index */
     const w2n_functype *type;
     LLVMValueRef fn;
     LLVMBuilderRef b;
-    LLVMValueRef vmctx;            /* first parameter */
-    uint32_t nlocals;              /* params + declared locals */
+    LLVMValueRef vmctx; /* first parameter */
+    uint32_t nlocals;   /* params + declared locals */
     w2n_valtype *local_types;
-    LLVMValueRef *locals;          /* allocas, promoted by mem2reg */
+    LLVMValueRef *locals; /* allocas, promoted by mem2reg */
 
-    LLVMValueRef *stack;           /* operand stack */
+    LLVMValueRef *stack; /* operand stack */
     size_t sp, stack_cap;
-    w2n_lower_block *blocks;       /* control stack */
+    w2n_lower_block *blocks; /* control stack */
     size_t nblocks, blocks_cap;
 
-    LLVMBuilderRef phi_b;          /* places phis at the top of merge blocks */
-    size_t dead_depth;             /* blocks opened inside dead code */
+    LLVMBuilderRef phi_b;                          /* places phis at the top of merge blocks */
+    size_t dead_depth;                             /* blocks opened inside dead code */
     LLVMBasicBlockRef trap_blocks[W2N_TRAP_COUNT]; /* shared per trap code, cold */
-    w2n_versioned_loop *fast;      /* set while lowering a loop's fast version */
-    bool unoptimised;              /* past the optimisation budget: optnone, no loop versions */
-    bool calls;                    /* the body has a call or call_indirect */
-    uint32_t fuel_pending;         /* instructions not yet charged (lower_fuel.c) */
-    LLVMValueRef fuel_counter;     /* the store's counter, vmctx->fuel */
-    LLVMValueRef fuel_left;        /* alloca: this function's copy of it */
+    w2n_versioned_loop *fast;                      /* set while lowering a loop's fast version */
+    bool unoptimised;          /* past the optimisation budget: optnone, no loop versions */
+    bool calls;                /* the body has a call or call_indirect */
+    uint32_t fuel_pending;     /* instructions not yet charged (lower_fuel.c) */
+    LLVMValueRef fuel_counter; /* the store's counter, vmctx->fuel */
+    LLVMValueRef fuel_left;    /* alloca: this function's copy of it */
     w2n_error *err;
     /* legacy catches that a rethrow names (lower_exception_legacy.c), found
      * when the first `try` is lowered */

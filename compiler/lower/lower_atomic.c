@@ -20,10 +20,16 @@
 
 /* Sub-opcodes after the 0xFE prefix, as the proposal numbers them. */
 enum {
-    NOTIFY = 0x00, WAIT32 = 0x01, WAIT64 = 0x02, FENCE = 0x03,
-    FIRST_LOAD = 0x10, FIRST_STORE = 0x17, FIRST_RMW = 0x1E, FIRST_CMPXCHG = 0x48,
+    NOTIFY = 0x00,
+    WAIT32 = 0x01,
+    WAIT64 = 0x02,
+    FENCE = 0x03,
+    FIRST_LOAD = 0x10,
+    FIRST_STORE = 0x17,
+    FIRST_RMW = 0x1E,
+    FIRST_CMPXCHG = 0x48,
     LAST_CMPXCHG = 0x4E,
-    RMW_WIDTHS = 7   /* i32, i64, i32 8, i32 16, i64 8, i64 16, i64 32 per operation */
+    RMW_WIDTHS = 7 /* i32, i64, i32 8, i32 16, i64 8, i64 16, i64 32 per operation */
 };
 
 /* In the proposal's order: add, sub, and, or, xor, xchg. */
@@ -45,13 +51,12 @@ static LLVMTypeRef value_type(w2n_lower_func *f, const w2n_instr *in) {
 
 /* Trap with "unaligned atomic" unless (addr + offset) is a multiple of
  * `bytes`.  The sum may wrap for a 64-bit address: its low bits are right. */
-static void check_alignment(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset,
-                            unsigned bytes) {
+static void check_alignment(w2n_lower_func *f, LLVMValueRef addr, uint64_t offset, unsigned bytes) {
     if (bytes == 1)
         return;
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef wide = LLVMTypeOf(addr) == lm->t_i64 ? addr
-                                                       : LLVMBuildZExt(f->b, addr, lm->t_i64, "");
+    LLVMValueRef wide =
+        LLVMTypeOf(addr) == lm->t_i64 ? addr : LLVMBuildZExt(f->b, addr, lm->t_i64, "");
     LLVMValueRef eff = LLVMBuildAdd(f->b, wide, LLVMConstInt(lm->t_i64, offset, 0), "");
     LLVMValueRef low = LLVMBuildAnd(f->b, eff, LLVMConstInt(lm->t_i64, bytes - 1, 0), "");
     LLVMValueRef bad = LLVMBuildICmp(f->b, LLVMIntNE, low, LLVMConstInt(lm->t_i64, 0, 0), "");
@@ -98,8 +103,8 @@ static void lower_store(w2n_lower_func *f, const w2n_instr *in, unsigned bytes, 
     finish_access(f, st, bytes);
 }
 
-static void lower_rmw(w2n_lower_func *f, const w2n_instr *in, LLVMAtomicRMWBinOp op,
-                      unsigned bytes, LLVMTypeRef mty, LLVMTypeRef rty) {
+static void lower_rmw(w2n_lower_func *f, const w2n_instr *in, LLVMAtomicRMWBinOp op, unsigned bytes,
+                      LLVMTypeRef mty, LLVMTypeRef rty) {
     LLVMValueRef v = w2n_lower_pop(f);
     LLVMValueRef ptr = atomic_address(f, w2n_lower_pop(f), in, bytes);
     LLVMValueRef old = LLVMBuildAtomicRMW(f->b, op, ptr, narrow(f, v, mty), SEQ_CST, 0);
@@ -109,8 +114,8 @@ static void lower_rmw(w2n_lower_func *f, const w2n_instr *in, LLVMAtomicRMWBinOp
 
 /* The expected value is wrapped to the access width, as the spec says, so
  * a narrow cmpxchg compares only the bytes in memory. */
-static void lower_cmpxchg(w2n_lower_func *f, const w2n_instr *in, unsigned bytes,
-                          LLVMTypeRef mty, LLVMTypeRef rty) {
+static void lower_cmpxchg(w2n_lower_func *f, const w2n_instr *in, unsigned bytes, LLVMTypeRef mty,
+                          LLVMTypeRef rty) {
     LLVMValueRef replacement = w2n_lower_pop(f);
     LLVMValueRef expected = w2n_lower_pop(f);
     LLVMValueRef ptr = atomic_address(f, w2n_lower_pop(f), in, bytes);

@@ -139,9 +139,8 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     if (tail)
         build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
     else
-        native_call = build_call_may_throw(f, lm->wasm_fn_types[type_index], code, args + 1,
-                                               n - 1);
-    LLVMBasicBlockRef native_end = LLVMGetInsertBlock(f->b);   /* after an invoke: its cont */
+        native_call = build_call_may_throw(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1);
+    LLVMBasicBlockRef native_end = LLVMGetInsertBlock(f->b); /* after an invoke: its cont */
 
     LLVMPositionBuilderAtEnd(f->b, host);
     LLVMValueRef thunk = w2n_lower_host_thunk(lm, type_index);
@@ -245,12 +244,8 @@ static void lower_call_ref(w2n_lower_func *f, const w2n_instr *in, bool tail) {
 
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
-    case W2N_OP_CALL:
-        lower_direct_call(f, in->imm.index, false);
-        return true;
-    case W2N_OP_CALL_INDIRECT:
-        lower_call_indirect(f, in, false);
-        return true;
+    case W2N_OP_CALL: lower_direct_call(f, in->imm.index, false); return true;
+    case W2N_OP_CALL_INDIRECT: lower_call_indirect(f, in, false); return true;
     case W2N_OP_RETURN_CALL:
         lower_direct_call(f, in->imm.index, true);
         w2n_lower_mark_dead(f);
@@ -259,14 +254,11 @@ bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
         lower_call_indirect(f, in, true);
         w2n_lower_mark_dead(f);
         return true;
-    case W2N_OP_CALL_REF:
-        lower_call_ref(f, in, false);
-        return true;
+    case W2N_OP_CALL_REF: lower_call_ref(f, in, false); return true;
     case W2N_OP_RETURN_CALL_REF:
         lower_call_ref(f, in, true);
         w2n_lower_mark_dead(f);
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }

@@ -63,8 +63,7 @@ static void set_block_type(w2n_lower_func *f, w2n_lower_block *b, const w2n_bloc
     static const w2n_valtype none[1];
     b->param_types = b->result_types = none;
     switch (bt->kind) {
-    case W2N_BLOCK_EMPTY:
-        break;
+    case W2N_BLOCK_EMPTY: break;
     case W2N_BLOCK_VALUE:
         b->single_result = bt->value;
         b->nresults = 1;
@@ -134,21 +133,17 @@ bool w2n_lower_control_skip_dead(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_LOOP:
     case W2N_OP_IF:
     case W2N_OP_TRY_TABLE:
-    case W2N_OP_TRY:
-        f->dead_depth++;
-        return true;
+    case W2N_OP_TRY: f->dead_depth++; return true;
     case W2N_OP_ELSE:
     case W2N_OP_CATCH:
-    case W2N_OP_CATCH_ALL:
-        return f->dead_depth > 0;
+    case W2N_OP_CATCH_ALL: return f->dead_depth > 0;
     case W2N_OP_END:
     case W2N_OP_DELEGATE:
         if (f->dead_depth == 0)
             return false;
         f->dead_depth--;
         return true;
-    default:
-        return true;
+    default: return true;
     }
 }
 
@@ -282,9 +277,8 @@ static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
     if (!t || !t->loop_align || !nested_loop(f))
         return;
     LLVMContextRef ctx = f->lm->ctx;
-    LLVMMetadataRef align[2] = {
-        LLVMMDStringInContext2(ctx, "llvm.loop.align", 15),
-        LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i32, t->loop_align, 0))};
+    LLVMMetadataRef align[2] = {LLVMMDStringInContext2(ctx, "llvm.loop.align", 15),
+                                LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i32, t->loop_align, 0))};
     /* A loop ID refers to itself: make it through a temporary node. */
     LLVMMetadataRef self = LLVMTemporaryMDNode(ctx, NULL, 0);
     LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(ctx, align, 2)};
@@ -341,7 +335,7 @@ static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
     /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
     LLVMBasicBlockRef *edges = w2n_xcalloc(f->nblocks, sizeof *edges);
     uint32_t *all = w2n_xcalloc((size_t)n + 1, sizeof *all);
-    if (n)   /* br_table with only a default has no target array (NULL) */
+    if (n) /* br_table with only a default has no target array (NULL) */
         memcpy(all, targets, (size_t)n * sizeof *targets);
     all[n] = in->imm.br_table.default_target;
     LLVMBasicBlockRef from = LLVMGetInsertBlock(f->b);
@@ -396,7 +390,8 @@ static void lower_br_on_null(w2n_lower_func *f, uint32_t depth, bool on_null) {
     if (!on_null)
         w2n_lower_pop(f);
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "br_on_null_cont");
-    LLVMValueRef cond = on_null ? LLVMBuildIsNull(f->b, ref, "") : LLVMBuildIsNotNull(f->b, ref, "");
+    LLVMValueRef cond =
+        on_null ? LLVMBuildIsNull(f->b, ref, "") : LLVMBuildIsNotNull(f->b, ref, "");
     LLVMBuildCondBr(f->b, cond, target->br_target, cont);
     LLVMPositionBuilderAtEnd(f->b, cont);
     if (on_null)
@@ -413,40 +408,25 @@ static void lower_select(w2n_lower_func *f) {
 
 bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
-    case W2N_OP_NOP:
-        return true;
+    case W2N_OP_NOP: return true;
     case W2N_OP_UNREACHABLE:
         w2n_lower_trap(f, W2N_TRAP_UNREACHABLE);
         w2n_lower_mark_dead(f);
         return true;
     case W2N_OP_BLOCK:
     case W2N_OP_TRY_TABLE:
-    case W2N_OP_TRY:
-        begin_block(f, in);
-        return true;
-    case W2N_OP_LOOP:
-        begin_loop(f, in);
-        return true;
-    case W2N_OP_IF:
-        begin_if(f, in);
-        return true;
-    case W2N_OP_ELSE:
-        begin_else(f);
-        return true;
+    case W2N_OP_TRY: begin_block(f, in); return true;
+    case W2N_OP_LOOP: begin_loop(f, in); return true;
+    case W2N_OP_IF: begin_if(f, in); return true;
+    case W2N_OP_ELSE: begin_else(f); return true;
     case W2N_OP_END:
-    case W2N_OP_DELEGATE:
-        end_block(f, in);
-        return true;
+    case W2N_OP_DELEGATE: end_block(f, in); return true;
     case W2N_OP_BR:
         branch_to(f, label(f, in->imm.index));
         w2n_lower_mark_dead(f);
         return true;
-    case W2N_OP_BR_IF:
-        lower_br_if(f, in->imm.index);
-        return true;
-    case W2N_OP_BR_TABLE:
-        lower_br_table(f, in);
-        return true;
+    case W2N_OP_BR_IF: lower_br_if(f, in->imm.index); return true;
+    case W2N_OP_BR_TABLE: lower_br_table(f, in); return true;
     case W2N_OP_BR_ON_NULL:
     case W2N_OP_BR_ON_NON_NULL:
         lower_br_on_null(f, in->imm.index, in->op == W2N_OP_BR_ON_NULL);
@@ -455,14 +435,9 @@ bool w2n_lower_control(w2n_lower_func *f, const w2n_instr *in) {
         branch_to(f, &f->blocks[0]);
         w2n_lower_mark_dead(f);
         return true;
-    case W2N_OP_DROP:
-        w2n_lower_pop(f);
-        return true;
+    case W2N_OP_DROP: w2n_lower_pop(f); return true;
     case W2N_OP_SELECT:
-    case W2N_OP_SELECT_T:
-        lower_select(f);
-        return true;
-    default:
-        return false;
+    case W2N_OP_SELECT_T: lower_select(f); return true;
+    default: return false;
     }
 }

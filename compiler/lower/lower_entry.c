@@ -19,7 +19,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static LLVMValueRef slot_addr(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots, unsigned i) {
+static LLVMValueRef slot_addr(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slots,
+                              unsigned i) {
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, (uint64_t)i * sizeof(w2n_raw), 0);
     return LLVMBuildGEP2(b, lm->t_i8, slots, &idx, 1, "");
 }
@@ -37,7 +38,8 @@ static void store_slot(LLVMBuilderRef b, w2n_lower_module *lm, LLVMValueRef slot
 }
 
 /* Results of a call as separate values (0, 1 or an aggregate of several). */
-static LLVMValueRef result_at(LLVMBuilderRef b, LLVMValueRef call, const w2n_functype *t, unsigned i) {
+static LLVMValueRef result_at(LLVMBuilderRef b, LLVMValueRef call, const w2n_functype *t,
+                              unsigned i) {
     return t->nresults == 1 ? call : LLVMBuildExtractValue(b, call, i, "");
 }
 
@@ -76,7 +78,8 @@ static void build_slot_call(w2n_lower_module *lm, LLVMValueRef fn, const w2n_fun
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
     LLVMValueRef vmctx = LLVMGetParam(fn, 0);
     unsigned nslots = t->nparams > t->nresults ? t->nparams : t->nresults;
-    LLVMTypeRef slots_ty = LLVMArrayType2(lm->t_i8, (uint64_t)(nslots ? nslots : 1) * sizeof(w2n_raw));
+    LLVMTypeRef slots_ty =
+        LLVMArrayType2(lm->t_i8, (uint64_t)(nslots ? nslots : 1) * sizeof(w2n_raw));
     LLVMValueRef slots = LLVMBuildAlloca(b, slots_ty, "slots");
     LLVMSetAlignment(slots, 16);
     for (uint32_t i = 0; i < t->nparams; i++)
@@ -121,8 +124,8 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     unsigned n = LLVMCountParamTypes(wasm_ty);
     LLVMTypeRef *params = w2n_xcalloc((size_t)n + 1, sizeof *params);
     LLVMGetParamTypes(wasm_ty, params + 1);
-    params[0] = params[1];  /* vmctx */
-    params[1] = lm->t_ptr;  /* the w2n_func record */
+    params[0] = params[1]; /* vmctx */
+    params[1] = lm->t_ptr; /* the w2n_func record */
     LLVMTypeRef fty = LLVMFunctionType(LLVMGetReturnType(wasm_ty), params, n + 1, 0);
     free(params);
     char name[48];
@@ -134,7 +137,8 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     return fn;
 }
 
-static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items, unsigned n) {
+static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items,
+                              unsigned n) {
     LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, n);
     LLVMValueRef g = LLVMAddGlobal(lm->mod, ty, name);
     LLVMSetInitializer(g, LLVMConstArray2(lm->t_ptr, items, n));

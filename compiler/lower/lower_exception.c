@@ -91,10 +91,9 @@ static void raise_from(w2n_lower_func *f, size_t below, LLVMValueRef exn) {
     }
     LLVMValueRef call =
         w2n_lower_call_helper(f, W2N_HELPER_EXCEPTION_THROW, f->lm->t_void, &exn, 1);
-    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
-                             LLVMCreateEnumAttribute(f->lm->ctx,
-                                                     LLVMGetEnumAttributeKindForName("noreturn", 8),
-                                                     0));
+    LLVMAddCallSiteAttribute(
+        call, LLVMAttributeFunctionIndex,
+        LLVMCreateEnumAttribute(f->lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
     LLVMBuildUnreachable(f->b);
 }
 
@@ -188,13 +187,13 @@ void w2n_lower_try_table_begin(w2n_lower_func *f, w2n_lower_block *b, const w2n_
         if (c->kind >= W2N_CATCH_ALL) {
             take_clause(f, try_index, c, b->exn);
             LLVMPositionBuilderAtEnd(f->b, saved);
-            return;   /* later clauses are never reached */
+            return; /* later clauses are never reached */
         }
         if (!tag) {
             /* A plain load: the runtime reuses freed exceptions' memory. */
             LLVMValueRef off = LLVMConstInt(lm->t_i64, W2N_EXCEPTION_TAG, 0);
-            tag = LLVMBuildLoad2(f->b, lm->t_ptr, LLVMBuildGEP2(f->b, lm->t_i8, b->exn, &off, 1, ""),
-                                 "tag");
+            tag = LLVMBuildLoad2(f->b, lm->t_ptr,
+                                 LLVMBuildGEP2(f->b, lm->t_i8, b->exn, &off, 1, ""), "tag");
             tags = w2n_lower_vmctx_field(f, W2N_VMCTX_TAGS);
         }
         LLVMValueRef want = w2n_lower_fixed_ptr(f, tags, (uint64_t)c->tag * 8);
@@ -228,17 +227,14 @@ static void lower_throw(w2n_lower_func *f, uint32_t tag) {
 bool w2n_lower_exception(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_fuel_sync(f); /* the counter is the store's once the throw leaves */
     switch (in->op) {
-    case W2N_OP_THROW:
-        lower_throw(f, in->imm.index);
-        break;
+    case W2N_OP_THROW: lower_throw(f, in->imm.index); break;
     case W2N_OP_THROW_REF: {
         LLVMValueRef exn = w2n_lower_pop_as(f, f->lm->t_ptr);
         w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, exn, ""), W2N_TRAP_NULL_EXCEPTION);
         raise_from(f, f->nblocks, exn);
         break;
     }
-    default:
-        return false;
+    default: return false;
     }
     w2n_lower_mark_dead(f);
     return true;

@@ -35,8 +35,8 @@
 
 /* A catch that a rethrow names (found by scan_rethrows). */
 typedef struct w2n_rethrown_catch {
-    size_t offset;            /* of the catch or catch_all instruction */
-    bool inside_handler;      /* some such rethrow lies in a handler inside the catch body */
+    size_t offset;       /* of the catch or catch_all instruction */
+    bool inside_handler; /* some such rethrow lies in a handler inside the catch body */
 } w2n_rethrown_catch;
 
 static void note_rethrow(w2n_lower_func *f, size_t offset, bool inside_handler) {
@@ -57,7 +57,7 @@ static void scan_rethrows(w2n_lower_func *f) {
         uint32_t op;
         size_t catch_offset;
     } *open = w2n_xcalloc(16, sizeof *open);
-    size_t n = 1, cap = 16;   /* the function's own block */
+    size_t n = 1, cap = 16; /* the function's own block */
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
@@ -112,7 +112,7 @@ void w2n_lower_legacy_try_begin(w2n_lower_func *f, w2n_lower_block *b) {
 /* The dispatch's test for `catch tag`: on a match, go to `body`. */
 static void test_tag(w2n_lower_func *f, w2n_lower_block *b, uint32_t tag, LLVMBasicBlockRef body) {
     w2n_lower_module *lm = f->lm;
-    if (!b->exn_tag) {   /* in the dispatch block itself: it dominates every test */
+    if (!b->exn_tag) { /* in the dispatch block itself: it dominates every test */
         LLVMValueRef off = LLVMConstInt(lm->t_i64, W2N_EXCEPTION_TAG, 0);
         b->exn_tag = LLVMBuildLoad2(f->b, lm->t_ptr,
                                     LLVMBuildGEP2(f->b, lm->t_i8, b->exn, &off, 1, ""), "tag");
@@ -128,7 +128,7 @@ static void begin_catch(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     w2n_lower_block *b = &f->blocks[f->nblocks - 1];
     W2N_ASSERT(b->op == W2N_OP_TRY || b->op == W2N_OP_CATCH);
-    w2n_lower_block_next_part(f);   /* a catch body before gives its exception back */
+    w2n_lower_block_next_part(f); /* a catch body before gives its exception back */
     b->op = in->op;
     LLVMBasicBlockRef body = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "catch");
     LLVMPositionBuilderAtEnd(f->b, b->no_match);
@@ -151,7 +151,7 @@ static void begin_catch(w2n_lower_func *f, const w2n_instr *in) {
     b->holds_exn = r && !r->inside_handler;
     if (!r)
         give_back(f, b->exn);
-    w2n_lower_fuel_reload(f);   /* calls and throws synced the store's counter */
+    w2n_lower_fuel_reload(f); /* calls and throws synced the store's counter */
 }
 
 void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_instr *in) {
@@ -187,19 +187,16 @@ bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit) {
 bool w2n_lower_legacy_exception(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_CATCH:
-    case W2N_OP_CATCH_ALL:
-        begin_catch(f, in);
-        return true;
+    case W2N_OP_CATCH_ALL: begin_catch(f, in); return true;
     case W2N_OP_RETHROW: {
         W2N_ASSERT(in->imm.index < f->nblocks);
         const w2n_lower_block *c = &f->blocks[f->nblocks - 1 - in->imm.index];
         W2N_ASSERT(c->op == W2N_OP_CATCH || c->op == W2N_OP_CATCH_ALL);
-        w2n_lower_fuel_sync(f);   /* as throw: the counter is the store's once it leaves */
+        w2n_lower_fuel_sync(f); /* as throw: the counter is the store's once it leaves */
         w2n_lower_exception_raise(f, f->nblocks, c->exn);
         w2n_lower_mark_dead(f);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }

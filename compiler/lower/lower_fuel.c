@@ -61,10 +61,8 @@ static bool is_control(uint32_t op) {
     case W2N_OP_CATCH:
     case W2N_OP_CATCH_ALL:
     case W2N_OP_DELEGATE:
-    case W2N_OP_RETHROW:
-        return true;
-    default:
-        return w2n_opcode_is_call(op, false) || w2n_opcode_is_call(op, true);
+    case W2N_OP_RETHROW: return true;
+    default: return w2n_opcode_is_call(op, false) || w2n_opcode_is_call(op, true);
     }
 }
 

@@ -165,23 +165,23 @@ LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLV
 
 typedef struct access {
     uint32_t op;
-    uint8_t result;   /* Wasm type pushed (loads) or popped (stores) */
-    unsigned bytes;   /* bytes in memory */
-    bool is_signed;   /* sign-extend a narrow load */
+    uint8_t result; /* Wasm type pushed (loads) or popped (stores) */
+    unsigned bytes; /* bytes in memory */
+    bool is_signed; /* sign-extend a narrow load */
 } access;
 
 static const access accesses[] = {
-    {W2N_OP_I32_LOAD, W2N_I32, 4, false},     {W2N_OP_I64_LOAD, W2N_I64, 8, false},
-    {W2N_OP_F32_LOAD, W2N_F32, 4, false},     {W2N_OP_F64_LOAD, W2N_F64, 8, false},
-    {W2N_OP_I32_LOAD8_S, W2N_I32, 1, true},   {W2N_OP_I32_LOAD8_U, W2N_I32, 1, false},
-    {W2N_OP_I32_LOAD16_S, W2N_I32, 2, true},  {W2N_OP_I32_LOAD16_U, W2N_I32, 2, false},
-    {W2N_OP_I64_LOAD8_S, W2N_I64, 1, true},   {W2N_OP_I64_LOAD8_U, W2N_I64, 1, false},
-    {W2N_OP_I64_LOAD16_S, W2N_I64, 2, true},  {W2N_OP_I64_LOAD16_U, W2N_I64, 2, false},
-    {W2N_OP_I64_LOAD32_S, W2N_I64, 4, true},  {W2N_OP_I64_LOAD32_U, W2N_I64, 4, false},
-    {W2N_OP_I32_STORE, W2N_I32, 4, false},    {W2N_OP_I64_STORE, W2N_I64, 8, false},
-    {W2N_OP_F32_STORE, W2N_F32, 4, false},    {W2N_OP_F64_STORE, W2N_F64, 8, false},
-    {W2N_OP_I32_STORE8, W2N_I32, 1, false},   {W2N_OP_I32_STORE16, W2N_I32, 2, false},
-    {W2N_OP_I64_STORE8, W2N_I64, 1, false},   {W2N_OP_I64_STORE16, W2N_I64, 2, false},
+    {W2N_OP_I32_LOAD, W2N_I32, 4, false},    {W2N_OP_I64_LOAD, W2N_I64, 8, false},
+    {W2N_OP_F32_LOAD, W2N_F32, 4, false},    {W2N_OP_F64_LOAD, W2N_F64, 8, false},
+    {W2N_OP_I32_LOAD8_S, W2N_I32, 1, true},  {W2N_OP_I32_LOAD8_U, W2N_I32, 1, false},
+    {W2N_OP_I32_LOAD16_S, W2N_I32, 2, true}, {W2N_OP_I32_LOAD16_U, W2N_I32, 2, false},
+    {W2N_OP_I64_LOAD8_S, W2N_I64, 1, true},  {W2N_OP_I64_LOAD8_U, W2N_I64, 1, false},
+    {W2N_OP_I64_LOAD16_S, W2N_I64, 2, true}, {W2N_OP_I64_LOAD16_U, W2N_I64, 2, false},
+    {W2N_OP_I64_LOAD32_S, W2N_I64, 4, true}, {W2N_OP_I64_LOAD32_U, W2N_I64, 4, false},
+    {W2N_OP_I32_STORE, W2N_I32, 4, false},   {W2N_OP_I64_STORE, W2N_I64, 8, false},
+    {W2N_OP_F32_STORE, W2N_F32, 4, false},   {W2N_OP_F64_STORE, W2N_F64, 8, false},
+    {W2N_OP_I32_STORE8, W2N_I32, 1, false},  {W2N_OP_I32_STORE16, W2N_I32, 2, false},
+    {W2N_OP_I64_STORE8, W2N_I64, 1, false},  {W2N_OP_I64_STORE16, W2N_I64, 2, false},
     {W2N_OP_I64_STORE32, W2N_I64, 4, false},
 };
 
@@ -223,8 +223,8 @@ static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in)
     w2n_lower_module *lm = f->lm;
     LLVMValueRef v = w2n_lower_pop(f);
     const w2n_memarg *ma = &in->imm.memarg;
-    LLVMValueRef ptr = w2n_lower_mem_store_address(f, ma->memory, w2n_lower_pop(f), ma->offset,
-                                                   a->bytes);
+    LLVMValueRef ptr =
+        w2n_lower_mem_store_address(f, ma->memory, w2n_lower_pop(f), ma->offset, a->bytes);
     LLVMTypeRef mty = memory_type(lm, a);
     if (mty != LLVMTypeOf(v))
         v = LLVMBuildTrunc(f->b, v, mty, "");
@@ -292,8 +292,7 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_call_helper(f, W2N_HELPER_DATA_DROP, lm->t_void, args, 1);
         return true;
-    default:
-        return false;
+    default: return false;
     }
 }
 

@@ -15,9 +15,8 @@
 #include <string.h>
 
 static LLVMValueRef tbaa_type(w2n_lower_module *lm, LLVMMetadataRef root, const char *name) {
-    LLVMMetadataRef ops[3] = {
-        LLVMMDStringInContext2(lm->ctx, name, strlen(name)), root,
-        LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
+    LLVMMetadataRef ops[3] = {LLVMMDStringInContext2(lm->ctx, name, strlen(name)), root,
+                              LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
     LLVMMetadataRef type = LLVMMDNodeInContext2(lm->ctx, ops, 3);
     LLVMMetadataRef tag_ops[3] = {type, type, LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
     return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, tag_ops, 3));
@@ -76,7 +75,8 @@ static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
 
 static void add_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name) {
     unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex, LLVMCreateEnumAttribute(lm->ctx, kind, 0));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, kind, 0));
 }
 
 static void add_string_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name,
@@ -148,8 +148,8 @@ static void declare_functions(w2n_lower_module *lm) {
     }
 }
 
-void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_compile_options *opts,
-                           LLVMContextRef ctx, LLVMModuleRef mod) {
+void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
+                           const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod) {
     memset(lm, 0, sizeof *lm);
     lm->m = m;
     lm->opts = opts;

@@ -26,31 +26,24 @@
 
 /* ---- small builders --------------------------------------------------------- */
 
-static LLVMValueRef const_int(LLVMTypeRef t, uint64_t v)
-{
-    return LLVMConstInt(t, v, false);
-}
+static LLVMValueRef const_int(LLVMTypeRef t, uint64_t v) { return LLVMConstInt(t, v, false); }
 
 /* A float constant built from its bits, so NaN payloads survive exactly. */
-static LLVMValueRef const_float_bits(LLVMTypeRef ft, LLVMTypeRef it, uint64_t bits)
-{
+static LLVMValueRef const_float_bits(LLVMTypeRef ft, LLVMTypeRef it, uint64_t bits) {
     return LLVMConstBitCast(LLVMConstInt(it, bits, false), ft);
 }
 
-static LLVMValueRef bool_to_i32(w2n_lower_func *f, LLVMValueRef b)
-{
+static LLVMValueRef bool_to_i32(w2n_lower_func *f, LLVMValueRef b) {
     return LLVMBuildZExt(f->b, b, f->lm->t_i32, "");
 }
 
-static LLVMValueRef unary_intrinsic(w2n_lower_func *f, const char *name, LLVMValueRef x)
-{
+static LLVMValueRef unary_intrinsic(w2n_lower_func *f, const char *name, LLVMValueRef x) {
     LLVMTypeRef t = LLVMTypeOf(x);
     return w2n_lower_intrinsic(f, name, &t, 1, &x, 1);
 }
 
 static LLVMValueRef binary_intrinsic(w2n_lower_func *f, const char *name, LLVMValueRef x,
-                                     LLVMValueRef y)
-{
+                                     LLVMValueRef y) {
     LLVMTypeRef t = LLVMTypeOf(x);
     LLVMValueRef args[2] = {x, y};
     return w2n_lower_intrinsic(f, name, &t, 1, args, 2);
@@ -58,23 +51,20 @@ static LLVMValueRef binary_intrinsic(w2n_lower_func *f, const char *name, LLVMVa
 
 /* ---- integers --------------------------------------------------------------- */
 
-static void int_compare(w2n_lower_func *f, LLVMIntPredicate pred)
-{
+static void int_compare(w2n_lower_func *f, LLVMIntPredicate pred) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     w2n_lower_push(f, bool_to_i32(f, LLVMBuildICmp(f->b, pred, x, y, "")));
 }
 
-static void int_eqz(w2n_lower_func *f)
-{
+static void int_eqz(w2n_lower_func *f) {
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMValueRef zero = LLVMConstNull(LLVMTypeOf(x));
     w2n_lower_push(f, bool_to_i32(f, LLVMBuildICmp(f->b, LLVMIntEQ, x, zero, "")));
 }
 
 /* clz / ctz with a defined result for zero (the width), popcnt. */
-static void int_count(w2n_lower_func *f, const char *name)
-{
+static void int_count(w2n_lower_func *f, const char *name) {
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef t = LLVMTypeOf(x);
     if (strcmp(name, "llvm.ctpop") == 0) {
@@ -87,8 +77,7 @@ static void int_count(w2n_lower_func *f, const char *name)
 
 /* Division and remainder: trap on a zero divisor; div_s also on INT_MIN / -1;
  * rem_s of INT_MIN by -1 is 0, computed without executing the UB srem. */
-static void int_divrem(w2n_lower_func *f, LLVMOpcode op)
-{
+static void int_divrem(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef t = LLVMTypeOf(x);
@@ -110,16 +99,14 @@ static void int_divrem(w2n_lower_func *f, LLVMOpcode op)
     w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 
-static void int_binary(w2n_lower_func *f, LLVMOpcode op)
-{
+static void int_binary(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 
 /* Shifts take their count modulo the width (LLVM would make it poison). */
-static void int_shift(w2n_lower_func *f, LLVMOpcode op)
-{
+static void int_shift(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef t = LLVMTypeOf(x);
@@ -128,8 +115,7 @@ static void int_shift(w2n_lower_func *f, LLVMOpcode op)
 }
 
 /* Rotations are funnel shifts of a value with itself (count taken modulo). */
-static void int_rotate(w2n_lower_func *f, const char *name)
-{
+static void int_rotate(w2n_lower_func *f, const char *name) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef t = LLVMTypeOf(x);
@@ -138,8 +124,7 @@ static void int_rotate(w2n_lower_func *f, const char *name)
 }
 
 /* extendN_s: sign-extend the low N bits in place. */
-static void int_extend_low(w2n_lower_func *f, unsigned bits)
-{
+static void int_extend_low(w2n_lower_func *f, unsigned bits) {
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef t = LLVMTypeOf(x);
     LLVMValueRef low = LLVMBuildTrunc(f->b, x, LLVMIntTypeInContext(f->lm->ctx, bits), "");
@@ -148,16 +133,14 @@ static void int_extend_low(w2n_lower_func *f, unsigned bits)
 
 /* ---- floats ----------------------------------------------------------------- */
 
-static void float_compare(w2n_lower_func *f, LLVMRealPredicate pred)
-{
+static void float_compare(w2n_lower_func *f, LLVMRealPredicate pred) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     w2n_lower_push(f, bool_to_i32(f, LLVMBuildFCmp(f->b, pred, x, y, "")));
 }
 
 /* The canonical NaN of a float type (positive, quiet, zero payload). */
-static LLVMValueRef canonical_nan(w2n_lower_module *lm, LLVMTypeRef ft)
-{
+static LLVMValueRef canonical_nan(w2n_lower_module *lm, LLVMTypeRef ft) {
     if (ft == lm->t_f32)
         return const_float_bits(ft, lm->t_i32, 0x7fc00000u);
     return const_float_bits(ft, lm->t_i64, 0x7ff8000000000000ull);
@@ -166,16 +149,14 @@ static LLVMValueRef canonical_nan(w2n_lower_module *lm, LLVMTypeRef ft)
 /* r, or the canonical NaN when r is a NaN.  LLVM's NaN rules let it return a
  * signalling NaN operand unchanged from some folds (x - 0 -> x, x * 1 -> x,
  * fptrunc(fpext x) -> x, minimum on x86); Wasm wants a quiet NaN there. */
-static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r)
-{
+static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
     LLVMValueRef is_nan = LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, "");
     return LLVMBuildSelect(f->b, is_nan, canonical_nan(f->lm, LLVMTypeOf(r)), r, "");
 }
 
 /* A constant of absolute value 0 or 1: the operands with which LLVM folds an
  * arithmetic op into its other operand (or its negation). */
-static bool is_identity_const(LLVMValueRef v)
-{
+static bool is_identity_const(LLVMValueRef v) {
     if (!LLVMIsAConstantFP(v))
         return false;
     LLVMBool lossy = 0;
@@ -183,8 +164,7 @@ static bool is_identity_const(LLVMValueRef v)
     return d == 0.0 || d == 1.0 || d == -1.0;
 }
 
-static void float_binary(w2n_lower_func *f, LLVMOpcode op)
-{
+static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMValueRef r = LLVMBuildBinOp(f->b, op, x, y, "");
@@ -196,8 +176,7 @@ static void float_binary(w2n_lower_func *f, LLVMOpcode op)
 /* min/max: llvm.minimum/maximum order -0 below +0 and propagate NaN, but may
  * hand back a signalling NaN operand as is; any NaN operand gives the
  * canonical NaN instead. */
-static void float_min_max(w2n_lower_func *f, const char *name)
-{
+static void float_min_max(w2n_lower_func *f, const char *name) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMValueRef r = binary_intrinsic(f, name, x, y);
@@ -208,27 +187,23 @@ static void float_min_max(w2n_lower_func *f, const char *name)
 /* f32.demote_f64.  LLVM folds fptrunc(fpext x) to x, keeping a signalling
  * NaN, also when the promote reaches here through a local; demotes are rare,
  * so every NaN result is made canonical. */
-static void float_demote(w2n_lower_func *f)
-{
+static void float_demote(w2n_lower_func *f) {
     LLVMValueRef x = w2n_lower_pop(f);
     w2n_lower_push(f, quiet_nan(f, LLVMBuildFPTrunc(f->b, x, f->lm->t_f32, "")));
 }
 
-static void float_unary_intrinsic(w2n_lower_func *f, const char *name)
-{
+static void float_unary_intrinsic(w2n_lower_func *f, const char *name) {
     w2n_lower_push(f, unary_intrinsic(f, name, w2n_lower_pop(f)));
 }
 
 /* ceil, floor, trunc, nearest.  RISC-V expands them inline and returns a NaN
  * operand unchanged (LLVM allows it), but Wasm wants a quiet NaN. */
-static void float_rounding(w2n_lower_func *f, const char *name)
-{
+static void float_rounding(w2n_lower_func *f, const char *name) {
     w2n_lower_push(f, quiet_nan(f, unary_intrinsic(f, name, w2n_lower_pop(f))));
 }
 
 /* copysign. */
-static void float_binary_intrinsic(w2n_lower_func *f, const char *name)
-{
+static void float_binary_intrinsic(w2n_lower_func *f, const char *name) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     w2n_lower_push(f, binary_intrinsic(f, name, x, y));
@@ -243,8 +218,7 @@ typedef struct trunc_bounds {
     double lo, hi;
 } trunc_bounds;
 
-static const trunc_bounds *find_trunc_bounds(uint32_t op)
-{
+static const trunc_bounds *find_trunc_bounds(uint32_t op) {
     static const struct {
         uint32_t op;
         trunc_bounds b;
@@ -268,8 +242,7 @@ static const trunc_bounds *find_trunc_bounds(uint32_t op)
 
 /* Trapping truncation: NaN is an invalid conversion, anything whose integer
  * part does not fit is an overflow; only then is fptosi/fptoui defined. */
-static void float_trunc_trapping(w2n_lower_func *f, const trunc_bounds *tb)
-{
+static void float_trunc_trapping(w2n_lower_func *f, const trunc_bounds *tb) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef ft = tb->from_f64 ? lm->t_f64 : lm->t_f32;
@@ -285,21 +258,18 @@ static void float_trunc_trapping(w2n_lower_func *f, const trunc_bounds *tb)
 }
 
 /* Saturating truncation: exactly llvm.fpto[su]i.sat (NaN -> 0, clamp). */
-static void float_trunc_sat(w2n_lower_func *f, bool is_signed, LLVMTypeRef it)
-{
+static void float_trunc_sat(w2n_lower_func *f, bool is_signed, LLVMTypeRef it) {
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMTypeRef types[2] = {it, LLVMTypeOf(x)};
     w2n_lower_push(f, w2n_lower_intrinsic(f, is_signed ? "llvm.fptosi.sat" : "llvm.fptoui.sat",
                                           types, 2, &x, 1));
 }
 
-static void convert(w2n_lower_func *f, LLVMOpcode op, LLVMTypeRef to)
-{
+static void convert(w2n_lower_func *f, LLVMOpcode op, LLVMTypeRef to) {
     w2n_lower_push(f, LLVMBuildCast(f->b, op, w2n_lower_pop(f), to, ""));
 }
 
-static bool lower_conversion(w2n_lower_func *f, uint32_t op)
-{
+static bool lower_conversion(w2n_lower_func *f, uint32_t op) {
     w2n_lower_module *lm = f->lm;
     const trunc_bounds *tb = find_trunc_bounds(op);
     if (tb) {
@@ -343,8 +313,7 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
 
 /* ---- the dispatcher --------------------------------------------------------- */
 
-static bool lower_const(w2n_lower_func *f, const w2n_instr *in)
-{
+static bool lower_const(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     switch (in->op) {
     case W2N_OP_I32_CONST:
@@ -365,8 +334,7 @@ static bool lower_const(w2n_lower_func *f, const w2n_instr *in)
 
 /* Integer operations; the i32 and i64 opcode blocks have the same layout
  * (eqz..ge_u, then clz..rotr), so both map through one table by offset. */
-static bool lower_int(w2n_lower_func *f, uint32_t op)
-{
+static bool lower_int(w2n_lower_func *f, uint32_t op) {
     uint32_t cmp, ari;
     if (op >= W2N_OP_I32_EQZ && op <= W2N_OP_I32_GE_U) {
         cmp = op - W2N_OP_I32_EQZ;
@@ -377,7 +345,7 @@ static bool lower_int(w2n_lower_func *f, uint32_t op)
     }
     if (cmp != UINT32_MAX) {
         static const LLVMIntPredicate preds[] = {
-            LLVMIntEQ, LLVMIntEQ, LLVMIntNE, LLVMIntSLT, LLVMIntULT, LLVMIntSGT,
+            LLVMIntEQ,  LLVMIntEQ,  LLVMIntNE,  LLVMIntSLT, LLVMIntULT, LLVMIntSGT,
             LLVMIntUGT, LLVMIntSLE, LLVMIntULE, LLVMIntSGE, LLVMIntUGE,
         };
         if (cmp == 0)
@@ -417,8 +385,7 @@ static bool lower_int(w2n_lower_func *f, uint32_t op)
 }
 
 /* Float operations; f32 and f64 blocks share their layout too. */
-static bool lower_float(w2n_lower_func *f, uint32_t op)
-{
+static bool lower_float(w2n_lower_func *f, uint32_t op) {
     uint32_t k;
     if (op >= W2N_OP_F32_EQ && op <= W2N_OP_F32_GE) {
         k = op - W2N_OP_F32_EQ;
@@ -461,8 +428,7 @@ static bool lower_float(w2n_lower_func *f, uint32_t op)
     return true;
 }
 
-bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in)
-{
+bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in) {
     return lower_const(f, in) || lower_int(f, in->op) || lower_float(f, in->op) ||
            lower_conversion(f, in->op);
 }

@@ -22,8 +22,7 @@
 
 static const unsigned shape_lanes[] = {16, 8, 4, 2, 4, 2};
 
-static LLVMTypeRef lane_type(w2n_lower_module *lm, shape s)
-{
+static LLVMTypeRef lane_type(w2n_lower_module *lm, shape s) {
     switch (s) {
     case I8X16: return lm->t_i8;
     case I16X8: return lm->t_i16;
@@ -34,19 +33,14 @@ static LLVMTypeRef lane_type(w2n_lower_module *lm, shape s)
     }
 }
 
-static LLVMTypeRef vec_type(w2n_lower_module *lm, shape s)
-{
+static LLVMTypeRef vec_type(w2n_lower_module *lm, shape s) {
     return LLVMVectorType(lane_type(lm, s), shape_lanes[s]);
 }
 
 /* The integer shape with the lanes of a float shape. */
-static shape int_shape(shape s)
-{
-    return s == F32X4 ? I32X4 : s == F64X2 ? I64X2 : s;
-}
+static shape int_shape(shape s) { return s == F32X4 ? I32X4 : s == F64X2 ? I64X2 : s; }
 
-static unsigned lane_bytes_of(LLVMTypeRef lane)
-{
+static unsigned lane_bytes_of(LLVMTypeRef lane) {
     switch (LLVMGetTypeKind(lane)) {
     case LLVMIntegerTypeKind: return LLVMGetIntTypeWidth(lane) / 8;
     case LLVMFloatTypeKind: return 4;
@@ -62,8 +56,7 @@ static unsigned lane_bytes_of(LLVMTypeRef lane)
  * operations of such expressions at -O0 (i8x16.popcnt of a constant
  * i32x4.gt_u).  So the bytes are reinterpreted here, little-endian like every
  * w2n target, and LLVM only ever sees plain constants. */
-static LLVMValueRef reinterpret_const(w2n_lower_module *lm, LLVMValueRef v, LLVMTypeRef t)
-{
+static LLVMValueRef reinterpret_const(w2n_lower_module *lm, LLVMValueRef v, LLVMTypeRef t) {
     LLVMTypeRef from_lane = LLVMGetElementType(LLVMTypeOf(v)), to_lane = LLVMGetElementType(t);
     unsigned n = LLVMGetVectorSize(LLVMTypeOf(v)), from = lane_bytes_of(from_lane);
     unsigned m = LLVMGetVectorSize(t), to = lane_bytes_of(to_lane);
@@ -94,45 +87,36 @@ static LLVMValueRef reinterpret_const(w2n_lower_module *lm, LLVMValueRef v, LLVM
 }
 
 /* v as vector type t: a bitcast, folded here when v is a constant. */
-static LLVMValueRef reinterpret(w2n_lower_func *f, LLVMValueRef v, LLVMTypeRef t)
-{
+static LLVMValueRef reinterpret(w2n_lower_func *f, LLVMValueRef v, LLVMTypeRef t) {
     if (LLVMTypeOf(v) == t)
         return v;
     LLVMValueRef c = LLVMIsConstant(v) ? reinterpret_const(f->lm, v, t) : NULL;
     return c ? c : LLVMBuildBitCast(f->b, v, t, "");
 }
 
-static LLVMValueRef as_shape(w2n_lower_func *f, LLVMValueRef v, shape s)
-{
+static LLVMValueRef as_shape(w2n_lower_func *f, LLVMValueRef v, shape s) {
     return reinterpret(f, v, vec_type(f->lm, s));
 }
 
-static LLVMValueRef pop_as(w2n_lower_func *f, shape s)
-{
-    return as_shape(f, w2n_lower_pop(f), s);
-}
+static LLVMValueRef pop_as(w2n_lower_func *f, shape s) { return as_shape(f, w2n_lower_pop(f), s); }
 
-static void push_v128(w2n_lower_func *f, LLVMValueRef v)
-{
+static void push_v128(w2n_lower_func *f, LLVMValueRef v) {
     w2n_lower_push(f, reinterpret(f, v, f->lm->t_v128));
 }
 
-static LLVMValueRef i32_const(w2n_lower_func *f, uint64_t v)
-{
+static LLVMValueRef i32_const(w2n_lower_func *f, uint64_t v) {
     return LLVMConstInt(f->lm->t_i32, v, false);
 }
 
 /* A vector of n lanes, all equal to the scalar constant c. */
-static LLVMValueRef splat_const(LLVMValueRef c, unsigned n)
-{
+static LLVMValueRef splat_const(LLVMValueRef c, unsigned n) {
     LLVMValueRef lanes[16];
     for (unsigned i = 0; i < n; i++)
         lanes[i] = c;
     return LLVMConstVector(lanes, n);
 }
 
-static LLVMValueRef splat_value(w2n_lower_func *f, LLVMValueRef x, unsigned n)
-{
+static LLVMValueRef splat_value(w2n_lower_func *f, LLVMValueRef x, unsigned n) {
     LLVMTypeRef vt = LLVMVectorType(LLVMTypeOf(x), n);
     LLVMValueRef v = LLVMBuildInsertElement(f->b, LLVMGetPoison(vt), x, i32_const(f, 0), "");
     LLVMValueRef zeros = LLVMConstNull(LLVMVectorType(f->lm->t_i32, n));
@@ -140,9 +124,8 @@ static LLVMValueRef splat_value(w2n_lower_func *f, LLVMValueRef x, unsigned n)
 }
 
 /* shufflevector with mask lanes first, first+step, ... (count lanes). */
-static LLVMValueRef shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b,
-                                unsigned first, unsigned step, unsigned count)
-{
+static LLVMValueRef shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b, unsigned first,
+                                unsigned step, unsigned count) {
     LLVMValueRef mask[32];
     for (unsigned i = 0; i < count; i++)
         mask[i] = i32_const(f, first + i * step);
@@ -151,14 +134,12 @@ static LLVMValueRef shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef 
     return LLVMBuildShuffleVector(f->b, a, b, LLVMConstVector(mask, count), "");
 }
 
-static LLVMValueRef call1(w2n_lower_func *f, const char *name, LLVMValueRef x)
-{
+static LLVMValueRef call1(w2n_lower_func *f, const char *name, LLVMValueRef x) {
     LLVMTypeRef t = LLVMTypeOf(x);
     return w2n_lower_intrinsic(f, name, &t, 1, &x, 1);
 }
 
-static LLVMValueRef call2(w2n_lower_func *f, const char *name, LLVMValueRef x, LLVMValueRef y)
-{
+static LLVMValueRef call2(w2n_lower_func *f, const char *name, LLVMValueRef x, LLVMValueRef y) {
     LLVMTypeRef t = LLVMTypeOf(x);
     LLVMValueRef args[2] = {x, y};
     return w2n_lower_intrinsic(f, name, &t, 1, args, 2);
@@ -166,8 +147,7 @@ static LLVMValueRef call2(w2n_lower_func *f, const char *name, LLVMValueRef x, L
 
 /* Every lane selected by nan_mask becomes the canonical NaN (see
  * lower_numeric.c: LLVM may otherwise pass a signalling NaN through). */
-static LLVMValueRef quiet_where(w2n_lower_func *f, LLVMValueRef nan_mask, LLVMValueRef r)
-{
+static LLVMValueRef quiet_where(w2n_lower_func *f, LLVMValueRef nan_mask, LLVMValueRef r) {
     w2n_lower_module *lm = f->lm;
     LLVMTypeRef lane = LLVMGetElementType(LLVMTypeOf(r));
     LLVMValueRef bits = lane == lm->t_f32 ? LLVMConstInt(lm->t_i32, 0x7fc00000u, false)
@@ -176,20 +156,17 @@ static LLVMValueRef quiet_where(w2n_lower_func *f, LLVMValueRef nan_mask, LLVMVa
     return LLVMBuildSelect(f->b, nan_mask, qnan, r, "");
 }
 
-static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r)
-{
+static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
     return quiet_where(f, LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, ""), r);
 }
 
 /* n lanes of the integer constant v. */
-static LLVMValueRef splat_int(LLVMTypeRef lane, uint64_t v, unsigned n)
-{
+static LLVMValueRef splat_int(LLVMTypeRef lane, uint64_t v, unsigned n) {
     return splat_const(LLVMConstInt(lane, v, false), n);
 }
 
 /* Lane-wise product of x and y sign-extended to <n x i32>. */
-static LLVMValueRef widening_mul_i32(w2n_lower_func *f, LLVMValueRef x, LLVMValueRef y)
-{
+static LLVMValueRef widening_mul_i32(w2n_lower_func *f, LLVMValueRef x, LLVMValueRef y) {
     LLVMTypeRef wt = LLVMVectorType(f->lm->t_i32, LLVMGetVectorSize(LLVMTypeOf(x)));
     return LLVMBuildMul(f->b, LLVMBuildSExt(f->b, x, wt, ""), LLVMBuildSExt(f->b, y, wt, ""), "");
 }
@@ -197,8 +174,7 @@ static LLVMValueRef widening_mul_i32(w2n_lower_func *f, LLVMValueRef x, LLVMValu
 /* A constant vector with a lane of absolute value 0 or 1: LLVM folds
  * x + -0, x - 0, x * 1, x / -1 ... lane-wise into x (or -x), which would let a
  * signalling NaN through (see lower_numeric.c).  Undecidable constants count. */
-static bool has_identity_lane(LLVMValueRef v)
-{
+static bool has_identity_lane(LLVMValueRef v) {
     if (!LLVMIsConstant(v))
         return false;
     unsigned n = LLVMGetVectorSize(LLVMTypeOf(v));
@@ -217,35 +193,35 @@ static bool has_identity_lane(LLVMValueRef v)
 /* ---- families ----------------------------------------------------------------- */
 
 enum kind {
-    K_BIN,        /* LLVM binary opcode */
-    K_FBIN,       /* float binary opcode: NaN quieted after folds with constants */
-    K_BIN_INTR,   /* two-operand overloaded intrinsic */
-    K_UN_INTR,    /* one-operand overloaded intrinsic */
-    K_ROUND,      /* ceil/floor/trunc/roundeven: NaN quieted (RISC-V passes it through) */
+    K_BIN,      /* LLVM binary opcode */
+    K_FBIN,     /* float binary opcode: NaN quieted after folds with constants */
+    K_BIN_INTR, /* two-operand overloaded intrinsic */
+    K_UN_INTR,  /* one-operand overloaded intrinsic */
+    K_ROUND,    /* ceil/floor/trunc/roundeven: NaN quieted (RISC-V passes it through) */
     K_ICMP,
     K_FCMP,
     K_SHIFT,
-    K_FMINMAX,    /* llvm.minimum/maximum, NaN quieted */
+    K_FMINMAX, /* llvm.minimum/maximum, NaN quieted */
     K_INEG,
     K_FNEG,
     K_IABS,
     K_SPLAT,
-    K_EXTRACT,    /* arg: 0 plain, 1 sign-, 2 zero-extend to i32 */
+    K_EXTRACT, /* arg: 0 plain, 1 sign-, 2 zero-extend to i32 */
     K_REPLACE,
     K_ALL_TRUE,
     K_BITMASK,
-    K_EXTEND,     /* arg: bit 0 high half, bit 1 unsigned; shape is the source */
-    K_EXTMUL,     /* same arg */
-    K_EXTADD,     /* arg: bit 1 unsigned */
-    K_NARROW,     /* arg: bit 1 unsigned; shape is the source */
+    K_EXTEND, /* arg: bit 0 high half, bit 1 unsigned; shape is the source */
+    K_EXTMUL, /* same arg */
+    K_EXTADD, /* arg: bit 1 unsigned */
+    K_NARROW, /* arg: bit 1 unsigned; shape is the source */
     K_AVGR,
 };
 
 typedef struct simd_op {
     uint32_t op;
     uint8_t kind, shape;
-    unsigned arg;        /* opcode, predicate or flags */
-    const char *name;    /* intrinsic */
+    unsigned arg;     /* opcode, predicate or flags */
+    const char *name; /* intrinsic */
 } simd_op;
 
 #define OP(x) W2N_OP_##x
@@ -453,8 +429,7 @@ static const simd_op simd_ops[] = {
 };
 #undef OP
 
-static const simd_op *find_op(uint32_t op)
-{
+static const simd_op *find_op(uint32_t op) {
     for (size_t i = 0; i < sizeof simd_ops / sizeof simd_ops[0]; i++)
         if (simd_ops[i].op == op)
             return &simd_ops[i];
@@ -462,23 +437,18 @@ static const simd_op *find_op(uint32_t op)
 }
 
 /* The shape with lanes twice as wide and half as many. */
-static shape wider(shape s)
-{
-    return s == I8X16 ? I16X8 : s == I16X8 ? I32X4 : I64X2;
-}
+static shape wider(shape s) { return s == I8X16 ? I16X8 : s == I16X8 ? I32X4 : I64X2; }
 
 /* Extend half of a vector (high or low) to the wider shape. */
 static LLVMValueRef extend_half(w2n_lower_func *f, LLVMValueRef v, shape s, bool high,
-                                bool is_unsigned)
-{
+                                bool is_unsigned) {
     unsigned half = shape_lanes[s] / 2;
     LLVMValueRef part = shuffle_seq(f, v, NULL, high ? half : 0, 1, half);
     LLVMTypeRef to = vec_type(f->lm, wider(s));
     return is_unsigned ? LLVMBuildZExt(f->b, part, to, "") : LLVMBuildSExt(f->b, part, to, "");
 }
 
-static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
-{
+static void lower_binary_kind(w2n_lower_func *f, const simd_op *d) {
     shape s = d->shape;
     LLVMValueRef y = pop_as(f, s);
     LLVMValueRef x = pop_as(f, s);
@@ -525,8 +495,8 @@ static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
         /* (x + y + 1) >> 1 computed without overflow in wider lanes. */
         LLVMTypeRef wt = LLVMVectorType(lane_type(f->lm, wider(s)), shape_lanes[s]);
         LLVMValueRef one = splat_int(lane_type(f->lm, wider(s)), 1, shape_lanes[s]);
-        LLVMValueRef sum = LLVMBuildAdd(f->b, LLVMBuildZExt(f->b, x, wt, ""),
-                                        LLVMBuildZExt(f->b, y, wt, ""), "");
+        LLVMValueRef sum =
+            LLVMBuildAdd(f->b, LLVMBuildZExt(f->b, x, wt, ""), LLVMBuildZExt(f->b, y, wt, ""), "");
         sum = LLVMBuildLShr(f->b, LLVMBuildAdd(f->b, sum, one, ""), one, "");
         r = LLVMBuildTrunc(f->b, sum, vec_type(f->lm, s), "");
         break;
@@ -537,8 +507,7 @@ static void lower_binary_kind(w2n_lower_func *f, const simd_op *d)
 }
 
 /* all_true, bitmask: results are i32. */
-static void lower_reduce(w2n_lower_func *f, const simd_op *d)
-{
+static void lower_reduce(w2n_lower_func *f, const simd_op *d) {
     shape s = d->shape;
     unsigned n = shape_lanes[s];
     LLVMValueRef x = pop_as(f, s);
@@ -546,8 +515,8 @@ static void lower_reduce(w2n_lower_func *f, const simd_op *d)
     LLVMTypeRef in_t = LLVMIntTypeInContext(f->lm->ctx, n);
     LLVMValueRef r;
     if (d->kind == K_ALL_TRUE) {
-        LLVMValueRef bits = LLVMBuildBitCast(f->b, LLVMBuildICmp(f->b, LLVMIntNE, x, zero, ""),
-                                             in_t, "");
+        LLVMValueRef bits =
+            LLVMBuildBitCast(f->b, LLVMBuildICmp(f->b, LLVMIntNE, x, zero, ""), in_t, "");
         r = LLVMBuildICmp(f->b, LLVMIntEQ, bits, LLVMConstAllOnes(in_t), "");
     } else {
         r = LLVMBuildBitCast(f->b, LLVMBuildICmp(f->b, LLVMIntSLT, x, zero, ""), in_t, "");
@@ -555,8 +524,7 @@ static void lower_reduce(w2n_lower_func *f, const simd_op *d)
     w2n_lower_push(f, LLVMBuildZExt(f->b, r, f->lm->t_i32, ""));
 }
 
-static void lower_unary_kind(w2n_lower_func *f, const simd_op *d)
-{
+static void lower_unary_kind(w2n_lower_func *f, const simd_op *d) {
     shape s = d->shape;
     LLVMValueRef x = pop_as(f, s);
     LLVMValueRef r;
@@ -594,29 +562,26 @@ static void lower_unary_kind(w2n_lower_func *f, const simd_op *d)
 }
 
 /* Shifts: the i32 count is taken modulo the lane width and splat. */
-static void lower_shift(w2n_lower_func *f, const simd_op *d)
-{
+static void lower_shift(w2n_lower_func *f, const simd_op *d) {
     shape s = d->shape;
     LLVMTypeRef lt = lane_type(f->lm, s);
     unsigned bits = LLVMGetIntTypeWidth(lt);
     LLVMValueRef count = w2n_lower_pop(f);
     LLVMValueRef x = pop_as(f, s);
     count = LLVMBuildAnd(f->b, count, i32_const(f, bits - 1), "");
-    count = LLVMBuildZExtOrBitCast(f->b, LLVMBuildTruncOrBitCast(f->b, count,
-                                   bits < 32 ? lt : f->lm->t_i32, ""), lt, "");
+    count = LLVMBuildZExtOrBitCast(
+        f->b, LLVMBuildTruncOrBitCast(f->b, count, bits < 32 ? lt : f->lm->t_i32, ""), lt, "");
     push_v128(f, LLVMBuildBinOp(f->b, d->arg, x, splat_value(f, count, shape_lanes[s]), ""));
 }
 
 /* Scalar of a lane type from its Wasm operand (i8/i16 lanes come from i32). */
-static LLVMValueRef lane_scalar(w2n_lower_func *f, shape s, LLVMValueRef x)
-{
+static LLVMValueRef lane_scalar(w2n_lower_func *f, shape s, LLVMValueRef x) {
     if (s == I8X16 || s == I16X8)
         return LLVMBuildTrunc(f->b, x, lane_type(f->lm, s), "");
     return x;
 }
 
-static void lower_lane_kind(w2n_lower_func *f, const simd_op *d, const w2n_instr *in)
-{
+static void lower_lane_kind(w2n_lower_func *f, const simd_op *d, const w2n_instr *in) {
     shape s = d->shape;
     if (d->kind == K_SPLAT) {
         LLVMValueRef x = lane_scalar(f, s, w2n_lower_pop(f));
@@ -641,8 +606,7 @@ static void lower_lane_kind(w2n_lower_func *f, const simd_op *d, const w2n_instr
 /* swizzle: lanes of a picked by the indices in s; an index >= 16 gives 0.
  * There is no generic variable shuffle, so each lane is an extractelement
  * with a masked index (in range by construction), then one select. */
-static void lower_swizzle(w2n_lower_func *f)
-{
+static void lower_swizzle(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef s = pop_as(f, I8X16);
     LLVMValueRef a = pop_as(f, I8X16);
@@ -657,8 +621,7 @@ static void lower_swizzle(w2n_lower_func *f)
     push_v128(f, LLVMBuildSelect(f->b, in_range, r, LLVMConstNull(lm->t_v128), ""));
 }
 
-static void lower_shuffle(w2n_lower_func *f, const w2n_instr *in)
-{
+static void lower_shuffle(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef b = pop_as(f, I8X16);
     LLVMValueRef a = pop_as(f, I8X16);
     LLVMValueRef mask[16];
@@ -667,16 +630,14 @@ static void lower_shuffle(w2n_lower_func *f, const w2n_instr *in)
     push_v128(f, LLVMBuildShuffleVector(f->b, a, b, LLVMConstVector(mask, 16), ""));
 }
 
-static void lower_const(w2n_lower_func *f, const w2n_instr *in)
-{
+static void lower_const(w2n_lower_func *f, const w2n_instr *in) {
     LLVMValueRef bytes[16];
     for (unsigned i = 0; i < 16; i++)
         bytes[i] = LLVMConstInt(f->lm->t_i8, in->imm.v128[i], false);
     w2n_lower_push(f, LLVMConstVector(bytes, 16));
 }
 
-static void lower_bitwise(w2n_lower_func *f, uint32_t op)
-{
+static void lower_bitwise(w2n_lower_func *f, uint32_t op) {
     LLVMValueRef ones = LLVMConstAllOnes(vec_type(f->lm, I64X2));
     if (op == W2N_OP_V128_NOT) {
         push_v128(f, LLVMBuildXor(f->b, pop_as(f, I64X2), ones, ""));
@@ -701,8 +662,7 @@ static void lower_bitwise(w2n_lower_func *f, uint32_t op)
 }
 
 /* pmin(a, b) = b < a ? b : a;  pmax(a, b) = a < b ? b : a (the spec's own). */
-static void lower_pminmax(w2n_lower_func *f, shape s, bool is_max)
-{
+static void lower_pminmax(w2n_lower_func *f, shape s, bool is_max) {
     LLVMValueRef b = pop_as(f, s);
     LLVMValueRef a = pop_as(f, s);
     LLVMValueRef lt = is_max ? LLVMBuildFCmp(f->b, LLVMRealOLT, a, b, "")
@@ -710,8 +670,7 @@ static void lower_pminmax(w2n_lower_func *f, shape s, bool is_max)
     push_v128(f, LLVMBuildSelect(f->b, lt, b, a, ""));
 }
 
-static void lower_q15mulr(w2n_lower_func *f)
-{
+static void lower_q15mulr(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef y = pop_as(f, I16X8);
     LLVMValueRef x = pop_as(f, I16X8);
@@ -723,8 +682,7 @@ static void lower_q15mulr(w2n_lower_func *f)
     push_v128(f, LLVMBuildTrunc(f->b, p, vec_type(lm, I16X8), ""));
 }
 
-static void lower_dot(w2n_lower_func *f)
-{
+static void lower_dot(w2n_lower_func *f) {
     LLVMValueRef y = pop_as(f, I16X8);
     LLVMValueRef x = pop_as(f, I16X8);
     LLVMValueRef p = widening_mul_i32(f, x, y);
@@ -734,13 +692,11 @@ static void lower_dot(w2n_lower_func *f)
 }
 
 /* The first two lanes of a, followed by two zero lanes. */
-static LLVMValueRef concat_zero(w2n_lower_func *f, LLVMValueRef two)
-{
+static LLVMValueRef concat_zero(w2n_lower_func *f, LLVMValueRef two) {
     return shuffle_seq(f, two, LLVMConstNull(LLVMTypeOf(two)), 0, 1, 4);
 }
 
-static bool lower_conversion(w2n_lower_func *f, uint32_t op)
-{
+static bool lower_conversion(w2n_lower_func *f, uint32_t op) {
     w2n_lower_module *lm = f->lm;
     LLVMTypeRef v4i32 = vec_type(lm, I32X4), v2i32 = LLVMVectorType(lm->t_i32, 2);
     LLVMTypeRef v4f32 = vec_type(lm, F32X4), v2f64 = vec_type(lm, F64X2);
@@ -750,18 +706,18 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
     case W2N_OP_I32X4_TRUNC_SAT_F32X4_U: {
         x = pop_as(f, F32X4);
         LLVMTypeRef ts[2] = {v4i32, v4f32};
-        r = w2n_lower_intrinsic(f, op == W2N_OP_I32X4_TRUNC_SAT_F32X4_S ? "llvm.fptosi.sat"
-                                                                         : "llvm.fptoui.sat",
-                                ts, 2, &x, 1);
+        r = w2n_lower_intrinsic(
+            f, op == W2N_OP_I32X4_TRUNC_SAT_F32X4_S ? "llvm.fptosi.sat" : "llvm.fptoui.sat", ts, 2,
+            &x, 1);
         break;
     }
     case W2N_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO:
     case W2N_OP_I32X4_TRUNC_SAT_F64X2_U_ZERO: {
         x = pop_as(f, F64X2);
         LLVMTypeRef ts[2] = {v2i32, v2f64};
-        r = w2n_lower_intrinsic(f, op == W2N_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO ? "llvm.fptosi.sat"
-                                                                              : "llvm.fptoui.sat",
-                                ts, 2, &x, 1);
+        r = w2n_lower_intrinsic(
+            f, op == W2N_OP_I32X4_TRUNC_SAT_F64X2_S_ZERO ? "llvm.fptosi.sat" : "llvm.fptoui.sat",
+            ts, 2, &x, 1);
         r = concat_zero(f, r);
         break;
     }
@@ -775,7 +731,7 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
     case W2N_OP_F64X2_CONVERT_LOW_I32X4_U:
         x = shuffle_seq(f, pop_as(f, I32X4), NULL, 0, 1, 2);
         r = op == W2N_OP_F64X2_CONVERT_LOW_I32X4_S ? LLVMBuildSIToFP(f->b, x, v2f64, "")
-                                                    : LLVMBuildUIToFP(f->b, x, v2f64, "");
+                                                   : LLVMBuildUIToFP(f->b, x, v2f64, "");
         break;
     case W2N_OP_F32X4_DEMOTE_F64X2_ZERO:
         /* fptrunc(fpext x) folds to x, which could keep a signalling NaN. */
@@ -794,53 +750,47 @@ static bool lower_conversion(w2n_lower_func *f, uint32_t op)
 
 /* ---- for the other v128 lowering files (lower_simd.h) ------------------------------ */
 
-LLVMTypeRef w2n_simd_vec_type(w2n_lower_module *lm, shape s)
-{
-    return vec_type(lm, s);
-}
+LLVMTypeRef w2n_simd_vec_type(w2n_lower_module *lm, shape s) { return vec_type(lm, s); }
 
-LLVMValueRef w2n_simd_pop_as(w2n_lower_func *f, shape s)
-{
-    return pop_as(f, s);
-}
+LLVMValueRef w2n_simd_pop_as(w2n_lower_func *f, shape s) { return pop_as(f, s); }
 
-void w2n_simd_push(w2n_lower_func *f, LLVMValueRef v)
-{
-    push_v128(f, v);
-}
+void w2n_simd_push(w2n_lower_func *f, LLVMValueRef v) { push_v128(f, v); }
 
-LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b,
-                                  unsigned first, unsigned step, unsigned count)
-{
+LLVMValueRef w2n_simd_shuffle_seq(w2n_lower_func *f, LLVMValueRef a, LLVMValueRef b, unsigned first,
+                                  unsigned step, unsigned count) {
     return shuffle_seq(f, a, b, first, step, count);
 }
 
-LLVMValueRef w2n_simd_splat_const(LLVMValueRef c, unsigned n)
-{
-    return splat_const(c, n);
-}
+LLVMValueRef w2n_simd_splat_const(LLVMValueRef c, unsigned n) { return splat_const(c, n); }
 
-LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r)
-{
-    return quiet_nan(f, r);
-}
+LLVMValueRef w2n_simd_quiet_nan(w2n_lower_func *f, LLVMValueRef r) { return quiet_nan(f, r); }
 
-bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in)
-{
+bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in) {
     const simd_op *d = find_op(in->op);
     if (d) {
         switch (d->kind) {
-        case K_BIN: case K_FBIN: case K_BIN_INTR: case K_FMINMAX: case K_ICMP: case K_FCMP:
-        case K_EXTMUL: case K_NARROW: case K_AVGR:
-            lower_binary_kind(f, d);
-            break;
-        case K_UN_INTR: case K_ROUND: case K_INEG: case K_FNEG: case K_IABS: case K_EXTEND:
-        case K_EXTADD:
-            lower_unary_kind(f, d);
-            break;
+        case K_BIN:
+        case K_FBIN:
+        case K_BIN_INTR:
+        case K_FMINMAX:
+        case K_ICMP:
+        case K_FCMP:
+        case K_EXTMUL:
+        case K_NARROW:
+        case K_AVGR: lower_binary_kind(f, d); break;
+        case K_UN_INTR:
+        case K_ROUND:
+        case K_INEG:
+        case K_FNEG:
+        case K_IABS:
+        case K_EXTEND:
+        case K_EXTADD: lower_unary_kind(f, d); break;
         case K_SHIFT: lower_shift(f, d); break;
-        case K_SPLAT: case K_EXTRACT: case K_REPLACE: lower_lane_kind(f, d, in); break;
-        case K_ALL_TRUE: case K_BITMASK: lower_reduce(f, d); break;
+        case K_SPLAT:
+        case K_EXTRACT:
+        case K_REPLACE: lower_lane_kind(f, d, in); break;
+        case K_ALL_TRUE:
+        case K_BITMASK: lower_reduce(f, d); break;
         default: return false;
         }
         return true;

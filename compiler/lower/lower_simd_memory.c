@@ -11,8 +11,7 @@
 
 #include "lower.h"
 
-static LLVMValueRef load(w2n_lower_func *f, LLVMTypeRef t, LLVMValueRef ptr)
-{
+static LLVMValueRef load(w2n_lower_func *f, LLVMTypeRef t, LLVMValueRef ptr) {
     LLVMValueRef v = LLVMBuildLoad2(f->b, t, ptr, "");
     LLVMSetAlignment(v, 1);
     /* Guard mode: keep the faulting access (see lower_memory.c). */
@@ -23,8 +22,7 @@ static LLVMValueRef load(w2n_lower_func *f, LLVMTypeRef t, LLVMValueRef ptr)
     return v;
 }
 
-static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr)
-{
+static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr) {
     LLVMValueRef st = LLVMBuildStore(f->b, v, ptr);
     LLVMSetAlignment(st, 1);
     /* Guard mode: fault in program order (see lower_memory.c). */
@@ -36,50 +34,48 @@ static void store(w2n_lower_func *f, LLVMValueRef v, LLVMValueRef ptr)
 
 /* The pointer for `bytes` at the memarg's memory, offset and `addr`. */
 static LLVMValueRef address(w2n_lower_func *f, const w2n_instr *in, LLVMValueRef addr,
-                            unsigned bytes)
-{
+                            unsigned bytes) {
     const w2n_memarg *ma = &in->imm.memarg;
     return w2n_lower_mem_address(f, ma->memory, addr, ma->offset, bytes);
 }
 
 static LLVMValueRef store_address(w2n_lower_func *f, const w2n_instr *in, LLVMValueRef addr,
-                                  unsigned bytes)
-{
+                                  unsigned bytes) {
     const w2n_memarg *ma = &in->imm.memarg;
     return w2n_lower_mem_store_address(f, ma->memory, addr, ma->offset, bytes);
 }
 
-static LLVMValueRef to_v128(w2n_lower_func *f, LLVMValueRef v)
-{
+static LLVMValueRef to_v128(w2n_lower_func *f, LLVMValueRef v) {
     return LLVMBuildBitCast(f->b, v, f->lm->t_v128, "");
 }
 
-static LLVMTypeRef int_type(w2n_lower_func *f, unsigned bytes)
-{
+static LLVMTypeRef int_type(w2n_lower_func *f, unsigned bytes) {
     return LLVMIntTypeInContext(f->lm->ctx, 8 * bytes);
 }
 
 /* Bytes accessed by a lane, splat or zero load/store, 0 for other opcodes. */
-static unsigned lane_bytes(uint32_t op)
-{
+static unsigned lane_bytes(uint32_t op) {
     switch (op) {
-    case W2N_OP_V128_LOAD8_SPLAT: case W2N_OP_V128_LOAD8_LANE: case W2N_OP_V128_STORE8_LANE:
-        return 1;
-    case W2N_OP_V128_LOAD16_SPLAT: case W2N_OP_V128_LOAD16_LANE: case W2N_OP_V128_STORE16_LANE:
-        return 2;
-    case W2N_OP_V128_LOAD32_SPLAT: case W2N_OP_V128_LOAD32_LANE: case W2N_OP_V128_STORE32_LANE:
-    case W2N_OP_V128_LOAD32_ZERO:
-        return 4;
-    case W2N_OP_V128_LOAD64_SPLAT: case W2N_OP_V128_LOAD64_LANE: case W2N_OP_V128_STORE64_LANE:
-    case W2N_OP_V128_LOAD64_ZERO:
-        return 8;
+    case W2N_OP_V128_LOAD8_SPLAT:
+    case W2N_OP_V128_LOAD8_LANE:
+    case W2N_OP_V128_STORE8_LANE: return 1;
+    case W2N_OP_V128_LOAD16_SPLAT:
+    case W2N_OP_V128_LOAD16_LANE:
+    case W2N_OP_V128_STORE16_LANE: return 2;
+    case W2N_OP_V128_LOAD32_SPLAT:
+    case W2N_OP_V128_LOAD32_LANE:
+    case W2N_OP_V128_STORE32_LANE:
+    case W2N_OP_V128_LOAD32_ZERO: return 4;
+    case W2N_OP_V128_LOAD64_SPLAT:
+    case W2N_OP_V128_LOAD64_LANE:
+    case W2N_OP_V128_STORE64_LANE:
+    case W2N_OP_V128_LOAD64_ZERO: return 8;
     default: return 0;
     }
 }
 
 /* v128.loadMxN_s/u: N lanes of M bits, each extended to 2M bits. */
-static bool lower_load_extend(w2n_lower_func *f, const w2n_instr *in)
-{
+static bool lower_load_extend(w2n_lower_func *f, const w2n_instr *in) {
     unsigned bits;
     bool is_signed;
     switch (in->op) {
@@ -96,14 +92,13 @@ static bool lower_load_extend(w2n_lower_func *f, const w2n_instr *in)
     LLVMValueRef p = address(f, in, addr, 8);
     LLVMValueRef narrow = load(f, LLVMVectorType(LLVMIntTypeInContext(f->lm->ctx, bits), lanes), p);
     LLVMTypeRef wide = LLVMVectorType(LLVMIntTypeInContext(f->lm->ctx, 2 * bits), lanes);
-    LLVMValueRef v = is_signed ? LLVMBuildSExt(f->b, narrow, wide, "")
-                               : LLVMBuildZExt(f->b, narrow, wide, "");
+    LLVMValueRef v =
+        is_signed ? LLVMBuildSExt(f->b, narrow, wide, "") : LLVMBuildZExt(f->b, narrow, wide, "");
     w2n_lower_push(f, to_v128(f, v));
     return true;
 }
 
-static void lower_splat_or_zero(w2n_lower_func *f, const w2n_instr *in, unsigned bytes)
-{
+static void lower_splat_or_zero(w2n_lower_func *f, const w2n_instr *in, unsigned bytes) {
     LLVMTypeRef t = int_type(f, bytes);
     unsigned lanes = 16 / bytes;
     LLVMTypeRef vt = LLVMVectorType(t, lanes);
@@ -123,8 +118,8 @@ static void lower_splat_or_zero(w2n_lower_func *f, const w2n_instr *in, unsigned
 }
 
 /* load_lane: [addr, v] -> v with one lane from memory; store_lane: [addr, v] -> []. */
-static void lower_lane_access(w2n_lower_func *f, const w2n_instr *in, unsigned bytes, bool is_store)
-{
+static void lower_lane_access(w2n_lower_func *f, const w2n_instr *in, unsigned bytes,
+                              bool is_store) {
     LLVMTypeRef t = int_type(f, bytes);
     LLVMValueRef v = LLVMBuildBitCast(f->b, w2n_lower_pop(f), LLVMVectorType(t, 16 / bytes), "");
     LLVMValueRef addr = w2n_lower_pop(f);
@@ -138,8 +133,7 @@ static void lower_lane_access(w2n_lower_func *f, const w2n_instr *in, unsigned b
     w2n_lower_push(f, to_v128(f, v));
 }
 
-bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in)
-{
+bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in) {
     if (in->op == W2N_OP_V128_LOAD) {
         LLVMValueRef addr = w2n_lower_pop(f);
         LLVMValueRef p = address(f, in, addr, 16);
@@ -158,17 +152,15 @@ bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in)
     if (!bytes)
         return false;
     switch (in->op) {
-    case W2N_OP_V128_LOAD8_LANE: case W2N_OP_V128_LOAD16_LANE:
-    case W2N_OP_V128_LOAD32_LANE: case W2N_OP_V128_LOAD64_LANE:
-        lower_lane_access(f, in, bytes, false);
-        break;
-    case W2N_OP_V128_STORE8_LANE: case W2N_OP_V128_STORE16_LANE:
-    case W2N_OP_V128_STORE32_LANE: case W2N_OP_V128_STORE64_LANE:
-        lower_lane_access(f, in, bytes, true);
-        break;
-    default:
-        lower_splat_or_zero(f, in, bytes);
-        break;
+    case W2N_OP_V128_LOAD8_LANE:
+    case W2N_OP_V128_LOAD16_LANE:
+    case W2N_OP_V128_LOAD32_LANE:
+    case W2N_OP_V128_LOAD64_LANE: lower_lane_access(f, in, bytes, false); break;
+    case W2N_OP_V128_STORE8_LANE:
+    case W2N_OP_V128_STORE16_LANE:
+    case W2N_OP_V128_STORE32_LANE:
+    case W2N_OP_V128_STORE64_LANE: lower_lane_access(f, in, bytes, true); break;
+    default: lower_splat_or_zero(f, in, bytes); break;
     }
     return true;
 }

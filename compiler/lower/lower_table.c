@@ -106,23 +106,18 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_call_helper(f, W2N_HELPER_ELEM_DROP, lm->t_void, args, 1);
         return true;
-    case W2N_OP_REF_NULL:
-        w2n_lower_push(f, LLVMConstNull(lm->t_ptr));
-        return true;
+    case W2N_OP_REF_NULL: w2n_lower_push(f, LLVMConstNull(lm->t_ptr)); return true;
     case W2N_OP_REF_IS_NULL:
-        w2n_lower_push(f, LLVMBuildZExt(f->b, LLVMBuildIsNull(f->b, w2n_lower_pop(f), ""),
-                                        lm->t_i32, ""));
+        w2n_lower_push(
+            f, LLVMBuildZExt(f->b, LLVMBuildIsNull(f->b, w2n_lower_pop(f), ""), lm->t_i32, ""));
         return true;
-    case W2N_OP_REF_FUNC:
-        w2n_lower_push(f, w2n_lower_func_record(f, in->imm.index));
-        return true;
+    case W2N_OP_REF_FUNC: w2n_lower_push(f, w2n_lower_func_record(f, in->imm.index)); return true;
     case W2N_OP_REF_AS_NON_NULL: {
         LLVMValueRef ref = w2n_lower_pop(f);
         w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, ref, ""), W2N_TRAP_NULL_REF);
         w2n_lower_push(f, ref);
         return true;
     }
-    default:
-        return false;
+    default: return false;
     }
 }

@@ -76,7 +76,7 @@ typedef union w2n_raw {
     float f32;
     double f64;
     uint8_t v128[16];
-    void *ref;          /* funcref: w2n_func*, externref: host pointer, exnref: exception */
+    void *ref; /* funcref: w2n_func*, externref: host pointer, exnref: exception */
 } w2n_raw;
 
 /* ---- traps ---------------------------------------------------------------
@@ -85,27 +85,27 @@ typedef union w2n_raw {
  * the spec's own words, as the official test suite expects them. */
 typedef enum w2n_trap_code {
     W2N_TRAP_NONE = 0,
-    W2N_TRAP_UNREACHABLE,       /* "unreachable" */
-    W2N_TRAP_MEMORY_OOB,        /* "out of bounds memory access" */
-    W2N_TRAP_TABLE_OOB,         /* "out of bounds table access" */
-    W2N_TRAP_UNDEFINED_ELEMENT, /* "undefined element" (call_indirect index >= size) */
-    W2N_TRAP_UNINITIALIZED,     /* "uninitialized element" (call_indirect of null) */
-    W2N_TRAP_INDIRECT_TYPE,     /* "indirect call type mismatch" */
-    W2N_TRAP_INT_DIV_ZERO,      /* "integer divide by zero" */
-    W2N_TRAP_INT_OVERFLOW,      /* "integer overflow" */
-    W2N_TRAP_INVALID_CONVERSION,/* "invalid conversion to integer" */
-    W2N_TRAP_STACK_EXHAUSTED,   /* "call stack exhausted" */
-    W2N_TRAP_INTERRUPTED,       /* "interrupted" */
-    W2N_TRAP_HOST,              /* a host function failed; message from the host */
-    W2N_TRAP_EXIT,              /* WASI proc_exit; not an error, carries a status */
-    W2N_TRAP_OUT_OF_FUEL,       /* "all fuel consumed" (objects built --fuel) */
-    W2N_TRAP_UNALIGNED_ATOMIC,  /* "unaligned atomic" */
-    W2N_TRAP_EXPECTED_SHARED,   /* "expected shared memory" (wait on an unshared memory) */
-    W2N_TRAP_NULL_FUNC_REF,     /* "null function reference" (call_ref of null) */
-    W2N_TRAP_NULL_REF,          /* "null reference" (ref.as_non_null of null) */
-    W2N_TRAP_NULL_EXCEPTION,    /* "null exception reference" (throw_ref of null) */
+    W2N_TRAP_UNREACHABLE,         /* "unreachable" */
+    W2N_TRAP_MEMORY_OOB,          /* "out of bounds memory access" */
+    W2N_TRAP_TABLE_OOB,           /* "out of bounds table access" */
+    W2N_TRAP_UNDEFINED_ELEMENT,   /* "undefined element" (call_indirect index >= size) */
+    W2N_TRAP_UNINITIALIZED,       /* "uninitialized element" (call_indirect of null) */
+    W2N_TRAP_INDIRECT_TYPE,       /* "indirect call type mismatch" */
+    W2N_TRAP_INT_DIV_ZERO,        /* "integer divide by zero" */
+    W2N_TRAP_INT_OVERFLOW,        /* "integer overflow" */
+    W2N_TRAP_INVALID_CONVERSION,  /* "invalid conversion to integer" */
+    W2N_TRAP_STACK_EXHAUSTED,     /* "call stack exhausted" */
+    W2N_TRAP_INTERRUPTED,         /* "interrupted" */
+    W2N_TRAP_HOST,                /* a host function failed; message from the host */
+    W2N_TRAP_EXIT,                /* WASI proc_exit; not an error, carries a status */
+    W2N_TRAP_OUT_OF_FUEL,         /* "all fuel consumed" (objects built --fuel) */
+    W2N_TRAP_UNALIGNED_ATOMIC,    /* "unaligned atomic" */
+    W2N_TRAP_EXPECTED_SHARED,     /* "expected shared memory" (wait on an unshared memory) */
+    W2N_TRAP_NULL_FUNC_REF,       /* "null function reference" (call_ref of null) */
+    W2N_TRAP_NULL_REF,            /* "null reference" (ref.as_non_null of null) */
+    W2N_TRAP_NULL_EXCEPTION,      /* "null exception reference" (throw_ref of null) */
     W2N_TRAP_TOO_MANY_EXCEPTIONS, /* the store's bound on live exceptions was reached */
-    W2N_TRAP_UNWIND_BARRIER,    /* an exception met a frame without unwind tables (a
+    W2N_TRAP_UNWIND_BARRIER,      /* an exception met a frame without unwind tables (a
                                    module compiled without exceptions) before its entry */
     W2N_TRAP_COUNT
 } w2n_trap_code;
@@ -119,11 +119,11 @@ typedef void (*w2n_tramp_fn)(w2n_vmctx *vmctx, w2n_raw *args_and_results);
 /* A function reference: what tables hold and what call_indirect calls.
  * A funcref value is a pointer to one of these (NULL is ref.null). */
 typedef struct w2n_func {
-    void *code;           /* native entry, called as code(vmctx, params...) */
-    w2n_tramp_fn tramp;   /* array-call entry, or NULL for host functions */
-    w2n_vmctx *vmctx;     /* the context to pass to code/tramp */
-    uint32_t type_id;     /* canonical signature id (process-wide) */
-    uint32_t flags;       /* runtime-private */
+    void *code;         /* native entry, called as code(vmctx, params...) */
+    w2n_tramp_fn tramp; /* array-call entry, or NULL for host functions */
+    w2n_vmctx *vmctx;   /* the context to pass to code/tramp */
+    uint32_t type_id;   /* canonical signature id (process-wide) */
+    uint32_t flags;     /* runtime-private */
 } w2n_func;
 
 /* An exception as compiled code sees it (an exnref points to one).  The
@@ -146,14 +146,14 @@ typedef struct w2n_exception_abi {
  * once the memory exists; in explicit mode it may move on grow. */
 typedef struct w2n_memory_abi {
     uint8_t *base;
-    uint64_t size;        /* current size in bytes */
+    uint64_t size; /* current size in bytes */
 } w2n_memory_abi;
 
 /* A table as compiled code sees it.  elems may move on grow. */
 typedef struct w2n_table_abi {
-    void **elems;         /* funcref: w2n_func*, externref: host pointer */
-    uint32_t size;        /* current number of elements */
-    uint32_t max;         /* maximum (UINT32_MAX if none) */
+    void **elems;  /* funcref: w2n_func*, externref: host pointer */
+    uint32_t size; /* current number of elements */
+    uint32_t max;  /* maximum (UINT32_MAX if none) */
 } w2n_table_abi;
 
 /* Runtime services that compiled code calls.  Indices are table / segment /
@@ -164,21 +164,23 @@ typedef struct w2n_helpers {
     /* Memory operands are 64-bit so that one signature serves 32-bit and
      * 64-bit memories (compiled code zero-extends i32 addresses); `memory` is
      * the module's memory index, imports first. */
-    int64_t (*memory_grow)(w2n_vmctx *vmctx, uint32_t memory, uint64_t delta_pages); /* old pages or -1 */
-    void (*memory_copy)(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory,
-                        uint64_t dst, uint64_t src, uint64_t n);
+    int64_t (*memory_grow)(w2n_vmctx *vmctx, uint32_t memory,
+                           uint64_t delta_pages); /* old pages or -1 */
+    void (*memory_copy)(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst,
+                        uint64_t src, uint64_t n);
     void (*memory_fill)(w2n_vmctx *vmctx, uint32_t memory, uint64_t dst, uint32_t value,
                         uint64_t n);
-    void (*memory_init)(w2n_vmctx *vmctx, uint32_t memory, uint32_t seg, uint64_t dst,
-                        uint32_t src, uint32_t n);
+    void (*memory_init)(w2n_vmctx *vmctx, uint32_t memory, uint32_t seg, uint64_t dst, uint32_t src,
+                        uint32_t n);
     void (*data_drop)(w2n_vmctx *vmctx, uint32_t seg);
     /* Table operands are 64-bit for the same reason (table64). */
-    int64_t (*table_grow)(w2n_vmctx *vmctx, uint32_t table, void *init, uint64_t delta); /* old size or -1 */
+    int64_t (*table_grow)(w2n_vmctx *vmctx, uint32_t table, void *init,
+                          uint64_t delta); /* old size or -1 */
     void (*table_fill)(w2n_vmctx *vmctx, uint32_t table, uint64_t dst, void *value, uint64_t n);
-    void (*table_copy)(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table,
-                       uint64_t dst, uint64_t src, uint64_t n);
-    void (*table_init)(w2n_vmctx *vmctx, uint32_t table, uint32_t seg,
-                       uint64_t dst, uint32_t src, uint32_t n);
+    void (*table_copy)(w2n_vmctx *vmctx, uint32_t dst_table, uint32_t src_table, uint64_t dst,
+                       uint64_t src, uint64_t n);
+    void (*table_init)(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint64_t dst, uint32_t src,
+                       uint32_t n);
     void (*elem_drop)(w2n_vmctx *vmctx, uint32_t seg);
     /* Call imported host function `import_func` (a function index < number of
      * imported functions) with arguments in slots; results come back in slots. */
@@ -212,21 +214,21 @@ typedef struct w2n_helpers {
  * runtime allocates and fills it before any compiled code runs; the pointer
  * fields never change afterwards (the compiler may load them as invariant). */
 struct w2n_vmctx {
-    w2n_memory_abi *memory;     /* memory 0, or NULL if the module has none */
-    uintptr_t stack_limit;      /* trap when the stack pointer drops below */
-    volatile uint32_t interrupt;/* non-zero: interrupt at next check */
+    w2n_memory_abi *memory;      /* memory 0, or NULL if the module has none */
+    uintptr_t stack_limit;       /* trap when the stack pointer drops below */
+    volatile uint32_t interrupt; /* non-zero: interrupt at next check */
     uint32_t reserved0;
     const w2n_helpers *helpers;
-    w2n_table_abi **tables;     /* every table, imports first */
-    w2n_func **funcs;           /* every function, imports first */
-    const uint32_t *type_ids;   /* canonical id of each module type index */
-    void **globals;             /* storage of each global, imports first (16 bytes each) */
-    void *instance;             /* runtime-private back pointer */
-    int64_t *fuel;              /* the store's remaining fuel (objects built --fuel):
+    w2n_table_abi **tables;    /* every table, imports first */
+    w2n_func **funcs;          /* every function, imports first */
+    const uint32_t *type_ids;  /* canonical id of each module type index */
+    void **globals;            /* storage of each global, imports first (16 bytes each) */
+    void *instance;            /* runtime-private back pointer */
+    int64_t *fuel;             /* the store's remaining fuel (objects built --fuel):
                                    code subtracts what it runs and traps below 0 */
-    w2n_memory_abi **memories;  /* every memory, imports first (memories[0] == memory);
+    w2n_memory_abi **memories; /* every memory, imports first (memories[0] == memory);
                                    code reads memory i > 0 here, memory 0 from `memory` */
-    const void *const *tags;    /* identity of every tag, imports first (exceptions) */
+    const void *const *tags;   /* identity of every tag, imports first (exceptions) */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
@@ -234,35 +236,35 @@ struct w2n_vmctx {
  * W2N_STACK_RESERVE above the end of the thread's stack.  Where the target
  * supports it, frames are probed every W2N_STACK_PROBE_SIZE bytes, so a frame
  * of any size meets the guard page below the stack before anything else. */
-#define W2N_STACK_RESERVE          ((uintptr_t)256 * 1024)
+#define W2N_STACK_RESERVE ((uintptr_t)256 * 1024)
 /* Where the target has no probes (RISC-V with LLVM 19), the compiler
  * measures every function's native frame from the code it emitted and
  * records the largest in the metadata (max_frame bytes plus max_frame_vlenb
  * vector registers); the runtime keeps that much more between the limit and
  * the end of the stack, so a frame is allocated and written wholly inside
  * the stack before its compare.  Larger values are refused as corrupt. */
-#define W2N_FRAME_MAX              ((uint64_t)1 << 32)
-#define W2N_FRAME_VLENB_MAX        ((uint32_t)1 << 20)
-#define W2N_STACK_PROBE_SIZE       4096
-#define W2N_STACK_PROBE_SIZE_TEXT  "4096"
+#define W2N_FRAME_MAX ((uint64_t)1 << 32)
+#define W2N_FRAME_VLENB_MAX ((uint32_t)1 << 20)
+#define W2N_STACK_PROBE_SIZE 4096
+#define W2N_STACK_PROBE_SIZE_TEXT "4096"
 
-#define W2N_VMCTX_MEMORY      0
+#define W2N_VMCTX_MEMORY 0
 #define W2N_VMCTX_STACK_LIMIT 8
-#define W2N_VMCTX_INTERRUPT   16
-#define W2N_VMCTX_HELPERS     24
-#define W2N_VMCTX_TABLES      32
-#define W2N_VMCTX_FUNCS       40
-#define W2N_VMCTX_TYPE_IDS    48
-#define W2N_VMCTX_GLOBALS     56
-#define W2N_VMCTX_INSTANCE    64
-#define W2N_VMCTX_FUEL        72
-#define W2N_VMCTX_MEMORIES    80
-#define W2N_VMCTX_TAGS        88
-#define W2N_VMCTX_SIZE        96
+#define W2N_VMCTX_INTERRUPT 16
+#define W2N_VMCTX_HELPERS 24
+#define W2N_VMCTX_TABLES 32
+#define W2N_VMCTX_FUNCS 40
+#define W2N_VMCTX_TYPE_IDS 48
+#define W2N_VMCTX_GLOBALS 56
+#define W2N_VMCTX_INSTANCE 64
+#define W2N_VMCTX_FUEL 72
+#define W2N_VMCTX_MEMORIES 80
+#define W2N_VMCTX_TAGS 88
+#define W2N_VMCTX_SIZE 96
 
 /* Offsets in w2n_exception_abi that compiled code reads and writes. */
-#define W2N_EXCEPTION_TAG     32
-#define W2N_EXCEPTION_FLAGS   40
+#define W2N_EXCEPTION_TAG 32
+#define W2N_EXCEPTION_FLAGS 40
 #define W2N_EXCEPTION_PAYLOAD 64
 #define W2N_EXCEPTION_REFERENCED 1u
 
@@ -302,8 +304,8 @@ enum w2n_helper_index {
  *                           function.  (Only present with imported functions.)
  * Function symbols are named from the name section where it has a name
  * ("w2n:<name>" made unique), else "w2n_f<index>". */
-#define W2N_SYM_FUNCTIONS       "w2n_functions"
-#define W2N_SYM_TRAMPOLINES     "w2n_trampolines"
+#define W2N_SYM_FUNCTIONS "w2n_functions"
+#define W2N_SYM_TRAMPOLINES "w2n_trampolines"
 #define W2N_SYM_IMPORT_ADAPTERS "w2n_import_adapters"
 /* The personality routine of modules that use exceptions: an undefined
  * symbol their unwind tables name, which the loader resolves to the
@@ -318,12 +320,12 @@ enum w2n_helper_index {
  * checks an exact-size memory; the two values differ in 13 bits, so no
  * single flipped bit turns one into the other either. */
 #define W2N_SYM_BOUNDS_MODE "w2n_bounds_mode"
-#define W2N_BOUNDS_MODE_GUARD    UINT64_C(0x64726175676e3277)
+#define W2N_BOUNDS_MODE_GUARD UINT64_C(0x64726175676e3277)
 #define W2N_BOUNDS_MODE_EXPLICIT UINT64_C(0x636c7078656e3277)
 
 /* The metadata section, encoded as common/meta.h describes. */
 #define W2N_META_SECTION ".w2n.module"
-#define W2N_META_MAGIC   "W2NMETA"   /* 8 bytes with the NUL */
+#define W2N_META_MAGIC "W2NMETA" /* 8 bytes with the NUL */
 
 /* Targets, as recorded in the metadata. */
 typedef enum w2n_arch {
@@ -335,9 +337,9 @@ typedef enum w2n_arch {
 /* Compile flags recorded in the metadata; the loader refuses a mode the
  * runtime was not asked for. */
 enum w2n_meta_flags {
-    W2N_FLAG_EXPLICIT_BOUNDS = 1u << 0,  /* else guard pages */
+    W2N_FLAG_EXPLICIT_BOUNDS = 1u << 0, /* else guard pages */
     W2N_FLAG_INTERRUPTIBLE = 1u << 1,
-    W2N_FLAG_FUEL = 1u << 2              /* counts executed work in vmctx->fuel */
+    W2N_FLAG_FUEL = 1u << 2 /* counts executed work in vmctx->fuel */
 };
 
 /* Guard mode reserves this much address space per 32-bit memory: 4 GiB
@@ -364,11 +366,11 @@ _Static_assert(offsetof(struct w2n_vmctx, memories) == W2N_VMCTX_MEMORIES, "vmct
 _Static_assert(offsetof(struct w2n_vmctx, tags) == W2N_VMCTX_TAGS, "vmctx layout");
 _Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
 _Static_assert(offsetof(w2n_exception_abi, tag) == W2N_EXCEPTION_TAG &&
-               offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
-               sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,
+                   offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
+                   sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,
                "exception layout");
 _Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
-               offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,
+                   offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,
                "w2n_func layout");
 _Static_assert(offsetof(w2n_memory_abi, size) == 8, "memory layout");
 _Static_assert(offsetof(w2n_table_abi, size) == 8 && offsetof(w2n_table_abi, max) == 12,

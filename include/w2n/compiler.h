@@ -40,15 +40,15 @@ typedef struct w2n_compile_stats {
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {
-    const char *target;      /* triple: "x86_64-linux-gnu" (default), "aarch64-linux-gnu",
+    const char *target;         /* triple: "x86_64-linux-gnu" (default), "aarch64-linux-gnu",
                                 "riscv64-linux-gnu"; the short arch names also work */
-    const char *cpu;         /* NULL or "" = the target's portable baseline */
-    const char *features;    /* LLVM feature string such as "+avx2,+bmi2"; NULL = none */
-    int opt_level;           /* 0..3, default 2 */
-    w2n_bounds_mode bounds;  /* default W2N_BOUNDS_GUARD */
-    bool interruptible;      /* check vmctx->interrupt at loop headers and callers' entries */
-    bool fuel;               /* count executed instructions in *vmctx->fuel, trap at < 0 */
-    w2n_compile_stats *stats; /* NULL, or filled in by a successful w2n_compile */
+    const char *cpu;            /* NULL or "" = the target's portable baseline */
+    const char *features;       /* LLVM feature string such as "+avx2,+bmi2"; NULL = none */
+    int opt_level;              /* 0..3, default 2 */
+    w2n_bounds_mode bounds;     /* default W2N_BOUNDS_GUARD */
+    bool interruptible;         /* check vmctx->interrupt at loop headers and callers' entries */
+    bool fuel;                  /* count executed instructions in *vmctx->fuel, trap at < 0 */
+    w2n_compile_stats *stats;   /* NULL, or filled in by a successful w2n_compile */
     w2n_features wasm_features; /* proposals the module may use; default: all w2n implements */
 } w2n_compile_options;
 

@@ -9,8 +9,8 @@
 #include <stdbool.h>
 
 typedef enum w2n_bounds_mode {
-    W2N_BOUNDS_GUARD = 0,    /* 8 GiB reservation per memory, no checks in code */
-    W2N_BOUNDS_EXPLICIT = 1  /* compare-and-trap before each access */
+    W2N_BOUNDS_GUARD = 0,   /* 8 GiB reservation per memory, no checks in code */
+    W2N_BOUNDS_EXPLICIT = 1 /* compare-and-trap before each access */
 } w2n_bounds_mode;
 
 /* "guard" or "explicit": the word of --bounds-checks=MODE and `w2n inspect`. */

@@ -39,22 +39,21 @@ typedef enum w2n_status {
 } w2n_status;
 
 #define W2N_NO_OFFSET UINT64_MAX
-#define W2N_NO_FUNC   (-1)
+#define W2N_NO_FUNC (-1)
 
 typedef struct w2n_error {
     w2n_status code;
-    uint64_t offset;      /* byte offset in the input, or W2N_NO_OFFSET */
-    int64_t func_index;   /* Wasm function index, or W2N_NO_FUNC */
+    uint64_t offset;         /* byte offset in the input, or W2N_NO_OFFSET */
+    int64_t func_index;      /* Wasm function index, or W2N_NO_FUNC */
     const char *instruction; /* name of the instruction validation rejected, or
                                 whose immediates are malformed ("i32.add",
                                 static); else NULL */
-    char message[256];    /* one line, no trailing newline; the spec's words */
+    char message[256];       /* one line, no trailing newline; the spec's words */
 } w2n_error;
 
 /* Fill *err (if not NULL) and return code.  Offset may be W2N_NO_OFFSET. */
-W2N_API w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset,
-                                 const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
+W2N_API w2n_status w2n_error_set(w2n_error *err, w2n_status code, uint64_t offset, const char *fmt,
+                                 ...) __attribute__((format(printf, 4, 5)));
 
 /* Big enough for any w2n_error_format text. */
 #define W2N_ERROR_TEXT_SIZE 384

@@ -25,24 +25,24 @@ extern "C" {
 #endif
 
 /* W2N_FEATURE_LIST(X): X(ID, "name", implemented) for every feature. */
-#define W2N_FEATURE_LIST(X)                                    \
-    X(MVP, "mvp", true)                                        \
-    X(MUTABLE_GLOBAL, "mutable-global", true)                  \
+#define W2N_FEATURE_LIST(X)                                     \
+    X(MVP, "mvp", true)                                         \
+    X(MUTABLE_GLOBAL, "mutable-global", true)                   \
     X(SATURATING_FLOAT_TO_INT, "saturating-float-to-int", true) \
-    X(SIGN_EXTENSION, "sign-extension", true)                  \
-    X(MULTI_VALUE, "multi-value", true)                        \
-    X(BULK_MEMORY, "bulk-memory", true)                        \
-    X(REFERENCE_TYPES, "reference-types", true)                \
-    X(SIMD, "simd", true)                                      \
-    X(TAIL_CALL, "tail-call", true)                            \
-    X(EXTENDED_CONST, "extended-const", true)                  \
-    X(MULTI_MEMORY, "multi-memory", true)                      \
-    X(MEMORY64, "memory64", true)                              \
-    X(RELAXED_SIMD, "relaxed-simd", true)                      \
-    X(THREADS, "threads", true)                                \
-    X(EXCEPTIONS, "exceptions", true)                          \
-    X(LEGACY_EXCEPTIONS, "legacy-exceptions", true)            \
-    X(FUNCTION_REFERENCES, "function-references", true)        \
+    X(SIGN_EXTENSION, "sign-extension", true)                   \
+    X(MULTI_VALUE, "multi-value", true)                         \
+    X(BULK_MEMORY, "bulk-memory", true)                         \
+    X(REFERENCE_TYPES, "reference-types", true)                 \
+    X(SIMD, "simd", true)                                       \
+    X(TAIL_CALL, "tail-call", true)                             \
+    X(EXTENDED_CONST, "extended-const", true)                   \
+    X(MULTI_MEMORY, "multi-memory", true)                       \
+    X(MEMORY64, "memory64", true)                               \
+    X(RELAXED_SIMD, "relaxed-simd", true)                       \
+    X(THREADS, "threads", true)                                 \
+    X(EXCEPTIONS, "exceptions", true)                           \
+    X(LEGACY_EXCEPTIONS, "legacy-exceptions", true)             \
+    X(FUNCTION_REFERENCES, "function-references", true)         \
     X(GC, "gc", false)
 
 typedef enum w2n_feature {

@@ -21,24 +21,24 @@
 #define W2N_LIMIT_FUNC_PARAMS 1000u
 #define W2N_LIMIT_FUNC_RESULTS 1000u
 #define W2N_LIMIT_IMPORTS 100000u
-#define W2N_LIMIT_FUNCTIONS 1000000u      /* defined and imported together */
+#define W2N_LIMIT_FUNCTIONS 1000000u /* defined and imported together */
 #define W2N_LIMIT_TABLES 100000u
-#define W2N_LIMIT_MEMORIES 100u           /* defined and imported together */
+#define W2N_LIMIT_MEMORIES 100u /* defined and imported together */
 #define W2N_LIMIT_GLOBALS 1000000u
-#define W2N_LIMIT_TAGS 1000000u           /* defined and imported together */
+#define W2N_LIMIT_TAGS 1000000u /* defined and imported together */
 #define W2N_LIMIT_EXPORTS 100000u
 #define W2N_LIMIT_ELEM_SEGMENTS 100000u
-#define W2N_LIMIT_ELEM_ITEMS 10000000u    /* in one element segment */
+#define W2N_LIMIT_ELEM_ITEMS 10000000u /* in one element segment */
 #define W2N_LIMIT_DATA_SEGMENTS 100000u
-#define W2N_LIMIT_CONST_EXPR_OPS 1000u    /* instructions of one extended constant expression */
-#define W2N_LIMIT_BODY_BYTES 7654321u     /* one function body */
-#define W2N_LIMIT_FUNC_LOCALS 50000u      /* declared locals of one function */
+#define W2N_LIMIT_CONST_EXPR_OPS 1000u     /* instructions of one extended constant expression */
+#define W2N_LIMIT_BODY_BYTES 7654321u      /* one function body */
+#define W2N_LIMIT_FUNC_LOCALS 50000u       /* declared locals of one function */
 #define W2N_LIMIT_MODULE_LOCALS (1u << 24) /* declared locals of all functions */
-#define W2N_LIMIT_BR_TABLE 65520u         /* entries of one br_table */
-#define W2N_LIMIT_NESTING 100000u         /* open block/loop/if in one function */
+#define W2N_LIMIT_BR_TABLE 65520u          /* entries of one br_table */
+#define W2N_LIMIT_NESTING 100000u          /* open block/loop/if in one function */
 
 /* Past these a function is compiled without optimisation. */
-#define W2N_OPT_MAX_BODY_BYTES (64u * 1024u)   /* body size */
-#define W2N_OPT_MAX_BR_TABLE_ENTRIES 4096u     /* br_table entries in the body */
+#define W2N_OPT_MAX_BODY_BYTES (64u * 1024u) /* body size */
+#define W2N_OPT_MAX_BR_TABLE_ENTRIES 4096u   /* br_table entries in the body */
 
 #endif

@@ -40,7 +40,7 @@
 extern "C" {
 #endif
 
-typedef struct w2n_object w2n_object;     /* a loaded, relocated, immutable code image */
+typedef struct w2n_object w2n_object; /* a loaded, relocated, immutable code image */
 typedef struct w2n_store w2n_store;
 typedef struct w2n_instance w2n_instance;
 typedef struct w2n_memory w2n_memory;
@@ -59,14 +59,26 @@ typedef struct w2n_value {
         float f32;
         double f64;
         uint8_t v128[16];
-        void *ref;        /* funcref: w2n_func*, externref: any host pointer */
+        void *ref; /* funcref: w2n_func*, externref: any host pointer */
     } of;
 } w2n_value;
 
-static inline w2n_value w2n_i32(int32_t v) { w2n_value x = {W2N_I32, {.i32 = v}}; return x; }
-static inline w2n_value w2n_i64(int64_t v) { w2n_value x = {W2N_I64, {.i64 = v}}; return x; }
-static inline w2n_value w2n_f32(float v) { w2n_value x = {W2N_F32, {.f32 = v}}; return x; }
-static inline w2n_value w2n_f64(double v) { w2n_value x = {W2N_F64, {.f64 = v}}; return x; }
+static inline w2n_value w2n_i32(int32_t v) {
+    w2n_value x = {W2N_I32, {.i32 = v}};
+    return x;
+}
+static inline w2n_value w2n_i64(int64_t v) {
+    w2n_value x = {W2N_I64, {.i64 = v}};
+    return x;
+}
+static inline w2n_value w2n_f32(float v) {
+    w2n_value x = {W2N_F32, {.f32 = v}};
+    return x;
+}
+static inline w2n_value w2n_f64(double v) {
+    w2n_value x = {W2N_F64, {.f64 = v}};
+    return x;
+}
 
 /* ---- traps ------------------------------------------------------------------ */
 
@@ -75,8 +87,8 @@ typedef struct w2n_tag w2n_tag;
 
 typedef struct w2n_trap {
     w2n_trap_code code;
-    int exit_status;        /* W2N_TRAP_EXIT: the status passed to proc_exit */
-    char message[160];      /* the spec's words, e.g. "integer divide by zero" */
+    int exit_status;   /* W2N_TRAP_EXIT: the status passed to proc_exit */
+    char message[160]; /* the spec's words, e.g. "integer divide by zero" */
     /* W2N_ERR_EXCEPTION: the exception no Wasm handler caught (code is
      * W2N_TRAP_NONE); NULL otherwise.  It belongs to the store. */
     w2n_exception *exception;
@@ -119,8 +131,7 @@ W2N_API void w2n_object_import(const w2n_object *obj, uint32_t index, const char
                                const char **name, w2n_extern_kind *kind);
 /* The limits of memory import `index` (false when it is not a memory):
  * what a host must provide, e.g. a shared memory for wasi-threads. */
-W2N_API bool w2n_object_import_memory(const w2n_object *obj, uint32_t index,
-                                      w2n_limits *limits);
+W2N_API bool w2n_object_import_memory(const w2n_object *obj, uint32_t index, w2n_limits *limits);
 W2N_API uint32_t w2n_object_export_count(const w2n_object *obj);
 W2N_API void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
                                w2n_extern_kind *kind);
@@ -152,16 +163,16 @@ W2N_API w2n_status w2n_object_write_perf_map(const w2n_object *obj, w2n_error *e
  * when none is declared.  They run on the thread that grows, with Wasm
  * code below them on the stack: they must not call into the store. */
 typedef struct w2n_store_limits {
-    uint64_t max_memory;          /* bytes of linear memory, all the store's memories
+    uint64_t max_memory;         /* bytes of linear memory, all the store's memories
                                      together (a store running one module with one
                                      memory: that memory's size) */
-    uint64_t max_table_elements;  /* elements of any one table */
-    uint32_t max_instances;       /* instances, those whose instantiation trapped included */
-    uint32_t max_memories;        /* linear memories */
-    uint32_t max_tables;          /* tables */
+    uint64_t max_table_elements; /* elements of any one table */
+    uint32_t max_instances;      /* instances, those whose instantiation trapped included */
+    uint32_t max_memories;       /* linear memories */
+    uint32_t max_tables;         /* tables */
     bool (*memory_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
     bool (*table_growing)(void *data, uint64_t current, uint64_t desired, uint64_t maximum);
-    void *data;                   /* passed to the callbacks */
+    void *data; /* passed to the callbacks */
     /* Exceptions alive at once and their bytes (0: 65536 and 64 MiB); a
      * throw past either traps "too many live exceptions". */
     uint32_t max_exceptions;
@@ -169,10 +180,10 @@ typedef struct w2n_store_limits {
 } w2n_store_limits;
 
 typedef struct w2n_store_options {
-    size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
-    bool no_huge_pages;        /* do not ask the kernel for transparent huge pages for
+    size_t stack_size;       /* bytes of native stack Wasm may use (default 1 MiB) */
+    bool no_huge_pages;      /* do not ask the kernel for transparent huge pages for
                                   linear memories (by default w2n does: see memory.c) */
-    w2n_store_limits limits;   /* all zero: no limits but the spec's */
+    w2n_store_limits limits; /* all zero: no limits but the spec's */
 } w2n_store_options;
 
 W2N_API w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
@@ -269,8 +280,8 @@ W2N_API w2n_functype w2n_func_type(w2n_store *store, const w2n_func *func);
  * filled (W2N_ERR_EXCEPTION when the start function throws); a missing or mismatching import returns W2N_ERR_LINK with the
  * spec's words ("unknown import", "incompatible import type"). */
 W2N_API w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj,
-                                   const w2n_extern *imports, uint32_t nimports,
-                                   w2n_instance **out, w2n_trap *trap, w2n_error *err);
+                                   const w2n_extern *imports, uint32_t nimports, w2n_instance **out,
+                                   w2n_trap *trap, w2n_error *err);
 
 /* W2N_OK and *out filled, or W2N_ERR_ARGUMENT for an unknown name. */
 W2N_API w2n_status w2n_instance_export(w2n_instance *inst, const char *name, w2n_extern *out);

@@ -25,7 +25,7 @@
 
 #include "w2n/abi.h"
 
-typedef uint32_t w2n_valtype; /* enum w2n_valtype_code, or a reference (above) */
+typedef uint32_t w2n_valtype;  /* enum w2n_valtype_code, or a reference (above) */
 typedef uint32_t w2n_heaptype; /* an abstract heap type code, or CONCRETE | index */
 
 #define W2N_VALTYPE_NON_NULL (1u << 8)
@@ -41,14 +41,11 @@ static inline bool w2n_heaptype_is_abstract_code(uint32_t code) {
 }
 
 static inline bool w2n_valtype_is_ref(w2n_valtype t) {
-    return (t & W2N_VALTYPE_CONCRETE) ||
-           (t >> 9 == 0 && w2n_heaptype_is_abstract_code(t & 0xFF)) ||
+    return (t & W2N_VALTYPE_CONCRETE) || (t >> 9 == 0 && w2n_heaptype_is_abstract_code(t & 0xFF)) ||
            t == (W2N_HEAPTYPE_BOTTOM | W2N_VALTYPE_NON_NULL);
 }
 
-static inline bool w2n_valtype_is_nullable(w2n_valtype t) {
-    return !(t & W2N_VALTYPE_NON_NULL);
-}
+static inline bool w2n_valtype_is_nullable(w2n_valtype t) { return !(t & W2N_VALTYPE_NON_NULL); }
 
 static inline w2n_heaptype w2n_valtype_heap_type(w2n_valtype t) {
     return t & ~W2N_VALTYPE_NON_NULL;
@@ -96,15 +93,15 @@ typedef enum w2n_extern_kind {
     W2N_EXTERN_TABLE = 1,
     W2N_EXTERN_MEMORY = 2,
     W2N_EXTERN_GLOBAL = 3,
-    W2N_EXTERN_TAG = 4          /* exception handling */
+    W2N_EXTERN_TAG = 4 /* exception handling */
 } w2n_extern_kind;
 
 typedef struct w2n_limits {
     uint64_t min;
     uint64_t max;
     bool has_max;
-    bool shared;      /* a shared memory (threads): never moves, may be used by many threads */
-    bool is64;               /* i64 addresses or indices (memory64, table64) */
+    bool shared; /* a shared memory (threads): never moves, may be used by many threads */
+    bool is64;   /* i64 addresses or indices (memory64, table64) */
 } w2n_limits;
 
 typedef struct w2n_functype {
@@ -115,7 +112,7 @@ typedef struct w2n_functype {
 } w2n_functype;
 
 typedef struct w2n_tabletype {
-    w2n_valtype elem;        /* a reference type */
+    w2n_valtype elem; /* a reference type */
     w2n_limits limits;
 } w2n_tabletype;
 
@@ -127,15 +124,15 @@ typedef struct w2n_globaltype {
 /* A constant expression: one of these instructions, or (extended-const) a
  * sequence of them kept in the module's pool of constant instructions. */
 typedef enum w2n_const_kind {
-    W2N_CONST_I32 = 1,        /* bits[0] holds the value (zero-extended) */
+    W2N_CONST_I32 = 1, /* bits[0] holds the value (zero-extended) */
     W2N_CONST_I64,
-    W2N_CONST_F32,            /* raw IEEE bits */
+    W2N_CONST_F32, /* raw IEEE bits */
     W2N_CONST_F64,
-    W2N_CONST_V128,           /* bits[0] low 8 bytes, bits[1] high 8 bytes */
-    W2N_CONST_REF_NULL,       /* index holds the reference type */
-    W2N_CONST_REF_FUNC,       /* index holds the function index */
-    W2N_CONST_GLOBAL_GET,     /* index holds the global index */
-    W2N_CONST_EXTENDED,       /* index: first instruction in the pool, bits[0]: how many */
+    W2N_CONST_V128,       /* bits[0] low 8 bytes, bits[1] high 8 bytes */
+    W2N_CONST_REF_NULL,   /* index holds the reference type */
+    W2N_CONST_REF_FUNC,   /* index holds the function index */
+    W2N_CONST_GLOBAL_GET, /* index holds the global index */
+    W2N_CONST_EXTENDED,   /* index: first instruction in the pool, bits[0]: how many */
     /* Only inside an extended sequence, in the pool: pop two, push one (wrapping). */
     W2N_CONST_I32_ADD,
     W2N_CONST_I32_SUB,
@@ -146,7 +143,7 @@ typedef enum w2n_const_kind {
 } w2n_const_kind;
 
 typedef struct w2n_const_expr {
-    uint8_t kind;             /* w2n_const_kind */
+    uint8_t kind; /* w2n_const_kind */
     uint32_t index;
     uint64_t bits[2];
 } w2n_const_expr;

@@ -58,21 +58,21 @@ extern "C" {
 
 typedef struct w2n_wasi w2n_wasi;
 
-#define W2N_WASI_DEFAULT_MAX_OPEN_FILES 1024  /* Linux's usual RLIMIT_NOFILE soft limit */
-#define W2N_WASI_MAX_PATH 4095                /* bytes; Linux's PATH_MAX less the NUL */
-#define W2N_WASI_MAX_SUBSCRIPTIONS 4096       /* per poll_oneoff call */
+#define W2N_WASI_DEFAULT_MAX_OPEN_FILES 1024 /* Linux's usual RLIMIT_NOFILE soft limit */
+#define W2N_WASI_MAX_PATH 4095               /* bytes; Linux's PATH_MAX less the NUL */
+#define W2N_WASI_MAX_SUBSCRIPTIONS 4096      /* per poll_oneoff call */
 
 typedef struct w2n_wasi_config {
-    int argc;                    /* argv[0] is the program's name as it sees it */
+    int argc; /* argv[0] is the program's name as it sees it */
     const char *const *argv;
-    int envc;                    /* "KEY=VALUE" strings, given to the program as is */
+    int envc; /* "KEY=VALUE" strings, given to the program as is */
     const char *const *envp;
-    int ndirs;                   /* preopens "HOST[::GUEST]"; GUEST defaults to HOST */
+    int ndirs; /* preopens "HOST[::GUEST]"; GUEST defaults to HOST */
     const char *const *dirs;
-    int stdin_fd;                /* host descriptors behind WASI fds 0, 1, 2 (not closed */
-    int stdout_fd;               /*   by w2n_wasi_free; -1 leaves that fd closed) */
+    int stdin_fd;  /* host descriptors behind WASI fds 0, 1, 2 (not closed */
+    int stdout_fd; /*   by w2n_wasi_free; -1 leaves that fd closed) */
     int stderr_fd;
-    uint32_t max_open_files;     /* descriptors open at once: WASI fds below it
+    uint32_t max_open_files; /* descriptors open at once: WASI fds below it
                                     (0: W2N_WASI_DEFAULT_MAX_OPEN_FILES); the
                                     preopens always get theirs */
 } w2n_wasi_config;
@@ -121,11 +121,10 @@ typedef struct w2n_wasi_threads_config {
     w2n_memory *memory;                      /* the memory it gets; outlives the threads */
     w2n_wasi_thread_end_fn on_end;
     void *data;
-    uint32_t max_threads;                    /* spawned threads alive at once (0: 64) */
+    uint32_t max_threads; /* spawned threads alive at once (0: 64) */
 } w2n_wasi_threads_config;
 
-W2N_API w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi,
-                                               const w2n_wasi_threads_config *cfg,
+W2N_API w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi, const w2n_wasi_threads_config *cfg,
                                                w2n_error *err);
 /* Define cfg->memory and "wasi" "thread-spawn" in `linker` (for `store`). */
 W2N_API w2n_status w2n_wasi_threads_define(w2n_wasi_threads *threads, w2n_store *store,

@@ -27,23 +27,23 @@ static const struct {
 } caps[] = {
     {"fp-armv8", 0, 1ull << 0},
     {"neon", 0, 1ull << 1},
-    {"aes", 0, (1ull << 3) | (1ull << 4)},          /* AES, PMULL */
-    {"sha2", 0, (1ull << 5) | (1ull << 6)},         /* SHA1, SHA2 */
+    {"aes", 0, (1ull << 3) | (1ull << 4)},  /* AES, PMULL */
+    {"sha2", 0, (1ull << 5) | (1ull << 6)}, /* SHA1, SHA2 */
     {"crc", 0, 1ull << 7},
     {"lse", 0, 1ull << 8},
-    {"fullfp16", 0, (1ull << 9) | (1ull << 10)},    /* FPHP, ASIMDHP */
+    {"fullfp16", 0, (1ull << 9) | (1ull << 10)}, /* FPHP, ASIMDHP */
     {"rdm", 0, 1ull << 12},
     {"jsconv", 0, 1ull << 13},
     {"complxnum", 0, 1ull << 14},
     {"rcpc", 0, 1ull << 15},
-    {"sha3", 0, (1ull << 17) | (1ull << 21)},       /* SHA3, SHA512 */
-    {"sm4", 0, (1ull << 18) | (1ull << 19)},        /* SM3, SM4 */
+    {"sha3", 0, (1ull << 17) | (1ull << 21)}, /* SHA3, SHA512 */
+    {"sm4", 0, (1ull << 18) | (1ull << 19)},  /* SM3, SM4 */
     {"dotprod", 0, 1ull << 20},
     {"sve", 0, 1ull << 22},
     {"fp16fml", 0, 1ull << 23},
     {"rcpc-immo", 0, 1ull << 26},
     {"flagm", 0, 1ull << 27},
-    {"pauth", 0, (1ull << 30) | (1ull << 31)},      /* PACA, PACG */
+    {"pauth", 0, (1ull << 30) | (1ull << 31)}, /* PACA, PACG */
     {"sve2", 1, 1ull << 1},
     {"altnzcv", 1, 1ull << 7},
     {"frintts", 1, 1ull << 8},
@@ -68,7 +68,5 @@ int w2n_arch_cpu_has(const char *name, void *data) {
 }
 uint64_t w2n_arch_vector_bytes(void);
 
-uint64_t w2n_arch_vector_bytes(void) {
-    return 0;     /* frames are probed, never measured (frame.h) */
-}
+uint64_t w2n_arch_vector_bytes(void) { return 0; /* frames are probed, never measured (frame.h) */ }
 #endif

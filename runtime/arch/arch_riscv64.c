@@ -35,19 +35,18 @@ struct hwprobe_pair {
 };
 
 static const char *const ext0[] = {
-    "fd", "c", "v", "zba", "zbb", "zbs", "zicboz", "zbc", "zbkb", "zbkc", "zbkx", "zknd",
-    "zkne", "zknh", "zksed", "zksh", "zkt", "zvbb", "zvbc", "zvkb", "zvkg", "zvkned",
-    "zvknha", "zvknhb", "zvksed", "zvksh", "zvkt", "zfh", "zfhmin", "zihintntl", "zvfh",
-    "zvfhmin", "zfa", "ztso", "zacas", "zicond", "zihintpause",
+    "fd",     "c",     "v",     "zba",    "zbb",         "zbs",       "zicboz", "zbc",
+    "zbkb",   "zbkc",  "zbkx",  "zknd",   "zkne",        "zknh",      "zksed",  "zksh",
+    "zkt",    "zvbb",  "zvbc",  "zvkb",   "zvkg",        "zvkned",    "zvknha", "zvknhb",
+    "zvksed", "zvksh", "zvkt",  "zfh",    "zfhmin",      "zihintntl", "zvfh",   "zvfhmin",
+    "zfa",    "ztso",  "zacas", "zicond", "zihintpause",
 };
 
-static int has_letter(char c) {
-    return (getauxval(AT_HWCAP) >> (c - 'a')) & 1;
-}
+static int has_letter(char c) { return (getauxval(AT_HWCAP) >> (c - 'a')) & 1; }
 
 static unsigned vlen_bits(void) {
     uint64_t vlenb;
-    __asm__ volatile("csrr %0, 0xc22" : "=r"(vlenb));   /* vlenb */
+    __asm__ volatile("csrr %0, 0xc22" : "=r"(vlenb)); /* vlenb */
     return (unsigned)(vlenb * 8);
 }
 
@@ -55,9 +54,9 @@ int w2n_arch_cpu_has(const char *name, void *data) {
     (void)data;
     if (name[0] && !name[1] && name[0] >= 'a' && name[0] <= 'z')
         return has_letter(name[0]);
-    if (!strncmp(name, "zve", 3) && (!strcmp(name + 3, "32x") || !strcmp(name + 3, "32f") ||
-                                     !strcmp(name + 3, "64x") || !strcmp(name + 3, "64f") ||
-                                     !strcmp(name + 3, "64d")))
+    if (!strncmp(name, "zve", 3) &&
+        (!strcmp(name + 3, "32x") || !strcmp(name + 3, "32f") || !strcmp(name + 3, "64x") ||
+         !strcmp(name + 3, "64f") || !strcmp(name + 3, "64d")))
         return has_letter('v');
     unsigned bits;
     char tail;
@@ -68,7 +67,7 @@ int w2n_arch_cpu_has(const char *name, void *data) {
             continue;
         struct hwprobe_pair p = {HWPROBE_KEY_IMA_EXT_0, 0};
         if (syscall(HWPROBE_SYSCALL, &p, 1, 0, NULL, 0) != 0 || p.key < 0)
-            return 0;          /* cannot confirm: refuse rather than SIGILL */
+            return 0; /* cannot confirm: refuse rather than SIGILL */
         return (p.value >> i) & 1;
     }
     return -1;
@@ -77,7 +76,5 @@ uint64_t w2n_arch_vector_bytes(void);
 
 /* Scales the vector part of a measured frame (frame.h); without V no code
  * can have one. */
-uint64_t w2n_arch_vector_bytes(void) {
-    return has_letter('v') ? vlen_bits() / 8 : 0;
-}
+uint64_t w2n_arch_vector_bytes(void) { return has_letter('v') ? vlen_bits() / 8 : 0; }
 #endif

@@ -21,10 +21,10 @@
 #include "internal.h"
 
 #define BUCKETS 64
-#define SLICE_NS 10000000LL   /* 10 ms: how late a wait notices a stop request */
+#define SLICE_NS 10000000LL /* 10 ms: how late a wait notices a stop request */
 
 typedef struct waiter {
-    uintptr_t key;            /* host address waited on */
+    uintptr_t key; /* host address waited on */
     bool woken;
     pthread_cond_t cond;
     struct waiter *next;
@@ -63,8 +63,7 @@ static void unlink_waiter(bucket *b, waiter *w) {
 }
 
 /* Is [addr, addr + bytes) inside memory `index`?  Raises the trap if not. */
-static w2n_memory *checked_memory(w2n_vmctx *vmctx, uint32_t index, uint64_t addr,
-                                  uint32_t bytes) {
+static w2n_memory *checked_memory(w2n_vmctx *vmctx, uint32_t index, uint64_t addr, uint32_t bytes) {
     w2n_memory *m = w2n_instance_of(vmctx)->memories[index];
     if (addr > m->abi.size || bytes > m->abi.size - addr) {
         w2n_trap_raise(W2N_TRAP_MEMORY_OOB, 0, NULL);

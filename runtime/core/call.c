@@ -40,8 +40,8 @@ static uintptr_t stack_floor(uint64_t frame_reserve) {
     uintptr_t low = w2n_stack_low();
     if (low <= 1)
         return 0;
-    uint64_t room = frame_reserve > UINT64_MAX - HOST_RESERVE ? UINT64_MAX
-                                                              : HOST_RESERVE + frame_reserve;
+    uint64_t room =
+        frame_reserve > UINT64_MAX - HOST_RESERVE ? UINT64_MAX : HOST_RESERVE + frame_reserve;
     return room > UINTPTR_MAX - low ? UINTPTR_MAX : low + (uintptr_t)room;
 }
 
@@ -50,7 +50,7 @@ static uintptr_t compute_limit(const w2n_store *store) {
     uintptr_t limit = sp > store->stack_size ? sp - store->stack_size : 0;
     uintptr_t floor = stack_floor(store->frame_reserve);
     if (limit < floor)
-        limit = floor < sp ? floor : sp;    /* no room at all: every check traps */
+        limit = floor < sp ? floor : sp; /* no room at all: every check traps */
     return limit;
 }
 
@@ -58,7 +58,7 @@ w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_err
     uint64_t frame = w2n_frame_bytes(meta->max_frame, meta->max_frame_vlenb,
                                      meta->max_frame_vlenb ? w2n_arch_vector_bytes() : 0);
     if (meta->max_frame_vlenb && !w2n_arch_vector_bytes())
-        frame = UINT64_MAX;         /* vector frames on a machine without vectors */
+        frame = UINT64_MAX; /* vector frames on a machine without vectors */
     if (frame <= store->frame_reserve)
         return W2N_OK;
     uintptr_t sp = (uintptr_t)__builtin_frame_address(0);
@@ -83,8 +83,8 @@ static void set_trap_text(w2n_trap *t) {
     }
 }
 
-w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
-                          w2n_raw *slots, w2n_trap *trap) {
+w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx, w2n_raw *slots,
+                          w2n_trap *trap) {
     w2n_entry e;
     if (w2n_trap_init_thread(NULL) != W2N_OK) {
         if (trap) {
@@ -96,7 +96,7 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
         return W2N_ERR_TRAP;
     }
     if (store->depth == 0) {
-        if (!w2n_stop_enter(store)) {   /* the deadline has passed: run nothing */
+        if (!w2n_stop_enter(store)) { /* the deadline has passed: run nothing */
             if (trap) {
                 memset(trap, 0, sizeof *trap);
                 trap->code = W2N_TRAP_INTERRUPTED;
@@ -106,10 +106,10 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
         }
         w2n_store_set_stack_limit(store, compute_limit(store));
     } else {
-        w2n_stack_low();    /* the fault handler needs this thread's stack end */
+        w2n_stack_low(); /* the fault handler needs this thread's stack end */
     }
     store->depth++;
-    e.store = store;   /* before the push: the preemption handler reads it */
+    e.store = store; /* before the push: the preemption handler reads it */
     w2n_trap_push(&e);
     if (sigsetjmp(e.jb, 0) == 0) {
         tramp(vmctx, slots);
@@ -165,14 +165,12 @@ static w2n_status check_args(const w2n_functype *type, uint32_t type_id, const w
             return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                                  "argument %u is a %s%s, the function expects %s", i,
                                  w2n_valtype_is_ref(args[i].type) && !args[i].of.ref ? "null " : "",
-                                 w2n_valtype_name(args[i].type),
-                                 w2n_valtype_name(type->params[i]));
+                                 w2n_valtype_name(args[i].type), w2n_valtype_name(type->params[i]));
     return W2N_OK;
 }
 
-w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
-                         uint32_t nargs, w2n_value *results, uint32_t nresults,
-                         w2n_trap *trap, w2n_error *err) {
+w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args, uint32_t nargs,
+                         w2n_value *results, uint32_t nresults, w2n_trap *trap, w2n_error *err) {
     if (!store || !func)
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null store or function");
     const w2n_functype *type = w2n_functype_lookup(func->type_id);

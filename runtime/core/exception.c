@@ -66,8 +66,8 @@ static size_t exception_bytes(const w2n_tag *tag) {
 
 w2n_exception *w2n_exception_alloc(w2n_store *store, const w2n_tag *tag, bool *over_bound) {
     size_t bytes = exception_bytes(tag);
-    uint32_t max = store->limits.max_exceptions ? store->limits.max_exceptions
-                                                : DEFAULT_MAX_EXCEPTIONS;
+    uint32_t max =
+        store->limits.max_exceptions ? store->limits.max_exceptions : DEFAULT_MAX_EXCEPTIONS;
     uint64_t max_bytes = store->limits.max_exception_bytes ? store->limits.max_exception_bytes
                                                            : DEFAULT_MAX_EXCEPTION_BYTES;
     *over_bound = store->nexceptions >= max || store->exception_bytes + bytes > max_bytes;

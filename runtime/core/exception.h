@@ -15,8 +15,8 @@
 #include "w2n/runtime.h"
 
 struct w2n_tag {
-    uint32_t type_id;            /* interned payload type (no results) */
-    struct w2n_tag *next;        /* in the store */
+    uint32_t type_id;     /* interned payload type (no results) */
+    struct w2n_tag *next; /* in the store */
 };
 
 /* An exnref points here; the store lists every live one (runtime_private
@@ -40,6 +40,5 @@ void w2n_exception_free_all(w2n_store *store);
  * that call with the exception (W2N_ERR_EXCEPTION).  Returns only when no
  * call is active on the thread or a host function is innermost. */
 void w2n_exception_raise(w2n_exception *exn);
-
 
 #endif

@@ -25,9 +25,9 @@ typedef struct entry {
 } entry;
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static entry **entries;          /* entries[id - 1] */
+static entry **entries; /* entries[id - 1] */
 static uint32_t count, cap;
-static uint32_t *buckets;        /* open addressing: id or 0 */
+static uint32_t *buckets; /* open addressing: id or 0 */
 static uint32_t nbuckets;
 
 static uint64_t hash_type(const w2n_functype *t) {

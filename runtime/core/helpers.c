@@ -42,8 +42,8 @@ static int64_t h_memory_grow(w2n_vmctx *vmctx, uint32_t memory, uint64_t delta) 
     return w2n_memory_grow(w2n_instance_of(vmctx)->memories[memory], delta);
 }
 
-static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory,
-                          uint64_t dst, uint64_t src, uint64_t n) {
+static void h_memory_copy(w2n_vmctx *vmctx, uint32_t dst_memory, uint32_t src_memory, uint64_t dst,
+                          uint64_t src, uint64_t n) {
     w2n_memory_abi *d = vmctx->memories[dst_memory], *s = vmctx->memories[src_memory];
     if (!in_bounds(dst, n, d->size) || !in_bounds(src, n, s->size))
         raise_code(W2N_TRAP_MEMORY_OOB);
@@ -88,8 +88,7 @@ static int64_t h_table_grow(w2n_vmctx *vmctx, uint32_t table, void *init, uint64
     return w2n_table_grow_by(w2n_instance_of(vmctx)->tables[table], delta, init);
 }
 
-static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint64_t dst, void *value,
-                         uint64_t n) {
+static void h_table_fill(w2n_vmctx *vmctx, uint32_t table, uint64_t dst, void *value, uint64_t n) {
     w2n_table_abi *t = vmctx->tables[table];
     if (!in_bounds(dst, n, t->size)) {
         raise_code(W2N_TRAP_TABLE_OOB);
@@ -118,8 +117,8 @@ w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg
     return W2N_TRAP_NONE;
 }
 
-static void h_table_init(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint64_t dst,
-                         uint32_t src, uint32_t n) {
+static void h_table_init(w2n_vmctx *vmctx, uint32_t table, uint32_t seg, uint64_t dst, uint32_t src,
+                         uint32_t n) {
     w2n_trap_code code = w2n_op_table_init(w2n_instance_of(vmctx), table, seg, dst, src, n);
     if (code != W2N_TRAP_NONE)
         raise_code(code);

@@ -79,8 +79,10 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
         if (!limits_match(m->abi.size / W2N_PAGE_SIZE, m->has_max, m->max_pages, &im->memory))
             return mismatch(im, "memory limits do not match", err);
         if (m->shared != im->memory.shared)
-            return mismatch(im, m->shared ? "the memory is shared, the import is not"
-                                          : "the import is shared, the memory is not", err);
+            return mismatch(im,
+                            m->shared ? "the memory is shared, the import is not"
+                                      : "the import is shared, the memory is not",
+                            err);
         /* A 64-bit memory is checked explicitly in both modes. */
         if (!(obj->meta.flags & W2N_FLAG_EXPLICIT_BOUNDS) && !m->is64 &&
             m->mode != W2N_BOUNDS_GUARD)
@@ -161,7 +163,11 @@ static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
     switch (c->kind) {
     case W2N_CONST_I32: r.i32 = (int32_t)(uint32_t)c->bits[0]; break;
     case W2N_CONST_I64: r.i64 = (int64_t)c->bits[0]; break;
-    case W2N_CONST_F32: { uint32_t b = (uint32_t)c->bits[0]; memcpy(&r.f32, &b, 4); break; }
+    case W2N_CONST_F32: {
+        uint32_t b = (uint32_t)c->bits[0];
+        memcpy(&r.f32, &b, 4);
+        break;
+    }
     case W2N_CONST_F64: memcpy(&r.f64, &c->bits[0], 8); break;
     case W2N_CONST_V128: memcpy(r.v128, c->bits, 16); break;
     case W2N_CONST_REF_NULL: r.ref = NULL; break;
@@ -190,9 +196,9 @@ static bool alloc_arrays(w2n_instance *inst, const w2n_meta *m) {
     return ALLOC(funcs, inst->nfuncs) && ALLOC(defined, m->nfuncs) &&
            ALLOC(adapters, m->nimported_funcs) && ALLOC(tables, inst->ntables) &&
            ALLOC(table_abis, inst->ntables) && ALLOC(memories, inst->nmemories) &&
-           ALLOC(memory_abis, inst->nmemories) &&
-           ALLOC(globals, inst->nglobals) && ALLOC(global_ptrs, inst->nglobals) &&
-           ALLOC(type_ids, m->ntypes) && ALLOC(tags, inst->ntags) && ALLOC(elem_items, m->nelems) &&
+           ALLOC(memory_abis, inst->nmemories) && ALLOC(globals, inst->nglobals) &&
+           ALLOC(global_ptrs, inst->nglobals) && ALLOC(type_ids, m->ntypes) &&
+           ALLOC(tags, inst->ntags) && ALLOC(elem_items, m->nelems) &&
            ALLOC(elem_sizes, m->nelems) && ALLOC(data_dropped, m->ndatas);
 #undef ALLOC
 }
@@ -267,8 +273,8 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
             return st;
         inst->tables[m->nimported_tables + i] = t;
     }
-    w2n_bounds_mode mode = m->flags & W2N_FLAG_EXPLICIT_BOUNDS ? W2N_BOUNDS_EXPLICIT
-                                                                : W2N_BOUNDS_GUARD;
+    w2n_bounds_mode mode =
+        m->flags & W2N_FLAG_EXPLICIT_BOUNDS ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
     for (uint32_t i = 0; i < m->nmemories; i++) {
         w2n_memory *mem;
         w2n_status st = w2n_memory_create(store, m->memories[i], mode, &mem, err);
@@ -371,8 +377,7 @@ static w2n_status run_start(w2n_instance *inst, w2n_trap *trap, w2n_error *err) 
 }
 
 w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_extern *imports,
-                           uint32_t nimports, w2n_instance **out, w2n_trap *trap,
-                           w2n_error *err) {
+                           uint32_t nimports, w2n_instance **out, w2n_trap *trap, w2n_error *err) {
     *out = NULL;
     if (!store || !obj || (nimports && !imports))
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null argument");
@@ -382,8 +387,8 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
                              "the object was compiled without --fuel and the store has a "
                              "fuel budget (compile with 'w2n compile --fuel')");
     if (nimports != m->nimports)
-        return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET,
-                             "module needs %u imports, %u given", m->nimports, nimports);
+        return w2n_error_set(err, W2N_ERR_LINK, W2N_NO_OFFSET, "module needs %u imports, %u given",
+                             m->nimports, nimports);
     w2n_status st = w2n_limits_admit_instance(store, m, err);
     if (st == W2N_OK)
         st = w2n_call_admit_frames(store, m, err);
@@ -479,9 +484,7 @@ w2n_tag *w2n_instance_tag(w2n_instance *inst, uint32_t index) {
     return inst && index < inst->ntags ? inst->tags[index] : NULL;
 }
 
-w2n_memory *w2n_instance_memory(w2n_instance *inst) {
-    return w2n_instance_memory_at(inst, 0);
-}
+w2n_memory *w2n_instance_memory(w2n_instance *inst) { return w2n_instance_memory_at(inst, 0); }
 
 w2n_memory *w2n_instance_memory_at(w2n_instance *inst, uint32_t index) {
     return index < inst->nmemories ? inst->memories[index] : NULL;

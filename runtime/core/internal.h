@@ -28,11 +28,11 @@
 /* ---- objects (object.c) ---------------------------------------------------- */
 
 struct w2n_object {
-    w2n_image *image;               /* NULL for objects made from parts (tests) */
+    w2n_image *image; /* NULL for objects made from parts (tests) */
     w2n_meta meta;
-    void *const *functions;         /* meta.nfuncs native entries */
-    const w2n_tramp_fn *trampolines;/* meta.nfuncs array-call entries (may be NULL) */
-    void *const *import_adapters;   /* meta.nimported_funcs adapters */
+    void *const *functions;          /* meta.nfuncs native entries */
+    const w2n_tramp_fn *trampolines; /* meta.nfuncs array-call entries (may be NULL) */
+    void *const *import_adapters;    /* meta.nimported_funcs adapters */
 };
 
 /* Build an object without an ELF image: the meta is deep-copied (through the
@@ -58,20 +58,20 @@ w2n_status w2n_meta_check(const w2n_meta *meta, w2n_error *err);
 /* ---- function records (func.c) ------------------------------------------------ */
 
 enum {
-    W2N_FUNC_HOST = 1u << 0,     /* a w2n_host_func: no native code of its own */
-    W2N_FUNC_ADAPTER = 1u << 1,  /* an instance's record of an imported host function */
+    W2N_FUNC_HOST = 1u << 0,    /* a w2n_host_func: no native code of its own */
+    W2N_FUNC_ADAPTER = 1u << 1, /* an instance's record of an imported host function */
 };
 
 typedef struct w2n_host_func {
-    w2n_func base;               /* code = NULL, tramp = NULL, vmctx = NULL */
+    w2n_func base; /* code = NULL, tramp = NULL, vmctx = NULL */
     w2n_host_fn fn;
     void *data;
-    struct w2n_host_func *next;  /* in the store */
+    struct w2n_host_func *next; /* in the store */
 } w2n_host_func;
 
 /* How an instance reaches an imported host function j through its adapter. */
 typedef struct w2n_adapter_func {
-    w2n_func base;               /* code = import adapter j, vmctx = importer's */
+    w2n_func base; /* code = import adapter j, vmctx = importer's */
     w2n_host_func *host;
 } w2n_adapter_func;
 
@@ -92,15 +92,15 @@ const w2n_functype *w2n_functype_lookup(uint32_t id);
 /* ---- memories, tables, globals ------------------------------------------------------ */
 
 struct w2n_memory {
-    w2n_memory_abi abi;          /* first: vmctx->memory points here */
-    uint64_t max_pages;          /* declared maximum, capped at W2N_MAX_PAGES(64) */
+    w2n_memory_abi abi; /* first: vmctx->memory points here */
+    uint64_t max_pages; /* declared maximum, capped at W2N_MAX_PAGES(64) */
     bool has_max;
-    bool shared;                 /* threads: never moves; grow takes grow_lock */
+    bool shared; /* threads: never moves; grow takes grow_lock */
     pthread_mutex_t grow_lock;
-    bool is64;                   /* memory64: always mapped as in explicit mode */
+    bool is64; /* memory64: always mapped as in explicit mode */
     w2n_bounds_mode mode;
-    size_t mapped;               /* bytes of the mapping (reservation in guard mode) */
-    w2n_store *store;            /* whose limits it grows under */
+    size_t mapped;    /* bytes of the mapping (reservation in guard mode) */
+    w2n_store *store; /* whose limits it grows under */
     struct w2n_memory *next;
 };
 
@@ -111,12 +111,12 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
 void w2n_memory_destroy(w2n_memory *mem);
 
 struct w2n_table {
-    w2n_table_abi abi;           /* first: vmctx->tables[i] points here */
+    w2n_table_abi abi; /* first: vmctx->tables[i] points here */
     w2n_valtype elem;
     bool has_max;
-    bool is64;                   /* table64: i64 indices, size still below 2^32 */
-    uint64_t declared_max;       /* for import matching: abi.max is capped at 2^32 - 1 */
-    w2n_store *store;            /* whose limits it grows under */
+    bool is64;             /* table64: i64 indices, size still below 2^32 */
+    uint64_t declared_max; /* for import matching: abi.max is capped at 2^32 - 1 */
+    w2n_store *store;      /* whose limits it grows under */
     struct w2n_table *next;
 };
 
@@ -128,7 +128,7 @@ void w2n_table_destroy(w2n_table *table);
 int64_t w2n_table_grow_by(w2n_table *table, uint64_t delta, void *init);
 
 struct w2n_global {
-    w2n_raw storage;             /* first: vmctx->globals[i] points here */
+    w2n_raw storage; /* first: vmctx->globals[i] points here */
     w2n_globaltype type;
     struct w2n_global *next;
 };
@@ -149,56 +149,56 @@ bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id);
 
 struct w2n_store {
     size_t stack_size;
-    bool huge_pages;             /* linear memories ask for transparent huge pages */
-    uintptr_t stack_limit;       /* what every instance's vmctx holds */
-    uint64_t frame_reserve;      /* largest native frame of its objects (call.c) */
-    uint32_t depth;              /* active host->Wasm entries into this store */
-    w2n_store_limits limits;     /* limits.c */
-    uint64_t memory_bytes;       /* current sizes of all its memories, summed */
+    bool huge_pages;         /* linear memories ask for transparent huge pages */
+    uintptr_t stack_limit;   /* what every instance's vmctx holds */
+    uint64_t frame_reserve;  /* largest native frame of its objects (call.c) */
+    uint32_t depth;          /* active host->Wasm entries into this store */
+    w2n_store_limits limits; /* limits.c */
+    uint64_t memory_bytes;   /* current sizes of all its memories, summed */
     uint32_t ninstances, nmemories, ntables;
     /* Stopping guests (interrupt.c): stop_lock guards the fields below it and
      * the instances list against other threads. */
     pthread_mutex_t stop_lock;
-    _Atomic bool stop;           /* the running call was asked to end */
-    bool running;                /* an outermost call runs on `thread` */
-    uint32_t flagged;            /* what every instance's vmctx.interrupt holds */
+    _Atomic bool stop; /* the running call was asked to end */
+    bool running;      /* an outermost call runs on `thread` */
+    uint32_t flagged;  /* what every instance's vmctx.interrupt holds */
     pthread_t thread;
-    uint64_t deadline;           /* engine epoch that ends calls; UINT64_MAX: none */
-    struct w2n_store *live_prev, *live_next;   /* every store, for epoch walks */
-    int64_t fuel;                /* what fuel-counting code may still run */
-    bool fuel_limited;           /* w2n_store_set_fuel was called */
+    uint64_t deadline;                       /* engine epoch that ends calls; UINT64_MAX: none */
+    struct w2n_store *live_prev, *live_next; /* every store, for epoch walks */
+    int64_t fuel;                            /* what fuel-counting code may still run */
+    bool fuel_limited;                       /* w2n_store_set_fuel was called */
     struct w2n_instance *instances;
     w2n_host_func *host_funcs;
     w2n_memory *memories;
     w2n_table *tables;
     w2n_global *globals;
-    w2n_tag *tags;               /* made by w2n_tag_new and by instances */
-    w2n_exception *exceptions;   /* every live exception (exception.c) */
+    w2n_tag *tags;             /* made by w2n_tag_new and by instances */
+    w2n_exception *exceptions; /* every live exception (exception.c) */
     uint32_t nexceptions;
     uint64_t exception_bytes;
 };
 
 struct w2n_instance {
-    w2n_vmctx vmctx;             /* first: compiled code gets &inst->vmctx */
+    w2n_vmctx vmctx; /* first: compiled code gets &inst->vmctx */
     w2n_store *store;
     const w2n_object *obj;
     const w2n_meta *meta;
-    uint32_t nfuncs, ntables, nmemories, nglobals;   /* imports included */
-    w2n_func **funcs;            /* vmctx.funcs */
-    w2n_func *defined;           /* records of defined functions */
-    w2n_adapter_func *adapters;  /* one per imported function (used if host) */
+    uint32_t nfuncs, ntables, nmemories, nglobals; /* imports included */
+    w2n_func **funcs;                              /* vmctx.funcs */
+    w2n_func *defined;                             /* records of defined functions */
+    w2n_adapter_func *adapters;                    /* one per imported function (used if host) */
     w2n_table **tables;
-    w2n_table_abi **table_abis;  /* vmctx.tables */
+    w2n_table_abi **table_abis; /* vmctx.tables */
     w2n_memory **memories;
-    w2n_memory_abi **memory_abis;  /* vmctx.memories */
+    w2n_memory_abi **memory_abis; /* vmctx.memories */
     w2n_global **globals;
-    void **global_ptrs;          /* vmctx.globals */
-    uint32_t *type_ids;          /* vmctx.type_ids */
-    uint32_t ntags;              /* imports included */
-    w2n_tag **tags;              /* vmctx.tags: each tag's identity */
-    uint32_t nelems;             /* copied from the meta: destroy needs no object */
-    void ***elem_items;          /* evaluated element segments */
-    uint32_t *elem_sizes;        /* 0 once dropped */
+    void **global_ptrs;   /* vmctx.globals */
+    uint32_t *type_ids;   /* vmctx.type_ids */
+    uint32_t ntags;       /* imports included */
+    w2n_tag **tags;       /* vmctx.tags: each tag's identity */
+    uint32_t nelems;      /* copied from the meta: destroy needs no object */
+    void ***elem_items;   /* evaluated element segments */
+    uint32_t *elem_sizes; /* 0 once dropped */
     bool *data_dropped;
     void *host_data;
     struct w2n_instance *next;
@@ -218,11 +218,11 @@ void w2n_store_set_stack_limit(w2n_store *store, uintptr_t limit);
  * only check: the caller updates the store's counts once it succeeded. */
 /* May a memory of the store go from `current` to `desired` bytes (0 to its
  * initial size when created)? */
-w2n_status w2n_limits_memory(w2n_store *store, uint64_t current, uint64_t desired,
-                             uint64_t maximum, w2n_error *err);
+w2n_status w2n_limits_memory(w2n_store *store, uint64_t current, uint64_t desired, uint64_t maximum,
+                             w2n_error *err);
 /* May a table go from `current` to `desired` elements? */
-w2n_status w2n_limits_table(w2n_store *store, uint64_t current, uint64_t desired,
-                            uint64_t maximum, w2n_error *err);
+w2n_status w2n_limits_table(w2n_store *store, uint64_t current, uint64_t desired, uint64_t maximum,
+                            w2n_error *err);
 /* Room for this many more instances, memories and tables? */
 w2n_status w2n_limits_admit(w2n_store *store, uint32_t instances, uint32_t memories,
                             uint32_t tables, w2n_error *err);
@@ -272,8 +272,8 @@ w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg
 typedef struct w2n_entry {
     sigjmp_buf jb;
     struct w2n_entry *prev;
-    unsigned host_depth;          /* host functions running when it was pushed */
-    struct w2n_store *store;      /* the store called into (its stop flag) */
+    unsigned host_depth;     /* host functions running when it was pushed */
+    struct w2n_store *store; /* the store called into (its stop flag) */
     w2n_trap trap;
 } w2n_entry;
 
@@ -297,8 +297,7 @@ const void *w2n_trap_boundary(void);
 size_t w2n_trap_image_room(uintptr_t addr);
 /* Call a host function; true (and *out filled) if it recorded a trap with
  * w2n_host_trap or an exception with w2n_host_throw (out->exception). */
-bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
-                        w2n_trap *out);
+bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots, w2n_trap *out);
 /* Install the fault handler (once per process) and this thread's sigaltstack. */
 w2n_status w2n_trap_init_thread(w2n_error *err);
 
@@ -325,8 +324,8 @@ uint64_t w2n_arch_vector_bytes(void);
  * stack. */
 w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_error *err);
 /* Call a Wasm array-call entry under a fresh trap boundary. */
-w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx,
-                          w2n_raw *slots, w2n_trap *trap);
+w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx, w2n_raw *slots,
+                          w2n_trap *trap);
 /* Call a function (any kind) with slots; the core of w2n_func_call. */
 w2n_status w2n_call_raw(w2n_store *store, w2n_func *func, w2n_raw *slots, w2n_trap *trap,
                         w2n_error *err);

@@ -144,9 +144,7 @@ void w2n_store_clear_deadline(w2n_store *s) {
     pthread_mutex_unlock(&s->stop_lock);
 }
 
-bool w2n_stop_requested(const w2n_store *s) {
-    return s && atomic_load(&((w2n_store *)s)->stop);
-}
+bool w2n_stop_requested(const w2n_store *s) { return s && atomic_load(&((w2n_store *)s)->stop); }
 
 /* ---- fuel ---------------------------------------------------------------------- */
 

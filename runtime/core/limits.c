@@ -19,18 +19,16 @@ typedef bool (*growing_fn)(void *data, uint64_t current, uint64_t desired, uint6
 
 /* The host's say, when it has a callback: `what` names the thing asked for. */
 static w2n_status ask_host(const w2n_store_limits *l, growing_fn fn, uint64_t current,
-                           uint64_t desired, uint64_t maximum, const char *what,
-                           w2n_error *err) {
+                           uint64_t desired, uint64_t maximum, const char *what, w2n_error *err) {
     if (fn && !fn(l->data, current, desired, maximum))
-        return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
-                             "the host's limiter refused a %s of %llu %s", what,
-                             (unsigned long long)desired,
-                             strcmp(what, "table") ? "bytes" : "elements");
+        return w2n_error_set(
+            err, W2N_ERR_LIMIT, W2N_NO_OFFSET, "the host's limiter refused a %s of %llu %s", what,
+            (unsigned long long)desired, strcmp(what, "table") ? "bytes" : "elements");
     return W2N_OK;
 }
 
-w2n_status w2n_limits_memory(w2n_store *s, uint64_t current, uint64_t desired,
-                             uint64_t maximum, w2n_error *err) {
+w2n_status w2n_limits_memory(w2n_store *s, uint64_t current, uint64_t desired, uint64_t maximum,
+                             w2n_error *err) {
     const w2n_store_limits *l = &s->limits;
     uint64_t others = s->memory_bytes - current;
     if (over(others + desired, l->max_memory)) {
@@ -38,19 +36,18 @@ w2n_status w2n_limits_memory(w2n_store *s, uint64_t current, uint64_t desired,
             return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
                                  "linear memory of %llu bytes exceeds the memory limit of "
                                  "%llu bytes (%llu bytes in other memories)",
-                                 (unsigned long long)desired,
-                                 (unsigned long long)l->max_memory,
+                                 (unsigned long long)desired, (unsigned long long)l->max_memory,
                                  (unsigned long long)others);
         return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
                              "linear memory of %llu bytes exceeds the memory limit of %llu "
-                             "bytes", (unsigned long long)desired,
-                             (unsigned long long)l->max_memory);
+                             "bytes",
+                             (unsigned long long)desired, (unsigned long long)l->max_memory);
     }
     return ask_host(l, l->memory_growing, current, desired, maximum, "linear memory", err);
 }
 
-w2n_status w2n_limits_table(w2n_store *s, uint64_t current, uint64_t desired,
-                            uint64_t maximum, w2n_error *err) {
+w2n_status w2n_limits_table(w2n_store *s, uint64_t current, uint64_t desired, uint64_t maximum,
+                            w2n_error *err) {
     const w2n_store_limits *l = &s->limits;
     if (over(desired, l->max_table_elements))
         return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
@@ -61,12 +58,12 @@ w2n_status w2n_limits_table(w2n_store *s, uint64_t current, uint64_t desired,
 }
 
 static w2n_status too_many(const char *what, uint32_t limit, w2n_error *err) {
-    return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
-                         "too many %s: the store's limit is %u", what, limit);
+    return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET, "too many %s: the store's limit is %u",
+                         what, limit);
 }
 
-w2n_status w2n_limits_admit(w2n_store *s, uint32_t instances, uint32_t memories,
-                            uint32_t tables, w2n_error *err) {
+w2n_status w2n_limits_admit(w2n_store *s, uint32_t instances, uint32_t memories, uint32_t tables,
+                            w2n_error *err) {
     const w2n_store_limits *l = &s->limits;
     if (over((uint64_t)s->ninstances + instances, l->max_instances))
         return too_many("instances", l->max_instances, err);
@@ -92,8 +89,8 @@ w2n_status w2n_limits_admit_instance(w2n_store *s, const w2n_meta *m, w2n_error 
     if (over(s->memory_bytes + bytes, s->limits.max_memory))
         return w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET,
                              "the module's memory of %llu bytes exceeds the memory limit of "
-                             "%llu bytes", (unsigned long long)bytes,
-                             (unsigned long long)s->limits.max_memory);
+                             "%llu bytes",
+                             (unsigned long long)bytes, (unsigned long long)s->limits.max_memory);
     for (uint32_t i = 0; i < m->ntables; i++)
         if (over(m->tables[i].limits.min, s->limits.max_table_elements))
             return w2n_limits_table(s, 0, m->tables[i].limits.min, 0, err);

@@ -67,8 +67,8 @@ static void want_huge_pages(void *p, size_t len, bool huge) {
 /* A PROT_NONE reservation of `len` bytes starting on a huge-page boundary:
  * reserve HUGE_PAGE more and give back the ends. */
 static void *reserve_aligned(size_t len) {
-    uint8_t *p = mmap(NULL, len + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                      -1, 0);
+    uint8_t *p =
+        mmap(NULL, len + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return MAP_FAILED;
     size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
@@ -122,8 +122,8 @@ static w2n_status map_reserved(w2n_memory *mem, uint64_t bytes, bool huge, w2n_e
 
 static w2n_status map_explicit(w2n_memory *mem, uint64_t bytes, bool huge, w2n_error *err) {
     size_t len = bytes ? (size_t)bytes : host_page();
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
-                   -1, 0);
+    void *p =
+        mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot map %llu bytes of linear memory", (unsigned long long)len);
@@ -226,8 +226,8 @@ static int64_t grow_locked(w2n_memory *mem, uint64_t delta_pages) {
     if (page_bytes(new_pages) > SIZE_MAX / 2)
         return -1; /* no host maps half its address space */
     uint64_t new_bytes = new_pages * W2N_PAGE_SIZE;
-    if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, page_bytes(mem->max_pages),
-                          NULL) != W2N_OK)
+    if (w2n_limits_memory(mem->store, mem->abi.size, new_bytes, page_bytes(mem->max_pages), NULL) !=
+        W2N_OK)
         return -1;
     if (mem->mode == W2N_BOUNDS_GUARD || mem->shared) {
         /* The pages were PROT_NONE and never touched, so they read as zero. */

@@ -27,8 +27,8 @@
 
 #define GUARD_SPAN ((uintptr_t)64 * 1024)
 
-static _Thread_local uintptr_t stack_low;      /* 0 = not looked up yet, 1 = unknown */
-static _Thread_local uintptr_t guard_low;      /* lowest address of the guard region */
+static _Thread_local uintptr_t stack_low; /* 0 = not looked up yet, 1 = unknown */
+static _Thread_local uintptr_t guard_low; /* lowest address of the guard region */
 
 uintptr_t w2n_stack_low(void) {
     if (stack_low)

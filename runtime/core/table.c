@@ -31,8 +31,8 @@ w2n_status w2n_table_create(w2n_store *store, w2n_tabletype type, void *init, w2
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "table of %llu elements is too large",
                              (unsigned long long)type.limits.min);
-    uint64_t max = type.limits.has_max && type.limits.max < UINT32_MAX ? type.limits.max
-                                                                        : UINT32_MAX;
+    uint64_t max =
+        type.limits.has_max && type.limits.max < UINT32_MAX ? type.limits.max : UINT32_MAX;
     w2n_status st = w2n_limits_admit(store, 0, 0, 1, err);
     if (st == W2N_OK)
         st = w2n_limits_table(store, 0, type.limits.min, max, err);

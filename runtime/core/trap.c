@@ -39,14 +39,14 @@
 #define ALT_STACK_SIZE (64 * 1024)
 
 typedef struct range {
-    _Atomic uintptr_t start;     /* 0 = free slot */
+    _Atomic uintptr_t start; /* 0 = free slot */
     _Atomic uintptr_t end;
 } range;
 
 typedef struct registry {
     range *slots;
     size_t cap;
-    _Atomic size_t used;         /* high-water mark: no live slot at or above */
+    _Atomic size_t used; /* high-water mark: no live slot at or above */
 } registry;
 
 static range memory_slots[MAX_MEMORIES];
@@ -58,12 +58,12 @@ static pthread_mutex_t registry_lock = PTHREAD_MUTEX_INITIALIZER;
 static _Thread_local w2n_entry *top;
 static _Thread_local bool pending_set;
 static _Thread_local w2n_trap pending;
-static _Thread_local unsigned host_depth;   /* host functions running on this thread */
+static _Thread_local unsigned host_depth; /* host functions running on this thread */
 static _Thread_local bool altstack_ready;
 
 static pthread_once_t handler_once = PTHREAD_ONCE_INIT;
 static bool handler_ok;
-static pthread_key_t altstack_key;   /* frees a thread's signal stack at its exit */
+static pthread_key_t altstack_key; /* frees a thread's signal stack at its exit */
 static bool altstack_key_ok;
 static struct sigaction old_segv, old_bus;
 
@@ -181,8 +181,7 @@ void w2n_host_throw(w2n_instance *caller, w2n_exception *exn) {
     pending_set = true;
 }
 
-void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
-                   const char *message) {
+void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status, const char *message) {
     (void)caller;
     if (code <= W2N_TRAP_NONE || code >= W2N_TRAP_COUNT)
         code = W2N_TRAP_HOST;
@@ -190,8 +189,7 @@ void w2n_host_trap(w2n_instance *caller, w2n_trap_code code, int exit_status,
     pending_set = true;
 }
 
-bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots,
-                        w2n_trap *out) {
+bool w2n_trap_call_host(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots, w2n_trap *out) {
     /* Each host invocation gets its own slot, so a trap an enclosing host
      * function recorded survives the nested calls it makes afterwards.  No
      * trap unwinds across this frame (an inner trap stops at the inner
@@ -350,7 +348,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
     if (code != W2N_TRAP_NONE && in_code(w2n_arch_fault_pc(uc))) {
         e->trap.code = code;
         e->trap.exit_status = 0;
-        e->trap.message[0] = 0;     /* call.c fills the text outside the handler */
+        e->trap.message[0] = 0; /* call.c fills the text outside the handler */
         siglongjmp(e->jb, 1);
     }
     chain(sig, si, uc);
@@ -373,9 +371,7 @@ static void on_preempt(int sig, siginfo_t *si, void *uc) {
     }
 }
 
-bool w2n_host_should_stop(void) {
-    return top && w2n_stop_requested(top->store);
-}
+bool w2n_host_should_stop(void) { return top && w2n_stop_requested(top->store); }
 
 static void free_altstack(void *p) {
     stack_t off = {.ss_sp = NULL, .ss_size = 0, .ss_flags = SS_DISABLE};
@@ -391,7 +387,7 @@ static void install_handler(void) {
     sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_NODEFER;
     sigemptyset(&sa.sa_mask);
     handler_ok = sigaction(SIGSEGV, &sa, &old_segv) == 0 && sigaction(SIGBUS, &sa, &old_bus) == 0;
-    sa.sa_sigaction = on_preempt;   /* no SA_RESTART: blocking calls end with EINTR */
+    sa.sa_sigaction = on_preempt; /* no SA_RESTART: blocking calls end with EINTR */
     handler_ok = handler_ok && sigaction(W2N_PREEMPT_SIGNAL, &sa, NULL) == 0;
 }
 
@@ -404,13 +400,13 @@ w2n_status w2n_trap_init_thread(w2n_error *err) {
         return W2N_OK;
     stack_t cur;
     if (sigaltstack(NULL, &cur) == 0 && !(cur.ss_flags & SS_DISABLE)) {
-        altstack_ready = true;      /* the host (or a sanitizer) has one already */
+        altstack_ready = true; /* the host (or a sanitizer) has one already */
         return W2N_OK;
     }
     /* One alternate stack per thread, kept for the thread's life (a key
      * destructor unmaps it when a thread other than the main one exits). */
-    void *p = mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
-                   -1, 0);
+    void *p =
+        mmap(NULL, ALT_STACK_SIZE, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "cannot map a signal stack");
     stack_t ss = {.ss_sp = p, .ss_size = ALT_STACK_SIZE, .ss_flags = 0};

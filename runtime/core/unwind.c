@@ -29,7 +29,7 @@
 typedef struct walk {
     uintptr_t boundary;
     bool handled;
-    bool reached;      /* the walk got to the boundary */
+    bool reached; /* the walk got to the boundary */
 } walk;
 
 static _Unwind_Reason_Code find_handler(struct _Unwind_Context *ctx, void *arg) {

@@ -28,7 +28,7 @@
 #include "image.h"
 #include "libcalls.h"
 #include "reloc.h"
-#include "w2n/runtime.h"  /* w2n_host_target is public API */
+#include "w2n/runtime.h" /* w2n_host_target is public API */
 
 #define NONE UINT64_MAX
 #define SHT_NOTE 7
@@ -37,10 +37,15 @@
 #define SHT_PREINIT_ARRAY 16
 #define SHT_X86_64_UNWIND 0x70000001u
 
-enum region { RX, RO, RW, NREGIONS };
+enum region {
+    RX,
+    RO,
+    RW,
+    NREGIONS
+};
 
 typedef struct img_sym {
-    const char *name;     /* in img->strings */
+    const char *name; /* in img->strings */
     uint64_t addr;
     uint64_t size;
     uint8_t type;
@@ -56,15 +61,15 @@ struct w2n_image {
     uint8_t *map;
     size_t map_size;
     uintptr_t code_start, code_end;
-    char *strings;           /* copy of the symbol string table */
-    img_sym *globals;        /* defined global/weak symbols, sorted by name */
+    char *strings;    /* copy of the symbol string table */
+    img_sym *globals; /* defined global/weak symbols, sorted by name */
     size_t nglobals;
-    img_sym *funcs;          /* function symbols in code, sorted by address */
+    img_sym *funcs; /* function symbols in code, sorted by address */
     size_t nfuncs;
-    img_section *extra;      /* copied non-allocated sections */
+    img_section *extra; /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
-    uint8_t *eh_frame;       /* registered with the unwinder (exceptions), or NULL */
+    uint8_t *eh_frame; /* registered with the unwinder (exceptions), or NULL */
 };
 
 typedef struct hi_value {
@@ -77,20 +82,20 @@ typedef struct hi_value {
 typedef struct loader {
     w2n_elf elf;
     const w2n_reloc_arch *arch;
-    uint64_t *sec_off;       /* per section: offset in the mapping, NONE if not loaded */
-    uint8_t *sec_region;     /* per section: enum region */
-    uint64_t *sym_addr;      /* per symbol: run-time address (after mapping) */
-    uint64_t *ext_addr;      /* per symbol: resolved allow-listed address, or 0 */
-    uint32_t *got_slot;      /* per symbol: GOT slot + 1, or 0 */
-    uint32_t *stub_slot;     /* per symbol: stub + 1, or 0 */
+    uint64_t *sec_off;   /* per section: offset in the mapping, NONE if not loaded */
+    uint8_t *sec_region; /* per section: enum region */
+    uint64_t *sym_addr;  /* per symbol: run-time address (after mapping) */
+    uint64_t *ext_addr;  /* per symbol: resolved allow-listed address, or 0 */
+    uint32_t *got_slot;  /* per symbol: GOT slot + 1, or 0 */
+    uint32_t *stub_slot; /* per symbol: stub + 1, or 0 */
     uint32_t ngot, nstubs;
     int want_low;
     uint64_t region_start[NREGIONS], region_size[NREGIONS];
     uint64_t stub_off, got_off, total;
     hi_value *his;
     size_t nhis, cap_his;
-    bool uses_eh;            /* names the personality routine: register .eh_frame */
-    uint32_t eh_frame;       /* its section index, or 0 */
+    bool uses_eh;      /* names the personality routine: register .eh_frame */
+    uint32_t eh_frame; /* its section index, or 0 */
     w2n_image *img;
 } loader;
 
@@ -156,13 +161,12 @@ static w2n_status check_target(loader *L, w2n_arch arch, w2n_error *err) {
                              (int)arch);
     L->arch = w2n_reloc_arch_for_machine(L->elf.machine);
     if (L->arch != want)
-        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 18, "object is for %s, %s %s",
-                             L->arch->name,
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 18, "object is for %s, %s %s", L->arch->name,
                              arch == w2n_host_arch() ? "this host is" : "expected", want->name);
     if ((L->elf.flags & want->eflags_mask) != want->eflags_value)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, 48,
-                             "object ELF flags 0x%x do not match the runtime (%s)",
-                             L->elf.flags, want->eflags_meaning);
+                             "object ELF flags 0x%x do not match the runtime (%s)", L->elf.flags,
+                             want->eflags_meaning);
     return W2N_OK;
 }
 
@@ -185,19 +189,19 @@ static w2n_status choose_sections(loader *L, w2n_error *err) {
         if (s->type == SHT_INIT_ARRAY || s->type == SHT_FINI_ARRAY || s->type == SHT_PREINIT_ARRAY)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
                                  "section %u (%s): static constructors and destructors are not "
-                                 "supported", i, s->name);
+                                 "supported",
+                                 i, s->name);
         if (s->type != W2N_SHT_PROGBITS && s->type != W2N_SHT_NOBITS && s->type != SHT_NOTE &&
             s->type != SHT_X86_64_UNWIND)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
-                                 "section %u (%s) has unsupported type 0x%x", i, s->name,
-                                 s->type);
+                                 "section %u (%s) has unsupported type 0x%x", i, s->name, s->type);
         if (s->align > pg)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
-                                 "section %u (%s) alignment %llu exceeds the page size", i,
-                                 s->name, (unsigned long long)s->align);
+                                 "section %u (%s) alignment %llu exceeds the page size", i, s->name,
+                                 (unsigned long long)s->align);
         if (s->size > ((uint64_t)1 << 40))
-            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
-                                 "section %u (%s) is too large", i, s->name);
+            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset, "section %u (%s) is too large",
+                                 i, s->name);
         L->sec_off[i] = 0; /* loaded; the real offset comes with the layout */
         L->sec_region[i] = (uint8_t)region_of(s);
     }
@@ -399,9 +403,8 @@ static w2n_status find_pair(const loader *L, const w2n_elf_rela *r, const char *
     const hi_value *hit = bsearch(&key, L->his, L->nhis, sizeof key, cmp_hi);
     if (!hit)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "%s: no PCREL_HI20/GOT_HI20 relocation at its label %s+0x%llx",
-                             where, L->elf.sections[s->shndx].name,
-                             (unsigned long long)s->value);
+                             "%s: no PCREL_HI20/GOT_HI20 relocation at its label %s+0x%llx", where,
+                             L->elf.sections[s->shndx].name, (unsigned long long)s->value);
     a->pair = hit->value;
     return W2N_OK;
 }
@@ -418,14 +421,16 @@ static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int
     char where[200];
     snprintf(where, sizeof where, "relocation %s at %s+0x%llx against '%s'", h->name,
              L->elf.sections[tsec].name, (unsigned long long)r->offset, sym_label(L, r->sym));
-    if (r->sym && s->shndx != W2N_SHN_UNDEF && s->shndx != W2N_SHN_ABS &&
-        !is_loaded(L, s->shndx))
+    if (r->sym && s->shndx != W2N_SHN_UNDEF && s->shndx != W2N_SHN_ABS && !is_loaded(L, s->shndx))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "%s: symbol is in a section that is not loaded", where);
     uint64_t place = L->sec_off[tsec] + r->offset;
-    w2n_reloc_args a = {
-        .loc = L->img->map + place, .P = base(L) + place, .S = L->sym_addr[r->sym],
-        .A = r->addend, .Z = s->size, .got_base = base(L) + L->got_off};
+    w2n_reloc_args a = {.loc = L->img->map + place,
+                        .P = base(L) + place,
+                        .S = L->sym_addr[r->sym],
+                        .A = r->addend,
+                        .Z = s->size,
+                        .got_base = base(L) + L->got_off};
     if (L->got_slot[r->sym])
         a.got = base(L) + L->got_off + 8 * (L->got_slot[r->sym] - 1);
     if (is_lo) {
@@ -658,7 +663,7 @@ void *w2n_image_symbol(const w2n_image *img, const char *name) {
 void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size) {
     if (out_size)
         *out_size = 0;
-    if (img->nglobals == 0)   /* no global symbols: globals is NULL, bsearch's UB */
+    if (img->nglobals == 0) /* no global symbols: globals is NULL, bsearch's UB */
         return NULL;
     img_sym key = {.name = name};
     const img_sym *s = bsearch(&key, img->globals, img->nglobals, sizeof key, cmp_name);
@@ -691,8 +696,9 @@ int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
  * end of the code. */
 static uint64_t func_end(const w2n_image *img, size_t i) {
     const img_sym *f = &img->funcs[i];
-    return f->size ? f->addr + f->size
-         : i + 1 < img->nfuncs ? img->funcs[i + 1].addr : img->code_end;
+    return f->size               ? f->addr + f->size
+           : i + 1 < img->nfuncs ? img->funcs[i + 1].addr
+                                 : img->code_end;
 }
 
 /* The last function starting at or before pc, if pc is inside it. */

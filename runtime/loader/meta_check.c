@@ -20,8 +20,8 @@ typedef struct checker {
 } checker;
 
 static w2n_status bad(const checker *c, const char *what, uint32_t index) {
-    return w2n_error_set(c->err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                         "corrupt %s metadata: %s %u", W2N_META_SECTION, what, index);
+    return w2n_error_set(c->err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "corrupt %s metadata: %s %u",
+                         W2N_META_SECTION, what, index);
 }
 
 /* Type index of function `f` (imports first). */
@@ -57,8 +57,9 @@ static const w2n_tabletype *table_of(const w2n_meta *m, uint32_t t) {
 /* Memory `mem` (imports first), or NULL. */
 static const w2n_limits *memory_of(const w2n_meta *m, uint32_t mem) {
     if (mem >= m->nimported_memories)
-        return mem - m->nimported_memories < m->nmemories ? &m->memories[mem - m->nimported_memories]
-                                                          : NULL;
+        return mem - m->nimported_memories < m->nmemories
+                   ? &m->memories[mem - m->nimported_memories]
+                   : NULL;
     for (uint32_t i = 0; i < m->nimports; i++)
         if (m->imports[i].kind == W2N_EXTERN_MEMORY && mem-- == 0)
             return &m->imports[i].memory;
@@ -67,9 +68,7 @@ static const w2n_limits *memory_of(const w2n_meta *m, uint32_t mem) {
 
 /* The type of an offset into a table or memory of these limits: i64 for a
  * 64-bit one (memory64), else i32; 0 (no type) for a missing one. */
-static w2n_valtype offset_type(const w2n_limits *l) {
-    return !l ? 0 : l->is64 ? W2N_I64 : W2N_I32;
-}
+static w2n_valtype offset_type(const w2n_limits *l) { return !l ? 0 : l->is64 ? W2N_I64 : W2N_I32; }
 
 /* The type an extended run of the pool leaves as its one value, or 0 if its
  * stack does not work out (an operand missing or of the wrong type, more

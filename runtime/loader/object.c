@@ -35,7 +35,8 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
     w2n_arch host = w2n_host_arch();
     if (m->arch != (uint32_t)host) {
         const char *name = m->arch >= W2N_ARCH_X86_64 && m->arch <= W2N_ARCH_RISCV64
-                               ? w2n_arch_name((w2n_arch)m->arch) : "an unknown architecture";
+                               ? w2n_arch_name((w2n_arch)m->arch)
+                               : "an unknown architecture";
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object is for %s, this runtime runs on %s", name,
                              w2n_arch_name(host));
@@ -50,7 +51,7 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
 
 static w2n_status check_code_array(const w2n_image *img, const char *sym, void *const *arr,
                                    uint32_t n, bool nullable, w2n_error *err) {
-    if (n && (uintptr_t)arr % sizeof(void *))   /* a moved symbol: reading it is UB */
+    if (n && (uintptr_t)arr % sizeof(void *)) /* a moved symbol: reading it is UB */
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "%s is not aligned for code pointers", sym);
     for (uint32_t i = 0; i < n; i++) {
@@ -59,7 +60,8 @@ static w2n_status check_code_array(const w2n_image *img, const char *sym, void *
         if (!arr[i] || !w2n_image_contains_code(img, (uintptr_t)arr[i]))
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                                  "%s[%u] does not point into the object's code (metadata "
-                                 "declares %u entries)", sym, i, n);
+                                 "declares %u entries)",
+                                 sym, i, n);
     }
     return W2N_OK;
 }
@@ -84,7 +86,8 @@ static w2n_status check_bounds_mode(const w2n_object *obj, w2n_error *err) {
     if ((v == W2N_BOUNDS_MODE_EXPLICIT) != explicit_flag)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object's metadata says %s bounds checks but its code was "
-                             "compiled for %s", explicit_flag ? "explicit" : "guard-page",
+                             "compiled for %s",
+                             explicit_flag ? "explicit" : "guard-page",
                              v == W2N_BOUNDS_MODE_EXPLICIT ? "explicit" : "guard-page");
     return W2N_OK;
 }
@@ -104,15 +107,16 @@ static w2n_status check_frames(const uint8_t *bytes, size_t size, const w2n_meta
 }
 
 /* A code-pointer array must hold exactly the metadata's count of entries. */
-static void *const *sized_array(const w2n_image *img, const char *sym, uint32_t n,
-                                w2n_status *st, w2n_error *err) {
+static void *const *sized_array(const w2n_image *img, const char *sym, uint32_t n, w2n_status *st,
+                                w2n_error *err) {
     uint64_t size = 0;
     void *const *arr = w2n_image_symbol_sized(img, sym, &size);
     if (*st == W2N_OK && arr && size != (uint64_t)n * sizeof(void *))
-        *st = w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                            "symbol %s has %llu bytes, but the metadata declares %u entries "
-                            "(%llu bytes)", sym, (unsigned long long)size, n,
-                            (unsigned long long)n * sizeof(void *));
+        *st =
+            w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                          "symbol %s has %llu bytes, but the metadata declares %u entries "
+                          "(%llu bytes)",
+                          sym, (unsigned long long)size, n, (unsigned long long)n * sizeof(void *));
     return arr;
 }
 
@@ -120,10 +124,10 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
     const w2n_meta *m = &obj->meta;
     w2n_status st = W2N_OK;
     obj->functions = sized_array(obj->image, W2N_SYM_FUNCTIONS, m->nfuncs, &st, err);
-    obj->trampolines = (const w2n_tramp_fn *)sized_array(obj->image, W2N_SYM_TRAMPOLINES,
-                                                         m->nfuncs, &st, err);
-    obj->import_adapters = sized_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, m->nimported_funcs,
-                                       &st, err);
+    obj->trampolines =
+        (const w2n_tramp_fn *)sized_array(obj->image, W2N_SYM_TRAMPOLINES, m->nfuncs, &st, err);
+    obj->import_adapters =
+        sized_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, m->nimported_funcs, &st, err);
     if (st != W2N_OK)
         return st;
     if (m->nfuncs && (!obj->functions || !obj->trampolines))
@@ -132,12 +136,12 @@ static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
                              obj->functions ? W2N_SYM_TRAMPOLINES : W2N_SYM_FUNCTIONS);
     if (m->nimported_funcs && !obj->import_adapters)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "object imports %u functions but lacks symbol %s",
-                             m->nimported_funcs, W2N_SYM_IMPORT_ADAPTERS);
+                             "object imports %u functions but lacks symbol %s", m->nimported_funcs,
+                             W2N_SYM_IMPORT_ADAPTERS);
     st = check_code_array(obj->image, W2N_SYM_FUNCTIONS, obj->functions, m->nfuncs, false, err);
     if (st == W2N_OK)
-        st = check_code_array(obj->image, W2N_SYM_TRAMPOLINES,
-                              (void *const *)obj->trampolines, m->nfuncs, true, err);
+        st = check_code_array(obj->image, W2N_SYM_TRAMPOLINES, (void *const *)obj->trampolines,
+                              m->nfuncs, true, err);
     if (st == W2N_OK)
         st = check_code_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, obj->import_adapters,
                               m->nimported_funcs, false, err);
@@ -173,8 +177,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     const uint8_t *meta = w2n_image_section(obj->image, W2N_META_SECTION, &meta_size);
     if (!meta) {
         st = w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                           "object has no %s section (not made by w2n compile?)",
-                           W2N_META_SECTION);
+                           "object has no %s section (not made by w2n compile?)", W2N_META_SECTION);
         goto fail;
     }
     st = w2n_meta_decode(meta, meta_size, &obj->meta, err);
@@ -219,8 +222,7 @@ w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted
     size_t size;
     w2n_error read_err;
     if (w2n_read_file(path, &bytes, &size, &read_err) != W2N_OK)
-        return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path,
-                             read_err.message);
+        return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path, read_err.message);
     w2n_status st = w2n_object_load_trusted(bytes, size, trusted_key, out, err);
     free(bytes);
     return st;
@@ -242,8 +244,8 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
     }
     st = w2n_meta_decode(bytes, size, &obj->meta, err);
     free(bytes);
-    if (st == W2N_OK && ((obj->meta.nfuncs && !functions) ||
-                         (obj->meta.nimported_funcs && !import_adapters)))
+    if (st == W2N_OK &&
+        ((obj->meta.nfuncs && !functions) || (obj->meta.nimported_funcs && !import_adapters)))
         st = w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "missing code arrays");
     if (st != W2N_OK) {
         w2n_meta_free(&obj->meta);

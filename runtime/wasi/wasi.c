@@ -28,7 +28,7 @@ uint8_t w2n_wasi_filetype(unsigned mode) {
     case S_IFBLK: return WASI_FILETYPE_BLOCK_DEVICE;
     case S_IFLNK: return WASI_FILETYPE_SYMBOLIC_LINK;
     case S_IFSOCK: return WASI_FILETYPE_SOCKET_STREAM;
-    default: return WASI_FILETYPE_UNKNOWN;   /* FIFOs have no WASI type */
+    default: return WASI_FILETYPE_UNKNOWN; /* FIFOs have no WASI type */
     }
 }
 
@@ -127,7 +127,7 @@ wasi_fd *w2n_wasi_fd_get(wasi_ctx *ctx, uint32_t fd, uint64_t rights, wasi_errno
 
 static wasi_errno grow_table(wasi_ctx *ctx) {
     uint32_t n = ctx->nfds ? ctx->nfds * 2 : 8;
-    if (n > 65536)   /* far beyond what the host lets one process open */
+    if (n > 65536) /* far beyond what the host lets one process open */
         return WASI_EMFILE;
     wasi_fd *fds = realloc(ctx->fds, n * sizeof *fds);
     if (!fds)
@@ -170,7 +170,7 @@ void w2n_wasi_fd_release(wasi_fd *f) {
     if (!f->used)
         return;
     if (f->dir)
-        closedir(f->dir);   /* closes its own dup of the descriptor */
+        closedir(f->dir); /* closes its own dup of the descriptor */
     if (f->owned && f->host >= 0)
         close(f->host);
     free(f->preopen);
@@ -209,8 +209,7 @@ static w2n_status add_stdio(wasi_ctx *ctx, uint32_t fd, int host, w2n_error *err
     if (host < 0)
         return W2N_OK;
     struct stat st;
-    uint8_t type = fstat(host, &st) == 0 ? w2n_wasi_filetype(st.st_mode)
-                                         : WASI_FILETYPE_UNKNOWN;
+    uint8_t type = fstat(host, &st) == 0 ? w2n_wasi_filetype(st.st_mode) : WASI_FILETYPE_UNKNOWN;
     wasi_fd *f = &ctx->fds[fd];
     f->used = true;
     f->owned = false;
@@ -238,8 +237,8 @@ static w2n_status add_preopen(wasi_ctx *ctx, const char *spec, w2n_error *err) {
         goto fail;
     }
     if (hfd < 0) {
-        st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "cannot open directory '%s': %s",
-                           host, strerror(saved));
+        st = w2n_error_set(err, W2N_ERR_IO, W2N_NO_OFFSET, "cannot open directory '%s': %s", host,
+                           strerror(saved));
         goto fail;
     }
     uint64_t base, inheriting;

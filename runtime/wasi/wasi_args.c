@@ -28,8 +28,7 @@ static wasi_errno sizes(const wasi_mem *m, char **v, uint32_t n, uint32_t count_
     return WASI_ESUCCESS;
 }
 
-static wasi_errno strings(const wasi_mem *m, char **v, uint32_t n, uint32_t ptrs,
-                          uint32_t buf) {
+static wasi_errno strings(const wasi_mem *m, char **v, uint32_t n, uint32_t ptrs, uint32_t buf) {
     uint64_t size = total_size(v, n);
     if (!wasi_mem_check(m, ptrs, (uint64_t)n * 4) || !wasi_mem_check(m, buf, size))
         return WASI_EFAULT;
@@ -57,7 +56,6 @@ wasi_errno w2n_wasi_environ_sizes_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t
     return sizes(m, ctx->envp, ctx->envc, count_ptr, size_ptr);
 }
 
-wasi_errno w2n_wasi_environ_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t env,
-                                uint32_t buf) {
+wasi_errno w2n_wasi_environ_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t env, uint32_t buf) {
     return strings(m, ctx->envp, ctx->envc, env, buf);
 }

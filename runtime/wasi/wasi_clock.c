@@ -35,11 +35,10 @@ wasi_errno w2n_wasi_clock_now(uint32_t id, uint64_t *out_ns) {
     return to_ns(&ts, out_ns);
 }
 
-wasi_errno w2n_wasi_clock_res_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t id,
-                                  uint32_t res_ptr) {
+wasi_errno w2n_wasi_clock_res_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t id, uint32_t res_ptr) {
     clockid_t c;
     struct timespec ts;
-    uint64_t ns = 0;   /* set on success; quiets -Wmaybe-uninitialized */
+    uint64_t ns = 0; /* set on success; quiets -Wmaybe-uninitialized */
     if (!host_clock(id, &c))
         return WASI_EINVAL;
     if (clock_getres(c, &ts) != 0)
@@ -52,7 +51,7 @@ wasi_errno w2n_wasi_clock_res_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t id,
 
 wasi_errno w2n_wasi_clock_time_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t id,
                                    uint64_t precision, uint32_t time_ptr) {
-    uint64_t ns = 0;   /* set on success; quiets -Wmaybe-uninitialized */
+    uint64_t ns = 0; /* set on success; quiets -Wmaybe-uninitialized */
     wasi_errno e = w2n_wasi_clock_now(id, &ns);
     if (e)
         return e;

@@ -9,7 +9,7 @@
  * that does not fit the guest's buffer is written in part, as the spec
  * asks, and the stream steps back so the next call returns it again.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -28,7 +28,7 @@ static uint8_t dirent_type(DIR *dir, const struct dirent *ent) {
     case DT_SOCK: return WASI_FILETYPE_SOCKET_STREAM;
     default: break;
     }
-    struct stat st;   /* file systems that do not fill d_type */
+    struct stat st; /* file systems that do not fill d_type */
     if (fstatat(dirfd(dir), ent->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0)
         return w2n_wasi_filetype(st.st_mode);
     return WASI_FILETYPE_UNKNOWN;
@@ -101,7 +101,7 @@ wasi_errno w2n_wasi_fd_readdir(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, ui
         memcpy(out + used, ent->d_name, nn);
         used += nn;
         if (n < WASI_DIRENT_SIZE || nn < namlen) {
-            seekdir(f->dir, loc);   /* cut short: hand it out again next time */
+            seekdir(f->dir, loc); /* cut short: hand it out again next time */
             break;
         }
         f->dir_pos++;

@@ -5,7 +5,7 @@
  * before doing any I/O (so a fault never loses data already consumed), and
  * maps host errors to WASI errnos.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -51,10 +51,15 @@ wasi_errno w2n_wasi_iovecs(const wasi_mem *m, uint32_t iovs, uint32_t n, struct 
 }
 
 /* Shared body of read/write/pread/pwrite. */
-enum io_kind { IO_READ, IO_WRITE, IO_PREAD, IO_PWRITE };
+enum io_kind {
+    IO_READ,
+    IO_WRITE,
+    IO_PREAD,
+    IO_PWRITE
+};
 
-static wasi_errno do_io(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t iovs,
-                        uint32_t n, uint64_t offset, uint32_t result_ptr, enum io_kind kind) {
+static wasi_errno do_io(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t iovs, uint32_t n,
+                        uint64_t offset, uint32_t result_ptr, enum io_kind kind) {
     static const uint64_t rights[] = {
         [IO_READ] = WASI_RIGHT_FD_READ,
         [IO_WRITE] = WASI_RIGHT_FD_WRITE,
@@ -122,8 +127,8 @@ wasi_errno w2n_wasi_fd_pwrite(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uin
 wasi_errno w2n_wasi_fd_seek(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, int64_t offset,
                             uint32_t whence, uint32_t newoffset_ptr) {
     /* Asking where we are needs only fd_tell. */
-    uint64_t need = whence == WASI_WHENCE_CUR && offset == 0 ? WASI_RIGHT_FD_TELL
-                                                              : WASI_RIGHT_FD_SEEK;
+    uint64_t need =
+        whence == WASI_WHENCE_CUR && offset == 0 ? WASI_RIGHT_FD_TELL : WASI_RIGHT_FD_SEEK;
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, 0, &e);
     if (!f)
@@ -146,8 +151,7 @@ wasi_errno w2n_wasi_fd_seek(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, int64
     return WASI_ESUCCESS;
 }
 
-wasi_errno w2n_wasi_fd_tell(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                            uint32_t offset_ptr) {
+wasi_errno w2n_wasi_fd_tell(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t offset_ptr) {
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, WASI_RIGHT_FD_TELL, &e);
     if (!f)
@@ -188,8 +192,8 @@ wasi_errno w2n_wasi_fd_sync(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd) {
 
 wasi_errno w2n_wasi_fd_advise(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint64_t offset,
                               uint64_t len, uint32_t advice) {
-    static const int host[] = {POSIX_FADV_NORMAL, POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
-                               POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED, POSIX_FADV_NOREUSE};
+    static const int host[] = {POSIX_FADV_NORMAL,   POSIX_FADV_SEQUENTIAL, POSIX_FADV_RANDOM,
+                               POSIX_FADV_WILLNEED, POSIX_FADV_DONTNEED,   POSIX_FADV_NOREUSE};
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, WASI_RIGHT_FD_ADVISE, &e);
     if (!f)
@@ -226,8 +230,7 @@ static uint16_t host_fdflags(int fl) {
     return flags;
 }
 
-wasi_errno w2n_wasi_fd_fdstat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                  uint32_t buf) {
+wasi_errno w2n_wasi_fd_fdstat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t buf) {
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, 0, &e);
     if (!f)
@@ -298,8 +301,7 @@ void w2n_wasi_put_filestat(uint8_t *p, const struct stat *st) {
     wasi_put_u64(p + 56, ts_ns(&st->st_ctim));
 }
 
-wasi_errno w2n_wasi_fd_filestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                    uint32_t buf) {
+wasi_errno w2n_wasi_fd_filestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t buf) {
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, WASI_RIGHT_FD_FILESTAT_GET, &e);
     if (!f)
@@ -361,8 +363,7 @@ wasi_errno w2n_wasi_fd_filestat_set_times(wasi_ctx *ctx, const wasi_mem *m, uint
     return futimens(f->host, ts) == 0 ? WASI_ESUCCESS : w2n_wasi_errno(errno);
 }
 
-wasi_errno w2n_wasi_fd_prestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                   uint32_t buf) {
+wasi_errno w2n_wasi_fd_prestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t buf) {
     wasi_errno e;
     wasi_fd *f = w2n_wasi_fd_get(ctx, fd, 0, &e);
     if (!f || !f->preopen)

@@ -33,21 +33,21 @@ static void ret(w2n_raw *s, wasi_errno e) {
 
 /* One adapter per function: NAME's core gets (ctx, &mem, ARGS...), under
  * the context's lock, since threads (wasi-threads) may share the context. */
-#define ADAPTER(name, ...)                                                                 \
-    static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) {                   \
-        wasi_mem m = view(caller);                                                         \
-        wasi_ctx *ctx = data;                                                              \
-        pthread_mutex_lock(&ctx->lock);                                                    \
-        ret(s, w2n_wasi_##name(ctx, &m, ##__VA_ARGS__));                                   \
-        pthread_mutex_unlock(&ctx->lock);                                                  \
+#define ADAPTER(name, ...)                                               \
+    static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) { \
+        wasi_mem m = view(caller);                                       \
+        wasi_ctx *ctx = data;                                            \
+        pthread_mutex_lock(&ctx->lock);                                  \
+        ret(s, w2n_wasi_##name(ctx, &m, ##__VA_ARGS__));                 \
+        pthread_mutex_unlock(&ctx->lock);                                \
     }
 
 /* The same for cores that touch no shared state, or (poll_oneoff) lock it
  * themselves for as long as they read it: they may block. */
-#define ADAPTER_UNLOCKED(name, ...)                                                        \
-    static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) {                   \
-        wasi_mem m = view(caller);                                                         \
-        ret(s, w2n_wasi_##name(data, &m, ##__VA_ARGS__));                                  \
+#define ADAPTER_UNLOCKED(name, ...)                                      \
+    static void h_##name(void *data, w2n_instance *caller, w2n_raw *s) { \
+        wasi_mem m = view(caller);                                       \
+        ret(s, w2n_wasi_##name(data, &m, ##__VA_ARGS__));                \
     }
 
 ADAPTER(args_get, U32(0), U32(1))
@@ -163,22 +163,20 @@ static const struct {
 
 static const w2n_valtype result_i32[1] = {I};
 
-w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker,
-                           w2n_error *err) {
+w2n_status w2n_wasi_define(w2n_wasi *wasi, w2n_store *store, w2n_linker *linker, w2n_error *err) {
     for (size_t i = 0; i < sizeof functions / sizeof functions[0]; i++) {
         /* The types are static and never written through: the cast only
          * meets w2n_functype's non-const members. */
         w2n_functype type = {functions[i].nparams, functions[i].nresults,
-                             (w2n_valtype *)functions[i].params,
-                             (w2n_valtype *)result_i32};
+                             (w2n_valtype *)functions[i].params, (w2n_valtype *)result_i32};
         w2n_func *fn = w2n_host_func_new(store, &type, functions[i].fn, wasi);
         if (!fn)
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                                  "cannot create host function wasi_snapshot_preview1.%s",
                                  functions[i].name);
         w2n_extern ext = {.kind = W2N_EXTERN_FUNC, .of.func = fn};
-        w2n_status st = w2n_linker_define(linker, "wasi_snapshot_preview1", functions[i].name,
-                                          ext, err);
+        w2n_status st =
+            w2n_linker_define(linker, "wasi_snapshot_preview1", functions[i].name, ext, err);
         if (st != W2N_OK)
             return st;
     }

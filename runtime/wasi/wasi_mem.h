@@ -18,7 +18,7 @@
 
 typedef struct wasi_mem {
     uint8_t *base;
-    uint64_t size;   /* bytes; 0 when the instance has no memory */
+    uint64_t size; /* bytes; 0 when the instance has no memory */
 } wasi_mem;
 
 /* True when [ptr, ptr + len) lies inside the memory. */
@@ -27,9 +27,7 @@ static inline bool wasi_mem_check(const wasi_mem *m, uint32_t ptr, uint64_t len)
 }
 
 /* A host pointer to checked guest bytes. */
-static inline uint8_t *wasi_mem_at(const wasi_mem *m, uint32_t ptr) {
-    return m->base + ptr;
-}
+static inline uint8_t *wasi_mem_at(const wasi_mem *m, uint32_t ptr) { return m->base + ptr; }
 
 static inline void wasi_put_u8(uint8_t *p, uint8_t v) { p[0] = v; }
 static inline void wasi_put_u16(uint8_t *p, uint16_t v) {
@@ -44,9 +42,7 @@ static inline void wasi_put_u64(uint8_t *p, uint64_t v) {
     for (int i = 0; i < 8; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
-static inline uint16_t wasi_get_u16(const uint8_t *p) {
-    return (uint16_t)(p[0] | (p[1] << 8));
-}
+static inline uint16_t wasi_get_u16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
 static inline uint32_t wasi_get_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }

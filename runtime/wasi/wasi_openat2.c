@@ -8,7 +8,7 @@
  * architecture w2n targets.  Where the build has no SYS_openat2 the call
  * reports ENOSYS and the caller walks paths itself.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -38,7 +38,7 @@ int w2n_wasi_sys_open_beneath(int dirfd, const char *path, int flags) {
     long r;
     do {
         r = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
-    } while (r < 0 && errno == EINTR && !w2n_host_should_stop());   /* a FIFO blocks */
+    } while (r < 0 && errno == EINTR && !w2n_host_should_stop()); /* a FIFO blocks */
     return (int)r;
 #else
     (void)dirfd, (void)path, (void)flags;

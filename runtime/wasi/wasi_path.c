@@ -18,7 +18,7 @@
  * linkat's old name, open) get it followed by the resolver, inside the
  * sandbox, and check that what it names is a directory.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -70,13 +70,13 @@ static wasi_errno resolve_keep(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, ui
     return lookup(ctx, m, fd, right, ptr, len, false, true, out);
 }
 
-static wasi_errno result(int r) {
-    return r == 0 ? WASI_ESUCCESS : w2n_wasi_errno(errno);
-}
+static wasi_errno result(int r) { return r == 0 ? WASI_ESUCCESS : w2n_wasi_errno(errno); }
 
 /* The resolved name as a parent-lookup call must see it: with the guest's
  * trailing slash put back (the header says why this is safe). */
-typedef struct { char s[sizeof ((wasi_path *)0)->name + 1]; } kname;
+typedef struct {
+    char s[sizeof((wasi_path *)0)->name + 1];
+} kname;
 
 static kname slashed(const wasi_path *p) {
     kname k;
@@ -91,8 +91,7 @@ static kname slashed(const wasi_path *p) {
 wasi_errno w2n_wasi_path_create_directory(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
                                           uint32_t path, uint32_t path_len) {
     wasi_path p;
-    wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_CREATE_DIRECTORY, path, path_len,
-                                &p);
+    wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_CREATE_DIRECTORY, path, path_len, &p);
     if (!e)
         e = result(mkdirat(p.dirfd, slashed(&p).s, 0777));
     w2n_wasi_path_release(&p);
@@ -115,9 +114,8 @@ static wasi_errno slash_needs_dir(const wasi_path *p) {
     return p->trailing_slash ? stat_at(p, &st) : WASI_ESUCCESS;
 }
 
-wasi_errno w2n_wasi_path_filestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                      uint32_t flags, uint32_t path, uint32_t path_len,
-                                      uint32_t buf) {
+wasi_errno w2n_wasi_path_filestat_get(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t flags,
+                                      uint32_t path, uint32_t path_len, uint32_t buf) {
     if (!wasi_mem_check(m, buf, WASI_FILESTAT_SIZE))
         return WASI_EFAULT;
     wasi_path p;
@@ -150,9 +148,9 @@ wasi_errno w2n_wasi_path_filestat_set_times(wasi_ctx *ctx, const wasi_mem *m, ui
     return e;
 }
 
-wasi_errno w2n_wasi_path_link(wasi_ctx *ctx, const wasi_mem *m, uint32_t old_fd,
-                              uint32_t old_flags, uint32_t old_path, uint32_t old_len,
-                              uint32_t new_fd, uint32_t new_path, uint32_t new_len) {
+wasi_errno w2n_wasi_path_link(wasi_ctx *ctx, const wasi_mem *m, uint32_t old_fd, uint32_t old_flags,
+                              uint32_t old_path, uint32_t old_len, uint32_t new_fd,
+                              uint32_t new_path, uint32_t new_len) {
     wasi_path from, to = {.dirfd = -1};
     wasi_errno e = resolve(ctx, m, old_fd, WASI_RIGHT_PATH_LINK_SOURCE, old_path, old_len,
                            old_flags & WASI_LOOKUP_SYMLINK_FOLLOW, &from);
@@ -167,9 +165,9 @@ wasi_errno w2n_wasi_path_link(wasi_ctx *ctx, const wasi_mem *m, uint32_t old_fd,
     return e;
 }
 
-wasi_errno w2n_wasi_path_readlink(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                  uint32_t path, uint32_t path_len, uint32_t buf,
-                                  uint32_t buf_len, uint32_t bufused_ptr) {
+wasi_errno w2n_wasi_path_readlink(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t path,
+                                  uint32_t path_len, uint32_t buf, uint32_t buf_len,
+                                  uint32_t bufused_ptr) {
     if (!wasi_mem_check(m, buf, buf_len) || !wasi_mem_check(m, bufused_ptr, 4))
         return WASI_EFAULT;
     wasi_path p;
@@ -191,30 +189,29 @@ wasi_errno w2n_wasi_path_readlink(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
 wasi_errno w2n_wasi_path_remove_directory(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
                                           uint32_t path, uint32_t path_len) {
     wasi_path p;
-    wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len,
-                                &p);
+    wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_REMOVE_DIRECTORY, path, path_len, &p);
     if (!e)
         e = result(unlinkat(p.dirfd, slashed(&p).s, AT_REMOVEDIR));
     w2n_wasi_path_release(&p);
     return e;
 }
 
-wasi_errno w2n_wasi_path_unlink_file(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                     uint32_t path, uint32_t path_len) {
+wasi_errno w2n_wasi_path_unlink_file(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t path,
+                                     uint32_t path_len) {
     wasi_path p;
     wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_UNLINK_FILE, path, path_len, &p);
-    if (!e)   /* "dir/": EISDIR, "file/": ENOTDIR, from the kernel */
+    if (!e) /* "dir/": EISDIR, "file/": ENOTDIR, from the kernel */
         e = result(unlinkat(p.dirfd, slashed(&p).s, 0));
     w2n_wasi_path_release(&p);
     return e;
 }
 
-wasi_errno w2n_wasi_path_rename(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                uint32_t old_path, uint32_t old_len, uint32_t new_fd,
-                                uint32_t new_path, uint32_t new_len) {
+wasi_errno w2n_wasi_path_rename(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t old_path,
+                                uint32_t old_len, uint32_t new_fd, uint32_t new_path,
+                                uint32_t new_len) {
     wasi_path from, to;
-    wasi_errno e = resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_RENAME_SOURCE, old_path, old_len,
-                                &from);
+    wasi_errno e =
+        resolve_keep(ctx, m, fd, WASI_RIGHT_PATH_RENAME_SOURCE, old_path, old_len, &from);
     if (e) {
         w2n_wasi_path_release(&from);
         return e;
@@ -277,9 +274,8 @@ static int open_flags(uint32_t oflags, uint64_t base, uint32_t fdflags) {
 }
 
 wasi_errno w2n_wasi_path_open(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t dirflags,
-                              uint32_t path, uint32_t path_len, uint32_t oflags,
-                              uint64_t base, uint64_t inheriting, uint32_t fdflags,
-                              uint32_t fd_ptr) {
+                              uint32_t path, uint32_t path_len, uint32_t oflags, uint64_t base,
+                              uint64_t inheriting, uint32_t fdflags, uint32_t fd_ptr) {
     if (oflags & ~0xfu || fdflags & ~0x1fu)
         return WASI_EINVAL;
     /* Linux refuses O_CREAT | O_DIRECTORY since 6.4 (older kernels made a
@@ -308,7 +304,7 @@ wasi_errno w2n_wasi_path_open(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uin
     }
     int flags = open_flags(oflags, base, fdflags);
     if (p.trailing_slash && (oflags & WASI_OFLAG_CREAT)) {
-        w2n_wasi_path_release(&p);   /* "name/" is never a file to create */
+        w2n_wasi_path_release(&p); /* "name/" is never a file to create */
         return WASI_EISDIR;
     }
     if (p.trailing_slash)

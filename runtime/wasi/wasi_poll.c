@@ -9,7 +9,7 @@
  * that errno, ready at once.  At least one event is reported unless the
  * wait itself fails.  At most W2N_WASI_MAX_SUBSCRIPTIONS per call.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <poll.h>
 #include <stdlib.h>
@@ -23,11 +23,11 @@
 
 typedef struct sub {
     uint64_t userdata;
-    uint8_t type;          /* WASI_EVENTTYPE_* */
-    wasi_errno error;      /* set: ready at once with this errno */
+    uint8_t type;     /* WASI_EVENTTYPE_* */
+    wasi_errno error; /* set: ready at once with this errno */
     bool ready;
-    uint64_t remaining;    /* clock: ns from the start of the call */
-    int pollfd;            /* fd subscription: index in the pollfd array, or -1 */
+    uint64_t remaining; /* clock: ns from the start of the call */
+    int pollfd;         /* fd subscription: index in the pollfd array, or -1 */
     int host;
     uint64_t nbytes;
     uint16_t flags;
@@ -105,8 +105,7 @@ static void collect_fds(sub *subs, uint32_t n, const struct pollfd *pfds) {
         if (re & POLLHUP)
             s->flags |= WASI_EVENTRW_HANGUP;
         int avail = 0;
-        if (s->type == WASI_EVENTTYPE_FD_READ && ioctl(s->host, FIONREAD, &avail) == 0 &&
-            avail > 0)
+        if (s->type == WASI_EVENTTYPE_FD_READ && ioctl(s->host, FIONREAD, &avail) == 0 && avail > 0)
             s->nbytes = (uint64_t)avail;
     }
 }
@@ -134,7 +133,7 @@ static wasi_errno wait_for(sub *subs, uint32_t n, struct pollfd *pfds, int npfds
         int r = ppoll(npfds ? pfds : NULL, (nfds_t)npfds, forever ? NULL : &ts, NULL);
         if (r < 0 && errno != EINTR)
             return w2n_wasi_errno(errno);
-        if (r < 0 && w2n_host_should_stop())   /* the call is being stopped */
+        if (r < 0 && w2n_host_should_stop()) /* the call is being stopped */
             return WASI_EINTR;
         if (r > 0)
             collect_fds(subs, n, pfds);

@@ -20,7 +20,7 @@
  * descriptor at every step, so renaming directories under a running
  * resolution cannot move it outside.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -38,11 +38,11 @@ wasi_errno w2n_wasi_path_copy(const wasi_mem *m, uint32_t ptr, uint32_t len, cha
     *out = NULL;
     if (!wasi_mem_check(m, ptr, len))
         return WASI_EFAULT;
-    if (len > W2N_WASI_MAX_PATH)   /* as Linux: the host copies no more than it would */
+    if (len > W2N_WASI_MAX_PATH) /* as Linux: the host copies no more than it would */
         return WASI_ENAMETOOLONG;
     const uint8_t *src = wasi_mem_at(m, ptr);
     if (memchr(src, 0, len))
-        return WASI_EINVAL;   /* the host would silently cut the path short */
+        return WASI_EINVAL; /* the host would silently cut the path short */
     char *s = malloc((size_t)len + 1);
     if (!s)
         return WASI_ENOMEM;
@@ -62,7 +62,7 @@ void w2n_wasi_path_release(wasi_path *p) {
 /* The stack of directories a walk holds: [0] is the start (not ours). */
 typedef struct dirstack {
     int *fds;
-    size_t depth;   /* index of the top */
+    size_t depth; /* index of the top */
     size_t cap;
 } dirstack;
 
@@ -111,7 +111,7 @@ static wasi_errno walk(int dirfd, const char *path, bool follow, wasi_path *out)
     st.fds[0] = dirfd;
     const char *p = buf;
     for (;;) {
-        if (*p == '/') {   /* at the start, or a symlink's target */
+        if (*p == '/') { /* at the start, or a symlink's target */
             e = WASI_ENOTCAPABLE;
             goto fail;
         }
@@ -121,7 +121,7 @@ static wasi_errno walk(int dirfd, const char *path, bool follow, wasi_path *out)
         while (*q == '/')
             q++;
         bool last = *q == 0;
-        if (clen == 0) {   /* nothing left: the directory itself */
+        if (clen == 0) { /* nothing left: the directory itself */
             strcpy(out->name, ".");
             break;
         }
@@ -179,7 +179,7 @@ static wasi_errno walk(int dirfd, const char *path, bool follow, wasi_path *out)
             e = w2n_wasi_errno(err);
             goto fail;
         }
-        if (last) {   /* not a symlink (or not there yet: a create) */
+        if (last) { /* not a symlink (or not there yet: a create) */
             strcpy(out->name, comp);
             out->trailing_slash = slash;
             break;
@@ -218,8 +218,7 @@ fail:
 }
 
 /* The kernel's way; WASI_ENOSYS asks the caller to walk instead. */
-static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follow,
-                          wasi_path *out) {
+static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follow, wasi_path *out) {
     size_t len = strlen(path);
     bool slash = false;
     while (len > 0 && path[len - 1] == '/') {
@@ -244,11 +243,11 @@ static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follo
         int err = errno;
         free(dir);
         if (fd < 0) {
-            if (err == ENOSYS) {   /* an old kernel: walk from now on */
+            if (err == ENOSYS) { /* an old kernel: walk from now on */
                 ctx->use_openat2 = false;
                 return WASI_ENOSYS;
             }
-            if (err == EPERM)      /* a seccomp filter that refuses openat2: walk */
+            if (err == EPERM) /* a seccomp filter that refuses openat2: walk */
                 return WASI_ENOSYS;
             return err == EXDEV ? WASI_ENOTCAPABLE : w2n_wasi_errno(err);
         }
@@ -260,7 +259,7 @@ static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follo
     out->trailing_slash = slash;
     if (follow || slash) {
         char c;
-        if (readlinkat(fd, out->name, &c, 1) >= 0) {   /* a final symlink: walk it */
+        if (readlinkat(fd, out->name, &c, 1) >= 0) { /* a final symlink: walk it */
             w2n_wasi_path_release(out);
             return WASI_ENOSYS;
         }
@@ -268,8 +267,8 @@ static wasi_errno beneath(wasi_ctx *ctx, int dirfd, const char *path, bool follo
     return WASI_ESUCCESS;
 }
 
-wasi_errno w2n_wasi_resolve(wasi_ctx *ctx, int dirfd, const char *path, uint32_t len,
-                            bool follow, wasi_path *out) {
+wasi_errno w2n_wasi_resolve(wasi_ctx *ctx, int dirfd, const char *path, uint32_t len, bool follow,
+                            wasi_path *out) {
     memset(out, 0, sizeof *out);
     out->dirfd = -1;
     if (len == 0 || path[0] == 0)

@@ -3,7 +3,7 @@
  * descriptors the host handed in (preview 1 cannot create sockets).  A bad
  * descriptor is badf, one that is not a socket notsock.
  */
-#define _GNU_SOURCE   /* O_PATH, ppoll, accept4, preadv */
+#define _GNU_SOURCE /* O_PATH, ppoll, accept4, preadv */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -89,7 +89,7 @@ wasi_errno w2n_wasi_sock_send(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uin
     wasi_fd *f = get_socket(ctx, fd, WASI_RIGHT_FD_WRITE, &e);
     if (!f)
         return e;
-    if (flags != 0)   /* siflags has no flags defined */
+    if (flags != 0) /* siflags has no flags defined */
         return WASI_EINVAL;
     if (!wasi_mem_check(m, datalen_ptr, 4))
         return WASI_EFAULT;
@@ -108,8 +108,7 @@ wasi_errno w2n_wasi_sock_send(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uin
     return WASI_ESUCCESS;
 }
 
-wasi_errno w2n_wasi_sock_shutdown(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd,
-                                  uint32_t how) {
+wasi_errno w2n_wasi_sock_shutdown(wasi_ctx *ctx, const wasi_mem *m, uint32_t fd, uint32_t how) {
     wasi_errno e;
     wasi_fd *f = get_socket(ctx, fd, WASI_RIGHT_SOCK_SHUTDOWN, &e);
     if (!f)

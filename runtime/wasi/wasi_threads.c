@@ -21,15 +21,15 @@
 #include "wasi/wasi_internal.h"
 
 #define DEFAULT_MAX_THREADS 64
-#define MAX_TID 0x1FFFFFFF          /* ids are positive i32s below 2^29 (wasi-threads) */
-#define SPAWN_FAILED (-6)           /* -EAGAIN in WASI's numbering */
+#define MAX_TID 0x1FFFFFFF             /* ids are positive i32s below 2^29 (wasi-threads) */
+#define SPAWN_FAILED (-6)              /* -EAGAIN in WASI's numbering */
 #define HOST_STACK ((size_t)256 << 10) /* room for host frames besides Wasm's */
 
 struct w2n_wasi_threads {
     w2n_wasi *wasi;
     w2n_wasi_threads_config cfg;
     w2n_store_options store_options;
-    char *memory_module, *memory_name;  /* owned copies */
+    char *memory_module, *memory_name; /* owned copies */
     _Atomic uint32_t next_tid;
     _Atomic uint32_t alive;
     _Atomic uint32_t spawned;
@@ -48,8 +48,7 @@ static char *copy(const char *s) {
 
 w2n_wasi_threads *w2n_wasi_threads_new(w2n_wasi *wasi, const w2n_wasi_threads_config *cfg,
                                        w2n_error *err) {
-    if (!wasi || !cfg || !cfg->object || !cfg->memory || !cfg->memory_module ||
-        !cfg->memory_name) {
+    if (!wasi || !cfg || !cfg->object || !cfg->memory || !cfg->memory_module || !cfg->memory_name) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                       "wasi-threads needs WASI, an object and its shared memory");
         return NULL;
@@ -121,8 +120,8 @@ static void run_thread(w2n_wasi_threads *t, int32_t tid, int32_t start_arg) {
     w2n_extern start;
     if (st != W2N_OK || w2n_instance_export(inst, "wasi_thread_start", &start) != W2N_OK ||
         start.kind != W2N_EXTERN_FUNC) {
-        end_with(t, W2N_TRAP_HOST, st != W2N_OK ? err.message
-                                                : "wasi-threads: no wasi_thread_start export");
+        end_with(t, W2N_TRAP_HOST,
+                 st != W2N_OK ? err.message : "wasi-threads: no wasi_thread_start export");
         goto done;
     }
     w2n_value args[2] = {{.type = W2N_I32, .of.i32 = tid}, {.type = W2N_I32, .of.i32 = start_arg}};

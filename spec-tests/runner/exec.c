@@ -119,8 +119,8 @@ static w2n_instance *find_instance(spec_runner *r, const char *tok, char *msg, s
 }
 
 /* Load the object at path token `tok` and instantiate it with the linker. */
-static w2n_status instantiate(spec_runner *r, const char *tok, w2n_instance **inst,
-                              w2n_trap *trap, w2n_error *err) {
+static w2n_status instantiate(spec_runner *r, const char *tok, w2n_instance **inst, w2n_trap *trap,
+                              w2n_error *err) {
     char *path;
     memset(trap, 0, sizeof *trap);
     memset(err, 0, sizeof *err);
@@ -223,15 +223,15 @@ static spec_outcome cmd_bad_module(spec_runner *r, spec_cursor *cur, bool want_t
 /* ---- actions ---------------------------------------------------------------- */
 
 typedef struct action_result {
-    w2n_status status;       /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once it ran */
+    w2n_status status; /* W2N_OK, W2N_ERR_TRAP or W2N_ERR_EXCEPTION once it ran */
     w2n_trap trap;
     w2n_value results[64];
     uint32_t nresults;
 } action_result;
 
 /* Parse up to `max` arguments; false with msg on a protocol error. */
-static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t *nargs,
-                       char *msg, size_t size) {
+static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t *nargs, char *msg,
+                       size_t size) {
     const char *count = spec_token(cur);
     char *end;
     unsigned long n = count ? strtoul(count, &end, 10) : 0;
@@ -274,8 +274,7 @@ static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t
     res->nresults = type.nresults;
     res->status = w2n_func_call(r->store, ext.of.func, args, nargs, res->results, type.nresults,
                                 &res->trap, &err);
-    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP &&
-        res->status != W2N_ERR_EXCEPTION) {
+    if (res->status != W2N_OK && res->status != W2N_ERR_TRAP && res->status != W2N_ERR_EXCEPTION) {
         snprintf(msg, size, "call failed: %s: %s", w2n_status_name(res->status), err.message);
         return false;
     }

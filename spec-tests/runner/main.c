@@ -77,8 +77,7 @@ int main(int argc, char **argv) {
             int failures = spec_self_test();
             printf("self-test: %s\n", failures ? "FAILED" : "ok");
             return failures ? 1 : 0;
-        } else if (!strncmp(a, "--bounds-checks=", 16) &&
-                   w2n_bounds_mode_parse(a + 16, &mode)) {
+        } else if (!strncmp(a, "--bounds-checks=", 16) && w2n_bounds_mode_parse(a + 16, &mode)) {
             continue;
         } else if (!strncmp(a, "--stack-size=", 13)) {
             stack_size = strtoull(a + 13, NULL, 0);

@@ -23,29 +23,33 @@
 
 /* A value as the script writes it: argument or expected result. */
 typedef enum spec_pattern {
-    SPEC_EXACT = 0,          /* compare bits (or reference identity) */
-    SPEC_NAN_CANONICAL,      /* f32/f64: any canonical NaN */
-    SPEC_NAN_ARITHMETIC,     /* f32/f64: any NaN with the quiet bit set */
-    SPEC_REF_NULL,           /* funcref/externref: null */
-    SPEC_REF_NONNULL         /* funcref: any non-null reference */
+    SPEC_EXACT = 0,      /* compare bits (or reference identity) */
+    SPEC_NAN_CANONICAL,  /* f32/f64: any canonical NaN */
+    SPEC_NAN_ARITHMETIC, /* f32/f64: any NaN with the quiet bit set */
+    SPEC_REF_NULL,       /* funcref/externref: null */
+    SPEC_REF_NONNULL     /* funcref: any non-null reference */
 } spec_pattern;
 
 /* Lane shapes of an expected v128: lanes compare one by one so that a
  * float lane may be a NaN class. */
 typedef enum spec_shape {
-    SPEC_SHAPE_NONE = 0,     /* compare all 16 bytes */
-    SPEC_SHAPE_I8, SPEC_SHAPE_I16, SPEC_SHAPE_I32, SPEC_SHAPE_I64,
-    SPEC_SHAPE_F32, SPEC_SHAPE_F64
+    SPEC_SHAPE_NONE = 0, /* compare all 16 bytes */
+    SPEC_SHAPE_I8,
+    SPEC_SHAPE_I16,
+    SPEC_SHAPE_I32,
+    SPEC_SHAPE_I64,
+    SPEC_SHAPE_F32,
+    SPEC_SHAPE_F64
 } spec_shape;
 
 #define SPEC_MAX_LANES 16
 
 typedef struct spec_value {
     w2n_valtype type;
-    spec_pattern pattern;            /* scalars and references */
-    uint64_t bits;                   /* i32/i64/f32/f64 bits; externref host value */
-    uint8_t v128[16];                /* memory order, lane 0 first */
-    spec_shape shape;                /* expected v128 only */
+    spec_pattern pattern;                 /* scalars and references */
+    uint64_t bits;                        /* i32/i64/f32/f64 bits; externref host value */
+    uint8_t v128[16];                     /* memory order, lane 0 first */
+    spec_shape shape;                     /* expected v128 only */
     uint8_t lane_pattern[SPEC_MAX_LANES]; /* spec_pattern of each lane */
 } spec_value;
 
@@ -55,7 +59,7 @@ typedef struct spec_value {
  * newlines, invalid UTF-8 in names.wast) travels intact; "-" means none. */
 
 typedef struct spec_cursor {
-    char *next;              /* rest of the line, NUL-terminated */
+    char *next; /* rest of the line, NUL-terminated */
 } spec_cursor;
 
 /* The next space-separated token, or NULL at the end of the line. */
@@ -101,23 +105,27 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
 
 typedef struct spec_named {
     char *name;
-    w2n_instance *inst;      /* NULL once its definition failed */
+    w2n_instance *inst; /* NULL once its definition failed */
 } spec_named;
 
 typedef struct spec_runner {
     w2n_store *store;
     w2n_linker *linker;
     w2n_bounds_mode mode;
-    w2n_instance *current;   /* the last module defined, or NULL */
+    w2n_instance *current; /* the last module defined, or NULL */
     spec_named *named;
     size_t nnamed, named_cap;
-    w2n_object **objects;    /* every object loaded; freed at the end */
+    w2n_object **objects; /* every object loaded; freed at the end */
     size_t nobjects, objects_cap;
 } spec_runner;
 
 /* The outcome of one command: pass, pass with a message that differs from
  * the expected text (reported, not failed), or fail. */
-typedef enum spec_outcome { SPEC_PASS, SPEC_PASS_MESSAGE, SPEC_FAIL } spec_outcome;
+typedef enum spec_outcome {
+    SPEC_PASS,
+    SPEC_PASS_MESSAGE,
+    SPEC_FAIL
+} spec_outcome;
 
 w2n_status spec_runner_init(spec_runner *r, w2n_bounds_mode mode, size_t stack_size,
                             w2n_error *err);

@@ -99,8 +99,10 @@ static bool parse_hex_all(const char *s, unsigned max_digits, uint64_t *out) {
 }
 
 static bool parse_nan_class(const char **p, spec_pattern *out) {
-    static const struct { const char *text; spec_pattern pattern; } classes[] = {
-        {"nan:canonical", SPEC_NAN_CANONICAL}, {"nan:arithmetic", SPEC_NAN_ARITHMETIC}};
+    static const struct {
+        const char *text;
+        spec_pattern pattern;
+    } classes[] = {{"nan:canonical", SPEC_NAN_CANONICAL}, {"nan:arithmetic", SPEC_NAN_ARITHMETIC}};
     for (size_t i = 0; i < sizeof classes / sizeof classes[0]; i++) {
         size_t n = strlen(classes[i].text);
         if (!strncmp(*p, classes[i].text, n) && ((*p)[n] == '\0' || (*p)[n] == ',')) {
@@ -175,10 +177,19 @@ static bool parse_ref(const char *payload, bool expected, spec_value *out) {
 }
 
 bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
-    static const struct { const char *name; w2n_valtype type; unsigned digits; } types[] = {
-        {"i32", W2N_I32, 8},        {"i64", W2N_I64, 16},   {"f32", W2N_F32, 8},
-        {"f64", W2N_F64, 16},       {"v128", W2N_V128, 0},  {"funcref", W2N_FUNCREF, 0},
-        {"externref", W2N_EXTERNREF, 0}, {"exnref", W2N_EXNREF, 0},
+    static const struct {
+        const char *name;
+        w2n_valtype type;
+        unsigned digits;
+    } types[] = {
+        {"i32", W2N_I32, 8},
+        {"i64", W2N_I64, 16},
+        {"f32", W2N_F32, 8},
+        {"f64", W2N_F64, 16},
+        {"v128", W2N_V128, 0},
+        {"funcref", W2N_FUNCREF, 0},
+        {"externref", W2N_EXTERNREF, 0},
+        {"exnref", W2N_EXNREF, 0},
     };
     memset(out, 0, sizeof *out);
     const char *colon = strchr(tok, ':');
@@ -193,8 +204,7 @@ bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
     const char *payload = colon + 1;
     switch (out->type) {
     case W2N_I32:
-    case W2N_I64:
-        return parse_hex_all(payload, types[k].digits, &out->bits);
+    case W2N_I64: return parse_hex_all(payload, types[k].digits, &out->bits);
     case W2N_F32:
     case W2N_F64:
         if (expected) {
@@ -203,9 +213,7 @@ bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
                 return *p == '\0';
         }
         return parse_hex_all(payload, types[k].digits, &out->bits);
-    case W2N_V128:
-        return parse_v128(payload, expected, out);
-    default:
-        return parse_ref(payload, expected, out);
+    case W2N_V128: return parse_v128(payload, expected, out);
+    default: return parse_ref(payload, expected, out);
     }
 }

@@ -12,12 +12,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                                  \
-    do {                                                                             \
-        if (!(cond)) {                                                               \
-            fprintf(stderr, "self-test: %s:%d: %s\n", __FILE__, __LINE__, #cond);    \
-            failures++;                                                              \
-        }                                                                            \
+#define CHECK(cond)                                                               \
+    do {                                                                          \
+        if (!(cond)) {                                                            \
+            fprintf(stderr, "self-test: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+            failures++;                                                           \
+        }                                                                         \
     } while (0)
 
 static bool string_is(const char *tok, const char *want, size_t want_len) {
@@ -69,8 +69,8 @@ static void test_nan_classes(void) {
     CHECK(spec_f32_is_canonical_nan(0x7fc00000u) && spec_f32_is_canonical_nan(0xffc00000u));
     CHECK(!spec_f32_is_canonical_nan(0x7fc00001u) && spec_f32_is_arithmetic_nan(0x7fc00001u));
     CHECK(spec_f32_is_arithmetic_nan(0xffffffffu));
-    CHECK(!spec_f32_is_arithmetic_nan(0x7f800001u));   /* signalling */
-    CHECK(!spec_f32_is_arithmetic_nan(0x7f800000u));   /* infinity */
+    CHECK(!spec_f32_is_arithmetic_nan(0x7f800001u)); /* signalling */
+    CHECK(!spec_f32_is_arithmetic_nan(0x7f800000u)); /* infinity */
     CHECK(!spec_f32_is_canonical_nan(0x3f800000u));
     CHECK(spec_f64_is_canonical_nan(UINT64_C(0xfff8000000000000)));
     CHECK(!spec_f64_is_canonical_nan(UINT64_C(0x7ff8000000000001)));
@@ -96,7 +96,7 @@ static void test_matching(void) {
     CHECK(!spec_value_matches(&e, (a = w2n_f32(0.0f), &a)));
     CHECK(spec_parse_value("f64:nan:arithmetic", true, &e));
     CHECK(!spec_value_matches(&e, (a = w2n_f64(1.0), &a)));
-    CHECK(!spec_value_matches(&e, (a = w2n_i64(-1), &a)));      /* type differs */
+    CHECK(!spec_value_matches(&e, (a = w2n_i64(-1), &a))); /* type differs */
     CHECK(spec_parse_value("i32:ffffffff", true, &e));
     CHECK(spec_value_matches(&e, (a = w2n_i32(-1), &a)));
     CHECK(!spec_value_matches(&e, (a = w2n_i64(0xffffffff), &a)));
@@ -110,7 +110,7 @@ static void test_refs(void) {
     CHECK(spec_parse_value("externref:null", true, &e) && spec_value_matches(&e, &a));
     CHECK(spec_parse_value("externref:0", false, &e));
     a = spec_to_runtime(&e);
-    CHECK(a.type == W2N_EXTERNREF && a.of.ref != NULL);       /* ref.extern 0 is not null */
+    CHECK(a.type == W2N_EXTERNREF && a.of.ref != NULL); /* ref.extern 0 is not null */
     CHECK(spec_value_matches(&e, &a));
     CHECK(spec_parse_value("externref:1", true, &e) && !spec_value_matches(&e, &a));
     CHECK(!spec_parse_value("funcref:nonnull", false, &e));
@@ -121,7 +121,7 @@ static void test_refs(void) {
     CHECK(spec_value_matches(&e, &a));
     CHECK(spec_parse_value("funcref:null", true, &e) && !spec_value_matches(&e, &a));
     a.type = W2N_EXTERNREF;
-    CHECK(!spec_value_matches(&e, &a));                         /* funcref vs externref */
+    CHECK(!spec_value_matches(&e, &a)); /* funcref vs externref */
     /* Typed results compare as their hierarchy: (ref $t), (ref extern). */
     CHECK(spec_parse_value("funcref:nonnull", true, &e));
     a.type = w2n_valtype_ref(w2n_heaptype_concrete(3), false);
@@ -143,8 +143,8 @@ static void test_v128(void) {
     w2n_value a = spec_to_runtime(&e);
     CHECK(a.type == W2N_V128 && !memcmp(a.of.v128, want, 16));
     CHECK(spec_value_matches(&e, &a));
-    CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7", false, &e));          /* lanes missing */
-    CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7,8,9", false, &e));      /* extra lane */
+    CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7", false, &e));     /* lanes missing */
+    CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7,8,9", false, &e)); /* extra lane */
     CHECK(!spec_parse_value("v128:i8:100,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", false, &e));
     CHECK(!spec_parse_value("v128:i24:1", false, &e));
     CHECK(spec_parse_value("v128:i64:ffffffffffffffff,1", false, &e) && e.v128[8] == 1 &&
@@ -158,9 +158,9 @@ static void test_v128(void) {
     CHECK(spec_parse_value("v128:f32:nan:canonical,nan:arithmetic,0,3f800000", true, &e) &&
           spec_value_matches(&e, &a));
     CHECK(spec_parse_value("v128:f32:nan:canonical,nan:canonical,0,3f800000", true, &e) &&
-          !spec_value_matches(&e, &a));                         /* lane 1 is not canonical */
-    CHECK(spec_parse_value("v128:f32:nan:canonical,nan:arithmetic,80000000,3f800000", true,
-                           &e) && !spec_value_matches(&e, &a)); /* -0 is not +0 */
+          !spec_value_matches(&e, &a)); /* lane 1 is not canonical */
+    CHECK(spec_parse_value("v128:f32:nan:canonical,nan:arithmetic,80000000,3f800000", true, &e) &&
+          !spec_value_matches(&e, &a)); /* -0 is not +0 */
     /* An integer shape compares bits, whatever shape the result is printed in. */
     CHECK(spec_parse_value("v128:i8:0,0,c0,ff,1,0,c0,7f,0,0,0,0,0,0,80,3f", true, &e) &&
           spec_value_matches(&e, &a));
@@ -169,9 +169,14 @@ static void test_v128(void) {
 static void test_format(void) {
     char buf[200];
     spec_value e;
-    const char *cases[] = {"i32:2a", "i64:ffffffffffffffff", "f32:nan:canonical",
-                           "f64:7ff0000000000000", "externref:null", "externref:7",
-                           "funcref:nonnull", "v128:f32:nan:arithmetic,0,1,2",
+    const char *cases[] = {"i32:2a",
+                           "i64:ffffffffffffffff",
+                           "f32:nan:canonical",
+                           "f64:7ff0000000000000",
+                           "externref:null",
+                           "externref:7",
+                           "funcref:nonnull",
+                           "v128:f32:nan:arithmetic,0,1,2",
                            "v128:i8:0,1,2,3,4,5,6,7,8,9,a,b,c,d,e,ff"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         CHECK(spec_parse_value(cases[i], true, &e));

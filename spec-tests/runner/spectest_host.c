@@ -18,17 +18,19 @@ static void print_nothing(void *data, w2n_instance *caller, w2n_raw *slots) {
 }
 
 static w2n_status define_funcs(w2n_linker *linker, w2n_store *store, w2n_error *err) {
-    static w2n_valtype i32[] = {W2N_I32}, i64[] = {W2N_I64}, f32[] = {W2N_F32},
-                       f64[] = {W2N_F64}, i32_f32[] = {W2N_I32, W2N_F32},
-                       f64_f64[] = {W2N_F64, W2N_F64};
+    static w2n_valtype i32[] = {W2N_I32}, i64[] = {W2N_I64}, f32[] = {W2N_F32}, f64[] = {W2N_F64},
+                       i32_f32[] = {W2N_I32, W2N_F32}, f64_f64[] = {W2N_F64, W2N_F64};
     static const struct {
         const char *name;
         uint32_t nparams;
         w2n_valtype *params;
     } funcs[] = {
-        {"print", 0, NULL},          {"print_i32", 1, i32},
-        {"print_i64", 1, i64},       {"print_f32", 1, f32},
-        {"print_f64", 1, f64},       {"print_i32_f32", 2, i32_f32},
+        {"print", 0, NULL},
+        {"print_i32", 1, i32},
+        {"print_i64", 1, i64},
+        {"print_f32", 1, f32},
+        {"print_f64", 1, f64},
+        {"print_i32_f32", 2, i32_f32},
         {"print_f64_f64", 2, f64_f64},
     };
     for (size_t i = 0; i < sizeof funcs / sizeof funcs[0]; i++) {
@@ -84,8 +86,8 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
         /* Preset the error: a runtime that returns NULL must not leave it unset. */
         w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "spectest.%s: cannot create",
                       table_names[is64]);
-        w2n_tabletype table_type = {W2N_FUNCREF, {.min = 10, .max = 20, .has_max = true,
-                                                  .is64 = is64 == 1}};
+        w2n_tabletype table_type = {W2N_FUNCREF,
+                                    {.min = 10, .max = 20, .has_max = true, .is64 = is64 == 1}};
         w2n_extern table = {.kind = W2N_EXTERN_TABLE};
         table.of.table = w2n_table_new(store, table_type, NULL, err);
         if (!table.of.table)
@@ -96,7 +98,10 @@ w2n_status spec_define_spectest(w2n_linker *linker, w2n_store *store, w2n_bounds
     }
 
     /* "shared_memory" is the threads proposal's: the same limits, shared. */
-    static const struct { const char *name; w2n_limits limits; } memories[] = {
+    static const struct {
+        const char *name;
+        w2n_limits limits;
+    } memories[] = {
         {"memory", {.min = 1, .max = 2, .has_max = true}},
         {"shared_memory", {.min = 1, .max = 2, .has_max = true, .shared = true}},
     };

@@ -14,13 +14,9 @@
 
 #include "runner.h"
 
-bool spec_f32_is_canonical_nan(uint32_t bits) {
-    return (bits & 0x7fffffffu) == 0x7fc00000u;
-}
+bool spec_f32_is_canonical_nan(uint32_t bits) { return (bits & 0x7fffffffu) == 0x7fc00000u; }
 
-bool spec_f32_is_arithmetic_nan(uint32_t bits) {
-    return (bits & 0x7fc00000u) == 0x7fc00000u;
-}
+bool spec_f32_is_arithmetic_nan(uint32_t bits) { return (bits & 0x7fc00000u) == 0x7fc00000u; }
 
 bool spec_f64_is_canonical_nan(uint64_t bits) {
     return (bits & UINT64_C(0x7fffffffffffffff)) == UINT64_C(0x7ff8000000000000);
@@ -33,13 +29,9 @@ bool spec_f64_is_arithmetic_nan(uint64_t bits) {
 /* Distinct non-null pointers for ref.extern N: the runtime treats externref
  * as opaque, so any injective map that avoids NULL will do.  N + 1 keeps
  * the values readable in a debugger. */
-void *spec_extern_ref(uint64_t n) {
-    return (void *)(uintptr_t)(n + 1);
-}
+void *spec_extern_ref(uint64_t n) { return (void *)(uintptr_t)(n + 1); }
 
-static uint64_t extern_ref_number(void *ref) {
-    return (uint64_t)(uintptr_t)ref - 1;
-}
+static uint64_t extern_ref_number(void *ref) { return (uint64_t)(uintptr_t)ref - 1; }
 
 w2n_value spec_to_runtime(const spec_value *v) {
     w2n_value out;
@@ -53,15 +45,9 @@ w2n_value spec_to_runtime(const spec_value *v) {
         break;
     }
     case W2N_I64:
-    case W2N_F64:
-        memcpy(&out.of, &v->bits, sizeof v->bits);
-        break;
-    case W2N_V128:
-        memcpy(out.of.v128, v->v128, 16);
-        break;
-    default:
-        out.of.ref = v->pattern == SPEC_REF_NULL ? NULL : spec_extern_ref(v->bits);
-        break;
+    case W2N_F64: memcpy(&out.of, &v->bits, sizeof v->bits); break;
+    case W2N_V128: memcpy(out.of.v128, v->v128, 16); break;
+    default: out.of.ref = v->pattern == SPEC_REF_NULL ? NULL : spec_extern_ref(v->bits); break;
     }
     return out;
 }
@@ -84,8 +70,7 @@ static bool float_matches(spec_pattern pattern, uint64_t expected, uint64_t actu
     case SPEC_NAN_ARITHMETIC:
         return wide ? spec_f64_is_arithmetic_nan(actual)
                     : spec_f32_is_arithmetic_nan((uint32_t)actual);
-    default:
-        return expected == actual;
+    default: return expected == actual;
     }
 }
 
@@ -119,10 +104,8 @@ bool spec_value_matches(const spec_value *e, const w2n_value *a) {
     if (family(e->type) != family(a->type))
         return false;
     switch (e->type) {
-    case W2N_I32:
-        return (uint32_t)a->of.i32 == (uint32_t)e->bits;
-    case W2N_I64:
-        return (uint64_t)a->of.i64 == e->bits;
+    case W2N_I32: return (uint32_t)a->of.i32 == (uint32_t)e->bits;
+    case W2N_I64: return (uint64_t)a->of.i64 == e->bits;
     case W2N_F32: {
         uint32_t bits;
         memcpy(&bits, &a->of.f32, sizeof bits);
@@ -133,8 +116,7 @@ bool spec_value_matches(const spec_value *e, const w2n_value *a) {
         memcpy(&bits, &a->of.f64, sizeof bits);
         return float_matches(e->pattern, e->bits, bits, 8);
     }
-    case W2N_V128:
-        return v128_matches(e, a->of.v128);
+    case W2N_V128: return v128_matches(e, a->of.v128);
     default:
         if (e->pattern == SPEC_REF_NULL)
             return a->of.ref == NULL;
@@ -156,8 +138,8 @@ static const char *pattern_text(spec_pattern p) {
 
 /* Lanes of 16 bytes as "shape:l0,l1,..." using the given lane patterns
  * (NULL: all exact). */
-static void format_lanes(const uint8_t *v128, spec_shape shape, const uint8_t *patterns,
-                         char *buf, size_t size) {
+static void format_lanes(const uint8_t *v128, spec_shape shape, const uint8_t *patterns, char *buf,
+                         size_t size) {
     static const char *names[] = {"i32", "i8", "i16", "i32", "i64", "f32", "f64"};
     unsigned bytes = shape == SPEC_SHAPE_NONE ? 4 : shape_lane_bytes(shape);
     size_t used = (size_t)snprintf(buf, size, "v128:%s:", names[shape]);
@@ -188,9 +170,7 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
         snprintf(buf, size, "%s:%" PRIx64, w2n_valtype_name(v->type), bits);
         break;
     }
-    case W2N_V128:
-        format_lanes(v->of.v128, SPEC_SHAPE_I32, NULL, buf, size);
-        break;
+    case W2N_V128: format_lanes(v->of.v128, SPEC_SHAPE_I32, NULL, buf, size); break;
     case W2N_FUNCREF:
     case W2N_EXNREF:
         snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type), v->of.ref ? "nonnull" : "null");
@@ -201,9 +181,7 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
         else
             snprintf(buf, size, "externref:null");
         break;
-    default:
-        snprintf(buf, size, "type-%s", w2n_valtype_name(v->type));
-        break;
+    default: snprintf(buf, size, "type-%s", w2n_valtype_name(v->type)); break;
     }
 }
 

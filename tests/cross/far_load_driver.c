@@ -18,8 +18,7 @@
 static int failures;
 
 static void check(const char *what, int ok, const char *detail) {
-    printf("  %-34s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "",
-           detail ? detail : "");
+    printf("  %-34s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "", detail ? detail : "");
     failures += !ok;
 }
 
@@ -33,8 +32,8 @@ static w2n_func *export(w2n_instance *inst, const char *name) {
 }
 
 /* Call and return the single result (or a trap message in *trapped). */
-static w2n_value call(w2n_store *store, w2n_instance *inst, const char *name,
-                      const w2n_value *args, uint32_t nargs, char *trapped) {
+static w2n_value call(w2n_store *store, w2n_instance *inst, const char *name, const w2n_value *args,
+                      uint32_t nargs, char *trapped) {
     w2n_value r;
     memset(&r, 0, sizeof r);
     w2n_trap trap;
@@ -54,8 +53,7 @@ static void expect_i64(w2n_store *s, w2n_instance *inst, const char *name, const
     w2n_value r = call(s, inst, name, a, n, trapped);
     snprintf(what, sizeof what, "%s", name);
     snprintf(detail, sizeof detail, "got %" PRId64 " want %" PRId64 "%s%s",
-             r.type == W2N_I32 ? (int64_t)r.of.i32 : r.of.i64, want, *trapped ? ", " : "",
-             trapped);
+             r.type == W2N_I32 ? (int64_t)r.of.i32 : r.of.i64, want, *trapped ? ", " : "", trapped);
     int64_t got = r.type == W2N_I32 ? (int64_t)r.of.i32 : r.of.i64;
     check(what, !*trapped && got == want, detail);
 }
@@ -77,8 +75,8 @@ static int64_t le64(const char *s) {
 
 static void run(const uint8_t *bytes, size_t size, int far) {
     uintptr_t target = (uintptr_t)memmove, dist = (uintptr_t)16 << 30;
-    uintptr_t hint = far ? (target > 2 * dist ? target - dist : target + dist) & ~(uintptr_t)0xffff
-                         : 0;
+    uintptr_t hint =
+        far ? (target > 2 * dist ? target - dist : target + dist) & ~(uintptr_t)0xffff : 0;
     w2n_object *obj;
     w2n_error err;
     if (w2n_object_load_at(bytes, size, NULL, hint, &obj, &err) != W2N_OK) {
@@ -94,8 +92,8 @@ static void run(const uint8_t *bytes, size_t size, int far) {
            w2n_arch_name(w2n_host_arch()), far ? "far" : "anywhere", d1 / 1073741824.0,
            d2 / 1073741824.0, w2n_image_stub_uses(obj->image));
     if (far)
-        check("beyond every direct-branch range", d1 > ((uintptr_t)2 << 30) &&
-              d2 > ((uintptr_t)2 << 30), NULL);
+        check("beyond every direct-branch range",
+              d1 > ((uintptr_t)2 << 30) && d2 > ((uintptr_t)2 << 30), NULL);
 
     w2n_store *store = w2n_store_new(NULL);
     w2n_instance *inst;

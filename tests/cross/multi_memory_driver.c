@@ -22,8 +22,7 @@
 static int failures;
 
 static void check(const char *what, int ok, const char *detail) {
-    printf("  %-46s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "",
-           detail ? detail : "");
+    printf("  %-46s %s%s%s\n", what, ok ? "ok" : "FAIL", detail ? ": " : "", detail ? detail : "");
     failures += !ok;
 }
 
@@ -96,8 +95,8 @@ static void run_copies(w2n_store *store, w2n_instance *inst) {
     w2n_value loop[] = {w2n_i32(2000), w2n_i32(100), w2n_i32(40)};
     expect_int(store, inst, "copy_loop", loop, 3, want);
     uint8_t *m0 = w2n_memory_data(w2n_instance_memory(inst));
-    check("memory 0 holds both copies", !memcmp(m0 + 1000, block, 40) &&
-          !memcmp(m0 + 2000, block, 40), NULL);
+    check("memory 0 holds both copies",
+          !memcmp(m0 + 1000, block, 40) && !memcmp(m0 + 2000, block, 40), NULL);
     check("memory 0 keeps its own data", !memcmp(m0, "memory zero", 11), NULL);
     /* Past memory 1's end (2 pages) the copies trap; memory 0 is 1 page. */
     w2n_value far_src[] = {w2n_i32(0), w2n_i32(2 * 65536 - 8), w2n_i32(16)};
@@ -108,15 +107,16 @@ static void run_copies(w2n_store *store, w2n_instance *inst) {
     check("a trapping memory.copy writes nothing", m0[65536 - 8] == 0, NULL);
     expect_trap(store, inst, "copy_loop", far_dst, 3);
     /* The byte loop stores one byte at a time: the 8 before the end stay. */
-    check("a trapping byte loop keeps its first 8 bytes", !memcmp(m0 + 65536 - 8, block, 8),
-          NULL);
+    check("a trapping byte loop keeps its first 8 bytes", !memcmp(m0 + 65536 - 8, block, 8), NULL);
 }
 
 static void run_accesses(w2n_store *store, w2n_instance *inst) {
     w2n_memory *m1 = w2n_instance_memory_at(inst, 1);
-    check("memory 1 by index and by export", m1 && m1 == export(inst, "mem1").of.memory &&
-          w2n_instance_memory_at(inst, 0) == export(inst, "mem0").of.memory &&
-          !w2n_instance_memory_at(inst, 2), NULL);
+    check("memory 1 by index and by export",
+          m1 && m1 == export(inst, "mem1").of.memory &&
+              w2n_instance_memory_at(inst, 0) == export(inst, "mem0").of.memory &&
+              !w2n_instance_memory_at(inst, 2),
+          NULL);
     expect_int(store, inst, "size0", NULL, 0, 1);
     expect_int(store, inst, "size1", NULL, 0, 2);
     /* Memory 1's address 70000 is in bounds, memory 0's is not. */
@@ -130,12 +130,11 @@ static void run_accesses(w2n_store *store, w2n_instance *inst) {
     expect_done(store, inst, "fill1", fill, 3);
     expect_done(store, inst, "init1", (w2n_value[]){w2n_i32(305)}, 1);
     uint8_t *d1 = w2n_memory_data(m1);
-    check("memory.fill and memory.init on memory 1", !memcmp(d1 + 300, "xxxxxPASSIVE", 12),
-          NULL);
+    check("memory.fill and memory.init on memory 1", !memcmp(d1 + 300, "xxxxxPASSIVE", 12), NULL);
     expect_done(store, inst, "simd_copy", (w2n_value[]){w2n_i32(3000), w2n_i32(300)}, 2);
     uint8_t *m0 = w2n_memory_data(w2n_instance_memory(inst));
-    check("v128 and lane accesses across memories", !memcmp(m0 + 3000, "xxxxxPASSIVE", 12) &&
-          !memcmp(m0 + 3016, d1 + 304, 4), NULL);
+    check("v128 and lane accesses across memories",
+          !memcmp(m0 + 3000, "xxxxxPASSIVE", 12) && !memcmp(m0 + 3016, d1 + 304, 4), NULL);
     /* Grow memory 1 to its maximum of 3 pages, not past it. */
     expect_int(store, inst, "grow1", (w2n_value[]){w2n_i32(1)}, 1, 2);
     expect_int(store, inst, "grow1", (w2n_value[]){w2n_i32(1)}, 1, -1);

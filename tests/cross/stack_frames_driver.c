@@ -23,7 +23,11 @@
 #include "seal.h"
 #include "w2n/file.h"
 
-enum { PAGE = 4096, CANARY = 1024 * 1024, FILL = 0xa5 };
+enum {
+    PAGE = 4096,
+    CANARY = 1024 * 1024,
+    FILL = 0xa5
+};
 
 static int failures;
 
@@ -52,7 +56,8 @@ static void expect_exhausted(const run *r, const char *what) {
     char detail[300];
     snprintf(detail, sizeof detail, "%s",
              r->status == W2N_ERR_TRAP ? r->trap.message
-             : r->status == W2N_OK     ? "returned normally" : r->err.message);
+             : r->status == W2N_OK     ? "returned normally"
+                                       : r->err.message);
     check(what, r->status == W2N_ERR_TRAP && !strcmp(r->trap.message, "call stack exhausted"),
           detail);
 }
@@ -166,7 +171,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s OBJECT\n", argv[0]);
         return 2;
     }
-    setvbuf(stdout, NULL, _IOLBF, 0);     /* each line out before a crash */
+    setvbuf(stdout, NULL, _IOLBF, 0); /* each line out before a crash */
     uint8_t *bytes;
     size_t size;
     w2n_error err;

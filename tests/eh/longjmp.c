@@ -29,7 +29,7 @@ __attribute__((export_name("deep"))) int deep(int n) {
     frames = 0;
     int got = setjmp(outer);
     if (got == 0)
-        return descend(n, 1000) - 1;    /* never: descend jumps */
+        return descend(n, 1000) - 1; /* never: descend jumps */
     return got + frames;
 }
 
@@ -37,7 +37,7 @@ __attribute__((export_name("deep"))) int deep(int n) {
  * the jump must pass it (its buffer is not the target's). */
 __attribute__((noinline)) static int middle(int n) {
     if (setjmp(inner) != 0)
-        return -1;                      /* not the target: never */
+        return -1; /* not the target: never */
     return descend(n, 7);
 }
 

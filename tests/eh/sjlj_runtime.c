@@ -24,7 +24,6 @@ uint32_t __wasm_setjmp_test(void *env, void *invocation) {
 _Noreturn void __wasm_longjmp(void *env, int value) {
     jump_target *t = env;
     t->arg.env = env;
-    t->arg.value = value ? value : 1;   /* longjmp(env, 0) returns 1 */
-    __builtin_wasm_throw(1, &t->arg);   /* tag 1: C's longjmp */
+    t->arg.value = value ? value : 1; /* longjmp(env, 0) returns 1 */
+    __builtin_wasm_throw(1, &t->arg); /* tag 1: C's longjmp */
 }
-

@@ -7,9 +7,9 @@
 #include <stdint.h>
 
 typedef struct jump_target {
-    void *invocation;           /* the function invocation that called setjmp */
-    uint32_t label;             /* which setjmp call inside it */
-    struct {                    /* the payload of __c_longjmp: LLVM reads it */
+    void *invocation; /* the function invocation that called setjmp */
+    uint32_t label;   /* which setjmp call inside it */
+    struct {          /* the payload of __c_longjmp: LLVM reads it */
         void *env;
         int value;
     } arg;

@@ -46,7 +46,10 @@
 /* SIGINT/SIGTERM end the loop after the current input, so a long run
  * still prints its summary. */
 static volatile sig_atomic_t stop_requested;
-static void request_stop(int sig) { (void)sig; stop_requested = 1; }
+static void request_stop(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
 
 /* SIGALRM: one compile took far too long. */
 static void hang(int sig) {
@@ -169,10 +172,11 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
         ok = false;
     }
     free(obj);
-    bool message_ok = memchr(err.message, 0, sizeof err.message) && err.message[0] &&
-                      !strchr(err.message, '\n');
+    bool message_ok =
+        memchr(err.message, 0, sizeof err.message) && err.message[0] && !strchr(err.message, '\n');
     if (!message_ok || err.code != s || (err.offset != W2N_NO_OFFSET && err.offset > n)) {
-        fprintf(stderr, PROG ": %s -O%d: bad error record (status %d, code %d, offset %llu of %zu)\n",
+        fprintf(stderr,
+                PROG ": %s -O%d: bad error record (status %d, code %d, offset %llu of %zu)\n",
                 t->triple, opt, s, err.code, (unsigned long long)err.offset, n);
         return false;
     }
@@ -188,12 +192,11 @@ static bool compile_one(const uint8_t *wasm, size_t n, const target_info *t, int
             ok = false;
         }
         break;
-    case W2N_ERR_NOMEM:
-        break;
+    case W2N_ERR_NOMEM: break;
     default:
         /* MALFORMED/INVALID after w2n_validate said OK, INTERNAL, anything else. */
-        fprintf(stderr, PROG ": %s -O%d: %s: offset %llu: %s\n", t->triple, opt,
-                w2n_status_name(s), (unsigned long long)err.offset, err.message);
+        fprintf(stderr, PROG ": %s -O%d: %s: offset %llu: %s\n", t->triple, opt, w2n_status_name(s),
+                (unsigned long long)err.offset, err.message);
         ok = false;
     }
     return ok;
@@ -210,8 +213,8 @@ static bool compile_checked(const uint8_t *wasm, size_t n, const target_info *t,
     st->determinism_checks++;
     ok = compile_one(wasm, n, t, opt, v, cfg, st, &second, &second_size) && ok;
     if (second && (second_size != first_size || memcmp(first, second, first_size))) {
-        fprintf(stderr, PROG ": %s -O%d: two compiles differ (%zu vs %zu bytes)\n", t->triple,
-                opt, first_size, second_size);
+        fprintf(stderr, PROG ": %s -O%d: two compiles differ (%zu vs %zu bytes)\n", t->triple, opt,
+                first_size, second_size);
         ok = false;
     }
     free(second);
@@ -279,7 +282,7 @@ static int by_count(const void *a, const void *b) {
 
 static void report(stats *st, unsigned long long iterations, uint64_t seed, double secs) {
     printf(PROG ": seed %llu, %llu iterations in %.1f s: %llu mutants, %llu valid, %llu compiles "
-           "(%llu ok, %llu unsupported), %llu determinism checks, %llu failures\n",
+                "(%llu ok, %llu unsupported), %llu determinism checks, %llu failures\n",
            (unsigned long long)seed, iterations, secs, st->mutants, st->valid, st->compiles, st->ok,
            st->unsupported, st->determinism_checks, st->failures);
     if (st->nunsup) /* qsort must not get NULL, even for no items */
@@ -340,8 +343,11 @@ int main(int argc, char **argv) {
     fuzz_rng_seed(seed);
     /* Generated modules use the Wasm 3.0 features too (tail calls, several
      * and 64-bit memories, extended constants): all three targets compile them. */
-    fuzz_gen_options gen_opts = {.simd = true, .tail_calls = true, .multi_memory = true,
-                                 .memory64 = true, .extended_const = true};
+    fuzz_gen_options gen_opts = {.simd = true,
+                                 .tail_calls = true,
+                                 .multi_memory = true,
+                                 .memory64 = true,
+                                 .extended_const = true};
     stats st = {0};
     fuzz_buf m = {0};
     double start = now();

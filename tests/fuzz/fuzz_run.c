@@ -55,12 +55,16 @@
 /* SIGINT/SIGTERM end the loop after the current input, so a long run
  * still prints its summary. */
 static volatile sig_atomic_t stop_requested;
-static void request_stop(int sig) { (void)sig; stop_requested = 1; }
+static void request_stop(int sig) {
+    (void)sig;
+    stop_requested = 1;
+}
 
 /* SIGALRM: a compile or a call ran far too long (the fuel bounds every run). */
 static void hang(int sig) {
     static const char msg[] = "w2n-fuzz-run: a w2n compile or call took over 60 s "
-                              "(input in " "fuzz-run-current.wasm)\n";
+                              "(input in "
+                              "fuzz-run-current.wasm)\n";
     (void)sig;
     ssize_t ignored = write(2, msg, sizeof msg - 1);
     (void)ignored;
@@ -257,8 +261,8 @@ static bool compare(const run *w, const run *ref, const char *oracle, const char
     if (w->failed || ref->failed) {
         if (w->failed && ref->failed)
             return true; /* both refused: not a difference in execution */
-        fprintf(stderr, PROG ": %s: w2n %s, %s %s\n", label, w->failed ? w->why : "ran",
-                oracle, ref->failed ? ref->why : "ran");
+        fprintf(stderr, PROG ": %s: w2n %s, %s %s\n", label, w->failed ? w->why : "ran", oracle,
+                ref->failed ? ref->why : "ran");
         return false;
     }
     bool same = w->n == ref->n;
@@ -289,7 +293,7 @@ static bool compare(const run *w, const run *ref, const char *oracle, const char
 
 typedef struct cross_target {
     const char *triple;
-    const char *runner;   /* shell words before "--invoke NAME OBJ" */
+    const char *runner; /* shell words before "--invoke NAME OBJ" */
 } cross_target;
 
 /* The host's outcome in w2n-run's words, plus the exit status. */
@@ -385,10 +389,11 @@ static double now(void) {
 }
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
-                 "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-                 "       [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]\n"
-                 "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
+    fprintf(out,
+            "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
+            "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
+            "       [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]\n"
+            "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -479,8 +484,12 @@ int main(int argc, char **argv) {
     signal(SIGTERM, request_stop);
     signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
-    fuzz_gen_options gopts = {.deterministic = true, .no_params = true, .simd = true,
-                              .tail_calls = wasm3, .multi_memory = wasm3, .memory64 = wasm3,
+    fuzz_gen_options gopts = {.deterministic = true,
+                              .no_params = true,
+                              .simd = true,
+                              .tail_calls = wasm3,
+                              .multi_memory = wasm3,
+                              .memory64 = wasm3,
                               .extended_const = wasm3};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
@@ -500,7 +509,8 @@ int main(int argc, char **argv) {
         }
         int opt = fixed_opt >= 0 ? fixed_opt : (it % 2 ? 0 : 2);
         w2n_bounds_mode bounds = fixed_bounds >= 0 ? (w2n_bounds_mode)fixed_bounds
-                                 : it % 3 == 2 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
+                                 : it % 3 == 2     ? W2N_BOUNDS_EXPLICIT
+                                                   : W2N_BOUNDS_GUARD;
         alarm(60); /* a hang in w2n is a failure too (SIGALRM ends us) */
         bool interruptible = it % 4 == 1, fuel = it % 5 == 3;
         run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, &w);
@@ -549,8 +559,9 @@ int main(int argc, char **argv) {
     remove(SCRIPT);
     remove("fuzz-run-cross.o");
     printf(PROG ": seed %llu: %llu modules in %.1f s: %llu agreed (%llu refused by both), "
-           "%llu mismatches; %llu export calls, %llu trapped",
-           (unsigned long long)seed, it, now() - start, agreed, refused, mismatches, exports, traps);
+                "%llu mismatches; %llu export calls, %llu trapped",
+           (unsigned long long)seed, it, now() - start, agreed, refused, mismatches, exports,
+           traps);
     if (use_spec)
         printf("; %llu against the reference interpreter", spec_runs);
     if (tolerate_dead_loads)

@@ -53,15 +53,15 @@ static bool check_one(const uint8_t *src, size_t n, bool verbose, size_t counts[
         ok = false;
     if (err.code != st || (err.offset != W2N_NO_OFFSET && err.offset > n))
         ok = false;
-    if (!memchr(err.message, 0, sizeof err.message) || !err.message[0] ||
-        strchr(err.message, '\n'))
+    if (!memchr(err.message, 0, sizeof err.message) || !err.message[0] || strchr(err.message, '\n'))
         ok = false;
     if (verbose)
         printf("%s: offset %llu: %s\n", w2n_status_name(st), (unsigned long long)err.offset,
                err.message);
     if (!ok)
-        fprintf(stderr, "w2n-fuzz-validate: bad rejection: status %d, code %d, offset %llu of %zu\n",
-                st, err.code, (unsigned long long)err.offset, n);
+        fprintf(stderr,
+                "w2n-fuzz-validate: bad rejection: status %d, code %d, offset %llu of %zu\n", st,
+                err.code, (unsigned long long)err.offset, n);
     return ok;
 }
 
@@ -135,7 +135,8 @@ int main(int argc, char **argv) {
                 fwrite(m.b, 1, m.n, f);
                 fclose(f);
             }
-            fprintf(stderr, "w2n-fuzz-validate: iteration %llu failed (input in fuzz-failure.wasm)\n", it);
+            fprintf(stderr,
+                    "w2n-fuzz-validate: iteration %llu failed (input in fuzz-failure.wasm)\n", it);
             status = 1;
         }
     }

@@ -20,13 +20,35 @@
 
 #include "gen.h"
 
-enum { I32 = 0x7F, I64 = 0x7E, F32 = 0x7D, F64 = 0x7C, V128 = 0x7B, FUNCREF = 0x70 };
-enum { MAX_FUNCS = 8, MAX_LOCALS = 12, MAX_LABELS = 64, MAX_GLOBALS = 6, MAX_DEPTH = 5 };
-enum { MAX_MEMS = 3 };
+enum {
+    I32 = 0x7F,
+    I64 = 0x7E,
+    F32 = 0x7D,
+    F64 = 0x7C,
+    V128 = 0x7B,
+    FUNCREF = 0x70
+};
+enum {
+    MAX_FUNCS = 8,
+    MAX_LOCALS = 12,
+    MAX_LABELS = 64,
+    MAX_GLOBALS = 6,
+    MAX_DEPTH = 5
+};
+enum {
+    MAX_MEMS = 3
+};
 /* Label kinds; else the label's one value type.  LABEL_COUNTED: a counted
  * loop, which no branch may restart (it has no fuel check to end it). */
-enum { LABEL_NONE = 0, LABEL_FUNC = 1, LABEL_MULTI = 2, LABEL_COUNTED = 3 };
-enum { MAX_BLOCK_TYPES = 4 };
+enum {
+    LABEL_NONE = 0,
+    LABEL_FUNC = 1,
+    LABEL_MULTI = 2,
+    LABEL_COUNTED = 3
+};
+enum {
+    MAX_BLOCK_TYPES = 4
+};
 
 typedef struct fsig {
     uint8_t params[3], nparams;
@@ -35,34 +57,34 @@ typedef struct fsig {
 
 typedef struct gen {
     const fuzz_gen_options *o;
-    fuzz_buf *out;                /* the body being generated */
+    fuzz_buf *out; /* the body being generated */
     fsig funcs[MAX_FUNCS];
     unsigned nfuncs, cur;
-    fsig blocks[MAX_BLOCK_TYPES];  /* block types with parameters: type index nfuncs + i */
+    fsig blocks[MAX_BLOCK_TYPES]; /* block types with parameters: type index nfuncs + i */
     unsigned nblocks;
     uint8_t globals[MAX_GLOBALS];
     bool gmut[MAX_GLOBALS];
-    bool gknown[MAX_GLOBALS];      /* an immutable integer global whose value is gval */
+    bool gknown[MAX_GLOBALS]; /* an immutable integer global whose value is gval */
     int64_t gval[MAX_GLOBALS];
     unsigned nglobals;
     unsigned nmems;
     bool mem64[MAX_MEMS];
-    bool tail;                     /* this module makes tail calls */
-    bool wide_counters;            /* i64 loop counters (memory 0 is 64-bit) */
-    bool ext_const;                /* and uses extended constant expressions */
+    bool tail;          /* this module makes tail calls */
+    bool wide_counters; /* i64 loop counters (memory 0 is 64-bit) */
+    bool ext_const;     /* and uses extended constant expressions */
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
     uint8_t labels[MAX_LABELS];
     unsigned nlabels;
     unsigned budget;
-    unsigned counters;            /* first of MAX_DEPTH i32 loop-counter locals */
+    unsigned counters; /* first of MAX_DEPTH i32 loop-counter locals */
     unsigned loop_depth;
-    bool counted[MAX_DEPTH + 1];  /* per open loop: ends on its counter alone */
+    bool counted[MAX_DEPTH + 1]; /* per open loop: ends on its counter alone */
 } gen;
 
 /* Numeric instructions by signature: result, operand types (0 = none). */
 typedef struct numop {
-    uint32_t code;                /* byte, or 0xFC00 | sub for the 0xFC prefix */
+    uint32_t code; /* byte, or 0xFC00 | sub for the 0xFC prefix */
     uint8_t res, a, b;
 } numop;
 
@@ -79,39 +101,39 @@ static void add_ops(uint32_t first, uint32_t last, uint8_t res, uint8_t a, uint8
 static void init_ops(void) {
     if (nops)
         return;
-    add_ops(0x45, 0x45, I32, I32, 0);      /* i32.eqz */
-    add_ops(0x46, 0x4F, I32, I32, I32);    /* i32 compares */
-    add_ops(0x50, 0x50, I32, I64, 0);      /* i64.eqz */
+    add_ops(0x45, 0x45, I32, I32, 0);   /* i32.eqz */
+    add_ops(0x46, 0x4F, I32, I32, I32); /* i32 compares */
+    add_ops(0x50, 0x50, I32, I64, 0);   /* i64.eqz */
     add_ops(0x51, 0x5A, I32, I64, I64);
     add_ops(0x5B, 0x60, I32, F32, F32);
     add_ops(0x61, 0x66, I32, F64, F64);
-    add_ops(0x67, 0x69, I32, I32, 0);      /* clz ctz popcnt */
-    add_ops(0x6A, 0x78, I32, I32, I32);    /* add .. rotr */
+    add_ops(0x67, 0x69, I32, I32, 0);   /* clz ctz popcnt */
+    add_ops(0x6A, 0x78, I32, I32, I32); /* add .. rotr */
     add_ops(0x79, 0x7B, I64, I64, 0);
     add_ops(0x7C, 0x8A, I64, I64, I64);
-    add_ops(0x8B, 0x91, F32, F32, 0);      /* abs .. sqrt */
-    add_ops(0x92, 0x98, F32, F32, F32);    /* add .. copysign */
+    add_ops(0x8B, 0x91, F32, F32, 0);   /* abs .. sqrt */
+    add_ops(0x92, 0x98, F32, F32, F32); /* add .. copysign */
     add_ops(0x99, 0x9F, F64, F64, 0);
     add_ops(0xA0, 0xA6, F64, F64, F64);
-    add_ops(0xA7, 0xA7, I32, I64, 0);      /* wrap */
-    add_ops(0xA8, 0xA9, I32, F32, 0);      /* trunc (trapping) */
+    add_ops(0xA7, 0xA7, I32, I64, 0); /* wrap */
+    add_ops(0xA8, 0xA9, I32, F32, 0); /* trunc (trapping) */
     add_ops(0xAA, 0xAB, I32, F64, 0);
-    add_ops(0xAC, 0xAD, I64, I32, 0);      /* extend_i32 */
+    add_ops(0xAC, 0xAD, I64, I32, 0); /* extend_i32 */
     add_ops(0xAE, 0xAF, I64, F32, 0);
     add_ops(0xB0, 0xB1, I64, F64, 0);
-    add_ops(0xB2, 0xB3, F32, I32, 0);      /* convert */
+    add_ops(0xB2, 0xB3, F32, I32, 0); /* convert */
     add_ops(0xB4, 0xB5, F32, I64, 0);
-    add_ops(0xB6, 0xB6, F32, F64, 0);      /* demote */
+    add_ops(0xB6, 0xB6, F32, F64, 0); /* demote */
     add_ops(0xB7, 0xB8, F64, I32, 0);
     add_ops(0xB9, 0xBA, F64, I64, 0);
-    add_ops(0xBB, 0xBB, F64, F32, 0);      /* promote */
-    add_ops(0xBC, 0xBC, I32, F32, 0);      /* reinterpret */
+    add_ops(0xBB, 0xBB, F64, F32, 0); /* promote */
+    add_ops(0xBC, 0xBC, I32, F32, 0); /* reinterpret */
     add_ops(0xBD, 0xBD, I64, F64, 0);
     add_ops(0xBE, 0xBE, F32, I32, 0);
     add_ops(0xBF, 0xBF, F64, I64, 0);
-    add_ops(0xC0, 0xC1, I32, I32, 0);      /* extend8_s extend16_s */
+    add_ops(0xC0, 0xC1, I32, I32, 0); /* extend8_s extend16_s */
     add_ops(0xC2, 0xC4, I64, I64, 0);
-    add_ops(0xFC00, 0xFC01, I32, F32, 0);  /* trunc_sat */
+    add_ops(0xFC00, 0xFC01, I32, F32, 0); /* trunc_sat */
     add_ops(0xFC02, 0xFC03, I32, F64, 0);
     add_ops(0xFC04, 0xFC05, I64, F32, 0);
     add_ops(0xFC06, 0xFC07, I64, F64, 0);
@@ -147,9 +169,29 @@ static uint8_t random_numtype(void) {
 }
 
 static int64_t interesting_int(bool wide) {
-    static const int64_t v[] = {0, 1, -1, 2, 7, 8, 31, 32, 33, 63, 64, 255, 256, 0x7FFF, 0x8000,
-                                0xFFFF, 0x10000, 0x7FFFFFFF, -0x7FFFFFFF - 1, 0xFFFFFFFFLL,
-                                0x100000000LL, INT64_MAX, INT64_MIN};
+    static const int64_t v[] = {0,
+                                1,
+                                -1,
+                                2,
+                                7,
+                                8,
+                                31,
+                                32,
+                                33,
+                                63,
+                                64,
+                                255,
+                                256,
+                                0x7FFF,
+                                0x8000,
+                                0xFFFF,
+                                0x10000,
+                                0x7FFFFFFF,
+                                -0x7FFFFFFF - 1,
+                                0xFFFFFFFFLL,
+                                0x100000000LL,
+                                INT64_MAX,
+                                INT64_MIN};
     if (fuzz_below(3) == 0)
         return wide ? (int64_t)fuzz_rnd() : (int32_t)fuzz_rnd();
     int64_t x = v[fuzz_below(sizeof v / sizeof v[0])];
@@ -157,15 +199,22 @@ static int64_t interesting_int(bool wide) {
 }
 
 static void const_of(gen *g, uint8_t t) {
-    static const uint32_t f32s[] = {0, 0x80000000u, 0x3F800000u, 0xBF800000u, 0x3F000000u,
-                                    0x7FC00000u, 0x7F800000u, 0xFF800000u, 0x4F000000u,
-                                    0x5F000000u, 0x4F800000u, 0xCF000000u, 0x00000001u};
-    static const uint64_t f64s[] = {0, 0x8000000000000000ull, 0x3FF0000000000000ull,
-                                    0xBFF0000000000000ull, 0x3FE0000000000000ull,
-                                    0x7FF8000000000000ull, 0x7FF0000000000000ull,
-                                    0xFFF0000000000000ull, 0x41E0000000000000ull,
-                                    0x43E0000000000000ull, 0x41F0000000000000ull,
-                                    0xC1E0000000000000ull, 0x0000000000000001ull};
+    static const uint32_t f32s[] = {0,           0x80000000u, 0x3F800000u, 0xBF800000u, 0x3F000000u,
+                                    0x7FC00000u, 0x7F800000u, 0xFF800000u, 0x4F000000u, 0x5F000000u,
+                                    0x4F800000u, 0xCF000000u, 0x00000001u};
+    static const uint64_t f64s[] = {0,
+                                    0x8000000000000000ull,
+                                    0x3FF0000000000000ull,
+                                    0xBFF0000000000000ull,
+                                    0x3FE0000000000000ull,
+                                    0x7FF8000000000000ull,
+                                    0x7FF0000000000000ull,
+                                    0xFFF0000000000000ull,
+                                    0x41E0000000000000ull,
+                                    0x43E0000000000000ull,
+                                    0x41F0000000000000ull,
+                                    0xC1E0000000000000ull,
+                                    0x0000000000000001ull};
     switch (t) {
     case I32:
         byte(g, 0x41);
@@ -176,8 +225,8 @@ static void const_of(gen *g, uint8_t t) {
         sleb(g, interesting_int(true));
         return;
     case F32: {
-        uint32_t bits = fuzz_below(3) ? f32s[fuzz_below(sizeof f32s / sizeof f32s[0])]
-                                      : (uint32_t)fuzz_rnd();
+        uint32_t bits =
+            fuzz_below(3) ? f32s[fuzz_below(sizeof f32s / sizeof f32s[0])] : (uint32_t)fuzz_rnd();
         byte(g, 0x43);
         for (int i = 0; i < 4; i++)
             byte(g, (uint8_t)(bits >> (8 * i)));
@@ -237,21 +286,19 @@ static void loop_continue(gen *g) {
     bool counted = g->counted[g->loop_depth - 1];
     bool w = g->wide_counters;
     if (counted)
-        byte(g, 0x1A);                                                    /* drop */
+        byte(g, 0x1A); /* drop */
     byte(g, 0x20), uleb(g, c), byte(g, w ? 0x42 : 0x41), sleb(g, 1);
-    byte(g, w ? 0x7C : 0x6A);                                             /* c + 1 */
-    byte(g, 0x22), uleb(g, c);                                            /* tee c */
-    byte(g, w ? 0x42 : 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));       /* K */
+    byte(g, w ? 0x7C : 0x6A);                                      /* c + 1 */
+    byte(g, 0x22), uleb(g, c);                                     /* tee c */
+    byte(g, w ? 0x42 : 0x41), sleb(g, 1 + (int64_t)fuzz_below(6)); /* K */
     bool ne = counted && fuzz_below(2);
-    byte(g, w ? (ne ? 0x52 : 0x54) : (ne ? 0x47 : 0x49));                 /* != or < (u) */
+    byte(g, w ? (ne ? 0x52 : 0x54) : (ne ? 0x47 : 0x49)); /* != or < (u) */
     if (!counted)
-        byte(g, 0x71);                                                    /* and */
+        byte(g, 0x71); /* and */
     byte(g, 0x0D), uleb(g, 0);
 }
 
-static void push_label(gen *g, uint8_t l) {
-    g->labels[g->nlabels++] = l;
-}
+static void push_label(gen *g, uint8_t l) { g->labels[g->nlabels++] = l; }
 
 /* ---- values and statements --------------------------------------------------- */
 
@@ -292,15 +339,15 @@ static void counted_address(gen *g, bool wide) {
     uint8_t cst = wide ? 0x42 : 0x41;
     byte(g, 0x20), uleb(g, g->counters + g->loop_depth - 1);
     if (wide && !g->wide_counters)
-        byte(g, 0xAD);                                                    /* i64.extend_i32_u */
+        byte(g, 0xAD); /* i64.extend_i32_u */
     else if (!wide && g->wide_counters)
-        byte(g, 0xA7);                                                    /* i32.wrap_i64 */
+        byte(g, 0xA7); /* i32.wrap_i64 */
     unsigned shift = (unsigned)fuzz_below(5);
     if (shift)
-        byte(g, cst), sleb(g, shift), byte(g, wide ? 0x86 : 0x74);       /* shl */
+        byte(g, cst), sleb(g, shift), byte(g, wide ? 0x86 : 0x74); /* shl */
     byte(g, cst), sleb(g, wide && !fuzz_below(4) ? PICK(wide_bases) : PICK(bases));
     bool add = fuzz_below(4);
-    byte(g, wide ? (add ? 0x7C : 0x7D) : (add ? 0x6A : 0x6B));           /* add or sub */
+    byte(g, wide ? (add ? 0x7C : 0x7D) : (add ? 0x6A : 0x6B)); /* add or sub */
 }
 
 /* Which memory an access uses: memory 0 half the time. */
@@ -311,8 +358,9 @@ static unsigned pick_memory(const gen *g) {
 /* An address for memory `mem`, mostly inside the first page; for a 64-bit
  * memory an i64, sometimes at the end of memory, past 2^32 or near 2^64. */
 static void address(gen *g, unsigned depth, unsigned mem) {
-    static const int64_t ends[] = {65528, 65535, 65536, 131064, 131072, 0xFFFFFFF8LL,
-                                   0x100000000LL, 0x100000008LL, -1, -8, INT64_MIN};
+    static const int64_t ends[] = {65528,  65535,        65536,         131064,
+                                   131072, 0xFFFFFFF8LL, 0x100000000LL, 0x100000008LL,
+                                   -1,     -8,           INT64_MIN};
     bool wide = g->mem64[mem];
     if (g->loop_depth && !fuzz_below(3)) {
         counted_address(g, wide);
@@ -339,9 +387,12 @@ static void address(gen *g, unsigned depth, unsigned mem) {
  * too: the reference interpreter (at 285a903) checks an offset against
  * memory 0's address type whatever the memory index, and refuses them. */
 static void memarg(gen *g, unsigned natural_log2, unsigned mem) {
-    static const uint64_t far[] = {65528, 65535, 65536, 131064, 0xFFFFFFFFu, 0x100000000ull,
-                                   1ull << 63, UINT64_MAX, UINT64_MAX - 7};
-    enum { FAR_BELOW_2_32 = 5 };
+    static const uint64_t far[] = {65528,      65535,       65536,
+                                   131064,     0xFFFFFFFFu, 0x100000000ull,
+                                   1ull << 63, UINT64_MAX,  UINT64_MAX - 7};
+    enum {
+        FAR_BELOW_2_32 = 5
+    };
     uint64_t align = fuzz_below(natural_log2 + 1);
     bool indexed = mem || (g->nmems > 1 && !fuzz_below(8));
     uleb(g, indexed ? align | 0x40 : align);
@@ -355,9 +406,7 @@ static void memarg(gen *g, unsigned natural_log2, unsigned mem) {
 }
 
 /* A length or a small constant in memory `mem`'s address type. */
-static void mem_const(gen *g, bool wide, int64_t v) {
-    byte(g, wide ? 0x42 : 0x41), sleb(g, v);
-}
+static void mem_const(gen *g, bool wide, int64_t v) { byte(g, wide ? 0x42 : 0x41), sleb(g, v); }
 
 static void simd_load(gen *g, unsigned depth);
 static void simd_store(gen *g, unsigned depth);
@@ -367,10 +416,11 @@ static void load(gen *g, uint8_t t, unsigned depth) {
         simd_load(g, depth);
         return;
     }
-    static const struct { uint8_t op, t, log2; } loads[] = {
-        {0x28, I32, 2}, {0x29, I64, 3}, {0x2A, F32, 2}, {0x2B, F64, 3}, {0x2C, I32, 0},
-        {0x2D, I32, 0}, {0x2E, I32, 1}, {0x2F, I32, 1}, {0x30, I64, 0}, {0x31, I64, 0},
-        {0x32, I64, 1}, {0x33, I64, 1}, {0x34, I64, 2}, {0x35, I64, 2}};
+    static const struct {
+        uint8_t op, t, log2;
+    } loads[] = {{0x28, I32, 2}, {0x29, I64, 3}, {0x2A, F32, 2}, {0x2B, F64, 3}, {0x2C, I32, 0},
+                 {0x2D, I32, 0}, {0x2E, I32, 1}, {0x2F, I32, 1}, {0x30, I64, 0}, {0x31, I64, 0},
+                 {0x32, I64, 1}, {0x33, I64, 1}, {0x34, I64, 2}, {0x35, I64, 2}};
     for (;;) {
         size_t k = fuzz_below(sizeof loads / sizeof loads[0]);
         if (loads[k].t != t)
@@ -388,9 +438,10 @@ static void store(gen *g, unsigned depth) {
         simd_store(g, depth);
         return;
     }
-    static const struct { uint8_t op, t, log2; } stores[] = {
-        {0x36, I32, 2}, {0x37, I64, 3}, {0x38, F32, 2}, {0x39, F64, 3}, {0x3A, I32, 0},
-        {0x3B, I32, 1}, {0x3C, I64, 0}, {0x3D, I64, 1}, {0x3E, I64, 2}};
+    static const struct {
+        uint8_t op, t, log2;
+    } stores[] = {{0x36, I32, 2}, {0x37, I64, 3}, {0x38, F32, 2}, {0x39, F64, 3}, {0x3A, I32, 0},
+                  {0x3B, I32, 1}, {0x3C, I64, 0}, {0x3D, I64, 1}, {0x3E, I64, 2}};
     size_t k;
     do
         k = fuzz_below(sizeof stores / sizeof stores[0]);
@@ -485,12 +536,8 @@ static bool tail_call(gen *g, unsigned depth) {
 
 static void ref_value(gen *g, unsigned depth) {
     switch (fuzz_below(3)) {
-    case 0:
-        byte(g, 0xD0), byte(g, FUNCREF);
-        break;
-    case 1:
-        byte(g, 0xD2), uleb(g, fuzz_below(g->nfuncs));
-        break;
+    case 0: byte(g, 0xD0), byte(g, FUNCREF); break;
+    case 1: byte(g, 0xD2), uleb(g, fuzz_below(g->nfuncs)); break;
     default:
         value(g, I32, depth + 1); /* table.get, may trap */
         byte(g, 0x25), uleb(g, 0);
@@ -620,13 +667,17 @@ static void value(gen *g, uint8_t t, unsigned depth) {
     g->budget--;
     int j;
     switch (fuzz_below(16)) {
-    case 0: case 1: case 2: case 3: case 4: case 5:
+    case 0:
+    case 1:
+    case 2:
+    case 3:
+    case 4:
+    case 5:
         if (numeric(g, t, depth))
             return;
         break;
-    case 6: case 7:
-        load(g, t, depth);
-        return;
+    case 6:
+    case 7: load(g, t, depth); return;
     case 8:
         value(g, t, depth + 1);
         value(g, t, depth + 1);
@@ -636,7 +687,8 @@ static void value(gen *g, uint8_t t, unsigned depth) {
         else
             byte(g, 0x1C), uleb(g, 1), byte(g, t);
         return;
-    case 9: case 10:
+    case 9:
+    case 10:
         for (unsigned k = 0; k < g->nblocks && fuzz_below(2); k++)
             if (g->blocks[k].nresults == 1 && g->blocks[k].results[0] == t) {
                 multi_block(g, k, depth);
@@ -668,8 +720,7 @@ static void value(gen *g, uint8_t t, unsigned depth) {
             return;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     leaf(g, t);
 }
@@ -780,7 +831,8 @@ static void stmt(gen *g, unsigned depth) {
             return;
         }
         break;
-    case 0: case 1: {
+    case 0:
+    case 1: {
         if (!g->nlocals)
             break;
         unsigned i = (unsigned)fuzz_below(g->nlocals);
@@ -796,9 +848,8 @@ static void stmt(gen *g, unsigned depth) {
         byte(g, 0x24), uleb(g, i);
         return;
     }
-    case 3: case 4:
-        store(g, depth);
-        return;
+    case 3:
+    case 4: store(g, depth); return;
     case 5:
         value(g, random_numtype(), depth + 1);
         byte(g, 0x1A);
@@ -852,9 +903,7 @@ static void stmt(gen *g, unsigned depth) {
             return;
         }
         break;
-    case 11:
-        bulk(g, depth);
-        return;
+    case 11: bulk(g, depth); return;
     case 12:
         if (!fuzz_below(8)) {
             for (unsigned i = 0; i < g->funcs[g->cur].nresults; i++)
@@ -863,8 +912,7 @@ static void stmt(gen *g, unsigned depth) {
             return;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     byte(g, 0x01); /* nop */
 }
@@ -875,18 +923,17 @@ static void stmt(gen *g, unsigned depth) {
  * produce a NaN from non-NaN inputs nor pass a payload on, so two correct
  * engines give the same bits; the others are left out in deterministic mode. */
 static const uint8_t v_bin_exact[] = {
-    14, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55,
-    56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 66, 67, 68, 69, 70, 71, 72, 73, 74, 75, 76, 78,
-    79, 80, 81, 101, 102, 110, 111, 112, 113, 114, 115, 118, 119, 120, 121, 123, 130, 133,
-    134, 142, 143, 144, 145, 146, 147, 149, 150, 151, 152, 153, 155, 156, 157, 158, 159, 174,
-    177, 181, 182, 183, 184, 185, 186, 188, 189, 190, 191, 206, 209, 213, 214, 215, 216, 217,
-    218, 219, 220, 221, 222, 223};
+    14,  35,  36,  37,  38,  39,  40,  41,  42,  43,  44,  45,  46,  47,  48,  49,  50,  51,
+    52,  53,  54,  55,  56,  57,  58,  59,  60,  61,  62,  63,  64,  65,  66,  67,  68,  69,
+    70,  71,  72,  73,  74,  75,  76,  78,  79,  80,  81,  101, 102, 110, 111, 112, 113, 114,
+    115, 118, 119, 120, 121, 123, 130, 133, 134, 142, 143, 144, 145, 146, 147, 149, 150, 151,
+    152, 153, 155, 156, 157, 158, 159, 174, 177, 181, 182, 183, 184, 185, 186, 188, 189, 190,
+    191, 206, 209, 213, 214, 215, 216, 217, 218, 219, 220, 221, 222, 223};
 static const uint8_t v_bin_float[] = {228, 229, 230, 231, 232, 233, 234, 235,
                                       240, 241, 242, 243, 244, 245, 246, 247};
-static const uint8_t v_un_exact[] = {77, 96, 97, 98, 124, 125, 126, 127, 128, 129, 135, 136,
-                                     137, 138, 160, 161, 167, 168, 169, 170, 192, 193, 199,
-                                     200, 201, 202, 224, 225, 236, 237, 248, 249, 250, 251,
-                                     252, 253, 254, 255};
+static const uint8_t v_un_exact[] = {
+    77,  96,  97,  98,  124, 125, 126, 127, 128, 129, 135, 136, 137, 138, 160, 161, 167, 168, 169,
+    170, 192, 193, 199, 200, 201, 202, 224, 225, 236, 237, 248, 249, 250, 251, 252, 253, 254, 255};
 static const uint8_t v_un_float[] = {94, 95, 103, 104, 105, 106, 116, 117, 122, 148, 227, 239};
 static const uint8_t v_shift[] = {107, 108, 109, 139, 140, 141, 171, 172, 173, 203, 204, 205};
 static const uint8_t v_test[] = {83, 99, 100, 131, 132, 163, 164, 195, 196}; /* -> i32 */
@@ -908,9 +955,10 @@ static void simd_op(gen *g, unsigned sub) {
 }
 
 static void simd_load(gen *g, unsigned depth) {
-    static const struct { uint8_t sub, log2; } plain[] = {
-        {0, 4}, {1, 3}, {2, 3}, {3, 3}, {4, 3}, {5, 3}, {6, 3}, {7, 0},
-        {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3}};
+    static const struct {
+        uint8_t sub, log2;
+    } plain[] = {{0, 4}, {1, 3}, {2, 3}, {3, 3},  {4, 3},  {5, 3}, {6, 3},
+                 {7, 0}, {8, 1}, {9, 2}, {10, 3}, {92, 2}, {93, 3}};
     unsigned mem = pick_memory(g);
     if (fuzz_below(4)) {
         size_t k = fuzz_below(sizeof plain / sizeof plain[0]);
@@ -975,7 +1023,8 @@ static bool simd_value(gen *g, uint8_t t, unsigned depth) {
         simd_op(g, sp.sub);
         return true;
     }
-    case 1: case 2: /* binary */
+    case 1:
+    case 2: /* binary */
         value(g, V128, depth + 1);
         value(g, V128, depth + 1);
         simd_op(g, det || fuzz_below(3) ? PICK(v_bin_exact) : PICK(v_bin_float));
@@ -1012,9 +1061,7 @@ static bool simd_value(gen *g, uint8_t t, unsigned depth) {
         for (int i = 0; i < 16; i++)
             byte(g, (uint8_t)fuzz_below(32));
         return true;
-    default:
-        simd_load(g, depth);
-        return true;
+    default: simd_load(g, depth); return true;
     }
 }
 
@@ -1072,8 +1119,7 @@ static void int_const_expr(gen *g, uint8_t t, uint64_t v, unsigned nglobals, uns
             return;
         }
         break;
-    default:
-        break;
+    default: break;
     }
     int_const(g, t, v);
 }

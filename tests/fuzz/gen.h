@@ -46,12 +46,12 @@
 #include "mutate.h"
 
 typedef struct fuzz_gen_options {
-    bool deterministic;    /* see above */
-    bool no_params;        /* exported functions take no parameters */
-    bool simd;             /* about half of the modules also use v128 */
-    unsigned max_funcs;    /* 0 = default (5) */
-    unsigned fuel;         /* 0 = default (1000) */
-    bool tail_calls;       /* Wasm 3.0 options: see above */
+    bool deterministic; /* see above */
+    bool no_params;     /* exported functions take no parameters */
+    bool simd;          /* about half of the modules also use v128 */
+    unsigned max_funcs; /* 0 = default (5) */
+    unsigned fuel;      /* 0 = default (1000) */
+    bool tail_calls;    /* Wasm 3.0 options: see above */
     bool multi_memory;
     bool memory64;
     bool extended_const;

@@ -153,9 +153,9 @@ static void erase(fuzz_buf *m, size_t at, size_t n) {
 
 /* LEB128 encodings at and past the limits of the format. */
 static size_t interesting_leb(uint8_t out[16]) {
-    static const uint64_t values[] = {0, 1, 0x3F, 0x40, 0x7F, 0x80, 0x3FFF, 0x4000, 0xFFFF,
-                                      0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF,
-                                      0x100000000ull, UINT64_MAX};
+    static const uint64_t values[] = {
+        0,      1,       0x3F,       0x40,       0x7F,       0x80,           0x3FFF,    0x4000,
+        0xFFFF, 0x10000, 0x7FFFFFFF, 0x80000000, 0xFFFFFFFF, 0x100000000ull, UINT64_MAX};
     size_t n = 0;
     switch (fuzz_below(4)) {
     case 0: { /* minimal encoding of a boundary value */
@@ -184,8 +184,8 @@ static size_t interesting_leb(uint8_t out[16]) {
 }
 
 void fuzz_mutate_once(fuzz_buf *m, const fuzz_corpus *c) {
-    static const uint8_t bytes[] = {0x00, 0x01, 0x0B, 0x40, 0x41, 0x60, 0x6F, 0x70, 0x7B,
-                                    0x7F, 0x80, 0xFC, 0xFD, 0xFF};
+    static const uint8_t bytes[] = {0x00, 0x01, 0x0B, 0x40, 0x41, 0x60, 0x6F,
+                                    0x70, 0x7B, 0x7F, 0x80, 0xFC, 0xFD, 0xFF};
     uint8_t tmp[16];
     size_t at = fuzz_below(m->n + 1);
     switch (fuzz_below(9)) {
@@ -219,9 +219,7 @@ void fuzz_mutate_once(fuzz_buf *m, const fuzz_corpus *c) {
         fuzz_buf_insert(m, at, tmp, n);
         break;
     }
-    case 6: /* truncate */
-        m->n = fuzz_below(m->n + 1);
-        break;
+    case 6: /* truncate */ m->n = fuzz_below(m->n + 1); break;
     case 7: /* copy a chunk elsewhere */
         if (m->n > 1) {
             size_t from = fuzz_below(m->n), len = 1 + fuzz_below(16);
@@ -361,7 +359,6 @@ static bool structured(fuzz_buf *out, const uint8_t *src, size_t n, const fuzz_c
     free(sec.b);
     return true;
 }
-
 
 bool fuzz_mutate_structured(fuzz_buf *m, const fuzz_corpus *c) {
     fuzz_buf out = {0};

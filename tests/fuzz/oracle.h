@@ -26,7 +26,7 @@ typedef struct outcome {
 typedef struct run {
     outcome o[MAX_EXPORTS];
     size_t n;
-    bool failed;      /* could not run at all (invalid, or instantiation failed) */
+    bool failed; /* could not run at all (invalid, or instantiation failed) */
     char why[256];
 } run;
 

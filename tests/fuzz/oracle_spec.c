@@ -37,7 +37,11 @@ static const struct {
     {"call stack exhausted", W2N_TRAP_STACK_EXHAUSTED},
 };
 
-typedef enum { EXPECT_RUN, EXPECT_TRAP, EXPECT_EXHAUSTION } expectation;
+typedef enum {
+    EXPECT_RUN,
+    EXPECT_TRAP,
+    EXPECT_EXHAUSTION
+} expectation;
 
 /* ---- the module's function exports ------------------------------------------------ */
 
@@ -112,7 +116,7 @@ static bool write_script(const char *path, const uint8_t *wasm, size_t n, const 
     put_bytes(f, wasm, n);
     fputs(")\n(invoke $M \"m\" (i32.const -1))\n", f);
     for (size_t k = 0; k < r->n; k++) {
-        const char *wrap = expect[k] == EXPECT_TRAP        ? "(assert_trap "
+        const char *wrap = expect[k] == EXPECT_TRAP         ? "(assert_trap "
                            : expect[k] == EXPECT_EXHAUSTION ? "(assert_exhaustion "
                                                             : "";
         fprintf(f, "%s(invoke $T ", wrap);

@@ -10,15 +10,18 @@
 
 #include <stdint.h>
 
-__attribute__((import_module("wasi"), import_name("thread-spawn")))
-int32_t thread_spawn(int32_t start_arg);
-__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_write")))
-int32_t fd_write(int32_t fd, const void *iovs, int32_t n, int32_t *written);
-__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit")))
-_Noreturn void proc_exit(int32_t status);
+__attribute__((import_module("wasi"), import_name("thread-spawn"))) int32_t
+thread_spawn(int32_t start_arg);
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("fd_write"))) int32_t
+fd_write(int32_t fd, const void *iovs, int32_t n, int32_t *written);
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_exit"))) _Noreturn void
+proc_exit(int32_t status);
 
 static inline void print(const char *s, uint32_t n) {
-    struct { const char *p; uint32_t n; } iov = {s, n};
+    struct {
+        const char *p;
+        uint32_t n;
+    } iov = {s, n};
     int32_t written;
     fd_write(1, &iov, 1, &written);
 }

@@ -30,7 +30,13 @@
 #define FIRST_TEST SB
 #endif
 
-enum { SB, MP, LB, IRIW, TESTS };
+enum {
+    SB,
+    MP,
+    LB,
+    IRIW,
+    TESTS
+};
 static const uint8_t roles[TESTS] = {2, 2, 2, 4};
 
 static int32_t x[ITERATIONS], y[ITERATIONS], r[4][ITERATIONS];
@@ -64,16 +70,40 @@ static void barrier(int32_t n) {
 static void play(int32_t test, int32_t role, int32_t i) {
     int32_t *px = &x[i], *py = &y[i];
     switch (test * 4 + role) {
-    case SB * 4 + 0: store(px, 1); store(&r[0][i], load(py)); break;
-    case SB * 4 + 1: store(py, 1); store(&r[1][i], load(px)); break;
-    case MP * 4 + 0: store(px, 1); store(py, 1); break;      /* x: data, y: flag */
-    case MP * 4 + 1: store(&r[0][i], load(py)); store(&r[1][i], load(px)); break;
-    case LB * 4 + 0: store(&r[0][i], load(px)); store(py, 1); break;
-    case LB * 4 + 1: store(&r[1][i], load(py)); store(px, 1); break;
+    case SB * 4 + 0:
+        store(px, 1);
+        store(&r[0][i], load(py));
+        break;
+    case SB * 4 + 1:
+        store(py, 1);
+        store(&r[1][i], load(px));
+        break;
+    case MP * 4 + 0:
+        store(px, 1);
+        store(py, 1);
+        break; /* x: data, y: flag */
+    case MP * 4 + 1:
+        store(&r[0][i], load(py));
+        store(&r[1][i], load(px));
+        break;
+    case LB * 4 + 0:
+        store(&r[0][i], load(px));
+        store(py, 1);
+        break;
+    case LB * 4 + 1:
+        store(&r[1][i], load(py));
+        store(px, 1);
+        break;
     case IRIW * 4 + 0: store(px, 1); break;
     case IRIW * 4 + 1: store(py, 1); break;
-    case IRIW * 4 + 2: store(&r[0][i], load(px)); store(&r[1][i], load(py)); break;
-    case IRIW * 4 + 3: store(&r[2][i], load(py)); store(&r[3][i], load(px)); break;
+    case IRIW * 4 + 2:
+        store(&r[0][i], load(px));
+        store(&r[1][i], load(py));
+        break;
+    case IRIW * 4 + 3:
+        store(&r[2][i], load(py));
+        store(&r[3][i], load(px));
+        break;
     }
 }
 
@@ -87,8 +117,7 @@ static int forbidden(int32_t test, int32_t i) {
     }
 }
 
-__attribute__((export_name("wasi_thread_start")))
-void wasi_thread_start(int32_t tid, int32_t arg) {
+__attribute__((export_name("wasi_thread_start"))) void wasi_thread_start(int32_t tid, int32_t arg) {
     (void)tid;
     int32_t test = arg >> 8, role = arg & 0xFF;
     for (int32_t i = 0; i < ITERATIONS; i++) {
@@ -99,8 +128,7 @@ void wasi_thread_start(int32_t tid, int32_t arg) {
     __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
 }
 
-__attribute__((export_name("_start")))
-void _start(void) {
+__attribute__((export_name("_start"))) void _start(void) {
     static const char names[TESTS][6] = {"SB   ", "MP   ", "LB   ", "IRIW "};
     for (int32_t test = FIRST_TEST; test < TESTS; test++) {
         for (int32_t i = 0; i < ITERATIONS; i++) {

@@ -13,8 +13,8 @@
 static uint64_t total;
 static int32_t finished;
 
-__attribute__((export_name("wasi_thread_start")))
-void wasi_thread_start(int32_t tid, int32_t slice) {
+__attribute__((export_name("wasi_thread_start"))) void wasi_thread_start(int32_t tid,
+                                                                         int32_t slice) {
     (void)tid;
     uint64_t sum = 0;
     for (uint32_t i = (uint32_t)slice + 1; i <= N; i += WORKERS)
@@ -24,8 +24,7 @@ void wasi_thread_start(int32_t tid, int32_t slice) {
     __builtin_wasm_memory_atomic_notify((int *)&finished, 1);
 }
 
-__attribute__((export_name("_start")))
-void _start(void) {
+__attribute__((export_name("_start"))) void _start(void) {
     for (int32_t w = 0; w < WORKERS; w++)
         if (thread_spawn(w) <= 0)
             proc_exit(2);

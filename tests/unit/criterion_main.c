@@ -16,9 +16,7 @@
 static size_t skipped;
 
 /* Report hooks run in the runner process, after every test has ended. */
-ReportHook(POST_ALL)(struct criterion_global_stats *stats) {
-    skipped = stats->tests_skipped;
-}
+ReportHook(POST_ALL)(struct criterion_global_stats *stats) { skipped = stats->tests_skipped; }
 
 int main(int argc, char *argv[]) {
     struct criterion_test_set *tests = criterion_initialize();

@@ -54,8 +54,7 @@ struct lh_harness {
 
 /* ---- the lower.h API, minimal ---------------------------------------------- */
 
-void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v)
-{
+void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
     if (f->sp == f->stack_cap) {
         f->stack_cap = f->stack_cap ? 2 * f->stack_cap : 16;
         f->stack = realloc(f->stack, f->stack_cap * sizeof *f->stack);
@@ -63,8 +62,7 @@ void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v)
     f->stack[f->sp++] = v;
 }
 
-LLVMValueRef w2n_lower_pop(w2n_lower_func *f)
-{
+LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
     if (f->sp == 0) {
         fprintf(stderr, "lower_harness: operand stack underflow\n");
         abort();
@@ -72,8 +70,7 @@ LLVMValueRef w2n_lower_pop(w2n_lower_func *f)
     return f->stack[--f->sp];
 }
 
-LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth)
-{
+LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
     if (depth >= f->sp) {
         fprintf(stderr, "lower_harness: peek below the stack\n");
         abort();
@@ -81,8 +78,7 @@ LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth)
     return f->stack[f->sp - 1 - depth];
 }
 
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype)
-{
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
     switch (valtype) {
     case W2N_I32: return lm->t_i32;
     case W2N_I64: return lm->t_i64;
@@ -93,8 +89,7 @@ LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype)
     }
 }
 
-static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code)
-{
+static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
     if (!f->trap_blocks[code]) {
         LLVMBasicBlockRef here = LLVMGetInsertBlock(f->b);
         LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "trap");
@@ -106,22 +101,19 @@ static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code)
     return f->trap_blocks[code];
 }
 
-void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code)
-{
+void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code) {
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "cont");
     LLVMBuildCondBr(f->b, cond, trap_block(f, code), cont);
     LLVMPositionBuilderAtEnd(f->b, cont);
 }
 
-void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code)
-{
+void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
     LLVMBuildBr(f->b, trap_block(f, code));
     LLVMPositionBuilderAtEnd(f->b, LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "dead"));
 }
 
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
-                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs)
-{
+                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs) {
     unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
     if (!id) {
         fprintf(stderr, "lower_harness: unknown intrinsic %s\n", name);
@@ -132,53 +124,46 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
     return LLVMBuildCall2(f->b, ty, decl, args, nargs, "");
 }
 
-void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag)
-{
+void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag) {
     (void)lm, (void)inst, (void)tag;
 }
 
 /* Explicit bounds check against the harness memory (third parameter), the
  * only one: every memory index names it. */
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
-                                   uint64_t offset, unsigned size)
-{
+                                   uint64_t offset, unsigned size) {
     (void)memory;
     w2n_lower_module *lm = f->lm;
     LLVMValueRef a = LLVMBuildZExt(f->b, addr, lm->t_i64, "");
     LLVMValueRef ea = LLVMBuildAdd(f->b, a, LLVMConstInt(lm->t_i64, offset, false), "");
     LLVMValueRef end = LLVMBuildAdd(f->b, ea, LLVMConstInt(lm->t_i64, size, false), "");
-    w2n_lower_trap_if(f,
-                      LLVMBuildICmp(f->b, LLVMIntUGT, end,
-                                    LLVMConstInt(lm->t_i64, LH_MEMORY_SIZE, false), ""),
-                      W2N_TRAP_MEMORY_OOB);
+    w2n_lower_trap_if(
+        f, LLVMBuildICmp(f->b, LLVMIntUGT, end, LLVMConstInt(lm->t_i64, LH_MEMORY_SIZE, false), ""),
+        W2N_TRAP_MEMORY_OOB);
     return LLVMBuildGEP2(f->b, lm->t_i8, LLVMGetParam(f->fn, 2), &ea, 1, "");
 }
 
 /* The harness checks bounds explicitly: accesses are plain loads and stores. */
-bool w2n_lower_guard_bounds(const w2n_lower_module *lm)
-{
+bool w2n_lower_guard_bounds(const w2n_lower_module *lm) {
     (void)lm;
     return false;
 }
 
 /* The harness checks bounds explicitly, so stores need no probe. */
 LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
-                                         uint64_t offset, unsigned size)
-{
+                                         uint64_t offset, unsigned size) {
     return w2n_lower_mem_address(f, memory, addr, offset, size);
 }
 
 /* The harness checks every access explicitly: nothing is volatile. */
-bool w2n_lower_mem_volatile(const w2n_lower_func *f)
-{
+bool w2n_lower_mem_volatile(const w2n_lower_func *f) {
     (void)f;
     return false;
 }
 
 /* ---- building one test function -------------------------------------------- */
 
-static void init_types(w2n_lower_module *lm)
-{
+static void init_types(w2n_lower_module *lm) {
     LLVMContextRef c = lm->ctx;
     lm->t_void = LLVMVoidTypeInContext(c);
     lm->t_i1 = LLVMInt1TypeInContext(c);
@@ -196,8 +181,7 @@ bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in);
 bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in);
 bool w2n_lower_simd_memory(w2n_lower_func *f, const w2n_instr *in);
 
-static void set_cpu(lh_harness *h, LLVMValueRef fn)
-{
+static void set_cpu(lh_harness *h, LLVMValueRef fn) {
     const char *cpu = getenv("W2N_LH_CPU");
     if (!cpu || !*cpu)
         return;
@@ -217,8 +201,7 @@ static void set_cpu(lh_harness *h, LLVMValueRef fn)
 /* Returns the module holding `name`, or NULL when the lowering refused the op. */
 static LLVMModuleRef build(lh_harness *h, const w2n_instr *ins, unsigned nins,
                            const uint8_t *params, unsigned nparams, uint8_t result,
-                           const char *name)
-{
+                           const char *name) {
     w2n_lower_module *lm = &h->lm;
     lm->mod = LLVMModuleCreateWithNameInContext(name, lm->ctx);
     LLVMSetDataLayout(lm->mod, h->data_layout);
@@ -286,14 +269,13 @@ static LLVMModuleRef build(lh_harness *h, const w2n_instr *ins, unsigned nins,
     return lm->mod;
 }
 
-static void optimise(lh_harness *h, LLVMModuleRef mod)
-{
+static void optimise(lh_harness *h, LLVMModuleRef mod) {
     const char *level = getenv("W2N_LH_OPT");
     char pipeline[32];
     snprintf(pipeline, sizeof pipeline, "default<%s>", level && *level ? level : "O2");
     LLVMPassBuilderOptionsRef opts = LLVMCreatePassBuilderOptions();
-    LLVMErrorRef err = LLVMRunPasses(mod, pipeline, LLVMGetExecutionEngineTargetMachine(h->ee),
-                                     opts);
+    LLVMErrorRef err =
+        LLVMRunPasses(mod, pipeline, LLVMGetExecutionEngineTargetMachine(h->ee), opts);
     if (err) {
         char *msg = LLVMGetErrorMessage(err);
         fprintf(stderr, "lower_harness: passes: %s\n", msg);
@@ -304,8 +286,7 @@ static void optimise(lh_harness *h, LLVMModuleRef mod)
 }
 
 static lh_fn compile(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
-                     unsigned nparams, uint8_t result)
-{
+                     unsigned nparams, uint8_t result) {
     char name[32];
     snprintf(name, sizeof name, "lh_fn%zu", h->nentries);
     LLVMModuleRef mod = build(h, ins, nins, params, nparams, result, name);
@@ -325,8 +306,7 @@ static lh_fn compile(lh_harness *h, const w2n_instr *ins, unsigned nins, const u
 
 /* ---- public ------------------------------------------------------------------ */
 
-lh_harness *lh_create(void)
-{
+lh_harness *lh_create(void) {
     LLVMLinkInMCJIT();
     LLVMInitializeNativeTarget();
     LLVMInitializeNativeAsmPrinter();
@@ -351,8 +331,7 @@ lh_harness *lh_create(void)
     return h;
 }
 
-void lh_destroy(lh_harness *h)
-{
+void lh_destroy(lh_harness *h) {
     if (!h)
         return;
     LLVMDisposeExecutionEngine(h->ee); /* owns the modules */
@@ -366,19 +345,14 @@ void lh_destroy(lh_harness *h)
     free(h);
 }
 
-uint8_t *lh_memory(lh_harness *h)
-{
-    return h->memory;
-}
+uint8_t *lh_memory(lh_harness *h) { return h->memory; }
 
-static bool same_instr(const w2n_instr *a, const w2n_instr *b)
-{
+static bool same_instr(const w2n_instr *a, const w2n_instr *b) {
     return a->op == b->op && a->lane == b->lane && memcmp(a->imm.v128, b->imm.v128, 16) == 0;
 }
 
 static bool same_entry(const lh_entry *e, const w2n_instr *ins, unsigned nins,
-                       const uint8_t *params, unsigned nparams, uint8_t result)
-{
+                       const uint8_t *params, unsigned nparams, uint8_t result) {
     if (e->nins != nins || e->nparams != nparams || e->result != result ||
         (nparams && memcmp(e->params, params, nparams) != 0))
         return false;
@@ -389,8 +363,7 @@ static bool same_entry(const lh_entry *e, const w2n_instr *ins, unsigned nins,
 }
 
 uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const uint8_t *params,
-                    unsigned nparams, uint8_t result, const lh_value *args, lh_value *out)
-{
+                    unsigned nparams, uint8_t result, const lh_value *args, lh_value *out) {
     lh_entry *e = NULL;
     for (size_t i = 0; i < h->nentries && !e; i++)
         if (same_entry(&h->entries[i], ins, nins, params, nparams, result))
@@ -424,18 +397,13 @@ uint32_t lh_run_seq(lh_harness *h, const w2n_instr *ins, unsigned nins, const ui
 }
 
 uint32_t lh_run(lh_harness *h, const w2n_instr *in, const uint8_t *params, unsigned nparams,
-                uint8_t result, const lh_value *args, lh_value *out)
-{
+                uint8_t result, const lh_value *args, lh_value *out) {
     return lh_run_seq(h, in, 1, params, nparams, result, args, out);
 }
 
-size_t lh_last_index(lh_harness *h)
-{
-    return h->last_index;
-}
+size_t lh_last_index(lh_harness *h) { return h->last_index; }
 
-void lh_dump_last(lh_harness *h)
-{
+void lh_dump_last(lh_harness *h) {
     if (h->last)
         LLVMDumpModule(h->last);
 }

@@ -32,8 +32,8 @@
 typedef union lh_value {
     int32_t i32;
     int64_t i64;
-    uint32_t f32;   /* bits */
-    uint64_t f64;   /* bits */
+    uint32_t f32; /* bits */
+    uint64_t f64; /* bits */
     uint8_t v128[16];
     uint16_t u16[8];
     uint32_t u32[4];

@@ -68,8 +68,7 @@ FAKE_WEAK void w2n_image_free(w2n_image *img) {
     free(img);
 }
 
-FAKE_WEAK void *w2n_image_symbol_sized(const w2n_image *img, const char *name,
-                                       uint64_t *out_size) {
+FAKE_WEAK void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *out_size) {
     static const uint64_t guard_mode = W2N_BOUNDS_MODE_GUARD;
     (void)img;
     for (size_t i = 0; i < sizeof fake_symbols / sizeof fake_symbols[0]; i++)

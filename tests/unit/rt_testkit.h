@@ -42,14 +42,19 @@ KIT void kit_register_code(void) {
 
 static w2n_valtype kit_i32s[] = {W2N_I32, W2N_I32, W2N_I32, W2N_I32};
 /* Type indices used by the kit's metas. */
-enum { T_II_I, T_I_I, T_V_V, T_V_I, T_III_I, T_IIII_I, T_COUNT };
+enum {
+    T_II_I,
+    T_I_I,
+    T_V_V,
+    T_V_I,
+    T_III_I,
+    T_IIII_I,
+    T_COUNT
+};
 static w2n_functype kit_types[T_COUNT] = {
-    [T_II_I] = {2, 1, kit_i32s, kit_i32s},
-    [T_I_I] = {1, 1, kit_i32s, kit_i32s},
-    [T_V_V] = {0, 0, NULL, NULL},
-    [T_V_I] = {0, 1, NULL, kit_i32s},
-    [T_III_I] = {3, 1, kit_i32s, kit_i32s},
-    [T_IIII_I] = {4, 1, kit_i32s, kit_i32s},
+    [T_II_I] = {2, 1, kit_i32s, kit_i32s},  [T_I_I] = {1, 1, kit_i32s, kit_i32s},
+    [T_V_V] = {0, 0, NULL, NULL},           [T_V_I] = {0, 1, NULL, kit_i32s},
+    [T_III_I] = {3, 1, kit_i32s, kit_i32s}, [T_IIII_I] = {4, 1, kit_i32s, kit_i32s},
 };
 
 KIT w2n_meta kit_meta(void) {
@@ -65,8 +70,8 @@ KIT w2n_meta kit_meta(void) {
     return m;
 }
 
-KIT w2n_object *kit_object(const w2n_meta *m, void *const *functions,
-                           const w2n_tramp_fn *tramps, void *const *adapters) {
+KIT w2n_object *kit_object(const w2n_meta *m, void *const *functions, const w2n_tramp_fn *tramps,
+                           void *const *adapters) {
     w2n_object *obj = NULL;
     w2n_error err;
     w2n_status st = w2n_object_from_parts(m, functions, tramps, adapters, &obj, &err);

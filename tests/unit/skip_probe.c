@@ -7,8 +7,6 @@
 
 #include <criterion/criterion.h>
 
-Test(skip_probe, passes) {
-    cr_assert(getenv("W2N_SKIP_PROBE_FAIL") == NULL, "failing on request");
-}
+Test(skip_probe, passes) { cr_assert(getenv("W2N_SKIP_PROBE_FAIL") == NULL, "failing on request"); }
 
 Test(skip_probe, skips) { cr_skip_test("skipped on purpose"); }

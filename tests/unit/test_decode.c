@@ -35,16 +35,16 @@ static void section(buf *o, uint8_t id, const void *content, size_t n) {
     put(o, content, n);
 }
 
-#define SEC(o, id, ...)                                                      \
-    do {                                                                     \
-        static const uint8_t c_[] = {__VA_ARGS__};                           \
-        section((o), (id), c_, sizeof c_);                                   \
+#define SEC(o, id, ...)                            \
+    do {                                           \
+        static const uint8_t c_[] = {__VA_ARGS__}; \
+        section((o), (id), c_, sizeof c_);         \
     } while (0)
 
-#define RAW(o, ...)                                                          \
-    do {                                                                     \
-        static const uint8_t c_[] = {__VA_ARGS__};                           \
-        put((o), c_, sizeof c_);                                             \
+#define RAW(o, ...)                                \
+    do {                                           \
+        static const uint8_t c_[] = {__VA_ARGS__}; \
+        put((o), c_, sizeof c_);                   \
     } while (0)
 
 static w2n_status decode(const buf *o, w2n_module *m, w2n_error *err) {
@@ -52,13 +52,13 @@ static w2n_status decode(const buf *o, w2n_module *m, w2n_error *err) {
     return w2n_decode(o->b, o->n, m, err);
 }
 
-#define REJECTED(o, code, msg)                                               \
-    do {                                                                     \
-        w2n_module m_;                                                       \
-        w2n_error e_;                                                        \
-        w2n_status st_ = decode((o), &m_, &e_);                              \
-        cr_assert_eq(st_, (code), "status %d '%s'", st_, e_.message);       \
-        cr_assert_str_eq(e_.message, msg);                                   \
+#define REJECTED(o, code, msg)                                        \
+    do {                                                              \
+        w2n_module m_;                                                \
+        w2n_error e_;                                                 \
+        w2n_status st_ = decode((o), &m_, &e_);                       \
+        cr_assert_eq(st_, (code), "status %d '%s'", st_, e_.message); \
+        cr_assert_str_eq(e_.message, msg);                            \
     } while (0)
 #define MALFORMED(o, msg) REJECTED(o, W2N_ERR_MALFORMED, msg)
 /* A valid construct of a feature w2n does not implement. */
@@ -136,10 +136,10 @@ Test(decode, section_sizes) {
     SEC(&o, 1, 1, 0x60, 0, 0, 0x60); /* one type declared, a stray byte */
     MALFORMED(&o, "section size mismatch");
     header(&o);
-    SEC(&o, 1, 2, 0x60, 0, 0);       /* two declared, one there */
+    SEC(&o, 1, 2, 0x60, 0, 0); /* two declared, one there */
     MALFORMED(&o, "unexpected end of section or function");
     header(&o);
-    RAW(&o, 1, 10, 1, 0x60, 0, 0);   /* size beyond the input */
+    RAW(&o, 1, 10, 1, 0x60, 0, 0); /* size beyond the input */
     MALFORMED(&o, "length out of bounds");
 }
 
@@ -203,12 +203,12 @@ Test(decode, body_errors_in_decode) {
     header(&o);
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 1, 0);
-    SEC(&o, 10, 1, 4, 0, 0x41, 1, 0x1A);   /* no final end, at EOF */
+    SEC(&o, 10, 1, 4, 0, 0x41, 1, 0x1A); /* no final end, at EOF */
     MALFORMED(&o, "unexpected end of section or function");
     header(&o);
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 1, 0);
-    SEC(&o, 10, 1, 3, 0, 0xFF, 0x0B);      /* not an opcode */
+    SEC(&o, 10, 1, 3, 0, 0xFF, 0x0B); /* not an opcode */
     MALFORMED(&o, "illegal opcode");
     header(&o);
     SEC(&o, 1, 1, 0x60, 0, 0);
@@ -221,11 +221,10 @@ Test(decode, imports_come_first) {
     buf o;
     header(&o);
     SEC(&o, 1, 2, 0x60, 0, 0, 0x60, 1, 0x7F, 0);
-    SEC(&o, 2, 4,
-        1, 'm', 1, 'f', 0, 1,                   /* func, type 1 */
-        1, 'm', 1, 't', 1, 0x6F, 1, 0, 5,       /* table externref 0..5 */
-        1, 'm', 1, 'g', 3, 0x7E, 1,             /* global mut i64 */
-        1, 'm', 1, 'M', 2, 0, 2);               /* memory min 2 */
+    SEC(&o, 2, 4, 1, 'm', 1, 'f', 0, 1,   /* func, type 1 */
+        1, 'm', 1, 't', 1, 0x6F, 1, 0, 5, /* table externref 0..5 */
+        1, 'm', 1, 'g', 3, 0x7E, 1,       /* global mut i64 */
+        1, 'm', 1, 'M', 2, 0, 2);         /* memory min 2 */
     SEC(&o, 3, 1, 0);
     SEC(&o, 4, 1, 0x70, 0, 3);
     SEC(&o, 6, 1, 0x7F, 0, 0x41, 0x2A, 0x0B);
@@ -274,14 +273,15 @@ Test(decode, limits_64bit) {
     SEC(&o, 5, 1, 0, 0x82, 0x80, 0x80, 0x80, 0x80, 0x00); /* i32: 2 in six bytes */
     MALFORMED(&o, "integer representation too long");
     header(&o);
-    SEC(&o, 5, 1, 8, 1);                                  /* an unknown flag */
+    SEC(&o, 5, 1, 8, 1); /* an unknown flag */
     MALFORMED(&o, "integer too large");
     /* --wasm-features=-memory64 */
     header(&o);
     SEC(&o, 5, 1, 4, 1);
     w2n_features without = w2n_features_default() & ~W2N_FEATURE_BIT(W2N_FEATURE_MEMORY64);
     cr_assert_eq(w2n_decode_features(o.b, o.n, without, &m, &err), W2N_ERR_UNSUPPORTED);
-    cr_assert_str_eq(err.message, "a 64-bit memory requires the 'memory64' feature, which is disabled");
+    cr_assert_str_eq(err.message,
+                     "a 64-bit memory requires the 'memory64' feature, which is disabled");
 }
 
 Test(decode, import_export_kinds) {
@@ -332,24 +332,22 @@ Test(decode, element_segments_all_encodings) {
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 1, 0);
     SEC(&o, 4, 1, 0x70, 0, 1);
-    SEC(&o, 9, 8,
-        0, 0x41, 0, 0x0B, 1, 0,                           /* 0: active t0, funcs */
-        1, 0, 1, 0,                                       /* 1: passive, funcs */
-        2, 0, 0x41, 0, 0x0B, 0, 1, 0,                     /* 2: active tX, funcs */
-        3, 0, 1, 0,                                       /* 3: declarative, funcs */
-        4, 0x41, 0, 0x0B, 1, 0xD2, 0, 0x0B,               /* 4: active t0, exprs */
-        5, 0x70, 2, 0xD0, 0x70, 0x0B, 0xD2, 0, 0x0B,      /* 5: passive, exprs */
-        6, 0, 0x41, 0, 0x0B, 0x70, 1, 0xD2, 0, 0x0B,      /* 6: active tX, exprs */
-        7, 0x70, 1, 0xD0, 0x70, 0x0B);                    /* 7: declarative, exprs */
+    SEC(&o, 9, 8, 0, 0x41, 0, 0x0B, 1, 0,            /* 0: active t0, funcs */
+        1, 0, 1, 0,                                  /* 1: passive, funcs */
+        2, 0, 0x41, 0, 0x0B, 0, 1, 0,                /* 2: active tX, funcs */
+        3, 0, 1, 0,                                  /* 3: declarative, funcs */
+        4, 0x41, 0, 0x0B, 1, 0xD2, 0, 0x0B,          /* 4: active t0, exprs */
+        5, 0x70, 2, 0xD0, 0x70, 0x0B, 0xD2, 0, 0x0B, /* 5: passive, exprs */
+        6, 0, 0x41, 0, 0x0B, 0x70, 1, 0xD2, 0, 0x0B, /* 6: active tX, exprs */
+        7, 0x70, 1, 0xD0, 0x70, 0x0B);               /* 7: declarative, exprs */
     SEC(&o, 10, 1, 2, 0, 0x0B);
     w2n_module m;
     w2n_error err;
     cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);
     cr_assert_eq(m.nelems, 8);
-    static const uint8_t modes[8] = {W2N_SEGMENT_ACTIVE, W2N_SEGMENT_PASSIVE, W2N_SEGMENT_ACTIVE,
-                                     W2N_SEGMENT_DECLARATIVE, W2N_SEGMENT_ACTIVE,
-                                     W2N_SEGMENT_PASSIVE, W2N_SEGMENT_ACTIVE,
-                                     W2N_SEGMENT_DECLARATIVE};
+    static const uint8_t modes[8] = {
+        W2N_SEGMENT_ACTIVE, W2N_SEGMENT_PASSIVE, W2N_SEGMENT_ACTIVE, W2N_SEGMENT_DECLARATIVE,
+        W2N_SEGMENT_ACTIVE, W2N_SEGMENT_PASSIVE, W2N_SEGMENT_ACTIVE, W2N_SEGMENT_DECLARATIVE};
     for (int i = 0; i < 8; i++) {
         cr_assert_eq(m.elems[i].mode, modes[i], "segment %d", i);
         /* Function indices are never null: (ref func) since function-references. */
@@ -375,10 +373,7 @@ Test(decode, data_segments_all_encodings) {
     header(&o);
     SEC(&o, 5, 1, 0, 1);
     SEC(&o, 12, 3);
-    SEC(&o, 11, 3,
-        0, 0x41, 4, 0x0B, 2, 'h', 'i',
-        1, 1, 'x',
-        2, 0, 0x41, 8, 0x0B, 0);
+    SEC(&o, 11, 3, 0, 0x41, 4, 0x0B, 2, 'h', 'i', 1, 1, 'x', 2, 0, 0x41, 8, 0x0B, 0);
     w2n_module m;
     w2n_error err;
     cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);
@@ -403,9 +398,8 @@ Test(decode, data_segments_all_encodings) {
 Test(decode, const_exprs_are_marked_for_validation) {
     buf o;
     header(&o);
-    SEC(&o, 6, 3,
-        0x7F, 0, 0x41, 1, 0x41, 2, 0x71, 0x0B,  /* i32.and: not constant */
-        0x7F, 0, 0x0B,                          /* empty */
+    SEC(&o, 6, 3, 0x7F, 0, 0x41, 1, 0x41, 2, 0x71, 0x0B, /* i32.and: not constant */
+        0x7F, 0, 0x0B,                                   /* empty */
         0x7B, 0, 0xFD, 12, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 0x0B);
     w2n_module m;
     w2n_error err;
@@ -418,7 +412,7 @@ Test(decode, const_exprs_are_marked_for_validation) {
     cr_assert_eq(m.globals[2].init.value.bits[1], 0x100F0E0D0C0B0A09ull);
     w2n_module_free(&m);
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0);           /* no end */
+    SEC(&o, 6, 1, 0x7F, 0, 0x41, 0); /* no end */
     MALFORMED(&o, "unexpected end of section or function");
 }
 
@@ -455,9 +449,7 @@ Test(decode, name_section) {
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 2, 0, 0);
     SEC(&o, 10, 2, 2, 0, 0x0B, 2, 0, 0x0B);
-    SEC(&o, 0, 4, 'n', 'a', 'm', 'e',
-        0, 4, 3, 'm', 'o', 'd',
-        1, 7, 1, 1, 4, 'm', 'a', 'i', 'n');
+    SEC(&o, 0, 4, 'n', 'a', 'm', 'e', 0, 4, 3, 'm', 'o', 'd', 1, 7, 1, 1, 4, 'm', 'a', 'i', 'n');
     w2n_module m;
     w2n_error err;
     cr_assert_eq(decode(&o, &m, &err), W2N_OK, "%s", err.message);

@@ -39,8 +39,8 @@ static rig start(const char *wat, const w2n_store_options *o, const w2n_extern *
     rig r = {compile(wat), w2n_store_new(o), NULL};
     w2n_trap trap;
     w2n_error err;
-    cr_assert_eq(w2n_instantiate(r.store, r.obj, imports, nimports, &r.inst, &trap, &err),
-                 W2N_OK, "instantiate: %s", err.message);
+    cr_assert_eq(w2n_instantiate(r.store, r.obj, imports, nimports, &r.inst, &trap, &err), W2N_OK,
+                 "instantiate: %s", err.message);
     return r;
 }
 
@@ -59,8 +59,8 @@ static w2n_status call(rig *r, const char *name, const w2n_value *args, uint32_t
                        w2n_value *results, uint32_t nresults, w2n_trap *trap) {
     w2n_error err;
     memset(trap, 0, sizeof *trap);
-    return w2n_func_call(r->store, export_of(r, name).of.func, args, nargs, results, nresults,
-                         trap, &err);
+    return w2n_func_call(r->store, export_of(r, name).of.func, args, nargs, results, nresults, trap,
+                         &err);
 }
 
 static const char *thrower_wat =
@@ -104,15 +104,14 @@ static void host_throws(void *data, w2n_instance *caller, w2n_raw *slots) {
     w2n_host_throw(caller, *(w2n_exception **)data);
 }
 
-static const char *catcher_wat =
-    "(module\n"
-    "  (import \"host\" \"tag\" (tag $t (param i32)))\n"
-    "  (import \"host\" \"throw\" (func $throw))\n"
-    "  (func (export \"catch\") (result i32)\n"
-    "    (block $h (result i32)\n"
-    "      (try_table (catch $t $h) (call $throw))\n"
-    "      (i32.const -1)))\n"
-    "  (func (export \"pass\") (call $throw)))\n";
+static const char *catcher_wat = "(module\n"
+                                 "  (import \"host\" \"tag\" (tag $t (param i32)))\n"
+                                 "  (import \"host\" \"throw\" (func $throw))\n"
+                                 "  (func (export \"catch\") (result i32)\n"
+                                 "    (block $h (result i32)\n"
+                                 "      (try_table (catch $t $h) (call $throw))\n"
+                                 "      (i32.const -1)))\n"
+                                 "  (func (export \"pass\") (call $throw)))\n";
 
 Test(exception, host_function_throws_to_wasm_and_through_it) {
     w2n_store *store = w2n_store_new(NULL);

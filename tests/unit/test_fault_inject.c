@@ -58,7 +58,7 @@ static void live_remove(void *p) {
         return;
     for (size_t i = slot(p); live[i]; i = (i + 1) % LIVE_CAP)
         if (live[i] == p) {
-            live[i] = (void *)1;   /* a tombstone keeps later probes going */
+            live[i] = (void *)1; /* a tombstone keeps later probes going */
             nlive--;
             return;
         }
@@ -123,7 +123,7 @@ void *__wrap_realloc(void *old, size_t n) {
         live_remove(old);
         if (was_live || armed) {
             bool a = armed;
-            armed = true;   /* a block that was tracked stays tracked */
+            armed = true; /* a block that was tracked stays tracked */
             live_add(p);
             armed = a;
         }
@@ -266,7 +266,7 @@ static int lowest_free_fd(void) {
 typedef struct outcome {
     w2n_status status;
     w2n_error err;
-    int32_t f_result;   /* what export "f" returned after a successful run */
+    int32_t f_result; /* what export "f" returned after a successful run */
 } outcome;
 
 /* Load, set up WASI (one preopen: more file-system calls) and instantiate;
@@ -334,15 +334,15 @@ static void every_failure(bool with_wasi) {
         memset(live, 0, sizeof live);
         outcome o = run_once(k, with_wasi);
         if (!injected)
-            break;   /* fewer than k calls: every one has failed once */
+            break; /* fewer than k calls: every one has failed once */
         points++;
         cr_assert_eq(nlive, 0, "failing call %lu leaked %zu block(s) (%s)", k, nlive,
                      o.status == W2N_OK ? "the run succeeded" : o.err.message);
         cr_assert_eq(lowest_free_fd(), fd_before, "failing call %lu leaked a descriptor", k);
         if (o.status == W2N_OK) {
-            cr_assert_eq(o.f_result, 8, "failing call %lu: the run succeeded, but f gave %d",
-                         k, o.f_result);
-            continue;   /* the failure was tolerated (a fallback, a hint) */
+            cr_assert_eq(o.f_result, 8, "failing call %lu: the run succeeded, but f gave %d", k,
+                         o.f_result);
+            continue; /* the failure was tolerated (a fallback, a hint) */
         }
         failed_cleanly++;
         cr_assert(o.status == W2N_ERR_NOMEM || o.status == W2N_ERR_IO,

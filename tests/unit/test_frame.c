@@ -19,7 +19,15 @@
 #include "seal.h"
 #include "wat_kit.h"
 
-enum { ZERO = 0, RA = 1, SP = 2, S0 = 8, A0 = 10, A2 = 12, A3 = 13 };
+enum {
+    ZERO = 0,
+    RA = 1,
+    SP = 2,
+    S0 = 8,
+    A0 = 10,
+    A2 = 12,
+    A3 = 13
+};
 
 typedef struct code {
     uint8_t b[256];
@@ -44,11 +52,17 @@ static uint32_t rtype(unsigned f7, unsigned f3, unsigned rd, unsigned rs1, unsig
     return f7 << 25 | rs2 << 20 | rs1 << 15 | f3 << 12 | rd << 7 | 0x33;
 }
 
-static uint32_t addi(unsigned rd, unsigned rs1, int32_t imm) { return itype(0x13, 0, rd, rs1, imm); }
-static uint32_t addiw(unsigned rd, unsigned rs1, int32_t imm) { return itype(0x1b, 0, rd, rs1, imm); }
+static uint32_t addi(unsigned rd, unsigned rs1, int32_t imm) {
+    return itype(0x13, 0, rd, rs1, imm);
+}
+static uint32_t addiw(unsigned rd, unsigned rs1, int32_t imm) {
+    return itype(0x1b, 0, rd, rs1, imm);
+}
 static uint32_t lui(unsigned rd, uint32_t imm20) { return imm20 << 12 | rd << 7 | 0x37; }
 static uint32_t add(unsigned rd, unsigned rs1, unsigned rs2) { return rtype(0, 0, rd, rs1, rs2); }
-static uint32_t sub(unsigned rd, unsigned rs1, unsigned rs2) { return rtype(0x20, 0, rd, rs1, rs2); }
+static uint32_t sub(unsigned rd, unsigned rs1, unsigned rs2) {
+    return rtype(0x20, 0, rd, rs1, rs2);
+}
 static uint32_t mul(unsigned rd, unsigned rs1, unsigned rs2) { return rtype(1, 0, rd, rs1, rs2); }
 static uint32_t csrr_vlenb(unsigned rd) { return itype(0x73, 2, rd, 0, 0xc22); }
 static uint32_t ld(unsigned rd, unsigned rs1) { return itype(0x03, 3, rd, rs1, 0); }
@@ -86,7 +100,7 @@ Test(frame, large_frame_through_a_register) {
     i32(&c, lui(A2, 0xc4));
     i32(&c, sub(SP, SP, A2));
     i32(&c, lui(A2, 0xc4));
-    i32(&c, addiw(A2, A2, -0x401));       /* an address in the frame, not sp */
+    i32(&c, addiw(A2, A2, -0x401)); /* an address in the frame, not sp */
     i32(&c, add(A2, A2, SP));
     i32(&c, lui(A2, 0xc4));
     i32(&c, add(SP, SP, A2));
@@ -97,8 +111,8 @@ Test(frame, large_frame_through_a_register) {
 
 Test(frame, compressed_addi16sp) {
     code c = {0};
-    i16(&c, 0x7139);                        /* c.addi16sp sp, -64 */
-    i16(&c, 0x6121);                        /* c.addi16sp sp, 64 */
+    i16(&c, 0x7139); /* c.addi16sp sp, -64 */
+    i16(&c, 0x6121); /* c.addi16sp sp, 64 */
     cr_assert_eq(measure(&c).bytes, 64);
 }
 
@@ -130,14 +144,14 @@ Test(frame, restore_from_frame_pointer) {
 Test(frame, unknown_stack_pointer_writes_refused) {
     code c = {0};
     i32(&c, addi(SP, SP, -16));
-    i32(&c, sub(SP, SP, A0));               /* a0: the vmctx, not a size */
+    i32(&c, sub(SP, SP, A0)); /* a0: the vmctx, not a size */
     cr_assert_eq(refused_at(&c), 4);
     c.n = 0;
     i32(&c, ld(SP, A0));
     cr_assert_eq(refused_at(&c), 0);
-    c.n = 0;                                /* a constant does not survive a branch */
+    c.n = 0; /* a constant does not survive a branch */
     i32(&c, lui(A2, 0xc4));
-    i32(&c, itype(0x63, 0, 8, ZERO, 0));    /* beq zero, zero, +8 (B-type, imm 8) */
+    i32(&c, itype(0x63, 0, 8, ZERO, 0)); /* beq zero, zero, +8 (B-type, imm 8) */
     i32(&c, sub(SP, SP, A2));
     cr_assert_eq(refused_at(&c), 8);
 }
@@ -155,8 +169,10 @@ static char *locals_wat(int n) {
     size_t len = (size_t)snprintf(s, cap, "(module (func (export \"run\") (result i32) (local");
     for (int i = 0; i < n; i++)
         len += (size_t)snprintf(s + len, cap - len, " v128");
-    snprintf(s + len, cap - len, ")\n (local.set %d (v128.const i32x4 1 2 3 4))\n"
-             " (i32x4.extract_lane 0 (local.get %d))))\n", n - 1, n - 1);
+    snprintf(s + len, cap - len,
+             ")\n (local.set %d (v128.const i32x4 1 2 3 4))\n"
+             " (i32x4.extract_lane 0 (local.get %d))))\n",
+             n - 1, n - 1);
     return s;
 }
 
@@ -213,9 +229,9 @@ Test(frame, recorded_in_riscv64_object_and_checked, .timeout = 120) {
     cr_assert_lt(meta.max_frame, 5000 * 16 + 4096);
     w2n_error err;
     cr_assert_eq(w2n_frame_check(&elf, &meta, &err), W2N_OK, "%s", err.message);
-    meta.max_frame += 4096;                 /* more than the code needs: harmless */
+    meta.max_frame += 4096; /* more than the code needs: harmless */
     cr_assert_eq(w2n_frame_check(&elf, &meta, &err), W2N_OK, "%s", err.message);
-    meta.max_frame -= 4096 + 16;            /* less: refused */
+    meta.max_frame -= 4096 + 16; /* less: refused */
     cr_assert_eq(w2n_frame_check(&elf, &meta, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "metadata says its largest stack frame is"), "%s", err.message);
     w2n_meta_free(&meta);
@@ -251,7 +267,8 @@ Test(frame, inflated_frame_refused_at_instantiation) {
     w2n_trap trap;
     cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, &trap, &err), W2N_ERR_LIMIT);
     cr_assert(strstr(err.message, "largest stack frame (2147483648 bytes) does not fit in this "
-                                  "thread's stack"), "%s", err.message);
+                                  "thread's stack"),
+              "%s", err.message);
     w2n_store_free(store);
     w2n_object_free(obj);
     forge_frame(&o, W2N_FRAME_MAX + 1);
@@ -281,14 +298,15 @@ static void instantiate_inside(void *data, w2n_instance *caller, w2n_raw *slots)
 
 Test(frame, instantiated_inside_a_call_raises_the_limit) {
     object a = compile_for("(module (import \"h\" \"f\" (func $f)) (func (export \"run\") "
-                           "(call $f)))", "x86_64");
+                           "(call $f)))",
+                           "x86_64");
     object b = compile_for("(module (func (export \"g\")))", "x86_64");
     forge_frame(&b, 512 * 1024);
     w2n_object *oa, *ob;
     w2n_error err;
     cr_assert_eq(w2n_object_load(a.bytes, a.size, &oa, &err), W2N_OK, "%s", err.message);
     cr_assert_eq(w2n_object_load(b.bytes, b.size, &ob, &err), W2N_OK, "%s", err.message);
-    w2n_store_options so = {.stack_size = (size_t)1 << 30};   /* the floor decides */
+    w2n_store_options so = {.stack_size = (size_t)1 << 30}; /* the floor decides */
     nested n = {.store = w2n_store_new(&so), .big = ob, .status = W2N_ERR_INTERNAL};
     w2n_functype none = {0};
     w2n_extern imp = {.kind = W2N_EXTERN_FUNC,
@@ -299,8 +317,8 @@ Test(frame, instantiated_inside_a_call_raises_the_limit) {
                  err.message);
     w2n_extern run;
     cr_assert_eq(w2n_instance_export(inst, "run", &run), W2N_OK);
-    cr_assert_eq(w2n_func_call(n.store, run.of.func, NULL, 0, NULL, 0, &trap, &err), W2N_OK,
-                 "%s", err.message);
+    cr_assert_eq(w2n_func_call(n.store, run.of.func, NULL, 0, NULL, 0, &trap, &err), W2N_OK, "%s",
+                 err.message);
     cr_assert_eq(n.status, W2N_OK);
     cr_assert_eq(n.before, w2n_stack_low() + W2N_STACK_RESERVE);
     cr_assert_eq(n.after, w2n_stack_low() + W2N_STACK_RESERVE + 512 * 1024);

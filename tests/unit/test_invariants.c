@@ -33,7 +33,7 @@ Test(invariants, allocations_of_nothing_are_blocks) {
 
 /* Just enough module state for the stack and control-stack functions. */
 typedef struct fixture {
-    w2n_compile_options opts;   /* all off: no fuel, no interrupt checks */
+    w2n_compile_options opts; /* all off: no fuel, no interrupt checks */
     w2n_lower_module lm;
     w2n_lower_func f;
     w2n_functype type;
@@ -106,8 +106,7 @@ Test(invariants, the_same_calls_pass_when_the_invariants_hold) {
     LLVMContextDispose(x.lm.ctx);
 }
 
-Test(invariants, metadata_of_a_module_with_more_imports_than_functions_aborts,
-     .signal = SIGABRT) {
+Test(invariants, metadata_of_a_module_with_more_imports_than_functions_aborts, .signal = SIGABRT) {
     w2n_module m = {.nfuncs = 1, .nimported_funcs = 2, .start = -1};
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);

@@ -129,13 +129,13 @@ static void expect_ok(const buf *o) {
     w2n_module_free(&m);
 }
 
-#define COUNT_LIMIT(name, id, what, limit)                                   \
-    Test(limits, name) {                                                     \
-        buf o = {0};                                                         \
-        header(&o);                                                          \
-        counted_section(&o, (id), (uint64_t)(limit) + 1, 1);                 \
-        expect_limit(&o, (what), (limit));                                   \
-        free(o.b);                                                           \
+#define COUNT_LIMIT(name, id, what, limit)                   \
+    Test(limits, name) {                                     \
+        buf o = {0};                                         \
+        header(&o);                                          \
+        counted_section(&o, (id), (uint64_t)(limit) + 1, 1); \
+        expect_limit(&o, (what), (limit));                   \
+        free(o.b);                                           \
     }
 
 COUNT_LIMIT(types, 1, "types", W2N_LIMIT_TYPES)
@@ -249,7 +249,7 @@ Test(limits, constant_expression_instructions) {
 Test(limits, locals) {
     buf o = {0}, body = {0};
     header(&o);
-    byte(&body, 0x20);  /* local.get 0; end */
+    byte(&body, 0x20); /* local.get 0; end */
     byte(&body, 0);
     byte(&body, 0x0b);
     one_function(&o, &body, W2N_LIMIT_FUNC_LOCALS + 1);
@@ -324,7 +324,8 @@ Test(limits, module_size) {
     w2n_module m;
     w2n_error e = {0};
     cr_assert_eq(w2n_decode(p, size, &m, &e), W2N_ERR_LIMIT);
-    cr_assert_str_eq(e.message, "module size in bytes: 1073741825 exceeds w2n's limit of 1073741824");
+    cr_assert_str_eq(e.message,
+                     "module size in bytes: 1073741825 exceeds w2n's limit of 1073741824");
     munmap(p, size);
 }
 

@@ -47,10 +47,12 @@ static const char *const word_loop =
     "      (i32.store offset=4 (i32.add (local.get $base) (i32.shl (local.get $i) (i32.const 2)))\n"
     "        (local.get $i))\n"
     "      (if (i32.and (local.get $n) (i32.const 1))\n"
-    "        (then (i64.store offset=8 (i32.add (local.get $base) (i32.mul (local.get $i) (i32.const 8)))\n"
+    "        (then (i64.store offset=8 (i32.add (local.get $base) (i32.mul (local.get $i) "
+    "(i32.const 8)))\n"
     "          (i64.const -1))))\n"
     "      (local.set $i (i32.add (local.get $i) (i32.const %d)))\n"
-    "      (local.set $n (i32.add (local.get $n) (i32.load16_s (i32.sub (local.get $i) (local.get $base)))))\n"
+    "      (local.set $n (i32.add (local.get $n) (i32.load16_s (i32.sub (local.get $i) (local.get "
+    "$base)))))\n"
     "      (br_if $l (i32.%s (local.get $end) (local.get $i))))\n"
     "    (local.get $n)))\n";
 
@@ -151,21 +153,30 @@ typedef struct address_space {
     size_t nstarts, nbases, nends;
 } address_space;
 
-static const uint64_t starts32[] = {0, 1, 5, 100, 4000, 65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu,
-                                    0x80000001u};
+static const uint64_t starts32[] = {0,     1,     5,           100,         4000,
+                                    65530, 65534, 0xFFFFFFF0u, 0x7FFFFFFEu, 0x80000001u};
 static const uint64_t bases32[] = {0, 100, 1000, 30000, 65000, 65533, 0xFFFFFF00u};
 static const uint64_t ends32[] = {0, 10, 1000, 65535, 0x7FFFFFFFu, 0x80000000u, 0xFFFFFFFFu};
 #define TOP UINT64_MAX
-static const uint64_t starts64[] = {0, 1, 5, 100, 65530, 65534, TOP - 15, TOP / 2 - 1, TOP / 2 + 2,
-                                    (UINT64_C(1) << 62) - 3, (UINT64_C(1) << 32) - 4,
+static const uint64_t starts64[] = {0,
+                                    1,
+                                    5,
+                                    100,
+                                    65530,
+                                    65534,
+                                    TOP - 15,
+                                    TOP / 2 - 1,
+                                    TOP / 2 + 2,
+                                    (UINT64_C(1) << 62) - 3,
+                                    (UINT64_C(1) << 32) - 4,
                                     UINT64_C(1) << 61};
-static const uint64_t bases64[] = {0,         100,  1000, 30000, 65000, 65533,
-                                   TOP - 255, UINT64_C(1) << 32, UINT64_C(1) << 62};
+static const uint64_t bases64[] = {
+    0, 100, 1000, 30000, 65000, 65533, TOP - 255, UINT64_C(1) << 32, UINT64_C(1) << 62};
 static const uint64_t ends64[] = {0, 10, 1000, 65535, TOP / 2, TOP / 2 + 1, TOP, UINT64_C(1) << 62};
-static const address_space space32 = {false, starts32, bases32, ends32, sizeof starts32 / 8,
-                                      sizeof bases32 / 8, sizeof ends32 / 8};
-static const address_space space64 = {true, starts64, bases64, ends64, sizeof starts64 / 8,
-                                      sizeof bases64 / 8, sizeof ends64 / 8};
+static const address_space space32 = {
+    false, starts32, bases32, ends32, sizeof starts32 / 8, sizeof bases32 / 8, sizeof ends32 / 8};
+static const address_space space64 = {
+    true, starts64, bases64, ends64, sizeof starts64 / 8, sizeof bases64 / 8, sizeof ends64 / 8};
 
 /* A small deterministic generator, so failures replay. */
 static uint32_t next_random(uint32_t *state) {
@@ -254,7 +265,8 @@ static void byte_loops(w2n_bounds_mode mode, const address_space *as) {
             calls += 40;
         }
     /* Both outcomes must be exercised, or the comparison proves little. */
-    cr_assert(traps > calls / 10 && traps < calls - calls / 10, "%u of %u calls trapped", traps, calls);
+    cr_assert(traps > calls / 10 && traps < calls - calls / 10, "%u of %u calls trapped", traps,
+              calls);
 }
 
 static void word_loops(w2n_bounds_mode mode) {

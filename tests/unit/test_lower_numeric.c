@@ -12,24 +12,39 @@
 
 #include "lower_harness.c"
 
-enum { EXACT, ARITH_NAN }; /* ARITH_NAN: any quiet NaN (canonical included) */
-enum { I = W2N_I32, L = W2N_I64, F = W2N_F32, D = W2N_F64 };
+enum {
+    EXACT,
+    ARITH_NAN
+}; /* ARITH_NAN: any quiet NaN (canonical included) */
+enum {
+    I = W2N_I32,
+    L = W2N_I64,
+    F = W2N_F32,
+    D = W2N_F64
+};
 
 typedef struct ncase {
     uint32_t op;
-    uint8_t p0, p1, r;      /* operand types (p1 = 0: unary), result type */
-    uint64_t a, b;          /* operand bits */
-    uint64_t want;          /* result bits (EXACT) */
+    uint8_t p0, p1, r; /* operand types (p1 = 0: unary), result type */
+    uint64_t a, b;     /* operand bits */
+    uint64_t want;     /* result bits (EXACT) */
     int check;
-    uint32_t trap;          /* expected trap, 0 for none */
+    uint32_t trap; /* expected trap, 0 for none */
 } ncase;
 
 /* Operand or result bits of a float, written as a double literal. */
-static uint64_t f32b(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
-static uint64_t f64b(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static uint64_t f32b(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    return u;
+}
+static uint64_t f64b(double x) {
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    return u;
+}
 
-static lh_value as_value(uint8_t t, uint64_t bits)
-{
+static lh_value as_value(uint8_t t, uint64_t bits) {
     lh_value v;
     memset(&v, 0, sizeof v);
     if (t == I || t == F)
@@ -39,15 +54,13 @@ static lh_value as_value(uint8_t t, uint64_t bits)
     return v;
 }
 
-static bool is_quiet_nan(uint8_t t, const lh_value *v)
-{
+static bool is_quiet_nan(uint8_t t, const lh_value *v) {
     if (t == F)
         return (v->u32[0] & 0x7fc00000u) == 0x7fc00000u;
     return (v->u64[0] & 0x7ff8000000000000ull) == 0x7ff8000000000000ull;
 }
 
-static void run_cases(const ncase *cases, size_t n)
-{
+static void run_cases(const ncase *cases, size_t n) {
     lh_harness *h = lh_create();
     for (size_t i = 0; i < n; i++) {
         const ncase *c = &cases[i];
@@ -67,9 +80,9 @@ static void run_cases(const ncase *cases, size_t n)
             continue;
         uint64_t got = (c->r == I || c->r == F) ? out.u32[0] : out.u64[0];
         if (c->check == ARITH_NAN)
-            cr_expect(is_quiet_nan(c->r, &out), "case %zu: %s(%#llx, %#llx) = %#llx, want a quiet NaN",
-                      i, name, (unsigned long long)c->a, (unsigned long long)c->b,
-                      (unsigned long long)got);
+            cr_expect(is_quiet_nan(c->r, &out),
+                      "case %zu: %s(%#llx, %#llx) = %#llx, want a quiet NaN", i, name,
+                      (unsigned long long)c->a, (unsigned long long)c->b, (unsigned long long)got);
         else
             cr_expect_eq(got, c->want, "case %zu: %s(%#llx, %#llx) = %#llx, want %#llx", i, name,
                          (unsigned long long)c->a, (unsigned long long)c->b,
@@ -79,20 +92,25 @@ static void run_cases(const ncase *cases, size_t n)
 }
 
 #define RUN(table) run_cases(table, sizeof table / sizeof table[0])
-#define U1(op, t, r, a, w) {W2N_OP_##op, t, 0, r, a, 0, w, EXACT, 0}
-#define B2(op, t, r, a, b, w) {W2N_OP_##op, t, t, r, a, b, w, EXACT, 0}
-#define B2T(op, t, a, b, code) {W2N_OP_##op, t, t, t, a, b, 0, EXACT, W2N_TRAP_##code}
-#define U1T(op, t, r, a, code) {W2N_OP_##op, t, 0, r, a, 0, 0, EXACT, W2N_TRAP_##code}
-#define U1N(op, t, r, a) {W2N_OP_##op, t, 0, r, a, 0, 0, ARITH_NAN, 0}
-#define B2N(op, t, a, b) {W2N_OP_##op, t, t, t, a, b, 0, ARITH_NAN, 0}
+#define U1(op, t, r, a, w) \
+    { W2N_OP_##op, t, 0, r, a, 0, w, EXACT, 0 }
+#define B2(op, t, r, a, b, w) \
+    { W2N_OP_##op, t, t, r, a, b, w, EXACT, 0 }
+#define B2T(op, t, a, b, code) \
+    { W2N_OP_##op, t, t, t, a, b, 0, EXACT, W2N_TRAP_##code }
+#define U1T(op, t, r, a, code) \
+    { W2N_OP_##op, t, 0, r, a, 0, 0, EXACT, W2N_TRAP_##code }
+#define U1N(op, t, r, a) \
+    { W2N_OP_##op, t, 0, r, a, 0, 0, ARITH_NAN, 0 }
+#define B2N(op, t, a, b) \
+    { W2N_OP_##op, t, t, t, a, b, 0, ARITH_NAN, 0 }
 
 #define M32 0xffffffffull
 #define MIN32 0x80000000ull
 #define MIN64 0x8000000000000000ull
 #define M64 0xffffffffffffffffull
 
-Test(lower_numeric, i32_arith)
-{
+Test(lower_numeric, i32_arith) {
     const ncase t[] = {
         B2(I32_ADD, I, I, 0x7fffffff, 1, MIN32),
         B2(I32_ADD, I, I, M32, M32, 0xfffffffe),
@@ -161,8 +179,7 @@ Test(lower_numeric, i32_arith)
     RUN(t);
 }
 
-Test(lower_numeric, i64_arith)
-{
+Test(lower_numeric, i64_arith) {
     const ncase t[] = {
         B2(I64_ADD, L, L, 0x7fffffffffffffff, 1, MIN64),
         B2(I64_SUB, L, L, MIN64, 1, 0x7fffffffffffffff),
@@ -206,16 +223,15 @@ Test(lower_numeric, i64_arith)
 }
 
 #define QNAN32 0x7fc00000ull
-#define SNAN32 0x7fa00000ull       /* nan:0x200000 */
+#define SNAN32 0x7fa00000ull /* nan:0x200000 */
 #define NQNAN32 0xffc00000ull
-#define PAY32 0x7f812345ull        /* signalling NaN with a payload */
+#define PAY32 0x7f812345ull /* signalling NaN with a payload */
 #define QNAN64 0x7ff8000000000000ull
 #define SNAN64 0x7ff4000000000000ull
 #define NQNAN64 0xfff8000000000000ull
 #define PAY64 0x7ff0000000012345ull
 
-Test(lower_numeric, f32_ops)
-{
+Test(lower_numeric, f32_ops) {
     const ncase t[] = {
         B2(F32_ADD, F, F, f32b(1.0f), f32b(0x1p-24f), f32b(1.0f)),
         B2(F32_ADD, F, F, f32b(-0.0f), f32b(-0.0f), f32b(-0.0f)),
@@ -281,8 +297,7 @@ Test(lower_numeric, f32_ops)
     RUN(t);
 }
 
-Test(lower_numeric, f64_ops)
-{
+Test(lower_numeric, f64_ops) {
     const ncase t[] = {
         B2(F64_ADD, D, D, f64b(1.0), f64b(0x1p-53), f64b(1.0)),
         B2(F64_ADD, D, D, f64b(1.0), f64b(0x1.8p-53), f64b(0x1.0000000000001p0)),
@@ -323,8 +338,7 @@ Test(lower_numeric, f64_ops)
     RUN(t);
 }
 
-Test(lower_numeric, constants_keep_bits)
-{
+Test(lower_numeric, constants_keep_bits) {
     lh_harness *h = lh_create();
     static const uint32_t f32s[] = {0x7fa00001, 0xff812345, 0x80000000, 0x00000001};
     static const uint64_t f64s[] = {0x7ff4000000000001, 0xfff0000000000001, 0x8000000000000000};
@@ -360,8 +374,7 @@ Test(lower_numeric, constants_keep_bits)
     lh_destroy(h);
 }
 
-Test(lower_numeric, trapping_truncations)
-{
+Test(lower_numeric, trapping_truncations) {
     const ncase t[] = {
         U1(I32_TRUNC_F32_S, F, I, f32b(-2147483648.0f), MIN32),
         U1(I32_TRUNC_F32_S, F, I, f32b(2147483520.0f), 2147483520u),
@@ -409,8 +422,7 @@ Test(lower_numeric, trapping_truncations)
     RUN(t);
 }
 
-Test(lower_numeric, saturating_truncations)
-{
+Test(lower_numeric, saturating_truncations) {
     const ncase t[] = {
         U1(I32_TRUNC_SAT_F32_S, F, I, f32b(2147483648.0f), 0x7fffffff),
         U1(I32_TRUNC_SAT_F32_S, F, I, f32b(-INFINITY), MIN32),
@@ -439,8 +451,7 @@ Test(lower_numeric, saturating_truncations)
     RUN(t);
 }
 
-Test(lower_numeric, conversions)
-{
+Test(lower_numeric, conversions) {
     const ncase t[] = {
         U1(I64_EXTEND_I32_S, I, L, MIN32, 0xffffffff80000000),
         U1(I64_EXTEND_I32_U, I, L, MIN32, MIN32),
@@ -488,8 +499,7 @@ Test(lower_numeric, conversions)
     RUN(t);
 }
 
-Test(lower_numeric, refuses_other_families)
-{
+Test(lower_numeric, refuses_other_families) {
     lh_harness *h = lh_create();
     w2n_instr in;
     memset(&in, 0, sizeof in);
@@ -503,8 +513,7 @@ Test(lower_numeric, refuses_other_families)
 /* Short sequences with constant operands, optimised at O2: LLVM may fold
  * x - 0, x * 1, x / -1, -0 - x or demote(promote x) into x (or its negation),
  * which would let a signalling NaN through; Wasm wants a quiet NaN. */
-static w2n_instr mk(uint32_t op, uint64_t imm)
-{
+static w2n_instr mk(uint32_t op, uint64_t imm) {
     w2n_instr in;
     memset(&in, 0, sizeof in);
     in.op = op;
@@ -512,11 +521,13 @@ static w2n_instr mk(uint32_t op, uint64_t imm)
     return in;
 }
 
-Test(lower_numeric, folds_keep_nan_quiet)
-{
+Test(lower_numeric, folds_keep_nan_quiet) {
     lh_harness *h = lh_create();
     const w2n_instr get = mk(W2N_OP_LOCAL_GET, 0);
-    struct { w2n_instr seq[3]; uint8_t t; } cases[] = {
+    struct {
+        w2n_instr seq[3];
+        uint8_t t;
+    } cases[] = {
         {{get, mk(W2N_OP_F32_CONST, f32b(0.0f)), mk(W2N_OP_F32_SUB, 0)}, F},
         {{get, mk(W2N_OP_F32_CONST, f32b(-0.0f)), mk(W2N_OP_F32_ADD, 0)}, F},
         {{get, mk(W2N_OP_F32_CONST, f32b(1.0f)), mk(W2N_OP_F32_MUL, 0)}, F},
@@ -547,8 +558,7 @@ Test(lower_numeric, folds_keep_nan_quiet)
     lh_destroy(h);
 }
 
-Test(lower_numeric, constant_division_edge_cases)
-{
+Test(lower_numeric, constant_division_edge_cases) {
     /* With constant operands LLVM sees the whole division: INT_MIN rem -1 must
      * still be 0 and INT_MIN div -1 must still trap. */
     lh_harness *h = lh_create();

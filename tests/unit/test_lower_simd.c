@@ -12,47 +12,52 @@
 
 #include "lower_harness.c"
 
-enum { I = W2N_I32, L = W2N_I64, F = W2N_F32, D = W2N_F64, V = W2N_V128 };
+enum {
+    I = W2N_I32,
+    L = W2N_I64,
+    F = W2N_F32,
+    D = W2N_F64,
+    V = W2N_V128
+};
 
-static uint32_t f32b(float x) { uint32_t u; memcpy(&u, &x, 4); return u; }
-static uint64_t f64b(double x) { uint64_t u; memcpy(&u, &x, 8); return u; }
+static uint32_t f32b(float x) {
+    uint32_t u;
+    memcpy(&u, &x, 4);
+    return u;
+}
+static uint64_t f64b(double x) {
+    uint64_t u;
+    memcpy(&u, &x, 8);
+    return u;
+}
 
-static lh_value v8(const int l[16])
-{
+static lh_value v8(const int l[16]) {
     lh_value v;
     for (int i = 0; i < 16; i++)
         v.v128[i] = (uint8_t)l[i];
     return v;
 }
-static lh_value v16(const int l[8])
-{
+static lh_value v16(const int l[8]) {
     lh_value v;
     for (int i = 0; i < 8; i++)
         v.u16[i] = (uint16_t)l[i];
     return v;
 }
-static lh_value v32(uint32_t a, uint32_t b, uint32_t c, uint32_t d)
-{
+static lh_value v32(uint32_t a, uint32_t b, uint32_t c, uint32_t d) {
     lh_value v;
     v.u32[0] = a, v.u32[1] = b, v.u32[2] = c, v.u32[3] = d;
     return v;
 }
-static lh_value v64(uint64_t a, uint64_t b)
-{
+static lh_value v64(uint64_t a, uint64_t b) {
     lh_value v;
     v.u64[0] = a, v.u64[1] = b;
     return v;
 }
-static lh_value vf32(float a, float b, float c, float d)
-{
+static lh_value vf32(float a, float b, float c, float d) {
     return v32(f32b(a), f32b(b), f32b(c), f32b(d));
 }
-static lh_value vf64(double a, double b)
-{
-    return v64(f64b(a), f64b(b));
-}
-static lh_value scalar(uint64_t bits)
-{
+static lh_value vf64(double a, double b) { return v64(f64b(a), f64b(b)); }
+static lh_value scalar(uint64_t bits) {
     lh_value v;
     memset(&v, 0, sizeof v);
     v.u64[0] = bits;
@@ -66,8 +71,7 @@ static lh_harness *h;
 static void setup(void) { h = lh_create(); }
 static void teardown(void) { lh_destroy(h); }
 
-static w2n_instr instr(uint32_t op)
-{
+static w2n_instr instr(uint32_t op) {
     w2n_instr in;
     memset(&in, 0, sizeof in);
     in.op = op;
@@ -76,8 +80,7 @@ static w2n_instr instr(uint32_t op)
 
 /* Run `in` on operands of the given types; assert that it did not trap. */
 static lh_value run_in(w2n_instr in, unsigned n, const uint8_t *types, const lh_value *args,
-                       uint8_t rt)
-{
+                       uint8_t rt) {
     lh_value out;
     memset(&out, 0, sizeof out);
     uint32_t trap = lh_run(h, &in, types, n, rt, args, &out);
@@ -86,22 +89,18 @@ static lh_value run_in(w2n_instr in, unsigned n, const uint8_t *types, const lh_
     return out;
 }
 
-static lh_value run1(uint32_t op, lh_value a)
-{
+static lh_value run1(uint32_t op, lh_value a) {
     return run_in(instr(op), 1, (const uint8_t[]){V}, &a, V);
 }
 
-static lh_value run2(uint32_t op, lh_value a, lh_value b)
-{
+static lh_value run2(uint32_t op, lh_value a, lh_value b) {
     lh_value args[2] = {a, b};
     return run_in(instr(op), 2, (const uint8_t[]){V, V}, args, V);
 }
 
-static void expect_v(lh_value got, lh_value want, const char *what)
-{
-    cr_expect(memcmp(got.v128, want.v128, 16) == 0,
-              "%s: got %016llx%016llx, want %016llx%016llx", what,
-              (unsigned long long)got.u64[1], (unsigned long long)got.u64[0],
+static void expect_v(lh_value got, lh_value want, const char *what) {
+    cr_expect(memcmp(got.v128, want.v128, 16) == 0, "%s: got %016llx%016llx, want %016llx%016llx",
+              what, (unsigned long long)got.u64[1], (unsigned long long)got.u64[0],
               (unsigned long long)want.u64[1], (unsigned long long)want.u64[0]);
 }
 
@@ -117,13 +116,12 @@ static bool quiet64(uint64_t x) { return (x & 0x7ff8000000000000ull) == 0x7ff800
 
 TestSuite(lower_simd, .init = setup, .fini = teardown);
 
-Test(lower_simd, integer_arithmetic)
-{
+Test(lower_simd, integer_arithmetic) {
     EXPECT2(I8X16_ADD, V8(127, 255, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80),
             V8(1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80),
             V8(0x80, 0, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-    EXPECT2(I16X8_MUL, V16(0x7fff, 0x8000, 3, 0, 0, 0, 0, -1),
-            V16(2, 0x8000, -3, 0, 0, 0, 0, -1), V16(0xfffe, 0, -9, 0, 0, 0, 0, 1));
+    EXPECT2(I16X8_MUL, V16(0x7fff, 0x8000, 3, 0, 0, 0, 0, -1), V16(2, 0x8000, -3, 0, 0, 0, 0, -1),
+            V16(0xfffe, 0, -9, 0, 0, 0, 0, 1));
     EXPECT2(I32X4_MUL, v32(0x12345678, 0x80000000, 7, 0xffffffff), v32(0x10, 2, 6, 0xffffffff),
             v32(0x23456780, 0, 42, 1));
     EXPECT2(I64X2_MUL, v64(0x0123456789abcdefull, 1ull << 63), v64(0xfedcba9876543210ull, 2),
@@ -131,19 +129,20 @@ Test(lower_simd, integer_arithmetic)
     EXPECT2(I64X2_SUB, v64(0, 1ull << 63), v64(1, 1), v64(~0ull, 0x7fffffffffffffffull));
     EXPECT1(I8X16_NEG, V8(0x80, 1, 0, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
             V8(0x80, 0xff, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
-    EXPECT1(I16X8_ABS, V16(-32768, -1, 5, 0, 0, 0, 0, -32767), V16(-32768, 1, 5, 0, 0, 0, 0, 32767));
+    EXPECT1(I16X8_ABS, V16(-32768, -1, 5, 0, 0, 0, 0, -32767),
+            V16(-32768, 1, 5, 0, 0, 0, 0, 32767));
     EXPECT1(I64X2_ABS, v64(1ull << 63, (uint64_t)-5), v64(1ull << 63, 5));
     EXPECT1(I32X4_NEG, v32(0x80000000, 1, 0, 0xffffffff), v32(0x80000000, 0xffffffff, 0, 1));
     EXPECT1(I8X16_POPCNT, V8(0xff, 0x80, 0x55, 0, 7, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0),
             V8(8, 1, 4, 0, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 }
 
-Test(lower_simd, saturating_min_max_avgr)
-{
+Test(lower_simd, saturating_min_max_avgr) {
     lh_value a = V8(127, -128, 255, 0, 100, -100, 0x80, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0);
     lh_value b = V8(1, -1, 1, 1, 100, -100, 0x7f, 0x80, 0, 0, 0, 0, 0, 0, 0, 0);
     EXPECT2(I8X16_ADD_SAT_S, a, b, V8(127, -128, 0, 1, 127, -128, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0));
-    EXPECT2(I8X16_ADD_SAT_U, a, b, V8(128, 255, 255, 1, 200, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0));
+    EXPECT2(I8X16_ADD_SAT_U, a, b,
+            V8(128, 255, 255, 1, 200, 255, 255, 255, 0, 0, 0, 0, 0, 0, 0, 0));
     EXPECT2(I8X16_SUB_SAT_S, a, b, V8(126, -127, -2, -1, 0, 0, -128, 127, 0, 0, 0, 0, 0, 0, 0, 0));
     EXPECT2(I8X16_SUB_SAT_U, a, b, V8(126, 0, 254, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     EXPECT2(I16X8_ADD_SAT_S, V16(32767, -32768, 0, 0, 0, 0, 0, 0), V16(1, -1, 0, 0, 0, 0, 0, 0),
@@ -161,8 +160,7 @@ Test(lower_simd, saturating_min_max_avgr)
             V16(65535, 32768, 4, 0, 0, 0, 0, 0));
 }
 
-Test(lower_simd, comparisons)
-{
+Test(lower_simd, comparisons) {
     lh_value a = V8(0x80, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
     lh_value b = V8(0x7f, 1, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
     EXPECT2(I8X16_LT_S, a, b, V8(-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1));
@@ -183,19 +181,17 @@ Test(lower_simd, comparisons)
     EXPECT2(F64X2_GT, v64(f64b(INFINITY), f64b(0.0)), v64(f64b(1.0), f64b(-0.0)), v64(~0ull, 0));
 }
 
-static lh_value shift(uint32_t op, lh_value a, uint32_t count)
-{
+static lh_value shift(uint32_t op, lh_value a, uint32_t count) {
     lh_value args[2] = {a, scalar(count)};
     return run_in(instr(op), 2, (const uint8_t[]){V, I}, args, V);
 }
 
-Test(lower_simd, shifts_take_count_modulo_lane_width)
-{
+Test(lower_simd, shifts_take_count_modulo_lane_width) {
     lh_value b = V8(0x81, 1, 0x40, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff);
-    expect_v(shift(W2N_OP_I8X16_SHL, b, 9), V8(2, 2, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfe),
-             "i8x16.shl 9");
-    expect_v(shift(W2N_OP_I8X16_SHR_S, b, 15),
-             V8(-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1), "i8x16.shr_s 15");
+    expect_v(shift(W2N_OP_I8X16_SHL, b, 9),
+             V8(2, 2, 0x80, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xfe), "i8x16.shl 9");
+    expect_v(shift(W2N_OP_I8X16_SHR_S, b, 15), V8(-1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, -1),
+             "i8x16.shr_s 15");
     expect_v(shift(W2N_OP_I8X16_SHR_U, b, 0xffffffff),
              V8(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), "i8x16.shr_u -1");
     expect_v(shift(W2N_OP_I16X8_SHR_S, V16(-32768, 4, 0, 0, 0, 0, 0, 0), 17),
@@ -204,13 +200,13 @@ Test(lower_simd, shifts_take_count_modulo_lane_width)
              "i32x4.shl 32");
     expect_v(shift(W2N_OP_I32X4_SHR_U, v32(0x80000000, 2, 3, 0xffffffff), 33),
              v32(0x40000000, 1, 1, 0x7fffffff), "i32x4.shr_u 33");
-    expect_v(shift(W2N_OP_I64X2_SHR_U, v64(1ull << 63, 3), 65), v64(1ull << 62, 1), "i64x2.shr_u 65");
+    expect_v(shift(W2N_OP_I64X2_SHR_U, v64(1ull << 63, 3), 65), v64(1ull << 62, 1),
+             "i64x2.shr_u 65");
     expect_v(shift(W2N_OP_I64X2_SHR_S, v64(1ull << 63, 3), 127), v64(~0ull, 0), "i64x2.shr_s 127");
     expect_v(shift(W2N_OP_I64X2_SHL, v64(1, 3), 64), v64(1, 3), "i64x2.shl 64");
 }
 
-Test(lower_simd, swizzle_and_shuffle)
-{
+Test(lower_simd, swizzle_and_shuffle) {
     lh_value a = V8(0xf0, 0xf1, 0xf2, 0xf3, 0xf4, 0xf5, 0xf6, 0xf7, 0xf8, 0xf9, 0xfa, 0xfb, 0xfc,
                     0xfd, 0xfe, 0xff);
     lh_value s = V8(15, 16, 0xff, 0x80, 0, 17, 1, 0x10, 31, 14, 0x7f, 3, 3, 255, 2, 1);
@@ -227,19 +223,18 @@ Test(lower_simd, swizzle_and_shuffle)
 }
 
 static lh_value lane_op(uint32_t op, uint8_t lane, unsigned n, const uint8_t *types,
-                        const lh_value *args, uint8_t rt)
-{
+                        const lh_value *args, uint8_t rt) {
     w2n_instr in = instr(op);
     in.lane = lane;
     return run_in(in, n, types, args, rt);
 }
 
-Test(lower_simd, splat_extract_replace)
-{
+Test(lower_simd, splat_extract_replace) {
     lh_value x = scalar(0x12345681);
     expect_v(run_in(instr(W2N_OP_I8X16_SPLAT), 1, (const uint8_t[]){I}, &x, V),
              V8(0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81, 0x81,
-                0x81, 0x81), "i8x16.splat");
+                0x81, 0x81),
+             "i8x16.splat");
     expect_v(run_in(instr(W2N_OP_I16X8_SPLAT), 1, (const uint8_t[]){I}, &x, V),
              V16(0x5681, 0x5681, 0x5681, 0x5681, 0x5681, 0x5681, 0x5681, 0x5681), "i16x8.splat");
     lh_value nan = scalar(SNAN32 | 1);
@@ -252,10 +247,13 @@ Test(lower_simd, splat_extract_replace)
     lh_value v = V8(0, 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x80);
     cr_expect_eq(lane_op(W2N_OP_I8X16_EXTRACT_LANE_S, 1, 1, (const uint8_t[]){V}, &v, I).i32, -1);
     cr_expect_eq(lane_op(W2N_OP_I8X16_EXTRACT_LANE_U, 1, 1, (const uint8_t[]){V}, &v, I).i32, 255);
-    cr_expect_eq(lane_op(W2N_OP_I8X16_EXTRACT_LANE_S, 15, 1, (const uint8_t[]){V}, &v, I).i32, -128);
+    cr_expect_eq(lane_op(W2N_OP_I8X16_EXTRACT_LANE_S, 15, 1, (const uint8_t[]){V}, &v, I).i32,
+                 -128);
     lh_value w = V16(0, 0, 0, 0, 0, 0, 0, 0x8001);
-    cr_expect_eq(lane_op(W2N_OP_I16X8_EXTRACT_LANE_S, 7, 1, (const uint8_t[]){V}, &w, I).i32, -32767);
-    cr_expect_eq(lane_op(W2N_OP_I16X8_EXTRACT_LANE_U, 7, 1, (const uint8_t[]){V}, &w, I).i32, 0x8001);
+    cr_expect_eq(lane_op(W2N_OP_I16X8_EXTRACT_LANE_S, 7, 1, (const uint8_t[]){V}, &w, I).i32,
+                 -32767);
+    cr_expect_eq(lane_op(W2N_OP_I16X8_EXTRACT_LANE_U, 7, 1, (const uint8_t[]){V}, &w, I).i32,
+                 0x8001);
     lh_value fv = v32(0, 0, SNAN32 | 5, 0);
     cr_expect_eq(lane_op(W2N_OP_F32X4_EXTRACT_LANE, 2, 1, (const uint8_t[]){V}, &fv, F).u32[0],
                  SNAN32 | 5);
@@ -273,16 +271,14 @@ Test(lower_simd, splat_extract_replace)
              v64(SNAN64 | 3, f64b(2.0)), "f64x2.replace_lane");
 }
 
-Test(lower_simd, narrow_extend_pairwise_extmul)
-{
+Test(lower_simd, narrow_extend_pairwise_extmul) {
     lh_value a = V16(300, -300, 127, -128, 255, 256, -1, 0);
     lh_value b = V16(1, 2, 3, 4, 5, 6, 7, -32768);
     EXPECT2(I8X16_NARROW_I16X8_S, a, b,
             V8(127, -128, 127, -128, 127, 127, -1, 0, 1, 2, 3, 4, 5, 6, 7, -128));
-    EXPECT2(I8X16_NARROW_I16X8_U, a, b,
-            V8(255, 0, 127, 0, 255, 255, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0));
-    EXPECT2(I16X8_NARROW_I32X4_S, v32(70000, (uint32_t)-70000, 5, 0xffffffff), v32(0, 1, 32768, 32767),
-            V16(32767, -32768, 5, -1, 0, 1, 32767, 32767));
+    EXPECT2(I8X16_NARROW_I16X8_U, a, b, V8(255, 0, 127, 0, 255, 255, 0, 0, 1, 2, 3, 4, 5, 6, 7, 0));
+    EXPECT2(I16X8_NARROW_I32X4_S, v32(70000, (uint32_t)-70000, 5, 0xffffffff),
+            v32(0, 1, 32768, 32767), V16(32767, -32768, 5, -1, 0, 1, 32767, 32767));
     EXPECT2(I16X8_NARROW_I32X4_U, v32(70000, (uint32_t)-70000, 65535, 65536), v32(0, 1, 2, 3),
             V16(65535, 0, 65535, 65535, 0, 1, 2, 3));
 
@@ -290,7 +286,8 @@ Test(lower_simd, narrow_extend_pairwise_extmul)
     EXPECT1(I16X8_EXTEND_LOW_I8X16_S, c, V16(-128, 127, -1, 1, 2, 3, 4, 5));
     EXPECT1(I16X8_EXTEND_HIGH_I8X16_U, c, V16(254, 9, 10, 11, 12, 13, 14, 0x81));
     EXPECT1(I64X2_EXTEND_HIGH_I32X4_S, v32(0, 0, 0x80000000, 7), v64(0xffffffff80000000ull, 7));
-    EXPECT1(I64X2_EXTEND_LOW_I32X4_U, v32(0x80000000, 0xffffffff, 0, 0), v64(0x80000000, 0xffffffff));
+    EXPECT1(I64X2_EXTEND_LOW_I32X4_U, v32(0x80000000, 0xffffffff, 0, 0),
+            v64(0x80000000, 0xffffffff));
     EXPECT1(I16X8_EXTADD_PAIRWISE_I8X16_S, c, V16(-1, 0, 5, 9, 7, 21, 25, -113));
     EXPECT1(I16X8_EXTADD_PAIRWISE_I8X16_U, c, V16(255, 256, 5, 9, 263, 21, 25, 143));
     EXPECT1(I32X4_EXTADD_PAIRWISE_I16X8_U, V16(65535, 65535, 1, 2, 0, 0, -32768, -32768),
@@ -306,8 +303,7 @@ Test(lower_simd, narrow_extend_pairwise_extmul)
             v64(0xfffffffe00000001ull, 15));
 }
 
-Test(lower_simd, q15mulr_and_dot)
-{
+Test(lower_simd, q15mulr_and_dot) {
     EXPECT2(I16X8_Q15MULR_SAT_S, V16(-32768, 16384, -1, 32767, 3, -32768, 100, -5),
             V16(-32768, 16384, 1, 32767, 16384, 32767, -100, 16384),
             V16(32767, 8192, 0, 32766, 2, -32767, 0, -2));
@@ -316,8 +312,7 @@ Test(lower_simd, q15mulr_and_dot)
             v32(0x80000000, 17, 11, (uint32_t)(32767 * 32767 - 32768 * 32767)));
 }
 
-Test(lower_simd, bitwise_and_boolean)
-{
+Test(lower_simd, bitwise_and_boolean) {
     lh_value a = v64(0xff00ff00ff00ff00ull, 0x0123456789abcdefull);
     lh_value b = v64(0x0ff00ff00ff00ff0ull, 0xffffffff00000000ull);
     EXPECT1(V128_NOT, a, v64(0x00ff00ff00ff00ffull, 0xfedcba9876543210ull));
@@ -330,7 +325,11 @@ Test(lower_simd, bitwise_and_boolean)
     expect_v(run_in(instr(W2N_OP_V128_BITSELECT), 3, (const uint8_t[]){V, V, V}, args, V),
              v64(0xff000ff0ff000ff0ull, 0xffffffff89abcdefull), "v128.bitselect");
 
-    struct { uint32_t op; lh_value v; int32_t want; } t[] = {
+    struct {
+        uint32_t op;
+        lh_value v;
+        int32_t want;
+    } t[] = {
         {W2N_OP_V128_ANY_TRUE, v64(0, 0), 0},
         {W2N_OP_V128_ANY_TRUE, v64(0, 1ull << 63), 1},
         {W2N_OP_I8X16_ALL_TRUE, V8(1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1), 1},
@@ -341,7 +340,8 @@ Test(lower_simd, bitwise_and_boolean)
         {W2N_OP_I32X4_ALL_TRUE, v32(1, 0x10000, 0x80000000, 2), 1},
         {W2N_OP_I64X2_ALL_TRUE, v64(1ull << 32, 1), 1},
         {W2N_OP_I64X2_ALL_TRUE, v64(0, 1), 0},
-        {W2N_OP_I8X16_BITMASK, V8(0x80, 0, 0xff, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x90), 0x8005},
+        {W2N_OP_I8X16_BITMASK, V8(0x80, 0, 0xff, 0x7f, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x90),
+         0x8005},
         {W2N_OP_I16X8_BITMASK, V16(-1, 0, 0, 0x7fff, 0, 0, 0, -32768), 0x81},
         {W2N_OP_I32X4_BITMASK, v32(0x80000000, 0x7fffffff, 0xffffffff, 0), 5},
         {W2N_OP_I64X2_BITMASK, v64(1, 1ull << 63), 2},
@@ -353,16 +353,18 @@ Test(lower_simd, bitwise_and_boolean)
     }
 }
 
-Test(lower_simd, float_arithmetic)
-{
+Test(lower_simd, float_arithmetic) {
     EXPECT2(F32X4_ADD, vf32(1.0f, 0x1p-149f, -0.0f, 3e38f), vf32(0x1p-24f, 0x1p-149f, -0.0f, 3e38f),
             vf32(1.0f, 0x1p-148f, -0.0f, INFINITY));
-    EXPECT2(F64X2_DIV, vf64(1.0, -1.0), vf64(3.0, 0.0), v64(0x3fd5555555555555ull, f64b(-INFINITY)));
+    EXPECT2(F64X2_DIV, vf64(1.0, -1.0), vf64(3.0, 0.0),
+            v64(0x3fd5555555555555ull, f64b(-INFINITY)));
     EXPECT1(F32X4_NEG, v32(QNAN32, SNAN32 | 1, 0, f32b(-1.0f)),
             v32(QNAN32 | 0x80000000u, SNAN32 | 0x80000001u, 0x80000000u, f32b(1.0f)));
     EXPECT1(F64X2_ABS, v64(SNAN64 | (1ull << 63), f64b(-0.0)), v64(SNAN64, 0));
-    EXPECT1(F32X4_SQRT, vf32(4.0f, -0.0f, 2.0f, INFINITY), v32(f32b(2.0f), f32b(-0.0f), 0x3fb504f3, f32b(INFINITY)));
-    EXPECT1(F32X4_NEAREST, vf32(2.5f, -0.5f, 3.5f, -8388609.0f), vf32(2.0f, -0.0f, 4.0f, -8388609.0f));
+    EXPECT1(F32X4_SQRT, vf32(4.0f, -0.0f, 2.0f, INFINITY),
+            v32(f32b(2.0f), f32b(-0.0f), 0x3fb504f3, f32b(INFINITY)));
+    EXPECT1(F32X4_NEAREST, vf32(2.5f, -0.5f, 3.5f, -8388609.0f),
+            vf32(2.0f, -0.0f, 4.0f, -8388609.0f));
     EXPECT1(F32X4_CEIL, vf32(-0.5f, 1.1f, -1.5f, 0x1p-149f), vf32(-0.0f, 2.0f, -1.0f, 1.0f));
     EXPECT1(F64X2_FLOOR, vf64(-0.5, 0x1p-1074), vf64(-1.0, 0.0));
     EXPECT1(F64X2_TRUNC, vf64(-0.5, 4503599627370495.5), vf64(-0.0, 4503599627370495.0));
@@ -374,19 +376,21 @@ Test(lower_simd, float_arithmetic)
     cr_expect(quiet64(r.u64[0]), "mul(sNaN, 1) = %#llx", (unsigned long long)r.u64[0]);
 }
 
-Test(lower_simd, float_min_max)
-{
+Test(lower_simd, float_min_max) {
     lh_value a = v32(f32b(-0.0f), f32b(0.0f), SNAN32, f32b(1.0f));
     lh_value b = v32(f32b(0.0f), f32b(-0.0f), f32b(1.0f), QNAN32 | 0x80000000u);
     lh_value mn = run2(W2N_OP_F32X4_MIN, a, b);
     cr_expect_eq(mn.u32[0], 0x80000000u);
     cr_expect_eq(mn.u32[1], 0x80000000u);
-    cr_expect(quiet32(mn.u32[2]) && quiet32(mn.u32[3]), "min NaN lanes %#x %#x", mn.u32[2], mn.u32[3]);
+    cr_expect(quiet32(mn.u32[2]) && quiet32(mn.u32[3]), "min NaN lanes %#x %#x", mn.u32[2],
+              mn.u32[3]);
     lh_value mx = run2(W2N_OP_F32X4_MAX, a, b);
     cr_expect_eq(mx.u32[0], 0);
     cr_expect_eq(mx.u32[1], 0);
-    cr_expect(quiet32(mx.u32[2]) && quiet32(mx.u32[3]), "max NaN lanes %#x %#x", mx.u32[2], mx.u32[3]);
-    lh_value d = run2(W2N_OP_F64X2_MIN, v64(SNAN64, f64b(-INFINITY)), v64(f64b(-INFINITY), f64b(2.0)));
+    cr_expect(quiet32(mx.u32[2]) && quiet32(mx.u32[3]), "max NaN lanes %#x %#x", mx.u32[2],
+              mx.u32[3]);
+    lh_value d =
+        run2(W2N_OP_F64X2_MIN, v64(SNAN64, f64b(-INFINITY)), v64(f64b(-INFINITY), f64b(2.0)));
     cr_expect(quiet64(d.u64[0]));
     cr_expect_eq(d.u64[1], f64b(-INFINITY));
     d = run2(W2N_OP_F64X2_MAX, v64(f64b(-0.0), f64b(3.0)), v64(f64b(0.0), SNAN64));
@@ -404,21 +408,24 @@ Test(lower_simd, float_min_max)
     EXPECT2(F64X2_PMIN, v64(f64b(1.0), SNAN64), v64(SNAN64 | 1, f64b(0.0)), v64(f64b(1.0), SNAN64));
 }
 
-Test(lower_simd, conversions)
-{
+Test(lower_simd, conversions) {
     EXPECT1(I32X4_TRUNC_SAT_F32X4_S, v32(QNAN32, f32b(3e9f), f32b(-3e9f), f32b(-1.9f)),
             v32(0, 0x7fffffff, 0x80000000, (uint32_t)-1));
     EXPECT1(I32X4_TRUNC_SAT_F32X4_U, v32(SNAN32, f32b(5e9f), f32b(-1.0f), f32b(4294967040.0f)),
             v32(0, 0xffffffff, 0, 4294967040u));
-    EXPECT1(I32X4_TRUNC_SAT_F64X2_S_ZERO, vf64(-2147483649.0, 2147483647.9), v32(0x80000000, 0x7fffffff, 0, 0));
-    EXPECT1(I32X4_TRUNC_SAT_F64X2_U_ZERO, v64(SNAN64, f64b(4294967296.0)), v32(0, 0xffffffff, 0, 0));
+    EXPECT1(I32X4_TRUNC_SAT_F64X2_S_ZERO, vf64(-2147483649.0, 2147483647.9),
+            v32(0x80000000, 0x7fffffff, 0, 0));
+    EXPECT1(I32X4_TRUNC_SAT_F64X2_U_ZERO, v64(SNAN64, f64b(4294967296.0)),
+            v32(0, 0xffffffff, 0, 0));
     EXPECT1(F32X4_CONVERT_I32X4_S, v32(0x80000000, 16777217, (uint32_t)-1, 0),
             vf32(-2147483648.0f, 16777216.0f, -1.0f, 0.0f));
     EXPECT1(F32X4_CONVERT_I32X4_U, v32(0xffffffff, 0x80000080, 0x80000081, 16777219),
             vf32(4294967296.0f, 2147483648.0f, 2147483904.0f, 16777220.0f));
     EXPECT1(F64X2_CONVERT_LOW_I32X4_S, v32(0x80000000, 7, 1, 1), vf64(-2147483648.0, 7.0));
-    EXPECT1(F64X2_CONVERT_LOW_I32X4_U, v32(0x80000000, 0xffffffff, 1, 1), vf64(2147483648.0, 4294967295.0));
-    EXPECT1(F32X4_DEMOTE_F64X2_ZERO, vf64(0x1.fffffefffffffp127, 0x1p-150), v32(f32b(0x1.fffffep127f), 0, 0, 0));
+    EXPECT1(F64X2_CONVERT_LOW_I32X4_U, v32(0x80000000, 0xffffffff, 1, 1),
+            vf64(2147483648.0, 4294967295.0));
+    EXPECT1(F32X4_DEMOTE_F64X2_ZERO, vf64(0x1.fffffefffffffp127, 0x1p-150),
+            v32(f32b(0x1.fffffep127f), 0, 0, 0));
     EXPECT1(F64X2_PROMOTE_LOW_F32X4, vf32(0x1p-149f, -0.0f, 1.0f, 1.0f), vf64(0x1p-149, -0.0));
     lh_value r = run1(W2N_OP_F32X4_DEMOTE_F64X2_ZERO, v64(SNAN64, f64b(1.0)));
     cr_expect(quiet32(r.u32[0]) && r.u32[1] == f32b(1.0f) && r.u32[2] == 0 && r.u32[3] == 0);
@@ -426,8 +433,7 @@ Test(lower_simd, conversions)
     cr_expect(quiet64(r.u64[1]));
 }
 
-Test(lower_simd, constant_operands_still_quiet_nan)
-{
+Test(lower_simd, constant_operands_still_quiet_nan) {
     /* local.get 0; v128.const f32x4 1 1 1 1; f32x4.mul: LLVM folds x * 1 to x. */
     w2n_instr seq[3] = {instr(W2N_OP_LOCAL_GET), instr(W2N_OP_V128_CONST), instr(W2N_OP_F32X4_MUL)};
     lh_value one = vf32(1.0f, 1.0f, 1.0f, 1.0f);
@@ -447,8 +453,7 @@ Test(lower_simd, constant_operands_still_quiet_nan)
     cr_expect_eq(out.u32[1], f32b(2.0f));
 }
 
-Test(lower_simd, v128_const)
-{
+Test(lower_simd, v128_const) {
     w2n_instr in = instr(W2N_OP_V128_CONST);
     for (int i = 0; i < 16; i++)
         in.imm.v128[i] = (uint8_t)(0xf0 + i);
@@ -458,24 +463,21 @@ Test(lower_simd, v128_const)
 
 /* ---- memory forms ----------------------------------------------------------------- */
 
-static uint32_t mem_run(uint32_t op, uint64_t offset, uint8_t lane, unsigned n, const uint8_t *types,
-                        const lh_value *args, uint8_t rt, lh_value *out)
-{
+static uint32_t mem_run(uint32_t op, uint64_t offset, uint8_t lane, unsigned n,
+                        const uint8_t *types, const lh_value *args, uint8_t rt, lh_value *out) {
     w2n_instr in = instr(op);
     in.imm.memarg.offset = offset;
     in.lane = lane;
     return lh_run(h, &in, types, n, rt, args, out);
 }
 
-static void fill_memory(void)
-{
+static void fill_memory(void) {
     uint8_t *m = lh_memory(h);
     for (unsigned i = 0; i < LH_MEMORY_SIZE; i++)
         m[i] = (uint8_t)(i * 7 + 0x80);
 }
 
-Test(lower_simd, loads)
-{
+Test(lower_simd, loads) {
     fill_memory();
     const uint8_t *m = lh_memory(h);
     lh_value out, addr = scalar(3);
@@ -498,18 +500,23 @@ Test(lower_simd, loads)
         cr_expect_eq((int64_t)out.u64[i], x, "load32x2_s lane %d", i);
     }
 
-    cr_assert_eq(mem_run(W2N_OP_V128_LOAD8_SPLAT, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_LOAD8_SPLAT, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out),
+                 0);
     for (int i = 0; i < 16; i++)
         cr_expect_eq(out.v128[i], m[3]);
-    cr_assert_eq(mem_run(W2N_OP_V128_LOAD64_SPLAT, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_LOAD64_SPLAT, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out),
+                 0);
     cr_expect(memcmp(out.v128, m + 3, 8) == 0 && memcmp(out.v128 + 8, m + 3, 8) == 0);
-    cr_assert_eq(mem_run(W2N_OP_V128_LOAD32_ZERO, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_LOAD32_ZERO, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out),
+                 0);
     cr_expect(memcmp(out.v128, m + 3, 4) == 0 && out.u32[1] == 0 && out.u64[1] == 0);
-    cr_assert_eq(mem_run(W2N_OP_V128_LOAD64_ZERO, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_LOAD64_ZERO, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out),
+                 0);
     cr_expect(memcmp(out.v128, m + 3, 8) == 0 && out.u64[1] == 0);
 
     lh_value args[2] = {addr, v64(0x1111111111111111ull, 0x2222222222222222ull)};
-    cr_assert_eq(mem_run(W2N_OP_V128_LOAD16_LANE, 2, 5, 2, (const uint8_t[]){I, V}, args, V, &out), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_LOAD16_LANE, 2, 5, 2, (const uint8_t[]){I, V}, args, V, &out),
+                 0);
     uint16_t x16;
     memcpy(&x16, m + 5, 2);
     cr_expect_eq(out.u16[5], x16);
@@ -517,8 +524,7 @@ Test(lower_simd, loads)
     cr_expect_eq(out.u64[0], 0x1111111111111111ull);
 }
 
-Test(lower_simd, stores)
-{
+Test(lower_simd, stores) {
     uint8_t *m = lh_memory(h);
     lh_value val = V8(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16);
     lh_value args[2] = {scalar(100), val};
@@ -526,18 +532,20 @@ Test(lower_simd, stores)
     cr_expect(memcmp(m + 104, val.v128, 16) == 0);
     cr_expect_eq(m[103], 0);
     cr_expect_eq(m[120], 0);
-    cr_assert_eq(mem_run(W2N_OP_V128_STORE8_LANE, 0, 9, 2, (const uint8_t[]){I, V}, args, 0, NULL), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_STORE8_LANE, 0, 9, 2, (const uint8_t[]){I, V}, args, 0, NULL),
+                 0);
     cr_expect_eq(m[100], 10);
     cr_expect_eq(m[101], 0);
-    cr_assert_eq(mem_run(W2N_OP_V128_STORE64_LANE, 200, 1, 2, (const uint8_t[]){I, V}, args, 0, NULL), 0);
+    cr_assert_eq(
+        mem_run(W2N_OP_V128_STORE64_LANE, 200, 1, 2, (const uint8_t[]){I, V}, args, 0, NULL), 0);
     cr_expect(memcmp(m + 300, val.v128 + 8, 8) == 0);
     cr_expect_eq(m[308], 0);
-    cr_assert_eq(mem_run(W2N_OP_V128_STORE32_LANE, 0, 3, 2, (const uint8_t[]){I, V}, args, 0, NULL), 0);
+    cr_assert_eq(mem_run(W2N_OP_V128_STORE32_LANE, 0, 3, 2, (const uint8_t[]){I, V}, args, 0, NULL),
+                 0);
     cr_expect(memcmp(m + 100, val.v128 + 12, 4) == 0);
 }
 
-Test(lower_simd, out_of_bounds_traps)
-{
+Test(lower_simd, out_of_bounds_traps) {
     lh_value out, addr = scalar(LH_MEMORY_SIZE - 16);
     cr_expect_eq(mem_run(W2N_OP_V128_LOAD, 0, 0, 1, (const uint8_t[]){I}, &addr, V, &out), 0);
     cr_expect_eq(mem_run(W2N_OP_V128_LOAD, 1, 0, 1, (const uint8_t[]){I}, &addr, V, &out),
@@ -546,13 +554,13 @@ Test(lower_simd, out_of_bounds_traps)
     cr_expect_eq(mem_run(W2N_OP_V128_LOAD8_SPLAT, 0, 0, 1, (const uint8_t[]){I}, &far, V, &out),
                  W2N_TRAP_MEMORY_OOB);
     lh_value args[2] = {scalar(LH_MEMORY_SIZE - 4), v64(0, 0)};
-    cr_expect_eq(mem_run(W2N_OP_V128_STORE32_LANE, 0, 0, 2, (const uint8_t[]){I, V}, args, 0, NULL), 0);
+    cr_expect_eq(mem_run(W2N_OP_V128_STORE32_LANE, 0, 0, 2, (const uint8_t[]){I, V}, args, 0, NULL),
+                 0);
     cr_expect_eq(mem_run(W2N_OP_V128_STORE64_LANE, 0, 0, 2, (const uint8_t[]){I, V}, args, 0, NULL),
                  W2N_TRAP_MEMORY_OOB);
 }
 
-Test(lower_simd, constant_identity_lanes_quiet_nan)
-{
+Test(lower_simd, constant_identity_lanes_quiet_nan) {
     /* f32x4.sub x (v128.const f32x4 2 0 3 4): lane 1 folds to x on its own. */
     w2n_instr seq[3] = {instr(W2N_OP_LOCAL_GET), instr(W2N_OP_V128_CONST), instr(W2N_OP_F32X4_SUB)};
     lh_value k = vf32(2.0f, 0.0f, 3.0f, 4.0f);

@@ -36,8 +36,7 @@ static loaded load_store(const char *wat, w2n_bounds_mode mode, const w2n_store_
 static loaded load(const char *wat, w2n_bounds_mode mode) { return load_store(wat, mode, NULL); }
 
 /* Call export `name` with one i64; its one result (i32 or i64) in *out. */
-static w2n_status call_i64(loaded *l, const char *name, int64_t arg, int64_t *out,
-                           w2n_trap *trap) {
+static w2n_status call_i64(loaded *l, const char *name, int64_t arg, int64_t *out, w2n_trap *trap) {
     w2n_value a = w2n_i64(arg), r;
     w2n_error err;
     w2n_status s = w2n_func_call(l->store, export_func(l, name), &a, 1, &r, 1, trap, &err);
@@ -72,8 +71,10 @@ typedef struct step {
     w2n_trap_code trap;
 } step;
 
-#define RETURNS(name, arg, value) {name, arg, value, W2N_TRAP_NONE}
-#define TRAPS(name, arg, code) {name, arg, 0, code}
+#define RETURNS(name, arg, value) \
+    { name, arg, value, W2N_TRAP_NONE }
+#define TRAPS(name, arg, code) \
+    { name, arg, 0, code }
 #define NSTEPS(steps) (sizeof(steps) / sizeof((steps)[0]))
 
 static void expect_steps(loaded *l, const step *steps, size_t n) {
@@ -94,11 +95,9 @@ static void check_steps(const char *wat, w2n_bounds_mode mode, const step *steps
 }
 
 /* A Test per bounds mode that runs `steps` on a fresh instance of `wat`. */
-#define TEST_BOTH_MODES(test, wat, steps)                                                        \
+#define TEST_BOTH_MODES(test, wat, steps)                                                      \
     Test(memory64, test##_guard) { check_steps(wat, W2N_BOUNDS_GUARD, steps, NSTEPS(steps)); } \
-    Test(memory64, test##_explicit) {                                                            \
-        check_steps(wat, W2N_BOUNDS_EXPLICIT, steps, NSTEPS(steps));                             \
-    }
+    Test(memory64, test##_explicit) { check_steps(wat, W2N_BOUNDS_EXPLICIT, steps, NSTEPS(steps)); }
 
 /* addr + offset would wrap to a small, in-bounds address in 64 bits. */
 static const char *wrap_module =
@@ -193,8 +192,12 @@ static void check_big(w2n_bounds_mode mode) {
     const int64_t a = INT64_C(4) << 30, b = (INT64_C(5) << 30) + 12345,
                   c = (INT64_C(6) << 30) - 16; /* above 4 GiB */
     const step steps[] = {
-        RETURNS("poke", a, 0), RETURNS("poke", b, 0), RETURNS("poke", c, 0),
-        RETURNS("peek", a, a), RETURNS("peek", b, b), RETURNS("peek", c, c),
+        RETURNS("poke", a, 0),
+        RETURNS("poke", b, 0),
+        RETURNS("poke", c, 0),
+        RETURNS("peek", a, a),
+        RETURNS("peek", b, b),
+        RETURNS("peek", c, c),
         /* Below 4 GiB + 8 bytes, the same low 32 bits hold nothing. */
         RETURNS("peek", 0, 0),
         TRAPS("peek", (INT64_C(6) << 30) - 15, W2N_TRAP_MEMORY_OOB),
@@ -284,7 +287,8 @@ static const char *moving_module =
     "    (i64.store (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 8))\n"
     "               (i64.const 5))\n"
     "    (i64.add (i64.load (i64.const 8))\n"
-    "             (i64.load (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const 8))))))\n";
+    "             (i64.load (i64.sub (i64.mul (memory.size) (i64.const 65536)) (i64.const "
+    "8))))))\n";
 
 static void check_moving(w2n_bounds_mode mode) {
     loaded l = load(moving_module, mode);

@@ -147,9 +147,7 @@ static const char *PEEK =
 
 /* ---- hole 2: the bounds-mode flag against the code's own marker -------------------- */
 
-static void set_explicit_flag(w2n_meta *m) {
-    m->flags ^= W2N_FLAG_EXPLICIT_BOUNDS;
-}
+static void set_explicit_flag(w2n_meta *m) { m->flags ^= W2N_FLAG_EXPLICIT_BOUNDS; }
 
 Test(object_trust, flipped_bounds_flag_refused) {
     object guard = compile_wat(PEEK, W2N_BOUNDS_GUARD);
@@ -252,13 +250,9 @@ static char *start_module(void) {
     return wat;
 }
 
-static void start_at_import(w2n_meta *m) {
-    m->start = 0; /* the host import: (i32) -> i32 */
-}
+static void start_at_import(w2n_meta *m) { m->start = 0; /* the host import: (i32) -> i32 */ }
 
-static void start_at_many_results(w2n_meta *m) {
-    m->start = 2; /* NRESULTS i64 results */
-}
+static void start_at_many_results(w2n_meta *m) { m->start = 2; /* NRESULTS i64 results */ }
 
 Test(object_trust, start_function_must_be_void_to_void) {
     object o = compile_wat(start_module(), W2N_BOUNDS_GUARD);
@@ -304,8 +298,8 @@ static void retype_global_init(w2n_meta *m) {
 }
 
 Test(object_trust, constant_types_checked) {
-    object o = compile_wat("(module (global (export \"g\") funcref (ref.null func)))",
-                           W2N_BOUNDS_GUARD);
+    object o =
+        compile_wat("(module (global (export \"g\") funcref (ref.null func)))", W2N_BOUNDS_GUARD);
     char msg[512];
     cr_assert_eq(try_load(&o, NULL, msg, sizeof msg), W2N_OK, "%s", msg);
     meta_refused(&o, retype_global_init, "initialiser of another type than its global 0");
@@ -345,8 +339,8 @@ Test(object_trust, every_byte_flip_refused) {
     char msg[512];
     for (size_t i = 0; i < o.size; i++) {
         o.bytes[i] ^= 0x01;
-        cr_assert_eq(try_load(&o, NULL, msg, sizeof msg), W2N_ERR_BAD_OBJECT,
-                     "flip at %zu loaded", i);
+        cr_assert_eq(try_load(&o, NULL, msg, sizeof msg), W2N_ERR_BAD_OBJECT, "flip at %zu loaded",
+                     i);
         o.bytes[i] ^= 0x01;
     }
     cr_assert_eq(try_load(&o, NULL, msg, sizeof msg), W2N_OK, "%s", msg);

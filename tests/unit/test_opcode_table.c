@@ -42,7 +42,8 @@ Test(opcode_table, signatures_and_sizes_are_well_formed) {
             continue;
         const char *colon = strchr(r->sig, ':');
         cr_assert_not_null(colon, "%s: signature '%s' has no ':'", r->name, r->sig);
-        cr_assert_eq(strspn(r->sig, "ilfdv:"), strlen(r->sig), "%s: bad letter in '%s'", r->name, r->sig);
+        cr_assert_eq(strspn(r->sig, "ilfdv:"), strlen(r->sig), "%s: bad letter in '%s'", r->name,
+                     r->sig);
         cr_assert_null(strchr(colon + 1, ':'), "%s", r->name);
         bool memory = r->imm == W2N_IMM_MEMARG || r->imm == W2N_IMM_MEMARG_LANE;
         bool lane = r->imm == W2N_IMM_LANE || r->imm == W2N_IMM_MEMARG_LANE;
@@ -59,8 +60,9 @@ Test(opcode_table, every_implemented_row_has_a_lowering_handler) {
         if (implemented(r))
             cr_assert(w2n_lower_has_handler(i), "%s has no lowering handler", r->name);
         else
-            cr_assert(!w2n_lower_has_handler(i), "%s is lowered, but its feature '%s' is not implemented",
-                      r->name, w2n_feature_name((w2n_feature)r->feature));
+            cr_assert(!w2n_lower_has_handler(i),
+                      "%s is lowered, but its feature '%s' is not implemented", r->name,
+                      w2n_feature_name((w2n_feature)r->feature));
     }
 }
 
@@ -114,11 +116,26 @@ static void opcode(buf *o, uint32_t op) {
 /* A zero of the signature letter's type. */
 static void push_zero(buf *o, char t) {
     switch (t) {
-    case 'i': byte(o, 0x41); byte(o, 0); break;
-    case 'l': byte(o, 0x42); byte(o, 0); break;
-    case 'f': byte(o, 0x43); zeros(o, 4); break;
-    case 'd': byte(o, 0x44); zeros(o, 8); break;
-    case 'v': opcode(o, W2N_OP_V128_CONST); zeros(o, 16); break;
+    case 'i':
+        byte(o, 0x41);
+        byte(o, 0);
+        break;
+    case 'l':
+        byte(o, 0x42);
+        byte(o, 0);
+        break;
+    case 'f':
+        byte(o, 0x43);
+        zeros(o, 4);
+        break;
+    case 'd':
+        byte(o, 0x44);
+        zeros(o, 8);
+        break;
+    case 'v':
+        opcode(o, W2N_OP_V128_CONST);
+        zeros(o, 16);
+        break;
     }
 }
 
@@ -126,16 +143,34 @@ static void push_zero(buf *o, char t) {
 static void immediates(buf *o, const w2n_opcode_info *r) {
     switch (r->imm) {
     case W2N_IMM_NONE: break;
-    case W2N_IMM_MEMARG: byte(o, (uint8_t)r->size); byte(o, 0); break;
-    case W2N_IMM_MEMARG_LANE: byte(o, (uint8_t)r->size); byte(o, 0); byte(o, 0); break;
-    case W2N_IMM_V128: case W2N_IMM_SHUFFLE: zeros(o, 16); break;
+    case W2N_IMM_MEMARG:
+        byte(o, (uint8_t)r->size);
+        byte(o, 0);
+        break;
+    case W2N_IMM_MEMARG_LANE:
+        byte(o, (uint8_t)r->size);
+        byte(o, 0);
+        byte(o, 0);
+        break;
+    case W2N_IMM_V128:
+    case W2N_IMM_SHUFFLE: zeros(o, 16); break;
     case W2N_IMM_F32: zeros(o, 4); break;
     case W2N_IMM_F64: zeros(o, 8); break;
     case W2N_IMM_BLOCK: byte(o, 0x40); break;
-    case W2N_IMM_BR_TABLE: case W2N_IMM_CALL_INDIRECT: case W2N_IMM_MEMORY_INIT:
-    case W2N_IMM_MEMORY_COPY: case W2N_IMM_TABLE_INIT: case W2N_IMM_TABLE_COPY: case W2N_IMM_PAIR:
-        byte(o, 0); byte(o, 0); break;
-    case W2N_IMM_SELECT_T: byte(o, 1); byte(o, 0x7F); break;
+    case W2N_IMM_BR_TABLE:
+    case W2N_IMM_CALL_INDIRECT:
+    case W2N_IMM_MEMORY_INIT:
+    case W2N_IMM_MEMORY_COPY:
+    case W2N_IMM_TABLE_INIT:
+    case W2N_IMM_TABLE_COPY:
+    case W2N_IMM_PAIR:
+        byte(o, 0);
+        byte(o, 0);
+        break;
+    case W2N_IMM_SELECT_T:
+        byte(o, 1);
+        byte(o, 0x7F);
+        break;
     case W2N_IMM_REFTYPE: byte(o, 0x70); break;
     default: byte(o, 0); break; /* one index, lane, zero byte or small constant */
     }
@@ -194,16 +229,22 @@ Test(opcode_table, every_typed_row_validates_and_compiles) {
 
     w2n_error err;
     w2n_status st = w2n_validate(m.b, m.n, &err);
-    cr_assert_eq(st, W2N_OK, "%s: %s", err.func_index >= 0 && err.func_index < (int64_t)n
-                 ? w2n_opcode_row_info(rows[err.func_index])->name : "?", err.message);
+    cr_assert_eq(st, W2N_OK, "%s: %s",
+                 err.func_index >= 0 && err.func_index < (int64_t)n
+                     ? w2n_opcode_row_info(rows[err.func_index])->name
+                     : "?",
+                 err.message);
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.opt_level = 0;
     uint8_t *obj = NULL;
     size_t obj_size = 0;
     st = w2n_compile(m.b, m.n, &opts, &obj, &obj_size, &err);
-    cr_assert_eq(st, W2N_OK, "%s: %s", err.func_index >= 0 && err.func_index < (int64_t)n
-                 ? w2n_opcode_row_info(rows[err.func_index])->name : "?", err.message);
+    cr_assert_eq(st, W2N_OK, "%s: %s",
+                 err.func_index >= 0 && err.func_index < (int64_t)n
+                     ? w2n_opcode_row_info(rows[err.func_index])->name
+                     : "?",
+                 err.message);
     free(obj);
     free(m.b);
     free(sec.b);

@@ -38,7 +38,8 @@ static const char *memory_module =
     "  (func (export \"store\") (param i32) (result i32)\n"
     "    (i32.store offset=4 (local.get 0) (i32.const 7)) (i32.const 1))\n"
     "  (func (export \"grow\") (param i32) (result i32) (memory.grow (local.get 0)))\n"
-    "  (func (export \"div\") (param i32) (result i32) (i32.div_s (i32.const 10) (local.get 0))))\n";
+    "  (func (export \"div\") (param i32) (result i32) (i32.div_s (i32.const 10) (local.get "
+    "0))))\n";
 
 static void check_bounds(w2n_bounds_mode mode) {
     loaded l = load(memory_module, mode);
@@ -101,8 +102,10 @@ Test(pipeline, deterministic_objects) {
         w2n_compile_options_init(&opts);
         opts.target = targets[t];
         w2n_error err;
-        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &a, &a_size, &err), W2N_OK, "%s", err.message);
-        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &b, &b_size, &err), W2N_OK, "%s", err.message);
+        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &a, &a_size, &err), W2N_OK, "%s",
+                     err.message);
+        cr_assert_eq(w2n_compile(wasm, wasm_size, &opts, &b, &b_size, &err), W2N_OK, "%s",
+                     err.message);
         cr_assert_eq(a_size, b_size, "%s: sizes differ", targets[t]);
         cr_assert_eq(memcmp(a, b, a_size), 0, "%s: bytes differ", targets[t]);
         free(a);
@@ -150,23 +153,27 @@ Test(pipeline, multi_value_and_indirect_calls) {
 Test(pipeline, partly_used_loads_still_trap) {
     static const char *wat =
         "(module (memory 1)\n"
-        "  (func (export \"wrap\") (param i32) (result i32) (i32.wrap_i64 (i64.load (local.get 0))))\n"
+        "  (func (export \"wrap\") (param i32) (result i32) (i32.wrap_i64 (i64.load (local.get "
+        "0))))\n"
         "  (func (export \"lane\") (param i32) (result i32)\n"
         "    (i32x4.extract_lane 0 (v128.load (local.get 0))))\n"
         "  (func (export \"mask\") (param i32) (result i32)\n"
         "    (i32.wrap_i64 (i64.and (i64.load (local.get 0)) (i64.const 255))))\n"
         "  (func (export \"local\") (param i32) (result i32) (local i64)\n"
         "    (local.set 1 (i64.load (local.get 0))) (i32.wrap_i64 (local.get 1)))\n"
-        "  (func (export \"dropped\") (param i32) (result i32) (drop (i64.load (local.get 0))) (i32.const 1)))";
+        "  (func (export \"dropped\") (param i32) (result i32) (drop (i64.load (local.get 0))) "
+        "(i32.const 1)))";
     static const char *names[] = {"wrap", "lane", "mask", "local", "dropped"};
     for (int mode = 0; mode < 2; mode++) {
         loaded l = load(wat, mode ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD);
         for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
             int32_t v;
             w2n_trap trap;
-            cr_assert_eq(call_i32(&l, names[i], 65532, &v, &trap), W2N_ERR_TRAP, "%s, mode %d", names[i], mode);
+            cr_assert_eq(call_i32(&l, names[i], 65532, &v, &trap), W2N_ERR_TRAP, "%s, mode %d",
+                         names[i], mode);
             cr_assert_eq(trap.code, W2N_TRAP_MEMORY_OOB);
-            cr_assert_eq(call_i32(&l, names[i], 65536 - 16, &v, &trap), W2N_OK, "%s in bounds", names[i]);
+            cr_assert_eq(call_i32(&l, names[i], 65536 - 16, &v, &trap), W2N_OK, "%s in bounds",
+                         names[i]);
         }
         unload(&l);
     }

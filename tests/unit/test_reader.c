@@ -15,9 +15,9 @@ static w2n_reader rd(const uint8_t *bytes, size_t n, w2n_error *err) {
     return r;
 }
 
-#define READER(...)                                   \
-    static const uint8_t buf_[] = {__VA_ARGS__};      \
-    w2n_error err;                                    \
+#define READER(...)                              \
+    static const uint8_t buf_[] = {__VA_ARGS__}; \
+    w2n_error err;                               \
     w2n_reader r = rd(buf_, sizeof buf_, &err)
 
 Test(reader, u32_values) {
@@ -25,10 +25,14 @@ Test(reader, u32_values) {
     w2n_error err;
     w2n_reader r = rd(b, sizeof b, &err);
     uint32_t v;
-    cr_assert(w2n_read_u32(&r, &v)); cr_assert_eq(v, 0);
-    cr_assert(w2n_read_u32(&r, &v)); cr_assert_eq(v, 127);
-    cr_assert(w2n_read_u32(&r, &v)); cr_assert_eq(v, 128);
-    cr_assert(w2n_read_u32(&r, &v)); cr_assert_eq(v, 0xFFFFFFFFu);
+    cr_assert(w2n_read_u32(&r, &v));
+    cr_assert_eq(v, 0);
+    cr_assert(w2n_read_u32(&r, &v));
+    cr_assert_eq(v, 127);
+    cr_assert(w2n_read_u32(&r, &v));
+    cr_assert_eq(v, 128);
+    cr_assert(w2n_read_u32(&r, &v));
+    cr_assert_eq(v, 0xFFFFFFFFu);
     cr_assert(w2n_read_u32(&r, &v), "a non-minimal encoding within 5 bytes is fine");
     cr_assert_eq(v, 0);
     cr_assert(w2n_reader_done(&r));
@@ -59,17 +63,23 @@ Test(reader, u32_truncated) {
 }
 
 Test(reader, s32_values) {
-    static const uint8_t b[] = {0x7F, 0x40, 0x3F, 0xC0, 0x00, 0x80, 0x80, 0x80, 0x80, 0x78,
-                                0xFF, 0xFF, 0xFF, 0xFF, 0x07};
+    static const uint8_t b[] = {0x7F, 0x40, 0x3F, 0xC0, 0x00, 0x80, 0x80, 0x80,
+                                0x80, 0x78, 0xFF, 0xFF, 0xFF, 0xFF, 0x07};
     w2n_error err;
     w2n_reader r = rd(b, sizeof b, &err);
     int32_t v;
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, -1);
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, -64);
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, 63);
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, 64);
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, INT32_MIN);
-    cr_assert(w2n_read_s32(&r, &v)); cr_assert_eq(v, INT32_MAX);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, -1);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, -64);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, 63);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, 64);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, INT32_MIN);
+    cr_assert(w2n_read_s32(&r, &v));
+    cr_assert_eq(v, INT32_MAX);
 }
 
 Test(reader, s32_bad_sign_extension) {
@@ -90,13 +100,16 @@ Test(reader, s64_limits) {
     static const uint8_t min[] = {0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x7F};
     static const uint8_t max[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00};
     static const uint8_t bad[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01};
-    static const uint8_t longer[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x00};
+    static const uint8_t longer[] = {0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,
+                                     0xFF, 0xFF, 0xFF, 0xFF, 0x00};
     w2n_error err;
     int64_t v;
     w2n_reader r = rd(min, sizeof min, &err);
-    cr_assert(w2n_read_s64(&r, &v)); cr_assert_eq(v, INT64_MIN);
+    cr_assert(w2n_read_s64(&r, &v));
+    cr_assert_eq(v, INT64_MIN);
     r = rd(max, sizeof max, &err);
-    cr_assert(w2n_read_s64(&r, &v)); cr_assert_eq(v, INT64_MAX);
+    cr_assert(w2n_read_s64(&r, &v));
+    cr_assert_eq(v, INT64_MAX);
     r = rd(bad, sizeof bad, &err);
     cr_assert_not(w2n_read_s64(&r, &v));
     cr_assert_str_eq(err.message, "integer too large");
@@ -111,7 +124,8 @@ Test(reader, u64_limits) {
     w2n_error err;
     uint64_t v;
     w2n_reader r = rd(max, sizeof max, &err);
-    cr_assert(w2n_read_u64(&r, &v)); cr_assert_eq(v, UINT64_MAX);
+    cr_assert(w2n_read_u64(&r, &v));
+    cr_assert_eq(v, UINT64_MAX);
     r = rd(bad, sizeof bad, &err);
     cr_assert_not(w2n_read_u64(&r, &v));
     cr_assert_str_eq(err.message, "integer too large");
@@ -124,20 +138,24 @@ Test(reader, s33_block_type_range) {
     w2n_error err;
     int64_t v;
     w2n_reader r = rd(maxidx, sizeof maxidx, &err);
-    cr_assert(w2n_read_s33(&r, &v)); cr_assert_eq(v, 0xFFFFFFFFLL);
+    cr_assert(w2n_read_s33(&r, &v));
+    cr_assert_eq(v, 0xFFFFFFFFLL);
     r = rd(bad, sizeof bad, &err);
     cr_assert_not(w2n_read_s33(&r, &v));
     cr_assert_str_eq(err.message, "integer too large");
     r = rd(neg, sizeof neg, &err);
-    cr_assert(w2n_read_s33(&r, &v)); cr_assert_eq(v, -64);
+    cr_assert(w2n_read_s33(&r, &v));
+    cr_assert_eq(v, -64);
 }
 
 Test(reader, floats_little_endian) {
     READER(0x00, 0x00, 0x80, 0x3F, 0, 0, 0, 0, 0, 0, 0xF0, 0x3F, 0x01);
     uint32_t f;
     uint64_t d;
-    cr_assert(w2n_read_f32(&r, &f)); cr_assert_eq(f, 0x3F800000u);
-    cr_assert(w2n_read_f64(&r, &d)); cr_assert_eq(d, 0x3FF0000000000000ull);
+    cr_assert(w2n_read_f32(&r, &f));
+    cr_assert_eq(f, 0x3F800000u);
+    cr_assert(w2n_read_f64(&r, &d));
+    cr_assert_eq(d, 0x3FF0000000000000ull);
     cr_assert_not(w2n_read_f32(&r, &f), "only one byte left");
     cr_assert_str_eq(err.message, "unexpected end");
 }
@@ -199,8 +217,10 @@ Test(reader, sub_reader_bounds_and_offsets) {
     cr_assert_eq(w2n_reader_offset(&sub), 1);
     cr_assert_eq(w2n_reader_left(&sub), 2);
     cr_assert_eq(w2n_reader_offset(&r), 3);
-    cr_assert(w2n_read_u8(&sub, &b)); cr_assert_eq(b, 2);
-    cr_assert(w2n_read_u8(&sub, &b)); cr_assert_eq(b, 3);
+    cr_assert(w2n_read_u8(&sub, &b));
+    cr_assert_eq(b, 2);
+    cr_assert(w2n_read_u8(&sub, &b));
+    cr_assert_eq(b, 3);
     cr_assert_not(w2n_read_u8(&sub, &b), "the sub-reader ends before the parent");
     cr_assert_eq(err.offset, 3);
     cr_assert_not(w2n_reader_sub(&r, 3, &sub));

@@ -11,26 +11,35 @@
 #include "rt_testkit.h"
 
 TEST_CODE static int32_t api_add(w2n_vmctx *vm, int32_t a, int32_t b) { return a + b; }
-TEST_CODE static void api_add_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = api_add(vm, s[0].i32, s[1].i32); }
+TEST_CODE static void api_add_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = api_add(vm, s[0].i32, s[1].i32);
+}
 TEST_CODE static int32_t api_get(w2n_vmctx *vm) { return 1; }
 TEST_CODE static int32_t api_adapter(w2n_vmctx *vm, int32_t a) { return a; }
 static int32_t not_code(w2n_vmctx *vm) { return 2; }
 
 static void *api_code[] = {(void *)api_add, (void *)api_get};
-static w2n_tramp_fn api_tramps[] = {api_add_t, NULL};   /* api_get has no array-call entry */
+static w2n_tramp_fn api_tramps[] = {api_add_t, NULL}; /* api_get has no array-call entry */
 
 static w2n_meta api_meta(void) {
     static uint32_t ftypes[] = {T_II_I, T_V_I};
     static w2n_meta_import imps[] = {
         {.module = "env", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, false}},
-        {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 0, .max = 0, .has_max = false}},
+        {.module = "env",
+         .name = "m",
+         .kind = W2N_EXTERN_MEMORY,
+         .memory = {.min = 0, .max = 0, .has_max = false}},
     };
-    static w2n_meta_export exps[] = {{"add", 3, W2N_EXTERN_FUNC, 0}, {"get", 3, W2N_EXTERN_FUNC, 1},
+    static w2n_meta_export exps[] = {{"add", 3, W2N_EXTERN_FUNC, 0},
+                                     {"get", 3, W2N_EXTERN_FUNC, 1},
                                      {"mem", 3, W2N_EXTERN_MEMORY, 0}};
     w2n_meta m = kit_meta();
-    m.nimports = 2; m.imports = imps;
-    m.nfuncs = 2; m.func_types = ftypes;
-    m.nexports = 3; m.exports = exps;
+    m.nimports = 2;
+    m.imports = imps;
+    m.nfuncs = 2;
+    m.func_types = ftypes;
+    m.nexports = 3;
+    m.exports = exps;
     return m;
 }
 
@@ -40,7 +49,8 @@ static void set_symbols(void *functions, void *tramps, void *adapters) {
     memset(fake_symbols, 0, sizeof fake_symbols);
     fake_symbols[0] = (fake_symbol){W2N_SYM_FUNCTIONS, functions, 2 * sizeof(void *)};
     fake_symbols[1] = (fake_symbol){W2N_SYM_TRAMPOLINES, tramps, 2 * sizeof(void *)};
-    fake_symbols[2] = (fake_symbol){W2N_SYM_IMPORT_ADAPTERS, adapters, adapters ? sizeof(void *) : 0};
+    fake_symbols[2] =
+        (fake_symbol){W2N_SYM_IMPORT_ADAPTERS, adapters, adapters ? sizeof(void *) : 0};
 }
 
 static w2n_status load(const w2n_meta *m, w2n_object **obj, w2n_error *err) {
@@ -114,7 +124,8 @@ Test(rt_api, object_symbols_checked) {
     cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "w2n_functions[1] does not point into"), "%s", err.message);
     /* Imported functions need adapters. */
-    static w2n_meta_import imps[] = {{.module = "a", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I}};
+    static w2n_meta_import imps[] = {
+        {.module = "a", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I}};
     m.nimports = 1;
     m.imports = imps;
     m.nexports = 0;
@@ -132,7 +143,9 @@ Test(rt_api, object_corrupt_input) {
     set_symbols(api_code, api_tramps, NULL);
     w2n_object *obj;
     w2n_error err;
-    cr_assert_eq(w2n_object_load((const uint8_t *)"\x7f" "ELF garbage", 12, &obj, &err),
+    cr_assert_eq(w2n_object_load((const uint8_t *)"\x7f"
+                                                  "ELF garbage",
+                                 12, &obj, &err),
                  W2N_ERR_BAD_OBJECT);
     w2n_meta m = api_meta();
     uint8_t *bytes;
@@ -144,8 +157,7 @@ Test(rt_api, object_corrupt_input) {
     size_t meta_size = size - W2N_SEAL_SIZE - 3;
     memmove(bytes + meta_size, bytes + size - W2N_SEAL_SIZE, W2N_SEAL_SIZE);
     cr_assert_eq(w2n_seal_update(bytes, meta_size + W2N_SEAL_SIZE, &err), W2N_OK);
-    cr_assert_eq(w2n_object_load(bytes, meta_size + W2N_SEAL_SIZE, &obj, &err),
-                 W2N_ERR_BAD_OBJECT);
+    cr_assert_eq(w2n_object_load(bytes, meta_size + W2N_SEAL_SIZE, &obj, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "corrupt"), "%s", err.message);
     free(bytes);
     cr_assert_eq(fake_images_live, 0);
@@ -186,7 +198,6 @@ Test(rt_api, object_load_file) {
     w2n_object_free(obj);
 }
 
-
 /* ---- calls ------------------------------------------------------------------------ */
 
 typedef struct api_fx {
@@ -206,7 +217,8 @@ static void api_setup(api_fx *x) {
     x->g = w2n_global_new(x->store, (w2n_globaltype){W2N_I32, false}, w2n_i32(5));
     w2n_extern imps[2] = {{W2N_EXTERN_GLOBAL, {.global = x->g}}, {W2N_EXTERN_MEMORY, {0}}};
     imps[1].of.memory = w2n_memory_new(x->store, kit_limits(0, -1), W2N_BOUNDS_GUARD, &err);
-    cr_assert_eq(w2n_instantiate(x->store, x->obj, imps, 2, &x->inst, NULL, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_instantiate(x->store, x->obj, imps, 2, &x->inst, NULL, &err), W2N_OK, "%s",
+                 err.message);
     w2n_extern e;
     w2n_instance_export(x->inst, "add", &e);
     x->add = e.of.func;
@@ -250,9 +262,9 @@ TEST_CODE static void mixed_t(w2n_vmctx *vm, w2n_raw *s) {
     s[3].f64 = in[0].f64 / 2;
 }
 /* 20 x i64 -> i64: more slots than the inline buffer. */
-static w2n_valtype many_p[20] = {
-    W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64,
-    W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64};
+static w2n_valtype many_p[20] = {W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64,
+                                 W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64,
+                                 W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64, W2N_I64};
 TEST_CODE static void many_t(w2n_vmctx *vm, w2n_raw *s) {
     int64_t sum = 0;
     for (int i = 0; i < 20; i++)
@@ -264,13 +276,17 @@ Test(rt_api, all_value_types_and_many_slots) {
     kit_register_code();
     static w2n_functype types[] = {{4, 4, mixed_p, mixed_r}, {20, 1, many_p, many_p}};
     static uint32_t ftypes[] = {0, 1};
-    static void *code[] = {(void *)mixed_t, (void *)many_t};   /* native entries unused here */
+    static void *code[] = {(void *)mixed_t, (void *)many_t}; /* native entries unused here */
     static w2n_tramp_fn tramps[] = {mixed_t, many_t};
-    static w2n_meta_export exps[] = {{"mixed", 5, W2N_EXTERN_FUNC, 0}, {"many", 4, W2N_EXTERN_FUNC, 1}};
+    static w2n_meta_export exps[] = {{"mixed", 5, W2N_EXTERN_FUNC, 0},
+                                     {"many", 4, W2N_EXTERN_FUNC, 1}};
     w2n_meta m = kit_meta();
-    m.ntypes = 2; m.types = types;
-    m.nfuncs = 2; m.func_types = ftypes;
-    m.nexports = 2; m.exports = exps;
+    m.ntypes = 2;
+    m.types = types;
+    m.nfuncs = 2;
+    m.func_types = ftypes;
+    m.nexports = 2;
+    m.exports = exps;
     w2n_object *obj = kit_object(&m, code, tramps, NULL);
     w2n_store *store = w2n_store_new(NULL);
     w2n_instance *inst;
@@ -278,8 +294,8 @@ Test(rt_api, all_value_types_and_many_slots) {
     w2n_extern e;
     w2n_instance_export(inst, "mixed", &e);
     int token;
-    w2n_value args[4] = {w2n_f64(3.0), w2n_i64(INT64_C(1) << 40), w2n_f32(1.5f),
-                         {W2N_EXTERNREF, {.ref = &token}}};
+    w2n_value args[4] = {
+        w2n_f64(3.0), w2n_i64(INT64_C(1) << 40), w2n_f32(1.5f), {W2N_EXTERNREF, {.ref = &token}}};
     w2n_value r[4];
     cr_assert_eq(w2n_func_call(store, e.of.func, args, 4, r, 4, NULL, NULL), W2N_OK);
     cr_assert_eq(r[0].type, W2N_EXTERNREF);
@@ -359,15 +375,18 @@ Test(rt_api, globals_and_tables) {
                    "value of another type");
     int token;
     w2n_error err;
-    w2n_table *t = w2n_table_new(store, (w2n_tabletype){W2N_EXTERNREF, {.min = 3, .max = 4, .has_max = true}}, &token, &err);
+    w2n_table *t = w2n_table_new(
+        store, (w2n_tabletype){W2N_EXTERNREF, {.min = 3, .max = 4, .has_max = true}}, &token, &err);
     cr_assert_not_null(t);
     cr_assert_eq(w2n_table_size(t), 3);
     cr_assert_eq(t->abi.elems[2], &token);
     cr_assert_eq(t->abi.max, 4);
     cr_assert_eq(w2n_table_grow_by(t, 1, NULL), 3);
     cr_assert_eq(w2n_table_grow_by(t, 1, NULL), -1);
-    cr_assert_null(w2n_table_new(store, (w2n_tabletype){W2N_I32, {.min = 1, .max = 0, .has_max = false}}, NULL, &err));
-    w2n_table *u = w2n_table_new(store, (w2n_tabletype){W2N_FUNCREF, {.min = 0, .max = 0, .has_max = false}}, NULL, &err);
+    cr_assert_null(w2n_table_new(
+        store, (w2n_tabletype){W2N_I32, {.min = 1, .max = 0, .has_max = false}}, NULL, &err));
+    w2n_table *u = w2n_table_new(
+        store, (w2n_tabletype){W2N_FUNCREF, {.min = 0, .max = 0, .has_max = false}}, NULL, &err);
     cr_assert_eq(u->abi.max, UINT32_MAX);
     cr_assert_eq(w2n_table_grow_by(u, UINT32_MAX, NULL), -1, "a huge grow fails cleanly");
     cr_assert_eq(w2n_table_grow_by(u, 10, NULL), 0);
@@ -382,9 +401,15 @@ Test(rt_api, linker_later_definition_wins) {
     x.store = w2n_store_new(NULL);
     w2n_linker *l = w2n_linker_new(x.store);
     w2n_error err;
-    w2n_extern g1 = {W2N_EXTERN_GLOBAL, {.global = w2n_global_new(x.store, (w2n_globaltype){W2N_I32, false}, w2n_i32(1))}};
-    w2n_extern g2 = {W2N_EXTERN_GLOBAL, {.global = w2n_global_new(x.store, (w2n_globaltype){W2N_I32, false}, w2n_i32(2))}};
-    w2n_extern mem = {W2N_EXTERN_MEMORY, {.memory = w2n_memory_new(x.store, kit_limits(1, -1), W2N_BOUNDS_GUARD, &err)}};
+    w2n_extern g1 = {
+        W2N_EXTERN_GLOBAL,
+        {.global = w2n_global_new(x.store, (w2n_globaltype){W2N_I32, false}, w2n_i32(1))}};
+    w2n_extern g2 = {
+        W2N_EXTERN_GLOBAL,
+        {.global = w2n_global_new(x.store, (w2n_globaltype){W2N_I32, false}, w2n_i32(2))}};
+    w2n_extern mem = {
+        W2N_EXTERN_MEMORY,
+        {.memory = w2n_memory_new(x.store, kit_limits(1, -1), W2N_BOUNDS_GUARD, &err)}};
     cr_assert_eq(w2n_linker_define(l, "env", "g", g1, &err), W2N_OK);
     cr_assert_eq(w2n_linker_define(l, "env", "m", mem, &err), W2N_OK);
     cr_assert_eq(w2n_linker_define(l, "env", "g", g2, &err), W2N_OK);
@@ -395,7 +420,10 @@ Test(rt_api, linker_later_definition_wins) {
     cr_assert_eq(w2n_linker_define_instance(l, "inst", x.inst, &err), W2N_OK);
     w2n_instance_set_host_data(x.inst, &err);
     cr_assert_eq(w2n_instance_host_data(x.inst), &err);
-    static w2n_meta_import imps[] = {{.module = "inst", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false}}};
+    static w2n_meta_import imps[] = {{.module = "inst",
+                                      .name = "mem",
+                                      .kind = W2N_EXTERN_MEMORY,
+                                      .memory = {.min = 1, .max = 0, .has_max = false}}};
     w2n_meta m2 = kit_meta();
     m2.nimports = 1;
     m2.imports = imps;
@@ -418,8 +446,10 @@ Test(rt_api, export_names_with_nul_bytes) {
     static void *code[] = {(void *)api_add, (void *)api_get};
     static w2n_tramp_fn tramps[] = {api_add_t, NULL};
     w2n_meta m = kit_meta();
-    m.nfuncs = 2; m.func_types = ftypes;
-    m.nexports = 2; m.exports = exps;
+    m.nfuncs = 2;
+    m.func_types = ftypes;
+    m.nexports = 2;
+    m.exports = exps;
     w2n_object *obj = kit_object(&m, code, tramps, NULL);
     w2n_store *store = w2n_store_new(NULL);
     w2n_instance *inst;
@@ -433,10 +463,12 @@ Test(rt_api, export_names_with_nul_bytes) {
     w2n_linker *l = w2n_linker_new(store);
     w2n_error err;
     cr_assert_eq(w2n_linker_define_instance(l, "m", inst, &err), W2N_OK);
-    static w2n_meta_import imps[] = {{.module = "m", .name = "a", .kind = W2N_EXTERN_FUNC, .func_type = T_II_I}};
+    static w2n_meta_import imps[] = {
+        {.module = "m", .name = "a", .kind = W2N_EXTERN_FUNC, .func_type = T_II_I}};
     static void *adapters[] = {(void *)api_adapter};
     w2n_meta m2 = kit_meta();
-    m2.nimports = 1; m2.imports = imps;
+    m2.nimports = 1;
+    m2.imports = imps;
     w2n_object *o2 = kit_object(&m2, NULL, NULL, adapters);
     w2n_instance *i2;
     cr_assert_eq(w2n_linker_instantiate(l, o2, &i2, NULL, &err), W2N_OK, "%s", err.message);

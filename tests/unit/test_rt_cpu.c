@@ -54,15 +54,13 @@ Test(rt_cpu, x86_64_levels_name_what_is_missing) {
     cr_assert(strstr(err.message, "avx2"), "%s", err.message);
     cr_assert(strstr(err.message, "bmi2"), "%s", err.message);
     cr_assert(strstr(err.message, "--cpu=x86-64-v3"), "%s", err.message);
-    cr_assert(!strstr(err.message, "sse4.2"), "present features are not named: %s",
-              err.message);
+    cr_assert(!strstr(err.message, "sse4.2"), "present features are not named: %s", err.message);
 }
 
 Test(rt_cpu, features_add_and_remove_in_order) {
     w2n_error err;
     cr_assert_eq(check(W2N_ARCH_X86_64, "", "+avx2,+bmi2", "avx2", &err), W2N_ERR_UNSUPPORTED);
-    cr_assert(strstr(err.message, "lacks CPU features the object needs: bmi2 "), "%s",
-              err.message);
+    cr_assert(strstr(err.message, "lacks CPU features the object needs: bmi2 "), "%s", err.message);
     cr_assert(strstr(err.message, "--features=+avx2,+bmi2"), "%s", err.message);
     cr_assert_eq(check(W2N_ARCH_X86_64, "", "+avx2,-avx2", "", &err), W2N_OK, "%s", err.message);
     cr_assert_eq(check(W2N_ARCH_X86_64, "", "-avx2,+avx2", "", &err), W2N_ERR_UNSUPPORTED);
@@ -89,16 +87,16 @@ Test(rt_cpu, cortex_a76_and_riscv_vector_cpus) {
     cr_assert(strstr(err.message, "needs: v "), "%s", err.message);
     cr_assert_eq(check(W2N_ARCH_RISCV64, "", "+v", "v", &err), W2N_OK);
     /* The X280's code assumes 512-bit vectors. */
-    cr_assert_eq(check(W2N_ARCH_RISCV64, "sifive-x280", "", "v,zba,zbb,zfh,zfhmin,zvfh,zvfhmin",
-                       &err), W2N_ERR_UNSUPPORTED);
+    cr_assert_eq(
+        check(W2N_ARCH_RISCV64, "sifive-x280", "", "v,zba,zbb,zfh,zfhmin,zvfh,zvfhmin", &err),
+        W2N_ERR_UNSUPPORTED);
     cr_assert(strstr(err.message, "zvl512b"), "%s", err.message);
 }
 
 Test(rt_cpu, tuning_features_are_not_requirements) {
     w2n_error err;
     unknown_names = "relax,fp-armv8,neon,cmov";
-    cr_assert_eq(check(W2N_ARCH_RISCV64, "", "-relax,+relax", "", &err), W2N_OK, "%s",
-                 err.message);
+    cr_assert_eq(check(W2N_ARCH_RISCV64, "", "-relax,+relax", "", &err), W2N_OK, "%s", err.message);
     cr_assert_eq(check(W2N_ARCH_AARCH64, "", "+neon,+fp-armv8", "", &err), W2N_OK, "%s",
                  err.message);
     unknown_names = "";
@@ -112,8 +110,7 @@ Test(rt_cpu, unknown_names_are_refused) {
     unknown_names = "frobnicate";
     cr_assert_eq(check(W2N_ARCH_X86_64, "", "+frobnicate", "", &err), W2N_ERR_UNSUPPORTED);
     cr_assert(strstr(err.message, "cannot check: frobnicate"), "%s", err.message);
-    cr_assert_eq(check(W2N_ARCH_X86_64, "", "+frobnicate,+avx2", "", &err),
-                 W2N_ERR_UNSUPPORTED);
+    cr_assert_eq(check(W2N_ARCH_X86_64, "", "+frobnicate,+avx2", "", &err), W2N_ERR_UNSUPPORTED);
     cr_assert(strstr(err.message, "needs: avx2; unknown: frobnicate"), "%s", err.message);
     unknown_names = "";
     char longname[80];
@@ -148,10 +145,9 @@ Test(rt_cpu, every_table_cpu_expands_to_names_the_host_kind_of_probe_knows) {
         cr_assert_not_null(t);
         for (size_t i = 0; i < t->nmodels; i++) {
             w2n_error err;
-            cr_assert_eq(w2n_cpu_check(arches[a], t->models[i].name, "",
-                                       fake_probe,
-                                       (void *)t->models[i].features, &err), W2N_OK,
-                         "%s: %s", t->models[i].name, err.message);
+            cr_assert_eq(w2n_cpu_check(arches[a], t->models[i].name, "", fake_probe,
+                                       (void *)t->models[i].features, &err),
+                         W2N_OK, "%s: %s", t->models[i].name, err.message);
         }
     }
 }
@@ -169,8 +165,7 @@ Test(rt_cpu, host_probe_answers) {
         cr_assert_eq(w2n_arch_cpu_has("cx8", NULL), 1);
         cr_assert_eq(w2n_arch_cpu_has("avx2", NULL), __builtin_cpu_supports("avx2") ? 1 : 0);
         cr_assert_eq(w2n_arch_cpu_has("popcnt", NULL), __builtin_cpu_supports("popcnt") ? 1 : 0);
-        cr_assert_eq(w2n_arch_cpu_has("avx512f", NULL),
-                     __builtin_cpu_supports("avx512f") ? 1 : 0);
+        cr_assert_eq(w2n_arch_cpu_has("avx512f", NULL), __builtin_cpu_supports("avx512f") ? 1 : 0);
     } else if (host == W2N_ARCH_AARCH64) {
         cr_assert_eq(w2n_arch_cpu_has("neon", NULL), 1);
         cr_assert_eq(w2n_arch_cpu_has("fp-armv8", NULL), 1);
@@ -190,8 +185,7 @@ Test(rt_cpu, object_load_refuses_what_the_machine_lacks) {
     w2n_error err;
     fake_object_bytes(&m, &bytes, &size);
     w2n_object *obj = (w2n_object *)1;
-    cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED, "%s",
-                 err.message);
+    cr_assert_eq(w2n_object_load(bytes, size, &obj, &err), W2N_ERR_UNSUPPORTED, "%s", err.message);
     cr_assert_null(obj);
     cr_assert(strstr(err.message, "--cpu=no-such-cpu"), "%s", err.message);
     free(bytes);

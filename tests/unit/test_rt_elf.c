@@ -16,15 +16,21 @@
 
 /* Layout of the hand-made object. */
 enum {
-    TEXT_OFF = 64,      /* 16 bytes: call memmove; ret */
-    STRTAB_OFF = 80,    /* "\0f\0memmove\0" (11 bytes) */
-    SHSTR_OFF = 96,     /* section names (48 bytes) */
-    SYMTAB_OFF = 144,   /* 3 symbols * 24 */
-    RELA_OFF = 216,     /* 1 relocation * 24 */
-    SHDR_OFF = 240,     /* 6 section headers * 64 */
+    TEXT_OFF = 64,    /* 16 bytes: call memmove; ret */
+    STRTAB_OFF = 80,  /* "\0f\0memmove\0" (11 bytes) */
+    SHSTR_OFF = 96,   /* section names (48 bytes) */
+    SYMTAB_OFF = 144, /* 3 symbols * 24 */
+    RELA_OFF = 216,   /* 1 relocation * 24 */
+    SHDR_OFF = 240,   /* 6 section headers * 64 */
     OBJ_SIZE = 240 + 6 * 64
 };
-enum { S_TEXT = 1, S_SYMTAB = 2, S_STRTAB = 3, S_SHSTRTAB = 4, S_RELA = 5 };
+enum {
+    S_TEXT = 1,
+    S_SYMTAB = 2,
+    S_STRTAB = 3,
+    S_SHSTRTAB = 4,
+    S_RELA = 5
+};
 
 static const char SHSTR[] = "\0.text\0.symtab\0.strtab\0.shstrtab\0.rela.text\0";
 
@@ -37,8 +43,7 @@ static size_t shdr(int i) { return SHDR_OFF + 64 * (size_t)i; }
 static size_t sym(int i) { return SYMTAB_OFF + 24 * (size_t)i; }
 
 static void section(int i, uint32_t name, uint32_t type, uint64_t flags, uint64_t off,
-                    uint64_t size, uint32_t link, uint32_t info, uint64_t align,
-                    uint64_t entsize) {
+                    uint64_t size, uint32_t link, uint32_t info, uint64_t align, uint64_t entsize) {
     size_t h = shdr(i);
     put32(h, name);
     put32(h + 4, type);
@@ -77,8 +82,8 @@ static void make_object(uint16_t machine, uint32_t rtype) {
     put64(RELA_OFF, 1);
     put64(RELA_OFF + 8, ((uint64_t)2 << 32) | rtype);
     put64(RELA_OFF + 16, (uint64_t)-4);
-    section(S_TEXT, 1, W2N_SHT_PROGBITS, W2N_SHF_ALLOC | W2N_SHF_EXECINSTR, TEXT_OFF, 16, 0, 0,
-            16, 0);
+    section(S_TEXT, 1, W2N_SHT_PROGBITS, W2N_SHF_ALLOC | W2N_SHF_EXECINSTR, TEXT_OFF, 16, 0, 0, 16,
+            0);
     section(S_SYMTAB, 7, W2N_SHT_SYMTAB, 0, SYMTAB_OFF, 72, S_STRTAB, 1, 8, 24);
     section(S_STRTAB, 15, W2N_SHT_STRTAB, 0, STRTAB_OFF, 11, 0, 0, 1, 0);
     section(S_SHSTRTAB, 23, W2N_SHT_STRTAB, 0, SHSTR_OFF, sizeof SHSTR, 0, 0, 1, 0);

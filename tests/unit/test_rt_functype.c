@@ -28,8 +28,8 @@ Test(rt_functype, references_compare_by_canonical_type) {
     w2n_functype a[2] = {{0, 0, NULL, NULL}, {1, 0, &a_ref, NULL}};
     /* Module B: 0 (func (param i32)), 1 (func), 2 (func (param (ref 1))),
      * 3 (func (param (ref null 1))). */
-    w2n_functype b[4] = {{1, 0, &i32, NULL}, {0, 0, NULL, NULL}, {1, 0, &b_ref, NULL},
-                         {1, 0, &b_null, NULL}};
+    w2n_functype b[4] = {
+        {1, 0, &i32, NULL}, {0, 0, NULL, NULL}, {1, 0, &b_ref, NULL}, {1, 0, &b_null, NULL}};
     uint32_t ida[2], idb[4];
     intern_all(a, 2, ida);
     intern_all(b, 4, idb);

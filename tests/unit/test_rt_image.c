@@ -363,8 +363,8 @@ Test(image, riscv_pcrel_lo_without_hi) {
     w2n_error err;
     cr_assert_eq(w2n_image_load(obj, n, W2N_ARCH_RISCV64, &img, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "R_RISCV_PCREL_LO12_I"), "%s", err.message);
-    cr_assert(strstr(err.message, "no PCREL_HI20/GOT_HI20 relocation at its label .text+0x6"),
-              "%s", err.message);
+    cr_assert(strstr(err.message, "no PCREL_HI20/GOT_HI20 relocation at its label .text+0x6"), "%s",
+              err.message);
     free(obj);
 }
 
@@ -432,8 +432,8 @@ Test(image, byte_flips_riscv64) { flip_every_byte(W2N_ARCH_RISCV64); }
 Test(image, constructors_refused) {
     size_t n;
     w2n_arch host = w2n_host_arch();
-    uint8_t *obj = build("int x;\n__attribute__((constructor)) void init(void) { x = 1; }\n",
-                         host, "c", "-fno-pic -O0", &n);
+    uint8_t *obj = build("int x;\n__attribute__((constructor)) void init(void) { x = 1; }\n", host,
+                         "c", "-fno-pic -O0", &n);
     w2n_image *img;
     w2n_error err;
     cr_assert_eq(w2n_image_load(obj, n, host, &img, &err), W2N_ERR_BAD_OBJECT);

@@ -13,10 +13,14 @@ typedef int32_t (*fn_i_i)(w2n_vmctx *, int32_t);
 /* ---- module "lib": add, get_g, load8; table, memory, mutable global ----------- */
 
 TEST_CODE static int32_t lib_add(w2n_vmctx *vm, int32_t a, int32_t b) { return a + b; }
-TEST_CODE static void lib_add_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = lib_add(vm, s[0].i32, s[1].i32); }
+TEST_CODE static void lib_add_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = lib_add(vm, s[0].i32, s[1].i32);
+}
 TEST_CODE static int32_t lib_get_g(w2n_vmctx *vm) { return *(int32_t *)vm->globals[0]; }
 TEST_CODE static void lib_get_g_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = lib_get_g(vm); }
-TEST_CODE static int32_t lib_load8(w2n_vmctx *vm, int32_t a) { return vm->memory->base[(uint32_t)a]; }
+TEST_CODE static int32_t lib_load8(w2n_vmctx *vm, int32_t a) {
+    return vm->memory->base[(uint32_t)a];
+}
 TEST_CODE static void lib_load8_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = lib_load8(vm, s[0].i32); }
 
 static void *lib_code[] = {(void *)lib_add, (void *)lib_get_g, (void *)lib_load8};
@@ -28,21 +32,31 @@ static w2n_object *lib_object(void) {
     static w2n_limits mems[] = {{.min = 1, .max = 2, .has_max = true}};
     static w2n_meta_global globs[] = {{{W2N_I32, true}, {W2N_CONST_I32, 0, {7, 0}}}};
     static w2n_meta_export exps[] = {
-        {"add", 3, W2N_EXTERN_FUNC, 0}, {"get_g", 5, W2N_EXTERN_FUNC, 1}, {"load8", 5, W2N_EXTERN_FUNC, 2},
-        {"g", 1, W2N_EXTERN_GLOBAL, 0}, {"tab", 3, W2N_EXTERN_TABLE, 0}, {"mem", 3, W2N_EXTERN_MEMORY, 0},
+        {"add", 3, W2N_EXTERN_FUNC, 0},   {"get_g", 5, W2N_EXTERN_FUNC, 1},
+        {"load8", 5, W2N_EXTERN_FUNC, 2}, {"g", 1, W2N_EXTERN_GLOBAL, 0},
+        {"tab", 3, W2N_EXTERN_TABLE, 0},  {"mem", 3, W2N_EXTERN_MEMORY, 0},
     };
-    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_FUNC, 1, {0, 0}}};
-    static w2n_meta_elem elems[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {1, 0}}, 2, items}};
+    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}},
+                                     {W2N_CONST_REF_FUNC, 1, {0, 0}}};
+    static w2n_meta_elem elems[] = {
+        {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {1, 0}}, 2, items}};
     static uint8_t hello[] = "hello";
     static w2n_meta_data datas[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {8, 0}}, 5, hello}};
     w2n_meta m = kit_meta();
-    m.nfuncs = 3; m.func_types = ftypes;
-    m.ntables = 1; m.tables = tabs;
-    m.nmemories = 1; m.memories = mems;
-    m.nglobals = 1; m.globals = globs;
-    m.nexports = 6; m.exports = exps;
-    m.nelems = 1; m.elems = elems;
-    m.ndatas = 1; m.datas = datas;
+    m.nfuncs = 3;
+    m.func_types = ftypes;
+    m.ntables = 1;
+    m.tables = tabs;
+    m.nmemories = 1;
+    m.memories = mems;
+    m.nglobals = 1;
+    m.globals = globs;
+    m.nexports = 6;
+    m.exports = exps;
+    m.nelems = 1;
+    m.elems = elems;
+    m.ndatas = 1;
+    m.datas = datas;
     return kit_object(&m, lib_code, lib_tramps, NULL);
 }
 
@@ -62,14 +76,23 @@ TEST_CODE static int32_t user_call_add(w2n_vmctx *vm, int32_t a, int32_t b) {
     w2n_func *f = vm->funcs[0];
     return ((fn_ii_i)f->code)(f->vmctx, a, b);
 }
-TEST_CODE static void user_call_add_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = user_call_add(vm, s[0].i32, s[1].i32); }
+TEST_CODE static void user_call_add_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = user_call_add(vm, s[0].i32, s[1].i32);
+}
 TEST_CODE static int32_t user_call_double(w2n_vmctx *vm, int32_t a) {
     w2n_func *f = vm->funcs[1];
     return ((fn_i_i)f->code)(f->vmctx, a);
 }
-TEST_CODE static void user_call_double_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = user_call_double(vm, s[0].i32); }
-TEST_CODE static int32_t user_set_g(w2n_vmctx *vm, int32_t v) { *(int32_t *)vm->globals[0] = v; return v; }
-TEST_CODE static void user_set_g_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = user_set_g(vm, s[0].i32); }
+TEST_CODE static void user_call_double_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = user_call_double(vm, s[0].i32);
+}
+TEST_CODE static int32_t user_set_g(w2n_vmctx *vm, int32_t v) {
+    *(int32_t *)vm->globals[0] = v;
+    return v;
+}
+TEST_CODE static void user_set_g_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = user_set_g(vm, s[0].i32);
+}
 TEST_CODE static int32_t user_call_ind(w2n_vmctx *vm, int32_t i, int32_t a, int32_t b) {
     w2n_table_abi *t = vm->tables[0];
     if ((uint32_t)i >= t->size)
@@ -97,27 +120,39 @@ static w2n_meta_import user_imports[] = {
     {.module = "lib", .name = "add", .kind = W2N_EXTERN_FUNC, .func_type = T_II_I},
     {.module = "host", .name = "double", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I},
     {.module = "lib", .name = "g", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I32, true}},
-    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {.min = 4, .max = 0, .has_max = false}}},
-    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false}},
+    {.module = "lib",
+     .name = "tab",
+     .kind = W2N_EXTERN_TABLE,
+     .table = {W2N_FUNCREF, {.min = 4, .max = 0, .has_max = false}}},
+    {.module = "lib",
+     .name = "mem",
+     .kind = W2N_EXTERN_MEMORY,
+     .memory = {.min = 1, .max = 0, .has_max = false}},
 };
 
 static w2n_meta user_meta(void) {
     static uint32_t ftypes[] = {T_II_I, T_I_I, T_I_I, T_III_I, T_V_V};
     static w2n_meta_export exps[] = {
         {"call_add", 8, W2N_EXTERN_FUNC, 2}, {"call_double", 11, W2N_EXTERN_FUNC, 3},
-        {"set_g", 5, W2N_EXTERN_FUNC, 4}, {"call_ind", 8, W2N_EXTERN_FUNC, 5},
-        {"double", 6, W2N_EXTERN_FUNC, 1}, {"add_again", 9, W2N_EXTERN_FUNC, 0},
+        {"set_g", 5, W2N_EXTERN_FUNC, 4},    {"call_ind", 8, W2N_EXTERN_FUNC, 5},
+        {"double", 6, W2N_EXTERN_FUNC, 1},   {"add_again", 9, W2N_EXTERN_FUNC, 0},
     };
-    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 4, {0, 0}}};   /* set_g: wrong type */
-    static w2n_meta_elem elems[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
+    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 4, {0, 0}}}; /* set_g: wrong type */
+    static w2n_meta_elem elems[] = {
+        {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
     static uint8_t xyz[] = "xyz";
     static w2n_meta_data datas[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {100, 0}}, 3, xyz}};
     w2n_meta m = kit_meta();
-    m.nimports = 5; m.imports = user_imports;
-    m.nfuncs = 5; m.func_types = ftypes;
-    m.nexports = 6; m.exports = exps;
-    m.nelems = 1; m.elems = elems;
-    m.ndatas = 1; m.datas = datas;
+    m.nimports = 5;
+    m.imports = user_imports;
+    m.nfuncs = 5;
+    m.func_types = ftypes;
+    m.nexports = 6;
+    m.exports = exps;
+    m.nelems = 1;
+    m.elems = elems;
+    m.ndatas = 1;
+    m.datas = datas;
     m.start = 6;
     return m;
 }
@@ -158,11 +193,12 @@ static void setup(fixture *f, bool with_user) {
     f->linker = w2n_linker_new(f->store);
     f->lib_obj = lib_object();
     cr_assert_not_null(f->lib_obj);
-    cr_assert_eq(w2n_linker_instantiate(f->linker, f->lib_obj, &f->lib, &trap, &err), W2N_OK,
-                 "%s", err.message);
+    cr_assert_eq(w2n_linker_instantiate(f->linker, f->lib_obj, &f->lib, &trap, &err), W2N_OK, "%s",
+                 err.message);
     cr_assert_eq(w2n_linker_define_instance(f->linker, "lib", f->lib, &err), W2N_OK);
     w2n_functype t = kit_types[T_I_I];
-    w2n_extern dbl = {W2N_EXTERN_FUNC, {.func = w2n_host_func_new(f->store, &t, host_double, NULL)}};
+    w2n_extern dbl = {W2N_EXTERN_FUNC,
+                      {.func = w2n_host_func_new(f->store, &t, host_double, NULL)}};
     cr_assert_eq(w2n_linker_define(f->linker, "host", "double", dbl, &err), W2N_OK);
     if (!with_user)
         return;
@@ -312,9 +348,12 @@ Test(rt_instance, import_checks) {
     cr_assert_eq(instantiate_user_with(&f, 2, e, &err), W2N_ERR_LINK);
     /* A table too small, or of externrefs. */
     e.kind = W2N_EXTERN_TABLE;
-    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 3, .max = 0, .has_max = false}}, NULL, &err);
+    e.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 3, .max = 0, .has_max = false}}, NULL, &err);
     cr_assert_eq(instantiate_user_with(&f, 3, e, &err), W2N_ERR_LINK);
-    e.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_EXTERNREF, {.min = 4, .max = 0, .has_max = false}}, NULL, &err);
+    e.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_EXTERNREF, {.min = 4, .max = 0, .has_max = false}}, NULL,
+        &err);
     cr_assert_eq(instantiate_user_with(&f, 3, e, &err), W2N_ERR_LINK);
     /* A memory of zero pages. */
     e.kind = W2N_EXTERN_MEMORY;
@@ -340,21 +379,29 @@ Test(rt_instance, limits_subtyping) {
     cr_assert_eq(instantiate_user_with(&f, 4, e, &err), W2N_OK, "%s", err.message);
     /* A table import with a maximum requires the actual maximum to be within. */
     static w2n_meta_import imps[] = {
-        {.module = "a", .name = "t", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {.min = 1, .max = 5, .has_max = true}}}};
+        {.module = "a",
+         .name = "t",
+         .kind = W2N_EXTERN_TABLE,
+         .table = {W2N_FUNCREF, {.min = 1, .max = 5, .has_max = true}}}};
     w2n_meta m = kit_meta();
     m.nimports = 1;
     m.imports = imps;
     w2n_object *obj = kit_object(&m, NULL, NULL, NULL);
     w2n_instance *inst;
     w2n_extern t = {W2N_EXTERN_TABLE, {0}};
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 5, .has_max = true}}, NULL, &err);
+    t.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 5, .has_max = true}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_OK);
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 6, .has_max = true}}, NULL, &err);
+    t.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 6, .has_max = true}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 0, .has_max = false}}, NULL, &err);
+    t.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 0, .has_max = false}}, NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
     /* A 64-bit table never satisfies a 32-bit import. */
-    t.of.table = w2n_table_new(f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 5, .has_max = true, .is64 = true}}, NULL, &err);
+    t.of.table = w2n_table_new(
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 2, .max = 5, .has_max = true, .is64 = true}},
+        NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, &t, 1, &inst, NULL, &err), W2N_ERR_LINK);
     cr_assert(strstr(err.message, "index types differ"), "%s", err.message);
     teardown(&f);
@@ -368,28 +415,41 @@ Test(rt_instance, imports_of_64bit_tables_and_memories) {
     f.store = w2n_store_new(NULL);
     w2n_error err;
     static w2n_meta_import imps[] = {
-        {.module = "a", .name = "t", .kind = W2N_EXTERN_TABLE,
-         .table = {W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}}},
-        {.module = "a", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false, .is64 = true}}};
+        {.module = "a",
+         .name = "t",
+         .kind = W2N_EXTERN_TABLE,
+         .table = {W2N_FUNCREF,
+                   {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}}},
+        {.module = "a",
+         .name = "m",
+         .kind = W2N_EXTERN_MEMORY,
+         .memory = {.min = 1, .max = 0, .has_max = false, .is64 = true}}};
     w2n_meta m = kit_meta();
     m.nimports = 2;
     m.imports = imps;
     w2n_object *obj = kit_object(&m, NULL, NULL, NULL);
     w2n_instance *inst;
     w2n_extern ext[2] = {{W2N_EXTERN_TABLE, {0}}, {W2N_EXTERN_MEMORY, {0}}};
-    ext[1].of.memory = w2n_memory_new(f.store, (w2n_limits){.min = 1, .is64 = true},
-                                      W2N_BOUNDS_GUARD, &err);
+    ext[1].of.memory =
+        w2n_memory_new(f.store, (w2n_limits){.min = 1, .is64 = true}, W2N_BOUNDS_GUARD, &err);
     cr_assert_not_null(ext[1].of.memory, "%s", err.message);
     ext[0].of.table = w2n_table_new(
-        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}}, NULL, &err);
+        f.store,
+        (w2n_tabletype){W2N_FUNCREF,
+                        {.min = 1, .max = UINT64_C(1) << 33, .has_max = true, .is64 = true}},
+        NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_OK, "%s",
                  err.message);
     ext[0].of.table = w2n_table_new(
-        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}}, NULL, &err);
+        f.store,
+        (w2n_tabletype){W2N_FUNCREF,
+                        {.min = 1, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}},
+        NULL, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_ERR_LINK);
     cr_assert(strstr(err.message, "table limits do not match"), "%s", err.message);
     ext[0].of.table = w2n_table_new(
-        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = 5, .has_max = true, .is64 = true}}, NULL, &err);
+        f.store, (w2n_tabletype){W2N_FUNCREF, {.min = 1, .max = 5, .has_max = true, .is64 = true}},
+        NULL, &err);
     ext[1].of.memory = w2n_memory_new(f.store, kit_limits(1, -1), W2N_BOUNDS_GUARD, &err);
     cr_assert_eq(w2n_instantiate(f.store, obj, ext, 2, &inst, NULL, &err), W2N_ERR_LINK);
     cr_assert(strstr(err.message, "memory index types differ"), "%s", err.message);
@@ -416,11 +476,19 @@ Test(rt_instance, unknown_import) {
 /* ---- segments: spec order, earlier effects stay when a later one traps -------- */
 
 TEST_CODE static int32_t bad_plus100(w2n_vmctx *vm, int32_t a, int32_t b) { return a + b + 100; }
-TEST_CODE static void bad_plus100_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = bad_plus100(vm, s[0].i32, s[1].i32); }
+TEST_CODE static void bad_plus100_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = bad_plus100(vm, s[0].i32, s[1].i32);
+}
 
 static w2n_meta_import bad_imports[] = {
-    {.module = "lib", .name = "tab", .kind = W2N_EXTERN_TABLE, .table = {W2N_FUNCREF, {.min = 4, .max = 0, .has_max = false}}},
-    {.module = "lib", .name = "mem", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false}},
+    {.module = "lib",
+     .name = "tab",
+     .kind = W2N_EXTERN_TABLE,
+     .table = {W2N_FUNCREF, {.min = 4, .max = 0, .has_max = false}}},
+    {.module = "lib",
+     .name = "mem",
+     .kind = W2N_EXTERN_MEMORY,
+     .memory = {.min = 1, .max = 0, .has_max = false}},
 };
 static void *bad_code[] = {(void *)bad_plus100};
 static w2n_tramp_fn bad_tramps[] = {bad_plus100_t};
@@ -429,7 +497,8 @@ Test(rt_instance, elem_segment_trap_keeps_earlier_effects) {
     fixture f = {0};
     setup(&f, true);
     static uint32_t ftypes[] = {T_II_I};
-    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_FUNC, 0, {0, 0}}};
+    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}},
+                                     {W2N_CONST_REF_FUNC, 0, {0, 0}}};
     static w2n_meta_elem elems[] = {
         {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {2, 0}}, 1, items},
         {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {3, 0}}, 2, items},
@@ -437,10 +506,14 @@ Test(rt_instance, elem_segment_trap_keeps_earlier_effects) {
     static uint8_t ab[] = "AB";
     static w2n_meta_data datas[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {0, 0}}, 2, ab}};
     w2n_meta m = kit_meta();
-    m.nimports = 2; m.imports = bad_imports;
-    m.nfuncs = 1; m.func_types = ftypes;
-    m.nelems = 2; m.elems = elems;
-    m.ndatas = 1; m.datas = datas;
+    m.nimports = 2;
+    m.imports = bad_imports;
+    m.nfuncs = 1;
+    m.func_types = ftypes;
+    m.nelems = 2;
+    m.elems = elems;
+    m.ndatas = 1;
+    m.datas = datas;
     w2n_object *obj = kit_object(&m, bad_code, bad_tramps, NULL);
     w2n_instance *inst = (w2n_instance *)1;
     w2n_trap trap;
@@ -464,8 +537,10 @@ Test(rt_instance, data_segment_trap_keeps_earlier_effects) {
         {W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {65535, 0}}, 2, cd},
     };
     w2n_meta m = kit_meta();
-    m.nimports = 2; m.imports = bad_imports;
-    m.ndatas = 2; m.datas = datas;
+    m.nimports = 2;
+    m.imports = bad_imports;
+    m.ndatas = 2;
+    m.datas = datas;
     w2n_object *obj = kit_object(&m, NULL, NULL, NULL);
     w2n_instance *inst;
     w2n_trap trap;
@@ -490,7 +565,9 @@ Test(rt_instance, trapping_start_function) {
     static void *code[] = {(void *)start_traps};
     static w2n_tramp_fn tramps[] = {start_traps_t};
     w2n_meta m = kit_meta();
-    m.nfuncs = 1; m.func_types = ftypes; m.start = 0;
+    m.nfuncs = 1;
+    m.func_types = ftypes;
+    m.start = 0;
     w2n_object *obj = kit_object(&m, code, tramps, NULL);
     w2n_store *store = w2n_store_new(NULL);
     w2n_instance *inst;
@@ -511,10 +588,13 @@ static void host_start(void *data, w2n_instance *caller, w2n_raw *s) { start_hos
 TEST_CODE static void adapter_v_v(w2n_vmctx *vm) { vm->helpers->call_host(vm, 0, NULL); }
 
 Test(rt_instance, start_function_is_an_imported_host_function) {
-    static w2n_meta_import imps[] = {{.module = "h", .name = "s", .kind = W2N_EXTERN_FUNC, .func_type = T_V_V}};
+    static w2n_meta_import imps[] = {
+        {.module = "h", .name = "s", .kind = W2N_EXTERN_FUNC, .func_type = T_V_V}};
     static void *adapters[] = {(void *)adapter_v_v};
     w2n_meta m = kit_meta();
-    m.nimports = 1; m.imports = imps; m.start = 0;
+    m.nimports = 1;
+    m.imports = imps;
+    m.start = 0;
     w2n_object *obj = kit_object(&m, NULL, NULL, adapters);
     w2n_store *store = w2n_store_new(NULL);
     w2n_functype t = kit_types[T_V_V];
@@ -544,7 +624,7 @@ TEST_CODE static int32_t bulk(w2n_vmctx *vm, int32_t op, int32_t sx, int32_t sy,
     case 7: h->table_fill(vm, 0, x, NULL, y); break;
     case 8: return (int32_t)h->memory_grow(vm, 0, x);
     case 9: return (int32_t)h->table_grow(vm, 0, vm->funcs[0], x);
-    case 10: h->table_init(vm, 0, 0, x, y, z); break;   /* an active (dropped) segment */
+    case 10: h->table_init(vm, 0, 0, x, y, z); break; /* an active (dropped) segment */
     }
     return 0;
 }
@@ -568,7 +648,8 @@ static void bulk_setup(bulk_fx *b) {
     static w2n_tramp_fn tramps[] = {bulk_t};
     static w2n_tabletype tabs[] = {{W2N_FUNCREF, {.min = 4, .max = 6, .has_max = true}}};
     static w2n_limits mems[] = {{.min = 1, .max = 2, .has_max = true}};
-    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
+    static w2n_const_expr items[] = {{W2N_CONST_REF_FUNC, 0, {0, 0}},
+                                     {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
                                      {W2N_CONST_REF_FUNC, 0, {0, 0}}};
     static w2n_meta_elem elems[] = {
         {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items},
@@ -579,18 +660,26 @@ static void bulk_setup(bulk_fx *b) {
         {W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_I32, 0, {0, 0}}, 2, d0},
         {W2N_SEGMENT_PASSIVE, 0, {0, 0, {0, 0}}, 10, d1},
     };
-    static w2n_meta_export exps[] = {{"bulk", 4, W2N_EXTERN_FUNC, 0}, {"t", 1, W2N_EXTERN_TABLE, 0}};
+    static w2n_meta_export exps[] = {{"bulk", 4, W2N_EXTERN_FUNC, 0},
+                                     {"t", 1, W2N_EXTERN_TABLE, 0}};
     w2n_meta m = kit_meta();
-    m.nfuncs = 1; m.func_types = ftypes;
-    m.ntables = 1; m.tables = tabs;
-    m.nmemories = 1; m.memories = mems;
-    m.nelems = 2; m.elems = elems;
-    m.ndatas = 2; m.datas = datas;
-    m.nexports = 2; m.exports = exps;
+    m.nfuncs = 1;
+    m.func_types = ftypes;
+    m.ntables = 1;
+    m.tables = tabs;
+    m.nmemories = 1;
+    m.memories = mems;
+    m.nelems = 2;
+    m.elems = elems;
+    m.ndatas = 2;
+    m.datas = datas;
+    m.nexports = 2;
+    m.exports = exps;
     b->obj = kit_object(&m, code, tramps, NULL);
     b->store = w2n_store_new(NULL);
     w2n_error err;
-    cr_assert_eq(w2n_instantiate(b->store, b->obj, NULL, 0, &b->inst, NULL, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_instantiate(b->store, b->obj, NULL, 0, &b->inst, NULL, &err), W2N_OK, "%s",
+                 err.message);
     w2n_extern e;
     w2n_instance_export(b->inst, "bulk", &e);
     b->fn = e.of.func;

@@ -26,10 +26,10 @@ Test(libcalls, lookup) {
 }
 
 Test(libcalls, roundeven) {
-    static const double in[] = {0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6, 0.0,
-                                4503599627370497.0, 1e300};
-    static const double out[] = {0.0, 2.0, 2.0, -0.0, -2.0, -2.0, 2.0, 3.0, -3.0, 0.0,
-                                 4503599627370497.0, 1e300};
+    static const double in[] = {
+        0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 2.4, 2.6, -2.6, 0.0, 4503599627370497.0, 1e300};
+    static const double out[] = {
+        0.0, 2.0, 2.0, -0.0, -2.0, -2.0, 2.0, 3.0, -3.0, 0.0, 4503599627370497.0, 1e300};
     for (size_t i = 0; i < sizeof in / sizeof in[0]; i++) {
         double r = w2n_libcall_roundeven(in[i]);
         cr_assert_eq(r, out[i], "roundeven(%g) = %g", in[i], r);

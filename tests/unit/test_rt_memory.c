@@ -68,7 +68,7 @@ Test(rt_memory, beyond_size_faults, .signal = SIGSEGV) {
     w2n_store *store = w2n_store_new(NULL);
     w2n_memory *mem = w2n_memory_new(store, kit_limits(1, -1), W2N_BOUNDS_GUARD, NULL);
     volatile uint8_t *base = w2n_memory_data(mem);
-    base[65536] = 1;   /* no Wasm call active: the handler passes it on */
+    base[65536] = 1; /* no Wasm call active: the handler passes it on */
 }
 
 Test(rt_memory, explicit_mode_exact_and_moves) {
@@ -84,8 +84,8 @@ Test(rt_memory, explicit_mode_exact_and_moves) {
     for (int i = 0; i < 65536; i++)
         base[i] = (uint8_t)i;
     /* Block in-place growth so that mremap must move the mapping. */
-    void *blocker = mmap(base + 65536, 4096, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
-                         -1, 0);
+    void *blocker = mmap(base + 65536, 4096, PROT_NONE,
+                         MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
     cr_assert_eq(w2n_memory_grow(mem, 15), 1);
     uint8_t *moved = w2n_memory_data(mem);
     if (blocker != MAP_FAILED)
@@ -141,18 +141,18 @@ Test(rt_memory, memory64_mapped_exactly_and_limited) {
     uintptr_t end = e;
     if (find_mapping(end, &s, &e, prot) && !strcmp(prot, "---p"))
         cr_assert_lt(e - end, W2N_GUARD_RESERVATION, "a guard reservation follows it");
-    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 48), -1); /* past the spec's maximum */
+    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 48), -1);       /* past the spec's maximum */
     cr_assert_eq(w2n_memory_grow(mem, (UINT64_C(1) << 48) - 1), -1); /* 2^64 bytes */
-    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 47), -1); /* 2^63 bytes: no host */
+    cr_assert_eq(w2n_memory_grow(mem, UINT64_C(1) << 47), -1);       /* 2^63 bytes: no host */
     cr_assert_eq(w2n_memory_grow(mem, 1), 1);
     cr_assert_eq(w2n_memory_size(mem), 131072);
 
-    cr_assert_null(w2n_memory_new(store, limits64((UINT64_C(1) << 48) + 1, -1),
-                                  W2N_BOUNDS_EXPLICIT, &err));
+    cr_assert_null(
+        w2n_memory_new(store, limits64((UINT64_C(1) << 48) + 1, -1), W2N_BOUNDS_EXPLICIT, &err));
     cr_assert_eq(err.code, W2N_ERR_ARGUMENT);
     cr_assert_str_eq(err.message, "memory size must be at most 2^48 pages");
-    cr_assert_null(w2n_memory_new(store, limits64(UINT64_C(1) << 48, -1), W2N_BOUNDS_EXPLICIT,
-                                  &err));
+    cr_assert_null(
+        w2n_memory_new(store, limits64(UINT64_C(1) << 48, -1), W2N_BOUNDS_EXPLICIT, &err));
     cr_assert_eq(err.code, W2N_ERR_NOMEM, "%s", err.message);
     /* A 32-bit memory still stops at 65536 pages. */
     cr_assert_null(w2n_memory_new(store, kit_limits(65537, -1), W2N_BOUNDS_EXPLICIT, &err));

@@ -18,9 +18,14 @@ static w2n_functype types[] = {{2, 3, p_ii, r_fv}, {0, 0, NULL, NULL}};
 
 static w2n_meta_import imports[] = {
     {.module = "env", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = 1},
-    {.module = "env", .name = "t", .kind = W2N_EXTERN_TABLE,
+    {.module = "env",
+     .name = "t",
+     .kind = W2N_EXTERN_TABLE,
      .table = {W2N_EXTERNREF, {.min = 1, .max = 10, .has_max = true}}},
-    {.module = "env", .name = "m", .kind = W2N_EXTERN_MEMORY, .memory = {.min = 1, .max = 0, .has_max = false}},
+    {.module = "env",
+     .name = "m",
+     .kind = W2N_EXTERN_MEMORY,
+     .memory = {.min = 1, .max = 0, .has_max = false}},
     {.module = "", .name = "g\xc3\xa9", .kind = W2N_EXTERN_GLOBAL, .global = {W2N_I64, true}},
 };
 static uint32_t func_types[] = {0, 1, 1};
@@ -31,11 +36,14 @@ static w2n_meta_global globals[] = {
     {{W2N_FUNCREF, false}, {W2N_CONST_REF_FUNC, 2, {0, 0}}},
 };
 static w2n_meta_export exports[] = {
-    {"run", 3, W2N_EXTERN_FUNC, 3}, {"tab", 3, W2N_EXTERN_TABLE, 1}, {"mem", 3, W2N_EXTERN_MEMORY, 0},
+    {"run", 3, W2N_EXTERN_FUNC, 3},
+    {"tab", 3, W2N_EXTERN_TABLE, 1},
+    {"mem", 3, W2N_EXTERN_MEMORY, 0},
     {"", 0, W2N_EXTERN_GLOBAL, 2},
 };
 static w2n_const_expr items[] = {
-    {W2N_CONST_REF_FUNC, 0, {0, 0}}, {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
+    {W2N_CONST_REF_FUNC, 0, {0, 0}},
+    {W2N_CONST_REF_NULL, W2N_FUNCREF, {0, 0}},
     {W2N_CONST_GLOBAL_GET, 3, {0, 0}},
 };
 static w2n_meta_elem elems[] = {
@@ -51,16 +59,36 @@ static w2n_meta_data datas[] = {
 
 static w2n_meta rich(void) {
     w2n_meta m = {
-        .abi_version = W2N_ABI_VERSION, .arch = W2N_ARCH_AARCH64,
-        .flags = W2N_FLAG_EXPLICIT_BOUNDS, .cpu = "cortex-a72", .features = "+neon",
+        .abi_version = W2N_ABI_VERSION,
+        .arch = W2N_ARCH_AARCH64,
+        .flags = W2N_FLAG_EXPLICIT_BOUNDS,
+        .cpu = "cortex-a72",
+        .features = "+neon",
         .module_hash = 0x1122334455667788ull,
-        .ntypes = 2, .types = types, .nimports = 4, .imports = imports,
-        .nfuncs = 3, .func_types = func_types, .ntables = 1, .tables = tables,
-        .nmemories = 0, .memories = NULL, .nglobals = 3, .globals = globals,
-        .nexports = 4, .exports = exports, .start = 2,
-        .nelems = 3, .elems = elems, .ndatas = 2, .datas = datas,
-        .abi_minor = W2N_ABI_MINOR, .w2n_version = "9.8.7", .target = "aarch64-linux-gnu",
-        .opt_level = 3, .wasm_features = 0x5a5a,
+        .ntypes = 2,
+        .types = types,
+        .nimports = 4,
+        .imports = imports,
+        .nfuncs = 3,
+        .func_types = func_types,
+        .ntables = 1,
+        .tables = tables,
+        .nmemories = 0,
+        .memories = NULL,
+        .nglobals = 3,
+        .globals = globals,
+        .nexports = 4,
+        .exports = exports,
+        .start = 2,
+        .nelems = 3,
+        .elems = elems,
+        .ndatas = 2,
+        .datas = datas,
+        .abi_minor = W2N_ABI_MINOR,
+        .w2n_version = "9.8.7",
+        .target = "aarch64-linux-gnu",
+        .opt_level = 3,
+        .wasm_features = 0x5a5a,
     };
     for (int i = 0; i < 32; i++)
         m.module_sha256[i] = (uint8_t)(0xa0 + i);
@@ -145,9 +173,11 @@ Test(rt_meta, other_versions_refused_naming_both) {
     in.abi_minor = 0;
     encode(&in, &bytes, &size);
     cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
-    snprintf(want, sizeof want, "object has w2n ABI %d.0, this runtime (w2n %s) reads ABI "
-             "%d.0 to %d.%d: recompile the module with w2n %s", W2N_ABI_VERSION + 1,
-             W2N_VERSION, W2N_ABI_VERSION, W2N_ABI_VERSION, W2N_ABI_MINOR, W2N_VERSION);
+    snprintf(want, sizeof want,
+             "object has w2n ABI %d.0, this runtime (w2n %s) reads ABI "
+             "%d.0 to %d.%d: recompile the module with w2n %s",
+             W2N_ABI_VERSION + 1, W2N_VERSION, W2N_ABI_VERSION, W2N_ABI_VERSION, W2N_ABI_MINOR,
+             W2N_VERSION);
     cr_assert_str_eq(err.message, want);
     /* Only the header is read: the rest of another major may be anything. */
     cr_assert_eq(w2n_meta_decode(bytes, 12, &out, &err), W2N_ERR_BAD_OBJECT);
@@ -158,10 +188,12 @@ Test(rt_meta, other_versions_refused_naming_both) {
     in.abi_minor = W2N_ABI_MINOR + 1;
     encode(&in, &bytes, &size);
     cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
-    snprintf(want, sizeof want, "object has w2n ABI %d.%d, this runtime (w2n %s) reads ABI "
+    snprintf(want, sizeof want,
+             "object has w2n ABI %d.%d, this runtime (w2n %s) reads ABI "
              "%d.0 to %d.%d: recompile the module with w2n %s or run it with the runtime of "
-             "the w2n that compiled it", W2N_ABI_VERSION, W2N_ABI_MINOR + 1, W2N_VERSION,
-             W2N_ABI_VERSION, W2N_ABI_VERSION, W2N_ABI_MINOR, W2N_VERSION);
+             "the w2n that compiled it",
+             W2N_ABI_VERSION, W2N_ABI_MINOR + 1, W2N_VERSION, W2N_ABI_VERSION, W2N_ABI_VERSION,
+             W2N_ABI_MINOR, W2N_VERSION);
     cr_assert_str_eq(err.message, want);
     cr_assert_eq(out.types, NULL);
     free(bytes);
@@ -227,16 +259,26 @@ static w2n_status decode_modified(w2n_meta m, w2n_error *err) {
 /* ABI 5: value types are u32 (typed references), and defined tables carry
  * an initial value. */
 Test(rt_meta, typed_references_and_table_initialisers) {
-    static w2n_valtype self_ref[] = {0x200 | 1u << 10};              /* (ref null 1), itself */
-    static w2n_valtype typed[] = {0x200 | 0u << 10 | 0x100, 0x170};  /* (ref 0), (ref func) */
+    static w2n_valtype self_ref[] = {0x200 | 1u << 10};             /* (ref null 1), itself */
+    static w2n_valtype typed[] = {0x200 | 0u << 10 | 0x100, 0x170}; /* (ref 0), (ref func) */
     static w2n_functype ts[] = {{0, 0, NULL, NULL}, {1, 0, self_ref, NULL}, {2, 0, typed, NULL}};
     static w2n_tabletype tabs[] = {{0x100 | 0x200, {.min = 2}}, {W2N_FUNCREF, {.min = 1}}};
     static w2n_const_expr inits[] = {{.kind = W2N_CONST_REF_FUNC, .index = 0}, {0}};
     static uint32_t fts[] = {0};
-    w2n_meta in = {.abi_version = W2N_ABI_VERSION, .abi_minor = W2N_ABI_MINOR, .cpu = "",
-                   .features = "", .ntypes = 3, .types = ts, .nfuncs = 1, .func_types = fts,
-                   .ntables = 2, .tables = tabs, .table_inits = inits, .start = -1,
-                   .w2n_version = "", .target = ""};
+    w2n_meta in = {.abi_version = W2N_ABI_VERSION,
+                   .abi_minor = W2N_ABI_MINOR,
+                   .cpu = "",
+                   .features = "",
+                   .ntypes = 3,
+                   .types = ts,
+                   .nfuncs = 1,
+                   .func_types = fts,
+                   .ntables = 2,
+                   .tables = tabs,
+                   .table_inits = inits,
+                   .start = -1,
+                   .w2n_version = "",
+                   .target = ""};
     uint8_t *bytes;
     size_t size;
     w2n_meta out;
@@ -299,7 +341,7 @@ Test(rt_meta, bad_indices_rejected) {
 
     m = rich();
     w2n_meta_global g[] = {{{W2N_I32, false}, {W2N_CONST_GLOBAL_GET, 1, {0, 0}}}};
-    m.globals = g;       /* global 1 is itself: not yet defined */
+    m.globals = g; /* global 1 is itself: not yet defined */
     m.nglobals = 1;
     m.nexports = 0;
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
@@ -331,7 +373,8 @@ Test(rt_meta, bad_indices_rejected) {
 Test(rt_meta, multiple_memories) {
     w2n_error err;
     w2n_meta m = rich();
-    w2n_limits mem[] = {{.min = 1, .max = 0, .has_max = false}, {.min = 2, .max = 3, .has_max = true}};
+    w2n_limits mem[] = {{.min = 1, .max = 0, .has_max = false},
+                        {.min = 2, .max = 3, .has_max = true}};
     w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 2, {W2N_CONST_I32, 0, {0, 0}}, 5, hello}};
     w2n_meta_export ex[] = {{"m2", 2, W2N_EXTERN_MEMORY, 2}};
     m.memories = mem;
@@ -391,7 +434,8 @@ Test(rt_meta, typing_checked) {
               err.message);
 
     m = rich();
-    w2n_meta_elem e[] = {{W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
+    w2n_meta_elem e[] = {
+        {W2N_SEGMENT_ACTIVE, W2N_FUNCREF, 0, {W2N_CONST_I32, 0, {0, 0}}, 1, items}};
     m.elems = e; /* table 0 is the imported externref table */
     m.nelems = 1;
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
@@ -405,16 +449,16 @@ Test(rt_meta, typing_checked) {
     e[0].offset.kind = W2N_CONST_I32;
     e[0].items = bad_item;
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
-    cr_assert(strstr(err.message, "element of another type than its segment, in segment 0"),
-              "%s", err.message);
+    cr_assert(strstr(err.message, "element of another type than its segment, in segment 0"), "%s",
+              err.message);
 
     m = rich();
     w2n_meta_data d[] = {{W2N_SEGMENT_ACTIVE, 0, {W2N_CONST_GLOBAL_GET, 0, {0, 0}}, 0, NULL}};
     m.datas = d; /* global 0 is the imported i64 */
     m.ndatas = 1;
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
-    cr_assert(strstr(err.message, "offset is not of its memory's index type, in segment 0"),
-              "%s", err.message);
+    cr_assert(strstr(err.message, "offset is not of its memory's index type, in segment 0"), "%s",
+              err.message);
 }
 
 /* extended-const: runs of the pool, checked for range, kinds and stack typing. */
@@ -483,8 +527,9 @@ Test(rt_meta, extended_runs_checked) {
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
     d[0].offset.index = 3; /* 7, -1: two values left */
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
-    cr_assert(strstr(err.message, "data segment offset is not of its memory's index type, in segment 0"), "%s",
-              err.message);
+    cr_assert(
+        strstr(err.message, "data segment offset is not of its memory's index type, in segment 0"),
+        "%s", err.message);
     d[0].offset.index = 1; /* i64 5, i64.mul, i32 7: mul short of one */
     d[0].offset.bits[0] = 3;
     cr_assert_eq(typing(m, &err), W2N_ERR_BAD_OBJECT);
@@ -560,7 +605,8 @@ Test(rt_meta, memory64_limits_and_offsets) {
     w2n_error err;
     w2n_meta m = rich();
     w2n_limits mem[] = {{.min = 1, .max = UINT64_C(1) << 48, .has_max = true, .is64 = true}};
-    w2n_tabletype tab[] = {{W2N_FUNCREF, {.min = 3, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}}};
+    w2n_tabletype tab[] = {
+        {W2N_FUNCREF, {.min = 3, .max = UINT64_C(1) << 40, .has_max = true, .is64 = true}}};
     m.memories = mem;
     m.nmemories = 1;
     m.tables = tab;
@@ -587,7 +633,7 @@ Test(rt_meta, memory64_limits_and_offsets) {
         if (bytes[i] != other[i])
             at = i, ndiff++;
     cr_assert_eq(ndiff, 1);
-    cr_assert_eq(bytes[at], 5); /* has_max | 64-bit */
+    cr_assert_eq(bytes[at], 5);                   /* has_max | 64-bit */
     for (uint8_t flags = 8; flags; flags <<= 1) { /* bits 1 (shared) and 2 are valid */
         bytes[at] = (uint8_t)(5 | flags);
         cr_assert_eq(w2n_meta_decode(bytes, size, &out, &err), W2N_ERR_BAD_OBJECT);
@@ -629,8 +675,12 @@ Test(rt_meta, memory64_limits_and_offsets) {
 /* The frame fields sit where the compiler patches them (frame_record.c),
  * travel intact, and a size past W2N_FRAME_MAX is corrupt. */
 Test(rt_meta, frame_sizes_at_their_offset_and_bounded) {
-    w2n_meta in = {.abi_version = W2N_ABI_VERSION, .arch = W2N_ARCH_RISCV64, .start = -1,
-                   .max_frame = 803312, .max_frame_vlenb = 300}, out;
+    w2n_meta in = {.abi_version = W2N_ABI_VERSION,
+                   .arch = W2N_ARCH_RISCV64,
+                   .start = -1,
+                   .max_frame = 803312,
+                   .max_frame_vlenb = 300},
+             out;
     uint8_t *b;
     size_t n;
     w2n_error err;
@@ -644,7 +694,7 @@ Test(rt_meta, frame_sizes_at_their_offset_and_bounded) {
     cr_assert_eq(out.max_frame, 803312);
     cr_assert_eq(out.max_frame_vlenb, 300);
     w2n_meta_free(&out);
-    b[W2N_META_FRAME_OFFSET + 4] = 1;          /* 2^32 + 803312 bytes */
+    b[W2N_META_FRAME_OFFSET + 4] = 1; /* 2^32 + 803312 bytes */
     cr_assert_eq(w2n_meta_decode(b, n, &out, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "stack frame size out of range"), "%s", err.message);
     free(b);

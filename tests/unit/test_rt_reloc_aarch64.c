@@ -39,11 +39,36 @@ static void insn_fails(uint32_t type, uint32_t base, uint64_t P, uint64_t S, int
 }
 
 enum {
-    NONE = 256, ABS64 = 257, ABS32 = 258, ABS16 = 259, PREL64 = 260, PREL32 = 261, PREL16 = 262,
-    G0 = 263, G0_NC = 264, G1 = 265, G1_NC = 266, G2 = 267, G2_NC = 268, G3 = 269,
-    LD_PREL_LO19 = 273, ADR_LO21 = 274, ADRP = 275, ADRP_NC = 276, ADD_LO12 = 277, LDST8 = 278,
-    TSTBR14 = 279, CONDBR19 = 280, JUMP26 = 282, CALL26 = 283, LDST16 = 284, LDST32 = 285,
-    LDST64 = 286, LDST128 = 299, GOT_PAGE = 311, GOT_LO12 = 312
+    NONE = 256,
+    ABS64 = 257,
+    ABS32 = 258,
+    ABS16 = 259,
+    PREL64 = 260,
+    PREL32 = 261,
+    PREL16 = 262,
+    G0 = 263,
+    G0_NC = 264,
+    G1 = 265,
+    G1_NC = 266,
+    G2 = 267,
+    G2_NC = 268,
+    G3 = 269,
+    LD_PREL_LO19 = 273,
+    ADR_LO21 = 274,
+    ADRP = 275,
+    ADRP_NC = 276,
+    ADD_LO12 = 277,
+    LDST8 = 278,
+    TSTBR14 = 279,
+    CONDBR19 = 280,
+    JUMP26 = 282,
+    CALL26 = 283,
+    LDST16 = 284,
+    LDST32 = 285,
+    LDST64 = 286,
+    LDST128 = 299,
+    GOT_PAGE = 311,
+    GOT_LO12 = 312
 };
 
 Test(reloc_aarch64, table_names) {
@@ -55,10 +80,10 @@ Test(reloc_aarch64, table_names) {
 }
 
 Test(reloc_aarch64, call26_jump26) {
-    insn(CALL26, 0x94000000, 0x10000, 0x11000, 0, 0x94000400);          /* bl #0x1000 */
-    insn(CALL26, 0x94000000, 0x8010000, 0x10000, 0, 0x96000000);        /* bl #-0x8000000 */
+    insn(CALL26, 0x94000000, 0x10000, 0x11000, 0, 0x94000400);           /* bl #0x1000 */
+    insn(CALL26, 0x94000000, 0x8010000, 0x10000, 0, 0x96000000);         /* bl #-0x8000000 */
     insn(JUMP26, 0x14000000, 0x1000, 0x1000 + 0x7fffffc, 0, 0x15ffffff); /* b #0x7fffffc */
-    insn(CALL26, 0x94000000, 0x2000, 0x1000, 0x1000, 0x94000000);       /* S+A-P = 0 */
+    insn(CALL26, 0x94000000, 0x2000, 0x1000, 0x1000, 0x94000000);        /* S+A-P = 0 */
     insn(CALL26, 0x94000000, 0x400000, 0x400000 - 3515812, 0, 0x97f29697);
 }
 
@@ -85,10 +110,10 @@ Test(reloc_aarch64, veneer) {
 }
 
 Test(reloc_aarch64, condbr19_tstbr14_ld_lo19) {
-    insn(CONDBR19, 0x54000000, 0x1000, 0x1040, 0, 0x54000200);  /* b.eq #0x40 */
-    insn(CONDBR19, 0x54000001, 0x1000, 0x0ff8, 0, 0x54ffffc1);  /* b.ne #-8 */
-    insn(TSTBR14, 0x36180001, 0x1000, 0x1020, 0, 0x36180101);   /* tbz w1, #3, #0x20 */
-    insn(TSTBR14, 0x37080002, 0x9000, 0x1000, 0, 0x370c0002);   /* tbnz w2, #1, #-0x8000 */
+    insn(CONDBR19, 0x54000000, 0x1000, 0x1040, 0, 0x54000200); /* b.eq #0x40 */
+    insn(CONDBR19, 0x54000001, 0x1000, 0x0ff8, 0, 0x54ffffc1); /* b.ne #-8 */
+    insn(TSTBR14, 0x36180001, 0x1000, 0x1020, 0, 0x36180101);  /* tbz w1, #3, #0x20 */
+    insn(TSTBR14, 0x37080002, 0x9000, 0x1000, 0, 0x370c0002);  /* tbnz w2, #1, #-0x8000 */
     insn(CONDBR19, 0x54000000, 0x1000, 0x1000 + 1444, 0, 0x54002d20);
     insn(TSTBR14, 0x36180001, 0x1000, 0x1000 - 860, 0, 0x361fe521);
     insn(LD_PREL_LO19, 0x58000000, 0x1000, 0x1100, 0, 0x58000800); /* ldr x0, #0x100 */
@@ -99,12 +124,12 @@ Test(reloc_aarch64, condbr19_tstbr14_ld_lo19) {
 
 Test(reloc_aarch64, adrp_add_ldst) {
     insn(ADRP, 0x90000000, 0x10000, 0x10000 + 0x12345000 + 0x678, 0, 0xb0091a20);
-    insn(ADRP, 0x90000003, 0x10fff, 0x0f000, 0x10, 0xf0ffffe3);         /* #-0x1000 */
+    insn(ADRP, 0x90000003, 0x10fff, 0x0f000, 0x10, 0xf0ffffe3); /* #-0x1000 */
     insn(ADRP_NC, 0x90000000, 0x10000, 0x10000 + 0x12345000, 0, 0xb0091a20);
     insn(ADR_LO21, 0x10000004, 0x1000, 0x1000 + 0x12345, 0, 0x30091a24); /* adr x4, #0x12345 */
     insn(ADR_LO21, 0x10000004, 0x100000, 0x100000 - 219738, 0, 0x50e52d24);
     insn(ADRP, 0x90000000, 0x40000000, 0x40000000 - 900046848, 0, 0xd0e52d20);
-    insn(ADD_LO12, 0x91000000, 0, 0xabc123, 0, 0x91048c00);             /* #0x123 */
+    insn(ADD_LO12, 0x91000000, 0, 0xabc123, 0, 0x91048c00); /* #0x123 */
     insn(LDST8, 0x39400001, 0, 0x5123, 0, 0x39448c01);
     insn(LDST16, 0x79400001, 0, 0x5122, 0, 0x79424401);
     insn(LDST32, 0x0b9400001, 0, 0x5124, 0, 0xb9412401);

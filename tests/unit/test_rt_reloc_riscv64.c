@@ -12,11 +12,38 @@
 static const w2n_reloc_arch *RV = &w2n_reloc_riscv64;
 
 enum {
-    R32 = 1, R64 = 2, BRANCH = 16, JAL = 17, CALL = 18, CALL_PLT = 19, GOT_HI20 = 20,
-    PCREL_HI20 = 23, PCREL_LO12_I = 24, PCREL_LO12_S = 25, HI20 = 26, LO12_I = 27, LO12_S = 28,
-    ADD8 = 33, ADD16 = 34, ADD32 = 35, ADD64 = 36, SUB8 = 37, SUB16 = 38, SUB32 = 39, SUB64 = 40,
-    ALIGN = 43, RVC_BRANCH = 44, RVC_JUMP = 45, RELAX = 51, SUB6 = 52, SET6 = 53, SET8 = 54,
-    SET16 = 55, SET32 = 56, PCREL32 = 57, PLT32 = 59
+    R32 = 1,
+    R64 = 2,
+    BRANCH = 16,
+    JAL = 17,
+    CALL = 18,
+    CALL_PLT = 19,
+    GOT_HI20 = 20,
+    PCREL_HI20 = 23,
+    PCREL_LO12_I = 24,
+    PCREL_LO12_S = 25,
+    HI20 = 26,
+    LO12_I = 27,
+    LO12_S = 28,
+    ADD8 = 33,
+    ADD16 = 34,
+    ADD32 = 35,
+    ADD64 = 36,
+    SUB8 = 37,
+    SUB16 = 38,
+    SUB32 = 39,
+    SUB64 = 40,
+    ALIGN = 43,
+    RVC_BRANCH = 44,
+    RVC_JUMP = 45,
+    RELAX = 51,
+    SUB6 = 52,
+    SET6 = 53,
+    SET8 = 54,
+    SET16 = 55,
+    SET32 = 56,
+    PCREL32 = 57,
+    PLT32 = 59
 };
 
 static w2n_reloc_args args(uint8_t *buf, uint64_t P, uint64_t S, int64_t A) {
@@ -137,9 +164,9 @@ Test(reloc_riscv64, stub) {
     uint8_t stub[24];
     RV->write_stub(stub, 0x2000, 0x3fffff1234ull);
     cr_assert_eq(RV->stub_size, 24);
-    cr_assert_eq(w2n_reloc_rd32(stub), 0x00000317u);      /* auipc t1, 0 */
-    cr_assert_eq(w2n_reloc_rd32(stub + 4), 0x01033303u);  /* ld t1, 16(t1) */
-    cr_assert_eq(w2n_reloc_rd32(stub + 8), 0x00030067u);  /* jr t1 */
+    cr_assert_eq(w2n_reloc_rd32(stub), 0x00000317u);     /* auipc t1, 0 */
+    cr_assert_eq(w2n_reloc_rd32(stub + 4), 0x01033303u); /* ld t1, 16(t1) */
+    cr_assert_eq(w2n_reloc_rd32(stub + 8), 0x00030067u); /* jr t1 */
     cr_assert_eq(w2n_reloc_rd64(stub + 16), 0x3fffff1234ull);
 }
 
@@ -185,11 +212,11 @@ Test(reloc_riscv64, got_hi20) {
 }
 
 Test(reloc_riscv64, absolute_hi_lo) {
-    insn(HI20, 0x00000537, 0, 0x12345678, 0, 0x12345537);  /* lui a0, 0x12345 */
+    insn(HI20, 0x00000537, 0, 0x12345678, 0, 0x12345537);   /* lui a0, 0x12345 */
     insn(LO12_I, 0x00050513, 0, 0x12345678, 0, 0x67850513); /* addi a0, a0, 1656 */
-    insn(LO12_S, 0x00b53023, 0, 0x7f0, 0, 0x7eb53823);     /* sd a1, 2032(a0) */
-    insn(LO12_S, 0x00b53023, 0, 0x801, 0, 0x80b530a3);     /* sd a1, -2047(a0) */
-    insn(LO12_I, 0x00050513, 0, 0x800, 0, 0x80050513);     /* addi a0, a0, -2048 */
+    insn(LO12_S, 0x00b53023, 0, 0x7f0, 0, 0x7eb53823);      /* sd a1, 2032(a0) */
+    insn(LO12_S, 0x00b53023, 0, 0x801, 0, 0x80b530a3);      /* sd a1, -2047(a0) */
+    insn(LO12_I, 0x00050513, 0, 0x800, 0, 0x80050513);      /* addi a0, a0, -2048 */
     fails(HI20, 0x00000537, 0, 0x80000000ull, W2N_RELOC_OVERFLOW);
 }
 

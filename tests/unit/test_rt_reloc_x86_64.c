@@ -10,9 +10,24 @@
 static const w2n_reloc_arch *X64 = &w2n_reloc_x86_64;
 
 enum {
-    NONE = 0, R64 = 1, PC32 = 2, PLT32 = 4, GOTPCREL = 9, R32 = 10, R32S = 11, R16 = 12,
-    PC16 = 13, R8 = 14, PC8 = 15, PC64 = 24, GOTOFF64 = 25, GOTPC32 = 26, SIZE32 = 32,
-    SIZE64 = 33, GOTPCRELX = 41, REX_GOTPCRELX = 42
+    NONE = 0,
+    R64 = 1,
+    PC32 = 2,
+    PLT32 = 4,
+    GOTPCREL = 9,
+    R32 = 10,
+    R32S = 11,
+    R16 = 12,
+    PC16 = 13,
+    R8 = 14,
+    PC8 = 15,
+    PC64 = 24,
+    GOTOFF64 = 25,
+    GOTPC32 = 26,
+    SIZE32 = 32,
+    SIZE64 = 33,
+    GOTPCRELX = 41,
+    REX_GOTPCRELX = 42
 };
 
 static uint8_t buf[16];
@@ -20,8 +35,8 @@ static uint8_t buf[16];
 static w2n_reloc_result run(uint32_t type, uint64_t P, uint64_t S, int64_t A) {
     const w2n_reloc_howto *h = w2n_reloc_lookup(X64, type);
     cr_assert_not_null(h, "type %u missing", type);
-    w2n_reloc_args a = {.loc = buf, .P = P, .S = S, .A = A, .Z = 0x40, .got = 0x3000,
-                        .got_base = 0x2800};
+    w2n_reloc_args a = {
+        .loc = buf, .P = P, .S = S, .A = A, .Z = 0x40, .got = 0x3000, .got_base = 0x2800};
     return h->apply(&a);
 }
 

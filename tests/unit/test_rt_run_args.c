@@ -29,9 +29,10 @@ static bool parse(w2n_run_options *o, char *msg, ...) {
 Test(run_args, options_then_file_then_program_args) {
     w2n_run_options o;
     char msg[256];
-    cr_assert(parse(&o, msg, "--dir", "/tmp::/t", "--dir=.", "--env", "A=1", "--env=B=",
-                    "--inherit-env", "--stack-size", "8M", "--bounds-checks=explicit",
-                    "--no-huge-pages", "--perf-map", "app.o", "--dir", "x", NULL), "%s", msg);
+    cr_assert(parse(&o, msg, "--dir", "/tmp::/t", "--dir=.", "--env", "A=1",
+                    "--env=B=", "--inherit-env", "--stack-size", "8M", "--bounds-checks=explicit",
+                    "--no-huge-pages", "--perf-map", "app.o", "--dir", "x", NULL),
+              "%s", msg);
     cr_assert_eq(o.ndirs, 2);
     cr_assert_str_eq(o.dirs[0], "/tmp::/t");
     cr_assert_str_eq(o.dirs[1], ".");
@@ -43,7 +44,7 @@ Test(run_args, options_then_file_then_program_args) {
     cr_assert_eq(o.stack_size, 8u << 20);
     cr_assert_eq(o.bounds, W2N_BOUNDS_EXPLICIT);
     cr_assert_str_eq(o.file, "app.o");
-    cr_assert_eq(o.nargs, 2);   /* options after FILE are the program's */
+    cr_assert_eq(o.nargs, 2); /* options after FILE are the program's */
     cr_assert_str_eq(o.args[0], "--dir");
     cr_assert_null(o.invoke);
     w2n_run_options_free(&o);
@@ -193,9 +194,9 @@ Test(run_args, compile_budgets) {
     cr_assert_eq(o.compile_budget.max_memory, 0);
     cr_assert_eq(o.compile_budget.max_seconds, 0);
     w2n_run_options_free(&o);
-    static const char *const bad[] = {"--max-compile-memory=", "--max-compile-memory=lots",
+    static const char *const bad[] = {"--max-compile-memory=",    "--max-compile-memory=lots",
                                       "--max-compile-memory=12Q", "--max-compile-time=1.5",
-                                      "--max-compile-time=2M", "--max-compile-time=-1"};
+                                      "--max-compile-time=2M",    "--max-compile-time=-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         cr_assert_not(parse(&o, msg, bad[i], "a.wasm", NULL), "%s", bad[i]);
         cr_assert(strstr(msg, "--max-compile-"), "%s", msg);
@@ -218,9 +219,12 @@ Test(run_args, timeout_and_fuel) {
     cr_assert_eq(o.timeout, 0);
     cr_assert_not(o.has_fuel);
     w2n_run_options_free(&o);
-    const char *bad_values[][2] = {{"--timeout=0", "--timeout"}, {"--timeout=-1", "--timeout"},
-                                   {"--timeout=1s", "--timeout"}, {"--timeout=nan", "--timeout"},
-                                   {"--fuel=-5", "--fuel"}, {"--fuel=1e6", "--fuel"},
+    const char *bad_values[][2] = {{"--timeout=0", "--timeout"},
+                                   {"--timeout=-1", "--timeout"},
+                                   {"--timeout=1s", "--timeout"},
+                                   {"--timeout=nan", "--timeout"},
+                                   {"--fuel=-5", "--fuel"},
+                                   {"--fuel=1e6", "--fuel"},
                                    {"--fuel=99999999999999999999999", "--fuel"}};
     for (size_t i = 0; i < sizeof bad_values / sizeof bad_values[0]; i++) {
         cr_assert_not(parse(&o, msg, bad_values[i][0], "app.o", NULL), "%s", bad_values[i][0]);
@@ -240,8 +244,9 @@ Test(run_args, one_number_parser) {
     cr_assert(parse_number("0", false, true, UINT64_MAX, &v) && v == 0);
     cr_assert(parse_number("1024", true, false, 1024, &v) && v == 1024);
     cr_assert(parse_number("1K", true, false, 1024, &v) && v == 1024);
-    static const char *const bad[] = {"", "-1", " 1", "+1", "1.5", "1T", "1KB", "K", "0x10",
-                                      "1025", "2K", "99999999999999999999999"};
+    static const char *const bad[] = {"",     "-1",   " 1",  "+1",
+                                      "1.5",  "1T",   "1KB", "K",
+                                      "0x10", "1025", "2K",  "99999999999999999999999"};
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++)
         cr_assert_not(parse_number(bad[i], true, false, 1024, &v), "'%s'", bad[i]);
     cr_assert_not(parse_number("0", true, false, 1024, &v), "zero when not allowed");

@@ -11,7 +11,16 @@
 
 /* ---- the module: memory + a few functions ------------------------------------------ */
 
-enum { F_LOAD, F_TRAP_IF, F_FOREIGN_LOAD, F_NULL_DEREF, F_NEST, F_RECURSE, F_SPIN, F_COUNT };
+enum {
+    F_LOAD,
+    F_TRAP_IF,
+    F_FOREIGN_LOAD,
+    F_NULL_DEREF,
+    F_NEST,
+    F_RECURSE,
+    F_SPIN,
+    F_COUNT
+};
 
 /* Not TEST_CODE: the fault handler must not recognise this pc as Wasm code. */
 __attribute__((noinline)) static int32_t foreign_load(w2n_vmctx *vm, int32_t a) {
@@ -19,7 +28,7 @@ __attribute__((noinline)) static int32_t foreign_load(w2n_vmctx *vm, int32_t a) 
 }
 
 TEST_CODE static int32_t m_load(w2n_vmctx *vm, int32_t a) {
-    int32_t v;   /* Wasm loads may be unaligned */
+    int32_t v; /* Wasm loads may be unaligned */
     memcpy(&v, vm->memory->base + (uint32_t)a, 4);
     __asm__ volatile("" : : "r"(v));
     return v;
@@ -31,11 +40,15 @@ TEST_CODE static int32_t m_trap_if(w2n_vmctx *vm, int32_t code) {
     return 17;
 }
 TEST_CODE static void m_trap_if_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_trap_if(vm, s[0].i32); }
-TEST_CODE static void m_foreign_load_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = foreign_load(vm, s[0].i32); }
+TEST_CODE static void m_foreign_load_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = foreign_load(vm, s[0].i32);
+}
 TEST_CODE static int32_t m_null_deref(w2n_vmctx *vm, int32_t a) {
     return *(volatile int32_t *)(uintptr_t)(uint32_t)a;
 }
-TEST_CODE static void m_null_deref_t(w2n_vmctx *vm, w2n_raw *s) { s[0].i32 = m_null_deref(vm, s[0].i32); }
+TEST_CODE static void m_null_deref_t(w2n_vmctx *vm, w2n_raw *s) {
+    s[0].i32 = m_null_deref(vm, s[0].i32);
+}
 /* Calls import 0 (a host function (i32)->i32) and adds 1000. */
 TEST_CODE static int32_t m_nest(w2n_vmctx *vm, int32_t a) {
     w2n_raw s[1] = {{.i32 = a}};
@@ -75,8 +88,8 @@ TEST_CODE static int32_t m_adapter0(w2n_vmctx *vm, int32_t a) {
     return s[0].i32;
 }
 
-static void *m_code[F_COUNT] = {(void *)m_load, (void *)m_trap_if, (void *)foreign_load,
-                                (void *)m_null_deref, (void *)m_nest, (void *)m_recurse,
+static void *m_code[F_COUNT] = {(void *)m_load,       (void *)m_trap_if, (void *)foreign_load,
+                                (void *)m_null_deref, (void *)m_nest,    (void *)m_recurse,
                                 (void *)m_spin};
 static w2n_tramp_fn m_tramps[F_COUNT] = {m_load_t, m_trap_if_t, m_foreign_load_t, m_null_deref_t,
                                          m_nest_t, m_recurse_t, m_spin_t};
@@ -100,11 +113,15 @@ static void setup(fx *x, host_cb host, size_t stack_size) {
     kit_register_code();
     static uint32_t ftypes[F_COUNT] = {T_I_I, T_I_I, T_I_I, T_I_I, T_I_I, T_I_I, T_I_I};
     static w2n_limits mems[] = {{.min = 1, .max = 1, .has_max = true}};
-    static w2n_meta_import imps[] = {{.module = "h", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I}};
+    static w2n_meta_import imps[] = {
+        {.module = "h", .name = "f", .kind = W2N_EXTERN_FUNC, .func_type = T_I_I}};
     w2n_meta m = kit_meta();
-    m.nimports = 1; m.imports = imps;
-    m.nfuncs = F_COUNT; m.func_types = ftypes;
-    m.nmemories = 1; m.memories = mems;
+    m.nimports = 1;
+    m.imports = imps;
+    m.nfuncs = F_COUNT;
+    m.func_types = ftypes;
+    m.nmemories = 1;
+    m.memories = mems;
     x->obj = kit_object(&m, m_code, m_tramps, m_adapters);
     w2n_store_options opts = {.stack_size = stack_size};
     x->store = w2n_store_new(&opts);
@@ -113,7 +130,8 @@ static void setup(fx *x, host_cb host, size_t stack_size) {
     w2n_functype t = kit_types[T_I_I];
     w2n_extern e = {W2N_EXTERN_FUNC, {.func = w2n_host_func_new(x->store, &t, host_entry, x)}};
     w2n_error err;
-    cr_assert_eq(w2n_instantiate(x->store, x->obj, &e, 1, &x->inst, NULL, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_instantiate(x->store, x->obj, &e, 1, &x->inst, NULL, &err), W2N_OK, "%s",
+                 err.message);
     for (int i = 0; i < F_COUNT; i++)
         x->f[i] = x->inst->funcs[1 + i];
 }
@@ -140,7 +158,8 @@ Test(rt_trap, messages_are_the_specs_words) {
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_TABLE_OOB), "out of bounds table access");
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_INT_DIV_ZERO), "integer divide by zero");
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_INT_OVERFLOW), "integer overflow");
-    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_INVALID_CONVERSION), "invalid conversion to integer");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_INVALID_CONVERSION),
+                     "invalid conversion to integer");
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_STACK_EXHAUSTED), "call stack exhausted");
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_INDIRECT_TYPE), "indirect call type mismatch");
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_UNREACHABLE), "unreachable");
@@ -210,7 +229,8 @@ Test(rt_trap, nested_trap_unwinds_to_innermost_entry) {
     int32_t r;
     cr_assert_eq(call(&x, F_NEST, 0, &r, NULL), W2N_OK);
     cr_assert_eq(r, 1017);
-    cr_assert_eq(call(&x, F_NEST, W2N_TRAP_UNREACHABLE, &r, NULL), W2N_OK, "inner trap stays inner");
+    cr_assert_eq(call(&x, F_NEST, W2N_TRAP_UNREACHABLE, &r, NULL), W2N_OK,
+                 "inner trap stays inner");
     cr_assert_eq(r, 1000 - W2N_TRAP_UNREACHABLE);
     cr_assert_eq(x.store->depth, 0);
     teardown(&x);
@@ -323,7 +343,8 @@ static void *thread_body(void *arg) {
     w2n_trap trap;
     int ok = 1;
     for (int i = 0; i < 100; i++) {
-        ok &= call(x, F_LOAD, 65536, NULL, &trap) == W2N_ERR_TRAP && trap.code == W2N_TRAP_MEMORY_OOB;
+        ok &=
+            call(x, F_LOAD, 65536, NULL, &trap) == W2N_ERR_TRAP && trap.code == W2N_TRAP_MEMORY_OOB;
         ok &= call(x, F_TRAP_IF, W2N_TRAP_UNREACHABLE, NULL, &trap) == W2N_ERR_TRAP;
     }
     return (void *)(intptr_t)ok;
@@ -392,7 +413,7 @@ static bool host_finished;
 static void host_calls_helper(fx *x, w2n_instance *caller, w2n_raw *s) {
     w2n_vmctx *vm = vmctx_of(x);
     vm->helpers->memory_copy(vm, 0, 0, 0, 65530, 10);
-    host_finished = true;   /* the trap did not unwind this frame */
+    host_finished = true; /* the trap did not unwind this frame */
     s[0].i32 = 5;
 }
 

@@ -21,7 +21,7 @@
 #include "wasi/wasi_internal.h"
 
 #define MEM_SIZE 65536
-#define PRE 3   /* the preopen's fd */
+#define PRE 3 /* the preopen's fd */
 
 static uint8_t mem_buf[MEM_SIZE];
 static wasi_mem mem = {mem_buf, MEM_SIZE};
@@ -60,8 +60,7 @@ static void setup(void) {
     strcpy(tmpdir, "/tmp/w2n-wasi-test-XXXXXX");
     cr_assert_not_null(mkdtemp(tmpdir));
     /* root/box is the sandbox; root/secret lies outside it. */
-    sh("mkdir -p %s/box/sub && echo secret > %s/secret && echo hello > %s/box/sub/f",
-       tmpdir);
+    sh("mkdir -p %s/box/sub && echo secret > %s/secret && echo hello > %s/box/sub/f", tmpdir);
     wasi = make_wasi(0);
     memset(mem_buf, 0, sizeof mem_buf);
 }
@@ -138,9 +137,9 @@ Test(rt_wasi, prestat_layout) {
     memset(mem_buf, 0xaa, 16);
     cr_assert_eq(w2n_wasi_fd_prestat_get(wasi, &mem, PRE, 0), 0);
     cr_assert_eq(mem_buf[0], WASI_PREOPENTYPE_DIR);
-    cr_assert_eq(mem_buf[1], 0);  /* padding is cleared */
+    cr_assert_eq(mem_buf[1], 0); /* padding is cleared */
     cr_assert_eq(u32(4), 8);
-    cr_assert_eq(mem_buf[8], 0xaa);  /* 8 bytes, no more */
+    cr_assert_eq(mem_buf[8], 0xaa); /* 8 bytes, no more */
     cr_assert_eq(w2n_wasi_fd_prestat_dir_name(wasi, &mem, PRE, 100, 8), 0);
     cr_assert_eq(memcmp(mem_buf + 100, "/sandbox", 8), 0);
     cr_assert_eq(w2n_wasi_fd_prestat_dir_name(wasi, &mem, PRE, 100, 7), WASI_ENAMETOOLONG);
@@ -158,8 +157,8 @@ Test(rt_wasi, fdstat_layout_and_rights) {
     cr_assert_eq(u64(16), WASI_RIGHTS_DIR | WASI_RIGHTS_FILE);
     cr_assert_eq(mem_buf[24], 0xaa);
     /* Rights may be dropped, never regained. */
-    cr_assert_eq(w2n_wasi_fd_fdstat_set_rights(wasi, &mem, PRE, WASI_RIGHT_PATH_OPEN,
-                                               WASI_RIGHTS_FILE), 0);
+    cr_assert_eq(
+        w2n_wasi_fd_fdstat_set_rights(wasi, &mem, PRE, WASI_RIGHT_PATH_OPEN, WASI_RIGHTS_FILE), 0);
     cr_assert_eq(w2n_wasi_fd_fdstat_set_rights(wasi, &mem, PRE, WASI_RIGHTS_DIR, 0),
                  WASI_ENOTCAPABLE);
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, put(100, "d")),
@@ -169,8 +168,8 @@ Test(rt_wasi, fdstat_layout_and_rights) {
 
 Test(rt_wasi, create_write_read_seek_stat) {
     uint32_t fd;
-    cr_assert_eq(open_path("new.txt", WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC, WASI_RIGHTS_FILE,
-                           false, &fd), 0);
+    cr_assert_eq(
+        open_path("new.txt", WASI_OFLAG_CREAT | WASI_OFLAG_TRUNC, WASI_RIGHTS_FILE, false, &fd), 0);
     cr_assert_geq(fd, 4);
     cr_assert_eq(write_str(fd, "hello, world"), 0);
     cr_assert_eq(u32(108), 12);
@@ -210,7 +209,8 @@ Test(rt_wasi, create_write_read_seek_stat) {
                                                 WASI_FSTFLAG_ATIM | WASI_FSTFLAG_ATIM_NOW),
                  WASI_EINVAL);
     cr_assert_eq(w2n_wasi_fd_filestat_set_times(wasi, &mem, fd, 0, UINT64_C(5000000000123),
-                                                WASI_FSTFLAG_MTIM), 0);
+                                                WASI_FSTFLAG_MTIM),
+                 0);
     cr_assert_eq(w2n_wasi_fd_filestat_get(wasi, &mem, fd, 400), 0);
     cr_assert_eq(u64(448), UINT64_C(5000000000123));
     cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
@@ -248,7 +248,7 @@ Test(rt_wasi, io_bounds_are_checked) {
 Test(rt_wasi, write_needs_the_right) {
     uint32_t fd;
     cr_assert_eq(open_path("sub/f", 0, WASI_RIGHT_FD_READ, false, &fd), 0);
-    cr_assert_eq(write_str(fd, "x"), WASI_EBADF);   /* as POSIX, not notcapable */
+    cr_assert_eq(write_str(fd, "x"), WASI_EBADF); /* as POSIX, not notcapable */
     cr_assert_eq(w2n_wasi_fd_fdstat_get(wasi, &mem, fd, 0), 0);
     cr_assert_eq(u64(8), WASI_RIGHT_FD_READ);
     cr_assert_eq(w2n_wasi_fd_seek(wasi, &mem, fd, 0, WASI_WHENCE_SET, 200), WASI_ENOTCAPABLE);
@@ -268,13 +268,12 @@ Test(rt_wasi, directories_and_files) {
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, len), 0);
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, len), WASI_EEXIST);
     uint32_t fd;
-    cr_assert_eq(open_path("d/x", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE, false,
-                           &fd), 0);
-    cr_assert_eq(open_path("d/x", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE, false,
-                           &fd), WASI_EEXIST);
+    cr_assert_eq(open_path("d/x", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE, false, &fd),
+                 0);
+    cr_assert_eq(open_path("d/x", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE, false, &fd),
+                 WASI_EEXIST);
     cr_assert_eq(w2n_wasi_path_remove_directory(wasi, &mem, PRE, 100, len), WASI_ENOTEMPTY);
-    cr_assert_eq(open_path("d/x", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, false, &fd),
-                 WASI_ENOTDIR);
+    cr_assert_eq(open_path("d/x", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, false, &fd), WASI_ENOTDIR);
     cr_assert_eq(open_path("nothere", 0, WASI_RIGHTS_FILE, false, &fd), WASI_ENOENT);
     /* rename d/x -> d/y, then unlink, then rmdir */
     uint32_t l1 = put(100, "d/x"), l2 = put(200, "d/y");
@@ -301,8 +300,8 @@ Test(rt_wasi, directories_and_files) {
     cr_assert_eq(w2n_wasi_path_symlink(wasi, &mem, 100, l1, PRE, 200, l2), 0);
     cr_assert_eq(w2n_wasi_path_filestat_get(wasi, &mem, PRE, 0, 200, l2, 400), 0);
     cr_assert_eq(mem_buf[416], WASI_FILETYPE_SYMBOLIC_LINK);
-    cr_assert_eq(w2n_wasi_path_filestat_get(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 200,
-                                            l2, 400), 0);
+    cr_assert_eq(
+        w2n_wasi_path_filestat_get(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 200, l2, 400), 0);
     cr_assert_eq(mem_buf[416], WASI_FILETYPE_REGULAR_FILE);
     cr_assert_eq(u64(432), 6);
     /* readlink truncates to the buffer. */
@@ -317,7 +316,17 @@ Test(rt_wasi, directories_and_files) {
 }
 
 /* A call on (pre, a) and, when b is given, (pre, b): its errno. */
-enum path_op { LINK, SYMLINK, RENAME, UNLINK, RMDIR, MKDIR, SET_TIMES, READLINK, STAT };
+enum path_op {
+    LINK,
+    SYMLINK,
+    RENAME,
+    UNLINK,
+    RMDIR,
+    MKDIR,
+    SET_TIMES,
+    READLINK,
+    STAT
+};
 
 static wasi_errno path_op(enum path_op op, const char *a, const char *b) {
     uint32_t la = put(100, a), lb = b ? put(200, b) : 0;
@@ -350,7 +359,11 @@ static bool host_exists(const char *name) {
 static void trailing_slashes(bool openat2) {
     wasi->use_openat2 = openat2;
     sh("cd %s/box && ln -s sub dirlink && ln -s sub/f filelink && mkdir empty", tmpdir);
-    struct { enum path_op op; const char *a, *b; wasi_errno want; } cases[] = {
+    struct {
+        enum path_op op;
+        const char *a, *b;
+        wasi_errno want;
+    } cases[] = {
         {LINK, "sub/f", "link/", WASI_ENOENT},
         {SYMLINK, "source", "target/", WASI_ENOENT},
         {SYMLINK, "source", "sub/", WASI_EEXIST},
@@ -359,19 +372,19 @@ static void trailing_slashes(bool openat2) {
         {RENAME, "sub/f", "new/", WASI_ENOTDIR},
         {RENAME, "sub/f/", "new", WASI_ENOTDIR},
         {RENAME, "filelink/", "new", WASI_ENOTDIR},
-        {RENAME, "dirlink/", "new", WASI_ENOTDIR},     /* not a rename of sub */
+        {RENAME, "dirlink/", "new", WASI_ENOTDIR}, /* not a rename of sub */
         {UNLINK, "sub/f/", NULL, WASI_ENOTDIR},
         {UNLINK, "sub/", NULL, WASI_EISDIR},
         {UNLINK, "nothere/", NULL, WASI_ENOENT},
         {UNLINK, "dirlink/", NULL, WASI_ENOTDIR},
         {RMDIR, "sub/f/", NULL, WASI_ENOTDIR},
-        {RMDIR, "dirlink/", NULL, WASI_ENOTDIR},       /* not a removal of sub */
+        {RMDIR, "dirlink/", NULL, WASI_ENOTDIR}, /* not a removal of sub */
         {MKDIR, "sub/f/", NULL, WASI_EEXIST},
         {MKDIR, "dirlink/", NULL, WASI_EEXIST},
         {SET_TIMES, "sub/f/", NULL, WASI_ENOTDIR},
         {SET_TIMES, "nothere/", NULL, WASI_ENOENT},
         {SET_TIMES, "sub/", NULL, WASI_ESUCCESS},
-        {SET_TIMES, "dirlink/", NULL, WASI_ESUCCESS},  /* followed, as Linux does */
+        {SET_TIMES, "dirlink/", NULL, WASI_ESUCCESS}, /* followed, as Linux does */
         {READLINK, "sub/f/", NULL, WASI_ENOTDIR},
         {STAT, "filelink/", NULL, WASI_ENOTDIR},
         {RENAME, "empty", "moved/", WASI_ESUCCESS},
@@ -381,8 +394,8 @@ static void trailing_slashes(bool openat2) {
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         cr_expect_eq(path_op(cases[i].op, cases[i].a, cases[i].b), cases[i].want,
-                     "case %zu: %s %s (openat2 %d)", i, cases[i].a,
-                     cases[i].b ? cases[i].b : "", openat2);
+                     "case %zu: %s %s (openat2 %d)", i, cases[i].a, cases[i].b ? cases[i].b : "",
+                     openat2);
     cr_assert(!host_exists("link") && !host_exists("target") && !host_exists("new"));
     cr_assert(host_exists("sub/f") && host_exists("dirlink") && host_exists("empty"));
 }
@@ -402,10 +415,12 @@ Test(rt_wasi, open_directory_for_writing_or_creating) {
     cr_assert_eq(open_path("sub", 0, rw, false, &fd), WASI_EISDIR);
     cr_assert_eq(open_path("sub/", 0, rw, false, &fd), WASI_EISDIR);
     cr_assert_eq(open_path("sub/f", WASI_OFLAG_DIRECTORY, rw, false, &fd), WASI_ENOTDIR);
-    cr_assert_eq(open_path("newdir", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY,
-                           WASI_RIGHT_FD_READ, false, &fd), WASI_EINVAL);
-    cr_assert_eq(open_path("sub", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY,
-                           WASI_RIGHT_FD_READ, false, &fd), WASI_EINVAL);
+    cr_assert_eq(open_path("newdir", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_READ,
+                           false, &fd),
+                 WASI_EINVAL);
+    cr_assert_eq(
+        open_path("sub", WASI_OFLAG_CREAT | WASI_OFLAG_DIRECTORY, WASI_RIGHT_FD_READ, false, &fd),
+        WASI_EINVAL);
     cr_assert_eq(open_path("newfile/", WASI_OFLAG_CREAT, rw, false, &fd), WASI_EISDIR);
     cr_assert_eq(open_path("sub/f/", WASI_OFLAG_CREAT, rw, false, &fd), WASI_EISDIR);
     cr_assert_eq(open_path("sub/f/", 0, WASI_RIGHT_FD_READ, false, &fd), WASI_ENOTDIR);
@@ -441,7 +456,7 @@ Test(rt_wasi, open_files_are_capped) {
     cr_assert_eq(open_until_failure(&e), 2, "fds 4 and 5");
     cr_assert_eq(e, WASI_EMFILE);
     w2n_wasi_free(wasi);
-    wasi = make_wasi(2);   /* below stdio and the preopen: those still get theirs */
+    wasi = make_wasi(2); /* below stdio and the preopen: those still get theirs */
     cr_assert_eq(open_until_failure(&e), 0);
     cr_assert_eq(w2n_wasi_fd_prestat_get(wasi, &mem, PRE, 0), 0);
 }
@@ -463,14 +478,13 @@ Test(rt_wasi, long_paths_are_refused) {
         cr_assert_eq(n, W2N_WASI_MAX_PATH);
         uint32_t fd;
         cr_assert_eq(open_path(path, 0, WASI_RIGHT_FD_READ, false, &fd), 0, "at the cap");
-        memmove(path + 4, path + 3, n - 2);   /* "sub//./..." one byte longer */
+        memmove(path + 4, path + 3, n - 2); /* "sub//./..." one byte longer */
         cr_assert_eq(strlen(path), W2N_WASI_MAX_PATH + 1);
         cr_assert_eq(open_path(path, 0, WASI_RIGHT_FD_READ, false, &fd), WASI_ENAMETOOLONG);
         uint32_t len = put(100, path);
-        cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, len),
-                     WASI_ENAMETOOLONG);
-        cr_assert_eq(w2n_wasi_path_symlink(wasi, &mem, 100, len, PRE, 100, 1),
-                     WASI_ENAMETOOLONG, "a symlink's target too");
+        cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, len), WASI_ENAMETOOLONG);
+        cr_assert_eq(w2n_wasi_path_symlink(wasi, &mem, 100, len, PRE, 100, 1), WASI_ENAMETOOLONG,
+                     "a symlink's target too");
     }
     /* A length past memory is still a fault, whatever its size. */
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, 0xfffffff0u), WASI_EFAULT);
@@ -484,12 +498,12 @@ Test(rt_wasi, poll_subscriptions_are_capped) {
     uint32_t n = W2N_WASI_MAX_SUBSCRIPTIONS;
     uint32_t out = n * WASI_SUBSCRIPTION_SIZE, nevents = out + n * WASI_EVENT_SIZE;
     cr_assert_leq(nevents + 4, sizeof big_buf);
-    for (uint32_t i = 0; i < n; i++) {   /* clock subscriptions due at once */
+    for (uint32_t i = 0; i < n; i++) { /* clock subscriptions due at once */
         uint8_t *rec = big_buf + i * WASI_SUBSCRIPTION_SIZE;
         memset(rec, 0, WASI_SUBSCRIPTION_SIZE);
         wasi_put_u64(rec, i);
         rec[8] = WASI_EVENTTYPE_CLOCK;
-        wasi_put_u32(rec + 16, 1);   /* monotonic, timeout 0 */
+        wasi_put_u32(rec + 16, 1); /* monotonic, timeout 0 */
     }
     cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &big, 0, out, n, nevents), 0);
     cr_assert_eq(wasi_get_u32(big_buf + nevents), n);
@@ -502,13 +516,12 @@ Test(rt_wasi, path_with_nul_or_empty) {
     memcpy(mem_buf + 100, "a\0b", 3);
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, 3), WASI_EINVAL);
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, 100, 0), WASI_ENOENT);
-    cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, MEM_SIZE - 1, 2),
-                 WASI_EFAULT);
+    cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, PRE, MEM_SIZE - 1, 2), WASI_EFAULT);
     cr_assert_eq(w2n_wasi_path_create_directory(wasi, &mem, 1, 100, 1), WASI_ENOTCAPABLE);
     uint32_t fd;
     cr_assert_eq(open_path("sub/f", 0, WASI_RIGHTS_FILE, false, &fd), 0);
-    cr_assert_eq(w2n_wasi_fd_fdstat_set_rights(wasi, &mem, fd, WASI_RIGHTS_FILE,
-                                               WASI_RIGHTS_ALL), WASI_ENOTCAPABLE);
+    cr_assert_eq(w2n_wasi_fd_fdstat_set_rights(wasi, &mem, fd, WASI_RIGHTS_FILE, WASI_RIGHTS_ALL),
+                 WASI_ENOTCAPABLE);
 }
 
 /* Every escape attempt, for one resolution mode. */
@@ -519,8 +532,8 @@ static void escapes(bool openat2) {
        tmpdir);
     uint32_t fd;
     static const char *const denied[] = {
-        "../secret", "/etc/passwd", "sub/../../secret", "out", "abs/passwd", "up/secret",
-        "sub/../up/secret", "./../box/sub/f", "in/../../secret", "..",
+        "../secret",        "/etc/passwd",    "sub/../../secret", "out", "abs/passwd", "up/secret",
+        "sub/../up/secret", "./../box/sub/f", "in/../../secret",  "..",
     };
     for (size_t i = 0; i < sizeof denied / sizeof *denied; i++)
         cr_assert_eq(open_path(denied[i], 0, WASI_RIGHTS_FILE, true, &fd), WASI_ENOTCAPABLE,
@@ -534,27 +547,23 @@ static void escapes(bool openat2) {
     /* What stays inside works. */
     static const char *const allowed[] = {"in/f", "sub/../sub/f", "./sub//f", "in/./f"};
     for (size_t i = 0; i < sizeof allowed / sizeof *allowed; i++) {
-        cr_assert_eq(open_path(allowed[i], 0, WASI_RIGHT_FD_READ, true, &fd), 0, "%s",
-                     allowed[i]);
+        cr_assert_eq(open_path(allowed[i], 0, WASI_RIGHT_FD_READ, true, &fd), 0, "%s", allowed[i]);
         cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
     }
     cr_assert_eq(open_path(".", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, true, &fd), 0);
     cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
     /* Creating, renaming and linking across the boundary. */
     uint32_t l1 = put(100, "sub/f"), l2 = put(200, "../stolen");
-    cr_assert_eq(w2n_wasi_path_rename(wasi, &mem, PRE, 100, l1, PRE, 200, l2),
-                 WASI_ENOTCAPABLE);
-    cr_assert_eq(w2n_wasi_path_link(wasi, &mem, PRE, 0, 100, l1, PRE, 200, l2),
-                 WASI_ENOTCAPABLE);
+    cr_assert_eq(w2n_wasi_path_rename(wasi, &mem, PRE, 100, l1, PRE, 200, l2), WASI_ENOTCAPABLE);
+    cr_assert_eq(w2n_wasi_path_link(wasi, &mem, PRE, 0, 100, l1, PRE, 200, l2), WASI_ENOTCAPABLE);
     l1 = put(100, "../secret");
     l2 = put(200, "mine");
-    cr_assert_eq(w2n_wasi_path_link(wasi, &mem, PRE, 0, 100, l1, PRE, 200, l2),
-                 WASI_ENOTCAPABLE);
-    cr_assert_eq(w2n_wasi_path_rename(wasi, &mem, PRE, 100, l1, PRE, 200, l2),
-                 WASI_ENOTCAPABLE);
+    cr_assert_eq(w2n_wasi_path_link(wasi, &mem, PRE, 0, 100, l1, PRE, 200, l2), WASI_ENOTCAPABLE);
+    cr_assert_eq(w2n_wasi_path_rename(wasi, &mem, PRE, 100, l1, PRE, 200, l2), WASI_ENOTCAPABLE);
     l1 = put(100, "out");
-    cr_assert_eq(w2n_wasi_path_link(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 100, l1, PRE,
-                                    200, l2), WASI_ENOTCAPABLE);
+    cr_assert_eq(
+        w2n_wasi_path_link(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 100, l1, PRE, 200, l2),
+        WASI_ENOTCAPABLE);
     l1 = put(100, "/etc/passwd");
     l2 = put(200, "abs2");
     cr_assert_eq(w2n_wasi_path_symlink(wasi, &mem, 100, l1, PRE, 200, l2), WASI_ENOTCAPABLE);
@@ -566,8 +575,9 @@ static void escapes(bool openat2) {
     l2 = put(200, "abs/x");
     cr_assert_eq(w2n_wasi_path_unlink_file(wasi, &mem, PRE, 200, l2), WASI_ENOTCAPABLE);
     l2 = put(200, "out");
-    cr_assert_eq(w2n_wasi_path_filestat_get(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 200,
-                                            l2, 400), WASI_ENOTCAPABLE);
+    cr_assert_eq(
+        w2n_wasi_path_filestat_get(wasi, &mem, PRE, WASI_LOOKUP_SYMLINK_FOLLOW, 200, l2, 400),
+        WASI_ENOTCAPABLE);
     /* Without follow, the symlink itself is inside and can be removed. */
     cr_assert_eq(w2n_wasi_path_filestat_get(wasi, &mem, PRE, 0, 200, l2, 400), 0);
     cr_assert_eq(w2n_wasi_path_unlink_file(wasi, &mem, PRE, 200, l2), 0);
@@ -589,8 +599,7 @@ Test(rt_wasi, sandbox_escapes_walk) { escapes(false); }
 
 Test(rt_wasi, long_symlink_chain_is_a_loop) {
     wasi->use_openat2 = false;
-    sh("cd %s/box && ln -s sub/f c0 && for i in $(seq 1 45); do ln -s c$((i-1)) c$i; done",
-       tmpdir);
+    sh("cd %s/box && ln -s sub/f c0 && for i in $(seq 1 45); do ln -s c$((i-1)) c$i; done", tmpdir);
     uint32_t fd;
     cr_assert_eq(open_path("c30", 0, WASI_RIGHT_FD_READ, true, &fd), 0);
     cr_assert_eq(open_path("c45", 0, WASI_RIGHT_FD_READ, true, &fd), WASI_ELOOP);
@@ -606,7 +615,7 @@ static int list_dir(uint32_t fd, uint32_t size, char names[][32], int max) {
         while (at + WASI_DIRENT_SIZE <= used) {
             uint32_t namlen = u32(4096 + at + 16);
             if (at + WASI_DIRENT_SIZE + namlen > used)
-                break;   /* cut short */
+                break; /* cut short */
             cr_assert_lt(n, max);
             memcpy(names[n], mem_buf + 4096 + at + WASI_DIRENT_SIZE, namlen);
             names[n][namlen] = 0;
@@ -633,7 +642,7 @@ Test(rt_wasi, readdir_lists_each_entry_once) {
     char names[16][32];
     for (uint32_t size = 64; size <= 4096; size *= 4) {
         int n = list_dir(PRE, size, names, 16);
-        cr_assert_eq(n, 7, "buffer %u", size);   /* . .. sub alpha beta gamma... delta */
+        cr_assert_eq(n, 7, "buffer %u", size); /* . .. sub alpha beta gamma... delta */
         cr_assert_eq(has(names, n, "alpha"), 1);
         cr_assert_eq(has(names, n, "gamma-with-a-longer-name"), 1);
         cr_assert_eq(has(names, n, "delta"), 1);
@@ -647,7 +656,7 @@ Test(rt_wasi, readdir_lists_each_entry_once) {
         dirs += mem_buf[4096 + at + 20] == WASI_FILETYPE_DIRECTORY;
         at += WASI_DIRENT_SIZE + u32(4096 + at + 16);
     }
-    cr_assert_eq(dirs, 4);   /* . .. sub delta */
+    cr_assert_eq(dirs, 4); /* . .. sub delta */
     /* A buffer smaller than one header is filled completely. */
     cr_assert_eq(w2n_wasi_fd_readdir(wasi, &mem, PRE, 4096, 10, 0, 200), 0);
     cr_assert_eq(u32(200), 10);
@@ -724,14 +733,14 @@ Test(rt_wasi, poll_fds) {
     int sv[2];
     cr_assert_eq(pipe(sv), 0);
     uint32_t rfd;
-    cr_assert_eq(w2n_wasi_fd_install(wasi, sv[0], WASI_FILETYPE_UNKNOWN, WASI_RIGHTS_TTY, 0,
-                                     &rfd), 0);
+    cr_assert_eq(w2n_wasi_fd_install(wasi, sv[0], WASI_FILETYPE_UNKNOWN, WASI_RIGHTS_TTY, 0, &rfd),
+                 0);
     /* Nothing to read yet: the clock fires first. */
     sub_fd(1000, 1, WASI_EVENTTYPE_FD_READ, rfd);
     sub_clock(1048, 2, WASI_CLOCK_MONOTONIC, 5000000, 0);
     sub_fd(1096, 3, WASI_EVENTTYPE_FD_READ, 555);
     cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &mem, 1000, 2000, 3, 100), 0);
-    cr_assert_eq(u32(100), 1);   /* the bad fd, ready at once */
+    cr_assert_eq(u32(100), 1); /* the bad fd, ready at once */
     cr_assert_eq(u64(2000), 3);
     cr_assert_eq(wasi_get_u16(mem_buf + 2008), WASI_EBADF);
     cr_assert_eq(w2n_wasi_poll_oneoff(wasi, &mem, 1000, 2000, 2, 100), 0);
@@ -764,8 +773,9 @@ Test(rt_wasi, sockets) {
     int sv[2];
     cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
     uint32_t s;
-    cr_assert_eq(w2n_wasi_fd_install(wasi, sv[0], WASI_FILETYPE_SOCKET_STREAM,
-                                     WASI_RIGHTS_SOCKET, 0, &s), 0);
+    cr_assert_eq(
+        w2n_wasi_fd_install(wasi, sv[0], WASI_FILETYPE_SOCKET_STREAM, WASI_RIGHTS_SOCKET, 0, &s),
+        0);
     uint32_t len = put(2000, "ping");
     wasi_put_u32(mem_buf + 100, 2000);
     wasi_put_u32(mem_buf + 104, len);
@@ -827,8 +837,7 @@ Test(rt_wasi, closed_stdio_and_preopen_numbering) {
     cr_assert_eq(memcmp(mem_buf + 100, "/t", 2), 0);
     /* New descriptors never take a closed stdio slot. */
     uint32_t len = put(1000, "sub/f");
-    cr_assert_eq(w2n_wasi_path_open(w, &mem, 3, 0, 1000, len, 0, WASI_RIGHT_FD_READ, 0, 0, 900),
-                 0);
+    cr_assert_eq(w2n_wasi_path_open(w, &mem, 3, 0, 1000, len, 0, WASI_RIGHT_FD_READ, 0, 0, 900), 0);
     cr_assert_eq(u32(900), 5);
     w2n_wasi_free(w);
 }
@@ -854,8 +863,7 @@ Test(rt_wasi, open_through_symlinked_directory_and_create_at_dangling_link) {
         uint32_t fd;
         cr_assert_eq(open_path("linkdir/f", 0, WASI_RIGHT_FD_READ, false, &fd), 0);
         cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
-        cr_assert_eq(open_path("linkdir/", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, false, &fd),
-                     0);
+        cr_assert_eq(open_path("linkdir/", WASI_OFLAG_DIRECTORY, WASI_RIGHTS_DIR, false, &fd), 0);
         cr_assert_eq(w2n_wasi_fd_close(wasi, &mem, fd), 0);
     }
     /* Creating through a dangling symlink (followed) creates its target. */
@@ -865,8 +873,9 @@ Test(rt_wasi, open_through_symlinked_directory_and_create_at_dangling_link) {
     struct stat st;
     snprintf(host, sizeof host, "%s/box/sub/newfile", tmpdir);
     cr_assert_eq(stat(host, &st), 0);
-    cr_assert_eq(open_path("dangling", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE,
-                           false, &fd), WASI_EEXIST);
+    cr_assert_eq(
+        open_path("dangling", WASI_OFLAG_CREAT | WASI_OFLAG_EXCL, WASI_RIGHTS_FILE, false, &fd),
+        WASI_EEXIST);
 }
 
 /* A deterministic sweep: every core is called with pointers and lengths at
@@ -880,15 +889,24 @@ static uint32_t rng(void) {
 }
 
 static uint32_t pick_ptr(void) {
-    static const uint32_t edges[] = {0, 1, MEM_SIZE - 1, MEM_SIZE - 4, MEM_SIZE - 8,
-                                     MEM_SIZE - 24, MEM_SIZE - 64, MEM_SIZE, MEM_SIZE + 1,
-                                     0x7fffffffu, 0xfffffff0u, 0xffffffffu};
+    static const uint32_t edges[] = {0,
+                                     1,
+                                     MEM_SIZE - 1,
+                                     MEM_SIZE - 4,
+                                     MEM_SIZE - 8,
+                                     MEM_SIZE - 24,
+                                     MEM_SIZE - 64,
+                                     MEM_SIZE,
+                                     MEM_SIZE + 1,
+                                     0x7fffffffu,
+                                     0xfffffff0u,
+                                     0xffffffffu};
     return rng() % 3 ? edges[rng() % (sizeof edges / sizeof *edges)] : rng() % MEM_SIZE;
 }
 
 static uint32_t pick_len(void) {
-    static const uint32_t lens[] = {0, 1, 2, 8, 24, 64, 4096, MEM_SIZE, 0x10000000u,
-                                    0x7fffffffu, 0xffffffffu};
+    static const uint32_t lens[] = {0,    1,        2,           8,           24,         64,
+                                    4096, MEM_SIZE, 0x10000000u, 0x7fffffffu, 0xffffffffu};
     return lens[rng() % (sizeof lens / sizeof *lens)];
 }
 
@@ -923,16 +941,18 @@ static wasi_errno sweep_one(int which, uint32_t file) {
     case 17: return w2n_wasi_fd_tell(wasi, &mem, fd, P);
     case 18: return w2n_wasi_path_filestat_get(wasi, &mem, fd, rng() % 2, P, L, P);
     case 19: return w2n_wasi_path_readlink(wasi, &mem, fd, P, L, P, L, P);
-    case 20: return w2n_wasi_path_open(wasi, &mem, fd, rng() % 2, P, L, rng() % 16,
-                                       WASI_RIGHTS_ALL, WASI_RIGHTS_ALL, 0, P);
+    case 20:
+        return w2n_wasi_path_open(wasi, &mem, fd, rng() % 2, P, L, rng() % 16, WASI_RIGHTS_ALL,
+                                  WASI_RIGHTS_ALL, 0, P);
     case 21: return w2n_wasi_path_create_directory(wasi, &mem, fd, P, L);
     case 22: return w2n_wasi_path_unlink_file(wasi, &mem, fd, P, L);
     case 23: return w2n_wasi_path_remove_directory(wasi, &mem, fd, P, L);
     case 24: return w2n_wasi_path_rename(wasi, &mem, fd, P, L, fd, P, L);
     case 25: return w2n_wasi_path_link(wasi, &mem, fd, rng() % 2, P, L, fd, P, L);
     case 26: return w2n_wasi_path_symlink(wasi, &mem, P, L, fd, P, L);
-    case 27: return w2n_wasi_path_filestat_set_times(wasi, &mem, fd, 0, P, L, 0, 0,
-                                                     WASI_FSTFLAG_ATIM_NOW);
+    case 27:
+        return w2n_wasi_path_filestat_set_times(wasi, &mem, fd, 0, P, L, 0, 0,
+                                                WASI_FSTFLAG_ATIM_NOW);
     case 28: return w2n_wasi_sock_recv(wasi, &mem, fd, P, L, 0, P, P);
     case 29: return w2n_wasi_sock_send(wasi, &mem, fd, P, L, 0, P);
     case 30: return w2n_wasi_sock_accept(wasi, &mem, fd, 0, P);
@@ -948,7 +968,7 @@ Test(rt_wasi, pointer_sweep_never_crashes) {
     uint32_t file;
     cr_assert_eq(open_path("sweep.bin", WASI_OFLAG_CREAT, WASI_RIGHTS_FILE, false, &file), 0);
     for (int round = 0; round < 40; round++) {
-        for (uint32_t i = 0; i < MEM_SIZE; i++)   /* noise, with some short names */
+        for (uint32_t i = 0; i < MEM_SIZE; i++) /* noise, with some short names */
             mem_buf[i] = (uint8_t)(rng() % 4 ? 'a' + rng() % 3 : rng());
         for (int which = 0; which < 32; which++) {
             wasi_errno e = sweep_one(which, file);

@@ -15,7 +15,12 @@
 
 #include "wat_kit.h"
 
-enum { BIG_LOCALS = 17000, SPILLS = 1500, PAGE = 4096, CANARY = 1024 * 1024 };
+enum {
+    BIG_LOCALS = 17000,
+    SPILLS = 1500,
+    PAGE = 4096,
+    CANARY = 1024 * 1024
+};
 
 /* A growing text buffer for the generated modules. */
 typedef struct text {
@@ -45,10 +50,11 @@ static char *big_locals_wat(void) {
     put(&t, "(module (func $big (export \"run\") (param i32) (result i32)\n  (local");
     for (int i = 0; i < BIG_LOCALS; i++)
         put(&t, " v128");
-    put(&t, ")\n  (local.set 1 (v128.const i32x4 1 2 3 4))\n"
-            "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
-            "    (else (i32.add (i32x4.extract_lane 0 (local.get %d))\n"
-            "      (call $big (i32.sub (local.get 0) (i32.const 1))))))))\n",
+    put(&t,
+        ")\n  (local.set 1 (v128.const i32x4 1 2 3 4))\n"
+        "  (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+        "    (else (i32.add (i32x4.extract_lane 0 (local.get %d))\n"
+        "      (call $big (i32.sub (local.get 0) (i32.const 1))))))))\n",
         BIG_LOCALS);
     return t.s;
 }
@@ -61,7 +67,8 @@ static char *spills_wat(void) {
             "  (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))\n");
     for (int i = 0; i < SPILLS; i++)
         put(&t, " (v128.load offset=%d (i32.const 0))", (i * 16) % 60000);
-    put(&t, "\n  (f32x4.splat (f32.convert_i32_s (call $s (i32.sub (local.get 0) (i32.const 1)))))\n");
+    put(&t,
+        "\n  (f32x4.splat (f32.convert_i32_s (call $s (i32.sub (local.get 0) (i32.const 1)))))\n");
     for (int i = 0; i < SPILLS; i++)
         put(&t, " f32x4.add");
     put(&t, "\n  i32x4.extract_lane 0))\n");
@@ -92,7 +99,8 @@ static void *call_run(void *arg) {
     run *r = arg;
     w2n_value in = {.type = W2N_I32, .of.i32 = r->depth}, out;
     w2n_error err;
-    r->status = w2n_func_call(r->l->store, export_func(r->l, "run"), &in, 1, &out, 1, &r->trap, &err);
+    r->status =
+        w2n_func_call(r->l->store, export_func(r->l, "run"), &in, 1, &out, 1, &r->trap, &err);
     return NULL;
 }
 

@@ -16,16 +16,15 @@
 
 #include "wat_kit.h"
 
-static const char *SPIN_WAT =
-    "(module"
-    "  (func (export \"spin\") (loop $l (br $l)))"
-    "  (func (export \"seven\") (result i32) (i32.const 7))"
-    "  (func (export \"count\") (param i32) (result i32) (local i32)"
-    "    (block $done (loop $l"
-    "      (br_if $done (i32.ge_u (local.get 1) (local.get 0)))"
-    "      (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
-    "      (br $l)))"
-    "    (local.get 1)))";
+static const char *SPIN_WAT = "(module"
+                              "  (func (export \"spin\") (loop $l (br $l)))"
+                              "  (func (export \"seven\") (result i32) (i32.const 7))"
+                              "  (func (export \"count\") (param i32) (result i32) (local i32)"
+                              "    (block $done (loop $l"
+                              "      (br_if $done (i32.ge_u (local.get 1) (local.get 0)))"
+                              "      (local.set 1 (i32.add (local.get 1) (i32.const 1)))"
+                              "      (br $l)))"
+                              "    (local.get 1)))";
 
 static loaded load_spin(bool interruptible, bool fuel) {
     w2n_compile_options opts;
@@ -59,7 +58,7 @@ static int32_t call_i32(loaded *l, const char *name, const w2n_value *args, uint
 typedef struct ticker {
     pthread_t thread;
     _Atomic bool done;
-    w2n_store *interrupt;   /* NULL: tick the epoch; else interrupt this store once */
+    w2n_store *interrupt; /* NULL: tick the epoch; else interrupt this store once */
     unsigned delay_ms;
 } ticker;
 
@@ -94,7 +93,7 @@ static void ticker_stop(ticker *t) {
 static void deadline_stops_spin(bool interruptible) {
     loaded l = load_spin(interruptible, false);
     ticker t;
-    w2n_store_set_deadline(l.store, 10);   /* about 100 ms */
+    w2n_store_set_deadline(l.store, 10); /* about 100 ms */
     ticker_start(&t, NULL, 0);
     double t0 = now();
     w2n_trap trap;
@@ -315,8 +314,8 @@ static const char *SHAPES_WAT =
     "        (br_if $inner (i32.lt_u (local.get 0) (i32.const -1))))"
     "      (br $outer))))";
 
-static const char *const SHAPES[] = {"empty",         "locals",       "recursion",
-                                     "br_table",      "counted_inner", "long_counted"};
+static const char *const SHAPES[] = {"empty",    "locals",        "recursion",
+                                     "br_table", "counted_inner", "long_counted"};
 
 /* Interrupts each shape 50 ms in; with `block_signal` the thread that runs
  * it blocks the preemption signal, so only the checks in the code can stop it. */

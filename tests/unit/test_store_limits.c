@@ -95,15 +95,13 @@ static void memory_grow_at_limit(w2n_bounds_mode mode) {
     cr_assert_eq(w2n_memory_size(memory_of(inst)), 4 * PAGE);
     /* The host's w2n_memory_grow obeys the same limit. */
     cr_assert_eq(w2n_memory_grow(memory_of(inst), 1), -1);
-    memset(w2n_memory_data(memory_of(inst)), 1, 4 * PAGE);   /* all of it usable */
+    memset(w2n_memory_data(memory_of(inst)), 1, 4 * PAGE); /* all of it usable */
     w2n_store_free(s);
     w2n_object_free(obj);
 }
 
 Test(limits, memory_grow_stops_at_the_limit_guard) { memory_grow_at_limit(W2N_BOUNDS_GUARD); }
-Test(limits, memory_grow_stops_at_the_limit_explicit) {
-    memory_grow_at_limit(W2N_BOUNDS_EXPLICIT);
-}
+Test(limits, memory_grow_stops_at_the_limit_explicit) { memory_grow_at_limit(W2N_BOUNDS_EXPLICIT); }
 
 static void table_grow_at_limit(w2n_bounds_mode mode) {
     w2n_object *obj = compile(table_wat, mode);
@@ -119,9 +117,7 @@ static void table_grow_at_limit(w2n_bounds_mode mode) {
 }
 
 Test(limits, table_grow_stops_at_the_limit_guard) { table_grow_at_limit(W2N_BOUNDS_GUARD); }
-Test(limits, table_grow_stops_at_the_limit_explicit) {
-    table_grow_at_limit(W2N_BOUNDS_EXPLICIT);
-}
+Test(limits, table_grow_stops_at_the_limit_explicit) { table_grow_at_limit(W2N_BOUNDS_EXPLICIT); }
 
 Test(limits, no_limits_by_default) {
     w2n_object *mem = compile(memory_wat, W2N_BOUNDS_GUARD);
@@ -155,7 +151,7 @@ Test(limits, instantiation_past_the_memory_limit_is_refused) {
                                   "limit of 327679 bytes");
     w2n_store_free(s);
     s = store_with((w2n_store_limits){.max_memory = 5 * PAGE});
-    must_instantiate(s, obj);   /* exactly at the limit */
+    must_instantiate(s, obj); /* exactly at the limit */
     w2n_store_free(s);
     s = store_with((w2n_store_limits){.max_table_elements = 2});
     cr_assert_eq(instantiate(s, obj, &inst, &err), W2N_ERR_LIMIT);
@@ -178,8 +174,7 @@ Test(limits, memory_limit_counts_every_memory_of_the_store) {
     w2n_limits one = {.min = 1};
     cr_assert_null(w2n_memory_new(s, one, W2N_BOUNDS_GUARD, &err));
     cr_assert_eq(err.code, W2N_ERR_LIMIT);
-    cr_assert(strstr(err.message, "exceeds the memory limit of 196608 bytes"), "%s",
-              err.message);
+    cr_assert(strstr(err.message, "exceeds the memory limit of 196608 bytes"), "%s", err.message);
     w2n_store_free(s);
     w2n_object_free(obj);
 }
@@ -199,7 +194,7 @@ Test(limits, instance_memory_and_table_counts) {
 
     s = store_with((w2n_store_limits){.max_memories = 1});
     must_instantiate(s, mem);
-    must_instantiate(s, none);   /* no memory: still fine */
+    must_instantiate(s, none); /* no memory: still fine */
     cr_assert_eq(instantiate(s, mem, &inst, &err), W2N_ERR_LIMIT);
     cr_assert_str_eq(err.message, "too many memories: the store's limit is 1");
     w2n_limits one = {.min = 1};
@@ -209,7 +204,7 @@ Test(limits, instance_memory_and_table_counts) {
 
     s = store_with((w2n_store_limits){.max_tables = 1});
     w2n_tabletype tt = {.elem = W2N_FUNCREF, .limits = {.min = 1}};
-    cr_assert_not_null(w2n_table_new(s, tt, NULL, &err));   /* the host's counts */
+    cr_assert_not_null(w2n_table_new(s, tt, NULL, &err)); /* the host's counts */
     cr_assert_eq(instantiate(s, tab, &inst, &err), W2N_ERR_LIMIT);
     cr_assert_str_eq(err.message, "too many tables: the store's limit is 1");
     cr_assert_null(w2n_table_new(s, tt, NULL, &err));
@@ -291,8 +286,8 @@ Test(limits, host_callbacks_see_every_request_and_may_refuse) {
 
     obj = compile(table_wat, W2N_BOUNDS_EXPLICIT);
     asked t = {.allow = 5};
-    s = store_with((w2n_store_limits){.table_growing = growing, .data = &t,
-                                      .max_table_elements = 4});
+    s = store_with(
+        (w2n_store_limits){.table_growing = growing, .data = &t, .max_table_elements = 4});
     inst = must_instantiate(s, obj);
     cr_assert_eq(t.calls, 1);
     cr_assert_eq(call(s, inst, "grow", 4), -1, "the numbers refuse first");

@@ -26,8 +26,8 @@ static char *dispatch_wat(unsigned ncases) {
     n += (size_t)snprintf(w + n, cap - n, "  (br_table");
     for (unsigned c = 0; c < ncases; c++)
         n += (size_t)snprintf(w + n, cap - n, " $c%u", c);
-    n += (size_t)snprintf(w + n, cap - n,
-                          " $done (i32.rem_u (local.get $i) (i32.const %u))))\n", ncases);
+    n += (size_t)snprintf(w + n, cap - n, " $done (i32.rem_u (local.get $i) (i32.const %u))))\n",
+                          ncases);
     /* Five shapes of case, so that LLVM cannot fold the cases into tables
      * of constants and drop the switch. */
     static const char *const shapes[] = {
@@ -105,9 +105,7 @@ static unsigned check_dispatch(unsigned ncases) {
     return entries;
 }
 
-Test(switch_lowering, small_dispatch_is_a_compare_tree) {
-    cr_assert_eq(check_dispatch(14), 0);
-}
+Test(switch_lowering, small_dispatch_is_a_compare_tree) { cr_assert_eq(check_dispatch(14), 0); }
 
 Test(switch_lowering, large_dispatch_keeps_its_jump_table) {
     cr_assert_geq(check_dispatch(40), 40);

@@ -49,8 +49,7 @@ static w2n_status call_i64(w2n_store *store, w2n_instance *inst, const char *nam
                            int64_t *out, w2n_trap *trap) {
     w2n_value a = w2n_i64(arg), r;
     w2n_error err;
-    w2n_status s =
-        w2n_func_call(store, export_of(inst, name).of.func, &a, 1, &r, 1, trap, &err);
+    w2n_status s = w2n_func_call(store, export_of(inst, name).of.func, &a, 1, &r, 1, trap, &err);
     if (s == W2N_OK)
         *out = r.of.i64;
     return s;
@@ -66,14 +65,14 @@ static w2n_store *small_store(void) {
  * beside it, and the two bounce through the table, each a tail call into the
  * other instance. */
 Test(tail_call, across_instances_in_constant_stack) {
-    w2n_object *a = compile_wat(
-        "(module (type $t (func (param i64) (result i64)))\n"
-        "  (table (export \"tab\") 2 funcref) (elem (i32.const 0) $pong)\n"
-        "  (func $pong (type $t)\n"
-        "    (return_call_indirect (type $t) (local.get 0) (i32.const 1)))\n"
-        "  (func (export \"count\") (type $t)\n"
-        "    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 7))\n"
-        "      (else (return_call 1 (i64.sub (local.get 0) (i64.const 1)))))))");
+    w2n_object *a =
+        compile_wat("(module (type $t (func (param i64) (result i64)))\n"
+                    "  (table (export \"tab\") 2 funcref) (elem (i32.const 0) $pong)\n"
+                    "  (func $pong (type $t)\n"
+                    "    (return_call_indirect (type $t) (local.get 0) (i32.const 1)))\n"
+                    "  (func (export \"count\") (type $t)\n"
+                    "    (if (result i64) (i64.eqz (local.get 0)) (then (i64.const 7))\n"
+                    "      (else (return_call 1 (i64.sub (local.get 0) (i64.const 1)))))))");
     w2n_object *b = compile_wat(
         "(module (type $t (func (param i64) (result i64)))\n"
         "  (import \"a\" \"tab\" (table 2 funcref))\n"
@@ -118,13 +117,13 @@ static void host_plus_100(void *data, w2n_instance *caller, w2n_raw *s) {
  * set) is a call of it through the adapter or the thunk: it sees its caller,
  * and the result comes back as the caller's. */
 Test(tail_call, to_host_functions) {
-    w2n_object *obj = compile_wat(
-        "(module (type $t (func (param i64) (result i64)))\n"
-        "  (import \"host\" \"plus\" (func $plus (type $t)))\n"
-        "  (table (export \"tab\") 1 funcref)\n"
-        "  (func (export \"direct\") (type $t) (return_call $plus (local.get 0)))\n"
-        "  (func (export \"indirect\") (type $t)\n"
-        "    (return_call_indirect (type $t) (local.get 0) (i32.const 0))))");
+    w2n_object *obj =
+        compile_wat("(module (type $t (func (param i64) (result i64)))\n"
+                    "  (import \"host\" \"plus\" (func $plus (type $t)))\n"
+                    "  (table (export \"tab\") 1 funcref)\n"
+                    "  (func (export \"direct\") (type $t) (return_call $plus (local.get 0)))\n"
+                    "  (func (export \"indirect\") (type $t)\n"
+                    "    (return_call_indirect (type $t) (local.get 0) (i32.const 0))))");
     w2n_store *store = small_store();
     w2n_valtype i64 = W2N_I64;
     w2n_functype t = {1, 1, &i64, &i64};

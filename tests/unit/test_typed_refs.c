@@ -100,10 +100,10 @@ static void section(buf *o, uint8_t id, const uint8_t *content, size_t n) {
     put(o, content, n);
 }
 
-#define SEC(o, id, ...)                                                      \
-    do {                                                                     \
-        static const uint8_t c_[] = {__VA_ARGS__};                           \
-        section((o), (id), c_, sizeof c_);                                   \
+#define SEC(o, id, ...)                            \
+    do {                                           \
+        static const uint8_t c_[] = {__VA_ARGS__}; \
+        section((o), (id), c_, sizeof c_);         \
     } while (0)
 
 /* Type 0 (func), one function of it with one local of type (ref func)
@@ -112,24 +112,24 @@ static w2n_status local_body(const uint8_t *body, size_t n, w2n_error *err) {
     buf o = {{0, 'a', 's', 'm', 1, 0, 0, 0}, 8};
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 1, 0);
-    SEC(&o, 9, 1, 3, 0, 1, 0);              /* elem declare func 0 */
+    SEC(&o, 9, 1, 3, 0, 1, 0); /* elem declare func 0 */
     uint8_t code[64] = {1, 0, 1, 1, 0x64, 0x70};
     cr_assert_lt(n + 6, sizeof code);
     memcpy(code + 6, body, n);
-    code[1] = (uint8_t)(n + 4);             /* size: locals (4 bytes) and body */
+    code[1] = (uint8_t)(n + 4); /* size: locals (4 bytes) and body */
     section(&o, 10, code, n + 6);
     memset(err, 0, sizeof *err);
     return w2n_validate(o.b, o.n, err);
 }
 
-#define LOCAL_BODY(want, msg, ...)                                           \
-    do {                                                                     \
-        static const uint8_t b_[] = {__VA_ARGS__};                           \
-        w2n_error e_;                                                        \
-        w2n_status st_ = local_body(b_, sizeof b_, &e_);                     \
+#define LOCAL_BODY(want, msg, ...)                                             \
+    do {                                                                       \
+        static const uint8_t b_[] = {__VA_ARGS__};                             \
+        w2n_error e_;                                                          \
+        w2n_status st_ = local_body(b_, sizeof b_, &e_);                       \
         cr_assert_eq(st_, (want), "status %d, message '%s'", st_, e_.message); \
-        if (msg)                                                             \
-            cr_assert_str_eq(e_.message, (const char *)(msg));               \
+        if (msg)                                                               \
+            cr_assert_str_eq(e_.message, (const char *)(msg));                 \
     } while (0)
 
 Test(typed_refs, non_null_local_must_be_set_before_get) {
@@ -144,8 +144,8 @@ Test(typed_refs, local_set_in_a_block_ends_with_the_block) {
     /* block (ref.func 0, local.set 0, local.get 0, drop) end: fine inside */
     LOCAL_BODY(W2N_OK, NULL, 0x02, 0x40, 0xD2, 0, 0x21, 0, 0x20, 0, 0x1A, 0x0B, 0x0B);
     /* ... but not after the block */
-    LOCAL_BODY(W2N_ERR_INVALID, "uninitialized local 0", 0x02, 0x40, 0xD2, 0, 0x21, 0, 0x0B,
-               0x20, 0, 0x1A, 0x0B);
+    LOCAL_BODY(W2N_ERR_INVALID, "uninitialized local 0", 0x02, 0x40, 0xD2, 0, 0x21, 0, 0x0B, 0x20,
+               0, 0x1A, 0x0B);
     /* set in the then-branch is not set in the else-branch */
     LOCAL_BODY(W2N_ERR_INVALID, "uninitialized local 0", 0x41, 1, 0x04, 0x40, 0xD2, 0, 0x21, 0,
                0x05, 0x20, 0, 0x1A, 0x0B, 0x0B);
@@ -179,13 +179,13 @@ static void decode_types(const uint8_t *types, size_t n, uint8_t count, w2n_modu
 
 Test(typed_refs, equal_types_share_a_canonical_index) {
     static const uint8_t types[] = {
-        0x60, 0, 0,                         /* 0: (func) */
-        0x60, 0, 0,                         /* 1: (func), equal to 0 */
-        0x60, 1, 0x64, 0x00, 0,             /* 2: (func (param (ref 0))) */
-        0x60, 1, 0x64, 0x01, 0,             /* 3: (func (param (ref 1))): equal to 2 */
-        0x60, 1, 0x63, 0x01, 0,             /* 4: (func (param (ref null 1))): not */
-        0x60, 1, 0x64, 0x05, 0,             /* 5: (func (param (ref 5))): itself */
-        0x60, 1, 0x64, 0x06, 0,             /* 6: (func (param (ref 6))): equal to 5 */
+        0x60, 0, 0,             /* 0: (func) */
+        0x60, 0, 0,             /* 1: (func), equal to 0 */
+        0x60, 1, 0x64, 0x00, 0, /* 2: (func (param (ref 0))) */
+        0x60, 1, 0x64, 0x01, 0, /* 3: (func (param (ref 1))): equal to 2 */
+        0x60, 1, 0x63, 0x01, 0, /* 4: (func (param (ref null 1))): not */
+        0x60, 1, 0x64, 0x05, 0, /* 5: (func (param (ref 5))): itself */
+        0x60, 1, 0x64, 0x06, 0, /* 6: (func (param (ref 6))): equal to 5 */
     };
     w2n_module m;
     decode_types(types, sizeof types, 7, &m);
@@ -198,7 +198,7 @@ Test(typed_refs, equal_types_share_a_canonical_index) {
 
 Test(typed_refs, type_definitions_see_only_earlier_types) {
     static const uint8_t types[] = {
-        0x60, 1, 0x64, 0x01, 0,             /* 0: (func (param (ref 1))): forward */
+        0x60, 1, 0x64, 0x01, 0, /* 0: (func (param (ref 1))): forward */
         0x60, 0, 0,
     };
     w2n_module m;
@@ -218,7 +218,10 @@ Test(typed_refs, heap_types_decode_as_the_reference_interpreter_does) {
         const char *message;
     } cases[] = {
         /* (func (param (ref null func))), the code over-long: s7, one byte */
-        {{1, 0x60, 1, 0x63, 0xF0, 0x7F, 0}, 7, W2N_ERR_MALFORMED, "integer representation too long"},
+        {{1, 0x60, 1, 0x63, 0xF0, 0x7F, 0},
+         7,
+         W2N_ERR_MALFORMED,
+         "integer representation too long"},
         {{1, 0x60, 1, 0x63, 0x70, 0}, 6, W2N_OK, NULL},
         {{1, 0x60, 1, 0x64, 0x40, 0}, 6, W2N_ERR_MALFORMED, "malformed heap type"},
         /* a type index as a two-byte s33: fine (and here unknown) */

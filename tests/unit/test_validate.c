@@ -45,10 +45,10 @@ static void section(buf *o, uint8_t id, const void *content, size_t n) {
     put(o, content, n);
 }
 
-#define SEC(o, id, ...)                                                      \
-    do {                                                                     \
-        static const uint8_t c_[] = {__VA_ARGS__};                           \
-        section((o), (id), c_, sizeof c_);                                   \
+#define SEC(o, id, ...)                            \
+    do {                                           \
+        static const uint8_t c_[] = {__VA_ARGS__}; \
+        section((o), (id), c_, sizeof c_);         \
     } while (0)
 
 /* A module with one function of type (params) -> (results), no locals,
@@ -66,46 +66,46 @@ static w2n_status body_check_in(const char *params, const char *results, const u
     put_u32(&t, (uint32_t)strlen(results));
     put(&t, results, strlen(results));
     section(&o, 1, t.b, t.n);
-    SEC(&o, 3, 1, 0);                      /* one function of type 0 */
+    SEC(&o, 3, 1, 0); /* one function of type 0 */
     if (is64) {
-        SEC(&o, 4, 1, 0x70, 4, 1);         /* table i64 funcref min 1 */
-        SEC(&o, 5, 1, 4, 1);               /* memory i64 min 1 */
+        SEC(&o, 4, 1, 0x70, 4, 1); /* table i64 funcref min 1 */
+        SEC(&o, 5, 1, 4, 1);       /* memory i64 min 1 */
     } else {
-        SEC(&o, 4, 1, 0x70, 0, 1);         /* table funcref min 1 */
-        SEC(&o, 5, 1, 0, 1);               /* memory min 1 */
+        SEC(&o, 4, 1, 0x70, 0, 1); /* table funcref min 1 */
+        SEC(&o, 5, 1, 0, 1);       /* memory min 1 */
     }
-    SEC(&o, 12, 1);                        /* data count 1 */
+    SEC(&o, 12, 1); /* data count 1 */
     put_u32(&c, 1);
     put_u32(&c, (uint32_t)n + 1);
     uint8_t zero = 0;
-    put(&c, &zero, 1);                     /* no locals */
+    put(&c, &zero, 1); /* no locals */
     put(&c, body, n);
     section(&o, 10, c.b, c.n);
-    SEC(&o, 11, 1, 1, 0);                  /* one passive, empty data segment */
+    SEC(&o, 11, 1, 1, 0); /* one passive, empty data segment */
     memset(err, 0, sizeof *err);
     return w2n_validate(o.b, o.n, err);
 }
 
-static w2n_status body_check(const char *params, const char *results, const uint8_t *body,
-                             size_t n, w2n_error *err) {
+static w2n_status body_check(const char *params, const char *results, const uint8_t *body, size_t n,
+                             w2n_error *err) {
     return body_check_in(params, results, body, n, false, err);
 }
 
-#define BODY_OK(params, results, ...)                                        \
-    do {                                                                     \
-        static const uint8_t b_[] = {__VA_ARGS__};                           \
-        w2n_error e_;                                                        \
-        w2n_status st_ = body_check(params, results, b_, sizeof b_, &e_);    \
-        cr_assert_eq(st_, W2N_OK, "expected valid, got '%s'", e_.message);   \
+#define BODY_OK(params, results, ...)                                      \
+    do {                                                                   \
+        static const uint8_t b_[] = {__VA_ARGS__};                         \
+        w2n_error e_;                                                      \
+        w2n_status st_ = body_check(params, results, b_, sizeof b_, &e_);  \
+        cr_assert_eq(st_, W2N_OK, "expected valid, got '%s'", e_.message); \
     } while (0)
 
 /* The same with a 64-bit memory and table: OK64 valid, BAD64 a type mismatch. */
-#define BODY64(want, params, results, ...)                                   \
-    do {                                                                     \
-        static const uint8_t b_[] = {__VA_ARGS__};                           \
-        w2n_error e_;                                                        \
+#define BODY64(want, params, results, ...)                                         \
+    do {                                                                           \
+        static const uint8_t b_[] = {__VA_ARGS__};                                 \
+        w2n_error e_;                                                              \
         w2n_status st_ = body_check_in(params, results, b_, sizeof b_, true, &e_); \
-        cr_assert_eq(st_, (want), "status %d, message '%s'", st_, e_.message); \
+        cr_assert_eq(st_, (want), "status %d, message '%s'", st_, e_.message);     \
     } while (0)
 #define OK64(params, results, ...) BODY64(W2N_OK, params, results, __VA_ARGS__)
 #define BAD64(params, results, ...) BODY64(W2N_ERR_INVALID, params, results, __VA_ARGS__)
@@ -125,9 +125,7 @@ static w2n_status body_check(const char *params, const char *results, const uint
 #define F32 "\x7d"
 #define V128 "\x7b"
 
-Test(validate, add_ok) {
-    BODY_OK(I32 I32, I32, 0x20, 0, 0x20, 1, 0x6A, 0x0B);
-}
+Test(validate, add_ok) { BODY_OK(I32 I32, I32, 0x20, 0, 0x20, 1, 0x6A, 0x0B); }
 
 Test(validate, type_mismatch_operand) {
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", I32 I64, I32, 0x20, 0, 0x20, 1, 0x6A, 0x0B);
@@ -191,20 +189,20 @@ Test(validate, legacy_exceptions) {
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", I32, 0x06, 0x7F, 0x41, 1, 0x19, 0x0B, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "unknown tag 0", "", "", 0x06, 0x40, 0x07, 0, 0x0B, 0x0B);
     BODY_BAD(W2N_ERR_MALFORMED, "catch without matching try", "", "", 0x07, 0, 0x0B);
-    BODY_BAD(W2N_ERR_MALFORMED, "catch_all without matching try", "", "",
-             0x06, 0x40, 0x19, 0x19, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "catch_all without matching try", "", "", 0x06, 0x40, 0x19, 0x19,
+             0x0B, 0x0B);
     /* delegate ends the try; its label counts from outside it. */
     BODY_OK("", I32, 0x06, 0x7F, 0x41, 1, 0x18, 0, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "unknown label", "", "", 0x06, 0x40, 0x18, 1, 0x0B);
-    BODY_BAD(W2N_ERR_MALFORMED, "delegate without matching try", "", "",
-             0x06, 0x40, 0x19, 0x18, 0, 0x0B);
+    BODY_BAD(W2N_ERR_MALFORMED, "delegate without matching try", "", "", 0x06, 0x40, 0x19, 0x18, 0,
+             0x0B);
     /* rethrow names a catch body, from inside it or a block within. */
     BODY_OK("", "", 0x06, 0x40, 0x19, 0x09, 0, 0x0B, 0x0B);
     BODY_OK("", "", 0x06, 0x40, 0x19, 0x02, 0x40, 0x09, 1, 0x0B, 0x0B, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "", 0x09, 0, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "", 0x06, 0x40, 0x09, 0, 0x0B, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "",
-             0x06, 0x40, 0x19, 0x02, 0x40, 0x09, 0, 0x0B, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid rethrow label", "", "", 0x06, 0x40, 0x19, 0x02, 0x40, 0x09,
+             0, 0x0B, 0x0B, 0x0B);
 }
 
 Test(validate, unreachable_is_polymorphic) {
@@ -229,27 +227,26 @@ Test(validate, if_without_else_must_pass_through) {
 
 Test(validate, br_table_arity) {
     /* block (result i32) block: br_table 0 1 with different arities. */
-    BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", I32,
-             0x02, 0x7F, 0x02, 0x40, 0x41, 0, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x41, 0, 0x0B, 0x0B);
-    BODY_OK("", I32,
-            0x02, 0x7F, 0x41, 7, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", I32, 0x02, 0x7F, 0x02, 0x40, 0x41, 0, 0x41, 0,
+             0x0E, 1, 0, 1, 0x0B, 0x41, 0, 0x0B, 0x0B);
+    BODY_OK("", I32, 0x02, 0x7F, 0x41, 7, 0x41, 0, 0x0E, 1, 0, 1, 0x0B, 0x0B);
 }
 
 Test(validate, select_rules) {
     BODY_OK("", I32, 0x41, 1, 0x41, 2, 0x41, 0, 0x1B, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", I32, 0x41, 1, 0x42, 2, 0x41, 0, 0x1B, 0x0B);
     /* untyped select on references is not allowed */
-    BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", "",
-             0xD0, 0x70, 0xD0, 0x70, 0x41, 0, 0x1B, 0x1A, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "type mismatch", "", "", 0xD0, 0x70, 0xD0, 0x70, 0x41, 0, 0x1B, 0x1A,
+             0x0B);
     /* select with a type vector of two */
-    BODY_BAD(W2N_ERR_INVALID, "invalid result arity", "", "",
-             0x41, 1, 0x41, 2, 0x41, 0, 0x1C, 2, 0x7F, 0x7F, 0x1A, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid result arity", "", "", 0x41, 1, 0x41, 2, 0x41, 0, 0x1C, 2,
+             0x7F, 0x7F, 0x1A, 0x0B);
 }
 
 Test(validate, alignment) {
     BODY_OK("", I32, 0x41, 0, 0x28, 2, 0, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "alignment must not be larger than natural", "", I32,
-             0x41, 0, 0x28, 3, 0, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "alignment must not be larger than natural", "", I32, 0x41, 0, 0x28,
+             3, 0, 0x0B);
     BODY_BAD(W2N_ERR_MALFORMED, "malformed memop flags", "", I32, 0x41, 0, 0x28, 0x20, 0, 0x0B);
     /* Bit 6: a memory index follows (multi-memory); index 0 is memory 0. */
     BODY_OK("", I32, 0x41, 0, 0x28, 0x42, 0, 0, 0x0B);
@@ -260,20 +257,21 @@ Test(validate, alignment) {
 Test(validate, simd_lanes) {
     /* v128.const 0; i8x16.extract_lane_s 15 / 16 */
     BODY_OK("", I32, 0xFD, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFD, 21, 15, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", "", I32,
-             0xFD, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xFD, 21, 16, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", V128, V128,
-             0x20, 0, 0x20, 0, 0xFD, 13, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 32, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", "", I32, 0xFD, 12, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+             0, 0, 0, 0, 0, 0, 0xFD, 21, 16, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", V128, V128, 0x20, 0, 0x20, 0, 0xFD, 13, 0, 1, 2,
+             3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 32, 0x0B);
     /* i64x2.extract_lane gives an i64 */
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", V128, I32, 0x20, 0, 0xFD, 29, 1, 0x0B);
     /* v128.load64_lane align 3 lane 1 ok, lane 2 bad */
     BODY_OK(V128, V128, 0x41, 0, 0x20, 0, 0xFD, 87, 3, 0, 1, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", V128, V128, 0x41, 0, 0x20, 0, 0xFD, 87, 3, 0, 2, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "invalid lane index", V128, V128, 0x41, 0, 0x20, 0, 0xFD, 87, 3, 0, 2,
+             0x0B);
 }
 
 Test(validate, simd_shapes) {
-    BODY_OK(V128 I32, V128, 0x20, 0, 0x20, 1, 0xFD, 107, 0x0B);        /* i8x16.shl */
-    BODY_OK(V128, I32, 0x20, 0, 0xFD, 99, 0x0B);                        /* i8x16.all_true */
+    BODY_OK(V128 I32, V128, 0x20, 0, 0x20, 1, 0xFD, 107, 0x0B); /* i8x16.shl */
+    BODY_OK(V128, I32, 0x20, 0, 0xFD, 99, 0x0B);                /* i8x16.all_true */
     BODY_OK(V128 V128 V128, V128, 0x20, 0, 0x20, 1, 0x20, 2, 0xFD, 82, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "type mismatch", V128, V128, 0x20, 0, 0xFD, 99, 0x0B);
     BODY_BAD(W2N_ERR_MALFORMED, "illegal opcode", V128, V128, 0x20, 0, 0xFD, 154, 1, 0x0B);
@@ -285,12 +283,12 @@ Test(validate, memory_and_globals) {
     BODY_OK("", I32, 0x3F, 0x80, 0x00, 0x0B);
     BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", I32, 0x3F, 1, 0x0B);
     /* memory.copy 0 1 and memory.init 0 of memory 2: both indices are checked. */
-    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
-             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 0, 1, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
-             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 1, 0, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "",
-             0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0B, 1, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "", 0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 0,
+             1, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "", 0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0A, 1,
+             0, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "unknown memory 1", "", "", 0x41, 0, 0x41, 0, 0x41, 0, 0xFC, 0x0B, 1,
+             0x0B);
 }
 
 Test(validate, data_and_elem_segments) {
@@ -318,21 +316,21 @@ Test(validate, missing_end_is_malformed) {
  * and grow and table.size and grow give i64, lengths between a 64-bit and a
  * 32-bit table are i32; the i32 forms are type mismatches. */
 Test(validate, memory64_operand_types) {
-    OK64(I64, I32, 0x20, 0, 0x28, 2, 0, 0x0B);                 /* i32.load (i64) */
-    BAD64(I32, I32, 0x20, 0, 0x28, 2, 0, 0x0B);                /* i32.load (i32) */
-    OK64(I64, "", 0x20, 0, 0x42, 1, 0x37, 3, 0, 0x0B);         /* i64.store (i64, i64) */
-    OK64("", I64, 0x3F, 0, 0x0B);                              /* memory.size -> i64 */
+    OK64(I64, I32, 0x20, 0, 0x28, 2, 0, 0x0B);         /* i32.load (i64) */
+    BAD64(I32, I32, 0x20, 0, 0x28, 2, 0, 0x0B);        /* i32.load (i32) */
+    OK64(I64, "", 0x20, 0, 0x42, 1, 0x37, 3, 0, 0x0B); /* i64.store (i64, i64) */
+    OK64("", I64, 0x3F, 0, 0x0B);                      /* memory.size -> i64 */
     BAD64("", I32, 0x3F, 0, 0x0B);
-    OK64(I64, I64, 0x20, 0, 0x40, 0, 0x0B);                    /* memory.grow i64 -> i64 */
+    OK64(I64, I64, 0x20, 0, 0x40, 0, 0x0B);                        /* memory.grow i64 -> i64 */
     OK64(I64, "", 0x20, 0, 0x41, 0, 0x20, 0, 0xFC, 0x0B, 0, 0x0B); /* memory.fill i64 i32 i64 */
     BAD64(I64, "", 0x20, 0, 0x20, 0, 0x20, 0, 0xFC, 0x0B, 0, 0x0B);
     OK64(I64, "", 0x20, 0, 0x20, 0, 0x20, 0, 0xFC, 0x0A, 0, 0, 0x0B); /* memory.copy i64 x3 */
     OK64(I64, "", 0x20, 0, 0x41, 0, 0x41, 0, 0xFC, 0x08, 0, 0, 0x0B); /* memory.init i64 i32 i32 */
     OK64(I64, "", 0x20, 0, 0x20, 0, 0xFD, 0x00, 4, 0, 0xFD, 0x0B, 4, 0, 0x0B); /* v128 load/store */
-    OK64(I64, I32, 0x20, 0, 0x25, 0, 0xD1, 0x0B);              /* ref.is_null (table.get i64) */
+    OK64(I64, I32, 0x20, 0, 0x25, 0, 0xD1, 0x0B); /* ref.is_null (table.get i64) */
     BAD64(I32, I32, 0x20, 0, 0x25, 0, 0xD1, 0x0B);
-    OK64("", I64, 0xFC, 0x10, 0, 0x0B);                        /* table.size -> i64 */
-    OK64(I64, I64, 0xD0, 0x70, 0x20, 0, 0xFC, 0x0F, 0, 0x0B);  /* table.grow -> i64 */
+    OK64("", I64, 0xFC, 0x10, 0, 0x0B);                       /* table.size -> i64 */
+    OK64(I64, I64, 0xD0, 0x70, 0x20, 0, 0xFC, 0x0F, 0, 0x0B); /* table.grow -> i64 */
     /* call_indirect of the function's own type [i64] -> [] through index i64 */
     OK64(I64, "", 0x20, 0, 0x20, 0, 0x11, 0, 0, 0x0B);
     BAD64(I64, "", 0x20, 0, 0x41, 0, 0x11, 0, 0, 0x0B);
@@ -343,8 +341,8 @@ Test(validate, memarg_offset_range) {
     OK64(I64, I32, 0x20, 0, 0x28, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0x01,
          0x0B);
     BODY_OK(I32, I32, 0x20, 0, 0x28, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0x0B);
-    BODY_BAD(W2N_ERR_INVALID, "offset out of range", I32, I32, 0x20, 0, 0x28, 2, 0x80, 0x80,
-             0x80, 0x80, 0x10, 0x0B);
+    BODY_BAD(W2N_ERR_INVALID, "offset out of range", I32, I32, 0x20, 0, 0x28, 2, 0x80, 0x80, 0x80,
+             0x80, 0x10, 0x0B);
 }
 
 /* ---- module-level rules ------------------------------------------------- */
@@ -369,7 +367,7 @@ Test(validate_module, memory_limits) {
     SEC(&o, 5, 1, 0, 0x81, 0x80, 0x04); /* min 65537 */
     EXPECT(&o, W2N_ERR_INVALID, "memory size must be at most 65536 pages (4GiB)");
     header(&o);
-    SEC(&o, 5, 1, 1, 2, 1);             /* min 2 > max 1 */
+    SEC(&o, 5, 1, 1, 2, 1); /* min 2 > max 1 */
     EXPECT(&o, W2N_ERR_INVALID, "size minimum must not be greater than maximum");
     header(&o);
     SEC(&o, 5, 1, 1, 0, 0x80, 0x80, 0x04); /* max 65536 */
@@ -385,16 +383,16 @@ Test(validate_module, memory64_limits_and_offsets) {
     SEC(&o, 5, 1, 4, 0x81, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40); /* min 2^48 + 1 */
     EXPECT(&o, W2N_ERR_INVALID, "memory size must be at most 2^48 pages");
     header(&o);
-    SEC(&o, 4, 1, 0x70, 4, 0x80, 0x80, 0x80, 0x80, 0x10);       /* table i64 min 2^32 */
+    SEC(&o, 4, 1, 0x70, 4, 0x80, 0x80, 0x80, 0x80, 0x10); /* table i64 min 2^32 */
     EXPECT(&o, W2N_OK, NULL);
     /* An active data segment's offset has its memory's index type. */
     header(&o);
     SEC(&o, 5, 1, 4, 1);
-    SEC(&o, 11, 1, 0, 0x42, 0, 0x0B, 0);                        /* (i64.const 0) */
+    SEC(&o, 11, 1, 0, 0x42, 0, 0x0B, 0); /* (i64.const 0) */
     EXPECT(&o, W2N_OK, NULL);
     header(&o);
     SEC(&o, 5, 1, 4, 1);
-    SEC(&o, 11, 1, 0, 0x41, 0, 0x0B, 0);                        /* (i32.const 0) */
+    SEC(&o, 11, 1, 0, 0x41, 0, 0x0B, 0); /* (i32.const 0) */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
     SEC(&o, 5, 1, 0, 1);
@@ -452,13 +450,13 @@ Test(validate_module, start_function) {
 Test(validate_module, global_init) {
     buf o;
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x42, 0, 0x0B);              /* i32 = i64.const */
+    SEC(&o, 6, 1, 0x7F, 0, 0x42, 0, 0x0B); /* i32 = i64.const */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
     SEC(&o, 6, 1, 0x7F, 0, 0x41, 0, 0x41, 0, 0x71, 0x0B); /* i32.and */
     EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
     header(&o);
-    SEC(&o, 6, 1, 0x7F, 0, 0x0B);                       /* empty */
+    SEC(&o, 6, 1, 0x7F, 0, 0x0B); /* empty */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
     header(&o);
     SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B); /* itself */
@@ -473,11 +471,11 @@ Test(validate_module, global_init) {
     SEC(&o, 6, 2, 0x7F, 1, 0x41, 0, 0x0B, 0x7F, 0, 0x23, 0, 0x0B); /* ... but mutable */
     EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
     header(&o);
-    SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 1);               /* imported mutable */
+    SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 1); /* imported mutable */
     SEC(&o, 6, 1, 0x7F, 0, 0x23, 0, 0x0B);
     EXPECT(&o, W2N_ERR_INVALID, "constant expression required");
     header(&o);
-    SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 0);               /* imported immutable */
+    SEC(&o, 2, 1, 0, 1, 'g', 3, 0x7F, 0); /* imported immutable */
     SEC(&o, 6, 1, 0x7F, 1, 0x23, 0, 0x0B);
     EXPECT(&o, W2N_OK, NULL);
 }
@@ -537,7 +535,7 @@ Test(validate_module, ref_func_declared_by_elem) {
     header(&o);
     SEC(&o, 1, 1, 0x60, 0, 0);
     SEC(&o, 3, 1, 0);
-    SEC(&o, 9, 1, 3, 0, 1, 0);            /* declarative elem: func 0 */
+    SEC(&o, 9, 1, 3, 0, 1, 0); /* declarative elem: func 0 */
     SEC(&o, 10, 1, 5, 0, 0xD2, 0, 0x1A, 0x0B);
     EXPECT(&o, W2N_OK, NULL);
 }
@@ -545,8 +543,8 @@ Test(validate_module, ref_func_declared_by_elem) {
 Test(validate_module, elem_type_must_match_table) {
     buf o;
     header(&o);
-    SEC(&o, 4, 1, 0x6F, 0, 1);            /* externref table */
-    SEC(&o, 9, 1, 0, 0x41, 0, 0x0B, 0);   /* flags 0: funcref into table 0 */
+    SEC(&o, 4, 1, 0x6F, 0, 1);          /* externref table */
+    SEC(&o, 9, 1, 0, 0x41, 0, 0x0B, 0); /* flags 0: funcref into table 0 */
     EXPECT(&o, W2N_ERR_INVALID, "type mismatch");
 }
 
@@ -587,9 +585,13 @@ Test(validate_module, deep_nesting_is_linear) {
     k = sizeof pre;
     mod[k++] = 10;
     uint32_t body_len = (uint32_t)n, sec_len = 1 + 3 + body_len;
-    mod[k++] = 0x80 | (sec_len & 0x7F); mod[k++] = 0x80 | ((sec_len >> 7) & 0x7F); mod[k++] = sec_len >> 14;
+    mod[k++] = 0x80 | (sec_len & 0x7F);
+    mod[k++] = 0x80 | ((sec_len >> 7) & 0x7F);
+    mod[k++] = sec_len >> 14;
     mod[k++] = 1;
-    mod[k++] = 0x80 | (body_len & 0x7F); mod[k++] = 0x80 | ((body_len >> 7) & 0x7F); mod[k++] = body_len >> 14;
+    mod[k++] = 0x80 | (body_len & 0x7F);
+    mod[k++] = 0x80 | ((body_len >> 7) & 0x7F);
+    mod[k++] = body_len >> 14;
     memcpy(mod + k, body, n);
     k += n;
     w2n_error err;

@@ -6,10 +6,10 @@
 #include <wasi/api.h>
 
 /* Not declared by this wasi-libc any more, but part of preview 1. */
-__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise")))
-uint16_t raw_proc_raise(uint32_t sig);
+__attribute__((import_module("wasi_snapshot_preview1"), import_name("proc_raise"))) uint16_t
+raw_proc_raise(uint32_t sig);
 
-volatile int never;   /* 0: the calls below only force the imports */
+volatile int never; /* 0: the calls below only force the imports */
 
 int main(void) {
     if (never) {
@@ -25,7 +25,7 @@ int main(void) {
         __wasi_ciovec_t ciov = {b, 1};
         __wasi_event_t ev;
         __wasi_subscription_t sub;
-        unsigned s = 0;   /* results are to be used */
+        unsigned s = 0; /* results are to be used */
         __wasi_roflags_t rof;
         s += __wasi_args_get((uint8_t **)b, b);
         s += __wasi_args_sizes_get(&n, &n);
@@ -77,7 +77,7 @@ int main(void) {
     printf("sched_yield: %d\n", __wasi_sched_yield());
     printf("sock_shutdown on a directory: %d (notsock = %d)\n", __wasi_sock_shutdown(3, 1),
            __WASI_ERRNO_NOTSOCK);
-    printf("sock_recv on a bad fd: %d (badf = %d)\n",
-           __wasi_sock_recv(99, NULL, 0, 0, NULL, NULL), __WASI_ERRNO_BADF);
+    printf("sock_recv on a bad fd: %d (badf = %d)\n", __wasi_sock_recv(99, NULL, 0, 0, NULL, NULL),
+           __WASI_ERRNO_BADF);
     return 0;
 }

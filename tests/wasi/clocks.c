@@ -36,8 +36,8 @@ int main(void) {
     printf("process cputime readable: %s\n", ns(CLOCK_PROCESS_CPUTIME_ID) >= 0 ? "yes" : "no");
     struct timespec res;
     printf("monotonic resolution positive: %s\n",
-           clock_getres(CLOCK_MONOTONIC, &res) == 0 && (res.tv_sec > 0 || res.tv_nsec > 0)
-               ? "yes" : "no");
+           clock_getres(CLOCK_MONOTONIC, &res) == 0 && (res.tv_sec > 0 || res.tv_nsec > 0) ? "yes"
+                                                                                           : "no");
     time_t t = time(NULL);
     printf("time() agrees with realtime: %s\n",
            (long long)t - real / 1000000000LL <= 1 ? "yes" : "no");

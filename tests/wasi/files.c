@@ -95,8 +95,8 @@ int main(void) {
     cat("/sandbox/new.txt");
     times[1].tv_sec = 987654321;
     CHECK("utimensat", utimensat(AT_FDCWD, "/sandbox/new.txt", times, 0) == 0);
-    CHECK("mtime set by utimensat", stat("/sandbox/new.txt", &st) == 0 &&
-                                        st.st_mtim.tv_sec == 987654321);
+    CHECK("mtime set by utimensat",
+          stat("/sandbox/new.txt", &st) == 0 && st.st_mtim.tv_sec == 987654321);
 
     CHECK("mkdir dir", mkdir("/sandbox/dir", 0755) == 0);
     CHECK("mkdir dir again fails EEXIST", mkdir("/sandbox/dir", 0755) != 0 && errno == EEXIST);
@@ -121,8 +121,8 @@ int main(void) {
     CHECK("rmdir non-empty fails", rmdir("/sandbox/dir") != 0 && errno == ENOTEMPTY);
     CHECK("unlink a directory fails", unlink("/sandbox/dir") != 0);
     CHECK("open missing fails ENOENT", open("/sandbox/missing", O_RDONLY) < 0 && errno == ENOENT);
-    CHECK("O_EXCL on existing fails", open("/sandbox/data.txt", O_CREAT | O_EXCL | O_WRONLY,
-                                           0644) < 0 && errno == EEXIST);
+    CHECK("O_EXCL on existing fails",
+          open("/sandbox/data.txt", O_CREAT | O_EXCL | O_WRONLY, 0644) < 0 && errno == EEXIST);
     for (int i = 0; i < 5; i++) {
         char name[64];
         snprintf(name, sizeof name, "/sandbox/dir/f%d", i);

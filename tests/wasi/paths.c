@@ -49,10 +49,10 @@ int main(void) {
     fd = open(ROOT "/dir", O_DIRECTORY | O_RDONLY);
     show("open dir O_DIRECTORY|O_RDONLY", fd);
     close(fd);
-    printf("left behind: link %d target %d new %d moved %d newf %d x %d\n",
-           exists(ROOT "/link"), exists(ROOT "/target"), exists(ROOT "/new"),
-           exists(ROOT "/moved"), exists(ROOT "/newf"), exists(ROOT "/x"));
-    printf("still there: file %d dir %d dirlink %d\n", exists(ROOT "/file"),
-           exists(ROOT "/dir"), exists(ROOT "/dirlink"));
+    printf("left behind: link %d target %d new %d moved %d newf %d x %d\n", exists(ROOT "/link"),
+           exists(ROOT "/target"), exists(ROOT "/new"), exists(ROOT "/moved"), exists(ROOT "/newf"),
+           exists(ROOT "/x"));
+    printf("still there: file %d dir %d dirlink %d\n", exists(ROOT "/file"), exists(ROOT "/dir"),
+           exists(ROOT "/dirlink"));
     return 0;
 }

@@ -16,8 +16,7 @@ static long long ms_now(void) {
 int main(void) {
     long long t0 = ms_now();
     int r = poll(NULL, 0, 25);
-    printf("poll(nothing, 25ms) = %d, waited >= 25ms: %s\n", r,
-           ms_now() - t0 >= 24 ? "yes" : "no");
+    printf("poll(nothing, 25ms) = %d, waited >= 25ms: %s\n", r, ms_now() - t0 >= 24 ? "yes" : "no");
     struct pollfd p[2] = {{.fd = 0, .events = POLLIN}, {.fd = 1, .events = POLLOUT}};
     r = poll(p, 2, 1000);
     printf("poll(stdin, stdout) = %d, stdin readable: %s, stdout writable: %s\n", r,

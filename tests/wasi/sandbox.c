@@ -9,12 +9,11 @@
 #include <unistd.h>
 #include <wasi/api.h>
 
-#define PRE 3   /* /sandbox */
+#define PRE 3 /* /sandbox */
 
 static int raw_open(const char *path, __wasi_lookupflags_t follow) {
     __wasi_fd_t fd;
-    __wasi_errno_t e = __wasi_path_open(PRE, follow, path, 0,
-                                        __WASI_RIGHTS_FD_READ, 0, 0, &fd);
+    __wasi_errno_t e = __wasi_path_open(PRE, follow, path, 0, __WASI_RIGHTS_FD_READ, 0, 0, &fd);
     if (e == 0)
         close((int)fd);
     return e;

@@ -27,11 +27,11 @@ static wasi_mem view(host *h) {
 }
 
 /* One import: NAME(PARAMS) calls the core with ARGS. */
-#define IMPORT(name, params, ...)                                                          \
-    u32 Z_wasi_snapshot_preview1Z_##name params;                                           \
-    u32 Z_wasi_snapshot_preview1Z_##name params {                                          \
-        wasi_mem m = view(h);                                                              \
-        return w2n_wasi_##name(h->ctx, &m, ##__VA_ARGS__);                                 \
+#define IMPORT(name, params, ...)                          \
+    u32 Z_wasi_snapshot_preview1Z_##name params;           \
+    u32 Z_wasi_snapshot_preview1Z_##name params {          \
+        wasi_mem m = view(h);                              \
+        return w2n_wasi_##name(h->ctx, &m, ##__VA_ARGS__); \
     }
 
 IMPORT(args_get, (host * h, u32 a, u32 b), a, b)
@@ -63,13 +63,11 @@ IMPORT(fd_tell, (host * h, u32 a, u32 b), a, b)
 IMPORT(fd_write, (host * h, u32 a, u32 b, u32 c, u32 d), a, b, c, d)
 IMPORT(path_create_directory, (host * h, u32 a, u32 b, u32 c), a, b, c)
 IMPORT(path_filestat_get, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e), a, b, c, d, e)
-IMPORT(path_filestat_set_times, (host * h, u32 a, u32 b, u32 c, u32 d, u64 e, u64 f, u32 g),
-       a, b, c, d, e, f, g)
-IMPORT(path_link, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u32 f, u32 g), a, b, c, d, e,
-       f, g)
-IMPORT(path_open,
-       (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u64 f, u64 g, u32 i, u32 j), a, b, c, d,
-       e, f, g, i, j)
+IMPORT(path_filestat_set_times, (host * h, u32 a, u32 b, u32 c, u32 d, u64 e, u64 f, u32 g), a, b,
+       c, d, e, f, g)
+IMPORT(path_link, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u32 f, u32 g), a, b, c, d, e, f, g)
+IMPORT(path_open, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u64 f, u64 g, u32 i, u32 j), a, b,
+       c, d, e, f, g, i, j)
 IMPORT(path_readlink, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u32 f), a, b, c, d, e, f)
 IMPORT(path_remove_directory, (host * h, u32 a, u32 b, u32 c), a, b, c)
 IMPORT(path_rename, (host * h, u32 a, u32 b, u32 c, u32 d, u32 e, u32 f), a, b, c, d, e, f)

@@ -11,9 +11,7 @@
 WASI("fd_write") int32_t wasi_fd_write(int32_t fd, uint32_t iovs, int32_t niovs, uint32_t nwritten);
 WASI("proc_exit") _Noreturn void wasi_proc_exit(int32_t status);
 
-static struct {
-    uint32_t buf, len;
-} iov;
+static struct { uint32_t buf, len; } iov;
 static uint32_t written;
 
 static void put(const char *s) {

@@ -15,9 +15,9 @@
 #define LF_SHT_RELA 4
 
 typedef struct lf_section {
-    const char *name;   /* points into the bytes; "" when out of range */
+    const char *name; /* points into the bytes; "" when out of range */
     uint32_t type;
-    size_t offset, size;   /* clipped to the file */
+    size_t offset, size; /* clipped to the file */
 } lf_section;
 
 static inline uint64_t lf_rd(const uint8_t *p, unsigned n) {

@@ -18,7 +18,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     memset(&m1, 0, sizeof m1);
     memset(&m2, 0, sizeof m2);
     if (w2n_meta_decode(data, size, &m1, &err) != W2N_OK)
-        return 0;   /* the decoder freed what it had */
+        return 0; /* the decoder freed what it had */
     uint8_t *b1 = NULL, *b2 = NULL;
     size_t n1 = 0, n2 = 0;
     if (w2n_meta_encode(&m1, &b1, &n1, &err) != W2N_OK) {

@@ -94,23 +94,19 @@ static void mutate_rela(uint8_t *sec, size_t size, size_t file_size, uint32_t *r
     if (n == 0)
         return;
     uint8_t *r = sec + (size_t)(next(rng) % n) * 24;
-    static const int64_t edges[] = {0, 1, -1, 4, -4, 8, 0x7fffffff, -0x80000000LL,
-                                    INT64_MAX, INT64_MIN, 0x1000, 0xffff};
+    static const int64_t edges[] = {
+        0, 1, -1, 4, -4, 8, 0x7fffffff, -0x80000000LL, INT64_MAX, INT64_MIN, 0x1000, 0xffff};
     int64_t edge = edges[next(rng) % (sizeof edges / sizeof edges[0])];
     switch (next(rng) % 5) {
-    case 0:   /* r_offset: at, near or past the end of its target section */
+    case 0: /* r_offset: at, near or past the end of its target section */
         put_le(r, next(rng) % 2 ? (uint64_t)edge : file_size - next(rng) % 16, 8);
         break;
-    case 1:   /* symbol index */
+    case 1: /* symbol index */
         put_le(r + 12, lf_rd(r + 12, 4) + (uint64_t)(int64_t)(next(rng) % 5) - 2, 4);
         break;
-    case 2:   /* type: any small number, most are unknown */
-        put_le(r + 8, next(rng) % 64, 4);
-        break;
-    case 3:   /* addend */
-        put_le(r + 16, (uint64_t)edge, 8);
-        break;
-    default:  /* swap with another entry */
+    case 2: /* type: any small number, most are unknown */ put_le(r + 8, next(rng) % 64, 4); break;
+    case 3: /* addend */ put_le(r + 16, (uint64_t)edge, 8); break;
+    default: /* swap with another entry */
         if (n > 1) {
             uint8_t tmp[24], *o = sec + (size_t)(next(rng) % n) * 24;
             memcpy(tmp, r, 24);
@@ -129,10 +125,10 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     /* Weights: .w2n.module 4, relocation sections 3 (each), others 1. */
     unsigned total = 0, w[64];
     for (size_t i = 0; i < n; i++) {
-        w[i] = secs[i].size == 0                          ? 0
-               : !strcmp(secs[i].name, ".w2n.module")     ? 4 * (unsigned)n
-               : secs[i].type == LF_SHT_RELA             ? 3
-                                                          : 1;
+        w[i] = secs[i].size == 0                      ? 0
+               : !strcmp(secs[i].name, ".w2n.module") ? 4 * (unsigned)n
+               : secs[i].type == LF_SHT_RELA          ? 3
+                                                      : 1;
         total += w[i];
     }
     if (total == 0)
@@ -149,6 +145,6 @@ size_t LLVMFuzzerCustomMutator(uint8_t *data, size_t size, size_t max_size, unsi
     /* In place, same size: the layout of the rest of the file stays valid. */
     size_t len = secs[i].size;
     size_t got = LLVMFuzzerMutate(sec, len, len);
-    (void)got;   /* a shorter result leaves old bytes at the tail: still a mutant */
+    (void)got; /* a shorter result leaves old bytes at the tail: still a mutant */
     return size;
 }

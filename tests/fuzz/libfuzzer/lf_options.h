@@ -16,8 +16,7 @@
 
 #include "w2n/compiler.h"
 
-static inline void lf_options_from_byte(uint8_t b, w2n_compile_options *o,
-                                        uint16_t *out_machine) {
+static inline void lf_options_from_byte(uint8_t b, w2n_compile_options *o, uint16_t *out_machine) {
     w2n_compile_options_init(o);
     o->opt_level = b & 1 ? 2 : 0;
     o->bounds = b & 2 ? W2N_BOUNDS_EXPLICIT : W2N_BOUNDS_GUARD;
@@ -25,15 +24,13 @@ static inline void lf_options_from_byte(uint8_t b, w2n_compile_options *o,
     switch ((b >> 3) & 7) {
     case 6:
         o->target = "aarch64-linux-gnu";
-        *out_machine = 183;   /* EM_AARCH64 */
+        *out_machine = 183; /* EM_AARCH64 */
         break;
     case 7:
         o->target = "riscv64-linux-gnu";
-        *out_machine = 243;   /* EM_RISCV */
+        *out_machine = 243; /* EM_RISCV */
         break;
-    default:
-        o->target = "x86_64-linux-gnu";
-        *out_machine = 62;    /* EM_X86_64 */
+    default: o->target = "x86_64-linux-gnu"; *out_machine = 62; /* EM_X86_64 */
     }
 }
 

@@ -35,8 +35,8 @@ static unsigned char *read_all(const char *path, size_t *out) {
     return b;
 }
 
-static int write_seed(const char *dir, unsigned n, const char *ext, const void *prefix,
-                      size_t plen, const void *b, size_t len) {
+static int write_seed(const char *dir, unsigned n, const char *ext, const void *prefix, size_t plen,
+                      const void *b, size_t len) {
     char path[4096];
     snprintf(path, sizeof path, "%s/seed-%06u.%s", dir, n, ext);
     FILE *f = fopen(path, "wb");
@@ -47,9 +47,26 @@ static int write_seed(const char *dir, unsigned n, const char *ext, const void *
 }
 
 static const char *const paths[] = {
-    "file", "a/b/deep", "a/up/file", "a/upup/outside/secret", "esc/secret", "abs/passwd",
-    "self", "in/deep", "dangling", "a/b/back", "a/b/esc2", "..", "a/../..", "./a/./b/",
-    "a//b///deep", "in/../../file", "a/b/../../../root/file", "newfile", "a/", ".",
+    "file",
+    "a/b/deep",
+    "a/up/file",
+    "a/upup/outside/secret",
+    "esc/secret",
+    "abs/passwd",
+    "self",
+    "in/deep",
+    "dangling",
+    "a/b/back",
+    "a/b/esc2",
+    "..",
+    "a/../..",
+    "./a/./b/",
+    "a//b///deep",
+    "in/../../file",
+    "a/b/../../../root/file",
+    "newfile",
+    "a/",
+    ".",
 };
 
 static int wasi_seeds(const char *dir) {
@@ -105,8 +122,7 @@ int main(int argc, char **argv) {
                 size_t ns = lf_elf_sections(obj, osize, secs, 64);
                 for (size_t i = 0; i < ns; i++)
                     if (!strcmp(secs[i].name, ".w2n.module"))
-                        r = write_seed(dir, n++, "meta", "", 0, obj + secs[i].offset,
-                                       secs[i].size);
+                        r = write_seed(dir, n++, "meta", "", 0, obj + secs[i].offset, secs[i].size);
             }
             free(obj);
         }

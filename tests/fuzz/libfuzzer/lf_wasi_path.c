@@ -57,7 +57,7 @@ static void cleanup(void) {
     char *slash = strrchr(root_real, '/');
     if (!slash)
         return;
-    *slash = 0;   /* the temporary directory that holds root/ and outside/ */
+    *slash = 0; /* the temporary directory that holds root/ and outside/ */
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", root_real);
     if (system(cmd) != 0)
         fprintf(stderr, "wasi_path: could not remove %s\n", root_real);
@@ -67,14 +67,24 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     char tmpl[] = "/tmp/w2n-lf-wasi-XXXXXX";
     if (!mkdtemp(tmpl))
         die("mkdtemp");
-    static const struct { const char *rel, *target; bool dir; } tree[] = {
-        {"outside", NULL, true},       {"outside/secret", NULL, false},
-        {"root", NULL, true},          {"root/file", NULL, false},
-        {"root/a", NULL, true},        {"root/a/b", NULL, true},
-        {"root/a/b/deep", NULL, false}, {"root/a/up", "..", false},
-        {"root/a/upup", "../..", false}, {"root/esc", "../outside", false},
-        {"root/abs", "/etc", false},   {"root/self", "self", false},
-        {"root/in", "a/b", false},     {"root/dangling", "nope", false},
+    static const struct {
+        const char *rel, *target;
+        bool dir;
+    } tree[] = {
+        {"outside", NULL, true},
+        {"outside/secret", NULL, false},
+        {"root", NULL, true},
+        {"root/file", NULL, false},
+        {"root/a", NULL, true},
+        {"root/a/b", NULL, true},
+        {"root/a/b/deep", NULL, false},
+        {"root/a/up", "..", false},
+        {"root/a/upup", "../..", false},
+        {"root/esc", "../outside", false},
+        {"root/abs", "/etc", false},
+        {"root/self", "self", false},
+        {"root/in", "a/b", false},
+        {"root/dangling", "nope", false},
         {"root/a/b/back", "../../file", false},
         {"root/a/b/esc2", "../../../outside/secret", false},
     };

@@ -25,7 +25,10 @@
 #define PK_ARC_HEADER 32
 #define PK_ARC_BLOCK_HEADER 13
 
-enum { PK_TYPE_FILE = 1, PK_TYPE_DIR = 2 };
+enum {
+    PK_TYPE_FILE = 1,
+    PK_TYPE_DIR = 2
+};
 
 typedef struct pk_entry {
     char *name;

@@ -16,8 +16,7 @@
 
 #define MAX_BLOCK (64u << 20)
 
-static int read_at(pk_archive *a, uint64_t at, void *p, size_t n, pk_err *e)
-{
+static int read_at(pk_archive *a, uint64_t at, void *p, size_t n, pk_err *e) {
     if (at > a->file_size || n > a->file_size - at)
         return pk_fail(e, PK_ECORRUPT, "%s: %zu bytes at %llu run past the end", a->path, n,
                        (unsigned long long)at);
@@ -30,8 +29,7 @@ static int read_at(pk_archive *a, uint64_t at, void *p, size_t n, pk_err *e)
 
 /* A name is safe to extract when it is relative and has no empty, "." or
  * ".." component. */
-static int name_ok(const char *s, size_t len)
-{
+static int name_ok(const char *s, size_t len) {
     if (len == 0 || memchr(s, '\0', len))
         return 0;
     size_t start = 0;
@@ -48,8 +46,7 @@ static int name_ok(const char *s, size_t len)
 }
 
 static int parse_entry(pk_archive *a, const uint8_t *p, size_t size, size_t *at, pk_entry *en,
-                       pk_err *e)
-{
+                       pk_err *e) {
     size_t i = *at;
     if (size - i < 3)
         return pk_fail(e, PK_ECORRUPT, "%s: index truncated", a->path);
@@ -76,13 +73,11 @@ static int parse_entry(pk_archive *a, const uint8_t *p, size_t size, size_t *at,
         return pk_fail(e, PK_ECORRUPT, "%s: entry %s has unknown type %d", a->path, en->name,
                        en->type);
     if (en->offset > a->file_size || en->stored > a->file_size - en->offset)
-        return pk_fail(e, PK_ECORRUPT, "%s: entry %s lies outside the archive", a->path,
-                       en->name);
+        return pk_fail(e, PK_ECORRUPT, "%s: entry %s lies outside the archive", a->path, en->name);
     return PK_OK;
 }
 
-static int read_index(pk_archive *a, const uint8_t *h, pk_err *e)
-{
+static int read_index(pk_archive *a, const uint8_t *h, pk_err *e) {
     uint32_t count = pk_get_u32(h + 8), crc = pk_get_u32(h + 12);
     uint64_t at = pk_get_u64(h + 16);
     uint32_t size = pk_get_u32(h + 24);
@@ -109,8 +104,7 @@ static int read_index(pk_archive *a, const uint8_t *h, pk_err *e)
     return st;
 }
 
-int pk_arc_open(pk_archive *a, const char *path, pk_err *e)
-{
+int pk_arc_open(pk_archive *a, const char *path, pk_err *e) {
     memset(a, 0, sizeof *a);
     uint8_t h[PK_ARC_HEADER];
     struct stat sb;
@@ -147,8 +141,7 @@ fail:
     return st;
 }
 
-void pk_arc_close(pk_archive *a)
-{
+void pk_arc_close(pk_archive *a) {
     if (a->f)
         fclose(a->f);
     for (uint32_t i = 0; i < a->count; i++)
@@ -158,8 +151,7 @@ void pk_arc_close(pk_archive *a)
     memset(a, 0, sizeof *a);
 }
 
-long pk_arc_find(const pk_archive *a, const char *name)
-{
+long pk_arc_find(const pk_archive *a, const char *name) {
     for (uint32_t i = 0; i < a->count; i++)
         if (!strcmp(a->entries[i].name, name))
             return (long)i;
@@ -167,9 +159,8 @@ long pk_arc_find(const pk_archive *a, const char *name)
 }
 
 /* Decode one block at *AT into RAW (grown as needed); advance *AT. */
-static int read_block(pk_archive *a, const pk_entry *en, uint64_t *at, pk_buf *coded,
-                      pk_buf *raw, pk_err *e)
-{
+static int read_block(pk_archive *a, const pk_entry *en, uint64_t *at, pk_buf *coded, pk_buf *raw,
+                      pk_err *e) {
     uint8_t h[PK_ARC_BLOCK_HEADER];
     int st = read_at(a, *at, h, sizeof h, e);
     if (st)
@@ -195,8 +186,7 @@ static int read_block(pk_archive *a, const pk_entry *en, uint64_t *at, pk_buf *c
     return PK_OK;
 }
 
-int pk_arc_read_entry(pk_archive *a, const pk_entry *en, pk_sink sink, void *ctx, pk_err *e)
-{
+int pk_arc_read_entry(pk_archive *a, const pk_entry *en, pk_sink sink, void *ctx, pk_err *e) {
     pk_buf coded = {0}, raw = {0};
     uint64_t at = en->offset, total = 0;
     uint32_t crc = 0, adler = 1;

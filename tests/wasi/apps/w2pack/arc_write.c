@@ -20,16 +20,14 @@ typedef struct writer {
     pk_buf raw, coded;
 } writer;
 
-static int put(writer *w, const void *p, size_t n, pk_err *e)
-{
+static int put(writer *w, const void *p, size_t n, pk_err *e) {
     if (n && fwrite(p, 1, n, w->f) != n)
         return pk_fail_errno(e, PK_EIO, "cannot write %s", w->path);
     w->pos += n;
     return PK_OK;
 }
 
-static int write_block(writer *w, const pk_write_opts *o, pk_entry *en, pk_err *e)
-{
+static int write_block(writer *w, const pk_write_opts *o, pk_entry *en, pk_err *e) {
     int method = 0;
     w->coded.len = 0;
     int st = pk_block_encode(w->raw.data, w->raw.len, o->level, &w->coded, &method, e);
@@ -47,9 +45,7 @@ static int write_block(writer *w, const pk_write_opts *o, pk_entry *en, pk_err *
     return PK_OK;
 }
 
-static int add_file(writer *w, const pk_write_opts *o, const char *host, pk_entry *en,
-                    pk_err *e)
-{
+static int add_file(writer *w, const pk_write_opts *o, const char *host, pk_entry *en, pk_err *e) {
     FILE *in = fopen(host, "rb");
     if (!in)
         return pk_fail_errno(e, PK_EIO, "cannot open %s", host);
@@ -76,8 +72,7 @@ static int add_file(writer *w, const pk_write_opts *o, const char *host, pk_entr
     return st;
 }
 
-static int index_entry(writer *w, const pk_entry *en, pk_err *e)
-{
+static int index_entry(writer *w, const pk_entry *en, pk_err *e) {
     size_t len = strlen(en->name);
     pk_buf *b = &w->index;
     int st = pk_buf_put_u8(b, (uint8_t)en->type, e);
@@ -101,8 +96,7 @@ static int index_entry(writer *w, const pk_entry *en, pk_err *e)
 }
 
 /* Write the index, then go back and fill in the header. */
-static int finish(writer *w, uint32_t count, pk_err *e)
-{
+static int finish(writer *w, uint32_t count, pk_err *e) {
     uint8_t h[PK_ARC_HEADER];
     uint64_t index_at = w->pos;
     int st = put(w, w->index.data, w->index.len, e);
@@ -128,14 +122,12 @@ static int finish(writer *w, uint32_t count, pk_err *e)
     return PK_OK;
 }
 
-static int add_entries(writer *w, const pk_write_opts *o, const char *dir,
-                       const pk_fslist *list, pk_err *e)
-{
+static int add_entries(writer *w, const pk_write_opts *o, const char *dir, const pk_fslist *list,
+                       pk_err *e) {
     int st = PK_OK;
     for (size_t i = 0; i < list->n && !st; i++) {
         const pk_fsent *fe = &list->v[i];
-        pk_entry en = {fe->name, fe->is_dir ? PK_TYPE_DIR : PK_TYPE_FILE, fe->size, 0, 0, 0,
-                       0, 1};
+        pk_entry en = {fe->name, fe->is_dir ? PK_TYPE_DIR : PK_TYPE_FILE, fe->size, 0, 0, 0, 0, 1};
         if (strlen(fe->name) > 0xffff)
             return pk_fail(e, PK_EIO, "name too long: %.40s...", fe->name);
         if (!fe->is_dir) {
@@ -158,8 +150,7 @@ static int add_entries(writer *w, const pk_write_opts *o, const char *dir,
     return st;
 }
 
-int pk_arc_create(const char *archive, const char *dir, const pk_write_opts *o, pk_err *e)
-{
+int pk_arc_create(const char *archive, const char *dir, const pk_write_opts *o, pk_err *e) {
     pk_fslist list;
     int st = pk_fs_walk(dir, &list, e);
     if (st)

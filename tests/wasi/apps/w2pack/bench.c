@@ -18,8 +18,7 @@
 
 #define CHUNK (64u << 10)
 
-static int now_ns(uint64_t *ns, pk_err *e)
-{
+static int now_ns(uint64_t *ns, pk_err *e) {
     struct timespec ts;
     if (clock_gettime(CLOCK_MONOTONIC, &ts) != 0)
         return pk_fail_errno(e, PK_EIO, "cannot read the monotonic clock");
@@ -31,8 +30,7 @@ static int now_ns(uint64_t *ns, pk_err *e)
 }
 
 /* A corpus of the given size, 64 KiB chunks of kinds picked at random. */
-static int make_corpus(const pk_bench_opts *o, pk_buf *out, pk_err *e)
-{
+static int make_corpus(const pk_bench_opts *o, pk_buf *out, pk_err *e) {
     static const int kinds[] = {PK_GEN_TEXT,   PK_GEN_TEXT,   PK_GEN_CSV,   PK_GEN_CSV,
                                 PK_GEN_BINARY, PK_GEN_SPARSE, PK_GEN_NOISE, PK_GEN_TEXT};
     pk_rng r;
@@ -47,12 +45,11 @@ static int make_corpus(const pk_bench_opts *o, pk_buf *out, pk_err *e)
 }
 
 typedef struct stream {
-    pk_buf coded;     /* method byte, u32 sizes, payload; per block */
+    pk_buf coded; /* method byte, u32 sizes, payload; per block */
     size_t blocks;
 } stream;
 
-static int compress_all(const pk_bench_opts *o, const pk_buf *in, stream *s, pk_err *e)
-{
+static int compress_all(const pk_bench_opts *o, const pk_buf *in, stream *s, pk_err *e) {
     s->coded.len = 0;
     s->blocks = 0;
     for (size_t at = 0; at < in->len; at += o->block_size) {
@@ -72,8 +69,7 @@ static int compress_all(const pk_bench_opts *o, const pk_buf *in, stream *s, pk_
     return PK_OK;
 }
 
-static int decompress_all(const stream *s, pk_buf *out, pk_err *e)
-{
+static int decompress_all(const stream *s, pk_buf *out, pk_err *e) {
     out->len = 0;
     const uint8_t *p = s->coded.data, *end = p + s->coded.len;
     while (p < end) {
@@ -89,15 +85,13 @@ static int decompress_all(const stream *s, pk_buf *out, pk_err *e)
     return PK_OK;
 }
 
-static void report(const char *what, size_t bytes, uint64_t ns)
-{
+static void report(const char *what, size_t bytes, uint64_t ns) {
     uint64_t kib_s = ns ? (uint64_t)bytes * 1000000000u / 1024 / ns : 0;
     fprintf(stderr, "bench: %-10s %8.3f ms  %8llu KiB/s\n", what, (double)ns / 1e6,
             (unsigned long long)kib_s);
 }
 
-int pk_cmd_bench(const pk_bench_opts *o, pk_err *e)
-{
+int pk_cmd_bench(const pk_bench_opts *o, pk_err *e) {
     pk_buf in = {0}, back = {0};
     stream s = {{0}, 0};
     uint64_t t0 = 0, t1, t2, t3, gen_ns, c_ns = 0, d_ns = 0;

@@ -27,8 +27,7 @@ static uint8_t dist_extra[NDIST];
 static uint8_t len_sym[PK_LZ_MAX + 1];
 static int tables_ready;
 
-static void tables_init(void)
-{
+static void tables_init(void) {
     unsigned base = PK_LZ_MIN;
     for (unsigned i = 0; i < NLEN; i++) {
         len_extra[i] = (uint8_t)(i < 8 ? 0 : i / 4 - 1);
@@ -46,8 +45,7 @@ static void tables_init(void)
     tables_ready = 1;
 }
 
-static unsigned dist_sym(unsigned dist)
-{
+static unsigned dist_sym(unsigned dist) {
     unsigned lo = 0, hi = NDIST - 1; /* the last base <= dist */
     while (lo < hi) {
         unsigned mid = (lo + hi + 1) / 2;
@@ -64,8 +62,7 @@ typedef struct coder {
     uint16_t lit_code[NLITLEN], dist_code[NDIST];
 } coder;
 
-static void count_symbols(const uint32_t *toks, size_t nt, uint32_t *lf, uint32_t *df)
-{
+static void count_symbols(const uint32_t *toks, size_t nt, uint32_t *lf, uint32_t *df) {
     memset(lf, 0, NLITLEN * sizeof *lf);
     memset(df, 0, NDIST * sizeof *df);
     for (size_t i = 0; i < nt; i++) {
@@ -80,8 +77,7 @@ static void count_symbols(const uint32_t *toks, size_t nt, uint32_t *lf, uint32_
     lf[SYM_END] = 1;
 }
 
-static int write_header(pk_bitw *w, const coder *c, pk_err *e)
-{
+static int write_header(pk_bitw *w, const coder *c, pk_err *e) {
     unsigned nlit = NLITLEN, ndist = NDIST;
     while (nlit > SYM_END + 1 && !c->lit_len[nlit - 1])
         nlit--;
@@ -97,9 +93,7 @@ static int write_header(pk_bitw *w, const coder *c, pk_err *e)
     return st;
 }
 
-static int write_tokens(pk_bitw *w, const coder *c, const uint32_t *toks, size_t nt,
-                        pk_err *e)
-{
+static int write_tokens(pk_bitw *w, const coder *c, const uint32_t *toks, size_t nt, pk_err *e) {
     for (size_t i = 0; i < nt; i++) {
         uint32_t t = toks[i];
         int st;
@@ -123,8 +117,7 @@ static int write_tokens(pk_bitw *w, const coder *c, const uint32_t *toks, size_t
     return st ? st : pk_bitw_flush(w, e);
 }
 
-static int encode_lzh(const uint8_t *src, size_t n, int level, pk_buf *out, pk_err *e)
-{
+static int encode_lzh(const uint8_t *src, size_t n, int level, pk_buf *out, pk_err *e) {
     coder c;
     uint32_t lf[NLITLEN], df[NDIST];
     size_t nt = 0;
@@ -152,9 +145,7 @@ fail:
     return st;
 }
 
-int pk_block_encode(const uint8_t *src, size_t n, int level, pk_buf *out, int *method,
-                    pk_err *e)
-{
+int pk_block_encode(const uint8_t *src, size_t n, int level, pk_buf *out, int *method, pk_err *e) {
     if (!tables_ready)
         tables_init();
     size_t start = out->len;
@@ -176,8 +167,7 @@ typedef struct decoder {
     pk_huff_dec lit, dist;
 } decoder;
 
-static int read_header(pk_bitr *r, decoder *d, pk_err *e)
-{
+static int read_header(pk_bitr *r, decoder *d, pk_err *e) {
     uint8_t lit_len[NLITLEN] = {0}, dist_len[NDIST] = {0};
     unsigned nlit = pk_bitr_get(r, 9), ndist = pk_bitr_get(r, 5) + 1;
     if (nlit <= SYM_END || nlit > NLITLEN || ndist > NDIST)
@@ -194,8 +184,7 @@ static int read_header(pk_bitr *r, decoder *d, pk_err *e)
     return PK_OK;
 }
 
-static int decode_lzh(const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk_err *e)
-{
+static int decode_lzh(const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk_err *e) {
     decoder *d = malloc(sizeof *d);
     if (!d)
         return pk_fail(e, PK_ENOMEM, "out of memory for a decoder");
@@ -226,8 +215,8 @@ static int decode_lzh(const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk
             }
             size_t dist = dist_base[ds] + pk_bitr_get(&r, dist_extra[ds]);
             if (r.overrun || dist > at || len > raw - at) {
-                st = pk_fail(e, PK_ECORRUPT, "bad match (length %zu, distance %zu) at %zu",
-                             len, dist, at);
+                st = pk_fail(e, PK_ECORRUPT, "bad match (length %zu, distance %zu) at %zu", len,
+                             dist, at);
                 break;
             }
             /* Byte by byte: source and destination may overlap. */
@@ -241,9 +230,7 @@ static int decode_lzh(const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk
     return st;
 }
 
-int pk_block_decode(int method, const uint8_t *src, size_t n, uint8_t *dst, size_t raw,
-                    pk_err *e)
-{
+int pk_block_decode(int method, const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk_err *e) {
     if (!tables_ready)
         tables_init();
     if (method == PK_METHOD_STORED) {

@@ -14,14 +14,15 @@
 
 #include "pk.h"
 
-enum { PK_METHOD_STORED = 0, PK_METHOD_LZH = 1 };
+enum {
+    PK_METHOD_STORED = 0,
+    PK_METHOD_LZH = 1
+};
 
 /* Append the coded form of SRC[0..N) to OUT; *METHOD tells which. */
-int pk_block_encode(const uint8_t *src, size_t n, int level, pk_buf *out, int *method,
-                    pk_err *e);
+int pk_block_encode(const uint8_t *src, size_t n, int level, pk_buf *out, int *method, pk_err *e);
 
 /* Decode SRC[0..N) coded with METHOD into exactly RAW bytes at DST. */
-int pk_block_decode(int method, const uint8_t *src, size_t n, uint8_t *dst, size_t raw,
-                    pk_err *e);
+int pk_block_decode(int method, const uint8_t *src, size_t n, uint8_t *dst, size_t raw, pk_err *e);
 
 #endif

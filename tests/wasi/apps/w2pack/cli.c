@@ -52,8 +52,7 @@ typedef struct options {
 
 /* A whole decimal number in [lo, hi]. */
 static int parse_num(const char *s, unsigned long long lo, unsigned long long hi,
-                     unsigned long long *out)
-{
+                     unsigned long long *out) {
     char *end;
     if (!s || !*s || *s == '-')
         return -1;
@@ -65,20 +64,17 @@ static int parse_num(const char *s, unsigned long long lo, unsigned long long hi
 }
 
 static int env_num(const char *name, unsigned long long lo, unsigned long long hi,
-                   unsigned long long *out, pk_err *e)
-{
+                   unsigned long long *out, pk_err *e) {
     const char *s = getenv(name);
     if (!s)
         return PK_OK;
     if (parse_num(s, lo, hi, out) < 0)
-        return pk_fail(e, PK_EUSAGE, "%s=%s: expected a number from %llu to %llu", name, s,
-                       lo, hi);
+        return pk_fail(e, PK_EUSAGE, "%s=%s: expected a number from %llu to %llu", name, s, lo, hi);
     return PK_OK;
 }
 
 /* Options with a value: which letter, its range, where it goes. */
-static int option_value(options *o, char flag, const char *value, pk_err *e)
-{
+static int option_value(options *o, char flag, const char *value, pk_err *e) {
     unsigned long long v;
     switch (flag) {
     case 'l':
@@ -110,8 +106,7 @@ static int option_value(options *o, char flag, const char *value, pk_err *e)
     }
 }
 
-static int parse_options(int argc, char **argv, options *o, pk_err *e)
-{
+static int parse_options(int argc, char **argv, options *o, pk_err *e) {
     unsigned long long v = DEFAULT_LEVEL;
     int st = env_num("W2PACK_LEVEL", 0, 9, &v, e);
     if (st)
@@ -150,15 +145,13 @@ static int parse_options(int argc, char **argv, options *o, pk_err *e)
     return PK_OK;
 }
 
-static int need_args(const options *o, int n, pk_err *e)
-{
+static int need_args(const options *o, int n, pk_err *e) {
     if (o->nargs != n)
         return pk_fail(e, PK_EUSAGE, "expected %d arguments, got %d", n, o->nargs);
     return PK_OK;
 }
 
-static int run(const char *cmd, options *o, int nested, pk_err *e)
-{
+static int run(const char *cmd, options *o, int nested, pk_err *e) {
     int st;
     if (!strcmp(cmd, "c")) {
         if ((st = need_args(o, 2, e)))
@@ -167,8 +160,8 @@ static int run(const char *cmd, options *o, int nested, pk_err *e)
         return pk_arc_create(o->args[0], o->args[1], &w, e);
     }
     if (!strcmp(cmd, "x"))
-        return (st = need_args(o, 2, e)) ? st : pk_cmd_extract(o->args[0], o->args[1],
-                                                               o->verbose, e);
+        return (st = need_args(o, 2, e)) ? st
+                                         : pk_cmd_extract(o->args[0], o->args[1], o->verbose, e);
     if (!strcmp(cmd, "t"))
         return (st = need_args(o, 1, e)) ? st : pk_cmd_list(o->args[0], e);
     if (!strcmp(cmd, "v"))
@@ -187,7 +180,7 @@ static int run(const char *cmd, options *o, int nested, pk_err *e)
     if (!strcmp(cmd, "bench")) {
         if ((st = need_args(o, 0, e)))
             return st;
-        pk_bench_opts b = {o->mib, o->level, o->block_kib * 1024, (unsigned)o->rounds,
+        pk_bench_opts b = {o->mib,    o->level, o->block_kib * 1024, (unsigned)o->rounds,
                            o->timing, o->seed};
         return pk_cmd_bench(&b, e);
     }
@@ -209,8 +202,7 @@ static int run(const char *cmd, options *o, int nested, pk_err *e)
     return pk_fail(e, PK_EUSAGE, "unknown command %s", cmd);
 }
 
-int pk_cli_run(int argc, char **argv, int nested, pk_err *e)
-{
+int pk_cli_run(int argc, char **argv, int nested, pk_err *e) {
     options o;
     memset(&o, 0, sizeof o);
     if (argc < 2)
@@ -218,4 +210,3 @@ int pk_cli_run(int argc, char **argv, int nested, pk_err *e)
     int st = parse_options(argc, argv, &o, e);
     return st ? st : run(argv[1], &o, nested, e);
 }
-

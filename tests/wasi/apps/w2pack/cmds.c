@@ -11,13 +11,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static unsigned per_mille(uint64_t part, uint64_t whole)
-{
+static unsigned per_mille(uint64_t part, uint64_t whole) {
     return whole ? (unsigned)(part * 1000 / whole) : 1000;
 }
 
-int pk_cmd_list(const char *archive, pk_err *e)
-{
+int pk_cmd_list(const char *archive, pk_err *e) {
     pk_archive a;
     int st = pk_arc_open(&a, archive, e);
     if (st)
@@ -46,22 +44,19 @@ typedef struct file_sink {
     const char *path;
 } file_sink;
 
-static int to_file(void *ctx, const uint8_t *p, size_t n, pk_err *e)
-{
+static int to_file(void *ctx, const uint8_t *p, size_t n, pk_err *e) {
     file_sink *s = ctx;
     if (n && fwrite(p, 1, n, s->f) != n)
         return pk_fail_errno(e, PK_EIO, "cannot write %s", s->path);
     return PK_OK;
 }
 
-static int to_nowhere(void *ctx, const uint8_t *p, size_t n, pk_err *e)
-{
+static int to_nowhere(void *ctx, const uint8_t *p, size_t n, pk_err *e) {
     (void)ctx, (void)p, (void)n, (void)e;
     return PK_OK;
 }
 
-static int extract_file(pk_archive *a, const pk_entry *en, const char *path, pk_err *e)
-{
+static int extract_file(pk_archive *a, const pk_entry *en, const char *path, pk_err *e) {
     char *parent = strdup(path);
     if (!parent)
         return pk_fail(e, PK_ENOMEM, "out of memory");
@@ -83,8 +78,7 @@ static int extract_file(pk_archive *a, const pk_entry *en, const char *path, pk_
     return st;
 }
 
-int pk_cmd_extract(const char *archive, const char *dir, int verbose, pk_err *e)
-{
+int pk_cmd_extract(const char *archive, const char *dir, int verbose, pk_err *e) {
     pk_archive a;
     int st = pk_arc_open(&a, archive, e);
     if (st)
@@ -109,8 +103,7 @@ int pk_cmd_extract(const char *archive, const char *dir, int verbose, pk_err *e)
     return st;
 }
 
-int pk_cmd_verify(const char *archive, pk_err *e)
-{
+int pk_cmd_verify(const char *archive, pk_err *e) {
     pk_archive a;
     int st = pk_arc_open(&a, archive, e);
     if (st)
@@ -142,8 +135,7 @@ int pk_cmd_verify(const char *archive, pk_err *e)
     return PK_OK;
 }
 
-int pk_cmd_print(const char *archive, const char *name, pk_err *e)
-{
+int pk_cmd_print(const char *archive, const char *name, pk_err *e) {
     pk_archive a;
     int st = pk_arc_open(&a, archive, e);
     if (st)

@@ -16,11 +16,11 @@ int pk_cmd_damage(const char *path, uint64_t offset, pk_err *e);
 int pk_cmd_cut(const char *path, uint64_t size, pk_err *e);
 
 typedef struct pk_bench_opts {
-    size_t mib;        /* input size */
+    size_t mib; /* input size */
     int level;
     size_t block_size;
-    unsigned rounds;   /* compress + decompress this many times */
-    int timing;        /* report speeds on stderr */
+    unsigned rounds; /* compress + decompress this many times */
+    int timing;      /* report speeds on stderr */
     uint64_t seed;
 } pk_bench_opts;
 

@@ -10,8 +10,7 @@
 static uint32_t crc_table[256];
 static int crc_ready;
 
-static void crc_init(void)
-{
+static void crc_init(void) {
     for (uint32_t i = 0; i < 256; i++) {
         uint32_t c = i;
         for (int k = 0; k < 8; k++)
@@ -21,8 +20,7 @@ static void crc_init(void)
     crc_ready = 1;
 }
 
-uint32_t pk_crc32(uint32_t crc, const uint8_t *p, size_t n)
-{
+uint32_t pk_crc32(uint32_t crc, const uint8_t *p, size_t n) {
     if (!crc_ready)
         crc_init();
     crc = ~crc;
@@ -31,8 +29,7 @@ uint32_t pk_crc32(uint32_t crc, const uint8_t *p, size_t n)
     return ~crc;
 }
 
-uint32_t pk_adler32(uint32_t adler, const uint8_t *p, size_t n)
-{
+uint32_t pk_adler32(uint32_t adler, const uint8_t *p, size_t n) {
     uint32_t a = adler & 0xffff, b = adler >> 16;
     while (n > 0) {
         size_t run = n < ADLER_RUN ? n : ADLER_RUN;

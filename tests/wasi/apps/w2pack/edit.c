@@ -10,8 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int pk_cmd_copy(const char *from, const char *to, pk_err *e)
-{
+int pk_cmd_copy(const char *from, const char *to, pk_err *e) {
     pk_buf b = {0};
     int st = pk_fs_read_file(from, &b, e);
     if (!st)
@@ -20,8 +19,7 @@ int pk_cmd_copy(const char *from, const char *to, pk_err *e)
     return st;
 }
 
-int pk_cmd_damage(const char *path, uint64_t offset, pk_err *e)
-{
+int pk_cmd_damage(const char *path, uint64_t offset, pk_err *e) {
     FILE *f = fopen(path, "r+b");
     if (!f)
         return pk_fail_errno(e, PK_EIO, "cannot open %s", path);
@@ -38,14 +36,12 @@ int pk_cmd_damage(const char *path, uint64_t offset, pk_err *e)
     return st;
 }
 
-int pk_cmd_cut(const char *path, uint64_t size, pk_err *e)
-{
+int pk_cmd_cut(const char *path, uint64_t size, pk_err *e) {
     struct stat sb;
     if (stat(path, &sb) != 0)
         return pk_fail_errno(e, PK_EIO, "cannot stat %s", path);
     if ((uint64_t)sb.st_size < size)
-        return pk_fail(e, PK_EIO, "%s is shorter than %llu bytes", path,
-                       (unsigned long long)size);
+        return pk_fail(e, PK_EIO, "%s is shorter than %llu bytes", path, (unsigned long long)size);
     if (truncate(path, (off_t)size) != 0)
         return pk_fail_errno(e, PK_EIO, "cannot truncate %s", path);
     return PK_OK;

@@ -13,8 +13,7 @@
 
 #define MAX_DEPTH 64
 
-char *pk_fs_join(const char *a, const char *b)
-{
+char *pk_fs_join(const char *a, const char *b) {
     size_t la = strlen(a), lb = strlen(b);
     char *s = malloc(la + lb + 2);
     if (!s)
@@ -25,8 +24,7 @@ char *pk_fs_join(const char *a, const char *b)
     return s;
 }
 
-static int push(pk_fslist *l, char *name, int is_dir, uint64_t size, pk_err *e)
-{
+static int push(pk_fslist *l, char *name, int is_dir, uint64_t size, pk_err *e) {
     if (l->n == l->cap) {
         size_t cap = l->cap ? l->cap * 2 : 32;
         pk_fsent *v = realloc(l->v, cap * sizeof *v);
@@ -41,14 +39,12 @@ static int push(pk_fslist *l, char *name, int is_dir, uint64_t size, pk_err *e)
     return PK_OK;
 }
 
-static int name_cmp(const void *a, const void *b)
-{
+static int name_cmp(const void *a, const void *b) {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 /* The names in DIR except . and .., sorted. */
-static int read_names(const char *dir, char ***names, size_t *count, pk_err *e)
-{
+static int read_names(const char *dir, char ***names, size_t *count, pk_err *e) {
     DIR *d = opendir(dir);
     if (!d)
         return pk_fail_errno(e, PK_EIO, "cannot open directory %s", dir);
@@ -92,8 +88,7 @@ static int read_names(const char *dir, char ***names, size_t *count, pk_err *e)
     return PK_OK;
 }
 
-static int walk(const char *host, const char *rel, int depth, pk_fslist *out, pk_err *e)
-{
+static int walk(const char *host, const char *rel, int depth, pk_fslist *out, pk_err *e) {
     if (depth > MAX_DEPTH)
         return pk_fail(e, PK_EIO, "%s: directories nested too deeply", host);
     char **names = NULL;
@@ -128,8 +123,7 @@ static int walk(const char *host, const char *rel, int depth, pk_fslist *out, pk
     return st;
 }
 
-int pk_fs_walk(const char *root, pk_fslist *out, pk_err *e)
-{
+int pk_fs_walk(const char *root, pk_fslist *out, pk_err *e) {
     memset(out, 0, sizeof *out);
     int st = walk(root, NULL, 0, out, e);
     if (st)
@@ -137,16 +131,14 @@ int pk_fs_walk(const char *root, pk_fslist *out, pk_err *e)
     return st;
 }
 
-void pk_fs_list_free(pk_fslist *l)
-{
+void pk_fs_list_free(pk_fslist *l) {
     for (size_t i = 0; i < l->n; i++)
         free(l->v[i].name);
     free(l->v);
     memset(l, 0, sizeof *l);
 }
 
-int pk_fs_dir_exists(const char *path, int *exists, pk_err *e)
-{
+int pk_fs_dir_exists(const char *path, int *exists, pk_err *e) {
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno == ENOENT) {
@@ -161,8 +153,7 @@ int pk_fs_dir_exists(const char *path, int *exists, pk_err *e)
     return PK_OK;
 }
 
-static int mkdir_one(const char *path, pk_err *e)
-{
+static int mkdir_one(const char *path, pk_err *e) {
     int exists = 0;
     int st = pk_fs_dir_exists(path, &exists, e);
     if (st || exists)
@@ -172,8 +163,7 @@ static int mkdir_one(const char *path, pk_err *e)
     return PK_OK;
 }
 
-int pk_fs_mkdirs(const char *path, pk_err *e)
-{
+int pk_fs_mkdirs(const char *path, pk_err *e) {
     char *p = strdup(path);
     if (!p)
         return pk_fail(e, PK_ENOMEM, "out of memory");
@@ -191,8 +181,7 @@ int pk_fs_mkdirs(const char *path, pk_err *e)
     return st;
 }
 
-int pk_fs_write_file(const char *path, const uint8_t *p, size_t n, pk_err *e)
-{
+int pk_fs_write_file(const char *path, const uint8_t *p, size_t n, pk_err *e) {
     FILE *f = fopen(path, "wb");
     if (!f)
         return pk_fail_errno(e, PK_EIO, "cannot create %s", path);
@@ -204,8 +193,7 @@ int pk_fs_write_file(const char *path, const uint8_t *p, size_t n, pk_err *e)
     return st;
 }
 
-int pk_fs_read_file(const char *path, pk_buf *out, pk_err *e)
-{
+int pk_fs_read_file(const char *path, pk_buf *out, pk_err *e) {
     FILE *f = fopen(path, "rb");
     if (!f)
         return pk_fail_errno(e, PK_EIO, "cannot open %s", path);

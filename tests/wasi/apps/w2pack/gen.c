@@ -14,15 +14,13 @@
 #define VOCAB 256
 #define LINE_WIDTH 72
 
-void pk_rng_seed(pk_rng *r, uint64_t seed)
-{
+void pk_rng_seed(pk_rng *r, uint64_t seed) {
     r->s = seed * 0x9E3779B97F4A7C15ull + 0x2545F4914F6CDD1Dull;
     if (!r->s)
         r->s = 1;
 }
 
-uint64_t pk_rng_next(pk_rng *r)
-{
+uint64_t pk_rng_next(pk_rng *r) {
     uint64_t x = r->s;
     x ^= x >> 12;
     x ^= x << 25;
@@ -31,14 +29,11 @@ uint64_t pk_rng_next(pk_rng *r)
     return x * 0x2545F4914F6CDD1Dull;
 }
 
-uint32_t pk_rng_below(pk_rng *r, uint32_t n)
-{
-    return (uint32_t)((pk_rng_next(r) >> 32) % n);
-}
+uint32_t pk_rng_below(pk_rng *r, uint32_t n) { return (uint32_t)((pk_rng_next(r) >> 32) % n); }
 
 static const char *const syllables[] = {
-    "ka", "lo", "ri", "ten", "mar", "os", "ve", "lin", "dra", "su", "no", "pe",
-    "qua", "th", "ex", "im", "bor", "gal", "an", "ce", "du", "fi", "hor", "ly",
+    "ka",  "lo", "ri", "ten", "mar", "os",  "ve", "lin", "dra", "su", "no",  "pe",
+    "qua", "th", "ex", "im",  "bor", "gal", "an", "ce",  "du",  "fi", "hor", "ly",
 };
 #define NSYL (sizeof syllables / sizeof syllables[0])
 
@@ -46,8 +41,7 @@ typedef struct vocab {
     char words[VOCAB][16];
 } vocab;
 
-static void make_vocab(pk_rng *r, vocab *v)
-{
+static void make_vocab(pk_rng *r, vocab *v) {
     for (unsigned w = 0; w < VOCAB; w++) {
         unsigned parts = 1 + pk_rng_below(r, w < 16 ? 2 : 4);
         v->words[w][0] = '\0';
@@ -56,8 +50,7 @@ static void make_vocab(pk_rng *r, vocab *v)
     }
 }
 
-static int gen_text(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
-{
+static int gen_text(pk_rng *r, size_t n, pk_buf *out, pk_err *e) {
     vocab v;
     make_vocab(r, &v);
     size_t end = out->len + n, col = 0;
@@ -95,8 +88,7 @@ static int gen_text(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
     return st;
 }
 
-static int gen_csv(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
-{
+static int gen_csv(pk_rng *r, size_t n, pk_buf *out, pk_err *e) {
     static const char *const cities[] = {"Oslo", "Lima", "Pune", "Kyiv", "Cork", "Bern"};
     size_t end = out->len + n;
     int st = pk_buf_reserve(out, n + 128, e);
@@ -110,17 +102,15 @@ static int gen_csv(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
         for (int k = 0; k < 7; k++)
             f[k] = pk_rng_below(r, range[k]);
         int len = snprintf(line, sizeof line, "%lu,%s,%u.%02u,%u-%02u-%02u,%s\n", id++,
-                           cities[f[0]], (unsigned)f[1], (unsigned)f[2],
-                           (unsigned)(2000 + f[3]), (unsigned)(1 + f[4]),
-                           (unsigned)(1 + f[5]), f[6] ? "ok" : "late");
+                           cities[f[0]], (unsigned)f[1], (unsigned)f[2], (unsigned)(2000 + f[3]),
+                           (unsigned)(1 + f[4]), (unsigned)(1 + f[5]), f[6] ? "ok" : "late");
         st = pk_buf_append(out, line, (size_t)len, e);
     }
     out->len = st ? out->len : end;
     return st;
 }
 
-static int gen_binary(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
-{
+static int gen_binary(pk_rng *r, size_t n, pk_buf *out, pk_err *e) {
     int st = pk_buf_reserve(out, n + 16, e);
     uint32_t value = 0;
     size_t end = out->len + n;
@@ -138,8 +128,7 @@ static int gen_binary(pk_rng *r, size_t n, pk_buf *out, pk_err *e)
     return st;
 }
 
-int pk_gen_data(pk_rng *r, int kind, size_t n, pk_buf *out, pk_err *e)
-{
+int pk_gen_data(pk_rng *r, int kind, size_t n, pk_buf *out, pk_err *e) {
     switch (kind) {
     case PK_GEN_TEXT: return gen_text(r, n, out, e);
     case PK_GEN_CSV: return gen_csv(r, n, out, e);
@@ -187,8 +176,7 @@ static const plan_item plan[] = {
     {"deep/a/b/c/leaf.csv", PK_GEN_CSV, 38},
 };
 
-int pk_gen_tree(const char *dir, uint64_t seed, size_t kb, pk_err *e)
-{
+int pk_gen_tree(const char *dir, uint64_t seed, size_t kb, pk_err *e) {
     pk_rng r;
     pk_buf data = {0};
     int st = pk_fs_mkdirs(dir, e);

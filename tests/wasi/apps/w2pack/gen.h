@@ -17,7 +17,13 @@ uint64_t pk_rng_next(pk_rng *r);
 /* Uniform in [0, n), n > 0. */
 uint32_t pk_rng_below(pk_rng *r, uint32_t n);
 
-enum pk_gen_kind { PK_GEN_TEXT, PK_GEN_CSV, PK_GEN_BINARY, PK_GEN_NOISE, PK_GEN_SPARSE };
+enum pk_gen_kind {
+    PK_GEN_TEXT,
+    PK_GEN_CSV,
+    PK_GEN_BINARY,
+    PK_GEN_NOISE,
+    PK_GEN_SPARSE
+};
 
 /* Append N bytes of KIND to OUT. */
 int pk_gen_data(pk_rng *r, int kind, size_t n, pk_buf *out, pk_err *e);

@@ -16,8 +16,7 @@ typedef struct leaf {
     uint16_t sym;
 } leaf;
 
-static int leaf_cmp(const void *a, const void *b)
-{
+static int leaf_cmp(const void *a, const void *b) {
     const leaf *x = a, *y = b;
     if (x->freq != y->freq)
         return x->freq < y->freq ? -1 : 1;
@@ -27,16 +26,14 @@ static int leaf_cmp(const void *a, const void *b)
 /* Take the lighter of the next leaf and the next merged node; leaves win
  * ties, which keeps trees shallow and the choice deterministic. */
 static unsigned take(const leaf *leaves, unsigned m, unsigned *li, const uint64_t *weight,
-                     unsigned *ni, unsigned nn)
-{
+                     unsigned *ni, unsigned nn) {
     if (*li < m && (*ni >= nn || leaves[*li].freq <= weight[m + *ni]))
         return (*li)++;
     return m + (*ni)++;
 }
 
 /* Clip to MAXBITS and restore sum(2^-len) <= 1. */
-static void limit_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t *len)
-{
+static void limit_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t *len) {
     uint32_t cap = 1u << maxbits, kraft = 0;
     for (unsigned s = 0; s < n; s++) {
         if (len[s] > maxbits)
@@ -50,8 +47,7 @@ static void limit_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, ui
         for (unsigned s = 0; s < n; s++) {
             if (!len[s] || len[s] >= maxbits)
                 continue;
-            if (best < 0 || len[s] > len[best] ||
-                (len[s] == len[best] && freq[s] < freq[best]))
+            if (best < 0 || len[s] > len[best] || (len[s] == len[best] && freq[s] < freq[best]))
                 best = (int)s;
         }
         if (best < 0)
@@ -61,8 +57,7 @@ static void limit_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, ui
     }
 }
 
-void pk_huff_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t *len)
-{
+void pk_huff_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t *len) {
     leaf leaves[PK_HUFF_MAXSYMS];
     uint64_t weight[2 * PK_HUFF_MAXSYMS];
     unsigned parent[2 * PK_HUFF_MAXSYMS], depth[2 * PK_HUFF_MAXSYMS];
@@ -100,8 +95,7 @@ void pk_huff_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t
     limit_lengths(freq, n, maxbits, len);
 }
 
-static uint16_t reverse_bits(uint16_t code, unsigned bits)
-{
+static uint16_t reverse_bits(uint16_t code, unsigned bits) {
     uint16_t r = 0;
     for (unsigned i = 0; i < bits; i++) {
         r = (uint16_t)(r << 1 | (code & 1));
@@ -110,8 +104,7 @@ static uint16_t reverse_bits(uint16_t code, unsigned bits)
     return r;
 }
 
-int pk_huff_codes(const uint8_t *len, unsigned n, uint16_t *code)
-{
+int pk_huff_codes(const uint8_t *len, unsigned n, uint16_t *code) {
     unsigned count[PK_HUFF_MAXBITS + 1] = {0};
     uint32_t next[PK_HUFF_MAXBITS + 2];
     for (unsigned s = 0; s < n; s++) {
@@ -134,8 +127,7 @@ int pk_huff_codes(const uint8_t *len, unsigned n, uint16_t *code)
     return 0;
 }
 
-int pk_huff_dec_build(pk_huff_dec *d, const uint8_t *len, unsigned n)
-{
+int pk_huff_dec_build(pk_huff_dec *d, const uint8_t *len, unsigned n) {
     uint16_t code[PK_HUFF_MAXSYMS];
     if (n > PK_HUFF_MAXSYMS || pk_huff_codes(len, n, code) < 0)
         return -1;
@@ -155,8 +147,7 @@ int pk_huff_dec_build(pk_huff_dec *d, const uint8_t *len, unsigned n)
     return 0;
 }
 
-int pk_huff_decode(const pk_huff_dec *d, pk_bitr *r)
-{
+int pk_huff_decode(const pk_huff_dec *d, pk_bitr *r) {
     uint16_t entry = d->table[pk_bitr_peek(r, d->bits)];
     if (!entry)
         return -1;

@@ -21,7 +21,7 @@ void pk_huff_lengths(const uint32_t *freq, unsigned n, unsigned maxbits, uint8_t
 int pk_huff_codes(const uint8_t *len, unsigned n, uint16_t *code);
 
 typedef struct pk_huff_dec {
-    unsigned bits; /* the longest code length; the table has 2^bits slots */
+    unsigned bits;                         /* the longest code length; the table has 2^bits slots */
     uint16_t table[1u << PK_HUFF_MAXBITS]; /* symbol << 4 | length; 0: no code */
 } pk_huff_dec;
 

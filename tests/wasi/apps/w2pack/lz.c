@@ -20,8 +20,8 @@ typedef struct params {
 } params;
 
 static const params levels[10] = {
-    {0, 0, 0},      {4, 16, 0},     {8, 32, 0},     {16, 32, 0},     {16, 64, 1},
-    {32, 128, 1},   {64, 128, 1},   {128, 258, 1},  {512, 258, 1},   {2048, 258, 1},
+    {0, 0, 0},    {4, 16, 0},   {8, 32, 0},    {16, 32, 0},   {16, 64, 1},
+    {32, 128, 1}, {64, 128, 1}, {128, 258, 1}, {512, 258, 1}, {2048, 258, 1},
 };
 
 typedef struct finder {
@@ -31,14 +31,12 @@ typedef struct finder {
     int32_t *head, *prev;
 } finder;
 
-static unsigned hash3(const uint8_t *p)
-{
+static unsigned hash3(const uint8_t *p) {
     uint32_t v = (uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2];
     return (v * 2654435761u) >> (32 - HASH_BITS);
 }
 
-static void insert(finder *f, size_t pos)
-{
+static void insert(finder *f, size_t pos) {
     if (pos + PK_LZ_MIN > f->n)
         return;
     unsigned h = hash3(f->src + pos);
@@ -47,8 +45,7 @@ static void insert(finder *f, size_t pos)
 }
 
 /* The longest match for POS among the chain's candidates; 0 if none. */
-static unsigned find(const finder *f, size_t pos, unsigned *dist)
-{
+static unsigned find(const finder *f, size_t pos, unsigned *dist) {
     if (pos + PK_LZ_MIN > f->n)
         return 0;
     const uint8_t *cur = f->src + pos;
@@ -80,20 +77,17 @@ static unsigned find(const finder *f, size_t pos, unsigned *dist)
     return best >= PK_LZ_MIN ? best : 0;
 }
 
-static uint32_t match_token(unsigned len, unsigned dist)
-{
+static uint32_t match_token(unsigned len, unsigned dist) {
     return PK_LZ_MATCH | (uint32_t)len << 16 | (dist & 0xffff);
 }
 
 /* Insert the positions a match covers, after the ones already inserted. */
-static void insert_run(finder *f, size_t from, size_t to)
-{
+static void insert_run(finder *f, size_t from, size_t to) {
     for (size_t i = from; i < to; i++)
         insert(f, i);
 }
 
-static size_t parse(finder *f, uint32_t *toks)
-{
+static size_t parse(finder *f, uint32_t *toks) {
     const uint8_t *src = f->src;
     size_t i = 0, nt = 0;
     unsigned prev_len = 0, prev_dist = 0;
@@ -135,9 +129,7 @@ static size_t parse(finder *f, uint32_t *toks)
     return nt;
 }
 
-int pk_lz_parse(const uint8_t *src, size_t n, int level, uint32_t *toks, size_t *ntok,
-                pk_err *e)
-{
+int pk_lz_parse(const uint8_t *src, size_t n, int level, uint32_t *toks, size_t *ntok, pk_err *e) {
     if (level < 1)
         level = 1;
     if (level > 9)

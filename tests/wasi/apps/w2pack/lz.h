@@ -13,13 +13,12 @@
 #define PK_LZ_WINDOW 32768u /* distances are 1 .. PK_LZ_WINDOW */
 #define PK_LZ_MATCH 0x80000000u
 
-#define PK_LZ_IS_MATCH(t) (((t) & PK_LZ_MATCH) != 0)
+#define PK_LZ_IS_MATCH(t) (((t)&PK_LZ_MATCH) != 0)
 #define PK_LZ_LEN(t) (((t) >> 16) & 0x1ff)
-#define PK_LZ_DIST(t) ((t) & 0xffff ? (t) & 0xffff : PK_LZ_WINDOW)
+#define PK_LZ_DIST(t) ((t)&0xffff ? (t)&0xffff : PK_LZ_WINDOW)
 
 /* Parse SRC[0..N) at LEVEL (1 fastest .. 9 best) into TOKS, which must
  * hold N entries; *NTOK receives the count. */
-int pk_lz_parse(const uint8_t *src, size_t n, int level, uint32_t *toks, size_t *ntok,
-                pk_err *e);
+int pk_lz_parse(const uint8_t *src, size_t n, int level, uint32_t *toks, size_t *ntok, pk_err *e);
 
 #endif

@@ -17,7 +17,7 @@ enum pk_status {
     PK_EUSAGE = 2,   /* bad command line */
     PK_ECORRUPT = 3, /* an archive failed a check */
     PK_ENOMEM = 4,
-    PK_ESCRIPT = 5,  /* a script command ended with an unexpected status */
+    PK_ESCRIPT = 5, /* a script command ended with an unexpected status */
 };
 
 typedef struct pk_err {
@@ -26,8 +26,7 @@ typedef struct pk_err {
 } pk_err;
 
 /* Fill E and return STATUS, so callers can `return pk_fail(...)`. */
-int pk_fail(pk_err *e, int status, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+int pk_fail(pk_err *e, int status, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 /* The same with " (REASON)" appended, REASON taken from errno. */
 int pk_fail_errno(pk_err *e, int status, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));

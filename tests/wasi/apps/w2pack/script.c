@@ -27,8 +27,7 @@ typedef struct line {
     int expect; /* the status the command must end with */
 } line;
 
-static int expand(const char *name, char **out, char *end, pk_err *e)
-{
+static int expand(const char *name, char **out, char *end, pk_err *e) {
     const char *v = getenv(name);
     if (!v)
         return pk_fail(e, PK_EUSAGE, "$%s is not set", name);
@@ -41,8 +40,7 @@ static int expand(const char *name, char **out, char *end, pk_err *e)
 }
 
 /* Split SRC into L's words, expanding variables; words live in L->text. */
-static int split(const char *src, line *l, pk_err *e)
-{
+static int split(const char *src, line *l, pk_err *e) {
     char *out = l->text, *end = l->text + sizeof l->text - 1;
     const char *p = src;
     l->nwords = 1;
@@ -65,7 +63,8 @@ static int split(const char *src, line *l, pk_err *e)
                 char name[128];
                 size_t n = 0;
                 for (p++; (*p == '_' || (*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-                           (*p >= '0' && *p <= '9')) && n + 1 < sizeof name;
+                           (*p >= '0' && *p <= '9')) &&
+                          n + 1 < sizeof name;
                      p++)
                     name[n++] = *p;
                 name[n] = '\0';
@@ -97,8 +96,7 @@ static int split(const char *src, line *l, pk_err *e)
     return PK_OK;
 }
 
-static int file_same(const char *a, const char *b, int *same, pk_err *e)
-{
+static int file_same(const char *a, const char *b, int *same, pk_err *e) {
     pk_buf x = {0}, y = {0};
     int st = pk_fs_read_file(a, &x, e);
     if (!st)
@@ -109,8 +107,7 @@ static int file_same(const char *a, const char *b, int *same, pk_err *e)
     return st;
 }
 
-static int trees_same(const char *a, const char *b, pk_err *e)
-{
+static int trees_same(const char *a, const char *b, pk_err *e) {
     pk_fslist la, lb;
     int st = pk_fs_walk(a, &la, e);
     if (st)
@@ -143,8 +140,7 @@ static int trees_same(const char *a, const char *b, pk_err *e)
     return st;
 }
 
-static int run_line(line *l, pk_err *e)
-{
+static int run_line(line *l, pk_err *e) {
     const char *cmd = l->words[1];
     if (!strcmp(cmd, "echo")) {
         for (int i = 2; i < l->nwords; i++)
@@ -160,8 +156,7 @@ static int run_line(line *l, pk_err *e)
     return pk_cli_run(l->nwords, l->words, 1, e);
 }
 
-int pk_script_run(const char *path, pk_err *e)
-{
+int pk_script_run(const char *path, pk_err *e) {
     FILE *f = fopen(path, "r");
     if (!f)
         return pk_fail_errno(e, PK_EIO, "cannot open %s", path);
@@ -193,8 +188,7 @@ int pk_script_run(const char *path, pk_err *e)
             if (rc)
                 *e = why;
             else
-                pk_fail(e, PK_ESCRIPT, "%s:%u: expected status %d, got 0", path, lineno,
-                        l->expect);
+                pk_fail(e, PK_ESCRIPT, "%s:%u: expected status %d, got 0", path, lineno, l->expect);
             st = rc ? rc : PK_ESCRIPT;
         }
     }

@@ -12,8 +12,7 @@
 
 /* Our own words for the errnos a user is likely to meet: the two libcs'
  * strerror texts differ, and the outputs of both builds must not. */
-static const char *reason(int err)
-{
+static const char *reason(int err) {
     switch (err) {
     case ENOENT: return "no such file or directory";
     case EEXIST: return "already exists";
@@ -29,8 +28,7 @@ static const char *reason(int err)
     }
 }
 
-int pk_fail(pk_err *e, int status, const char *fmt, ...)
-{
+int pk_fail(pk_err *e, int status, const char *fmt, ...) {
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(e->msg, sizeof e->msg, fmt, ap);
@@ -39,8 +37,7 @@ int pk_fail(pk_err *e, int status, const char *fmt, ...)
     return status;
 }
 
-int pk_fail_errno(pk_err *e, int status, const char *fmt, ...)
-{
+int pk_fail_errno(pk_err *e, int status, const char *fmt, ...) {
     int saved = errno;
     va_list ap;
     va_start(ap, fmt);
@@ -52,8 +49,7 @@ int pk_fail_errno(pk_err *e, int status, const char *fmt, ...)
     return status;
 }
 
-int pk_buf_reserve(pk_buf *b, size_t extra, pk_err *e)
-{
+int pk_buf_reserve(pk_buf *b, size_t extra, pk_err *e) {
     if (b->cap - b->len >= extra)
         return PK_OK;
     size_t want = b->len + extra;
@@ -70,8 +66,7 @@ int pk_buf_reserve(pk_buf *b, size_t extra, pk_err *e)
     return PK_OK;
 }
 
-int pk_buf_append(pk_buf *b, const void *p, size_t n, pk_err *e)
-{
+int pk_buf_append(pk_buf *b, const void *p, size_t n, pk_err *e) {
     if (n == 0)
         return PK_OK;
     int st = pk_buf_reserve(b, n, e);
@@ -82,61 +77,47 @@ int pk_buf_append(pk_buf *b, const void *p, size_t n, pk_err *e)
     return PK_OK;
 }
 
-int pk_buf_put_u8(pk_buf *b, uint8_t v, pk_err *e)
-{
-    return pk_buf_append(b, &v, 1, e);
-}
+int pk_buf_put_u8(pk_buf *b, uint8_t v, pk_err *e) { return pk_buf_append(b, &v, 1, e); }
 
-int pk_buf_put_u16(pk_buf *b, uint16_t v, pk_err *e)
-{
+int pk_buf_put_u16(pk_buf *b, uint16_t v, pk_err *e) {
     uint8_t t[2] = {(uint8_t)v, (uint8_t)(v >> 8)};
     return pk_buf_append(b, t, 2, e);
 }
 
-int pk_buf_put_u32(pk_buf *b, uint32_t v, pk_err *e)
-{
+int pk_buf_put_u32(pk_buf *b, uint32_t v, pk_err *e) {
     uint8_t t[4];
     pk_put_u32(t, v);
     return pk_buf_append(b, t, 4, e);
 }
 
-int pk_buf_put_u64(pk_buf *b, uint64_t v, pk_err *e)
-{
+int pk_buf_put_u64(pk_buf *b, uint64_t v, pk_err *e) {
     uint8_t t[8];
     pk_put_u64(t, v);
     return pk_buf_append(b, t, 8, e);
 }
 
-void pk_buf_free(pk_buf *b)
-{
+void pk_buf_free(pk_buf *b) {
     free(b->data);
     b->data = NULL;
     b->len = b->cap = 0;
 }
 
-uint16_t pk_get_u16(const uint8_t *p)
-{
-    return (uint16_t)(p[0] | p[1] << 8);
-}
+uint16_t pk_get_u16(const uint8_t *p) { return (uint16_t)(p[0] | p[1] << 8); }
 
-uint32_t pk_get_u32(const uint8_t *p)
-{
+uint32_t pk_get_u32(const uint8_t *p) {
     return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
-uint64_t pk_get_u64(const uint8_t *p)
-{
+uint64_t pk_get_u64(const uint8_t *p) {
     return (uint64_t)pk_get_u32(p) | (uint64_t)pk_get_u32(p + 4) << 32;
 }
 
-void pk_put_u32(uint8_t *p, uint32_t v)
-{
+void pk_put_u32(uint8_t *p, uint32_t v) {
     for (int i = 0; i < 4; i++)
         p[i] = (uint8_t)(v >> (8 * i));
 }
 
-void pk_put_u64(uint8_t *p, uint64_t v)
-{
+void pk_put_u64(uint8_t *p, uint64_t v) {
     pk_put_u32(p, (uint32_t)v);
     pk_put_u32(p + 4, (uint32_t)(v >> 32));
 }
