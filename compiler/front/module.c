@@ -1,5 +1,5 @@
 /*
- * module.c — releasing a decoded module, and the public w2n_validate().
+ * module.c — releasing a decoded module.
  *
  * w2n_module_free accepts a module in any state decode can leave it in: the
  * counts say how many entries of each array were filled, and arrays beyond
@@ -9,7 +9,6 @@
 #include <string.h>
 
 #include "module.h"
-#include "w2n/compiler.h"
 
 void w2n_module_free(w2n_module *m) {
     if (!m)
@@ -54,19 +53,4 @@ void w2n_module_free(w2n_module *m) {
     }
     free(m->module_name);
     memset(m, 0, sizeof *m);
-}
-
-w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err) {
-    return w2n_validate_features(wasm, size, w2n_features_default(), err);
-}
-
-w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,
-                                 w2n_error *err) {
-    w2n_module m;
-    w2n_status st = w2n_decode_features(wasm, size, features, &m, err);
-    if (st != W2N_OK)
-        return st;
-    st = w2n_validate_module(&m, err);
-    w2n_module_free(&m);
-    return st;
 }

@@ -1,8 +1,9 @@
 /*
  * lower.h — state shared by the files that lower Wasm to LLVM IR.
  *
- * lower.c drives one function at a time: it keeps the operand stack of LLVM
- * values and the control stack, and hands each instruction to the file of its
+ * lower_function.c drives one function at a time: it keeps the control
+ * stack, lower_core.c the operand stack of LLVM values and the services every
+ * family uses, lower_trap.c the trap blocks; and hands each instruction to the file of its
  * family (lower_control.c, lower_numeric.c, lower_memory.c, lower_call.c,
  * lower_table.c, lower_simd.c).  A family function returns true when it
  * handled the opcode.  The input is validated before lowering, so the
@@ -162,7 +163,7 @@ typedef struct w2n_lower_func {
     bool rethrown_scanned;
 } w2n_lower_func;
 
-/* ---- operand stack (lower.c) ------------------------------------------------ */
+/* ---- operand stack (lower_core.c) ------------------------------------------- */
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
@@ -174,11 +175,14 @@ void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n);
  * the runtime helpers take addresses and lengths (zero-extending an i32). */
 void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsigned wide);
 
-/* ---- helpers (lower.c) ---------------------------------------------------- */
+/* ---- helpers (lower_core.c; traps in lower_trap.c) ------------------------- */
 /* An i32 constant (indices of tables, memories, segments passed to helpers). */
 LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v);
 /* LLVM type of a Wasm value type. */
 LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype);
+/* Fill lm's LLVM types (t_i32, ...) and alias-class metadata (lower_core.c). */
+void w2n_lower_init_types(w2n_lower_module *lm);
+void w2n_lower_init_metadata(w2n_lower_module *lm);
 /* Branch to a shared cold block that calls helpers->trap(vmctx, code) when cond. */
 void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code);
 /* The same, naming an element index in the message ("uninitialized element 2"). */
@@ -205,6 +209,10 @@ bool w2n_lower_guard_bounds(const w2n_lower_module *lm);
 /* Keep a store to other Wasm-visible state (a global, a table element) in
  * program order with the guard-mode memory accesses around it. */
 void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store);
+/* Add the enum attribute `name` to function fn. */
+void w2n_lower_fn_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name);
+/* Mark a function to be compiled without optimisation (optnone, noinline). */
+void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 
 /* ---- the drivers ---------------------------------------------------------------- */
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
@@ -212,8 +220,6 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
 /* Lower every body, then the trampolines, adapters and symbol arrays. */
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
-/* Mark a function to be compiled without optimisation (optnone, noinline). */
-void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
 void w2n_lower_entries(w2n_lower_module *lm);
@@ -223,9 +229,9 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or
- * the body ends (lower.c). */
+ * the body ends (lower_function.c). */
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
-/* Lower one instruction, skipping dead code (lower.c). */
+/* Lower one instruction, skipping dead code (lower_function.c). */
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
 /* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
@@ -280,7 +286,7 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 /* Every HANDLER named in opcodes.def, declared from the table itself, so a new
  * row's function needs no declaration here.  The families: lower_control.c
  * (control, drop, select), lower_numeric.c, lower_memory.c (loads, stores,
- * memory.*), lower.c (w2n_lower_variable: locals, globals), lower_call.c,
+ * memory.*), lower_function.c (w2n_lower_variable: locals, globals), lower_call.c,
  * lower_table.c (tables, references), lower_simd.c, lower_simd_memory.c;
  * w2n_lower_unsupported for rows of features w2n does not implement. */
 #define W2N_OP(prefix, code, id, name, imm, sig, size, feature, handler) \

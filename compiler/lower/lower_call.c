@@ -170,12 +170,6 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     push_results(f, result, type);
 }
 
-/* vmctx->funcs[index]: the w2n_func record of any function. */
-LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
-    LLVMValueRef funcs = w2n_lower_vmctx_field(f, W2N_VMCTX_FUNCS);
-    return w2n_lower_fixed_ptr(f, funcs, (uint64_t)index * 8);
-}
-
 /* call or return_call of function `index`: a defined function directly, an
  * imported one through its record, whose code is another instance's function
  * or this module's import adapter, both with the Wasm function's signature. */

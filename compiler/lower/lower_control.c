@@ -8,7 +8,7 @@
  * block per distinct target, so each phi sees each predecessor once.
  *
  * After br, br_table, return and unreachable the rest of the block is dead;
- * lower.c skips it and this file only closes it at the matching end/else.
+ * lower_function.c skips it and this file only closes it at the matching end/else.
  */
 #include <llvm-c/DebugInfo.h>
 

@@ -235,21 +235,6 @@ static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in)
     w2n_lower_tbaa(lm, st, lm->tbaa_memory);
 }
 
-LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRef ret,
-                                   LLVMValueRef *args, unsigned nargs) {
-    w2n_lower_module *lm = f->lm;
-    LLVMTypeRef params[8];
-    LLVMValueRef all[8];
-    params[0] = lm->t_ptr;
-    all[0] = f->vmctx;
-    for (unsigned i = 0; i < nargs; i++) {
-        params[i + 1] = LLVMTypeOf(args[i]);
-        all[i + 1] = args[i];
-    }
-    LLVMTypeRef fty = LLVMFunctionType(ret, params, nargs + 1, 0);
-    return LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
-}
-
 static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef args[6];

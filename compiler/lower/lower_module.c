@@ -14,42 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static LLVMValueRef tbaa_type(w2n_lower_module *lm, LLVMMetadataRef root, const char *name) {
-    LLVMMetadataRef ops[3] = {LLVMMDStringInContext2(lm->ctx, name, strlen(name)), root,
-                              LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
-    LLVMMetadataRef type = LLVMMDNodeInContext2(lm->ctx, ops, 3);
-    LLVMMetadataRef tag_ops[3] = {type, type, LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
-    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, tag_ops, 3));
-}
-
-static void init_tbaa(w2n_lower_module *lm) {
-    const char *root_name = "w2n alias classes";
-    LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, root_name, strlen(root_name));
-    LLVMMetadataRef root = LLVMMDNodeInContext2(lm->ctx, &name, 1);
-    lm->tbaa_memory = tbaa_type(lm, root, "linear memory");
-    lm->tbaa_vmctx = tbaa_type(lm, root, "vmctx");
-    lm->tbaa_runtime = tbaa_type(lm, root, "runtime state");
-    lm->tbaa_global = tbaa_type(lm, root, "globals");
-    lm->tbaa_table = tbaa_type(lm, root, "table elements");
-    lm->md_kind_tbaa = LLVMGetMDKindIDInContext(lm->ctx, "tbaa", 4);
-    lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
-    lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);
-}
-
-static void init_types(w2n_lower_module *lm) {
-    LLVMContextRef c = lm->ctx;
-    lm->t_void = LLVMVoidTypeInContext(c);
-    lm->t_i1 = LLVMInt1TypeInContext(c);
-    lm->t_i8 = LLVMInt8TypeInContext(c);
-    lm->t_i16 = LLVMInt16TypeInContext(c);
-    lm->t_i32 = LLVMInt32TypeInContext(c);
-    lm->t_i64 = LLVMInt64TypeInContext(c);
-    lm->t_f32 = LLVMFloatTypeInContext(c);
-    lm->t_f64 = LLVMDoubleTypeInContext(c);
-    lm->t_ptr = LLVMPointerTypeInContext(c, 0);
-    lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
-}
-
 /* The native signature of a Wasm function type (abi.h). */
 static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
     LLVMTypeRef *params = w2n_xcalloc((size_t)t->nparams + 1, sizeof *params);
@@ -73,12 +37,6 @@ static LLVMTypeRef native_fn_type(w2n_lower_module *lm, const w2n_functype *t) {
     return fty;
 }
 
-static void add_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name) {
-    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(lm->ctx, kind, 0));
-}
-
 static void add_string_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name,
                             const char *value) {
     LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
@@ -100,12 +58,6 @@ static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
     add_string_attr(lm, fn, "stack-probe-size", W2N_STACK_PROBE_SIZE_TEXT);
 }
 
-/* optnone needs noinline: a copy inlined elsewhere would be optimised. */
-void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
-    add_attr(lm, fn, "optnone");
-    add_attr(lm, fn, "noinline");
-}
-
 /* Without exceptions no Wasm frame is ever unwound (traps longjmp past
  * them): nounwind.  With them, every function gets unwind tables and the
  * personality routine, so a throw can pass through it to a handler
@@ -113,7 +65,7 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
  * that names the routine. */
 static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
     if (!lm->eh) {
-        add_attr(lm, fn, "nounwind");
+        w2n_lower_fn_attr(lm, fn, "nounwind");
         return;
     }
     unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
@@ -155,8 +107,8 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
     lm->opts = opts;
     lm->ctx = ctx;
     lm->mod = mod;
-    init_types(lm);
-    init_tbaa(lm);
+    w2n_lower_init_types(lm);
+    w2n_lower_init_metadata(lm);
     lm->target = w2n_target_find(opts ? opts->target : NULL);
     lm->eh = w2n_lower_module_uses_eh(m);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);

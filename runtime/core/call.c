@@ -54,6 +54,15 @@ static uintptr_t compute_limit(const w2n_store *store) {
     return limit;
 }
 
+/* The limit is store-wide; compiled code reads each instance's copy. */
+static void set_stack_limit(w2n_store *s, uintptr_t limit) {
+    if (s->stack_limit == limit)
+        return;
+    s->stack_limit = limit;
+    for (w2n_instance *i = s->instances; i; i = i->next)
+        i->vmctx.stack_limit = limit;
+}
+
 w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_error *err) {
     uint64_t frame = w2n_frame_bytes(meta->max_frame, meta->max_frame_vlenb,
                                      meta->max_frame_vlenb ? w2n_arch_vector_bytes() : 0);
@@ -71,7 +80,7 @@ w2n_status w2n_call_admit_frames(w2n_store *store, const w2n_meta *meta, w2n_err
     store->frame_reserve = frame;
     /* Instantiated from inside a call: the running chain must keep the room. */
     if (store->depth > 0 && store->stack_limit < floor)
-        w2n_store_set_stack_limit(store, floor);
+        set_stack_limit(store, floor);
     return W2N_OK;
 }
 
@@ -104,7 +113,7 @@ w2n_status w2n_call_tramp(w2n_store *store, w2n_tramp_fn tramp, w2n_vmctx *vmctx
             }
             return W2N_ERR_TRAP;
         }
-        w2n_store_set_stack_limit(store, compute_limit(store));
+        set_stack_limit(store, compute_limit(store));
     } else {
         w2n_stack_low(); /* the fault handler needs this thread's stack end */
     }

@@ -210,8 +210,6 @@ static inline w2n_instance *w2n_instance_of(w2n_vmctx *vmctx) {
 
 /* Free one instance's own allocations (not its imports). */
 void w2n_instance_destroy(w2n_instance *inst);
-/* Fill a store-wide stack limit into every instance of the store. */
-void w2n_store_set_stack_limit(w2n_store *store, uintptr_t limit);
 
 /* ---- resource limits (limits.c) -------------------------------------------------------
  * W2N_OK, or W2N_ERR_LIMIT with *err (may be NULL) naming the limit.  They

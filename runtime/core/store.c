@@ -56,11 +56,3 @@ void w2n_store_free(w2n_store *s) {
     w2n_exception_free_all(s);
     free(s);
 }
-
-void w2n_store_set_stack_limit(w2n_store *s, uintptr_t limit) {
-    if (s->stack_limit == limit)
-        return;
-    s->stack_limit = limit;
-    for (w2n_instance *i = s->instances; i; i = i->next)
-        i->vmctx.stack_limit = limit;
-}

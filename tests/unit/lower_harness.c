@@ -1,5 +1,6 @@
 /*
- * lower_harness.c — a stand-in for lower.c that runs one instruction at a time.
+ * lower_harness.c — a stand-in for the lowering's driver
+ * (lower_function.c, lower_trap.c) that runs one instruction at a time.
  *
  * Implements the parts of lower.h the numeric and SIMD lowerings call (the
  * operand stack, traps, intrinsics, value types, memory addresses) in the
@@ -8,8 +9,9 @@
  * code instead, so a test sees which trap fired without unwinding.
  *
  * Included by the test files (the test build compiles only test_*.c); the
- * lowering files under test are compiled into the same executable, and
- * lower.c is not linked, so no symbol is defined twice.
+ * lowering files under test and lower_core.c (the services every family
+ * uses) are compiled into the same executable, and the driver is not linked,
+ * so no symbol is defined twice.
  *
  * Environment: W2N_LH_OPT=O0..O3 (default O2) picks the pass pipeline run
  * before JIT; W2N_LH_CPU=name (or "native") sets target-cpu, e.g. to test the
@@ -52,42 +54,9 @@ struct lh_harness {
     uint8_t *memory;
 };
 
-/* ---- the lower.h API, minimal ---------------------------------------------- */
-
-void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
-    if (f->sp == f->stack_cap) {
-        f->stack_cap = f->stack_cap ? 2 * f->stack_cap : 16;
-        f->stack = realloc(f->stack, f->stack_cap * sizeof *f->stack);
-    }
-    f->stack[f->sp++] = v;
-}
-
-LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
-    if (f->sp == 0) {
-        fprintf(stderr, "lower_harness: operand stack underflow\n");
-        abort();
-    }
-    return f->stack[--f->sp];
-}
-
-LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
-    if (depth >= f->sp) {
-        fprintf(stderr, "lower_harness: peek below the stack\n");
-        abort();
-    }
-    return f->stack[f->sp - 1 - depth];
-}
-
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
-    switch (valtype) {
-    case W2N_I32: return lm->t_i32;
-    case W2N_I64: return lm->t_i64;
-    case W2N_F32: return lm->t_f32;
-    case W2N_F64: return lm->t_f64;
-    case W2N_V128: return lm->t_v128;
-    default: return lm->t_ptr;
-    }
-}
+/* ---- the lower.h API, minimal ----------------------------------------------
+ * The operand stack, value types, metadata and intrinsics are the real ones
+ * (compiler/lower/lower_core.c); traps and memory addresses are the harness's. */
 
 static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
     if (!f->trap_blocks[code]) {
@@ -112,22 +81,6 @@ void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
     LLVMPositionBuilderAtEnd(f->b, LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "dead"));
 }
 
-LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
-                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs) {
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    if (!id) {
-        fprintf(stderr, "lower_harness: unknown intrinsic %s\n", name);
-        abort();
-    }
-    LLVMValueRef decl = LLVMGetIntrinsicDeclaration(f->lm->mod, id, overloads, noverloads);
-    LLVMTypeRef ty = LLVMIntrinsicGetType(f->lm->ctx, id, overloads, noverloads);
-    return LLVMBuildCall2(f->b, ty, decl, args, nargs, "");
-}
-
-void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag) {
-    (void)lm, (void)inst, (void)tag;
-}
-
 /* Explicit bounds check against the harness memory (third parameter), the
  * only one: every memory index names it. */
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
@@ -143,12 +96,6 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
     return LLVMBuildGEP2(f->b, lm->t_i8, LLVMGetParam(f->fn, 2), &ea, 1, "");
 }
 
-/* The harness checks bounds explicitly: accesses are plain loads and stores. */
-bool w2n_lower_guard_bounds(const w2n_lower_module *lm) {
-    (void)lm;
-    return false;
-}
-
 /* The harness checks bounds explicitly, so stores need no probe. */
 LLVMValueRef w2n_lower_mem_store_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
                                          uint64_t offset, unsigned size) {
@@ -162,20 +109,6 @@ bool w2n_lower_mem_volatile(const w2n_lower_func *f) {
 }
 
 /* ---- building one test function -------------------------------------------- */
-
-static void init_types(w2n_lower_module *lm) {
-    LLVMContextRef c = lm->ctx;
-    lm->t_void = LLVMVoidTypeInContext(c);
-    lm->t_i1 = LLVMInt1TypeInContext(c);
-    lm->t_i8 = LLVMInt8TypeInContext(c);
-    lm->t_i16 = LLVMInt16TypeInContext(c);
-    lm->t_i32 = LLVMInt32TypeInContext(c);
-    lm->t_i64 = LLVMInt64TypeInContext(c);
-    lm->t_f32 = LLVMFloatTypeInContext(c);
-    lm->t_f64 = LLVMDoubleTypeInContext(c);
-    lm->t_ptr = LLVMPointerTypeInContext(c, 0);
-    lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
-}
 
 bool w2n_lower_numeric(w2n_lower_func *f, const w2n_instr *in);
 bool w2n_lower_simd(w2n_lower_func *f, const w2n_instr *in);
@@ -234,7 +167,7 @@ static LLVMModuleRef build(lh_harness *h, const w2n_instr *ins, unsigned nins,
         if (in->op == W2N_OP_LOCAL_GET && in->imm.index < nparams) {
             w2n_lower_push(&f, pv[in->imm.index]);
         } else if (in->op == W2N_OP_SELECT || in->op == W2N_OP_SELECT_T) {
-            /* lower.c's job in the compiler; here only so tests can combine. */
+            /* lower_function.c's job in the compiler; here only so tests can combine. */
             LLVMValueRef c = w2n_lower_pop(&f), y = w2n_lower_pop(&f), x = w2n_lower_pop(&f);
             LLVMValueRef nz = LLVMBuildICmp(f.b, LLVMIntNE, c, LLVMConstNull(lm->t_i32), "");
             w2n_lower_push(&f, LLVMBuildSelect(f.b, nz, x, y, ""));
@@ -312,8 +245,13 @@ lh_harness *lh_create(void) {
     LLVMInitializeNativeAsmPrinter();
     lh_harness *h = calloc(1, sizeof *h);
     h->memory = calloc(1, LH_MEMORY_SIZE);
+    /* Explicit bounds checks (w2n_lower_mem_address below), so no access is
+     * volatile and no store is ordered (w2n_lower_guard_bounds). */
+    static const w2n_compile_options explicit_bounds = {.bounds = W2N_BOUNDS_EXPLICIT};
+    h->lm.opts = &explicit_bounds;
     h->lm.ctx = LLVMContextCreate();
-    init_types(&h->lm);
+    w2n_lower_init_types(&h->lm);
+    w2n_lower_init_metadata(&h->lm);
 
     LLVMModuleRef root = LLVMModuleCreateWithNameInContext("lh_root", h->lm.ctx);
     h->triple = LLVMGetDefaultTargetTriple();

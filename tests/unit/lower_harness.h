@@ -5,7 +5,7 @@
  * lower_simd.c and lower_simd_memory.c straight into their executable
  * together with lower_harness.c, which gives the lower.h API (operand stack,
  * traps, intrinsics, memory addresses) its own small implementation.  They do
- * not link lower.c, so these files are tested in isolation and bit-exactly.
+ * not link lower_function.c, so these files are tested in isolation and bit-exactly.
  *
  * Each instruction becomes an LLVM function
  *     i32 fn(ptr args, ptr result, ptr memory)

@@ -1,5 +1,6 @@
 /*
- * lower.c — the per-function driver of the lowering, and its shared helpers.
+ * lower_function.c — the per-function driver of the lowering: traps, locals and
+ * globals, the entry block, and the dispatch of each instruction.
  *
  * For each defined function it builds the entry block (locals as allocas,
  * which mem2reg promotes; the stack-limit check), then reads the body one
@@ -18,178 +19,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- operand stack ---------------------------------------------------------- */
-
-void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
-    if (f->sp == f->stack_cap) {
-        f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
-        f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);
-    }
-    f->stack[f->sp++] = v;
-}
-
-LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
-    W2N_ASSERT(f->sp > 0);
-    return f->stack[--f->sp];
-}
-
-LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type) {
-    LLVMValueRef v = w2n_lower_pop(f);
-    W2N_ASSERT(LLVMTypeOf(v) == type);
-    return v;
-}
-
-LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
-    W2N_ASSERT(depth < f->sp);
-    return f->stack[f->sp - 1 - depth];
-}
-
-void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n) {
-    for (unsigned i = n; i-- > 0;)
-        out[i] = w2n_lower_pop(f);
-}
-
-void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsigned wide) {
-    w2n_lower_pop_n(f, out, n);
-    for (unsigned i = 0; i < n; i++)
-        if ((wide & (1u << i)) && LLVMTypeOf(out[i]) != f->lm->t_i64)
-            out[i] = LLVMBuildZExt(f->b, out[i], f->lm->t_i64, "");
-}
-
-LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v) {
-    return LLVMConstInt(f->lm->t_i32, v, 0);
-}
-
-/* ---- types and metadata ------------------------------------------------------- */
-
-LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
-    switch (valtype) {
-    case W2N_I32: return lm->t_i32;
-    case W2N_I64: return lm->t_i64;
-    case W2N_F32: return lm->t_f32;
-    case W2N_F64: return lm->t_f64;
-    case W2N_V128: return lm->t_v128;
-    default: return lm->t_ptr; /* funcref, externref */
-    }
-}
-
-void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag) {
-    LLVMSetMetadata(inst, lm->md_kind_tbaa, tag);
-}
-
-static LLVMValueRef empty_md(w2n_lower_module *lm) {
-    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, NULL, 0));
-}
-
-void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load) {
-    LLVMSetMetadata(load, lm->md_kind_invariant, empty_md(lm));
-}
-
-bool w2n_lower_guard_bounds(const w2n_lower_module *lm) {
-    return lm->opts->bounds != W2N_BOUNDS_EXPLICIT;
-}
-
-/* A guard-mode access may fault, but LLVM may assume that execution goes on
- * past a volatile access: it would delete a global store that a later one
- * overwrites, or move a store across the access, so a trap would leave the
- * wrong state behind.  Volatile accesses keep their order among themselves,
- * so the store becomes volatile too.  (Explicit mode traps through a call,
- * which already orders stores.) */
-void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store) {
-    if (w2n_lower_guard_bounds(f->lm))
-        LLVMSetVolatile(store, 1);
-}
-
-LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, base, &idx, 1, "");
-    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
-    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, v);
-    return v;
-}
-
-LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
-    LLVMValueRef v = w2n_lower_fixed_ptr(f, f->vmctx, offset);
-    LLVMSetMetadata(v, f->lm->md_kind_nonnull, empty_md(f->lm));
-    return v;
-}
-
-LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index) {
-    return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_HELPERS), (uint64_t)index * 8);
-}
-
-LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
-                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs) {
-    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
-    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->lm->mod, id, overloads, noverloads);
-    LLVMTypeRef ty = LLVMIntrinsicGetType(f->lm->ctx, id, overloads, noverloads);
-    return LLVMBuildCall2(f->b, ty, fn, args, nargs, "");
-}
-
-/* ---- traps ------------------------------------------------------------------------ */
-
-/* End the current block in a call to a trap helper, which never returns. */
-static void end_in_trap_call(w2n_lower_func *f, unsigned helper, LLVMValueRef *args,
-                             unsigned nargs) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef call = w2n_lower_call_helper(f, helper, lm->t_void, args, nargs);
-    LLVMAddCallSiteAttribute(
-        call, LLVMAttributeFunctionIndex,
-        LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("noreturn", 8), 0));
-    LLVMAddCallSiteAttribute(
-        call, LLVMAttributeFunctionIndex,
-        LLVMCreateEnumAttribute(lm->ctx, LLVMGetEnumAttributeKindForName("cold", 4), 0));
-    LLVMBuildUnreachable(f->b);
-}
-
-/* Branch to `trap` when cond holds, telling the optimiser it is unlikely so
- * the hot path stays straight; continue in a new block. */
-static void branch_unlikely(w2n_lower_func *f, LLVMValueRef cond, LLVMBasicBlockRef trap) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef expect_args[2] = {cond, LLVMConstInt(lm->t_i1, 0, 0)};
-    LLVMTypeRef i1 = lm->t_i1;
-    cond = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
-    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "ok");
-    LLVMBuildCondBr(f->b, cond, trap, cont);
-    LLVMPositionBuilderAtEnd(f->b, cont);
-}
-
-/* One cold block per trap code and function: helpers->trap(vmctx, code). */
-static LLVMBasicBlockRef trap_block(w2n_lower_func *f, w2n_trap_code code) {
-    if (f->trap_blocks[code])
-        return f->trap_blocks[code];
-    LLVMBasicBlockRef saved = LLVMGetInsertBlock(f->b);
-    LLVMBasicBlockRef bb = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "trap");
-    LLVMPositionBuilderAtEnd(f->b, bb);
-    LLVMValueRef arg = LLVMConstInt(f->lm->t_i32, code, 0);
-    end_in_trap_call(f, W2N_HELPER_TRAP, &arg, 1);
-    LLVMPositionBuilderAtEnd(f->b, saved);
-    f->trap_blocks[code] = bb;
-    return bb;
-}
-
-void w2n_lower_trap_if(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code) {
-    branch_unlikely(f, cond, trap_block(f, code));
-}
-
-/* A block per site: the index differs from site to site. */
-void w2n_lower_trap_if_index(w2n_lower_func *f, LLVMValueRef cond, w2n_trap_code code,
-                             LLVMValueRef index) {
-    LLVMBasicBlockRef trap = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "trap_index");
-    branch_unlikely(f, cond, trap);
-    LLVMBasicBlockRef cont = LLVMGetInsertBlock(f->b);
-    LLVMPositionBuilderAtEnd(f->b, trap);
-    LLVMValueRef args[2] = {LLVMConstInt(f->lm->t_i32, code, 0), index};
-    end_in_trap_call(f, W2N_HELPER_TRAP_INDEX, args, 2);
-    LLVMPositionBuilderAtEnd(f->b, cont);
-}
-
-void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code) {
-    LLVMBuildBr(f->b, trap_block(f, code));
-}
 
 /* ---- locals and globals ---------------------------------------------------------- */
 
@@ -266,18 +95,6 @@ static void stack_check(w2n_lower_func *f) {
     w2n_lower_tbaa(lm, limit, lm->tbaa_vmctx);
     LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, sp, limit, "");
     w2n_lower_trap_if(f, below, W2N_TRAP_STACK_EXHAUSTED);
-}
-
-void w2n_lower_interrupt_check(w2n_lower_func *f) {
-    w2n_lower_module *lm = f->lm;
-    if (!lm->opts->interruptible)
-        return;
-    LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_INTERRUPT, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
-    LLVMValueRef flag = LLVMBuildLoad2(f->b, lm->t_i32, addr, "interrupt");
-    LLVMSetVolatile(flag, 1);
-    LLVMValueRef set = LLVMBuildICmp(f->b, LLVMIntNE, flag, LLVMConstInt(lm->t_i32, 0, 0), "");
-    w2n_lower_trap_if(f, set, W2N_TRAP_INTERRUPTED);
 }
 
 /* Does the body call a function (call or call_indirect)? */

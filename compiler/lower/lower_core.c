@@ -1,0 +1,202 @@
+/*
+ * lower_core.c — the services of the lowering that every instruction family
+ * uses and that need nothing of the function driver: the operand stack, the
+ * LLVM types of Wasm values, alias-class metadata and intrinsic calls.
+ *
+ * It is its own file so that the unit harness (tests/unit/lower_harness.c),
+ * which runs single instructions of the families without the driver, links
+ * these services instead of copying them.
+ */
+#include "lower.h"
+#include "w2n_assert.h"
+
+#include <string.h>
+
+/* ---- operand stack ---------------------------------------------------------- */
+
+void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
+    if (f->sp == f->stack_cap) {
+        f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
+        f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);
+    }
+    f->stack[f->sp++] = v;
+}
+
+LLVMValueRef w2n_lower_pop(w2n_lower_func *f) {
+    W2N_ASSERT(f->sp > 0);
+    return f->stack[--f->sp];
+}
+
+LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type) {
+    LLVMValueRef v = w2n_lower_pop(f);
+    W2N_ASSERT(LLVMTypeOf(v) == type);
+    return v;
+}
+
+LLVMValueRef w2n_lower_peek(w2n_lower_func *f, size_t depth) {
+    W2N_ASSERT(depth < f->sp);
+    return f->stack[f->sp - 1 - depth];
+}
+
+void w2n_lower_pop_n(w2n_lower_func *f, LLVMValueRef *out, unsigned n) {
+    for (unsigned i = n; i-- > 0;)
+        out[i] = w2n_lower_pop(f);
+}
+
+void w2n_lower_pop_n_wide(w2n_lower_func *f, LLVMValueRef *out, unsigned n, unsigned wide) {
+    w2n_lower_pop_n(f, out, n);
+    for (unsigned i = 0; i < n; i++)
+        if ((wide & (1u << i)) && LLVMTypeOf(out[i]) != f->lm->t_i64)
+            out[i] = LLVMBuildZExt(f->b, out[i], f->lm->t_i64, "");
+}
+
+LLVMValueRef w2n_lower_u32(w2n_lower_func *f, uint32_t v) {
+    return LLVMConstInt(f->lm->t_i32, v, 0);
+}
+
+/* ---- types and metadata ------------------------------------------------------- */
+
+LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
+    switch (valtype) {
+    case W2N_I32: return lm->t_i32;
+    case W2N_I64: return lm->t_i64;
+    case W2N_F32: return lm->t_f32;
+    case W2N_F64: return lm->t_f64;
+    case W2N_V128: return lm->t_v128;
+    default: return lm->t_ptr; /* funcref, externref */
+    }
+}
+
+void w2n_lower_tbaa(w2n_lower_module *lm, LLVMValueRef inst, LLVMValueRef tag) {
+    LLVMSetMetadata(inst, lm->md_kind_tbaa, tag);
+}
+
+static LLVMValueRef empty_md(w2n_lower_module *lm) {
+    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, NULL, 0));
+}
+
+void w2n_lower_invariant(w2n_lower_module *lm, LLVMValueRef load) {
+    LLVMSetMetadata(load, lm->md_kind_invariant, empty_md(lm));
+}
+
+static LLVMValueRef tbaa_type(w2n_lower_module *lm, LLVMMetadataRef root, const char *name) {
+    LLVMMetadataRef ops[3] = {LLVMMDStringInContext2(lm->ctx, name, strlen(name)), root,
+                              LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
+    LLVMMetadataRef type = LLVMMDNodeInContext2(lm->ctx, ops, 3);
+    LLVMMetadataRef tag_ops[3] = {type, type, LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 0, 0))};
+    return LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, tag_ops, 3));
+}
+
+void w2n_lower_init_metadata(w2n_lower_module *lm) {
+    const char *root_name = "w2n alias classes";
+    LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, root_name, strlen(root_name));
+    LLVMMetadataRef root = LLVMMDNodeInContext2(lm->ctx, &name, 1);
+    lm->tbaa_memory = tbaa_type(lm, root, "linear memory");
+    lm->tbaa_vmctx = tbaa_type(lm, root, "vmctx");
+    lm->tbaa_runtime = tbaa_type(lm, root, "runtime state");
+    lm->tbaa_global = tbaa_type(lm, root, "globals");
+    lm->tbaa_table = tbaa_type(lm, root, "table elements");
+    lm->md_kind_tbaa = LLVMGetMDKindIDInContext(lm->ctx, "tbaa", 4);
+    lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
+    lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);
+}
+
+void w2n_lower_init_types(w2n_lower_module *lm) {
+    LLVMContextRef c = lm->ctx;
+    lm->t_void = LLVMVoidTypeInContext(c);
+    lm->t_i1 = LLVMInt1TypeInContext(c);
+    lm->t_i8 = LLVMInt8TypeInContext(c);
+    lm->t_i16 = LLVMInt16TypeInContext(c);
+    lm->t_i32 = LLVMInt32TypeInContext(c);
+    lm->t_i64 = LLVMInt64TypeInContext(c);
+    lm->t_f32 = LLVMFloatTypeInContext(c);
+    lm->t_f64 = LLVMDoubleTypeInContext(c);
+    lm->t_ptr = LLVMPointerTypeInContext(c, 0);
+    lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
+}
+
+/* ---- bounds mode ------------------------------------------------------------- */
+
+bool w2n_lower_guard_bounds(const w2n_lower_module *lm) {
+    return lm->opts->bounds != W2N_BOUNDS_EXPLICIT;
+}
+
+/* A guard-mode access may fault, but LLVM may assume that execution goes on
+ * past a volatile access: it would delete a global store that a later one
+ * overwrites, or move a store across the access, so a trap would leave the
+ * wrong state behind.  Volatile accesses keep their order among themselves,
+ * so the store becomes volatile too.  (Explicit mode traps through a call,
+ * which already orders stores.) */
+void w2n_lower_ordered_store(w2n_lower_func *f, LLVMValueRef store) {
+    if (w2n_lower_guard_bounds(f->lm))
+        LLVMSetVolatile(store, 1);
+}
+
+/* ---- function attributes --------------------------------------------------------- */
+
+void w2n_lower_fn_attr(w2n_lower_module *lm, LLVMValueRef fn, const char *name) {
+    unsigned kind = LLVMGetEnumAttributeKindForName(name, strlen(name));
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, kind, 0));
+}
+
+/* optnone needs noinline: a copy inlined elsewhere would be optimised. */
+void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
+    w2n_lower_fn_attr(lm, fn, "optnone");
+    w2n_lower_fn_attr(lm, fn, "noinline");
+}
+
+/* ---- the vmctx ------------------------------------------------------------------ */
+
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, base, &idx, 1, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
+    w2n_lower_invariant(lm, v);
+    return v;
+}
+
+LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
+    LLVMValueRef v = w2n_lower_fixed_ptr(f, f->vmctx, offset);
+    LLVMSetMetadata(v, f->lm->md_kind_nonnull, empty_md(f->lm));
+    return v;
+}
+
+LLVMValueRef w2n_lower_helper(w2n_lower_func *f, unsigned index) {
+    return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_HELPERS), (uint64_t)index * 8);
+}
+
+/* vmctx->funcs[index]: the w2n_func record of any function. */
+LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index) {
+    LLVMValueRef funcs = w2n_lower_vmctx_field(f, W2N_VMCTX_FUNCS);
+    return w2n_lower_fixed_ptr(f, funcs, (uint64_t)index * 8);
+}
+
+/* Call runtime helper `index` (vmctx->helpers) with vmctx and args. */
+LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRef ret,
+                                   LLVMValueRef *args, unsigned nargs) {
+    w2n_lower_module *lm = f->lm;
+    LLVMTypeRef params[8];
+    LLVMValueRef all[8];
+    params[0] = lm->t_ptr;
+    all[0] = f->vmctx;
+    for (unsigned i = 0; i < nargs; i++) {
+        params[i + 1] = LLVMTypeOf(args[i]);
+        all[i + 1] = args[i];
+    }
+    LLVMTypeRef fty = LLVMFunctionType(ret, params, nargs + 1, 0);
+    return LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
+}
+
+/* ---- intrinsics ---------------------------------------------------------------- */
+
+LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
+                                 unsigned noverloads, LLVMValueRef *args, unsigned nargs) {
+    unsigned id = LLVMLookupIntrinsicID(name, strlen(name));
+    W2N_ASSERT(id != 0);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->lm->mod, id, overloads, noverloads);
+    LLVMTypeRef ty = LLVMIntrinsicGetType(f->lm->ctx, id, overloads, noverloads);
+    return LLVMBuildCall2(f->b, ty, fn, args, nargs, "");
+}
