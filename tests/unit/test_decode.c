@@ -10,42 +10,7 @@
 #include "meta.h"
 #include "module.h"
 #include "opcodes.h"
-
-typedef struct buf {
-    uint8_t b[2048];
-    size_t n;
-} buf;
-
-static void put(buf *o, const void *p, size_t n) {
-    cr_assert_leq(o->n + n, sizeof o->b);
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void header(buf *o) {
-    static const uint8_t h[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
-    o->n = 0;
-    put(o, h, sizeof h);
-}
-
-static void section(buf *o, uint8_t id, const void *content, size_t n) {
-    cr_assert_lt(n, 128);
-    uint8_t hd[2] = {id, (uint8_t)n};
-    put(o, hd, 2);
-    put(o, content, n);
-}
-
-#define SEC(o, id, ...)                            \
-    do {                                           \
-        static const uint8_t c_[] = {__VA_ARGS__}; \
-        section((o), (id), c_, sizeof c_);         \
-    } while (0)
-
-#define RAW(o, ...)                                \
-    do {                                           \
-        static const uint8_t c_[] = {__VA_ARGS__}; \
-        put((o), c_, sizeof c_);                   \
-    } while (0)
+#include "module_kit.h"
 
 static w2n_status decode(const buf *o, w2n_module *m, w2n_error *err) {
     memset(err, 0, sizeof *err);

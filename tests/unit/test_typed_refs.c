@@ -10,6 +10,7 @@
 
 #include "module.h"
 #include "w2n/compiler.h"
+#include "module_kit.h"
 
 static w2n_valtype concrete(uint32_t index, bool nullable) {
     return w2n_valtype_ref(w2n_heaptype_concrete(index), nullable);
@@ -81,30 +82,6 @@ Test(typed_refs, subtyping) {
 }
 
 /* ---- modules --------------------------------------------------------------- */
-
-typedef struct buf {
-    uint8_t b[1024];
-    size_t n;
-} buf;
-
-static void put(buf *o, const void *p, size_t n) {
-    cr_assert_leq(o->n + n, sizeof o->b);
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void section(buf *o, uint8_t id, const uint8_t *content, size_t n) {
-    cr_assert_lt(n, 128);
-    uint8_t head[2] = {id, (uint8_t)n};
-    put(o, head, 2);
-    put(o, content, n);
-}
-
-#define SEC(o, id, ...)                            \
-    do {                                           \
-        static const uint8_t c_[] = {__VA_ARGS__}; \
-        section((o), (id), c_, sizeof c_);         \
-    } while (0)
 
 /* Type 0 (func), one function of it with one local of type (ref func)
  * (0x64 0x70), declared for ref.func, and `body` (its `end` included). */

@@ -11,45 +11,7 @@
 
 #include "module.h"
 #include "w2n/compiler.h"
-
-typedef struct buf {
-    uint8_t b[4096];
-    size_t n;
-} buf;
-
-static void put(buf *o, const void *p, size_t n) {
-    cr_assert_leq(o->n + n, sizeof o->b);
-    memcpy(o->b + o->n, p, n);
-    o->n += n;
-}
-
-static void put_u32(buf *o, uint32_t v) {
-    do {
-        uint8_t byte = v & 0x7F;
-        v >>= 7;
-        if (v)
-            byte |= 0x80;
-        put(o, &byte, 1);
-    } while (v);
-}
-
-static void header(buf *o) {
-    static const uint8_t h[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
-    o->n = 0;
-    put(o, h, sizeof h);
-}
-
-static void section(buf *o, uint8_t id, const void *content, size_t n) {
-    put(o, &id, 1);
-    put_u32(o, (uint32_t)n);
-    put(o, content, n);
-}
-
-#define SEC(o, id, ...)                            \
-    do {                                           \
-        static const uint8_t c_[] = {__VA_ARGS__}; \
-        section((o), (id), c_, sizeof c_);         \
-    } while (0)
+#include "module_kit.h"
 
 /* A module with one function of type (params) -> (results), no locals,
  * the given body (ending with 0x0B), one memory of one page, one funcref
