@@ -7,12 +7,17 @@
  * first 8 primes.  Words are big-endian; the padding is a 1 bit, zeros, and
  * the message length in bits as a 64-bit big-endian number.  The NIST
  * example vectors are the unit tests (tests/unit/test_rt_seal.c).
+ *
+ * This is the portable code; where the CPU has SHA-256 instructions the
+ * blocks go to sha256_x86_64.c or sha256_aarch64.c instead, which the same
+ * tests check against it.
  */
+#include <stdatomic.h>
 #include <string.h>
 
 #include "sha256.h"
 
-static const uint32_t K[64] = {
+const uint32_t w2n_sha256_k[64] = {
     0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
     0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
     0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
@@ -40,8 +45,8 @@ static void compress(uint32_t h[8], const uint8_t *block) {
     }
     uint32_t a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
     for (int t = 0; t < 64; t++) {
-        uint32_t t1 =
-            k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) + K[t] + w[t];
+        uint32_t t1 = k + (rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)) + ((e & f) ^ (~e & g)) +
+                      w2n_sha256_k[t] + w[t];
         uint32_t t2 = (rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)) + ((a & b) ^ (a & c) ^ (b & c));
         k = g;
         g = f;
@@ -62,6 +67,45 @@ static void compress(uint32_t h[8], const uint8_t *block) {
     h[7] += k;
 }
 
+static void portable_blocks(uint32_t h[8], const uint8_t *p, size_t nblocks) {
+    for (; nblocks; nblocks--, p += 64)
+        compress(h, p);
+}
+
+/* The blocks function of this CPU, chosen on first use: the instructions
+ * of sha256_x86_64.c or sha256_aarch64.c where the CPU has them. */
+static _Atomic(w2n_sha256_blocks_fn) chosen;
+static atomic_bool portable_forced;
+
+static w2n_sha256_blocks_fn hardware_blocks(void) {
+#if defined(__x86_64__)
+    return w2n_sha256_x86_64_blocks();
+#elif defined(__aarch64__)
+    return w2n_sha256_aarch64_blocks();
+#else
+    return NULL;
+#endif
+}
+
+static w2n_sha256_blocks_fn blocks_fn(void) {
+    if (atomic_load_explicit(&portable_forced, memory_order_relaxed))
+        return portable_blocks;
+    w2n_sha256_blocks_fn fn = atomic_load_explicit(&chosen, memory_order_relaxed);
+    if (!fn) {
+        fn = hardware_blocks();
+        if (!fn)
+            fn = portable_blocks;
+        atomic_store_explicit(&chosen, fn, memory_order_relaxed);
+    }
+    return fn;
+}
+
+void w2n_sha256_use_portable(bool on) {
+    atomic_store_explicit(&portable_forced, on, memory_order_relaxed);
+}
+
+bool w2n_sha256_accelerated(void) { return blocks_fn() != portable_blocks; }
+
 void w2n_sha256_init(w2n_sha256 *s) {
     static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                    0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
@@ -80,10 +124,13 @@ void w2n_sha256_update(w2n_sha256 *s, const void *data, size_t n) {
         n -= take;
         if (have + take < 64)
             return;
-        compress(s->h, s->block);
+        blocks_fn()(s->h, s->block, 1);
     }
-    for (; n >= 64; p += 64, n -= 64)
-        compress(s->h, p);
+    if (n >= 64) {
+        blocks_fn()(s->h, p, n / 64);
+        p += n - n % 64;
+        n %= 64;
+    }
     if (n)
         memcpy(s->block, p, n);
 }

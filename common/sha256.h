@@ -8,6 +8,7 @@
 #ifndef W2N_SHA256_H
 #define W2N_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,17 @@ void w2n_sha256_final(w2n_sha256 *s, uint8_t out[W2N_SHA256_SIZE]);
 
 /* One-shot convenience. */
 void w2n_sha256_digest(const void *data, size_t n, uint8_t out[W2N_SHA256_SIZE]);
+
+/* True when this CPU's SHA-256 instructions do the work (SHA-NI on x86-64,
+ * the SHA2 extension on AArch64).  Tests force the portable code with
+ * w2n_sha256_use_portable(true) to check one against the other. */
+bool w2n_sha256_accelerated(void);
+void w2n_sha256_use_portable(bool on);
+
+/* nblocks 64-byte blocks into the state h: what an accelerated version
+ * provides (sha256_<arch>.c; NULL when the CPU lacks the instructions). */
+typedef void (*w2n_sha256_blocks_fn)(uint32_t h[8], const uint8_t *p, size_t nblocks);
+w2n_sha256_blocks_fn w2n_sha256_x86_64_blocks(void);
+w2n_sha256_blocks_fn w2n_sha256_aarch64_blocks(void);
 
 #endif

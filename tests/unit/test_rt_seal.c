@@ -4,6 +4,7 @@
  * append, verify, every flipped byte refused, signatures.
  */
 #include <criterion/criterion.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,7 +25,7 @@ static void expect_digest(const void *msg, size_t n, const char *want) {
     cr_assert_str_eq(got, want, "message of %zu bytes", n);
 }
 
-Test(sha256, nist_vectors) {
+static void nist_vectors(void) {
     expect_digest("", 0, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect_digest("abc", 3, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     const char *two = "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq";
@@ -39,6 +40,64 @@ Test(sha256, nist_vectors) {
     expect_digest(million, 1000000,
                   "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
     free(million);
+}
+
+/* With the CPU's SHA-256 instructions where it has them, and without. */
+Test(sha256, nist_vectors) { nist_vectors(); }
+
+Test(sha256, nist_vectors_portable) {
+    w2n_sha256_use_portable(true);
+    nist_vectors();
+    w2n_sha256_use_portable(false);
+}
+
+/* The accelerated blocks give the portable digest for every length up to
+ * a few blocks and for a large message, whatever the alignment. */
+Test(sha256, accelerated_equals_portable) {
+    enum {
+        big = 1 << 20
+    };
+    uint8_t *msg = malloc(big + 1), want[W2N_SHA256_SIZE], got[W2N_SHA256_SIZE];
+    uint32_t x = 12345;
+    for (size_t i = 0; i <= big; i++) {
+        x = x * 1103515245u + 12345u;
+        msg[i] = (uint8_t)(x >> 16);
+    }
+    size_t lens[600], n = 0;
+    for (size_t len = 0; len < 520; len++)
+        lens[n++] = len;
+    lens[n++] = big;
+    for (size_t i = 0; i < n; i++)
+        for (size_t misalign = 0; misalign < 2; misalign++) {
+            w2n_sha256_use_portable(true);
+            w2n_sha256_digest(msg + misalign, lens[i], want);
+            w2n_sha256_use_portable(false);
+            w2n_sha256_digest(msg + misalign, lens[i], got);
+            cr_assert_eq(memcmp(got, want, sizeof got), 0, "len %zu", lens[i]);
+        }
+    free(msg);
+}
+
+/* Where /proc/cpuinfo says the CPU has the instructions, they are used. */
+Test(sha256, instructions_used_where_present) {
+    FILE *f = fopen("/proc/cpuinfo", "r");
+    if (!f)
+        cr_skip_test("no /proc/cpuinfo");
+    char line[4096];
+    bool has = false;
+    while (fgets(line, sizeof line, f)) {
+#if defined(__x86_64__)
+        if (!strncmp(line, "flags", 5) && strstr(line, " sha_ni"))
+            has = true;
+#elif defined(__aarch64__)
+        if (!strncmp(line, "Features", 8) && strstr(line, " sha2"))
+            has = true;
+#endif
+    }
+    fclose(f);
+    if (!has)
+        cr_skip_test("this CPU has no SHA-256 instructions w2n uses");
+    cr_assert(w2n_sha256_accelerated());
 }
 
 /* Feeding the message in pieces of every size gives the one-shot digest
