@@ -21,7 +21,7 @@
 extern const uint32_t w2n_sha256_k[64];
 
 __attribute__((target("+crypto"))) static void blocks(uint32_t h[8], const uint8_t *p,
-                                                    size_t nblocks) {
+                                                      size_t nblocks) {
     uint32x4_t abcd = vld1q_u32(&h[0]), efgh = vld1q_u32(&h[4]);
     for (; nblocks; nblocks--, p += 64) {
         uint32x4_t abcd0 = abcd, efgh0 = efgh, w[4];
