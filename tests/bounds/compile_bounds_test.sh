@@ -82,6 +82,38 @@ budget_time)     # a module that needs more CPU than its budget is refused
     gen br_table 60000
     expect 4 "exceeds the budget of 1 CPU seconds (--max-compile-time)" \
         "$W2N" compile --max-compile-time=1 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+partition_identical)  # a module of several partitions: the same object whatever -j
+    gen call_chain 3000
+    for j in 1 2 3; do
+        "$W2N" compile -O2 -j$j --stats "$DIR/$CASE.wasm" -o "$DIR/$CASE.$j.o" 2>"$DIR/$CASE.err" \
+            || fail "exit status $? with -j$j"
+    done
+    grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split"
+    cmp "$DIR/$CASE.1.o" "$DIR/$CASE.2.o" || fail "-j1 and -j2 objects differ"
+    cmp "$DIR/$CASE.1.o" "$DIR/$CASE.3.o" || fail "-j1 and -j3 objects differ"
+    # f0(5) calls f1(6) ... f2999(3004), across the partitions' boundary.
+    out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.1.o" 5) || fail "w2n-run: $?"
+    test "$out" = 3004 || fail "result $out, want 3004" ;;
+partition_forced)     # a small module split as far as it goes, in both bounds modes
+    gen call_chain 40
+    for mode in guard explicit; do
+        "$W2N" compile -j2 --partitions=8 --bounds-checks=$mode --stats "$DIR/$CASE.wasm" \
+            -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" || fail "exit status $? ($mode)"
+        grep -q "compiled in 8 partitions" "$DIR/$CASE.err" || fail "not split in 8 ($mode)"
+        out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.o" 1) || fail "w2n-run: $?"
+        test "$out" = 40 || fail "result $out, want 40 ($mode)"
+    done
+    expect 2 "partitions" "$W2N" compile --partitions=9 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+partition_cross)      # the joined object loads and runs on the other targets (qemu)
+    gen call_chain 3000
+    for t in aarch64 riscv64; do
+        command -v qemu-$t >/dev/null || { echo "$CASE: no qemu-$t, skipped"; continue; }
+        "$W2N" compile -O2 -j2 --stats --target=$t --exe --exe-run-options='--invoke run' \
+            "$DIR/$CASE.wasm" -o "$DIR/$CASE.$t" 2>"$DIR/$CASE.err" || fail "exit status $? ($t)"
+        grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split ($t)"
+        out=$(qemu-$t -L /usr/$t-linux-gnu "$DIR/$CASE.$t" 5) || fail "qemu-$t: $?"
+        test "$out" = 3004 || fail "result $out, want 3004 ($t)"
+    done ;;
 budget_usage)
     gen call_chain 2
     expect 2 "--max-compile-memory needs a size" "$W2N" compile --max-compile-memory=lots "$DIR/$CASE.wasm"
