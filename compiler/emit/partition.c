@@ -85,7 +85,11 @@ w2n_status w2n_partition_plan_make(LLVMModuleRef mod, const w2n_lower_module *lm
         total += weight[i];
         ndefined += weight[i] != 0;
     }
-    uint64_t count = forced ? forced : total / W2N_PARTITION_WEIGHT;
+    uint64_t count = total / W2N_PARTITION_WEIGHT;
+    if (count > W2N_PARTITION_SIZED_MAX)
+        count = W2N_PARTITION_SIZED_MAX;
+    if (forced)
+        count = forced;
     if (count > ndefined) /* no empty partitions */
         count = ndefined;
     plan->count = count < 1 ? 1 : count > W2N_PARTITION_MAX ? W2N_PARTITION_MAX : (unsigned)count;

@@ -19,8 +19,11 @@
  * weight per function for LLVM's per-function cost), never by the thread
  * count: a module below W2N_PARTITION_WEIGHT compiles as one partition,
  * exactly as a module always did, and no module gets more than
- * W2N_PARTITION_MAX. */
+ * W2N_PARTITION_SIZED_MAX (each partition reads the whole module's bitcode,
+ * so more would cost more than the cores they could use), nor, when tests
+ * ask for a number, more than W2N_PARTITION_MAX. */
 #define W2N_PARTITION_WEIGHT 60000u
+#define W2N_PARTITION_SIZED_MAX 4u
 #define W2N_PARTITION_MAX 8u
 #define W2N_PARTITION_FUNCTION_WEIGHT 40u
 
