@@ -4,7 +4,8 @@
  * LLVM's time goes mostly into work per function (the -O2 pipeline, then
  * instruction selection and register allocation), which one LLVMContext
  * cannot share between threads.  So the lowered module is written as bitcode
- * once, and each partition's thread reads it into a context of its own,
+ * once, and each partition's thread reads it into a context of its own (the
+ * lowered module itself becomes partition 0, on the calling thread),
  * keeps the bodies of its own functions (a contiguous range of Wasm
  * functions, with their trampolines), turns every other owned function and
  * every non-internal global into a hidden declaration, then optimises and
@@ -203,8 +204,25 @@ typedef struct part_jobs {
     part_result *results;
 } part_jobs;
 
+/* Optimise and emit partition k's module, already reduced to the partition. */
+static w2n_status finish_part(const w2n_partition_codegen *cg, unsigned k, LLVMContextRef ctx,
+                              LLVMModuleRef mod, part_result *r) {
+    LLVMTargetMachineRef tm;
+    w2n_status st =
+        w2n_target_machine(cg->target, cg->cpu, cg->features, cg->codegen_level, &tm, &r->err);
+    if (st != W2N_OK)
+        return st;
+    st = w2n_codegen_optimize(mod, tm, cg->opt_level, &r->err);
+    if (st == W2N_OK && k == 0)
+        st = cg->finish_first(ctx, mod, cg->finish_arg, &r->err);
+    if (st == W2N_OK)
+        st = w2n_codegen_emit(tm, mod, &r->object, &r->size, &r->err);
+    LLVMDisposeTargetMachine(tm);
+    return st;
+}
+
+/* Partitions 1 and up: read the bitcode into a context of their own. */
 static w2n_status compile_part(part_jobs *jobs, unsigned k, part_result *r) {
-    const w2n_partition_codegen *cg = jobs->cg;
     r->ctx = LLVMContextCreate();
     LLVMMemoryBufferRef buf =
         LLVMCreateMemoryBufferWithMemoryRange(jobs->bitcode, jobs->bitcode_size, "partition", 0);
@@ -216,18 +234,7 @@ static w2n_status compile_part(part_jobs *jobs, unsigned k, part_result *r) {
     }
     LLVMDisposeMemoryBuffer(buf);
     keep_partition(r->mod, jobs->plan, k);
-    LLVMTargetMachineRef tm;
-    w2n_status st =
-        w2n_target_machine(cg->target, cg->cpu, cg->features, cg->codegen_level, &tm, &r->err);
-    if (st != W2N_OK)
-        return st;
-    st = w2n_codegen_optimize(r->mod, tm, cg->opt_level, &r->err);
-    if (st == W2N_OK && k == 0)
-        st = cg->finish_first(r->ctx, r->mod, cg->finish_arg, &r->err);
-    if (st == W2N_OK)
-        st = w2n_codegen_emit(tm, r->mod, &r->object, &r->size, &r->err);
-    LLVMDisposeTargetMachine(tm);
-    return st;
+    return finish_part(jobs->cg, k, r->ctx, r->mod, r);
 }
 
 static void *part_worker(void *arg) {
@@ -248,15 +255,22 @@ static void *part_worker(void *arg) {
     }
 }
 
-/* Run the jobs on up to cg->threads threads, this one included. */
-static void run_parts(part_jobs *jobs) {
+/* Run the jobs on up to cg->threads threads, this one included.  This
+ * thread takes partition 0 first, from the lowered module itself (one
+ * bitcode read fewer); the others start at partition 1.  Partition 0 is
+ * always made this way, so the object does not depend on the threads. */
+static void run_parts(part_jobs *jobs, LLVMModuleRef mod) {
     unsigned nthreads =
         jobs->cg->threads < jobs->plan->count ? jobs->cg->threads : jobs->plan->count;
     pthread_t tids[W2N_PARTITION_MAX];
     unsigned started = 0;
+    jobs->next = 1;
     for (unsigned t = 1; t < nthreads; t++)
         if (pthread_create(&tids[started], NULL, part_worker, jobs) == 0)
             started++; /* a thread that cannot start leaves its work to the others */
+    keep_partition(mod, jobs->plan, 0);
+    jobs->results[0].st =
+        finish_part(jobs->cg, 0, LLVMGetModuleContext(mod), mod, &jobs->results[0]);
     part_worker(jobs);
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
@@ -290,9 +304,13 @@ w2n_status w2n_partition_compile(LLVMModuleRef mod, const w2n_partition_plan *pl
                       .bitcode = LLVMGetBufferStart(bitcode),
                       .bitcode_size = LLVMGetBufferSize(bitcode),
                       .results = results};
-    run_parts(&jobs);
+    run_parts(&jobs, mod);
     LLVMDisposeMemoryBuffer(bitcode);
     w2n_status st = join_parts(&jobs, out, out_size, err);
+    if (cg->dump_ir) {
+        fprintf(stderr, "; partition 0 of %u\n", plan->count);
+        LLVMDumpModule(mod);
+    }
     for (unsigned k = 0; k < plan->count; k++) {
         if (results[k].mod) {
             fprintf(stderr, "; partition %u of %u\n", k, plan->count);

@@ -19,11 +19,12 @@
  * weight per function for LLVM's per-function cost), never by the thread
  * count: a module below W2N_PARTITION_WEIGHT compiles as one partition,
  * exactly as a module always did, and no module gets more than
- * W2N_PARTITION_SIZED_MAX (each partition reads the whole module's bitcode,
- * so more would cost more than the cores they could use), nor, when tests
- * ask for a number, more than W2N_PARTITION_MAX. */
+ * W2N_PARTITION_SIZED_MAX (every partition after the first reads the whole
+ * module's bitcode, and calls across partitions are not inlined: on two
+ * cores, two partitions measured faster than four, docs/performance.md),
+ * nor, when tests ask for a number, more than W2N_PARTITION_MAX. */
 #define W2N_PARTITION_WEIGHT 60000u
-#define W2N_PARTITION_SIZED_MAX 4u
+#define W2N_PARTITION_SIZED_MAX 2u
 #define W2N_PARTITION_MAX 8u
 #define W2N_PARTITION_FUNCTION_WEIGHT 40u
 
@@ -55,8 +56,9 @@ typedef struct w2n_partition_codegen {
 
 /* Split `mod` by `plan`, compile the parts on up to cg->threads threads and
  * join their objects in partition order into *out (malloc'd).  The object
- * is the same whatever the thread count.  On failure, the error of the
- * lowest-numbered failing partition. */
+ * is the same whatever the thread count.  `mod` itself is reduced to
+ * partition 0 and compiled on the calling thread.  On failure, the error of
+ * the lowest-numbered failing partition. */
 w2n_status w2n_partition_compile(LLVMModuleRef mod, const w2n_partition_plan *plan,
                                  const w2n_partition_codegen *cg, uint8_t **out, size_t *out_size,
                                  w2n_error *err);
