@@ -116,6 +116,16 @@ partition_forced)     # a small module split as far as it goes, in both bounds m
         test "$out" = 40 || fail "result $out, want 40 ($mode)"
     done
     expect 2 "partitions" "$W2N" compile --partitions=9 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+partition_eh)         # an exception thrown in one partition, caught in another
+    gen eh_chain 40
+    for mode in guard explicit; do
+        for o in -O0 -O2; do
+            "$W2N" compile $o --partitions=4 --bounds-checks=$mode "$DIR/$CASE.wasm" \
+                -o "$DIR/$CASE.o" || fail "exit status $? ($mode $o)"
+            out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.o" 1) || fail "w2n-run: $?"
+            test "$out" = 1039 || fail "result $out, want 1039 ($mode $o)"
+        done
+    done ;;
 partition_cross)      # the joined object loads and runs on the other targets (qemu)
     gen call_chain 3000
     for t in aarch64 riscv64; do
@@ -125,6 +135,14 @@ partition_cross)      # the joined object loads and runs on the other targets (q
         grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split ($t)"
         out=$(qemu-$t -L /usr/$t-linux-gnu "$DIR/$CASE.$t" 5) || fail "qemu-$t: $?"
         test "$out" = 3004 || fail "result $out, want 3004 ($t)"
+    done
+    gen eh_chain 40
+    for t in aarch64 riscv64; do
+        command -v qemu-$t >/dev/null || continue
+        "$W2N" compile -O2 --partitions=4 --target=$t --exe --exe-run-options='--invoke run' \
+            "$DIR/$CASE.wasm" -o "$DIR/$CASE.$t" || fail "exit status $? (eh, $t)"
+        out=$(qemu-$t -L /usr/$t-linux-gnu "$DIR/$CASE.$t" 1) || fail "qemu-$t: $? (eh)"
+        test "$out" = 1039 || fail "result $out, want 1039 (eh, $t)"
     done ;;
 budget_usage)
     gen call_chain 2
