@@ -103,6 +103,16 @@ partition_identical)  # a module of several partitions: the same object whatever
     grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split"
     cmp "$DIR/$CASE.1.o" "$DIR/$CASE.2.o" || fail "-j1 and -j2 objects differ"
     cmp "$DIR/$CASE.1.o" "$DIR/$CASE.3.o" || fail "-j1 and -j3 objects differ"
+    # The join leaves the same global and undefined symbols as one partition.
+    "$W2N" compile -O2 --partitions=1 "$DIR/$CASE.wasm" -o "$DIR/$CASE.one.o" || fail "one partition"
+    globals() {
+        readelf -sW "$1" | awk '$5 == "GLOBAL" || $5 == "WEAK" || $7 == "UND" {
+            print $5, ($7 == "UND" ? "UND" : "DEF"), $8 }' | sort
+    }
+    if command -v readelf >/dev/null; then
+        test "$(globals "$DIR/$CASE.1.o")" = "$(globals "$DIR/$CASE.one.o")" \
+            || fail "global symbols differ from one partition's"
+    fi
     # f0(5) calls f1(6) ... f2999(3004), across the partitions' boundary.
     out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.1.o" 5) || fail "w2n-run: $?"
     test "$out" = 3004 || fail "result $out, want 3004" ;;
