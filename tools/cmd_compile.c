@@ -12,6 +12,8 @@
  * missing) that receives one BASE.o per input.  Every output is written
  * atomically; a module that fails leaves no file and the others still build.
  * Several inputs run -j N at a time with progress on stderr (compile_batch.c);
+ * one input's large module compiles its partitions on -j N threads
+ * (compiler/emit/partition.c; default one per CPU, the same object whatever N);
  * --cache-dir reuses objects of identical compiles (compile_cache.c).
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
  * with the secret key of `w2n keygen` (common/seal.h).
@@ -55,6 +57,8 @@ static void usage(FILE *out) {
                  "  --fuel                    count executed instructions, so that a run can be\n"
                  "                            given a budget (w2n-run --fuel=N)\n"
                  "  --stats                   print what the optimiser did to each module\n"
+                 "  --partitions=N            split the module into N partitions, 1 to 8 (default\n"
+                 "                            0: by its size; for tests of the split)\n"
                  "  --wasm-features=LIST      Wasm proposals: +NAME enables, -NAME disables,\n"
                  "                            e.g. -simd (default: all w2n implements)\n"
                  "  --version                 print the version\n"
@@ -64,8 +68,10 @@ static void usage(FILE *out) {
                  "                            memory than BYTES (K, M, G suffixes; default: none)\n"
                  "  --max-compile-time=SECONDS  refuse (exit 4) a module whose compile takes more\n"
                  "                            CPU time than SECONDS (default: none)\n"
-                 "  -j N, --jobs=N            compile N inputs at a time (0: one per CPU;\n"
-                 "                            default 1)\n"
+                 "  -j N, --jobs=N            N at a time (0: one per CPU): with several\n"
+                 "                            inputs, N inputs (default 1); with one, a large\n"
+                 "                            module's partitions on N threads (default: one per\n"
+                 "                            CPU; the object is the same whatever N)\n"
                  "  --cache-dir=DIR           reuse the object of an earlier compile of the same\n"
                  "                            bytes with the same options and w2n version\n"
                  "  --no-progress             no progress on stderr for several inputs\n"
@@ -148,6 +154,8 @@ static void print_stats(const char *input, const w2n_compile_stats *stats) {
     if (stats->tail_calls)
         fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
                 stats->tail_calls, stats->tail_calls_unsure);
+    if (stats->partitions > 1)
+        fprintf(stderr, "%s: compiled in %u partitions\n", input, stats->partitions);
 }
 
 /* Compile input i: its exit status, or W2N_BATCH_CACHED for a cache hit.
@@ -227,6 +235,12 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         opts->fuel = true;
     } else if (!strcmp(arg, "--stats")) {
         opts->stats = stats;
+    } else if (!strncmp(arg, "--partitions=", 13)) {
+        char *end;
+        unsigned long n = strtoul(arg + 13, &end, 10);
+        if (!arg[13] || *end || n > 8)
+            return false;
+        opts->partitions = (unsigned)n;
     } else if (!strncmp(arg, "--wasm-features=", 16)) {
         w2n_error err;
         if (w2n_features_parse(arg + 16, &opts->wasm_features, &err) != W2N_OK) {
@@ -246,7 +260,7 @@ int w2n_cmd_compile(int argc, char **argv) {
     w2n_compile_budget budget = {0};
     char msg[160];
     const char *output = NULL, *sign_path = NULL, *cache_dir = NULL;
-    long jobs = 1;
+    long jobs = -1; /* -1: not given */
     bool progress = true, exe = false, header = false;
     const char *header_path = NULL;
     w2n_exe_options exe_opts = {0};
@@ -392,8 +406,14 @@ int w2n_cmd_compile(int argc, char **argv) {
                        exe ? &exe_opts : NULL,
                        header,
                        header_path};
-    int status =
-        w2n_batch_run(ninputs, (int)jobs, compile_one, &job, inputs, progress && ninputs > 1);
+    /* -j is parallelism across inputs when there are several, inside the
+     * one module when there is one (emit/partition.c), never both. */
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
+    opts.threads = ninputs == 1 ? (unsigned)(jobs < 0 ? cpus : jobs) : 1;
+    if (ninputs > 1 && jobs < 0)
+        jobs = 1;
+    int status = w2n_batch_run(ninputs, ninputs == 1 ? 1 : (int)jobs, compile_one, &job, inputs,
+                               progress && ninputs > 1);
     for (int i = 0; i < ninputs; i++)
         free(outputs[i]);
     free(outputs);

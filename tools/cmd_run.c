@@ -4,7 +4,11 @@
  * defaults, with the --bounds-checks mode asked for).  The compile runs in a
  * child process under --max-compile-memory and --max-compile-time (defaults
  * in compile_budget.h), so a hostile module cannot take this process down.
+ * A large module compiles its partitions on every CPU, as `w2n compile`
+ * does by default (the object is the same whatever the number).
  */
+#include <unistd.h>
+
 #include "commands.h"
 #include "compile_budget.h"
 #include "run_cli.h"
@@ -26,6 +30,8 @@ static w2n_status compile_for_host(const uint8_t *wasm, size_t size, const w2n_r
                                  perr.message);
     }
     opts.fuel = o->has_fuel;
+    long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+    opts.threads = cpus > 0 ? (unsigned)cpus : 1;
     return w2n_compile_budgeted(wasm, size, &opts, &o->compile_budget, out_obj, out_size, err);
 }
 

@@ -22,11 +22,13 @@
 #include <llvm-c/Core.h>
 #include <llvm-c/Transforms/PassBuilder.h>
 
+#include "codegen.h"
 #include "frame_record.h"
 #include "lower.h"
 #include "meta.h"
 #include "meta_build.h"
 #include "module.h"
+#include "partition.h"
 #include "seal.h"
 #include "target.h"
 #include "w2n/compiler.h"
@@ -39,30 +41,6 @@ void w2n_compile_options_init(w2n_compile_options *opts) {
     opts->wasm_features = w2n_features_default();
 }
 
-static w2n_status internal_error(w2n_error *err, const char *what, char *llvm_msg) {
-    /* LLVM messages can span lines; keep the first. */
-    char *nl = llvm_msg ? strchr(llvm_msg, '\n') : NULL;
-    if (nl)
-        *nl = 0;
-    w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "%s: %s", what, llvm_msg ? llvm_msg : "?");
-    if (llvm_msg)
-        LLVMDisposeMessage(llvm_msg);
-    return W2N_ERR_INTERNAL;
-}
-
-static w2n_status optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level, w2n_error *err) {
-    char pipeline[32];
-    snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
-    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-    LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
-    LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);
-    LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, po);
-    LLVMDisposePassBuilderOptions(po);
-    if (e)
-        return internal_error(err, "LLVM optimisation failed", LLVMGetErrorMessage(e));
-    return W2N_OK;
-}
-
 /* Loop versions need SSA form before their range checks can be built. */
 static w2n_status resolve_loop_versions(LLVMModuleRef mod, LLVMTargetMachineRef tm,
                                         w2n_lower_module *lm, w2n_compile_stats *stats,
@@ -71,11 +49,11 @@ static w2n_status resolve_loop_versions(LLVMModuleRef mod, LLVMTargetMachineRef 
     LLVMErrorRef e = LLVMRunPasses(mod, "function(mem2reg)", tm, po);
     LLVMDisposePassBuilderOptions(po);
     if (e)
-        return internal_error(err, "LLVM mem2reg failed", LLVMGetErrorMessage(e));
+        return w2n_codegen_llvm_error(err, "LLVM mem2reg failed", LLVMGetErrorMessage(e));
     w2n_loop_bounds_resolve(lm, stats);
     char *msg = NULL;
     if (LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
-        return internal_error(err, "w2n produced invalid LLVM IR (loop versions)", msg);
+        return w2n_codegen_llvm_error(err, "w2n produced invalid LLVM IR (loop versions)", msg);
     LLVMDisposeMessage(msg);
     return W2N_OK;
 }
@@ -124,24 +102,6 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
     return W2N_OK;
 }
 
-static w2n_status emit_object(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,
-                              size_t *out_size, w2n_error *err) {
-    char *msg = NULL;
-    LLVMMemoryBufferRef buf;
-    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf))
-        return internal_error(err, "LLVM code generation failed", msg);
-    size_t size = LLVMGetBufferSize(buf);
-    *out = malloc(size ? size : 1);
-    if (!*out) {
-        LLVMDisposeMemoryBuffer(buf);
-        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-    }
-    memcpy(*out, LLVMGetBufferStart(buf), size);
-    *out_size = size;
-    LLVMDisposeMemoryBuffer(buf);
-    return W2N_OK;
-}
-
 static void set_module_target(LLVMContextRef ctx, LLVMModuleRef mod, LLVMTargetMachineRef tm,
                               const w2n_target *t) {
     LLVMSetTarget(mod, t->llvm_triple);
@@ -154,6 +114,19 @@ static void set_module_target(LLVMContextRef ctx, LLVMModuleRef mod, LLVMTargetM
         LLVMMetadataRef abi = LLVMMDStringInContext2(ctx, t->abi, strlen(t->abi));
         LLVMAddModuleFlag(mod, LLVMModuleFlagBehaviorError, "target-abi", 10, abi);
     }
+}
+
+typedef struct metadata_args {
+    const w2n_module *m;
+    const w2n_target *t;
+    const w2n_compile_options *opts;
+} metadata_args;
+
+/* add_metadata for partition 0 of a partitioned module (partition.h). */
+static w2n_status add_metadata_to(LLVMContextRef ctx, LLVMModuleRef mod, void *arg,
+                                  w2n_error *err) {
+    const metadata_args *a = arg;
+    return add_metadata(ctx, mod, a->m, a->t, a->opts, err);
 }
 
 /* The back end's optimisation level.  LLVM's register coalescer runs even
@@ -186,20 +159,38 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
     s = w2n_lower_module_body(&lm, err);
     char *msg = NULL;
     if (s == W2N_OK && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
-        s = internal_error(err, "w2n produced invalid LLVM IR", msg);
+        s = w2n_codegen_llvm_error(err, "w2n produced invalid LLVM IR", msg);
     else if (msg)
         LLVMDisposeMessage(msg);
     w2n_compile_stats stats = {0};
     if (s == W2N_OK && lm.nvloops)
         s = resolve_loop_versions(mod, tm, &lm, &stats, err);
+    w2n_partition_plan plan = {.count = 1};
     if (s == W2N_OK)
-        s = optimize(mod, tm, opts->opt_level, err);
-    if (s == W2N_OK)
-        s = add_metadata(ctx, mod, m, t, opts, err);
-    if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
-        LLVMDumpModule(mod);
-    if (s == W2N_OK)
-        s = emit_object(tm, mod, out, out_size, err);
+        s = w2n_partition_plan_make(mod, &lm, opts->partitions, &plan, err);
+    if (s == W2N_OK && plan.count > 1) {
+        metadata_args margs = {m, t, opts};
+        w2n_partition_codegen cg = {.target = t,
+                                    .cpu = opts->cpu,
+                                    .features = opts->features,
+                                    .opt_level = opts->opt_level,
+                                    .codegen_level = codegen_level(m, opts),
+                                    .threads = opts->threads ? opts->threads : 1,
+                                    .finish_first = add_metadata_to,
+                                    .finish_arg = &margs,
+                                    .dump_ir = getenv("W2N_DUMP_IR") != NULL};
+        s = w2n_partition_compile(mod, &plan, &cg, out, out_size, err);
+    } else if (s == W2N_OK) {
+        s = w2n_codegen_optimize(mod, tm, opts->opt_level, err);
+        if (s == W2N_OK)
+            s = add_metadata(ctx, mod, m, t, opts, err);
+        if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
+            LLVMDumpModule(mod);
+        if (s == W2N_OK)
+            s = w2n_codegen_emit(tm, mod, out, out_size, err);
+    }
+    stats.partitions = plan.count;
+    w2n_partition_plan_free(&plan);
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
     if (s == W2N_OK)

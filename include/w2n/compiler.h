@@ -37,6 +37,7 @@ typedef struct w2n_compile_stats {
     uint32_t tail_calls;        /* return_call and return_call_indirect instructions */
     uint32_t tail_calls_unsure; /* of those, calls LLVM may make ordinary calls: a
                                    signature the target cannot surely tail-call (docs/abi.md) */
+    uint32_t partitions;        /* parts the module was compiled in (1: not split) */
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {
@@ -50,6 +51,10 @@ typedef struct w2n_compile_options {
     bool fuel;                  /* count executed instructions in *vmctx->fuel, trap at < 0 */
     w2n_compile_stats *stats;   /* NULL, or filled in by a successful w2n_compile */
     w2n_features wasm_features; /* proposals the module may use; default: all w2n implements */
+    unsigned threads;           /* threads for a large module's partitions; 0 or 1: one.  The
+                                   object is the same whatever the number */
+    unsigned partitions;        /* 0: as the module's size says (compiler/emit/partition.h);
+                                   N: split into N (at most one per function), for tests */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */

@@ -23,6 +23,15 @@ compile_or_refuse() {
     esac
 }
 
+# compile_within SECONDS: compiles at -O2 within SECONDS of CPU time (generous:
+# it catches a return to quadratic time, not noise); a refusal fails.
+compile_within() {
+    "$W2N" compile -O2 --max-compile-time="$1" "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" \
+        2>"$DIR/$CASE.err" || fail "exit status $?, not compiled within $1 CPU seconds"
+    test -s "$DIR/$CASE.o" || fail "no object"
+    echo "$CASE: compiled within $1 CPU seconds"
+}
+
 # expect RC PATTERN CMD...: CMD exits with RC and its stderr matches PATTERN.
 expect() {
     want=$1 pattern=$2
@@ -47,9 +56,12 @@ br_table_20k)    # past the optimisation budget: compiled unoptimised
 call_chain_100k)
     gen call_chain 100000
     compile_or_refuse --max-compile-time=3 ;;
-straight_1m)
+straight_1m)      # one 1 MB function (about 5 s of CPU): compiled, not refused
     gen straight 1000000
-    compile_or_refuse --max-compile-time=30 ;;
+    compile_within 30 ;;
+br_table_max)     # the largest br_table allowed, 65,520 distinct blocks (about 4 s of CPU)
+    gen br_table 65520
+    compile_within 30 ;;
 nesting_100k)
     gen nesting 100001
     expect 4 "block nesting depth: 100001 exceeds w2n's limit of 100000" \
@@ -82,6 +94,66 @@ budget_time)     # a module that needs more CPU than its budget is refused
     gen br_table 60000
     expect 4 "exceeds the budget of 1 CPU seconds (--max-compile-time)" \
         "$W2N" compile --max-compile-time=1 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+partition_identical)  # a module of several partitions: the same object whatever -j
+    gen call_chain 3000
+    for j in 1 2 3; do
+        "$W2N" compile -O2 -j$j --stats "$DIR/$CASE.wasm" -o "$DIR/$CASE.$j.o" 2>"$DIR/$CASE.err" \
+            || fail "exit status $? with -j$j"
+    done
+    grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split"
+    cmp "$DIR/$CASE.1.o" "$DIR/$CASE.2.o" || fail "-j1 and -j2 objects differ"
+    cmp "$DIR/$CASE.1.o" "$DIR/$CASE.3.o" || fail "-j1 and -j3 objects differ"
+    # The join leaves the same global and undefined symbols as one partition.
+    "$W2N" compile -O2 --partitions=1 "$DIR/$CASE.wasm" -o "$DIR/$CASE.one.o" || fail "one partition"
+    globals() {
+        readelf -sW "$1" | awk '$5 == "GLOBAL" || $5 == "WEAK" || $7 == "UND" {
+            print $5, ($7 == "UND" ? "UND" : "DEF"), $8 }' | sort
+    }
+    if command -v readelf >/dev/null; then
+        test "$(globals "$DIR/$CASE.1.o")" = "$(globals "$DIR/$CASE.one.o")" \
+            || fail "global symbols differ from one partition's"
+    fi
+    # f0(5) calls f1(6) ... f2999(3004), across the partitions' boundary.
+    out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.1.o" 5) || fail "w2n-run: $?"
+    test "$out" = 3004 || fail "result $out, want 3004" ;;
+partition_forced)     # a small module split as far as it goes, in both bounds modes
+    gen call_chain 40
+    for mode in guard explicit; do
+        "$W2N" compile -j2 --partitions=8 --bounds-checks=$mode --stats "$DIR/$CASE.wasm" \
+            -o "$DIR/$CASE.o" 2>"$DIR/$CASE.err" || fail "exit status $? ($mode)"
+        grep -q "compiled in 8 partitions" "$DIR/$CASE.err" || fail "not split in 8 ($mode)"
+        out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.o" 1) || fail "w2n-run: $?"
+        test "$out" = 40 || fail "result $out, want 40 ($mode)"
+    done
+    expect 2 "partitions" "$W2N" compile --partitions=9 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" ;;
+partition_eh)         # an exception thrown in one partition, caught in another
+    gen eh_chain 40
+    for mode in guard explicit; do
+        for o in -O0 -O2; do
+            "$W2N" compile $o --partitions=4 --bounds-checks=$mode "$DIR/$CASE.wasm" \
+                -o "$DIR/$CASE.o" || fail "exit status $? ($mode $o)"
+            out=$("$(dirname "$W2N")/w2n-run" --invoke run "$DIR/$CASE.o" 1) || fail "w2n-run: $?"
+            test "$out" = 1039 || fail "result $out, want 1039 ($mode $o)"
+        done
+    done ;;
+partition_cross)      # the joined object loads and runs on the other targets (qemu)
+    gen call_chain 3000
+    for t in aarch64 riscv64; do
+        command -v qemu-$t >/dev/null || { echo "$CASE: no qemu-$t, skipped"; continue; }
+        "$W2N" compile -O2 -j2 --stats --target=$t --exe --exe-run-options='--invoke run' \
+            "$DIR/$CASE.wasm" -o "$DIR/$CASE.$t" 2>"$DIR/$CASE.err" || fail "exit status $? ($t)"
+        grep -q "compiled in [2-8] partitions" "$DIR/$CASE.err" || fail "not split ($t)"
+        out=$(qemu-$t -L /usr/$t-linux-gnu "$DIR/$CASE.$t" 5) || fail "qemu-$t: $?"
+        test "$out" = 3004 || fail "result $out, want 3004 ($t)"
+    done
+    gen eh_chain 40
+    for t in aarch64 riscv64; do
+        command -v qemu-$t >/dev/null || continue
+        "$W2N" compile -O2 --partitions=4 --target=$t --exe --exe-run-options='--invoke run' \
+            "$DIR/$CASE.wasm" -o "$DIR/$CASE.$t" || fail "exit status $? (eh, $t)"
+        out=$(qemu-$t -L /usr/$t-linux-gnu "$DIR/$CASE.$t" 1) || fail "qemu-$t: $? (eh)"
+        test "$out" = 1039 || fail "result $out, want 1039 (eh, $t)"
+    done ;;
 budget_usage)
     gen call_chain 2
     expect 2 "--max-compile-memory needs a size" "$W2N" compile --max-compile-memory=lots "$DIR/$CASE.wasm"

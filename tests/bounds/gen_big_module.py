@@ -13,6 +13,8 @@ Shapes (each exercises one way compile time could grow faster than input):
   nesting    one function with N nested blocks and a br out of the innermost
   locals     one function declaring N i64 locals, each set and summed
   globals    N mutable i32 globals, one function summing them
+  eh_chain   N functions in a call chain, the last throwing a tag that the
+             first catches with try_table: run(x) = x + N - 2 + 1000
 
 Large binaries are never committed: CMake and the tests generate them.
 """
@@ -155,9 +157,29 @@ def many_globals(n):
     return module([functype([I32], [I32])], [0], [body([], bytes(code))], globals_=glob, nglobals=n)
 
 
+def eh_chain(n):
+    bodies = []
+    for i in range(n):
+        if i == 0:      # block (result i32) try_table (result i32) (catch 0 0) call f1 end return end +1000
+            code = (b"\x02\x7f\x1f\x7f\x01\x00\x00\x00\x20\x00\x10\x01\x0b\x0f\x0b"
+                    b"\x41" + sleb(1000) + b"\x6a")
+        elif i + 1 < n:
+            code = b"\x20\x00\x41\x01\x6a\x10" + uleb(i + 1)    # call f(i+1)(x + 1)
+        else:
+            code = b"\x20\x00\x08\x00"                            # throw 0 (x)
+        bodies.append(body([], code))
+    out = b"\0asm\1\0\0\0"
+    out += section(1, vec([functype([I32], [I32]), functype([I32], [])]))
+    out += section(3, vec([uleb(0)] * n))
+    out += section(13, vec([b"\x00\x01"]))                 # tag 0: [i32]
+    out += section(7, vec([b"\x03run\x00\x00"]))
+    out += section(10, vec(bodies))
+    return out
+
+
 SHAPES = {"br_table": br_table, "br_table_few": br_table_few, "call_chain": call_chain,
           "straight": straight, "nesting": nesting, "locals": many_locals,
-          "globals": many_globals}
+          "globals": many_globals, "eh_chain": eh_chain}
 
 
 def main(argv):

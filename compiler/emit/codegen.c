@@ -1,0 +1,57 @@
+/*
+ * codegen.c — optimise a module and emit its object: the LLVM steps that
+ * the whole module (compile.c) or each of its partitions (partition.c) goes
+ * through, the same way in both, so that a module of one partition compiles
+ * exactly as before partitions existed.
+ */
+#include "codegen.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <llvm-c/Core.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_msg) {
+    /* LLVM messages can span lines; keep the first. */
+    char *nl = llvm_msg ? strchr(llvm_msg, '\n') : NULL;
+    if (nl)
+        *nl = 0;
+    w2n_error_set(err, W2N_ERR_INTERNAL, W2N_NO_OFFSET, "%s: %s", what, llvm_msg ? llvm_msg : "?");
+    if (llvm_msg)
+        LLVMDisposeMessage(llvm_msg);
+    return W2N_ERR_INTERNAL;
+}
+
+w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
+                                w2n_error *err) {
+    char pipeline[32];
+    snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
+    LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);
+    LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    if (e)
+        return w2n_codegen_llvm_error(err, "LLVM optimisation failed", LLVMGetErrorMessage(e));
+    return W2N_OK;
+}
+
+w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,
+                            size_t *out_size, w2n_error *err) {
+    char *msg = NULL;
+    LLVMMemoryBufferRef buf;
+    if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf))
+        return w2n_codegen_llvm_error(err, "LLVM code generation failed", msg);
+    size_t size = LLVMGetBufferSize(buf);
+    *out = malloc(size ? size : 1);
+    if (!*out) {
+        LLVMDisposeMemoryBuffer(buf);
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    }
+    memcpy(*out, LLVMGetBufferStart(buf), size);
+    *out_size = size;
+    LLVMDisposeMemoryBuffer(buf);
+    return W2N_OK;
+}

@@ -1,0 +1,27 @@
+/*
+ * codegen.h — the LLVM steps of the pipeline that every partition of a
+ * module repeats (codegen.c): optimise, emit an object.
+ */
+#ifndef W2N_CODEGEN_H
+#define W2N_CODEGEN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <llvm-c/TargetMachine.h>
+
+#include "w2n/error.h"
+
+/* An LLVM failure as W2N_ERR_INTERNAL: "what: first line of llvm_msg";
+ * disposes of llvm_msg. */
+w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_msg);
+
+/* Run LLVM's default<O`level`> pipeline over the module. */
+w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
+                                w2n_error *err);
+
+/* Code-generate the module into a malloc'd ELF relocatable object. */
+w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,
+                            size_t *out_size, w2n_error *err);
+
+#endif
