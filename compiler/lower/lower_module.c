@@ -106,19 +106,20 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
     add_attr(lm, fn, "noinline");
 }
 
-/* Without exceptions no Wasm frame is ever unwound (traps longjmp past
- * them): nounwind.  With them, every function gets unwind tables and the
- * personality routine, so a throw can pass through it to a handler
- * (lower_exception.c), and the loader registers the tables of any object
- * that names the routine. */
+/* Every function gets asynchronous unwind tables (correct at any
+ * instruction), so that a trap's backtrace can walk its frames, from a
+ * fault too; they cost object size, no code (docs/debugging.md).  Without
+ * exceptions no Wasm frame is ever unwound (traps longjmp past them):
+ * nounwind.  With them, every function gets the personality routine, so a
+ * throw can pass through it to a handler (lower_exception.c). */
 static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
+    unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
     if (!lm->eh) {
         add_attr(lm, fn, "nounwind");
         return;
     }
-    unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
     LLVMSetPersonalityFn(fn, w2n_lower_personality(lm));
 }
 

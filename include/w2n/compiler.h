@@ -50,6 +50,8 @@ typedef struct w2n_compile_options {
     bool fuel;                  /* count executed instructions in *vmctx->fuel, trap at < 0 */
     w2n_compile_stats *stats;   /* NULL, or filled in by a successful w2n_compile */
     w2n_features wasm_features; /* proposals the module may use; default: all w2n implements */
+    bool debug_info;            /* -g: DWARF line tables from the module's own (or Wasm
+                                   offsets), docs/debugging.md */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */
