@@ -289,8 +289,7 @@ static bool emit(builder *b, const program *p, state *st) {
     return add_row(b, &st->row);
 }
 
-static bool run_extended(cursor *c, const program *p, state *st, builder *b, const uint8_t *section,
-                         w2n_dwarf_address_fn address_fn, void *arg) {
+static bool run_extended(cursor *c, const program *p, state *st, builder *b) {
     uint64_t len = uleb(c);
     if (c->failed || len == 0 || !has(c, len))
         return false;
@@ -305,18 +304,15 @@ static bool run_extended(cursor *c, const program *p, state *st, builder *b, con
         st->sequence_start = b->t->nrows;
         reset(st, p);
     } else if (op == DW_LNE_set_address) {
-        uint64_t at = (uint64_t)(c->p - section);
-        uint64_t raw = len - 1 <= 8 ? fixed(c, (unsigned)(len - 1)) : 0;
-        if (len - 1 > 8 || (address_fn && !address_fn(arg, at, raw, &raw)))
+        if (len - 1 > 8)
             return false;
-        st->row.address = raw;
+        st->row.address = fixed(c, (unsigned)(len - 1));
     }
     c->p = next; /* others (define_file, discriminators, vendors) are skipped */
     return true;
 }
 
-static bool run_program(cursor *c, const program *p, builder *b, const uint8_t *section,
-                        w2n_dwarf_address_fn address_fn, void *arg) {
+static bool run_program(cursor *c, const program *p, builder *b) {
     state st = {.sequence_start = b->t->nrows};
     reset(&st, p);
     while (!c->failed && c->p < c->end) {
@@ -331,7 +327,7 @@ static bool run_program(cursor *c, const program *p, builder *b, const uint8_t *
         }
         switch (op) {
         case 0:
-            if (!run_extended(c, p, &st, b, section, address_fn, arg))
+            if (!run_extended(c, p, &st, b))
                 return false;
             break;
         case DW_LNS_copy:
@@ -379,8 +375,8 @@ static bool read_header(cursor *c, program *p) {
 }
 
 w2n_status w2n_line_table_decode(const uint8_t *section, size_t size,
-                                 const w2n_dwarf_strings *strings, w2n_dwarf_address_fn address_fn,
-                                 void *arg, w2n_line_table *table, w2n_error *err) {
+                                 const w2n_dwarf_strings *strings, w2n_line_table *table,
+                                 w2n_error *err) {
     builder b = {table, table->nrows, table->nfiles};
     cursor all = {section, section + size, false};
     while (all.p < all.end) {
@@ -400,7 +396,7 @@ w2n_status w2n_line_table_decode(const uint8_t *section, size_t size,
                   (p.version >= 5 ? read_entries_v5(&c, &p, strings, &b, true) &&
                                         read_entries_v5(&c, &p, strings, &b, false)
                                   : read_entries_v4(&c, &p, &b)) &&
-                  run_program(&c, &p, &b, section, address_fn, arg);
+                  run_program(&c, &p, &b);
         free(p.dirs);
         if (!ok)
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, offset,

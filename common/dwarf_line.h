@@ -5,9 +5,8 @@
  * Both halves read one: the compiler reads the module's own (Wasm code
  * offsets to the C source, DWARF 4 or 5 as clang writes it), the runtime
  * reads the one w2n put in the object (native addresses to the same source,
- * or to Wasm code offsets; always DWARF 4, docs/debugging.md).  Addresses
- * in a relocatable object are relocated, so DW_LNE_set_address asks the
- * caller for the final value; strings of DWARF 5 tables come from
+ * or to Wasm code offsets; always DWARF 4, docs/debugging.md) once its
+ * relocations are applied (runtime/loader/line_map.c); strings of DWARF 5 tables come from
  * .debug_line_str or .debug_str, which a linked Wasm module has resolved.
  * Every read is bounds-checked: a malformed program is an error value.
  */
@@ -45,15 +44,12 @@ typedef struct w2n_dwarf_strings {
     size_t str_size;
 } w2n_dwarf_strings;
 
-/* Final value of the address operand of a DW_LNE_set_address found at
- * `offset` in the section, whose bytes read `raw`; false refuses it. */
-typedef bool (*w2n_dwarf_address_fn)(void *arg, uint64_t offset, uint64_t raw, uint64_t *out);
-
 /* Decode every program of a .debug_line section and append its rows and
- * files to *table (zeroed by the caller).  address_fn NULL: raw addresses. */
+ * files to *table (zeroed by the caller).  The section's relocations, if
+ * any, must have been applied. */
 w2n_status w2n_line_table_decode(const uint8_t *section, size_t size,
-                                 const w2n_dwarf_strings *strings, w2n_dwarf_address_fn address_fn,
-                                 void *arg, w2n_line_table *table, w2n_error *err);
+                                 const w2n_dwarf_strings *strings, w2n_line_table *table,
+                                 w2n_error *err);
 
 /* Sort the rows by address, a sequence's end before a start at the same
  * address, so that w2n_line_table_find can search them. */

@@ -67,8 +67,7 @@ w2n_status w2n_source_lines_read(const w2n_module *m, w2n_source_lines *out, w2n
     if (!find_sections(m, &d, &out->code_start) || !d.line)
         return W2N_OK;
     w2n_dwarf_strings strings = {d.line_str, d.line_str_size, d.str, d.str_size};
-    w2n_status s =
-        w2n_line_table_decode(d.line, d.line_size, &strings, NULL, NULL, &out->table, err);
+    w2n_status s = w2n_line_table_decode(d.line, d.line_size, &strings, &out->table, err);
     if (s != W2N_OK) {
         w2n_line_table_free(&out->table);
         if (s != W2N_ERR_BAD_OBJECT)

@@ -36,7 +36,10 @@ static _Unwind_Reason_Code keep_frame(struct _Unwind_Context *ctx, void *arg) {
         /* The handler's and helpers' own frames come first (on the signal
          * stack, maybe above the boundary); after Wasm, the host's. */
         return w->trap->nframes ? _URC_END_OF_STACK : _URC_NO_REASON;
-    if (_Unwind_GetCFA(ctx) > w->boundary || w->trap->nframes == W2N_TRAP_MAX_FRAMES)
+    /* The CFA libgcc gives an interrupted frame (exact pc) is its signal
+     * frame's, on the signal stack wherever that lies (AArch64, RISC-V). */
+    bool past_boundary = !exact && _Unwind_GetCFA(ctx) > w->boundary;
+    if (past_boundary || w->trap->nframes == W2N_TRAP_MAX_FRAMES)
         return _URC_END_OF_STACK;
     w->trap->frames[w->trap->nframes++] = pc;
     return _URC_NO_REASON;

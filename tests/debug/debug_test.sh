@@ -47,6 +47,28 @@ out=$("$run" --invoke compute "$work/divide-g.o" 10)
 if readelf -S "$work/divide.o" | grep -q debug_; then fail "no -g, yet .debug_ sections"
 else ok "no debug sections without -g"; fi
 
+# Faults and explicit traps on every target (--exe, qemu for the others):
+# the walk through the signal frame differs per architecture.
+wat2wasm --debug-names "$here/faults.wat" -o "$work/faults.wasm" || exit 1
+for arch in x86_64 aarch64 riscv64; do
+    for bounds in guard explicit; do
+        exe=$work/faults-$arch-$bounds
+        if ! "$w2n" compile --exe --target=$arch --bounds-checks=$bounds -O0 -g \
+            "$work/faults.wasm" -o "$exe" 2> /dev/null; then
+            echo "skipped: no --exe runtime for $arch"
+            continue
+        fi
+        case $arch in
+        "$(uname -m)") runner= ;;
+        *) command -v "qemu-$arch" >/dev/null || { echo "skipped: no qemu-$arch"; continue; }
+           runner="qemu-$arch -L /usr/$arch-linux-gnu" ;;
+        esac
+        $runner "$exe" > /dev/null 2> "$work/fault"
+        expect "$arch $bounds: the faulting frame" "$work/fault" "#0 load at wasm offset 0x3a"
+        expect "$arch $bounds: its caller" "$work/fault" "#1 mid at wasm offset 0x42"
+    done
+done
+
 if command -v gdb >/dev/null; then
     gdb -batch -nx -ex 'set breakpoint pending on' -ex "break divide.c:10" -ex run -ex bt \
         --args "$run" --invoke compute "$work/divide-g.o" 10 > "$work/gdb" 2>&1
