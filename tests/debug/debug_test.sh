@@ -70,7 +70,7 @@ for arch in x86_64 aarch64 riscv64; do
 done
 
 if command -v gdb >/dev/null; then
-    gdb -batch -nx -ex 'set breakpoint pending on' -ex "break divide.c:10" -ex run -ex bt \
+    gdb -batch -nx -ex 'set breakpoint pending on' -ex "break divide.c:11" -ex run -ex bt \
         --args "$run" --invoke compute "$work/divide-g.o" 10 > "$work/gdb" 2>&1
     expect "gdb stops at the C line" "$work/gdb" "compute () at divide.c:1"
     expect "gdb's backtrace shows the Wasm frame" "$work/gdb" "#0  w2n:compute () at divide.c"
