@@ -7,7 +7,9 @@
  * LLVM's DWARF maps native addresses to the C source.  A module without a
  * line table gets the Wasm code offsets instead: file `<module>.wasm`,
  * line = the instruction's byte offset in the module (docs/debugging.md),
- * which the runtime prints as an offset.  Lines only: no variables or
+ * which the runtime prints as an offset.  Lines and functions (full
+ * emission: line-tables-only drops subprograms without inlined code, and
+ * debuggers need them for names and frames); no variables or
  * types.  The object's DWARF is version 4 (the runtime reads its line
  * table; DWARF 4 file names need no string relocations).  Nothing here
  * runs without -g, so such objects do not change.
@@ -58,10 +60,10 @@ w2n_status w2n_lower_debug_begin(w2n_lower_module *lm, w2n_error *err) {
     d->wasm_file = LLVMDIBuilderCreateFile(d->di, wasm_name, strlen(wasm_name), "", 0);
     LLVMMetadataRef cu_file = d->lines.table.nfiles ? source_file(d, 0) : d->wasm_file;
     static const char producer[] = "w2n " W2N_VERSION;
-    d->cu = LLVMDIBuilderCreateCompileUnit(d->di, LLVMDWARFSourceLanguageC11, cu_file, producer,
-                                           sizeof producer - 1, lm->opts && lm->opts->opt_level > 0,
-                                           "", 0, 0, "", 0, LLVMDWARFEmissionLineTablesOnly, 0, 0,
-                                           0, "", 0, "", 0);
+    d->cu =
+        LLVMDIBuilderCreateCompileUnit(d->di, LLVMDWARFSourceLanguageC11, cu_file, producer,
+                                       sizeof producer - 1, lm->opts && lm->opts->opt_level > 0, "",
+                                       0, 0, "", 0, LLVMDWARFEmissionFull, 0, 0, 0, "", 0, "", 0);
     d->fn_type = LLVMDIBuilderCreateSubroutineType(d->di, d->wasm_file, NULL, 0, LLVMDIFlagZero);
     LLVMMetadataRef version = LLVMValueAsMetadata(LLVMConstInt(lm->t_i32, 4, 0));
     LLVMAddModuleFlag(lm->mod, LLVMModuleFlagBehaviorWarning, "Dwarf Version", 13, version);

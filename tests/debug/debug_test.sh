@@ -73,7 +73,7 @@ if command -v gdb >/dev/null; then
     gdb -batch -nx -ex 'set breakpoint pending on' -ex "break divide.c:11" -ex run -ex bt \
         --args "$run" --invoke compute "$work/divide-g.o" 10 > "$work/gdb" 2>&1
     expect "gdb stops at the C line" "$work/gdb" "compute () at divide.c:1"
-    expect "gdb's backtrace shows the Wasm frame" "$work/gdb" "#0  w2n:compute () at divide.c"
+    expect "gdb's backtrace shows the Wasm frame" "$work/gdb" "#0  compute () at divide.c"
     expect "gdb's backtrace reaches the runtime" "$work/gdb" "w2n_call"
 else
     echo "skipped: gdb not installed (the JIT interface part)"
