@@ -26,16 +26,25 @@ typedef struct walk {
     uintptr_t boundary;
 } walk;
 
+/* "w2n:NAME" and "w2n_fN" are Wasm functions (lower_module.c); entries
+ * and adapters are not kept. */
+static bool is_wasm_function(const char *symbol) {
+    return symbol && (!strncmp(symbol, "w2n:", 4) || !strncmp(symbol, "w2n_f", 5));
+}
+
 static _Unwind_Reason_Code keep_frame(struct _Unwind_Context *ctx, void *arg) {
     walk *w = arg;
     int exact = 0;
     uintptr_t pc = _Unwind_GetIPInfo(ctx, &exact);
     if (!exact)
         pc--; /* a return address: the call lies before it */
-    if (!w2n_trap_code_image(pc))
+    const w2n_image *img = w2n_trap_code_image(pc);
+    if (!img)
         /* The handler's and helpers' own frames come first (on the signal
          * stack, maybe above the boundary); after Wasm, the host's. */
         return w->trap->nframes ? _URC_END_OF_STACK : _URC_NO_REASON;
+    if (!is_wasm_function(w2n_image_symbolize(img, pc)))
+        return _URC_NO_REASON; /* an entry trampoline: the host's frames follow */
     /* The CFA libgcc gives an interrupted frame (exact pc) is its signal
      * frame's, on the signal stack wherever that lies (AArch64, RISC-V). */
     bool past_boundary = !exact && _Unwind_GetCFA(ctx) > w->boundary;
@@ -65,11 +74,11 @@ void w2n_backtrace_capture_in_handler(w2n_trap *trap, const void *boundary) {
     w2n_backtrace_capture(trap, boundary);
 }
 
-/* "w2n:NAME" and "w2n_fN" are Wasm functions (lower_module.c); entries and
- * adapters are not shown. */
 static bool function_name(const char *symbol, char *out, size_t size) {
     unsigned index;
     char rest;
+    if (!is_wasm_function(symbol))
+        return false;
     if (!strncmp(symbol, "w2n:", 4))
         snprintf(out, size, "%s", symbol + 4);
     else if (sscanf(symbol, "w2n_f%u%c", &index, &rest) == 1)
