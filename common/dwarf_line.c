@@ -364,7 +364,8 @@ static bool read_header(cursor *c, program *p) {
     if (p->version >= 4)
         fixed(c, 1); /* maximum operations per instruction */
     p->default_stmt = fixed(c, 1) != 0;
-    p->line_base = (int8_t)fixed(c, 1);
+    uint64_t line_base = fixed(c, 1); /* a signed byte */
+    p->line_base = line_base >= 0x80 ? (int)line_base - 0x100 : (int)line_base;
     p->line_range = (unsigned)fixed(c, 1);
     p->opcode_base = (unsigned)fixed(c, 1);
     if (c->failed || p->line_range == 0 || p->opcode_base == 0 || !has(c, p->opcode_base - 1))

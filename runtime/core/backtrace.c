@@ -16,6 +16,7 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "dwarf_line.h"
@@ -75,16 +76,17 @@ void w2n_backtrace_capture_in_handler(w2n_trap *trap, const void *boundary) {
 }
 
 static bool function_name(const char *symbol, char *out, size_t size) {
-    unsigned index;
-    char rest;
     if (!is_wasm_function(symbol))
         return false;
-    if (!strncmp(symbol, "w2n:", 4))
+    if (!strncmp(symbol, "w2n:", 4)) {
         snprintf(out, size, "%s", symbol + 4);
-    else if (sscanf(symbol, "w2n_f%u%c", &index, &rest) == 1)
-        snprintf(out, size, "func[%u]", index);
-    else
+        return true;
+    }
+    char *end;
+    unsigned long index = strtoul(symbol + 5, &end, 10);
+    if (end == symbol + 5 || *end || index > UINT32_MAX)
         return false;
+    snprintf(out, size, "func[%lu]", index);
     return true;
 }
 
