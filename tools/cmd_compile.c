@@ -47,6 +47,8 @@ static void usage(FILE *out) {
     fprintf(out, "usage: w2n compile [OPTIONS] IN.wasm... [-o OUT]\n"
                  "  -o OUT                    output object (one input) or directory (several)\n"
                  "  -O0 .. -O3                optimisation level (default -O2)\n"
+                 "  -g                        DWARF line tables from the module's own (C source\n"
+                 "                            lines) or Wasm code offsets, for gdb and backtraces\n"
                  "  --target=TRIPLE           x86_64-linux-gnu (default), aarch64-linux-gnu,\n"
                  "                            riscv64-linux-gnu\n"
                  "  --cpu=NAME                CPU to tune and select instructions for\n"
@@ -229,6 +231,8 @@ static bool parse_option(const char *arg, w2n_compile_options *opts, w2n_compile
         opts->features = arg + 11;
     } else if (!strncmp(arg, "--bounds-checks=", 16)) {
         return w2n_bounds_mode_parse(arg + 16, &opts->bounds);
+    } else if (!strcmp(arg, "-g")) {
+        opts->debug_info = true;
     } else if (!strcmp(arg, "--interruptible")) {
         opts->interruptible = true;
     } else if (!strcmp(arg, "--fuel")) {

@@ -41,6 +41,7 @@ void w2n_compile_cache_key(const w2n_compile_options *opts, const uint8_t *sign_
     add_u64(&h, opts->fuel);
     add_u64(&h, opts->wasm_features);
     add_u64(&h, opts->partitions);
+    add_u64(&h, opts->debug_info);
     add_u64(&h, sign_key ? sign_key_size : 0);
     if (sign_key) /* hashed, never stored: the key names the signer */
         w2n_sha256_update(&h, sign_key, sign_key_size);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "w2n/file.h"
+#include "run_backtrace.h"
 #include "run_args.h"
 #include "run_cli.h"
 #include "run_imports.h"
@@ -156,6 +157,8 @@ static int report_trap(const char *prog, const w2n_trap *trap) {
     }
     fprintf(stderr, "w2n: trap: %s\n",
             trap->message[0] ? trap->message : w2n_trap_message(trap->code));
+    if (trap->code != W2N_TRAP_OUT_OF_FUEL) /* a budget, like --timeout: no bug to locate */
+        w2n_run_print_backtrace(trap, stderr);
     return W2N_RUN_EXIT_TRAP;
 }
 

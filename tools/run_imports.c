@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "run_backtrace.h"
 #include "run_cli.h"
 #include "run_imports.h"
 #include "w2n/wasi.h"
@@ -36,6 +37,7 @@ static void thread_ended(void *data, const w2n_trap *trap) {
     }
     fprintf(stderr, "w2n: trap in a spawned thread: %s\n",
             trap->message[0] ? trap->message : w2n_trap_message(trap->code));
+    w2n_run_print_backtrace(trap, stderr);
     fflush(NULL);
     _exit(W2N_RUN_EXIT_TRAP);
 }

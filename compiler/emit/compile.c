@@ -156,7 +156,10 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
 
     w2n_lower_module lm;
     w2n_lower_module_init(&lm, m, opts, ctx, mod);
-    s = w2n_lower_module_body(&lm, err);
+    s = opts->debug_info ? w2n_lower_debug_begin(&lm, err) : W2N_OK;
+    if (s == W2N_OK)
+        s = w2n_lower_module_body(&lm, err);
+    w2n_lower_debug_end(&lm);
     char *msg = NULL;
     if (s == W2N_OK && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
         s = w2n_codegen_llvm_error(err, "w2n produced invalid LLVM IR", msg);

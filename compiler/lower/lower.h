@@ -100,6 +100,7 @@ typedef struct w2n_lower_module {
     LLVMValueRef personality; /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
     w2n_versioned_loop *vloops;
     size_t nvloops, vloops_cap;
+    struct w2n_lower_debug *debug; /* -g only (lower_debug.c), else NULL */
 } w2n_lower_module;
 
 /* One entry of the control stack. */
@@ -161,6 +162,8 @@ typedef struct w2n_lower_func {
     struct w2n_rethrown_catch *rethrown;
     size_t nrethrown;
     bool rethrown_scanned;
+    /* -g (lower_debug.c): the DISubprogram, and the scope of the current file */
+    LLVMMetadataRef di_scope, di_file, di_block;
 } w2n_lower_func;
 
 /* ---- operand stack (lower_core.c) ------------------------------------------- */
@@ -233,6 +236,17 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
 /* Lower one instruction, skipping dead code (lower_function.c). */
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
+
+/* ---- debug information, -g (lower_debug.c) ------------------------------------
+ * begin after w2n_lower_module_init (reads the module's line table), a
+ * function's subprogram before its entry, each instruction's location
+ * before its handler, end (finalises the DWARF) before verifying; without
+ * -g, begin is not called and the others do nothing. */
+typedef struct w2n_lower_debug w2n_lower_debug;
+w2n_status w2n_lower_debug_begin(w2n_lower_module *lm, w2n_error *err);
+void w2n_lower_debug_function(w2n_lower_func *f, size_t body_start);
+void w2n_lower_debug_instr(w2n_lower_func *f, const w2n_instr *in);
+void w2n_lower_debug_end(w2n_lower_module *lm);
 
 /* ---- loop versioning (loop_version.c, loop_bounds.c) ------------------------ */
 /* Is the loop whose LOOP instruction was just read worth a fast version? */

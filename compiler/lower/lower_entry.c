@@ -61,6 +61,11 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
         args[i + 1] = load_slot(b, lm, slots, i, t->params[i]);
     LLVMValueRef call = LLVMBuildCall2(b, lm->wasm_fn_types[lm->m->func_types[func_index]],
                                        lm->funcs[func_index], args, t->nparams + 1, "");
+    /* The function keeps its own frame, so a trap's backtrace names it
+     * (runtime/core/backtrace.c): one call per entry from the host. */
+    unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateEnumAttribute(lm->ctx, noinline, 0));
     free(args);
     for (uint32_t i = 0; i < t->nresults; i++)
         store_slot(b, lm, slots, i, result_at(b, call, t, i));

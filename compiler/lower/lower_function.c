@@ -185,6 +185,7 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
     W2N_ASSERT(in->info && in->info->op == in->op && in->info->row < W2N_OPCODE_ROWS);
     if (w2n_lower_control_skip_dead(f, in))
         return W2N_OK;
+    w2n_lower_debug_instr(f, in);
     bool call = w2n_opcode_is_call(in->op, false);
     if (call)
         w2n_lower_fuel_sync(f);
@@ -231,6 +232,7 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     f.unoptimised = lm->opts && lm->opts->opt_level > 0 && w2n_opt_budget_exceeded(m, code);
     if (f.unoptimised)
         w2n_lower_unoptimised(lm, f.fn);
+    w2n_lower_debug_function(&f, code->body_start);
     setup_entry(&f, code);
     w2n_lower_control_begin(&f);
 

@@ -58,19 +58,20 @@ static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
     add_string_attr(lm, fn, "stack-probe-size", W2N_STACK_PROBE_SIZE_TEXT);
 }
 
-/* Without exceptions no Wasm frame is ever unwound (traps longjmp past
- * them): nounwind.  With them, every function gets unwind tables and the
- * personality routine, so a throw can pass through it to a handler
- * (lower_exception.c), and the loader registers the tables of any object
- * that names the routine. */
+/* Every function gets asynchronous unwind tables (correct at any
+ * instruction), so that a trap's backtrace can walk its frames, from a
+ * fault too; they cost object size, no code (docs/debugging.md).  Without
+ * exceptions no Wasm frame is ever unwound (traps longjmp past them):
+ * nounwind.  With them, every function gets the personality routine, so a
+ * throw can pass through it to a handler (lower_exception.c). */
 static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
+    unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
     if (!lm->eh) {
         w2n_lower_fn_attr(lm, fn, "nounwind");
         return;
     }
-    unsigned kind = LLVMGetEnumAttributeKindForName("uwtable", 7);
-    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                            LLVMCreateEnumAttribute(lm->ctx, kind, 2 /* async */));
     LLVMSetPersonalityFn(fn, w2n_lower_personality(lm));
 }
 

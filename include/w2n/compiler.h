@@ -55,6 +55,8 @@ typedef struct w2n_compile_options {
                                    object is the same whatever the number */
     unsigned partitions;        /* 0: as the module's size says (compiler/emit/partition.h);
                                    N: split into N (at most one per function), for tests */
+    bool debug_info;            /* -g: DWARF line tables from the module's own (or Wasm
+                                   offsets), docs/debugging.md */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */

@@ -85,6 +85,8 @@ static inline w2n_value w2n_f64(double v) {
 typedef struct w2n_exception w2n_exception;
 typedef struct w2n_tag w2n_tag;
 
+#define W2N_TRAP_MAX_FRAMES 32
+
 typedef struct w2n_trap {
     w2n_trap_code code;
     int exit_status;   /* W2N_TRAP_EXIT: the status passed to proc_exit */
@@ -92,7 +94,30 @@ typedef struct w2n_trap {
     /* W2N_ERR_EXCEPTION: the exception no Wasm handler caught (code is
      * W2N_TRAP_NONE); NULL otherwise.  It belongs to the store. */
     w2n_exception *exception;
+    /* The Wasm frames the trap ended, innermost first: the faulting or
+     * calling instruction's address in each.  w2n_frame_describe names them
+     * while their object is loaded (docs/debugging.md).  Frames past
+     * W2N_TRAP_MAX_FRAMES are left out; host functions' are never in. */
+    uintptr_t frames[W2N_TRAP_MAX_FRAMES];
+    unsigned nframes;
 } w2n_trap;
+
+/* Where a code address of loaded Wasm code lies. */
+typedef struct w2n_frame_info {
+    char function[128];     /* the name section's name, or func[N] */
+    uint64_t native_offset; /* of the address from the function's native start */
+    /* From an object compiled with -g: the source file and line (file NULL
+     * when unknown; it lives as long as the object), or, for a module
+     * without DWARF, the Wasm code offset (byte offset in the module). */
+    const char *file;
+    uint32_t line, column;
+    bool has_wasm_offset;
+    uint64_t wasm_offset;
+} w2n_frame_info;
+
+/* Describe an address of trap.frames; false when it lies in no loaded Wasm
+ * function (an entry or adapter, or an object since freed). */
+W2N_API bool w2n_frame_describe(uintptr_t pc, w2n_frame_info *out);
 
 /* The spec's text for a trap code ("out of bounds memory access"). */
 W2N_API const char *w2n_trap_message(w2n_trap_code code);

@@ -285,6 +285,13 @@ bool w2n_trap_in_wasm(void);
  * itself) or nothing runs at all: the trap then becomes the host function's
  * pending trap, if there is one, and the caller must return without effect. */
 void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message);
+/* The loaded image whose code holds pc, or NULL. */
+const w2n_image *w2n_trap_code_image(uintptr_t pc);
+/* Fill trap->frames with the Wasm frames between here (a helper or the
+ * fault handler) and the entry `boundary` (backtrace.c). */
+void w2n_backtrace_capture(w2n_trap *trap, const void *boundary);
+/* The same from the fault handler: nothing when the signal stack is small. */
+void w2n_backtrace_capture_in_handler(w2n_trap *trap, const void *boundary);
 /* End the innermost call with an uncaught exception (trap.exception set,
  * code W2N_TRAP_NONE), as w2n_trap_raise ends it with a trap. */
 void w2n_trap_raise_exception(w2n_exception *exn);

@@ -120,6 +120,7 @@ void w2n_trap_push(w2n_entry *e) {
     e->trap.exit_status = 0;
     e->trap.message[0] = 0;
     e->trap.exception = NULL;
+    e->trap.nframes = 0;
     top = e;
 }
 
@@ -144,6 +145,7 @@ void w2n_trap_raise(w2n_trap_code code, int exit_status, const char *message) {
     }
     if (e) {
         fill_trap(&e->trap, code, exit_status, message);
+        w2n_backtrace_capture(&e->trap, e);
         siglongjmp(e->jb, 1);
     }
     /* No Wasm call and no host function on this thread: nobody to tell. */
@@ -309,15 +311,17 @@ size_t w2n_trap_image_room(uintptr_t addr) {
     return 0;
 }
 
-static bool in_code(uintptr_t pc) {
+const w2n_image *w2n_trap_code_image(uintptr_t pc) {
     size_t used = atomic_load_explicit(&images_used, memory_order_acquire);
     for (size_t i = 0; i < used; i++) {
         const w2n_image *img = atomic_load_explicit(&images[i], memory_order_acquire);
         if (img && w2n_image_contains_code(img, pc))
-            return true;
+            return img;
     }
-    return false;
+    return NULL;
 }
+
+static bool in_code(uintptr_t pc) { return w2n_trap_code_image(pc) != NULL; }
 
 /* ---- the fault handler ------------------------------------------------------------- */
 
@@ -349,6 +353,7 @@ static void on_fault(int sig, siginfo_t *si, void *uc) {
         e->trap.code = code;
         e->trap.exit_status = 0;
         e->trap.message[0] = 0; /* call.c fills the text outside the handler */
+        w2n_backtrace_capture_in_handler(&e->trap, e);
         siglongjmp(e->jb, 1);
     }
     chain(sig, si, uc);
@@ -367,6 +372,7 @@ static void on_preempt(int sig, siginfo_t *si, void *uc) {
         e->trap.code = W2N_TRAP_INTERRUPTED;
         e->trap.exit_status = 0;
         e->trap.message[0] = 0;
+        w2n_backtrace_capture_in_handler(&e->trap, e);
         siglongjmp(e->jb, 1);
     }
 }

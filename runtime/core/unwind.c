@@ -11,9 +11,10 @@
  * exception never reaches the host's frames, whatever language they are
  * in.  Otherwise _Unwind_RaiseException unwinds to that frame, whose
  * personality routine (personality.c) installs its landing pad.  A module
- * without exceptions has no unwind tables (its functions are nounwind): a
- * walk that stops at one of its frames before the boundary cannot tell
- * whether a handler lies beyond, so the throw traps rather than guess.
+ * without exceptions has unwind tables for backtraces only (its functions
+ * are nounwind): a walk that stops at one of its frames before the
+ * boundary cannot tell whether a handler lies beyond, so the throw traps
+ * rather than guess.
  *
  * Traps stay siglongjmp, through frames with handlers too: Wasm cannot
  * catch them.
@@ -38,6 +39,11 @@ static _Unwind_Reason_Code find_handler(struct _Unwind_Context *ctx, void *arg) 
         w->reached = true;
         return _URC_END_OF_STACK;
     }
+    /* Frames of code compiled without exceptions have unwind tables for
+     * backtraces only: a throw must not pass them (see above). */
+    const w2n_image *img = w2n_trap_code_image(_Unwind_GetIP(ctx) - 1);
+    if (img && !w2n_image_handles_exceptions(img))
+        return _URC_END_OF_STACK;
     uintptr_t pad;
     if (w2n_trap_image_room(_Unwind_GetIP(ctx) - 1) && w2n_unwind_frame_pad(ctx, &pad)) {
         w->handled = true;

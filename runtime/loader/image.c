@@ -26,7 +26,9 @@
 #include "elf_object.h"
 #include "unwind_tables.h"
 #include "image.h"
+#include "gdb_jit.h"
 #include "libcalls.h"
+#include "line_map.h"
 #include "reloc.h"
 #include "w2n/runtime.h" /* w2n_host_target is public API */
 
@@ -69,7 +71,10 @@ struct w2n_image {
     img_section *extra; /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
-    uint8_t *eh_frame; /* registered with the unwinder (exceptions), or NULL */
+    uint8_t *eh_frame;       /* registered with the unwinder, or NULL */
+    bool handles_exceptions; /* names the personality: its frames may be unwound */
+    w2n_line_table lines;    /* -g: code addresses to source lines (line_map.c) */
+    w2n_gdb_jit_entry *gdb;  /* -g: registered with GDB (gdb_jit.c), or NULL */
 };
 
 typedef struct hi_value {
@@ -94,7 +99,7 @@ typedef struct loader {
     uint64_t stub_off, got_off, total;
     hi_value *his;
     size_t nhis, cap_his;
-    bool uses_eh;      /* names the personality routine: register .eh_frame */
+    bool uses_eh;      /* names the personality routine */
     uint32_t eh_frame; /* its section index, or 0 */
     w2n_image *img;
 } loader;
@@ -296,7 +301,7 @@ static w2n_status layout(loader *L, w2n_error *err) {
             off += L->elf.sections[i].size;
             /* The unwinder reads .eh_frame up to a zero length word: room
              * for it in the (zero-filled) mapping. */
-            if (L->uses_eh && !strcmp(L->elf.sections[i].name, ".eh_frame")) {
+            if (!strcmp(L->elf.sections[i].name, ".eh_frame")) {
                 L->eh_frame = i;
                 off += 4;
             }
@@ -588,6 +593,18 @@ static void loader_free(loader *L) {
     free(L->his);
 }
 
+/* Objects compiled with -g (they have a line table) are shown to GDB. */
+static void register_with_gdb(loader *L, const uint8_t *bytes, size_t size) {
+    uint64_t *addr = calloc(L->elf.nsections ? L->elf.nsections : 1, sizeof *addr);
+    if (!addr)
+        return;
+    for (uint32_t i = 1; i < L->elf.nsections; i++)
+        if (is_loaded(L, i))
+            addr[i] = base(L) + L->sec_off[i];
+    L->img->gdb = w2n_gdb_jit_register(bytes, size, &L->elf, addr);
+    free(addr);
+}
+
 w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, uintptr_t hint,
                              w2n_image **out, w2n_error *err) {
     loader L;
@@ -614,9 +631,14 @@ w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, u
     if ((st = apply_relocs(&L, err)) != W2N_OK || (st = protect(&L, err)) != W2N_OK ||
         (st = keep_symbols(&L, err)) != W2N_OK || (st = keep_sections(&L, err)) != W2N_OK)
         goto fail;
-    /* Code that handles exceptions is unwound through by libgcc's unwinder,
-     * which finds its tables only when registered. */
-    if (L.uses_eh && L.eh_frame) {
+    /* libgcc's unwinder finds the tables only when registered: throws
+     * unwind through code that handles exceptions, and a trap's backtrace
+     * walks any code (backtrace.c); unwind.c keeps throws out of the rest. */
+    L.img->handles_exceptions = L.uses_eh;
+    w2n_line_map_build(&L.elf, L.sym_addr, &L.img->lines);
+    if (L.img->lines.nrows)
+        register_with_gdb(&L, bytes, size);
+    if (L.eh_frame) {
         L.img->eh_frame = L.img->map + L.sec_off[L.eh_frame];
         w2n_unwind_register(L.img->eh_frame);
     }
@@ -640,6 +662,7 @@ void w2n_image_free(w2n_image *img) {
         return;
     if (img->eh_frame)
         w2n_unwind_deregister(img->eh_frame);
+    w2n_gdb_jit_unregister(img->gdb);
     if (img->map)
         munmap(img->map, img->map_size);
     for (size_t i = 0; i < img->nextra; i++) {
@@ -647,6 +670,7 @@ void w2n_image_free(w2n_image *img) {
         free(img->extra[i].data);
     }
     free(img->extra);
+    w2n_line_table_free(&img->lines);
     free(img->strings);
     free(img->globals);
     free(img->funcs);
@@ -688,6 +712,8 @@ const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t 
     return NULL;
 }
 
+bool w2n_image_handles_exceptions(const w2n_image *img) { return img->handles_exceptions; }
+
 int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
     return img && pc >= img->code_start && pc < img->code_end;
 }
@@ -701,8 +727,8 @@ static uint64_t func_end(const w2n_image *img, size_t i) {
                                  : img->code_end;
 }
 
-/* The last function starting at or before pc, if pc is inside it. */
-const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
+/* The function symbol containing pc, or NULL. */
+static const img_sym *function_at(const w2n_image *img, uintptr_t pc) {
     if (!w2n_image_contains_code(img, pc) || !img->nfuncs)
         return NULL;
     size_t lo = 0, hi = img->nfuncs;
@@ -715,7 +741,23 @@ const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
     }
     if (lo == 0)
         return NULL;
-    return pc < func_end(img, lo - 1) ? img->funcs[lo - 1].name : NULL;
+    return pc < func_end(img, lo - 1) ? &img->funcs[lo - 1] : NULL;
+}
+
+const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
+    const img_sym *f = function_at(img, pc);
+    return f ? f->name : NULL;
+}
+
+uintptr_t w2n_image_function_start(const w2n_image *img, uintptr_t pc) {
+    const img_sym *f = function_at(img, pc);
+    return f ? (uintptr_t)f->addr : 0;
+}
+
+const w2n_line_row *w2n_image_line(const w2n_image *img, uintptr_t pc, const char **out_file) {
+    const w2n_line_row *row = w2n_line_table_find(&img->lines, pc);
+    *out_file = row && row->file < img->lines.nfiles ? img->lines.files[row->file] : NULL;
+    return row;
 }
 
 bool w2n_image_write_perf_map(const w2n_image *img, FILE *out) {

@@ -42,8 +42,19 @@ const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t 
 /* Does `pc` lie in this image's code?  (The trap handler asks.) */
 int w2n_image_contains_code(const w2n_image *img, uintptr_t pc);
 
+/* Was it compiled with exceptions (it names the personality routine)?  A
+ * throw must not unwind the frames of code compiled without. */
+bool w2n_image_handles_exceptions(const w2n_image *img);
+
 /* Name of the function symbol containing pc, or NULL (for backtraces). */
 const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc);
+/* Address of the function symbol containing pc, or 0. */
+uintptr_t w2n_image_function_start(const w2n_image *img, uintptr_t pc);
+/* The line-table row of pc (objects compiled with -g) and its file name,
+ * or NULL; the file lives as long as the image. */
+struct w2n_line_row;
+const struct w2n_line_row *w2n_image_line(const w2n_image *img, uintptr_t pc,
+                                          const char **out_file);
 
 /* One "START SIZE NAME" line (hex, hex, symbol) per function symbol in code:
  * the format of the /tmp/perf-PID.map files from which perf names code that

@@ -125,6 +125,25 @@ FAKE_WEAK const char *w2n_image_symbolize(const w2n_image *img, uintptr_t pc) {
 }
 
 /* The fake's code has no symbols: one unnamed range. */
+/* Fake code handles no exceptions, and has no line table. */
+FAKE_WEAK bool w2n_image_handles_exceptions(const w2n_image *img) {
+    (void)img;
+    return false;
+}
+
+FAKE_WEAK uintptr_t w2n_image_function_start(const w2n_image *img, uintptr_t pc) {
+    (void)img;
+    return w2n_image_contains_code(img, pc) ? fake_code_start : 0;
+}
+
+FAKE_WEAK const struct w2n_line_row *w2n_image_line(const w2n_image *img, uintptr_t pc,
+                                                    const char **out_file) {
+    (void)img;
+    (void)pc;
+    *out_file = NULL;
+    return NULL;
+}
+
 FAKE_WEAK bool w2n_image_write_perf_map(const w2n_image *img, FILE *out) {
     (void)img;
     return fprintf(out, "%lx %lx fake_code\n", (unsigned long)fake_code_start,

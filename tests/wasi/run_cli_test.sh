@@ -22,7 +22,11 @@ check "invoke mix" 0 "nan${nl}-5${nl}1.5" "" "$w2n" run --invoke mix "$inv" -5 1
 check "invoke v128" 0 "0x00000002000000030000000400000000" "" \
     "$w2n" run --invoke vec "$inv" 0x000000010000000200000003ffffffff
 check "invoke no results" 0 "" "" "$w2n" run --invoke=nothing "$inv"
-check "invoke trap" 134 "" "w2n: trap: integer divide by zero" "$w2n" run --invoke div "$inv" 1 0
+# The trap's line, then its backtrace (tests/debug checks that in detail).
+check "invoke trap" 134 "" "w2n: trap: integer divide by zero" \
+    sh -c '"$@" 2>"$0"; s=$?; head -1 "$0" >&2; exit $s' "$work/trap.err" \
+    "$w2n" run --invoke div "$inv" 1 0
+check_has "invoke trap backtrace" 0 "#0 func[" "" grep -F "#0 func[" "$work/trap.err"
 check "unknown export" 1 "" "unknown export: nope" "$w2n" run --invoke nope "$inv"
 check "export not a function" 1 "" "export g is not a function" "$w2n" run --invoke g "$inv"
 check "too few arguments" 1 "" "add expects 2 arguments, got 1" "$w2n" run --invoke add "$inv" 1
