@@ -19,6 +19,10 @@ void w2n_module_free(w2n_module *m) {
         free(m->types[i].results);
     }
     free(m->types);
+    if (m->typedefs)
+        for (uint32_t i = 0; i < m->ntypes; i++)
+            free(m->typedefs[i].fields);
+    free(m->typedefs);
     free(m->type_canon);
     free(m->table_inits);
     for (uint32_t i = 0; i < m->nimports; i++) {
@@ -57,7 +61,7 @@ void w2n_module_free(w2n_module *m) {
 }
 
 w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err) {
-    return w2n_validate_features(wasm, size, w2n_features_default(), err);
+    return w2n_validate_features(wasm, size, w2n_features_validation_default(), err);
 }
 
 w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,
