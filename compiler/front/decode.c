@@ -870,6 +870,7 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, body->start, w2n_reader_offset(body),
                           (size_t)(body->end - body->start), body->err);
+    ir.r.features = body->features;
     w2n_instr in;
     uint32_t depth = 0;
     bool ok = false;
