@@ -21,7 +21,11 @@
 
 /* What a type index defines.  Without GC every type is a final function
  * type alone in its recursion group. */
-typedef enum w2n_type_kind { W2N_TYPE_FUNC, W2N_TYPE_STRUCT, W2N_TYPE_ARRAY } w2n_type_kind;
+typedef enum w2n_type_kind {
+    W2N_TYPE_FUNC,
+    W2N_TYPE_STRUCT,
+    W2N_TYPE_ARRAY
+} w2n_type_kind;
 
 /* Packed storage types of struct fields and array elements (GC): codes
  * outside every value type, kept in a w2n_valtype. */
@@ -38,13 +42,13 @@ typedef struct w2n_fieldtype {
 /* The GC facts of one type index: its kind, its declared supertype, whether
  * it is final, its recursion group and (struct, array) its fields. */
 typedef struct w2n_typedef {
-    uint8_t kind;        /* w2n_type_kind */
-    bool is_final;       /* `sub final`, or no `sub` at all */
-    uint32_t supertype;  /* the declared one, or W2N_NO_SUPERTYPE */
-    uint32_t nsupers;    /* declared count (validation allows one at most) */
-    uint32_t rec_start;  /* first type index of its recursion group */
-    uint32_t rec_size;   /* types in that group */
-    uint32_t nfields;    /* struct: its fields; array: 1, the element */
+    uint8_t kind;       /* w2n_type_kind */
+    bool is_final;      /* `sub final`, or no `sub` at all */
+    uint32_t supertype; /* the declared one, or W2N_NO_SUPERTYPE */
+    uint32_t nsupers;   /* declared count (validation allows one at most) */
+    uint32_t rec_start; /* first type index of its recursion group */
+    uint32_t rec_size;  /* types in that group */
+    uint32_t nfields;   /* struct: its fields; array: 1, the element */
     w2n_fieldtype *fields;
     size_t offset; /* of the definition, for messages */
 } w2n_typedef;
@@ -129,9 +133,9 @@ typedef struct w2n_module {
     w2n_features features; /* what the module may use (decode's argument) */
 
     uint32_t ntypes;
-    w2n_functype *types;     /* function types; empty for struct and array types */
-    w2n_typedef *typedefs;   /* per type index: kind, subtyping, group, fields */
-    bool has_gc_types;       /* some type is not a plain final func type alone in its group */
+    w2n_functype *types;   /* function types; empty for struct and array types */
+    w2n_typedef *typedefs; /* per type index: kind, subtyping, group, fields */
+    bool has_gc_types;     /* some type is not a plain final func type alone in its group */
     /* Per type index, the least index of an equal type (validation fills
      * it: with iso-recursive equality, `(type (func))` twice is one type). */
     uint32_t *type_canon;

@@ -46,7 +46,9 @@ bool w2n_validate_fail(validator *v, w2n_status code, size_t at, const char *fmt
     return false;
 }
 
-static bool nomem(validator *v) { return w2n_validate_fail(v, W2N_ERR_NOMEM, v->at, "out of memory"); }
+static bool nomem(validator *v) {
+    return w2n_validate_fail(v, W2N_ERR_NOMEM, v->at, "out of memory");
+}
 
 static bool is_num(w2n_valtype t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == T_UNKNOWN;
@@ -335,7 +337,8 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
         return op_sig(v, 2, m->tables[in->imm.index].elem, table_index_type(v, in->imm.index), 0,
                       table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_SIZE:
-        return check_table(v, in->imm.index) && w2n_validate_push(v, table_index_type(v, in->imm.index));
+        return check_table(v, in->imm.index) &&
+               w2n_validate_push(v, table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_FILL:
         if (!check_table(v, in->imm.index))
             return false;
@@ -454,10 +457,13 @@ bool w2n_validate_label(validator *v, uint32_t l) {
     return true;
 }
 
-const frame *w2n_validate_label_frame(validator *v, uint32_t l) { return &v->ctrls[v->nctrls - 1 - l]; }
+const frame *w2n_validate_label_frame(validator *v, uint32_t l) {
+    return &v->ctrls[v->nctrls - 1 - l];
+}
 
 static bool br_table_op(validator *v, const w2n_instr *in) {
-    if (!w2n_validate_pop_expect(v, W2N_I32) || !w2n_validate_label(v, in->imm.br_table.default_target))
+    if (!w2n_validate_pop_expect(v, W2N_I32) ||
+        !w2n_validate_label(v, in->imm.br_table.default_target))
         return false;
     uint32_t arity;
     w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.br_table.default_target), &arity);
@@ -477,7 +483,8 @@ static bool br_table_op(validator *v, const w2n_instr *in) {
         v->nvals = base;
     }
     uint32_t n;
-    const w2n_valtype *ts = w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.br_table.default_target), &n);
+    const w2n_valtype *ts =
+        w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.br_table.default_target), &n);
     if (!w2n_validate_pop_vals(v, ts, n))
         return false;
     set_unreachable(v);
@@ -594,7 +601,8 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
             return false;
         ts = w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n);
         return w2n_validate_pop_vals(v, ts, n) &&
-               w2n_validate_push_vals(v, w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n), n);
+               w2n_validate_push_vals(
+                   v, w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n), n);
     case W2N_OP_BR_TABLE: return br_table_op(v, in);
     case W2N_OP_RETURN:
         if (!w2n_validate_pop_vals(v, v->type->results, v->type->nresults))
@@ -605,7 +613,8 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         if (!check_func(v, in->imm.index))
             return false;
         const w2n_functype *t = w2n_module_func_type(m, in->imm.index);
-        return w2n_validate_pop_vals(v, t->params, t->nparams) && w2n_validate_push_vals(v, t->results, t->nresults);
+        return w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_CALL_INDIRECT: {
         uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
@@ -616,11 +625,13 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         if (!check_func_type(v, ty) || !w2n_validate_pop_expect(v, table_index_type(v, tab)))
             return false;
         const w2n_functype *t = &m->types[ty];
-        return w2n_validate_pop_vals(v, t->params, t->nparams) && w2n_validate_push_vals(v, t->results, t->nresults);
+        return w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_CALL_REF: {
         const w2n_functype *t = call_ref_type(v, in);
-        return t && w2n_validate_pop_vals(v, t->params, t->nparams) && w2n_validate_push_vals(v, t->results, t->nresults);
+        return t && w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_RETURN_CALL:
     case W2N_OP_RETURN_CALL_INDIRECT:
@@ -665,10 +676,12 @@ static bool br_on_null_op(validator *v, const w2n_instr *in) {
     const w2n_valtype *ts = w2n_validate_label_types(w2n_validate_label_frame(v, l), &n);
     w2n_valtype non_null = w2n_valtype_ref(w2n_valtype_heap_type(t), false);
     if (in->op == W2N_OP_BR_ON_NULL)
-        return w2n_validate_pop_vals(v, ts, n) && w2n_validate_push_vals(v, ts, n) && w2n_validate_push(v, non_null);
+        return w2n_validate_pop_vals(v, ts, n) && w2n_validate_push_vals(v, ts, n) &&
+               w2n_validate_push(v, non_null);
     if (n == 0 || !is_ref(ts[n - 1]))
         return INVALID(v, "type mismatch");
-    return w2n_validate_push(v, non_null) && w2n_validate_pop_vals(v, ts, n) && w2n_validate_push_vals(v, ts, n - 1);
+    return w2n_validate_push(v, non_null) && w2n_validate_pop_vals(v, ts, n) &&
+           w2n_validate_push_vals(v, ts, n - 1);
 }
 
 /* ---- exception handling ---------------------------------------------------- */
@@ -713,7 +726,8 @@ static bool exception_op(validator *v, const w2n_instr *in) {
     case W2N_OP_THROW:
         if (!check_tag(v, in->imm.index))
             return false;
-        if (!w2n_validate_pop_vals(v, tag_type(v, in->imm.index)->params, tag_type(v, in->imm.index)->nparams))
+        if (!w2n_validate_pop_vals(v, tag_type(v, in->imm.index)->params,
+                                   tag_type(v, in->imm.index)->nparams))
             return false;
         set_unreachable(v);
         return true;
@@ -752,7 +766,8 @@ static bool legacy_exception_op(validator *v, const w2n_instr *in) {
     case W2N_OP_CATCH:
     case W2N_OP_CATCH_ALL:
         if (innermost != W2N_OP_TRY && innermost != W2N_OP_CATCH)
-            return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "%s without matching try", in->info->name);
+            return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "%s without matching try",
+                                     in->info->name);
         if (in->op == W2N_OP_CATCH && !check_tag(v, in->imm.index))
             return false;
         if (!pop_ctrl(v, &f))
@@ -823,7 +838,8 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (!check_table(v, x))
             return false;
         return op_sig(v, 2, table_index_type(v, x), m->tables[x].elem, 0, 0);
-    case W2N_OP_REF_NULL: return w2n_validate_valtype(v, in->imm.reftype) && w2n_validate_push(v, in->imm.reftype);
+    case W2N_OP_REF_NULL:
+        return w2n_validate_valtype(v, in->imm.reftype) && w2n_validate_push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
         if (!pop(v, &t))
             return false;

@@ -165,9 +165,7 @@ static bool array_new_op(validator *v, const w2n_instr *in) {
         for (uint32_t i = 0; ok && i < in->imm.pair.b; i++)
             ok = w2n_validate_pop_expect(v, unpacked(f->storage));
         break;
-    case W2N_OP_ARRAY_NEW_DATA:
-        ok = check_data_elem(v, f, in->imm.pair.b) && pop_i32s(v, 2);
-        break;
+    case W2N_OP_ARRAY_NEW_DATA: ok = check_data_elem(v, f, in->imm.pair.b) && pop_i32s(v, 2); break;
     default: ok = check_elem_elem(v, f, in->imm.pair.b) && pop_i32s(v, 2); break;
     }
     return ok && w2n_validate_push(v, ref_to(x, false));
@@ -185,9 +183,8 @@ static bool array_op(validator *v, const w2n_instr *in) {
             return false;
         return w2n_validate_push(v, unpacked(f->storage));
     case W2N_OP_ARRAY_SET:
-        return (f = array_elem(v, x, true)) &&
-               w2n_validate_pop_expect(v, unpacked(f->storage)) && pop_i32s(v, 1) &&
-               w2n_validate_pop_expect(v, ref_to(x, true));
+        return (f = array_elem(v, x, true)) && w2n_validate_pop_expect(v, unpacked(f->storage)) &&
+               pop_i32s(v, 1) && w2n_validate_pop_expect(v, ref_to(x, true));
     case W2N_OP_ARRAY_LEN:
         return w2n_validate_pop_expect(v, W2N_ARRAYREF) && w2n_validate_push(v, W2N_I32);
     case W2N_OP_ARRAY_FILL:
