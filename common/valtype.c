@@ -9,8 +9,9 @@
  *   exn > noexn
  *   any > eq > {i31, struct, array} > none
  * Concrete heap types are compared by index: callers map module indices to
- * canonical ones first.  All function types are final until GC brings
- * `sub`, so two concrete types are related only when equal.
+ * canonical ones first, and related here only when equal: the compiler's
+ * front end adds GC's declared supertypes (compiler/front/subtype.c); the
+ * runtime's import matching does not know them yet (issue 17).
  */
 #include <stdio.h>
 

@@ -58,7 +58,7 @@ int w2n_cmd_validate(int argc, char **argv) {
     int first = 1;
     bool options_done = false;
     int nfiles = 0, status = 0;
-    w2n_features features = w2n_features_default();
+    w2n_features features = w2n_features_validation_default();
     w2n_error err;
     for (int i = first; i < argc; i++) {
         const char *a = argv[i];

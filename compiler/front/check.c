@@ -8,7 +8,7 @@
 #include "w2n/compiler.h"
 
 w2n_status w2n_validate(const uint8_t *wasm, size_t size, w2n_error *err) {
-    return w2n_validate_features(wasm, size, w2n_features_default(), err);
+    return w2n_validate_features(wasm, size, w2n_features_validation_default(), err);
 }
 
 w2n_status w2n_validate_features(const uint8_t *wasm, size_t size, w2n_features features,

@@ -256,6 +256,19 @@ static bool const_instr(const w2n_instr *in, w2n_const_expr *out) {
         out->kind = W2N_CONST_GLOBAL_GET;
         out->index = in->imm.index;
         return true;
+    case W2N_OP_STRUCT_NEW:
+    case W2N_OP_STRUCT_NEW_DEFAULT:
+    case W2N_OP_ARRAY_NEW:
+    case W2N_OP_ARRAY_NEW_DEFAULT:
+    case W2N_OP_ARRAY_NEW_FIXED:
+    case W2N_OP_REF_I31:
+    case W2N_OP_ANY_CONVERT_EXTERN:
+    case W2N_OP_EXTERN_CONVERT_ANY:
+        out->kind = W2N_CONST_GC;
+        out->index = in->op;
+        out->bits[0] = in->imm.pair.a; /* the type index of a one-index immediate too */
+        out->bits[1] = in->info->imm == W2N_IMM_PAIR ? in->imm.pair.b : 0;
+        return true;
     default:
         for (size_t i = 0; i < sizeof arith / sizeof arith[0]; i++)
             if (arith[i].op == in->op) {
@@ -351,44 +364,155 @@ fail:
     return false;
 }
 
+/* A function type's params and results (after its 0x60). */
+static bool read_functype(w2n_reader *r, w2n_functype *t) {
+    if (!read_count(r, 1, "function parameters", W2N_LIMIT_FUNC_PARAMS, &t->nparams) ||
+        !(t->params = alloc_array(r, t->nparams, sizeof *t->params)))
+        return false;
+    for (uint32_t j = 0; j < t->nparams; j++)
+        if (!read_valtype(r, &t->params[j]))
+            return false;
+    if (!read_count(r, 1, "function results", W2N_LIMIT_FUNC_RESULTS, &t->nresults) ||
+        !(t->results = alloc_array(r, t->nresults, sizeof *t->results)))
+        return false;
+    for (uint32_t j = 0; j < t->nresults; j++)
+        if (!read_valtype(r, &t->results[j]))
+            return false;
+    if (t->nresults > 1 && !need(r, w2n_reader_offset(r), W2N_FEATURE_MULTI_VALUE,
+                                 "a function type with several results"))
+        return false;
+    return true;
+}
+
+/* A field or array element: a storage type (a value type, or packed i8
+ * 0x78 / i16 0x77), then its mutability. */
+static bool read_fieldtype(w2n_reader *r, w2n_fieldtype *f) {
+    if (w2n_reader_done(r))
+        return w2n_reader_fail(r, "unexpected end");
+    if (*r->pos == W2N_PACKED_I8 || *r->pos == W2N_PACKED_I16)
+        f->storage = *r->pos++;
+    else if (!read_valtype(r, &f->storage))
+        return false;
+    uint8_t mut;
+    if (!w2n_read_u8(r, &mut))
+        return false;
+    if (mut > 1) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed mutability");
+    }
+    f->is_mutable = mut == 1;
+    return true;
+}
+
+/* A composite type: func 0x60, struct 0x5F or array 0x5E. */
+static bool read_comptype(w2n_reader *r, w2n_functype *t, w2n_typedef *td) {
+    uint8_t form;
+    if (!w2n_read_u8(r, &form))
+        return false;
+    if ((form == 0x5E || form == 0x5F) &&
+        !need(r, w2n_reader_offset(r) - 1, W2N_FEATURE_GC, "a GC type definition"))
+        return false;
+    switch (form) {
+    case 0x60: td->kind = W2N_TYPE_FUNC; return read_functype(r, t);
+    case 0x5E:
+        td->kind = W2N_TYPE_ARRAY;
+        td->nfields = 1;
+        return (td->fields = alloc_array(r, 1, sizeof *td->fields)) &&
+               read_fieldtype(r, &td->fields[0]);
+    case 0x5F:
+        td->kind = W2N_TYPE_STRUCT;
+        if (!read_count(r, 2, "struct fields", W2N_LIMIT_STRUCT_FIELDS, &td->nfields) ||
+            !(td->fields = alloc_array(r, td->nfields, sizeof *td->fields)))
+            return false;
+        for (uint32_t i = 0; i < td->nfields; i++)
+            if (!read_fieldtype(r, &td->fields[i]))
+                return false;
+        return true;
+    }
+    /* The form is a 7-bit signed LEB128: one byte at most. */
+    r->pos--;
+    return w2n_reader_fail(r, (form & 0x80) ? "integer representation too long"
+                                            : "malformed function type");
+}
+
+/* A subtype: `sub` 0x50 or `sub final` 0x4F with its supertypes (one at
+ * most is valid; validation says so), or a bare composite type (final). */
+static bool read_subtype(w2n_reader *r, w2n_functype *t, w2n_typedef *td) {
+    td->offset = w2n_reader_offset(r);
+    td->is_final = true;
+    td->supertype = W2N_NO_SUPERTYPE;
+    if (!w2n_reader_done(r) && (*r->pos == 0x50 || *r->pos == 0x4F)) {
+        if (!need(r, w2n_reader_offset(r), W2N_FEATURE_GC, "a GC type definition"))
+            return false;
+        td->is_final = *r->pos++ == 0x4F;
+        if (!w2n_read_vec_len(r, 1, &td->nsupers))
+            return false;
+        for (uint32_t i = 0; i < td->nsupers; i++) {
+            uint32_t super;
+            if (!w2n_read_u32(r, &super))
+                return false;
+            if (i == 0)
+                td->supertype = super;
+        }
+    }
+    return read_comptype(r, t, td);
+}
+
+/* Make room for n more types (a recursion group may hold many). */
+static bool grow_types(w2n_reader *r, w2n_module *m, uint32_t *cap, uint64_t n) {
+    if (m->ntypes + n <= *cap)
+        return true;
+    uint64_t want = m->ntypes + n;
+    if (want > W2N_LIMIT_TYPES)
+        return over_limit(r, w2n_reader_offset(r), "types", want, W2N_LIMIT_TYPES);
+    uint32_t c = *cap ? *cap : 16;
+    while (c < want)
+        c *= 2;
+    w2n_functype *types = realloc(m->types, (size_t)c * sizeof *types);
+    if (!types)
+        return nomem(r);
+    m->types = types;
+    w2n_typedef *defs = realloc(m->typedefs, (size_t)c * sizeof *defs);
+    if (!defs)
+        return nomem(r);
+    m->typedefs = defs;
+    memset(m->types + *cap, 0, (size_t)(c - *cap) * sizeof *m->types);
+    memset(m->typedefs + *cap, 0, (size_t)(c - *cap) * sizeof *m->typedefs);
+    *cap = c;
+    return true;
+}
+
+/* The type section: a vector of recursion groups (`rec` 0x4E and its
+ * subtypes, or one subtype alone), flattened into type indices. */
 static bool read_type_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
-    uint32_t n;
-    if (!read_count(r, 1, "types", W2N_LIMIT_TYPES, &n))
+    uint32_t ngroups, cap = 0;
+    if (!read_count(r, 1, "types", W2N_LIMIT_TYPES, &ngroups) ||
+        !grow_types(r, m, &cap, ngroups ? ngroups : 1))
         return false;
-    if (!(m->types = alloc_array(r, n, sizeof *m->types)))
-        return false;
-    for (uint32_t i = 0; i < n; i++) {
-        w2n_functype *t = &m->types[i];
-        uint8_t form;
-        if (!w2n_read_u8(r, &form))
+    for (uint32_t g = 0; g < ngroups; g++) {
+        uint32_t size = 1;
+        bool rec = !w2n_reader_done(r) && *r->pos == 0x4E;
+        if (rec) {
+            if (!need(r, w2n_reader_offset(r), W2N_FEATURE_GC, "a GC type definition"))
+                return false;
+            r->pos++;
+            if (!w2n_read_vec_len(r, 1, &size) || !grow_types(r, m, &cap, size))
+                return false;
+        } else if (!grow_types(r, m, &cap, 1)) {
             return false;
-        /* rec, sub, sub final, struct, array: GC type definitions. */
-        if ((form == 0x4E || form == 0x4F || form == 0x50 || form == 0x5E || form == 0x5F) &&
-            !need(r, w2n_reader_offset(r) - 1, W2N_FEATURE_GC, "a GC type definition"))
-            return false;
-        if (form != 0x60) {
-            /* The form is a 7-bit signed LEB128: one byte at most. */
-            r->pos--;
-            return w2n_reader_fail(r, (form & 0x80) ? "integer representation too long"
-                                                    : "malformed function type");
         }
-        m->ntypes = i + 1;
-        if (!read_count(r, 1, "function parameters", W2N_LIMIT_FUNC_PARAMS, &t->nparams) ||
-            !(t->params = alloc_array(r, t->nparams, sizeof *t->params)))
-            return false;
-        for (uint32_t j = 0; j < t->nparams; j++)
-            if (!read_valtype(r, &t->params[j]))
+        uint32_t first = m->ntypes;
+        for (uint32_t i = 0; i < size; i++) {
+            w2n_typedef *td = &m->typedefs[m->ntypes];
+            td->rec_start = first;
+            td->rec_size = size;
+            m->ntypes++;
+            if (!read_subtype(r, &m->types[m->ntypes - 1], td))
                 return false;
-        if (!read_count(r, 1, "function results", W2N_LIMIT_FUNC_RESULTS, &t->nresults) ||
-            !(t->results = alloc_array(r, t->nresults, sizeof *t->results)))
-            return false;
-        for (uint32_t j = 0; j < t->nresults; j++)
-            if (!read_valtype(r, &t->results[j]))
-                return false;
-        if (t->nresults > 1 && !need(r, w2n_reader_offset(r), W2N_FEATURE_MULTI_VALUE,
-                                     "a function type with several results"))
-            return false;
+            if (rec || !td->is_final || td->nsupers || td->kind != W2N_TYPE_FUNC)
+                m->has_gc_types = true;
+        }
     }
     return true;
 }
@@ -746,6 +870,7 @@ static bool scan_body(w2n_reader *body, bool at_eof) {
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, body->start, w2n_reader_offset(body),
                           (size_t)(body->end - body->start), body->err);
+    ir.r.features = body->features;
     w2n_instr in;
     uint32_t depth = 0;
     bool ok = false;

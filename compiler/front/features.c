@@ -2,8 +2,9 @@
  * features.c — the feature table of w2n/features.h: names, which features
  * w2n implements, `--wasm-features` parsing and the refusal message.
  *
- * Invariant: a feature set never holds a feature w2n does not implement, and
- * always holds MVP, so "not in the set" plus "implemented" means "disabled".
+ * Invariant: a feature set never holds a feature w2n does not implement,
+ * except the validate-only ones in a set made for validation, and always
+ * holds MVP, so "not in the set" plus "implemented" means "disabled".
  */
 #include "w2n/features.h"
 
@@ -25,6 +26,10 @@ w2n_features w2n_features_default(void) {
         if (features[f].implemented)
             set |= W2N_FEATURE_BIT(f);
     return set;
+}
+
+w2n_features w2n_features_validation_default(void) {
+    return w2n_features_default() | W2N_FEATURES_VALIDATE_ONLY;
 }
 
 const char *w2n_feature_name(w2n_feature f) {

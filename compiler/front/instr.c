@@ -329,7 +329,7 @@ static bool read_heaptype(w2n_reader *r, int64_t *out) {
     const uint8_t *at = r->pos;
     if (!w2n_read_s33(r, out))
         return false;
-    if (*out < 0 && w2n_valtype_feature((uint8_t)(*out & 0x7F)) < 0) {
+    if (*out < 0 && !w2n_heaptype_is_abstract_code((uint8_t)(*out & 0x7F))) {
         r->pos = at;
         return w2n_reader_fail(r, "malformed heap type");
     }
@@ -338,11 +338,14 @@ static bool read_heaptype(w2n_reader *r, int64_t *out) {
 
 /* br_on_cast and br_on_cast_fail: flags, label, source and target heap types. */
 static bool read_br_on_cast(w2n_reader *r, w2n_instr *in) {
-    uint8_t flags;
-    int64_t from;
-    if (!w2n_read_u8(r, &flags) || !w2n_read_u32(r, &in->imm.index))
+    if (!w2n_read_u8(r, &in->imm.br_on_cast.flags))
         return false;
-    return read_heaptype(r, &from) && read_heaptype(r, &in->imm.heaptype);
+    if (in->imm.br_on_cast.flags > 3) {
+        r->pos--;
+        return w2n_reader_fail(r, "malformed br_on_cast flags");
+    }
+    return w2n_read_u32(r, &in->imm.br_on_cast.label) &&
+           read_heaptype(r, &in->imm.br_on_cast.from) && read_heaptype(r, &in->imm.br_on_cast.to);
 }
 
 /* try_table: a block type, then catch clauses (kind, [tag,] label). */

@@ -102,7 +102,12 @@ typedef struct w2n_instr {
             uint32_t a, b;
         } pair;           /* PAIR */
         int64_t heaptype; /* HEAPTYPE: type index, or the negative s33 of a shorthand */
-        struct {          /* TRY_TABLE */
+        struct {          /* BR_ON_CAST */
+            uint32_t label;
+            uint8_t flags;    /* bit 0: `from` is nullable; bit 1: `to` is */
+            int64_t from, to; /* heap types, as `heaptype` */
+        } br_on_cast;
+        struct { /* TRY_TABLE */
             w2n_blocktype block;
             uint32_t count;
             const w2n_catch_clause *clauses; /* valid until the next w2n_instr_read */

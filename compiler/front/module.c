@@ -18,6 +18,10 @@ void w2n_module_free(w2n_module *m) {
         free(m->types[i].results);
     }
     free(m->types);
+    if (m->typedefs)
+        for (uint32_t i = 0; i < m->ntypes; i++)
+            free(m->typedefs[i].fields);
+    free(m->typedefs);
     free(m->type_canon);
     free(m->table_inits);
     for (uint32_t i = 0; i < m->nimports; i++) {

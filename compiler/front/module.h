@@ -19,6 +19,40 @@
 #include "w2n/features.h"
 #include "w2n/types.h"
 
+/* What a type index defines.  Without GC every type is a final function
+ * type alone in its recursion group. */
+typedef enum w2n_type_kind {
+    W2N_TYPE_FUNC,
+    W2N_TYPE_STRUCT,
+    W2N_TYPE_ARRAY
+} w2n_type_kind;
+
+/* Packed storage types of struct fields and array elements (GC): codes
+ * outside every value type, kept in a w2n_valtype. */
+#define W2N_PACKED_I16 0x77u
+#define W2N_PACKED_I8 0x78u
+
+typedef struct w2n_fieldtype {
+    w2n_valtype storage; /* a value type or W2N_PACKED_I8/I16 */
+    bool is_mutable;
+} w2n_fieldtype;
+
+#define W2N_NO_SUPERTYPE UINT32_MAX
+
+/* The GC facts of one type index: its kind, its declared supertype, whether
+ * it is final, its recursion group and (struct, array) its fields. */
+typedef struct w2n_typedef {
+    uint8_t kind;       /* w2n_type_kind */
+    bool is_final;      /* `sub final`, or no `sub` at all */
+    uint32_t supertype; /* the declared one, or W2N_NO_SUPERTYPE */
+    uint32_t nsupers;   /* declared count (validation allows one at most) */
+    uint32_t rec_start; /* first type index of its recursion group */
+    uint32_t rec_size;  /* types in that group */
+    uint32_t nfields;   /* struct: its fields; array: 1, the element */
+    w2n_fieldtype *fields;
+    size_t offset; /* of the definition, for messages */
+} w2n_typedef;
+
 typedef struct w2n_import {
     const char *module; /* NUL-terminated copies */
     const char *name;
@@ -99,7 +133,9 @@ typedef struct w2n_module {
     w2n_features features; /* what the module may use (decode's argument) */
 
     uint32_t ntypes;
-    w2n_functype *types;
+    w2n_functype *types;   /* function types; empty for struct and array types */
+    w2n_typedef *typedefs; /* per type index: kind, subtyping, group, fields */
+    bool has_gc_types;     /* some type is not a plain final func type alone in its group */
     /* Per type index, the least index of an equal type (validation fills
      * it: with iso-recursive equality, `(type (func))` twice is one type). */
     uint32_t *type_canon;
@@ -156,7 +192,9 @@ w2n_status w2n_validate_module(const w2n_module *m, w2n_error *err);
 
 void w2n_module_free(w2n_module *m);
 
-/* Fill m->type_canon (type_canon.c); false when out of memory. */
+/* Fill m->type_canon (type_canon.c): per type index the least index of an
+ * iso-recursively equal type, whole recursion groups compared with their
+ * inner references relative; false when out of memory. */
 bool w2n_type_canon_build(w2n_module *m);
 
 /* A value type with its concrete index, if any, made canonical: equal types
@@ -167,6 +205,15 @@ static inline w2n_valtype w2n_module_canon_valtype(const w2n_module *m, w2n_valt
     return w2n_valtype_ref(w2n_heaptype_concrete(m->type_canon[w2n_valtype_type_index(t)]),
                            w2n_valtype_is_nullable(t));
 }
+
+/* Whether heap type a is a subtype of b in module m: abstract types by
+ * their hierarchy, concrete ones by their declared supertype chains and
+ * canonical indices (subtype.c). */
+bool w2n_module_heaptype_sub(const w2n_module *m, w2n_heaptype a, w2n_heaptype b);
+bool w2n_module_valtype_sub(const w2n_module *m, w2n_valtype a, w2n_valtype b);
+
+/* The abstract top of a heap type's hierarchy: func, extern, exn or any. */
+w2n_heaptype w2n_module_heaptype_top(const w2n_module *m, w2n_heaptype ht);
 
 /* Helpers. */
 static inline const w2n_functype *w2n_module_func_type(const w2n_module *m, uint32_t func) {

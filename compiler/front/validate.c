@@ -27,47 +27,13 @@
 #include "instr.h"
 #include "meta.h"
 #include "module.h"
+#include "validate.h"
 #include "w2n/limits.h"
 
-#define T_UNKNOWN 0
 #define MAX_PAGES 65536u
 #define MAX_PAGES64 (UINT64_C(1) << 48) /* a 64-bit memory's: 2^64 bytes in 64 KiB pages */
 
-typedef struct frame {
-    uint32_t op;                /* BLOCK, LOOP, IF, ELSE, TRY_TABLE, TRY, CATCH, CATCH_ALL,
-                                     or 0 for the function */
-    const w2n_valtype *params;  /* NULL with nparams 0 */
-    const w2n_valtype *results; /* NULL: the single result is in `single` */
-    uint32_t nparams, nresults;
-    w2n_valtype single;
-    uint32_t height;
-    uint32_t init_height; /* of the validator's `inits` log at entry */
-    bool unreachable;
-} frame;
-
-typedef struct validator {
-    const w2n_module *m;
-    w2n_error *err;
-    bool *refs; /* C.refs: functions that ref.func may name */
-    w2n_valtype *vals;
-    uint32_t nvals, cap_vals;
-    frame *ctrls;
-    uint32_t nctrls, cap_ctrls;
-    w2n_valtype *locals; /* params then declared locals */
-    bool *local_set;     /* per local: holds a value (non-defaultable ones start unset) */
-    uint32_t nlocals, cap_locals;
-    uint32_t *inits; /* locals set since their frame began, innermost last */
-    uint32_t ninits, cap_inits;
-    const w2n_functype *type; /* of the function being checked */
-    int64_t func;
-    size_t at;               /* offset of the current instruction */
-    const char *instruction; /* its name, for messages; NULL outside bodies */
-} validator;
-
-static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, ...) {
+bool w2n_validate_fail(validator *v, w2n_status code, size_t at, const char *fmt, ...) {
     w2n_error *e = v->err;
     e->code = code;
     e->offset = at;
@@ -80,9 +46,9 @@ static bool fail_at(validator *v, w2n_status code, size_t at, const char *fmt, .
     return false;
 }
 
-#define INVALID(v, ...) fail_at((v), W2N_ERR_INVALID, (v)->at, __VA_ARGS__)
-
-static bool nomem(validator *v) { return fail_at(v, W2N_ERR_NOMEM, v->at, "out of memory"); }
+static bool nomem(validator *v) {
+    return w2n_validate_fail(v, W2N_ERR_NOMEM, v->at, "out of memory");
+}
 
 static bool is_num(w2n_valtype t) {
     return t == W2N_I32 || t == W2N_I64 || t == W2N_F32 || t == W2N_F64 || t == T_UNKNOWN;
@@ -92,22 +58,22 @@ static bool is_ref(w2n_valtype t) { return t == T_UNKNOWN || w2n_valtype_is_ref(
 
 /* Whether a value of type a may stand where b is expected (T_UNKNOWN, the
  * stack's bottom, matches anything). */
-static bool matches(const validator *v, w2n_valtype a, w2n_valtype b) {
+bool w2n_validate_matches(const validator *v, w2n_valtype a, w2n_valtype b) {
     if (a == b || a == T_UNKNOWN || b == T_UNKNOWN)
         return true;
-    return w2n_valtype_sub(w2n_module_canon_valtype(v->m, a), w2n_module_canon_valtype(v->m, b));
+    return w2n_module_valtype_sub(v->m, a, b);
 }
 
 static bool all_match(const validator *v, const w2n_valtype *a, const w2n_valtype *b, uint32_t n) {
     for (uint32_t i = 0; i < n; i++)
-        if (!matches(v, a[i], b[i]))
+        if (!w2n_validate_matches(v, a[i], b[i]))
             return false;
     return true;
 }
 
 /* ---- the operand and control stacks ------------------------------------ */
 
-static bool push(validator *v, w2n_valtype t) {
+bool w2n_validate_push(validator *v, w2n_valtype t) {
     if (v->nvals == v->cap_vals) {
         uint32_t cap = v->cap_vals ? v->cap_vals * 2 : 64;
         w2n_valtype *p = realloc(v->vals, cap * sizeof *p);
@@ -134,17 +100,17 @@ static bool pop(validator *v, w2n_valtype *out) {
     return true;
 }
 
-static bool pop_expect(validator *v, w2n_valtype expect) {
+bool w2n_validate_pop_expect(validator *v, w2n_valtype expect) {
     w2n_valtype t = T_UNKNOWN;
     if (!pop(v, &t))
         return false;
-    if (!matches(v, t, expect))
+    if (!w2n_validate_matches(v, t, expect))
         return INVALID(v, "type mismatch");
     return true;
 }
 
 /* Pop a reference of any type; the stack's bottom becomes (ref bot). */
-static bool pop_ref(validator *v, w2n_valtype *out) {
+bool w2n_validate_pop_ref(validator *v, w2n_valtype *out) {
     if (!pop(v, out))
         return false;
     if (*out == T_UNKNOWN)
@@ -154,16 +120,16 @@ static bool pop_ref(validator *v, w2n_valtype *out) {
     return true;
 }
 
-static bool pop_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
+bool w2n_validate_pop_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
     for (uint32_t i = n; i-- > 0;)
-        if (!pop_expect(v, ts[i]))
+        if (!w2n_validate_pop_expect(v, ts[i]))
             return false;
     return true;
 }
 
-static bool push_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
+bool w2n_validate_push_vals(validator *v, const w2n_valtype *ts, uint32_t n) {
     for (uint32_t i = 0; i < n; i++)
-        if (!push(v, ts[i]))
+        if (!w2n_validate_push(v, ts[i]))
             return false;
     return true;
 }
@@ -173,7 +139,7 @@ static const w2n_valtype *frame_results(const frame *f) {
 }
 
 /* The types a branch to this frame carries. */
-static const w2n_valtype *label_types(const frame *f, uint32_t *n) {
+const w2n_valtype *w2n_validate_label_types(const frame *f, uint32_t *n) {
     if (f->op == W2N_OP_LOOP) {
         *n = f->nparams;
         return f->params;
@@ -196,13 +162,13 @@ static bool push_ctrl(validator *v, const frame *proto) {
     f->height = v->nvals;
     f->init_height = v->ninits;
     f->unreachable = false;
-    return push_vals(v, f->params, f->nparams);
+    return w2n_validate_push_vals(v, f->params, f->nparams);
 }
 
 /* Pop the innermost frame; *out receives a copy. */
 static bool pop_ctrl(validator *v, frame *out) {
     frame *f = &v->ctrls[v->nctrls - 1];
-    if (!pop_vals(v, frame_results(f), f->nresults))
+    if (!w2n_validate_pop_vals(v, frame_results(f), f->nresults))
         return false;
     if (v->nvals != f->height)
         return INVALID(v, "type mismatch");
@@ -226,9 +192,9 @@ static void set_unreachable(validator *v) {
 static bool op_sig(validator *v, int nin, w2n_valtype a, w2n_valtype b, w2n_valtype c,
                    w2n_valtype out) {
     w2n_valtype ins[3] = {a, b, c};
-    if (!pop_vals(v, ins, (uint32_t)nin))
+    if (!w2n_validate_pop_vals(v, ins, (uint32_t)nin))
         return false;
-    return out ? push(v, out) : true;
+    return out ? w2n_validate_push(v, out) : true;
 }
 
 static bool check_memory(validator *v, uint32_t mem) {
@@ -274,9 +240,19 @@ static bool check_func(validator *v, uint32_t f) {
     return true;
 }
 
-static bool check_type(validator *v, uint32_t t) {
+bool w2n_validate_type_index(validator *v, uint32_t t) {
     if (t >= v->m->ntypes)
         return INVALID(v, "unknown type %u", t);
+    return true;
+}
+
+/* A type index that must name a function type (of a function, a block,
+ * a call, a tag). */
+static bool check_func_type(validator *v, uint32_t t) {
+    if (!w2n_validate_type_index(v, t))
+        return false;
+    if (v->m->typedefs[t].kind != W2N_TYPE_FUNC)
+        return INVALID(v, "type mismatch");
     return true;
 }
 
@@ -291,16 +267,16 @@ static bool check_valtype_in(validator *v, w2n_valtype t, uint32_t limit) {
     return true;
 }
 
-static bool check_valtype(validator *v, w2n_valtype t) {
+bool w2n_validate_valtype(validator *v, w2n_valtype t) {
     return check_valtype_in(v, t, v->m->ntypes);
 }
 
-static bool check_data(validator *v, uint32_t d) {
+bool w2n_validate_data_index(validator *v, uint32_t d) {
     /* Without a data count section the binary is malformed, but when there
      * are no data segments at all the index is plainly unknown (the suite's
      * text modules are encoded that way). */
     if (!v->m->has_data_count && d < v->m->ndatas)
-        return fail_at(v, W2N_ERR_MALFORMED, v->at, "data count section required");
+        return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "data count section required");
     if (!v->m->has_data_count)
         return INVALID(v, "unknown data segment %u", d);
     if (d >= v->m->data_count)
@@ -308,7 +284,7 @@ static bool check_data(validator *v, uint32_t d) {
     return true;
 }
 
-static bool check_elem(validator *v, uint32_t e) {
+bool w2n_validate_elem_index(validator *v, uint32_t e) {
     if (e >= v->m->nelems)
         return INVALID(v, "unknown elem segment %u", e);
     return true;
@@ -316,7 +292,7 @@ static bool check_elem(validator *v, uint32_t e) {
 
 /* Elements of type a may go where b's are stored. */
 static bool reftype_fits(validator *v, w2n_valtype a, w2n_valtype b) {
-    if (!matches(v, a, b))
+    if (!w2n_validate_matches(v, a, b))
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -328,10 +304,10 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_MEMORY_INIT:
         if (!check_memory(v, in->imm.memory_init.memory) ||
-            !check_data(v, in->imm.memory_init.segment))
+            !w2n_validate_data_index(v, in->imm.memory_init.segment))
             return false;
         return op_sig(v, 3, memory_addr_type(v, in->imm.memory_init.memory), I, I, 0);
-    case W2N_OP_DATA_DROP: return check_data(v, in->imm.index);
+    case W2N_OP_DATA_DROP: return w2n_validate_data_index(v, in->imm.index);
     case W2N_OP_MEMORY_COPY: {
         uint32_t d = in->imm.memory_copy.dst, s = in->imm.memory_copy.src;
         if (!check_memory(v, d) || !check_memory(v, s))
@@ -341,12 +317,12 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
     }
     case W2N_OP_TABLE_INIT: {
         uint32_t t = in->imm.table_init.table, e = in->imm.table_init.segment;
-        if (!check_table(v, t) || !check_elem(v, e) ||
+        if (!check_table(v, t) || !w2n_validate_elem_index(v, e) ||
             !reftype_fits(v, m->elems[e].type, m->tables[t].elem))
             return false;
         return op_sig(v, 3, table_index_type(v, t), I, I, 0);
     }
-    case W2N_OP_ELEM_DROP: return check_elem(v, in->imm.index);
+    case W2N_OP_ELEM_DROP: return w2n_validate_elem_index(v, in->imm.index);
     case W2N_OP_TABLE_COPY: {
         uint32_t d = in->imm.table_copy.dst, s = in->imm.table_copy.src;
         if (!check_table(v, d) || !check_table(v, s) ||
@@ -361,7 +337,8 @@ static bool bulk_op(validator *v, const w2n_instr *in) {
         return op_sig(v, 2, m->tables[in->imm.index].elem, table_index_type(v, in->imm.index), 0,
                       table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_SIZE:
-        return check_table(v, in->imm.index) && push(v, table_index_type(v, in->imm.index));
+        return check_table(v, in->imm.index) &&
+               w2n_validate_push(v, table_index_type(v, in->imm.index));
     case W2N_OP_TABLE_FILL:
         if (!check_table(v, in->imm.index))
             return false;
@@ -439,10 +416,10 @@ static bool sig_op(validator *v, const w2n_instr *in) {
     W2N_ASSERT(colon);
     unsigned wide = wide_letters(v, in);
     for (const char *p = colon; p-- > info->sig;)
-        if (!pop_expect(v, sig_letter_type(*p, (unsigned)(p - info->sig), wide)))
+        if (!w2n_validate_pop_expect(v, sig_letter_type(*p, (unsigned)(p - info->sig), wide)))
             return false;
     for (const char *p = colon + 1; *p; p++)
-        if (!push(v, sig_letter_type(*p, (unsigned)(p - info->sig) - 1, wide)))
+        if (!w2n_validate_push(v, sig_letter_type(*p, (unsigned)(p - info->sig) - 1, wide)))
             return false;
     return true;
 }
@@ -455,13 +432,13 @@ static bool blocktype_frame(validator *v, uint32_t op, const w2n_blocktype *bt, 
     switch (bt->kind) {
     case W2N_BLOCK_EMPTY: f->results = (const w2n_valtype *)""; break;
     case W2N_BLOCK_VALUE:
-        if (!check_valtype(v, bt->value))
+        if (!w2n_validate_valtype(v, bt->value))
             return false;
         f->single = bt->value;
         f->nresults = 1;
         break;
     case W2N_BLOCK_TYPE: {
-        if (!check_type(v, bt->type_index))
+        if (!check_func_type(v, bt->type_index))
             return false;
         const w2n_functype *t = &v->m->types[bt->type_index];
         f->params = t->params;
@@ -474,37 +451,41 @@ static bool blocktype_frame(validator *v, uint32_t op, const w2n_blocktype *bt, 
     return true;
 }
 
-static bool check_label(validator *v, uint32_t l) {
+bool w2n_validate_label(validator *v, uint32_t l) {
     if (l >= v->nctrls)
         return INVALID(v, "unknown label");
     return true;
 }
 
-static const frame *label_frame(validator *v, uint32_t l) { return &v->ctrls[v->nctrls - 1 - l]; }
+const frame *w2n_validate_label_frame(validator *v, uint32_t l) {
+    return &v->ctrls[v->nctrls - 1 - l];
+}
 
 static bool br_table_op(validator *v, const w2n_instr *in) {
-    if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.br_table.default_target))
+    if (!w2n_validate_pop_expect(v, W2N_I32) ||
+        !w2n_validate_label(v, in->imm.br_table.default_target))
         return false;
     uint32_t arity;
-    label_types(label_frame(v, in->imm.br_table.default_target), &arity);
+    w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.br_table.default_target), &arity);
     for (uint32_t i = 0; i < in->imm.br_table.count; i++) {
         uint32_t l = in->imm.br_table.targets[i], n;
-        if (!check_label(v, l))
+        if (!w2n_validate_label(v, l))
             return false;
-        const w2n_valtype *ts = label_types(label_frame(v, l), &n);
+        const w2n_valtype *ts = w2n_validate_label_types(w2n_validate_label_frame(v, l), &n);
         if (n != arity)
             return INVALID(v, "type mismatch");
         /* The spec pops these types and pushes back what it popped.  Popping
          * only removes real values (Unknowns come from an empty, unreachable
          * frame and would come again), so restoring the height is the same. */
         uint32_t base = v->nvals;
-        if (!pop_vals(v, ts, n))
+        if (!w2n_validate_pop_vals(v, ts, n))
             return false;
         v->nvals = base;
     }
     uint32_t n;
-    const w2n_valtype *ts = label_types(label_frame(v, in->imm.br_table.default_target), &n);
-    if (!pop_vals(v, ts, n))
+    const w2n_valtype *ts =
+        w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.br_table.default_target), &n);
+    if (!w2n_validate_pop_vals(v, ts, n))
         return false;
     set_unreachable(v);
     return true;
@@ -521,7 +502,7 @@ static bool end_op(validator *v, bool *function_done) {
             return INVALID(v, "type mismatch");
     }
     *function_done = v->nctrls == 0;
-    return push_vals(v, results, f.nresults);
+    return w2n_validate_push_vals(v, results, f.nresults);
 }
 
 static bool select_op(validator *v, const w2n_instr *in) {
@@ -529,23 +510,23 @@ static bool select_op(validator *v, const w2n_instr *in) {
         if (in->imm.select_t.count != 1)
             return INVALID(v, "invalid result arity");
         w2n_valtype t = in->imm.select_t.type;
-        return check_valtype(v, t) && op_sig(v, 3, t, t, W2N_I32, t);
+        return w2n_validate_valtype(v, t) && op_sig(v, 3, t, t, W2N_I32, t);
     }
     w2n_valtype t1 = 0, t2 = 0;
-    if (!pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
+    if (!w2n_validate_pop_expect(v, W2N_I32) || !pop(v, &t1) || !pop(v, &t2))
         return false;
     if (!((is_num(t1) && is_num(t2)) || (is_vec(t1) && is_vec(t2))))
         return INVALID(v, "type mismatch");
     if (t1 != t2 && t1 != T_UNKNOWN && t2 != T_UNKNOWN)
         return INVALID(v, "type mismatch");
-    return push(v, t1 == T_UNKNOWN ? t2 : t1);
+    return w2n_validate_push(v, t1 == T_UNKNOWN ? t2 : t1);
 }
 
 /* call_ref and return_call_ref's type: the callee, a (ref null $t), is
  * popped first. */
 static const w2n_functype *call_ref_type(validator *v, const w2n_instr *in) {
-    if (!check_type(v, in->imm.index) ||
-        !pop_expect(v, w2n_valtype_ref(w2n_heaptype_concrete(in->imm.index), true)))
+    if (!check_func_type(v, in->imm.index) ||
+        !w2n_validate_pop_expect(v, w2n_valtype_ref(w2n_heaptype_concrete(in->imm.index), true)))
         return NULL;
     return &v->m->types[in->imm.index];
 }
@@ -568,16 +549,16 @@ static bool tail_call_op(validator *v, const w2n_instr *in) {
         uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
         if (!check_table(v, tab))
             return false;
-        if (!matches(v, m->tables[tab].elem, W2N_FUNCREF))
+        if (!w2n_validate_matches(v, m->tables[tab].elem, W2N_FUNCREF))
             return INVALID(v, "type mismatch");
-        if (!check_type(v, ty) || !pop_expect(v, table_index_type(v, tab)))
+        if (!check_func_type(v, ty) || !w2n_validate_pop_expect(v, table_index_type(v, tab)))
             return false;
         t = &m->types[ty];
     }
     if (t->nresults != v->type->nresults ||
         !all_match(v, t->results, v->type->results, t->nresults))
         return INVALID(v, "type mismatch");
-    if (!pop_vals(v, t->params, t->nparams))
+    if (!w2n_validate_pop_vals(v, t->params, t->nparams))
         return false;
     set_unreachable(v);
     return true;
@@ -596,34 +577,35 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
     case W2N_OP_IF:
         if (!blocktype_frame(v, in->op, &in->imm.block, &f))
             return false;
-        if (in->op == W2N_OP_IF && !pop_expect(v, W2N_I32))
+        if (in->op == W2N_OP_IF && !w2n_validate_pop_expect(v, W2N_I32))
             return false;
-        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+        return w2n_validate_pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
     case W2N_OP_ELSE:
         if (v->ctrls[v->nctrls - 1].op != W2N_OP_IF)
-            return fail_at(v, W2N_ERR_MALFORMED, v->at, "else without matching if");
+            return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "else without matching if");
         if (!pop_ctrl(v, &f))
             return false;
         f.op = W2N_OP_ELSE;
         return push_ctrl(v, &f);
     case W2N_OP_END: return end_op(v, function_done);
     case W2N_OP_BR:
-        if (!check_label(v, in->imm.index))
+        if (!w2n_validate_label(v, in->imm.index))
             return false;
-        ts = label_types(label_frame(v, in->imm.index), &n);
-        if (!pop_vals(v, ts, n))
+        ts = w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n);
+        if (!w2n_validate_pop_vals(v, ts, n))
             return false;
         set_unreachable(v);
         return true;
     case W2N_OP_BR_IF:
-        if (!pop_expect(v, W2N_I32) || !check_label(v, in->imm.index))
+        if (!w2n_validate_pop_expect(v, W2N_I32) || !w2n_validate_label(v, in->imm.index))
             return false;
-        ts = label_types(label_frame(v, in->imm.index), &n);
-        return pop_vals(v, ts, n) &&
-               push_vals(v, label_types(label_frame(v, in->imm.index), &n), n);
+        ts = w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n);
+        return w2n_validate_pop_vals(v, ts, n) &&
+               w2n_validate_push_vals(
+                   v, w2n_validate_label_types(w2n_validate_label_frame(v, in->imm.index), &n), n);
     case W2N_OP_BR_TABLE: return br_table_op(v, in);
     case W2N_OP_RETURN:
-        if (!pop_vals(v, v->type->results, v->type->nresults))
+        if (!w2n_validate_pop_vals(v, v->type->results, v->type->nresults))
             return false;
         set_unreachable(v);
         return true;
@@ -631,22 +613,25 @@ static bool control_op(validator *v, const w2n_instr *in, bool *function_done) {
         if (!check_func(v, in->imm.index))
             return false;
         const w2n_functype *t = w2n_module_func_type(m, in->imm.index);
-        return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+        return w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_CALL_INDIRECT: {
         uint32_t tab = in->imm.call_indirect.table, ty = in->imm.call_indirect.type_index;
         if (!check_table(v, tab))
             return false;
-        if (!matches(v, m->tables[tab].elem, W2N_FUNCREF))
+        if (!w2n_validate_matches(v, m->tables[tab].elem, W2N_FUNCREF))
             return INVALID(v, "type mismatch");
-        if (!check_type(v, ty) || !pop_expect(v, table_index_type(v, tab)))
+        if (!check_func_type(v, ty) || !w2n_validate_pop_expect(v, table_index_type(v, tab)))
             return false;
         const w2n_functype *t = &m->types[ty];
-        return pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+        return w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_CALL_REF: {
         const w2n_functype *t = call_ref_type(v, in);
-        return t && pop_vals(v, t->params, t->nparams) && push_vals(v, t->results, t->nresults);
+        return t && w2n_validate_pop_vals(v, t->params, t->nparams) &&
+               w2n_validate_push_vals(v, t->results, t->nresults);
     }
     case W2N_OP_RETURN_CALL:
     case W2N_OP_RETURN_CALL_INDIRECT:
@@ -686,15 +671,17 @@ static w2n_valtype ref_func_type(const w2n_module *m, uint32_t func) {
 static bool br_on_null_op(validator *v, const w2n_instr *in) {
     w2n_valtype t;
     uint32_t l = in->imm.index, n;
-    if (!pop_ref(v, &t) || !check_label(v, l))
+    if (!w2n_validate_pop_ref(v, &t) || !w2n_validate_label(v, l))
         return false;
-    const w2n_valtype *ts = label_types(label_frame(v, l), &n);
+    const w2n_valtype *ts = w2n_validate_label_types(w2n_validate_label_frame(v, l), &n);
     w2n_valtype non_null = w2n_valtype_ref(w2n_valtype_heap_type(t), false);
     if (in->op == W2N_OP_BR_ON_NULL)
-        return pop_vals(v, ts, n) && push_vals(v, ts, n) && push(v, non_null);
+        return w2n_validate_pop_vals(v, ts, n) && w2n_validate_push_vals(v, ts, n) &&
+               w2n_validate_push(v, non_null);
     if (n == 0 || !is_ref(ts[n - 1]))
         return INVALID(v, "type mismatch");
-    return push(v, non_null) && pop_vals(v, ts, n) && push_vals(v, ts, n - 1);
+    return w2n_validate_push(v, non_null) && w2n_validate_pop_vals(v, ts, n) &&
+           w2n_validate_push_vals(v, ts, n - 1);
 }
 
 /* ---- exception handling ---------------------------------------------------- */
@@ -723,12 +710,12 @@ static bool check_catch(validator *v, const w2n_catch_clause *c) {
         nparams = tag_type(v, c->tag)->nparams;
     }
     bool ref = c->kind == W2N_CATCH_REF || c->kind == W2N_CATCH_ALL_REF;
-    if (!check_label(v, c->label))
+    if (!w2n_validate_label(v, c->label))
         return false;
     uint32_t n;
-    const w2n_valtype *ts = label_types(label_frame(v, c->label), &n);
+    const w2n_valtype *ts = w2n_validate_label_types(w2n_validate_label_frame(v, c->label), &n);
     if (n != nparams + ref || !all_match(v, params, ts, nparams) ||
-        (ref && !matches(v, exn, ts[nparams])))
+        (ref && !w2n_validate_matches(v, exn, ts[nparams])))
         return INVALID(v, "type mismatch");
     return true;
 }
@@ -739,12 +726,13 @@ static bool exception_op(validator *v, const w2n_instr *in) {
     case W2N_OP_THROW:
         if (!check_tag(v, in->imm.index))
             return false;
-        if (!pop_vals(v, tag_type(v, in->imm.index)->params, tag_type(v, in->imm.index)->nparams))
+        if (!w2n_validate_pop_vals(v, tag_type(v, in->imm.index)->params,
+                                   tag_type(v, in->imm.index)->nparams))
             return false;
         set_unreachable(v);
         return true;
     case W2N_OP_THROW_REF:
-        if (!pop_expect(v, W2N_EXNREF))
+        if (!w2n_validate_pop_expect(v, W2N_EXNREF))
             return false;
         set_unreachable(v);
         return true;
@@ -755,7 +743,7 @@ static bool exception_op(validator *v, const w2n_instr *in) {
                 return false;
         if (!blocktype_frame(v, in->op, &in->imm.try_table.block, &f))
             return false;
-        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+        return w2n_validate_pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
     }
     return INVALID(v, "illegal opcode");
 }
@@ -774,11 +762,12 @@ static bool legacy_exception_op(validator *v, const w2n_instr *in) {
     case W2N_OP_TRY:
         if (!blocktype_frame(v, in->op, &in->imm.block, &f))
             return false;
-        return pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
+        return w2n_validate_pop_vals(v, f.params, f.nparams) && push_ctrl(v, &f);
     case W2N_OP_CATCH:
     case W2N_OP_CATCH_ALL:
         if (innermost != W2N_OP_TRY && innermost != W2N_OP_CATCH)
-            return fail_at(v, W2N_ERR_MALFORMED, v->at, "%s without matching try", in->info->name);
+            return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "%s without matching try",
+                                     in->info->name);
         if (in->op == W2N_OP_CATCH && !check_tag(v, in->imm.index))
             return false;
         if (!pop_ctrl(v, &f))
@@ -793,15 +782,15 @@ static bool legacy_exception_op(validator *v, const w2n_instr *in) {
         return push_ctrl(v, &f);
     case W2N_OP_DELEGATE:
         if (innermost != W2N_OP_TRY)
-            return fail_at(v, W2N_ERR_MALFORMED, v->at, "delegate without matching try");
-        if (!pop_ctrl(v, &f) || !check_label(v, in->imm.index))
+            return w2n_validate_fail(v, W2N_ERR_MALFORMED, v->at, "delegate without matching try");
+        if (!pop_ctrl(v, &f) || !w2n_validate_label(v, in->imm.index))
             return false;
-        return push_vals(v, frame_results(&f), f.nresults);
+        return w2n_validate_push_vals(v, frame_results(&f), f.nresults);
     case W2N_OP_RETHROW:
-        if (!check_label(v, in->imm.index))
+        if (!w2n_validate_label(v, in->imm.index))
             return false;
-        if (label_frame(v, in->imm.index)->op != W2N_OP_CATCH &&
-            label_frame(v, in->imm.index)->op != W2N_OP_CATCH_ALL)
+        if (w2n_validate_label_frame(v, in->imm.index)->op != W2N_OP_CATCH &&
+            w2n_validate_label_frame(v, in->imm.index)->op != W2N_OP_CATCH_ALL)
             return INVALID(v, "invalid rethrow label");
         set_unreachable(v);
         return true;
@@ -827,20 +816,20 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (in->op == W2N_OP_LOCAL_GET) {
             if (!v->local_set[x])
                 return INVALID(v, "uninitialized local %u", x);
-            return push(v, t);
+            return w2n_validate_push(v, t);
         }
-        if (!pop_expect(v, t) || !note_local_set(v, x))
+        if (!w2n_validate_pop_expect(v, t) || !note_local_set(v, x))
             return false;
-        return in->op == W2N_OP_LOCAL_TEE ? push(v, t) : true;
+        return in->op == W2N_OP_LOCAL_TEE ? w2n_validate_push(v, t) : true;
     case W2N_OP_GLOBAL_GET:
     case W2N_OP_GLOBAL_SET:
         if (x >= m->nglobals)
             return INVALID(v, "unknown global %u", x);
         if (in->op == W2N_OP_GLOBAL_GET)
-            return push(v, m->global_types[x].type);
+            return w2n_validate_push(v, m->global_types[x].type);
         if (!m->global_types[x].is_mutable)
             return INVALID(v, "global is immutable");
-        return pop_expect(v, m->global_types[x].type);
+        return w2n_validate_pop_expect(v, m->global_types[x].type);
     case W2N_OP_TABLE_GET:
         if (!check_table(v, x))
             return false;
@@ -849,23 +838,24 @@ static bool variable_op(validator *v, const w2n_instr *in) {
         if (!check_table(v, x))
             return false;
         return op_sig(v, 2, table_index_type(v, x), m->tables[x].elem, 0, 0);
-    case W2N_OP_REF_NULL: return check_valtype(v, in->imm.reftype) && push(v, in->imm.reftype);
+    case W2N_OP_REF_NULL:
+        return w2n_validate_valtype(v, in->imm.reftype) && w2n_validate_push(v, in->imm.reftype);
     case W2N_OP_REF_IS_NULL:
         if (!pop(v, &t))
             return false;
         if (!is_ref(t))
             return INVALID(v, "type mismatch");
-        return push(v, W2N_I32);
+        return w2n_validate_push(v, W2N_I32);
     case W2N_OP_REF_FUNC:
         if (!check_func(v, x))
             return false;
         if (!v->refs[x])
             return INVALID(v, "undeclared function reference");
-        return push(v, ref_func_type(m, x));
+        return w2n_validate_push(v, ref_func_type(m, x));
     case W2N_OP_REF_AS_NON_NULL:
-        if (!pop_ref(v, &t))
+        if (!w2n_validate_pop_ref(v, &t))
             return false;
-        return push(v, w2n_valtype_ref(w2n_valtype_heap_type(t), false));
+        return w2n_validate_push(v, w2n_valtype_ref(w2n_valtype_heap_type(t), false));
     case W2N_OP_BR_ON_NULL:
     case W2N_OP_BR_ON_NON_NULL: return br_on_null_op(v, in);
     }
@@ -876,6 +866,8 @@ static bool variable_op(validator *v, const w2n_instr *in) {
  * references and the bulk instructions whose types come from indices. */
 static bool special_op(validator *v, const w2n_instr *in, bool *function_done) {
     uint32_t op = in->op;
+    if (in->info->feature == W2N_FEATURE_GC)
+        return w2n_validate_gc_op(v, in);
     if (op >> 16 == 0xFC)
         return bulk_op(v, in);
     if (op == W2N_OP_THROW || op == W2N_OP_THROW_REF || op == W2N_OP_TRY_TABLE)
@@ -898,7 +890,7 @@ static bool instr_op(validator *v, const w2n_instr *in, bool *function_done) {
 static bool set_locals(validator *v, const w2n_functype *t, const w2n_code *c) {
     uint64_t n = (uint64_t)t->nparams + c->nlocals;
     if (n > UINT32_MAX)
-        return fail_at(v, W2N_ERR_MALFORMED, c->pos, "too many locals");
+        return w2n_validate_fail(v, W2N_ERR_MALFORMED, c->pos, "too many locals");
     if (n > v->cap_locals) {
         w2n_valtype *p = realloc(v->locals, n * sizeof *p);
         if (!p)
@@ -919,7 +911,7 @@ static bool set_locals(validator *v, const w2n_functype *t, const w2n_code *c) {
     for (uint32_t i = 0; i < v->nlocals; i++) {
         /* Only nullable references and numbers have a default value. */
         v->local_set[i] = i < t->nparams || w2n_valtype_is_nullable(v->locals[i]);
-        if (!check_valtype(v, v->locals[i]))
+        if (!w2n_validate_valtype(v, v->locals[i]))
             return false;
     }
     return true;
@@ -945,7 +937,7 @@ static bool validate_function(validator *v, uint32_t func) {
     bool done = false, ok = false;
     while (!done) {
         if (w2n_instr_reader_done(&ir)) {
-            fail_at(v, W2N_ERR_MALFORMED, c->body_end, "END opcode expected");
+            w2n_validate_fail(v, W2N_ERR_MALFORMED, c->body_end, "END opcode expected");
             goto out;
         }
         if (!w2n_instr_read(&ir, &in)) {
@@ -958,7 +950,7 @@ static bool validate_function(validator *v, uint32_t func) {
             goto out;
     }
     if (!w2n_instr_reader_done(&ir)) {
-        fail_at(v, W2N_ERR_MALFORMED, w2n_reader_offset(&ir.r), "section size mismatch");
+        w2n_validate_fail(v, W2N_ERR_MALFORMED, w2n_reader_offset(&ir.r), "section size mismatch");
         goto out;
     }
     ok = true;
@@ -1022,7 +1014,7 @@ static w2n_valtype const_push_type(validator *v, const w2n_const_expr *c, uint32
     case W2N_CONST_F32: return W2N_F32;
     case W2N_CONST_F64: return W2N_F64;
     case W2N_CONST_V128: return W2N_V128;
-    case W2N_CONST_REF_NULL: return check_valtype(v, c->index) ? (w2n_valtype)c->index : 0;
+    case W2N_CONST_REF_NULL: return w2n_validate_valtype(v, c->index) ? (w2n_valtype)c->index : 0;
     case W2N_CONST_REF_FUNC: return check_func(v, c->index) ? ref_func_type(m, c->index) : 0;
     case W2N_CONST_GLOBAL_GET:
         if (c->index >= nglobals) {
@@ -1043,6 +1035,28 @@ static w2n_valtype const_push_type(validator *v, const w2n_const_expr *c, uint32
     }
     INVALID(v, "constant expression required");
     return 0;
+}
+
+/* A GC instruction of a constant expression, typed by its body rule on
+ * the validator's operand stack (unused outside function bodies). */
+static bool const_gc(validator *v, const w2n_const_expr *c, w2n_valtype *stack, uint32_t *depth) {
+    frame f = {.op = 0};
+    v->nvals = 0;
+    v->nctrls = 0;
+    if (!push_ctrl(v, &f) || !w2n_validate_push_vals(v, stack, *depth))
+        return false;
+    w2n_instr in = {.op = c->index, .info = w2n_opcode_lookup(c->index), .offset = v->at};
+    in.imm.pair.a = (uint32_t)c->bits[0];
+    in.imm.pair.b = (uint32_t)c->bits[1];
+    v->instruction = in.info->name;
+    bool ok = w2n_validate_gc_op(v, &in);
+    v->instruction = NULL;
+    v->nctrls = 0;
+    if (!ok)
+        return false;
+    memcpy(stack, v->vals, v->nvals * sizeof *stack);
+    *depth = v->nvals;
+    return true;
 }
 
 /* A constant expression of type `want`, seeing globals [0, nglobals): its
@@ -1072,19 +1086,31 @@ static bool check_const(validator *v, const w2n_init_expr *e, w2n_valtype want, 
             depth--;
             continue;
         }
+        if (kind == W2N_CONST_GC) {
+            if (!const_gc(v, &ops[i], stack, &depth))
+                return false;
+            continue;
+        }
         w2n_valtype t = const_push_type(v, &ops[i], nglobals);
         if (!t)
             return false;
         stack[depth++] = t;
     }
-    if (depth != 1 || !matches(v, stack[0], want))
+    if (depth != 1 || !w2n_validate_matches(v, stack[0], want))
         return INVALID(v, "type mismatch");
     return true;
 }
 
 static void note_ref(validator *v, const w2n_init_expr *e) {
-    if (e->value.kind == W2N_CONST_REF_FUNC && e->value.index < v->m->nfuncs)
-        v->refs[e->value.index] = true;
+    const w2n_const_expr *ops = &e->value;
+    uint64_t n = 1;
+    if (e->value.kind == W2N_CONST_EXTENDED) {
+        ops = v->m->const_ops + e->value.index;
+        n = e->value.bits[0];
+    }
+    for (uint64_t i = 0; i < n; i++)
+        if (ops[i].kind == W2N_CONST_REF_FUNC && ops[i].index < v->m->nfuncs)
+            v->refs[ops[i].index] = true;
 }
 
 /* C.refs: every function named by ref.func outside function bodies, or exported. */
@@ -1103,26 +1129,82 @@ static void collect_refs(validator *v) {
             v->refs[m->exports[i].index] = true;
 }
 
-/* The reference types in type definitions name existing types: the
- * definition itself or earlier ones (each is its own recursion group). */
+/* Storage types: a packed one only matches itself. */
+static bool storage_sub(const validator *v, w2n_valtype a, w2n_valtype b) {
+    if (a == W2N_PACKED_I8 || a == W2N_PACKED_I16 || b == W2N_PACKED_I8 || b == W2N_PACKED_I16)
+        return a == b;
+    return w2n_validate_matches(v, a, b);
+}
+
+/* A field of a subtype against the supertype's: the same mutability;
+ * covariant when immutable, invariant when mutable. */
+static bool field_sub(const validator *v, const w2n_fieldtype *a, const w2n_fieldtype *b) {
+    if (a->is_mutable != b->is_mutable || !storage_sub(v, a->storage, b->storage))
+        return false;
+    return !a->is_mutable || storage_sub(v, b->storage, a->storage);
+}
+
+/* Whether type i's definition is compatible with its declared supertype s:
+ * the same kind; a function with contravariant params and covariant
+ * results; a struct with at least s's fields, each a subtype; an array
+ * whose element is. */
+static bool matches_supertype(const validator *v, uint32_t i, uint32_t s) {
+    const w2n_module *m = v->m;
+    const w2n_typedef *d = &m->typedefs[i], *sd = &m->typedefs[s];
+    if (d->kind != sd->kind)
+        return false;
+    if (d->kind == W2N_TYPE_FUNC) {
+        const w2n_functype *t = &m->types[i], *st = &m->types[s];
+        if (t->nparams != st->nparams || t->nresults != st->nresults)
+            return false;
+        for (uint32_t k = 0; k < t->nparams; k++)
+            if (!w2n_validate_matches(v, st->params[k], t->params[k]))
+                return false;
+        return all_match(v, t->results, st->results, t->nresults);
+    }
+    if (d->nfields < sd->nfields)
+        return false;
+    for (uint32_t k = 0; k < sd->nfields; k++)
+        if (!field_sub(v, &d->fields[k], &sd->fields[k]))
+            return false;
+    return true;
+}
+
+/* Type definitions: their references name types of their own recursion
+ * group or earlier ones; a declared supertype (one at most) comes earlier,
+ * is not final and is structurally a supertype. */
 static bool check_types(validator *v) {
     const w2n_module *m = v->m;
     v->at = section_offset(m, 1);
     for (uint32_t i = 0; i < m->ntypes; i++) {
         const w2n_functype *t = &m->types[i];
+        const w2n_typedef *d = &m->typedefs[i];
+        uint32_t limit = d->rec_start + d->rec_size;
+        v->at = d->offset;
         for (uint32_t k = 0; k < t->nparams; k++)
-            if (!check_valtype_in(v, t->params[k], i + 1 < m->ntypes ? i + 1 : m->ntypes))
+            if (!check_valtype_in(v, t->params[k], limit))
                 return false;
         for (uint32_t k = 0; k < t->nresults; k++)
-            if (!check_valtype_in(v, t->results[k], i + 1 < m->ntypes ? i + 1 : m->ntypes))
+            if (!check_valtype_in(v, t->results[k], limit))
                 return false;
+        for (uint32_t k = 0; k < d->nfields; k++)
+            if (!check_valtype_in(v, d->fields[k].storage, limit))
+                return false;
+        if (d->nsupers > 1)
+            return INVALID(v, "multiple supertypes");
+        if (d->supertype == W2N_NO_SUPERTYPE)
+            continue;
+        if (d->supertype >= i)
+            return INVALID(v, "unknown type %u", d->supertype);
+        if (m->typedefs[d->supertype].is_final || !matches_supertype(v, i, d->supertype))
+            return INVALID(v, "sub type");
     }
     return true;
 }
 
 /* A tag's type: a function type with no results. */
 static bool check_tagtype(validator *v, uint32_t type) {
-    if (!check_type(v, type))
+    if (!check_func_type(v, type))
         return false;
     if (v->m->types[type].nresults)
         return INVALID(v, "non-empty tag result type");
@@ -1134,12 +1216,12 @@ static bool check_imports(validator *v) {
     for (uint32_t i = 0; i < m->nimports; i++) {
         const w2n_import *im = &m->imports[i];
         v->at = im->offset;
-        if (im->kind == W2N_EXTERN_FUNC && !check_type(v, im->func_type))
+        if (im->kind == W2N_EXTERN_FUNC && !check_func_type(v, im->func_type))
             return false;
         if (im->kind == W2N_EXTERN_TABLE &&
-            (!check_valtype(v, im->table.elem) || !check_tabletype(v, &im->table)))
+            (!w2n_validate_valtype(v, im->table.elem) || !check_tabletype(v, &im->table)))
             return false;
-        if (im->kind == W2N_EXTERN_GLOBAL && !check_valtype(v, im->global.type))
+        if (im->kind == W2N_EXTERN_GLOBAL && !w2n_validate_valtype(v, im->global.type))
             return false;
         if (im->kind == W2N_EXTERN_MEMORY && !check_memtype(v, &im->memory))
             return false;
@@ -1155,7 +1237,7 @@ static bool check_table_def(validator *v, uint32_t i) {
     const w2n_module *m = v->m;
     const w2n_tabletype *t = &m->tables[i];
     const w2n_table_init *init = &m->table_inits[i - m->nimported_tables];
-    if (!check_valtype(v, t->elem) || !check_tabletype(v, t))
+    if (!w2n_validate_valtype(v, t->elem) || !check_tabletype(v, t))
         return false;
     if (init->present)
         return check_const(v, &init->expr, t->elem, m->nimported_globals);
@@ -1168,7 +1250,7 @@ static bool check_definitions(validator *v) {
     const w2n_module *m = v->m;
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
         v->at = m->codes[i - m->nimported_funcs].pos;
-        if (!check_type(v, m->func_types[i]))
+        if (!check_func_type(v, m->func_types[i]))
             return false;
     }
     v->at = section_offset(m, 4);
@@ -1192,7 +1274,7 @@ static bool check_definitions(validator *v) {
         if (!check_tagtype(v, m->tag_types[i]))
             return false;
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals; i++)
-        if (!check_valtype(v, m->globals[i].type.type) ||
+        if (!w2n_validate_valtype(v, m->globals[i].type.type) ||
             !check_const(v, &m->globals[i].init, m->globals[i].type.type, m->nimported_globals + i))
             return false;
     return true;
@@ -1275,12 +1357,12 @@ static bool check_segments(validator *v) {
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_elem_segment *s = &m->elems[i];
         v->at = s->pos;
-        if (!check_valtype(v, s->type))
+        if (!w2n_validate_valtype(v, s->type))
             return false;
         if (s->mode == W2N_SEGMENT_ACTIVE) {
             if (!check_table(v, s->table))
                 return false;
-            if (!matches(v, s->type, m->tables[s->table].elem))
+            if (!w2n_validate_matches(v, s->type, m->tables[s->table].elem))
                 return INVALID(v, "type mismatch");
             if (!check_const(v, &s->offset, table_index_type(v, s->table), m->nglobals))
                 return false;

@@ -59,6 +59,16 @@ typedef uint32_t w2n_features; /* bit (1u << w2n_feature) set = enabled */
 /* Every feature w2n implements: the default set. */
 W2N_API w2n_features w2n_features_default(void);
 
+/* Features w2n validates but does not compile yet: `w2n validate` (and
+ * w2n_validate) judge their modules by the spec, `w2n compile` refuses
+ * them as not supported.  GC's type system and instruction typing are in
+ * the front end; its lowering and collector are not (issue 17). */
+#define W2N_FEATURES_VALIDATE_ONLY W2N_FEATURE_BIT(W2N_FEATURE_GC)
+
+/* What validation accepts by default: w2n_features_default() and the
+ * validate-only features. */
+W2N_API w2n_features w2n_features_validation_default(void);
+
 /* The wasm-tools name of a feature ("threads"), or "?" for a bad value. */
 W2N_API const char *w2n_feature_name(w2n_feature f);
 

@@ -20,6 +20,7 @@
 #define W2N_LIMIT_TYPES 1000000u
 #define W2N_LIMIT_FUNC_PARAMS 1000u
 #define W2N_LIMIT_FUNC_RESULTS 1000u
+#define W2N_LIMIT_STRUCT_FIELDS 10000u /* fields of one struct type (GC) */
 #define W2N_LIMIT_IMPORTS 100000u
 #define W2N_LIMIT_FUNCTIONS 1000000u /* defined and imported together */
 #define W2N_LIMIT_TABLES 100000u
