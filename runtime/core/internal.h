@@ -176,6 +176,7 @@ struct w2n_store {
     w2n_exception *exceptions; /* every live exception (exception.c) */
     uint32_t nexceptions;
     uint64_t exception_bytes;
+    struct w2n_gc_heap *gc; /* made at the first GC allocation or type (runtime/gc/) */
 };
 
 struct w2n_instance {
