@@ -468,6 +468,9 @@ W2N_API void w2n_gc_ref_free(w2n_store *store, w2n_gc_ref *ref);
  * (scopes nest; handles are released in any order within them). */
 W2N_API size_t w2n_gc_scope_open(w2n_store *store);
 W2N_API void w2n_gc_scope_close(w2n_store *store, size_t scope);
+/* Close `scope` but keep `ref` (made inside it): the returned handle, in
+ * the enclosing scope, names the same reference (NULL for NULL or NOMEM). */
+W2N_API w2n_gc_ref *w2n_gc_scope_escape(w2n_store *store, size_t scope, const w2n_gc_ref *ref);
 
 /* Collect now (hosts and tests; allocation collects by itself). */
 W2N_API void w2n_gc_collect(w2n_store *store);

@@ -72,6 +72,12 @@ void w2n_gc_scope_close(w2n_store *store, size_t scope) {
         pop_to(store->gc, scope, false);
 }
 
+w2n_gc_ref *w2n_gc_scope_escape(w2n_store *store, size_t scope, const w2n_gc_ref *ref) {
+    uintptr_t word = w2n_gc_handle_word(ref);
+    w2n_gc_scope_close(store, scope);
+    return word && store->gc ? w2n_gc_handle_new(store->gc, word) : NULL;
+}
+
 w2n_gc_ref *w2n_gc_i31_new(w2n_store *store, int32_t value) {
     w2n_gc_heap *heap;
     if (w2n_gc_heap_get(store, &heap, NULL) != W2N_OK)

@@ -13,8 +13,20 @@
 #include "gc.h"
 #include "internal.h"
 
+/* A reference of the `any` hierarchy (a handle at the API).  The abstract
+ * codes are tested inline: this runs for every field the host touches. */
 static bool is_gc_ref(w2n_valtype t) {
-    return w2n_valtype_is_ref(t) && w2n_heaptype_top(w2n_valtype_heap_type(t)) == W2N_ANYREF;
+    switch (t & ~W2N_VALTYPE_NON_NULL) {
+    case W2N_ANYREF:
+    case W2N_EQREF:
+    case W2N_I31REF:
+    case W2N_STRUCTREF:
+    case W2N_ARRAYREF:
+    case W2N_NULLREF: return true;
+    default:
+        return (t & W2N_VALTYPE_CONCRETE) &&
+               w2n_heaptype_top(w2n_valtype_heap_type(t)) == W2N_ANYREF;
+    }
 }
 
 /* Is `v` a value the field may hold? */

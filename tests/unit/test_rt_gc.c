@@ -116,10 +116,7 @@ static w2n_gc_ref *tree(w2n_store *s, const w2n_gc_rtt *t, int depth, int32_t *l
     w2n_gc_ref *n;
     w2n_error err;
     cr_assert_eq(w2n_gc_struct_new(s, t, f, 3, &n, &err), W2N_OK, "%s", err.message);
-    w2n_gc_ref *kept = w2n_gc_ref_clone(s, n);
-    uintptr_t word = w2n_gc_handle_word(kept);
-    w2n_gc_scope_close(s, scope);
-    return w2n_gc_handle_new(s->gc, word);
+    return w2n_gc_scope_escape(s, scope, n);
 }
 
 static void check_tree(w2n_store *s, w2n_gc_ref *n, int depth, int32_t *label) {
