@@ -81,6 +81,7 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap) {
     evacuation ev = {heap, (uintptr_t)from, from_used, to};
 
     w2n_gc_visit_store_roots(store, heap, visit_root, &ev);
+    w2n_gc_visit_frames(store, visit_root, &ev);
     if (heap->extra_roots)
         heap->extra_roots(heap->extra_roots_data, visit_root, &ev);
     for (uint8_t *obj = to; obj < ev.free; obj += w2n_gc_object_size(obj))

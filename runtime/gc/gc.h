@@ -91,6 +91,19 @@ static inline bool w2n_gc_in_heap(const w2n_gc_heap *heap, uintptr_t word) {
  * element segments, exception payloads (roots.c). */
 void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_fn visit, void *ctx);
 
+/* The same for the frames of compiled code of the store's objects (roots.c). */
+void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx);
+/* Offer the roots of every frame on this thread's stack that is stopped
+ * at a statepoint `find` knows (stack_walk.c).  False when a frame's map
+ * names a location the walker cannot read (a register): the walk stops
+ * there.  *out_safepoints (may be NULL) counts the frames visited. */
+struct w2n_stackmap;
+struct w2n_safepoint;
+typedef const struct w2n_safepoint *(*w2n_gc_safepoint_fn)(void *data, uintptr_t pc,
+                                                           const struct w2n_stackmap **out_map);
+bool w2n_gc_visit_stack(w2n_gc_safepoint_fn find, void *data, w2n_gc_root_fn visit, void *ctx,
+                        size_t *out_safepoints);
+
 /* A new host handle holding `word` (non-zero); NULL on NOMEM (handles.c). */
 w2n_gc_ref *w2n_gc_handle_new(w2n_gc_heap *heap, uintptr_t word);
 static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {

@@ -12,6 +12,7 @@
 #include "exception.h"
 #include "gc.h"
 #include "internal.h"
+#include "stackmap.h"
 
 static void visit_handles(w2n_gc_heap *heap, w2n_gc_root_fn visit, void *ctx) {
     uint32_t used = heap->handle_top;
@@ -37,4 +38,25 @@ void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_f
             for (uint32_t i = 0; inst->elem_items[s] && i < inst->elem_sizes[s]; i++)
                 visit(ctx, (uintptr_t *)&inst->elem_items[s][i]);
     w2n_exception_visit_refs(store, visit, ctx);
+}
+
+/* The safepoint at `pc` in the stack maps of the store's objects. */
+static const w2n_safepoint *find_in_store(void *data, uintptr_t pc, const w2n_stackmap **out_map) {
+    for (w2n_instance *inst = ((w2n_store *)data)->instances; inst; inst = inst->next) {
+        const w2n_stackmap *m = inst->obj ? inst->obj->stackmap : NULL;
+        const w2n_safepoint *sp = m ? w2n_stackmap_find(m, pc) : NULL;
+        if (sp) {
+            *out_map = m;
+            return sp;
+        }
+    }
+    return NULL;
+}
+
+void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx) {
+    bool any = false;
+    for (w2n_instance *inst = store->instances; inst && !any; inst = inst->next)
+        any = inst->obj && inst->obj->stackmap;
+    if (any)
+        w2n_gc_visit_stack(find_in_store, store, visit, ctx, NULL);
 }

@@ -93,6 +93,9 @@ static const char *read_record(cursor *c, const uint64_t *constants, uint32_t nc
         why = "a record that is not a statepoint (no deopt count)";
     else if (ndeopt > nlocs - 3 || (nlocs - 3 - ndeopt) % 2)
         why = "a statepoint whose GC references are not (base, derived) pairs";
+    for (uint32_t i = 3 + (uint32_t)ndeopt; !why && i < nlocs; i++)
+        if (locs[i].kind != W2N_STACKMAP_INDIRECT)
+            why = "a GC reference not in a stack slot (the collector updates only those)";
     if (!why) {
         uint32_t n = (uint32_t)((nlocs - 3 - ndeopt) / 2);
         w2n_stackmap_location *grown =

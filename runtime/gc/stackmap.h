@@ -56,7 +56,8 @@ typedef struct w2n_stackmap {
 /* Parse and check a `.llvm_stackmaps` section: version 3, every count and
  * record within `size`, every location of a known kind, every record a
  * statepoint (three constants: calling convention, flags, deopt count; the
- * deopt values; then pairs).  W2N_ERR_BAD_OBJECT naming what is wrong. */
+ * deopt values; then pairs), every reference in a stack slot (Indirect),
+ * which is all LLVM 19 emits and all the walker can update.  W2N_ERR_BAD_OBJECT naming what is wrong. */
 w2n_status w2n_stackmap_parse(const uint8_t *bytes, size_t size, w2n_stackmap **out,
                               w2n_error *err);
 void w2n_stackmap_free(w2n_stackmap *map);

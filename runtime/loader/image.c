@@ -69,7 +69,9 @@ struct w2n_image {
     img_section *extra; /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
-    uint8_t *eh_frame; /* registered with the unwinder (exceptions), or NULL */
+    uint8_t *eh_frame;        /* registered with the unwinder (exceptions, GC), or NULL */
+    const uint8_t *stackmaps; /* the mapped, relocated .llvm_stackmaps (GC), or NULL */
+    size_t stackmaps_size;
 };
 
 typedef struct hi_value {
@@ -94,8 +96,10 @@ typedef struct loader {
     uint64_t stub_off, got_off, total;
     hi_value *his;
     size_t nhis, cap_his;
-    bool uses_eh;      /* names the personality routine: register .eh_frame */
-    uint32_t eh_frame; /* its section index, or 0 */
+    bool uses_eh;       /* names the personality routine, or has stack maps (GC: the
+                          collector walks frames): register .eh_frame */
+    uint32_t eh_frame;  /* its section index, or 0 */
+    uint32_t stackmaps; /* index of .llvm_stackmaps, or 0 */
     w2n_image *img;
 } loader;
 
@@ -248,6 +252,9 @@ static w2n_status scan_relocs(loader *L, w2n_error *err) {
 /* Undefined symbols come only from the allow-list; defined ones must lie in
  * their section; kinds we cannot honour are refused. */
 static w2n_status resolve_symbols(loader *L, w2n_error *err) {
+    L->stackmaps = w2n_elf_find_section(&L->elf, ".llvm_stackmaps");
+    if (L->stackmaps)
+        L->uses_eh = true;
     for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
         const w2n_elf_symbol *s = &L->elf.symbols[i];
         if (s->type == W2N_STT_FILE)
@@ -620,6 +627,10 @@ w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, u
         L.img->eh_frame = L.img->map + L.sec_off[L.eh_frame];
         w2n_unwind_register(L.img->eh_frame);
     }
+    if (L.stackmaps && is_loaded(&L, L.stackmaps)) {
+        L.img->stackmaps = L.img->map + L.sec_off[L.stackmaps];
+        L.img->stackmaps_size = L.elf.sections[L.stackmaps].size;
+    }
     *out = L.img;
     L.img = NULL;
     loader_free(&L);
@@ -686,6 +697,11 @@ const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t 
     if (out_size)
         *out_size = 0;
     return NULL;
+}
+
+const uint8_t *w2n_image_stackmaps(const w2n_image *img, size_t *out_size) {
+    *out_size = img->stackmaps_size;
+    return img->stackmaps;
 }
 
 int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {

@@ -4,6 +4,8 @@
  * x86-64, AArch64 and RISC-V 64 (built by tests/CMakeLists.txt): the
  * statepoints, their IDs and roots, return addresses that follow a call
  * instruction, lookup by pc once relocated, and refusal of every truncation.
+ * The walker that uses them is tested on each target by
+ * tests/cross/gc_walk.sh (cross.gc_walk, gc_walk.native).
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
