@@ -187,7 +187,8 @@ typedef struct w2n_store_limits {
 typedef struct w2n_store_options {
     size_t stack_size;       /* bytes of native stack Wasm may use (default 1 MiB) */
     bool no_huge_pages;      /* do not ask the kernel for transparent huge pages for
-                                  linear memories (by default w2n does: see memory.c) */
+                                  linear memories and the GC heap (by default w2n
+                                  does: see memory.c, gc/heap.c) */
     w2n_store_limits limits; /* all zero: no limits but the spec's */
 } w2n_store_options;
 

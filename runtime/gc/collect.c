@@ -21,12 +21,15 @@ typedef struct evacuation {
     uint8_t *free;             /* next free byte of to-space */
 } evacuation;
 
+/* Structs and host boxes have the size of their type (a multiple of 8). */
+static inline uint64_t size_of(const uint8_t *obj, const w2n_gc_rtt *rtt) {
+    if (rtt->kind != W2N_GC_KIND_ARRAY)
+        return rtt->size;
+    return w2n_gc_object_bytes(rtt, *(const uint32_t *)(obj + W2N_GC_ARRAY_LENGTH));
+}
+
 uint64_t w2n_gc_object_size(const void *obj) {
-    const w2n_gc_rtt *rtt = *(const w2n_gc_rtt *const *)obj;
-    uint32_t length = rtt->kind == W2N_GC_KIND_ARRAY
-                          ? *(const uint32_t *)((const uint8_t *)obj + W2N_GC_ARRAY_LENGTH)
-                          : 0;
-    return w2n_gc_object_bytes(rtt, length);
+    return size_of(obj, *(const w2n_gc_rtt *const *)obj);
 }
 
 /* The new address of the object `word` names, copying it on first sight. */
@@ -36,9 +39,14 @@ static uintptr_t forward(evacuation *ev, uintptr_t word) {
     uintptr_t header = *(uintptr_t *)word;
     if (header & 1)
         return header & ~(uintptr_t)1;
-    uint64_t bytes = w2n_gc_object_size((const void *)word);
+    uint64_t bytes = size_of((const uint8_t *)word, (const w2n_gc_rtt *)header);
     uint8_t *copy = ev->free;
-    memcpy(copy, (const void *)word, bytes);
+    if (bytes <= 64) { /* most objects: a few words, no call */
+        for (uint64_t i = 0; i < bytes / 8; i++)
+            ((uintptr_t *)copy)[i] = ((const uintptr_t *)word)[i];
+    } else {
+        memcpy(copy, (const void *)word, bytes);
+    }
     ev->free += bytes;
     *(uintptr_t *)word = (uintptr_t)copy | 1;
     return (uintptr_t)copy;
@@ -84,7 +92,7 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap) {
     w2n_gc_visit_frames(store, visit_root, &ev);
     if (heap->extra_roots)
         heap->extra_roots(heap->extra_roots_data, visit_root, &ev);
-    for (uint8_t *obj = to; obj < ev.free; obj += w2n_gc_object_size(obj))
+    for (uint8_t *obj = to; obj < ev.free; obj += size_of(obj, *(const w2n_gc_rtt **)obj))
         scan(&ev, obj);
 
     uint64_t live = (uint64_t)(ev.free - to);

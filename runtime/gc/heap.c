@@ -4,10 +4,13 @@
  *
  * The window [top, end) of the current space is what may be allocated
  * before the next collection: `live * W2N_GC_GROWTH` bytes (at least
- * W2N_GC_MIN_BUDGET) past the survivors, never past the limit.  So the
- * heap's memory peaks at about (2 + growth) times the live data: the
- * current space's survivors and new objects, plus the copies a collection
- * makes of what survives them.
+ * W2N_GC_MIN_BUDGET) past the survivors.  So the heap's memory peaks at
+ * about (2 + growth) times the live data: the current space's survivors
+ * and new objects, plus the copies a collection makes of what survives
+ * them.  Near the limit the window also leaves room for those copies
+ * (limit - 2 * live), so that a steady live set keeps the heap's memory
+ * under the limit, but never less than a quarter of what the limit leaves,
+ * so that a program near it still makes progress.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -39,6 +42,9 @@ static void open_window(w2n_gc_heap *heap) {
     if (budget < W2N_GC_MIN_BUDGET)
         budget = W2N_GC_MIN_BUDGET;
     uint64_t room = heap->limit - used;
+    uint64_t with_copies = heap->limit > 2 * used ? heap->limit - 2 * used : 0;
+    if (budget > with_copies)
+        budget = with_copies > room / 4 ? with_copies : room / 4;
     heap->window.end = heap->window.top + (budget < room ? budget : room);
     heap->alloc_start = heap->window.top;
 }
@@ -65,6 +71,11 @@ w2n_status w2n_gc_heap_get(w2n_store *store, w2n_gc_heap **out, w2n_error *err) 
                              "cannot reserve %llu bytes for the GC heap: %s", bytes, strerror(e));
     }
     heap->reservation = p;
+    /* Huge pages: a collection touches a whole space of fresh pages, and
+     * 2 MiB faults cost a fraction of 4 KiB ones (sys time of binary trees
+     * at depth 18: 2.09 s -> 0.59 s; docs/gc.md). */
+    if (store->huge_pages)
+        madvise(p, 2 * heap->space_size, MADV_HUGEPAGE);
     heap->space[0] = p;
     heap->space[1] = (uint8_t *)p + heap->space_size;
     heap->window.top = heap->space[0];
