@@ -436,3 +436,48 @@ Test(gc, stores_without_gc_have_no_heap) {
     cr_assert_null(s->gc);
     w2n_store_free(s);
 }
+
+Test(gc, exception_payloads_are_roots) {
+    w2n_store *s = store_with_limit(64 << 10);
+    const w2n_gc_rtt *t = pair_type(s);
+    w2n_error err;
+    w2n_valtype params[2] = {W2N_I32, W2N_EXTERNREF};
+    w2n_functype ft = {2, 0, params, NULL};
+    w2n_tag *tag = w2n_tag_new(s, &ft, &err);
+    cr_assert(tag, "%s", err.message);
+    w2n_gc_ref *p = pair_new(s, t, 77, NULL);
+    w2n_value payload[2] = {w2n_i32(5), {W2N_EXTERNREF, {.ref = w2n_gc_extern_from_any(s, p)}}};
+    void *before = payload[1].of.ref;
+    w2n_exception *exn;
+    cr_assert_eq(w2n_exception_new(s, tag, payload, 2, &exn, &err), W2N_OK, "%s", err.message);
+    w2n_gc_ref_free(s, p);
+    churn(s, t, 20000);
+    w2n_value kept = w2n_exception_value(exn, 1);
+    cr_assert_neq(kept.of.ref, before, "the object moved and the payload followed");
+    w2n_gc_ref *back;
+    cr_assert_eq(w2n_gc_any_from_extern(s, kept.of.ref, &back, &err), W2N_OK);
+    cr_assert_eq(w2n_gc_ref_type(back), t);
+    cr_assert_eq(pair_value(s, back), 77);
+    cr_assert_eq(w2n_exception_value(exn, 0).of.i32, 5, "numbers are left alone");
+    w2n_store_free(s);
+}
+
+Test(gc, the_window_is_what_inline_allocation_bumps) {
+    w2n_store *s = store_with_limit(0);
+    const w2n_gc_rtt *t = pair_type(s);
+    cr_assert_not_null(s->gc);
+    /* The window compiled code bumps is the heap's, and bumping it by hand
+     * (as inline allocation will) makes objects the collector keeps. */
+    w2n_gc_alloc_abi *w = &s->gc->window;
+    uint8_t *obj = w->top;
+    cr_assert_leq(w->top + t->size, w->end);
+    w->top += t->size;
+    *(const w2n_gc_rtt **)obj = t;
+    cr_assert_eq(*(int32_t *)(obj + t->fields[0].offset), 0, "fresh memory is zero");
+    *(int32_t *)(obj + t->fields[0].offset) = 1234;
+    w2n_gc_ref *h = w2n_gc_handle_new(s->gc, (uintptr_t)obj);
+    w2n_gc_collect(s);
+    cr_assert_neq(w2n_gc_handle_word(h), (uintptr_t)obj);
+    cr_assert_eq(pair_value(s, h), 1234);
+    w2n_store_free(s);
+}
