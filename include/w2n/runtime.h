@@ -473,6 +473,14 @@ W2N_API void w2n_gc_scope_close(w2n_store *store, size_t scope);
  * the enclosing scope, names the same reference (NULL for NULL or NOMEM). */
 W2N_API w2n_gc_ref *w2n_gc_scope_escape(w2n_store *store, size_t scope, const w2n_gc_ref *ref);
 
+/* The raw word of a reference, as compiled code and slots (w2n_raw) hold
+ * it, and a new handle for one: what a host function, which sees its
+ * arguments and results as slots, uses.  Take a handle before anything
+ * that may allocate: the raw word of an object is stale after a
+ * collection.  w2n_func_call does both for its values. */
+W2N_API void *w2n_gc_raw_of(const w2n_gc_ref *ref);
+W2N_API w2n_gc_ref *w2n_gc_ref_from_raw(w2n_store *store, void *raw);
+
 /* Collect now (hosts and tests; allocation collects by itself). */
 W2N_API void w2n_gc_collect(w2n_store *store);
 typedef struct w2n_gc_stats {

@@ -110,6 +110,12 @@ static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {
     return ref ? *(const uintptr_t *)ref : 0;
 }
 
+/* GC references at the host boundary (boundary.c): is `t` a reference of
+ * the `any` hierarchy (a handle in a w2n_value)?  May a host value (a
+ * handle, by what it names) be passed where `want` is expected? */
+bool w2n_gc_is_gc_type(w2n_valtype t);
+bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want);
+
 /* The descriptor of internalised host values (types.c). */
 const w2n_gc_rtt *w2n_gc_host_box_type(w2n_gc_heap *heap);
 

@@ -481,3 +481,47 @@ Test(gc, the_window_is_what_inline_allocation_bumps) {
     cr_assert_eq(pair_value(s, h), 1234);
     w2n_store_free(s);
 }
+
+Test(gc, host_values_are_checked_by_what_they_name) {
+    w2n_store *s = store_with_limit(0);
+    const w2n_gc_rtt *t = pair_type(s);
+    w2n_error err;
+    w2n_gc_field e = {W2N_I32, 0, true};
+    const w2n_gc_rtt *arr = w2n_gc_array_type(s, e, NULL, &err);
+    w2n_gc_ref *st = pair_new(s, t, 1, NULL), *i31 = w2n_gc_i31_new(s, 9), *a, *box;
+    cr_assert_eq(w2n_gc_array_new(s, arr, 3, NULL, &a, &err), W2N_OK);
+    cr_assert_eq(w2n_gc_any_from_extern(s, (void *)1, &box, &err), W2N_OK);
+    struct {
+        w2n_gc_ref *ref;
+        w2n_valtype want;
+        bool fits;
+    } cases[] = {
+        {st, W2N_ANYREF, true},
+        {st, W2N_EQREF, true},
+        {st, W2N_STRUCTREF, true},
+        {st, W2N_ARRAYREF, false},
+        {st, W2N_I31REF, false},
+        {a, W2N_ARRAYREF, true},
+        {a, W2N_STRUCTREF, false},
+        {i31, W2N_I31REF, true},
+        {i31, W2N_EQREF, true},
+        {i31, W2N_STRUCTREF, false},
+        {box, W2N_ANYREF, true},
+        {box, W2N_EQREF, false},
+        {NULL, W2N_STRUCTREF, true},
+        {NULL, W2N_STRUCTREF | W2N_VALTYPE_NON_NULL, false},
+        {st, W2N_EXTERNREF, false},
+        {NULL, W2N_FUNCREF, false},
+        {st, W2N_VALTYPE_CONCRETE | 3u << W2N_VALTYPE_INDEX_SHIFT, false},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        w2n_value v = {W2N_ANYREF, {.ref = cases[i].ref}};
+        cr_assert_eq(w2n_value_fits(&v, cases[i].want, 0), cases[i].fits, "case %zu", i);
+    }
+    /* Raw words and handles: the same reference both ways. */
+    w2n_gc_ref *again = w2n_gc_ref_from_raw(s, w2n_gc_raw_of(st));
+    cr_assert(w2n_gc_ref_eq(again, st));
+    cr_assert_null(w2n_gc_ref_from_raw(s, NULL));
+    cr_assert_eq((uintptr_t)w2n_gc_raw_of(i31), (9u << 1) | 1u);
+    w2n_store_free(s);
+}
