@@ -12,6 +12,8 @@
 #include "gc.h"
 #include "internal.h"
 
+/* The abstract codes are tested inline: this runs for every field and
+ * value the host touches. */
 bool w2n_gc_is_gc_type(w2n_valtype t) {
     if (!w2n_valtype_is_ref(t))
         return false;

@@ -13,29 +13,13 @@
 #include "gc.h"
 #include "internal.h"
 
-/* A reference of the `any` hierarchy (a handle at the API).  The abstract
- * codes are tested inline: this runs for every field the host touches. */
-static bool is_gc_ref(w2n_valtype t) {
-    switch (t & ~W2N_VALTYPE_NON_NULL) {
-    case W2N_ANYREF:
-    case W2N_EQREF:
-    case W2N_I31REF:
-    case W2N_STRUCTREF:
-    case W2N_ARRAYREF:
-    case W2N_NULLREF: return true;
-    default:
-        return (t & W2N_VALTYPE_CONCRETE) &&
-               w2n_heaptype_top(w2n_valtype_heap_type(t)) == W2N_ANYREF;
-    }
-}
-
 /* Is `v` a value the field may hold? */
 static bool value_fits(const w2n_gc_field_layout *f, const w2n_value *v) {
     if (f->storage == W2N_GC_PACKED_I8 || f->storage == W2N_GC_PACKED_I16)
         return v->type == W2N_I32;
     if (!w2n_valtype_is_ref(f->storage))
         return v->type == f->storage;
-    if (!w2n_valtype_is_ref(v->type) || is_gc_ref(v->type) != is_gc_ref(f->storage))
+    if (!w2n_valtype_is_ref(v->type) || w2n_gc_is_gc_type(v->type) != w2n_gc_is_gc_type(f->storage))
         return false;
     return v->of.ref || w2n_valtype_is_nullable(f->storage);
 }
@@ -45,7 +29,7 @@ static void store_field(uint8_t *at, const w2n_gc_field_layout *f, const w2n_val
         *at = (uint8_t)v->of.i32;
     else if (f->storage == W2N_GC_PACKED_I16)
         memcpy(at, &(uint16_t){(uint16_t)v->of.i32}, 2);
-    else if (is_gc_ref(f->storage))
+    else if (w2n_gc_is_gc_type(f->storage))
         memcpy(at, &(uintptr_t){w2n_gc_handle_word(v->of.ref)}, sizeof(uintptr_t));
     else
         memcpy(at, &v->of, f->size);
@@ -63,7 +47,7 @@ static w2n_status load_field(w2n_gc_heap *heap, const uint8_t *at, const w2n_gc_
         memcpy(&u, at, 2);
         out->type = W2N_I32;
         out->of.i32 = is_signed ? (int16_t)u : u;
-    } else if (is_gc_ref(f->storage)) {
+    } else if (w2n_gc_is_gc_type(f->storage)) {
         uintptr_t word;
         memcpy(&word, at, sizeof word);
         if (word && !(out->of.ref = w2n_gc_handle_new(heap, word)))
