@@ -21,18 +21,27 @@
 
 #define I31_WINDOW ((uintptr_t)1 << 31)
 
-static uintptr_t i31_window;
-static pthread_once_t i31_window_once = PTHREAD_ONCE_INIT;
+static _Atomic uintptr_t i31_window;
+static pthread_mutex_t i31_window_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static void reserve_window(void) {
-    void *p = mmap(NULL, I31_WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    i31_window = p == MAP_FAILED ? 0 : (uintptr_t)p;
+/* Every heap is made after this succeeded (heap.c), so the conversions
+ * below always have the window: a failure is the heap's NOMEM, and the
+ * next heap tries again. */
+bool w2n_gc_reserve_i31_window(void) {
+    if (i31_window)
+        return true;
+    pthread_mutex_lock(&i31_window_lock);
+    if (!i31_window) {
+        void *p =
+            mmap(NULL, I31_WINDOW, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+        if (p != MAP_FAILED)
+            i31_window = (uintptr_t)p;
+    }
+    pthread_mutex_unlock(&i31_window_lock);
+    return i31_window != 0;
 }
 
-static uintptr_t window(void) {
-    pthread_once(&i31_window_once, reserve_window);
-    return i31_window;
-}
+static uintptr_t window(void) { return i31_window; }
 
 uintptr_t w2n_gc_internalize(w2n_store *store, w2n_gc_heap *heap, uintptr_t externref, bool *failed,
                              w2n_error *err) {
@@ -40,7 +49,7 @@ uintptr_t w2n_gc_internalize(w2n_store *store, w2n_gc_heap *heap, uintptr_t exte
     if (!externref || w2n_gc_in_heap(heap, externref))
         return externref;
     uintptr_t base = window();
-    if (base && externref - base < I31_WINDOW)
+    if (externref - base < I31_WINDOW)
         return ((externref - base) << 1) | W2N_GC_I31_TAG;
     const w2n_gc_rtt *box_type = w2n_gc_host_box_type(heap);
     uint8_t *box = box_type ? w2n_gc_alloc(store, heap, box_type, 0, err) : NULL;
@@ -55,11 +64,12 @@ uintptr_t w2n_gc_internalize(w2n_store *store, w2n_gc_heap *heap, uintptr_t exte
 }
 
 uintptr_t w2n_gc_externalize(const w2n_gc_heap *heap, uintptr_t anyref) {
+    (void)heap; /* a heap exists, so the window does */
     if (!anyref)
         return 0;
     if (anyref & W2N_GC_I31_TAG)
         return window() + ((anyref & 0xFFFFFFFFu) >> 1);
-    if (heap && *(const w2n_gc_rtt *const *)anyref == heap->host_box)
+    if (*(const w2n_gc_rtt *const *)anyref == heap->host_box)
         return *(const uintptr_t *)(anyref + W2N_GC_HEADER);
     return anyref;
 }

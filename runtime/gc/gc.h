@@ -124,6 +124,9 @@ const w2n_gc_rtt *w2n_gc_host_box_type(w2n_gc_heap *heap);
 uintptr_t w2n_gc_internalize(w2n_store *store, w2n_gc_heap *heap, uintptr_t externref, bool *failed,
                              w2n_error *err);
 uintptr_t w2n_gc_externalize(const w2n_gc_heap *heap, uintptr_t anyref);
+/* Reserve the process's i31 window once (extern_conv.c); false when the
+ * address space cannot be had (a later call tries again). */
+bool w2n_gc_reserve_i31_window(void);
 
 /* The helpers compiled code calls (gc_helpers.c). */
 void *w2n_helper_gc_alloc(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);

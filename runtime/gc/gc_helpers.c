@@ -42,6 +42,8 @@ void *w2n_helper_gc_internalize(w2n_vmctx *vmctx, void *externref) {
 }
 
 void *w2n_helper_gc_externalize(w2n_vmctx *vmctx, void *anyref) {
-    w2n_store *store = w2n_instance_of(vmctx)->store;
-    return (void *)w2n_gc_externalize(store->gc, (uintptr_t)anyref);
+    /* An i31 needs no heap to exist, but its externref needs the window
+     * that making a heap reserves. */
+    w2n_gc_heap *heap = heap_or_trap(w2n_instance_of(vmctx)->store);
+    return heap ? (void *)w2n_gc_externalize(heap, (uintptr_t)anyref) : NULL;
 }

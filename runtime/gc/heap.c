@@ -54,6 +54,9 @@ w2n_status w2n_gc_heap_get(w2n_store *store, w2n_gc_heap **out, w2n_error *err) 
         *out = store->gc;
         return W2N_OK;
     }
+    if (!w2n_gc_reserve_i31_window())
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "cannot reserve the address space of i31 externrefs");
     w2n_gc_heap *heap = calloc(1, sizeof *heap);
     if (!heap)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory for a GC heap");
