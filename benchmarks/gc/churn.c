@@ -2,7 +2,7 @@
  * churn.c — the issue's heap-limit criterion through the C API: allocate
  * TOTAL bytes in arrays of 64 KiB while keeping a ring of LIVE bytes of
  * them alive (each new array replaces the oldest), under a GC heap limit.
- * Prints the collector's figures; exits 1 if an allocation fails or a kept
+ * Prints the collector's figures on stderr; exits 1 if an allocation fails or a kept
  * array lost its contents.
  *
  *   churn TOTAL_MIB LIVE_MIB LIMIT_MIB        e.g. churn 10240 50 128
@@ -51,11 +51,12 @@ int main(int argc, char **argv) {
     }
     w2n_gc_stats st;
     w2n_gc_get_stats(store, &st);
-    printf("allocated %llu MiB, %llu collections, live %llu KiB, heap peak %llu MiB, longest "
-           "pause %.1f ms, total pauses %.0f ms\n",
-           (unsigned long long)(st.bytes_allocated >> 20), (unsigned long long)st.collections,
-           (unsigned long long)(st.bytes_live >> 10), (unsigned long long)(st.peak_bytes >> 20),
-           st.longest_pause_ns / 1e6, st.total_pause_ns / 1e6);
+    fprintf(stderr,
+            "gc: allocated %llu MiB, %llu collections, live %llu KiB, heap peak %llu MiB, longest "
+            "pause %.1f ms, total pauses %.0f ms\n",
+            (unsigned long long)(st.bytes_allocated >> 20), (unsigned long long)st.collections,
+            (unsigned long long)(st.bytes_live >> 10), (unsigned long long)(st.peak_bytes >> 20),
+            st.longest_pause_ns / 1e6, st.total_pause_ns / 1e6);
     free(ring);
     w2n_store_free(store);
     return 0;
