@@ -47,6 +47,9 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --max-memory=BYTES    the most linear memory the program may have (K, M, G\n"
             "                        suffixes); memory.grow past it returns -1, a module\n"
             "                        whose initial memory exceeds it is refused (exit 4)\n"
+            "  --max-gc-heap=BYTES   the most bytes of GC objects (structs, arrays) the\n"
+            "                        program may hold (K, M, G; default 1G); an allocation\n"
+            "                        past it after a collection traps \"out of memory\"\n"
             "  --max-table-elements=N\n"
             "                        the most elements of any one table; table.grow past\n"
             "                        it returns -1, a larger initial table is refused\n"
@@ -182,6 +185,8 @@ static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char 
     } opts[] = {
         {"--max-memory", "a positive size in bytes such as 64M",
          offsetof(w2n_run_options, limits.max_memory), UINT64_MAX},
+        {"--max-gc-heap", "a positive size in bytes such as 128M",
+         offsetof(w2n_run_options, limits.max_gc_heap), UINT64_MAX},
         {"--max-table-elements", "a positive number of elements",
          offsetof(w2n_run_options, limits.max_table_elements), UINT64_MAX},
         {"--max-open-files", "a positive number of descriptors below 2^32",

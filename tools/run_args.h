@@ -39,7 +39,7 @@ typedef struct w2n_run_options {
     bool no_huge_pages;      /* linear memories without transparent huge pages */
     bool perf_map;           /* name the code for perf in /tmp/perf-PID.map */
     const char *trust;       /* public key file: run only objects it signed */
-    w2n_store_limits limits; /* --max-memory, --max-table-elements (0: none) */
+    w2n_store_limits limits; /* --max-memory, --max-table-elements, --max-gc-heap (0: none) */
     uint64_t max_open_files; /* --max-open-files (0: WASI's default) */
     double timeout;          /* --timeout seconds; 0: none */
     uint64_t fuel;           /* --fuel budget, when has_fuel */

@@ -35,12 +35,12 @@
 extern "C" {
 #endif
 
-#define W2N_ABI_VERSION 5
+#define W2N_ABI_VERSION 6
 /* Within a major version, minors only append to the metadata (docs/abi.md):
- * a loader reads every minor up to its own.  5.0: the first of ABI 5: value
- * types are u32 in the metadata (typed references), defined tables carry an
- * initialiser, and exception handling adds tags, vmctx->tags and the
- * exception helpers. */
+ * a loader reads every minor up to its own.  6.0: the first of ABI 6:
+ * garbage collection adds vmctx->gc and vmctx->gc_types, the GC helpers,
+ * the trap "out of memory" and the object and type-descriptor layouts
+ * below ("garbage collection"). */
 #define W2N_ABI_MINOR 0
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
@@ -107,12 +107,86 @@ typedef enum w2n_trap_code {
     W2N_TRAP_TOO_MANY_EXCEPTIONS, /* the store's bound on live exceptions was reached */
     W2N_TRAP_UNWIND_BARRIER,      /* an exception met a frame without unwind tables (a
                                    module compiled without exceptions) before its entry */
+    W2N_TRAP_GC_OUT_OF_MEMORY,    /* "out of memory": a GC allocation past the store's
+                                   GC heap limit, after a collection */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
 /* ---- runtime structures that compiled code reads -------------------------- */
 
 typedef struct w2n_vmctx w2n_vmctx;
+
+/* ---- garbage collection (docs/abi.md, "Garbage collection"; docs/gc.md) ----
+ * A GC reference is one machine word: 0 is null; an odd word is an i31
+ * ((uint32_t)value << 1 | 1, upper 32 bits zero, so ref.eq is a compare);
+ * any other is the 8-aligned address of a heap object whose first word
+ * points to its type descriptor (w2n_gc_rtt).  Structs keep their fields
+ * in declaration order from offset 8, each at its natural alignment capped
+ * at 8 (i8/i16 fields take 1/2 bytes; v128 fields are 8-aligned and read
+ * unaligned); arrays keep their length (u32) at offset 8 and their
+ * elements from offset 12 (elements of 1, 2 or 4 bytes) or 16 (8 or 16).
+ * Objects move: only the collector's roots (stack maps, globals, tables,
+ * exceptions, host handles) are updated. */
+#define W2N_GC_I31_TAG 1u
+#define W2N_GC_ALIGN 8u
+#define W2N_GC_HEADER 8u /* word 0: const w2n_gc_rtt * */
+#define W2N_GC_ARRAY_LENGTH 8u
+#define W2N_GC_ARRAY_DATA_SMALL 12u
+#define W2N_GC_ARRAY_DATA_WIDE 16u
+/* Supertypes a descriptor holds inline: a cast to a type of depth below
+ * this reads display[depth]; deeper ones read supers[depth]. */
+#define W2N_GC_DISPLAY 6u
+
+typedef enum w2n_gc_kind {
+    W2N_GC_KIND_STRUCT = 1,
+    W2N_GC_KIND_ARRAY = 2,
+    W2N_GC_KIND_HOST = 3 /* an internalised host value (any.convert_extern): one word */
+} w2n_gc_kind;
+
+/* Where each field lives and what it holds (struct fields; an array has
+ * one, its element).  `storage` is a value type, or W2N_GC_PACKED_I8 /
+ * W2N_GC_PACKED_I16. */
+#define W2N_GC_PACKED_I8 0x78u
+#define W2N_GC_PACKED_I16 0x77u
+typedef struct w2n_gc_field_layout {
+    uint32_t offset; /* bytes from the object's start (arrays: of element 0) */
+    uint32_t storage;
+    uint8_t size;       /* 1, 2, 4, 8 or 16 bytes */
+    uint8_t is_ref;     /* a reference the collector traces */
+    uint8_t is_mutable; /* validation's business; kept for the host API */
+    uint8_t reserved;
+} w2n_gc_field_layout;
+
+/* A runtime type (RTT) per canonical struct or array type, made once per
+ * store and never moved.  A cast to type T of depth d (its supertype chain's
+ * length) is `rtt->depth >= d && (d < W2N_GC_DISPLAY ? rtt->display[d] :
+ * rtt->supers[d]) == T`: constant time, no loop. */
+typedef struct w2n_gc_rtt {
+    uint32_t kind;    /* w2n_gc_kind */
+    uint32_t depth;   /* 0 for a type without a supertype */
+    uint32_t type_id; /* canonical type id */
+    uint32_t size;    /* struct: bytes of an object; array: bytes of an element */
+    const struct w2n_gc_rtt *display[W2N_GC_DISPLAY]; /* supertypes 0..depth, then NULL */
+    const struct w2n_gc_rtt *const *supers;           /* all depth + 1 of them */
+    uint32_t nfields;
+    uint32_t nrefs;              /* struct: reference fields; array: 1 if its elements are */
+    const uint32_t *ref_offsets; /* struct: offset of each reference field */
+    const w2n_gc_field_layout *fields;
+} w2n_gc_rtt;
+
+#define W2N_GC_RTT_KIND 0
+#define W2N_GC_RTT_DEPTH 4
+#define W2N_GC_RTT_SIZE 12
+#define W2N_GC_RTT_DISPLAY 16
+#define W2N_GC_RTT_SUPERS 64
+
+/* The allocation window compiled code bumps (vmctx->gc): an object of n
+ * bytes (a multiple of 8) is at `top` when top + n <= end; code stores its
+ * header and advances top.  Otherwise it calls helpers->gc_alloc. */
+typedef struct w2n_gc_alloc_abi {
+    uint8_t *top;
+    uint8_t *end;
+} w2n_gc_alloc_abi;
 
 typedef void (*w2n_tramp_fn)(w2n_vmctx *vmctx, w2n_raw *args_and_results);
 
@@ -208,6 +282,15 @@ typedef struct w2n_helpers {
     w2n_exception_abi *(*exception_new)(w2n_vmctx *vmctx, uint32_t tag);
     void (*exception_throw)(w2n_vmctx *vmctx, w2n_exception_abi *exn); /* never returns */
     void (*exception_drop)(w2n_vmctx *vmctx, w2n_exception_abi *exn);
+    /* Garbage collection (docs/gc.md).  gc_alloc is the allocation slow
+     * path: an object of `rtt` (arrays: `length` elements) with its header
+     * set and its body zeroed; it may collect, so every call to it (and to
+     * any helper that can reach the host) is a statepoint; it traps "out of
+     * memory" past the store's limit.  gc_internalize is any.convert_extern,
+     * gc_externalize extern.convert_any (docs/gc.md, "externref"). */
+    void *(*gc_alloc)(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
+    void *(*gc_internalize)(w2n_vmctx *vmctx, void *externref);
+    void *(*gc_externalize)(w2n_vmctx *vmctx, void *anyref);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -219,16 +302,19 @@ struct w2n_vmctx {
     volatile uint32_t interrupt; /* non-zero: interrupt at next check */
     uint32_t reserved0;
     const w2n_helpers *helpers;
-    w2n_table_abi **tables;    /* every table, imports first */
-    w2n_func **funcs;          /* every function, imports first */
-    const uint32_t *type_ids;  /* canonical id of each module type index */
-    void **globals;            /* storage of each global, imports first (16 bytes each) */
-    void *instance;            /* runtime-private back pointer */
-    int64_t *fuel;             /* the store's remaining fuel (objects built --fuel):
+    w2n_table_abi **tables;            /* every table, imports first */
+    w2n_func **funcs;                  /* every function, imports first */
+    const uint32_t *type_ids;          /* canonical id of each module type index */
+    void **globals;                    /* storage of each global, imports first (16 bytes each) */
+    void *instance;                    /* runtime-private back pointer */
+    int64_t *fuel;                     /* the store's remaining fuel (objects built --fuel):
                                    code subtracts what it runs and traps below 0 */
-    w2n_memory_abi **memories; /* every memory, imports first (memories[0] == memory);
+    w2n_memory_abi **memories;         /* every memory, imports first (memories[0] == memory);
                                    code reads memory i > 0 here, memory 0 from `memory` */
-    const void *const *tags;   /* identity of every tag, imports first (exceptions) */
+    const void *const *tags;           /* identity of every tag, imports first (exceptions) */
+    w2n_gc_alloc_abi *gc;              /* the store's allocation window (garbage collection) */
+    const w2n_gc_rtt *const *gc_types; /* descriptor of each module type index (NULL: a
+                                           function type) */
 };
 
 /* Stack contract (docs/abi.md, "Stack"): compiled code traps when the stack
@@ -260,7 +346,9 @@ struct w2n_vmctx {
 #define W2N_VMCTX_FUEL 72
 #define W2N_VMCTX_MEMORIES 80
 #define W2N_VMCTX_TAGS 88
-#define W2N_VMCTX_SIZE 96
+#define W2N_VMCTX_GC 96
+#define W2N_VMCTX_GC_TYPES 104
+#define W2N_VMCTX_SIZE 112
 
 /* Offsets in w2n_exception_abi that compiled code reads and writes. */
 #define W2N_EXCEPTION_TAG 32
@@ -289,6 +377,9 @@ enum w2n_helper_index {
     W2N_HELPER_EXCEPTION_NEW,
     W2N_HELPER_EXCEPTION_THROW,
     W2N_HELPER_EXCEPTION_DROP,
+    W2N_HELPER_GC_ALLOC,
+    W2N_HELPER_GC_INTERNALIZE,
+    W2N_HELPER_GC_EXTERNALIZE,
     W2N_HELPER_COUNT
 };
 
@@ -364,7 +455,16 @@ _Static_assert(offsetof(struct w2n_vmctx, instance) == W2N_VMCTX_INSTANCE, "vmct
 _Static_assert(offsetof(struct w2n_vmctx, fuel) == W2N_VMCTX_FUEL, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, memories) == W2N_VMCTX_MEMORIES, "vmctx layout");
 _Static_assert(offsetof(struct w2n_vmctx, tags) == W2N_VMCTX_TAGS, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, gc) == W2N_VMCTX_GC, "vmctx layout");
+_Static_assert(offsetof(struct w2n_vmctx, gc_types) == W2N_VMCTX_GC_TYPES, "vmctx layout");
 _Static_assert(sizeof(struct w2n_vmctx) == W2N_VMCTX_SIZE, "vmctx layout");
+_Static_assert(offsetof(w2n_gc_rtt, kind) == W2N_GC_RTT_KIND &&
+                   offsetof(w2n_gc_rtt, depth) == W2N_GC_RTT_DEPTH &&
+                   offsetof(w2n_gc_rtt, size) == W2N_GC_RTT_SIZE &&
+                   offsetof(w2n_gc_rtt, display) == W2N_GC_RTT_DISPLAY &&
+                   offsetof(w2n_gc_rtt, supers) == W2N_GC_RTT_SUPERS,
+               "gc descriptor layout");
+_Static_assert(sizeof(w2n_gc_alloc_abi) == 16, "gc window layout");
 _Static_assert(offsetof(w2n_exception_abi, tag) == W2N_EXCEPTION_TAG &&
                    offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
                    sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,

@@ -202,12 +202,18 @@ typedef struct w2n_store_limits {
      * throw past either traps "too many live exceptions". */
     uint32_t max_exceptions;
     uint64_t max_exception_bytes;
+    /* Bytes of GC objects the store may hold (0: 1 GiB; docs/gc.md).  An
+     * allocation that does not fit after a collection traps "out of
+     * memory" in Wasm, W2N_ERR_LIMIT for the host.  A collection copies the
+     * survivors, so the heap's memory reaches this plus the live bytes. */
+    uint64_t max_gc_heap;
 } w2n_store_limits;
 
 typedef struct w2n_store_options {
     size_t stack_size;       /* bytes of native stack Wasm may use (default 1 MiB) */
     bool no_huge_pages;      /* do not ask the kernel for transparent huge pages for
-                                  linear memories (by default w2n does: see memory.c) */
+                                  linear memories and the GC heap (by default w2n
+                                  does: see memory.c, gc/heap.c) */
     w2n_store_limits limits; /* all zero: no limits but the spec's */
 } w2n_store_options;
 
@@ -393,6 +399,126 @@ W2N_API w2n_bounds_mode w2n_object_bounds_mode(const w2n_object *obj);
 W2N_API w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args,
                                  uint32_t nargs, w2n_value *results, uint32_t nresults,
                                  w2n_trap *trap, w2n_error *err);
+
+/* ---- garbage collection --------------------------------------------------------
+ * GC objects (Wasm 3.0 structs, arrays, i31) live in the store's heap
+ * (docs/gc.md) and move when it collects, so the host never holds their
+ * addresses: it holds handles.  A w2n_gc_ref* is a rooted handle: the
+ * object it names stays alive and reachable through it until the handle is
+ * released.  Every function below that returns a handle gives the caller
+ * one of its own (w2n_gc_ref_free releases it, w2n_gc_scope_close releases
+ * all made since w2n_gc_scope_open, w2n_store_free all of them).  A null
+ * reference is a NULL handle.  In a w2n_value of a GC reference type (any,
+ * eq, i31, struct, array, none and their concrete types), `of.ref` is a
+ * w2n_gc_ref* owned by whoever made the value; externref stays a host
+ * pointer.  A store's heap is used by one thread at a time, like the store.
+ *
+ *     w2n_gc_field node[2] = {{W2N_ANYREF, 0, true}, {W2N_ANYREF, 0, true}};
+ *     const w2n_gc_rtt *t = w2n_gc_struct_type(store, node, 2, NULL, &err);
+ *     size_t scope = w2n_gc_scope_open(store);
+ *     w2n_value kids[2] = {{W2N_ANYREF, {.ref = NULL}}, {W2N_ANYREF, {.ref = NULL}}};
+ *     w2n_gc_ref *leaf;
+ *     if (w2n_gc_struct_new(store, t, kids, 2, &leaf, &err) != W2N_OK) { ... }
+ *     ...
+ *     w2n_gc_scope_close(store, scope);     // releases leaf and its siblings
+ */
+typedef struct w2n_gc_ref w2n_gc_ref;
+
+/* A field of a struct type, or an array's element: a value type, or
+ * W2N_GC_PACKED_I8 / W2N_GC_PACKED_I16 (read back as i32). */
+typedef struct w2n_gc_field {
+    w2n_valtype type;
+    uint32_t reserved;
+    bool is_mutable;
+} w2n_gc_field;
+
+/* Struct and array types made by the host (the store owns them; modules'
+ * own types come from their metadata).  `super`, when not NULL, must be a
+ * struct type whose fields are a prefix of these (or an array type of the
+ * same element): the new type is its subtype.  NULL with *err on failure. */
+W2N_API const w2n_gc_rtt *w2n_gc_struct_type(w2n_store *store, const w2n_gc_field *fields,
+                                             uint32_t nfields, const w2n_gc_rtt *super,
+                                             w2n_error *err);
+W2N_API const w2n_gc_rtt *w2n_gc_array_type(w2n_store *store, w2n_gc_field element,
+                                            const w2n_gc_rtt *super, w2n_error *err);
+/* Is `type` (or `ref`'s type) `super` or one of its subtypes? */
+W2N_API bool w2n_gc_type_sub(const w2n_gc_rtt *type, const w2n_gc_rtt *super);
+
+/* A new struct with the given field values (nfields must match), or a new
+ * array of `length` elements each `init` (NULL: zero / null).  W2N_ERR_LIMIT
+ * when the heap limit is reached even after a collection, W2N_ERR_ARGUMENT
+ * for values of the wrong types. */
+W2N_API w2n_status w2n_gc_struct_new(w2n_store *store, const w2n_gc_rtt *type,
+                                     const w2n_value *fields, uint32_t nfields, w2n_gc_ref **out,
+                                     w2n_error *err);
+W2N_API w2n_status w2n_gc_array_new(w2n_store *store, const w2n_gc_rtt *type, uint32_t length,
+                                    const w2n_value *init, w2n_gc_ref **out, w2n_error *err);
+/* An i31 reference (the low 31 bits of value); NULL on NOMEM. */
+W2N_API w2n_gc_ref *w2n_gc_i31_new(w2n_store *store, int32_t value);
+W2N_API bool w2n_gc_ref_is_i31(const w2n_gc_ref *ref);
+/* The i31's value, sign- or zero-extended from 31 bits. */
+W2N_API int32_t w2n_gc_i31_get(const w2n_gc_ref *ref, bool is_signed);
+/* The object's type, NULL for null and i31. */
+W2N_API const w2n_gc_rtt *w2n_gc_ref_type(const w2n_gc_ref *ref);
+/* Do two handles name the same reference (ref.eq)? */
+W2N_API bool w2n_gc_ref_eq(const w2n_gc_ref *a, const w2n_gc_ref *b);
+
+/* Field or element access.  A reference read comes back as a new handle the
+ * caller owns; packed fields read as i32 (sign-extended if is_signed).
+ * W2N_ERR_ARGUMENT for a bad index, a null or wrong kind of reference, a
+ * value of the wrong type, or a write to an immutable field. */
+W2N_API w2n_status w2n_gc_struct_get(w2n_store *store, const w2n_gc_ref *ref, uint32_t field,
+                                     bool is_signed, w2n_value *out, w2n_error *err);
+W2N_API w2n_status w2n_gc_struct_set(w2n_store *store, const w2n_gc_ref *ref, uint32_t field,
+                                     const w2n_value *value, w2n_error *err);
+W2N_API uint32_t w2n_gc_array_len(const w2n_gc_ref *ref);
+W2N_API w2n_status w2n_gc_array_get(w2n_store *store, const w2n_gc_ref *ref, uint32_t index,
+                                    bool is_signed, w2n_value *out, w2n_error *err);
+W2N_API w2n_status w2n_gc_array_set(w2n_store *store, const w2n_gc_ref *ref, uint32_t index,
+                                    const w2n_value *value, w2n_error *err);
+
+/* any.convert_extern and extern.convert_any, as Wasm does them: a host
+ * pointer becomes an anyref and back unchanged; a GC reference becomes an
+ * externref and back the same reference.  Internalising allocates (NULL
+ * with W2N_ERR_LIMIT / NOMEM in *err); the externref of a GC object is its
+ * address, valid until the next allocation, so keep the anyref's handle. */
+W2N_API w2n_status w2n_gc_any_from_extern(w2n_store *store, void *externref, w2n_gc_ref **out,
+                                          w2n_error *err);
+W2N_API void *w2n_gc_extern_from_any(w2n_store *store, const w2n_gc_ref *ref);
+
+/* Handles.  Clone gives a second handle to the same reference (NULL on
+ * NOMEM or for a NULL ref); free releases one (NULL is ignored). */
+W2N_API w2n_gc_ref *w2n_gc_ref_clone(w2n_store *store, const w2n_gc_ref *ref);
+W2N_API void w2n_gc_ref_free(w2n_store *store, w2n_gc_ref *ref);
+/* Scopes: close releases every handle made since the matching open
+ * (scopes nest; handles are released in any order within them). */
+W2N_API size_t w2n_gc_scope_open(w2n_store *store);
+W2N_API void w2n_gc_scope_close(w2n_store *store, size_t scope);
+/* Close `scope` but keep `ref` (made inside it): the returned handle, in
+ * the enclosing scope, names the same reference (NULL for NULL or NOMEM). */
+W2N_API w2n_gc_ref *w2n_gc_scope_escape(w2n_store *store, size_t scope, const w2n_gc_ref *ref);
+
+/* The raw word of a reference, as compiled code and slots (w2n_raw) hold
+ * it, and a new handle for one: what a host function, which sees its
+ * arguments and results as slots, uses.  Take a handle before anything
+ * that may allocate: the raw word of an object is stale after a
+ * collection.  w2n_func_call does both for its values. */
+W2N_API void *w2n_gc_raw_of(const w2n_gc_ref *ref);
+W2N_API w2n_gc_ref *w2n_gc_ref_from_raw(w2n_store *store, void *raw);
+
+/* Collect now (hosts and tests; allocation collects by itself). */
+W2N_API void w2n_gc_collect(w2n_store *store);
+typedef struct w2n_gc_stats {
+    uint64_t collections;
+    uint64_t bytes_allocated; /* since the store was made */
+    uint64_t bytes_live;      /* survivors of the last collection */
+    uint64_t bytes_copied;    /* by all collections */
+    uint64_t peak_bytes;      /* most heap memory in use at once (objects + copies) */
+    uint64_t longest_pause_ns;
+    uint64_t total_pause_ns;
+} w2n_gc_stats;
+/* All zero for a store that never used GC. */
+W2N_API void w2n_gc_get_stats(w2n_store *store, w2n_gc_stats *out);
 
 /* ---- linker: resolve imports by name ---------------------------------------------- */
 

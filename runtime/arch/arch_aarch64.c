@@ -13,6 +13,10 @@
 #include "cpu.h"
 
 uintptr_t w2n_arch_fault_pc(void *ucontext);
+uint16_t w2n_arch_dwarf_sp(void);
+
+/* The stack pointer's DWARF register number (sp): stack maps name it. */
+uint16_t w2n_arch_dwarf_sp(void) { return 31; }
 
 uintptr_t w2n_arch_fault_pc(void *ucontext) {
     return (uintptr_t)((ucontext_t *)ucontext)->uc_mcontext.pc;

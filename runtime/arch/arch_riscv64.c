@@ -20,6 +20,10 @@
 #include "cpu.h"
 
 uintptr_t w2n_arch_fault_pc(void *ucontext);
+uint16_t w2n_arch_dwarf_sp(void);
+
+/* The stack pointer's DWARF register number (sp (x2)): stack maps name it. */
+uint16_t w2n_arch_dwarf_sp(void) { return 2; }
 
 uintptr_t w2n_arch_fault_pc(void *ucontext) {
     return (uintptr_t)((ucontext_t *)ucontext)->uc_mcontext.__gregs[REG_PC];

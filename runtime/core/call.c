@@ -27,6 +27,7 @@
 #include <string.h>
 
 #include "frame.h"
+#include "gc.h"
 #include "internal.h"
 
 #define HOST_RESERVE W2N_STACK_RESERVE
@@ -193,13 +194,20 @@ w2n_status w2n_func_call(w2n_store *store, w2n_func *func, const w2n_value *args
     w2n_raw *slots = n <= INLINE_SLOTS ? inline_slots : calloc(n, sizeof *slots);
     if (!slots)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-    for (uint32_t i = 0; i < nargs; i++)
+    for (uint32_t i = 0; i < nargs; i++) {
         w2n_value_to_raw(&args[i], &slots[i]);
+        if (w2n_gc_is_gc_type(type->params[i])) /* a handle: pass what it names */
+            slots[i].ref = w2n_gc_raw_of(args[i].of.ref);
+    }
     w2n_trap local;
     st = w2n_call_raw(store, func, slots, &local, err);
     if (st == W2N_OK) {
-        for (uint32_t i = 0; i < type->nresults; i++)
+        for (uint32_t i = 0; i < type->nresults; i++) {
             results[i] = w2n_value_from_raw(type->results[i], &slots[i]);
+            if (w2n_gc_is_gc_type(type->results[i]) && slots[i].ref &&
+                !(results[i].of.ref = w2n_gc_ref_from_raw(store, slots[i].ref)))
+                st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory for a handle");
+        }
     } else if (st == W2N_ERR_TRAP) {
         if (trap)
             *trap = local;

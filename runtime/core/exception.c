@@ -101,6 +101,17 @@ void w2n_exception_release(w2n_store *store, w2n_exception *e) {
     free(e);
 }
 
+void w2n_exception_visit_refs(w2n_store *store, void (*visit)(void *ctx, uintptr_t *slot),
+                              void *ctx) {
+    for (w2n_exception *e = store->exceptions; e; e = *link_next(e)) {
+        const w2n_functype *type = w2n_tag_type(e->abi.tag);
+        w2n_raw *payload = (w2n_raw *)((uint8_t *)e + W2N_EXCEPTION_PAYLOAD);
+        for (uint32_t i = 0; i < type->nparams; i++)
+            if (w2n_valtype_is_ref(type->params[i]))
+                visit(ctx, (uintptr_t *)&payload[i].ref);
+    }
+}
+
 void w2n_exception_free_all(w2n_store *store) {
     while (store->exceptions) {
         w2n_exception *next = *link_next(store->exceptions);

@@ -32,6 +32,10 @@ w2n_tag *w2n_tag_create(w2n_store *store, uint32_t type_id);
 w2n_exception *w2n_exception_alloc(w2n_store *store, const w2n_tag *tag, bool *over_bound);
 /* Free one no Wasm value refers to (W2N_EXCEPTION_REFERENCED clear). */
 void w2n_exception_release(w2n_store *store, w2n_exception *exn);
+/* Offer every reference slot of every live exception's payload to the
+ * garbage collector (runtime/gc/roots.c). */
+void w2n_exception_visit_refs(w2n_store *store, void (*visit)(void *ctx, uintptr_t *slot),
+                              void *ctx);
 /* Free every exception of the store (w2n_store_free). */
 void w2n_exception_free_all(w2n_store *store);
 

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "gc.h"
 #include "internal.h"
 
 void w2n_value_to_raw(const w2n_value *v, w2n_raw *out) {
@@ -41,6 +42,8 @@ w2n_value w2n_value_from_raw(w2n_valtype type, const w2n_raw *raw) {
 bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id) {
     if (!w2n_valtype_is_ref(want) || !w2n_valtype_is_ref(v->type))
         return v->type == want;
+    if (w2n_gc_is_gc_type(want) || w2n_gc_is_gc_type(v->type))
+        return w2n_gc_value_fits(v, want); /* a handle, by what it names */
     w2n_heaptype want_ht = w2n_valtype_heap_type(want);
     if (w2n_heaptype_is_concrete(want_ht) && w2n_valtype_type_index(want) == 0)
         want_ht = w2n_heaptype_concrete(self_id); /* an interned type's reference to itself */

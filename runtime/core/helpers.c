@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "exception.h"
+#include "gc.h"
 #include "internal.h"
 
 /* Returns only when no Wasm call is innermost (see w2n_trap_raise): each
@@ -193,4 +194,7 @@ const w2n_helpers w2n_runtime_helpers = {
     .exception_new = w2n_helper_exception_new,
     .exception_throw = w2n_helper_exception_throw,
     .exception_drop = w2n_helper_exception_drop,
+    .gc_alloc = w2n_helper_gc_alloc,
+    .gc_internalize = w2n_helper_gc_internalize,
+    .gc_externalize = w2n_helper_gc_externalize,
 };

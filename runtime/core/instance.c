@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "exception.h"
+#include "gc.h"
 #include "internal.h"
 #include "w2n/limits.h"
 
@@ -317,6 +318,9 @@ static void fill_vmctx(w2n_instance *inst) {
     v->globals = inst->global_ptrs;
     v->memories = inst->memory_abis;
     v->tags = (const void *const *)inst->tags;
+    /* The store's GC window once it has a heap (gc/heap.c fills it into
+     * every instance when the heap is made later). */
+    v->gc = inst->store->gc ? &inst->store->gc->window : NULL;
     v->instance = inst;
 }
 

@@ -33,6 +33,7 @@ struct w2n_object {
     void *const *functions;          /* meta.nfuncs native entries */
     const w2n_tramp_fn *trampolines; /* meta.nfuncs array-call entries (may be NULL) */
     void *const *import_adapters;    /* meta.nimported_funcs adapters */
+    struct w2n_stackmap *stackmap;   /* GC safepoints (runtime/gc/stackmap.h), or NULL */
 };
 
 /* Build an object without an ELF image: the meta is deep-copied (through the
@@ -176,6 +177,7 @@ struct w2n_store {
     w2n_exception *exceptions; /* every live exception (exception.c) */
     uint32_t nexceptions;
     uint64_t exception_bytes;
+    struct w2n_gc_heap *gc; /* made at the first GC allocation or type (runtime/gc/) */
 };
 
 struct w2n_instance {
@@ -323,6 +325,8 @@ bool w2n_stack_in_guard(uintptr_t addr);
  * in bytes of a scalable vector register (RISC-V vlenb; 0 where none). */
 uintptr_t w2n_arch_fault_pc(void *ucontext);
 uint64_t w2n_arch_vector_bytes(void);
+/* The DWARF number of the stack pointer (GC stack maps; arch_<arch>.c). */
+uint16_t w2n_arch_dwarf_sp(void);
 
 /* Make the store keep room for the object's largest stack frame (frame.h)
  * below its stack limit; refused when that cannot fit in this thread's

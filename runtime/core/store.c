@@ -8,6 +8,7 @@
 #include <stdlib.h>
 
 #include "exception.h"
+#include "gc.h"
 #include "internal.h"
 
 #define DEFAULT_STACK_SIZE ((size_t)1 << 20)
@@ -54,5 +55,6 @@ void w2n_store_free(w2n_store *s) {
     }
     w2n_stop_store_fini(s);
     w2n_exception_free_all(s);
+    w2n_gc_heap_destroy(s->gc);
     free(s);
 }

@@ -94,6 +94,7 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_TOO_MANY_EXCEPTIONS: return "too many live exceptions";
     case W2N_TRAP_UNWIND_BARRIER:
         return "exception cannot unwind through a module compiled without exceptions";
+    case W2N_TRAP_GC_OUT_OF_MEMORY: return "out of memory";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";

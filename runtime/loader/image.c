@@ -71,10 +71,12 @@ struct w2n_image {
     img_section *extra; /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
-    uint8_t *eh_frame;       /* registered with the unwinder, or NULL */
+    uint8_t *eh_frame;        /* registered with the unwinder, or NULL */
     bool handles_exceptions; /* names the personality: its frames may be unwound */
     w2n_line_table lines;    /* -g: code addresses to source lines (line_map.c) */
     w2n_gdb_jit_entry *gdb;  /* -g: registered with GDB (gdb_jit.c), or NULL */
+    const uint8_t *stackmaps; /* the mapped, relocated .llvm_stackmaps (GC), or NULL */
+    size_t stackmaps_size;
 };
 
 typedef struct hi_value {
@@ -101,6 +103,7 @@ typedef struct loader {
     size_t nhis, cap_his;
     bool uses_eh;      /* names the personality routine */
     uint32_t eh_frame; /* its section index, or 0 */
+    uint32_t stackmaps; /* index of .llvm_stackmaps, or 0 */
     w2n_image *img;
 } loader;
 
@@ -253,6 +256,7 @@ static w2n_status scan_relocs(loader *L, w2n_error *err) {
 /* Undefined symbols come only from the allow-list; defined ones must lie in
  * their section; kinds we cannot honour are refused. */
 static w2n_status resolve_symbols(loader *L, w2n_error *err) {
+    L->stackmaps = w2n_elf_find_section(&L->elf, ".llvm_stackmaps");
     for (uint32_t i = 1; i < L->elf.nsymbols; i++) {
         const w2n_elf_symbol *s = &L->elf.symbols[i];
         if (s->type == W2N_STT_FILE)
@@ -642,6 +646,10 @@ w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, u
         L.img->eh_frame = L.img->map + L.sec_off[L.eh_frame];
         w2n_unwind_register(L.img->eh_frame);
     }
+    if (L.stackmaps && is_loaded(&L, L.stackmaps)) {
+        L.img->stackmaps = L.img->map + L.sec_off[L.stackmaps];
+        L.img->stackmaps_size = L.elf.sections[L.stackmaps].size;
+    }
     *out = L.img;
     L.img = NULL;
     loader_free(&L);
@@ -713,6 +721,11 @@ const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t 
 }
 
 bool w2n_image_handles_exceptions(const w2n_image *img) { return img->handles_exceptions; }
+
+const uint8_t *w2n_image_stackmaps(const w2n_image *img, size_t *out_size) {
+    *out_size = img->stackmaps_size;
+    return img->stackmaps;
+}
 
 int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
     return img && pc >= img->code_start && pc < img->code_end;

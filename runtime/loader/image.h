@@ -39,6 +39,10 @@ void *w2n_image_symbol_sized(const w2n_image *img, const char *name, uint64_t *o
  * ".w2n.module"), or NULL if absent.  Valid while the image lives. */
 const uint8_t *w2n_image_section(const w2n_image *img, const char *name, size_t *out_size);
 
+/* The object's `.llvm_stackmaps` as mapped and relocated (its function
+ * addresses absolute), or NULL: what the GC reads (runtime/gc/stackmap.h). */
+const uint8_t *w2n_image_stackmaps(const w2n_image *img, size_t *out_size);
+
 /* Does `pc` lie in this image's code?  (The trap handler asks.) */
 int w2n_image_contains_code(const w2n_image *img, uintptr_t pc);
 

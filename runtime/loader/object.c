@@ -25,8 +25,9 @@
 #include "cpu.h"
 #include "frame.h"
 #include "internal.h"
-#include "w2n/file.h"
 #include "seal.h"
+#include "stackmap.h"
+#include "w2n/file.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE | W2N_FLAG_FUEL)
 
@@ -195,6 +196,12 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     st = find_arrays(obj, err);
     if (st != W2N_OK)
         goto fail;
+    /* A module that uses GC carries stack maps: checked now, read by the
+     * collector at every collection (runtime/gc/stack_walk.c). */
+    size_t maps_size;
+    const uint8_t *maps = w2n_image_stackmaps(obj->image, &maps_size);
+    if (maps && (st = w2n_stackmap_parse(maps, maps_size, &obj->stackmap, err)) != W2N_OK)
+        goto fail;
     if (!w2n_trap_register_image(obj->image)) {
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                            "too many loaded objects for the fault handler's registry");
@@ -203,6 +210,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     *out = obj;
     return W2N_OK;
 fail:
+    w2n_stackmap_free(obj->stackmap);
     w2n_meta_free(&obj->meta);
     if (obj->image)
         w2n_image_free(obj->image);
@@ -266,6 +274,7 @@ void w2n_object_free(w2n_object *obj) {
         w2n_trap_unregister_image(obj->image);
         w2n_image_free(obj->image);
     }
+    w2n_stackmap_free(obj->stackmap);
     w2n_meta_free(&obj->meta);
     free(obj);
 }

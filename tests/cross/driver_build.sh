@@ -21,8 +21,10 @@ build_driver() {
     fi
     _root=$(cd "$here/../.." && pwd)   # $here: the calling script's folder
     # w2n/version.h (the metadata decoder names the version) is generated beside tools/.
+    # -funwind-tables: as the runtime is always built (exceptions and the GC
+    # walk the stack through its frames).
     # shellcheck disable=SC2046 # the lists split into words on purpose
-    $cc -std=gnu11 -O2 -Wall -Wextra -Wno-unused-parameter -static $(runtime_includes "$_root") \
+    $cc -std=gnu11 -O2 -funwind-tables -Wall -Wextra -Wno-unused-parameter -static $(runtime_includes "$_root") \
         -I"$(dirname "$4")/../generated" \
         "$2" $(runtime_sources "$_root") -lm -lpthread -o "$3"
 }

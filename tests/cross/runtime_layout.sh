@@ -10,11 +10,11 @@
 #                                only when asked)
 runtime_includes() {
     printf -- '-I%s ' "$1/include" "$1/common" "$1/runtime" "$1/runtime/loader" \
-        "$1/runtime/core" "$1/runtime/arch"
+        "$1/runtime/core" "$1/runtime/arch" "$1/runtime/gc"
 }
 
 runtime_sources() {
     printf '%s ' "$1"/common/*.c "$1/common/sign/sign_none.c" "$1"/runtime/loader/*.c \
-        "$1"/runtime/core/*.c "$1"/runtime/arch/*.c
+        "$1"/runtime/core/*.c "$1"/runtime/arch/*.c "$1"/runtime/gc/*.c
     if [ "${2:-}" = wasi ]; then printf '%s ' "$1"/runtime/wasi/*.c; fi
 }

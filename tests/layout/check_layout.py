@@ -22,9 +22,9 @@ import sys
 
 SCANNED = ("common", "compiler", "runtime", "tools", "spec-tests", "benchmarks", "examples")
 STAGES = {"compiler": ("front", "lower", "loops", "emit"),
-          "runtime": ("loader", "core", "arch", "wasi")}
+          "runtime": ("loader", "core", "arch", "gc", "wasi")}
 COMPILER = ("compiler/front", "compiler/lower", "compiler/loops", "compiler/emit")
-RUNTIME = ("runtime/loader", "runtime/core", "runtime/arch", "runtime/wasi")
+RUNTIME = ("runtime/loader", "runtime/core", "runtime/arch", "runtime/gc", "runtime/wasi")
 
 # Folder of the including file -> folders (or single headers) it may include.
 ALLOWED = {
@@ -34,9 +34,12 @@ ALLOWED = {
                        "compiler/emit/target.h"),
     "compiler/loops": ("common", "compiler/front", "compiler/lower", "compiler/loops"),
     "compiler/emit": ("common",) + COMPILER,
-    "runtime/loader": ("common", "runtime/loader", "runtime/core/internal.h"),
+    "runtime/loader": ("common", "runtime/loader", "runtime/core/internal.h",
+                       "runtime/gc/stackmap.h"),
     "runtime/core": ("common", "runtime/core", "runtime/loader/image.h",
-                     "runtime/loader/unwind_tables.h"),
+                     "runtime/loader/unwind_tables.h", "runtime/gc/gc.h"),
+    "runtime/gc": ("common", "runtime/gc", "runtime/core/internal.h",
+                   "runtime/core/exception.h", "runtime/loader/image.h"),
     "runtime/arch": ("common", "runtime/arch"),
     "runtime/wasi": ("runtime/wasi",),
 }

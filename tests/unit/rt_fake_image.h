@@ -105,6 +105,13 @@ FAKE_WEAK const uint8_t *w2n_image_section(const w2n_image *img, const char *nam
     return img->bytes;
 }
 
+/* Fake objects have no GC stack maps. */
+FAKE_WEAK const uint8_t *w2n_image_stackmaps(const w2n_image *img, size_t *out_size) {
+    (void)img;
+    *out_size = 0;
+    return NULL;
+}
+
 FAKE_WEAK int w2n_image_contains_code(const w2n_image *img, uintptr_t pc) {
     (void)img;
     return pc >= fake_code_start && pc < fake_code_end;

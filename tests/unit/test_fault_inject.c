@@ -320,19 +320,65 @@ static outcome run_once(unsigned long k, bool with_wasi) {
     return o;
 }
 
-static void every_failure(bool with_wasi) {
-    make_object(with_wasi);
+/* The GC heap through the host API: a struct type, 3,000 objects (three
+ * chunks of handles), an internalised host value (the box's type), an
+ * array, collections; f_result is 8 when everything read back right. */
+static outcome run_gc_once(unsigned long k, bool unused) {
+    (void)unused;
+    outcome o = {W2N_OK, {0}, -1};
+    w2n_store_options opts = {0};
+    opts.limits.max_gc_heap = 1 << 20;
+    calls = 0;
+    fail_at = k;
+    injected = false;
+    armed = true;
+    w2n_store *store = w2n_store_new(&opts);
+    w2n_gc_field f[2] = {{W2N_I32, 0, false}, {W2N_ANYREF, 0, false}};
+    const w2n_gc_rtt *t = store ? w2n_gc_struct_type(store, f, 2, NULL, &o.err) : NULL;
+    o.status = !store ? w2n_error_set(&o.err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory")
+               : !t   ? o.err.code
+                      : W2N_OK;
+    w2n_gc_ref *first = NULL, *prev = NULL, *box = NULL, *arr = NULL;
+    for (int i = 0; o.status == W2N_OK && i < 3000; i++) {
+        w2n_value v[2] = {w2n_i32(i), {W2N_ANYREF, {.ref = prev}}};
+        o.status = w2n_gc_struct_new(store, t, v, 2, &prev, &o.err);
+        if (!first)
+            first = prev;
+    }
+    if (o.status == W2N_OK)
+        o.status = w2n_gc_any_from_extern(store, (void *)1, &box, &o.err);
+    if (o.status == W2N_OK) {
+        w2n_gc_field e = {W2N_I64, 0, true};
+        const w2n_gc_rtt *at = w2n_gc_array_type(store, e, NULL, &o.err);
+        o.status = at ? w2n_gc_array_new(store, at, 1000, NULL, &arr, &o.err) : o.err.code;
+    }
+    if (o.status == W2N_OK)
+        w2n_gc_collect(store);
+    armed = false;
+    if (o.status == W2N_OK) {
+        w2n_value v;
+        bool ok = w2n_gc_struct_get(store, first, 0, false, &v, &o.err) == W2N_OK &&
+                  v.of.i32 == 0 && w2n_gc_extern_from_any(store, box) == (void *)1 &&
+                  w2n_gc_array_len(arr) == 1000;
+        o.f_result = ok ? 8 : -1;
+    }
+    w2n_store_free(store);
+    return o;
+}
+
+static void every_failure_of(outcome (*run)(unsigned long, bool), bool with_wasi,
+                             unsigned long min_points) {
     /* One run without failures first: one-time state (the fault handler,
      * per-thread data) is set up outside the leak accounting. */
-    outcome clean = run_once(0, with_wasi);
+    outcome clean = run(0, with_wasi);
     cr_assert_eq(clean.status, W2N_OK, "%s", clean.err.message);
-    cr_assert_eq(clean.f_result, 8, "the start function ran once");
+    cr_assert_eq(clean.f_result, 8, "the run gave the right answer");
     unsigned long points = 0, failed_cleanly = 0;
     for (unsigned long k = 1;; k++) {
         int fd_before = lowest_free_fd();
         nlive = 0;
         memset(live, 0, sizeof live);
-        outcome o = run_once(k, with_wasi);
+        outcome o = run(k, with_wasi);
         if (!injected)
             break; /* fewer than k calls: every one has failed once */
         points++;
@@ -350,11 +396,20 @@ static void every_failure(bool with_wasi) {
         cr_assert(o.err.message[0] && !strchr(o.err.message, '\n'),
                   "failing call %lu: message \"%s\"", k, o.err.message);
     }
-    remove_object();
-    cr_assert_gt(points, 20, "only %lu calls were made: are the wrappers linked?", points);
+    cr_assert_geq(points, min_points, "only %lu calls were made: are the wrappers linked?", points);
     cr_log_info("%lu failure points, %lu clean errors", points, failed_cleanly);
+}
+
+static void every_failure(bool with_wasi) {
+    make_object(with_wasi);
+    every_failure_of(run_once, with_wasi, 21);
+    remove_object();
 }
 
 Test(fault_inject, load_and_instantiate) { every_failure(false); }
 
 Test(fault_inject, load_and_instantiate_with_wasi) { every_failure(true); }
+
+/* 9 points: store, heap, its reservation, two types, three handle chunks,
+ * the host box's type. */
+Test(fault_inject, gc_heap_through_the_api) { every_failure_of(run_gc_once, false, 9); }

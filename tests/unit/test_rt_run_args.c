@@ -65,10 +65,12 @@ Test(run_args, resource_limits) {
     cr_assert_eq(so.limits.max_memory, 0, "no limits unless asked");
     cr_assert_eq(so.limits.max_table_elements, 0);
     w2n_run_options_free(&o);
-    cr_assert(parse(&o, msg, "--max-memory=64M", "--max-table-elements", "1000", "app.o", NULL),
+    cr_assert(parse(&o, msg, "--max-memory=64M", "--max-table-elements", "1000",
+                    "--max-gc-heap=128M", "app.o", NULL),
               "%s", msg);
     so = w2n_run_store_options(&o);
     cr_assert_eq(so.limits.max_memory, 64u << 20);
+    cr_assert_eq(so.limits.max_gc_heap, 128u << 20);
     cr_assert_eq(so.limits.max_table_elements, 1000);
     w2n_run_options_free(&o);
     cr_assert_not(parse(&o, msg, "--max-memory=0", "app.o", NULL));
@@ -76,6 +78,9 @@ Test(run_args, resource_limits) {
     w2n_run_options_free(&o);
     cr_assert_not(parse(&o, msg, "--max-table-elements=x", "app.o", NULL));
     cr_assert(strstr(msg, "--max-table-elements needs a positive number"), "%s", msg);
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--max-gc-heap=0", "app.o", NULL));
+    cr_assert_str_eq(msg, "--max-gc-heap needs a positive size in bytes such as 128M, got '0'");
     w2n_run_options_free(&o);
     cr_assert_not(parse(&o, msg, "--max-memory", NULL));
     cr_assert(strstr(msg, "got ''"), "%s", msg);

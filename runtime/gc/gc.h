@@ -1,0 +1,136 @@
+/*
+ * gc.h — the garbage-collected heap of a store: its structures and the
+ * cross-file functions of runtime/gc/ (docs/gc.md describes the design).
+ *
+ * One heap per store, made at the store's first GC allocation or type, so
+ * stores without GC pay nothing.  Two semispaces of `limit` bytes of
+ * address space each (reserved, touched only as used); objects are bump
+ * allocated in the current one and a collection copies the reachable ones
+ * into the other (Cheney), updating every root.  Invariant: every byte of a
+ * space above its allocation top is zero (fresh pages, or pages released
+ * with MADV_DONTNEED after the space was evacuated), so allocation never
+ * clears memory.
+ */
+#ifndef W2N_RUNTIME_GC_H
+#define W2N_RUNTIME_GC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2n/abi.h"
+#include "w2n/runtime.h"
+
+/* A host handle's slot holds the reference; 0 marks a released slot. */
+typedef struct w2n_gc_handle_chunk {
+    struct w2n_gc_handle_chunk *prev;
+    uintptr_t slots[1024];
+} w2n_gc_handle_chunk;
+
+/* A runtime type as the store keeps it: the ABI descriptor first (compiled
+ * code and object headers point at it), then what it owns. */
+typedef struct w2n_gc_type_rec {
+    w2n_gc_rtt rtt;
+    struct w2n_gc_type_rec *next; /* in the heap's list, freed with it */
+} w2n_gc_type_rec;
+
+/* Visits one root slot: the collector forwards what it points to. */
+typedef void (*w2n_gc_root_fn)(void *ctx, uintptr_t *slot);
+
+typedef struct w2n_gc_heap {
+    w2n_gc_alloc_abi window; /* first: vmctx->gc points here */
+    uint8_t *reservation;    /* both spaces */
+    uint8_t *space[2];
+    uint64_t space_size;  /* = limit, rounded up to pages */
+    uint32_t current;     /* index of the space objects are allocated in */
+    uint64_t limit;       /* bytes of objects the store may hold */
+    uint64_t live;        /* bytes that survived the last collection */
+    uint8_t *alloc_start; /* the window's first byte: allocation since counts */
+    bool collecting;
+    /* Host handles: a stack of slots in chunks (stable addresses). */
+    w2n_gc_handle_chunk *handles;
+    uint32_t handle_top; /* used slots of the newest chunk */
+    uint64_t nhandles;   /* used slots in all chunks */
+    w2n_gc_type_rec *types;
+    const w2n_gc_rtt *host_box; /* the descriptor of internalised host values */
+    uint32_t next_type_id;
+    /* Extra roots (the stack walker, tests): called at each collection. */
+    void (*extra_roots)(void *data, w2n_gc_root_fn visit, void *ctx);
+    void *extra_roots_data;
+    w2n_gc_stats stats;
+} w2n_gc_heap;
+
+/* The store's heap, made on first use (W2N_ERR_NOMEM / W2N_ERR_LIMIT when
+ * the address space cannot be reserved). */
+w2n_status w2n_gc_heap_get(w2n_store *store, w2n_gc_heap **out, w2n_error *err);
+void w2n_gc_heap_destroy(w2n_gc_heap *heap);
+
+/* Bytes of an object of `rtt` with `length` elements (arrays), rounded up
+ * to W2N_GC_ALIGN, or 0 when it exceeds any heap (length overflow). */
+uint64_t w2n_gc_object_bytes(const w2n_gc_rtt *rtt, uint32_t length);
+/* Allocate one object (header set, body zero), collecting when the window
+ * is full.  NULL when even after a collection it does not fit under the
+ * limit: *err says W2N_ERR_LIMIT "GC heap limit of N bytes reached". */
+void *w2n_gc_alloc(w2n_store *store, w2n_gc_heap *heap, const w2n_gc_rtt *rtt, uint32_t length,
+                   w2n_error *err);
+/* A full collection now (collect.c). */
+void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap);
+/* The collector flipped spaces: release the evacuated one and open the
+ * allocation window after the survivors (heap.c). */
+void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes);
+/* Size and trace of one object (collect.c). */
+uint64_t w2n_gc_object_size(const void *obj);
+/* Is `word` a reference to an object of the current space? */
+static inline bool w2n_gc_in_heap(const w2n_gc_heap *heap, uintptr_t word) {
+    return (word & (W2N_GC_ALIGN - 1)) == 0 &&
+           word - (uintptr_t)heap->space[heap->current] <
+               (uintptr_t)(heap->window.top - heap->space[heap->current]);
+}
+
+/* Every root of the store but the stack: host handles, globals, tables,
+ * element segments, exception payloads (roots.c). */
+void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_fn visit, void *ctx);
+
+/* The same for the frames of compiled code of the store's objects (roots.c). */
+void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx);
+/* Offer the roots of every frame on this thread's stack that is stopped
+ * at a statepoint `find` knows (stack_walk.c).  False when a frame's map
+ * names a location the walker cannot read (a register): the walk stops
+ * there.  *out_safepoints (may be NULL) counts the frames visited. */
+struct w2n_stackmap;
+struct w2n_safepoint;
+typedef const struct w2n_safepoint *(*w2n_gc_safepoint_fn)(void *data, uintptr_t pc,
+                                                           const struct w2n_stackmap **out_map);
+bool w2n_gc_visit_stack(w2n_gc_safepoint_fn find, void *data, w2n_gc_root_fn visit, void *ctx,
+                        size_t *out_safepoints);
+
+/* A new host handle holding `word` (non-zero); NULL on NOMEM (handles.c). */
+w2n_gc_ref *w2n_gc_handle_new(w2n_gc_heap *heap, uintptr_t word);
+static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {
+    return ref ? *(const uintptr_t *)ref : 0;
+}
+
+/* GC references at the host boundary (boundary.c): is `t` a reference of
+ * the `any` hierarchy (a handle in a w2n_value)?  May a host value (a
+ * handle, by what it names) be passed where `want` is expected? */
+bool w2n_gc_is_gc_type(w2n_valtype t);
+bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want);
+
+/* The descriptor of internalised host values (types.c). */
+const w2n_gc_rtt *w2n_gc_host_box_type(w2n_gc_heap *heap);
+
+/* any.convert_extern / extern.convert_any on raw words (extern_conv.c).
+ * Internalising a host value allocates; 0 with *err on failure. */
+uintptr_t w2n_gc_internalize(w2n_store *store, w2n_gc_heap *heap, uintptr_t externref, bool *failed,
+                             w2n_error *err);
+uintptr_t w2n_gc_externalize(const w2n_gc_heap *heap, uintptr_t anyref);
+/* Reserve the process's i31 window once (extern_conv.c); false when the
+ * address space cannot be had (a later call tries again). */
+bool w2n_gc_reserve_i31_window(void);
+
+/* The helpers compiled code calls (gc_helpers.c). */
+void *w2n_helper_gc_alloc(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
+void *w2n_helper_gc_internalize(w2n_vmctx *vmctx, void *externref);
+void *w2n_helper_gc_externalize(w2n_vmctx *vmctx, void *anyref);
+
+#endif
