@@ -55,6 +55,9 @@ typedef struct fuzz_gen_options {
     bool multi_memory;
     bool memory64;
     bool extended_const;
+    bool exceptions; /* tags, throw, try_table, throw_ref, exnref (see above) */
+    bool func_refs;  /* call_ref, return_call_ref, br_on_null, ... */
+    bool atomics;    /* a shared (or unshared) memory 0 and every 0xFE instruction */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */
@@ -62,5 +65,11 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o);
 
 /* Whether the last module generated uses a Wasm 3.0 feature. */
 bool fuzz_gen_used_wasm3(void);
+
+/* For the last module when it uses atomics, the module to give wabt's
+ * wasm-interp instead (NULL otherwise): the same but for the atomic
+ * instructions wabt does not run or reports in other words (gen.c,
+ * atomic_twin_check and wait_notify). */
+const fuzz_buf *fuzz_gen_wabt_twin(void);
 
 #endif

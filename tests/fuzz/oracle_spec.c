@@ -1,7 +1,8 @@
 /*
  * oracle_spec.c — the specification's reference interpreter as the oracle
  * of w2n-fuzz-run, for modules wabt's wasm-interp cannot run (tail calls,
- * multiple memories, 64-bit memories, extended constants).
+ * multiple memories, 64-bit memories, extended constants, exceptions,
+ * typed function references).
  *
  * One process runs one script: a marker module, the module under test, and
  * each function export in export order, each followed by a call to the
@@ -11,8 +12,11 @@
  * last marker trapped.  The script then runs again with that export under
  * assert_trap (assert_exhaustion for a stack overflow), which goes on past
  * it: one more process per trapping export, each replaying the same
- * deterministic calls on a fresh instance.
+ * deterministic calls on a fresh instance.  An uncaught exception ends
+ * the script too ("uncaught exception with args ..."): that export runs
+ * under assert_exception next time.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +39,16 @@ static const struct {
     {"integer overflow", W2N_TRAP_INT_OVERFLOW},
     {"invalid conversion to integer", W2N_TRAP_INVALID_CONVERSION},
     {"call stack exhausted", W2N_TRAP_STACK_EXHAUSTED},
+    {"null function reference", W2N_TRAP_NULL_FUNC_REF},
+    {"null reference", W2N_TRAP_NULL_REF},
+    {"null exception reference", W2N_TRAP_NULL_EXCEPTION},
 };
 
 typedef enum {
     EXPECT_RUN,
     EXPECT_TRAP,
-    EXPECT_EXHAUSTION
+    EXPECT_EXHAUSTION,
+    EXPECT_EXCEPTION
 } expectation;
 
 /* ---- the module's function exports ------------------------------------------------ */
@@ -118,10 +126,12 @@ static bool write_script(const char *path, const uint8_t *wasm, size_t n, const 
     for (size_t k = 0; k < r->n; k++) {
         const char *wrap = expect[k] == EXPECT_TRAP         ? "(assert_trap "
                            : expect[k] == EXPECT_EXHAUSTION ? "(assert_exhaustion "
+                           : expect[k] == EXPECT_EXCEPTION  ? "(assert_exception "
                                                             : "";
+        const char *close = expect[k] == EXPECT_EXCEPTION ? ")" : *wrap ? " \"\")" : "";
         fprintf(f, "%s(invoke $T ", wrap);
         put_bytes(f, (const uint8_t *)r->o[k].name, strlen(r->o[k].name));
-        fprintf(f, ")%s\n(invoke $M \"m\" (i32.const %zu))\n", *wrap ? " \"\")" : "", k);
+        fprintf(f, ")%s\n(invoke $M \"m\" (i32.const %zu))\n", close, k);
     }
     return fclose(f) == 0;
 }
@@ -172,9 +182,44 @@ static long marker(const char *line) {
     return strtol(line + 3, NULL, 10);
 }
 
+/* "...: uncaught exception with args A" (one value) or "[An ... A1]"
+ * (several, last first): the outcome in fuzz_float_text's words. */
+static bool exception_line(const char *line, char *out, size_t size) {
+    static const char key[] = "uncaught exception with args ";
+    const char *m = strstr(line, key);
+    if (!m)
+        return false;
+    char args[512], *tok[16], *save = NULL;
+    size_t n = 0, d = 0;
+    for (const char *c = m + sizeof key - 1; *c && *c != '\n' && d + 1 < sizeof args; c++)
+        if (*c != '_')
+            args[d++] = *c;
+    args[d] = 0;
+    for (char *t = strtok_r(args, "[] ", &save); t && n < 16; t = strtok_r(NULL, "[] ", &save))
+        tok[n++] = t;
+    size_t len = (size_t)snprintf(out, size, EXCEPTION_PREFIX);
+    for (size_t i = n; i-- > 0 && len < size;) {
+        char v[64], *end;
+        errno = 0;
+        long long x = strtoll(tok[i], &end, 10);
+        if (!*end && !errno)
+            snprintf(v, sizeof v, "%lld", x);
+        else if (strstr(tok[i], "nan"))
+            snprintf(v, sizeof v, "nan");
+        else
+            fuzz_float_text(v, sizeof v, strtod(tok[i], NULL));
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i + 1 == n ? "" : " ", v);
+    }
+    return true;
+}
+
 /* "...: runtime trap: MESSAGE": the trap in w2n's words and what to expect
  * of that export next time; false if the line is no trap. */
 static bool trap_line(const char *line, char *out, size_t size, expectation *e) {
+    if (exception_line(line, out, size)) {
+        *e = EXPECT_EXCEPTION;
+        return true;
+    }
     const char *m = strstr(line, ": runtime trap: ");
     *e = EXPECT_TRAP;
     if (!m) {
