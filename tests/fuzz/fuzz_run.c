@@ -598,7 +598,7 @@ int main(int argc, char **argv) {
         if (!spec && use_spec && files.n && ref.failed)
             spec = true;
         if (spec) {
-            fuzz_oracle_spec(spec_interp, SCRIPT, m.b, m.n, &ref);
+            fuzz_oracle_spec(spec_interp, SCRIPT, m.b, m.n, &w, &ref);
             spec_runs++;
         }
         char label[96];

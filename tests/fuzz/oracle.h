@@ -53,8 +53,9 @@ static inline void fuzz_float_text(char *buf, size_t size, double v) {
 }
 
 /* Run wasm[0..n) under the reference interpreter `interp` (its wasm.exe),
- * writing scripts to `script_path`. */
+ * writing scripts to `script_path`; `hint` (w2n's run, or NULL) only saves
+ * processes, it never decides an outcome. */
 void fuzz_oracle_spec(const char *interp, const char *script_path, const uint8_t *wasm, size_t n,
-                      run *r);
+                      const run *hint, run *r);
 
 #endif

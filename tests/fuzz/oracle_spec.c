@@ -12,7 +12,10 @@
  * last marker trapped.  The script then runs again with that export under
  * assert_trap (assert_exhaustion for a stack overflow), which goes on past
  * it: one more process per trapping export, each replaying the same
- * deterministic calls on a fresh instance.  An uncaught exception ends
+ * deterministic calls on a fresh instance.  To spare most of those
+ * processes, the first script already expects each trap w2n reported, with
+ * its message (assert_trap checks it); a wrong guess fails an assertion,
+ * and the module runs again without guesses.  An uncaught exception ends
  * the script too ("uncaught exception with args ..."): that export runs
  * under assert_exception next time.
  */
@@ -114,7 +117,7 @@ static void put_bytes(FILE *f, const uint8_t *b, size_t n) {
 }
 
 static bool write_script(const char *path, const uint8_t *wasm, size_t n, const run *r,
-                         const expectation *expect) {
+                         const expectation *expect, const char *const *words) {
     FILE *f = fopen(path, "w");
     if (!f)
         return false;
@@ -128,10 +131,15 @@ static bool write_script(const char *path, const uint8_t *wasm, size_t n, const 
                            : expect[k] == EXPECT_EXHAUSTION ? "(assert_exhaustion "
                            : expect[k] == EXPECT_EXCEPTION  ? "(assert_exception "
                                                             : "";
-        const char *close = expect[k] == EXPECT_EXCEPTION ? ")" : *wrap ? " \"\")" : "";
         fprintf(f, "%s(invoke $T ", wrap);
         put_bytes(f, (const uint8_t *)r->o[k].name, strlen(r->o[k].name));
-        fprintf(f, ")%s\n(invoke $M \"m\" (i32.const %zu))\n", close, k);
+        if (expect[k] == EXPECT_EXCEPTION)
+            fputs("))", f);
+        else if (*wrap)
+            fprintf(f, ") \"%s\")", words[k] ? words[k] : "");
+        else
+            fputs(")", f);
+        fprintf(f, "\n(invoke $M \"m\" (i32.const %zu))\n", k);
     }
     return fclose(f) == 0;
 }
@@ -279,24 +287,64 @@ static long run_once(const char *interp, const char *script, run *r, expectation
     return next;
 }
 
+/* The reference interpreter's words for a trap in w2n's, or NULL. */
+static const char *spec_words(const char *text) {
+    for (size_t i = 0; i < sizeof spec_traps / sizeof spec_traps[0]; i++) {
+        char t[128];
+        fuzz_trap_text(t, sizeof t, spec_traps[i].code);
+        if (!strcmp(t, text))
+            return spec_traps[i].spec;
+    }
+    return NULL;
+}
+
+/* Expect each export to trap where the hint (w2n's run) trapped, with its
+ * message, so that one process usually does; false if the hint says
+ * nothing. */
+static bool guess(const run *hint, run *r, expectation *expect, const char **words) {
+    bool any = false;
+    if (!hint || hint->failed || hint->n != r->n)
+        return false;
+    for (size_t k = 0; k < r->n; k++) {
+        const char *w = spec_words(hint->o[k].text);
+        if (strcmp(hint->o[k].name, r->o[k].name))
+            return false;
+        if (!w)
+            continue;
+        expect[k] = !strcmp(w, "call stack exhausted") ? EXPECT_EXHAUSTION : EXPECT_TRAP;
+        words[k] = w;
+        snprintf(r->o[k].text, sizeof r->o[k].text, "%s", hint->o[k].text);
+        any = true;
+    }
+    return any;
+}
+
 void fuzz_oracle_spec(const char *interp, const char *script_path, const uint8_t *wasm, size_t n,
-                      run *r) {
+                      const run *hint, run *r) {
     memset(r, 0, sizeof *r);
     expectation expect[MAX_EXPORTS] = {0};
+    const char *words[MAX_EXPORTS] = {0};
     if (!function_exports(wasm, n, r)) {
         r->n = 0;
         r->failed = true;
         snprintf(r->why, sizeof r->why, "malformed export section");
         return;
     }
+    bool guessed = guess(hint, r, expect, words);
     for (;;) {
-        if (!write_script(script_path, wasm, n, r, expect)) {
+        if (!write_script(script_path, wasm, n, r, expect, words)) {
             r->failed = true;
             snprintf(r->why, sizeof r->why, "cannot write %s", script_path);
             return;
         }
         r->why[0] = 0;
         long k = run_once(interp, script_path, r, expect);
+        if (k < 0 && guessed) { /* a guess was wrong (or the run failed): start over */
+            guessed = false;
+            for (size_t i = 0; i < r->n; i++)
+                expect[i] = EXPECT_RUN, words[i] = NULL, r->o[i].text[0] = 0;
+            continue;
+        }
         if (k < 0) {
             r->failed = true;
             if (!r->why[0])
