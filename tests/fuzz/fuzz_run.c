@@ -7,6 +7,7 @@
  *                  [--wasm3] [--exceptions] [--func-refs] [--atomics]
  *                  [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
+ *                  [--require OUTCOME]...
  *                  [--verbose] [FILE.wasm...]
  *
  * Each iteration generates a module (gen.c, deterministic mode: no imports,
@@ -37,6 +38,10 @@
  * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
  * (--cross-every) is also compiled for that target and its first export run
  * there by the cross-built w2n-run; the answer must be the host's.
+ *
+ * --require OUTCOME fails the run unless some export's outcome begins with
+ * OUTCOME (e.g. "trap:unaligned atomic"): the smoke tests' check that the
+ * generator still reaches what it is meant to.
  *
  * A mismatch prints both outcomes and saves the module to
  * DIR/mismatch-NNNNNNN.wasm (--keep DIR; default: the current directory).
@@ -444,12 +449,12 @@ static double now(void) {
 }
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
-            "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-            "       [--wasm3] [--exceptions] [--func-refs] [--atomics]\n"
-            "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
-            "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
+    fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
+                 "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
+                 "       [--wasm3] [--exceptions] [--func-refs] [--atomics]\n"
+                 "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
+                 "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
+                 "       [--verbose] [FILE.wasm...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -465,6 +470,9 @@ int main(int argc, char **argv) {
     cross_target cross[4];
     size_t ncross = 0;
     unsigned long long cross_every = 1;
+    const char *required[8];
+    bool reached[8] = {0};
+    size_t nrequired = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_arg = i + 1 < argc;
@@ -502,7 +510,9 @@ int main(int argc, char **argv) {
             }
             *colon = 0;
             cross[ncross++] = (cross_target){spec, colon + 1};
-        } else if (!strcmp(a, "--cross-every") && has_arg)
+        } else if (!strcmp(a, "--require") && has_arg && nrequired < 8)
+            required[nrequired++] = argv[++i];
+        else if (!strcmp(a, "--cross-every") && has_arg)
             cross_every = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(a, "--opt") && has_arg)
             fixed_opt = atoi(argv[++i]);
@@ -610,6 +620,8 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < w.n; i++) {
             exports++;
             traps += !strncmp(w.o[i].text, "trap:", 5);
+            for (size_t k = 0; k < nrequired; k++)
+                reached[k] |= !strncmp(w.o[i].text, required[k], strlen(required[k]));
         }
         if (verbose)
             for (size_t i = 0; i < w.n; i++)
@@ -657,5 +669,11 @@ int main(int argc, char **argv) {
     fuzz_corpus_free(&files);
     fuzz_corpus_free(&twin_file);
     free(m.b);
-    return mismatches ? 1 : 0;
+    bool missed = false;
+    for (size_t k = 0; k < nrequired; k++)
+        if (!reached[k]) {
+            fprintf(stderr, PROG ": no export's outcome was '%s' (--require)\n", required[k]);
+            missed = true;
+        }
+    return mismatches || missed ? 1 : 0;
 }

@@ -1336,7 +1336,7 @@ static void wait_notify(gen *g, unsigned depth) {
 static bool atomic_value(gen *g, uint8_t t, unsigned depth) {
     if (t != I32 && t != I64)
         return false;
-    if (t == I32 && !fuzz_below(4)) {
+    if (t == I32 && !fuzz_below(g->shared ? 4 : 2)) { /* more waits where they trap */
         wait_notify(g, depth);
         return true;
     }
