@@ -342,12 +342,16 @@ int main(int argc, char **argv) {
     signal(SIGALRM, hang);
     fuzz_rng_seed(seed);
     /* Generated modules use the Wasm 3.0 features too (tail calls, several
-     * and 64-bit memories, extended constants): all three targets compile them. */
+     * and 64-bit memories, extended constants, exceptions, typed function
+     * references) and atomics: all three targets compile them. */
     fuzz_gen_options gen_opts = {.simd = true,
                                  .tail_calls = true,
                                  .multi_memory = true,
                                  .memory64 = true,
-                                 .extended_const = true};
+                                 .extended_const = true,
+                                 .exceptions = true,
+                                 .func_refs = true,
+                                 .atomics = true};
     stats st = {0};
     fuzz_buf m = {0};
     double start = now();

@@ -4,8 +4,10 @@
  *
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
- *                  [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]
+ *                  [--wasm3] [--exceptions] [--func-refs] [--atomics]
+ *                  [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
+ *                  [--require OUTCOME]...
  *                  [--verbose] [FILE.wasm...]
  *
  * Each iteration generates a module (gen.c, deterministic mode: no imports,
@@ -24,11 +26,22 @@
  * for such a module is the reference interpreter (oracle_spec.c; built by
  * CMake, --spec-interp): --oracle auto (the default) picks it for generated
  * modules that use a 3.0 feature and for FILE arguments wabt refuses.
+ * --exceptions and --func-refs add tags, throw, try_table, throw_ref and
+ * call_ref through typed references (reference interpreter; an uncaught
+ * exception is an outcome of its own, compared with its payload);
+ * --atomics a shared or unshared memory with every 0xFE instruction, run
+ * by wasm-interp --enable-threads in a twin module (gen.h) that does what
+ * wabt lacks (saved beside a mismatch as mismatch-NNNNNNN.wabt.wasm;
+ * replay with --wabt-twin).
  *
  * With --cross TRIPLE:RUNNER (e.g. "aarch64:qemu-aarch64 -L
  * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
  * (--cross-every) is also compiled for that target and its first export run
  * there by the cross-built w2n-run; the answer must be the host's.
+ *
+ * --require OUTCOME fails the run unless some export's outcome begins with
+ * OUTCOME (e.g. "trap:unaligned atomic"): the smoke tests' check that the
+ * generator still reaches what it is meant to.
  *
  * A mismatch prints both outcomes and saves the module to
  * DIR/mismatch-NNNNNNN.wasm (--keep DIR; default: the current directory).
@@ -74,6 +87,7 @@ static void hang(int sig) {
 #define PROG "w2n-fuzz-run"
 #define CURRENT "fuzz-run-current.wasm"
 #define SCRIPT "fuzz-run-current.wast"
+#define TWIN "fuzz-run-twin.wasm"
 
 /* wasm-interp's trap texts (prefixes) and ours, to one vocabulary. */
 static const struct {
@@ -107,6 +121,27 @@ static void format_values(char *buf, size_t size, const w2n_value *v, uint32_t n
                                     (uint64_t)v[i].of.i64);
         else
             len += (size_t)snprintf(buf + len, size - len, "%s?", sep);
+    }
+}
+
+/* "exception:" and the payload (oracle.h). */
+static void exception_text(char *buf, size_t size, const w2n_exception *exn) {
+    size_t len = (size_t)snprintf(buf, size, EXCEPTION_PREFIX);
+    uint32_t n = w2n_exception_arity(exn);
+    for (uint32_t i = 0; i < n && len < size; i++) {
+        w2n_value v = w2n_exception_value(exn, i);
+        char one[64];
+        if (v.type == W2N_I32)
+            snprintf(one, sizeof one, "%d", (int)v.of.i32);
+        else if (v.type == W2N_I64)
+            snprintf(one, sizeof one, "%lld", (long long)v.of.i64);
+        else if (v.type == W2N_F32)
+            fuzz_float_text(one, sizeof one, v.of.f32);
+        else if (v.type == W2N_F64)
+            fuzz_float_text(one, sizeof one, v.of.f64);
+        else
+            snprintf(one, sizeof one, "?");
+        len += (size_t)snprintf(buf + len, size - len, "%s%s", i ? " " : "", one);
     }
 }
 
@@ -176,6 +211,8 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
         s = w2n_func_call(store, ext.of.func, NULL, 0, results, t.nresults, &trap, &err);
         if (s == W2N_ERR_TRAP)
             trap_text(out->text, sizeof out->text, trap.code);
+        else if (s == W2N_ERR_EXCEPTION)
+            exception_text(out->text, sizeof out->text, trap.exception);
         else if (s != W2N_OK)
             snprintf(out->text, sizeof out->text, "error: %.200s", err.message);
         else
@@ -191,8 +228,19 @@ fail:
     free(obj);
 }
 
+/* What a twin module's (gen.h) wabt errors mean: an alignment check
+ * threw, a wait on an unshared memory ran, or (aligned) out of bounds. */
+static const struct {
+    const char *interp;
+    w2n_trap_code code;
+} twin_names[] = {
+    {"uncaught exception", W2N_TRAP_UNALIGNED_ATOMIC},
+    {"not implemented", W2N_TRAP_EXPECTED_SHARED},
+    {"invalid atomic access", W2N_TRAP_MEMORY_OOB},
+};
+
 /* "NAME() => VALUES" or "NAME() => error: MESSAGE". */
-static bool parse_interp_line(char *line, outcome *out) {
+static bool parse_interp_line(char *line, outcome *out, bool twin) {
     char *arrow = strstr(line, "() =>");
     if (!arrow)
         return false;
@@ -207,6 +255,11 @@ static bool parse_interp_line(char *line, outcome *out) {
         return true;
     }
     rest += 7;
+    for (size_t i = 0; twin && i < sizeof twin_names / sizeof twin_names[0]; i++)
+        if (!strncmp(rest, twin_names[i].interp, strlen(twin_names[i].interp))) {
+            trap_text(out->text, sizeof out->text, twin_names[i].code);
+            return true;
+        }
     for (size_t i = 0; i < sizeof trap_names / sizeof trap_names[0]; i++)
         if (!strncmp(rest, trap_names[i].interp, strlen(trap_names[i].interp))) {
             trap_text(out->text, sizeof out->text, trap_names[i].code);
@@ -216,11 +269,14 @@ static bool parse_interp_line(char *line, outcome *out) {
     return true;
 }
 
-static void run_interp(const char *interp, const char *path, run *r) {
+static void run_interp(const char *interp, const char *path, bool twin, run *r) {
     char cmd[4096];
     memset(r, 0, sizeof *r);
     /* A deep call stack, so that only the fuel limits recursion. */
-    snprintf(cmd, sizeof cmd, "timeout 30 %s -C 100000 --run-all-exports %s 2>&1", interp, path);
+    snprintf(cmd, sizeof cmd,
+             "timeout 30 %s -C 100000 --enable-threads --enable-exceptions --run-all-exports %s "
+             "2>&1",
+             interp, path);
     FILE *p = popen(cmd, "r");
     if (!p) {
         r->failed = true;
@@ -230,7 +286,7 @@ static void run_interp(const char *interp, const char *path, run *r) {
     char line[1024];
     while (fgets(line, sizeof line, p)) {
         outcome o;
-        if (r->n < MAX_EXPORTS && parse_interp_line(line, &o))
+        if (r->n < MAX_EXPORTS && parse_interp_line(line, &o, twin))
             r->o[r->n++] = o;
         else if (!r->why[0])
             snprintf(r->why, sizeof r->why, "%.*s", (int)strcspn(line, "\n"), line);
@@ -371,6 +427,10 @@ static bool run_cross(const cross_target *t, const uint8_t *wasm, size_t n, int 
     expected_output(&host->o[0], want, sizeof want);
     if (same_output(got, want))
         return true;
+    /* An uncaught exception: w2n-run names the tag and payload its own way. */
+    if (!strncmp(host->o[0].text, EXCEPTION_PREFIX, strlen(EXCEPTION_PREFIX)) &&
+        !strncmp(got, "w2n: uncaught exception", 23))
+        return true;
     for (char *c = got; *c; c++)
         if (*c == '\n')
             *c = '|';
@@ -389,11 +449,12 @@ static double now(void) {
 }
 
 static void usage(FILE *out) {
-    fprintf(out,
-            "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
-            "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-            "       [--wasm3] [--oracle auto|wabt|spec] [--spec-interp PATH]\n"
-            "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--verbose] [FILE.wasm...]\n");
+    fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
+                 "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
+                 "       [--wasm3] [--exceptions] [--func-refs] [--atomics]\n"
+                 "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
+                 "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
+                 "       [--verbose] [FILE.wasm...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -402,13 +463,16 @@ int main(int argc, char **argv) {
     double max_seconds = 0;
     const char *interp = "wasm-interp", *keep = ".", *spec_interp = W2N_FUZZ_SPEC_INTERP;
     const char *oracle = "auto";
-    bool wasm3 = false;
+    bool wasm3 = false, exceptions = false, func_refs = false, atomics = false;
     int fixed_opt = -1, fixed_bounds = -1;
     bool verbose = false;
-    fuzz_corpus files = {0};
+    fuzz_corpus files = {0}, twin_file = {0};
     cross_target cross[4];
     size_t ncross = 0;
     unsigned long long cross_every = 1;
+    const char *required[8];
+    bool reached[8] = {0};
+    size_t nrequired = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         bool has_arg = i + 1 < argc;
@@ -426,7 +490,16 @@ int main(int argc, char **argv) {
             oracle = argv[++i];
         else if (!strcmp(a, "--wasm3"))
             wasm3 = true;
-        else if (!strcmp(a, "--keep") && has_arg)
+        else if (!strcmp(a, "--exceptions"))
+            exceptions = true;
+        else if (!strcmp(a, "--func-refs"))
+            func_refs = true;
+        else if (!strcmp(a, "--atomics"))
+            atomics = true;
+        else if (!strcmp(a, "--wabt-twin") && has_arg) {
+            if (!fuzz_corpus_add_path(&twin_file, argv[++i], PROG))
+                return 2;
+        } else if (!strcmp(a, "--keep") && has_arg)
             keep = argv[++i];
         else if (!strcmp(a, "--cross") && has_arg && ncross < 4) {
             /* TRIPLE:RUNNER, e.g. "aarch64:qemu-aarch64 -L /usr/aarch64-linux-gnu w2n-run" */
@@ -437,7 +510,9 @@ int main(int argc, char **argv) {
             }
             *colon = 0;
             cross[ncross++] = (cross_target){spec, colon + 1};
-        } else if (!strcmp(a, "--cross-every") && has_arg)
+        } else if (!strcmp(a, "--require") && has_arg && nrequired < 8)
+            required[nrequired++] = argv[++i];
+        else if (!strcmp(a, "--cross-every") && has_arg)
             cross_every = strtoull(argv[++i], NULL, 0);
         else if (!strcmp(a, "--opt") && has_arg)
             fixed_opt = atoi(argv[++i]);
@@ -490,7 +565,10 @@ int main(int argc, char **argv) {
                               .tail_calls = wasm3,
                               .multi_memory = wasm3,
                               .memory64 = wasm3,
-                              .extended_const = wasm3};
+                              .extended_const = wasm3,
+                              .exceptions = exceptions,
+                              .func_refs = func_refs,
+                              .atomics = atomics};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
     unsigned long long cross_runs = 0, spec_runs = 0;
@@ -517,12 +595,20 @@ int main(int argc, char **argv) {
         alarm(0);
         /* The reference interpreter for what wabt cannot run. */
         bool spec = !use_wabt || (use_spec && !files.n && fuzz_gen_used_wasm3());
+        fuzz_buf replayed = {0};
+        if (twin_file.n)
+            replayed = (fuzz_buf){twin_file.items[0].bytes, twin_file.items[0].size, 0};
+        const fuzz_buf *twin = files.n ? (twin_file.n ? &replayed : NULL) : fuzz_gen_wabt_twin();
+        if (!spec && twin && !fuzz_write_file(TWIN, twin->b, twin->n)) {
+            fprintf(stderr, PROG ": " TWIN ": %s\n", strerror(errno));
+            return 2;
+        }
         if (!spec)
-            run_interp(interp, CURRENT, &ref);
+            run_interp(interp, twin ? TWIN : CURRENT, twin != NULL, &ref);
         if (!spec && use_spec && files.n && ref.failed)
             spec = true;
         if (spec) {
-            fuzz_oracle_spec(spec_interp, SCRIPT, m.b, m.n, &ref);
+            fuzz_oracle_spec(spec_interp, SCRIPT, m.b, m.n, &w, &ref);
             spec_runs++;
         }
         char label[96];
@@ -534,6 +620,8 @@ int main(int argc, char **argv) {
         for (size_t i = 0; i < w.n; i++) {
             exports++;
             traps += !strncmp(w.o[i].text, "trap:", 5);
+            for (size_t k = 0; k < nrequired; k++)
+                reached[k] |= !strncmp(w.o[i].text, required[k], strlen(required[k]));
         }
         if (verbose)
             for (size_t i = 0; i < w.n; i++)
@@ -554,9 +642,15 @@ int main(int argc, char **argv) {
         snprintf(path, sizeof path, "%s/mismatch-%07llu.wasm", keep, it);
         fuzz_write_file(path, m.b, m.n);
         fprintf(stderr, PROG ": module saved as %s\n", path);
+        if (twin && !spec) {
+            snprintf(path, sizeof path, "%s/mismatch-%07llu.wabt.wasm", keep, it);
+            fuzz_write_file(path, twin->b, twin->n);
+            fprintf(stderr, PROG ": its twin for wasm-interp as %s (--wabt-twin)\n", path);
+        }
     }
     remove(CURRENT);
     remove(SCRIPT);
+    remove(TWIN);
     remove("fuzz-run-cross.o");
     printf(PROG ": seed %llu: %llu modules in %.1f s: %llu agreed (%llu refused by both), "
                 "%llu mismatches; %llu export calls, %llu trapped",
@@ -573,6 +667,13 @@ int main(int argc, char **argv) {
     printf("\n");
     fflush(stdout);
     fuzz_corpus_free(&files);
+    fuzz_corpus_free(&twin_file);
     free(m.b);
-    return mismatches ? 1 : 0;
+    bool missed = false;
+    for (size_t k = 0; k < nrequired; k++)
+        if (!reached[k]) {
+            fprintf(stderr, PROG ": no export's outcome was '%s' (--require)\n", required[k]);
+            missed = true;
+        }
+    return mismatches || missed ? 1 : 0;
 }

@@ -49,6 +49,17 @@ enum {
 enum {
     MAX_BLOCK_TYPES = 4
 };
+/* Exceptions, typed function references and atomics (gen.h). */
+enum {
+    MAX_TAGS = 3,
+    EXNREF = 0x69,
+    REF_NULL = 0x63, /* (ref null $t), then the type index */
+    REF = 0x64,      /* (ref $t) */
+    CATCH = 0,
+    CATCH_REF = 1,
+    CATCH_ALL = 2,
+    CATCH_ALL_REF = 3
+};
 
 typedef struct fsig {
     uint8_t params[3], nparams;
@@ -72,6 +83,24 @@ typedef struct gen {
     bool tail;          /* this module makes tail calls */
     bool wide_counters; /* i64 loop counters (memory 0 is 64-bit) */
     bool ext_const;     /* and uses extended constant expressions */
+    /* Exceptions: tags, an exnref local in every function and an exnref
+     * global; each tag k has three types from first_extra_type on: its own
+     * (payload -> []), a catch's ([] -> payload), a catch_ref's
+     * ([] -> payload exnref). */
+    bool eh;
+    unsigned ntags;
+    uint8_t tag_params[MAX_TAGS][2], tag_nparams[MAX_TAGS];
+    unsigned first_extra_type;
+    unsigned exn_local, exn_global;
+    unsigned rethrower; /* function index of the exnref rethrower (after the others) */
+    /* Typed function references: calls through (ref null $ref_target)
+     * held in a local, a global and table 1. */
+    bool fref;
+    unsigned ref_target, ref_local, ref_global;
+    /* Atomics on memory 0 (shared or not).  `twin` makes the module for
+     * wabt instead (see atomic_twin_check). */
+    bool atomics, shared, twin;
+    unsigned scratch; /* locals: address i32, two i32, two i64 */
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
     uint8_t labels[MAX_LABELS];
@@ -304,6 +333,8 @@ static void push_label(gen *g, uint8_t l) { g->labels[g->nlabels++] = l; }
 
 static void value(gen *g, uint8_t t, unsigned depth);
 static void stmt(gen *g, unsigned depth);
+static bool feature_value(gen *g, uint8_t t, unsigned depth);
+static bool feature_stmt(gen *g, unsigned depth);
 static void multi_block(gen *g, unsigned k, unsigned depth);
 
 static void leaf(gen *g, uint8_t t) {
@@ -666,7 +697,13 @@ static void value(gen *g, uint8_t t, unsigned depth) {
     }
     g->budget--;
     int j;
-    switch (fuzz_below(16)) {
+    /* The same draws as before the proposals below, when they are off. */
+    switch (fuzz_below(g->eh || g->fref || g->atomics ? 18 : 16)) {
+    case 16:
+    case 17:
+        if (feature_value(g, t, depth))
+            return;
+        break;
     case 0:
     case 1:
     case 2:
@@ -817,7 +854,14 @@ static void stmt(gen *g, unsigned depth) {
         return;
     g->budget--;
     int j;
-    switch (fuzz_below(g->tail ? 16 : 15)) { /* the same draws as before tail calls */
+    /* the same draws as before tail calls and the proposals below */
+    switch (fuzz_below(g->eh || g->fref || g->atomics ? 19 : g->tail ? 16 : 15)) {
+    case 16:
+    case 17:
+    case 18:
+        if (feature_stmt(g, depth))
+            return;
+        break;
     case 14:
         if (g->tail && !fuzz_below(3) && tail_call(g, depth))
             return;
@@ -915,6 +959,452 @@ static void stmt(gen *g, unsigned depth) {
     default: break;
     }
     byte(g, 0x01); /* nop */
+}
+
+/* ---- exceptions ------------------------------------------------------------------ */
+
+static unsigned tag_type(const gen *g, unsigned k, unsigned which) {
+    return g->first_extra_type + 3 * k + which;
+}
+
+/* `if (cond) { ... }` around code that would end the block for good. */
+static void cond_begin(gen *g, unsigned depth) {
+    value(g, I32, depth + 1);
+    byte(g, 0x04), byte(g, 0x40);
+    push_label(g, LABEL_NONE);
+}
+
+static void cond_end(gen *g) {
+    g->nlabels--;
+    byte(g, 0x0B);
+}
+
+static void throw_tag(gen *g, unsigned depth) {
+    unsigned k = (unsigned)fuzz_below(g->ntags);
+    for (unsigned i = 0; i < g->tag_nparams[k]; i++)
+        value(g, g->tag_params[k][i], depth + 1);
+    byte(g, 0x08), uleb(g, k);
+}
+
+/* The exnref in the function's local or in the global (maybe null). */
+static void get_exnref(gen *g) {
+    if (fuzz_below(2))
+        byte(g, 0x20), uleb(g, g->exn_local);
+    else
+        byte(g, 0x23), uleb(g, g->exn_global);
+}
+
+/* A caught payload value: into a mutable global of its type (so that the
+ * exports' results show it) or dropped. */
+static void keep_value(gen *g, uint8_t t) {
+    for (unsigned i = 1; i < g->nglobals; i++)
+        if (g->globals[i] == t && g->gmut[i] && fuzz_below(2)) {
+            byte(g, 0x24), uleb(g, i);
+            return;
+        }
+    byte(g, 0x1A);
+}
+
+/* A caught exnref: kept in the local for a later throw_ref (here or, as
+ * an argument, in the rethrower), rethrown at once here or there, or
+ * dropped.  Never stored in the global: the reference interpreter (at
+ * 285a903) gives an exnref its tag's type, which global.set then refuses
+ * with an internal error ("type mismatch at global write"), so the global
+ * stays null (a null for throw_ref and br_on_null). */
+static void keep_exnref(gen *g) {
+    switch (fuzz_below(4)) {
+    case 0: byte(g, 0x21), uleb(g, g->exn_local); return;
+    case 1: byte(g, 0x10), uleb(g, g->rethrower); return;
+    case 2: byte(g, 0x0A); return; /* throw_ref */
+    default: byte(g, 0x1A); return;
+    }
+}
+
+/* try_table with one to three catch clauses of any kind, each branching to
+ * a handler block of its own; the body may throw or call functions that
+ * do.  Leaves a value of type t (0: nothing).
+ *
+ *     block $done (t)
+ *       block $h2 ... block $h0                ;; each receives its clause's values
+ *         try_table (t) (catch.. $h0) (catch.. $h1) ..  body  end
+ *         br $done
+ *       end  handler 0; br $done
+ *       ...
+ */
+static bool catch_block(gen *g, uint8_t t, unsigned depth) {
+    unsigned n = 1 + (unsigned)fuzz_below(3);
+    uint8_t kind[3], tag[3];
+    if (g->nlabels + n + 2 > MAX_LABELS)
+        return false;
+    byte(g, 0x02), byte(g, t ? t : 0x40);
+    push_label(g, t ? t : LABEL_NONE);
+    for (unsigned i = n; i-- > 0;) {
+        kind[i] = (uint8_t)fuzz_below(4);
+        tag[i] = (uint8_t)fuzz_below(g->ntags);
+        byte(g, 0x02);
+        if (kind[i] == CATCH || kind[i] == CATCH_REF)
+            sleb(g, tag_type(g, tag[i], 1 + kind[i]));
+        else
+            byte(g, kind[i] == CATCH_ALL ? 0x40 : EXNREF);
+        push_label(g, LABEL_MULTI);
+    }
+    byte(g, 0x1F), byte(g, t ? t : 0x40), uleb(g, n);
+    for (unsigned i = 0; i < n; i++) {
+        byte(g, kind[i]);
+        if (kind[i] == CATCH || kind[i] == CATCH_REF)
+            uleb(g, tag[i]);
+        uleb(g, i); /* outside the try_table: $h_i is label i */
+    }
+    push_label(g, t ? t : LABEL_NONE);
+    stmt(g, depth + 1);
+    if (t)
+        value(g, t, depth + 1);
+    else
+        stmt(g, depth + 1);
+    g->nlabels--;
+    byte(g, 0x0B);
+    byte(g, 0x0C), uleb(g, n);
+    for (unsigned i = 0; i < n; i++) {
+        byte(g, 0x0B);
+        g->nlabels--;
+        if (kind[i] == CATCH_REF || kind[i] == CATCH_ALL_REF)
+            keep_exnref(g);
+        if (kind[i] == CATCH || kind[i] == CATCH_REF)
+            for (unsigned p = g->tag_nparams[tag[i]]; p-- > 0;)
+                keep_value(g, g->tag_params[tag[i]][p]);
+        if (t)
+            value(g, t, depth + 1);
+        byte(g, 0x0C), uleb(g, n - 1 - i);
+    }
+    g->nlabels--;
+    byte(g, 0x0B);
+    return true;
+}
+
+static bool eh_stmt(gen *g, unsigned depth) {
+    bool cond = fuzz_below(3);
+    switch (fuzz_below(8)) {
+    case 6:
+    case 7:
+    case 0: /* throw, mostly under a condition */
+        if (cond)
+            cond_begin(g, depth);
+        throw_tag(g, depth);
+        if (cond)
+            cond_end(g);
+        return true;
+    case 1:
+    case 2: return catch_block(g, 0, depth);
+    case 3: /* throw_ref of a kept exnref: br_on_null skips a null one, or not (trap) */
+        if (cond)
+            cond_begin(g, depth);
+        if (fuzz_below(4)) {
+            byte(g, 0x02), byte(g, 0x40);
+            get_exnref(g);
+            byte(g, 0xD5), uleb(g, 0); /* br_on_null */
+            byte(g, 0x0A);
+            byte(g, 0x0B);
+        } else {
+            get_exnref(g);
+            byte(g, 0x0A);
+        }
+        if (cond)
+            cond_end(g);
+        return true;
+    case 4: /* rethrow the local's exnref in another function, or clear it */
+        if (fuzz_below(2)) {
+            if (cond)
+                cond_begin(g, depth);
+            byte(g, 0x20), uleb(g, g->exn_local);
+            byte(g, 0x10), uleb(g, g->rethrower);
+            if (cond)
+                cond_end(g);
+            return true;
+        }
+        if (fuzz_below(2))
+            get_exnref(g);
+        else
+            byte(g, 0xD0), byte(g, EXNREF);
+        byte(g, 0x21), uleb(g, g->exn_local);
+        return true;
+    default: /* br_on_non_null: a non-null exnref leaves the block with it */
+        byte(g, 0x02), byte(g, EXNREF);
+        get_exnref(g);
+        byte(g, 0xD6), uleb(g, 0);
+        byte(g, 0xD0), byte(g, EXNREF);
+        byte(g, 0x0B);
+        if (cond)
+            byte(g, 0x21), uleb(g, g->exn_local);
+        else
+            byte(g, 0x1A);
+        return true;
+    }
+}
+
+/* ---- typed function references ------------------------------------------------------ */
+
+static void ref_type(gen *g, bool nullable) {
+    byte(g, nullable ? REF_NULL : REF), sleb(g, g->ref_target);
+}
+
+/* A (ref null $ref_target): the function itself, null, or what the local,
+ * the global or table 1 (two slots; index 2 is out of bounds) hold. */
+static void ref_expr(gen *g) {
+    switch (fuzz_below(6)) {
+    case 0: byte(g, 0xD0), sleb(g, g->ref_target); return;
+    case 1: byte(g, 0x20), uleb(g, g->ref_local); return;
+    case 2: byte(g, 0x23), uleb(g, g->ref_global); return;
+    case 3: byte(g, 0x41), sleb(g, (int64_t)fuzz_below(3)), byte(g, 0x25), uleb(g, 1); return;
+    default: byte(g, 0xD2), uleb(g, g->ref_target); return;
+    }
+}
+
+/* call_ref (or return_call_ref) through a reference, as it is (a null one
+ * traps "null function reference"), through ref.as_non_null ("null
+ * reference"), or through br_on_non_null with a fallback. */
+static void call_through_ref(gen *g, unsigned depth, bool tail) {
+    const fsig *s = &g->funcs[g->ref_target];
+    for (unsigned i = 0; i < s->nparams; i++)
+        value(g, s->params[i], depth + 1);
+    switch (fuzz_below(3)) {
+    case 0: ref_expr(g); break;
+    case 1:
+        ref_expr(g);
+        byte(g, 0xD4); /* ref.as_non_null */
+        break;
+    default:
+        byte(g, 0x02), ref_type(g, false);
+        ref_expr(g);
+        byte(g, 0xD6), uleb(g, 0); /* br_on_non_null */
+        if (fuzz_below(2))
+            byte(g, 0xD2), uleb(g, g->ref_target);
+        else
+            byte(g, 0xD0), sleb(g, g->ref_target), byte(g, 0xD4);
+        byte(g, 0x0B);
+    }
+    byte(g, tail ? 0x15 : 0x14), uleb(g, g->ref_target);
+}
+
+static bool same_results(const fsig *a, const fsig *b) {
+    return a->nresults == b->nresults && !memcmp(a->results, b->results, a->nresults);
+}
+
+static bool fref_stmt(gen *g, unsigned depth) {
+    const fsig *s = &g->funcs[g->ref_target];
+    switch (fuzz_below(6)) {
+    case 0:
+        ref_expr(g);
+        byte(g, 0x21), uleb(g, g->ref_local);
+        return true;
+    case 1:
+        ref_expr(g);
+        byte(g, 0x24), uleb(g, g->ref_global);
+        return true;
+    case 2: /* table.set 1 (index 2 is out of bounds) */
+        byte(g, 0x41), sleb(g, (int64_t)fuzz_below(3));
+        ref_expr(g);
+        byte(g, 0x26), uleb(g, 1);
+        return true;
+    case 3: /* br_on_null skips the call (dropping the arguments) */
+        byte(g, 0x02), byte(g, 0x40);
+        push_label(g, LABEL_NONE);
+        for (unsigned i = 0; i < s->nparams; i++)
+            value(g, s->params[i], depth + 1);
+        ref_expr(g);
+        byte(g, 0xD5), uleb(g, 0);
+        byte(g, 0x14), uleb(g, g->ref_target);
+        for (unsigned i = 0; i < s->nresults; i++)
+            byte(g, 0x1A);
+        g->nlabels--;
+        byte(g, 0x0B);
+        return true;
+    default:
+        if (same_results(s, &g->funcs[g->cur]) && !fuzz_below(3)) {
+            call_through_ref(g, depth, true);
+            return true;
+        }
+        call_through_ref(g, depth, false);
+        for (unsigned i = 0; i < s->nresults; i++)
+            byte(g, 0x1A);
+        return true;
+    }
+}
+
+/* ---- atomics ------------------------------------------------------------------------ */
+
+/* The seven widths of each group of 0xFE instructions, in opcode order. */
+static const struct {
+    uint8_t t, log2;
+} atomic_shapes[] = {{I32, 2}, {I64, 3}, {I32, 0}, {I32, 1}, {I64, 0}, {I64, 1}, {I64, 2}};
+
+enum {
+    ATOMIC_LOAD = 0x10,
+    ATOMIC_STORE = 0x17,
+    ATOMIC_CMPXCHG = 0x48
+};
+static const uint8_t atomic_rmw[] = {0x1E, 0x25, 0x2C, 0x33, 0x3A, 0x41}; /* add .. xchg */
+
+static unsigned pick_shape(uint8_t t) {
+    for (;;) {
+        unsigned k = (unsigned)fuzz_below(7);
+        if (!t || atomic_shapes[k].t == t)
+            return k;
+    }
+}
+
+/* An offset: mostly a multiple of the access size, sometimes not (an
+ * unaligned access), sometimes large (out of bounds). */
+static uint32_t atomic_offset(unsigned log2) {
+    switch (fuzz_below(8)) {
+    case 0: return (uint32_t)fuzz_below(64);
+    case 1: return (uint32_t)interesting_int(false);
+    default: return (uint32_t)fuzz_below(16) << log2;
+    }
+}
+
+static void atomic_op(gen *g, unsigned sub, unsigned log2, uint32_t offset) {
+    byte(g, 0xFE), uleb(g, sub), uleb(g, log2), uleb(g, offset);
+}
+
+static unsigned scratch_of(const gen *g, uint8_t t, unsigned i) {
+    return g->scratch + (t == I32 ? 1 : 3) + i;
+}
+
+/* wabt's wasm-interp says "invalid atomic access" both for an unaligned
+ * and for an out-of-bounds address, so the twin module made for it checks
+ * the alignment first and throws (wabt: "uncaught exception", which no
+ * other twin code does) before the access.  The operands (address, then
+ * `n` values) are on the stack before and after. */
+static void atomic_twin_check(gen *g, const uint8_t *types, unsigned n, unsigned log2,
+                              uint32_t offset) {
+    if (!g->twin || log2 == 0)
+        return;
+    for (unsigned i = n; i-- > 0;)
+        byte(g, 0x21), uleb(g, scratch_of(g, types[i], i));
+    byte(g, 0x22), uleb(g, g->scratch);
+    byte(g, 0x41), sleb(g, (int32_t)offset), byte(g, 0x6A);
+    byte(g, 0x41), sleb(g, (1 << log2) - 1), byte(g, 0x71);
+    byte(g, 0x04), byte(g, 0x40), byte(g, 0x08), uleb(g, 0), byte(g, 0x0B);
+    byte(g, 0x20), uleb(g, g->scratch);
+    for (unsigned i = 0; i < n; i++)
+        byte(g, 0x20), uleb(g, scratch_of(g, types[i], i));
+}
+
+/* memory.atomic.notify / wait32 / wait64 (an i32).  wabt runs neither:
+ * the twin does what they do with no other thread (after the same checks,
+ * the bounds by an atomic load): notify wakes nobody (0); wait returns 1
+ * when the value differs, else 2 (timed out: the timeout is 0 or a few
+ * microseconds); on an unshared memory wait traps, which the twin shows as
+ * wabt's "not implemented" of a real wait (no other twin code has one). */
+static void wait_notify(gen *g, unsigned depth) {
+    unsigned kind = (unsigned)fuzz_below(3); /* notify, wait32, wait64 */
+    bool w64 = kind == 2;
+    unsigned log2 = w64 ? 3 : 2;
+    uint8_t types[2] = {kind ? (w64 ? I64 : I32) : I32, I64};
+    address(g, depth, 0);
+    if (kind && fuzz_below(2))
+        byte(g, w64 ? 0x42 : 0x41), sleb(g, 0); /* memory is mostly zeros: often equal */
+    else
+        value(g, types[0], depth + 1);
+    if (kind)
+        byte(g, 0x42), sleb(g, fuzz_below(3) ? 0 : (int64_t)fuzz_below(5000));
+    uint32_t offset = atomic_offset(log2);
+    atomic_twin_check(g, types, kind ? 2 : 1, log2, offset);
+    if (!g->twin) {
+        atomic_op(g, kind, log2, offset);
+        return;
+    }
+    if (kind)
+        byte(g, 0x1A); /* the timeout */
+    byte(g, 0x1A);     /* the count or the expected value (kept in a scratch local) */
+    atomic_op(g, w64 ? 0x11 : 0x10, log2, offset);
+    if (!kind) {
+        byte(g, 0x1A), byte(g, 0x41), sleb(g, 0);
+    } else if (!g->shared) {
+        byte(g, 0x1A);
+        byte(g, 0x41), sleb(g, 0), byte(g, 0x41), sleb(g, 0), byte(g, 0x42), sleb(g, 0);
+        atomic_op(g, 0x01, 2, 0);
+    } else {
+        byte(g, 0x20), uleb(g, scratch_of(g, types[0], 0));
+        byte(g, w64 ? 0x52 : 0x47);                /* ne */
+        byte(g, 0x41), sleb(g, -1), byte(g, 0x6C); /* * -1 */
+        byte(g, 0x41), sleb(g, 2), byte(g, 0x6A);  /* + 2 */
+    }
+}
+
+/* An atomic load, read-modify-write or cmpxchg of type t (i32 or i64). */
+static bool atomic_value(gen *g, uint8_t t, unsigned depth) {
+    if (t != I32 && t != I64)
+        return false;
+    if (t == I32 && !fuzz_below(g->shared ? 4 : 2)) { /* more waits where they trap */
+        wait_notify(g, depth);
+        return true;
+    }
+    unsigned k = pick_shape(t), log2 = atomic_shapes[k].log2;
+    unsigned form = (unsigned)fuzz_below(4); /* load, rmw, rmw, cmpxchg */
+    uint8_t types[2] = {t, t};
+    address(g, depth, 0);
+    for (unsigned i = 0; i < (form == 3 ? 2u : form ? 1u : 0u); i++)
+        value(g, t, depth + 1);
+    uint32_t offset = atomic_offset(log2);
+    atomic_twin_check(g, types, form == 3 ? 2 : form ? 1 : 0, log2, offset);
+    unsigned base = form == 0 ? ATOMIC_LOAD : form == 3 ? ATOMIC_CMPXCHG : PICK(atomic_rmw);
+    atomic_op(g, base + k, log2, offset);
+    return true;
+}
+
+static bool atomic_stmt(gen *g, unsigned depth) {
+    switch (fuzz_below(4)) {
+    case 0: {
+        unsigned k = pick_shape(0), log2 = atomic_shapes[k].log2;
+        uint8_t t = atomic_shapes[k].t;
+        address(g, depth, 0);
+        value(g, t, depth + 1);
+        uint32_t offset = atomic_offset(log2);
+        atomic_twin_check(g, &t, 1, log2, offset);
+        atomic_op(g, ATOMIC_STORE + k, log2, offset);
+        return true;
+    }
+    case 1:
+        if (!g->twin) /* wabt: "not implemented"; nothing to see single-threaded */
+            byte(g, 0xFE), uleb(g, 0x03), byte(g, 0x00);
+        return true;
+    default:
+        atomic_value(g, fuzz_below(2) ? I32 : I64, depth);
+        byte(g, 0x1A);
+        return true;
+    }
+}
+
+/* ---- the proposals' share of values and statements ------------------------------------ */
+
+static bool feature_value(gen *g, uint8_t t, unsigned depth) {
+    switch (fuzz_below(3)) {
+    case 0:
+        if (g->eh)
+            return catch_block(g, t, depth);
+        break;
+    case 1:
+        if (g->fref && g->funcs[g->ref_target].nresults == 1 &&
+            g->funcs[g->ref_target].results[0] == t) {
+            call_through_ref(g, depth, false);
+            return true;
+        }
+        break;
+    default:
+        if (g->atomics)
+            return atomic_value(g, t, depth);
+        break;
+    }
+    return false;
+}
+
+static bool feature_stmt(gen *g, unsigned depth) {
+    switch (fuzz_below(3)) {
+    case 0: return g->eh && eh_stmt(g, depth);
+    case 1: return g->fref && fref_stmt(g, depth);
+    default: return g->atomics && atomic_stmt(g, depth);
+    }
 }
 
 /* ---- SIMD -------------------------------------------------------------------- */
@@ -1161,7 +1651,7 @@ static void body(gen *g, fuzz_buf *code) {
     for (unsigned i = 0; i < s->nparams; i++)
         g->locals[g->nlocals++] = s->params[i];
     unsigned extra = (unsigned)fuzz_below(5);
-    uleb(g, extra + 1);
+    uleb(g, extra + 1 + g->eh + g->fref + 2u * g->atomics);
     for (unsigned i = 0; i < extra; i++) {
         uint8_t t = random_numtype();
         uleb(g, 1), byte(g, t);
@@ -1170,6 +1660,14 @@ static void body(gen *g, fuzz_buf *code) {
     /* The loop counters: not in g->locals, so nothing else touches them. */
     uleb(g, MAX_DEPTH), byte(g, g->wide_counters ? I64 : I32);
     g->counters = g->nlocals;
+    /* The proposals' locals, after the counters (nothing else touches them). */
+    unsigned next = g->counters + MAX_DEPTH;
+    if (g->eh)
+        uleb(g, 1), byte(g, EXNREF), g->exn_local = next++;
+    if (g->fref)
+        uleb(g, 1), ref_type(g, true), g->ref_local = next++;
+    if (g->atomics)
+        uleb(g, 3), byte(g, I32), uleb(g, 2), byte(g, I64), g->scratch = next;
     g->loop_depth = 0;
     g->nlabels = 0;
     push_label(g, LABEL_FUNC);
@@ -1187,6 +1685,13 @@ static void body(gen *g, fuzz_buf *code) {
     fuzz_buf_insert(code, code->n, b.b, b.n);
     free(b.b);
     g->out = NULL;
+}
+
+/* The rethrower: throw_ref of its exnref argument unless it is null. */
+static void rethrower_body(fuzz_buf *code) {
+    static const uint8_t b[] = {0x00, 0x02, 0x40, 0x20, 0x00, 0xD5, 0x00, 0x0A, 0x0B, 0x0B};
+    fuzz_buf_put_leb(code, sizeof b);
+    fuzz_buf_insert(code, code->n, b, sizeof b);
 }
 
 /* Whether the last module uses a Wasm 3.0 feature. */
@@ -1217,10 +1722,77 @@ static void active_data_header(gen *g, unsigned mem) {
     byte(g, 0x0B);
 }
 
-void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
+/* Whether the last module uses atomics, and its twin for wabt. */
+static bool used_atomics;
+static fuzz_buf twin_module;
+
+const fuzz_buf *fuzz_gen_wabt_twin(void) { return used_atomics ? &twin_module : NULL; }
+
+/* Tags for this module: 1 to 3, each with 0 to 2 payload values. */
+static void pick_tags(gen *g) {
+    static const uint8_t payload[] = {I32, I64, F32, F64};
+    g->ntags = 1 + (unsigned)fuzz_below(MAX_TAGS);
+    for (unsigned k = 0; k < g->ntags; k++) {
+        g->tag_nparams[k] = (uint8_t)fuzz_below(3);
+        for (unsigned i = 0; i < g->tag_nparams[k]; i++)
+            g->tag_params[k][i] = PICK(payload);
+    }
+}
+
+/* The proposals this module uses (each in about half of the modules when
+ * asked for).  Atomics go to wabt, so they come without the 3.0 features. */
+static void pick_proposals(gen *g, const fuzz_gen_options *o) {
+    g->atomics = o->atomics && fuzz_below(2);
+    g->eh = !g->atomics && o->exceptions && fuzz_below(2);
+    g->fref = !g->atomics && o->func_refs && fuzz_below(2);
+    if (g->eh)
+        pick_tags(g);
+    if (g->fref)
+        g->ref_target = (unsigned)fuzz_below(g->nfuncs);
+    if (g->atomics) {
+        g->shared = fuzz_below(4) != 0;
+        g->nmems = 1;
+        g->mem64[0] = g->wide_counters = g->tail = g->ext_const = false;
+        used_wasm3 = false;
+    }
+    used_wasm3 |= g->eh || g->fref;
+    used_atomics = g->atomics;
+}
+
+/* The extra types: each tag's three, then [] -> [] for the twin's tag. */
+static void extra_types(gen *g) {
+    for (unsigned k = 0; k < (g->eh ? g->ntags : 0); k++) {
+        const uint8_t *p = g->tag_params[k];
+        unsigned n = g->tag_nparams[k];
+        byte(g, 0x60), uleb(g, n), fuzz_buf_insert(g->out, g->out->n, p, n), uleb(g, 0);
+        byte(g, 0x60), uleb(g, 0), uleb(g, n), fuzz_buf_insert(g->out, g->out->n, p, n);
+        byte(g, 0x60), uleb(g, 0), uleb(g, n + 1), fuzz_buf_insert(g->out, g->out->n, p, n);
+        byte(g, EXNREF);
+    }
+    if (g->eh) /* the rethrower's: [exnref] -> [] */
+        byte(g, 0x60), uleb(g, 1), byte(g, EXNREF), uleb(g, 0);
+    if (g->atomics)
+        byte(g, 0x60), uleb(g, 0), uleb(g, 0);
+}
+
+static unsigned extra_type_count(const gen *g) {
+    return (g->eh ? 3 * g->ntags + 1 : 0) + g->atomics;
+}
+
+/* The fuel in global 0.  Less with exceptions or typed references: call_ref
+ * recursion 300 deep inside a switch's 20 blocks exhausts the reference
+ * interpreter's own stack (and takes it a minute), a limit of the oracle's
+ * rather than of the program's. */
+static unsigned module_fuel(const gen *g) {
+    if (g->o->fuel)
+        return g->o->fuel;
+    return g->eh || g->fref ? 100 : 300;
+}
+
+static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
     static const uint8_t header[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     init_ops();
-    gen g = {.o = o};
+    gen g = {.o = o, .twin = twin};
     simd = o->simd && fuzz_below(2);
     pick_memories(&g);
     g.tail = o->tail_calls && fuzz_below(2);
@@ -1255,13 +1827,18 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
         g.globals[i] = random_numtype();
         g.gmut[i] = fuzz_below(3) != 0;
     }
+    pick_proposals(&g, o);
+    g.first_extra_type = g.nfuncs + g.nblocks;
+    g.exn_global = g.nglobals;
+    g.rethrower = g.nfuncs;
+    g.ref_global = g.nglobals + g.eh;
 
     fuzz_buf sec = {0}, code = {0};
     m->n = 0;
     fuzz_buf_insert(m, 0, header, sizeof header);
     /* type: one per function, then the block types */
     g.out = &sec;
-    uleb(&g, g.nfuncs + g.nblocks);
+    uleb(&g, g.nfuncs + g.nblocks + extra_type_count(&g));
     for (unsigned j = 0; j < g.nfuncs + g.nblocks; j++) {
         const fsig *t = j < g.nfuncs ? &g.funcs[j] : &g.blocks[j - g.nfuncs];
         byte(&g, 0x60);
@@ -1272,27 +1849,46 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
         for (unsigned i = 0; i < t->nresults; i++)
             byte(&g, t->results[i]);
     }
+    extra_types(&g);
     section(m, 1, &sec);
     sec.n = 0;
-    uleb(&g, g.nfuncs);
+    uleb(&g, g.nfuncs + g.eh);
     for (unsigned j = 0; j < g.nfuncs; j++)
         uleb(&g, j);
+    if (g.eh)
+        uleb(&g, g.first_extra_type + 3 * g.ntags);
     section(m, 3, &sec);
     sec.n = 0; /* table: every function, room to grow */
-    uleb(&g, 1), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs), uleb(&g, g.nfuncs + 4);
+    uleb(&g, 1 + g.fref), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs),
+        uleb(&g, g.nfuncs + 4);
+    if (g.fref) { /* table 1: two typed references, initialised to the target */
+        byte(&g, 0x40), byte(&g, 0x00), ref_type(&g, true), byte(&g, 0x00), uleb(&g, 2);
+        byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
+    }
     section(m, 4, &sec);
-    sec.n = 0; /* memories: 1 page, at most 2 (flag 4: 64-bit) */
+    sec.n = 0; /* memories: 1 page, at most 2 (flag 4: 64-bit, flag 2: shared) */
     uleb(&g, g.nmems);
     for (unsigned i = 0; i < g.nmems; i++)
-        byte(&g, g.mem64[i] ? 0x05 : 0x01), uleb(&g, 1), uleb(&g, 2);
+        byte(&g, g.mem64[i] ? 0x05 : g.atomics && g.shared ? 0x03 : 0x01), uleb(&g, 1), uleb(&g, 2);
     section(m, 5, &sec);
+    if (g.eh || g.atomics) { /* tags (the twin's one for atomics) */
+        sec.n = 0;
+        uleb(&g, g.eh ? g.ntags : 1);
+        for (unsigned k = 0; k < (g.eh ? g.ntags : 1); k++)
+            byte(&g, 0x00), uleb(&g, g.eh ? tag_type(&g, k, 0) : g.first_extra_type);
+        section(m, 13, &sec);
+    }
     sec.n = 0;
-    uleb(&g, g.nglobals);
+    uleb(&g, g.nglobals + g.eh + g.fref);
     for (unsigned i = 0; i < g.nglobals; i++) {
         byte(&g, g.globals[i]), byte(&g, g.gmut[i]);
-        global_init(&g, i, o->fuel ? o->fuel : 300);
+        global_init(&g, i, module_fuel(&g));
         byte(&g, 0x0B);
     }
+    if (g.eh) /* a mutable exnref, null */
+        byte(&g, EXNREF), byte(&g, 0x01), byte(&g, 0xD0), byte(&g, EXNREF), byte(&g, 0x0B);
+    if (g.fref) /* a mutable (ref null $t), the target */
+        ref_type(&g, true), byte(&g, 0x01), byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
     section(m, 6, &sec);
     sec.n = 0;
     unsigned nexports = 0;
@@ -1322,9 +1918,11 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     section(m, 12, &sec); /* data count */
     for (g.cur = 0; g.cur < g.nfuncs; g.cur++)
         body(&g, &code);
+    if (g.eh)
+        rethrower_body(&code);
     sec.n = 0;
     g.out = &sec;
-    uleb(&g, g.nfuncs);
+    uleb(&g, g.nfuncs + g.eh);
     fuzz_buf_insert(&sec, sec.n, code.b, code.n);
     section(m, 10, &sec);
     sec.n = 0; /* data: an active segment, then a passive one */
@@ -1341,4 +1939,19 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
     section(m, 11, &sec);
     free(sec.b);
     free(code.b);
+}
+
+void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o) {
+    uint64_t start = fuzz_rng_state();
+    generate(m, o, false);
+    if (!used_atomics)
+        return;
+    /* The twin draws the same numbers: the same module but for its code. */
+    uint64_t end = fuzz_rng_state();
+    fuzz_rng_restore(start);
+    generate(&twin_module, o, true);
+    if (fuzz_rng_state() != end) {
+        fprintf(stderr, "gen.c: the twin module drew other numbers\n");
+        abort();
+    }
 }

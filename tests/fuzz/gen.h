@@ -37,6 +37,18 @@
  * add/sub/mul and global.get.  wabt's wasm-interp does not run such
  * modules: fuzz_gen_used_wasm3() says whether the last one needs an oracle
  * that does (the reference interpreter).
+ *
+ * Three more options, each in about half of the modules, draw no numbers
+ * when off (so older seeds replay): `exceptions` adds tags with payloads,
+ * throw (under conditions, so throws cross calls), nested try_table with
+ * the four catch kinds, exnrefs kept in a local, rethrown by throw_ref here
+ * or by a rethrower function, and an exnref global that stays null;
+ * `func_refs` calls one function type through (ref null $t) values in a
+ * local, a global and a typed table (call_ref, return_call_ref,
+ * ref.as_non_null, br_on_null, br_on_non_null, null ones too); both are 3.0
+ * features.  `atomics` (exclusive of the others and of the 3.0 options:
+ * wabt is its oracle) makes memory 0 shared or not and uses every 0xFE
+ * instruction; fuzz_gen_wabt_twin() is the module to give wabt instead.
  */
 #ifndef W2N_FUZZ_GEN_H
 #define W2N_FUZZ_GEN_H
@@ -55,6 +67,9 @@ typedef struct fuzz_gen_options {
     bool multi_memory;
     bool memory64;
     bool extended_const;
+    bool exceptions; /* tags, throw, try_table, throw_ref, exnref (see above) */
+    bool func_refs;  /* call_ref, return_call_ref, br_on_null, ... */
+    bool atomics;    /* a shared (or unshared) memory 0 and every 0xFE instruction */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */
@@ -62,5 +77,11 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o);
 
 /* Whether the last module generated uses a Wasm 3.0 feature. */
 bool fuzz_gen_used_wasm3(void);
+
+/* For the last module when it uses atomics, the module to give wabt's
+ * wasm-interp instead (NULL otherwise): the same but for the atomic
+ * instructions wabt does not run or reports in other words (gen.c,
+ * atomic_twin_check and wait_notify). */
+const fuzz_buf *fuzz_gen_wabt_twin(void);
 
 #endif

@@ -19,6 +19,8 @@
 static uint64_t rng_state;
 
 void fuzz_rng_seed(uint64_t seed) { rng_state = seed * 0x9E3779B97F4A7C15ull + 1; }
+uint64_t fuzz_rng_state(void) { return rng_state; }
+void fuzz_rng_restore(uint64_t state) { rng_state = state; }
 
 uint64_t fuzz_rnd(void) {
     /* xorshift64* */

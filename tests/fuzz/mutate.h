@@ -47,6 +47,9 @@ bool fuzz_write_file(const char *path, const uint8_t *b, size_t n);
 void fuzz_rng_seed(uint64_t seed);
 uint64_t fuzz_rnd(void);
 size_t fuzz_below(size_t n); /* uniform-ish in [0, n), 0 when n == 0 */
+/* The generator's state, to draw the same numbers again (gen.c's twin). */
+uint64_t fuzz_rng_state(void);
+void fuzz_rng_restore(uint64_t state);
 
 /* Grow to hold n bytes (exits on out-of-memory: this is test code). */
 void fuzz_buf_reserve(fuzz_buf *m, size_t n);

@@ -1,7 +1,8 @@
 /*
  * oracle_spec.c — the specification's reference interpreter as the oracle
  * of w2n-fuzz-run, for modules wabt's wasm-interp cannot run (tail calls,
- * multiple memories, 64-bit memories, extended constants).
+ * multiple memories, 64-bit memories, extended constants, exceptions,
+ * typed function references).
  *
  * One process runs one script: a marker module, the module under test, and
  * each function export in export order, each followed by a call to the
@@ -11,8 +12,14 @@
  * last marker trapped.  The script then runs again with that export under
  * assert_trap (assert_exhaustion for a stack overflow), which goes on past
  * it: one more process per trapping export, each replaying the same
- * deterministic calls on a fresh instance.
+ * deterministic calls on a fresh instance.  To spare most of those
+ * processes, the first script already expects each trap w2n reported, with
+ * its message (assert_trap checks it); a wrong guess fails an assertion,
+ * and the module runs again without guesses.  An uncaught exception ends
+ * the script too ("uncaught exception with args ..."): that export runs
+ * under assert_exception next time.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -35,12 +42,16 @@ static const struct {
     {"integer overflow", W2N_TRAP_INT_OVERFLOW},
     {"invalid conversion to integer", W2N_TRAP_INVALID_CONVERSION},
     {"call stack exhausted", W2N_TRAP_STACK_EXHAUSTED},
+    {"null function reference", W2N_TRAP_NULL_FUNC_REF},
+    {"null reference", W2N_TRAP_NULL_REF},
+    {"null exception reference", W2N_TRAP_NULL_EXCEPTION},
 };
 
 typedef enum {
     EXPECT_RUN,
     EXPECT_TRAP,
-    EXPECT_EXHAUSTION
+    EXPECT_EXHAUSTION,
+    EXPECT_EXCEPTION
 } expectation;
 
 /* ---- the module's function exports ------------------------------------------------ */
@@ -106,7 +117,7 @@ static void put_bytes(FILE *f, const uint8_t *b, size_t n) {
 }
 
 static bool write_script(const char *path, const uint8_t *wasm, size_t n, const run *r,
-                         const expectation *expect) {
+                         const expectation *expect, const char *const *words) {
     FILE *f = fopen(path, "w");
     if (!f)
         return false;
@@ -118,10 +129,17 @@ static bool write_script(const char *path, const uint8_t *wasm, size_t n, const 
     for (size_t k = 0; k < r->n; k++) {
         const char *wrap = expect[k] == EXPECT_TRAP         ? "(assert_trap "
                            : expect[k] == EXPECT_EXHAUSTION ? "(assert_exhaustion "
+                           : expect[k] == EXPECT_EXCEPTION  ? "(assert_exception "
                                                             : "";
         fprintf(f, "%s(invoke $T ", wrap);
         put_bytes(f, (const uint8_t *)r->o[k].name, strlen(r->o[k].name));
-        fprintf(f, ")%s\n(invoke $M \"m\" (i32.const %zu))\n", *wrap ? " \"\")" : "", k);
+        if (expect[k] == EXPECT_EXCEPTION)
+            fputs("))", f);
+        else if (*wrap)
+            fprintf(f, ") \"%s\")", words[k] ? words[k] : "");
+        else
+            fputs(")", f);
+        fprintf(f, "\n(invoke $M \"m\" (i32.const %zu))\n", k);
     }
     return fclose(f) == 0;
 }
@@ -172,9 +190,44 @@ static long marker(const char *line) {
     return strtol(line + 3, NULL, 10);
 }
 
+/* "...: uncaught exception with args A" (one value) or "[An ... A1]"
+ * (several, last first): the outcome in fuzz_float_text's words. */
+static bool exception_line(const char *line, char *out, size_t size) {
+    static const char key[] = "uncaught exception with args ";
+    const char *m = strstr(line, key);
+    if (!m)
+        return false;
+    char args[512], *tok[16], *save = NULL;
+    size_t n = 0, d = 0;
+    for (const char *c = m + sizeof key - 1; *c && *c != '\n' && d + 1 < sizeof args; c++)
+        if (*c != '_')
+            args[d++] = *c;
+    args[d] = 0;
+    for (char *t = strtok_r(args, "[] ", &save); t && n < 16; t = strtok_r(NULL, "[] ", &save))
+        tok[n++] = t;
+    size_t len = (size_t)snprintf(out, size, EXCEPTION_PREFIX);
+    for (size_t i = n; i-- > 0 && len < size;) {
+        char v[64], *end;
+        errno = 0;
+        long long x = strtoll(tok[i], &end, 10);
+        if (!*end && !errno)
+            snprintf(v, sizeof v, "%lld", x);
+        else if (strstr(tok[i], "nan"))
+            snprintf(v, sizeof v, "nan");
+        else
+            fuzz_float_text(v, sizeof v, strtod(tok[i], NULL));
+        len += (size_t)snprintf(out + len, size - len, "%s%s", i + 1 == n ? "" : " ", v);
+    }
+    return true;
+}
+
 /* "...: runtime trap: MESSAGE": the trap in w2n's words and what to expect
  * of that export next time; false if the line is no trap. */
 static bool trap_line(const char *line, char *out, size_t size, expectation *e) {
+    if (exception_line(line, out, size)) {
+        *e = EXPECT_EXCEPTION;
+        return true;
+    }
     const char *m = strstr(line, ": runtime trap: ");
     *e = EXPECT_TRAP;
     if (!m) {
@@ -234,24 +287,64 @@ static long run_once(const char *interp, const char *script, run *r, expectation
     return next;
 }
 
+/* The reference interpreter's words for a trap in w2n's, or NULL. */
+static const char *spec_words(const char *text) {
+    for (size_t i = 0; i < sizeof spec_traps / sizeof spec_traps[0]; i++) {
+        char t[128];
+        fuzz_trap_text(t, sizeof t, spec_traps[i].code);
+        if (!strcmp(t, text))
+            return spec_traps[i].spec;
+    }
+    return NULL;
+}
+
+/* Expect each export to trap where the hint (w2n's run) trapped, with its
+ * message, so that one process usually does; false if the hint says
+ * nothing. */
+static bool guess(const run *hint, run *r, expectation *expect, const char **words) {
+    bool any = false;
+    if (!hint || hint->failed || hint->n != r->n)
+        return false;
+    for (size_t k = 0; k < r->n; k++) {
+        const char *w = spec_words(hint->o[k].text);
+        if (strcmp(hint->o[k].name, r->o[k].name))
+            return false;
+        if (!w)
+            continue;
+        expect[k] = !strcmp(w, "call stack exhausted") ? EXPECT_EXHAUSTION : EXPECT_TRAP;
+        words[k] = w;
+        snprintf(r->o[k].text, sizeof r->o[k].text, "%s", hint->o[k].text);
+        any = true;
+    }
+    return any;
+}
+
 void fuzz_oracle_spec(const char *interp, const char *script_path, const uint8_t *wasm, size_t n,
-                      run *r) {
+                      const run *hint, run *r) {
     memset(r, 0, sizeof *r);
     expectation expect[MAX_EXPORTS] = {0};
+    const char *words[MAX_EXPORTS] = {0};
     if (!function_exports(wasm, n, r)) {
         r->n = 0;
         r->failed = true;
         snprintf(r->why, sizeof r->why, "malformed export section");
         return;
     }
+    bool guessed = guess(hint, r, expect, words);
     for (;;) {
-        if (!write_script(script_path, wasm, n, r, expect)) {
+        if (!write_script(script_path, wasm, n, r, expect, words)) {
             r->failed = true;
             snprintf(r->why, sizeof r->why, "cannot write %s", script_path);
             return;
         }
         r->why[0] = 0;
         long k = run_once(interp, script_path, r, expect);
+        if (k < 0 && guessed) { /* a guess was wrong (or the run failed): start over */
+            guessed = false;
+            for (size_t i = 0; i < r->n; i++)
+                expect[i] = EXPECT_RUN, words[i] = NULL, r->o[i].text[0] = 0;
+            continue;
+        }
         if (k < 0) {
             r->failed = true;
             if (!r->why[0])
