@@ -196,9 +196,8 @@ static bool read_tabletype(w2n_reader *r, w2n_tabletype *out) {
     return read_reftype(r, &out->elem) && read_limits(r, false, &out->limits);
 }
 
-static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
-    if (!read_valtype(r, &out->type))
-        return false;
+/* A global's or a field's mutability: 0 const, 1 var. */
+static bool read_mutability(w2n_reader *r, bool *is_mutable) {
     uint8_t mut;
     if (!w2n_read_u8(r, &mut))
         return false;
@@ -206,8 +205,14 @@ static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
         r->pos--;
         return w2n_reader_fail(r, "malformed mutability");
     }
-    out->is_mutable = mut == 1;
+    *is_mutable = mut == 1;
     return true;
+}
+
+static bool read_globaltype(w2n_reader *r, w2n_globaltype *out) {
+    if (!read_valtype(r, &out->type))
+        return false;
+    return read_mutability(r, &out->is_mutable);
 }
 
 /* One instruction of a constant expression as a w2n_const_expr; false for
@@ -393,15 +398,7 @@ static bool read_fieldtype(w2n_reader *r, w2n_fieldtype *f) {
         f->storage = *r->pos++;
     else if (!read_valtype(r, &f->storage))
         return false;
-    uint8_t mut;
-    if (!w2n_read_u8(r, &mut))
-        return false;
-    if (mut > 1) {
-        r->pos--;
-        return w2n_reader_fail(r, "malformed mutability");
-    }
-    f->is_mutable = mut == 1;
-    return true;
+    return read_mutability(r, &f->is_mutable);
 }
 
 /* A composite type: func 0x60, struct 0x5F or array 0x5E. */
