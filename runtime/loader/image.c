@@ -72,9 +72,9 @@ struct w2n_image {
     size_t nextra;
     size_t stub_uses;
     uint8_t *eh_frame;        /* registered with the unwinder, or NULL */
-    bool handles_exceptions; /* names the personality: its frames may be unwound */
-    w2n_line_table lines;    /* -g: code addresses to source lines (line_map.c) */
-    w2n_gdb_jit_entry *gdb;  /* -g: registered with GDB (gdb_jit.c), or NULL */
+    bool handles_exceptions;  /* names the personality: its frames may be unwound */
+    w2n_line_table lines;     /* -g: code addresses to source lines (line_map.c) */
+    w2n_gdb_jit_entry *gdb;   /* -g: registered with GDB (gdb_jit.c), or NULL */
     const uint8_t *stackmaps; /* the mapped, relocated .llvm_stackmaps (GC), or NULL */
     size_t stackmaps_size;
 };
@@ -101,8 +101,8 @@ typedef struct loader {
     uint64_t stub_off, got_off, total;
     hi_value *his;
     size_t nhis, cap_his;
-    bool uses_eh;      /* names the personality routine */
-    uint32_t eh_frame; /* its section index, or 0 */
+    bool uses_eh;       /* names the personality routine */
+    uint32_t eh_frame;  /* its section index, or 0 */
     uint32_t stackmaps; /* index of .llvm_stackmaps, or 0 */
     w2n_image *img;
 } loader;
