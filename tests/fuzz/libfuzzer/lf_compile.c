@@ -32,7 +32,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = size - 1;
     w2n_error err;
     memset(&err, 0, sizeof err);
-    if (w2n_validate(wasm, n, &err) != W2N_OK)
+    /* The features the compiler implements, not the wider set that
+     * w2n_validate accepts (GC validates but does not yet compile). */
+    if (w2n_validate_features(wasm, n, o.wasm_features, &err) != W2N_OK)
         return 0;
     uint8_t *obj = NULL;
     size_t obj_size = 0;
