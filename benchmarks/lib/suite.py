@@ -52,6 +52,13 @@ KERNELS = [
     Kernel("recursion", "calls", full=3500, interp=80, quick=3),
     Kernel("indirect", "calls", full=4000, interp=100, quick=3),
     Kernel("simd", "simd", full=10000, interp=50, quick=5),
+    # Run-time sizes (issue 19's shapes): orders read from a volatile, so the
+    # loops see strides and bounds the compiler cannot know.
+    Kernel("gemm_rows", "run-time sizes", full=120, interp=1, quick=1),
+    Kernel("lu", "run-time sizes", full=180, interp=1, quick=1),
+    Kernel("cholesky", "run-time sizes", full=180, interp=1, quick=1),
+    Kernel("covariance", "run-time sizes", full=120, interp=1, quick=1),
+    Kernel("floyd", "run-time sizes", full=60, interp=1, quick=1),
 ]
 
 PROGRAMS = [
