@@ -7,6 +7,8 @@ import os
 import shlex
 import subprocess
 
+from . import fetch
+
 HERE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 KERNELS_DIR = os.path.join(HERE, "kernels")
 PROGRAMS_DIR = os.path.join(HERE, "programs")
@@ -96,8 +98,18 @@ class Builder:
             cmd = [CC, *COMMON, "-I", KERNELS_DIR, src, main, "-o", out, "-lm"]
             return run_build(out, _deps(src, main), cmd)
         src = os.path.join(PROGRAMS_DIR, bench.name + ".c")
-        cmd = [CC, *COMMON, src, "-o", out, "-lm"]
-        return run_build(out, [src], cmd)
+        ext_flags, ext_srcs = self._external(bench, wasi=False)
+        cmd = [CC, *COMMON, *ext_flags, src, *ext_srcs, "-o", out, "-lm"]
+        return run_build(out, [src, *ext_srcs], cmd)
+
+    def _external(self, bench, wasi):
+        """Flags and C files of the fetched source the program builds with."""
+        if not bench.external:
+            return [], []
+        source = fetch.SOURCES[bench.external]
+        where = fetch.ensure(self.dir, bench.external)
+        flags = ["-I", where, *source.defines, *(source.wasi_defines if wasi else ())]
+        return flags, [os.path.join(where, c) for c in source.c_files]
 
     def wasm(self, bench, variant, bench_n=None):
         """The kernel or program as wasm; bench_n bakes the argument of the
@@ -120,6 +132,9 @@ class Builder:
         if bench.name == "probe_wasi":
             src = os.path.join(HARNESS_DIR, "probe_wasi.c")
         out = self.path("wasm", f"{bench.name}{suffix}.wasm")
+        ext_flags, ext_srcs = self._external(bench, wasi=True)
+        libs = fetch.SOURCES[bench.external].wasi_libs if bench.external else ()
         cmd = [CC, "--target=wasm32-wasi", f"--sysroot={self.sysroot}", *COMMON,
-               *VARIANTS[variant], *WASM_PROGRAM, src, nop, "-o", out]
-        return run_build(out, [src, nop], cmd)
+               *VARIANTS[variant], *WASM_PROGRAM, *ext_flags, src, *ext_srcs, nop, *libs,
+               "-o", out]
+        return run_build(out, [src, *ext_srcs, nop], cmd)

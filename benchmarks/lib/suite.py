@@ -33,6 +33,10 @@ class Program:
     full: dict = field(default_factory=dict)
     quick: dict = field(default_factory=dict)
     kind: str = "program"
+    # a third-party source it is built with (fetch.py), fetched at build time
+    external: str = ""
+    # minutes to build with every engine: left out of --quick unless named
+    heavy: bool = False
 
 
 KERNELS = [
@@ -70,15 +74,20 @@ PROGRAMS = [
             full={"orders": 60_000}, quick={"orders": 300}),
     Program("raytrace", "wasi: graphics", args=("{out}", "{w}", "{h}"),
             full={"w": 1024, "h": 768}, quick={"w": 48, "h": 32}),
+    # A database engine: SQLite's 1 MB of bytecode interpreter, B-tree and page
+    # cache, many small and indirect calls, WASI file I/O (issue 19's shape).
+    Program("sqlbench", "wasi: database", args=("{out}", "{rows}"),
+            full={"rows": 200_000}, quick={"rows": 2_000}, external="sqlite", heavy=True),
 ]
 
 ALL = KERNELS + PROGRAMS
 
 
-def select(names):
-    """The benchmarks named (all when names is empty); unknown names raise."""
+def select(names, quick=False):
+    """The benchmarks named (all when names is empty, but for the heavy ones
+    in a quick run); unknown names raise."""
     if not names:
-        return list(ALL)
+        return [b for b in ALL if not (quick and getattr(b, "heavy", False))]
     by_name = {b.name: b for b in ALL}
     unknown = [n for n in names if n not in by_name]
     if unknown:
