@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 enum {
@@ -29,7 +30,23 @@ static double median(double *t, int n) {
     return t[n / 2];
 }
 
+/* The median of each of the loader's steps over the rounds, in the order
+ * of the first round (w2n_object_load_phases). */
+typedef struct phase_times {
+    const char *name;
+    double t[ROUNDS];
+} phase_times;
+
+static void print_phases(phase_times *ph, uint32_t nph, int rounds) {
+    printf("load_phases_us:");
+    for (uint32_t k = 0; k < nph; k++)
+        printf(" %s=%.1f", ph[k].name, median(ph[k].t, rounds));
+    printf("\n");
+}
+
 void w2n_run_time_load(const uint8_t *bytes, size_t size) {
+    static phase_times ph[W2N_LOAD_PHASES_MAX];
+    uint32_t nph = 0;
     double t[ROUNDS];
     int n = 0;
     for (int i = 0; i < ROUNDS; i++) {
@@ -38,9 +55,21 @@ void w2n_run_time_load(const uint8_t *bytes, size_t size) {
         if (w2n_object_load(bytes, size, &obj, NULL) != W2N_OK)
             return; /* the real load that follows reports the error */
         t[n++] = now_us() - start;
+        const w2n_load_phase *p;
+        uint32_t np = w2n_object_load_phases(obj, &p);
+        for (uint32_t k = 0; k < np && (i > 0 || nph < W2N_LOAD_PHASES_MAX); k++) {
+            uint32_t j = 0;
+            while (j < nph && strcmp(ph[j].name, p[k].name))
+                j++;
+            if (j == nph && i == 0)
+                ph[nph++].name = p[k].name;
+            if (j < nph)
+                ph[j].t[i] = p[k].us;
+        }
         w2n_object_free(obj);
     }
     printf("load_us=%.1f\n", median(t, n));
+    print_phases(ph, nph, n);
 }
 
 int w2n_run_time_instantiate(const char *prog, const w2n_run_options *o, const w2n_object *obj,

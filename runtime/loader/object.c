@@ -25,6 +25,7 @@
 #include "cpu.h"
 #include "frame.h"
 #include "internal.h"
+#include "load_phases.h"
 #include "seal.h"
 #include "stackmap.h"
 #include "w2n/file.h"
@@ -158,11 +159,27 @@ w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint
     return w2n_object_load_at(bytes, size, trusted_key, 0, out, err);
 }
 
+/* The load proper, its steps timed into `rec` (load_phases.h). */
+static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                             uintptr_t hint, w2n_load_record *rec, w2n_object **out,
+                             w2n_error *err);
+
 w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
                               uintptr_t hint, w2n_object **out, w2n_error *err) {
+    w2n_load_record rec;
+    w2n_load_record_begin(&rec);
+    w2n_status st = load_timed(bytes, size, trusted_key, hint, &rec, out, err);
+    w2n_load_record_begin(NULL);
+    return st;
+}
+
+static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
+                             uintptr_t hint, w2n_load_record *rec, w2n_object **out,
+                             w2n_error *err) {
     *out = NULL;
     w2n_seal_info seal;
     w2n_status st = w2n_seal_check(bytes, size, trusted_key, &seal, err);
+    w2n_load_mark("seal");
     if (st != W2N_OK)
         return st;
     size = seal.content_size;
@@ -182,6 +199,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
         goto fail;
     }
     st = w2n_meta_decode(meta, meta_size, &obj->meta, err);
+    w2n_load_mark("meta");
     if (st != W2N_OK)
         goto fail;
     st = check_header(&obj->meta, err);
@@ -194,6 +212,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     if (st != W2N_OK)
         goto fail;
     st = find_arrays(obj, err);
+    w2n_load_mark("checks");
     if (st != W2N_OK)
         goto fail;
     /* A module that uses GC carries stack maps: checked now, read by the
@@ -202,11 +221,15 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     const uint8_t *maps = w2n_image_stackmaps(obj->image, &maps_size);
     if (maps && (st = w2n_stackmap_parse(maps, maps_size, &obj->stackmap, err)) != W2N_OK)
         goto fail;
+    w2n_load_mark("stackmaps");
     if (!w2n_trap_register_image(obj->image)) {
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                            "too many loaded objects for the fault handler's registry");
         goto fail;
     }
+    w2n_load_mark("register");
+    memcpy(obj->load_phases, rec->phase, rec->n * sizeof *rec->phase);
+    obj->nload_phases = rec->n;
     *out = obj;
     return W2N_OK;
 fail:
@@ -234,6 +257,11 @@ w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted
     w2n_status st = w2n_object_load_trusted(bytes, size, trusted_key, out, err);
     free(bytes);
     return st;
+}
+
+uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out) {
+    *out = obj->load_phases;
+    return obj->nload_phases;
 }
 
 w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
