@@ -39,3 +39,9 @@ void w2n_load_mark(const char *name) {
         rec->phase[i].us += t - rec->last_us;
     rec->last_us = t;
 }
+
+void w2n_load_record_copy(w2n_load_phase out[W2N_LOAD_PHASES_MAX], uint32_t *out_n) {
+    *out_n = current ? current->n : 0;
+    if (current)
+        memcpy(out, current->phase, current->n * sizeof *out);
+}

@@ -23,5 +23,7 @@ typedef struct w2n_load_record {
 void w2n_load_record_begin(w2n_load_record *rec);
 /* The time since the previous mark belongs to `name` (a string literal). */
 void w2n_load_mark(const char *name);
+/* Copy the current record's phases out (*out_n = 0 without a record). */
+void w2n_load_record_copy(w2n_load_phase out[W2N_LOAD_PHASES_MAX], uint32_t *out_n);
 
 #endif

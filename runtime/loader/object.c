@@ -26,9 +26,9 @@
 #include "frame.h"
 #include "internal.h"
 #include "load_phases.h"
+#include "object_source.h"
 #include "seal.h"
 #include "stackmap.h"
-#include "w2n/file.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE | W2N_FLAG_FUEL)
 
@@ -159,26 +159,26 @@ w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint
     return w2n_object_load_at(bytes, size, trusted_key, 0, out, err);
 }
 
-/* The load proper, its steps timed into `rec` (load_phases.h). */
-static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
-                             uintptr_t hint, w2n_load_record *rec, w2n_object **out,
-                             w2n_error *err);
-
 w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
                               uintptr_t hint, w2n_object **out, w2n_error *err) {
     w2n_load_record rec;
     w2n_load_record_begin(&rec);
-    w2n_status st = load_timed(bytes, size, trusted_key, hint, &rec, out, err);
+    w2n_object_source src = {.bytes = bytes, .size = size, .fd = -1};
+    w2n_status st = w2n_object_load_source(&src, trusted_key, hint, out, err);
     w2n_load_record_begin(NULL);
     return st;
 }
 
-static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
-                             uintptr_t hint, w2n_load_record *rec, w2n_object **out,
-                             w2n_error *err) {
+/* The load proper; its steps are timed into the record the caller began
+ * (load_phases.h). */
+w2n_status w2n_object_load_source(const w2n_object_source *src, const uint8_t *trusted_key,
+                                  uintptr_t hint, w2n_object **out, w2n_error *err) {
     *out = NULL;
+    const uint8_t *bytes = src->bytes;
+    size_t size = src->size;
     w2n_seal_info seal;
-    w2n_status st = w2n_seal_check(bytes, size, trusted_key, &seal, err);
+    w2n_status st = src->seal_verified ? w2n_seal_read(bytes, size, &seal, err)
+                                       : w2n_seal_check(bytes, size, trusted_key, &seal, err);
     w2n_load_mark("seal");
     if (st != W2N_OK)
         return st;
@@ -187,8 +187,7 @@ static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *t
     if (!obj)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     obj->meta.start = -1;
-    st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
-              : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
+    st = w2n_image_load_file(bytes, size, src->fd, w2n_host_arch(), hint, &obj->image, err);
     if (st != W2N_OK)
         goto fail;
     size_t meta_size = 0;
@@ -228,8 +227,7 @@ static w2n_status load_timed(const uint8_t *bytes, size_t size, const uint8_t *t
         goto fail;
     }
     w2n_load_mark("register");
-    memcpy(obj->load_phases, rec->phase, rec->n * sizeof *rec->phase);
-    obj->nload_phases = rec->n;
+    w2n_load_record_copy(obj->load_phases, &obj->nload_phases);
     *out = obj;
     return W2N_OK;
 fail:
@@ -242,23 +240,6 @@ fail:
 }
 
 /* Through the tools' reader (w2n/file.h), so a pipe or /dev/stdin works. */
-w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err) {
-    return w2n_object_load_file_trusted(path, NULL, out, err);
-}
-
-w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
-                                        w2n_object **out, w2n_error *err) {
-    *out = NULL;
-    uint8_t *bytes;
-    size_t size;
-    w2n_error read_err;
-    if (w2n_read_file(path, &bytes, &size, &read_err) != W2N_OK)
-        return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path, read_err.message);
-    w2n_status st = w2n_object_load_trusted(bytes, size, trusted_key, out, err);
-    free(bytes);
-    return st;
-}
-
 uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out) {
     *out = obj->load_phases;
     return obj->nload_phases;
