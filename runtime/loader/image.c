@@ -59,6 +59,8 @@ typedef struct img_section {
     char *name;
     uint8_t *data;
     size_t size;
+    void *mapping; /* mapped from the file (data lies inside), or NULL: data is malloc'd */
+    size_t mapping_size;
 } img_section;
 
 struct w2n_image {
@@ -686,6 +688,26 @@ static w2n_status keep_symbols(loader *L, w2n_error *err) {
     return W2N_OK;
 }
 
+/* A large section of a mapped file (the metadata with its data segments)
+ * is mapped rather than copied: its pages are read when instantiation
+ * reads them.  Below this, a copy is cheaper than the mapping. */
+#define MAP_SECTION_MIN 65536
+
+static bool map_section(const loader *L, const w2n_elf_section *s, img_section *e) {
+    if (L->fd < 0 || !L->from_file || s->size < MAP_SECTION_MIN)
+        return false;
+    uint64_t pg = page_size(), start = s->offset & ~(pg - 1);
+    size_t len = (size_t)(s->offset + s->size - start);
+    void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, L->fd, (off_t)start);
+    if (p == MAP_FAILED)
+        return false;
+    e->mapping = p;
+    e->mapping_size = len;
+    e->data = (uint8_t *)p + (s->offset - start);
+    e->size = s->size;
+    return true;
+}
+
 /* Non-allocated PROGBITS sections (".w2n.module"), minus debug info. */
 static w2n_status keep_sections(loader *L, w2n_error *err) {
     w2n_image *img = L->img;
@@ -699,6 +721,10 @@ static w2n_status keep_sections(loader *L, w2n_error *err) {
             continue;
         img_section *e = &img->extra[img->nextra];
         e->name = strdup(s->name);
+        if (e->name && map_section(L, s, e)) {
+            img->nextra++;
+            continue;
+        }
         e->data = malloc(s->size ? s->size : 1);
         if (!e->name || !e->data) {
             free(e->name);
@@ -838,7 +864,7 @@ w2n_status w2n_image_load_file(const uint8_t *bytes, size_t size, int fd, w2n_ar
      * walks any code (backtrace.c); unwind.c keeps throws out of the rest. */
     L.img->handles_exceptions = L.uses_eh;
     w2n_line_map_build(&L.elf, L.sym_addr, &L.img->lines);
-    if (L.img->lines.nrows)
+    if (L.img->lines.nrows && w2n_gdb_jit_wanted())
         register_with_gdb(&L, bytes, size);
     w2n_load_mark("debug");
     if (L.eh_frame) {
@@ -875,7 +901,10 @@ void w2n_image_free(w2n_image *img) {
         munmap(img->map, img->map_size);
     for (size_t i = 0; i < img->nextra; i++) {
         free(img->extra[i].name);
-        free(img->extra[i].data);
+        if (img->extra[i].mapping)
+            munmap(img->extra[i].mapping, img->extra[i].mapping_size);
+        else
+            free(img->extra[i].data);
     }
     free(img->extra);
     w2n_line_table_free(&img->lines);

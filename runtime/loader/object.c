@@ -197,7 +197,9 @@ w2n_status w2n_object_load_source(const w2n_object_source *src, const uint8_t *t
                            "object has no %s section (not made by w2n compile?)", W2N_META_SECTION);
         goto fail;
     }
-    st = w2n_meta_decode(meta, meta_size, &obj->meta, err);
+    /* The section lives as long as the image, so its data segments need
+     * no copy of their own. */
+    st = w2n_meta_decode_borrowing(meta, meta_size, &obj->meta, err);
     w2n_load_mark("meta");
     if (st != W2N_OK)
         goto fail;
