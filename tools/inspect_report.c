@@ -81,9 +81,8 @@ static int read_meta(w2n_inspect_report *r, Elf *e, size_t shstrndx) {
 static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh, Elf_Scn *scn) {
     size_t shstrndx;
     GElf_Shdr target;
-    const char *name = elf_getshdrstrndx(e, &shstrndx) == 0
-                           ? elf_strptr(e, shstrndx, sh->sh_name)
-                           : NULL;
+    const char *name =
+        elf_getshdrstrndx(e, &shstrndx) == 0 ? elf_strptr(e, shstrndx, sh->sh_name) : NULL;
     if (sh->sh_type == SHT_RELA && gelf_getshdr(elf_getscn(e, sh->sh_info), &target) &&
         (target.sh_flags & SHF_ALLOC) && sh->sh_entsize)
         r->relocations += sh->sh_size / sh->sh_entsize;

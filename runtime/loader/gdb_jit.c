@@ -112,8 +112,10 @@ static bool traced(void) {
     char line[256];
     long pid = 0;
     while (f && fgets(line, sizeof line, f))
-        if (sscanf(line, "TracerPid: %ld", &pid) == 1)
+        if (!strncmp(line, "TracerPid:", 10)) {
+            pid = strtol(line + 10, NULL, 10);
             break;
+        }
     if (f)
         fclose(f);
     return pid != 0;
