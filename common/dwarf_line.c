@@ -8,6 +8,8 @@
  */
 #include "dwarf_line.h"
 
+#include "byte_cursor.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,66 +36,6 @@ enum {
     DW_FORM_udata = 0x0f,
     DW_FORM_line_strp = 0x1f
 };
-
-typedef struct cursor {
-    const uint8_t *p, *end;
-    bool failed;
-} cursor;
-
-static bool has(cursor *c, size_t n) {
-    if (!c->failed && (size_t)(c->end - c->p) >= n)
-        return true;
-    c->failed = true;
-    return false;
-}
-
-static uint64_t fixed(cursor *c, unsigned n) {
-    uint64_t v = 0;
-    if (!has(c, n))
-        return 0;
-    for (unsigned i = 0; i < n; i++)
-        v |= (uint64_t)c->p[i] << (8 * i);
-    c->p += n;
-    return v;
-}
-
-static uint64_t uleb(cursor *c) {
-    uint64_t v = 0;
-    for (unsigned shift = 0; has(c, 1); shift += 7) {
-        uint8_t byte = *c->p++;
-        if (shift < 64)
-            v |= (uint64_t)(byte & 0x7f) << shift;
-        if (!(byte & 0x80))
-            return v;
-    }
-    return 0;
-}
-
-static int64_t sleb(cursor *c) {
-    uint64_t v = 0;
-    unsigned shift = 0;
-    uint8_t byte = 0x80;
-    while ((byte & 0x80) && has(c, 1)) {
-        byte = *c->p++;
-        if (shift < 64)
-            v |= (uint64_t)(byte & 0x7f) << shift;
-        shift += 7;
-    }
-    if (shift < 64 && (byte & 0x40))
-        v |= ~(uint64_t)0 << shift;
-    return (int64_t)v;
-}
-
-static const char *cstring(cursor *c) {
-    const uint8_t *nul = c->failed ? NULL : memchr(c->p, 0, (size_t)(c->end - c->p));
-    if (!nul) {
-        c->failed = true;
-        return "";
-    }
-    const char *s = (const char *)c->p;
-    c->p = nul + 1;
-    return s;
-}
 
 static const char *string_at(const uint8_t *base, size_t size, uint64_t offset) {
     if (!base || offset >= size || !memchr(base + offset, 0, size - offset))
@@ -163,31 +105,32 @@ typedef struct program {
 } program;
 
 /* One attribute of a DWARF 5 entry; a string when the form is one. */
-static bool read_form(cursor *c, const program *p, const w2n_dwarf_strings *s, uint64_t form,
-                      const char **out_str, uint64_t *out_num) {
+static bool read_form(w2n_byte_cursor *c, const program *p, const w2n_dwarf_strings *s,
+                      uint64_t form, const char **out_str, uint64_t *out_num) {
     *out_str = NULL;
     *out_num = 0;
     switch (form) {
-    case DW_FORM_string: *out_str = cstring(c); break;
+    case DW_FORM_string: *out_str = w2n_cursor_cstring(c); break;
     case DW_FORM_line_strp:
-        *out_str =
-            string_at(s ? s->line_str : NULL, s ? s->line_str_size : 0, fixed(c, p->offset_size));
+        *out_str = string_at(s ? s->line_str : NULL, s ? s->line_str_size : 0,
+                             w2n_cursor_fixed(c, p->offset_size));
         break;
     case DW_FORM_strp:
-        *out_str = string_at(s ? s->str : NULL, s ? s->str_size : 0, fixed(c, p->offset_size));
+        *out_str =
+            string_at(s ? s->str : NULL, s ? s->str_size : 0, w2n_cursor_fixed(c, p->offset_size));
         break;
-    case DW_FORM_udata: *out_num = uleb(c); break;
-    case DW_FORM_data1: *out_num = fixed(c, 1); break;
-    case DW_FORM_data2: *out_num = fixed(c, 2); break;
-    case DW_FORM_data4: *out_num = fixed(c, 4); break;
-    case DW_FORM_data8: *out_num = fixed(c, 8); break;
+    case DW_FORM_udata: *out_num = w2n_cursor_uleb(c); break;
+    case DW_FORM_data1: *out_num = w2n_cursor_fixed(c, 1); break;
+    case DW_FORM_data2: *out_num = w2n_cursor_fixed(c, 2); break;
+    case DW_FORM_data4: *out_num = w2n_cursor_fixed(c, 4); break;
+    case DW_FORM_data8: *out_num = w2n_cursor_fixed(c, 8); break;
     case DW_FORM_data16:
-        if (has(c, 16))
+        if (w2n_cursor_has(c, 16))
             c->p += 16;
         break;
     case DW_FORM_block: {
-        uint64_t n = uleb(c);
-        if (has(c, n))
+        uint64_t n = w2n_cursor_uleb(c);
+        if (w2n_cursor_has(c, n))
             c->p += n;
         break;
     }
@@ -199,15 +142,15 @@ static bool read_form(cursor *c, const program *p, const w2n_dwarf_strings *s, u
 /* DWARF 5: a format (content type, form pairs), then the entries.  Each
  * entry's path and directory index are returned through the callback's
  * slots; dirs_only fills p->dirs, otherwise files are added. */
-static bool read_entries_v5(cursor *c, program *p, const w2n_dwarf_strings *s, builder *b,
+static bool read_entries_v5(w2n_byte_cursor *c, program *p, const w2n_dwarf_strings *s, builder *b,
                             bool dirs_only) {
-    unsigned nformat = (unsigned)fixed(c, 1);
+    unsigned nformat = (unsigned)w2n_cursor_fixed(c, 1);
     uint64_t format[2 * 16];
     if (nformat > 16)
         return false;
     for (unsigned i = 0; i < 2 * nformat; i++)
-        format[i] = uleb(c);
-    uint64_t count = uleb(c);
+        format[i] = w2n_cursor_uleb(c);
+    uint64_t count = w2n_cursor_uleb(c);
     if (c->failed || count > (uint64_t)(c->end - c->p))
         return false;
     if (dirs_only) {
@@ -237,13 +180,13 @@ static bool read_entries_v5(cursor *c, program *p, const w2n_dwarf_strings *s, b
 }
 
 /* DWARF 2–4: NUL-terminated lists of strings; directory 0 is the unit's own. */
-static bool read_entries_v4(cursor *c, program *p, builder *b) {
+static bool read_entries_v4(w2n_byte_cursor *c, program *p, builder *b) {
     size_t cap = 8;
     p->dirs = calloc(cap, sizeof *p->dirs);
     if (!p->dirs)
         return false;
     p->dirs[p->ndirs++] = NULL;
-    while (has(c, 1) && *c->p) {
+    while (w2n_cursor_has(c, 1) && *c->p) {
         if (p->ndirs == cap) {
             const char **dirs = realloc(p->dirs, 2 * cap * sizeof *dirs);
             if (!dirs)
@@ -251,19 +194,19 @@ static bool read_entries_v4(cursor *c, program *p, builder *b) {
             p->dirs = dirs;
             cap *= 2;
         }
-        p->dirs[p->ndirs++] = cstring(c);
+        p->dirs[p->ndirs++] = w2n_cursor_cstring(c);
     }
-    fixed(c, 1);
-    while (has(c, 1) && *c->p) {
-        const char *name = cstring(c);
-        uint64_t dir = uleb(c);
-        uleb(c); /* modification time */
-        uleb(c); /* length */
+    w2n_cursor_fixed(c, 1);
+    while (w2n_cursor_has(c, 1) && *c->p) {
+        const char *name = w2n_cursor_cstring(c);
+        uint64_t dir = w2n_cursor_uleb(c);
+        w2n_cursor_uleb(c); /* modification time */
+        w2n_cursor_uleb(c); /* length */
         if (c->failed || !add_file(b, dir < p->ndirs ? p->dirs[dir] : NULL, name))
             return false;
         p->nfiles++;
     }
-    fixed(c, 1);
+    w2n_cursor_fixed(c, 1);
     return !c->failed;
 }
 
@@ -289,12 +232,12 @@ static bool emit(builder *b, const program *p, state *st) {
     return add_row(b, &st->row);
 }
 
-static bool run_extended(cursor *c, const program *p, state *st, builder *b) {
-    uint64_t len = uleb(c);
-    if (c->failed || len == 0 || !has(c, len))
+static bool run_extended(w2n_byte_cursor *c, const program *p, state *st, builder *b) {
+    uint64_t len = w2n_cursor_uleb(c);
+    if (c->failed || len == 0 || !w2n_cursor_has(c, len))
         return false;
     const uint8_t *next = c->p + len;
-    uint8_t op = (uint8_t)fixed(c, 1);
+    uint8_t op = (uint8_t)w2n_cursor_fixed(c, 1);
     if (op == DW_LNE_end_sequence) {
         st->row.end = true;
         if (!emit(b, p, st))
@@ -306,17 +249,17 @@ static bool run_extended(cursor *c, const program *p, state *st, builder *b) {
     } else if (op == DW_LNE_set_address) {
         if (len - 1 > 8)
             return false;
-        st->row.address = fixed(c, (unsigned)(len - 1));
+        st->row.address = w2n_cursor_fixed(c, (unsigned)(len - 1));
     }
     c->p = next; /* others (define_file, discriminators, vendors) are skipped */
     return true;
 }
 
-static bool run_program(cursor *c, const program *p, builder *b) {
+static bool run_program(w2n_byte_cursor *c, const program *p, builder *b) {
     state st = {.sequence_start = b->t->nrows};
     reset(&st, p);
     while (!c->failed && c->p < c->end) {
-        uint8_t op = (uint8_t)fixed(c, 1);
+        uint8_t op = (uint8_t)w2n_cursor_fixed(c, 1);
         if (op >= p->opcode_base) {
             unsigned adj = op - p->opcode_base;
             st.row.address += (uint64_t)(adj / p->line_range) * p->min_inst;
@@ -334,41 +277,42 @@ static bool run_program(cursor *c, const program *p, builder *b) {
             if (!emit(b, p, &st))
                 return false;
             break;
-        case DW_LNS_advance_pc: st.row.address += uleb(c) * p->min_inst; break;
-        case DW_LNS_advance_line: st.row.line += (uint32_t)sleb(c); break;
-        case DW_LNS_set_file: st.file = (uint32_t)uleb(c); break;
-        case DW_LNS_set_column: st.row.column = (uint32_t)uleb(c); break;
+        case DW_LNS_advance_pc: st.row.address += w2n_cursor_uleb(c) * p->min_inst; break;
+        case DW_LNS_advance_line: st.row.line += (uint32_t)w2n_cursor_sleb(c); break;
+        case DW_LNS_set_file: st.file = (uint32_t)w2n_cursor_uleb(c); break;
+        case DW_LNS_set_column: st.row.column = (uint32_t)w2n_cursor_uleb(c); break;
         case DW_LNS_const_add_pc:
             st.row.address += (uint64_t)((255u - p->opcode_base) / p->line_range) * p->min_inst;
             break;
-        case DW_LNS_fixed_advance_pc: st.row.address += fixed(c, 2); break;
+        case DW_LNS_fixed_advance_pc: st.row.address += w2n_cursor_fixed(c, 2); break;
         default: /* skip the operands the header says it has */
             for (unsigned i = 0; i < p->opcode_lengths[op - 1]; i++)
-                uleb(c);
+                w2n_cursor_uleb(c);
         }
     }
     return !c->failed;
 }
 
 /* The header up to the tables; false if malformed or of an unknown version. */
-static bool read_header(cursor *c, program *p) {
-    p->version = (unsigned)fixed(c, 2);
+static bool read_header(w2n_byte_cursor *c, program *p) {
+    p->version = (unsigned)w2n_cursor_fixed(c, 2);
     if (p->version < 2 || p->version > 5)
         return false;
     if (p->version >= 5)
-        fixed(c, 2); /* address size, segment selector size */
-    uint64_t header_length = fixed(c, p->offset_size);
+        w2n_cursor_fixed(c, 2); /* address size, segment selector size */
+    uint64_t header_length = w2n_cursor_fixed(c, p->offset_size);
     if (c->failed || header_length > (uint64_t)(c->end - c->p))
         return false;
-    p->min_inst = (unsigned)fixed(c, 1);
+    p->min_inst = (unsigned)w2n_cursor_fixed(c, 1);
     if (p->version >= 4)
-        fixed(c, 1); /* maximum operations per instruction */
-    p->default_stmt = fixed(c, 1) != 0;
-    uint64_t line_base = fixed(c, 1); /* a signed byte */
+        w2n_cursor_fixed(c, 1); /* maximum operations per instruction */
+    p->default_stmt = w2n_cursor_fixed(c, 1) != 0;
+    uint64_t line_base = w2n_cursor_fixed(c, 1); /* a signed byte */
     p->line_base = line_base >= 0x80 ? (int)line_base - 0x100 : (int)line_base;
-    p->line_range = (unsigned)fixed(c, 1);
-    p->opcode_base = (unsigned)fixed(c, 1);
-    if (c->failed || p->line_range == 0 || p->opcode_base == 0 || !has(c, p->opcode_base - 1))
+    p->line_range = (unsigned)w2n_cursor_fixed(c, 1);
+    p->opcode_base = (unsigned)w2n_cursor_fixed(c, 1);
+    if (c->failed || p->line_range == 0 || p->opcode_base == 0 ||
+        !w2n_cursor_has(c, p->opcode_base - 1))
         return false;
     p->opcode_lengths = c->p;
     c->p += p->opcode_base - 1;
@@ -379,19 +323,19 @@ w2n_status w2n_line_table_decode(const uint8_t *section, size_t size,
                                  const w2n_dwarf_strings *strings, w2n_line_table *table,
                                  w2n_error *err) {
     builder b = {table, table->nrows, table->nfiles};
-    cursor all = {section, section + size, false};
+    w2n_byte_cursor all = w2n_byte_cursor_of(section, size);
     while (all.p < all.end) {
         uint64_t offset = (uint64_t)(all.p - section);
         program p = {.offset_size = 4, .first_file = table->nfiles};
-        uint64_t length = fixed(&all, 4);
+        uint64_t length = w2n_cursor_fixed(&all, 4);
         if (length == 0xffffffffu) {
-            length = fixed(&all, 8);
+            length = w2n_cursor_fixed(&all, 8);
             p.offset_size = 8;
         }
         if (all.failed || length > (uint64_t)(all.end - all.p))
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, offset,
                                  ".debug_line: unit length past the section's end");
-        cursor c = {all.p, all.p + length, false};
+        w2n_byte_cursor c = w2n_byte_cursor_of(all.p, length);
         all.p += length;
         bool ok = read_header(&c, &p) &&
                   (p.version >= 5 ? read_entries_v5(&c, &p, strings, &b, true) &&

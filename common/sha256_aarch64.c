@@ -12,11 +12,8 @@
 
 #if defined(__aarch64__)
 #include <arm_neon.h>
-#include <sys/auxv.h>
 
-#ifndef HWCAP_SHA2
-#define HWCAP_SHA2 (1 << 6)
-#endif
+#include "cpu.h"
 
 extern const uint32_t w2n_sha256_k[64];
 
@@ -44,6 +41,6 @@ __attribute__((target("+crypto"))) static void blocks(uint32_t h[8], const uint8
 }
 
 w2n_sha256_blocks_fn w2n_sha256_aarch64_blocks(void) {
-    return (getauxval(AT_HWCAP) & HWCAP_SHA2) ? blocks : NULL;
+    return w2n_arch_cpu_has("sha2", NULL) == 1 ? blocks : NULL;
 }
 #endif

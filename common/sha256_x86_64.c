@@ -13,8 +13,9 @@
 #include "sha256.h"
 
 #if defined(__x86_64__)
-#include <cpuid.h>
 #include <immintrin.h>
+
+#include "cpu.h"
 
 extern const uint32_t w2n_sha256_k[64];
 
@@ -55,11 +56,8 @@ TARGET static void blocks(uint32_t h[8], const uint8_t *p, size_t nblocks) {
 }
 
 w2n_sha256_blocks_fn w2n_sha256_x86_64_blocks(void) {
-    unsigned a, b, c, d;
-    if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_SSE4_1) || !(c & bit_SSSE3))
-        return NULL;
-    if (!__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & bit_SHA))
-        return NULL;
-    return blocks;
+    bool usable = w2n_arch_cpu_has("sha", NULL) == 1 && w2n_arch_cpu_has("sse4.1", NULL) == 1 &&
+                  w2n_arch_cpu_has("ssse3", NULL) == 1;
+    return usable ? blocks : NULL;
 }
 #endif

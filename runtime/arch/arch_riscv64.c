@@ -1,21 +1,13 @@
 /*
  * arch_riscv64.c — RISC-V 64 specifics of the runtime: the pc of a fault
- * (glibc keeps it in general register slot REG_PC, i.e. 0), and the CPU
- * feature probe: single-letter extensions from HWCAP (bit = letter - 'a'),
- * multi-letter ones from the riscv_hwprobe system call (Linux 6.4+; an
- * older kernel, or qemu-user 7.2, cannot confirm them, so they count as
- * absent), and the vector length from the vlenb CSR.
- * Compiles to nothing on other hosts.
+ * (glibc keeps it in general register slot REG_PC, i.e. 0), the stack
+ * pointer's DWARF number and the vector length (the CPU feature probe is
+ * common/host_cpu_riscv64.c).  Compiles to nothing on other hosts.
  */
 #if defined(__riscv) && __riscv_xlen == 64
 #define _GNU_SOURCE
 #include <stdint.h>
-#include <stdio.h>
-#include <string.h>
-#include <sys/auxv.h>
-#include <sys/syscall.h>
 #include <ucontext.h>
-#include <unistd.h>
 
 #include "cpu.h"
 
@@ -29,56 +21,15 @@ uintptr_t w2n_arch_fault_pc(void *ucontext) {
     return (uintptr_t)((ucontext_t *)ucontext)->uc_mcontext.__gregs[REG_PC];
 }
 
-/* From the kernel's Documentation/arch/riscv/hwprobe.rst. */
-#define HWPROBE_SYSCALL 258
-#define HWPROBE_KEY_IMA_EXT_0 4
-
-struct hwprobe_pair {
-    int64_t key;
-    uint64_t value;
-};
-
-static const char *const ext0[] = {
-    "fd",     "c",     "v",     "zba",    "zbb",         "zbs",       "zicboz", "zbc",
-    "zbkb",   "zbkc",  "zbkx",  "zknd",   "zkne",        "zknh",      "zksed",  "zksh",
-    "zkt",    "zvbb",  "zvbc",  "zvkb",   "zvkg",        "zvkned",    "zvknha", "zvknhb",
-    "zvksed", "zvksh", "zvkt",  "zfh",    "zfhmin",      "zihintntl", "zvfh",   "zvfhmin",
-    "zfa",    "ztso",  "zacas", "zicond", "zihintpause",
-};
-
-static int has_letter(char c) { return (getauxval(AT_HWCAP) >> (c - 'a')) & 1; }
-
-static unsigned vlen_bits(void) {
-    uint64_t vlenb;
-    __asm__ volatile("csrr %0, 0xc22" : "=r"(vlenb)); /* vlenb */
-    return (unsigned)(vlenb * 8);
-}
-
-int w2n_arch_cpu_has(const char *name, void *data) {
-    (void)data;
-    if (name[0] && !name[1] && name[0] >= 'a' && name[0] <= 'z')
-        return has_letter(name[0]);
-    if (!strncmp(name, "zve", 3) &&
-        (!strcmp(name + 3, "32x") || !strcmp(name + 3, "32f") || !strcmp(name + 3, "64x") ||
-         !strcmp(name + 3, "64f") || !strcmp(name + 3, "64d")))
-        return has_letter('v');
-    unsigned bits;
-    char tail;
-    if (sscanf(name, "zvl%ub%c", &bits, &tail) == 1)
-        return has_letter('v') && vlen_bits() >= bits;
-    for (size_t i = 0; i < sizeof ext0 / sizeof ext0[0]; i++) {
-        if (strcmp(ext0[i], name))
-            continue;
-        struct hwprobe_pair p = {HWPROBE_KEY_IMA_EXT_0, 0};
-        if (syscall(HWPROBE_SYSCALL, &p, 1, 0, NULL, 0) != 0 || p.key < 0)
-            return 0; /* cannot confirm: refuse rather than SIGILL */
-        return (p.value >> i) & 1;
-    }
-    return -1;
-}
 uint64_t w2n_arch_vector_bytes(void);
 
 /* Scales the vector part of a measured frame (frame.h); without V no code
  * can have one. */
-uint64_t w2n_arch_vector_bytes(void) { return has_letter('v') ? vlen_bits() / 8 : 0; }
+uint64_t w2n_arch_vector_bytes(void) {
+    if (w2n_arch_cpu_has("v", NULL) != 1)
+        return 0;
+    uint64_t vlenb;
+    __asm__ volatile("csrr %0, 0xc22" : "=r"(vlenb)); /* vlenb */
+    return vlenb;
+}
 #endif

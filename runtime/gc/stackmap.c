@@ -11,29 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "byte_cursor.h"
 #include "stackmap.h"
-
-typedef struct cursor {
-    const uint8_t *p, *end;
-    bool bad;
-} cursor;
-
-static uint64_t take(cursor *c, size_t n) {
-    if (c->bad || (size_t)(c->end - c->p) < n) {
-        c->bad = true;
-        return 0;
-    }
-    uint64_t v = 0;
-    for (size_t i = 0; i < n; i++) /* little-endian, as on every w2n target */
-        v |= (uint64_t)c->p[i] << (8 * i);
-    c->p += n;
-    return v;
-}
-
-static void align8(cursor *c, const uint8_t *start) {
-    size_t at = (size_t)(c->p - start);
-    take(c, ((at + 7) & ~(size_t)7) - at);
-}
 
 static w2n_status bad(w2n_error *err, const char *what) {
     return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "malformed .llvm_stackmaps: %s",
@@ -69,25 +48,25 @@ static bool constant_of(const w2n_stackmap_location *l, const uint64_t *constant
 }
 
 /* One statepoint record's locations: checked, roots appended. */
-static const char *read_record(cursor *c, const uint64_t *constants, uint32_t nconstants,
+static const char *read_record(w2n_byte_cursor *c, const uint64_t *constants, uint32_t nconstants,
                                w2n_stackmap *map, w2n_safepoint *sp, uint32_t *nroots_total) {
-    uint32_t nlocs = (uint32_t)take(c, 2);
+    uint32_t nlocs = (uint32_t)w2n_cursor_fixed(c, 2);
     w2n_stackmap_location *locs = calloc(nlocs ? nlocs : 1, sizeof *locs);
     if (!locs)
         return "out of memory";
     for (uint32_t i = 0; i < nlocs; i++) {
-        locs[i].kind = (uint8_t)take(c, 1);
-        take(c, 1);
-        locs[i].size = (uint16_t)take(c, 2);
-        locs[i].dwarf_reg = (uint16_t)take(c, 2);
-        take(c, 2);
-        locs[i].offset = (int32_t)(uint32_t)take(c, 4);
+        locs[i].kind = (uint8_t)w2n_cursor_fixed(c, 1);
+        w2n_cursor_fixed(c, 1);
+        locs[i].size = (uint16_t)w2n_cursor_fixed(c, 2);
+        locs[i].dwarf_reg = (uint16_t)w2n_cursor_fixed(c, 2);
+        w2n_cursor_fixed(c, 2);
+        locs[i].offset = (int32_t)(uint32_t)w2n_cursor_fixed(c, 4);
         if (locs[i].kind < W2N_STACKMAP_REGISTER || locs[i].kind > W2N_STACKMAP_CONSTANT_INDEX)
-            c->bad = true;
+            c->failed = true;
     }
     const char *why = NULL;
     uint64_t ndeopt = 0;
-    if (c->bad)
+    if (c->failed)
         why = "a location of unknown kind, or the section ends inside a record";
     else if (nlocs < 3 || !constant_of(&locs[2], constants, nconstants, &ndeopt))
         why = "a record that is not a statepoint (no deopt count)";
@@ -116,15 +95,16 @@ static const char *read_record(cursor *c, const uint64_t *constants, uint32_t nc
 
 w2n_status w2n_stackmap_parse(const uint8_t *bytes, size_t size, w2n_stackmap **out,
                               w2n_error *err) {
-    cursor c = {bytes, bytes + size, false};
-    if (take(&c, 1) != 3 || c.bad)
+    w2n_byte_cursor c = w2n_byte_cursor_of(bytes, size);
+    if (w2n_cursor_fixed(&c, 1) != 3 || c.failed)
         return bad(err, "not version 3");
-    take(&c, 3);
-    uint32_t nfunctions = (uint32_t)take(&c, 4), nconstants = (uint32_t)take(&c, 4);
-    uint32_t nrecords = (uint32_t)take(&c, 4);
+    w2n_cursor_fixed(&c, 3);
+    uint32_t nfunctions = (uint32_t)w2n_cursor_fixed(&c, 4),
+             nconstants = (uint32_t)w2n_cursor_fixed(&c, 4);
+    uint32_t nrecords = (uint32_t)w2n_cursor_fixed(&c, 4);
     /* Each function record is 24 bytes, a constant 8, a record at least 16. */
-    if (c.bad || (uint64_t)nfunctions * 24 + (uint64_t)nconstants * 8 + (uint64_t)nrecords * 16 >
-                     (uint64_t)(c.end - c.p))
+    if (c.failed || (uint64_t)nfunctions * 24 + (uint64_t)nconstants * 8 + (uint64_t)nrecords * 16 >
+                        (uint64_t)(c.end - c.p))
         return bad(err, "counts larger than the section");
     w2n_stackmap *map = calloc(1, sizeof *map);
     uint64_t *constants = calloc(nconstants ? nconstants : 1, sizeof *constants);
@@ -140,13 +120,13 @@ w2n_status w2n_stackmap_parse(const uint8_t *bytes, size_t size, w2n_stackmap **
     map->nfunctions = nfunctions;
     uint64_t records_claimed = 0;
     for (uint32_t f = 0; f < nfunctions; f++) {
-        map->functions[f].address = take(&c, 8);
-        map->functions[f].stack_size = take(&c, 8);
-        map->functions[f].nrecords = take(&c, 8);
+        map->functions[f].address = w2n_cursor_fixed(&c, 8);
+        map->functions[f].stack_size = w2n_cursor_fixed(&c, 8);
+        map->functions[f].nrecords = w2n_cursor_fixed(&c, 8);
         records_claimed += map->functions[f].nrecords;
     }
     for (uint32_t i = 0; i < nconstants; i++)
-        constants[i] = take(&c, 8);
+        constants[i] = w2n_cursor_fixed(&c, 8);
     const char *why = records_claimed != nrecords ? "function records do not add up to the "
                                                     "number of records"
                                                   : NULL;
@@ -155,18 +135,18 @@ w2n_status w2n_stackmap_parse(const uint8_t *bytes, size_t size, w2n_stackmap **
         while (f < nfunctions && in_function == map->functions[f].nrecords)
             f++, in_function = 0;
         w2n_safepoint *sp = &map->safepoints[r];
-        sp->id = take(&c, 8);
-        sp->offset = (uint32_t)take(&c, 4);
+        sp->id = w2n_cursor_fixed(&c, 8);
+        sp->offset = (uint32_t)w2n_cursor_fixed(&c, 4);
         sp->function = f;
         sp->pc = map->functions[f].address + sp->offset;
-        take(&c, 2); /* flags */
+        w2n_cursor_fixed(&c, 2); /* flags */
         why = read_record(&c, constants, nconstants, map, sp, &nroots);
-        align8(&c, bytes);
-        take(&c, 2); /* padding */
-        uint32_t nliveouts = (uint32_t)take(&c, 2);
-        take(&c, (size_t)nliveouts * 4);
-        align8(&c, bytes);
-        if (!why && c.bad)
+        w2n_cursor_align(&c, bytes, 8);
+        w2n_cursor_fixed(&c, 2); /* padding */
+        uint32_t nliveouts = (uint32_t)w2n_cursor_fixed(&c, 2);
+        w2n_cursor_fixed(&c, (size_t)nliveouts * 4);
+        w2n_cursor_align(&c, bytes, 8);
+        if (!why && c.failed)
             why = "the section ends inside a record";
         in_function++;
     }

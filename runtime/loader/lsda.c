@@ -12,6 +12,7 @@
  */
 #include <string.h>
 
+#include "byte_cursor.h"
 #include "unwind_tables.h"
 
 /* DWARF pointer encodings (the low nibble: format; bit 0x80: indirect). */
@@ -29,76 +30,27 @@ enum {
     PE_OMIT = 0xFF
 };
 
-typedef struct cursor {
-    const uint8_t *p, *end;
-    bool bad;
-} cursor;
-
-static uint64_t read_uleb(cursor *c) {
-    uint64_t v = 0;
-    for (unsigned shift = 0; !c->bad; shift += 7) {
-        if (c->p >= c->end || shift > 63) {
-            c->bad = true;
-            return 0;
-        }
-        uint8_t b = *c->p++;
-        v |= (uint64_t)(b & 0x7F) << shift;
-        if (!(b & 0x80))
-            return v;
-    }
-    return 0;
-}
-
-static int64_t read_sleb(cursor *c) {
-    int64_t v = 0;
-    unsigned shift = 0;
-    uint8_t b = 0x80;
-    while (!c->bad && (b & 0x80)) {
-        if (c->p >= c->end || shift > 63) {
-            c->bad = true;
-            return 0;
-        }
-        b = *c->p++;
-        v |= (int64_t)((uint64_t)(b & 0x7F) << shift);
-        shift += 7;
-    }
-    if (shift < 64 && (b & 0x40))
-        v |= -((int64_t)1 << shift);
-    return v;
-}
-
-static uint64_t read_fixed(cursor *c, size_t n) {
-    if ((size_t)(c->end - c->p) < n) {
-        c->bad = true;
-        return 0;
-    }
-    uint64_t v = 0;
-    memcpy(&v, c->p, n); /* every w2n target is little-endian */
-    c->p += n;
-    return v;
-}
-
 /* A value of encoding `enc` (absolute or pc-relative; no indirection: the
  * call-site table never uses it). */
-static uintptr_t read_encoded(cursor *c, uint8_t enc) {
+static uintptr_t read_encoded(w2n_byte_cursor *c, uint8_t enc) {
     const uint8_t *at = c->p;
     uint64_t v;
     switch (enc & 0x0F) {
-    case PE_ABSPTR: v = read_fixed(c, sizeof(uintptr_t)); break;
-    case PE_ULEB128: v = read_uleb(c); break;
-    case PE_UDATA2: v = read_fixed(c, 2); break;
-    case PE_UDATA4: v = read_fixed(c, 4); break;
-    case PE_UDATA8: v = read_fixed(c, 8); break;
-    case PE_SLEB128: v = (uint64_t)read_sleb(c); break;
-    case PE_SDATA2: v = (uint64_t)(int64_t)(int16_t)read_fixed(c, 2); break;
-    case PE_SDATA4: v = (uint64_t)(int64_t)(int32_t)read_fixed(c, 4); break;
-    case PE_SDATA8: v = read_fixed(c, 8); break;
-    default: c->bad = true; return 0;
+    case PE_ABSPTR: v = w2n_cursor_fixed(c, sizeof(uintptr_t)); break;
+    case PE_ULEB128: v = w2n_cursor_uleb(c); break;
+    case PE_UDATA2: v = w2n_cursor_fixed(c, 2); break;
+    case PE_UDATA4: v = w2n_cursor_fixed(c, 4); break;
+    case PE_UDATA8: v = w2n_cursor_fixed(c, 8); break;
+    case PE_SLEB128: v = (uint64_t)w2n_cursor_sleb(c); break;
+    case PE_SDATA2: v = (uint64_t)(int64_t)(int16_t)w2n_cursor_fixed(c, 2); break;
+    case PE_SDATA4: v = (uint64_t)(int64_t)(int32_t)w2n_cursor_fixed(c, 4); break;
+    case PE_SDATA8: v = w2n_cursor_fixed(c, 8); break;
+    default: c->failed = true; return 0;
     }
     if ((enc & 0x70) == PE_PCREL)
         v += (uintptr_t)at;
     else if (enc & 0x70)
-        c->bad = true; /* textrel, datarel, funcrel: not in LLVM's call-site tables */
+        c->failed = true; /* textrel, datarel, funcrel: not in LLVM's call-site tables */
     return (uintptr_t)v;
 }
 
@@ -106,25 +58,25 @@ bool w2n_lsda_landing_pad(const uint8_t *lsda, size_t size, uintptr_t func_start
                           uintptr_t *out_pad) {
     if (!lsda)
         return false;
-    cursor c = {lsda, lsda + size, false};
+    w2n_byte_cursor c = w2n_byte_cursor_of(lsda, size);
     uintptr_t lpstart = func_start;
-    uint8_t enc = (uint8_t)read_fixed(&c, 1);
+    uint8_t enc = (uint8_t)w2n_cursor_fixed(&c, 1);
     if (enc != PE_OMIT)
         lpstart = read_encoded(&c, enc);
-    enc = (uint8_t)read_fixed(&c, 1);
+    enc = (uint8_t)w2n_cursor_fixed(&c, 1);
     if (enc != PE_OMIT)
-        read_uleb(&c); /* the type table's offset: not needed */
-    uint8_t cs_enc = (uint8_t)read_fixed(&c, 1);
-    uint64_t cs_len = read_uleb(&c);
-    if (c.bad || cs_len > (uint64_t)(c.end - c.p))
+        w2n_cursor_uleb(&c); /* the type table's offset: not needed */
+    uint8_t cs_enc = (uint8_t)w2n_cursor_fixed(&c, 1);
+    uint64_t cs_len = w2n_cursor_uleb(&c);
+    if (c.failed || cs_len > (uint64_t)(c.end - c.p))
         return false;
-    cursor t = {c.p, c.p + cs_len, false};
-    while (t.p < t.end && !t.bad) {
+    w2n_byte_cursor t = w2n_byte_cursor_of(c.p, cs_len);
+    while (t.p < t.end && !t.failed) {
         uintptr_t start = read_encoded(&t, cs_enc);
         uintptr_t len = read_encoded(&t, cs_enc);
         uintptr_t pad = read_encoded(&t, cs_enc);
-        read_uleb(&t); /* action */
-        if (t.bad)
+        w2n_cursor_uleb(&t); /* action */
+        if (t.failed)
             return false;
         /* Entries are sorted: past the ip, nothing covers it. */
         if (ip < func_start + start)
