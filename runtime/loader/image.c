@@ -111,6 +111,8 @@ typedef struct loader {
     bool from_file;
     uint64_t file_base, file_span; /* code and read-only data: [base, base + span) */
     int fd;                        /* the object's file, or -1: copy the span instead */
+    bool file_mapped;              /* that span is the file's pages (read-only until patched) */
+    uint8_t *writable_page;        /* the last of them a relocation made writable */
     hi_value *his;
     size_t nhis, cap_his;
     bool uses_eh;       /* names the personality routine */
@@ -460,11 +462,16 @@ static uint8_t *map_image(size_t size, uintptr_t hint, int want_low) {
 static w2n_status fill_image(loader *L, w2n_error *err) {
     uint8_t *map = L->img->map;
     if (L->from_file && L->file_span && L->fd >= 0) {
-        void *p = mmap(map, L->file_span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_FIXED, L->fd,
-                       (off_t)L->file_base);
+        /* Read-only: a private file page of a mapping that was ever
+         * writable becomes a private copy when it is first touched (seen
+         * on Linux 6.18), so only the pages a relocation patches are made
+         * writable (make_writable). */
+        void *p =
+            mmap(map, L->file_span, PROT_READ, MAP_PRIVATE | MAP_FIXED, L->fd, (off_t)L->file_base);
         if (p == MAP_FAILED)
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                                  "cannot map the object's code from its file");
+        L->file_mapped = true;
     } else if (L->from_file && L->file_span) {
         uint64_t n =
             L->file_base + L->file_span <= L->elf.size ? L->file_span : L->elf.size - L->file_base;
@@ -555,6 +562,25 @@ static w2n_status find_pair(const loader *L, uint32_t tsec, const w2n_elf_rela *
     return W2N_OK;
 }
 
+/* Before a relocation patches [loc, loc + size) in the file's pages: make
+ * those pages writable (the copy-on-write of just them).  Relocations come
+ * in section order, so remembering the last page saves most calls. */
+static w2n_status make_writable(loader *L, uint8_t *loc, size_t size, w2n_error *err) {
+    uint8_t *map = L->img->map;
+    if (!L->file_mapped || loc < map || loc >= map + L->file_span)
+        return W2N_OK;
+    uintptr_t pg = page_size();
+    for (uintptr_t p = (uintptr_t)loc & ~(pg - 1); p < (uintptr_t)loc + size; p += pg) {
+        if ((uint8_t *)p == L->writable_page)
+            continue;
+        if (mprotect((void *)p, pg, PROT_READ | PROT_WRITE) != 0)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "mprotect of the loaded object failed");
+        L->writable_page = (uint8_t *)p;
+    }
+    return W2N_OK;
+}
+
 /* One relocation.  pass 0: all but PAIR_LO; pass 1: PAIR_LO only. */
 static w2n_status apply_one(loader *L, uint32_t rsec, size_t k, int pass, w2n_error *err) {
     w2n_elf_rela rela = w2n_elf_rela_get(&L->elf, rsec, k);
@@ -584,6 +610,9 @@ static w2n_status apply_one(loader *L, uint32_t rsec, size_t k, int pass, w2n_er
         if (st != W2N_OK)
             return st;
     }
+    w2n_status wst = make_writable(L, a.loc, h->size, err);
+    if (wst != W2N_OK)
+        return wst;
     w2n_reloc_result res = h->apply(&a);
     if (res == W2N_RELOC_OVERFLOW && (h->flags & W2N_RELOC_STUB_OK) && L->stub_slot[r->sym]) {
         a.S = base(L) + L->stub_off + L->arch->stub_size * (L->stub_slot[r->sym] - 1);
