@@ -113,6 +113,7 @@ typedef struct loader {
     int fd;                        /* the object's file, or -1: copy the span instead */
     bool file_mapped;              /* that span is the file's pages (read-only until patched) */
     uint8_t *writable_page;        /* the last of them a relocation made writable */
+    bool ro_writable;              /* the read-only data region made writable at once */
     hi_value *his;
     size_t nhis, cap_his;
     bool uses_eh;       /* names the personality routine */
@@ -563,13 +564,24 @@ static w2n_status find_pair(const loader *L, uint32_t tsec, const w2n_elf_rela *
 }
 
 /* Before a relocation patches [loc, loc + size) in the file's pages: make
- * those pages writable (the copy-on-write of just them).  Relocations come
- * in section order, so remembering the last page saves most calls. */
+ * those pages writable (the copy-on-write of just them).  Read-only data is
+ * where the code-pointer arrays are, patched densely: its whole region at
+ * once.  In code, page by page; relocations come in section order, so
+ * remembering the last page saves most calls. */
 static w2n_status make_writable(loader *L, uint8_t *loc, size_t size, w2n_error *err) {
     uint8_t *map = L->img->map;
     if (!L->file_mapped || loc < map || loc >= map + L->file_span)
         return W2N_OK;
     uintptr_t pg = page_size();
+    uint8_t *ro = map + L->region_start[RO];
+    if (loc >= ro && loc < ro + L->region_size[RO]) {
+        uint64_t len = align_up(L->region_size[RO], pg);
+        if (!L->ro_writable && mprotect(ro, len, PROT_READ | PROT_WRITE) != 0)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "mprotect of the loaded object failed");
+        L->ro_writable = true;
+        return W2N_OK;
+    }
     for (uintptr_t p = (uintptr_t)loc & ~(pg - 1); p < (uintptr_t)loc + size; p += pg) {
         if ((uint8_t *)p == L->writable_page)
             continue;
