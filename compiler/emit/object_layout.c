@@ -151,7 +151,9 @@ static int apply_if_fixed(const w2n_reloc_howto *h, uint8_t *loc, w2n_reloc_args
         m.loc = moved;
         m.P += moves[k];
         m.S += moves[k];
-        if (h->apply(&m) != W2N_RELOC_OK || memcmp(moved, first, h->size) || m.value != value)
+        /* The bytes decide; a HI20's value is also what its LO12s use. */
+        if (h->apply(&m) != W2N_RELOC_OK || memcmp(moved, first, h->size) ||
+            ((h->flags & W2N_RELOC_PAIR_HI) && m.value != value))
             return 0;
     }
     memcpy(loc, first, h->size);
