@@ -234,6 +234,7 @@ typedef struct rbuf {
     w2n_error *err;
     w2n_status code;
     bool failed;
+    bool borrow;     /* data segments point into p (w2n_meta_decode_borrowing) */
     uint32_t ntypes; /* of the module, once read: concrete types name one */
 } rbuf;
 
@@ -675,7 +676,12 @@ static void get_datas(rbuf *r, w2n_meta *m, const spaces *s) {
         else if (d->mode == W2N_SEGMENT_ACTIVE && d->memory >= s->memories)
             bad(r, "data segment memory index out of range");
         d->size = get_u32(r);
-        d->bytes = get_bytes(r, d->size, false);
+        if (r->borrow && have(r, d->size)) { /* never written through: see meta.h */
+            d->bytes = (uint8_t *)(uintptr_t)(r->p + r->pos);
+            r->pos += d->size;
+        } else {
+            d->bytes = get_bytes(r, d->size, false);
+        }
     }
 }
 
@@ -692,10 +698,24 @@ static void get_provenance(rbuf *r, w2n_meta *m) {
     }
 }
 
+static w2n_status decode(const uint8_t *bytes, size_t size, bool borrow, w2n_meta *out,
+                         w2n_error *err);
+
 w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err) {
+    return decode(bytes, size, false, out, err);
+}
+
+w2n_status w2n_meta_decode_borrowing(const uint8_t *bytes, size_t size, w2n_meta *out,
+                                     w2n_error *err) {
+    return decode(bytes, size, true, out, err);
+}
+
+static w2n_status decode(const uint8_t *bytes, size_t size, bool borrow, w2n_meta *out,
+                         w2n_error *err) {
     memset(out, 0, sizeof *out);
     out->start = -1;
-    rbuf r = {.p = bytes, .size = bytes ? size : 0, .err = err};
+    out->borrowed_data = borrow;
+    rbuf r = {.p = bytes, .size = bytes ? size : 0, .err = err, .borrow = borrow};
     spaces s = {.m = out};
     get_header_and_types(&r, out);
     get_imports(&r, out, &s);
@@ -742,7 +762,7 @@ void w2n_meta_free(w2n_meta *m) {
     for (uint32_t i = 0; m->elems && i < m->nelems; i++)
         free(m->elems[i].items);
     free(m->elems);
-    for (uint32_t i = 0; m->datas && i < m->ndatas; i++)
+    for (uint32_t i = 0; m->datas && !m->borrowed_data && i < m->ndatas; i++)
         free(m->datas[i].bytes);
     free(m->datas);
     free(m->w2n_version);

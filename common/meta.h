@@ -108,6 +108,7 @@ typedef struct w2n_meta {
     w2n_meta_elem *elems;
     uint32_t ndatas;
     w2n_meta_data *datas;
+    bool borrowed_data; /* datas[i].bytes lie in the decoded buffer (not owned) */
     /* Derived on decode (not encoded): imports counted per kind. */
     uint32_t nimported_funcs, nimported_tables, nimported_memories, nimported_globals;
     uint32_t nimported_tags;
@@ -134,6 +135,11 @@ w2n_status w2n_meta_encode(const w2n_meta *meta, uint8_t **out_bytes, size_t *ou
 
 /* Decode and check; on failure *out is left zeroed and nothing leaks. */
 w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err);
+/* The same, but the data segments' bytes are not copied: they point into
+ * `bytes`, which must outlive *out and never change (the loader's copy or
+ * mapping of the section).  A megabyte of data costs no copy at load. */
+w2n_status w2n_meta_decode_borrowing(const uint8_t *bytes, size_t size, w2n_meta *out,
+                                     w2n_error *err);
 
 /* Free everything a decoded (or hand-built, all-malloc'd) meta owns. */
 void w2n_meta_free(w2n_meta *meta);

@@ -141,6 +141,12 @@ static void print_seal(const w2n_inspect_report *r) {
 static void print_code(const w2n_inspect_report *r) {
     printf("sizes:        code %" PRIu64 ", read-only data %" PRIu64 ", data %" PRIu64 " bytes\n",
            r->code_bytes, r->rodata_bytes, r->data_bytes);
+    if (r->mappable)
+        printf("load layout:  mapped from the file; %" PRIu64 " of %" PRIu64
+               " relocations applied at load\n",
+               r->load_relocations, r->relocations);
+    else
+        printf("load layout:  copied; %" PRIu64 " relocations applied at load\n", r->relocations);
     printf("functions:    %zu\n", r->nfunctions);
     for (size_t i = 0; i < r->nfunctions; i++) {
         const w2n_inspect_function *f = &r->functions[i];

@@ -288,6 +288,12 @@ void w2n_inspect_print_json(const w2n_inspect_report *r, FILE *out) {
     kv_u64(&w, "rodata", r->rodata_bytes);
     kv_u64(&w, "data", r->data_bytes);
     close_(&w, '}');
+    key(&w, "load_layout");
+    open_(&w, '{');
+    kv_bool(&w, "mapped_from_file", r->mappable);
+    kv_u64(&w, "relocations", r->relocations);
+    kv_u64(&w, "applied_at_load", r->mappable ? r->load_relocations : r->relocations);
+    close_(&w, '}');
     key(&w, "functions");
     open_(&w, '[');
     for (size_t i = 0; i < r->nfunctions; i++) {

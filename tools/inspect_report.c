@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "image_layout.h"
 #include "w2n/abi.h"
 #include "w2n/file.h"
 
@@ -75,10 +76,30 @@ static int read_meta(w2n_inspect_report *r, Elf *e, size_t shstrndx) {
     return 0;
 }
 
+/* Relocations of loaded sections, and the loader's table of those it
+ * applies (image_layout.h: u32 version, u32 count, entries). */
+static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh, Elf_Scn *scn) {
+    size_t shstrndx;
+    GElf_Shdr target;
+    const char *name =
+        elf_getshdrstrndx(e, &shstrndx) == 0 ? elf_strptr(e, shstrndx, sh->sh_name) : NULL;
+    if (sh->sh_type == SHT_RELA && gelf_getshdr(elf_getscn(e, sh->sh_info), &target) &&
+        (target.sh_flags & SHF_ALLOC) && sh->sh_entsize)
+        r->relocations += sh->sh_size / sh->sh_entsize;
+    Elf_Data *d = name && !strcmp(name, W2N_LAYOUT_SECTION) ? elf_getdata(scn, NULL) : NULL;
+    int64_t n = d ? w2n_layout_count(d->d_buf, d->d_size) : -1;
+    if (n >= 0) {
+        r->mappable = true;
+        r->load_relocations = (uint64_t)n;
+    }
+}
+
 static void read_sizes(w2n_inspect_report *r, Elf *e) {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(e, scn))) {
         GElf_Shdr sh;
+        if (gelf_getshdr(scn, &sh) && !(sh.sh_flags & SHF_ALLOC))
+            count_load_relocations(r, e, &sh, scn);
         if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
             continue;
         if (sh.sh_flags & SHF_EXECINSTR)

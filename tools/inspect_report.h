@@ -35,6 +35,10 @@ typedef struct w2n_inspect_report {
     w2n_meta meta;
 
     uint64_t code_bytes, rodata_bytes, data_bytes;
+    /* Laid out for mapping (common/image_layout.h): relocations of loaded
+     * sections, and how many of them are left to the loader. */
+    bool mappable;
+    uint64_t relocations, load_relocations;
     size_t nfunctions; /* sorted by name */
     w2n_inspect_function *functions;
 } w2n_inspect_report;

@@ -36,16 +36,25 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
             fprintf(stderr, "%s: %s\n", prog, err.message);
         return st == W2N_OK ? 0 : w2n_exit_status_for(st);
     }
-    if (w2n_read_file(o->file, &bytes, &size, &err) != W2N_OK) {
-        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
-        return rc;
-    }
     uint8_t key[W2N_SIGN_PUBLIC_SIZE];
     w2n_status st = o->trust ? w2n_keys_read_public(o->trust, key, &err) : W2N_OK;
     if (st != W2N_OK) {
         fprintf(stderr, "%s: --trust: %s\n", prog, err.message);
-        rc = w2n_exit_status_for(st);
-        goto done;
+        return w2n_exit_status_for(st);
+    }
+    if (w2n_run_is_object_file(o->file)) { /* mapped from its file, not read */
+        if (o->time_instantiate)
+            w2n_run_time_load_file(o->file, o->trust ? key : NULL);
+        st = w2n_object_load_file_trusted(o->file, o->trust ? key : NULL, obj, &err);
+        if (st != W2N_OK) {
+            fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+            return w2n_exit_status_for(st);
+        }
+        goto loaded;
+    }
+    if (w2n_read_file(o->file, &bytes, &size, &err) != W2N_OK) {
+        fprintf(stderr, "%s: %s: %s\n", prog, o->file, err.message);
+        return rc;
     }
     if (size >= 4 && !memcmp(bytes, "\0asm", 4)) {
         if (o->trust) {
@@ -84,6 +93,7 @@ static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn c
         rc = w2n_exit_status_for(st);
         goto done;
     }
+loaded:
     if (o->perf_map && w2n_object_write_perf_map(*obj, &err) != W2N_OK) {
         fprintf(stderr, "%s: --perf-map: %s\n", prog, err.message);
         w2n_object_free(*obj);

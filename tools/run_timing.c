@@ -5,9 +5,13 @@
  */
 #include "run_timing.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 enum {
     ROUNDS = 101
@@ -29,18 +33,79 @@ static double median(double *t, int n) {
     return t[n / 2];
 }
 
-void w2n_run_time_load(const uint8_t *bytes, size_t size) {
+/* The median of each of the loader's steps over the rounds, in the order
+ * of the first round (w2n_object_load_phases). */
+typedef struct phase_times {
+    const char *name;
+    double t[ROUNDS];
+} phase_times;
+
+static void print_phases(phase_times *ph, uint32_t nph, int rounds) {
+    printf("load_phases_us:");
+    for (uint32_t k = 0; k < nph; k++)
+        printf(" %s=%.1f", ph[k].name, median(ph[k].t, rounds));
+    printf("\n");
+}
+
+/* One round's load: from memory, or from the file (path set). */
+typedef struct load_source {
+    const uint8_t *bytes;
+    size_t size;
+    const char *path;
+    const uint8_t *key;
+} load_source;
+
+static void time_load(const load_source *src) {
+    static phase_times ph[W2N_LOAD_PHASES_MAX];
+    uint32_t nph = 0;
     double t[ROUNDS];
     int n = 0;
     for (int i = 0; i < ROUNDS; i++) {
         w2n_object *obj;
         double start = now_us();
-        if (w2n_object_load(bytes, size, &obj, NULL) != W2N_OK)
+        w2n_status st = src->path ? w2n_object_load_file_trusted(src->path, src->key, &obj, NULL)
+                                  : w2n_object_load(src->bytes, src->size, &obj, NULL);
+        if (st != W2N_OK)
             return; /* the real load that follows reports the error */
         t[n++] = now_us() - start;
+        const w2n_load_phase *p;
+        uint32_t np = w2n_object_load_phases(obj, &p);
+        for (uint32_t k = 0; k < np && (i > 0 || nph < W2N_LOAD_PHASES_MAX); k++) {
+            uint32_t j = 0;
+            while (j < nph && strcmp(ph[j].name, p[k].name))
+                j++;
+            if (j == nph && i == 0)
+                ph[nph++].name = p[k].name;
+            if (j < nph)
+                ph[j].t[i] = p[k].us;
+        }
         w2n_object_free(obj);
     }
     printf("load_us=%.1f\n", median(t, n));
+    print_phases(ph, nph, n);
+}
+
+void w2n_run_time_load(const uint8_t *bytes, size_t size) {
+    load_source src = {.bytes = bytes, .size = size};
+    time_load(&src);
+}
+
+void w2n_run_time_load_file(const char *path, const uint8_t *trusted_key) {
+    load_source src = {.path = path, .key = trusted_key};
+    time_load(&src);
+}
+
+bool w2n_run_is_object_file(const char *path) {
+    uint8_t magic[4];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return false;
+    struct stat st;
+    bool elf = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+               read(fd, magic, sizeof magic) == (ssize_t)sizeof magic &&
+               !memcmp(magic, "\177ELF", 4);
+    close(fd);
+    return elf;
 }
 
 int w2n_run_time_instantiate(const char *prog, const w2n_run_options *o, const w2n_object *obj,

@@ -5,7 +5,8 @@
  *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
  *   -> metadata section and bounds-mode constant -> object file in memory
  *   -> the largest native stack frame, measured in that object, written
- *      into its metadata (frame_record.c) -> seal (SHA-256 trailer,
+ *      into its metadata (frame_record.c) -> the file laid out so that
+ *      the loader can map it (object_layout.c) -> seal (SHA-256 trailer,
  *      common/seal.h).
  *
  * The metadata goes in after optimisation so no pass can touch it.  Its
@@ -24,6 +25,7 @@
 
 #include "codegen.h"
 #include "frame_record.h"
+#include "object_layout.h"
 #include "lower.h"
 #include "meta.h"
 #include "meta_build.h"
@@ -196,6 +198,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
     w2n_partition_plan_free(&plan);
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
+    if (s == W2N_OK)
+        s = w2n_object_layout(out, out_size, err);
     if (s == W2N_OK)
         s = w2n_seal_append(out, out_size, err);
     if (s != W2N_OK && *out) {

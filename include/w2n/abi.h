@@ -40,8 +40,11 @@ extern "C" {
  * a loader reads every minor up to its own.  6.0: the first of ABI 6:
  * garbage collection adds vmctx->gc and vmctx->gc_types, the GC helpers,
  * the trap "out of memory" and the object and type-descriptor layouts
- * below ("garbage collection"). */
-#define W2N_ABI_MINOR 0
+ * below ("garbage collection").  6.1: objects laid out so that the loader
+ * maps their code from the file, with the relocations the layout fixes
+ * applied and the rest listed in section .w2n.loadrel (docs/abi.md, "The
+ * object"); no layout here changed, and 6.0 objects still load (copied). */
+#define W2N_ABI_MINOR 1
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their

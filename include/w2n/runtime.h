@@ -161,6 +161,23 @@ W2N_API uint32_t w2n_object_export_count(const w2n_object *obj);
 W2N_API void w2n_object_export(const w2n_object *obj, uint32_t index, const char **name,
                                w2n_extern_kind *kind);
 
+/* Where the time of this object's load went, for measuring start-up
+ * (`w2n-run --time-instantiate` prints it): the loader's steps in order
+ * ("seal", "elf", "map", "relocate", ...), each with the CPU time the
+ * loading thread spent in it (user and system), in microseconds.  Returns how many (*out is valid while the object lives);
+ * 0 for an object not loaded from ELF.
+ *
+ *     const w2n_load_phase *p;
+ *     for (uint32_t i = 0, n = w2n_object_load_phases(obj, &p); i < n; i++)
+ *         printf("%s %.1f\n", p[i].name, p[i].us);
+ */
+#define W2N_LOAD_PHASES_MAX 24
+typedef struct w2n_load_phase {
+    const char *name; /* a static string */
+    double us;
+} w2n_load_phase;
+W2N_API uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out);
+
 /* Name the object's functions for `perf`: append their addresses, sizes and
  * symbols (w2n_f<index>, or w2n:<name> from the module's name section) to
  * /tmp/perf-<this process's id>.map, where perf looks up code that no file

@@ -34,6 +34,8 @@ struct w2n_object {
     const w2n_tramp_fn *trampolines; /* meta.nfuncs array-call entries (may be NULL) */
     void *const *import_adapters;    /* meta.nimported_funcs adapters */
     struct w2n_stackmap *stackmap;   /* GC safepoints (runtime/gc/stackmap.h), or NULL */
+    w2n_load_phase load_phases[W2N_LOAD_PHASES_MAX]; /* where the load's time went */
+    uint32_t nload_phases;
 };
 
 /* Build an object without an ELF image: the meta is deep-copied (through the

@@ -10,6 +10,7 @@
 #include "gdb_jit.h"
 
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -104,4 +105,25 @@ void w2n_gdb_jit_unregister(w2n_gdb_jit_entry *entry) {
     pthread_mutex_unlock(&jit_lock);
     free((void *)entry->symfile_addr);
     free(entry);
+}
+
+static bool traced(void) {
+    FILE *f = fopen("/proc/self/status", "r");
+    char line[256];
+    long pid = 0;
+    while (f && fgets(line, sizeof line, f))
+        if (!strncmp(line, "TracerPid:", 10)) {
+            pid = strtol(line + 10, NULL, 10);
+            break;
+        }
+    if (f)
+        fclose(f);
+    return pid != 0;
+}
+
+bool w2n_gdb_jit_wanted(void) {
+    const char *e = getenv("W2N_GDB_JIT");
+    if (e && *e)
+        return strcmp(e, "0") != 0;
+    return traced();
 }

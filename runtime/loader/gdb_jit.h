@@ -10,6 +10,7 @@
 #ifndef W2N_GDB_JIT_H
 #define W2N_GDB_JIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,12 @@ typedef struct w2n_gdb_jit_entry w2n_gdb_jit_entry;
 w2n_gdb_jit_entry *w2n_gdb_jit_register(const uint8_t *bytes, size_t size, const w2n_elf *elf,
                                         const uint64_t *section_addr);
 void w2n_gdb_jit_unregister(w2n_gdb_jit_entry *entry);
+
+/* Should objects be registered at all?  A copy of the whole object per
+ * load is wasted without a debugger: yes when W2N_GDB_JIT=1, no when it is
+ * 0, otherwise only when a debugger traces the process (TracerPid in
+ * /proc/self/status), as `gdb --args w2n-run ...` does.  A debugger that
+ * attaches later sees objects loaded after it, or all with W2N_GDB_JIT=1. */
+bool w2n_gdb_jit_wanted(void);
 
 #endif

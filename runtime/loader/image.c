@@ -27,8 +27,10 @@
 #include "unwind_tables.h"
 #include "image.h"
 #include "gdb_jit.h"
+#include "image_layout.h"
 #include "libcalls.h"
 #include "line_map.h"
+#include "load_phases.h"
 #include "reloc.h"
 #include "w2n/runtime.h" /* w2n_host_target is public API */
 
@@ -40,10 +42,10 @@
 #define SHT_X86_64_UNWIND 0x70000001u
 
 enum region {
-    RX,
-    RO,
-    RW,
-    NREGIONS
+    RX = W2N_REGION_RX,
+    RO = W2N_REGION_RO,
+    RW = W2N_REGION_RW,
+    NREGIONS = W2N_NREGIONS
 };
 
 typedef struct img_sym {
@@ -57,6 +59,8 @@ typedef struct img_section {
     char *name;
     uint8_t *data;
     size_t size;
+    void *mapping; /* mapped from the file (data lies inside), or NULL: data is malloc'd */
+    size_t mapping_size;
 } img_section;
 
 struct w2n_image {
@@ -71,6 +75,7 @@ struct w2n_image {
     img_section *extra; /* copied non-allocated sections */
     size_t nextra;
     size_t stub_uses;
+    bool mapped_from_file;    /* code and read-only data are private pages of the file */
     uint8_t *eh_frame;        /* registered with the unwinder, or NULL */
     bool handles_exceptions;  /* names the personality: its frames may be unwound */
     w2n_line_table lines;     /* -g: code addresses to source lines (line_map.c) */
@@ -99,6 +104,16 @@ typedef struct loader {
     int want_low;
     uint64_t region_start[NREGIONS], region_size[NREGIONS];
     uint64_t stub_off, got_off, total;
+    /* An object laid out for mapping (image_layout.h): its table of the
+     * relocations left to apply, and the file span the image starts at. */
+    const uint8_t *table;
+    size_t ntable;
+    bool from_file;
+    uint64_t file_base, file_span; /* code and read-only data: [base, base + span) */
+    int fd;                        /* the object's file, or -1: copy the span instead */
+    bool file_mapped;              /* that span is the file's pages (read-only until patched) */
+    uint8_t *writable_page;        /* the last of them a relocation made writable */
+    bool ro_writable;              /* the read-only data region made writable at once */
     hi_value *his;
     size_t nhis, cap_his;
     bool uses_eh;       /* names the personality routine */
@@ -127,14 +142,7 @@ static const char *sym_label(const loader *L, uint32_t i) {
     return s->name[0] ? s->name : "<unnamed>";
 }
 
-static enum region region_of(const w2n_elf_section *s) {
-    if (s->flags & W2N_SHF_EXECINSTR)
-        return RX;
-    /* Pointers the loader fills in, read-only afterwards (RELRO). */
-    if (!strncmp(s->name, ".data.rel.ro", 12))
-        return RO;
-    return (s->flags & W2N_SHF_WRITE) ? RW : RO;
-}
+static enum region region_of(const w2n_elf_section *s) { return (enum region)w2n_layout_region(s); }
 
 const char *w2n_arch_name(w2n_arch arch) {
     const w2n_reloc_arch *a = w2n_reloc_arch_get(arch);
@@ -216,41 +224,76 @@ static w2n_status choose_sections(loader *L, w2n_error *err) {
     return W2N_OK;
 }
 
-/* Every relocation of a loaded section: known type, inside its section;
- * note GOT slots, stubs and the low-address wish. */
-static w2n_status scan_relocs(loader *L, w2n_error *err) {
+/* The relocations this load applies, one call each: every entry of a
+ * loaded section's RELA, or only those of the table of an object laid out
+ * for mapping (the others are applied in the file already). */
+typedef w2n_status (*reloc_visit)(loader *L, uint32_t rsec, size_t k, int pass, w2n_error *err);
+
+static w2n_status visit_relocs(loader *L, reloc_visit visit, int pass, w2n_error *err) {
+    if (L->from_file) {
+        for (size_t e = 0; e < L->ntable; e++) {
+            w2n_layout_entry t = w2n_layout_entry_at(L->table, e);
+            const w2n_elf_section *rs =
+                t.rela_section < L->elf.nsections ? &L->elf.sections[t.rela_section] : NULL;
+            if (!rs || rs->type != W2N_SHT_RELA || !is_loaded(L, rs->info) ||
+                t.index >= w2n_elf_rela_count(&L->elf, t.rela_section))
+                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                                     "%s entry %zu names relocation %u of section %u, which does "
+                                     "not exist",
+                                     W2N_LAYOUT_SECTION, e, t.index, t.rela_section);
+            w2n_status st = visit(L, t.rela_section, t.index, pass, err);
+            if (st != W2N_OK)
+                return st;
+        }
+        return W2N_OK;
+    }
     for (uint32_t i = 1; i < L->elf.nsections; i++) {
         const w2n_elf_section *rs = &L->elf.sections[i];
         if (rs->type != W2N_SHT_RELA || !rs->size || !is_loaded(L, rs->info))
             continue;
-        const w2n_elf_section *t = &L->elf.sections[rs->info];
         size_t n = w2n_elf_rela_count(&L->elf, i);
         for (size_t k = 0; k < n; k++) {
-            w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
-            const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r.type);
-            uint64_t at = rs->offset + k * 24;
-            if (!h) {
-                const char *name = w2n_reloc_type_name(L->arch, r.type);
-                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
-                                     "relocation type %u (%s) at %s+0x%llx is not supported on %s",
-                                     r.type, name ? name : "unknown", t->name,
-                                     (unsigned long long)r.offset, L->arch->name);
-            }
-            if (h->size > t->size || r.offset > t->size - h->size)
-                return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
-                                     "relocation %s at %s+0x%llx extends past the section end",
-                                     h->name, t->name, (unsigned long long)r.offset);
-            const w2n_elf_symbol *s = &L->elf.symbols[r.sym];
-            if ((h->flags & W2N_RELOC_GOT) && !L->got_slot[r.sym])
-                L->got_slot[r.sym] = ++L->ngot;
-            if ((h->flags & W2N_RELOC_STUB_OK) && r.sym && s->shndx == W2N_SHN_UNDEF &&
-                !L->stub_slot[r.sym])
-                L->stub_slot[r.sym] = ++L->nstubs;
-            if (h->flags & W2N_RELOC_LOW)
-                L->want_low = 1;
+            w2n_status st = visit(L, i, k, pass, err);
+            if (st != W2N_OK)
+                return st;
         }
     }
     return W2N_OK;
+}
+
+/* A relocation: known type, inside its section; note GOT slots, stubs and
+ * the low-address wish. */
+static w2n_status scan_one(loader *L, uint32_t i, size_t k, int pass, w2n_error *err) {
+    (void)pass;
+    const w2n_elf_section *rs = &L->elf.sections[i];
+    const w2n_elf_section *t = &L->elf.sections[rs->info];
+    w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
+    const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r.type);
+    uint64_t at = rs->offset + k * 24;
+    if (!h) {
+        const char *name = w2n_reloc_type_name(L->arch, r.type);
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
+                             "relocation type %u (%s) at %s+0x%llx is not supported on %s", r.type,
+                             name ? name : "unknown", t->name, (unsigned long long)r.offset,
+                             L->arch->name);
+    }
+    if (h->size > t->size || r.offset > t->size - h->size)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, at,
+                             "relocation %s at %s+0x%llx extends past the section end", h->name,
+                             t->name, (unsigned long long)r.offset);
+    const w2n_elf_symbol *s = &L->elf.symbols[r.sym];
+    if ((h->flags & W2N_RELOC_GOT) && !L->got_slot[r.sym])
+        L->got_slot[r.sym] = ++L->ngot;
+    if ((h->flags & W2N_RELOC_STUB_OK) && r.sym && s->shndx == W2N_SHN_UNDEF &&
+        !L->stub_slot[r.sym])
+        L->stub_slot[r.sym] = ++L->nstubs;
+    if (h->flags & W2N_RELOC_LOW)
+        L->want_low = 1;
+    return W2N_OK;
+}
+
+static w2n_status scan_relocs(loader *L, w2n_error *err) {
+    return visit_relocs(L, scan_one, 0, err);
 }
 
 /* Undefined symbols come only from the allow-list; defined ones must lie in
@@ -329,6 +372,64 @@ static w2n_status layout(loader *L, w2n_error *err) {
     return W2N_OK;
 }
 
+/* An object laid out for mapping (image_layout.h): each section at its
+ * file offset from the first region's, so that the relocations applied in
+ * the file hold; stubs and GOT on pages of their own after the rest.
+ * False (and the copying layout) when the layout does not fit this host:
+ * regions not on its pages, or out of order. */
+static bool layout_from_file(loader *L) {
+    uint64_t pg = page_size(), lo[NREGIONS], hi[NREGIONS];
+    for (int r = 0; r < NREGIONS; r++)
+        lo[r] = UINT64_MAX, hi[r] = 0;
+    for (uint32_t i = 1; i < L->elf.nsections; i++) {
+        if (!is_loaded(L, i))
+            continue;
+        const w2n_elf_section *s = &L->elf.sections[i];
+        int r = L->sec_region[i];
+        if (s->type == W2N_SHT_NOBITS && r != RW)
+            return false;
+        uint64_t end = s->offset + s->size;
+        if (w2n_layout_needs_terminator(s)) { /* four zero bytes of the file */
+            if (end > L->elf.size - 4 || w2n_reloc_rd32(L->elf.bytes + end) != 0)
+                return false;
+            L->eh_frame = i;
+            end += 4;
+        }
+        if (s->offset % (s->align ? s->align : 1))
+            return false;
+        lo[r] = s->offset < lo[r] ? s->offset : lo[r];
+        hi[r] = end > hi[r] ? end : hi[r];
+    }
+    uint64_t prev_end = 0, first = UINT64_MAX;
+    for (int r = 0; r < NREGIONS; r++) {
+        if (lo[r] == UINT64_MAX)
+            continue;
+        if (lo[r] % pg || lo[r] < prev_end)
+            return false;
+        first = first == UINT64_MAX ? lo[r] : first;
+        prev_end = align_up(hi[r], pg);
+    }
+    if (first == UINT64_MAX)
+        return false;
+    for (uint32_t i = 1; i < L->elf.nsections; i++)
+        if (is_loaded(L, i))
+            L->sec_off[i] = L->elf.sections[i].offset - first;
+    for (int r = 0; r < NREGIONS; r++) {
+        L->region_start[r] = lo[r] == UINT64_MAX ? 0 : lo[r] - first;
+        L->region_size[r] = lo[r] == UINT64_MAX ? 0 : hi[r] - lo[r];
+    }
+    /* Code and read-only data come from the file; writable data is copied. */
+    uint64_t mapped_end = lo[RO] != UINT64_MAX ? hi[RO] : lo[RX] != UINT64_MAX ? hi[RX] : first;
+    L->file_base = first;
+    L->file_span = mapped_end > first ? align_up(mapped_end, pg) - first : 0;
+    if (first + L->file_span > align_up(L->elf.size, pg))
+        return false;
+    L->stub_off = prev_end - first;
+    L->got_off = align_up(L->stub_off + (uint64_t)L->nstubs * L->arch->stub_size, pg);
+    L->total = align_up(L->got_off + (uint64_t)L->ngot * 8, pg);
+    return L->total <= ((uint64_t)1 << 40);
+}
+
 /* ---- mapping ------------------------------------------------------------------------ */
 
 static uint8_t *map_near(size_t size, uintptr_t hint) {
@@ -353,6 +454,38 @@ static uint8_t *map_image(size_t size, uintptr_t hint, int want_low) {
         }
     }
     return map_near(size, 0);
+}
+
+/* The bytes of the loaded sections.  Mapped from the file: code and
+ * read-only data become private file pages over the reservation (read+
+ * write until protect(): the pages a relocation patches become copies, the
+ * rest stay the page cache's); without the file, that span is copied. */
+static w2n_status fill_image(loader *L, w2n_error *err) {
+    uint8_t *map = L->img->map;
+    if (L->from_file && L->file_span && L->fd >= 0) {
+        /* Read-only: a private file page of a mapping that was ever
+         * writable becomes a private copy when it is first touched (seen
+         * on Linux 6.18), so only the pages a relocation patches are made
+         * writable (make_writable). */
+        void *p =
+            mmap(map, L->file_span, PROT_READ, MAP_PRIVATE | MAP_FIXED, L->fd, (off_t)L->file_base);
+        if (p == MAP_FAILED)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "cannot map the object's code from its file");
+        L->file_mapped = true;
+    } else if (L->from_file && L->file_span) {
+        uint64_t n =
+            L->file_base + L->file_span <= L->elf.size ? L->file_span : L->elf.size - L->file_base;
+        memcpy(map, L->elf.bytes + L->file_base, n);
+    }
+    for (uint32_t i = 1; i < L->elf.nsections; i++) {
+        const w2n_elf_section *s = &L->elf.sections[i];
+        if (!is_loaded(L, i) || s->type == W2N_SHT_NOBITS ||
+            (L->from_file && L->sec_region[i] != RW))
+            continue;
+        memcpy(map + L->sec_off[i], s->data, s->size);
+    }
+    return W2N_OK;
 }
 
 /* ---- relocation ---------------------------------------------------------------------- */
@@ -400,27 +533,70 @@ static w2n_status record_hi(loader *L, uint32_t section, uint64_t offset, int64_
     return W2N_OK;
 }
 
+/* "relocation R_X86_64_PC32 at .text+0x10 against 'f'": said only on
+ * failure (formatting it for each of 10^4 relocations took a third of a
+ * large object's load). */
+static const char *reloc_where(const loader *L, uint32_t tsec, const w2n_elf_rela *r,
+                               const w2n_reloc_howto *h, char *buf, size_t size) {
+    snprintf(buf, size, "relocation %s at %s+0x%llx against '%s'", h->name,
+             L->elf.sections[tsec].name, (unsigned long long)r->offset, sym_label(L, r->sym));
+    return buf;
+}
+
 /* PCREL_LO12: its symbol labels the AUIPC; find that HI20 by address. */
-static w2n_status find_pair(const loader *L, const w2n_elf_rela *r, const char *where,
-                            w2n_reloc_args *a, w2n_error *err) {
+static w2n_status find_pair(const loader *L, uint32_t tsec, const w2n_elf_rela *r,
+                            const w2n_reloc_howto *h, w2n_reloc_args *a, w2n_error *err) {
     const w2n_elf_symbol *s = &L->elf.symbols[r->sym];
+    char where[200];
     if (r->addend != 0 || !r->sym || !is_loaded(L, s->shndx))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "%s: PCREL_LO12 must name a label of a loaded section, addend 0",
-                             where);
+                             reloc_where(L, tsec, r, h, where, sizeof where));
     hi_value key = {s->shndx, s->value, 0};
     const hi_value *hit = bsearch(&key, L->his, L->nhis, sizeof key, cmp_hi);
     if (!hit)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "%s: no PCREL_HI20/GOT_HI20 relocation at its label %s+0x%llx", where,
+                             "%s: no PCREL_HI20/GOT_HI20 relocation at its label %s+0x%llx",
+                             reloc_where(L, tsec, r, h, where, sizeof where),
                              L->elf.sections[s->shndx].name, (unsigned long long)s->value);
     a->pair = hit->value;
     return W2N_OK;
 }
 
+/* Before a relocation patches [loc, loc + size) in the file's pages: make
+ * those pages writable (the copy-on-write of just them).  Read-only data is
+ * where the code-pointer arrays are, patched densely: its whole region at
+ * once.  In code, page by page; relocations come in section order, so
+ * remembering the last page saves most calls. */
+static w2n_status make_writable(loader *L, uint8_t *loc, size_t size, w2n_error *err) {
+    uint8_t *map = L->img->map;
+    if (!L->file_mapped || loc < map || loc >= map + L->file_span)
+        return W2N_OK;
+    uintptr_t pg = page_size();
+    uint8_t *ro = map + L->region_start[RO];
+    if (loc >= ro && loc < ro + L->region_size[RO]) {
+        uint64_t len = align_up(L->region_size[RO], pg);
+        if (!L->ro_writable && mprotect(ro, len, PROT_READ | PROT_WRITE) != 0)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "mprotect of the loaded object failed");
+        L->ro_writable = true;
+        return W2N_OK;
+    }
+    for (uintptr_t p = (uintptr_t)loc & ~(pg - 1); p < (uintptr_t)loc + size; p += pg) {
+        if ((uint8_t *)p == L->writable_page)
+            continue;
+        if (mprotect((void *)p, pg, PROT_READ | PROT_WRITE) != 0)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                                 "mprotect of the loaded object failed");
+        L->writable_page = (uint8_t *)p;
+    }
+    return W2N_OK;
+}
+
 /* One relocation.  pass 0: all but PAIR_LO; pass 1: PAIR_LO only. */
-static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int pass,
-                            w2n_error *err) {
+static w2n_status apply_one(loader *L, uint32_t rsec, size_t k, int pass, w2n_error *err) {
+    w2n_elf_rela rela = w2n_elf_rela_get(&L->elf, rsec, k);
+    const w2n_elf_rela *r = &rela;
     const w2n_reloc_howto *h = w2n_reloc_lookup(L->arch, r->type);
     uint32_t tsec = L->elf.sections[rsec].info;
     int is_lo = (h->flags & W2N_RELOC_PAIR_LO) != 0;
@@ -428,11 +604,10 @@ static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int
         return W2N_OK;
     const w2n_elf_symbol *s = &L->elf.symbols[r->sym];
     char where[200];
-    snprintf(where, sizeof where, "relocation %s at %s+0x%llx against '%s'", h->name,
-             L->elf.sections[tsec].name, (unsigned long long)r->offset, sym_label(L, r->sym));
     if (r->sym && s->shndx != W2N_SHN_UNDEF && s->shndx != W2N_SHN_ABS && !is_loaded(L, s->shndx))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "%s: symbol is in a section that is not loaded", where);
+                             "%s: symbol is in a section that is not loaded",
+                             reloc_where(L, tsec, r, h, where, sizeof where));
     uint64_t place = L->sec_off[tsec] + r->offset;
     w2n_reloc_args a = {.loc = L->img->map + place,
                         .P = base(L) + place,
@@ -443,10 +618,13 @@ static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int
     if (L->got_slot[r->sym])
         a.got = base(L) + L->got_off + 8 * (L->got_slot[r->sym] - 1);
     if (is_lo) {
-        w2n_status st = find_pair(L, r, where, &a, err);
+        w2n_status st = find_pair(L, tsec, r, h, &a, err);
         if (st != W2N_OK)
             return st;
     }
+    w2n_status wst = make_writable(L, a.loc, h->size, err);
+    if (wst != W2N_OK)
+        return wst;
     w2n_reloc_result res = h->apply(&a);
     if (res == W2N_RELOC_OVERFLOW && (h->flags & W2N_RELOC_STUB_OK) && L->stub_slot[r->sym]) {
         a.S = base(L) + L->stub_off + L->arch->stub_size * (L->stub_slot[r->sym] - 1);
@@ -454,11 +632,17 @@ static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int
         L->img->stub_uses += res == W2N_RELOC_OK;
     }
     if (res != W2N_RELOC_OK)
-        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "%s: %s (0x%llx)%s", where,
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET, "%s: %s (0x%llx)%s",
+                             reloc_where(L, tsec, r, h, where, sizeof where),
                              w2n_reloc_result_name(res), (unsigned long long)a.value,
                              (h->flags & W2N_RELOC_LOW) ? "; absolute 32-bit relocations need "
                                                           "the image in the low 2 GiB"
                                                         : "");
+    /* Code mapped from the file is coherent as mapped; only what we
+     * patch needs the instruction cache told (a loop over every line of
+     * the code would touch every page). */
+    if (L->from_file && L->sec_region[tsec] == RX)
+        __builtin___clear_cache((char *)a.loc, (char *)a.loc + h->size);
     if (h->flags & W2N_RELOC_PAIR_HI)
         return record_hi(L, tsec, r->offset, a.value, err);
     return W2N_OK;
@@ -466,41 +650,44 @@ static w2n_status apply_one(loader *L, uint32_t rsec, const w2n_elf_rela *r, int
 
 static w2n_status apply_relocs(loader *L, w2n_error *err) {
     for (int pass = 0; pass < 2; pass++) {
-        for (uint32_t i = 1; i < L->elf.nsections; i++) {
-            const w2n_elf_section *rs = &L->elf.sections[i];
-            if (rs->type != W2N_SHT_RELA || !rs->size || !is_loaded(L, rs->info))
-                continue;
-            size_t n = w2n_elf_rela_count(&L->elf, i);
-            for (size_t k = 0; k < n; k++) {
-                w2n_elf_rela r = w2n_elf_rela_get(&L->elf, i, k);
-                w2n_status st = apply_one(L, i, &r, pass, err);
-                if (st != W2N_OK)
-                    return st;
-            }
-        }
+        w2n_status st = visit_relocs(L, apply_one, pass, err);
+        if (st != W2N_OK)
+            return st;
         if (pass == 0 && L->nhis)
             qsort(L->his, L->nhis, sizeof *L->his, cmp_hi);
     }
     return W2N_OK;
 }
 
+static w2n_status protect_span(loader *L, uint64_t start, uint64_t size, int prot, w2n_error *err) {
+    uint64_t end = align_up(start + size, page_size());
+    if (size && mprotect(L->img->map + start, end - start, prot) != 0)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                             "mprotect of the loaded object failed");
+    return W2N_OK;
+}
+
+/* Final protections; writable data is already read+write.  A copied
+ * image has its stubs and GOT inside the code and read-only regions; one
+ * mapped from the file has them on pages of their own after the rest. */
 static w2n_status protect(loader *L, w2n_error *err) {
-    static const int prot[NREGIONS] = {PROT_READ | PROT_EXEC, PROT_READ, PROT_READ | PROT_WRITE};
     uint8_t *map = L->img->map;
-    uint64_t pg = page_size();
-    if (L->region_size[RX])
+    uint64_t stubs = (uint64_t)L->nstubs * L->arch->stub_size;
+    if (!L->from_file && L->region_size[RX])
         __builtin___clear_cache((char *)map, (char *)map + L->region_size[RX]);
-    for (int r = 0; r < NREGIONS; r++) {
-        if (r == RW)
-            continue; /* already read+write */
-        uint64_t start = L->region_start[r], end = align_up(start + L->region_size[r], pg);
-        if (end > start && mprotect(map + start, end - start, prot[r]) != 0)
-            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
-                                 "mprotect of the loaded object failed");
-    }
+    if (L->from_file && stubs)
+        __builtin___clear_cache((char *)map + L->stub_off, (char *)map + L->stub_off + stubs);
+    w2n_status st =
+        protect_span(L, L->region_start[RX], L->region_size[RX], PROT_READ | PROT_EXEC, err);
+    if (st == W2N_OK)
+        st = protect_span(L, L->region_start[RO], L->region_size[RO], PROT_READ, err);
+    if (st == W2N_OK && L->from_file)
+        st = protect_span(L, L->stub_off, stubs, PROT_READ | PROT_EXEC, err);
+    if (st == W2N_OK && L->from_file)
+        st = protect_span(L, L->got_off, (uint64_t)L->ngot * 8, PROT_READ, err);
     L->img->code_start = (uintptr_t)map + L->region_start[RX];
     L->img->code_end = L->img->code_start + L->region_size[RX];
-    return W2N_OK;
+    return st;
 }
 
 /* ---- what the image keeps ------------------------------------------------------------- */
@@ -542,6 +729,26 @@ static w2n_status keep_symbols(loader *L, w2n_error *err) {
     return W2N_OK;
 }
 
+/* A large section of a mapped file (the metadata with its data segments)
+ * is mapped rather than copied: its pages are read when instantiation
+ * reads them.  Below this, a copy is cheaper than the mapping. */
+#define MAP_SECTION_MIN 65536
+
+static bool map_section(const loader *L, const w2n_elf_section *s, img_section *e) {
+    if (L->fd < 0 || !L->from_file || s->size < MAP_SECTION_MIN)
+        return false;
+    uint64_t pg = page_size(), start = s->offset & ~(pg - 1);
+    size_t len = (size_t)(s->offset + s->size - start);
+    void *p = mmap(NULL, len, PROT_READ, MAP_PRIVATE, L->fd, (off_t)start);
+    if (p == MAP_FAILED)
+        return false;
+    e->mapping = p;
+    e->mapping_size = len;
+    e->data = (uint8_t *)p + (s->offset - start);
+    e->size = s->size;
+    return true;
+}
+
 /* Non-allocated PROGBITS sections (".w2n.module"), minus debug info. */
 static w2n_status keep_sections(loader *L, w2n_error *err) {
     w2n_image *img = L->img;
@@ -555,6 +762,10 @@ static w2n_status keep_sections(loader *L, w2n_error *err) {
             continue;
         img_section *e = &img->extra[img->nextra];
         e->name = strdup(s->name);
+        if (e->name && map_section(L, s, e)) {
+            img->nextra++;
+            continue;
+        }
         e->data = malloc(s->size ? s->size : 1);
         if (!e->name || !e->data) {
             free(e->name);
@@ -609,18 +820,63 @@ static void register_with_gdb(loader *L, const uint8_t *bytes, size_t size) {
     free(addr);
 }
 
+/* Does the object carry the table of image_layout.h?  Then only its
+ * entries are scanned and applied, if its layout fits this host. */
+static w2n_status find_layout_table(loader *L, w2n_error *err) {
+    uint32_t i = w2n_elf_find_section(&L->elf, W2N_LAYOUT_SECTION);
+    if (!i)
+        return W2N_OK;
+    const w2n_elf_section *s = &L->elf.sections[i];
+    int64_t n = s->type == W2N_SHT_PROGBITS ? w2n_layout_count(s->data, s->size) : -1;
+    if (n < 0)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                             "section %s is not a relocation table of version %u",
+                             W2N_LAYOUT_SECTION, W2N_LAYOUT_VERSION);
+    L->table = s->data;
+    L->ntable = (size_t)n;
+    L->from_file = true;
+    return W2N_OK;
+}
+
+/* Plan the image: which relocations, symbols, where each section goes. */
+static w2n_status plan(loader *L, w2n_error *err) {
+    w2n_status st;
+    if ((st = find_layout_table(L, err)) != W2N_OK || (st = scan_relocs(L, err)) != W2N_OK ||
+        (st = resolve_symbols(L, err)) != W2N_OK)
+        return st;
+    if (L->from_file && layout_from_file(L))
+        return W2N_OK;
+    if (L->from_file) { /* laid out for pages other than this host's: copy, all relocations */
+        L->from_file = false;
+        L->ngot = L->nstubs = 0;
+        memset(L->got_slot, 0, L->elf.nsymbols * sizeof *L->got_slot);
+        memset(L->stub_slot, 0, L->elf.nsymbols * sizeof *L->stub_slot);
+        if ((st = scan_relocs(L, err)) != W2N_OK)
+            return st;
+    }
+    return layout(L, err);
+}
+
 w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, uintptr_t hint,
                              w2n_image **out, w2n_error *err) {
+    return w2n_image_load_file(bytes, size, -1, arch, hint, out, err);
+}
+
+w2n_status w2n_image_load_file(const uint8_t *bytes, size_t size, int fd, w2n_arch arch,
+                               uintptr_t hint, w2n_image **out, w2n_error *err) {
     loader L;
     memset(&L, 0, sizeof L);
+    L.fd = fd;
     *out = NULL;
     w2n_status st = w2n_elf_read(bytes, size, &L.elf, err);
+    w2n_load_mark("elf");
     if (st != W2N_OK)
         return st;
     if ((st = check_target(&L, arch, err)) != W2N_OK || (st = alloc_tables(&L, err)) != W2N_OK ||
-        (st = choose_sections(&L, err)) != W2N_OK || (st = scan_relocs(&L, err)) != W2N_OK ||
-        (st = resolve_symbols(&L, err)) != W2N_OK || (st = layout(&L, err)) != W2N_OK)
+        (st = choose_sections(&L, err)) != W2N_OK || (st = plan(&L, err)) != W2N_OK)
         goto fail;
+    L.img->mapped_from_file = L.from_file && fd >= 0 && L.file_span;
+    w2n_load_mark("plan");
     L.img->map = map_image(L.total, hint, L.want_low);
     if (!L.img->map) {
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
@@ -628,24 +884,35 @@ w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, u
         goto fail;
     }
     L.img->map_size = L.total;
-    for (uint32_t i = 1; i < L.elf.nsections; i++)
-        if (is_loaded(&L, i) && L.elf.sections[i].type != W2N_SHT_NOBITS)
-            memcpy(L.img->map + L.sec_off[i], L.elf.sections[i].data, L.elf.sections[i].size);
-    compute_addresses(&L);
-    if ((st = apply_relocs(&L, err)) != W2N_OK || (st = protect(&L, err)) != W2N_OK ||
-        (st = keep_symbols(&L, err)) != W2N_OK || (st = keep_sections(&L, err)) != W2N_OK)
+    if ((st = fill_image(&L, err)) != W2N_OK)
         goto fail;
+    w2n_load_mark("map");
+    compute_addresses(&L);
+    if ((st = apply_relocs(&L, err)) != W2N_OK)
+        goto fail;
+    w2n_load_mark("relocate");
+    if ((st = protect(&L, err)) != W2N_OK)
+        goto fail;
+    w2n_load_mark("protect");
+    if ((st = keep_symbols(&L, err)) != W2N_OK)
+        goto fail;
+    w2n_load_mark("symbols");
+    if ((st = keep_sections(&L, err)) != W2N_OK)
+        goto fail;
+    w2n_load_mark("sections");
     /* libgcc's unwinder finds the tables only when registered: throws
      * unwind through code that handles exceptions, and a trap's backtrace
      * walks any code (backtrace.c); unwind.c keeps throws out of the rest. */
     L.img->handles_exceptions = L.uses_eh;
     w2n_line_map_build(&L.elf, L.sym_addr, &L.img->lines);
-    if (L.img->lines.nrows)
+    if (L.img->lines.nrows && w2n_gdb_jit_wanted())
         register_with_gdb(&L, bytes, size);
+    w2n_load_mark("debug");
     if (L.eh_frame) {
         L.img->eh_frame = L.img->map + L.sec_off[L.eh_frame];
         w2n_unwind_register(L.img->eh_frame);
     }
+    w2n_load_mark("eh_frame");
     if (L.stackmaps && is_loaded(&L, L.stackmaps)) {
         L.img->stackmaps = L.img->map + L.sec_off[L.stackmaps];
         L.img->stackmaps_size = L.elf.sections[L.stackmaps].size;
@@ -675,7 +942,10 @@ void w2n_image_free(w2n_image *img) {
         munmap(img->map, img->map_size);
     for (size_t i = 0; i < img->nextra; i++) {
         free(img->extra[i].name);
-        free(img->extra[i].data);
+        if (img->extra[i].mapping)
+            munmap(img->extra[i].mapping, img->extra[i].mapping_size);
+        else
+            free(img->extra[i].data);
     }
     free(img->extra);
     w2n_line_table_free(&img->lines);
@@ -790,3 +1060,5 @@ uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size) {
 }
 
 size_t w2n_image_stub_uses(const w2n_image *img) { return img->stub_uses; }
+
+bool w2n_image_mapped_from_file(const w2n_image *img) { return img->mapped_from_file; }

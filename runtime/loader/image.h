@@ -70,6 +70,17 @@ bool w2n_image_write_perf_map(const w2n_image *img, FILE *out);
 w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_arch arch, uintptr_t hint,
                              w2n_image **out, w2n_error *err);
 
+/* Load from an object's file: `bytes` are its contents (size without the
+ * seal) and `fd` the file they came from, open for reading (-1: none).  An
+ * object laid out for mapping (common/image_layout.h) then gets its code
+ * and read-only data as private pages of the file, not copies; other
+ * objects, or without a file, are copied.  The fd may be closed after. */
+w2n_status w2n_image_load_file(const uint8_t *bytes, size_t size, int fd, w2n_arch arch,
+                               uintptr_t hint, w2n_image **out, w2n_error *err);
+
+/* Were code and read-only data mapped from the object's file? */
+bool w2n_image_mapped_from_file(const w2n_image *img);
+
 /* For tests and tools: the mapping's address and size, and how many
  * relocations went through a call stub (veneer). */
 uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size);

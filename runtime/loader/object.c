@@ -25,9 +25,10 @@
 #include "cpu.h"
 #include "frame.h"
 #include "internal.h"
+#include "load_phases.h"
+#include "object_source.h"
 #include "seal.h"
 #include "stackmap.h"
-#include "w2n/file.h"
 
 #define KNOWN_FLAGS (W2N_FLAG_EXPLICIT_BOUNDS | W2N_FLAG_INTERRUPTIBLE | W2N_FLAG_FUEL)
 
@@ -160,9 +161,25 @@ w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size, const uint
 
 w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *trusted_key,
                               uintptr_t hint, w2n_object **out, w2n_error *err) {
+    w2n_load_record rec;
+    w2n_load_record_begin(&rec);
+    w2n_object_source src = {.bytes = bytes, .size = size, .fd = -1};
+    w2n_status st = w2n_object_load_source(&src, trusted_key, hint, out, err);
+    w2n_load_record_begin(NULL);
+    return st;
+}
+
+/* The load proper; its steps are timed into the record the caller began
+ * (load_phases.h). */
+w2n_status w2n_object_load_source(const w2n_object_source *src, const uint8_t *trusted_key,
+                                  uintptr_t hint, w2n_object **out, w2n_error *err) {
     *out = NULL;
+    const uint8_t *bytes = src->bytes;
+    size_t size = src->size;
     w2n_seal_info seal;
-    w2n_status st = w2n_seal_check(bytes, size, trusted_key, &seal, err);
+    w2n_status st = src->seal_verified ? w2n_seal_read(bytes, size, &seal, err)
+                                       : w2n_seal_check(bytes, size, trusted_key, &seal, err);
+    w2n_load_mark("seal");
     if (st != W2N_OK)
         return st;
     size = seal.content_size;
@@ -170,8 +187,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     if (!obj)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     obj->meta.start = -1;
-    st = hint ? w2n_image_load_at(bytes, size, w2n_host_arch(), hint, &obj->image, err)
-              : w2n_image_load(bytes, size, w2n_host_arch(), &obj->image, err);
+    st = w2n_image_load_file(bytes, size, src->fd, w2n_host_arch(), hint, &obj->image, err);
     if (st != W2N_OK)
         goto fail;
     size_t meta_size = 0;
@@ -181,7 +197,10 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
                            "object has no %s section (not made by w2n compile?)", W2N_META_SECTION);
         goto fail;
     }
-    st = w2n_meta_decode(meta, meta_size, &obj->meta, err);
+    /* The section lives as long as the image, so its data segments need
+     * no copy of their own. */
+    st = w2n_meta_decode_borrowing(meta, meta_size, &obj->meta, err);
+    w2n_load_mark("meta");
     if (st != W2N_OK)
         goto fail;
     st = check_header(&obj->meta, err);
@@ -194,6 +213,7 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     if (st != W2N_OK)
         goto fail;
     st = find_arrays(obj, err);
+    w2n_load_mark("checks");
     if (st != W2N_OK)
         goto fail;
     /* A module that uses GC carries stack maps: checked now, read by the
@@ -202,11 +222,14 @@ w2n_status w2n_object_load_at(const uint8_t *bytes, size_t size, const uint8_t *
     const uint8_t *maps = w2n_image_stackmaps(obj->image, &maps_size);
     if (maps && (st = w2n_stackmap_parse(maps, maps_size, &obj->stackmap, err)) != W2N_OK)
         goto fail;
+    w2n_load_mark("stackmaps");
     if (!w2n_trap_register_image(obj->image)) {
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                            "too many loaded objects for the fault handler's registry");
         goto fail;
     }
+    w2n_load_mark("register");
+    w2n_load_record_copy(obj->load_phases, &obj->nload_phases);
     *out = obj;
     return W2N_OK;
 fail:
@@ -219,21 +242,9 @@ fail:
 }
 
 /* Through the tools' reader (w2n/file.h), so a pipe or /dev/stdin works. */
-w2n_status w2n_object_load_file(const char *path, w2n_object **out, w2n_error *err) {
-    return w2n_object_load_file_trusted(path, NULL, out, err);
-}
-
-w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
-                                        w2n_object **out, w2n_error *err) {
-    *out = NULL;
-    uint8_t *bytes;
-    size_t size;
-    w2n_error read_err;
-    if (w2n_read_file(path, &bytes, &size, &read_err) != W2N_OK)
-        return w2n_error_set(err, read_err.code, W2N_NO_OFFSET, "%s: %s", path, read_err.message);
-    w2n_status st = w2n_object_load_trusted(bytes, size, trusted_key, out, err);
-    free(bytes);
-    return st;
+uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out) {
+    *out = obj->load_phases;
+    return obj->nload_phases;
 }
 
 w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,

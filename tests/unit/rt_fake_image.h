@@ -60,6 +60,18 @@ FAKE_WEAK w2n_status w2n_image_load_at(const uint8_t *bytes, size_t size, w2n_ar
     return w2n_image_load(bytes, size, arch, out, err);
 }
 
+FAKE_WEAK w2n_status w2n_image_load_file(const uint8_t *bytes, size_t size, int fd, w2n_arch arch,
+                                         uintptr_t hint, w2n_image **out, w2n_error *err) {
+    (void)fd;
+    (void)hint;
+    return w2n_image_load(bytes, size, arch, out, err);
+}
+
+FAKE_WEAK bool w2n_image_mapped_from_file(const w2n_image *img) {
+    (void)img;
+    return false;
+}
+
 FAKE_WEAK void w2n_image_free(w2n_image *img) {
     if (!img)
         return;

@@ -347,21 +347,40 @@ Test(object_trust, every_byte_flip_refused) {
     free(o.bytes);
 }
 
+/* Does byte i lie in the ELF header, a section header or a section's
+ * contents?  The rest is padding of the layout for mapping (page-aligned
+ * regions, common/image_layout.h), which nothing reads. */
+static bool in_some_section(const object *o, size_t i) {
+    unsigned n;
+    const Elf64_Shdr *sh = elf_sections(o->bytes, o->size - W2N_SEAL_SIZE, &n);
+    const Elf64_Ehdr *eh = (const Elf64_Ehdr *)o->bytes;
+    if (i < sizeof *eh || (i >= eh->e_shoff && i < eh->e_shoff + (size_t)n * sizeof *sh))
+        return true;
+    for (unsigned k = 1; k < n; k++)
+        if (sh[k].sh_type != SHT_NOBITS && i >= sh[k].sh_offset &&
+            i < sh[k].sh_offset + sh[k].sh_size)
+            return true;
+    return false;
+}
+
 /* The same flips resealed (a forger who rewrites the hash): every one is
  * loaded or refused cleanly; the metadata and headers never crash the
  * loader.  The code bytes are the object's to choose, so none is run. */
 Test(object_trust, resealed_byte_flips_fail_cleanly) {
     object o = compile_wat(PEEK, W2N_BOUNDS_GUARD);
     char msg[512];
-    size_t refused = 0, content = o.size - W2N_SEAL_SIZE;
+    size_t refused = 0, content = o.size - W2N_SEAL_SIZE, meaningful = 0;
     for (size_t i = 0; i < content; i++) {
+        bool counts = in_some_section(&o, i);
         uint8_t saved = o.bytes[i];
         o.bytes[i] ^= (uint8_t)(0x80 >> (i % 8));
         cr_assert_eq(w2n_seal_update(o.bytes, o.size, NULL), W2N_OK);
-        refused += try_load(&o, NULL, msg, sizeof msg) != W2N_OK;
+        bool no = try_load(&o, NULL, msg, sizeof msg) != W2N_OK;
+        refused += no && counts;
+        meaningful += counts;
         o.bytes[i] = saved;
     }
-    cr_assert_gt(refused, content / 10, "only %zu of %zu refused", refused, content);
+    cr_assert_gt(refused, meaningful / 10, "only %zu of %zu refused", refused, meaningful);
     free(o.bytes);
 }
 

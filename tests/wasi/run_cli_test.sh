@@ -129,7 +129,8 @@ if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
     count=$((count + 1))
     if "$run" --time-instantiate "$work/cli_exit.o" >"$work/out" 2>&1 &&
        grep -Eq '^load_us=[0-9.]+$' "$work/out" && grep -Eq '^instantiate_us=[0-9.]+$' "$work/out" &&
-       [ "$(wc -l <"$work/out")" -eq 2 ]; then
+       grep -Eq '^load_phases_us: open=[0-9.]+ seal=[0-9.]+ .*map=[0-9.]+ relocate=[0-9.]+' "$work/out" &&
+       [ "$(wc -l <"$work/out")" -eq 3 ]; then
         echo "ok   --time-instantiate"
     else
         fails=$((fails + 1))

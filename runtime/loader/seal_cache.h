@@ -1,0 +1,35 @@
+/*
+ * seal_cache.h — remember which object files' seals were verified, so that
+ * starting the same file again need not hash it again (docs/security.md,
+ * "The seal cache").
+ *
+ * An entry says: the file with this device, inode, size, modification and
+ * change time (nanoseconds) had, when it was last hashed, contents whose
+ * SHA-256 is the hash its seal holds.  A write to the file changes its
+ * change time, which no user can set back; so while those five agree, the
+ * contents are the verified ones.  Entries are written only for files whose
+ * change time is at least W2N_SEAL_CACHE_SETTLED seconds old (a write in the
+ * same clock tick as the hashing would otherwise go unseen), and read only
+ * from a directory and files that the running user owns and nobody else can
+ * write.  The cache lives in $W2N_SEAL_CACHE (a directory; unset or empty:
+ * no cache).  A load with a trusted key never uses it: the signature is
+ * verified every time.
+ */
+#ifndef W2N_SEAL_CACHE_H
+#define W2N_SEAL_CACHE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/stat.h>
+
+#include "sha256.h"
+
+#define W2N_SEAL_CACHE_SETTLED 2
+
+/* Does the cache vouch that the file `st` describes hashes to `hash`? */
+bool w2n_seal_cache_vouches(const struct stat *st, const uint8_t hash[W2N_SHA256_SIZE]);
+
+/* Remember that it did (after a full check); failures are ignored. */
+void w2n_seal_cache_remember(const struct stat *st, const uint8_t hash[W2N_SHA256_SIZE]);
+
+#endif
