@@ -29,7 +29,8 @@ class Source:
 
 SOURCES = {
     # SQLite's amalgamation (sqlite3.c, public domain) as better-sqlite3 ships it.
-    # Single-threaded, no extensions, no WAL (WASI has no shared memory maps).
+    # Single-threaded, no extensions, no WAL (WASI has no shared memory maps);
+    # pread/pwrite on every build (the WASI build would otherwise seek first).
     "sqlite": Source(
         npm="better-sqlite3@13.2.0",
         sha256="40487589df3496f2ee0079d22b73c63fccebe7db0e8ee9a2c42421861e321e0b",
@@ -37,7 +38,7 @@ SOURCES = {
         c_files=("sqlite3.c",),
         defines=("-DSQLITE_THREADSAFE=0", "-DSQLITE_OMIT_LOAD_EXTENSION", "-DSQLITE_OMIT_WAL",
                  "-DSQLITE_OMIT_SHARED_CACHE", "-DSQLITE_DEFAULT_MEMSTATUS=0",
-                 "-DSQLITE_OMIT_DEPRECATED"),
+                 "-DSQLITE_OMIT_DEPRECATED", "-DUSE_PREAD"),
         wasi_defines=("-D_WASI_EMULATED_MMAN", "-D_WASI_EMULATED_GETPID"),
         wasi_libs=("-lwasi-emulated-mman", "-lwasi-emulated-getpid"),
     ),
