@@ -39,7 +39,10 @@
  * refuses GC modules with its feature error ("requires the 'gc' feature"),
  * such a module is judged on validity: w2n's validator must accept it and
  * the reference interpreter must run it (the run comparison starts by
- * itself once compile accepts GC).
+ * itself once compile accepts GC).  Every other module then runs with a
+ * GC heap of 8 KiB, so that collections move objects under the compiled
+ * code; a run that traps "out of memory" only there is redone with the
+ * default heap.
  *
  * With --cross TRIPLE:RUNNER (e.g. "aarch64:qemu-aarch64 -L
  * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
@@ -154,10 +157,14 @@ static void exception_text(char *buf, size_t size, const w2n_exception *exn) {
 
 /* Summed over every module compiled, to show that fast loop versions ran. */
 static w2n_compile_stats loop_totals;
+/* Summed over every store, to show that the collector ran (--gc). */
+static unsigned long long gc_collections;
 
 /* Compile, instantiate and call every export in order. */
+/* Compile, instantiate and call every export in order; `max_gc_heap` (0:
+ * the default) bounds the store's GC heap. */
 static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
-                    bool interruptible, bool fuel, run *r) {
+                    bool interruptible, bool fuel, uint64_t max_gc_heap, run *r) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.opt_level = opt;
@@ -184,7 +191,9 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
         snprintf(r->why, sizeof r->why, "load: %.200s", err.message);
         goto fail;
     }
-    store = w2n_store_new(NULL);
+    w2n_store_options store_opts = {0};
+    store_opts.limits.max_gc_heap = max_gc_heap;
+    store = w2n_store_new(&store_opts);
     linker = store ? w2n_linker_new(store) : NULL;
     if (!linker) {
         snprintf(r->why, sizeof r->why, "out of memory");
@@ -228,8 +237,12 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
 fail:
     if (linker)
         w2n_linker_free(linker);
-    if (store)
+    if (store) {
+        w2n_gc_stats gc;
+        w2n_gc_get_stats(store, &gc);
+        gc_collections += gc.collections;
         w2n_store_free(store);
+    }
     if (o)
         w2n_object_free(o);
     free(obj);
@@ -321,6 +334,20 @@ static bool dead_load_case(const outcome *w, const outcome *ref) {
 
 /* Print where they differ; true when they agree. */
 /* ---- GC before the lowering (--gc) ------------------------------------------------ */
+
+/* The GC heap of every other --gc module: a few KiB, so that most modules
+ * that allocate collect. */
+#define GC_TINY_HEAP 8192
+
+/* Did w2n trap "out of memory" (the tiny heap's limit) where the oracle
+ * did not?  The run is then redone with the default heap. */
+static bool out_of_memory_only_here(const run *w, const run *ref) {
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->o[i].text, "trap:out of memory") &&
+            (i >= ref->n || strcmp(ref->o[i].text, w->o[i].text)))
+            return true;
+    return false;
+}
 
 /* Did w2n compile refuse the module only because it uses GC? */
 static bool gc_waiting(const run *w) {
@@ -606,7 +633,7 @@ int main(int argc, char **argv) {
                               .gc = gc};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
-    unsigned long long cross_runs = 0, spec_runs = 0, gc_validated = 0;
+    unsigned long long cross_runs = 0, spec_runs = 0, gc_validated = 0, gc_oom_reruns = 0;
     double start = now();
     static run w, ref;
     for (; it < iterations && !stop_requested; it++) {
@@ -626,7 +653,10 @@ int main(int argc, char **argv) {
                                                    : W2N_BOUNDS_GUARD;
         alarm(60); /* a hang in w2n is a failure too (SIGALRM ends us) */
         bool interruptible = it % 4 == 1, fuel = it % 5 == 3;
-        run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, &w);
+        /* With --gc, every other module gets a tiny GC heap, so that the
+         * collector runs (and moves objects) under the code's feet. */
+        uint64_t gc_heap = gc && it % 2 ? GC_TINY_HEAP : 0;
+        run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, gc_heap, &w);
         alarm(0);
         /* The reference interpreter for what wabt cannot run. */
         bool spec = !use_wabt || (use_spec && !files.n && fuzz_gen_used_wasm3());
@@ -651,6 +681,11 @@ int main(int argc, char **argv) {
                  w2n_bounds_mode_name(bounds), interruptible ? ", interruptible" : "",
                  fuel ? ", fuel" : "");
         bool waiting = gc_waiting(&w);
+        if (gc_heap && out_of_memory_only_here(&w, &ref)) {
+            /* The tiny heap's limit, not a difference: again with the default. */
+            gc_oom_reruns++;
+            run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, 0, &w);
+        }
         if (w.failed && ref.failed && !waiting)
             refused++;
         /* The outcomes: w2n's, or the interpreter's while w2n waits for GC. */
@@ -706,6 +741,9 @@ int main(int argc, char **argv) {
         printf("; %llu GC modules valid for w2n and the interpreter (runs compared once w2n "
                "compiles GC: waiting for GC lowering)",
                gc_validated);
+    if (gc)
+        printf("; %llu collections, %llu runs redone with the default GC heap", gc_collections,
+               gc_oom_reruns);
     if (tolerate_dead_loads)
         printf("; %llu tolerated dead-load mismatches", dead_load_mismatches);
     if (ncross)
