@@ -1394,6 +1394,8 @@ static fuzz_gc_gen gc_context(gen *g) {
                          .first_local = g->gc_first_local,
                          .first_global = g->gc_first_global,
                          .data_segment = 1,
+                         .helper_func = g->nfuncs + g->eh,
+                         .table = 1u + g->fref,
                          .host = g,
                          .value = gc_value_of,
                          .push_label = gc_push_label,
@@ -1893,19 +1895,23 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
     extra_types(&g);
     section(m, 1, &sec);
     sec.n = 0;
-    uleb(&g, g.nfuncs + g.eh);
+    uleb(&g, g.nfuncs + g.eh + g.gc);
     for (unsigned j = 0; j < g.nfuncs; j++)
         uleb(&g, j);
     if (g.eh)
         uleb(&g, g.first_extra_type + 3 * g.ntags);
+    if (g.gc)
+        uleb(&g, g.gc_first_type + FUZZ_GC_HELPER_TYPE);
     section(m, 3, &sec);
     sec.n = 0; /* table: every function, room to grow */
-    uleb(&g, 1 + g.fref), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs),
+    uleb(&g, 1 + g.fref + g.gc), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs),
         uleb(&g, g.nfuncs + 4);
     if (g.fref) { /* table 1: two typed references, initialised to the target */
         byte(&g, 0x40), byte(&g, 0x00), ref_type(&g, true), byte(&g, 0x00), uleb(&g, 2);
         byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
     }
+    if (g.gc) /* then the GC's anyref table */
+        fuzz_gc_table(g.out);
     section(m, 4, &sec);
     sec.n = 0; /* memories: 1 page, at most 2 (flag 4: 64-bit, flag 2: shared) */
     uleb(&g, g.nmems);
@@ -1963,9 +1969,11 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
         body(&g, &code);
     if (g.eh)
         rethrower_body(&code);
+    if (g.gc)
+        fuzz_gc_helper_body(&code, g.gc_first_type);
     sec.n = 0;
     g.out = &sec;
-    uleb(&g, g.nfuncs + g.eh);
+    uleb(&g, g.nfuncs + g.eh + g.gc);
     fuzz_buf_insert(&sec, sec.n, code.b, code.n);
     section(m, 10, &sec);
     sec.n = 0; /* data: an active segment, then a passive one */

@@ -8,6 +8,8 @@
  * Recursion among them is bounded by `depth` (at MAX_NEST they take a
  * local, a global or null); i32 and i64 operands come from gen.c.
  */
+#include <stdlib.h>
+
 #include "gen_gc.h"
 
 enum {
@@ -124,9 +126,30 @@ void fuzz_gc_types(fuzz_buf *out, unsigned first) {
     ref_type(out, first, BASE, true), byte(out, 1);
     byte(out, 0x50), byte(out, 1), fuzz_buf_put_leb(out, first + BASE); /* $other */
     byte(out, 0x5F), byte(out, 2), field(out, I32, true), field(out, PACKED_I8, false);
-    byte(out, 0x5E), field(out, I32, true);       /* $ints */
-    byte(out, 0x5E), field(out, PACKED_I8, true); /* $bytes */
-    byte(out, 0x5E), field(out, ANYREF, true);    /* $refs */
+    byte(out, 0x5E), field(out, I32, true);                                          /* $ints */
+    byte(out, 0x5E), field(out, PACKED_I8, true);                                    /* $bytes */
+    byte(out, 0x5E), field(out, ANYREF, true);                                       /* $refs */
+    byte(out, 0x60), byte(out, 2), ref_type(out, first, BASE, true), byte(out, I32); /* $helper */
+    byte(out, 1), ref_type(out, first, BASE, true);
+}
+
+void fuzz_gc_helper_body(fuzz_buf *code, unsigned first) {
+    fuzz_buf b = {0};
+    byte(&b, 0x00);              /* no locals */
+    byte(&b, 0x41), byte(&b, 2); /* i32.const 2 */
+    byte(&b, 0xFB), byte(&b, ARRAY_NEW_DEFAULT), fuzz_buf_put_leb(&b, first + INTS);
+    byte(&b, 0x1A);                                                           /* drop */
+    byte(&b, 0x20), byte(&b, 1), byte(&b, 0x20), byte(&b, 1), byte(&b, 0xAC); /* v, (i64)v */
+    byte(&b, 0x20), byte(&b, 0);                                              /* the argument */
+    byte(&b, 0xFB), byte(&b, STRUCT_NEW), fuzz_buf_put_leb(&b, first + LEAF);
+    byte(&b, 0x0B);
+    fuzz_buf_put_leb(code, b.n);
+    fuzz_buf_insert(code, code->n, b.b, b.n);
+    free(b.b);
+}
+
+void fuzz_gc_table(fuzz_buf *out) {
+    byte(out, ANYREF), byte(out, 0x00), byte(out, 4); /* 4 anyrefs, null */
 }
 
 void fuzz_gc_local_decls(fuzz_buf *out, unsigned first) {
@@ -166,9 +189,13 @@ static void small(fuzz_gc_gen *c, unsigned depth) {
 }
 
 static void base(fuzz_gc_gen *c, unsigned depth) {
-    unsigned pick = depth >= MAX_NEST ? 4 + (unsigned)fuzz_below(3) : (unsigned)fuzz_below(10);
+    unsigned pick = depth >= MAX_NEST ? 4 + (unsigned)fuzz_below(3) : (unsigned)fuzz_below(11);
     switch (pick) {
     case 0: c->value(c->host, I32, depth + 1), op_type(c, STRUCT_NEW, BASE); return;
+    case 10: /* through the helper: a call that allocates */
+        base(c, depth + 1), c->value(c->host, I32, depth + 1);
+        byte(c->out, 0x10), fuzz_buf_put_leb(c->out, c->helper_func);
+        return;
     case 1:
         c->value(c->host, I32, depth + 1), c->value(c->host, I64, depth + 1);
         op_type(c, STRUCT_NEW, DERIVED);
@@ -235,9 +262,12 @@ static void refs(fuzz_gc_gen *c, unsigned depth) {
 }
 
 static void any(fuzz_gc_gen *c, unsigned depth) {
-    unsigned pick = depth >= MAX_NEST ? 3 + (unsigned)fuzz_below(2) : (unsigned)fuzz_below(8);
+    unsigned pick = depth >= MAX_NEST ? 3 + (unsigned)fuzz_below(2) : (unsigned)fuzz_below(9);
     switch (pick) {
     case 0: c->value(c->host, I32, depth + 1), op(c, REF_I31); return;
+    case 8: /* out of bounds table access from index 4 */
+        small(c, depth), byte(c->out, 0x25), fuzz_buf_put_leb(c->out, c->table);
+        return;
     case 1: base(c, depth + 1); return;
     case 2: ints(c, depth + 1); return;
     case 3: local(c, 0x20, L_ANY); return;
@@ -300,7 +330,7 @@ static void ref_test(fuzz_gc_gen *c, unsigned depth) {
     if (fuzz_below(2))
         byte(c->out, abstract[fuzz_below(sizeof abstract)]);
     else
-        heap_index(c->out, c->first_type + (unsigned)fuzz_below(FUZZ_GC_TYPES));
+        heap_index(c->out, c->first_type + (unsigned)fuzz_below(FUZZ_GC_HELPER_TYPE));
 }
 
 static bool i32_value(fuzz_gc_gen *c, unsigned depth) {
@@ -400,7 +430,10 @@ static void walk(fuzz_gc_gen *c) {
 }
 
 void fuzz_gc_stmt(fuzz_gc_gen *c, unsigned depth) {
-    switch (fuzz_below(12)) {
+    switch (fuzz_below(13)) {
+    case 12:
+        small(c, depth), any(c, depth), byte(c->out, 0x26), fuzz_buf_put_leb(c->out, c->table);
+        return;
     case 0: base(c, depth), local(c, 0x21, L_BASE); return;
     case 1: ints(c, depth), local(c, 0x21, L_INTS); return;
     case 2: any(c, depth), local(c, 0x21, L_ANY); return;

@@ -1,8 +1,9 @@
 /*
  * gen_gc.h — the garbage-collection part of the module generator (gen.c,
- * option `gc`): seven types appended to the type section, five locals in
- * every function, two globals, and GC values and statements that gen.c's
- * typed generator mixes into its bodies.
+ * option `gc`): eight types appended to the type section, five locals in
+ * every function, two globals, a helper function, an anyref table, and GC
+ * values and statements that gen.c's typed generator mixes into its
+ * bodies.
  *
  * The types, from first_type on:
  *   $base    (sub (struct (mut i32)))
@@ -12,7 +13,11 @@
  *   $ints    (array (mut i32))
  *   $bytes   (array (mut i8))
  *   $refs    (array (mut anyref))
- * The locals: (ref null $base), (ref null $ints), anyref, (ref null $refs)
+ *   $helper  (func (param (ref null $base) i32) (result (ref null $base)))
+ * The helper function (after gen.c's) allocates garbage, then a $leaf
+ * linked to its argument: a reference live across an allocation in a
+ * callee, and one returned.  A table of 4 anyrefs holds references too
+ * (a root; index 4 and up are out of bounds).  The locals: (ref null $base), (ref null $ints), anyref, (ref null $refs)
  * and an i32 counter only the allocation loops and list walks use.  The
  * globals: a (ref null $base) made by struct.new and an anyref i31, both
  * mutable (constant expressions of GC).
@@ -31,7 +36,8 @@
 #include "mutate.h"
 
 enum {
-    FUZZ_GC_TYPES = 7,
+    FUZZ_GC_TYPES = 8,
+    FUZZ_GC_HELPER_TYPE = 7, /* the helper's type, from first_type */
     FUZZ_GC_LOCALS = 5,
     FUZZ_GC_LOCAL_GROUPS = 5,
     FUZZ_GC_GLOBALS = 2
@@ -44,6 +50,8 @@ typedef struct fuzz_gc_gen {
     unsigned first_local;  /* the first of the FUZZ_GC_LOCALS locals */
     unsigned first_global; /* the first of the FUZZ_GC_GLOBALS globals */
     unsigned data_segment; /* a passive data segment (array.new_data) */
+    unsigned helper_func;  /* the helper's function index */
+    unsigned table;        /* the anyref table's index */
     void *host;            /* gen.c's state, passed to the callbacks */
     /* An i32 or i64 value from gen.c's generator. */
     void (*value)(void *host, uint8_t type, unsigned depth);
@@ -58,6 +66,10 @@ typedef struct fuzz_gc_gen {
 void fuzz_gc_types(fuzz_buf *out, unsigned first_type);
 void fuzz_gc_local_decls(fuzz_buf *out, unsigned first_type);
 void fuzz_gc_globals(fuzz_buf *out, unsigned first_type);
+/* The helper's entry of the code section, and the anyref table's entry of
+ * the table section. */
+void fuzz_gc_helper_body(fuzz_buf *code, unsigned first_type);
+void fuzz_gc_table(fuzz_buf *out);
 
 /* An i32 or i64 value computed through GC objects (false: none for t). */
 bool fuzz_gc_value(fuzz_gc_gen *c, uint8_t t, unsigned depth);
