@@ -2,13 +2,13 @@
 ;; replaced every round, made three ways (array.new, array.new_default,
 ;; array.new_default + array.fill), concatenated with array.copy into new
 ;; arrays, shifted in place by an overlapping array.copy, and byte arrays
-;; from array.new_fixed and array.new_data read signed and unsigned.  Row i
+;; from array.new_fixed read signed and unsigned (array_data.wat has the
+;; segment instructions).  Row i
 ;; of round r has (i + r) % 9 + 1 elements, element k being r*1000 + i*10 + k.
 (module
   (type $row (array (mut i32)))
   (type $grid (array (mut (ref null $row))))
   (type $bytes (array (mut i8)))
-  (data $four "\01\80\ff\7f")
 
   (func $base (param $r i32) (param $i i32) (result i32)
     (i32.add (i32.mul (local.get $r) (i32.const 1000)) (i32.mul (local.get $i) (i32.const 10))))
@@ -63,7 +63,8 @@
     (local $a (ref null $bytes)) (local $b (ref null $bytes))
     (local.set $a (array.new_fixed $bytes 4 (i32.const 1) (i32.const 0x80) (i32.const -1)
                                             (i32.const 0x17f)))
-    (local.set $b (array.new_data $bytes $four (i32.const 0) (i32.const 4)))
+    (local.set $b (array.new_fixed $bytes 4 (i32.const 1) (i32.const 0x80) (i32.const 0xff)
+                                            (i32.const 0x7f)))
     ;; the same bytes both ways: 1, 0x80, 0xff, 0x7f
     (if (i32.ne (array.get_s $bytes (local.get $a) (i32.const 1)) (i32.const -128))
       (then unreachable))

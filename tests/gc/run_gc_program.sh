@@ -15,11 +15,14 @@
 #   run_gc_program.sh w2n INTERP WAT EXPECTED W2N TARGET BOUNDS RUNNER...
 #       w2n compiles the program and RUNNER (w2n-gc-run, or qemu-T -L ...
 #       w2n-gc-run) runs every call with the heap limit: the same answers,
-#       and at least min-collections collections over all the calls.  While
-#       `w2n compile` refuses GC modules with its feature error it says
-#       "waiting for GC lowering" and exits 77 (CTest: Skipped); any other
-#       compile failure fails.
+#       and at least min-collections collections over all the calls.  It
+#       compiles with --wasm-features=+gc; while w2n refuses that, or the
+#       program, with its GC feature error (gc_refusal.sh: before the GC
+#       lowering lands, or while part of it is missing) it says "waiting
+#       for GC lowering" and exits 77 (CTest: Skipped); any other compile
+#       failure fails.
 set -u
+. "$(dirname "$0")/gc_refusal.sh"
 mode=$1 interp=$2 wat=$3 expected=$4
 shift 4
 dir=$(mktemp -d "${TMPDIR:-/tmp}/w2n-gc.XXXXXX") || exit 1
@@ -99,12 +102,9 @@ if ! "$interp" -d "$wat" -o "$dir/program.wasm" >"$dir/err" 2>&1; then
     cat "$dir/err" >&2
     exit 1
 fi
-if ! "$w2n" compile --target="$target-linux-gnu" --bounds-checks="$bounds" \
+if ! "$w2n" compile --wasm-features=+gc --target="$target-linux-gnu" --bounds-checks="$bounds" \
     -o "$dir/program.o" "$dir/program.wasm" >"$dir/err" 2>&1; then
-    # The refusal w2n gives before the GC lowering lands: one line naming
-    # the feature.  Anything else is a failure of the compiler.
-    if [ "$(wc -l <"$dir/err")" -eq 1 ] &&
-        grep -q "requires the 'gc' feature, which w2n does not support$" "$dir/err"; then
+    if gc_refusal "$dir/err"; then
         echo "SKIP: waiting for GC lowering: w2n compile refuses $(basename "$wat"):" \
             "$(cat "$dir/err")"
         exit 77
