@@ -103,7 +103,7 @@ typedef struct gen {
     bool atomics, shared, twin;
     unsigned scratch; /* locals: address i32, two i32, two i64 */
     /* Garbage collection (gen_gc.h): its types, locals and globals. */
-    bool gc;
+    bool gc, gc_full; /* gc_full: array.new_data and GC constant expressions too */
     unsigned gc_first_type, gc_first_local, gc_first_global;
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
@@ -1396,6 +1396,7 @@ static fuzz_gc_gen gc_context(gen *g) {
                          .data_segment = 1,
                          .helper_func = g->nfuncs + g->eh,
                          .table = 1u + g->fref,
+                         .full = g->gc_full,
                          .host = g,
                          .value = gc_value_of,
                          .push_label = gc_push_label,
@@ -1711,6 +1712,10 @@ static void body(gen *g, fuzz_buf *code) {
     push_label(g, LABEL_FUNC);
     g->budget = 20 + (unsigned)fuzz_below(60);
     fuel_check(g);
+    if (g->gc && fuzz_below(2)) {
+        fuzz_gc_gen c = gc_context(g);
+        fuzz_gc_prologue(&c);
+    }
     unsigned n = 1 + (unsigned)fuzz_below(4);
     for (unsigned i = 0; i < n; i++)
         stmt(g, 0);
@@ -1784,6 +1789,7 @@ static void pick_proposals(gen *g, const fuzz_gen_options *o) {
     g->eh = !g->atomics && o->exceptions && fuzz_below(2);
     g->fref = !g->atomics && o->func_refs && fuzz_below(2);
     g->gc = !g->atomics && o->gc && fuzz_below(2);
+    g->gc_full = g->gc && fuzz_below(2);
     if (g->eh)
         pick_tags(g);
     if (g->fref)
@@ -1937,7 +1943,7 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
     if (g.fref) /* a mutable (ref null $t), the target */
         ref_type(&g, true), byte(&g, 0x01), byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
     if (g.gc)
-        fuzz_gc_globals(g.out, g.gc_first_type);
+        fuzz_gc_globals(g.out, g.gc_first_type, g.gc_full);
     section(m, 6, &sec);
     sec.n = 0;
     unsigned nexports = 0;

@@ -160,15 +160,23 @@ void fuzz_gc_local_decls(fuzz_buf *out, unsigned first) {
     fuzz_buf_put_leb(out, 1), byte(out, I32);
 }
 
-void fuzz_gc_globals(fuzz_buf *out, unsigned first) {
-    /* (mut (ref null $base)) = struct.new $base (i32.const K) */
+void fuzz_gc_globals(fuzz_buf *out, unsigned first, bool full) {
+    /* (mut (ref null $base)) = struct.new $base (i32.const K), or null */
     ref_type(out, first, BASE, true), byte(out, 1);
-    byte(out, 0x41), byte(out, (uint8_t)fuzz_below(64));
-    byte(out, 0xFB), byte(out, STRUCT_NEW), fuzz_buf_put_leb(out, first + BASE), byte(out, 0x0B);
-    /* (mut anyref) = ref.i31 (i32.const K) */
+    if (full) {
+        byte(out, 0x41), byte(out, (uint8_t)fuzz_below(64));
+        byte(out, 0xFB), byte(out, STRUCT_NEW), fuzz_buf_put_leb(out, first + BASE);
+    } else {
+        byte(out, 0xD0), heap_index(out, first + BASE);
+    }
+    byte(out, 0x0B);
+    /* (mut anyref) = ref.i31 (i32.const K), or null */
     byte(out, ANYREF), byte(out, 1);
-    byte(out, 0x41), byte(out, (uint8_t)fuzz_below(64));
-    byte(out, 0xFB), byte(out, REF_I31), byte(out, 0x0B);
+    if (full)
+        byte(out, 0x41), byte(out, (uint8_t)fuzz_below(64)), byte(out, 0xFB), byte(out, REF_I31);
+    else
+        byte(out, 0xD0), byte(out, ANYREF);
+    byte(out, 0x0B);
 }
 
 /* ---- references ------------------------------------------------------------------ */
@@ -339,6 +347,10 @@ static bool i32_value(fuzz_gc_gen *c, unsigned depth) {
     case 1: ints(c, depth + 1), op(c, ARRAY_LEN); return true;
     case 2: ints(c, depth + 1), small(c, depth), op_type(c, ARRAY_GET, INTS); return true;
     case 3: /* bytes of the passive segment: out of bounds memory access past it */
+        if (!c->full) {
+            ints(c, depth + 1), op(c, ARRAY_LEN);
+            return true;
+        }
         i32_const(c, (int32_t)fuzz_below(4)), i32_const(c, (int32_t)fuzz_below(6));
         op_type(c, ARRAY_NEW_DATA, BYTES), fuzz_buf_put_leb(c->out, c->data_segment);
         small(c, depth);
@@ -403,6 +415,8 @@ static void alloc_loop(fuzz_gc_gen *c) {
     c->pop_label(c->host);
     byte(c->out, 0x0B);
 }
+
+void fuzz_gc_prologue(fuzz_gc_gen *c) { alloc_loop(c); }
 
 /* Follow base's links while it is a leaf, at most 48 steps (links may make
  * cycles): base ends at the first non-leaf, or where the walk stopped. */

@@ -17,10 +17,11 @@
  * The helper function (after gen.c's) allocates garbage, then a $leaf
  * linked to its argument: a reference live across an allocation in a
  * callee, and one returned.  A table of 4 anyrefs holds references too
- * (a root; index 4 and up are out of bounds).  The locals: (ref null $base), (ref null $ints), anyref, (ref null $refs)
- * and an i32 counter only the allocation loops and list walks use.  The
- * globals: a (ref null $base) made by struct.new and an anyref i31, both
- * mutable (constant expressions of GC).
+ * (a root; index 4 and up are out of bounds).  The locals: (ref null
+ * $base), (ref null $ints), anyref, (ref null $refs) and an i32 counter
+ * only the allocation loops and list walks use.  The globals: a (ref null
+ * $base) made by struct.new and an anyref i31, both mutable (constant
+ * expressions of GC; null in modules not `full`).
  *
  * Every length is small (array lengths below 8, loops below 48 trips), so
  * no module allocates without bound; what traps does so in the spec's
@@ -52,6 +53,9 @@ typedef struct fuzz_gc_gen {
     unsigned data_segment; /* a passive data segment (array.new_data) */
     unsigned helper_func;  /* the helper's function index */
     unsigned table;        /* the anyref table's index */
+    bool full;             /* also array.new_data (and the globals' GC constant
+                              expressions): in half of the modules, so that a
+                              lowering without them still runs the others */
     void *host;            /* gen.c's state, passed to the callbacks */
     /* An i32 or i64 value from gen.c's generator. */
     void (*value)(void *host, uint8_t type, unsigned depth);
@@ -65,7 +69,7 @@ typedef struct fuzz_gc_gen {
  * of them) and the global entries. */
 void fuzz_gc_types(fuzz_buf *out, unsigned first_type);
 void fuzz_gc_local_decls(fuzz_buf *out, unsigned first_type);
-void fuzz_gc_globals(fuzz_buf *out, unsigned first_type);
+void fuzz_gc_globals(fuzz_buf *out, unsigned first_type, bool full);
 /* The helper's entry of the code section, and the anyref table's entry of
  * the table section. */
 void fuzz_gc_helper_body(fuzz_buf *code, unsigned first_type);
@@ -75,5 +79,9 @@ void fuzz_gc_table(fuzz_buf *out);
 bool fuzz_gc_value(fuzz_gc_gen *c, uint8_t t, unsigned depth);
 /* A statement that allocates, stores, casts or walks. */
 void fuzz_gc_stmt(fuzz_gc_gen *c, unsigned depth);
+/* At a function's entry: a list of up to 47 leaves in the $base local (and
+ * garbage arrays beside it), so that every call allocates before anything
+ * traps, and the list is live through the body's calls. */
+void fuzz_gc_prologue(fuzz_gc_gen *c);
 
 #endif
