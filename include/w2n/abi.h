@@ -39,10 +39,8 @@ extern "C" {
 /* Within a major version, minors only append to the metadata (docs/abi.md):
  * a loader reads every minor up to its own.  6.0: the first of ABI 6:
  * garbage collection adds vmctx->gc and vmctx->gc_types, the GC helpers,
- * the traps "out of memory", "null structure reference", "null array
- * reference", "null i31 reference", "out of bounds array access" and
- * "cast failure", and the object and type-descriptor layouts below
- * ("garbage collection"). */
+ * the trap "out of memory" and the object and type-descriptor layouts
+ * below ("garbage collection"). */
 #define W2N_ABI_MINOR 0
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
@@ -111,12 +109,12 @@ typedef enum w2n_trap_code {
                                    module compiled without exceptions) before its entry */
     W2N_TRAP_GC_OUT_OF_MEMORY,    /* "out of memory": a GC allocation past the store's
                                    GC heap limit, after a collection */
-    W2N_TRAP_NULL_STRUCT,         /* "null structure reference" (struct.get/set of null) */
-    W2N_TRAP_NULL_ARRAY,          /* "null array reference" (array.* of null) */
-    W2N_TRAP_NULL_I31,            /* "null i31 reference" (i31.get_s/u of null) */
-    W2N_TRAP_ARRAY_OOB,           /* "out of bounds array access" (index or range past
-                                   the length) */
-    W2N_TRAP_CAST_FAILURE,        /* "cast failure" (ref.cast of a value not of the type) */
+    /* Since ABI 6.1 (GC instructions): */
+    W2N_TRAP_NULL_STRUCT,  /* "null structure reference" (struct.get/set of null) */
+    W2N_TRAP_NULL_ARRAY,   /* "null array reference" (array.* of null) */
+    W2N_TRAP_ARRAY_OOB,    /* "out of bounds array access" */
+    W2N_TRAP_NULL_I31,     /* "null i31 reference" (i31.get_s/u of null) */
+    W2N_TRAP_CAST_FAILURE, /* "cast failure" (ref.cast) */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 
