@@ -14,7 +14,8 @@ What 3.0 scripts add, and how it maps:
   (assert_trap (module instance) T)  -> "assert_uninstantiable"
   (assert_exception ACTION)          -> "assert_exception"
   (either V1 V2 ...)                 -> {"type": "either", "values": [...]}
-  (ref.extern N), (ref.null T), (ref.func), (ref.host N), ref.i31/struct/...
+  (ref.extern N), (ref.null T), (ref.func), (ref.host N), (ref.i31),
+  (ref.struct), (ref.array), (ref.eq), (ref), (ref.null)  -> see value()
 Line numbers are those of the .bin.wast file (kept in the work directory):
 the reference interpreter does not carry the original positions over.
 
@@ -157,6 +158,14 @@ REF_TYPES = {"func": "funcref", "extern": "externref", "exn": "exnref", "any": "
              "noexn": "nullexnref"}
 
 
+# Results that name a kind of reference, not a value (the interpreter's
+# RefTypePat): `(ref)` is any non-null anyref, `(ref.eq)` an i31, struct or
+# array, ...
+NONNULL_FORMS = {"ref": "anyref", "ref.any": "anyref", "ref.eq": "eqref", "ref.i31": "i31ref",
+                 "ref.struct": "structref", "ref.array": "arrayref", "ref.func": "funcref",
+                 "ref.exn": "exnref"}
+
+
 def value(form):
     """One (T.const ...), (ref.* ...) or (either ...) form as wast2json's dict."""
     if not isinstance(form, list) or not form:
@@ -176,17 +185,17 @@ def value(form):
         conv = float_bits if lane[0] == "f" else int_bits
         return {"type": "v128", "lane_type": lane, "value": [conv(lane, x) for x in texts]}
     if head == "ref.null":
-        heap = form[1] if len(form) > 1 else "func"
-        return {"type": REF_TYPES.get(heap, "ref"), "value": "null", "heap": str(heap)}
+        if len(form) < 2:                # any null, whatever its type
+            return {"type": "ref", "value": "null"}
+        return {"type": REF_TYPES.get(form[1], "ref"), "value": "null", "heap": str(form[1])}
     if head == "ref.extern":
         if len(form) < 2:
             return {"type": "externref", "value": "nonnull"}
         return {"type": "externref", "value": str(int(form[1].replace("_", ""), 0))}
-    if head == "ref.func":
-        return {"type": "funcref", "value": "nonnull"}
-    if head in ("ref.host", "ref.i31", "ref.struct", "ref.array", "ref.eq", "ref.any",
-                "ref.exn", "ref"):
-        return {"type": str(head), "value": " ".join(str(x) for x in form[1:]) or "nonnull"}
+    if head == "ref.host":               # the anyref of host value N
+        return {"type": "hostref", "value": str(int(form[1].replace("_", ""), 0))}
+    if head in NONNULL_FORMS and len(form) == 1:
+        return {"type": NONNULL_FORMS[head], "value": "nonnull"}
     raise ScriptError(f"unknown value form {head}")
 
 

@@ -229,9 +229,10 @@ typedef struct action_result {
     uint32_t nresults;
 } action_result;
 
-/* Parse up to `max` arguments; false with msg on a protocol error. */
-static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t *nargs, char *msg,
-                       size_t size) {
+/* Parse up to `max` arguments; false with msg on a protocol error or when
+ * the store cannot make a hostref's handle. */
+static bool parse_args(w2n_store *store, spec_cursor *cur, w2n_value *args, uint32_t max,
+                       uint32_t *nargs, char *msg, size_t size) {
     const char *count = spec_token(cur);
     char *end;
     unsigned long n = count ? strtoul(count, &end, 10) : 0;
@@ -246,7 +247,11 @@ static bool parse_args(spec_cursor *cur, w2n_value *args, uint32_t max, uint32_t
             snprintf(msg, size, "protocol error: argument %u", i);
             return false;
         }
-        args[i] = spec_to_runtime(&v);
+        w2n_error err;
+        if (!spec_arg_to_runtime(store, &v, &args[i], &err)) {
+            snprintf(msg, size, "argument %u: %s", i, err.message);
+            return false;
+        }
     }
     *nargs = (uint32_t)n;
     return true;
@@ -256,7 +261,7 @@ static bool invoke(spec_runner *r, w2n_instance *inst, const char *field, size_t
                    spec_cursor *cur, action_result *res, char *msg, size_t size) {
     w2n_value args[64];
     uint32_t nargs;
-    if (!parse_args(cur, args, 64, &nargs, msg, size))
+    if (!parse_args(r->store, cur, args, 64, &nargs, msg, size))
         return false;
     w2n_extern ext;
     if (w2n_instance_export_n(inst, field, field_len, &ext) != W2N_OK ||
@@ -304,7 +309,9 @@ static bool run_action(spec_runner *r, spec_cursor *cur, action_result *res, cha
             res->results[0] = w2n_global_get(ext.of.global);
             res->nresults = 1;
             res->status = W2N_OK;
-            ran = true;
+            ran = spec_gc_global_value(r->store, &res->results[0]);
+            if (!ran)
+                snprintf(msg, size, "out of memory for a handle");
         } else {
             snprintf(msg, size, "no global export \"%s\"", field);
         }
@@ -362,7 +369,7 @@ static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size
                 snprintf(msg, size, "protocol error: expected value %u", i);
                 return SPEC_FAIL;
             }
-            matched = spec_value_matches(&want, &res.results[i]);
+            matched = spec_value_matches(r->store, &want, &res.results[i]);
             size_t used = strlen(exp);
             if (used)
                 snprintf(exp + used, sizeof exp - used, " or ");
@@ -376,7 +383,7 @@ static spec_outcome cmd_return(spec_runner *r, spec_cursor *cur, char *msg, size
         }
         if (!matched) {
             char got[200];
-            spec_format_value(&res.results[i], got, sizeof got);
+            spec_format_value(r->store, &res.results[i], got, sizeof got);
             snprintf(msg, size, "result %u: got %s, expected %s", i, got, exp);
             return SPEC_FAIL;
         }
@@ -434,7 +441,7 @@ static spec_outcome cmd_action(spec_runner *r, spec_cursor *cur, char *msg, size
     return SPEC_PASS;
 }
 
-spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t size) {
+static spec_outcome exec_verb(spec_runner *r, char *line, char *msg, size_t size) {
     spec_cursor cur = {line};
     const char *verb = spec_token(&cur);
     msg[0] = '\0';
@@ -462,4 +469,13 @@ spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t size
         return cmd_action(r, &cur, msg, size);
     snprintf(msg, size, "protocol error: unknown command %s", verb);
     return SPEC_FAIL;
+}
+
+/* GC handles made for a command's arguments and results (gc_values.c)
+ * are released when it ends. */
+spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t size) {
+    size_t scope = w2n_gc_scope_open(r->store);
+    spec_outcome out = exec_verb(r, line, msg, size);
+    w2n_gc_scope_close(r->store, scope);
+    return out;
 }

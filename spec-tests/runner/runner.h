@@ -9,8 +9,10 @@
  *
  * Files: main.c (arguments, the command loop, module registry),
  * script.c (tokens, strings, values, expectations), values.c (comparison
- * with NaN classes and lane shapes, formatting), spectest_host.c (the
- * "spectest" module), selftest.c (--self-test).
+ * with NaN classes and lane shapes, formatting), gc_values.c (GC
+ * references: handles made for arguments, results judged by what they
+ * name), spectest_host.c (the "spectest" module), selftest.c and
+ * selftest_gc.c (--self-test).
  */
 #ifndef W2N_SPECTEST_RUNNER_H
 #define W2N_SPECTEST_RUNNER_H
@@ -26,8 +28,11 @@ typedef enum spec_pattern {
     SPEC_EXACT = 0,      /* compare bits (or reference identity) */
     SPEC_NAN_CANONICAL,  /* f32/f64: any canonical NaN */
     SPEC_NAN_ARITHMETIC, /* f32/f64: any NaN with the quiet bit set */
-    SPEC_REF_NULL,       /* funcref/externref: null */
-    SPEC_REF_NONNULL     /* funcref: any non-null reference */
+    SPEC_REF_NULL,       /* a null of the type's hierarchy */
+    SPEC_REF_NONNULL,    /* any non-null reference of the type (for GC types: whose
+                            dynamic type is the type or below it: i31ref:nonnull) */
+    SPEC_REF_ANY_NULL,   /* "ref:null", the script's bare (ref.null): null of any type */
+    SPEC_REF_HOST        /* "hostref:N", (ref.host N): the anyref of host value N */
 } spec_pattern;
 
 /* Lane shapes of an expected v128: lanes compare one by one so that a
@@ -77,10 +82,17 @@ bool spec_parse_value(const char *tok, bool expected, spec_value *out);
 /* Encode an externref host value: N becomes a non-null pointer distinct
  * from every other N (ref.extern 0 is not null). */
 void *spec_extern_ref(uint64_t n);
-/* Turn a parsed argument into a runtime value. */
+/* Turn a parsed argument into a runtime value (not a hostref: see
+ * spec_arg_to_runtime). */
 w2n_value spec_to_runtime(const spec_value *v);
-/* Does the actual result match the expected pattern? */
-bool spec_value_matches(const spec_value *expected, const w2n_value *actual);
+/* Any parsed argument, hostrefs included (they become handles the caller
+ * releases with the store's current GC scope); false with *err when the
+ * store cannot make one. */
+bool spec_arg_to_runtime(w2n_store *store, const spec_value *v, w2n_value *out, w2n_error *err);
+/* Does the actual result match the expected pattern?  `store` (the one
+ * that made the result) is needed only for GC references and may be NULL
+ * otherwise. */
+bool spec_value_matches(w2n_store *store, const spec_value *expected, const w2n_value *actual);
 bool spec_f32_is_canonical_nan(uint32_t bits);
 bool spec_f32_is_arithmetic_nan(uint32_t bits);
 bool spec_f64_is_canonical_nan(uint64_t bits);
@@ -89,10 +101,26 @@ bool spec_f64_is_arithmetic_nan(uint64_t bits);
  * expected text is a prefix of the actual one (as the reference interpreter
  * matches), or the actual text is a whole-word prefix of the expected one. */
 bool spec_message_matches(const char *expected, const char *actual);
-/* Write "type:payload" for a runtime value (results in failure messages). */
-void spec_format_value(const w2n_value *v, char *buf, size_t size);
+/* Write "type:payload" for a runtime value (results in failure messages);
+ * `store` as for spec_value_matches. */
+void spec_format_value(w2n_store *store, const w2n_value *v, char *buf, size_t size);
 /* Write an expected value in the same syntax as the script. */
 void spec_format_expected(const spec_value *v, char *buf, size_t size);
+
+/* ---- gc_values.c: references of the `any` hierarchy ------------------------- */
+
+/* Is t a type whose values may be GC handles: the any hierarchy, or a
+ * concrete type (the runtime's concrete types do not say their hierarchy;
+ * a script that expects a GC value of one says it for them). */
+bool spec_gc_may_hold(w2n_valtype t);
+/* An expected value of the any hierarchy (or ref:null) against a result. */
+bool spec_gc_value_matches(w2n_store *store, const spec_value *e, const w2n_value *a);
+/* "i31ref:2a", "structref:nonnull", "hostref:3", "anyref:null" for a result
+ * of the any hierarchy. */
+void spec_gc_format_value(w2n_store *store, const w2n_value *v, char *buf, size_t size);
+/* A global's value as w2n_global_get gives it (a GC reference as its raw
+ * word) turned into what w2n_func_call gives (a handle); false on NOMEM. */
+bool spec_gc_global_value(w2n_store *store, w2n_value *v);
 
 /* ---- spectest_host.c ------------------------------------------------------ */
 
@@ -138,5 +166,11 @@ spec_outcome spec_runner_exec(spec_runner *r, char *line, char *msg, size_t msg_
 /* Check parsing and comparison; prints failures to stderr, returns the
  * number of failed checks. */
 int spec_self_test(void);
+/* Count and report a failed check (selftest.c keeps the count). */
+void spec_self_check(bool ok, const char *file, int line, const char *what);
+#define SPEC_CHECK(cond) spec_self_check((cond), __FILE__, __LINE__, #cond)
+/* selftest_gc.c: the same for GC values, against objects the runtime's C
+ * API makes; failures go to spec_self_check. */
+void spec_self_test_gc(void);
 
 #endif

@@ -9,8 +9,10 @@
  *     v128:i16:1,2,3,4,5,6,7,8       (lanes in hex, lane 0 first)
  *     v128:f32:nan:arithmetic,0,0,3f800000
  *     funcref:null  externref:null  externref:2a  funcref:nonnull
- * NaN classes, per-lane NaN classes and funcref:nonnull are allowed only in
- * expected values.  Every parser rejects what it does not fully consume.
+ *     anyref:null  nullref:null  i31ref:nonnull  structref:nonnull
+ *     hostref:2  (the anyref of host value 2)  ref:null  (null of any type)
+ * NaN classes, per-lane NaN classes, TYPE:nonnull and ref:null are allowed
+ * only in expected values.  Every parser rejects what it does not fully consume.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -155,25 +157,44 @@ static bool parse_v128(const char *payload, bool expected, spec_value *out) {
     return *p == '\0';
 }
 
+/* The bottom types (nullref, nullfuncref, ...) have no non-null value. */
+static bool is_bottom_type(w2n_valtype t) {
+    return t == W2N_NULLREF || t == W2N_NULLFUNCREF || t == W2N_NULLEXTERNREF ||
+           t == W2N_NULLEXNREF;
+}
+
 static bool parse_ref(const char *payload, bool expected, spec_value *out) {
     if (!strcmp(payload, "null")) {
         out->pattern = SPEC_REF_NULL;
         return true;
     }
-    if (expected && !strcmp(payload, "nonnull")) {
+    if (!strcmp(payload, "nonnull")) {
+        /* A script cannot name a function, an exception or a GC object; it
+         * can only ask for "some function", "some struct", ... */
         out->pattern = SPEC_REF_NONNULL;
-        return true;
+        return expected && !is_bottom_type(out->type);
     }
-    if (out->type == W2N_FUNCREF || out->type == W2N_EXNREF) {
-        /* A script cannot name a function or an exception; it can only ask
-         * for "some function" or "some exception". */
-        if (!expected || strcmp(payload, "nonnull"))
-            return false;
-        out->pattern = SPEC_REF_NONNULL;
-        return true;
-    }
+    if (out->type != W2N_EXTERNREF) /* only host values have numbers */
+        return false;
     out->pattern = SPEC_EXACT;
     return parse_hex_all(payload, 16, &out->bits);
+}
+
+/* The two forms that are not "type:payload" of one value type:
+ * "hostref:N" (the anyref of host value N, as argument or result) and
+ * "ref:null" (a null of any type, expected only).  -1: neither. */
+static int parse_untyped_ref(const char *tok, bool expected, spec_value *out) {
+    if (!strncmp(tok, "hostref:", 8)) {
+        out->type = W2N_ANYREF;
+        out->pattern = SPEC_REF_HOST;
+        return parse_hex_all(tok + 8, 8, &out->bits);
+    }
+    if (!strcmp(tok, "ref:null")) {
+        out->type = W2N_ANYREF;
+        out->pattern = SPEC_REF_ANY_NULL;
+        return expected;
+    }
+    return -1;
 }
 
 bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
@@ -190,8 +211,20 @@ bool spec_parse_value(const char *tok, bool expected, spec_value *out) {
         {"funcref", W2N_FUNCREF, 0},
         {"externref", W2N_EXTERNREF, 0},
         {"exnref", W2N_EXNREF, 0},
+        {"anyref", W2N_ANYREF, 0},
+        {"eqref", W2N_EQREF, 0},
+        {"i31ref", W2N_I31REF, 0},
+        {"structref", W2N_STRUCTREF, 0},
+        {"arrayref", W2N_ARRAYREF, 0},
+        {"nullref", W2N_NULLREF, 0},
+        {"nullfuncref", W2N_NULLFUNCREF, 0},
+        {"nullexternref", W2N_NULLEXTERNREF, 0},
+        {"nullexnref", W2N_NULLEXNREF, 0},
     };
     memset(out, 0, sizeof *out);
+    int untyped = parse_untyped_ref(tok, expected, out);
+    if (untyped >= 0)
+        return untyped;
     const char *colon = strchr(tok, ':');
     if (!colon)
         return false;

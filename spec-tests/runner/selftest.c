@@ -12,13 +12,14 @@
 
 static int failures;
 
-#define CHECK(cond)                                                               \
-    do {                                                                          \
-        if (!(cond)) {                                                            \
-            fprintf(stderr, "self-test: %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-            failures++;                                                           \
-        }                                                                         \
-    } while (0)
+void spec_self_check(bool ok, const char *file, int line, const char *what) {
+    if (!ok) {
+        fprintf(stderr, "self-test: %s:%d: %s\n", file, line, what);
+        failures++;
+    }
+}
+
+#define CHECK(cond) SPEC_CHECK(cond)
 
 static bool string_is(const char *tok, const char *want, size_t want_len) {
     char *s;
@@ -89,50 +90,50 @@ static void test_matching(void) {
     spec_value e;
     w2n_value a;
     CHECK(spec_parse_value("f32:nan:canonical", true, &e));
-    CHECK(spec_value_matches(&e, (a = raw_f32(0xffc00000u), &a)));
-    CHECK(!spec_value_matches(&e, (a = raw_f32(0x7fc00001u), &a)));
+    CHECK(spec_value_matches(NULL, &e, (a = raw_f32(0xffc00000u), &a)));
+    CHECK(!spec_value_matches(NULL, &e, (a = raw_f32(0x7fc00001u), &a)));
     CHECK(spec_parse_value("f32:80000000", true, &e));
-    CHECK(spec_value_matches(&e, (a = w2n_f32(-0.0f), &a)));
-    CHECK(!spec_value_matches(&e, (a = w2n_f32(0.0f), &a)));
+    CHECK(spec_value_matches(NULL, &e, (a = w2n_f32(-0.0f), &a)));
+    CHECK(!spec_value_matches(NULL, &e, (a = w2n_f32(0.0f), &a)));
     CHECK(spec_parse_value("f64:nan:arithmetic", true, &e));
-    CHECK(!spec_value_matches(&e, (a = w2n_f64(1.0), &a)));
-    CHECK(!spec_value_matches(&e, (a = w2n_i64(-1), &a))); /* type differs */
+    CHECK(!spec_value_matches(NULL, &e, (a = w2n_f64(1.0), &a)));
+    CHECK(!spec_value_matches(NULL, &e, (a = w2n_i64(-1), &a))); /* type differs */
     CHECK(spec_parse_value("i32:ffffffff", true, &e));
-    CHECK(spec_value_matches(&e, (a = w2n_i32(-1), &a)));
-    CHECK(!spec_value_matches(&e, (a = w2n_i64(0xffffffff), &a)));
+    CHECK(spec_value_matches(NULL, &e, (a = w2n_i32(-1), &a)));
+    CHECK(!spec_value_matches(NULL, &e, (a = w2n_i64(0xffffffff), &a)));
     CHECK(spec_parse_value("i64:8000000000000000", true, &e));
-    CHECK(spec_value_matches(&e, (a = w2n_i64(INT64_MIN), &a)));
+    CHECK(spec_value_matches(NULL, &e, (a = w2n_i64(INT64_MIN), &a)));
 }
 
 static void test_refs(void) {
     spec_value e;
     w2n_value a = {W2N_EXTERNREF, {.ref = NULL}};
-    CHECK(spec_parse_value("externref:null", true, &e) && spec_value_matches(&e, &a));
+    CHECK(spec_parse_value("externref:null", true, &e) && spec_value_matches(NULL, &e, &a));
     CHECK(spec_parse_value("externref:0", false, &e));
     a = spec_to_runtime(&e);
     CHECK(a.type == W2N_EXTERNREF && a.of.ref != NULL); /* ref.extern 0 is not null */
-    CHECK(spec_value_matches(&e, &a));
-    CHECK(spec_parse_value("externref:1", true, &e) && !spec_value_matches(&e, &a));
+    CHECK(spec_value_matches(NULL, &e, &a));
+    CHECK(spec_parse_value("externref:1", true, &e) && !spec_value_matches(NULL, &e, &a));
     CHECK(!spec_parse_value("funcref:nonnull", false, &e));
     CHECK(spec_parse_value("funcref:nonnull", true, &e));
     w2n_func f;
     a.type = W2N_FUNCREF;
     a.of.ref = &f;
-    CHECK(spec_value_matches(&e, &a));
-    CHECK(spec_parse_value("funcref:null", true, &e) && !spec_value_matches(&e, &a));
+    CHECK(spec_value_matches(NULL, &e, &a));
+    CHECK(spec_parse_value("funcref:null", true, &e) && !spec_value_matches(NULL, &e, &a));
     a.type = W2N_EXTERNREF;
-    CHECK(!spec_value_matches(&e, &a)); /* funcref vs externref */
+    CHECK(!spec_value_matches(NULL, &e, &a)); /* funcref vs externref */
     /* Typed results compare as their hierarchy: (ref $t), (ref extern). */
     CHECK(spec_parse_value("funcref:nonnull", true, &e));
     a.type = w2n_valtype_ref(w2n_heaptype_concrete(3), false);
     a.of.ref = &f;
-    CHECK(spec_value_matches(&e, &a));
+    CHECK(spec_value_matches(NULL, &e, &a));
     CHECK(spec_parse_value("externref:1", true, &e));
     a = spec_to_runtime(&e);
     a.type = w2n_valtype_ref(W2N_EXTERNREF, false);
-    CHECK(spec_value_matches(&e, &a));
+    CHECK(spec_value_matches(NULL, &e, &a));
     a.type = w2n_valtype_ref(w2n_heaptype_concrete(3), false);
-    CHECK(!spec_value_matches(&e, &a));
+    CHECK(!spec_value_matches(NULL, &e, &a));
 }
 
 static void test_v128(void) {
@@ -142,7 +143,7 @@ static void test_v128(void) {
     CHECK(!memcmp(e.v128, want, 16));
     w2n_value a = spec_to_runtime(&e);
     CHECK(a.type == W2N_V128 && !memcmp(a.of.v128, want, 16));
-    CHECK(spec_value_matches(&e, &a));
+    CHECK(spec_value_matches(NULL, &e, &a));
     CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7", false, &e));     /* lanes missing */
     CHECK(!spec_parse_value("v128:i16:1,2,3,4,5,6,7,8,9", false, &e)); /* extra lane */
     CHECK(!spec_parse_value("v128:i8:100,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0", false, &e));
@@ -156,14 +157,14 @@ static void test_v128(void) {
     CHECK(spec_parse_value("v128:i32:ffc00000,7fc00001,0,3f800000", false, &arg));
     a = spec_to_runtime(&arg);
     CHECK(spec_parse_value("v128:f32:nan:canonical,nan:arithmetic,0,3f800000", true, &e) &&
-          spec_value_matches(&e, &a));
+          spec_value_matches(NULL, &e, &a));
     CHECK(spec_parse_value("v128:f32:nan:canonical,nan:canonical,0,3f800000", true, &e) &&
-          !spec_value_matches(&e, &a)); /* lane 1 is not canonical */
+          !spec_value_matches(NULL, &e, &a)); /* lane 1 is not canonical */
     CHECK(spec_parse_value("v128:f32:nan:canonical,nan:arithmetic,80000000,3f800000", true, &e) &&
-          !spec_value_matches(&e, &a)); /* -0 is not +0 */
+          !spec_value_matches(NULL, &e, &a)); /* -0 is not +0 */
     /* An integer shape compares bits, whatever shape the result is printed in. */
     CHECK(spec_parse_value("v128:i8:0,0,c0,ff,1,0,c0,7f,0,0,0,0,0,0,80,3f", true, &e) &&
-          spec_value_matches(&e, &a));
+          spec_value_matches(NULL, &e, &a));
 }
 
 static void test_format(void) {
@@ -186,7 +187,7 @@ static void test_format(void) {
         CHECK(!strcmp(buf, cases[i]));
     }
     w2n_value a = w2n_i32(-1);
-    spec_format_value(&a, buf, sizeof buf);
+    spec_format_value(NULL, &a, buf, sizeof buf);
     CHECK(!strcmp(buf, "i32:ffffffff"));
 }
 
@@ -211,5 +212,6 @@ int spec_self_test(void) {
     test_v128();
     test_format();
     test_messages();
+    spec_self_test_gc();
     return failures;
 }

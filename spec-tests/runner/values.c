@@ -100,7 +100,25 @@ static w2n_valtype family(w2n_valtype t) {
     return w2n_valtype_is_ref(t) ? w2n_heaptype_top(w2n_valtype_heap_type(t)) : t;
 }
 
-bool spec_value_matches(const spec_value *e, const w2n_value *a) {
+bool spec_arg_to_runtime(w2n_store *store, const spec_value *v, w2n_value *out, w2n_error *err) {
+    if (v->pattern != SPEC_REF_HOST) {
+        *out = spec_to_runtime(v);
+        return true;
+    }
+    /* The host value, internalised as any.convert_extern would: the
+     * round trip through extern.convert_any gives back spec_extern_ref(N). */
+    w2n_gc_ref *ref = NULL;
+    out->type = W2N_ANYREF;
+    out->of.ref = NULL;
+    if (w2n_gc_any_from_extern(store, spec_extern_ref(v->bits), &ref, err) != W2N_OK)
+        return false;
+    out->of.ref = ref;
+    return true;
+}
+
+bool spec_value_matches(w2n_store *store, const spec_value *e, const w2n_value *a) {
+    if (e->pattern == SPEC_REF_ANY_NULL || family(e->type) == W2N_ANYREF)
+        return spec_gc_value_matches(store, e, a);
     if (family(e->type) != family(a->type))
         return false;
     switch (e->type) {
@@ -154,7 +172,7 @@ static void format_lanes(const uint8_t *v128, spec_shape shape, const uint8_t *p
     }
 }
 
-void spec_format_value(const w2n_value *v, char *buf, size_t size) {
+void spec_format_value(w2n_store *store, const w2n_value *v, char *buf, size_t size) {
     switch (family(v->type)) {
     case W2N_I32:
     case W2N_F32: {
@@ -181,6 +199,7 @@ void spec_format_value(const w2n_value *v, char *buf, size_t size) {
         else
             snprintf(buf, size, "externref:null");
         break;
+    case W2N_ANYREF: spec_gc_format_value(store, v, buf, size); break;
     default: snprintf(buf, size, "type-%s", w2n_valtype_name(v->type)); break;
     }
 }
@@ -194,6 +213,14 @@ void spec_format_expected(const spec_value *v, char *buf, size_t size) {
         format_lanes(v->v128, v->shape, v->lane_pattern, buf, size);
         return;
     }
+    if (v->pattern == SPEC_REF_ANY_NULL) {
+        snprintf(buf, size, "ref:null");
+        return;
+    }
+    if (v->pattern == SPEC_REF_HOST) {
+        snprintf(buf, size, "hostref:%" PRIx64, v->bits);
+        return;
+    }
     if (w2n_valtype_is_ref(v->type)) {
         if (v->pattern == SPEC_REF_NULL || v->pattern == SPEC_REF_NONNULL) {
             snprintf(buf, size, "%s:%s", w2n_valtype_name(v->type),
@@ -202,5 +229,5 @@ void spec_format_expected(const spec_value *v, char *buf, size_t size) {
         }
     }
     w2n_value rt = spec_to_runtime(v);
-    spec_format_value(&rt, buf, size);
+    spec_format_value(NULL, &rt, buf, size);
 }

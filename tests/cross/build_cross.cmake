@@ -1,5 +1,5 @@
 # build_cross.cmake — configure and build a cross tree of the runtime,
-# w2n-run and w2n-spectest (the cross.build.TARGET test fixture):
+# w2n-run, w2n-spectest and w2n-gc-run (the cross.build.TARGET test fixture):
 #   cmake -DSRC=repo -DBIN=dir -DTOOLCHAIN=cmake/toolchain-T.cmake -P build_cross.cmake
 foreach(v SRC BIN TOOLCHAIN)
   if(NOT DEFINED ${v})

@@ -4,7 +4,7 @@
  *
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
- *                  [--wasm3] [--exceptions] [--func-refs] [--atomics]
+ *                  [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc]
  *                  [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
  *                  [--require OUTCOME]...
@@ -33,6 +33,16 @@
  * by wasm-interp --enable-threads in a twin module (gen.h) that does what
  * wabt lacks (saved beside a mismatch as mismatch-NNNNNNN.wabt.wasm;
  * replay with --wabt-twin).
+ *
+ * --gc adds GC types, allocation, field and element access, casts and
+ * i31s (gen_gc.h), run by the reference interpreter.  While w2n compile
+ * refuses GC modules with its feature error ("requires the 'gc' feature"),
+ * such a module is judged on validity: w2n's validator must accept it and
+ * the reference interpreter must run it (the run comparison starts by
+ * itself once compile accepts GC).  Every other module then runs with a
+ * GC heap of 1 KiB, so that collections move objects under the compiled
+ * code; a run that traps "out of memory" only there is redone with the
+ * default heap.
  *
  * With --cross TRIPLE:RUNNER (e.g. "aarch64:qemu-aarch64 -L
  * /usr/aarch64-linux-gnu build-aarch64/tools/w2n-run"), every Nth module
@@ -147,12 +157,27 @@ static void exception_text(char *buf, size_t size, const w2n_exception *exn) {
 
 /* Summed over every module compiled, to show that fast loop versions ran. */
 static w2n_compile_stats loop_totals;
+/* Summed over every store, to show that the collector ran (--gc). */
+static unsigned long long gc_collections;
+
+/* --gc, and the features to compile with: the defaults, and GC once w2n
+ * implements it (it is opt-in then, --wasm-features=+gc). */
+static bool gc;
+static w2n_features compile_features(void) {
+    w2n_features f = w2n_features_default();
+    if (gc && w2n_feature_implemented(W2N_FEATURE_GC))
+        f |= W2N_FEATURE_BIT(W2N_FEATURE_GC);
+    return f;
+}
 
 /* Compile, instantiate and call every export in order. */
+/* Compile, instantiate and call every export in order; `max_gc_heap` (0:
+ * the default) bounds the store's GC heap. */
 static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
-                    bool interruptible, bool fuel, run *r) {
+                    bool interruptible, bool fuel, uint64_t max_gc_heap, run *r) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
+    opts.wasm_features = compile_features();
     opts.opt_level = opt;
     opts.bounds = bounds;
     opts.interruptible = interruptible; /* the checks must not change results */
@@ -177,7 +202,9 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
         snprintf(r->why, sizeof r->why, "load: %.200s", err.message);
         goto fail;
     }
-    store = w2n_store_new(NULL);
+    w2n_store_options store_opts = {0};
+    store_opts.limits.max_gc_heap = max_gc_heap;
+    store = w2n_store_new(&store_opts);
     linker = store ? w2n_linker_new(store) : NULL;
     if (!linker) {
         snprintf(r->why, sizeof r->why, "out of memory");
@@ -221,8 +248,12 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
 fail:
     if (linker)
         w2n_linker_free(linker);
-    if (store)
+    if (store) {
+        w2n_gc_stats gc;
+        w2n_gc_get_stats(store, &gc);
+        gc_collections += gc.collections;
         w2n_store_free(store);
+    }
     if (o)
         w2n_object_free(o);
     free(obj);
@@ -313,6 +344,47 @@ static bool dead_load_case(const outcome *w, const outcome *ref) {
 }
 
 /* Print where they differ; true when they agree. */
+/* ---- GC before the lowering (--gc) ------------------------------------------------ */
+
+/* The GC heap of every other --gc module: 1 KiB, so that most modules
+ * that allocate collect. */
+#define GC_TINY_HEAP 1024
+
+/* Did w2n trap "out of memory" (the tiny heap's limit) where the oracle
+ * did not?  The run is then redone with the default heap. */
+static bool out_of_memory_only_here(const run *w, const run *ref) {
+    for (size_t i = 0; i < w->n; i++)
+        if (!strcmp(w->o[i].text, "trap:out of memory") &&
+            (i >= ref->n || strcmp(ref->o[i].text, w->o[i].text)))
+            return true;
+    return false;
+}
+
+/* Did w2n compile refuse the module only because it uses GC, or a part of
+ * GC it does not compile yet? */
+static bool gc_waiting(const run *w) {
+    return w->failed && (strstr(w->why, "requires the 'gc' feature, which w2n does not support") ||
+                         strstr(w->why, "w2n does not support it yet (issue 17)"));
+}
+
+/* Until w2n compiles GC: w2n's validator and the reference interpreter
+ * must both take the module (every generated module is valid). */
+static bool gc_valid_in_both(const uint8_t *wasm, size_t n, const run *ref, const char *label) {
+    w2n_error err;
+    if (w2n_validate(wasm, n, &err) != W2N_OK) {
+        fprintf(stderr, PROG ": %s: w2n validate rejects a GC module: %s\n", label, err.message);
+        return false;
+    }
+    if (ref->failed) {
+        fprintf(stderr,
+                PROG ": %s: the reference interpreter cannot run a GC module w2n "
+                     "validates: %s\n",
+                label, ref->why);
+        return false;
+    }
+    return true;
+}
+
 static bool compare(const run *w, const run *ref, const char *oracle, const char *label) {
     if (w->failed || ref->failed) {
         if (w->failed && ref->failed)
@@ -401,6 +473,7 @@ static bool run_cross(const cross_target *t, const uint8_t *wasm, size_t n, int 
         return true;
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
+    opts.wasm_features = compile_features();
     opts.target = t->triple;
     opts.opt_level = opt;
     opts.bounds = bounds;
@@ -451,7 +524,7 @@ static double now(void) {
 static void usage(FILE *out) {
     fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
                  "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-                 "       [--wasm3] [--exceptions] [--func-refs] [--atomics]\n"
+                 "       [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc]\n"
                  "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
                  "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
                  "       [--verbose] [FILE.wasm...]\n");
@@ -494,6 +567,8 @@ int main(int argc, char **argv) {
             exceptions = true;
         else if (!strcmp(a, "--func-refs"))
             func_refs = true;
+        else if (!strcmp(a, "--gc"))
+            gc = true;
         else if (!strcmp(a, "--atomics"))
             atomics = true;
         else if (!strcmp(a, "--wabt-twin") && has_arg) {
@@ -568,10 +643,11 @@ int main(int argc, char **argv) {
                               .extended_const = wasm3,
                               .exceptions = exceptions,
                               .func_refs = func_refs,
-                              .atomics = atomics};
+                              .atomics = atomics,
+                              .gc = gc};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
-    unsigned long long cross_runs = 0, spec_runs = 0;
+    unsigned long long cross_runs = 0, spec_runs = 0, gc_validated = 0, gc_oom_reruns = 0;
     double start = now();
     static run w, ref;
     for (; it < iterations && !stop_requested; it++) {
@@ -591,7 +667,10 @@ int main(int argc, char **argv) {
                                                    : W2N_BOUNDS_GUARD;
         alarm(60); /* a hang in w2n is a failure too (SIGALRM ends us) */
         bool interruptible = it % 4 == 1, fuel = it % 5 == 3;
-        run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, &w);
+        /* With --gc, every other module gets a tiny GC heap, so that the
+         * collector runs (and moves objects) under the code's feet. */
+        uint64_t gc_heap = gc && it % 2 ? GC_TINY_HEAP : 0;
+        run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, gc_heap, &w);
         alarm(0);
         /* The reference interpreter for what wabt cannot run. */
         bool spec = !use_wabt || (use_spec && !files.n && fuzz_gen_used_wasm3());
@@ -615,19 +694,33 @@ int main(int argc, char **argv) {
         snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s%s)", it, opt,
                  w2n_bounds_mode_name(bounds), interruptible ? ", interruptible" : "",
                  fuel ? ", fuel" : "");
-        if (w.failed && ref.failed)
+        bool waiting = gc_waiting(&w);
+        if (gc_heap && out_of_memory_only_here(&w, &ref)) {
+            /* The tiny heap's limit, not a difference: again with the default. */
+            gc_oom_reruns++;
+            run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, 0, &w);
+        }
+        if (w.failed && ref.failed && !waiting)
             refused++;
-        for (size_t i = 0; i < w.n; i++) {
+        /* The outcomes: w2n's, or the interpreter's while w2n waits for GC. */
+        const run *seen = waiting ? &ref : &w;
+        for (size_t i = 0; i < seen->n; i++) {
             exports++;
-            traps += !strncmp(w.o[i].text, "trap:", 5);
+            traps += !strncmp(seen->o[i].text, "trap:", 5);
             for (size_t k = 0; k < nrequired; k++)
-                reached[k] |= !strncmp(w.o[i].text, required[k], strlen(required[k]));
+                reached[k] |= !strncmp(seen->o[i].text, required[k], strlen(required[k]));
         }
         if (verbose)
-            for (size_t i = 0; i < w.n; i++)
-                printf("%llu %s() => %s\n", it, w.o[i].name, w.o[i].text);
-        bool same = compare(&w, &ref, spec ? "the reference interpreter" : "wasm-interp", label);
-        if (same && ncross && cross_every && it % cross_every == 0) {
+            for (size_t i = 0; i < seen->n; i++)
+                printf("%llu %s() => %s\n", it, seen->o[i].name, seen->o[i].text);
+        bool same;
+        if (waiting) {
+            gc_validated++;
+            same = gc_valid_in_both(m.b, m.n, &ref, label);
+        } else {
+            same = compare(&w, &ref, spec ? "the reference interpreter" : "wasm-interp", label);
+        }
+        if (same && !waiting && ncross && cross_every && it % cross_every == 0) {
             for (size_t k = 0; k < ncross; k++) {
                 cross_runs++;
                 same = run_cross(&cross[k], m.b, m.n, opt, bounds, &w, label) && same;
@@ -658,6 +751,13 @@ int main(int argc, char **argv) {
            traps);
     if (use_spec)
         printf("; %llu against the reference interpreter", spec_runs);
+    if (gc_validated)
+        printf("; %llu GC modules valid for w2n and the interpreter (runs compared once w2n "
+               "compiles GC: waiting for GC lowering)",
+               gc_validated);
+    if (gc)
+        printf("; %llu collections, %llu runs redone with the default GC heap", gc_collections,
+               gc_oom_reruns);
     if (tolerate_dead_loads)
         printf("; %llu tolerated dead-load mismatches", dead_load_mismatches);
     if (ncross)

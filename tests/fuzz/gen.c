@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "gen.h"
+#include "gen_gc.h"
 
 enum {
     I32 = 0x7F,
@@ -101,6 +102,9 @@ typedef struct gen {
      * wabt instead (see atomic_twin_check). */
     bool atomics, shared, twin;
     unsigned scratch; /* locals: address i32, two i32, two i64 */
+    /* Garbage collection (gen_gc.h): its types, locals and globals. */
+    bool gc, gc_full; /* gc_full: array.new_data and GC constant expressions too */
+    unsigned gc_first_type, gc_first_local, gc_first_global;
     uint8_t locals[MAX_LOCALS];
     unsigned nlocals;
     uint8_t labels[MAX_LABELS];
@@ -698,7 +702,7 @@ static void value(gen *g, uint8_t t, unsigned depth) {
     g->budget--;
     int j;
     /* The same draws as before the proposals below, when they are off. */
-    switch (fuzz_below(g->eh || g->fref || g->atomics ? 18 : 16)) {
+    switch (fuzz_below(g->eh || g->fref || g->atomics || g->gc ? 18 : 16)) {
     case 16:
     case 17:
         if (feature_value(g, t, depth))
@@ -855,7 +859,7 @@ static void stmt(gen *g, unsigned depth) {
     g->budget--;
     int j;
     /* the same draws as before tail calls and the proposals below */
-    switch (fuzz_below(g->eh || g->fref || g->atomics ? 19 : g->tail ? 16 : 15)) {
+    switch (fuzz_below(g->eh || g->fref || g->atomics || g->gc ? 19 : g->tail ? 16 : 15)) {
     case 16:
     case 17:
     case 18:
@@ -1378,7 +1382,32 @@ static bool atomic_stmt(gen *g, unsigned depth) {
 
 /* ---- the proposals' share of values and statements ------------------------------------ */
 
+/* ---- garbage collection (gen_gc.c) ------------------------------------------------- */
+
+static void gc_value_of(void *host, uint8_t t, unsigned depth) { value(host, t, depth); }
+static void gc_push_label(void *host) { push_label(host, LABEL_MULTI); }
+static void gc_pop_label(void *host) { ((gen *)host)->nlabels--; }
+
+static fuzz_gc_gen gc_context(gen *g) {
+    return (fuzz_gc_gen){.out = g->out,
+                         .first_type = g->gc_first_type,
+                         .first_local = g->gc_first_local,
+                         .first_global = g->gc_first_global,
+                         .data_segment = 1,
+                         .helper_func = g->nfuncs + g->eh,
+                         .table = 1u + g->fref,
+                         .full = g->gc_full,
+                         .host = g,
+                         .value = gc_value_of,
+                         .push_label = gc_push_label,
+                         .pop_label = gc_pop_label};
+}
+
 static bool feature_value(gen *g, uint8_t t, unsigned depth) {
+    if (g->gc && fuzz_below(2)) {
+        fuzz_gc_gen c = gc_context(g);
+        return fuzz_gc_value(&c, t, depth);
+    }
     switch (fuzz_below(3)) {
     case 0:
         if (g->eh)
@@ -1400,6 +1429,11 @@ static bool feature_value(gen *g, uint8_t t, unsigned depth) {
 }
 
 static bool feature_stmt(gen *g, unsigned depth) {
+    if (g->gc && fuzz_below(2)) {
+        fuzz_gc_gen c = gc_context(g);
+        fuzz_gc_stmt(&c, depth);
+        return true;
+    }
     switch (fuzz_below(3)) {
     case 0: return g->eh && eh_stmt(g, depth);
     case 1: return g->fref && fref_stmt(g, depth);
@@ -1651,7 +1685,7 @@ static void body(gen *g, fuzz_buf *code) {
     for (unsigned i = 0; i < s->nparams; i++)
         g->locals[g->nlocals++] = s->params[i];
     unsigned extra = (unsigned)fuzz_below(5);
-    uleb(g, extra + 1 + g->eh + g->fref + 2u * g->atomics);
+    uleb(g, extra + 1 + g->eh + g->fref + 2u * g->atomics + (g->gc ? FUZZ_GC_LOCAL_GROUPS : 0));
     for (unsigned i = 0; i < extra; i++) {
         uint8_t t = random_numtype();
         uleb(g, 1), byte(g, t);
@@ -1666,6 +1700,11 @@ static void body(gen *g, fuzz_buf *code) {
         uleb(g, 1), byte(g, EXNREF), g->exn_local = next++;
     if (g->fref)
         uleb(g, 1), ref_type(g, true), g->ref_local = next++;
+    if (g->gc) {
+        fuzz_gc_local_decls(g->out, g->gc_first_type);
+        g->gc_first_local = next;
+        next += FUZZ_GC_LOCALS;
+    }
     if (g->atomics)
         uleb(g, 3), byte(g, I32), uleb(g, 2), byte(g, I64), g->scratch = next;
     g->loop_depth = 0;
@@ -1673,6 +1712,10 @@ static void body(gen *g, fuzz_buf *code) {
     push_label(g, LABEL_FUNC);
     g->budget = 20 + (unsigned)fuzz_below(60);
     fuel_check(g);
+    if (g->gc && fuzz_below(2)) {
+        fuzz_gc_gen c = gc_context(g);
+        fuzz_gc_prologue(&c);
+    }
     unsigned n = 1 + (unsigned)fuzz_below(4);
     for (unsigned i = 0; i < n; i++)
         stmt(g, 0);
@@ -1745,6 +1788,8 @@ static void pick_proposals(gen *g, const fuzz_gen_options *o) {
     g->atomics = o->atomics && fuzz_below(2);
     g->eh = !g->atomics && o->exceptions && fuzz_below(2);
     g->fref = !g->atomics && o->func_refs && fuzz_below(2);
+    g->gc = !g->atomics && o->gc && fuzz_below(2);
+    g->gc_full = g->gc && fuzz_below(2);
     if (g->eh)
         pick_tags(g);
     if (g->fref)
@@ -1755,7 +1800,7 @@ static void pick_proposals(gen *g, const fuzz_gen_options *o) {
         g->mem64[0] = g->wide_counters = g->tail = g->ext_const = false;
         used_wasm3 = false;
     }
-    used_wasm3 |= g->eh || g->fref;
+    used_wasm3 |= g->eh || g->fref || g->gc;
     used_atomics = g->atomics;
 }
 
@@ -1773,10 +1818,12 @@ static void extra_types(gen *g) {
         byte(g, 0x60), uleb(g, 1), byte(g, EXNREF), uleb(g, 0);
     if (g->atomics)
         byte(g, 0x60), uleb(g, 0), uleb(g, 0);
+    if (g->gc)
+        fuzz_gc_types(g->out, g->gc_first_type);
 }
 
 static unsigned extra_type_count(const gen *g) {
-    return (g->eh ? 3 * g->ntags + 1 : 0) + g->atomics;
+    return (g->eh ? 3 * g->ntags + 1 : 0) + g->atomics + (g->gc ? FUZZ_GC_TYPES : 0);
 }
 
 /* The fuel in global 0.  Less with exceptions or typed references: call_ref
@@ -1786,7 +1833,7 @@ static unsigned extra_type_count(const gen *g) {
 static unsigned module_fuel(const gen *g) {
     if (g->o->fuel)
         return g->o->fuel;
-    return g->eh || g->fref ? 100 : 300;
+    return g->eh || g->fref || g->gc ? 100 : 300;
 }
 
 static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
@@ -1832,6 +1879,8 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
     g.exn_global = g.nglobals;
     g.rethrower = g.nfuncs;
     g.ref_global = g.nglobals + g.eh;
+    g.gc_first_type = g.first_extra_type + extra_type_count(&g) - (g.gc ? FUZZ_GC_TYPES : 0);
+    g.gc_first_global = g.nglobals + g.eh + g.fref;
 
     fuzz_buf sec = {0}, code = {0};
     m->n = 0;
@@ -1852,19 +1901,23 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
     extra_types(&g);
     section(m, 1, &sec);
     sec.n = 0;
-    uleb(&g, g.nfuncs + g.eh);
+    uleb(&g, g.nfuncs + g.eh + g.gc);
     for (unsigned j = 0; j < g.nfuncs; j++)
         uleb(&g, j);
     if (g.eh)
         uleb(&g, g.first_extra_type + 3 * g.ntags);
+    if (g.gc)
+        uleb(&g, g.gc_first_type + FUZZ_GC_HELPER_TYPE);
     section(m, 3, &sec);
     sec.n = 0; /* table: every function, room to grow */
-    uleb(&g, 1 + g.fref), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs),
+    uleb(&g, 1 + g.fref + g.gc), byte(&g, FUNCREF), byte(&g, 0x01), uleb(&g, g.nfuncs),
         uleb(&g, g.nfuncs + 4);
     if (g.fref) { /* table 1: two typed references, initialised to the target */
         byte(&g, 0x40), byte(&g, 0x00), ref_type(&g, true), byte(&g, 0x00), uleb(&g, 2);
         byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
     }
+    if (g.gc) /* then the GC's anyref table */
+        fuzz_gc_table(g.out);
     section(m, 4, &sec);
     sec.n = 0; /* memories: 1 page, at most 2 (flag 4: 64-bit, flag 2: shared) */
     uleb(&g, g.nmems);
@@ -1879,7 +1932,7 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
         section(m, 13, &sec);
     }
     sec.n = 0;
-    uleb(&g, g.nglobals + g.eh + g.fref);
+    uleb(&g, g.nglobals + g.eh + g.fref + (g.gc ? FUZZ_GC_GLOBALS : 0));
     for (unsigned i = 0; i < g.nglobals; i++) {
         byte(&g, g.globals[i]), byte(&g, g.gmut[i]);
         global_init(&g, i, module_fuel(&g));
@@ -1889,6 +1942,8 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
         byte(&g, EXNREF), byte(&g, 0x01), byte(&g, 0xD0), byte(&g, EXNREF), byte(&g, 0x0B);
     if (g.fref) /* a mutable (ref null $t), the target */
         ref_type(&g, true), byte(&g, 0x01), byte(&g, 0xD2), uleb(&g, g.ref_target), byte(&g, 0x0B);
+    if (g.gc)
+        fuzz_gc_globals(g.out, g.gc_first_type, g.gc_full);
     section(m, 6, &sec);
     sec.n = 0;
     unsigned nexports = 0;
@@ -1920,9 +1975,11 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
         body(&g, &code);
     if (g.eh)
         rethrower_body(&code);
+    if (g.gc)
+        fuzz_gc_helper_body(&code, g.gc_first_type);
     sec.n = 0;
     g.out = &sec;
-    uleb(&g, g.nfuncs + g.eh);
+    uleb(&g, g.nfuncs + g.eh + g.gc);
     fuzz_buf_insert(&sec, sec.n, code.b, code.n);
     section(m, 10, &sec);
     sec.n = 0; /* data: an active segment, then a passive one */

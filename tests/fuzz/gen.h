@@ -38,7 +38,7 @@
  * modules: fuzz_gen_used_wasm3() says whether the last one needs an oracle
  * that does (the reference interpreter).
  *
- * Three more options, each in about half of the modules, draw no numbers
+ * Four more options, each in about half of the modules, draw no numbers
  * when off (so older seeds replay): `exceptions` adds tags with payloads,
  * throw (under conditions, so throws cross calls), nested try_table with
  * the four catch kinds, exnrefs kept in a local, rethrown by throw_ref here
@@ -46,7 +46,10 @@
  * `func_refs` calls one function type through (ref null $t) values in a
  * local, a global and a typed table (call_ref, return_call_ref,
  * ref.as_non_null, br_on_null, br_on_non_null, null ones too); both are 3.0
- * features.  `atomics` (exclusive of the others and of the 3.0 options:
+ * features.  `gc` (a 3.0 feature too) adds a struct hierarchy with
+ * subtyping, arrays of i32, i8 and anyref, i31s and casts, in locals,
+ * globals and allocation loops (gen_gc.h).  `atomics` (exclusive of the
+ * others and of the 3.0 options:
  * wabt is its oracle) makes memory 0 shared or not and uses every 0xFE
  * instruction; fuzz_gen_wabt_twin() is the module to give wabt instead.
  */
@@ -70,6 +73,7 @@ typedef struct fuzz_gen_options {
     bool exceptions; /* tags, throw, try_table, throw_ref, exnref (see above) */
     bool func_refs;  /* call_ref, return_call_ref, br_on_null, ... */
     bool atomics;    /* a shared (or unshared) memory 0 and every 0xFE instruction */
+    bool gc;         /* structs, arrays, i31, casts, allocation loops (gen_gc.h) */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */

@@ -45,6 +45,12 @@ static const struct {
     {"null function reference", W2N_TRAP_NULL_FUNC_REF},
     {"null reference", W2N_TRAP_NULL_REF},
     {"null exception reference", W2N_TRAP_NULL_EXCEPTION},
+    {"null structure reference", W2N_TRAP_NULL_STRUCT},
+    {"null array reference", W2N_TRAP_NULL_ARRAY},
+    {"null i31 reference", W2N_TRAP_NULL_I31},
+    {"out of bounds array access", W2N_TRAP_ARRAY_OOB},
+    {"cast failure", W2N_TRAP_CAST_FAILURE},
+    {"out of memory", W2N_TRAP_GC_OUT_OF_MEMORY},
 };
 
 typedef enum {

@@ -165,6 +165,32 @@ Test(rt_trap, messages_are_the_specs_words) {
     cr_assert_str_eq(w2n_trap_message(W2N_TRAP_UNREACHABLE), "unreachable");
 }
 
+/* The words of the 3.0 suite's assert_trap for GC (struct.wast, array*.wast,
+ * i31.wast, ref_cast.wast), which the spec runner matches as prefixes. */
+Test(rt_trap, gc_traps_are_the_specs_words) {
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_NULL_STRUCT), "null structure reference");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_NULL_ARRAY), "null array reference");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_NULL_I31), "null i31 reference");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_ARRAY_OOB), "out of bounds array access");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_CAST_FAILURE), "cast failure");
+    cr_assert_str_eq(w2n_trap_message(W2N_TRAP_GC_OUT_OF_MEMORY), "out of memory");
+}
+
+/* Compiled code raises them through the trap helper like any other code. */
+Test(rt_trap, helper_raises_gc_traps) {
+    fx x;
+    setup(&x, host_noop, 0);
+    w2n_trap trap;
+    w2n_trap_code codes[] = {W2N_TRAP_NULL_STRUCT, W2N_TRAP_NULL_ARRAY, W2N_TRAP_NULL_I31,
+                             W2N_TRAP_ARRAY_OOB, W2N_TRAP_CAST_FAILURE};
+    for (size_t i = 0; i < sizeof codes / sizeof codes[0]; i++) {
+        cr_assert_eq(call(&x, F_TRAP_IF, codes[i], NULL, &trap), W2N_ERR_TRAP);
+        cr_assert_eq(trap.code, codes[i]);
+        cr_assert_str_eq(trap.message, w2n_trap_message(codes[i]));
+    }
+    teardown(&x);
+}
+
 Test(rt_trap, helper_trap_many_times) {
     fx x;
     setup(&x, host_noop, 0);
