@@ -41,6 +41,7 @@
 #include "output.h"
 #include "run_keys.h"
 #include "w2n/compiler.h"
+#include "w2n/limits.h"
 #include "w2n/version.h"
 
 static void usage(FILE *out) {
@@ -158,6 +159,11 @@ static void print_stats(const char *input, const w2n_compile_stats *stats) {
                 stats->tail_calls, stats->tail_calls_unsure);
     if (stats->partitions > 1)
         fprintf(stderr, "%s: compiled in %u partitions\n", input, stats->partitions);
+    if (stats->many_functions)
+        fprintf(stderr,
+                "%s: %u functions, past the budget of %u optimised in full: short pipeline, "
+                "-O0 back end\n",
+                input, stats->many_functions, W2N_OPT_MAX_MODULE_FUNCTIONS);
 }
 
 /* Compile input i: its exit status, or W2N_BATCH_CACHED for a cache hit.

@@ -65,12 +65,16 @@ static void child(int fd, const uint8_t *wasm, size_t size, const w2n_compile_op
     uint8_t *obj = NULL;
     uint64_t obj_size = 0;
     size_t n = 0;
-    if (w2n_compile(wasm, size, opts, &obj, &n, &err) == W2N_OK)
+    /* --stats figures are filled in here, in the child: they go back too. */
+    w2n_compile_stats stats = {0};
+    w2n_compile_options with_stats = *opts;
+    with_stats.stats = &stats;
+    if (w2n_compile(wasm, size, &with_stats, &obj, &n, &err) == W2N_OK)
         obj_size = n;
     else
         obj_size = 0;
-    bool ok = write_all(fd, &err, sizeof err) && write_all(fd, &obj_size, sizeof obj_size) &&
-              write_all(fd, obj, (size_t)obj_size);
+    bool ok = write_all(fd, &err, sizeof err) && write_all(fd, &stats, sizeof stats) &&
+              write_all(fd, &obj_size, sizeof obj_size) && write_all(fd, obj, (size_t)obj_size);
     _exit(ok ? 0 : 1);
 }
 
@@ -145,12 +149,12 @@ w2n_status w2n_compile_budgeted(const uint8_t *wasm, size_t size, const w2n_comp
         ;
     w2n_status s;
     uint64_t obj_size = 0;
-    size_t head = sizeof(w2n_error) + sizeof obj_size;
+    size_t stats_at = sizeof(w2n_error), size_at = stats_at + sizeof(w2n_compile_stats);
+    size_t head = size_at + sizeof obj_size;
     if (!msg) {
         s = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     } else if (n < head ||
-               (memcpy(&obj_size, msg + sizeof(w2n_error), sizeof obj_size),
-                n != head + obj_size) ||
+               (memcpy(&obj_size, msg + size_at, sizeof obj_size), n != head + obj_size) ||
                !WIFEXITED(status) || WEXITSTATUS(status)) {
         s = died(status, budget, err);
     } else if (obj_size == 0) {
@@ -160,6 +164,8 @@ w2n_status w2n_compile_budgeted(const uint8_t *wasm, size_t size, const w2n_comp
         if (s == W2N_ERR_NOMEM && budget->max_memory)
             s = died(status, budget, err);
     } else {
+        if (opts->stats)
+            memcpy(opts->stats, msg + stats_at, sizeof *opts->stats);
         memmove(msg, msg + head, (size_t)obj_size);
         *out_object = msg;
         *out_size = (size_t)obj_size;

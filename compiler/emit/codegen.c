@@ -24,10 +24,20 @@ w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_m
     return W2N_ERR_INTERNAL;
 }
 
+/* For a module past the function budget (opt_budget.c): promote locals to
+ * registers, fold and clean up each function on its own, no inlining, no
+ * loop passes.  Each removes work from the -O0 back end that follows, so the
+ * two together cost less than that back end alone on the unoptimised IR. */
+static const char short_pipeline[] =
+    "function(sroa<modify-cfg>,early-cse,instcombine<no-verify-fixpoint>,simplifycfg)";
+
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
-                                w2n_error *err) {
-    char pipeline[32];
-    snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
+                                bool many_functions, w2n_error *err) {
+    char pipeline[sizeof short_pipeline];
+    if (level > 0 && many_functions)
+        memcpy(pipeline, short_pipeline, sizeof short_pipeline);
+    else
+        snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);

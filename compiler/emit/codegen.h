@@ -5,6 +5,7 @@
 #ifndef W2N_CODEGEN_H
 #define W2N_CODEGEN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,8 +18,10 @@
 w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_msg);
 
 /* Run LLVM's default<O`level`> pipeline over the module. */
+/* Run LLVM's default<O`level`> pipeline, or, for a module past the function
+ * budget (`many_functions`, level > 0; lower.h), the short one. */
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
-                                w2n_error *err);
+                                bool many_functions, w2n_error *err);
 
 /* Code-generate the module into a malloc'd ELF relocatable object. */
 w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,

@@ -134,9 +134,10 @@ static w2n_status add_metadata_to(LLVMContextRef ctx, LLVMModuleRef mod, void *a
 /* The back end's optimisation level.  LLVM's register coalescer runs even
  * on optnone functions and is quadratic on a huge one, so a module with a
  * function past the optimisation budget (opt_budget.c) is code-generated as
- * at -O0; its other functions are still optimised as IR. */
+ * at -O0; its other functions are still optimised as IR.  So is a module
+ * with too many functions to pay the -O2 back end's cost for each. */
 static int codegen_level(const w2n_module *m, const w2n_compile_options *opts) {
-    if (opts->opt_level == 0)
+    if (opts->opt_level == 0 || w2n_opt_budget_module_exceeded(m))
         return 0;
     for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++)
         if (w2n_opt_budget_exceeded(m, &m->codes[i]))
@@ -149,7 +150,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                  w2n_error *err) {
     LLVMTargetMachineRef tm;
     w2n_status s =
-        w2n_target_machine(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
+        w2n_target_machine_acquire(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
     if (s != W2N_OK)
         return s;
     LLVMContextRef ctx = LLVMContextCreate();
@@ -180,13 +181,14 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                     .features = opts->features,
                                     .opt_level = opts->opt_level,
                                     .codegen_level = codegen_level(m, opts),
+                                    .many_functions = lm.many_functions,
                                     .threads = opts->threads ? opts->threads : 1,
                                     .finish_first = add_metadata_to,
                                     .finish_arg = &margs,
                                     .dump_ir = getenv("W2N_DUMP_IR") != NULL};
         s = w2n_partition_compile(mod, &plan, &cg, out, out_size, err);
     } else if (s == W2N_OK) {
-        s = w2n_codegen_optimize(mod, tm, opts->opt_level, err);
+        s = w2n_codegen_optimize(mod, tm, opts->opt_level, lm.many_functions, err);
         if (s == W2N_OK)
             s = add_metadata(ctx, mod, m, t, opts, err);
         if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
@@ -195,6 +197,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
             s = w2n_codegen_emit(tm, mod, out, out_size, err);
     }
     stats.partitions = plan.count;
+    if (lm.many_functions)
+        stats.many_functions = m->nfuncs - m->nimported_funcs;
     w2n_partition_plan_free(&plan);
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
@@ -214,7 +218,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
     w2n_lower_module_free(&lm);
     LLVMDisposeModule(mod);
     LLVMContextDispose(ctx);
-    LLVMDisposeTargetMachine(tm);
+    w2n_target_machine_release(tm);
     return s;
 }
 

@@ -208,16 +208,16 @@ typedef struct part_jobs {
 static w2n_status finish_part(const w2n_partition_codegen *cg, unsigned k, LLVMContextRef ctx,
                               LLVMModuleRef mod, part_result *r) {
     LLVMTargetMachineRef tm;
-    w2n_status st =
-        w2n_target_machine(cg->target, cg->cpu, cg->features, cg->codegen_level, &tm, &r->err);
+    w2n_status st = w2n_target_machine_acquire(cg->target, cg->cpu, cg->features, cg->codegen_level,
+                                               &tm, &r->err);
     if (st != W2N_OK)
         return st;
-    st = w2n_codegen_optimize(mod, tm, cg->opt_level, &r->err);
+    st = w2n_codegen_optimize(mod, tm, cg->opt_level, cg->many_functions, &r->err);
     if (st == W2N_OK && k == 0)
         st = cg->finish_first(ctx, mod, cg->finish_arg, &r->err);
     if (st == W2N_OK)
         st = w2n_codegen_emit(tm, mod, &r->object, &r->size, &r->err);
-    LLVMDisposeTargetMachine(tm);
+    w2n_target_machine_release(tm);
     return st;
 }
 

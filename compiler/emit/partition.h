@@ -46,7 +46,8 @@ typedef struct w2n_partition_codegen {
     const w2n_target *target;
     const char *cpu, *features;
     int opt_level, codegen_level;
-    unsigned threads; /* at most this many threads at once, >= 1 */
+    bool many_functions; /* past the function budget: the short pipeline (codegen.h) */
+    unsigned threads;    /* at most this many threads at once, >= 1 */
     /* Adds to partition 0, after its optimisation, what the object holds
      * once (the metadata). */
     w2n_status (*finish_first)(LLVMContextRef ctx, LLVMModuleRef mod, void *arg, w2n_error *err);

@@ -67,5 +67,11 @@ void w2n_target_names(char *buf, size_t size);
 /* Create the LLVM target machine for the target, CPU and extra features. */
 w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *features,
                               int opt_level, LLVMTargetMachineRef *out, w2n_error *err);
+/* The same, kept by this thread for its next compile (target_cache.c):
+ * made once per thread and key, until released not evicted. */
+w2n_status w2n_target_machine_acquire(const w2n_target *t, const char *cpu, const char *features,
+                                      int opt_level, LLVMTargetMachineRef *out, w2n_error *err);
+/* Give back a machine from w2n_target_machine_acquire, on the same thread. */
+void w2n_target_machine_release(LLVMTargetMachineRef tm);
 
 #endif

@@ -94,6 +94,10 @@ typedef struct w2n_lower_module {
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
     LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
+    /* A module past the function budget reads the stack pointer through one
+     * shared function, made on first use (lower_function.c). */
+    bool many_functions;
+    LLVMValueRef stack_pointer_fn;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
@@ -255,6 +259,10 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
 /* opt_budget.c: true when a function is too large to optimise in about
  * linear time (w2n/limits.h, W2N_OPT_*); it is then compiled as at -O0. */
 bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
+/* opt_budget.c: true when a module has too many functions to optimise each
+ * in full (W2N_OPT_MAX_MODULE_FUNCTIONS): a short IR pipeline and LLVM's
+ * -O0 back end (compiler/emit/codegen.c). */
+bool w2n_opt_budget_module_exceeded(const w2n_module *m);
 /* Lower that loop twice, fast and ordinary, behind a placeholder choice. */
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
                                     const w2n_loop_body *held);

@@ -171,6 +171,11 @@ void w2n_lower_legacy_try_end(w2n_lower_func *f, w2n_lower_block *b, const w2n_i
 }
 
 bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit) {
+    /* Only a catch that a rethrow names holds its exception.  Without one,
+     * do not walk the blocks: every branch of a br_table would walk them
+     * all, time quadratic in a deep switch (docs/security.md). */
+    if (!f->nrethrown)
+        return false;
     bool any = false;
     /* A branch to a catch body's own label leaves it too (only a loop's
      * label is inside its block, and a loop holds no exception). */

@@ -81,14 +81,47 @@ static LLVMValueRef zero_of(w2n_lower_module *lm, w2n_valtype valtype) {
  * Before, each inlined callee kept its check, and a chain of calls grew
  * every function by the checks of all it inlined: most of the compile time
  * of a long call chain (docs/performance.md, "Compile time"). */
-static void stack_check(w2n_lower_func *f) {
-    w2n_lower_module *lm = f->lm;
+static LLVMValueRef read_stack_pointer(w2n_lower_module *lm, LLVMBuilderRef b) {
     const w2n_target *t = w2n_target_find(lm->opts->target);
     const char *reg = t && t->arch == W2N_ARCH_X86_64 ? "rsp" : "sp";
     LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, reg, strlen(reg));
     LLVMValueRef arg = LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, &name, 1));
     LLVMTypeRef i64 = lm->t_i64;
-    LLVMValueRef sp = w2n_lower_intrinsic(f, "llvm.read_register", &i64, 1, &arg, 1);
+    unsigned id = LLVMLookupIntrinsicID("llvm.read_register", 18);
+    LLVMValueRef fn = LLVMGetIntrinsicDeclaration(lm->mod, id, &i64, 1);
+    return LLVMBuildCall2(b, LLVMIntrinsicGetType(lm->ctx, id, &i64, 1), fn, &arg, 1, "");
+}
+
+/* LLVM's fast instruction selector (the -O0 back end that a module past
+ * the function budget gets) cannot select llvm.read_register and falls back
+ * to the SelectionDAG for the block: a third of that back end's time per
+ * function.  So such a module reads the stack pointer in one shared
+ * function: its own stack pointer, below the caller's, so the check is
+ * only stricter. */
+static LLVMValueRef stack_pointer_of_caller(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_i64, NULL, 0, 0);
+    if (!lm->stack_pointer_fn) {
+        LLVMValueRef fn = LLVMAddFunction(lm->mod, "w2n_stack_pointer", fty);
+        LLVMSetLinkage(fn, LLVMInternalLinkage);
+        w2n_lower_fn_attr(lm, fn, "noinline");
+        w2n_lower_fn_attr(lm, fn, "nounwind");
+        unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                                LLVMCreateEnumAttribute(lm->ctx, uwtable, 2 /* async */));
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
+        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
+        LLVMBuildRet(b, read_stack_pointer(lm, b));
+        LLVMDisposeBuilder(b);
+        lm->stack_pointer_fn = fn;
+    }
+    return LLVMBuildCall2(f->b, fty, lm->stack_pointer_fn, NULL, 0, "sp");
+}
+
+static void stack_check(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef sp =
+        lm->many_functions ? stack_pointer_of_caller(f) : read_stack_pointer(lm, f->b);
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_STACK_LIMIT, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
     LLVMValueRef limit = LLVMBuildLoad2(f->b, lm->t_i64, addr, "stack_limit");

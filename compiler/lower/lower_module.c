@@ -112,6 +112,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
     w2n_lower_init_metadata(lm);
     lm->target = w2n_target_find(opts ? opts->target : NULL);
     lm->eh = w2n_lower_module_uses_eh(m);
+    lm->many_functions = opts && opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);

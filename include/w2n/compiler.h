@@ -38,6 +38,8 @@ typedef struct w2n_compile_stats {
     uint32_t tail_calls_unsure; /* of those, calls LLVM may make ordinary calls: a
                                    signature the target cannot surely tail-call (docs/abi.md) */
     uint32_t partitions;        /* parts the module was compiled in (1: not split) */
+    uint32_t many_functions;    /* defined functions, when more than W2N_OPT_MAX_MODULE_FUNCTIONS
+                                   made it take the short pipeline and -O0 back end; else 0 */
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {

@@ -41,5 +41,8 @@
 /* Past these a function is compiled without optimisation. */
 #define W2N_OPT_MAX_BODY_BYTES (64u * 1024u) /* body size */
 #define W2N_OPT_MAX_BR_TABLE_ENTRIES 4096u   /* br_table entries in the body */
+/* Past this many defined functions a module gets a short IR pipeline and
+ * LLVM's -O0 back end (compiler/emit/opt_budget.c). */
+#define W2N_OPT_MAX_MODULE_FUNCTIONS 10000u
 
 #endif

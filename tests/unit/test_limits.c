@@ -17,6 +17,7 @@
 
 /* opt_budget.c (declared in lower.h, which needs LLVM's headers). */
 bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
+bool w2n_opt_budget_module_exceeded(const w2n_module *m);
 
 typedef struct buf {
     uint8_t *b;
@@ -378,4 +379,17 @@ Test(opt_budget, body_bytes) {
     compiles_at_o2(&o);
     free(o.b);
     free(body.b);
+}
+
+/* The function budget counts defined functions: imports cost nothing to
+ * compile.  (bounds.many_functions compiles a module past it.) */
+Test(opt_budget, module_functions) {
+    w2n_module m;
+    memset(&m, 0, sizeof m);
+    m.nfuncs = W2N_OPT_MAX_MODULE_FUNCTIONS;
+    cr_assert(!w2n_opt_budget_module_exceeded(&m));
+    m.nfuncs = W2N_OPT_MAX_MODULE_FUNCTIONS + 1;
+    cr_assert(w2n_opt_budget_module_exceeded(&m));
+    m.nimported_funcs = 1;
+    cr_assert(!w2n_opt_budget_module_exceeded(&m));
 }
