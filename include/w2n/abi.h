@@ -40,8 +40,9 @@ extern "C" {
  * a loader reads every minor up to its own.  6.0: the first of ABI 6:
  * garbage collection adds vmctx->gc and vmctx->gc_types, the GC helpers,
  * the trap "out of memory" and the object and type-descriptor layouts
- * below ("garbage collection"). */
-#define W2N_ABI_MINOR 0
+ * below ("garbage collection").  6.1: the metadata ends with the
+ * module's GC types (recursion groups, supertypes, finality, fields). */
+#define W2N_ABI_MINOR 1
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their

@@ -55,7 +55,7 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
     case W2N_EXTERN_FUNC:
         if (!ext->of.func)
             return mismatch(im, "null function", err);
-        if (ext->of.func->type_id != type_ids[im->func_type])
+        if (!w2n_type_id_sub(ext->of.func->type_id, type_ids[im->func_type]))
             return mismatch(im, "function signatures differ", err);
         break;
     case W2N_EXTERN_TABLE: {
@@ -98,7 +98,8 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
          * written too, so its type must be the same. */
         w2n_valtype want = w2n_valtype_canonical(im->global.type, type_ids);
         if (g->type.is_mutable != im->global.is_mutable ||
-            !(g->type.is_mutable ? g->type.type == want : w2n_valtype_sub(g->type.type, want)))
+            !(g->type.is_mutable ? g->type.type == want
+                                 : w2n_valtype_sub_canonical(g->type.type, want)))
             return mismatch(im, "global types or mutability differ", err);
         break;
     }
@@ -408,11 +409,14 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         goto fail;
     }
-    for (uint32_t i = 0; i < m->ntypes; i++)
-        if (!(inst->type_ids[i] = w2n_functype_intern_module(&m->types[i], i, inst->type_ids))) {
-            st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-            goto fail;
-        }
+    if (!w2n_types_intern_module(m, inst->type_ids)) {
+        st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                           "cannot intern the module's types (out of memory, or the object's "
+                           "canonical types disagree with the runtime's)");
+        goto fail;
+    }
+    if ((st = w2n_gc_instance_types(inst, err)) != W2N_OK)
+        goto fail;
     for (uint32_t i = 0; i < nimports; i++)
         if ((st = check_import(obj, &m->imports[i], &imports[i], inst->type_ids, err)) != W2N_OK)
             goto fail;
@@ -454,6 +458,7 @@ void w2n_instance_destroy(w2n_instance *inst) {
     free(inst->globals);
     free(inst->global_ptrs);
     free(inst->type_ids);
+    free(inst->gc_types);
     free(inst->tags);
     free(inst);
 }
