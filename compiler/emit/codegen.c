@@ -6,6 +6,7 @@
  */
 #include "codegen.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,18 @@ w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_m
 
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                 w2n_error *err) {
-    char pipeline[32];
-    snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
+    /* GC modules (compiler/lower/lower_gc.c): calls that can collect
+     * become statepoints after the optimisation passes, before code
+     * generation; other modules' pipeline stays what it was. */
+    bool gc = false;
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn && !gc; fn = LLVMGetNextFunction(fn))
+        gc = LLVMGetGC(fn) != NULL;
+    char pipeline[64];
+    snprintf(pipeline, sizeof pipeline, "default<O%d>%s",
+             level < 0   ? 0
+             : level > 3 ? 3
+                         : level,
+             gc ? ",rewrite-statepoints-for-gc" : "");
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);

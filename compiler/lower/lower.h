@@ -81,6 +81,10 @@ typedef struct w2n_lower_module {
     /* Types used everywhere. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
     LLVMTypeRef t_v128; /* <16 x i8> */
+    /* GC (lower_gc.c): the module uses references of the any hierarchy;
+     * then those and externrefs are t_gcref, ptr addrspace(1). */
+    bool gc;
+    LLVMTypeRef t_gcref;
 
     LLVMTypeRef *wasm_fn_types; /* native signature of each module type */
     LLVMValueRef *funcs;        /* LLVM function of every Wasm function:
@@ -164,6 +168,9 @@ typedef struct w2n_lower_func {
     bool rethrown_scanned;
     /* -g (lower_debug.c): the DISubprogram, and the scope of the current file */
     LLVMMetadataRef di_scope, di_file, di_block;
+    /* Why a handler that returned false refused its instruction, or NULL
+     * ("not supported yet"). */
+    const char *refusal;
 } w2n_lower_func;
 
 /* ---- operand stack (lower_core.c) ------------------------------------------- */
@@ -234,6 +241,9 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 /* Lower instructions until the control stack is back to `depth` blocks or
  * the body ends (lower_function.c). */
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
+/* Does a body hold an instruction for which `pred` is true (lower_core.c)? */
+bool w2n_lower_body_has(const w2n_module *m, const w2n_code *code,
+                        bool (*pred)(const w2n_module *m, const w2n_instr *in));
 /* Lower one instruction, skipping dead code (lower_function.c). */
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
@@ -334,6 +344,20 @@ void w2n_lower_exception_raise(w2n_lower_func *f, size_t below, LLVMValueRef exn
 /* The tag's parameters from exception `exn`'s payload, into vals. */
 void w2n_lower_exception_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_functype *type,
                                  LLVMValueRef *vals);
+
+/* ---- GC references (lower_gc.c) ------------------------------------------------ */
+/* Was the module compiled with GC, and does it use references of the any
+ * hierarchy (types, globals, tables, locals, GC instructions)? */
+bool w2n_lower_module_uses_gc(const w2n_module *m);
+/* Is `t` a reference lowered as t_gcref (only in a module that uses GC)? */
+bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t);
+/* Give a defined function the statepoint strategy (GC modules only). */
+void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn);
+/* Mark a call of helper `helper` as one that cannot collect, unless it can
+ * (GC modules only). */
+void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call);
+/* Refuse GC instructions in constant expressions, not lowered yet. */
+w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err);
 
 /* ---- legacy exceptions (lower_exception_legacy.c) ---------------------------- */
 /* catch, catch_all, rethrow (try and delegate are lower_control.c's block

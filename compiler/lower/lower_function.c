@@ -102,6 +102,7 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
+    ir.r.features = f->lm->m->features;
     bool calls = false;
     w2n_instr in;
     while (!calls && !w2n_instr_reader_done(&ir)) {
@@ -194,6 +195,14 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
             w2n_lower_fuel_reload(f);
         return W2N_OK;
     }
+    if (f->refusal)
+        return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset, "%s: %s", in->info->name,
+                             f->refusal);
+    if (in->info->feature == W2N_FEATURE_GC)
+        return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
+                             "instruction %s of the 'gc' feature: w2n does not support it yet "
+                             "(issue 17)",
+                             in->info->name);
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
                          "instruction %s is not supported yet", in->info->name);
 }
@@ -238,6 +247,7 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
+    ir.r.features = m->features; /* opt-in ones (GC) included */
     w2n_status status = w2n_lower_instrs(&f, &ir, 0);
     W2N_ASSERT(status != W2N_OK || f.nblocks == 0); /* the body's end closed every block */
     if (status != W2N_OK && err->func_index == W2N_NO_FUNC)
