@@ -356,6 +356,20 @@ void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn);
 /* Mark a call of helper `helper` as one that cannot collect, unless it can
  * (GC modules only). */
 void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call);
+/* GC objects (lower_gc_object.c, lower_gc_array.c): the typedef of a
+ * struct or array type; the LLVM type of a field's storage (i8, i16 for
+ * packed ones); a field's address; a field's load (packed ones widened to
+ * i32) and store (narrowed); an allocation of type `type` of `bytes` (i64)
+ * with `length` (i32, arrays; NULL for structs): inline bump, else
+ * helpers->gc_alloc. */
+const w2n_typedef *w2n_lower_gc_typedef(w2n_lower_func *f, uint32_t type);
+LLVMTypeRef w2n_lower_gc_storage_type(w2n_lower_module *lm, w2n_valtype storage);
+LLVMValueRef w2n_lower_gc_field_addr(w2n_lower_func *f, LLVMValueRef obj, LLVMValueRef offset);
+LLVMValueRef w2n_lower_gc_load(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storage,
+                               bool is_signed);
+void w2n_lower_gc_store(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storage, LLVMValueRef v);
+LLVMValueRef w2n_lower_gc_alloc(w2n_lower_func *f, uint32_t type, LLVMValueRef length,
+                                LLVMValueRef bytes);
 /* Refuse GC instructions in constant expressions, not lowered yet. */
 w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err);
 

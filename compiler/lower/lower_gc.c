@@ -143,7 +143,7 @@ bool w2n_lower_gc(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_I31_GET_S:
     case W2N_OP_I31_GET_U: {
         LLVMValueRef ref = w2n_lower_pop(f);
-        w2n_lower_trap_if(f, LLVMBuildIsNull(b, ref, ""), W2N_TRAP_NULL_REF);
+        w2n_lower_trap_if(f, LLVMBuildIsNull(b, ref, ""), W2N_TRAP_NULL_I31);
         LLVMValueRef v = LLVMBuildTrunc(b, ref_word(f, ref), lm->t_i32, "");
         LLVMValueRef one = LLVMConstInt(lm->t_i32, 1, 0);
         w2n_lower_push(f, in->op == W2N_OP_I31_GET_S ? LLVMBuildAShr(b, v, one, "")

@@ -95,6 +95,10 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_UNWIND_BARRIER:
         return "exception cannot unwind through a module compiled without exceptions";
     case W2N_TRAP_GC_OUT_OF_MEMORY: return "out of memory";
+    case W2N_TRAP_NULL_STRUCT: return "null structure reference";
+    case W2N_TRAP_NULL_ARRAY: return "null array reference";
+    case W2N_TRAP_ARRAY_OOB: return "out of bounds array access";
+    case W2N_TRAP_NULL_I31: return "null i31 reference";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";

@@ -2,28 +2,17 @@
  * types.c — runtime type descriptors (w2n_gc_rtt): the object layout of a
  * struct or array type and its supertype display (docs/gc.md, "Objects").
  *
- * Struct fields keep declaration order, each at its natural alignment
- * capped at W2N_GC_ALIGN, so a subtype's layout extends its supertype's and
- * a field has one offset in every subtype.  A descriptor never moves and
+ * The layout is common/gc_layout.h's, which the compiler follows too:
+ * declaration order, natural alignment capped at W2N_GC_ALIGN, so a
+ * subtype's layout extends its supertype's and a field has one offset in
+ * every subtype.  A descriptor never moves and
  * lives as long as the store's heap.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gc.h"
-
-static uint32_t storage_size(uint32_t storage) {
-    switch (storage) {
-    case W2N_GC_PACKED_I8: return 1;
-    case W2N_GC_PACKED_I16: return 2;
-    case W2N_I32:
-    case W2N_F32: return 4;
-    case W2N_I64:
-    case W2N_F64: return 8;
-    case W2N_V128: return 16;
-    default: return w2n_valtype_is_ref(storage) ? (uint32_t)sizeof(void *) : 0;
-    }
-}
+#include "gc_layout.h"
 
 static bool same_field(const w2n_gc_field_layout *a, const w2n_gc_field_layout *b) {
     return a->storage == b->storage && a->is_mutable == b->is_mutable;
@@ -61,7 +50,7 @@ static w2n_gc_type_rec *type_new(w2n_gc_heap *heap, w2n_gc_kind kind, uint32_t n
 }
 
 static bool layout_field(const w2n_gc_field *in, w2n_gc_field_layout *out, w2n_error *err) {
-    uint32_t size = storage_size(in->type);
+    uint32_t size = w2n_gc_storage_size(in->type);
     if (!size) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                       "a GC field of unknown storage type 0x%x", (unsigned)in->type);
@@ -106,14 +95,11 @@ const w2n_gc_rtt *w2n_gc_struct_type_id(w2n_gc_heap *heap, const w2n_gc_field *f
                           (unsigned)i);
             goto fail;
         }
-        uint32_t align = out[i].size < W2N_GC_ALIGN ? out[i].size : W2N_GC_ALIGN;
-        offset = (offset + align - 1) & ~(align - 1);
-        out[i].offset = offset;
-        offset += out[i].size;
+        out[i].offset = w2n_gc_next_field(&offset, out[i].size);
         if (out[i].is_ref)
             refs[t->nrefs++] = out[i].offset;
     }
-    t->size = (offset + W2N_GC_ALIGN - 1) & ~(W2N_GC_ALIGN - 1);
+    t->size = (uint32_t)w2n_gc_round(offset);
     return t;
 fail:
     heap->types = rec->next;
@@ -142,7 +128,7 @@ const w2n_gc_rtt *w2n_gc_array_type_id(w2n_gc_heap *heap, w2n_gc_field element,
         free(rec);
         return NULL;
     }
-    f->offset = f->size <= 4 ? W2N_GC_ARRAY_DATA_SMALL : W2N_GC_ARRAY_DATA_WIDE;
+    f->offset = w2n_gc_array_data(f->size);
     t->size = f->size;
     t->nrefs = f->is_ref;
     return t;

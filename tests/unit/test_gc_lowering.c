@@ -71,7 +71,7 @@ Test(gc_lowering, i31_and_ref_eq) {
     w2n_error err;
     cr_assert_eq(w2n_func_call(l.store, export_func(&l, "null_get"), NULL, 0, &out, 1, &trap, &err),
                  W2N_ERR_TRAP);
-    cr_assert_eq(trap.code, W2N_TRAP_NULL_REF);
+    cr_assert_eq(trap.code, W2N_TRAP_NULL_I31);
     unload(&l);
 }
 
