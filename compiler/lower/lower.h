@@ -321,6 +321,11 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 /* Whether row `row` of the instruction table has a real lowering handler. */
 bool w2n_lower_has_handler(unsigned row);
 
+/* Branch to the label `depth` when `cond`, carrying the operands the label
+ * takes (the top of the stack), which stay on the stack for the code after
+ * (br_on_cast, br_on_cast_fail; lower_control.c). */
+void w2n_lower_br_on_keeping(w2n_lower_func *f, uint32_t depth, LLVMValueRef cond);
+
 /* The innermost block's current part ends (else, a legacy catch): if live,
  * its results go to the continuation; the stack goes back to the block's
  * base and the next part starts live (lower_control.c). */

@@ -111,10 +111,11 @@ typedef enum w2n_trap_code {
     W2N_TRAP_GC_OUT_OF_MEMORY,    /* "out of memory": a GC allocation past the store's
                                    GC heap limit, after a collection */
     /* Since ABI 6.1 (GC instructions): */
-    W2N_TRAP_NULL_STRUCT, /* "null structure reference" (struct.get/set of null) */
-    W2N_TRAP_NULL_ARRAY,  /* "null array reference" (array.* of null) */
-    W2N_TRAP_ARRAY_OOB,   /* "out of bounds array access" */
-    W2N_TRAP_NULL_I31,    /* "null i31 reference" (i31.get_s/u of null) */
+    W2N_TRAP_NULL_STRUCT,  /* "null structure reference" (struct.get/set of null) */
+    W2N_TRAP_NULL_ARRAY,   /* "null array reference" (array.* of null) */
+    W2N_TRAP_ARRAY_OOB,    /* "out of bounds array access" */
+    W2N_TRAP_NULL_I31,     /* "null i31 reference" (i31.get_s/u of null) */
+    W2N_TRAP_CAST_FAILURE, /* "cast failure" (ref.cast) */
     W2N_TRAP_COUNT
 } w2n_trap_code;
 

@@ -63,8 +63,8 @@ W2N_API w2n_features w2n_features_default(void);
  * (`--wasm-features=+gc`): `w2n validate` (and w2n_validate) judge their
  * modules by the spec, `w2n compile` compiles them when asked and refuses
  * what it does not lower yet with W2N_ERR_UNSUPPORTED ("... w2n does not
- * support yet").  GC's types reach the runtime and its reference types
- * compile; its other instructions are being lowered (issue 17). */
+ * support yet").  GC compiles but for its constant expressions and the
+ * array instructions that read segments (issue 17). */
 #define W2N_FEATURES_OPT_IN W2N_FEATURE_BIT(W2N_FEATURE_GC)
 
 /* What validation accepts by default: w2n_features_default() and the

@@ -99,6 +99,7 @@ const char *w2n_trap_message(w2n_trap_code code) {
     case W2N_TRAP_NULL_ARRAY: return "null array reference";
     case W2N_TRAP_ARRAY_OOB: return "out of bounds array access";
     case W2N_TRAP_NULL_I31: return "null i31 reference";
+    case W2N_TRAP_CAST_FAILURE: return "cast failure";
     case W2N_TRAP_COUNT: break;
     }
     return "unknown trap";
