@@ -168,9 +168,6 @@ typedef struct w2n_lower_func {
     bool rethrown_scanned;
     /* -g (lower_debug.c): the DISubprogram, and the scope of the current file */
     LLVMMetadataRef di_scope, di_file, di_block;
-    /* Why a handler that returned false refused its instruction, or NULL
-     * ("not supported yet"). */
-    const char *refusal;
 } w2n_lower_func;
 
 /* ---- operand stack (lower_core.c) ------------------------------------------- */
@@ -375,6 +372,11 @@ LLVMValueRef w2n_lower_gc_load(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype
 void w2n_lower_gc_store(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storage, LLVMValueRef v);
 LLVMValueRef w2n_lower_gc_alloc(w2n_lower_func *f, uint32_t type, LLVMValueRef length,
                                 LLVMValueRef bytes);
+/* i1: is a function of canonical type id `actual` acceptable where type
+ * id `expected` is, a type that is not final: equal ids, else the runtime's
+ * subtype check (helpers->type_sub). */
+LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
+                                         LLVMValueRef expected);
 /* Refuse GC instructions in constant expressions, not lowered yet. */
 w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err);
 

@@ -224,7 +224,11 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
     LLVMValueRef expected = LLVMBuildLoad2(f->b, lm->t_i32, want_addr, "");
     w2n_lower_tbaa(lm, expected, lm->tbaa_vmctx);
     w2n_lower_invariant(lm, expected);
-    LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
+    const w2n_module *m = lm->m;
+    LLVMValueRef mismatch =
+        !m->typedefs || m->typedefs[type_index].is_final
+            ? LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "")
+            : LLVMBuildNot(f->b, w2n_lower_func_type_matches(f, actual, expected), "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
     emit_indirect_call(f, record, type_index, tail);
 }
@@ -236,24 +240,7 @@ static void lower_call_ref(w2n_lower_func *f, const w2n_instr *in, bool tail) {
     emit_indirect_call(f, record, in->imm.index, tail);
 }
 
-/* call_indirect checks the callee's type by equality of canonical ids,
- * which is the spec's subtype check only when the type has no subtypes:
- * a final one.  Other types need the runtime's supertype chains: refused
- * until then, rather than trapping on a callee of a subtype. */
-static bool indirect_type_final(w2n_lower_func *f, const w2n_instr *in) {
-    const w2n_module *m = f->lm->m;
-    uint32_t t = in->imm.call_indirect.type_index;
-    if (!m->typedefs || t >= m->ntypes || m->typedefs[t].is_final)
-        return true;
-    f->refusal = "a call through a table to a function type that is not final: w2n does not "
-                 "support it yet (issue 17)";
-    return false;
-}
-
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {
-    if ((in->op == W2N_OP_CALL_INDIRECT || in->op == W2N_OP_RETURN_CALL_INDIRECT) &&
-        !indirect_type_final(f, in))
-        return false;
     switch (in->op) {
     case W2N_OP_CALL: lower_direct_call(f, in->imm.index, false); return true;
     case W2N_OP_CALL_INDIRECT: lower_call_indirect(f, in, false); return true;

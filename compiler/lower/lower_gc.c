@@ -96,6 +96,31 @@ void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRe
                              LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));
 }
 
+/* ---- function types ------------------------------------------------------ */
+
+LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
+                                         LLVMValueRef expected) {
+    w2n_lower_module *lm = f->lm;
+    LLVMBuilderRef b = f->b;
+    LLVMValueRef same = LLVMBuildICmp(b, LLVMIntEQ, actual, expected, "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "type_sub");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "type_checked");
+    LLVMBuildCondBr(b, same, done, slow);
+    LLVMPositionBuilderAtEnd(b, slow);
+    LLVMValueRef args[2] = {actual, expected};
+    LLVMValueRef sub = w2n_lower_call_helper(f, W2N_HELPER_TYPE_SUB, lm->t_i32, args, 2);
+    LLVMValueRef ok = LLVMBuildICmp(b, LLVMIntNE, sub, LLVMConstInt(lm->t_i32, 0, 0), "");
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(b);
+    LLVMBuildBr(b, done);
+    LLVMPositionBuilderAtEnd(b, done);
+    LLVMValueRef phi = LLVMBuildPhi(b, lm->t_i1, "");
+    LLVMValueRef vals[2] = {LLVMConstInt(lm->t_i1, 1, 0), ok};
+    LLVMBasicBlockRef blocks[2] = {from, slow_end};
+    LLVMAddIncoming(phi, vals, blocks, 2);
+    return phi;
+}
+
 /* ---- constant expressions -------------------------------------------------- */
 
 static bool gc_const(const w2n_const_expr *c) { return c->kind == W2N_CONST_GC; }

@@ -9,8 +9,8 @@
  * object's descriptor's display[d] (d < W2N_GC_DISPLAY; entries past its
  * own depth are NULL) or, deeper, its supers[d] after checking its depth,
  * with vmctx->gc_types[t].  A function reference is a w2n_func record:
- * its type id is compared with vmctx->type_ids[t], which is the subtype
- * test only for a final type (others are refused, as for call_indirect).
+ * its type id is compared with vmctx->type_ids[t], which settles a final
+ * type; for another, different ids ask the runtime (helpers->type_sub).
  */
 #include "lower.h"
 
@@ -123,28 +123,23 @@ static void any_hierarchy(test *t, LLVMValueRef v, int64_t ht) {
     answer_if(t, NULL, ok);
 }
 
-/* Non-null function record v against func, nofunc or a final $t. */
-static bool func_hierarchy(test *t, LLVMValueRef v, int64_t ht) {
+/* Non-null function record v against func, nofunc or $t. */
+static void func_hierarchy(test *t, LLVMValueRef v, int64_t ht) {
     w2n_lower_func *f = t->f;
     w2n_lower_module *lm = f->lm;
     if (ht < 0) {
         answer_if(t, NULL, bit(t, (uint8_t)(ht & 0x7F) == W2N_FUNCREF));
-        return true;
-    }
-    if (!lm->m->typedefs[ht].is_final) {
-        f->refusal = "a cast to a function type that is not final: w2n does not support it "
-                     "yet (issue 17)";
-        return false;
+        return;
     }
     LLVMValueRef id = load_at(f, lm->t_i32, v, 24); /* w2n_func.type_id */
     LLVMValueRef want =
         load_at(f, lm->t_i32, w2n_lower_vmctx_field(f, W2N_VMCTX_TYPE_IDS), (uint64_t)ht * 4);
-    answer_if(t, NULL, LLVMBuildICmp(f->b, LLVMIntEQ, id, want, ""));
-    return true;
+    answer_if(t, NULL,
+              lm->m->typedefs[ht].is_final ? LLVMBuildICmp(f->b, LLVMIntEQ, id, want, "")
+                                           : w2n_lower_func_type_matches(f, id, want));
 }
 
-/* i1: does v pass a cast to heap type `ht` (nullable or not)?  NULL when
- * refused (f->refusal says why). */
+/* i1: does v pass a cast to heap type `ht` (nullable or not)? */
 static LLVMValueRef cast_test(w2n_lower_func *f, LLVMValueRef v, int64_t ht, bool nullable) {
     w2n_lower_module *lm = f->lm;
     test t = {f, NULL, {0}, {0}, 0};
@@ -153,8 +148,7 @@ static LLVMValueRef cast_test(w2n_lower_func *f, LLVMValueRef v, int64_t ht, boo
     bool gc = LLVMTypeOf(v) == lm->t_gcref;
     w2n_heaptype top = ht >= 0 ? W2N_ANYREF : w2n_heaptype_top((w2n_heaptype)(ht & 0x7F));
     if (ht >= 0 && lm->m->typedefs[ht].kind == W2N_TYPE_FUNC) {
-        if (!func_hierarchy(&t, v, ht))
-            return NULL;
+        func_hierarchy(&t, v, ht);
     } else if (!gc || top == W2N_EXTERNREF || top == W2N_EXNREF) {
         /* func, extern, exn and their bottoms: the top passes, a bottom not */
         uint8_t code = (uint8_t)(ht & 0x7F);
@@ -176,8 +170,6 @@ bool w2n_lower_gc_cast(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_REF_TEST_NULL: {
         LLVMValueRef ok =
             cast_test(f, w2n_lower_pop(f), in->imm.heaptype, in->op == W2N_OP_REF_TEST_NULL);
-        if (!ok)
-            return false;
         w2n_lower_push(f, LLVMBuildZExt(f->b, ok, lm->t_i32, ""));
         return true;
     }
@@ -185,8 +177,6 @@ bool w2n_lower_gc_cast(w2n_lower_func *f, const w2n_instr *in) {
     case W2N_OP_REF_CAST_NULL: {
         LLVMValueRef v = w2n_lower_pop(f);
         LLVMValueRef ok = cast_test(f, v, in->imm.heaptype, in->op == W2N_OP_REF_CAST_NULL);
-        if (!ok)
-            return false;
         w2n_lower_trap_if(f, LLVMBuildNot(f->b, ok, ""), W2N_TRAP_CAST_FAILURE);
         w2n_lower_push(f, v);
         return true;
@@ -196,8 +186,6 @@ bool w2n_lower_gc_cast(w2n_lower_func *f, const w2n_instr *in) {
         LLVMValueRef v = w2n_lower_peek(f, 0);
         bool to_nullable = (in->imm.br_on_cast.flags & 2) != 0;
         LLVMValueRef ok = cast_test(f, v, in->imm.br_on_cast.to, to_nullable);
-        if (!ok)
-            return false;
         if (in->op == W2N_OP_BR_ON_CAST_FAIL)
             ok = LLVMBuildNot(f->b, ok, "");
         w2n_lower_br_on_keeping(f, in->imm.br_on_cast.label, ok);

@@ -298,6 +298,10 @@ typedef struct w2n_helpers {
     void *(*gc_alloc)(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
     void *(*gc_internalize)(w2n_vmctx *vmctx, void *externref);
     void *(*gc_externalize)(w2n_vmctx *vmctx, void *anyref);
+    /* Since ABI 6.1: is canonical type `sub` `super` or a declared subtype
+     * of it (1) or not (0)?  call_indirect and casts to a function type
+     * that is not final, when the ids differ. */
+    uint32_t (*type_sub)(w2n_vmctx *vmctx, uint32_t sub, uint32_t super);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -387,6 +391,7 @@ enum w2n_helper_index {
     W2N_HELPER_GC_ALLOC,
     W2N_HELPER_GC_INTERNALIZE,
     W2N_HELPER_GC_EXTERNALIZE,
+    W2N_HELPER_TYPE_SUB,
     W2N_HELPER_COUNT
 };
 
