@@ -29,15 +29,15 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
                                 w2n_error *err) {
     /* GC modules (compiler/lower/lower_gc.c): calls that can collect
      * become statepoints after the optimisation passes, before code
-     * generation; other modules' pipeline stays what it was. */
+     * generation; the rewriter tracks SSA values only, so locals go to
+     * registers first, at -O0 too.  Other modules' pipeline stays what it
+     * was. */
     bool gc = false;
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn && !gc; fn = LLVMGetNextFunction(fn))
         gc = LLVMGetGC(fn) != NULL;
-    char pipeline[64];
-    snprintf(pipeline, sizeof pipeline, "default<O%d>%s",
-             level < 0   ? 0
-             : level > 3 ? 3
-                         : level,
+    int opt = level < 0 ? 0 : level > 3 ? 3 : level;
+    char pipeline[96];
+    snprintf(pipeline, sizeof pipeline, "%sdefault<O%d>%s", gc ? "function(mem2reg)," : "", opt,
              gc ? ",rewrite-statepoints-for-gc" : "");
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);

@@ -235,7 +235,10 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     f.fn = lm->funcs[func_index];
     f.b = LLVMCreateBuilderInContext(lm->ctx);
     f.err = err;
-    f.unoptimised = lm->opts && lm->opts->opt_level > 0 && w2n_opt_budget_exceeded(m, code);
+    /* Not in a GC module: optnone would keep its locals in memory, where
+     * the statepoint rewriter cannot see the references (lower_gc.c). */
+    f.unoptimised =
+        lm->opts && lm->opts->opt_level > 0 && !lm->gc && w2n_opt_budget_exceeded(m, code);
     if (f.unoptimised)
         w2n_lower_unoptimised(lm, f.fn);
     w2n_lower_debug_function(&f, code->body_start);

@@ -43,6 +43,12 @@ LLVMValueRef w2n_lower_gc_field_addr(w2n_lower_func *f, LLVMValueRef obj, LLVMVa
     return LLVMBuildGEP2(f->b, f->lm->t_i8, obj, &offset, 1, "");
 }
 
+/* Fields and elements sit at their natural alignment capped at 8. */
+static unsigned field_align(w2n_valtype storage) {
+    uint32_t size = w2n_gc_storage_size(storage);
+    return size < W2N_GC_ALIGN ? size : W2N_GC_ALIGN;
+}
+
 static LLVMValueRef const_offset(w2n_lower_func *f, uint64_t offset) {
     return LLVMConstInt(f->lm->t_i64, offset, 0);
 }
@@ -53,7 +59,7 @@ void w2n_lower_gc_store(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storag
     if (storage == W2N_PACKED_I8 || storage == W2N_PACKED_I16)
         v = LLVMBuildTrunc(f->b, v, ty, "");
     LLVMValueRef st = LLVMBuildStore(f->b, v, addr);
-    LLVMSetAlignment(st, 1);
+    LLVMSetAlignment(st, field_align(storage));
     w2n_lower_ordered_store(f, st);
 }
 
@@ -62,7 +68,7 @@ LLVMValueRef w2n_lower_gc_load(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype
                                bool is_signed) {
     LLVMTypeRef ty = w2n_lower_gc_storage_type(f->lm, storage);
     LLVMValueRef v = LLVMBuildLoad2(f->b, ty, addr, "");
-    LLVMSetAlignment(v, 1);
+    LLVMSetAlignment(v, field_align(storage));
     if (storage == W2N_PACKED_I8 || storage == W2N_PACKED_I16)
         v = is_signed ? LLVMBuildSExt(f->b, v, f->lm->t_i32, "")
                       : LLVMBuildZExt(f->b, v, f->lm->t_i32, "");

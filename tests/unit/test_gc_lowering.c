@@ -16,16 +16,21 @@
 #include "w2n/runtime.h"
 #include "wat_kit.h"
 
-static loaded load_gc(const char *wat, uint64_t max_gc_heap) {
+static loaded load_gc_at(const char *wat, uint64_t max_gc_heap, int opt_level) {
     uint8_t *wasm;
     size_t wasm_size;
     assemble_reference(wat, &wasm, &wasm_size);
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     opts.wasm_features |= W2N_FEATURE_BIT(W2N_FEATURE_GC);
+    opts.opt_level = opt_level;
     w2n_store_options so = {0};
     so.limits.max_gc_heap = max_gc_heap;
     return load_wasm_in_store(wasm, wasm_size, &opts, &so);
+}
+
+static loaded load_gc(const char *wat, uint64_t max_gc_heap) {
+    return load_gc_at(wat, max_gc_heap, 2);
 }
 
 static w2n_value call1(loaded *l, const char *name, w2n_value *args, uint32_t nargs) {
@@ -101,8 +106,10 @@ static const char *frames_wat =
     "    (table.set (i31.get_u (local.get $i31))\n"
     "      (extern.convert_any (local.get $box)))))\n";
 
-Test(gc_lowering, references_in_frames_survive_collections) {
-    loaded l = load_gc(frames_wat, 64 * 1024);
+/* At -O0 too: the rewriter sees only SSA values, so locals must leave
+ * memory first whatever the optimisation level. */
+static void frames_at(int opt_level) {
+    loaded l = load_gc_at(frames_wat, 64 * 1024, opt_level);
     void *host = (void *)(uintptr_t)0x5a5a0;
     w2n_value args[3] = {{W2N_EXTERNREF, {.ref = host}}, w2n_i32(40), w2n_i32(200000)};
     w2n_value out;
@@ -122,6 +129,48 @@ Test(gc_lowering, references_in_frames_survive_collections) {
         cr_assert_eq(v, host, "frame %u lost its box: %p", d, v);
     }
     unload(&l);
+}
+
+Test(gc_lowering, references_in_frames_survive_collections) { frames_at(2); }
+Test(gc_lowering, references_in_frames_survive_collections_at_O0) { frames_at(0); }
+
+/* A reference in an exception's payload, and one held across the try,
+ * while the thrower and the handler allocate enough to collect. */
+static const char *eh_wat =
+    "(module\n"
+    "  (type $p (struct (field i32) (field (ref null $p))))\n"
+    "  (tag $t (param (ref null $p)))\n"
+    "  (func $mk (param $n i32) (result (ref null $p))\n"
+    "    (local $l (ref null $p))\n"
+    "    (block $d (loop $l1\n"
+    "      (br_if $d (i32.eqz (local.get $n)))\n"
+    "      (local.set $l (struct.new $p (local.get $n) (local.get $l)))\n"
+    "      (local.set $n (i32.sub (local.get $n) (i32.const 1)))\n"
+    "      (br $l1)))\n"
+    "    (local.get $l))\n"
+    "  (func $thrower (param $x (ref null $p))\n"
+    "    (drop (call $mk (i32.const 100000)))\n"
+    "    (throw $t (local.get $x)))\n"
+    "  (func (export \"run\") (result i32)\n"
+    "    (local $keep (ref null $p)) (local $got (ref null $p))\n"
+    "    (local.set $keep (call $mk (i32.const 10)))\n"
+    "    (local.set $got\n"
+    "      (block $h (result (ref null $p))\n"
+    "        (try_table (catch $t $h) (call $thrower (call $mk (i32.const 5))))\n"
+    "        (ref.null $p)))\n"
+    "    (drop (call $mk (i32.const 100000)))\n"
+    "    (i32.add (struct.get $p 0 (local.get $keep))\n"
+    "             (i32.mul (i32.const 100) (struct.get $p 0 (local.get $got))))))\n";
+
+Test(gc_lowering, references_across_exceptions) {
+    for (int opt = 0; opt <= 2; opt += 2) {
+        loaded l = load_gc_at(eh_wat, 8 << 20, opt);
+        cr_assert_eq(call1(&l, "run", NULL, 0).of.i32, 101, "-O%d", opt);
+        w2n_gc_stats stats;
+        w2n_gc_get_stats(l.store, &stats);
+        cr_assert_gt(stats.collections, 0);
+        unload(&l);
+    }
 }
 
 Test(gc_lowering, conversions_keep_identity) {
