@@ -10,6 +10,8 @@
  * array.new_data, new_elem, init_data and init_elem need the segments'
  * contents and are not lowered yet (compile refuses them).
  */
+#include <stdlib.h>
+
 #include "gc_layout.h"
 #include "lower.h"
 

@@ -10,6 +10,8 @@
  * Otherwise it calls helpers->gc_alloc, which collects (a statepoint) and
  * traps "out of memory" past the store's limit (docs/gc.md).
  */
+#include <stdlib.h>
+
 #include "gc_layout.h"
 #include "lower.h"
 
