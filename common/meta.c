@@ -425,9 +425,11 @@ static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
     c->bits[1] = get_u64(r);
 }
 
-static bool is_pool_kind(uint8_t kind) {
+static bool is_pool_op(const w2n_const_expr *op) {
+    uint8_t kind = op->kind;
     return kind == W2N_CONST_I32 || kind == W2N_CONST_I64 || kind == W2N_CONST_GLOBAL_GET ||
-           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL);
+           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL) ||
+           (kind == W2N_CONST_GC && op->index == W2N_META_CONST_REF_I31);
 }
 
 /* A run of the pool: in range, short enough for the evaluator's stack, and
@@ -600,7 +602,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     m->const_ops = alloc_array(r, m->nconst_ops, sizeof *m->const_ops);
     for (uint32_t i = 0; i < m->nconst_ops && !r->failed; i++) {
         get_const_unchecked(r, &m->const_ops[i]); /* global indices: at each use */
-        if (!r->failed && !is_pool_kind(m->const_ops[i].kind))
+        if (!r->failed && !is_pool_op(&m->const_ops[i]))
             bad(r, "unknown extended constant instruction");
     }
     m->nglobals = get_count(r, 5 + CONST_SIZE);

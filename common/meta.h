@@ -156,6 +156,11 @@ typedef struct w2n_meta {
     w2n_meta_typedef *typedefs;
 } w2n_meta;
 
+/* The GC instructions the pool of constant instructions may hold (kind
+ * W2N_CONST_GC, index the instruction's opcode: prefix << 16 | code), since
+ * ABI 6.1: ref.i31 (pops an i32, pushes an i31ref). */
+#define W2N_META_CONST_REF_I31 0xFB001Cu
+
 /* w2n_meta_decode refuses another ABI major, or a minor above W2N_ABI_MINOR,
  * with W2N_ERR_BAD_OBJECT and a message naming both versions and what to do. */
 /* Byte offset of max_frame (u64) and max_frame_vlenb (u32) in the encoded

@@ -18,6 +18,9 @@
  * of their own (the collector leaves odd words alone).
  */
 #include "lower.h"
+#include "meta.h"
+
+_Static_assert(W2N_OP_REF_I31 == W2N_META_CONST_REF_I31, "ref.i31's opcode in the metadata");
 
 /* Is heap type `ht` of the any or extern hierarchy in module m? */
 static bool is_gc_heap_type(const w2n_module *m, w2n_heaptype ht) {
@@ -125,10 +128,16 @@ LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
 
 static bool gc_const(const w2n_const_expr *c) { return c->kind == W2N_CONST_GC; }
 
+/* In the pool (a run of several instructions): ref.i31 is evaluated by the
+ * runtime (ABI 6.1), the other GC instructions not yet. */
+static bool gc_pool_op_unsupported(const w2n_const_expr *c) {
+    return gc_const(c) && c->index != W2N_OP_REF_I31;
+}
+
 w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err) {
     size_t offset = W2N_NO_OFFSET;
     for (uint32_t i = 0; i < m->nconst_ops && offset == W2N_NO_OFFSET; i++)
-        if (gc_const(&m->const_ops[i]))
+        if (gc_pool_op_unsupported(&m->const_ops[i]))
             offset = 0;
     for (uint32_t i = 0; i < m->nglobals - m->nimported_globals && offset == W2N_NO_OFFSET; i++)
         if (gc_const(&m->globals[i].init.value))

@@ -123,6 +123,7 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
     uint64_t stack[W2N_LIMIT_CONST_EXPR_OPS];
     uint32_t depth = 0;
     bool wide = false; /* the last value pushed is an i64 */
+    bool ref = false;  /* ... or a reference (ref.i31's) */
     for (uint64_t i = c->index; i < c->index + c->bits[0]; i++) {
         const w2n_const_expr *op = &m->const_ops[i];
         uint64_t x = depth >= 2 ? stack[depth - 2] : 0, y = depth >= 1 ? stack[depth - 1] : 0;
@@ -141,6 +142,10 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
             stack[depth++] = wide ? (uint64_t)g->storage.i64 : (uint32_t)g->storage.i32;
             continue;
         }
+        case W2N_CONST_GC: /* ref.i31: (u32)v << 1 | 1 (docs/gc.md) */
+            stack[depth - 1] = (uint32_t)(y << 1) | W2N_GC_I31_TAG;
+            ref = true;
+            continue;
         case W2N_CONST_I32_ADD:
         case W2N_CONST_I64_ADD: x += y; break;
         case W2N_CONST_I32_SUB:
@@ -152,7 +157,9 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
     }
     w2n_raw r;
     memset(&r, 0, sizeof r);
-    if (wide)
+    if (ref)
+        r.ref = (void *)(uintptr_t)stack[0];
+    else if (wide)
         r.i64 = (int64_t)stack[0];
     else
         r.i32 = (int32_t)(uint32_t)stack[0];

@@ -275,3 +275,32 @@ Test(rt_module_types, one_descriptor_per_canonical_type_and_store) {
     w2n_store_free(s1);
     w2n_store_free(s2);
 }
+
+/* ref.i31 in an extended constant expression (ABI 6.1): decoded, typed as
+ * (ref i31) by the loader's check; another GC instruction is refused. */
+Test(rt_module_types, ref_i31_in_constant_expressions) {
+    w2n_const_expr pool[2] = {{W2N_CONST_I32, 0, {5, 0}},
+                              {W2N_CONST_GC, W2N_META_CONST_REF_I31, {0, 0}}};
+    w2n_meta_global g[1] = {
+        {{W2N_ANYREF, false}, {W2N_CONST_EXTENDED, 0, {2, 0}}},
+    };
+    types_kit none = {0};
+    w2n_meta in = meta_of(&none);
+    in.nconst_ops = 2;
+    in.const_ops = pool;
+    in.nglobals = 1;
+    in.globals = g;
+    w2n_meta out;
+    w2n_error err;
+    cr_assert_eq(round_trip(&in, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_meta_check(&out, &err), W2N_OK, "%s", err.message);
+    w2n_meta_free(&out);
+    pool[1].index = 0xFB0000u; /* struct.new */
+    cr_assert_eq(round_trip(&in, &out, &err), W2N_ERR_BAD_OBJECT);
+    pool[1].index = W2N_META_CONST_REF_I31;
+    pool[0].kind = W2N_CONST_I64; /* ref.i31 of an i64 */
+    pool[0].bits[0] = 5;
+    cr_assert_eq(round_trip(&in, &out, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_meta_check(&out, &err), W2N_ERR_BAD_OBJECT);
+    w2n_meta_free(&out);
+}
