@@ -14,7 +14,7 @@
  * it; the defined tables' initialisers (a u8 flag, then a const expr if 1)
  * follow the globals.  The u32 after the magic is the ABI major in its low 16 bits and the
  * minor in its high 16.  The provenance fields follow the data segments,
- * then (since 6.1) the GC facts of every type; nothing else may.
+ * then (since 6.2) the GC facts of every type; nothing else may.
  *
  * The decoder trusts nothing: every length is checked against the bytes that
  * remain before anything is allocated, and every index against its index
@@ -156,7 +156,7 @@ static void put_provenance(wbuf *b, const w2n_meta *m) {
     put(b, m->module_sha256, W2N_SHA256_SIZE);
 }
 
-/* Since ABI 6.1: the GC facts of every type (meta.h, w2n_meta_typedef).
+/* Since ABI 6.2: the GC facts of every type (meta.h, w2n_meta_typedef).
  * A meta without them (hand-built) encodes the defaults of Wasm 2.0. */
 static void put_typedefs(wbuf *b, const w2n_meta *m) {
     for (uint32_t i = 0; i < m->ntypes; i++) {
@@ -234,7 +234,7 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     put_u64(&b, (uint64_t)m->start);
     put_segments(&b, m);
     put_provenance(&b, m);
-    if (m->abi_minor >= 1)
+    if (m->abi_minor >= W2N_META_MINOR_GC_TYPES)
         put_typedefs(&b, m);
 
     if (b.failed) {
@@ -818,7 +818,7 @@ static void check_type_refs(rbuf *r, const w2n_meta *m) {
 static void get_typedefs(rbuf *r, w2n_meta *m) {
     m->typedefs = alloc_array(r, m->ntypes, sizeof *m->typedefs);
     for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
-        if (m->abi_minor >= 1)
+        if (m->abi_minor >= W2N_META_MINOR_GC_TYPES)
             get_typedef(r, m, i);
         else
             m->typedefs[i] = (w2n_meta_typedef){

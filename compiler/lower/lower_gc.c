@@ -129,7 +129,7 @@ LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
 static bool gc_const(const w2n_const_expr *c) { return c->kind == W2N_CONST_GC; }
 
 /* In the pool (a run of several instructions): ref.i31 is evaluated by the
- * runtime (ABI 6.1), the other GC instructions not yet. */
+ * runtime (ABI 6.2), the other GC instructions not yet. */
 static bool gc_pool_op_unsupported(const w2n_const_expr *c) {
     return gc_const(c) && c->index != W2N_OP_REF_I31;
 }

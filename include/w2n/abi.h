@@ -40,9 +40,11 @@ extern "C" {
  * a loader reads every minor up to its own.  6.0: the first of ABI 6:
  * garbage collection adds vmctx->gc and vmctx->gc_types, the GC helpers,
  * the trap "out of memory" and the object and type-descriptor layouts
- * below ("garbage collection").  6.1: the metadata ends with the
- * module's GC types (recursion groups, supertypes, finality, fields). */
-#define W2N_ABI_MINOR 1
+ * below ("garbage collection").  6.2: the metadata ends with the
+ * module's GC types (recursion groups, supertypes, finality, fields), the
+ * helper type_sub and the GC traps.  (6.1 is the loader's objects laid out
+ * for mapping, on another branch: the two meet at 6.2.) */
+#define W2N_ABI_MINOR 2
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their
@@ -110,7 +112,7 @@ typedef enum w2n_trap_code {
                                    module compiled without exceptions) before its entry */
     W2N_TRAP_GC_OUT_OF_MEMORY,    /* "out of memory": a GC allocation past the store's
                                    GC heap limit, after a collection */
-    /* Since ABI 6.1 (GC instructions): */
+    /* Since ABI 6.2 (GC instructions): */
     W2N_TRAP_NULL_STRUCT,  /* "null structure reference" (struct.get/set of null) */
     W2N_TRAP_NULL_ARRAY,   /* "null array reference" (array.* of null) */
     W2N_TRAP_ARRAY_OOB,    /* "out of bounds array access" */
@@ -298,7 +300,7 @@ typedef struct w2n_helpers {
     void *(*gc_alloc)(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
     void *(*gc_internalize)(w2n_vmctx *vmctx, void *externref);
     void *(*gc_externalize)(w2n_vmctx *vmctx, void *anyref);
-    /* Since ABI 6.1: is canonical type `sub` `super` or a declared subtype
+    /* Since ABI 6.2: is canonical type `sub` `super` or a declared subtype
      * of it (1) or not (0)?  call_indirect and casts to a function type
      * that is not final, when the ids differ. */
     uint32_t (*type_sub)(w2n_vmctx *vmctx, uint32_t sub, uint32_t super);

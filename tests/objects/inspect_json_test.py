@@ -86,7 +86,7 @@ def main():
         m = d['metadata']
         wasm_sha = hashlib.sha256(open(wasm, 'rb').read()).hexdigest()
         check('module_sha256 is the .wasm\'s', m['module_sha256'] == wasm_sha)
-        check('abi 6.0', m['abi'] == {'major': 6, 'minor': 0})
+        check('abi 6.2', m['abi'] == {'major': 6, 'minor': 2})
         check('w2n_version', m['w2n_version'] == version)
         check('target and machine', m['target'] == 'x86_64-linux-gnu' and d['machine'] == 'x86_64')
         check('options', m['opt_level'] == 1 and m['bounds_checks'] == 'explicit' and

@@ -1,6 +1,6 @@
 /*
  * test_rt_module_types.c — a module's GC types from the compiler to the
- * runtime: the metadata's round trip and its refusals (ABI 6.1), the
+ * runtime: the metadata's round trip and its refusals (ABI 6.2), the
  * iso-recursive identity of canonical ids across modules (functype.c) and
  * the one descriptor per canonical type and store (gc/module_types.c).
  */
@@ -276,7 +276,7 @@ Test(rt_module_types, one_descriptor_per_canonical_type_and_store) {
     w2n_store_free(s2);
 }
 
-/* ref.i31 in an extended constant expression (ABI 6.1): decoded, typed as
+/* ref.i31 in an extended constant expression (ABI 6.2): decoded, typed as
  * (ref i31) by the loader's check; another GC instruction is refused. */
 Test(rt_module_types, ref_i31_in_constant_expressions) {
     w2n_const_expr pool[2] = {{W2N_CONST_I32, 0, {5, 0}},
