@@ -13,8 +13,8 @@
  * instructions comes before the globals, whose initialisers may name runs of
  * it; the defined tables' initialisers (a u8 flag, then a const expr if 1)
  * follow the globals.  The u32 after the magic is the ABI major in its low 16 bits and the
- * minor in its high 16.  The provenance fields follow the data segments;
- * nothing else may.
+ * minor in its high 16.  The provenance fields follow the data segments,
+ * then (since 6.2) the GC facts of every type; nothing else may.
  *
  * The decoder trusts nothing: every length is checked against the bytes that
  * remain before anything is allocated, and every index against its index
@@ -156,6 +156,27 @@ static void put_provenance(wbuf *b, const w2n_meta *m) {
     put(b, m->module_sha256, W2N_SHA256_SIZE);
 }
 
+/* Since ABI 6.2: the GC facts of every type (meta.h, w2n_meta_typedef).
+ * A meta without them (hand-built) encodes the defaults of Wasm 2.0. */
+static void put_typedefs(wbuf *b, const w2n_meta *m) {
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        w2n_meta_typedef plain = {
+            W2N_META_TYPE_FUNC, true, W2N_META_NO_SUPERTYPE, i, 1, i, 0, NULL};
+        const w2n_meta_typedef *t = m->typedefs ? &m->typedefs[i] : &plain;
+        put_u8(b, t->kind);
+        put_u8(b, t->is_final ? 1 : 0);
+        put_u32(b, t->supertype);
+        put_u32(b, t->rec_start);
+        put_u32(b, t->rec_size);
+        put_u32(b, t->canon);
+        put_u32(b, t->nfields);
+        for (uint32_t k = 0; k < t->nfields; k++) {
+            put_u32(b, t->fields[k].storage);
+            put_u8(b, t->fields[k].is_mutable ? 1 : 0);
+        }
+    }
+}
+
 w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_size,
                            w2n_error *err) {
     wbuf b = {0};
@@ -213,6 +234,8 @@ w2n_status w2n_meta_encode(const w2n_meta *m, uint8_t **out_bytes, size_t *out_s
     put_u64(&b, (uint64_t)m->start);
     put_segments(&b, m);
     put_provenance(&b, m);
+    if (m->abi_minor >= W2N_META_MINOR_GC_TYPES)
+        put_typedefs(&b, m);
 
     if (b.failed) {
         free(b.data);
@@ -403,9 +426,11 @@ static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
     c->bits[1] = get_u64(r);
 }
 
-static bool is_pool_kind(uint8_t kind) {
+static bool is_pool_op(const w2n_const_expr *op) {
+    uint8_t kind = op->kind;
     return kind == W2N_CONST_I32 || kind == W2N_CONST_I64 || kind == W2N_CONST_GLOBAL_GET ||
-           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL);
+           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL) ||
+           (kind == W2N_CONST_GC && op->index == W2N_META_CONST_REF_I31);
 }
 
 /* A run of the pool: in range, short enough for the evaluator's stack, and
@@ -523,8 +548,10 @@ static void get_header_and_types(rbuf *r, w2n_meta *m) {
     m->ntypes = r->ntypes = get_count(r, 8);
     m->types = alloc_array(r, m->ntypes, sizeof *m->types);
     for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
-        get_valtypes(r, i + 1, &m->types[i].nparams, &m->types[i].params);
-        get_valtypes(r, i + 1, &m->types[i].nresults, &m->types[i].results);
+        /* Indices up to the end of the type's recursion group: checked
+         * with the GC types (check_type_refs). */
+        get_valtypes(r, m->ntypes, &m->types[i].nparams, &m->types[i].params);
+        get_valtypes(r, m->ntypes, &m->types[i].nresults, &m->types[i].results);
     }
 }
 
@@ -576,7 +603,7 @@ static void get_definitions(rbuf *r, w2n_meta *m, spaces *s) {
     m->const_ops = alloc_array(r, m->nconst_ops, sizeof *m->const_ops);
     for (uint32_t i = 0; i < m->nconst_ops && !r->failed; i++) {
         get_const_unchecked(r, &m->const_ops[i]); /* global indices: at each use */
-        if (!r->failed && !is_pool_kind(m->const_ops[i].kind))
+        if (!r->failed && !is_pool_op(&m->const_ops[i]))
             bad(r, "unknown extended constant instruction");
     }
     m->nglobals = get_count(r, 5 + CONST_SIZE);
@@ -700,6 +727,113 @@ static void get_provenance(rbuf *r, w2n_meta *m) {
 
 static w2n_status decode(const uint8_t *bytes, size_t size, bool borrow, w2n_meta *out,
                          w2n_error *err);
+static bool is_storage_type(w2n_valtype t, uint32_t ntypes) {
+    return t == W2N_GC_PACKED_I8 || t == W2N_GC_PACKED_I16 || is_valtype(t, ntypes);
+}
+
+/* Type i's group holds it, fits the types, and is the group of the type
+ * before it exactly when that group reaches i. */
+static bool in_its_group(const w2n_meta *m, uint32_t i) {
+    const w2n_meta_typedef *t = &m->typedefs[i];
+    if (t->rec_start > i || t->rec_size == 0 || t->rec_size > m->ntypes - t->rec_start ||
+        i - t->rec_start >= t->rec_size)
+        return false;
+    if (i == 0)
+        return true;
+    const w2n_meta_typedef *prev = &m->typedefs[i - 1];
+    bool continues = prev->rec_start + prev->rec_size > i;
+    return continues ? t->rec_start == prev->rec_start && t->rec_size == prev->rec_size
+                     : t->rec_start == i;
+}
+
+/* One type's GC facts, checked against those before it: a supertype is an
+ * earlier type of the same kind that is not final, a recursion group is a
+ * run of types that all agree on it, a canonical index names an earlier
+ * (or the same) type of the same kind. */
+static void get_typedef(rbuf *r, w2n_meta *m, uint32_t i) {
+    w2n_meta_typedef *t = &m->typedefs[i];
+    t->kind = get_u8(r);
+    t->is_final = get_bool(r);
+    t->supertype = get_u32(r);
+    t->rec_start = get_u32(r);
+    t->rec_size = get_u32(r);
+    t->canon = get_u32(r);
+    t->nfields = get_count(r, 5);
+    t->fields = alloc_array(r, t->nfields, sizeof *t->fields);
+    for (uint32_t k = 0; k < t->nfields && !r->failed; k++) {
+        t->fields[k].storage = get_u32(r);
+        t->fields[k].is_mutable = get_bool(r);
+        if (!r->failed && !is_storage_type(t->fields[k].storage, m->ntypes))
+            bad(r, "unknown field storage type");
+    }
+    if (r->failed)
+        return;
+    const w2n_meta_typedef *super = t->supertype < i ? &m->typedefs[t->supertype] : NULL;
+    bool func = t->kind == W2N_META_TYPE_FUNC;
+    if (t->kind > W2N_META_TYPE_ARRAY)
+        bad(r, "unknown type kind");
+    else if (t->nfields != (func                             ? 0
+                            : t->kind == W2N_META_TYPE_ARRAY ? 1
+                                                             : t->nfields) ||
+             (!func && (m->types[i].nparams || m->types[i].nresults)))
+        bad(r, "type fields do not match its kind");
+    else if (t->supertype != W2N_META_NO_SUPERTYPE &&
+             (!super || super->kind != t->kind || super->is_final))
+        bad(r, "bad supertype");
+    else if (!in_its_group(m, i))
+        bad(r, "bad recursion group");
+    else if (t->canon > i || m->typedefs[t->canon].kind != t->kind)
+        bad(r, "bad canonical type index");
+}
+
+static bool refs_within(const w2n_valtype *ts, uint32_t n, uint32_t end) {
+    for (uint32_t k = 0; k < n; k++)
+        if (w2n_valtype_is_ref(ts[k]) && w2n_heaptype_is_concrete(w2n_valtype_heap_type(ts[k])) &&
+            w2n_valtype_type_index(ts[k]) >= end)
+            return false;
+    return true;
+}
+
+static bool is_func_type(const w2n_meta *m, uint32_t type) {
+    return type < m->ntypes && m->typedefs[type].kind == W2N_META_TYPE_FUNC;
+}
+
+/* Functions and tags have function types; types name only types up to
+ * the end of their recursion group. */
+static void check_type_refs(rbuf *r, const w2n_meta *m) {
+    for (uint32_t i = 0; i < m->nfuncs && !r->failed; i++)
+        if (!is_func_type(m, m->func_types[i]))
+            bad(r, "a function's type is not a function type");
+    for (uint32_t i = 0; i < m->ntags && !r->failed; i++)
+        if (!is_func_type(m, m->tag_types[i]))
+            bad(r, "a tag's type is not a function type");
+    for (uint32_t i = 0; i < m->nimports && !r->failed; i++)
+        if ((m->imports[i].kind == W2N_EXTERN_FUNC || m->imports[i].kind == W2N_EXTERN_TAG) &&
+            !is_func_type(m, m->imports[i].func_type))
+            bad(r, "an imported function's type is not a function type");
+    for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
+        const w2n_meta_typedef *t = &m->typedefs[i];
+        uint32_t end = t->rec_start + t->rec_size;
+        bool ok = refs_within(m->types[i].params, m->types[i].nparams, end) &&
+                  refs_within(m->types[i].results, m->types[i].nresults, end);
+        for (uint32_t k = 0; ok && k < t->nfields; k++)
+            ok = refs_within(&t->fields[k].storage, 1, end);
+        if (!ok)
+            bad(r, "a type names a type after its recursion group");
+    }
+}
+
+static void get_typedefs(rbuf *r, w2n_meta *m) {
+    m->typedefs = alloc_array(r, m->ntypes, sizeof *m->typedefs);
+    for (uint32_t i = 0; i < m->ntypes && !r->failed; i++) {
+        if (m->abi_minor >= W2N_META_MINOR_GC_TYPES)
+            get_typedef(r, m, i);
+        else
+            m->typedefs[i] = (w2n_meta_typedef){
+                W2N_META_TYPE_FUNC, true, W2N_META_NO_SUPERTYPE, i, 1, i, 0, NULL};
+    }
+    check_type_refs(r, m);
+}
 
 w2n_status w2n_meta_decode(const uint8_t *bytes, size_t size, w2n_meta *out, w2n_error *err) {
     return decode(bytes, size, false, out, err);
@@ -725,6 +859,7 @@ static w2n_status decode(const uint8_t *bytes, size_t size, bool borrow, w2n_met
     get_elems(&r, out, &s);
     get_datas(&r, out, &s);
     get_provenance(&r, out);
+    get_typedefs(&r, out);
     if (!r.failed && r.pos != r.size)
         bad(&r, "trailing bytes");
     if (r.failed) {
@@ -767,6 +902,9 @@ void w2n_meta_free(w2n_meta *m) {
     free(m->datas);
     free(m->w2n_version);
     free(m->target);
+    for (uint32_t i = 0; m->typedefs && i < m->ntypes; i++)
+        free(m->typedefs[i].fields);
+    free(m->typedefs);
     memset(m, 0, sizeof *m);
     m->start = -1;
 }

@@ -68,6 +68,36 @@ typedef struct w2n_meta_data {
     uint8_t *bytes;
 } w2n_meta_data;
 
+/* The GC facts of one type index (since ABI 6.2).  Without GC every type is
+ * a final function type alone in its recursion group, which is what an
+ * object of minor 0 decodes to.  Function types keep their signature in
+ * w2n_meta.types; struct and array types have an empty one there. */
+typedef enum w2n_meta_type_kind {
+    W2N_META_TYPE_FUNC = 0,
+    W2N_META_TYPE_STRUCT = 1,
+    W2N_META_TYPE_ARRAY = 2
+} w2n_meta_type_kind;
+
+#define W2N_META_NO_SUPERTYPE UINT32_MAX
+
+/* A struct field or array element: a value type (concrete references by
+ * module type index) or W2N_GC_PACKED_I8 / W2N_GC_PACKED_I16. */
+typedef struct w2n_meta_field {
+    w2n_valtype storage;
+    bool is_mutable;
+} w2n_meta_field;
+
+typedef struct w2n_meta_typedef {
+    uint8_t kind;       /* w2n_meta_type_kind */
+    bool is_final;      /* `sub final`, or no `sub` at all */
+    uint32_t supertype; /* a smaller type index, or W2N_META_NO_SUPERTYPE */
+    uint32_t rec_start; /* first type index of its recursion group */
+    uint32_t rec_size;  /* types in that group */
+    uint32_t canon;     /* least index of an iso-recursively equal type */
+    uint32_t nfields;   /* struct: its fields; array: 1; func: 0 */
+    w2n_meta_field *fields;
+} w2n_meta_typedef;
+
 typedef struct w2n_meta {
     uint32_t abi_version; /* W2N_ABI_VERSION when written */
     uint32_t arch;        /* w2n_arch */
@@ -121,13 +151,24 @@ typedef struct w2n_meta {
     uint8_t opt_level;         /* 0..3 */
     uint32_t wasm_features;    /* the w2n_features the module was allowed */
     uint8_t module_sha256[32]; /* SHA-256 of the input .wasm bytes */
+
+    /* GC types, since ABI 6.2 (after the provenance): ntypes entries.
+     * Objects of minor 0 decode with the defaults above. */
+    w2n_meta_typedef *typedefs;
 } w2n_meta;
+
+/* The GC instructions the pool of constant instructions may hold (kind
+ * W2N_CONST_GC, index the instruction's opcode: prefix << 16 | code), since
+ * ABI 6.2: ref.i31 (pops an i32, pushes an i31ref). */
+#define W2N_META_CONST_REF_I31 0xFB001Cu
 
 /* w2n_meta_decode refuses another ABI major, or a minor above W2N_ABI_MINOR,
  * with W2N_ERR_BAD_OBJECT and a message naming both versions and what to do. */
 /* Byte offset of max_frame (u64) and max_frame_vlenb (u32) in the encoded
  * section: after the magic, abi_version, arch and flags. */
 #define W2N_META_FRAME_OFFSET 20
+/* The first minor whose metadata ends with the GC types. */
+#define W2N_META_MINOR_GC_TYPES 2
 
 /* Encode *meta into a fresh malloc'd buffer.  Returns W2N_OK or W2N_ERR_NOMEM. */
 w2n_status w2n_meta_encode(const w2n_meta *meta, uint8_t **out_bytes, size_t *out_size,

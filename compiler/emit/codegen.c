@@ -6,6 +6,7 @@
  */
 #include "codegen.h"
 
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,11 +34,23 @@ static const char short_pipeline[] =
 
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                 bool many_functions, w2n_error *err) {
-    char pipeline[sizeof short_pipeline];
-    if (level > 0 && many_functions)
-        memcpy(pipeline, short_pipeline, sizeof short_pipeline);
+    /* GC modules (compiler/lower/lower_gc.c): calls that can collect
+     * become statepoints after the optimisation passes, before code
+     * generation; the rewriter tracks SSA values only, so locals go to
+     * registers first, at -O0 too.  Other modules' pipeline stays what it
+     * was. */
+    bool gc = false;
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn && !gc; fn = LLVMGetNextFunction(fn))
+        gc = LLVMGetGC(fn) != NULL;
+    int opt = level < 0 ? 0 : level > 3 ? 3 : level;
+    char base[sizeof short_pipeline];
+    if (opt > 0 && many_functions)
+        memcpy(base, short_pipeline, sizeof short_pipeline);
     else
-        snprintf(pipeline, sizeof pipeline, "default<O%d>", level < 0 ? 0 : level > 3 ? 3 : level);
+        snprintf(base, sizeof base, "default<O%d>", opt);
+    char pipeline[sizeof short_pipeline + 64];
+    snprintf(pipeline, sizeof pipeline, "%s%s%s", gc ? "function(mem2reg)," : "", base,
+             gc ? ",rewrite-statepoints-for-gc" : "");
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);

@@ -2,7 +2,7 @@
  * meta_build.c — describe a decoded module as the runtime's w2n_meta.
  *
  * The meta borrows the module's strings and arrays; only the arrays made
- * here are owned, and w2n_meta_build_free releases just those.
+ * here (the typedefs and their fields among them) are owned, and w2n_meta_build_free releases just those.
  */
 #include "meta_build.h"
 #include "w2n_assert.h"
@@ -31,6 +31,41 @@ static void assert_module_counts(const w2n_module *m) {
         W2N_ASSERT(m->exports[i].kind <= W2N_EXTERN_TAG &&
                    m->exports[i].index < counts[m->exports[i].kind]);
     (void)counts;
+}
+
+/* The GC facts of every type; the fields are the module's, borrowed (a
+ * w2n_fieldtype and a w2n_meta_field differ in layout, so copied). */
+static w2n_meta_typedef *build_typedefs(const w2n_module *m) {
+    w2n_meta_typedef *out = calloc(m->ntypes ? m->ntypes : 1, sizeof *out);
+    if (!out)
+        return NULL;
+    for (uint32_t i = 0; i < m->ntypes; i++) {
+        const w2n_typedef *d = &m->typedefs[i];
+        w2n_meta_typedef *t = &out[i];
+        t->kind = d->kind == W2N_TYPE_STRUCT  ? W2N_META_TYPE_STRUCT
+                  : d->kind == W2N_TYPE_ARRAY ? W2N_META_TYPE_ARRAY
+                                              : W2N_META_TYPE_FUNC;
+        t->is_final = d->is_final;
+        t->supertype = d->supertype == W2N_NO_SUPERTYPE ? W2N_META_NO_SUPERTYPE : d->supertype;
+        t->rec_start = d->rec_start;
+        t->rec_size = d->rec_size;
+        t->canon = m->type_canon ? m->type_canon[i] : i;
+        t->nfields = d->kind == W2N_TYPE_FUNC ? 0 : d->nfields;
+        if (t->nfields) {
+            t->fields = calloc(t->nfields, sizeof *t->fields);
+            if (!t->fields) {
+                for (uint32_t k = 0; k < i; k++)
+                    free(out[k].fields);
+                free(out);
+                return NULL;
+            }
+        }
+        for (uint32_t k = 0; k < t->nfields; k++) {
+            t->fields[k].storage = d->fields[k].storage;
+            t->fields[k].is_mutable = d->fields[k].is_mutable;
+        }
+    }
+    return out;
 }
 
 w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t, const w2n_compile_options *opts,
@@ -77,8 +112,9 @@ w2n_status w2n_meta_build(const w2n_module *m, const w2n_target *t, const w2n_co
     out->ndatas = m->ndatas;
     out->datas = calloc(m->ndatas ? m->ndatas : 1, sizeof *out->datas);
     out->table_inits = calloc(out->ntables ? out->ntables : 1, sizeof *out->table_inits);
+    out->typedefs = build_typedefs(m);
     if (!out->imports || !out->globals || !out->exports || !out->elems || !out->datas ||
-        !out->table_inits) {
+        !out->table_inits || !out->typedefs) {
         w2n_meta_build_free(out);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     }
@@ -148,5 +184,8 @@ void w2n_meta_build_free(w2n_meta *meta) {
     free(meta->elems);
     free(meta->datas);
     free(meta->table_inits);
+    for (uint32_t i = 0; meta->typedefs && i < meta->ntypes; i++)
+        free(meta->typedefs[i].fields);
+    free(meta->typedefs);
     memset(meta, 0, sizeof *meta);
 }

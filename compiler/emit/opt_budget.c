@@ -31,6 +31,7 @@ bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code) {
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
+    ir.r.features = m->features;
     uint64_t entries = 0;
     w2n_instr in;
     while (entries <= W2N_OPT_MAX_BR_TABLE_ENTRIES && !w2n_instr_reader_done(&ir)) {

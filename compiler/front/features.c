@@ -2,9 +2,9 @@
  * features.c — the feature table of w2n/features.h: names, which features
  * w2n implements, `--wasm-features` parsing and the refusal message.
  *
- * Invariant: a feature set never holds a feature w2n does not implement,
- * except the validate-only ones in a set made for validation, and always
- * holds MVP, so "not in the set" plus "implemented" means "disabled".
+ * Invariant: a feature set never holds a feature w2n does not implement and
+ * always holds MVP, so "not in the set" plus "implemented" means "disabled"
+ * (the opt-in ones are implemented, in part, and disabled by default).
  */
 #include "w2n/features.h"
 
@@ -25,11 +25,11 @@ w2n_features w2n_features_default(void) {
     for (int f = 0; f < W2N_FEATURE_COUNT; f++)
         if (features[f].implemented)
             set |= W2N_FEATURE_BIT(f);
-    return set;
+    return set & ~W2N_FEATURES_OPT_IN;
 }
 
 w2n_features w2n_features_validation_default(void) {
-    return w2n_features_default() | W2N_FEATURES_VALIDATE_ONLY;
+    return w2n_features_default() | W2N_FEATURES_OPT_IN;
 }
 
 const char *w2n_feature_name(w2n_feature f) {
@@ -78,6 +78,11 @@ w2n_status w2n_features_parse(const char *spec, w2n_features *set, w2n_error *er
 }
 
 w2n_status w2n_feature_refuse(w2n_error *err, uint64_t offset, w2n_feature f, const char *what) {
+    if (w2n_feature_implemented(f) && (W2N_FEATURE_BIT(f) & W2N_FEATURES_OPT_IN))
+        return w2n_error_set(err, W2N_ERR_UNSUPPORTED, offset,
+                             "%s requires the '%s' feature, which is disabled (w2n supports it "
+                             "in part: --wasm-features=+%s)",
+                             what, w2n_feature_name(f), w2n_feature_name(f));
     return w2n_error_set(err, W2N_ERR_UNSUPPORTED, offset, "%s requires the '%s' feature, which %s",
                          what, w2n_feature_name(f),
                          w2n_feature_implemented(f) ? "is disabled" : "w2n does not support");

@@ -81,6 +81,10 @@ typedef struct w2n_lower_module {
     /* Types used everywhere. */
     LLVMTypeRef t_void, t_i1, t_i8, t_i16, t_i32, t_i64, t_f32, t_f64, t_ptr;
     LLVMTypeRef t_v128; /* <16 x i8> */
+    /* GC (lower_gc.c): the module uses references of the any hierarchy;
+     * then those and externrefs are t_gcref, ptr addrspace(1). */
+    bool gc;
+    LLVMTypeRef t_gcref;
 
     LLVMTypeRef *wasm_fn_types; /* native signature of each module type */
     LLVMValueRef *funcs;        /* LLVM function of every Wasm function:
@@ -238,6 +242,9 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 /* Lower instructions until the control stack is back to `depth` blocks or
  * the body ends (lower_function.c). */
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
+/* Does a body hold an instruction for which `pred` is true (lower_core.c)? */
+bool w2n_lower_body_has(const w2n_module *m, const w2n_code *code,
+                        bool (*pred)(const w2n_module *m, const w2n_instr *in));
 /* Lower one instruction, skipping dead code (lower_function.c). */
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
@@ -319,6 +326,11 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
 /* Whether row `row` of the instruction table has a real lowering handler. */
 bool w2n_lower_has_handler(unsigned row);
 
+/* Branch to the label `depth` when `cond`, carrying the operands the label
+ * takes (the top of the stack), which stay on the stack for the code after
+ * (br_on_cast, br_on_cast_fail; lower_control.c). */
+void w2n_lower_br_on_keeping(w2n_lower_func *f, uint32_t depth, LLVMValueRef cond);
+
 /* The innermost block's current part ends (else, a legacy catch): if live,
  * its results go to the continuation; the stack goes back to the block's
  * base and the next part starts live (lower_control.c). */
@@ -342,6 +354,39 @@ void w2n_lower_exception_raise(w2n_lower_func *f, size_t below, LLVMValueRef exn
 /* The tag's parameters from exception `exn`'s payload, into vals. */
 void w2n_lower_exception_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_functype *type,
                                  LLVMValueRef *vals);
+
+/* ---- GC references (lower_gc.c) ------------------------------------------------ */
+/* Was the module compiled with GC, and does it use references of the any
+ * hierarchy (types, globals, tables, locals, GC instructions)? */
+bool w2n_lower_module_uses_gc(const w2n_module *m);
+/* Is `t` a reference lowered as t_gcref (only in a module that uses GC)? */
+bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t);
+/* Give a defined function the statepoint strategy (GC modules only). */
+void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn);
+/* Mark a call of helper `helper` as one that cannot collect, unless it can
+ * (GC modules only). */
+void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call);
+/* GC objects (lower_gc_object.c, lower_gc_array.c): the typedef of a
+ * struct or array type; the LLVM type of a field's storage (i8, i16 for
+ * packed ones); a field's address; a field's load (packed ones widened to
+ * i32) and store (narrowed); an allocation of type `type` of `bytes` (i64)
+ * with `length` (i32, arrays; NULL for structs): inline bump, else
+ * helpers->gc_alloc. */
+const w2n_typedef *w2n_lower_gc_typedef(w2n_lower_func *f, uint32_t type);
+LLVMTypeRef w2n_lower_gc_storage_type(w2n_lower_module *lm, w2n_valtype storage);
+LLVMValueRef w2n_lower_gc_field_addr(w2n_lower_func *f, LLVMValueRef obj, LLVMValueRef offset);
+LLVMValueRef w2n_lower_gc_load(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storage,
+                               bool is_signed);
+void w2n_lower_gc_store(w2n_lower_func *f, LLVMValueRef addr, w2n_valtype storage, LLVMValueRef v);
+LLVMValueRef w2n_lower_gc_alloc(w2n_lower_func *f, uint32_t type, LLVMValueRef length,
+                                LLVMValueRef bytes);
+/* i1: is a function of canonical type id `actual` acceptable where type
+ * id `expected` is, a type that is not final: equal ids, else the runtime's
+ * subtype check (helpers->type_sub). */
+LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
+                                         LLVMValueRef expected);
+/* Refuse GC instructions in constant expressions, not lowered yet. */
+w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err);
 
 /* ---- legacy exceptions (lower_exception_legacy.c) ---------------------------- */
 /* catch, catch_all, rethrow (try and delegate are lower_control.c's block

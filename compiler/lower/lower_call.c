@@ -224,7 +224,11 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
     LLVMValueRef expected = LLVMBuildLoad2(f->b, lm->t_i32, want_addr, "");
     w2n_lower_tbaa(lm, expected, lm->tbaa_vmctx);
     w2n_lower_invariant(lm, expected);
-    LLVMValueRef mismatch = LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "");
+    const w2n_module *m = lm->m;
+    LLVMValueRef mismatch =
+        !m->typedefs || m->typedefs[type_index].is_final
+            ? LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "")
+            : LLVMBuildNot(f->b, w2n_lower_func_type_matches(f, actual, expected), "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
     emit_indirect_call(f, record, type_index, tail);
 }

@@ -398,6 +398,14 @@ static void lower_br_on_null(w2n_lower_func *f, uint32_t depth, bool on_null) {
         w2n_lower_push(f, ref);
 }
 
+void w2n_lower_br_on_keeping(w2n_lower_func *f, uint32_t depth, LLVMValueRef cond) {
+    w2n_lower_block *target = label(f, depth);
+    add_incoming(f, target, LLVMGetInsertBlock(f->b));
+    LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "br_on_cont");
+    LLVMBuildCondBr(f->b, cond, target->br_target, cont);
+    LLVMPositionBuilderAtEnd(f->b, cont);
+}
+
 static void lower_select(w2n_lower_func *f) {
     LLVMValueRef cond = w2n_lower_pop_as(f, f->lm->t_i32);
     LLVMValueRef b = w2n_lower_pop(f);

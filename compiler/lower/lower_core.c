@@ -63,7 +63,8 @@ LLVMTypeRef w2n_lower_type(w2n_lower_module *lm, w2n_valtype valtype) {
     case W2N_F32: return lm->t_f32;
     case W2N_F64: return lm->t_f64;
     case W2N_V128: return lm->t_v128;
-    default: return lm->t_ptr; /* funcref, externref */
+    default: /* references: GC ones in address space 1 (lower_gc.c) */
+        return w2n_lower_is_gc_ref(lm, valtype) ? lm->t_gcref : lm->t_ptr;
     }
 }
 
@@ -112,6 +113,7 @@ void w2n_lower_init_types(w2n_lower_module *lm) {
     lm->t_f32 = LLVMFloatTypeInContext(c);
     lm->t_f64 = LLVMDoubleTypeInContext(c);
     lm->t_ptr = LLVMPointerTypeInContext(c, 0);
+    lm->t_gcref = LLVMPointerTypeInContext(c, 1);
     lm->t_v128 = LLVMVectorType(lm->t_i8, 16);
 }
 
@@ -187,7 +189,25 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
         all[i + 1] = args[i];
     }
     LLVMTypeRef fty = LLVMFunctionType(ret, params, nargs + 1, 0);
-    return LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
+    LLVMValueRef call = LLVMBuildCall2(f->b, fty, w2n_lower_helper(f, index), all, nargs + 1, "");
+    w2n_lower_gc_helper_call(lm, index, call);
+    return call;
+}
+
+/* ---- scanning bodies ------------------------------------------------------------ */
+
+bool w2n_lower_body_has(const w2n_module *m, const w2n_code *code,
+                        bool (*pred)(const w2n_module *m, const w2n_instr *in)) {
+    w2n_error ignored;
+    w2n_instr_reader ir;
+    w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
+    ir.r.features = m->features;
+    w2n_instr in;
+    bool found = false;
+    while (!found && !w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in))
+        found = pred(m, &in);
+    w2n_instr_reader_free(&ir);
+    return found;
 }
 
 /* ---- intrinsics ---------------------------------------------------------------- */

@@ -23,6 +23,12 @@
 
 #include <stdlib.h>
 
+static bool is_exception_instr(const w2n_module *m, const w2n_instr *in) {
+    (void)m;
+    return in->info->feature == W2N_FEATURE_EXCEPTIONS ||
+           in->info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS;
+}
+
 bool w2n_lower_module_uses_eh(const w2n_module *m) {
     if (m->ntags)
         return true;
@@ -31,17 +37,7 @@ bool w2n_lower_module_uses_eh(const w2n_module *m) {
         for (uint32_t k = 0; k < code->nlocals; k++)
             if (code->locals[k] == W2N_EXNREF)
                 return true;
-        w2n_error err;
-        w2n_instr_reader ir;
-        w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &err);
-        ir.r.features = m->features;
-        w2n_instr in;
-        bool uses = false;
-        while (!uses && !w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in))
-            uses = in.info->feature == W2N_FEATURE_EXCEPTIONS ||
-                   in.info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS;
-        w2n_instr_reader_free(&ir);
-        if (uses)
+        if (w2n_lower_body_has(m, code, is_exception_instr))
             return true;
     }
     for (uint32_t i = 0; i < m->ntypes; i++) {

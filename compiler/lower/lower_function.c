@@ -109,6 +109,12 @@ static LLVMValueRef stack_pointer_of_caller(w2n_lower_func *f) {
         unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
         LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
                                 LLVMCreateEnumAttribute(lm->ctx, uwtable, 2 /* async */));
+        if (lm->gc) { /* it cannot collect: no statepoint around its calls */
+            static const char leaf[] = "gc-leaf-function";
+            LLVMAddAttributeAtIndex(
+                fn, LLVMAttributeFunctionIndex,
+                LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));
+        }
         LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
         LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
         LLVMBuildRet(b, read_stack_pointer(lm, b));
@@ -135,6 +141,7 @@ static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
     w2n_error ignored;
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
+    ir.r.features = f->lm->m->features;
     bool calls = false;
     w2n_instr in;
     while (!calls && !w2n_instr_reader_done(&ir)) {
@@ -227,6 +234,11 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
             w2n_lower_fuel_reload(f);
         return W2N_OK;
     }
+    if (in->info->feature == W2N_FEATURE_GC)
+        return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
+                             "instruction %s of the 'gc' feature: w2n does not support it yet "
+                             "(issue 17)",
+                             in->info->name);
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
                          "instruction %s is not supported yet", in->info->name);
 }
@@ -262,7 +274,10 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     f.fn = lm->funcs[func_index];
     f.b = LLVMCreateBuilderInContext(lm->ctx);
     f.err = err;
-    f.unoptimised = lm->opts && lm->opts->opt_level > 0 && w2n_opt_budget_exceeded(m, code);
+    /* Not in a GC module: optnone would keep its locals in memory, where
+     * the statepoint rewriter cannot see the references (lower_gc.c). */
+    f.unoptimised =
+        lm->opts && lm->opts->opt_level > 0 && !lm->gc && w2n_opt_budget_exceeded(m, code);
     if (f.unoptimised)
         w2n_lower_unoptimised(lm, f.fn);
     w2n_lower_debug_function(&f, code->body_start);
@@ -271,6 +286,7 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 
     w2n_instr_reader ir;
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, err);
+    ir.r.features = m->features; /* opt-in ones (GC) included */
     w2n_status status = w2n_lower_instrs(&f, &ir, 0);
     W2N_ASSERT(status != W2N_OK || f.nblocks == 0); /* the body's end closed every block */
     if (status != W2N_OK && err->func_index == W2N_NO_FUNC)

@@ -97,6 +97,8 @@ static void declare_functions(w2n_lower_module *lm) {
         LLVMSetLinkage(fn, LLVMInternalLinkage);
         add_unwind_attrs(lm, fn);
         add_stack_probes(lm, fn);
+        if (i >= m->nimported_funcs)
+            w2n_lower_gc_function(lm, fn);
         lm->funcs[i] = fn;
     }
 }
@@ -113,6 +115,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
     lm->target = w2n_target_find(opts ? opts->target : NULL);
     lm->eh = w2n_lower_module_uses_eh(m);
     lm->many_functions = opts && opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
+    lm->gc = w2n_lower_module_uses_gc(m);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
@@ -131,6 +134,9 @@ void w2n_lower_module_free(w2n_lower_module *lm) {
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {
     const w2n_module *m = lm->m;
+    w2n_status gc = w2n_lower_gc_check_consts(m, err);
+    if (gc != W2N_OK)
+        return gc;
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
         w2n_status s = w2n_lower_function(lm, i, err);
         if (s != W2N_OK)

@@ -56,7 +56,8 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
     switch (in->op) {
     case W2N_OP_TABLE_GET: {
         LLVMValueRef slot = checked_slot(f, in->imm.index, w2n_lower_pop(f));
-        LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
+        LLVMTypeRef elem = w2n_lower_type(lm, lm->m->tables[in->imm.index].elem);
+        LLVMValueRef v = LLVMBuildLoad2(f->b, elem, slot, "");
         w2n_lower_tbaa(lm, v, lm->tbaa_table);
         w2n_lower_push(f, v);
         return true;
@@ -106,7 +107,9 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_call_helper(f, W2N_HELPER_ELEM_DROP, lm->t_void, args, 1);
         return true;
-    case W2N_OP_REF_NULL: w2n_lower_push(f, LLVMConstNull(lm->t_ptr)); return true;
+    case W2N_OP_REF_NULL:
+        w2n_lower_push(f, LLVMConstNull(w2n_lower_type(lm, in->imm.reftype)));
+        return true;
     case W2N_OP_REF_IS_NULL:
         w2n_lower_push(
             f, LLVMBuildZExt(f->b, LLVMBuildIsNull(f->b, w2n_lower_pop(f), ""), lm->t_i32, ""));

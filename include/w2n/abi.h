@@ -43,8 +43,10 @@ extern "C" {
  * below ("garbage collection").  6.1: objects laid out so that the loader
  * maps their code from the file, with the relocations the layout fixes
  * applied and the rest listed in section .w2n.loadrel (docs/abi.md, "The
- * object"); no layout here changed, and 6.0 objects still load (copied). */
-#define W2N_ABI_MINOR 1
+ * object"); no layout here changed, and 6.0 objects still load (copied).
+ * 6.2: the metadata ends with the module's GC types (recursion groups,
+ * supertypes, finality, fields), the helper type_sub and the GC traps. */
+#define W2N_ABI_MINOR 2
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their
@@ -112,7 +114,7 @@ typedef enum w2n_trap_code {
                                    module compiled without exceptions) before its entry */
     W2N_TRAP_GC_OUT_OF_MEMORY,    /* "out of memory": a GC allocation past the store's
                                    GC heap limit, after a collection */
-    /* Since ABI 6.1 (GC instructions): */
+    /* Since ABI 6.2 (GC instructions): */
     W2N_TRAP_NULL_STRUCT,  /* "null structure reference" (struct.get/set of null) */
     W2N_TRAP_NULL_ARRAY,   /* "null array reference" (array.* of null) */
     W2N_TRAP_ARRAY_OOB,    /* "out of bounds array access" */
@@ -300,6 +302,10 @@ typedef struct w2n_helpers {
     void *(*gc_alloc)(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
     void *(*gc_internalize)(w2n_vmctx *vmctx, void *externref);
     void *(*gc_externalize)(w2n_vmctx *vmctx, void *anyref);
+    /* Since ABI 6.2: is canonical type `sub` `super` or a declared subtype
+     * of it (1) or not (0)?  call_indirect and casts to a function type
+     * that is not final, when the ids differ. */
+    uint32_t (*type_sub)(w2n_vmctx *vmctx, uint32_t sub, uint32_t super);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -389,6 +395,7 @@ enum w2n_helper_index {
     W2N_HELPER_GC_ALLOC,
     W2N_HELPER_GC_INTERNALIZE,
     W2N_HELPER_GC_EXTERNALIZE,
+    W2N_HELPER_TYPE_SUB,
     W2N_HELPER_COUNT
 };
 

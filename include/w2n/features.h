@@ -43,7 +43,7 @@ extern "C" {
     X(EXCEPTIONS, "exceptions", true)                           \
     X(LEGACY_EXCEPTIONS, "legacy-exceptions", true)             \
     X(FUNCTION_REFERENCES, "function-references", true)         \
-    X(GC, "gc", false)
+    X(GC, "gc", true)
 
 typedef enum w2n_feature {
 #define W2N_FEATURE_ENUM(id, name, impl) W2N_FEATURE_##id,
@@ -56,17 +56,19 @@ typedef uint32_t w2n_features; /* bit (1u << w2n_feature) set = enabled */
 
 #define W2N_FEATURE_BIT(f) ((w2n_features)1u << (f))
 
-/* Every feature w2n implements: the default set. */
+/* Every feature w2n implements but the opt-in ones: the default set. */
 W2N_API w2n_features w2n_features_default(void);
 
-/* Features w2n validates but does not compile yet: `w2n validate` (and
- * w2n_validate) judge their modules by the spec, `w2n compile` refuses
- * them as not supported.  GC's type system and instruction typing are in
- * the front end; its lowering and collector are not (issue 17). */
-#define W2N_FEATURES_VALIDATE_ONLY W2N_FEATURE_BIT(W2N_FEATURE_GC)
+/* Features w2n implements in part, off unless asked for
+ * (`--wasm-features=+gc`): `w2n validate` (and w2n_validate) judge their
+ * modules by the spec, `w2n compile` compiles them when asked and refuses
+ * what it does not lower yet with W2N_ERR_UNSUPPORTED ("... w2n does not
+ * support yet").  GC compiles but for its constant expressions and the
+ * array instructions that read segments (issue 17). */
+#define W2N_FEATURES_OPT_IN W2N_FEATURE_BIT(W2N_FEATURE_GC)
 
 /* What validation accepts by default: w2n_features_default() and the
- * validate-only features. */
+ * opt-in features. */
 W2N_API w2n_features w2n_features_validation_default(void);
 
 /* The wasm-tools name of a feature ("threads"), or "?" for a bad value. */

@@ -55,7 +55,7 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
     case W2N_EXTERN_FUNC:
         if (!ext->of.func)
             return mismatch(im, "null function", err);
-        if (ext->of.func->type_id != type_ids[im->func_type])
+        if (!w2n_type_id_sub(ext->of.func->type_id, type_ids[im->func_type]))
             return mismatch(im, "function signatures differ", err);
         break;
     case W2N_EXTERN_TABLE: {
@@ -98,7 +98,8 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
          * written too, so its type must be the same. */
         w2n_valtype want = w2n_valtype_canonical(im->global.type, type_ids);
         if (g->type.is_mutable != im->global.is_mutable ||
-            !(g->type.is_mutable ? g->type.type == want : w2n_valtype_sub(g->type.type, want)))
+            !(g->type.is_mutable ? g->type.type == want
+                                 : w2n_valtype_sub_canonical(g->type.type, want)))
             return mismatch(im, "global types or mutability differ", err);
         break;
     }
@@ -122,6 +123,7 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
     uint64_t stack[W2N_LIMIT_CONST_EXPR_OPS];
     uint32_t depth = 0;
     bool wide = false; /* the last value pushed is an i64 */
+    bool ref = false;  /* ... or a reference (ref.i31's) */
     for (uint64_t i = c->index; i < c->index + c->bits[0]; i++) {
         const w2n_const_expr *op = &m->const_ops[i];
         uint64_t x = depth >= 2 ? stack[depth - 2] : 0, y = depth >= 1 ? stack[depth - 1] : 0;
@@ -140,6 +142,10 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
             stack[depth++] = wide ? (uint64_t)g->storage.i64 : (uint32_t)g->storage.i32;
             continue;
         }
+        case W2N_CONST_GC: /* ref.i31: (u32)v << 1 | 1 (docs/gc.md) */
+            stack[depth - 1] = (uint32_t)(y << 1) | W2N_GC_I31_TAG;
+            ref = true;
+            continue;
         case W2N_CONST_I32_ADD:
         case W2N_CONST_I64_ADD: x += y; break;
         case W2N_CONST_I32_SUB:
@@ -151,7 +157,9 @@ static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) 
     }
     w2n_raw r;
     memset(&r, 0, sizeof r);
-    if (wide)
+    if (ref)
+        r.ref = (void *)(uintptr_t)stack[0];
+    else if (wide)
         r.i64 = (int64_t)stack[0];
     else
         r.i32 = (int32_t)(uint32_t)stack[0];
@@ -408,11 +416,14 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         goto fail;
     }
-    for (uint32_t i = 0; i < m->ntypes; i++)
-        if (!(inst->type_ids[i] = w2n_functype_intern_module(&m->types[i], i, inst->type_ids))) {
-            st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-            goto fail;
-        }
+    if (!w2n_types_intern_module(m, inst->type_ids)) {
+        st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                           "cannot intern the module's types (out of memory, or the object's "
+                           "canonical types disagree with the runtime's)");
+        goto fail;
+    }
+    if ((st = w2n_gc_instance_types(inst, err)) != W2N_OK)
+        goto fail;
     for (uint32_t i = 0; i < nimports; i++)
         if ((st = check_import(obj, &m->imports[i], &imports[i], inst->type_ids, err)) != W2N_OK)
             goto fail;
@@ -454,6 +465,7 @@ void w2n_instance_destroy(w2n_instance *inst) {
     free(inst->globals);
     free(inst->global_ptrs);
     free(inst->type_ids);
+    free(inst->gc_types);
     free(inst->tags);
     free(inst);
 }

@@ -78,19 +78,42 @@ typedef struct w2n_adapter_func {
     w2n_host_func *host;
 } w2n_adapter_func;
 
-/* ---- canonical function types (functype.c) -------------------------------------- */
+/* ---- canonical types (functype.c) ------------------------------------------------ */
 
-/* Intern a signature; ids start at 1 and are process-wide.  0 on NOMEM. */
+/* What an id stands for: a function, struct or array type with its
+ * references by canonical id.  Lives as long as the process. */
+typedef struct w2n_canon_type {
+    uint8_t kind; /* w2n_meta_type_kind */
+    bool is_final;
+    uint32_t super;   /* canonical id of the declared supertype, or 0 */
+    w2n_functype sig; /* function types */
+    uint32_t nfields; /* struct: its fields; array: 1 */
+    const w2n_gc_field *fields;
+} w2n_canon_type;
+
+/* Intern a host's signature (a final function type alone in its group,
+ * references by canonical id); ids start at 1 and are process-wide.  0 on
+ * NOMEM. */
 uint32_t w2n_functype_intern(const w2n_functype *type);
-/* Type `self` of a module, its references to earlier types by their ids
- * (type_ids[0..self)): see functype.c.  0 when out of memory. */
+/* Type `self` of a module as a final function type alone in its group,
+ * its references to earlier types by their ids (type_ids[0..self)), to
+ * itself relative.  0 when out of memory. */
 uint32_t w2n_functype_intern_module(const w2n_functype *type, uint32_t self,
                                     const uint32_t *type_ids);
+/* Every type of a module, group by group (iso-recursive identity): fills
+ * type_ids[0..ntypes).  False when out of memory, or when the ids disagree
+ * with the metadata's canonical indices. */
+bool w2n_types_intern_module(const w2n_meta *m, uint32_t *type_ids);
 /* A module's value type with its concrete type index, if any, replaced by
  * that type's canonical id: what tables and globals of the store hold. */
 w2n_valtype w2n_valtype_canonical(w2n_valtype t, const uint32_t *type_ids);
-/* The interned signature of an id (valid for the life of the process). */
+/* The type of an id, or NULL; the signature of a function type's id. */
+const w2n_canon_type *w2n_type_lookup(uint32_t id);
 const w2n_functype *w2n_functype_lookup(uint32_t id);
+/* Is canonical type `sub` `super` or a declared subtype of it? */
+bool w2n_type_id_sub(uint32_t sub, uint32_t super);
+/* Subtyping of value types whose concrete types are canonical ids. */
+bool w2n_valtype_sub_canonical(w2n_valtype a, w2n_valtype b);
 
 /* ---- memories, tables, globals ------------------------------------------------------ */
 
@@ -196,13 +219,14 @@ struct w2n_instance {
     w2n_memory **memories;
     w2n_memory_abi **memory_abis; /* vmctx.memories */
     w2n_global **globals;
-    void **global_ptrs;   /* vmctx.globals */
-    uint32_t *type_ids;   /* vmctx.type_ids */
-    uint32_t ntags;       /* imports included */
-    w2n_tag **tags;       /* vmctx.tags: each tag's identity */
-    uint32_t nelems;      /* copied from the meta: destroy needs no object */
-    void ***elem_items;   /* evaluated element segments */
-    uint32_t *elem_sizes; /* 0 once dropped */
+    void **global_ptrs;          /* vmctx.globals */
+    uint32_t *type_ids;          /* vmctx.type_ids */
+    const w2n_gc_rtt **gc_types; /* vmctx.gc_types: NULL when the module has no GC types */
+    uint32_t ntags;              /* imports included */
+    w2n_tag **tags;              /* vmctx.tags: each tag's identity */
+    uint32_t nelems;             /* copied from the meta: destroy needs no object */
+    void ***elem_items;          /* evaluated element segments */
+    uint32_t *elem_sizes;        /* 0 once dropped */
     bool *data_dropped;
     void *host_data;
     struct w2n_instance *next;

@@ -53,7 +53,10 @@ typedef struct w2n_gc_heap {
     uint64_t nhandles;   /* used slots in all chunks */
     w2n_gc_type_rec *types;
     const w2n_gc_rtt *host_box; /* the descriptor of internalised host values */
-    uint32_t next_type_id;
+    /* Descriptors of canonical types (module_types.c): open addressing on
+     * the canonical id, nby_id of nby_id_buckets used. */
+    const w2n_gc_rtt **by_id;
+    uint32_t nby_id, nby_id_buckets;
     /* Extra roots (the stack walker, tests): called at each collection. */
     void (*extra_roots)(void *data, w2n_gc_root_fn visit, void *ctx);
     void *extra_roots_data;
@@ -115,6 +118,23 @@ static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {
  * handle, by what it names) be passed where `want` is expected? */
 bool w2n_gc_is_gc_type(w2n_valtype t);
 bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want);
+
+/* Struct and array types of the heap (types.c): type_id is their
+ * canonical id (a module's type), or 0 (the host's). */
+const w2n_gc_rtt *w2n_gc_struct_type_id(w2n_gc_heap *heap, const w2n_gc_field *fields,
+                                        uint32_t nfields, const w2n_gc_rtt *super, uint32_t type_id,
+                                        w2n_error *err);
+const w2n_gc_rtt *w2n_gc_array_type_id(w2n_gc_heap *heap, w2n_gc_field element,
+                                       const w2n_gc_rtt *super, uint32_t type_id, w2n_error *err);
+/* The store's one descriptor of a canonical struct or array type, made
+ * (with its supertypes) on first use; NULL with *err on failure
+ * (module_types.c). */
+const w2n_gc_rtt *w2n_gc_rtt_of_id(w2n_gc_heap *heap, uint32_t type_id, w2n_error *err);
+/* Fill an instance's gc_types (descriptor of each struct and array type
+ * index, NULL for function types) and vmctx->gc_types, making the heap
+ * when the module has such types (module_types.c). */
+struct w2n_instance;
+w2n_status w2n_gc_instance_types(struct w2n_instance *inst, w2n_error *err);
 
 /* The descriptor of internalised host values (types.c). */
 const w2n_gc_rtt *w2n_gc_host_box_type(w2n_gc_heap *heap);

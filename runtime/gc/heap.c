@@ -104,6 +104,7 @@ void w2n_gc_heap_destroy(w2n_gc_heap *heap) {
         free(heap->types);
         heap->types = next;
     }
+    free(heap->by_id);
     free(heap);
 }
 

@@ -2,28 +2,17 @@
  * types.c — runtime type descriptors (w2n_gc_rtt): the object layout of a
  * struct or array type and its supertype display (docs/gc.md, "Objects").
  *
- * Struct fields keep declaration order, each at its natural alignment
- * capped at W2N_GC_ALIGN, so a subtype's layout extends its supertype's and
- * a field has one offset in every subtype.  A descriptor never moves and
+ * The layout is common/gc_layout.h's, which the compiler follows too:
+ * declaration order, natural alignment capped at W2N_GC_ALIGN, so a
+ * subtype's layout extends its supertype's and a field has one offset in
+ * every subtype.  A descriptor never moves and
  * lives as long as the store's heap.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "gc.h"
-
-static uint32_t storage_size(uint32_t storage) {
-    switch (storage) {
-    case W2N_GC_PACKED_I8: return 1;
-    case W2N_GC_PACKED_I16: return 2;
-    case W2N_I32:
-    case W2N_F32: return 4;
-    case W2N_I64:
-    case W2N_F64: return 8;
-    case W2N_V128: return 16;
-    default: return w2n_valtype_is_ref(storage) ? (uint32_t)sizeof(void *) : 0;
-    }
-}
+#include "gc_layout.h"
 
 static bool same_field(const w2n_gc_field_layout *a, const w2n_gc_field_layout *b) {
     return a->storage == b->storage && a->is_mutable == b->is_mutable;
@@ -32,7 +21,7 @@ static bool same_field(const w2n_gc_field_layout *a, const w2n_gc_field_layout *
 /* One allocation: the record, its fields, its reference offsets and its
  * full supertype chain. */
 static w2n_gc_type_rec *type_new(w2n_gc_heap *heap, w2n_gc_kind kind, uint32_t nfields,
-                                 const w2n_gc_rtt *super, w2n_error *err) {
+                                 const w2n_gc_rtt *super, uint32_t type_id, w2n_error *err) {
     uint32_t depth = super ? super->depth + 1 : 0;
     size_t bytes = sizeof(w2n_gc_type_rec) + nfields * sizeof(w2n_gc_field_layout) +
                    nfields * sizeof(uint32_t) + (depth + 1) * sizeof(void *);
@@ -48,7 +37,7 @@ static w2n_gc_type_rec *type_new(w2n_gc_heap *heap, w2n_gc_kind kind, uint32_t n
     t->kind = kind;
     t->depth = depth;
     t->nfields = nfields;
-    t->type_id = ++heap->next_type_id;
+    t->type_id = type_id;
     for (uint32_t d = 0; d < depth; d++)
         supers[d] = super->supers[d];
     supers[depth] = t;
@@ -61,7 +50,7 @@ static w2n_gc_type_rec *type_new(w2n_gc_heap *heap, w2n_gc_kind kind, uint32_t n
 }
 
 static bool layout_field(const w2n_gc_field *in, w2n_gc_field_layout *out, w2n_error *err) {
-    uint32_t size = storage_size(in->type);
+    uint32_t size = w2n_gc_storage_size(in->type);
     if (!size) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                       "a GC field of unknown storage type 0x%x", (unsigned)in->type);
@@ -74,11 +63,10 @@ static bool layout_field(const w2n_gc_field *in, w2n_gc_field_layout *out, w2n_e
     return true;
 }
 
-const w2n_gc_rtt *w2n_gc_struct_type(w2n_store *store, const w2n_gc_field *fields, uint32_t nfields,
-                                     const w2n_gc_rtt *super, w2n_error *err) {
-    w2n_gc_heap *heap;
-    if (w2n_gc_heap_get(store, &heap, err) != W2N_OK)
-        return NULL;
+/* A struct type of the heap; type_id: its canonical id, or 0 (the host's). */
+const w2n_gc_rtt *w2n_gc_struct_type_id(w2n_gc_heap *heap, const w2n_gc_field *fields,
+                                        uint32_t nfields, const w2n_gc_rtt *super, uint32_t type_id,
+                                        w2n_error *err) {
     if (super && (super->kind != W2N_GC_KIND_STRUCT || super->nfields > nfields)) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                       "a struct type's supertype must be a struct "
@@ -89,7 +77,7 @@ const w2n_gc_rtt *w2n_gc_struct_type(w2n_store *store, const w2n_gc_field *field
         w2n_error_set(err, W2N_ERR_LIMIT, W2N_NO_OFFSET, "a struct type has at most 65536 fields");
         return NULL;
     }
-    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_STRUCT, nfields, super, err);
+    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_STRUCT, nfields, super, type_id, err);
     if (!rec)
         return NULL;
     w2n_gc_rtt *t = &rec->rtt;
@@ -99,20 +87,19 @@ const w2n_gc_rtt *w2n_gc_struct_type(w2n_store *store, const w2n_gc_field *field
     for (uint32_t i = 0; i < nfields; i++) {
         if (!layout_field(&fields[i], &out[i], err))
             goto fail;
-        if (super && i < super->nfields && !same_field(&out[i], &super->fields[i])) {
+        /* A module's subtype may narrow an immutable field's type:
+         * validation judged it; the host's types keep their prefix. */
+        if (!type_id && super && i < super->nfields && !same_field(&out[i], &super->fields[i])) {
             w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                           "field %u differs from the supertype's (a subtype only appends)",
                           (unsigned)i);
             goto fail;
         }
-        uint32_t align = out[i].size < W2N_GC_ALIGN ? out[i].size : W2N_GC_ALIGN;
-        offset = (offset + align - 1) & ~(align - 1);
-        out[i].offset = offset;
-        offset += out[i].size;
+        out[i].offset = w2n_gc_next_field(&offset, out[i].size);
         if (out[i].is_ref)
             refs[t->nrefs++] = out[i].offset;
     }
-    t->size = (offset + W2N_GC_ALIGN - 1) & ~(W2N_GC_ALIGN - 1);
+    t->size = (uint32_t)w2n_gc_round(offset);
     return t;
 fail:
     heap->types = rec->next;
@@ -120,33 +107,49 @@ fail:
     return NULL;
 }
 
-const w2n_gc_rtt *w2n_gc_array_type(w2n_store *store, w2n_gc_field element, const w2n_gc_rtt *super,
-                                    w2n_error *err) {
-    w2n_gc_heap *heap;
-    if (w2n_gc_heap_get(store, &heap, err) != W2N_OK)
-        return NULL;
+const w2n_gc_rtt *w2n_gc_array_type_id(w2n_gc_heap *heap, w2n_gc_field element,
+                                       const w2n_gc_rtt *super, uint32_t type_id, w2n_error *err) {
     if (super && super->kind != W2N_GC_KIND_ARRAY) {
         w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                       "an array type's supertype must be an array type");
         return NULL;
     }
-    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_ARRAY, 1, super, err);
+    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_ARRAY, 1, super, type_id, err);
     if (!rec)
         return NULL;
     w2n_gc_rtt *t = &rec->rtt;
     w2n_gc_field_layout *f = (w2n_gc_field_layout *)t->fields;
-    if (!layout_field(&element, f, err) || (super && !same_field(f, &super->fields[0]))) {
-        if (super)
+    bool ok = layout_field(&element, f, err);
+    if (!ok || (!type_id && super && !same_field(f, &super->fields[0]))) {
+        if (ok)
             w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
                           "an array subtype keeps its element type");
         heap->types = rec->next;
         free(rec);
         return NULL;
     }
-    f->offset = f->size <= 4 ? W2N_GC_ARRAY_DATA_SMALL : W2N_GC_ARRAY_DATA_WIDE;
+    f->offset = w2n_gc_array_data(f->size);
     t->size = f->size;
     t->nrefs = f->is_ref;
     return t;
+}
+
+/* Types the host makes have no canonical id (0): no module's type is
+ * ever one of them. */
+const w2n_gc_rtt *w2n_gc_struct_type(w2n_store *store, const w2n_gc_field *fields, uint32_t nfields,
+                                     const w2n_gc_rtt *super, w2n_error *err) {
+    w2n_gc_heap *heap;
+    if (w2n_gc_heap_get(store, &heap, err) != W2N_OK)
+        return NULL;
+    return w2n_gc_struct_type_id(heap, fields, nfields, super, 0, err);
+}
+
+const w2n_gc_rtt *w2n_gc_array_type(w2n_store *store, w2n_gc_field element, const w2n_gc_rtt *super,
+                                    w2n_error *err) {
+    w2n_gc_heap *heap;
+    if (w2n_gc_heap_get(store, &heap, err) != W2N_OK)
+        return NULL;
+    return w2n_gc_array_type_id(heap, element, super, 0, err);
 }
 
 bool w2n_gc_type_sub(const w2n_gc_rtt *type, const w2n_gc_rtt *super) {
@@ -159,7 +162,7 @@ bool w2n_gc_type_sub(const w2n_gc_rtt *type, const w2n_gc_rtt *super) {
 const w2n_gc_rtt *w2n_gc_host_box_type(w2n_gc_heap *heap) {
     if (heap->host_box)
         return heap->host_box;
-    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_HOST, 0, NULL, NULL);
+    w2n_gc_type_rec *rec = type_new(heap, W2N_GC_KIND_HOST, 0, NULL, 0, NULL);
     if (!rec)
         return NULL;
     rec->rtt.size = W2N_GC_HEADER + sizeof(void *);

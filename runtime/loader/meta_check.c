@@ -89,6 +89,11 @@ static w2n_valtype extended_type(const w2n_meta *m, const w2n_const_expr *e) {
                 return 0;
             types[depth++] = t;
             break;
+        case W2N_CONST_GC: /* ref.i31, the one meta.c lets in */
+            if (depth < 1 || types[depth - 1] != W2N_I32)
+                return 0;
+            types[depth - 1] = w2n_valtype_ref(W2N_I31REF, false);
+            break;
         default: /* the six binary operators */
             t = op->kind <= W2N_CONST_I32_MUL ? W2N_I32 : W2N_I64;
             if (depth < 2 || types[depth - 1] != t || types[depth - 2] != t)

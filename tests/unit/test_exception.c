@@ -15,8 +15,6 @@
 #include "w2n/runtime.h"
 #include "wat_kit.h"
 
-#define SPEC_INTERPRETER W2N_BUILD_DIR "/spec-interpreter/_build/default/wasm.exe"
-
 typedef struct rig {
     w2n_object *obj;
     w2n_store *store;
@@ -24,11 +22,9 @@ typedef struct rig {
 } rig;
 
 static w2n_object *compile(const char *wat) {
-    if (access(SPEC_INTERPRETER, X_OK) != 0)
-        cr_skip_test("no spec interpreter at %s", SPEC_INTERPRETER);
     uint8_t *wasm;
     size_t wasm_size;
-    assemble_with(SPEC_INTERPRETER " -d", wat, &wasm, &wasm_size);
+    assemble_reference(wat, &wasm, &wasm_size);
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
     return compile_wasm(wasm, wasm_size, &opts);

@@ -42,6 +42,18 @@ static inline void assemble_with(const char *assembler, const char *wat, uint8_t
     rmdir(dir);
 }
 
+/* The specification's reference interpreter, which the build makes for the
+ * 3.0 spec tests: it reads the text of every Wasm 3.0 feature, which wabt's
+ * wat2wasm does not (exceptions, GC). */
+#define REFERENCE_ASSEMBLER W2N_BUILD_DIR "/spec-interpreter/_build/default/wasm.exe"
+
+/* Assemble `wat` with it (the test skips without it); the caller frees *out. */
+static inline void assemble_reference(const char *wat, uint8_t **out, size_t *size) {
+    if (access(REFERENCE_ASSEMBLER, X_OK) != 0)
+        cr_skip_test("no reference interpreter at %s", REFERENCE_ASSEMBLER);
+    assemble_with("'" REFERENCE_ASSEMBLER "' -d", wat, out, size);
+}
+
 /* Assemble `wat` with wat2wasm; the caller frees *out. */
 static inline void assemble(const char *wat, uint8_t **out, size_t *size) {
     assemble_with("wat2wasm --enable-all", wat, out, size);

@@ -1,0 +1,203 @@
+/*
+ * lower_gc.c — GC references in compiled code (Wasm 3.0 GC; docs/gc.md).
+ *
+ * In a module that uses GC, references of the any and extern hierarchies
+ * are `ptr addrspace(1)`, LLVM's address space of references a collector
+ * may move, and every defined function gets the "statepoint-example"
+ * strategy: after optimisation, rewrite-statepoints-for-gc (codegen.c)
+ * turns each call that can collect into a statepoint whose live references
+ * are spilled, listed in .llvm_stackmaps and reloaded after it, so the
+ * runtime's collector finds and updates them.  Helpers that cannot collect
+ * are marked gc-leaf-function and stay plain calls.  funcref and exnref
+ * never point into the heap and stay plain pointers; a module that uses
+ * no GC compiles exactly as before.
+ *
+ * A reference is one word: 0 null, odd an i31 ((u32)v << 1 | 1), else an
+ * object.  i31s are made and read with integer arithmetic through
+ * inttoptr/ptrtoint, which the statepoint rewriter treats as base values
+ * of their own (the collector leaves odd words alone).
+ */
+#include "lower.h"
+#include "meta.h"
+
+_Static_assert(W2N_OP_REF_I31 == W2N_META_CONST_REF_I31, "ref.i31's opcode in the metadata");
+
+/* Is heap type `ht` of the any or extern hierarchy in module m? */
+static bool is_gc_heap_type(const w2n_module *m, w2n_heaptype ht) {
+    if (w2n_heaptype_is_concrete(ht)) {
+        uint32_t idx = w2n_valtype_type_index(ht);
+        return idx < m->ntypes && m->typedefs && m->typedefs[idx].kind != W2N_TYPE_FUNC;
+    }
+    w2n_heaptype top = w2n_module_heaptype_top(m, ht);
+    return top == W2N_ANYREF || top == W2N_EXTERNREF;
+}
+
+static bool is_gc_valtype(const w2n_module *m, w2n_valtype t) {
+    return w2n_valtype_is_ref(t) && is_gc_heap_type(m, w2n_valtype_heap_type(t));
+}
+
+bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t) {
+    return lm->gc && is_gc_valtype(lm->m, t);
+}
+
+static bool any_gc_valtype(const w2n_module *m, const w2n_valtype *ts, uint32_t n) {
+    for (uint32_t i = 0; i < n; i++)
+        if (is_gc_valtype(m, ts[i]) &&
+            w2n_module_heaptype_top(m, w2n_valtype_heap_type(ts[i])) == W2N_ANYREF)
+            return true;
+    return false;
+}
+
+/* A GC instruction, or a ref.null of the any hierarchy. */
+static bool is_gc_instr(const w2n_module *m, const w2n_instr *in) {
+    return in->info->feature == W2N_FEATURE_GC ||
+           (in->op == W2N_OP_REF_NULL && any_gc_valtype(m, &in->imm.reftype, 1));
+}
+
+bool w2n_lower_module_uses_gc(const w2n_module *m) {
+    if (!w2n_features_has(m->features, W2N_FEATURE_GC))
+        return false;
+    /* Values of the any hierarchy anywhere (extern alone is Wasm 2.0's). */
+    for (uint32_t i = 0; i < m->ntypes; i++)
+        if (any_gc_valtype(m, m->types[i].params, m->types[i].nparams) ||
+            any_gc_valtype(m, m->types[i].results, m->types[i].nresults))
+            return true;
+    for (uint32_t i = 0; i < m->nglobals; i++)
+        if (any_gc_valtype(m, &m->global_types[i].type, 1))
+            return true;
+    for (uint32_t i = 0; i < m->ntables; i++)
+        if (any_gc_valtype(m, &m->tables[i].elem, 1))
+            return true;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const w2n_code *code = &m->codes[i - m->nimported_funcs];
+        if (any_gc_valtype(m, code->locals, code->nlocals) ||
+            w2n_lower_body_has(m, code, is_gc_instr))
+            return true;
+    }
+    return false;
+}
+
+void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn) {
+    if (lm->gc)
+        LLVMSetGC(fn, "statepoint-example");
+}
+
+void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call) {
+    if (!lm->gc)
+        return;
+    /* Only these allocate or run code that may: the others are leaves. */
+    switch (helper) {
+    case W2N_HELPER_GC_ALLOC:
+    case W2N_HELPER_GC_INTERNALIZE:
+    case W2N_HELPER_GC_EXTERNALIZE:
+    case W2N_HELPER_CALL_HOST:
+    case W2N_HELPER_CALL_FUNC: return;
+    default: break;
+    }
+    static const char leaf[] = "gc-leaf-function";
+    LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
+                             LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));
+}
+
+/* ---- function types ------------------------------------------------------ */
+
+LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
+                                         LLVMValueRef expected) {
+    w2n_lower_module *lm = f->lm;
+    LLVMBuilderRef b = f->b;
+    LLVMValueRef same = LLVMBuildICmp(b, LLVMIntEQ, actual, expected, "");
+    LLVMBasicBlockRef from = LLVMGetInsertBlock(b);
+    LLVMBasicBlockRef slow = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "type_sub");
+    LLVMBasicBlockRef done = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "type_checked");
+    LLVMBuildCondBr(b, same, done, slow);
+    LLVMPositionBuilderAtEnd(b, slow);
+    LLVMValueRef args[2] = {actual, expected};
+    LLVMValueRef sub = w2n_lower_call_helper(f, W2N_HELPER_TYPE_SUB, lm->t_i32, args, 2);
+    LLVMValueRef ok = LLVMBuildICmp(b, LLVMIntNE, sub, LLVMConstInt(lm->t_i32, 0, 0), "");
+    LLVMBasicBlockRef slow_end = LLVMGetInsertBlock(b);
+    LLVMBuildBr(b, done);
+    LLVMPositionBuilderAtEnd(b, done);
+    LLVMValueRef phi = LLVMBuildPhi(b, lm->t_i1, "");
+    LLVMValueRef vals[2] = {LLVMConstInt(lm->t_i1, 1, 0), ok};
+    LLVMBasicBlockRef blocks[2] = {from, slow_end};
+    LLVMAddIncoming(phi, vals, blocks, 2);
+    return phi;
+}
+
+/* ---- constant expressions -------------------------------------------------- */
+
+static bool gc_const(const w2n_const_expr *c) { return c->kind == W2N_CONST_GC; }
+
+/* In the pool (a run of several instructions): ref.i31 is evaluated by the
+ * runtime (ABI 6.2), the other GC instructions not yet. */
+static bool gc_pool_op_unsupported(const w2n_const_expr *c) {
+    return gc_const(c) && c->index != W2N_OP_REF_I31;
+}
+
+w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err) {
+    size_t offset = W2N_NO_OFFSET;
+    for (uint32_t i = 0; i < m->nconst_ops && offset == W2N_NO_OFFSET; i++)
+        if (gc_pool_op_unsupported(&m->const_ops[i]))
+            offset = 0;
+    for (uint32_t i = 0; i < m->nglobals - m->nimported_globals && offset == W2N_NO_OFFSET; i++)
+        if (gc_const(&m->globals[i].init.value))
+            offset = m->globals[i].init.offset;
+    for (uint32_t i = 0; i < m->nelems && offset == W2N_NO_OFFSET; i++)
+        for (uint32_t k = 0; k < m->elems[i].count && offset == W2N_NO_OFFSET; k++)
+            if (gc_const(&m->elems[i].items[k].value))
+                offset = m->elems[i].items[k].offset;
+    for (uint32_t i = 0; i < m->ntables - m->nimported_tables && offset == W2N_NO_OFFSET; i++)
+        if (m->table_inits[i].present && gc_const(&m->table_inits[i].expr.value))
+            offset = m->table_inits[i].expr.offset;
+    if (offset == W2N_NO_OFFSET)
+        return W2N_OK;
+    return w2n_error_set(err, W2N_ERR_UNSUPPORTED, offset,
+                         "a GC instruction in a constant expression: w2n does not support it yet "
+                         "(issue 17)");
+}
+
+/* ---- instructions ---------------------------------------------------------- */
+
+static LLVMValueRef ref_word(w2n_lower_func *f, LLVMValueRef ref) {
+    return LLVMBuildPtrToInt(f->b, ref, f->lm->t_i64, "");
+}
+
+bool w2n_lower_gc(w2n_lower_func *f, const w2n_instr *in) {
+    w2n_lower_module *lm = f->lm;
+    LLVMBuilderRef b = f->b;
+    switch (in->op) {
+    case W2N_OP_REF_I31: { /* (u32)v << 1 | 1, upper half zero */
+        LLVMValueRef v = LLVMBuildZExt(b, w2n_lower_pop(f), lm->t_i64, "");
+        v = LLVMBuildShl(b, v, LLVMConstInt(lm->t_i64, 1, 0), "");
+        v = LLVMBuildAnd(b, v, LLVMConstInt(lm->t_i64, 0xFFFFFFFFu, 0), "");
+        v = LLVMBuildOr(b, v, LLVMConstInt(lm->t_i64, W2N_GC_I31_TAG, 0), "");
+        w2n_lower_push(f, LLVMBuildIntToPtr(b, v, lm->t_gcref, "i31"));
+        return true;
+    }
+    case W2N_OP_I31_GET_S:
+    case W2N_OP_I31_GET_U: {
+        LLVMValueRef ref = w2n_lower_pop(f);
+        w2n_lower_trap_if(f, LLVMBuildIsNull(b, ref, ""), W2N_TRAP_NULL_I31);
+        LLVMValueRef v = LLVMBuildTrunc(b, ref_word(f, ref), lm->t_i32, "");
+        LLVMValueRef one = LLVMConstInt(lm->t_i32, 1, 0);
+        w2n_lower_push(f, in->op == W2N_OP_I31_GET_S ? LLVMBuildAShr(b, v, one, "")
+                                                     : LLVMBuildLShr(b, v, one, ""));
+        return true;
+    }
+    case W2N_OP_REF_EQ: { /* i31s are canonical words: compare words */
+        LLVMValueRef y = ref_word(f, w2n_lower_pop(f));
+        LLVMValueRef x = ref_word(f, w2n_lower_pop(f));
+        w2n_lower_push(f, LLVMBuildZExt(b, LLVMBuildICmp(b, LLVMIntEQ, x, y, ""), lm->t_i32, ""));
+        return true;
+    }
+    case W2N_OP_ANY_CONVERT_EXTERN:
+    case W2N_OP_EXTERN_CONVERT_ANY: {
+        LLVMValueRef ref = w2n_lower_pop(f);
+        unsigned helper = in->op == W2N_OP_ANY_CONVERT_EXTERN ? W2N_HELPER_GC_INTERNALIZE
+                                                              : W2N_HELPER_GC_EXTERNALIZE;
+        w2n_lower_push(f, w2n_lower_call_helper(f, helper, lm->t_gcref, &ref, 1));
+        return true;
+    }
+    default: return false;
+    }
+}
