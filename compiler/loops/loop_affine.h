@@ -60,4 +60,26 @@ LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a
  * *ok the condition that the bound holds; NULL when not understood. */
 LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok);
 
+/* A covered access as loop_alias.c sees it: its address at iteration k is
+ * base + offset + k * stride, base = zext(terms of form) + constant. */
+typedef struct w2n_alias_access {
+    bool covered;      /* an i32 address the range check covers */
+    LLVMValueRef ptr;  /* the fast version's address, whose users access memory */
+    LLVMValueRef base; /* i64, at iteration 0 */
+    w2n_affine form;   /* its terms tell which accesses differ by a constant */
+    int64_t constant;  /* base minus zext(terms) */
+    uint64_t offset;
+    unsigned size;
+    int64_t stride;
+    uint32_t memory;
+    size_t group; /* set by loop_alias.c */
+} w2n_alias_access;
+
+/* Add to *ok that every group of accesses (those that differ by a constant
+ * and step alike) that stores stays apart from every other group in all tc
+ * iterations, and tag the accesses with alias scopes that say so; false
+ * when there is nothing to separate. */
+bool w2n_loop_alias_separate(w2n_check_builder *cb, w2n_alias_access *acc, size_t n,
+                             LLVMValueRef tc, unsigned loop_id, LLVMValueRef *ok);
+
 #endif

@@ -48,6 +48,7 @@ typedef struct coverage {
     size_t covered;
     LLVMValueRef *first; /* per access: address at iteration 0, or NULL */
     int64_t *stride;
+    w2n_alias_access *alias; /* per access: what loop_alias.c needs */
 } coverage;
 
 /* Iterations a 64-bit proof allows: (tc - 1) * stride then stays below 2^60. */
@@ -100,6 +101,17 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         c->covered++;
         return;
     }
+    /* first = zext(terms) + constant, as w2n_affine_first_address builds it */
+    int64_t constant = addr.nterms ? (int64_t)(int32_t)(uint32_t)addr.c : (int64_t)addr.c;
+    c->alias[i] = (w2n_alias_access){.covered = true,
+                                     .ptr = a->ptr,
+                                     .base = c->first[i],
+                                     .form = addr,
+                                     .constant = constant,
+                                     .offset = a->offset,
+                                     .size = a->size,
+                                     .stride = s,
+                                     .memory = a->memory};
     LLVMValueRef span =
         LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s), "");
     LLVMValueRef lo = c->first[i], hi = c->first[i];
@@ -185,7 +197,7 @@ static void bound_by_fuel(w2n_check_builder *cb, const w2n_versioned_loop *v, LL
     *ok = LLVMBuildAnd(cb->b, *ok, enough, "");
 }
 
-static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
+static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned id, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
     /* Plenty for real loops; a pathological expression DAG stops here. */
     w2n_loop_view lv = {.v = v, .budget = 100000};
@@ -200,28 +212,41 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
         bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first),
-                  .stride = w2n_xcalloc(n, sizeof *c.stride)};
+                  .stride = w2n_xcalloc(n, sizeof *c.stride),
+                  .alias = w2n_xcalloc(n, sizeof *c.alias)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
-    if (c.covered)
-        choice = ok;
-    stats->loops_versioned++;
-    stats->loops_checked += c.covered > 0;
-    stats->accesses_covered += (uint32_t)c.covered;
+    if (v->separate) {
+        /* Kept only when there are groups to prove apart; the next
+         * version, without the proof, is the one counted. */
+        if (c.covered > 1 && w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
+            choice = ok;
+            stats->loops_separated++;
+        } else {
+            c.covered = 0;
+        }
+    } else {
+        if (c.covered)
+            choice = ok;
+        stats->loops_versioned++;
+        stats->loops_checked += c.covered > 0;
+        stats->accesses_covered += (uint32_t)c.covered;
+    }
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
     if (c.covered)
         rewrite_fast_version(&cb, &c);
     free(c.first);
     free(c.stride);
+    free(c.alias);
 }
 
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     for (size_t i = 0; i < lm->nvloops; i++) {
-        resolve_loop(lm, &lm->vloops[i], b, stats);
+        resolve_loop(lm, &lm->vloops[i], (unsigned)i, b, stats);
         free(lm->vloops[i].accesses);
     }
     LLVMDisposeBuilder(b);
@@ -231,4 +256,8 @@ void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     if (lm->loop_choice_fn)
         LLVMDeleteFunction(lm->loop_choice_fn);
     lm->loop_choice_fn = NULL;
+    /* For studying what LLVM's optimiser makes of the versions. */
+    const char *dump = getenv("W2N_DUMP_VERSIONED_IR");
+    if (dump)
+        LLVMPrintModuleToFile(lm->mod, dump, NULL);
 }

@@ -38,6 +38,8 @@ typedef struct w2n_compile_stats {
     uint32_t tail_calls_unsure; /* of those, calls LLVM may make ordinary calls: a
                                    signature the target cannot surely tail-call (docs/abi.md) */
     uint32_t partitions;        /* parts the module was compiled in (1: not split) */
+    uint32_t loops_separated;   /* fast versions whose range check also proves their groups
+                                   of accesses apart (alias scopes, loops/loop_alias.c) */
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {
