@@ -15,15 +15,21 @@
  * when the value is not of that form. */
 typedef struct w2n_affine {
     bool known;
-    unsigned bits; /* 32 or 64 */
-    uint64_t c;    /* constant part */
-    uint64_t k;    /* change per iteration */
+    unsigned bits;      /* 32 or 64 */
+    uint64_t c;         /* constant part */
+    uint64_t k;         /* change per iteration: k + kcoef * kterm */
+    LLVMValueRef kterm; /* a loop-invariant value in the step (a run-time stride), or NULL */
+    uint64_t kcoef;
     unsigned nterms;
     LLVMValueRef term[W2N_AFFINE_TERMS]; /* loop-invariant values of the same width */
     uint64_t coef[W2N_AFFINE_TERMS];
 } w2n_affine;
 
-/* The change per iteration as a signed number. */
+/* Does the value change from one iteration to the next? */
+static inline bool w2n_affine_varies(const w2n_affine *a) { return a->k != 0 || a->kterm; }
+
+/* The constant change per iteration as a signed number (all of it when
+ * kterm is NULL). */
 static inline int64_t w2n_affine_step(const w2n_affine *a) {
     return a->bits == 64 ? (int64_t)a->k : (int64_t)(int32_t)(uint32_t)a->k;
 }
@@ -51,6 +57,9 @@ typedef struct w2n_check_builder {
 static inline LLVMValueRef w2n_c64(w2n_check_builder *cb, int64_t x) {
     return LLVMConstInt(cb->i64, (uint64_t)x, 1);
 }
+/* The change per iteration of an i32 form whose step has a run-time part,
+ * sign-extended to i64 (the i32 step, as Wasm wraps it). */
+LLVMValueRef w2n_affine_symbolic_step(w2n_check_builder *cb, const w2n_affine *a);
 /* The value of a at iteration 0, in its own width. */
 LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a);
 /* For an i32 form, the same as zext(terms) + (int32)c in 64 bits (see
@@ -70,7 +79,8 @@ typedef struct w2n_alias_access {
     int64_t constant;  /* base minus zext(terms) */
     uint64_t offset;
     unsigned size;
-    int64_t stride;
+    int64_t stride;    /* the constant step */
+    LLVMValueRef step; /* or, with a run-time part (form.kterm), the i64 step */
     uint32_t memory;
     size_t group; /* set by loop_alias.c */
 } w2n_alias_access;

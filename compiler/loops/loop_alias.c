@@ -38,7 +38,8 @@ typedef struct alias_group {
 
 /* Same memory, same invariant terms, same stride: differ by a constant. */
 static bool same_group(const w2n_alias_access *x, const w2n_alias_access *y) {
-    if (x->memory != y->memory || x->form.nterms != y->form.nterms || x->stride != y->stride)
+    if (x->memory != y->memory || x->form.nterms != y->form.nterms || x->stride != y->stride ||
+        x->form.kterm != y->form.kterm || x->form.kcoef != y->form.kcoef)
         return false;
     for (unsigned i = 0; i < x->form.nterms; i++)
         if (x->form.term[i] != y->form.term[i] || x->form.coef[i] != y->form.coef[i])
@@ -90,14 +91,19 @@ static void group_range(w2n_check_builder *cb, const w2n_alias_access *acc, alia
                         LLVMValueRef tc) {
     LLVMBuilderRef b = cb->b;
     const w2n_alias_access *a = &acc[g->first];
-    LLVMValueRef span =
-        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, a->stride), "");
+    LLVMValueRef span = LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""),
+                                     a->step ? a->step : w2n_c64(cb, a->stride), "");
     LLVMValueRef lo = LLVMBuildAdd(b, a->base, w2n_c64(cb, g->lo_off), "");
     LLVMValueRef end = LLVMBuildAdd(b, a->base, w2n_c64(cb, g->hi_off), "");
-    if (a->stride < 0)
+    if (a->step) { /* a run-time stride: either way */
+        LLVMValueRef down = LLVMBuildICmp(b, LLVMIntSLT, span, w2n_c64(cb, 0), "");
+        lo = LLVMBuildSelect(b, down, LLVMBuildAdd(b, lo, span, ""), lo, "");
+        end = LLVMBuildSelect(b, down, end, LLVMBuildAdd(b, end, span, ""), "");
+    } else if (a->stride < 0) {
         lo = LLVMBuildAdd(b, lo, span, "");
-    else
+    } else {
         end = LLVMBuildAdd(b, end, span, "");
+    }
     g->lo = lo;
     g->end = end;
 }
@@ -142,10 +148,16 @@ bool w2n_loop_alias_separate(w2n_check_builder *cb, w2n_alias_access *acc, size_
                              LLVMValueRef tc, unsigned loop_id, LLVMValueRef *ok) {
     alias_group g[MAX_GROUPS];
     size_t ng = make_groups(acc, n, g);
-    bool any_store = false;
-    for (size_t i = 0; i < ng; i++)
+    bool any_store = false, stored_cell = false;
+    for (size_t i = 0; i < ng; i++) {
+        const w2n_alias_access *a = &acc[g[i].first];
         any_store |= g[i].stores;
-    if (ng < 2 || !any_store)
+        stored_cell |= g[i].stores && a->stride == 0 && !a->step;
+    }
+    /* LLVM vectorises no loop whose body branches (no masked stores on the
+     * baseline CPUs): there the proof pays only for a cell kept in a
+     * register, and costs code and placement (floyd's min, measured). */
+    if (ng < 2 || !any_store || (cb->lv->v->body.branches && !stored_cell))
         return false;
     for (size_t i = 0; i < ng; i++)
         group_range(cb, acc, &g[i], tc);

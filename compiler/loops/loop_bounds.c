@@ -48,6 +48,7 @@ typedef struct coverage {
     size_t covered;
     LLVMValueRef *first; /* per access: address at iteration 0, or NULL */
     int64_t *stride;
+    LLVMValueRef *step;      /* per access: a run-time i64 step, or NULL for stride */
     w2n_alias_access *alias; /* per access: what loop_alias.c needs */
 } coverage;
 
@@ -92,10 +93,14 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         value = LLVMGetOperand(value, 0);
     w2n_affine addr = w2n_affine_eval(cb->lv, value);
     int64_t s = w2n_affine_step(&addr);
-    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
+    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE || (addr.kterm && addr.bits != 32))
         return;
     c->first[i] = w2n_affine_first_address(cb, &addr);
     c->stride[i] = s;
+    /* A run-time stride (a column): any i32, so (tc - 1) * step stays
+     * inside 64 bits only while tc <= 2^32. */
+    LLVMValueRef step = addr.kterm ? w2n_affine_symbolic_step(cb, &addr) : NULL;
+    c->step[i] = step;
     if (addr.bits == 64) {
         cover_wide(cb, a, c->first[i], s, tc, mem_size, ok);
         c->covered++;
@@ -111,14 +116,23 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
                                      .offset = a->offset,
                                      .size = a->size,
                                      .stride = s,
+                                     .step = step,
                                      .memory = a->memory};
     LLVMValueRef span =
-        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s), "");
+        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), step ? step : w2n_c64(cb, s), "");
     LLVMValueRef lo = c->first[i], hi = c->first[i];
-    if (s < 0)
+    if (step) {
+        LLVMValueRef down = LLVMBuildICmp(b, LLVMIntSLT, step, w2n_c64(cb, 0), "");
+        LLVMValueRef moved = LLVMBuildAdd(b, lo, span, "");
+        lo = LLVMBuildSelect(b, down, moved, lo, "");
+        hi = LLVMBuildSelect(b, down, hi, moved, "");
+        LLVMValueRef few = LLVMBuildICmp(b, LLVMIntULE, tc, w2n_c64(cb, INT64_C(1) << 32), "");
+        *ok = and_all(cb, *ok, few);
+    } else if (s < 0) {
         lo = LLVMBuildAdd(b, lo, span, "");
-    else
+    } else {
         hi = LLVMBuildAdd(b, hi, span, "");
+    }
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
@@ -163,7 +177,8 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
                 LLVMSetNUW(start, 1);
         }
         LLVMValueRef row = LLVMBuildInBoundsGEP2(b, i8, base, &start, 1, "");
-        LLVMValueRef step = LLVMBuildNSWMul(b, k, w2n_c64(cb, c->stride[i]), "");
+        LLVMValueRef stride = c->step[i] ? c->step[i] : w2n_c64(cb, c->stride[i]);
+        LLVMValueRef step = LLVMBuildNSWMul(b, k, stride, "");
         LLVMValueRef ptr = LLVMBuildInBoundsGEP2(b, i8, row, &step, 1, "");
         LLVMReplaceAllUsesWith(a->ptr, ptr);
         LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(cb->i1, 0, 0));
@@ -213,6 +228,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first),
                   .stride = w2n_xcalloc(n, sizeof *c.stride),
+                  .step = w2n_xcalloc(n, sizeof *c.step),
                   .alias = w2n_xcalloc(n, sizeof *c.alias)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, &ok);
@@ -240,6 +256,7 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
         rewrite_fast_version(&cb, &c);
     free(c.first);
     free(c.stride);
+    free(c.step);
     free(c.alias);
 }
 

@@ -101,6 +101,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     size_t depth = 1, count = 0;
     bool accesses = false, wanted = true;
     body->calls = false;
+    body->branches = false;
     while (depth > 0) {
         if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
             ++count > MAX_VERSIONED_BODY) {
@@ -115,6 +116,10 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             wanted = false;
             break;
         }
+        /* br_if to label depth - 1 is the back edge; anything else branches */
+        if (in.op == W2N_OP_IF || in.op == W2N_OP_BR_TABLE ||
+            ((in.op == W2N_OP_BR || in.op == W2N_OP_BR_IF) && in.imm.index != depth - 1))
+            body->branches = true;
         if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_IF || in.op == W2N_OP_TRY_TABLE)
             depth++;
         else if (in.op == W2N_OP_END)

@@ -57,6 +57,7 @@ typedef struct w2n_fast_access {
 typedef struct w2n_loop_body {
     uint32_t instrs; /* Wasm instructions, its end included */
     bool calls;      /* a call or call_indirect (explicit mode only) */
+    bool branches;   /* an if, or a branch other than the loop's own back edge */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
