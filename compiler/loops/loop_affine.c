@@ -114,6 +114,24 @@ static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, w2n_affine *step
     return true;
 }
 
+/* x * t for x = c + k * s (no terms) and t = coef * u, u invariant: the
+ * index times a run-time stride, c * coef * u + k * (s * coef) * u. */
+static w2n_affine scale_by_term(w2n_affine x, w2n_affine t) {
+    if (!x.known || !t.known || x.bits != t.bits || x.nterms || x.kterm || t.nterms != 1 || t.c ||
+        w2n_affine_varies(&t))
+        return unknown;
+    uint64_t m = mask(x.bits);
+    w2n_affine r = {.known = true, .bits = x.bits};
+    if ((x.c * t.coef[0]) & m) {
+        r.nterms = 1;
+        r.term[0] = t.term[0];
+        r.coef[0] = (x.c * t.coef[0]) & m;
+    }
+    r.kcoef = (x.k * t.coef[0]) & m;
+    r.kterm = r.kcoef ? t.term[0] : NULL;
+    return r;
+}
+
 static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     w2n_affine l = eval(lv, LLVMGetOperand(v, 0), depth + 1);
     w2n_affine r = eval(lv, LLVMGetOperand(v, 1), depth + 1);
@@ -123,7 +141,9 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     case LLVMMul:
         if (is_constant(&r))
             return l.known ? scale(l, r.c) : unknown;
-        return is_constant(&l) && r.known ? scale(r, l.c) : unknown;
+        if (is_constant(&l))
+            return r.known ? scale(r, l.c) : unknown;
+        return r.nterms ? scale_by_term(l, r) : scale_by_term(r, l);
     case LLVMShl:
         return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1))) : unknown;
     default: return unknown;

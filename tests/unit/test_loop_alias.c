@@ -2,6 +2,7 @@
  * test_loop_alias.c — loops whose fast version proves its groups of
  * accesses apart (compiler/loops/loop_alias.c) behave exactly as without one.
  *
+ * The column loop reads with a run-time stride, proved in 64 bits.
  * Each module is compiled at -O2, where the version with alias scopes runs
  * when the range check also proves every storing group apart from the
  * others, and at -O0, where no loop has a fast version; in both bounds
@@ -50,6 +51,16 @@ static const char *const module =
     "      (local.set $j (i32.add (local.get $j) (i32.const 2)))\n"
     "      (br_if $l (i32.lt_u (local.get $j) (local.get $n))))\n"
     "    (local.get $s))\n"
+    "  (func (export \"column\") (param $cell i32) (param $col i32) (param $stride i32)\n"
+    "        (param $n i32) (result i64)\n"
+    "    (local $k i32)\n"
+    "    (loop $l\n"
+    "      (i64.store (local.get $cell) (i64.add (i64.load (local.get $cell))\n"
+    "        (i64.load offset=4 (i32.add (local.get $col) (i32.mul (local.get $k) (local.get "
+    "$stride))))))\n"
+    "      (local.set $k (i32.add (local.get $k) (i32.const 1)))\n"
+    "      (br_if $l (i32.lt_u (local.get $k) (local.get $n))))\n"
+    "    (i64.load (local.get $cell)))\n"
     "  (func (export \"fill\") (param $seed i64)\n"
     "    (local $p i32)\n"
     "    (loop $l\n"
@@ -68,6 +79,10 @@ static uint32_t next_random(uint32_t *state) {
 static const uint32_t places[] = {0,    8,    16,    64,    120,   400,   408,
                                   1000, 4096, 65000, 65496, 65528, 65536, 0xFFFFFFF8u};
 
+/* Strides of the column loop: rows of a few sizes, none, backwards, and
+ * ones whose products wrap around 2^32. */
+static const uint32_t strides[] = {8, 40, 1024, 0, 0xFFFFFFF8u, 0xFFFFFC00u, 0x80000000u, 65536};
+
 static void call(loaded *l, const char *name, const w2n_value *args, size_t nargs, w2n_status *s,
                  int64_t *r, w2n_trap *trap) {
     w2n_value out;
@@ -80,7 +95,7 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
     w2n_compile_stats stats;
     loaded ref = load_opt_bounds(module, 0, mode, NULL),
            fast = load_opt_bounds(module, 2, mode, &stats);
-    cr_assert_eq(stats.loops_separated, 2, "both loops get the version with alias scopes");
+    cr_assert_eq(stats.loops_separated, 3, "each loop gets the version with alias scopes");
     w2n_memory *ref_mem = w2n_instance_memory(ref.inst), *fast_mem = w2n_instance_memory(fast.inst);
     uint32_t state = seed;
     unsigned traps = 0;
@@ -96,12 +111,15 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
                                        0, &trap, &err),
                          W2N_OK);
         }
-        const char *name = next_random(&state) % 2 ? "reduce" : "update";
+        static const char *const names[] = {"reduce", "update", "column"};
+        const char *name = names[next_random(&state) % 3];
         w2n_value args[4];
         for (int a = 0; a < 3; a++) {
             uint32_t p = places[next_random(&state) % (sizeof places / sizeof *places)];
             args[a] = w2n_i32((int32_t)(p + 8 * (next_random(&state) % 4)));
         }
+        if (name == names[2]) /* a run-time stride, either way, up to wrapping */
+            args[2] = w2n_i32((int32_t)strides[next_random(&state) % (sizeof strides / 4)]);
         args[3] = w2n_i32((int32_t)(1 + next_random(&state) % 40));
         w2n_status s_ref, s_fast;
         int64_t r_ref, r_fast;
