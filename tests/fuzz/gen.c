@@ -109,7 +109,10 @@ typedef struct gen {
     unsigned counters; /* first of MAX_DEPTH i32 loop-counter locals */
     unsigned loop_depth;
     bool counted[MAX_DEPTH + 1]; /* per open loop: ends on its counter alone */
+    unsigned shape_stride;       /* --loop-shapes: the local holding a run-time width */
 } gen;
+
+#define NO_SHAPE_STRIDE UINT32_MAX
 
 /* Numeric instructions by signature: result, operand types (0 = none). */
 typedef struct numop {
@@ -886,9 +889,29 @@ static void shape_address(gen *g, unsigned w_outer, unsigned w_inner, int64_t ba
     if (w_outer)
         byte(g, 0x20), uleb(g, inner - 1), byte(g, 0x41), sleb(g, w_outer), byte(g, 0x6C),
             byte(g, 0x6A);
-    if (w_inner)
-        byte(g, 0x20), uleb(g, inner), byte(g, 0x41), sleb(g, w_inner), byte(g, 0x6C),
-            byte(g, 0x6A);
+    if (w_inner) { /* the width in a local sometimes: a run-time stride */
+        byte(g, 0x20), uleb(g, inner);
+        if (g->shape_stride != NO_SHAPE_STRIDE)
+            byte(g, 0x20), uleb(g, g->shape_stride);
+        else
+            byte(g, 0x41), sleb(g, w_inner);
+        byte(g, 0x6C), byte(g, 0x6A);
+    }
+}
+
+/* Before a nest: maybe an i32 local, masked to a multiple of 8 below 1 KiB,
+ * to serve as the inner width of its rows and columns. */
+static void shape_pick_stride(gen *g) {
+    g->shape_stride = NO_SHAPE_STRIDE;
+    if (fuzz_below(3))
+        return;
+    for (unsigned i = 0; i < g->nlocals; i++)
+        if (g->locals[i] == I32) {
+            byte(g, 0x20), uleb(g, i), byte(g, 0x41), sleb(g, 0x3F8), byte(g, 0x71);
+            byte(g, 0x21), uleb(g, i);
+            g->shape_stride = i;
+            return;
+        }
 }
 
 /* i64.load or i64.store (0x29, 0x37) with a small offset. */
@@ -918,6 +941,7 @@ static bool loop_shape_stmt(gen *g, unsigned depth) {
         shape = 0; /* no i64 local to sum into */
     int64_t b1 = PICK(bases), b2 = fuzz_below(3) ? b1 : PICK(bases), b3 = PICK(bases);
     bool triangular = fuzz_below(2);
+    shape_pick_stride(g);
     shape_loop_begin(g); /* outer: i */
     shape_loop_begin(g); /* inner: k */
     switch (shape) {
