@@ -1,5 +1,5 @@
 /*
- * loop_version.c — lowering an innermost loop twice.
+ * loop_version.c — lowering an innermost loop three times.
  *
  * Guard-mode accesses are volatile so that an out-of-bounds one faults in
  * program order (lower_memory.c), and volatile accesses are what keeps LLVM
@@ -7,11 +7,15 @@
  * checks' early exits keep it from vectorising too.  Around a loop that
  * touches memory, in both modes, this file emits
  *
- *     choice = w2n.loop_choice()        ; placeholder
- *     br choice, fast, slow
- *     fast: the loop, every access plain and checked explicitly
+ *     apart = w2n.loop_choice()         ; placeholders
+ *     br apart, fast_apart, fast_choice
+ *     fast_choice: choice = w2n.loop_choice(); br choice, fast, slow
+ *     fast_apart, fast: the loop, every access plain and checked explicitly
  *     slow: the loop as usual
  *     join: the loop's results
+ *
+ * (fast_apart is the fast version whose check also proves its groups of
+ * accesses apart, loop_alias.c; the rest of this comment is about both.)
  *
  * After mem2reg, loop_bounds.c replaces `choice` by a check, made before
  * the loop, that every access whose address is affine in the iteration stays
