@@ -93,7 +93,12 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         value = LLVMGetOperand(value, 0);
     w2n_affine addr = w2n_affine_eval(cb->lv, value);
     int64_t s = w2n_affine_step(&addr);
-    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE || (addr.kterm && addr.bits != 32))
+    /* A run-time stride (a column) is covered only where the access would
+     * otherwise keep an explicit check: a guard-page access costs nothing,
+     * LLVM vectorises no column read, and the check's work on every entry
+     * cost LU's short inner loops 3 % (docs/performance.md). */
+    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE ||
+        (addr.kterm && (addr.bits != 32 || a->may_fault)))
         return;
     c->first[i] = w2n_affine_first_address(cb, &addr);
     c->stride[i] = s;
@@ -235,9 +240,12 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     if (v->separate) {
-        /* Kept only when there are groups to prove apart; the next
+        /* Kept only when there are groups to prove apart, and no access
+         * outside them (a guard-page or checked access of unknown address
+         * keeps LLVM from both promoting and vectorising); the next
          * version, without the proof, is the one counted. */
-        if (c.covered > 1 && w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
+        if (c.covered > 1 && c.covered == v->naccesses &&
+            w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
             choice = ok;
             stats->loops_separated++;
         } else {
