@@ -154,6 +154,9 @@ static void print_stats(const char *input, const w2n_compile_stats *stats) {
             "%s: %u loops with a fast version, %u of them behind a range check "
             "covering %u memory accesses\n",
             input, stats->loops_versioned, stats->loops_checked, stats->accesses_covered);
+    if (stats->loops_separated)
+        fprintf(stderr, "%s: %u fast versions with their groups of accesses proved apart\n", input,
+                stats->loops_separated);
     if (stats->tail_calls)
         fprintf(stderr, "%s: %u tail calls, %u of them not sure to be real tail calls\n", input,
                 stats->tail_calls, stats->tail_calls_unsure);

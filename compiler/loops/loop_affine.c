@@ -32,6 +32,12 @@ static w2n_affine add(w2n_affine a, w2n_affine b) {
     uint64_t m = mask(a.bits);
     a.c = (a.c + b.c) & m;
     a.k = (a.k + b.k) & m;
+    if (b.kterm) { /* one run-time part of the step at most */
+        if (a.kterm && a.kterm != b.kterm)
+            return unknown;
+        a.kcoef = ((a.kterm ? a.kcoef : 0) + b.kcoef) & m;
+        a.kterm = a.kcoef ? b.kterm : NULL;
+    }
     for (unsigned i = 0; i < b.nterms; i++) {
         unsigned j = 0;
         while (j < a.nterms && a.term[j] != b.term[i])
@@ -51,12 +57,17 @@ static w2n_affine scale(w2n_affine a, uint64_t f) {
     uint64_t m = mask(a.bits);
     a.c = (a.c * f) & m;
     a.k = (a.k * f) & m;
+    a.kcoef = (a.kcoef * f) & m;
+    if (!a.kcoef)
+        a.kterm = NULL;
     for (unsigned i = 0; i < a.nterms; i++)
         a.coef[i] = (a.coef[i] * f) & m;
     return a;
 }
 
-static bool is_constant(const w2n_affine *a) { return a->known && a->k == 0 && a->nterms == 0; }
+static bool is_constant(const w2n_affine *a) {
+    return a->known && !w2n_affine_varies(a) && a->nterms == 0;
+}
 
 static bool in_loop(const w2n_loop_view *lv, LLVMValueRef inst) {
     LLVMBasicBlockRef bb = LLVMGetInstructionParent(inst);
@@ -78,8 +89,10 @@ static LLVMValueRef incoming_from(LLVMValueRef phi, LLVMBasicBlockRef bb) {
 
 static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth);
 
-/* The step of a header phi that adds a constant on the back edge, if it is one. */
-static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, uint64_t *step) {
+/* The step of a header phi that adds a constant, and perhaps one
+ * loop-invariant value times a constant (a run-time stride), on the back
+ * edge, if it is one: the step as a form of no iteration. */
+static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, w2n_affine *step) {
     if (lv->self)
         return false; /* one induction at a time */
     LLVMValueRef next = incoming_from(phi, lv->latch);
@@ -88,10 +101,35 @@ static bool induction_step(w2n_loop_view *lv, LLVMValueRef phi, uint64_t *step) 
     lv->self = phi;
     w2n_affine a = eval(lv, next, 0);
     lv->self = NULL;
-    if (!a.known || a.k != 0 || a.nterms != 1 || a.term[0] != phi || a.coef[0] != 1)
+    if (!a.known || w2n_affine_varies(&a) || a.nterms < 1 || a.nterms > 2)
         return false;
-    *step = a.c;
+    unsigned self = a.term[0] == phi ? 0 : 1;
+    if (self >= a.nterms || a.term[self] != phi || a.coef[self] != 1)
+        return false;
+    *step = (w2n_affine){.known = true, .bits = a.bits, .c = a.c};
+    if (a.nterms == 2) { /* the other term is invariant: only phi is in the loop */
+        step->kterm = a.term[1 - self];
+        step->kcoef = a.coef[1 - self];
+    }
     return true;
+}
+
+/* x * t for x = c + k * s (no terms) and t = coef * u, u invariant: the
+ * index times a run-time stride, c * coef * u + k * (s * coef) * u. */
+static w2n_affine scale_by_term(w2n_affine x, w2n_affine t) {
+    if (!x.known || !t.known || x.bits != t.bits || x.nterms || x.kterm || t.nterms != 1 || t.c ||
+        w2n_affine_varies(&t))
+        return unknown;
+    uint64_t m = mask(x.bits);
+    w2n_affine r = {.known = true, .bits = x.bits};
+    if ((x.c * t.coef[0]) & m) {
+        r.nterms = 1;
+        r.term[0] = t.term[0];
+        r.coef[0] = (x.c * t.coef[0]) & m;
+    }
+    r.kcoef = (x.k * t.coef[0]) & m;
+    r.kterm = r.kcoef ? t.term[0] : NULL;
+    return r;
 }
 
 static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
@@ -103,7 +141,9 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     case LLVMMul:
         if (is_constant(&r))
             return l.known ? scale(l, r.c) : unknown;
-        return is_constant(&l) && r.known ? scale(r, l.c) : unknown;
+        if (is_constant(&l))
+            return r.known ? scale(r, l.c) : unknown;
+        return r.nterms ? scale_by_term(l, r) : scale_by_term(r, l);
     case LLVMShl:
         return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1))) : unknown;
     default: return unknown;
@@ -126,12 +166,16 @@ static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth) {
     if (!in_loop(lv, v))
         return term(bits, v);
     if (LLVMIsAPHINode(v)) {
-        uint64_t step;
+        w2n_affine step;
         if (LLVMGetInstructionParent(v) != lv->v->header || !induction_step(lv, v, &step))
             return unknown;
         w2n_affine a = eval(lv, incoming_from(v, lv->v->entry), depth + 1);
-        a.k = (a.k + step) & mask(bits);
-        return a.known ? a : unknown;
+        if (!a.known || w2n_affine_varies(&a))
+            return unknown;
+        a.k = step.c;
+        a.kterm = step.kterm;
+        a.kcoef = step.kcoef;
+        return a;
     }
     if (LLVMIsABinaryOperator(v))
         return eval_binary(lv, v, depth);
@@ -195,6 +239,15 @@ LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a
         return LLVMConstInt(cb->i64, a->c, 0);
     LLVMValueRef base = LLVMBuildZExt(cb->b, terms, cb->i64, "");
     return LLVMBuildAdd(cb->b, base, w2n_c64(cb, (int32_t)(uint32_t)a->c), "");
+}
+
+LLVMValueRef w2n_affine_symbolic_step(w2n_check_builder *cb, const w2n_affine *a) {
+    LLVMValueRef t = a->kterm;
+    if (a->kcoef != 1)
+        t = LLVMBuildMul(cb->b, t, LLVMConstInt(cb->i32, a->kcoef, 0), "");
+    if (a->k)
+        t = LLVMBuildAdd(cb->b, t, LLVMConstInt(cb->i32, a->k, 0), "");
+    return LLVMBuildSExt(cb->b, t, cb->i64, "");
 }
 
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v) { return eval(lv, v, 0); }

@@ -15,15 +15,21 @@
  * when the value is not of that form. */
 typedef struct w2n_affine {
     bool known;
-    unsigned bits; /* 32 or 64 */
-    uint64_t c;    /* constant part */
-    uint64_t k;    /* change per iteration */
+    unsigned bits;      /* 32 or 64 */
+    uint64_t c;         /* constant part */
+    uint64_t k;         /* change per iteration: k + kcoef * kterm */
+    LLVMValueRef kterm; /* a loop-invariant value in the step (a run-time stride), or NULL */
+    uint64_t kcoef;
     unsigned nterms;
     LLVMValueRef term[W2N_AFFINE_TERMS]; /* loop-invariant values of the same width */
     uint64_t coef[W2N_AFFINE_TERMS];
 } w2n_affine;
 
-/* The change per iteration as a signed number. */
+/* Does the value change from one iteration to the next? */
+static inline bool w2n_affine_varies(const w2n_affine *a) { return a->k != 0 || a->kterm; }
+
+/* The constant change per iteration as a signed number (all of it when
+ * kterm is NULL). */
 static inline int64_t w2n_affine_step(const w2n_affine *a) {
     return a->bits == 64 ? (int64_t)a->k : (int64_t)(int32_t)(uint32_t)a->k;
 }
@@ -51,6 +57,9 @@ typedef struct w2n_check_builder {
 static inline LLVMValueRef w2n_c64(w2n_check_builder *cb, int64_t x) {
     return LLVMConstInt(cb->i64, (uint64_t)x, 1);
 }
+/* The change per iteration of an i32 form whose step has a run-time part,
+ * sign-extended to i64 (the i32 step, as Wasm wraps it). */
+LLVMValueRef w2n_affine_symbolic_step(w2n_check_builder *cb, const w2n_affine *a);
 /* The value of a at iteration 0, in its own width. */
 LLVMValueRef w2n_affine_materialize(w2n_check_builder *cb, const w2n_affine *a);
 /* For an i32 form, the same as zext(terms) + (int32)c in 64 bits (see
@@ -59,5 +68,28 @@ LLVMValueRef w2n_affine_first_address(w2n_check_builder *cb, const w2n_affine *a
 /* An upper bound on the loop's iterations from its back edge (i64), with
  * *ok the condition that the bound holds; NULL when not understood. */
 LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok);
+
+/* A covered access as loop_alias.c sees it: its address at iteration k is
+ * base + offset + k * stride, base = zext(terms of form) + constant. */
+typedef struct w2n_alias_access {
+    bool covered;      /* an i32 address the range check covers */
+    LLVMValueRef ptr;  /* the fast version's address, whose users access memory */
+    LLVMValueRef base; /* i64, at iteration 0 */
+    w2n_affine form;   /* its terms tell which accesses differ by a constant */
+    int64_t constant;  /* base minus zext(terms) */
+    uint64_t offset;
+    unsigned size;
+    int64_t stride;    /* the constant step */
+    LLVMValueRef step; /* or, with a run-time part (form.kterm), the i64 step */
+    uint32_t memory;
+    size_t group; /* set by loop_alias.c */
+} w2n_alias_access;
+
+/* Add to *ok that every group of accesses (those that differ by a constant
+ * and step alike) that stores stays apart from every other group in all tc
+ * iterations, and tag the accesses with alias scopes that say so; false
+ * when there is nothing to separate. */
+bool w2n_loop_alias_separate(w2n_check_builder *cb, w2n_alias_access *acc, size_t n,
+                             LLVMValueRef tc, unsigned loop_id, LLVMValueRef *ok);
 
 #endif

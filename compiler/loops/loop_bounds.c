@@ -48,6 +48,8 @@ typedef struct coverage {
     size_t covered;
     LLVMValueRef *first; /* per access: address at iteration 0, or NULL */
     int64_t *stride;
+    LLVMValueRef *step;      /* per access: a run-time i64 step, or NULL for stride */
+    w2n_alias_access *alias; /* per access: what loop_alias.c needs */
 } coverage;
 
 /* Iterations a 64-bit proof allows: (tc - 1) * stride then stays below 2^60. */
@@ -91,22 +93,51 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         value = LLVMGetOperand(value, 0);
     w2n_affine addr = w2n_affine_eval(cb->lv, value);
     int64_t s = w2n_affine_step(&addr);
-    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE)
+    /* A run-time stride (a column) is covered only where the access would
+     * otherwise keep an explicit check: a guard-page access costs nothing,
+     * LLVM vectorises no column read, and the check's work on every entry
+     * cost LU's short inner loops 3 % (docs/performance.md). */
+    if (!addr.known || s <= -MAX_STRIDE || s >= MAX_STRIDE ||
+        (addr.kterm && (addr.bits != 32 || a->may_fault)))
         return;
     c->first[i] = w2n_affine_first_address(cb, &addr);
     c->stride[i] = s;
+    /* A run-time stride (a column): any i32, so (tc - 1) * step stays
+     * inside 64 bits only while tc <= 2^32. */
+    LLVMValueRef step = addr.kterm ? w2n_affine_symbolic_step(cb, &addr) : NULL;
+    c->step[i] = step;
     if (addr.bits == 64) {
         cover_wide(cb, a, c->first[i], s, tc, mem_size, ok);
         c->covered++;
         return;
     }
+    /* first = zext(terms) + constant, as w2n_affine_first_address builds it */
+    int64_t constant = addr.nterms ? (int64_t)(int32_t)(uint32_t)addr.c : (int64_t)addr.c;
+    c->alias[i] = (w2n_alias_access){.covered = true,
+                                     .ptr = a->ptr,
+                                     .base = c->first[i],
+                                     .form = addr,
+                                     .constant = constant,
+                                     .offset = a->offset,
+                                     .size = a->size,
+                                     .stride = s,
+                                     .step = step,
+                                     .memory = a->memory};
     LLVMValueRef span =
-        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), w2n_c64(cb, s), "");
+        LLVMBuildMul(b, LLVMBuildSub(b, tc, w2n_c64(cb, 1), ""), step ? step : w2n_c64(cb, s), "");
     LLVMValueRef lo = c->first[i], hi = c->first[i];
-    if (s < 0)
+    if (step) {
+        LLVMValueRef down = LLVMBuildICmp(b, LLVMIntSLT, step, w2n_c64(cb, 0), "");
+        LLVMValueRef moved = LLVMBuildAdd(b, lo, span, "");
+        lo = LLVMBuildSelect(b, down, moved, lo, "");
+        hi = LLVMBuildSelect(b, down, hi, moved, "");
+        LLVMValueRef few = LLVMBuildICmp(b, LLVMIntULE, tc, w2n_c64(cb, INT64_C(1) << 32), "");
+        *ok = and_all(cb, *ok, few);
+    } else if (s < 0) {
         lo = LLVMBuildAdd(b, lo, span, "");
-    else
+    } else {
         hi = LLVMBuildAdd(b, hi, span, "");
+    }
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
@@ -151,7 +182,8 @@ static void rewrite_fast_version(w2n_check_builder *cb, coverage *c) {
                 LLVMSetNUW(start, 1);
         }
         LLVMValueRef row = LLVMBuildInBoundsGEP2(b, i8, base, &start, 1, "");
-        LLVMValueRef step = LLVMBuildNSWMul(b, k, w2n_c64(cb, c->stride[i]), "");
+        LLVMValueRef stride = c->step[i] ? c->step[i] : w2n_c64(cb, c->stride[i]);
+        LLVMValueRef step = LLVMBuildNSWMul(b, k, stride, "");
         LLVMValueRef ptr = LLVMBuildInBoundsGEP2(b, i8, row, &step, 1, "");
         LLVMReplaceAllUsesWith(a->ptr, ptr);
         LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(cb->i1, 0, 0));
@@ -185,7 +217,7 @@ static void bound_by_fuel(w2n_check_builder *cb, const w2n_versioned_loop *v, LL
     *ok = LLVMBuildAnd(cb->b, *ok, enough, "");
 }
 
-static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilderRef b,
+static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned id, LLVMBuilderRef b,
                          w2n_compile_stats *stats) {
     /* Plenty for real loops; a pathological expression DAG stops here. */
     w2n_loop_view lv = {.v = v, .budget = 100000};
@@ -200,28 +232,46 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, LLVMBuilde
         bound_by_fuel(&cb, v, tc, &ok);
     size_t n = v->naccesses ? v->naccesses : 1;
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first),
-                  .stride = w2n_xcalloc(n, sizeof *c.stride)};
+                  .stride = w2n_xcalloc(n, sizeof *c.stride),
+                  .step = w2n_xcalloc(n, sizeof *c.step),
+                  .alias = w2n_xcalloc(n, sizeof *c.alias)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
-    if (c.covered)
-        choice = ok;
-    stats->loops_versioned++;
-    stats->loops_checked += c.covered > 0;
-    stats->accesses_covered += (uint32_t)c.covered;
+    if (v->separate) {
+        /* Kept only when there are groups to prove apart, and no access
+         * outside them (a guard-page or checked access of unknown address
+         * keeps LLVM from both promoting and vectorising); the next
+         * version, without the proof, is the one counted. */
+        if (c.covered > 1 && c.covered == v->naccesses &&
+            w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
+            choice = ok;
+            stats->loops_separated++;
+        } else {
+            c.covered = 0;
+        }
+    } else {
+        if (c.covered)
+            choice = ok;
+        stats->loops_versioned++;
+        stats->loops_checked += c.covered > 0;
+        stats->accesses_covered += (uint32_t)c.covered;
+    }
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
     if (c.covered)
         rewrite_fast_version(&cb, &c);
     free(c.first);
     free(c.stride);
+    free(c.step);
+    free(c.alias);
 }
 
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     for (size_t i = 0; i < lm->nvloops; i++) {
-        resolve_loop(lm, &lm->vloops[i], b, stats);
+        resolve_loop(lm, &lm->vloops[i], (unsigned)i, b, stats);
         free(lm->vloops[i].accesses);
     }
     LLVMDisposeBuilder(b);
@@ -231,4 +281,8 @@ void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {
     if (lm->loop_choice_fn)
         LLVMDeleteFunction(lm->loop_choice_fn);
     lm->loop_choice_fn = NULL;
+    /* For studying what LLVM's optimiser makes of the versions. */
+    const char *dump = getenv("W2N_DUMP_VERSIONED_IR");
+    if (dump)
+        LLVMPrintModuleToFile(lm->mod, dump, NULL);
 }

@@ -139,14 +139,14 @@ LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok) {
         pred = inverse(pred);
     w2n_affine x = w2n_affine_eval(lv, LLVMGetOperand(cond, 0));
     w2n_affine y = w2n_affine_eval(lv, LLVMGetOperand(cond, 1));
-    if (x.known && y.known && x.k == 0 && y.k != 0) {
+    if (x.known && y.known && !w2n_affine_varies(&x) && w2n_affine_varies(&y)) {
         w2n_affine t = x;
         x = y;
         y = t;
         pred = swapped(pred);
     }
     int64_t s = w2n_affine_step(&x);
-    if (!x.known || !y.known || y.k != 0 || s == 0 || s == INT32_MIN)
+    if (!x.known || !y.known || w2n_affine_varies(&y) || x.kterm || s == 0 || s == INT32_MIN)
         return NULL;
     if (x.bits == 64 && (s <= -(1 << 24) || s >= 1 << 24))
         return NULL;

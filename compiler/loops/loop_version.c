@@ -1,5 +1,5 @@
 /*
- * loop_version.c — lowering an innermost loop twice.
+ * loop_version.c — lowering an innermost loop three times.
  *
  * Guard-mode accesses are volatile so that an out-of-bounds one faults in
  * program order (lower_memory.c), and volatile accesses are what keeps LLVM
@@ -7,11 +7,15 @@
  * checks' early exits keep it from vectorising too.  Around a loop that
  * touches memory, in both modes, this file emits
  *
- *     choice = w2n.loop_choice()        ; placeholder
- *     br choice, fast, slow
- *     fast: the loop, every access plain and checked explicitly
+ *     apart = w2n.loop_choice()         ; placeholders
+ *     br apart, fast_apart, fast_choice
+ *     fast_choice: choice = w2n.loop_choice(); br choice, fast, slow
+ *     fast_apart, fast: the loop, every access plain and checked explicitly
  *     slow: the loop as usual
  *     join: the loop's results
+ *
+ * (fast_apart is the fast version whose check also proves its groups of
+ * accesses apart, loop_alias.c; the rest of this comment is about both.)
  *
  * After mem2reg, loop_bounds.c replaces `choice` by a check, made before
  * the loop, that every access whose address is affine in the iteration stays
@@ -101,6 +105,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     size_t depth = 1, count = 0;
     bool accesses = false, wanted = true;
     body->calls = false;
+    body->branches = false;
     while (depth > 0) {
         if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
             ++count > MAX_VERSIONED_BODY) {
@@ -115,6 +120,10 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             wanted = false;
             break;
         }
+        /* br_if to label depth - 1 is the back edge; anything else branches */
+        if (in.op == W2N_OP_IF || in.op == W2N_OP_BR_TABLE ||
+            ((in.op == W2N_OP_BR || in.op == W2N_OP_BR_IF) && in.imm.index != depth - 1))
+            body->branches = true;
         if (in.op == W2N_OP_BLOCK || in.op == W2N_OP_IF || in.op == W2N_OP_TRY_TABLE)
             depth++;
         else if (in.op == W2N_OP_END)
@@ -196,35 +205,75 @@ static void loop_arity(w2n_lower_func *f, const w2n_instr *loop, uint32_t *npara
 }
 
 /* Continue after the loop from whichever versions fall out of it. */
-static void join_versions(w2n_lower_func *f, const version_exit *fast, const version_exit *slow,
+static void join_versions(w2n_lower_func *f, const version_exit *exits, size_t nexits,
                           size_t height, uint32_t nresults) {
-    if (fast->dead)
-        return; /* the slow version left the state as it should be */
+    const version_exit *live[3];
+    size_t nlive = 0;
+    for (size_t i = 0; i < nexits; i++)
+        if (!exits[i].dead)
+            live[nlive++] = &exits[i];
+    if (nlive == 0)
+        return; /* the last version lowered left the state unreachable */
     w2n_lower_block *parent = &f->blocks[f->nblocks - 1];
     parent->unreachable = false;
     f->sp = height;
-    if (slow->dead) {
-        LLVMPositionBuilderAtEnd(f->b, fast->block);
+    if (nlive == 1) {
+        LLVMPositionBuilderAtEnd(f->b, live[0]->block);
         for (uint32_t i = 0; i < nresults; i++)
-            w2n_lower_push(f, fast->results[i]);
+            w2n_lower_push(f, live[0]->results[i]);
         return;
     }
     LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "loop_join");
-    LLVMPositionBuilderAtEnd(f->b, fast->block);
-    LLVMBuildBr(f->b, join);
-    LLVMPositionBuilderAtEnd(f->b, slow->block);
-    LLVMBuildBr(f->b, join);
+    LLVMValueRef vals[3];
+    LLVMBasicBlockRef from[3];
+    for (size_t k = 0; k < nlive; k++) {
+        LLVMPositionBuilderAtEnd(f->b, live[k]->block);
+        LLVMBuildBr(f->b, join);
+        from[k] = live[k]->block;
+    }
     LLVMPositionBuilderAtEnd(f->b, join);
     for (uint32_t i = 0; i < nresults; i++) {
-        W2N_ASSERT(LLVMTypeOf(fast->results[i]) == LLVMTypeOf(slow->results[i]));
-        LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(fast->results[i]), "");
-        LLVMValueRef vals[2] = {fast->results[i], slow->results[i]};
-        LLVMBasicBlockRef from[2] = {fast->block, slow->block};
-        LLVMAddIncoming(phi, vals, from, 2);
+        for (size_t k = 0; k < nlive; k++) {
+            W2N_ASSERT(LLVMTypeOf(live[k]->results[i]) == LLVMTypeOf(live[0]->results[i]));
+            vals[k] = live[k]->results[i];
+        }
+        LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(vals[0]), "");
+        LLVMAddIncoming(phi, vals, from, (unsigned)nlive);
         w2n_lower_push(f, phi);
     }
 }
 
+/* One fast version from `entry`, recorded in lm->vloops[index]. */
+static w2n_status lower_fast_version(w2n_lower_func *f, w2n_instr_reader *ir, w2n_instr *loop,
+                                     size_t index, LLVMBasicBlockRef entry, version_exit *out,
+                                     uint32_t nresults) {
+    f->fast = &f->lm->vloops[index];
+    w2n_status s = lower_version(f, ir, loop, entry, out, nresults);
+    f->fast = NULL;
+    if (s == W2N_OK)
+        f->lm->vloops[index].last = LLVMGetLastBasicBlock(f->fn);
+    return s;
+}
+
+/* Back to the state at the loop, to lower it once more. */
+static void rewind_to_loop(w2n_lower_func *f, w2n_instr_reader *ir, w2n_reader body,
+                           LLVMValueRef *saved, size_t sp) {
+    ir->r = body;
+    if (sp)
+        memcpy(f->stack, saved, sp * sizeof *saved);
+    f->sp = sp;
+    f->blocks[f->nblocks - 1].unreachable = false;
+    f->dead_depth = 0;
+}
+
+/*
+ * Three versions: the first fast one runs when the range check also proves
+ * its groups of accesses apart (loop_alias.c), the second when only the
+ * range check holds (a cell inside a row the loop writes, say), the slow
+ * one otherwise.  loop_bounds.c drops the first when there is nothing to
+ * prove apart, and the second when the first is kept but cannot fail
+ * for any other reason.
+ */
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
                                     const w2n_loop_body *held) {
     w2n_lower_module *lm = f->lm;
@@ -232,43 +281,58 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     loop_arity(f, loop, &nparams, &nresults);
     w2n_instr loop_copy = *loop;
     w2n_reader body = ir->r;
-    /* The operand stack at the loop, to start the slow version from. */
+    /* The operand stack at the loop, to start the other versions from. */
     size_t sp = f->sp;
     LLVMValueRef *saved = w2n_xcalloc(sp, sizeof *saved);
     if (sp) /* f->stack is NULL until the first push */
         memcpy(saved, f->stack, sp * sizeof *saved);
-    LLVMValueRef *results = w2n_xcalloc(2 * (size_t)(nresults ? nresults : 1), sizeof *results);
-    version_exit fast = {.results = results},
-                 slow = {.results = results + (nresults ? nresults : 1)};
+    size_t per = nresults ? nresults : 1;
+    LLVMValueRef *results = w2n_xcalloc(3 * per, sizeof *results);
+    version_exit exits[3] = {
+        {.results = results}, {.results = results + per}, {.results = results + 2 * per}};
 
-    LLVMBasicBlockRef fast_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_entry");
-    LLVMBasicBlockRef slow_entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "slow_entry");
-    w2n_versioned_loop *v = new_versioned_loop(lm);
-    /* The sizes that loop_bounds.c may use (LLVM drops the unused loads). */
-    for (uint32_t i = 0; i < lm->m->nmemories && i < W2N_VERSIONED_MEMORIES; i++)
-        v->mem_size[i] = w2n_lower_mem_size(f, i);
-    v->choice = build_choice(f);
-    v->entry = fast_entry;
-    v->body = *held;
-    LLVMBuildCondBr(f->b, v->choice, fast_entry, slow_entry);
+    /* The plain fast version's blocks first: where they were before the
+     * version that proves groups apart came in (code placement matters). */
+    LLVMBasicBlockRef entries[3];
+    static const char *const names[3] = {"fast_apart_entry", "fast_entry", "slow_entry"};
+    static const int order[3] = {1, 2, 0};
+    for (int i = 0; i < 3; i++)
+        entries[order[i]] = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, names[order[i]]);
+    size_t first = lm->nvloops;
+    new_versioned_loop(lm);
+    new_versioned_loop(lm); /* may move the first: use indices */
+    for (size_t k = 0; k < 2; k++) {
+        w2n_versioned_loop *v = &lm->vloops[first + k];
+        /* The sizes that loop_bounds.c may use (LLVM drops the unused loads). */
+        for (uint32_t i = 0; i < lm->m->nmemories && i < W2N_VERSIONED_MEMORIES; i++)
+            v->mem_size[i] = w2n_lower_mem_size(f, i);
+        v->choice = build_choice(f);
+        v->entry = entries[k];
+        v->body = *held;
+        v->separate = k == 0;
+        if (k == 0) {
+            LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_choice");
+            LLVMBuildCondBr(f->b, v->choice, entries[0], next);
+            LLVMPositionBuilderAtEnd(f->b, next);
+        } else {
+            LLVMBuildCondBr(f->b, v->choice, entries[1], entries[2]);
+        }
+    }
 
-    f->fast = v;
-    w2n_status s = lower_version(f, ir, &loop_copy, fast_entry, &fast, nresults);
-    f->fast = NULL;
+    w2n_status s =
+        lower_fast_version(f, ir, &loop_copy, first + 1, entries[1], &exits[1], nresults);
     if (s == W2N_OK) {
-        v->last = LLVMGetLastBasicBlock(f->fn);
-        ir->r = body;
-        if (sp)
-            memcpy(f->stack, saved, sp * sizeof *saved);
-        f->sp = sp;
-        f->blocks[f->nblocks - 1].unreachable = false;
-        f->dead_depth = 0;
-        s = lower_version(f, ir, &loop_copy, slow_entry, &slow, nresults);
+        rewind_to_loop(f, ir, body, saved, sp);
+        s = lower_version(f, ir, &loop_copy, entries[2], &exits[2], nresults);
     }
     if (s == W2N_OK) {
-        /* Both versions leave the loop's results where it took its parameters. */
-        W2N_ASSERT(sp >= nparams && (slow.dead || f->sp == sp - nparams + nresults));
-        join_versions(f, &fast, &slow, sp - nparams, nresults);
+        rewind_to_loop(f, ir, body, saved, sp);
+        s = lower_fast_version(f, ir, &loop_copy, first, entries[0], &exits[0], nresults);
+    }
+    if (s == W2N_OK) {
+        /* Every version leaves the loop's results where it took its parameters. */
+        W2N_ASSERT(sp >= nparams && (exits[2].dead || f->sp == sp - nparams + nresults));
+        join_versions(f, exits, 3, sp - nparams, nresults);
     }
     free(saved);
     free(results);

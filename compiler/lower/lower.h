@@ -57,6 +57,7 @@ typedef struct w2n_fast_access {
 typedef struct w2n_loop_body {
     uint32_t instrs; /* Wasm instructions, its end included */
     bool calls;      /* a call or call_indirect (explicit mode only) */
+    bool branches;   /* an if, or a branch other than the loop's own back edge */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
@@ -66,6 +67,7 @@ typedef struct w2n_versioned_loop {
     LLVMBasicBlockRef header;                      /* the fast loop's header */
     LLVMBasicBlockRef last;                        /* last block appended by the fast pass */
     w2n_loop_body body;                            /* what the loop's body holds */
+    bool separate; /* the version that also proves its groups of accesses apart */
     w2n_fast_access *accesses;
     size_t naccesses, accesses_cap;
 } w2n_versioned_loop;

@@ -40,6 +40,8 @@ typedef struct w2n_compile_stats {
     uint32_t partitions;        /* parts the module was compiled in (1: not split) */
     uint32_t many_functions;    /* defined functions, when more than W2N_OPT_MAX_MODULE_FUNCTIONS
                                    made it take the short pipeline and -O0 back end; else 0 */
+    uint32_t loops_separated;   /* fast versions whose range check also proves their groups
+                                   of accesses apart (alias scopes, loops/loop_alias.c) */
 } w2n_compile_stats;
 
 typedef struct w2n_compile_options {

@@ -4,7 +4,7 @@
  *
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
- *                  [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc]
+ *                  [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc] [--loop-shapes]
  *                  [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
  *                  [--require OUTCOME]...
@@ -32,7 +32,9 @@
  * --atomics a shared or unshared memory with every 0xFE instruction, run
  * by wasm-interp --enable-threads in a twin module (gen.h) that does what
  * wabt lacks (saved beside a mismatch as mismatch-NNNNNNN.wabt.wasm;
- * replay with --wabt-twin).
+ * replay with --wabt-twin).  --loop-shapes adds nests of two counted loops
+ * over rows, columns and cells of memory 0 (triangular bounds, reductions
+ * into a cell), the shapes loop versioning proves apart (gen.c).
  *
  * --gc adds GC types, allocation, field and element access, casts and
  * i31s (gen_gc.h), run by the reference interpreter.  While w2n compile
@@ -198,6 +200,7 @@ static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode boun
     }
     loop_totals.loops_checked += stats.loops_checked;
     loop_totals.accesses_covered += stats.accesses_covered;
+    loop_totals.loops_separated += stats.loops_separated;
     if (w2n_object_load(obj, obj_size, &o, &err) != W2N_OK) {
         snprintf(r->why, sizeof r->why, "load: %.200s", err.message);
         goto fail;
@@ -522,12 +525,13 @@ static double now(void) {
 }
 
 static void usage(FILE *out) {
-    fprintf(out, "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
-                 "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
-                 "       [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc]\n"
-                 "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
-                 "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
-                 "       [--verbose] [FILE.wasm...]\n");
+    fprintf(out,
+            "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
+            "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
+            "       [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc] [--loop-shapes]\n"
+            "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
+            "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
+            "       [--verbose] [FILE.wasm...]\n");
 }
 
 int main(int argc, char **argv) {
@@ -537,6 +541,7 @@ int main(int argc, char **argv) {
     const char *interp = "wasm-interp", *keep = ".", *spec_interp = W2N_FUZZ_SPEC_INTERP;
     const char *oracle = "auto";
     bool wasm3 = false, exceptions = false, func_refs = false, atomics = false;
+    bool loop_shapes = false;
     int fixed_opt = -1, fixed_bounds = -1;
     bool verbose = false;
     fuzz_corpus files = {0}, twin_file = {0};
@@ -571,6 +576,8 @@ int main(int argc, char **argv) {
             gc = true;
         else if (!strcmp(a, "--atomics"))
             atomics = true;
+        else if (!strcmp(a, "--loop-shapes"))
+            loop_shapes = true;
         else if (!strcmp(a, "--wabt-twin") && has_arg) {
             if (!fuzz_corpus_add_path(&twin_file, argv[++i], PROG))
                 return 2;
@@ -644,7 +651,8 @@ int main(int argc, char **argv) {
                               .exceptions = exceptions,
                               .func_refs = func_refs,
                               .atomics = atomics,
-                              .gc = gc};
+                              .gc = gc,
+                              .loop_shapes = loop_shapes};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
     unsigned long long cross_runs = 0, spec_runs = 0, gc_validated = 0, gc_oom_reruns = 0;
@@ -764,6 +772,8 @@ int main(int argc, char **argv) {
         printf("; %llu cross-target runs", cross_runs);
     printf("; %u range-checked fast loops over %u accesses", loop_totals.loops_checked,
            loop_totals.accesses_covered);
+    if (loop_totals.loops_separated)
+        printf(", %u with groups proved apart", loop_totals.loops_separated);
     printf("\n");
     fflush(stdout);
     fuzz_corpus_free(&files);

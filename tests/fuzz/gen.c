@@ -113,7 +113,10 @@ typedef struct gen {
     unsigned counters; /* first of MAX_DEPTH i32 loop-counter locals */
     unsigned loop_depth;
     bool counted[MAX_DEPTH + 1]; /* per open loop: ends on its counter alone */
+    unsigned shape_stride;       /* --loop-shapes: the local holding a run-time width */
 } gen;
+
+#define NO_SHAPE_STRIDE UINT32_MAX
 
 /* Numeric instructions by signature: result, operand types (0 = none). */
 typedef struct numop {
@@ -339,6 +342,7 @@ static void value(gen *g, uint8_t t, unsigned depth);
 static void stmt(gen *g, unsigned depth);
 static bool feature_value(gen *g, uint8_t t, unsigned depth);
 static bool feature_stmt(gen *g, unsigned depth);
+static bool loop_shape_stmt(gen *g, unsigned depth);
 static void multi_block(gen *g, unsigned k, unsigned depth);
 
 static void leaf(gen *g, uint8_t t) {
@@ -853,10 +857,141 @@ static void multi_block(gen *g, unsigned k, unsigned depth) {
     byte(g, 0x0B);
 }
 
+/* ---- loop nests of numerical code (--loop-shapes) --------------------------- */
+
+/* A counted loop of the nest: its counter starts at 0. */
+static void shape_loop_begin(gen *g) {
+    byte(g, 0x41), sleb(g, 0);
+    byte(g, 0x21), uleb(g, g->counters + g->loop_depth);
+    g->counted[g->loop_depth] = true;
+    g->loop_depth++;
+    byte(g, 0x03), byte(g, 0x40);
+    push_label(g, LABEL_COUNTED);
+}
+
+/* c + 1 < bound, bound K or (triangular) the outer counter + K; br_if back. */
+static void shape_loop_end(gen *g, bool triangular) {
+    unsigned c = g->counters + g->loop_depth - 1;
+    byte(g, 0x20), uleb(g, c), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A);
+    byte(g, 0x22), uleb(g, c);
+    byte(g, 0x41), sleb(g, 1 + (int64_t)fuzz_below(6));
+    if (triangular)
+        byte(g, 0x20), uleb(g, c - 1), byte(g, 0x6A);
+    byte(g, 0x49), byte(g, 0x0D), uleb(g, 0); /* i32.lt_u, br_if 0 */
+    byte(g, 0x0B);
+    g->nlabels--;
+    g->loop_depth--;
+}
+
+/* An i32 address in memory 0 from the two counters of the nest:
+ * outer * w_outer + inner * w_inner + base, w = 0 leaving a counter out:
+ * a cell (inner 0), a row (inner the element size), a column (inner a row
+ * width).  Bases near the end of memory make the last trips trap. */
+static void shape_address(gen *g, unsigned w_outer, unsigned w_inner, int64_t base) {
+    unsigned inner = g->counters + g->loop_depth - 1;
+    byte(g, 0x41), sleb(g, base);
+    if (w_outer)
+        byte(g, 0x20), uleb(g, inner - 1), byte(g, 0x41), sleb(g, w_outer), byte(g, 0x6C),
+            byte(g, 0x6A);
+    if (w_inner) { /* the width in a local sometimes: a run-time stride */
+        byte(g, 0x20), uleb(g, inner);
+        if (g->shape_stride != NO_SHAPE_STRIDE)
+            byte(g, 0x20), uleb(g, g->shape_stride);
+        else
+            byte(g, 0x41), sleb(g, w_inner);
+        byte(g, 0x6C), byte(g, 0x6A);
+    }
+}
+
+/* Before a nest: maybe an i32 local, masked to a multiple of 8 below 1 KiB,
+ * to serve as the inner width of its rows and columns. */
+static void shape_pick_stride(gen *g) {
+    g->shape_stride = NO_SHAPE_STRIDE;
+    if (fuzz_below(3))
+        return;
+    for (unsigned i = 0; i < g->nlocals; i++)
+        if (g->locals[i] == I32) {
+            byte(g, 0x20), uleb(g, i), byte(g, 0x41), sleb(g, 0x3F8), byte(g, 0x71);
+            byte(g, 0x21), uleb(g, i);
+            g->shape_stride = i;
+            return;
+        }
+}
+
+/* i64.load or i64.store (0x29, 0x37) with a small offset. */
+static void shape_memop(gen *g, uint8_t op) {
+    static const uint32_t offsets[] = {0, 0, 8, 16, 65528};
+    byte(g, op), uleb(g, 3), uleb(g, PICK(offsets));
+}
+
+/*
+ * Two nested counted loops over memory 0 in the shapes of dense linear
+ * algebra: an in-place reduction into a cell (A[i][j] -= A[i][k] * A[k][j],
+ * the cell reloaded and stored on every trip), a row updated from a cell
+ * and another row, a reduction over a column into a local, with the inner
+ * bound a constant or the outer counter plus one (triangular).  Rows
+ * sometimes overlap the cell or each other, so that loop versioning's
+ * proof that groups of accesses lie apart is tested both ways.
+ */
+static bool loop_shape_stmt(gen *g, unsigned depth) {
+    static const int64_t bases[] = {0, 8, 64, 512, 1000, 65000, 65480, 65536, 131000};
+    static const unsigned widths[] = {8, 16, 24, 64, 256, 4096};
+    if (fuzz_below(6) || g->wide_counters || g->mem64[0] || g->loop_depth + 2 > MAX_DEPTH)
+        return false;
+    unsigned shape = (unsigned)fuzz_below(3), w = PICK(widths), acc = 0;
+    while (acc < g->nlocals && g->locals[acc] != I64)
+        acc++;
+    if (shape == 2 && acc == g->nlocals)
+        shape = 0; /* no i64 local to sum into */
+    int64_t b1 = PICK(bases), b2 = fuzz_below(3) ? b1 : PICK(bases), b3 = PICK(bases);
+    bool triangular = fuzz_below(2);
+    shape_pick_stride(g);
+    shape_loop_begin(g); /* outer: i */
+    shape_loop_begin(g); /* inner: k */
+    switch (shape) {
+    case 0: /* cell[i] = cell[i] op row[i][k] * col[k][i] */
+        shape_address(g, w, 0, b1);
+        shape_address(g, w, 0, b1), shape_memop(g, 0x29);
+        shape_address(g, w, 8, b2), shape_memop(g, 0x29);
+        shape_address(g, 8, w, b3), shape_memop(g, 0x29);
+        byte(g, 0x7E);                        /* i64.mul */
+        byte(g, fuzz_below(2) ? 0x7D : 0x7C); /* i64.sub or add */
+        shape_memop(g, 0x37);
+        break;
+    case 1: /* row[i][k] = row[i][k] + cell[i] * row2[k] */
+        shape_address(g, w, 8, b1);
+        shape_address(g, w, 8, b1), shape_memop(g, 0x29);
+        shape_address(g, w, 0, b2), shape_memop(g, 0x29);
+        shape_address(g, 0, 8, b3), shape_memop(g, 0x29);
+        byte(g, 0x7E), byte(g, 0x7C);
+        shape_memop(g, 0x37);
+        break;
+    default: /* an i64 local += col[k][i] * col[k][j]; then stored */
+        byte(g, 0x20), uleb(g, acc);
+        shape_address(g, 8, w, b1), shape_memop(g, 0x29);
+        shape_address(g, 0, w, b2), shape_memop(g, 0x29);
+        byte(g, 0x7E), byte(g, 0x7C);
+        byte(g, 0x21), uleb(g, acc);
+        break;
+    }
+    if (!fuzz_below(4))
+        stmt(g, depth + 1);
+    shape_loop_end(g, triangular);
+    if (shape == 2) { /* C[i][i] = the sum, once per row */
+        shape_address(g, w, 0, b3);
+        byte(g, 0x20), uleb(g, acc);
+        shape_memop(g, 0x37);
+    }
+    shape_loop_end(g, false);
+    return true;
+}
+
 static void stmt(gen *g, unsigned depth) {
     if (!g->budget || depth >= MAX_DEPTH)
         return;
     g->budget--;
+    if (g->o->loop_shapes && loop_shape_stmt(g, depth))
+        return;
     int j;
     /* the same draws as before tail calls and the proposals below */
     switch (fuzz_below(g->eh || g->fref || g->atomics || g->gc ? 19 : g->tail ? 16 : 15)) {

@@ -70,10 +70,11 @@ typedef struct fuzz_gen_options {
     bool multi_memory;
     bool memory64;
     bool extended_const;
-    bool exceptions; /* tags, throw, try_table, throw_ref, exnref (see above) */
-    bool func_refs;  /* call_ref, return_call_ref, br_on_null, ... */
-    bool atomics;    /* a shared (or unshared) memory 0 and every 0xFE instruction */
-    bool gc;         /* structs, arrays, i31, casts, allocation loops (gen_gc.h) */
+    bool exceptions;  /* tags, throw, try_table, throw_ref, exnref (see above) */
+    bool func_refs;   /* call_ref, return_call_ref, br_on_null, ... */
+    bool atomics;     /* a shared (or unshared) memory 0 and every 0xFE instruction */
+    bool gc;          /* structs, arrays, i31, casts, allocation loops (gen_gc.h) */
+    bool loop_shapes; /* nests of counted loops over rows, columns and cells (gen.c) */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */

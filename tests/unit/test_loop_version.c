@@ -193,15 +193,6 @@ static uint64_t pick_end(uint64_t start, uint32_t *state, const address_space *a
     return as->wide ? end : (uint32_t)end;
 }
 
-static loaded load_at(const char *wat, int opt, w2n_bounds_mode mode, w2n_compile_stats *stats) {
-    w2n_compile_options opts;
-    w2n_compile_options_init(&opts);
-    opts.opt_level = opt;
-    opts.bounds = mode;
-    opts.stats = stats;
-    return load_with(wat, &opts);
-}
-
 static w2n_value arg(const address_space *as, uint64_t v) {
     return as->wide ? w2n_i64((int64_t)v) : w2n_i32((int32_t)(uint32_t)v);
 }
@@ -220,7 +211,7 @@ static w2n_status call_run(loaded *l, const address_space *as, uint64_t i, uint6
 static unsigned compare_builds(const char *wat, uint32_t accesses, uint32_t seed,
                                w2n_bounds_mode mode, const address_space *as) {
     w2n_compile_stats stats;
-    loaded ref = load_at(wat, 0, mode, NULL), fast = load_at(wat, 2, mode, &stats);
+    loaded ref = load_opt_bounds(wat, 0, mode, NULL), fast = load_opt_bounds(wat, 2, mode, &stats);
     cr_assert_eq(stats.loops_versioned, 1, "%s", wat);
     cr_assert_eq(stats.loops_checked, 1, "%s", wat);
     cr_assert_eq(stats.accesses_covered, accesses, "%s", wat);

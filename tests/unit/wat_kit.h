@@ -111,6 +111,18 @@ static inline loaded load_with(const char *wat, const w2n_compile_options *opts)
     return load_in_store(wat, opts, NULL);
 }
 
+/* Compile `wat` at `opt` in bounds mode `mode`, with --stats into `stats`
+ * (or NULL), and load it. */
+static inline loaded load_opt_bounds(const char *wat, int opt, w2n_bounds_mode mode,
+                                     w2n_compile_stats *stats) {
+    w2n_compile_options opts;
+    w2n_compile_options_init(&opts);
+    opts.opt_level = opt;
+    opts.bounds = mode;
+    opts.stats = stats;
+    return load_with(wat, &opts);
+}
+
 static inline void unload(loaded *l) {
     w2n_store_free(l->store);
     w2n_object_free(l->obj);
