@@ -65,9 +65,6 @@ bool w2n_module_heaptype_sub(const w2n_module *m, w2n_heaptype a, w2n_heaptype b
 bool w2n_module_valtype_sub(const w2n_module *m, w2n_valtype a, w2n_valtype b) {
     if (a == b)
         return true;
-    if (!w2n_valtype_is_ref(a) || !w2n_valtype_is_ref(b))
-        return false;
-    if (w2n_valtype_is_nullable(a) && !w2n_valtype_is_nullable(b))
-        return false;
-    return w2n_module_heaptype_sub(m, w2n_valtype_heap_type(a), w2n_valtype_heap_type(b));
+    return w2n_valtype_refs_may_sub(a, b) &&
+           w2n_module_heaptype_sub(m, w2n_valtype_heap_type(a), w2n_valtype_heap_type(b));
 }

@@ -81,6 +81,14 @@ W2N_API w2n_heaptype w2n_heaptype_top(w2n_heaptype ht);
 W2N_API bool w2n_valtype_sub(w2n_valtype a, w2n_valtype b);
 W2N_API bool w2n_heaptype_sub(w2n_heaptype a, w2n_heaptype b);
 
+/* The rules of reference subtyping that do not look at heap types (both are
+ * references, and a nullable one is never below a non-null one), shared by
+ * w2n_valtype_sub and the front end's module-aware version. */
+static inline bool w2n_valtype_refs_may_sub(w2n_valtype a, w2n_valtype b) {
+    return w2n_valtype_is_ref(a) && w2n_valtype_is_ref(b) &&
+           !(w2n_valtype_is_nullable(a) && !w2n_valtype_is_nullable(b));
+}
+
 /* The text-format name: "i32", "v128", "funcref", "(ref func)",
  * "(ref null 3)", ...; "unknown" for anything else.  Names of concrete types
  * live in a small per-thread ring of buffers: copy them before asking for
