@@ -8,6 +8,7 @@
  * byte by byte, so neither the host's endianness nor the alignment of the
  * caller's buffer matters.  Nothing is mapped; only the headers are copied.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -193,8 +194,9 @@ static w2n_status read_symbols(w2n_elf *elf, w2n_error *err) {
     return W2N_OK;
 }
 
-/* A relocation section: its shape, its links, and each entry's symbol. */
-static w2n_status check_relocs(const w2n_elf *elf, uint32_t i, w2n_error *err) {
+/* A relocation section's shape and links; its entries are checked by
+ * check_entry. */
+static w2n_status check_reloc_section(const w2n_elf *elf, uint32_t i, w2n_error *err) {
     const w2n_elf_section *s = &elf->sections[i];
     size_t esize = s->type == W2N_SHT_RELA ? RELA_SIZE : REL_SIZE;
     if (s->entsize != esize || s->size % esize != 0 || s->offset % 8 != 0)
@@ -211,28 +213,49 @@ static w2n_status check_relocs(const w2n_elf *elf, uint32_t i, w2n_error *err) {
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
                              "relocation section %u (%s) targets bad section %u", i, s->name,
                              s->info);
-    const w2n_elf_section *t = &elf->sections[s->info];
-    if (t->type == W2N_SHT_NOBITS)
+    if (elf->sections[s->info].type == W2N_SHT_NOBITS)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
                              "relocation section %u (%s) targets a section without contents", i,
                              s->name);
-    for (size_t k = 0; k < s->size / esize; k++) {
-        const uint8_t *p = s->data + k * esize;
-        uint64_t off = u64(p), info = u64(p + 8);
-        uint64_t sym = info >> 32;
-        if (sym >= elf->nsymbols)
-            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize + 8,
-                                 "relocation %zu of %s: symbol index %llu out of range", k, s->name,
-                                 (unsigned long long)sym);
-        if (off > t->size)
-            return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize,
-                                 "relocation %zu of %s: offset 0x%llx past the end of %s", k,
-                                 s->name, (unsigned long long)off, t->name);
+    return W2N_OK;
+}
+
+/* Entry k of a checked relocation section: its symbol exists, its place
+ * lies in the target section. */
+static w2n_status check_entry(const w2n_elf *elf, uint32_t i, size_t k, w2n_error *err) {
+    const w2n_elf_section *s = &elf->sections[i];
+    size_t esize = s->type == W2N_SHT_RELA ? RELA_SIZE : REL_SIZE;
+    const w2n_elf_section *t = &elf->sections[s->info];
+    const uint8_t *p = s->data + k * esize;
+    uint64_t off = u64(p), sym = u64(p + 8) >> 32;
+    if (sym >= elf->nsymbols)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize + 8,
+                             "relocation %zu of %s: symbol index %llu out of range", k, s->name,
+                             (unsigned long long)sym);
+    if (off > t->size)
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset + k * esize,
+                             "relocation %zu of %s: offset 0x%llx past the end of %s", k, s->name,
+                             (unsigned long long)off, t->name);
+    return W2N_OK;
+}
+
+static w2n_status check_relocs(const w2n_elf *elf, bool entries, w2n_error *err) {
+    for (uint32_t i = 1; i < elf->nsections; i++) {
+        uint32_t t = elf->sections[i].type;
+        if (t != W2N_SHT_RELA && t != W2N_SHT_REL)
+            continue;
+        w2n_status st = check_reloc_section(elf, i, err);
+        size_t esize = t == W2N_SHT_RELA ? RELA_SIZE : REL_SIZE;
+        for (size_t k = 0; entries && st == W2N_OK && k < elf->sections[i].size / esize; k++)
+            st = check_entry(elf, i, k, err);
+        if (st != W2N_OK)
+            return st;
     }
     return W2N_OK;
 }
 
-w2n_status w2n_elf_read(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err) {
+static w2n_status read_elf(const uint8_t *bytes, size_t size, bool entries, w2n_elf *out,
+                           w2n_error *err) {
     memset(out, 0, sizeof *out);
     w2n_status st = bytes ? check_header(bytes, size, err)
                           : w2n_error_set(err, W2N_ERR_BAD_OBJECT, 0, "not an ELF file");
@@ -242,19 +265,22 @@ w2n_status w2n_elf_read(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_err
     out->size = size;
     out->machine = u16(bytes + 18);
     out->flags = u32(bytes + 48);
-    if ((st = read_sections(out, err)) != W2N_OK)
-        goto fail;
-    if ((st = read_symbols(out, err)) != W2N_OK)
-        goto fail;
-    for (uint32_t i = 1; i < out->nsections; i++) {
-        uint32_t t = out->sections[i].type;
-        if ((t == W2N_SHT_RELA || t == W2N_SHT_REL) && (st = check_relocs(out, i, err)) != W2N_OK)
-            goto fail;
-    }
-    return W2N_OK;
-fail:
-    w2n_elf_free(out);
+    if ((st = read_sections(out, err)) != W2N_OK || (st = read_symbols(out, err)) != W2N_OK ||
+        (st = check_relocs(out, entries, err)) != W2N_OK)
+        w2n_elf_free(out);
     return st;
+}
+
+w2n_status w2n_elf_read(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err) {
+    return read_elf(bytes, size, true, out, err);
+}
+
+w2n_status w2n_elf_read_headers(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err) {
+    return read_elf(bytes, size, false, out, err);
+}
+
+w2n_status w2n_elf_rela_check(const w2n_elf *elf, uint32_t section, size_t i, w2n_error *err) {
+    return check_entry(elf, section, i, err);
 }
 
 void w2n_elf_free(w2n_elf *elf) {

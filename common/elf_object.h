@@ -106,11 +106,19 @@ typedef struct w2n_elf {
 /* Parse and check.  On failure *out is zeroed and nothing leaks; errors are
  * W2N_ERR_BAD_OBJECT (offset = the byte offset at fault) or W2N_ERR_NOMEM. */
 w2n_status w2n_elf_read(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err);
+/* The same, but each relocation section is checked as a whole (entry size,
+ * links, target) and not entry by entry: for a reader that uses only some
+ * entries (the loader, of an object that lists the few left to apply) and
+ * checks each one with w2n_elf_rela_check before it reads it. */
+w2n_status w2n_elf_read_headers(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err);
 void w2n_elf_free(w2n_elf *elf);
 
 /* For a checked SHT_RELA section: number of entries and entry i. */
 size_t w2n_elf_rela_count(const w2n_elf *elf, uint32_t section);
 w2n_elf_rela w2n_elf_rela_get(const w2n_elf *elf, uint32_t section, size_t i);
+/* Entry i of such a section (i < its count): symbol index in range, place
+ * inside the target section.  What w2n_elf_read checks of every entry. */
+w2n_status w2n_elf_rela_check(const w2n_elf *elf, uint32_t section, size_t i, w2n_error *err);
 
 /* Index of the section called name, or 0. */
 uint32_t w2n_elf_find_section(const w2n_elf *elf, const char *name);

@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,7 @@
 #include "run_stop.h"
 
 #define STOP_RETRY_MS 10
+#define WATCHDOG_STACK ((size_t)64 * 1024)
 
 struct w2n_run_stop {
     w2n_store *store;
@@ -104,7 +106,17 @@ w2n_run_stop *w2n_run_stop_start(w2n_store *store, double timeout) {
     w->sigfd = signalfd(-1, &set, SFD_CLOEXEC);
     if (w->sigfd < 0)
         goto fail;
-    if (pipe2(w->done, O_CLOEXEC) != 0 || pthread_create(&w->thread, NULL, watch, w) != 0) {
+    /* It polls and calls w2n_store_interrupt: a small stack, not the
+     * default 8 MiB one, is less to map at each start. */
+    pthread_attr_t attr;
+    bool started = pthread_attr_init(&attr) == 0;
+    if (started) {
+        pthread_attr_setstacksize(&attr, WATCHDOG_STACK);
+        started =
+            pipe2(w->done, O_CLOEXEC) == 0 && pthread_create(&w->thread, &attr, watch, w) == 0;
+        pthread_attr_destroy(&attr);
+    }
+    if (!started) {
         close(w->sigfd);
         goto fail;
     }

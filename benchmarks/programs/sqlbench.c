@@ -10,6 +10,10 @@
  * count and a checksum go to stdout.  Only integers are printed, so every
  * libc gives the same bytes.
  *
+ * usage: sqlbench -version
+ * Prints SQLite's version line, as the sqlite3 shell's -version does, and
+ * exits: the start-up measure (exec to first output, docs/performance.md).
+ *
  * SQLite itself (sqlite3.c, the amalgamation) is not part of this project:
  * benchmarks/lib/fetch.py downloads a pinned copy at build time.
  */
@@ -171,8 +175,12 @@ static void queries(int64_t rows) {
 }
 
 int main(int argc, char **argv) {
+    if (argc == 2 && !strcmp(argv[1], "-version")) {
+        printf("%s %s\n", sqlite3_libversion(), sqlite3_sourceid());
+        return 0;
+    }
     if (argc != 3) {
-        fprintf(stderr, "usage: sqlbench OUT ROWS\n");
+        fprintf(stderr, "usage: sqlbench OUT ROWS | sqlbench -version\n");
         return 2;
     }
     int64_t rows = atoll(argv[2]);

@@ -146,6 +146,16 @@ W2N_API w2n_status w2n_object_load_trusted(const uint8_t *bytes, size_t size,
                                            w2n_error *err);
 W2N_API w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted_key,
                                                 w2n_object **out, w2n_error *err);
+/* The cache of verified seals (docs/security.md, "Mapped object files and
+ * the seal cache"): w2n_object_load_file skips the hash of a file whose
+ * seal it verified before while the file's device, inode, size and times
+ * are unchanged.  It uses the directory $W2N_SEAL_CACHE, or when that is
+ * unset the directory set here (created, mode 0700, at the first entry),
+ * or none: the default is none; set to "" or NULL for none again.  An
+ * empty $W2N_SEAL_CACHE turns the cache off.  `w2n-run` sets
+ * $XDG_CACHE_HOME/w2n/seals (~/.cache/w2n/seals).  Call it before loading,
+ * not while other threads load. */
+W2N_API void w2n_seal_cache_set_default(const char *dir);
 /* Free a loaded object; every store that instantiated it must be freed first
  * (its instances run the object's code). */
 W2N_API void w2n_object_free(w2n_object *obj);

@@ -23,6 +23,9 @@ static bool relocate(const w2n_elf *elf, uint32_t rela, const uint64_t *sym_addr
         return false;
     size_t n = w2n_elf_rela_count(elf, rela);
     for (size_t i = 0; i < n; i++) {
+        w2n_error ignored;
+        if (w2n_elf_rela_check(elf, rela, i, &ignored) != W2N_OK) /* read by headers only */
+            return false;
         w2n_elf_rela r = w2n_elf_rela_get(elf, rela, i);
         const w2n_reloc_howto *h = w2n_reloc_lookup(arch, r.type);
         enum {

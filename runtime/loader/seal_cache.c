@@ -1,6 +1,8 @@
 /*
  * seal_cache.c — the cache of verified seals (seal_cache.h): one small file
- * per object file, named by its device and inode, replaced atomically.
+ * per object file, named by its device and inode, replaced atomically.  The
+ * directory is $W2N_SEAL_CACHE, else the host's default (w2n-run's:
+ * ~/.cache/w2n/seals), which is created when the first entry is written.
  */
 #include "seal_cache.h"
 
@@ -8,19 +10,55 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "reloc.h"
+#include "w2n/runtime.h" /* w2n_seal_cache_set_default is public API */
 
 #define MAGIC "W2NSEALC"
 #define ENTRY_SIZE (8 + 7 * 8 + W2N_SHA256_SIZE)
 
+static char default_dir[4000]; /* w2n_seal_cache_set_default; "" for none */
+
+void w2n_seal_cache_set_default(const char *dir) {
+    size_t n = dir ? strlen(dir) : 0;
+    if (n >= sizeof default_dir)
+        n = 0; /* too long to name entries under: no cache */
+    memcpy(default_dir, dir ? dir : "", n);
+    default_dir[n] = 0;
+}
+
+/* The directory named, whether or not it exists; NULL for none. */
+static const char *named_dir(void) {
+    const char *dir = getenv("W2N_SEAL_CACHE");
+    if (!dir)
+        dir = default_dir;
+    return *dir ? dir : NULL;
+}
+
+/* The default directory and its missing parents, mode 0700 (the parents
+ * of ~/.cache/w2n/seals are the user's own). */
+static void make_default_dir(void) {
+    char path[sizeof default_dir];
+    if (getenv("W2N_SEAL_CACHE") || !default_dir[0])
+        return;
+    memcpy(path, default_dir, sizeof path);
+    for (char *p = path + 1; *p; p++)
+        if (*p == '/') {
+            *p = 0;
+            mkdir(path, 0700);
+            *p = '/';
+        }
+    mkdir(path, 0700);
+}
+
 /* The directory, if it is one that only the running user can write. */
 static const char *cache_dir(void) {
-    const char *dir = getenv("W2N_SEAL_CACHE");
+    const char *dir = named_dir();
     struct stat st;
-    if (!dir || !*dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
+    if (!dir || stat(dir, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != geteuid() ||
         (st.st_mode & (S_IWGRP | S_IWOTH)))
         return NULL;
     return dir;
@@ -67,8 +105,10 @@ void w2n_seal_cache_remember(const struct stat *file, const uint8_t hash[W2N_SHA
     char path[4096], tmp[4200];
     struct timespec now;
     if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-        now.tv_sec - file->st_ctim.tv_sec < W2N_SEAL_CACHE_SETTLED ||
-        !entry_path(file, path, sizeof path))
+        now.tv_sec - file->st_ctim.tv_sec < W2N_SEAL_CACHE_SETTLED || !named_dir())
+        return;
+    make_default_dir();
+    if (!entry_path(file, path, sizeof path))
         return;
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);

@@ -11,9 +11,11 @@
  * change time is at least W2N_SEAL_CACHE_SETTLED seconds old (a write in the
  * same clock tick as the hashing would otherwise go unseen), and read only
  * from a directory and files that the running user owns and nobody else can
- * write.  The cache lives in $W2N_SEAL_CACHE (a directory; unset or empty:
- * no cache).  A load with a trusted key never uses it: the signature is
- * verified every time.
+ * write.  The cache lives in $W2N_SEAL_CACHE (a directory; empty: no
+ * cache), or when that is unset in the directory of
+ * w2n_seal_cache_set_default (w2n/runtime.h; none unless a host sets one).
+ * A load with a trusted key never uses it: the signature is verified every
+ * time.
  */
 #ifndef W2N_SEAL_CACHE_H
 #define W2N_SEAL_CACHE_H

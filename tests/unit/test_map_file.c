@@ -253,3 +253,32 @@ Test(map_file, seal_cache_vouches_only_for_what_it_saw) {
     cr_assert_eq(system(cmd), 0);
     unsetenv("W2N_SEAL_CACHE");
 }
+
+/* A host's default directory (w2n-run's ~/.cache/w2n/seals) is used while
+ * $W2N_SEAL_CACHE is unset, made with its parents at the first entry, mode
+ * 0700; an empty $W2N_SEAL_CACHE turns the cache off. */
+Test(map_file, seal_cache_default_directory) {
+    char dir[] = "/tmp/w2n_seal_default_XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char seals[128];
+    snprintf(seals, sizeof seals, "%s/cache/w2n/seals", dir);
+    unsetenv("W2N_SEAL_CACHE");
+    uint8_t hash[W2N_SHA256_SIZE] = {9, 8, 7};
+    struct stat st = old_file(), made;
+    w2n_seal_cache_remember(&st, hash);
+    cr_assert_neq(stat(seals, &made), 0, "no default set, yet a directory was made");
+    w2n_seal_cache_set_default(seals);
+    cr_assert_not(w2n_seal_cache_vouches(&st, hash), "an empty cache vouched");
+    w2n_seal_cache_remember(&st, hash);
+    cr_assert_eq(stat(seals, &made), 0, "the default directory was not made");
+    cr_assert_eq(made.st_mode & 0777, 0700);
+    cr_assert(w2n_seal_cache_vouches(&st, hash));
+    setenv("W2N_SEAL_CACHE", "", 1);
+    cr_assert_not(w2n_seal_cache_vouches(&st, hash), "an empty W2N_SEAL_CACHE is no cache");
+    unsetenv("W2N_SEAL_CACHE");
+    w2n_seal_cache_set_default(NULL);
+    cr_assert_not(w2n_seal_cache_vouches(&st, hash), "the default was reset");
+    char cmd[160];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}

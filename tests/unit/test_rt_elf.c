@@ -240,6 +240,30 @@ Test(elf, bad_symbol_index) {
     rejects(sizeof obj, "symbol index 7 out of range");
 }
 
+/* The loader's reading: relocation sections checked whole, each entry
+ * only when w2n_elf_rela_check is asked about it. */
+Test(elf, headers_leave_entries_to_rela_check) {
+    w2n_elf elf;
+    w2n_error err;
+    cr_assert_eq(w2n_elf_read_headers(obj, sizeof obj, &elf, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_elf_rela_check(&elf, S_RELA, 0, &err), W2N_OK, "%s", err.message);
+    w2n_elf_free(&elf);
+    put64(RELA_OFF + 8, ((uint64_t)7 << 32) | 4);
+    cr_assert_eq(w2n_elf_read_headers(obj, sizeof obj, &elf, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_elf_rela_check(&elf, S_RELA, 0, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "symbol index 7 out of range"), "%s", err.message);
+    w2n_elf_free(&elf);
+    put64(RELA_OFF + 8, ((uint64_t)2 << 32) | 4);
+    put64(RELA_OFF, 17);
+    cr_assert_eq(w2n_elf_read_headers(obj, sizeof obj, &elf, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_elf_rela_check(&elf, S_RELA, 0, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "past the end of .text"), "%s", err.message);
+    w2n_elf_free(&elf);
+    put32(shdr(S_RELA) + 44, 99); /* the section's own shape is still checked */
+    cr_assert_eq(w2n_elf_read_headers(obj, sizeof obj, &elf, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "targets bad section 99"), "%s", err.message);
+}
+
 Test(elf, bad_relocation_section) {
     put32(shdr(S_RELA) + 44, 99);
     rejects(sizeof obj, "targets bad section 99");

@@ -138,16 +138,55 @@ Test(image, load_and_call_x86_64) {
     w2n_image_free(img);
 }
 
+/* `src` compiled for `arch` and loaded (the bytes freed). */
+static w2n_image *build_and_load(const char *src, w2n_arch arch) {
+    size_t n;
+    uint8_t *obj = build_object(src, arch, &n);
+    w2n_image *img;
+    w2n_error err;
+    cr_assert_eq(w2n_image_load(obj, n, arch, &img, &err), W2N_OK, "%s", err.message);
+    free(obj);
+    return img;
+}
+
+/* Backtraces find functions whatever the symbol table's order: static
+ * functions come first in it but lie after the global one, and their
+ * alignment spreads them over more than one byte of address (the sort
+ * takes several passes). */
+Test(image, symbolize_functions_out_of_symbol_order) {
+    if (!host_is(W2N_ARCH_X86_64))
+        cr_skip_test("not an x86-64 host");
+    static const char *src = "#define F __attribute__((noinline, aligned(1024)))\n"
+                             "F int first(int x) { return x * 3 + 1; }\n"
+                             "F static int second(int x) { return x * 5 + first(x); }\n"
+                             "F static int third(int x) { return x * 7 + second(x); }\n"
+                             "F int last(int x) { return third(x) + 2; }\n";
+    w2n_image *img = build_and_load(src, W2N_ARCH_X86_64);
+    uintptr_t first = (uintptr_t)w2n_image_symbol(img, "first");
+    uintptr_t last = (uintptr_t)w2n_image_symbol(img, "last");
+    cr_assert(first && last);
+    cr_assert_eq(((int (*)(int))last)(1), 7 + 5 + 4 + 2);
+    cr_assert_str_eq(w2n_image_symbolize(img, first + 2), "first");
+    cr_assert_str_eq(w2n_image_symbolize(img, last + 2), "last");
+    /* The code starts the image; each function has a 1 KiB slot of it. */
+    uintptr_t code = w2n_image_base(img, NULL);
+    const char *want[] = {"first", "second", "third", "last"};
+    bool seen[4] = {false};
+    for (uintptr_t k = 0; k < 4; k++) {
+        const char *name = w2n_image_symbolize(img, code + 1024 * k + 2);
+        cr_assert_not_null(name, "slot %u has no function", (unsigned)k);
+        for (int i = 0; i < 4; i++)
+            seen[i] = seen[i] || !strcmp(name, want[i]);
+        cr_assert_eq(w2n_image_function_start(img, code + 1024 * k + 5), code + 1024 * k);
+    }
+    cr_assert(seen[0] && seen[1] && seen[2] && seen[3], "a function is missing");
+    w2n_image_free(img);
+}
+
 /* No mapping of the process is writable and executable at once, and the
  * image's own pages carry the permissions of their region. */
 Test(image, w_xor_x) {
-    size_t n;
-    w2n_arch host = w2n_host_arch();
-    uint8_t *obj = build_object(SRC, host, &n);
-    w2n_image *img;
-    w2n_error err;
-    cr_assert_eq(w2n_image_load(obj, n, host, &img, &err), W2N_OK, "%s", err.message);
-    free(obj);
+    w2n_image *img = build_and_load(SRC, w2n_host_arch());
     size_t size;
     uintptr_t base = w2n_image_base(img, &size);
     FILE *f = fopen("/proc/self/maps", "r");
@@ -207,12 +246,7 @@ Test(image, call_stub_when_far_x86_64) {
 
 /* The other targets' objects relocate on any host (we do not call them). */
 static void load_foreign(w2n_arch arch) {
-    size_t n;
-    uint8_t *obj = build_object(SRC, arch, &n);
-    w2n_image *img;
-    w2n_error err;
-    cr_assert_eq(w2n_image_load(obj, n, arch, &img, &err), W2N_OK, "%s", err.message);
-    free(obj);
+    w2n_image *img = build_and_load(SRC, arch);
     void *add = w2n_image_symbol(img, "add");
     cr_assert_not_null(add);
     cr_assert(w2n_image_contains_code(img, (uintptr_t)add));

@@ -112,6 +112,20 @@ if "$w2n" compile "$dir/cli_exit.wasm" -o "$work/cli_exit.o" 2>"$work/err"; then
         sh -c 'cat "$1" | "$2" /dev/stdin' sh "$work/cli_exit.o" "$run"
     check "w2n inspect: bounds mode" 0 "flags:        bounds-checks=guard" "" \
         sh -c '"$1" inspect "$2" | grep "^flags:"' sh "$w2n" "$work/cli_exit.o"
+    # The seal cache is on by default: verified seals go to
+    # $XDG_CACHE_HOME/w2n/seals (mode 0700), once the file is 2 s old;
+    # an empty W2N_SEAL_CACHE turns it off.
+    cp "$work/cli_exit.o" "$work/cached.o"
+    sleep 2
+    check "seal cache off" 42 "hi" "" \
+        env XDG_CACHE_HOME="$work/nocache" W2N_SEAL_CACHE= "$run" "$work/cached.o"
+    check "seal cache made nothing when off" 1 "" "" test -e "$work/nocache"
+    check "seal cache default" 42 "hi" "" \
+        env -u W2N_SEAL_CACHE XDG_CACHE_HOME="$work/xdg" "$run" "$work/cached.o"
+    check "seal cache entry" 0 "700 1" "" \
+        sh -c 'echo "$(stat -c %a "$1") $(ls "$1" | wc -l)"' sh "$work/xdg/w2n/seals"
+    check "seal cache vouches" 42 "hi" "" \
+        env -u W2N_SEAL_CACHE XDG_CACHE_HOME="$work/xdg" "$run" "$work/cached.o"
     head -c 64 "$work/cli_exit.o" >"$work/cut.o"
     check "w2n-run truncated object" 1 "" "cut.o:" "$run" "$work/cut.o"
     # --perf-map: the file is named after the process, so run it in the background.
