@@ -98,6 +98,17 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap) {
     uint64_t live = (uint64_t)(ev.free - to);
     if (from_used + live > heap->stats.peak_bytes)
         heap->stats.peak_bytes = from_used + live;
+    if (live > heap->stats.max_live_bytes)
+        heap->stats.max_live_bytes = live;
+    /* The heap's memory peaks now, objects and copies both resident. */
+    uint32_t other = heap->current ^ 1;
+    if (from_used > heap->touched[heap->current])
+        heap->touched[heap->current] = from_used;
+    if (live > heap->touched[other])
+        heap->touched[other] = live;
+    uint64_t resident = w2n_gc_heap_resident(heap);
+    if (resident > heap->stats.peak_resident_bytes)
+        heap->stats.peak_resident_bytes = resident;
     heap->current ^= 1;
     heap->window.top = ev.free;
     heap->live = live;

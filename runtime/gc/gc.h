@@ -34,6 +34,10 @@ typedef struct w2n_gc_type_rec {
     struct w2n_gc_type_rec *next; /* in the heap's list, freed with it */
 } w2n_gc_type_rec;
 
+/* A transparent huge page: the heap asks for them, so memory comes and goes
+ * in these steps at the ends of what a space uses. */
+#define W2N_GC_HUGE_PAGE ((uint64_t)2 << 20)
+
 /* Visits one root slot: the collector forwards what it points to. */
 typedef void (*w2n_gc_root_fn)(void *ctx, uintptr_t *slot);
 
@@ -46,6 +50,7 @@ typedef struct w2n_gc_heap {
     uint64_t limit;       /* bytes of objects the store may hold */
     uint64_t live;        /* bytes that survived the last collection */
     uint8_t *alloc_start; /* the window's first byte: allocation since counts */
+    uint64_t touched[2];  /* each space's most bytes ever used: where pages may be */
     bool collecting;
     /* Host handles: a stack of slots in chunks (stable addresses). */
     w2n_gc_handle_chunk *handles;
@@ -81,6 +86,9 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap);
 /* The collector flipped spaces: release the evacuated one and open the
  * allocation window after the survivors (heap.c). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes);
+/* Bytes of the heap's pages resident now: mincore over all that each
+ * space has ever used, released or not (heap_resident.c). */
+uint64_t w2n_gc_heap_resident(const w2n_gc_heap *heap);
 /* Size and trace of one object (collect.c). */
 uint64_t w2n_gc_object_size(const void *obj);
 /* Is `word` a reference to an object of the current space? */

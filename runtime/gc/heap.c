@@ -112,7 +112,10 @@ void w2n_gc_heap_destroy(w2n_gc_heap *heap) {
  * current space; the evacuated space goes back to the kernel (zero pages
  * next time, and out of the resident set now). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes) {
-    madvise(evacuated, page_round(evacuated_bytes), MADV_DONTNEED);
+    /* To the end of its 2 MiB: a transparent huge page fills beyond top,
+     * and the part past the range would otherwise stay resident, split. */
+    uint64_t release = (evacuated_bytes + W2N_GC_HUGE_PAGE - 1) & ~(W2N_GC_HUGE_PAGE - 1);
+    madvise(evacuated, release < heap->space_size ? release : heap->space_size, MADV_DONTNEED);
     open_window(heap);
 }
 
