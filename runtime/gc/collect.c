@@ -95,6 +95,7 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap) {
     for (uint8_t *obj = to; obj < ev.free; obj += size_of(obj, *(const w2n_gc_rtt **)obj))
         scan(&ev, obj);
 
+    w2n_gc_heap_copied(heap, heap->current ^ 1, ev.free);
     uint64_t live = (uint64_t)(ev.free - to);
     if (from_used + live > heap->stats.peak_bytes)
         heap->stats.peak_bytes = from_used + live;

@@ -50,6 +50,7 @@ typedef struct w2n_gc_heap {
     uint64_t limit;       /* bytes of objects the store may hold */
     uint64_t live;        /* bytes that survived the last collection */
     uint8_t *alloc_start; /* the window's first byte: allocation since counts */
+    uint64_t stale[2];    /* bytes at a space's start kept resident, not zero */
     uint64_t touched[2];  /* each space's most bytes ever used: where pages may be */
     bool collecting;
     /* Host handles: a stack of slots in chunks (stable addresses). */
@@ -83,8 +84,12 @@ void *w2n_gc_alloc(w2n_store *store, w2n_gc_heap *heap, const w2n_gc_rtt *rtt, u
                    w2n_error *err);
 /* A full collection now (collect.c). */
 void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap);
-/* The collector flipped spaces: release the evacuated one and open the
- * allocation window after the survivors (heap.c). */
+/* The collector copied the survivors into `space` up to `end`: clear what
+ * the space kept past them (heap.c). */
+void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end);
+/* The collector flipped spaces: release the evacuated one (but for the
+ * room the next copies need) and open the allocation window after the
+ * survivors (heap.c). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes);
 /* Bytes of the heap's pages resident now: mincore over all that each
  * space has ever used, released or not (heap_resident.c). */

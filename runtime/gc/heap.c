@@ -108,14 +108,40 @@ void w2n_gc_heap_destroy(w2n_gc_heap *heap) {
     free(heap);
 }
 
+/* The copies of a collection end at `end`: what the space kept of its old
+ * objects past them is cleared, so that the allocation window is zero. */
+void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end) {
+    uint8_t *stale_end = heap->space[space] + heap->stale[space];
+    heap->stale[space] = 0;
+    if (end >= stale_end)
+        return;
+    uint8_t *page = heap->space[space] + page_round((uint64_t)(end - heap->space[space]));
+    if (page > stale_end)
+        page = stale_end;
+    memset(end, 0, (size_t)(page - end));
+    if (page < stale_end)
+        madvise(page, (size_t)(stale_end - page), MADV_DONTNEED);
+}
+
 /* After a collection: survivors are `live` bytes at the start of the
- * current space; the evacuated space goes back to the kernel (zero pages
- * next time, and out of the resident set now). */
+ * current space.  The evacuated space goes back to the kernel but for its
+ * first `live` bytes, where the next collection copies about as much: so
+ * those pages are not faulted in and zeroed again for data that will
+ * overwrite them (w2n_gc_heap_copied clears what the copies leave).  The
+ * heap's memory stays what it was at the collection, objects and copies. */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes) {
+    uint32_t space = heap->current ^ 1;
+    /* Whole huge pages kept, so that none is split into small ones. */
+    uint64_t keep =
+        (heap->live < evacuated_bytes ? heap->live : evacuated_bytes) & ~(W2N_GC_HUGE_PAGE - 1);
     /* To the end of its 2 MiB: a transparent huge page fills beyond top,
      * and the part past the range would otherwise stay resident, split. */
     uint64_t release = (evacuated_bytes + W2N_GC_HUGE_PAGE - 1) & ~(W2N_GC_HUGE_PAGE - 1);
-    madvise(evacuated, release < heap->space_size ? release : heap->space_size, MADV_DONTNEED);
+    if (release > heap->space_size)
+        release = heap->space_size;
+    if (release > keep)
+        madvise(evacuated + keep, release - keep, MADV_DONTNEED);
+    heap->stale[space] = keep;
     open_window(heap);
 }
 
