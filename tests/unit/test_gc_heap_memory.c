@@ -32,6 +32,16 @@ static w2n_gc_ref *filled_array(w2n_store *s, const w2n_gc_rtt *t, int32_t byte)
     return out;
 }
 
+/* A store holding NARRAYS arrays of `byte` (8 MB). */
+static w2n_store *store_of_arrays(w2n_gc_ref **arrays, int32_t byte) {
+    w2n_store *s = w2n_store_new(NULL);
+    cr_assert(s);
+    const w2n_gc_rtt *t = byte_array(s);
+    for (int i = 0; i < NARRAYS; i++)
+        arrays[i] = filled_array(s, t, byte);
+    return s;
+}
+
 /* Every byte of the allocation window, and as far past it as the heap
  * ever used, is zero. */
 static void check_window_zero(w2n_gc_heap *heap) {
@@ -50,12 +60,9 @@ static void check_filled(w2n_gc_ref *a, uint8_t byte) {
 }
 
 Test(gc_heap_memory, the_window_is_zero_as_the_live_set_grows_and_shrinks) {
-    w2n_store *s = w2n_store_new(NULL);
-    cr_assert(s);
-    const w2n_gc_rtt *t = byte_array(s);
     w2n_gc_ref *arrays[NARRAYS];
-    for (int i = 0; i < NARRAYS; i++)
-        arrays[i] = filled_array(s, t, 0x5a);
+    w2n_store *s = store_of_arrays(arrays, 0x5a);
+    const w2n_gc_rtt *t = byte_array(s);
     w2n_gc_heap *heap = s->gc;
     /* 8 MB live: each collection's evacuated space keeps 6 MiB of them. */
     for (int round = 0; round < 3; round++) {
@@ -86,12 +93,8 @@ Test(gc_heap_memory, the_window_is_zero_as_the_live_set_grows_and_shrinks) {
 }
 
 Test(gc_heap_memory, the_resident_peak_is_the_objects_and_their_copies) {
-    w2n_store *s = w2n_store_new(NULL);
-    cr_assert(s);
-    const w2n_gc_rtt *t = byte_array(s);
     w2n_gc_ref *arrays[NARRAYS];
-    for (int i = 0; i < NARRAYS; i++)
-        arrays[i] = filled_array(s, t, 1);
+    w2n_store *s = store_of_arrays(arrays, 1);
     w2n_gc_collect(s);
     for (int i = 0; i < NARRAYS; i++)
         w2n_gc_ref_free(s, arrays[i]);
