@@ -49,6 +49,7 @@ typedef struct w2n_gc_heap {
     uint32_t current;     /* index of the space objects are allocated in */
     uint64_t limit;       /* bytes of objects the store may hold */
     uint64_t live;        /* bytes that survived the last collection */
+    uint64_t live_before; /* and the one before it */
     uint8_t *alloc_start; /* the window's first byte: allocation since counts */
     uint64_t stale[2];    /* bytes at a space's start kept resident, not zero */
     uint64_t touched[2];  /* each space's most bytes ever used: where pages may be */

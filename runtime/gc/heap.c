@@ -124,16 +124,19 @@ void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end) {
 }
 
 /* After a collection: survivors are `live` bytes at the start of the
- * current space.  The evacuated space goes back to the kernel but for its
- * first `live` bytes, where the next collection copies about as much: so
- * those pages are not faulted in and zeroed again for data that will
- * overwrite them (w2n_gc_heap_copied clears what the copies leave).  The
- * heap's memory stays what it was at the collection, objects and copies. */
+ * current space.  The evacuated space goes back to the kernel but for the
+ * room of the next collection's copies, so those pages are not faulted in
+ * and zeroed again only to be overwritten (w2n_gc_heap_copied clears what
+ * the copies leave).  The room is what survived both of the last two
+ * collections: as much as the copies need while the live set holds
+ * steady, and no more than the heap held before when a large live set
+ * dies at once (binary trees' stretch tree), which would otherwise raise
+ * the next collection's peak by the pages kept for copies never made. */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes) {
     uint32_t space = heap->current ^ 1;
+    uint64_t room = heap->live < heap->live_before ? heap->live : heap->live_before;
     /* Whole huge pages kept, so that none is split into small ones. */
-    uint64_t keep =
-        (heap->live < evacuated_bytes ? heap->live : evacuated_bytes) & ~(W2N_GC_HUGE_PAGE - 1);
+    uint64_t keep = (room < evacuated_bytes ? room : evacuated_bytes) & ~(W2N_GC_HUGE_PAGE - 1);
     /* To the end of its 2 MiB: a transparent huge page fills beyond top,
      * and the part past the range would otherwise stay resident, split. */
     uint64_t release = (evacuated_bytes + W2N_GC_HUGE_PAGE - 1) & ~(W2N_GC_HUGE_PAGE - 1);
