@@ -6,10 +6,12 @@
  * stores without GC pay nothing.  Two semispaces of `limit` bytes of
  * address space each (reserved, touched only as used); objects are bump
  * allocated in the current one and a collection copies the reachable ones
- * into the other (Cheney), updating every root.  Invariant: every byte of a
- * space above its allocation top is zero (fresh pages, or pages released
- * with MADV_DONTNEED after the space was evacuated), so allocation never
- * clears memory.
+ * into the other (Cheney), updating every root.  Invariant: every byte of
+ * the current space above its allocation top is zero (fresh pages, pages
+ * released with MADV_DONTNEED after the space was evacuated, or pages kept
+ * for the copies that the collector cleared past them), so allocation
+ * never clears memory.  The other space holds `stale` bytes of old
+ * objects at its start between collections.
  */
 #ifndef W2N_RUNTIME_GC_H
 #define W2N_RUNTIME_GC_H

