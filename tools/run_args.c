@@ -50,6 +50,8 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --max-gc-heap=BYTES   the most bytes of GC objects (structs, arrays) the\n"
             "                        program may hold (K, M, G; default 1G); an allocation\n"
             "                        past it after a collection traps \"out of memory\"\n"
+            "  --gc-stats            at the end, print the GC heap's figures on stderr\n"
+            "                        (collections, live and peak bytes, pauses)\n"
             "  --max-table-elements=N\n"
             "                        the most elements of any one table; table.grow past\n"
             "                        it returns -1, a larger initial table is refused\n"
@@ -171,6 +173,7 @@ static bool *flag_option(const char *a, w2n_run_options *o) {
            : !strcmp(a, "--inherit-env")    ? &o->inherit_env
            : !strcmp(a, "--no-huge-pages")  ? &o->no_huge_pages
            : !strcmp(a, "--perf-map")       ? &o->perf_map
+           : !strcmp(a, "--gc-stats")       ? &o->gc_stats
            : !strcmp(a, "--version")        ? &o->version
                                             : NULL;
 }

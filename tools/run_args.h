@@ -38,6 +38,7 @@ typedef struct w2n_run_options {
     size_t stack_size;       /* 0: the store's default */
     bool no_huge_pages;      /* linear memories without transparent huge pages */
     bool perf_map;           /* name the code for perf in /tmp/perf-PID.map */
+    bool gc_stats;           /* print the GC heap's figures on stderr at the end */
     const char *trust;       /* public key file: run only objects it signed */
     w2n_store_limits limits; /* --max-memory, --max-table-elements, --max-gc-heap (0: none) */
     uint64_t max_open_files; /* --max-open-files (0: WASI's default) */

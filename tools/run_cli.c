@@ -23,6 +23,19 @@
 
 extern char **environ;
 
+/* --gc-stats: one line of the collector's figures (docs/gc.md). */
+static void print_gc_stats(const char *prog, w2n_store *store) {
+    w2n_gc_stats st;
+    w2n_gc_get_stats(store, &st);
+    fprintf(stderr,
+            "%s: gc: collections %llu, allocated %llu bytes, max live %llu bytes, peak %llu "
+            "bytes (resident %llu), longest pause %.3f ms, total pause %.3f ms\n",
+            prog, (unsigned long long)st.collections, (unsigned long long)st.bytes_allocated,
+            (unsigned long long)st.max_live_bytes, (unsigned long long)st.peak_bytes,
+            (unsigned long long)st.peak_resident_bytes, st.longest_pause_ns / 1e6,
+            st.total_pause_ns / 1e6);
+}
+
 /* Load FILE: an ELF object as is, a .wasm through `compile`. */
 static int load(const char *prog, const w2n_run_options *o, w2n_run_compile_fn compile,
                 w2n_object **obj) {
@@ -424,6 +437,8 @@ static int run(const char *prog, const w2n_run_options *o, w2n_run_compile_fn co
         _exit(rc);
     }
 done:
+    if (o->gc_stats && store)
+        print_gc_stats(prog, store);
     w2n_run_stop_finish(active_watch);
     active_watch = NULL;
     if (linker)

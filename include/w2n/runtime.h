@@ -543,6 +543,11 @@ typedef struct w2n_gc_stats {
     uint64_t peak_bytes;      /* most heap memory in use at once (objects + copies) */
     uint64_t longest_pause_ns;
     uint64_t total_pause_ns;
+    uint64_t max_live_bytes; /* most survivors of any one collection */
+    /* Most of the heap's pages resident at once (mincore), sampled at each
+     * collection when objects and their copies are both in memory: what
+     * the heap adds to the process's RSS, without its other mappings. */
+    uint64_t peak_resident_bytes;
 } w2n_gc_stats;
 /* All zero for a store that never used GC. */
 W2N_API void w2n_gc_get_stats(w2n_store *store, w2n_gc_stats *out);

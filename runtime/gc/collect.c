@@ -96,10 +96,25 @@ void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap) {
         scan(&ev, obj);
 
     uint64_t live = (uint64_t)(ev.free - to);
-    if (from_used + live > heap->stats.peak_bytes)
-        heap->stats.peak_bytes = from_used + live;
-    heap->current ^= 1;
+    uint32_t other = heap->current ^ 1;
+    /* The heap's memory peaks now: objects, their copies, and the pages
+     * to-space kept for them (more than the copies when fewer survived). */
+    uint64_t held = live > heap->stale[other] ? live : heap->stale[other];
+    if (from_used + held > heap->stats.peak_bytes)
+        heap->stats.peak_bytes = from_used + held;
+    if (live > heap->stats.max_live_bytes)
+        heap->stats.max_live_bytes = live;
+    if (from_used > heap->touched[heap->current])
+        heap->touched[heap->current] = from_used;
+    if (live > heap->touched[other])
+        heap->touched[other] = live;
+    uint64_t resident = w2n_gc_heap_resident(heap);
+    if (resident > heap->stats.peak_resident_bytes)
+        heap->stats.peak_resident_bytes = resident;
+    w2n_gc_heap_copied(heap, other, ev.free);
+    heap->current = other;
     heap->window.top = ev.free;
+    heap->live_before = heap->live;
     heap->live = live;
     w2n_gc_heap_flipped(heap, from, from_used);
 

@@ -6,10 +6,12 @@
  * stores without GC pay nothing.  Two semispaces of `limit` bytes of
  * address space each (reserved, touched only as used); objects are bump
  * allocated in the current one and a collection copies the reachable ones
- * into the other (Cheney), updating every root.  Invariant: every byte of a
- * space above its allocation top is zero (fresh pages, or pages released
- * with MADV_DONTNEED after the space was evacuated), so allocation never
- * clears memory.
+ * into the other (Cheney), updating every root.  Invariant: every byte of
+ * the current space above its allocation top is zero (fresh pages, pages
+ * released with MADV_DONTNEED after the space was evacuated, or pages kept
+ * for the copies that the collector cleared past them), so allocation
+ * never clears memory.  The other space holds `stale` bytes of old
+ * objects at its start between collections.
  */
 #ifndef W2N_RUNTIME_GC_H
 #define W2N_RUNTIME_GC_H
@@ -34,6 +36,10 @@ typedef struct w2n_gc_type_rec {
     struct w2n_gc_type_rec *next; /* in the heap's list, freed with it */
 } w2n_gc_type_rec;
 
+/* A transparent huge page: the heap asks for them, so memory comes and goes
+ * in these steps at the ends of what a space uses. */
+#define W2N_GC_HUGE_PAGE ((uint64_t)2 << 20)
+
 /* Visits one root slot: the collector forwards what it points to. */
 typedef void (*w2n_gc_root_fn)(void *ctx, uintptr_t *slot);
 
@@ -54,7 +60,10 @@ typedef struct w2n_gc_heap {
     uint32_t current;     /* index of the space objects are allocated in */
     uint64_t limit;       /* bytes of objects the store may hold */
     uint64_t live;        /* bytes that survived the last collection */
+    uint64_t live_before; /* and the one before it */
     uint8_t *alloc_start; /* the window's first byte: allocation since counts */
+    uint64_t stale[2];    /* bytes at a space's start kept resident, not zero */
+    uint64_t touched[2];  /* each space's most bytes ever used: where pages may be */
     bool collecting;
     /* Host handles: a stack of slots in chunks (stable addresses). */
     w2n_gc_handle_chunk *handles;
@@ -88,9 +97,16 @@ void *w2n_gc_alloc(w2n_store *store, w2n_gc_heap *heap, const w2n_gc_rtt *rtt, u
                    w2n_error *err);
 /* A full collection now (collect.c). */
 void w2n_gc_collect_now(w2n_store *store, w2n_gc_heap *heap);
-/* The collector flipped spaces: release the evacuated one and open the
- * allocation window after the survivors (heap.c). */
+/* The collector copied the survivors into `space` up to `end`: clear what
+ * the space kept past them (heap.c). */
+void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end);
+/* The collector flipped spaces: release the evacuated one (but for the
+ * room the next copies need) and open the allocation window after the
+ * survivors (heap.c). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes);
+/* Bytes of the heap's pages resident now: mincore over all that each
+ * space has ever used, released or not (heap_resident.c). */
+uint64_t w2n_gc_heap_resident(const w2n_gc_heap *heap);
 /* Size and trace of one object (collect.c). */
 uint64_t w2n_gc_object_size(const void *obj);
 /* Is `word` a reference to an object of the current space? */

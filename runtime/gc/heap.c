@@ -10,7 +10,9 @@
  * them.  Near the limit the window also leaves room for those copies
  * (limit - 2 * live), so that a steady live set keeps the heap's memory
  * under the limit, but never less than a quarter of what the limit leaves,
- * so that a program near it still makes progress.
+ * so that a program near it still makes progress.  After a collection the
+ * evacuated space is returned to the kernel but for the room the next
+ * collection's copies will take (w2n_gc_heap_flipped).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -108,11 +110,45 @@ void w2n_gc_heap_destroy(w2n_gc_heap *heap) {
     free(heap);
 }
 
+/* The copies of a collection end at `end`: what the space kept of its old
+ * objects past them is cleared, so that the allocation window is zero. */
+void w2n_gc_heap_copied(w2n_gc_heap *heap, uint32_t space, uint8_t *end) {
+    uint8_t *stale_end = heap->space[space] + heap->stale[space];
+    heap->stale[space] = 0;
+    if (end >= stale_end)
+        return;
+    uint8_t *page = heap->space[space] + page_round((uint64_t)(end - heap->space[space]));
+    if (page > stale_end)
+        page = stale_end;
+    memset(end, 0, (size_t)(page - end));
+    if (page < stale_end)
+        madvise(page, (size_t)(stale_end - page), MADV_DONTNEED);
+}
+
 /* After a collection: survivors are `live` bytes at the start of the
- * current space; the evacuated space goes back to the kernel (zero pages
- * next time, and out of the resident set now). */
+ * current space.  The evacuated space goes back to the kernel but for the
+ * room of the next collection's copies, so those pages are not faulted in
+ * and zeroed again only to be overwritten (w2n_gc_heap_copied clears what
+ * the copies leave).  The room is the smaller of the last two
+ * collections' survivors: all the copies need while the live set holds
+ * steady, but after a live set that grew dies at once (binary trees'
+ * stretch tree) only what the collection before kept, so that pages
+ * kept for copies never made do not raise the next collection's peak
+ * (depth 20: 262 MB of RSS with the last survivors as the room, 244 MB
+ * with this, 247 MB keeping nothing). */
 void w2n_gc_heap_flipped(w2n_gc_heap *heap, uint8_t *evacuated, uint64_t evacuated_bytes) {
-    madvise(evacuated, page_round(evacuated_bytes), MADV_DONTNEED);
+    uint32_t space = heap->current ^ 1;
+    uint64_t room = heap->live < heap->live_before ? heap->live : heap->live_before;
+    /* Whole huge pages kept, so that none is split into small ones. */
+    uint64_t keep = (room < evacuated_bytes ? room : evacuated_bytes) & ~(W2N_GC_HUGE_PAGE - 1);
+    /* To the end of its 2 MiB: a transparent huge page fills beyond top,
+     * and the part past the range would otherwise stay resident, split. */
+    uint64_t release = (evacuated_bytes + W2N_GC_HUGE_PAGE - 1) & ~(W2N_GC_HUGE_PAGE - 1);
+    if (release > heap->space_size)
+        release = heap->space_size;
+    if (release > keep)
+        madvise(evacuated + keep, release - keep, MADV_DONTNEED);
+    heap->stale[space] = keep;
     open_window(heap);
 }
 

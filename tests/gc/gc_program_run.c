@@ -13,7 +13,8 @@
  * prints "trap: MESSAGE" on stdout (exit 0: a trap is an answer the
  * expected file states); any other failure exits 2 with a message.
  * stderr's last line:
- *   gc: collections N, allocated B, peak P, longest pause T ns, total pause U ns
+ *   gc: collections N, allocated B, peak P, longest pause T ns, total pause U ns,
+ *       max live L, peak resident R
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -104,9 +105,10 @@ int main(int argc, char **argv) {
     w2n_gc_get_stats(store, &stats);
     fprintf(stderr,
             "gc: collections %" PRIu64 ", allocated %" PRIu64 ", peak %" PRIu64
-            ", longest pause %" PRIu64 " ns, total pause %" PRIu64 " ns\n",
+            ", longest pause %" PRIu64 " ns, total pause %" PRIu64 " ns, max live %" PRIu64
+            ", peak resident %" PRIu64 "\n",
             stats.collections, stats.bytes_allocated, stats.peak_bytes, stats.longest_pause_ns,
-            stats.total_pause_ns);
+            stats.total_pause_ns, stats.max_live_bytes, stats.peak_resident_bytes);
     w2n_linker_free(linker);
     w2n_store_free(store);
     w2n_object_free(obj);

@@ -31,7 +31,7 @@ Test(run_args, options_then_file_then_program_args) {
     char msg[256];
     cr_assert(parse(&o, msg, "--dir", "/tmp::/t", "--dir=.", "--env", "A=1",
                     "--env=B=", "--inherit-env", "--stack-size", "8M", "--bounds-checks=explicit",
-                    "--no-huge-pages", "--perf-map", "app.o", "--dir", "x", NULL),
+                    "--no-huge-pages", "--perf-map", "--gc-stats", "app.o", "--dir", "x", NULL),
               "%s", msg);
     cr_assert_eq(o.ndirs, 2);
     cr_assert_str_eq(o.dirs[0], "/tmp::/t");
@@ -41,6 +41,7 @@ Test(run_args, options_then_file_then_program_args) {
     cr_assert(o.inherit_env);
     cr_assert(o.no_huge_pages);
     cr_assert(o.perf_map);
+    cr_assert(o.gc_stats);
     cr_assert_eq(o.stack_size, 8u << 20);
     cr_assert_eq(o.bounds, W2N_BOUNDS_EXPLICIT);
     cr_assert_str_eq(o.file, "app.o");
@@ -51,6 +52,7 @@ Test(run_args, options_then_file_then_program_args) {
     cr_assert(parse(&o, msg, "--invoke", "fib", "--", "-weird.o", "30", NULL));
     cr_assert_not(o.no_huge_pages);
     cr_assert_not(o.perf_map);
+    cr_assert_not(o.gc_stats);
     cr_assert_str_eq(o.invoke, "fib");
     cr_assert_str_eq(o.file, "-weird.o");
     cr_assert_eq(o.nargs, 1);
