@@ -110,6 +110,10 @@ typedef struct w2n_lower_module {
     LLVMValueRef personality; /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
     w2n_versioned_loop *vloops;
     size_t nvloops, vloops_cap;
+    /* The Wasm functions whose bodies w2n_lower_module_body lowers: all
+     * defined ones, or one partition's range (compiler/emit/partition.c);
+     * the others stay declarations. */
+    uint32_t bodies_first, bodies_end;
     struct w2n_lower_debug *debug; /* -g only (lower_debug.c), else NULL */
 } w2n_lower_module;
 
@@ -231,7 +235,7 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
 void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
-/* Lower every body, then the trampolines, adapters and symbol arrays. */
+/* Lower every body (of [bodies_first, bodies_end)), then the trampolines, adapters and symbol arrays. */
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */
