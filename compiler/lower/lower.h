@@ -55,9 +55,11 @@ typedef struct w2n_fast_access {
 
 /* What a loop's body holds, from the scan that decides to version it. */
 typedef struct w2n_loop_body {
-    uint32_t instrs; /* Wasm instructions, its end included */
-    bool calls;      /* a call or call_indirect (explicit mode only) */
-    bool branches;   /* an if, or a branch other than the loop's own back edge */
+    uint32_t instrs;   /* Wasm instructions, its end included */
+    uint32_t accesses; /* of them, accesses the range check may cover */
+    uint32_t writes;   /* of those, stores and atomics: any that may write */
+    bool calls;        /* a call or call_indirect (explicit mode only) */
+    bool branches;     /* an if, or a branch other than the loop's own back edge */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
