@@ -51,15 +51,22 @@ void w2n_partition_plan_make(const w2n_module *m, unsigned forced, w2n_partition
         count = n - lo;
     plan->count = count < 1 ? 1 : count > W2N_PARTITION_MAX ? W2N_PARTITION_MAX : (unsigned)count;
     /* Contiguous ranges of about equal weight: function i goes to the
-     * partition its weight before it falls in. */
+     * partition its weight before it falls in, but none is left empty: a
+     * range starts at most one partition after the last, and early enough
+     * that each partition after it still gets a function. */
     for (unsigned k = 0; k <= plan->count; k++)
         plan->first[k] = n;
     plan->first[0] = lo;
     uint64_t before = 0;
+    unsigned part = 0;
     for (uint32_t i = lo; i < n && plan->count > 1; i++) {
-        unsigned part = (unsigned)(before * plan->count / total);
-        for (unsigned k = part; k > 0 && plan->first[k] == n; k--)
-            plan->first[k] = i;
+        unsigned by_weight = (unsigned)(before * plan->count / total);
+        unsigned at_least = plan->count > n - i ? plan->count - (n - i) : 0;
+        unsigned next = by_weight > part + 1 ? part + 1 : by_weight;
+        next = next < at_least ? at_least : next < part ? part : next;
+        if (next != part)
+            plan->first[next] = i;
+        part = next;
         before += function_weight(m, i);
     }
 }
