@@ -168,6 +168,10 @@ typedef struct lower_args {
 static w2n_status lower_part(unsigned k, LLVMContextRef ctx, LLVMModuleRef mod,
                              LLVMTargetMachineRef tm, void *arg, w2n_error *err) {
     lower_args *a = arg;
+    /* Names of local values only help a reader of the IR; a module past the
+     * function budget has too many functions for one to read them all. */
+    if (many_functions(a->m, a->opts))
+        LLVMContextSetDiscardValueNames(ctx, 1);
     set_module_target(ctx, mod, tm, a->t);
     w2n_lower_module lm;
     w2n_lower_module_init(&lm, a->m, a->opts, ctx, mod);
