@@ -9,6 +9,10 @@
  *      the loader can map it (object_layout.c) -> seal (SHA-256 trailer,
  *      common/seal.h).
  *
+ * A large module is planned into partitions before it is lowered
+ * (partition.c): each is lowered, verified, optimised and emitted on its
+ * own thread in its own context, the same steps as a whole module's.
+ *
  * The metadata goes in after optimisation so no pass can touch it.  Its
  * global carries !exclude, which makes LLVM emit a non-allocated section: the
  * loader reads it but never maps it.  The bounds-mode constant (abi.h) is
@@ -145,61 +149,128 @@ static int codegen_level(const w2n_module *m, const w2n_compile_options *opts) {
     return opts->opt_level;
 }
 
-static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
-                                 const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
-                                 w2n_error *err) {
-    LLVMTargetMachineRef tm;
-    w2n_status s =
-        w2n_target_machine_acquire(t, opts->cpu, opts->features, codegen_level(m, opts), &tm, err);
-    if (s != W2N_OK)
-        return s;
-    LLVMContextRef ctx = LLVMContextCreate();
-    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("wasm", ctx);
-    set_module_target(ctx, mod, tm, t);
+/* Past the function budget: the short pipeline and -O0 back end (opt_budget.c). */
+static bool many_functions(const w2n_module *m, const w2n_compile_options *opts) {
+    return opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
+}
 
+/* What lowering a module, or partition k of it, needs. */
+typedef struct lower_args {
+    const w2n_module *m;
+    const w2n_target *t;
+    const w2n_compile_options *opts;
+    const w2n_partition_plan *plan;
+    w2n_compile_stats stats[W2N_PARTITION_MAX]; /* each partition's, summed at the end */
+} lower_args;
+
+/* Lower partition k (the whole module when the plan has one) into mod,
+ * verify it and resolve its loop versions: IR ready to optimise. */
+static w2n_status lower_part(unsigned k, LLVMContextRef ctx, LLVMModuleRef mod,
+                             LLVMTargetMachineRef tm, void *arg, w2n_error *err) {
+    lower_args *a = arg;
+    /* Names of local values only help a reader of the IR; a module past the
+     * function budget has too many functions for one to read them all. */
+    if (many_functions(a->m, a->opts))
+        LLVMContextSetDiscardValueNames(ctx, 1);
+    set_module_target(ctx, mod, tm, a->t);
     w2n_lower_module lm;
-    w2n_lower_module_init(&lm, m, opts, ctx, mod);
-    s = opts->debug_info ? w2n_lower_debug_begin(&lm, err) : W2N_OK;
+    w2n_lower_module_init(&lm, a->m, a->opts, ctx, mod);
+    if (a->plan->count > 1) {
+        lm.bodies_first = a->plan->first[k];
+        lm.bodies_end = a->plan->first[k + 1];
+    }
+    w2n_status s = a->opts->debug_info ? w2n_lower_debug_begin(&lm, err) : W2N_OK;
     if (s == W2N_OK)
         s = w2n_lower_module_body(&lm, err);
     w2n_lower_debug_end(&lm);
+    if (s == W2N_OK && a->plan->count > 1)
+        w2n_partition_reduce(&lm, a->plan, k);
     char *msg = NULL;
     if (s == W2N_OK && LLVMVerifyModule(mod, LLVMReturnStatusAction, &msg))
         s = w2n_codegen_llvm_error(err, "w2n produced invalid LLVM IR", msg);
     else if (msg)
         LLVMDisposeMessage(msg);
-    w2n_compile_stats stats = {0};
+    w2n_compile_stats *stats = &a->stats[k];
     if (s == W2N_OK && lm.nvloops)
-        s = resolve_loop_versions(mod, tm, &lm, &stats, err);
-    w2n_partition_plan plan = {.count = 1};
+        s = resolve_loop_versions(mod, tm, &lm, stats, err);
+    stats->tail_calls = lm.tail_calls;
+    stats->tail_calls_unsure = lm.tail_calls_unsure;
+    w2n_lower_module_free(&lm);
+    return s;
+}
+
+/* The partitions' counts, added up. */
+static w2n_compile_stats sum_stats(const lower_args *a) {
+    w2n_compile_stats sum = {0};
+    for (unsigned k = 0; k < a->plan->count; k++) {
+        const w2n_compile_stats *p = &a->stats[k];
+        sum.loops_versioned += p->loops_versioned;
+        sum.loops_checked += p->loops_checked;
+        sum.accesses_covered += p->accesses_covered;
+        sum.loops_separated += p->loops_separated;
+        sum.tail_calls += p->tail_calls;
+        sum.tail_calls_unsure += p->tail_calls_unsure;
+    }
+    sum.partitions = a->plan->count;
+    if (many_functions(a->m, a->opts))
+        sum.many_functions = a->m->nfuncs - a->m->nimported_funcs;
+    return sum;
+}
+
+/* One partition: lowered, optimised and emitted here, in one context. */
+static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, w2n_error *err) {
+    LLVMTargetMachineRef tm;
+    w2n_status s = w2n_target_machine_acquire(a->t, a->opts->cpu, a->opts->features,
+                                              codegen_level(a->m, a->opts), &tm, err);
+    if (s != W2N_OK)
+        return s;
+    LLVMContextRef ctx = LLVMContextCreate();
+    LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("wasm", ctx);
+    s = lower_part(0, ctx, mod, tm, a, err);
     if (s == W2N_OK)
-        s = w2n_partition_plan_make(mod, &lm, opts->partitions, &plan, err);
-    if (s == W2N_OK && plan.count > 1) {
+        s = w2n_codegen_optimize(mod, tm, a->opts->opt_level, many_functions(a->m, a->opts), err);
+    if (s == W2N_OK)
+        s = add_metadata(ctx, mod, a->m, a->t, a->opts, err);
+    if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
+        LLVMDumpModule(mod);
+    if (s == W2N_OK)
+        s = w2n_codegen_emit(tm, mod, out, out_size, err);
+    LLVMDisposeModule(mod);
+    LLVMContextDispose(ctx);
+    w2n_target_machine_release(tm);
+    return s;
+}
+
+static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
+                                 const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
+                                 w2n_error *err) {
+    w2n_partition_plan plan;
+    w2n_partition_plan_make(m, opts->partitions, &plan);
+    lower_args *la = calloc(1, sizeof *la);
+    if (!la)
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+    *la = (lower_args){.m = m, .t = t, .opts = opts, .plan = &plan};
+    w2n_status s;
+    if (plan.count > 1) {
         metadata_args margs = {m, t, opts};
         w2n_partition_codegen cg = {.target = t,
                                     .cpu = opts->cpu,
                                     .features = opts->features,
                                     .opt_level = opts->opt_level,
                                     .codegen_level = codegen_level(m, opts),
-                                    .many_functions = lm.many_functions,
+                                    .many_functions = many_functions(m, opts),
                                     .threads = opts->threads ? opts->threads : 1,
+                                    .lower = lower_part,
+                                    .lower_arg = la,
                                     .finish_first = add_metadata_to,
                                     .finish_arg = &margs,
                                     .dump_ir = getenv("W2N_DUMP_IR") != NULL};
-        s = w2n_partition_compile(mod, &plan, &cg, out, out_size, err);
-    } else if (s == W2N_OK) {
-        s = w2n_codegen_optimize(mod, tm, opts->opt_level, lm.many_functions, err);
-        if (s == W2N_OK)
-            s = add_metadata(ctx, mod, m, t, opts, err);
-        if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
-            LLVMDumpModule(mod);
-        if (s == W2N_OK)
-            s = w2n_codegen_emit(tm, mod, out, out_size, err);
+        s = w2n_partition_compile(&plan, &cg, out, out_size, err);
+    } else {
+        s = compile_whole(la, out, out_size, err);
     }
-    stats.partitions = plan.count;
-    if (lm.many_functions)
-        stats.many_functions = m->nfuncs - m->nimported_funcs;
-    w2n_partition_plan_free(&plan);
+    w2n_compile_stats stats = sum_stats(la);
+    free(la);
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
     if (s == W2N_OK)
@@ -211,14 +282,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
         *out = NULL;
         *out_size = 0;
     }
-    stats.tail_calls = lm.tail_calls;
-    stats.tail_calls_unsure = lm.tail_calls_unsure;
     if (s == W2N_OK && opts->stats)
         *opts->stats = stats;
-    w2n_lower_module_free(&lm);
-    LLVMDisposeModule(mod);
-    LLVMContextDispose(ctx);
-    w2n_target_machine_release(tm);
     return s;
 }
 

@@ -16,9 +16,9 @@
  * pipeline, 0.5 ms for its back end), so 100,000 small functions took two
  * minutes.  A module of more than W2N_OPT_MAX_MODULE_FUNCTIONS defined
  * functions (10,000: about 10 s of CPU at -O2, 5 s on two cores) is
- * therefore compiled with a short IR pipeline (SROA, EarlyCSE, InstCombine,
- * SimplifyCFG) and LLVM's -O0 back end (fast instruction selector and
- * register allocator), about a tenth of the cost per function.  Real
+ * therefore compiled with a short IR pipeline (mem2reg alone, codegen.c)
+ * and LLVM's -O0 back end (fast instruction selector and register
+ * allocator), about a tenth of the cost per function.  Real
  * programs measured have 1,260 to 2,216 (docs/performance.md).
  */
 #include "lower.h"

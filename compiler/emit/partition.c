@@ -3,21 +3,23 @@
  *
  * LLVM's time goes mostly into work per function (the -O2 pipeline, then
  * instruction selection and register allocation), which one LLVMContext
- * cannot share between threads.  So the lowered module is written as bitcode
- * once, and each partition's thread reads it into a context of its own (the
- * lowered module itself becomes partition 0, on the calling thread),
- * keeps the bodies of its own functions (a contiguous range of Wasm
- * functions, with their trampolines), turns every other owned function and
- * every non-internal global into a hidden declaration, then optimises and
- * emits its part.  Internal helpers and constants are kept in every
- * partition, so calls to them stay local and inlinable; partition 0 also
- * keeps the module's tables and gets the metadata.  object_merge.c joins the
- * parts in partition order.
+ * cannot share between threads.  So each partition's thread lowers the
+ * module into a context of its own, with the bodies of its own functions
+ * only (a contiguous range of Wasm functions, planned from the module's
+ * code alone), turns every other function and trampoline, and outside
+ * partition 0 every non-internal global, into a hidden declaration, then
+ * optimises and emits its part.  Nothing is lowered twice and nothing
+ * crosses contexts (an earlier cut lowered the whole module once and sent
+ * it to the other threads as bitcode: 3.3 s of 17.8 for 100,000
+ * functions, docs/performance.md).  Internal helpers and constants are
+ * made in every partition that uses them, so calls to them stay local and
+ * inlinable; partition 0 also keeps the module's tables and gets the
+ * metadata.  object_merge.c joins the parts in partition order.
  *
- * Determinism: the plan depends on the lowered IR alone, each part on the
- * plan and the bitcode alone, and the join on the parts in order, so the
- * object is byte-identical whatever the number of threads.  What a module
- * of several partitions loses is inlining across partitions.
+ * Determinism: the plan depends on the module alone, each part on the plan
+ * and the module alone, and the join on the parts in order, so the object
+ * is byte-identical whatever the number of threads.  What a module of
+ * several partitions loses is inlining across partitions.
  */
 #include "partition.h"
 
@@ -26,98 +28,47 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <llvm-c/BitReader.h>
-#include <llvm-c/BitWriter.h>
-
 #include "codegen.h"
 #include "object_merge.h"
 
-static uint64_t function_weight(LLVMValueRef fn) {
-    uint64_t n = W2N_PARTITION_FUNCTION_WEIGHT;
-    for (LLVMBasicBlockRef b = LLVMGetFirstBasicBlock(fn); b; b = LLVMGetNextBasicBlock(b))
-        for (LLVMValueRef i = LLVMGetFirstInstruction(b); i; i = LLVMGetNextInstruction(i))
-            n++;
-    return n;
+static uint64_t function_weight(const w2n_module *m, uint32_t func_index) {
+    const w2n_code *code = &m->codes[func_index - m->nimported_funcs];
+    return W2N_PARTITION_FUNCTION_WEIGHT + (code->body_end - code->body_start);
 }
 
-static char *name_copy(LLVMValueRef v) {
-    size_t len;
-    const char *name = LLVMGetValueName2(v, &len);
-    char *copy = malloc(len + 1);
-    if (copy) {
-        memcpy(copy, name, len);
-        copy[len] = 0;
-    }
-    return copy;
-}
-
-void w2n_partition_plan_free(w2n_partition_plan *plan) {
-    for (size_t i = 0; i < plan->nowned; i++)
-        free(plan->owned_names[i]);
-    free(plan->owned_names);
-    free(plan->owner);
+void w2n_partition_plan_make(const w2n_module *m, unsigned forced, w2n_partition_plan *plan) {
     memset(plan, 0, sizeof *plan);
-}
-
-w2n_status w2n_partition_plan_make(LLVMModuleRef mod, const w2n_lower_module *lm, unsigned forced,
-                                   w2n_partition_plan *plan, w2n_error *err) {
-    memset(plan, 0, sizeof *plan);
-    plan->count = 1;
-    uint32_t n = lm->m->nfuncs;
-    uint64_t *weight = calloc(n ? n : 1, sizeof *weight);
-    LLVMValueRef *tramp = calloc(n ? n : 1, sizeof *tramp);
-    plan->owned_names = calloc(2 * (size_t)n + 1, sizeof *plan->owned_names);
-    plan->owner = calloc(2 * (size_t)n + 1, sizeof *plan->owner);
-    if (!weight || !tramp || !plan->owned_names || !plan->owner) {
-        free(weight);
-        free(tramp);
-        w2n_partition_plan_free(plan);
-        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-    }
-    uint64_t total = 0, ndefined = 0;
-    for (uint32_t i = 0; i < n; i++) {
-        char name[48];
-        snprintf(name, sizeof name, "w2n_tramp_%u", i);
-        tramp[i] = LLVMGetNamedFunction(mod, name);
-        if (!LLVMIsDeclaration(lm->funcs[i]))
-            weight[i] = function_weight(lm->funcs[i]);
-        if (tramp[i] && !LLVMIsDeclaration(tramp[i]))
-            weight[i] += function_weight(tramp[i]);
-        total += weight[i];
-        ndefined += weight[i] != 0;
-    }
+    uint32_t lo = m->nimported_funcs, n = m->nfuncs;
+    uint64_t total = 0;
+    for (uint32_t i = lo; i < n; i++)
+        total += function_weight(m, i);
     uint64_t count = total / W2N_PARTITION_WEIGHT;
     if (count > W2N_PARTITION_SIZED_MAX)
         count = W2N_PARTITION_SIZED_MAX;
     if (forced)
         count = forced;
-    if (count > ndefined) /* no empty partitions */
-        count = ndefined;
+    if (count > n - lo) /* no more partitions than functions */
+        count = n - lo;
     plan->count = count < 1 ? 1 : count > W2N_PARTITION_MAX ? W2N_PARTITION_MAX : (unsigned)count;
+    /* Contiguous ranges of about equal weight: function i goes to the
+     * partition its weight before it falls in, but none is left empty: a
+     * range starts at most one partition after the last, and early enough
+     * that each partition after it still gets a function. */
+    for (unsigned k = 0; k <= plan->count; k++)
+        plan->first[k] = n;
+    plan->first[0] = lo;
     uint64_t before = 0;
-    w2n_status st = W2N_OK;
-    for (uint32_t i = 0; i < n && plan->count > 1; i++) {
-        /* Contiguous ranges of about equal weight. */
-        unsigned part = (unsigned)(before * plan->count / total);
-        before += weight[i];
-        LLVMValueRef fns[2] = {lm->funcs[i], tramp[i]};
-        for (int k = 0; k < 2; k++) {
-            if (!fns[k] || LLVMIsDeclaration(fns[k]))
-                continue;
-            char *name = name_copy(fns[k]);
-            if (!name) {
-                st = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-                break;
-            }
-            plan->owned_names[plan->nowned] = name;
-            plan->owner[plan->nowned++] = part;
-        }
+    unsigned part = 0;
+    for (uint32_t i = lo; i < n && plan->count > 1; i++) {
+        unsigned by_weight = (unsigned)(before * plan->count / total);
+        unsigned at_least = plan->count > n - i ? plan->count - (n - i) : 0;
+        unsigned next = by_weight > part + 1 ? part + 1 : by_weight;
+        next = next < at_least ? at_least : next < part ? part : next;
+        if (next != part)
+            plan->first[next] = i;
+        part = next;
+        before += function_weight(m, i);
     }
-    free(weight);
-    free(tramp);
-    if (st != W2N_OK)
-        w2n_partition_plan_free(plan);
-    return st;
 }
 
 /* Turn a definition into a declaration in place, as LLVM's deleteBody
@@ -150,8 +101,8 @@ static int is_local(LLVMValueRef g) {
     return l == LLVMInternalLinkage || l == LLVMPrivateLinkage;
 }
 
-/* Reduce a copy of the whole module to partition k. */
-static void keep_partition(LLVMModuleRef mod, const w2n_partition_plan *plan, unsigned k) {
+void w2n_partition_reduce(w2n_lower_module *lm, const w2n_partition_plan *plan, unsigned k) {
+    LLVMModuleRef mod = lm->mod;
     /* Module-level things other than internal helpers belong to partition 0. */
     if (k != 0) {
         LLVMValueRef next;
@@ -173,15 +124,21 @@ static void keep_partition(LLVMModuleRef mod, const w2n_partition_plan *plan, un
                 make_declaration(f);
         }
     }
-    for (size_t i = 0; i < plan->nowned; i++) {
-        LLVMValueRef f = LLVMGetNamedFunction(mod, plan->owned_names[i]);
-        if (!f)
-            continue;
-        if (plan->owner[i] == k) {
-            LLVMSetLinkage(f, LLVMExternalLinkage);
-            LLVMSetVisibility(f, LLVMHiddenVisibility);
-        } else {
-            make_declaration(f);
+    const w2n_module *m = lm->m;
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        char name[48];
+        snprintf(name, sizeof name, "w2n_tramp_%u", i);
+        LLVMValueRef fns[2] = {lm->funcs[i], LLVMGetNamedFunction(mod, name)};
+        bool own = i >= plan->first[k] && i < plan->first[k + 1];
+        for (int j = 0; j < 2; j++) {
+            if (!fns[j])
+                continue;
+            if (own) {
+                LLVMSetLinkage(fns[j], LLVMExternalLinkage);
+                LLVMSetVisibility(fns[j], LLVMHiddenVisibility);
+            } else {
+                make_declaration(fns[j]);
+            }
         }
     }
 }
@@ -198,43 +155,28 @@ typedef struct part_result {
 typedef struct part_jobs {
     const w2n_partition_plan *plan;
     const w2n_partition_codegen *cg;
-    const char *bitcode;
-    size_t bitcode_size;
     unsigned next; /* the next partition to take (atomic) */
     part_result *results;
 } part_jobs;
 
-/* Optimise and emit partition k's module, already reduced to the partition. */
-static w2n_status finish_part(const w2n_partition_codegen *cg, unsigned k, LLVMContextRef ctx,
-                              LLVMModuleRef mod, part_result *r) {
+/* Lower, optimise and emit partition k in a context of its own. */
+static w2n_status compile_part(const w2n_partition_codegen *cg, unsigned k, part_result *r) {
     LLVMTargetMachineRef tm;
     w2n_status st = w2n_target_machine_acquire(cg->target, cg->cpu, cg->features, cg->codegen_level,
                                                &tm, &r->err);
     if (st != W2N_OK)
         return st;
-    st = w2n_codegen_optimize(mod, tm, cg->opt_level, cg->many_functions, &r->err);
-    if (st == W2N_OK && k == 0)
-        st = cg->finish_first(ctx, mod, cg->finish_arg, &r->err);
+    r->ctx = LLVMContextCreate();
+    r->mod = LLVMModuleCreateWithNameInContext("wasm", r->ctx);
+    st = cg->lower(k, r->ctx, r->mod, tm, cg->lower_arg, &r->err);
     if (st == W2N_OK)
-        st = w2n_codegen_emit(tm, mod, &r->object, &r->size, &r->err);
+        st = w2n_codegen_optimize(r->mod, tm, cg->opt_level, cg->many_functions, &r->err);
+    if (st == W2N_OK && k == 0)
+        st = cg->finish_first(r->ctx, r->mod, cg->finish_arg, &r->err);
+    if (st == W2N_OK)
+        st = w2n_codegen_emit(tm, r->mod, &r->object, &r->size, &r->err);
     w2n_target_machine_release(tm);
     return st;
-}
-
-/* Partitions 1 and up: read the bitcode into a context of their own. */
-static w2n_status compile_part(part_jobs *jobs, unsigned k, part_result *r) {
-    r->ctx = LLVMContextCreate();
-    LLVMMemoryBufferRef buf =
-        LLVMCreateMemoryBufferWithMemoryRange(jobs->bitcode, jobs->bitcode_size, "partition", 0);
-    if (LLVMParseBitcodeInContext2(r->ctx, buf, &r->mod)) {
-        LLVMDisposeMemoryBuffer(buf);
-        r->mod = NULL;
-        return w2n_error_set(&r->err, W2N_ERR_INTERNAL, W2N_NO_OFFSET,
-                             "partition %u: LLVM could not read its own bitcode", k);
-    }
-    LLVMDisposeMemoryBuffer(buf);
-    keep_partition(r->mod, jobs->plan, k);
-    return finish_part(jobs->cg, k, r->ctx, r->mod, r);
 }
 
 static void *part_worker(void *arg) {
@@ -244,10 +186,9 @@ static void *part_worker(void *arg) {
         if (k >= jobs->plan->count)
             return NULL;
         part_result *r = &jobs->results[k];
-        r->st = compile_part(jobs, k, r);
+        r->st = compile_part(jobs->cg, k, r);
         if (!jobs->cg->dump_ir) {
-            if (r->mod)
-                LLVMDisposeModule(r->mod);
+            LLVMDisposeModule(r->mod);
             LLVMContextDispose(r->ctx);
             r->mod = NULL;
             r->ctx = NULL;
@@ -255,22 +196,15 @@ static void *part_worker(void *arg) {
     }
 }
 
-/* Run the jobs on up to cg->threads threads, this one included.  This
- * thread takes partition 0 first, from the lowered module itself (one
- * bitcode read fewer); the others start at partition 1.  Partition 0 is
- * always made this way, so the object does not depend on the threads. */
-static void run_parts(part_jobs *jobs, LLVMModuleRef mod) {
+/* Run the jobs on up to cg->threads threads, this one included. */
+static void run_parts(part_jobs *jobs) {
     unsigned nthreads =
         jobs->cg->threads < jobs->plan->count ? jobs->cg->threads : jobs->plan->count;
     pthread_t tids[W2N_PARTITION_MAX];
     unsigned started = 0;
-    jobs->next = 1;
     for (unsigned t = 1; t < nthreads; t++)
         if (pthread_create(&tids[started], NULL, part_worker, jobs) == 0)
             started++; /* a thread that cannot start leaves its work to the others */
-    keep_partition(mod, jobs->plan, 0);
-    jobs->results[0].st =
-        finish_part(jobs->cg, 0, LLVMGetModuleContext(mod), mod, &jobs->results[0]);
     part_worker(jobs);
     for (unsigned t = 0; t < started; t++)
         pthread_join(tids[t], NULL);
@@ -291,26 +225,15 @@ static w2n_status join_parts(const part_jobs *jobs, uint8_t **out, size_t *out_s
     return w2n_object_merge(parts, n, out, out_size, err);
 }
 
-w2n_status w2n_partition_compile(LLVMModuleRef mod, const w2n_partition_plan *plan,
-                                 const w2n_partition_codegen *cg, uint8_t **out, size_t *out_size,
-                                 w2n_error *err) {
+w2n_status w2n_partition_compile(const w2n_partition_plan *plan, const w2n_partition_codegen *cg,
+                                 uint8_t **out, size_t *out_size, w2n_error *err) {
     *out = NULL;
     *out_size = 0;
-    LLVMMemoryBufferRef bitcode = LLVMWriteBitcodeToMemoryBuffer(mod);
     part_result results[W2N_PARTITION_MAX];
     memset(results, 0, sizeof results);
-    part_jobs jobs = {.plan = plan,
-                      .cg = cg,
-                      .bitcode = LLVMGetBufferStart(bitcode),
-                      .bitcode_size = LLVMGetBufferSize(bitcode),
-                      .results = results};
-    run_parts(&jobs, mod);
-    LLVMDisposeMemoryBuffer(bitcode);
+    part_jobs jobs = {.plan = plan, .cg = cg, .results = results};
+    run_parts(&jobs);
     w2n_status st = join_parts(&jobs, out, out_size, err);
-    if (cg->dump_ir) {
-        fprintf(stderr, "; partition 0 of %u\n", plan->count);
-        LLVMDumpModule(mod);
-    }
     for (unsigned k = 0; k < plan->count; k++) {
         if (results[k].mod) {
             fprintf(stderr, "; partition %u of %u\n", k, plan->count);

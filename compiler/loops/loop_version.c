@@ -48,6 +48,21 @@ static bool is_covered_access(const w2n_instr *in) {
            in->imm.memarg.memory < W2N_VERSIONED_MEMORIES;
 }
 
+/* A covered access that may write memory: a store (no result), or any
+ * atomic.  Only a plain load never does. */
+static bool may_write(const w2n_opcode_info *info) {
+    const char *results = strchr(info->sig, ':');
+    return info->feature == W2N_FEATURE_THREADS || !results || !results[1];
+}
+
+/* Whether the version that proves groups of accesses apart can be kept:
+ * loop_bounds.c keeps it only for two groups or more of which one writes
+ * (loop_alias.c), so a loop of fewer than two accesses, or of loads only,
+ * never has it, and it is not lowered just to be dropped. */
+static bool apart_version_possible(const w2n_loop_body *body) {
+    return body->accesses >= 2 && body->writes >= 1;
+}
+
 /* Does any memory use the guard region (a 32-bit one in guard mode)? */
 static bool guarded_memory(const w2n_lower_module *lm) {
     if (lm->opts->bounds != W2N_BOUNDS_GUARD)
@@ -103,9 +118,8 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     w2n_instr_reader scan = *ir;
     w2n_instr in;
     size_t depth = 1, count = 0;
-    bool accesses = false, wanted = true;
-    body->calls = false;
-    body->branches = false;
+    bool wanted = true;
+    *body = (w2n_loop_body){0};
     while (depth > 0) {
         if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
             ++count > MAX_VERSIONED_BODY) {
@@ -128,17 +142,18 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             depth++;
         else if (in.op == W2N_OP_END)
             depth--;
-        else if (is_covered_access(&in))
-            accesses = true;
-        else if (w2n_opcode_is_call(in.op, false) || in.op == W2N_OP_THROW ||
-                 in.op == W2N_OP_THROW_REF)
+        else if (is_covered_access(&in)) {
+            body->accesses++;
+            body->writes += may_write(in.info);
+        } else if (w2n_opcode_is_call(in.op, false) || in.op == W2N_OP_THROW ||
+                   in.op == W2N_OP_THROW_REF)
             body->calls = true;
     }
     /* The scan may have grown the br_table scratch buffer: keep the new one. */
     ir->scratch = scan.scratch;
     ir->scratch_cap = scan.scratch_cap;
     body->instrs = (uint32_t)count;
-    return wanted && accesses;
+    return wanted && body->accesses > 0;
 }
 
 /* With --fuel the placeholder takes the fuel left before the loop, so that
@@ -270,9 +285,10 @@ static void rewind_to_loop(w2n_lower_func *f, w2n_instr_reader *ir, w2n_reader b
  * Three versions: the first fast one runs when the range check also proves
  * its groups of accesses apart (loop_alias.c), the second when only the
  * range check holds (a cell inside a row the loop writes, say), the slow
- * one otherwise.  loop_bounds.c drops the first when there is nothing to
- * prove apart, and the second when the first is kept but cannot fail
- * for any other reason.
+ * one otherwise.  The first is lowered only when it can be kept
+ * (apart_version_possible); loop_bounds.c drops it when there is nothing
+ * to prove apart after all, and the second when the first is kept but
+ * cannot fail for any other reason.
  */
 w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, const w2n_instr *loop,
                                     const w2n_loop_body *held) {
@@ -290,19 +306,23 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     LLVMValueRef *results = w2n_xcalloc(3 * per, sizeof *results);
     version_exit exits[3] = {
         {.results = results}, {.results = results + per}, {.results = results + 2 * per}};
+    /* Version 0 proves groups apart, 1 is the plain fast one, 2 the slow. */
+    size_t k0 = apart_version_possible(held) ? 0 : 1;
 
     /* The plain fast version's blocks first: where they were before the
      * version that proves groups apart came in (code placement matters). */
-    LLVMBasicBlockRef entries[3];
+    LLVMBasicBlockRef entries[3] = {NULL, NULL, NULL};
     static const char *const names[3] = {"fast_apart_entry", "fast_entry", "slow_entry"};
-    static const int order[3] = {1, 2, 0};
+    static const size_t order[3] = {1, 2, 0};
     for (int i = 0; i < 3; i++)
-        entries[order[i]] = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, names[order[i]]);
+        if (order[i] >= k0)
+            entries[order[i]] = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, names[order[i]]);
+    /* lm->vloops[first + k - k0] is fast version k. */
     size_t first = lm->nvloops;
-    new_versioned_loop(lm);
-    new_versioned_loop(lm); /* may move the first: use indices */
-    for (size_t k = 0; k < 2; k++) {
-        w2n_versioned_loop *v = &lm->vloops[first + k];
+    for (size_t k = k0; k < 2; k++)
+        new_versioned_loop(lm); /* may move the others: use indices */
+    for (size_t k = k0; k < 2; k++) {
+        w2n_versioned_loop *v = &lm->vloops[first + k - k0];
         /* The sizes that loop_bounds.c may use (LLVM drops the unused loads). */
         for (uint32_t i = 0; i < lm->m->nmemories && i < W2N_VERSIONED_MEMORIES; i++)
             v->mem_size[i] = w2n_lower_mem_size(f, i);
@@ -320,19 +340,19 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
     }
 
     w2n_status s =
-        lower_fast_version(f, ir, &loop_copy, first + 1, entries[1], &exits[1], nresults);
+        lower_fast_version(f, ir, &loop_copy, first + 1 - k0, entries[1], &exits[1], nresults);
     if (s == W2N_OK) {
         rewind_to_loop(f, ir, body, saved, sp);
         s = lower_version(f, ir, &loop_copy, entries[2], &exits[2], nresults);
     }
-    if (s == W2N_OK) {
+    if (s == W2N_OK && k0 == 0) {
         rewind_to_loop(f, ir, body, saved, sp);
         s = lower_fast_version(f, ir, &loop_copy, first, entries[0], &exits[0], nresults);
     }
     if (s == W2N_OK) {
         /* Every version leaves the loop's results where it took its parameters. */
         W2N_ASSERT(sp >= nparams && (exits[2].dead || f->sp == sp - nparams + nresults));
-        join_versions(f, exits, 3, sp - nparams, nresults);
+        join_versions(f, exits + k0, 3 - k0, sp - nparams, nresults);
     }
     free(saved);
     free(results);

@@ -55,9 +55,11 @@ typedef struct w2n_fast_access {
 
 /* What a loop's body holds, from the scan that decides to version it. */
 typedef struct w2n_loop_body {
-    uint32_t instrs; /* Wasm instructions, its end included */
-    bool calls;      /* a call or call_indirect (explicit mode only) */
-    bool branches;   /* an if, or a branch other than the loop's own back edge */
+    uint32_t instrs;   /* Wasm instructions, its end included */
+    uint32_t accesses; /* of them, accesses the range check may cover */
+    uint32_t writes;   /* of those, stores and atomics: any that may write */
+    bool calls;        /* a call or call_indirect (explicit mode only) */
+    bool branches;     /* an if, or a branch other than the loop's own back edge */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
@@ -110,6 +112,10 @@ typedef struct w2n_lower_module {
     LLVMValueRef personality; /* declaration of W2N_SYM_EH_PERSONALITY, on first use */
     w2n_versioned_loop *vloops;
     size_t nvloops, vloops_cap;
+    /* The Wasm functions whose bodies w2n_lower_module_body lowers: all
+     * defined ones, or one partition's range (compiler/emit/partition.c);
+     * the others stay declarations. */
+    uint32_t bodies_first, bodies_end;
     struct w2n_lower_debug *debug; /* -g only (lower_debug.c), else NULL */
 } w2n_lower_module;
 
@@ -231,7 +237,7 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
 void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
-/* Lower every body, then the trampolines, adapters and symbol arrays. */
+/* Lower every body (of [bodies_first, bodies_end)), then the trampolines, adapters and symbol arrays. */
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
 void w2n_lower_module_free(w2n_lower_module *lm);
 /* Trampolines, import adapters and the symbol arrays of abi.h (lower_entry.c). */

@@ -120,6 +120,8 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
     declare_functions(lm);
+    lm->bodies_first = m->nimported_funcs;
+    lm->bodies_end = m->nfuncs;
     lm->host_thunks = w2n_xcalloc(m->ntypes, sizeof *lm->host_thunks);
 }
 
@@ -133,8 +135,7 @@ void w2n_lower_module_free(w2n_lower_module *lm) {
 }
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {
-    const w2n_module *m = lm->m;
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+    for (uint32_t i = lm->bodies_first; i < lm->bodies_end; i++) {
         w2n_status s = w2n_lower_function(lm, i, err);
         if (s != W2N_OK)
             return s;

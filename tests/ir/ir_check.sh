@@ -16,16 +16,31 @@ case $wat2wasm in
 *) "$wat2wasm" --enable-all "$file" -o "$tmp/m.wasm" ;;
 esac
 runs=$(sed -n 's/^;; RUN: //p' "$file")
-[ -n "$runs" ] || { echo "FAIL: $file has no ';; RUN:' line" >&2; exit 1; }
-echo "$runs" | while IFS= read -r run; do
-    options=${run%%=>*} prefixes=${run#*=>}
-    # shellcheck disable=SC2086 # OPTIONS and PREFIXES are words
-    W2N_DUMP_IR=1 "$w2n" compile $options "$tmp/m.wasm" -o "$tmp/m.o" 2> "$tmp/m.ll"
-    for prefix in $prefixes; do
-        if ! "$filecheck" --check-prefix="$prefix" "$file" < "$tmp/m.ll"; then
-            echo "FAIL: $file: w2n compile $options, FileCheck --check-prefix=$prefix" >&2
-            exit 1
+versioned=$(sed -n 's/^;; RUN-VERSIONED: //p' "$file")
+[ -n "$runs$versioned" ] || { echo "FAIL: $file has no ';; RUN:' line" >&2; exit 1; }
+# check WHICH RUNS: one compile per line of RUNS and one FileCheck per
+# prefix, of the final IR (WHICH = final) or of the IR as loop versioning
+# leaves it, before LLVM's passes (versioned, W2N_DUMP_VERSIONED_IR; the
+# lines ";; RUN-VERSIONED: OPTIONS => PREFIX..."): what was lowered.
+check() {
+    [ -n "$2" ] || return 0
+    echo "$2" | while IFS= read -r run; do
+        options=${run%%=>*} prefixes=${run#*=>}
+        if [ "$1" = final ]; then
+            # shellcheck disable=SC2086 # OPTIONS are words
+            W2N_DUMP_IR=1 "$w2n" compile $options "$tmp/m.wasm" -o "$tmp/m.o" 2> "$tmp/m.ll"
+        else
+            # shellcheck disable=SC2086
+            W2N_DUMP_VERSIONED_IR="$tmp/m.ll" "$w2n" compile $options "$tmp/m.wasm" -o "$tmp/m.o"
         fi
+        for prefix in $prefixes; do
+            if ! "$filecheck" --check-prefix="$prefix" "$file" < "$tmp/m.ll"; then
+                echo "FAIL: $file: w2n compile $options ($1 IR), FileCheck --check-prefix=$prefix" >&2
+                exit 1
+            fi
+        done
     done
-done
+}
+check versioned "$versioned"
+check final "$runs"
 echo "ir_check $(basename "$file"): ok"
