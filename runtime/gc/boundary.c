@@ -6,8 +6,10 @@
  * A value a host passes is checked against the expected type by what it
  * really is (i31, struct, array, host box), so compiled code never sees an
  * object of another kind than validation promised.  A concrete type
- * (`(ref $t)`) is refused for now: the runtime's descriptors and the
- * compiler's canonical type ids are joined when GC code is compiled.
+ * (`(ref $t)`, named by its canonical id as interned function and global
+ * types are) takes an object whose descriptor is $t's or a subtype's: a
+ * descriptor lists its whole chain of supertypes, each with its canonical
+ * id (module_types.c); the host's own types (id 0) match none.
  */
 #include "gc.h"
 #include "internal.h"
@@ -25,7 +27,14 @@ bool w2n_gc_is_gc_type(w2n_valtype t) {
     case W2N_STRUCTREF:
     case W2N_ARRAYREF:
     case W2N_NULLREF: return true;
-    default: return w2n_heaptype_is_concrete(ht) && w2n_heaptype_top(ht) == W2N_ANYREF;
+    default: {
+        /* A concrete type is named by its canonical id (interned
+         * signatures and global types): a struct or an array type. */
+        if (!w2n_heaptype_is_concrete(ht))
+            return false;
+        const w2n_canon_type *c = w2n_type_lookup(w2n_valtype_type_index(t));
+        return c && c->kind != W2N_META_TYPE_FUNC;
+    }
     }
 }
 
@@ -40,6 +49,21 @@ static w2n_heaptype dynamic_type(uintptr_t word) {
     }
 }
 
+/* Is the object at `word` of canonical type `id` or of one of its
+ * subtypes?  A walk of its chain, as deep as its type: only the host
+ * boundary asks, never compiled code. */
+static bool has_type_id(uintptr_t word, uint32_t id) {
+    if (!id || (word & W2N_GC_I31_TAG))
+        return false;
+    const w2n_gc_rtt *rtt = *(const w2n_gc_rtt *const *)word;
+    if (rtt->kind != W2N_GC_KIND_STRUCT && rtt->kind != W2N_GC_KIND_ARRAY)
+        return false;
+    for (uint32_t d = 0; d <= rtt->depth; d++)
+        if (rtt->supers[d]->type_id == id)
+            return true;
+    return false;
+}
+
 bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want) {
     if (!w2n_gc_is_gc_type(v->type) || !w2n_gc_is_gc_type(want))
         return false;
@@ -47,11 +71,24 @@ bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want) {
     if (!word)
         return w2n_valtype_is_nullable(want);
     w2n_heaptype ht = w2n_valtype_heap_type(want);
-    return !w2n_heaptype_is_concrete(ht) && w2n_heaptype_sub(dynamic_type(word), ht);
+    if (w2n_heaptype_is_concrete(ht))
+        return has_type_id(word, w2n_valtype_type_index(want));
+    return w2n_heaptype_sub(dynamic_type(word), ht);
 }
 
 void *w2n_gc_raw_of(const w2n_gc_ref *ref) { return (void *)w2n_gc_handle_word(ref); }
 
 w2n_gc_ref *w2n_gc_ref_from_raw(w2n_store *store, void *raw) {
     return raw && store->gc ? w2n_gc_handle_new(store->gc, (uintptr_t)raw) : NULL;
+}
+
+const w2n_gc_rtt *w2n_gc_type_of_id(w2n_store *store, uint32_t type_id, w2n_error *err) {
+    w2n_gc_heap *heap;
+    if (!store) {
+        w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null store");
+        return NULL;
+    }
+    if (w2n_gc_heap_get(store, &heap, err) != W2N_OK)
+        return NULL;
+    return w2n_gc_rtt_of_id(heap, type_id, err);
 }
