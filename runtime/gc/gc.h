@@ -94,6 +94,9 @@ static inline bool w2n_gc_in_heap(const w2n_gc_heap *heap, uintptr_t word) {
  * element segments, exception payloads (roots.c). */
 void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_fn visit, void *ctx);
 
+/* Can frames of compiled code hold roots: does an instance of the store
+ * run an object with stack maps (GC code)? (roots.c) */
+bool w2n_gc_frames_hold_roots(const w2n_store *store);
 /* The same for the frames of compiled code of the store's objects (roots.c). */
 void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx);
 /* Offer the roots of every frame on this thread's stack that is stopped
@@ -106,6 +109,21 @@ typedef const struct w2n_safepoint *(*w2n_gc_safepoint_fn)(void *data, uintptr_t
                                                            const struct w2n_stackmap **out_map);
 bool w2n_gc_visit_stack(w2n_gc_safepoint_fn find, void *data, w2n_gc_root_fn visit, void *ctx,
                         size_t *out_safepoints);
+/* Can the unwinder walk from here past the store's outermost entry into
+ * Wasm (trap.c), so that a collection sees every frame of its compiled
+ * code?  True when no call into the store is active, or none of its code
+ * has stack maps.  False when a frame
+ * without unwind tables (a host function built without them between two
+ * Wasm calls) ends the walk before it: a collection now would miss the
+ * roots beyond it (stack_walk.c). */
+bool w2n_gc_stack_walkable(const w2n_store *store);
+/* May `bytes` be allocated now: they fit the window, or the collection
+ * they need can see every frame (w2n_gc_stack_walkable)? */
+#define W2N_GC_UNWALKABLE "GC roots hidden by a frame without unwind tables"
+bool w2n_gc_may_allocate(const w2n_store *store, const w2n_gc_heap *heap, uint64_t bytes);
+/* The host API's error when it may not: W2N_ERR_UNSUPPORTED, "GC roots
+ * hidden by a frame without unwind tables". */
+w2n_status w2n_gc_unwalkable_error(w2n_error *err);
 
 /* A new host handle holding `word` (non-zero); NULL on NOMEM (handles.c). */
 w2n_gc_ref *w2n_gc_handle_new(w2n_gc_heap *heap, uintptr_t word);
