@@ -11,6 +11,8 @@
  * descriptor lists its whole chain of supertypes, each with its canonical
  * id (module_types.c); the host's own types (id 0) match none.
  */
+#include <stdio.h>
+
 #include "gc.h"
 #include "internal.h"
 
@@ -64,16 +66,36 @@ static bool has_type_id(uintptr_t word, uint32_t id) {
     return false;
 }
 
-bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want) {
-    if (!w2n_gc_is_gc_type(v->type) || !w2n_gc_is_gc_type(want))
-        return false;
-    uintptr_t word = w2n_gc_handle_word(v->of.ref);
+/* Does the raw word fit GC type `want`? */
+static bool word_fits(uintptr_t word, w2n_valtype want) {
     if (!word)
         return w2n_valtype_is_nullable(want);
     w2n_heaptype ht = w2n_valtype_heap_type(want);
     if (w2n_heaptype_is_concrete(ht))
         return has_type_id(word, w2n_valtype_type_index(want));
     return w2n_heaptype_sub(dynamic_type(word), ht);
+}
+
+bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want) {
+    if (!w2n_gc_is_gc_type(v->type) || !w2n_gc_is_gc_type(want))
+        return false;
+    return word_fits(w2n_gc_handle_word(v->of.ref), want);
+}
+
+bool w2n_gc_host_results_fit(uint32_t type_id, const w2n_raw *slots, char *why, size_t size) {
+    const w2n_functype *type = w2n_functype_lookup(type_id);
+    for (uint32_t i = 0; type && i < type->nresults; i++) {
+        w2n_valtype want = type->results[i];
+        uintptr_t word = (uintptr_t)slots[i].ref;
+        if (!w2n_gc_is_gc_type(want) || word_fits(word, want))
+            continue;
+        snprintf(why, size, "host function result %u is a %s%s, the import returns %s", (unsigned)i,
+                 word ? "" : "null ",
+                 w2n_valtype_name(w2n_valtype_ref(word ? dynamic_type(word) : W2N_NULLREF, true)),
+                 w2n_valtype_name(want));
+        return false;
+    }
+    return true;
 }
 
 void *w2n_gc_raw_of(const w2n_gc_ref *ref) { return (void *)w2n_gc_handle_word(ref); }

@@ -136,6 +136,11 @@ static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {
  * handle, by what it names) be passed where `want` is expected? */
 bool w2n_gc_is_gc_type(w2n_valtype t);
 bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want);
+/* Do the GC-typed results a host function of signature `type_id` left in
+ * `slots` (raw words) fit their types?  When not, false with `why` naming
+ * the first that does not: compiled code must never get an object of
+ * another type than its signature promises (boundary.c). */
+bool w2n_gc_host_results_fit(uint32_t type_id, const w2n_raw *slots, char *why, size_t size);
 
 /* Struct and array types of the heap (types.c): type_id is their
  * canonical id (a module's type), or 0 (the host's). */

@@ -173,3 +173,47 @@ Test(gc_boundary, globals_of_concrete_types_hold_handles) {
     cr_assert_null(read.of.ref);
     unload(&l);
 }
+
+/* A host function's GC results are checked on the way into compiled code
+ * too: a word of another type traps W2N_TRAP_HOST, naming the result. */
+static const char *host_result_wat =
+    "(module\n"
+    "  (type $pt (sub (struct (field i32) (field i32))))\n"
+    "  (import \"host\" \"make\" (func $make (result (ref $pt))))\n"
+    "  (func (export \"call_make\") (result i32)\n"
+    "    (struct.get $pt 1 (call $make))))\n";
+
+static void host_make(void *data, w2n_instance *caller, w2n_raw *slots) {
+    (void)caller;
+    slots[0].ref = data ? w2n_gc_raw_of(*(w2n_gc_ref **)data) : NULL;
+}
+
+Test(gc_boundary, host_results_are_checked) {
+    loaded types = load_gc_imports(concrete_wat, 0, NULL, 0, NULL);
+    w2n_valtype pt = w2n_func_type(types.store, export_func(&types, "sum")).params[0];
+    w2n_gc_ref *given = NULL;
+    w2n_functype make_type = {0, 1, NULL, &pt};
+    w2n_extern import = {.kind = W2N_EXTERN_FUNC};
+    import.of.func = w2n_host_func_new(types.store, &make_type, host_make, &given);
+    cr_assert_not_null(import.of.func);
+    loaded l = load_gc_imports(host_result_wat, 0, &import, 1, types.store);
+    w2n_value xy[2] = {w2n_i32(5), w2n_i32(37)};
+    given = call_ref(&types, "make", xy, 2);
+    cr_assert_eq(call_i32(&l, "call_make", NULL, 0), 37);
+
+    w2n_gc_ref *wrong[] = {call_ref(&types, "other", NULL, 0), call_ref(&types, "bytes", NULL, 0),
+                           w2n_gc_i31_new(types.store, 3)};
+    for (size_t i = 0; i < sizeof wrong / sizeof *wrong; i++) {
+        given = wrong[i];
+        w2n_value out;
+        w2n_error err;
+        w2n_trap trap;
+        w2n_status s =
+            w2n_func_call(l.store, export_func(&l, "call_make"), NULL, 0, &out, 1, &trap, &err);
+        cr_assert_eq(s, W2N_ERR_TRAP, "wrong result %zu accepted", i);
+        cr_assert_eq(trap.code, W2N_TRAP_HOST);
+        cr_assert(strstr(trap.message, "host function result 0 is a"), "'%s'", trap.message);
+    }
+    w2n_object_free(l.obj);
+    unload(&types);
+}
