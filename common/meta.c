@@ -426,26 +426,41 @@ static void get_const_unchecked(rbuf *r, w2n_const_expr *c) {
     c->bits[1] = get_u64(r);
 }
 
-static bool is_pool_op(const w2n_const_expr *op) {
-    uint8_t kind = op->kind;
-    return kind == W2N_CONST_I32 || kind == W2N_CONST_I64 || kind == W2N_CONST_GLOBAL_GET ||
-           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL) ||
-           (kind == W2N_CONST_GC && op->index == W2N_META_CONST_REF_I31);
+bool w2n_meta_const_gc_op(uint32_t opcode) {
+    switch (opcode) {
+    case W2N_META_CONST_STRUCT_NEW:
+    case W2N_META_CONST_STRUCT_NEW_DEFAULT:
+    case W2N_META_CONST_ARRAY_NEW:
+    case W2N_META_CONST_ARRAY_NEW_DEFAULT:
+    case W2N_META_CONST_ARRAY_NEW_FIXED:
+    case W2N_META_CONST_ANY_CONVERT_EXTERN:
+    case W2N_META_CONST_EXTERN_CONVERT_ANY:
+    case W2N_META_CONST_REF_I31: return true;
+    default: return false;
+    }
 }
 
+/* Any instruction of a constant expression but a reference to a run. */
+static bool is_pool_op(const w2n_const_expr *op) {
+    uint8_t kind = op->kind;
+    return (kind >= W2N_CONST_I32 && kind <= W2N_CONST_GLOBAL_GET) ||
+           (kind >= W2N_CONST_I32_ADD && kind <= W2N_CONST_I64_MUL) ||
+           (kind == W2N_CONST_GC && w2n_meta_const_gc_op(op->index));
+}
+
+static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s);
+
 /* A run of the pool: in range, short enough for the evaluator's stack, and
- * reading only globals seen so far.  Its typing is meta_check.c's. */
+ * each instruction's indices in range (globals: only those seen so far).
+ * Its typing is meta_check.c's. */
 static void check_extended(rbuf *r, const w2n_const_expr *c, const spaces *s) {
     uint64_t first = c->index, n = c->bits[0];
     if (n < 2 || n > W2N_LIMIT_CONST_EXPR_OPS || first + n > s->m->nconst_ops) {
         bad(r, "extended constant expression out of range");
         return;
     }
-    for (uint64_t i = first; i < first + n; i++) {
-        const w2n_const_expr *op = &s->m->const_ops[i];
-        if (op->kind == W2N_CONST_GLOBAL_GET && op->index >= s->globals)
-            bad(r, "global.get index out of range");
-    }
+    for (uint64_t i = first; i < first + n; i++)
+        check_const(r, &s->m->const_ops[i], s);
 }
 
 static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
@@ -456,7 +471,13 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
     case W2N_CONST_I64:
     case W2N_CONST_F32:
     case W2N_CONST_F64:
-    case W2N_CONST_V128: break;
+    case W2N_CONST_V128:
+    case W2N_CONST_I32_ADD:
+    case W2N_CONST_I32_SUB:
+    case W2N_CONST_I32_MUL:
+    case W2N_CONST_I64_ADD:
+    case W2N_CONST_I64_SUB:
+    case W2N_CONST_I64_MUL: break; /* arithmetic only in runs: is_pool_op */
     case W2N_CONST_REF_NULL:
         if (!is_reftype(c->index, r->ntypes) || !w2n_valtype_is_nullable(c->index))
             bad(r, "ref.null of a non-reference type");
@@ -469,6 +490,14 @@ static void check_const(rbuf *r, const w2n_const_expr *c, const spaces *s) {
         if (c->index >= s->globals)
             bad(r, "global.get index out of range");
         break;
+    case W2N_CONST_GC: {
+        /* ref.i31 and the conversions have no type immediate. */
+        bool typed = c->index <= W2N_META_CONST_ARRAY_NEW_FIXED;
+        if (!w2n_meta_const_gc_op(c->index) || (typed && c->bits[0] >= r->ntypes) ||
+            c->bits[1] > W2N_LIMIT_CONST_EXPR_OPS)
+            bad(r, "unknown GC constant instruction, or its type out of range");
+        break;
+    }
     case W2N_CONST_EXTENDED: check_extended(r, c, s); break;
     default: bad(r, "unknown constant expression");
     }

@@ -157,10 +157,21 @@ typedef struct w2n_meta {
     w2n_meta_typedef *typedefs;
 } w2n_meta;
 
-/* The GC instructions the pool of constant instructions may hold (kind
- * W2N_CONST_GC, index the instruction's opcode: prefix << 16 | code), since
- * ABI 6.2: ref.i31 (pops an i32, pushes an i31ref). */
+/* The GC instructions a constant expression may hold (kind W2N_CONST_GC,
+ * index the instruction's opcode: prefix << 16 | code; bits[0] its type
+ * index, bits[1] array.new_fixed's count).  Since ABI 6.2 ref.i31 (pops an
+ * i32, pushes an i31ref) in the pool; since 6.3 the others, in the pool or
+ * alone.  meta_check.c types them (operands as their instructions'). */
+#define W2N_META_CONST_STRUCT_NEW 0xFB0000u
+#define W2N_META_CONST_STRUCT_NEW_DEFAULT 0xFB0001u
+#define W2N_META_CONST_ARRAY_NEW 0xFB0006u
+#define W2N_META_CONST_ARRAY_NEW_DEFAULT 0xFB0007u
+#define W2N_META_CONST_ARRAY_NEW_FIXED 0xFB0008u
+#define W2N_META_CONST_ANY_CONVERT_EXTERN 0xFB001Au
+#define W2N_META_CONST_EXTERN_CONVERT_ANY 0xFB001Bu
 #define W2N_META_CONST_REF_I31 0xFB001Cu
+/* Is `opcode` one of them? */
+bool w2n_meta_const_gc_op(uint32_t opcode);
 
 /* w2n_meta_decode refuses another ABI major, or a minor above W2N_ABI_MINOR,
  * with W2N_ERR_BAD_OBJECT and a message naming both versions and what to do. */

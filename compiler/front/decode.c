@@ -324,7 +324,7 @@ static bool read_init_expr(decoder *d, w2n_reader *r, w2n_init_expr *out) {
             break;
         count++;
         if (!not_const && const_instr(&in, &op)) {
-            if (op.kind >= W2N_CONST_I32_ADD) {
+            if (op.kind >= W2N_CONST_I32_ADD && op.kind <= W2N_CONST_I64_MUL) {
                 /* Valid in a constant expression since extended-const. */
                 if (!need(&ir.r, in.offset, W2N_FEATURE_EXTENDED_CONST,
                           "an extended constant expression"))

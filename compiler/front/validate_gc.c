@@ -102,7 +102,7 @@ static bool struct_op(validator *v, const w2n_instr *in) {
         if (!(f = struct_field(v, x, in->imm.pair.b)))
             return false;
         if (!f->is_mutable)
-            return INVALID(v, "field is immutable");
+            return INVALID(v, "immutable field");
         return w2n_validate_pop_expect(v, unpacked(f->storage)) &&
                w2n_validate_pop_expect(v, ref_to(x, true));
     }

@@ -396,8 +396,6 @@ LLVMValueRef w2n_lower_gc_alloc(w2n_lower_func *f, uint32_t type, LLVMValueRef l
  * subtype check (helpers->type_sub). */
 LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
                                          LLVMValueRef expected);
-/* Refuse GC instructions in constant expressions, not lowered yet. */
-w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err);
 
 /* ---- legacy exceptions (lower_exception_legacy.c) ---------------------------- */
 /* catch, catch_all, rethrow (try and delegate are lower_control.c's block

@@ -20,7 +20,17 @@
 #include "lower.h"
 #include "meta.h"
 
-_Static_assert(W2N_OP_REF_I31 == W2N_META_CONST_REF_I31, "ref.i31's opcode in the metadata");
+/* The metadata names the GC instructions of constant expressions by their
+ * opcodes (the runtime evaluates them). */
+_Static_assert(W2N_OP_REF_I31 == W2N_META_CONST_REF_I31 &&
+                   W2N_OP_STRUCT_NEW == W2N_META_CONST_STRUCT_NEW &&
+                   W2N_OP_STRUCT_NEW_DEFAULT == W2N_META_CONST_STRUCT_NEW_DEFAULT &&
+                   W2N_OP_ARRAY_NEW == W2N_META_CONST_ARRAY_NEW &&
+                   W2N_OP_ARRAY_NEW_DEFAULT == W2N_META_CONST_ARRAY_NEW_DEFAULT &&
+                   W2N_OP_ARRAY_NEW_FIXED == W2N_META_CONST_ARRAY_NEW_FIXED &&
+                   W2N_OP_ANY_CONVERT_EXTERN == W2N_META_CONST_ANY_CONVERT_EXTERN &&
+                   W2N_OP_EXTERN_CONVERT_ANY == W2N_META_CONST_EXTERN_CONVERT_ANY,
+               "GC opcodes in the metadata");
 
 /* Is heap type `ht` of the any or extern hierarchy in module m? */
 static bool is_gc_heap_type(const w2n_module *m, w2n_heaptype ht) {
@@ -98,6 +108,8 @@ void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRe
     case W2N_HELPER_GC_ALLOC:
     case W2N_HELPER_GC_INTERNALIZE:
     case W2N_HELPER_GC_EXTERNALIZE:
+    case W2N_HELPER_GC_ARRAY_NEW_DATA:
+    case W2N_HELPER_GC_ARRAY_NEW_ELEM:
     case W2N_HELPER_CALL_HOST:
     case W2N_HELPER_CALL_FUNC: return;
     default: break;
@@ -136,38 +148,6 @@ LLVMValueRef w2n_lower_func_type_matches(w2n_lower_func *f, LLVMValueRef actual,
     LLVMBasicBlockRef blocks[2] = {from, slow_end};
     LLVMAddIncoming(phi, vals, blocks, 2);
     return phi;
-}
-
-/* ---- constant expressions -------------------------------------------------- */
-
-static bool gc_const(const w2n_const_expr *c) { return c->kind == W2N_CONST_GC; }
-
-/* In the pool (a run of several instructions): ref.i31 is evaluated by the
- * runtime (ABI 6.2), the other GC instructions not yet. */
-static bool gc_pool_op_unsupported(const w2n_const_expr *c) {
-    return gc_const(c) && c->index != W2N_OP_REF_I31;
-}
-
-w2n_status w2n_lower_gc_check_consts(const w2n_module *m, w2n_error *err) {
-    size_t offset = W2N_NO_OFFSET;
-    for (uint32_t i = 0; i < m->nconst_ops && offset == W2N_NO_OFFSET; i++)
-        if (gc_pool_op_unsupported(&m->const_ops[i]))
-            offset = 0;
-    for (uint32_t i = 0; i < m->nglobals - m->nimported_globals && offset == W2N_NO_OFFSET; i++)
-        if (gc_const(&m->globals[i].init.value))
-            offset = m->globals[i].init.offset;
-    for (uint32_t i = 0; i < m->nelems && offset == W2N_NO_OFFSET; i++)
-        for (uint32_t k = 0; k < m->elems[i].count && offset == W2N_NO_OFFSET; k++)
-            if (gc_const(&m->elems[i].items[k].value))
-                offset = m->elems[i].items[k].offset;
-    for (uint32_t i = 0; i < m->ntables - m->nimported_tables && offset == W2N_NO_OFFSET; i++)
-        if (m->table_inits[i].present && gc_const(&m->table_inits[i].expr.value))
-            offset = m->table_inits[i].expr.offset;
-    if (offset == W2N_NO_OFFSET)
-        return W2N_OK;
-    return w2n_error_set(err, W2N_ERR_UNSUPPORTED, offset,
-                         "a GC instruction in a constant expression: w2n does not support it yet "
-                         "(issue 17)");
 }
 
 /* ---- instructions ---------------------------------------------------------- */

@@ -7,8 +7,9 @@
  * the index against the length, in 64 bits where an offset and a count
  * are added, and trap as the spec says.  Filling and initialising are
  * loops in the code; copying is a memmove (overlap allowed, no barrier).
- * array.new_data, new_elem, init_data and init_elem need the segments'
- * contents and are not lowered yet (compile refuses them).
+ * array.new_data, new_elem, init_data and init_elem read the instance's
+ * segments, which only the runtime sees: helpers (gc/array_segments.c)
+ * check the bounds and copy; the code checks null first.
  */
 #include <stdlib.h>
 
@@ -108,6 +109,29 @@ static void array_copy(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_intrinsic(f, "llvm.memmove", tys, 3, args, 4);
 }
 
+/* array.new_data / array.new_elem $t $seg (offset n): the helper checks
+ * the segment, then allocates, so its call is a statepoint. */
+static void array_new_segment(w2n_lower_func *f, const w2n_instr *in, unsigned helper) {
+    LLVMValueRef v[2]; /* offset, n */
+    w2n_lower_pop_n(f, v, 2);
+    LLVMValueRef args[4] = {w2n_lower_u32(f, in->imm.pair.a), w2n_lower_u32(f, in->imm.pair.b),
+                            v[0], v[1]};
+    w2n_lower_push(f, w2n_lower_call_helper(f, helper, f->lm->t_gcref, args, 4));
+}
+
+/* array.init_data / array.init_elem $t $seg (array dst src n). */
+static void array_init_segment(w2n_lower_func *f, const w2n_instr *in, unsigned helper) {
+    LLVMValueRef v[4]; /* array, dst, src, n */
+    w2n_lower_pop_n(f, v, 4);
+    LLVMValueRef args[6] = {w2n_lower_u32(f, in->imm.pair.a),
+                            w2n_lower_u32(f, in->imm.pair.b),
+                            checked_array(f, v[0]),
+                            v[1],
+                            v[2],
+                            v[3]};
+    w2n_lower_call_helper(f, helper, f->lm->t_void, args, 6);
+}
+
 bool w2n_lower_gc_array(w2n_lower_func *f, const w2n_instr *in) {
     LLVMBuilderRef b = f->b;
     switch (in->op) {
@@ -168,6 +192,14 @@ bool w2n_lower_gc_array(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     }
     case W2N_OP_ARRAY_COPY: array_copy(f, in); return true;
+    case W2N_OP_ARRAY_NEW_DATA: array_new_segment(f, in, W2N_HELPER_GC_ARRAY_NEW_DATA); return true;
+    case W2N_OP_ARRAY_NEW_ELEM: array_new_segment(f, in, W2N_HELPER_GC_ARRAY_NEW_ELEM); return true;
+    case W2N_OP_ARRAY_INIT_DATA:
+        array_init_segment(f, in, W2N_HELPER_GC_ARRAY_INIT_DATA);
+        return true;
+    case W2N_OP_ARRAY_INIT_ELEM:
+        array_init_segment(f, in, W2N_HELPER_GC_ARRAY_INIT_ELEM);
+        return true;
     default: (void)b; return false;
     }
 }

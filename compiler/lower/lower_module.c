@@ -134,9 +134,6 @@ void w2n_lower_module_free(w2n_lower_module *lm) {
 
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err) {
     const w2n_module *m = lm->m;
-    w2n_status gc = w2n_lower_gc_check_consts(m, err);
-    if (gc != W2N_OK)
-        return gc;
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
         w2n_status s = w2n_lower_function(lm, i, err);
         if (s != W2N_OK)

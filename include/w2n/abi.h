@@ -45,8 +45,11 @@ extern "C" {
  * applied and the rest listed in section .w2n.loadrel (docs/abi.md, "The
  * object"); no layout here changed, and 6.0 objects still load (copied).
  * 6.2: the metadata ends with the module's GC types (recursion groups,
- * supertypes, finality, fields), the helper type_sub and the GC traps. */
-#define W2N_ABI_MINOR 2
+ * supertypes, finality, fields), the helper type_sub and the GC traps.
+ * 6.3: the helpers gc_array_new_data/new_elem/init_data/init_elem, and GC
+ * instructions (struct.new*, array.new*, the conversions) and numeric and
+ * reference constants in the pool of constant instructions. */
+#define W2N_ABI_MINOR 3
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their
@@ -306,6 +309,20 @@ typedef struct w2n_helpers {
      * of it (1) or not (0)?  call_indirect and casts to a function type
      * that is not final, when the ids differ. */
     uint32_t (*type_sub)(w2n_vmctx *vmctx, uint32_t sub, uint32_t super);
+    /* Since ABI 6.3: arrays from and into segments (`type` an array type
+     * index of the module, `seg` its data or element segment).  new_data
+     * and new_elem check the segment's bounds, then allocate (they may
+     * collect); init_data and init_elem fill a non-null array (compiled
+     * code checks null) and never collect.  Each traps as the spec says,
+     * having changed nothing. */
+    void *(*gc_array_new_data)(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, uint32_t offset,
+                               uint32_t n);
+    void *(*gc_array_new_elem)(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, uint32_t offset,
+                               uint32_t n);
+    void (*gc_array_init_data)(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, void *array,
+                               uint32_t dst, uint32_t src, uint32_t n);
+    void (*gc_array_init_elem)(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, void *array,
+                               uint32_t dst, uint32_t src, uint32_t n);
 } w2n_helpers;
 
 /* The instance context, first argument of every compiled function.  The
@@ -396,6 +413,10 @@ enum w2n_helper_index {
     W2N_HELPER_GC_INTERNALIZE,
     W2N_HELPER_GC_EXTERNALIZE,
     W2N_HELPER_TYPE_SUB,
+    W2N_HELPER_GC_ARRAY_NEW_DATA,
+    W2N_HELPER_GC_ARRAY_NEW_ELEM,
+    W2N_HELPER_GC_ARRAY_INIT_DATA,
+    W2N_HELPER_GC_ARRAY_INIT_ELEM,
     W2N_HELPER_COUNT
 };
 

@@ -148,9 +148,9 @@ typedef enum w2n_const_kind {
     W2N_CONST_I64_ADD,
     W2N_CONST_I64_SUB,
     W2N_CONST_I64_MUL,
-    /* A GC instruction (struct.new, array.new*, ref.i31, any/extern
-     * conversions), which w2n validates but does not compile yet: index
-     * holds its opcode (w2n_opcode), bits[0] and bits[1] its immediates. */
+    /* A GC instruction (struct.new*, array.new*, ref.i31, any/extern
+     * conversions), evaluated by the runtime at instantiation: index holds
+     * its opcode (w2n_opcode), bits[0] and bits[1] its immediates. */
     W2N_CONST_GC
 } w2n_const_kind;
 

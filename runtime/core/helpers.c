@@ -210,4 +210,8 @@ const w2n_helpers w2n_runtime_helpers = {
     .gc_internalize = w2n_helper_gc_internalize,
     .gc_externalize = w2n_helper_gc_externalize,
     .type_sub = h_type_sub,
+    .gc_array_new_data = w2n_helper_gc_array_new_data,
+    .gc_array_new_elem = w2n_helper_gc_array_new_elem,
+    .gc_array_init_data = w2n_helper_gc_array_init_data,
+    .gc_array_init_elem = w2n_helper_gc_array_init_elem,
 };

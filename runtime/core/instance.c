@@ -19,10 +19,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "const_eval.h"
 #include "exception.h"
 #include "gc.h"
 #include "internal.h"
-#include "w2n/limits.h"
 
 /* ---- import checks ------------------------------------------------------------- */
 
@@ -115,82 +115,15 @@ static w2n_status check_import(const w2n_object *obj, const w2n_meta_import *im,
 
 /* ---- construction ----------------------------------------------------------------- */
 
-/* An extended constant expression: a run of the pool, evaluated on a stack of
- * 64-bit words (i32 values zero-extended), arithmetic wrapping as Wasm's.
- * meta_check.c proved the stack works out and ends with one value. */
-static w2n_raw eval_extended(const w2n_instance *inst, const w2n_const_expr *c) {
-    const w2n_meta *m = inst->meta;
-    uint64_t stack[W2N_LIMIT_CONST_EXPR_OPS];
-    uint32_t depth = 0;
-    bool wide = false; /* the last value pushed is an i64 */
-    bool ref = false;  /* ... or a reference (ref.i31's) */
-    for (uint64_t i = c->index; i < c->index + c->bits[0]; i++) {
-        const w2n_const_expr *op = &m->const_ops[i];
-        uint64_t x = depth >= 2 ? stack[depth - 2] : 0, y = depth >= 1 ? stack[depth - 1] : 0;
-        switch (op->kind) {
-        case W2N_CONST_I32:
-            stack[depth++] = (uint32_t)op->bits[0];
-            wide = false;
-            continue;
-        case W2N_CONST_I64:
-            stack[depth++] = op->bits[0];
-            wide = true;
-            continue;
-        case W2N_CONST_GLOBAL_GET: {
-            const w2n_global *g = inst->globals[op->index];
-            wide = g->type.type == W2N_I64;
-            stack[depth++] = wide ? (uint64_t)g->storage.i64 : (uint32_t)g->storage.i32;
-            continue;
-        }
-        case W2N_CONST_GC: /* ref.i31: (u32)v << 1 | 1 (docs/gc.md) */
-            stack[depth - 1] = (uint32_t)(y << 1) | W2N_GC_I31_TAG;
-            ref = true;
-            continue;
-        case W2N_CONST_I32_ADD:
-        case W2N_CONST_I64_ADD: x += y; break;
-        case W2N_CONST_I32_SUB:
-        case W2N_CONST_I64_SUB: x -= y; break;
-        default: x *= y; break; /* I32_MUL, I64_MUL */
-        }
-        wide = op->kind >= W2N_CONST_I64_ADD;
-        stack[--depth - 1] = wide ? x : (uint32_t)x;
-    }
-    w2n_raw r;
-    memset(&r, 0, sizeof r);
-    if (ref)
-        r.ref = (void *)(uintptr_t)stack[0];
-    else if (wide)
-        r.i64 = (int64_t)stack[0];
-    else
-        r.i32 = (int32_t)(uint32_t)stack[0];
-    return r;
-}
-
-static w2n_raw eval_const(const w2n_instance *inst, const w2n_const_expr *c) {
-    w2n_raw r;
-    memset(&r, 0, sizeof r);
-    switch (c->kind) {
-    case W2N_CONST_I32: r.i32 = (int32_t)(uint32_t)c->bits[0]; break;
-    case W2N_CONST_I64: r.i64 = (int64_t)c->bits[0]; break;
-    case W2N_CONST_F32: {
-        uint32_t b = (uint32_t)c->bits[0];
-        memcpy(&r.f32, &b, 4);
-        break;
-    }
-    case W2N_CONST_F64: memcpy(&r.f64, &c->bits[0], 8); break;
-    case W2N_CONST_V128: memcpy(r.v128, c->bits, 16); break;
-    case W2N_CONST_REF_NULL: r.ref = NULL; break;
-    case W2N_CONST_REF_FUNC: r.ref = inst->funcs[c->index]; break;
-    case W2N_CONST_GLOBAL_GET: r = inst->globals[c->index]->storage; break;
-    case W2N_CONST_EXTENDED: r = eval_extended(inst, c); break;
-    }
-    return r;
-}
-
 /* A segment's offset: an i64 into a 64-bit memory or table, else an i32
- * (meta_check.c made the expression's type match). */
-static uint64_t eval_offset(const w2n_instance *inst, const w2n_const_expr *c, bool is64) {
-    w2n_raw r = eval_const(inst, c);
+ * (meta_check.c made the expression's type match; numbers cannot fail). */
+static uint64_t eval_offset(w2n_instance *inst, const w2n_const_expr *c, bool is64) {
+    w2n_const_eval ev;
+    w2n_const_eval_begin(&ev, inst);
+    w2n_raw r;
+    memset(&r, 0, sizeof r);
+    w2n_const_eval_run(&ev, c, &r, NULL);
+    w2n_const_eval_end(&ev);
     return is64 ? (uint64_t)r.i64 : (uint32_t)r.i32;
 }
 
@@ -241,7 +174,7 @@ static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
     }
 }
 
-static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
+static w2n_status create_definitions(w2n_instance *inst, w2n_const_eval *ev, w2n_error *err) {
     const w2n_meta *m = inst->meta;
     w2n_store *store = inst->store;
     for (uint32_t i = 0; i < m->nfuncs; i++) {
@@ -266,18 +199,25 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         g->next = store->globals;
         store->globals = g;
-        /* Initialisers see imported and earlier globals only (meta.c checks). */
-        g->storage = eval_const(inst, &m->globals[i].init);
+        /* Initialisers see imported and earlier globals only (meta.c checks);
+         * the global is a root from here on. */
         inst->globals[m->nimported_globals + i] = g;
+        w2n_status st = w2n_const_eval_run(ev, &m->globals[i].init, &g->storage, err);
+        if (st != W2N_OK)
+            return st;
     }
     for (uint32_t i = 0; i < m->ntables; i++) {
         w2n_table *t;
         w2n_tabletype type = m->tables[i];
         type.elem = w2n_valtype_canonical(type.elem, inst->type_ids);
         /* The initialiser sees imported globals only (meta.c checks). */
-        bool has_init = m->table_inits && m->table_inits[i].kind;
-        void *init = has_init ? eval_const(inst, &m->table_inits[i]).ref : NULL;
-        w2n_status st = w2n_table_create(store, type, init, &t, err);
+        w2n_raw init;
+        memset(&init, 0, sizeof init);
+        w2n_status st = W2N_OK;
+        if (m->table_inits && m->table_inits[i].kind)
+            st = w2n_const_eval_run(ev, &m->table_inits[i], &init, err);
+        if (st == W2N_OK) /* allocates no GC object: init stays where it is */
+            st = w2n_table_create(store, type, init.ref, &t, err);
         if (st != W2N_OK)
             return st;
         inst->tables[m->nimported_tables + i] = t;
@@ -294,15 +234,22 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_error *err) {
     return W2N_OK;
 }
 
-static w2n_status evaluate_elems(w2n_instance *inst, w2n_error *err) {
+/* Items go straight into the instance's segments, which the evaluator
+ * offers as roots while an item allocates. */
+static w2n_status evaluate_elems(w2n_instance *inst, w2n_const_eval *ev, w2n_error *err) {
     const w2n_meta *m = inst->meta;
     for (uint32_t i = 0; i < m->nelems; i++) {
         const w2n_meta_elem *e = &m->elems[i];
         inst->elem_items[i] = calloc(e->count ? e->count : 1, sizeof(void *));
         if (!inst->elem_items[i])
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-        for (uint32_t k = 0; k < e->count; k++)
-            inst->elem_items[i][k] = eval_const(inst, &e->items[k]).ref;
+        for (uint32_t k = 0; k < e->count; k++) {
+            w2n_raw item;
+            w2n_status st = w2n_const_eval_run(ev, &e->items[k], &item, err);
+            if (st != W2N_OK)
+                return st;
+            inst->elem_items[i][k] = item.ref;
+        }
         inst->elem_sizes[i] = e->count;
     }
     return W2N_OK;
@@ -428,8 +375,12 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         if ((st = check_import(obj, &m->imports[i], &imports[i], inst->type_ids, err)) != W2N_OK)
             goto fail;
     bind_imports(inst, imports);
-    if ((st = create_definitions(inst, err)) != W2N_OK ||
-        (st = evaluate_elems(inst, err)) != W2N_OK)
+    w2n_const_eval ev;
+    w2n_const_eval_begin(&ev, inst);
+    if ((st = create_definitions(inst, &ev, err)) == W2N_OK)
+        st = evaluate_elems(inst, &ev, err);
+    w2n_const_eval_end(&ev);
+    if (st != W2N_OK)
         goto fail;
     fill_vmctx(inst);
     store->ninstances++;

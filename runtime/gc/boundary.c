@@ -100,8 +100,14 @@ bool w2n_gc_host_results_fit(uint32_t type_id, const w2n_raw *slots, char *why, 
 
 void *w2n_gc_raw_of(const w2n_gc_ref *ref) { return (void *)w2n_gc_handle_word(ref); }
 
+/* An i31 may come from a module without GC types, hence a store without
+ * a heap yet: its handle makes one. */
 w2n_gc_ref *w2n_gc_ref_from_raw(w2n_store *store, void *raw) {
-    return raw && store->gc ? w2n_gc_handle_new(store->gc, (uintptr_t)raw) : NULL;
+    w2n_gc_heap *heap;
+    w2n_error err;
+    if (!raw || w2n_gc_heap_get(store, &heap, &err) != W2N_OK)
+        return NULL;
+    return w2n_gc_handle_new(heap, (uintptr_t)raw);
 }
 
 const w2n_gc_rtt *w2n_gc_type_of_id(w2n_store *store, uint32_t type_id, w2n_error *err) {

@@ -37,6 +37,15 @@ typedef struct w2n_gc_type_rec {
 /* Visits one root slot: the collector forwards what it points to. */
 typedef void (*w2n_gc_root_fn)(void *ctx, uintptr_t *slot);
 
+/* Roots of work in progress outside compiled code (instantiation's
+ * constant expressions, const_eval.c): `visit` offers each of its slots.
+ * Registered on the heap in LIFO order while the work may allocate. */
+typedef struct w2n_gc_scratch_roots {
+    void (*visit)(void *data, w2n_gc_root_fn visit, void *ctx);
+    void *data;
+    struct w2n_gc_scratch_roots *next;
+} w2n_gc_scratch_roots;
+
 typedef struct w2n_gc_heap {
     w2n_gc_alloc_abi window; /* first: vmctx->gc points here */
     uint8_t *reservation;    /* both spaces */
@@ -60,6 +69,7 @@ typedef struct w2n_gc_heap {
     /* Extra roots (the stack walker, tests): called at each collection. */
     void (*extra_roots)(void *data, w2n_gc_root_fn visit, void *ctx);
     void *extra_roots_data;
+    w2n_gc_scratch_roots *scratch; /* the newest first (roots.c visits them) */
     w2n_gc_stats stats;
 } w2n_gc_heap;
 
@@ -93,6 +103,10 @@ static inline bool w2n_gc_in_heap(const w2n_gc_heap *heap, uintptr_t word) {
 /* Every root of the store but the stack: host handles, globals, tables,
  * element segments, exception payloads (roots.c). */
 void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_fn visit, void *ctx);
+
+/* Register and unregister scratch roots (the newest is popped first). */
+void w2n_gc_scratch_push(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots);
+void w2n_gc_scratch_pop(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots);
 
 /* Can frames of compiled code hold roots: does an instance of the store
  * run an object with stack maps (GC code)? (roots.c) */
@@ -171,9 +185,28 @@ uintptr_t w2n_gc_externalize(const w2n_gc_heap *heap, uintptr_t anyref);
  * address space cannot be had (a later call tries again). */
 bool w2n_gc_reserve_i31_window(void);
 
+/* One GC instruction of a constant expression (const_gc.c): opcode `op`
+ * (W2N_META_CONST_*, not ref.i31) with its immediates, on the evaluator's
+ * stack of `*depth` values (is_ref marks references), which meta_check.c
+ * proved holds its operands.  Pops them, pushes the result.  The
+ * allocation may collect: the stack must be a root (scratch roots).  Fails
+ * with *err (W2N_ERR_LIMIT past the heap's limit). */
+w2n_status w2n_gc_const_instr(w2n_store *store, w2n_gc_heap *heap, const w2n_gc_rtt *const *types,
+                              uint32_t op, const uint64_t imm[2], w2n_raw *stack, bool *is_ref,
+                              uint32_t *depth, w2n_error *err);
+
 /* The helpers compiled code calls (gc_helpers.c). */
 void *w2n_helper_gc_alloc(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length);
 void *w2n_helper_gc_internalize(w2n_vmctx *vmctx, void *externref);
 void *w2n_helper_gc_externalize(w2n_vmctx *vmctx, void *anyref);
+/* ... and those of arrays from and into segments (array_segments.c). */
+void *w2n_helper_gc_array_new_data(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, uint32_t offset,
+                                   uint32_t n);
+void *w2n_helper_gc_array_new_elem(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, uint32_t offset,
+                                   uint32_t n);
+void w2n_helper_gc_array_init_data(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, void *array,
+                                   uint32_t dst, uint32_t src, uint32_t n);
+void w2n_helper_gc_array_init_elem(w2n_vmctx *vmctx, uint32_t type, uint32_t seg, void *array,
+                                   uint32_t dst, uint32_t src, uint32_t n);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * roots.c — the roots a store holds outside the stack: host handles,
- * reference globals, reference tables, evaluated element segments and the
- * payloads of live exceptions (docs/gc.md, "Roots").
+ * reference globals, reference tables, evaluated element segments, the
+ * payloads of live exceptions (docs/gc.md, "Roots") and the scratch roots
+ * of an instantiation in progress.
  *
  * Every reference-typed slot is offered; the collector itself skips words
  * that are not objects of its heap (null, i31, host pointers, funcrefs), so
@@ -38,6 +39,18 @@ void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_f
             for (uint32_t i = 0; inst->elem_items[s] && i < inst->elem_sizes[s]; i++)
                 visit(ctx, (uintptr_t *)&inst->elem_items[s][i]);
     w2n_exception_visit_refs(store, visit, ctx);
+    for (w2n_gc_scratch_roots *r = heap->scratch; r; r = r->next)
+        r->visit(r->data, visit, ctx);
+}
+
+void w2n_gc_scratch_push(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots) {
+    roots->next = heap->scratch;
+    heap->scratch = roots;
+}
+
+void w2n_gc_scratch_pop(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots) {
+    if (heap->scratch == roots)
+        heap->scratch = roots->next;
 }
 
 /* The safepoint at `pc` in the stack maps of the store's objects. */

@@ -513,7 +513,7 @@ Test(rt_meta, extended_runs_checked) {
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "global.get index out of range"), "%s", err.message);
     pool[0].index = 0;
-    pool[1].kind = W2N_CONST_F64; /* not an extended-const instruction */
+    pool[1].kind = W2N_CONST_EXTENDED; /* a run inside a run */
     cr_assert_eq(decode_modified(m, &err), W2N_ERR_BAD_OBJECT);
     cr_assert(strstr(err.message, "unknown extended constant instruction"), "%s", err.message);
     pool[1].kind = W2N_CONST_I64;

@@ -277,7 +277,8 @@ Test(rt_module_types, one_descriptor_per_canonical_type_and_store) {
 }
 
 /* ref.i31 in an extended constant expression (ABI 6.2): decoded, typed as
- * (ref i31) by the loader's check; another GC instruction is refused. */
+ * (ref i31) by the loader's check; a struct.new of a type the module does
+ * not have is refused (test_rt_const_gc.c has the other GC ones). */
 Test(rt_module_types, ref_i31_in_constant_expressions) {
     w2n_const_expr pool[2] = {{W2N_CONST_I32, 0, {5, 0}},
                               {W2N_CONST_GC, W2N_META_CONST_REF_I31, {0, 0}}};
@@ -295,7 +296,7 @@ Test(rt_module_types, ref_i31_in_constant_expressions) {
     cr_assert_eq(round_trip(&in, &out, &err), W2N_OK, "%s", err.message);
     cr_assert_eq(w2n_meta_check(&out, &err), W2N_OK, "%s", err.message);
     w2n_meta_free(&out);
-    pool[1].index = 0xFB0000u; /* struct.new */
+    pool[1].index = 0xFB0000u; /* struct.new of type 0, and there is none */
     cr_assert_eq(round_trip(&in, &out, &err), W2N_ERR_BAD_OBJECT);
     pool[1].index = W2N_META_CONST_REF_I31;
     pool[0].kind = W2N_CONST_I64; /* ref.i31 of an i64 */
