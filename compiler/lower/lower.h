@@ -371,9 +371,18 @@ bool w2n_lower_module_uses_gc(const w2n_module *m);
 bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t);
 /* Give a defined function the statepoint strategy (GC modules only). */
 void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn);
+/* Give an entry trampoline or host-call thunk unwind tables (GC modules
+ * only): the collector's stack walk must pass its frame to reach the Wasm
+ * frames beyond, and stops with a trap where it cannot (runtime/gc/
+ * stack_walk.c); Wasm functions have them already. */
+void w2n_lower_gc_walkable(w2n_lower_module *lm, LLVMValueRef fn);
 /* Mark a call of helper `helper` as one that cannot collect, unless it can
  * (GC modules only). */
 void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call);
+/* Keep `call` out of the statepoint rewrite, which would make it an
+ * ordinary call (GC modules only): a helper that cannot collect, or a tail
+ * call, after which the caller holds nothing (lower_call.c). */
+void w2n_lower_gc_leaf_call(w2n_lower_module *lm, LLVMValueRef call);
 /* GC objects (lower_gc_object.c, lower_gc_array.c): the typedef of a
  * struct or array type; the LLVM type of a field's storage (i8, i16 for
  * packed ones); a field's address; a field's load (packed ones widened to

@@ -76,6 +76,14 @@ static void build_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef
     bool same = LLVMGlobalGetValueType(f->fn) == fn_type;
     bool sure = f->lm->target && w2n_target_tail_call_guaranteed(f->lm->target, type, same);
     LLVMSetTailCallKind(call, sure && same ? LLVMTailCallKindMustTail : LLVMTailCallKindTail);
+    /* In a GC module the statepoint rewrite would make it an ordinary call
+     * (LLVM 19 keeps no tail call it rewrites), so it stays out of it: the
+     * caller holds no reference after it, and the callee's own statepoints
+     * root the arguments it keeps.  Where LLVM still makes an ordinary call
+     * of it (not `sure`), the caller's frame has no safepoint there and the
+     * collector's walk passes over it, which is right: nothing in it is
+     * live (docs/gc.md, "Tail calls"). */
+    w2n_lower_gc_leaf_call(f->lm, call);
     f->lm->tail_calls++;
     f->lm->tail_calls_unsure += !sure;
     build_return_of(f, call);

@@ -51,6 +51,7 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
     snprintf(name, sizeof name, "w2n_tramp_%u", func_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, fty);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    w2n_lower_gc_walkable(lm, fn);
 
     LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
     LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
@@ -137,6 +138,7 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     snprintf(name, sizeof name, "w2n_hostcall_%u", type_index);
     LLVMValueRef fn = LLVMAddFunction(lm->mod, name, fty);
     LLVMSetLinkage(fn, LLVMInternalLinkage);
+    w2n_lower_gc_walkable(lm, fn);
     build_slot_call(lm, fn, t, 2, W2N_HELPER_CALL_FUNC, LLVMGetParam(fn, 1));
     lm->host_thunks[type_index] = fn;
     return fn;

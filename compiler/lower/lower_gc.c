@@ -92,6 +92,14 @@ void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn) {
         LLVMSetGC(fn, "statepoint-example");
 }
 
+void w2n_lower_gc_walkable(w2n_lower_module *lm, LLVMValueRef fn) {
+    if (!lm->gc)
+        return;
+    unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, uwtable, 2 /* async */));
+}
+
 void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRef call) {
     if (!lm->gc)
         return;
@@ -106,6 +114,12 @@ void w2n_lower_gc_helper_call(w2n_lower_module *lm, unsigned helper, LLVMValueRe
     case W2N_HELPER_CALL_FUNC: return;
     default: break;
     }
+    w2n_lower_gc_leaf_call(lm, call);
+}
+
+void w2n_lower_gc_leaf_call(w2n_lower_module *lm, LLVMValueRef call) {
+    if (!lm->gc)
+        return;
     static const char leaf[] = "gc-leaf-function";
     LLVMAddCallSiteAttribute(call, LLVMAttributeFunctionIndex,
                              LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));

@@ -325,7 +325,20 @@ W2N_API uint32_t w2n_table_size(w2n_table *table);
  * (`(ref func)`; w2n_table_new refuses to fill one with null too). */
 W2N_API w2n_status w2n_table_get(w2n_table *table, uint32_t index, void **out, w2n_error *err);
 W2N_API w2n_status w2n_table_set(w2n_table *table, uint32_t index, void *ref, w2n_error *err);
+/* A global's value as compiled code holds it: a GC reference (any, eq,
+ * i31, struct, array, `(ref $t)`) is its raw word (w2n_gc_ref_from_raw). */
 W2N_API w2n_value w2n_global_get(w2n_global *global);
+/* A global's value for the host: a GC reference comes back as a new handle
+ * the caller owns (NULL for null), other values as w2n_global_get gives
+ * them. */
+W2N_API w2n_status w2n_global_read(w2n_store *store, w2n_global *global, w2n_value *out,
+                                   w2n_error *err);
+/* Set a mutable global: W2N_ERR_ARGUMENT, with the types, for an immutable
+ * global or a value of another type.  A GC reference is passed as a handle
+ * and checked by what it names: a `(ref $t)` global takes only objects of
+ * $t (by canonical id) or its subtypes, null only if the type is nullable. */
+W2N_API w2n_status w2n_global_set(w2n_store *store, w2n_global *global, w2n_value value,
+                                  w2n_error *err);
 /* A function's signature, as interned process-wide: a typed reference in it,
  * `(ref $t)`, names $t by its canonical type id (w2n_func.type_id of the
  * functions of that type), and id 0 is the signature itself. */
@@ -470,6 +483,11 @@ W2N_API const w2n_gc_rtt *w2n_gc_array_type(w2n_store *store, w2n_gc_field eleme
                                             const w2n_gc_rtt *super, w2n_error *err);
 /* Is `type` (or `ref`'s type) `super` or one of its subtypes? */
 W2N_API bool w2n_gc_type_sub(const w2n_gc_rtt *type, const w2n_gc_rtt *super);
+/* The descriptor of a module's struct or array type, by the canonical id a
+ * signature or global type names it with (w2n_func_type: `(ref $t)`), so
+ * that a host can make objects a function of that type accepts.  NULL and
+ * W2N_ERR_ARGUMENT for an id of no struct or array type. */
+W2N_API const w2n_gc_rtt *w2n_gc_type_of_id(w2n_store *store, uint32_t type_id, w2n_error *err);
 
 /* A new struct with the given field values (nfields must match), or a new
  * array of `length` elements each `init` (NULL: zero / null).  W2N_ERR_LIMIT

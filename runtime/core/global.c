@@ -65,13 +65,21 @@ w2n_global *w2n_global_create(w2n_globaltype type) {
     return g;
 }
 
+/* A host value into a global's slot: a GC reference is a handle, and the
+ * slot holds the word it names, as compiled code reads it. */
+static void store_value(w2n_global *g, const w2n_value *value) {
+    w2n_value_to_raw(value, &g->storage);
+    if (w2n_gc_is_gc_type(g->type.type))
+        g->storage.ref = w2n_gc_raw_of(value->of.ref);
+}
+
 w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value) {
     if (!store || !w2n_value_fits(&value, type.type, 0))
         return NULL;
     w2n_global *g = w2n_global_create(type);
     if (!g)
         return NULL;
-    w2n_value_to_raw(&value, &g->storage);
+    store_value(g, &value);
     g->next = store->globals;
     store->globals = g;
     return g;
@@ -79,4 +87,28 @@ w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value valu
 
 w2n_value w2n_global_get(w2n_global *global) {
     return w2n_value_from_raw(global->type.type, &global->storage);
+}
+
+w2n_status w2n_global_read(w2n_store *store, w2n_global *global, w2n_value *out, w2n_error *err) {
+    if (!store || !global || !out)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null store or global");
+    *out = w2n_global_get(global);
+    if (w2n_gc_is_gc_type(global->type.type) && out->of.ref &&
+        !(out->of.ref = w2n_gc_ref_from_raw(store, out->of.ref)))
+        return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory for a handle");
+    return W2N_OK;
+}
+
+w2n_status w2n_global_set(w2n_store *store, w2n_global *global, w2n_value value, w2n_error *err) {
+    if (!store || !global)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "null store or global");
+    if (!global->type.is_mutable)
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "global is immutable");
+    if (!w2n_value_fits(&value, global->type.type, 0))
+        return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET,
+                             "value is a %s%s, the global holds %s",
+                             w2n_valtype_is_ref(value.type) && !value.of.ref ? "null " : "",
+                             w2n_valtype_name(value.type), w2n_valtype_name(global->type.type));
+    store_value(global, &value);
+    return W2N_OK;
 }

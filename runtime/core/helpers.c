@@ -139,14 +139,22 @@ static void raise_outcome(const w2n_trap *t) {
         w2n_trap_raise(t->code, t->exit_status, t->message);
 }
 
+/* Call a host function from Wasm: its trap or exception goes on, and GC
+ * results of the wrong type trap rather than reach compiled code. */
+static void call_host_func(w2n_host_func *host, w2n_instance *caller, w2n_raw *slots) {
+    w2n_trap t;
+    char why[160];
+    if (w2n_trap_call_host(host, caller, slots, &t))
+        raise_outcome(&t);
+    else if (!w2n_gc_host_results_fit(host->base.type_id, slots, why, sizeof why))
+        w2n_trap_raise(W2N_TRAP_HOST, 0, why);
+}
+
 static void h_call_host(w2n_vmctx *vmctx, uint32_t import_func, w2n_raw *slots) {
     w2n_instance *inst = w2n_instance_of(vmctx);
     w2n_func *f = inst->funcs[import_func];
     if (f->flags & W2N_FUNC_ADAPTER) {
-        w2n_host_func *host = ((w2n_adapter_func *)f)->host;
-        w2n_trap t;
-        if (w2n_trap_call_host(host, inst, slots, &t))
-            raise_outcome(&t);
+        call_host_func(((w2n_adapter_func *)f)->host, inst, slots);
     } else if (f->tramp && w2n_trap_in_wasm()) {
         /* A Wasm function of another instance reached through an adapter:
          * still inside the current trap boundary. */
@@ -169,9 +177,7 @@ static void h_call_func(w2n_vmctx *vmctx, w2n_func *f, w2n_raw *slots) {
         raise_code(W2N_TRAP_UNREACHABLE);
         return;
     }
-    w2n_trap t;
-    if (w2n_trap_call_host((w2n_host_func *)f, w2n_instance_of(vmctx), slots, &t))
-        raise_outcome(&t);
+    call_host_func((w2n_host_func *)f, w2n_instance_of(vmctx), slots);
 }
 
 /* A type check that equal ids did not settle: subtyping (functype.c). */

@@ -326,6 +326,11 @@ void w2n_trap_raise_exception(w2n_exception *exn);
 /* The innermost host-to-Wasm entry while Wasm is innermost on this thread
  * (its address marks the boundary on the stack), else NULL. */
 const void *w2n_trap_boundary(void);
+/* The outermost host-to-Wasm entry into `store` on this thread (its
+ * address lies in w2n_call_tramp's frame), or NULL when no call into it is
+ * active: the GC's stack walk must get past it to have seen every frame of
+ * the store's compiled code (gc/stack_walk.c). */
+const void *w2n_trap_outermost_entry(const struct w2n_store *store);
 /* Bytes from addr to the end of the loaded image holding it; 0 if none. */
 size_t w2n_trap_image_room(uintptr_t addr);
 /* Call a host function; true (and *out filled) if it recorded a trap with

@@ -179,6 +179,14 @@ void w2n_trap_raise_exception(w2n_exception *exn) {
 
 const void *w2n_trap_boundary(void) { return w2n_trap_in_wasm() ? (const void *)top : NULL; }
 
+const void *w2n_trap_outermost_entry(const struct w2n_store *store) {
+    const w2n_entry *found = NULL;
+    for (const w2n_entry *e = top; e; e = e->prev)
+        if (e->store == store)
+            found = e;
+    return found;
+}
+
 void w2n_host_throw(w2n_instance *caller, w2n_exception *exn) {
     (void)caller;
     if (!exn) {

@@ -124,6 +124,9 @@ void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_f
 void w2n_gc_scratch_push(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots);
 void w2n_gc_scratch_pop(w2n_gc_heap *heap, w2n_gc_scratch_roots *roots);
 
+/* Can frames of compiled code hold roots: does an instance of the store
+ * run an object with stack maps (GC code)? (roots.c) */
+bool w2n_gc_frames_hold_roots(const w2n_store *store);
 /* The same for the frames of compiled code of the store's objects (roots.c). */
 void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx);
 /* Offer the roots of every frame on this thread's stack that is stopped
@@ -136,6 +139,21 @@ typedef const struct w2n_safepoint *(*w2n_gc_safepoint_fn)(void *data, uintptr_t
                                                            const struct w2n_stackmap **out_map);
 bool w2n_gc_visit_stack(w2n_gc_safepoint_fn find, void *data, w2n_gc_root_fn visit, void *ctx,
                         size_t *out_safepoints);
+/* Can the unwinder walk from here past the store's outermost entry into
+ * Wasm (trap.c), so that a collection sees every frame of its compiled
+ * code?  True when no call into the store is active, or none of its code
+ * has stack maps.  False when a frame
+ * without unwind tables (a host function built without them between two
+ * Wasm calls) ends the walk before it: a collection now would miss the
+ * roots beyond it (stack_walk.c). */
+bool w2n_gc_stack_walkable(const w2n_store *store);
+/* May `bytes` be allocated now: they fit the window, or the collection
+ * they need can see every frame (w2n_gc_stack_walkable)? */
+#define W2N_GC_UNWALKABLE "GC roots hidden by a frame without unwind tables"
+bool w2n_gc_may_allocate(const w2n_store *store, const w2n_gc_heap *heap, uint64_t bytes);
+/* The host API's error when it may not: W2N_ERR_UNSUPPORTED, "GC roots
+ * hidden by a frame without unwind tables". */
+w2n_status w2n_gc_unwalkable_error(w2n_error *err);
 
 /* A new host handle holding `word` (non-zero); NULL on NOMEM (handles.c). */
 w2n_gc_ref *w2n_gc_handle_new(w2n_gc_heap *heap, uintptr_t word);
@@ -148,6 +166,11 @@ static inline uintptr_t w2n_gc_handle_word(const w2n_gc_ref *ref) {
  * handle, by what it names) be passed where `want` is expected? */
 bool w2n_gc_is_gc_type(w2n_valtype t);
 bool w2n_gc_value_fits(const w2n_value *v, w2n_valtype want);
+/* Do the GC-typed results a host function of signature `type_id` left in
+ * `slots` (raw words) fit their types?  When not, false with `why` naming
+ * the first that does not: compiled code must never get an object of
+ * another type than its signature promises (boundary.c). */
+bool w2n_gc_host_results_fit(uint32_t type_id, const w2n_raw *slots, char *why, size_t size);
 
 /* Struct and array types of the heap (types.c): type_id is their
  * canonical id (a module's type), or 0 (the host's). */

@@ -16,11 +16,21 @@ static w2n_gc_heap *heap_or_trap(w2n_store *store) {
     return heap;
 }
 
+/* An allocation that does not fit the window collects, and a collection
+ * must see every frame of compiled code: when a frame without unwind
+ * tables hides some (stack_walk.c), trap before anything moves rather than
+ * miss roots. */
+static void check_frames_before_collecting(w2n_store *store, w2n_gc_heap *heap, uint64_t bytes) {
+    if (!w2n_gc_may_allocate(store, heap, bytes))
+        w2n_trap_raise(W2N_TRAP_UNWIND_BARRIER, 0, W2N_GC_UNWALKABLE);
+}
+
 void *w2n_helper_gc_alloc(w2n_vmctx *vmctx, const w2n_gc_rtt *rtt, uint32_t length) {
     w2n_store *store = w2n_instance_of(vmctx)->store;
     w2n_gc_heap *heap = heap_or_trap(store);
     if (!heap)
         return NULL;
+    check_frames_before_collecting(store, heap, w2n_gc_object_bytes(rtt, length));
     w2n_error err;
     void *obj = w2n_gc_alloc(store, heap, rtt, length, &err);
     if (!obj)
@@ -33,6 +43,7 @@ void *w2n_helper_gc_internalize(w2n_vmctx *vmctx, void *externref) {
     w2n_gc_heap *heap = heap_or_trap(store);
     if (!heap)
         return NULL;
+    check_frames_before_collecting(store, heap, W2N_GC_HEADER + sizeof(uintptr_t)); /* a box */
     bool failed;
     w2n_error err;
     uintptr_t word = w2n_gc_internalize(store, heap, (uintptr_t)externref, &failed, &err);

@@ -107,7 +107,8 @@ bool w2n_gc_ref_eq(const w2n_gc_ref *a, const w2n_gc_ref *b) {
 }
 
 void w2n_gc_collect(w2n_store *store) {
-    if (store->gc)
+    /* Not while a frame without unwind tables hides roots (stack_walk.c). */
+    if (store->gc && w2n_gc_stack_walkable(store))
         w2n_gc_collect_now(store, store->gc);
 }
 

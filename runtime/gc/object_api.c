@@ -86,6 +86,8 @@ w2n_status w2n_gc_struct_new(w2n_store *store, const w2n_gc_rtt *type, const w2n
     for (uint32_t i = 0; i < nfields; i++)
         if (!value_fits(&type->fields[i], &fields[i]))
             return bad_value(err, "field", i);
+    if (!w2n_gc_may_allocate(store, heap, w2n_gc_object_bytes(type, 0)))
+        return w2n_gc_unwalkable_error(err);
     uint8_t *obj = w2n_gc_alloc(store, heap, type, 0, err);
     if (!obj)
         return W2N_ERR_LIMIT;
@@ -107,6 +109,8 @@ w2n_status w2n_gc_array_new(w2n_store *store, const w2n_gc_rtt *type, uint32_t l
         return w2n_error_set(err, W2N_ERR_ARGUMENT, W2N_NO_OFFSET, "not an array type");
     if (init ? !value_fits(f, init) : (f->is_ref && !w2n_valtype_is_nullable(f->storage)))
         return bad_value(err, "element", 0);
+    if (!w2n_gc_may_allocate(store, heap, w2n_gc_object_bytes(type, length)))
+        return w2n_gc_unwalkable_error(err);
     uint8_t *obj = w2n_gc_alloc(store, heap, type, length, err);
     if (!obj)
         return W2N_ERR_LIMIT;

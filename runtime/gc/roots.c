@@ -66,10 +66,14 @@ static const w2n_safepoint *find_in_store(void *data, uintptr_t pc, const w2n_st
     return NULL;
 }
 
+bool w2n_gc_frames_hold_roots(const w2n_store *store) {
+    for (const w2n_instance *inst = store->instances; inst; inst = inst->next)
+        if (inst->obj && inst->obj->stackmap)
+            return true;
+    return false;
+}
+
 void w2n_gc_visit_frames(w2n_store *store, w2n_gc_root_fn visit, void *ctx) {
-    bool any = false;
-    for (w2n_instance *inst = store->instances; inst && !any; inst = inst->next)
-        any = inst->obj && inst->obj->stackmap;
-    if (any)
+    if (w2n_gc_frames_hold_roots(store))
         w2n_gc_visit_stack(find_in_store, store, visit, ctx, NULL);
 }

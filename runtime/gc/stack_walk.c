@@ -12,6 +12,13 @@
  * location in a register is refused rather than guessed.  A derived
  * (interior) pointer keeps its distance from its base, measured before any
  * base moves.
+ *
+ * The walk only sees what the unwind tables describe: a frame without them
+ * (a host function built without unwind tables that calls back into Wasm)
+ * ends it, and the Wasm frames beyond would keep stale addresses.  So a
+ * collection from compiled code first checks that the walk reaches the
+ * store's outermost entry into Wasm (w2n_gc_stack_walkable; the caller traps
+ * before anything moves when it does not), and never skips roots silently.
  */
 #include <stdlib.h>
 #include <unwind.h>
@@ -83,4 +90,36 @@ bool w2n_gc_visit_stack(w2n_gc_safepoint_fn find, void *data, w2n_gc_root_fn vis
     if (out_safepoints)
         *out_safepoints = w.safepoints;
     return !w.refused;
+}
+
+typedef struct reach {
+    uintptr_t entry; /* the outermost w2n_entry's address */
+    bool reached;
+} reach;
+
+static _Unwind_Reason_Code to_entry(struct _Unwind_Context *uc, void *arg) {
+    reach *r = arg;
+    /* The entry lives in w2n_call_tramp's frame: past it, the CFA is above. */
+    if ((uintptr_t)_Unwind_GetCFA(uc) > r->entry) {
+        r->reached = true;
+        return _URC_END_OF_STACK;
+    }
+    return _URC_NO_REASON;
+}
+
+bool w2n_gc_stack_walkable(const w2n_store *store) {
+    /* No GC code in the store, or no call into it: no frame holds roots. */
+    reach r = {(uintptr_t)w2n_trap_outermost_entry(store), false};
+    if (!r.entry || !w2n_gc_frames_hold_roots(store))
+        return true;
+    _Unwind_Backtrace(to_entry, &r);
+    return r.reached;
+}
+
+bool w2n_gc_may_allocate(const w2n_store *store, const w2n_gc_heap *heap, uint64_t bytes) {
+    return (uint64_t)(heap->window.end - heap->window.top) >= bytes || w2n_gc_stack_walkable(store);
+}
+
+w2n_status w2n_gc_unwalkable_error(w2n_error *err) {
+    return w2n_error_set(err, W2N_ERR_UNSUPPORTED, W2N_NO_OFFSET, W2N_GC_UNWALKABLE);
 }

@@ -47,6 +47,10 @@ static bool constant_of(const w2n_stackmap_location *l, const uint64_t *constant
     return false;
 }
 
+static bool is_constant(const w2n_stackmap_location *l) {
+    return l->kind == W2N_STACKMAP_CONSTANT || l->kind == W2N_STACKMAP_CONSTANT_INDEX;
+}
+
 /* One statepoint record's locations: checked, roots appended. */
 static const char *read_record(w2n_byte_cursor *c, const uint64_t *constants, uint32_t nconstants,
                                w2n_stackmap *map, w2n_safepoint *sp, uint32_t *nroots_total) {
@@ -72,11 +76,22 @@ static const char *read_record(w2n_byte_cursor *c, const uint64_t *constants, ui
         why = "a record that is not a statepoint (no deopt count)";
     else if (ndeopt > nlocs - 3 || (nlocs - 3 - ndeopt) % 2)
         why = "a statepoint whose GC references are not (base, derived) pairs";
-    for (uint32_t i = 3 + (uint32_t)ndeopt; !why && i < nlocs; i++)
-        if (locs[i].kind != W2N_STACKMAP_INDIRECT)
+    /* A pair whose base is a constant (an i31 or null the optimiser folded,
+     * never a heap address) has nothing to update: it is dropped.  The
+     * others must be in stack slots. */
+    uint32_t n = 0;
+    for (uint32_t i = 3 + (uint32_t)ndeopt; !why && i + 1 < nlocs; i += 2) {
+        if (is_constant(&locs[i]) && is_constant(&locs[i + 1]))
+            continue;
+        if (locs[i].kind != W2N_STACKMAP_INDIRECT || locs[i + 1].kind != W2N_STACKMAP_INDIRECT)
             why = "a GC reference not in a stack slot (the collector updates only those)";
+        else { /* kept, moved down over the dropped ones */
+            locs[3 + ndeopt + 2 * n] = locs[i];
+            locs[3 + ndeopt + 2 * n + 1] = locs[i + 1];
+            n++;
+        }
+    }
     if (!why) {
-        uint32_t n = (uint32_t)((nlocs - 3 - ndeopt) / 2);
         w2n_stackmap_location *grown =
             realloc(map->roots, ((size_t)*nroots_total + n) * 2 * sizeof *grown + 1);
         if (!grown) {

@@ -57,7 +57,9 @@ typedef struct w2n_stackmap {
  * record within `size`, every location of a known kind, every record a
  * statepoint (three constants: calling convention, flags, deopt count; the
  * deopt values; then pairs), every reference in a stack slot (Indirect),
- * which is all LLVM 19 emits and all the walker can update.  W2N_ERR_BAD_OBJECT naming what is wrong. */
+ * which is all LLVM 19 emits for a value and all the walker can update; a
+ * pair of constants (an i31 or null folded into the statepoint, never a
+ * heap address) is left out of the roots.  W2N_ERR_BAD_OBJECT naming what is wrong. */
 w2n_status w2n_stackmap_parse(const uint8_t *bytes, size_t size, w2n_stackmap **out,
                               w2n_error *err);
 void w2n_stackmap_free(w2n_stackmap *map);

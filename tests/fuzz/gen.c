@@ -1877,6 +1877,9 @@ static bool used_wasm3;
 
 bool fuzz_gen_used_wasm3(void) { return used_wasm3; }
 
+static bool used_gc;
+bool fuzz_gen_used_gc(void) { return used_gc; }
+
 /* Memories for this module: 1 to 3, some 64-bit. */
 static void pick_memories(gen *g) {
     g->nmems = g->o->multi_memory && fuzz_below(2) ? 2 + (unsigned)fuzz_below(MAX_MEMS - 1) : 1;
@@ -1923,7 +1926,10 @@ static void pick_proposals(gen *g, const fuzz_gen_options *o) {
     g->atomics = o->atomics && fuzz_below(2);
     g->eh = !g->atomics && o->exceptions && fuzz_below(2);
     g->fref = !g->atomics && o->func_refs && fuzz_below(2);
-    g->gc = !g->atomics && o->gc && fuzz_below(2);
+    /* GC in three modules of four; array.new_data and GC constant
+     * expressions (the last parts lowered) in half of those, so that a
+     * lowering without them would still compare the others. */
+    g->gc = !g->atomics && o->gc && fuzz_below(4) != 0;
     g->gc_full = g->gc && fuzz_below(2);
     if (g->eh)
         pick_tags(g);
@@ -1936,6 +1942,7 @@ static void pick_proposals(gen *g, const fuzz_gen_options *o) {
         used_wasm3 = false;
     }
     used_wasm3 |= g->eh || g->fref || g->gc;
+    used_gc = g->gc;
     used_atomics = g->atomics;
 }
 

@@ -82,6 +82,8 @@ void fuzz_gen_module(fuzz_buf *m, const fuzz_gen_options *o);
 
 /* Whether the last module generated uses a Wasm 3.0 feature. */
 bool fuzz_gen_used_wasm3(void);
+/* Whether the last module generated uses GC (--gc). */
+bool fuzz_gen_used_gc(void);
 
 /* For the last module when it uses atomics, the module to give wabt's
  * wasm-interp instead (NULL otherwise): the same but for the atomic

@@ -54,7 +54,7 @@ typedef struct fuzz_gc_gen {
     unsigned helper_func;  /* the helper's function index */
     unsigned table;        /* the anyref table's index */
     bool full;             /* also array.new_data (and the globals' GC constant
-                              expressions): in half of the modules, so that a
+                              expressions): in half of the GC modules, so that a
                               lowering without them still runs the others */
     void *host;            /* gen.c's state, passed to the callbacks */
     /* An i32 or i64 value from gen.c's generator. */

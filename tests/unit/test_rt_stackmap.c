@@ -160,3 +160,77 @@ static void check_arch(const arch_case *a) {
 Test(stackmap, x86_64) { check_arch(&arches[0]); }
 Test(stackmap, aarch64) { check_arch(&arches[1]); }
 Test(stackmap, riscv64) { check_arch(&arches[2]); }
+
+/* ---- constant references --------------------------------------------------------- */
+
+/* A section of one function and one statepoint record whose roots are
+ * the location pairs `pairs` (after the three header constants, no deopt
+ * values); constant 0 of the section is an i31 (odd) word. */
+typedef struct location {
+    uint8_t kind;
+    uint16_t reg;
+    int32_t offset;
+} location;
+
+static size_t put(uint8_t *p, uint64_t v, unsigned n) {
+    for (unsigned i = 0; i < n; i++)
+        p[i] = (uint8_t)(v >> (8 * i));
+    return n;
+}
+
+static size_t one_record(uint8_t *out, const location *pairs, unsigned npairs) {
+    size_t n = 0;
+    n += put(out + n, 3, 4);                                     /* version 3, reserved */
+    n += put(out + n, 1, 4), n += put(out + n, 1, 4);            /* functions, constants */
+    n += put(out + n, 1, 4);                                     /* records */
+    n += put(out + n, 0x1000, 8), n += put(out + n, 64, 8);      /* address, stack size */
+    n += put(out + n, 1, 8);                                     /* its records */
+    n += put(out + n, 0xAC5A4F4Fu, 8);                           /* constant 0 */
+    n += put(out + n, 0xABCDEF00u, 8), n += put(out + n, 16, 4); /* id, offset */
+    n += put(out + n, 0, 2), n += put(out + n, 3 + 2 * npairs, 2);
+    location header = {W2N_STACKMAP_CONSTANT, 0, 0};
+    for (unsigned i = 0; i < 3 + 2 * npairs; i++) {
+        const location *l = i < 3 ? &header : &pairs[i - 3];
+        n += put(out + n, l->kind, 2), n += put(out + n, 8, 2);
+        n += put(out + n, l->reg, 2), n += put(out + n, 0, 2);
+        n += put(out + n, (uint32_t)l->offset, 4);
+    }
+    while (n % 8)
+        out[n++] = 0;
+    n += put(out + n, 0, 4); /* padding, no live-outs */
+    while (n % 8)
+        out[n++] = 0;
+    return n;
+}
+
+/* An i31 or null the optimiser folded into a statepoint is a pair of
+ * constants: nothing to update, so it is no root; the slots beside it are. */
+Test(stackmap, constant_references_are_no_roots) {
+    location pairs[] = {{W2N_STACKMAP_CONSTANT_INDEX, 0, 0}, {W2N_STACKMAP_CONSTANT_INDEX, 0, 0},
+                        {W2N_STACKMAP_INDIRECT, 7, 8},       {W2N_STACKMAP_INDIRECT, 7, 8},
+                        {W2N_STACKMAP_CONSTANT, 0, 0},       {W2N_STACKMAP_CONSTANT, 0, 0}};
+    uint8_t section[256];
+    size_t size = one_record(section, pairs, 3);
+    w2n_stackmap *map;
+    w2n_error err;
+    cr_assert_eq(w2n_stackmap_parse(section, size, &map, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(map->nsafepoints, 1);
+    const w2n_safepoint *sp = w2n_stackmap_find(map, 0x1010);
+    cr_assert_not_null(sp);
+    cr_assert_eq(sp->nroots, 1);
+    const w2n_stackmap_location *root = &map->roots[(size_t)sp->first_root * 2];
+    cr_assert_eq(root[0].kind, W2N_STACKMAP_INDIRECT);
+    cr_assert_eq(root[0].offset, 8);
+    cr_assert_eq(root[1].offset, 8);
+    w2n_stackmap_free(map);
+
+    /* A reference in a register, or a constant base of a derived pointer
+     * in a slot, is still refused. */
+    location in_register[] = {{W2N_STACKMAP_REGISTER, 3, 0}, {W2N_STACKMAP_REGISTER, 3, 0}};
+    size = one_record(section, in_register, 1);
+    cr_assert_eq(w2n_stackmap_parse(section, size, &map, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "not in a stack slot"), "%s", err.message);
+    location mixed[] = {{W2N_STACKMAP_CONSTANT, 0, 0}, {W2N_STACKMAP_INDIRECT, 7, 8}};
+    size = one_record(section, mixed, 1);
+    cr_assert_eq(w2n_stackmap_parse(section, size, &map, &err), W2N_ERR_BAD_OBJECT);
+}
