@@ -10,8 +10,8 @@
  *   any > eq > {i31, struct, array} > none
  * Concrete heap types are compared by index: callers map module indices to
  * canonical ones first, and related here only when equal: the compiler's
- * front end adds GC's declared supertypes (compiler/front/subtype.c); the
- * runtime's import matching does not know them yet (issue 17).
+ * front end adds GC's declared supertypes (compiler/front/subtype.c), the
+ * runtime its type descriptors' (runtime/core/functype.c).
  */
 #include <stdio.h>
 

@@ -234,11 +234,6 @@ w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in) {
             w2n_lower_fuel_reload(f);
         return W2N_OK;
     }
-    if (in->info->feature == W2N_FEATURE_GC)
-        return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
-                             "instruction %s of the 'gc' feature: w2n does not support it yet "
-                             "(issue 17)",
-                             in->info->name);
     return w2n_error_set(f->err, W2N_ERR_UNSUPPORTED, in->offset,
                          "instruction %s is not supported yet", in->info->name);
 }

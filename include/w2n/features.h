@@ -60,12 +60,11 @@ typedef uint32_t w2n_features; /* bit (1u << w2n_feature) set = enabled */
 W2N_API w2n_features w2n_features_default(void);
 
 /* Features w2n implements in part, off unless asked for
- * (`--wasm-features=+gc`): `w2n validate` (and w2n_validate) judge their
+ * (`--wasm-features=+NAME`): `w2n validate` (and w2n_validate) judge their
  * modules by the spec, `w2n compile` compiles them when asked and refuses
- * what it does not lower yet with W2N_ERR_UNSUPPORTED ("... w2n does not
- * support yet").  GC compiles but for its constant expressions and the
- * array instructions that read segments (issue 17). */
-#define W2N_FEATURES_OPT_IN W2N_FEATURE_BIT(W2N_FEATURE_GC)
+ * what it does not lower yet with W2N_ERR_UNSUPPORTED.  None today: GC was
+ * the last, until all of it compiled (issue 17). */
+#define W2N_FEATURES_OPT_IN ((w2n_features)0)
 
 /* What validation accepts by default: w2n_features_default() and the
  * opt-in features. */

@@ -39,13 +39,6 @@ def func_module(body, memory=False):
 
 # name: (module bytes, feature, what, extra w2n validate args, disabled?)
 CASES = {
-    "gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
-    "gc-rec": (HEADER + section(1, vec([b"\x4e\x01\x60\x00\x00"])), "gc", "a GC type definition"),
-    "gc-anyref": (HEADER + section(1, vec([b"\x60\x01\x6e\x00"])), "gc", "a GC reference type"),
-    # (type (struct)) (func (drop (struct.new 0))): compile refuses it at the type section.
-    "gc-struct-new": (HEADER + section(1, vec([b"\x5f\x00", b"\x60\x00\x00"]))
-                      + section(3, vec([b"\x01"])) + code(b"\xfb\x00\x00\x1a"),
-                      "gc", "a GC type definition"),
 }
 
 # Implemented features switched off with --wasm-features.  A fourth item is
@@ -53,6 +46,15 @@ CASES = {
 # one-memory module is refused as a feature when multi-memory is off, but is
 # an unknown memory (invalid) when it is on.
 DISABLED = {
+    "disabled-gc": (func_module(b"\x41\x00\xfb\x1c\x1a"), "gc", "ref.i31"),
+    "disabled-gc-rec": (HEADER + section(1, vec([b"\x4e\x01\x60\x00\x00"])),
+                        "gc", "a GC type definition"),
+    "disabled-gc-anyref": (HEADER + section(1, vec([b"\x60\x01\x6e\x00"])),
+                           "gc", "a GC reference type"),
+    # (type (struct)) (func (drop (struct.new 0))): -gc refuses it at the type section.
+    "disabled-gc-struct-new": (HEADER + section(1, vec([b"\x5f\x00", b"\x60\x00\x00"]))
+                               + section(3, vec([b"\x01"])) + code(b"\xfb\x00\x00\x1a"),
+                               "gc", "a GC type definition"),
     "disabled-extended-const": (HEADER + section(6, vec([b"\x7f\x00\x41\x01\x41\x02\x6a\x0b"])),
                                 "extended-const", "an extended constant expression"),
     # Wasm 2.0's rule: only imported globals (here a data offset reads global 0).
@@ -116,7 +118,8 @@ DISABLED = {
 
 # Features w2n implements in part, off unless asked for: `w2n validate`
 # accepts them, compile and run refuse them as disabled and say how to ask.
-OPT_IN = {"gc"}
+# None today (GC was the last, until session 9).
+OPT_IN = set()
 
 
 def run(args):

@@ -38,11 +38,8 @@
  *
  * --gc adds GC types, allocation, field and element access, casts and
  * i31s (gen_gc.h), run by the reference interpreter, and compiles with
- * +gc.  Every GC module w2n compiles is compared with the interpreter, as
- * any other; one that w2n compile refuses as not lowered yet ("w2n does
- * not support it yet (issue 17)") is judged on validity: w2n's validator
- * must accept it and the reference interpreter must run it.  The summary
- * counts both.  Every other module runs with a GC heap of 1 KiB, so that
+ * GC (on by default).  Every GC module is compared with the interpreter,
+ * as any other; the summary counts them.  Every other module runs with a GC heap of 1 KiB, so that
  * collections move objects under the compiled code; a run that traps "out
  * of memory" only there is redone with the default heap.
  *
@@ -162,15 +159,9 @@ static w2n_compile_stats loop_totals;
 /* Summed over every store, to show that the collector ran (--gc). */
 static unsigned long long gc_collections;
 
-/* --gc, and the features to compile with: the defaults, and GC once w2n
- * implements it (it is opt-in then, --wasm-features=+gc). */
+/* --gc; the features to compile with are the defaults, GC among them. */
 static bool gc;
-static w2n_features compile_features(void) {
-    w2n_features f = w2n_features_default();
-    if (gc && w2n_feature_implemented(W2N_FEATURE_GC))
-        f |= W2N_FEATURE_BIT(W2N_FEATURE_GC);
-    return f;
-}
+static w2n_features compile_features(void) { return w2n_features_default(); }
 
 /* Compile, instantiate and call every export in order. */
 /* Compile, instantiate and call every export in order; `max_gc_heap` (0:
@@ -361,31 +352,6 @@ static bool out_of_memory_only_here(const run *w, const run *ref) {
             (i >= ref->n || strcmp(ref->o[i].text, w->o[i].text)))
             return true;
     return false;
-}
-
-/* Did w2n compile refuse the module only because it uses GC, or a part of
- * GC it does not compile yet? */
-static bool gc_waiting(const run *w) {
-    return w->failed && (strstr(w->why, "requires the 'gc' feature, which w2n does not support") ||
-                         strstr(w->why, "w2n does not support it yet (issue 17)"));
-}
-
-/* Until w2n compiles GC: w2n's validator and the reference interpreter
- * must both take the module (every generated module is valid). */
-static bool gc_valid_in_both(const uint8_t *wasm, size_t n, const run *ref, const char *label) {
-    w2n_error err;
-    if (w2n_validate(wasm, n, &err) != W2N_OK) {
-        fprintf(stderr, PROG ": %s: w2n validate rejects a GC module: %s\n", label, err.message);
-        return false;
-    }
-    if (ref->failed) {
-        fprintf(stderr,
-                PROG ": %s: the reference interpreter cannot run a GC module w2n "
-                     "validates: %s\n",
-                label, ref->why);
-        return false;
-    }
-    return true;
 }
 
 static bool compare(const run *w, const run *ref, const char *oracle, const char *label) {
@@ -655,7 +621,7 @@ int main(int argc, char **argv) {
                               .loop_shapes = loop_shapes};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
-    unsigned long long cross_runs = 0, spec_runs = 0, gc_validated = 0, gc_oom_reruns = 0;
+    unsigned long long cross_runs = 0, spec_runs = 0, gc_oom_reruns = 0;
     unsigned long long gc_modules = 0, gc_compared = 0; /* generated with GC; compiled too */
     double start = now();
     static run w, ref;
@@ -703,16 +669,14 @@ int main(int argc, char **argv) {
         snprintf(label, sizeof label, "iteration %llu (-O%d, %s bounds%s%s)", it, opt,
                  w2n_bounds_mode_name(bounds), interruptible ? ", interruptible" : "",
                  fuel ? ", fuel" : "");
-        bool waiting = gc_waiting(&w);
         if (gc_heap && out_of_memory_only_here(&w, &ref)) {
             /* The tiny heap's limit, not a difference: again with the default. */
             gc_oom_reruns++;
             run_w2n(m.b, m.n, opt, bounds, interruptible, fuel, 0, &w);
         }
-        if (w.failed && ref.failed && !waiting)
+        if (w.failed && ref.failed)
             refused++;
-        /* The outcomes: w2n's, or the interpreter's while w2n waits for GC. */
-        const run *seen = waiting ? &ref : &w;
+        const run *seen = &w;
         for (size_t i = 0; i < seen->n; i++) {
             exports++;
             traps += !strncmp(seen->o[i].text, "trap:", 5);
@@ -725,14 +689,9 @@ int main(int argc, char **argv) {
         bool same;
         bool gc_module = gc && !files.n && fuzz_gen_used_gc();
         gc_modules += gc_module;
-        if (waiting) {
-            gc_validated++;
-            same = gc_valid_in_both(m.b, m.n, &ref, label);
-        } else {
-            gc_compared += gc_module && !w.failed;
-            same = compare(&w, &ref, spec ? "the reference interpreter" : "wasm-interp", label);
-        }
-        if (same && !waiting && ncross && cross_every && it % cross_every == 0) {
+        gc_compared += gc_module && !w.failed;
+        same = compare(&w, &ref, spec ? "the reference interpreter" : "wasm-interp", label);
+        if (same && ncross && cross_every && it % cross_every == 0) {
             for (size_t k = 0; k < ncross; k++) {
                 cross_runs++;
                 same = run_cross(&cross[k], m.b, m.n, opt, bounds, &w, label) && same;
@@ -767,10 +726,6 @@ int main(int argc, char **argv) {
         printf("; %llu GC modules, %llu (%.0f%%) compiled with GC and compared with the "
                "interpreter",
                gc_modules, gc_compared, 100.0 * (double)gc_compared / (double)gc_modules);
-    if (gc_validated)
-        printf("; %llu GC modules refused as not lowered yet, valid for w2n and the "
-               "interpreter",
-               gc_validated);
     if (gc)
         printf("; %llu collections, %llu runs redone with the default GC heap", gc_collections,
                gc_oom_reruns);

@@ -15,14 +15,10 @@
 #   run_gc_program.sh w2n INTERP WAT EXPECTED W2N TARGET BOUNDS RUNNER...
 #       w2n compiles the program and RUNNER (w2n-gc-run, or qemu-T -L ...
 #       w2n-gc-run) runs every call with the heap limit: the same answers,
-#       and at least min-collections collections over all the calls.  It
-#       compiles with --wasm-features=+gc; while w2n refuses that, or the
-#       program, with its GC feature error (gc_refusal.sh: before the GC
-#       lowering lands, or while part of it is missing) it says "waiting
-#       for GC lowering" and exits 77 (CTest: Skipped); any other compile
-#       failure fails.
+#       and at least min-collections collections over all the calls.  Any
+#       compile failure fails (GC is on by default; --wasm-features=+gc
+#       stays so that the command says what it needs).
 set -u
-. "$(dirname "$0")/gc_refusal.sh"
 mode=$1 interp=$2 wat=$3 expected=$4
 shift 4
 dir=$(mktemp -d "${TMPDIR:-/tmp}/w2n-gc.XXXXXX") || exit 1
@@ -104,11 +100,6 @@ if ! "$interp" -d "$wat" -o "$dir/program.wasm" >"$dir/err" 2>&1; then
 fi
 if ! "$w2n" compile --wasm-features=+gc --target="$target-linux-gnu" --bounds-checks="$bounds" \
     -o "$dir/program.o" "$dir/program.wasm" >"$dir/err" 2>&1; then
-    if gc_refusal "$dir/err"; then
-        echo "SKIP: waiting for GC lowering: w2n compile refuses $(basename "$wat"):" \
-            "$(cat "$dir/err")"
-        exit 77
-    fi
     echo "FAIL: w2n compile $wat ($target, $bounds):" >&2
     cat "$dir/err" >&2
     exit 1
