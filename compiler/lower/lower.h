@@ -100,7 +100,7 @@ typedef struct w2n_lower_module {
     /* Alias classes (TBAA): linear memory never aliases the runtime's own
      * structures, so stores to memory do not force reloads of bases. */
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
-    unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
+    unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull, md_kind_range;
     LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
     /* A module past the function budget reads the stack pointer through one
      * shared function, made on first use (lower_function.c). */

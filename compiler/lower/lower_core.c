@@ -100,6 +100,7 @@ void w2n_lower_init_metadata(w2n_lower_module *lm) {
     lm->md_kind_tbaa = LLVMGetMDKindIDInContext(lm->ctx, "tbaa", 4);
     lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
     lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);
+    lm->md_kind_range = LLVMGetMDKindIDInContext(lm->ctx, "range", 5);
 }
 
 void w2n_lower_init_types(w2n_lower_module *lm) {

@@ -109,17 +109,46 @@ static LLVMValueRef out_of_bounds64(w2n_lower_func *f, LLVMValueRef addr, uint64
     return LLVMBuildOr(f->b, wrapped, past, "");
 }
 
-static LLVMValueRef memory_size_bytes(w2n_lower_func *f, LLVMValueRef mem) {
+/* The bytes a memory of `pages` pages holds, saturated at 2^64 - 1. */
+static uint64_t pages_to_bytes(uint64_t pages) {
+    return pages > UINT64_MAX / W2N_PAGE_SIZE ? UINT64_MAX : pages * W2N_PAGE_SIZE;
+}
+
+/* Tell LLVM what the size of memory `memory` can be: never below its
+ * declared minimum (memory only grows, and an imported memory has at least
+ * the minimum its import declares, instance.c) nor above its maximum.  An
+ * access wholly below the minimum then needs no check: LLVM folds the
+ * compare of a constant or bounded address (a table index masked to 8
+ * bits, say) against the size (docs/performance.md, "Explicit mode"). */
+static void set_size_range(w2n_lower_func *f, uint32_t memory, LLVMValueRef size) {
+    w2n_lower_module *lm = f->lm;
+    if (memory >= lm->m->nmemories)
+        return;
+    const w2n_limits *l = &lm->m->memories[memory];
+    uint64_t lo = pages_to_bytes(l->min);
+    uint64_t max_pages = l->has_max ? l->max : l->is64 ? UINT64_MAX : 65536;
+    uint64_t hi = pages_to_bytes(max_pages); /* inclusive */
+    if (lo == 0 && hi == UINT64_MAX)
+        return; /* nothing to say */
+    /* !range is [lo, hi + 1), which wraps to [lo, 0) for hi = 2^64 - 1. */
+    LLVMMetadataRef bounds[2] = {LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, lo, 0)),
+                                 LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, hi + 1, 0))};
+    LLVMSetMetadata(size, lm->md_kind_range,
+                    LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, bounds, 2)));
+}
+
+static LLVMValueRef memory_size_bytes(w2n_lower_func *f, uint32_t memory, LLVMValueRef mem) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, 8, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, mem, &idx, 1, "");
     LLVMValueRef size = LLVMBuildLoad2(f->b, lm->t_i64, addr, "mem_size");
     w2n_lower_tbaa(lm, size, lm->tbaa_runtime);
+    set_size_range(f, memory, size);
     return size;
 }
 
 LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory) {
-    return memory_size_bytes(f, memory_struct(f, memory));
+    return memory_size_bytes(f, memory, memory_struct(f, memory));
 }
 
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
@@ -133,11 +162,11 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         eff = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, offset, 0), "");
     LLVMValueRef oob = NULL, sum = NULL;
     if (is64) {
-        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, mem), &sum);
+        oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, memory, mem), &sum);
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     } else if (checked(f)) {
         LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
-        oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, mem), "");
+        oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, memory, mem), "");
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
