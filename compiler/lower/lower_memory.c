@@ -150,24 +150,6 @@ LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory) {
     return memory_size_bytes(f, memory, memory_struct(f, memory));
 }
 
-/* Does a 32-bit memory's access of `reach` bytes (offset + size) at
- * address `zext` leave it?  When the memory's minimum holds `reach` bytes,
- * as zext > mem_size - reach: the limit depends on the size alone, so LLVM
- * computes it once per function or loop, and each access compares its
- * address with it (on x86-64 a cmp, where zext + reach > mem_size takes a
- * lea and a cmp). */
-static LLVMValueRef out_of_bounds32(w2n_lower_func *f, uint32_t memory, LLVMValueRef zext,
-                                    uint64_t reach, LLVMValueRef mem_size) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef r = LLVMConstInt(lm->t_i64, reach, 0);
-    if (memory < lm->m->nmemories && reach <= pages_to_bytes(lm->m->memories[memory].min)) {
-        LLVMValueRef limit = LLVMBuildNUWSub(f->b, mem_size, r, "mem_limit");
-        return LLVMBuildICmp(f->b, LLVMIntUGT, zext, limit, "");
-    }
-    LLVMValueRef end = LLVMBuildNUWAdd(f->b, zext, r, "");
-    return LLVMBuildICmp(f->b, LLVMIntUGT, end, mem_size, "");
-}
-
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
                                    uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
@@ -182,7 +164,8 @@ LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValue
         oob = out_of_bounds64(f, addr, offset, size, memory_size_bytes(f, memory, mem), &sum);
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     } else if (checked(f)) {
-        oob = out_of_bounds32(f, memory, zext, offset + size, memory_size_bytes(f, memory, mem));
+        LLVMValueRef end = LLVMBuildAdd(f->b, eff, LLVMConstInt(lm->t_i64, size, 0), "");
+        oob = LLVMBuildICmp(f->b, LLVMIntUGT, end, memory_size_bytes(f, memory, mem), "");
         w2n_lower_trap_if(f, oob, W2N_TRAP_MEMORY_OOB);
     }
     LLVMValueRef ptr = LLVMBuildGEP2(f->b, lm->t_i8, memory_base(f, mem, is64), &eff, 1, "");
