@@ -1,15 +1,15 @@
 /*
  * test_memory_min_size.c — explicit checks that lean on a memory's declared
- * minimum (compiler/lower/lower_memory.c: the size load's !range, and the
- * compare of the address with size - reach) trap exactly where Wasm says.
+ * minimum (compiler/lower/lower_memory.c: the size load's !range, which lets
+ * LLVM drop the checks of accesses below it) trap exactly where Wasm says.
  *
  * A module of at least 2 pages, at -O2 and -O0, both bounds modes: an
  * index masked to 8 bits (no check left at -O2), the last word below the
  * minimum (none either), the word one byte further, which must trap until
- * memory.grow, and an access whose offset reaches past the minimum (the
- * end compared with the size).  The results and traps must be the same at
- * every level, before and after the grow, and a store before a trapping
- * access in the same function must have happened.
+ * memory.grow, and an access whose offset reaches past the minimum.  The
+ * results and traps must be the same at every level, before and after the
+ * grow, and a store before a trapping access in the same function must
+ * have happened.
  */
 #include "wat_kit.h"
 
