@@ -26,11 +26,12 @@ w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_m
 }
 
 /* For a module past the function budget (opt_budget.c): promote locals to
- * registers and nothing else.  An earlier cut also ran SROA, EarlyCSE,
- * InstCombine and SimplifyCFG, to leave the -O0 back end less to do; measured
- * on 30,000 small functions they cost 27 µs a function and saved the back
- * end nothing (docs/performance.md). */
-static const char short_pipeline[] = "function(mem2reg)";
+ * registers, and merge the blocks that lowering leaves behind a straight
+ * line (a block's end, the function's own), since the -O0 back end pays for
+ * each block: about 1 µs a function for SimplifyCFG against 10 µs saved in
+ * the back end.  An earlier cut also ran SROA, EarlyCSE and InstCombine:
+ * 27 µs a function, and the back end no faster (docs/performance.md). */
+static const char short_pipeline[] = "function(mem2reg,simplifycfg)";
 
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                 bool many_functions, w2n_error *err) {
