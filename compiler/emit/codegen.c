@@ -6,6 +6,7 @@
  */
 #include "codegen.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,4 +79,31 @@ w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t 
     *out_size = size;
     LLVMDisposeMemoryBuffer(buf);
     return W2N_OK;
+}
+
+/* Contexts left to the exit, still reachable (so that leak checkers see no
+ * leak); a list because partitions finish on several threads. */
+typedef struct kept_context {
+    struct kept_context *next;
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+} kept_context;
+
+static kept_context *kept_contexts;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void w2n_codegen_release(LLVMContextRef ctx, LLVMModuleRef mod, bool exiting) {
+    kept_context *k = exiting ? malloc(sizeof *k) : NULL;
+    if (!k) {
+        if (mod)
+            LLVMDisposeModule(mod);
+        if (ctx)
+            LLVMContextDispose(ctx);
+        return;
+    }
+    *k = (kept_context){.ctx = ctx, .mod = mod};
+    pthread_mutex_lock(&kept_lock);
+    k->next = kept_contexts;
+    kept_contexts = k;
+    pthread_mutex_unlock(&kept_lock);
 }
