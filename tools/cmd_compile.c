@@ -423,6 +423,9 @@ int w2n_cmd_compile(int argc, char **argv) {
      * one module when there is one (emit/partition.c), never both. */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     opts.threads = ninputs == 1 ? (unsigned)(jobs < 0 ? cpus : jobs) : 1;
+    /* One input: the process ends after it, so LLVM's contexts need not be
+     * freed first (several inputs: memory would grow with each). */
+    opts.exiting = ninputs == 1;
     if (ninputs > 1 && jobs < 0)
         jobs = 1;
     int status = w2n_batch_run(ninputs, ninputs == 1 ? 1 : (int)jobs, compile_one, &job, inputs,

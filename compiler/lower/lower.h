@@ -102,10 +102,10 @@ typedef struct w2n_lower_module {
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
     LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
-    /* A module past the function budget reads the stack pointer through one
-     * shared function, made on first use (lower_function.c). */
+    /* A module past the function budget checks the stack in one shared
+     * function, made on first use (lower_function.c). */
     bool many_functions;
-    LLVMValueRef stack_pointer_fn;
+    LLVMValueRef stack_check_fn;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
