@@ -156,6 +156,15 @@ W2N_API w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t 
  * $XDG_CACHE_HOME/w2n/seals (~/.cache/w2n/seals).  Call it before loading,
  * not while other threads load. */
 W2N_API void w2n_seal_cache_set_default(const char *dir);
+/* Verify the seal of the object file at `path` and remember it in that
+ * cache, so that its first load need not hash it (`w2n compile` calls this
+ * for each object it writes).  The file is read back and hashed once the
+ * file system's clock has passed its change time, which it waits for (a
+ * few milliseconds at most: none for a file system whose timestamps are
+ * coarser); only for a regular file that nobody but the running user or
+ * root can write.  Returns whether it remembered the file: false is never
+ * an error, the first load then hashes. */
+W2N_API bool w2n_seal_cache_add_file(const char *path);
 /* Free a loaded object; every store that instantiated it must be freed first
  * (its instances run the object's code). */
 W2N_API void w2n_object_free(w2n_object *obj);
