@@ -184,7 +184,10 @@ W2N_API void w2n_object_export(const w2n_object *obj, uint32_t index, const char
  * (`w2n-run --time-instantiate` prints it): the loader's steps in order
  * ("seal", "elf", "map", "relocate", ...), each with the CPU time the
  * loading thread spent in it (user and system), in microseconds.  Returns how many (*out is valid while the object lives);
- * 0 for an object not loaded from ELF.
+ * 0 for an object not loaded from ELF, or loaded while recording was off.
+ * Recording is off by default (reading a thread's CPU clock is a system
+ * call, ~10 us a load): w2n_load_phases_record(true) turns it on for the
+ * loads that start afterwards, in every thread.
  *
  *     const w2n_load_phase *p;
  *     for (uint32_t i = 0, n = w2n_object_load_phases(obj, &p); i < n; i++)
@@ -196,6 +199,7 @@ typedef struct w2n_load_phase {
     double us;
 } w2n_load_phase;
 W2N_API uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out);
+W2N_API void w2n_load_phases_record(bool on);
 
 /* Name the object's functions for `perf`: append their addresses, sizes and
  * symbols (w2n_f<index>, or w2n:<name> from the module's name section) to
