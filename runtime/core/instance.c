@@ -293,29 +293,17 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
         if (e->mode != W2N_SEGMENT_PASSIVE)
             inst->elem_sizes[i] = 0;
     }
-    /* The offsets first (constant expressions: no effects), so that the
-     * pages the copies fill can be faulted in together. */
-    uint64_t *offsets = m->ndatas ? malloc(m->ndatas * sizeof *offsets) : NULL;
-    for (uint32_t i = 0; offsets && i < m->ndatas; i++) {
-        const w2n_meta_data *d = &m->datas[i];
-        if (d->mode == W2N_SEGMENT_ACTIVE)
-            offsets[i] = eval_offset(inst, &d->offset, inst->memories[d->memory]->is64);
-    }
-    if (offsets)
-        w2n_prefault_data(inst, offsets);
-    w2n_trap_code code = W2N_TRAP_NONE;
-    for (uint32_t i = 0; i < m->ndatas && code == W2N_TRAP_NONE; i++) {
+    for (uint32_t i = 0; i < m->ndatas; i++) {
         const w2n_meta_data *d = &m->datas[i];
         if (d->mode != W2N_SEGMENT_ACTIVE)
             continue;
-        uint64_t offset =
-            offsets ? offsets[i] : eval_offset(inst, &d->offset, inst->memories[d->memory]->is64);
-        code = w2n_op_memory_init(inst, d->memory, i, offset, 0, d->size);
-        if (code == W2N_TRAP_NONE)
-            inst->data_dropped[i] = true;
+        uint64_t offset = eval_offset(inst, &d->offset, inst->memories[d->memory]->is64);
+        w2n_trap_code code = w2n_op_memory_init(inst, d->memory, i, offset, 0, d->size);
+        if (code != W2N_TRAP_NONE)
+            return code;
+        inst->data_dropped[i] = true;
     }
-    free(offsets);
-    return code;
+    return W2N_TRAP_NONE;
 }
 
 static w2n_status set_trap(w2n_trap *trap, w2n_trap_code code, w2n_error *err) {

@@ -286,9 +286,6 @@ int32_t w2n_atomic_notify(w2n_vmctx *vmctx, uint32_t memory, uint64_t addr, uint
 w2n_exception_abi *w2n_helper_exception_new(w2n_vmctx *vmctx, uint32_t tag);
 void w2n_helper_exception_throw(w2n_vmctx *vmctx, w2n_exception_abi *exn);
 void w2n_helper_exception_drop(w2n_vmctx *vmctx, w2n_exception_abi *exn);
-/* Fault in the pages the active data segments at `offsets` (one per
- * segment, evaluated) will fill, before they are copied (data_prefault.c). */
-void w2n_prefault_data(const w2n_instance *inst, const uint64_t *offsets);
 w2n_trap_code w2n_op_memory_init(w2n_instance *inst, uint32_t memory, uint32_t seg, uint64_t dst,
                                  uint32_t src, uint32_t n);
 w2n_trap_code w2n_op_table_init(w2n_instance *inst, uint32_t table, uint32_t seg, uint64_t dst,
