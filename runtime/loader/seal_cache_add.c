@@ -43,20 +43,36 @@ static long elapsed_ns(const struct timespec *since) {
     return (now.tv_sec - since->tv_sec) * 1000000000L + (now.tv_nsec - since->tv_nsec);
 }
 
-/* Has the clock of the file system holding `file` (at `path`) passed its
- * change time?  The probe must be on the same device: `path` may be a
- * symbolic link to another file system. */
-static bool clock_passed(const char *path, const struct stat *file) {
-    char *dir = strdup(path);
+/* A file in the directory of `path`, with no name once open: O_TMPFILE,
+ * or where the file system lacks it (overlayfs before Linux 6.6) a named
+ * one removed at once.  -1 when neither can be made. */
+static int open_probe(const char *path) {
+    size_t n = strlen(path);
+    char *dir = malloc(n + 32);
     if (!dir)
-        return false;
+        return -1;
+    memcpy(dir, path, n + 1);
     char *slash = strrchr(dir, '/');
     if (!slash)
         strcpy(dir, ".");
     else
         slash[slash == dir] = 0; /* "/x" is in "/" */
-    int probe = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    int fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        strcat(dir, "/.w2n-probe.XXXXXX");
+        fd = mkostemp(dir, O_CLOEXEC);
+        if (fd >= 0)
+            unlink(dir);
+    }
     free(dir);
+    return fd;
+}
+
+/* Has the clock of the file system holding `file` (at `path`) passed its
+ * change time?  The probe must be on the same device: `path` may be a
+ * symbolic link to another file system. */
+static bool clock_passed(const char *path, const struct stat *file) {
+    int probe = open_probe(path);
     if (probe < 0)
         return false;
     struct timespec start;
