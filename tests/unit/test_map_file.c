@@ -338,3 +338,29 @@ Test(map_file, seal_cache_enters_a_file_just_written) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* The loader's steps are timed only when a host asks (their clock reads
+ * are system calls, ~10 us a load): none by default, all once asked. */
+Test(map_file, load_phases_only_on_request) {
+    char path[128];
+    temp_path(path, sizeof path);
+    compile_to(answer(3), path, 0644);
+    w2n_object *obj;
+    w2n_error err;
+    const w2n_load_phase *p;
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_object_load_phases(obj, &p), 0, "phases recorded without a request");
+    w2n_object_free(obj);
+    w2n_load_phases_record(true);
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    uint32_t n = w2n_object_load_phases(obj, &p);
+    w2n_load_phases_record(false);
+    bool seal = false, relocate = false;
+    for (uint32_t i = 0; i < n; i++) {
+        seal |= !strcmp(p[i].name, "seal");
+        relocate |= !strcmp(p[i].name, "relocate");
+    }
+    cr_assert(seal && relocate, "%u phases, without seal or relocate", n);
+    w2n_object_free(obj);
+    unlink(path);
+}
