@@ -244,7 +244,7 @@ typedef enum w2n_huge_pages {
     W2N_HUGE_PAGES_DEFAULT = 0, /* the runtime's choice: W2N_HUGE_PAGES_GROWN */
     W2N_HUGE_PAGES_NEVER,       /* nowhere: 4 KiB pages */
     W2N_HUGE_PAGES_ALWAYS,      /* the whole memory, from its creation */
-    W2N_HUGE_PAGES_GROWN,       /* only the bytes memory.grow adds */
+    W2N_HUGE_PAGES_GROWN,       /* only the bytes memory.grow adds, below 64 MiB */
 } w2n_huge_pages;
 
 typedef struct w2n_store_options {

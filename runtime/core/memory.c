@@ -21,8 +21,8 @@
  * Huge pages: a memory asks the kernel for transparent huge pages
  * (MADV_HUGEPAGE; Linux's default THP mode, "madvise", gives them only to
  * who asks) where the store's placement says: by default (GROWN) only for
- * the bytes memory.grow adds, advised as they become accessible; ALWAYS for
- * the whole mapping from the start; NEVER nowhere.  A guard reservation
+ * the bytes memory.grow adds below 64 MiB, advised as they become
+ * accessible; ALWAYS for the whole mapping from the start; NEVER nowhere.  A guard reservation
  * starts on a huge-page boundary whatever the placement.  A growing heap
  * then faults in 2 MiB at a time instead of 4 KiB (a WASI program reading
  * 16 MB: 8,144 page faults, 2,703 with them), while the initial memory
@@ -69,18 +69,33 @@ static void want_huge_pages(void *p, size_t len, bool huge) {
 #endif
 }
 
+/* Grown bytes past this guest address keep 4 KiB pages: a huge page the
+ * kernel takes from its free 2 MiB blocks can cost milliseconds to zero on a
+ * VM whose host took the block back, so hundreds of MiB touched once lose
+ * (1.6x), while the suite's heaps all fit below (docs/performance.md). */
+#define HUGE_GROWN_LIMIT ((uint64_t)64 << 20)
+
 /* A grown range [from, to) of a GROWN memory, page-aligned: advised ranges
  * next to each other merge into one mapping, so a heap grown in 64 KiB steps
  * still fills whole 2 MiB pages.  A moving (explicit-mode) memory is advised
- * whole instead: mremap grows only a range inside one mapping, which advice
- * on part of it would split. */
+ * whole instead, since mremap grows only a range inside one mapping, which
+ * advice on part of it would split: huge pages while it is within the limit,
+ * none for new faults once it passes it. */
 static void want_huge_pages_grown(w2n_memory *mem, uint64_t from, uint64_t to) {
-    if (mem->mode != W2N_BOUNDS_GUARD && !mem->shared)
-        from = 0;
+    if (mem->huge_pages != W2N_HUGE_PAGES_GROWN)
+        return;
+    if (mem->mode != W2N_BOUNDS_GUARD && !mem->shared) {
+#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+        madvise(mem->abi.base, mem->mapped,
+                to <= HUGE_GROWN_LIMIT ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+#endif
+        return;
+    }
     size_t page = host_page();
     uint64_t start = (from + page - 1) / page * page;
-    if (mem->huge_pages == W2N_HUGE_PAGES_GROWN && to > start)
-        want_huge_pages(mem->abi.base + start, (size_t)(to - start), true);
+    uint64_t end = to < HUGE_GROWN_LIMIT ? to : HUGE_GROWN_LIMIT;
+    if (end > start)
+        want_huge_pages(mem->abi.base + start, (size_t)(end - start), true);
 }
 
 /* A PROT_NONE reservation of `len` bytes starting on a huge-page boundary:

@@ -13,11 +13,12 @@
 
 #define DEFAULT_STACK_SIZE ((size_t)1 << 20)
 
-/* Huge pages only where memory.grow adds bytes by default: a growing heap
- * keeps its page-fault win, and the initial memory (static arrays, the
- * shadow stack) neither pays a 2 MiB first touch at start nor shares cache
- * sets across one 2 MiB page; over the suite no benchmark got more than 6 %
- * slower than without (docs/performance.md, "Huge pages: the default"). */
+/* Huge pages only where memory.grow adds bytes (below 64 MiB, memory.c) by
+ * default: a growing heap keeps its page-fault win, and the initial memory
+ * (static arrays, the shadow stack) pays no 2 MiB first touch at start; over
+ * the suite no benchmark got more than 6 % slower than without, where
+ * `always` made csvstat bimodal (docs/performance.md, "Huge pages: the
+ * default"). */
 #define DEFAULT_HUGE_PAGES W2N_HUGE_PAGES_GROWN
 
 static w2n_huge_pages huge_pages_placement(const w2n_store_options *opts) {

@@ -239,8 +239,9 @@ static void skip_without_thp(void) {
         cr_skip_test("this kernel has no transparent huge pages");
 }
 
-/* The default: only what memory.grow adds (docs/performance.md, "Huge pages:
- * the default"); explicit mode's moving mapping is advised whole once grown. */
+/* The default: only what memory.grow adds, below 64 MiB (docs/performance.md,
+ * "Huge pages: the default"); explicit mode's moving mapping is advised whole
+ * once grown. */
 Test(rt_memory, huge_pages_by_default_only_where_memory_grows) {
     skip_without_thp();
     cr_assert_advice(NULL, W2N_BOUNDS_GUARD, false, true);
@@ -249,6 +250,28 @@ Test(rt_memory, huge_pages_by_default_only_where_memory_grows) {
     cr_assert_advice(&dflt, W2N_BOUNDS_GUARD, false, true);
     w2n_store_options grown = {.huge_pages = W2N_HUGE_PAGES_GROWN};
     cr_assert_advice(&grown, W2N_BOUNDS_GUARD, false, true);
+}
+
+/* Grown bytes past 64 MiB keep 4 KiB pages by default; a moving memory is
+ * told "no huge pages" (nh) whole once it passes 64 MiB. */
+Test(rt_memory, huge_pages_by_default_stop_at_64_mib) {
+    skip_without_thp();
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *guard = w2n_memory_new(store, kit_limits(16, 2048), W2N_BOUNDS_GUARD, NULL);
+    cr_assert_eq(w2n_memory_grow(guard, 1264), 16, "to 80 MiB");
+    uintptr_t base = (uintptr_t)w2n_memory_data(guard);
+    cr_assert(mapping_has_flag(base + (60u << 20), "hg"));
+    cr_assert_not(mapping_has_flag(base + (64u << 20), "hg"));
+    cr_assert_not(mapping_has_flag(base + (79u << 20), "hg"));
+    w2n_memory *moving = w2n_memory_new(store, kit_limits(16, 2048), W2N_BOUNDS_EXPLICIT, NULL);
+    cr_assert_eq(w2n_memory_grow(moving, 1008), 16, "to 64 MiB");
+    cr_assert(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "hg"));
+    cr_assert_eq(w2n_memory_grow(moving, 16), 1024, "past 64 MiB");
+    w2n_memory_data(moving)[(65u << 20) - 1] = 7;
+    cr_assert(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "nh"));
+    cr_assert_not(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "hg"));
+    cr_assert_eq(w2n_memory_grow(moving, 16), 1040, "and grows on");
+    w2n_store_free(store);
 }
 
 Test(rt_memory, huge_pages_always_and_never) {
