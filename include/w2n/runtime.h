@@ -249,12 +249,24 @@ typedef struct w2n_store_limits {
     uint64_t max_gc_heap;
 } w2n_store_limits;
 
+/* Where linear memories ask the kernel for transparent huge pages
+ * (MADV_HUGEPAGE): fewer page faults, but RAM taken in 2 MiB steps and cache
+ * sets that 2 MiB of contiguous physical memory decides (runtime/core/memory.c,
+ * docs/performance.md "Huge pages: the default").  The default is GROWN. */
+typedef enum w2n_huge_pages {
+    W2N_HUGE_PAGES_DEFAULT = 0, /* the runtime's choice: W2N_HUGE_PAGES_GROWN */
+    W2N_HUGE_PAGES_NEVER,       /* nowhere: 4 KiB pages */
+    W2N_HUGE_PAGES_ALWAYS,      /* the whole memory, from its creation */
+    W2N_HUGE_PAGES_GROWN,       /* only the bytes memory.grow adds, below 64 MiB */
+} w2n_huge_pages;
+
 typedef struct w2n_store_options {
-    size_t stack_size;       /* bytes of native stack Wasm may use (default 1 MiB) */
-    bool no_huge_pages;      /* do not ask the kernel for transparent huge pages for
-                                  linear memories and the GC heap (by default w2n
-                                  does: see memory.c, gc/heap.c) */
-    w2n_store_limits limits; /* all zero: no limits but the spec's */
+    size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
+    bool no_huge_pages;        /* no transparent huge pages at all, for linear memories
+                                     and the GC heap (overrides huge_pages) */
+    w2n_store_limits limits;   /* all zero: no limits but the spec's */
+    w2n_huge_pages huge_pages; /* linear memories' placement (gc/heap.c asks unless
+                                     no_huge_pages or W2N_HUGE_PAGES_NEVER) */
 } w2n_store_options;
 
 W2N_API w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */
