@@ -150,14 +150,19 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
 
 /* ---- the vmctx ------------------------------------------------------------------ */
 
-LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
+LLVMValueRef w2n_lower_fixed_load(w2n_lower_func *f, LLVMTypeRef type, LLVMValueRef base,
+                                  uint64_t offset) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, base, &idx, 1, "");
-    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, type, addr, "");
     w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
     w2n_lower_invariant(lm, v);
     return v;
+}
+
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
+    return w2n_lower_fixed_load(f, f->lm->t_ptr, base, offset);
 }
 
 LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
