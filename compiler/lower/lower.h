@@ -101,6 +101,7 @@ typedef struct w2n_lower_module {
      * structures, so stores to memory do not force reloads of bases. */
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull;
+    unsigned md_kind_dereferenceable, md_kind_align;
     LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
     /* A module past the function budget reads the stack pointer through one
      * shared function, made on first use (lower_function.c). */
@@ -215,6 +216,8 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
 /* Load a pointer at base + offset that never changes once instantiated
  * (vmctx arrays, w2n_func records): an invariant load. */
 LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset);
+/* Mark a loaded pointer as pointing at `bytes` readable bytes (none: no mark). */
+void w2n_lower_dereferenceable(w2n_lower_module *lm, LLVMValueRef load, uint64_t bytes);
 /* The same for a value of any type (a type id, a record's call_id). */
 LLVMValueRef w2n_lower_fixed_load(w2n_lower_func *f, LLVMTypeRef type, LLVMValueRef base,
                                   uint64_t offset);

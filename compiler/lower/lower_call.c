@@ -231,6 +231,7 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
 
     LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
     LLVMValueRef table = w2n_lower_fixed_ptr(f, tables, (uint64_t)table_index * 8);
+    w2n_lower_dereferenceable(lm, table, sizeof(w2n_table_abi));
     LLVMValueRef oob = w2n_lower_table_oob(f, table_index, table, index);
     if (LLVMTypeOf(index) == lm->t_i64) {
         /* table64: the message cannot name an index past 2^32 in a u32;
