@@ -25,7 +25,7 @@ sha=$(sha256sum "$work/fib.wasm" | cut -d' ' -f1)
     --bounds-checks=explicit --fuel --wasm-features=-simd "$work/fib.wasm" -o "$work/fib-a64.o" ||
     exit 1
 "$w2n" inspect "$work/fib-a64.o" > "$work/inspect" || exit 1
-for want in "abi version:  6.3" "compiled by:  w2n $version" "triple:       aarch64-linux-gnu" \
+for want in "abi version:  6.4" "compiled by:  w2n $version" "triple:       aarch64-linux-gnu" \
             "opt level:    -O1" "cpu:          cortex-a72" "features:     +crc" \
             "flags:        bounds-checks=explicit, fuel" "module sha256: $sha"; do
     if grep -qxF -- "$want" "$work/inspect"; then ok "inspect: $want"
