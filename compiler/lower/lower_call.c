@@ -122,13 +122,15 @@ static void emit_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef 
 }
 
 /* The two ways of calling `record` with `args` (from pop_call_args; freed
- * here), built in the blocks `native` (its code
- * with its vmctx) and `host` (this module's host-call thunk for the type:
- * a record without native code is a host function the host put in a table
- * itself, for which no module has an adapter); the caller has branched to
- * them.  `tail`: return_call_*, each way ends the function (the host way
- * with an ordinary call: the host's frames end the chain anyway).  The
- * builder ends after both have joined. */
+ * here), built in the blocks `native` (its code with its vmctx) and `host`
+ * (this module's host-call thunk for the type: a record without native code
+ * is a host function the host put in a table itself, for which no module
+ * has an adapter); the caller has branched to them.  `tail`: return_call_*,
+ * each way ends the function (the host way with an ordinary call: the
+ * host's frames end the chain anyway).  The builder ends after both have
+ * joined.  One native block for every way in: variants with a separate
+ * call for the cold path's subtypes made sqlbench's interpreter loop spill
+ * more (docs/performance.md, "The cost of an indirect call"). */
 static void emit_call_ways(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index, bool tail,
                            LLVMValueRef *args, LLVMBasicBlockRef native, LLVMBasicBlockRef host) {
     w2n_lower_module *lm = f->lm;
@@ -221,7 +223,8 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
  * and the record has native code, so a call of the usual kind makes one
  * compare after the null check.  Anything else takes the cold path, which
  * checks the type_id (a declared subtype passes a non-final type), traps on
- * a mismatch, and sends a record without code to the host-call thunk. */
+ * a mismatch, and sends a record without code to the host-call thunk and a
+ * subtype's record with code back to the native call. */
 static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tail) {
     w2n_lower_module *lm = f->lm;
     uint32_t type_index = in->imm.call_indirect.type_index;
