@@ -205,7 +205,7 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     mem->max_pages = max_pages;
     mem->store = store;
     mem->shared = limits.shared;
-    mem->huge_pages = store->memory_huge_pages;
+    mem->huge_pages = store->huge_pages;
     bool huge = mem->huge_pages == W2N_HUGE_PAGES_ALWAYS;
     if (mode == W2N_BOUNDS_GUARD)
         st = map_guard(mem, bytes, huge, err);

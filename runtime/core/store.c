@@ -35,8 +35,7 @@ w2n_store *w2n_store_new(const w2n_store_options *opts) {
     if (!s)
         return NULL;
     s->stack_size = opts && opts->stack_size ? opts->stack_size : DEFAULT_STACK_SIZE;
-    s->memory_huge_pages = huge_pages_placement(opts);
-    s->huge_pages = s->memory_huge_pages != W2N_HUGE_PAGES_NEVER;
+    s->huge_pages = huge_pages_placement(opts);
     if (opts)
         s->limits = opts->limits;
     w2n_stop_store_init(s);
