@@ -138,8 +138,8 @@ static void emit_call_ways(w2n_lower_func *f, LLVMValueRef record, uint32_t type
     unsigned n = type->nparams + 2;
 
     LLVMPositionBuilderAtEnd(f->b, native);
-    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
-    args[1] = w2n_lower_fixed_ptr(f, record, 16);
+    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE);
+    args[1] = w2n_lower_fixed_ptr(f, record, W2N_FUNC_VMCTX);
     LLVMValueRef native_call = NULL;
     if (tail)
         build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
@@ -194,7 +194,7 @@ static LLVMValueRef expect(w2n_lower_func *f, LLVMValueRef cond, bool likely) {
 /* Branch to `host` when the record has no native code, else to `native`. */
 static void branch_on_code(w2n_lower_func *f, LLVMValueRef record, LLVMBasicBlockRef native,
                            LLVMBasicBlockRef host) {
-    LLVMValueRef no_code = LLVMBuildIsNull(f->b, w2n_lower_fixed_ptr(f, record, 0), "");
+    LLVMValueRef no_code = LLVMBuildIsNull(f->b, w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE), "");
     LLVMBuildCondBr(f->b, expect(f, no_code, false), host, native);
 }
 
@@ -209,8 +209,8 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
     LLVMValueRef code = lm->funcs[index], callee_vmctx = f->vmctx;
     if (index < m->nimported_funcs) {
         LLVMValueRef record = w2n_lower_func_record(f, index);
-        code = w2n_lower_fixed_ptr(f, record, 0);
-        callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
+        code = w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE);
+        callee_vmctx = w2n_lower_fixed_ptr(f, record, W2N_FUNC_VMCTX);
     }
     if (tail)
         emit_tail_call(f, fty, code, callee_vmctx, &m->types[type_index]);
@@ -261,7 +261,7 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
     LLVMBuildCondBr(f->b, expect(f, hit, true), native, cold);
 
     LLVMPositionBuilderAtEnd(f->b, cold);
-    LLVMValueRef actual = w2n_lower_fixed_load(f, lm->t_i32, record, 24); /* type_id */
+    LLVMValueRef actual = w2n_lower_fixed_load(f, lm->t_i32, record, W2N_FUNC_TYPE_ID);
     const w2n_module *m = lm->m;
     LLVMValueRef mismatch =
         !m->typedefs || m->typedefs[type_index].is_final

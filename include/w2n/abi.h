@@ -389,7 +389,10 @@ struct w2n_vmctx {
 #define W2N_VMCTX_GC_TYPES 104
 #define W2N_VMCTX_SIZE 112
 
-/* Offset in w2n_func that call_indirect reads besides code, vmctx and type_id. */
+/* Offsets in w2n_func that calls through a record read. */
+#define W2N_FUNC_CODE 0
+#define W2N_FUNC_VMCTX 16
+#define W2N_FUNC_TYPE_ID 24
 #define W2N_FUNC_CALL_ID 28
 
 /* Offsets in w2n_exception_abi that compiled code reads and writes. */
@@ -516,8 +519,9 @@ _Static_assert(offsetof(w2n_exception_abi, tag) == W2N_EXCEPTION_TAG &&
                    offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
                    sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,
                "exception layout");
-_Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
-                   offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24 &&
+_Static_assert(offsetof(w2n_func, code) == W2N_FUNC_CODE && offsetof(w2n_func, tramp) == 8 &&
+                   offsetof(w2n_func, vmctx) == W2N_FUNC_VMCTX &&
+                   offsetof(w2n_func, type_id) == W2N_FUNC_TYPE_ID &&
                    offsetof(w2n_func, call_id) == W2N_FUNC_CALL_ID,
                "w2n_func layout");
 _Static_assert(offsetof(w2n_memory_abi, size) == 8, "memory layout");
