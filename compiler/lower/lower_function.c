@@ -140,8 +140,8 @@ static LLVMValueRef shared_stack_check(w2n_lower_module *lm) {
 static void stack_check(w2n_lower_func *f) {
     w2n_lower_module *lm = f->lm;
     if (lm->many_functions) {
-        LLVMTypeRef fty = LLVMFunctionType(lm->t_void, &lm->t_ptr, 1, 0);
-        LLVMBuildCall2(f->b, fty, shared_stack_check(lm), &f->vmctx, 1, "");
+        LLVMValueRef check = shared_stack_check(lm);
+        LLVMBuildCall2(f->b, LLVMGlobalGetValueType(check), check, &f->vmctx, 1, "");
     } else {
         compare_stack_limit(f, read_stack_pointer(lm, f->b));
     }
