@@ -18,7 +18,7 @@
 #define EHDR_SIZE 64
 #define SHDR_SIZE 64
 #define SYM_SIZE 24
-#define RELA_SIZE 24
+#define RELA_SIZE W2N_ELF_RELA_SIZE
 #define REL_SIZE 16
 #define ET_REL 1
 
@@ -289,20 +289,6 @@ void w2n_elf_free(w2n_elf *elf) {
     free(elf->sections);
     free(elf->symbols);
     memset(elf, 0, sizeof *elf);
-}
-
-size_t w2n_elf_rela_count(const w2n_elf *elf, uint32_t section) {
-    return elf->sections[section].size / RELA_SIZE;
-}
-
-w2n_elf_rela w2n_elf_rela_get(const w2n_elf *elf, uint32_t section, size_t i) {
-    const uint8_t *p = elf->sections[section].data + i * RELA_SIZE;
-    uint64_t info = u64(p + 8);
-    w2n_elf_rela r = {.offset = u64(p),
-                      .type = (uint32_t)info,
-                      .sym = (uint32_t)(info >> 32),
-                      .addend = (int64_t)u64(p + 16)};
-    return r;
 }
 
 uint32_t w2n_elf_find_section(const w2n_elf *elf, const char *name) {

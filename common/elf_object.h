@@ -18,6 +18,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "reloc.h" /* little-endian loads */
 #include "w2n/error.h"
 
 enum {
@@ -113,9 +114,21 @@ w2n_status w2n_elf_read(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_err
 w2n_status w2n_elf_read_headers(const uint8_t *bytes, size_t size, w2n_elf *out, w2n_error *err);
 void w2n_elf_free(w2n_elf *elf);
 
-/* For a checked SHT_RELA section: number of entries and entry i. */
-size_t w2n_elf_rela_count(const w2n_elf *elf, uint32_t section);
-w2n_elf_rela w2n_elf_rela_get(const w2n_elf *elf, uint32_t section, size_t i);
+/* For a checked SHT_RELA section: number of entries and entry i (inline:
+ * the loader reads every relocation it applies through them). */
+#define W2N_ELF_RELA_SIZE 24u
+static inline size_t w2n_elf_rela_count(const w2n_elf *elf, uint32_t section) {
+    return elf->sections[section].size / W2N_ELF_RELA_SIZE;
+}
+static inline w2n_elf_rela w2n_elf_rela_get(const w2n_elf *elf, uint32_t section, size_t i) {
+    const uint8_t *p = elf->sections[section].data + i * W2N_ELF_RELA_SIZE;
+    uint64_t info = w2n_reloc_rd64(p + 8);
+    w2n_elf_rela r = {.offset = w2n_reloc_rd64(p),
+                      .type = (uint32_t)info,
+                      .sym = (uint32_t)(info >> 32),
+                      .addend = (int64_t)w2n_reloc_rd64(p + 16)};
+    return r;
+}
 /* Entry i of such a section (i < its count): symbol index in range, place
  * inside the target section.  What w2n_elf_read checks of every entry. */
 w2n_status w2n_elf_rela_check(const w2n_elf *elf, uint32_t section, size_t i, w2n_error *err);

@@ -28,8 +28,3 @@ int64_t w2n_layout_count(const uint8_t *bytes, size_t size) {
         return -1;
     return (int64_t)n;
 }
-
-w2n_layout_entry w2n_layout_entry_at(const uint8_t *bytes, size_t i) {
-    const uint8_t *p = bytes + W2N_LAYOUT_HEADER + i * W2N_LAYOUT_ENTRY;
-    return (w2n_layout_entry){w2n_reloc_rd32(p), w2n_reloc_rd32(p + 4)};
-}

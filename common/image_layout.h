@@ -59,6 +59,9 @@ typedef struct w2n_layout_entry {
 /* The table's entry count, or -1 when `bytes` is not a table of this
  * version whose size matches its count. */
 int64_t w2n_layout_count(const uint8_t *bytes, size_t size);
-w2n_layout_entry w2n_layout_entry_at(const uint8_t *bytes, size_t i);
+static inline w2n_layout_entry w2n_layout_entry_at(const uint8_t *bytes, size_t i) {
+    const uint8_t *p = bytes + W2N_LAYOUT_HEADER + i * W2N_LAYOUT_ENTRY;
+    return (w2n_layout_entry){w2n_reloc_rd32(p), w2n_reloc_rd32(p + 4)};
+}
 
 #endif

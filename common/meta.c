@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "meta.h"
+#include "reloc.h" /* little-endian loads */
 #include "sha256.h"
 #include "w2n/limits.h"
 #include "w2n/version.h"
@@ -279,12 +280,12 @@ static bool have(rbuf *r, size_t n) {
     return true;
 }
 
+/* width is 1, 4 or 8. */
 static uint64_t get_uint(rbuf *r, unsigned width) {
     if (!have(r, width))
         return 0;
-    uint64_t v = 0;
-    for (unsigned i = 0; i < width; i++)
-        v |= (uint64_t)r->p[r->pos + i] << (8 * i);
+    const uint8_t *p = r->p + r->pos;
+    uint64_t v = width == 8 ? w2n_reloc_rd64(p) : width == 4 ? w2n_reloc_rd32(p) : p[0];
     r->pos += width;
     return v;
 }

@@ -1,37 +1,13 @@
 /*
- * reloc.c — the arithmetic shared by the per-architecture relocation tables:
- * little-endian loads and stores, range checks, bit-field insertion, and the
+ * reloc.c — the arithmetic shared by the per-architecture relocation tables
+ * (the little-endian loads and stores are inline, in reloc.h): data fields,
+ * range checks, bit-field insertion, and the
  * lookup from (architecture, type) to a howto.  Everything here works on
  * plain numbers and byte buffers, never on host addresses, so it behaves the
  * same on every host.  Helpers check first and write last: a failed call
  * leaves the buffer as it was.
  */
 #include "reloc.h"
-
-uint16_t w2n_reloc_rd16(const uint8_t *p) { return (uint16_t)(p[0] | (p[1] << 8)); }
-
-uint32_t w2n_reloc_rd32(const uint8_t *p) {
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) | ((uint32_t)p[3] << 24);
-}
-
-uint64_t w2n_reloc_rd64(const uint8_t *p) {
-    return (uint64_t)w2n_reloc_rd32(p) | ((uint64_t)w2n_reloc_rd32(p + 4) << 32);
-}
-
-void w2n_reloc_wr16(uint8_t *p, uint16_t v) {
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-}
-
-void w2n_reloc_wr32(uint8_t *p, uint32_t v) {
-    for (int i = 0; i < 4; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
-
-void w2n_reloc_wr64(uint8_t *p, uint64_t v) {
-    for (int i = 0; i < 8; i++)
-        p[i] = (uint8_t)(v >> (8 * i));
-}
 
 int w2n_reloc_fits_signed(int64_t v, unsigned bits) {
     if (bits >= 64)
@@ -50,8 +26,13 @@ uint32_t w2n_reloc_insert(uint32_t word, unsigned lo, unsigned width, uint64_t v
 }
 
 void w2n_reloc_data_nc(uint8_t *loc, unsigned bytes, uint64_t v) {
-    for (unsigned i = 0; i < bytes; i++)
-        loc[i] = (uint8_t)(v >> (8 * i));
+    switch (bytes) { /* the common widths in one store */
+    case 8: w2n_reloc_wr64(loc, v); return;
+    case 4: w2n_reloc_wr32(loc, (uint32_t)v); return;
+    default:
+        for (unsigned i = 0; i < bytes; i++)
+            loc[i] = (uint8_t)(v >> (8 * i));
+    }
 }
 
 w2n_reloc_result w2n_reloc_data(uint8_t *loc, unsigned bytes, int64_t v) {

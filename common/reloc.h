@@ -18,6 +18,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include "w2n/abi.h"
 
@@ -107,12 +108,46 @@ const char *w2n_reloc_result_name(w2n_reloc_result r);
 
 /* ---- shared arithmetic (reloc.c) ------------------------------------------ */
 
-uint16_t w2n_reloc_rd16(const uint8_t *p);
-uint32_t w2n_reloc_rd32(const uint8_t *p);
-uint64_t w2n_reloc_rd64(const uint8_t *p);
-void w2n_reloc_wr16(uint8_t *p, uint16_t v);
-void w2n_reloc_wr32(uint8_t *p, uint32_t v);
-void w2n_reloc_wr64(uint8_t *p, uint64_t v);
+/* Little-endian loads and stores of unaligned fields, inline and one
+ * memory access each (the loader reads every ELF field and relocation
+ * through them); byte-swapped on a big-endian host. */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+#define W2N_LE16(v) __builtin_bswap16(v)
+#define W2N_LE32(v) __builtin_bswap32(v)
+#define W2N_LE64(v) __builtin_bswap64(v)
+#else
+#define W2N_LE16(v) (v)
+#define W2N_LE32(v) (v)
+#define W2N_LE64(v) (v)
+#endif
+
+static inline uint16_t w2n_reloc_rd16(const uint8_t *p) {
+    uint16_t v;
+    memcpy(&v, p, sizeof v);
+    return W2N_LE16(v);
+}
+static inline uint32_t w2n_reloc_rd32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return W2N_LE32(v);
+}
+static inline uint64_t w2n_reloc_rd64(const uint8_t *p) {
+    uint64_t v;
+    memcpy(&v, p, sizeof v);
+    return W2N_LE64(v);
+}
+static inline void w2n_reloc_wr16(uint8_t *p, uint16_t v) {
+    v = W2N_LE16(v);
+    memcpy(p, &v, sizeof v);
+}
+static inline void w2n_reloc_wr32(uint8_t *p, uint32_t v) {
+    v = W2N_LE32(v);
+    memcpy(p, &v, sizeof v);
+}
+static inline void w2n_reloc_wr64(uint8_t *p, uint64_t v) {
+    v = W2N_LE64(v);
+    memcpy(p, &v, sizeof v);
+}
 
 /* Does v fit in a signed / unsigned field of `bits` bits? */
 int w2n_reloc_fits_signed(int64_t v, unsigned bits);

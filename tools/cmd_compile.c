@@ -16,7 +16,9 @@
  * (compiler/emit/partition.c; default one per CPU, the same object whatever N);
  * --cache-dir reuses objects of identical compiles (compile_cache.c).
  * Every object carries a SHA-256 seal; --sign adds an Ed25519 signature
- * with the secret key of `w2n keygen` (common/seal.h).
+ * with the secret key of `w2n keygen` (common/seal.h).  Each object written
+ * is entered in the seal cache of `w2n-run` (w2n_seal_cache_add_file), so
+ * that its first start need not hash it either.
  * Exit status (exit_status.h): 0 all compiled, 1 some input failed, 2 bad
  * usage, 3 an input uses a feature w2n does not support or --wasm-features
  * disables, 4 an input exceeds one of
@@ -39,9 +41,11 @@
 #include "exit_status.h"
 #include "w2n/file.h"
 #include "output.h"
+#include "run_cli.h"
 #include "run_keys.h"
 #include "w2n/compiler.h"
 #include "w2n/limits.h"
+#include "w2n/runtime.h"
 #include "w2n/version.h"
 
 static void usage(FILE *out) {
@@ -217,6 +221,9 @@ static int compile_one(int i, void *ctx) {
             fprintf(stderr, "w2n compile: %s\n", err.message);
             return 1;
         }
+        /* So that its first start skips the hash too (not an error when it
+         * cannot: that start hashes). */
+        w2n_seal_cache_add_file(output);
     }
     if (job->header) {
         int rc = write_header(job, input, output);
@@ -406,6 +413,7 @@ int w2n_cmd_compile(int argc, char **argv) {
         free(inputs);
         return 1;
     }
+    w2n_run_set_seal_cache();
     char **outputs = calloc((size_t)ninputs, sizeof *outputs);
     for (int i = 0; i < ninputs; i++)
         outputs[i] = (to_dir || !output) ? object_name(inputs[i], to_dir ? output : NULL, exe)
@@ -423,6 +431,9 @@ int w2n_cmd_compile(int argc, char **argv) {
      * one module when there is one (emit/partition.c), never both. */
     long cpus = sysconf(_SC_NPROCESSORS_ONLN) > 0 ? sysconf(_SC_NPROCESSORS_ONLN) : 1;
     opts.threads = ninputs == 1 ? (unsigned)(jobs < 0 ? cpus : jobs) : 1;
+    /* One input: the process ends after it, so LLVM's contexts need not be
+     * freed first (several inputs: memory would grow with each). */
+    opts.exiting = ninputs == 1;
     if (ninputs > 1 && jobs < 0)
         jobs = 1;
     int status = w2n_batch_run(ninputs, ninputs == 1 ? 1 : (int)jobs, compile_one, &job, inputs,

@@ -27,9 +27,11 @@ void w2n_run_usage(FILE *out, const char *prog, bool can_compile) {
             "  --invoke NAME         call export NAME with ARGS parsed by its parameter\n"
             "                        types and print each result on its own line\n"
             "  --stack-size N        native stack for Wasm code in bytes (K, M suffixes)\n"
-            "  --no-huge-pages       do not ask for transparent huge pages for linear\n"
-            "                        memories (asking, the default, means fewer page\n"
-            "                        faults but RAM taken in 2 MiB steps)\n"
+            "  --huge-pages=WHERE    where linear memories ask for transparent huge\n"
+            "                        pages: grown (the default: only what memory.grow\n"
+            "                        adds, below 64 MiB), always, or never; fewer page\n"
+            "                        faults, but RAM taken in 2 MiB steps\n"
+            "  --no-huge-pages       --huge-pages=never, and none for the GC heap\n"
             "  --perf-map            name the compiled functions for perf, in\n"
             "                        /tmp/perf-PID.map (see docs/cli.md)\n"
             "  --timeout=SECONDS     stop the program after SECONDS (a decimal number),\n"
@@ -211,6 +213,15 @@ static int limit_option(int argc, char **argv, int *i, w2n_run_options *o, char 
     return 0;
 }
 
+static bool huge_pages_parse(const char *v, w2n_huge_pages *out) {
+    *out = !v                     ? W2N_HUGE_PAGES_DEFAULT
+           : !strcmp(v, "grown")  ? W2N_HUGE_PAGES_GROWN
+           : !strcmp(v, "always") ? W2N_HUGE_PAGES_ALWAYS
+           : !strcmp(v, "never")  ? W2N_HUGE_PAGES_NEVER
+                                  : W2N_HUGE_PAGES_DEFAULT;
+    return *out != W2N_HUGE_PAGES_DEFAULT;
+}
+
 static bool push(const char ***list, int *n, const char *v) {
     const char **l = realloc(*list, ((size_t)*n + 1) * sizeof *l);
     if (!l)
@@ -293,6 +304,10 @@ bool w2n_run_parse(int argc, char **argv, w2n_run_options *o, char *msg, size_t 
             if (!v || !*v)
                 return fail(msg, size, "--wasm-features needs a list such as -simd,+bulk-memory");
             o->wasm_features = v;
+        } else if ((v = option_value("--huge-pages", argc, argv, &i, &m)), m) {
+            if (!huge_pages_parse(v, &o->huge_pages))
+                return fail(msg, size, "--huge-pages must be grown, always or never, got '%s'",
+                            v ? v : "");
         } else if ((v = option_value("--bounds-checks", argc, argv, &i, &m)), m) {
             if (!w2n_bounds_mode_parse(v, &o->bounds))
                 return fail(msg, size, "--bounds-checks must be guard or explicit, got '%s'",

@@ -45,6 +45,7 @@ typedef struct w2n_run_options {
     double timeout;          /* --timeout seconds; 0: none */
     uint64_t fuel;           /* --fuel budget, when has_fuel */
     bool has_fuel;
+    w2n_huge_pages huge_pages; /* --huge-pages=WHERE; DEFAULT: the store's choice */
     w2n_bounds_mode bounds;
     w2n_compile_budget compile_budget; /* for a .wasm compiled in-process (w2n run) */
     const char *wasm_features;         /* --wasm-features LIST for compiling a .wasm, or NULL */
@@ -59,8 +60,10 @@ typedef struct w2n_run_options {
 
 /* The store options the run options ask for. */
 static inline w2n_store_options w2n_run_store_options(const w2n_run_options *o) {
-    return (w2n_store_options){
-        .stack_size = o->stack_size, .no_huge_pages = o->no_huge_pages, .limits = o->limits};
+    return (w2n_store_options){.stack_size = o->stack_size,
+                               .no_huge_pages = o->no_huge_pages,
+                               .limits = o->limits,
+                               .huge_pages = o->huge_pages};
 }
 
 /* Parse argv[1..argc-1].  On failure returns false with a one-line

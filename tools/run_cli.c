@@ -457,8 +457,9 @@ done:
 /* Hashing a 2 MB object is 1.8 ms, more than the rest of a start: the
  * command keeps verified seals in $XDG_CACHE_HOME/w2n/seals (else
  * ~/.cache/w2n/seals) unless $W2N_SEAL_CACHE names another directory or is
- * empty (docs/security.md says what the cache trusts). */
-static void set_seal_cache(void) {
+ * empty (docs/security.md says what the cache trusts).  `w2n compile`
+ * enters the objects it writes there. */
+void w2n_run_set_seal_cache(void) {
     const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
     char dir[4000];
     int n = xdg && xdg[0] == '/'     ? snprintf(dir, sizeof dir, "%s/w2n/seals", xdg)
@@ -486,7 +487,7 @@ int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn comp
         w2n_run_options_free(&o);
         return 0;
     }
-    set_seal_cache();
+    w2n_run_set_seal_cache();
     int rc = run(prog, &o, compile);
     w2n_run_options_free(&o);
     return rc;

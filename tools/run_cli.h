@@ -59,6 +59,11 @@ typedef w2n_status (*w2n_run_compile_fn)(const uint8_t *wasm, size_t size, const
  * process exit code. */
 int w2n_run_cli(const char *prog, int argc, char **argv, w2n_run_compile_fn compile);
 
+/* Point the runtime's seal cache at the command line's default directory,
+ * $XDG_CACHE_HOME/w2n/seals or ~/.cache/w2n/seals ($W2N_SEAL_CACHE, when
+ * set, still wins). */
+void w2n_run_set_seal_cache(void);
+
 /* The main of an executable made by `w2n compile --exe`: run `object`, held
  * in the executable, as a WASI command with the process's argv.  Run
  * options (--dir, --max-memory, ...) come from `baked_options` (given at

@@ -55,6 +55,13 @@ typedef struct load_source {
     const uint8_t *key;
 } load_source;
 
+static w2n_status load_once(const load_source *src, w2n_object **out) {
+    return src->path ? w2n_object_load_file_trusted(src->path, src->key, out, NULL)
+                     : w2n_object_load(src->bytes, src->size, out, NULL);
+}
+
+/* load_us from rounds that record nothing (the phases' clock reads are
+ * system calls, ~10 us a load), then the phases from as many that do. */
 static void time_load(const load_source *src) {
     static phase_times ph[W2N_LOAD_PHASES_MAX];
     uint32_t nph = 0;
@@ -63,11 +70,18 @@ static void time_load(const load_source *src) {
     for (int i = 0; i < ROUNDS; i++) {
         w2n_object *obj;
         double start = now_us();
-        w2n_status st = src->path ? w2n_object_load_file_trusted(src->path, src->key, &obj, NULL)
-                                  : w2n_object_load(src->bytes, src->size, &obj, NULL);
-        if (st != W2N_OK)
+        if (load_once(src, &obj) != W2N_OK)
             return; /* the real load that follows reports the error */
-        t[n++] = now_us() - start;
+        t[i] = now_us() - start;
+        w2n_object_free(obj);
+    }
+    printf("load_us=%.1f\n", median(t, ROUNDS));
+    w2n_load_phases_record(true);
+    for (int i = 0; i < ROUNDS; i++) {
+        w2n_object *obj;
+        if (load_once(src, &obj) != W2N_OK)
+            break;
+        n++;
         const w2n_load_phase *p;
         uint32_t np = w2n_object_load_phases(obj, &p);
         for (uint32_t k = 0; k < np && (i > 0 || nph < W2N_LOAD_PHASES_MAX); k++) {
@@ -81,7 +95,7 @@ static void time_load(const load_source *src) {
         }
         w2n_object_free(obj);
     }
-    printf("load_us=%.1f\n", median(t, n));
+    w2n_load_phases_record(false);
     print_phases(ph, nph, n);
 }
 

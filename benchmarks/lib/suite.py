@@ -63,6 +63,8 @@ KERNELS = [
     Kernel("cholesky", "run-time sizes", full=180, interp=1, quick=1),
     Kernel("covariance", "run-time sizes", full=120, interp=1, quick=1),
     Kernel("floyd", "run-time sizes", full=60, interp=1, quick=1),
+    # Two 8 MiB grids a power of two apart: the huge-page placement's shape.
+    Kernel("jacobi2d", "run-time sizes", full=160, interp=1, quick=1),
 ]
 
 PROGRAMS = [

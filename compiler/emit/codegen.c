@@ -6,6 +6,7 @@
  */
 #include "codegen.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,11 +27,12 @@ w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_m
 }
 
 /* For a module past the function budget (opt_budget.c): promote locals to
- * registers and nothing else.  An earlier cut also ran SROA, EarlyCSE,
- * InstCombine and SimplifyCFG, to leave the -O0 back end less to do; measured
- * on 30,000 small functions they cost 27 µs a function and saved the back
- * end nothing (docs/performance.md). */
-static const char short_pipeline[] = "function(mem2reg)";
+ * registers, and merge the blocks that lowering leaves behind a straight
+ * line (a block's end, the function's own), since the -O0 back end pays for
+ * each block: about 1 µs a function for SimplifyCFG against 10 µs saved in
+ * the back end.  An earlier cut also ran SROA, EarlyCSE and InstCombine:
+ * 27 µs a function, and the back end no faster (docs/performance.md). */
+static const char short_pipeline[] = "function(mem2reg,simplifycfg)";
 
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
                                 bool many_functions, w2n_error *err) {
@@ -77,4 +79,31 @@ w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t 
     *out_size = size;
     LLVMDisposeMemoryBuffer(buf);
     return W2N_OK;
+}
+
+/* Contexts left to the exit, still reachable (so that leak checkers see no
+ * leak); a list because partitions finish on several threads. */
+typedef struct kept_context {
+    struct kept_context *next;
+    LLVMContextRef ctx;
+    LLVMModuleRef mod;
+} kept_context;
+
+static kept_context *kept_contexts;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+void w2n_codegen_release(LLVMContextRef ctx, LLVMModuleRef mod, bool exiting) {
+    kept_context *k = exiting ? malloc(sizeof *k) : NULL;
+    if (!k) {
+        if (mod)
+            LLVMDisposeModule(mod);
+        if (ctx)
+            LLVMContextDispose(ctx);
+        return;
+    }
+    *k = (kept_context){.ctx = ctx, .mod = mod};
+    pthread_mutex_lock(&kept_lock);
+    k->next = kept_contexts;
+    kept_contexts = k;
+    pthread_mutex_unlock(&kept_lock);
 }

@@ -235,8 +235,7 @@ static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, 
         LLVMDumpModule(mod);
     if (s == W2N_OK)
         s = w2n_codegen_emit(tm, mod, out, out_size, err);
-    LLVMDisposeModule(mod);
-    LLVMContextDispose(ctx);
+    w2n_codegen_release(ctx, mod, a->opts->exiting);
     w2n_target_machine_release(tm);
     return s;
 }
@@ -259,6 +258,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                     .opt_level = opts->opt_level,
                                     .codegen_level = codegen_level(m, opts),
                                     .many_functions = many_functions(m, opts),
+                                    .exiting = opts->exiting,
                                     .threads = opts->threads ? opts->threads : 1,
                                     .lower = lower_part,
                                     .lower_arg = la,

@@ -188,8 +188,7 @@ static void *part_worker(void *arg) {
         part_result *r = &jobs->results[k];
         r->st = compile_part(jobs->cg, k, r);
         if (!jobs->cg->dump_ir) {
-            LLVMDisposeModule(r->mod);
-            LLVMContextDispose(r->ctx);
+            w2n_codegen_release(r->ctx, r->mod, jobs->cg->exiting);
             r->mod = NULL;
             r->ctx = NULL;
         }

@@ -69,7 +69,8 @@ typedef struct w2n_partition_codegen {
      * once (the metadata). */
     w2n_status (*finish_first)(LLVMContextRef ctx, LLVMModuleRef mod, void *arg, w2n_error *err);
     void *finish_arg;
-    int dump_ir; /* print each partition's final IR to stderr, in order */
+    int dump_ir;  /* print each partition's final IR to stderr, in order */
+    bool exiting; /* the process exits after the compile (w2n_compile_options) */
 } w2n_partition_codegen;
 
 /* Lower, optimise and emit the parts of `plan` on up to cg->threads

@@ -101,11 +101,12 @@ typedef struct w2n_lower_module {
      * structures, so stores to memory do not force reloads of bases. */
     LLVMValueRef tbaa_memory, tbaa_vmctx, tbaa_runtime, tbaa_global, tbaa_table;
     unsigned md_kind_tbaa, md_kind_invariant, md_kind_nonnull, md_kind_range;
+    unsigned md_kind_dereferenceable, md_kind_align;
     LLVMValueRef loop_choice_fn; /* declaration of the placeholder (loop_version.c) */
-    /* A module past the function budget reads the stack pointer through one
-     * shared function, made on first use (lower_function.c). */
+    /* A module past the function budget checks the stack in one shared
+     * function, made on first use (lower_function.c). */
     bool many_functions;
-    LLVMValueRef stack_pointer_fn;
+    LLVMValueRef stack_check_fn;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
@@ -215,6 +216,11 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
 /* Load a pointer at base + offset that never changes once instantiated
  * (vmctx arrays, w2n_func records): an invariant load. */
 LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset);
+/* Mark a loaded pointer as pointing at `bytes` readable bytes (none: no mark). */
+void w2n_lower_dereferenceable(w2n_lower_module *lm, LLVMValueRef load, uint64_t bytes);
+/* The same for a value of any type (a type id, a record's call_id). */
+LLVMValueRef w2n_lower_fixed_load(w2n_lower_func *f, LLVMTypeRef type, LLVMValueRef base,
+                                  uint64_t offset);
 /* Load a pointer-sized field of the vmctx (invariant, non-null). */
 LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset);
 /* Load helper `index` (enum w2n_helper_index) from vmctx->helpers. */
@@ -420,11 +426,17 @@ bool w2n_lower_legacy_leaving(w2n_lower_func *f, size_t target, bool emit);
 
 /* vmctx->funcs[index], the w2n_func record of a function (lower_call.c). */
 LLVMValueRef w2n_lower_func_record(w2n_lower_func *f, uint32_t index);
-/* A table's current size (i32) and the address of element `index` (lower_table.c). */
-LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table);
+/* Whether table `table` is declared with minimum == maximum, a size it keeps
+ * for good (lower_table.c); that size in *out_size. */
+bool w2n_lower_table_fixed_size(const w2n_lower_module *lm, uint32_t table, uint32_t *out_size);
+/* Table `table`'s current size (i32; a constant when fixed) and the address
+ * of element `index`; `rec` is its w2n_table_abi (vmctx->tables[table]). */
+LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, uint32_t table, LLVMValueRef rec);
 /* Is `index` (i32, or i64 for a 64-bit table) at or past the table's size? */
-LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index);
-LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index);
+LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, uint32_t table, LLVMValueRef rec,
+                                 LLVMValueRef index);
+LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef rec,
+                                  LLVMValueRef index);
 
 /* Memory address of a load/store: checks bounds per the mode (trapping) and
  * returns a pointer for `size` bytes at addr + offset (lower_memory.c). */

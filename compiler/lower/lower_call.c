@@ -5,10 +5,11 @@
  * one goes through its w2n_func record (vmctx->funcs[i]): code and context
  * come from the record, so host functions and other instances' functions
  * look the same.  call_indirect checks, in the spec's order, the index
- * against the table size, the element against null, and the element's
- * canonical type id against the expected one, then calls the record's code,
- * or, for a record without code (a host function the host put in a table),
- * this module's host-call thunk for the type.
+ * against the table size (a constant for a table that cannot grow), the
+ * element against null, and the element's canonical type id against the
+ * expected one, then calls the record's code, or, for a record without code
+ * (a host function the host put in a table), this module's host-call thunk
+ * for the type.  The last two are one compare on the hot path (call_id).
  *
  * call_ref checks only that the reference is not null: validation proved
  * its type, so the record is called as call_indirect's would be.
@@ -120,29 +121,25 @@ static void emit_tail_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValueRef 
     free(args);
 }
 
-/* The call of a call_indirect whose checks passed.  A record without native
- * code is a host function the host put in a table itself: no module has an
- * adapter for it, so this module's host-call thunk for the type calls it.
- * `tail`: return_call_indirect, each way ends the function (the host way
- * with an ordinary call: the host's frames end the chain anyway). */
-static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index,
-                               bool tail) {
+/* The two ways of calling `record` with `args` (from pop_call_args; freed
+ * here), built in the blocks `native` (its code with its vmctx) and `host`
+ * (this module's host-call thunk for the type: a record without native code
+ * is a host function the host put in a table itself, for which no module
+ * has an adapter); the caller has branched to them.  `tail`: return_call_*,
+ * each way ends the function (the host way with an ordinary call: the
+ * host's frames end the chain anyway).  The builder ends after both have
+ * joined.  One native block for every way in: variants with a separate
+ * call for the cold path's subtypes made sqlbench's interpreter loop spill
+ * more (docs/performance.md, "The cost of an indirect call"). */
+static void emit_call_ways(w2n_lower_func *f, LLVMValueRef record, uint32_t type_index, bool tail,
+                           LLVMValueRef *args, LLVMBasicBlockRef native, LLVMBasicBlockRef host) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *type = &lm->m->types[type_index];
     unsigned n = type->nparams + 2;
-    LLVMValueRef *args = w2n_xcalloc(n, sizeof *args);
-    w2n_lower_pop_n(f, args + 2, type->nparams);
-    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, 0);
-    LLVMValueRef no_code = LLVMBuildIsNull(f->b, code, "");
-    LLVMValueRef expect_args[2] = {no_code, LLVMConstInt(lm->t_i1, 0, 0)};
-    LLVMTypeRef i1 = lm->t_i1;
-    no_code = w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, expect_args, 2);
-    LLVMBasicBlockRef native = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "native");
-    LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "host");
-    LLVMBuildCondBr(f->b, no_code, host, native);
 
     LLVMPositionBuilderAtEnd(f->b, native);
-    args[1] = w2n_lower_fixed_ptr(f, record, 16);
+    LLVMValueRef code = w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE);
+    args[1] = w2n_lower_fixed_ptr(f, record, W2N_FUNC_VMCTX);
     LLVMValueRef native_call = NULL;
     if (tail)
         build_tail_call(f, lm->wasm_fn_types[type_index], code, args + 1, n - 1, type);
@@ -178,6 +175,29 @@ static void emit_indirect_call(w2n_lower_func *f, LLVMValueRef record, uint32_t 
     push_results(f, result, type);
 }
 
+/* The arguments of a call through a record of type `type_index`, popped
+ * into slots 2.. of a new array (slots 0 and 1 are the callee's contexts). */
+static LLVMValueRef *pop_call_args(w2n_lower_func *f, uint32_t type_index) {
+    const w2n_functype *type = &f->lm->m->types[type_index];
+    LLVMValueRef *args = w2n_xcalloc(type->nparams + 2, sizeof *args);
+    w2n_lower_pop_n(f, args + 2, type->nparams);
+    return args;
+}
+
+/* `cond` marked as almost always `likely` (llvm.expect). */
+static LLVMValueRef expect(w2n_lower_func *f, LLVMValueRef cond, bool likely) {
+    LLVMValueRef args[2] = {cond, LLVMConstInt(f->lm->t_i1, likely, 0)};
+    LLVMTypeRef i1 = f->lm->t_i1;
+    return w2n_lower_intrinsic(f, "llvm.expect", &i1, 1, args, 2);
+}
+
+/* Branch to `host` when the record has no native code, else to `native`. */
+static void branch_on_code(w2n_lower_func *f, LLVMValueRef record, LLVMBasicBlockRef native,
+                           LLVMBasicBlockRef host) {
+    LLVMValueRef no_code = LLVMBuildIsNull(f->b, w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE), "");
+    LLVMBuildCondBr(f->b, expect(f, no_code, false), host, native);
+}
+
 /* call or return_call of function `index`: a defined function directly, an
  * imported one through its record, whose code is another instance's function
  * or this module's import adapter, both with the Wasm function's signature. */
@@ -189,8 +209,8 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
     LLVMValueRef code = lm->funcs[index], callee_vmctx = f->vmctx;
     if (index < m->nimported_funcs) {
         LLVMValueRef record = w2n_lower_func_record(f, index);
-        code = w2n_lower_fixed_ptr(f, record, 0);
-        callee_vmctx = w2n_lower_fixed_ptr(f, record, 16);
+        code = w2n_lower_fixed_ptr(f, record, W2N_FUNC_CODE);
+        callee_vmctx = w2n_lower_fixed_ptr(f, record, W2N_FUNC_VMCTX);
     }
     if (tail)
         emit_tail_call(f, fty, code, callee_vmctx, &m->types[type_index]);
@@ -198,14 +218,24 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
         w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
 }
 
+/* call_indirect's checks, then the call.  The hot path compares the
+ * record's call_id (abi.h) with the expected id: equal means the type matches
+ * and the record has native code, so a call of the usual kind makes one
+ * compare after the null check.  Anything else takes the cold path, which
+ * checks the type_id (a declared subtype passes a non-final type), traps on
+ * a mismatch, and sends a record without code to the host-call thunk and a
+ * subtype's record with code back to the native call. */
 static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tail) {
     w2n_lower_module *lm = f->lm;
     uint32_t type_index = in->imm.call_indirect.type_index;
+    uint32_t table_index = in->imm.call_indirect.table;
     LLVMValueRef index = w2n_lower_pop(f);
+    LLVMValueRef *args = pop_call_args(f, type_index);
 
     LLVMValueRef tables = w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES);
-    LLVMValueRef table = w2n_lower_fixed_ptr(f, tables, (uint64_t)in->imm.call_indirect.table * 8);
-    LLVMValueRef oob = w2n_lower_table_oob(f, table, index);
+    LLVMValueRef table = w2n_lower_fixed_ptr(f, tables, (uint64_t)table_index * 8);
+    w2n_lower_dereferenceable(lm, table, sizeof(w2n_table_abi));
+    LLVMValueRef oob = w2n_lower_table_oob(f, table_index, table, index);
     if (LLVMTypeOf(index) == lm->t_i64) {
         /* table64: the message cannot name an index past 2^32 in a u32;
          * below the size, the index fits. */
@@ -215,37 +245,42 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
         w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
     }
 
-    LLVMValueRef slot = w2n_lower_table_slot(f, table, index);
+    LLVMValueRef slot = w2n_lower_table_slot(f, table_index, table, index);
     LLVMValueRef record = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
     w2n_lower_tbaa(lm, record, lm->tbaa_table);
     LLVMValueRef is_null = LLVMBuildIsNull(f->b, record, "");
     w2n_lower_trap_if_index(f, is_null, W2N_TRAP_UNINITIALIZED, index);
 
-    LLVMValueRef id_idx = LLVMConstInt(lm->t_i64, 24, 0);
-    LLVMValueRef id_addr = LLVMBuildGEP2(f->b, lm->t_i8, record, &id_idx, 1, "");
-    LLVMValueRef actual = LLVMBuildLoad2(f->b, lm->t_i32, id_addr, "");
-    w2n_lower_tbaa(lm, actual, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, actual);
     LLVMValueRef ids = w2n_lower_vmctx_field(f, W2N_VMCTX_TYPE_IDS);
-    LLVMValueRef want_idx = LLVMConstInt(lm->t_i64, (uint64_t)type_index * 4, 0);
-    LLVMValueRef want_addr = LLVMBuildGEP2(f->b, lm->t_i8, ids, &want_idx, 1, "");
-    LLVMValueRef expected = LLVMBuildLoad2(f->b, lm->t_i32, want_addr, "");
-    w2n_lower_tbaa(lm, expected, lm->tbaa_vmctx);
-    w2n_lower_invariant(lm, expected);
+    LLVMValueRef expected = w2n_lower_fixed_load(f, lm->t_i32, ids, (uint64_t)type_index * 4);
+    LLVMValueRef call_id = w2n_lower_fixed_load(f, lm->t_i32, record, W2N_FUNC_CALL_ID);
+    LLVMValueRef hit = LLVMBuildICmp(f->b, LLVMIntEQ, call_id, expected, "");
+    LLVMBasicBlockRef native = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "native");
+    LLVMBasicBlockRef cold = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "call_checks");
+    LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "host");
+    LLVMBuildCondBr(f->b, expect(f, hit, true), native, cold);
+
+    LLVMPositionBuilderAtEnd(f->b, cold);
+    LLVMValueRef actual = w2n_lower_fixed_load(f, lm->t_i32, record, W2N_FUNC_TYPE_ID);
     const w2n_module *m = lm->m;
     LLVMValueRef mismatch =
         !m->typedefs || m->typedefs[type_index].is_final
             ? LLVMBuildICmp(f->b, LLVMIntNE, actual, expected, "")
             : LLVMBuildNot(f->b, w2n_lower_func_type_matches(f, actual, expected), "");
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
-    emit_indirect_call(f, record, type_index, tail);
+    branch_on_code(f, record, native, host);
+    emit_call_ways(f, record, type_index, tail, args, native, host);
 }
 
 /* call_ref / return_call_ref $t: the callee record is on top of the stack. */
 static void lower_call_ref(w2n_lower_func *f, const w2n_instr *in, bool tail) {
     LLVMValueRef record = w2n_lower_pop(f);
+    LLVMValueRef *args = pop_call_args(f, in->imm.index);
     w2n_lower_trap_if(f, LLVMBuildIsNull(f->b, record, ""), W2N_TRAP_NULL_FUNC_REF);
-    emit_indirect_call(f, record, in->imm.index, tail);
+    LLVMBasicBlockRef native = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "native");
+    LLVMBasicBlockRef host = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "host");
+    branch_on_code(f, record, native, host);
+    emit_call_ways(f, record, in->imm.index, tail, args, native, host);
 }
 
 bool w2n_lower_call(w2n_lower_func *f, const w2n_instr *in) {

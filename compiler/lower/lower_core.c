@@ -101,6 +101,8 @@ void w2n_lower_init_metadata(w2n_lower_module *lm) {
     lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
     lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);
     lm->md_kind_range = LLVMGetMDKindIDInContext(lm->ctx, "range", 5);
+    lm->md_kind_dereferenceable = LLVMGetMDKindIDInContext(lm->ctx, "dereferenceable", 15);
+    lm->md_kind_align = LLVMGetMDKindIDInContext(lm->ctx, "align", 5);
 }
 
 void w2n_lower_init_types(w2n_lower_module *lm) {
@@ -151,19 +153,44 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn) {
 
 /* ---- the vmctx ------------------------------------------------------------------ */
 
-LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
+LLVMValueRef w2n_lower_fixed_load(w2n_lower_func *f, LLVMTypeRef type, LLVMValueRef base,
+                                  uint64_t offset) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, offset, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, base, &idx, 1, "");
-    LLVMValueRef v = LLVMBuildLoad2(f->b, lm->t_ptr, addr, "");
+    LLVMValueRef v = LLVMBuildLoad2(f->b, type, addr, "");
     w2n_lower_tbaa(lm, v, lm->tbaa_vmctx);
     w2n_lower_invariant(lm, v);
     return v;
 }
 
+LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset) {
+    return w2n_lower_fixed_load(f, f->lm->t_ptr, base, offset);
+}
+
+void w2n_lower_dereferenceable(w2n_lower_module *lm, LLVMValueRef load, uint64_t bytes) {
+    if (!bytes)
+        return;
+    /* Speculating a load needs the alignment of its address too: every
+     * array and record the runtime hands compiled code is 8-byte aligned. */
+    LLVMMetadataRef a = LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, 8, 0));
+    LLVMSetMetadata(load, lm->md_kind_align,
+                    LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, &a, 1)));
+    LLVMMetadataRef n = LLVMValueAsMetadata(LLVMConstInt(lm->t_i64, bytes, 0));
+    LLVMSetMetadata(load, lm->md_kind_dereferenceable,
+                    LLVMMetadataAsValue(lm->ctx, LLVMMDNodeInContext2(lm->ctx, &n, 1)));
+}
+
 LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
+    w2n_lower_module *lm = f->lm;
     LLVMValueRef v = w2n_lower_fixed_ptr(f, f->vmctx, offset);
-    LLVMSetMetadata(v, f->lm->md_kind_nonnull, empty_md(f->lm));
+    LLVMSetMetadata(v, lm->md_kind_nonnull, empty_md(lm));
+    /* The arrays whose length the module fixes (instance.c allocates them
+     * so): loads from them may be hoisted. */
+    if (offset == W2N_VMCTX_TABLES)
+        w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntables * 8);
+    else if (offset == W2N_VMCTX_TYPE_IDS)
+        w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntypes * 4);
     return v;
 }
 

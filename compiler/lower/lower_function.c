@@ -92,48 +92,59 @@ static LLVMValueRef read_stack_pointer(w2n_lower_module *lm, LLVMBuilderRef b) {
     return LLVMBuildCall2(b, LLVMIntrinsicGetType(lm->ctx, id, &i64, 1), fn, &arg, 1, "");
 }
 
-/* LLVM's fast instruction selector (the -O0 back end that a module past
- * the function budget gets) cannot select llvm.read_register and falls back
- * to the SelectionDAG for the block: a third of that back end's time per
- * function.  So such a module reads the stack pointer in one shared
- * function: its own stack pointer, below the caller's, so the check is
- * only stricter. */
-static LLVMValueRef stack_pointer_of_caller(w2n_lower_func *f) {
+/* Trap when sp is below vmctx->stack_limit. */
+static void compare_stack_limit(w2n_lower_func *f, LLVMValueRef sp) {
     w2n_lower_module *lm = f->lm;
-    LLVMTypeRef fty = LLVMFunctionType(lm->t_i64, NULL, 0, 0);
-    if (!lm->stack_pointer_fn) {
-        LLVMValueRef fn = LLVMAddFunction(lm->mod, "w2n_stack_pointer", fty);
-        LLVMSetLinkage(fn, LLVMInternalLinkage);
-        w2n_lower_fn_attr(lm, fn, "noinline");
-        w2n_lower_fn_attr(lm, fn, "nounwind");
-        unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
-        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
-                                LLVMCreateEnumAttribute(lm->ctx, uwtable, 2 /* async */));
-        if (lm->gc) { /* it cannot collect: no statepoint around its calls */
-            static const char leaf[] = "gc-leaf-function";
-            LLVMAddAttributeAtIndex(
-                fn, LLVMAttributeFunctionIndex,
-                LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));
-        }
-        LLVMBuilderRef b = LLVMCreateBuilderInContext(lm->ctx);
-        LLVMPositionBuilderAtEnd(b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
-        LLVMBuildRet(b, read_stack_pointer(lm, b));
-        LLVMDisposeBuilder(b);
-        lm->stack_pointer_fn = fn;
-    }
-    return LLVMBuildCall2(f->b, fty, lm->stack_pointer_fn, NULL, 0, "sp");
-}
-
-static void stack_check(w2n_lower_func *f) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef sp =
-        lm->many_functions ? stack_pointer_of_caller(f) : read_stack_pointer(lm, f->b);
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, W2N_VMCTX_STACK_LIMIT, 0);
     LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, f->vmctx, &idx, 1, "");
     LLVMValueRef limit = LLVMBuildLoad2(f->b, lm->t_i64, addr, "stack_limit");
     w2n_lower_tbaa(lm, limit, lm->tbaa_vmctx);
     LLVMValueRef below = LLVMBuildICmp(f->b, LLVMIntULT, sp, limit, "");
     w2n_lower_trap_if(f, below, W2N_TRAP_STACK_EXHAUSTED);
+}
+
+/* Past the function budget, LLVM's -O0 back end costs mostly per function
+ * and per basic block, and an inline check is two blocks, the compare and
+ * the cold trap (and LLVM's fast instruction selector cannot select
+ * llvm.read_register: it fell back to the SelectionDAG for the block).  So
+ * such a module checks in one shared function, whose call is no branch in
+ * the caller: it reads its own stack pointer, below the caller's, so the
+ * check is only stricter, and traps from there (docs/performance.md). */
+static LLVMValueRef shared_stack_check(w2n_lower_module *lm) {
+    if (lm->stack_check_fn)
+        return lm->stack_check_fn;
+    LLVMTypeRef fty = LLVMFunctionType(lm->t_void, &lm->t_ptr, 1, 0);
+    LLVMValueRef fn = LLVMAddFunction(lm->mod, "w2n_stack_check", fty);
+    LLVMSetLinkage(fn, LLVMInternalLinkage);
+    w2n_lower_fn_attr(lm, fn, "noinline");
+    w2n_lower_fn_attr(lm, fn, "nounwind");
+    unsigned uwtable = LLVMGetEnumAttributeKindForName("uwtable", 7);
+    LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                            LLVMCreateEnumAttribute(lm->ctx, uwtable, 2 /* async */));
+    if (lm->gc) { /* it cannot collect: no statepoint around its calls */
+        static const char leaf[] = "gc-leaf-function";
+        LLVMAddAttributeAtIndex(fn, LLVMAttributeFunctionIndex,
+                                LLVMCreateStringAttribute(lm->ctx, leaf, sizeof leaf - 1, "", 0));
+    }
+    /* Built as a function of its own, with the trap block every function uses. */
+    w2n_lower_func check = {.lm = lm, .fn = fn, .vmctx = LLVMGetParam(fn, 0)};
+    check.b = LLVMCreateBuilderInContext(lm->ctx);
+    LLVMPositionBuilderAtEnd(check.b, LLVMAppendBasicBlockInContext(lm->ctx, fn, "entry"));
+    compare_stack_limit(&check, read_stack_pointer(lm, check.b));
+    LLVMBuildRetVoid(check.b);
+    LLVMDisposeBuilder(check.b);
+    lm->stack_check_fn = fn;
+    return fn;
+}
+
+static void stack_check(w2n_lower_func *f) {
+    w2n_lower_module *lm = f->lm;
+    if (lm->many_functions) {
+        LLVMValueRef check = shared_stack_check(lm);
+        LLVMBuildCall2(f->b, LLVMGlobalGetValueType(check), check, &f->vmctx, 1, "");
+    } else {
+        compare_stack_limit(f, read_stack_pointer(lm, f->b));
+    }
 }
 
 /* Does the body call a function (call or call_indirect)? */

@@ -58,6 +58,16 @@ static void add_stack_probes(w2n_lower_module *lm, LLVMValueRef fn) {
     add_string_attr(lm, fn, "stack-probe-size", W2N_STACK_PROBE_SIZE_TEXT);
 }
 
+/* The vmctx of a defined function is always a whole w2n_vmctx (abi.h):
+ * dereferenceable, so LLVM may load its fields (invariant) ahead of the
+ * check that guards their use, out of a loop. */
+static void add_vmctx_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
+    unsigned kind = LLVMGetEnumAttributeKindForName("dereferenceable", 15);
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(lm->ctx, kind, W2N_VMCTX_SIZE));
+    unsigned align = LLVMGetEnumAttributeKindForName("align", 5);
+    LLVMAddAttributeAtIndex(fn, 1, LLVMCreateEnumAttribute(lm->ctx, align, 8));
+}
+
 /* Every function gets asynchronous unwind tables (correct at any
  * instruction), so that a trap's backtrace can walk its frames, from a
  * fault too; they cost object size, no code (docs/debugging.md).  Without
@@ -97,8 +107,10 @@ static void declare_functions(w2n_lower_module *lm) {
         LLVMSetLinkage(fn, LLVMInternalLinkage);
         add_unwind_attrs(lm, fn);
         add_stack_probes(lm, fn);
-        if (i >= m->nimported_funcs)
+        if (i >= m->nimported_funcs) {
             w2n_lower_gc_function(lm, fn);
+            add_vmctx_attrs(lm, fn);
+        }
         lm->funcs[i] = fn;
     }
 }

@@ -8,6 +8,12 @@
  * (table64) takes i64 indices and gives i64 sizes; the runtime keeps its
  * size below 2^32, so an index is compared in 64 bits and any index at or
  * past 2^32 is out of range.
+ *
+ * A table declared with its minimum equal to its maximum (wasm-ld's function
+ * table) has that size for good, imported or not: import matching takes a
+ * table whose current size is at least the minimum and whose maximum is at
+ * most the maximum, and nothing grows a table past its maximum.  Its size is
+ * then a constant and its element array never moves (an invariant load).
  */
 #include "lower.h"
 
@@ -15,25 +21,43 @@ static LLVMValueRef table_record(w2n_lower_func *f, uint32_t table) {
     return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_TABLES), (uint64_t)table * 8);
 }
 
-LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, LLVMValueRef table) {
+bool w2n_lower_table_fixed_size(const w2n_lower_module *lm, uint32_t table, uint32_t *out_size) {
+    if (table >= lm->m->ntables)
+        return false;
+    const w2n_limits *l = &lm->m->tables[table].limits;
+    if (!l->has_max || l->min != l->max || l->min > UINT32_MAX)
+        return false;
+    *out_size = (uint32_t)l->min;
+    return true;
+}
+
+LLVMValueRef w2n_lower_table_size(w2n_lower_func *f, uint32_t table, LLVMValueRef rec) {
     w2n_lower_module *lm = f->lm;
+    uint32_t fixed;
+    if (w2n_lower_table_fixed_size(lm, table, &fixed))
+        return LLVMConstInt(lm->t_i32, fixed, 0);
     LLVMValueRef idx = LLVMConstInt(lm->t_i64, 8, 0);
-    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, table, &idx, 1, "");
+    LLVMValueRef addr = LLVMBuildGEP2(f->b, lm->t_i8, rec, &idx, 1, "");
     LLVMValueRef size = LLVMBuildLoad2(f->b, lm->t_i32, addr, "table_size");
     w2n_lower_tbaa(lm, size, lm->tbaa_runtime);
     return size;
 }
 
-LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index) {
+LLVMValueRef w2n_lower_table_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef rec,
+                                  LLVMValueRef index) {
     w2n_lower_module *lm = f->lm;
-    LLVMValueRef elems = LLVMBuildLoad2(f->b, lm->t_ptr, table, "table_elems");
+    LLVMValueRef elems = LLVMBuildLoad2(f->b, lm->t_ptr, rec, "table_elems");
     w2n_lower_tbaa(lm, elems, lm->tbaa_runtime);
+    uint32_t fixed;
+    if (w2n_lower_table_fixed_size(lm, table, &fixed))
+        w2n_lower_invariant(lm, elems); /* never grows, so never moves */
     LLVMValueRef wide = LLVMBuildZExt(f->b, index, lm->t_i64, "");
     return LLVMBuildGEP2(f->b, lm->t_ptr, elems, &wide, 1, "");
 }
 
-LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index) {
-    LLVMValueRef size = w2n_lower_table_size(f, table);
+LLVMValueRef w2n_lower_table_oob(w2n_lower_func *f, uint32_t table, LLVMValueRef rec,
+                                 LLVMValueRef index) {
+    LLVMValueRef size = w2n_lower_table_size(f, table, rec);
     if (LLVMTypeOf(index) == f->lm->t_i64) /* table64: never truncate the index */
         size = LLVMBuildZExt(f->b, size, f->lm->t_i64, "");
     return LLVMBuildICmp(f->b, LLVMIntUGE, index, size, "");
@@ -46,8 +70,8 @@ static bool table_is64(const w2n_lower_module *lm, uint32_t table) {
 /* Address of element `index` of `table`, trapping when it is out of range. */
 static LLVMValueRef checked_slot(w2n_lower_func *f, uint32_t table, LLVMValueRef index) {
     LLVMValueRef rec = table_record(f, table);
-    w2n_lower_trap_if(f, w2n_lower_table_oob(f, rec, index), W2N_TRAP_TABLE_OOB);
-    return w2n_lower_table_slot(f, rec, index);
+    w2n_lower_trap_if(f, w2n_lower_table_oob(f, table, rec, index), W2N_TRAP_TABLE_OOB);
+    return w2n_lower_table_slot(f, table, rec, index);
 }
 
 bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
@@ -71,7 +95,7 @@ bool w2n_lower_table(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     }
     case W2N_OP_TABLE_SIZE: {
-        LLVMValueRef size = w2n_lower_table_size(f, table_record(f, in->imm.index));
+        LLVMValueRef size = w2n_lower_table_size(f, in->imm.index, table_record(f, in->imm.index));
         if (table_is64(lm, in->imm.index))
             size = LLVMBuildZExt(f->b, size, lm->t_i64, "");
         w2n_lower_push(f, size);

@@ -48,8 +48,10 @@ extern "C" {
  * supertypes, finality, fields), the helper type_sub and the GC traps.
  * 6.3: the helpers gc_array_new_data/new_elem/init_data/init_elem, and GC
  * instructions (struct.new*, array.new*, the conversions) and numeric and
- * reference constants in the pool of constant instructions. */
-#define W2N_ABI_MINOR 3
+ * reference constants in the pool of constant instructions.  6.4:
+ * w2n_func.call_id (offset 28, before the runtime-private flags), which
+ * call_indirect compares instead of type_id; older objects never read it. */
+#define W2N_ABI_MINOR 4
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their
@@ -205,12 +207,17 @@ typedef struct w2n_gc_alloc_abi {
 typedef void (*w2n_tramp_fn)(w2n_vmctx *vmctx, w2n_raw *args_and_results);
 
 /* A function reference: what tables hold and what call_indirect calls.
- * A funcref value is a pointer to one of these (NULL is ref.null). */
+ * A funcref value is a pointer to one of these (NULL is ref.null).
+ * call_id lets call_indirect's hot path make one compare: canonical ids
+ * start at 1, so a record without native code (a host function the host
+ * put in a table) never equals the expected id there, and the cold path
+ * sorts host calls from mismatches by type_id. */
 typedef struct w2n_func {
     void *code;         /* native entry, called as code(vmctx, params...) */
     w2n_tramp_fn tramp; /* array-call entry, or NULL for host functions */
     w2n_vmctx *vmctx;   /* the context to pass to code/tramp */
     uint32_t type_id;   /* canonical signature id (process-wide) */
+    uint32_t call_id;   /* type_id when code is non-NULL, else 0 (ABI 6.4) */
     uint32_t flags;     /* runtime-private */
 } w2n_func;
 
@@ -382,6 +389,12 @@ struct w2n_vmctx {
 #define W2N_VMCTX_GC_TYPES 104
 #define W2N_VMCTX_SIZE 112
 
+/* Offsets in w2n_func that calls through a record read. */
+#define W2N_FUNC_CODE 0
+#define W2N_FUNC_VMCTX 16
+#define W2N_FUNC_TYPE_ID 24
+#define W2N_FUNC_CALL_ID 28
+
 /* Offsets in w2n_exception_abi that compiled code reads and writes. */
 #define W2N_EXCEPTION_TAG 32
 #define W2N_EXCEPTION_FLAGS 40
@@ -506,8 +519,10 @@ _Static_assert(offsetof(w2n_exception_abi, tag) == W2N_EXCEPTION_TAG &&
                    offsetof(w2n_exception_abi, flags) == W2N_EXCEPTION_FLAGS &&
                    sizeof(w2n_exception_abi) == W2N_EXCEPTION_PAYLOAD,
                "exception layout");
-_Static_assert(offsetof(w2n_func, code) == 0 && offsetof(w2n_func, tramp) == 8 &&
-                   offsetof(w2n_func, vmctx) == 16 && offsetof(w2n_func, type_id) == 24,
+_Static_assert(offsetof(w2n_func, code) == W2N_FUNC_CODE && offsetof(w2n_func, tramp) == 8 &&
+                   offsetof(w2n_func, vmctx) == W2N_FUNC_VMCTX &&
+                   offsetof(w2n_func, type_id) == W2N_FUNC_TYPE_ID &&
+                   offsetof(w2n_func, call_id) == W2N_FUNC_CALL_ID,
                "w2n_func layout");
 _Static_assert(offsetof(w2n_memory_abi, size) == 8, "memory layout");
 _Static_assert(offsetof(w2n_table_abi, size) == 8 && offsetof(w2n_table_abi, max) == 12,

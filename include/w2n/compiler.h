@@ -61,6 +61,9 @@ typedef struct w2n_compile_options {
                                    N: split into N (at most one per function), for tests */
     bool debug_info;            /* -g: DWARF line tables from the module's own (or Wasm
                                    offsets), docs/debugging.md */
+    bool exiting;               /* the caller exits right after this compile (`w2n compile`
+                                   of one input): LLVM's contexts are left to the exit, not
+                                   freed value by value; a caller that goes on leaves it false */
 } w2n_compile_options;
 
 /* Defaults: x86_64-linux-gnu, baseline CPU, -O2, guard pages, not interruptible. */

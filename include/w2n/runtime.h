@@ -156,6 +156,15 @@ W2N_API w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t 
  * $XDG_CACHE_HOME/w2n/seals (~/.cache/w2n/seals).  Call it before loading,
  * not while other threads load. */
 W2N_API void w2n_seal_cache_set_default(const char *dir);
+/* Verify the seal of the object file at `path` and remember it in that
+ * cache, so that its first load need not hash it (`w2n compile` calls this
+ * for each object it writes).  The file is read back and hashed once the
+ * file system's clock has passed its change time, which it waits for (a
+ * few milliseconds at most: none for a file system whose timestamps are
+ * coarser); only for a regular file that nobody but the running user or
+ * root can write.  Returns whether it remembered the file: false is never
+ * an error, the first load then hashes. */
+W2N_API bool w2n_seal_cache_add_file(const char *path);
 /* Free a loaded object; every store that instantiated it must be freed first
  * (its instances run the object's code). */
 W2N_API void w2n_object_free(w2n_object *obj);
@@ -175,7 +184,10 @@ W2N_API void w2n_object_export(const w2n_object *obj, uint32_t index, const char
  * (`w2n-run --time-instantiate` prints it): the loader's steps in order
  * ("seal", "elf", "map", "relocate", ...), each with the CPU time the
  * loading thread spent in it (user and system), in microseconds.  Returns how many (*out is valid while the object lives);
- * 0 for an object not loaded from ELF.
+ * 0 for an object not loaded from ELF, or loaded while recording was off.
+ * Recording is off by default (reading a thread's CPU clock is a system
+ * call, ~10 us a load): w2n_load_phases_record(true) turns it on for the
+ * loads that start afterwards, in every thread.
  *
  *     const w2n_load_phase *p;
  *     for (uint32_t i = 0, n = w2n_object_load_phases(obj, &p); i < n; i++)
@@ -187,6 +199,7 @@ typedef struct w2n_load_phase {
     double us;
 } w2n_load_phase;
 W2N_API uint32_t w2n_object_load_phases(const w2n_object *obj, const w2n_load_phase **out);
+W2N_API void w2n_load_phases_record(bool on);
 
 /* Name the object's functions for `perf`: append their addresses, sizes and
  * symbols (w2n_f<index>, or w2n:<name> from the module's name section) to
@@ -236,12 +249,24 @@ typedef struct w2n_store_limits {
     uint64_t max_gc_heap;
 } w2n_store_limits;
 
+/* Where linear memories ask the kernel for transparent huge pages
+ * (MADV_HUGEPAGE): fewer page faults, but RAM taken in 2 MiB steps and cache
+ * sets that 2 MiB of contiguous physical memory decides (runtime/core/memory.c,
+ * docs/performance.md "Huge pages: the default").  The default is GROWN. */
+typedef enum w2n_huge_pages {
+    W2N_HUGE_PAGES_DEFAULT = 0, /* the runtime's choice: W2N_HUGE_PAGES_GROWN */
+    W2N_HUGE_PAGES_NEVER,       /* nowhere: 4 KiB pages */
+    W2N_HUGE_PAGES_ALWAYS,      /* the whole memory, from its creation */
+    W2N_HUGE_PAGES_GROWN,       /* only the bytes memory.grow adds, below 64 MiB */
+} w2n_huge_pages;
+
 typedef struct w2n_store_options {
-    size_t stack_size;       /* bytes of native stack Wasm may use (default 1 MiB) */
-    bool no_huge_pages;      /* do not ask the kernel for transparent huge pages for
-                                  linear memories and the GC heap (by default w2n
-                                  does: see memory.c, gc/heap.c) */
-    w2n_store_limits limits; /* all zero: no limits but the spec's */
+    size_t stack_size;         /* bytes of native stack Wasm may use (default 1 MiB) */
+    bool no_huge_pages;        /* no transparent huge pages at all, for linear memories
+                                     and the GC heap (overrides huge_pages) */
+    w2n_store_limits limits;   /* all zero: no limits but the spec's */
+    w2n_huge_pages huge_pages; /* linear memories' placement (gc/heap.c asks unless
+                                     no_huge_pages or W2N_HUGE_PAGES_NEVER) */
 } w2n_store_options;
 
 W2N_API w2n_store *w2n_store_new(const w2n_store_options *opts); /* NULL opts = defaults */

@@ -21,6 +21,7 @@ w2n_func *w2n_host_func_new(w2n_store *store, const w2n_functype *type, w2n_host
     if (!h)
         return NULL;
     h->base.type_id = id;
+    h->base.call_id = 0; /* no native code: call_indirect's cold path calls it */
     h->base.flags = W2N_FUNC_HOST;
     h->fn = fn;
     h->data = data;

@@ -159,6 +159,7 @@ static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
                 a->base.tramp = NULL;
                 a->base.vmctx = &inst->vmctx;
                 a->base.type_id = f->type_id;
+                a->base.call_id = f->type_id;
                 a->base.flags = W2N_FUNC_ADAPTER;
                 a->host = (w2n_host_func *)f;
                 f = &a->base;
@@ -183,6 +184,7 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_const_eval *ev, w2n
         f->tramp = inst->obj->trampolines ? inst->obj->trampolines[i] : NULL;
         f->vmctx = &inst->vmctx;
         f->type_id = inst->type_ids[m->func_types[i]];
+        f->call_id = f->type_id;
         inst->funcs[m->nimported_funcs + i] = f;
     }
     /* Each instance's tags are its own: two instances of one module throw

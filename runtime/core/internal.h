@@ -125,8 +125,9 @@ struct w2n_memory {
     pthread_mutex_t grow_lock;
     bool is64; /* memory64: always mapped as in explicit mode */
     w2n_bounds_mode mode;
-    size_t mapped;    /* bytes of the mapping (reservation in guard mode) */
-    w2n_store *store; /* whose limits it grows under */
+    w2n_huge_pages huge_pages; /* the store's placement when it was made */
+    size_t mapped;             /* bytes of the mapping (reservation in guard mode) */
+    w2n_store *store;          /* whose limits it grows under */
     struct w2n_memory *next;
 };
 
@@ -175,13 +176,15 @@ bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id);
 
 struct w2n_store {
     size_t stack_size;
-    bool huge_pages;         /* linear memories ask for transparent huge pages */
     uintptr_t stack_limit;   /* what every instance's vmctx holds */
     uint64_t frame_reserve;  /* largest native frame of its objects (call.c) */
     uint32_t depth;          /* active host->Wasm entries into this store */
     w2n_store_limits limits; /* limits.c */
     uint64_t memory_bytes;   /* current sizes of all its memories, summed */
     uint32_t ninstances, nmemories, ntables;
+    /* Linear memories' placement, never DEFAULT; the GC heap asks for huge
+     * pages unless it is NEVER. */
+    w2n_huge_pages huge_pages;
     /* Stopping guests (interrupt.c): stop_lock guards the fields below it and
      * the instances list against other threads. */
     pthread_mutex_t stop_lock;

@@ -43,7 +43,8 @@ void w2n_linker_free(w2n_linker *l) {
 
 static definition *find(w2n_linker *l, const char *module, const char *name) {
     for (uint32_t i = 0; i < l->count; i++)
-        if (strcmp(l->defs[i].module, module) == 0 && strcmp(l->defs[i].name, name) == 0)
+        /* Name first: WASI's 46 share one module name of 22 bytes. */
+        if (strcmp(l->defs[i].name, name) == 0 && strcmp(l->defs[i].module, module) == 0)
             return &l->defs[i];
     return NULL;
 }

@@ -18,15 +18,20 @@
  * and the new size is published with a release store after the pages are
  * accessible, so a thread that sees the size can use the bytes.
  *
- * Huge pages: unless the store says no, a memory asks the kernel for
- * transparent huge pages (MADV_HUGEPAGE; Linux's default THP mode,
- * "madvise", gives them only to who asks), and a guard reservation starts on
- * a huge-page boundary.  A large memory then faults in 2 MiB at a time
- * instead of 4 KiB: a WASI program reading 16 MB took 8,144 page faults
- * (native: 4,031; wasi-libc's realloc copies) and 2,703 with them, 67 -> 56
- * ms (docs/performance.md).  Memories under 2 MiB are
- * unaffected: the kernel maps a huge page only where one fits inside the
- * accessible part.
+ * Huge pages: a memory asks the kernel for transparent huge pages
+ * (MADV_HUGEPAGE; Linux's default THP mode, "madvise", gives them only to
+ * who asks) where the store's placement says: by default (GROWN) only for
+ * the bytes memory.grow adds below 64 MiB, advised as they become
+ * accessible; ALWAYS for the whole mapping from the start; NEVER nowhere.  A guard reservation
+ * starts on a huge-page boundary whatever the placement.  A growing heap
+ * then faults in 2 MiB at a time instead of 4 KiB (a WASI program reading
+ * 16 MB: 8,144 page faults, 2,703 with them), while the initial memory
+ * (static data, the shadow stack) keeps 4 KiB pages: nothing zeroed 2 MiB at
+ * a time at start, and on a VM whose host takes free 2 MiB blocks back, no
+ * first touch that costs milliseconds where nothing grows
+ * (docs/performance.md, "Huge pages: the default").  The kernel maps a huge
+ * page only where a whole aligned 2 MiB lies inside the advised, accessible
+ * part.
  *
  * A 64-bit memory (memory64) is always mapped as in explicit mode, whatever
  * the object's mode: no reservation covers a 64-bit address plus a 64-bit
@@ -57,11 +62,40 @@ static size_t host_page(void) {
 /* Advice only: a kernel without THP refuses it, and nothing changes. */
 static void want_huge_pages(void *p, size_t len, bool huge) {
 #ifdef MADV_HUGEPAGE
-    if (huge)
+    if (huge && len)
         madvise(p, len, MADV_HUGEPAGE);
 #else
     (void)p, (void)len, (void)huge;
 #endif
+}
+
+/* Grown bytes past this guest address keep 4 KiB pages: a huge page the
+ * kernel takes from its free 2 MiB blocks can cost milliseconds to zero on a
+ * VM whose host took the block back, so hundreds of MiB touched once lose
+ * (1.6x), while the suite's heaps all fit below (docs/performance.md). */
+#define HUGE_GROWN_LIMIT ((uint64_t)64 << 20)
+
+/* A grown range [from, to) of a GROWN memory, page-aligned: advised ranges
+ * next to each other merge into one mapping, so a heap grown in 64 KiB steps
+ * still fills whole 2 MiB pages.  A moving (explicit-mode) memory is advised
+ * whole instead, since mremap grows only a range inside one mapping, which
+ * advice on part of it would split: huge pages while it is within the limit,
+ * none for new faults once it passes it. */
+static void want_huge_pages_grown(w2n_memory *mem, uint64_t from, uint64_t to) {
+    if (mem->huge_pages != W2N_HUGE_PAGES_GROWN)
+        return;
+    if (mem->mode != W2N_BOUNDS_GUARD && !mem->shared) {
+#if defined(MADV_HUGEPAGE) && defined(MADV_NOHUGEPAGE)
+        madvise(mem->abi.base, mem->mapped,
+                to <= HUGE_GROWN_LIMIT ? MADV_HUGEPAGE : MADV_NOHUGEPAGE);
+#endif
+        return;
+    }
+    size_t page = host_page();
+    uint64_t start = (from + page - 1) / page * page;
+    uint64_t end = to < HUGE_GROWN_LIMIT ? to : HUGE_GROWN_LIMIT;
+    if (end > start)
+        want_huge_pages(mem->abi.base + start, (size_t)(end - start), true);
 }
 
 /* A PROT_NONE reservation of `len` bytes starting on a huge-page boundary:
@@ -171,12 +205,14 @@ w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mod
     mem->max_pages = max_pages;
     mem->store = store;
     mem->shared = limits.shared;
+    mem->huge_pages = store->huge_pages;
+    bool huge = mem->huge_pages == W2N_HUGE_PAGES_ALWAYS;
     if (mode == W2N_BOUNDS_GUARD)
-        st = map_guard(mem, bytes, store->huge_pages, err);
+        st = map_guard(mem, bytes, huge, err);
     else if (mem->shared)
-        st = map_reserved(mem, bytes, store->huge_pages, err);
+        st = map_reserved(mem, bytes, huge, err);
     else
-        st = map_explicit(mem, bytes, store->huge_pages, err);
+        st = map_explicit(mem, bytes, huge, err);
     if (st != W2N_OK) {
         free(mem);
         return st;
@@ -241,6 +277,7 @@ static int64_t grow_locked(w2n_memory *mem, uint64_t delta_pages) {
         mem->abi.base = p;
         mem->mapped = new_bytes;
     }
+    want_huge_pages_grown(mem, mem->abi.size, new_bytes);
     mem->store->memory_bytes += new_bytes - mem->abi.size;
     __atomic_store_n(&mem->abi.size, new_bytes, __ATOMIC_RELEASE);
     return (int64_t)old_pages;

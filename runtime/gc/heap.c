@@ -79,7 +79,7 @@ w2n_status w2n_gc_heap_get(w2n_store *store, w2n_gc_heap **out, w2n_error *err) 
     /* Huge pages: a collection touches a whole space of fresh pages, and
      * 2 MiB faults cost a fraction of 4 KiB ones (sys time of binary trees
      * at depth 18: 2.09 s -> 0.59 s; docs/gc.md). */
-    if (store->huge_pages)
+    if (store->huge_pages != W2N_HUGE_PAGES_NEVER)
         madvise(p, 2 * heap->space_size, MADV_HUGEPAGE);
     heap->space[0] = p;
     heap->space[1] = (uint8_t *)p + heap->space_size;

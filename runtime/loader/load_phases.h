@@ -19,7 +19,8 @@ typedef struct w2n_load_record {
     double last_us;
 } w2n_load_record;
 
-/* Start timing this thread's load into `rec` (NULL: stop). */
+/* Start timing this thread's load into `rec` (NULL: stop); nothing is
+ * timed unless w2n_load_phases_record(true) was called. */
 void w2n_load_record_begin(w2n_load_record *rec);
 /* The time since the previous mark belongs to `name` (a string literal). */
 void w2n_load_mark(const char *name);

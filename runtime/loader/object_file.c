@@ -25,7 +25,7 @@
 #include "seal_cache.h"
 #include "w2n/file.h"
 
-static bool only_trusted_writers(const struct stat *st) {
+bool w2n_file_only_trusted_writers(const struct stat *st) {
     return (st->st_uid == geteuid() || st->st_uid == 0) && !(st->st_mode & (S_IWGRP | S_IWOTH));
 }
 
@@ -78,7 +78,7 @@ w2n_status w2n_object_load_file_trusted(const char *path, const uint8_t *trusted
     bool mapped = false;
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd >= 0 && fstat(fd, &file) == 0 && S_ISREG(file.st_mode) &&
-        file.st_size >= (off_t)W2N_SEAL_SIZE && only_trusted_writers(&file))
+        file.st_size >= (off_t)W2N_SEAL_SIZE && w2n_file_only_trusted_writers(&file))
         mapped = load_mapped(fd, &file, trusted_key, out, &st, err);
     if (fd >= 0)
         close(fd);

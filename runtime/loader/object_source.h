@@ -10,6 +10,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "internal.h"
 
@@ -19,6 +20,10 @@ typedef struct w2n_object_source {
     int fd;             /* the file `bytes` map, or -1: copy code, never map it */
     bool seal_verified; /* the seal's hash is known to match (the cache said so) */
 } w2n_object_source;
+
+/* May the file `st` describes be mapped (and its seal cached)?  Only when
+ * nobody but the running user or root can write it (object_file.c). */
+bool w2n_file_only_trusted_writers(const struct stat *st);
 
 /* Check the seal (unless verified), map, decode and check the object. */
 w2n_status w2n_object_load_source(const w2n_object_source *src, const uint8_t *trusted_key,

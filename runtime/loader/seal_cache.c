@@ -3,6 +3,8 @@
  * per object file, named by its device and inode, replaced atomically.  The
  * directory is $W2N_SEAL_CACHE, else the host's default (w2n-run's:
  * ~/.cache/w2n/seals), which is created when the first entry is written.
+ * Entries come from a load that hashed a settled file, or from
+ * w2n_seal_cache_add_file (seal_cache_add.c) for a file just written.
  */
 #include "seal_cache.h"
 
@@ -102,22 +104,32 @@ bool w2n_seal_cache_vouches(const struct stat *file, const uint8_t hash[W2N_SHA2
 }
 
 void w2n_seal_cache_remember(const struct stat *file, const uint8_t hash[W2N_SHA256_SIZE]) {
-    char path[4096], tmp[4200];
     struct timespec now;
-    if (clock_gettime(CLOCK_REALTIME, &now) != 0 ||
-        now.tv_sec - file->st_ctim.tv_sec < W2N_SEAL_CACHE_SETTLED || !named_dir())
-        return;
+    if (clock_gettime(CLOCK_REALTIME, &now) == 0 &&
+        now.tv_sec - file->st_ctim.tv_sec >= W2N_SEAL_CACHE_SETTLED)
+        w2n_seal_cache_write(file, hash);
+}
+
+bool w2n_seal_cache_enabled(void) { return named_dir() != NULL; }
+
+bool w2n_seal_cache_write(const struct stat *file, const uint8_t hash[W2N_SHA256_SIZE]) {
+    char path[4096], tmp[4200];
+    if (!named_dir())
+        return false;
     make_default_dir();
     if (!entry_path(file, path, sizeof path))
-        return;
+        return false;
     snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
     int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
     if (fd < 0)
-        return;
+        return false;
     uint8_t entry[ENTRY_SIZE];
     encode(file, hash, entry);
     bool ok = write(fd, entry, sizeof entry) == (ssize_t)sizeof entry;
     ok = close(fd) == 0 && ok;
-    if (!ok || rename(tmp, path) != 0)
+    if (!ok || rename(tmp, path) != 0) {
         unlink(tmp);
+        return false;
+    }
+    return true;
 }

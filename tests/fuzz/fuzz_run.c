@@ -159,18 +159,15 @@ static w2n_compile_stats loop_totals;
 /* Summed over every store, to show that the collector ran (--gc). */
 static unsigned long long gc_collections;
 
-/* --gc; the features to compile with are the defaults, GC among them. */
+/* --gc: generate GC modules (GC is among the default features). */
 static bool gc;
-static w2n_features compile_features(void) { return w2n_features_default(); }
 
-/* Compile, instantiate and call every export in order. */
 /* Compile, instantiate and call every export in order; `max_gc_heap` (0:
  * the default) bounds the store's GC heap. */
 static void run_w2n(const uint8_t *wasm, size_t n, int opt, w2n_bounds_mode bounds,
                     bool interruptible, bool fuel, uint64_t max_gc_heap, run *r) {
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
-    opts.wasm_features = compile_features();
     opts.opt_level = opt;
     opts.bounds = bounds;
     opts.interruptible = interruptible; /* the checks must not change results */
@@ -442,7 +439,6 @@ static bool run_cross(const cross_target *t, const uint8_t *wasm, size_t n, int 
         return true;
     w2n_compile_options opts;
     w2n_compile_options_init(&opts);
-    opts.wasm_features = compile_features();
     opts.target = t->triple;
     opts.opt_level = opt;
     opts.bounds = bounds;

@@ -22,9 +22,10 @@
 ;; CHECK-NEXT: unreachable
 ;; CHECK: [[OK]]:
 ;; CHECK-NOT: icmp ne i32
-;; CHECK: %[[CODE:[0-9]+]] = load ptr, ptr %{{[0-9]+}}, align 8
+;; CHECK: load ptr, ptr %{{[0-9]+}}, align 8
 ;; CHECK: br i1 %{{[0-9]+}}, label %host, label %native
 ;; CHECK: native:
+;; CHECK: %[[CODE:[0-9]+]] = load ptr
 ;; CHECK: %[[VMCTX:[0-9]+]] = load ptr
 ;; CHECK-NEXT: notail call i32 %[[CODE]](ptr %[[VMCTX]], i32 %{{[0-9]+}})
 ;; CHECK: host:

@@ -19,7 +19,7 @@
   ;; CHECK: landingpad { ptr, i32 }
   ;; CHECK-NEXT: cleanup
   ;; The tag is compared with vmctx->tags[0] (offset 88).
-  ;; CHECK: getelementptr i8, ptr %{{[0-9]+}}, i64 88
+  ;; CHECK: getelementptr{{( inbounds)?}} i8, ptr %{{[0-9]+}}, i64 88
   ;; CHECK: icmp eq ptr %tag
   (func $inside (result i32)
     (block $h (result i32)

@@ -21,10 +21,10 @@
     (array.init_elem $refs $e (local.get $r) (i32.const 0) (i32.const 0) (i32.const 1))
     (local.get $r)))
 
-;; CHECK-LABEL: define internal ptr addrspace(1) @w2n_f0(ptr %0, ptr addrspace(1) {{.*}}%1, i32 %2) {{.*}} gc "statepoint-example"
+;; CHECK-LABEL: define internal ptr addrspace(1) @w2n_f0(ptr {{[^%]*}}%0, ptr addrspace(1) {{.*}}%1, i32 %2) {{.*}} gc "statepoint-example"
 ;; CHECK: %[[SLOT:[0-9]+]] = getelementptr i8, ptr %{{[0-9]+}}, i64 184
 ;; CHECK-NEXT: %[[NEW:[0-9]+]] = load ptr, ptr %[[SLOT]]
-;; CHECK-NEXT: %[[T:statepoint_token[0-9]*]] = {{.*}}@llvm.experimental.gc.statepoint.p0({{.*}} %[[NEW]], i32 5, i32 0, ptr %0, i32 0, i32 0, i32 0, i32 %2, {{.*}}[ "gc-live"(ptr addrspace(1) %1) ]
+;; CHECK-NEXT: %[[T:statepoint_token[0-9]*]] = {{.*}}@llvm.experimental.gc.statepoint.p0({{.*}} %[[NEW]], i32 5, i32 0, ptr {{(nonnull )?}}%0, i32 0, i32 0, i32 0, i32 %2, {{.*}}[ "gc-live"(ptr addrspace(1) %1) ]
 ;; CHECK-NEXT: %[[KEPT:[0-9]+]] = call coldcc ptr addrspace(1) @llvm.experimental.gc.relocate.p1(token %[[T]], i32 0, i32 0)
 ;; CHECK-NEXT: ret ptr addrspace(1) %[[KEPT]]
 

@@ -27,7 +27,7 @@
   (func (export "cons") (param $v i32) (param $next (ref null $p)) (result (ref $p))
     (struct.new $p (local.get $v) (local.get $next))))
 
-;; CHECK-LABEL: define internal ptr addrspace(1) @w2n_f0(ptr %0, ptr addrspace(1) %1) {{.*}} gc "statepoint-example"
+;; CHECK-LABEL: define internal ptr addrspace(1) @w2n_f0(ptr {{[^%]*}}%0, ptr addrspace(1) %1) {{.*}} gc "statepoint-example"
 ;; CHECK: %[[T1:statepoint_token[0-9]*]] = {{.*}}@llvm.experimental.gc.statepoint.p0({{.*}}[ "gc-live"(ptr addrspace(1) %1) ]
 ;; CHECK-NEXT: %[[BOX:[0-9]+]] = call ptr addrspace(1) @llvm.experimental.gc.result.p1(token %[[T1]])
 ;; CHECK: %[[T2:statepoint_token[0-9]*]] = {{.*}}@llvm.experimental.gc.statepoint.p0({{.*}}[ "gc-live"(ptr addrspace(1) %[[BOX]]
@@ -35,7 +35,7 @@
 ;; CHECK: @llvm.experimental.gc.statepoint.p0({{.*}}ptr addrspace(1) %[[MOVED]]
 ;; CHECK: ret ptr addrspace(1)
 
-;; I31-LABEL: define internal {{.*}}i32 @w2n_f1(ptr nocapture %0, i32 %1) {{.*}} gc "statepoint-example"
+;; I31-LABEL: define internal {{.*}}i32 @w2n_f1(ptr {{[^%]*}}nocapture{{[^%]*}}%0, i32 %1) {{.*}} gc "statepoint-example"
 ;; I31-NEXT: entry:
 ;; I31-NEXT: shl i32 %1, 1
 ;; I31-NEXT: ashr exact i32 %{{[0-9]+}}, 1
@@ -44,8 +44,8 @@
 ;; I31-NOT: gc.statepoint
 ;; I31: call void %{{[0-9]+}}(ptr {{.*}}%0, i32 {{[0-9]+}}) #[[LEAF:[0-9]+]]
 ;; I31: attributes #[[LEAF]] = {{{.*}}"gc-leaf-function"
-;; ALLOC-LABEL: define internal ptr addrspace(1) @w2n_f3(ptr %0, i32 %1, ptr addrspace(1) %2)
-;; ALLOC: %[[GC:[0-9]+]] = getelementptr i8, ptr %0, i64 96
+;; ALLOC-LABEL: define internal ptr addrspace(1) @w2n_f3(ptr {{[^%]*}}%0, i32 %1, ptr addrspace(1) %2)
+;; ALLOC: %[[GC:[0-9]+]] = getelementptr{{( inbounds)?}} i8, ptr %0, i64 96
 ;; ALLOC: %[[WIN:[0-9]+]] = load ptr, ptr %[[GC]]
 ;; ALLOC: %[[TOP:[0-9]+]] = load ptr addrspace(1), ptr %[[WIN]]
 ;; ALLOC: %[[END:[0-9]+]] = load ptr addrspace(1), ptr

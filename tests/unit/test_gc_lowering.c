@@ -14,19 +14,10 @@
 
 #include "w2n/compiler.h"
 #include "w2n/runtime.h"
-#include "wat_kit.h"
+#include "gc_call_kit.h"
 
 static loaded load_gc_at(const char *wat, uint64_t max_gc_heap, int opt_level) {
-    uint8_t *wasm;
-    size_t wasm_size;
-    assemble_reference(wat, &wasm, &wasm_size);
-    w2n_compile_options opts;
-    w2n_compile_options_init(&opts);
-    opts.wasm_features |= W2N_FEATURE_BIT(W2N_FEATURE_GC);
-    opts.opt_level = opt_level;
-    w2n_store_options so = {0};
-    so.limits.max_gc_heap = max_gc_heap;
-    return load_wasm_in_store(wasm, wasm_size, &opts, &so);
+    return load_gc_imports_at(wat, opt_level, max_gc_heap, NULL, 0, NULL);
 }
 
 static loaded load_gc(const char *wat, uint64_t max_gc_heap) {

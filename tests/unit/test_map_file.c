@@ -282,3 +282,85 @@ Test(map_file, seal_cache_default_directory) {
     snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
     cr_assert_eq(system(cmd), 0);
 }
+
+/* The hash the seal of the file at `path` holds, and its status. */
+static void seal_of(const char *path, struct stat *out_st, uint8_t hash[W2N_SHA256_SIZE]) {
+    int fd = open(path, O_RDONLY);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(fstat(fd, out_st), 0);
+    cr_assert_eq(
+        pread(fd, hash, W2N_SHA256_SIZE, out_st->st_size - W2N_SEAL_SIZE + W2N_SEAL_HASH_AT),
+        W2N_SHA256_SIZE);
+    close(fd);
+}
+
+/* `w2n compile` enters the file it just wrote (w2n_seal_cache_add_file):
+ * the cache then vouches for it at once, not two seconds later; a write
+ * into the file afterwards is seen, and the load hashes and refuses it;
+ * a file whose seal does not hold, or that others may write, is not
+ * entered. */
+Test(map_file, seal_cache_enters_a_file_just_written) {
+    char dir[] = "/tmp/w2n_seal_add_XXXXXX", path[64];
+    cr_assert_not_null(mkdtemp(dir));
+    snprintf(path, sizeof path, "%s/m.o", dir);
+    compile_to(answer(7), path, 0644);
+    cr_assert_not(w2n_seal_cache_add_file(path), "entered with no cache directory");
+    setenv("W2N_SEAL_CACHE", dir, 1);
+    struct stat st;
+    uint8_t hash[W2N_SHA256_SIZE];
+    seal_of(path, &st, hash);
+    cr_assert(w2n_seal_cache_add_file(path), "a file just written was not entered");
+    cr_assert(w2n_seal_cache_vouches(&st, hash));
+
+    /* One byte of code changed in place, after the entry was written. */
+    int fd = open(path, O_WRONLY);
+    cr_assert_geq(fd, 0);
+    cr_assert_eq(pwrite(fd, "\xcc", 1, st.st_size / 2), 1);
+    close(fd);
+    struct stat now;
+    seal_of(path, &now, hash);
+    cr_assert_not(w2n_seal_cache_vouches(&now, hash), "vouched for a file written since");
+    w2n_object *obj;
+    w2n_error err;
+    cr_assert_neq(w2n_object_load_file(path, &obj, &err), W2N_OK, "a tampered file loaded");
+    cr_assert(strstr(err.message, "does not match its seal"), "%s", err.message);
+    cr_assert_not(w2n_seal_cache_add_file(path), "a file whose seal fails was entered");
+
+    compile_to(answer(8), path, 0664);
+    cr_assert_not(w2n_seal_cache_add_file(path), "a file others may write was entered");
+    compile_to(answer(9), path, 0644);
+    cr_assert(w2n_seal_cache_add_file(path));
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(call_g(obj, 1), 10);
+    w2n_object_free(obj);
+    unsetenv("W2N_SEAL_CACHE");
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+}
+
+/* The loader's steps are timed only when a host asks (their clock reads
+ * are system calls, ~10 us a load): none by default, all once asked. */
+Test(map_file, load_phases_only_on_request) {
+    char path[128];
+    temp_path(path, sizeof path);
+    compile_to(answer(3), path, 0644);
+    w2n_object *obj;
+    w2n_error err;
+    const w2n_load_phase *p;
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(w2n_object_load_phases(obj, &p), 0, "phases recorded without a request");
+    w2n_object_free(obj);
+    w2n_load_phases_record(true);
+    cr_assert_eq(w2n_object_load_file(path, &obj, &err), W2N_OK, "%s", err.message);
+    uint32_t n = w2n_object_load_phases(obj, &p);
+    w2n_load_phases_record(false);
+    bool seal = false, relocate = false;
+    for (uint32_t i = 0; i < n; i++) {
+        seal |= !strcmp(p[i].name, "seal");
+        relocate |= !strcmp(p[i].name, "relocate");
+    }
+    cr_assert(seal && relocate, "%u phases, without seal or relocate", n);
+    w2n_object_free(obj);
+    unlink(path);
+}

@@ -11,6 +11,7 @@
 
 #include "module.h"
 #include "partition.h"
+#include "w2n/compiler.h"
 
 typedef struct wbuf {
     uint8_t *b;
@@ -41,8 +42,8 @@ static void put_section(wbuf *o, uint8_t id, const wbuf *content) {
         put_byte(o, content->b[i]);
 }
 
-/* n functions () -> (), function i a body of nops(i) nops; decoded into *m. */
-static void make_module(uint32_t n, uint32_t (*nops)(uint32_t), w2n_module *m) {
+/* The bytes of n functions () -> (), function i a body of nops(i) nops. */
+static wbuf module_bytes(uint32_t n, uint32_t (*nops)(uint32_t)) {
     wbuf o = {0}, types = {0}, funcs = {0}, code = {0};
     static const uint8_t head[] = {0, 'a', 's', 'm', 1, 0, 0, 0};
     for (size_t i = 0; i < sizeof head; i++)
@@ -65,13 +66,19 @@ static void make_module(uint32_t n, uint32_t (*nops)(uint32_t), w2n_module *m) {
     put_section(&o, 1, &types);
     put_section(&o, 3, &funcs);
     put_section(&o, 10, &code);
+    free(types.b);
+    free(funcs.b);
+    free(code.b);
+    return o;
+}
+
+/* The same, decoded into *m. */
+static void make_module(uint32_t n, uint32_t (*nops)(uint32_t), w2n_module *m) {
+    wbuf o = module_bytes(n, nops);
     w2n_error err;
     cr_assert_eq(w2n_decode_features(o.b, o.n, w2n_features_default(), m, &err), W2N_OK, "%s",
                  err.message);
     free(o.b);
-    free(types.b);
-    free(funcs.b);
-    free(code.b);
 }
 
 static uint32_t few_nops(uint32_t i) { return i % 7; }
@@ -125,3 +132,28 @@ Test(partition_plan, forced_count_at_most_one_per_function) {
  * by weight alone, 4 partitions of {small, 5 KB, small, small, small}
  * would put nothing in partitions 1 and 2. */
 Test(partition_plan, no_empty_partition) { cr_assert_eq(planned(5, second_big, 4).count, 4); }
+
+/* `exiting` (the CLI's one input) leaves LLVM's contexts to the exit instead
+ * of freeing them: the object is the same, whole or in partitions. */
+Test(partition_plan, exiting_compiles_the_same_object) {
+    wbuf wasm = module_bytes(300, few_nops);
+    for (unsigned parts = 1; parts <= 2; parts++) {
+        uint8_t *obj[2];
+        size_t size[2];
+        for (int exiting = 0; exiting < 2; exiting++) {
+            w2n_compile_options opts;
+            w2n_compile_options_init(&opts);
+            opts.partitions = parts;
+            opts.threads = 2;
+            opts.exiting = exiting;
+            w2n_error err;
+            cr_assert_eq(w2n_compile(wasm.b, wasm.n, &opts, &obj[exiting], &size[exiting], &err),
+                         W2N_OK, "%s", err.message);
+        }
+        cr_assert_eq(size[0], size[1], "%u partitions", parts);
+        cr_assert_eq(memcmp(obj[0], obj[1], size[0]), 0, "%u partitions", parts);
+        free(obj[0]);
+        free(obj[1]);
+    }
+    free(wasm.b);
+}

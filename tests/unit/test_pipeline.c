@@ -259,6 +259,52 @@ Test(pipeline, host_function_set_in_table_is_called_indirectly) {
     unload(&l);
 }
 
+/* A table whose minimum is its maximum has its bound compiled in, and the
+ * hot path compares the record's call_id (abi.h): every trap stays exact
+ * and a host function in such a table (call_id 0) is still called, in both
+ * bounds modes. */
+Test(pipeline, fixed_size_table_keeps_every_trap_and_host_calls) {
+    static const char *wat =
+        "(module (type $ii (func (param i32) (result i32)))\n"
+        "  (type $ll (func (param i64) (result i64)))\n"
+        "  (table (export \"tab\") 4 4 funcref) (elem (i32.const 2) $inc $wide)\n"
+        "  (func $inc (export \"inc\") (type $ii) (i32.add (local.get 0) (i32.const 1)))\n"
+        "  (func $wide (type $ll) (local.get 0))\n"
+        "  (func (export \"call\") (param i32) (result i32)\n"
+        "    (call_indirect (type $ii) (i32.const 41) (local.get 0))))";
+    w2n_bounds_mode modes[] = {W2N_BOUNDS_GUARD, W2N_BOUNDS_EXPLICIT};
+    for (unsigned m = 0; m < 2; m++) {
+        loaded l = load(wat, modes[m]);
+        w2n_valtype i32 = W2N_I32;
+        w2n_functype ii = {1, 1, &i32, &i32};
+        w2n_func *plus_100 = w2n_host_func_new(l.store, &ii, host_plus_100, NULL);
+        cr_assert_eq(plus_100->call_id, 0, "a record without code never matches");
+        w2n_extern tab, inc;
+        cr_assert_eq(w2n_instance_export(l.inst, "tab", &tab), W2N_OK);
+        cr_assert_eq(w2n_instance_export(l.inst, "inc", &inc), W2N_OK);
+        cr_assert_eq(inc.of.func->call_id, inc.of.func->type_id);
+        w2n_error err;
+        cr_assert_eq(w2n_table_set(tab.of.table, 0, plus_100, &err), W2N_OK);
+        cr_assert_eq(w2n_table_size(tab.of.table), 4);
+
+        int32_t v;
+        w2n_trap trap;
+        cr_assert_eq(call_i32(&l, "call", 0, &v, &trap), W2N_OK, "%s", trap.message);
+        cr_assert_eq(v, 141, "the host function through the cold path");
+        cr_assert_eq(call_i32(&l, "call", 2, &v, &trap), W2N_OK, "%s", trap.message);
+        cr_assert_eq(v, 42);
+        cr_assert_eq(call_i32(&l, "call", 1, &v, &trap), W2N_ERR_TRAP);
+        cr_assert_str_eq(trap.message, "uninitialized element 1");
+        cr_assert_eq(call_i32(&l, "call", 3, &v, &trap), W2N_ERR_TRAP);
+        cr_assert_str_eq(trap.message, "indirect call type mismatch");
+        cr_assert_eq(call_i32(&l, "call", 4, &v, &trap), W2N_ERR_TRAP);
+        cr_assert_str_eq(trap.message, "undefined element 4");
+        cr_assert_eq(call_i32(&l, "call", -1, &v, &trap), W2N_ERR_TRAP);
+        cr_assert_str_eq(trap.message, "undefined element 4294967295");
+        unload(&l);
+    }
+}
+
 /* Is [start, start + size) inside one executable mapping of this process? */
 static bool executable(unsigned long long start, unsigned long long size) {
     uintptr_t s, e;

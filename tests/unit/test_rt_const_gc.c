@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "gc.h"
+#include "gc_store_kit.h"
 #include "internal.h"
 #include "meta.h"
 
@@ -145,14 +146,6 @@ static w2n_object *object_of(const w2n_meta *m) {
     return obj;
 }
 
-static w2n_store *store_with_limit(uint64_t bytes) {
-    w2n_store_options o = {0};
-    o.limits.max_gc_heap = bytes;
-    w2n_store *s = w2n_store_new(&o);
-    cr_assert(s);
-    return s;
-}
-
 static const uint8_t *field(uintptr_t obj, uint32_t index) {
     const w2n_gc_rtt *t = *(const w2n_gc_rtt **)obj;
     return (const uint8_t *)obj + t->fields[index].offset;
@@ -189,7 +182,7 @@ Test(rt_const_gc, collections_during_instantiation_keep_every_value) {
     kit_init(k);
     build_chain(k);
     w2n_object *obj = object_of(&k->m);
-    w2n_store *store = store_with_limit(64 * 1024);
+    w2n_store *store = store_with_gc_limit(64 * 1024);
     w2n_instance *inst;
     w2n_error err;
     cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, NULL, &err), W2N_OK, "%s",
@@ -226,7 +219,7 @@ Test(rt_const_gc, heap_limit_fails_instantiation_cleanly) {
     k->m.nglobals = 1;
     k->m.nconst_ops = k->npool;
     w2n_object *obj = object_of(&k->m);
-    w2n_store *store = store_with_limit(64 * 1024);
+    w2n_store *store = store_with_gc_limit(64 * 1024);
     w2n_instance *inst;
     w2n_error err;
     cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, NULL, &err), W2N_ERR_LIMIT);
@@ -266,7 +259,7 @@ Test(rt_const_gc, fields_of_every_width_and_conversions) {
     k->m.nglobals = 4;
     k->m.nconst_ops = k->npool;
     w2n_object *obj = object_of(&k->m);
-    w2n_store *store = store_with_limit(1 << 20);
+    w2n_store *store = store_with_gc_limit(1 << 20);
     w2n_global *host = w2n_global_new(store, (w2n_globaltype){W2N_EXTERNREF, false},
                                       (w2n_value){.type = W2N_EXTERNREF, .of.ref = (void *)0x5008});
     cr_assert(host);

@@ -9,16 +9,9 @@
 #include <string.h>
 
 #include "gc.h"
+#include "gc_store_kit.h"
 #include "internal.h"
 #include "w2n/runtime.h"
-
-static w2n_store *store_with_limit(uint64_t bytes) {
-    w2n_store_options o = {0};
-    o.limits.max_gc_heap = bytes;
-    w2n_store *s = w2n_store_new(&o);
-    cr_assert(s);
-    return s;
-}
 
 static const w2n_gc_rtt *pair_type(w2n_store *s) {
     /* (struct (field (mut i32)) (field (mut anyref))) */
@@ -79,7 +72,7 @@ static void check_list(w2n_store *s, w2n_gc_ref *head, int n) {
 }
 
 Test(gc, linked_list_survives_thousands_of_collections) {
-    w2n_store *s = store_with_limit(64 << 10);
+    w2n_store *s = store_with_gc_limit(64 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_gc_ref *head = NULL;
     for (int i = 0; i < 2000; i++) {
@@ -137,7 +130,7 @@ static void check_tree(w2n_store *s, w2n_gc_ref *n, int depth, int32_t *label) {
 }
 
 Test(gc, trees_keep_every_label) {
-    w2n_store *s = store_with_limit(96 << 10);
+    w2n_store *s = store_with_gc_limit(96 << 10);
     const w2n_gc_rtt *t = node_type(s);
     int32_t label = 0;
     w2n_gc_ref *keep = tree(s, t, 10, &label); /* 2047 nodes, 64 KiB */
@@ -158,7 +151,7 @@ Test(gc, trees_keep_every_label) {
 }
 
 Test(gc, arrays_of_arrays_and_i31) {
-    w2n_store *s = store_with_limit(64 << 10);
+    w2n_store *s = store_with_gc_limit(64 << 10);
     w2n_error err;
     w2n_gc_field inner_elem = {W2N_I64, 0, true};
     const w2n_gc_rtt *inner = w2n_gc_array_type(s, inner_elem, NULL, &err);
@@ -212,7 +205,7 @@ Test(gc, arrays_of_arrays_and_i31) {
 }
 
 Test(gc, cycles_survive_while_reachable_and_die_after) {
-    w2n_store *s = store_with_limit(256 << 10);
+    w2n_store *s = store_with_gc_limit(256 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_error err;
     /* A ring of 500 pairs: the last points back at the first. */
@@ -247,7 +240,7 @@ Test(gc, cycles_survive_while_reachable_and_die_after) {
 }
 
 Test(gc, layout_of_packed_and_wide_fields) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     w2n_error err;
     w2n_gc_field f[5] = {{W2N_GC_PACKED_I8, 0, true},
                          {W2N_I64, 0, true},
@@ -295,7 +288,7 @@ Test(gc, layout_of_packed_and_wide_fields) {
 }
 
 Test(gc, casts_use_the_display_at_any_depth) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     w2n_error err;
     w2n_gc_field f[12];
     for (int i = 0; i < 12; i++)
@@ -320,7 +313,7 @@ Test(gc, casts_use_the_display_at_any_depth) {
 }
 
 Test(gc, extern_and_any_round_trips_keep_identity) {
-    w2n_store *s = store_with_limit(64 << 10);
+    w2n_store *s = store_with_gc_limit(64 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_error err;
     /* Host values, odd small integers included, are never i31 or objects. */
@@ -351,7 +344,7 @@ Test(gc, extern_and_any_round_trips_keep_identity) {
 }
 
 Test(gc, globals_and_tables_are_roots) {
-    w2n_store *s = store_with_limit(128 << 10);
+    w2n_store *s = store_with_gc_limit(128 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_error err;
     /* An externref global and table holding externalised structs. */
@@ -381,7 +374,7 @@ Test(gc, globals_and_tables_are_roots) {
 }
 
 Test(gc, heap_limit_gives_a_clean_error) {
-    w2n_store *s = store_with_limit(64 << 10);
+    w2n_store *s = store_with_gc_limit(64 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_gc_ref *head = NULL;
     w2n_error err;
@@ -409,7 +402,7 @@ Test(gc, heap_limit_gives_a_clean_error) {
 }
 
 Test(gc, scopes_release_their_handles) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     const w2n_gc_rtt *t = pair_type(s);
     size_t outer = w2n_gc_scope_open(s);
     for (int i = 0; i < 5000; i++)
@@ -427,7 +420,7 @@ Test(gc, scopes_release_their_handles) {
 }
 
 Test(gc, stores_without_gc_have_no_heap) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     cr_assert_null(s->gc);
     w2n_gc_stats st;
     w2n_gc_get_stats(s, &st);
@@ -438,7 +431,7 @@ Test(gc, stores_without_gc_have_no_heap) {
 }
 
 Test(gc, exception_payloads_are_roots) {
-    w2n_store *s = store_with_limit(64 << 10);
+    w2n_store *s = store_with_gc_limit(64 << 10);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_error err;
     w2n_valtype params[2] = {W2N_I32, W2N_EXTERNREF};
@@ -463,7 +456,7 @@ Test(gc, exception_payloads_are_roots) {
 }
 
 Test(gc, the_window_is_what_inline_allocation_bumps) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     const w2n_gc_rtt *t = pair_type(s);
     cr_assert_not_null(s->gc);
     /* The window compiled code bumps is the heap's, and bumping it by hand
@@ -483,7 +476,7 @@ Test(gc, the_window_is_what_inline_allocation_bumps) {
 }
 
 Test(gc, host_values_are_checked_by_what_they_name) {
-    w2n_store *s = store_with_limit(0);
+    w2n_store *s = store_with_gc_limit(0);
     const w2n_gc_rtt *t = pair_type(s);
     w2n_error err;
     w2n_gc_field e = {W2N_I32, 0, true};

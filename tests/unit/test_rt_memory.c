@@ -199,27 +199,126 @@ static bool mapping_has_flag(uintptr_t addr, const char *flag) {
     return has;
 }
 
-static bool has_huge_page_advice(w2n_store_options *opts, w2n_bounds_mode mode) {
+/* Where a memory of `mode` made under `opts` carries huge-page advice: in
+ * its initial 64 pages, and in the 64 + 64 pages two grows add (two, so that
+ * a moving memory shows it still grows after the first advice). */
+typedef struct {
+    bool initial, grown;
+} advice;
+
+static advice huge_page_advice(const w2n_store_options *opts, w2n_bounds_mode mode) {
     w2n_store *store = w2n_store_new(opts);
     w2n_error err;
-    w2n_memory *mem = w2n_memory_new(store, kit_limits(64, 128), mode, &err);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(64, 256), mode, &err);
     cr_assert_not_null(mem, "%s", err.message);
     uintptr_t base = (uintptr_t)w2n_memory_data(mem);
     if (mode == W2N_BOUNDS_GUARD) /* where 2 MiB pages can start */
         cr_assert_eq(base % (2u << 20), 0, "guard base %#lx", (unsigned long)base);
-    bool hg = mapping_has_flag(base, "hg");
+    w2n_memory_data(mem)[100] = 42;
     cr_assert_eq(w2n_memory_grow(mem, 64), 64);
-    cr_assert_eq(mapping_has_flag((uintptr_t)w2n_memory_data(mem), "hg"), hg, "kept on grow");
+    cr_assert_eq(w2n_memory_grow(mem, 64), 128, "a memory grows again after the advice");
+    uint8_t *data = w2n_memory_data(mem);
+    cr_assert_eq(data[100], 42);
+    data[192 * 65536 - 1] = 1;
+    advice a = {mapping_has_flag((uintptr_t)data, "hg"),
+                mapping_has_flag((uintptr_t)data + 64 * 65536, "hg")};
+    cr_assert_eq(mapping_has_flag((uintptr_t)data + 191 * 65536, "hg"), a.grown);
     w2n_store_free(store);
-    return hg;
+    return a;
 }
 
-Test(rt_memory, huge_pages_asked_for_unless_the_store_says_no) {
+#define cr_assert_advice(opts, mode, want_initial, want_grown)              \
+    do {                                                                    \
+        advice a_ = huge_page_advice(opts, mode);                           \
+        cr_assert_eq(a_.initial, want_initial, "%s: initial pages", #opts); \
+        cr_assert_eq(a_.grown, want_grown, "%s: grown pages", #opts);       \
+    } while (0)
+
+static void skip_without_thp(void) {
     if (access("/sys/kernel/mm/transparent_hugepage/enabled", F_OK) != 0)
         cr_skip_test("this kernel has no transparent huge pages");
-    cr_assert(has_huge_page_advice(NULL, W2N_BOUNDS_GUARD));
-    cr_assert(has_huge_page_advice(NULL, W2N_BOUNDS_EXPLICIT));
-    w2n_store_options no = {.no_huge_pages = true};
-    cr_assert_not(has_huge_page_advice(&no, W2N_BOUNDS_GUARD));
-    cr_assert_not(has_huge_page_advice(&no, W2N_BOUNDS_EXPLICIT));
+}
+
+/* The default: only what memory.grow adds, below 64 MiB (docs/performance.md,
+ * "Huge pages: the default"); explicit mode's moving mapping is advised whole
+ * once grown. */
+Test(rt_memory, huge_pages_by_default_only_where_memory_grows) {
+    skip_without_thp();
+    cr_assert_advice(NULL, W2N_BOUNDS_GUARD, false, true);
+    cr_assert_advice(NULL, W2N_BOUNDS_EXPLICIT, true, true);
+    w2n_store_options dflt = {.huge_pages = W2N_HUGE_PAGES_DEFAULT};
+    cr_assert_advice(&dflt, W2N_BOUNDS_GUARD, false, true);
+    w2n_store_options grown = {.huge_pages = W2N_HUGE_PAGES_GROWN};
+    cr_assert_advice(&grown, W2N_BOUNDS_GUARD, false, true);
+}
+
+/* Grown bytes past 64 MiB keep 4 KiB pages by default; a moving memory is
+ * told "no huge pages" (nh) whole once it passes 64 MiB. */
+Test(rt_memory, huge_pages_by_default_stop_at_64_mib) {
+    skip_without_thp();
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *guard = w2n_memory_new(store, kit_limits(16, 2048), W2N_BOUNDS_GUARD, NULL);
+    cr_assert_eq(w2n_memory_grow(guard, 1264), 16, "to 80 MiB");
+    uintptr_t base = (uintptr_t)w2n_memory_data(guard);
+    cr_assert(mapping_has_flag(base + (60u << 20), "hg"));
+    cr_assert_not(mapping_has_flag(base + (64u << 20), "hg"));
+    cr_assert_not(mapping_has_flag(base + (79u << 20), "hg"));
+    w2n_memory *moving = w2n_memory_new(store, kit_limits(16, 2048), W2N_BOUNDS_EXPLICIT, NULL);
+    cr_assert_eq(w2n_memory_grow(moving, 1008), 16, "to 64 MiB");
+    cr_assert(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "hg"));
+    cr_assert_eq(w2n_memory_grow(moving, 16), 1024, "past 64 MiB");
+    w2n_memory_data(moving)[(65u << 20) - 1] = 7;
+    cr_assert(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "nh"));
+    cr_assert_not(mapping_has_flag((uintptr_t)w2n_memory_data(moving), "hg"));
+    cr_assert_eq(w2n_memory_grow(moving, 16), 1040, "and grows on");
+    w2n_store_free(store);
+}
+
+Test(rt_memory, huge_pages_always_and_never) {
+    skip_without_thp();
+    w2n_store_options always = {.huge_pages = W2N_HUGE_PAGES_ALWAYS};
+    cr_assert_advice(&always, W2N_BOUNDS_GUARD, true, true);
+    cr_assert_advice(&always, W2N_BOUNDS_EXPLICIT, true, true);
+    w2n_store_options never = {.huge_pages = W2N_HUGE_PAGES_NEVER};
+    cr_assert_advice(&never, W2N_BOUNDS_GUARD, false, false);
+    cr_assert_advice(&never, W2N_BOUNDS_EXPLICIT, false, false);
+    w2n_store_options no = {.no_huge_pages = true, .huge_pages = W2N_HUGE_PAGES_ALWAYS};
+    cr_assert_advice(&no, W2N_BOUNDS_GUARD, false, false);
+    cr_assert_advice(&no, W2N_BOUNDS_EXPLICIT, false, false);
+}
+
+/* What the kernel does with the advice: a grown 4 MiB of a guard memory is
+ * backed by huge pages, its initial 4 MiB is not (THP "madvise" or
+ * "always" mode, and 2 MiB pages to spare; skipped otherwise). */
+static uint64_t anon_huge_kib(uintptr_t from, uintptr_t to) {
+    FILE *f = fopen("/proc/self/smaps", "r");
+    char line[512];
+    bool inside = false;
+    uint64_t kib = 0;
+    while (f && fgets(line, sizeof line, f)) {
+        unsigned long s, e, v;
+        if (sscanf(line, "%lx-%lx ", &s, &e) == 2)
+            inside = s >= from && e <= to;
+        else if (inside && sscanf(line, "AnonHugePages: %lu kB", &v) == 1)
+            kib += v;
+    }
+    if (f)
+        fclose(f);
+    return kib;
+}
+
+Test(rt_memory, grown_memory_gets_huge_pages_initial_does_not) {
+    skip_without_thp();
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_memory *mem = w2n_memory_new(store, kit_limits(64, 128), W2N_BOUNDS_GUARD, NULL);
+    cr_assert_eq(w2n_memory_grow(mem, 64), 64);
+    uint8_t *data = w2n_memory_data(mem);
+    memset(data, 1, 128 * 65536);
+    uint64_t initial = anon_huge_kib((uintptr_t)data, (uintptr_t)data + 64 * 65536);
+    uint64_t grown = anon_huge_kib((uintptr_t)data + 64 * 65536, (uintptr_t)data + 128 * 65536);
+    w2n_store_free(store);
+    cr_assert_eq(initial, 0);
+    if (grown == 0)
+        cr_skip_test("the kernel gave no huge page (THP mode or memory): advice checked above");
+    cr_assert_eq(grown, 4096);
 }

@@ -26,6 +26,25 @@ static bool parse(w2n_run_options *o, char *msg, ...) {
     return w2n_run_parse(argc, keep, o, msg, 256);
 }
 
+Test(run_args, huge_pages_placements) {
+    w2n_run_options o;
+    char msg[256];
+    static const struct {
+        const char *arg;
+        w2n_huge_pages want;
+    } cases[] = {{"--huge-pages=grown", W2N_HUGE_PAGES_GROWN},
+                 {"--huge-pages=always", W2N_HUGE_PAGES_ALWAYS},
+                 {"--huge-pages=never", W2N_HUGE_PAGES_NEVER}};
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        cr_assert(parse(&o, msg, cases[k].arg, "a.o", NULL), "%s", msg);
+        cr_assert_eq(w2n_run_store_options(&o).huge_pages, cases[k].want, "%s", cases[k].arg);
+        w2n_run_options_free(&o);
+    }
+    cr_assert(parse(&o, msg, "--huge-pages", "always", "a.o", NULL), "%s", msg);
+    cr_assert_eq(o.huge_pages, W2N_HUGE_PAGES_ALWAYS);
+    w2n_run_options_free(&o);
+}
+
 Test(run_args, options_then_file_then_program_args) {
     w2n_run_options o;
     char msg[256];
@@ -44,6 +63,7 @@ Test(run_args, options_then_file_then_program_args) {
     cr_assert(o.gc_stats);
     cr_assert_eq(o.stack_size, 8u << 20);
     cr_assert_eq(o.bounds, W2N_BOUNDS_EXPLICIT);
+    cr_assert(w2n_run_store_options(&o).no_huge_pages);
     cr_assert_str_eq(o.file, "app.o");
     cr_assert_eq(o.nargs, 2); /* options after FILE are the program's */
     cr_assert_str_eq(o.args[0], "--dir");
@@ -51,6 +71,8 @@ Test(run_args, options_then_file_then_program_args) {
     w2n_run_options_free(&o);
     cr_assert(parse(&o, msg, "--invoke", "fib", "--", "-weird.o", "30", NULL));
     cr_assert_not(o.no_huge_pages);
+    cr_assert_eq(o.huge_pages, W2N_HUGE_PAGES_DEFAULT);
+    cr_assert_eq(w2n_run_store_options(&o).huge_pages, W2N_HUGE_PAGES_DEFAULT);
     cr_assert_not(o.perf_map);
     cr_assert_not(o.gc_stats);
     cr_assert_str_eq(o.invoke, "fib");
@@ -103,6 +125,10 @@ Test(run_args, bad_command_lines) {
     cr_assert_not(parse(&o, msg, "--env", "=x", "a.o", NULL));
     w2n_run_options_free(&o);
     cr_assert_not(parse(&o, msg, "--bounds-checks=maybe", "a.o", NULL));
+    w2n_run_options_free(&o);
+    cr_assert_not(parse(&o, msg, "--huge-pages=sometimes", "a.o", NULL));
+    cr_assert(strstr(msg, "--huge-pages must be grown, always or never, got 'sometimes'"), "%s",
+              msg);
     w2n_run_options_free(&o);
     cr_assert_not(parse(&o, msg, "--stack-size", "0", "a.o", NULL));
     w2n_run_options_free(&o);

@@ -85,7 +85,15 @@ for bounds in guard explicit; do
         "$run" --max-table-elements=4 --invoke grow_table "$o" 2
     check "--max-table-elements: grow past it ($bounds)" 0 "-1" "" \
         "$run" --max-table-elements=4 --invoke grow_table "$o" 3
+    for where in grown always never; do
+        check "--huge-pages=$where: grow ($bounds)" 0 "2" "" \
+            "$run" --huge-pages=$where --invoke grow_memory "$o" 40
+    done
 done
+# Huge pages: the default is on the help screen; a bad placement is a usage error.
+check_has "w2n-run --help names the huge-page default" 0 "grown (the default" "" "$run" --help
+check "bad --huge-pages" 2 "" "--huge-pages must be grown, always or never, got 'sometimes'" \
+    "$run" --huge-pages=sometimes --invoke grow_memory "$work/limits-guard.o" 1
 check "--max-memory: module refused" 4 "" \
     "cli_limits.wasm: the module's memory of 131072 bytes exceeds the memory limit of 65536" \
     "$w2n" run --max-memory=64K --invoke grow_memory "$lim" 0
