@@ -7,6 +7,10 @@
  * out in 64 bits, bounds the iterations; a loop that would wrap around 2^32
  * before it stops is reported as not understood at run time (*ok false).
  *
+ * A step with a run-time part (`j += i`, sieve's strided stores) is the
+ * same sum with the step's value in place of the constant: the loop is
+ * understood only when that step moves x towards y (and is not 0).
+ *
  * An i64 comparison (a loop over a 64-bit memory) is worked out in 64 bits
  * too, which leaves no room above: it is understood when x0 and y are in
  * [0, 2^62) (unsigned comparisons) or [-2^61, 2^61) (signed ones) and the
@@ -27,14 +31,31 @@ static LLVMValueRef in_range(w2n_check_builder *cb, LLVMValueRef v, int64_t lo, 
     return LLVMBuildAnd(cb->b, above, below, "");
 }
 
+/* The step's size m (i64, at least 1) and *moves_right, the condition that x
+ * moves the way `rising` says: constants for a constant step s, tests of
+ * the run-time step (i64, sign-extended) otherwise. */
+static LLVMValueRef step_size(w2n_check_builder *cb, int64_t s, LLVMValueRef step, bool rising,
+                              LLVMValueRef *moves_right) {
+    if (!step) {
+        *moves_right = LLVMConstInt(cb->i1, rising == (s > 0), 0);
+        return w2n_c64(cb, s < 0 ? -s : s);
+    }
+    LLVMBuilderRef b = cb->b;
+    LLVMValueRef zero = w2n_c64(cb, 0);
+    *moves_right = LLVMBuildICmp(b, rising ? LLVMIntSGT : LLVMIntSLT, step, zero, "");
+    /* a step the other way gives 1: no division by 0, and *ok is false */
+    LLVMValueRef size = rising ? step : LLVMBuildSub(b, zero, step, "");
+    return LLVMBuildSelect(b, *moves_right, size, w2n_c64(cb, 1), "");
+}
+
 static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLVMValueRef x0,
-                               int64_t s, LLVMValueRef y, LLVMValueRef *ok) {
+                               int64_t s, LLVMValueRef step, LLVMValueRef y, LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     LLVMValueRef t = LLVMConstInt(cb->i1, 1, 0);
     bool wide = LLVMTypeOf(x0) == cb->i64;
     int64_t m = s < 0 ? -s : s;
     if (pred == LLVMIntEQ) { /* x changes, so it equals y at most once */
-        *ok = t;
+        *ok = step ? LLVMBuildICmp(b, LLVMIntNE, step, w2n_c64(cb, 0), "") : t;
         return w2n_c64(cb, 2);
     }
     if (pred == LLVMIntNE) { /* stops when s * k = y - x0 (mod 2^32 or 2^64) */
@@ -52,10 +73,12 @@ static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLV
         pred == LLVMIntULT || pred == LLVMIntULE || pred == LLVMIntSLT || pred == LLVMIntSLE;
     bool inclusive =
         pred == LLVMIntULE || pred == LLVMIntSLE || pred == LLVMIntUGE || pred == LLVMIntSGE;
-    if (rising != (s > 0)) { /* moving away from the bound: runs until it wraps */
+    if (!step && rising != (s > 0)) { /* moving away from the bound: runs until it wraps */
         *ok = LLVMConstInt(cb->i1, 0, 0);
         return w2n_c64(cb, 1);
     }
+    LLVMValueRef moves_right;
+    LLVMValueRef mv = step_size(cb, s, step, rising, &moves_right);
     LLVMValueRef x = x0, yv = y;
     LLVMValueRef fits_below = t; /* wide: x0 and y are small enough for 64-bit sums */
     if (wide) {
@@ -72,15 +95,17 @@ static LLVMValueRef trip_count(w2n_check_builder *cb, LLVMIntPredicate pred, LLV
         dist = LLVMBuildAdd(b, dist, w2n_c64(cb, 1), "");
     LLVMValueRef runs = LLVMBuildICmp(b, LLVMIntSGT, dist, w2n_c64(cb, 0), "");
     /* First k where it fails: ceil(dist / m); x there must still be an i32. */
-    LLVMValueRef k_end =
-        LLVMBuildUDiv(b, LLVMBuildAdd(b, dist, w2n_c64(cb, m - 1), ""), w2n_c64(cb, m), "");
-    LLVMValueRef moved = LLVMBuildMul(b, k_end, w2n_c64(cb, m), "");
+    LLVMValueRef k_end = LLVMBuildUDiv(
+        b, LLVMBuildAdd(b, dist, LLVMBuildSub(b, mv, w2n_c64(cb, 1), ""), ""), mv, "");
+    LLVMValueRef moved = LLVMBuildMul(b, k_end, mv, "");
     LLVMValueRef last = rising ? LLVMBuildAdd(b, x, moved, "") : LLVMBuildSub(b, x, moved, "");
     int64_t lo = is_signed ? INT32_MIN : 0, hi = is_signed ? INT32_MAX : UINT32_MAX;
     if (wide) /* a change of under 2^62 + 2^24 from below 2^62 stays inside */
         lo = is_signed ? INT64_MIN : 0, hi = INT64_MAX;
     LLVMValueRef fits = rising ? LLVMBuildICmp(b, LLVMIntSLE, last, w2n_c64(cb, hi), "")
                                : LLVMBuildICmp(b, LLVMIntSGE, last, w2n_c64(cb, lo), "");
+    if (step) /* the other way it runs until it wraps */
+        fits = LLVMBuildAnd(b, fits, moves_right, "");
     *ok = LLVMBuildAnd(b, fits_below, LLVMBuildSelect(b, runs, fits, t, ""), "");
     LLVMValueRef tc = LLVMBuildAdd(b, k_end, w2n_c64(cb, 1), "");
     return LLVMBuildSelect(b, runs, tc, w2n_c64(cb, 1), "");
@@ -146,10 +171,13 @@ LLVMValueRef w2n_loop_trip_count(w2n_check_builder *cb, LLVMValueRef *ok) {
         pred = swapped(pred);
     }
     int64_t s = w2n_affine_step(&x);
-    if (!x.known || !y.known || w2n_affine_varies(&y) || x.kterm || s == 0 || s == INT32_MIN)
+    if (!x.known || !y.known || w2n_affine_varies(&y) || s == INT32_MIN)
         return NULL;
+    if (x.kterm ? x.bits != 32 || pred == LLVMIntNE : s == 0)
+        return NULL; /* a run-time step: an i32 that moves towards y */
     if (x.bits == 64 && (s <= -(1 << 24) || s >= 1 << 24))
         return NULL;
-    return trip_count(cb, pred, w2n_affine_materialize(cb, &x), s, w2n_affine_materialize(cb, &y),
-                      ok);
+    LLVMValueRef step = x.kterm ? w2n_affine_symbolic_step(cb, &x) : NULL;
+    return trip_count(cb, pred, w2n_affine_materialize(cb, &x), s, step,
+                      w2n_affine_materialize(cb, &y), ok);
 }
