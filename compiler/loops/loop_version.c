@@ -323,9 +323,13 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
         new_versioned_loop(lm); /* may move the others: use indices */
     for (size_t k = k0; k < 2; k++) {
         w2n_versioned_loop *v = &lm->vloops[first + k - k0];
-        /* The sizes that loop_bounds.c may use (LLVM drops the unused loads). */
+        /* The sizes that loop_bounds.c may use (LLVM drops the unused loads),
+         * without the memory's minimum: a range check that LLVM folds to
+         * true with it drops only the slow version, which would not run,
+         * and the loop nest without it lost the back end a hoist (matmul,
+         * nbody: docs/performance.md). */
         for (uint32_t i = 0; i < lm->m->nmemories && i < W2N_VERSIONED_MEMORIES; i++)
-            v->mem_size[i] = w2n_lower_mem_size(f, i);
+            v->mem_size[i] = w2n_lower_mem_size_plain(f, i);
         v->choice = build_choice(f);
         v->entry = entries[k];
         v->body = *held;

@@ -293,8 +293,11 @@ void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats);
 /* Are guard-mode accesses volatile here?  Not in explicit mode, and not in a
  * fast version, whose accesses are checked or proven in bounds. */
 bool w2n_lower_mem_volatile(const w2n_lower_func *f);
-/* Memory `memory`'s current size in bytes (i64). */
+/* Memory `memory`'s current size in bytes (i64), known to be at least its
+ * declared minimum (!range); _plain without that, for the range check that
+ * chooses a loop's version (loop_version.c). */
 LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory);
+LLVMValueRef w2n_lower_mem_size_plain(w2n_lower_func *f, uint32_t memory);
 /* Open the function's own frame (lower_control.c). */
 void w2n_lower_control_begin(w2n_lower_func *f);
 /* The current block has ended (br, return, a tail call): what follows up to

@@ -150,6 +150,12 @@ LLVMValueRef w2n_lower_mem_size(w2n_lower_func *f, uint32_t memory) {
     return memory_size_bytes(f, memory, memory_struct(f, memory));
 }
 
+LLVMValueRef w2n_lower_mem_size_plain(w2n_lower_func *f, uint32_t memory) {
+    LLVMValueRef size = w2n_lower_mem_size(f, memory);
+    LLVMSetMetadata(size, f->lm->md_kind_range, NULL);
+    return size;
+}
+
 LLVMValueRef w2n_lower_mem_address(w2n_lower_func *f, uint32_t memory, LLVMValueRef addr,
                                    uint64_t offset, unsigned size) {
     w2n_lower_module *lm = f->lm;
