@@ -58,9 +58,10 @@ static bool may_write(const w2n_opcode_info *info) {
 /* Whether the version that proves groups of accesses apart can be kept:
  * loop_bounds.c keeps it only for two groups or more of which one writes
  * (loop_alias.c), so a loop of fewer than two accesses, or of loads only,
- * never has it, and it is not lowered just to be dropped. */
+ * never has it, and it is not lowered just to be dropped.  Nor is it made
+ * for a scanning loop (exits_early), where it costs more than it saves. */
 static bool apart_version_possible(const w2n_loop_body *body) {
-    return body->accesses >= 2 && body->writes >= 1;
+    return body->accesses >= 2 && body->writes >= 1 && !body->exits_early;
 }
 
 /* Does any memory use the guard region (a 32-bit one in guard mode)? */
@@ -103,6 +104,25 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     }
 }
 
+/* Does `in`, at `depth` blocks inside the loop's body, branch out of the
+ * loop or return: an exit that the data decides, as in a scanning loop
+ * (`while (p < end && is_space(*p)) ps->p = ++p`)?  Such a loop runs an
+ * iteration or two per entry, LLVM does not vectorise it and stores its cursor
+ * on every iteration all the same, so the version that proves groups of
+ * accesses apart only adds its alias check to every entry: it is not made
+ * (docs/performance.md, "Scanning loops"). */
+static bool exits_early(const w2n_instr *in, size_t depth) {
+    switch (in->op) {
+    case W2N_OP_BR:
+    case W2N_OP_BR_IF:
+    case W2N_OP_BR_TABLE:
+    case W2N_OP_BR_ON_NULL:
+    case W2N_OP_BR_ON_NON_NULL:
+    case W2N_OP_RETURN: return leaves_loop(in, depth);
+    default: return false;
+    }
+}
+
 bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_body *body) {
     const w2n_compile_options *o = f->lm->opts;
     if (!o || o->opt_level < 2 || f->lm->m->nmemories == 0)
@@ -134,6 +154,8 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             wanted = false;
             break;
         }
+        if (exits_early(&in, depth))
+            body->exits_early = true;
         /* br_if to label depth - 1 is the back edge; anything else branches */
         if (in.op == W2N_OP_IF || in.op == W2N_OP_BR_TABLE ||
             ((in.op == W2N_OP_BR || in.op == W2N_OP_BR_IF) && in.imm.index != depth - 1))

@@ -60,6 +60,7 @@ typedef struct w2n_loop_body {
     uint32_t writes;   /* of those, stores and atomics: any that may write */
     bool calls;        /* a call or call_indirect (explicit mode only) */
     bool branches;     /* an if, or a branch other than the loop's own back edge */
+    bool exits_early;  /* a branch out of the loop or a return: the data decides */
 } w2n_loop_body;
 
 typedef struct w2n_versioned_loop {
