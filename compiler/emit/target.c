@@ -41,7 +41,8 @@ static const w2n_target targets[] = {
      32,
      true,
      {3, 4, 7, 6, 8, false, true, true},
-     {false, true, true}},
+     {false, true, true},
+     true /* swiftself: r13 */},
     /* x0-x7 and v0-v7, for results and arguments.  NEON has fmla; fmin/fmax
      * are Wasm's min/max, fcvtzs saturates. */
     {"aarch64-linux-gnu",
@@ -56,7 +57,8 @@ static const w2n_target targets[] = {
      0,
      true,
      {8, 8, 16, 8, 8, false, true, true},
-     {true, false, false}},
+     {true, false, false},
+     true /* swiftself: x20 */},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
      * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes; the
      * frames are measured and reserved instead (common/frame.h).
@@ -76,7 +78,8 @@ static const w2n_target targets[] = {
      0,
      false,
      {2, 2, 2, 8, 8, true, false, false},
-     {true, false, false}},
+     {true, false, false},
+     false /* LLVM 19 has no swiftcc for RISC-V */},
 };
 
 static bool is_float(w2n_valtype t) { return t == W2N_F32 || t == W2N_F64 || t == W2N_V128; }

@@ -49,6 +49,10 @@ typedef struct w2n_target {
     bool stack_probes;   /* LLVM probes large frames page by page here (inline-asm) */
     w2n_target_regs regs;
     w2n_relaxed_choices relaxed;
+    /* LLVM passes a swiftcc `swiftself` argument in a callee-saved register
+     * here, so functions private to a module keep the vmctx there across
+     * calls (compiler/lower/lower_convention.c) */
+    bool vmctx_callee_saved;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */

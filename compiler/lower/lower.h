@@ -107,6 +107,9 @@ typedef struct w2n_lower_module {
      * function, made on first use (lower_function.c). */
     bool many_functions;
     LLVMValueRef stack_check_fn;
+    /* Per Wasm function: called in the target's private convention, the
+     * vmctx in a callee-saved register (lower_convention.c); NULL: none is. */
+    bool *private_cc;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
@@ -251,6 +254,18 @@ void w2n_lower_entries(w2n_lower_module *lm);
 /* The host-call thunk of module type `type_index`: R thunk(vmctx, w2n_func *record,
  * params...) calls helpers->call_func with the arguments in slots (lower_entry.c). */
 LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
+/* Functions the host may call through a trampoline: exports, the start
+ * function, and every function that may become a funcref; an array of
+ * m->nfuncs flags to free (lower_convention.c). */
+bool *w2n_lower_escaping_functions(const w2n_module *m);
+/* Choose each function's convention (lm->private_cc), after lm->target,
+ * many_functions and gc are set (lower_convention.c). */
+void w2n_lower_conventions_init(w2n_lower_module *lm);
+/* Give the declaration of function `func_index` its convention. */
+void w2n_lower_declare_convention(w2n_lower_module *lm, LLVMValueRef fn, uint32_t func_index);
+/* Make a call (or invoke) of `callee` in its convention: a direct call of
+ * a function declared here in its declaration's, any other in the C one. */
+void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValueRef callee);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or

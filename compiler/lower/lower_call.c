@@ -38,6 +38,7 @@ static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValue
     /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
+    w2n_lower_call_convention(f->lm, call, callee);
     return call;
 }
 
@@ -50,6 +51,7 @@ static LLVMValueRef build_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type,
         return build_call(f, fn_type, callee, args, n);
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "invoke_cont");
     LLVMValueRef call = LLVMBuildInvoke2(f->b, fn_type, callee, args, n, cont, pad, "");
+    w2n_lower_call_convention(f->lm, call, callee);
     LLVMPositionBuilderAtEnd(f->b, cont);
     return call;
 }

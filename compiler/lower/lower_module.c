@@ -110,6 +110,7 @@ static void declare_functions(w2n_lower_module *lm) {
         if (i >= m->nimported_funcs) {
             w2n_lower_gc_function(lm, fn);
             add_vmctx_attrs(lm, fn);
+            w2n_lower_declare_convention(lm, fn, i);
         }
         lm->funcs[i] = fn;
     }
@@ -128,6 +129,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
     lm->eh = w2n_lower_module_uses_eh(m);
     lm->many_functions = opts && opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
     lm->gc = w2n_lower_module_uses_gc(m);
+    w2n_lower_conventions_init(lm);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)
         lm->wasm_fn_types[i] = native_fn_type(lm, &m->types[i]);
@@ -140,6 +142,7 @@ void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
 void w2n_lower_module_free(w2n_lower_module *lm) {
     free(lm->wasm_fn_types);
     free(lm->funcs);
+    free(lm->private_cc);
     for (size_t i = 0; i < lm->nvloops; i++) /* left by a failed lowering */
         free(lm->vloops[i].accesses);
     free(lm->vloops);
