@@ -110,6 +110,12 @@ typedef struct w2n_lower_module {
     /* Per Wasm function: called in the target's private convention, the
      * vmctx in a callee-saved register (lower_convention.c); NULL: none is. */
     bool *private_cc;
+    /* Tables whose elements are known (lower_table_known.c), made on first
+     * use: per table the function of each element, or NULL; per table and
+     * type the constant array of code call_indirect reads. */
+    bool known_tables_scanned;
+    uint32_t **known_tables;
+    LLVMValueRef *known_table_code;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
@@ -266,6 +272,12 @@ void w2n_lower_declare_convention(w2n_lower_module *lm, LLVMValueRef fn, uint32_
 /* Make a call (or invoke) of `callee` in its convention: a direct call of
  * a function declared here in its declaration's, any other in the C one. */
 void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValueRef callee);
+/* For a call_indirect of type `type_index` through `table`, whose elements
+ * nothing can change: a constant array of the table's size holding, per
+ * element, the code of a function defined here of that type, else null;
+ * NULL when the table's elements are not known (lower_table_known.c). */
+LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, uint32_t type_index);
+void w2n_lower_known_tables_free(w2n_lower_module *lm);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or

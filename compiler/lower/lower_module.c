@@ -160,6 +160,7 @@ void w2n_lower_module_free(w2n_lower_module *lm) {
     free(lm->wasm_fn_types);
     free(lm->funcs);
     free(lm->private_cc);
+    w2n_lower_known_tables_free(lm);
     for (size_t i = 0; i < lm->nvloops; i++) /* left by a failed lowering */
         free(lm->vloops[i].accesses);
     free(lm->vloops);

@@ -29,7 +29,6 @@
 ;; CHECK: call swiftcc i32 @w2n_f0(ptr {{.*}}swiftself %0
 ;; CHECK-LABEL: define internal i32 @w2n_f2(ptr align 8
 ;; CHECK: call swiftcc i32 @w2n_f0(ptr {{.*}}swiftself %0
-;; CHECK: call i32 %{{[0-9]+}}(ptr
 ;; CHECK-LABEL: define internal void @w2n_tramp_1(
 ;; CHECK: call i32 @w2n_f1(ptr
 
