@@ -93,11 +93,14 @@ static void add_unwind_attrs(w2n_lower_module *lm, LLVMValueRef fn) {
  * (docs/performance.md, "The vmctx in a callee-saved register").  Padding
  * between functions never runs. */
 static void align_small_function(w2n_lower_module *lm, LLVMValueRef fn, const w2n_code *code) {
+    /* At most this many bytes of Wasm body: a few hundred of machine code. */
     enum {
         MAX_SMALL_BODY = 96
-    }; /* Wasm bytes; a few hundred of machine code */
-    if (lm->target && lm->target->small_function_align &&
-        code->body_end - code->body_start <= MAX_SMALL_BODY)
+    };
+    /* Not at -O0 nor past the function budget, where object size and
+     * compile time come first. */
+    if (lm->target && lm->target->small_function_align && lm->opts && lm->opts->opt_level > 0 &&
+        !lm->many_functions && code->body_end - code->body_start <= MAX_SMALL_BODY)
         LLVMSetAlignment(fn, lm->target->small_function_align);
 }
 
