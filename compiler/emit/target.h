@@ -46,9 +46,16 @@ typedef struct w2n_target {
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
     unsigned loop_align; /* bytes to align loop headers to, or 0: LLVM's choice */
-    bool stack_probes;   /* LLVM probes large frames page by page here (inline-asm) */
+    /* bytes to align small functions to (compiler/lower/lower_module.c), or
+     * 0: LLVM's choice */
+    unsigned small_function_align;
+    bool stack_probes; /* LLVM probes large frames page by page here (inline-asm) */
     w2n_target_regs regs;
     w2n_relaxed_choices relaxed;
+    /* LLVM passes a swiftcc `swiftself` argument in a callee-saved register
+     * here, so functions private to a module keep the vmctx there across
+     * calls (compiler/lower/lower_convention.c) */
+    bool vmctx_callee_saved;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */

@@ -108,6 +108,15 @@ typedef struct w2n_lower_module {
      * function, made on first use (lower_function.c). */
     bool many_functions;
     LLVMValueRef stack_check_fn;
+    /* Per Wasm function: called in the target's private convention, the
+     * vmctx in a callee-saved register (lower_convention.c); NULL: none is. */
+    bool *private_cc;
+    /* Tables whose elements are known (lower_table_known.c), made on first
+     * use: per table the function of each element, or NULL; per table and
+     * type the constant array of code call_indirect reads. */
+    bool known_tables_scanned;
+    uint32_t **known_tables;
+    LLVMValueRef *known_table_code;
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;
@@ -252,6 +261,24 @@ void w2n_lower_entries(w2n_lower_module *lm);
 /* The host-call thunk of module type `type_index`: R thunk(vmctx, w2n_func *record,
  * params...) calls helpers->call_func with the arguments in slots (lower_entry.c). */
 LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
+/* Functions the host may call through a trampoline: exports, the start
+ * function, and every function that may become a funcref; an array of
+ * m->nfuncs flags to free (lower_convention.c). */
+bool *w2n_lower_escaping_functions(const w2n_module *m);
+/* Choose each function's convention (lm->private_cc), after lm->target,
+ * many_functions and gc are set (lower_convention.c). */
+void w2n_lower_conventions_init(w2n_lower_module *lm);
+/* Give the declaration of function `func_index` its convention. */
+void w2n_lower_declare_convention(w2n_lower_module *lm, LLVMValueRef fn, uint32_t func_index);
+/* Make a call (or invoke) of `callee` in its convention: a direct call of
+ * a function declared here in its declaration's, any other in the C one. */
+void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValueRef callee);
+/* For a call_indirect of type `type_index` through `table`, whose elements
+ * nothing can change: a constant array of the table's size holding, per
+ * element, the code of a function defined here of that type, else null;
+ * NULL when the table's elements are not known (lower_table_known.c). */
+LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, uint32_t type_index);
+void w2n_lower_known_tables_free(w2n_lower_module *lm);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or

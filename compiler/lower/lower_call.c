@@ -38,6 +38,7 @@ static LLVMValueRef build_call(w2n_lower_func *f, LLVMTypeRef fn_type, LLVMValue
     /* Never a tail call: Wasm recursion must exhaust the stack, so LLVM may
      * neither turn self-recursion into a loop nor reuse the caller's frame. */
     LLVMSetTailCallKind(call, LLVMTailCallKindNoTail);
+    w2n_lower_call_convention(f->lm, call, callee);
     return call;
 }
 
@@ -50,6 +51,7 @@ static LLVMValueRef build_call_may_throw(w2n_lower_func *f, LLVMTypeRef fn_type,
         return build_call(f, fn_type, callee, args, n);
     LLVMBasicBlockRef cont = LLVMAppendBasicBlockInContext(f->lm->ctx, f->fn, "invoke_cont");
     LLVMValueRef call = LLVMBuildInvoke2(f->b, fn_type, callee, args, n, cont, pad, "");
+    w2n_lower_call_convention(f->lm, call, callee);
     LLVMPositionBuilderAtEnd(f->b, cont);
     return call;
 }
@@ -218,6 +220,68 @@ static void lower_direct_call(w2n_lower_func *f, uint32_t index, bool tail) {
         w2n_lower_emit_call(f, fty, code, callee_vmctx, &m->types[type_index]);
 }
 
+/* A call of an element of a table whose elements are known (lower_table_known.c),
+ * after its bound check: `known`'s entry for `index` is the element's code
+ * when it is a function of this module of the call's type, so the call needs
+ * neither its record nor a type check; a null entry continues in a new block
+ * `records` with the ordinary path, where the builder is left.  The known
+ * call is built in its own block, which *out_end is left at (after an
+ * invoke: its continuation); merge_known_call joins it. */
+static LLVMValueRef call_known_code(w2n_lower_func *f, LLVMValueRef known, LLVMValueRef index,
+                                    uint32_t type_index, LLVMValueRef *args,
+                                    LLVMBasicBlockRef *out_end) {
+    w2n_lower_module *lm = f->lm;
+    const w2n_functype *type = &lm->m->types[type_index];
+    LLVMValueRef at[2] = {LLVMConstInt(lm->t_i64, 0, 0), LLVMBuildZExt(f->b, index, lm->t_i64, "")};
+    LLVMValueRef slot = LLVMBuildGEP2(f->b, LLVMGlobalGetValueType(known), known, at, 2, "");
+    LLVMValueRef code = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "known_code");
+    LLVMBasicBlockRef direct = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "known_call");
+    LLVMBasicBlockRef records = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "records");
+    LLVMValueRef has_code = LLVMBuildIsNotNull(f->b, code, "");
+    LLVMBuildCondBr(f->b, expect(f, has_code, true), direct, records);
+
+    LLVMPositionBuilderAtEnd(f->b, direct);
+    unsigned n = type->nparams + 1;
+    LLVMValueRef *direct_args = w2n_xcalloc(n, sizeof *direct_args);
+    direct_args[0] = f->vmctx; /* a function of this module: its record's vmctx is ours */
+    for (unsigned i = 1; i < n; i++)
+        direct_args[i] = args[i + 1];
+    LLVMValueRef call =
+        build_call_may_throw(f, lm->wasm_fn_types[type_index], code, direct_args, n);
+    free(direct_args);
+    *out_end = LLVMGetInsertBlock(f->b);
+    LLVMPositionBuilderAtEnd(f->b, records);
+    return call;
+}
+
+/* Join the known call (call_known_code) with the ordinary path, whose results
+ * are on the operand stack: the results become phis of the two. */
+static void merge_known_call(w2n_lower_func *f, LLVMValueRef call, LLVMBasicBlockRef call_end,
+                             const w2n_functype *type) {
+    w2n_lower_module *lm = f->lm;
+    unsigned n = type->nresults;
+    LLVMValueRef *other = w2n_xcalloc(n + 1, sizeof *other);
+    w2n_lower_pop_n(f, other, n);
+    LLVMBasicBlockRef other_end = LLVMGetInsertBlock(f->b);
+    LLVMBasicBlockRef join = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "call_joined");
+    LLVMBuildBr(f->b, join);
+    LLVMPositionBuilderAtEnd(f->b, call_end);
+    LLVMValueRef *mine = w2n_xcalloc(n + 1, sizeof *mine);
+    for (unsigned i = 0; i < n; i++)
+        mine[i] = n == 1 ? call : LLVMBuildExtractValue(f->b, call, i, "");
+    LLVMBuildBr(f->b, join);
+    LLVMPositionBuilderAtEnd(f->b, join);
+    for (unsigned i = 0; i < n; i++) {
+        LLVMValueRef phi = LLVMBuildPhi(f->b, LLVMTypeOf(other[i]), "");
+        LLVMValueRef values[2] = {mine[i], other[i]};
+        LLVMBasicBlockRef from[2] = {call_end, other_end};
+        LLVMAddIncoming(phi, values, from, 2);
+        w2n_lower_push(f, phi);
+    }
+    free(mine);
+    free(other);
+}
+
 /* call_indirect's checks, then the call.  The hot path compares the
  * record's call_id (abi.h) with the expected id: equal means the type matches
  * and the record has native code, so a call of the usual kind makes one
@@ -245,6 +309,13 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
         w2n_lower_trap_if_index(f, oob, W2N_TRAP_UNDEFINED_ELEMENT, index);
     }
 
+    /* Not for return_call_indirect: it keeps one way of calling. */
+    LLVMValueRef known = tail ? NULL : w2n_lower_known_table_code(lm, table_index, type_index);
+    LLVMValueRef known_call = NULL;
+    LLVMBasicBlockRef known_end = NULL;
+    if (known)
+        known_call = call_known_code(f, known, index, type_index, args, &known_end);
+
     LLVMValueRef slot = w2n_lower_table_slot(f, table_index, table, index);
     LLVMValueRef record = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "");
     w2n_lower_tbaa(lm, record, lm->tbaa_table);
@@ -270,6 +341,8 @@ static void lower_call_indirect(w2n_lower_func *f, const w2n_instr *in, bool tai
     w2n_lower_trap_if(f, mismatch, W2N_TRAP_INDIRECT_TYPE);
     branch_on_code(f, record, native, host);
     emit_call_ways(f, record, type_index, tail, args, native, host);
+    if (known)
+        merge_known_call(f, known_call, known_end, &m->types[type_index]);
 }
 
 /* call_ref / return_call_ref $t: the callee record is on top of the stack. */

@@ -62,6 +62,7 @@ static LLVMValueRef build_trampoline(w2n_lower_module *lm, uint32_t func_index) 
         args[i + 1] = load_slot(b, lm, slots, i, t->params[i]);
     LLVMValueRef call = LLVMBuildCall2(b, lm->wasm_fn_types[lm->m->func_types[func_index]],
                                        lm->funcs[func_index], args, t->nparams + 1, "");
+    w2n_lower_call_convention(lm, call, lm->funcs[func_index]);
     /* The function keeps its own frame, so a trap's backtrace names it
      * (runtime/core/backtrace.c): one call per entry from the host. */
     unsigned noinline = LLVMGetEnumAttributeKindForName("noinline", 8);
@@ -154,30 +155,11 @@ static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueR
     LLVMSetAlignment(g, 8);
 }
 
-/* Functions the host may call through a trampoline: exports, the start
- * function, and every function that may become a funcref. */
-static bool *escaping_functions(const w2n_module *m) {
-    bool *esc = w2n_xcalloc(m->nfuncs, 1);
-    for (uint32_t i = 0; i < m->nexports; i++)
-        if (m->exports[i].kind == W2N_EXTERN_FUNC)
-            esc[m->exports[i].index] = true;
-    if (m->start >= 0)
-        esc[m->start] = true;
-    for (uint32_t s = 0; s < m->nelems; s++)
-        for (uint32_t i = 0; i < m->elems[s].count; i++)
-            if (m->elems[s].items[i].value.kind == W2N_CONST_REF_FUNC)
-                esc[m->elems[s].items[i].value.index] = true;
-    for (uint32_t g = 0; g < m->nglobals - m->nimported_globals; g++)
-        if (m->globals[g].init.value.kind == W2N_CONST_REF_FUNC)
-            esc[m->globals[g].init.value.index] = true;
-    return esc;
-}
-
 void w2n_lower_entries(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     uint32_t ndefined = m->nfuncs - m->nimported_funcs;
     LLVMValueRef *items = w2n_xcalloc(m->nfuncs, sizeof *items);
-    bool *esc = escaping_functions(m);
+    bool *esc = w2n_lower_escaping_functions(m);
 
     for (uint32_t j = 0; j < m->nimported_funcs; j++) {
         build_import_adapter(lm, j);

@@ -213,6 +213,32 @@ Test(exception, traps_are_not_caught) {
     stop(&r);
 }
 
+/* An exception thrown by a function called through a table with known
+ * elements (compiler/lower/lower_table_known.c) reaches the try_table around
+ * the call_indirect, from the direct call of its code as from the record's. */
+Test(exception, caught_around_a_known_table_call) {
+    rig r = start("(module (tag $e (param i32))\n"
+                  "  (type $t (func (param i32) (result i32)))\n"
+                  "  (table 2 2 funcref) (elem (i32.const 0) $thrower $id)\n"
+                  "  (func $thrower (type $t)\n"
+                  "    (throw $e (i32.add (local.get 0) (i32.const 100))))\n"
+                  "  (func $id (type $t) (local.get 0))\n"
+                  "  (func (export \"run\") (param $i i32) (result i32)\n"
+                  "    (block $h (result i32)\n"
+                  "      (try_table (result i32) (catch $e $h)\n"
+                  "        (call_indirect (type $t) (i32.const 7) (local.get $i)))\n"
+                  "      (i32.const 1000) (i32.add))))\n",
+                  NULL, NULL, 0);
+    static const int32_t want[] = {107, 1007};
+    for (int32_t i = 0; i < 2; i++) {
+        w2n_value arg = w2n_i32(i), res;
+        w2n_trap trap;
+        cr_assert_eq(call(&r, "run", &arg, 1, &res, 1, &trap), W2N_OK, "run(%d)", i);
+        cr_assert_eq(res.of.i32, want[i], "run(%d)", i);
+    }
+    stop(&r);
+}
+
 /* Wasm -> host -> Wasm: the inner call's uncaught exception stops at the
  * inner entry (the host sees W2N_ERR_EXCEPTION), and the host throws it on
  * to the outer Wasm, which catches it. */

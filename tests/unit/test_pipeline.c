@@ -259,6 +259,65 @@ Test(pipeline, host_function_set_in_table_is_called_indirectly) {
     unload(&l);
 }
 
+/* A table nothing can change (not exported, fixed size, no instruction
+ * writes it) has known elements: call_indirect calls a known element's code
+ * from a constant array and every other element through its record
+ * (compiler/lower/lower_table_known.c).  Every trap stays exact, several
+ * results come back from either way, and a function of the same signature
+ * but a different type index is still a match, in both bounds modes and at
+ * -O0 and -O2. */
+Test(pipeline, known_table_keeps_every_trap) {
+    static const char *wat =
+        "(module (type $ii (func (param i32) (result i32)))\n"
+        "  (type $ll (func (param i64) (result i64)))\n"
+        "  (type $ii2 (func (param i32) (result i32)))\n"
+        "  (type $pair (func (param i32) (result i32 i32)))\n"
+        "  (table 6 6 funcref)\n"
+        "  (elem (i32.const 1) $inc $wide $twin $pair)\n"
+        "  (elem (i32.const 5) funcref (ref.null func))\n"
+        "  (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))\n"
+        "  (func $wide (type $ll) (local.get 0))\n"
+        "  (func $twin (type $ii2) (i32.mul (local.get 0) (i32.const 2)))\n"
+        "  (func $pair (type $pair) (local.get 0) (i32.const 3))\n"
+        "  (func (export \"call\") (param i32) (result i32)\n"
+        "    (call_indirect (type $ii) (i32.const 41) (local.get 0)))\n"
+        "  (func (export \"pair\") (param i32) (result i32)\n"
+        "    (call_indirect (type $pair) (i32.const 20) (local.get 0)) (i32.sub)))";
+    /* export, argument, then the result or the trap's message */
+    static const struct {
+        const char *name;
+        int32_t arg, result;
+        const char *trap;
+    } calls[] = {
+        {"call", 1, 42, NULL},
+        {"call", 3, 82, NULL}, /* an equal type under another index */
+        {"pair", 4, 17, NULL},
+        {"call", 0, 0, "uninitialized element 0"},
+        {"call", 5, 0, "uninitialized element 5"},
+        {"call", 2, 0, "indirect call type mismatch"},
+        {"call", 4, 0, "indirect call type mismatch"},
+        {"pair", 1, 0, "indirect call type mismatch"},
+        {"call", 6, 0, "undefined element 6"},
+    };
+    w2n_bounds_mode modes[] = {W2N_BOUNDS_GUARD, W2N_BOUNDS_EXPLICIT};
+    for (unsigned k = 0; k < 4; k++) {
+        loaded l = load_opt_bounds(wat, k < 2 ? 2 : 0, modes[k % 2], NULL);
+        for (size_t i = 0; i < sizeof calls / sizeof calls[0]; i++) {
+            int32_t v;
+            w2n_trap trap;
+            w2n_status st = call_i32(&l, calls[i].name, calls[i].arg, &v, &trap);
+            if (calls[i].trap) {
+                cr_assert_eq(st, W2N_ERR_TRAP, "%s(%d)", calls[i].name, calls[i].arg);
+                cr_assert_str_eq(trap.message, calls[i].trap);
+            } else {
+                cr_assert_eq(st, W2N_OK, "%s(%d): %s", calls[i].name, calls[i].arg, trap.message);
+                cr_assert_eq(v, calls[i].result, "%s(%d)", calls[i].name, calls[i].arg);
+            }
+        }
+        unload(&l);
+    }
+}
+
 /* A table whose minimum is its maximum has its bound compiled in, and the
  * hot path compares the record's call_id (abi.h): every trap stays exact
  * and a host function in such a table (call_id 0) is still called, in both

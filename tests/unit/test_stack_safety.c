@@ -60,11 +60,18 @@ static char *big_locals_wat(void) {
 }
 
 /* Recursion whose -O2 frame holds SPILLS v128 values live across the call
- * (f32 adds: LLVM may not reassociate them to before the call). */
-static char *spills_wat(void) {
+ * (f32 adds: LLVM may not reassociate them to before the call).  `private`:
+ * $s is not exported but called by an export, so it recurses in the private
+ * convention (compiler/lower/lower_convention.c). */
+static char *spills_wat(bool private) {
     text t = {0};
-    put(&t, "(module (memory 1) (func $s (export \"run\") (param i32) (result i32)\n"
-            "  (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))\n");
+    put(&t, "(module (memory 1)\n");
+    if (private)
+        put(&t, "(func (export \"run\") (param i32) (result i32) (call $s (local.get 0)))\n");
+    put(&t,
+        "(func $s %s (param i32) (result i32)\n"
+        "  (if (i32.eqz (local.get 0)) (then (return (i32.const 0))))\n",
+        private ? "" : "(export \"run\")");
     for (int i = 0; i < SPILLS; i++)
         put(&t, " (v128.load offset=%d (i32.const 0))", (i * 16) % 60000);
     put(&t,
@@ -158,13 +165,42 @@ Test(stack_safety, big_locals_O0_guard, .timeout = 60) { big_locals_case("guard"
 Test(stack_safety, big_locals_O0_explicit, .timeout = 60) { big_locals_case("explicit"); }
 
 Test(stack_safety, spills_O2, .timeout = 60) {
-    loaded l = load_wat(spills_wat(), 2, "guard");
+    loaded l = load_wat(spills_wat(false), 2, "guard");
     on_every_stack(&l, "-O2 spills");
     unload(&l);
 }
 
+Test(stack_safety, spills_O2_private_convention, .timeout = 60) {
+    loaded l = load_wat(spills_wat(true), 2, "explicit");
+    on_every_stack(&l, "-O2 spills, private convention");
+    unload(&l);
+}
+
+/* Mutual recursion between an export (C convention) and a function only the
+ * module calls (private convention), each with a small frame: it runs as deep
+ * as the stack allows, and one call deeper than that traps. */
+Test(stack_safety, mutual_recursion_across_conventions, .timeout = 60) {
+    char *wat = strdup("(module\n"
+                       "  (func $a (export \"run\") (param i32) (result i32)\n"
+                       "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+                       "      (else (i32.add (i32.const 1)\n"
+                       "        (call $b (i32.sub (local.get 0) (i32.const 1)))))))\n"
+                       "  (func $b (param i32) (result i32)\n"
+                       "    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))\n"
+                       "      (else (i32.add (i32.const 2)\n"
+                       "        (call $a (i32.sub (local.get 0) (i32.const 1))))))))\n");
+    loaded l = load_wat(wat, 2, "guard");
+    run r = {.l = &l, .depth = 100 * 1000 * 1000}; /* at least 1.6 GB of frames */
+    call_run(&r);
+    expect_exhausted(&r, "-O2 mutual recursion");
+    r = (run){.l = &l, .depth = 20000}; /* 20,000 small frames fit in 8 MiB */
+    call_run(&r);
+    cr_assert_eq(r.status, W2N_OK, "-O2 mutual recursion: 20,000 calls deep failed");
+    unload(&l);
+}
+
 Test(stack_safety, spills_O0, .timeout = 60) {
-    loaded l = load_wat(spills_wat(), 0, "explicit");
+    loaded l = load_wat(spills_wat(false), 0, "explicit");
     on_every_stack(&l, "-O0 spills");
     unload(&l);
 }
