@@ -113,10 +113,15 @@ typedef struct w2n_lower_module {
     bool *private_cc;
     /* Tables whose elements are known (lower_table_known.c), made on first
      * use: per table the function of each element, or NULL; per table and
-     * type the constant array of code call_indirect reads. */
+     * type used, the constant array of code call_indirect reads. */
     bool known_tables_scanned;
     uint32_t **known_tables;
-    LLVMValueRef *known_table_code;
+    struct w2n_known_table_code {
+        uint32_t table, type_index;
+        LLVMValueRef code;
+    } * known_table_code; /* W2N_OPT_MAX_KNOWN_TABLE_ARRAYS entries */
+    uint32_t nknown_table_code;
+    uint64_t known_table_code_elements; /* elements of all the arrays made */
     /* Exceptions (lower_exception.c): a module that uses them (tags or an
      * exception instruction) unwinds natively through every function. */
     bool eh;

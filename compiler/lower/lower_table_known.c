@@ -25,6 +25,7 @@
 #include "lower.h"
 
 #include "meta.h"
+#include "w2n/limits.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -63,7 +64,7 @@ static uint32_t *known_elements(const w2n_lower_module *lm, uint32_t table) {
     uint32_t size;
     if (table < m->nimported_tables || exported(m, table) || m->tables[table].limits.is64 ||
         m->table_inits[table - m->nimported_tables].present ||
-        !w2n_lower_table_fixed_size(lm, table, &size))
+        !w2n_lower_table_fixed_size(lm, table, &size) || size > W2N_OPT_MAX_KNOWN_TABLE)
         return NULL;
     uint32_t *funcs = w2n_xmalloc((size_t)size * sizeof *funcs + 1);
     memset(funcs, 0xff, (size_t)size * sizeof *funcs);
@@ -94,7 +95,8 @@ static void scan_tables(w2n_lower_module *lm) {
     if (lm->gc || m->has_gc_types || !m->ntables || module_writes_tables(m))
         return;
     lm->known_tables = w2n_xcalloc(m->ntables, sizeof *lm->known_tables);
-    lm->known_table_code = w2n_xcalloc((size_t)m->ntables * m->ntypes, sizeof(LLVMValueRef));
+    lm->known_table_code =
+        w2n_xcalloc(W2N_OPT_MAX_KNOWN_TABLE_ARRAYS, sizeof *lm->known_table_code);
     for (uint32_t t = 0; t < m->ntables; t++)
         lm->known_tables[t] = known_elements(lm, t);
 }
@@ -111,10 +113,15 @@ LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, ui
         scan_tables(lm);
     if (!lm->known_tables || !lm->known_tables[table])
         return NULL;
-    LLVMValueRef *slot = &lm->known_table_code[(size_t)table * m->ntypes + type_index];
-    if (*slot)
-        return *slot;
+    for (uint32_t i = 0; i < lm->nknown_table_code; i++)
+        if (lm->known_table_code[i].table == table &&
+            lm->known_table_code[i].type_index == type_index)
+            return lm->known_table_code[i].code;
     uint32_t size = (uint32_t)m->tables[table].limits.min;
+    if (lm->nknown_table_code == W2N_OPT_MAX_KNOWN_TABLE_ARRAYS ||
+        lm->known_table_code_elements + size > W2N_OPT_MAX_KNOWN_TABLE_CODE)
+        return NULL; /* the ordinary path: past the budget of constant arrays */
+    lm->known_table_code_elements += size;
     LLVMValueRef *code = w2n_xcalloc(size + 1, sizeof *code);
     for (uint32_t i = 0; i < size; i++) {
         uint32_t fn = lm->known_tables[table][i];
@@ -132,7 +139,8 @@ LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, ui
     LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
     LLVMSetAlignment(g, 8);
     free(code);
-    *slot = g;
+    lm->known_table_code[lm->nknown_table_code++] =
+        (struct w2n_known_table_code){.table = table, .type_index = type_index, .code = g};
     return g;
 }
 

@@ -41,6 +41,12 @@
 /* Past these a function is compiled without optimisation. */
 #define W2N_OPT_MAX_BODY_BYTES (64u * 1024u) /* body size */
 #define W2N_OPT_MAX_BR_TABLE_ENTRIES 4096u   /* br_table entries in the body */
+/* call_indirect reads a table nothing can change as constant arrays of code,
+ * one per table and call type (compiler/lower/lower_table_known.c), only up
+ * to these sizes: a hostile module must not make the object huge. */
+#define W2N_OPT_MAX_KNOWN_TABLE 65536u          /* elements of the table */
+#define W2N_OPT_MAX_KNOWN_TABLE_ARRAYS 256u     /* (table, type) arrays of one partition */
+#define W2N_OPT_MAX_KNOWN_TABLE_CODE (1u << 20) /* elements of all those arrays */
 /* Past this many defined functions a module gets a short IR pipeline and
  * LLVM's -O0 back end (compiler/emit/opt_budget.c). */
 #define W2N_OPT_MAX_MODULE_FUNCTIONS 10000u

@@ -226,6 +226,21 @@ budget_usage)
     expect 2 "--max-compile-time needs whole CPU seconds" "$W2N" run --max-compile-time=1.5 "$DIR/$CASE.wasm"
     "$W2N" compile --max-compile-memory=0 --max-compile-time=0 "$DIR/$CASE.wasm" -o "$DIR/$CASE.o" \
         2>"$DIR/$CASE.err" || fail "0 (no budget) refused" ;;
+known_table_huge)  # a fixed table of 2^32 - 1 elements: no constant array of its code
+    # (main once tried to allocate 16 GiB for it and aborted)
+    gen table_huge 4294967295
+    compile_within 60
+    test "$(stat -c %s "$DIR/$CASE.o")" -lt 1000000 || fail "object of $(stat -c %s "$DIR/$CASE.o") bytes" ;;
+known_table_types)  # 1,000 call types through a known table of 65,536: the constant
+    # arrays stop at W2N_OPT_MAX_KNOWN_TABLE_CODE elements, the rest take the
+    # ordinary path (unbounded, the object was 525 MB and the compile 3.8 GB)
+    gen table_types 1000
+    compile_within 120
+    size=$(stat -c %s "$DIR/$CASE.o")
+    test "$size" -lt 16000000 || fail "object of $size bytes"
+    out=$("$W2N" run --invoke run "$DIR/$CASE.wasm" 0) || fail "run 0: exit $?"
+    test "$out" = 7 || fail "run 0 gave $out, want 7"
+    expect 134 "indirect call type mismatch" "$W2N" run --invoke run "$DIR/$CASE.wasm" 1 ;;
 *) fail "unknown case" ;;
 esac
 echo "PASS $CASE"

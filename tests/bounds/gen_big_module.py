@@ -15,6 +15,12 @@ Shapes (each exercises one way compile time could grow faster than input):
   globals    N mutable i32 globals, one function summing them
   eh_chain   N functions in a call chain, the last throwing a tag that the
              first catches with try_table: run(x) = x + N - 2 + 1000
+  table_huge a fixed-size table of N elements nothing writes (element 0 is
+             run itself) and run(x) = call_indirect of element x
+  table_types  such a table of 65536 elements holding run and one function
+             of each of N distinct types, and a call_indirect of element x
+             of each type when x != 0: run(0) = 7, run(1) calls element 1
+             (type 0), then traps on a type mismatch
 
 Large binaries are never committed: CMake and the tests generate them.
 """
@@ -177,9 +183,45 @@ def eh_chain(n):
     return out
 
 
+def fixed_table_module(types, code, size, callees=()):
+    """types + run's type (i32) -> i32; run (function 0, `code`) and an
+    empty function of each type in `callees`; one fixed-size funcref table
+    of `size` elements holding run and the callees from 0 (an active
+    segment); run exported."""
+    out = b"\0asm\1\0\0\0"
+    out += section(1, vec(types + [functype([I32], [I32])]))
+    out += section(3, vec([uleb(len(types))] + [uleb(t) for t in callees]))
+    out += section(4, vec([b"\x70\x01" + uleb(size) + uleb(size)]))
+    out += section(7, vec([b"\x03run\x00\x00"]))
+    out += section(9, vec([b"\x00\x41\x00\x0b" + vec([uleb(f) for f in range(1 + len(callees))])]))
+    out += section(10, vec([body([], code)] + [body([], b"")] * len(callees)))
+    return out
+
+
+def table_huge(n):
+    code = b"\x20\x00\x20\x00\x11\x00\x00"              # call_indirect (type 0) (x, x)
+    return fixed_table_module([], code, n)
+
+
+def table_types(n):
+    kinds = [I32, 0x7E, 0x7D, 0x7C]                          # i32 i64 f32 f64
+    consts = {I32: b"\x41\x00", 0x7E: b"\x42\x00", 0x7D: b"\x43" + bytes(4),
+              0x7C: b"\x44" + bytes(8)}
+    types, code = [], bytearray(b"\x20\x00\x04\x40")          # if (x)
+    for t in range(n):
+        params = [kinds[(t >> (2 * d)) & 3] for d in range(8)]   # distinct for t < 65536
+        types.append(functype(params, []))
+        for p in params:
+            code += consts[p]
+        code += b"\x20\x00\x11" + uleb(t) + b"\x00"      # call_indirect (type t) (x)
+    code += b"\x0b\x41\x07"
+    return fixed_table_module(types, bytes(code), 65536, callees=range(n))
+
+
 SHAPES = {"br_table": br_table, "br_table_few": br_table_few, "call_chain": call_chain,
           "straight": straight, "nesting": nesting, "locals": many_locals,
-          "globals": many_globals, "eh_chain": eh_chain}
+          "globals": many_globals, "eh_chain": eh_chain, "table_huge": table_huge,
+          "table_types": table_types}
 
 
 def main(argv):
