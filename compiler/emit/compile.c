@@ -228,7 +228,8 @@ static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, 
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("wasm", ctx);
     s = lower_part(0, ctx, mod, tm, a, err);
     if (s == W2N_OK)
-        s = w2n_codegen_optimize(mod, tm, a->opts->opt_level, many_functions(a->m, a->opts), err);
+        s = w2n_codegen_optimize(mod, tm, a->opts->opt_level, many_functions(a->m, a->opts),
+                                 a->opts->bounds == W2N_BOUNDS_EXPLICIT, err);
     if (s == W2N_OK)
         s = add_metadata(ctx, mod, a->m, a->t, a->opts, err);
     if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
@@ -258,6 +259,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                     .opt_level = opts->opt_level,
                                     .codegen_level = codegen_level(m, opts),
                                     .many_functions = many_functions(m, opts),
+                                    .merge_checks = opts->bounds == W2N_BOUNDS_EXPLICIT,
                                     .exiting = opts->exiting,
                                     .threads = opts->threads ? opts->threads : 1,
                                     .lower = lower_part,

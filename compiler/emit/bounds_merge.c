@@ -1,0 +1,307 @@
+/*
+ * bounds_merge.c — explicit bounds checks of one address merged into its
+ * first one, after LLVM's optimisation.
+ *
+ * Code that reads a structure (SQLite's p->a, p->b, p->c) checks the same
+ * address once per field: zext(p) + 8 > size, zext(p) + 12 > size, ...
+ * LLVM keeps each, since it cannot know that one implies the others.  Along
+ * a straight run of checks (each block entered only from the check before
+ * it) with nothing in between that writes, calls or traps otherwise, the
+ * first check of an address may test the largest end of that address in the
+ * run and the later ones go: where one of them would have trapped, the
+ * widened first one traps instead, with the same code and nothing observable
+ * done in between (loads and arithmetic only), so traps stay exact.
+ *
+ * A check is recognised by its shape, after InstCombine: a branch to a block
+ * that calls the trap helper with W2N_TRAP_MEMORY_OOB, on a condition that
+ * ORs terms `zext(i32 a) + C > size` (or `zext(a) >= size`, C = 1).  The
+ * address is a zero-extended i32, so adding C < 2^34 cannot wrap.  Terms of
+ * another shape are kept as they are.
+ */
+#include "bounds_merge.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "w2n/abi.h"
+
+#define MAX_TERMS 8    /* per branch condition */
+#define MAX_CHECKS 256 /* per run */
+
+typedef struct term {
+    LLVMValueRef value; /* the i1 term as it is */
+    LLVMValueRef addr;  /* zext(a), or NULL for a term of another shape */
+    LLVMValueRef size;
+    uint64_t reach; /* addr + reach > size traps */
+    bool dropped;   /* implied by a widened term before it */
+    bool widened;   /* reach raised to the largest of its address in the run */
+} term;
+
+typedef struct check {
+    LLVMValueRef branch;
+    unsigned nterms;
+    term terms[MAX_TERMS];
+} check;
+
+/* Does `bb` call the trap helper with the out-of-bounds code and end? */
+static bool is_oob_trap_block(LLVMBasicBlockRef bb) {
+    LLVMValueRef last = LLVMGetBasicBlockTerminator(bb);
+    if (!last || !LLVMIsAUnreachableInst(last))
+        return false;
+    LLVMValueRef call = LLVMGetPreviousInstruction(last);
+    if (!call || !LLVMIsACallInst(call) || LLVMGetNumArgOperands(call) != 2)
+        return false;
+    LLVMValueRef code = LLVMGetOperand(call, 1);
+    return LLVMIsAConstantInt(code) && LLVMConstIntGetZExtValue(code) == W2N_TRAP_MEMORY_OOB;
+}
+
+/* The out-of-bounds check that ends `bb`: a conditional branch whose first
+ * successor is an out-of-bounds trap block (NULL if none). */
+static LLVMValueRef oob_branch(LLVMBasicBlockRef bb) {
+    LLVMValueRef br = LLVMGetBasicBlockTerminator(bb);
+    if (!br || !LLVMIsABranchInst(br) || !LLVMIsConditional(br))
+        return NULL;
+    LLVMBasicBlockRef trap = LLVMGetSuccessor(br, 0);
+    if (trap == LLVMGetSuccessor(br, 1) || LLVMGetFirstInstruction(trap) == NULL ||
+        LLVMIsAPHINode(LLVMGetFirstInstruction(trap)) || !is_oob_trap_block(trap))
+        return NULL;
+    return br;
+}
+
+/* zext(i32 x) to i64: an address whose sum with a small constant never wraps. */
+static bool is_address(LLVMValueRef v) {
+    return LLVMIsAZExtInst(v) && LLVMGetIntTypeWidth(LLVMTypeOf(v)) == 64 &&
+           LLVMGetIntTypeWidth(LLVMTypeOf(LLVMGetOperand(v, 0))) == 32;
+}
+
+/* `end` as addr + reach, addr a zero-extended i32. */
+static bool split_end(LLVMValueRef end, LLVMValueRef *addr, uint64_t *reach) {
+    if (LLVMIsAInstruction(end) && LLVMGetInstructionOpcode(end) == LLVMAdd) {
+        LLVMValueRef c = LLVMGetOperand(end, 1);
+        if (!LLVMIsAConstantInt(c) || !is_address(LLVMGetOperand(end, 0)))
+            return false;
+        *addr = LLVMGetOperand(end, 0);
+        *reach = LLVMConstIntGetZExtValue(c);
+        return *reach < (1ull << 34);
+    }
+    return false;
+}
+
+/* Read one term: end > size, size < end, addr >= size, size <= addr. */
+static term read_term(LLVMValueRef v) {
+    term t = {.value = v};
+    if (!LLVMIsAICmpInst(v))
+        return t;
+    LLVMValueRef l = LLVMGetOperand(v, 0), r = LLVMGetOperand(v, 1);
+    LLVMValueRef addr = NULL;
+    uint64_t reach = 0;
+    switch (LLVMGetICmpPredicate(v)) {
+    case LLVMIntUGT:
+        if (!split_end(l, &addr, &reach))
+            return t;
+        t.size = r;
+        break;
+    case LLVMIntULT:
+        if (!split_end(r, &addr, &reach))
+            return t;
+        t.size = l;
+        break;
+    case LLVMIntUGE:
+        if (!is_address(l))
+            return t;
+        addr = l, reach = 1, t.size = r;
+        break;
+    case LLVMIntULE:
+        if (!is_address(r))
+            return t;
+        addr = r, reach = 1, t.size = l;
+        break;
+    default: return t;
+    }
+    t.addr = addr;
+    t.reach = reach;
+    return t;
+}
+
+/* Is `v` a logical or (`select a, true, b` or `or i1`)? */
+static bool is_or(LLVMValueRef v) {
+    LLVMTypeRef ty = LLVMTypeOf(v);
+    if (!LLVMIsAInstruction(v) || LLVMGetTypeKind(ty) != LLVMIntegerTypeKind ||
+        LLVMGetIntTypeWidth(ty) != 1)
+        return false;
+    if (LLVMGetInstructionOpcode(v) == LLVMOr)
+        return true;
+    if (LLVMGetInstructionOpcode(v) != LLVMSelect)
+        return false;
+    LLVMValueRef t = LLVMGetOperand(v, 1);
+    return LLVMIsAConstantInt(t) && LLVMConstIntGetZExtValue(t) == 1;
+}
+
+/* The terms of a condition, flattened through its ors (false if too many). */
+static bool read_terms(LLVMValueRef cond, check *c) {
+    if (is_or(cond)) { /* select a, true, b: operands 0 and 2; or a, b: 0 and 1 */
+        unsigned second = LLVMGetInstructionOpcode(cond) == LLVMSelect ? 2 : 1;
+        return read_terms(LLVMGetOperand(cond, 0), c) &&
+               read_terms(LLVMGetOperand(cond, second), c);
+    }
+    if (c->nterms == MAX_TERMS)
+        return false;
+    c->terms[c->nterms++] = read_term(cond);
+    return true;
+}
+
+/* May the instructions of `bb` before its terminator run early or late
+ * without anyone seeing it: no store, call, atomic or volatile access? */
+static bool quiet_block(LLVMBasicBlockRef bb) {
+    LLVMValueRef end = LLVMGetBasicBlockTerminator(bb);
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && i != end;
+         i = LLVMGetNextInstruction(i)) {
+        switch (LLVMGetInstructionOpcode(i)) {
+        case LLVMLoad:
+            if (LLVMGetVolatile(i) || LLVMGetOrdering(i) != LLVMAtomicOrderingNotAtomic)
+                return false;
+            break;
+        case LLVMStore:
+        case LLVMCall:
+        case LLVMInvoke:
+        case LLVMFence:
+        case LLVMAtomicRMW:
+        case LLVMAtomicCmpXchg:
+        case LLVMPHI: /* entered from one block only, but keep it simple */ return false;
+        default: break;
+        }
+    }
+    return true;
+}
+
+/* The one block that branches to `bb` (NULL if none or several). */
+static LLVMBasicBlockRef single_predecessor(LLVMBasicBlockRef bb) {
+    LLVMUseRef u = LLVMGetFirstUse(LLVMBasicBlockAsValue(bb));
+    if (!u || LLVMGetNextUse(u))
+        return NULL;
+    LLVMValueRef user = LLVMGetUser(u);
+    return LLVMIsATerminatorInst(user) ? LLVMGetInstructionParent(user) : NULL;
+}
+
+/* Is `bb` the continuation of a check that a run already passes through? */
+static bool continues_run(LLVMBasicBlockRef bb) {
+    LLVMBasicBlockRef pred = single_predecessor(bb);
+    LLVMValueRef br = pred ? oob_branch(pred) : NULL;
+    return br && LLVMGetSuccessor(br, 1) == bb && quiet_block(bb);
+}
+
+/* The condition rebuilt before `c->branch` from its terms left. */
+static void rebuild_condition(LLVMBuilderRef b, check *c) {
+    LLVMPositionBuilderBefore(b, c->branch);
+    LLVMValueRef cond = NULL;
+    LLVMValueRef one = NULL;
+    for (unsigned i = 0; i < c->nterms; i++) {
+        term *t = &c->terms[i];
+        if (t->dropped)
+            continue;
+        LLVMValueRef v = t->value;
+        if (t->widened) {
+            LLVMTypeRef i64 = LLVMTypeOf(t->addr);
+            LLVMValueRef end = LLVMBuildNUWAdd(b, t->addr, LLVMConstInt(i64, t->reach, 0), "");
+            v = LLVMBuildICmp(b, LLVMIntUGT, end, t->size, "wide_oob");
+        }
+        if (!one)
+            one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
+        cond = cond ? LLVMBuildSelect(b, cond, one, v, "") : v;
+    }
+    if (cond) {
+        LLVMSetCondition(c->branch, cond);
+        return;
+    }
+    /* Every term implied by one before: the check goes (its trap block
+     * has no phi, oob_branch). */
+    LLVMBuildBr(b, LLVMGetSuccessor(c->branch, 1));
+    LLVMInstructionEraseFromParent(c->branch);
+    c->branch = NULL;
+}
+
+/* Remove `v` and the operands only it used, when nothing uses it. */
+static void erase_dead(LLVMValueRef v) {
+    if (!v || !LLVMIsAInstruction(v) || LLVMGetFirstUse(v) || LLVMIsATerminatorInst(v) ||
+        LLVMGetInstructionOpcode(v) == LLVMLoad || LLVMGetInstructionOpcode(v) == LLVMCall)
+        return;
+    unsigned n = (unsigned)LLVMGetNumOperands(v);
+    LLVMValueRef ops[3];
+    if (n > 3)
+        return;
+    for (unsigned i = 0; i < n; i++)
+        ops[i] = LLVMGetOperand(v, i);
+    LLVMInstructionEraseFromParent(v);
+    for (unsigned i = 0; i < n; i++)
+        erase_dead(ops[i]);
+}
+
+/* Merge the checks of one run; returns the terms dropped. */
+static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
+    unsigned dropped = 0;
+    for (unsigned i = 0; i < n; i++)
+        for (unsigned j = 0; j < run[i].nterms; j++) {
+            term *first = &run[i].terms[j];
+            if (!first->addr || first->dropped)
+                continue;
+            for (unsigned k = i; k < n; k++)
+                for (unsigned l = k == i ? j + 1 : 0; l < run[k].nterms; l++) {
+                    term *t = &run[k].terms[l];
+                    if (t->dropped || t->addr != first->addr || t->size != first->size)
+                        continue;
+                    if (t->reach > first->reach) {
+                        first->reach = t->reach;
+                        first->widened = true;
+                    }
+                    t->dropped = true;
+                    dropped++;
+                }
+        }
+    if (!dropped)
+        return 0;
+    for (unsigned i = 0; i < n; i++) {
+        bool changed = false;
+        for (unsigned j = 0; j < run[i].nterms; j++)
+            changed |= run[i].terms[j].dropped || run[i].terms[j].widened;
+        if (!changed)
+            continue;
+        LLVMValueRef old = LLVMGetCondition(run[i].branch);
+        rebuild_condition(b, &run[i]);
+        erase_dead(old);
+    }
+    return dropped;
+}
+
+/* Collect the run that starts at `bb` and merge it. */
+static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
+    unsigned n = 0;
+    for (LLVMValueRef br = oob_branch(bb); br && n < MAX_CHECKS;) {
+        check *c = &run[n];
+        c->branch = br;
+        c->nterms = 0;
+        if (!read_terms(LLVMGetCondition(br), c))
+            break;
+        n++;
+        LLVMBasicBlockRef next = LLVMGetSuccessor(br, 1);
+        if (single_predecessor(next) != LLVMGetInstructionParent(br) || !quiet_block(next))
+            break;
+        br = oob_branch(next);
+    }
+    return n > 1 || (n == 1 && run[0].nterms > 1) ? merge_run(b, run, n) : 0;
+}
+
+unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
+    unsigned dropped = 0;
+    check *run = malloc(MAX_CHECKS * sizeof *run);
+    if (!run)
+        return 0; /* an optimisation only */
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+            if (oob_branch(bb) && !continues_run(bb))
+                dropped += merge_from(b, bb, run);
+    LLVMDisposeBuilder(b);
+    free(run);
+    return dropped;
+}

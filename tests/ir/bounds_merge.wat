@@ -1,0 +1,34 @@
+;; Explicit bounds checks of one address merged into the first
+;; (compiler/emit/bounds_merge.c, after LLVM's passes): three fields of one
+;; structure are one compare of the last field's end; a store between two
+;; accesses keeps both checks (the store must happen before a later trap);
+;; guard mode has no checks to merge.
+;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
+;; RUN: -O2 --bounds-checks=explicit --target=aarch64-linux-gnu => EXPLICIT
+;; RUN: -O2 => GUARD
+(module
+  (memory 1)
+  (func (export "fields") (param $p i32) (result i32)
+    (i32.add
+      (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)))
+      (i32.load offset=12 (local.get $p))))
+  (func (export "store_between") (param $p i32) (result i32)
+    (i32.store offset=4 (local.get $p) (i32.const 1))
+    (i32.load offset=8 (local.get $p))))
+
+;; EXPLICIT-LABEL: define internal i32 @w2n_f0(
+;; EXPLICIT: %[[END:[0-9]+]] = add nuw i64 %{{[0-9]+}}, 16
+;; EXPLICIT-NEXT: %[[OOB:wide_oob]] = icmp ugt i64 %[[END]], %mem_size
+;; EXPLICIT-NEXT: br i1 %[[OOB]], label %trap
+;; EXPLICIT-NOT: icmp
+;; EXPLICIT: ret i32
+
+;; EXPLICIT-LABEL: define internal i32 @w2n_f1(
+;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: store i32 1
+;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: ret i32
+
+;; GUARD-LABEL: define internal i32 @w2n_f0(
+;; GUARD-NOT: icmp
+;; GUARD: ret i32
