@@ -14,9 +14,12 @@
  *
  * A check is recognised by its shape, after InstCombine: a branch to a block
  * that calls the trap helper with W2N_TRAP_MEMORY_OOB, on a condition that
- * ORs terms `zext(i32 a) + C > size` (or `zext(a) >= size`, C = 1).  The
- * address is a zero-extended i32, so adding C < 2^34 cannot wrap.  Terms of
- * another shape are kept as they are.
+ * ORs terms `x + C > size` (or `x >= size`, C = 1), C < 2^34 a constant.
+ * Terms of another shape are kept as they are.  Only modules whose memories
+ * are all 32-bit come here (codegen.c): then every such term is an access's
+ * end, zext(address) + offset + bytes < 2^34, however LLVM rewrote it, so
+ * x + C never wraps past 2^64 for any C of the run, and a larger C is a
+ * larger end.  (A 64-bit memory's address may be anything.)
  */
 #include "bounds_merge.h"
 
@@ -40,6 +43,7 @@ typedef struct term {
 
 typedef struct check {
     LLVMValueRef branch;
+    bool negated; /* branches to the trap when its condition is false */
     unsigned nterms;
     term terms[MAX_TERMS];
 } check;
@@ -56,26 +60,37 @@ static bool is_oob_trap_block(LLVMBasicBlockRef bb) {
     return LLVMIsAConstantInt(code) && LLVMConstIntGetZExtValue(code) == W2N_TRAP_MEMORY_OOB;
 }
 
-/* The out-of-bounds check that ends `bb`: a conditional branch whose first
- * successor is an out-of-bounds trap block (NULL if none). */
+/* Is `bb` an out-of-bounds trap block without phis? */
+static bool plain_trap(LLVMBasicBlockRef bb) {
+    LLVMValueRef first = LLVMGetFirstInstruction(bb);
+    return first && !LLVMIsAPHINode(first) && is_oob_trap_block(bb);
+}
+
+/* The out-of-bounds check that ends `bb`: a conditional branch one of
+ * whose successors is an out-of-bounds trap block (NULL if none). */
 static LLVMValueRef oob_branch(LLVMBasicBlockRef bb) {
     LLVMValueRef br = LLVMGetBasicBlockTerminator(bb);
     if (!br || !LLVMIsABranchInst(br) || !LLVMIsConditional(br))
         return NULL;
-    LLVMBasicBlockRef trap = LLVMGetSuccessor(br, 0);
-    if (trap == LLVMGetSuccessor(br, 1) || LLVMGetFirstInstruction(trap) == NULL ||
-        LLVMIsAPHINode(LLVMGetFirstInstruction(trap)) || !is_oob_trap_block(trap))
-        return NULL;
-    return br;
+    bool first = plain_trap(LLVMGetSuccessor(br, 0)), second = plain_trap(LLVMGetSuccessor(br, 1));
+    return first != second ? br : NULL;
 }
 
-/* zext(i32 x) to i64: an address whose sum with a small constant never wraps. */
+/* Does `br` (an oob_branch) trap when its condition is false? */
+static bool traps_on_false(LLVMValueRef br) { return plain_trap(LLVMGetSuccessor(br, 1)); }
+
+/* Where `br` goes when nothing is out of bounds. */
+static LLVMBasicBlockRef ok_successor(LLVMValueRef br) {
+    return LLVMGetSuccessor(br, traps_on_false(br) ? 0 : 1);
+}
+
+/* An i64 that a check adds a constant to (see the top). */
 static bool is_address(LLVMValueRef v) {
-    return LLVMIsAZExtInst(v) && LLVMGetIntTypeWidth(LLVMTypeOf(v)) == 64 &&
-           LLVMGetIntTypeWidth(LLVMTypeOf(LLVMGetOperand(v, 0))) == 32;
+    LLVMTypeRef ty = LLVMTypeOf(v);
+    return LLVMGetTypeKind(ty) == LLVMIntegerTypeKind && LLVMGetIntTypeWidth(ty) == 64;
 }
 
-/* `end` as addr + reach, addr a zero-extended i32. */
+/* `end` as addr + reach. */
 static bool split_end(LLVMValueRef end, LLVMValueRef *addr, uint64_t *reach) {
     if (LLVMIsAInstruction(end) && LLVMGetInstructionOpcode(end) == LLVMAdd) {
         LLVMValueRef c = LLVMGetOperand(end, 1);
@@ -88,15 +103,28 @@ static bool split_end(LLVMValueRef end, LLVMValueRef *addr, uint64_t *reach) {
     return false;
 }
 
-/* Read one term: end > size, size < end, addr >= size, size <= addr. */
-static term read_term(LLVMValueRef v) {
+/* The predicate that holds when `pred` does not. */
+static LLVMIntPredicate inverse(LLVMIntPredicate pred) {
+    switch (pred) {
+    case LLVMIntUGT: return LLVMIntULE;
+    case LLVMIntULE: return LLVMIntUGT;
+    case LLVMIntULT: return LLVMIntUGE;
+    case LLVMIntUGE: return LLVMIntULT;
+    default: return LLVMIntEQ; /* not a bound */
+    }
+}
+
+/* Read one term, `v` or, when `negated`, its negation: end > size,
+ * size < end, addr >= size, size <= addr. */
+static term read_term(LLVMValueRef v, bool negated) {
     term t = {.value = v};
     if (!LLVMIsAICmpInst(v))
         return t;
     LLVMValueRef l = LLVMGetOperand(v, 0), r = LLVMGetOperand(v, 1);
     LLVMValueRef addr = NULL;
     uint64_t reach = 0;
-    switch (LLVMGetICmpPredicate(v)) {
+    LLVMIntPredicate pred = LLVMGetICmpPredicate(v);
+    switch (negated ? inverse(pred) : pred) {
     case LLVMIntUGT:
         if (!split_end(l, &addr, &reach))
             return t;
@@ -124,30 +152,33 @@ static term read_term(LLVMValueRef v) {
     return t;
 }
 
-/* Is `v` a logical or (`select a, true, b` or `or i1`)? */
-static bool is_or(LLVMValueRef v) {
+/* Is `v` a logical or (`select a, true, b`, `or i1`), or with `and` a
+ * logical and (`select a, b, false`, `and i1`)?  *second: b's operand. */
+static bool is_junction(LLVMValueRef v, bool and, unsigned *second) {
     LLVMTypeRef ty = LLVMTypeOf(v);
     if (!LLVMIsAInstruction(v) || LLVMGetTypeKind(ty) != LLVMIntegerTypeKind ||
         LLVMGetIntTypeWidth(ty) != 1)
         return false;
-    if (LLVMGetInstructionOpcode(v) == LLVMOr)
+    *second = 1;
+    if (LLVMGetInstructionOpcode(v) == (and? LLVMAnd : LLVMOr))
         return true;
     if (LLVMGetInstructionOpcode(v) != LLVMSelect)
         return false;
-    LLVMValueRef t = LLVMGetOperand(v, 1);
-    return LLVMIsAConstantInt(t) && LLVMConstIntGetZExtValue(t) == 1;
+    *second = and? 1 : 2;
+    LLVMValueRef k = LLVMGetOperand(v, and? 2 : 1);
+    return LLVMIsAConstantInt(k) && LLVMConstIntGetZExtValue(k) == (and? 0 : 1);
 }
 
-/* The terms of a condition, flattened through its ors (false if too many). */
+/* The terms of a condition, flattened through its ors (its ands when the
+ * branch traps on false: not (a and b) = not a or not b); false if too many. */
 static bool read_terms(LLVMValueRef cond, check *c) {
-    if (is_or(cond)) { /* select a, true, b: operands 0 and 2; or a, b: 0 and 1 */
-        unsigned second = LLVMGetInstructionOpcode(cond) == LLVMSelect ? 2 : 1;
+    unsigned second;
+    if (is_junction(cond, c->negated, &second))
         return read_terms(LLVMGetOperand(cond, 0), c) &&
                read_terms(LLVMGetOperand(cond, second), c);
-    }
     if (c->nterms == MAX_TERMS)
         return false;
-    c->terms[c->nterms++] = read_term(cond);
+    c->terms[c->nterms++] = read_term(cond, c->negated);
     return true;
 }
 
@@ -188,7 +219,7 @@ static LLVMBasicBlockRef single_predecessor(LLVMBasicBlockRef bb) {
 static bool continues_run(LLVMBasicBlockRef bb) {
     LLVMBasicBlockRef pred = single_predecessor(bb);
     LLVMValueRef br = pred ? oob_branch(pred) : NULL;
-    return br && LLVMGetSuccessor(br, 1) == bb && quiet_block(bb);
+    return br && ok_successor(br) == bb && quiet_block(bb);
 }
 
 /* The condition rebuilt before `c->branch` from its terms left. */
@@ -200,23 +231,25 @@ static void rebuild_condition(LLVMBuilderRef b, check *c) {
         term *t = &c->terms[i];
         if (t->dropped)
             continue;
-        LLVMValueRef v = t->value;
-        if (t->widened) {
+        LLVMValueRef v;
+        if (t->widened) { /* a plain add: x may be an end minus C, wrapped (see the top) */
             LLVMTypeRef i64 = LLVMTypeOf(t->addr);
-            LLVMValueRef end = LLVMBuildNUWAdd(b, t->addr, LLVMConstInt(i64, t->reach, 0), "");
+            LLVMValueRef end = LLVMBuildAdd(b, t->addr, LLVMConstInt(i64, t->reach, 0), "");
             v = LLVMBuildICmp(b, LLVMIntUGT, end, t->size, "wide_oob");
+        } else {
+            v = c->negated ? LLVMBuildNot(b, t->value, "") : t->value;
         }
         if (!one)
             one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
         cond = cond ? LLVMBuildSelect(b, cond, one, v, "") : v;
     }
     if (cond) {
-        LLVMSetCondition(c->branch, cond);
+        LLVMSetCondition(c->branch, c->negated ? LLVMBuildNot(b, cond, "") : cond);
         return;
     }
     /* Every term implied by one before: the check goes (its trap block
      * has no phi, oob_branch). */
-    LLVMBuildBr(b, LLVMGetSuccessor(c->branch, 1));
+    LLVMBuildBr(b, ok_successor(c->branch));
     LLVMInstructionEraseFromParent(c->branch);
     c->branch = NULL;
 }
@@ -279,11 +312,12 @@ static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
     for (LLVMValueRef br = oob_branch(bb); br && n < MAX_CHECKS;) {
         check *c = &run[n];
         c->branch = br;
+        c->negated = traps_on_false(br);
         c->nterms = 0;
         if (!read_terms(LLVMGetCondition(br), c))
             break;
         n++;
-        LLVMBasicBlockRef next = LLVMGetSuccessor(br, 1);
+        LLVMBasicBlockRef next = ok_successor(br);
         if (single_predecessor(next) != LLVMGetInstructionParent(br) || !quiet_block(next))
             break;
         br = oob_branch(next);

@@ -17,7 +17,7 @@
     (i32.load offset=8 (local.get $p))))
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f0(
-;; EXPLICIT: %[[END:[0-9]+]] = add nuw i64 %{{[0-9]+}}, 16
+;; EXPLICIT: %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 16
 ;; EXPLICIT-NEXT: %[[OOB:wide_oob]] = icmp ugt i64 %[[END]], %mem_size
 ;; EXPLICIT-NEXT: br i1 %[[OOB]], label %trap
 ;; EXPLICIT-NOT: icmp
