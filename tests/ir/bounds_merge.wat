@@ -1,6 +1,7 @@
 ;; Explicit bounds checks of one address merged into the first
 ;; (compiler/emit/bounds_merge.c, after LLVM's passes): three fields of one
-;; structure are one compare of the last field's end; a store between two
+;; structure are one compare of the last field's end, also when the first
+;; check is a byte's (`size > p`, which branches to the trap on false); a store between two
 ;; accesses keeps both checks (the store must happen before a later trap);
 ;; guard mode has no checks to merge.
 ;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
@@ -14,7 +15,10 @@
       (i32.load offset=12 (local.get $p))))
   (func (export "store_between") (param $p i32) (result i32)
     (i32.store offset=4 (local.get $p) (i32.const 1))
-    (i32.load offset=8 (local.get $p))))
+    (i32.load offset=8 (local.get $p)))
+  (func (export "byte_then_fields") (param $p i32) (result i32)
+    (i32.add (i32.load8_u (local.get $p))
+      (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p))))))
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f0(
 ;; EXPLICIT: %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 16
@@ -27,6 +31,14 @@
 ;; EXPLICIT: icmp ugt i64
 ;; EXPLICIT: store i32 1
 ;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: ret i32
+
+;; EXPLICIT-LABEL: define internal i32 @w2n_f2(
+;; EXPLICIT: %[[END2:[0-9]+]] = add i64 %{{[0-9]+}}, 12
+;; EXPLICIT-NEXT: %[[WIDE:wide_oob]] = icmp ugt i64 %[[END2]], %mem_size
+;; EXPLICIT-NEXT: %[[OK:[0-9]+]] = xor i1 %[[WIDE]], true
+;; EXPLICIT-NEXT: br i1 %[[OK]], label %ok, label %trap
+;; EXPLICIT-NOT: icmp
 ;; EXPLICIT: ret i32
 
 ;; GUARD-LABEL: define internal i32 @w2n_f0(
