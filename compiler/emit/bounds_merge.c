@@ -15,7 +15,12 @@
  * A check is recognised by its shape, after InstCombine: a branch to a block
  * that calls the trap helper with W2N_TRAP_MEMORY_OOB, on a condition that
  * ORs terms `x + C > size` (or `x >= size`, C = 1), C < 2^34 a constant.
- * Terms of another shape are kept as they are.  Only modules whose memories
+ * Terms of another shape are kept as they are.
+ *
+ * Past a store or a call the run goes on, but only to drop a later check
+ * that an earlier one already implies (an end no larger, on the same
+ * address), against the same memory's size read again: a memory's size
+ * never shrinks, so nothing moves and nothing is widened there.  Only modules whose memories
  * are all 32-bit come here (codegen.c): then every such term is an access's
  * end, zext(address) + offset + bytes < 2^34, however LLVM rewrote it, so
  * x + C never wraps past 2^64 for any C of the run, and a larger C is a
@@ -43,7 +48,8 @@ typedef struct term {
 
 typedef struct check {
     LLVMValueRef branch;
-    bool negated; /* branches to the trap when its condition is false */
+    bool negated;     /* branches to the trap when its condition is false */
+    unsigned segment; /* the stores or calls passed since the run's start */
     unsigned nterms;
     term terms[MAX_TERMS];
 } check;
@@ -60,10 +66,15 @@ static bool is_oob_trap_block(LLVMBasicBlockRef bb) {
     return LLVMIsAConstantInt(code) && LLVMConstIntGetZExtValue(code) == W2N_TRAP_MEMORY_OOB;
 }
 
-/* Is `bb` an out-of-bounds trap block without phis? */
+static bool quiet_block(LLVMBasicBlockRef bb);
+
+/* Is `bb` an out-of-bounds trap block, or a quiet block that jumps to one
+ * (an edge LLVM split, maybe with a load it moved there)? */
 static bool plain_trap(LLVMBasicBlockRef bb) {
-    LLVMValueRef first = LLVMGetFirstInstruction(bb);
-    return first && !LLVMIsAPHINode(first) && is_oob_trap_block(bb);
+    LLVMValueRef last = LLVMGetBasicBlockTerminator(bb);
+    if (last && LLVMIsABranchInst(last) && !LLVMIsConditional(last) && quiet_block(bb))
+        bb = LLVMGetSuccessor(last, 0);
+    return is_oob_trap_block(bb);
 }
 
 /* The out-of-bounds check that ends `bb`: a conditional branch one of
@@ -219,7 +230,7 @@ static LLVMBasicBlockRef single_predecessor(LLVMBasicBlockRef bb) {
 static bool continues_run(LLVMBasicBlockRef bb) {
     LLVMBasicBlockRef pred = single_predecessor(bb);
     LLVMValueRef br = pred ? oob_branch(pred) : NULL;
-    return br && ok_successor(br) == bb && quiet_block(bb);
+    return br && ok_successor(br) == bb;
 }
 
 /* The condition rebuilt before `c->branch` from its terms left. */
@@ -243,15 +254,12 @@ static void rebuild_condition(LLVMBuilderRef b, check *c) {
             one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
         cond = cond ? LLVMBuildSelect(b, cond, one, v, "") : v;
     }
-    if (cond) {
-        LLVMSetCondition(c->branch, c->negated ? LLVMBuildNot(b, cond, "") : cond);
-        return;
-    }
-    /* Every term implied by one before: the check goes (its trap block
-     * has no phi, oob_branch). */
-    LLVMBuildBr(b, ok_successor(c->branch));
-    LLVMInstructionEraseFromParent(c->branch);
-    c->branch = NULL;
+    /* Every term implied by one before: a constant the back end folds
+     * (the edge stays, so the trap block's phis stay right). */
+    if (!cond)
+        cond = LLVMConstInt(
+            LLVMInt1TypeInContext(LLVMGetTypeContext(LLVMTypeOf(c->terms[0].value))), 0, 0);
+    LLVMSetCondition(c->branch, c->negated ? LLVMBuildNot(b, cond, "") : cond);
 }
 
 /* Remove `v` and the operands only it used, when nothing uses it. */
@@ -270,6 +278,41 @@ static void erase_dead(LLVMValueRef v) {
         erase_dead(ops[i]);
 }
 
+/* Are `a` and `b` the same pointer: one value, or one constant offset
+ * from one base? */
+static bool same_pointer(LLVMValueRef a, LLVMValueRef b) {
+    if (a == b)
+        return true;
+    return LLVMIsAGetElementPtrInst(a) && LLVMIsAGetElementPtrInst(b) &&
+           LLVMGetNumOperands(a) == 2 && LLVMGetNumOperands(b) == 2 &&
+           LLVMGetOperand(a, 0) == LLVMGetOperand(b, 0) &&
+           LLVMGetOperand(a, 1) == LLVMGetOperand(b, 1) && LLVMIsAConstant(LLVMGetOperand(a, 1));
+}
+
+/* Is `later` the size of the memory that `earlier` was the size of, read
+ * again (after a call that may have grown it)? */
+static bool same_memory_size(LLVMValueRef earlier, LLVMValueRef later) {
+    return earlier == later || (LLVMIsALoadInst(earlier) && LLVMIsALoadInst(later) &&
+                                same_pointer(LLVMGetOperand(earlier, 0), LLVMGetOperand(later, 0)));
+}
+
+/* Does `first` make `t`, a later term of the run, redundant, and may it be
+ * widened to cover it?  Within a segment (nothing observable in between):
+ * the same size, widened as needed.  Past a store or a call: only a term
+ * that `first` already implies goes, against the same memory's size read
+ * again, since a memory's size never shrinks. */
+static bool covers(const term *first, const check *first_check, const term *t, const check *t_check,
+                   bool *widen) {
+    *widen = false;
+    if (t->dropped || t->addr != first->addr)
+        return false;
+    if (t_check->segment == first_check->segment) {
+        *widen = t->reach > first->reach;
+        return t->size == first->size;
+    }
+    return t->reach <= first->reach && same_memory_size(first->size, t->size);
+}
+
 /* Merge the checks of one run; returns the terms dropped. */
 static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
     unsigned dropped = 0;
@@ -278,12 +321,15 @@ static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
             term *first = &run[i].terms[j];
             if (!first->addr || first->dropped)
                 continue;
+            /* k ascending: a segment's terms widen `first` before a later
+             * segment's are compared with it */
             for (unsigned k = i; k < n; k++)
                 for (unsigned l = k == i ? j + 1 : 0; l < run[k].nterms; l++) {
                     term *t = &run[k].terms[l];
-                    if (t->dropped || t->addr != first->addr || t->size != first->size)
+                    bool widen;
+                    if (!covers(first, &run[i], t, &run[k], &widen))
                         continue;
-                    if (t->reach > first->reach) {
+                    if (widen) {
                         first->reach = t->reach;
                         first->widened = true;
                     }
@@ -308,18 +354,20 @@ static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
 
 /* Collect the run that starts at `bb` and merge it. */
 static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
-    unsigned n = 0;
+    unsigned n = 0, segment = 0;
     for (LLVMValueRef br = oob_branch(bb); br && n < MAX_CHECKS;) {
         check *c = &run[n];
         c->branch = br;
         c->negated = traps_on_false(br);
+        c->segment = segment;
         c->nterms = 0;
         if (!read_terms(LLVMGetCondition(br), c))
             break;
         n++;
         LLVMBasicBlockRef next = ok_successor(br);
-        if (single_predecessor(next) != LLVMGetInstructionParent(br) || !quiet_block(next))
+        if (single_predecessor(next) != LLVMGetInstructionParent(br))
             break;
+        segment += !quiet_block(next);
         br = oob_branch(next);
     }
     return n > 1 || (n == 1 && run[0].nterms > 1) ? merge_run(b, run, n) : 0;

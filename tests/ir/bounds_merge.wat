@@ -3,7 +3,9 @@
 ;; structure are one compare of the last field's end, also when the first
 ;; check is a byte's (`size > p`, which branches to the trap on false); a store between two
 ;; accesses keeps both checks (the store must happen before a later trap);
-;; guard mode has no checks to merge.
+;; past a call (which may grow the memory, never shrink it) a later check
+;; that an earlier one implies goes, a constant false; guard mode has no
+;; checks to merge.
 ;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
 ;; RUN: -O2 --bounds-checks=explicit --target=aarch64-linux-gnu => EXPLICIT
 ;; RUN: -O2 => GUARD
@@ -18,7 +20,12 @@
     (i32.load offset=8 (local.get $p)))
   (func (export "byte_then_fields") (param $p i32) (result i32)
     (i32.add (i32.load8_u (local.get $p))
-      (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p))))))
+      (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)))))
+  (func $grow (param i32) (drop (memory.grow (local.get 0))))
+  (func (export "call_then_nearer") (param $p i32) (result i32) (local $a i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (call $grow (local.get $a))
+    (i32.add (local.get $a) (i32.load offset=4 (local.get $p)))))
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f0(
 ;; EXPLICIT: %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 16
@@ -39,6 +46,13 @@
 ;; EXPLICIT-NEXT: %[[OK:[0-9]+]] = xor i1 %[[WIDE]], true
 ;; EXPLICIT-NEXT: br i1 %[[OK]], label %ok, label %trap
 ;; EXPLICIT-NOT: icmp
+;; EXPLICIT: ret i32
+
+;; EXPLICIT-LABEL: define internal i32 @w2n_f4(
+;; EXPLICIT: icmp ugt i64 %{{[0-9]+}}, %mem_size
+;; EXPLICIT: call i64
+;; EXPLICIT-NOT: icmp ugt
+;; EXPLICIT: br i1 false, label %trap
 ;; EXPLICIT: ret i32
 
 ;; GUARD-LABEL: define internal i32 @w2n_f0(

@@ -4,7 +4,7 @@
 ;; calls or traps otherwise between the first access and the later one moves
 ;; past the trap.  One page: the last byte is 65535.
 (module
-  (memory 1)
+  (memory 1 4)
   (func (export "fields") (param $p i32) (result i32)
     (i32.add
       (i32.add (i32.load offset=4 (local.get $p)) (i32.load offset=8 (local.get $p)))
@@ -27,6 +27,17 @@
       (i32.load (local.get $p))
       (block (result i32) (call $mark) (i32.load offset=8 (local.get $p)))))
   (func (export "peek") (param $a i32) (result i32) (i32.load (local.get $a)))
+  ;; A call that grows the memory, then a nearer field: its check goes
+  ;; (the size never shrinks); one past the old end is still checked.
+  (func $grow (drop (memory.grow (i32.const 1))))
+  (func (export "grow_then_nearer") (param $p i32) (result i32) (local $a i32)
+    (local.set $a (i32.load offset=8 (local.get $p)))
+    (call $grow)
+    (i32.add (local.get $a) (i32.load offset=4 (local.get $p))))
+  (func (export "grow_then_farther") (param $p i32) (result i32) (local $a i32)
+    (local.set $a (i32.load offset=4 (local.get $p)))
+    (call $grow)
+    (i32.add (local.get $a) (i32.load offset=65540 (local.get $p))))
   (data (i32.const 65528) "\01\00\00\00\02\00\00\00"))
 
 (assert_return (invoke "fields" (i32.const 65520)) (i32.const 3))
@@ -47,3 +58,8 @@
 (assert_return (invoke "peek" (i32.const 0)) (i32.const 0))
 (assert_trap (invoke "call_between" (i32.const 65532)) "out of bounds memory access")
 (assert_return (invoke "peek" (i32.const 0)) (i32.const 7))
+
+(assert_return (invoke "grow_then_nearer" (i32.const 65520)) (i32.const 1))
+(assert_trap (invoke "grow_then_nearer" (i32.const 131064)) "out of bounds memory access")
+(assert_return (invoke "grow_then_farther" (i32.const 131064)) (i32.const 0))
+(assert_trap (invoke "grow_then_farther" (i32.const 196604)) "out of bounds memory access")
