@@ -108,7 +108,8 @@ class Builder:
             return [], []
         source = fetch.SOURCES[bench.external]
         where = fetch.ensure(self.dir, bench.external)
-        flags = ["-I", where, *source.defines, *(source.wasi_defines if wasi else ())]
+        flags = ["-I", where, *source.defines,
+                 *(source.wasi_defines + source.wasi_flags if wasi else ())]
         return flags, [os.path.join(where, c) for c in source.c_files]
 
     def wasm(self, bench, variant, bench_n=None):

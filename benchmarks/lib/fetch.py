@@ -24,6 +24,7 @@ class Source:
     c_files: tuple          # of the members, those compiled with the program
     defines: tuple = ()     # for every build of the program
     wasi_defines: tuple = ()
+    wasi_flags: tuple = ()  # code-generation flags of the wasm build only
     wasi_libs: tuple = ()
 
 
@@ -40,6 +41,10 @@ SOURCES = {
                  "-DSQLITE_OMIT_SHARED_CACHE", "-DSQLITE_DEFAULT_MEMSTATUS=0",
                  "-DSQLITE_OMIT_DEPRECATED", "-DUSE_PREAD"),
         wasi_defines=("-D_WASI_EMULATED_MMAN", "-D_WASI_EMULATED_GETPID"),
+        # memcpy/memset as memory.copy/fill, as the kernels are built, not
+        # wasi-libc's byte and word loops: the native build's are glibc's
+        # (docs/performance.md, "sqlbench: bulk memory").
+        wasi_flags=("-mbulk-memory",),
         wasi_libs=("-lwasi-emulated-mman", "-lwasi-emulated-getpid"),
     ),
 }

@@ -6,6 +6,8 @@
  */
 #include "codegen.h"
 
+#include "bounds_merge.h"
+
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -35,7 +37,7 @@ w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_m
 static const char short_pipeline[] = "function(mem2reg,simplifycfg)";
 
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
-                                bool many_functions, w2n_error *err) {
+                                bool many_functions, bool merge_checks, w2n_error *err) {
     /* GC modules (compiler/lower/lower_gc.c): calls that can collect
      * become statepoints after the optimisation passes, before code
      * generation; the rewriter tracks SSA values only, so locals go to
@@ -60,6 +62,8 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
     LLVMDisposePassBuilderOptions(po);
     if (e)
         return w2n_codegen_llvm_error(err, "LLVM optimisation failed", LLVMGetErrorMessage(e));
+    if (merge_checks && opt > 0 && !many_functions)
+        w2n_bounds_merge_checks(mod);
     return W2N_OK;
 }
 

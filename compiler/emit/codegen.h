@@ -17,11 +17,12 @@
  * disposes of llvm_msg. */
 w2n_status w2n_codegen_llvm_error(w2n_error *err, const char *what, char *llvm_msg);
 
-/* Run LLVM's default<O`level`> pipeline over the module. */
 /* Run LLVM's default<O`level`> pipeline, or, for a module past the function
- * budget (`many_functions`, level > 0; lower.h), the short one. */
+ * budget (`many_functions`, level > 0; lower.h), the short one; then, when
+ * `merge_checks` (explicit bounds, full pipeline), merge the bounds checks
+ * of each address (bounds_merge.h). */
 w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int level,
-                                bool many_functions, w2n_error *err);
+                                bool many_functions, bool merge_checks, w2n_error *err);
 
 /* Dispose of a context and its module, or, when the process is `exiting`
  * (w2n_compile_options), keep them reachable for the exit to reclaim: freeing

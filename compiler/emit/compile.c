@@ -150,6 +150,18 @@ static int codegen_level(const w2n_module *m, const w2n_compile_options *opts) {
 }
 
 /* Past the function budget: the short pipeline and -O0 back end (opt_budget.c). */
+/* Merge each address's bounds checks (bounds_merge.h)?  In explicit mode,
+ * where every access has one, and only when no memory is 64-bit, whose
+ * addresses the merge cannot bound. */
+static bool merge_checks(const w2n_module *m, const w2n_compile_options *opts) {
+    if (opts->bounds != W2N_BOUNDS_EXPLICIT)
+        return false;
+    for (uint32_t i = 0; i < m->nmemories; i++)
+        if (m->memories[i].is64)
+            return false;
+    return true;
+}
+
 static bool many_functions(const w2n_module *m, const w2n_compile_options *opts) {
     return opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
 }
@@ -228,7 +240,8 @@ static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, 
     LLVMModuleRef mod = LLVMModuleCreateWithNameInContext("wasm", ctx);
     s = lower_part(0, ctx, mod, tm, a, err);
     if (s == W2N_OK)
-        s = w2n_codegen_optimize(mod, tm, a->opts->opt_level, many_functions(a->m, a->opts), err);
+        s = w2n_codegen_optimize(mod, tm, a->opts->opt_level, many_functions(a->m, a->opts),
+                                 merge_checks(a->m, a->opts), err);
     if (s == W2N_OK)
         s = add_metadata(ctx, mod, a->m, a->t, a->opts, err);
     if (getenv("W2N_DUMP_IR")) /* before code generation, so a backend hang still shows it */
@@ -258,6 +271,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                     .opt_level = opts->opt_level,
                                     .codegen_level = codegen_level(m, opts),
                                     .many_functions = many_functions(m, opts),
+                                    .merge_checks = merge_checks(m, opts),
                                     .exiting = opts->exiting,
                                     .threads = opts->threads ? opts->threads : 1,
                                     .lower = lower_part,

@@ -170,7 +170,8 @@ static w2n_status compile_part(const w2n_partition_codegen *cg, unsigned k, part
     r->mod = LLVMModuleCreateWithNameInContext("wasm", r->ctx);
     st = cg->lower(k, r->ctx, r->mod, tm, cg->lower_arg, &r->err);
     if (st == W2N_OK)
-        st = w2n_codegen_optimize(r->mod, tm, cg->opt_level, cg->many_functions, &r->err);
+        st = w2n_codegen_optimize(r->mod, tm, cg->opt_level, cg->many_functions, cg->merge_checks,
+                                  &r->err);
     if (st == W2N_OK && k == 0)
         st = cg->finish_first(r->ctx, r->mod, cg->finish_arg, &r->err);
     if (st == W2N_OK)

@@ -62,6 +62,7 @@ typedef struct w2n_partition_codegen {
     const char *cpu, *features;
     int opt_level, codegen_level;
     bool many_functions; /* past the function budget: the short pipeline (codegen.h) */
+    bool merge_checks;   /* explicit bounds: merge each address's checks (codegen.h) */
     unsigned threads;    /* at most this many threads at once, >= 1 */
     w2n_partition_lower_fn lower;
     void *lower_arg;

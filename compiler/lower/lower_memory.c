@@ -269,6 +269,61 @@ static void lower_store(w2n_lower_func *f, const access *a, const w2n_instr *in)
     w2n_lower_tbaa(lm, st, lm->tbaa_memory);
 }
 
+/* memory.copy and memory.fill within one 32-bit memory, inline: both ranges
+ * checked against the size first (a trapping operation writes nothing),
+ * then LLVM's memmove or memset, which the back end makes a call to the C
+ * library's (runtime/loader/libcalls.c) or, for a small constant length, a
+ * few moves.  Helper calls cost an indirect call and the vmctx->memories
+ * loads besides: SQLite's copies are mostly short. */
+static bool bulk_inline(w2n_lower_func *f, uint32_t dst_memory, uint32_t src_memory) {
+    return dst_memory == src_memory && !memory_is64(f->lm, dst_memory);
+}
+
+/* Traps unless [start, start + n) lies in the memory (64-bit sums of
+ * zero-extended 32-bit values: no wrap). */
+static void check_range(w2n_lower_func *f, LLVMValueRef start, LLVMValueRef n, LLVMValueRef size) {
+    LLVMValueRef end = LLVMBuildNUWAdd(f->b, start, n, "");
+    w2n_lower_trap_if(f, LLVMBuildICmp(f->b, LLVMIntUGT, end, size, ""), W2N_TRAP_MEMORY_OOB);
+}
+
+/* The intrinsic's volatile flag: in guard mode, as the accesses around it
+ * are, so that LLVM keeps it in order with them (a later access that
+ * faults must see it done, an earlier one not). */
+static LLVMValueRef in_order(w2n_lower_func *f) {
+    return LLVMConstInt(f->lm->t_i1, w2n_lower_mem_volatile(f), 0);
+}
+
+static LLVMValueRef base_plus(w2n_lower_func *f, LLVMValueRef mem, LLVMValueRef offset) {
+    return LLVMBuildGEP2(f->b, f->lm->t_i8, memory_base(f, mem, false), &offset, 1, "");
+}
+
+static void lower_copy_inline(w2n_lower_func *f, uint32_t memory) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef v[3]; /* dst, src, n */
+    w2n_lower_pop_n_wide(f, v, 3, 7u);
+    LLVMValueRef mem = memory_struct(f, memory);
+    LLVMValueRef size = memory_size_bytes(f, memory, mem);
+    check_range(f, v[0], v[2], size);
+    check_range(f, v[1], v[2], size);
+    LLVMTypeRef tys[3] = {lm->t_ptr, lm->t_ptr, lm->t_i64};
+    LLVMValueRef args[4] = {base_plus(f, mem, v[0]), base_plus(f, mem, v[1]), v[2], in_order(f)};
+    LLVMValueRef call = w2n_lower_intrinsic(f, "llvm.memmove", tys, 3, args, 4);
+    w2n_lower_tbaa(lm, call, lm->tbaa_memory); /* linear memory only, as any access */
+}
+
+static void lower_fill_inline(w2n_lower_func *f, uint32_t memory) {
+    w2n_lower_module *lm = f->lm;
+    LLVMValueRef v[3]; /* dst, value, n */
+    w2n_lower_pop_n_wide(f, v, 3, 5u);
+    LLVMValueRef mem = memory_struct(f, memory);
+    check_range(f, v[0], v[2], memory_size_bytes(f, memory, mem));
+    LLVMTypeRef tys[2] = {lm->t_ptr, lm->t_i64};
+    LLVMValueRef args[4] = {base_plus(f, mem, v[0]), LLVMBuildTrunc(f->b, v[1], lm->t_i8, ""), v[2],
+                            in_order(f)};
+    LLVMValueRef call = w2n_lower_intrinsic(f, "llvm.memset", tys, 2, args, 4);
+    w2n_lower_tbaa(lm, call, lm->tbaa_memory);
+}
+
 static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef args[6];
@@ -291,12 +346,20 @@ static bool lower_bulk(w2n_lower_func *f, const w2n_instr *in) {
         return true;
     }
     case W2N_OP_MEMORY_COPY: /* dst, src, n */
+        if (bulk_inline(f, in->imm.memory_copy.dst, in->imm.memory_copy.src)) {
+            lower_copy_inline(f, in->imm.memory_copy.dst);
+            return true;
+        }
         args[0] = w2n_lower_u32(f, in->imm.memory_copy.dst);
         args[1] = w2n_lower_u32(f, in->imm.memory_copy.src);
         w2n_lower_pop_n_wide(f, args + 2, 3, 7u);
         w2n_lower_call_helper(f, W2N_HELPER_MEMORY_COPY, lm->t_void, args, 5);
         return true;
     case W2N_OP_MEMORY_FILL: /* dst, value, n */
+        if (bulk_inline(f, in->imm.index, in->imm.index)) {
+            lower_fill_inline(f, in->imm.index);
+            return true;
+        }
         args[0] = w2n_lower_u32(f, in->imm.index);
         w2n_lower_pop_n_wide(f, args + 1, 3, 5u);
         w2n_lower_call_helper(f, W2N_HELPER_MEMORY_FILL, lm->t_void, args, 4);

@@ -1,6 +1,6 @@
 ;; far_load.wat — the module tests/cross/far_load.sh compiles for each target and
-;; runs mapped far from the runtime: bulk memory (helpers), rounding (libcalls
-;; on baseline x86-64), memory.grow, call_indirect, traps from the helper
+;; runs mapped far from the runtime: bulk memory (libcalls: memmove, memset),
+;; rounding (libcalls on baseline x86-64), memory.grow, call_indirect, traps from the helper
 ;; (divide by zero), the fault handler (guard page) and the stack-limit check.
 (module
   (type $ii (func (param i32) (result i32)))
