@@ -85,6 +85,9 @@ typedef struct w2n_alias_access {
     size_t group; /* set by loop_alias.c */
 } w2n_alias_access;
 
+/* Do x and y differ by a constant, in one memory, stepping alike? */
+bool w2n_alias_same_group(const w2n_alias_access *x, const w2n_alias_access *y);
+
 /* Add to *ok that every group of accesses (those that differ by a constant
  * and step alike) that stores stays apart from every other group in all tc
  * iterations, and tag the accesses with alias scopes that say so; false

@@ -190,6 +190,10 @@ LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
         w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntables * 8);
     else if (offset == W2N_VMCTX_TYPE_IDS)
         w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntypes * 4);
+    /* Memory 0's record, there whenever the module has a memory: its size
+     * may then be read ahead of a loop's range check (compiler/loops). */
+    else if (offset == W2N_VMCTX_MEMORY && lm->m->nmemories)
+        w2n_lower_dereferenceable(lm, v, sizeof(w2n_memory_abi));
     return v;
 }
 
