@@ -80,7 +80,8 @@ static size_t make_groups(w2n_alias_access *acc, size_t n, alias_group *g) {
             g[j].lo_off = off;
         if (off + (int64_t)acc[i].size > g[j].hi_off)
             g[j].hi_off = off + (int64_t)acc[i].size;
-        g[j].stores |= writes_through(acc[i].ptr);
+        acc[i].stores = writes_through(acc[i].ptr);
+        g[j].stores |= acc[i].stores;
     }
     return ng;
 }

@@ -267,6 +267,8 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     /* Plenty for real loops; a pathological expression DAG stops here. */
     w2n_loop_view lv = {.v = v, .budget = 100000};
     w2n_check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
+    LLVMValueRef marker = LLVMGetPreviousInstruction(v->choice); /* the check goes after it */
+    bool hoist = false;
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? w2n_loop_trip_count(&cb, &ok) : NULL;
@@ -295,6 +297,8 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
             w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
             choice = ok;
             stats->loops_separated++;
+            /* the same check for every iteration of the loop around, once */
+            hoist = !lm->opts->interruptible && !lm->opts->fuel;
         } else {
             c.covered = 0;
         }
@@ -305,10 +309,13 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
         stats->loops_checked += c.covered > 0;
         stats->accesses_covered += (uint32_t)c.covered;
     }
+    LLVMBasicBlockRef block = LLVMGetInstructionParent(v->choice);
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
     if (c.covered)
         rewrite_fast_version(&cb, &c);
+    if (hoist) /* after the rewrite: the addresses it uses stay where they are */
+        w2n_loop_hoist_apart(&cb, c.alias, v->naccesses, block, marker);
     free(c.first);
     free(c.stride);
     free(c.step);

@@ -172,6 +172,14 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     return wanted && body->accesses > 0;
 }
 
+/* The header of the innermost loop around the one being versioned. */
+static LLVMBasicBlockRef enclosing_loop_header(const w2n_lower_func *f) {
+    for (size_t i = f->nblocks; i-- > 0;)
+        if (f->blocks[i].op == W2N_OP_LOOP)
+            return f->blocks[i].br_target;
+    return NULL;
+}
+
 /* With --fuel the placeholder takes the fuel left before the loop, so that
  * loop_bounds.c finds its SSA value after mem2reg. */
 static LLVMValueRef build_choice(w2n_lower_func *f) {
@@ -346,6 +354,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
         v->entry = entries[k];
         v->body = *held;
         v->separate = k == 0;
+        v->outer_header = enclosing_loop_header(f);
         if (k == 0) {
             LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_choice");
             LLVMBuildCondBr(f->b, v->choice, entries[0], next);
