@@ -71,33 +71,39 @@ static bool fixed_in_loop(LLVMValueRef v, LLVMBasicBlockRef header, int depth) {
     return true;
 }
 
-/* The fast version's range check does not depend on the iteration of the
- * loop around it in ways this file follows: a run-time stride, a 64-bit
- * address, the fuel or interrupt bounds. */
-static bool hoistable(const w2n_check_builder *cb, const w2n_alias_access *acc, size_t n) {
+/* Every access covered, at an i32 address of a 32-bit memory that steps by
+ * a constant in the inner loop (a run-time inner stride or a 64-bit memory
+ * keeps its check on every entry; the caller leaves out --fuel and
+ * --interruptible code). */
+static bool hoistable(const w2n_versioned_loop *v, const w2n_alias_access *acc, size_t n) {
     for (size_t i = 0; i < n; i++)
-        if (!acc[i].covered || acc[i].step || acc[i].form.bits != 32)
+        if (!acc[i].covered || acc[i].step || acc[i].form.bits != 32 || v->accesses[i].wide)
             return false;
-    (void)cb;
     return true;
 }
 
-/* A group's hull: the accesses of group g over every iteration of both
- * loops, [lo, end) in 64 bits, with *ok that its address line cannot wrap. */
+/* A group's hull: the bytes its accesses touch over every iteration of
+ * both loops, [lo, end) in 64 bits. */
 typedef struct hull {
     bool used, stores;
     uint32_t memory;
     LLVMValueRef lo, end;
 } hull;
 
+/* Group g's hull, with *ok that its address line cannot wrap and that the
+ * hull lies inside memory; false when its addresses are not lines in the
+ * outer iteration (true, with h unused, when there is no group g). */
 static bool group_hull(w2n_check_builder *cb, w2n_loop_view *outer, const w2n_alias_access *acc,
                        size_t n, size_t g, LLVMValueRef tc, LLVMValueRef outer_tc, hull *h,
                        LLVMValueRef *ok) {
     LLVMBuilderRef b = cb->b;
     size_t low = n, high = n;
+    int64_t least = INT64_MAX; /* the lowest i32 address's constant: offsets add after */
     for (size_t i = 0; i < n; i++) {
         if (acc[i].group != g)
             continue;
+        if (acc[i].constant < least)
+            least = acc[i].constant;
         int64_t end_key = acc[i].constant + (int64_t)(acc[i].offset + acc[i].size);
         if (low == n ||
             acc[i].constant + (int64_t)acc[i].offset < acc[low].constant + (int64_t)acc[low].offset)
@@ -139,12 +145,18 @@ static bool group_hull(w2n_check_builder *cb, w2n_loop_view *outer, const w2n_al
     LLVMValueRef end = LLVMBuildAdd(
         b, line_hi, w2n_c64(cb, acc[high].constant + (int64_t)(acc[high].offset + acc[high].size)),
         "");
-    if (a->stride < 0)
+    /* every i32 address (before its offset) at or above 0, as the inner
+     * check's `first >= 0`: else the fast version's first + offset would
+     * land inside memory where Wasm's address wrapped to 2^32 - x */
+    LLVMValueRef lowest = LLVMBuildAdd(b, line_lo, w2n_c64(cb, least), "");
+    if (a->stride < 0) {
         lo = LLVMBuildAdd(b, lo, span, "");
-    else
+        lowest = LLVMBuildAdd(b, lowest, span, "");
+    } else {
         end = LLVMBuildAdd(b, end, span, "");
+    }
     LLVMValueRef mem_size = cb->lv->v->mem_size[a->memory];
-    *ok = LLVMBuildAnd(b, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""), "");
+    *ok = LLVMBuildAnd(b, *ok, LLVMBuildICmp(b, LLVMIntSGE, lowest, w2n_c64(cb, 0), ""), "");
     *ok = LLVMBuildAnd(b, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""), "");
     *h = (hull){.used = true, .stores = h->stores, .memory = a->memory, .lo = lo, .end = end};
     return true;
@@ -189,7 +201,7 @@ bool w2n_loop_hoist_apart(w2n_check_builder *cb, const w2n_alias_access *acc, si
                           LLVMBasicBlockRef block, LLVMValueRef marker) {
     w2n_versioned_loop *v = cb->lv->v;
     LLVMBasicBlockRef header = v->outer_header;
-    if (!header || !n || !hoistable(cb, acc, n))
+    if (!header || !n || !hoistable(v, acc, n))
         return false;
     LLVMValueRef br = LLVMGetBasicBlockTerminator(block);
     LLVMValueRef first_check =

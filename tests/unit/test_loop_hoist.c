@@ -14,8 +14,11 @@
  * that run backwards and ones whose products wrap around 2^32 (the i32
  * address is then no line over k), and a row of b at 64 bytes past a base
  * that goes below 0 (b[k] = base + 64, the base wrapping to 2^32 - 64 when
- * k = 1: in bounds, but no fast version may address it as 2^32 + 0).  After
- * every call the result, the trap and the whole memory must agree.
+ * k = 1: in bounds, but no fast version may address it as 2^32 + 0), and
+ * a cell read at `a + 8k - 16` with offset 16 where a is 0 or 8 (the i32
+ * address wraps below 0, so Wasm traps although address + offset would be
+ * inside memory).  After every call the result, the trap and the whole
+ * memory must agree.
  */
 #include "twin_kit.h"
 
@@ -34,9 +37,11 @@ static const char *const module =
     "        (local.set $bj (i32.add (i32.add (local.get $bk) (i32.const 64))\n"
     "          (i32.shl (local.get $j) (i32.const 3))))\n"
     "        (i64.store (local.get $cj) (i64.add (i64.load (local.get $cj))\n"
-    "          (i64.mul (i64.load (local.get $ak)) (i64.load (local.get $bj)))))\n"
+    "          (i64.mul (i64.load offset=16 (i32.sub (local.get $ak) (i32.const 16)))\n"
+    "                   (i64.load (local.get $bj)))))\n"
     "        (i64.store offset=8 (local.get $cj) (i64.add (i64.load offset=8 (local.get $cj))\n"
-    "          (i64.mul (i64.load (local.get $ak)) (i64.load offset=8 (local.get $bj)))))\n"
+    "          (i64.mul (i64.load offset=16 (i32.sub (local.get $ak) (i32.const 16)))\n"
+    "                   (i64.load offset=8 (local.get $bj)))))\n"
     "        (local.set $j (i32.add (local.get $j) (i32.const 2)))\n"
     "        (br_if $inner (i32.lt_u (local.get $j) (local.get $n))))\n"
     "      (local.set $s (i64.add (local.get $s) (i64.load (local.get $c))))\n"
@@ -89,7 +94,9 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
     /* c, b, a, n, m, stride: the base of b's rows wraps below 0 */
     static const uint32_t fixed[][6] = {{4096, 0, 8192, 8, 2, 0xFFFFFFC0u},
                                         {4096, 64, 8192, 8, 3, 0xFFFFFFC0u},
-                                        {4096, 0, 8192, 4, 2, 0xFFFFFF80u}};
+                                        {4096, 0, 8192, 4, 2, 0xFFFFFF80u},
+                                        {4096, 8192, 0, 8, 3, 64},
+                                        {4096, 8192, 8, 8, 3, 64}};
     for (int i = 0; i < 300; i++) {
         if (i % 20 == 0) { /* fresh contents now and then */
             int64_t fill_seed = (int64_t)twin_random(&state);
