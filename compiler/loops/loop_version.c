@@ -126,14 +126,14 @@ static bool leaves_loop(const w2n_instr *in, const w2n_instr *prev, size_t depth
  * on every iteration all the same, so the version that proves groups of
  * accesses apart only adds its alias check to every entry: it is not made
  * (docs/performance.md, "Scanning loops"). */
-static bool exits_early(const w2n_instr *in, size_t depth) {
+static bool exits_early(const w2n_instr *in, const w2n_instr *prev, size_t depth) {
     switch (in->op) {
     case W2N_OP_BR:
     case W2N_OP_BR_IF:
     case W2N_OP_BR_TABLE:
     case W2N_OP_BR_ON_NULL:
     case W2N_OP_BR_ON_NON_NULL:
-    case W2N_OP_RETURN: return leaves_loop(in, depth);
+    case W2N_OP_RETURN: return leaves_loop(in, prev, depth);
     default: return false;
     }
 }
@@ -170,7 +170,7 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
             wanted = false;
             break;
         }
-        if (exits_early(&in, depth))
+        if (exits_early(&in, &prev, depth))
             body->exits_early = true;
         /* br_if to label depth - 1 is the back edge; anything else branches */
         if (in.op == W2N_OP_IF || in.op == W2N_OP_BR_TABLE ||
