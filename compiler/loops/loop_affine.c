@@ -251,3 +251,10 @@ LLVMValueRef w2n_affine_symbolic_step(w2n_check_builder *cb, const w2n_affine *a
 }
 
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v) { return eval(lv, v, 0); }
+
+w2n_affine w2n_affine_terms_in(w2n_loop_view *outer, const w2n_affine *a) {
+    w2n_affine sum = constant(a->bits, 0);
+    for (unsigned i = 0; i < a->nterms && sum.known; i++)
+        sum = add(sum, scale(eval(outer, a->term[i], 0), a->coef[i]));
+    return sum;
+}

@@ -47,6 +47,10 @@ LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v);
 /* The affine form of the i32 or i64 value v. */
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v);
 
+/* The sum of a's terms times their coefficients, without its constant,
+ * as a form of the loop `outer` around a's loop (unknown if it is none). */
+w2n_affine w2n_affine_terms_in(w2n_loop_view *outer, const w2n_affine *a);
+
 /* Building values before the loop, at the placeholder choice. */
 typedef struct w2n_check_builder {
     w2n_loop_view *lv;
@@ -83,7 +87,11 @@ typedef struct w2n_alias_access {
     LLVMValueRef step; /* or, with a run-time part (form.kterm), the i64 step */
     uint32_t memory;
     size_t group; /* set by loop_alias.c */
+    bool stores;  /* set by loop_alias.c: writes memory through ptr */
 } w2n_alias_access;
+
+/* Do x and y differ by a constant, in one memory, stepping alike? */
+bool w2n_alias_same_group(const w2n_alias_access *x, const w2n_alias_access *y);
 
 /* Add to *ok that every group of accesses (those that differ by a constant
  * and step alike) that stores stays apart from every other group in all tc
@@ -91,5 +99,12 @@ typedef struct w2n_alias_access {
  * when there is nothing to separate. */
 bool w2n_loop_alias_separate(w2n_check_builder *cb, w2n_alias_access *acc, size_t n,
                              LLVMValueRef tc, unsigned loop_id, LLVMValueRef *ok);
+
+/* The check of the version that proves groups apart, made once for all
+ * iterations of the loop around it (loop_hoist.c): true when built; then
+ * `block`, which ends in the branch on the check, branches on it first.
+ * `marker`: the last instruction of block before the check, or NULL. */
+bool w2n_loop_hoist_apart(w2n_check_builder *cb, const w2n_alias_access *acc, size_t n,
+                          LLVMBasicBlockRef block, LLVMValueRef marker);
 
 #endif

@@ -37,7 +37,7 @@ typedef struct alias_group {
 } alias_group;
 
 /* Same memory, same invariant terms, same stride: differ by a constant. */
-static bool same_group(const w2n_alias_access *x, const w2n_alias_access *y) {
+bool w2n_alias_same_group(const w2n_alias_access *x, const w2n_alias_access *y) {
     if (x->memory != y->memory || x->form.nterms != y->form.nterms || x->stride != y->stride ||
         x->form.kterm != y->form.kterm || x->form.kcoef != y->form.kcoef)
         return false;
@@ -66,7 +66,7 @@ static size_t make_groups(w2n_alias_access *acc, size_t n, alias_group *g) {
         if (!acc[i].covered)
             continue;
         size_t j = 0;
-        while (j < ng && !same_group(&acc[g[j].first], &acc[i]))
+        while (j < ng && !w2n_alias_same_group(&acc[g[j].first], &acc[i]))
             j++;
         if (j == ng) {
             if (ng == MAX_GROUPS)
@@ -80,7 +80,8 @@ static size_t make_groups(w2n_alias_access *acc, size_t n, alias_group *g) {
             g[j].lo_off = off;
         if (off + (int64_t)acc[i].size > g[j].hi_off)
             g[j].hi_off = off + (int64_t)acc[i].size;
-        g[j].stores |= writes_through(acc[i].ptr);
+        acc[i].stores = writes_through(acc[i].ptr);
+        g[j].stores |= acc[i].stores;
     }
     return ng;
 }

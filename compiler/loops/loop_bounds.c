@@ -43,6 +43,15 @@ static void guard_access(w2n_fast_access *a, LLVMTypeRef i1) {
     LLVMReplaceAllUsesWith(a->oob, LLVMConstInt(i1, 0, 0));
 }
 
+/* The bytes [lo, end) an access touches in all iterations, bounded with
+ * those of its group (accesses that differ by a constant and step alike):
+ * the keys order the members, which share every other part of lo and end. */
+typedef struct access_range {
+    bool grouped;
+    LLVMValueRef lo, end;
+    int64_t lo_key, end_key;
+} access_range;
+
 /* What the check learns about one fast version's accesses. */
 typedef struct coverage {
     size_t covered;
@@ -50,6 +59,7 @@ typedef struct coverage {
     int64_t *stride;
     LLVMValueRef *step;      /* per access: a run-time i64 step, or NULL for stride */
     w2n_alias_access *alias; /* per access: what loop_alias.c needs */
+    access_range *range;     /* per access: its bytes, when bounded with its group */
 } coverage;
 
 /* Iterations a 64-bit proof allows: (tc - 1) * stride then stays below 2^60. */
@@ -139,6 +149,15 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         hi = LLVMBuildAdd(b, hi, span, "");
     }
     LLVMValueRef end = LLVMBuildAdd(b, hi, w2n_c64(cb, (int64_t)(a->offset + a->size)), "");
+    if (!step && !zext_wide) { /* bounded with its group: bound_groups */
+        c->range[i] = (access_range){.grouped = true,
+                                     .lo = lo,
+                                     .end = end,
+                                     .lo_key = constant,
+                                     .end_key = constant + (int64_t)(a->offset + a->size)};
+        c->covered++;
+        return;
+    }
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, lo, w2n_c64(cb, 0), ""));
     *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, end, mem_size, ""));
     if (zext_wide) { /* a memory past 4 GiB: the i32 must not wrap either */
@@ -147,6 +166,32 @@ static void cover_access(w2n_check_builder *cb, coverage *c, size_t i, LLVMValue
         *ok = and_all(cb, *ok, below_4g);
     }
     c->covered++;
+}
+
+/* Add to *ok that each group of grouped accesses stays in bounds in every
+ * iteration: members differ by constants and step alike, so the group is
+ * inside memory exactly when its lowest start and its highest end are,
+ * two comparisons however many members (c[2j] and c[2j+1] of a loop
+ * unrolled by two; the check runs on every entry of the loop). */
+static void bound_groups(w2n_check_builder *cb, coverage *c, size_t n, LLVMValueRef *ok) {
+    LLVMBuilderRef b = cb->b;
+    for (size_t i = 0; i < n; i++) {
+        if (!c->range[i].grouped)
+            continue;
+        size_t low = i, high = i;
+        for (size_t j = i + 1; j < n; j++) {
+            if (!c->range[j].grouped || !w2n_alias_same_group(&c->alias[i], &c->alias[j]))
+                continue;
+            if (c->range[j].lo_key < c->range[low].lo_key)
+                low = j;
+            if (c->range[j].end_key > c->range[high].end_key)
+                high = j;
+            c->range[j].grouped = false; /* bounded here */
+        }
+        LLVMValueRef mem_size = cb->lv->v->mem_size[c->alias[i].memory];
+        *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntSGE, c->range[low].lo, w2n_c64(cb, 0), ""));
+        *ok = and_all(cb, *ok, LLVMBuildICmp(b, LLVMIntULE, c->range[high].end, mem_size, ""));
+    }
 }
 
 /* The fast version, covered: k counts iterations, covered accesses address
@@ -222,6 +267,8 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     /* Plenty for real loops; a pathological expression DAG stops here. */
     w2n_loop_view lv = {.v = v, .budget = 100000};
     w2n_check_builder cb = {.lv = &lv, .b = b, .i1 = lm->t_i1, .i32 = lm->t_i32, .i64 = lm->t_i64};
+    LLVMValueRef marker = LLVMGetPreviousInstruction(v->choice); /* the check goes after it */
+    bool hoist = false;
     LLVMPositionBuilderBefore(b, v->choice);
     lv.latch = v->header ? w2n_loop_find_latch(v) : NULL;
     LLVMValueRef ok = NULL, tc = lv.latch ? w2n_loop_trip_count(&cb, &ok) : NULL;
@@ -234,9 +281,11 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     coverage c = {.first = w2n_xcalloc(n, sizeof *c.first),
                   .stride = w2n_xcalloc(n, sizeof *c.stride),
                   .step = w2n_xcalloc(n, sizeof *c.step),
-                  .alias = w2n_xcalloc(n, sizeof *c.alias)};
+                  .alias = w2n_xcalloc(n, sizeof *c.alias),
+                  .range = w2n_xcalloc(n, sizeof *c.range)};
     for (size_t i = 0; tc && i < v->naccesses; i++)
         cover_access(&cb, &c, i, tc, &ok);
+    bound_groups(&cb, &c, v->naccesses, &ok);
     /* Memory only grows, so the size read before the loop is a safe bound. */
     LLVMValueRef choice = LLVMConstInt(lm->t_i1, 0, 0);
     if (v->separate) {
@@ -248,6 +297,8 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
             w2n_loop_alias_separate(&cb, c.alias, v->naccesses, tc, id, &ok)) {
             choice = ok;
             stats->loops_separated++;
+            /* the same check for every iteration of the loop around, once */
+            hoist = !lm->opts->interruptible && !lm->opts->fuel;
         } else {
             c.covered = 0;
         }
@@ -258,14 +309,18 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
         stats->loops_checked += c.covered > 0;
         stats->accesses_covered += (uint32_t)c.covered;
     }
+    LLVMBasicBlockRef block = LLVMGetInstructionParent(v->choice);
     LLVMReplaceAllUsesWith(v->choice, choice);
     LLVMInstructionEraseFromParent(v->choice);
     if (c.covered)
         rewrite_fast_version(&cb, &c);
+    if (hoist) /* after the rewrite: the addresses it uses stay where they are */
+        w2n_loop_hoist_apart(&cb, c.alias, v->naccesses, block, marker);
     free(c.first);
     free(c.stride);
     free(c.step);
     free(c.alias);
+    free(c.range);
 }
 
 void w2n_loop_bounds_resolve(w2n_lower_module *lm, w2n_compile_stats *stats) {

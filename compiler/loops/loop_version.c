@@ -74,17 +74,32 @@ static bool guarded_memory(const w2n_lower_module *lm) {
     return false;
 }
 
-static bool may_trap(uint32_t op) {
-    return (op >= W2N_OP_I32_DIV_S && op <= W2N_OP_I32_REM_U) ||
-           (op >= W2N_OP_I64_DIV_S && op <= W2N_OP_I64_REM_U) ||
-           (op >= W2N_OP_I32_TRUNC_F32_S && op <= W2N_OP_I32_TRUNC_F64_U) ||
+/* A division by the constant just pushed traps only for 0, and -1 (the
+ * signed ones, on the lowest integer): other constants make it as safe as
+ * an add, and a loop of `(i * 7 + j) % 17` vectorises (gemm_rows' fill). */
+static bool constant_divisor(uint32_t op, const w2n_instr *prev) {
+    bool wide = op >= W2N_OP_I64_DIV_S && op <= W2N_OP_I64_REM_U;
+    if (prev->op == W2N_OP_I32_CONST && !wide)
+        return prev->imm.i32 != 0 && prev->imm.i32 != -1;
+    if (prev->op == W2N_OP_I64_CONST && wide)
+        return prev->imm.i64 != 0 && prev->imm.i64 != -1;
+    return false;
+}
+
+/* Can `in`, just after `prev`, trap on its own? */
+static bool may_trap(const w2n_instr *in, const w2n_instr *prev) {
+    uint32_t op = in->op;
+    if ((op >= W2N_OP_I32_DIV_S && op <= W2N_OP_I32_REM_U) ||
+        (op >= W2N_OP_I64_DIV_S && op <= W2N_OP_I64_REM_U))
+        return !constant_divisor(op, prev);
+    return (op >= W2N_OP_I32_TRUNC_F32_S && op <= W2N_OP_I32_TRUNC_F64_U) ||
            (op >= W2N_OP_I64_TRUNC_F32_S && op <= W2N_OP_I64_TRUNC_F64_U);
 }
 
-/* Does `in`, at `depth` blocks inside the loop's body, leave the loop other
- * than by falling out of it: a branch past the loop, a return, a trap, a
- * call (which LLVM cannot see through either)? */
-static bool leaves_loop(const w2n_instr *in, size_t depth) {
+/* Does `in` (after `prev`), at `depth` blocks inside the loop's body, leave
+ * the loop other than by falling out of it: a branch past the loop, a
+ * return, a trap, a call (which LLVM cannot see through either)? */
+static bool leaves_loop(const w2n_instr *in, const w2n_instr *prev, size_t depth) {
     switch (in->op) {
     case W2N_OP_BR:
     case W2N_OP_BR_IF:
@@ -100,7 +115,7 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
     case W2N_OP_REF_AS_NON_NULL: return true;
     default:
         return w2n_opcode_is_call(in->op, false) || w2n_opcode_is_call(in->op, true) ||
-               may_trap(in->op);
+               may_trap(in, prev);
     }
 }
 
@@ -111,14 +126,14 @@ static bool leaves_loop(const w2n_instr *in, size_t depth) {
  * on every iteration all the same, so the version that proves groups of
  * accesses apart only adds its alias check to every entry: it is not made
  * (docs/performance.md, "Scanning loops"). */
-static bool exits_early(const w2n_instr *in, size_t depth) {
+static bool exits_early(const w2n_instr *in, const w2n_instr *prev, size_t depth) {
     switch (in->op) {
     case W2N_OP_BR:
     case W2N_OP_BR_IF:
     case W2N_OP_BR_TABLE:
     case W2N_OP_BR_ON_NULL:
     case W2N_OP_BR_ON_NON_NULL:
-    case W2N_OP_RETURN: return leaves_loop(in, depth);
+    case W2N_OP_RETURN: return leaves_loop(in, prev, depth);
     default: return false;
     }
 }
@@ -136,11 +151,12 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
      * mode, so a module of 64-bit memories is treated as explicit. */
     bool guard = guarded_memory(f->lm);
     w2n_instr_reader scan = *ir;
-    w2n_instr in;
+    w2n_instr in = {0}, prev;
     size_t depth = 1, count = 0;
     bool wanted = true;
     *body = (w2n_loop_body){0};
     while (depth > 0) {
+        prev = in;
         if (w2n_instr_reader_done(&scan) || !w2n_instr_read(&scan, &in) ||
             ++count > MAX_VERSIONED_BODY) {
             wanted = false;
@@ -149,12 +165,12 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
         /* depth - 1 blocks inside the body: label depth - 1 is the loop itself */
         /* Legacy exception handlers (try ... catch/delegate) are not versioned:
          * rare in loops that vectorise, and their catches are no `end`. */
-        if (in.op == W2N_OP_LOOP || (guard && leaves_loop(&in, depth)) ||
+        if (in.op == W2N_OP_LOOP || (guard && leaves_loop(&in, &prev, depth)) ||
             in.info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS) {
             wanted = false;
             break;
         }
-        if (exits_early(&in, depth))
+        if (exits_early(&in, &prev, depth))
             body->exits_early = true;
         /* br_if to label depth - 1 is the back edge; anything else branches */
         if (in.op == W2N_OP_IF || in.op == W2N_OP_BR_TABLE ||
@@ -176,6 +192,14 @@ bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_b
     ir->scratch_cap = scan.scratch_cap;
     body->instrs = (uint32_t)count;
     return wanted && body->accesses > 0;
+}
+
+/* The header of the innermost loop around the one being versioned. */
+static LLVMBasicBlockRef enclosing_loop_header(const w2n_lower_func *f) {
+    for (size_t i = f->nblocks; i-- > 0;)
+        if (f->blocks[i].op == W2N_OP_LOOP)
+            return f->blocks[i].br_target;
+    return NULL;
 }
 
 /* With --fuel the placeholder takes the fuel left before the loop, so that
@@ -356,6 +380,7 @@ w2n_status w2n_lower_versioned_loop(w2n_lower_func *f, w2n_instr_reader *ir, con
         v->entry = entries[k];
         v->body = *held;
         v->separate = k == 0;
+        v->outer_header = enclosing_loop_header(f);
         if (k == 0) {
             LLVMBasicBlockRef next = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "fast_choice");
             LLVMBuildCondBr(f->b, v->choice, entries[0], next);

@@ -69,6 +69,7 @@ typedef struct w2n_versioned_loop {
     LLVMBasicBlockRef entry;                       /* the fast loop's one predecessor outside it */
     LLVMBasicBlockRef header;                      /* the fast loop's header */
     LLVMBasicBlockRef last;                        /* last block appended by the fast pass */
+    LLVMBasicBlockRef outer_header;                /* the header of the loop around it, or NULL */
     w2n_loop_body body;                            /* what the loop's body holds */
     bool separate; /* the version that also proves its groups of accesses apart */
     w2n_fast_access *accesses;

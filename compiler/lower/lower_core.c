@@ -191,6 +191,14 @@ LLVMValueRef w2n_lower_vmctx_field(w2n_lower_func *f, unsigned offset) {
         w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntables * 8);
     else if (offset == W2N_VMCTX_TYPE_IDS)
         w2n_lower_dereferenceable(lm, v, (uint64_t)lm->m->ntypes * 4);
+    /* Memory 0's record, there whenever the module has a memory: in guard
+     * mode its size may then be read ahead of a loop's range check, before
+     * the loop around it (compiler/loops).  Explicit mode's every check
+     * reads it too, and there LLVM's placement of the hoisted reads cost
+     * matmul (docs/performance.md, "gemm_rows: the check on every entry"). */
+    else if (offset == W2N_VMCTX_MEMORY && lm->m->nmemories && lm->opts &&
+             lm->opts->bounds == W2N_BOUNDS_GUARD)
+        w2n_lower_dereferenceable(lm, v, sizeof(w2n_memory_abi));
     return v;
 }
 

@@ -13,9 +13,7 @@
  * agree.  A proof that let overlapping groups through would show as a
  * different sum (the cell kept in a register while a row wrote it).
  */
-#include <string.h>
-
-#include "wat_kit.h"
+#include "twin_kit.h"
 
 /* A reduction into a cell over a row and a column (the shape of LU and
  * Cholesky), returning the cell; a row updated from a cell and another
@@ -60,19 +58,7 @@ static const char *const module =
     "$stride))))))\n"
     "      (local.set $k (i32.add (local.get $k) (i32.const 1)))\n"
     "      (br_if $l (i32.lt_u (local.get $k) (local.get $n))))\n"
-    "    (i64.load (local.get $cell)))\n"
-    "  (func (export \"fill\") (param $seed i64)\n"
-    "    (local $p i32)\n"
-    "    (loop $l\n"
-    "      (i64.store (local.get $p) (i64.add (local.get $seed)\n"
-    "        (i64.mul (i64.extend_i32_u (local.get $p)) (i64.const 0x9E3779B97F4A7C15))))\n"
-    "      (local.set $p (i32.add (local.get $p) (i32.const 8)))\n"
-    "      (br_if $l (i32.lt_u (local.get $p) (i32.const 65536))))))\n";
-
-static uint32_t next_random(uint32_t *state) {
-    *state = *state * 1664525u + 1013904223u;
-    return *state >> 8;
-}
+    "    (i64.load (local.get $cell)))\n" TWIN_FILL ")\n";
 
 /* Addresses that put groups inside, beside and over one another, and
  * some near the end of memory. */
@@ -83,14 +69,6 @@ static const uint32_t places[] = {0,    8,    16,    64,    120,   400,   408,
  * ones whose products wrap around 2^32. */
 static const uint32_t strides[] = {8, 40, 1024, 0, 0xFFFFFFF8u, 0xFFFFFC00u, 0x80000000u, 65536};
 
-static void call(loaded *l, const char *name, const w2n_value *args, size_t nargs, w2n_status *s,
-                 int64_t *r, w2n_trap *trap) {
-    w2n_value out;
-    w2n_error err;
-    *s = w2n_func_call(l->store, export_func(l, name), args, nargs, &out, 1, trap, &err);
-    *r = *s == W2N_OK ? out.of.i64 : 0;
-}
-
 static void compare(w2n_bounds_mode mode, uint32_t seed) {
     w2n_compile_stats stats;
     loaded ref = load_opt_bounds(module, 0, mode, NULL),
@@ -99,12 +77,11 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
      * with an access outside the groups gets no proof: not the column. */
     cr_assert_eq(stats.loops_separated, mode == W2N_BOUNDS_GUARD ? 2 : 3,
                  "each loop whose accesses are all covered gets the version with alias scopes");
-    w2n_memory *ref_mem = w2n_instance_memory(ref.inst), *fast_mem = w2n_instance_memory(fast.inst);
     uint32_t state = seed;
     unsigned traps = 0;
     for (int i = 0; i < 200; i++) {
         if (i % 20 == 0) { /* fresh contents now and then */
-            w2n_value fill_seed = w2n_i64((int64_t)next_random(&state));
+            w2n_value fill_seed = w2n_i64((int64_t)twin_random(&state));
             w2n_error err;
             w2n_trap trap;
             cr_assert_eq(w2n_func_call(ref.store, export_func(&ref, "fill"), &fill_seed, 1, NULL, 0,
@@ -115,33 +92,19 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
                          W2N_OK);
         }
         static const char *const names[] = {"reduce", "update", "column"};
-        const char *name = names[next_random(&state) % 3];
+        const char *name = names[twin_random(&state) % 3];
         w2n_value args[4];
         for (int a = 0; a < 3; a++) {
-            uint32_t p = places[next_random(&state) % (sizeof places / sizeof *places)];
-            args[a] = w2n_i32((int32_t)(p + 8 * (next_random(&state) % 4)));
+            uint32_t p = places[twin_random(&state) % (sizeof places / sizeof *places)];
+            args[a] = w2n_i32((int32_t)(p + 8 * (twin_random(&state) % 4)));
         }
         if (name == names[2]) /* a run-time stride, either way, up to wrapping */
-            args[2] = w2n_i32((int32_t)strides[next_random(&state) % (sizeof strides / 4)]);
-        args[3] = w2n_i32((int32_t)(1 + next_random(&state) % 40));
-        w2n_status s_ref, s_fast;
-        int64_t r_ref, r_fast;
-        w2n_trap t_ref, t_fast;
-        call(&ref, name, args, 4, &s_ref, &r_ref, &t_ref);
-        call(&fast, name, args, 4, &s_fast, &r_fast, &t_fast);
+            args[2] = w2n_i32((int32_t)strides[twin_random(&state) % (sizeof strides / 4)]);
+        args[3] = w2n_i32((int32_t)(1 + twin_random(&state) % 40));
         char text[128];
         snprintf(text, sizeof text, "%s(%u, %u, %u, %u)", name, (unsigned)args[0].of.i32,
                  (unsigned)args[1].of.i32, (unsigned)args[2].of.i32, (unsigned)args[3].of.i32);
-        cr_assert_eq(s_fast, s_ref, "%s: status %d at -O2, %d at -O0", text, s_fast, s_ref);
-        if (s_ref == W2N_ERR_TRAP) {
-            cr_assert_eq(t_fast.code, t_ref.code, "%s: trap", text);
-            traps++;
-        } else {
-            cr_assert_eq(r_fast, r_ref, "%s: %lld at -O2, %lld at -O0", text, (long long)r_fast,
-                         (long long)r_ref);
-        }
-        cr_assert(memcmp(w2n_memory_data(fast_mem), w2n_memory_data(ref_mem), 65536) == 0,
-                  "%s: memory differs", text);
+        twin_call(&ref, &fast, name, args, 4, text, 65536, &traps);
     }
     cr_assert(traps > 0 && traps < 150, "%u of 200 calls trapped", traps);
     unload(&ref);
