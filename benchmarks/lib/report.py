@@ -249,9 +249,13 @@ def markdown(args, env, engine_list, benches, results, metrics):
              f"Measured {env['date']} on {env['host']} (load average at the end: {env['load']}).",
              f"Tools: {env['clang']}; {env['gcc']}; node {env['node']}; wabt {env['wabt']}; "
              f"{env['hyperfine']}.",
-             f"Each cell: median wall-clock time of the whole process ({args.runs} runs after "
-             f"{args.warmup} warm-up) divided by native's median in the same session; lower is "
-             "better, 1.00 = native.  Native: clang-19 -O2 for generic x86-64 (SSE2 "
+             (f"Each cell: the median over {args.runs} rounds (after {args.warmup} warm-up) of "
+              "the whole process's wall-clock time divided by native's in the same round "
+              "(--interleave: one run of each engine per round)"
+              if getattr(args, "interleave", False) else
+              f"Each cell: median wall-clock time of the whole process ({args.runs} runs after "
+              f"{args.warmup} warm-up) divided by native's median in the same session") +
+             "; lower is better, 1.00 = native.  Native: clang-19 -O2 for generic x86-64 (SSE2 "
              "autovectorisation on), the same C sources.", ""]
     gms = {}
     for variant, title in (("scalar", "Wasm built without -msimd128"),

@@ -24,6 +24,7 @@ class Context:
         self.w2n_opt = args.opt
         self.runs = args.runs
         self.warmup = args.warmup
+        self.interleave = getattr(args, "interleave", False)
         self.builder = build.Builder(self.build_dir, build.find_wasi_sysroot())
         self._probe_ref = None
 
@@ -176,6 +177,8 @@ def time_bench(ctx, bench, engine_list, results):
     nat = res.get("native", {}).get("native", {})
     if nat.get("status") != "ok":
         return
+    if ctx.interleave:
+        return _time_bench_rounds(ctx, bench, engine_list, res, nat)
     t = timing.measure(nat["argv"], ctx.runs, ctx.warmup)
     nat.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"], tool=t["tool"])
     log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
@@ -197,6 +200,33 @@ def time_bench(ctx, bench, engine_list, results):
             entry["cpu_ratio"] = t["cpu"] / nat["cpu"] * scale if nat["cpu"] > 0 else None
             log(f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
                 f"  x{entry['ratio']:.2f}")
+
+
+def _time_bench_rounds(ctx, bench, engine_list, res, nat):
+    """--interleave: native and every engine once per round, ratios taken
+    round by round (the median of the per-round ratios), so a slow moment
+    of the machine falls on both sides of each ratio."""
+    entries = [(engine, variant, entry) for engine in engine_list[1:]
+               for variant, entry in res.get(engine.key, {}).items()
+               if entry.get("status") == "ok" and not engine.scaled]
+    try:
+        ts = timing.measure_rounds([nat["argv"]] + [e["argv"] for _, _, e in entries],
+                                   ctx.runs, ctx.warmup)
+    except timing.TimingError as e:
+        log(f"  {bench.name:10} FAIL {e}")
+        return
+    t = ts[0]
+    nat.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"], tool=t["tool"])
+    log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
+    for (engine, variant, entry), t in zip(entries, ts[1:]):
+        entry.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"],
+                     tool=t["tool"])
+        entry["ratio"] = timing.round_ratio(t["times"], ts[0]["times"])
+        entry["cpu_ratio"] = timing.round_ratio(t["cpus"], ts[0]["cpus"])
+        entry["round_ratios"] = [round(a / b, 4) for a, b in zip(t["times"], ts[0]["times"])]
+        log(f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
+            f"  x{entry['ratio']:.2f} (rounds {min(entry['round_ratios']):.2f}-"
+            f"{max(entry['round_ratios']):.2f}, CPU x{entry['cpu_ratio']:.2f})")
 
 
 def time_startup(ctx, engine_list):

@@ -2,7 +2,9 @@
 
 Both do warm-up runs first, then `runs` timed runs of the whole process, and
 report the median wall-clock time in seconds (plus min/max and all times) and
-the mean CPU time (user + system, all threads) of a run.
+the mean CPU time (user + system, all threads) of a run.  `measure_rounds`
+times several commands in rounds instead, one run of each per round, so that
+a slow moment of a shared machine falls on all of them alike.
 """
 import json
 import os
@@ -63,3 +65,38 @@ def _loop(argv, runs, warmup, cwd, ignore_failure):
             cpu.append(c)
     return {"median": statistics.median(times), "min": min(times), "max": max(times),
             "times": times, "cpu": statistics.mean(cpu), "tool": "python"}
+
+
+def _run_once(argv, cwd=None):
+    """One run: (wall seconds, CPU seconds of the process and its threads)."""
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if p.returncode != 0:
+        raise TimingError(f"{shlex.join(argv)} exited {p.returncode}")
+    return t, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+
+
+def measure_rounds(argvs, runs, warmup):
+    """Times each command of `argvs` once per round, in the same order, for
+    `warmup` untimed and `runs` timed rounds.  Returns, per command, what
+    `measure` returns plus the per-round wall and CPU times ("times", "cpus"),
+    so ratios can be taken round by round."""
+    walls = [[] for _ in argvs]
+    cpus = [[] for _ in argvs]
+    for r in range(warmup + runs):
+        for i, argv in enumerate(argvs):
+            t, c = _run_once(argv)
+            if r >= warmup:
+                walls[i].append(t)
+                cpus[i].append(c)
+    return [{"median": statistics.median(w), "min": min(w), "max": max(w), "times": w,
+             "cpus": c, "cpu": statistics.mean(c), "tool": "rounds"}
+            for w, c in zip(walls, cpus)]
+
+
+def round_ratio(times, base_times):
+    """The median over rounds of times[i] / base_times[i]."""
+    return statistics.median(t / b for t, b in zip(times, base_times) if b > 0)
