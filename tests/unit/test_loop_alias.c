@@ -94,10 +94,7 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
         static const char *const names[] = {"reduce", "update", "column"};
         const char *name = names[twin_random(&state) % 3];
         w2n_value args[4];
-        for (int a = 0; a < 3; a++) {
-            uint32_t p = places[twin_random(&state) % (sizeof places / sizeof *places)];
-            args[a] = w2n_i32((int32_t)(p + 8 * (twin_random(&state) % 4)));
-        }
+        twin_addresses(&state, places, sizeof places / sizeof *places, args, 3);
         if (name == names[2]) /* a run-time stride, either way, up to wrapping */
             args[2] = w2n_i32((int32_t)strides[twin_random(&state) % (sizeof strides / 4)]);
         args[3] = w2n_i32((int32_t)(1 + twin_random(&state) % 40));

@@ -105,10 +105,7 @@ static void compare(w2n_bounds_mode mode, uint32_t seed) {
         }
         const char *name = twin_random(&state) % 2 ? "rows" : "rows64";
         w2n_value args[6];
-        for (int a = 0; a < 3; a++) {
-            uint32_t p = places[twin_random(&state) % (sizeof places / sizeof *places)];
-            args[a] = w2n_i32((int32_t)(p + 8 * (twin_random(&state) % 4)));
-        }
+        twin_addresses(&state, places, sizeof places / sizeof *places, args, 3);
         args[3] = w2n_i32((int32_t)(2 + 2 * (twin_random(&state) % 12)));
         args[4] = w2n_i32((int32_t)(1 + twin_random(&state) % 30));
         args[5] = w2n_i32((int32_t)strides[twin_random(&state) % (sizeof strides / 4)]);

@@ -26,6 +26,15 @@ static inline uint32_t twin_random(uint32_t *state) {
     return *state >> 8;
 }
 
+/* n i32 addresses, each one of `places` plus 0, 8, 16 or 24. */
+static inline void twin_addresses(uint32_t *state, const uint32_t *places, size_t nplaces,
+                                  w2n_value *out, size_t n) {
+    for (size_t a = 0; a < n; a++) {
+        uint32_t p = places[twin_random(state) % nplaces];
+        out[a] = w2n_i32((int32_t)(p + 8 * (twin_random(state) % 4)));
+    }
+}
+
 static inline void twin_call_one(loaded *l, const char *name, const w2n_value *args, size_t nargs,
                                  w2n_status *s, int64_t *r, w2n_trap *trap) {
     w2n_value out;
