@@ -164,11 +164,21 @@ static bool is_identity_const(LLVMValueRef v) {
     return d == 0.0 || d == 1.0 || d == -1.0;
 }
 
+/* Whether LLVM may fold x op y into its other operand: any identity
+ * constant for add, sub and mul, but only a divisor for div (x / 1 -> x,
+ * x / -1 -> -x); no fold turns 1 / y into y, and nbody's 1 / (d * sqrt d)
+ * paid a NaN test on its critical path for nothing. */
+static bool may_fold_to_operand(LLVMOpcode op, LLVMValueRef x, LLVMValueRef y) {
+    if (op == LLVMFDiv)
+        return is_identity_const(y);
+    return is_identity_const(x) || is_identity_const(y);
+}
+
 static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
     LLVMValueRef r = LLVMBuildBinOp(f->b, op, x, y, "");
-    if (is_identity_const(x) || is_identity_const(y))
+    if (may_fold_to_operand(op, x, y))
         r = quiet_nan(f, r);
     w2n_lower_push(f, r);
 }

@@ -537,6 +537,10 @@ Test(lower_numeric, folds_keep_nan_quiet) {
         {{get, mk(W2N_OP_F64_CONST, f64b(0.0)), mk(W2N_OP_F64_SUB, 0)}, D},
         {{get, mk(W2N_OP_F64_CONST, f64b(-1.0)), mk(W2N_OP_F64_DIV, 0)}, D},
         {{mk(W2N_OP_F64_CONST, f64b(1.0)), get, mk(W2N_OP_F64_MUL, 0)}, D},
+        /* a constant dividend: the division itself must quiet y */
+        {{mk(W2N_OP_F64_CONST, f64b(1.0)), get, mk(W2N_OP_F64_DIV, 0)}, D},
+        {{mk(W2N_OP_F32_CONST, f32b(-1.0f)), get, mk(W2N_OP_F32_DIV, 0)}, F},
+        {{mk(W2N_OP_F64_CONST, f64b(0.0)), get, mk(W2N_OP_F64_DIV, 0)}, D},
         {{get, get, mk(W2N_OP_F32_MIN, 0)}, F},
         {{get, get, mk(W2N_OP_F64_MAX, 0)}, D},
     };
