@@ -25,6 +25,14 @@
  * end, zext(address) + offset + bytes < 2^34, however LLVM rewrote it, so
  * x + C never wraps past 2^64 for any C of the run, and a larger C is a
  * larger end.  (A 64-bit memory's address may be anything.)
+ *
+ * Two addresses may also be one i32 sum and the same sum plus d (an
+ * interpreter's stack slots `stack[sp - 2]` and `stack[sp - 1]`, which
+ * LLVM computes apart: i32_offset.c tells).  Within a segment the first
+ * check then tests zext(x) + max(C1, d + C2) > size, which is exact unless
+ * x + d wraps past 2^32; there, and wherever it fails, a cold recheck block
+ * tests each original term (the later one rebuilt as zext(x + d) + C2) and
+ * goes on when none holds, so no trap is made up.
  */
 #include "bounds_merge.h"
 
@@ -32,10 +40,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "i32_offset.h"
 #include "w2n/abi.h"
 
 #define MAX_TERMS 8    /* per branch condition */
 #define MAX_CHECKS 256 /* per run */
+#define MAX_PARTNERS 4 /* later terms at a constant distance, per term */
 
 typedef struct term {
     LLVMValueRef value; /* the i1 term as it is */
@@ -44,6 +54,11 @@ typedef struct term {
     uint64_t reach; /* addr + reach > size traps */
     bool dropped;   /* implied by a widened term before it */
     bool widened;   /* reach raised to the largest of its address in the run */
+    /* later terms of the same segment on zext(x + d), x the i32 of addr */
+    unsigned npartners;
+    uint32_t partner_d[MAX_PARTNERS];
+    uint64_t partner_reach[MAX_PARTNERS];
+    LLVMValueRef built; /* the term as the rebuilt condition tests it */
 } term;
 
 typedef struct check {
@@ -233,23 +248,103 @@ static bool continues_run(LLVMBasicBlockRef bb) {
     return br && ok_successor(br) == bb;
 }
 
+/* The largest end a term's widened check covers: its own reach, or a
+ * partner's distance plus reach. */
+static uint64_t span_of(const term *t) {
+    uint64_t span = t->reach;
+    for (unsigned i = 0; i < t->npartners; i++)
+        if (t->partner_d[i] + t->partner_reach[i] > span)
+            span = t->partner_d[i] + t->partner_reach[i];
+    return span;
+}
+
+/* addr + reach > size, as a plain add: x may be an end minus C, wrapped
+ * (see the top). */
+static LLVMValueRef build_oob(LLVMBuilderRef b, LLVMValueRef addr, uint64_t reach,
+                              LLVMValueRef size, const char *name) {
+    LLVMValueRef end = LLVMBuildAdd(b, addr, LLVMConstInt(LLVMTypeOf(addr), reach, 0), "");
+    return LLVMBuildICmp(b, LLVMIntUGT, end, size, name);
+}
+
+/* The i32 that an address zero-extends, or NULL. */
+static LLVMValueRef zext_source(LLVMValueRef addr) {
+    return addr && LLVMIsAZExtInst(addr) ? LLVMGetOperand(addr, 0) : NULL;
+}
+
+/* A term with partners as its original checks: its own reach, and each
+ * partner's on zext(x + d), rebuilt from x (which may wrap). */
+static LLVMValueRef build_exact(LLVMBuilderRef b, const term *t) {
+    LLVMValueRef x = zext_source(t->addr);
+    LLVMValueRef v = build_oob(b, t->addr, t->reach, t->size, "");
+    LLVMValueRef one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
+    for (unsigned i = 0; i < t->npartners; i++) {
+        LLVMValueRef y = LLVMBuildAdd(b, x, LLVMConstInt(LLVMTypeOf(x), t->partner_d[i], 0), "");
+        LLVMValueRef addr = LLVMBuildZExt(b, y, LLVMTypeOf(t->addr), "");
+        v = LLVMBuildSelect(b, v, one, build_oob(b, addr, t->partner_reach[i], t->size, ""), "");
+    }
+    return v;
+}
+
+/* `bb`'s phis take from `also` what they take from `from`. */
+static void copy_incoming(LLVMBasicBlockRef bb, LLVMBasicBlockRef from, LLVMBasicBlockRef also) {
+    for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && LLVMIsAPHINode(i);
+         i = LLVMGetNextInstruction(i))
+        for (unsigned k = 0; k < LLVMCountIncoming(i); k++)
+            if (LLVMGetIncomingBlock(i, k) == from) {
+                LLVMValueRef v = LLVMGetIncomingValue(i, k);
+                LLVMAddIncoming(i, &v, &also, 1);
+                break;
+            }
+}
+
+/* When the widened check of `c` fails, a cold block tests its terms as the
+ * original checks would, partners rebuilt from their distance, and traps
+ * only then (see the top). */
+static void add_recheck(LLVMBuilderRef b, check *c) {
+    LLVMBasicBlockRef home = LLVMGetInstructionParent(c->branch);
+    LLVMContextRef ctx = LLVMGetTypeContext(LLVMTypeOf(c->terms[0].value));
+    LLVMBasicBlockRef recheck =
+        LLVMAppendBasicBlockInContext(ctx, LLVMGetBasicBlockParent(home), "oob_recheck");
+    unsigned trap_index = c->negated ? 1 : 0;
+    LLVMBasicBlockRef trap = LLVMGetSuccessor(c->branch, trap_index);
+    LLVMBasicBlockRef ok = LLVMGetSuccessor(c->branch, 1 - trap_index);
+    LLVMPositionBuilderAtEnd(b, recheck);
+    LLVMValueRef exact = NULL;
+    for (unsigned i = 0; i < c->nterms; i++) {
+        const term *t = &c->terms[i];
+        if (t->dropped)
+            continue;
+        LLVMValueRef v = t->npartners ? build_exact(b, t) : t->built;
+        exact = exact ? LLVMBuildSelect(b, exact, LLVMConstInt(LLVMTypeOf(v), 1, 0), v, "") : v;
+    }
+    LLVMValueRef br = c->negated ? LLVMBuildCondBr(b, LLVMBuildNot(b, exact, ""), ok, trap)
+                                 : LLVMBuildCondBr(b, exact, trap, ok);
+    unsigned prof = LLVMGetMDKindIDInContext(ctx, "prof", 4);
+    LLVMValueRef weights = LLVMGetMetadata(c->branch, prof);
+    if (weights)
+        LLVMSetMetadata(br, prof, weights);
+    LLVMSetSuccessor(c->branch, trap_index, recheck);
+    copy_incoming(trap, home, recheck);
+    copy_incoming(ok, home, recheck);
+}
+
 /* The condition rebuilt before `c->branch` from its terms left. */
 static void rebuild_condition(LLVMBuilderRef b, check *c) {
     LLVMPositionBuilderBefore(b, c->branch);
     LLVMValueRef cond = NULL;
     LLVMValueRef one = NULL;
+    bool partners = false;
     for (unsigned i = 0; i < c->nterms; i++) {
         term *t = &c->terms[i];
         if (t->dropped)
             continue;
         LLVMValueRef v;
-        if (t->widened) { /* a plain add: x may be an end minus C, wrapped (see the top) */
-            LLVMTypeRef i64 = LLVMTypeOf(t->addr);
-            LLVMValueRef end = LLVMBuildAdd(b, t->addr, LLVMConstInt(i64, t->reach, 0), "");
-            v = LLVMBuildICmp(b, LLVMIntUGT, end, t->size, "wide_oob");
-        } else {
+        if (t->widened || t->npartners)
+            v = build_oob(b, t->addr, span_of(t), t->size, "wide_oob");
+        else
             v = c->negated ? LLVMBuildNot(b, t->value, "") : t->value;
-        }
+        t->built = v;
+        partners |= t->npartners > 0;
         if (!one)
             one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
         cond = cond ? LLVMBuildSelect(b, cond, one, v, "") : v;
@@ -260,6 +355,8 @@ static void rebuild_condition(LLVMBuilderRef b, check *c) {
         cond = LLVMConstInt(
             LLVMInt1TypeInContext(LLVMGetTypeContext(LLVMTypeOf(c->terms[0].value))), 0, 0);
     LLVMSetCondition(c->branch, c->negated ? LLVMBuildNot(b, cond, "") : cond);
+    if (partners)
+        add_recheck(b, c);
 }
 
 /* Remove `v` and the operands only it used, when nothing uses it. */
@@ -313,6 +410,20 @@ static bool covers(const term *first, const check *first_check, const term *t, c
     return t->reach <= first->reach && same_memory_size(first->size, t->size);
 }
 
+/* Is `t`, later in `first`'s segment and against the same size, on
+ * zext(x + *d) for first's zext(x), x an i32, with *d below 2^31 and the end
+ * it reaches below 2^34 (see the top)? */
+static bool partner_of(const term *first, const check *first_check, const term *t,
+                       const check *t_check, uint32_t *d) {
+    if (t->dropped || !first->addr || !t->addr || t_check->segment != first_check->segment ||
+        t->size != first->size || first->npartners == MAX_PARTNERS)
+        return false;
+    LLVMValueRef x = zext_source(first->addr), y = zext_source(t->addr);
+    if (!x || !y || !w2n_i32_offset(x, y, d))
+        return false;
+    return *d < (1u << 31) && *d + t->reach < (1ull << 34);
+}
+
 /* Merge the checks of one run; returns the terms dropped. */
 static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
     unsigned dropped = 0;
@@ -327,8 +438,16 @@ static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
                 for (unsigned l = k == i ? j + 1 : 0; l < run[k].nterms; l++) {
                     term *t = &run[k].terms[l];
                     bool widen;
-                    if (!covers(first, &run[i], t, &run[k], &widen))
-                        continue;
+                    uint32_t d;
+                    if (!covers(first, &run[i], t, &run[k], &widen)) {
+                        if (!partner_of(first, &run[i], t, &run[k], &d))
+                            continue;
+                        widen = d == 0 && t->reach > first->reach; /* the same i32 */
+                        if (d) {
+                            first->partner_d[first->npartners] = d;
+                            first->partner_reach[first->npartners++] = t->reach;
+                        }
+                    }
                     if (widen) {
                         first->reach = t->reach;
                         first->widened = true;
@@ -342,7 +461,8 @@ static unsigned merge_run(LLVMBuilderRef b, check *run, unsigned n) {
     for (unsigned i = 0; i < n; i++) {
         bool changed = false;
         for (unsigned j = 0; j < run[i].nterms; j++)
-            changed |= run[i].terms[j].dropped || run[i].terms[j].widened;
+            changed |=
+                run[i].terms[j].dropped || run[i].terms[j].widened || run[i].terms[j].npartners;
         if (!changed)
             continue;
         LLVMValueRef old = LLVMGetCondition(run[i].branch);
@@ -379,10 +499,17 @@ unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
     if (!run)
         return 0; /* an optimisation only */
     LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
-    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
-        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
+        /* recheck blocks go at the end: they are not runs to merge again */
+        LLVMBasicBlockRef last = LLVMGetLastBasicBlock(fn);
+        for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb;
+             bb = LLVMGetNextBasicBlock(bb)) {
             if (oob_branch(bb) && !continues_run(bb))
                 dropped += merge_from(b, bb, run);
+            if (bb == last)
+                break;
+        }
+    }
     LLVMDisposeBuilder(b);
     free(run);
     return dropped;

@@ -63,3 +63,46 @@
 (assert_trap (invoke "grow_then_nearer" (i32.const 131064)) "out of bounds memory access")
 (assert_return (invoke "grow_then_farther" (i32.const 131064)) (i32.const 0))
 (assert_trap (invoke "grow_then_farther" (i32.const 196604)) "out of bounds memory access")
+
+;; Two i32 sums a constant apart (an interpreter's stack slots, sp * 4 +
+;; fp + 8 and (sp - 1) * 4 + fp + 16): one check of the second slot's end,
+;; and where it fails each slot checked as it was, in 32 bits.
+(module
+  (memory 1)
+  (func (export "slots") (param $fp i32) (param $sp i32) (result i32)
+    (local $a i32)
+    (local.set $a (i32.add (i32.add (local.get $fp) (i32.const 8))
+                           (i32.shl (local.get $sp) (i32.const 2))))
+    (i32.store (local.get $a)
+      (i32.add (i32.load (local.get $a))
+               (i32.load (i32.add (i32.add (local.get $fp) (i32.const 16))
+                                  (i32.shl (i32.sub (local.get $sp) (i32.const 1))
+                                           (i32.const 2))))))
+    (i32.load (local.get $a)))
+  (func (export "byte_then_word") (param $p i32) (result i32)
+    (i32.add (i32.load8_u (local.get $p))
+             (i32.load (i32.add (local.get $p) (i32.const 4)))))
+  (data (i32.const 65528) "\01\00\00\00\02\00\00\00"))
+
+(assert_return (invoke "slots" (i32.const 65520) (i32.const 0)) (i32.const 3))
+(assert_trap (invoke "slots" (i32.const 65524) (i32.const 0)) "out of bounds memory access")
+(assert_trap (invoke "slots" (i32.const 65528) (i32.const 0)) "out of bounds memory access")
+(assert_return (invoke "slots" (i32.const 65520) (i32.const 1073741824)) (i32.const 5))
+(assert_trap (invoke "slots" (i32.const -16) (i32.const 1)) "out of bounds memory access")
+(assert_return (invoke "byte_then_word" (i32.const 65524)) (i32.const 5))
+(assert_trap (invoke "byte_then_word" (i32.const 65529)) "out of bounds memory access")
+(assert_trap (invoke "byte_then_word" (i32.const -4)) "out of bounds memory access")
+
+;; A 4 GiB memory: the second sum wraps to 0, in bounds; the merged check
+;; fails there, and the recheck finds both accesses in bounds.
+(module
+  (memory 65536)
+  (func (export "pair") (param $a i32) (result i32)
+    (i32.add (i32.load (local.get $a))
+             (i32.load (i32.add (local.get $a) (i32.const 4)))))
+  (func (export "poke") (param $a i32) (param $v i32) (i32.store (local.get $a) (local.get $v))))
+(invoke "poke" (i32.const -4) (i32.const 5))
+(invoke "poke" (i32.const 0) (i32.const 7))
+(assert_return (invoke "pair" (i32.const -4)) (i32.const 12))
+(assert_return (invoke "pair" (i32.const 65528)) (i32.const 0))
+(assert_trap (invoke "pair" (i32.const -3)) "out of bounds memory access")
