@@ -23,7 +23,9 @@
  * swiftcc there), of an -O0 build (FastISel selects C calls only), of a
  * module past the function budget (the same), of a GC module (statepoints)
  * and of a module with tail calls (musttail needs one convention on both
- * sides; docs/abi.md, "Tail calls").
+ * sides; docs/abi.md, "Tail calls").  In explicit bounds mode, also kept
+ * in the C convention: a function called from a loop that reads or writes
+ * memory (callees_in_memory_loops).
  */
 #include "lower.h"
 #include "target.h"
@@ -59,6 +61,75 @@ static bool module_has_tail_calls(const w2n_module *m) {
     return false;
 }
 
+/* The state of one walk over a body: how deep in loops, and what the
+ * outermost loop open so far holds. */
+typedef struct loop_nest_scan {
+    uint32_t *open_ops; /* the op of each open block, outermost first */
+    uint32_t depth, cap, loop_depth;
+    bool touches_memory;                      /* the outermost open loop accesses memory */
+    uint32_t *callees, ncallees, callees_cap; /* its direct calls */
+} loop_nest_scan;
+
+static void scan_instr(loop_nest_scan *s, const w2n_instr *in, bool *marked) {
+    if (w2n_opcode_opens_block(in->op)) {
+        if (s->depth == s->cap) {
+            s->cap = s->cap ? 2 * s->cap : 16;
+            s->open_ops = w2n_xrealloc(s->open_ops, s->cap, sizeof *s->open_ops);
+        }
+        s->open_ops[s->depth++] = in->op;
+        s->loop_depth += in->op == W2N_OP_LOOP;
+        return;
+    }
+    if (w2n_opcode_closes_block(in->op) && s->depth > 0) {
+        if (s->open_ops[--s->depth] == W2N_OP_LOOP && --s->loop_depth == 0) {
+            for (uint32_t i = 0; s->touches_memory && i < s->ncallees; i++)
+                marked[s->callees[i]] = true;
+            s->touches_memory = false;
+            s->ncallees = 0;
+        }
+        return;
+    }
+    if (s->loop_depth == 0)
+        return;
+    if (in->info->imm == W2N_IMM_MEMARG || in->info->imm == W2N_IMM_MEMARG_LANE)
+        s->touches_memory = true;
+    if (in->op == W2N_OP_CALL) {
+        if (s->ncallees == s->callees_cap) {
+            s->callees_cap = s->callees_cap ? 2 * s->callees_cap : 16;
+            s->callees = w2n_xrealloc(s->callees, s->callees_cap, sizeof *s->callees);
+        }
+        s->callees[s->ncallees++] = in->imm.index;
+    }
+}
+
+/* Mark in `marked` each function that some loop nest calls directly and
+ * also reads or writes memory in.  Such a loop keeps the memory's record
+ * (base and size, reloaded after each call: the callee may grow memory)
+ * live across its calls beside the vmctx.  With the vmctx bound to a
+ * callee-saved register at each of those calls, LLVM's allocator gives
+ * that register to the record, spills the vmctx and then another value of
+ * the loop: quicksort's recursive sort spilled `hi` and ran 3.5 % slower
+ * than in the C convention, at fewer instructions (docs/performance.md,
+ * "Private convention: not for callees of memory loops"). */
+static void callees_in_memory_loops(const w2n_module *m, bool *marked) {
+    loop_nest_scan s = {0};
+    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
+        const w2n_code *code = &m->codes[i - m->nimported_funcs];
+        w2n_error ignored;
+        w2n_instr_reader ir;
+        w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
+        ir.r.features = m->features;
+        s.depth = s.loop_depth = s.ncallees = 0;
+        s.touches_memory = false;
+        w2n_instr in;
+        while (!w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in))
+            scan_instr(&s, &in, marked);
+        w2n_instr_reader_free(&ir);
+    }
+    free(s.open_ops);
+    free(s.callees);
+}
+
 void w2n_lower_conventions_init(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->private_cc = NULL;
@@ -66,6 +137,8 @@ void w2n_lower_conventions_init(w2n_lower_module *lm) {
         lm->many_functions || lm->gc || module_has_tail_calls(m))
         return;
     bool *esc = w2n_lower_escaping_functions(m);
+    if (lm->opts->bounds == W2N_BOUNDS_EXPLICIT)
+        callees_in_memory_loops(m, esc);
     lm->private_cc = w2n_xcalloc(m->nfuncs, 1);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
         lm->private_cc[i] = !esc[i];
