@@ -200,7 +200,7 @@ static bool starts_with_phi(LLVMBasicBlockRef bb) {
 #define MAX_HULLS 8
 
 bool w2n_loop_hoist_apart(w2n_check_builder *cb, const w2n_alias_access *acc, size_t n,
-                          LLVMBasicBlockRef block, LLVMValueRef marker) {
+                          LLVMBasicBlockRef block, LLVMValueRef marker, size_t min_moving) {
     w2n_versioned_loop *v = cb->lv->v;
     LLVMBasicBlockRef header = v->outer_header;
     if (!header || !n || !hoistable(v, acc, n))
@@ -243,14 +243,17 @@ bool w2n_loop_hoist_apart(w2n_check_builder *cb, const w2n_alias_access *acc, si
     for (size_t i = 0; i < n; i++)
         if (acc[i].group >= MAX_HULLS)
             return false;
-    /* With one group moving, the entry's check is that group's bound (and
-     * its apart tests, which LLVM folds when the others lie at constant
-     * distances): the other groups' checks do not change with the outer
-     * loop, and LLVM hoists them itself.  A hull saves a compare there and
-     * moved matmul's register allocation: three vector constants reloaded
-     * on every entry, +0.9 % instructions and +3 % CPU time in explicit
-     * mode (docs/performance.md, "matmul: no hull for one moving group"). */
-    if (moving < 2)
+    /* With one group moving, the entry's check in explicit mode is that
+     * group's bound (and its apart tests, which LLVM folds when the others
+     * lie at constant distances): LLVM hoists the other groups' bounds
+     * itself.  There a hull saved one compare per entry and moved matmul's
+     * register allocation, three vector constants reloaded on every entry:
+     * +0.9 % instructions, +3 % CPU time.  In guard mode LLVM left the
+     * fixed group's compare in the outer loop and the hull saves four
+     * instructions per entry (matmul, 1.2 % of its instructions), so the
+     * caller asks for no moving group there (docs/performance.md,
+     * "matmul: no hull for one moving group in explicit mode"). */
+    if (moving < min_moving)
         return false;
     for (size_t i = 0; i < MAX_HULLS; i++)
         for (size_t j = i + 1; j < MAX_HULLS; j++) {
