@@ -103,8 +103,9 @@ bool w2n_loop_alias_separate(w2n_check_builder *cb, w2n_alias_access *acc, size_
 /* The check of the version that proves groups apart, made once for all
  * iterations of the loop around it (loop_hoist.c): true when built; then
  * `block`, which ends in the branch on the check, branches on it first.
- * `marker`: the last instruction of block before the check, or NULL. */
+ * `marker`: the last instruction of block before the check, or NULL.
+ * Not built unless at least `min_moving` groups move with the outer loop. */
 bool w2n_loop_hoist_apart(w2n_check_builder *cb, const w2n_alias_access *acc, size_t n,
-                          LLVMBasicBlockRef block, LLVMValueRef marker);
+                          LLVMBasicBlockRef block, LLVMValueRef marker, size_t min_moving);
 
 #endif

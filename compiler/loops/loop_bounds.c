@@ -314,8 +314,12 @@ static void resolve_loop(w2n_lower_module *lm, w2n_versioned_loop *v, unsigned i
     LLVMInstructionEraseFromParent(v->choice);
     if (c.covered)
         rewrite_fast_version(&cb, &c);
-    if (hoist) /* after the rewrite: the addresses it uses stay where they are */
-        w2n_loop_hoist_apart(&cb, c.alias, v->naccesses, block, marker);
+    /* After the rewrite: the addresses it uses stay where they are.  In
+     * explicit mode, only when two groups or more move with the outer loop
+     * (loop_hoist.c). */
+    if (hoist)
+        w2n_loop_hoist_apart(&cb, c.alias, v->naccesses, block, marker,
+                             lm->opts->bounds == W2N_BOUNDS_EXPLICIT ? 2 : 0);
     free(c.first);
     free(c.stride);
     free(c.step);
