@@ -200,7 +200,12 @@ typedef struct w2n_lower_func {
 } w2n_lower_func;
 
 /* ---- operand stack (lower_core.c) ------------------------------------------- */
+/* Push v; a float or v128 identity constant (+-0, +-1) goes in behind an
+ * llvm.arithmetic.fence so that no later fold can drop a quieting op. */
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
+/* v, or v behind the fence when it is such a constant (for values that enter
+ * the function other than through the stack: a local's zero default). */
+LLVMValueRef w2n_lower_opaque_identity(w2n_lower_func *f, LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
 LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);

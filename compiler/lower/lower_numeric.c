@@ -147,40 +147,19 @@ static LLVMValueRef canonical_nan(w2n_lower_module *lm, LLVMTypeRef ft) {
 }
 
 /* r, or the canonical NaN when r is a NaN.  LLVM's NaN rules let it return a
- * signalling NaN operand unchanged from some folds (x - 0 -> x, x * 1 -> x,
- * fptrunc(fpext x) -> x, minimum on x86); Wasm wants a quiet NaN there. */
+ * signalling NaN operand unchanged from some folds (fptrunc(fpext x) -> x,
+ * rounding on RISC-V); Wasm wants a quiet NaN there. */
 static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
     LLVMValueRef is_nan = LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, "");
     return LLVMBuildSelect(f->b, is_nan, canonical_nan(f->lm, LLVMTypeOf(r)), r, "");
 }
 
-/* A constant of absolute value 0 or 1: the operands with which LLVM folds an
- * arithmetic op into its other operand (or its negation). */
-static bool is_identity_const(LLVMValueRef v) {
-    if (!LLVMIsAConstantFP(v))
-        return false;
-    LLVMBool lossy = 0;
-    double d = LLVMConstRealGetDouble(v, &lossy);
-    return d == 0.0 || d == 1.0 || d == -1.0;
-}
-
-/* Whether LLVM may fold x op y into its other operand: any identity
- * constant for add, sub and mul, but only a divisor for div (x / 1 -> x,
- * x / -1 -> -x); no fold turns 1 / y into y, and nbody's 1 / (d * sqrt d)
- * paid a NaN test on its critical path for nothing. */
-static bool may_fold_to_operand(LLVMOpcode op, LLVMValueRef x, LLVMValueRef y) {
-    if (op == LLVMFDiv)
-        return is_identity_const(y);
-    return is_identity_const(x) || is_identity_const(y);
-}
-
 static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
     LLVMValueRef y = w2n_lower_pop(f);
     LLVMValueRef x = w2n_lower_pop(f);
-    LLVMValueRef r = LLVMBuildBinOp(f->b, op, x, y, "");
-    if (may_fold_to_operand(op, x, y))
-        r = quiet_nan(f, r);
-    w2n_lower_push(f, r);
+    /* No operand is an identity constant here: w2n_lower_push fences those
+     * (lower_core.c), so LLVM cannot fold x * 1 and the like into x. */
+    w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 
 /* min/max: llvm.minimum/maximum order -0 below +0 and propagate NaN, but may
