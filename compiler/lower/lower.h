@@ -206,6 +206,9 @@ void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 /* v, or v behind the fence when it is such a constant (for values that enter
  * the function other than through the stack: a local's zero default). */
 LLVMValueRef w2n_lower_opaque_identity(w2n_lower_func *f, LLVMValueRef v);
+/* The scalar constant behind such a fence that nothing uses yet (the fence
+ * erased), for an op that no fold can turn into its operand; else NULL. */
+LLVMValueRef w2n_lower_unfence(LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
 LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);

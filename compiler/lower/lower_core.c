@@ -79,6 +79,26 @@ LLVMValueRef w2n_lower_opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
     return LLVMBuildBitCast(f->b, fenced, t, "");
 }
 
+/* The constant behind v when v is a fence that w2n_lower_push made and nothing
+ * uses yet (the op that pops it is its only consumer), the fence removed;
+ * otherwise NULL.  Such an op may use the constant itself where no fold can
+ * hand back an operand (x - 1, 1 / x, a comparison), which keeps LLVM's
+ * constant operands (a memory operand, no register) there. */
+LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
+    if (!LLVMIsACallInst(v) || LLVMGetFirstUse(v))
+        return NULL;
+    LLVMValueRef callee = LLVMGetCalledValue(v);
+    size_t len = 0;
+    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
+    if (strncmp(name, "llvm.arithmetic.fence.", 22) != 0)
+        return NULL;
+    LLVMValueRef c = LLVMGetOperand(v, 0);
+    if (!LLVMIsAConstantFP(c))
+        return NULL;
+    LLVMInstructionEraseFromParent(v);
+    return c;
+}
+
 /* ---- operand stack ---------------------------------------------------------- */
 
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {

@@ -133,9 +133,16 @@ static void int_extend_low(w2n_lower_func *f, unsigned bits) {
 
 /* ---- floats ----------------------------------------------------------------- */
 
+/* v, or its constant when v is a fresh fence (w2n_lower_unfence). */
+static LLVMValueRef unfenced(LLVMValueRef v) {
+    LLVMValueRef c = w2n_lower_unfence(v);
+    return c ? c : v;
+}
+
 static void float_compare(w2n_lower_func *f, LLVMRealPredicate pred) {
-    LLVMValueRef y = w2n_lower_pop(f);
-    LLVMValueRef x = w2n_lower_pop(f);
+    /* A comparison yields no float, so no fold of it keeps a NaN's bits. */
+    LLVMValueRef y = unfenced(w2n_lower_pop(f));
+    LLVMValueRef x = unfenced(w2n_lower_pop(f));
     w2n_lower_push(f, bool_to_i32(f, LLVMBuildFCmp(f->b, pred, x, y, "")));
 }
 
@@ -154,11 +161,38 @@ static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
     return LLVMBuildSelect(f->b, is_nan, canonical_nan(f->lm, LLVMTypeOf(r)), r, "");
 }
 
+/* Whether LLVM may fold op into its other operand (or its negation) when
+ * the identity constant c (+-0 or +-1) is the operand on the left or right:
+ * x + -0, x + +0 (x not -0, e.g. fabs of an sNaN), x - +-0, -0 - x, x * +-1,
+ * x / +-1.  1 / x, x - 1, x * 0 and the like fold into nothing without
+ * fast-math flags. */
+static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
+    LLVMBool lossy = 0;
+    bool zero = LLVMConstRealGetDouble(c, &lossy) == 0.0;
+    switch (op) {
+    case LLVMFAdd:
+    case LLVMFSub: return zero;
+    case LLVMFMul: return !zero;
+    case LLVMFDiv: return !zero && !c_on_left;
+    default: return true;
+    }
+}
+
+/* An identity constant operand arrives fenced (w2n_lower_push, lower_core.c),
+ * so that no fold can drop the op and keep a signalling NaN; where the op and
+ * the constant's place allow no such fold, the constant goes in as is. */
+static LLVMValueRef operand_of(LLVMOpcode op, LLVMValueRef v, bool on_left) {
+    if (!LLVMIsACallInst(v))
+        return v;
+    LLVMValueRef c = LLVMGetOperand(v, 0);
+    if (!LLVMIsAConstantFP(c) || may_fold_with(op, c, on_left))
+        return v;
+    return unfenced(v);
+}
+
 static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
-    LLVMValueRef y = w2n_lower_pop(f);
-    LLVMValueRef x = w2n_lower_pop(f);
-    /* No operand is an identity constant here: w2n_lower_push fences those
-     * (lower_core.c), so LLVM cannot fold x * 1 and the like into x. */
+    LLVMValueRef y = operand_of(op, w2n_lower_pop(f), false);
+    LLVMValueRef x = operand_of(op, w2n_lower_pop(f), true);
     w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 
