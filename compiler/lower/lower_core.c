@@ -10,6 +10,7 @@
 #include "lower.h"
 #include "w2n_assert.h"
 
+#include <math.h>
 #include <string.h>
 
 /* ---- identity constants kept out of LLVM's folds ----------------------------- */
@@ -22,10 +23,15 @@ static bool is_identity_bits(uint64_t bits, bool is_f64) {
     return magnitude == 0 || magnitude == (is_f64 ? 0x3ff0000000000000ull : 0x3f800000ull);
 }
 
+/* +0 is left bare: it starts most accumulators, and one fenced +0 that GVN
+ * and LICM share across a function holds a register the whole way (covariance,
+ * explicit: 4 % more instructions).  Its folds, x - 0 and x + 0 (x not -0),
+ * are fenced where the op sees the constant (lower_numeric.c); through a
+ * local they are a documented limit (docs/architecture.md). */
 static bool is_identity_scalar(LLVMValueRef v) {
     LLVMBool lossy = 0;
     double d = LLVMConstRealGetDouble(v, &lossy);
-    return d == 0.0 || d == 1.0 || d == -1.0;
+    return (d == 0.0 && signbit(d)) || d == 1.0 || d == -1.0;
 }
 
 /* A v128 constant whose f32 (or f64) lanes are all identities, and not all
@@ -57,17 +63,22 @@ static LLVMTypeRef identity_vector_type(w2n_lower_module *lm, LLVMValueRef v) {
     return NULL;
 }
 
+LLVMValueRef w2n_lower_fence(w2n_lower_func *f, LLVMValueRef v) {
+    LLVMTypeRef t = LLVMTypeOf(v);
+    return w2n_lower_intrinsic(f, "llvm.arithmetic.fence", &t, 1, &v, 1);
+}
+
 /* llvm.arithmetic.fence(c) is c to the machine (no instruction on any target)
  * but no fold looks through it, wherever optimisation carries the constant:
  * a local, an inlined argument, a phi.  The op itself then runs and quiets. */
-LLVMValueRef w2n_lower_opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
+static LLVMValueRef opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
     if (!LLVMIsConstant(v))
         return v;
     LLVMTypeRef t = LLVMTypeOf(v);
     if (t == f->lm->t_f32 || t == f->lm->t_f64) {
         if (!LLVMIsAConstantFP(v) || !is_identity_scalar(v))
             return v;
-        return w2n_lower_intrinsic(f, "llvm.arithmetic.fence", &t, 1, &v, 1);
+        return w2n_lower_fence(f, v);
     }
     if (t != f->lm->t_v128)
         return v;
@@ -102,7 +113,7 @@ LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
 /* ---- operand stack ---------------------------------------------------------- */
 
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
-    v = w2n_lower_opaque_identity(f, v);
+    v = opaque_identity(f, v);
     if (f->sp == f->stack_cap) {
         f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
         f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);

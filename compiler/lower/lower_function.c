@@ -201,9 +201,8 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
         stack_check(f);
     w2n_lower_fuel_enter(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {
-        LLVMValueRef init = i < ft->nparams
-                                ? LLVMGetParam(f->fn, i + 1)
-                                : w2n_lower_opaque_identity(f, zero_of(lm, f->local_types[i]));
+        LLVMValueRef init =
+            i < ft->nparams ? LLVMGetParam(f->fn, i + 1) : zero_of(lm, f->local_types[i]);
         LLVMBuildStore(f->b, init, f->locals[i]);
     }
     /* Endless work needs a loop or a cycle of calls.  Loops check at their

@@ -18,6 +18,7 @@
  * Operands come from the lead's operand stack (lower.h); the validator has
  * already checked their types.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -181,7 +182,14 @@ static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
 /* An identity constant operand arrives fenced (w2n_lower_push, lower_core.c),
  * so that no fold can drop the op and keep a signalling NaN; where the op and
  * the constant's place allow no such fold, the constant goes in as is. */
-static LLVMValueRef operand_of(LLVMOpcode op, LLVMValueRef v, bool on_left) {
+static LLVMValueRef operand_of(w2n_lower_func *f, LLVMOpcode op, LLVMValueRef v, bool on_left) {
+    /* +0 comes bare (lower_core.c): fence it here where it could fold. */
+    if (LLVMIsAConstantFP(v)) {
+        LLVMBool lossy = 0;
+        double d = LLVMConstRealGetDouble(v, &lossy);
+        bool fold = d == 0.0 && !signbit(d) && may_fold_with(op, v, on_left);
+        return fold ? w2n_lower_fence(f, v) : v;
+    }
     if (!LLVMIsACallInst(v))
         return v;
     LLVMValueRef c = LLVMGetOperand(v, 0);
@@ -191,8 +199,8 @@ static LLVMValueRef operand_of(LLVMOpcode op, LLVMValueRef v, bool on_left) {
 }
 
 static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
-    LLVMValueRef y = operand_of(op, w2n_lower_pop(f), false);
-    LLVMValueRef x = operand_of(op, w2n_lower_pop(f), true);
+    LLVMValueRef y = operand_of(f, op, w2n_lower_pop(f), false);
+    LLVMValueRef x = operand_of(f, op, w2n_lower_pop(f), true);
     w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 

@@ -2,9 +2,10 @@
 ;; fast-math flags, handing back a signalling NaN x unchanged where Wasm wants
 ;; a quiet NaN; it does so also when the constant only shows up in
 ;; optimisation (a local, an inlined argument, a phi).  w2n pushes every float
-;; identity constant (+-0, +-1) behind llvm.arithmetic.fence, which no fold
-;; looks through and which costs no instruction (compiler/lower/lower_core.c),
-;; so the op stays and quiets.  Where no fold is possible the op takes the
+;; identity constant but +0 (-0, +-1) behind llvm.arithmetic.fence, which no
+;; fold looks through and which costs no instruction (lower_core.c), so the op
+;; stays and quiets; +0 is fenced where an op that could fold sees it (f3),
+;; and stays bare in a local that starts an accumulator (f5).  Where no fold is possible the op takes the
 ;; bare constant: 1 / y, as in nbody's 1 / (d * sqrt d) (f0), and a
 ;; comparison with 0 (f4).  No op needs a NaN test of its result.
 ;; RUN: -O2 => QUIET
@@ -16,12 +17,14 @@
     (f64.div (local.get $x) (f64.const 1)))
   (func (export "times_one") (param $x f32) (result f32)
     (f32.mul (f32.const 1) (local.get $x)))
-  (func (export "minus_local_zero") (param $x f32) (result f32)
-    (local $z f32)
-    (local.set $z (f32.const 0))
-    (f32.sub (local.get $x) (local.get $z)))
+  (func (export "minus_zero") (param $x f32) (result f32)
+    (f32.sub (local.get $x) (f32.const 0)))
   (func (export "below_zero") (param $x f64) (result i32)
-    (f64.lt (local.get $x) (f64.const 0))))
+    (f64.lt (local.get $x) (f64.const 0)))
+  (func (export "accumulator") (param $x f64) (result f64)
+    (local $s f64)
+    (local.set $s (f64.const 0))
+    (f64.add (local.get $s) (local.get $x))))
 
 ;; QUIET-LABEL: define internal double @w2n_f0(
 ;; QUIET-NOT: arithmetic.fence
@@ -43,3 +46,6 @@
 ;; QUIET-LABEL: define internal {{.*}}@w2n_f4(
 ;; QUIET-NOT: arithmetic.fence
 ;; QUIET: fcmp olt double %{{.*}}, 0.000000e+00
+;; QUIET-LABEL: define internal double @w2n_f5(
+;; QUIET-NOT: arithmetic.fence
+;; QUIET: ret double
