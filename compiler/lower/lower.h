@@ -200,7 +200,14 @@ typedef struct w2n_lower_func {
 } w2n_lower_func;
 
 /* ---- operand stack (lower_core.c) ------------------------------------------- */
+/* Push v; a float or v128 identity constant (-0, +-1) goes in behind an
+ * llvm.arithmetic.fence so that no later fold can drop a quieting op. */
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
+/* llvm.arithmetic.fence(v): v, opaque to LLVM's folds, no instruction. */
+LLVMValueRef w2n_lower_fence(w2n_lower_func *f, LLVMValueRef v);
+/* The scalar constant behind such a fence that nothing uses yet (the fence
+ * erased), for an op that no fold can turn into its operand; else NULL. */
+LLVMValueRef w2n_lower_unfence(LLVMValueRef v);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
 LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);

@@ -10,11 +10,110 @@
 #include "lower.h"
 #include "w2n_assert.h"
 
+#include <math.h>
 #include <string.h>
+
+/* ---- identity constants kept out of LLVM's folds ----------------------------- */
+
+/* Whether a float's bits are +-0 or +-1: the operands with which LLVM folds
+ * x + -0, x - 0, x * 1, x / 1, x * -1 ... into x (or -x) without fast-math,
+ * handing back a signalling NaN x where Wasm wants a quiet one. */
+static bool is_identity_bits(uint64_t bits, bool is_f64) {
+    uint64_t magnitude = bits & (is_f64 ? 0x7fffffffffffffffull : 0x7fffffffull);
+    return magnitude == 0 || magnitude == (is_f64 ? 0x3ff0000000000000ull : 0x3f800000ull);
+}
+
+/* +0 is left bare: it starts most accumulators, and one fenced +0 that GVN
+ * and LICM share across a function holds a register the whole way (covariance,
+ * explicit: 4 % more instructions).  Its folds, x - 0 and x + 0 (x not -0),
+ * are fenced where the op sees the constant (lower_numeric.c); through a
+ * local they are a documented limit (docs/architecture.md). */
+static bool is_identity_scalar(LLVMValueRef v) {
+    LLVMBool lossy = 0;
+    double d = LLVMConstRealGetDouble(v, &lossy);
+    return (d == 0.0 && signbit(d)) || d == 1.0 || d == -1.0;
+}
+
+/* A v128 constant whose f32 (or f64) lanes are all identities, and not all
+ * +0: the all-zero vector feeds integer SIMD everywhere, and hiding it would
+ * cost more than the one fold it allows (x - 0 lane-wise, documented). */
+static LLVMTypeRef identity_vector_type(w2n_lower_module *lm, LLVMValueRef v) {
+    uint8_t bytes[16];
+    bool nonzero = false;
+    for (unsigned i = 0; i < 16; i++) {
+        LLVMValueRef e = LLVMGetAggregateElement(v, i);
+        if (!e || !LLVMIsAConstantInt(e))
+            return NULL;
+        bytes[i] = (uint8_t)LLVMConstIntGetZExtValue(e);
+        nonzero |= bytes[i] != 0;
+    }
+    if (!nonzero)
+        return NULL;
+    for (unsigned width = 4; width <= 8; width += 4) {
+        bool all = true;
+        for (unsigned lane = 0; lane < 16 / width && all; lane++) {
+            uint64_t bits = 0;
+            for (unsigned b = 0; b < width; b++)
+                bits |= (uint64_t)bytes[lane * width + b] << (8 * b);
+            all = is_identity_bits(bits, width == 8);
+        }
+        if (all)
+            return LLVMVectorType(width == 8 ? lm->t_f64 : lm->t_f32, 16 / width);
+    }
+    return NULL;
+}
+
+LLVMValueRef w2n_lower_fence(w2n_lower_func *f, LLVMValueRef v) {
+    LLVMTypeRef t = LLVMTypeOf(v);
+    return w2n_lower_intrinsic(f, "llvm.arithmetic.fence", &t, 1, &v, 1);
+}
+
+/* llvm.arithmetic.fence(c) is c to the machine (no instruction on any target)
+ * but no fold looks through it, wherever optimisation carries the constant:
+ * a local, an inlined argument, a phi.  The op itself then runs and quiets. */
+static LLVMValueRef opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
+    if (!LLVMIsConstant(v))
+        return v;
+    LLVMTypeRef t = LLVMTypeOf(v);
+    if (t == f->lm->t_f32 || t == f->lm->t_f64) {
+        if (!LLVMIsAConstantFP(v) || !is_identity_scalar(v))
+            return v;
+        return w2n_lower_fence(f, v);
+    }
+    if (t != f->lm->t_v128)
+        return v;
+    LLVMTypeRef ft = identity_vector_type(f->lm, v);
+    if (!ft)
+        return v;
+    LLVMValueRef as_float = LLVMConstBitCast(v, ft);
+    LLVMValueRef fenced = w2n_lower_intrinsic(f, "llvm.arithmetic.fence", &ft, 1, &as_float, 1);
+    return LLVMBuildBitCast(f->b, fenced, t, "");
+}
+
+/* The constant behind v when v is a fence that w2n_lower_push made and nothing
+ * uses yet (the op that pops it is its only consumer), the fence removed;
+ * otherwise NULL.  Such an op may use the constant itself where no fold can
+ * hand back an operand (x - 1, 1 / x, a comparison), which keeps LLVM's
+ * constant operands (a memory operand, no register) there. */
+LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
+    if (!LLVMIsACallInst(v) || LLVMGetFirstUse(v))
+        return NULL;
+    LLVMValueRef callee = LLVMGetCalledValue(v);
+    size_t len = 0;
+    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
+    if (strncmp(name, "llvm.arithmetic.fence.", 22) != 0)
+        return NULL;
+    LLVMValueRef c = LLVMGetOperand(v, 0);
+    if (!LLVMIsAConstantFP(c))
+        return NULL;
+    LLVMInstructionEraseFromParent(v);
+    return c;
+}
 
 /* ---- operand stack ---------------------------------------------------------- */
 
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
+    v = opaque_identity(f, v);
     if (f->sp == f->stack_cap) {
         f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
         f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);

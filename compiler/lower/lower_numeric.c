@@ -18,6 +18,7 @@
  * Operands come from the lead's operand stack (lower.h); the validator has
  * already checked their types.
  */
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -133,9 +134,16 @@ static void int_extend_low(w2n_lower_func *f, unsigned bits) {
 
 /* ---- floats ----------------------------------------------------------------- */
 
+/* v, or its constant when v is a fresh fence (w2n_lower_unfence). */
+static LLVMValueRef unfenced(LLVMValueRef v) {
+    LLVMValueRef c = w2n_lower_unfence(v);
+    return c ? c : v;
+}
+
 static void float_compare(w2n_lower_func *f, LLVMRealPredicate pred) {
-    LLVMValueRef y = w2n_lower_pop(f);
-    LLVMValueRef x = w2n_lower_pop(f);
+    /* A comparison yields no float, so no fold of it keeps a NaN's bits. */
+    LLVMValueRef y = unfenced(w2n_lower_pop(f));
+    LLVMValueRef x = unfenced(w2n_lower_pop(f));
     w2n_lower_push(f, bool_to_i32(f, LLVMBuildFCmp(f->b, pred, x, y, "")));
 }
 
@@ -147,40 +155,53 @@ static LLVMValueRef canonical_nan(w2n_lower_module *lm, LLVMTypeRef ft) {
 }
 
 /* r, or the canonical NaN when r is a NaN.  LLVM's NaN rules let it return a
- * signalling NaN operand unchanged from some folds (x - 0 -> x, x * 1 -> x,
- * fptrunc(fpext x) -> x, minimum on x86); Wasm wants a quiet NaN there. */
+ * signalling NaN operand unchanged from some folds (fptrunc(fpext x) -> x,
+ * rounding on RISC-V); Wasm wants a quiet NaN there. */
 static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
     LLVMValueRef is_nan = LLVMBuildFCmp(f->b, LLVMRealUNO, r, r, "");
     return LLVMBuildSelect(f->b, is_nan, canonical_nan(f->lm, LLVMTypeOf(r)), r, "");
 }
 
-/* A constant of absolute value 0 or 1: the operands with which LLVM folds an
- * arithmetic op into its other operand (or its negation). */
-static bool is_identity_const(LLVMValueRef v) {
-    if (!LLVMIsAConstantFP(v))
-        return false;
+/* Whether LLVM may fold op into its other operand (or its negation) when
+ * the identity constant c (+-0 or +-1) is the operand on the left or right:
+ * x + -0, x + +0 (x not -0, e.g. fabs of an sNaN), x - +-0, -0 - x, x * +-1,
+ * x / +-1.  1 / x, x - 1, x * 0 and the like fold into nothing without
+ * fast-math flags. */
+static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
     LLVMBool lossy = 0;
-    double d = LLVMConstRealGetDouble(v, &lossy);
-    return d == 0.0 || d == 1.0 || d == -1.0;
+    bool zero = LLVMConstRealGetDouble(c, &lossy) == 0.0;
+    switch (op) {
+    case LLVMFAdd:
+    case LLVMFSub: return zero;
+    case LLVMFMul: return !zero;
+    case LLVMFDiv: return !zero && !c_on_left;
+    default: return true;
+    }
 }
 
-/* Whether LLVM may fold x op y into its other operand: any identity
- * constant for add, sub and mul, but only a divisor for div (x / 1 -> x,
- * x / -1 -> -x); no fold turns 1 / y into y, and nbody's 1 / (d * sqrt d)
- * paid a NaN test on its critical path for nothing. */
-static bool may_fold_to_operand(LLVMOpcode op, LLVMValueRef x, LLVMValueRef y) {
-    if (op == LLVMFDiv)
-        return is_identity_const(y);
-    return is_identity_const(x) || is_identity_const(y);
+/* An identity constant operand arrives fenced (w2n_lower_push, lower_core.c),
+ * so that no fold can drop the op and keep a signalling NaN; where the op and
+ * the constant's place allow no such fold, the constant goes in as is. */
+static LLVMValueRef operand_of(w2n_lower_func *f, LLVMOpcode op, LLVMValueRef v, bool on_left) {
+    /* +0 comes bare (lower_core.c): fence it here where it could fold. */
+    if (LLVMIsAConstantFP(v)) {
+        LLVMBool lossy = 0;
+        double d = LLVMConstRealGetDouble(v, &lossy);
+        bool fold = d == 0.0 && !signbit(d) && may_fold_with(op, v, on_left);
+        return fold ? w2n_lower_fence(f, v) : v;
+    }
+    if (!LLVMIsACallInst(v))
+        return v;
+    LLVMValueRef c = LLVMGetOperand(v, 0);
+    if (!LLVMIsAConstantFP(c) || may_fold_with(op, c, on_left))
+        return v;
+    return unfenced(v);
 }
 
 static void float_binary(w2n_lower_func *f, LLVMOpcode op) {
-    LLVMValueRef y = w2n_lower_pop(f);
-    LLVMValueRef x = w2n_lower_pop(f);
-    LLVMValueRef r = LLVMBuildBinOp(f->b, op, x, y, "");
-    if (may_fold_to_operand(op, x, y))
-        r = quiet_nan(f, r);
-    w2n_lower_push(f, r);
+    LLVMValueRef y = operand_of(f, op, w2n_lower_pop(f), false);
+    LLVMValueRef x = operand_of(f, op, w2n_lower_pop(f), true);
+    w2n_lower_push(f, LLVMBuildBinOp(f->b, op, x, y, ""));
 }
 
 /* min/max: llvm.minimum/maximum order -0 below +0 and propagate NaN, but may
