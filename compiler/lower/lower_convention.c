@@ -15,7 +15,7 @@
  * has, plus more registers for several results.
  *
  * Invariant: a function in the private convention has no trampoline, is
- * never in a table, never exported and never a funcref (escaping_functions),
+ * never in a table, never exported and never a funcref (w2n_module_facts.escapes),
  * so only direct calls of this module reach it and each of those is built
  * here with the same convention.  Its w2n_functions entry names it for
  * backtraces only (docs/abi.md).  Kept in the C convention: every function of
@@ -28,48 +28,15 @@
 #include "lower.h"
 #include "target.h"
 
-#include <stdlib.h>
-
-bool *w2n_lower_escaping_functions(const w2n_module *m) {
-    bool *esc = w2n_xcalloc(m->nfuncs, 1);
-    for (uint32_t i = 0; i < m->nexports; i++)
-        if (m->exports[i].kind == W2N_EXTERN_FUNC)
-            esc[m->exports[i].index] = true;
-    if (m->start >= 0)
-        esc[m->start] = true;
-    for (uint32_t s = 0; s < m->nelems; s++)
-        for (uint32_t i = 0; i < m->elems[s].count; i++)
-            if (m->elems[s].items[i].value.kind == W2N_CONST_REF_FUNC)
-                esc[m->elems[s].items[i].value.index] = true;
-    for (uint32_t g = 0; g < m->nglobals - m->nimported_globals; g++)
-        if (m->globals[g].init.value.kind == W2N_CONST_REF_FUNC)
-            esc[m->globals[g].init.value.index] = true;
-    return esc;
-}
-
-static bool is_tail_call(const w2n_module *m, const w2n_instr *in) {
-    (void)m;
-    return w2n_opcode_is_call(in->op, true);
-}
-
-static bool module_has_tail_calls(const w2n_module *m) {
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
-        if (w2n_lower_body_has(m, &m->codes[i - m->nimported_funcs], is_tail_call))
-            return true;
-    return false;
-}
-
 void w2n_lower_conventions_init(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->private_cc = NULL;
     if (!lm->target || !lm->target->vmctx_callee_saved || !lm->opts || lm->opts->opt_level == 0 ||
-        lm->many_functions || lm->gc || module_has_tail_calls(m))
+        lm->many_functions || lm->gc || lm->facts->has_tail_calls)
         return;
-    bool *esc = w2n_lower_escaping_functions(m);
     lm->private_cc = w2n_xcalloc(m->nfuncs, 1);
     for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
-        lm->private_cc[i] = !esc[i];
-    free(esc);
+        lm->private_cc[i] = !lm->facts->escapes[i];
 }
 
 static LLVMAttributeRef swiftself(w2n_lower_module *lm) {
