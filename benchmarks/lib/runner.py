@@ -172,61 +172,70 @@ def _native_at(ctx, native, bench, n):
 
 
 def time_bench(ctx, bench, engine_list, results):
-    """Times every engine that passed the check, native first, same session."""
+    """Times every engine that passed the check, native first, same session:
+    each in a block of runs of its own, or with --interleave all of them
+    once per round.  Either way each timing is recorded, and compared with
+    native's, here."""
     res = results[bench.name]
     nat = res.get("native", {}).get("native", {})
     if nat.get("status") != "ok":
         return
-    if ctx.interleave:
-        return _time_bench_rounds(ctx, bench, engine_list, res, nat)
-    t = timing.measure(nat["argv"], ctx.runs, ctx.warmup)
-    nat.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"], tool=t["tool"])
-    log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
-    for engine in engine_list[1:]:
-        for variant, entry in res.get(engine.key, {}).items():
-            if entry.get("status") != "ok":
-                continue
-            runs = max(3, ctx.runs // 2) if engine.scaled else ctx.runs
-            try:
-                t = timing.measure(entry["argv"], runs, 1 if not engine.scaled else 0)
-            except timing.TimingError as e:
-                entry.update(status="fail", note=str(e))
-                continue
-            entry.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"],
-                         tool=t["tool"])
+    entries = [(engine, variant, entry) for engine in engine_list[1:]
+               for variant, entry in res.get(engine.key, {}).items()
+               if entry.get("status") == "ok" and not (ctx.interleave and engine.scaled)]
+    timings = _round_timings if ctx.interleave else _block_timings
+    nat_t = None
+    for engine, variant, entry, t in timings(ctx, bench, nat, entries):
+        entry.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"],
+                     tool=t["tool"])
+        if engine is None:
+            nat_t = t
+            log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
+            continue
+        line = f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
+        if ctx.interleave:
+            entry["ratio"] = timing.round_ratio(t["times"], nat_t["times"])
+            entry["cpu_ratio"] = timing.round_ratio(t["cpus"], nat_t["cpus"])
+            entry["round_ratios"] = [round(a / b, 4) for a, b in zip(t["times"], nat_t["times"])]
+            log(f"{line}  x{entry['ratio']:.2f} (rounds {min(entry['round_ratios']):.2f}-"
+                f"{max(entry['round_ratios']):.2f}, CPU x{entry['cpu_ratio']:.2f})")
+        else:
             # per unit of work for the scaled engine: its n is bench.interp
             scale = bench.full / bench.interp if engine.scaled else 1.0
             entry["ratio"] = t["median"] / nat["median"] * scale
             entry["cpu_ratio"] = t["cpu"] / nat["cpu"] * scale if nat["cpu"] > 0 else None
-            log(f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
-                f"  x{entry['ratio']:.2f}")
+            log(f"{line}  x{entry['ratio']:.2f}")
 
 
-def _time_bench_rounds(ctx, bench, engine_list, res, nat):
+def _block_timings(ctx, bench, nat, entries):
+    """Native, then each engine in a block of runs of its own: yields
+    (engine, variant, entry, timing), engine None for native.  An engine
+    whose runs fail is marked failed and not yielded."""
+    yield None, "native", nat, timing.measure(nat["argv"], ctx.runs, ctx.warmup)
+    for engine, variant, entry in entries:
+        runs = max(3, ctx.runs // 2) if engine.scaled else ctx.runs
+        try:
+            t = timing.measure(entry["argv"], runs, 1 if not engine.scaled else 0)
+        except timing.TimingError as e:
+            entry.update(status="fail", note=str(e))
+            continue
+        yield engine, variant, entry, t
+
+
+def _round_timings(ctx, bench, nat, entries):
     """--interleave: native and every engine once per round, ratios taken
     round by round (the median of the per-round ratios), so a slow moment
-    of the machine falls on both sides of each ratio."""
-    entries = [(engine, variant, entry) for engine in engine_list[1:]
-               for variant, entry in res.get(engine.key, {}).items()
-               if entry.get("status") == "ok" and not engine.scaled]
+    of the machine falls on both sides of each ratio.  Yields as
+    _block_timings does; nothing when a run fails."""
     try:
         ts = timing.measure_rounds([nat["argv"]] + [e["argv"] for _, _, e in entries],
                                    ctx.runs, ctx.warmup)
     except timing.TimingError as e:
         log(f"  {bench.name:10} FAIL {e}")
         return
-    t = ts[0]
-    nat.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"], tool=t["tool"])
-    log(f"  {bench.name:10} native            {t['median'] * 1e3:9.1f} ms")
+    yield None, "native", nat, ts[0]
     for (engine, variant, entry), t in zip(entries, ts[1:]):
-        entry.update(median=t["median"], min=t["min"], max=t["max"], cpu=t["cpu"],
-                     tool=t["tool"])
-        entry["ratio"] = timing.round_ratio(t["times"], ts[0]["times"])
-        entry["cpu_ratio"] = timing.round_ratio(t["cpus"], ts[0]["cpus"])
-        entry["round_ratios"] = [round(a / b, 4) for a, b in zip(t["times"], ts[0]["times"])]
-        log(f"  {bench.name:10} {engine.key + '/' + variant:17} {t['median'] * 1e3:9.1f} ms"
-            f"  x{entry['ratio']:.2f} (rounds {min(entry['round_ratios']):.2f}-"
-            f"{max(entry['round_ratios']):.2f}, CPU x{entry['cpu_ratio']:.2f})")
+        yield engine, variant, entry, t
 
 
 def time_startup(ctx, engine_list):

@@ -1,7 +1,8 @@
 /*
  * compile.c — the compile pipeline, read top to bottom:
  *
- *   decode -> validate -> lower (one LLVM function per Wasm function)
+ *   decode -> validate -> the module's facts (one walk of every body)
+ *   -> lower (one LLVM function per Wasm function)
  *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
  *   -> metadata section and bounds-mode constant -> object file in memory
  *   -> the largest native stack frame, measured in that object, written
@@ -140,11 +141,12 @@ static w2n_status add_metadata_to(LLVMContextRef ctx, LLVMModuleRef mod, void *a
  * function past the optimisation budget (opt_budget.c) is code-generated as
  * at -O0; its other functions are still optimised as IR.  So is a module
  * with too many functions to pay the -O2 back end's cost for each. */
-static int codegen_level(const w2n_module *m, const w2n_compile_options *opts) {
+static int codegen_level(const w2n_module *m, const w2n_module_facts *facts,
+                         const w2n_compile_options *opts) {
     if (opts->opt_level == 0 || w2n_opt_budget_module_exceeded(m))
         return 0;
     for (uint32_t i = 0; i < m->nfuncs - m->nimported_funcs; i++)
-        if (w2n_opt_budget_exceeded(m, &m->codes[i]))
+        if (w2n_opt_budget_exceeded(&m->codes[i], &facts->funcs[i]))
             return 0;
     return opts->opt_level;
 }
@@ -169,6 +171,7 @@ static bool many_functions(const w2n_module *m, const w2n_compile_options *opts)
 /* What lowering a module, or partition k of it, needs. */
 typedef struct lower_args {
     const w2n_module *m;
+    const w2n_module_facts *facts; /* one record, read by every partition */
     const w2n_target *t;
     const w2n_compile_options *opts;
     const w2n_partition_plan *plan;
@@ -186,7 +189,7 @@ static w2n_status lower_part(unsigned k, LLVMContextRef ctx, LLVMModuleRef mod,
         LLVMContextSetDiscardValueNames(ctx, 1);
     set_module_target(ctx, mod, tm, a->t);
     w2n_lower_module lm;
-    w2n_lower_module_init(&lm, a->m, a->opts, ctx, mod);
+    w2n_lower_module_init(&lm, a->m, a->facts, a->opts, ctx, mod);
     if (a->plan->count > 1) {
         lm.bodies_first = a->plan->first[k];
         lm.bodies_end = a->plan->first[k + 1];
@@ -233,7 +236,7 @@ static w2n_compile_stats sum_stats(const lower_args *a) {
 static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, w2n_error *err) {
     LLVMTargetMachineRef tm;
     w2n_status s = w2n_target_machine_acquire(a->t, a->opts->cpu, a->opts->features,
-                                              codegen_level(a->m, a->opts), &tm, err);
+                                              codegen_level(a->m, a->facts, a->opts), &tm, err);
     if (s != W2N_OK)
         return s;
     LLVMContextRef ctx = LLVMContextCreate();
@@ -253,15 +256,15 @@ static w2n_status compile_whole(lower_args *a, uint8_t **out, size_t *out_size, 
     return s;
 }
 
-static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
-                                 const w2n_compile_options *opts, uint8_t **out, size_t *out_size,
-                                 w2n_error *err) {
+static w2n_status compile_module(const w2n_module *m, const w2n_module_facts *facts,
+                                 const w2n_target *t, const w2n_compile_options *opts,
+                                 uint8_t **out, size_t *out_size, w2n_error *err) {
     w2n_partition_plan plan;
     w2n_partition_plan_make(m, opts->partitions, &plan);
     lower_args *la = calloc(1, sizeof *la);
     if (!la)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
-    *la = (lower_args){.m = m, .t = t, .opts = opts, .plan = &plan};
+    *la = (lower_args){.m = m, .facts = facts, .t = t, .opts = opts, .plan = &plan};
     w2n_status s;
     if (plan.count > 1) {
         metadata_args margs = {m, t, opts};
@@ -269,7 +272,7 @@ static w2n_status compile_module(const w2n_module *m, const w2n_target *t,
                                     .cpu = opts->cpu,
                                     .features = opts->features,
                                     .opt_level = opts->opt_level,
-                                    .codegen_level = codegen_level(m, opts),
+                                    .codegen_level = codegen_level(m, facts, opts),
                                     .many_functions = many_functions(m, opts),
                                     .merge_checks = merge_checks(m, opts),
                                     .exiting = opts->exiting,
@@ -325,8 +328,13 @@ w2n_status w2n_compile(const uint8_t *wasm, size_t size, const w2n_compile_optio
     if (s != W2N_OK)
         return s;
     s = w2n_validate_module(&m, err);
+    /* What the whole module uses, once, before it is partitioned. */
+    w2n_module_facts facts = {0};
     if (s == W2N_OK)
-        s = compile_module(&m, t, opts, out_object, out_size, err);
+        s = w2n_module_facts_compute(&m, &facts, err);
+    if (s == W2N_OK)
+        s = compile_module(&m, &facts, t, opts, out_object, out_size, err);
+    w2n_module_facts_free(&facts);
     w2n_module_free(&m);
     return s;
 }

@@ -22,26 +22,11 @@
  * programs measured have 1,260 to 2,216 (docs/performance.md).
  */
 #include "lower.h"
-#include "instr.h"
 #include "w2n/limits.h"
 
-bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code) {
-    if (code->body_end - code->body_start > W2N_OPT_MAX_BODY_BYTES)
-        return true;
-    w2n_error ignored;
-    w2n_instr_reader ir;
-    w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
-    ir.r.features = m->features;
-    uint64_t entries = 0;
-    w2n_instr in;
-    while (entries <= W2N_OPT_MAX_BR_TABLE_ENTRIES && !w2n_instr_reader_done(&ir)) {
-        if (!w2n_instr_read(&ir, &in))
-            break; /* cannot happen after validation */
-        if (in.op == W2N_OP_BR_TABLE)
-            entries += in.imm.br_table.count;
-    }
-    w2n_instr_reader_free(&ir);
-    return entries > W2N_OPT_MAX_BR_TABLE_ENTRIES;
+bool w2n_opt_budget_exceeded(const w2n_code *code, const w2n_function_facts *ff) {
+    return code->body_end - code->body_start > W2N_OPT_MAX_BODY_BYTES ||
+           ff->br_table_entries > W2N_OPT_MAX_BR_TABLE_ENTRIES;
 }
 
 bool w2n_opt_budget_module_exceeded(const w2n_module *m) {

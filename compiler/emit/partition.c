@@ -17,7 +17,8 @@
  * metadata.  object_merge.c joins the parts in partition order.
  *
  * Determinism: the plan depends on the module alone, each part on the plan
- * and the module alone, and the join on the parts in order, so the object
+ * and the module alone (its facts, front/module_facts.h, are found once
+ * for all of them), and the join on the parts in order, so the object
  * is byte-identical whatever the number of threads.  What a module of
  * several partitions loses is inlining across partitions.
  */

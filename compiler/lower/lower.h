@@ -22,6 +22,7 @@
 
 #include "instr.h"
 #include "module.h"
+#include "module_facts.h"
 #include "w2n/abi.h"
 #include "w2n/compiler.h"
 #include "w2n_assert.h"
@@ -79,6 +80,9 @@ typedef struct w2n_versioned_loop {
 /* Module-wide lowering state. */
 typedef struct w2n_lower_module {
     const w2n_module *m;
+    /* What the whole module uses, found once before partitioning and shared
+     * by every partition (front/module_facts.h); read only. */
+    const w2n_module_facts *facts;
     const w2n_compile_options *opts;
     LLVMContextRef ctx;
     LLVMModuleRef mod;
@@ -264,7 +268,7 @@ void w2n_lower_unoptimised(w2n_lower_module *lm, LLVMValueRef fn);
 
 /* ---- the drivers ---------------------------------------------------------------- */
 /* Set up types, alias classes and one LLVM function per Wasm function (lower_module.c). */
-void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
+void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_module_facts *facts,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod);
 /* Lower every body (of [bodies_first, bodies_end)), then the trampolines, adapters and symbol arrays. */
 w2n_status w2n_lower_module_body(w2n_lower_module *lm, w2n_error *err);
@@ -274,10 +278,6 @@ void w2n_lower_entries(w2n_lower_module *lm);
 /* The host-call thunk of module type `type_index`: R thunk(vmctx, w2n_func *record,
  * params...) calls helpers->call_func with the arguments in slots (lower_entry.c). */
 LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index);
-/* Functions the host may call through a trampoline: exports, the start
- * function, and every function that may become a funcref; an array of
- * m->nfuncs flags to free (lower_convention.c). */
-bool *w2n_lower_escaping_functions(const w2n_module *m);
 /* Choose each function's convention (lm->private_cc), after lm->target,
  * many_functions and gc are set (lower_convention.c). */
 void w2n_lower_conventions_init(w2n_lower_module *lm);
@@ -297,9 +297,6 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
 /* Lower instructions until the control stack is back to `depth` blocks or
  * the body ends (lower_function.c). */
 w2n_status w2n_lower_instrs(w2n_lower_func *f, w2n_instr_reader *ir, size_t depth);
-/* Does a body hold an instruction for which `pred` is true (lower_core.c)? */
-bool w2n_lower_body_has(const w2n_module *m, const w2n_code *code,
-                        bool (*pred)(const w2n_module *m, const w2n_instr *in));
 /* Lower one instruction, skipping dead code (lower_function.c). */
 w2n_status w2n_lower_instr(w2n_lower_func *f, const w2n_instr *in);
 
@@ -318,9 +315,10 @@ void w2n_lower_debug_end(w2n_lower_module *lm);
 /* Is the loop whose LOOP instruction was just read worth a fast version? */
 bool w2n_loop_version_wanted(w2n_lower_func *f, w2n_instr_reader *ir, w2n_loop_body *body);
 
-/* opt_budget.c: true when a function is too large to optimise in about
- * linear time (w2n/limits.h, W2N_OPT_*); it is then compiled as at -O0. */
-bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
+/* opt_budget.c: true when a function, of body `code` and facts `ff`, is too
+ * large to optimise in about linear time (w2n/limits.h, W2N_OPT_*); it is
+ * then compiled as at -O0. */
+bool w2n_opt_budget_exceeded(const w2n_code *code, const w2n_function_facts *ff);
 /* opt_budget.c: true when a module has too many functions to optimise each
  * in full (W2N_OPT_MAX_MODULE_FUNCTIONS): a short IR pipeline and LLVM's
  * -O0 back end (compiler/emit/codegen.c). */
@@ -395,8 +393,6 @@ void w2n_lower_br_on_keeping(w2n_lower_func *f, uint32_t depth, LLVMValueRef con
 void w2n_lower_block_next_part(w2n_lower_func *f);
 
 /* ---- exceptions (lower_exception.c) ------------------------------------------ */
-/* Does the module use exception handling (tags or an exception instruction)? */
-bool w2n_lower_module_uses_eh(const w2n_module *m);
 /* The declaration of the runtime's personality routine (W2N_SYM_EH_PERSONALITY). */
 LLVMValueRef w2n_lower_personality(w2n_lower_module *lm);
 /* Where a call that throws goes: the landing pad of the innermost try_table
@@ -414,9 +410,6 @@ void w2n_lower_exception_payload(w2n_lower_func *f, LLVMValueRef exn, const w2n_
                                  LLVMValueRef *vals);
 
 /* ---- GC references (lower_gc.c) ------------------------------------------------ */
-/* Was the module compiled with GC, and does it use references of the any
- * hierarchy (types, globals, tables, locals, GC instructions)? */
-bool w2n_lower_module_uses_gc(const w2n_module *m);
 /* Is `t` a reference lowered as t_gcref (only in a module that uses GC)? */
 bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t);
 /* Give a defined function the statepoint strategy (GC modules only). */

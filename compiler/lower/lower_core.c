@@ -329,22 +329,6 @@ LLVMValueRef w2n_lower_call_helper(w2n_lower_func *f, unsigned index, LLVMTypeRe
     return call;
 }
 
-/* ---- scanning bodies ------------------------------------------------------------ */
-
-bool w2n_lower_body_has(const w2n_module *m, const w2n_code *code,
-                        bool (*pred)(const w2n_module *m, const w2n_instr *in)) {
-    w2n_error ignored;
-    w2n_instr_reader ir;
-    w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
-    ir.r.features = m->features;
-    w2n_instr in;
-    bool found = false;
-    while (!found && !w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in))
-        found = pred(m, &in);
-    w2n_instr_reader_free(&ir);
-    return found;
-}
-
 /* ---- intrinsics ---------------------------------------------------------------- */
 
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,

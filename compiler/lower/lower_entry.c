@@ -159,7 +159,7 @@ void w2n_lower_entries(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     uint32_t ndefined = m->nfuncs - m->nimported_funcs;
     LLVMValueRef *items = w2n_xcalloc(m->nfuncs, sizeof *items);
-    bool *esc = w2n_lower_escaping_functions(m);
+    const bool *esc = lm->facts->escapes;
 
     for (uint32_t j = 0; j < m->nimported_funcs; j++) {
         build_import_adapter(lm, j);
@@ -176,6 +176,5 @@ void w2n_lower_entries(w2n_lower_module *lm) {
         items[i] = esc[index] ? build_trampoline(lm, index) : LLVMConstNull(lm->t_ptr);
     }
     add_pointer_array(lm, W2N_SYM_TRAMPOLINES, items, ndefined);
-    free(esc);
     free(items);
 }

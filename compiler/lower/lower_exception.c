@@ -1,7 +1,7 @@
 /*
  * lower_exception.c — throw, throw_ref and try_table, by native unwinding.
  *
- * A module that uses exceptions is compiled so the platform unwinder can
+ * A module that uses exceptions (module_facts.h) is compiled so the platform unwinder can
  * walk its frames (no nounwind, uwtable).  Entering a try_table costs no
  * instruction: its calls become invokes whose unwind edge goes to one
  * landing pad per try_table, which the runtime's personality routine
@@ -22,35 +22,6 @@
 #include "lower.h"
 
 #include <stdlib.h>
-
-static bool is_exception_instr(const w2n_module *m, const w2n_instr *in) {
-    (void)m;
-    return in->info->feature == W2N_FEATURE_EXCEPTIONS ||
-           in->info->feature == W2N_FEATURE_LEGACY_EXCEPTIONS;
-}
-
-bool w2n_lower_module_uses_eh(const w2n_module *m) {
-    if (m->ntags)
-        return true;
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
-        const w2n_code *code = &m->codes[i - m->nimported_funcs];
-        for (uint32_t k = 0; k < code->nlocals; k++)
-            if (code->locals[k] == W2N_EXNREF)
-                return true;
-        if (w2n_lower_body_has(m, code, is_exception_instr))
-            return true;
-    }
-    for (uint32_t i = 0; i < m->ntypes; i++) {
-        const w2n_functype *t = &m->types[i];
-        for (uint32_t k = 0; k < t->nparams; k++)
-            if (t->params[k] == W2N_EXNREF)
-                return true;
-        for (uint32_t k = 0; k < t->nresults; k++)
-            if (t->results[k] == W2N_EXNREF)
-                return true;
-    }
-    return false;
-}
 
 /* The innermost try_table of the function at or below control depth `below`
  * (an index into f->blocks, exclusive), or NULL.  A legacy `try` counts

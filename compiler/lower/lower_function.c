@@ -147,24 +147,6 @@ static void stack_check(w2n_lower_func *f) {
     }
 }
 
-/* Does the body call a function (call or call_indirect)? */
-static bool body_calls(w2n_lower_func *f, const w2n_code *code) {
-    w2n_error ignored;
-    w2n_instr_reader ir;
-    w2n_instr_reader_init(&ir, f->lm->m->bytes, code->body_start, code->body_end, &ignored);
-    ir.r.features = f->lm->m->features;
-    bool calls = false;
-    w2n_instr in;
-    while (!calls && !w2n_instr_reader_done(&ir)) {
-        if (!w2n_instr_read(&ir, &in))
-            calls = true; /* cannot happen after validation; stay safe */
-        else
-            calls = w2n_opcode_is_call(in.op, false) || w2n_opcode_is_call(in.op, true);
-    }
-    w2n_instr_reader_free(&ir);
-    return calls;
-}
-
 /* A function that calls no Wasm function and has a small frame cannot
  * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
  * vmctx->stack_limit (runtime/core/call.c), far more than such a frame and the
@@ -187,7 +169,7 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     f->locals = w2n_xcalloc(f->nlocals, sizeof *f->locals);
     memcpy(f->local_types, ft->params, ft->nparams * sizeof *f->local_types);
     memcpy(f->local_types + ft->nparams, code->locals, code->nlocals * sizeof *f->local_types);
-    f->calls = body_calls(f, code);
+    f->calls = w2n_module_facts_func(lm->facts, lm->m, f->func_index)->calls;
 
     LLVMBasicBlockRef entry = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "entry");
     LLVMPositionBuilderAtEnd(f->b, entry);
@@ -282,8 +264,8 @@ w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_err
     f.err = err;
     /* Not in a GC module: optnone would keep its locals in memory, where
      * the statepoint rewriter cannot see the references (lower_gc.c). */
-    f.unoptimised =
-        lm->opts && lm->opts->opt_level > 0 && !lm->gc && w2n_opt_budget_exceeded(m, code);
+    f.unoptimised = lm->opts && lm->opts->opt_level > 0 && !lm->gc &&
+                    w2n_opt_budget_exceeded(code, w2n_module_facts_func(lm->facts, m, func_index));
     if (f.unoptimised)
         w2n_lower_unoptimised(lm, f.fn);
     w2n_lower_debug_function(&f, code->body_start);

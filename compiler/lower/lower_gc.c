@@ -1,7 +1,7 @@
 /*
  * lower_gc.c — GC references in compiled code (Wasm 3.0 GC; docs/gc.md).
  *
- * In a module that uses GC, references of the any and extern hierarchies
+ * In a module that uses GC (module_facts.h), references of the any and extern hierarchies
  * are `ptr addrspace(1)`, LLVM's address space of references a collector
  * may move, and every defined function gets the "statepoint-example"
  * strategy: after optimisation, rewrite-statepoints-for-gc (codegen.c)
@@ -32,59 +32,8 @@ _Static_assert(W2N_OP_REF_I31 == W2N_META_CONST_REF_I31 &&
                    W2N_OP_EXTERN_CONVERT_ANY == W2N_META_CONST_EXTERN_CONVERT_ANY,
                "GC opcodes in the metadata");
 
-/* Is heap type `ht` of the any or extern hierarchy in module m? */
-static bool is_gc_heap_type(const w2n_module *m, w2n_heaptype ht) {
-    if (w2n_heaptype_is_concrete(ht)) {
-        uint32_t idx = w2n_valtype_type_index(ht);
-        return idx < m->ntypes && m->typedefs && m->typedefs[idx].kind != W2N_TYPE_FUNC;
-    }
-    w2n_heaptype top = w2n_module_heaptype_top(m, ht);
-    return top == W2N_ANYREF || top == W2N_EXTERNREF;
-}
-
-static bool is_gc_valtype(const w2n_module *m, w2n_valtype t) {
-    return w2n_valtype_is_ref(t) && is_gc_heap_type(m, w2n_valtype_heap_type(t));
-}
-
 bool w2n_lower_is_gc_ref(const w2n_lower_module *lm, w2n_valtype t) {
-    return lm->gc && is_gc_valtype(lm->m, t);
-}
-
-static bool any_gc_valtype(const w2n_module *m, const w2n_valtype *ts, uint32_t n) {
-    for (uint32_t i = 0; i < n; i++)
-        if (is_gc_valtype(m, ts[i]) &&
-            w2n_module_heaptype_top(m, w2n_valtype_heap_type(ts[i])) == W2N_ANYREF)
-            return true;
-    return false;
-}
-
-/* A GC instruction, or a ref.null of the any hierarchy. */
-static bool is_gc_instr(const w2n_module *m, const w2n_instr *in) {
-    return in->info->feature == W2N_FEATURE_GC ||
-           (in->op == W2N_OP_REF_NULL && any_gc_valtype(m, &in->imm.reftype, 1));
-}
-
-bool w2n_lower_module_uses_gc(const w2n_module *m) {
-    if (!w2n_features_has(m->features, W2N_FEATURE_GC))
-        return false;
-    /* Values of the any hierarchy anywhere (extern alone is Wasm 2.0's). */
-    for (uint32_t i = 0; i < m->ntypes; i++)
-        if (any_gc_valtype(m, m->types[i].params, m->types[i].nparams) ||
-            any_gc_valtype(m, m->types[i].results, m->types[i].nresults))
-            return true;
-    for (uint32_t i = 0; i < m->nglobals; i++)
-        if (any_gc_valtype(m, &m->global_types[i].type, 1))
-            return true;
-    for (uint32_t i = 0; i < m->ntables; i++)
-        if (any_gc_valtype(m, &m->tables[i].elem, 1))
-            return true;
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++) {
-        const w2n_code *code = &m->codes[i - m->nimported_funcs];
-        if (any_gc_valtype(m, code->locals, code->nlocals) ||
-            w2n_lower_body_has(m, code, is_gc_instr))
-            return true;
-    }
-    return false;
+    return lm->gc && w2n_module_facts_is_gc_valtype(lm->m, t);
 }
 
 void w2n_lower_gc_function(w2n_lower_module *lm, LLVMValueRef fn) {

@@ -136,19 +136,20 @@ static void declare_functions(w2n_lower_module *lm) {
     }
 }
 
-void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m,
+void w2n_lower_module_init(w2n_lower_module *lm, const w2n_module *m, const w2n_module_facts *facts,
                            const w2n_compile_options *opts, LLVMContextRef ctx, LLVMModuleRef mod) {
     memset(lm, 0, sizeof *lm);
     lm->m = m;
+    lm->facts = facts;
     lm->opts = opts;
     lm->ctx = ctx;
     lm->mod = mod;
     w2n_lower_init_types(lm);
     w2n_lower_init_metadata(lm);
     lm->target = w2n_target_find(opts ? opts->target : NULL);
-    lm->eh = w2n_lower_module_uses_eh(m);
+    lm->eh = facts->uses_exceptions;
     lm->many_functions = opts && opts->opt_level > 0 && w2n_opt_budget_module_exceeded(m);
-    lm->gc = w2n_lower_module_uses_gc(m);
+    lm->gc = facts->uses_gc;
     w2n_lower_conventions_init(lm);
     lm->wasm_fn_types = w2n_xcalloc(m->ntypes, sizeof *lm->wasm_fn_types);
     for (uint32_t i = 0; i < m->ntypes; i++)

@@ -31,25 +31,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool writes_a_table(const w2n_module *m, const w2n_instr *in) {
-    (void)m;
-    switch (in->op) {
-    case W2N_OP_TABLE_SET:
-    case W2N_OP_TABLE_FILL:
-    case W2N_OP_TABLE_COPY:
-    case W2N_OP_TABLE_INIT:
-    case W2N_OP_TABLE_GROW: return true;
-    default: return false;
-    }
-}
-
-static bool module_writes_tables(const w2n_module *m) {
-    for (uint32_t i = m->nimported_funcs; i < m->nfuncs; i++)
-        if (w2n_lower_body_has(m, &m->codes[i - m->nimported_funcs], writes_a_table))
-            return true;
-    return false;
-}
-
 static bool exported(const w2n_module *m, uint32_t table) {
     for (uint32_t i = 0; i < m->nexports; i++)
         if (m->exports[i].kind == W2N_EXTERN_TABLE && m->exports[i].index == table)
@@ -92,7 +73,7 @@ static uint32_t *known_elements(const w2n_lower_module *lm, uint32_t table) {
 static void scan_tables(w2n_lower_module *lm) {
     const w2n_module *m = lm->m;
     lm->known_tables_scanned = true;
-    if (lm->gc || m->has_gc_types || !m->ntables || module_writes_tables(m))
+    if (lm->gc || m->has_gc_types || !m->ntables || lm->facts->writes_tables)
         return;
     lm->known_tables = w2n_xcalloc(m->ntables, sizeof *lm->known_tables);
     lm->known_table_code =

@@ -12,11 +12,12 @@
 #include <sys/mman.h>
 
 #include "module.h"
+#include "module_facts.h"
 #include "w2n/compiler.h"
 #include "w2n/limits.h"
 
 /* opt_budget.c (declared in lower.h, which needs LLVM's headers). */
-bool w2n_opt_budget_exceeded(const w2n_module *m, const w2n_code *code);
+bool w2n_opt_budget_exceeded(const w2n_code *code, const w2n_function_facts *ff);
 bool w2n_opt_budget_module_exceeded(const w2n_module *m);
 
 typedef struct buf {
@@ -336,7 +337,10 @@ static bool over_budget(const buf *o) {
     w2n_module m;
     w2n_error e = {0};
     cr_assert_eq(w2n_decode(o->b, o->n, &m, &e), W2N_OK, "%s", e.message);
-    bool over = w2n_opt_budget_exceeded(&m, &m.codes[0]);
+    w2n_module_facts facts;
+    cr_assert_eq(w2n_module_facts_compute(&m, &facts, &e), W2N_OK, "%s", e.message);
+    bool over = w2n_opt_budget_exceeded(&m.codes[0], &facts.funcs[0]);
+    w2n_module_facts_free(&facts);
     w2n_module_free(&m);
     return over;
 }
