@@ -258,6 +258,11 @@ static uint64_t span_of(const term *t) {
     return span;
 }
 
+/* a or v, as the select LLVM makes of an i1 `or` (a NULL: just v). */
+static LLVMValueRef either(LLVMBuilderRef b, LLVMValueRef a, LLVMValueRef v) {
+    return a ? LLVMBuildSelect(b, a, LLVMConstInt(LLVMTypeOf(v), 1, 0), v, "") : v;
+}
+
 /* addr + reach > size, as a plain add: x may be an end minus C, wrapped
  * (see the top). */
 static LLVMValueRef build_oob(LLVMBuilderRef b, LLVMValueRef addr, uint64_t reach,
@@ -276,11 +281,10 @@ static LLVMValueRef zext_source(LLVMValueRef addr) {
 static LLVMValueRef build_exact(LLVMBuilderRef b, const term *t) {
     LLVMValueRef x = zext_source(t->addr);
     LLVMValueRef v = build_oob(b, t->addr, t->reach, t->size, "");
-    LLVMValueRef one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
     for (unsigned i = 0; i < t->npartners; i++) {
         LLVMValueRef y = LLVMBuildAdd(b, x, LLVMConstInt(LLVMTypeOf(x), t->partner_d[i], 0), "");
         LLVMValueRef addr = LLVMBuildZExt(b, y, LLVMTypeOf(t->addr), "");
-        v = LLVMBuildSelect(b, v, one, build_oob(b, addr, t->partner_reach[i], t->size, ""), "");
+        v = either(b, v, build_oob(b, addr, t->partner_reach[i], t->size, ""));
     }
     return v;
 }
@@ -315,7 +319,7 @@ static void add_recheck(LLVMBuilderRef b, check *c) {
         if (t->dropped)
             continue;
         LLVMValueRef v = t->npartners ? build_exact(b, t) : t->built;
-        exact = exact ? LLVMBuildSelect(b, exact, LLVMConstInt(LLVMTypeOf(v), 1, 0), v, "") : v;
+        exact = either(b, exact, v);
     }
     LLVMValueRef br = c->negated ? LLVMBuildCondBr(b, LLVMBuildNot(b, exact, ""), ok, trap)
                                  : LLVMBuildCondBr(b, exact, trap, ok);
@@ -332,7 +336,6 @@ static void add_recheck(LLVMBuilderRef b, check *c) {
 static void rebuild_condition(LLVMBuilderRef b, check *c) {
     LLVMPositionBuilderBefore(b, c->branch);
     LLVMValueRef cond = NULL;
-    LLVMValueRef one = NULL;
     bool partners = false;
     for (unsigned i = 0; i < c->nterms; i++) {
         term *t = &c->terms[i];
@@ -345,9 +348,7 @@ static void rebuild_condition(LLVMBuilderRef b, check *c) {
             v = c->negated ? LLVMBuildNot(b, t->value, "") : t->value;
         t->built = v;
         partners |= t->npartners > 0;
-        if (!one)
-            one = LLVMConstInt(LLVMTypeOf(v), 1, 0);
-        cond = cond ? LLVMBuildSelect(b, cond, one, v, "") : v;
+        cond = either(b, cond, v);
     }
     /* Every term implied by one before: a constant the back end folds
      * (the edge stays, so the trap block's phis stay right). */
