@@ -33,6 +33,8 @@ const w2n_cpu_arch w2n_cpu_x86_64 = {
     .arch = W2N_ARCH_X86_64,
     .models = models,
     .nmodels = sizeof models / sizeof models[0],
+    /* slow-3ops-lea: the baseline's tuning (compiler/emit/target.c), which
+     * --features=+slow-3ops-lea undoes */
     .no_requirement = "64bit,cmov,cx8,fxsr,mmx,sse,sse2,x87,prfchw,xsaveopt,xsavec,xsaves,"
-                      "rdrnd,rdseed,fsgsbase,invpcid,clflushopt,clwb",
+                      "rdrnd,rdseed,fsgsbase,invpcid,clflushopt,clwb,slow-3ops-lea",
 };

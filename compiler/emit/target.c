@@ -30,13 +30,20 @@ static const w2n_target targets[] = {
      * xmm0-7.  Relaxed SIMD: the x86-64 baseline has no FMA (a fused madd
      * would be a libm call per lane, and --cpu must not change results), but
      * minps and maxps are the `a < b ? a : b` choice, and cvttps2dq/cvttpd2dq
-     * the -2^31 one of signed truncation. */
+     * the -2^31 one of signed truncation.
+     * Tuning: LLVM's generic x86-64 splits a three-part LEA (base + index*s
+     * + disp) in two, for the Intel cores from Sandy Bridge to Skylake where
+     * it takes 3 cycles; later Intel and AMD cores take 1-2.  A Wasm address
+     * is such a 32-bit sum (`node + 8 + 4*c`), so the split adds a cycle to
+     * chains of dependent loads (linked: 1.07 -> 1.01 x native; the kernels'
+     * geomean 0.99 of the split's; docs/performance.md, "slow-3ops-lea"). */
     {"x86_64-linux-gnu",
      "x86_64",
      "x86_64-unknown-linux-gnu",
      W2N_ARCH_X86_64,
      "x86-64",
      "",
+     "-slow-3ops-lea",
      NULL,
      LLVMCodeModelSmall,
      LLVMRelocPIC,
@@ -54,6 +61,7 @@ static const w2n_target targets[] = {
      W2N_ARCH_AARCH64,
      "generic",
      "+neon,+fp-armv8",
+     "",
      NULL,
      LLVMCodeModelSmall,
      LLVMRelocStatic,
@@ -76,6 +84,7 @@ static const w2n_target targets[] = {
      W2N_ARCH_RISCV64,
      "generic-rv64",
      "+m,+a,+f,+d,+c,-relax",
+     "",
      "lp64d",
      LLVMCodeModelMedium,
      LLVMRelocStatic,
@@ -191,10 +200,22 @@ w2n_status w2n_target_machine(const w2n_target *t, const char *cpu, const char *
         LLVMDisposeMessage(msg);
         return W2N_ERR_UNSUPPORTED;
     }
-    size_t flen = strlen(t->baseline_features) + (features ? strlen(features) : 0) + 2;
+    /* baseline, then the baseline CPU's tuning, then the user's: a later
+     * entry wins, so --features=+slow-3ops-lea undoes the tuning */
+    const char *tuning = cpu && *cpu ? "" : t->baseline_tuning;
+    const char *parts[] = {t->baseline_features, tuning, features ? features : ""};
+    size_t flen = 1;
+    for (size_t i = 0; i < 3; i++)
+        flen += strlen(parts[i]) + 1;
     char *all = w2n_xmalloc(flen);
-    snprintf(all, flen, "%s%s%s", t->baseline_features,
-             (features && *features && *t->baseline_features) ? "," : "", features ? features : "");
+    all[0] = '\0';
+    for (size_t i = 0; i < 3; i++) {
+        if (!*parts[i])
+            continue;
+        if (*all)
+            strcat(all, ",");
+        strcat(all, parts[i]);
+    }
 
     static const LLVMCodeGenOptLevel levels[] = {LLVMCodeGenLevelNone, LLVMCodeGenLevelLess,
                                                  LLVMCodeGenLevelDefault,

@@ -42,7 +42,11 @@ typedef struct w2n_target {
     w2n_arch arch;
     const char *baseline_cpu;      /* portable default, never the host's */
     const char *baseline_features; /* always added before the user's --features */
-    const char *abi;               /* target ABI name, or NULL */
+    /* LLVM tuning flags for the baseline CPU only (a --cpu brings its own
+     * tuning): they change speed, never meaning, and the object does not
+     * record them, since any CPU of the target runs the code */
+    const char *baseline_tuning;
+    const char *abi; /* target ABI name, or NULL */
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
     unsigned loop_align; /* bytes to align loop headers to, or 0: LLVM's choice */

@@ -95,8 +95,9 @@ Test(rt_cpu, cortex_a76_and_riscv_vector_cpus) {
 
 Test(rt_cpu, tuning_features_are_not_requirements) {
     w2n_error err;
-    unknown_names = "relax,fp-armv8,neon,cmov";
+    unknown_names = "relax,fp-armv8,neon,cmov,slow-3ops-lea";
     cr_assert_eq(check(W2N_ARCH_RISCV64, "", "-relax,+relax", "", &err), W2N_OK, "%s", err.message);
+    cr_assert_eq(check(W2N_ARCH_X86_64, "", "+slow-3ops-lea", "", &err), W2N_OK, "%s", err.message);
     cr_assert_eq(check(W2N_ARCH_AARCH64, "", "+neon,+fp-armv8", "", &err), W2N_OK, "%s",
                  err.message);
     unknown_names = "";
