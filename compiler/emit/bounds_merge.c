@@ -33,11 +33,20 @@
  * x + d wraps past 2^32; there, and wherever it fails, a cold recheck block
  * tests each original term (the later one rebuilt as zext(x + d) + C2) and
  * goes on when none holds, so no trap is made up.
+ *
+ * Last, each check left that compares an end x + C (C > 1) with a size
+ * compares x with size - C instead, signed, size - C computed once right
+ * after the size is read: a compare and a branch per check rather than an
+ * add too, as native code tests an index against a bound it keeps.  The
+ * same invariant makes it exact: x + C is an end below 2^34 (x itself may
+ * be negative, an end minus C), the size at most 2^32, so no value wraps in
+ * 64 signed bits and x > size - C exactly when x + C > size.
  */
 #include "bounds_merge.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "i32_offset.h"
@@ -46,6 +55,8 @@
 #define MAX_TERMS 8    /* per branch condition */
 #define MAX_CHECKS 256 /* per run */
 #define MAX_PARTNERS 4 /* later terms at a constant distance, per term */
+#define MAX_ROOMS 16   /* size - C values per function */
+#define RECHECKED "w2n.oob.rechecked"
 
 typedef struct term {
     LLVMValueRef value; /* the i1 term as it is */
@@ -328,6 +339,9 @@ static void add_recheck(LLVMBuilderRef b, check *c) {
     if (weights)
         LLVMSetMetadata(br, prof, weights);
     LLVMSetSuccessor(c->branch, trap_index, recheck);
+    /* still a check, for compare_checks_with_room, though it goes to no trap */
+    LLVMSetMetadata(c->branch, LLVMGetMDKindIDInContext(ctx, RECHECKED, sizeof RECHECKED - 1),
+                    LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, NULL, 0)));
     copy_incoming(trap, home, recheck);
     copy_incoming(ok, home, recheck);
 }
@@ -494,6 +508,103 @@ static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
     return n > 1 || (n == 1 && run[0].nterms > 1) ? merge_run(b, run, n) : 0;
 }
 
+typedef struct room {
+    LLVMValueRef size, value;
+    uint64_t reach;
+} room;
+
+/* size - reach, built once per function right after size is read (a
+ * register the loops around keep, as native code keeps its bound). */
+static LLVMValueRef room_for(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMValueRef size,
+                             uint64_t reach) {
+    for (unsigned i = 0; i < *n; i++)
+        if (rooms[i].size == size && rooms[i].reach == reach)
+            return rooms[i].value;
+    if (*n == MAX_ROOMS)
+        return NULL;
+    LLVMValueRef next = LLVMGetNextInstruction(size);
+    while (next && LLVMIsAPHINode(next))
+        next = LLVMGetNextInstruction(next);
+    LLVMPositionBuilderBefore(b, next);
+    /* named after the size, so that tests that look for checks see it */
+    size_t len;
+    const char *name = LLVMGetValueName2(size, &len);
+    char room_name[64];
+    snprintf(room_name, sizeof room_name, "%.*s.room", (int)(len < 48 ? len : 48), name);
+    LLVMValueRef v = LLVMBuildSub(b, size, LLVMConstInt(LLVMTypeOf(size), reach, 0), room_name);
+    rooms[(*n)++] = (room){size, v, reach};
+    return v;
+}
+
+/* The signed predicate of an unsigned bound (LLVMIntEQ: none). */
+static LLVMIntPredicate signed_of(LLVMIntPredicate p) {
+    switch (p) {
+    case LLVMIntUGT: return LLVMIntSGT;
+    case LLVMIntUGE: return LLVMIntSGE;
+    case LLVMIntULT: return LLVMIntSLT;
+    case LLVMIntULE: return LLVMIntSLE;
+    default: return LLVMIntEQ;
+    }
+}
+
+/* The terms of a check's condition `v` that compare end = x + C with a
+ * memory's size, C > 1, rewritten to compare x with size - C, signed: one
+ * instruction less per check (see the top). */
+static void compare_with_room(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMValueRef v,
+                              unsigned depth) {
+    if (!LLVMIsAInstruction(v) || depth > 6)
+        return;
+    if (LLVMIsAICmpInst(v)) {
+        LLVMIntPredicate p = signed_of(LLVMGetICmpPredicate(v));
+        if (p == LLVMIntEQ)
+            return;
+        for (unsigned side = 0; side < 2; side++) {
+            LLVMValueRef end = LLVMGetOperand(v, side), size = LLVMGetOperand(v, 1 - side);
+            LLVMValueRef x;
+            uint64_t reach;
+            if (!LLVMIsALoadInst(size) || !split_end(end, &x, &reach) || reach < 2 ||
+                LLVMGetFirstUse(end) == NULL || LLVMGetNextUse(LLVMGetFirstUse(end)))
+                continue;
+            LLVMValueRef r = room_for(b, rooms, n, size, reach);
+            if (!r)
+                return;
+            LLVMPositionBuilderBefore(b, v);
+            LLVMValueRef lhs = side == 0 ? x : r, rhs = side == 0 ? r : x;
+            LLVMValueRef c = LLVMBuildICmp(b, p, lhs, rhs, "");
+            LLVMReplaceAllUsesWith(v, c);
+            LLVMInstructionEraseFromParent(v);
+            LLVMInstructionEraseFromParent(end);
+            return;
+        }
+        return;
+    }
+    unsigned second = 1;
+    if (is_junction(v, false, &second) || is_junction(v, true, &second) ||
+        LLVMGetInstructionOpcode(v) == LLVMXor) { /* or, and, not */
+        compare_with_room(b, rooms, n, LLVMGetOperand(v, 0), depth + 1);
+        compare_with_room(b, rooms, n, LLVMGetOperand(v, second), depth + 1);
+    }
+}
+
+/* Every check of `fn`, the widened ones that go to a recheck included. */
+static void compare_checks_with_room(LLVMBuilderRef b, LLVMValueRef fn) {
+    room rooms[MAX_ROOMS];
+    unsigned n = 0;
+    unsigned rechecked = LLVMGetMDKindIDInContext(LLVMGetTypeContext(LLVMTypeOf(fn)), RECHECKED,
+                                                  sizeof RECHECKED - 1);
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+        LLVMValueRef br = oob_branch(bb), last = LLVMGetBasicBlockTerminator(bb);
+        if (!br && last && LLVMIsABranchInst(last) && LLVMIsConditional(last) &&
+            LLVMGetMetadata(last, rechecked))
+            br = last;
+        /* a recheck is cold: no room in a register for it */
+        LLVMBasicBlockRef pred = single_predecessor(bb);
+        LLVMValueRef into = pred ? LLVMGetBasicBlockTerminator(pred) : NULL;
+        if (br && !(into && LLVMGetMetadata(into, rechecked)))
+            compare_with_room(b, rooms, &n, LLVMGetCondition(br), 0);
+    }
+}
+
 unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
     unsigned dropped = 0;
     check *run = malloc(MAX_CHECKS * sizeof *run);
@@ -510,6 +621,7 @@ unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
             if (bb == last)
                 break;
         }
+        compare_checks_with_room(b, fn);
     }
     LLVMDisposeBuilder(b);
     free(run);
