@@ -35,9 +35,10 @@
  * goes on when none holds, so no trap is made up.
  *
  * Last, each check left that compares an end x + C (C > 1) with a size
- * compares x with size - C instead, signed, size - C computed once right
- * after the size is read: a compare and a branch per check rather than an
- * add too, as native code tests an index against a bound it keeps.  The
+ * compares x with size - C instead, signed: inside a loop the back end
+ * keeps size - C in a register, and the check is a compare and a branch
+ * rather than an add too, as native code tests an index against a bound it
+ * keeps (outside loops, a sub for the add).  The
  * same invariant makes it exact: x + C is an end below 2^34 (x itself may
  * be negative, an end minus C), the size at most 2^32, so no value wraps in
  * 64 signed bits and x > size - C exactly when x + C > size.
@@ -55,7 +56,6 @@
 #define MAX_TERMS 8    /* per branch condition */
 #define MAX_CHECKS 256 /* per run */
 #define MAX_PARTNERS 4 /* later terms at a constant distance, per term */
-#define MAX_ROOMS 16   /* size - C values per function */
 #define RECHECKED "w2n.oob.rechecked"
 
 typedef struct term {
@@ -508,32 +508,16 @@ static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
     return n > 1 || (n == 1 && run[0].nterms > 1) ? merge_run(b, run, n) : 0;
 }
 
-typedef struct room {
-    LLVMValueRef size, value;
-    uint64_t reach;
-} room;
-
-/* size - reach, built once per function right after size is read (a
- * register the loops around keep, as native code keeps its bound). */
-static LLVMValueRef room_for(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMValueRef size,
-                             uint64_t reach) {
-    for (unsigned i = 0; i < *n; i++)
-        if (rooms[i].size == size && rooms[i].reach == reach)
-            return rooms[i].value;
-    if (*n == MAX_ROOMS)
-        return NULL;
-    LLVMValueRef next = LLVMGetNextInstruction(size);
-    while (next && LLVMIsAPHINode(next))
-        next = LLVMGetNextInstruction(next);
-    LLVMPositionBuilderBefore(b, next);
-    /* named after the size, so that tests that look for checks see it */
+/* size - reach, right before the check: the back end hoists it out of a
+ * loop when it has the register (MachineLICM), and code that runs once
+ * pays a sub for the add it no longer has.  Named after the size, so that
+ * the tests that look for checks see it. */
+static LLVMValueRef build_room(LLVMBuilderRef b, LLVMValueRef size, uint64_t reach) {
     size_t len;
     const char *name = LLVMGetValueName2(size, &len);
     char room_name[64];
     snprintf(room_name, sizeof room_name, "%.*s.room", (int)(len < 48 ? len : 48), name);
-    LLVMValueRef v = LLVMBuildSub(b, size, LLVMConstInt(LLVMTypeOf(size), reach, 0), room_name);
-    rooms[(*n)++] = (room){size, v, reach};
-    return v;
+    return LLVMBuildSub(b, size, LLVMConstInt(LLVMTypeOf(size), reach, 0), room_name);
 }
 
 /* The signed predicate of an unsigned bound (LLVMIntEQ: none). */
@@ -550,8 +534,7 @@ static LLVMIntPredicate signed_of(LLVMIntPredicate p) {
 /* The terms of a check's condition `v` that compare end = x + C with a
  * memory's size, C > 1, rewritten to compare x with size - C, signed: one
  * instruction less per check (see the top). */
-static void compare_with_room(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMValueRef v,
-                              unsigned depth) {
+static void compare_with_room(LLVMBuilderRef b, LLVMValueRef v, unsigned depth) {
     if (!LLVMIsAInstruction(v) || depth > 6)
         return;
     if (LLVMIsAICmpInst(v)) {
@@ -565,10 +548,8 @@ static void compare_with_room(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMVa
             if (!LLVMIsALoadInst(size) || !split_end(end, &x, &reach) || reach < 2 ||
                 LLVMGetFirstUse(end) == NULL || LLVMGetNextUse(LLVMGetFirstUse(end)))
                 continue;
-            LLVMValueRef r = room_for(b, rooms, n, size, reach);
-            if (!r)
-                return;
             LLVMPositionBuilderBefore(b, v);
+            LLVMValueRef r = build_room(b, size, reach);
             LLVMValueRef lhs = side == 0 ? x : r, rhs = side == 0 ? r : x;
             LLVMValueRef c = LLVMBuildICmp(b, p, lhs, rhs, "");
             LLVMReplaceAllUsesWith(v, c);
@@ -581,15 +562,13 @@ static void compare_with_room(LLVMBuilderRef b, room *rooms, unsigned *n, LLVMVa
     unsigned second = 1;
     if (is_junction(v, false, &second) || is_junction(v, true, &second) ||
         LLVMGetInstructionOpcode(v) == LLVMXor) { /* or, and, not */
-        compare_with_room(b, rooms, n, LLVMGetOperand(v, 0), depth + 1);
-        compare_with_room(b, rooms, n, LLVMGetOperand(v, second), depth + 1);
+        compare_with_room(b, LLVMGetOperand(v, 0), depth + 1);
+        compare_with_room(b, LLVMGetOperand(v, second), depth + 1);
     }
 }
 
 /* Every check of `fn`, the widened ones that go to a recheck included. */
 static void compare_checks_with_room(LLVMBuilderRef b, LLVMValueRef fn) {
-    room rooms[MAX_ROOMS];
-    unsigned n = 0;
     unsigned rechecked = LLVMGetMDKindIDInContext(LLVMGetTypeContext(LLVMTypeOf(fn)), RECHECKED,
                                                   sizeof RECHECKED - 1);
     for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
@@ -597,11 +576,8 @@ static void compare_checks_with_room(LLVMBuilderRef b, LLVMValueRef fn) {
         if (!br && last && LLVMIsABranchInst(last) && LLVMIsConditional(last) &&
             LLVMGetMetadata(last, rechecked))
             br = last;
-        /* a recheck is cold: no room in a register for it */
-        LLVMBasicBlockRef pred = single_predecessor(bb);
-        LLVMValueRef into = pred ? LLVMGetBasicBlockTerminator(pred) : NULL;
-        if (br && !(into && LLVMGetMetadata(into, rechecked)))
-            compare_with_room(b, rooms, &n, LLVMGetCondition(br), 0);
+        if (br)
+            compare_with_room(b, LLVMGetCondition(br), 0);
     }
 }
 

@@ -6,8 +6,7 @@
 ;; it was (the second rebuilt as the first plus 4 in 32 bits, since the sum
 ;; may wrap) before trapping.  The same when the first access is a byte
 ;; (`size > p`, which traps on false).  Unrelated sums keep their checks.
-;; The merged check compares the address with the size less 8, computed
-;; once after the size is read; the cold recheck gets no such value.
+;; The merged check compares the address with the size less 8.
 ;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
 ;; RUN: -O2 --bounds-checks=explicit --target=aarch64-linux-gnu => EXPLICIT
 ;; RUN: -O2 => GUARD
@@ -36,8 +35,8 @@
 ;; EXPLICIT-NOT: icmp
 ;; EXPLICIT: ret void
 ;; EXPLICIT: oob_recheck:
-;; EXPLICIT-NEXT: %[[OWN:[0-9]+]] = add i64 %[[X]], 4
-;; EXPLICIT-NEXT: icmp ugt i64 %[[OWN]], %mem_size
+;; EXPLICIT-NEXT: %[[R4:mem_size.room[0-9]*]] = sub i64 %mem_size, 4
+;; EXPLICIT-NEXT: icmp sgt i64 %[[X]], %[[R4]]
 ;; EXPLICIT-NEXT: %[[Y:[0-9]+]] = add i32 %[[A]], 4
 ;; EXPLICIT-NEXT: zext i32 %[[Y]] to i64
 ;; EXPLICIT: br i1 %{{[0-9]+}}, label %trap, label %ok
