@@ -33,11 +33,21 @@
  * x + d wraps past 2^32; there, and wherever it fails, a cold recheck block
  * tests each original term (the later one rebuilt as zext(x + d) + C2) and
  * goes on when none holds, so no trap is made up.
+ *
+ * Last, each check left that compares an end x + C (C > 1) with a size
+ * compares x with size - C instead, signed: inside a loop the back end
+ * keeps size - C in a register, and the check is a compare and a branch
+ * rather than an add too, as native code tests an index against a bound it
+ * keeps (outside loops, a sub for the add).  The
+ * same invariant makes it exact: x + C is an end below 2^34 (x itself may
+ * be negative, an end minus C), the size at most 2^32, so no value wraps in
+ * 64 signed bits and x > size - C exactly when x + C > size.
  */
 #include "bounds_merge.h"
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "i32_offset.h"
@@ -46,6 +56,7 @@
 #define MAX_TERMS 8    /* per branch condition */
 #define MAX_CHECKS 256 /* per run */
 #define MAX_PARTNERS 4 /* later terms at a constant distance, per term */
+#define RECHECKED "w2n.oob.rechecked"
 
 typedef struct term {
     LLVMValueRef value; /* the i1 term as it is */
@@ -328,6 +339,9 @@ static void add_recheck(LLVMBuilderRef b, check *c) {
     if (weights)
         LLVMSetMetadata(br, prof, weights);
     LLVMSetSuccessor(c->branch, trap_index, recheck);
+    /* still a check, for compare_checks_with_room, though it goes to no trap */
+    LLVMSetMetadata(c->branch, LLVMGetMDKindIDInContext(ctx, RECHECKED, sizeof RECHECKED - 1),
+                    LLVMMetadataAsValue(ctx, LLVMMDNodeInContext2(ctx, NULL, 0)));
     copy_incoming(trap, home, recheck);
     copy_incoming(ok, home, recheck);
 }
@@ -494,6 +508,79 @@ static unsigned merge_from(LLVMBuilderRef b, LLVMBasicBlockRef bb, check *run) {
     return n > 1 || (n == 1 && run[0].nterms > 1) ? merge_run(b, run, n) : 0;
 }
 
+/* size - reach, right before the check: the back end hoists it out of a
+ * loop when it has the register (MachineLICM), and code that runs once
+ * pays a sub for the add it no longer has.  Named after the size, so that
+ * the tests that look for checks see it. */
+static LLVMValueRef build_room(LLVMBuilderRef b, LLVMValueRef size, uint64_t reach) {
+    size_t len;
+    const char *name = LLVMGetValueName2(size, &len);
+    char room_name[64];
+    snprintf(room_name, sizeof room_name, "%.*s.room", (int)(len < 48 ? len : 48), name);
+    return LLVMBuildSub(b, size, LLVMConstInt(LLVMTypeOf(size), reach, 0), room_name);
+}
+
+/* The signed predicate of an unsigned bound (LLVMIntEQ: none). */
+static LLVMIntPredicate signed_of(LLVMIntPredicate p) {
+    switch (p) {
+    case LLVMIntUGT: return LLVMIntSGT;
+    case LLVMIntUGE: return LLVMIntSGE;
+    case LLVMIntULT: return LLVMIntSLT;
+    case LLVMIntULE: return LLVMIntSLE;
+    default: return LLVMIntEQ;
+    }
+}
+
+/* The terms of a check's condition `v` that compare end = x + C with a
+ * memory's size, C > 1, rewritten to compare x with size - C, signed: one
+ * instruction less per check (see the top). */
+static void compare_with_room(LLVMBuilderRef b, LLVMValueRef v, unsigned depth) {
+    if (!LLVMIsAInstruction(v) || depth > 6)
+        return;
+    if (LLVMIsAICmpInst(v)) {
+        LLVMIntPredicate p = signed_of(LLVMGetICmpPredicate(v));
+        if (p == LLVMIntEQ)
+            return;
+        for (unsigned side = 0; side < 2; side++) {
+            LLVMValueRef end = LLVMGetOperand(v, side), size = LLVMGetOperand(v, 1 - side);
+            LLVMValueRef x;
+            uint64_t reach;
+            if (!LLVMIsALoadInst(size) || !split_end(end, &x, &reach) || reach < 2 ||
+                LLVMGetFirstUse(end) == NULL || LLVMGetNextUse(LLVMGetFirstUse(end)))
+                continue;
+            LLVMPositionBuilderBefore(b, v);
+            LLVMValueRef r = build_room(b, size, reach);
+            LLVMValueRef lhs = side == 0 ? x : r, rhs = side == 0 ? r : x;
+            LLVMValueRef c = LLVMBuildICmp(b, p, lhs, rhs, "");
+            LLVMReplaceAllUsesWith(v, c);
+            LLVMInstructionEraseFromParent(v);
+            LLVMInstructionEraseFromParent(end);
+            return;
+        }
+        return;
+    }
+    unsigned second = 1;
+    if (is_junction(v, false, &second) || is_junction(v, true, &second) ||
+        LLVMGetInstructionOpcode(v) == LLVMXor) { /* or, and, not */
+        compare_with_room(b, LLVMGetOperand(v, 0), depth + 1);
+        compare_with_room(b, LLVMGetOperand(v, second), depth + 1);
+    }
+}
+
+/* Every check of `fn`, the widened ones that go to a recheck included. */
+static void compare_checks_with_room(LLVMBuilderRef b, LLVMValueRef fn) {
+    unsigned rechecked = LLVMGetMDKindIDInContext(LLVMGetTypeContext(LLVMTypeOf(fn)), RECHECKED,
+                                                  sizeof RECHECKED - 1);
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+        LLVMValueRef br = oob_branch(bb), last = LLVMGetBasicBlockTerminator(bb);
+        if (!br && last && LLVMIsABranchInst(last) && LLVMIsConditional(last) &&
+            LLVMGetMetadata(last, rechecked))
+            br = last;
+        if (br)
+            compare_with_room(b, LLVMGetCondition(br), 0);
+    }
+}
+
 unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
     unsigned dropped = 0;
     check *run = malloc(MAX_CHECKS * sizeof *run);
@@ -510,6 +597,7 @@ unsigned w2n_bounds_merge_checks(LLVMModuleRef mod) {
             if (bb == last)
                 break;
         }
+        compare_checks_with_room(b, fn);
     }
     LLVMDisposeBuilder(b);
     free(run);

@@ -8,8 +8,10 @@
 #include <llvm-c/Core.h>
 
 /* Along each straight run of out-of-bounds checks, widen the first check of
- * an address to the largest end the run checks for it and drop the others;
- * returns the number of terms dropped. */
+ * an address (or of an i32 sum a constant below the others) to the largest
+ * end the run checks for it and drop the others, then compare each check's
+ * address with the size less its reach; returns the number of terms
+ * dropped. */
 unsigned w2n_bounds_merge_checks(LLVMModuleRef mod);
 
 #endif

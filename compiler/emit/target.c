@@ -23,6 +23,9 @@ static const w2n_target targets[] = {
      * anywhere, not only in the low 2 GiB that absolute 32-bit forms need.
      * Loops at 32 bytes: LLVM's 16 let a small hot loop straddle the
      * 64-byte fetch window of x86 cores (sieve: 1.5 x native -> 1.07 x);
+     * dispatch loops (an interpreter's switch) at 64, since their time
+     * follows where the dispatch falls in a line (docs/performance.md,
+     * "The bytecode interpreter: the dispatch loop at a line's start");
      * small functions at 64, so each spans the fewest such windows
      * (recursion's fib: 0.91 -> 0.75 s).
      * Registers (tail calls): results as LLVM 19 returns a literal struct,
@@ -49,6 +52,7 @@ static const w2n_target targets[] = {
      LLVMRelocPIC,
      32,
      64,
+     64,
      true,
      {3, 4, 7, 6, 8, false, true, true},
      {false, true, true},
@@ -65,6 +69,7 @@ static const w2n_target targets[] = {
      NULL,
      LLVMCodeModelSmall,
      LLVMRelocStatic,
+     0,
      0,
      0,
      true,
@@ -88,6 +93,7 @@ static const w2n_target targets[] = {
      "lp64d",
      LLVMCodeModelMedium,
      LLVMRelocStatic,
+     0,
      0,
      0,
      false,

@@ -50,6 +50,9 @@ typedef struct w2n_target {
     LLVMCodeModel code_model;
     LLVMRelocMode reloc_model;
     unsigned loop_align; /* bytes to align loop headers to, or 0: LLVM's choice */
+    /* bytes to align the header of a dispatch loop to (one whose body is a
+     * large br_table: an interpreter's), or 0: as other loops */
+    unsigned dispatch_loop_align;
     /* bytes to align small functions to (compiler/lower/lower_module.c), or
      * 0: LLVM's choice */
     unsigned small_function_align;

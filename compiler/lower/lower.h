@@ -154,6 +154,7 @@ typedef struct w2n_lower_block {
     w2n_valtype single_result;    /* storage for a one-value block type */
     bool unreachable;             /* the rest of this block is dead code */
     bool has_branch;              /* some br reaches the continuation */
+    bool dispatch_loop; /* loop: holds a br_table of DISPATCH_TARGETS or more (lower_control.c) */
     /* try_table: where a thrown exception goes (lower_exception.c). */
     LLVMBasicBlockRef dispatch; /* matches the clauses; phi `exn` of the exception */
     LLVMValueRef exn;

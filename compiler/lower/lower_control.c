@@ -268,17 +268,27 @@ static bool nested_loop(const w2n_lower_func *f) {
     return false;
 }
 
-/* Give the loop at `header` the target's loop alignment, as loop metadata
- * on every back edge (LLVM keeps it through its loop passes).  Only loops
- * inside loops: the padding before a function's outer loop runs on every
- * call, which costs more than it saves in small recursive functions. */
-static void align_loop(w2n_lower_func *f, LLVMBasicBlockRef header) {
+/* Give the loop `b` the target's loop alignment, as loop metadata on every
+ * back edge (LLVM keeps it through its loop passes).  Only loops inside
+ * loops: the padding before a function's outer loop runs on every call,
+ * which costs more than it saves in small recursive functions.  A dispatch
+ * loop gets the target's dispatch alignment, outer or not: it runs for as
+ * many steps as its program has, and its dispatch is fast only at the
+ * start of a 64-byte line (docs/performance.md, "The bytecode
+ * interpreter: the dispatch loop at a line's start"). */
+static void align_loop(w2n_lower_func *f, const w2n_lower_block *b) {
     const w2n_target *t = w2n_target_find(f->lm->opts->target);
-    if (!t || !t->loop_align || !nested_loop(f))
+    if (!t)
         return;
+    unsigned bytes = b->dispatch_loop && t->dispatch_loop_align ? t->dispatch_loop_align
+                     : nested_loop(f)                           ? t->loop_align
+                                                                : 0;
+    if (!bytes)
+        return;
+    LLVMBasicBlockRef header = b->br_target;
     LLVMContextRef ctx = f->lm->ctx;
     LLVMMetadataRef align[2] = {LLVMMDStringInContext2(ctx, "llvm.loop.align", 15),
-                                LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i32, t->loop_align, 0))};
+                                LLVMValueAsMetadata(LLVMConstInt(f->lm->t_i32, bytes, 0))};
     /* A loop ID refers to itself: make it through a temporary node. */
     LLVMMetadataRef self = LLVMTemporaryMDNode(ctx, NULL, 0);
     LLVMMetadataRef ops[2] = {self, LLVMMDNodeInContext2(ctx, align, 2)};
@@ -297,7 +307,7 @@ static void end_block(w2n_lower_func *f, const w2n_instr *in) {
     if (b->op == W2N_OP_TRY || b->op == W2N_OP_CATCH || b->op == W2N_OP_CATCH_ALL)
         w2n_lower_legacy_try_end(f, b, in);
     if (b->op == W2N_OP_LOOP) {
-        align_loop(f, b->br_target);
+        align_loop(f, b);
         /* Falling out of a loop continues in the current block. */
         bool dead = b->unreachable;
         size_t height = b->stack_height;
@@ -327,10 +337,28 @@ static void end_block(w2n_lower_func *f, const w2n_instr *in) {
     enter_continuation(f, b);
 }
 
+/* A br_table of this many targets or more inside a loop is taken as an
+ * interpreter's dispatch: clang makes one of every `switch` of that many
+ * cases in a loop, and the compare tree or jump table it becomes runs on
+ * every step (align_loop). */
+#define DISPATCH_TARGETS 8
+
+/* Mark the innermost loop around the br_table being lowered as a dispatch
+ * loop. */
+static void mark_dispatch_loop(w2n_lower_func *f) {
+    for (size_t i = f->nblocks; i-- > 0;)
+        if (f->blocks[i].op == W2N_OP_LOOP) {
+            f->blocks[i].dispatch_loop = true;
+            return;
+        }
+}
+
 static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef index = w2n_lower_pop_as(f, lm->t_i32);
     uint32_t n = in->imm.br_table.count;
+    if (n >= DISPATCH_TARGETS)
+        mark_dispatch_loop(f);
     const uint32_t *targets = in->imm.br_table.targets;
     /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
     LLVMBasicBlockRef *edges = w2n_xcalloc(f->nblocks, sizeof *edges);

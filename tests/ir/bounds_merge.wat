@@ -5,7 +5,8 @@
 ;; accesses keeps both checks (the store must happen before a later trap);
 ;; past a call (which may grow the memory, never shrink it) a later check
 ;; that an earlier one implies goes, a constant false; guard mode has no
-;; checks to merge.
+;; checks to merge.  Each check left compares the address with the size less
+;; the end's distance, computed once after the size is read.
 ;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
 ;; RUN: -O2 --bounds-checks=explicit --target=aarch64-linux-gnu => EXPLICIT
 ;; RUN: -O2 => GUARD
@@ -28,30 +29,30 @@
     (i32.add (local.get $a) (i32.load offset=4 (local.get $p)))))
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f0(
-;; EXPLICIT: %[[END:[0-9]+]] = add i64 %{{[0-9]+}}, 16
-;; EXPLICIT-NEXT: %[[OOB:wide_oob]] = icmp ugt i64 %[[END]], %mem_size
+;; EXPLICIT: %[[ROOM:mem_size.room[0-9]*]] = sub i64 %mem_size, 16
+;; EXPLICIT-NEXT: %[[OOB:[0-9]+]] = icmp sgt i64 %{{[0-9]+}}, %[[ROOM]]
 ;; EXPLICIT-NEXT: br i1 %[[OOB]], label %trap
 ;; EXPLICIT-NOT: icmp
 ;; EXPLICIT: ret i32
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f1(
-;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: icmp sgt i64
 ;; EXPLICIT: store i32 1
-;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: icmp sgt i64
 ;; EXPLICIT: ret i32
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f2(
-;; EXPLICIT: %[[END2:[0-9]+]] = add i64 %{{[0-9]+}}, 12
-;; EXPLICIT-NEXT: %[[WIDE:wide_oob]] = icmp ugt i64 %[[END2]], %mem_size
+;; EXPLICIT: %[[ROOM2:mem_size.room[0-9]*]] = sub i64 %mem_size, 12
+;; EXPLICIT-NEXT: %[[WIDE:[0-9]+]] = icmp sgt i64 %{{[0-9]+}}, %[[ROOM2]]
 ;; EXPLICIT-NEXT: %[[OK:[0-9]+]] = xor i1 %[[WIDE]], true
 ;; EXPLICIT-NEXT: br i1 %[[OK]], label %ok, label %trap
 ;; EXPLICIT-NOT: icmp
 ;; EXPLICIT: ret i32
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f4(
-;; EXPLICIT: icmp ugt i64 %{{[0-9]+}}, %mem_size
+;; EXPLICIT: icmp sgt i64 %{{[0-9]+}}, %mem_size.room
 ;; EXPLICIT: call i64
-;; EXPLICIT-NOT: icmp ugt
+;; EXPLICIT-NOT: icmp sgt
 ;; EXPLICIT: br i1 false, label %trap
 ;; EXPLICIT: ret i32
 

@@ -6,6 +6,7 @@
 ;; it was (the second rebuilt as the first plus 4 in 32 bits, since the sum
 ;; may wrap) before trapping.  The same when the first access is a byte
 ;; (`size > p`, which traps on false).  Unrelated sums keep their checks.
+;; The merged check compares the address with the size less 8.
 ;; RUN: -O2 --bounds-checks=explicit => EXPLICIT
 ;; RUN: -O2 --bounds-checks=explicit --target=aarch64-linux-gnu => EXPLICIT
 ;; RUN: -O2 => GUARD
@@ -28,21 +29,21 @@
 
 ;; EXPLICIT-LABEL: define internal void @w2n_f0(
 ;; EXPLICIT: %[[X:[0-9]+]] = zext i32 %[[A:[0-9]+]] to i64
-;; EXPLICIT: %[[END:[0-9]+]] = add i64 %[[X]], 8
-;; EXPLICIT-NEXT: %[[WIDE:wide_oob]] = icmp ugt i64 %[[END]], %mem_size
+;; EXPLICIT: %[[ROOM:mem_size.room]] = sub i64 %mem_size, 8
+;; EXPLICIT-NEXT: %[[WIDE:[0-9]+]] = icmp sgt i64 %[[X]], %[[ROOM]]
 ;; EXPLICIT-NEXT: br i1 %[[WIDE]], label %oob_recheck, label %ok
 ;; EXPLICIT-NOT: icmp
 ;; EXPLICIT: ret void
 ;; EXPLICIT: oob_recheck:
-;; EXPLICIT-NEXT: %[[OWN:[0-9]+]] = add i64 %[[X]], 4
-;; EXPLICIT-NEXT: icmp ugt i64 %[[OWN]], %mem_size
+;; EXPLICIT-NEXT: %[[R4:mem_size.room[0-9]*]] = sub i64 %mem_size, 4
+;; EXPLICIT-NEXT: icmp sgt i64 %[[X]], %[[R4]]
 ;; EXPLICIT-NEXT: %[[Y:[0-9]+]] = add i32 %[[A]], 4
 ;; EXPLICIT-NEXT: zext i32 %[[Y]] to i64
 ;; EXPLICIT: br i1 %{{[0-9]+}}, label %trap, label %ok
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f1(
-;; EXPLICIT: add i64 %{{[0-9]+}}, 8
-;; EXPLICIT-NEXT: %[[WIDE2:wide_oob]] = icmp ugt i64
+;; EXPLICIT: sub i64 %mem_size, 8
+;; EXPLICIT-NEXT: %[[WIDE2:[0-9]+]] = icmp sgt i64
 ;; EXPLICIT-NEXT: %[[OK2:[0-9]+]] = xor i1 %[[WIDE2]], true
 ;; EXPLICIT-NEXT: br i1 %[[OK2]], label %ok, label %oob_recheck
 ;; EXPLICIT-NOT: icmp
@@ -52,8 +53,8 @@
 ;; EXPLICIT: br i1 %{{[0-9]+}}, label %ok, label %trap
 
 ;; EXPLICIT-LABEL: define internal i32 @w2n_f2(
-;; EXPLICIT: icmp ugt i64
-;; EXPLICIT: icmp ugt i64
+;; EXPLICIT: icmp sgt i64
+;; EXPLICIT: icmp sgt i64
 ;; EXPLICIT-NOT: oob_recheck
 ;; EXPLICIT: ret i32
 

@@ -30,6 +30,6 @@
 
 ;; SLOW-LABEL: define internal void @w2n_f0(
 ;; SLOW: {{^}}loop2:
-;; SLOW: icmp ugt i64 %{{[0-9]+}}, %mem_size
+;; SLOW: icmp sgt i64 %{{[0-9]+}}, %mem_size.room
 ;; SLOW: label %trap
 ;; SLOW: store i8 1

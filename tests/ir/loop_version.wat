@@ -41,7 +41,7 @@
 
 ;; EXPLICIT-SLOW-LABEL: define internal void @w2n_f0(
 ;; EXPLICIT-SLOW: {{^}}loop{{[0-9]+}}:
-;; EXPLICIT-SLOW: %[[OOB:[0-9]+]] = icmp ugt i64 %{{[0-9]+}}, %mem_size
+;; EXPLICIT-SLOW: %[[OOB:[0-9]+]] = icmp sgt i64 %{{[0-9]+}}, %mem_size.room
 ;; EXPLICIT-SLOW-NEXT: br i1 %[[OOB]], label %trap, label %[[OK:ok[0-9]*]]
 ;; EXPLICIT-SLOW: {{^}}[[OK]]:
 ;; EXPLICIT-SLOW-NOT: volatile

@@ -18,7 +18,7 @@
 
 ;; KEEP-LABEL: define internal void @w2n_f0(
 ;; KEEP: %mem_size = load i64, ptr %{{[0-9]+}}, align 8, !tbaa !{{[0-9]+}}{{$}}
-;; KEEP-NEXT: icmp ugt i64 %mem_size, 1423
+;; KEEP: icmp ugt i64 %mem_size, 1423
 ;; KEEP-NEXT: br i1 %{{[0-9]+}}, label %loop.preheader, label %loop2
 ;; KEEP: {{^}}loop2:
-;; KEEP: icmp ugt i64 %{{[0-9]+}}, %mem_size
+;; KEEP: icmp sgt i64 %{{[0-9]+}}, %mem_size.room
