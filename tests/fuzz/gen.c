@@ -945,11 +945,12 @@ static void scan_load(gen *g, uint8_t op) {
  * A scan: a counted loop that the data may leave in the middle, lz77's
  * `while (k < limit && a[k] == b[k]) k++` and csvstat's field copy
  * `out[k] = c` until a separator.  Both leave through a br_if to a block
- * around the loop (the loop's back edge counts), so loop versioning
- * (compiler/loops/loop_bounds.c) bounds the trips by the count while the
- * data may stop it first; bases at the end of memory, below 0 for strides
- * that count down and near 2^32 make the last trips trap or the sums wrap.
- * The count it stopped at is stored, so that an early or late exit shows.
+ * around the loop (the loop's back edge counts), so loop versioning in
+ * explicit mode (compiler/loops/loop_bounds.c) bounds the trips by the count
+ * while the data may stop it first; bases at the end of memory, below 0 for
+ * strides that count down and near 2^32 make the last trips trap or the
+ * sums wrap.  The count it stopped at is stored, so that an early or late
+ * exit shows.
  */
 static void scan_shape_stmt(gen *g, unsigned depth) {
     static const int64_t bases[] = {0,     3,     64,     1000,       65000,     65472,
