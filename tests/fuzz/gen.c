@@ -924,6 +924,85 @@ static void shape_memop(gen *g, uint8_t op) {
     byte(g, op), uleb(g, 3), uleb(g, PICK(offsets));
 }
 
+/* base + k * stride in memory 0, k the innermost counter; a negative
+ * stride counts down (and wraps below 0), a base near 2^32 wraps above. */
+static void scan_address(gen *g, int64_t base, int64_t stride) {
+    byte(g, 0x41), sleb(g, (int32_t)(uint32_t)base);
+    byte(g, 0x20), uleb(g, g->counters + g->loop_depth - 1);
+    if (stride != 1 && stride != -1)
+        byte(g, 0x41), sleb(g, stride < 0 ? -stride : stride), byte(g, 0x6C); /* i32.mul */
+    byte(g, stride < 0 ? 0x6B : 0x6A);                                        /* i32.sub or add */
+}
+
+/* A narrow or full i32 load (0x2D load8_u, 0x2F load16_u, 0x28 load) with
+ * an offset that sometimes reaches the last bytes of a page. */
+static void scan_load(gen *g, uint8_t op) {
+    static const uint32_t offsets[] = {0, 0, 0, 1, 7, 65535};
+    byte(g, op), uleb(g, 0), uleb(g, PICK(offsets));
+}
+
+/*
+ * A scan: a counted loop that the data may leave in the middle, lz77's
+ * `while (k < limit && a[k] == b[k]) k++` and csvstat's field copy
+ * `out[k] = c` until a separator.  Both leave through a br_if to a block
+ * around the loop (the loop's back edge counts), so loop versioning in
+ * explicit mode (compiler/loops/loop_bounds.c) bounds the trips by the count
+ * while the data may stop it first; bases at the end of memory, below 0 for
+ * strides that count down and near 2^32 make the last trips trap or the
+ * sums wrap.  The count it stopped at is stored, so that an early or late
+ * exit shows.
+ */
+static void scan_shape_stmt(gen *g, unsigned depth) {
+    static const int64_t bases[] = {0,     3,     64,     1000,       65000,     65472,
+                                    65535, 65536, 131000, 0xFFFFFFF0, 0x7FFFFFF8};
+    static const int64_t strides[] = {1, 1, 1, 2, 4, 8, -1, -4};
+    static const uint8_t loads[] = {0x2D, 0x2D, 0x2F, 0x28};
+    static const int64_t limits[] = {1, 2, 7, 16, 40, 300};
+    int64_t stride = PICK(strides), a = PICK(bases), b = fuzz_below(3) ? PICK(bases) : a + 8;
+    uint8_t load = PICK(loads);
+    bool copy = !fuzz_below(3);
+    int64_t out = PICK(bases);
+    byte(g, 0x02), byte(g, 0x40); /* block: the early exit */
+    push_label(g, LABEL_NONE);
+    shape_loop_begin(g); /* k */
+    unsigned k = g->counters + g->loop_depth - 1;
+    scan_address(g, a, stride), scan_load(g, load);
+    if (copy) { /* out[k] = a[k] + 1, before the test (csvstat) */
+        scan_address(g, out, stride > 0 ? 1 : -1);
+        scan_address(g, a, stride), scan_load(g, load);
+        byte(g, 0x41), sleb(g, 1), byte(g, 0x6A);
+        byte(g, 0x3A), uleb(g, 0), uleb(g, 0); /* i32.store8 */
+    }
+    if (fuzz_below(2)) { /* a[k] != b[k]: leave (lz77) */
+        scan_address(g, b, stride), scan_load(g, load);
+        byte(g, 0x47);
+    } else { /* a[k] & 7 == 7: leave (a separator) */
+        byte(g, 0x41), sleb(g, 7), byte(g, 0x71), byte(g, 0x41), sleb(g, 7), byte(g, 0x46);
+    }
+    byte(g, 0x0D), uleb(g, 1); /* br_if to the block */
+    if (!fuzz_below(6))
+        stmt(g, depth + 1);
+    /* k + 1 < limit, the limit a constant or a local masked below 512 */
+    byte(g, 0x20), uleb(g, k), byte(g, 0x41), sleb(g, 1), byte(g, 0x6A), byte(g, 0x22), uleb(g, k);
+    unsigned limit = g->nlocals;
+    if (fuzz_below(3))
+        for (unsigned i = 0; i < g->nlocals && limit == g->nlocals; i++)
+            if (g->locals[i] == I32 && (i < g->counters || i >= g->counters + MAX_DEPTH))
+                limit = i;
+    if (limit < g->nlocals)
+        byte(g, 0x20), uleb(g, limit), byte(g, 0x41), sleb(g, 0x1FF), byte(g, 0x71);
+    else
+        byte(g, 0x41), sleb(g, PICK(limits));
+    byte(g, fuzz_below(4) ? 0x49 : 0x48), byte(g, 0x0D), uleb(g, 0); /* lt_u or lt_s; br_if */
+    byte(g, 0x0B);                                                   /* end loop */
+    g->nlabels--;
+    g->loop_depth--;
+    byte(g, 0x0B); /* end block */
+    g->nlabels--;
+    byte(g, 0x41), sleb(g, 2048); /* where the scan stopped */
+    byte(g, 0x20), uleb(g, k), byte(g, 0x36), uleb(g, 2), uleb(g, 0);
+}
+
 /*
  * Two nested counted loops over memory 0 in the shapes of dense linear
  * algebra: an in-place reduction into a cell (A[i][j] -= A[i][k] * A[k][j],
@@ -938,6 +1017,10 @@ static bool loop_shape_stmt(gen *g, unsigned depth) {
     static const unsigned widths[] = {8, 16, 24, 64, 256, 4096};
     if (fuzz_below(6) || g->wide_counters || g->mem64[0] || g->loop_depth + 2 > MAX_DEPTH)
         return false;
+    if (!fuzz_below(3)) {
+        scan_shape_stmt(g, depth);
+        return true;
+    }
     unsigned shape = (unsigned)fuzz_below(3), w = PICK(widths), acc = 0;
     while (acc < g->nlocals && g->locals[acc] != I64)
         acc++;
