@@ -160,7 +160,7 @@ int w2n_header_write(const char *object_path, const char *wasm_name, const char 
         c_name(m->imports[i].module, strlen(m->imports[i].module), mod, sizeof mod);
         c_name(m->imports[i].name, strlen(m->imports[i].name), fld, sizeof fld);
         snprintf(name, sizeof name, "%s_import_%s_%s", p, mod, fld);
-        ctype_info rc0;
+        ctype_info rc0 = {0};
         if (t->nresults > 1) {
             fprintf(stderr,
                     "w2n compile: --header: %s imports %s.%s with %u results; the "

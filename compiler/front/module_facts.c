@@ -108,17 +108,24 @@ typedef struct loop_nest {
     bool touches_memory, calls_self; /* in the outermost open loop */
 } loop_nest;
 
+/* Room in *array (n used of *cap) for one more; false when out of memory. */
+static bool push_room(uint32_t **array, uint32_t n, uint32_t *cap) {
+    if (n < *cap)
+        return true;
+    uint32_t grown = *cap ? 2 * *cap : 16;
+    uint32_t *a = realloc(*array, grown * sizeof *a);
+    if (!a)
+        return false;
+    *array = a;
+    *cap = grown;
+    return true;
+}
+
 /* Follows in into the nest; false when out of memory. */
 static bool note_loop_nest(loop_nest *n, const w2n_instr *in, w2n_function_facts *ff) {
     if (w2n_opcode_opens_block(in->op)) {
-        if (n->depth == n->cap) {
-            uint32_t cap = n->cap ? 2 * n->cap : 16;
-            uint32_t *ops = realloc(n->open_ops, cap * sizeof *ops);
-            if (!ops)
-                return false;
-            n->open_ops = ops;
-            n->cap = cap;
-        }
+        if (!push_room(&n->open_ops, n->depth, &n->cap))
+            return false;
         n->open_ops[n->depth++] = in->op;
         n->loop_depth += in->op == W2N_OP_LOOP;
         return true;
@@ -160,6 +167,23 @@ static void note_instr(const w2n_module *m, const w2n_instr *in, w2n_module_fact
     }
 }
 
+/* Notes a call's target: a direct call of a defined function goes into
+ * f->callees, anything else makes the function call outside; false when out
+ * of memory. */
+static bool note_call(const w2n_module *m, const w2n_instr *in, w2n_module_facts *f,
+                      w2n_function_facts *ff) {
+    bool direct = in->op == W2N_OP_CALL && in->imm.index >= m->nimported_funcs;
+    if (!direct) {
+        ff->calls_outside |= w2n_opcode_is_call(in->op, false) || w2n_opcode_is_call(in->op, true);
+        return true;
+    }
+    if (!push_room(&f->callees, f->ncallees, &f->callees_cap))
+        return false;
+    f->callees[f->ncallees++] = in->imm.index;
+    ff->ncallees++;
+    return true;
+}
+
 static w2n_status walk_body(const w2n_module *m, uint32_t func_index, w2n_module_facts *f,
                             loop_nest *nest, w2n_error *err) {
     const w2n_code *code = &m->codes[func_index - m->nimported_funcs];
@@ -172,12 +196,13 @@ static w2n_status walk_body(const w2n_module *m, uint32_t func_index, w2n_module
     w2n_instr_reader_init(&ir, m->bytes, code->body_start, code->body_end, &ignored);
     ir.r.features = m->features;
     *nest = (loop_nest){.self = func_index, .open_ops = nest->open_ops, .cap = nest->cap};
+    ff->first_callee = f->ncallees;
     w2n_status s = W2N_OK;
     w2n_instr in;
     while (s == W2N_OK && !w2n_instr_reader_done(&ir)) {
         if (w2n_instr_read(&ir, &in)) {
             note_instr(m, &in, f, ff);
-            if (!note_loop_nest(nest, &in, ff))
+            if (!note_loop_nest(nest, &in, ff) || !note_call(m, &in, f, ff))
                 s = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         } else
             s = w2n_error_set(err, W2N_ERR_INTERNAL, ignored.offset,
@@ -203,6 +228,8 @@ w2n_status w2n_module_facts_compute(const w2n_module *m, w2n_module_facts *out, 
     for (uint32_t i = m->nimported_funcs; s == W2N_OK && i < m->nfuncs; i++)
         s = walk_body(m, i, out, &nest, err);
     free(nest.open_ops);
+    if (s == W2N_OK && !w2n_module_facts_stack_checks(m, out))
+        s = w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     return s;
 }
 
@@ -210,5 +237,6 @@ void w2n_module_facts_free(w2n_module_facts *facts) {
     free(facts->table_written);
     free(facts->escapes);
     free(facts->funcs);
+    free(facts->callees);
     memset(facts, 0, sizeof *facts);
 }

@@ -30,6 +30,13 @@ typedef struct w2n_function_facts {
      * memory (explicit mode keeps such a function in the C convention:
      * lower_convention.c). */
     bool calls_self_in_memory_loop;
+    /* Its entry compares the stack pointer with vmctx->stack_limit
+     * (module_facts_stack.c says when it need not). */
+    bool checks_stack;
+    /* A call that leaves the module's direct calls: call_indirect, call_ref,
+     * a call of an import, or any tail call. */
+    bool calls_outside;
+    uint32_t first_callee, ncallees; /* its direct calls: callees[first_callee ...] */
 } w2n_function_facts;
 
 typedef struct w2n_module_facts {
@@ -44,6 +51,8 @@ typedef struct w2n_module_facts {
     bool *table_written; /* [m->ntables]: which (set, fill, grow, copy's and init's target) */
     bool *escapes;       /* [m->nfuncs]: exported, the start, or a funcref of a segment or global */
     w2n_function_facts *funcs; /* [m->nfuncs - m->nimported_funcs]: defined functions in order */
+    uint32_t *callees;         /* the defined function of every direct call, body by body */
+    uint32_t ncallees, callees_cap;
 } w2n_module_facts;
 
 /* Fill *out from the validated module m (W2N_ERR_NOMEM, or W2N_ERR_INTERNAL
@@ -52,6 +61,10 @@ typedef struct w2n_module_facts {
 w2n_status w2n_module_facts_compute(const w2n_module *m, w2n_module_facts *out, w2n_error *err);
 
 void w2n_module_facts_free(w2n_module_facts *facts);
+
+/* module_facts_stack.c: set every defined function's checks_stack, once
+ * the walk has found its calls and escapes; false when out of memory. */
+bool w2n_module_facts_stack_checks(const w2n_module *m, w2n_module_facts *facts);
 
 /* The facts of defined function `func_index` (an index of the whole space). */
 static inline const w2n_function_facts *

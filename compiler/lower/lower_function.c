@@ -147,20 +147,6 @@ static void stack_check(w2n_lower_func *f) {
     }
 }
 
-/* A function that calls no Wasm function and has a small frame cannot
- * exhaust the stack by itself: the runtime keeps W2N_STACK_RESERVE of real stack below
- * vmctx->stack_limit (runtime/core/call.c), far more than such a frame and the
- * runtime helpers it may call need.  So it needs no stack check, and neither
- * do the copies of it that LLVM inlines into loops. */
-static bool needs_stack_check(w2n_lower_func *f, const w2n_code *code) {
-    enum {
-        MAX_LEAF_LOCALS = 256,
-        MAX_LEAF_BODY = 8192
-    };
-    return f->nlocals > MAX_LEAF_LOCALS || code->body_end - code->body_start > MAX_LEAF_BODY ||
-           f->calls;
-}
-
 static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *ft = f->type;
@@ -178,8 +164,9 @@ static void setup_entry(w2n_lower_func *f, const w2n_code *code) {
         f->locals[i] = LLVMBuildAlloca(f->b, w2n_lower_type(lm, f->local_types[i]), "");
     /* The check comes before the locals are stored: at -O0 the frame holds
      * them, and nothing of this function may touch its frame before the check
-     * has seen how deep it reaches. */
-    if (needs_stack_check(f, code))
+     * has seen how deep it reaches.  Small leaves and some small callers go
+     * without (front/module_facts_stack.c), and so do their inlined copies. */
+    if (w2n_module_facts_func(lm->facts, lm->m, f->func_index)->checks_stack)
         stack_check(f);
     w2n_lower_fuel_enter(f);
     for (uint32_t i = 0; i < f->nlocals; i++) {

@@ -6,6 +6,7 @@
  */
 #include <criterion/criterion.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "module.h"
 #include "module_facts.h"
@@ -184,6 +185,47 @@ Test(module_facts, self_calls_in_memory_loops) {
     bool want[] = {true, false, true, false, false};
     for (uint32_t i = 0; i < 5; i++)
         cr_assert_eq(func(c, i)->calls_self_in_memory_loop, want[i], "function %u", i);
+    release(c);
+}
+
+/* Which functions compare the stack pointer with the limit at entry
+ * (module_facts_stack.c): never a chain of unchecked frames. */
+Test(module_facts, stack_checks) {
+    char locals[271 * 4 + 1] = "", wat[4096];
+    for (int i = 0; i < 271; i++)
+        strcat(locals, "i64 ");
+    snprintf(wat, sizeof wat,
+             "(module (type $t (func))"
+             "  (import \"m\" \"f\" (func $import)) (table 1 funcref)"
+             /* 1: a leaf: unchecked */
+             "  (func $leaf)"
+             /* 2: calls itself: checks */
+             "  (func $self (call $self))"
+             /* 3: calls through a table: checks */
+             "  (func $indirect (call_indirect (type $t) (i32.const 0)))"
+             /* 4: calls only 2 and 3, which check, and the leaf: unchecked */
+             "  (func $caller (call $self) (call $indirect) (call $leaf))"
+             /* 5: calls 4, which may go unchecked: checks */
+             "  (func $callers_caller (call $caller))"
+             /* 6: calls an import: checks */
+             "  (func $imports (call $import))"
+             /* 7: a tail call: checks */
+             "  (func $tail (return_call $self))"
+             /* 8, 9: call each other: the first goes unchecked, the second checks */
+             "  (func $ping (call $pong)) (func $pong (call $ping))"
+             /* 10: a caller with a large frame (271 locals): checks */
+             "  (func $large (local %s) (call $self))"
+             /* 11 calls 12, which calls the leaf: 12, a table element, goes
+                  * unchecked although 11 comes first, and 11 checks */
+             "  (func $helper (call $callback)) (func $callback (call $leaf))"
+             "  (elem (i32.const 0) $callback))",
+             locals);
+    checked *c = facts_of(wat);
+    bool want[] = {false, true, true, false, true, true, true, false, true, true, true, false};
+    for (uint32_t i = 1; i <= 12; i++)
+        cr_assert_eq(func(c, i)->checks_stack, want[i - 1], "function %u", i);
+    cr_assert(!func(c, 4)->calls_outside);
+    cr_assert(func(c, 3)->calls_outside && func(c, 6)->calls_outside && func(c, 7)->calls_outside);
     release(c);
 }
 

@@ -43,7 +43,7 @@ Test(rt_functype, a_type_naming_itself) {
     w2n_valtype self0 = ref_to(0, true), self2 = ref_to(2, true), other = ref_to(0, true);
     w2n_functype a[1] = {{1, 0, &self0, NULL}};
     w2n_functype b[3] = {{0, 0, NULL, NULL}, {0, 1, NULL, &other}, {1, 0, &self2, NULL}};
-    uint32_t ida[1], idb[3];
+    uint32_t ida[1] = {0}, idb[3] = {0}; /* gcc -O2 cannot see intern_all fill them */
     intern_all(a, 1, ida);
     intern_all(b, 3, idb);
     cr_assert_eq(ida[0], idb[2]);
