@@ -183,11 +183,60 @@ static bool folds_on(LLVMOpcode op, unsigned side) {
     return op == LLVMFAdd || op == LLVMFMul || op == LLVMFSub || side == 1;
 }
 
+/* Whether v is sure not to become -0: a constant that is not, a conversion
+ * of an integer, or a phi or select of such.  With +0, x + c folds only
+ * for an x LLVM knows is not -0, and c - x not at all. */
+static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
+    if (LLVMIsAConstantFP(v)) {
+        LLVMBool lossy = 0;
+        double d = LLVMConstRealGetDouble(v, &lossy);
+        return !(d == 0.0 && signbit(d));
+    }
+    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
+        return false;
+    path[depth] = v;
+    switch (LLVMGetInstructionOpcode(v)) {
+    case LLVMSIToFP:
+    case LLVMUIToFP: return true;
+    case LLVMSelect:
+        return never_negative_zero(LLVMGetOperand(v, 1), path, depth + 1) &&
+               never_negative_zero(LLVMGetOperand(v, 2), path, depth + 1);
+    case LLVMPHI:
+        if (on_path(v, path, depth))
+            return true;
+        for (unsigned i = 0, n = LLVMCountIncoming(v); i < n; i++)
+            if (!never_negative_zero(LLVMGetIncomingValue(v, i), path, depth + 1))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* Whether x may be a signalling NaN that LLVM knows is not -0, so that
+ * x + 0 folds: fabs or copysign of one, or a phi or select with such an
+ * arm. */
+static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
+    if (!LLVMIsAInstruction(x) || depth >= MAX_DEPTH)
+        return false;
+    path[depth] = x;
+    LLVMOpcode op = LLVMGetInstructionOpcode(x);
+    if (op == LLVMPHI || op == LLVMSelect)
+        return some_arm(x, known_not_negative_zero, path, depth);
+    return is_intrinsic_call(x, "llvm.fabs.") || is_intrinsic_call(x, "llvm.copysign.");
+}
+
 static bool needs_fence(LLVMValueRef inst, LLVMOpcode op, unsigned side) {
-    LLVMValueRef v = LLVMGetOperand(inst, side), path[MAX_DEPTH];
+    LLVMValueRef v = LLVMGetOperand(inst, side), x = LLVMGetOperand(inst, 1 - side);
+    LLVMValueRef path[MAX_DEPTH];
     if (!folds_on(op, side) || (LLVMIsConstant(v) && !is_identity_constant(op, v)))
         return false;
-    return may_become_constant(v, path, 0) && may_be_snan(LLVMGetOperand(inst, 1 - side), path, 0);
+    if (!may_become_constant(v, path, 0) || !may_be_snan(x, path, 0))
+        return false;
+    /* Only -0 folds x + c when x may be -0, and -0 - x: a +0 there is
+     * harmless (an accumulator's start, `s = 0; s + x`). */
+    bool plus_zero_folds = op == LLVMFAdd && known_not_negative_zero(x, path, 0);
+    bool only_minus_zero = (op == LLVMFAdd && !plus_zero_folds) || (op == LLVMFSub && side == 0);
+    return !(only_minus_zero && never_negative_zero(v, path, 0));
 }
 
 static bool is_float_arith(LLVMValueRef i) {
