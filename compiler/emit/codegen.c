@@ -7,6 +7,7 @@
 #include "codegen.h"
 
 #include "bounds_merge.h"
+#include "float_fences.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -56,6 +57,8 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
     snprintf(pipeline, sizeof pipeline, "%s%s%s", gc ? "function(mem2reg)," : "", base,
              gc ? ",rewrite-statepoints-for-gc" : "");
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    if (opt > 0) /* before anything folds */
+        w2n_float_fences_add(mod, tm);
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);
     LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, po);

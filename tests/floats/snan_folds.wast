@@ -1,10 +1,9 @@
 ;; Signalling NaNs come out of arithmetic quiet whatever constant LLVM sees
 ;; only after optimisation: an identity (x * 1, x / -1, x + -0, x - 0, -0 - x)
 ;; reached through a local, an inlined call, a phi or a global.  +0 is fenced
-;; only where the op sees it (x - 0, |x| + 0); through a local it is a known
-;; limit (docs/architecture.md).  LLVM folds such ops into x (or -x) and
-;; would keep the sNaN's bits; w2n fences identity constants
-;; (compiler/lower/lower_core.c, lower_numeric.c).
+;; where the op sees it (x - 0, |x| + 0); through a local, snan_folds_ssa.wast.
+;; LLVM folds such ops into x (or -x) and would keep the sNaN's bits; w2n
+;; fences identity constants (compiler/lower/lower_core.c, lower_numeric.c).
 (module
   (func $f32.mul (param f32 f32) (result f32) (f32.mul (local.get 0) (local.get 1)))
   (func $f32.div (param f32 f32) (result f32) (f32.div (local.get 0) (local.get 1)))

@@ -5,6 +5,7 @@
  *     w2n-fuzz-run [--seed N] [--iterations N] [--max-seconds S]
  *                  [--interp PATH] [--keep DIR] [--opt N] [--bounds guard|explicit]
  *                  [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc] [--loop-shapes]
+ *                  [--floats]
  *                  [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]
  *                  [--tolerate-dead-loads] [--cross TRIPLE:RUNNER]... [--cross-every N]
  *                  [--require OUTCOME]...
@@ -35,6 +36,10 @@
  * replay with --wabt-twin).  --loop-shapes adds nests of two counted loops
  * over rows, columns and cells of memory 0 (triangular bounds, reductions
  * into a cell), the shapes loop versioning proves apart (gen.c).
+ * --floats adds signalling NaNs (constants, memory, reinterpreted integers,
+ * arguments) and i32/i64 results that show float bits as far as Wasm fixes
+ * them: exact for what passes bits through, the quiet bit of any NaN an
+ * arithmetic op (scalar or a vector lane) returns (gen.c, observe_float).
  *
  * --gc adds GC types, allocation, field and element access, casts and
  * i31s (gen_gc.h), run by the reference interpreter, and compiles with
@@ -491,6 +496,7 @@ static void usage(FILE *out) {
             "usage: " PROG " [--seed N] [--iterations N] [--max-seconds S] [--interp PATH]\n"
             "       [--keep DIR] [--opt N] [--bounds guard|explicit] [--tolerate-dead-loads]\n"
             "       [--wasm3] [--exceptions] [--func-refs] [--atomics] [--gc] [--loop-shapes]\n"
+            "       [--floats]\n"
             "       [--oracle auto|wabt|spec] [--spec-interp PATH] [--wabt-twin FILE]\n"
             "       [--cross TRIPLE:RUNNER]... [--cross-every N] [--require OUTCOME]...\n"
             "       [--verbose] [FILE.wasm...]\n");
@@ -503,7 +509,7 @@ int main(int argc, char **argv) {
     const char *interp = "wasm-interp", *keep = ".", *spec_interp = W2N_FUZZ_SPEC_INTERP;
     const char *oracle = "auto";
     bool wasm3 = false, exceptions = false, func_refs = false, atomics = false;
-    bool loop_shapes = false;
+    bool loop_shapes = false, floats = false;
     int fixed_opt = -1, fixed_bounds = -1;
     bool verbose = false;
     fuzz_corpus files = {0}, twin_file = {0};
@@ -540,6 +546,8 @@ int main(int argc, char **argv) {
             atomics = true;
         else if (!strcmp(a, "--loop-shapes"))
             loop_shapes = true;
+        else if (!strcmp(a, "--floats"))
+            floats = true;
         else if (!strcmp(a, "--wabt-twin") && has_arg) {
             if (!fuzz_corpus_add_path(&twin_file, argv[++i], PROG))
                 return 2;
@@ -614,7 +622,8 @@ int main(int argc, char **argv) {
                               .func_refs = func_refs,
                               .atomics = atomics,
                               .gc = gc,
-                              .loop_shapes = loop_shapes};
+                              .loop_shapes = loop_shapes,
+                              .floats = floats};
     fuzz_buf m = {0};
     unsigned long long it = 0, agreed = 0, mismatches = 0, refused = 0, exports = 0, traps = 0;
     unsigned long long cross_runs = 0, spec_runs = 0, gc_oom_reruns = 0;

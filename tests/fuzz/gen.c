@@ -114,6 +114,7 @@ typedef struct gen {
     unsigned loop_depth;
     bool counted[MAX_DEPTH + 1]; /* per open loop: ends on its counter alone */
     unsigned shape_stride;       /* --loop-shapes: the local holding a run-time width */
+    unsigned float_scratch;      /* --floats: f32, f64 locals; then two never written */
 } gen;
 
 #define NO_SHAPE_STRIDE UINT32_MAX
@@ -234,6 +235,21 @@ static int64_t interesting_int(bool wide) {
     return wide ? x : (int32_t)x;
 }
 
+/* A signalling NaN: either sign, quiet bit clear, a payload that is not 0. */
+static uint64_t snan_bits(bool is_f64) {
+    uint64_t quiet = is_f64 ? 1ull << 51 : 1ull << 22;
+    uint64_t payload = fuzz_below(2) ? 1 + fuzz_below(4) : fuzz_rnd() & (quiet - 1);
+    uint64_t inf = is_f64 ? 0x7FF0000000000000ull : 0x7F800000ull;
+    uint64_t sign = fuzz_below(2) ? (is_f64 ? 1ull << 63 : 1ull << 31) : 0;
+    return sign | inf | (payload ? payload : 1);
+}
+
+static void float_bits(gen *g, uint8_t t, uint64_t bits) {
+    byte(g, t == F64 ? 0x44 : 0x43);
+    for (int i = 0; i < (t == F64 ? 8 : 4); i++)
+        byte(g, (uint8_t)(bits >> (8 * i)));
+}
+
 static void const_of(gen *g, uint8_t t) {
     static const uint32_t f32s[] = {0,           0x80000000u, 0x3F800000u, 0xBF800000u, 0x3F000000u,
                                     0x7FC00000u, 0x7F800000u, 0xFF800000u, 0x4F000000u, 0x5F000000u,
@@ -261,6 +277,10 @@ static void const_of(gen *g, uint8_t t) {
         sleb(g, interesting_int(true));
         return;
     case F32: {
+        if (g->o->floats && !fuzz_below(4)) {
+            float_bits(g, F32, snan_bits(false));
+            return;
+        }
         uint32_t bits =
             fuzz_below(3) ? f32s[fuzz_below(sizeof f32s / sizeof f32s[0])] : (uint32_t)fuzz_rnd();
         byte(g, 0x43);
@@ -274,6 +294,10 @@ static void const_of(gen *g, uint8_t t) {
             byte(g, fuzz_below(3) ? (uint8_t)fuzz_rnd() : (uint8_t)(fuzz_below(2) ? 0 : 0xFF));
         return;
     default: {
+        if (g->o->floats && !fuzz_below(4)) {
+            float_bits(g, F64, snan_bits(true));
+            return;
+        }
         uint64_t bits = fuzz_below(3) ? f64s[fuzz_below(sizeof f64s / sizeof f64s[0])] : fuzz_rnd();
         byte(g, 0x44);
         for (int i = 0; i < 8; i++)
@@ -413,7 +437,7 @@ static void address(gen *g, unsigned depth, unsigned mem) {
         return;
     }
     value(g, I32, depth + 1);
-    if (fuzz_below(10)) {
+    if (g->o->floats || fuzz_below(10)) {              /* --floats: fewer traps, more results */
         byte(g, 0x41), sleb(g, 0x7FF8), byte(g, 0x71); /* i32.and */
     }
     if (wide)
@@ -472,6 +496,8 @@ static void load(gen *g, uint8_t t, unsigned depth) {
     }
 }
 
+static void exact_float(gen *g, uint8_t t, unsigned depth);
+
 static void store(gen *g, unsigned depth) {
     if (simd && !fuzz_below(4)) {
         simd_store(g, depth);
@@ -484,17 +510,293 @@ static void store(gen *g, unsigned depth) {
     size_t k;
     do
         k = fuzz_below(sizeof stores / sizeof stores[0]);
-    while (g->o->deterministic && (stores[k].t == F32 || stores[k].t == F64));
+    while (g->o->deterministic && !g->o->floats && (stores[k].t == F32 || stores[k].t == F64));
     unsigned mem = pick_memory(g);
     address(g, depth, mem);
-    value(g, stores[k].t, depth + 1);
+    if (g->o->floats && (stores[k].t == F32 || stores[k].t == F64))
+        exact_float(g, stores[k].t, depth + 1); /* memory keeps exact bits */
+    else
+        value(g, stores[k].t, depth + 1);
     byte(g, stores[k].op);
     memarg(g, stores[k].log2, mem);
+}
+
+/* ---- signalling NaNs (--floats) ------------------------------------------------ */
+
+/* Wasm fixes a float result's bits in two ways.  An arithmetic op with a NaN
+ * operand gives an arithmetic NaN: quiet bit set, sign and the rest of the
+ * payload left open.  Constants, loads, reinterpret, neg, abs, copysign,
+ * select and locals pass a NaN's bits through exactly.  With `floats` the
+ * generator turns both into i32/i64 values that two correct engines agree
+ * on (observe_float): the exact bits of a value built only from
+ * bit-passing instructions (exact_float), and the bits of an arithmetic
+ * result with the payload of a NaN masked down to its quiet bit. */
+
+static void simd_op(gen *g, unsigned sub);
+
+/* +-0 and +-1: the constants with which LLVM folds x + -0, x - 0, x * 1,
+ * x / -1 ... into x or -x. */
+static const uint64_t identity_f64s[] = {0, 0x8000000000000000ull, 0x3FF0000000000000ull,
+                                         0xBFF0000000000000ull};
+static const uint32_t identity_f32s[] = {0, 0x80000000u, 0x3F800000u, 0xBF800000u};
+
+/* A lane for a v128 constant: an identity of LLVM's folds (+-0, +-1), a
+ * signalling NaN or random bits. */
+static uint64_t lane_bits(bool is_f64) {
+    switch (fuzz_below(4)) {
+    case 0: return snan_bits(is_f64);
+    case 1: return fuzz_rnd();
+    default: return is_f64 ? PICK(identity_f64s) : PICK(identity_f32s);
+    }
+}
+
+/* If a local of type t (a parameter or an extra local) exists, its index. */
+static int local_of(const gen *g, uint8_t t) {
+    for (unsigned tries = 0; tries < 4 && g->nlocals; tries++) {
+        unsigned i = (unsigned)fuzz_below(g->nlocals);
+        if (g->locals[i] == t)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* A float loaded from memory 0 (when it is the only one, 32-bit): mostly
+ * the data's signalling NaNs (f64 at 0 and 8, f32 at 16 and 20), else what
+ * exact values float stores left or zero.  Unlike a constant, no fold of
+ * the compiler's sees its value. */
+static bool loaded_float(gen *g, uint8_t t) {
+    bool wide = t == F64;
+    if (g->nmems > 1 || g->mem64[0])
+        return false;
+    int64_t nan_at = wide ? 8 * (int64_t)fuzz_below(2) : 16 + 4 * (int64_t)fuzz_below(2);
+    byte(g, 0x41), sleb(g, fuzz_below(4) ? nan_at : (int64_t)fuzz_below(64) * (wide ? 8 : 4));
+    byte(g, wide ? 0x2B : 0x2A), uleb(g, wide ? 3 : 2), uleb(g, 0);
+    return true;
+}
+
+/* if/else with a float result, each arm from `arm`: a phi.  No branch
+ * reaches its label (LABEL_MULTI), so only the arms give its value. */
+static void float_phi(gen *g, uint8_t t, unsigned depth,
+                      void (*arm)(gen *g, uint8_t t, unsigned depth)) {
+    value(g, I32, depth + 1);
+    byte(g, 0x04), byte(g, t);
+    push_label(g, LABEL_MULTI);
+    arm(g, t, depth + 1);
+    byte(g, 0x05);
+    arm(g, t, depth + 1);
+    g->nlabels--;
+    byte(g, 0x0B);
+}
+
+/* A float of type t whose bits the spec fixes: built from constants
+ * (signalling NaNs among them), integers reinterpreted, loads (float stores
+ * store only such values), immutable globals, neg, abs, copysign, select,
+ * if/else and local.tee. */
+static void exact_float(gen *g, uint8_t t, unsigned depth) {
+    bool wide = t == F64;
+    int i;
+    switch (depth >= MAX_DEPTH || !g->budget ? 0 : fuzz_below(11)) {
+    case 1: /* an integer's bits, a signalling NaN's or any */
+        if (fuzz_below(2)) {
+            byte(g, wide ? 0x42 : 0x41);
+            uint64_t b = snan_bits(wide);
+            sleb(g, wide ? (int64_t)b : (int64_t)(int32_t)(uint32_t)b);
+        } else
+            value(g, wide ? I64 : I32, depth + 1);
+        byte(g, wide ? 0xBF : 0xBE);
+        return;
+    case 2:
+    case 10:
+        if (loaded_float(g, t))
+            return;
+        break;
+    case 3:
+    case 4: /* neg, abs */
+        exact_float(g, t, depth + 1);
+        byte(g, (uint8_t)((wide ? 0x99 : 0x8B) + fuzz_below(2)));
+        return;
+    case 5: /* copysign: the sign operand's bits are exact too */
+        exact_float(g, t, depth + 1);
+        exact_float(g, t, depth + 1);
+        byte(g, wide ? 0xA6 : 0x98);
+        return;
+    case 6:
+        exact_float(g, t, depth + 1);
+        exact_float(g, t, depth + 1);
+        value(g, I32, depth + 1);
+        byte(g, 0x1B);
+        return;
+    case 7: float_phi(g, t, depth, exact_float); return;
+    case 8:
+        if ((i = local_of(g, t)) < 0)
+            break;
+        exact_float(g, t, depth + 1);
+        byte(g, 0x22), uleb(g, (unsigned)i);
+        return;
+    case 9:
+        for (unsigned k = 1; k < g->nglobals; k++)
+            if (g->globals[k] == t && !g->gmut[k]) {
+                byte(g, 0x23), uleb(g, k);
+                return;
+            }
+        break;
+    default: break;
+    }
+    const_of(g, t);
+}
+
+/* +-0 or +-1 (or 0.5 and 2, which meet as 1), the operands with which
+ * LLVM folds an op into its other operand, reaching the op only through
+ * optimisation: a local (set here, or never set), an integer converted or
+ * reinterpreted, a phi, a product of two constants. */
+static void identity_float(gen *g, uint8_t t, unsigned depth) {
+    bool wide = t == F64;
+    unsigned s = g->float_scratch + wide;
+    switch (depth >= MAX_DEPTH ? 0 : fuzz_below(7)) {
+    case 1: /* set a local, get it back */
+        identity_float(g, t, depth + 1);
+        byte(g, 0x21), uleb(g, s), byte(g, 0x20), uleb(g, s);
+        return;
+    case 2: /* a local never written: zero */
+        byte(g, 0x20), uleb(g, g->float_scratch + 2 + wide);
+        return;
+    case 3: /* an integer 0 or 1 converted, made by ops on a constant */
+        byte(g, wide ? 0x42 : 0x41), sleb(g, (int64_t)fuzz_below(3) - 1);
+        byte(g, wide ? 0x79 : 0x67); /* clz: 0 -> 32, so often a 0 or 1 through an op */
+        byte(g, wide ? 0x42 : 0x41), sleb(g, wide ? 6 : 5);
+        byte(g, wide ? 0x88 : 0x76); /* shr_u: 32 >> 5 = 1, 31 >> 5 = 0 */
+        byte(g, (uint8_t)((wide ? 0xB9 : 0xB2) + fuzz_below(2))); /* convert_s, _u */
+        return;
+    case 4: /* an integer's bits */
+        byte(g, wide ? 0x42 : 0x41);
+        sleb(g, wide ? (int64_t)PICK(identity_f64s) : (int64_t)(int32_t)PICK(identity_f32s));
+        byte(g, wide ? 0xBF : 0xBE);
+        return;
+    case 5: float_phi(g, t, depth, identity_float); return;
+    case 6: /* 0.5 through a local, times 2 */
+        float_bits(g, t, wide ? 0x3FE0000000000000ull : 0x3F000000u);
+        byte(g, 0x21), uleb(g, s), byte(g, 0x20), uleb(g, s);
+        float_bits(g, t, wide ? 0x4000000000000000ull : 0x40000000u);
+        byte(g, wide ? 0xA2 : 0x94);
+        return;
+    default: float_bits(g, t, wide ? PICK(identity_f64s) : PICK(identity_f32s)); return;
+    }
+}
+
+/* An operand of an arithmetic op: any float, one whose bits are fixed
+ * (often a signalling NaN), or an identity of LLVM's folds. */
+static void float_operand(gen *g, uint8_t t, unsigned depth) {
+    switch (fuzz_below(3)) {
+    case 0:
+        if (!fuzz_below(2) && loaded_float(g, t))
+            return;
+        exact_float(g, t, depth);
+        return;
+    case 1: identity_float(g, t, depth); return;
+    default: value(g, t, depth); return;
+    }
+}
+
+/* A v128 operand of a float lane op: a splat, a constant of identities and
+ * signalling NaNs, or any vector. */
+static void vector_operand(gen *g, bool wide, unsigned depth) {
+    switch (fuzz_below(3)) {
+    case 0:
+        float_operand(g, wide ? F64 : F32, depth);
+        simd_op(g, wide ? 20 : 19);
+        return;
+    case 1: {
+        uint64_t lanes[4];
+        bool same = fuzz_below(2);
+        for (unsigned k = 0; k < (wide ? 2u : 4u); k++)
+            lanes[k] = same && k ? lanes[0] : lane_bits(wide);
+        simd_op(g, 12);
+        for (unsigned k = 0; k < 16; k++) {
+            uint64_t lane = lanes[wide ? k / 8 : k / 4];
+            byte(g, (uint8_t)(lane >> (8 * (wide ? k % 8 : k % 4))));
+        }
+        return;
+    }
+    default: value(g, V128, depth); return;
+    }
+}
+
+/* A lane of an f32x4 or f64x2 arithmetic op, which must be an arithmetic
+ * NaN like the scalar op's (pmin and pmax pass bits: not here). */
+static void vector_arith(gen *g, uint8_t t, unsigned depth) {
+    static const uint8_t bin32[] = {228, 229, 230, 231, 232, 233},
+                         un32[] = {103, 104, 105, 106, 227};
+    static const uint8_t bin64[] = {240, 241, 242, 243, 244, 245},
+                         un64[] = {116, 117, 122, 148, 239};
+    bool wide = t == F64;
+    vector_operand(g, wide, depth + 1);
+    if (fuzz_below(3)) {
+        vector_operand(g, wide, depth + 1);
+        simd_op(g, wide ? PICK(bin64) : PICK(bin32));
+    } else
+        simd_op(g, wide ? PICK(un64) : PICK(un32));
+    simd_op(g, wide ? 33 : 31);
+    byte(g, (uint8_t)fuzz_below(wide ? 2 : 4));
+}
+
+/* A float of type t from an arithmetic op: binary, unary, promote/demote,
+ * or a lane of a vector op. */
+static void arith_float(gen *g, uint8_t t, unsigned depth) {
+    bool wide = t == F64;
+    switch (fuzz_below(simd ? 6 : 5)) {
+    case 0:
+    case 1:
+    case 2:
+        float_operand(g, t, depth + 1);
+        float_operand(g, t, depth + 1);
+        byte(g, (uint8_t)((wide ? 0xA0 : 0x92) + fuzz_below(6))); /* add .. max */
+        return;
+    case 3:
+        float_operand(g, t, depth + 1);
+        byte(g, (uint8_t)((wide ? 0x9B : 0x8D) + fuzz_below(5))); /* ceil .. sqrt */
+        return;
+    case 4:
+        float_operand(g, wide ? F32 : F64, depth + 1);
+        byte(g, wide ? 0xBB : 0xB6); /* promote, demote */
+        return;
+    default: vector_arith(g, t, depth); return;
+    }
+}
+
+/* An i32 (i64) that shows a float's bits as far as the spec fixes them:
+ * all of an exact float's; an arithmetic result's when it is no NaN, else
+ * only its quiet bit (0x7FC00001 quiet, 0x7F800001 signalling for f32). */
+static void observe_float(gen *g, uint8_t t, unsigned depth) {
+    bool wide = t == I64;
+    uint8_t ft = wide ? F64 : F32, reinterpret = wide ? 0xBD : 0xBC;
+    depth = depth < 1 ? depth : 1; /* deep down, all would be constants, which fold right */
+    if (!fuzz_below(3)) {
+        exact_float(g, ft, depth + 1);
+        byte(g, reinterpret);
+        return;
+    }
+    arith_float(g, ft, depth + 1);
+    unsigned s = g->float_scratch + wide;
+    byte(g, 0x21), uleb(g, s);
+    byte(g, 0x20), uleb(g, s), byte(g, reinterpret);
+    if (wide) /* and the lowest payload bit: no infinity */
+        byte(g, 0x42), sleb(g, 0x7FF8000000000000ll), byte(g, 0x83), byte(g, 0x42),
+            sleb(g, 0x7FF0000000000001ll), byte(g, 0x84);
+    else
+        byte(g, 0x41), sleb(g, 0x7FC00000), byte(g, 0x71), byte(g, 0x41), sleb(g, 0x7F800001),
+            byte(g, 0x72);
+    byte(g, 0x20), uleb(g, s), byte(g, reinterpret);
+    byte(g, 0x20), uleb(g, s), byte(g, 0x20), uleb(g, s), byte(g, wide ? 0x62 : 0x5C);
+    byte(g, 0x1B);
 }
 
 static bool simd_value(gen *g, uint8_t t, unsigned depth);
 
 static bool numeric(gen *g, uint8_t t, unsigned depth) {
+    if (g->o->floats && (t == I32 || t == I64) && fuzz_below(2)) {
+        observe_float(g, t, depth);
+        return true;
+    }
     if (t == V128 || (simd && !fuzz_below(6)))
         return simd_value(g, t, depth);
     for (unsigned tries = 0; tries < 16; tries++) {
@@ -1903,7 +2205,8 @@ static void body(gen *g, fuzz_buf *code) {
     for (unsigned i = 0; i < s->nparams; i++)
         g->locals[g->nlocals++] = s->params[i];
     unsigned extra = (unsigned)fuzz_below(5);
-    uleb(g, extra + 1 + g->eh + g->fref + 2u * g->atomics + (g->gc ? FUZZ_GC_LOCAL_GROUPS : 0));
+    uleb(g, extra + 1 + g->eh + g->fref + 2u * g->atomics + (g->gc ? FUZZ_GC_LOCAL_GROUPS : 0) +
+                4u * g->o->floats);
     for (unsigned i = 0; i < extra; i++) {
         uint8_t t = random_numtype();
         uleb(g, 1), byte(g, t);
@@ -1925,6 +2228,9 @@ static void body(gen *g, fuzz_buf *code) {
     }
     if (g->atomics)
         uleb(g, 3), byte(g, I32), uleb(g, 2), byte(g, I64), g->scratch = next;
+    if (g->o->floats) /* after everything else: an f32 and an f64, then two never written */
+        for (unsigned i = 0; i < 4; i++)
+            uleb(g, 1), byte(g, i % 2 ? F64 : F32), g->float_scratch = next + 5u * g->atomics;
     g->loop_depth = 0;
     g->nlabels = 0;
     push_label(g, LABEL_FUNC);
@@ -1982,7 +2288,9 @@ static void active_data_header(gen *g, unsigned mem) {
         byte(g, 0x00);
     else
         byte(g, 0x02), uleb(g, mem);
-    int_const_expr(g, g->mem64[mem] ? I64 : I32, fuzz_below(256), g->nglobals, 2);
+    /* --floats: the segment's NaNs where exact_float loads */
+    uint64_t offset = g->o->floats ? 0 : fuzz_below(256);
+    int_const_expr(g, g->mem64[mem] ? I64 : I32, offset, g->nglobals, 2);
     byte(g, 0x0B);
 }
 
@@ -2217,7 +2525,13 @@ static void generate(fuzz_buf *m, const fuzz_gen_options *o, bool twin) {
         unsigned len = (unsigned)fuzz_below(24);
         if (k == 1)
             byte(&g, 0x01);
-        uleb(&g, len);
+        uleb(&g, len + (o->floats ? 24u : 0u));
+        if (o->floats) /* first signalling NaNs, f64 and f32, to load */
+            for (unsigned i = 0; i < 4; i++) {
+                uint64_t b = snan_bits(i < 2);
+                for (unsigned k = 0; k < (i < 2 ? 8u : 4u); k++)
+                    byte(&g, (uint8_t)(b >> (8 * k)));
+            }
         for (unsigned i = 0; i < len; i++)
             byte(&g, (uint8_t)fuzz_rnd());
     }

@@ -25,6 +25,9 @@
  * vector, so two correct engines must agree
  * on every export's result or trap.  The exports are then only the functions
  * whose parameters and results are all i32/i64, named "f<index>".
+ * `floats` (with deterministic) lets in signalling NaNs and what of float
+ * bits the spec fixes: exact bits where instructions pass them through,
+ * the quiet bit of an arithmetic NaN (gen.c, observe_float).
  *
  * The Wasm 3.0 options each apply to about half of the modules:
  * `tail_calls` adds return_call and return_call_indirect (through the table
@@ -75,6 +78,7 @@ typedef struct fuzz_gen_options {
     bool atomics;     /* a shared (or unshared) memory 0 and every 0xFE instruction */
     bool gc;          /* structs, arrays, i31, casts, allocation loops (gen_gc.h) */
     bool loop_shapes; /* nests of counted loops over rows, columns and cells (gen.c) */
+    bool floats;      /* with deterministic: signalling NaNs, and float bits observed (gen.c) */
 } fuzz_gen_options;
 
 /* Replace m's contents with a fresh module. */

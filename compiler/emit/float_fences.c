@@ -1,0 +1,331 @@
+/*
+ * float_fences.c — fences on float operands that optimisation may turn into
+ * an identity, a step between mem2reg and LLVM's pipeline.
+ *
+ * Wasm wants x * 1, x - 0, x / -1 ... of a signalling NaN x to come back
+ * quiet, but LLVM folds them into x (or -x) without fast-math flags.  The
+ * lowering fences the identity constants it pushes (lower_core.c) and +0
+ * where an op sees it (lower_numeric.c); what it cannot see is a value that
+ * becomes an identity only as optimisation runs: +0 through a local or a
+ * zero-initialised one, an argument after inlining, a phi or select of
+ * constants, an integer converted or reinterpreted once unrolling or
+ * inlining makes it a constant, 0.5 and 2 that meet in one product.
+ *
+ * In SSA form (a clone of the module after mem2reg, so that a module that
+ * needs no fence keeps its IR) those are visible as the operand's definition: a constant
+ * that mem2reg forwarded, an argument, a phi, a conversion, a product of
+ * such.  Each is fenced, at the op, when both hold:
+ *   - the op would fold with an identity in its place (x + c, c + x, x - c,
+ *     -0 - x, x * c, c * x, x / c), and the operand may become one
+ *     (may_become_constant);
+ *   - the other operand may be a signalling NaN: it is not the result of an
+ *     op that quiets (may_be_snan), since folding c + (a * b) into a * b
+ *     loses nothing.
+ * An accumulator (phi of 0 and a sum of products) then stays unfenced; a
+ * fence on a loop-invariant operand is hoisted with it, and the fence is no
+ * instruction on any target.  Left out: a value stored to linear memory and
+ * loaded back (docs/architecture.md, "Known limits").
+ */
+#include "float_fences.h"
+
+#include <llvm-c/Error.h>
+#include <llvm-c/Transforms/PassBuilder.h>
+
+#include <math.h>
+#include <stdbool.h>
+#include <string.h>
+
+enum {
+    MAX_DEPTH = 6 /* how far a definition is followed; beyond: assume the worst */
+};
+
+static bool is_float_type(LLVMTypeRef t) {
+    if (LLVMGetTypeKind(t) == LLVMVectorTypeKind)
+        t = LLVMGetElementType(t);
+    LLVMTypeKind k = LLVMGetTypeKind(t);
+    return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind;
+}
+
+static bool is_intrinsic_call(LLVMValueRef v, const char *prefix) {
+    if (!LLVMIsACallInst(v))
+        return false;
+    LLVMValueRef callee = LLVMGetCalledValue(v);
+    size_t len = 0;
+    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
+    return strncmp(name, prefix, strlen(prefix)) == 0;
+}
+
+/* Whether a scalar constant is the identity that folds `op`: +-0 for fadd
+ * and fsub, +-1 for fmul and fdiv. */
+static bool is_identity_scalar(LLVMOpcode op, LLVMValueRef c) {
+    LLVMBool lossy = 0;
+    double d = LLVMConstRealGetDouble(c, &lossy);
+    return op == LLVMFAdd || op == LLVMFSub ? d == 0.0 : d == 1.0 || d == -1.0;
+}
+
+/* The same for a constant, scalar or every element of a vector. */
+static bool is_identity_constant(LLVMOpcode op, LLVMValueRef c) {
+    if (LLVMIsAConstantFP(c))
+        return is_identity_scalar(op, c);
+    if (LLVMGetTypeKind(LLVMTypeOf(c)) != LLVMVectorTypeKind)
+        return true;
+    if (LLVMIsAConstantAggregateZero(c))
+        return op == LLVMFAdd || op == LLVMFSub;
+    unsigned n = LLVMGetVectorSize(LLVMTypeOf(c));
+    for (unsigned i = 0; i < n; i++) {
+        LLVMValueRef e = LLVMGetAggregateElement(c, i);
+        if (e && LLVMIsAConstantFP(e) && !is_identity_scalar(op, e))
+            return false;
+    }
+    return true;
+}
+
+/* Whether phi is on the path of definitions followed so far: a cycle, which
+ * brings no value that its entries do not. */
+static bool on_path(LLVMValueRef phi, LLVMValueRef *path, unsigned depth) {
+    for (unsigned i = 0; i < depth; i++)
+        if (path[i] == phi)
+            return true;
+    return false;
+}
+
+/* A property of a value, following its definition; `path` holds the
+ * definitions followed to reach it (depth of them). */
+typedef bool value_test(LLVMValueRef v, LLVMValueRef *path, unsigned depth);
+
+/* Whether `test` holds for a value the phi or select v may take.  A phi met
+ * again on the path (a loop's back edge) adds no value its entries lack. */
+static bool some_arm(LLVMValueRef v, value_test *test, LLVMValueRef *path, unsigned depth) {
+    if (LLVMGetInstructionOpcode(v) == LLVMSelect)
+        return test(LLVMGetOperand(v, 1), path, depth + 1) ||
+               test(LLVMGetOperand(v, 2), path, depth + 1);
+    if (on_path(v, path, depth))
+        return false;
+    for (unsigned i = 0, n = LLVMCountIncoming(v); i < n; i++)
+        if (test(LLVMGetIncomingValue(v, i), path, depth + 1))
+            return true;
+    return false;
+}
+
+/* Whether v may be a constant once optimisation has run: a constant, an
+ * argument (inlining), a phi or select that may be one, a conversion of an
+ * integer not loaded from memory, or an op whose operands all may be.  A
+ * load from memory may not (its store is the documented limit), nor a
+ * fence. */
+static bool may_become_constant(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
+    if (LLVMIsConstant(v) || LLVMIsAArgument(v))
+        return true;
+    if (!LLVMIsAInstruction(v))
+        return false;
+    if (depth >= MAX_DEPTH)
+        return true;
+    path[depth] = v;
+    if (LLVMIsALoadInst(v) || is_intrinsic_call(v, "llvm.arithmetic.fence"))
+        return false;
+    LLVMOpcode op = LLVMGetInstructionOpcode(v);
+    if (op == LLVMPHI || op == LLVMSelect)
+        return some_arm(v, may_become_constant, path, depth);
+    if (op == LLVMCall && !is_intrinsic_call(v, "llvm."))
+        return true; /* a callee that returns a constant, inlined */
+    if (op != LLVMCall && op != LLVMFAdd && op != LLVMFSub && op != LLVMFMul && op != LLVMFDiv &&
+        op != LLVMFNeg && op != LLVMSIToFP && op != LLVMUIToFP && op != LLVMBitCast &&
+        op != LLVMFPExt && op != LLVMFPTrunc && op != LLVMExtractElement &&
+        op != LLVMInsertElement && op != LLVMShuffleVector && op != LLVMAdd && op != LLVMSub &&
+        op != LLVMMul && op != LLVMAnd && op != LLVMOr && op != LLVMXor && op != LLVMShl &&
+        op != LLVMLShr && op != LLVMAShr && op != LLVMTrunc && op != LLVMZExt && op != LLVMSExt)
+        return false;
+    /* An intrinsic call's arguments, the callee last. */
+    unsigned n = (unsigned)LLVMGetNumOperands(v) - (op == LLVMCall);
+    for (unsigned i = 0; i < n; i++)
+        if (!may_become_constant(LLVMGetOperand(v, i), path, depth + 1))
+            return false;
+    return true;
+}
+
+/* Whether v may be a signalling NaN: anything but the result of an op that
+ * quiets a NaN (or makes none), a constant that is no sNaN, or a phi or
+ * select of such. */
+static bool may_be_snan(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
+    if (LLVMIsAConstantFP(v)) {
+        LLVMBool lossy = 0;
+        double d = LLVMConstRealGetDouble(v, &lossy);
+        if (!isnan(d))
+            return false;
+        return true; /* its quiet bit is not worth decoding here */
+    }
+    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
+        return true;
+    path[depth] = v;
+    switch (LLVMGetInstructionOpcode(v)) {
+    case LLVMFAdd:
+    case LLVMFSub:
+    case LLVMFMul:
+    case LLVMFDiv:
+    case LLVMFRem:
+    case LLVMSIToFP:
+    case LLVMUIToFP: return false;
+    case LLVMFNeg: return may_be_snan(LLVMGetOperand(v, 0), path, depth + 1);
+    case LLVMSelect:
+    case LLVMPHI: return some_arm(v, may_be_snan, path, depth);
+    case LLVMCall:
+        if (is_intrinsic_call(v, "llvm.sqrt."))
+            return false;
+        if (is_intrinsic_call(v, "llvm.fabs.") || is_intrinsic_call(v, "llvm.arithmetic.fence."))
+            return may_be_snan(LLVMGetOperand(v, 0), path, depth + 1);
+        return true;
+    default: return true;
+    }
+}
+
+/* Whether the op folds into its other operand with an identity on `side`
+ * (0: left, 1: right): x + c, c + x, x - c, -0 - x, x * c, c * x, x / c. */
+static bool folds_on(LLVMOpcode op, unsigned side) {
+    return op == LLVMFAdd || op == LLVMFMul || op == LLVMFSub || side == 1;
+}
+
+/* Whether v is sure not to become -0: a constant that is not, a conversion
+ * of an integer, or a phi or select of such.  With +0, x + c folds only
+ * for an x LLVM knows is not -0, and c - x not at all. */
+static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
+    if (LLVMIsAConstantFP(v)) {
+        LLVMBool lossy = 0;
+        double d = LLVMConstRealGetDouble(v, &lossy);
+        return !(d == 0.0 && signbit(d));
+    }
+    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
+        return false;
+    path[depth] = v;
+    switch (LLVMGetInstructionOpcode(v)) {
+    case LLVMSIToFP:
+    case LLVMUIToFP: return true;
+    case LLVMSelect:
+        return never_negative_zero(LLVMGetOperand(v, 1), path, depth + 1) &&
+               never_negative_zero(LLVMGetOperand(v, 2), path, depth + 1);
+    case LLVMPHI:
+        if (on_path(v, path, depth))
+            return true;
+        for (unsigned i = 0, n = LLVMCountIncoming(v); i < n; i++)
+            if (!never_negative_zero(LLVMGetIncomingValue(v, i), path, depth + 1))
+                return false;
+        return true;
+    default: return false;
+    }
+}
+
+/* Whether x may be a signalling NaN that LLVM knows is not -0, so that
+ * x + 0 folds: fabs or copysign of one, or a phi or select with such an
+ * arm. */
+static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
+    if (!LLVMIsAInstruction(x) || depth >= MAX_DEPTH)
+        return false;
+    path[depth] = x;
+    LLVMOpcode op = LLVMGetInstructionOpcode(x);
+    if (op == LLVMPHI || op == LLVMSelect)
+        return some_arm(x, known_not_negative_zero, path, depth);
+    return is_intrinsic_call(x, "llvm.fabs.") || is_intrinsic_call(x, "llvm.copysign.");
+}
+
+static bool needs_fence(LLVMValueRef inst, LLVMOpcode op, unsigned side) {
+    LLVMValueRef v = LLVMGetOperand(inst, side), x = LLVMGetOperand(inst, 1 - side);
+    LLVMValueRef path[MAX_DEPTH];
+    if (!folds_on(op, side) || (LLVMIsConstant(v) && !is_identity_constant(op, v)))
+        return false;
+    if (!may_become_constant(v, path, 0) || !may_be_snan(x, path, 0))
+        return false;
+    /* Only -0 folds x + c when x may be -0, and -0 - x: a +0 there is
+     * harmless (an accumulator's start, `s = 0; s + x`). */
+    bool plus_zero_folds = op == LLVMFAdd && known_not_negative_zero(x, path, 0);
+    bool only_minus_zero = (op == LLVMFAdd && !plus_zero_folds) || (op == LLVMFSub && side == 0);
+    return !(only_minus_zero && never_negative_zero(v, path, 0));
+}
+
+static bool is_float_arith(LLVMValueRef i) {
+    LLVMOpcode op = LLVMGetInstructionOpcode(i);
+    return (op == LLVMFAdd || op == LLVMFSub || op == LLVMFMul || op == LLVMFDiv) &&
+           is_float_type(LLVMTypeOf(i));
+}
+
+static LLVMValueRef next_float_arith(LLVMValueRef i) {
+    for (;;) {
+        LLVMValueRef next = LLVMGetNextInstruction(i);
+        if (!next) {
+            LLVMBasicBlockRef bb = LLVMGetNextBasicBlock(LLVMGetInstructionParent(i));
+            while (bb && !LLVMGetFirstInstruction(bb))
+                bb = LLVMGetNextBasicBlock(bb);
+            if (!bb)
+                return NULL;
+            next = LLVMGetFirstInstruction(bb);
+        }
+        if (is_float_arith(next))
+            return next;
+        i = next;
+    }
+}
+
+static LLVMValueRef first_float_arith(LLVMValueRef fn) {
+    LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn);
+    while (bb && !LLVMGetFirstInstruction(bb))
+        bb = LLVMGetNextBasicBlock(bb);
+    if (!bb)
+        return NULL;
+    LLVMValueRef i = LLVMGetFirstInstruction(bb);
+    return is_float_arith(i) ? i : next_float_arith(i);
+}
+
+static void fence_operand(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef inst, unsigned side) {
+    static const char fence_name[] = "llvm.arithmetic.fence";
+    unsigned id = LLVMLookupIntrinsicID(fence_name, sizeof fence_name - 1);
+    LLVMValueRef v = LLVMGetOperand(inst, side);
+    LLVMTypeRef t = LLVMTypeOf(v);
+    LLVMValueRef decl = LLVMGetIntrinsicDeclaration(mod, id, &t, 1);
+    LLVMPositionBuilderBefore(b, inst);
+    LLVMSetOperand(inst, side, LLVMBuildCall2(b, LLVMGlobalGetValueType(decl), decl, &v, 1, ""));
+}
+
+/* `ssa` is fn's twin in SSA form (a clone after mem2reg), whose float ops
+ * are fn's in the same order (mem2reg removes loads, stores and allocas
+ * only): decide there, fence here, so that a module needing no fence
+ * keeps the IR it had. */
+static unsigned fence_function(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef fn,
+                               LLVMValueRef ssa) {
+    unsigned added = 0;
+    LLVMValueRef i = first_float_arith(fn), j = first_float_arith(ssa);
+    for (; i && j; i = next_float_arith(i), j = next_float_arith(j)) {
+        LLVMOpcode op = LLVMGetInstructionOpcode(j);
+        for (unsigned side = 0; side < 2; side++)
+            if (needs_fence(j, op, side)) {
+                fence_operand(mod, b, i, side);
+                added++;
+            }
+    }
+    return added;
+}
+
+static bool has_float_arith(LLVMModuleRef mod) {
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        if (LLVMCountBasicBlocks(fn) && first_float_arith(fn))
+            return true;
+    return false;
+}
+
+unsigned w2n_float_fences_add(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
+    if (!has_float_arith(mod)) /* no clone to make */
+        return 0;
+    LLVMModuleRef ssa = LLVMCloneModule(mod);
+    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
+    LLVMErrorRef e = LLVMRunPasses(ssa, "function(mem2reg)", tm, po);
+    LLVMDisposePassBuilderOptions(po);
+    unsigned added = 0;
+    if (e) /* nothing to decide with: LLVM's folds stay as they were */
+        LLVMConsumeError(e);
+    else {
+        LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
+        LLVMValueRef fn = LLVMGetFirstFunction(mod), twin = LLVMGetFirstFunction(ssa);
+        for (; fn && twin; fn = LLVMGetNextFunction(fn), twin = LLVMGetNextFunction(twin))
+            if (LLVMCountBasicBlocks(fn))
+                added += fence_function(mod, b, fn, twin);
+        LLVMDisposeBuilder(b);
+    }
+    LLVMDisposeModule(ssa);
+    return added;
+}
