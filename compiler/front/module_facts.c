@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "instr.h"
 #include "opcodes.h"
 
@@ -104,7 +105,8 @@ static uint32_t table_written_by(const w2n_instr *in) {
 typedef struct loop_nest {
     uint32_t self;      /* the function's index */
     uint32_t *open_ops; /* the op of each open block, outermost first */
-    uint32_t depth, cap, loop_depth;
+    uint32_t depth, loop_depth;
+    size_t cap;
     bool touches_memory, calls_self; /* in the outermost open loop */
 } loop_nest;
 
@@ -112,12 +114,10 @@ typedef struct loop_nest {
 static bool note_loop_nest(loop_nest *n, const w2n_instr *in, w2n_function_facts *ff) {
     if (w2n_opcode_opens_block(in->op)) {
         if (n->depth == n->cap) {
-            uint32_t cap = n->cap ? 2 * n->cap : 16;
-            uint32_t *ops = realloc(n->open_ops, cap * sizeof *ops);
+            uint32_t *ops = w2n_grow(n->open_ops, &n->cap, (size_t)n->depth + 1, sizeof *ops, 16);
             if (!ops)
                 return false;
             n->open_ops = ops;
-            n->cap = cap;
         }
         n->open_ops[n->depth++] = in->op;
         n->loop_depth += in->op == W2N_OP_LOOP;

@@ -134,10 +134,8 @@ LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
 
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
     v = opaque_identity(f, v);
-    if (f->sp == f->stack_cap) {
-        f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
-        f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);
-    }
+    if (f->sp == f->stack_cap)
+        f->stack = w2n_xgrow(f->stack, &f->stack_cap, f->sp + 1, sizeof *f->stack, 64);
     f->stack[f->sp++] = v;
 }
 
