@@ -9,6 +9,7 @@
 #include "dwarf_line.h"
 
 #include "byte_cursor.h"
+#include "grow.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,12 +53,10 @@ typedef struct builder {
 
 static bool add_row(builder *b, const w2n_line_row *row) {
     if (b->t->nrows == b->rows_cap) {
-        size_t cap = b->rows_cap ? b->rows_cap * 2 : 256;
-        w2n_line_row *rows = realloc(b->t->rows, cap * sizeof *rows);
+        w2n_line_row *rows = w2n_grow(b->t->rows, &b->rows_cap, b->t->nrows + 1, sizeof *rows, 256);
         if (!rows)
             return false;
         b->t->rows = rows;
-        b->rows_cap = cap;
     }
     b->t->rows[b->t->nrows] = *row;
     b->t->rows[b->t->nrows].order = (uint32_t)b->t->nrows;
@@ -68,12 +67,10 @@ static bool add_row(builder *b, const w2n_line_row *row) {
 /* Appends "dir/name" (name alone when absolute or without a directory). */
 static bool add_file(builder *b, const char *dir, const char *name) {
     if (b->t->nfiles == b->files_cap) {
-        size_t cap = b->files_cap ? b->files_cap * 2 : 16;
-        char **files = realloc(b->t->files, cap * sizeof *files);
+        char **files = w2n_grow(b->t->files, &b->files_cap, b->t->nfiles + 1, sizeof *files, 16);
         if (!files)
             return false;
         b->t->files = files;
-        b->files_cap = cap;
     }
     bool join = dir && *dir && name[0] != '/';
     size_t len = (join ? strlen(dir) + 1 : 0) + strlen(name) + 1;
@@ -188,11 +185,10 @@ static bool read_entries_v4(w2n_byte_cursor *c, program *p, builder *b) {
     p->dirs[p->ndirs++] = NULL;
     while (w2n_cursor_has(c, 1) && *c->p) {
         if (p->ndirs == cap) {
-            const char **dirs = realloc(p->dirs, 2 * cap * sizeof *dirs);
+            const char **dirs = w2n_grow(p->dirs, &cap, p->ndirs + 1, sizeof *dirs, 8);
             if (!dirs)
                 return false;
             p->dirs = dirs;
-            cap *= 2;
         }
         p->dirs[p->ndirs++] = w2n_cursor_cstring(c);
     }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "meta.h"
 #include "reloc.h" /* little-endian loads */
 #include "sha256.h"
@@ -42,16 +43,12 @@ static void put(wbuf *b, const void *src, size_t n) {
     if (b->failed)
         return;
     if (b->size + n > b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 256;
-        while (cap < b->size + n)
-            cap *= 2;
-        uint8_t *p = realloc(b->data, cap);
+        uint8_t *p = w2n_grow(b->data, &b->cap, b->size + n, 1, 256);
         if (!p) {
             b->failed = true;
             return;
         }
         b->data = p;
-        b->cap = cap;
     }
     if (n)
         memcpy(b->data + b->size, src, n);

@@ -13,6 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "grow.h"
+
 static w2n_status io_fail(w2n_error *err, int e) {
     const char *why;
     switch (e) {
@@ -33,15 +35,13 @@ static w2n_status read_stream(int fd, uint8_t **out, size_t *size, w2n_error *er
     size_t n = 0, cap = 0;
     for (;;) {
         if (n == cap) {
-            size_t ncap = cap ? cap * 2 : 65536;
-            uint8_t *p = ncap > cap ? realloc(buf, ncap) : NULL;
+            uint8_t *p = w2n_grow(buf, &cap, n + 1, 1, 65536);
             if (!p) {
                 free(buf);
                 return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                                      "out of memory reading the file");
             }
             buf = p;
-            cap = ncap;
         }
         ssize_t r = read(fd, buf + n, cap - n);
         if (r < 0 && errno == EINTR)

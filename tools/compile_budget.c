@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "grow.h"
 #include "run_proc.h"
 #include "w2n/compiler.h"
 
@@ -84,7 +85,7 @@ static uint8_t *read_all(int fd, size_t *out_size) {
     uint8_t *buf = malloc(cap);
     while (buf) {
         if (n == cap) {
-            uint8_t *p = realloc(buf, cap *= 2);
+            uint8_t *p = w2n_grow(buf, &cap, n + 1, 1, 1);
             if (!p) {
                 free(buf);
                 return NULL;

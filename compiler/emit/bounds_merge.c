@@ -28,7 +28,7 @@
  *
  * Two addresses may also be one i32 sum and the same sum plus d (an
  * interpreter's stack slots `stack[sp - 2]` and `stack[sp - 1]`, which
- * LLVM computes apart: i32_offset.c tells).  Within a segment the first
+ * LLVM computes apart: w2n_i32_offset, loops/loop_affine.c, tells).  Within a segment the first
  * check then tests zext(x) + max(C1, d + C2) > size, which is exact unless
  * x + d wraps past 2^32; there, and wherever it fails, a cold recheck block
  * tests each original term (the later one rebuilt as zext(x + d) + C2) and
@@ -50,7 +50,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "i32_offset.h"
+#include "loop_affine.h"
 #include "w2n/abi.h"
 
 #define MAX_TERMS 8    /* per branch condition */

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "elf_object.h"
+#include "grow.h"
 #include "image_layout.h"
 #include "reloc.h"
 
@@ -111,12 +112,10 @@ static int table_add(layout *Y, uint32_t rela_section, uint32_t index) {
 
 static int hi_add(layout *Y, hi_record h) {
     if (Y->nhis == Y->cap_his) {
-        size_t cap = Y->cap_his ? 2 * Y->cap_his : 64;
-        hi_record *p = realloc(Y->his, cap * sizeof *p);
+        hi_record *p = w2n_grow(Y->his, &Y->cap_his, Y->nhis + 1, sizeof *p, 64);
         if (!p)
             return 0;
         Y->his = p;
-        Y->cap_his = cap;
     }
     Y->his[Y->nhis++] = h;
     return 1;

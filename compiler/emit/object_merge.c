@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "elf_object.h"
+#include "grow.h"
 
 #define SYM_SIZE 24
 #define RELA_SIZE 24
@@ -50,14 +51,10 @@ typedef struct bytes {
 static int bytes_reserve(bytes *b, size_t more) {
     if (b->len + more <= b->cap)
         return 1;
-    size_t cap = b->cap ? b->cap : 256;
-    while (cap < b->len + more)
-        cap *= 2;
-    uint8_t *p = realloc(b->p, cap);
+    uint8_t *p = w2n_grow(b->p, &b->cap, b->len + more, 1, 256);
     if (!p)
         return 0;
     b->p = p;
-    b->cap = cap;
     return 1;
 }
 

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "meta.h"
 #include "module.h"
 #include "opcodes.h"
@@ -56,7 +57,7 @@ typedef struct decoder {
     uint32_t ndef_globals;
     uint32_t ndef_tags;
     uint32_t *def_tag_types;
-    uint32_t const_ops_cap; /* of m->const_ops */
+    size_t const_ops_cap; /* of m->const_ops */
     bool has_code_section;
     uint32_t ncodes;
     uint64_t module_locals;
@@ -288,12 +289,11 @@ static bool const_instr(const w2n_instr *in, w2n_const_expr *out) {
 static bool pool_append(decoder *d, w2n_reader *r, const w2n_const_expr *op) {
     w2n_module *m = d->m;
     if (m->nconst_ops == d->const_ops_cap) {
-        uint32_t cap = d->const_ops_cap ? 2 * d->const_ops_cap : 16;
-        w2n_const_expr *p = realloc(m->const_ops, (size_t)cap * sizeof *p);
+        w2n_const_expr *p =
+            w2n_grow(m->const_ops, &d->const_ops_cap, (size_t)m->nconst_ops + 1, sizeof *p, 16);
         if (!p)
             return nomem(r);
         m->const_ops = p;
-        d->const_ops_cap = cap;
     }
     m->const_ops[m->nconst_ops++] = *op;
     return true;
@@ -456,25 +456,23 @@ static bool read_subtype(w2n_reader *r, w2n_functype *t, w2n_typedef *td) {
 }
 
 /* Make room for n more types (a recursion group may hold many). */
-static bool grow_types(w2n_reader *r, w2n_module *m, uint32_t *cap, uint64_t n) {
+static bool grow_types(w2n_reader *r, w2n_module *m, size_t *cap, uint64_t n) {
     if (m->ntypes + n <= *cap)
         return true;
     uint64_t want = m->ntypes + n;
     if (want > W2N_LIMIT_TYPES)
         return over_limit(r, w2n_reader_offset(r), "types", want, W2N_LIMIT_TYPES);
-    uint32_t c = *cap ? *cap : 16;
-    while (c < want)
-        c *= 2;
-    w2n_functype *types = realloc(m->types, (size_t)c * sizeof *types);
+    size_t c = *cap; /* both arrays get the capacity of the first */
+    w2n_functype *types = w2n_grow(m->types, &c, (size_t)want, sizeof *types, 16);
     if (!types)
         return nomem(r);
     m->types = types;
-    w2n_typedef *defs = realloc(m->typedefs, (size_t)c * sizeof *defs);
+    w2n_typedef *defs = realloc(m->typedefs, c * sizeof *defs);
     if (!defs)
         return nomem(r);
     m->typedefs = defs;
-    memset(m->types + *cap, 0, (size_t)(c - *cap) * sizeof *m->types);
-    memset(m->typedefs + *cap, 0, (size_t)(c - *cap) * sizeof *m->typedefs);
+    memset(m->types + *cap, 0, (c - *cap) * sizeof *m->types);
+    memset(m->typedefs + *cap, 0, (c - *cap) * sizeof *m->typedefs);
     *cap = c;
     return true;
 }
@@ -483,7 +481,8 @@ static bool grow_types(w2n_reader *r, w2n_module *m, uint32_t *cap, uint64_t n) 
  * subtypes, or one subtype alone), flattened into type indices. */
 static bool read_type_section(decoder *d, w2n_reader *r) {
     w2n_module *m = d->m;
-    uint32_t ngroups, cap = 0;
+    uint32_t ngroups;
+    size_t cap = 0;
     if (!read_count(r, 1, "types", W2N_LIMIT_TYPES, &ngroups) ||
         !grow_types(r, m, &cap, ngroups ? ngroups : 1))
         return false;

@@ -12,6 +12,8 @@
  */
 #include "instr.h"
 
+#include "grow.h"
+
 #include "w2n/abi.h"
 #include "w2n/types.h"
 
@@ -203,17 +205,13 @@ static bool read_blocktype(w2n_reader *r, w2n_blocktype *bt) {
 static bool grow_scratch(w2n_reader *r, void **array, size_t *cap_io, size_t n, size_t size) {
     if (n <= *cap_io)
         return true;
-    size_t cap = *cap_io ? *cap_io : 16;
-    while (cap < n)
-        cap *= 2;
-    void *p = realloc(*array, cap * size);
+    void *p = w2n_grow(*array, cap_io, n, size, 16);
     if (!p) {
         w2n_reader_fail(r, "out of memory");
         r->err->code = W2N_ERR_NOMEM;
         return false;
     }
     *array = p;
-    *cap_io = cap;
     return true;
 }
 

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "instr.h"
 #include "opcodes.h"
 
@@ -104,20 +105,17 @@ static uint32_t table_written_by(const w2n_instr *in) {
 typedef struct loop_nest {
     uint32_t self;      /* the function's index */
     uint32_t *open_ops; /* the op of each open block, outermost first */
-    uint32_t depth, cap, loop_depth;
+    uint32_t depth, loop_depth;
+    size_t cap;
     bool touches_memory, calls_self; /* in the outermost open loop */
 } loop_nest;
 
 /* Room in *array (n used of *cap) for one more; false when out of memory. */
-static bool push_room(uint32_t **array, uint32_t n, uint32_t *cap) {
-    if (n < *cap)
-        return true;
-    uint32_t grown = *cap ? 2 * *cap : 16;
-    uint32_t *a = realloc(*array, grown * sizeof *a);
+static bool push_room(uint32_t **array, uint32_t n, size_t *cap) {
+    uint32_t *a = w2n_grow(*array, cap, (size_t)n + 1, sizeof *a, 16);
     if (!a)
         return false;
     *array = a;
-    *cap = grown;
     return true;
 }
 

@@ -52,7 +52,8 @@ typedef struct w2n_module_facts {
     bool *escapes;       /* [m->nfuncs]: exported, the start, or a funcref of a segment or global */
     w2n_function_facts *funcs; /* [m->nfuncs - m->nimported_funcs]: defined functions in order */
     uint32_t *callees;         /* the defined function of every direct call, body by body */
-    uint32_t ncallees, callees_cap;
+    uint32_t ncallees;
+    size_t callees_cap;
 } w2n_module_facts;
 
 /* Fill *out from the validated module m (W2N_ERR_NOMEM, or W2N_ERR_INTERNAL

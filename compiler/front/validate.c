@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "w2n_assert.h"
+#include "grow.h"
 #include "instr.h"
 #include "meta.h"
 #include "module.h"
@@ -75,12 +76,10 @@ static bool all_match(const validator *v, const w2n_valtype *a, const w2n_valtyp
 
 bool w2n_validate_push(validator *v, w2n_valtype t) {
     if (v->nvals == v->cap_vals) {
-        uint32_t cap = v->cap_vals ? v->cap_vals * 2 : 64;
-        w2n_valtype *p = realloc(v->vals, cap * sizeof *p);
+        w2n_valtype *p = w2n_grow(v->vals, &v->cap_vals, v->nvals + 1, sizeof *p, 64);
         if (!p)
             return nomem(v);
         v->vals = p;
-        v->cap_vals = cap;
     }
     v->vals[v->nvals++] = t;
     return true;
@@ -150,12 +149,10 @@ const w2n_valtype *w2n_validate_label_types(const frame *f, uint32_t *n) {
 
 static bool push_ctrl(validator *v, const frame *proto) {
     if (v->nctrls == v->cap_ctrls) {
-        uint32_t cap = v->cap_ctrls ? v->cap_ctrls * 2 : 16;
-        frame *p = realloc(v->ctrls, cap * sizeof *p);
+        frame *p = w2n_grow(v->ctrls, &v->cap_ctrls, v->nctrls + 1, sizeof *p, 16);
         if (!p)
             return nomem(v);
         v->ctrls = p;
-        v->cap_ctrls = cap;
     }
     frame *f = &v->ctrls[v->nctrls++];
     *f = *proto;
@@ -646,12 +643,10 @@ static bool note_local_set(validator *v, uint32_t x) {
     if (v->local_set[x])
         return true;
     if (v->ninits == v->cap_inits) {
-        uint32_t cap = v->cap_inits ? v->cap_inits * 2 : 16;
-        uint32_t *p = realloc(v->inits, cap * sizeof *p);
+        uint32_t *p = w2n_grow(v->inits, &v->cap_inits, v->ninits + 1, sizeof *p, 16);
         if (!p)
             return nomem(v);
         v->inits = p;
-        v->cap_inits = cap;
     }
     v->inits[v->ninits++] = x;
     v->local_set[x] = true;

@@ -32,14 +32,17 @@ typedef struct validator {
     w2n_error *err;
     bool *refs; /* C.refs: functions that ref.func may name */
     w2n_valtype *vals;
-    uint32_t nvals, cap_vals;
+    uint32_t nvals;
+    size_t cap_vals;
     frame *ctrls;
-    uint32_t nctrls, cap_ctrls;
+    uint32_t nctrls;
+    size_t cap_ctrls;
     w2n_valtype *locals; /* params then declared locals */
     bool *local_set;     /* per local: holds a value (non-defaultable ones start unset) */
     uint32_t nlocals, cap_locals;
     uint32_t *inits; /* locals set since their frame began, innermost last */
-    uint32_t ninits, cap_inits;
+    uint32_t ninits;
+    size_t cap_inits;
     const w2n_functype *type; /* of the function being checked */
     int64_t func;
     size_t at;               /* offset of the current instruction */

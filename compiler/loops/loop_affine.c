@@ -1,18 +1,27 @@
 /*
- * loop_affine.c — i32 and i64 values of a fast loop version as affine functions.
+ * loop_affine.c — i32 and i64 values as affine functions: of the iteration
+ * number in a fast loop version, or of nothing, anywhere in a function.
  *
  * Runs after mem2reg.  An i32 (i64) value in the loop is affine when it is
  * c + sum(coef * t) + k * s (mod 2^32, 2^64) for loop-invariant values t, the
  * iteration number k and constants c, coef, s.  The header's phis that add
  * a constant on the one back edge are the induction variables; constants,
- * arguments and values defined before the loop are invariant; add, sub, and
- * mul or shl by a constant combine forms.  Anything else is not affine.
- * One form has one width: an operation's operands have its result's type,
- * and a conversion between widths is not affine.
+ * arguments and values defined before the loop are invariant; add, sub,
+ * `or disjoint` (no bits in common: a sum; LLVM sets the flag, the lowering
+ * never does), and mul or shl by a constant combine forms.  Anything else
+ * is not affine.  One form has one width: an operation's operands have its
+ * result's type, and a conversion between widths is not affine.
+ *
+ * Without a loop (a view with no versioned loop) every value is affine,
+ * k = 0: the combinations above are followed and whatever else an
+ * instruction computes (a phi, a load, an `and`) is a term of its own.  Two
+ * values whose forms have the same terms and coefficients then differ by a
+ * constant (w2n_i32_offset, for emit/bounds_merge.c).
  */
 #include "loop_affine.h"
 
 #define MAX_DEPTH 12
+#define LOOP_FREE_BUDGET 1024 /* values w2n_i32_offset looks at, both together */
 
 static const w2n_affine unknown = {0};
 
@@ -132,10 +141,21 @@ static w2n_affine scale_by_term(w2n_affine x, w2n_affine t) {
     return r;
 }
 
+/* A value the forms do not see into: without a loop a term of its own, in
+ * a loop not affine. */
+static w2n_affine opaque(const w2n_loop_view *lv, LLVMValueRef v) {
+    return lv->v ? unknown : term(LLVMGetIntTypeWidth(LLVMTypeOf(v)), v);
+}
+
 static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
+    LLVMOpcode op = LLVMGetInstructionOpcode(v);
+    if (op == LLVMOr && LLVMGetIsDisjoint(v))
+        op = LLVMAdd;
+    if (op != LLVMAdd && op != LLVMSub && op != LLVMMul && op != LLVMShl)
+        return opaque(lv, v);
     w2n_affine l = eval(lv, LLVMGetOperand(v, 0), depth + 1);
     w2n_affine r = eval(lv, LLVMGetOperand(v, 1), depth + 1);
-    switch (LLVMGetInstructionOpcode(v)) {
+    switch (op) {
     case LLVMAdd: return add(l, r);
     case LLVMSub: return r.known ? add(l, scale(r, UINT64_MAX)) : unknown;
     case LLVMMul:
@@ -143,10 +163,13 @@ static w2n_affine eval_binary(w2n_loop_view *lv, LLVMValueRef v, int depth) {
             return l.known ? scale(l, r.c) : unknown;
         if (is_constant(&l))
             return r.known ? scale(r, l.c) : unknown;
+        if (!lv->v)
+            return opaque(lv, v); /* no iteration for a run-time stride to scale */
         return r.nterms ? scale_by_term(l, r) : scale_by_term(r, l);
-    case LLVMShl:
-        return is_constant(&r) && l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1))) : unknown;
-    default: return unknown;
+    default: /* LLVMShl */
+        if (!is_constant(&r))
+            return opaque(lv, v);
+        return l.known ? scale(l, UINT64_C(1) << (r.c & (l.bits - 1))) : unknown;
     }
 }
 
@@ -163,6 +186,8 @@ static w2n_affine eval(w2n_loop_view *lv, LLVMValueRef v, int depth) {
         return term(bits, v);
     if (!LLVMIsAInstruction(v))
         return unknown; /* poison, undef, constant expressions */
+    if (!lv->v)
+        return LLVMIsABinaryOperator(v) ? eval_binary(lv, v, depth) : opaque(lv, v);
     if (!in_loop(lv, v))
         return term(bits, v);
     if (LLVMIsAPHINode(v)) {
@@ -257,4 +282,19 @@ w2n_affine w2n_affine_terms_in(w2n_loop_view *outer, const w2n_affine *a) {
     for (unsigned i = 0; i < a->nterms && sum.known; i++)
         sum = add(sum, scale(eval(outer, a->term[i], 0), a->coef[i]));
     return sum;
+}
+
+bool w2n_i32_offset(LLVMValueRef x, LLVMValueRef y, uint32_t *out_d) {
+    w2n_loop_view anywhere = {.budget = LOOP_FREE_BUDGET};
+    w2n_affine fx = eval(&anywhere, x, 0), fy = eval(&anywhere, y, 0);
+    if (fx.bits != 32 || fy.bits != 32)
+        return false;
+    w2n_affine diff = add(fy, scale(fx, UINT64_MAX)); /* y - x: the terms must cancel */
+    if (!diff.known)
+        return false;
+    for (unsigned i = 0; i < diff.nterms; i++)
+        if (diff.coef[i] != 0)
+            return false;
+    *out_d = (uint32_t)diff.c;
+    return true;
 }

@@ -36,7 +36,7 @@ static inline int64_t w2n_affine_step(const w2n_affine *a) {
 
 /* One fast loop version as the analysis sees it. */
 typedef struct w2n_loop_view {
-    w2n_versioned_loop *v;
+    w2n_versioned_loop *v;   /* NULL: no loop, forms of values anywhere (k = 0) */
     LLVMBasicBlockRef latch; /* its one back edge's block */
     LLVMValueRef self;       /* the phi whose step is being found, or NULL */
     unsigned budget;         /* values left to look at: bounds compile time */
@@ -46,6 +46,13 @@ typedef struct w2n_loop_view {
 LLVMBasicBlockRef w2n_loop_find_latch(w2n_versioned_loop *v);
 /* The affine form of the i32 or i64 value v. */
 w2n_affine w2n_affine_eval(w2n_loop_view *lv, LLVMValueRef v);
+
+/* True, with *out_d, when the i32 values x and y have forms with the same
+ * terms and coefficients, so that y == x + *out_d (mod 2^32), wherever they
+ * are: for bounds_merge.c, an interpreter's stack slots `frame + 8 + sp * 4`
+ * and `frame + 16 + (sp - 1) * 4` are one address and the next word, though
+ * LLVM computes them apart. */
+bool w2n_i32_offset(LLVMValueRef x, LLVMValueRef y, uint32_t *out_d);
 
 /* The sum of a's terms times their coefficients, without its constant,
  * as a form of the loop `outer` around a's loop (unknown if it is none). */

@@ -216,10 +216,8 @@ static LLVMValueRef build_choice(w2n_lower_func *f) {
 }
 
 static w2n_versioned_loop *new_versioned_loop(w2n_lower_module *lm) {
-    if (lm->nvloops == lm->vloops_cap) {
-        lm->vloops_cap = lm->vloops_cap ? lm->vloops_cap * 2 : 8;
-        lm->vloops = w2n_xrealloc(lm->vloops, lm->vloops_cap, sizeof *lm->vloops);
-    }
+    if (lm->nvloops == lm->vloops_cap)
+        lm->vloops = w2n_xgrow(lm->vloops, &lm->vloops_cap, lm->nvloops + 1, sizeof *lm->vloops, 8);
     w2n_versioned_loop *v = &lm->vloops[lm->nvloops++];
     memset(v, 0, sizeof *v);
     return v;

@@ -210,9 +210,23 @@ typedef struct w2n_lower_func {
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v);
 /* llvm.arithmetic.fence(v): v, opaque to LLVM's folds, no instruction. */
 LLVMValueRef w2n_lower_fence(w2n_lower_func *f, LLVMValueRef v);
-/* The scalar constant behind such a fence that nothing uses yet (the fence
- * erased), for an op that no fold can turn into its operand; else NULL. */
+/* The scalar constant behind such a fence that nothing uses yet, else NULL. */
+LLVMValueRef w2n_lower_fenced_constant(LLVMValueRef v);
+/* The same constant with the fence erased, for an op that no fold can turn
+ * into its operand; else NULL. */
 LLVMValueRef w2n_lower_unfence(LLVMValueRef v);
+/* What a float is to LLVM's folds without fast-math: x + -0, x - 0, x * 1,
+ * x / -1 ... become x (or -x), handing back a signalling NaN x where Wasm
+ * wants a quiet one.  -0 and +-1 are fenced when pushed, +0 only where an
+ * op sees it (lower_numeric.c). */
+typedef enum w2n_float_identity {
+    W2N_FLOAT_NO_IDENTITY,
+    W2N_FLOAT_PLUS_ZERO,
+    W2N_FLOAT_MINUS_ZERO,
+    W2N_FLOAT_ONE, /* +1 or -1 */
+} w2n_float_identity;
+/* The identity an f32 or f64 constant is. */
+w2n_float_identity w2n_lower_float_identity(LLVMValueRef c);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
 LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);

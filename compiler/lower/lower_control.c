@@ -46,10 +46,9 @@ static const w2n_valtype *label_types(const w2n_lower_block *b) {
 
 static w2n_lower_block *push_block(w2n_lower_func *f, uint32_t op) {
     if (f->nblocks == f->blocks_cap) {
-        size_t cap = f->blocks_cap ? f->blocks_cap * 2 : 16;
-        f->blocks = w2n_xrealloc(f->blocks, cap, sizeof *f->blocks);
-        memset(f->blocks + f->blocks_cap, 0, (cap - f->blocks_cap) * sizeof *f->blocks);
-        f->blocks_cap = cap;
+        size_t old = f->blocks_cap;
+        f->blocks = w2n_xgrow(f->blocks, &f->blocks_cap, f->nblocks + 1, sizeof *f->blocks, 16);
+        memset(f->blocks + old, 0, (f->blocks_cap - old) * sizeof *f->blocks);
     }
     w2n_lower_block *b = &f->blocks[f->nblocks++];
     free(b->phis);

@@ -15,12 +15,28 @@
 
 /* ---- identity constants kept out of LLVM's folds ----------------------------- */
 
-/* Whether a float's bits are +-0 or +-1: the operands with which LLVM folds
- * x + -0, x - 0, x * 1, x / 1, x * -1 ... into x (or -x) without fast-math,
- * handing back a signalling NaN x where Wasm wants a quiet one. */
-static bool is_identity_bits(uint64_t bits, bool is_f64) {
-    uint64_t magnitude = bits & (is_f64 ? 0x7fffffffffffffffull : 0x7fffffffull);
-    return magnitude == 0 || magnitude == (is_f64 ? 0x3ff0000000000000ull : 0x3f800000ull);
+static w2n_float_identity identity_of(double d) {
+    if (d == 0.0)
+        return signbit(d) ? W2N_FLOAT_MINUS_ZERO : W2N_FLOAT_PLUS_ZERO;
+    return d == 1.0 || d == -1.0 ? W2N_FLOAT_ONE : W2N_FLOAT_NO_IDENTITY;
+}
+
+w2n_float_identity w2n_lower_float_identity(LLVMValueRef c) {
+    LLVMBool lossy = 0;
+    return identity_of(LLVMConstRealGetDouble(c, &lossy));
+}
+
+/* The identity a v128 lane of `width` bytes (4: f32, 8: f64) is. */
+static w2n_float_identity lane_identity(uint64_t bits, unsigned width) {
+    if (width == 8) {
+        double d;
+        memcpy(&d, &bits, sizeof d);
+        return identity_of(d);
+    }
+    uint32_t low = (uint32_t)bits;
+    float x;
+    memcpy(&x, &low, sizeof x);
+    return identity_of(x);
 }
 
 /* +0 is left bare: it starts most accumulators, and one fenced +0 that GVN
@@ -28,10 +44,9 @@ static bool is_identity_bits(uint64_t bits, bool is_f64) {
  * explicit: 4 % more instructions).  Its folds, x - 0 and x + 0 (x not -0),
  * are fenced where the op sees the constant (lower_numeric.c); through a
  * local they are a documented limit (docs/architecture.md). */
-static bool is_identity_scalar(LLVMValueRef v) {
-    LLVMBool lossy = 0;
-    double d = LLVMConstRealGetDouble(v, &lossy);
-    return (d == 0.0 && signbit(d)) || d == 1.0 || d == -1.0;
+static bool fenced_when_pushed(LLVMValueRef c) {
+    w2n_float_identity id = w2n_lower_float_identity(c);
+    return id == W2N_FLOAT_MINUS_ZERO || id == W2N_FLOAT_ONE;
 }
 
 /* A v128 constant whose f32 (or f64) lanes are all identities, and not all
@@ -55,7 +70,7 @@ static LLVMTypeRef identity_vector_type(w2n_lower_module *lm, LLVMValueRef v) {
             uint64_t bits = 0;
             for (unsigned b = 0; b < width; b++)
                 bits |= (uint64_t)bytes[lane * width + b] << (8 * b);
-            all = is_identity_bits(bits, width == 8);
+            all = lane_identity(bits, width) != W2N_FLOAT_NO_IDENTITY;
         }
         if (all)
             return LLVMVectorType(width == 8 ? lm->t_f64 : lm->t_f32, 16 / width);
@@ -76,7 +91,7 @@ static LLVMValueRef opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
         return v;
     LLVMTypeRef t = LLVMTypeOf(v);
     if (t == f->lm->t_f32 || t == f->lm->t_f64) {
-        if (!LLVMIsAConstantFP(v) || !is_identity_scalar(v))
+        if (!LLVMIsAConstantFP(v) || !fenced_when_pushed(v))
             return v;
         return w2n_lower_fence(f, v);
     }
@@ -90,12 +105,10 @@ static LLVMValueRef opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
     return LLVMBuildBitCast(f->b, fenced, t, "");
 }
 
-/* The constant behind v when v is a fence that w2n_lower_push made and nothing
- * uses yet (the op that pops it is its only consumer), the fence removed;
- * otherwise NULL.  Such an op may use the constant itself where no fold can
- * hand back an operand (x - 1, 1 / x, a comparison), which keeps LLVM's
- * constant operands (a memory operand, no register) there. */
-LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
+/* The constant behind v when v is a fence of a scalar that w2n_lower_push
+ * made and nothing uses yet (the op that pops it is its only consumer);
+ * otherwise NULL. */
+LLVMValueRef w2n_lower_fenced_constant(LLVMValueRef v) {
     if (!LLVMIsACallInst(v) || LLVMGetFirstUse(v))
         return NULL;
     LLVMValueRef callee = LLVMGetCalledValue(v);
@@ -104,9 +117,16 @@ LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
     if (strncmp(name, "llvm.arithmetic.fence.", 22) != 0)
         return NULL;
     LLVMValueRef c = LLVMGetOperand(v, 0);
-    if (!LLVMIsAConstantFP(c))
-        return NULL;
-    LLVMInstructionEraseFromParent(v);
+    return LLVMIsAConstantFP(c) ? c : NULL;
+}
+
+/* The op that pops such a fence may use the constant itself where no fold
+ * can hand back an operand (x - 1, 1 / x, a comparison), which keeps LLVM's
+ * constant operands (a memory operand, no register) there. */
+LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
+    LLVMValueRef c = w2n_lower_fenced_constant(v);
+    if (c)
+        LLVMInstructionEraseFromParent(v);
     return c;
 }
 
@@ -114,10 +134,8 @@ LLVMValueRef w2n_lower_unfence(LLVMValueRef v) {
 
 void w2n_lower_push(w2n_lower_func *f, LLVMValueRef v) {
     v = opaque_identity(f, v);
-    if (f->sp == f->stack_cap) {
-        f->stack_cap = f->stack_cap ? f->stack_cap * 2 : 64;
-        f->stack = w2n_xrealloc(f->stack, f->stack_cap, sizeof *f->stack);
-    }
+    if (f->sp == f->stack_cap)
+        f->stack = w2n_xgrow(f->stack, &f->stack_cap, f->sp + 1, sizeof *f->stack, 64);
     f->stack[f->sp++] = v;
 }
 

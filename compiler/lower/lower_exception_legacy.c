@@ -65,10 +65,8 @@ static void scan_rethrows(w2n_lower_func *f) {
     w2n_instr in;
     while (n > 0 && !w2n_instr_reader_done(&ir) && w2n_instr_read(&ir, &in)) {
         if (w2n_opcode_opens_block(in.op)) {
-            if (n == cap) {
-                cap *= 2;
-                open = w2n_xrealloc(open, cap, sizeof *open);
-            }
+            if (n == cap)
+                open = w2n_xgrow(open, &cap, n + 1, sizeof *open, 16);
             open[n++] = (struct open_block){in.op, 0};
         } else if (in.op == W2N_OP_CATCH || in.op == W2N_OP_CATCH_ALL) {
             open[n - 1] = (struct open_block){in.op, in.offset};

@@ -51,10 +51,9 @@ static void record_fast_access(w2n_lower_func *f, uint32_t memory, LLVMValueRef 
     w2n_versioned_loop *v = f->fast;
     if (!eff || !LLVMIsAInstruction(eff) || !LLVMIsAInstruction(oob) || !LLVMIsAInstruction(ptr))
         return; /* a constant address: its check stays */
-    if (v->naccesses == v->accesses_cap) {
-        v->accesses_cap = v->accesses_cap ? v->accesses_cap * 2 : 16;
-        v->accesses = w2n_xrealloc(v->accesses, v->accesses_cap, sizeof *v->accesses);
-    }
+    if (v->naccesses == v->accesses_cap)
+        v->accesses =
+            w2n_xgrow(v->accesses, &v->accesses_cap, v->naccesses + 1, sizeof *v->accesses, 16);
     /* In guard mode an access the range check does not cover may fault
      * instead, as in the slow version, where faults cannot tear stores; a
      * 64-bit memory has no guard region, so its accesses keep their checks. */

@@ -18,7 +18,6 @@
  * Operands come from the lead's operand stack (lower.h); the validator has
  * already checked their types.
  */
-#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
@@ -168,8 +167,8 @@ static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
  * x / +-1.  1 / x, x - 1, x * 0 and the like fold into nothing without
  * fast-math flags. */
 static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
-    LLVMBool lossy = 0;
-    bool zero = LLVMConstRealGetDouble(c, &lossy) == 0.0;
+    w2n_float_identity id = w2n_lower_float_identity(c);
+    bool zero = id == W2N_FLOAT_PLUS_ZERO || id == W2N_FLOAT_MINUS_ZERO;
     switch (op) {
     case LLVMFAdd:
     case LLVMFSub: return zero;
@@ -185,15 +184,12 @@ static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
 static LLVMValueRef operand_of(w2n_lower_func *f, LLVMOpcode op, LLVMValueRef v, bool on_left) {
     /* +0 comes bare (lower_core.c): fence it here where it could fold. */
     if (LLVMIsAConstantFP(v)) {
-        LLVMBool lossy = 0;
-        double d = LLVMConstRealGetDouble(v, &lossy);
-        bool fold = d == 0.0 && !signbit(d) && may_fold_with(op, v, on_left);
+        bool fold =
+            w2n_lower_float_identity(v) == W2N_FLOAT_PLUS_ZERO && may_fold_with(op, v, on_left);
         return fold ? w2n_lower_fence(f, v) : v;
     }
-    if (!LLVMIsACallInst(v))
-        return v;
-    LLVMValueRef c = LLVMGetOperand(v, 0);
-    if (!LLVMIsAConstantFP(c) || may_fold_with(op, c, on_left))
+    LLVMValueRef c = w2n_lower_fenced_constant(v);
+    if (!c || may_fold_with(op, c, on_left))
         return v;
     return unfenced(v);
 }

@@ -182,9 +182,7 @@ static bool has_identity_lane(LLVMValueRef v) {
         LLVMValueRef e = LLVMGetAggregateElement(v, i);
         if (!e || !LLVMIsAConstantFP(e))
             return true;
-        LLVMBool lossy = 0;
-        double d = LLVMConstRealGetDouble(e, &lossy);
-        if (d == 0.0 || d == 1.0 || d == -1.0)
+        if (w2n_lower_float_identity(e) != W2N_FLOAT_NO_IDENTITY)
             return true;
     }
     return false;

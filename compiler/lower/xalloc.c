@@ -3,6 +3,8 @@
  */
 #include "xalloc.h"
 
+#include "grow.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,4 +30,9 @@ void *w2n_xrealloc(void *p, size_t n, size_t size) {
     size_t bytes = n * size;
     void *q = realloc(p, bytes ? bytes : 1);
     return q ? q : out_of_memory(n, size);
+}
+
+void *w2n_xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first) {
+    void *q = w2n_grow(p, cap, need, size, first);
+    return q ? q : out_of_memory(need, size);
 }

@@ -24,5 +24,8 @@ void *w2n_xmalloc(size_t size);
 void *w2n_xcalloc(size_t n, size_t size);
 /* Resize p to n elements of `size` bytes (p may be NULL). */
 void *w2n_xrealloc(void *p, size_t n, size_t size);
+/* Room for `need` elements in p, its capacity *cap doubled as common/grow.h's
+ * w2n_grow does. */
+void *w2n_xgrow(void *p, size_t *cap, size_t need, size_t size, size_t first);
 
 #endif

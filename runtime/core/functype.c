@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "internal.h"
 
 /* The key of a group, per member: kind, final, supertype (tag, value),
@@ -49,9 +50,11 @@ typedef struct group {
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
 static w2n_canon_type **types; /* types[id - 1] */
-static uint32_t ntypes_total, types_cap;
+static uint32_t ntypes_total;
+static size_t types_cap;
 static group *groups;
-static uint32_t ngroups, groups_cap;
+static uint32_t ngroups;
+static size_t groups_cap;
 static uint32_t *buckets; /* open addressing: group index + 1, or 0 */
 static uint32_t nbuckets;
 
@@ -59,14 +62,12 @@ static void push(key *k, uint32_t w) {
     if (k->failed)
         return;
     if (k->n == k->cap) {
-        size_t cap = k->cap ? k->cap * 2 : 32;
-        uint32_t *p = realloc(k->words, cap * sizeof *p);
+        uint32_t *p = w2n_grow(k->words, &k->cap, k->n + 1, sizeof *p, 32);
         if (!p) {
             k->failed = true;
             return;
         }
         k->words = p;
-        k->cap = cap;
     }
     k->words[k->n++] = w;
 }
@@ -152,20 +153,6 @@ static bool rehash(void) {
     return true;
 }
 
-static bool grow(void **array, uint32_t *cap, uint32_t need, size_t item) {
-    if (need <= *cap)
-        return true;
-    uint32_t ncap = *cap ? *cap : 64;
-    while (ncap < need)
-        ncap *= 2;
-    void *p = realloc(*array, (size_t)ncap * item);
-    if (!p)
-        return false;
-    *array = p;
-    *cap = ncap;
-    return true;
-}
-
 /* A key's value type, its relative references resolved to ids. */
 static w2n_valtype read_valtype(const uint32_t *w, uint32_t first_id) {
     if (!(w[0] & KEY_RELATIVE) && !is_concrete(w[0]))
@@ -205,9 +192,15 @@ static w2n_canon_type *make_member(const uint32_t *w, size_t *pos, uint32_t firs
 
 /* A new group of `size` members for key k (its words taken over). */
 static uint32_t add_group(key *k, uint64_t h, uint32_t size, uint32_t bucket) {
-    if (!grow((void **)&groups, &groups_cap, ngroups + 1, sizeof *groups) ||
-        !grow((void **)&types, &types_cap, ntypes_total + size, sizeof *types))
+    group *grown_groups = w2n_grow(groups, &groups_cap, (size_t)ngroups + 1, sizeof *groups, 64);
+    if (!grown_groups)
         return 0;
+    groups = grown_groups;
+    w2n_canon_type **grown_types =
+        w2n_grow(types, &types_cap, (size_t)ntypes_total + size, sizeof *types, 64);
+    if (!grown_types)
+        return 0;
+    types = grown_types;
     uint32_t first_id = ntypes_total + 1;
     size_t pos = 0;
     for (uint32_t i = 0; i < size; i++) {

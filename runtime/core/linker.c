@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "grow.h"
 #include "internal.h"
 
 typedef struct definition {
@@ -20,7 +21,8 @@ typedef struct definition {
 struct w2n_linker {
     w2n_store *store;
     definition *defs;
-    uint32_t count, cap;
+    uint32_t count;
+    size_t cap;
 };
 
 w2n_linker *w2n_linker_new(w2n_store *store) {
@@ -59,12 +61,10 @@ w2n_status w2n_linker_define(w2n_linker *l, const char *module, const char *name
         return W2N_OK;
     }
     if (l->count == l->cap) {
-        uint32_t cap = l->cap ? l->cap * 2 : 16;
-        definition *defs = realloc(l->defs, cap * sizeof *defs);
+        definition *defs = w2n_grow(l->defs, &l->cap, (size_t)l->count + 1, sizeof *defs, 16);
         if (!defs)
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         l->defs = defs;
-        l->cap = cap;
     }
     d = &l->defs[l->count];
     d->module = strdup(module);

@@ -27,6 +27,7 @@
 #include "unwind_tables.h"
 #include "image.h"
 #include "gdb_jit.h"
+#include "grow.h"
 #include "image_layout.h"
 #include "libcalls.h"
 #include "line_map.h"
@@ -537,12 +538,10 @@ static int cmp_hi(const void *a, const void *b) {
 static w2n_status record_hi(loader *L, uint32_t section, uint64_t offset, int64_t value,
                             w2n_error *err) {
     if (L->nhis == L->cap_his) {
-        size_t cap = L->cap_his ? 2 * L->cap_his : 64;
-        hi_value *p = realloc(L->his, cap * sizeof *p);
+        hi_value *p = w2n_grow(L->his, &L->cap_his, L->nhis + 1, sizeof *p, 64);
         if (!p)
             return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
         L->his = p;
-        L->cap_his = cap;
     }
     L->his[L->nhis++] = (hi_value){section, offset, value};
     return W2N_OK;

@@ -1,5 +1,6 @@
 ;; Explicit bounds checks of two i32 sums a constant apart merged into the
-;; first (compiler/emit/bounds_merge.c, i32_offset.c): an interpreter's
+;; first (compiler/emit/bounds_merge.c; w2n_i32_offset in
+;; compiler/loops/loop_affine.c): an interpreter's
 ;; `stack[sp - 2] op= stack[sp - 1]`, whose slots are `fp + 8 + sp * 4` and
 ;; `fp + 16 + (sp - 1) * 4`, is one compare of the second slot's end, 8
 ;; past the first; where it fails, a recheck block tests each slot as

@@ -1,11 +1,12 @@
 /*
- * test_i32_offset.c — compiler/emit/i32_offset.c: two i32 sums a constant
- * apart, mod 2^32, whatever LLVM made of them (an interpreter's stack
- * slots), and no answer for sums that differ in anything but a constant.
+ * test_i32_offset.c — w2n_i32_offset (compiler/loops/loop_affine.c, its
+ * affine forms without a loop): two i32 sums a constant apart, mod 2^32,
+ * whatever LLVM made of them (an interpreter's stack slots), and no answer
+ * for sums that differ in anything but a constant.
  */
 #include <criterion/criterion.h>
 
-#include "i32_offset.h"
+#include "loop_affine.h"
 
 static LLVMContextRef ctx;
 static LLVMModuleRef mod;
