@@ -58,7 +58,7 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
              gc ? ",rewrite-statepoints-for-gc" : "");
     LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
     if (opt > 0) /* before anything folds */
-        w2n_float_fences_add(mod, tm);
+        w2n_float_fences_add(mod);
     LLVMPassBuilderOptionsSetLoopVectorization(po, level >= 2);
     LLVMPassBuilderOptionsSetSLPVectorization(po, level >= 2);
     LLVMErrorRef e = LLVMRunPasses(mod, pipeline, tm, po);

@@ -11,10 +11,14 @@
  * constants, an integer converted or reinterpreted once unrolling or
  * inlining makes it a constant, 0.5 and 2 that meet in one product.
  *
- * In SSA form (a clone of the module after mem2reg, so that a module that
- * needs no fence keeps its IR) those are visible as the operand's definition: a constant
- * that mem2reg forwarded, an argument, a phi, a conversion, a product of
- * such.  Each is fenced, at the op, when both hold:
+ * The lowering keeps each Wasm local in an alloca, so a value read from a
+ * local is followed to every value stored into it: what mem2reg would make
+ * a phi of (a superset, as no control flow is followed: at worst a fence
+ * more).  Through that, the definitions are visible: a constant stored, an
+ * argument, a phi, a conversion, a product of such.  Deciding on the IR as
+ * it is, rather than on a copy in SSA form, costs no clone of the module
+ * (it doubled a large module's peak memory).  Each is fenced, at the op,
+ * when both hold:
  *   - the op would fold with an identity in its place (x + c, c + x, x - c,
  *     -0 - x, x * c, c * x, x / c), and the operand may become one
  *     (may_become_constant);
@@ -28,15 +32,13 @@
  */
 #include "float_fences.h"
 
-#include <llvm-c/Error.h>
-#include <llvm-c/Transforms/PassBuilder.h>
-
 #include <math.h>
 #include <stdbool.h>
 #include <string.h>
 
 enum {
-    MAX_DEPTH = 6 /* how far a definition is followed; beyond: assume the worst */
+    MAX_DEPTH = 12 /* how far a definition is followed (a local's read and
+                    * its stores are a step each); beyond: assume the worst */
 };
 
 static bool is_float_type(LLVMTypeRef t) {
@@ -80,8 +82,8 @@ static bool is_identity_constant(LLVMOpcode op, LLVMValueRef c) {
     return true;
 }
 
-/* Whether phi is on the path of definitions followed so far: a cycle, which
- * brings no value that its entries do not. */
+/* Whether phi (or a local's alloca) is on the path of definitions followed
+ * so far: a cycle, which brings no value that its entries do not. */
 static bool on_path(LLVMValueRef phi, LLVMValueRef *path, unsigned depth) {
     for (unsigned i = 0; i < depth; i++)
         if (path[i] == phi)
@@ -92,6 +94,37 @@ static bool on_path(LLVMValueRef phi, LLVMValueRef *path, unsigned depth) {
 /* A property of a value, following its definition; `path` holds the
  * definitions followed to reach it (depth of them). */
 typedef bool value_test(LLVMValueRef v, LLVMValueRef *path, unsigned depth);
+
+/* The alloca of a Wasm local that the load v reads, or NULL: an alloca used
+ * only by loads and by stores into it, as mem2reg would promote. */
+static LLVMValueRef local_read(LLVMValueRef v) {
+    if (!LLVMIsALoadInst(v))
+        return NULL;
+    LLVMValueRef slot = LLVMGetOperand(v, 0);
+    if (!LLVMIsAAllocaInst(slot))
+        return NULL;
+    for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if (!LLVMIsALoadInst(user) && !(LLVMIsAStoreInst(user) && LLVMGetOperand(user, 1) == slot))
+            return NULL;
+    }
+    return slot;
+}
+
+/* Whether `test` holds for some value stored into the local `slot` (all
+ * of them when `every`).  A local met again on the path adds nothing. */
+static bool stored_values(LLVMValueRef slot, value_test *test, bool every, LLVMValueRef *path,
+                          unsigned depth) {
+    if (on_path(slot, path, depth))
+        return every;
+    path[depth] = slot;
+    for (LLVMUseRef u = LLVMGetFirstUse(slot); u; u = LLVMGetNextUse(u)) {
+        LLVMValueRef user = LLVMGetUser(u);
+        if (LLVMIsAStoreInst(user) && test(LLVMGetOperand(user, 0), path, depth + 1) != every)
+            return !every;
+    }
+    return every;
+}
 
 /* Whether `test` holds for a value the phi or select v may take.  A phi met
  * again on the path (a loop's back edge) adds no value its entries lack. */
@@ -119,6 +152,9 @@ static bool may_become_constant(LLVMValueRef v, LLVMValueRef *path, unsigned dep
         return false;
     if (depth >= MAX_DEPTH)
         return true;
+    LLVMValueRef slot = local_read(v);
+    if (slot)
+        return stored_values(slot, may_become_constant, false, path, depth);
     path[depth] = v;
     if (LLVMIsALoadInst(v) || is_intrinsic_call(v, "llvm.arithmetic.fence"))
         return false;
@@ -155,6 +191,9 @@ static bool may_be_snan(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
     }
     if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
         return true;
+    LLVMValueRef slot = local_read(v);
+    if (slot)
+        return stored_values(slot, may_be_snan, false, path, depth);
     path[depth] = v;
     switch (LLVMGetInstructionOpcode(v)) {
     case LLVMFAdd:
@@ -194,6 +233,9 @@ static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned dep
     }
     if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
         return false;
+    LLVMValueRef slot = local_read(v);
+    if (slot)
+        return stored_values(slot, never_negative_zero, true, path, depth);
     path[depth] = v;
     switch (LLVMGetInstructionOpcode(v)) {
     case LLVMSIToFP:
@@ -218,6 +260,9 @@ static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned dep
 static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
     if (!LLVMIsAInstruction(x) || depth >= MAX_DEPTH)
         return false;
+    LLVMValueRef slot = local_read(x);
+    if (slot)
+        return stored_values(slot, known_not_negative_zero, false, path, depth);
     path[depth] = x;
     LLVMOpcode op = LLVMGetInstructionOpcode(x);
     if (op == LLVMPHI || op == LLVMSelect)
@@ -282,18 +327,15 @@ static void fence_operand(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef inst
     LLVMSetOperand(inst, side, LLVMBuildCall2(b, LLVMGlobalGetValueType(decl), decl, &v, 1, ""));
 }
 
-/* `ssa` is fn's twin in SSA form (a clone after mem2reg), whose float ops
- * are fn's in the same order (mem2reg removes loads, stores and allocas
- * only): decide there, fence here, so that a module needing no fence
- * keeps the IR it had. */
-static unsigned fence_function(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef fn,
-                               LLVMValueRef ssa) {
+static unsigned fence_function(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef fn) {
     unsigned added = 0;
-    LLVMValueRef i = first_float_arith(fn), j = first_float_arith(ssa);
-    for (; i && j; i = next_float_arith(i), j = next_float_arith(j)) {
-        LLVMOpcode op = LLVMGetInstructionOpcode(j);
+    for (LLVMValueRef i = first_float_arith(fn); i; i = next_float_arith(i)) {
+        LLVMOpcode op = LLVMGetInstructionOpcode(i);
+        bool fence[2];
+        for (unsigned side = 0; side < 2; side++) /* both decided before either is fenced */
+            fence[side] = needs_fence(i, op, side);
         for (unsigned side = 0; side < 2; side++)
-            if (needs_fence(j, op, side)) {
+            if (fence[side]) {
                 fence_operand(mod, b, i, side);
                 added++;
             }
@@ -301,31 +343,12 @@ static unsigned fence_function(LLVMModuleRef mod, LLVMBuilderRef b, LLVMValueRef
     return added;
 }
 
-static bool has_float_arith(LLVMModuleRef mod) {
-    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
-        if (LLVMCountBasicBlocks(fn) && first_float_arith(fn))
-            return true;
-    return false;
-}
-
-unsigned w2n_float_fences_add(LLVMModuleRef mod, LLVMTargetMachineRef tm) {
-    if (!has_float_arith(mod)) /* no clone to make */
-        return 0;
-    LLVMModuleRef ssa = LLVMCloneModule(mod);
-    LLVMPassBuilderOptionsRef po = LLVMCreatePassBuilderOptions();
-    LLVMErrorRef e = LLVMRunPasses(ssa, "function(mem2reg)", tm, po);
-    LLVMDisposePassBuilderOptions(po);
+unsigned w2n_float_fences_add(LLVMModuleRef mod) {
+    LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
     unsigned added = 0;
-    if (e) /* nothing to decide with: LLVM's folds stay as they were */
-        LLVMConsumeError(e);
-    else {
-        LLVMBuilderRef b = LLVMCreateBuilderInContext(LLVMGetModuleContext(mod));
-        LLVMValueRef fn = LLVMGetFirstFunction(mod), twin = LLVMGetFirstFunction(ssa);
-        for (; fn && twin; fn = LLVMGetNextFunction(fn), twin = LLVMGetNextFunction(twin))
-            if (LLVMCountBasicBlocks(fn))
-                added += fence_function(mod, b, fn, twin);
-        LLVMDisposeBuilder(b);
-    }
-    LLVMDisposeModule(ssa);
+    for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn))
+        if (LLVMCountBasicBlocks(fn))
+            added += fence_function(mod, b, fn);
+    LLVMDisposeBuilder(b);
     return added;
 }

@@ -6,12 +6,11 @@
 #define W2N_FLOAT_FENCES_H
 
 #include <llvm-c/Core.h>
-#include <llvm-c/TargetMachine.h>
 
 /* Put llvm.arithmetic.fence on each operand of
  * an fadd, fsub, fmul or fdiv that optimisation may turn into +-0 or +-1
  * where that would fold the op into its other operand, when the other
  * operand may be a signalling NaN; returns the number of fences added. */
-unsigned w2n_float_fences_add(LLVMModuleRef mod, LLVMTargetMachineRef tm);
+unsigned w2n_float_fences_add(LLVMModuleRef mod);
 
 #endif
