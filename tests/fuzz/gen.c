@@ -780,8 +780,8 @@ static void observe_float(gen *g, uint8_t t, unsigned depth) {
     byte(g, 0x21), uleb(g, s);
     byte(g, 0x20), uleb(g, s), byte(g, reinterpret);
     if (wide) /* and the lowest payload bit: no infinity */
-        byte(g, 0x42), sleb(g, 0x7FF8000000000000ll), byte(g, 0x83), byte(g, 0x42),
-            sleb(g, 0x7FF0000000000001ll), byte(g, 0x84);
+        byte(g, 0x42), sleb(g, 0x7FF8000000000000LL), byte(g, 0x83), byte(g, 0x42),
+            sleb(g, 0x7FF0000000000001LL), byte(g, 0x84);
     else
         byte(g, 0x41), sleb(g, 0x7FC00000), byte(g, 0x71), byte(g, 0x41), sleb(g, 0x7F800001),
             byte(g, 0x72);
