@@ -56,6 +56,7 @@ class Engine:
     variants = ("scalar", "simd")
     guest = True        # WASI programs see files under GUEST_DIR
     scaled = False      # runs kernels at the smaller "interp" size
+    single_cpu = True   # --interleave may pin its runs to one CPU a round
 
     def __init__(self, ctx):
         self.ctx = ctx
@@ -175,6 +176,8 @@ class Node(Engine):
         # main thread alone avoids it and does not touch Wasm code generation.
         self.flags.append("--single-threaded-gc")
         self.node = shutil.which("node")
+        # V8 compiles on background threads: one CPU would slow it unfairly.
+        self.single_cpu = False
 
     def probe(self):
         if not self.node:

@@ -223,13 +223,14 @@ def _block_timings(ctx, bench, nat, entries):
 
 
 def _round_timings(ctx, bench, nat, entries):
-    """--interleave: native and every engine once per round, ratios taken
-    round by round (the median of the per-round ratios), so a slow moment
-    of the machine falls on both sides of each ratio.  Yields as
+    """--interleave: native and every engine once per round, on one CPU a
+    round, ratios taken round by round (the median of the per-round ratios),
+    so a slow moment of the machine falls on both sides of each ratio.  Yields as
     _block_timings does; nothing when a run fails."""
     try:
         ts = timing.measure_rounds([nat["argv"]] + [e["argv"] for _, _, e in entries],
-                                   ctx.runs, ctx.warmup)
+                                   ctx.runs, ctx.warmup,
+                                   [True] + [engine.single_cpu for engine, _, _ in entries])
     except timing.TimingError as e:
         log(f"  {bench.name:10} FAIL {e}")
         return

@@ -60,11 +60,14 @@ def _loop(argv, runs, warmup, cwd, ignore_failure):
             "times": times, "cpu": statistics.mean(cpu), "tool": "python"}
 
 
-def _run_once(argv, cwd=None, ignore_failure=False):
-    """One run: (wall seconds, CPU seconds of the process and its threads)."""
+def _run_once(argv, cwd=None, ignore_failure=False, cpu=None):
+    """One run: (wall seconds, CPU seconds of the process and its threads),
+    on CPU `cpu` alone when it is not None."""
+    pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
-    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    p = subprocess.run(argv, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                       preexec_fn=pin)
     t = time.perf_counter() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode != 0 and not ignore_failure:
@@ -72,22 +75,39 @@ def _run_once(argv, cwd=None, ignore_failure=False):
     return t, (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
 
 
-def measure_rounds(argvs, runs, warmup):
+def measure_rounds(argvs, runs, warmup, pinned=None):
     """Times each command of `argvs` once per round, in the same order, for
     `warmup` untimed and `runs` timed rounds.  Returns, per command, what
     `measure` returns plus the per-round wall and CPU times ("times", "cpus"),
-    so ratios can be taken round by round."""
+    so ratios can be taken round by round.
+
+    The commands whose `pinned` entry is true run, within one round, on one
+    CPU, the next round on the next CPU: the vCPUs of a shared machine are not
+    always equal (a neighbour on one of them for a while), and a ratio taken
+    across two of them measures the neighbour.  Multi-threaded engines stay
+    unpinned."""
+    pinned = pinned or [True] * len(argvs)
+    cpus_allowed = _cpus_allowed()
     walls = [[] for _ in argvs]
     cpus = [[] for _ in argvs]
     for r in range(warmup + runs):
+        cpu = cpus_allowed[r % len(cpus_allowed)] if cpus_allowed else None
         for i, argv in enumerate(argvs):
-            t, c = _run_once(argv)
+            t, c = _run_once(argv, cpu=cpu if pinned[i] else None)
             if r >= warmup:
                 walls[i].append(t)
                 cpus[i].append(c)
     return [{"median": statistics.median(w), "min": min(w), "max": max(w), "times": w,
              "cpus": c, "cpu": statistics.mean(c), "tool": "rounds"}
             for w, c in zip(walls, cpus)]
+
+
+def _cpus_allowed():
+    """The CPUs this process may run on ([] where affinity is not supported)."""
+    try:
+        return sorted(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return []
 
 
 def round_ratio(times, base_times):
