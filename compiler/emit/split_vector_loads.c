@@ -38,8 +38,8 @@
  * memory" type, an access tag whose base type it is)? */
 static bool linear_memory_access(LLVMValueRef inst, unsigned tbaa) {
     LLVMValueRef tag = LLVMGetMetadata(inst, tbaa);
-    if (!tag || LLVMGetMDNodeNumOperands(tag) < 1)
-        return false;
+    if (!tag || LLVMGetMDNodeNumOperands(tag) < 1 || LLVMGetMDNodeNumOperands(tag) > 3)
+        return false; /* not one of lower_core.c's access tags */
     LLVMValueRef ops[3];
     LLVMGetMDNodeOperands(tag, ops);
     LLVMValueRef base = ops[0];
