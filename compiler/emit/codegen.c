@@ -8,6 +8,7 @@
 
 #include "bounds_merge.h"
 #include "float_fences.h"
+#include "split_vector_loads.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -65,8 +66,10 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
     LLVMDisposePassBuilderOptions(po);
     if (e)
         return w2n_codegen_llvm_error(err, "LLVM optimisation failed", LLVMGetErrorMessage(e));
-    if (merge_checks && opt > 0 && !many_functions)
+    if (merge_checks && opt > 0 && !many_functions) {
         w2n_bounds_merge_checks(mod);
+        w2n_split_vector_loads(mod);
+    }
     return W2N_OK;
 }
 
