@@ -26,6 +26,8 @@ static const w2n_target targets[] = {
      * dispatch loops (an interpreter's switch) at 64, since their time
      * follows where the dispatch falls in a line (docs/performance.md,
      * "The bytecode interpreter: the dispatch loop at a line's start");
+     * a dispatch on an opcode byte is threaded, a copy in every handler
+     * (bytecode: 1.18 -> 0.83 x native, "The bytecode interpreter, session 14");
      * small functions at 64, so each spans the fewest such windows
      * (recursion's fib: 0.91 -> 0.75 s).
      * Registers (tail calls): results as LLVM 19 returns a literal struct,
@@ -52,6 +54,7 @@ static const w2n_target targets[] = {
      LLVMRelocPIC,
      32,
      64,
+     true,
      64,
      true,
      {3, 4, 7, 6, 8, false, true, true},
@@ -71,6 +74,7 @@ static const w2n_target targets[] = {
      LLVMRelocStatic,
      0,
      0,
+     false,
      0,
      true,
      {8, 8, 16, 8, 8, false, true, true},
@@ -95,6 +99,7 @@ static const w2n_target targets[] = {
      LLVMRelocStatic,
      0,
      0,
+     false,
      0,
      false,
      {2, 2, 2, 8, 8, true, false, false},

@@ -53,6 +53,10 @@ typedef struct w2n_target {
     /* bytes to align the header of a dispatch loop to (one whose body is a
      * large br_table: an interpreter's), or 0: as other loops */
     unsigned dispatch_loop_align;
+    /* a br_table dispatch on a byte becomes a table of code addresses and an
+     * indirectbr that LLVM copies into every handler
+     * (compiler/lower/lower_dispatch.c) */
+    bool threaded_dispatch;
     /* bytes to align small functions to (compiler/lower/lower_module.c), or
      * 0: LLVM's choice */
     unsigned small_function_align;

@@ -307,6 +307,12 @@ void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValu
  * NULL when the table's elements are not known (lower_table_known.c). */
 LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, uint32_t type_index);
 void w2n_lower_known_tables_free(w2n_lower_module *lm);
+/* Lower the dispatch br_table on `index` (targets `all[0..n)`, default
+ * `all[n]`, reached through `edges` indexed by depth) as a table of code
+ * addresses and an indirectbr when its index is a byte and the target wants
+ * one; false, with nothing built, otherwise (lower_dispatch.c). */
+bool w2n_lower_threaded_dispatch(w2n_lower_func *f, LLVMValueRef index, LLVMBasicBlockRef *edges,
+                                 const uint32_t *all, uint32_t n);
 /* Lower the body of defined function `func_index` into lm->funcs[func_index]. */
 w2n_status w2n_lower_function(w2n_lower_module *lm, uint32_t func_index, w2n_error *err);
 /* Lower instructions until the control stack is back to `depth` blocks or

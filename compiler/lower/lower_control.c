@@ -343,21 +343,21 @@ static void end_block(w2n_lower_func *f, const w2n_instr *in) {
 #define DISPATCH_TARGETS 8
 
 /* Mark the innermost loop around the br_table being lowered as a dispatch
- * loop. */
-static void mark_dispatch_loop(w2n_lower_func *f) {
+ * loop; false if there is none. */
+static bool mark_dispatch_loop(w2n_lower_func *f) {
     for (size_t i = f->nblocks; i-- > 0;)
         if (f->blocks[i].op == W2N_OP_LOOP) {
             f->blocks[i].dispatch_loop = true;
-            return;
+            return true;
         }
+    return false;
 }
 
 static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
     w2n_lower_module *lm = f->lm;
     LLVMValueRef index = w2n_lower_pop_as(f, lm->t_i32);
     uint32_t n = in->imm.br_table.count;
-    if (n >= DISPATCH_TARGETS)
-        mark_dispatch_loop(f);
+    bool dispatch = n >= DISPATCH_TARGETS && mark_dispatch_loop(f);
     const uint32_t *targets = in->imm.br_table.targets;
     /* One edge block per distinct depth, indexed by depth (depths < nblocks). */
     LLVMBasicBlockRef *edges = w2n_xcalloc(f->nblocks, sizeof *edges);
@@ -376,9 +376,11 @@ static void lower_br_table(w2n_lower_func *f, const w2n_instr *in) {
         branch_to(f, label(f, depth));
     }
     LLVMPositionBuilderAtEnd(f->b, from);
-    LLVMValueRef sw = LLVMBuildSwitch(f->b, index, edges[all[n]], n);
-    for (uint32_t i = 0; i < n; i++)
-        LLVMAddCase(sw, LLVMConstInt(lm->t_i32, i, 0), edges[all[i]]);
+    if (!dispatch || !w2n_lower_threaded_dispatch(f, index, edges, all, n)) {
+        LLVMValueRef sw = LLVMBuildSwitch(f->b, index, edges[all[n]], n);
+        for (uint32_t i = 0; i < n; i++)
+            LLVMAddCase(sw, LLVMConstInt(lm->t_i32, i, 0), edges[all[i]]);
+    }
     free(edges);
     free(all);
     w2n_lower_mark_dead(f);
