@@ -32,9 +32,11 @@
  */
 #include "float_fences.h"
 
+#include "float_identity.h"
+#include "lower.h"
+
 #include <math.h>
 #include <stdbool.h>
-#include <string.h>
 
 enum {
     MAX_DEPTH = 12 /* how far a definition is followed (a local's read and
@@ -46,40 +48,6 @@ static bool is_float_type(LLVMTypeRef t) {
         t = LLVMGetElementType(t);
     LLVMTypeKind k = LLVMGetTypeKind(t);
     return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind;
-}
-
-static bool is_intrinsic_call(LLVMValueRef v, const char *prefix) {
-    if (!LLVMIsACallInst(v))
-        return false;
-    LLVMValueRef callee = LLVMGetCalledValue(v);
-    size_t len = 0;
-    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
-    return strncmp(name, prefix, strlen(prefix)) == 0;
-}
-
-/* Whether a scalar constant is the identity that folds `op`: +-0 for fadd
- * and fsub, +-1 for fmul and fdiv. */
-static bool is_identity_scalar(LLVMOpcode op, LLVMValueRef c) {
-    LLVMBool lossy = 0;
-    double d = LLVMConstRealGetDouble(c, &lossy);
-    return op == LLVMFAdd || op == LLVMFSub ? d == 0.0 : d == 1.0 || d == -1.0;
-}
-
-/* The same for a constant, scalar or every element of a vector. */
-static bool is_identity_constant(LLVMOpcode op, LLVMValueRef c) {
-    if (LLVMIsAConstantFP(c))
-        return is_identity_scalar(op, c);
-    if (LLVMGetTypeKind(LLVMTypeOf(c)) != LLVMVectorTypeKind)
-        return true;
-    if (LLVMIsAConstantAggregateZero(c))
-        return op == LLVMFAdd || op == LLVMFSub;
-    unsigned n = LLVMGetVectorSize(LLVMTypeOf(c));
-    for (unsigned i = 0; i < n; i++) {
-        LLVMValueRef e = LLVMGetAggregateElement(c, i);
-        if (e && LLVMIsAConstantFP(e) && !is_identity_scalar(op, e))
-            return false;
-    }
-    return true;
 }
 
 /* Whether phi (or a local's alloca) is on the path of definitions followed
@@ -156,12 +124,12 @@ static bool may_become_constant(LLVMValueRef v, LLVMValueRef *path, unsigned dep
     if (slot)
         return stored_values(slot, may_become_constant, false, path, depth);
     path[depth] = v;
-    if (LLVMIsALoadInst(v) || is_intrinsic_call(v, "llvm.arithmetic.fence"))
+    if (LLVMIsALoadInst(v) || w2n_lower_calls_intrinsic(v, "llvm.arithmetic.fence"))
         return false;
     LLVMOpcode op = LLVMGetInstructionOpcode(v);
     if (op == LLVMPHI || op == LLVMSelect)
         return some_arm(v, may_become_constant, path, depth);
-    if (op == LLVMCall && !is_intrinsic_call(v, "llvm."))
+    if (op == LLVMCall && !w2n_lower_calls_intrinsic(v, "llvm."))
         return true; /* a callee that returns a constant, inlined */
     if (op != LLVMCall && op != LLVMFAdd && op != LLVMFSub && op != LLVMFMul && op != LLVMFDiv &&
         op != LLVMFNeg && op != LLVMSIToFP && op != LLVMUIToFP && op != LLVMBitCast &&
@@ -207,9 +175,10 @@ static bool may_be_snan(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
     case LLVMSelect:
     case LLVMPHI: return some_arm(v, may_be_snan, path, depth);
     case LLVMCall:
-        if (is_intrinsic_call(v, "llvm.sqrt."))
+        if (w2n_lower_calls_intrinsic(v, "llvm.sqrt."))
             return false;
-        if (is_intrinsic_call(v, "llvm.fabs.") || is_intrinsic_call(v, "llvm.arithmetic.fence."))
+        if (w2n_lower_calls_intrinsic(v, "llvm.fabs.") ||
+            w2n_lower_calls_intrinsic(v, "llvm.arithmetic.fence."))
             return may_be_snan(LLVMGetOperand(v, 0), path, depth + 1);
         return true;
     default: return true;
@@ -267,13 +236,14 @@ static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned
     LLVMOpcode op = LLVMGetInstructionOpcode(x);
     if (op == LLVMPHI || op == LLVMSelect)
         return some_arm(x, known_not_negative_zero, path, depth);
-    return is_intrinsic_call(x, "llvm.fabs.") || is_intrinsic_call(x, "llvm.copysign.");
+    return w2n_lower_calls_intrinsic(x, "llvm.fabs.") ||
+           w2n_lower_calls_intrinsic(x, "llvm.copysign.");
 }
 
 static bool needs_fence(LLVMValueRef inst, LLVMOpcode op, unsigned side) {
     LLVMValueRef v = LLVMGetOperand(inst, side), x = LLVMGetOperand(inst, 1 - side);
     LLVMValueRef path[MAX_DEPTH];
-    if (!folds_on(op, side) || (LLVMIsConstant(v) && !is_identity_constant(op, v)))
+    if (!folds_on(op, side) || (LLVMIsConstant(v) && !w2n_float_identity_folds(op, v)))
         return false;
     if (!may_become_constant(v, path, 0) || !may_be_snan(x, path, 0))
         return false;
