@@ -32,9 +32,11 @@
  */
 #include "float_fences.h"
 
+#include "float_identity.h"
+#include "lower.h"
+
 #include <math.h>
 #include <stdbool.h>
-#include <string.h>
 
 enum {
     MAX_DEPTH = 12 /* how far a definition is followed (a local's read and
@@ -46,40 +48,6 @@ static bool is_float_type(LLVMTypeRef t) {
         t = LLVMGetElementType(t);
     LLVMTypeKind k = LLVMGetTypeKind(t);
     return k == LLVMFloatTypeKind || k == LLVMDoubleTypeKind;
-}
-
-static bool is_intrinsic_call(LLVMValueRef v, const char *prefix) {
-    if (!LLVMIsACallInst(v))
-        return false;
-    LLVMValueRef callee = LLVMGetCalledValue(v);
-    size_t len = 0;
-    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
-    return strncmp(name, prefix, strlen(prefix)) == 0;
-}
-
-/* Whether a scalar constant is the identity that folds `op`: +-0 for fadd
- * and fsub, +-1 for fmul and fdiv. */
-static bool is_identity_scalar(LLVMOpcode op, LLVMValueRef c) {
-    LLVMBool lossy = 0;
-    double d = LLVMConstRealGetDouble(c, &lossy);
-    return op == LLVMFAdd || op == LLVMFSub ? d == 0.0 : d == 1.0 || d == -1.0;
-}
-
-/* The same for a constant, scalar or every element of a vector. */
-static bool is_identity_constant(LLVMOpcode op, LLVMValueRef c) {
-    if (LLVMIsAConstantFP(c))
-        return is_identity_scalar(op, c);
-    if (LLVMGetTypeKind(LLVMTypeOf(c)) != LLVMVectorTypeKind)
-        return true;
-    if (LLVMIsAConstantAggregateZero(c))
-        return op == LLVMFAdd || op == LLVMFSub;
-    unsigned n = LLVMGetVectorSize(LLVMTypeOf(c));
-    for (unsigned i = 0; i < n; i++) {
-        LLVMValueRef e = LLVMGetAggregateElement(c, i);
-        if (e && LLVMIsAConstantFP(e) && !is_identity_scalar(op, e))
-            return false;
-    }
-    return true;
 }
 
 /* Whether phi (or a local's alloca) is on the path of definitions followed
@@ -126,17 +94,41 @@ static bool stored_values(LLVMValueRef slot, value_test *test, bool every, LLVMV
     return every;
 }
 
-/* Whether `test` holds for a value the phi or select v may take.  A phi met
- * again on the path (a loop's back edge) adds no value its entries lack. */
-static bool some_arm(LLVMValueRef v, value_test *test, LLVMValueRef *path, unsigned depth) {
-    if (LLVMGetInstructionOpcode(v) == LLVMSelect)
-        return test(LLVMGetOperand(v, 1), path, depth + 1) ||
-               test(LLVMGetOperand(v, 2), path, depth + 1);
+/* Whether `test` holds for some value the phi or select v may take (all of
+ * them when `every`).  A phi met again on the path (a loop's back edge) adds
+ * no value its entries lack. */
+static bool arms_hold(LLVMValueRef v, value_test *test, bool every, LLVMValueRef *path,
+                      unsigned depth) {
+    if (LLVMGetInstructionOpcode(v) == LLVMSelect) {
+        if (test(LLVMGetOperand(v, 1), path, depth + 1) != every)
+            return !every;
+        return test(LLVMGetOperand(v, 2), path, depth + 1);
+    }
     if (on_path(v, path, depth))
-        return false;
+        return every;
     for (unsigned i = 0, n = LLVMCountIncoming(v); i < n; i++)
-        if (test(LLVMGetIncomingValue(v, i), path, depth + 1))
-            return true;
+        if (test(LLVMGetIncomingValue(v, i), path, depth + 1) != every)
+            return !every;
+    return every;
+}
+
+/* The first step of every test: a value that is no instruction, or one
+ * followed too deep, is `unknown`; a read of a local is decided by the
+ * values stored into it (some, or every one).  Returns whether v was so
+ * decided (the answer in *answer); else v goes on the path, for the test
+ * to look at its definition. */
+static bool decided_first(LLVMValueRef v, value_test *test, bool every, bool unknown,
+                          LLVMValueRef *path, unsigned depth, bool *answer) {
+    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH) {
+        *answer = unknown;
+        return true;
+    }
+    LLVMValueRef slot = local_read(v);
+    if (slot) {
+        *answer = stored_values(slot, test, every, path, depth);
+        return true;
+    }
+    path[depth] = v;
     return false;
 }
 
@@ -150,18 +142,15 @@ static bool may_become_constant(LLVMValueRef v, LLVMValueRef *path, unsigned dep
         return true;
     if (!LLVMIsAInstruction(v))
         return false;
-    if (depth >= MAX_DEPTH)
-        return true;
-    LLVMValueRef slot = local_read(v);
-    if (slot)
-        return stored_values(slot, may_become_constant, false, path, depth);
-    path[depth] = v;
-    if (LLVMIsALoadInst(v) || is_intrinsic_call(v, "llvm.arithmetic.fence"))
+    bool answer;
+    if (decided_first(v, may_become_constant, false, true, path, depth, &answer))
+        return answer;
+    if (LLVMIsALoadInst(v) || w2n_lower_calls_intrinsic(v, "llvm.arithmetic.fence"))
         return false;
     LLVMOpcode op = LLVMGetInstructionOpcode(v);
     if (op == LLVMPHI || op == LLVMSelect)
-        return some_arm(v, may_become_constant, path, depth);
-    if (op == LLVMCall && !is_intrinsic_call(v, "llvm."))
+        return arms_hold(v, may_become_constant, false, path, depth);
+    if (op == LLVMCall && !w2n_lower_calls_intrinsic(v, "llvm."))
         return true; /* a callee that returns a constant, inlined */
     if (op != LLVMCall && op != LLVMFAdd && op != LLVMFSub && op != LLVMFMul && op != LLVMFDiv &&
         op != LLVMFNeg && op != LLVMSIToFP && op != LLVMUIToFP && op != LLVMBitCast &&
@@ -182,19 +171,11 @@ static bool may_become_constant(LLVMValueRef v, LLVMValueRef *path, unsigned dep
  * quiets a NaN (or makes none), a constant that is no sNaN, or a phi or
  * select of such. */
 static bool may_be_snan(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
-    if (LLVMIsAConstantFP(v)) {
-        LLVMBool lossy = 0;
-        double d = LLVMConstRealGetDouble(v, &lossy);
-        if (!isnan(d))
-            return false;
-        return true; /* its quiet bit is not worth decoding here */
-    }
-    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
-        return true;
-    LLVMValueRef slot = local_read(v);
-    if (slot)
-        return stored_values(slot, may_be_snan, false, path, depth);
-    path[depth] = v;
+    if (LLVMIsAConstantFP(v)) /* a NaN's quiet bit is not worth decoding here */
+        return isnan(w2n_float_constant_double(v));
+    bool answer;
+    if (decided_first(v, may_be_snan, false, true, path, depth, &answer))
+        return answer;
     switch (LLVMGetInstructionOpcode(v)) {
     case LLVMFAdd:
     case LLVMFSub:
@@ -205,11 +186,12 @@ static bool may_be_snan(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
     case LLVMUIToFP: return false;
     case LLVMFNeg: return may_be_snan(LLVMGetOperand(v, 0), path, depth + 1);
     case LLVMSelect:
-    case LLVMPHI: return some_arm(v, may_be_snan, path, depth);
+    case LLVMPHI: return arms_hold(v, may_be_snan, false, path, depth);
     case LLVMCall:
-        if (is_intrinsic_call(v, "llvm.sqrt."))
+        if (w2n_lower_calls_intrinsic(v, "llvm.sqrt."))
             return false;
-        if (is_intrinsic_call(v, "llvm.fabs.") || is_intrinsic_call(v, "llvm.arithmetic.fence."))
+        if (w2n_lower_calls_intrinsic(v, "llvm.fabs.") ||
+            w2n_lower_calls_intrinsic(v, "llvm.arithmetic.fence."))
             return may_be_snan(LLVMGetOperand(v, 0), path, depth + 1);
         return true;
     default: return true;
@@ -226,30 +208,16 @@ static bool folds_on(LLVMOpcode op, unsigned side) {
  * of an integer, or a phi or select of such.  With +0, x + c folds only
  * for an x LLVM knows is not -0, and c - x not at all. */
 static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned depth) {
-    if (LLVMIsAConstantFP(v)) {
-        LLVMBool lossy = 0;
-        double d = LLVMConstRealGetDouble(v, &lossy);
-        return !(d == 0.0 && signbit(d));
-    }
-    if (!LLVMIsAInstruction(v) || depth >= MAX_DEPTH)
-        return false;
-    LLVMValueRef slot = local_read(v);
-    if (slot)
-        return stored_values(slot, never_negative_zero, true, path, depth);
-    path[depth] = v;
+    if (LLVMIsAConstantFP(v))
+        return w2n_float_identity_of_constant(v) != W2N_FLOAT_MINUS_ZERO;
+    bool answer;
+    if (decided_first(v, never_negative_zero, true, false, path, depth, &answer))
+        return answer;
     switch (LLVMGetInstructionOpcode(v)) {
     case LLVMSIToFP:
     case LLVMUIToFP: return true;
     case LLVMSelect:
-        return never_negative_zero(LLVMGetOperand(v, 1), path, depth + 1) &&
-               never_negative_zero(LLVMGetOperand(v, 2), path, depth + 1);
-    case LLVMPHI:
-        if (on_path(v, path, depth))
-            return true;
-        for (unsigned i = 0, n = LLVMCountIncoming(v); i < n; i++)
-            if (!never_negative_zero(LLVMGetIncomingValue(v, i), path, depth + 1))
-                return false;
-        return true;
+    case LLVMPHI: return arms_hold(v, never_negative_zero, true, path, depth);
     default: return false;
     }
 }
@@ -258,22 +226,20 @@ static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned dep
  * x + 0 folds: fabs or copysign of one, or a phi or select with such an
  * arm. */
 static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
-    if (!LLVMIsAInstruction(x) || depth >= MAX_DEPTH)
-        return false;
-    LLVMValueRef slot = local_read(x);
-    if (slot)
-        return stored_values(slot, known_not_negative_zero, false, path, depth);
-    path[depth] = x;
+    bool answer;
+    if (decided_first(x, known_not_negative_zero, false, false, path, depth, &answer))
+        return answer;
     LLVMOpcode op = LLVMGetInstructionOpcode(x);
     if (op == LLVMPHI || op == LLVMSelect)
-        return some_arm(x, known_not_negative_zero, path, depth);
-    return is_intrinsic_call(x, "llvm.fabs.") || is_intrinsic_call(x, "llvm.copysign.");
+        return arms_hold(x, known_not_negative_zero, false, path, depth);
+    return w2n_lower_calls_intrinsic(x, "llvm.fabs.") ||
+           w2n_lower_calls_intrinsic(x, "llvm.copysign.");
 }
 
 static bool needs_fence(LLVMValueRef inst, LLVMOpcode op, unsigned side) {
     LLVMValueRef v = LLVMGetOperand(inst, side), x = LLVMGetOperand(inst, 1 - side);
     LLVMValueRef path[MAX_DEPTH];
-    if (!folds_on(op, side) || (LLVMIsConstant(v) && !is_identity_constant(op, v)))
+    if (!folds_on(op, side) || (LLVMIsConstant(v) && !w2n_float_identity_folds(op, v)))
         return false;
     if (!may_become_constant(v, path, 0) || !may_be_snan(x, path, 0))
         return false;

@@ -110,6 +110,12 @@ static int name_map_init(name_map *m, size_t count) {
     return m->names && m->values;
 }
 
+/* Also after a failed name_map_init, which may have made one array. */
+static void name_map_free(name_map *m) {
+    free(m->names);
+    free(m->values);
+}
+
 static size_t name_map_slot(const name_map *m, const char *name) {
     size_t i = (size_t)fnv1a(name) & (m->cap - 1);
     while (m->names[i] && strcmp(m->names[i], name))
@@ -187,15 +193,20 @@ static out_section *find_or_add_section(merge *mg, const w2n_elf_section *s) {
     return o;
 }
 
-/* Mark the sections of groups whose signature an earlier part has. */
-static w2n_status drop_repeated_groups(merge *mg) {
+/* How many sections the parts have, together. */
+static size_t parts_sections(const merge *mg) {
     size_t total = 0;
     for (size_t p = 0; p < mg->nparts; p++)
         total += mg->elf[p].nsections;
+    return total;
+}
+
+/* Mark the sections of groups whose signature an earlier part has. */
+static w2n_status drop_repeated_groups(merge *mg) {
+    size_t total = parts_sections(mg);
     name_map seen = {0};
     if (!name_map_init(&seen, total)) {
-        free(seen.names);
-        free(seen.values);
+        name_map_free(&seen);
         return no_memory(mg);
     }
     w2n_status st = W2N_OK;
@@ -224,16 +235,13 @@ static w2n_status drop_repeated_groups(merge *mg) {
             }
         }
     }
-    free(seen.names);
-    free(seen.values);
+    name_map_free(&seen);
     return st;
 }
 
 /* Place every part's sections in the output sections. */
 static w2n_status place_sections(merge *mg) {
-    size_t total = 0;
-    for (size_t p = 0; p < mg->nparts; p++)
-        total += mg->elf[p].nsections;
+    size_t total = parts_sections(mg);
     mg->secs = calloc(total ? total : 1, sizeof *mg->secs);
     if (!mg->secs)
         return no_memory(mg);
@@ -371,8 +379,7 @@ static w2n_status build_symbols(merge *mg) {
     mg->syms = calloc(total, sizeof *mg->syms);
     name_map defined = {0};
     if (!mg->syms || !name_map_init(&defined, total)) {
-        free(defined.names);
-        free(defined.values);
+        name_map_free(&defined);
         return no_memory(mg);
     }
     mg->nsyms = 1; /* the null symbol */
@@ -397,8 +404,7 @@ static w2n_status build_symbols(merge *mg) {
         st = copy_group(mg, GROUP_GLOBAL, &defined);
     if (st == W2N_OK)
         resolve_references(mg, &defined);
-    free(defined.names);
-    free(defined.values);
+    name_map_free(&defined);
     return st;
 }
 

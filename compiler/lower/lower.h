@@ -215,18 +215,6 @@ LLVMValueRef w2n_lower_fenced_constant(LLVMValueRef v);
 /* The same constant with the fence erased, for an op that no fold can turn
  * into its operand; else NULL. */
 LLVMValueRef w2n_lower_unfence(LLVMValueRef v);
-/* What a float is to LLVM's folds without fast-math: x + -0, x - 0, x * 1,
- * x / -1 ... become x (or -x), handing back a signalling NaN x where Wasm
- * wants a quiet one.  -0 and +-1 are fenced when pushed, +0 only where an
- * op sees it (lower_numeric.c). */
-typedef enum w2n_float_identity {
-    W2N_FLOAT_NO_IDENTITY,
-    W2N_FLOAT_PLUS_ZERO,
-    W2N_FLOAT_MINUS_ZERO,
-    W2N_FLOAT_ONE, /* +1 or -1 */
-} w2n_float_identity;
-/* The identity an f32 or f64 constant is. */
-w2n_float_identity w2n_lower_float_identity(LLVMValueRef c);
 LLVMValueRef w2n_lower_pop(w2n_lower_func *f);
 /* Pop a value that must have LLVM type `type` (W2N_ASSERT checks it). */
 LLVMValueRef w2n_lower_pop_as(w2n_lower_func *f, LLVMTypeRef type);
@@ -255,6 +243,9 @@ void w2n_lower_trap(w2n_lower_func *f, w2n_trap_code code);
 /* Call an overloaded LLVM intrinsic, e.g. ("llvm.ctlz", {i32}, {x, false}). */
 LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRef *overloads,
                                  unsigned noverloads, LLVMValueRef *args, unsigned nargs);
+/* Whether v calls an intrinsic whose name starts with `prefix`, e.g.
+ * "llvm.fabs." (any overload) or "llvm." (any intrinsic). */
+bool w2n_lower_calls_intrinsic(LLVMValueRef v, const char *prefix);
 /* Load a pointer at base + offset that never changes once instantiated
  * (vmctx arrays, w2n_func records): an invariant load. */
 LLVMValueRef w2n_lower_fixed_ptr(w2n_lower_func *f, LLVMValueRef base, uint64_t offset);

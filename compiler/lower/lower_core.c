@@ -7,37 +7,13 @@
  * which runs single instructions of the families without the driver, links
  * these services instead of copying them.
  */
+#include "float_identity.h"
 #include "lower.h"
 #include "w2n_assert.h"
 
-#include <math.h>
 #include <string.h>
 
 /* ---- identity constants kept out of LLVM's folds ----------------------------- */
-
-static w2n_float_identity identity_of(double d) {
-    if (d == 0.0)
-        return signbit(d) ? W2N_FLOAT_MINUS_ZERO : W2N_FLOAT_PLUS_ZERO;
-    return d == 1.0 || d == -1.0 ? W2N_FLOAT_ONE : W2N_FLOAT_NO_IDENTITY;
-}
-
-w2n_float_identity w2n_lower_float_identity(LLVMValueRef c) {
-    LLVMBool lossy = 0;
-    return identity_of(LLVMConstRealGetDouble(c, &lossy));
-}
-
-/* The identity a v128 lane of `width` bytes (4: f32, 8: f64) is. */
-static w2n_float_identity lane_identity(uint64_t bits, unsigned width) {
-    if (width == 8) {
-        double d;
-        memcpy(&d, &bits, sizeof d);
-        return identity_of(d);
-    }
-    uint32_t low = (uint32_t)bits;
-    float x;
-    memcpy(&x, &low, sizeof x);
-    return identity_of(x);
-}
 
 /* +0 is left bare: it starts most accumulators, and one fenced +0 that GVN
  * and LICM share across a function holds a register the whole way (covariance,
@@ -45,7 +21,7 @@ static w2n_float_identity lane_identity(uint64_t bits, unsigned width) {
  * are fenced where the op sees the constant (lower_numeric.c); through a
  * local they are a documented limit (docs/architecture.md). */
 static bool fenced_when_pushed(LLVMValueRef c) {
-    w2n_float_identity id = w2n_lower_float_identity(c);
+    w2n_float_identity id = w2n_float_identity_of_constant(c);
     return id == W2N_FLOAT_MINUS_ZERO || id == W2N_FLOAT_ONE;
 }
 
@@ -70,7 +46,7 @@ static LLVMTypeRef identity_vector_type(w2n_lower_module *lm, LLVMValueRef v) {
             uint64_t bits = 0;
             for (unsigned b = 0; b < width; b++)
                 bits |= (uint64_t)bytes[lane * width + b] << (8 * b);
-            all = lane_identity(bits, width) != W2N_FLOAT_NO_IDENTITY;
+            all = w2n_float_identity_of_bits(bits, width) != W2N_FLOAT_NO_IDENTITY;
         }
         if (all)
             return LLVMVectorType(width == 8 ? lm->t_f64 : lm->t_f32, 16 / width);
@@ -109,12 +85,7 @@ static LLVMValueRef opaque_identity(w2n_lower_func *f, LLVMValueRef v) {
  * made and nothing uses yet (the op that pops it is its only consumer);
  * otherwise NULL. */
 LLVMValueRef w2n_lower_fenced_constant(LLVMValueRef v) {
-    if (!LLVMIsACallInst(v) || LLVMGetFirstUse(v))
-        return NULL;
-    LLVMValueRef callee = LLVMGetCalledValue(v);
-    size_t len = 0;
-    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
-    if (strncmp(name, "llvm.arithmetic.fence.", 22) != 0)
+    if (!w2n_lower_calls_intrinsic(v, "llvm.arithmetic.fence.") || LLVMGetFirstUse(v))
         return NULL;
     LLVMValueRef c = LLVMGetOperand(v, 0);
     return LLVMIsAConstantFP(c) ? c : NULL;
@@ -356,4 +327,13 @@ LLVMValueRef w2n_lower_intrinsic(w2n_lower_func *f, const char *name, LLVMTypeRe
     LLVMValueRef fn = LLVMGetIntrinsicDeclaration(f->lm->mod, id, overloads, noverloads);
     LLVMTypeRef ty = LLVMIntrinsicGetType(f->lm->ctx, id, overloads, noverloads);
     return LLVMBuildCall2(f->b, ty, fn, args, nargs, "");
+}
+
+bool w2n_lower_calls_intrinsic(LLVMValueRef v, const char *prefix) {
+    if (!LLVMIsACallInst(v))
+        return false;
+    LLVMValueRef callee = LLVMGetCalledValue(v);
+    size_t len = 0;
+    const char *name = LLVMIsAFunction(callee) ? LLVMGetValueName2(callee, &len) : "";
+    return strncmp(name, prefix, strlen(prefix)) == 0;
 }

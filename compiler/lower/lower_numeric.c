@@ -22,6 +22,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "float_identity.h"
 #include "lower.h"
 
 /* ---- small builders --------------------------------------------------------- */
@@ -167,7 +168,7 @@ static LLVMValueRef quiet_nan(w2n_lower_func *f, LLVMValueRef r) {
  * x / +-1.  1 / x, x - 1, x * 0 and the like fold into nothing without
  * fast-math flags. */
 static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
-    w2n_float_identity id = w2n_lower_float_identity(c);
+    w2n_float_identity id = w2n_float_identity_of_constant(c);
     bool zero = id == W2N_FLOAT_PLUS_ZERO || id == W2N_FLOAT_MINUS_ZERO;
     switch (op) {
     case LLVMFAdd:
@@ -184,8 +185,8 @@ static bool may_fold_with(LLVMOpcode op, LLVMValueRef c, bool c_on_left) {
 static LLVMValueRef operand_of(w2n_lower_func *f, LLVMOpcode op, LLVMValueRef v, bool on_left) {
     /* +0 comes bare (lower_core.c): fence it here where it could fold. */
     if (LLVMIsAConstantFP(v)) {
-        bool fold =
-            w2n_lower_float_identity(v) == W2N_FLOAT_PLUS_ZERO && may_fold_with(op, v, on_left);
+        bool fold = w2n_float_identity_of_constant(v) == W2N_FLOAT_PLUS_ZERO &&
+                    may_fold_with(op, v, on_left);
         return fold ? w2n_lower_fence(f, v) : v;
     }
     LLVMValueRef c = w2n_lower_fenced_constant(v);

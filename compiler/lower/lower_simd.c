@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "float_identity.h"
 #include "lower_simd.h"
 
 static const unsigned shape_lanes[] = {16, 8, 4, 2, 4, 2};
@@ -182,7 +183,7 @@ static bool has_identity_lane(LLVMValueRef v) {
         LLVMValueRef e = LLVMGetAggregateElement(v, i);
         if (!e || !LLVMIsAConstantFP(e))
             return true;
-        if (w2n_lower_float_identity(e) != W2N_FLOAT_NO_IDENTITY)
+        if (w2n_float_identity_of_constant(e) != W2N_FLOAT_NO_IDENTITY)
             return true;
     }
     return false;
