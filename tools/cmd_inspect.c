@@ -143,8 +143,8 @@ static void print_code(const w2n_inspect_report *r) {
            r->code_bytes, r->rodata_bytes, r->data_bytes);
     if (r->mappable)
         printf("load layout:  mapped from the file; %" PRIu64 " of %" PRIu64
-               " relocations applied at load\n",
-               r->load_relocations, r->relocations);
+               " relocations applied at load, %" PRIu64 " of them in code\n",
+               r->load_relocations, r->relocations, r->load_relocations_in_code);
     else
         printf("load layout:  copied; %" PRIu64 " relocations applied at load\n", r->relocations);
     printf("functions:    %zu\n", r->nfunctions);

@@ -293,6 +293,8 @@ void w2n_inspect_print_json(const w2n_inspect_report *r, FILE *out) {
     kv_bool(&w, "mapped_from_file", r->mappable);
     kv_u64(&w, "relocations", r->relocations);
     kv_u64(&w, "applied_at_load", r->mappable ? r->load_relocations : r->relocations);
+    if (r->mappable)
+        kv_u64(&w, "applied_at_load_in_code", r->load_relocations_in_code);
     close_(&w, '}');
     key(&w, "functions");
     open_(&w, '[');

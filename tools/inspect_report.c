@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "image_layout.h"
+#include "reloc.h"
 #include "w2n/abi.h"
 #include "w2n/file.h"
 
@@ -88,9 +89,17 @@ static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh,
         r->relocations += sh->sh_size / sh->sh_entsize;
     Elf_Data *d = name && !strcmp(name, W2N_LAYOUT_SECTION) ? elf_getdata(scn, NULL) : NULL;
     int64_t n = d ? w2n_layout_count(d->d_buf, d->d_size) : -1;
-    if (n >= 0) {
-        r->mappable = true;
-        r->load_relocations = (uint64_t)n;
+    if (n < 0)
+        return;
+    r->mappable = true;
+    r->load_relocations = (uint64_t)n;
+    /* Those that patch code: each makes a page of code a private copy. */
+    for (int64_t i = 0; i < n; i++) {
+        const uint8_t *entry = (const uint8_t *)d->d_buf + W2N_LAYOUT_HEADER + i * W2N_LAYOUT_ENTRY;
+        GElf_Shdr rela;
+        if (gelf_getshdr(elf_getscn(e, w2n_reloc_rd32(entry)), &rela) &&
+            gelf_getshdr(elf_getscn(e, rela.sh_info), &target) && (target.sh_flags & SHF_EXECINSTR))
+            r->load_relocations_in_code++;
     }
 }
 

@@ -38,7 +38,7 @@ typedef struct w2n_inspect_report {
     /* Laid out for mapping (common/image_layout.h): relocations of loaded
      * sections, and how many of them are left to the loader. */
     bool mappable;
-    uint64_t relocations, load_relocations;
+    uint64_t relocations, load_relocations, load_relocations_in_code;
     size_t nfunctions; /* sorted by name */
     w2n_inspect_function *functions;
 } w2n_inspect_report;

@@ -8,6 +8,7 @@
 
 #include "bounds_merge.h"
 #include "float_fences.h"
+#include "libcall_stubs.h"
 #include "split_vector_loads.h"
 
 #include <pthread.h>
@@ -77,6 +78,7 @@ w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t 
                             size_t *out_size, w2n_error *err) {
     char *msg = NULL;
     LLVMMemoryBufferRef buf;
+    w2n_libcall_stubs_add(mod);
     if (LLVMTargetMachineEmitToMemoryBuffer(tm, mod, LLVMObjectFile, &msg, &buf))
         return w2n_codegen_llvm_error(err, "LLVM code generation failed", msg);
     size_t size = LLVMGetBufferSize(buf);

@@ -4,9 +4,11 @@
  *   decode -> validate -> the module's facts (one walk of every body)
  *   -> lower (one LLVM function per Wasm function)
  *   -> verify -> LLVM new-pass-manager pipeline (default<On>)
- *   -> metadata section and bounds-mode constant -> object file in memory
+ *   -> metadata section and bounds-mode constant -> stubs for library
+ *      calls -> object file in memory
  *   -> the largest native stack frame, measured in that object, written
- *      into its metadata (frame_record.c) -> the file laid out so that
+ *      into its metadata (frame_record.c) -> calls to the library pointed
+ *      at the stubs (libcall_stubs.c) -> the file laid out so that
  *      the loader can map it (object_layout.c) -> seal (SHA-256 trailer,
  *      common/seal.h).
  *
@@ -30,6 +32,7 @@
 
 #include "codegen.h"
 #include "frame_record.h"
+#include "libcall_stubs.h"
 #include "object_layout.h"
 #include "lower.h"
 #include "meta.h"
@@ -290,6 +293,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_module_facts *fa
     free(la);
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
+    if (s == W2N_OK && w2n_libcall_stubs_redirect(*out, *out_size, err) < 0)
+        s = err->code;
     if (s == W2N_OK)
         s = w2n_object_layout(out, out_size, err);
     if (s == W2N_OK)

@@ -30,12 +30,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "alias_classes.h"
 #include "xalloc.h"
 
 #define MAX_LANES 4 /* wider vectors (a v128 of bytes) stay as they are */
 
-/* Does `inst` carry the TBAA tag of linear memory (lower_core.c's "linear
- * memory" type, an access tag whose base type it is)? */
+/* Does `inst` carry the TBAA tag of linear memory (an access tag whose
+ * base type is lower_core.c's W2N_ALIAS_LINEAR_MEMORY)? */
 static bool linear_memory_access(LLVMValueRef inst, unsigned tbaa) {
     LLVMValueRef tag = LLVMGetMetadata(inst, tbaa);
     if (!tag || LLVMGetMDNodeNumOperands(tag) < 1 || LLVMGetMDNodeNumOperands(tag) > 3)
@@ -52,7 +53,8 @@ static bool linear_memory_access(LLVMValueRef inst, unsigned tbaa) {
     LLVMGetMDNodeOperands(base, name_ops);
     unsigned len = 0;
     const char *name = name_ops[0] ? LLVMGetMDString(name_ops[0], &len) : NULL;
-    return name && len == strlen("linear memory") && memcmp(name, "linear memory", len) == 0;
+    return name && len == strlen(W2N_ALIAS_LINEAR_MEMORY) &&
+           memcmp(name, W2N_ALIAS_LINEAR_MEMORY, len) == 0;
 }
 
 /* The blocks of one function, numbered, with Tarjan's strongly connected

@@ -7,6 +7,7 @@
  * which runs single instructions of the families without the driver, links
  * these services instead of copying them.
  */
+#include "alias_classes.h"
 #include "float_identity.h"
 #include "lower.h"
 #include "w2n_assert.h"
@@ -177,14 +178,14 @@ static LLVMValueRef tbaa_type(w2n_lower_module *lm, LLVMMetadataRef root, const 
 }
 
 void w2n_lower_init_metadata(w2n_lower_module *lm) {
-    const char *root_name = "w2n alias classes";
+    const char *root_name = W2N_ALIAS_ROOT;
     LLVMMetadataRef name = LLVMMDStringInContext2(lm->ctx, root_name, strlen(root_name));
     LLVMMetadataRef root = LLVMMDNodeInContext2(lm->ctx, &name, 1);
-    lm->tbaa_memory = tbaa_type(lm, root, "linear memory");
-    lm->tbaa_vmctx = tbaa_type(lm, root, "vmctx");
-    lm->tbaa_runtime = tbaa_type(lm, root, "runtime state");
-    lm->tbaa_global = tbaa_type(lm, root, "globals");
-    lm->tbaa_table = tbaa_type(lm, root, "table elements");
+    lm->tbaa_memory = tbaa_type(lm, root, W2N_ALIAS_LINEAR_MEMORY);
+    lm->tbaa_vmctx = tbaa_type(lm, root, W2N_ALIAS_VMCTX);
+    lm->tbaa_runtime = tbaa_type(lm, root, W2N_ALIAS_RUNTIME);
+    lm->tbaa_global = tbaa_type(lm, root, W2N_ALIAS_GLOBALS);
+    lm->tbaa_table = tbaa_type(lm, root, W2N_ALIAS_TABLES);
     lm->md_kind_tbaa = LLVMGetMDKindIDInContext(lm->ctx, "tbaa", 4);
     lm->md_kind_invariant = LLVMGetMDKindIDInContext(lm->ctx, "invariant.load", 14);
     lm->md_kind_nonnull = LLVMGetMDKindIDInContext(lm->ctx, "nonnull", 7);

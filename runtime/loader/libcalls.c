@@ -1,10 +1,11 @@
 /*
- * libcalls.c — the allow-list of library calls LLVM may emit from our code.
+ * libcalls.c — the allow-list of library calls LLVM may emit from our code
+ * (common/libcalls.def says why LLVM may call each).
  *
- * Each entry says why LLVM may call it.  The C-library functions are taken
- * from the host's libc/libm; the C23 ones (roundeven, fminimum, fmaximum)
- * are our own so that the runtime does not depend on a recent libm, and
- * their results do not depend on the current rounding mode.  The 128-bit
+ * The C-library functions are taken from the host's libc/libm; the C23
+ * ones (roundeven, fminimum, fmaximum) are our own so that the runtime does
+ * not depend on a recent libm, and their results do not depend on the
+ * current rounding mode.  The 128-bit
  * integer helpers come from libgcc (or compiler-rt), which every GCC or
  * Clang link pulls in; they use the names of the compiler-rt ABI.
  */
@@ -70,48 +71,14 @@ float w2n_libcall_fmaximumf(float a, float b) {
     return a > b ? a : b;
 }
 
+/* Their C-library names, bound to the host's functions (common/libcalls.def). */
 static const struct {
     const char *name;
     void *addr;
 } allowed[] = {
-    /* memory.copy/fill lowering and large struct copies (llvm.memcpy etc.) */
-    {"memcpy", (void *)memcpy},
-    {"memmove", (void *)memmove},
-    {"memset", (void *)memset},
-    /* f32/f64 ceil, floor, trunc, nearest: libcalls where the target lacks
-     * a rounding instruction (baseline x86-64 has no SSE4.1 roundsd) */
-    {"ceil", (void *)ceil},
-    {"ceilf", (void *)ceilf},
-    {"floor", (void *)floor},
-    {"floorf", (void *)floorf},
-    {"trunc", (void *)trunc},
-    {"truncf", (void *)truncf},
-    {"nearbyint", (void *)nearbyint},
-    {"nearbyintf", (void *)nearbyintf},
-    {"rint", (void *)rint},
-    {"rintf", (void *)rintf},
-    {"roundeven", (void *)w2n_libcall_roundeven},
-    {"roundevenf", (void *)w2n_libcall_roundevenf},
-    /* llvm.minnum/maxnum and llvm.minimum/maximum when not expanded inline */
-    {"fmin", (void *)fmin},
-    {"fminf", (void *)fminf},
-    {"fmax", (void *)fmax},
-    {"fmaxf", (void *)fmaxf},
-    {"fminimum", (void *)w2n_libcall_fminimum},
-    {"fminimumf", (void *)w2n_libcall_fminimumf},
-    {"fmaximum", (void *)w2n_libcall_fmaximum},
-    {"fmaximumf", (void *)w2n_libcall_fmaximumf},
-    /* llvm.sqrt is an instruction on all three targets, but -O0 or a missing
-     * feature may leave the call; llvm.fma without hardware FMA */
-    {"sqrt", (void *)sqrt},
-    {"sqrtf", (void *)sqrtf},
-    {"fma", (void *)fma},
-    {"fmaf", (void *)fmaf},
-    /* 128-bit integer helpers (compiler-rt ABI) */
-    {"__divti3", (void *)__divti3},
-    {"__udivti3", (void *)__udivti3},
-    {"__modti3", (void *)__modti3},
-    {"__umodti3", (void *)__umodti3},
+#define W2N_LIBCALL(name, family, signature, host) {#name, (void *)(host)},
+#include "libcalls.def"
+#undef W2N_LIBCALL
 };
 
 void *w2n_libcall_lookup(const char *name) {
