@@ -43,7 +43,9 @@ static const libcall libcalls[] = {
 #undef W2N_LIBCALL
 };
 
-enum { NLIBCALLS = sizeof libcalls / sizeof libcalls[0] };
+enum {
+    NLIBCALLS = sizeof libcalls / sizeof libcalls[0]
+};
 
 /* ---- IR: the stubs ------------------------------------------------------------------- */
 
@@ -69,9 +71,7 @@ static LLVMTypeRef sig_type(LLVMContextRef ctx, w2n_libcall_sig sig) {
     case W2N_LIBCALL_SIG_F32_3:
         p[0] = p[1] = p[2] = f32;
         return LLVMFunctionType(f32, p, 1 + (sig - W2N_LIBCALL_SIG_F32_1) / 2, 0);
-    case W2N_LIBCALL_SIG_I128_2:
-        p[0] = p[1] = i128;
-        return LLVMFunctionType(i128, p, 2, 0);
+    case W2N_LIBCALL_SIG_I128_2: p[0] = p[1] = i128; return LLVMFunctionType(i128, p, 2, 0);
     }
     return NULL;
 }
@@ -216,14 +216,13 @@ int64_t w2n_libcall_stubs_redirect(uint8_t *object, size_t size, w2n_error *err)
             w2n_elf_rela rela = w2n_elf_rela_get(&elf, r, k);
             const w2n_elf_symbol *s = &elf.symbols[rela.sym];
             const w2n_reloc_howto *h = w2n_reloc_lookup(arch, rela.type);
-            if (!rela.sym || s->shndx != W2N_SHN_UNDEF || !h ||
-                !(h->flags & W2N_RELOC_STUB_OK) || (h->flags & W2N_RELOC_LOW))
+            if (!rela.sym || s->shndx != W2N_SHN_UNDEF || !h || !(h->flags & W2N_RELOC_STUB_OK) ||
+                (h->flags & W2N_RELOC_LOW))
                 continue; /* only calls (absolute 32-bit ones are addresses) */
             uint32_t stub = nearest_stub(&elf, stubs, nstubs, s->name, rs->info, rela.offset);
             if (!stub)
                 continue;
-            w2n_reloc_wr64(entries + k * W2N_ELF_RELA_SIZE + 8,
-                           ((uint64_t)stub << 32) | rela.type);
+            w2n_reloc_wr64(entries + k * W2N_ELF_RELA_SIZE + 8, ((uint64_t)stub << 32) | rela.type);
             redirected++;
         }
     }

@@ -295,5 +295,19 @@ w2n_memory *w2n_memory_new(w2n_store *store, w2n_limits limits, w2n_bounds_mode 
     return mem;
 }
 
+void w2n_memory_prefault(w2n_memory *mem, uint64_t offset, uint64_t len) {
+#ifdef MADV_POPULATE_WRITE
+    if (offset >= mem->abi.size || len == 0)
+        return;
+    if (len > mem->abi.size - offset)
+        len = mem->abi.size - offset;
+    uintptr_t page = host_page(), start = (uintptr_t)mem->abi.base + offset;
+    uintptr_t first = start & ~(page - 1), end = (start + len + page - 1) & ~(page - 1);
+    (void)madvise((void *)first, end - first, MADV_POPULATE_WRITE); /* a hint */
+#else
+    (void)mem, (void)offset, (void)len;
+#endif
+}
+
 uint8_t *w2n_memory_data(w2n_memory *mem) { return mem->abi.base; }
 uint64_t w2n_memory_size(w2n_memory *mem) { return mem->abi.size; }
