@@ -222,16 +222,35 @@ static bool never_negative_zero(LLVMValueRef v, LLVMValueRef *path, unsigned dep
     }
 }
 
-/* Whether x may be a signalling NaN that LLVM knows is not -0, so that
- * x + 0 folds: fabs or copysign of one, or a phi or select with such an
- * arm. */
+/* Whether LLVM may know that x is never a zero of the sign asked (-0 when
+ * `negative`), so that x + 0 folds when x is never -0: a constant (a NaN
+ * too) that is not that zero, fabs or copysign, the negation of a value
+ * never the other zero, or a phi or select with such an arm (some arm: at
+ * worst a fence more). */
+static bool known_not_zero(LLVMValueRef x, bool negative, LLVMValueRef *path, unsigned depth);
+
 static bool known_not_negative_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
+    return known_not_zero(x, true, path, depth);
+}
+
+static bool known_not_positive_zero(LLVMValueRef x, LLVMValueRef *path, unsigned depth) {
+    return known_not_zero(x, false, path, depth);
+}
+
+static bool known_not_zero(LLVMValueRef x, bool negative, LLVMValueRef *path, unsigned depth) {
+    if (LLVMIsAConstantFP(x))
+        return w2n_float_identity_of_constant(x) !=
+               (negative ? W2N_FLOAT_MINUS_ZERO : W2N_FLOAT_PLUS_ZERO);
+    value_test *same = negative ? known_not_negative_zero : known_not_positive_zero;
+    value_test *other = negative ? known_not_positive_zero : known_not_negative_zero;
     bool answer;
-    if (decided_first(x, known_not_negative_zero, false, false, path, depth, &answer))
+    if (decided_first(x, same, false, false, path, depth, &answer))
         return answer;
     LLVMOpcode op = LLVMGetInstructionOpcode(x);
     if (op == LLVMPHI || op == LLVMSelect)
-        return arms_hold(x, known_not_negative_zero, false, path, depth);
+        return arms_hold(x, same, false, path, depth);
+    if (op == LLVMFNeg)
+        return other(LLVMGetOperand(x, 0), path, depth + 1);
     return w2n_lower_calls_intrinsic(x, "llvm.fabs.") ||
            w2n_lower_calls_intrinsic(x, "llvm.copysign.");
 }

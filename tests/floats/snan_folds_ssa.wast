@@ -79,6 +79,18 @@
     (f64x2.sub (local.get $x) (local.get $z)))
   (func (export "f64x2.abs_add_0.local") (param $x v128) (result v128) (local $z v128)
     (local.set $z (v128.const i64x2 0 0)) (f64x2.add (f64x2.abs (local.get $x)) (local.get $z)))
+  ;; x + 0 where x is a select of constants LLVM knows are never -0 (a
+  ;; signalling NaN among them, or the negation of one) and 0 comes from an
+  ;; integer op on constants: folds to x unless fenced (fuzzer, session 15).
+  (func (export "f64.select_add_clz_0") (param $c i32) (result f64)
+    (f64.add (select (f64.const nan:0x4) (f64.const -1.5) (local.get $c))
+             (f64.convert_i64_u (i64.shr_u (i64.clz (i64.const -1)) (i64.const 6)))))
+  (func (export "f64.neg_select_add_clz_0") (param $c i32) (result f64)
+    (f64.add (f64.neg (select (f64.const -nan:0x1) (f64.const 0x1p+571) (local.get $c)))
+             (f64.convert_i64_u (i64.shr_u (i64.clz (i64.const -1)) (i64.const 6)))))
+  (func (export "f32.select_add_clz_0") (param $c i32) (result f32)
+    (f32.add (select (f32.const nan:0x4) (f32.const -1.5) (local.get $c))
+             (f32.convert_i32_u (i32.shr_u (i32.clz (i32.const -1)) (i32.const 6)))))
 )
 (assert_return (invoke "f32.sub_0.local" (f32.const nan:0x200000)) (f32.const nan:arithmetic))
 (assert_return (invoke "f32.sub_0.local" (f32.const -nan:0x200000)) (f32.const nan:arithmetic))
@@ -146,3 +158,9 @@
 (assert_return (invoke "f64x2.abs_add_0.local" (v128.const f64x2 nan:0x4000000000000 1)) (v128.const f64x2 nan:arithmetic 1))
 (assert_return (invoke "f32.sub_0.loop_first" (f32.const nan:0x200000)) (f32.const nan:arithmetic))
 (assert_return (invoke "f64.sub_0.loop_first" (f64.const nan:0x4000000000000)) (f64.const nan:arithmetic))
+(assert_return (invoke "f64.select_add_clz_0" (i32.const 1)) (f64.const nan:arithmetic))
+(assert_return (invoke "f64.select_add_clz_0" (i32.const 0)) (f64.const -1.5))
+(assert_return (invoke "f64.neg_select_add_clz_0" (i32.const 1)) (f64.const nan:arithmetic))
+(assert_return (invoke "f64.neg_select_add_clz_0" (i32.const 0)) (f64.const -0x1p+571))
+(assert_return (invoke "f32.select_add_clz_0" (i32.const 1)) (f32.const nan:arithmetic))
+(assert_return (invoke "f32.select_add_clz_0" (i32.const 0)) (f32.const -1.5))
