@@ -8,11 +8,14 @@
 
 #include "reloc.h"
 
+bool w2n_layout_is_relro(const w2n_elf_section *s) {
+    return !strncmp(s->name, W2N_LAYOUT_RELRO, strlen(W2N_LAYOUT_RELRO));
+}
+
 w2n_region w2n_layout_region(const w2n_elf_section *s) {
     if (s->flags & W2N_SHF_EXECINSTR)
         return W2N_REGION_RX;
-    /* Pointers the loader fills in, read-only afterwards (RELRO). */
-    if (!strncmp(s->name, ".data.rel.ro", 12))
+    if (w2n_layout_is_relro(s))
         return W2N_REGION_RO;
     return (s->flags & W2N_SHF_WRITE) ? W2N_REGION_RW : W2N_REGION_RO;
 }

@@ -45,6 +45,11 @@ typedef enum w2n_region {
     W2N_NREGIONS
 } w2n_region;
 
+/* Sections of pointers the loader fills in, read-only afterwards (RELRO):
+ * named W2N_LAYOUT_RELRO or starting so. */
+#define W2N_LAYOUT_RELRO ".data.rel.ro"
+bool w2n_layout_is_relro(const w2n_elf_section *s);
+
 w2n_region w2n_layout_region(const w2n_elf_section *s);
 
 /* Does the unwinder need a zero word after this section (.eh_frame)? */

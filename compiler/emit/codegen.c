@@ -10,6 +10,7 @@
 #include "float_fences.h"
 #include "libcall_stubs.h"
 #include "split_vector_loads.h"
+#include "xalloc.h"
 
 #include <pthread.h>
 #include <stdbool.h>
@@ -72,6 +73,24 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
         w2n_split_vector_loads(mod);
     }
     return W2N_OK;
+}
+
+void w2n_codegen_keep(LLVMModuleRef mod, const LLVMValueRef *values, unsigned n) {
+    LLVMTypeRef ptr = LLVMPointerTypeInContext(LLVMGetModuleContext(mod), 0);
+    LLVMValueRef old = LLVMGetNamedGlobal(mod, "llvm.compiler.used");
+    unsigned nold = old ? (unsigned)LLVMGetNumOperands(LLVMGetInitializer(old)) : 0;
+    LLVMValueRef *all = w2n_xmalloc(sizeof *all * (nold + n));
+    for (unsigned i = 0; i < nold; i++)
+        all[i] = LLVMGetOperand(LLVMGetInitializer(old), i);
+    memcpy(all + nold, values, sizeof *values * n);
+    if (old)
+        LLVMDeleteGlobal(old);
+    LLVMValueRef init = LLVMConstArray2(ptr, all, nold + n);
+    LLVMValueRef used = LLVMAddGlobal(mod, LLVMTypeOf(init), "llvm.compiler.used");
+    LLVMSetInitializer(used, init);
+    LLVMSetLinkage(used, LLVMAppendingLinkage);
+    LLVMSetSection(used, "llvm.metadata");
+    free(all);
 }
 
 w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,

@@ -29,6 +29,10 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
  * a context of 50,000 functions value by value took 0.1 to 0.4 s. */
 void w2n_codegen_release(LLVMContextRef ctx, LLVMModuleRef mod, bool exiting);
 
+/* Add values to the module's llvm.compiler.used (made when absent), so that
+ * no pass drops a global or function that nothing refers to. */
+void w2n_codegen_keep(LLVMModuleRef mod, const LLVMValueRef *values, unsigned n);
+
 /* Code-generate the module into a malloc'd ELF relocatable object, with
  * stubs for the library calls it may make (libcall_stubs.h). */
 w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,

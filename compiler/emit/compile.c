@@ -101,14 +101,8 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
                                     0));
     LLVMSetGlobalConstant(mode, 1);
     LLVMSetAlignment(mode, 8);
-    /* Keep both: nothing refers to them. */
-    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
     LLVMValueRef kept[2] = {g, mode};
-    LLVMValueRef used_init = LLVMConstArray2(ptr, kept, 2);
-    LLVMValueRef used = LLVMAddGlobal(mod, LLVMTypeOf(used_init), "llvm.compiler.used");
-    LLVMSetInitializer(used, used_init);
-    LLVMSetLinkage(used, LLVMAppendingLinkage);
-    LLVMSetSection(used, "llvm.metadata");
+    w2n_codegen_keep(mod, kept, 2); /* nothing refers to them */
     return W2N_OK;
 }
 

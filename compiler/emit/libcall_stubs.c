@@ -27,7 +27,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codegen.h"
 #include "elf_object.h"
+#include "image_layout.h"
 #include "libcall_table.h"
 #include "reloc.h"
 
@@ -109,7 +111,7 @@ static LLVMValueRef add_stub(LLVMModuleRef mod, const libcall *c) {
     LLVMSetLinkage(slot, LLVMInternalLinkage);
     /* Not a constant the back end may fold into a direct call again. */
     LLVMSetExternallyInitialized(slot, 1);
-    LLVMSetSection(slot, ".data.rel.ro"); /* read-only once loaded */
+    LLVMSetSection(slot, W2N_LAYOUT_RELRO); /* read-only once loaded */
     LLVMSetAlignment(slot, 8);
     snprintf(name, sizeof name, "%s%s", W2N_LIBCALL_STUB_PREFIX, c->name);
     LLVMValueRef stub = LLVMAddFunction(mod, name, fty);
@@ -129,29 +131,6 @@ static LLVMValueRef add_stub(LLVMModuleRef mod, const libcall *c) {
     return stub;
 }
 
-/* Append to llvm.compiler.used, so that no pass drops a stub nothing calls
- * yet. */
-static void keep(LLVMModuleRef mod, const LLVMValueRef *add, unsigned nadd) {
-    LLVMContextRef ctx = LLVMGetModuleContext(mod);
-    LLVMTypeRef ptr = LLVMPointerTypeInContext(ctx, 0);
-    LLVMValueRef old = LLVMGetNamedGlobal(mod, "llvm.compiler.used");
-    unsigned nold = old ? (unsigned)LLVMGetNumOperands(LLVMGetInitializer(old)) : 0;
-    LLVMValueRef *all = malloc(sizeof *all * (nold + nadd));
-    if (!all)
-        return; /* unkept stubs are still emitted: the back end drops nothing */
-    for (unsigned i = 0; i < nold; i++)
-        all[i] = LLVMGetOperand(LLVMGetInitializer(old), i);
-    memcpy(all + nold, add, sizeof *add * nadd);
-    if (old)
-        LLVMDeleteGlobal(old);
-    LLVMValueRef init = LLVMConstArray2(ptr, all, nold + nadd);
-    LLVMValueRef used = LLVMAddGlobal(mod, LLVMTypeOf(init), "llvm.compiler.used");
-    LLVMSetInitializer(used, init);
-    LLVMSetLinkage(used, LLVMAppendingLinkage);
-    LLVMSetSection(used, "llvm.metadata");
-    free(all);
-}
-
 unsigned w2n_libcall_stubs_add(LLVMModuleRef mod) {
     bool wanted[NLIBCALLS] = {0};
     for (LLVMValueRef fn = LLVMGetFirstFunction(mod); fn; fn = LLVMGetNextFunction(fn)) {
@@ -166,7 +145,7 @@ unsigned w2n_libcall_stubs_add(LLVMModuleRef mod) {
         if (wanted[i])
             stubs[n++] = add_stub(mod, &libcalls[i]);
     if (n)
-        keep(mod, stubs, n);
+        w2n_codegen_keep(mod, stubs, n); /* nothing calls them yet */
     return n;
 }
 

@@ -587,8 +587,7 @@ static void prefault_pointer_pages(loader *L) {
     uintptr_t pg = page_size();
     for (uint32_t i = 1; i < L->elf.nsections; i++) {
         const w2n_elf_section *s = &L->elf.sections[i];
-        if (!is_loaded(L, i) || L->sec_region[i] != RO || !s->size ||
-            strncmp(s->name, ".data.rel.ro", 12) != 0)
+        if (!is_loaded(L, i) || L->sec_region[i] != RO || !s->size || !w2n_layout_is_relro(s))
             continue;
         uintptr_t start = (uintptr_t)(L->img->map + L->sec_off[i]);
         uintptr_t first = start & ~(pg - 1), end = align_up(start + s->size, pg);
