@@ -282,31 +282,34 @@ static void fill_vmctx(w2n_instance *inst) {
 }
 
 /* The active data segments' bytes faulted in before they are copied, a
- * run of segments of one memory (each starting within a page of where the
- * run ends) at a time: a linker lays a program's static data out as
- * hundreds of adjacent segments. */
+ * run of segments of one memory at a time (each starting at most
+ * DATA_RUN_GAP past where the run ends): a linker lays a program's static
+ * data out as hundreds of adjacent segments. */
+enum {
+    DATA_RUN_GAP = 4096
+};
+
 static void prefault_data(w2n_instance *inst) {
     const w2n_meta *m = inst->meta;
-    uint32_t memory = 0;
-    uint64_t start = 0, end = 0; /* the run so far; empty when equal */
-    for (uint32_t i = 0; i <= m->ndatas; i++) {
-        const w2n_meta_data *d = i < m->ndatas ? &m->datas[i] : NULL;
-        if (d && (d->mode != W2N_SEGMENT_ACTIVE || d->size == 0))
+    w2n_memory *run = NULL; /* the run's memory; NULL before the first */
+    uint64_t start = 0, end = 0;
+    for (uint32_t i = 0; i < m->ndatas; i++) {
+        const w2n_meta_data *d = &m->datas[i];
+        if (d->mode != W2N_SEGMENT_ACTIVE || d->size == 0)
             continue;
-        uint64_t at = d ? eval_offset(inst, &d->offset, inst->memories[d->memory]->is64) : 0;
-        if (d && d->memory == memory && start < end && at >= start && at <= end + 4096 &&
-            at + d->size >= at) {
-            end = at + d->size > end ? at + d->size : end;
+        w2n_memory *mem = inst->memories[d->memory];
+        uint64_t at = eval_offset(inst, &d->offset, mem->is64);
+        uint64_t to = at + d->size < at ? UINT64_MAX : at + d->size;
+        if (mem == run && at >= start && (at <= end || at - end <= DATA_RUN_GAP)) {
+            end = to > end ? to : end;
             continue;
         }
-        if (start < end)
-            w2n_memory_prefault(inst->memories[memory], start, end - start);
-        if (d) {
-            memory = d->memory;
-            start = at;
-            end = at + d->size < at ? UINT64_MAX : at + d->size;
-        }
+        if (run)
+            w2n_memory_prefault(run, start, end - start);
+        run = mem, start = at, end = to;
     }
+    if (run)
+        w2n_memory_prefault(run, start, end - start);
 }
 
 /* Active and declarative segments, then data, in order (spec 2.0). */

@@ -5,9 +5,9 @@
  * The C-library functions are taken from the host's libc/libm; the C23
  * ones (roundeven, fminimum, fmaximum) are our own so that the runtime does
  * not depend on a recent libm, and their results do not depend on the
- * current rounding mode.  The 128-bit
- * integer helpers come from libgcc (or compiler-rt), which every GCC or
- * Clang link pulls in; they use the names of the compiler-rt ABI.
+ * current rounding mode.  The 128-bit integer helpers come from libgcc (or
+ * compiler-rt), which every GCC or Clang link pulls in; they use the names
+ * of the compiler-rt ABI.
  */
 #include <math.h>
 #include <string.h>
