@@ -87,6 +87,13 @@ typedef struct w2n_reloc_arch {
      * from anywhere in the address space; clobbers only registers the ABI
      * lets a veneer/PLT entry clobber. */
     void (*write_stub)(uint8_t *loc, uint64_t stub_addr, uint64_t target);
+    /* A 32-bit difference of two symbols, as the assembler writes it when it
+     * cannot resolve it: a pair at one place that adds the first and
+     * subtracts the second (RISC-V's ADD32, SUB32; 0 on targets that write
+     * a PC-relative type instead), and that PC-relative type (S + A - P),
+     * which says the same when the second symbol lies in the patched
+     * section (compiler/emit/label_differences.c). */
+    uint32_t diff_add32, diff_sub32, pcrel32;
 } w2n_reloc_arch;
 
 extern const w2n_reloc_arch w2n_reloc_x86_64;

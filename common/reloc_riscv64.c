@@ -325,4 +325,7 @@ const w2n_reloc_arch w2n_reloc_riscv64 = {
     .nunsupported = sizeof unsupported / sizeof unsupported[0],
     .stub_size = 24,
     .write_stub = write_stub,
+    .diff_add32 = R_RISCV_ADD32,
+    .diff_sub32 = R_RISCV_SUB32,
+    .pcrel32 = R_RISCV_32_PCREL,
 };

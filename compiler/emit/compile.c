@@ -32,6 +32,7 @@
 
 #include "codegen.h"
 #include "frame_record.h"
+#include "label_differences.h"
 #include "libcall_stubs.h"
 #include "object_layout.h"
 #include "lower.h"
@@ -288,6 +289,8 @@ static w2n_status compile_module(const w2n_module *m, const w2n_module_facts *fa
     if (s == W2N_OK)
         s = w2n_frame_record(t->arch, *out, *out_size, err);
     if (s == W2N_OK && w2n_libcall_stubs_redirect(*out, *out_size, err) < 0)
+        s = err->code;
+    if (s == W2N_OK && w2n_label_differences_fold(*out, *out_size, err) < 0)
         s = err->code;
     if (s == W2N_OK)
         s = w2n_object_layout(out, out_size, err);

@@ -145,14 +145,14 @@ LLVMValueRef w2n_lower_host_thunk(w2n_lower_module *lm, uint32_t type_index) {
     return fn;
 }
 
-static void add_pointer_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items,
-                              unsigned n) {
-    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, n);
-    LLVMValueRef g = LLVMAddGlobal(lm->mod, ty, name);
-    LLVMSetInitializer(g, LLVMConstArray2(lm->t_ptr, items, n));
-    LLVMSetGlobalConstant(g, 1);
+/* One of abi.h's code arrays: offsets, so that loading patches none of it. */
+static void add_code_array(w2n_lower_module *lm, const char *name, LLVMValueRef *items,
+                           unsigned n) {
+    LLVMValueRef g = w2n_lower_code_offset_table(lm, name, items, n);
     LLVMSetLinkage(g, LLVMExternalLinkage);
-    LLVMSetAlignment(g, 8);
+    /* Not preemptible, so the offsets from it are constants (.rodata);
+     * protected, not hidden, which joining partitions would make local. */
+    LLVMSetVisibility(g, LLVMProtectedVisibility);
 }
 
 void w2n_lower_entries(w2n_lower_module *lm) {
@@ -165,16 +165,16 @@ void w2n_lower_entries(w2n_lower_module *lm) {
         build_import_adapter(lm, j);
         items[j] = lm->funcs[j];
     }
-    add_pointer_array(lm, W2N_SYM_IMPORT_ADAPTERS, items, m->nimported_funcs);
+    add_code_array(lm, W2N_SYM_IMPORT_ADAPTERS, items, m->nimported_funcs);
 
     for (uint32_t i = 0; i < ndefined; i++)
         items[i] = lm->funcs[m->nimported_funcs + i];
-    add_pointer_array(lm, W2N_SYM_FUNCTIONS, items, ndefined);
+    add_code_array(lm, W2N_SYM_FUNCTIONS, items, ndefined);
 
     for (uint32_t i = 0; i < ndefined; i++) {
         uint32_t index = m->nimported_funcs + i;
-        items[i] = esc[index] ? build_trampoline(lm, index) : LLVMConstNull(lm->t_ptr);
+        items[i] = esc[index] ? build_trampoline(lm, index) : NULL;
     }
-    add_pointer_array(lm, W2N_SYM_TRAMPOLINES, items, ndefined);
+    add_code_array(lm, W2N_SYM_TRAMPOLINES, items, ndefined);
     free(items);
 }

@@ -50,8 +50,12 @@ extern "C" {
  * instructions (struct.new*, array.new*, the conversions) and numeric and
  * reference constants in the pool of constant instructions.  6.4:
  * w2n_func.call_id (offset 28, before the runtime-private flags), which
- * call_indirect compares instead of type_id; older objects never read it. */
-#define W2N_ABI_MINOR 4
+ * call_indirect compares instead of type_id; older objects never read it.
+ * 6.5: the code arrays below hold 4-byte offsets instead of pointers, so
+ * that loading patches none of them; older objects keep their pointers. */
+#define W2N_ABI_MINOR 5
+/* The first minor whose code arrays are offsets (W2N_SYM_FUNCTIONS). */
+#define W2N_ABI_MINOR_CODE_OFFSETS 5
 
 /* ---- value types (the Wasm binary encoding) ----------------------------
  * Number and vector types, and the nullable reference shorthands, are their
@@ -434,10 +438,12 @@ enum w2n_helper_index {
 };
 
 /* ---- symbols every object defines ------------------------------------------
- * Each is a read-only array of code pointers (relocated by the loader):
+ * Each is a read-only array of code addresses, each entry an int32_t offset
+ * from the array's own start, 0 for none (since 6.5; before, 8-byte
+ * pointers the loader relocated):
  *   w2n_functions[i]        native entry of defined function i
  *                           (Wasm function index nimported_funcs + i)
- *   w2n_trampolines[i]      array-call entry of defined function i, or NULL
+ *   w2n_trampolines[i]      array-call entry of defined function i, or none
  *                           when the host can never call it directly
  *   w2n_import_adapters[i]  native entry for imported function i: packs the
  *                           arguments into slots and calls helpers->call_host;

@@ -155,7 +155,7 @@ static void bind_imports(w2n_instance *inst, const w2n_extern *imports) {
             w2n_func *f = ext->of.func;
             if (f->flags & W2N_FUNC_HOST) {
                 w2n_adapter_func *a = &inst->adapters[nf];
-                a->base.code = inst->obj->import_adapters[nf];
+                a->base.code = w2n_code_at(inst->obj->import_adapters, nf);
                 a->base.tramp = NULL;
                 a->base.vmctx = &inst->vmctx;
                 a->base.type_id = f->type_id;
@@ -180,8 +180,8 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_const_eval *ev, w2n
     w2n_store *store = inst->store;
     for (uint32_t i = 0; i < m->nfuncs; i++) {
         w2n_func *f = &inst->defined[i];
-        f->code = inst->obj->functions[i];
-        f->tramp = inst->obj->trampolines ? inst->obj->trampolines[i] : NULL;
+        f->code = w2n_code_at(inst->obj->functions, i);
+        f->tramp = (w2n_tramp_fn)w2n_code_at(inst->obj->trampolines, i);
         f->vmctx = &inst->vmctx;
         f->type_id = inst->type_ids[m->func_types[i]];
         f->call_id = f->type_id;

@@ -27,13 +27,31 @@
 
 /* ---- objects (object.c) ---------------------------------------------------- */
 
+/* One of abi.h's code arrays as the object holds it: 4-byte offsets from
+ * the array's start, 0 for none (ABI 6.5 on), or 8-byte pointers (older
+ * objects, and objects made from parts). */
+typedef struct w2n_code_array {
+    const void *entries; /* NULL: every entry is none */
+    bool offsets;
+} w2n_code_array;
+
+/* Entry i of `a`, or NULL for none. */
+static inline void *w2n_code_at(w2n_code_array a, uint32_t i) {
+    if (!a.entries)
+        return NULL;
+    if (!a.offsets)
+        return ((void *const *)a.entries)[i];
+    int32_t off = ((const int32_t *)a.entries)[i];
+    return off ? (void *)((const uint8_t *)a.entries + off) : NULL;
+}
+
 struct w2n_object {
     w2n_image *image; /* NULL for objects made from parts (tests) */
     w2n_meta meta;
-    void *const *functions;          /* meta.nfuncs native entries */
-    const w2n_tramp_fn *trampolines; /* meta.nfuncs array-call entries (may be NULL) */
-    void *const *import_adapters;    /* meta.nimported_funcs adapters */
-    struct w2n_stackmap *stackmap;   /* GC safepoints (runtime/gc/stackmap.h), or NULL */
+    w2n_code_array functions;       /* meta.nfuncs native entries */
+    w2n_code_array trampolines;     /* meta.nfuncs array-call entries (may be none) */
+    w2n_code_array import_adapters; /* meta.nimported_funcs adapters */
+    struct w2n_stackmap *stackmap;  /* GC safepoints (runtime/gc/stackmap.h), or NULL */
     w2n_load_phase load_phases[W2N_LOAD_PHASES_MAX]; /* where the load's time went */
     uint32_t nload_phases;
 };

@@ -51,15 +51,18 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
     return w2n_cpu_check(host, m->cpu, m->features, w2n_arch_cpu_has, NULL, err);
 }
 
-static w2n_status check_code_array(const w2n_image *img, const char *sym, void *const *arr,
+static w2n_status check_code_array(const w2n_image *img, const char *sym, w2n_code_array arr,
                                    uint32_t n, bool nullable, w2n_error *err) {
-    if (n && (uintptr_t)arr % sizeof(void *)) /* a moved symbol: reading it is UB */
+    size_t align = arr.offsets ? sizeof(int32_t) : sizeof(void *);
+    if (n && (uintptr_t)arr.entries % align) /* a moved symbol: reading it is UB */
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                             "%s is not aligned for code pointers", sym);
+                             "%s is not aligned for code %s", sym,
+                             arr.offsets ? "offsets" : "pointers");
     for (uint32_t i = 0; i < n; i++) {
-        if (!arr[i] && nullable)
+        void *code = w2n_code_at(arr, i);
+        if (!code && nullable)
             continue;
-        if (!arr[i] || !w2n_image_contains_code(img, (uintptr_t)arr[i]))
+        if (!code || !w2n_image_contains_code(img, (uintptr_t)code))
             return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                                  "%s[%u] does not point into the object's code (metadata "
                                  "declares %u entries)",
@@ -108,42 +111,42 @@ static w2n_status check_frames(const uint8_t *bytes, size_t size, const w2n_meta
     return st;
 }
 
-/* A code-pointer array must hold exactly the metadata's count of entries. */
-static void *const *sized_array(const w2n_image *img, const char *sym, uint32_t n, w2n_status *st,
-                                w2n_error *err) {
+/* A code array must hold exactly the metadata's count of entries, each of
+ * the width its ABI minor gives (w2n_code_array). */
+static w2n_code_array sized_array(const w2n_object *obj, const char *sym, uint32_t n,
+                                  w2n_status *st, w2n_error *err) {
+    w2n_code_array arr = {.offsets = obj->meta.abi_minor >= W2N_ABI_MINOR_CODE_OFFSETS};
+    size_t width = arr.offsets ? sizeof(int32_t) : sizeof(void *);
     uint64_t size = 0;
-    void *const *arr = w2n_image_symbol_sized(img, sym, &size);
-    if (*st == W2N_OK && arr && size != (uint64_t)n * sizeof(void *))
-        *st =
-            w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
-                          "symbol %s has %llu bytes, but the metadata declares %u entries "
-                          "(%llu bytes)",
-                          sym, (unsigned long long)size, n, (unsigned long long)n * sizeof(void *));
+    arr.entries = w2n_image_symbol_sized(obj->image, sym, &size);
+    if (*st == W2N_OK && arr.entries && size != (uint64_t)n * width)
+        *st = w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
+                            "symbol %s has %llu bytes, but the metadata declares %u entries "
+                            "(%llu bytes)",
+                            sym, (unsigned long long)size, n, (unsigned long long)n * width);
     return arr;
 }
 
 static w2n_status find_arrays(w2n_object *obj, w2n_error *err) {
     const w2n_meta *m = &obj->meta;
     w2n_status st = W2N_OK;
-    obj->functions = sized_array(obj->image, W2N_SYM_FUNCTIONS, m->nfuncs, &st, err);
-    obj->trampolines =
-        (const w2n_tramp_fn *)sized_array(obj->image, W2N_SYM_TRAMPOLINES, m->nfuncs, &st, err);
-    obj->import_adapters =
-        sized_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, m->nimported_funcs, &st, err);
+    obj->functions = sized_array(obj, W2N_SYM_FUNCTIONS, m->nfuncs, &st, err);
+    obj->trampolines = sized_array(obj, W2N_SYM_TRAMPOLINES, m->nfuncs, &st, err);
+    obj->import_adapters = sized_array(obj, W2N_SYM_IMPORT_ADAPTERS, m->nimported_funcs, &st, err);
     if (st != W2N_OK)
         return st;
-    if (m->nfuncs && (!obj->functions || !obj->trampolines))
+    if (m->nfuncs && (!obj->functions.entries || !obj->trampolines.entries))
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object defines %u functions but lacks symbol %s", m->nfuncs,
-                             obj->functions ? W2N_SYM_TRAMPOLINES : W2N_SYM_FUNCTIONS);
-    if (m->nimported_funcs && !obj->import_adapters)
+                             obj->functions.entries ? W2N_SYM_TRAMPOLINES : W2N_SYM_FUNCTIONS);
+    if (m->nimported_funcs && !obj->import_adapters.entries)
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "object imports %u functions but lacks symbol %s", m->nimported_funcs,
                              W2N_SYM_IMPORT_ADAPTERS);
     st = check_code_array(obj->image, W2N_SYM_FUNCTIONS, obj->functions, m->nfuncs, false, err);
     if (st == W2N_OK)
-        st = check_code_array(obj->image, W2N_SYM_TRAMPOLINES, (void *const *)obj->trampolines,
-                              m->nfuncs, true, err);
+        st = check_code_array(obj->image, W2N_SYM_TRAMPOLINES, obj->trampolines, m->nfuncs, true,
+                              err);
     if (st == W2N_OK)
         st = check_code_array(obj->image, W2N_SYM_IMPORT_ADAPTERS, obj->import_adapters,
                               m->nimported_funcs, false, err);
@@ -271,9 +274,9 @@ w2n_status w2n_object_from_parts(const w2n_meta *meta, void *const *functions,
         free(obj);
         return st;
     }
-    obj->functions = functions;
-    obj->trampolines = trampolines;
-    obj->import_adapters = import_adapters;
+    obj->functions.entries = functions;
+    obj->trampolines.entries = (const void *)trampolines;
+    obj->import_adapters.entries = import_adapters;
     *out = obj;
     return W2N_OK;
 }

@@ -25,8 +25,9 @@ static inline const char *elf_section_name(const uint8_t *obj, unsigned index) {
     return (const char *)obj + sh[eh->e_shstrndx].sh_offset + sh[index].sh_name;
 }
 
-/* The function symbol called `name`, or NULL. */
-static inline const Elf64_Sym *elf_function(const uint8_t *obj, size_t size, const char *name) {
+/* The symbol of type `type` (STT_FUNC, STT_OBJECT) called `name`, or NULL. */
+static inline const Elf64_Sym *elf_symbol(const uint8_t *obj, size_t size, const char *name,
+                                          unsigned type) {
     unsigned n;
     const Elf64_Shdr *sh = elf_sections(obj, size, &n);
     for (unsigned i = 0; i < n; i++) {
@@ -35,10 +36,15 @@ static inline const Elf64_Sym *elf_function(const uint8_t *obj, size_t size, con
         const Elf64_Sym *syms = (const Elf64_Sym *)(obj + sh[i].sh_offset);
         const char *strs = (const char *)obj + sh[sh[i].sh_link].sh_offset;
         for (size_t k = 0; k < sh[i].sh_size / sizeof *syms; k++)
-            if (ELF64_ST_TYPE(syms[k].st_info) == STT_FUNC && !strcmp(strs + syms[k].st_name, name))
+            if (ELF64_ST_TYPE(syms[k].st_info) == type && !strcmp(strs + syms[k].st_name, name))
                 return &syms[k];
     }
     return NULL;
+}
+
+/* The function symbol called `name`, or NULL. */
+static inline const Elf64_Sym *elf_function(const uint8_t *obj, size_t size, const char *name) {
+    return elf_symbol(obj, size, name, STT_FUNC);
 }
 
 #endif

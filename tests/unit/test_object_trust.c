@@ -283,10 +283,11 @@ static void shrink_function_count(w2n_meta *m) {
 
 Test(object_trust, function_count_must_match_symbols) {
     object o = compile_wat(PEEK, W2N_BOUNDS_GUARD);
-    meta_refused(&o, grow_function_count,
-                 "symbol w2n_functions has 16 bytes, but the metadata declares 4 entries");
+    meta_refused(
+        &o, grow_function_count,
+        "symbol w2n_functions has 8 bytes, but the metadata declares 4 entries (16 bytes)");
     meta_refused(&o, shrink_function_count,
-                 "symbol w2n_functions has 16 bytes, but the metadata declares 1 entries");
+                 "symbol w2n_functions has 8 bytes, but the metadata declares 1 entries (4 bytes)");
     free(o.bytes);
 }
 

@@ -138,6 +138,60 @@ Test(rt_api, object_symbols_checked) {
     w2n_object_free(obj);
 }
 
+/* Code arrays as ABI 6.5 writes them: int32 offsets from the array's own
+ * start, 0 for none. */
+static int32_t offset_from(const void *array, void *code) {
+    return code ? (int32_t)((const uint8_t *)code - (const uint8_t *)array) : 0;
+}
+
+Test(rt_api, object_code_offsets) {
+    kit_register_code();
+    static int32_t functions[2], tramps[2];
+    for (int i = 0; i < 2; i++) {
+        functions[i] = offset_from(functions, api_code[i]);
+        tramps[i] = offset_from(tramps, (void *)api_tramps[i]);
+    }
+    w2n_meta m = api_meta();
+    m.abi_minor = W2N_ABI_MINOR_CODE_OFFSETS;
+    w2n_object *obj;
+    w2n_error err;
+    /* Pointers where offsets belong are refused by their size. */
+    set_symbols(api_code, api_tramps, NULL);
+    cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert_str_eq(err.message, "symbol w2n_functions has 16 bytes, but the metadata declares 2 "
+                                  "entries (8 bytes)");
+    memset(fake_symbols, 0, sizeof fake_symbols);
+    fake_symbols[0] = (fake_symbol){W2N_SYM_FUNCTIONS, functions, sizeof functions};
+    fake_symbols[1] = (fake_symbol){W2N_SYM_TRAMPOLINES, tramps, sizeof tramps};
+    cr_assert_eq(load(&m, &obj, &err), W2N_OK, "%s", err.message);
+    w2n_store *store = w2n_store_new(NULL);
+    w2n_global *g = w2n_global_new(store, (w2n_globaltype){W2N_I32, false}, w2n_i32(5));
+    w2n_extern imps[2] = {{W2N_EXTERN_GLOBAL, {.global = g}}, {W2N_EXTERN_MEMORY, {0}}};
+    imps[1].of.memory = w2n_memory_new(store, kit_limits(0, -1), W2N_BOUNDS_GUARD, &err);
+    w2n_instance *inst;
+    cr_assert_eq(w2n_instantiate(store, obj, imps, 2, &inst, NULL, &err), W2N_OK, "%s",
+                 err.message);
+    w2n_extern e;
+    w2n_instance_export(inst, "add", &e);
+    w2n_value args[2] = {w2n_i32(40), w2n_i32(2)}, r;
+    cr_assert_eq(w2n_func_call(store, e.of.func, args, 2, &r, 1, NULL, &err), W2N_OK, "%s",
+                 err.message);
+    cr_assert_eq(r.of.i32, 42);
+    /* Offset 0: no array-call entry. */
+    w2n_instance_export(inst, "get", &e);
+    cr_assert_eq(w2n_func_call(store, e.of.func, NULL, 0, &r, 1, NULL, &err), W2N_ERR_UNSUPPORTED);
+    w2n_store_free(store);
+    w2n_object_free(obj);
+    /* An offset that leads out of the code. */
+    functions[1] = offset_from(functions, (void *)not_code);
+    cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "w2n_functions[1] does not point into"), "%s", err.message);
+    functions[1] = 0;
+    cr_assert_eq(load(&m, &obj, &err), W2N_ERR_BAD_OBJECT);
+    cr_assert(strstr(err.message, "w2n_functions[1] does not point into"), "%s", err.message);
+    cr_assert_eq(fake_images_live, 0);
+}
+
 Test(rt_api, object_corrupt_input) {
     kit_register_code();
     set_symbols(api_code, api_tramps, NULL);

@@ -64,15 +64,31 @@ static uint32_t dispatch_model(unsigned ncases, uint32_t iterations) {
     return acc;
 }
 
-/* Relocations applied to .rodata*: on x86-64 these are jump-table entries
- * (the only read-only data a dispatch loop needs). */
+/* Does the relocation at `offset` of section `shndx` patch one of abi.h's
+ * code arrays (w2n_functions and its siblings, also in .rodata)? */
+static bool in_code_array(const uint8_t *obj, size_t size, unsigned shndx, uint64_t offset) {
+    const char *arrays[] = {"w2n_functions", "w2n_trampolines", "w2n_import_adapters"};
+    for (unsigned a = 0; a < 3; a++) {
+        const Elf64_Sym *s = elf_symbol(obj, size, arrays[a], STT_OBJECT);
+        if (s && s->st_shndx == shndx && offset >= s->st_value && offset < s->st_value + s->st_size)
+            return true;
+    }
+    return false;
+}
+
+/* Relocations applied to .rodata* outside the code arrays: on x86-64 these
+ * are jump-table entries (the only read-only data a dispatch loop needs). */
 static unsigned rodata_relocations(const uint8_t *obj, size_t size) {
     unsigned n, count = 0;
     const Elf64_Shdr *sh = elf_sections(obj, size, &n);
-    for (unsigned i = 0; i < n; i++)
-        if (sh[i].sh_type == SHT_RELA && sh[i].sh_info < n &&
-            !strncmp(elf_section_name(obj, sh[i].sh_info), ".rodata", 7))
-            count += (unsigned)(sh[i].sh_size / sizeof(Elf64_Rela));
+    for (unsigned i = 0; i < n; i++) {
+        if (sh[i].sh_type != SHT_RELA || sh[i].sh_info >= n ||
+            strncmp(elf_section_name(obj, sh[i].sh_info), ".rodata", 7))
+            continue;
+        const Elf64_Rela *r = (const Elf64_Rela *)(obj + sh[i].sh_offset);
+        for (size_t k = 0; k < sh[i].sh_size / sizeof *r; k++)
+            count += !in_code_array(obj, size, sh[i].sh_info, r[k].r_offset);
+    }
     return count;
 }
 

@@ -1,0 +1,37 @@
+(module
+  (import "wasi_snapshot_preview1" "sched_yield" (func $yield (result i32)))
+  (type $t (func (param i32) (result i32)))
+  (table 4 4 funcref)
+  (elem (i32.const 0) $inc $dbl $wide)
+  (func $inc (type $t) (i32.add (local.get 0) (i32.const 1)))
+  (func $dbl (type $t) (i32.mul (local.get 0) (i32.const 2)))
+  (func $wide (param i64) (result i64) (local.get 0))
+  (func (export "via_table") (param i32 i32) (result i32)
+    (call_indirect (type $t) (local.get 1) (local.get 0)))
+  (func (export "yield") (result i32) (call $yield))
+  (memory 1)
+  (data (i32.const 0) "\01\02\04\06\07\05\03\08\01\02\00")
+  (func (export "interp") (result i32)
+    (local $pc i32) (local $acc i32)
+    (block $halt
+      (loop $next
+        (block $c8 (block $c7 (block $c6 (block $c5
+        (block $c4 (block $c3 (block $c2 (block $c1
+          (br_table $halt $c1 $c2 $c3 $c4 $c5 $c6 $c7 $c8 $halt
+            (i32.load8_u (local.get $pc))))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.mul (local.get $acc) (i32.const 2)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.sub (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.add (local.get $acc) (i32.const 10)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.sub (local.get $acc) (i32.const 3)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.xor (local.get $acc) (i32.const 0x55)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+          (local.set $acc (i32.shl (local.get $acc) (i32.const 1)))
+          (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next))
+        (local.set $pc (i32.add (local.get $pc) (i32.const 1))) (br $next)))
+    (local.get $acc)))
