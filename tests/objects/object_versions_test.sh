@@ -69,10 +69,16 @@ if [ "$(uname -m)" = x86_64 ]; then
     check "an older major is refused" 1 "" \
         "w2n-run: $work/older-major.o: object has w2n ABI 5.0, $reads: recompile the module with w2n $version" \
         "$run" --invoke fib_loop "$work/older-major.o" 90
-    python3 "$here/set_abi_version.py" "$work/fib.o" "$work/minor.o" 6 5 || exit 1
+    python3 "$here/set_abi_version.py" "$work/fib.o" "$work/minor.o" 6 6 || exit 1
     check "a later minor is refused" 1 "" \
-        "w2n-run: $work/minor.o: object has w2n ABI 6.5, $reads: recompile the module with w2n $version or run it with the runtime of the w2n that compiled it" \
+        "w2n-run: $work/minor.o: object has w2n ABI 6.6, $reads: recompile the module with w2n $version or run it with the runtime of the w2n that compiled it" \
         "$run" --invoke fib_loop "$work/minor.o" 90
+    # Code arrays are offsets since 6.5: a 6.5 object that claims 6.4 is
+    # refused by its arrays' sizes, never read as pointers.
+    python3 "$here/set_abi_version.py" "$work/fib.o" "$work/claims-6.4.o" 6 4 || exit 1
+    check "offsets are not read as pointers" 1 "" \
+        "w2n-run: $work/claims-6.4.o: symbol w2n_functions has 8 bytes, but the metadata declares 2 entries (16 bytes)" \
+        "$run" --invoke fib_loop "$work/claims-6.4.o" 90
 else
     echo "skip the run checks: they run x86_64 objects"
 fi
