@@ -145,6 +145,8 @@ struct w2n_memory {
     w2n_bounds_mode mode;
     w2n_huge_pages huge_pages; /* the store's placement when it was made */
     size_t mapped;             /* bytes of the mapping (reservation in guard mode) */
+    uint8_t *slack;            /* a reservation's whole mapping, from its unaligned start */
+    size_t slack_size;         /* (it ends past base + mapped), or NULL and 0 */
     w2n_store *store;          /* whose limits it grows under */
     struct w2n_memory *next;
 };

@@ -99,36 +99,46 @@ static void want_huge_pages_grown(w2n_memory *mem, uint64_t from, uint64_t to) {
 }
 
 /* A PROT_NONE reservation of `len` bytes starting on a huge-page boundary:
- * reserve HUGE_PAGE more and give back the ends. */
-static void *reserve_aligned(size_t len) {
+ * HUGE_PAGE more is reserved and kept, inaccessible, around it (giving
+ * its ends back took two more system calls, each splitting a mapping: a
+ * tenth of an instantiation on a VM).  Compiled code never reaches below
+ * base or past the reservation, so the slack is never touched. */
+static void *reserve_aligned(w2n_memory *mem, size_t len) {
     uint8_t *p =
         mmap(NULL, len + HUGE_PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (p == MAP_FAILED)
         return MAP_FAILED;
-    size_t head = (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
-    if (head)
-        munmap(p, head);
-    munmap(p + head + len, HUGE_PAGE - head);
-    return p + head;
+    mem->slack = p;
+    mem->slack_size = len + HUGE_PAGE;
+    return p + (HUGE_PAGE - (uintptr_t)p % HUGE_PAGE) % HUGE_PAGE;
+}
+
+/* Unmap what the memory maps: the reservation with its slack, or the
+ * mapping of an explicit-mode memory. */
+static void unmap_memory(w2n_memory *mem) {
+    if (mem->slack)
+        munmap(mem->slack, mem->slack_size);
+    else
+        munmap(mem->abi.base, mem->mapped);
 }
 
 /* Reserve `len` bytes of address space with the first `bytes` usable. */
 static w2n_status reserve_and_commit(w2n_memory *mem, size_t len, uint64_t bytes, bool huge,
                                      w2n_error *err) {
-    void *p = reserve_aligned(len);
+    void *p = reserve_aligned(mem, len);
     if (p == MAP_FAILED)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot reserve %llu bytes of address space for a linear memory",
                              (unsigned long long)len);
+    mem->abi.base = p;
+    mem->mapped = len;
     want_huge_pages(p, len, huge);
     if (bytes && mprotect(p, bytes, PROT_READ | PROT_WRITE) != 0) {
-        munmap(p, len);
+        unmap_memory(mem);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "cannot commit %llu bytes of linear memory",
                              (unsigned long long)bytes);
     }
-    mem->abi.base = p;
-    mem->mapped = len;
     return W2N_OK;
 }
 
@@ -137,7 +147,7 @@ static w2n_status map_guard(w2n_memory *mem, uint64_t bytes, bool huge, w2n_erro
     if (st != W2N_OK)
         return st;
     if (!w2n_trap_register_memory((uintptr_t)mem->abi.base, GUARD_MAPPING)) {
-        munmap(mem->abi.base, GUARD_MAPPING);
+        unmap_memory(mem);
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
                              "too many linear memories for the fault handler's registry");
     }
@@ -233,7 +243,7 @@ void w2n_memory_destroy(w2n_memory *mem) {
         return;
     if (mem->mode == W2N_BOUNDS_GUARD)
         w2n_trap_unregister_memory((uintptr_t)mem->abi.base);
-    munmap(mem->abi.base, mem->mapped);
+    unmap_memory(mem);
     if (mem->shared)
         pthread_mutex_destroy(&mem->grow_lock);
     free(mem);
