@@ -29,9 +29,9 @@ static bool fold_pair(const w2n_elf *elf, const w2n_reloc_arch *arch, uint32_t r
                       uint8_t *entries) {
     const w2n_elf_section *rs = &elf->sections[r], *target = &elf->sections[rs->info];
     w2n_elf_rela add = w2n_elf_rela_get(elf, r, k), sub = w2n_elf_rela_get(elf, r, k + 1);
-    if (add.type != arch->diff_add32 || sub.type != arch->diff_sub32 ||
-        add.offset != sub.offset || target->type == W2N_SHT_NOBITS || target->size < 4 ||
-        add.offset > target->size - 4 || w2n_reloc_rd32(target->data + add.offset) != 0)
+    if (add.type != arch->diff_add32 || sub.type != arch->diff_sub32 || add.offset != sub.offset ||
+        target->type == W2N_SHT_NOBITS || target->size < 4 || add.offset > target->size - 4 ||
+        w2n_reloc_rd32(target->data + add.offset) != 0)
         return false;
     const w2n_elf_symbol *b = &elf->symbols[sub.sym];
     if (!sub.sym || b->shndx != rs->info)
