@@ -93,6 +93,22 @@ void w2n_codegen_keep(LLVMModuleRef mod, const LLVMValueRef *values, unsigned n)
     free(all);
 }
 
+LLVMValueRef w2n_codegen_excluded_blob(LLVMModuleRef mod, const char *name, const char *section,
+                                       const uint8_t *bytes, size_t size, unsigned align) {
+    LLVMContextRef ctx = LLVMGetModuleContext(mod);
+    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)size, 1);
+    LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(data), name);
+    LLVMSetInitializer(g, data);
+    LLVMSetGlobalConstant(g, 1);
+    LLVMSetLinkage(g, LLVMPrivateLinkage);
+    LLVMSetSection(g, section);
+    LLVMSetAlignment(g, align);
+    unsigned exclude = LLVMGetMDKindIDInContext(ctx, "exclude", 7);
+    LLVMGlobalSetMetadata(g, exclude, LLVMMDNodeInContext2(ctx, NULL, 0));
+    w2n_codegen_keep(mod, &g, 1);
+    return g;
+}
+
 w2n_status w2n_codegen_emit(LLVMTargetMachineRef tm, LLVMModuleRef mod, uint8_t **out,
                             size_t *out_size, w2n_error *err) {
     char *msg = NULL;

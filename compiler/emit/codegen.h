@@ -32,6 +32,11 @@ void w2n_codegen_release(LLVMContextRef ctx, LLVMModuleRef mod, bool exiting);
 /* Add values to the module's llvm.compiler.used (made when absent), so that
  * no pass drops a global or function that nothing refers to. */
 void w2n_codegen_keep(LLVMModuleRef mod, const LLVMValueRef *values, unsigned n);
+/* A private constant `name` holding `bytes`, alone in `section`, which is
+ * emitted as a non-allocated section (!exclude: the loader reads it, never
+ * maps it as part of the image) and kept though nothing refers to it. */
+LLVMValueRef w2n_codegen_excluded_blob(LLVMModuleRef mod, const char *name, const char *section,
+                                       const uint8_t *bytes, size_t size, unsigned align);
 
 /* Code-generate the module into a malloc'd ELF relocatable object, with
  * stubs for the library calls it may make (libcall_stubs.h). */

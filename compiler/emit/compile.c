@@ -32,6 +32,7 @@
 
 #include "codegen.h"
 #include "frame_record.h"
+#include "initial_memory.h"
 #include "label_differences.h"
 #include "libcall_stubs.h"
 #include "object_layout.h"
@@ -82,16 +83,8 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
     w2n_meta_build_free(&meta);
     if (s != W2N_OK)
         return s;
-    LLVMValueRef data = LLVMConstStringInContext(ctx, (const char *)bytes, (unsigned)size, 1);
+    w2n_codegen_excluded_blob(mod, "w2n_module_meta", W2N_META_SECTION, bytes, size, 8);
     free(bytes);
-    LLVMValueRef g = LLVMAddGlobal(mod, LLVMTypeOf(data), "w2n_module_meta");
-    LLVMSetInitializer(g, data);
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetSection(g, W2N_META_SECTION);
-    LLVMSetAlignment(g, 8);
-    unsigned exclude = LLVMGetMDKindIDInContext(ctx, "exclude", 7);
-    LLVMGlobalSetMetadata(g, exclude, LLVMMDNodeInContext2(ctx, NULL, 0));
     /* The code's own statement of its bounds mode: a global constant. */
     LLVMTypeRef i64 = LLVMInt64TypeInContext(ctx);
     LLVMValueRef mode = LLVMAddGlobal(mod, i64, W2N_SYM_BOUNDS_MODE);
@@ -102,8 +95,8 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
                                     0));
     LLVMSetGlobalConstant(mode, 1);
     LLVMSetAlignment(mode, 8);
-    LLVMValueRef kept[2] = {g, mode};
-    w2n_codegen_keep(mod, kept, 2); /* nothing refers to them */
+    w2n_codegen_keep(mod, &mode, 1); /* nothing refers to it */
+    w2n_initial_memory_add(mod, m);
     return W2N_OK;
 }
 

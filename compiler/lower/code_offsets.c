@@ -12,6 +12,13 @@
  * PC-relative data relocation (R_X86_64_PC32, R_AARCH64_PREL32,
  * R_RISCV_32_PCREL), as it does for its own jump tables.
  *
+ * For abi.h's code arrays, which the runtime reads once per instance.  The
+ * tables compiled code reads on a hot path keep 8-byte pointers: an offset
+ * costs an add between the load and the jump, and an interpreter's
+ * threaded dispatch (lower_dispatch.c) ran 1.34x slower with it in
+ * explicit mode (bytecode), call_indirect through a known table
+ * (lower_table_known.c) 1.04x (indirect).
+ *
  * Invariant: offset 0 means "no code": the table's start is read-only
  * data, never a function's entry.  The whole image is far below 2 GiB, so
  * every distance fits in 32 bits.
@@ -37,17 +44,4 @@ LLVMValueRef w2n_lower_code_offset_table(w2n_lower_module *lm, const char *name,
     LLVMSetGlobalConstant(table, 1);
     LLVMSetAlignment(table, 4);
     return table;
-}
-
-LLVMValueRef w2n_lower_load_code_offset(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index,
-                                        LLVMValueRef *has_code) {
-    w2n_lower_module *lm = f->lm;
-    LLVMValueRef at[2] = {LLVMConstInt(lm->t_i64, 0, 0), LLVMBuildZExt(f->b, index, lm->t_i64, "")};
-    LLVMValueRef slot =
-        LLVMBuildInBoundsGEP2(f->b, LLVMGlobalGetValueType(table), table, at, 2, "code_slot");
-    LLVMValueRef offset = LLVMBuildLoad2(f->b, lm->t_i32, slot, "code_offset");
-    if (has_code)
-        *has_code = LLVMBuildICmp(f->b, LLVMIntNE, offset, LLVMConstInt(lm->t_i32, 0, 0), "");
-    LLVMValueRef wide = LLVMBuildSExt(f->b, offset, lm->t_i64, "");
-    return LLVMBuildGEP2(f->b, lm->t_i8, table, &wide, 1, "code");
 }

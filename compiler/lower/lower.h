@@ -292,25 +292,21 @@ void w2n_lower_declare_convention(w2n_lower_module *lm, LLVMValueRef fn, uint32_
 /* Make a call (or invoke) of `callee` in its convention: a direct call of
  * a function declared here in its declaration's, any other in the C one. */
 void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValueRef callee);
-/* A constant table `name` of the code addresses `targets[0..n)` (functions
- * or block addresses; NULL or null for none) as 32-bit offsets from the
- * table's start, 0 for none: resolved in the file, nothing for the loader
- * to patch (code_offsets.c).  Linkage and name are the caller's. */
+/* A constant table `name` of the code addresses `targets[0..n)` (NULL or
+ * null for none) as 32-bit offsets from the table's start, 0 for none:
+ * resolved in the file, nothing for the loader to patch (code_offsets.c).
+ * The linkage is the caller's to set. */
 LLVMValueRef w2n_lower_code_offset_table(w2n_lower_module *lm, const char *name,
                                          const LLVMValueRef *targets, unsigned n);
-/* The code address of entry `index` (i32 or i64) of such a table; with
- * `has_code`, also whether the entry is not 0. */
-LLVMValueRef w2n_lower_load_code_offset(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index,
-                                        LLVMValueRef *has_code);
 /* For a call_indirect of type `type_index` through `table`, whose elements
- * nothing can change: a table of code offsets of the table's size holding,
- * per element, the code of a function defined here of that type, else none;
+ * nothing can change: a constant array of the table's size holding, per
+ * element, the code of a function defined here of that type, else null;
  * NULL when the table's elements are not known (lower_table_known.c). */
 LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, uint32_t type_index);
 void w2n_lower_known_tables_free(w2n_lower_module *lm);
 /* Lower the dispatch br_table on `index` (targets `all[0..n)`, default
  * `all[n]`, reached through `edges` indexed by depth) as a table of code
- * offsets and an indirectbr when its index is a byte and the target wants
+ * addresses and an indirectbr when its index is a byte and the target wants
  * one; false, with nothing built, otherwise (lower_dispatch.c). */
 bool w2n_lower_threaded_dispatch(w2n_lower_func *f, LLVMValueRef index, LLVMBasicBlockRef *edges,
                                  const uint32_t *all, uint32_t n);

@@ -5,9 +5,8 @@
  * whose index is a byte (`i32.load8_u` of an opcode: clang's `switch` over a
  * uint8_t in an interpreter's loop) is, on a target that
  * asks for it (w2n_target.threaded_dispatch), lowered to a load from a
- * constant table of 256 block addresses and an `indirectbr`, not to a
- * `switch`.  The table holds offsets from its start (code_offsets.c), so
- * that loading the object patches none of it.  Every byte has its entry (the br_table's default for those past
+ * constant array of 256 block addresses and an `indirectbr`, not to a
+ * `switch`.  Every byte has its entry (the br_table's default for those past
  * its targets), so no range check is needed, and LLVM's tail duplication
  * copies a dispatch that ends in an indirect branch into every block that
  * jumps to it: each handler ends in its own opcode load and indirect jump
@@ -35,10 +34,15 @@ bool w2n_lower_threaded_dispatch(w2n_lower_func *f, LLVMValueRef index, LLVMBasi
     LLVMValueRef code[BYTE_VALUES];
     for (uint32_t i = 0; i < BYTE_VALUES; i++)
         code[i] = LLVMBlockAddress(f->fn, edges[all[i < n ? i : n]]);
-    LLVMValueRef table = w2n_lower_code_offset_table(lm, "w2n_dispatch", code, BYTE_VALUES);
+    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, BYTE_VALUES);
+    LLVMValueRef table = LLVMAddGlobal(lm->mod, ty, "w2n_dispatch");
+    LLVMSetInitializer(table, LLVMConstArray2(lm->t_ptr, code, BYTE_VALUES));
+    LLVMSetGlobalConstant(table, 1);
     LLVMSetLinkage(table, LLVMPrivateLinkage);
     LLVMSetUnnamedAddress(table, LLVMGlobalUnnamedAddr);
-    LLVMValueRef dest = w2n_lower_load_code_offset(f, table, index, NULL);
+    LLVMValueRef at[2] = {LLVMConstInt(lm->t_i64, 0, 0), LLVMBuildZExt(f->b, index, lm->t_i64, "")};
+    LLVMValueRef slot = LLVMBuildInBoundsGEP2(f->b, ty, table, at, 2, "dispatch_slot");
+    LLVMValueRef dest = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "dispatch_code");
     LLVMValueRef br = LLVMBuildIndirectBr(f->b, dest, n + 1);
     for (uint32_t d = 0; d < f->nblocks; d++) /* each edge once */
         if (edges[d])

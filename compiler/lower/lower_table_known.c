@@ -6,14 +6,14 @@
  * exported, its size fixed (minimum = maximum), filled by one active segment
  * at a constant offset, and never written by an instruction.  Then element i
  * is, from instantiation on, the function the segments put there, and a
- * call_indirect through it can find that function's code in a constant table
+ * call_indirect through it can find that function's code in a constant array
  * instead of loading the element's w2n_func record, its call_id, the
  * expected type id, and the record's code and vmctx (lower_call.c).  For a
- * call of type t the table holds, per element, the function's code (as an
- * offset, code_offsets.c) when it is defined in this module (its record's
- * vmctx is the caller's own) and its type is t, else none; none sends the
- * call down the ordinary path, which traps or calls exactly as before (a
- * null element, a type mismatch, an imported function).
+ * call of type t the array holds, per element, the function's code when it
+ * is defined in this module (its record's vmctx is the caller's own) and its
+ * type is t, else null; a null sends the call down the ordinary path, which
+ * traps or calls exactly as before (a null element, a type mismatch, an
+ * imported function).
  *
  * Invariant: a table is known only when no instruction of the module may
  * write any table (table.set, fill, copy, init, grow), nothing outside the
@@ -108,13 +108,17 @@ LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, ui
         uint32_t fn = lm->known_tables[table][i];
         bool direct = fn != UINT32_MAX && fn >= m->nimported_funcs &&
                       same_type(w2n_module_func_type(m, fn), &m->types[type_index]);
-        code[i] = direct ? lm->funcs[fn] : NULL;
+        code[i] = direct ? lm->funcs[fn] : LLVMConstNull(lm->t_ptr);
     }
     char name[64];
     snprintf(name, sizeof name, "w2n_table%u_code_type%u", table, type_index);
-    LLVMValueRef g = w2n_lower_code_offset_table(lm, name, code, size);
+    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, size);
+    LLVMValueRef g = LLVMAddGlobal(lm->mod, ty, name);
+    LLVMSetInitializer(g, LLVMConstArray2(lm->t_ptr, code, size));
+    LLVMSetGlobalConstant(g, 1);
     LLVMSetLinkage(g, LLVMPrivateLinkage);
     LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMSetAlignment(g, 8);
     free(code);
     lm->known_table_code[lm->nknown_table_code++] =
         (struct w2n_known_table_code){.table = table, .type_index = type_index, .code = g};

@@ -281,6 +281,30 @@ static void fill_vmctx(w2n_instance *inst) {
     v->instance = inst;
 }
 
+/* The object's initial memory image (common/memory_image.h), when the
+ * memory it names is one of this instance's own that can take it: its
+ * pages mapped from the object's file, nothing copied.  The active data
+ * segments of that memory are then applied already.  Before the element
+ * segments, unlike the segments it stands for: only a memory defined here
+ * takes it, which no one sees if an element segment traps. */
+static w2n_status apply_memory_image(w2n_instance *inst, w2n_error *err) {
+    const w2n_meta *m = inst->meta;
+    w2n_memory_image image;
+    int fd;
+    uint64_t at;
+    const uint8_t *bytes;
+    inst->imaged_memory = UINT32_MAX;
+    if (!inst->obj->image || !w2n_image_memory_image(inst->obj->image, &image, &fd, &at, &bytes) ||
+        image.memory < m->nimported_memories || image.memory >= inst->nmemories)
+        return W2N_OK;
+    bool applied;
+    w2n_status st =
+        w2n_memory_apply_image(inst->memories[image.memory], &image, fd, at, bytes, &applied, err);
+    if (st == W2N_OK && applied)
+        inst->imaged_memory = image.memory;
+    return st;
+}
+
 /* The active data segments' bytes faulted in before they are copied, a
  * run of segments of one memory at a time (each starting at most
  * DATA_RUN_GAP past where the run ends): a linker lays a program's static
@@ -295,7 +319,7 @@ static void prefault_data(w2n_instance *inst) {
     uint64_t start = 0, end = 0;
     for (uint32_t i = 0; i < m->ndatas; i++) {
         const w2n_meta_data *d = &m->datas[i];
-        if (d->mode != W2N_SEGMENT_ACTIVE || d->size == 0)
+        if (d->mode != W2N_SEGMENT_ACTIVE || d->size == 0 || d->memory == inst->imaged_memory)
             continue;
         w2n_memory *mem = inst->memories[d->memory];
         uint64_t at = eval_offset(inst, &d->offset, mem->is64);
@@ -331,6 +355,10 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
         const w2n_meta_data *d = &m->datas[i];
         if (d->mode != W2N_SEGMENT_ACTIVE)
             continue;
+        if (d->memory == inst->imaged_memory) { /* in place already */
+            inst->data_dropped[i] = true;
+            continue;
+        }
         uint64_t offset = eval_offset(inst, &d->offset, inst->memories[d->memory]->is64);
         w2n_trap_code code = w2n_op_memory_init(inst, d->memory, i, offset, 0, d->size);
         if (code != W2N_TRAP_NONE)
@@ -417,6 +445,8 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
     if (st != W2N_OK)
         goto fail;
     fill_vmctx(inst);
+    if ((st = apply_memory_image(inst, err)) != W2N_OK)
+        goto fail;
     store->ninstances++;
     w2n_stop_link_instance(store, inst);
     /* From here on the instance belongs to the store, even if it traps. */

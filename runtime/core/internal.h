@@ -156,6 +156,14 @@ struct w2n_memory {
 w2n_status w2n_memory_create(w2n_store *store, w2n_limits limits, w2n_bounds_mode mode,
                              w2n_memory **out, w2n_error *err);
 void w2n_memory_destroy(w2n_memory *mem);
+/* Put a module's initial memory image (common/memory_image.h) in place in
+ * a new memory: the file's pages mapped private at their offset (fd >= 0),
+ * else `bytes` copied.  *applied is false, and nothing changed, for a
+ * memory that may move or an image that does not fit; the caller then
+ * applies the data segments. */
+w2n_status w2n_memory_apply_image(w2n_memory *mem, const w2n_memory_image *image, int fd,
+                                  uint64_t file_offset, const uint8_t *bytes, bool *applied,
+                                  w2n_error *err);
 /* Fault in [offset, offset + len) of the memory's accessible bytes,
  * writable, in one system call: for bytes about to be written page after
  * page (data segments), where a fault each costs more (11-15 us on a
@@ -257,6 +265,7 @@ struct w2n_instance {
     void ***elem_items;          /* evaluated element segments */
     uint32_t *elem_sizes;        /* 0 once dropped */
     bool *data_dropped;
+    uint32_t imaged_memory; /* its active data segments came as an image, or UINT32_MAX */
     void *host_data;
     struct w2n_instance *next;
 };

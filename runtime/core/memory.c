@@ -48,6 +48,7 @@
 #include <unistd.h>
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "internal.h"
 
@@ -317,6 +318,34 @@ void w2n_memory_prefault(w2n_memory *mem, uint64_t offset, uint64_t len) {
 #else
     (void)mem, (void)offset, (void)len;
 #endif
+}
+
+w2n_status w2n_memory_apply_image(w2n_memory *mem, const w2n_memory_image *image, int fd,
+                                  uint64_t file_offset, const uint8_t *bytes, bool *applied,
+                                  w2n_error *err) {
+    *applied = false;
+    if (mem->mode != W2N_BOUNDS_GUARD || mem->shared || mem->is64 ||
+        image->offset > mem->abi.size || image->length > mem->abi.size - image->offset)
+        return W2N_OK; /* a memory that moves, or an image it cannot hold: the segments */
+    uint8_t *to = mem->abi.base + image->offset;
+    size_t len = (size_t)image->length;
+    if (fd < 0) {
+        w2n_memory_prefault(mem, image->offset, image->length);
+        memcpy(to, bytes, len);
+        *applied = true;
+        return W2N_OK;
+    }
+    int rw = PROT_READ | PROT_WRITE;
+    if (mmap(to, len, rw, MAP_PRIVATE | MAP_FIXED, fd, (off_t)file_offset) != MAP_FAILED) {
+        *applied = true;
+        return W2N_OK;
+    }
+    /* A failed MAP_FIXED may have unmapped the range: zeroed pages back. */
+    if (mmap(to, len, rw, MAP_PRIVATE | MAP_FIXED | MAP_ANONYMOUS, -1, 0) != MAP_FAILED)
+        return W2N_OK;
+    return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET,
+                         "cannot map the initial memory image (%llu bytes)",
+                         (unsigned long long)image->length);
 }
 
 uint8_t *w2n_memory_data(w2n_memory *mem) { return mem->abi.base; }

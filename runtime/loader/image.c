@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/mman.h>
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -83,6 +84,11 @@ struct w2n_image {
     w2n_gdb_jit_entry *gdb;   /* -g: registered with GDB (gdb_jit.c), or NULL */
     const uint8_t *stackmaps; /* the mapped, relocated .llvm_stackmaps (GC), or NULL */
     size_t stackmaps_size;
+    bool has_memory_image; /* the object's initial memory (keep_memory_image) */
+    w2n_memory_image memory_image;
+    int memory_image_fd;      /* its file, or -1: the pages are memory_image_copy */
+    uint64_t memory_image_at; /* file offset of its first page */
+    uint8_t *memory_image_copy;
 };
 
 typedef struct hi_value {
@@ -824,7 +830,32 @@ static bool map_section(const loader *L, const w2n_elf_section *s, img_section *
     return true;
 }
 
-/* Non-allocated PROGBITS sections (".w2n.module"), minus debug info. */
+/* The initial memory image: where its pages lie in the file, with the
+ * file kept open to map them at each instantiation, or a copy of them
+ * when there is no file or its pages are not the host's. */
+static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_error *err) {
+    w2n_image *img = L->img;
+    if (!w2n_memory_image_read_header(s->data, s->size, &img->memory_image))
+        return w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                             "section %s is not a memory image of version %u", s->name,
+                             W2N_MEMORY_IMAGE_VERSION);
+    uint64_t at = s->offset + W2N_MEMORY_IMAGE_PAGE;
+    if (L->fd >= 0 && L->from_file && at % page_size() == 0 &&
+        (img->memory_image_fd = fcntl(L->fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
+        img->memory_image_at = at;
+    } else {
+        img->memory_image_copy = malloc((size_t)img->memory_image.length);
+        if (!img->memory_image_copy)
+            return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
+        memcpy(img->memory_image_copy, s->data + W2N_MEMORY_IMAGE_PAGE,
+               (size_t)img->memory_image.length);
+    }
+    img->has_memory_image = true;
+    return W2N_OK;
+}
+
+/* Non-allocated PROGBITS sections (".w2n.module"), minus debug info; the
+ * memory image is kept its own way. */
 static w2n_status keep_sections(loader *L, w2n_error *err) {
     w2n_image *img = L->img;
     img->extra = calloc(L->elf.nsections ? L->elf.nsections : 1, sizeof *img->extra);
@@ -835,6 +866,15 @@ static w2n_status keep_sections(loader *L, w2n_error *err) {
         if ((s->flags & W2N_SHF_ALLOC) || s->type != W2N_SHT_PROGBITS ||
             !strncmp(s->name, ".debug", 6))
             continue;
+        if (!strcmp(s->name, W2N_MEMORY_IMAGE_SECTION)) {
+            w2n_status st = img->has_memory_image
+                                ? w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
+                                                "more than one section %s", s->name)
+                                : keep_memory_image(L, s, err);
+            if (st != W2N_OK)
+                return st;
+            continue;
+        }
         img_section *e = &img->extra[img->nextra];
         e->name = strdup(s->name);
         if (e->name && map_section(L, s, e)) {
@@ -866,6 +906,8 @@ static w2n_status alloc_tables(loader *L, w2n_error *err) {
     L->got_slot = calloc(ny, sizeof *L->got_slot);
     L->stub_slot = calloc(ny, sizeof *L->stub_slot);
     L->img = calloc(1, sizeof *L->img);
+    if (L->img)
+        L->img->memory_image_fd = -1;
     if (!L->sec_off || !L->sec_region || !L->sym_addr || !L->ext_addr || !L->got_slot ||
         !L->stub_slot || !L->img)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
@@ -1025,6 +1067,9 @@ void w2n_image_free(w2n_image *img) {
             free(img->extra[i].data);
     }
     free(img->extra);
+    if (img->memory_image_fd >= 0)
+        close(img->memory_image_fd);
+    free(img->memory_image_copy);
     w2n_line_table_free(&img->lines);
     free(img->strings);
     free(img->globals);
@@ -1137,5 +1182,16 @@ uintptr_t w2n_image_base(const w2n_image *img, size_t *out_size) {
 }
 
 size_t w2n_image_stub_uses(const w2n_image *img) { return img->stub_uses; }
+
+bool w2n_image_memory_image(const w2n_image *img, w2n_memory_image *out, int *fd,
+                            uint64_t *file_offset, const uint8_t **bytes) {
+    if (!img || !img->has_memory_image)
+        return false;
+    *out = img->memory_image;
+    *fd = img->memory_image_fd;
+    *file_offset = img->memory_image_at;
+    *bytes = img->memory_image_copy;
+    return true;
+}
 
 bool w2n_image_mapped_from_file(const w2n_image *img) { return img->mapped_from_file; }

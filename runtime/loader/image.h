@@ -16,6 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "memory_image.h"
 #include "w2n/abi.h"
 #include "w2n/error.h"
 
@@ -80,6 +81,12 @@ w2n_status w2n_image_load_file(const uint8_t *bytes, size_t size, int fd, w2n_ar
 
 /* Were code and read-only data mapped from the object's file? */
 bool w2n_image_mapped_from_file(const w2n_image *img);
+
+/* The module's initial memory image (common/memory_image.h), if the object
+ * has one: its pages are `length` bytes of the file `*fd` from
+ * `*file_offset` (mappable on this host), or, without a file, `*bytes`. */
+bool w2n_image_memory_image(const w2n_image *img, w2n_memory_image *out, int *fd,
+                            uint64_t *file_offset, const uint8_t **bytes);
 
 /* For tests and tools: the mapping's address and size, and how many
  * relocations went through a call stub (veneer). */

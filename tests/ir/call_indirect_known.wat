@@ -1,10 +1,10 @@
 ;; A table nothing can change (defined, not exported, fixed size, filled by
 ;; active segments at constant offsets, no instruction writes a table) has
-;; known elements: call_indirect reads the callee's code from a constant table
-;; of offsets per table and type (code_offsets.c), 0 where the element is null,
-;; of another type or not this module's, and calls it with its own vmctx; a 0
-;; entry takes the ordinary path through the record (lower_table_known.c,
-;; lower_call.c).  An exported table keeps only the ordinary path.
+;; known elements: call_indirect reads the callee's code from a constant array
+;; per table and type, null where the element is null, of another type or not
+;; this module's, and calls it with its own vmctx; a null entry takes the
+;; ordinary path through the record (lower_table_known.c, lower_call.c).  An
+;; exported table keeps only the ordinary path.
 ;; RUN: -O0 => CHECK
 (module
   (type $t (func (param i32) (result i32)))
@@ -21,18 +21,17 @@
   (func (export "exported") (param $i i32) (result i32)
     (call_indirect $exported (type $t) (i32.const 5) (local.get $i))))
 
-;; CHECK: @w2n_table0_code_type0 = private unnamed_addr constant [4 x i32] [i32 trunc (i64 sub (i64 ptrtoint (ptr @w2n_f1 to i64), i64 ptrtoint (ptr @w2n_table0_code_type0 to i64)) to i32), i32 0, i32 0, i32 0]
+;; CHECK: @w2n_table0_code_type0 = private unnamed_addr constant [4 x ptr] [ptr @w2n_f1, ptr null, ptr null, ptr null]
 ;; CHECK-NOT: @w2n_table1_code
 ;; CHECK-LABEL: define internal i32 @w2n_f3(
 ;; CHECK: icmp uge i32 %{{[0-9]+}}, 4
-;; CHECK: %code_offset = load i32, ptr %code_slot
-;; CHECK: %code = getelementptr i8, ptr @w2n_table0_code_type0
+;; CHECK: %known_code = load ptr, ptr %{{[0-9]+}}
 ;; CHECK: known_call:
-;; CHECK-NEXT: notail call i32 %code(ptr %0, i32 5)
+;; CHECK-NEXT: notail call i32 %known_code(ptr %0, i32 5)
 ;; CHECK: records:
 ;; CHECK: %table_elems = load ptr
 ;; CHECK: call_joined:
 ;; CHECK-NEXT: phi i32
 ;; CHECK-LABEL: define internal i32 @w2n_f4(
-;; CHECK-NOT: code_offset
+;; CHECK-NOT: known_code
 ;; CHECK: ret i32

@@ -1,7 +1,6 @@
 ;; On x86-64 a br_table of 8 or more targets on a byte (i32.load8_u: an
 ;; interpreter's opcode) is a load from a constant table of 256 block
-;; addresses, each an offset from the table (code_offsets.c: nothing to
-;; patch at load), and an indirectbr (lower_dispatch.c): entry i is target i's edge
+;; addresses and an indirectbr (lower_dispatch.c): entry i is target i's edge
 ;; below the count and the default's from there on, so no range check; LLVM
 ;; then copies the dispatch into every handler, each ending in its own
 ;; indirect jump.  Seven targets, an index that is not a byte, a br_table
@@ -139,16 +138,14 @@
     (i32.const 18))
 )
 
-;; X86: @w2n_dispatch = private unnamed_addr constant [256 x i32] [i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP0:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP1:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP2:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP3:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP4:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP5:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP6:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[OP7:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[HALT:br_table_edge[0-9]*]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), i32 trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[HALT]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32), {{(i32 trunc \(i64 sub \(i64 ptrtoint \(ptr blockaddress\(@w2n_f0, %br_table_edge[0-9]*\) to i64\), i64 ptrtoint \(ptr @w2n_dispatch to i64\)\) to i32\), ){245}i32}} trunc (i64 sub (i64 ptrtoint (ptr blockaddress(@w2n_f0, %[[HALT]]) to i64), i64 ptrtoint (ptr @w2n_dispatch to i64)) to i32)]
+;; X86: @w2n_dispatch = private unnamed_addr constant [256 x ptr] [ptr blockaddress(@w2n_f0, %[[OP0:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP1:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP2:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP3:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP4:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP5:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP6:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[OP7:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[HALT:br_table_edge[0-9]*]]), ptr blockaddress(@w2n_f0, %[[HALT]]), {{(ptr blockaddress\(@w2n_f0, %br_table_edge[0-9]*\), ){245}ptr}} blockaddress(@w2n_f0, %[[HALT]])]
 ;; X86-NOT: @w2n_dispatch
 ;; X86-LABEL: define {{.*}} @w2n_f0(
 ;; X86: %[[INDEX:[0-9]+]] = zext i8 %{{[0-9]+}} to i32
 ;; X86: %[[WIDE:[0-9]+]] = zext i32 %[[INDEX]] to i64
-;; X86: %code_slot = getelementptr inbounds [256 x i32], ptr @w2n_dispatch, i64 0, i64 %[[WIDE]]
-;; X86-NEXT: %code_offset = load i32, ptr %code_slot
-;; X86-NEXT: %[[OFFSET:[0-9]+]] = sext i32 %code_offset to i64
-;; X86-NEXT: %code = getelementptr i8, ptr @w2n_dispatch, i64 %[[OFFSET]]
-;; X86-NEXT: indirectbr ptr %code, [label %[[OP0]], label %[[OP1]], label %[[OP2]], label %[[OP3]], label %[[OP4]], label %[[OP5]], label %[[OP6]], label %[[OP7]], label %[[HALT]]]
+;; X86: %dispatch_slot = getelementptr inbounds [256 x ptr], ptr @w2n_dispatch, i64 0, i64 %[[WIDE]]
+;; X86-NEXT: %dispatch_code = load ptr, ptr %dispatch_slot
+;; X86-NEXT: indirectbr ptr %dispatch_code, [label %[[OP0]], label %[[OP1]], label %[[OP2]], label %[[OP3]], label %[[OP4]], label %[[OP5]], label %[[OP6]], label %[[OP7]], label %[[HALT]]]
 ;; X86-NOT: switch
 ;; X86-LABEL: define {{.*}} @w2n_f1(
 ;; X86-NOT: indirectbr

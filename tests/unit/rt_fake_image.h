@@ -72,6 +72,12 @@ FAKE_WEAK bool w2n_image_mapped_from_file(const w2n_image *img) {
     return false;
 }
 
+FAKE_WEAK bool w2n_image_memory_image(const w2n_image *img, w2n_memory_image *out, int *fd,
+                                      uint64_t *file_offset, const uint8_t **bytes) {
+    (void)img, (void)out, (void)fd, (void)file_offset, (void)bytes;
+    return false;
+}
+
 FAKE_WEAK void w2n_image_free(w2n_image *img) {
     if (!img)
         return;

@@ -1,0 +1,103 @@
+#!/bin/sh
+# memory_image_test.sh — a module's initial memory as pages of its object
+# (common/memory_image.h): `w2n compile` writes the section when the active
+# data segments allow it, and instantiation maps it (from the file) or
+# copies it (an object read from a pipe); either way the memory holds what
+# the segments say, a later segment wins, a write changes only the
+# instance's copy, and passive segments still work.  A segment the
+# instance decides (global.get) or one that traps gives no image.
+#   tests/objects/memory_image_test.sh W2N W2N-RUN SOURCE_DIR
+set -u
+w2n=$1 run=$2 src=$3
+work=$(mktemp -d /tmp/w2n_memory_image.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+fails=0
+ok() { echo "ok   $1"; }
+fail() { echo "FAIL $1"; fails=$((fails + 1)); }
+expect() { # NAME WANT COMMAND...
+    name=$1 want=$2
+    shift 2
+    got=$("$@" 2>&1)
+    if [ "$got" = "$want" ]; then ok "$name"; else fail "$name: want '$want', got '$got'"; fi
+}
+has_image() { readelf -S -W "$1" | grep -q '\.w2n\.memimage'; }
+# Segments as wasm-ld writes them: adjacent, dense (a sparse image is not
+# written), over two pages; one of them a later one overwrites in part.
+filler=$(printf 'x%.0s' $(seq 8000))
+cat > "$work/m.wat" <<WAT
+(module
+  (memory (export "mem") 2)
+  (data (i32.const 1024) "\\01\\02\\03\\04\\05\\06\\07\\08")
+  (data (i32.const 1032) "abcdefgh")
+  (data (i32.const 1040) "$filler")
+  (data (i32.const 9040) "\\ff\\ff\\ff\\ff")
+  (data (i32.const 9042) "\\11\\22")
+  (data (i32.const 9044) "last")
+  (data \$p "passive")
+  (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
+  (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
+  (func (export "init") (param i32)
+    (memory.init \$p (local.get 0) (i32.const 0) (i32.const 7))))
+WAT
+wat2wasm "$work/m.wat" -o "$work/m.wasm" || exit 1
+for bounds in guard explicit; do
+    "$w2n" compile --bounds-checks=$bounds "$work/m.wasm" -o "$work/m.o" || exit 1
+    if has_image "$work/m.o"; then ok "$bounds: image written"; else fail "$bounds: no image"; fi
+    for how in file pipe; do
+        if [ $how = file ]; then obj="$work/m.o"; else obj=/dev/stdin; fi
+        r() { if [ $how = file ]; then "$run" "$@"; else "$run" "$@" < "$work/m.o"; fi; }
+        what="$bounds, $how"
+        expect "$what: first segment" 1 r --invoke load "$obj" 1024
+        expect "$what: its neighbour" 97 r --invoke load "$obj" 1032
+        expect "$what: before any segment" 0 r --invoke load "$obj" 1023
+        expect "$what: a later segment wins" 34 r --invoke load "$obj" 9043
+        expect "$what: an earlier one shows around it" 255 r --invoke load "$obj" 9041
+        expect "$what: the third page" 116 r --invoke load "$obj" 9047
+        expect "$what: past the image" 0 r --invoke load "$obj" 20000
+        expect "$what: a write" "" r --invoke store "$obj" 1024 9
+        expect "$what: a passive segment" "" r --invoke init "$obj" 100
+    done
+    # The image, not the segments, is what fills a guard-mode memory: with
+    # one byte of the image changed (and the object resealed), the memory
+    # shows the change; explicit mode (whose memory moves) keeps applying
+    # the segments.
+    python3 - "$work/m.o" "$work/tampered.o" "$src/tests/objects" <<'PY' || exit 1
+import hashlib, sys
+sys.path.insert(0, sys.argv[3])
+from set_abi_version import SEAL_SIZE, section
+data = bytearray(open(sys.argv[1], 'rb').read())
+offset, _ = section(data[:-SEAL_SIZE], '.w2n.memimage')
+data[offset + 4096 + 1024] = 42  # header page, then guest address 1024
+hash_at = len(data) - SEAL_SIZE + 16
+data[hash_at:hash_at + 32] = bytes(32)
+data[hash_at:hash_at + 32] = hashlib.sha256(data).digest()
+open(sys.argv[2], 'wb').write(data)
+PY
+    if [ $bounds = guard ]; then want=42; else want=1; fi
+    expect "$bounds: memory filled from the image (file)" $want \
+        "$run" --invoke load "$work/tampered.o" 1024
+    expect "$bounds: memory filled from the image (pipe)" $want \
+        sh -c "'$run' --invoke load /dev/stdin 1024 < '$work/tampered.o'"
+    # A write in one run leaves the object as it was for the next.
+    before=$(sha256sum < "$work/m.o")
+    "$run" --invoke store "$work/m.o" 1024 9 >/dev/null
+    expect "$bounds: object unchanged by a write" "$before" sh -c "sha256sum < '$work/m.o'"
+    expect "$bounds: next run sees the segment" 1 "$run" --invoke load "$work/m.o" 1024
+done
+# What an instance decides, or a segment that traps, gives no image.
+cat > "$work/g.wat" <<'WAT'
+(module (global $g (import "env" "g") i32) (memory 1)
+  (data (global.get $g) "x") (data (i32.const 8) "y"))
+WAT
+cat > "$work/t.wat" <<'WAT'
+(module (memory 1) (data (i32.const 8) "y") (data (i32.const 65535) "zz")
+  (func (export "f") (result i32) (i32.const 0)))
+WAT
+for m in g t; do
+    wat2wasm "$work/$m.wat" -o "$work/$m.wasm" && "$w2n" compile "$work/$m.wasm" -o "$work/$m.o" ||
+        exit 1
+    if has_image "$work/$m.o"; then fail "$m: an image"; else ok "$m: no image"; fi
+done
+expect "a segment past the memory traps" "w2n: trap: out of bounds memory access" \
+    "$run" --invoke f "$work/t.o"
+[ $fails -eq 0 ] || { echo "$fails checks failed"; exit 1; }
