@@ -147,6 +147,10 @@ static void print_code(const w2n_inspect_report *r) {
                r->load_relocations, r->relocations, r->load_relocations_in_code);
     else
         printf("load layout:  copied; %" PRIu64 " relocations applied at load\n", r->relocations);
+    if (r->has_memory_image)
+        printf("memory image: memory %u, %" PRIu64 " bytes from 0x%" PRIx64
+               ", mapped at instantiation\n",
+               r->memory_image.memory, r->memory_image.length, r->memory_image.offset);
     printf("functions:    %zu\n", r->nfunctions);
     for (size_t i = 0; i < r->nfunctions; i++) {
         const w2n_inspect_function *f = &r->functions[i];

@@ -296,6 +296,16 @@ void w2n_inspect_print_json(const w2n_inspect_report *r, FILE *out) {
     if (r->mappable)
         kv_u64(&w, "applied_at_load_in_code", r->load_relocations_in_code);
     close_(&w, '}');
+    key(&w, "memory_image");
+    if (r->has_memory_image) {
+        open_(&w, '{');
+        kv_u64(&w, "memory", r->memory_image.memory);
+        kv_u64(&w, "offset", r->memory_image.offset);
+        kv_u64(&w, "length", r->memory_image.length);
+        close_(&w, '}');
+    } else {
+        fputs("null", out);
+    }
     key(&w, "functions");
     open_(&w, '[');
     for (size_t i = 0; i < r->nfunctions; i++) {

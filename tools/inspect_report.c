@@ -87,6 +87,12 @@ static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh,
     if (sh->sh_type == SHT_RELA && gelf_getshdr(elf_getscn(e, sh->sh_info), &target) &&
         (target.sh_flags & SHF_ALLOC) && sh->sh_entsize)
         r->relocations += sh->sh_size / sh->sh_entsize;
+    if (name && !strcmp(name, W2N_MEMORY_IMAGE_SECTION)) {
+        Elf_Data *image = elf_getdata(scn, NULL);
+        r->has_memory_image = image && w2n_memory_image_read_header(image->d_buf, image->d_size,
+                                                                    &r->memory_image);
+        return;
+    }
     Elf_Data *d = name && !strcmp(name, W2N_LAYOUT_SECTION) ? elf_getdata(scn, NULL) : NULL;
     int64_t n = d ? w2n_layout_count(d->d_buf, d->d_size) : -1;
     if (n < 0)

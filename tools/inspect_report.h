@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "memory_image.h"
 #include "meta.h"
 #include "seal.h"
 
@@ -39,6 +40,9 @@ typedef struct w2n_inspect_report {
      * sections, and how many of them are left to the loader. */
     bool mappable;
     uint64_t relocations, load_relocations, load_relocations_in_code;
+    /* The initial memory as pages of the object (common/memory_image.h). */
+    bool has_memory_image;
+    w2n_memory_image memory_image;
     size_t nfunctions; /* sorted by name */
     w2n_inspect_function *functions;
 } w2n_inspect_report;

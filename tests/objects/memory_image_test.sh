@@ -43,6 +43,9 @@ wat2wasm "$work/m.wat" -o "$work/m.wasm" || exit 1
 for bounds in guard explicit; do
     "$w2n" compile --bounds-checks=$bounds "$work/m.wasm" -o "$work/m.o" || exit 1
     if has_image "$work/m.o"; then ok "$bounds: image written"; else fail "$bounds: no image"; fi
+    expect "$bounds: inspect names it" \
+        "memory image: memory 0, 12288 bytes from 0x0, mapped at instantiation" \
+        sh -c "'$w2n' inspect '$work/m.o' | grep '^memory image'"
     for how in file pipe; do
         if [ $how = file ]; then obj="$work/m.o"; else obj=/dev/stdin; fi
         r() { if [ $how = file ]; then "$run" "$@"; else "$run" "$@" < "$work/m.o"; fi; }
@@ -96,7 +99,11 @@ WAT
 for m in g t; do
     wat2wasm "$work/$m.wat" -o "$work/$m.wasm" && "$w2n" compile "$work/$m.wasm" -o "$work/$m.o" ||
         exit 1
-    if has_image "$work/$m.o"; then fail "$m: an image"; else ok "$m: no image"; fi
+    if has_image "$work/$m.o" || "$w2n" inspect "$work/$m.o" | grep -q '^memory image'; then
+        fail "$m: an image"
+    else
+        ok "$m: no image"
+    fi
 done
 expect "a segment past the memory traps" "w2n: trap: out of bounds memory access" \
     "$run" --invoke f "$work/t.o"
