@@ -89,8 +89,8 @@ static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh,
         r->relocations += sh->sh_size / sh->sh_entsize;
     if (name && !strcmp(name, W2N_MEMORY_IMAGE_SECTION)) {
         Elf_Data *image = elf_getdata(scn, NULL);
-        r->has_memory_image = image && w2n_memory_image_read_header(image->d_buf, image->d_size,
-                                                                    &r->memory_image);
+        r->has_memory_image =
+            image && w2n_memory_image_read_header(image->d_buf, image->d_size, &r->memory_image);
         return;
     }
     Elf_Data *d = name && !strcmp(name, W2N_LAYOUT_SECTION) ? elf_getdata(scn, NULL) : NULL;
