@@ -71,16 +71,23 @@ from set_abi_version import SEAL_SIZE, section
 data = bytearray(open(sys.argv[1], 'rb').read())
 offset, _ = section(data[:-SEAL_SIZE], '.w2n.memimage')
 data[offset + 4096 + 1024] = 42  # header page, then guest address 1024
-hash_at = len(data) - SEAL_SIZE + 16
-data[hash_at:hash_at + 32] = bytes(32)
-data[hash_at:hash_at + 32] = hashlib.sha256(data).digest()
-open(sys.argv[2], 'wb').write(data)
+def save(path):
+    hash_at = len(data) - SEAL_SIZE + 16
+    data[hash_at:hash_at + 32] = bytes(32)
+    data[hash_at:hash_at + 32] = hashlib.sha256(data).digest()
+    open(path, 'wb').write(data)
+save(sys.argv[2])
+data[offset + 24] += 1  # a length that disagrees with the section's size
+save(sys.argv[2] + '.bad')
 PY
     if [ $bounds = guard ]; then want=42; else want=1; fi
     expect "$bounds: memory filled from the image (file)" $want \
         "$run" --invoke load "$work/tampered.o" 1024
     expect "$bounds: memory filled from the image (pipe)" $want \
         sh -c "'$run' --invoke load /dev/stdin 1024 < '$work/tampered.o'"
+    expect "$bounds: a malformed image is refused" \
+        "w2n-run: $work/tampered.o.bad: section .w2n.memimage is not a memory image of version 1" \
+        "$run" --invoke load "$work/tampered.o.bad" 1024
     # A write in one run leaves the object as it was for the next.
     before=$(sha256sum < "$work/m.o")
     "$run" --invoke store "$work/m.o" 1024 9 >/dev/null
