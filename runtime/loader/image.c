@@ -832,7 +832,9 @@ static bool map_section(const loader *L, const w2n_elf_section *s, img_section *
 
 /* The initial memory image: where its pages lie in the file, with the
  * file kept open to map them at each instantiation, or a copy of them
- * when there is no file or its pages are not the host's. */
+ * when there is no file, its pages are not the host's, or it is small.
+ * The open file costs the host a descriptor while the object lives, so
+ * only an image of MAP_SECTION_MIN or more, where mapping pays, keeps one. */
 static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_error *err) {
     w2n_image *img = L->img;
     if (!w2n_memory_image_read_header(s->data, s->size, &img->memory_image))
@@ -841,6 +843,7 @@ static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_err
                              W2N_MEMORY_IMAGE_VERSION);
     uint64_t at = s->offset + W2N_MEMORY_IMAGE_PAGE;
     if (L->fd >= 0 && L->from_file && at % page_size() == 0 &&
+        img->memory_image.length >= MAP_SECTION_MIN &&
         (img->memory_image_fd = fcntl(L->fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
         img->memory_image_at = at;
     } else {

@@ -22,17 +22,18 @@ expect() { # NAME WANT COMMAND...
 }
 has_image() { readelf -S -W "$1" | grep -q '\.w2n\.memimage'; }
 # Segments as wasm-ld writes them: adjacent, dense (a sparse image is not
-# written), over two pages; one of them a later one overwrites in part.
-filler=$(printf 'x%.0s' $(seq 8000))
+# written), over 17 pages (an image of 64 KiB or more is mapped, a smaller
+# one copied); one of them a later one overwrites in part.
+filler=$(printf 'x%.0s' $(seq 70000))
 cat > "$work/m.wat" <<WAT
 (module
   (memory (export "mem") 2)
   (data (i32.const 1024) "\\01\\02\\03\\04\\05\\06\\07\\08")
   (data (i32.const 1032) "abcdefgh")
   (data (i32.const 1040) "$filler")
-  (data (i32.const 9040) "\\ff\\ff\\ff\\ff")
-  (data (i32.const 9042) "\\11\\22")
-  (data (i32.const 9044) "last")
+  (data (i32.const 71040) "\\ff\\ff\\ff\\ff")
+  (data (i32.const 71042) "\\11\\22")
+  (data (i32.const 71044) "last")
   (data \$p "passive")
   (func (export "load") (param i32) (result i32) (i32.load8_u (local.get 0)))
   (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
@@ -44,7 +45,7 @@ for bounds in guard explicit; do
     "$w2n" compile --bounds-checks=$bounds "$work/m.wasm" -o "$work/m.o" || exit 1
     if has_image "$work/m.o"; then ok "$bounds: image written"; else fail "$bounds: no image"; fi
     expect "$bounds: inspect names it" \
-        "memory image: memory 0, 12288 bytes from 0x0, mapped at instantiation" \
+        "memory image: memory 0, 73728 bytes from 0x0, mapped at instantiation" \
         sh -c "'$w2n' inspect '$work/m.o' | grep '^memory image'"
     for how in file pipe; do
         if [ $how = file ]; then obj="$work/m.o"; else obj=/dev/stdin; fi
@@ -53,10 +54,10 @@ for bounds in guard explicit; do
         expect "$what: first segment" 1 r --invoke load "$obj" 1024
         expect "$what: its neighbour" 97 r --invoke load "$obj" 1032
         expect "$what: before any segment" 0 r --invoke load "$obj" 1023
-        expect "$what: a later segment wins" 34 r --invoke load "$obj" 9043
-        expect "$what: an earlier one shows around it" 255 r --invoke load "$obj" 9041
-        expect "$what: the third page" 116 r --invoke load "$obj" 9047
-        expect "$what: past the image" 0 r --invoke load "$obj" 20000
+        expect "$what: a later segment wins" 34 r --invoke load "$obj" 71043
+        expect "$what: an earlier one shows around it" 255 r --invoke load "$obj" 71041
+        expect "$what: the last page" 116 r --invoke load "$obj" 71047
+        expect "$what: past the image" 0 r --invoke load "$obj" 80000
         expect "$what: a write" "" r --invoke store "$obj" 1024 9
         expect "$what: a passive segment" "" r --invoke init "$obj" 100
     done
@@ -88,6 +89,15 @@ PY
     expect "$bounds: a malformed image is refused" \
         "w2n-run: $work/tampered.o.bad: section .w2n.memimage is not a memory image of version 1" \
         "$run" --invoke load "$work/tampered.o.bad" 1024
+    # Mapped, not copied, from the file in guard mode (where strace is).
+    if [ $bounds = guard ] && command -v strace >/dev/null; then
+        if strace -e trace=mmap "$run" --invoke load "$work/m.o" 1024 2>&1 |
+            grep -q 'mmap(0x[0-9a-f]*, 73728, PROT_READ|PROT_WRITE, MAP_PRIVATE|MAP_FIXED, [0-9]'; then
+            ok "guard: the image's pages are mapped from the object"
+        else
+            fail "guard: the image's pages are not mapped from the object"
+        fi
+    fi
     # A write in one run leaves the object as it was for the next.
     before=$(sha256sum < "$work/m.o")
     "$run" --invoke store "$work/m.o" 1024 9 >/dev/null
