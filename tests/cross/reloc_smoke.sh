@@ -16,7 +16,8 @@ trap 'rm -rf "$work"' EXIT
 # The loader alone: the ELF reader and relocations of common/, the image.
 srcs="common/error.c common/elf.c runtime/loader/image.c runtime/loader/libcalls.c runtime/loader/personality.c runtime/loader/lsda.c
       runtime/loader/line_map.c runtime/loader/gdb_jit.c runtime/loader/load_phases.c
-      common/image_layout.c common/dwarf_line.c common/grow.c common/byte_cursor.c common/reloc.c
+      common/image_layout.c common/memory_image.c common/dwarf_line.c common/grow.c
+      common/byte_cursor.c common/reloc.c
       common/reloc_x86_64.c common/reloc_aarch64.c common/reloc_riscv64.c"
 targets=${*:-x86_64 aarch64 riscv64}
 status=0
