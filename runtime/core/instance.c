@@ -369,9 +369,9 @@ static w2n_trap_code apply_segments(w2n_instance *inst) {
 }
 
 static w2n_status set_trap(w2n_trap *trap, w2n_trap_code code, w2n_error *err) {
-    if (trap) {
+    if (trap) { /* no frame: a segment's bounds, checked here, not in Wasm code */
+        memset(trap, 0, sizeof *trap);
         trap->code = code;
-        trap->exit_status = 0;
         strncpy(trap->message, w2n_trap_message(code), sizeof trap->message - 1);
         trap->message[sizeof trap->message - 1] = 0;
     }
