@@ -26,6 +26,9 @@
 #define W2N_MEMORY_IMAGE_MAGIC "W2NMIMG" /* 8 bytes with the NUL */
 #define W2N_MEMORY_IMAGE_VERSION 1u
 #define W2N_MEMORY_IMAGE_PAGE 4096u
+/* From this length on a runtime maps the pages from the object's file,
+ * keeping the file open while the object lives; a shorter image it copies. */
+#define W2N_MEMORY_IMAGE_MAP_MIN 65536u
 
 typedef struct w2n_memory_image {
     uint32_t memory;

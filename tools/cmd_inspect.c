@@ -149,8 +149,9 @@ static void print_code(const w2n_inspect_report *r) {
         printf("load layout:  copied; %" PRIu64 " relocations applied at load\n", r->relocations);
     if (r->has_memory_image)
         printf("memory image: memory %u, %" PRIu64 " bytes from 0x%" PRIx64
-               ", mapped at instantiation\n",
-               r->memory_image.memory, r->memory_image.length, r->memory_image.offset);
+               ", %s at instantiation\n",
+               r->memory_image.memory, r->memory_image.length, r->memory_image.offset,
+               r->memory_image.length >= W2N_MEMORY_IMAGE_MAP_MIN ? "mapped" : "copied");
     printf("functions:    %zu\n", r->nfunctions);
     for (size_t i = 0; i < r->nfunctions; i++) {
         const w2n_inspect_function *f = &r->functions[i];

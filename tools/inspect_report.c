@@ -87,12 +87,6 @@ static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh,
     if (sh->sh_type == SHT_RELA && gelf_getshdr(elf_getscn(e, sh->sh_info), &target) &&
         (target.sh_flags & SHF_ALLOC) && sh->sh_entsize)
         r->relocations += sh->sh_size / sh->sh_entsize;
-    if (name && !strcmp(name, W2N_MEMORY_IMAGE_SECTION)) {
-        Elf_Data *image = elf_getdata(scn, NULL);
-        r->has_memory_image =
-            image && w2n_memory_image_read_header(image->d_buf, image->d_size, &r->memory_image);
-        return;
-    }
     Elf_Data *d = name && !strcmp(name, W2N_LAYOUT_SECTION) ? elf_getdata(scn, NULL) : NULL;
     int64_t n = d ? w2n_layout_count(d->d_buf, d->d_size) : -1;
     if (n < 0)
@@ -109,12 +103,24 @@ static void count_load_relocations(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh,
     }
 }
 
+/* The initial memory image's header (common/memory_image.h), if any. */
+static void read_memory_image(w2n_inspect_report *r, Elf *e, GElf_Shdr *sh, Elf_Scn *scn) {
+    size_t shstrndx;
+    const char *name =
+        elf_getshdrstrndx(e, &shstrndx) == 0 ? elf_strptr(e, shstrndx, sh->sh_name) : NULL;
+    Elf_Data *d = name && !strcmp(name, W2N_MEMORY_IMAGE_SECTION) ? elf_getdata(scn, NULL) : NULL;
+    if (d)
+        r->has_memory_image = w2n_memory_image_read_header(d->d_buf, d->d_size, &r->memory_image);
+}
+
 static void read_sizes(w2n_inspect_report *r, Elf *e) {
     Elf_Scn *scn = NULL;
     while ((scn = elf_nextscn(e, scn))) {
         GElf_Shdr sh;
-        if (gelf_getshdr(scn, &sh) && !(sh.sh_flags & SHF_ALLOC))
+        if (gelf_getshdr(scn, &sh) && !(sh.sh_flags & SHF_ALLOC)) {
             count_load_relocations(r, e, &sh, scn);
+            read_memory_image(r, e, &sh, scn);
+        }
         if (!gelf_getshdr(scn, &sh) || !(sh.sh_flags & SHF_ALLOC))
             continue;
         if (sh.sh_flags & SHF_EXECINSTR)

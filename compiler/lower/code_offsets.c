@@ -35,7 +35,7 @@ LLVMValueRef w2n_lower_code_offset_table(w2n_lower_module *lm, const char *name,
     LLVMValueRef *entries = w2n_xcalloc(n + 1, sizeof *entries);
     for (unsigned i = 0; i < n; i++)
         entries[i] =
-            targets[i] && !LLVMIsNull(targets[i])
+            targets[i]
                 ? LLVMConstTrunc(LLVMConstSub(LLVMConstPtrToInt(targets[i], lm->t_i64), start),
                                  lm->t_i32)
                 : LLVMConstInt(lm->t_i32, 0, 0);

@@ -292,8 +292,8 @@ void w2n_lower_declare_convention(w2n_lower_module *lm, LLVMValueRef fn, uint32_
 /* Make a call (or invoke) of `callee` in its convention: a direct call of
  * a function declared here in its declaration's, any other in the C one. */
 void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValueRef callee);
-/* A constant table `name` of the code addresses `targets[0..n)` (NULL or
- * null for none) as 32-bit offsets from the table's start, 0 for none:
+/* A constant table `name` of the code addresses `targets[0..n)` (NULL for
+ * none) as 32-bit offsets from the table's start, 0 for none:
  * resolved in the file, nothing for the loader to patch (code_offsets.c).
  * The linkage is the caller's to set. */
 LLVMValueRef w2n_lower_code_offset_table(w2n_lower_module *lm, const char *name,

@@ -35,6 +35,11 @@ typedef struct w2n_code_array {
     bool offsets;
 } w2n_code_array;
 
+/* Bytes per entry of `a`. */
+static inline size_t w2n_code_width(w2n_code_array a) {
+    return a.offsets ? sizeof(int32_t) : sizeof(void *);
+}
+
 /* Entry i of `a`, or NULL for none. */
 static inline void *w2n_code_at(w2n_code_array a, uint32_t i) {
     if (!a.entries)

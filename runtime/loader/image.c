@@ -84,10 +84,9 @@ struct w2n_image {
     w2n_gdb_jit_entry *gdb;   /* -g: registered with GDB (gdb_jit.c), or NULL */
     const uint8_t *stackmaps; /* the mapped, relocated .llvm_stackmaps (GC), or NULL */
     size_t stackmaps_size;
-    bool has_memory_image; /* the object's initial memory (keep_memory_image) */
-    w2n_memory_image memory_image;
-    int memory_image_fd;      /* its file, or -1: the pages are memory_image_copy */
-    uint64_t memory_image_at; /* file offset of its first page */
+    w2n_memory_image memory_image; /* the object's initial memory, if one of: */
+    int memory_image_fd;           /* its file, or -1: the pages are memory_image_copy */
+    uint64_t memory_image_at;      /* file offset of its first page */
     uint8_t *memory_image_copy;
 };
 
@@ -830,11 +829,16 @@ static bool map_section(const loader *L, const w2n_elf_section *s, img_section *
     return true;
 }
 
+static bool has_memory_image(const w2n_image *img) {
+    return img->memory_image_fd >= 0 || img->memory_image_copy;
+}
+
 /* The initial memory image: where its pages lie in the file, with the
  * file kept open to map them at each instantiation, or a copy of them
  * when there is no file, its pages are not the host's, or it is small.
  * The open file costs the host a descriptor while the object lives, so
- * only an image of MAP_SECTION_MIN or more, where mapping pays, keeps one. */
+ * only an image of W2N_MEMORY_IMAGE_MAP_MIN or more, where mapping pays,
+ * keeps one. */
 static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_error *err) {
     w2n_image *img = L->img;
     if (!w2n_memory_image_read_header(s->data, s->size, &img->memory_image))
@@ -843,7 +847,7 @@ static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_err
                              W2N_MEMORY_IMAGE_VERSION);
     uint64_t at = s->offset + W2N_MEMORY_IMAGE_PAGE;
     if (L->fd >= 0 && L->from_file && at % page_size() == 0 &&
-        img->memory_image.length >= MAP_SECTION_MIN &&
+        img->memory_image.length >= W2N_MEMORY_IMAGE_MAP_MIN &&
         (img->memory_image_fd = fcntl(L->fd, F_DUPFD_CLOEXEC, 0)) >= 0) {
         img->memory_image_at = at;
     } else {
@@ -853,7 +857,6 @@ static w2n_status keep_memory_image(loader *L, const w2n_elf_section *s, w2n_err
         memcpy(img->memory_image_copy, s->data + W2N_MEMORY_IMAGE_PAGE,
                (size_t)img->memory_image.length);
     }
-    img->has_memory_image = true;
     return W2N_OK;
 }
 
@@ -870,7 +873,7 @@ static w2n_status keep_sections(loader *L, w2n_error *err) {
             !strncmp(s->name, ".debug", 6))
             continue;
         if (!strcmp(s->name, W2N_MEMORY_IMAGE_SECTION)) {
-            w2n_status st = img->has_memory_image
+            w2n_status st = has_memory_image(img)
                                 ? w2n_error_set(err, W2N_ERR_BAD_OBJECT, s->offset,
                                                 "more than one section %s", s->name)
                                 : keep_memory_image(L, s, err);
@@ -1188,7 +1191,7 @@ size_t w2n_image_stub_uses(const w2n_image *img) { return img->stub_uses; }
 
 bool w2n_image_memory_image(const w2n_image *img, w2n_memory_image *out, int *fd,
                             uint64_t *file_offset, const uint8_t **bytes) {
-    if (!img || !img->has_memory_image)
+    if (!img || !has_memory_image(img))
         return false;
     *out = img->memory_image;
     *fd = img->memory_image_fd;

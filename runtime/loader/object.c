@@ -53,8 +53,7 @@ static w2n_status check_header(const w2n_meta *m, w2n_error *err) {
 
 static w2n_status check_code_array(const w2n_image *img, const char *sym, w2n_code_array arr,
                                    uint32_t n, bool nullable, w2n_error *err) {
-    size_t align = arr.offsets ? sizeof(int32_t) : sizeof(void *);
-    if (n && (uintptr_t)arr.entries % align) /* a moved symbol: reading it is UB */
+    if (n && (uintptr_t)arr.entries % w2n_code_width(arr)) /* a moved symbol: reading it is UB */
         return w2n_error_set(err, W2N_ERR_BAD_OBJECT, W2N_NO_OFFSET,
                              "%s is not aligned for code %s", sym,
                              arr.offsets ? "offsets" : "pointers");
@@ -116,7 +115,7 @@ static w2n_status check_frames(const uint8_t *bytes, size_t size, const w2n_meta
 static w2n_code_array sized_array(const w2n_object *obj, const char *sym, uint32_t n,
                                   w2n_status *st, w2n_error *err) {
     w2n_code_array arr = {.offsets = obj->meta.abi_minor >= W2N_ABI_MINOR_CODE_OFFSETS};
-    size_t width = arr.offsets ? sizeof(int32_t) : sizeof(void *);
+    size_t width = w2n_code_width(arr);
     uint64_t size = 0;
     arr.entries = w2n_image_symbol_sized(obj->image, sym, &size);
     if (*st == W2N_OK && arr.entries && size != (uint64_t)n * width)

@@ -104,6 +104,11 @@ PY
     expect "$bounds: object unchanged by a write" "$before" sh -c "sha256sum < '$work/m.o'"
     expect "$bounds: next run sees the segment" 1 "$run" --invoke load "$work/m.o" 1024
 done
+# An image under 64 KiB is copied, not mapped, and inspect says so.
+printf '(module (memory 1) (data (i32.const 16) "hello"))' > "$work/s.wat"
+wat2wasm "$work/s.wat" -o "$work/s.wasm" && "$w2n" compile "$work/s.wasm" -o "$work/s.o" || exit 1
+expect "a small image: inspect" "memory image: memory 0, 4096 bytes from 0x0, copied at instantiation" \
+    sh -c "'$w2n' inspect '$work/s.o' | grep '^memory image'"
 # What an instance decides, or a segment that traps, gives no image.
 cat > "$work/g.wat" <<'WAT'
 (module (global $g (import "env" "g") i32) (memory 1)
