@@ -96,7 +96,10 @@ static w2n_status add_metadata(LLVMContextRef ctx, LLVMModuleRef mod, const w2n_
     LLVMSetGlobalConstant(mode, 1);
     LLVMSetAlignment(mode, 8);
     w2n_codegen_keep(mod, &mode, 1); /* nothing refers to it */
-    w2n_initial_memory_add(mod, m);
+    /* Only a guard-mode memory stays put, so only it can take the image's
+     * pages; an explicit-mode object would carry them for nothing. */
+    if (opts->bounds != W2N_BOUNDS_EXPLICIT)
+        w2n_initial_memory_add(mod, m);
     return W2N_OK;
 }
 
