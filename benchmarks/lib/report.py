@@ -244,6 +244,53 @@ def _targets(benches, results, gms, metrics):
     return lines + [""]
 
 
+# Issue 19's loop shapes: kernels of the shapes numerical code is made of,
+# with sizes known only at run time (and nbody's sqrt and division).
+SHAPES = ("gemm_rows", "lu", "cholesky", "covariance", "floyd", "nbody")
+
+
+def _speed_targets(benches, results, gms):
+    """Issue 19's speed targets ("Done when"), checked against this run:
+    guard mode and scalar builds unless stated.  A shape must hold in every
+    round, not just in the median (no bimodal kernels); without --interleave
+    there are no rounds and its median stands for them."""
+    g = gms.get("scalar", {})
+    guard, explicit = g.get("w2n-guard"), g.get("w2n-explicit")
+
+    def entry(name, engine="w2n-guard"):
+        return results.get(name, {}).get(engine, {}).get("scalar", {})
+
+    def verdict(ok):
+        return "–" if ok is None else ("met" if ok else "**missed**")
+
+    def fmt(x, spec="{:.3f}"):
+        return spec.format(x) if x is not None else "not measured"
+
+    rounds = [(max(e.get("round_ratios") or [e["ratio"]]), name) for name in SHAPES
+              for e in [entry(name)] if e.get("ratio")]
+    worst_shape = max(rounds, default=(None, None))
+    programs = [(e["ratio"], b.name) for b in benches if b.kind == "program"
+                for e in [entry(b.name)] if e.get("ratio")]
+    worst_program = max(programs, default=(None, None))
+    over = ", ".join(f"{n} {r:.2f}" for r, n in sorted(programs, reverse=True) if r > 1.10)
+    rows = [(f"each loop shape ({', '.join(SHAPES)}) ≤ 1.20 × native in every round",
+             f"worst round {fmt(worst_shape[0], '{:.2f}')} ({worst_shape[1]}; "
+             f"{len(rounds)} of {len(SHAPES)} shapes ran)" if rounds else "not measured",
+             verdict(None if not rounds else worst_shape[0] <= 1.20 and
+                     len(rounds) == len(SHAPES))),
+            ("guard: geometric mean ≤ 1.00 × native", fmt(guard),
+             verdict(None if guard is None else guard <= 1.00)),
+            ("explicit checks: geometric mean ≤ 1.05 × native", fmt(explicit),
+             verdict(None if explicit is None else explicit <= 1.05)),
+            ("real programs (the wasi group) ≤ 1.10 × native",
+             f"worst {fmt(worst_program[0], '{:.2f}')} ({worst_program[1]})"
+             + (f"; above: {over}" if over else "") if programs else "not measured",
+             verdict(None if not programs else worst_program[0] <= 1.10))]
+    lines = ["## Targets (issue 19)", "", "| target | this run | |", "|---|---|---|"]
+    lines += [f"| {t} | {v} | {ok} |" for t, v, ok in rows]
+    return lines + [""]
+
+
 def markdown(args, env, engine_list, benches, results, metrics):
     lines = ["# w2n benchmark results", "",
              f"Measured {env['date']} on {env['host']} (load average at the end: {env['load']}).",
@@ -286,6 +333,7 @@ def markdown(args, env, engine_list, benches, results, metrics):
     if notes:
         lines += ["## Notes", ""] + notes + [""]
     lines += _targets(benches, results, gms, metrics)
+    lines += _speed_targets(benches, results, gms)
     lines += _aot_section(metrics) + [""]
     return "\n".join(lines), gms
 
