@@ -210,20 +210,28 @@ Test(rt_const_gc, collections_during_instantiation_keep_every_value) {
     free(k);
 }
 
-Test(rt_const_gc, heap_limit_fails_instantiation_cleanly) {
-    kit *k = calloc(1, sizeof *k);
-    kit_init(k);
-    i32c(k, 1 << 20); /* a megabyte of i8s under a 64 KiB limit */
+/* Global k->m.nglobals, the last: a megabyte of i8s, which fails the
+ * instantiation under a 64 KiB limit.  Returns the store it failed in. */
+static w2n_store *fail_on_heap_limit(kit *k, w2n_object **obj) {
+    uint32_t first = k->npool;
+    i32c(k, 1 << 20);
     gc(k, W2N_META_CONST_ARRAY_NEW_DEFAULT, T_BYTES, 0);
-    k->globals[0] = (w2n_meta_global){{W2N_ANYREF, false}, run_from(k, 0)};
-    k->m.nglobals = 1;
+    k->globals[k->m.nglobals++] = (w2n_meta_global){{W2N_ANYREF, false}, run_from(k, first)};
     k->m.nconst_ops = k->npool;
-    w2n_object *obj = object_of(&k->m);
+    *obj = object_of(&k->m);
     w2n_store *store = store_with_gc_limit(64 * 1024);
     w2n_instance *inst;
     w2n_error err;
-    cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, NULL, &err), W2N_ERR_LIMIT);
+    cr_assert_eq(w2n_instantiate(store, *obj, NULL, 0, &inst, NULL, &err), W2N_ERR_LIMIT);
     cr_assert(strstr(err.message, "GC heap limit"), "%s", err.message);
+    return store;
+}
+
+Test(rt_const_gc, heap_limit_fails_instantiation_cleanly) {
+    kit *k = calloc(1, sizeof *k);
+    kit_init(k);
+    w2n_object *obj;
+    w2n_store *store = fail_on_heap_limit(k, &obj);
     cr_assert_null(store->gc->scratch);
     w2n_store_free(store);
     w2n_object_free(obj);
@@ -241,17 +249,9 @@ Test(rt_const_gc, globals_outlive_a_failed_instance) {
     k->globals[0] = (w2n_meta_global){{W2N_I32, true}, k->pool[0]};
     garbage_then_empty_holder(k);
     k->globals[1] = (w2n_meta_global){{W2N_ANYREF, true}, run_from(k, 1)};
-    uint32_t big = k->npool;
-    i32c(k, 1 << 20); /* a megabyte of i8s under a 64 KiB limit */
-    gc(k, W2N_META_CONST_ARRAY_NEW_DEFAULT, T_BYTES, 0);
-    k->globals[2] = (w2n_meta_global){{W2N_ANYREF, false}, run_from(k, big)};
-    k->m.nglobals = 3;
-    k->m.nconst_ops = k->npool;
-    w2n_object *obj = object_of(&k->m);
-    w2n_store *store = store_with_gc_limit(64 * 1024);
-    w2n_instance *inst;
-    w2n_error err;
-    cr_assert_eq(w2n_instantiate(store, obj, NULL, 0, &inst, NULL, &err), W2N_ERR_LIMIT);
+    k->m.nglobals = 2;
+    w2n_object *obj;
+    w2n_store *store = fail_on_heap_limit(k, &obj);
     uint32_t n = 0;
     for (w2n_global *g = store->globals; g; g = g->next, n++) {
         cr_assert_eq(g->storage, &g->own, "global %u still points into the freed instance", n);
