@@ -22,16 +22,7 @@
 
 /* ---- locals and globals ---------------------------------------------------------- */
 
-/* A defined global's value lies after the vmctx; an imported one is the
- * exporter's, through vmctx->globals. */
 static LLVMValueRef global_addr(w2n_lower_func *f, uint32_t index) {
-    w2n_lower_module *lm = f->lm;
-    uint32_t imported = lm->m->nimported_globals;
-    if (index >= imported) {
-        LLVMValueRef at = LLVMConstInt(
-            lm->t_i64, W2N_VMCTX_DEFINED_GLOBALS + (uint64_t)(index - imported) * 16, 0);
-        return LLVMBuildInBoundsGEP2(f->b, lm->t_i8, f->vmctx, &at, 1, "");
-    }
     return w2n_lower_fixed_ptr(f, w2n_lower_vmctx_field(f, W2N_VMCTX_GLOBALS), (uint64_t)index * 8);
 }
 

@@ -52,12 +52,8 @@ extern "C" {
  * w2n_func.call_id (offset 28, before the runtime-private flags), which
  * call_indirect compares instead of type_id; older objects never read it.
  * 6.5: the code arrays below hold 4-byte offsets instead of pointers, so
- * that loading patches none of them; older objects keep their pointers.
- * 6.6: the values of the globals a module defines follow the vmctx
- * (W2N_VMCTX_DEFINED_GLOBALS), where code reads them without going through
- * vmctx->globals; the runtime lays every instance out so, which older
- * objects never notice. */
-#define W2N_ABI_MINOR 6
+ * that loading patches none of them; older objects keep their pointers. */
+#define W2N_ABI_MINOR 5
 /* The first minor whose code arrays are offsets (W2N_SYM_FUNCTIONS). */
 #define W2N_ABI_MINOR_CODE_OFFSETS 5
 
@@ -396,11 +392,6 @@ struct w2n_vmctx {
 #define W2N_VMCTX_GC 96
 #define W2N_VMCTX_GC_TYPES 104
 #define W2N_VMCTX_SIZE 112
-/* The values of the globals a module defines (not its imports), 16 bytes
- * each in order, start right after the vmctx (ABI 6.6): code reads and
- * writes them one load or store from the vmctx.  vmctx->globals[i] points
- * at the same slots. */
-#define W2N_VMCTX_DEFINED_GLOBALS W2N_VMCTX_SIZE
 
 /* Offsets in w2n_func that calls through a record read. */
 #define W2N_FUNC_CODE 0

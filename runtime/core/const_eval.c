@@ -74,7 +74,7 @@ static w2n_raw constant(const w2n_instance *inst, const w2n_const_expr *c, bool 
         break;
     case W2N_CONST_GLOBAL_GET: {
         const w2n_global *g = inst->globals[c->index];
-        r = *g->storage;
+        r = g->storage;
         *is_ref = w2n_valtype_is_ref(g->type.type);
         break;
     }

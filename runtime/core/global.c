@@ -2,10 +2,9 @@
  * global.c — global variables and the value <-> slot conversions.
  *
  * A global is 16 bytes of storage (one w2n_raw) that compiled code reaches
- * through vmctx->globals[i], or, for a global its module defines, right
- * after the vmctx (the instance holds it: instance.c).  An imported global
- * is the exporter's own w2n_global, so every instance that shares a mutable
- * global writes the same storage.
+ * through vmctx->globals[i].  An imported global is the exporter's own
+ * w2n_global, so every instance that shares a mutable global writes the
+ * same storage.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,19 +60,17 @@ bool w2n_value_fits(const w2n_value *v, w2n_valtype want, uint32_t self_id) {
 
 w2n_global *w2n_global_create(w2n_globaltype type) {
     w2n_global *g = calloc(1, sizeof *g);
-    if (g) {
-        g->storage = &g->own;
+    if (g)
         g->type = type;
-    }
     return g;
 }
 
 /* A host value into a global's slot: a GC reference is a handle, and the
  * slot holds the word it names, as compiled code reads it. */
 static void store_value(w2n_global *g, const w2n_value *value) {
-    w2n_value_to_raw(value, g->storage);
+    w2n_value_to_raw(value, &g->storage);
     if (w2n_gc_is_gc_type(g->type.type))
-        g->storage->ref = w2n_gc_raw_of(value->of.ref);
+        g->storage.ref = w2n_gc_raw_of(value->of.ref);
 }
 
 w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value value) {
@@ -89,7 +86,7 @@ w2n_global *w2n_global_new(w2n_store *store, w2n_globaltype type, w2n_value valu
 }
 
 w2n_value w2n_global_get(w2n_global *global) {
-    return w2n_value_from_raw(global->type.type, global->storage);
+    return w2n_value_from_raw(global->type.type, &global->storage);
 }
 
 w2n_status w2n_global_read(w2n_store *store, w2n_global *global, w2n_value *out, w2n_error *err) {

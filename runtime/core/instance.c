@@ -203,9 +203,8 @@ static w2n_status create_definitions(w2n_instance *inst, w2n_const_eval *ev, w2n
         store->globals = g;
         /* Initialisers see imported and earlier globals only (meta.c checks);
          * the global is a root from here on. */
-        g->storage = &inst->defined_globals[i];
         inst->globals[m->nimported_globals + i] = g;
-        w2n_status st = w2n_const_eval_run(ev, &m->globals[i].init, g->storage, err);
+        w2n_status st = w2n_const_eval_run(ev, &m->globals[i].init, &g->storage, err);
         if (st != W2N_OK)
             return st;
     }
@@ -264,7 +263,7 @@ static void fill_vmctx(w2n_instance *inst) {
     for (uint32_t i = 0; i < inst->nmemories; i++)
         inst->memory_abis[i] = &inst->memories[i]->abi;
     for (uint32_t i = 0; i < inst->nglobals; i++)
-        inst->global_ptrs[i] = inst->globals[i]->storage;
+        inst->global_ptrs[i] = &inst->globals[i]->storage;
     w2n_vmctx *v = &inst->vmctx;
     v->memory = inst->nmemories ? &inst->memories[0]->abi : NULL;
     v->stack_limit = inst->store->stack_limit;
@@ -416,7 +415,7 @@ w2n_status w2n_instantiate(w2n_store *store, const w2n_object *obj, const w2n_ex
         st = w2n_call_admit_frames(store, m, err);
     if (st != W2N_OK)
         return st;
-    w2n_instance *inst = calloc(1, sizeof *inst + (size_t)m->nglobals * sizeof(w2n_raw));
+    w2n_instance *inst = calloc(1, sizeof *inst);
     if (!inst)
         return w2n_error_set(err, W2N_ERR_NOMEM, W2N_NO_OFFSET, "out of memory");
     inst->store = store;
@@ -463,27 +462,9 @@ fail:
     return st;
 }
 
-_Static_assert(offsetof(w2n_instance, defined_globals) ==
-                   offsetof(w2n_instance, vmctx) + W2N_VMCTX_DEFINED_GLOBALS,
-               "the defined globals follow the vmctx");
-
-/* The globals an instance defines stay on the store's list after it: their
- * values move into the globals themselves. */
-static void release_defined_globals(w2n_instance *inst) {
-    uint32_t first = inst->meta->nimported_globals;
-    for (uint32_t i = first; inst->globals && i < inst->nglobals; i++) {
-        w2n_global *g = inst->globals[i];
-        if (g && g->storage == &inst->defined_globals[i - first]) {
-            g->own = *g->storage;
-            g->storage = &g->own;
-        }
-    }
-}
-
 void w2n_instance_destroy(w2n_instance *inst) {
     if (!inst)
         return;
-    release_defined_globals(inst);
     for (uint32_t i = 0; inst->elem_items && i < inst->nelems; i++)
         free(inst->elem_items[i]);
     free(inst->elem_items);

@@ -194,9 +194,7 @@ void w2n_table_destroy(w2n_table *table);
 int64_t w2n_table_grow_by(w2n_table *table, uint64_t delta, void *init);
 
 struct w2n_global {
-    w2n_raw *storage; /* the value: `own`, or the defining instance's slot after
-                         its vmctx; vmctx->globals[i] points at it */
-    w2n_raw own;
+    w2n_raw storage; /* first: vmctx->globals[i] points here */
     w2n_globaltype type;
     struct w2n_global *next;
 };
@@ -250,6 +248,7 @@ struct w2n_store {
 };
 
 struct w2n_instance {
+    w2n_vmctx vmctx; /* first: compiled code gets &inst->vmctx */
     w2n_store *store;
     const w2n_object *obj;
     const w2n_meta *meta;
@@ -274,11 +273,6 @@ struct w2n_instance {
     uint32_t imaged_memory; /* its active data segments came as an image, or UINT32_MAX */
     void *host_data;
     struct w2n_instance *next;
-    /* Last: compiled code gets &inst->vmctx, and finds the values of the
-     * globals the module defines right after it (W2N_VMCTX_DEFINED_GLOBALS),
-     * one load from the vmctx. */
-    w2n_vmctx vmctx;
-    w2n_raw defined_globals[];
 };
 
 static inline w2n_instance *w2n_instance_of(w2n_vmctx *vmctx) {

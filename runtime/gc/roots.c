@@ -30,7 +30,7 @@ void w2n_gc_visit_store_roots(w2n_store *store, w2n_gc_heap *heap, w2n_gc_root_f
     visit_handles(heap, visit, ctx);
     for (w2n_global *g = store->globals; g; g = g->next)
         if (w2n_valtype_is_ref(g->type.type))
-            visit(ctx, (uintptr_t *)&g->storage->ref);
+            visit(ctx, (uintptr_t *)&g->storage.ref);
     for (w2n_table *t = store->tables; t; t = t->next)
         for (uint32_t i = 0; i < t->abi.size; i++)
             visit(ctx, (uintptr_t *)&t->abi.elems[i]);

@@ -86,7 +86,7 @@ def main():
         m = d['metadata']
         wasm_sha = hashlib.sha256(open(wasm, 'rb').read()).hexdigest()
         check('module_sha256 is the .wasm\'s', m['module_sha256'] == wasm_sha)
-        check('abi 6.6', m['abi'] == {'major': 6, 'minor': 6})
+        check('abi 6.5', m['abi'] == {'major': 6, 'minor': 5})
         lay = d['load_layout']
         check('laid out for mapping, fewer relocations left to the loader',
               lay['mapped_from_file'] and lay['applied_at_load'] < lay['relocations'])

@@ -351,7 +351,7 @@ Test(gc, globals_and_tables_are_roots) {
     w2n_gc_ref *p = pair_new(s, t, 41, NULL), *q = pair_new(s, t, 42, NULL);
     w2n_globaltype gt = {W2N_EXTERNREF, true};
     w2n_global *g = w2n_global_new(s, gt, (w2n_value){W2N_EXTERNREF, {.ref = NULL}});
-    g->storage->ref = w2n_gc_extern_from_any(s, p);
+    g->storage.ref = w2n_gc_extern_from_any(s, p);
     w2n_tabletype tt = {.elem = W2N_EXTERNREF, .limits = {.min = 4, .max = 4, .has_max = true}};
     w2n_table *tab = w2n_table_new(s, tt, NULL, &err);
     cr_assert(tab, "%s", err.message);
@@ -361,7 +361,7 @@ Test(gc, globals_and_tables_are_roots) {
     w2n_gc_ref_free(s, p);
     churn(s, t, 50000);
     w2n_gc_ref *fromg, *fromt;
-    cr_assert_eq(w2n_gc_any_from_extern(s, g->storage->ref, &fromg, &err), W2N_OK);
+    cr_assert_eq(w2n_gc_any_from_extern(s, g->storage.ref, &fromg, &err), W2N_OK);
     void *e;
     cr_assert_eq(w2n_table_get(tab, 2, &e, &err), W2N_OK);
     cr_assert_eq(w2n_gc_any_from_extern(s, e, &fromt, &err), W2N_OK);
