@@ -11,6 +11,9 @@
  * new memory, private and copy-on-write, instead of copying anything
  * (common/memory_image.h).
  *
+ * Only guard-mode objects get one (compile.c): an explicit-mode memory moves
+ * as it grows and never takes the pages.
+ *
  * An image much larger than the data it holds (segments far apart) is not
  * worth its file pages: then there is none, and instantiation copies the
  * segments as before.
