@@ -298,6 +298,15 @@ void w2n_lower_call_convention(w2n_lower_module *lm, LLVMValueRef call, LLVMValu
  * The linkage is the caller's to set. */
 LLVMValueRef w2n_lower_code_offset_table(w2n_lower_module *lm, const char *name,
                                          const LLVMValueRef *targets, unsigned n);
+/* A private constant table `name` of the code addresses `targets[0..n)`
+ * (null for none) as 8-byte pointers, which the loader relocates: for the
+ * tables compiled code reads on a hot path (code_offsets.c). */
+LLVMValueRef w2n_lower_code_pointer_table(w2n_lower_module *lm, const char *name,
+                                          LLVMValueRef *targets, unsigned n);
+/* Entry `index` (i32 or i64, within the table) of such a table; the IR names
+ * its address `slot_name` and the loaded value `name`. */
+LLVMValueRef w2n_lower_load_code_pointer(w2n_lower_func *f, LLVMValueRef table, LLVMValueRef index,
+                                         const char *slot_name, const char *name);
 /* For a call_indirect of type `type_index` through `table`, whose elements
  * nothing can change: a constant array of the table's size holding, per
  * element, the code of a function defined here of that type, else null;

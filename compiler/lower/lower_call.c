@@ -232,9 +232,7 @@ static LLVMValueRef call_known_code(w2n_lower_func *f, LLVMValueRef known, LLVMV
                                     LLVMBasicBlockRef *out_end) {
     w2n_lower_module *lm = f->lm;
     const w2n_functype *type = &lm->m->types[type_index];
-    LLVMValueRef at[2] = {LLVMConstInt(lm->t_i64, 0, 0), LLVMBuildZExt(f->b, index, lm->t_i64, "")};
-    LLVMValueRef slot = LLVMBuildGEP2(f->b, LLVMGlobalGetValueType(known), known, at, 2, "");
-    LLVMValueRef code = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "known_code");
+    LLVMValueRef code = w2n_lower_load_code_pointer(f, known, index, "", "known_code");
     LLVMBasicBlockRef direct = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "known_call");
     LLVMBasicBlockRef records = LLVMAppendBasicBlockInContext(lm->ctx, f->fn, "records");
     LLVMValueRef has_code = LLVMBuildIsNotNull(f->b, code, "");

@@ -34,15 +34,9 @@ bool w2n_lower_threaded_dispatch(w2n_lower_func *f, LLVMValueRef index, LLVMBasi
     LLVMValueRef code[BYTE_VALUES];
     for (uint32_t i = 0; i < BYTE_VALUES; i++)
         code[i] = LLVMBlockAddress(f->fn, edges[all[i < n ? i : n]]);
-    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, BYTE_VALUES);
-    LLVMValueRef table = LLVMAddGlobal(lm->mod, ty, "w2n_dispatch");
-    LLVMSetInitializer(table, LLVMConstArray2(lm->t_ptr, code, BYTE_VALUES));
-    LLVMSetGlobalConstant(table, 1);
-    LLVMSetLinkage(table, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(table, LLVMGlobalUnnamedAddr);
-    LLVMValueRef at[2] = {LLVMConstInt(lm->t_i64, 0, 0), LLVMBuildZExt(f->b, index, lm->t_i64, "")};
-    LLVMValueRef slot = LLVMBuildInBoundsGEP2(f->b, ty, table, at, 2, "dispatch_slot");
-    LLVMValueRef dest = LLVMBuildLoad2(f->b, lm->t_ptr, slot, "dispatch_code");
+    LLVMValueRef table = w2n_lower_code_pointer_table(lm, "w2n_dispatch", code, BYTE_VALUES);
+    LLVMValueRef dest =
+        w2n_lower_load_code_pointer(f, table, index, "dispatch_slot", "dispatch_code");
     LLVMValueRef br = LLVMBuildIndirectBr(f->b, dest, n + 1);
     for (uint32_t d = 0; d < f->nblocks; d++) /* each edge once */
         if (edges[d])

@@ -112,12 +112,7 @@ LLVMValueRef w2n_lower_known_table_code(w2n_lower_module *lm, uint32_t table, ui
     }
     char name[64];
     snprintf(name, sizeof name, "w2n_table%u_code_type%u", table, type_index);
-    LLVMTypeRef ty = LLVMArrayType2(lm->t_ptr, size);
-    LLVMValueRef g = LLVMAddGlobal(lm->mod, ty, name);
-    LLVMSetInitializer(g, LLVMConstArray2(lm->t_ptr, code, size));
-    LLVMSetGlobalConstant(g, 1);
-    LLVMSetLinkage(g, LLVMPrivateLinkage);
-    LLVMSetUnnamedAddress(g, LLVMGlobalUnnamedAddr);
+    LLVMValueRef g = w2n_lower_code_pointer_table(lm, name, code, size);
     LLVMSetAlignment(g, 8);
     free(code);
     lm->known_table_code[lm->nknown_table_code++] =
