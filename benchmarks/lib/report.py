@@ -178,6 +178,15 @@ def _aot_section(metrics):
     return lines
 
 
+def verdict(ok):
+    """A target's verdict: met, missed, or – when nothing was measured."""
+    return "–" if ok is None else ("met" if ok else "**missed**")
+
+
+def fmt(x, spec="{:.2f}"):
+    return spec.format(x) if x is not None else "not measured"
+
+
 def _targets(benches, results, gms, metrics):
     """Issue 7's targets, checked against this run (guard mode, scalar builds
     unless stated)."""
@@ -186,12 +195,6 @@ def _targets(benches, results, gms, metrics):
     worst = max(((e.get("ratio"), b.name) for b in benches
                  for e in [results.get(b.name, {}).get("w2n-guard", {}).get("scalar", {})]
                  if e.get("ratio")), default=(None, None))
-
-    def verdict(ok):
-        return "–" if ok is None else ("met" if ok else "**missed**")
-
-    def fmt(x, spec="{:.2f}"):
-        return spec.format(x) if x is not None else "not measured"
 
     rows = [("w2n guard: geometric mean ≤ 1.10 × native", fmt(guard),
              verdict(None if guard is None else guard <= 1.10)),
@@ -260,12 +263,6 @@ def _speed_targets(benches, results, gms):
     def entry(name, engine="w2n-guard"):
         return results.get(name, {}).get(engine, {}).get("scalar", {})
 
-    def verdict(ok):
-        return "–" if ok is None else ("met" if ok else "**missed**")
-
-    def fmt(x, spec="{:.3f}"):
-        return spec.format(x) if x is not None else "not measured"
-
     rounds = [(max(e.get("round_ratios") or [e["ratio"]]), name) for name in SHAPES
               for e in [entry(name)] if e.get("ratio")]
     worst_shape = max(rounds, default=(None, None))
@@ -274,16 +271,16 @@ def _speed_targets(benches, results, gms):
     worst_program = max(programs, default=(None, None))
     over = ", ".join(f"{n} {r:.2f}" for r, n in sorted(programs, reverse=True) if r > 1.10)
     rows = [(f"each loop shape ({', '.join(SHAPES)}) ≤ 1.20 × native in every round",
-             f"worst round {fmt(worst_shape[0], '{:.2f}')} ({worst_shape[1]}; "
+             f"worst round {fmt(worst_shape[0])} ({worst_shape[1]}; "
              f"{len(rounds)} of {len(SHAPES)} shapes ran)" if rounds else "not measured",
              verdict(None if not rounds else worst_shape[0] <= 1.20 and
                      len(rounds) == len(SHAPES))),
-            ("guard: geometric mean ≤ 1.00 × native", fmt(guard),
+            ("guard: geometric mean ≤ 1.00 × native", fmt(guard, "{:.3f}"),
              verdict(None if guard is None else guard <= 1.00)),
-            ("explicit checks: geometric mean ≤ 1.05 × native", fmt(explicit),
+            ("explicit checks: geometric mean ≤ 1.05 × native", fmt(explicit, "{:.3f}"),
              verdict(None if explicit is None else explicit <= 1.05)),
             ("real programs (the wasi group) ≤ 1.10 × native",
-             f"worst {fmt(worst_program[0], '{:.2f}')} ({worst_program[1]})"
+             f"worst {fmt(worst_program[0])} ({worst_program[1]})"
              + (f"; above: {over}" if over else "") if programs else "not measured",
              verdict(None if not programs else worst_program[0] <= 1.10))]
     lines = ["## Targets (issue 19)", "", "| target | this run | |", "|---|---|---|"]
