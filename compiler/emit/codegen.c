@@ -10,6 +10,8 @@
 #include "float_fences.h"
 #include "libcall_stubs.h"
 #include "split_vector_loads.h"
+#include "target.h"
+#include "widen_phis.h"
 #include "xalloc.h"
 
 #include <pthread.h>
@@ -72,6 +74,9 @@ w2n_status w2n_codegen_optimize(LLVMModuleRef mod, LLVMTargetMachineRef tm, int 
         w2n_bounds_merge_checks(mod);
         w2n_split_vector_loads(mod);
     }
+    const w2n_target *t = w2n_target_find(LLVMGetTarget(mod));
+    if (opt > 0 && !many_functions && t && t->clears_upper_half)
+        w2n_widen_address_phis(mod);
     return W2N_OK;
 }
 

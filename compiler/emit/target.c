@@ -59,7 +59,8 @@ static const w2n_target targets[] = {
      true,
      {3, 4, 7, 6, 8, false, true, true},
      {false, true, true},
-     true /* swiftself: r13 */},
+     true /* swiftself: r13 */,
+     true},
     /* x0-x7 and v0-v7, for results and arguments.  NEON has fmla; fmin/fmax
      * are Wasm's min/max, fcvtzs saturates. */
     {"aarch64-linux-gnu",
@@ -79,7 +80,8 @@ static const w2n_target targets[] = {
      true,
      {8, 8, 16, 8, 8, false, true, true},
      {true, false, false},
-     true /* swiftself: x20 */},
+     true /* swiftself: x20 */,
+     true},
     /* rv64gc, lp64d; no linker relaxation: the loader does not relax.  LLVM 19
      * ignores "probe-stack" on RISC-V (it came in LLVM 20): no probes; the
      * frames are measured and reserved instead (common/frame.h).
@@ -104,7 +106,8 @@ static const w2n_target targets[] = {
      false,
      {2, 2, 2, 8, 8, true, false, false},
      {true, false, false},
-     false /* LLVM 19 has no swiftcc for RISC-V */},
+     false /* LLVM 19 has no swiftcc for RISC-V */,
+     false /* 32-bit results are sign-extended */},
 };
 
 static bool is_float(w2n_valtype t) { return t == W2N_F32 || t == W2N_F64 || t == W2N_V128; }

@@ -67,6 +67,10 @@ typedef struct w2n_target {
      * here, so functions private to a module keep the vmctx there across
      * calls (compiler/lower/lower_convention.c) */
     bool vmctx_callee_saved;
+    /* an instruction that writes a 32-bit register clears its upper half,
+     * so 32-bit phis used as addresses are better made 64-bit
+     * (compiler/emit/widen_phis.c) */
+    bool clears_upper_half;
 } w2n_target;
 
 /* Find by canonical name, short name or LLVM triple; NULL if unknown. */
