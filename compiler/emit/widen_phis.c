@@ -34,8 +34,14 @@
 
 #include "xalloc.h"
 
+/* Bounds on the work per phi, so that no module makes it quadratic: a
+ * loop's pointer has two or three incoming values, not hundreds. */
+#define MAX_INCOMING 64 /* a phi with more edges is a merge point: left as it is */
+#define MAX_USES_SEARCHED 64
+
 typedef struct widened {
     LLVMValueRef phi, wide;
+    LLVMValueRef after; /* the block's first instruction after its phis, as found */
 } widened;
 
 static int by_phi(const void *a, const void *b) {
@@ -44,7 +50,7 @@ static int by_phi(const void *a, const void *b) {
 }
 
 static LLVMValueRef wide_of(const widened *w, size_t n, LLVMValueRef phi) {
-    widened key = {phi, NULL};
+    widened key = {phi, NULL, NULL};
     const widened *hit = bsearch(&key, w, n, sizeof *w, by_phi);
     return hit ? hit->wide : NULL;
 }
@@ -72,11 +78,12 @@ static LLVMValueRef after_phis(LLVMBasicBlockRef block) {
     return i;
 }
 
-/* Can the phi be widened: an i32 with a zext-to-i64 user, in a block
- * where a trunc can follow the phis, each incoming value available at its
- * predecessor's end (not the result of that block's invoke)? */
+/* Can the phi, in a block where a trunc can follow the phis, be widened:
+ * an i32 with a zext-to-i64 user and a few edges, each incoming value
+ * available at its predecessor's end (not the result of that block's
+ * invoke)? */
 static bool candidate(LLVMValueRef phi, LLVMTypeRef i32, LLVMTypeRef i64) {
-    if (LLVMTypeOf(phi) != i32 || !after_phis(LLVMGetInstructionParent(phi)))
+    if (LLVMTypeOf(phi) != i32 || LLVMCountIncoming(phi) > MAX_INCOMING)
         return false;
     if (!first_extension(phi, i64))
         return false;
@@ -106,7 +113,9 @@ static LLVMValueRef wide_incoming(LLVMBuilderRef b, const widened *w, size_t n, 
     if (widened_phi)
         return widened_phi;
     /* An extension the predecessor makes anyway (LLVM's passes have run). */
-    for (LLVMUseRef u = LLVMGetFirstUse(v); u; u = LLVMGetNextUse(u)) {
+    unsigned searched = 0;
+    for (LLVMUseRef u = LLVMGetFirstUse(v); u && searched < MAX_USES_SEARCHED;
+         u = LLVMGetNextUse(u), searched++) {
         LLVMValueRef user = LLVMGetUser(u);
         if (is_zext_to_i64(user, i64) && LLVMGetInstructionParent(user) == pred)
             return user;
@@ -119,15 +128,19 @@ static unsigned widen_function(LLVMValueRef fn, LLVMBuilderRef b, LLVMTypeRef i3
                                LLVMTypeRef i64) {
     size_t n = 0, cap = 0;
     widened *w = NULL;
-    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb))
+    for (LLVMBasicBlockRef bb = LLVMGetFirstBasicBlock(fn); bb; bb = LLVMGetNextBasicBlock(bb)) {
+        LLVMValueRef first = LLVMGetFirstInstruction(bb), after = after_phis(bb);
+        if (!first || !LLVMIsAPHINode(first) || !after)
+            continue;
         for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && LLVMIsAPHINode(i);
              i = LLVMGetNextInstruction(i))
             if (candidate(i, i32, i64)) {
                 if (n == cap)
                     w = w2n_xrealloc(w, cap = cap ? 2 * cap : 16, sizeof *w);
                 LLVMPositionBuilderBefore(b, i);
-                w[n++] = (widened){i, LLVMBuildPhi(b, i64, "")};
+                w[n++] = (widened){i, LLVMBuildPhi(b, i64, ""), after};
             }
+    }
     if (!n)
         return 0;
     /* Looked up by address, but changed in the function's order, so that
@@ -143,20 +156,37 @@ static unsigned widen_function(LLVMValueRef fn, LLVMBuilderRef b, LLVMTypeRef i3
             LLVMAddIncoming(w[k].wide, &v, &pred, 1);
         }
 
+    /* The low halves for the other uses, widened phis among them (their
+     * incoming values are in place already), made before any extension
+     * goes: one may be the instruction they are placed before. */
+    LLVMValueRef *narrow = w2n_xcalloc(n, sizeof *narrow);
+    for (size_t k = 0; k < n; k++)
+        for (LLVMUseRef u = LLVMGetFirstUse(w[k].phi); u; u = LLVMGetNextUse(u))
+            if (!is_zext_to_i64(LLVMGetUser(u), i64)) {
+                LLVMPositionBuilderBefore(b, w[k].after);
+                narrow[k] = LLVMBuildTrunc(b, w[k].wide, i32, "");
+                break;
+            }
     for (size_t k = 0; k < n; k++) {
         LLVMValueRef phi = w[k].phi;
-        LLVMValueRef user;
-        while ((user = first_extension(phi, i64))) {
-            LLVMReplaceAllUsesWith(user, w[k].wide);
-            LLVMInstructionEraseFromParent(user);
+        /* Its extensions, gathered first: erasing one changes the uses. */
+        size_t nexts = 0, exts_cap = 0;
+        LLVMValueRef *exts = NULL;
+        for (LLVMUseRef u = LLVMGetFirstUse(phi); u; u = LLVMGetNextUse(u))
+            if (is_zext_to_i64(LLVMGetUser(u), i64)) {
+                if (nexts == exts_cap)
+                    exts = w2n_xrealloc(exts, exts_cap = exts_cap ? 2 * exts_cap : 8, sizeof *exts);
+                exts[nexts++] = LLVMGetUser(u);
+            }
+        for (size_t e = 0; e < nexts; e++) {
+            LLVMReplaceAllUsesWith(exts[e], w[k].wide);
+            LLVMInstructionEraseFromParent(exts[e]);
         }
-        if (LLVMGetFirstUse(phi)) {
-            /* The other uses, widened phis among them (their incoming
-             * values are in place already), read the low half. */
-            LLVMPositionBuilderBefore(b, after_phis(LLVMGetInstructionParent(phi)));
-            LLVMReplaceAllUsesWith(phi, LLVMBuildTrunc(b, w[k].wide, i32, ""));
-        }
+        free(exts);
+        if (narrow[k])
+            LLVMReplaceAllUsesWith(phi, narrow[k]);
     }
+    free(narrow);
     for (size_t k = 0; k < n; k++)
         LLVMInstructionEraseFromParent(w[k].phi);
     free(sorted);
