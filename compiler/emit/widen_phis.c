@@ -132,8 +132,7 @@ static unsigned widen_function(LLVMValueRef fn, LLVMBuilderRef b, LLVMTypeRef i3
         LLVMValueRef first = LLVMGetFirstInstruction(bb), after = after_phis(bb);
         if (!first || !LLVMIsAPHINode(first) || !after)
             continue;
-        for (LLVMValueRef i = LLVMGetFirstInstruction(bb); i && LLVMIsAPHINode(i);
-             i = LLVMGetNextInstruction(i))
+        for (LLVMValueRef i = first; i && LLVMIsAPHINode(i); i = LLVMGetNextInstruction(i))
             if (candidate(i, i32, i64)) {
                 if (n == cap)
                     w = w2n_xrealloc(w, cap = cap ? 2 * cap : 16, sizeof *w);
